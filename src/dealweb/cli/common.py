@@ -1,0 +1,56 @@
+"""Pieces every command shares: reading the ledger, printing JSON, failing with one clear line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from dealweb.errors import DealwebError
+from dealweb.model import Ledger
+
+__all__ = ["emit_json", "fail", "ledger_arg", "load_or_exit"]
+
+ledger_arg = click.argument("ledger_path", metavar="[LEDGER]", required=False, type=click.Path())
+
+
+def fail(message: str, hint: str = "", code: int = 2) -> NoReturn:
+    """Print ``error: message (hint: ...)`` on stderr and exit with ``code``."""
+    click.echo(f"error: {message}" + (f" (hint: {hint})" if hint else ""), err=True)
+    sys.exit(code)
+
+
+def load_or_exit(path: str | Path | None, documents_dirs: Sequence[str] = (), quiet: bool = False) -> Ledger:
+    """Load a ledger (the bundled one when ``path`` is None); on errors print them and exit 1."""
+    from dealweb.ledger import load_ledger
+
+    try:
+        result = load_ledger(path, documents_dirs=documents_dirs)
+    except DealwebError as exc:
+        fail(exc.message, exc.hint)
+    errors = [p for p in result.problems if p.severity == "error"]
+    if errors:
+        for p in errors[:20]:
+            click.echo(str(p), err=True)
+        more = f" (and {len(errors) - 20} more)" if len(errors) > 20 else ""
+        fail(f"the ledger has {len(errors)} error(s){more}", "run 'dealweb check' to see them all", code=1)
+    return result.ledger
+
+
+def _default(o: Any) -> Any:
+    if hasattr(o, "isoformat"):
+        return o.isoformat()
+    if hasattr(o, "tolist"):
+        return o.tolist()
+    if hasattr(o, "as_dict"):
+        return o.as_dict()
+    raise TypeError(f"cannot encode {type(o).__name__} as JSON")
+
+
+def emit_json(data: Any) -> None:
+    """Print ``data`` as indented UTF-8 JSON (dates as ISO strings, numpy arrays as lists)."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_default, allow_nan=False))

@@ -1,0 +1,544 @@
+"""Amounts as intervals with a qualifier and a unit, parsed from what was written.
+
+A figure in the news is rarely a point: "up to $100B", "數百億美元" (several tens of billions of dollars),
+"about $40B", "3200 億美元至 4800 億美元". dealweb keeps each as an :class:`Amount`: a closed interval
+``[low, high]`` in units of its currency (or of a count: shares, GW, units), the qualifier that says how
+the interval was obtained, and the text it came from.
+
+Qualifier semantics (documented in ``docs/ledger-format.md``):
+
+* ``exact``     "1000億美元"          -> [x, x]
+* ``about``     "約400億美元"         -> [0.9 x, 1.1 x]  (nominal x)
+* ``up_to``     "最高1000億"          -> [0, x]          (nominal x)
+* ``at_least``  "超過200萬塊"         -> [x, None]       (no upper bound; nominal x)
+* ``range``     "3200至4800億美元"    -> [a, b]          (nominal (a + b) / 2)
+* ``vague``     "數百億美元"          -> [2, 9] x 1e10   (nominal geometric middle)
+
+Conversions to USD happen only from a rate stated in the text ("10兆日元（約650億美元）") or from a dated
+FX table that a ledger declares (:class:`FxTable`); never silently.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from datetime import date
+from enum import StrEnum
+
+__all__ = [
+    "CURRENCIES",
+    "COUNT_UNITS",
+    "Amount",
+    "AmountError",
+    "FxRate",
+    "FxTable",
+    "Qualifier",
+    "find_amounts",
+    "normalise_width",
+    "parse_amount",
+]
+
+
+class Qualifier(StrEnum):
+    """How the interval of an :class:`Amount` relates to the figure that was written."""
+
+    EXACT = "exact"
+    ABOUT = "about"
+    UP_TO = "up_to"
+    AT_LEAST = "at_least"
+    RANGE = "range"
+    VAGUE = "vague"
+
+
+#: ISO 4217 codes dealweb knows, with the words and symbols that name them.
+CURRENCIES: dict[str, tuple[str, ...]] = {
+    "USD": ("美元", "美金", "USD", "US$", "$", "dollars", "dollar"),
+    "JPY": ("日元", "日圓", "日幣", "円", "JPY", "yen", "¥"),
+    "CNY": ("人民幣", "人民币", "CNY", "RMB", "yuan"),
+    "TWD": ("新台幣", "新臺幣", "台幣", "臺幣", "新台币", "台币", "TWD", "NT$"),
+    "HKD": ("港元", "港幣", "港币", "HKD", "HK$"),
+    "EUR": ("歐元", "欧元", "EUR", "euros", "euro", "€"),
+    "GBP": ("英鎊", "英镑", "GBP", "pounds", "£"),
+    "KRW": ("韓元", "韩元", "KRW", "won", "₩"),
+    "AED": ("迪拉姆", "AED", "dirhams"),
+    "SAR": ("里亞爾", "SAR", "riyals"),
+}
+
+#: Units of things that are counted rather than paid, with their words.
+COUNT_UNITS: dict[str, tuple[str, ...]] = {
+    "shares": ("股", "shares", "share"),
+    "GW": ("吉瓦", "千兆瓦", "GW", "gigawatts", "gigawatt"),
+    "MW": ("兆瓦", "MW", "megawatts", "megawatt"),
+    "units": ("塊", "块", "顆", "颗", "枚", "片", "張", "张", "台", "GPUs", "GPU", "chips", "units"),
+    "x": ("倍", "x", "×"),
+    "%": ("%", "％", "percent", "個百分點"),
+}
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+              "八": 8, "九": 9}
+_CN_SCALES = {"十": 10.0, "百": 100.0, "千": 1e3, "萬": 1e4, "万": 1e4, "億": 1e8, "亿": 1e8, "兆": 1e12}
+_EN_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9,
+              "b": 1e9, "trillion": 1e12, "tn": 1e12, "t": 1e12}
+
+_FULL_WIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
+
+
+def normalise_width(text: str) -> str:
+    """Map full-width ASCII forms (``１２３，４５６％``) to their plain forms, one character for one.
+
+    The result has the same length as the input, so every offset into it is an offset into the original.
+    """
+    return text.translate(str.maketrans(_FULL_WIDTH))
+
+
+class AmountError(ValueError):
+    """An amount could not be read. ``hint`` says how to write it so that it can."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_CUR_WORDS = {w: code for code, ws in CURRENCIES.items() for w in ws}
+_UNIT_WORDS = {w: unit for unit, ws in COUNT_UNITS.items() for w in ws}
+_PREFIX_CUR = ["US$", "NT$", "HK$", "$", "¥", "€", "£", "₩", "USD", "JPY", "CNY", "EUR", "RMB"]
+_QUAL_PREFIX = {
+    "約": Qualifier.ABOUT, "约": Qualifier.ABOUT, "大約": Qualifier.ABOUT, "大约": Qualifier.ABOUT,
+    "近": Qualifier.ABOUT, "接近": Qualifier.ABOUT, "將近": Qualifier.ABOUT, "将近": Qualifier.ABOUT,
+    "about": Qualifier.ABOUT, "around": Qualifier.ABOUT, "approximately": Qualifier.ABOUT,
+    "roughly": Qualifier.ABOUT, "nearly": Qualifier.ABOUT, "almost": Qualifier.ABOUT, "some": Qualifier.ABOUT,
+    "~": Qualifier.ABOUT, "≈": Qualifier.ABOUT,
+    "最高": Qualifier.UP_TO, "最多": Qualifier.UP_TO, "高達": Qualifier.UP_TO, "高达": Qualifier.UP_TO,
+    "上限": Qualifier.UP_TO, "up to": Qualifier.UP_TO, "as much as": Qualifier.UP_TO,
+    "as many as": Qualifier.UP_TO,
+    "超過": Qualifier.AT_LEAST, "超过": Qualifier.AT_LEAST, "逾": Qualifier.AT_LEAST, "至少": Qualifier.AT_LEAST,
+    "超": Qualifier.AT_LEAST, "不少於": Qualifier.AT_LEAST, "不少于": Qualifier.AT_LEAST,
+    "more than": Qualifier.AT_LEAST, "over": Qualifier.AT_LEAST, "at least": Qualifier.AT_LEAST,
+    "in excess of": Qualifier.AT_LEAST,
+}
+_QUAL_SUFFIX = {"左右": Qualifier.ABOUT, "上下": Qualifier.ABOUT, "以上": Qualifier.AT_LEAST,
+                "多": Qualifier.AT_LEAST, "餘": Qualifier.AT_LEAST, "余": Qualifier.AT_LEAST,
+                "以下": Qualifier.UP_TO, "以內": Qualifier.UP_TO, "以内": Qualifier.UP_TO,
+                "or more": Qualifier.AT_LEAST, "plus": Qualifier.AT_LEAST}
+
+_NUM = r"\d+(?:,\d{3})*(?:\.\d+)?|\d*\.\d+|[零〇一二兩两三四五六七八九十百千]+(?=[萬万億亿兆])"
+_CN_SCALE = r"[十百千萬万億亿兆]{1,3}"
+_EN_SCALE = r"(?:thousand|million|billion|trillion|mn|bn|tn|[kKmMbBtT])(?![A-Za-z])"
+_CUR_PRE = _alternation(_PREFIX_CUR)
+_UNIT_SUF = _alternation(list(_CUR_WORDS) + list(_UNIT_WORDS))
+_Q_PRE = _alternation(list(_QUAL_PREFIX))
+_Q_SUF = _alternation(list(_QUAL_SUFFIX))
+
+
+def _single(tag: str) -> str:
+    return (
+        rf"(?P<cp{tag}>{_CUR_PRE})?\s?"
+        rf"(?P<num{tag}>{_NUM})\s?"
+        rf"(?P<sc{tag}>{_CN_SCALE}|\s?{_EN_SCALE})?\s?"
+        rf"(?P<us{tag}>{_UNIT_SUF})?"
+    )
+
+
+_VAGUE = (
+    r"(?P<vcn>[數数幾几][十百千]?[萬万億亿兆]{1,2})\s?(?P<vus>" + _UNIT_SUF + r")?"
+    r"|(?P<ven>(?:several|a few)\s+(?:hundred\s+|tens of\s+)?(?:thousand|million|billion|trillion)"
+    r"|(?:tens|hundreds) of (?:thousands|millions|billions))(?:\s+(?:of\s+)?(?P<vus2>"
+    + _UNIT_SUF + r"))?"
+)
+_RANGE_SEP = r"\s?(?:至|到|~|-|–|—|to|and)\s?"
+_PATTERN = re.compile(
+    rf"(?P<qp>{_Q_PRE})?\s?"
+    rf"(?:{_VAGUE}|{_single('1')}(?:{_RANGE_SEP}{_single('2')})?)"
+    rf"(?P<qs>{_Q_SUF})?"
+    r"(?:\s?[（(]\s?(?P<paren>[^（）()]{1,40})[)）])?",
+    re.IGNORECASE,
+)
+
+
+def _cn_number(text: str) -> float:
+    """Value of a Chinese numeral such as ``兩千`` or ``三百五十`` (no 萬/億: those are scales)."""
+    total, digit = 0.0, None
+    for ch in text:
+        if ch in _CN_DIGITS:
+            digit = _CN_DIGITS[ch]
+        elif ch in _CN_SCALES:
+            total += (digit if digit is not None else 1) * _CN_SCALES[ch]
+            digit = None
+        else:
+            raise AmountError(f"cannot read {text!r} as a Chinese numeral")
+    return total + (digit or 0)
+
+
+def _number(text: str) -> float:
+    if text[0].isdigit() or text[0] == ".":
+        return float(text.replace(",", ""))
+    return _cn_number(text)
+
+
+def _scale(text: str | None) -> float:
+    if not text:
+        return 1.0
+    text = text.strip()
+    if text.lower() in _EN_SCALES:
+        return _EN_SCALES[text.lower()]
+    factor = 1.0
+    for ch in text:
+        factor *= _CN_SCALES[ch]
+    return factor
+
+
+def _unit(prefix: str | None, suffix: str | None) -> str | None:
+    units = set()
+    for word in (prefix, suffix):
+        if not word:
+            continue
+        key = word if word in _CUR_WORDS or word in _UNIT_WORDS else None
+        if key is None:
+            key = next((w for w in list(_CUR_WORDS) + list(_UNIT_WORDS) if w.lower() == word.lower()), word)
+        units.add(_CUR_WORDS.get(key) or _UNIT_WORDS.get(key))
+    units.discard(None)
+    if len(units) > 1:
+        raise AmountError(f"two different units in one amount: {sorted(units)}",
+                          "write the currency once, e.g. '$40 billion' or '400億美元'")
+    return units.pop() if units else None
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    """A figure as an interval ``[low, high]`` of ``unit`` (``high is None``: no upper bound).
+
+    Money amounts are in units of their currency (``USD`` dollars, not billions). ``usd_low`` and
+    ``usd_high`` are set only by a stated conversion (``usd_source == "stated"``) or by an
+    :class:`FxTable` lookup (``usd_source`` names the rate used).
+
+    >>> parse_amount("最高1000億美元").high
+    100000000000.0
+    """
+
+    low: float
+    high: float | None
+    qualifier: Qualifier = Qualifier.EXACT
+    unit: str | None = None
+    text: str = ""
+    nominal: float | None = None
+    usd_low: float | None = None
+    usd_high: float | None = None
+    usd_source: str | None = None
+
+    @property
+    def currency(self) -> str | None:
+        """The ISO code when this is money, else ``None``."""
+        return self.unit if self.unit in CURRENCIES else None
+
+    @property
+    def is_money(self) -> bool:
+        """Whether the unit is a currency."""
+        return self.currency is not None
+
+    @property
+    def point(self) -> float:
+        """The figure as written (the nominal value), for display and for 'mid' snapshots."""
+        if self.nominal is not None:
+            return self.nominal
+        if self.high is None:
+            return self.low
+        return (self.low + self.high) / 2
+
+    def pick(self, which: str) -> float:
+        """``low``, ``high`` (``low`` when unbounded above), ``mid`` or ``nominal`` of the interval."""
+        if which == "low":
+            return self.low
+        if which == "high":
+            return self.high if self.high is not None else self.low
+        if which == "mid":
+            return (self.low + self.high) / 2 if self.high is not None else self.low
+        if which == "nominal":
+            return self.point
+        raise ValueError(f"unknown amount choice {which!r}: use low, mid, high or nominal")
+
+    def usd(self, which: str) -> float | None:
+        """Like :meth:`pick`, in US dollars, or ``None`` when no conversion is known."""
+        if self.unit == "USD":
+            return self.pick(which)
+        if self.usd_low is None:
+            return None
+        lo, hi = self.usd_low, self.usd_high
+        if which == "low":
+            return lo
+        if which in ("high",):
+            return hi if hi is not None else lo
+        if which == "nominal" and self.nominal is not None and self.low:
+            return self.nominal * lo / self.low if self.low else lo
+        return (lo + hi) / 2 if hi is not None else lo
+
+    def scaled(self, factor: float) -> Amount:
+        """This amount times ``factor`` (a share of a flow), keeping the qualifier."""
+        return replace(
+            self,
+            low=self.low * factor,
+            high=None if self.high is None else self.high * factor,
+            nominal=None if self.nominal is None else self.nominal * factor,
+            usd_low=None if self.usd_low is None else self.usd_low * factor,
+            usd_high=None if self.usd_high is None else self.usd_high * factor,
+        )
+
+    def with_unit(self, unit: str) -> Amount:
+        """The same amount with a unit supplied by context (``最高1000億`` in a dollar sentence)."""
+        return replace(self, unit=unit)
+
+    def overlaps(self, other: Amount) -> bool:
+        """Whether the two intervals share a point (same unit assumed)."""
+        hi_a = math.inf if self.high is None else self.high
+        hi_b = math.inf if other.high is None else other.high
+        return self.low <= hi_b and other.low <= hi_a
+
+    def label(self) -> str:
+        """A short English rendering with its qualifier: ``up to $100B``, ``about 6 GW``."""
+        return format_amount(self)
+
+    def as_dict(self) -> dict[str, object]:
+        """The export's stable keys: low, high, currency, qualifier, usd_low, usd_high (plus unit, text)."""
+        usd_low = self.low if self.unit == "USD" else self.usd_low
+        usd_high = self.high if self.unit == "USD" else self.usd_high
+        return {
+            "low": self.low,
+            "high": self.high,
+            "currency": self.currency,
+            "unit": self.unit,
+            "qualifier": str(self.qualifier),
+            "nominal": self.point,
+            "usd_low": usd_low,
+            "usd_high": usd_high,
+            "text": self.text,
+        }
+
+
+def _fmt_number(x: float) -> str:
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(x) >= scale:
+            v = x / scale
+            return f"{v:,.1f}".rstrip("0").rstrip(".") + suffix
+    return f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+_SYMBOL = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+
+
+def format_amount(a: Amount) -> str:
+    """Readable English label of an amount: ``up to $100B``, ``$320B–$480B``, ``at least 2M units``."""
+
+    def one(x: float) -> str:
+        if a.unit in _SYMBOL:
+            return _SYMBOL[a.unit] + _fmt_number(x)
+        if a.unit in ("%", "x"):
+            return f"{x:g}{a.unit}"
+        return _fmt_number(x) + (f" {a.unit}" if a.unit else "")
+
+    q = a.qualifier
+    if q is Qualifier.EXACT:
+        return one(a.low)
+    if q is Qualifier.ABOUT:
+        return "about " + one(a.point)
+    if q is Qualifier.UP_TO:
+        return "up to " + one(a.point)
+    if q is Qualifier.AT_LEAST:
+        return "at least " + one(a.low)
+    if a.high is None:
+        return "at least " + one(a.low)
+    return f"{one(a.low)}–{one(a.high)}" + (" (vague)" if q is Qualifier.VAGUE else "")
+
+
+def _build(m: re.Match[str], default_unit: str | None) -> Amount:
+    text = m.group(0)
+    qual = Qualifier.EXACT
+    if m.group("qp"):
+        qual = _QUAL_PREFIX.get(m.group("qp"), None) or _QUAL_PREFIX[m.group("qp").lower()]
+    if m.group("vcn") or m.group("ven"):
+        if m.group("vcn"):
+            word = m.group("vcn")[1:]
+            scale = _scale(word)
+            unit = _unit(None, m.group("vus"))
+        else:
+            words = m.group("ven").lower().split()
+            scale = _EN_SCALES[words[-1].rstrip("s")]
+            if "hundred" in words or "hundreds" in words:
+                scale *= 100
+            elif "tens" in words:
+                scale *= 10
+            unit = _unit(None, m.group("vus2"))
+        unit = unit or default_unit
+        low, high = 2 * scale, 9 * scale
+        return Amount(low, high, Qualifier.VAGUE, unit, text, nominal=math.sqrt(low * high))
+    v1 = _number(m.group("num1")) * _scale(m.group("sc1"))
+    unit1 = _unit(m.group("cp1"), m.group("us1"))
+    if m.group("num2"):
+        sc2 = _scale(m.group("sc2"))
+        v2 = _number(m.group("num2")) * sc2
+        unit2 = _unit(m.group("cp2"), m.group("us2"))
+        if not m.group("sc1") and m.group("sc2"):
+            v1 *= sc2  # "320–480億美元": the scale written once applies to both ends
+        unit = unit1 or unit2 or default_unit
+        if unit1 and unit2 and unit1 != unit2:
+            raise AmountError(f"the two ends of {text!r} are in different units ({unit1}, {unit2})")
+        if v2 < v1:
+            raise AmountError(f"inverted range {text!r}: {v1:g} > {v2:g}", "write the smaller figure first")
+        amount = Amount(v1, v2, Qualifier.RANGE, unit, text, nominal=(v1 + v2) / 2)
+    else:
+        unit = unit1 or default_unit
+        if m.group("qs"):
+            suffix_q = _QUAL_SUFFIX.get(m.group("qs")) or _QUAL_SUFFIX[m.group("qs").lower()]
+            qual = suffix_q if qual is Qualifier.EXACT else qual
+        amount = _interval(v1, qual, unit, text)
+    paren = m.group("paren")
+    if paren:
+        stated = _stated(paren)
+        if stated is not None and stated.unit == "USD" and amount.unit not in (None, "USD"):
+            amount = replace(amount, usd_low=stated.low if stated.high is not None else stated.low,
+                             usd_high=stated.high, usd_source="stated")
+    return amount
+
+
+def _interval(v: float, qual: Qualifier, unit: str | None, text: str) -> Amount:
+    if qual is Qualifier.ABOUT:
+        return Amount(0.9 * v, 1.1 * v, qual, unit, text, nominal=v)
+    if qual is Qualifier.UP_TO:
+        return Amount(0.0, v, qual, unit, text, nominal=v)
+    if qual is Qualifier.AT_LEAST:
+        return Amount(v, None, qual, unit, text, nominal=v)
+    return Amount(v, v, qual, unit, text, nominal=v)
+
+
+def _stated(paren: str) -> Amount | None:
+    m = _PATTERN.search(normalise_width(paren))
+    if not m or not m.group(0).strip():
+        return None
+    try:
+        return _build(m, None)
+    except AmountError:
+        return None
+
+
+def parse_amount(text: str, default_unit: str | None = None) -> Amount:
+    """Read one amount from ``text`` such as ``1,000 億美元``, ``最高1000億``, ``$40 billion``.
+
+    Args:
+        text: the figure as written, in Chinese (Traditional or Simplified) or English.
+        default_unit: currency or unit to assume when the text names none (e.g. ``"USD"``).
+
+    Returns:
+        The :class:`Amount`, with ``text`` set to the input.
+
+    Raises:
+        AmountError: the text is not one amount; the message says why and the hint how to write it.
+
+    >>> a = parse_amount("10兆日元（約650億美元）")
+    >>> (a.low, a.unit, a.usd_low)
+    (10000000000000.0, 'JPY', 58500000000.0)
+    >>> parse_amount("數百億美元").qualifier
+    <Qualifier.VAGUE: 'vague'>
+    """
+    if not isinstance(text, str):
+        text = str(text)
+    raw = text
+    norm = normalise_width(text).strip()
+    if not norm:
+        raise AmountError("empty amount", "write a figure such as '400億美元' or '$40 billion'")
+    m = _PATTERN.fullmatch(norm)
+    if m is None or not (m.group("num1") or m.group("vcn") or m.group("ven")):
+        if norm.startswith("-") or norm.startswith("−"):
+            raise AmountError(f"negative amount {raw!r}",
+                              "amounts are sizes; put the direction in 'from'/'to' instead of a sign")
+        raise AmountError(
+            f"cannot read {raw!r} as an amount",
+            "write a figure with its unit, e.g. '1000億美元', '最高1000億美元', '$40 billion', '6 GW'",
+        )
+    amount = _build(m, default_unit)
+    return replace(amount, text=raw)
+
+
+@dataclass(frozen=True, slots=True)
+class FoundAmount:
+    """An amount found in running text, with its span ``text[start:end]``."""
+
+    start: int
+    end: int
+    amount: Amount
+
+
+def find_amounts(text: str, default_unit: str | None = None) -> Iterator[FoundAmount]:
+    """Every amount in ``text``, left to right, with Python string offsets into ``text`` itself.
+
+    Bare numbers with neither scale, unit nor qualifier (years, days, ordinals) are skipped.
+
+    >>> [f.amount.low for f in find_amounts("OpenAI承諾部署6 吉瓦的GPU,最多1.6億股")]
+    [6.0, 160000000.0]
+    """
+    norm = normalise_width(text)
+    for m in _PATTERN.finditer(norm):
+        if not (m.group("num1") or m.group("vcn") or m.group("ven")):
+            continue
+        if m.group("num1") and not (m.group("sc1") or m.group("cp1") or m.group("us1") or m.group("num2")
+                                    and (m.group("sc2") or m.group("us2") or m.group("cp2"))):
+            continue
+        if m.group("num1") and m.group("us1") and not (m.group("sc1") or m.group("cp1")):
+            # a bare year or count followed by a word-unit like 台/張 is too ambiguous unless numeric
+            if m.group("us1") in ("台",) and float(m.group("num1").replace(",", "") or 0) > 1900:
+                continue
+        start, end = m.start(), m.end()
+        while start < end and norm[start].isspace():
+            start += 1
+        while end > start and norm[end - 1].isspace():
+            end -= 1
+        try:
+            amount = _build(m, default_unit)
+        except AmountError:
+            continue
+        yield FoundAmount(start, end, replace(amount, text=text[start:end]))
+
+
+@dataclass(frozen=True, slots=True)
+class FxRate:
+    """``1 unit of currency = rate USD`` on ``date``, with the source of the rate."""
+
+    currency: str
+    rate: float
+    date: date
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class FxTable:
+    """A dated FX table a ledger declares; conversion uses the latest rate on or before the date."""
+
+    rates: tuple[FxRate, ...] = field(default_factory=tuple)
+
+    def rate(self, currency: str, on: date | None = None) -> FxRate | None:
+        """The rate in force for ``currency`` on ``on`` (the earliest one if ``on`` precedes them all)."""
+        cands = sorted((r for r in self.rates if r.currency == currency), key=lambda r: r.date)
+        if not cands:
+            return None
+        if on is None:
+            return cands[-1]
+        before = [r for r in cands if r.date <= on]
+        return before[-1] if before else cands[0]
+
+    def to_usd(self, amount: Amount, on: date | None = None) -> Amount:
+        """``amount`` with ``usd_low``/``usd_high`` set from the table, unless already stated or USD."""
+        if amount.unit == "USD" or amount.usd_source == "stated" or amount.currency is None:
+            return amount
+        r = self.rate(amount.currency, on)
+        if r is None:
+            return amount
+        return replace(
+            amount,
+            usd_low=amount.low * r.rate,
+            usd_high=None if amount.high is None else amount.high * r.rate,
+            usd_source=f"fx:{r.currency}@{r.date.isoformat()}",
+        )
