@@ -214,9 +214,9 @@ def _unit(prefix: str | None, suffix: str | None) -> str | None:
 class Amount:
     """A figure as an interval ``[low, high]`` of ``unit`` (``high is None``: no upper bound).
 
-    Money amounts are in units of their currency (``USD`` dollars, not billions). ``usd_low`` and
-    ``usd_high`` are set only by a stated conversion (``usd_source == "stated"``) or by an
-    :class:`FxTable` lookup (``usd_source`` names the rate used).
+    Money amounts are in units of their currency (``USD`` dollars, not billions). ``usd_rate`` (US dollars
+    per unit) is set only by a conversion stated in the text (``usd_source == "stated"``) or by an
+    :class:`FxTable` lookup (``usd_source`` names the rate used); ``usd_low``/``usd_high`` derive from it.
 
     >>> parse_amount("最高1000億美元").high
     100000000000.0
@@ -228,9 +228,24 @@ class Amount:
     unit: str | None = None
     text: str = ""
     nominal: float | None = None
-    usd_low: float | None = None
-    usd_high: float | None = None
+    usd_rate: float | None = None
     usd_source: str | None = None
+
+    @property
+    def usd_low(self) -> float | None:
+        """Lower end in US dollars (``None`` when no conversion is known)."""
+        if self.unit == "USD":
+            return self.low
+        return None if self.usd_rate is None else self.low * self.usd_rate
+
+    @property
+    def usd_high(self) -> float | None:
+        """Upper end in US dollars (``None`` when unbounded or no conversion is known)."""
+        if self.unit == "USD":
+            return self.high
+        if self.usd_rate is None or self.high is None:
+            return None
+        return self.high * self.usd_rate
 
     @property
     def currency(self) -> str | None:
@@ -267,16 +282,9 @@ class Amount:
         """Like :meth:`pick`, in US dollars, or ``None`` when no conversion is known."""
         if self.unit == "USD":
             return self.pick(which)
-        if self.usd_low is None:
+        if self.usd_rate is None:
             return None
-        lo, hi = self.usd_low, self.usd_high
-        if which == "low":
-            return lo
-        if which in ("high",):
-            return hi if hi is not None else lo
-        if which == "nominal" and self.nominal is not None and self.low:
-            return self.nominal * lo / self.low if self.low else lo
-        return (lo + hi) / 2 if hi is not None else lo
+        return self.pick(which) * self.usd_rate
 
     def scaled(self, factor: float) -> Amount:
         """This amount times ``factor`` (a share of a flow), keeping the qualifier."""
@@ -285,8 +293,6 @@ class Amount:
             low=self.low * factor,
             high=None if self.high is None else self.high * factor,
             nominal=None if self.nominal is None else self.nominal * factor,
-            usd_low=None if self.usd_low is None else self.usd_low * factor,
-            usd_high=None if self.usd_high is None else self.usd_high * factor,
         )
 
     def with_unit(self, unit: str) -> Amount:
@@ -305,8 +311,6 @@ class Amount:
 
     def as_dict(self) -> dict[str, object]:
         """The export's stable keys: low, high, currency, qualifier, usd_low, usd_high (plus unit, text)."""
-        usd_low = self.low if self.unit == "USD" else self.usd_low
-        usd_high = self.high if self.unit == "USD" else self.usd_high
         return {
             "low": self.low,
             "high": self.high,
@@ -314,8 +318,8 @@ class Amount:
             "unit": self.unit,
             "qualifier": str(self.qualifier),
             "nominal": self.point,
-            "usd_low": usd_low,
-            "usd_high": usd_high,
+            "usd_low": self.usd_low,
+            "usd_high": self.usd_high,
             "text": self.text,
         }
 
@@ -399,9 +403,8 @@ def _build(m: re.Match[str], default_unit: str | None) -> Amount:
     paren = m.group("paren")
     if paren:
         stated = _stated(paren)
-        if stated is not None and stated.unit == "USD" and amount.unit not in (None, "USD"):
-            amount = replace(amount, usd_low=stated.low if stated.high is not None else stated.low,
-                             usd_high=stated.high, usd_source="stated")
+        if stated is not None and stated.unit == "USD" and amount.unit not in (None, "USD") and amount.point:
+            amount = replace(amount, usd_rate=stated.point / amount.point, usd_source="stated")
     return amount
 
 
@@ -440,7 +443,7 @@ def parse_amount(text: str, default_unit: str | None = None) -> Amount:
 
     >>> a = parse_amount("10兆日元（約650億美元）")
     >>> (a.low, a.unit, a.usd_low)
-    (10000000000000.0, 'JPY', 58500000000.0)
+    (10000000000000.0, 'JPY', 65000000000.0)
     >>> parse_amount("數百億美元").qualifier
     <Qualifier.VAGUE: 'vague'>
     """
@@ -477,7 +480,7 @@ def find_amounts(text: str, default_unit: str | None = None) -> Iterator[FoundAm
 
     Bare numbers with neither scale, unit nor qualifier (years, days, ordinals) are skipped.
 
-    >>> [f.amount.low for f in find_amounts("OpenAI承諾部署6 吉瓦的GPU,最多1.6億股")]
+    >>> [f.amount.point for f in find_amounts("OpenAI承諾部署6 吉瓦的GPU,最多1.6億股")]
     [6.0, 160000000.0]
     """
     norm = normalise_width(text)
@@ -536,9 +539,4 @@ class FxTable:
         r = self.rate(amount.currency, on)
         if r is None:
             return amount
-        return replace(
-            amount,
-            usd_low=amount.low * r.rate,
-            usd_high=None if amount.high is None else amount.high * r.rate,
-            usd_source=f"fx:{r.currency}@{r.date.isoformat()}",
-        )
+        return replace(amount, usd_rate=r.rate, usd_source=f"fx:{r.currency}@{r.date.isoformat()}")
