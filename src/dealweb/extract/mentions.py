@@ -1,0 +1,292 @@
+"""Mentions in a normalised text: entities, amounts and quantities, dates, fiscal periods.
+
+Entities are found from the ledger's names and aliases plus the built-in gazetteer
+(:mod:`dealweb.extract.gazetteer`), in the *folded* text (Simplified, lower case), so 輝達, 辉达 and
+英偉達 all find ``nvidia``. Names are compiled into one trie-shaped regular expression, so a scan is a
+single pass over the text whatever the number of names. Amounts come from the foundation's parser
+(:func:`dealweb.money.find_amounts`). Every mention carries offsets into :attr:`NormText.text`; the caller
+maps them to the original with :meth:`NormText.to_original`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from dealweb.extract.gazetteer import GAZETTEER, GazEntry
+from dealweb.extract.normalise import NormText, fold
+from dealweb.model import Ledger
+from dealweb.money import Amount, find_amounts
+
+__all__ = [
+    "AmountMention",
+    "DateMention",
+    "EntityIndex",
+    "EntityMention",
+    "PeriodMention",
+    "find_dates",
+    "find_amount_mentions",
+    "find_periods",
+    "iter_sentences",
+    "trie_pattern",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMention:
+    """An entity named at ``text[start:end]``: its id (the ledger's where known) and display name."""
+
+    start: int
+    end: int
+    id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class AmountMention:
+    """An amount or quantity at ``text[start:end]``."""
+
+    start: int
+    end: int
+    amount: Amount
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """A calendar date at ``text[start:end]`` (year filled from context when the text leaves it out)."""
+
+    start: int
+    end: int
+    date: date | None
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodMention:
+    """A reporting period at ``text[start:end]``: ``FY2026 Q1``, ``FY2026``, ``2025-Q3``, ``2025``."""
+
+    start: int
+    end: int
+    label: str
+
+
+def trie_pattern(words: Iterable[str]) -> str:
+    """A regular expression matching any of ``words``, longest first, shaped as a trie.
+
+    A flat alternation ``a|b|c`` makes the regex engine try every word at every position; the trie
+    shape shares prefixes so each position costs one character-class test in the common case.
+
+    >>> re.findall(trie_pattern(["ab", "abc", "b"]), "abcb")
+    ['abc', 'b']
+    """
+    trie: dict[str, dict] = {}
+    for w in words:
+        if not w:
+            continue
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        end = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        alt = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{alt})?" if end else alt
+
+    return build(trie)
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch == "_")
+
+
+class EntityIndex:
+    """Names of entities (ledger first, then the gazetteer) compiled for one-pass matching.
+
+    Args:
+        ledger: a ledger whose entities' names and aliases are added, and whose ids win when a
+            gazetteer entry shares a name with a ledger entity.
+        extra: more gazetteer entries (tests, users' own lists).
+    """
+
+    def __init__(self, ledger: Ledger | None = None, extra: Iterable[GazEntry] = ()) -> None:
+        self.names: dict[str, tuple[str, str]] = {}  # folded name -> (id, display name)
+        self.kinds: dict[str, str] = {}
+        self.sells: dict[str, frozenset[str]] = {}
+        ledger_names: dict[str, str] = {}
+        if ledger is not None:
+            for e in ledger.entities.values():
+                for n in (*e.all_names(), e.id):
+                    f = fold(n).strip()
+                    if len(f) >= 2:
+                        ledger_names.setdefault(f, e.id)
+                        self.names.setdefault(f, (e.id, e.name))
+                self.kinds[e.id] = str(e.kind)
+        for g in (*GAZETTEER, *extra):
+            folded = [fold(n).strip() for n in g.names()]
+            eid = next((ledger_names[f] for f in folded if f in ledger_names), g.id)
+            display = self.names.get(fold(g.en), (eid, g.en))[1] if eid != g.id else g.en
+            for f in folded:
+                if len(f) >= 2:
+                    self.names.setdefault(f, (eid, display))
+            self.kinds.setdefault(eid, g.kind)
+            if g.sells:
+                self.sells[eid] = self.sells.get(eid, frozenset()) | g.sells
+        self._regex = re.compile(trie_pattern(sorted(self.names, key=len, reverse=True)))
+
+    def find(self, norm: NormText) -> list[EntityMention]:
+        """Entity mentions in ``norm.text``, left to right, longest name first, not overlapping."""
+        out: list[EntityMention] = []
+        folded = norm.folded
+        for m in self._regex.finditer(folded):
+            s, e = m.start(), m.end()
+            name = m.group(0)
+            if _is_word(name[0]) and s > 0 and _is_word(folded[s - 1]):
+                continue
+            if _is_word(name[-1]) and e < len(folded) and _is_word(folded[e]):
+                continue
+            eid, display = self.names[name]
+            out.append(EntityMention(s, e, eid, display))
+        return out
+
+    def display(self, eid: str) -> str:
+        """Display name of an entity id (the id itself when unknown)."""
+        for i, d in self.names.values():
+            if i == eid:
+                return d
+        return eid
+
+
+def find_amount_mentions(norm: NormText) -> list[AmountMention]:
+    """Amounts and quantities in ``norm.text`` (see :func:`dealweb.money.find_amounts`)."""
+    return [AmountMention(f.start, f.end, f.amount) for f in find_amounts(norm.text)]
+
+
+_CN_NUM = {"一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_MONTHS = {m: i + 1 for i, m in enumerate(
+    "january february march april may june july august september october november december".split())}
+_MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
+_MONTHS["sept"] = 9
+_MON_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+
+_DATE_RE = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s?年\s?(?P<m>1[0-2]|0?[1-9])\s?月\s?(?P<d>3[01]|[12]\d|0?[1-9])\s?[日号號]?"
+    r"|(?<!\d)(?P<m2>1[0-2]|0?[1-9])\s?月\s?(?P<d2>3[01]|[12]\d|0?[1-9])\s?[日号號]"
+    r"|(?P<y3>(?:19|20)\d{2})-(?P<m3>1[0-2]|0[1-9])-(?P<d3>3[01]|[12]\d|0[1-9])"
+    rf"|\b(?P<mn>{_MON_RE})\.?\s+(?P<d4>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?:,?\s+(?P<y4>(?:19|20)\d{{2}}))?\b",
+    re.IGNORECASE,
+)
+
+
+def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
+    """Calendar dates: ``2025年10月6日``, ``9月9日`` (year from context), ``2025-09-09``, ``Sept 9, 2025``.
+
+    A date without a year takes the year of the latest full date before it, else ``default_year``,
+    else stays undated (``date`` is ``None``; ``label`` keeps month and day).
+
+    >>> [d.label for d in find_dates("2025年10月6日起,10月13日再宣佈")]
+    ['2025-10-06', '2025-10-13']
+    """
+    out: list[DateMention] = []
+    year = default_year
+    for m in _DATE_RE.finditer(text):
+        g = m.groupdict()
+        if g["y"]:
+            y, mo, d = int(g["y"]), int(g["m"]), int(g["d"])
+        elif g["m2"]:
+            y, mo, d = year, int(g["m2"]), int(g["d2"])
+        elif g["y3"]:
+            y, mo, d = int(g["y3"]), int(g["m3"]), int(g["d3"])
+        else:
+            y = int(g["y4"]) if g["y4"] else year
+            mo, d = _MONTHS[g["mn"].lower()], int(g["d4"])
+        try:
+            dt = date(y, mo, d) if y else None
+        except ValueError:
+            continue
+        if g["y"] or g["y3"] or g["y4"]:
+            year = y
+        label = dt.isoformat() if dt else f"--{mo:02d}-{d:02d}"
+        out.append(DateMention(m.start(), m.end(), dt, label))
+    return out
+
+
+_Q = r"(?:Q(?P<q>[1-4])|第\s?(?P<qc>[一二三四1-4])\s?(?:財|财|會計|会计)?\s?季(?:度)?)"
+_PERIOD_RE = re.compile(
+    rf"(?P<fy>(?:20)?\d{{2}})\s?(?:財|财)(?:政)?年\s?(?:度)?\s?(?:{_Q})?"
+    rf"|\bFY\s?'?(?P<fy2>(?:20)?\d{{2}})\s?(?:Q(?P<q2>[1-4]))?"
+    rf"|\bQ(?P<q3>[1-4])\s?(?:FY\s?'?(?P<fy3>(?:20)?\d{{2}})|(?P<y3>20\d{{2}}))"
+    rf"|\bfiscal\s+(?:year\s+)?(?P<fy4>20\d{{2}})"
+    rf"|(?P<y5>20\d{{2}})\s?年\s?(?:第\s?(?P<q5>[一二三四1-4])\s?季(?:度)?|(?P<h5>上|下)半年)",
+    re.IGNORECASE,
+)
+
+
+def _full_year(y: str) -> int:
+    v = int(y)
+    return v + 2000 if v < 100 else v
+
+
+def find_periods(text: str) -> list[PeriodMention]:
+    """Reporting periods, labelled as the ledger writes them.
+
+    ``26財年Q1`` / ``2026財年第二季`` / ``FY2026 Q1`` -> ``FY2026 Q1``; ``2026財年`` -> ``FY2026``;
+    ``2025年第三季`` / ``Q3 2025`` -> ``2025-Q3``; ``2026年下半年`` -> ``2026-H2``.
+
+    Fiscal labels stay in the entity's own calendar; :func:`dealweb.periods.fiscal_period` resolves them.
+
+    >>> [p.label for p in find_periods("Oracle 26財年Q1業績會;2026財年第二季;Q3 2025")]
+    ['FY2026 Q1', 'FY2026 Q2', '2025-Q3']
+    """
+    out: list[PeriodMention] = []
+    for m in _PERIOD_RE.finditer(text):
+        g = m.groupdict()
+        if g["fy"]:
+            q = g["q"] or (str(_CN_NUM[g["qc"]]) if g["qc"] else None)
+            label = f"FY{_full_year(g['fy'])}" + (f" Q{q}" if q else "")
+        elif g["fy2"]:
+            label = f"FY{_full_year(g['fy2'])}" + (f" Q{g['q2']}" if g["q2"] else "")
+        elif g["q3"]:
+            label = f"FY{_full_year(g['fy3'])} Q{g['q3']}" if g["fy3"] else f"{g['y3']}-Q{g['q3']}"
+        elif g["fy4"]:
+            label = f"FY{g['fy4']}"
+        else:
+            if g["q5"]:
+                label = f"{g['y5']}-Q{_CN_NUM[g['q5']]}"
+            else:
+                label = f"{g['y5']}-H{1 if g['h5'] == '上' else 2}"
+        out.append(PeriodMention(m.start(), m.end(), label))
+    return out
+
+
+def iter_sentences(text: str, max_len: int = 2000) -> Iterator[tuple[int, int]]:
+    """Spans of sentences in ``text``: split after 。！？!?；; and at line breaks.
+
+    A "sentence" longer than ``max_len`` characters (a file with no punctuation, a 10 MB line) is cut
+    into windows of at most ``max_len`` at the last comma or space before the limit, so no rule ever
+    looks at more than ``max_len`` characters at once.
+    """
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        yield from _windows(text, start, m.end(), max_len)
+        start = m.end()
+    yield from _windows(text, start, len(text), max_len)
+
+
+_BOUNDARY = re.compile(r"[。！？!?；;]+[”」』\"']?|\n|\.(?=\s)(?<!\b[A-Z]\.)(?<!\bNo\.)(?<!\bMr\.)(?<!\bInc\.)")
+
+
+def _windows(text: str, s: int, e: int, max_len: int) -> Iterator[tuple[int, int]]:
+    while e - s > max_len:
+        cut = max(text.rfind(c, s, s + max_len) for c in ",，、 ")
+        cut = cut + 1 if cut > s else s + max_len
+        if text[s:cut].strip():
+            yield s, cut
+        s = cut
+    if e > s and text[s:e].strip():
+        yield s, e
