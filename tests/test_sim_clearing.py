@@ -1,0 +1,196 @@
+"""Clearing vectors: hand-worked examples, independent oracles (LP, Picard) and properties."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linprog
+
+from dealweb.sim import clear, eisenberg_noe, picard_clearing, rogers_veraart
+
+# A three-bank example worked by hand (no table of the papers was at hand; the derivation is below).
+#   bank 0 owes bank 1: 8 and an outside creditor: 2  (p̄0 = 10), outside assets e0 = 2
+#   bank 1 owes bank 2: 6                              (p̄1 = 6),  e1 = 1
+#   bank 2 owes bank 0: 4                              (p̄2 = 4),  e2 = 0
+L3 = np.array([[0.0, 8.0, 0.0], [0.0, 0.0, 6.0], [4.0, 0.0, 0.0]])
+O3 = np.array([2.0, 0.0, 0.0])
+E3 = np.array([2.0, 1.0, 0.0])
+
+
+def test_en_hand_example_pari_passu():
+    # Everybody paying in full: bank 0 has 2 + 4 = 6 < 10, defaults and pays 6 (0.8 of it, 4.8, to bank 1).
+    # Bank 1 then has 1 + 4.8 = 5.8 < 6: defaults, pays 5.8 to bank 2, which has 5.8 >= 4: solvent.
+    p = eisenberg_noe(L3, E3, outside_liabilities=O3)
+    np.testing.assert_allclose(p, [6.0, 5.8, 4.0], rtol=1e-13)
+
+
+def test_en_hand_example_senior_outside_creditors():
+    # Senior: bank 0 realises 6, pays its outside creditor 2 first, bank 1 gets 4 and has 5 < 6: pays 5.
+    # Bank 2 gets 5 >= 4: solvent. Totals paid: (6, 5, 4); paid inside the web by bank 0: 4.
+    res = clear(L3, E3, outside_liabilities=O3, outside_seniority="senior")
+    np.testing.assert_allclose(res.payments, [6.0, 5.0, 4.0], rtol=1e-13)
+    np.testing.assert_allclose(res.inside_payments, [4.0, 5.0, 4.0], rtol=1e-13)
+    assert res.outside_seniority == "senior"
+    assert res.defaulted.tolist() == [True, True, False]
+
+
+def test_rv_hand_example_with_default_costs():
+    # alpha = beta = 1/2. All three default (checked in the text of the test), and defaulters pay
+    #   p0 = 0.5*2 + 0.5*p2,  p1 = 0.5*1 + 0.5*0.8*p0,  p2 = 0 + 0.5*p1
+    # => p2 = 0.25 + 0.2 p0, p0 = 1.125 + 0.1 p0, p0 = 1.25, p1 = 1.0, p2 = 0.5.
+    # Solvency tests at that vector: bank 2: 0 + 1.0 < 4, bank 1: 1 + 1.0 < 6, bank 0: 2 + 0.5 < 10.
+    # No larger clearing vector: bank 2 solvent would need p1 >= 4, but p1 <= 0.5 + 0.4*3 = 1.7.
+    p = rogers_veraart(L3, E3, 0.5, 0.5, outside_liabilities=O3)
+    np.testing.assert_allclose(p, [1.25, 1.0, 0.5], rtol=1e-13)
+
+
+def test_ring_nets_out():
+    # A ring of equal debts with no outside assets clears in full (the greatest clearing vector).
+    ring = np.array([[0, 10.0, 0], [0, 0, 10.0], [10.0, 0, 0]])
+    np.testing.assert_allclose(eisenberg_noe(ring, np.zeros(3)), [10.0, 10.0, 10.0])
+
+
+def test_sparse_input_and_shapes():
+    e = np.array([[2.0, 1.0, 0.0], [0.0, 0.0, 0.0], [20.0, 0.0, 0.0]])
+    dense = eisenberg_noe(L3, e, outside_liabilities=O3)
+    sparse = eisenberg_noe(sp.csr_matrix(L3), e, outside_liabilities=O3)
+    assert dense.shape == (3, 3)
+    np.testing.assert_array_equal(dense, sparse)
+    np.testing.assert_allclose(dense[2], [10.0, 6.0, 4.0])  # enough outside assets: nobody defaults
+
+
+def test_bad_input_is_refused():
+    with pytest.raises(ValueError, match="square"):
+        eisenberg_noe(np.zeros((2, 3)), np.zeros(2))
+    with pytest.raises(ValueError, match="owe itself"):
+        eisenberg_noe(np.eye(2), np.zeros(2))
+    with pytest.raises(ValueError, match="shape"):
+        eisenberg_noe(L3, np.zeros(4))
+    with pytest.raises(ValueError, match="outside_seniority"):
+        clear(L3, E3, outside_seniority="junior")  # type: ignore[arg-type]
+
+
+def _lp_greatest(L: np.ndarray, e: np.ndarray, o: np.ndarray) -> np.ndarray:
+    """Independent oracle: the greatest clearing vector maximises Σp subject to p <= p̄, p <= e + Πᵀp."""
+    n = L.shape[0]
+    owed = L.sum(axis=1) + o
+    pi = np.divide(L, owed[:, None], out=np.zeros_like(L), where=owed[:, None] > 0)
+    a_ub = np.eye(n) - pi.T
+    res = linprog(-np.ones(n), A_ub=a_ub, b_ub=e, bounds=list(zip(np.zeros(n), owed, strict=True)),
+                  method="highs", options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10})
+    assert res.status == 0
+    return res.x
+
+
+def _senior_picard(L: np.ndarray, e: np.ndarray, o: np.ndarray) -> np.ndarray:
+    """Independent oracle for senior outside creditors: dense Picard on inside payments from the top."""
+    inside = L.sum(axis=1)
+    pi = np.divide(L, inside[:, None], out=np.zeros_like(L), where=inside[:, None] > 0)
+    q = inside.copy()
+    for _ in range(200_000):
+        new = np.minimum(inside, np.maximum(0.0, e - o + pi.T @ q))
+        if np.array_equal(new, q):
+            break
+        q = new
+    received = pi.T @ q
+    return q + np.minimum(o, np.maximum(0.0, e + received))
+
+
+@st.composite
+def networks(draw, max_n: int = 7, max_runs: int = 3):
+    n = draw(st.integers(2, max_n))
+    runs = draw(st.integers(1, max_runs))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    density = draw(st.floats(0.2, 1.0))
+    L = rng.exponential(10.0, (n, n)) * (rng.random((n, n)) < density)
+    np.fill_diagonal(L, 0.0)
+    o = rng.exponential(3.0, n) * (rng.random(n) < 0.6)
+    e = rng.exponential(draw(st.floats(0.5, 20.0)), (runs, n)) * (rng.random((runs, n)) < 0.8)
+    return L, o, e
+
+
+def _phi(L, e, o, p, alpha=1.0, beta=1.0):
+    owed = L.sum(axis=1) + o
+    pi = np.divide(L, owed[:, None], out=np.zeros_like(L), where=owed[:, None] > 0)
+    received = p @ pi
+    solvent = e + received >= owed
+    return np.where(solvent, owed, np.clip(alpha * e + beta * received, 0, owed))
+
+
+@settings(max_examples=150, deadline=None)
+@given(networks())
+def test_en_properties(net):
+    L, o, e = net
+    owed = L.sum(axis=1) + o
+    p = eisenberg_noe(L, e, outside_liabilities=o)
+    assert p.shape == e.shape
+    assert (p >= 0).all() and (p <= owed * (1 + 1e-14)).all()
+    # a fixed point, to 1e-10 relative
+    np.testing.assert_allclose(_phi(L, e, o, p), p, rtol=1e-10, atol=1e-10 * owed.max())
+    for r in range(e.shape[0]):
+        one = eisenberg_noe(L, e[r], outside_liabilities=o)
+        np.testing.assert_allclose(p[r], one, rtol=1e-12, atol=1e-12 * owed.max())  # batched == one at a time
+        lp = _lp_greatest(L, e[r], o)
+        np.testing.assert_allclose(p[r], lp, rtol=1e-7, atol=1e-7 * owed.max())  # LP: greatest
+        pic = picard_clearing(L, e[r], outside_liabilities=o, tol=0.0)
+        np.testing.assert_allclose(p[r], pic, rtol=1e-10, atol=1e-10 * owed.max())
+    # Rogers–Veraart with alpha = beta = 1 is Eisenberg–Noe
+    np.testing.assert_allclose(rogers_veraart(L, e, 1.0, 1.0, outside_liabilities=o), p, rtol=1e-13, atol=0)
+
+
+@settings(max_examples=100, deadline=None)
+@given(networks(), st.integers(0, 10_000))
+def test_en_permutation_invariance(net, seed):
+    L, o, e = net
+    perm = np.random.default_rng(seed).permutation(L.shape[0])
+    p = eisenberg_noe(L, e, outside_liabilities=o)
+    q = eisenberg_noe(L[np.ix_(perm, perm)], e[:, perm], outside_liabilities=o[perm])
+    scale = max(1.0, (L.sum(axis=1) + o).max())
+    np.testing.assert_allclose(q, p[:, perm], rtol=1e-11, atol=1e-11 * scale)
+
+
+@settings(max_examples=100, deadline=None)
+@given(networks(), st.floats(0.0, 1.0), st.floats(0.0, 1.0))
+def test_rv_properties(net, alpha, beta):
+    L, o, e = net
+    owed = L.sum(axis=1) + o
+    p = rogers_veraart(L, e, alpha, beta, outside_liabilities=o)
+    assert (p >= 0).all() and (p <= owed * (1 + 1e-14)).all()
+    np.testing.assert_allclose(_phi(L, e, o, p, alpha, beta), p, rtol=1e-10, atol=1e-10 * owed.max())
+    # RV's greatest clearing vector is the limit of Picard iteration from p̄ (Rogers & Veraart, Thm 3.7)
+    for r in range(e.shape[0]):
+        pic = picard_clearing(L, e[r], alpha=alpha, beta=beta, outside_liabilities=o, tol=0.0)
+        np.testing.assert_allclose(p[r], pic, rtol=1e-9, atol=1e-9 * owed.max())
+    # default costs never increase payments
+    assert (p <= eisenberg_noe(L, e, outside_liabilities=o) + 1e-9 * owed.max()).all()
+
+
+@settings(max_examples=150, deadline=None)
+@given(networks())
+def test_senior_against_picard(net):
+    L, o, e = net
+    res = clear(L, e, outside_liabilities=o, outside_seniority="senior")
+    for r in range(e.shape[0]):
+        ref = _senior_picard(L, e[r], o)
+        np.testing.assert_allclose(res.payments[r], ref, rtol=1e-10, atol=1e-10 * max(1.0, L.sum()))
+
+
+def test_convergence_is_exact_on_a_long_chain():
+    # A chain of 200 defaults: Picard needs ~200 sweeps; the fictitious default algorithm is exact and the
+    # number of steps equals the number of default waves + 1.
+    n = 200
+    L = np.zeros((n, n))
+    for i in range(n - 1):
+        L[i, i + 1] = 10.0
+    L[n - 1, 0] = 0.0
+    e = np.zeros(n)
+    e[0] = 5.0  # bank 0 pays 5, each pays on what it receives: every bank pays 5
+    res = clear(L, e, outside_liabilities=np.r_[np.zeros(n - 1), 1.0])
+    np.testing.assert_allclose(res.payments[:-1], 5.0, rtol=1e-15)
+    assert res.payments[-1] == pytest.approx(1.0)
+    assert int(res.iterations[0]) <= n + 1
+    assert int(res.picard_steps[0]) == 0
