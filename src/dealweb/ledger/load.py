@@ -1,0 +1,845 @@
+"""Load a ledger directory into a :class:`dealweb.model.Ledger`, collecting every problem on the way.
+
+The pipeline follows Beancount: parse every file (problems, never exceptions) -> build frozen records in
+dependency order (fx, entities, documents, then deals and facts that refer to them) -> validate the claims
+against their documents -> derive conflicts. Every record carries ``pos`` so that any problem points at the
+line a person must fix.
+"""
+
+from __future__ import annotations
+
+import calendar
+import difflib
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from dealweb.errors import InputError, Problem
+from dealweb.ledger import vocab
+from dealweb.ledger.checks import check_claim_against_text, derive_conflicts, stated_in_quote
+from dealweb.ledger.yamlio import YamlFile, item_pos, key_pos, node_pos, read_yaml_file, value_pos
+from dealweb.model import (
+    FLOW_KIND,
+    Claim,
+    Deal,
+    Document,
+    Entity,
+    EntityKind,
+    Event,
+    Fact,
+    Flow,
+    Ledger,
+    Party,
+    Pos,
+    Status,
+    Tier,
+    Tranche,
+)
+from dealweb.money import COUNT_UNITS, Amount, AmountError, FxRate, FxTable, Qualifier, parse_amount
+from dealweb.periods import PeriodError, fiscal_period
+
+__all__ = ["LoadResult", "default_ledger_path", "load_ledger", "repo_seeds_dir"]
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_MONEY_FIELDS = ("amount",)
+
+
+@dataclass
+class LoadResult:
+    """What :func:`load_ledger` returns: the ledger (possibly partial) and every problem found."""
+
+    ledger: Ledger
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        """Problems of severity ``error``."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Problems of severity ``warning``."""
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        """Whether there is no error (warnings allowed)."""
+        return not self.errors
+
+
+def default_ledger_path() -> Path:
+    """The bundled ledger ``ai-capex-2025`` inside the installed package."""
+    return Path(__file__).resolve().parent.parent / "data" / "ai-capex-2025"
+
+
+def repo_seeds_dir(start: Path) -> Path | None:
+    """``shared/seeds`` beside the git checkout that holds ``start``, when it exists.
+
+    The checkout is the nearest ancestor of ``start`` holding ``.git`` or ``pyproject.toml``; the seeds are
+    looked for at ``<checkout>/../shared/seeds`` (how the project's CI and development machines lay it out).
+    """
+    here = start.resolve()
+    for d in [here, *here.parents]:
+        if (d / ".git").exists() or (d / "pyproject.toml").is_file():
+            seeds = d.parent / "shared" / "seeds"
+            return seeds if seeds.is_dir() else None
+    return None
+
+
+def _closest(word: str, choices: Sequence[str], n: int = 3) -> list[str]:
+    return difflib.get_close_matches(word, list(choices), n=n, cutoff=0.6)
+
+
+def _did_you_mean(word: str, choices: Sequence[str], vocabulary: bool = True) -> str:
+    close = _closest(word, choices)
+    if close:
+        return "did you mean " + " or ".join(repr(c) for c in close) + "?"
+    if vocabulary and len(choices) <= 25:
+        return "expected one of: " + ", ".join(sorted(choices))
+    return ""
+
+
+def _type_name(v: Any) -> str:
+    if v is None:
+        return "nothing"
+    if isinstance(v, bool):
+        return "true/false"
+    if isinstance(v, int):
+        return "a whole number"
+    if isinstance(v, float):
+        return "a number"
+    if isinstance(v, str):
+        return f"text {v!r}" if len(v) < 40 else "text"
+    if isinstance(v, dict):
+        return "a mapping"
+    if isinstance(v, list):
+        return "a list"
+    return type(v).__name__
+
+
+class _Loader:
+    """One load: the files, the problems, and the records built so far."""
+
+    def __init__(self, root: Path, extra_dirs: Sequence[str | Path]) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+        self.extra_dirs = [Path(d) for d in extra_dirs]
+        self.files: list[YamlFile] = []
+        self.sections: dict[str, list[tuple[YamlFile, Any, Any]]] = {s: [] for s in vocab.SECTIONS}
+        self.entities: dict[str, Entity] = {}
+        self.documents: dict[str, Document] = {}
+        self.deals: dict[str, Deal] = {}
+        self.facts: dict[str, Fact] = {}
+        self.fx = FxTable()
+        self.name = root.stem if root.is_file() else root.name
+        self.description = ""
+        self.doc_dirs: list[Path] = []
+        self._texts: dict[Path, str | None] = {}
+
+    # -- problems ---------------------------------------------------------------------------------------
+    def err(self, pos: Pos, message: str, hint: str = "", fld: str = "", severity: str = "error") -> None:
+        self.problems.append(Problem(pos.file, pos.line, pos.col, message, hint, severity, fld))
+
+    def warn(self, pos: Pos, message: str, hint: str = "", fld: str = "") -> None:
+        self.err(pos, message, hint, fld, severity="warning")
+
+    # -- files ------------------------------------------------------------------------------------------
+    def shown(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except ValueError:
+            return str(path)
+
+    def read_files(self) -> None:
+        if self.root.is_file():
+            paths = [self.root]
+        else:
+            paths = sorted(
+                p for p in self.root.rglob("*")
+                if p.suffix in (".yaml", ".yml") and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(self.root).parts)
+            )
+        for p in paths:
+            f = read_yaml_file(p, self.shown(p), self.problems)
+            self.files.append(f)
+            if f.data is None:
+                continue
+            if not isinstance(f.data, dict):
+                self.err(node_pos(f.shown, f.data), f"a ledger file must be a mapping of sections, found "
+                         f"{_type_name(f.data)}", "start the file with a section such as 'deals:'")
+                continue
+            for key, value in f.data.items():
+                if key not in vocab.SECTIONS:
+                    self.err(key_pos(f.shown, f.data, key), f"unknown section {key!r}",
+                             _did_you_mean(str(key), vocab.SECTIONS), fld=str(key))
+                    continue
+                self.sections[key].append((f, f.data, value))
+        has_ledger = any(self.sections[s] for s in vocab.SECTIONS)
+        if not has_ledger and not any(p.message.startswith("malformed YAML") for p in self.problems):
+            shown = self.shown(self.root)
+            if not paths:
+                self.err(Pos(shown, 1, 1), "no ledger here: the directory holds no .yaml file",
+                         "point at a ledger directory (a folder of .yaml files with sections such as "
+                         "'entities:' and 'deals:') or at one such file")
+            elif not self.problems:
+                self.err(Pos(shown, 1, 1), "no ledger here: no file holds a ledger section",
+                         "ledger files have top-level sections: " + ", ".join(vocab.SECTIONS))
+
+    # -- typed getters ----------------------------------------------------------------------------------
+    def keys(self, f: YamlFile, m: Any, allowed: set[str], required: Sequence[str], what: str) -> bool:
+        """Report unknown and missing keys; ``False`` when ``m`` is not a mapping at all."""
+        if not isinstance(m, dict):
+            self.err(node_pos(f.shown, m), f"{what} must be a mapping of keys, found {_type_name(m)}",
+                     "write it as 'key: value' lines" + (f" with {', '.join(required)}" if required else ""))
+            return False
+        for k in m:
+            if k not in allowed:
+                self.err(key_pos(f.shown, m, k), f"unknown key {k!r} in {what}",
+                         _did_you_mean(str(k), sorted(allowed)) or "allowed keys: " + ", ".join(sorted(allowed)),
+                         fld=str(k))
+        for k in required:
+            if k not in m or m[k] is None or m[k] == "":
+                self.err(node_pos(f.shown, m), f"{what} has no {k!r}", f"add '{k}: ...'", fld=k)
+        return True
+
+    def text(self, f: YamlFile, m: dict, k: str, default: str = "") -> str:
+        v = m.get(k)
+        if v is None:
+            return default
+        if isinstance(v, (dict, list)) or isinstance(v, bool):
+            self.err(value_pos(f.shown, m, k), f"{k!r} must be text, found {_type_name(v)}",
+                     "write a single line of text (quote it if it contains ': ')", fld=k)
+            return default
+        return str(v)
+
+    def integer(self, f: YamlFile, m: dict, k: str, minimum: int | None = 0) -> int | None:
+        v = m.get(k)
+        if v is None:
+            return None
+        if isinstance(v, bool) or not isinstance(v, int):
+            self.err(value_pos(f.shown, m, k), f"{k!r} must be a whole number, found {_type_name(v)}",
+                     "write digits only, e.g. 123", fld=k)
+            return None
+        if minimum is not None and v < minimum:
+            self.err(value_pos(f.shown, m, k), f"{k!r} must be at least {minimum}, found {v}", fld=k)
+            return None
+        return int(v)
+
+    def number(self, f: YamlFile, m: dict, k: str, positive: bool = False) -> float | None:
+        v = m.get(k)
+        if v is None:
+            return None
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            self.err(value_pos(f.shown, m, k), f"{k!r} must be a number, found {_type_name(v)}",
+                     "write a plain number such as 4.5", fld=k)
+            return None
+        x = float(v)
+        if not math.isfinite(x) or x < 0 or (positive and x == 0):
+            self.err(value_pos(f.shown, m, k), f"{k!r} must be a {'positive' if positive else 'non-negative'} "
+                     f"number, found {v}", "amounts and quantities are sizes, never negative", fld=k)
+            return None
+        return x
+
+    def date_(self, f: YamlFile, m: dict, k: str) -> date | None:
+        v = m.get(k)
+        if v is None or v == "":
+            return None
+        if isinstance(v, date):
+            return v
+        s = str(v).strip()
+        pos = value_pos(f.shown, m, k)
+        mt = _DATE.match(s)
+        if not mt:
+            self.err(pos, f"{k!r} is not a date: {s!r}", "write dates as YYYY-MM-DD, e.g. 2025-09-10", fld=k)
+            return None
+        y, mo, d = (int(x) for x in mt.groups())
+        if not 1 <= mo <= 12:
+            self.err(pos, f"impossible date {s}: there is no month {mo}", "write dates as YYYY-MM-DD", fld=k)
+            return None
+        last = calendar.monthrange(y, mo)[1]
+        if not 1 <= d <= last:
+            self.err(pos, f"impossible date {s}: {calendar.month_name[mo]} {y} has {last} days",
+                     "check the day of the month", fld=k)
+            return None
+        return date(y, mo, d)
+
+    def choice(self, f: YamlFile, m: dict, k: str, allowed: Sequence[str], default: str | None,
+               what: str) -> str | None:
+        v = m.get(k)
+        if v is None or v == "":
+            return default
+        s = str(v)
+        if s not in allowed:
+            close = _closest(s, allowed)
+            hint = ("did you mean " + " or ".join(repr(c) for c in close) + "? ") if close else ""
+            self.err(value_pos(f.shown, m, k), f"unknown {what} {s!r}",
+                     hint + "expected one of: " + ", ".join(allowed), fld=k)
+            return default
+        return s
+
+    def seq(self, f: YamlFile, m: dict, k: str) -> list[Any]:
+        v = m.get(k)
+        if v is None:
+            return []
+        if not isinstance(v, list):
+            self.err(value_pos(f.shown, m, k), f"{k!r} must be a list, found {_type_name(v)}",
+                     f"write '{k}:' followed by '- ' items, or [a, b]", fld=k)
+            return []
+        return v
+
+    def str_list(self, f: YamlFile, m: dict, k: str) -> tuple[str, ...]:
+        v = m.get(k)
+        if isinstance(v, str):
+            return (v,)
+        out = []
+        for i, x in enumerate(self.seq(f, m, k)):
+            if isinstance(x, (dict, list)) or x is None:
+                self.err(item_pos(f.shown, m[k], i), f"item {i + 1} of {k!r} must be text, found {_type_name(x)}",
+                         fld=k)
+                continue
+            out.append(str(x))
+        return tuple(out)
+
+    # -- amounts ----------------------------------------------------------------------------------------
+    def amount(self, f: YamlFile, m: dict, k: str, default_unit: str | None, money: bool) -> Amount | None:
+        v = m.get(k)
+        if v is None or v == "":
+            return None
+        pos = value_pos(f.shown, m, k)
+        a: Amount | None
+        if isinstance(v, bool):
+            self.err(pos, f"{k!r} must be an amount, found true/false", "write e.g. 400億美元", fld=k)
+            return None
+        if isinstance(v, (int, float)):
+            if not math.isfinite(float(v)) or v < 0:
+                self.err(pos, f"negative amount {v} in {k!r}",
+                         "amounts are sizes; put the direction in 'from'/'to' instead of a sign", fld=k)
+                return None
+            a = Amount(float(v), float(v), Qualifier.EXACT, default_unit, str(v), nominal=float(v))
+        elif isinstance(v, str):
+            a = self.parse_text_amount(pos, v, default_unit, k)
+        elif isinstance(v, dict):
+            a = self.amount_mapping(f, v, default_unit, k)
+        else:
+            self.err(pos, f"{k!r} must be an amount, found {_type_name(v)}",
+                     "write e.g. '400億美元', '$40 billion', or {low: ..., high: ..., currency: USD}", fld=k)
+            return None
+        if a is None:
+            return None
+        if money and a.unit is None:
+            self.err(pos, f"amount {a.text or v!r} in {k!r} has no currency",
+                     "write the currency in the figure (400億美元, $40B) or add 'currency: USD' to the record",
+                     fld=k)
+            return None
+        if money and a.currency is None:
+            self.err(pos, f"{k!r} must be money, found a figure in {a.unit!r}: {a.text!r}",
+                     "put counts of shares, chips or GW in 'quantity' or 'capacity_gw'", fld=k)
+            return None
+        return a
+
+    def parse_text_amount(self, pos: Pos, v: str, default_unit: str | None, k: str) -> Amount | None:
+        try:
+            return parse_amount(v, default_unit)
+        except AmountError as exc:
+            mt = re.match(r"^(.*?\d[\d,.]*\s*[十百千萬万億亿兆]*)\s*([^\d\s,.]+)$", v.strip())
+            if mt:
+                try:
+                    parse_amount(mt.group(1))
+                except AmountError:
+                    pass
+                else:
+                    self.err(pos, f"unknown currency or unit {mt.group(2)!r} in amount {v!r}",
+                             "known currencies: " + ", ".join(vocab.CURRENCY_CODES) + "; units: "
+                             + ", ".join(COUNT_UNITS), fld=k)
+                    return None
+            self.err(pos, exc.message + f" in {k!r}", exc.hint, fld=k)
+            return None
+
+    def amount_mapping(self, f: YamlFile, v: dict, default_unit: str | None, k: str) -> Amount | None:
+        if not self.keys(f, v, vocab.AMOUNT_KEYS, ("low",), f"amount {k!r}"):
+            return None
+        bad = len(self.problems)
+        low = self.number(f, v, "low")
+        high = self.number(f, v, "high") if v.get("high") is not None else None
+        nominal = self.number(f, v, "nominal")
+        usd_low, usd_high = self.number(f, v, "usd_low"), self.number(f, v, "usd_high")
+        cur = v.get("currency")
+        unit = v.get("unit")
+        if cur is not None and str(cur) not in vocab.CURRENCY_CODES:
+            self.err(value_pos(f.shown, v, "currency"), f"unknown currency {cur!r}",
+                     _did_you_mean(str(cur), vocab.CURRENCY_CODES, vocabulary=False)
+                     or "known currencies: " + ", ".join(vocab.CURRENCY_CODES), fld="currency")
+        unit_s = str(cur) if cur is not None else (str(unit) if unit is not None else default_unit)
+        qual = self.choice(f, v, "qualifier", vocab.QUALIFIERS, None, "qualifier")
+        if len(self.problems) > bad or low is None:
+            return None
+        if high is not None and high < low:
+            self.err(value_pos(f.shown, v, "high"), f"inverted amount: low {low:g} is above high {high:g}",
+                     "swap low and high", fld=k)
+            return None
+        if usd_low is not None and usd_high is not None and usd_high < usd_low:
+            self.err(value_pos(f.shown, v, "usd_high"), f"inverted amount: usd_low {usd_low:g} is above "
+                     f"usd_high {usd_high:g}", "swap them", fld=k)
+            return None
+        if qual is None:
+            qual = "exact" if high == low else ("at_least" if high is None else "range")
+        if high is None and qual not in ("at_least", "vague", "range"):
+            high = low
+        rate = self.number(f, v, "usd_rate", positive=True)
+        if rate is None and usd_low is not None:
+            # a stated conversion: the USD figure divided by the figure it converts
+            base, usd = (low, usd_low) if low > 0 else (high, usd_high)
+            if base and usd is not None:
+                rate = usd / base
+        nom = nominal if nominal is not None else (low if high is None else (low + high) / 2)
+        return Amount(low, high, Qualifier(qual), unit_s, str(v.get("text") or ""), nominal=nom,
+                      usd_rate=rate, usd_source="stated" if rate is not None else None)
+
+    def default_currency(self, f: YamlFile, m: dict) -> str | None:
+        cur = m.get("currency")
+        if cur is None:
+            return None
+        if str(cur) not in vocab.CURRENCY_CODES:
+            self.err(value_pos(f.shown, m, "currency"), f"unknown currency {cur!r}",
+                     _did_you_mean(str(cur), vocab.CURRENCY_CODES, vocabulary=False)
+                     or "known currencies: " + ", ".join(vocab.CURRENCY_CODES), fld="currency")
+            return None
+        return str(cur)
+
+    def to_usd(self, a: Amount | None, on: date | None, pos: Pos, what: str, warn: bool = True) -> Amount | None:
+        if a is None or a.currency is None or a.currency == "USD":
+            return a
+        a = self.fx.to_usd(a, on)
+        if a.usd_low is None and warn:
+            self.warn(pos, f"{what} {a.text or a.label()!r} in {a.currency} has no USD conversion",
+                      f"add an 'fx' rate for {a.currency}" + (f" dated on or before {on}" if on else "")
+                      + ", or keep the conversion the text states, e.g. 10兆日元（約650億美元）", fld=what)
+        return a
+
+    # -- references -------------------------------------------------------------------------------------
+    def entity_ref(self, f: YamlFile, m: dict, k: str, what: str) -> str | None:
+        v = m.get(k)
+        if v is None or v == "":
+            return None
+        s = str(v)
+        if s in self.entities:
+            return s
+        pos = value_pos(f.shown, m, k)
+        by_name = {n.casefold(): e.id for e in self.entities.values() for n in (*e.all_names(), e.id)}
+        if s.casefold() in by_name:
+            self.err(pos, f"{what} {s!r} is a name, not an entity id",
+                     f"write the id {by_name[s.casefold()]!r}", fld=k)
+            return None
+        names = list(self.entities) + [n for e in self.entities.values() for n in e.all_names()]
+        close = _closest(s, names)
+        ids = list(dict.fromkeys(by_name.get(c.casefold(), c) for c in close))
+        hint = ("did you mean " + " or ".join(repr(i) for i in ids) + "?") if ids else \
+            "add the entity to 'entities:' first"
+        self.err(pos, f"unknown entity {s!r} in {what}", hint, fld=k)
+        return None
+
+    # -- sections ---------------------------------------------------------------------------------------
+    def items(self, section: str) -> list[tuple[YamlFile, Any, Pos]]:
+        out = []
+        for f, top, value in self.sections[section]:
+            if not isinstance(value, list):
+                self.err(key_pos(f.shown, top, section), f"section {section!r} must be a list of records, "
+                         f"found {_type_name(value)}", f"write '{section}:' then one '- ' item per record")
+                continue
+            for i, item in enumerate(value):
+                out.append((f, item, item_pos(f.shown, value, i)))
+        return out
+
+    def unique(self, table: dict[str, Any], rid: str, pos: Pos, what: str, m: dict, f: YamlFile) -> bool:
+        if rid in table:
+            first = table[rid].pos
+            self.err(value_pos(f.shown, m, "id"), f"duplicate {what} id {rid!r}",
+                     f"first defined at {first}; give one of them another id or merge them", fld="id")
+            return False
+        if not _ID.match(rid):
+            self.err(value_pos(f.shown, m, "id"), f"{what} id {rid!r} is not a plain id",
+                     "use lowercase letters, digits, '-', '_' and '.', starting with a letter or digit", fld="id")
+            return False
+        return True
+
+    def load_ledger_section(self) -> None:
+        seen: Pos | None = None
+        for f, top, value in self.sections["ledger"]:
+            pos = key_pos(f.shown, top, "ledger")
+            if seen is not None:
+                self.err(pos, "the 'ledger' section is given twice", f"first given at {seen}; keep one")
+                continue
+            seen = pos
+            if not self.keys(f, value, vocab.LEDGER_KEYS, (), "the 'ledger' section"):
+                continue
+            self.name = self.text(f, value, "name", self.name) or self.name
+            self.description = self.text(f, value, "description")
+            for d in self.str_list(f, value, "documents_dirs"):
+                p = Path(d).expanduser()
+                self.doc_dirs.append(p if p.is_absolute() else (f.path.parent / p))
+
+    def load_fx(self) -> None:
+        rates = []
+        for f, m, _pos in self.items("fx"):
+            if not self.keys(f, m, vocab.FX_KEYS, ("currency", "rate", "date"), "fx rate"):
+                continue
+            cur = self.default_currency(f, m)
+            rate = self.number(f, m, "rate", positive=True)
+            d = self.date_(f, m, "date")
+            if cur and rate is not None and d is not None:
+                rates.append(FxRate(cur, rate, d, self.text(f, m, "source")))
+        self.fx = FxTable(tuple(rates))
+
+    def load_entities(self) -> None:
+        for f, m, pos in self.items("entities"):
+            if not self.keys(f, m, vocab.ENTITY_KEYS, ("id", "names"), "entity"):
+                continue
+            rid = self.text(f, m, "id")
+            if not rid or not self.unique(self.entities, rid, pos, "entity", m, f):
+                continue
+            names: dict[str, str] = {}
+            nm = m.get("names")
+            if isinstance(nm, dict):
+                for script, name in nm.items():
+                    if isinstance(name, (dict, list)) or name is None:
+                        self.err(value_pos(f.shown, nm, script), f"name in {script!r} must be text", fld="names")
+                    else:
+                        names[str(script)] = str(name)
+            elif isinstance(nm, str):
+                names = {"en": nm}
+            elif nm is not None:
+                self.err(value_pos(f.shown, m, "names"), f"'names' must be a mapping such as "
+                         f"{{en: Oracle, zh-Hant: 甲骨文}}, found {_type_name(nm)}", fld="names")
+            kind = self.choice(f, m, "kind", vocab.KINDS, "company", "entity kind") or "company"
+            fye = (12, 31)
+            raw = m.get("fiscal_year_end")
+            if raw is not None:
+                mt = re.match(r"^(\d{1,2})-(\d{1,2})$", str(raw).strip())
+                ok = False
+                if mt:
+                    mo, d = int(mt.group(1)), int(mt.group(2))
+                    ok = 1 <= mo <= 12 and 1 <= d <= calendar.monthrange(2024, mo)[1]
+                if ok and mt:
+                    fye = (int(mt.group(1)), int(mt.group(2)))
+                else:
+                    self.err(value_pos(f.shown, m, "fiscal_year_end"), f"fiscal_year_end {raw!r} is not a "
+                             "day of the year", "write MM-DD, e.g. 05-31 for Oracle", fld="fiscal_year_end")
+            self.entities[rid] = Entity(
+                id=rid, names=names or {"en": rid}, kind=EntityKind(kind),
+                aliases=self.str_list(f, m, "aliases"), ticker=self.text(f, m, "ticker") or None,
+                country=self.text(f, m, "country") or None, fiscal_year_end=fye,
+                note=self.text(f, m, "note"), pos=pos,
+            )
+
+    def load_documents(self) -> None:
+        for f, m, pos in self.items("documents"):
+            if not self.keys(f, m, vocab.DOCUMENT_KEYS, ("id", "title"), "document"):
+                continue
+            rid = self.text(f, m, "id")
+            if not rid or not self.unique(self.documents, rid, pos, "document", m, f):
+                continue
+            tier = self.choice(f, m, "tier", vocab.TIERS, "secondary", "evidence tier") or "secondary"
+            start, end = self.integer(f, m, "start"), self.integer(f, m, "end")
+            if start is not None and end is not None and end < start:
+                self.err(value_pos(f.shown, m, "end"), f"document range is inverted: end {end} < start {start}",
+                         "swap start and end", fld="end")
+                start = end = None
+            self.documents[rid] = Document(
+                id=rid, title=self.text(f, m, "title"), outlet=self.text(f, m, "outlet"),
+                date=self.date_(f, m, "date"), language=self.text(f, m, "language", "en") or "en",
+                tier=Tier(tier), url=self.text(f, m, "url"), file=self.text(f, m, "file") or None,
+                start=start, end=end, pos=pos,
+            )
+
+    def claims(self, f: YamlFile, m: dict, fields: Sequence[str], default_field: str,
+               default_unit: str | None, on: date | None) -> tuple[Claim, ...]:
+        out = []
+        for i, c in enumerate(self.seq(f, m, "claims")):
+            pos = item_pos(f.shown, m["claims"], i)
+            if not self.keys(f, c, vocab.CLAIM_KEYS, ("document", "quote"), "claim"):
+                continue
+            doc_id = self.text(f, c, "document")
+            if doc_id and doc_id not in self.documents:
+                self.err(value_pos(f.shown, c, "document"), f"claim cites unknown document {doc_id!r}",
+                         _did_you_mean(doc_id, list(self.documents), vocabulary=False)
+                         or "add it to 'documents:'", fld="document")
+            fld = self.choice(f, c, "field", fields, default_field, "claim field") or default_field
+            flag = self.choice(f, c, "flag", vocab.FLAGS, None, "claim flag")
+            quote = self.text(f, c, "quote")
+            start, end = self.integer(f, c, "start"), self.integer(f, c, "end")
+            stated_raw = c.get("stated")
+            stated = None if stated_raw is None else str(stated_raw)
+            amount = None
+            if stated is not None and fld in ("amount", "value", "quantity", "capacity_gw"):
+                amount = self.parse_text_amount(value_pos(f.shown, c, "stated"), stated,
+                                                "GW" if fld == "capacity_gw" else default_unit, "stated")
+                if amount is not None:
+                    doc = self.documents.get(doc_id)
+                    amount = self.to_usd(amount, on or (doc.date if doc else None), pos, "stated", warn=False)
+            if stated is not None and quote and not stated_in_quote(stated, quote):
+                self.err(value_pos(f.shown, c, "stated"), f"stated figure {stated!r} does not appear in its quote",
+                         "the quote must contain the figure as the source writes it; widen the quote or fix "
+                         "'stated'", fld="stated")
+            if (start is None) != (end is None):
+                self.err(pos, "claim has only one end of its span", "give both 'start' and 'end'", fld="start")
+                start = end = None
+            if start is not None and end is not None:
+                if end < start:
+                    self.err(value_pos(f.shown, c, "end"), f"inverted span: end {end} < start {start}",
+                             "swap start and end", fld="end")
+                    start = end = None
+                elif quote and end - start != len(quote):
+                    self.err(value_pos(f.shown, c, "end"), f"span {start}..{end} is {end - start} characters "
+                             f"but the quote is {len(quote)}",
+                             f"set end: {start + len(quote)} (end = start + length of the quote)", fld="end")
+            claim = Claim(document=doc_id, quote=quote, start=start, end=end, field=fld, stated=stated,
+                          amount=amount, flag=flag, note=self.text(f, c, "note"), pos=pos)
+            self.check_quote(f, c, claim)
+            out.append(claim)
+        return tuple(out)
+
+    def document_text(self, doc: Document) -> tuple[str | None, Path | None]:
+        if not doc.file:
+            return None, None
+        p = Path(doc.file)
+        cands = [p] if p.is_absolute() else [d / p for d in self.doc_dirs] + [self.root_dir / p]
+        for c in cands:
+            if c in self._texts:
+                if self._texts[c] is not None:
+                    return self._texts[c], c
+                continue
+            if c.is_file():
+                try:
+                    self._texts[c] = c.read_bytes().decode("utf-8-sig")
+                except (OSError, UnicodeDecodeError):
+                    self._texts[c] = None
+                    continue
+                return self._texts[c], c
+            self._texts[c] = None
+        return None, None
+
+    @property
+    def root_dir(self) -> Path:
+        return self.root.parent if self.root.is_file() else self.root
+
+    def check_quote(self, f: YamlFile, c: dict, claim: Claim) -> None:
+        doc = self.documents.get(claim.document)
+        if doc is None or not claim.quote:
+            return
+        text, path = self.document_text(doc)
+        if text is None or path is None:
+            return
+        for msg, hint, key, severity in check_claim_against_text(claim, doc, text, self.shown(path)):
+            where = value_pos(f.shown, c, key) if key in c else (claim.pos or Pos(f.shown, 1, 1))
+            self.err(where, msg, hint, key, severity)
+
+    def load_deals(self) -> None:
+        for f, m, pos in self.items("deals"):
+            if not self.keys(f, m, vocab.DEAL_KEYS, ("id", "type"), "deal"):
+                continue
+            rid = self.text(f, m, "id")
+            if not rid or not self.unique(self.deals, rid, pos, "deal", m, f):
+                continue
+            dtype = self.choice(f, m, "type", vocab.DEAL_TYPE_LIST, None, "deal type")
+            cur = self.default_currency(f, m)
+            payer = self.entity_ref(f, m, "from", "'from'")
+            payee = self.entity_ref(f, m, "to", "'to'")
+            if ("from" in m) != ("to" in m):
+                self.err(pos, f"deal {rid!r} has {'from' if 'from' in m else 'to'} but no "
+                         f"{'to' if 'from' in m else 'from'}", "give both 'from' and 'to', or list 'parties'")
+            if payer and payer == payee:
+                self.err(value_pos(f.shown, m, "to"), f"deal {rid!r} goes from {payer!r} to itself",
+                         "'from' and 'to' must be different entities", fld="to")
+            announced = self.date_(f, m, "announced")
+            status = self.choice(f, m, "status", vocab.STATUSES, "announced", "deal status") or "announced"
+            parties = []
+            for i, p in enumerate(self.seq(f, m, "parties")):
+                ppos = item_pos(f.shown, m["parties"], i)
+                if isinstance(p, str):
+                    p = {"entity": p}
+                    ent = p["entity"] if p["entity"] in self.entities else None
+                    if ent is None:
+                        self.err(ppos, f"unknown entity {p['entity']!r} in 'parties'",
+                                 _did_you_mean(p["entity"], list(self.entities), vocabulary=False), fld="parties")
+                        continue
+                    parties.append(Party(ent, "", ppos))
+                    continue
+                if not self.keys(f, p, vocab.PARTY_KEYS, ("entity",), "party"):
+                    continue
+                ent = self.entity_ref(f, p, "entity", "'parties'")
+                if ent:
+                    parties.append(Party(ent, self.text(f, p, "role"), ppos))
+            if not (payer or payee or parties or "from" in m or "parties" in m):
+                self.err(pos, f"deal {rid!r} names no parties", "give 'from' and 'to', or list 'parties'")
+            on = announced
+            events = []
+            for i, e in enumerate(self.seq(f, m, "events")):
+                epos = item_pos(f.shown, m["events"], i)
+                if not self.keys(f, e, vocab.EVENT_KEYS, ("date", "status"), "event"):
+                    continue
+                ed = self.date_(f, e, "date")
+                est = self.choice(f, e, "status", vocab.STATUSES, None, "event status")
+                ecl = self.claims(f, e, vocab.CLAIM_FIELDS_DEAL, "status", cur, ed)
+                if ed is not None and est is not None:
+                    events.append(Event(ed, Status(est), self.text(f, e, "note"), ecl, epos))
+            events.sort(key=lambda e: e.date)
+            if on is None and events:
+                on = events[0].date
+            amount = self.to_usd(self.amount(f, m, "amount", cur, money=True), on,
+                                 value_pos(f.shown, m, "amount"), "amount")
+            quantity = self.amount(f, m, "quantity", None, money=False)
+            cap = m.get("capacity_gw")
+            capacity = None
+            if isinstance(cap, str):
+                a = self.parse_text_amount(value_pos(f.shown, m, "capacity_gw"), cap, "GW", "capacity_gw")
+                if a is not None:
+                    if a.unit not in ("GW", "MW"):
+                        self.err(value_pos(f.shown, m, "capacity_gw"), f"capacity {cap!r} is not in GW",
+                                 "write a number of gigawatts, e.g. 4.5", fld="capacity_gw")
+                    else:
+                        capacity = a.point / (1000.0 if a.unit == "MW" else 1.0)
+            else:
+                capacity = self.number(f, m, "capacity_gw")
+            flows = []
+            for fl in self.seq(f, m, "flows"):
+                if not self.keys(f, fl, vocab.FLOW_KEYS, ("from", "to"), "flow"):
+                    continue
+                a = self.entity_ref(f, fl, "from", "flow 'from'")
+                b = self.entity_ref(f, fl, "to", "flow 'to'")
+                ftype = self.choice(f, fl, "type", vocab.DEAL_TYPE_LIST, dtype, "flow type") or dtype or ""
+                famount = self.to_usd(self.amount(f, fl, "amount", cur, money=True), on,
+                                      value_pos(f.shown, fl, "amount"), "flow amount")
+                if a and b:
+                    if a == b:
+                        self.err(value_pos(f.shown, fl, "to"), f"flow goes from {a!r} to itself",
+                                 "'from' and 'to' must differ", fld="to")
+                        continue
+                    flows.append(Flow(a, b, famount, rid, FLOW_KIND.get(ftype, "none"), self.text(f, fl, "note")))
+            tranches = []
+            for t in self.seq(f, m, "tranches"):
+                if not self.keys(f, t, vocab.TRANCHE_KEYS, ("trigger",), "tranche"):
+                    continue
+                tranches.append(Tranche(
+                    trigger=self.text(f, t, "trigger"),
+                    amount=self.to_usd(self.amount(f, t, "amount", cur, money=True), on,
+                                       value_pos(f.shown, t, "amount"), "tranche amount"),
+                    quantity=self.amount(f, t, "quantity", None, money=False),
+                    threshold=self.number(f, t, "threshold"), date=self.date_(f, t, "date"),
+                    note=self.text(f, t, "note")))
+            term_start, term_years = None, None
+            term = m.get("term")
+            if term is not None and self.keys(f, term, vocab.TERM_KEYS, (), "term"):
+                term_start = self.date_(f, term, "start")
+                term_years = self.number(f, term, "years", positive=True)
+                term_end = self.date_(f, term, "end")
+                if term_end and term_start:
+                    if term_end <= term_start:
+                        self.err(value_pos(f.shown, term, "end"), f"term ends ({term_end}) before it starts "
+                                 f"({term_start})", "swap start and end", fld="term")
+                    elif term_years is None:
+                        term_years = round((term_end - term_start).days / 365.25, 2)
+            schedule = self.choice(f, m, "schedule", vocab.SCHEDULES, "flat", "schedule") or "flat"
+            claims = self.claims(f, m, vocab.CLAIM_FIELDS_DEAL, "amount",
+                                 cur or (amount.unit if amount else None), on)
+            if not claims and not any(e.claims for e in events):
+                self.warn(pos, f"deal {rid!r} has no claim: no source backs it",
+                          "add a claim with the document and the exact quote", fld="claims")
+            self.deals[rid] = Deal(
+                id=rid, type=dtype or "partnership", payer=payer, payee=payee, parties=tuple(parties),
+                flows=tuple(flows), amount=amount, quantity=quantity, capacity_gw=capacity,
+                term_start=term_start, term_years=term_years, schedule=schedule, tranches=tuple(tranches),
+                conditions=self.str_list(f, m, "conditions"), status=Status(status), announced=announced,
+                events=tuple(events), claims=claims, title=self.text(f, m, "title"), note=self.text(f, m, "note"),
+                pos=pos,
+            )
+
+    def load_facts(self) -> None:
+        for f, m, pos in self.items("facts"):
+            if not self.keys(f, m, vocab.FACT_KEYS, ("id", "entity", "metric", "value"), "fact"):
+                continue
+            rid = self.text(f, m, "id")
+            if not rid or not self.unique(self.facts, rid, pos, "fact", m, f):
+                continue
+            ent = self.entity_ref(f, m, "entity", "'entity'")
+            metric = self.text(f, m, "metric")
+            if metric and not re.match(r"^[a-z0-9_]+$", metric):
+                self.err(value_pos(f.shown, m, "metric"), f"metric {metric!r} is not a lowercase name",
+                         "use lowercase letters, digits and '_', e.g. rpo, capex_guidance", fld="metric")
+            cur = self.default_currency(f, m)
+            unit = cur or (self.text(f, m, "unit") or None)
+            as_of = self.date_(f, m, "as_of")
+            period = self.text(f, m, "period") or None
+            on = as_of
+            if period and ent:
+                try:
+                    _, pend = fiscal_period(period, self.entities[ent].fiscal_year_end)
+                    on = on or pend
+                except PeriodError as exc:
+                    self.err(value_pos(f.shown, m, "period"), exc.message, exc.hint, fld="period")
+            value = self.amount(f, m, "value", unit, money=False)
+            value = self.to_usd(value, on, value_pos(f.shown, m, "value"), "value")
+            claims = self.claims(f, m, vocab.CLAIM_FIELDS_FACT, "value", unit or (value.unit if value else None), on)
+            if not claims:
+                self.warn(pos, f"fact {rid!r} has no claim: no source backs it",
+                          "add a claim with the document and the exact quote", fld="claims")
+            if ent and metric and value is not None:
+                self.facts[rid] = Fact(id=rid, entity=ent, metric=metric, value=value, period=period,
+                                       as_of=as_of, claims=claims, note=self.text(f, m, "note"), pos=pos)
+
+    def run(self) -> Ledger:
+        self.read_files()
+        self.load_ledger_section()
+        self.doc_dirs += self.extra_dirs
+        seeds = repo_seeds_dir(self.root_dir)
+        if seeds is not None:
+            self.doc_dirs.append(seeds)
+        self.doc_dirs = list(dict.fromkeys(p.resolve() for p in self.doc_dirs))
+        self.load_fx()
+        self.load_entities()
+        self.load_documents()
+        self.load_deals()
+        self.load_facts()
+        ledger = Ledger(name=self.name, description=self.description, entities=self.entities,
+                        documents=self.documents, deals=self.deals, facts=self.facts, fx=self.fx,
+                        root=str(self.root), documents_dirs=tuple(str(p) for p in self.doc_dirs if p.is_dir()))
+        conflicts = derive_conflicts(ledger)
+        for c in conflicts:
+            p = c.pos or Pos(self.shown(self.root), 1, 1)
+            hint = ("the claim is kept and marked; nothing to fix" if c.kind == "flagged" else
+                    "all claims are kept; flag the wrong one (joke, unit_slip, disputed) and say why in 'note'")
+            self.warn(p, f"conflict ({c.kind}) on {c.record}.{c.field}: {c.message}", hint, fld=c.field)
+        return replace(ledger, conflicts=tuple(conflicts))
+
+
+def load_ledger(path: str | Path | None = None, documents_dirs: Sequence[str | Path] = ()) -> LoadResult:
+    """Read a ledger directory (every ``*.yaml`` under it) or one ``.yaml`` file.
+
+    Args:
+        path: the ledger directory or file; ``None`` loads the bundled ``ai-capex-2025`` ledger.
+        documents_dirs: extra folders where the cited documents' files are looked for (after the ones the
+            ledger's own ``ledger.documents_dirs`` names, before ``shared/seeds`` beside the checkout).
+
+    Returns:
+        The ledger and every problem found (errors and warnings), each with file, line and column.
+
+    Raises:
+        InputError: ``path`` does not exist (nothing else raises: bad content becomes problems).
+    """
+    root = Path(path).expanduser() if path is not None else default_ledger_path()
+    if not root.exists():
+        raise InputError(f"no such ledger: {root}",
+                         "give a ledger directory or .yaml file, or no path for the bundled ledger")
+    loader = _Loader(root, documents_dirs)
+    try:
+        ledger = loader.run()
+    except RecursionError:
+        loader.err(Pos(loader.shown(root), 1, 1), "the ledger is nested too deeply to read",
+                   "flatten the YAML structure")
+        ledger = Ledger(name=loader.name, root=str(root))
+    problems = sorted(loader.problems, key=lambda p: (p.file, p.line, p.col))
+    return LoadResult(ledger, problems)

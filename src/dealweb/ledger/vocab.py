@@ -1,0 +1,68 @@
+"""The ledger format's vocabulary: sections, the keys each record may hold, and the allowed values.
+
+This module is the single place the format's keys are listed; the loader, the JSON Schema
+(``ledger.schema.json``) and ``docs/ledger-format.md`` follow it (a test checks the schema agrees).
+"""
+
+from __future__ import annotations
+
+from dealweb.model import DEAL_TYPES, EntityKind, Status, Tier
+from dealweb.money import CURRENCIES, Qualifier
+
+__all__ = [
+    "CLAIM_FIELDS_DEAL",
+    "CLAIM_FIELDS_FACT",
+    "CLAIM_KEYS",
+    "CURRENCY_CODES",
+    "DEAL_KEYS",
+    "DOCUMENT_KEYS",
+    "ENTITY_KEYS",
+    "EVENT_KEYS",
+    "FACT_KEYS",
+    "FLAGS",
+    "FLOW_KEYS",
+    "FX_KEYS",
+    "KINDS",
+    "LEDGER_KEYS",
+    "PARTY_KEYS",
+    "QUALIFIERS",
+    "SCHEDULES",
+    "SECTIONS",
+    "STATUSES",
+    "TERM_KEYS",
+    "TIERS",
+    "TRANCHE_KEYS",
+    "AMOUNT_KEYS",
+]
+
+SECTIONS: tuple[str, ...] = ("ledger", "fx", "entities", "documents", "deals", "facts")
+
+LEDGER_KEYS = {"name", "description", "documents_dirs", "note"}
+FX_KEYS = {"currency", "rate", "date", "source", "note"}
+ENTITY_KEYS = {"id", "kind", "names", "aliases", "ticker", "country", "fiscal_year_end", "note", "url"}
+DOCUMENT_KEYS = {"id", "title", "outlet", "date", "language", "tier", "file", "start", "end", "url", "note"}
+DEAL_KEYS = {"id", "title", "type", "from", "to", "parties", "flows", "amount", "currency", "capacity_gw",
+             "quantity", "term", "schedule", "tranches", "conditions", "status", "announced", "events",
+             "claims", "note"}
+FACT_KEYS = {"id", "entity", "metric", "value", "currency", "unit", "period", "as_of", "claims", "note"}
+CLAIM_KEYS = {"document", "field", "stated", "quote", "start", "end", "flag", "note"}
+EVENT_KEYS = {"date", "status", "note", "claims"}
+PARTY_KEYS = {"entity", "role", "note"}
+FLOW_KEYS = {"from", "to", "amount", "type", "note"}
+TRANCHE_KEYS = {"trigger", "amount", "quantity", "threshold", "date", "note"}
+TERM_KEYS = {"start", "end", "years"}
+AMOUNT_KEYS = {"low", "high", "currency", "unit", "qualifier", "text", "nominal", "usd_low", "usd_high", "usd_rate"}
+
+KINDS: tuple[str, ...] = tuple(k.value for k in EntityKind)
+STATUSES: tuple[str, ...] = tuple(s.value for s in Status)
+TIERS: tuple[str, ...] = tuple(t.value for t in Tier)
+QUALIFIERS: tuple[str, ...] = tuple(q.value for q in Qualifier)
+FLAGS: tuple[str, ...] = ("joke", "unit_slip", "disputed", "superseded")
+SCHEDULES: tuple[str, ...] = ("flat", "ramp", "upfront", "on_delivery", "tranches")
+CURRENCY_CODES: tuple[str, ...] = tuple(CURRENCIES)
+CLAIM_FIELDS_DEAL: tuple[str, ...] = (
+    "amount", "parties", "from", "to", "capacity_gw", "quantity", "status", "term", "type", "date",
+    "announced", "tranches", "conditions", "flows", "schedule", "title",
+)
+CLAIM_FIELDS_FACT: tuple[str, ...] = ("value", "period", "as_of", "entity", "metric")
+DEAL_TYPE_LIST: tuple[str, ...] = DEAL_TYPES
