@@ -1,0 +1,142 @@
+"""``dealweb report`` and ``dealweb serve``: the faces on the command line."""
+
+from __future__ import annotations
+
+import secrets
+import socket
+from datetime import date
+from pathlib import Path
+
+import click
+
+from dealweb.cli import main
+from dealweb.cli.common import emit_json, fail, ledger_arg, load_or_exit
+
+
+def _parse_date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"--on {value!r} is not a date", "write it as YYYY-MM-DD, e.g. --on 2025-10-01")
+
+
+@main.command("report")
+@ledger_arg
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default="report.html",
+              show_default=True, help="Where to write the HTML report.")
+@click.option("--png", "png", type=click.Path(dir_okay=False), help="Also write the map as a PNG (slides).")
+@click.option("--svg", "svg", type=click.Path(dir_okay=False), help="Also write the map as an SVG (slides).")
+@click.option("--on", "on", metavar="DATE", help="Read the web as of this date (YYYY-MM-DD).")
+@click.option("--size", type=click.Choice(["auto", "market_cap", "flow", "none"]), default="auto",
+              show_default=True, help="What circle area shows on the map.")
+@click.option("--no-stress", is_flag=True, help="Skip the stress-test fan charts (faster).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the stress scenarios.")
+@click.option("--documents", "documents", multiple=True, type=click.Path(file_okay=False),
+              help="Extra folder where the cited documents' texts live.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
+def report_cmd(ledger_path: str | None, output: str, png: str | None, svg: str | None, on: str | None,
+               size: str, no_stress: bool, seed: int, documents: tuple[str, ...], as_json: bool) -> None:
+    """Write the offline HTML report of a ledger (the bundled one by default).
+
+    One self-contained file: the map (with a time slider), loops, who pays, exposure, metrics, stress
+    tests, every figure with its source. It opens offline; nothing is fetched from the network.
+
+    \b
+    Examples:
+      dealweb report -o report.html
+      dealweb report -o report.html --png map.png
+      dealweb report path/to/ledger -o out.html --svg map.svg --on 2025-10-01
+    """
+    from rich.console import Console
+
+    from dealweb.report import analysis_of, map_svg, map_view, render_report, write_map_png
+
+    day = _parse_date(on)
+    ledger = load_or_exit(ledger_path, documents)
+    console = Console(stderr=True)
+    with console.status("gathering loops, who pays, metrics and stress tests..."):
+        an = analysis_of(ledger, on=day, stress=not no_stress, seed=seed)
+    html_text = render_report(ledger, analysis=an, on=day, size=size)
+    written = {"report": _write(output, html_text)}
+    loop_deals = {d for row in an.loops for d in row.deals}
+    title = f"{ledger.name}: the web of deals" + (f" on {day.isoformat()}" if day else "")
+    view = map_view(ledger, on=day, loop_deals=loop_deals, size=size)
+    warnings: list[str] = []
+    if svg:
+        written["svg"] = _write(svg, map_svg(view, interactive=False, title=title))
+    if png:
+        try:
+            warnings += write_map_png(view, png, title=title)
+        except OSError as exc:
+            fail(f"cannot write {png}: {exc.strerror or exc}", "check the folder exists and is writable")
+        written["png"] = str(Path(png))
+    notes = dict(an.notes)
+    if as_json:
+        emit_json({"written": written, "sections_missing": notes, "warnings": warnings,
+                   "deals": len(ledger.deals), "entities": len(ledger.entities), "loops": len(an.loops)})
+        return
+    for kind, path in written.items():
+        console.print(f"[green]wrote[/green] {kind}: {path}")
+    for section, why in sorted(notes.items()):
+        console.print(f"[yellow]note[/yellow]: {section} {why}")
+    for w in warnings:
+        console.print(f"[yellow]warning[/yellow]: {w}")
+
+
+def _write(path: str, text: str) -> str:
+    p = Path(path)
+    try:
+        tmp = p.with_name(p.name + ".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(p)
+    except OSError as exc:
+        fail(f"cannot write {path}: {exc.strerror or exc}", "check the folder exists and is writable")
+    return str(p)
+
+
+@main.command("serve")
+@ledger_arg
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to bind (keep 127.0.0.1 unless you know why not).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="Port (0: any free).")
+@click.option("--read-only", is_flag=True, help="Refuse every write (review accept, proposals).")
+@click.option("--documents", "documents", multiple=True, type=click.Path(file_okay=False),
+              help="Extra folder where the cited documents' texts live.")
+def serve_cmd(ledger_path: str | None, host: str, port: int, read_only: bool, documents: tuple[str, ...]) -> None:
+    """Run the local web app: browse, filter, open the map, review claims, run stress scenarios.
+
+    Write requests need the token printed at start-up (header X-Dealweb-Token); the page picks it up
+    from the address printed below. The JSON API is described at /openapi.json and /docs.
+
+    \b
+    Examples:
+      dealweb serve
+      dealweb serve path/to/ledger --port 8800
+      dealweb serve --read-only
+    """
+    try:
+        import uvicorn
+
+        from dealweb.web import create_app
+    except ImportError as exc:
+        fail(f"the web app needs {exc.name}", "install it with: pip install 'dealweb[web]'")
+    if ledger_path is not None and not Path(ledger_path).exists():
+        fail(f"no ledger at {ledger_path}", "give the folder that holds the ledger's YAML files")
+    load_or_exit(ledger_path, documents, quiet=True)
+    if port == 0:
+        with socket.socket() as s:
+            s.bind((host, 0))
+            port = s.getsockname()[1]
+    token = secrets.token_urlsafe(24)
+    app = create_app(ledger_path, token=token, read_only=read_only, documents_dirs=documents)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    click.echo(f"dealweb serving {ledger_path or 'the bundled ledger'} on http://{shown}:{port}/"
+               + (" (read-only)" if read_only else ""))
+    if not read_only:
+        click.echo(f"write token: {token}")
+        click.echo(f"open: http://{shown}:{port}/#token={token}")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: binding {host} exposes the app to your network", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning")

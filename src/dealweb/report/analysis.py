@@ -1,0 +1,114 @@
+"""What the report shows from the analytical rooms, gathered through their public functions.
+
+The faces compute nothing of their own: loops and who-pays come from :mod:`dealweb.graph`, the
+dashboard from :mod:`dealweb.metrics`, the fan charts from :mod:`dealweb.sim`. This module calls them
+and turns their results into rows and series the templates draw. When a room is missing from an
+install, or fails on this ledger, the section says so (``notes``) rather than showing made-up figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from dealweb.model import Ledger
+
+__all__ = ["Analysis", "FanChart", "LoopRow", "Table", "analysis_of"]
+
+
+@dataclass(frozen=True, slots=True)
+class LoopRow:
+    """One money loop: the entities in order (first repeated at the end), the deals, and its size."""
+
+    entities: tuple[str, ...]
+    deals: tuple[str, ...]
+    usd: float | None
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A titled table of rows (each a dict of column -> cell text) with optional record refs per row."""
+
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[dict[str, str], ...]
+    refs: tuple[str | None, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FanChart:
+    """A simulated series: period labels and quantile bands (``p05``..``p95``) of one quantity."""
+
+    title: str
+    times: tuple[str, ...]
+    bands: dict[str, tuple[float, ...]]
+    unit: str = "USD"
+
+
+@dataclass
+class Analysis:
+    """The analytical sections of the report; ``notes`` says why any section is empty."""
+
+    loops: list[LoopRow] = field(default_factory=list)
+    who_pays: dict[str, dict[str, float]] = field(default_factory=dict)
+    exposure: list[Table] = field(default_factory=list)
+    metrics: list[Table] = field(default_factory=list)
+    fans: list[FanChart] = field(default_factory=list)
+    seed: int | None = None
+    notes: dict[str, str] = field(default_factory=dict)
+
+
+def _guard(an: Analysis, section: str, fn: Callable[[], None]) -> None:
+    try:
+        fn()
+    except ImportError as exc:
+        an.notes[section] = f"not available in this install ({exc.name or exc})"
+    except Exception as exc:  # noqa: BLE001 - a room's failure must not take the whole report down
+        an.notes[section] = f"could not be computed: {type(exc).__name__}: {exc}"
+
+
+def analysis_of(ledger: Ledger, on: date | None = None, stress: bool = True, seed: int = 0,
+                draws: int = 200) -> Analysis:
+    """Gather the report's analytical sections for ``ledger`` as of ``on`` (``None``: as it stands).
+
+    Args:
+        ledger: the ledger.
+        on: the date to read the web on.
+        stress: run the stress-test scenarios for the fan charts (when :mod:`dealweb.sim` offers them).
+        seed: seed of the simulation's random generator (recorded in the report).
+        draws: Monte Carlo draws per scenario.
+
+    Returns:
+        An :class:`Analysis`; sections that could not be filled carry a note saying why.
+    """
+    from dealweb.report import rooms
+
+    an = Analysis()
+    _guard(an, "loops", lambda: rooms.fill_loops(an, ledger, on))
+    _guard(an, "who_pays", lambda: rooms.fill_who_pays(an, ledger, on))
+    _guard(an, "exposure", lambda: rooms.fill_exposure(an, ledger, on))
+    _guard(an, "metrics", lambda: rooms.fill_metrics(an, ledger, on))
+    if stress:
+        _guard(an, "stress", lambda: rooms.fill_stress(an, ledger, on, seed, draws))
+    else:
+        an.notes["stress"] = "not run (--no-stress)"
+    return an
+
+
+def as_dict(an: Analysis) -> dict[str, Any]:
+    """The analysis with stable keys, for the web app's JSON and for tests."""
+    return {
+        "loops": [{"entities": list(r.entities), "deals": list(r.deals), "usd": r.usd, "label": r.label}
+                  for r in an.loops],
+        "who_pays": an.who_pays,
+        "exposure": [{"title": t.title, "columns": list(t.columns), "rows": list(t.rows)} for t in an.exposure],
+        "metrics": [{"title": t.title, "columns": list(t.columns), "rows": list(t.rows)} for t in an.metrics],
+        "fans": [{"title": f.title, "times": list(f.times), "bands": {k: list(v) for k, v in f.bands.items()},
+                  "unit": f.unit} for f in an.fans],
+        "seed": an.seed,
+        "notes": an.notes,
+    }

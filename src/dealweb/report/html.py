@@ -1,0 +1,92 @@
+"""The offline HTML report: one self-contained file (inline CSS, JS and SVG; no CDN, no web fonts).
+
+Text from ledgers and articles reaches the page only through Jinja2 with autoescaping on, through
+:func:`dealweb.report.svg.esc` inside SVG, or as JSON made safe by
+:func:`dealweb.report.payload.script_json`; the page's script writes it with ``textContent`` only.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+
+from dealweb.model import Ledger
+from dealweb.report.analysis import Analysis, analysis_of
+from dealweb.report.mapview import KIND_COLOURS, KIND_LABELS, map_view
+from dealweb.report.payload import ledger_payload, script_json
+from dealweb.report.svg import fan_svg, map_svg, sankey_svg, usd_short
+
+__all__ = ["asset", "environment", "render_report"]
+
+
+@cache
+def environment() -> Environment:
+    """The Jinja2 environment of the faces' templates (autoescaping on for every template)."""
+    env = Environment(loader=PackageLoader("dealweb.report", "templates"),
+                      autoescape=select_autoescape(default=True, default_for_string=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["usd"] = usd_short
+    env.filters["script_json"] = lambda v: Markup(script_json(v))  # noqa: S704 - made safe by script_json
+    return env
+
+
+@cache
+def asset(name: str) -> str:
+    """Text of a static file shipped with the report (``report.css``, ``report.js``)."""
+    return resources.files("dealweb.report").joinpath("static", name).read_text(encoding="utf-8")
+
+
+def render_report(ledger: Ledger, analysis: Analysis | None = None, on: date | None = None,
+                  size: str = "auto", stress: bool = True, seed: int = 0) -> str:
+    """The report of ``ledger`` as one HTML document.
+
+    Args:
+        ledger: the ledger to report on.
+        analysis: loops, who-pays, exposure, metrics, stress results; gathered from the analytical rooms
+            with :func:`dealweb.report.analysis.analysis_of` when ``None``.
+        on: read the web as of this date (``None``: as the ledger stands); the page's time slider still
+            offers every chapter.
+        size: what node size shows: ``auto``, ``market_cap``, ``flow`` or ``none``.
+        stress: run the stress scenarios for the fan charts when gathering the analysis.
+        seed: seed for the stress scenarios' random generator.
+
+    Returns:
+        The HTML text (UTF-8), identical for identical inputs.
+    """
+    if analysis is None:
+        analysis = analysis_of(ledger, on=on, stress=stress, seed=seed)
+    loop_deals = {d for row in analysis.loops for d in row.deals}
+    view = map_view(ledger, on=on, loop_deals=loop_deals, size=size)
+    names = {e.id: e.name for e in ledger.entities.values()}
+    payload = ledger_payload(ledger)
+    conflicted = {c.record for c in ledger.conflicts} | {
+        rid for rid, c in ledger.claims() if c.flag in ("joke", "unit_slip", "disputed")}
+    ctx: dict[str, Any] = {
+        "ledger": ledger,
+        "payload": payload,
+        "map_svg": Markup(map_svg(view)),  # noqa: S704 - every text node inside is escaped by svg.esc
+        "view": view,
+        "view_colours": KIND_COLOURS,
+        "kinds": [(k, KIND_COLOURS[k], KIND_LABELS[k]) for k in view.kinds],
+        "analysis": analysis,
+        "names": names,
+        "sankey_svg": Markup(sankey_svg(analysis.who_pays, names)) if analysis.who_pays else None,  # noqa: S704
+        "fans": [Markup(fan_svg(f.times, f.bands, f.title, f.unit)) for f in analysis.fans],  # noqa: S704
+        "deals": [payload["deals"][d] for d in sorted(payload["deals"], key=lambda i: (
+            payload["deals"][i]["announced"] or "9999", i))],
+        "facts": [payload["facts"][f] for f in sorted(payload["facts"], key=lambda i: (
+            payload["facts"][i]["entity"], payload["facts"][i]["metric"], payload["facts"][i]["as_of"] or "", i))],
+        "documents": list(payload["documents"].values()),
+        "conflicts": ledger.conflicts,
+        "conflicted": conflicted,
+        "chapters": payload["chapters"],
+        "on": on.isoformat() if on else None,
+        "css": Markup(asset("report.css")),  # noqa: S704 - our own file
+        "js": Markup(asset("report.js")),  # noqa: S704 - our own file
+    }
+    return environment().get_template("report.html").render(**ctx)

@@ -1,0 +1,190 @@
+"""What the report's and the web app's pages show about each record, as plain JSON-ready dicts.
+
+Sources travel with every figure: a deal's or fact's payload carries each claim's quote, the outlet,
+the document title and date, its evidence tier and flag, and the conflicts the loader derived. Nothing
+is computed here beyond formatting: the figures are the ledger's own.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from dealweb.model import Claim, Deal, Entity, Fact, Ledger
+from dealweb.money import Amount
+from dealweb.report.mapview import chinese_name
+
+__all__ = ["chapters", "claim_payload", "deal_payload", "entity_payload", "fact_payload", "ledger_payload",
+           "script_json"]
+
+
+def script_json(data: Any) -> str:
+    """``data`` as JSON safe to place inside a ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` become ``\\u003c``, ``\\u003e``, ``\\u0026`` (so ``</script>`` in a quote cannot
+    close the element) and U+2028/U+2029 are escaped (they end a line in older JavaScript parsers).
+    """
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, default=_default, allow_nan=False)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _default(o: Any) -> Any:
+    if isinstance(o, date):
+        return o.isoformat()
+    if hasattr(o, "as_dict"):
+        return o.as_dict()
+    raise TypeError(f"cannot encode {type(o).__name__} as JSON")
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _amount(a: Amount | None) -> dict[str, Any] | None:
+    if a is None:
+        return None
+    return {"label": a.label(), "text": a.text, "qualifier": str(a.qualifier), "unit": a.unit,
+            "low": a.low, "high": a.high, "usd_low": a.usd_low, "usd_high": a.usd_high}
+
+
+def claim_payload(ledger: Ledger, claim: Claim) -> dict[str, Any]:
+    """One claim with its source: quote, stated figure, flag, document title, outlet, date, tier, url."""
+    doc = ledger.documents.get(claim.document)
+    return {
+        "document": claim.document,
+        "quote": claim.quote,
+        "field": claim.field,
+        "stated": claim.stated,
+        "flag": claim.flag,
+        "note": claim.note,
+        "start": claim.start,
+        "end": claim.end,
+        "title": doc.title if doc else "",
+        "outlet": doc.outlet if doc else "",
+        "date": _iso(doc.date) if doc else None,
+        "tier": str(doc.tier) if doc else "",
+        "language": doc.language if doc else "",
+        "url": doc.url if doc else "",
+        "pos": str(claim.pos) if claim.pos else None,
+    }
+
+
+def _conflicts(ledger: Ledger, record: str) -> list[dict[str, Any]]:
+    return [{"field": c.field, "kind": c.kind, "message": c.message,
+             "claims": [claim_payload(ledger, x) for x in c.claims]}
+            for c in ledger.conflicts if c.record == record]
+
+
+def _name(ledger: Ledger, eid: str | None) -> str:
+    if eid is None:
+        return ""
+    e = ledger.entities.get(eid)
+    return e.name if e else eid
+
+
+def deal_payload(ledger: Ledger, deal: Deal) -> dict[str, Any]:
+    """A deal as the pages show it: parties, amount label, status, dates, claims and conflicts."""
+    claims = list(deal.claims) + [c for e in deal.events for c in e.claims]
+    return {
+        "id": deal.id,
+        "title": deal.title,
+        "type": deal.type,
+        "kind": deal.kind,
+        "from": deal.payer,
+        "to": deal.payee,
+        "from_name": _name(ledger, deal.payer),
+        "to_name": _name(ledger, deal.payee),
+        "parties": [{"entity": p.entity, "name": _name(ledger, p.entity), "role": p.role} for p in deal.parties],
+        "flows": [{"from": f.payer, "to": f.payee, "from_name": _name(ledger, f.payer),
+                   "to_name": _name(ledger, f.payee), "amount": _amount(f.amount), "note": f.note}
+                  for f in deal.flows],
+        "amount": _amount(deal.amount),
+        "quantity": _amount(deal.quantity),
+        "capacity_gw": deal.capacity_gw,
+        "status": str(deal.status),
+        "announced": _iso(deal.announced),
+        "events": [{"date": _iso(e.date), "status": str(e.status), "note": e.note} for e in deal.events],
+        "conditions": list(deal.conditions),
+        "note": deal.note,
+        "claims": [claim_payload(ledger, c) for c in claims],
+        "conflicts": _conflicts(ledger, deal.id),
+        "pos": str(deal.pos) if deal.pos else None,
+    }
+
+
+def fact_payload(ledger: Ledger, fact: Fact) -> dict[str, Any]:
+    """A fact as the pages show it: entity, metric, value label, period, as-of date, claims, conflicts."""
+    return {
+        "id": fact.id,
+        "entity": fact.entity,
+        "entity_name": _name(ledger, fact.entity),
+        "metric": fact.metric,
+        "value": _amount(fact.value),
+        "period": fact.period,
+        "as_of": _iso(fact.as_of),
+        "note": fact.note,
+        "claims": [claim_payload(ledger, c) for c in fact.claims],
+        "conflicts": _conflicts(ledger, fact.id),
+        "pos": str(fact.pos) if fact.pos else None,
+    }
+
+
+def entity_payload(ledger: Ledger, entity: Entity) -> dict[str, Any]:
+    """An entity with its names, kind, ticker, country and the ids of its deals and facts."""
+    return {
+        "id": entity.id,
+        "name": entity.name,
+        "zh": chinese_name(entity),
+        "names": dict(entity.names),
+        "aliases": list(entity.aliases),
+        "kind": str(entity.kind),
+        "ticker": entity.ticker,
+        "country": entity.country,
+        "note": entity.note,
+        "deals": sorted(d.id for d in ledger.deals.values() if entity.id in d.entities()),
+        "facts": sorted(f.id for f in ledger.facts.values() if f.entity == entity.id),
+    }
+
+
+def chapters(ledger: Ledger) -> list[dict[str, Any]]:
+    """The web date by date: for every date a deal was announced or changed, which deals were live then.
+
+    Each chapter lists ``live`` deal ids (known and not cancelled on that date, per
+    :meth:`dealweb.model.Ledger.deals_on`) and ``cancelled`` ones, plus the deals that ``changed`` on it.
+    The last chapter (``date`` ``None``) is the ledger as it stands.
+    """
+    dates: dict[date, set[str]] = {}
+    for d in ledger.deals.values():
+        if d.announced:
+            dates.setdefault(d.announced, set()).add(d.id)
+        for e in d.events:
+            dates.setdefault(e.date, set()).add(d.id)
+    out = []
+    for on in sorted(dates):
+        every = ledger.deals_on(on, include_cancelled=True)
+        live = sorted(d.id for d in ledger.deals_on(on))
+        out.append({"date": on.isoformat(), "live": live,
+                    "cancelled": sorted({d.id for d in every} - set(live)),
+                    "changed": sorted(dates[on])})
+    every = ledger.deals_on(None, include_cancelled=True)
+    live = sorted(d.id for d in ledger.deals_on(None))
+    out.append({"date": None, "live": live, "cancelled": sorted({d.id for d in every} - set(live)),
+                "changed": []})
+    return out
+
+
+def ledger_payload(ledger: Ledger) -> dict[str, Any]:
+    """Everything the report's script needs: deals, facts, entities, documents, chapters (stable keys)."""
+    return {
+        "name": ledger.name,
+        "deals": {d.id: deal_payload(ledger, d) for d in sorted(ledger.deals.values(), key=lambda d: d.id)},
+        "facts": {f.id: fact_payload(ledger, f) for f in sorted(ledger.facts.values(), key=lambda f: f.id)},
+        "entities": {e.id: entity_payload(ledger, e)
+                     for e in sorted(ledger.entities.values(), key=lambda e: e.id)},
+        "documents": {d.id: {"id": d.id, "title": d.title, "outlet": d.outlet, "date": _iso(d.date),
+                             "language": d.language, "tier": str(d.tier), "url": d.url}
+                      for d in sorted(ledger.documents.values(), key=lambda d: d.id)},
+        "chapters": chapters(ledger),
+    }

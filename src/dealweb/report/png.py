@@ -1,0 +1,121 @@
+"""The map as a PNG for slides, drawn with matplotlib from the same geometry as the SVG.
+
+Matplotlib runs headless (the ``Agg`` backend); Chinese names use a CJK font when one is installed
+(Noto Sans CJK, Source Han Sans, WenQuanYi, PingFang, Microsoft JhengHei), and the call warns in its
+return value when none is, since the Chinese labels would then be drawn as boxes.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from dealweb.report.mapview import ENTITY_FILL, KIND_COLOURS, KIND_LABELS, MapView
+
+__all__ = ["cjk_font", "write_map_png"]
+
+_CJK_FAMILIES = ("Noto Sans CJK TC", "Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans TC",
+                 "Source Han Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "PingFang TC",
+                 "Microsoft JhengHei", "SimHei")
+
+
+def cjk_font() -> str | None:
+    """Name of an installed font family that has Chinese glyphs, or ``None``."""
+    from matplotlib import font_manager
+
+    have = {f.name for f in font_manager.fontManager.ttflist}
+    return next((f for f in _CJK_FAMILIES if f in have), None)
+
+
+def write_map_png(view: MapView, path: str | Path, title: str | None = None, dpi: int = 144) -> list[str]:
+    """Draw ``view`` to a PNG file at ``path``.
+
+    Args:
+        view: geometry from :func:`dealweb.report.mapview.map_view` (canvas pixels).
+        path: where to write the PNG.
+        title: a heading at the top left.
+        dpi: resolution; the image is ``view.width x view.height`` pixels at 100 dpi, scaled by ``dpi/100``.
+
+    Returns:
+        Warnings (e.g. no CJK font installed), empty when none.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Circle, PathPatch, Polygon
+    from matplotlib.path import Path as MPath
+
+    warnings: list[str] = []
+    cjk = cjk_font()
+    families = ["DejaVu Sans"] + ([cjk] if cjk else [])
+    if cjk is None and any(n.zh for n in view.nodes):
+        warnings.append("no CJK font found (install fonts-noto-cjk): Chinese names are drawn as boxes")
+    w, h = view.width, view.height
+    fig = plt.figure(figsize=(w / 100, h / 100), dpi=dpi)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, w)
+    ax.set_ylim(h, 0)
+    ax.axis("off")
+    fig.patch.set_facecolor("white")
+    with matplotlib.rc_context({"font.family": families, "svg.fonttype": "none"}):
+        if title:
+            ax.text(24, 40, title, fontsize=19, fontweight="bold", color="#1A1A1A", family=families)
+        px = 72 / 100  # canvas pixels -> points at 100 px per inch
+        for e in view.edges:
+            if not e.points:
+                continue
+            (sx, sy), (cx, cy), (ex, ey) = e.points
+            verts = [(sx, sy), (cx, cy), (ex, ey)]
+            mp = MPath(verts, [MPath.MOVETO, MPath.CURVE3, MPath.CURVE3])
+            if e.in_loop:
+                ax.add_patch(PathPatch(mp, fill=False, edgecolor="#FFC533", alpha=0.55,
+                                       linewidth=(e.width + 9) * px, capstyle="round"))
+            ax.add_patch(PathPatch(mp, fill=False, edgecolor=e.colour, alpha=0.9, linewidth=e.width * px,
+                                   linestyle=(0, (6, 4)) if e.dashed else "solid"))
+            if e.kind != "none":
+                dx, dy = ex - cx, ey - cy
+                d = math.hypot(dx, dy) or 1.0
+                ux, uy = dx / d, dy / d
+                size = 12.0
+                tip = (ex + ux * size * 0.9, ey + uy * size * 0.9)
+                base = (ex - ux * size * 0.1, ey - uy * size * 0.1)
+                left = (base[0] - uy * size * 0.5, base[1] + ux * size * 0.5)
+                right = (base[0] + uy * size * 0.5, base[1] - ux * size * 0.5)
+                ax.add_patch(Polygon([tip, left, right], closed=True, color=e.colour))
+        import matplotlib.patheffects as pe
+
+        halo = [pe.withStroke(linewidth=3, foreground="white")]
+        for e in view.edges:
+            if e.label:
+                ax.text(e.lx, e.ly, e.label, fontsize=8.3, color=e.colour, ha="center", va="center",
+                        fontweight="bold", path_effects=halo, family=families)
+        for n in view.nodes:
+            ax.add_patch(Circle((n.x, n.y), n.r, facecolor=ENTITY_FILL.get(n.kind, "#EEEEEE"),
+                                edgecolor="#2B2B2B", linewidth=1.0,
+                                linestyle=(0, (3, 3)) if n.size_basis == "none" else "solid"))
+            ax.text(n.x, n.y + n.r + 12, n.name, fontsize=9.7, fontweight="bold", ha="center", va="center",
+                    color="#1A1A1A", path_effects=halo, family=families)
+            if n.zh:
+                ax.text(n.x, n.y + n.r + 26, n.zh, fontsize=8.6, ha="center", va="center", color="#444444",
+                        path_effects=halo, family=families)
+            if n.size_label and n.r >= 30:
+                ax.text(n.x, n.y, n.size_label.replace("market value ", ""), fontsize=8, ha="center",
+                        va="center", color="#555555", family=families)
+        kinds = [k for k in KIND_COLOURS if any(e.kind == k for e in view.edges)]
+        x, y = 16, h - 22 * (len(kinds) + 2) - 10
+        for i, k in enumerate(kinds):
+            yy = y + 22 * i
+            ax.plot([x, x + 34], [yy, yy], color=KIND_COLOURS[k], linewidth=2.2,
+                    linestyle="--" if k == "none" else "-")
+            ax.text(x + 44, yy, KIND_LABELS[k], fontsize=8.6, va="center", color="#222222", family=families)
+        yy = y + 22 * len(kinds)
+        ax.plot([x, x + 34], [yy, yy], color="#FFC533", alpha=0.7, linewidth=6.5, solid_capstyle="round")
+        ax.text(x + 44, yy, "On a money loop", fontsize=8.6, va="center", color="#222222", family=families)
+        basis = {"market_cap": "Circle area: market value (latest as-of date)",
+                 "flow": "Circle area: USD flowing in and out (mid)", "none": "Circles: entities"}[view.size_basis]
+        ax.text(x, yy + 22, basis + " · arrows: payer → payee", fontsize=8.6, va="center", color="#555555",
+                family=families)
+    fig.savefig(str(path), dpi=dpi, facecolor="white")
+    plt.close(fig)
+    return warnings

@@ -1,0 +1,284 @@
+"""SVG drawings written directly by Python: the map, the who-pays Sankey and the stress fan chart.
+
+Every piece of text that comes from a ledger or an article goes through :func:`esc` (XML escaping of
+``& < > " '``), so an entity named ``<script>`` is drawn as those characters and never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from html import escape
+
+from dealweb.report.mapview import ENTITY_FILL, KIND_COLOURS, KIND_LABELS, MapView
+
+__all__ = ["FONT_STACK", "esc", "fan_svg", "map_svg", "sankey_svg", "usd_short"]
+
+#: Fonts tried in order; the CJK ones cover the Chinese names (no web fonts: the file must open offline).
+FONT_STACK = ("'Noto Sans', 'Helvetica Neue', Arial, 'Noto Sans CJK TC', 'Noto Sans CJK SC', "
+              "'PingFang TC', 'Microsoft JhengHei', sans-serif")
+
+
+def esc(text: object) -> str:
+    """XML-escape ``text`` for element content and attribute values."""
+    return escape(str(text), quote=True)
+
+
+def usd_short(x: float | None) -> str:
+    """``$1.2T``, ``$40B``, ``$350M``; ``n/a`` for ``None``."""
+    if x is None:
+        return "n/a"
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(x) >= scale:
+            return "$" + f"{x / scale:,.1f}".rstrip("0").rstrip(".") + suffix
+    return f"${x:,.0f}"
+
+
+def _markers(kinds: Sequence[str]) -> str:
+    out = []
+    for k in kinds:
+        c = KIND_COLOURS[k]
+        out.append(
+            f'<marker id="arrow-{k}" viewBox="0 0 10 10" refX="3" refY="5" markerWidth="13" '
+            f'markerHeight="13" markerUnits="userSpaceOnUse" orient="auto-start-reverse">'
+            f'<path d="M0,0 L10,5 L0,10 z" fill="{c}"/></marker>'
+        )
+    return "".join(out)
+
+
+def map_svg(view: MapView, interactive: bool = True, legend: bool = True, title: str | None = None) -> str:
+    """The map as one ``<svg>`` element.
+
+    Args:
+        view: geometry from :func:`dealweb.report.mapview.map_view`.
+        interactive: add ``data-*`` attributes and ``<title>`` tooltips the report's script uses.
+        legend: draw the legend (kinds of flow, node size, loops) in the bottom-left corner.
+        title: a heading drawn at the top (for the slide export).
+
+    Returns:
+        SVG markup (UTF-8 text), standalone-ready (it declares its namespace).
+    """
+    w, h = view.width, view.height
+    kinds = sorted({e.kind for e in view.edges})
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
+        f'class="dw-map" role="img" aria-label="Map of the deal web" font-family="{esc(FONT_STACK)}">',
+        f"<defs>{_markers(kinds)}</defs>",
+        f'<rect x="0" y="0" width="{w}" height="{h}" fill="#FFFFFF"/>',
+    ]
+    if title:
+        parts.append(f'<text x="24" y="40" font-size="26" font-weight="700" fill="#1A1A1A">{esc(title)}</text>')
+    # Loop halos under everything else.
+    parts.append('<g class="dw-loops">')
+    for e in view.edges:
+        if e.in_loop:
+            parts.append(f'<path class="dw-halo" data-deal="{esc(e.deal)}" d="{e.path}" fill="none" '
+                         f'stroke="#FFC533" stroke-opacity="0.55" stroke-width="{e.width + 9:.1f}" '
+                         f'stroke-linecap="round"/>')
+    parts.append("</g>")
+    parts.append('<g class="dw-edges">')
+    for e in view.edges:
+        dash = ' stroke-dasharray="6 4"' if e.dashed else ""
+        marker = "" if e.kind == "none" else f' marker-end="url(#arrow-{e.kind})"'
+        attrs = (f' data-deal="{esc(e.deal)}" data-kind="{e.kind}" data-from="{esc(e.payer)}" '
+                 f'data-to="{esc(e.payee)}" tabindex="0"' if interactive else "")
+        tip = f"<title>{esc(e.deal)}: {esc(e.label)}</title>" if interactive else ""
+        parts.append(
+            f'<path class="dw-edge{" dw-inloop" if e.in_loop else ""}"{attrs} d="{e.path}" fill="none" '
+            f'stroke="{e.colour}" stroke-width="{e.width:.2f}" stroke-opacity="0.85"{dash}{marker}>{tip}</path>'
+        )
+    parts.append("</g>")
+    parts.append('<g class="dw-edge-labels" font-size="11.5" text-anchor="middle">')
+    for e in view.edges:
+        if not e.label:
+            continue
+        attrs = f' data-deal="{esc(e.deal)}"' if interactive else ""
+        parts.append(
+            f'<text class="dw-elabel"{attrs} x="{e.lx:.1f}" y="{e.ly + 4:.1f}" fill="{e.colour}" '
+            f'stroke="#FFFFFF" stroke-width="3.5" paint-order="stroke" stroke-linejoin="round" '
+            f'font-weight="600">{esc(e.label)}</text>'
+        )
+    parts.append("</g>")
+    parts.append('<g class="dw-nodes">')
+    for n in view.nodes:
+        fill = ENTITY_FILL.get(n.kind, "#EEEEEE")
+        dash = ' stroke-dasharray="3 3"' if n.size_basis == "none" else ""
+        attrs = f' data-entity="{esc(n.id)}" tabindex="0"' if interactive else ""
+        tip_lines = [n.name] + ([n.zh] if n.zh else [])
+        if n.size_label:
+            tip_lines.append(n.size_label + (f" (as of {n.size_as_of.isoformat()})" if n.size_as_of else ""))
+        tip = f"<title>{esc(' · '.join(tip_lines))}</title>" if interactive else ""
+        parts.append(f'<g class="dw-node"{attrs}>{tip}'
+                     f'<circle cx="{n.x:.1f}" cy="{n.y:.1f}" r="{n.r:.1f}" fill="{fill}" stroke="#2B2B2B" '
+                     f'stroke-width="1.4"{dash}/>')
+        ty = n.y + n.r + 15
+        parts.append(f'<text x="{n.x:.1f}" y="{ty:.1f}" text-anchor="middle" font-size="13.5" '
+                     f'font-weight="700" fill="#1A1A1A" stroke="#FFFFFF" stroke-width="4" paint-order="stroke" '
+                     f'stroke-linejoin="round">{esc(n.name)}</text>')
+        if n.zh:
+            parts.append(f'<text x="{n.x:.1f}" y="{ty + 15:.1f}" text-anchor="middle" font-size="12" '
+                         f'fill="#444444" stroke="#FFFFFF" stroke-width="4" paint-order="stroke" '
+                         f'stroke-linejoin="round">{esc(n.zh)}</text>')
+        if n.size_label and n.r >= 30:
+            short = n.size_label.replace("market value ", "")
+            parts.append(f'<text x="{n.x:.1f}" y="{n.y + 4:.1f}" text-anchor="middle" font-size="11" '
+                         f'fill="#555555">{esc(short)}</text>')
+        parts.append("</g>")
+    parts.append("</g>")
+    if legend:
+        parts.append(_legend(view, kinds))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _legend(view: MapView, kinds: Sequence[str]) -> str:
+    rows = len(kinds) + 3
+    x, y = 16, view.height - 22 * rows - 24
+    out = [f'<g class="dw-legend" font-size="12" fill="#222222">'
+           f'<rect x="{x - 8}" y="{y - 20}" width="290" height="{22 * rows + 28}" rx="6" fill="#FFFFFF" '
+           f'fill-opacity="0.92" stroke="#D0D0D0"/>'
+           f'<text x="{x}" y="{y - 2}" font-weight="700">Legend</text>']
+    for i, k in enumerate(kinds):
+        yy = y + 18 + 22 * i
+        dash = ' stroke-dasharray="6 4"' if k == "none" else ""
+        out.append(f'<line x1="{x}" y1="{yy - 4}" x2="{x + 34}" y2="{yy - 4}" stroke="{KIND_COLOURS[k]}" '
+                   f'stroke-width="3"{dash}/><text x="{x + 44}" y="{yy}">{esc(KIND_LABELS[k])}</text>')
+    yy = y + 18 + 22 * len(kinds)
+    out.append(f'<line x1="{x}" y1="{yy - 4}" x2="{x + 34}" y2="{yy - 4}" stroke="#FFC533" stroke-opacity="0.7" '
+               f'stroke-width="9" stroke-linecap="round"/><text x="{x + 44}" y="{yy}">On a money loop</text>')
+    basis = {"market_cap": "Circle area: market value (latest as-of date)",
+             "flow": "Circle area: USD flowing in and out (mid)",
+             "none": "Circles: entities"}[view.size_basis]
+    out.append(f'<circle cx="{x + 17}" cy="{yy + 18}" r="7" fill="#F3EFE6" stroke="#2B2B2B"/>'
+               f'<text x="{x + 44}" y="{yy + 22}">{esc(basis)}</text>')
+    out.append(f'<text x="{x}" y="{yy + 44}" fill="#555555">Dashed: no USD figure · arrows: payer → payee</text>')
+    out.append("</g>")
+    return "".join(out)
+
+
+def sankey_svg(origins: Mapping[str, Mapping[str, float]], names: Mapping[str, str],
+               width: int = 900, row: float = 26.0) -> str:
+    """A two-column Sankey: ultimate origins of money (left) to the firms they end up funding (right).
+
+    Args:
+        origins: ``{firm: {origin: usd}}``, as the graph room's trace reports it (who pays for each firm).
+        names: display name of every id.
+        width: canvas width in pixels.
+        row: minimum height of a node's bar in pixels.
+
+    Returns:
+        SVG markup; band heights are proportional to USD.
+    """
+    left_tot: dict[str, float] = {}
+    right_tot: dict[str, float] = {}
+    for firm, by_origin in origins.items():
+        for o, v in by_origin.items():
+            if v > 0:
+                left_tot[o] = left_tot.get(o, 0.0) + v
+                right_tot[firm] = right_tot.get(firm, 0.0) + v
+    total = sum(left_tot.values())
+    if total <= 0:
+        return '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10" class="dw-sankey"></svg>'
+    gap = 10.0
+    lo = sorted(left_tot, key=lambda k: (-left_tot[k], k))
+    ro = sorted(right_tot, key=lambda k: (-right_tot[k], k))
+    n = max(len(lo), len(ro))
+    height = max(360.0, n * (row + gap) + 40)
+    scale = (height - 40 - gap * (n - 1)) / total
+    x_l, x_r, bar = 210.0, width - 230.0, 14.0
+
+    def stack(order: list[str], tot: dict[str, float]) -> dict[str, float]:
+        y, out = 20.0, {}
+        for k in order:
+            out[k] = y
+            y += max(tot[k] * scale, 2.0) + gap
+        return out
+
+    yl, yr = stack(lo, left_tot), stack(ro, right_tot)
+    cur_l, cur_r = dict(yl), dict(yr)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height:.0f}" width="{width}" '
+             f'height="{height:.0f}" class="dw-sankey" font-family="{esc(FONT_STACK)}" font-size="12">']
+    palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C6D31", "#7F7F7F"]
+    colour = {o: palette[i % len(palette)] for i, o in enumerate(lo)}
+    for o in lo:
+        for firm in ro:
+            v = origins.get(firm, {}).get(o, 0.0)
+            if v <= 0:
+                continue
+            hgt = max(v * scale, 1.0)
+            y0, y1 = cur_l[o], cur_r[firm]
+            cur_l[o] += hgt
+            cur_r[firm] += hgt
+            xm = (x_l + bar + x_r) / 2
+            d = (f"M{x_l + bar:.1f},{y0:.1f} C{xm:.1f},{y0:.1f} {xm:.1f},{y1:.1f} {x_r:.1f},{y1:.1f} "
+                 f"L{x_r:.1f},{y1 + hgt:.1f} C{xm:.1f},{y1 + hgt:.1f} {xm:.1f},{y0 + hgt:.1f} "
+                 f"{x_l + bar:.1f},{y0 + hgt:.1f} Z")
+            parts.append(f'<path d="{d}" fill="{colour[o]}" fill-opacity="0.35" class="dw-band" '
+                         f'data-origin="{esc(o)}" data-firm="{esc(firm)}"><title>{esc(names.get(o, o))} → '
+                         f'{esc(names.get(firm, firm))}: {usd_short(v)}</title></path>')
+    for o in lo:
+        hgt = max(left_tot[o] * scale, 2.0)
+        parts.append(f'<rect x="{x_l}" y="{yl[o]:.1f}" width="{bar}" height="{hgt:.1f}" fill="{colour[o]}"/>'
+                     f'<text x="{x_l - 8}" y="{yl[o] + hgt / 2 + 4:.1f}" text-anchor="end">'
+                     f'{esc(names.get(o, o))} · {usd_short(left_tot[o])}</text>')
+    for f in ro:
+        hgt = max(right_tot[f] * scale, 2.0)
+        parts.append(f'<rect x="{x_r}" y="{yr[f]:.1f}" width="{bar}" height="{hgt:.1f}" fill="#444444"/>'
+                     f'<text x="{x_r + bar + 8}" y="{yr[f] + hgt / 2 + 4:.1f}">'
+                     f'{esc(names.get(f, f))} · {usd_short(right_tot[f])}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def fan_svg(times: Sequence[str], bands: Mapping[str, Sequence[float]], title: str = "",
+            unit: str = "USD", width: int = 560, height: int = 260) -> str:
+    """A fan chart of simulated paths: shaded quantile bands around the median.
+
+    Args:
+        times: x-axis labels (periods), one per point.
+        bands: quantile name (``"p05"``, ``"p25"``, ``"p50"``, ``"p75"``, ``"p95"``) -> values per time.
+        title: the chart's heading.
+        unit: ``USD`` (values in dollars, drawn as $B) or another unit drawn as is.
+        width: canvas width in pixels.
+        height: canvas height in pixels.
+
+    Returns:
+        SVG markup.
+    """
+    n = len(times)
+    vals = [v for seq in bands.values() for v in seq if v == v]
+    lo_v, hi_v = (min(vals), max(vals)) if vals else (0.0, 1.0)
+    if hi_v == lo_v:
+        hi_v = lo_v + 1.0
+    ml, mr, mt, mb = 64.0, 16.0, 30.0, 34.0
+
+    def px(i: int) -> float:
+        return ml + (width - ml - mr) * (i / max(n - 1, 1))
+
+    def py(v: float) -> float:
+        return mt + (height - mt - mb) * (1 - (v - lo_v) / (hi_v - lo_v))
+
+    def fmt(v: float) -> str:
+        return usd_short(v) if unit == "USD" else f"{v:,.3g} {unit}"
+
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+             f'height="{height}" class="dw-fan" font-family="{esc(FONT_STACK)}" font-size="11">',
+             f'<text x="{ml}" y="18" font-size="13" font-weight="700">{esc(title)}</text>']
+    for frac in (0.0, 0.5, 1.0):
+        v = lo_v + frac * (hi_v - lo_v)
+        parts.append(f'<line x1="{ml}" x2="{width - mr}" y1="{py(v):.1f}" y2="{py(v):.1f}" stroke="#E3E3E3"/>'
+                     f'<text x="{ml - 6}" y="{py(v) + 4:.1f}" text-anchor="end" fill="#555">{esc(fmt(v))}</text>')
+    for outer, inner, op in (("p05", "p95", 0.18), ("p25", "p75", 0.32)):
+        if outer in bands and inner in bands:
+            a, b = bands[outer], bands[inner]
+            pts = [f"{px(i):.1f},{py(a[i]):.1f}" for i in range(n)] + [
+                f"{px(i):.1f},{py(b[i]):.1f}" for i in reversed(range(n))]
+            parts.append(f'<polygon points="{" ".join(pts)}" fill="#0072B2" fill-opacity="{op}"/>')
+    if "p50" in bands:
+        pts = " ".join(f"{px(i):.1f},{py(v):.1f}" for i, v in enumerate(bands["p50"]))
+        parts.append(f'<polyline points="{pts}" fill="none" stroke="#0072B2" stroke-width="2"/>')
+    step = max(1, n // 8)
+    for i in range(0, n, step):
+        parts.append(f'<text x="{px(i):.1f}" y="{height - 12}" text-anchor="middle" fill="#555">'
+                     f'{esc(times[i])}</text>')
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,118 @@
+"""The HTML report: self-contained, escaped, sourced; and the ``dealweb report`` command."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from click.testing import CliRunner
+
+from dealweb.report import Analysis, LoopRow, render_report, script_json
+from report_fixtures import QUOTE_NVDA, small_ledger
+
+EVIL = "</script><script>window.__pwned=1</script>\u2028"
+
+LEDGER_YAML = """\
+ledger:
+  name: tiny
+entities:
+  - {id: nvidia, kind: company, names: {en: Nvidia, zh-Hant: 輝達}}
+  - {id: openai, kind: company, names: {en: OpenAI}}
+  - {id: oracle, kind: company, names: {en: Oracle, zh-Hant: 甲骨文}}
+documents:
+  - {id: d1, title: The loop, outlet: Example Daily, date: 2025-10-01, language: en, tier: major_press}
+deals:
+  - id: nv-oa
+    type: equity_investment
+    from: nvidia
+    to: openai
+    amount: up to $100 billion
+    announced: 2025-09-22
+    status: letter_of_intent
+    claims:
+      - {document: d1, field: amount, stated: up to $100 billion, quote: "Nvidia will invest up to $100 billion"}
+  - {id: oa-or, type: compute_contract, from: openai, to: oracle, amount: $300 billion, announced: 2025-09-10,
+     status: signed}
+  - {id: or-nv, type: chip_purchase, from: oracle, to: nvidia, amount: about $40 billion, announced: 2025-05-23,
+     status: announced}
+facts:
+  - {id: nv-mcap, entity: nvidia, metric: market_cap, value: $4.5 trillion, as_of: 2025-10-01}
+"""
+
+
+def test_script_json_cannot_close_the_script_element():
+    data = {"q": EVIL, "amp": "a&b>c"}
+    text = script_json(data)
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(text) == data
+
+
+def test_report_is_self_contained():
+    html = render_report(small_ledger(), analysis=Analysis())
+    assert not re.search(r"<link\b|@import|url\(\s*['\"]?https?:", html)
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", html)
+    assert "<style>" in html and "<script>" in html
+    assert "default-src 'none'" in html  # the page may not fetch anything even if someone adds a link
+
+
+def test_ledger_text_is_escaped_everywhere():
+    html = render_report(small_ledger(evil=EVIL), analysis=Analysis())
+    assert "<script>window.__pwned" not in html
+    assert "&lt;script&gt;window.__pwned=1" in html  # drawn as text in the map and tables
+    # Exactly our two script elements (the data island and our code).
+    assert len(re.findall(r"<script\b", html)) == 2
+
+
+def test_quotes_outlet_title_and_date_travel_with_each_deal():
+    html = render_report(small_ledger(), analysis=Analysis())
+    island = re.search(r'<script type="application/json" id="dw-data">(.*?)</script>', html, re.S).group(1)
+    data = json.loads(island)
+    claim = data["deals"]["nvidia-openai-invest"]["claims"][0]
+    assert claim["quote"] == QUOTE_NVDA
+    assert (claim["outlet"], claim["title"], claim["date"]) == ("遠川研究所", "AI行情到了第幾層?", "2025-10-14")
+    assert data["deals"]["openai-oracle-cloud"]["claims"][1]["flag"] == "unit_slip"
+    # The flagged deal is marked as a conflict in the deals table.
+    row = re.search(r'<tr data-deal-row="openai-oracle-cloud">.*?</tr>', html, re.S).group(0)
+    assert 'class="dw-conflict"' in row
+
+
+def test_loops_table_and_definition():
+    an = Analysis(loops=[LoopRow(("nvidia", "openai", "oracle", "nvidia"),
+                                 ("nvidia-openai-invest", "openai-oracle-cloud", "oracle-nvidia-chips"), 4e10)])
+    html = render_report(small_ledger(), analysis=an)
+    assert "Nvidia → OpenAI → Oracle → Nvidia" in html
+    assert "$40B" in html
+    assert "round-tripping" in html
+    assert html.count('class="dw-halo"') == 3
+
+
+def test_report_is_deterministic():
+    assert render_report(small_ledger(), analysis=Analysis()) == render_report(small_ledger(), analysis=Analysis())
+
+
+def test_report_command_writes_html_svg_and_png(tmp_path):
+    from dealweb.cli import main
+
+    led = tmp_path / "tiny"
+    led.mkdir()
+    (led / "ledger.yaml").write_text(LEDGER_YAML, encoding="utf-8")
+    out, svg, png = tmp_path / "r.html", tmp_path / "m.svg", tmp_path / "m.png"
+    res = CliRunner().invoke(main, ["report", str(led), "-o", str(out), "--svg", str(svg), "--png", str(png),
+                                    "--no-stress", "--json"])
+    assert res.exit_code == 0, res.output
+    info = json.loads(res.output)
+    assert info["written"]["report"] == str(out) and info["deals"] == 3
+    html = out.read_text(encoding="utf-8")
+    assert "Nvidia will invest up to $100 billion" in html
+    text = svg.read_text(encoding="utf-8")
+    assert text.startswith("<svg") and "up to $100B" in text and "輝達" in text
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20_000
+
+
+def test_report_command_fails_in_one_line_on_a_bad_date(tmp_path):
+    from dealweb.cli import main
+
+    res = CliRunner().invoke(main, ["report", str(tmp_path), "--on", "yesterday"])
+    assert res.exit_code == 2
+    assert "error: --on 'yesterday' is not a date" in res.output
+    assert "Traceback" not in res.output
