@@ -26,6 +26,7 @@ same formula gives $533B. For 2026: with a further $600B of capex (an assumption
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -178,9 +179,10 @@ def capital_recovery_factor(rate: float, life_years: float) -> float:
     >>> round(capital_recovery_factor(0.10, 4.0), 5)
     0.31547
     """
-    if rate == 0:
+    denominator = -math.expm1(-life_years * math.log1p(rate))  # 1 - (1 + r)^-n, accurate for small r
+    if rate == 0 or denominator == 0:
         return 1.0 / life_years
-    return rate / (1.0 - (1.0 + rate) ** (-life_years))
+    return rate / denominator
 
 
 def revenue_needed(capex: float, life_years: float, margin: float, required_return: float = 0.0) -> float:
