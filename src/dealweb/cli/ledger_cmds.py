@@ -2,20 +2,37 @@
 
 from __future__ import annotations
 
+import csv
+import difflib
+import io
+import json
+import os
+import sys
+import tempfile
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import click
+import networkx as nx
 from rich.console import Console
+from rich.table import Table
 
 from dealweb.cli import main
-from dealweb.cli.common import emit_json, fail
+from dealweb.cli.common import emit_json, fail, load_or_exit
 from dealweb.errors import DealwebError
+from dealweb.ledger import ledger_to_dict
+from dealweb.ledger.export import CSV_COLUMNS, amount_to_dict, flow_rows, ledger_to_graph
+from dealweb.model import Claim, Deal, Entity, Fact, Ledger, Status
+from dealweb.money import Amount
+from dealweb.periods import PeriodError, fiscal_period
 
-__all__ = ["check"]
+__all__ = ["check", "export", "show"]
 
 
 def _console() -> Console:
-    return Console(highlight=False, soft_wrap=False)
+    # Wide when piped (a file or a pager), the terminal's width otherwise.
+    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 200)
 
 
 def _parse_date(value: str | None) -> date | None:
@@ -64,3 +81,366 @@ def check(ledger_path: str | None, documents: tuple[str, ...], as_json: bool) ->
                    f" ({len(led.conflicts)} conflict(s))")
         click.echo(summary, err=bool(errors))
     raise SystemExit(1 if errors else 0)
+
+
+# --------------------------------------------------------------------------------------------------------
+def _fmt_num(x: float) -> str:
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(x) >= scale:
+            return f"{x / scale:,.2f}".rstrip("0").rstrip(".") + suffix
+    return f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+def _usd_range(lo: float | None, hi: float | None, unbounded: bool = False) -> str:
+    """``$100B``, ``$0–$100B``, ``≥ $20B`` or ``—`` (no conversion)."""
+    if lo is None:
+        return "—"
+    if unbounded or hi is None:
+        return f"≥ ${_fmt_num(lo)}"
+    if abs(hi - lo) <= 1e-9 * max(abs(hi), 1.0):
+        return f"${_fmt_num(lo)}"
+    return f"${_fmt_num(lo)}–${_fmt_num(hi)}"
+
+
+def _amount_cells(a: Amount | None) -> tuple[str, str, str, str]:
+    """(as written, qualifier, currency or unit, USD interval) for a table row."""
+    if a is None:
+        return "—", "", "", ""
+    written = a.label() + (f"  [{a.text}]" if a.text and a.text != a.label() else "")
+    usd = _usd_range(a.usd_low, a.usd_high, a.high is None) if a.currency else ""
+    if a.currency and a.currency != "USD" and a.usd_rate is not None:
+        usd += f" ({a.usd_source})"
+    return written, str(a.qualifier), a.unit or "", usd
+
+
+def _deal_conflicts(ledger: Ledger) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for c in ledger.conflicts:
+        out[c.record] = out.get(c.record, 0) + 1
+    return out
+
+
+def _live_deals(ledger: Ledger, at: date | None) -> list[Deal]:
+    return [d for d in ledger.deals.values() if d.status_on(at) is not None]
+
+
+def _entity_totals(ledger: Ledger, at: date | None) -> dict[str, dict[str, Any]]:
+    """Per entity: deal counts in/out and USD sums of its flows (low, high; high None when unbounded)."""
+    tot: dict[str, dict[str, Any]] = {
+        e: {"deals_out": 0, "deals_in": 0, "usd_out_low": 0.0, "usd_out_high": 0.0, "usd_in_low": 0.0,
+            "usd_in_high": 0.0, "unbounded_out": False, "unbounded_in": False, "priced_out": 0, "priced_in": 0,
+            "unconverted": 0, "facts": 0}
+        for e in ledger.entities}
+    for d in _live_deals(ledger, at):
+        if d.status_on(at) is Status.CANCELLED:
+            continue
+        for f in d.pairwise_flows():
+            for who, side in ((f.payer, "out"), (f.payee, "in")):
+                t = tot.get(who)
+                if t is None:
+                    continue
+                t[f"deals_{side}"] += 1
+                a = f.amount
+                if a is None or a.usd_low is None:
+                    t["unconverted"] += a is not None
+                    continue
+                t[f"priced_{side}"] += 1
+                t[f"usd_{side}_low"] += a.usd_low
+                if a.usd_high is None:
+                    t[f"unbounded_{side}"] = True
+                else:
+                    t[f"usd_{side}_high"] += a.usd_high
+    for fact in ledger.facts.values():
+        if fact.entity in tot:
+            tot[fact.entity]["facts"] += 1
+    for t in tot.values():
+        for side in ("out", "in"):
+            if t.pop(f"unbounded_{side}"):
+                t[f"usd_{side}_high"] = None
+    return tot
+
+
+def _resolve_entity(ledger: Ledger, key: str) -> Entity:
+    try:
+        return ledger.entity(key)
+    except KeyError:
+        names = list(ledger.entities) + [n for e in ledger.entities.values() for n in e.all_names()]
+        by_name = {n.casefold(): e.id for e in ledger.entities.values() for n in (*e.all_names(), e.id)}
+        close = difflib.get_close_matches(key, names, n=5, cutoff=0.5)
+        close += [n for n in names if key.casefold() in n.casefold() and n not in close][:3]
+        ids = list(dict.fromkeys(by_name.get(c.casefold(), c) for c in close))
+        hint = ("did you mean " + ", ".join(ids) + "?") if ids else "run 'dealweb show' to list the entities"
+        if Path(key).exists():
+            hint += f"; to show the ledger at {key}, use --ledger {key} (or ./{key})"
+        fail(f"no entity {key!r} in ledger {ledger.name}", hint)
+
+
+def _fact_period(ledger: Ledger, fact: Fact) -> str:
+    if not fact.period:
+        return f"as of {fact.as_of}" if fact.as_of else ""
+    ent = ledger.entities.get(fact.entity)
+    try:
+        start, end = fiscal_period(fact.period, ent.fiscal_year_end if ent else (12, 31))
+    except PeriodError:
+        return fact.period
+    return f"{fact.period} ({start}..{end})" + (f", as of {fact.as_of}" if fact.as_of else "")
+
+
+def _fact_live(ledger: Ledger, fact: Fact, at: date | None) -> bool:
+    if at is None:
+        return True
+    if fact.as_of is not None:
+        return fact.as_of <= at
+    if fact.period:
+        ent = ledger.entities.get(fact.entity)
+        try:
+            return fiscal_period(fact.period, ent.fiscal_year_end if ent else (12, 31))[0] <= at
+        except PeriodError:
+            return True
+    return True
+
+
+def _source_cell(ledger: Ledger, c: Claim) -> str:
+    doc = ledger.documents.get(c.document)
+    where = doc.title if doc else c.document
+    if doc and (doc.outlet or doc.date):
+        where += " — " + ", ".join(x for x in (doc.outlet, str(doc.date) if doc.date else "") if x)
+    return where
+
+
+def _show_overview(ledger: Ledger, at: date | None, con: Console) -> None:
+    tot = _entity_totals(ledger, at)
+    conflicts = _deal_conflicts(ledger)
+    live = _live_deals(ledger, at)
+    head = f"[bold]{ledger.name}[/bold]" + (f" — {ledger.description}" if ledger.description else "")
+    con.print(head)
+    con.print(f"{len(ledger.entities)} entities, {len(live)} deals" + (f" known on {at}" if at else "")
+              + f", {len(ledger.facts)} facts, {len(ledger.documents)} documents, {len(ledger.conflicts)} conflicts."
+              " Amounts in USD (intervals: low–high; ≥: no upper bound).")
+    t = Table(title="Entities with deals or facts (USD: sum of the flows with a stated or converted amount)")
+    for col, just in (("entity", "left"), ("name", "left"), ("kind", "left"), ("deals out", "right"),
+                      ("USD out", "right"), ("deals in", "right"), ("USD in", "right"), ("facts", "right")):
+        t.add_column(col, justify=just)  # type: ignore[arg-type]
+    rows = [(eid, x) for eid, x in tot.items() if x["deals_out"] or x["deals_in"] or x["facts"]]
+    rows.sort(key=lambda r: -(r[1]["usd_out_low"] + r[1]["usd_in_low"]))
+    for eid, x in rows:
+        e = ledger.entities[eid]
+        zh = e.names.get("zh-Hant") or e.names.get("zh-Hans")
+        name = e.name + (f" ({zh})" if zh and zh != e.name else "")
+        t.add_row(eid, name, str(e.kind), str(x["deals_out"]),
+                  _usd_range(x["usd_out_low"], x["usd_out_high"]) if x["priced_out"] else "—",
+                  str(x["deals_in"]), _usd_range(x["usd_in_low"], x["usd_in_high"]) if x["priced_in"] else "—",
+                  str(x["facts"]))
+    con.print(t)
+    idle = len(ledger.entities) - len(rows)
+    if idle:
+        con.print(f"({idle} more entities are named but have no deal or fact; 'dealweb show ENTITY' shows one.)")
+    d = Table(title="Deals (⚠ = sources disagree; see 'dealweb check')")
+    for col in ("deal", "from → to", "type", "amount (as written)", "qualifier", "currency", "USD", "status",
+                "sources"):
+        d.add_column(col)
+    for deal in live:
+        parties = f"{deal.payer} → {deal.payee}" if deal.payer else ", ".join(deal.entities())
+        written, qual, unit, usd = _amount_cells(deal.amount)
+        mark = " ⚠" if deal.id in conflicts else ""
+        d.add_row(deal.id + mark, parties, deal.type, written, qual, unit, usd, str(deal.status_on(at)),
+                  str(len(deal.claims)))
+    con.print(d)
+
+
+def _show_entity(ledger: Ledger, e: Entity, at: date | None, con: Console) -> None:
+    conflicts = _deal_conflicts(ledger)
+    names = ", ".join(f"{k}: {v}" for k, v in e.names.items())
+    con.print(f"[bold]{e.name}[/bold] ({e.id}) — {e.kind}; {names}")
+    meta = [f"ticker {e.ticker}" if e.ticker else "", f"country {e.country}" if e.country else "",
+            f"fiscal year ends {e.fiscal_year_end[0]:02d}-{e.fiscal_year_end[1]:02d}",
+            ("aliases: " + ", ".join(e.aliases)) if e.aliases else ""]
+    con.print("; ".join(m for m in meta if m) + (f". As of {at}." if at else "."))
+    out_rows, in_rows, other = [], [], []
+    deals = _live_deals(ledger, at)
+    for deal in deals:
+        flows = [f for f in deal.pairwise_flows() if e.id in (f.payer, f.payee)]
+        for f in flows:
+            (out_rows if f.payer == e.id else in_rows).append((deal, f))
+        if not flows and e.id in deal.entities():
+            other.append(deal)
+    for title, rows, other_side in (("Pays / invests / commits (out)", out_rows, "payee"),
+                                    ("Receives (in)", in_rows, "payer")):
+        t = Table(title=f"{title}: {len(rows)} flow(s)")
+        for col in ("deal", "counterparty", "type", "amount (as written)", "qualifier", "currency", "USD",
+                    "status", "announced"):
+            t.add_column(col)
+        for deal, f in rows:
+            written, qual, unit, usd = _amount_cells(f.amount)
+            cp = getattr(f, other_side)
+            t.add_row(deal.id + (" ⚠" if deal.id in conflicts else ""), cp, deal.type, written, qual, unit, usd,
+                      str(deal.status_on(at)), str(deal.announced or ""))
+        con.print(t)
+    if other:
+        t = Table(title="Other deals it is party to (no flow of its own stated)")
+        for col in ("deal", "type", "parties", "amount (as written)", "status"):
+            t.add_column(col)
+        for deal in other:
+            t.add_row(deal.id, deal.type, ", ".join(deal.entities()), _amount_cells(deal.amount)[0],
+                      str(deal.status_on(at)))
+        con.print(t)
+    shown = list(dict.fromkeys([d for d, _ in out_rows] + [d for d, _ in in_rows] + other))
+    s = Table(title="Sources: each figure with its quote", show_lines=True)
+    for col in ("record", "field", "stated", "flag", "quote", "document"):
+        s.add_column(col, overflow="fold")
+    facts = [f for f in ledger.facts_for(e.id) if _fact_live(ledger, f, at)]
+    for rec_id, claims in [(d.id, d.claims) for d in shown] + [(f.id, f.claims) for f in facts]:
+        for c in claims:
+            s.add_row(rec_id, c.field, c.stated or "", c.flag or "", c.quote, _source_cell(ledger, c))
+    if facts:
+        ft = Table(title=f"Facts: {len(facts)}")
+        for col in ("fact", "metric", "value (as written)", "qualifier", "unit", "USD", "period"):
+            ft.add_column(col)
+        for f in facts:
+            written, qual, unit, usd = _amount_cells(f.value)
+            ft.add_row(f.id + (" ⚠" if f.id in conflicts else ""), f.metric, written, qual, unit, usd,
+                       _fact_period(ledger, f))
+        con.print(ft)
+    if s.row_count:
+        con.print(s)
+    mine = {d.id for d in shown} | {f.id for f in facts}
+    cs = [c for c in ledger.conflicts if c.record in mine]
+    if cs:
+        ct = Table(title="⚠ Conflicts (all claims are kept)")
+        for col in ("record", "field", "kind", "what"):
+            ct.add_column(col, overflow="fold")
+        for c in cs:
+            ct.add_row(c.record, c.field, c.kind, c.message)
+        con.print(ct)
+
+
+def _entity_json(ledger: Ledger, e: Entity, at: date | None) -> dict[str, Any]:
+    full = ledger_to_dict(ledger)
+    deals = {d["id"]: d for d in full["deals"]}
+    facts = {f["id"]: f for f in full["facts"]}
+    out, inn, other = [], [], []
+    for deal in _live_deals(ledger, at):
+        flows = [f for f in deal.pairwise_flows() if e.id in (f.payer, f.payee)]
+        for f in flows:
+            row = dict(deals[deal.id])
+            row["flow"] = {"from": f.payer, "to": f.payee, "amount": amount_to_dict(f.amount)}
+            row["status_at"] = str(deal.status_on(at))
+            (out if f.payer == e.id else inn).append(row)
+        if not flows and e.id in deal.entities():
+            other.append(deals[deal.id])
+    my_facts = [facts[f.id] for f in ledger.facts_for(e.id) if _fact_live(ledger, f, at)]
+    ids = {d["id"] for d in out + inn + other} | {f["id"] for f in my_facts}
+    ent = next(x for x in full["entities"] if x["id"] == e.id)
+    return {"ledger": ledger.name, "at": at.isoformat() if at else None, "entity": ent, "deals_out": out,
+            "deals_in": inn, "other_deals": other, "facts": my_facts,
+            "conflicts": [c for c in full["conflicts"] if c["record"] in ids]}
+
+
+@main.command()
+@click.argument("entity", required=False)
+@click.option("--ledger", "ledger_path", type=click.Path(), metavar="PATH",
+              help="Ledger directory or .yaml file (default: the bundled ai-capex-2025).")
+@click.option("--at", "at", metavar="DATE", help="Read the web as of this date (YYYY-MM-DD).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (stable keys) instead of tables.")
+def show(entity: str | None, ledger_path: str | None, at: str | None, as_json: bool) -> None:
+    """Show the deal web: every entity with its deals and totals, or one entity in full, with sources.
+
+    ENTITY is an id, name or alias in any script (oracle, Oracle, 甲骨文, ORCL). For one entity: its deals
+    out and in with amounts as written, qualifier, currency and USD interval, status, and for every
+    figure the quote and the document it came from; its facts with their period; conflicts are marked ⚠.
+
+    A path given instead of ENTITY (one containing '/' or ending in .yaml) is read as the ledger.
+
+    \b
+    Examples:
+      dealweb show                          # the bundled 2025 AI deal web
+      dealweb show oracle                   # Oracle, its deals, facts and quotes
+      dealweb show 甲骨文 --at 2025-09-30     # as known on 30 September 2025
+      dealweb show --ledger ./my-ledger acme
+      dealweb show ./my-ledger              # the overview of your own ledger
+      dealweb show nvidia --json
+    """
+    if ledger_path is None and entity and ("/" in entity or os.sep in entity
+                                           or entity.endswith((".yaml", ".yml")) or entity in (".", "..")):
+        if not Path(entity).exists():
+            fail(f"no such ledger: {entity}", "give a ledger directory or .yaml file, or an entity id")
+        ledger_path, entity = entity, None
+    on = _parse_date(at)
+    ledger = load_or_exit(ledger_path)
+    con = _console()
+    if entity is None:
+        if as_json:
+            tot = _entity_totals(ledger, on)
+            emit_json({"ledger": ledger.name, "at": on.isoformat() if on else None,
+                       "entities": [{"id": eid, "name": ledger.entities[eid].name,
+                                     "kind": str(ledger.entities[eid].kind), **x} for eid, x in tot.items()],
+                       "deals": [d for d in ledger_to_dict(ledger)["deals"]
+                                 if ledger.deals[d["id"]].status_on(on) is not None]})
+            return
+        _show_overview(ledger, on, con)
+        return
+    e = _resolve_entity(ledger, entity)
+    if as_json:
+        emit_json(_entity_json(ledger, e, on))
+        return
+    _show_entity(ledger, e, on, con)
+
+
+# --------------------------------------------------------------------------------------------------------
+def _write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        fail(f"cannot write {path}: folder {folder} does not exist", "create the folder first")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        fail(f"cannot write {path}: {exc.strerror or exc}", "check the path and its permissions")
+
+
+def _csv_bytes(ledger: Ledger, on: date | None) -> bytes:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
+    w.writeheader()
+    for row in flow_rows(ledger, on):
+        w.writerow({k: "" if v is None else v for k, v in row.items()})
+    return buf.getvalue().encode("utf-8")
+
+
+@main.command()
+@click.argument("ledger_path", metavar="[LEDGER]", required=False, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "graphml"]), default="json", show_default=True,
+              help="json: the whole ledger (keys in docs/export-json.md); csv: one row per pairwise flow with "
+                   "its source quote; graphml: entities and flows for Gephi/yEd/networkx.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Write to FILE (atomically) instead of standard output.")
+@click.option("--at", "at", metavar="DATE", help="csv/graphml: only the flows of deals known on DATE.")
+def export(ledger_path: str | None, fmt: str, output: str | None, at: str | None) -> None:
+    """Export a ledger as JSON, CSV (one row per flow) or GraphML.
+
+    Amounts are in units of their currency (dollars, not billions), with the USD interval when a
+    conversion is known. The ledger must have no errors ('dealweb check' lists them).
+
+    \b
+    Examples:
+      dealweb export > web.json                         # the bundled ledger as JSON
+      dealweb export --format csv -o flows.csv          # one row per pairwise flow, with its quote
+      dealweb export my-ledger/ --format graphml -o web.graphml
+    """
+    on = _parse_date(at)
+    ledger = load_or_exit(ledger_path)
+    if fmt == "json":
+        data = (json.dumps(ledger_to_dict(ledger), ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode()
+    elif fmt == "csv":
+        data = _csv_bytes(ledger, on)
+    else:
+        data = ("\n".join(nx.generate_graphml(ledger_to_graph(ledger, on))) + "\n").encode("utf-8")
+    if output is None or output == "-":
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    _write_atomic(Path(output), data)
+    click.echo(f"wrote {output} ({fmt}, {len(data):,} bytes)", err=True)
