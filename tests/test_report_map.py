@@ -35,9 +35,9 @@ def test_every_flow_is_an_arrow_from_payer_to_payee():
 def test_circle_area_is_proportional_to_market_value():
     view = map_view(small_ledger(), size="market_cap")
     r = {n.id: n.r for n in view.nodes}
-    # Radius above the 14 px floor grows with sqrt(value): Nvidia $4.5T vs Oracle $900B -> sqrt(5).
-    assert math.isclose((r["nvidia"] - 14) / (r["oracle"] - 14), math.sqrt(4.5e12 / 9e11), rel_tol=0.02)
-    assert math.isclose((r["oracle"] - 14) / (r["amd"] - 14), math.sqrt(9e11 / 2.7e11), rel_tol=0.02)
+    # Radius above the 13 px floor grows with sqrt(value): Nvidia $4.5T vs Oracle $900B -> sqrt(5).
+    assert math.isclose((r["nvidia"] - 13) / (r["oracle"] - 13), math.sqrt(4.5e12 / 9e11), rel_tol=0.02)
+    assert math.isclose((r["oracle"] - 13) / (r["amd"] - 13), math.sqrt(9e11 / 2.7e11), rel_tol=0.02)
     nodes = {n.id: n for n in view.nodes}
     assert nodes["nvidia"].size_as_of == date(2025, 10, 1)
     assert nodes["openai"].size_basis == "none"  # no market value in the ledger: drawn dashed, smallest

@@ -85,6 +85,7 @@ class MapNode:
     size_label: str = ""
     size_as_of: date | None = None
     size_fact: str | None = None
+    size_short: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,55 +165,106 @@ def _flow_label(deal: Deal, amount: Amount | None) -> str:
     return " · ".join(parts)
 
 
+def _label_width(text: str, px: float) -> float:
+    """Rough rendered width of ``text`` at font size ``px`` (CJK glyphs are about square)."""
+    return sum(px if ord(ch) > 0x2E80 else px * 0.6 for ch in text)
+
+
+def _region_layout(g: nx.Graph, x0: float, y0: float, x1: float, y1: float) -> dict[str, list[float]]:
+    nodes = sorted(g.nodes)
+    if len(nodes) == 1:
+        return {nodes[0]: [(x0 + x1) / 2, (y0 + y1) / 2]}
+    # Kamada & Kawai (1989) start from a circle in sorted order: no randomness at all; the seeded spring
+    # layout (Fruchterman-Reingold) then relaxes it.
+    start = nx.circular_layout(nodes)
+    pos = nx.kamada_kawai_layout(g, pos=start)
+    pos = nx.spring_layout(g, pos=pos, seed=LAYOUT_SEED, k=1.6 / math.sqrt(len(nodes)), iterations=60)
+    xs = [pos[n][0] for n in nodes]
+    ys = [pos[n][1] for n in nodes]
+    ax, bx, ay, by = min(xs), max(xs), min(ys), max(ys)
+    sx = (x1 - x0) / ((bx - ax) or 1.0)
+    sy = (y1 - y0) / ((by - ay) or 1.0)
+    return {n: [x0 + (pos[n][0] - ax) * sx, y0 + (pos[n][1] - ay) * sy] for n in nodes}
+
+
 def _positions(ids: Sequence[str], pairs: Iterable[tuple[str, str]], radii: dict[str, float],
-               width: int, height: int, margin: float) -> dict[str, tuple[float, float]]:
+               labels: dict[str, tuple[str, str]], width: int, height: int,
+               margin: float) -> dict[str, tuple[float, float]]:
     g = nx.Graph()
     g.add_nodes_from(ids)
     for a, b in pairs:
         if a != b:
             g.add_edge(a, b)
-    n = max(len(ids), 1)
-    if n == 1:
-        return {ids[0]: (width / 2, height / 2)}
-    pos = nx.spring_layout(g, seed=LAYOUT_SEED, k=2.2 / math.sqrt(n), iterations=300)
-    xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
-    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-    sx = (width - 2 * margin) / ((x1 - x0) or 1.0)
-    sy = (height - 2 * margin) / ((y1 - y0) or 1.0)
-    out = {i: [margin + (pos[i][0] - x0) * sx, margin + (pos[i][1] - y0) * sy] for i in ids}
-    # Push apart discs (with room for a two-line label below each) that overlap; fixed order, fixed steps.
+    if not ids:
+        return {}
+    comps = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))
+    top, bottom = margin, height - margin - 30
+    big = [c for c in comps if len(c) > 1]
+    alone = [c[0] for c in comps if len(c) == 1]
+    out: dict[str, list[float]] = {}
+    # The largest component fills the left three quarters; smaller ones stack in the right column, and
+    # entities with no flow at all line up below them.
+    split = width * (0.74 if len(big) > 1 or alone else 1.0)
+    if big:
+        out.update(_region_layout(g.subgraph(big[0]), margin, top, split - margin, bottom))
+    rest = big[1:]
+    col_x0, col_x1 = split + 10, width - margin * 0.7
+    weights = [len(c) for c in rest] + ([max(1, math.ceil(len(alone) / 2))] if alone else [])
+    total = sum(weights) or 1
+    y = top
+    for c in rest:
+        h = (bottom - top) * len(c) / total
+        out.update(_region_layout(g.subgraph(c), col_x0, y + 20, col_x1, y + h - 40))
+        y += h
+    if alone:
+        cols = 2 if col_x1 - col_x0 > 200 else 1
+        rows = math.ceil(len(alone) / cols)
+        step = (bottom - y) / max(rows, 1)
+        for k, n in enumerate(alone):
+            cx = col_x0 + (col_x1 - col_x0) * ((k % cols) + 0.5) / cols
+            out[n] = [cx, y + step * (k // cols + 0.5)]
+    # Remove overlaps between nodes with their two-line labels (boxes), in a fixed order and step count.
+    def box(i: str) -> tuple[float, float, float]:
+        en, zh = labels[i]
+        half = max(radii[i], _label_width(en, 13.5) / 2, _label_width(zh, 12) / 2) + 6
+        return half, radii[i] + 4, radii[i] + (36 if zh else 22)
+
     order = sorted(ids)
-    for _ in range(120):
+    boxes = {i: box(i) for i in order}
+    for _ in range(200):
         moved = False
         for ai, a in enumerate(order):
             for b in order[ai + 1:]:
                 pa, pb = out[a], out[b]
-                dx, dy = pb[0] - pa[0], pb[1] - pa[1]
-                d = math.hypot(dx, dy)
-                need = radii[a] + radii[b] + 46.0
-                if d >= need:
+                ha, ua, da = boxes[a]
+                hb, ub, db = boxes[b]
+                ox = (ha + hb) - abs(pa[0] - pb[0])
+                # vertical extents: [y - up, y + down]
+                top_a, bot_a = pa[1] - ua, pa[1] + da
+                top_b, bot_b = pb[1] - ub, pb[1] + db
+                oy = min(bot_a, bot_b) - max(top_a, top_b)
+                if ox <= 0 or oy <= 0:
                     continue
-                if d < 1e-6:
-                    dx, dy, d = 1.0, 0.0, 1.0
-                push = (need - d) / 2
-                ux, uy = dx / d, dy / d
-                pa[0] -= ux * push
-                pa[1] -= uy * push
-                pb[0] += ux * push
-                pb[1] += uy * push
                 moved = True
+                if ox < oy:
+                    s = 1.0 if pa[0] <= pb[0] else -1.0
+                    pa[0] -= s * ox / 2 + 0.5 * s
+                    pb[0] += s * ox / 2 + 0.5 * s
+                else:
+                    s = 1.0 if pa[1] <= pb[1] else -1.0
+                    pa[1] -= s * oy / 2 + 0.5 * s
+                    pb[1] += s * oy / 2 + 0.5 * s
         for i in order:
-            r = radii[i]
-            out[i][0] = min(max(out[i][0], margin / 2 + r), width - margin / 2 - r)
-            out[i][1] = min(max(out[i][1], margin / 2 + r), height - margin / 2 - r - 24)
+            half, up, down = boxes[i]
+            out[i][0] = min(max(out[i][0], 8 + half), width - 8 - half)
+            out[i][1] = min(max(out[i][1], 56 + up), height - 70 - down)
         if not moved:
             break
     return {i: (round(p[0], 1), round(p[1], 1)) for i, p in out.items()}
 
 
 def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] = (),
-             size: str = "auto", width: int = 1280, height: int = 860) -> MapView:
+             size: str = "auto", width: int = 1600, height: int = 1000) -> MapView:
     """Geometry of the map of ``ledger``'s web.
 
     Every entity that takes part in a deal (at any date, so that positions stay put as the time slider
@@ -253,7 +305,7 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
     if size not in ("market_cap", "flow", "none"):
         raise ValueError(f"unknown map size basis {size!r}: use auto, market_cap, flow or none")
 
-    r_min, r_max = 14.0, 58.0
+    r_min, r_max = 13.0, 60.0
     values: dict[str, float | None] = {}
     for i in ids:
         if size == "market_cap":
@@ -268,21 +320,24 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
              for i in ids}
 
     pairs = [(f.payer, f.payee) for _, f in flows] + [(a, b) for _, a, b in partner_links]
-    pos = _positions(ids, pairs, radii, width, height, margin=90.0)
+    labels = {i: (ledger.entities[i].name, chinese_name(ledger.entities[i])) for i in ids}
+    pos = _positions(ids, pairs, radii, labels, width, height, margin=80.0)
 
     nodes = []
     for i in ids:
         e = ledger.entities[i]
         fact = caps[i] if size == "market_cap" else None
-        label = ""
+        label = short = ""
         if size == "market_cap" and fact is not None:
-            label = f"market value {fact.value.label()}"
+            short = fact.value.label()
+            label = f"market value {short}"
         elif size == "flow" and values[i]:
-            label = f"flows in and out ${values[i] / 1e9:,.0f}B (mid)"
+            short = f"${values[i] / 1e9:,.0f}B"
+            label = f"{short} in and out (mid)"
         nodes.append(MapNode(
             id=i, name=e.name, zh=chinese_name(e), kind=str(e.kind), x=pos[i][0], y=pos[i][1], r=round(radii[i], 1),
             size_basis=size if values[i] else "none", size_label=label,
-            size_as_of=fact.as_of if fact else None, size_fact=fact.id if fact else None,
+            size_as_of=fact.as_of if fact else None, size_fact=fact.id if fact else None, size_short=short,
         ))
 
     usd_values = [_usd_mid(d, f.amount) for d, f in flows]

@@ -10,7 +10,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from dealweb.report.mapview import ENTITY_FILL, KIND_COLOURS, KIND_LABELS, MapView
+from dealweb.report.mapview import ENTITY_FILL, KIND_COLOURS, MapView
+from dealweb.report.svg import legend_items
 
 __all__ = ["cjk_font", "write_map_png"]
 
@@ -99,23 +100,26 @@ def write_map_png(view: MapView, path: str | Path, title: str | None = None, dpi
             if n.zh:
                 ax.text(n.x, n.y + n.r + 26, n.zh, fontsize=8.6, ha="center", va="center", color="#444444",
                         path_effects=halo, family=families)
-            if n.size_label and n.r >= 30:
-                ax.text(n.x, n.y, n.size_label.replace("market value ", ""), fontsize=8, ha="center",
+            if n.size_short and n.r >= 26:
+                ax.text(n.x, n.y, n.size_short, fontsize=8.3, ha="center",
                         va="center", color="#555555", family=families)
         kinds = [k for k in KIND_COLOURS if any(e.kind == k for e in view.edges)]
-        x, y = 16, h - 22 * (len(kinds) + 2) - 10
-        for i, k in enumerate(kinds):
-            yy = y + 22 * i
-            ax.plot([x, x + 34], [yy, yy], color=KIND_COLOURS[k], linewidth=2.2,
-                    linestyle="--" if k == "none" else "-")
-            ax.text(x + 44, yy, KIND_LABELS[k], fontsize=8.6, va="center", color="#222222", family=families)
-        yy = y + 22 * len(kinds)
-        ax.plot([x, x + 34], [yy, yy], color="#FFC533", alpha=0.7, linewidth=6.5, solid_capstyle="round")
-        ax.text(x + 44, yy, "On a money loop", fontsize=8.6, va="center", color="#222222", family=families)
-        basis = {"market_cap": "Circle area: market value (latest as-of date)",
-                 "flow": "Circle area: USD flowing in and out (mid)", "none": "Circles: entities"}[view.size_basis]
-        ax.text(x, yy + 22, basis + " · arrows: payer → payee", fontsize=8.6, va="center", color="#555555",
-                family=families)
+        x, y = 20.0, h - 60.0
+        ax.plot([16, w - 16], [y - 14, y - 14], color="#E2E2E2", linewidth=0.8)
+        for style, colour, text in legend_items(view, kinds):
+            wd = 50 + 0.6 * 12.5 * len(text) + 18
+            if x + wd > w - 16:
+                x, y = 20.0, y + 24
+            if style == "circle":
+                ax.add_patch(Circle((x + 17, y - 4), 7, facecolor=colour, edgecolor="#2B2B2B", linewidth=0.8))
+            elif style == "halo":
+                ax.plot([x, x + 34], [y - 4, y - 4], color=colour, alpha=0.7, linewidth=6.5,
+                        solid_capstyle="round")
+            else:
+                ax.plot([x, x + 34], [y - 4, y - 4], color=colour, linewidth=2.2,
+                        linestyle="--" if style == "dash" else "-")
+            ax.text(x + 42, y - 4, text, fontsize=9, va="center", color="#222222", family=families)
+            x += wd
     fig.savefig(str(path), dpi=dpi, facecolor="white")
     plt.close(fig)
     return warnings

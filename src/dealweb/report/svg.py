@@ -118,10 +118,9 @@ def map_svg(view: MapView, interactive: bool = True, legend: bool = True, title:
             parts.append(f'<text x="{n.x:.1f}" y="{ty + 15:.1f}" text-anchor="middle" font-size="12" '
                          f'fill="#444444" stroke="#FFFFFF" stroke-width="4" paint-order="stroke" '
                          f'stroke-linejoin="round">{esc(n.zh)}</text>')
-        if n.size_label and n.r >= 30:
-            short = n.size_label.replace("market value ", "")
-            parts.append(f'<text x="{n.x:.1f}" y="{n.y + 4:.1f}" text-anchor="middle" font-size="11" '
-                         f'fill="#555555">{esc(short)}</text>')
+        if n.size_short and n.r >= 26:
+            parts.append(f'<text x="{n.x:.1f}" y="{n.y + 4:.1f}" text-anchor="middle" font-size="11.5" '
+                         f'fill="#555555">{esc(n.size_short)}</text>')
         parts.append("</g>")
     parts.append("</g>")
     if legend:
@@ -130,27 +129,39 @@ def map_svg(view: MapView, interactive: bool = True, legend: bool = True, title:
     return "".join(parts)
 
 
-def _legend(view: MapView, kinds: Sequence[str]) -> str:
-    rows = len(kinds) + 3
-    x, y = 16, view.height - 22 * rows - 24
-    out = [f'<g class="dw-legend" font-size="12" fill="#222222">'
-           f'<rect x="{x - 8}" y="{y - 20}" width="290" height="{22 * rows + 28}" rx="6" fill="#FFFFFF" '
-           f'fill-opacity="0.92" stroke="#D0D0D0"/>'
-           f'<text x="{x}" y="{y - 2}" font-weight="700">Legend</text>']
-    for i, k in enumerate(kinds):
-        yy = y + 18 + 22 * i
-        dash = ' stroke-dasharray="6 4"' if k == "none" else ""
-        out.append(f'<line x1="{x}" y1="{yy - 4}" x2="{x + 34}" y2="{yy - 4}" stroke="{KIND_COLOURS[k]}" '
-                   f'stroke-width="3"{dash}/><text x="{x + 44}" y="{yy}">{esc(KIND_LABELS[k])}</text>')
-    yy = y + 18 + 22 * len(kinds)
-    out.append(f'<line x1="{x}" y1="{yy - 4}" x2="{x + 34}" y2="{yy - 4}" stroke="#FFC533" stroke-opacity="0.7" '
-               f'stroke-width="9" stroke-linecap="round"/><text x="{x + 44}" y="{yy}">On a money loop</text>')
-    basis = {"market_cap": "Circle area: market value (latest as-of date)",
+def legend_items(view: MapView, kinds: Sequence[str]) -> list[tuple[str, str, str]]:
+    """Legend entries as ``(style, colour, text)``; style is ``line``, ``dash``, ``halo`` or ``circle``."""
+    items = [("dash" if k == "none" else "line", KIND_COLOURS[k], KIND_LABELS[k]) for k in kinds]
+    items.append(("halo", "#FFC533", "On a money loop"))
+    basis = {"market_cap": "Circle area: market value (latest as-of date; dashed: none known)",
              "flow": "Circle area: USD flowing in and out (mid)",
              "none": "Circles: entities"}[view.size_basis]
-    out.append(f'<circle cx="{x + 17}" cy="{yy + 18}" r="7" fill="#F3EFE6" stroke="#2B2B2B"/>'
-               f'<text x="{x + 44}" y="{yy + 22}">{esc(basis)}</text>')
-    out.append(f'<text x="{x}" y="{yy + 44}" fill="#555555">Dashed: no USD figure · arrows: payer → payee</text>')
+    items.append(("circle", "#F3EFE6", basis))
+    items.append(("dash", "#555555", "Dashed arrow: no USD figure · arrows run payer → payee"))
+    return items
+
+
+def _legend(view: MapView, kinds: Sequence[str]) -> str:
+    items = legend_items(view, kinds)
+    y0 = view.height - 56
+    out = [f'<g class="dw-legend" font-size="12.5" fill="#222222">'
+           f'<line x1="16" x2="{view.width - 16}" y1="{y0 - 14}" y2="{y0 - 14}" stroke="#E2E2E2"/>']
+    x, y = 20.0, float(y0)
+    for style, colour, text in items:
+        w = 50 + 0.6 * 12.5 * len(text) + 18
+        if x + w > view.width - 16:
+            x, y = 20.0, y + 24
+        if style == "circle":
+            out.append(f'<circle cx="{x + 17}" cy="{y - 4}" r="7" fill="{colour}" stroke="#2B2B2B"/>')
+        elif style == "halo":
+            out.append(f'<line x1="{x}" y1="{y - 4}" x2="{x + 34}" y2="{y - 4}" stroke="{colour}" '
+                       f'stroke-opacity="0.7" stroke-width="9" stroke-linecap="round"/>')
+        else:
+            dash = ' stroke-dasharray="6 4"' if style == "dash" else ""
+            out.append(f'<line x1="{x}" y1="{y - 4}" x2="{x + 34}" y2="{y - 4}" stroke="{colour}" '
+                       f'stroke-width="3"{dash}/>')
+        out.append(f'<text x="{x + 42}" y="{y}">{esc(text)}</text>')
+        x += w
     out.append("</g>")
     return "".join(out)
 
