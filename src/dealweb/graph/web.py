@@ -1,0 +1,354 @@
+"""The money web as arrays: a snapshot of a ledger (or an edge list) that every graph computation reads.
+
+A :class:`Web` holds ``n`` entities indexed ``0 .. n-1`` and ``m`` directed edges, one per pairwise flow
+(payer -> payee), with amounts in US dollars. ``Web.flows`` is the ``n x n`` sparse matrix of those edges
+with parallel flows summed: ``flows[i, j]`` is the USD that ``ids[i]`` pays (or invests in, or lends to)
+``ids[j]``. Computations work on ``flows`` (the aggregated simple graph); the per-edge arrays say which
+deals make up each aggregated edge, so that a loop or an exposure can name its deals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import scipy.sparse as sp
+
+from dealweb.model import FLOW_KIND, Ledger
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["AmountChoice", "FlowBasis", "Skipped", "Web", "snapshot"]
+
+AmountChoice = Literal["low", "mid", "high"]
+FlowBasis = Literal["committed", "annual"]
+
+#: Flow kinds a web knows (the values of :data:`dealweb.model.FLOW_KIND`, minus ``none``).
+KINDS: tuple[str, ...] = ("investment", "warrant", "debt", "services", "revenue", "hardware")
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """A flow left out of a snapshot, and why (``no amount``, ``no USD value``, ``zero amount``...)."""
+
+    deal: str
+    payer: str
+    payee: str
+    reason: str
+
+    def as_dict(self) -> dict[str, str]:
+        """Stable JSON keys: deal, payer, payee, reason."""
+        return {"deal": self.deal, "payer": self.payer, "payee": self.payee, "reason": self.reason}
+
+
+def _kind_of(type_or_kind: str) -> str:
+    """Flow kind of a deal type (``chip_purchase`` -> ``hardware``) or of a kind given directly."""
+    t = type_or_kind.strip().lower()
+    if t in KINDS:
+        return t
+    return FLOW_KIND.get(t, "services")
+
+
+@dataclass(frozen=True, eq=False)
+class Web:
+    """A directed, weighted money web with integer-indexed entities.
+
+    Attributes:
+        ids: entity ids, position = index.
+        index: id -> index.
+        src, dst: per-edge payer and payee indices (``int64``, length ``m``).
+        amount: per-edge amount in USD (``float64``, all > 0).
+        kind: per-edge flow kind (``investment``, ``debt``, ``services``, ``hardware``, ``revenue``,
+            ``warrant``), as an array of strings.
+        deals: per-edge deal id (ledger snapshots) or ``None`` (edge lists: edges are named by row).
+        entity_kinds: per-entity kind (``company``, ``fund``, ``government``, ``market``...).
+        names: per-entity display name.
+        flows: ``n x n`` ``scipy.sparse.csr_array`` in USD, ``flows[i, j]`` = money from ``i`` to ``j``
+            (parallel edges summed; no self-loops).
+        skipped: flows left out, with reasons.
+        at: the date of the snapshot (``None``: every live deal).
+        amount_choice: ``low``, ``mid`` or ``high`` end of each amount's interval.
+        basis: ``committed`` (whole contract) or ``annual`` (contract / term in years).
+        notes: assumptions made while building the snapshot, one sentence each.
+        rows: per-edge 1-based line numbers in the source file for edge lists (``None`` otherwise).
+    """
+
+    ids: tuple[str, ...]
+    index: dict[str, int]
+    src: np.ndarray
+    dst: np.ndarray
+    amount: np.ndarray
+    kind: np.ndarray
+    deals: tuple[str, ...] | None
+    entity_kinds: tuple[str, ...]
+    names: tuple[str, ...]
+    flows: sp.csr_array
+    skipped: tuple[Skipped, ...] = ()
+    at: date | None = None
+    amount_choice: str = "mid"
+    basis: str = "committed"
+    notes: tuple[str, ...] = ()
+    rows: np.ndarray | None = None
+    _pair_edges: dict[tuple[int, int], list[int]] | None = field(default=None, repr=False)
+
+    @property
+    def n(self) -> int:
+        """Number of entities."""
+        return len(self.ids)
+
+    @property
+    def m(self) -> int:
+        """Number of edges (flows, before parallel ones are summed)."""
+        return int(self.src.shape[0])
+
+    @property
+    def total(self) -> float:
+        """Total flow in USD."""
+        return float(self.amount.sum())
+
+    def edge_label(self, e: int) -> str:
+        """The deal id of edge ``e``, or ``row N`` (its line in the edge file) for edge lists."""
+        if self.deals is not None:
+            return self.deals[e]
+        if self.rows is not None:
+            return f"row {int(self.rows[e])}"
+        return f"edge {e}"
+
+    def edges_between(self, i: int, j: int) -> list[int]:
+        """Indices of the edges (flows) from entity ``i`` to entity ``j``."""
+        pairs = self._pair_edges
+        if pairs is None:
+            pairs = {}
+            for e, (a, b) in enumerate(zip(self.src.tolist(), self.dst.tolist(), strict=True)):
+                pairs.setdefault((a, b), []).append(e)
+            object.__setattr__(self, "_pair_edges", pairs)
+        return pairs.get((i, j), [])
+
+    def deals_between(self, i: int, j: int) -> list[str]:
+        """Labels (deal ids) of the flows from ``i`` to ``j``, largest amount first."""
+        es = sorted(self.edges_between(i, j), key=lambda e: -float(self.amount[e]))
+        return [self.edge_label(e) for e in es]
+
+    @property
+    def inflow(self) -> np.ndarray:
+        """Per-entity total inflow in USD (column sums of ``flows``)."""
+        return np.asarray(self.flows.sum(axis=0)).ravel()
+
+    @property
+    def outflow(self) -> np.ndarray:
+        """Per-entity total outflow in USD (row sums of ``flows``)."""
+        return np.asarray(self.flows.sum(axis=1)).ravel()
+
+    def to_networkx(self) -> nx.DiGraph:
+        """The aggregated web as a ``networkx.DiGraph``.
+
+        Nodes are entity ids with attributes ``kind`` and ``name``; each edge has ``amount`` (USD, parallel
+        flows summed), ``deals`` (labels of its flows) and ``kinds`` (their flow kinds).
+        """
+        import networkx as nx
+
+        g = nx.DiGraph()
+        for i, eid in enumerate(self.ids):
+            g.add_node(eid, kind=self.entity_kinds[i], name=self.names[i])
+        coo = self.flows.tocoo()
+        for i, j, w in zip(coo.row.tolist(), coo.col.tolist(), coo.data.tolist(), strict=True):
+            es = self.edges_between(i, j)
+            g.add_edge(self.ids[i], self.ids[j], amount=w, deals=[self.edge_label(e) for e in es],
+                       kinds=sorted({str(self.kind[e]) for e in es}))
+        return g
+
+    def relabeled(self, perm: Sequence[int]) -> Web:
+        """The same web with entity ``i`` moved to index ``perm[i]`` (for invariance checks)."""
+        p = np.asarray(perm, dtype=np.int64)
+        inv = np.empty_like(p)
+        inv[p] = np.arange(p.size)
+        ids = tuple(self.ids[k] for k in inv.tolist())
+        return _assemble(ids, p[self.src], p[self.dst], self.amount, self.kind, self.deals,
+                         tuple(self.entity_kinds[k] for k in inv.tolist()), tuple(self.names[k] for k in inv.tolist()),
+                         skipped=self.skipped, at=self.at, amount_choice=self.amount_choice, basis=self.basis,
+                         notes=self.notes, rows=self.rows)
+
+    @classmethod
+    def from_edges(
+        cls,
+        src: Iterable[Hashable] | np.ndarray,
+        dst: Iterable[Hashable] | np.ndarray,
+        amount: Iterable[float] | np.ndarray,
+        types: Iterable[str] | np.ndarray | None = None,
+        entity_kinds: Mapping[str, str] | None = None,
+        rows: np.ndarray | None = None,
+    ) -> Web:
+        """A web from parallel arrays of payer labels, payee labels and USD amounts.
+
+        Args:
+            src: payer of each flow (any labels; they become ids via ``str``).
+            dst: payee of each flow.
+            amount: USD amount of each flow; must be finite and >= 0 (zero flows are dropped and counted
+                in ``skipped``).
+            types: optional deal type or flow kind of each flow (``equity_investment``, ``debt``...);
+                ``services`` when absent.
+            entity_kinds: optional id -> entity kind (``market``, ``government``, ``fund``...).
+            rows: optional 1-based line numbers of the flows in their file, to name them in loops.
+
+        Raises:
+            ValueError: arrays of different lengths, or a negative or non-finite amount.
+
+        >>> w = Web.from_edges(["a", "b"], ["b", "a"], [3.0, 2.0])
+        >>> float(w.flows[0, 1]), w.ids
+        (3.0, ('a', 'b'))
+        """
+        s = np.asarray(list(src) if not isinstance(src, np.ndarray) else src)
+        d = np.asarray(list(dst) if not isinstance(dst, np.ndarray) else dst)
+        a = np.asarray(list(amount) if not isinstance(amount, np.ndarray) else amount, dtype=np.float64)
+        if not (s.shape == d.shape == a.shape) or s.ndim != 1:
+            raise ValueError(f"src, dst and amount must be 1-d of one length (got {s.shape}, {d.shape}, {a.shape})")
+        bad = ~np.isfinite(a) | (a < 0)
+        if bad.any():
+            k = int(np.flatnonzero(bad)[0])
+            raise ValueError(f"flow {k} ({s[k]} -> {d[k]}) has amount {a[k]!r}: amounts must be finite and >= 0")
+        if types is None:
+            kinds = np.full(a.shape, "services", dtype=object)
+        else:
+            t = np.asarray(list(types) if not isinstance(types, np.ndarray) else types, dtype=object)
+            uniq, inv = np.unique(t.astype(str), return_inverse=True)
+            kinds = np.asarray([_kind_of(u) for u in uniq.tolist()], dtype=object)[inv]
+        if s.size:
+            labels, inv_all = np.unique(np.concatenate([s, d]).astype(str), return_inverse=True)
+        else:
+            labels, inv_all = np.array([], dtype=str), np.array([], dtype=np.int64)
+        ids = tuple(labels.tolist())
+        si, di = inv_all[: s.size].astype(np.int64), inv_all[s.size:].astype(np.int64)
+        skipped: list[Skipped] = []
+        keep = (a > 0) & (si != di)
+        if not keep.all():
+            for k in np.flatnonzero(~keep)[:1000].tolist():
+                reason = "self-flow (payer is payee)" if si[k] == di[k] else "zero amount"
+                label = f"row {int(rows[k])}" if rows is not None else f"edge {k}"
+                skipped.append(Skipped(label, ids[si[k]], ids[di[k]], reason))
+        ek = entity_kinds or {}
+        return _assemble(ids, si[keep], di[keep], a[keep], kinds[keep], None,
+                         tuple(ek.get(x, "company") for x in ids), ids, skipped=tuple(skipped),
+                         rows=None if rows is None else np.asarray(rows)[keep])
+
+
+def _assemble(
+    ids: tuple[str, ...],
+    src: np.ndarray,
+    dst: np.ndarray,
+    amount: np.ndarray,
+    kind: np.ndarray,
+    deals: tuple[str, ...] | None,
+    entity_kinds: tuple[str, ...],
+    names: tuple[str, ...],
+    **kw: object,
+) -> Web:
+    n = len(ids)
+    src = np.asarray(src, dtype=np.int64)
+    dst = np.asarray(dst, dtype=np.int64)
+    amount = np.asarray(amount, dtype=np.float64)
+    flows = sp.csr_array((amount, (src, dst)), shape=(n, n))
+    flows.sum_duplicates()
+    flows.sort_indices()
+    return Web(ids=ids, index={x: i for i, x in enumerate(ids)}, src=src, dst=dst, amount=amount,
+               kind=np.asarray(kind, dtype=object), deals=deals, entity_kinds=entity_kinds, names=names,
+               flows=flows, **kw)  # type: ignore[arg-type]
+
+
+def snapshot(
+    ledger: Ledger,
+    at: date | None = None,
+    amount: AmountChoice = "mid",
+    flow: FlowBasis = "committed",
+) -> Web:
+    """The money web of a ledger on a date, for one end of every amount's interval.
+
+    Every flow of every deal live on ``at`` (``Ledger.deals_on``: not cancelled, already announced) becomes
+    an edge payer -> payee of ``Amount.usd(amount)`` US dollars. Amounts in other currencies are converted
+    with the ledger's FX table (rate in force on ``at``, else on the deal's announcement date) when the
+    amount does not carry a conversion already. Partnerships (flow kind ``none``) move no money and make
+    no edge.
+
+    Args:
+        ledger: the ledger.
+        at: read the ledger as of this date; ``None`` takes every deal not cancelled.
+        amount: ``low``, ``mid`` or ``high`` end of each amount's interval (``up to $100B`` is [0, $100B]:
+            its ``low`` is 0 and the flow is then skipped as a zero amount).
+        flow: ``committed`` (the whole amount) or ``annual`` (divided by the deal's ``term_years`` when the
+            ledger gives a term; one-off flows and flows without a term count once, and ``notes`` says so).
+
+    Returns:
+        The :class:`Web`; flows without a USD value are not in it, but in ``Web.skipped`` with the reason.
+    """
+    if amount not in ("low", "mid", "high"):
+        raise ValueError(f"unknown amount choice {amount!r}: use low, mid or high")
+    if flow not in ("committed", "annual"):
+        raise ValueError(f"unknown flow basis {flow!r}: use committed or annual")
+    ids: list[str] = list(ledger.entities)
+    seen = set(ids)
+    src: list[str] = []
+    dst: list[str] = []
+    amt: list[float] = []
+    kinds: list[str] = []
+    deals: list[str] = []
+    skipped: list[Skipped] = []
+    no_term: list[str] = []
+    for deal in ledger.deals_on(at):
+        for f in deal.pairwise_flows():
+            if f.kind == "none":
+                continue
+            if f.payer == f.payee:
+                skipped.append(Skipped(deal.id, f.payer, f.payee, "self-flow (payer is payee)"))
+                continue
+            if f.amount is None:
+                skipped.append(Skipped(deal.id, f.payer, f.payee, "no amount"))
+                continue
+            a = f.amount
+            if not a.is_money:
+                skipped.append(Skipped(deal.id, f.payer, f.payee, f"amount is in {a.unit or 'no unit'}, not money"))
+                continue
+            if a.usd_low is None and a.unit != "USD":
+                a = ledger.fx.to_usd(a, at or deal.announced)
+            value = a.usd(amount)
+            if value is None:
+                skipped.append(Skipped(deal.id, f.payer, f.payee,
+                                       f"no USD value for {a.currency} (declare an fx rate in the ledger)"))
+                continue
+            if flow == "annual":
+                if deal.term_years and deal.term_years > 0:
+                    value = value / deal.term_years
+                else:
+                    no_term.append(deal.id)
+            if not np.isfinite(value) or value <= 0:
+                skipped.append(Skipped(deal.id, f.payer, f.payee, f"zero amount at '{amount}'"))
+                continue
+            for x in (f.payer, f.payee):
+                if x not in seen:
+                    seen.add(x)
+                    ids.append(x)
+            src.append(f.payer)
+            dst.append(f.payee)
+            amt.append(float(value))
+            kinds.append(f.kind if f.kind in KINDS else _kind_of(f.kind))
+            deals.append(deal.id)
+    index = {x: i for i, x in enumerate(ids)}
+    notes = []
+    if no_term:
+        uniq = sorted(set(no_term))
+        notes.append(f"annual flow: {len(uniq)} deal(s) without a term counted once in full: " + ", ".join(uniq[:10])
+                     + (" ..." if len(uniq) > 10 else ""))
+    ents = ledger.entities
+    return _assemble(
+        tuple(ids),
+        np.asarray([index[x] for x in src], dtype=np.int64),
+        np.asarray([index[x] for x in dst], dtype=np.int64),
+        np.asarray(amt, dtype=np.float64),
+        np.asarray(kinds, dtype=object),
+        tuple(deals),
+        tuple(str(ents[x].kind) if x in ents else "company" for x in ids),
+        tuple(ents[x].name if x in ents else x for x in ids),
+        skipped=tuple(skipped), at=at, amount_choice=amount, basis=flow, notes=tuple(notes),
+    )
