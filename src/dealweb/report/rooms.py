@@ -10,30 +10,98 @@ from __future__ import annotations
 from datetime import date
 
 from dealweb.model import Ledger
-from dealweb.report.analysis import Analysis
+from dealweb.report.analysis import Analysis, LoopRow
 
 __all__ = ["fill_exposure", "fill_loops", "fill_metrics", "fill_stress", "fill_who_pays"]
 
 
-def fill_loops(an: Analysis, ledger: Ledger, on: date | None) -> None:
-    """Money loops from :func:`dealweb.graph.loops` on the snapshot of ``ledger`` on ``on``."""
-    from dealweb.graph import loops, snapshot  # noqa: F401 - ImportError marks the section unavailable
+def _web(ledger: Ledger, on: date | None):  # noqa: ANN202 - dealweb.graph.Web, imported lazily
+    from dealweb.graph import snapshot
 
-    raise ImportError(name="dealweb.graph.loops")
-
-
-def fill_who_pays(an: Analysis, ledger: Ledger, on: date | None) -> None:
-    """Ultimate origins of each firm's money from :func:`dealweb.graph.trace`."""
-    from dealweb.graph import snapshot, trace  # noqa: F401
-
-    raise ImportError(name="dealweb.graph.trace")
+    return snapshot(ledger, at=on)
 
 
-def fill_exposure(an: Analysis, ledger: Ledger, on: date | None) -> None:
-    """Exposure and concentration from :func:`dealweb.graph.exposure`."""
-    from dealweb.graph import exposure, snapshot  # noqa: F401
+def fill_loops(an: Analysis, ledger: Ledger, on: date | None, top: int = 25) -> None:
+    """Money loops from :func:`dealweb.graph.loops` on the snapshot of ``ledger`` on ``on``, largest first."""
+    from dealweb.graph import loops
 
-    raise ImportError(name="dealweb.graph.exposure")
+    res = loops(_web(ledger, on), top=top)
+    for lp in res.loops:
+        deals = tuple(dict.fromkeys(d for hop in lp.deals for d in hop))
+        an.loops.append(LoopRow(entities=(*lp.entities, lp.entities[0]), deals=deals, usd=lp.bottleneck))
+    if not res.loops:
+        an.notes["loops"] = "No money loops in this web."
+
+
+def fill_who_pays(an: Analysis, ledger: Ledger, on: date | None, firms: int = 10) -> None:
+    """Ultimate origins of the money reaching the ``firms`` largest receivers, from :func:`dealweb.graph.trace`.
+
+    Each firm's inflow (USD) is split by the trace's origin shares; loops are already taken out by the trace.
+    """
+    from dealweb.graph import origin_system, trace
+
+    web = _web(ledger, on)
+    system = origin_system(web)
+    inflow = web.inflow
+    order = sorted(range(web.n), key=lambda i: (-float(inflow[i]), web.ids[i]))
+    skipped = []
+    for i in order[:firms]:
+        if inflow[i] <= 0:
+            continue
+        t = trace(system, web.ids[i])
+        if t.status != "ok":
+            skipped.append(t.message)
+            continue
+        an.who_pays[t.entity] = {o: share * t.inflow for o, share in t.origins if share > 0}
+    if skipped:
+        an.notes["who_pays_skipped"] = "; ".join(skipped)
+    if not an.who_pays:
+        an.notes["who_pays"] = "No entity receives money from outside a loop in this web."
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{100 * x:.0f} %"
+
+
+def fill_exposure(an: Analysis, ledger: Ledger, on: date | None, firms: int = 15) -> None:
+    """Exposure and concentration of the ``firms`` largest receivers, from :func:`dealweb.graph.exposure`.
+
+    Concentration is the Herfindahl-Hirschman index of counterparty shares (Herfindahl 1950; 1 = a single
+    counterparty), as the graph room computes it.
+    """
+    from dealweb.graph import exposure
+    from dealweb.report.analysis import Table
+    from dealweb.report.svg import usd_short
+
+    web = _web(ledger, on)
+    order = sorted(range(web.n), key=lambda i: (-float(web.inflow[i]), web.ids[i]))
+    names = {e.id: e.name for e in ledger.entities.values()}
+    rows, refs = [], []
+    for i in order[:firms]:
+        if web.inflow[i] <= 0:
+            continue
+        ex = exposure(web, web.ids[i], ledger=ledger)
+        rec = ex.categories.get("receivables")
+        fund = ex.categories.get("funding")
+        top = rec.counterparties[0] if rec and rec.counterparties else None
+        rows.append({
+            "Entity": names.get(ex.entity, ex.entity),
+            "Receives (USD)": usd_short(ex.in_strength),
+            "Pays (USD)": usd_short(ex.out_strength),
+            "Largest payer": f"{names.get(top.id, top.id)} ({_pct(top.share)})" if top else "—",
+            "Receivables HHI": f"{rec.hhi:.2f}" if rec and rec.total > 0 else "—",
+            "Funding (USD)": usd_short(fund.total) if fund and fund.total > 0 else "—",
+            "Funding HHI": f"{fund.hhi:.2f}" if fund and fund.total > 0 else "—",
+            "PageRank rank": f"{ex.pagerank_rank} of {ex.n_entities}",
+        })
+        refs.append(None)
+    if rows:
+        an.exposure.append(Table(
+            "Who depends on whom", tuple(rows[0]), tuple(rows), tuple(refs),
+            note="HHI: Herfindahl-Hirschman index of counterparty shares (1 = one counterparty). "
+                 "Amounts are whole contracts (mid of each interval), in USD."))
+    else:
+        an.notes["exposure"] = "No entity receives money in this web."
 
 
 def fill_metrics(an: Analysis, ledger: Ledger, on: date | None) -> None:

@@ -195,7 +195,7 @@ def sankey_svg(origins: Mapping[str, Mapping[str, float]], names: Mapping[str, s
     n = max(len(lo), len(ro))
     height = max(360.0, n * (row + gap) + 40)
     scale = (height - 40 - gap * (n - 1)) / total
-    x_l, x_r, bar = 210.0, width - 230.0, 14.0
+    x_l, x_r, bar = 280.0, width - 230.0, 14.0
 
     def stack(order: list[str], tot: dict[str, float]) -> dict[str, float]:
         y, out = 20.0, {}
