@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dealweb.graph import Web, circulation, loop_counts, loops, synthetic_web
+from dealweb.graph import Web, circulation, loop_counts, loops, snapshot, synthetic_web
 
 B = 1e9
 
@@ -27,13 +27,13 @@ def test_the_openai_oracle_nvidia_loop_by_hand():
     res = loops(w)
     assert res.complete and res.count == 1 and res.count_by_length == {3: 1}
     (lp,) = res.loops
-    # flow order, rotated to start at the smallest id: nvidia -> openai -> oracle -> nvidia
-    assert lp.entities == ("nvidia", "openai", "oracle")
-    assert lp.amounts == (100 * B, 300 * B, 40 * B)
+    # flow order, from the payer of the largest hop ($300B): openai -> oracle -> nvidia -> openai
+    assert lp.entities == ("openai", "oracle", "nvidia")
+    assert lp.amounts == (300 * B, 40 * B, 100 * B)
     assert lp.bottleneck == 40 * B  # min(300, 40, 100)
     d = lp.as_dict()
-    assert d["entities"] == ["nvidia", "openai", "oracle"] and d["bottleneck"] == 40 * B
-    assert d["deals"] == ["edge 2", "edge 0", "edge 1"]
+    assert d["entities"] == ["openai", "oracle", "nvidia"] and d["bottleneck"] == 40 * B
+    assert d["deals"] == ["edge 0", "edge 1", "edge 2"]
 
 
 def test_parallel_deals_are_summed_and_named():
@@ -48,7 +48,8 @@ def test_figure_eight_is_two_loops_not_one():
     # a -> b -> a and a -> c -> a share a: the walk a b a c a is not simple; there are exactly two loops
     w = Web.from_edges(list("abac"), list("baca"), [1.0, 2.0, 3.0, 4.0])
     res = loops(w)
-    assert {lp.entities for lp in res.loops} == {("a", "b"), ("a", "c")}
+    # each starts at the payer of its largest hop: b (pays 2 > 1), c (pays 4 > 3)
+    assert {lp.entities for lp in res.loops} == {("b", "a"), ("c", "a")}
     # ranked by bottleneck: a<->c has min(3, 4) = 3, a<->b has min(1, 2) = 1
     assert [lp.bottleneck for lp in res.loops] == [3.0, 1.0]
 
@@ -89,7 +90,7 @@ def test_same_loops_as_networkx_simple_cycles(edges, k):
     g.add_edges_from((w.ids[i], w.ids[j]) for i, j in zip(*w.flows.nonzero(), strict=True))
     oracle = {canon(c) for c in nx.simple_cycles(g, length_bound=k)}
     res = loops(w, max_length=k)
-    assert {lp.entities for lp in res.loops} == oracle
+    assert {canon(list(lp.entities)) for lp in res.loops} == oracle
     assert res.count == len(oracle)
     # the top-N branch and bound returns the head of the full ranking
     for top in (1, 2, 5):
@@ -180,3 +181,17 @@ def test_top_loops_on_a_synthetic_web_match_full_enumeration():
     assert full.complete and full.count > 10
     assert [lp.entities for lp in top.loops] == [lp.entities for lp in full.loops[:10]]
     check_circulation(w)
+
+
+def test_bundled_ledger_has_the_openai_oracle_nvidia_loop():
+    from dealweb.ledger import load_ledger
+
+    web = snapshot(load_ledger(None).ledger)
+    found = [lp for lp in loops(web, max_length=6).loops if set(lp.entities) == {"openai", "oracle", "nvidia"}]
+    assert len(found) == 1
+    lp = found[0]
+    # flow order: OpenAI buys Oracle cloud, Oracle buys Nvidia chips, Nvidia invests in OpenAI
+    assert lp.entities == ("openai", "oracle", "nvidia")
+    hops = dict(zip(lp.entities, lp.deals, strict=True))
+    assert all(hops[x] for x in lp.entities)  # every hop names its deals
+    assert lp.bottleneck == min(lp.amounts) > 0

@@ -42,7 +42,8 @@ class Loop:
 
     Attributes:
         nodes: entity indices in flow order (``nodes[k]`` pays ``nodes[k+1]``; the last pays the first),
-            rotated to start at the entity whose id sorts first.
+            rotated to start at the payer of the loop's largest hop (on a tie, the smallest id): OpenAI
+            -> Oracle -> Nvidia -> OpenAI starts at OpenAI, whose $300B is the loop's largest flow.
         entities: the ids of ``nodes``.
         amounts: aggregated USD flow of each hop ``nodes[k] -> nodes[k+1]``.
         deals: for each hop, the labels (deal ids) of the flows on it, largest first.
@@ -113,10 +114,14 @@ def _canonical(web: Web, cyc: list[int]) -> tuple[int, ...]:
 
 def _make_loop(web: Web, nodes: tuple[int, ...]) -> Loop:
     k = len(nodes)
-    f = web.flows
-    amounts = tuple(float(f[nodes[i], nodes[(i + 1) % k]]) for i in range(k))
+    amount = web.pair_amount
+    amounts = [amount[(nodes[i], nodes[(i + 1) % k])] for i in range(k)]
+    # start at the payer of the largest hop (ties: the smallest id), so the loop reads from its biggest payer
+    t = min(range(k), key=lambda x: (-amounts[x], web.ids[nodes[x]]))
+    nodes = nodes[t:] + nodes[:t]
+    amounts = amounts[t:] + amounts[:t]
     deals = tuple(tuple(web.deals_between(nodes[i], nodes[(i + 1) % k])) for i in range(k))
-    return Loop(nodes, tuple(web.ids[x] for x in nodes), amounts, deals, min(amounts))
+    return Loop(nodes, tuple(web.ids[x] for x in nodes), tuple(amounts), deals, min(amounts))
 
 
 def _cycle_graph(flows: sp.csr_array, min_amount: float | None = None) -> tuple[
@@ -254,7 +259,7 @@ def loops(
 
     >>> w = Web.from_edges(["openai", "oracle", "nvidia"], ["oracle", "nvidia", "openai"], [300e9, 40e9, 100e9])
     >>> [(lp.entities, lp.bottleneck) for lp in loops(w).loops]
-    [(('nvidia', 'openai', 'oracle'), 40000000000.0)]
+    [(('openai', 'oracle', 'nvidia'), 40000000000.0)]
     """
     if max_length is not None and max_length < 2:
         raise ValueError("max_length must be at least 2 (a loop needs two entities)")

@@ -128,6 +128,16 @@ class Web:
             object.__setattr__(self, "_pair_edges", pairs)
         return pairs.get((i, j), [])
 
+    @property
+    def pair_amount(self) -> dict[tuple[int, int], float]:
+        """``(i, j) -> flows[i, j]`` for every aggregated edge, as a dict (built once, for fast lookups)."""
+        cached = self.__dict__.get("_pair_amount_cache")
+        if cached is None:
+            coo = self.flows.tocoo()
+            cached = dict(zip(zip(coo.row.tolist(), coo.col.tolist(), strict=True), coo.data.tolist(), strict=True))
+            object.__setattr__(self, "_pair_amount_cache", cached)
+        return cached
+
     def deals_between(self, i: int, j: int) -> list[str]:
         """Labels (deal ids) of the flows from ``i`` to ``j``, largest amount first."""
         es = sorted(self.edges_between(i, j), key=lambda e: -float(self.amount[e]))
