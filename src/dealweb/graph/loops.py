@@ -84,7 +84,8 @@ class LoopResult:
     """The loops found, best (largest bottleneck) first, and how complete the search was.
 
     Attributes:
-        loops: the loops kept, ranked by bottleneck (descending), then length, then entity ids.
+        loops: the loops kept, ranked by bottleneck (descending), then length, then entity ids (read from
+            the smallest id).
         max_length: the length bound used (``None``: unbounded).
         top: how many loops were asked for (``None``: all).
         complete: whether every loop within ``max_length`` was enumerated (then ``count`` and
@@ -110,6 +111,13 @@ class _Stop(Exception):
 def _canonical(web: Web, cyc: list[int]) -> tuple[int, ...]:
     k = min(range(len(cyc)), key=lambda t: web.ids[cyc[t]])
     return tuple(cyc[k:] + cyc[:k])
+
+
+def _rank_key(lp: Loop) -> tuple[float, int, tuple[str, ...]]:
+    """Ranking: larger bottleneck first, then shorter, then the ids read from the smallest one."""
+    e = list(lp.entities)
+    k = min(range(len(e)), key=lambda t: e[t])
+    return (-lp.bottleneck, lp.length, tuple(e[k:] + e[:k]))
 
 
 def _make_loop(web: Web, nodes: tuple[int, ...]) -> Loop:
@@ -288,7 +296,7 @@ def _all_loops(web: Web, max_length: int | None, limit: int | None, progress: Pr
     except _Stop:
         truncated = True
     result = [_make_loop(web, _canonical(web, list(c))) for c in found]
-    result.sort(key=lambda lp: (-lp.bottleneck, lp.length, lp.entities))
+    result.sort(key=_rank_key)
     return LoopResult(tuple(result), max_length, None, not truncated, None if truncated else len(found),
                       None if truncated else dict(sorted(by_len.items())), truncated)
 
@@ -319,7 +327,7 @@ def _top_loops(web: Web, max_length: int | None, top: int, progress: Progress | 
             break
         q *= 8
     result = [_make_loop(web, key[3]) for key in heap]
-    result.sort(key=lambda lp: (-lp.bottleneck, lp.length, lp.entities))
+    result.sort(key=_rank_key)
     return LoopResult(tuple(result), max_length, top, False, None, None, False)
 
 
