@@ -1,0 +1,669 @@
+"""``dealweb metrics ...``: the analysts' own tests on the ledger's facts or on the user's inputs.
+
+Every subcommand takes a flag for each input; an input not given on the command line takes its default from
+the ledger (``--ledger PATH``, else the bundled ledger) or, when the ledger lacks it, from the seed
+article's own sentence or a documented assumption. Every input is shown with its source.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from dealweb.cli import main
+from dealweb.cli.common import emit_json, fail, load_or_exit
+from dealweb.errors import DealwebError
+from dealweb.metrics.amplification import AmplificationInputs, amplification
+from dealweb.metrics.backlog import BacklogInputs, backlog
+from dealweb.metrics.breakeven import BreakevenInputs, breakeven, sensitivity_grid
+from dealweb.metrics.bubble import BubbleEntity, BubbleInputs, bubble
+from dealweb.metrics.cap_table import CapTableInputs, cap_table
+from dealweb.metrics.capacity import CapacityInputs, capacity
+from dealweb.metrics.common import FLAG, Source
+from dealweb.metrics.defaults import Default, defaults_for
+from dealweb.metrics.funding_gap import FundingGapInputs, funding_gap
+from dealweb.model import Ledger
+from dealweb.money import AmountError, parse_amount
+
+__all__ = ["metrics_group"]
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+def _console() -> Console:
+    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+
+
+class MoneyType(click.ParamType):
+    """A US-dollar figure: a number (``400e9``) or a written amount (``$400B``, ``4000億美元``)."""
+
+    name = "USD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        if isinstance(value, int | float):
+            return float(value)
+        text = str(value).strip()
+        try:
+            return float(text)
+        except ValueError:
+            pass
+        try:
+            a = parse_amount(text, default_unit="USD")
+        except AmountError as exc:
+            self.fail(f"{text!r} is not an amount: {exc.message} (hint: write e.g. 400e9, $400B or 4000億美元)",
+                      param, ctx)
+        if a.unit != "USD":
+            self.fail(f"{text!r} is not in US dollars (hint: write e.g. 400e9 or $400B)", param, ctx)
+        return a.point
+
+
+MONEY = MoneyType()
+
+
+def _floats(text: str | None, what: str) -> tuple[float, ...] | None:
+    if text is None:
+        return None
+    try:
+        return tuple(float(x) for x in text.split(",") if x.strip())
+    except ValueError:
+        fail(f"{what} {text!r} is not a comma-separated list of numbers", "e.g. 3,4,5")
+
+
+def _ledger(path: str | None, no_ledger: bool) -> Ledger | None:
+    """The ledger named by ``--ledger`` (errors exit 1), else the bundled one when it loads cleanly."""
+    if no_ledger:
+        return None
+    if path is not None:
+        return load_or_exit(path)
+    try:
+        from dealweb.ledger import load_ledger
+
+        result = load_ledger(None)
+    except (DealwebError, ImportError, OSError):
+        return None
+    if any(p.severity == "error" for p in result.problems):
+        return None
+    return result.ledger
+
+
+def _pick(name: str, flag: str, given: Any, defaults: dict[str, Default]) -> tuple[Any, Source]:
+    """The flag's value with a ``flag`` source when given, else the default and its source."""
+    if given is not None:
+        return given, Source(kind=FLAG, ref=flag)
+    d = defaults[name]
+    return d.value, d.source
+
+
+def _run(fn: Callable[[Any], Any], inputs: Any) -> Any:
+    try:
+        return fn(inputs)
+    except DealwebError as exc:
+        fail(exc.message, exc.hint)
+
+
+def _fmt_usd(x: float) -> str:
+    sign = "-" if x < 0 else ""
+    x = abs(x)
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if x >= scale:
+            return f"{sign}${x / scale:,.2f}{suffix}"
+    return f"{sign}${x:,.2f}"
+
+
+def _fmt_count(x: float) -> str:
+    for scale, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(x) >= scale:
+            return f"{x / scale:,.2f}{suffix}"
+    return f"{x:,.2f}".rstrip("0").rstrip(".")
+
+
+def fmt(value: Any, unit: str) -> str:
+    """A value with its unit, for people: ``$320.00B/yr``, ``4.00M accelerators``, ``0.83x``, ``25.0%``."""
+    if value is None:
+        return "n/a"
+    if isinstance(value, float) and not math.isfinite(value):
+        return "n/a"
+    if isinstance(value, list | tuple):
+        return ", ".join(fmt(v, unit) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k} {fmt(v, unit)}" for k, v in value.items())
+    u = unit
+    if u == "usd":
+        return _fmt_usd(value)
+    if u == "usd_per_year":
+        return _fmt_usd(value) + "/yr"
+    if u == "usd_per_gw":
+        return _fmt_usd(value) + "/GW"
+    if u == "usd_per_accelerator":
+        return _fmt_usd(value) + "/accelerator"
+    if u == "usd_per_share":
+        return f"${value:,.4g}/share"
+    if u == "gw":
+        return f"{value:,.3g} GW"
+    if u == "accelerators":
+        return _fmt_count(value) + " accelerators"
+    if u == "accelerators_per_gw":
+        return _fmt_count(value) + " accelerators/GW"
+    if u == "shares":
+        return _fmt_count(value) + " shares"
+    if u == "x":
+        return f"{value:,.2f}x"
+    if u == "fraction":
+        return f"{value * 100:,.1f}%"
+    if u == "fraction_per_year":
+        return f"{value * 100:,.1f}%/yr"
+    if u == "years":
+        return f"{value:,.2f} years".replace(".00 ", " ")
+    return f"{value} {u}"
+
+
+def _inputs_table(title: str, inputs: dict[str, Any]) -> Table:
+    t = Table(title=title, title_justify="left")
+    t.add_column("input")
+    t.add_column("value", justify="right")
+    t.add_column("source", overflow="fold")
+    for name, entry in inputs.items():
+        if not isinstance(entry, dict) or "source" not in entry:
+            continue
+        src = entry["source"]
+        label = Source(**src).label() if src else ""
+        t.add_row(name, fmt(entry["value"], entry["unit"]), label)
+    return t
+
+
+def _results_table(title: str, results: dict[str, Any]) -> Table:
+    t = Table(title=title, title_justify="left")
+    t.add_column("result")
+    t.add_column("value", justify="right")
+    for name, q in results.items():
+        if "low" in q and q["low"] is not None and q["low"] != q["high"]:
+            text = f"{fmt(q['low'], q['unit'])} – {fmt(q['high'], q['unit'])}"
+        elif "low" in q:
+            text = fmt(q["low"], q["unit"])
+        else:
+            text = fmt(q["value"], q["unit"])
+        t.add_row(name, text)
+    return t
+
+
+def _show(data: dict[str, Any], ledger: Ledger | None, extra: Sequence[Table | str] = ()) -> None:
+    c = _console()
+    where = f"ledger {ledger.name}" if ledger is not None else "no ledger (articles' figures and assumptions)"
+    c.print(f"[bold]dealweb metrics {data['metric'].replace('_', '-')}[/bold]  ({where})")
+    if isinstance(data.get("inputs"), dict):
+        c.print(_inputs_table("inputs", data["inputs"]))
+    if isinstance(data.get("results"), dict):
+        c.print(_results_table("results", data["results"]))
+    for item in extra:
+        c.print(item)
+    if data.get("assumptions"):
+        c.print("[bold]assumptions[/bold]")
+        for a in data["assumptions"]:
+            c.print(f"  - {a}")
+
+
+def _emit(result: Any, ledger: Ledger | None, as_json: bool, extra: Callable[[Any], Sequence[Table | str]]) -> None:
+    data = result.as_dict()
+    data["ledger"] = ledger.name if ledger is not None else None
+    if as_json:
+        emit_json(data)
+    else:
+        _show(data, ledger, extra(result))
+
+
+ledger_option = click.option("--ledger", "ledger_path", type=click.Path(), default=None, metavar="PATH",
+                             help="Ledger to take defaults from (default: the bundled ai-capex-2025 ledger).")
+no_ledger_option = click.option("--no-ledger", is_flag=True,
+                                help="Ignore every ledger: defaults from the articles' figures and assumptions.")
+json_option = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (stable keys).")
+
+
+# ---------------------------------------------------------------------------------------------- the group
+@main.group("metrics")
+def metrics_group() -> None:
+    """The analysts' own tests: bubble, breakeven, capacity, backlog, funding gap, amplification, cap table.
+
+    Each input not given as a flag comes from the ledger's facts, else from the seed article's own
+    sentence or a documented assumption; every input is shown with its source. See docs/metrics.md.
+
+    \b
+    Examples:
+      dealweb metrics capacity --gw 10 --json
+      dealweb metrics breakeven --capex 400e9 --life 5 --margin 0.25
+      dealweb metrics cap-table --from 1.0 --to 0.2 --valuation 100e9
+    """
+
+
+# ---------------------------------------------------------------------------------------------- capacity
+@metrics_group.command("capacity")
+@click.option("--gw", type=float, default=None, help="Capacity in gigawatts to convert.")
+@click.option("--accelerators", type=float, default=None, help="Number of accelerators (GPUs) to convert.")
+@click.option("--usd", type=MONEY, default=None, help="US dollars of accelerators to convert (400e9, $40B).")
+@click.option("--per-gw-low", type=float, default=None, help="Accelerators per GW, low end (default 400,000).")
+@click.option("--per-gw-high", type=float, default=None, help="Accelerators per GW, high end (default 500,000).")
+@click.option("--price-low", type=MONEY, default=None, help="US dollars per accelerator, low end ($100,000).")
+@click.option("--price-high", type=MONEY, default=None, help="US dollars per accelerator, high end ($100,000).")
+@ledger_option
+@no_ledger_option
+@json_option
+def capacity_cmd(gw: float | None, accelerators: float | None, usd: float | None, per_gw_low: float | None,
+                 per_gw_high: float | None, price_low: float | None, price_high: float | None,
+                 ledger_path: str | None, no_ledger: bool, as_json: bool) -> None:
+    """Convert GW <-> accelerators <-> US dollars (give exactly one of --gw, --accelerators, --usd).
+
+    Ratios: 10 GW = 4-5 million GPUs (Jensen Huang); about 400,000 GB200 for about $40B (Oracle's order).
+
+    \b
+    Examples:
+      dealweb metrics capacity --gw 10 --json          # 4-5 million accelerators, $400B-$500B
+      dealweb metrics capacity --accelerators 2e6      # GW and dollars for 2 million GPUs
+      dealweb metrics capacity --usd '$40B' --price-low 30000 --price-high 40000
+    """
+    ledger = _ledger(ledger_path, no_ledger)
+    d = defaults_for("capacity", ledger)
+    sources: dict[str, Source] = {}
+    values: dict[str, Any] = {}
+    for name, flag, given in (("accelerators_per_gw_low", "--per-gw-low", per_gw_low),
+                              ("accelerators_per_gw_high", "--per-gw-high", per_gw_high),
+                              ("usd_per_accelerator_low", "--price-low", price_low),
+                              ("usd_per_accelerator_high", "--price-high", price_high)):
+        values[name], sources[name] = _pick(name, flag, given, d)
+    for name, flag, given in (("gw", "--gw", gw), ("accelerators", "--accelerators", accelerators),
+                              ("usd", "--usd", usd)):
+        if given is not None:
+            sources[name] = Source(kind=FLAG, ref=flag)
+    inputs = CapacityInputs(gw=gw, accelerators=accelerators, usd=usd, sources=sources, **values)
+    result = _run(capacity, inputs)
+    _emit(result, ledger, as_json, lambda r: ())
+
+
+# ---------------------------------------------------------------------------------------------- breakeven
+@metrics_group.command("breakeven")
+@click.option("--capex", type=MONEY, multiple=True, help="Capex in US dollars; repeat to add vintages (400e9).")
+@click.option("--life", type=float, default=None, help="Depreciation life in years (default 4: middle of 3-5).")
+@click.option("--margin", type=float, default=None, help="Share of revenue left to pay for capital (0.25).")
+@click.option("--return", "required_return", type=float, default=None,
+              help="Required yearly return on the capital, fraction (default 0: breakeven).")
+@click.option("--revenue", type=MONEY, default=None, help="Revenue had, US dollars a year (default $12B).")
+@click.option("--revenue-monthly", type=MONEY, default=None, help="Revenue had, US dollars a month (x12).")
+@click.option("--lives", default=None, help="Lives for the sensitivity table, e.g. 3,4,5.")
+@click.option("--margins", default=None, help="Margins for the sensitivity table, e.g. 0.2,0.25,0.3.")
+@ledger_option
+@no_ledger_option
+@json_option
+def breakeven_cmd(capex: tuple[float, ...], life: float | None, margin: float | None,
+                  required_return: float | None, revenue: float | None, revenue_monthly: float | None,
+                  lives: str | None, margins: str | None, ledger_path: str | None, no_ledger: bool,
+                  as_json: bool) -> None:
+    """Revenue needed a year to pay for capex: capex x CRF(return, life) / margin, against revenue had.
+
+    Kupperman's argument: 3-5 year lives need $320B-$480B a year for 2025's capex, against about $1B a
+    month of AI revenue; about $1T with the 2026 build.
+
+    \b
+    Examples:
+      dealweb metrics breakeven --capex 400e9 --life 5 --margin 0.25     # $320B a year
+      dealweb metrics breakeven --capex 400e9 --capex 600e9 --life 4     # 2025 + 2026: $1T a year
+      dealweb metrics breakeven --return 0.10 --lives 3,4,5 --json
+    """
+    if revenue is not None and revenue_monthly is not None:
+        fail("give --revenue or --revenue-monthly, not both", "--revenue-monthly 1e9 is --revenue 12e9")
+    ledger = _ledger(ledger_path, no_ledger)
+    d = defaults_for("breakeven", ledger)
+    sources: dict[str, Source] = {}
+    cap, sources["capex"] = _pick("capex", "--capex", sum(capex) if capex else None, d)
+    lf, sources["life_years"] = _pick("life_years", "--life", life, d)
+    mg, sources["margin"] = _pick("margin", "--margin", margin, d)
+    rr, sources["required_return"] = _pick("required_return", "--return", required_return, d)
+    if revenue_monthly is not None:
+        rev, sources["revenue_per_year"] = revenue_monthly * 12.0, Source(kind=FLAG, ref="--revenue-monthly x 12")
+    else:
+        rev, sources["revenue_per_year"] = _pick("revenue_per_year", "--revenue", revenue, d)
+    kw: dict[str, Any] = {}
+    if (lv := _floats(lives, "--lives")) is not None:
+        kw["lives"] = lv
+    if (mv := _floats(margins, "--margins")) is not None:
+        kw["margins"] = mv
+    inputs = BreakevenInputs(capex=cap, life_years=lf, margin=mg, required_return=rr, revenue_per_year=rev,
+                             sources=sources, **kw)
+    result = _run(breakeven, inputs)
+
+    def extra(r: Any) -> Sequence[Table]:
+        lives_, margins_, rows = sensitivity_grid(r)
+        t = Table(title="revenue needed a year (US dollars) by life (rows) and margin (columns)",
+                  title_justify="left")
+        t.add_column("life")
+        for m in margins_:
+            t.add_column(f"margin {m:.0%}", justify="right")
+        for lv_, row in zip(lives_, rows, strict=True):
+            t.add_row(f"{lv_:.2f} years", *(_fmt_usd(v) for v in row))
+        return (t,)
+
+    _emit(result, ledger, as_json, extra)
+
+
+# ---------------------------------------------------------------------------------------------- backlog
+@metrics_group.command("backlog")
+@click.option("--entity", default="oracle", show_default=True, help="Whose backlog (ledger entity id).")
+@click.option("--customer", default="openai", show_default=True, help="The customer whose means are checked.")
+@click.option("--rpo", type=MONEY, default=None, help="Remaining performance obligations, US dollars (455e9).")
+@click.option("--schedule", default=None, help="Revenue path, US dollars a year, e.g. 18e9,32e9,73e9,114e9,144e9.")
+@click.option("--periods", default=None, help="Labels of the path's years, e.g. FY2026,FY2027 (default Y1, Y2...).")
+@click.option("--commitment", type=MONEY, default=None, help="The customer's commitment, US dollars (300e9).")
+@click.option("--customer-years", type=float, default=None, help="The commitment's term, years (5).")
+@click.option("--customer-revenue", type=MONEY, default=None, help="The customer's revenue a year (10e9).")
+@click.option("--customer-growth", type=float, default=None, help="Yearly growth of that revenue (0).")
+@click.option("--no-customer", is_flag=True, help="Only the schedule; no customer check.")
+@ledger_option
+@no_ledger_option
+@json_option
+def backlog_cmd(entity: str, customer: str, rpo: float | None, schedule: str | None, periods: str | None,
+                commitment: float | None, customer_years: float | None, customer_revenue: float | None,
+                customer_growth: float | None, no_customer: bool, ledger_path: str | None, no_ledger: bool,
+                as_json: bool) -> None:
+    """RPO into a revenue schedule, and a customer's commitment against its means to pay.
+
+    Oracle: $455B of RPO against the OCI path $18B -> 32 -> 73 -> 114 -> 144B; OpenAI's $300B over five
+    years against about $10B of revenue a year.
+
+    \b
+    Examples:
+      dealweb metrics backlog                                   # Oracle and OpenAI, from the ledger
+      dealweb metrics backlog --rpo 455e9 --schedule 18e9,32e9,73e9,114e9,144e9 --no-customer
+      dealweb metrics backlog --customer-growth 0.5 --json      # OpenAI revenue +50% a year
+    """
+    ledger = _ledger(ledger_path, no_ledger)
+    d = defaults_for("backlog", ledger, entity=entity, customer=customer)
+    sources: dict[str, Source] = {}
+    r, sources["rpo"] = _pick("rpo", "--rpo", rpo, d)
+    values = _floats(schedule, "--schedule")
+    if values is not None:
+        labels = [p.strip() for p in periods.split(",")] if periods else [f"Y{k + 1}" for k in range(len(values))]
+        if len(labels) != len(values):
+            fail(f"--periods has {len(labels)} labels for {len(values)} --schedule values", "give one label a year")
+        sched = tuple(zip(labels, values, strict=True))
+        sources["schedule"] = Source(kind=FLAG, ref="--schedule")
+    else:
+        sched, sources["schedule"] = d["schedule"].value, d["schedule"].source
+    c, sources["customer_commitment"] = _pick("customer_commitment", "--commitment", commitment, d)
+    y, sources["customer_years"] = _pick("customer_years", "--customer-years", customer_years, d)
+    cr, sources["customer_revenue_per_year"] = _pick("customer_revenue_per_year", "--customer-revenue",
+                                                     customer_revenue, d)
+    cg, sources["customer_revenue_growth"] = _pick("customer_revenue_growth", "--customer-growth",
+                                                   customer_growth, d)
+    inputs = BacklogInputs(entity=entity, rpo=r, schedule=sched, customer=None if no_customer else customer,
+                           customer_commitment=c, customer_years=y, customer_revenue_per_year=cr,
+                           customer_revenue_growth=cg, sources=sources)
+    result = _run(backlog, inputs)
+
+    def extra(res: Any) -> Sequence[Table]:
+        t = Table(title="revenue path drawn against the backlog (US dollars)", title_justify="left")
+        for col in ("period", "revenue", "cumulative", "backlog remaining", "converted"):
+            t.add_column(col, justify="right")
+        for row in res.schedule:
+            t.add_row(row.period, _fmt_usd(row.revenue), _fmt_usd(row.cumulative), _fmt_usd(row.backlog_remaining),
+                      f"{row.share_converted:.1%}")
+        out: list[Table] = [t]
+        if res.customer is not None:
+            out.append(_results_table(f"customer {res.customer.customer}: commitment against means",
+                                      {k: v for k, v in res.customer.as_dict().items() if k != "customer"}))
+        return out
+
+    _emit(result, ledger, as_json, extra)
+
+
+# ---------------------------------------------------------------------------------------------- funding gap
+@metrics_group.command("funding-gap")
+@click.option("--payer", default="openai", show_default=True, help="Who owes the commitments (entity id).")
+@click.option("--commitments", type=MONEY, default=None, help="Commitments due a year, US dollars (60e9).")
+@click.option("--revenue", type=MONEY, default=None, help="The payer's revenue a year, US dollars (10e9).")
+@click.option("--years", type=int, default=None, help="Years the commitments run (5).")
+@click.option("--growth", type=float, default=None, help="Yearly revenue growth, fraction (0).")
+@click.option("--share-available", type=float, default=None, help="Share of revenue that can pay (1.0).")
+@click.option("--cash", type=MONEY, default=None, help="Cash raised or in hand, US dollars (40e9).")
+@ledger_option
+@no_ledger_option
+@json_option
+def funding_gap_cmd(payer: str, commitments: float | None, revenue: float | None, years: int | None,
+                    growth: float | None, share_available: float | None, cash: float | None,
+                    ledger_path: str | None, no_ledger: bool, as_json: bool) -> None:
+    """A payer's commitments a year against its revenue, and the outside capital needed to close the gap.
+
+    OpenAI: about $60B a year to Oracle against about $10B of revenue (6x); $40B raised in April.
+
+    \b
+    Examples:
+      dealweb metrics funding-gap                          # OpenAI, from the ledger
+      dealweb metrics funding-gap --growth 0.8 --json      # revenue +80% a year
+      dealweb metrics funding-gap --commitments 60e9 --revenue 10e9 --years 5 --cash 40e9
+    """
+    ledger = _ledger(ledger_path, no_ledger)
+    d = defaults_for("funding-gap", ledger, payer=payer)
+    sources: dict[str, Source] = {}
+    cm, sources["commitments_per_year"] = _pick("commitments_per_year", "--commitments", commitments, d)
+    rv, sources["revenue_per_year"] = _pick("revenue_per_year", "--revenue", revenue, d)
+    yr, sources["years"] = _pick("years", "--years", years, d)
+    gr, sources["revenue_growth"] = _pick("revenue_growth", "--growth", growth, d)
+    sh, sources["share_available"] = _pick("share_available", "--share-available", share_available, d)
+    ca, sources["cash_available"] = _pick("cash_available", "--cash", cash, d)
+    if float(yr) != int(yr):
+        fail(f"years must be whole, the default is {yr:g}", "pass --years")
+    inputs = FundingGapInputs(payer=payer, commitments_per_year=cm, revenue_per_year=rv, years=int(yr),
+                              revenue_growth=gr, share_available=sh, cash_available=ca, sources=sources)
+    result = _run(funding_gap, inputs)
+
+    def extra(res: Any) -> Sequence[Table]:
+        t = Table(title="year by year (US dollars)", title_justify="left")
+        for col in ("year", "commitment", "revenue", "available", "gap", "cumulative gap"):
+            t.add_column(col, justify="right")
+        for y in res.schedule:
+            t.add_row(str(y.year), _fmt_usd(y.commitment), _fmt_usd(y.revenue), _fmt_usd(y.available),
+                      _fmt_usd(y.gap), _fmt_usd(y.cumulative_gap))
+        return (t,)
+
+    _emit(result, ledger, as_json, extra)
+
+
+# ---------------------------------------------------------------------------------------------- amplification
+@metrics_group.command("amplification")
+@click.option("--entity", default="oracle", show_default=True, help="Whose market value moved (oracle, nvidia).")
+@click.option("--deal", "deal_size", type=MONEY, default=None, help="The deal's headline size, US dollars.")
+@click.option("--change", type=MONEY, default=None, help="Market-value change on the news, US dollars.")
+@click.option("--cap-after", type=MONEY, default=None, help="Market value after the move (with --price-change).")
+@click.option("--price-change", type=float, default=None, help="Share-price change, fraction (0.36 = +36%).")
+@click.option("--years", type=float, default=None, help="The deal's term in years, for the per-year ratio.")
+@ledger_option
+@no_ledger_option
+@json_option
+def amplification_cmd(entity: str, deal_size: float | None, change: float | None, cap_after: float | None,
+                      price_change: float | None, years: float | None, ledger_path: str | None,
+                      no_ledger: bool, as_json: bool) -> None:
+    """Market-value change over deal size: Oracle +$250B on $300B, Nvidia +$170B on $100B.
+
+    \b
+    Examples:
+      dealweb metrics amplification                       # Oracle: 0.83x, 4.17x per contract year
+      dealweb metrics amplification --entity nvidia       # 1.7x
+      dealweb metrics amplification --deal 300e9 --cap-after 933e9 --price-change 0.36 --json
+    """
+    ledger = _ledger(ledger_path, no_ledger)
+    explicit = deal_size is not None and (change is not None or cap_after is not None)
+    try:
+        d = defaults_for("amplification", ledger, entity=entity)
+    except DealwebError as exc:
+        if not explicit:
+            fail(exc.message, exc.hint)
+        d = {}
+    sources: dict[str, Source] = {}
+    ds, sources["deal_size"] = _pick("deal_size", "--deal", deal_size, d)
+    if change is None and (cap_after is not None or price_change is not None):
+        mc = None
+        sources["market_cap_after"] = Source(kind=FLAG, ref="--cap-after")
+        sources["price_change"] = Source(kind=FLAG, ref="--price-change")
+    else:
+        mc, sources["market_cap_change"] = _pick("market_cap_change", "--change", change, d)
+    if years is not None or "deal_years" in d:
+        yr, sources["deal_years"] = _pick("deal_years", "--years", years, d)
+    else:
+        yr = None
+    inputs = AmplificationInputs(entity=entity, deal_size=ds, market_cap_change=mc, market_cap_after=cap_after,
+                                 price_change=price_change, deal_years=yr, sources=sources)
+    result = _run(amplification, inputs)
+    _emit(result, ledger, as_json, lambda r: ())
+
+
+# ---------------------------------------------------------------------------------------------- cap table
+@metrics_group.command("cap-table")
+@click.option("--from", "from_stake", type=float, default=None, help="The holder's stake before (1.0 = 100%).")
+@click.option("--to", "to_stake", type=float, default=None, help="The holder's stake after (0.2 = 20%).")
+@click.option("--valuation", type=MONEY, default=None, help="Pre-money value of 100% of the company, US dollars.")
+@click.option("--shares", type=float, default=None, help="Shares outstanding before (default 1e9).")
+@click.option("--via", type=float, default=None, help="Intermediate stake for a mixed route (sell, then issue).")
+@ledger_option
+@no_ledger_option
+@json_option
+def cap_table_cmd(from_stake: float | None, to_stake: float | None, valuation: float | None,
+                  shares: float | None, via: float | None, ledger_path: str | None, no_ledger: bool,
+                  as_json: bool) -> None:
+    """Take a holder from one stake to a smaller one by transfer or by issuance: who gets the money.
+
+    The TikTok US question: ByteDance from 100% to 20%. By transfer the holder receives (from - to) x V;
+    by issuance the company receives V x (from / to - 1) and every holder is diluted.
+
+    \b
+    Examples:
+      dealweb metrics cap-table --from 1.0 --to 0.2 --valuation 100e9 --json   # $80B vs $400B
+      dealweb metrics cap-table --valuation 100e9 --via 0.5                     # also a mixed route
+    """
+    ledger = _ledger(ledger_path, no_ledger)
+    d = defaults_for("cap-table", ledger)
+    sources: dict[str, Source] = {}
+    f, sources["from_stake"] = _pick("from_stake", "--from", from_stake, d)
+    t, sources["to_stake"] = _pick("to_stake", "--to", to_stake, d)
+    v, sources["valuation"] = _pick("valuation", "--valuation", valuation, d)
+    n, sources["shares_outstanding"] = _pick("shares_outstanding", "--shares", shares, d)
+    if v is None:
+        fail("no valuation for the company", "pass --valuation, the pre-money value of 100%, e.g. 100e9")
+    if via is not None:
+        sources["via"] = Source(kind=FLAG, ref="--via")
+    inputs = CapTableInputs(from_stake=f, to_stake=t, valuation=v, shares_outstanding=n, via=via, sources=sources)
+    result = _run(cap_table, inputs)
+
+    def extra(res: Any) -> Sequence[Table]:
+        t_ = Table(title="routes", title_justify="left")
+        t_.add_column("")
+        for r in res.routes:
+            t_.add_column(r.name, justify="right")
+        keys = [k for k in res.routes[0].as_dict() if k != "name"]
+        for k in keys:
+            t_.add_row(k, *(fmt(r.as_dict()[k]["value"], r.as_dict()[k]["unit"]) for r in res.routes))
+        return (t_,)
+
+    _emit(result, ledger, as_json, extra)
+
+
+# ---------------------------------------------------------------------------------------------- bubble
+_ENTITY_KEYS = ("price_return", "eps_growth", "dividend_yield", "forward_pe", "expected_eps_growth",
+                "capex_to_sales", "capex_to_fcf", "capex", "revenue", "free_cash_flow")
+
+
+def _parse_entity(spec: str) -> BubbleEntity:
+    """``NAME:key=value,key=value`` (pairs as ``start/end``) into a :class:`BubbleEntity`."""
+    name, _, rest = spec.partition(":")
+    name = name.strip()
+    if not name:
+        fail(f"--entity {spec!r} has no name", "write NAME:key=value,..., e.g. nvidia:forward_pe=30")
+    kw: dict[str, Any] = {}
+    for item in filter(None, (x.strip() for x in rest.split(","))):
+        key, eq, val = item.partition("=")
+        key = key.strip()
+        if not eq or key not in _ENTITY_KEYS:
+            fail(f"--entity {name}: cannot read {item!r}", f"keys are {', '.join(_ENTITY_KEYS)}; write key=value")
+        try:
+            if key in ("capex_to_sales", "capex_to_fcf"):
+                a, slash, b = val.partition("/")
+                if not slash:
+                    fail(f"--entity {name}: {key} needs start/end", f"e.g. {key}=0.10/0.18")
+                kw[key] = (float(a), float(b))
+            elif key in ("capex", "revenue", "free_cash_flow"):
+                text = val.strip()
+                size = MONEY.convert(text.lstrip("-"), None, None)
+                kw[key] = -size if text.startswith("-") else size
+            else:
+                kw[key] = float(val)
+        except (ValueError, click.BadParameter):
+            fail(f"--entity {name}: {key}={val!r} is not a number", "write e.g. forward_pe=30 or capex=8.5e9")
+    sources = {k: Source(kind=FLAG, ref=f"--entity {name}") for k in kw}
+    return BubbleEntity(entity=name, sources=sources, **kw)
+
+
+@metrics_group.command("bubble")
+@click.option("--entity", "entities", multiple=True, metavar="NAME:key=value,...",
+              help="An entity and its figures (repeatable); keys: " + ", ".join(_ENTITY_KEYS) + ".")
+@click.option("--reference-pe", type=float, default=None, help="Reference forward P/E (late-1990s top 7: 52).")
+@click.option("--reference-peg", type=float, default=None, help="Reference PEG (none by default: PEG not judged).")
+@click.option("--rapid-rise", type=float, default=None, help="Price rise counted as rapid, fraction (0.25).")
+@click.option("--valuation-share", type=float, default=None, help="Share of a rise from P/E that is a sign (0.5).")
+@click.option("--capex-fcf-rise", type=float, default=None, help="Relative rise of capex/FCF that is a sign (0.25).")
+@ledger_option
+@no_ledger_option
+@json_option
+def bubble_cmd(entities: tuple[str, ...], reference_pe: float | None, reference_peg: float | None,
+               rapid_rise: float | None, valuation_share: float | None, capex_fcf_rise: float | None,
+               ledger_path: str | None, no_ledger: bool, as_json: bool) -> None:
+    """Goldman Sachs' three-part bubble test per entity: price rise, overvaluation, leverage.
+
+    Without --entity: the Magnificent 7's median forward P/E (27x) and Oracle's FY2026 Q1 capex against its
+    free cash flow, from the ledger or the articles.
+
+    \b
+    Examples:
+      dealweb metrics bubble
+      dealweb metrics bubble --entity "nvidia:price_return=1.2,eps_growth=1.0,forward_pe=30,expected_eps_growth=0.4"
+      dealweb metrics bubble --entity "telecom-2000:capex_to_fcf=0.8/1.6" --reference-peg 2 --json
+    """
+    ledger = _ledger(ledger_path, no_ledger)
+    d = defaults_for("bubble", ledger)
+    if entities:
+        ents = tuple(_parse_entity(s) for s in entities)
+    else:
+        ents = (
+            BubbleEntity("magnificent-7", forward_pe=d["mag7_forward_pe"].value,
+                         sources={"forward_pe": d["mag7_forward_pe"].source}),
+            BubbleEntity("oracle", capex=d["oracle_capex"].value, revenue=d["oracle_revenue"].value,
+                         free_cash_flow=d["oracle_free_cash_flow"].value,
+                         sources={"capex": d["oracle_capex"].source, "revenue": d["oracle_revenue"].source,
+                                  "free_cash_flow": d["oracle_free_cash_flow"].source}),
+        )
+    sources: dict[str, Source] = {}
+    rp, sources["reference_pe"] = _pick("reference_pe", "--reference-pe", reference_pe, d)
+    from dealweb.metrics.bubble import DEFAULT_BUBBLE_SOURCES
+
+    base = dict(DEFAULT_BUBBLE_SOURCES)
+    kw: dict[str, Any] = {}
+    for name, flag, given in (("reference_peg", "--reference-peg", reference_peg),
+                              ("rapid_rise_threshold", "--rapid-rise", rapid_rise),
+                              ("valuation_share_threshold", "--valuation-share", valuation_share),
+                              ("capex_fcf_rise_threshold", "--capex-fcf-rise", capex_fcf_rise)):
+        if given is not None:
+            kw[name] = given
+            sources[name] = Source(kind=FLAG, ref=flag)
+        else:
+            sources[name] = base[name]
+    inputs = BubbleInputs(entities=ents, reference_pe=rp, sources=sources, **kw)
+    result = _run(bubble, inputs)
+
+    def extra(res: Any) -> Sequence[Table | str]:
+        t = Table(title="three-part test per entity", title_justify="left")
+        for col in ("entity", "price rise", "overvaluation", "leverage", "signs"):
+            t.add_column(col, overflow="fold")
+        for v in res.verdicts:
+            t.add_row(v.entity, *(f"{p.status}: {p.reason}" for p in v.parts), f"{v.signs} of {v.assessed}")
+        return (t, *(v.verdict for v in res.verdicts))
+
+    _emit(result, ledger, as_json, extra)
