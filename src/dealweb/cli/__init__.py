@@ -23,6 +23,7 @@ def main() -> None:
 def _register() -> None:
     # Each room's commands live in their own module; importing one adds its commands to ``main``.
     from dealweb.cli import ledger_cmds  # noqa: F401
+    from dealweb.cli import graph_cmds  # noqa: F401
     from dealweb.cli import face_cmds  # noqa: F401
     from dealweb.cli import metrics_cmds  # noqa: F401
 

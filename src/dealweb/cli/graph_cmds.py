@@ -1,0 +1,339 @@
+"""``dealweb loops``, ``dealweb trace`` and ``dealweb exposure``: the graph room's commands."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from dealweb.cli import main
+from dealweb.cli.common import emit_json, fail, load_or_exit
+from dealweb.errors import DealwebError
+from dealweb.model import Ledger
+
+__all__ = ["exposure_cmd", "loops_cmd", "trace_cmd", "usd_label"]
+
+#: Webs with more edges than this get a progress bar and skip the circulation linear program by default.
+LARGE = 200_000
+
+
+def usd_label(x: float | None) -> str:
+    """``$300B``, ``$1.5T``, ``$40M``, ``$950``: US dollars, short."""
+    if x is None:
+        return "-"
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(x) >= scale:
+            v = x / scale
+            txt = f"{v:,.1f}" if abs(v) < 100 else f"{v:,.0f}"
+            return "$" + txt.removesuffix(".0") + suffix
+    return f"${x:,.0f}"
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{100 * x:.1f}%"
+
+
+def _console(err: bool = False) -> Console:
+    return Console(highlight=False, soft_wrap=False, stderr=err, width=None if sys.stdout.isatty() else 160)
+
+
+def _web_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = click.option("--json", "as_json", is_flag=True, help="Print JSON (stable keys, amounts in USD).")(f)
+    f = click.option("--edges", "edges", type=click.Path(), metavar="FILE",
+                     help="Read the web from a CSV or Parquet edge list (source,target,amount[,type]) "
+                          "instead of a ledger.")(f)
+    f = click.option("--flow", "flow", type=click.Choice(["committed", "annual"]), default="committed",
+                     show_default=True, help="Whole commitments, or per year over each contract's term.")(f)
+    f = click.option("--amount", "amount", type=click.Choice(["low", "mid", "high"]), default="mid",
+                     show_default=True, help="Which end of each amount's interval to use.")(f)
+    f = click.option("--at", "at", metavar="DATE", help="Read the ledger as of this date (YYYY-MM-DD).")(f)
+    return f
+
+
+def _parse_date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"--at {value!r} is not a date", "write YYYY-MM-DD, e.g. --at 2025-10-01")
+
+
+def _load_web(ledger_path: str | None, edges: str | None, at: str | None, amount: str, flow: str):  # noqa: ANN202
+    from dealweb.graph import read_edges, snapshot
+
+    on = _parse_date(at)
+    if edges is not None:
+        if ledger_path is not None:
+            fail("give either a ledger or --edges FILE, not both", "drop one of them")
+        try:
+            return read_edges(edges), None
+        except DealwebError as exc:
+            fail(exc.message, exc.hint)
+    ledger = load_or_exit(ledger_path, quiet=True)
+    return snapshot(ledger, at=on, amount=amount, flow=flow), ledger  # type: ignore[arg-type]
+
+
+def _resolve(web: Any, ledger: Ledger | None, key: str) -> str:
+    if key in web.index:
+        return key
+    if ledger is not None:
+        try:
+            eid = ledger.entity(key).id
+            if eid in web.index:
+                return eid
+        except KeyError:
+            pass
+    names = {x: x for x in web.ids}
+    if ledger is not None:
+        for e in ledger.entities.values():
+            for nm in (e.id, *e.all_names()):
+                names.setdefault(nm, e.id)
+    lower = {k.casefold(): v for k, v in names.items()}
+    close = difflib.get_close_matches(key.casefold(), list(lower), n=5, cutoff=0.6)
+    close += [k for k in lower if key.casefold() in k and k not in close][:3]
+    ids = list(dict.fromkeys(lower[c] for c in close))[:5]
+    hint = f"did you mean: {', '.join(ids)}?" if ids else "see the entity ids with 'dealweb show'"
+    fail(f"unknown entity {key!r}", hint)
+
+
+@contextmanager
+def _progress(label: str, enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    if not enabled:
+        yield None
+        return
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=_console(err=True), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _header(web: Any, console: Console) -> None:
+    when = web.at.isoformat() if web.at else "all live deals"
+    console.print(f"[dim]{web.n} entities, {web.m} flows, {usd_label(web.total)} in total; {when}; "
+                  f"amount: {web.amount_choice}, {web.basis}; USD[/dim]")
+    if web.skipped:
+        named = ", ".join(dict.fromkeys(s.deal for s in web.skipped[:6]))
+        more = " ..." if len(web.skipped) > 6 else ""
+        console.print(f"[dim]{len(web.skipped)} flow(s) left out (no amount or no USD value): {named}{more}[/dim]")
+    for note in web.notes:
+        console.print(f"[dim]{note}[/dim]")
+
+
+# --------------------------------------------------------------------------------------------------------
+@main.command("loops")
+@click.argument("ledger_path", metavar="[LEDGER]", required=False, type=click.Path())
+@click.option("--max-length", "max_length", type=click.IntRange(2, None), default=6, show_default=True,
+              help="Longest loop to look for, in hops.")
+@click.option("--top", "top", type=click.IntRange(1, None), default=20, show_default=True,
+              help="Show the N loops with the largest bottlenecks.")
+@click.option("--all", "all_loops", is_flag=True, help="Enumerate and count every loop (up to --limit) "
+              "instead of searching only for the top N.")
+@click.option("--limit", "limit", type=click.IntRange(1, None), default=1_000_000, show_default=True,
+              help="With --all: stop after this many loops and say so.")
+@click.option("--null", "null_n", type=click.IntRange(1, None), default=None, metavar="N",
+              help="Compare loop counts and circulating share with N degree-preserving rewirings.")
+@click.option("--seed", "seed", type=int, default=0, show_default=True, help="Seed of the null model's rewiring.")
+@click.option("--null-max-length", "null_max_length", type=click.IntRange(2, None), default=4, show_default=True,
+              help="Count loops up to this length in the null model.")
+@_web_options
+def loops_cmd(ledger_path: str | None, max_length: int, top: int, all_loops: bool, limit: int,
+              null_n: int | None, seed: int, null_max_length: int, at: str | None, amount: str, flow: str,
+              edges: str | None, as_json: bool) -> None:
+    """Find where money goes round: simple loops of payments and investments, ranked by bottleneck.
+
+    The bottleneck of a loop is its smallest flow: the most money that can go round it. Partnerships move
+    no money and make no edge. The circulating share is the largest part of all flow that can be written
+    as money going round loops (a maximum circulation; see docs/graph.md). LEDGER defaults to the bundled
+    ai-capex-2025 ledger. JSON: a list of {entities, deals, bottleneck, length, currency, hops}; with
+    --null, an object {loops, circulation, null_model}.
+
+    \b
+    Examples:
+      dealweb loops                                  # the bundled ledger, top 20 loops
+      dealweb loops --max-length 4 --json
+      dealweb loops --null 999 --seed 7              # is this more circular than chance?
+      dealweb loops --edges economy.parquet --max-length 4 --top 50
+    """
+    from dealweb.graph import circulation, loops, null_model
+
+    web, _ = _load_web(ledger_path, edges, at, amount, flow)
+    big = web.m > LARGE
+    with _progress("searching loops", big) as prog:
+        res = loops(web, max_length=max_length, top=None if all_loops else top, limit=limit, progress=prog)
+    shown = res.loops[:top]
+    circ = None if big else circulation(web)
+    comparison = None
+    if null_n is not None:
+        with _progress(f"null model ({null_n} rewirings, seed {seed})", True) as prog:
+            comparison = null_model(web, n=null_n, seed=seed, max_length=null_max_length,
+                                    with_circulation=not big, progress=prog)
+    if as_json:
+        items = [lp.as_dict() for lp in shown]
+        if comparison is None:
+            emit_json(items)
+        else:
+            emit_json({"loops": items, "circulation": None if circ is None else circ.as_dict(),
+                       "null_model": comparison.as_dict(), "currency": "USD"})
+        return
+    con = _console()
+    _header(web, con)
+    table = Table(title=f"Money loops (up to {max_length} hops), largest bottleneck first", title_justify="left")
+    for col, kw in (("#", {"justify": "right"}), ("loop (who pays whom)", {}), ("hops", {"justify": "right"}),
+                    ("bottleneck", {"justify": "right"}), ("flows round the loop", {}), ("deals", {})):
+        table.add_column(col, **kw)
+    for r, lp in enumerate(shown, 1):
+        path = " → ".join((*lp.entities, lp.entities[0]))
+        hops = ", ".join(usd_label(a) for a in lp.amounts)
+        deals = "; ".join(", ".join(h) for h in lp.deals)
+        table.add_row(str(r), path, str(lp.length), usd_label(lp.bottleneck), hops, deals)
+    if shown:
+        con.print(table)
+    else:
+        con.print(f"No loops of up to {max_length} hops.")
+    if res.complete:
+        by = ", ".join(f"{k} hops: {v}" for k, v in (res.count_by_length or {}).items())
+        con.print(f"{res.count} loop(s) in all" + (f" ({by})" if by else "") + ".")
+    elif res.truncated:
+        con.print(f"[yellow]stopped after {limit} loops (--limit); the counts are incomplete[/yellow]")
+    if circ is not None:
+        con.print(f"Circulating share of flow: {_pct(circ.share)} ({usd_label(circ.circulating)} of "
+                  f"{usd_label(circ.total)} can go round loops; {usd_label(circ.in_components)} flows inside "
+                  f"strongly connected groups).")
+    if comparison is not None:
+        t = Table(title=f"Against {comparison.n} degree-preserving rewirings (seed {comparison.seed})",
+                  title_justify="left")
+        for col in ("statistic", "observed", "null mean", "null sd", "p-value"):
+            t.add_column(col, justify="left" if col == "statistic" else "right")
+        for s in comparison.as_dict()["stats"]:  # type: ignore[union-attr]
+            fmt = _pct if s["name"] == "circulating_share" else (lambda v: f"{v:,.1f}")
+            t.add_row(s["name"], fmt(s["observed"]), fmt(s["null_mean"]), fmt(s["null_sd"]), f"{s['p_value']:.3f}")
+        con.print(t)
+        con.print("[dim]p-value = (r + 1) / (n + 1), r = rewired webs with a value at least as large.[/dim]")
+
+
+# --------------------------------------------------------------------------------------------------------
+@main.command("trace")
+@click.argument("entity")
+@click.option("--ledger", "ledger_path", type=click.Path(), default=None, metavar="PATH",
+              help="Ledger directory or file (default: the bundled ai-capex-2025 ledger).")
+@click.option("--top", "top", type=click.IntRange(1, None), default=15, show_default=True,
+              help="Show the N largest origins.")
+@_web_options
+def trace_cmd(entity: str, ledger_path: str | None, top: int, at: str | None, amount: str, flow: str,
+              edges: str | None, as_json: bool) -> None:
+    """Who really pays: an entity's inflows traced back to their ultimate origins.
+
+    Money is followed backwards through the web in proportion: an entity that pays out more than it takes
+    in puts in its own money and is an origin. Origins are grouped into equity investors, lenders, end
+    customers, governments and own funds. Circularity is the share of the entity's inflow that is its own
+    money coming back round. JSON: {entity, inflow, origins [{id, share, amount}], circularity, classes,
+    currency, status, message}.
+
+    \b
+    Examples:
+      dealweb trace oracle
+      dealweb trace 甲骨文 --amount high --json
+      dealweb trace e000042 --edges economy.csv
+    """
+    from dealweb.graph import ORIGIN_CLASSES, trace
+
+    web, ledger = _load_web(ledger_path, edges, at, amount, flow)
+    eid = _resolve(web, ledger, entity)
+    t = trace(web, eid)
+    if as_json:
+        emit_json(t.as_dict())
+        return
+    con = _console()
+    _header(web, con)
+    name = web.names[web.index[eid]]
+    con.print(f"[bold]{name}[/bold] ({eid}) receives {usd_label(t.inflow)}"
+              + (f" and puts in {usd_label(t.own)} of its own" if t.own > 0 else "") + ".")
+    if t.status != "ok":
+        con.print(t.message + ".")
+        return
+    table = Table(title="Where its inflow comes from in the end", title_justify="left")
+    for col, j in (("origin", "left"), ("name", "left"), ("share", "right"), ("amount", "right")):
+        table.add_column(col, justify=j)
+    for oid, share in t.origins[:top]:
+        table.add_row(oid, web.names[web.index[oid]], _pct(share), usd_label(share * t.inflow))
+    if len(t.origins) > top:
+        rest = sum(s for _, s in t.origins[top:])
+        table.add_row(f"({len(t.origins) - top} more)", "", _pct(rest), usd_label(rest * t.inflow))
+    con.print(table)
+    ct = Table(title="By kind of origin", title_justify="left")
+    ct.add_column("class")
+    ct.add_column("share", justify="right")
+    ct.add_column("amount", justify="right")
+    for c in ORIGIN_CLASSES:
+        ct.add_row(c.replace("_", " "), _pct(t.classes[c]), usd_label(t.classes[c] * t.inflow))
+    con.print(ct)
+    con.print(f"Circularity: {_pct(t.circularity)} of {eid}'s inflow is its own money coming back round.")
+
+
+# --------------------------------------------------------------------------------------------------------
+@main.command("exposure")
+@click.argument("entity")
+@click.option("--ledger", "ledger_path", type=click.Path(), default=None, metavar="PATH",
+              help="Ledger directory or file (default: the bundled ai-capex-2025 ledger).")
+@_web_options
+def exposure_cmd(entity: str, ledger_path: str | None, at: str | None, amount: str, flow: str,
+                 edges: str | None, as_json: bool) -> None:
+    """What an entity is owed, has invested and owes, by counterparty; and how central it is.
+
+    Categories: receivables (all inflows), backlog (services and hardware it sells), funding (equity and
+    loans it received), investments (stakes and loans it made), payables (all outflows), each with every
+    counterparty's share and the Herfindahl-Hirschman index (1 = one counterparty). Backlog is also set
+    against the entity's reported RPO when the ledger has one. Centrality: in-strength and PageRank
+    weighted by amount. JSON: {entity, currency, categories, centrality}.
+
+    \b
+    Examples:
+      dealweb exposure oracle                        # how much of Oracle's backlog is OpenAI?
+      dealweb exposure nvidia --json
+    """
+    from dealweb.graph import exposure
+
+    web, ledger = _load_web(ledger_path, edges, at, amount, flow)
+    eid = _resolve(web, ledger, entity)
+    ex = exposure(web, eid, ledger)
+    if as_json:
+        emit_json(ex.as_dict())
+        return
+    con = _console()
+    _header(web, con)
+    con.print(f"[bold]{web.names[web.index[eid]]}[/bold] ({eid}): receives {usd_label(ex.in_strength)} "
+              f"(rank {ex.in_strength_rank} of {ex.n_entities}), pays {usd_label(ex.out_strength)}; "
+              f"PageRank weighted by amount {ex.pagerank:.3f} (rank {ex.pagerank_rank} of {ex.n_entities}).")
+    for cat in ex.categories.values():
+        if not cat.counterparties:
+            continue
+        title = f"{cat.name}: {usd_label(cat.total)}, HHI {cat.hhi:.2f}"
+        if cat.reported:
+            title += f"; reported RPO {usd_label(cat.reported)} ({cat.reported_source})"
+        table = Table(title=title, title_justify="left")
+        table.add_column("counterparty")
+        table.add_column("amount", justify="right")
+        table.add_column("share", justify="right")
+        if cat.reported:
+            table.add_column("of reported RPO", justify="right")
+        table.add_column("deals")
+        for c in cat.counterparties:
+            row = [c.id, usd_label(c.amount), _pct(c.share)]
+            if cat.reported:
+                row.append(_pct(c.share_of_reported))
+            row.append(", ".join(c.deals))
+            table.add_row(*row)
+        con.print(table)
