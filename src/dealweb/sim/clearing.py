@@ -67,9 +67,9 @@ class ClearingResult:
 
     Attributes:
         payments: total payments ``p`` (USD), shape of ``external_assets``.
-        inside_payments: payments to creditors inside the web (``p`` minus what went outside), same shape.
         owed: ``p̄``, total owed by each entity (USD), shape ``(n,)``.
-        defaulted: boolean mask ``p < p̄`` (same shape as ``payments``).
+        outside_owed: what each owes outside the web (USD), shape ``(n,)``.
+        outside_paid: what each paid outside the web (USD), shape of ``payments``.
         iterations: number of fictitious-default steps per run (shape ``(runs,)``).
         picard_steps: how many of those were safe Picard steps instead of exact linear steps.
         outside_seniority: ``"pari_passu"`` or ``"senior"``: how outside creditors ranked.
@@ -79,15 +79,30 @@ class ClearingResult:
     """
 
     payments: np.ndarray
-    inside_payments: np.ndarray
     owed: np.ndarray
-    defaulted: np.ndarray
+    outside_owed: np.ndarray
+    outside_paid: np.ndarray
     iterations: np.ndarray
     picard_steps: np.ndarray
     outside_seniority: str
     alpha: float
     beta: float
     model: str
+
+    @property
+    def inside_payments(self) -> np.ndarray:
+        """What each paid to creditors inside the web (USD), shape of ``payments``."""
+        return self.payments - self.outside_paid
+
+    @property
+    def defaulted(self) -> np.ndarray:
+        """Boolean mask: paid less than owed (beyond rounding), shape of ``payments``."""
+        return self.payments < self.owed * (1 - 1e-12)
+
+    @property
+    def shortfall(self) -> np.ndarray:
+        """``p̄ - p``: what each failed to pay (USD), shape of ``payments``."""
+        return self.owed - self.payments
 
 
 def _as_csr(liabilities: object) -> sp.csr_matrix:
@@ -153,61 +168,70 @@ def _expand(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarra
     if total == 0:
         return owner, np.zeros(0, dtype=np.int64)
     offsets = np.cumsum(counts) - counts
-    pos = np.arange(total) - np.repeat(offsets, counts) + np.repeat(starts, counts)
+    pos = np.arange(total) + np.repeat(starts - offsets, counts)
     return owner, pos
 
 
 def _spread(net: _Network, d: np.ndarray) -> np.ndarray:
-    """``(piᵀ d)`` for every run: what each entity fails to receive from shortfalls ``d`` (runs, n).
-
-    Only the nonzero shortfalls are visited, so the cost grows with the number of defaulters.
-    """
+    """``(piᵀ d)`` for every run: what each entity fails to receive from shortfalls ``d`` (runs, n)."""
     runs, n = d.shape
-    rr, jj = np.nonzero(d)
-    if rr.size == 0:
-        return np.zeros_like(d)
-    owner, pos = _expand(net.pi.indptr, jj)
-    creditors = net.pi.indices[pos]
-    weights = net.pi.data[pos] * d[rr[owner], jj[owner]]
-    flat = rr[owner] * n + creditors
-    return np.bincount(flat, weights=weights, minlength=runs * n).reshape(runs, n)
+    src = np.flatnonzero(d)
+    out = np.zeros(runs * n)
+    if src.size:
+        flat, weights = _scatter(net, src, d.ravel()[src], n)
+        np.add.at(out, flat, weights)
+    return out.reshape(runs, n)
 
 
-def _solve_blocks(net: _Network, mask: np.ndarray, rhs: np.ndarray, beta: float) -> np.ndarray | None:
-    """Solve ``(I - beta piᵀ_DD) x = rhs_D`` for the set ``D = mask`` of every run at once.
+def _scatter(net: _Network, src: np.ndarray, values: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Spread amounts at flat entries ``src`` (run * n + payer) to their creditors: (flat entries, amounts)."""
+    run, payer = np.divmod(src, n)
+    owner, pos = _expand(net.pi.indptr, payer)
+    flat = run[owner] * n + net.pi.indices[pos]
+    return flat, net.pi.data[pos] * values[owner]
 
-    The systems of the runs are independent, so they form one block-diagonal sparse system. Returns the
-    solution as a (runs, n) array (zero off the mask), or ``None`` when the system is singular.
+
+def _solve_blocks(
+    net: _Network, run: np.ndarray, node: np.ndarray, index: np.ndarray, rhs: np.ndarray, beta: float
+) -> np.ndarray | None:
+    """Solve ``(I - beta piᵀ_DD) x = rhs`` over the set ``D`` of entries ``(run, node)`` of all runs at once.
+
+    ``index(run * n + entity)`` gives an entry's position in ``D`` (-1 outside). The systems of the runs are
+    independent, so together they form one block-diagonal sparse system (elimination never fills in across
+    blocks, whatever their order); entries with no payer inside ``D`` are read off directly and the coupled
+    rest goes to SuperLU. Returns ``x`` or ``None`` when the system is singular.
     """
-    runs, n = mask.shape
-    rr, ii = np.nonzero(mask)
-    m = rr.size
-    out = np.zeros((runs, n))
+    m = run.size
     if m == 0:
-        return out
-    b = rhs[rr, ii]
-    owner, pos = _expand(net.pit.indptr, ii)
-    payers = net.pit.indices[pos]
-    key = np.full((runs, n), -1, dtype=np.int64)
-    key[rr, ii] = np.arange(m)
-    cols = key[rr[owner], payers]
+        return np.zeros(0)
+    owner, pos = _expand(net.pit.indptr, node)
+    cols = index(run[owner] * net.n + net.pit.indices[pos])
     keep = cols >= 0
     if not keep.any():
-        out[rr, ii] = b
-        return out
-    coupling = sp.csr_matrix((net.pit.data[pos][keep] * beta, (owner[keep], cols[keep])), shape=(m, m))
-    system = sp.csc_matrix(sp.identity(m, format="csr") - coupling)
+        return rhs.copy()
+    rows, cols, vals = owner[keep], cols[keep], net.pit.data[pos[keep]] * beta
+    coupled = np.zeros(m, dtype=bool)
+    coupled[rows] = True
+    coupled[cols] = True
+    idx = np.flatnonzero(coupled)
+    local = np.full(m, -1, dtype=np.int64)
+    local[idx] = np.arange(idx.size)
+    k = idx.size
+    system = sp.csc_matrix(
+        (np.r_[np.ones(k), -vals], (np.r_[np.arange(k), local[rows]], np.r_[np.arange(k), local[cols]])),
+        shape=(k, k),
+    )
+    x = rhs.copy()
     with warnings.catch_warnings():
         warnings.simplefilter("error", spla.MatrixRankWarning)
         try:
-            x = spla.spsolve(system, b)
+            sol = np.atleast_1d(spla.spsolve(system, rhs[idx], permc_spec="NATURAL"))
         except (RuntimeError, spla.MatrixRankWarning):
             return None
-    x = np.atleast_1d(x)
-    if not np.all(np.isfinite(x)):
+    if not np.all(np.isfinite(sol)):
         return None
-    out[rr, ii] = x
-    return out
+    x[idx] = sol
+    return x
 
 
 def _prepare_assets(external_assets: object, n: int) -> tuple[np.ndarray, bool]:
@@ -223,84 +247,154 @@ def _prepare_assets(external_assets: object, n: int) -> tuple[np.ndarray, bool]:
 
 def _clear_runs(
     net: _Network, e: np.ndarray, alpha: float, beta: float, max_steps: int, max_picard: int = 1_000_000
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Greatest clearing vector for each row of ``e``: (inside payments q, realised, steps, picard steps).
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray]:
+    """Greatest clearing vector for each row of ``e``: (q, outside payments if senior, steps, picard steps).
 
-    Works on shortfalls ``d = cap - q``. State per run: solvent S, defaulting and paying a positive amount D,
-    defaulting and paying nothing to the web Z.
+    Works on shortfalls ``d = cap - q``, kept in compact arrays for the entries ``(run, entity)`` that a
+    shortfall has reached (the touched set ``T``); everybody else is solvent and paid in full. Partition of
+    ``T`` per step: solvent, defaulting and paying a positive amount (partial), defaulting and paying nothing
+    into the web (zero). A run leaves ``T`` once an exact step leaves its partition unchanged (it is then at
+    its fixed point), so finished runs stop costing.
     """
     runs, n = e.shape
+    size = runs * n
     o_sen = net.outside if net.senior else np.zeros(n)
-    d = np.zeros((runs, n))
+    ef = e.ravel()
+    surplus = (e + (net.base_in - net.cap - o_sen)).ravel()  # what is left when everybody pays in full
+    where = np.full(size, -1, dtype=np.int64)  # flat entry -> position in T
+    q_out = np.broadcast_to(net.cap, (runs, n)).copy().ravel()  # inside payments; full unless touched
     steps = np.zeros(runs, dtype=np.int64)
     picard = np.zeros(runs, dtype=np.int64)
-    prev_d_mask = np.zeros((runs, n), dtype=bool)
-    prev_z_mask = np.zeros((runs, n), dtype=bool)
     prev_linear = np.zeros(runs, dtype=bool)
-    active = np.arange(runs)
+    big = max(1.0, float(net.cap.max(initial=0.0)))
     tol = 1e-12 * np.maximum(net.cap, 1.0)
-    while active.size:
-        da = d[active]
-        ea = e[active]
-        received = net.base_in - _spread(net, da)
-        solv_value = ea - o_sen + received
-        solvent = solv_value >= net.cap
-        def_value = alpha * ea - o_sen + beta * received
+
+    t_set = np.flatnonzero(surplus < 0)
+    where[t_set] = np.arange(t_set.size)
+    run, node = np.divmod(t_set, n)
+    d = np.zeros(t_set.size)
+    lost = np.zeros(t_set.size)  # piᵀ d at each entry
+    delta = np.zeros(t_set.size)  # changes of d not yet spread into ``lost``
+    code = np.zeros(t_set.size, dtype=np.int8)  # 0 solvent, 1 partial, 2 zero: partition of the last step
+
+    def spread(src: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Creditor flat entries and amounts for shortfalls ``values`` at positions ``src`` of T."""
+        owner, pos = _expand(net.pi.indptr, node[src])
+        return run[src][owner] * n + net.pi.indices[pos], net.pi.data[pos] * values[owner]
+
+    while t_set.size:
+        # Spread the changes of d since the last step; creditors reached for the first time join T.
+        src = np.flatnonzero(delta)
+        if src.size:
+            flat, amounts = spread(src, delta[src])
+            delta[src] = 0.0
+            cand = flat[where[flat] < 0]
+            if cand.size:
+                # deduplicate in O(m): the last write of each entry's marker wins exactly once
+                marker = -2 - np.arange(cand.size)
+                where[cand] = marker
+                fresh = cand[where[cand] == marker]
+                where[fresh] = t_set.size + np.arange(fresh.size)
+                t_set = np.concatenate([t_set, fresh])
+                fr, fn = np.divmod(fresh, n)
+                run, node = np.concatenate([run, fr]), np.concatenate([node, fn])
+                grow = np.zeros(fresh.size)
+                d, lost, delta = np.r_[d, grow], np.r_[lost, grow], np.r_[delta, grow]
+                code = np.r_[code, np.zeros(fresh.size, dtype=np.int8)]
+            np.add.at(lost, where[flat], amounts)
+        cap_t = net.cap[node]
+        e_t = ef[t_set]
+        solvent = surplus[t_set] - lost >= 0
+        def_value = alpha * e_t - o_sen[node] + beta * (net.base_in[node] - lost)
         zero = ~solvent & (def_value <= 0)
         partial = ~solvent & ~zero
-        same = (
-            prev_linear[active]
-            & (partial == prev_d_mask[active]).all(axis=1)
-            & (zero == prev_z_mask[active]).all(axis=1)
-        )
-        if same.all() and active.size:
+        new_code = np.where(partial, 1, np.where(zero, 2, 0)).astype(np.int8)
+        changed = np.bincount(run, weights=new_code != code, minlength=runs) > 0
+        # Runs whose partition did not change after an exact step are at their fixed point: they leave T.
+        done_run = prev_linear & ~changed
+        if done_run.any():
+            out = done_run[run]
+            q_out[t_set[out]] = net.cap[node[out]] - d[out]
+            keep = ~out
+            t_set, run, node, d, lost, delta = (a[keep] for a in (t_set, run, node, d, lost, delta))
+            cap_t, e_t, solvent, zero, partial, def_value, new_code = (
+                a[keep] for a in (cap_t, e_t, solvent, zero, partial, def_value, new_code)
+            )
+            where[t_set] = np.arange(t_set.size)
+            prev_linear[done_run] = False
+        if t_set.size == 0:
             break
-        # Runs whose partition did not change after an exact step are at their fixed point: drop them.
-        keep = ~same
-        active = active[keep]
-        da, ea, solvent, zero, partial = da[keep], ea[keep], solvent[keep], zero[keep], partial[keep]
-        received, def_value = received[keep], def_value[keep]
-        prev_d_mask[active] = partial
-        prev_z_mask[active] = zero
-        steps[active] += 1
-        if (steps[active] - picard[active] > max_steps).any() or (picard[active] > max_picard).any():
+        code = new_code
+        present = np.flatnonzero(np.bincount(run, minlength=runs))
+        steps[present] += 1
+        if (steps[present] - picard[present] > max_steps).any() or (picard[present] > max_picard).any():
             raise RuntimeError(
                 f"clearing did not converge in {max_steps} exact and {max_picard} Picard steps; "
                 "the liabilities may be degenerate"
             )
-        # Linear step: defaulters in `partial` pay alpha e - o + beta * (what they receive).
-        fixed = np.where(partial | zero, net.cap, 0.0)
-        rhs = alpha * ea - o_sen + beta * (net.base_in - _spread(net, fixed))
-        q_old = net.cap - da
-        x = _solve_blocks(net, partial, rhs, beta)
+        # Exact step, in shortfalls: partial defaulters pay alpha e - o + beta * (what they receive), zero
+        # ones pay nothing, so on the partial set D:  (I - beta piᵀ_DD) d_D = cap - alpha e + o
+        # - beta (base_in - piᵀ_DZ cap_Z).  Only the (rare) zero payers need a scatter here.
+        lost_zero = np.zeros(t_set.size)
+        zsrc = np.flatnonzero(zero)
+        if zsrc.size:
+            flat, amounts = spread(zsrc, cap_t[zsrc])
+            hit = where[flat]
+            ok_hit = hit >= 0
+            np.add.at(lost_zero, hit[ok_hit], amounts[ok_hit])
+        rhs = cap_t - alpha * e_t + o_sen[node] - beta * (net.base_in[node] - lost_zero)
+        pidx = np.flatnonzero(partial)
+        in_d = np.full(t_set.size, -1, dtype=np.int64)
+        in_d[pidx] = np.arange(pidx.size)
+
+        def index(flat: np.ndarray, in_d: np.ndarray = in_d) -> np.ndarray:
+            w = where[flat]
+            return np.where(w >= 0, in_d[np.maximum(w, 0)], -1)
+
+        x = _solve_blocks(net, run[pidx], node[pidx], index, rhs[pidx], beta)
+        bad_run = np.zeros(runs, dtype=bool)
+        short = d.copy()
         if x is None:
-            ok = np.zeros(active.size, dtype=bool)
+            bad_run[run[pidx]] = True
         else:
-            inside = np.where(partial, x, 0.0)
-            # Accept the exact step only where it stays on the monotone path: 0 <= x <= q_old.
-            ok = ~((partial & ((inside < -tol) | (inside > q_old + tol))).any(axis=1))
-        new_q = np.empty_like(q_old)
-        if ok.any():
-            lin = np.where(solvent, net.cap, np.where(zero, 0.0, np.clip(inside, 0.0, q_old)))
-            new_q[ok] = lin[ok]
-        if (~ok).any():
-            # Safe Picard step: q <- Φ(q), which never goes below the greatest clearing vector.
-            phi = np.where(solvent, net.cap, np.clip(def_value, 0.0, net.cap))
-            new_q[~ok] = np.minimum(phi[~ok], q_old[~ok])
-            picard[active[~ok]] += 1
+            short[pidx] = x
+            # Accept the exact step only where it stays on the monotone path: d_old <= d <= cap.
+            off = (x < d[pidx] - tol[node[pidx]]) | (x > cap_t[pidx] + tol[node[pidx]])
+            bad_run[run[pidx[off]]] = True
+        new_d = np.where(solvent, 0.0, np.where(zero, cap_t, np.clip(short, d, cap_t)))
+        bad = bad_run[run]
+        if bad.any():
+            # Safe Picard step q <- Φ(q) for those runs: it never goes below the greatest clearing vector.
+            phi = np.where(solvent, cap_t, np.clip(def_value, 0.0, cap_t))
+            new_d[bad] = np.maximum(cap_t[bad] - phi[bad], d[bad])
+            picard[np.flatnonzero(np.bincount(run[bad], minlength=runs))] += 1
+        prev_linear[present] = ~bad_run[present]
+        moved = new_d - d
+        delta += moved
+        d = new_d
+        if bad.any():
             # A Picard step that moves nothing (beyond rounding) has reached the fixed point.
-            still = np.abs(new_q - q_old).max(axis=1, initial=0.0) <= 1e-15 * max(1.0, float(net.cap.max()))
-            done_picard = ~ok & still
-        else:
-            done_picard = np.zeros(active.size, dtype=bool)
-        prev_linear[active] = ok
-        d[active] = net.cap - new_q
-        active = active[~done_picard]
-    q = net.cap - d
-    received = net.base_in - _spread(net, d)
-    solvent = e - o_sen + received >= net.cap
-    realised = np.where(solvent, e + received, alpha * e + beta * received)
-    return q, realised, steps, picard
+            move = np.zeros(runs)
+            np.maximum.at(move, run[bad], np.abs(moved[bad]))
+            done = bad_run & (move <= 1e-15 * big)
+            if done.any():
+                out = done[run]
+                q_out[t_set[out]] = net.cap[node[out]] - d[out]
+                keep = ~out
+                t_set, run, node, d, lost, delta, code = (
+                    a[keep] for a in (t_set, run, node, d, lost, delta, code)
+                )
+                where[t_set] = np.arange(t_set.size)
+    q = q_out.reshape(runs, n)
+    outside_paid = None
+    if net.senior:
+        # Outside the touched entries everybody is solvent and pays its outside creditors in full.
+        outside_paid = np.broadcast_to(net.outside, (runs, n)).copy()
+        received = net.base_in - _spread(net, net.cap - q)
+        solvent_all = e - o_sen + received >= net.cap
+        realised = np.where(solvent_all, e + received, alpha * e + beta * received)
+        outside_paid = np.minimum(net.outside, np.maximum(0.0, realised))
+    return q, outside_paid, steps, picard
 
 
 def clear(
@@ -338,20 +432,20 @@ def clear(
     if not net.senior and (e < 0).any():
         raise ValueError("external_assets must be nonnegative with pari_passu seniority "
                          "(net negative positions belong in outside_liabilities)")
-    q, realised, steps, picard = _clear_runs(net, e, alpha, beta, max_steps or 4 * net.n + 100)
-    if net.senior:
-        total = q + np.minimum(net.outside, np.maximum(0.0, realised))
+    q, outside_paid, steps, picard = _clear_runs(net, e, alpha, beta, max_steps or 4 * net.n + 100)
+    if outside_paid is not None:
         owed = net.cap + net.outside
+        total = np.minimum(q + outside_paid, owed)
     else:
-        total = q
         owed = net.cap
-    total = np.minimum(total, owed)
-    inside = q if net.senior else q * np.divide(owed - net.outside, owed, out=np.zeros(net.n), where=owed > 0)
-    defaulted = total < owed * (1 - 1e-12)
+        total = q
+        share = np.divide(net.outside, owed, out=np.zeros(net.n), where=owed > 0)
+        outside_paid = q * share if net.outside.any() else np.zeros_like(q)
     if single:
-        total, inside, defaulted = total[0], inside[0], defaulted[0]
-    return ClearingResult(total, inside, owed, defaulted, steps, picard, outside_seniority,
-                          float(alpha), float(beta), "eisenberg_noe" if alpha == beta == 1 else "rogers_veraart")
+        total, outside_paid = total[0], outside_paid[0]
+    model = "eisenberg_noe" if alpha == beta == 1 else "rogers_veraart"
+    return ClearingResult(total, owed, net.outside, outside_paid, steps, picard, outside_seniority,
+                          float(alpha), float(beta), model)
 
 
 def eisenberg_noe(
