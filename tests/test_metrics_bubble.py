@@ -68,7 +68,7 @@ def test_oracle_capex_above_cash_flow_is_a_leverage_sign() -> None:
     assert round(lev.numbers["operating_cash_flow"]["value"] / 1e9, 1) == 8.1
     assert lev.numbers["capex_to_sales"]["value"] == pytest.approx(8.5 / 14.9)
     assert v.signs == 1 and v.assessed == 1
-    assert "1 of 1" in v.verdict and "-0.36B" in v.verdict
+    assert "1 of 1" in v.verdict and "free cash flow -$0.36B" in v.verdict
 
 
 def test_stable_capex_to_fcf_is_no_sign() -> None:

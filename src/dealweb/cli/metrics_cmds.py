@@ -171,8 +171,15 @@ def _inputs_table(title: str, inputs: dict[str, Any]) -> Table:
         if not isinstance(entry, dict) or "source" not in entry:
             continue
         src = entry["source"]
+        if entry["value"] is None and src.get("kind") == "caller":
+            continue
         label = Source(**src).label() if src else ""
-        t.add_row(name, fmt(entry["value"], entry["unit"]), label)
+        value = entry["value"]
+        if isinstance(value, list) and value and isinstance(value[0], dict) and "period" in value[0]:
+            text = ", ".join(f"{row['period']} {fmt(row['revenue'], 'usd')}" for row in value)
+        else:
+            text = fmt(value, entry["unit"])
+        t.add_row(name, text, label)
     return t
 
 
@@ -635,6 +642,8 @@ def bubble_cmd(entities: tuple[str, ...], reference_pe: float | None, reference_
         ents = (
             BubbleEntity("magnificent-7", forward_pe=d["mag7_forward_pe"].value,
                          sources={"forward_pe": d["mag7_forward_pe"].source}),
+            BubbleEntity("magnificent-7-ex-tesla", forward_pe=d["mag7_ex_tesla_forward_pe"].value,
+                         sources={"forward_pe": d["mag7_ex_tesla_forward_pe"].source}),
             BubbleEntity("oracle", capex=d["oracle_capex"].value, revenue=d["oracle_revenue"].value,
                          free_cash_flow=d["oracle_free_cash_flow"].value,
                          sources={"capex": d["oracle_capex"].source, "revenue": d["oracle_revenue"].source,

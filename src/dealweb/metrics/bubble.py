@@ -371,7 +371,7 @@ def _part_leverage(e: BubbleEntity, i: BubbleInputs) -> Part:
             reasons.append(f"capex/sales {e.capex / e.revenue:.1%}")
         if e.free_cash_flow <= 0:
             sign = True
-            reasons.append(f"free cash flow ${e.free_cash_flow / 1e9:,.2f}B with capex ${e.capex / 1e9:,.2f}B: "
+            reasons.append(f"free cash flow -${abs(e.free_cash_flow) / 1e9:,.2f}B with capex ${e.capex / 1e9:,.2f}B: "
                            "capex exceeds operating cash flow and is paid with outside money")
         else:
             reasons.append(f"capex ${e.capex / 1e9:,.2f}B covered by operating cash flow ${ocf / 1e9:,.2f}B")

@@ -58,7 +58,7 @@ LOOKUPS: dict[str, tuple[str, ...]] = {
     "oci_path": ("oci_revenue_guidance", "oci_revenue", "cloud_infrastructure_revenue_guidance",
                  "revenue_guidance"),
     "annual_commitment": ("annual_commitment", "annual_payment", "commitment_per_year"),
-    "funding_raised": ("funding_raised", "equity_raised", "capital_raised"),
+    "funding_raised": ("funding_raised", "funding_round", "equity_raised", "capital_raised"),
     "market_cap_change": ("market_cap_change",),
     "market_cap": ("market_cap",),
     "share_price_change": ("share_price_change",),
@@ -66,7 +66,11 @@ LOOKUPS: dict[str, tuple[str, ...]] = {
     "valuation": ("valuation",),
     "capex": ("capex", "capital_expenditure"),
     "free_cash_flow": ("free_cash_flow", "fcf"),
-    "pe_forward": ("pe_forward", "forward_pe"),
+    "free_cash_flow_deficit": ("free_cash_flow_deficit",),
+    "pe_forward": ("pe_forward_24m_median", "pe_forward", "forward_pe"),
+    "pe_forward_ex_tesla": ("pe_forward_24m_median_ex_tesla",),
+    "pe_vs_reference": ("pe_ratio_vs_late_1990s_top7",),
+    "depreciation_life": ("depreciation_life_years", "depreciation_life"),
     "breakeven_revenue": ("breakeven_revenue", "revenue_needed"),
 }
 
@@ -212,6 +216,21 @@ def _capacity(ledger: Ledger | None) -> dict[str, Default]:
     return out
 
 
+def _middle_life(ledger: Ledger | None) -> tuple[float, Source] | None:
+    """The middle of the ledger's depreciation-life interval (3-5 years -> 4), with its source."""
+    if ledger is None:
+        return None
+    facts = _facts(ledger, "ai-industry", "depreciation_life")
+    if not facts:
+        return None
+    f = facts[0]
+    hi = f.value.high if f.value.high is not None else f.value.low
+    src = _fact_source(f)
+    note = f"middle of {f.value.low:g}-{hi:g} years ({f.id})"
+    return (f.value.low + hi) / 2.0, Source(kind=LEDGER, ref=f.id, quote=src.quote, document=src.document,
+                                            note=note)
+
+
 def _breakeven(ledger: Ledger | None) -> dict[str, Default]:
     s = DEFAULT_BREAKEVEN_SOURCES
 
@@ -222,7 +241,7 @@ def _breakeven(ledger: Ledger | None) -> dict[str, Default]:
     return {
         "capex": _first(ledger, "capex", "usd", [lambda lg: fact_value(lg, "ai-industry", "capex", "usd")],
                         4.0e11, s["capex"]),
-        "life_years": Default("life_years", 4.0, "years", s["life_years"]),
+        "life_years": _first(ledger, "life_years", "years", [_middle_life], 4.0, s["life_years"]),
         "margin": Default("margin", 0.25, "fraction", s["margin"]),
         "required_return": Default("required_return", 0.0, "fraction_per_year", s["required_return"]),
         "revenue_per_year": _first(ledger, "revenue_per_year", "usd_per_year",
@@ -273,13 +292,18 @@ def _funding_gap(ledger: Ledger | None, payer: str = "openai") -> dict[str, Defa
     s = DEFAULT_FUNDING_GAP_SOURCES
     contract = "openai-oracle-cloud-300b"
 
+    def counterparty(lg: Ledger | None) -> tuple[float, Source] | None:
+        # the payee's fact of what this payer pays it a year, e.g. oracle/openai_contract_revenue_annual
+        return fact_value(lg, "oracle", f"{payer}_contract_revenue_annual", "usd")
+
     def per_year(lg: Ledger | None) -> tuple[float, Source] | None:
         return _ratio(deal_value(lg, contract, "amount", "usd"), deal_value(lg, contract, "term_years", "years"),
                       f"deal {contract}: amount / term years")
 
     return {
         "commitments_per_year": _first(ledger, "commitments_per_year", "usd_per_year",
-                                       [lambda lg: fact_value(lg, payer, "annual_commitment", "usd"), per_year],
+                                       [lambda lg: fact_value(lg, payer, "annual_commitment", "usd"), counterparty,
+                                        per_year],
                                        6.0e10, s["commitments_per_year"]),
         "revenue_per_year": _first(ledger, "revenue_per_year", "usd_per_year",
                                    [lambda lg: fact_value(lg, payer, "revenue", "usd")], 1.0e10,
@@ -346,11 +370,15 @@ def _cap_table(ledger: Ledger | None) -> dict[str, Default]:
 
 def _bubble(ledger: Ledger | None) -> dict[str, Default]:
     s = DEFAULT_BUBBLE_SOURCES
+    ex_tesla = _first(ledger, "mag7_ex_tesla_forward_pe", "x",
+                      [lambda lg: fact_value(lg, "magnificent-seven", "pe_forward_ex_tesla", "x")], 26.0,
+                      QUOTES["mag7_pe"])
     out = {
         "reference_pe": Default("reference_pe", 52.0, "x", s["reference_pe"]),
         "mag7_forward_pe": _first(ledger, "mag7_forward_pe", "x",
-                                  [lambda lg: fact_value(lg, "magnificent-7", "pe_forward", "x")], 27.0,
+                                  [lambda lg: fact_value(lg, "magnificent-seven", "pe_forward", "x")], 27.0,
                                   QUOTES["mag7_pe"]),
+        "mag7_ex_tesla_forward_pe": ex_tesla,
         "oracle_capex": _first(ledger, "oracle_capex", "usd",
                                [lambda lg: fact_value(lg, "oracle", "capex", "usd", "FY2026 Q1")], 8.5e9,
                                QUOTES["oracle_q1_fcf"]),
@@ -359,11 +387,19 @@ def _bubble(ledger: Ledger | None) -> dict[str, Default]:
                                  [lambda lg: fact_value(lg, "oracle", "revenue", "usd", "FY2026 Q1")], 14.9e9,
                                  QUOTES["oracle_q1_revenue"]),
     }
+    half = fact_value(ledger, "magnificent-seven", "pe_vs_reference", "x")
+    if half is not None and half[0] > 0 and ex_tesla.source.kind == LEDGER:
+        # the reference is what today's 26x is "half" of: 26 / 0.5 = 52
+        out["reference_pe"] = Default("reference_pe", ex_tesla.value / half[0], "x", Source(  # type: ignore[operator]
+            kind=LEDGER, ref=f"{ex_tesla.source.ref} / {half[1].ref}", quote=half[1].quote,
+            document=half[1].document, note=f"{ex_tesla.value:g}x / {half[0]:g}: the late-1990s top 7"))
+    deficit = fact_value(ledger, "oracle", "free_cash_flow_deficit", "usd", "FY2026 Q1")
     fcf = fact_value(ledger, "oracle", "free_cash_flow", "usd", "FY2026 Q1")
-    if fcf is not None:
-        # a negative figure is written as a size in the ledger ("負3.62億美元"): keep the sign the quote gives
-        sign = -1.0 if "負" in fcf[1].quote or "-" in fcf[1].note else 1.0
-        out["oracle_free_cash_flow"] = Default("oracle_free_cash_flow", sign * abs(fcf[0]), "usd", fcf[1])
+    if deficit is not None:
+        # a deficit is written as a size ("負3.62億美元" is stored as 3.62億美元 of metric free_cash_flow_deficit)
+        out["oracle_free_cash_flow"] = Default("oracle_free_cash_flow", -abs(deficit[0]), "usd", deficit[1])
+    elif fcf is not None:
+        out["oracle_free_cash_flow"] = Default("oracle_free_cash_flow", fcf[0], "usd", fcf[1])
     return out
 
 
