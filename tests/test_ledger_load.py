@@ -1,0 +1,223 @@
+"""Loading: conflicts, USD conversion, document lookup, and the export/import round trip."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+from dealweb.ledger import ledger_from_dict, ledger_to_dict, load_ledger
+from dealweb.ledger.checks import stated_in_quote
+from dealweb.model import Ledger
+
+LEDGER = """\
+# A small ledger with a comment, a multi-party deal, a JPY deal and disagreeing sources.
+ledger:
+  name: tiny
+  description: a test ledger
+fx:
+  - {currency: JPY, rate: 0.0065, date: 2025-01-01}
+  - {currency: JPY, rate: 0.0070, date: 2025-07-01}
+entities:
+  - {id: openai, names: {en: OpenAI}}
+  - {id: oracle, names: {en: Oracle, zh-Hant: 甲骨文}, fiscal_year_end: 05-31, aliases: [ORCL]}
+  - {id: softbank, names: {en: SoftBank, zh-Hant: 軟銀}, kind: company}
+  - {id: stargate, names: {en: Stargate}, kind: project}
+  - {id: japan, names: {en: Japan}, kind: government}
+documents:
+  - {id: a, title: Article A, outlet: Paper A, date: 2025-09-22, tier: major_press}
+  - {id: b, title: Article B, date: 2025-10-01}
+deals:
+  - id: oai-orcl
+    type: compute_contract
+    from: openai
+    to: oracle
+    amount: 3000億美元
+    capacity_gw: 4.5
+    term: {start: 2027-01-01, years: 5}
+    status: signed
+    announced: 2025-09-10
+    events:
+      - {date: 2025-09-10, status: signed}
+      - {date: 2026-02-01, status: cancelled, note: fizzled}
+    claims:
+      - {document: a, stated: 3000億美元, quote: 價值3000億美元的雲端合同}
+      - {document: b, stated: 1000億美元, quote: 投資1000億美元購買Oracle, flag: joke, note: the meme}
+      - {document: b, stated: 300億美元, quote: 300億美元的合約}
+  - id: sb-sg
+    type: joint_venture
+    parties: [{entity: openai, role: operator}, {entity: softbank, role: financier}, oracle]
+    amount: 5000億美元
+    flows:
+      - {from: softbank, to: stargate, amount: 190億美元, note: SoftBank's share}
+      - {from: openai, to: stargate, amount: {low: 1.0e10, high: 2.0e10, currency: USD, text: 100-200億美元}}
+    tranches:
+      - {trigger: per_gw, amount: 100億美元, note: each GW}
+    claims:
+      - {document: a, stated: 5000億美元, quote: 總額5000億美元的星際之門}
+      - {document: a, stated: 5000億美元, quote: 5000億美元}
+  - id: japan-ai
+    type: equity_investment
+    from: japan
+    to: softbank
+    amount: 10兆日元
+    announced: 2025-06-01
+    claims:
+      - {document: a, stated: 10兆日元（約650億美元）, quote: 10兆日元（約650億美元）的計劃}
+      - {document: b, stated: 65億美元, quote: 約65億美元}
+facts:
+  - id: orcl-rpo
+    entity: oracle
+    metric: rpo
+    value: 4550億美元
+    period: FY2026 Q1
+    claims:
+      - {document: a, stated: 4550億美元, quote: RPO達到4550億美元}
+      - {document: b, stated: 4550億美元, quote: 4550億美元, field: value}
+      - {document: b, stated: 455億美元, quote: RPO為455億美元}
+"""
+
+
+def _load(tmp_path: Path, text: str = LEDGER) -> Any:
+    root = tmp_path / "led"
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "main.yaml").write_text(text, encoding="utf-8")
+    return load_ledger(root)
+
+
+def test_tiny_ledger_has_no_errors(tmp_path: Path) -> None:
+    result = _load(tmp_path)
+    assert result.errors == [], [str(p) for p in result.errors]
+    led = result.ledger
+    assert set(led.deals) == {"oai-orcl", "sb-sg", "japan-ai"} and led.name == "tiny"
+    assert led.entity("甲骨文").id == "oracle" and led.entity("orcl").id == "oracle"
+
+
+def test_conflicts_are_derived(tmp_path: Path) -> None:
+    led = _load(tmp_path).ledger
+    got = sorted((c.record, c.field, c.kind, tuple(sorted(x.stated or "" for x in c.claims))) for c in led.conflicts)
+    assert got == sorted([
+        # the joke is flagged, and kept out of the pairwise comparison
+        ("oai-orcl", "amount", "flagged", ("1000億美元",)),
+        # 3000億 against 300億: a factor of 10
+        ("oai-orcl", "amount", "unit_slip", ("3000億美元", "300億美元")),
+        # 10兆日元 at the stated 650億美元 against 65億美元: a factor of 10 in USD
+        ("japan-ai", "amount", "unit_slip", ("10兆日元（約650億美元）", "65億美元")),
+        # 4550億 against 455億 (twice: both 4550億 claims)
+        ("orcl-rpo", "value", "unit_slip", ("4550億美元", "455億美元")),
+        ("orcl-rpo", "value", "unit_slip", ("4550億美元", "455億美元")),
+    ])
+
+
+def test_value_mismatch_and_overlap(tmp_path: Path) -> None:
+    old = "stated: 300億美元, quote: 300億美元的合約"
+    text = LEDGER.replace(old, "stated: 約2000億美元, quote: 約2000億美元的合約")
+    led = _load(tmp_path, text).ledger
+    kinds = [c.kind for c in led.conflicts if c.record == "oai-orcl"]
+    # 3000億 vs [1800億, 2200億]: no overlap, ratio 1.5: a mismatch, not a slip
+    assert sorted(kinds) == ["flagged", "value_mismatch"]
+    text = LEDGER.replace(old, "stated: 約2900億美元, quote: 約2900億美元的合約")
+    led = _load(tmp_path / "2", text).ledger
+    # 3000億 lies inside [2610億, 3190億]: they agree
+    assert [c.kind for c in led.conflicts if c.record == "oai-orcl"] == ["flagged"]
+
+
+def test_usd_conversion_from_fx_table_and_stated(tmp_path: Path) -> None:
+    led = _load(tmp_path).ledger
+    deal = led.deals["japan-ai"]
+    # announced 2025-06-01: the 2025-01-01 rate 0.0065 applies (not July's 0.0070): 1e13 x 0.0065
+    assert deal.amount is not None and math.isclose(deal.amount.usd_low or 0, 6.5e10)
+    assert deal.amount.usd_source == "fx:JPY@2025-01-01"
+    stated = deal.claims[0].amount
+    assert stated is not None and stated.usd_source == "stated" and math.isclose(stated.usd_low or 0, 6.5e10)
+
+
+def test_multi_party_flows_are_explicit(tmp_path: Path) -> None:
+    deal = _load(tmp_path).ledger.deals["sb-sg"]
+    flows = deal.pairwise_flows()
+    assert [(f.payer, f.payee) for f in flows] == [("softbank", "stargate"), ("openai", "stargate")]
+    assert flows[1].amount is not None and (flows[1].amount.low, flows[1].amount.high) == (1e10, 2e10)
+    assert [p.entity for p in deal.parties] == ["openai", "softbank", "oracle"]
+    assert deal.tranches[0].amount is not None and deal.tranches[0].amount.low == 1e10
+
+
+def test_lifecycle_reads_as_of_a_date(tmp_path: Path) -> None:
+    from datetime import date
+
+    led = _load(tmp_path).ledger
+    assert "oai-orcl" in [d.id for d in led.deals_on(date(2025, 10, 1))]
+    assert "oai-orcl" not in [d.id for d in led.deals_on(date(2026, 3, 1))]  # cancelled ("fizzled")
+    assert "oai-orcl" not in [d.id for d in led.deals_on(date(2025, 1, 1))]  # not yet announced
+
+
+def test_stated_in_quote_normalises_digits() -> None:
+    assert stated_in_quote("1000億美元", "投資1,000 億美元")
+    assert stated_in_quote("1000億美元", "投資１，０００億美元")
+    assert stated_in_quote("1.6億股", "最多1.6億股AMD普通股")
+    assert not stated_in_quote("18億美元", "投資180億美元")
+    assert not stated_in_quote("數百億美元", "價值數千億美元")
+    assert stated_in_quote("$40 billion", "a $40bn order")
+
+
+def _strip_pos(x: Any) -> Any:
+    if dataclasses.is_dataclass(x) and not isinstance(x, type):
+        changes = {f.name: _strip_pos(getattr(x, f.name)) for f in dataclasses.fields(x)}
+        if "pos" in changes:
+            changes["pos"] = None
+        return dataclasses.replace(x, **changes)
+    if isinstance(x, dict):
+        return {k: _strip_pos(v) for k, v in x.items()}
+    if isinstance(x, tuple):
+        return tuple(_strip_pos(v) for v in x)
+    return x
+
+
+def test_export_import_round_trip(tmp_path: Path) -> None:
+    led = _load(tmp_path).ledger
+    d1 = ledger_to_dict(led)
+    text = json.dumps(d1, ensure_ascii=False, allow_nan=False)  # JSON-ready, no NaN
+    back = ledger_from_dict(json.loads(text))
+    assert ledger_to_dict(back) == d1
+    expected: Ledger = _strip_pos(dataclasses.replace(led, root=None, documents_dirs=()))
+    assert back == expected
+
+
+def test_export_stable_keys(tmp_path: Path) -> None:
+    d = ledger_to_dict(_load(tmp_path).ledger)
+    assert {"entities", "deals", "facts", "conflicts", "documents"} <= set(d)
+    deal = next(x for x in d["deals"] if x["id"] == "oai-orcl")
+    assert {"id", "type", "from", "to", "amount", "capacity_gw", "status", "sources"} <= set(deal)
+    assert {"low", "high", "currency", "qualifier", "usd_low", "usd_high"} <= set(deal["amount"])
+    assert {"document", "quote", "start", "end"} <= set(deal["sources"][0])
+    assert (deal["from"], deal["to"], deal["amount"]["low"], deal["amount"]["currency"]) == \
+        ("openai", "oracle", 3e11, "USD")
+    fact = d["facts"][0]
+    assert (fact["period_start"], fact["period_end"]) == ("2025-06-01", "2025-08-31")  # Oracle FY26 Q1
+
+
+def test_documents_found_in_repo_seeds(tmp_path: Path) -> None:
+    """A checkout (pyproject.toml) with ../shared/seeds beside it: documents are found there."""
+    checkout = tmp_path / "checkout"
+    (checkout / "led").mkdir(parents=True)
+    (checkout / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
+    seeds = tmp_path / "shared" / "seeds"
+    seeds.mkdir(parents=True)
+    (seeds / "doc.txt").write_text("0123456789 投資1000億美元。", encoding="utf-8")
+    (checkout / "led" / "a.yaml").write_text(
+        "entities:\n  - {id: a, names: {en: A}}\n  - {id: b, names: {en: B}}\n"
+        "documents:\n  - {id: d, title: T, file: doc.txt}\n"
+        "deals:\n  - id: x\n    type: services\n    from: a\n    to: b\n    amount: 1000億美元\n"
+        "    claims:\n      - {document: d, stated: 1000億美元, quote: 投資1000億美元, start: 0, end: 9}\n",
+        encoding="utf-8")
+    result = load_ledger(checkout / "led")
+    assert str(seeds.resolve()) in result.ledger.documents_dirs
+    (p,) = result.errors
+    assert "it stands at 11..20" in p.message  # "0123456789 " is 11 characters; the quote 9
+    # the same with the folder given explicitly, and no checkout around it
+    other = tmp_path / "plain"
+    other.mkdir()
+    (other / "a.yaml").write_text((checkout / "led" / "a.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert load_ledger(other).errors == []  # document not found: quotes are not checked
+    assert "it stands at 11..20" in load_ledger(other, documents_dirs=[seeds]).errors[0].message
