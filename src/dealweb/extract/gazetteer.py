@@ -68,9 +68,9 @@ GAZETTEER: tuple[GazEntry, ...] = (
     GazEntry("tiktok", "company", "TikTok", "TikTok", "TikTok", ("抖音國際版", "TikTok US", "TikTok美國"),
              country="US"),
     GazEntry("mgx", "fund", "MGX", "MGX", "MGX", (), country="AE"),
-    GazEntry("us-government", "government", "US government", "美國政府", "美国政府",
+    GazEntry("us-gov", "government", "US government", "美國政府", "美国政府",
              ("U.S. government", "the US government", "川普政府", "特朗普政府", "Trump administration"), country="US"),
-    GazEntry("japan-government", "government", "Japanese government", "日本政府", "日本政府",
+    GazEntry("japan-gov", "government", "Japanese government", "日本政府", "日本政府",
              ("the Japanese government", "government of Japan"), country="JP"),
     GazEntry("anthropic", "company", "Anthropic", "Anthropic", "Anthropic", (), country="US"),
     GazEntry("intel", "company", "Intel", "英特爾", "英特尔", ("INTC",), _CHIPS, "US"),
@@ -82,7 +82,7 @@ GAZETTEER: tuple[GazEntry, ...] = (
     GazEntry("sk-hynix", "company", "SK Hynix", "SK海力士", "SK海力士", ("海力士",), _CHIPS, "KR"),
     GazEntry("micron", "company", "Micron", "美光", "美光", (), _CHIPS, "US"),
     GazEntry("thrive-capital", "fund", "Thrive Capital", "Thrive Capital", "Thrive Capital", (), country="US"),
-    GazEntry("andreessen-horowitz", "fund", "Andreessen Horowitz", "安德森·霍洛維茨", "安德森·霍洛维茨",
+    GazEntry("a16z", "fund", "Andreessen Horowitz", "安德森·霍洛維茨", "安德森·霍洛维茨",
              ("a16z", "安德森霍洛維茨"), country="US"),
     GazEntry("crusoe", "company", "Crusoe", "Crusoe", "Crusoe", ("Cruso",), _CLOUD, "US"),
     GazEntry("blue-owl", "fund", "Blue Owl Capital", "Blue Owl", "Blue Owl", ("Blue Owl Capital",),
@@ -95,7 +95,7 @@ GAZETTEER: tuple[GazEntry, ...] = (
     GazEntry("sakura-internet", "company", "Sakura Internet", "Sakura Internet", "Sakura Internet",
              ("櫻花網路",), _CLOUD, "JP"),
     GazEntry("twitter", "company", "Twitter", "推特", "推特", ("X Corp",), country="US"),
-    GazEntry("musk", "person", "Elon Musk", "馬斯克", "马斯克", ("埃隆·馬斯克", "Musk"), country="US"),
+    GazEntry("elon-musk", "person", "Elon Musk", "馬斯克", "马斯克", ("埃隆·馬斯克", "Musk"), country="US"),
     GazEntry("perplexity", "company", "Perplexity AI", "Perplexity", "Perplexity", ("Perplexity AI",),
              country="US"),
     GazEntry("cisco", "company", "Cisco", "思科", "思科", (), country="US"),
@@ -104,7 +104,7 @@ GAZETTEER: tuple[GazEntry, ...] = (
              "US"),
     GazEntry("saudi-pif", "fund", "Public Investment Fund", "沙特公共投資基金", "沙特公共投资基金", ("PIF",),
              country="SA"),
-    GazEntry("china-government", "government", "Chinese government", "中國政府", "中国政府", (), country="CN"),
+    GazEntry("china-gov", "government", "Chinese government", "中國政府", "中国政府", (), country="CN"),
 )
 
 

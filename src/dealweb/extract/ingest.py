@@ -1,0 +1,202 @@
+"""The front function: read an article, propose claims, reconcile them against a ledger.
+
+:func:`ingest_text` works on a string; :func:`read_article` reads a file safely (empty, binary, badly
+encoded and huge inputs give a clear :class:`dealweb.errors.InputError` or an empty result, never a
+crash); :func:`ingest_file` does both. Nothing here writes to a ledger: claims become ledger records only
+through ``dealweb review``.
+
+Every claim is a plain dict with stable keys (see ``docs/extraction.md``); ``start``/``end`` and every
+``spans`` entry are Python ``str`` offsets into the text exactly as given (the file decoded as UTF-8), so
+``text[start:end] == quote``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from dealweb.errors import InputError
+from dealweb.extract.mentions import EntityIndex, find_amount_mentions, find_periods
+from dealweb.extract.normalise import NormText, normalise
+from dealweb.extract.reconcile import reconcile_deal, reconcile_fact
+from dealweb.extract.relations import Proposal, propose
+from dealweb.model import Ledger
+
+__all__ = ["MAX_BYTES", "claims_from_proposals", "ingest_file", "ingest_text", "read_article"]
+
+#: Files larger than this are refused (a news article is kilobytes; 64 MB is a mistake, not an article).
+MAX_BYTES = 64 * 1024 * 1024
+
+
+def read_article(path: str | Path, encoding: str = "utf-8") -> str:
+    """The text of an article file, decoded; raises :class:`InputError` naming the file on bad input.
+
+    Args:
+        path: the file.
+        encoding: ``utf-8`` (default; a UTF-8 byte-order mark is kept as the first character so offsets
+            stay those of the decoded file) or any codec Python knows (``big5``, ``gb18030``), for
+            articles saved in a legacy encoding. There is no silent fallback: offsets are only meaningful
+            against one decoding, so a file that is not valid in the chosen encoding is an error.
+
+    Raises:
+        InputError: missing, unreadable, too large, binary, or not valid in ``encoding``.
+    """
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise InputError(f"{p}: cannot read ({exc.strerror or exc})", "check the path") from None
+    if p.is_dir():
+        raise InputError(f"{p}: is a directory, not an article file", "pass article files, e.g. news/*.txt")
+    if size > MAX_BYTES:
+        raise InputError(f"{p}: {size / 1e6:.0f} MB is too large for an article (limit {MAX_BYTES // 2**20} MiB)",
+                         "split the file into articles")
+    data = p.read_bytes()
+    if b"\x00" in data[:65536] and encoding.replace("-", "").lower() not in ("utf16", "utf32"):
+        raise InputError(f"{p}: looks like a binary file (NUL bytes), not text",
+                         "pass a plain-text, Markdown or HTML article")
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise InputError(
+            f"{p}:{line}: not valid {encoding} (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            "convert it first (iconv -f BIG5 -t UTF-8, or -f GB18030) or pass --encoding big5/gb18030",
+        ) from None
+    except LookupError:
+        raise InputError(f"unknown encoding {encoding!r}", "use utf-8, big5, gb18030, shift_jis...") from None
+    control = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\n\r\t\f\v")
+    if text and control > 0.05 * min(len(text), 65536):
+        raise InputError(f"{p}: looks like a binary file ({control} control characters)",
+                         "pass a plain-text, Markdown or HTML article")
+    return text
+
+
+def _doc_id(name: str, start: int, ledger: Ledger | None) -> str:
+    """The ledger's id of the document at offset ``start`` of file ``name``, else the file's stem."""
+    base = Path(name).name
+    if ledger is not None:
+        for d in ledger.documents.values():
+            if d.file and Path(d.file).name == base:
+                if d.start is None or (d.start <= start < (d.end if d.end is not None else 1 << 62)):
+                    return d.id
+    return Path(name).stem or "document"
+
+
+def _span(norm: NormText, span: tuple[int, int]) -> list[int]:
+    s, e = norm.to_original(*span)
+    return [s, e]
+
+
+def claims_from_proposals(norm: NormText, proposals: list[Proposal], document: str,
+                          ledger: Ledger | None = None, name: str = "",
+                          index: EntityIndex | None = None) -> list[dict[str, Any]]:
+    """Turn proposals into the claim dicts of ``ingest --json`` (offsets into the original text)."""
+    out: list[dict[str, Any]] = []
+    for p in proposals:
+        s, e = p.sentence
+        while s < e and norm.text[s].isspace():
+            s += 1
+        while e > s and norm.text[e - 1].isspace():
+            e -= 1
+        quote, qs, qe = norm.quote(s, e)
+        doc = _doc_id(name, qs, ledger) if name else document
+        claim: dict[str, Any] = {
+            "document": doc,
+            "kind": p.kind,
+            "quote": quote,
+            "start": qs,
+            "end": qe,
+            "confidence": p.confidence,
+        }
+        spans = {k: _span(norm, v) for k, v in p.spans.items()}
+        if p.kind == "deal":
+            assert p.payer is not None and p.payee is not None
+            claim.update({
+                "from": {"id": p.payer.id, "name": p.payer.name},
+                "to": {"id": p.payee.id, "name": p.payee.name},
+                "type": p.type,
+                "amount": p.amount.as_dict() if p.amount is not None else None,
+                "capacity_gw": p.capacity_gw,
+                "quantity": p.quantity.as_dict() if p.quantity is not None else None,
+            })
+            if p.amount is not None:
+                claim["amount"]["text"] = norm.original[spans["amount"][0]:spans["amount"][1]]
+            verdict = None
+            if ledger is not None:
+                verdict = reconcile_deal(ledger, p.payer.id, p.payee.id, p.type, p.amount or p.quantity,
+                                         p.capacity_gw, doc, qs, qe, joke=p.flag == "joke")
+        else:
+            assert p.entity is not None and p.value is not None
+            vs = spans["value"]
+            claim.update({
+                "entity": {"id": p.entity.id, "name": p.entity.name},
+                "metric": p.metric,
+                "value": p.value.as_dict() | {"text": norm.original[vs[0]:vs[1]]},
+                "unit": p.value.unit,
+                "period": p.period,
+            })
+            verdict = None
+            if ledger is not None:
+                verdict = reconcile_fact(ledger, p.entity.id, p.metric or "", p.value, p.period, doc, qs, qe)
+        claim["status"] = verdict.status if verdict else "new"
+        claim["record"] = verdict.record if verdict else None
+        claim["reason"] = verdict.reason if verdict else ""
+        claim["flag"] = p.flag
+        claim["spans"] = spans
+        out.append(claim)
+    return out
+
+
+def ingest_text(text: str, document: str = "document", ledger: Ledger | None = None, fmt: str = "auto",
+                name: str = "", index: EntityIndex | None = None) -> list[dict[str, Any]]:
+    """Claims proposed from one article's text by the rule backend.
+
+    Args:
+        text: the article as given (offsets in the result point into it).
+        document: the document id to report (a ledger document covering ``name`` wins when ``name`` set).
+        ledger: the ledger to reconcile against and whose entity names to use (``None``: status ``new``).
+        fmt: ``auto``, ``plain``, ``markdown`` or ``html``.
+        name: the file name (to sniff the format and match ledger documents).
+        index: a prebuilt :class:`EntityIndex` (built from ``ledger`` when ``None``).
+
+    Returns:
+        Claim dicts (see the module docstring), in text order.
+
+    >>> cs = ingest_text("輝達宣佈向OpenAI投資1000億美元。")
+    >>> (cs[0]["from"]["id"], cs[0]["to"]["id"], cs[0]["type"], cs[0]["amount"]["high"])
+    ('nvidia', 'openai', 'equity_investment', 100000000000.0)
+    """
+    if not text.strip():
+        return []
+    index = index or EntityIndex(ledger)
+    norm = normalise(text, fmt=fmt, name=name)
+    ents = index.find(norm)
+    amts = find_amount_mentions(norm)
+    periods = find_periods(norm.text)
+    proposals = propose(norm, ents, amts, periods, index)
+    return claims_from_proposals(norm, proposals, document, ledger, name, index)
+
+
+def ingest_file(path: str | Path, ledger: Ledger | None = None, backend: str = "rules",
+                model_url: str | None = None, model: str = "default", encoding: str = "utf-8",
+                index: EntityIndex | None = None, timeout: float = 60.0) -> list[dict[str, Any]]:
+    """Claims from one article file (see :func:`read_article` for what is refused and why).
+
+    ``backend="llm"`` asks an OpenAI-compatible server at ``model_url`` (see :mod:`dealweb.extract.llm`);
+    its answers are kept only where their quotes stand in the text.
+    """
+    text = read_article(path, encoding=encoding)
+    name = str(path)
+    if not text.strip():
+        return []
+    if backend == "rules":
+        return ingest_text(text, document=Path(name).stem, ledger=ledger, name=name, index=index)
+    if backend == "llm":
+        from dealweb.extract.llm import llm_claims
+
+        if not model_url:
+            raise InputError("the llm backend needs --model-url", "e.g. --model-url http://127.0.0.1:8000/v1")
+        return llm_claims(text, model_url, document=Path(name).stem, ledger=ledger, name=name, model=model,
+                          index=index, timeout=timeout)
+    raise InputError(f"unknown backend {backend!r}", "use rules or llm")
