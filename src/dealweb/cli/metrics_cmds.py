@@ -165,7 +165,7 @@ def fmt(value: Any, unit: str) -> str:
 def _inputs_table(title: str, inputs: dict[str, Any]) -> Table:
     t = Table(title=title, title_justify="left")
     t.add_column("input")
-    t.add_column("value", justify="right")
+    t.add_column("value", justify="right", max_width=48, overflow="fold")
     t.add_column("source", overflow="fold")
     for name, entry in inputs.items():
         if not isinstance(entry, dict) or "source" not in entry:

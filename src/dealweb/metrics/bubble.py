@@ -193,7 +193,7 @@ class EntityVerdict:
 
 @dataclass(frozen=True)
 class BubbleResult:
-    """Verdicts per entity, and the group's median forward P/E against the reference."""
+    """Verdicts per entity, and the median forward P/E of the entities (from three with a P/E) against the reference."""
 
     verdicts: tuple[EntityVerdict, ...]
     median_forward_pe: float | None
@@ -430,7 +430,7 @@ def bubble(inputs: BubbleInputs) -> BubbleResult:
         InputError: no entity, a duplicate entity, a non-positive P/E or reference, a change <= -100%.
 
     >>> r = bubble(BubbleInputs(entities=(BubbleEntity("mag7-ex-tesla", forward_pe=26.0),)))
-    >>> r.median_pe_to_reference
+    >>> r.verdict("mag7-ex-tesla").parts[1].numbers["pe_to_reference"]["value"]
     0.5
     """
     _check(inputs)
@@ -448,7 +448,8 @@ def bubble(inputs: BubbleInputs) -> BubbleResult:
             verdict = f"{e.entity}: {len(signs)} of {len(assessed)} assessed parts show a bubble sign ({named})"
         verdicts.append(EntityVerdict(e.entity, parts, len(signs), len(assessed), verdict, dec))
     pes = [e.forward_pe for e in inputs.entities if e.forward_pe is not None]
-    median = statistics.median(pes) if pes else None
+    # a median of one or two figures says nothing about a group: reported from three entities with a P/E
+    median = statistics.median(pes) if len(pes) >= 3 else None
     assumptions = (
         "1 + price return = (1 + EPS growth)(1 + P/E change); the price return is split in proportion to logs",
         "total return = price return + dividends over the period / start price",

@@ -127,17 +127,26 @@ def _facts(ledger: Ledger, entity: str, kind: str, period: str | None = None) ->
     return clean or out
 
 
+def _is_sub_year(period: str | None) -> bool:
+    """Whether a period label names less than a year (``FY2026 Q1``, ``2025-Q3``, ``2025-08``)."""
+    if not period:
+        return False
+    p = period.upper()
+    return "Q" in p or "H1" in p or "H2" in p or (len(p) == 7 and p[4] == "-" and p[5:].isdigit())
+
+
 def fact_value(ledger: Ledger | None, entity: str, kind: str, unit: str,
-               period: str | None = None) -> tuple[float, Source] | None:
+               period: str | None = None, annual: bool = False) -> tuple[float, Source] | None:
     """The value (in ``unit`` terms) and source of the latest fact of ``entity`` for ``kind``, if any.
 
     ``kind`` is a key of :data:`LOOKUPS` (or a metric name). Among several facts the one with the latest
-    ``as_of`` wins (then the latest period label, then the id).
+    ``as_of`` wins (then the latest period label, then the id). ``annual`` skips facts of a quarter, a
+    half or a month (a yearly flow must not be read from a quarter's figure).
     """
     if ledger is None:
         return None
     facts = _facts(ledger, entity, kind, period)
-    facts = [f for f in facts if _number(f.value, unit) is not None]
+    facts = [f for f in facts if _number(f.value, unit) is not None and not (annual and _is_sub_year(f.period))]
     if not facts:
         return None
     best = max(facts, key=lambda f: (f.as_of.isoformat() if f.as_of else "", f.period or "", f.id))
@@ -245,7 +254,7 @@ def _breakeven(ledger: Ledger | None) -> dict[str, Default]:
         "margin": Default("margin", 0.25, "fraction", s["margin"]),
         "required_return": Default("required_return", 0.0, "fraction_per_year", s["required_return"]),
         "revenue_per_year": _first(ledger, "revenue_per_year", "usd_per_year",
-                                   [monthly, lambda lg: fact_value(lg, "ai-industry", "revenue", "usd")],
+                                   [monthly, lambda lg: fact_value(lg, "ai-industry", "revenue", "usd", annual=True)],
                                    1.2e10, s["revenue_per_year"]),
     }
 
@@ -281,8 +290,8 @@ def _backlog(ledger: Ledger | None, entity: str = "oracle", customer: str = "ope
                                  [lambda lg: deal_value(lg, contract, "term_years", "years")], 5.0,
                                  s["customer_years"]),
         "customer_revenue_per_year": _first(ledger, "customer_revenue_per_year", "usd_per_year",
-                                            [lambda lg: fact_value(lg, customer, "revenue", "usd")], 1.0e10,
-                                            s["customer_revenue_per_year"]),
+                                            [lambda lg: fact_value(lg, customer, "revenue", "usd", annual=True)],
+                                            1.0e10, s["customer_revenue_per_year"]),
         "customer_revenue_growth": Default("customer_revenue_growth", 0.0, "fraction_per_year",
                                            s["customer_revenue_growth"]),
     }
@@ -306,7 +315,7 @@ def _funding_gap(ledger: Ledger | None, payer: str = "openai") -> dict[str, Defa
                                         per_year],
                                        6.0e10, s["commitments_per_year"]),
         "revenue_per_year": _first(ledger, "revenue_per_year", "usd_per_year",
-                                   [lambda lg: fact_value(lg, payer, "revenue", "usd")], 1.0e10,
+                                   [lambda lg: fact_value(lg, payer, "revenue", "usd", annual=True)], 1.0e10,
                                    s["revenue_per_year"]),
         "years": _first(ledger, "years", "years", [lambda lg: deal_value(lg, contract, "term_years", "years")],
                         5.0, s["years"]),
