@@ -249,3 +249,96 @@ def test_conflicts_are_derived_for_the_known_slips() -> None:
     for record in ("oracle-rpo-increase-fy26q1", "oracle-capex-guidance-fy26", "oracle-oci-revenue-guidance-fy26",
                    "openai-oracle-cloud-300b", "oracle-nvidia-gb200-40b"):
         assert any(r == record for r, _ in flagged), record
+
+
+# ------------------------------------------------------------------------------------- tools/spans.py
+def _spans_module():
+    import importlib.util
+    import sys
+
+    name = "dealweb_tools_spans"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, REPO / "tools" / "spans.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod  # dataclasses look their module up while the file executes
+    spec.loader.exec_module(mod)
+    return mod
+
+
+TINY_TEXT = "#hdr\nA篇\n甲公司向乙公司支付100億美元。乙公司很高興。\nB篇\n乙公司很高興。丙公司買了2吉瓦。\n"
+# offsets, counted by hand: "#hdr\n" is 0-4; "A篇" starts at 5; its body line ends at 5+3+23 = 31 (exclusive);
+# "B篇" starts at 32 and its body ends at 32+3+16 = 51.
+TINY_DOCS = """\
+ledger: {name: tiny, documents_dirs: [texts]}
+documents:
+  - {id: a, title: A篇, file: t.txt, start: 5, end: 31}
+  - {id: b, title: B篇, file: t.txt, start: 32, end: 51}
+"""
+
+
+def _tiny(tmp_path: Path, claims: str) -> Path:
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "t.txt").write_text(TINY_TEXT, encoding="utf-8")
+    (tmp_path / "ledger.yaml").write_text(TINY_DOCS, encoding="utf-8")
+    (tmp_path / "deals.yaml").write_text(
+        "# keep this comment\ndeals:\n  - id: d1\n    type: compute_contract\n    from: x\n    to: y\n"
+        "    claims:\n" + claims, encoding="utf-8")
+    return tmp_path
+
+
+def test_spans_tool_fills_spans_and_keeps_comments(tmp_path: Path) -> None:
+    spans = _spans_module()
+    root = _tiny(tmp_path, "      - document: a  # inline comment\n        stated: 100億美元\n"
+                           "        quote: 甲公司向乙公司支付100億美元\n"
+                           "      - document: b\n        quote: 丙公司買了2吉瓦\n")
+    problems, changed, seen = spans.fill_spans(root)
+    assert problems == [] and seen == 2 and changed == [root / "deals.yaml"]
+    text = (root / "deals.yaml").read_text(encoding="utf-8")
+    assert "# keep this comment" in text and "# inline comment" in text
+    claims = YAML(typ="safe").load(text)["deals"][0]["claims"]
+    # "甲公司…" begins right after the title line "A篇\n": 5 + 3 = 8; "丙公司…" after "乙公司很高興。" in B: 35 + 7 = 42
+    assert (claims[0]["start"], claims[0]["end"]) == (8, 8 + len("甲公司向乙公司支付100億美元"))
+    assert (claims[1]["start"], claims[1]["end"]) == (42, 42 + len("丙公司買了2吉瓦"))
+    assert TINY_TEXT[claims[1]["start"]:claims[1]["end"]] == "丙公司買了2吉瓦"
+    # a second run finds nothing to do, and --check agrees
+    assert spans.fill_spans(root)[1] == []
+    assert spans.main([str(root), "--check"]) == 0
+
+
+def test_spans_tool_reports_absent_ambiguous_and_misplaced_quotes(tmp_path: Path) -> None:
+    spans = _spans_module()
+    root = _tiny(tmp_path, "      - document: a\n        quote: 丙公司買了2吉瓦\n"        # only in document b
+                           "      - document: b\n        quote: 很高興\n"                # fine: once in b
+                           "      - document: a\n        quote: 乙公司\n"                # twice in a
+                           "      - document: a\n        stated: 200億美元\n        quote: 支付100億美元\n")
+    before = (root / "deals.yaml").read_text(encoding="utf-8")
+    problems, changed, _ = spans.fill_spans(root, check=True)
+    msgs = [p.message for p in problems]
+    assert any("is not in document a" in m for m in msgs)
+    assert any("occurs 2 times in document a" in m for m in msgs)
+    assert any("stated '200億美元' is not inside the quote" in m for m in msgs)
+    assert any("span of a claim on d1" in m for m in msgs)      # the fillable ones are reported in --check
+    assert (root / "deals.yaml").read_text(encoding="utf-8") == before   # --check writes nothing
+    outside = next(p for p in problems if "is not in document a" in p.message)
+    assert "outside document a's range" in outside.hint and outside.line == 9
+    assert spans.main([str(root)]) == 1
+
+
+def test_spans_tool_accepts_a_chosen_occurrence(tmp_path: Path) -> None:
+    # an ambiguous quote whose span already points at one of its occurrences is left alone
+    spans = _spans_module()
+    first = TINY_TEXT.index("乙公司", 5)
+    root = _tiny(tmp_path, f"      - document: a\n        quote: 乙公司\n        start: {first}\n"
+                           f"        end: {first + 3}\n")
+    assert spans.fill_spans(root, check=True)[0] == []
+
+
+def test_spans_tool_agrees_with_the_bundled_ledger() -> None:
+    if not (SEEDS / SEED_FILE).is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"seed articles missing in CI: {SEEDS / SEED_FILE}")
+        pytest.skip(f"seed articles not present locally at {SEEDS}")
+    problems, changed, seen = _spans_module().fill_spans(LEDGER_DIR, check=True)
+    assert [str(p) for p in problems] == [] and changed == [] and seen == len(CLAIMS)
