@@ -194,3 +194,24 @@ def test_convergence_is_exact_on_a_long_chain():
     assert res.payments[-1] == pytest.approx(1.0)
     assert int(res.iterations[0]) <= n + 1
     assert int(res.picard_steps[0]) == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(networks(max_runs=4), st.sampled_from(["pari_passu", "senior"]))
+def test_per_run_liabilities(net, seniority):
+    # liabilities that differ between runs, as (runs, n, n) and as LiabilityEdges, equal one run at a time
+    from dealweb.sim import LiabilityEdges
+
+    L, o, e = net
+    runs, n = e.shape
+    scales = np.linspace(0.5, 1.5, runs)
+    stack = L[None] * scales[:, None, None]
+    res = clear(stack, e, outside_liabilities=o, outside_seniority=seniority)
+    payer, payee = np.nonzero(L)
+    edges = LiabilityEdges(n, payer, payee, stack[:, payer, payee])
+    res2 = clear(edges, e, outside_liabilities=o, outside_seniority=seniority)
+    for r in range(runs):
+        one = clear(stack[r], e[r], outside_liabilities=o, outside_seniority=seniority)
+        np.testing.assert_allclose(res.payments[r], one.payments, rtol=1e-12, atol=1e-12 * max(1.0, L.sum()))
+        np.testing.assert_allclose(res2.payments[r], one.payments, rtol=1e-12, atol=1e-12 * max(1.0, L.sum()))
+        np.testing.assert_allclose(np.broadcast_to(res.owed, e.shape)[r], one.owed, rtol=1e-14)

@@ -3,6 +3,7 @@
 from dealweb.sim.clearing import (
     SENIORITIES,
     ClearingResult,
+    LiabilityEdges,
     clear,
     eisenberg_noe,
     picard_clearing,
@@ -14,6 +15,7 @@ __all__ = [
     "SENIORITIES",
     "ClearingResult",
     "DebtRankResult",
+    "LiabilityEdges",
     "clear",
     "debtrank",
     "debtrank_result",

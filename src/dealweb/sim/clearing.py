@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -49,6 +49,7 @@ import scipy.sparse.linalg as spla
 
 __all__ = [
     "ClearingResult",
+    "LiabilityEdges",
     "SENIORITIES",
     "clear",
     "eisenberg_noe",
@@ -124,39 +125,115 @@ def _as_csr(liabilities: object) -> sp.csr_matrix:
     return mat
 
 
-@dataclass(frozen=True)
-class _Network:
-    """The parts of a liabilities matrix the clearing steps need (built once, reused across runs)."""
+class LiabilityEdges(NamedTuple):
+    """Liabilities as a list of obligations: ``amounts[..., k]`` owed by ``payer[k]`` to ``payee[k]`` (USD).
+
+    ``amounts`` has shape ``(m,)`` or ``(runs, m)``; repeated pairs add up.
+
+    This is how a simulation passes liabilities that differ between runs without building ``(runs, n, n)``.
+    """
 
     n: int
-    pi: sp.csr_matrix  # pi[j, i] = share of j's capped obligations owed to i (row j = payer)
-    pit: sp.csr_matrix  # pi transposed: row i lists i's payers j with pi[j, i]
-    cap: np.ndarray  # the most each pays through the clearing system (n,)
-    base_in: np.ndarray  # what each receives when everybody pays its cap: piᵀ cap (n,)
-    outside: np.ndarray  # outside liabilities (n,)
+    payer: np.ndarray
+    payee: np.ndarray
+    amounts: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Network:
+    """The parts of a liabilities matrix the clearing steps need (built once, reused across runs).
+
+    Per-run quantities have a leading axis of length ``batch`` (1 when the liabilities are shared by every
+    run); ``pi``/``pit`` hold the sparsity structure only, their weights live in ``pi_data``.
+    """
+
+    n: int
+    batch: int
+    pi: sp.csr_matrix  # structure: row j = payer, columns = its creditors i
+    pit: sp.csr_matrix  # structure transposed: row i lists i's payers j
+    pit_perm: np.ndarray  # position in pi's data of each entry of pit
+    pi_data: np.ndarray  # (batch, nnz): share of j's capped obligations owed to i
+    cap: np.ndarray  # (batch, n): the most each pays through the clearing system
+    base_in: np.ndarray  # (batch, n): what each receives when everybody pays its cap
+    outside: np.ndarray  # (batch, n): outside liabilities
     senior: bool
 
+    def b(self, run: np.ndarray) -> np.ndarray | int:
+        """Row of the per-run arrays for runs ``run``."""
+        return run if self.batch > 1 else 0
 
-def _network(liabilities: object, outside_liabilities: np.ndarray | None, seniority: str) -> _Network:
+
+def _edges_of(liabilities: object) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """(n, payer, payee, amounts (batch, m)) from any accepted liabilities form."""
+    if isinstance(liabilities, LiabilityEdges):
+        n = int(liabilities.n)
+        payer = np.asarray(liabilities.payer, dtype=np.int64)
+        payee = np.asarray(liabilities.payee, dtype=np.int64)
+        amounts = np.asarray(liabilities.amounts, dtype=float)
+        amounts = amounts.reshape(1, -1) if amounts.ndim == 1 else amounts
+        if amounts.ndim != 2 or amounts.shape[1] != payer.size or payee.size != payer.size:
+            raise ValueError("LiabilityEdges: payer, payee and the last axis of amounts must have one length")
+        if payer.size and (min(payer.min(), payee.min()) < 0 or max(payer.max(), payee.max()) >= n):
+            raise ValueError(f"LiabilityEdges: entity numbers must lie in [0, {n})")
+    elif sp.issparse(liabilities) or np.ndim(liabilities) == 2:
+        mat = _as_csr(liabilities)
+        coo = mat.tocoo()
+        n, payer, payee, amounts = mat.shape[0], coo.row.astype(np.int64), coo.col.astype(np.int64), coo.data[None]
+    else:
+        arr = np.asarray(liabilities, dtype=float)
+        if arr.ndim != 3 or arr.shape[1] != arr.shape[2]:
+            raise ValueError(f"liabilities must be (n, n), (runs, n, n) or LiabilityEdges, got shape {arr.shape}")
+        n = arr.shape[1]
+        payer, payee = np.nonzero(arr.any(axis=0))
+        amounts = arr[:, payer, payee]
+    if amounts.size and (not np.all(np.isfinite(amounts)) or amounts.min() < 0):
+        raise ValueError("liabilities must be finite and nonnegative")
+    if (payer == payee).any() and amounts[:, payer == payee].any():
+        raise ValueError("liabilities[i, i] must be zero: an entity cannot owe itself")
+    off = payer != payee
+    return n, payer[off], payee[off], amounts[:, off]
+
+
+def _network(liabilities: object, outside_liabilities: object | None, seniority: str) -> _Network:
     if seniority not in SENIORITIES:
         raise ValueError(f"outside_seniority must be one of {SENIORITIES}, got {seniority!r}")
-    mat = _as_csr(liabilities)
-    n = mat.shape[0]
-    o = np.zeros(n) if outside_liabilities is None else np.asarray(outside_liabilities, dtype=float)
-    if o.shape != (n,):
-        raise ValueError(f"outside_liabilities must have shape ({n},), got {o.shape}")
+    n, payer, payee, amounts = _edges_of(liabilities)
+    o = np.zeros((1, n)) if outside_liabilities is None else np.asarray(outside_liabilities, dtype=float)
+    o = o.reshape(1, -1) if o.ndim == 1 else o
+    if o.ndim != 2 or o.shape[1] != n:
+        raise ValueError(f"outside_liabilities must have shape ({n},) or (runs, {n}), got {o.shape}")
     if not np.all(np.isfinite(o)) or (o < 0).any():
         raise ValueError("outside_liabilities must be finite and nonnegative")
-    inside = np.asarray(mat.sum(axis=1)).ravel()
+    # one structure, with repeated pairs summed: data[:, s] adds every amount of pair s
+    pair = payer * n + payee
+    uniq, which = np.unique(pair, return_inverse=True)
+    nnz = uniq.size
+    batch = max(amounts.shape[0], o.shape[0])
+    data = np.zeros((amounts.shape[0], nnz))
+    if amounts.shape[1]:
+        summing = sp.csr_matrix((np.ones(which.size), (np.arange(which.size), which)), shape=(which.size, nnz))
+        data = np.asarray(amounts @ summing) if amounts.shape[1] else data
+    rows, cols = np.divmod(uniq, n)
+    structure = sp.csr_matrix((np.arange(1, nnz + 1, dtype=float), (rows, cols)), shape=(n, n))
+    structure.sort_indices()
+    order = structure.data.astype(np.int64) - 1  # csr position -> unique pair number
+    data = data[:, order]
+    rows_sorted = np.repeat(np.arange(n), np.diff(structure.indptr))
+    inside = np.zeros((data.shape[0], n))
+    np.add.at(inside.T, rows_sorted, data.T)
+    base_in = np.zeros((data.shape[0], n))
+    np.add.at(base_in.T, structure.indices, data.T)
     senior = seniority == "senior"
-    cap = inside.copy() if senior else inside + o
-    scale = np.divide(1.0, cap, out=np.zeros(n), where=cap > 0)
-    pi = sp.csr_matrix(sp.diags(scale) @ mat)
-    pi.sort_indices()
+    cap = np.broadcast_to(inside if senior else inside + o, (batch, n)).copy()
+    base_in = np.broadcast_to(base_in, (batch, n)).copy()
+    scale = np.divide(1.0, cap, out=np.zeros_like(cap), where=cap > 0)
+    pi_data = np.broadcast_to(data, (batch, nnz)) * scale[:, rows_sorted]
+    pi = sp.csr_matrix((np.arange(nnz, dtype=float), structure.indices, structure.indptr), shape=(n, n))
     pit = sp.csr_matrix(pi.T)
     pit.sort_indices()
-    base_in = np.asarray(mat.sum(axis=0)).ravel()  # piᵀ cap == column sums of L
-    return _Network(n, pi, pit, cap, base_in, o, senior)
+    pit_perm = pit.data.astype(np.int64)
+    return _Network(n, batch, pi, pit, pit_perm, pi_data, cap, base_in, np.broadcast_to(o, (batch, n)).copy(),
+                    senior)
 
 
 def _expand(indptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -188,7 +265,7 @@ def _scatter(net: _Network, src: np.ndarray, values: np.ndarray, n: int) -> tupl
     run, payer = np.divmod(src, n)
     owner, pos = _expand(net.pi.indptr, payer)
     flat = run[owner] * n + net.pi.indices[pos]
-    return flat, net.pi.data[pos] * values[owner]
+    return flat, net.pi_data[net.b(run[owner]), pos] * values[owner]
 
 
 def _solve_blocks(
@@ -209,7 +286,8 @@ def _solve_blocks(
     keep = cols >= 0
     if not keep.any():
         return rhs.copy()
-    rows, cols, vals = owner[keep], cols[keep], net.pit.data[pos[keep]] * beta
+    rows, cols = owner[keep], cols[keep]
+    vals = net.pi_data[net.b(run[rows]), net.pit_perm[pos[keep]]] * beta
     coupled = np.zeros(m, dtype=bool)
     coupled[rows] = True
     coupled[cols] = True
@@ -258,7 +336,7 @@ def _clear_runs(
     """
     runs, n = e.shape
     size = runs * n
-    o_sen = net.outside if net.senior else np.zeros(n)
+    o_sen = net.outside if net.senior else np.zeros_like(net.outside)
     ef = e.ravel()
     surplus = (e + (net.base_in - net.cap - o_sen)).ravel()  # what is left when everybody pays in full
     where = np.full(size, -1, dtype=np.int64)  # flat entry -> position in T
@@ -280,7 +358,8 @@ def _clear_runs(
     def spread(src: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Creditor flat entries and amounts for shortfalls ``values`` at positions ``src`` of T."""
         owner, pos = _expand(net.pi.indptr, node[src])
-        return run[src][owner] * n + net.pi.indices[pos], net.pi.data[pos] * values[owner]
+        rs = run[src][owner]
+        return rs * n + net.pi.indices[pos], net.pi_data[net.b(rs), pos] * values[owner]
 
     while t_set.size:
         # Spread the changes of d since the last step; creditors reached for the first time join T.
@@ -302,10 +381,14 @@ def _clear_runs(
                 d, lost, delta = np.r_[d, grow], np.r_[lost, grow], np.r_[delta, grow]
                 code = np.r_[code, np.zeros(fresh.size, dtype=np.int8)]
             np.add.at(lost, where[flat], amounts)
-        cap_t = net.cap[node]
+        bb = net.b(run)
+        cap_t = net.cap[bb, node]
         e_t = ef[t_set]
+        o_t = o_sen[bb, node]
+        in_t = net.base_in[bb, node]
+        tol_t = tol[bb, node]
         solvent = surplus[t_set] - lost >= 0
-        def_value = alpha * e_t - o_sen[node] + beta * (net.base_in[node] - lost)
+        def_value = alpha * e_t - o_t + beta * (in_t - lost)
         zero = ~solvent & (def_value <= 0)
         partial = ~solvent & ~zero
         new_code = np.where(partial, 1, np.where(zero, 2, 0)).astype(np.int8)
@@ -314,12 +397,13 @@ def _clear_runs(
         done_run = prev_linear & ~changed
         if done_run.any():
             out = done_run[run]
-            q_out[t_set[out]] = net.cap[node[out]] - d[out]
+            q_out[t_set[out]] = cap_t[out] - d[out]
             keep = ~out
             t_set, run, node, d, lost, delta = (a[keep] for a in (t_set, run, node, d, lost, delta))
-            cap_t, e_t, solvent, zero, partial, def_value, new_code = (
-                a[keep] for a in (cap_t, e_t, solvent, zero, partial, def_value, new_code)
+            cap_t, e_t, solvent, zero, partial, def_value, new_code, o_t, in_t, tol_t = (
+                a[keep] for a in (cap_t, e_t, solvent, zero, partial, def_value, new_code, o_t, in_t, tol_t)
             )
+            bb = net.b(run)
             where[t_set] = np.arange(t_set.size)
             prev_linear[done_run] = False
         if t_set.size == 0:
@@ -342,7 +426,7 @@ def _clear_runs(
             hit = where[flat]
             ok_hit = hit >= 0
             np.add.at(lost_zero, hit[ok_hit], amounts[ok_hit])
-        rhs = cap_t - alpha * e_t + o_sen[node] - beta * (net.base_in[node] - lost_zero)
+        rhs = cap_t - alpha * e_t + o_t - beta * (in_t - lost_zero)
         pidx = np.flatnonzero(partial)
         in_d = np.full(t_set.size, -1, dtype=np.int64)
         in_d[pidx] = np.arange(pidx.size)
@@ -359,7 +443,7 @@ def _clear_runs(
         else:
             short[pidx] = x
             # Accept the exact step only where it stays on the monotone path: d_old <= d <= cap.
-            off = (x < d[pidx] - tol[node[pidx]]) | (x > cap_t[pidx] + tol[node[pidx]])
+            off = (x < d[pidx] - tol_t[pidx]) | (x > cap_t[pidx] + tol_t[pidx])
             bad_run[run[pidx[off]]] = True
         new_d = np.where(solvent, 0.0, np.where(zero, cap_t, np.clip(short, d, cap_t)))
         bad = bad_run[run]
@@ -379,7 +463,7 @@ def _clear_runs(
             done = bad_run & (move <= 1e-15 * big)
             if done.any():
                 out = done[run]
-                q_out[t_set[out]] = net.cap[node[out]] - d[out]
+                q_out[t_set[out]] = cap_t[out] - d[out]
                 keep = ~out
                 t_set, run, node, d, lost, delta, code = (
                     a[keep] for a in (t_set, run, node, d, lost, delta, code)
@@ -429,22 +513,29 @@ def clear(
     net = _network(liabilities, None if outside_liabilities is None else np.asarray(outside_liabilities),
                    outside_seniority)
     e, single = _prepare_assets(external_assets, net.n)
+    if net.batch > 1:
+        if e.shape[0] not in (1, net.batch):
+            raise ValueError(f"external_assets has {e.shape[0]} runs but the liabilities have {net.batch}")
+        e = np.broadcast_to(e, (net.batch, net.n))
+        single = False
     if not net.senior and (e < 0).any():
         raise ValueError("external_assets must be nonnegative with pari_passu seniority "
                          "(net negative positions belong in outside_liabilities)")
     q, outside_paid, steps, picard = _clear_runs(net, e, alpha, beta, max_steps or 4 * net.n + 100)
+    owed = net.cap + net.outside if net.senior else net.cap
     if outside_paid is not None:
-        owed = net.cap + net.outside
         total = np.minimum(q + outside_paid, owed)
     else:
-        owed = net.cap
         total = q
-        share = np.divide(net.outside, owed, out=np.zeros(net.n), where=owed > 0)
+        share = np.divide(net.outside, owed, out=np.zeros_like(owed), where=owed > 0)
         outside_paid = q * share if net.outside.any() else np.zeros_like(q)
+    outside_owed = net.outside
+    if net.batch == 1:
+        owed, outside_owed = owed[0], outside_owed[0]
     if single:
         total, outside_paid = total[0], outside_paid[0]
     model = "eisenberg_noe" if alpha == beta == 1 else "rogers_veraart"
-    return ClearingResult(total, owed, net.outside, outside_paid, steps, picard, outside_seniority,
+    return ClearingResult(total, owed, outside_owed, outside_paid, steps, picard, outside_seniority,
                           float(alpha), float(beta), model)
 
 
