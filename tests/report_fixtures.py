@@ -74,3 +74,32 @@ def small_ledger(evil: str = "") -> Ledger:
                            as_of=date(2025, 8, 31)),
     }
     return Ledger(name="small-test", entities=ents, documents=docs, deals=deals, facts=facts)
+
+
+#: A three-firm ledger in the YAML format (docs/ledger-format.md), for tests that go through the loader.
+LEDGER_YAML = """\
+ledger:
+  name: tiny
+entities:
+  - {id: nvidia, kind: company, names: {en: Nvidia, zh-Hant: 輝達}}
+  - {id: openai, kind: company, names: {en: OpenAI}}
+  - {id: oracle, kind: company, names: {en: Oracle, zh-Hant: 甲骨文}}
+documents:
+  - {id: d1, title: The loop, outlet: Example Daily, date: 2025-10-01, language: en, tier: major_press}
+deals:
+  - id: nv-oa
+    type: equity_investment
+    from: nvidia
+    to: openai
+    amount: up to $100 billion
+    announced: 2025-09-22
+    status: letter_of_intent
+    claims:
+      - {document: d1, field: amount, stated: up to $100 billion, quote: "Nvidia will invest up to $100 billion"}
+  - {id: oa-or, type: compute_contract, from: openai, to: oracle, amount: $300 billion, announced: 2025-09-10,
+     status: signed}
+  - {id: or-nv, type: chip_purchase, from: oracle, to: nvidia, amount: about $40 billion, announced: 2025-05-23,
+     status: announced}
+facts:
+  - {id: nv-mcap, entity: nvidia, metric: market_cap, value: $4.5 trillion, as_of: 2025-10-01}
+"""

@@ -8,36 +8,10 @@ import re
 from click.testing import CliRunner
 
 from dealweb.report import Analysis, LoopRow, render_report, script_json
-from report_fixtures import QUOTE_NVDA, small_ledger
+from report_fixtures import LEDGER_YAML, QUOTE_NVDA, small_ledger
 
 EVIL = "</script><script>window.__pwned=1</script>\u2028"
 
-LEDGER_YAML = """\
-ledger:
-  name: tiny
-entities:
-  - {id: nvidia, kind: company, names: {en: Nvidia, zh-Hant: 輝達}}
-  - {id: openai, kind: company, names: {en: OpenAI}}
-  - {id: oracle, kind: company, names: {en: Oracle, zh-Hant: 甲骨文}}
-documents:
-  - {id: d1, title: The loop, outlet: Example Daily, date: 2025-10-01, language: en, tier: major_press}
-deals:
-  - id: nv-oa
-    type: equity_investment
-    from: nvidia
-    to: openai
-    amount: up to $100 billion
-    announced: 2025-09-22
-    status: letter_of_intent
-    claims:
-      - {document: d1, field: amount, stated: up to $100 billion, quote: "Nvidia will invest up to $100 billion"}
-  - {id: oa-or, type: compute_contract, from: openai, to: oracle, amount: $300 billion, announced: 2025-09-10,
-     status: signed}
-  - {id: or-nv, type: chip_purchase, from: oracle, to: nvidia, amount: about $40 billion, announced: 2025-05-23,
-     status: announced}
-facts:
-  - {id: nv-mcap, entity: nvidia, metric: market_cap, value: $4.5 trillion, as_of: 2025-10-01}
-"""
 
 
 def test_script_json_cannot_close_the_script_element():

@@ -1,0 +1,528 @@
+"""The local web app: FastAPI routes for pages and a JSON API described at ``/openapi.json``.
+
+Safety, in order of the request's path:
+
+* request bodies above ``max_body`` bytes are refused with 413 before they are read whole;
+* the ``Host`` header must name this machine (DNS-rebinding guard);
+* every write needs the token printed at start-up in ``X-Dealweb-Token`` (compared in constant time,
+  ``hmac.compare_digest``), else 401; in ``--read-only`` mode, or on the bundled ledger, writes get 403;
+* saving refuses to overwrite a file that changed since it was read (409);
+* pages are Jinja2 templates with autoescaping, served with a Content-Security-Policy that allows
+  scripts from this origin only; no CDN.
+"""
+
+
+import datetime as dt
+import hmac
+from datetime import date
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from jinja2 import Environment, PackageLoader, select_autoescape
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from dealweb import __version__
+from dealweb.errors import DealwebError
+from dealweb.model import DEAL_TYPES, FLOW_KIND, Deal, Ledger
+from dealweb.report.payload import deal_payload, entity_payload, fact_payload, script_json
+from dealweb.report.svg import usd_short
+from dealweb.web.jobs import JobBoard
+from dealweb.web.state import AppState
+
+__all__ = ["MAX_BODY", "create_app"]
+
+#: Largest request body accepted, in bytes (2 MiB: an article is kilobytes).
+MAX_BODY = 2 * 1024 * 1024
+_KINDS = tuple(sorted(set(FLOW_KIND.values())))
+_CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+_REPORT_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
+               "frame-ancestors 'none'; base-uri 'none'")
+
+
+class BodyLimit:
+    """ASGI middleware: 413 for bodies larger than ``limit`` bytes (declared or streamed)."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for k, v in scope.get("headers", []):
+            if k == b"content-length":
+                try:
+                    too_big = int(v) > self.limit
+                except ValueError:
+                    too_big = True
+                if too_big:
+                    await _refuse(send, 413, f"request body larger than {self.limit} bytes")
+                    return
+        seen = 0
+        refused = False
+
+        async def limited() -> Message:
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
+            msg = await receive()
+            if msg["type"] == "http.request":
+                seen += len(msg.get("body", b""))
+                if seen > self.limit:
+                    # Answer 413 now; the app sees the client gone and whatever it sends is dropped.
+                    refused = True
+                    await _refuse(send, 413, f"request body larger than {self.limit} bytes")
+                    return {"type": "http.disconnect"}
+            return msg
+
+        async def guarded_send(msg: Message) -> None:
+            if not refused:
+                await send(msg)
+
+        await self.app(scope, limited, guarded_send)
+
+
+async def _refuse(send: Send, status: int, detail: str) -> None:
+    body = script_json({"detail": detail}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+class DocumentIn(BaseModel):
+    """The source document of a posted article (becomes a ledger document when a claim is accepted)."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,79}$", description="ledger id, e.g. reuters-2025-10-01")
+    title: str = Field(min_length=1, max_length=500)
+    outlet: str = Field("", max_length=200)
+    date: dt.date | None = None
+    language: str = Field("en", pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+    url: str = Field("", max_length=2000)
+
+
+class ArticleIn(BaseModel):
+    """An article's text to read claims from (plain text, Markdown or HTML)."""
+
+    model_config = ConfigDict(extra="forbid")
+    text: str = Field(max_length=1_000_000)
+    document: DocumentIn
+
+
+class ProposalsIn(BaseModel):
+    """Claims proposed elsewhere (``dealweb ingest --json``), with their document when it is new."""
+
+    model_config = ConfigDict(extra="forbid")
+    proposals: list[dict[str, Any]] = Field(max_length=2000)
+    document: DocumentIn | None = None
+
+
+class StressIn(BaseModel):
+    """A stress scenario to run in the background."""
+
+    model_config = ConfigDict(extra="forbid")
+    scenario: str = Field(min_length=1, max_length=100)
+    draws: int = Field(200, ge=1, le=100_000)
+    seed: int = Field(0, ge=0, le=2**63 - 1)
+
+
+@cache
+def _env() -> Environment:
+    env = Environment(loader=PackageLoader("dealweb.web", "templates"), autoescape=select_autoescape(default=True),
+                      trim_blocks=True, lstrip_blocks=True)
+    env.filters["usd"] = usd_short
+    return env
+
+
+@cache
+def _static(name: str) -> str:
+    if name == "report.css":
+        return resources.files("dealweb.report").joinpath("static", name).read_text(encoding="utf-8")
+    return resources.files("dealweb.web").joinpath("static", name).read_text(encoding="utf-8")
+
+
+def _overlaps(deal: Deal, lo: float | None, hi: float | None) -> bool:
+    """Whether the deal's USD interval meets ``[lo, hi]`` (deals with no USD figure never do)."""
+    a = deal.amount
+    if a is None:
+        return False
+    low, high = a.usd_low, a.usd_high if a.high is not None else float("inf")
+    if low is None:
+        return False
+    if high is None:
+        high = float("inf")
+    return (lo is None or high >= lo) and (hi is None or low <= hi)
+
+
+def filter_deals(ledger: Ledger, on: date | None = None, type: str | None = None, kind: str | None = None,
+                 entity: str | None = None, status: str | None = None, min_usd: float | None = None,
+                 max_usd: float | None = None) -> list[Deal]:
+    """Deals matching every given filter, by announcement date then id."""
+    deals = ledger.deals_on(on, include_cancelled=True) if on else list(ledger.deals.values())
+    out = []
+    for d in deals:
+        if type and d.type != type:
+            continue
+        if kind and d.kind != kind:
+            continue
+        if entity and entity not in d.entities():
+            continue
+        st = d.status_on(on) if on else d.status
+        if status and str(st) != status:
+            continue
+        if (min_usd is not None or max_usd is not None) and not _overlaps(d, min_usd, max_usd):
+            continue
+        out.append(d)
+    return sorted(out, key=lambda d: (d.announced or date.max, d.id))
+
+
+def create_app(ledger_path: str | Path | None = None, token: str = "", read_only: bool = False,
+               documents_dirs: tuple[str, ...] | list[str] = (), max_body: int = MAX_BODY,
+               allowed_hosts: list[str] | None = None) -> FastAPI:
+    """Build the app for one ledger.
+
+    Args:
+        ledger_path: the ledger directory (``None``: the bundled ledger, which is never written).
+        token: the write token; writes need it in ``X-Dealweb-Token`` (an empty token refuses every write).
+        read_only: refuse every write with 403.
+        documents_dirs: extra folders where the cited documents' texts live.
+        max_body: largest request body in bytes (413 above it).
+        allowed_hosts: ``Host`` header values accepted (default: this machine's loopback names).
+
+    Returns:
+        The FastAPI application (serve it with uvicorn).
+    """
+    state = AppState(None if ledger_path is None else str(ledger_path), tuple(documents_dirs))
+    state.load()
+    jobs = JobBoard()
+    app = FastAPI(title="dealweb", version=__version__,
+                  description="Browse a dealweb ledger, review claims proposed from articles, run stress tests. "
+                              "Writes need the X-Dealweb-Token header printed by `dealweb serve`.")
+    app.state.dealweb = state
+    app.state.jobs = jobs
+    hosts = allowed_hosts or ["127.0.0.1", "localhost", "[::1]", "::1"]
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts)
+    app.add_middleware(BodyLimit, limit=max_body)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # noqa: ANN001, ANN202 - Starlette signature
+        response = await call_next(request)
+        response.headers.setdefault("Content-Security-Policy", _CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    @app.exception_handler(DealwebError)
+    async def dealweb_error(request: Request, exc: DealwebError) -> JSONResponse:
+        from dealweb.ledger.write import StaleFileError
+
+        code = 409 if isinstance(exc, StaleFileError) else 422
+        return JSONResponse({"detail": exc.message, "hint": exc.hint}, status_code=code)
+
+    def may_write(x_dealweb_token: Annotated[str | None, Header()] = None) -> None:
+        if read_only:
+            raise HTTPException(403, "this app is read-only (started with --read-only)")
+        if not token or x_dealweb_token is None or not hmac.compare_digest(
+                x_dealweb_token.encode("utf-8", "surrogateescape"), token.encode()):
+            raise HTTPException(401, "write requests need the X-Dealweb-Token printed when the app started")
+
+    def may_write_ledger(_: Annotated[None, Depends(may_write)]) -> None:
+        if not state.writable:
+            raise HTTPException(403, "the bundled ledger is read-only: copy it and run `dealweb serve COPY`")
+
+    def page(name: str, **ctx: Any) -> HTMLResponse:
+        ctx.setdefault("ledger", state.ledger)
+        ctx.setdefault("read_only", read_only or not state.writable)
+        return HTMLResponse(_env().get_template(name).render(**ctx))
+
+    def _404(what: str, key: str) -> HTTPException:
+        return HTTPException(404, f"no {what} {key!r} in this ledger")
+
+    # ---- static --------------------------------------------------------------------------------------
+    @app.get("/static/{name}", include_in_schema=False)
+    def static(name: Literal["app.js", "app.css", "report.css"]) -> Response:
+        media = "text/javascript" if name.endswith(".js") else "text/css"
+        return PlainTextResponse(_static(name), media_type=media)
+
+    # ---- JSON API ------------------------------------------------------------------------------------
+    @app.get("/api/ledger", tags=["ledger"])
+    def api_ledger() -> dict[str, Any]:
+        """The ledger being served: name, counts, files with their SHA-256 as read, mode."""
+        lg = state.ledger
+        return {"name": lg.name, "description": lg.description, "version": __version__,
+                "read_only": read_only or not state.writable, "bundled": not state.writable,
+                "counts": {"entities": len(lg.entities), "deals": len(lg.deals), "facts": len(lg.facts),
+                           "documents": len(lg.documents), "conflicts": len(lg.conflicts)},
+                "files": [{"path": p, "sha256": h} for p, h in sorted(state.hashes.items())],
+                "warnings": state.problems}
+
+    @app.get("/api/entities", tags=["ledger"])
+    def api_entities(q: Annotated[str | None, Query(max_length=200)] = None,
+                     kind: Annotated[str | None, Query(max_length=40)] = None) -> list[dict[str, Any]]:
+        """Entities, optionally those whose name or alias contains ``q`` and of one ``kind``."""
+        out = []
+        for e in sorted(state.ledger.entities.values(), key=lambda e: e.id):
+            if kind and str(e.kind) != kind:
+                continue
+            if q and not any(q.casefold() in n.casefold() for n in (e.id, *e.all_names())):
+                continue
+            out.append(entity_payload(state.ledger, e))
+        return out
+
+    @app.get("/api/entities/{entity_id}", tags=["ledger"])
+    def api_entity(entity_id: str) -> dict[str, Any]:
+        """One entity, with its deals and facts."""
+        try:
+            e = state.ledger.entity(entity_id)
+        except KeyError:
+            raise _404("entity", entity_id) from None
+        return entity_payload(state.ledger, e)
+
+    @app.get("/api/deals", tags=["ledger"])
+    def api_deals(
+        on: Annotated[date | None, Query(description="deals known on this date (YYYY-MM-DD)")] = None,
+        type: Annotated[Literal[DEAL_TYPES] | None, Query(description="deal type")] = None,  # type: ignore[valid-type]
+        kind: Annotated[Literal[_KINDS] | None, Query(description="flow kind")] = None,  # type: ignore[valid-type]
+        entity: Annotated[str | None, Query(max_length=100)] = None,
+        status: Annotated[str | None, Query(max_length=40)] = None,
+        min_usd: Annotated[float | None, Query(ge=0, le=1e16, description="USD; interval overlap")] = None,
+        max_usd: Annotated[float | None, Query(ge=0, le=1e16, description="USD; interval overlap")] = None,
+    ) -> list[dict[str, Any]]:
+        """Deals filtered by date, type, flow kind, party, status and USD amount (interval overlap)."""
+        return [deal_payload(state.ledger, d) for d in filter_deals(
+            state.ledger, on, type, kind, entity, status, min_usd, max_usd)]
+
+    @app.get("/api/deals/{deal_id}", tags=["ledger"])
+    def api_deal(deal_id: str) -> dict[str, Any]:
+        """One deal with every claim (quote, outlet, title, date) and its conflicts."""
+        d = state.ledger.deals.get(deal_id)
+        if d is None:
+            raise _404("deal", deal_id)
+        return deal_payload(state.ledger, d)
+
+    @app.get("/api/facts", tags=["ledger"])
+    def api_facts(entity: Annotated[str | None, Query(max_length=100)] = None,
+                  metric: Annotated[str | None, Query(max_length=60)] = None) -> list[dict[str, Any]]:
+        """Facts, optionally of one entity and one metric."""
+        return [fact_payload(state.ledger, f) for f in sorted(state.ledger.facts.values(), key=lambda f: f.id)
+                if (not entity or f.entity == entity) and (not metric or f.metric == metric)]
+
+    @app.get("/api/facts/{fact_id}", tags=["ledger"])
+    def api_fact(fact_id: str) -> dict[str, Any]:
+        """One fact with its claims."""
+        f = state.ledger.facts.get(fact_id)
+        if f is None:
+            raise _404("fact", fact_id)
+        return fact_payload(state.ledger, f)
+
+    @app.get("/api/documents", tags=["ledger"])
+    def api_documents() -> list[dict[str, Any]]:
+        """The source documents."""
+        return [{"id": d.id, "title": d.title, "outlet": d.outlet, "date": d.date.isoformat() if d.date else None,
+                 "language": d.language, "tier": str(d.tier), "url": d.url}
+                for d in sorted(state.ledger.documents.values(), key=lambda d: d.id)]
+
+    @app.get("/api/conflicts", tags=["ledger"])
+    def api_conflicts() -> list[dict[str, Any]]:
+        """Where the sources disagree (derived by the loader)."""
+        return [{"record": c.record, "field": c.field, "kind": c.kind, "message": c.message}
+                for c in state.ledger.conflicts]
+
+    @app.get("/api/map.svg", tags=["map"], response_class=Response,
+             responses={200: {"content": {"image/svg+xml": {}}}})
+    def api_map(on: date | None = None,
+                size: Literal["auto", "market_cap", "flow", "none"] = "auto") -> Response:
+        """The map as SVG (loops highlighted when the graph room is installed)."""
+        from dealweb.report import map_svg, map_view
+        from dealweb.report.analysis import analysis_of
+
+        an = analysis_of(state.ledger, on=on, stress=False)
+        loop_deals = {d for r in an.loops for d in r.deals}
+        svg = map_svg(map_view(state.ledger, on=on, loop_deals=loop_deals, size=size))
+        return Response(svg, media_type="image/svg+xml")
+
+    @app.get("/api/analysis", tags=["map"])
+    def api_analysis(on: date | None = None) -> dict[str, Any]:
+        """Loops, who pays, exposure and metrics, as the analytical rooms compute them."""
+        from dealweb.report.analysis import analysis_of, as_dict
+
+        return as_dict(analysis_of(state.ledger, on=on, stress=False))
+
+    @app.post("/api/reload", tags=["ledger"], dependencies=[Depends(may_write)])
+    def api_reload() -> dict[str, Any]:
+        """Read the ledger again (after editing its files by hand)."""
+        state.load()
+        return api_ledger()
+
+    # ---- review --------------------------------------------------------------------------------------
+    @app.post("/api/articles", tags=["review"], dependencies=[Depends(may_write)])
+    def api_articles(body: ArticleIn) -> list[dict[str, Any]]:
+        """Read claims from an article's text and queue them for review (nothing is written yet)."""
+        from dealweb.extract.ingest import ingest_text
+
+        claims = ingest_text(body.text, document=body.document.id, ledger=state.ledger)
+        doc = body.document.model_dump(mode="json")
+        return [p.as_dict() for p in state.add_proposals(claims, doc)]
+
+    @app.post("/api/proposals", tags=["review"], dependencies=[Depends(may_write)])
+    def api_post_proposals(body: ProposalsIn) -> list[dict[str, Any]]:
+        """Queue claims proposed elsewhere (``dealweb ingest --json``) for review."""
+        doc = body.document.model_dump(mode="json") if body.document else None
+        return [p.as_dict() for p in state.add_proposals(body.proposals, doc)]
+
+    @app.get("/api/proposals", tags=["review"])
+    def api_proposals(state_: Annotated[Literal["pending", "accepted", "rejected"] | None,
+                                        Query(alias="state")] = None) -> list[dict[str, Any]]:
+        """Proposals waiting for review (or accepted / rejected ones)."""
+        return [p.as_dict() for p in state.proposals.values() if state_ is None or p.state == state_]
+
+    def _proposal(pid: str):  # noqa: ANN202
+        p = state.proposals.get(pid)
+        if p is None:
+            raise HTTPException(404, f"no proposal {pid!r}")
+        if p.state != "pending":
+            raise HTTPException(409, f"proposal {pid!r} is already {p.state}")
+        return p
+
+    @app.post("/api/proposals/{pid}/accept", tags=["review"], dependencies=[Depends(may_write_ledger)],
+              responses={409: {"description": "a ledger file changed since it was read"},
+                         422: {"description": "the proposal cannot be written as it stands"}})
+    def api_accept(pid: str) -> dict[str, Any]:
+        """Write the claim to the ledger (atomically, refusing to overwrite a file changed since it was read)."""
+        from dealweb.web.review import accept
+
+        with state.lock:
+            p = _proposal(pid)
+            written, record = accept(state, p)
+            p.state, p.written, p.record = "accepted", written, record
+            p.message = "already in the ledger" if written is None else f"written to {written}"
+            if written is not None:
+                state.load()
+        return p.as_dict()
+
+    @app.post("/api/proposals/{pid}/reject", tags=["review"], dependencies=[Depends(may_write)])
+    def api_reject(pid: str) -> dict[str, Any]:
+        """Drop a proposal (nothing is written)."""
+        with state.lock:
+            p = _proposal(pid)
+            p.state = "rejected"
+        return p.as_dict()
+
+    # ---- stress --------------------------------------------------------------------------------------
+    @app.get("/api/stress/scenarios", tags=["stress"])
+    def api_scenarios() -> list[dict[str, Any]]:
+        """The stress scenarios the simulation room offers."""
+        from dealweb.web.stress import scenarios
+
+        return scenarios()
+
+    @app.post("/api/stress", tags=["stress"], status_code=202, dependencies=[Depends(may_write)])
+    def api_stress(body: StressIn) -> dict[str, Any]:
+        """Start a scenario in the background; poll ``/api/stress/{job}`` for its progress."""
+        from dealweb.web.stress import runner, scenarios
+
+        names = {s["name"] for s in scenarios()}
+        if body.scenario not in names:
+            raise HTTPException(422, f"unknown scenario {body.scenario!r}; one of: {', '.join(sorted(names))}")
+        job = jobs.start("stress", body.model_dump(), runner(state.ledger, body.scenario, body.draws, body.seed))
+        return job.as_dict()
+
+    @app.get("/api/stress/{job_id}", tags=["stress"])
+    def api_job(job_id: str) -> dict[str, Any]:
+        """A stress job's state and progress (0..1), and its result when done."""
+        job = jobs.get(job_id)
+        if job is None:
+            raise HTTPException(404, f"no job {job_id!r}")
+        return job.as_dict()
+
+    # ---- pages ---------------------------------------------------------------------------------------
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home() -> HTMLResponse:
+        lg = state.ledger
+        ents = sorted(lg.entities.values(), key=lambda e: (-sum(e.id in d.entities() for d in lg.deals.values()),
+                                                           e.id))
+        return page("home.html", entities=[entity_payload(lg, e) for e in ents])
+
+    @app.get("/deals", response_class=HTMLResponse, include_in_schema=False)
+    def deals_page(request: Request) -> HTMLResponse:
+        qp = request.query_params
+        errors = []
+
+        def num(key: str) -> float | None:
+            v = qp.get(key, "").strip().replace(",", "")
+            if not v:
+                return None
+            try:
+                x = float(v) * 1e9
+            except ValueError:
+                errors.append(f"{key} must be a number of billions of US dollars")
+                return None
+            return x
+
+        on = None
+        if qp.get("on"):
+            try:
+                on = date.fromisoformat(qp["on"])
+            except ValueError:
+                errors.append("the date must be written YYYY-MM-DD")
+        typ = qp.get("type") if qp.get("type") in DEAL_TYPES else None
+        knd = qp.get("kind") if qp.get("kind") in _KINDS else None
+        ent = qp.get("entity") or None
+        rows = filter_deals(state.ledger, on, typ, knd, ent, None, num("min_b"), num("max_b"))
+        return page("deals.html", deals=[deal_payload(state.ledger, d) for d in rows], q=dict(qp),
+                    types=DEAL_TYPES, kinds=_KINDS, errors=errors,
+                    entities=sorted(state.ledger.entities.values(), key=lambda e: e.name.casefold()))
+
+    @app.get("/deals/{deal_id}", response_class=HTMLResponse, include_in_schema=False)
+    def deal_page(deal_id: str) -> HTMLResponse:
+        d = state.ledger.deals.get(deal_id)
+        if d is None:
+            raise _404("deal", deal_id)
+        return page("deal.html", d=deal_payload(state.ledger, d))
+
+    @app.get("/entities/{entity_id}", response_class=HTMLResponse, include_in_schema=False)
+    def entity_page(entity_id: str) -> HTMLResponse:
+        try:
+            e = state.ledger.entity(entity_id)
+        except KeyError:
+            raise _404("entity", entity_id) from None
+        lg = state.ledger
+        return page("entity.html", e=entity_payload(lg, e),
+                    deals=[deal_payload(lg, lg.deals[i]) for i in entity_payload(lg, e)["deals"]],
+                    facts=[fact_payload(lg, lg.facts[i]) for i in entity_payload(lg, e)["facts"]])
+
+    @app.get("/facts", response_class=HTMLResponse, include_in_schema=False)
+    def facts_page() -> HTMLResponse:
+        lg = state.ledger
+        facts = sorted(lg.facts.values(), key=lambda f: (f.entity, f.metric, f.as_of or date.min, f.id))
+        return page("facts.html", facts=[fact_payload(lg, f) for f in facts])
+
+    @app.get("/sources", response_class=HTMLResponse, include_in_schema=False)
+    def sources_page() -> HTMLResponse:
+        return page("sources.html", documents=api_documents(), conflicts=state.ledger.conflicts)
+
+    @app.get("/map", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/report", response_class=HTMLResponse, include_in_schema=False)
+    def report_page(on: date | None = None) -> HTMLResponse:
+        from dealweb.report import render_report
+
+        html = render_report(state.ledger, on=on, stress=False)
+        return HTMLResponse(html, headers={"Content-Security-Policy": _REPORT_CSP})
+
+    @app.get("/review", response_class=HTMLResponse, include_in_schema=False)
+    def review_page() -> HTMLResponse:
+        return page("review.html")
+
+    @app.get("/stress", response_class=HTMLResponse, include_in_schema=False)
+    def stress_page() -> HTMLResponse:
+        return page("stress.html")
+
+    return app

@@ -1,0 +1,146 @@
+/* dealweb web app: the write token, the review queue and stress jobs. Text goes in with textContent only. */
+(function () {
+  "use strict";
+  var KEY = "dealweb-token";
+  var m = /(?:^#|&)token=([^&]+)/.exec(location.hash);
+  if (m) {
+    sessionStorage.setItem(KEY, decodeURIComponent(m[1]));
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  function token() { var i = document.getElementById("dw-token"); return (i && i.value) || sessionStorage.getItem(KEY) || ""; }
+  var input = document.getElementById("dw-token");
+  if (input) {
+    input.value = sessionStorage.getItem(KEY) || "";
+    input.addEventListener("change", function () { sessionStorage.setItem(KEY, input.value); showTokenState(); });
+  }
+  function showTokenState() {
+    var s = document.getElementById("dw-token-state");
+    if (s) { s.textContent = token() ? "write token set" : "no write token"; }
+  }
+  showTokenState();
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    return e;
+  }
+  function api(method, url, body) {
+    var opts = {method: method, headers: {"Accept": "application/json"}};
+    if (method !== "GET") { opts.headers["X-Dealweb-Token"] = token(); }
+    if (body !== undefined) { opts.headers["Content-Type"] = "application/json"; opts.body = JSON.stringify(body); }
+    return fetch(url, opts).then(function (r) {
+      return r.text().then(function (t) {
+        var data = null;
+        try { data = t ? JSON.parse(t) : null; } catch (e) { data = {detail: t}; }
+        if (!r.ok) {
+          var d = data && data.detail;
+          var msg = typeof d === "string" ? d : JSON.stringify(d);
+          var err = new Error(r.status + ": " + msg + (data && data.hint ? " (" + data.hint + ")" : ""));
+          err.status = r.status; throw err;
+        }
+        return data;
+      });
+    });
+  }
+  var status = document.getElementById("dw-status");
+  function say(text, bad) { if (status) { status.textContent = text; status.style.color = bad ? "#b3261e" : ""; } }
+
+  /* ---- review ---- */
+  var list = document.getElementById("dw-proposals");
+  function figure(c) {
+    var v = c.amount || c.value || c.quantity;
+    return v ? (v.text || "") : (c.capacity_gw ? c.capacity_gw + " GW" : "");
+  }
+  function renderProposals(items) {
+    list.textContent = "";
+    if (!items.length) { list.appendChild(el("p", "dw-note", "No proposals yet.")); return; }
+    items.forEach(function (p) {
+      var c = p.claim || {};
+      var box = el("div", "dw-proposal"); box.setAttribute("data-proposal", p.id);
+      var h = el("h4", null, c.kind === "fact"
+        ? ((c.entity && c.entity.name) || "?") + ": " + (c.metric || "") + " " + figure(c)
+        : ((c.from && c.from.name) || "?") + " → " + ((c.to && c.to.name) || "?") + ": " +
+          String(c.type || "").replace(/_/g, " ") + " " + figure(c));
+      h.appendChild(el("span", "dw-badge " + (p.status || ""), p.status));
+      if (p.state !== "pending") { h.appendChild(el("span", "dw-badge", p.state)); }
+      box.appendChild(h);
+      var q = el("blockquote", "dw-pquote", c.quote); box.appendChild(q);
+      var meta = [c.document ? "document " + c.document : "", p.record ? "record " + p.record : "",
+                  c.reason || "", c.flag ? "flag " + c.flag : ""].filter(Boolean).join(" · ");
+      box.appendChild(el("p", "dw-cite", meta));
+      if (p.message) { box.appendChild(el("p", "dw-cite", p.message)); }
+      if (p.state === "pending") {
+        var act = el("div", "dw-actions");
+        var ok = el("button", "dw-accept", "Accept"); var no = el("button", "dw-reject", "Reject");
+        ok.addEventListener("click", function () { decide(p.id, "accept"); });
+        no.addEventListener("click", function () { decide(p.id, "reject"); });
+        act.appendChild(ok); act.appendChild(no); box.appendChild(act);
+      }
+      list.appendChild(box);
+    });
+  }
+  function refresh() { return api("GET", "/api/proposals").then(renderProposals).catch(function (e) { say(e.message, true); }); }
+  function decide(id, what) {
+    say(what === "accept" ? "Writing…" : "Rejecting…");
+    api("POST", "/api/proposals/" + encodeURIComponent(id) + "/" + what).then(function (p) {
+      say(what === "accept" ? (p.message || "accepted") : "rejected");
+      return refresh();
+    }).catch(function (e) { say(e.message, true); });
+  }
+  var art = document.getElementById("dw-article");
+  if (art) {
+    art.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var f = new FormData(art);
+      var doc = {id: f.get("id"), title: f.get("title"), outlet: f.get("outlet") || "",
+                 language: f.get("language") || "en"};
+      if (f.get("date")) { doc.date = f.get("date"); }
+      say("Reading the article…");
+      api("POST", "/api/articles", {text: f.get("text"), document: doc}).then(function (items) {
+        say(items.length + " claim(s) proposed"); return refresh();
+      }).catch(function (e) { say(e.message, true); });
+    });
+  }
+  var pj = document.getElementById("dw-proposals-json");
+  if (pj) {
+    pj.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var body;
+      try { body = JSON.parse(new FormData(pj).get("json")); } catch (e) { say("not JSON: " + e.message, true); return; }
+      if (Array.isArray(body)) { body = {proposals: body}; }
+      api("POST", "/api/proposals", body).then(function (items) {
+        say(items.length + " proposal(s) queued"); return refresh();
+      }).catch(function (e) { say(e.message, true); });
+    });
+  }
+  if (list) { refresh(); }
+
+  /* ---- stress ---- */
+  var sform = document.getElementById("dw-stress");
+  if (sform) {
+    var sel = document.getElementById("dw-scenarios");
+    var bar = document.getElementById("dw-progress");
+    var st = document.getElementById("dw-stress-state");
+    var out = document.getElementById("dw-stress-result");
+    api("GET", "/api/stress/scenarios").then(function (items) {
+      if (!items.length) { st.textContent = "The simulation room offers no scenarios in this install."; }
+      items.forEach(function (s) { var o = el("option", null, s.title || s.name); o.value = s.name; sel.appendChild(o); });
+    });
+    sform.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var f = new FormData(sform);
+      api("POST", "/api/stress", {scenario: f.get("scenario"), draws: Number(f.get("draws")), seed: Number(f.get("seed"))})
+        .then(function (job) { poll(job.id); }).catch(function (e) { st.textContent = e.message; });
+    });
+    var poll = function (id) {
+      api("GET", "/api/stress/" + encodeURIComponent(id)).then(function (job) {
+        bar.value = job.progress;
+        st.textContent = job.state + " · " + Math.round(100 * job.progress) + " % · " + job.seconds + " s" +
+          (job.error ? " · " + job.error : "");
+        if (job.state === "done") { out.textContent = JSON.stringify(job.result, null, 2); }
+        else if (job.state !== "failed") { setTimeout(function () { poll(id); }, 400); }
+      }).catch(function (e) { st.textContent = e.message; });
+    };
+  }
+})();
