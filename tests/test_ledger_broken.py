@@ -6,13 +6,17 @@ opening quotes is line 1).
 
 from __future__ import annotations
 
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from ruamel.yaml import YAML
 
 from dealweb.errors import InputError
-from dealweb.ledger import load_ledger
+from dealweb.ledger import load_ledger, vocab
 
 DOC = "#Header\nTitle line\n上個月,OpenAI宣佈投資1,000億美元購買Oracle的雲端運算服務。軟銀投資180億美元。\n"
 # offsets into DOC (checked in test_doc_offsets): the OpenAI sentence and the SoftBank figure
@@ -193,3 +197,33 @@ def test_warnings_do_not_count_as_errors(tmp_path: Path) -> None:
     msgs = sorted(p.message for p in result.warnings)
     assert any("has no USD conversion" in m for m in msgs)
     assert any("has no claim" in m for m in msgs)
+
+
+# --- structured garbage: right section and key names, wrong shapes and values ---------------------------
+_KEYS = sorted(vocab.DEAL_KEYS | vocab.FACT_KEYS | vocab.CLAIM_KEYS | vocab.ENTITY_KEYS | vocab.DOCUMENT_KEYS
+               | vocab.AMOUNT_KEYS | vocab.FLOW_KEYS | vocab.EVENT_KEYS | {"bogus"})
+_SCALARS = st.one_of(
+    st.none(), st.booleans(), st.integers(-10**12, 10**12), st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(["openai", "oracle", "d1", "2025-02-30", "2025-09-10", "1000億美元", "最高1000億", "-5",
+                     "數百億美元", "FY2026 Q1", "signed", "compute_contract", "10兆日元（約650億美元）", "05-31",
+                     "1.6億股", "joke", "", "x" * 3]),
+    st.text(max_size=12),
+)
+_VALUES = st.recursive(_SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(_KEYS), inner, max_size=5)), max_leaves=20)
+_RECORD = st.dictionaries(st.sampled_from(_KEYS), _VALUES, max_size=8)
+_FILE = st.dictionaries(st.sampled_from([*vocab.SECTIONS, "bogus"]),
+                        st.one_of(st.lists(_RECORD, max_size=3), _VALUES), max_size=4)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_FILE)
+def test_structured_garbage_never_crashes(tmp_path: Path, data: dict) -> None:
+    root = _write(Path(tempfile.mkdtemp(dir=tmp_path)), {"a.yaml": HEAD})
+    yaml = YAML(typ="safe", pure=True)
+    with (root / "b.yaml").open("w", encoding="utf-8") as fh:
+        yaml.dump(data, fh)
+    result = load_ledger(root)
+    internal = [str(p) for p in result.problems if "internal error" in p.message]
+    assert internal == []
+    assert all(p.line >= 1 and p.col >= 1 and p.message for p in result.problems)

@@ -841,5 +841,9 @@ def load_ledger(path: str | Path | None = None, documents_dirs: Sequence[str | P
         loader.err(Pos(loader.shown(root), 1, 1), "the ledger is nested too deeply to read",
                    "flatten the YAML structure")
         ledger = Ledger(name=loader.name, root=str(root))
+    except Exception as exc:  # noqa: BLE001 - a safety net: bad content must never become a traceback
+        loader.err(Pos(loader.shown(root), 1, 1), f"internal error while reading the ledger: {exc!r}",
+                   "this is a bug in dealweb; please report it with the file that caused it")
+        ledger = Ledger(name=loader.name, root=str(root))
     problems = sorted(loader.problems, key=lambda p: (p.file, p.line, p.col))
     return LoadResult(ledger, problems)
