@@ -54,7 +54,7 @@ class Qualifier(StrEnum):
 
 #: ISO 4217 codes dealweb knows, with the words and symbols that name them.
 CURRENCIES: dict[str, tuple[str, ...]] = {
-    "USD": ("美元", "美金", "USD", "US$", "$", "dollars", "dollar"),
+    "USD": ("美元", "美金", "美分", "USD", "US$", "$", "dollars", "dollar", "cents"),
     "JPY": ("日元", "日圓", "日幣", "円", "JPY", "yen", "¥"),
     "CNY": ("人民幣", "人民币", "CNY", "RMB", "yuan"),
     "TWD": ("新台幣", "新臺幣", "台幣", "臺幣", "新台币", "台币", "TWD", "NT$"),
@@ -121,8 +121,12 @@ _QUAL_PREFIX = {
     "超過": Qualifier.AT_LEAST, "超过": Qualifier.AT_LEAST, "逾": Qualifier.AT_LEAST, "至少": Qualifier.AT_LEAST,
     "超": Qualifier.AT_LEAST, "不少於": Qualifier.AT_LEAST, "不少于": Qualifier.AT_LEAST,
     "more than": Qualifier.AT_LEAST, "over": Qualifier.AT_LEAST, "at least": Qualifier.AT_LEAST,
-    "in excess of": Qualifier.AT_LEAST,
+    "in excess of": Qualifier.AT_LEAST, "突破": Qualifier.AT_LEAST,
+    "不超過": Qualifier.UP_TO, "不超过": Qualifier.UP_TO, "多達": Qualifier.UP_TO, "多达": Qualifier.UP_TO,
+    "no more than": Qualifier.UP_TO,
 }
+#: Currency words that name a fraction of the unit (1 美分 = 0.01 USD).
+_SUBUNIT = {"美分": 0.01, "cents": 0.01}
 _QUAL_SUFFIX = {"左右": Qualifier.ABOUT, "上下": Qualifier.ABOUT, "以上": Qualifier.AT_LEAST,
                 "多": Qualifier.AT_LEAST, "餘": Qualifier.AT_LEAST, "余": Qualifier.AT_LEAST,
                 "以下": Qualifier.UP_TO, "以內": Qualifier.UP_TO, "以内": Qualifier.UP_TO,
@@ -380,11 +384,11 @@ def _build(m: re.Match[str], default_unit: str | None) -> Amount:
         unit = unit or default_unit
         low, high = 2 * scale, 9 * scale
         return Amount(low, high, Qualifier.VAGUE, unit, text, nominal=math.sqrt(low * high))
-    v1 = _number(m.group("num1")) * _scale(m.group("sc1"))
+    v1 = _number(m.group("num1")) * _scale(m.group("sc1")) * _SUBUNIT.get(m.group("us1") or "", 1.0)
     unit1 = _unit(m.group("cp1"), m.group("us1"))
     if m.group("num2"):
         sc2 = _scale(m.group("sc2"))
-        v2 = _number(m.group("num2")) * sc2
+        v2 = _number(m.group("num2")) * sc2 * _SUBUNIT.get(m.group("us2") or "", 1.0)
         unit2 = _unit(m.group("cp2"), m.group("us2"))
         if not m.group("sc1") and m.group("sc2"):
             v1 *= sc2  # "320–480億美元": the scale written once applies to both ends
