@@ -1,0 +1,80 @@
+"""Fixtures for the browser tests: headless Debian Chromium driven by Playwright, and a live app server."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/report_fixtures.py
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TOKEN = "e2e-token-abcdefghijklmnop"
+
+
+def chromium_path() -> str:
+    """The system Chromium (Debian package); never a downloaded one."""
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise RuntimeError("headless browser tests need Chromium: apt-get install -y chromium fonts-noto-cjk")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(viewport={"width": 1500, "height": 1100})
+    p = ctx.new_page()
+    yield p
+    ctx.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def live_app(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """The app on 127.0.0.1 and a free port, serving a temporary copy of a small ledger."""
+    import uvicorn
+
+    from dealweb.web import create_app
+    from report_fixtures import LEDGER_YAML
+
+    led = tmp_path / "ledger"
+    led.mkdir()
+    (led / "ledger.yaml").write_text(LEDGER_YAML, encoding="utf-8")
+    port = _free_port()
+    app = create_app(led, token=TOKEN)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 15
+    while not server.started:
+        if time.time() > deadline or not thread.is_alive():
+            raise RuntimeError("the app server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}", led
+    finally:
+        server.should_exit = True
+        thread.join(10)

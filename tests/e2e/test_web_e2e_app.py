@@ -1,0 +1,63 @@
+"""The web app in headless Chromium: the review queue writes to the ledger, payloads never run."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import TOKEN
+from playwright.sync_api import expect
+
+PAYLOAD = "<script>window.__pwned=1</script><img src=x onerror=\"window.__pwned=2\">"
+
+
+def _claim(quote: str) -> dict:
+    return {"kind": "deal", "document": "d1", "quote": quote, "start": 0, "end": len(quote),
+            "from": {"id": "nvidia", "name": "Nvidia"}, "to": {"id": "openai", "name": "OpenAI"},
+            "type": "equity_investment", "amount": {"text": "up to $100 billion"},
+            "status": "adds_source", "record": "nv-oa"}
+
+
+def test_review_accept_lands_in_the_ledger_file_and_payloads_stay_text(page, live_app):
+    base, led = live_app
+    page.goto(f"{base}/review#token={TOKEN}")
+    assert "#token" not in page.url  # the token is taken out of the address bar
+    evil = "Nvidia will put up to $100 billion into OpenAI " + PAYLOAD
+    page.locator("summary").click()
+    page.locator("#dw-proposals-json textarea").fill(json.dumps([_claim(evil)]))
+    page.locator("#dw-proposals-json button").click()
+    page.wait_for_selector(".dw-proposal")
+    assert PAYLOAD in page.locator(".dw-pquote").inner_text()
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.locator(".dw-proposal script, .dw-proposal img").count() == 0
+    page.locator(".dw-accept").click()
+    expect(page.locator("#dw-status")).to_contain_text("written to", timeout=15000)
+    text = (led / "ledger.yaml").read_text(encoding="utf-8")
+    assert "Nvidia will put up to $100 billion into OpenAI <script>" in text
+    # The deal's page now lists the new source, escaped.
+    page.goto(f"{base}/deals/nv-oa")
+    assert PAYLOAD in page.locator("body").inner_text()
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+
+
+def test_accept_without_token_is_refused_in_the_page(page, live_app):
+    base, led = live_app
+    before = (led / "ledger.yaml").read_text(encoding="utf-8")
+    page.goto(f"{base}/review")
+    page.evaluate("sessionStorage.clear()")
+    page.locator("summary").click()
+    page.locator("#dw-proposals-json textarea").fill(json.dumps([_claim("Nvidia: up to $100 billion")]))
+    page.locator("#dw-proposals-json button").click()
+    expect(page.locator("#dw-status")).to_contain_text("401", timeout=15000)
+    assert (led / "ledger.yaml").read_text(encoding="utf-8") == before
+
+
+def test_app_map_page_draws_the_web(page, live_app, tmp_path):
+    base, _ = live_app
+    page.goto(f"{base}/map")
+    page.wait_for_selector("svg.dw-map .dw-edge")
+    assert page.locator("svg.dw-map path.dw-edge").count() == 3
+    shot = tmp_path / "app-map.png"
+    page.screenshot(path=str(shot), full_page=False)
+    assert shot.stat().st_size > 30_000
+    page.locator('.dw-elabel[data-deal="nv-oa"]').click()
+    assert "Nvidia will invest up to $100 billion" in page.locator("#dw-panel").inner_text()
