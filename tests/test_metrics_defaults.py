@@ -131,6 +131,33 @@ def test_no_ledger_falls_back_and_says_so() -> None:
                 assert default.source.quote, (metric, name)
 
 
+def test_up_to_means_its_upper_bound(tmp_path: Path) -> None:
+    # "不超過20%" is 20%, not the middle of [0, 20]
+    (tmp_path / "ledger.yaml").write_text("""
+ledger: {name: t}
+entities:
+  - {id: bytedance, kind: company, names: {en: ByteDance}}
+documents:
+  - {id: n, title: Notes, language: zh-Hant, tier: secondary}
+facts:
+  - id: bd-now
+    entity: bytedance
+    metric: stake_in_tiktok
+    value: "100%"
+    claims: [{document: n, stated: "100%", quote: "持有TikTok的100%的股份"}]
+  - id: bd-planned
+    entity: bytedance
+    metric: stake_in_tiktok_us_planned
+    value: {low: 0, high: 20, unit: "%", qualifier: up_to, text: "不超過20%"}
+    claims: [{document: n, stated: "不超過20%", quote: "繼續持有TikTok不超過20%的股份"}]
+""", encoding="utf-8")
+    ledger = load_ledger(tmp_path).ledger
+    d = defaults_for("cap-table", ledger)
+    assert d["from_stake"].value == pytest.approx(1.0) and d["from_stake"].source.ref == "bd-now"
+    assert d["to_stake"].value == pytest.approx(0.2) and d["to_stake"].source.ref == "bd-planned"
+    assert "不超過20%" in d["to_stake"].source.note
+
+
 def test_unknown_metric() -> None:
     with pytest.raises(InputError, match="unknown metric"):
         defaults_for("pe-ratio", None)

@@ -84,9 +84,14 @@ def _ledger(path: str | None, no_ledger: bool) -> Ledger | None:
         from dealweb.ledger import load_ledger
 
         result = load_ledger(None)
-    except (DealwebError, ImportError, OSError):
+    except (DealwebError, ImportError, OSError) as exc:
+        click.echo(f"warning: the bundled ledger could not be read ({exc}); defaults come from the articles "
+                   "and the documented assumptions", err=True)
         return None
-    if any(p.severity == "error" for p in result.problems):
+    errors = [p for p in result.problems if p.severity == "error"]
+    if errors:
+        click.echo(f"warning: the bundled ledger has {len(errors)} error(s); defaults come from the articles "
+                   "and the documented assumptions (run 'dealweb check' to see them)", err=True)
         return None
     return result.ledger
 

@@ -7,24 +7,27 @@ stands on). When the ledger lacks the figure, the default falls back to the seed
 (source kind ``article``) or to a documented assumption (kind ``assumption``); never silently: the source
 says which.
 
-Lookups used (entity / metric of a fact, or deal id / field):
+Lookups used (entity / metric of a fact, or deal id / field; metric names tried are in :data:`LOOKUPS`):
 
 ========================  ==========================================================================
 metric input              ledger lookup (first found wins)
 ========================  ==========================================================================
 capacity ratios           deal ``openai-nvidia-systems-10gw`` quantity / capacity_gw;
                           deal ``oracle-nvidia-gb200-40b`` amount / quantity
-breakeven                 fact ``ai-industry``/``capex`` and ``ai-industry``/``revenue`` (monthly or
-                          yearly, see :data:`LOOKUPS`); else the article's figures and assumptions
-backlog                   fact ``oracle``/``rpo``; facts ``oracle``/``oci_revenue_guidance`` by FY;
-                          deal ``openai-oracle-cloud-300b`` amount and term; fact ``openai``/``revenue``
-funding gap               fact ``openai``/``annual_commitment`` or the contract / its years;
-                          fact ``openai``/``revenue``; fact ``openai``/``funding_raised``
-amplification             facts ``<entity>``/``market_cap_change``; the deal's amount
-cap table                 fact ``tiktok-us``/``stake`` (ByteDance's); fact ``bytedance``/``valuation``
-bubble                    facts ``oracle``/``capex``, ``free_cash_flow``, ``revenue`` (FY2026 Q1);
-                          fact ``magnificent-7``/``pe_forward``
+breakeven                 ``ai-industry``/``capex``; the middle of ``ai-industry``/
+                          ``depreciation_life_years``; ``ai-industry``/``revenue_monthly`` x 12
+backlog                   ``oracle``/``rpo`` (latest); ``oracle``/``oci_revenue_guidance`` by fiscal
+                          year; deal ``openai-oracle-cloud-300b`` amount and term; ``openai``/revenue
+funding gap               ``oracle``/``openai_contract_revenue_annual``, else the contract / its
+                          years; ``openai``/``revenue_annual``; ``openai``/``funding_round``
+amplification             ``<entity>``/``market_cap_change``; the deal's amount and term
+cap table                 ``bytedance``/``stake_in_tiktok`` and ``stake_in_tiktok_us_planned``
+bubble                    ``magnificent-seven``/``pe_forward_24m_median`` (and ``_ex_tesla``) and
+                          ``pe_ratio_vs_late_1990s_top7``; ``oracle``/``capex``, ``revenue``,
+                          ``free_cash_flow_deficit`` for FY2026 Q1
 ========================  ==========================================================================
+
+Yearly flows (revenue) are never read from a quarter's or a month's fact.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ from dealweb.metrics.common import ASSUMPTION, LEDGER, Source
 from dealweb.metrics.funding_gap import DEFAULT_FUNDING_GAP_SOURCES
 from dealweb.metrics.quotes import QUOTES
 from dealweb.model import Claim, Deal, Fact, Ledger
-from dealweb.money import Amount
+from dealweb.money import Amount, Qualifier
 
 __all__ = ["LOOKUPS", "METRICS", "Default", "deal_value", "defaults_for", "fact_value"]
 
@@ -62,7 +65,6 @@ LOOKUPS: dict[str, tuple[str, ...]] = {
     "market_cap_change": ("market_cap_change",),
     "market_cap": ("market_cap",),
     "share_price_change": ("share_price_change",),
-    "stake": ("stake", "ownership"),
     "valuation": ("valuation",),
     "capex": ("capex", "capital_expenditure"),
     "free_cash_flow": ("free_cash_flow", "fcf"),
@@ -98,22 +100,36 @@ def _claim_for(claims: Sequence[Claim], fields: Sequence[str]) -> Claim | None:
     return ok[0] if ok else None
 
 
+def _nominal(amount: Amount) -> float:
+    """The figure as written: the nominal value, else the bound an ``up to`` / ``at least`` names.
+
+    "最高1000億" and "不超過20%" name their upper bound, "超過200萬" its lower bound: those bounds are the
+    figures as written, whatever nominal a mapping such as ``{low: 0, high: 20, qualifier: up_to}`` was
+    given (the middle of its interval, 10, is not what the text says).
+    """
+    if amount.qualifier is Qualifier.UP_TO and amount.high is not None:
+        return amount.high
+    if amount.qualifier is Qualifier.AT_LEAST:
+        return amount.low
+    return amount.point
+
+
 def _number(amount: Amount | None, unit: str) -> float | None:
     """The nominal value of ``amount`` in ``unit`` terms: US dollars, a count, or a fraction for ``%``."""
     if amount is None:
         return None
     if unit in ("usd", "usd_per_year"):
-        return amount.usd("nominal")
+        return _nominal(amount) if amount.unit == "USD" else amount.usd("nominal")
     if unit == "fraction":
-        return amount.point / 100.0 if amount.unit == "%" else amount.point
-    return amount.point
+        return _nominal(amount) / 100.0 if amount.unit == "%" else _nominal(amount)
+    return _nominal(amount)
 
 
 def _fact_source(f: Fact) -> Source:
     c = _claim_for(f.claims, ("value",))
     where = f"{f.entity}/{f.metric}" + (f" {f.period}" if f.period else "")
     return Source(kind=LEDGER, ref=f.id, quote=c.quote if c else "", document=c.document if c else "",
-                  note=where + (f" ({f.value.label()})" if f.value is not None else ""))
+                  note=where + (f" ({f.value.text or f.value.label()})" if f.value is not None else ""))
 
 
 def _facts(ledger: Ledger, entity: str, kind: str, period: str | None = None) -> list[Fact]:
@@ -175,7 +191,8 @@ def deal_value(ledger: Ledger | None, deal_id: str, field: str, unit: str) -> tu
     if c is not None and c.field != claim_field:
         c = next((c2 for e in d.events for c2 in e.claims if c2.field == claim_field and not c2.flag), c)
     return value, Source(kind=LEDGER, ref=d.id, quote=c.quote if c else "", document=c.document if c else "",
-                         note=f"deal {d.id} {field}" + (f" ({raw.label()})" if isinstance(raw, Amount) else ""))
+                         note=f"deal {d.id} {field}" + (f" ({raw.text or raw.label()})" if isinstance(raw, Amount)
+                                                         else ""))
 
 
 Resolver = Callable[[Ledger | None], tuple[float, Source] | None]
@@ -369,9 +386,12 @@ def _amplification(ledger: Ledger | None, entity: str = "oracle") -> dict[str, D
 def _cap_table(ledger: Ledger | None) -> dict[str, Default]:
     s = DEFAULT_CAP_TABLE_SOURCES
     return {
-        "from_stake": Default("from_stake", 1.0, "fraction", s["from_stake"]),
+        "from_stake": _first(ledger, "from_stake", "fraction",
+                             [lambda lg: fact_value(lg, "bytedance", "stake_in_tiktok", "fraction")], 1.0,
+                             s["from_stake"]),
         "to_stake": _first(ledger, "to_stake", "fraction",
-                           [lambda lg: fact_value(lg, "tiktok-us", "stake", "fraction")], 0.2, s["to_stake"]),
+                           [lambda lg: fact_value(lg, "bytedance", "stake_in_tiktok_us_planned", "fraction")], 0.2,
+                           s["to_stake"]),
         "valuation": Default("valuation", None, "usd", s["valuation"]),
         "shares_outstanding": Default("shares_outstanding", 1.0e9, "shares", s["shares_outstanding"]),
     }
