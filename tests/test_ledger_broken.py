@@ -216,7 +216,7 @@ _FILE = st.dictionaries(st.sampled_from([*vocab.SECTIONS, "bogus"]),
                         st.one_of(st.lists(_RECORD, max_size=3), _VALUES), max_size=4)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(_FILE)
 def test_structured_garbage_never_crashes(tmp_path: Path, data: dict) -> None:
     root = _write(Path(tempfile.mkdtemp(dir=tmp_path)), {"a.yaml": HEAD})

@@ -221,3 +221,27 @@ def test_documents_found_in_repo_seeds(tmp_path: Path) -> None:
     (other / "a.yaml").write_text((checkout / "led" / "a.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     assert load_ledger(other).errors == []  # document not found: quotes are not checked
     assert "it stands at 11..20" in load_ledger(other, documents_dirs=[seeds]).errors[0].message
+
+
+def test_cache_sees_every_change(tmp_path: Path) -> None:
+    root = tmp_path / "c"
+    root.mkdir()
+    (root / "doc.txt").write_text("abc 投資1000億美元", encoding="utf-8")
+    text = ("ledger: {documents_dirs: [.]}\nentities:\n  - {id: a, names: {en: A}}\n  - {id: b, names: {en: B}}\n"
+            "documents:\n  - {id: d, title: T, file: doc.txt}\n"
+            "deals:\n  - id: x\n    type: services\n    from: a\n    to: b\n    amount: 1000億美元\n"
+            "    claims:\n      - {document: d, stated: 1000億美元, quote: 投資1000億美元, start: 4, end: 13}\n")
+    (root / "a.yaml").write_text(text, encoding="utf-8")
+    first = load_ledger(root)
+    assert first.errors == []
+    again = load_ledger(root)
+    assert again.ledger.deals == first.ledger.deals and again.ledger.deals is not first.ledger.deals
+    again.ledger.deals.clear()  # a caller's copy: mutating it must not poison the cache
+    assert "x" in load_ledger(root).ledger.deals
+    (root / "doc.txt").write_text("abcd 投資1000億美元", encoding="utf-8")  # the document changed
+    assert "it stands at 5..14" in load_ledger(root).errors[0].message
+    (root / "a.yaml").write_text(text.replace("start: 4, end: 13", "start: 5, end: 14"), encoding="utf-8")
+    assert load_ledger(root).errors == []
+    (root / "b.yaml").write_text("entities:\n  - {id: a, names: {en: A2}}\n", encoding="utf-8")  # a new file
+    assert "duplicate entity id 'a'" in load_ledger(root).errors[0].message
+    assert load_ledger(root, cache=False).errors[0].message == load_ledger(root).errors[0].message

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import calendar
 import difflib
+import hashlib
 import math
+import os
 import re
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -91,6 +94,31 @@ def repo_seeds_dir(start: Path) -> Path | None:
     return None
 
 
+def ledger_files(root: Path) -> list[Path]:
+    """The YAML files a ledger path holds: itself, or every ``*.yaml``/``*.yml`` below it (sorted, no dot-dirs)."""
+    if root.is_file():
+        return [root]
+    return sorted(
+        p for p in root.rglob("*")
+        if p.suffix in (".yaml", ".yml") and p.is_file()
+        and not any(part.startswith(".") for part in p.relative_to(root).parts)
+    )
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+# Loads are cached per process, keyed by the content (sha256) of every file they read: parsing is the slow
+# part (ruamel.yaml's round trip is pure Python), and the web app, the report and tests load one ledger
+# many times. A hit is checked against the documents it read too; each caller gets its own copy.
+_CACHE: OrderedDict[tuple[Any, ...], tuple[LoadResult, tuple[tuple[str, str | None], ...]]] = OrderedDict()
+_CACHE_SIZE = 8
+
+
 def _closest(word: str, choices: Sequence[str], n: int = 3) -> list[str]:
     return difflib.get_close_matches(word, list(choices), n=n, cutoff=0.6)
 
@@ -156,14 +184,7 @@ class _Loader:
             return str(path)
 
     def read_files(self) -> None:
-        if self.root.is_file():
-            paths = [self.root]
-        else:
-            paths = sorted(
-                p for p in self.root.rglob("*")
-                if p.suffix in (".yaml", ".yml") and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(self.root).parts)
-            )
+        paths = ledger_files(self.root)
         for p in paths:
             f = read_yaml_file(p, self.shown(p), self.problems)
             self.files.append(f)
@@ -816,13 +837,22 @@ class _Loader:
         return replace(ledger, conflicts=tuple(conflicts))
 
 
-def load_ledger(path: str | Path | None = None, documents_dirs: Sequence[str | Path] = ()) -> LoadResult:
+def _copy(result: LoadResult) -> LoadResult:
+    led = result.ledger
+    return LoadResult(replace(led, entities=dict(led.entities), documents=dict(led.documents),
+                              deals=dict(led.deals), facts=dict(led.facts)), list(result.problems))
+
+
+def load_ledger(path: str | Path | None = None, documents_dirs: Sequence[str | Path] = (), *,
+                cache: bool = True) -> LoadResult:
     """Read a ledger directory (every ``*.yaml`` under it) or one ``.yaml`` file.
 
     Args:
         path: the ledger directory or file; ``None`` loads the bundled ``ai-capex-2025`` ledger.
         documents_dirs: extra folders where the cited documents' files are looked for (after the ones the
             ledger's own ``ledger.documents_dirs`` names, before ``shared/seeds`` beside the checkout).
+        cache: reuse the result of an earlier load in this process when no file it read has changed
+            (compared by sha256 content hash); ``False`` always reads the files again.
 
     Returns:
         The ledger and every problem found (errors and warnings), each with file, line and column.
@@ -834,6 +864,17 @@ def load_ledger(path: str | Path | None = None, documents_dirs: Sequence[str | P
     if not root.exists():
         raise InputError(f"no such ledger: {root}",
                          "give a ledger directory or .yaml file, or no path for the bundled ledger")
+    key: tuple[Any, ...] | None = None
+    if cache:
+        try:
+            key = (str(root.resolve()), tuple(str(Path(d).resolve()) for d in documents_dirs), os.getcwd(),
+                   tuple((str(p), _digest(p)) for p in ledger_files(root)))
+        except OSError:
+            key = None
+        hit = _CACHE.get(key) if key is not None else None
+        if hit is not None and all(_digest(Path(p)) == d for p, d in hit[1]):
+            _CACHE.move_to_end(key)
+            return _copy(hit[0])
     loader = _Loader(root, documents_dirs)
     try:
         ledger = loader.run()
@@ -846,4 +887,10 @@ def load_ledger(path: str | Path | None = None, documents_dirs: Sequence[str | P
                    "this is a bug in dealweb; please report it with the file that caused it")
         ledger = Ledger(name=loader.name, root=str(root))
     problems = sorted(loader.problems, key=lambda p: (p.file, p.line, p.col))
-    return LoadResult(ledger, problems)
+    result = LoadResult(ledger, problems)
+    if key is not None:
+        docs = tuple((str(p), _digest(p) if p.is_file() else None) for p in loader._texts)
+        _CACHE[key] = (_copy(result), docs)
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return result
