@@ -18,7 +18,7 @@ from datetime import date
 from dealweb.extract.gazetteer import GAZETTEER, GazEntry
 from dealweb.extract.normalise import NormText, fold
 from dealweb.model import Ledger
-from dealweb.money import Amount, find_amounts
+from dealweb.money import Amount, AmountError, find_amounts, parse_amount
 
 __all__ = [
     "AmountMention",
@@ -162,9 +162,56 @@ class EntityIndex:
         return eid
 
 
+_PCT_THEN = re.compile(r"([%％]\s?)(至|到|to)")
+_LIST_SEP = re.compile(r"\s*(?:、|,|，|和|及|與|与|以及|或|and|or|to)\s*$")
+
+
+def _split_paren(text: str, start: int, end: int, amount: Amount) -> list[AmountMention]:
+    """An amount the parser read with a parenthesis that is not a stated conversion, split in two.
+
+    ``自由現金流為負3.62億美元(資本支出為85億美元)`` holds two figures; ``224億美元(包含擴充)`` holds one
+    and a remark. The figure before the parenthesis is re-read alone; figures inside it are read as well.
+    """
+    cut = min((i for i in (text.find("(", start, end), text.find("（", start, end)) if i >= 0), default=-1)
+    if cut < 0 or amount.usd_source == "stated":
+        return [AmountMention(start, end, amount)]
+    head_end = cut
+    while head_end > start and text[head_end - 1].isspace():
+        head_end -= 1
+    out: list[AmountMention] = []
+    try:
+        head = parse_amount(text[start:head_end])
+        out.append(AmountMention(start, head_end, head))
+    except AmountError:
+        pass
+    inner_end = end - 1 if text[end - 1] in ")）" else end
+    for f in find_amounts(text[cut + 1:inner_end]):
+        out.append(AmountMention(cut + 1 + f.start, cut + 1 + f.end, f.amount))
+    return out
+
+
 def find_amount_mentions(norm: NormText) -> list[AmountMention]:
-    """Amounts and quantities in ``norm.text`` (see :func:`dealweb.money.find_amounts`)."""
-    return [AmountMention(f.start, f.end, f.amount) for f in find_amounts(norm.text)]
+    """Amounts and quantities in ``norm.text`` (see :func:`dealweb.money.find_amounts`), cleaned up.
+
+    * a figure glued to a model name (``MI450 GPU``, ``GPT-5``) is not an amount;
+    * a parenthesis that is not a stated conversion is split off (see :func:`_split_paren`);
+    * in a list that names the unit once (``320億、730億、1140億和1440億美元``) every item takes it.
+    """
+    text = norm.text
+    # "增長77%至18億美元": a percentage then a level, not a range from 77% to 18億 (same length, same offsets)
+    scan = _PCT_THEN.sub(lambda m: m.group(1) + " " * len(m.group(2)), text)
+    out: list[AmountMention] = []
+    for f in find_amounts(scan):
+        if f.start > 0 and text[f.start].isdigit() and (
+                text[f.start - 1].isascii() and text[f.start - 1].isalnum() or text[f.start - 1] in "-_."):
+            continue
+        out.extend(_split_paren(text, f.start, f.end, f.amount))
+    for i in range(len(out) - 2, -1, -1):
+        a, b = out[i], out[i + 1]
+        if a.amount.unit is None and b.amount.unit is not None and b.amount.currency is not None \
+                and _LIST_SEP.match(text[a.end:b.start]) and any(ch in "萬万億亿兆" for ch in text[a.start:a.end]):
+            out[i] = AmountMention(a.start, a.end, a.amount.with_unit(b.amount.unit))
+    return out
 
 
 _CN_NUM = {"一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}

@@ -77,8 +77,9 @@ TYPE_CUES: dict[str, list[str]] = {
                            "cloud services|cloud contract|compute capacity|computing power|compute|cloud|"
                            "运算服务"),
     "buy": _cues("购买|采购|订购|购入|买|订单|部署|order|orders|buy|buys|bought|purchase|purchases|purchased|"
-                 "deploy|deploys|spend|spends|pay|pays|paid|支付|付钱|花"),
-    "contract": _cues("合同|合约|协议|协定|签署|签下|签订|contract|agreement|deal|signed|signs"),
+                 "deploy|deploys|spend|spends|pay|pays|paid|支付|付钱|花|提供|供应|供货|出售|supply|supplies|"
+                 "provide|provides|sell|sells|sold"),
+    "contract": _cues("合同|合约|协议|协定|签署|签下|签订|交易|contract|contracts|agreement|deal|signed|signs"),
     "lease": _cues("租赁|租用|承租|lease|leases|leased|rent|rents"),
     "hosting": _cues("托管|代管|hosting|colocation|host"),
     "datacentre": _cues("资料中心|数据中心|data center|data centre|data centers|data centres"),
@@ -120,17 +121,30 @@ _CHANGE_BEFORE = _cues("增长|增加|成长|上涨|下降|下跌|减少|高出|
 _PRICE_MOVE = _cues("涨|跌|飙升|上扬|下挫|暴涨|大涨|收涨|跳涨|surge|surged|soared|jumped|rose|fell|dropped|"
                     "plunged|gained|climbed")
 _SHARE_WORDS = _cues("股价|股票|shares|stock|share price")
-_CONDITIONAL = re.compile(r"如果|假如|假设|倘若|若是|要是|\bif\b|\bwould be worth\b")
+_CONDITIONAL = re.compile(r"如果|假如|假设|倘若|若是|要是|每当|\bif\b|\bwould be worth\b|\bwhenever\b|\bfor every\b")
+_HEDGE = re.compile(r"可能|或许|也许|或将|\bmight\b|\bcould\b|\bmay be\b")
+_TOTAL = re.compile(r"(?:总额|总计|合计|共计|\btotal of|\bin total)\s*(?:超过|约|达)?\s*$")
+_CAUSE_AFTER = re.compile(r"^\W{0,2}\w{0,6}?(?:带来|导致|推动|使得|brought|drove|sent)")
+_QUESTION_WORD = re.compile(r"如何|怎么|怎样|为什么|为何|是否|吗|呢|\bhow\b|\bwhy\b|\bwhether\b")
 _JOKE = re.compile(r"段子|玩笑|笑话|脑筋急转弯|梗图|戏言|\bjoke\b|\bjoking\b|\bmeme\b|\bin jest\b|tongue-in-cheek")
 _PRONOUN = re.compile(r"他们|它们|该公司|公司|其|\bthey\b|\bit\b|\bthe company\b|\bthe firm\b")
 _PER_SHARE_BEFORE = re.compile(r"(?:每股|/股|per share|a share)\s*(?:的)?\s*$")
 _PER_SHARE_AFTER = re.compile(r"^\s*(?:/股|每股|per share|a share)")
-_CLAUSE_BREAK = re.compile(r"[,，:：;；]|(?<=[a-z])\s+(?:while|whereas|but)\s+")
+_CLAUSE_BREAK = re.compile(r"[，:：;；]|,(?!\d{3})|(?<=[a-z])\s+(?:while|whereas|but)\s+")
+
+
+def _bounded(w: str) -> str:
+    """``w`` as a regex; an ASCII word must not sit inside a longer ASCII word (Chinese has no spaces)."""
+    out = re.escape(w)
+    if w[:1].isascii() and w[:1].isalnum():
+        out = r"(?<![a-z0-9])" + out
+    if w[-1:].isascii() and w[-1:].isalnum():
+        out += r"(?![a-z0-9])"
+    return out
 
 
 def _pattern(words: list[str]) -> re.Pattern[str]:
-    alt = "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
-    return re.compile(rf"(?<![a-z])(?:{alt})(?![a-z])")
+    return re.compile("|".join(_bounded(w) for w in sorted(set(words), key=len, reverse=True)))
 
 
 _TYPE_RE = {k: _pattern(v) for k, v in TYPE_CUES.items()}
@@ -142,7 +156,8 @@ _PREP_RE = _pattern(_PREP)
 _MOVE_RE = _pattern(_PRICE_MOVE)
 _SHARE_RE = _pattern(_SHARE_WORDS)
 _CHANGE_RE = re.compile(
-    r"(?:" + "|".join(re.escape(w) for w in sorted(_CHANGE_BEFORE, key=len, reverse=True)) + r")\s*(?:了|近|约|超过|达)?\s*$"
+    r"(?:" + "|".join(re.escape(w) for w in sorted(_CHANGE_BEFORE, key=len, reverse=True))
+    + r")\s*(?:了|近|约|超过|达)?\s*$"
 )
 _TO_LEVEL = re.compile(r"(?:至|到|为|達|达|to|at)\s*(?:约|近|超过|高达)?\s*$")
 
@@ -159,7 +174,7 @@ class _Sentence:
 
 
 def _find(regex: re.Pattern[str], s: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
-    return [(m.start() + lo, m.end() + lo, m.group(0)) for m in regex.finditer(s[lo:hi])]
+    return [(m.start(), m.end(), m.group(0)) for m in regex.finditer(s, lo, max(lo, hi))]
 
 
 def _clause_of(sent: _Sentence, pos: int) -> tuple[int, int]:
@@ -169,56 +184,120 @@ def _clause_of(sent: _Sentence, pos: int) -> tuple[int, int]:
     return sent.start, sent.end
 
 
+_PURCHASE = frozenset({"chip_purchase", "compute_contract", "data_hosting", "lease", "services",
+                       "custom_chip_partnership"})
+_STRONG_FIRST = ("rpo", "market_cap", "valuation", "eps", "capex", "operating_income", "net_income",
+                 "operating_cash_flow", "free_cash_flow", "dividend", "buyback", "aum", "pe_forward", "users",
+                 "revenue")
+
+
 def _deal_type(folded: str, lo: int, hi: int, sells: set[str]) -> tuple[str, int, int] | None:
     """The deal type signalled in ``folded[lo:hi]``, with the span of the deciding cue."""
     found = {k: _find(r, folded, lo, hi) for k, r in _TYPE_RE.items()}
+    # 投資額/投資者/投資人/投資機構 are nouns (the amount, the investors), not the act of investing
+    found["equity"] = [h for h in found["equity"] if not re.match(r"额|者|人|机构|银行|\s?(?:banks?|firms?)\b",
+                                                                  folded[h[1]:h[1] + 6])]
 
-    def first(*keys: str) -> tuple[int, int] | None:
-        hits = [h for k in keys for h in found[k]]
-        return (min(h[0] for h in hits), max(h[1] for h in hits if h[0] == min(x[0] for x in hits))) if hits \
-            else None
+    def first(key: str) -> tuple[int, int]:
+        h = min(found[key])
+        return h[0], h[1]
 
-    for typ, keys in (("warrant", ("warrant",)), ("custom_chip_partnership", ("custom_chip_partnership",)),
-                      ("joint_venture", ("joint_venture",))):
-        sp = first(*keys)
-        if sp:
-            return typ, *sp
-    buying = found["buy"] or found["contract"]
+    for typ in ("warrant", "custom_chip_partnership", "joint_venture"):
+        if found[typ]:
+            return (typ, *first(typ))
+    buying = bool(found["buy"] or found["contract"])
     if found["chip_words"] and buying:
-        sp = first("chip_words")
-        return "chip_purchase", *sp  # type: ignore[misc]
+        return ("chip_purchase", *first("chip_words"))
     if found["compute_words"] and (buying or not found["equity"]):
-        sp = first("compute_words")
-        return "compute_contract", *sp  # type: ignore[misc]
+        return ("compute_contract", *first("compute_words"))
     if found["lease"]:
-        return "lease", *first("lease")  # type: ignore[misc]
+        return ("lease", *first("lease"))
     if found["hosting"]:
-        return "data_hosting", *first("hosting")  # type: ignore[misc]
+        return ("data_hosting", *first("hosting"))
     if found["debt"]:
-        return "debt_financing", *first("debt")  # type: ignore[misc]
+        return ("debt_financing", *first("debt"))
     if found["equity"] and any(h[2] in ("股权投资", "equity") for h in found["equity"]):
-        return "equity_investment", *first("equity")  # type: ignore[misc]
+        return ("equity_investment", *first("equity"))
     if found["stake"]:
-        return "acquisition_stake", *first("stake")  # type: ignore[misc]
+        return ("acquisition_stake", *first("stake"))
     if found["equity"]:
-        return "equity_investment", *first("equity")  # type: ignore[misc]
-    if found["chip_words"]:
-        return "chip_purchase", *first("chip_words")  # type: ignore[misc]
+        return ("equity_investment", *first("equity"))
     if found["datacentre"] and buying:
-        return "data_hosting", *first("datacentre")  # type: ignore[misc]
-    if found["contract"] and sells:
-        kind = "compute_contract" if "compute_contract" in sells else "chip_purchase"
-        return kind, *first("contract")  # type: ignore[misc]
+        return ("data_hosting", *first("datacentre"))
+    if (found["contract"] or found["buy"]) and sells:
+        kind = "compute_contract" if "compute_contract" in sells else (
+            "chip_purchase" if "chip_purchase" in sells else None)
+        if kind:
+            return (kind, *first("contract" if found["contract"] else "buy"))
     return None
 
 
-def _fact_metric(sent: _Sentence, a: AmountMention, clause: tuple[int, int]) -> tuple[str, int, int] | None:
-    """The metric a figure states, from the cue nearest to it in its clause (before, or just after)."""
+def _weak(f: str, found: tuple[str, int, int]) -> bool:
+    """Whether a type was read only from a generic verb (buy, pay, contract) and who sells what."""
+    word = f[found[1]:found[2]]
+    return word in TYPE_CUES["buy"] or word in TYPE_CUES["contract"]
+
+
+def _owns_other_amount(sent: _Sentence, clause: tuple[int, int], a: AmountMention) -> bool:
+    return any(clause[0] <= b.start < clause[1] and b is not a for b in sent.amts)
+
+
+def _type_for(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
+              sells: set[str]) -> tuple[str, int, int, str] | None:
+    """Deal type for figure ``a``: the noun phrase around it, then its clause, then a free clause."""
+    f = sent.folded
+    cs, ce = clause
+    nxt = min([b.start for b in sent.amts if b.start > a.start] + [ce])
+    local = _deal_type(f, a.end, min(nxt, a.end + 10), sells)
+    if local is not None and local[0] not in ("equity_investment",):
+        return (*local, "phrase")
+    found = _deal_type(f, cs, ce, sells)
+    if found is not None and (_weak(f, found) or a.amount.unit == "shares"):
+        # a bare "buy"/"contract" read through who sells what yields to a specific cue elsewhere in the
+        # sentence (AMD 向 OpenAI 發行認股權證..., OpenAI 能...購買最多1.6億股)
+        for s, e in sent.clauses:
+            strong = _deal_type(f, s, e, set())
+            if strong is not None and strong[0] in ("warrant", "custom_chip_partnership", "joint_venture",
+                                                    "acquisition_stake"):
+                return (*strong, "sentence")
+    if a.amount.unit == "shares" and found is not None and found[0] in _PURCHASE:
+        return None
+    if found is not None:
+        return (*found, "clause")
+    money = a.amount.currency is not None
+    for s, e in sent.clauses:
+        owners = [b for b in sent.amts if s <= b.start < e]
+        # a clause whose figure is a count lends its cue to the money figure that prices it (訂購了約
+        # 400,000顆...晶片,總價值約400億美元); otherwise a clause with a figure keeps its cue
+        if (s, e) == clause or any(not money or b.amount.currency is not None for b in owners):
+            continue
+        found = _deal_type(f, s, e, sells)
+        if found is not None:
+            return (*found, "sentence")
+    return None
+
+
+def _fact_cue(f: str, lo: int, hi: int) -> tuple[int, int, str] | None:
+    cues = _find(_FACT_RE, f, lo, hi)
+    if not cues:
+        return None
+    return min(cues, key=lambda c: (_STRONG_FIRST.index(FACT_CUES[c[2]]), -c[0]))
+
+
+def _fact_metric(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
+                 deal_cue_here: bool) -> tuple[str, int, int] | None:
+    """The metric a figure states, from the cue nearest to it (just after it, in its clause, in its sentence)."""
     f = sent.folded
     unit = a.amount.unit
     cs, ce = clause
     before = f[cs:a.start]
     after = f[a.end:min(ce, a.end + 8)]
+    if re.match(r"\s*(?:的)?\s*(?:市场预测|市场预期|预期|共识|预估|consensus|estimates?\b|forecasts?\b)"
+                r"|\s*(?:的)?\s*(?:正向|负面|负向|正面|positive|negative)?\s*(?:影响|impact|effect)", after):
+        return None
+    if re.search(r"(?:市场|分析师|共识)(?:的)?(?:预期|预测|预估)\s*(?:为|是)?\s*$|consensus of\s*$|expected\s*$",
+                 before[-12:]):
+        return None
     if unit == "%":
         if _CHANGE_RE.search(before[-6:]) and not _MOVE_RE.search(before[-6:]):
             return None
@@ -227,9 +306,9 @@ def _fact_metric(sent: _Sentence, a: AmountMention, clause: tuple[int, int]) -> 
             mkt = _find(_pattern(["市值", "market cap", "market value"]), f, max(cs, a.start - 12), a.start)
             m = moves[-1]
             return ("market_cap_change" if mkt else "share_price_change"), m[0], m[1]
-        stake = _find(_pattern(["持股", "持有", "股份", "股权", "stake", "own", "owns", "holds"]), f, cs, ce)
+        stake = _find(_pattern(["持股", "持有", "stake", "owns", "holds", "own"]), f, cs, a.start)
         if stake:
-            return "stake", stake[0][0], stake[0][1]
+            return "stake", stake[-1][0], stake[-1][1]
         return None
     if unit == "x":
         return None
@@ -239,97 +318,138 @@ def _fact_metric(sent: _Sentence, a: AmountMention, clause: tuple[int, int]) -> 
     if _CHANGE_RE.search(before[-6:]) and not _TO_LEVEL.search(before[-4:]):
         return None
     # "2,500 億美元市值上漲", "1,700 億美元的上漲": a change in market value
-    if re.match(r"\s*(?:的)?\s*(?:市值)?\s*(?:上涨|涨幅|增长|蒸发|下跌)", after):
-        return "market_cap_change", a.end, a.end + len(after.rstrip())
-    cues = _find(_FACT_RE, f, cs, a.start)
-    follow = _find(_FACT_RE, f, a.end, min(ce, a.end + 6))
-    if follow and re.match(r"\s*(?:的)?\s*$", f[a.end:follow[0][0]]):
+    m = re.match(r"\s*(?:的)?\s*(?:市值)?\s*(?:上涨|涨幅|蒸发)", after)
+    if m:
+        return "market_cap_change", a.end, a.end + m.end()
+    follow = _find(_FACT_RE, f, a.end, min(ce, a.end + 8))
+    word = None
+    if follow and re.match(r"\s*(?:的)?\W{0,1}\w{0,2}\s*$", f[a.end:follow[0][0]]) and \
+            f[a.end:follow[0][0]].strip() in ("", "的") or follow and re.match(r"\s*的\w{0,2}$",
+                                                                            f[a.end:follow[0][0]]):
         word = follow[0]
-    elif cues:
-        word = cues[-1]
-    else:
+    if word is None:
+        word = _fact_cue(f, cs, a.start)
+    if word is None and not deal_cue_here:
+        # a clause with no cue of its own ("相較上一財年的250億美元") continues the sentence's metric
+        word = _fact_cue(f, sent.start, cs)
+    if word is None:
         return None
     metric = FACT_CUES[word[2]]
-    if metric in ("revenue", "capex", "rpo", "eps") and _GUIDE_RE.search(f[cs:a.start]):
-        metric = f"{metric}_guidance" if metric != "rpo" else metric
+    between = f[word[1]:a.start] if word[1] <= a.start else ""
+    if re.search(r"价格|均价|\bprice\b", between) or re.search(r"^\s*价格", f[word[1]:word[1] + 3]):
+        return None
+    if metric in ("revenue", "capex", "eps") and _GUIDE_RE.search(f[min(word[0], a.start):a.start] + f[cs:a.start]) \
+            and not re.search(r"较|相较|比|上一|去年|compared|from", f[cs:a.start]):
+        metric = f"{metric}_guidance"
     if metric == "users" and unit is not None:
         return None
-    if metric not in ("users",) and unit is None and metric not in ("pe_forward",):
+    if metric not in ("users", "pe_forward") and unit is None:
         return None
     return metric, word[0], word[1]
 
 
-def _sentence_subject(sent: _Sentence) -> EntityMention | None:
-    return sent.ents[0] if sent.ents else None
+def _subject(sent: _Sentence, topic: EntityMention | None) -> EntityMention | None:
+    return sent.ents[0] if sent.ents else topic
+
+
+def _seller_first(typ: str, x: EntityMention, y: EntityMention,
+                  index: EntityIndex) -> tuple[EntityMention, EntityMention] | None:
+    """``(payer, payee)`` when exactly one of ``x``, ``y`` usually sells deals of ``typ``."""
+    xs, ys = typ in index.sells.get(x.id, ()), typ in index.sells.get(y.id, ())
+    if xs and not ys:
+        return y, x
+    if ys and not xs:
+        return x, y
+    return None
 
 
 def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str, index: EntityIndex,
-            symmetric: bool) -> tuple[EntityMention, EntityMention]:
-    """``(payer, payee)`` for a subject ``left`` and an object ``right`` of a clause whose deal is ``typ``."""
+            upto: int) -> tuple[EntityMention, EntityMention]:
+    """``(payer, payee)`` for a subject ``left`` and an object ``right`` of a deal of type ``typ``."""
     f = sent.folded
-    between = f[left.end:right.start] if left.start < right.start else ""
-    if symmetric:
-        ls, rs = typ in index.sells.get(left.id, ()), typ in index.sells.get(right.id, ())
-        if ls and not rs:
-            return right, left
-        return left, right
+    if typ == "joint_venture":
+        proj = [e for e in (left, right) if index.kinds.get(e.id) == "project"]
+        if proj:
+            other = right if proj[0] is left else left
+            return other, proj[0]
+    if typ in _PURCHASE:
+        by_role = _seller_first(typ, left, right, index)
+        if by_role is not None:
+            return by_role
+    lo, hi = (left.end, right.start) if left.start < right.start else (right.end, left.start)
+    between = f[lo:hi]
     if typ in ("equity_investment", "acquisition_stake", "joint_venture", "debt_financing", "warrant"):
         if _RECEIVE_RE.search(between) and not re.search(r"向|对|给|\bin\b|\binto\b", between):
             return right, left
         return left, right
-    if _PROVIDE_RE.search(between) or _PROVIDE_RE.search(f[right.end:min(sent.end, right.end + 6)]):
+    span_after = f[left.end:max(upto, left.end)]
+    if _PROVIDE_RE.search(span_after) and not re.search(r"向.{0,12}(?:购|买|订)", span_after):
         return right, left
     if _RECEIVE_RE.search(between) and not re.search(r"向|从|\bfrom\b", between):
         return right, left
     return left, right
 
 
-def _parties(sent: _Sentence, clause: tuple[int, int], cue: tuple[int, int], typ: str, index: EntityIndex,
-             topic: EntityMention | None) -> tuple[EntityMention, EntityMention] | None:
+_WITH_BEFORE = re.compile(r"(?:与|和|跟|同|\bwith\b)\s*$")
+
+
+def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_clause: tuple[int, int],
+             typ: str, index: EntityIndex, topic: EntityMention | None) -> tuple[EntityMention, EntityMention] | None:
+    """The two parties of the deal whose figure is ``a``, oriented payer first."""
     f = sent.folded
     cs, ce = clause
+    pronoun = bool(_PRONOUN.search(f, sent.start, min(sent.end, sent.start + 8)))
+    starts_bare = not [e for e in sent.ents if e.start < a.start]
+    # "與X的N" / "with X": X is the counterparty, the subject is the sentence's
+    near = [e for e in sent.ents
+            if e.end <= a.start and a.start - e.end <= 3 and f[e.end:a.start].strip() in ("", "的")]
+    if near and _WITH_BEFORE.search(f[max(sent.start, near[-1].start - 4):near[-1].start]):
+        other = near[-1]
+        subj = next((e for e in sent.ents if e.id != other.id and e.start < other.start), None)
+        if subj is None or (pronoun and topic is not None and topic.id != other.id):
+            subj = topic if topic is not None and topic.id != other.id else subj
+        if subj is None:
+            return None
+        return _orient(sent, subj, other, typ, index, a.start)
     in_clause = [e for e in sent.ents if cs <= e.start < ce]
-    if len({e.id for e in in_clause}) < 2:
-        # the clause lacks a party: the subject comes from earlier in the sentence, or from the topic
-        before = [e for e in sent.ents if e.start < cs]
-        subj = before[0] if before else None
-        if subj is None and topic is not None and (
-            _PRONOUN.search(f[sent.start:cs + 1] if cs > sent.start else f[cs:cue[0]])
-            or not [e for e in sent.ents if e.start < cue[0]]
-        ):
-            subj = topic
-        objs = [e for e in in_clause if subj is None or e.id != subj.id]
-        if subj is None and len(in_clause) >= 1:
-            before_all = [e for e in sent.ents if e.start < in_clause[0].start and e.id != in_clause[0].id]
-            subj = before_all[0] if before_all else None
-            objs = in_clause
-        if subj is None or not objs:
-            return None
-        left, right = subj, objs[0]
-        symmetric = bool(re.search(r"与|和|跟|同|\bwith\b", f[cs:cue[0]])) and not re.search(r"向|对|给", f[cs:cue[0]])
-        return _orient(sent, left, right, typ, index, symmetric)
-    # two or more named in the clause: a prepositional pair "X 向 Y <cue>", else subject before the cue
-    ids_before = [e for e in in_clause if e.start < cue[0]]
-    ids_after = [e for e in in_clause if e.start >= cue[0]]
-    symmetric = False
-    if len(ids_before) >= 2:
-        a, b = ids_before[-2], ids_before[-1]
-        if a.id == b.id:
-            return None
-        between = f[a.end:b.start]
-        symmetric = bool(re.search(r"^\s*(?:与|和|跟|同|and|with)\s*$", between)) or bool(
-            re.search(r"与|和|跟|同|\bwith\b", between)) and not re.search(r"向|对|给|\bto\b|\bin\b", between)
-        if not symmetric and not _PREP_RE.search(between) and ids_after:
-            a, b = ids_before[-1], ids_after[0]
-        left, right = a, b
-    elif ids_before and ids_after:
-        left, right = ids_before[-1], next((e for e in ids_after if e.id != ids_before[-1].id), ids_after[0])
-    else:
-        distinct = list({e.id: e for e in in_clause}.values())
-        left, right = distinct[0], distinct[1]
-    if left.id == right.id:
+    if cue_clause != clause:
+        in_clause = [e for e in sent.ents if cue_clause[0] <= e.start < cue_clause[1]] or in_clause
+    distinct = list({e.id: e for e in in_clause}.values())
+    if len(distinct) >= 2:
+        before = [e for e in in_clause if e.start < a.start]
+        after = [e for e in in_clause if e.start >= a.start]
+        if len({e.id for e in before}) >= 2:
+            ids: list[EntityMention] = []
+            for e in before:
+                if e.id not in {x.id for x in ids}:
+                    ids.append(e)
+            left, right = ids[0], ids[1]
+            if after and not _PREP_RE.search(f[left.end:right.start]):
+                right = next((e for e in after if e.id != left.id), right)
+        elif before and after:
+            left = before[-1]
+            right = next((e for e in after if e.id != left.id), None)  # type: ignore[assignment]
+            if right is None:
+                return None
+        else:
+            left, right = distinct[0], distinct[1]
+        return _orient(sent, left, right, typ, index, a.start)
+    # fewer than two named in the clause: the subject comes from the sentence, or the topic
+    pool: list[EntityMention] = []
+    if topic is not None and (pronoun or starts_bare):
+        pool.append(topic)
+    pool += [e for e in sent.ents if e.start < cs] + distinct
+    uniq: list[EntityMention] = []
+    for e in pool:
+        if e.id not in {x.id for x in uniq}:
+            uniq.append(e)
+    if len(uniq) < 2:
         return None
-    return _orient(sent, left, right, typ, index, symmetric)
+    if distinct and distinct[0].id != uniq[0].id:
+        left, right = uniq[0], distinct[0]
+    else:
+        left, right = uniq[0], uniq[1]
+    return _orient(sent, left, right, typ, index, a.start)
 
 
 def _sentences(norm: NormText, ents: list[EntityMention], amts: list[AmountMention],
@@ -369,148 +489,202 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
 
     Args:
         norm: the normalised text.
-        ents, amts, periods: its mentions (sorted by start).
-        index: the entity index (for who sells what).
+        ents: its entity mentions, sorted by start.
+        amts: its amount mentions, sorted by start.
+        periods: its period mentions, sorted by start.
+        index: the entity index (for who sells what, and entity kinds).
 
     Returns:
-        Proposals with spans into ``norm.text``; confidence in [0, 1] says how many rules agreed.
+        Proposals with spans into ``norm.text``; ``confidence`` in [0, 1] says how many rules agreed.
     """
     sents = _sentences(norm, ents, amts, periods)
     out: list[Proposal] = []
     topic: EntityMention | None = None
-    line_start = -1
     joke_until = -1
+    empty_run = 0
+    first_nl = norm.text.find("\n")
+    title_ents = [e for e in ents if e.start < first_nl] if 0 < first_nl <= 120 else []
+    title = title_ents[0] if len({e.id for e in title_ents}) == 1 else None
     for k, sent in enumerate(sents):
         f = sent.folded
-        nl = f.rfind("\n", 0, sent.start + 1)
-        if nl != line_start:
-            line_start, topic = nl, topic if nl == -1 else None
+        if k and "\n" in f[sents[k - 1].end - 1:sent.start + 1] and sents[k - 1].end > first_nl + 1:
+            topic = None  # a new paragraph starts afresh (the title's topic carries into the body)
         if _JOKE.search(f, sent.start, sent.end):
             joke_until = sents[min(k + 1, len(sents) - 1)].end
+            prev_start = sents[k - 1].start if k else sent.start
             for p in out:
-                prev = sents[k - 1] if k else sent
-                if p.sentence[0] >= prev.start and p.kind == "deal":
+                if p.sentence[0] >= prev_start and p.kind == "deal":
                     p.flag = "joke"
         if sent.amts:
-            out.extend(_read_sentence(sent, index, topic, joke=sent.start < joke_until))
-        subj = _sentence_subject(sent)
-        if subj is not None:
-            topic = subj
+            out.extend(_read_sentence(sent, index, topic or title, joke=sent.start < joke_until))
+        if sent.ents:
+            empty_run = 0
+            if topic is None or topic.id not in {e.id for e in sent.ents}:
+                topic = sent.ents[0]
+        elif not sent.amts:
+            empty_run += 1
+            if empty_run >= 2:
+                topic = None
     return out
+
+
+def _is_question(sent: _Sentence) -> bool:
+    tail = sent.folded[sent.start:sent.end].rstrip(" ”」\"'\n")
+    return tail.endswith(("?", "？"))
 
 
 def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | None,
                    joke: bool) -> list[Proposal]:
     f = sent.folded
-    conditional = bool(_CONDITIONAL.search(f, sent.start, sent.end))
+    if _CONDITIONAL.search(f, sent.start, sent.end):
+        return []
+    question = _is_question(sent)
+    listing = bool(re.search(r"其中|包括|including|of which", f[sent.start:sent.end]))
     deals: list[Proposal] = []
     facts: list[Proposal] = []
     gws: list[AmountMention] = []
-    seen_pairs: set[tuple[str, str]] = set()
     for a in sent.amts:
         unit = a.amount.unit
         if _PER_SHARE_BEFORE.search(f[max(sent.start, a.start - 6):a.start]) and unit != "shares":
             if not re.search(r"每股收益|每股盈|eps|股息|dividend", f[max(sent.start, a.start - 10):a.start]):
                 continue
-        clause = _clause_of(sent, a.start)
-        if conditional:
-            continue
         if unit in ("GW", "MW"):
             gws.append(a)
             continue
-        metric = _fact_metric(sent, a, clause)
-        deal = None
-        if metric is None and unit not in ("%", "x"):
-            deal = _deal_for(sent, a, clause, index, topic)
-        if deal is not None:
-            key = (deal.payer.id, deal.payee.id)  # type: ignore[union-attr]
-            if key in seen_pairs or key[::-1] in seen_pairs:
-                continue
-            seen_pairs.add(key)
-            deal.flag = "joke" if joke else None
-            deals.append(deal)
-        elif metric is not None:
+        clause = _clause_of(sent, a.start)
+        if _HEDGE.search(f, clause[0], clause[1]):
+            continue
+        if question and (_QUESTION_WORD.search(f, clause[0], clause[1]) or clause == sent.clauses[-1]
+                         or clause[1] >= sent.end - 1):
+            continue
+        sells = _sells(sent, index, topic)
+        typ = _type_for(sent, a, clause, sells) if unit not in ("%", "x") else None
+        metric = _fact_metric(sent, a, clause, deal_cue_here=typ is not None and typ[3] != "sentence")
+        if metric is not None:
             fact = _fact_for(sent, a, metric, topic)
             if fact is not None:
                 facts.append(fact)
-    for g in gws:
-        gw = g.amount.point if g.amount.unit == "GW" else g.amount.point / 1000
-        host = next((d for d in deals if d.capacity_gw is None), None)
-        if host is not None:
-            host.capacity_gw = gw
-            host.spans["capacity_gw"] = (g.start, g.end)
             continue
-        clause = _clause_of(sent, g.start)
-        deal = _deal_for(sent, g, clause, index, topic)
-        if deal is not None and (deal.payer.id, deal.payee.id) not in seen_pairs:  # type: ignore[union-attr]
-            deal.amount = None
-            deal.spans.pop("amount", None)
+        if typ is None:
+            continue
+        if listing and _TOTAL.search(f[clause[0]:a.start]):
+            continue  # "總額超過360億美元..., 其中包括...": a sum of the deals listed after it
+        if re.search(r"双方|两家|二者|\bboth\b", f[clause[0]:a.start]) and \
+                not [e for e in sent.ents if clause[0] <= e.start < clause[1]]:
+            continue  # "雙方...向該項目投入": the named firms pay together; the payee is not named
+        if not [e for e in sent.ents if clause[0] <= e.start < a.start] and \
+                _CAUSE_AFTER.search(f[a.end:clause[1]]):
+            continue  # "1,000 億美元的投資帶來...": the figure is the subject, a deal told elsewhere
+        deal = _deal_for(sent, a, clause, typ, index, topic)
+        if deal is None:
+            continue
+        same = next((d for d in deals if {d.payer.id, d.payee.id} == {deal.payer.id, deal.payee.id}), None)  # type: ignore[union-attr]
+        if same is not None:
+            if same.amount is None and deal.amount is not None:
+                same.amount, same.spans["amount"] = deal.amount, deal.spans["amount"]
+            elif same.quantity is None and deal.quantity is not None:
+                same.quantity, same.spans["quantity"] = deal.quantity, deal.spans["quantity"]
+            continue
+        deal.flag = "joke" if joke else None
+        deals.append(deal)
+    for g in gws:
+        _place_capacity(sent, g, deals, facts, index, topic, joke)
+    return deals + facts
+
+
+def _sells(sent: _Sentence, index: EntityIndex, topic: EntityMention | None) -> set[str]:
+    """Deal types sold by the entities in play: those named, and the topic a pronoun points to."""
+    sells: set[str] = set()
+    for e in sent.ents:
+        sells |= set(index.sells.get(e.id, ()))
+    if topic is not None and _PRONOUN.search(sent.folded, sent.start, min(sent.end, sent.start + 8)):
+        sells |= set(index.sells.get(topic.id, ()))
+    return sells
+
+
+def _place_capacity(sent: _Sentence, g: AmountMention, deals: list[Proposal], facts: list[Proposal],
+                    index: EntityIndex, topic: EntityMention | None, joke: bool) -> None:
+    """Attach a GW figure to the sentence's deal between the same parties, else make it a claim of its own."""
+    f = sent.folded
+    gw = g.amount.point if g.amount.unit == "GW" else g.amount.point / 1000
+    clause = _clause_of(sent, g.start)
+    named = {e.id for e in sent.ents if clause[0] <= e.start < clause[1]}
+    hosts = [d for d in deals if d.capacity_gw is None and named <= {d.payer.id, d.payee.id}]  # type: ignore[union-attr]
+    if hosts:
+        host = min(hosts, key=lambda d: abs(d.spans.get("amount", d.spans["from"])[0] - g.start))
+        host.capacity_gw = gw
+        host.spans["capacity_gw"] = (g.start, g.end)
+        return
+    typ = _type_for(sent, g, clause, _sells(sent, index, topic))
+    if typ is not None:
+        deal = _deal_for(sent, g, clause, typ, index, topic)
+        if deal is not None:
             deal.capacity_gw = gw
             deal.spans["capacity_gw"] = (g.start, g.end)
             deal.flag = "joke" if joke else None
             deals.append(deal)
-        elif deal is None:
-            subj = _nearest_entity_before(sent, g.start) or topic
-            if subj is not None and re.search(r"容量|规划|capacity|建设|build", f[sent.start:sent.end]):
-                facts.append(Proposal("fact", (sent.start, sent.end), 0.5, entity=subj, metric="capacity_gw",
-                                      value=g.amount, spans={"entity": (subj.start, subj.end),
-                                                             "value": (g.start, g.end)}))
-    return deals + facts
+            return
+    subj = sent.ents[0] if sent.ents else topic
+    if subj is not None and re.search(r"规划|建设|建造|计划|plans?\b|build", f[clause[0]:clause[1]]):
+        facts.append(Proposal("fact", (sent.start, sent.end), 0.5, entity=subj, metric="capacity_gw",
+                              value=g.amount, spans={"entity": (subj.start, subj.end), "value": (g.start, g.end)}))
 
 
-def _nearest_entity_before(sent: _Sentence, pos: int) -> EntityMention | None:
-    before = [e for e in sent.ents if e.end <= pos]
-    return before[-1] if before else None
-
-
-def _deal_for(sent: _Sentence, a: AmountMention, clause: tuple[int, int], index: EntityIndex,
-              topic: EntityMention | None) -> Proposal | None:
-    f = sent.folded
-    cs, ce = clause
-    ids = {e.id for e in sent.ents}
-    sells: set[str] = set()
-    for i in ids:
-        sells |= set(index.sells.get(i, ()))
-    found = _deal_type(f, cs, ce, sells)
-    where = "clause"
-    if found is None:
-        found = _deal_type(f, sent.start, sent.end, sells)
-        where = "sentence"
-    if found is None:
-        return None
-    typ, cue_s, cue_e = found
-    cue = (cue_s, cue_e)
-    # the cue that governs the parties is the verb nearest the figure: look from the clause start
-    pair = _parties(sent, clause, (min(cue_s, a.start), cue_e), typ, index, topic)
+def _deal_for(sent: _Sentence, a: AmountMention, clause: tuple[int, int], typ: tuple[str, int, int, str],
+              index: EntityIndex, topic: EntityMention | None) -> Proposal | None:
+    kind, cue_s, cue_e, where = typ
+    cue_clause = _clause_of(sent, cue_s) if where == "sentence" else clause
+    pair = _parties(sent, a, clause, cue_clause, kind, index, topic)
     if pair is None:
         return None
     payer, payee = pair
     if payer.id == payee.id:
         return None
-    conf = 0.55 + (0.2 if where == "clause" else 0.0)
-    in_clause = {e.id for e in sent.ents if cs <= e.start < ce}
-    conf += 0.15 if {payer.id, payee.id} <= in_clause else 0.0
-    p = Proposal("deal", (sent.start, sent.end), round(min(conf, 0.95), 2), payer=payer, payee=payee, type=typ,
+    conf = {"phrase": 0.75, "clause": 0.7, "sentence": 0.55}[where]
+    cs, ce = clause
+    conf += 0.15 if {payer.id, payee.id} <= {e.id for e in sent.ents if cs <= e.start < ce} else 0.0
+    p = Proposal("deal", (sent.start, sent.end), round(min(conf, 0.95), 2), payer=payer, payee=payee, type=kind,
                  amount=a.amount if a.amount.unit not in ("GW", "MW") else None)
-    p.spans = {"from": (payer.start, payer.end), "to": (payee.start, payee.end), "type": cue}
+    p.spans = {"from": (payer.start, payer.end), "to": (payee.start, payee.end), "type": (cue_s, cue_e)}
     if p.amount is not None:
         p.spans["amount"] = (a.start, a.end)
-    if a.amount.unit in ("units", "shares") and typ not in ("warrant", "acquisition_stake"):
-        p.quantity, p.amount = a.amount, None
-        p.spans["quantity"] = p.spans.pop("amount")
+        if a.amount.unit in ("units",) and kind not in ("warrant", "acquisition_stake"):
+            p.quantity, p.amount = a.amount, None
+            p.spans["quantity"] = p.spans.pop("amount")
     return p
+
+
+def _fact_entity(sent: _Sentence, a: AmountMention, metric: str, cue: tuple[int, int],
+                 topic: EntityMention | None) -> EntityMention | None:
+    f = sent.folded
+    if metric == "stake":
+        holder = [e for e in sent.ents if e.end <= cue[0] and cue[0] - e.end <= 4
+                  and not re.search(r"[、,，]", f[e.end:cue[0]])]
+        return holder[-1] if holder else None
+    after = [e for e in sent.ents if e.start >= a.end and re.match(r"\s*的\s*$", f[a.end:e.start])]
+    if after:
+        return after[0]
+    cs, _ = _clause_of(sent, a.start)
+    before = [e for e in sent.ents if e.end <= a.start]
+    in_clause = [e for e in before if e.start >= cs]
+    if in_clause:
+        return in_clause[-1]
+    if _PRONOUN.search(f, cs, a.start) and topic is not None:
+        return topic
+    if before:
+        return before[-1]
+    return topic
 
 
 def _fact_for(sent: _Sentence, a: AmountMention, metric: tuple[str, int, int],
               topic: EntityMention | None) -> Proposal | None:
     name, ms, me = metric
-    ent = _nearest_entity_before(sent, min(ms, a.start))
-    if ent is None:
-        ent = _sentence_subject(sent) or topic
+    ent = _fact_entity(sent, a, name, (ms, me), topic)
     if ent is None:
         return None
-    conf = 0.8 if _nearest_entity_before(sent, a.start) is not None else 0.6
-    p = Proposal("fact", (sent.start, sent.end), conf, entity=ent, metric=name, value=a.amount)
+    in_sentence = sent.start <= ent.start < sent.end
+    p = Proposal("fact", (sent.start, sent.end), 0.8 if in_sentence else 0.6, entity=ent, metric=name,
+                 value=a.amount)
     p.spans = {"entity": (ent.start, ent.end), "metric": (ms, me), "value": (a.start, a.end)}
     per = _near_period(sent, a.start)
     if per is not None:
