@@ -214,3 +214,18 @@ def test_bundled_backlog_is_eight_times(bundled) -> None:
     assert reported is not None
     assert r.growth_multiple == pytest.approx(reported[0])  # "未來4年營收將增長8倍"
     assert r.path_total == pytest.approx(381e9)
+
+
+def test_bundled_amplification_checks_itself(bundled) -> None:
+    from dealweb.metrics.amplification import AmplificationInputs, amplification
+
+    for entity, expected in (("oracle", 250 / 300), ("nvidia", 1.7)):
+        d = defaults_for("amplification", bundled, entity=entity)
+        r = amplification(AmplificationInputs(
+            entity=entity, deal_size=d["deal_size"].value, market_cap_change=d["market_cap_change"].value,
+            market_cap_after=d["market_cap_after"].value, price_change=d["price_change"].value,
+            deal_years=d["deal_years"].value))
+        assert r.amplification == pytest.approx(expected)
+        # the same day's market value and move give the stated change to within 2%
+        # (Oracle: 933 x 0.3595 / 1.3595 = 246.7 against "超過 2,500 億"; Nvidia: 4460 x 0.04 / 1.04 = 171.5)
+        assert r.change_derived == pytest.approx(r.market_cap_change, rel=0.02)

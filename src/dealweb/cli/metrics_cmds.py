@@ -159,9 +159,9 @@ def fmt(value: Any, unit: str) -> str:
     if u == "x":
         return f"{value:,.2f}x"
     if u == "fraction":
-        return f"{value * 100:,.1f}%"
+        return f"{value * 100:.4g}%"
     if u == "fraction_per_year":
-        return f"{value * 100:,.1f}%/yr"
+        return f"{value * 100:.4g}%/yr"
     if u == "years":
         return f"{value:,.2f} years".replace(".00 ", " ")
     return f"{value} {u}"
@@ -519,6 +519,10 @@ def amplification_cmd(entity: str, deal_size: float | None, change: float | None
         sources["price_change"] = Source(kind=FLAG, ref="--price-change")
     else:
         mc, sources["market_cap_change"] = _pick("market_cap_change", "--change", change, d)
+        if change is None and "market_cap_after" in d and "price_change" in d:
+            # the ledger's same-day market value and price move: the derived change is shown as a check
+            cap_after, sources["market_cap_after"] = d["market_cap_after"].value, d["market_cap_after"].source
+            price_change, sources["price_change"] = d["price_change"].value, d["price_change"].source
     if years is not None or "deal_years" in d:
         yr, sources["deal_years"] = _pick("deal_years", "--years", years, d)
     else:

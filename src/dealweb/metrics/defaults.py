@@ -373,6 +373,18 @@ def _amplification(ledger: Ledger | None, entity: str = "oracle") -> dict[str, D
                                     [lambda lg: fact_value(lg, entity, "market_cap_change", "usd")],
                                     _AMPLIFICATION_CHANGE[entity], s["market_cap_change"]),
     }
+    # the same day's market value and share-price move, when the ledger has both: a check on the change
+    if ledger is not None:
+        change_facts = _facts(ledger, entity, "market_cap_change")
+        day = max((f.as_of for f in change_facts if f.as_of is not None), default=None)
+        if day is not None:
+            caps = [f for f in _facts(ledger, entity, "market_cap") if f.as_of == day]
+            moves = [f for f in _facts(ledger, entity, "share_price_change") if f.as_of == day]
+            if caps and moves and _number(caps[0].value, "usd") is not None:
+                out["market_cap_after"] = Default("market_cap_after", _number(caps[0].value, "usd"), "usd",
+                                                  _fact_source(caps[0]))
+                out["price_change"] = Default("price_change", _number(moves[0].value, "fraction"), "fraction",
+                                              _fact_source(moves[0]))
     if years is not None:
         out["deal_years"] = _first(ledger, "deal_years", "years",
                                    [lambda lg: deal_value(lg, deal_id, "term_years", "years")], years,
