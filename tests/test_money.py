@@ -121,10 +121,12 @@ def amounts(draw: st.DrawFn) -> Amount:
     scale = draw(st.sampled_from(_SCALES))
     unit = draw(st.sampled_from(_UNITS))
     m1 = draw(st.integers(1, 999))
+    if draw(st.booleans()):  # two decimals, as in 4.46 兆美元
+        m1 = draw(st.integers(100, 99_899)) / 100
     qual = draw(st.sampled_from([E, A, U, L, R]))
     x = m1 * scale
     if qual is R:
-        m2 = draw(st.integers(m1 + 1, 1000 if m1 < 999 else 1000))
+        m2 = draw(st.integers(int(m1) + 1, 1000))
         y = min(m2, 999) * scale
         if y <= x:
             return Amount(x, x, E, unit, nominal=x)

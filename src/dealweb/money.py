@@ -332,7 +332,8 @@ def _fmt_number(x: float) -> str:
     for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
         if abs(x) >= scale:
             v = x / scale
-            return f"{v:,.1f}".rstrip("0").rstrip(".") + suffix
+            # two decimals: 4.46 兆 reads back as 4.46T, not 4.5T (labels round-trip through parse_amount)
+            return f"{v:,.2f}".rstrip("0").rstrip(".") + suffix
     return f"{x:,.2f}".rstrip("0").rstrip(".")
 
 
