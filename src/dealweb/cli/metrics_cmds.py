@@ -685,3 +685,62 @@ def bubble_cmd(entities: tuple[str, ...], reference_pe: float | None, reference_
         return (t, *(v.verdict for v in res.verdicts))
 
     _emit(result, ledger, as_json, extra)
+
+
+# ---------------------------------------------------------------------------------------------- all
+@metrics_group.command("all")
+@ledger_option
+@no_ledger_option
+@json_option
+def all_cmd(ledger_path: str | None, no_ledger: bool, as_json: bool) -> None:
+    """Every metric on its defaults (ledger facts, article quotes, labelled assumptions), in one go.
+
+    The cap table uses an illustrative $100B valuation (labelled as an assumption) and capacity converts
+    10 GW, since the articles give no single figure to convert.
+
+    \b
+    Examples:
+      dealweb metrics all                 # one headline line per metric
+      dealweb metrics all --json          # {metric: result} with the keys of each command's --json
+    """
+    from dealweb.metrics.presets import all_results
+
+    ledger = _ledger(ledger_path, no_ledger)
+    try:
+        results = all_results(ledger)
+    except DealwebError as exc:
+        fail(exc.message, exc.hint)
+    if as_json:
+        emit_json({"ledger": ledger.name if ledger is not None else None,
+                   "metrics": {k: v.as_dict() for k, v in results.items()}})
+        return
+    c = _console()
+    c.print(f"[bold]dealweb metrics all[/bold]  ({'ledger ' + ledger.name if ledger else 'no ledger'})")
+    t = Table(title="headline figures (run 'dealweb metrics NAME' for inputs, sources and assumptions)",
+              title_justify="left")
+    t.add_column("metric")
+    t.add_column("headline", overflow="fold")
+    b = results["breakeven"]
+    t.add_row("breakeven", f"{fmt(b.revenue_needed_per_year, 'usd_per_year')} needed at "
+                           f"{b.inputs.life_years:g} years and {b.inputs.margin:.0%} margin, against "
+                           f"{fmt(b.revenue_had_per_year, 'usd_per_year')} ({fmt(b.coverage, 'fraction')} covered)")
+    cp = results["capacity"]
+    t.add_row("capacity", f"{cp.inputs.gw:g} GW = {_fmt_count(cp.accelerators[0])}-{_fmt_count(cp.accelerators[1])} "
+                          f"accelerators = {_fmt_usd(cp.usd[0])}-{_fmt_usd(cp.usd[1])}")
+    bl = results["backlog"]
+    t.add_row("backlog", f"path {_fmt_usd(bl.path_total)} of RPO {_fmt_usd(bl.inputs.rpo)}; "
+                         f"x{bl.growth_multiple:.1f} in {len(bl.schedule) - 1} years"
+                         + (f"; {bl.customer.customer} means gap {_fmt_usd(bl.customer.means_gap)}"
+                            if bl.customer else ""))
+    fg = results["funding-gap"]
+    t.add_row("funding-gap", f"{fg.inputs.payer}: commitments {fmt(fg.commitment_multiple, 'x')} revenue; "
+                             f"outside capital needed {_fmt_usd(fg.outside_capital_needed)}")
+    am = results["amplification"]
+    t.add_row("amplification", f"{am.inputs.entity}: {fmt(am.amplification, 'x')} of the deal")
+    ct = results["cap-table"]
+    t.add_row("cap-table", f"{ct.inputs.from_stake:.0%} -> {ct.inputs.to_stake:.0%}: holder receives "
+                           f"{_fmt_usd(ct.route('transfer').holder_receives)} by transfer, or the company "
+                           f"{_fmt_usd(ct.route('issuance').company_receives)} by issuance")
+    for v in results["bubble"].verdicts:
+        t.add_row("bubble", v.verdict)
+    c.print(t)
