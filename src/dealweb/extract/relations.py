@@ -91,7 +91,8 @@ TYPE_CUES: dict[str, list[str]] = {
 #: Words that make the grammatical subject the *seller* or *recipient* (the payee).
 _PROVIDE = _cues("提供|供应|供货|出售|卖给|出租|租给|交付|授予|supply|supplies|provide|provides|sell|sells|"
                  "sold|deliver|delivers|rent out")
-_RECEIVE = _cues("获得|获|接受|收到|拿到|得到|received|receives|receive|gets|got|raised|raises|secured|from")
+_RECEIVE = _cues("获得|获|取得|接受|收到|拿到|得到|从|received|receives|receive|gets|got|raised|raises|secured|"
+                 "from")
 _PREP = _cues("向|对|给|与|和|跟|同|with|and|to|in|into")
 
 #: Metric cue words (folded) -> metric name. Order matters only for overlapping words (longest wins).
@@ -306,9 +307,10 @@ def _fact_metric(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
             mkt = _find(_pattern(["市值", "market cap", "market value"]), f, max(cs, a.start - 12), a.start)
             m = moves[-1]
             return ("market_cap_change" if mkt else "share_price_change"), m[0], m[1]
-        stake = _find(_pattern(["持股", "持有", "stake", "owns", "holds", "own"]), f, cs, a.start)
-        if stake:
-            return "stake", stake[-1][0], stake[-1][1]
+        verbs = _find(_STAKE_VERB_RE, f, cs, a.start)
+        if verbs and (re.search(r"持股|持有|\bowns?\b|\bholds?\b", f[verbs[-1][0]:verbs[-1][1]])
+                      or re.match(r"\s*(?:的)?\s*(?:股份|股权|stake|of the shares)", after)):
+            return "stake", verbs[-1][0], verbs[-1][1]
         return None
     if unit == "x":
         return None
@@ -379,8 +381,10 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
     lo, hi = (left.end, right.start) if left.start < right.start else (right.end, left.start)
     between = f[lo:hi]
     if typ in ("equity_investment", "acquisition_stake", "joint_venture", "debt_financing", "warrant"):
-        if _RECEIVE_RE.search(between) and not re.search(r"向|对|给|\bin\b|\binto\b", between):
-            return right, left
+        # "xAI 獲得輝達...投資", "OpenAI 從微軟獲得", "raised $2 billion of debt from Blackstone"
+        span = f[lo:max(hi, upto)] if left.start < right.start else between
+        if _RECEIVE_RE.search(span) and not re.search(r"向|对|给|\bin\b|\binto\b", between):
+            return (right, left) if left.start < right.start else (left, right)
         return left, right
     span_after = f[left.end:max(upto, left.end)]
     if _PROVIDE_RE.search(span_after) and not re.search(r"向.{0,12}(?:购|买|订)", span_after):
@@ -390,6 +394,8 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
     return left, right
 
 
+_STAKE_VERB_RE = _pattern(["持股", "持有", "收购", "买入", "入股", "购入", "stake", "owns", "holds", "own",
+                            "hold", "acquire", "acquires", "acquired", "buy", "buys", "bought", "take", "takes"])
 _WITH_BEFORE = re.compile(r"(?:与|和|跟|同|\bwith\b)\s*$")
 
 
@@ -438,7 +444,7 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
     pool: list[EntityMention] = []
     if topic is not None and (pronoun or starts_bare):
         pool.append(topic)
-    pool += [e for e in sent.ents if e.start < cs] + distinct
+    pool += [e for e in sent.ents if e.start < cs or cs <= e.start < ce] + distinct
     uniq: list[EntityMention] = []
     for e in pool:
         if e.id not in {x.id for x in uniq}:
@@ -658,8 +664,8 @@ def _fact_entity(sent: _Sentence, a: AmountMention, metric: str, cue: tuple[int,
                  topic: EntityMention | None) -> EntityMention | None:
     f = sent.folded
     if metric == "stake":
-        holder = [e for e in sent.ents if e.end <= cue[0] and cue[0] - e.end <= 4
-                  and not re.search(r"[、,，]", f[e.end:cue[0]])]
+        holder = [e for e in sent.ents if e.end <= cue[0] and cue[0] - e.end <= 12
+                  and not re.search(r"[、,，]|的", f[e.end:cue[0]])]
         return holder[-1] if holder else None
     after = [e for e in sent.ents if e.start >= a.end and re.match(r"\s*的\s*$", f[a.end:e.start])]
     if after:
