@@ -96,3 +96,10 @@ def test_monotone_in_margin(capex: float, life: float, a: float, b: float) -> No
     assert r_hi.revenue_needed_per_year <= r_lo.revenue_needed_per_year * (1 + 1e-12)
     # revenue x margin pays exactly the capital charge
     assert r_hi.revenue_needed_per_year * hi == pytest.approx(capex / life)
+
+
+def test_a_changed_input_is_never_reported_under_the_defaults_source() -> None:
+    data = breakeven(BreakevenInputs(capex=1e9)).as_dict()
+    assert data["inputs"]["capex"]["source"]["kind"] == "caller"  # changed, no source recorded
+    assert data["inputs"]["margin"]["source"]["kind"] == "assumption"  # left at the documented default
+    assert data["inputs"]["revenue_per_year"]["source"]["kind"] == "article"

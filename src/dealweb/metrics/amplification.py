@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from dealweb.errors import InputError
 from dealweb.metrics.common import (
     Source,
+    effective_sources,
     input_entry,
     quantity,
     require_finite,
@@ -64,7 +65,7 @@ class AmplificationInputs:
     market_cap_after: float | None = None
     price_change: float | None = None
     deal_years: float | None = 5.0
-    sources: dict[str, Source] = field(default_factory=lambda: dict(DEFAULT_AMPLIFICATION_SOURCES))
+    sources: dict[str, Source] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,8 @@ class AmplificationResult:
 
     def as_dict(self) -> dict[str, object]:
         """Stable keys: metric, entity, inputs, assumptions, results."""
-        i, s = self.inputs, self.inputs.sources
+        i = self.inputs
+        s = effective_sources(i, DEFAULT_AMPLIFICATION_SOURCES)
         inputs = {
             "deal_size": input_entry(i.deal_size, "usd", source_of(s, "deal_size")),
             "market_cap_change": input_entry(i.market_cap_change, "usd", source_of(s, "market_cap_change")),

@@ -30,6 +30,7 @@ from dealweb.errors import InputError
 from dealweb.metrics.common import (
     ASSUMPTION,
     Source,
+    effective_sources,
     input_entry,
     quantity,
     require_finite,
@@ -91,7 +92,7 @@ class BacklogInputs:
     customer_years: float | None = 5.0
     customer_revenue_per_year: float | None = 1.0e10
     customer_revenue_growth: float = 0.0
-    sources: dict[str, Source] = field(default_factory=lambda: dict(DEFAULT_BACKLOG_SOURCES))
+    sources: dict[str, Source] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,8 @@ class BacklogResult:
 
     def as_dict(self) -> dict[str, object]:
         """Stable keys: metric, entity, inputs, assumptions, results, schedule, customer."""
-        i, s = self.inputs, self.inputs.sources
+        i = self.inputs
+        s = effective_sources(i, DEFAULT_BACKLOG_SOURCES)
         inputs: dict[str, object] = {
             "rpo": input_entry(i.rpo, "usd", source_of(s, "rpo")),
             "schedule": input_entry([{"period": p, "revenue": r} for p, r in i.schedule], "usd_per_year",

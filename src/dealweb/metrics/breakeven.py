@@ -34,6 +34,7 @@ from dealweb.errors import InputError
 from dealweb.metrics.common import (
     ASSUMPTION,
     Source,
+    effective_sources,
     input_entry,
     quantity,
     require_fraction,
@@ -97,7 +98,7 @@ class BreakevenInputs:
     revenue_per_year: float | None = 1.2e10
     lives: tuple[float, ...] = DEFAULT_LIVES
     margins: tuple[float, ...] = DEFAULT_MARGINS
-    sources: dict[str, Source] = field(default_factory=lambda: dict(DEFAULT_BREAKEVEN_SOURCES))
+    sources: dict[str, Source] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,8 @@ class BreakevenResult:
 
     def as_dict(self) -> dict[str, object]:
         """Stable keys: metric, inputs, assumptions, results, sensitivity."""
-        i, s = self.inputs, self.inputs.sources
+        i = self.inputs
+        s = effective_sources(i, DEFAULT_BREAKEVEN_SOURCES)
         inputs = {
             "capex": input_entry(i.capex, "usd", source_of(s, "capex")),
             "life_years": input_entry(i.life_years, "years", source_of(s, "life_years")),

@@ -41,6 +41,7 @@ from dealweb.errors import InputError
 from dealweb.metrics.common import (
     ASSUMPTION,
     Source,
+    effective_sources,
     input_entry,
     quantity,
     require_finite,
@@ -136,7 +137,7 @@ class BubbleInputs:
     rapid_rise_threshold: float = 0.25
     valuation_share_threshold: float = 0.5
     capex_fcf_rise_threshold: float = 0.25
-    sources: dict[str, Source] = field(default_factory=lambda: dict(DEFAULT_BUBBLE_SOURCES))
+    sources: dict[str, Source] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -210,7 +211,8 @@ class BubbleResult:
 
     def as_dict(self) -> dict[str, object]:
         """Stable keys: metric, inputs, assumptions, results, entities."""
-        i, s = self.inputs, self.inputs.sources
+        i = self.inputs
+        s = effective_sources(i, DEFAULT_BUBBLE_SOURCES)
         inputs: dict[str, object] = {
             "reference_pe": input_entry(i.reference_pe, "x", source_of(s, "reference_pe")),
             "reference_peg": input_entry(i.reference_peg, "x", source_of(s, "reference_peg")),

@@ -24,6 +24,7 @@ from dealweb.errors import InputError
 from dealweb.metrics.common import (
     ASSUMPTION,
     Source,
+    effective_sources,
     input_entry,
     quantity,
     require_fraction,
@@ -63,7 +64,7 @@ class CapTableInputs:
     valuation: float = 1.0e11
     shares_outstanding: float = 1.0e9
     via: float | None = None
-    sources: dict[str, Source] = field(default_factory=lambda: dict(DEFAULT_CAP_TABLE_SOURCES))
+    sources: dict[str, Source] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,8 @@ class CapTableResult:
 
     def as_dict(self) -> dict[str, object]:
         """Stable keys: metric, inputs, assumptions, routes (a mapping name -> route)."""
-        i, s = self.inputs, self.inputs.sources
+        i = self.inputs
+        s = effective_sources(i, DEFAULT_CAP_TABLE_SOURCES)
         inputs = {
             "from_stake": input_entry(i.from_stake, "fraction", source_of(s, "from_stake")),
             "to_stake": input_entry(i.to_stake, "fraction", source_of(s, "to_stake")),

@@ -19,7 +19,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dealweb.errors import InputError
-from dealweb.metrics.common import Source, input_entry, quantity, require_nonnegative, require_positive, source_of
+from dealweb.metrics.common import (
+    Source,
+    effective_sources,
+    input_entry,
+    quantity,
+    require_nonnegative,
+    require_positive,
+    source_of,
+)
 from dealweb.metrics.quotes import QUOTES
 
 __all__ = ["DEFAULT_CAPACITY_SOURCES", "CapacityInputs", "CapacityResult", "capacity"]
@@ -57,7 +65,7 @@ class CapacityInputs:
     accelerators_per_gw_high: float = 5.0e5
     usd_per_accelerator_low: float = 1.0e5
     usd_per_accelerator_high: float = 1.0e5
-    sources: dict[str, Source] = field(default_factory=lambda: dict(DEFAULT_CAPACITY_SOURCES))
+    sources: dict[str, Source] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -85,7 +93,7 @@ class CapacityResult:
     def as_dict(self) -> dict[str, object]:
         """Stable keys: metric, given, inputs, assumptions, results (gw, accelerators, usd, usd_per_gw)."""
         i = self.inputs
-        src = i.sources
+        src = effective_sources(i, DEFAULT_CAPACITY_SOURCES)
         inputs: dict[str, object] = {}
         if i.gw is not None:
             inputs["gw"] = input_entry(i.gw, "gw", source_of(src, "gw"))

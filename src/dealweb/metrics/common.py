@@ -14,9 +14,11 @@ Units are plain strings: ``usd``, ``usd_per_year``, ``gw``, ``accelerators``, ``
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from dealweb.errors import InputError
 
@@ -26,6 +28,7 @@ __all__ = [
     "FLAG",
     "LEDGER",
     "Source",
+    "effective_sources",
     "input_entry",
     "quantity",
     "require_finite",
@@ -77,6 +80,30 @@ class Source:
 def source_of(sources: Mapping[str, Source], name: str) -> Source:
     """The source recorded for input ``name`` (``caller`` when none was recorded)."""
     return sources.get(name, Source())
+
+
+def effective_sources(inputs: Any, defaults: Mapping[str, Source]) -> dict[str, Source]:
+    """The sources to report for ``inputs``: recorded ones, else the documented source of a default.
+
+    An input recorded in ``inputs.sources`` keeps that source; an input left at its dataclass default gets
+    the default's documented source from ``defaults``. An input the caller changed without recording a
+    source gets none here, and is reported as ``caller`` ("given"), never under the default's source.
+    """
+    out: dict[str, Source] = {}
+    recorded = getattr(inputs, "sources", {}) or {}
+    for f in dataclasses.fields(inputs):
+        if f.name == "sources":
+            continue
+        if f.name in recorded:
+            out[f.name] = recorded[f.name]
+            continue
+        default = f.default if f.default is not dataclasses.MISSING else (
+            f.default_factory() if f.default_factory is not dataclasses.MISSING else dataclasses.MISSING)
+        if f.name in defaults and default is not dataclasses.MISSING and getattr(inputs, f.name) == default:
+            out[f.name] = defaults[f.name]
+    for k, v in recorded.items():
+        out.setdefault(k, v)
+    return out
 
 
 def input_entry(value: object, unit: str, source: Source) -> dict[str, object]:

@@ -27,6 +27,7 @@ from dealweb.errors import InputError
 from dealweb.metrics.common import (
     ASSUMPTION,
     Source,
+    effective_sources,
     input_entry,
     quantity,
     require_finite,
@@ -73,7 +74,7 @@ class FundingGapInputs:
     revenue_growth: float = 0.0
     share_available: float = 1.0
     cash_available: float = 4.0e10
-    sources: dict[str, Source] = field(default_factory=lambda: dict(DEFAULT_FUNDING_GAP_SOURCES))
+    sources: dict[str, Source] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,8 @@ class FundingGapResult:
 
     def as_dict(self) -> dict[str, object]:
         """Stable keys: metric, payer, inputs, assumptions, results, schedule."""
-        i, s = self.inputs, self.inputs.sources
+        i = self.inputs
+        s = effective_sources(i, DEFAULT_FUNDING_GAP_SOURCES)
         inputs = {
             "commitments_per_year": input_entry(i.commitments_per_year, "usd_per_year",
                                                 source_of(s, "commitments_per_year")),
