@@ -1,6 +1,8 @@
 """Backlog conversion: Oracle's RPO against its OCI path, and OpenAI's means to pay."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dealweb.errors import InputError
 from dealweb.metrics.backlog import BacklogInputs, backlog
@@ -70,3 +72,17 @@ def test_path_larger_than_rpo_needs_new_bookings() -> None:
 def test_bad_inputs(kwargs: dict, words: str) -> None:
     with pytest.raises(InputError, match=words):
         backlog(BacklogInputs(**kwargs))
+
+
+
+@given(st.floats(0, 1e13), st.lists(st.floats(0, 1e12), min_size=1, max_size=8))
+def test_schedule_accounting(rpo: float, path: list) -> None:
+    r = backlog(BacklogInputs(rpo=rpo, schedule=tuple((f"Y{k}", v) for k, v in enumerate(path)), customer=None))
+    # a second method: running sums by hand
+    total = 0.0
+    for row, v in zip(r.schedule, path, strict=True):
+        total += v
+        assert row.cumulative == pytest.approx(total)
+        assert row.backlog_remaining == pytest.approx(max(rpo - total, 0.0), abs=1e-3)
+        assert 0.0 <= row.share_converted <= 1.0 + 1e-12
+    assert r.rpo_beyond_path == pytest.approx(rpo - sum(path), abs=1e-3)

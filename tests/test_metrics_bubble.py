@@ -110,3 +110,12 @@ def test_decomposition_is_exact(r: float, g: float) -> None:
     d = decompose_return(r, g)
     assert (1 + d.eps_growth) * (1 + d.pe_change) == pytest.approx(1 + r)
     assert d.earnings_contribution + d.valuation_contribution == pytest.approx(r, abs=1e-12)
+
+
+@given(st.permutations(["a", "b", "c", "d"]))
+def test_verdicts_do_not_depend_on_order(order: list) -> None:
+    figs = {"a": dict(forward_pe=20.0), "b": dict(forward_pe=60.0, price_return=1.0, eps_growth=0.1),
+            "c": dict(capex=5.0, free_cash_flow=-1.0), "d": dict(forward_pe=30.0)}
+    r = bubble(BubbleInputs(entities=tuple(BubbleEntity(k, **figs[k]) for k in order)))
+    assert {v.entity: v.signs for v in r.verdicts} == {"a": 0, "b": 2, "c": 1, "d": 0}
+    assert r.median_forward_pe == 30.0  # median of 20, 30, 60
