@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from fractions import Fraction
 
 import numpy as np
@@ -10,7 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dealweb.errors import InputError
-from dealweb.graph import ORIGIN_CLASSES, Web, origin_classes, origin_system, trace
+from dealweb.graph import ORIGIN_CLASSES, Web, origin_classes, origin_system, synthetic_web, trace
+
+trace_mod = importlib.import_module("dealweb.graph.trace")
 
 
 def loop_web() -> Web:
@@ -209,3 +212,17 @@ def test_trace_is_invariant_to_relabeling(edges, rnd):
         assert a.status == b.status
         assert dict(a.origins) == pytest.approx(dict(b.origins))
         assert a.classes == pytest.approx(b.classes)
+
+
+def test_iterative_solver_agrees_with_lu(monkeypatch: pytest.MonkeyPatch):
+    w: Web = synthetic_web(4000, seed=9)
+    exact = origin_system(w)
+    mix_exact, _ = origin_classes(exact)
+    monkeypatch.setattr(trace_mod, "DIRECT_MAX", 10)  # force BiCGSTAB
+    it = origin_system(w)
+    assert it._solver.lu is None
+    mix_it, _ = origin_classes(it)
+    assert np.abs(mix_exact - mix_it).max() < 1e-8
+    i = int(np.argmax(w.inflow))
+    a, b = dict(trace(exact, i).origins), dict(trace(it, i).origins)
+    assert max(abs(a.get(k, 0) - b.get(k, 0)) for k in set(a) | set(b)) < 1e-8

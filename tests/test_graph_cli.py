@@ -1,0 +1,100 @@
+"""The graph commands end to end: tables, JSON keys, edge files, errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dealweb.cli import main
+from dealweb.cli.graph_cmds import usd_label
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    r = CliRunner().invoke(main, list(args))
+    assert r.exception is None or isinstance(r.exception, SystemExit), r.exception
+    return r.exit_code, r.stdout, r.stderr
+
+
+@pytest.fixture()
+def edges(tmp_path: Path) -> Path:
+    p = tmp_path / "web.csv"
+    # openai -> oracle 300, oracle -> nvidia 40, nvidia -> openai 100 (see test_graph_trace for the arithmetic)
+    p.write_text("source,target,amount,type\nopenai,oracle,3e11,compute_contract\noracle,nvidia,4e10,chip_purchase\n"
+                 "nvidia,openai,1e11,equity_investment\n")
+    return p
+
+
+def test_usd_label():
+    assert [usd_label(x) for x in (3e11, 4e10, 1.5e12, 12.34e6, 950.0)] == ["$300B", "$40B", "$1.5T", "$12.3M",
+                                                                             "$950"]
+
+
+def test_loops_json_on_an_edge_file(edges: Path):
+    code, out, _ = run("loops", "--edges", str(edges), "--json")
+    assert code == 0
+    (lp,) = json.loads(out)
+    assert lp["entities"] == ["openai", "oracle", "nvidia"]
+    assert lp["deals"] == ["row 2", "row 3", "row 4"] and lp["bottleneck"] == 4e10 and lp["currency"] == "USD"
+
+
+def test_loops_table_and_null_model(edges: Path):
+    code, out, _ = run("loops", "--edges", str(edges))
+    assert code == 0 and "openai → oracle → nvidia → openai" in out and "$40B" in out
+    # circulating share: 3 x $40B of $440B = 27.3%
+    assert "27.3%" in out
+    code, out, _ = run("loops", "--edges", str(edges), "--null", "9", "--seed", "3", "--json")
+    d = json.loads(out)
+    assert d["null_model"]["seed"] == 3 and d["null_model"]["n"] == 9
+    # a directed 3-cycle admits no swap without a self-flow: every rewiring is the same web; p = 10/10
+    assert {s["name"]: s["p_value"] for s in d["null_model"]["stats"]}["loops_len_3"] == 1.0
+
+
+def test_trace_json_keys_and_values(edges: Path):
+    code, out, _ = run("trace", "openai", "--edges", str(edges), "--json")
+    assert code == 0
+    d = json.loads(out)
+    assert {"entity", "inflow", "origins", "circularity", "classes", "currency"} <= set(d)
+    assert d["entity"] == "openai" and d["inflow"] == 1e11
+    assert d["circularity"] == pytest.approx(4 / 13)
+    assert [o["id"] for o in d["origins"]] == ["nvidia", "openai"]
+    code, out, _ = run("trace", "oracle", "--edges", str(edges))
+    assert code == 0 and "Circularity: 0.0%" in out and "$300B" in out
+
+
+def test_closed_loop_trace_says_no_origin(tmp_path: Path):
+    p = tmp_path / "loop.csv"
+    p.write_text("source,target,amount\nx,y,5\ny,x,5\n")
+    code, out, _ = run("trace", "x", "--edges", str(p), "--json")
+    d = json.loads(out)
+    assert code == 0 and d["status"] == "no_origin" and d["circularity"] is None and d["origins"] == []
+
+
+def test_errors_are_one_line(edges: Path, tmp_path: Path):
+    code, _, err = run("trace", "oracel", "--edges", str(edges))
+    assert code == 2 and err.strip().count("\n") == 0 and "did you mean: oracle" in err
+    bad = tmp_path / "bad.csv"
+    bad.write_text("source,target,amount\na,b,-1\n")
+    code, _, err = run("loops", "--edges", str(bad))
+    assert code == 2 and "bad.csv:2: column amount: negative" in err and "Traceback" not in err
+    code, _, err = run("loops", "--edges", str(edges), "--at", "yesterday")
+    assert code == 2 and "not a date" in err
+
+
+def test_exposure_json(edges: Path):
+    code, out, _ = run("exposure", "oracle", "--edges", str(edges), "--json")
+    d = json.loads(out)
+    assert code == 0 and d["categories"]["backlog"]["counterparties"][0]["id"] == "openai"
+    assert d["categories"]["backlog"]["hhi"] == 1.0 and d["currency"] == "USD"
+
+
+def test_bundled_ledger_commands():
+    code, out, _ = run("loops", "--json")
+    assert code == 0
+    assert any(lp["entities"] == ["openai", "oracle", "nvidia"] for lp in json.loads(out))
+    code, out, _ = run("trace", "Oracle", "--json")  # a name, not an id
+    assert code == 0 and json.loads(out)["entity"] == "oracle"
+    code, out, _ = run("exposure", "oracle")
+    assert code == 0 and "backlog" in out
