@@ -1,0 +1,311 @@
+"""Monte Carlo cash-flow simulation of a deal web: schedules, funding, clearing each period, feedback.
+
+Every run is a path through ``quarters`` periods; all runs of a chunk move together as ``(runs, entities)``
+arrays. Run ``r`` draws its random inputs from its own generator, seeded by
+``numpy.random.SeedSequence(seed, spawn_key=(r,))`` — the ``r``-th child that ``SeedSequence(seed).spawn``
+would give — so a run's result does not depend on how runs are split into chunks or engines.
+
+Per period (the multi-period rules; ``docs/simulation.md`` explains each and why):
+
+1. **Due inside the web**: each live contract line's scheduled payment plus its arrears (unpaid amounts of
+   earlier periods are carried forward, without interest).
+2. **Outside obligations**: operating costs (``opex_ratio`` x outside revenue), outside capex, interest on
+   outside debt, plus unpaid outside obligations carried forward.
+3. **Funding gap** = what is due out (inside + outside) - cash - outside revenue - what is due in. It is
+   closed by outside capital (equity and debt, ``debt_share`` of it debt) up to
+   ``capacity x appetite`` for the period. Entities not in the scenario (``others: in_full``) raise whatever
+   they need: they always pay (an assumption, labelled in outputs).
+4. **Clearing**: Eisenberg–Noe or Rogers–Veraart greatest clearing vector of the period's inside liabilities
+   with outside obligations ranked by ``outside_seniority``; external assets = cash + revenue + raised.
+5. **Cash** = external assets + received - paid. Money conservation is checked every period: the change
+   of all cash equals outside revenue + outside capital raised - paid to outside creditors.
+6. **Default and cuts**: an entity that pays less than it owes is in default for the period. After
+   ``cut_after`` consecutive periods in default its contracts as payer are cut: their arrears are written
+   off (a loss to the payee) and their remaining schedule is dropped (backlog written down); it raises no
+   more outside capital.
+7. **Feedback**: appetite moves toward the scenario's target path at rate ``recovery`` and falls by
+   ``sensitivity`` x (missed payments / payments due) of the period, kept in [0, 1].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from dealweb.model import Ledger
+from dealweb.sim.clearing import LiabilityEdges, clear
+from dealweb.sim.scenario import Param, Scenario
+from dealweb.sim.schedules import FlowLine, Grid, ScheduleSettings, Skipped, draw_amounts, schedule_ledger
+
+__all__ = ["ChunkResult", "ConservationError", "Model", "build_model", "run_chunk", "run_uniforms"]
+
+
+class ConservationError(RuntimeError):
+    """A simulation step created or lost money that no flow explains (a bug, never bad input)."""
+
+
+@dataclass(frozen=True)
+class Model:
+    """Everything a chunk of runs needs, as plain arrays (picklable, sent to dask/ray workers)."""
+
+    scenario: Scenario
+    grid: Grid
+    ids: tuple[str, ...]
+    lines: tuple[FlowLine, ...]
+    skipped: tuple[Skipped, ...]
+    payer: np.ndarray
+    payee: np.ndarray
+    profile: np.ndarray  # (K, T)
+    deploy: tuple[int, ...]  # lines paid per GW deployed (profile depends on the drawn pace)
+    listed: np.ndarray  # (n,) bool: entity has scenario settings
+    params: tuple[tuple[str, Param], ...]
+    fixed: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        """Number of entities."""
+        return len(self.ids)
+
+    @property
+    def draws(self) -> int:
+        """Uniform draws per run: one per contract line, then one per random parameter."""
+        return len(self.lines) + len(self.params)
+
+
+def build_model(scenario: Scenario, ledger: Ledger) -> Model:
+    """Schedule the ledger's deals on the scenario's grid and index the entities.
+
+    Raises:
+        ScenarioError: a scenario names an entity or deal the ledger does not have.
+    """
+    from dealweb.errors import Problem
+    from dealweb.sim.scenario import ScenarioError
+
+    grid = Grid(scenario.start, scenario.quarters)
+    settings = ScheduleSettings(dict(scenario.default_term_years), scenario.delivery_lag)
+    lines, skipped = schedule_ledger(ledger, grid, settings)
+    lines = [ln for ln in lines if ln.cash and ln.payer != ln.payee]
+    problems = []
+
+    def unknown(kind: str, key: str, where: str) -> None:
+        file, _, line = where.rpartition(":")
+        problems.append(Problem(file or scenario.source, int(line) if line.isdigit() else 1, 1,
+                                f"{kind} {key!r} is not in ledger {ledger.name!r}",
+                                f"use an id from the ledger's {kind} list ('dealweb show')", "error", kind))
+
+    for eid, where in scenario.entity_where.items():
+        if eid not in ledger.entities:
+            unknown("entity", eid, where)
+    for sh in scenario.shocks:
+        if sh.entity and sh.entity not in ledger.entities:
+            unknown("entity", sh.entity, sh.where)
+        if sh.deal and sh.deal not in ledger.deals:
+            unknown("deal", sh.deal, sh.where)
+    if problems:
+        raise ScenarioError(problems)
+    ids = sorted({x for ln in lines for x in (ln.payer, ln.payee)} | set(scenario.entities))
+    index = {e: i for i, e in enumerate(ids)}
+    profile = np.array([ln.profile for ln in lines]).reshape(len(lines), grid.periods)
+    return Model(
+        scenario=scenario, grid=grid, ids=tuple(ids), lines=tuple(lines), skipped=tuple(skipped),
+        payer=np.array([index[ln.payer] for ln in lines], dtype=np.int64),
+        payee=np.array([index[ln.payee] for ln in lines], dtype=np.int64),
+        profile=profile, deploy=tuple(k for k, ln in enumerate(lines) if ln.deploy_start is not None),
+        listed=np.array([e in scenario.entities for e in ids]), params=tuple(scenario.params()),
+    )
+
+
+def run_uniforms(seed: int, start: int, stop: int, draws: int) -> np.ndarray:
+    """Uniform draws for runs ``start..stop-1``: run ``r`` uses ``SeedSequence(seed, spawn_key=(r,))``."""
+    out = np.empty((stop - start, draws))
+    for k, r in enumerate(range(start, stop)):
+        gen = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(r,))))
+        out[k] = gen.random(draws)
+    return out
+
+
+@dataclass
+class ChunkResult:
+    """Per-run results of a chunk of runs (first axis = runs, in run order).
+
+    Units: USD for money; periods are indices into the grid; ``first_default`` is -1 for no default.
+    """
+
+    start: int
+    first_default: np.ndarray  # (R, n) int
+    shortfall: np.ndarray  # (R, n) USD never paid by each: written off at cuts + still unpaid at the horizon
+    raised: np.ndarray  # (R, T) USD outside capital raised, all entities
+    raised_by_entity: np.ndarray  # (R, n)
+    unmet: np.ndarray  # (R, T) USD funding gap that outside capital did not close
+    appetite: np.ndarray  # (R, T) capital-market appetite at the start of each period
+    defaults: np.ndarray  # (R, T) number of entities in default
+    loss_by_line: np.ndarray  # (R, K) USD written off + still unpaid at the horizon, per contract line
+    backlog_lost: np.ndarray  # (R, K) USD of schedule dropped when contracts were cut
+    conservation_error: np.ndarray  # (R,) largest |money created or lost| in any period, USD
+    default_costs: np.ndarray  # (R,) USD lost to default costs (Rogers–Veraart alpha, beta < 1)
+
+    @staticmethod
+    def concat(parts: list[ChunkResult]) -> ChunkResult:
+        """Join chunks in run order."""
+        parts = sorted(parts, key=lambda p: p.start)
+        names = [f for f in ChunkResult.__dataclass_fields__ if f != "start"]
+        return ChunkResult(parts[0].start, *(np.concatenate([getattr(p, f) for p in parts]) for f in names))
+
+
+def _period_target(model: Model, t: int) -> float | None:
+    """The scenario's appetite target in force at the start of period ``t`` (None: none yet)."""
+    target = None
+    first, _ = model.grid.bounds(t)
+    for when, value in model.scenario.appetite_path:
+        if when <= first:
+            target = value
+    return target
+
+
+def _shock_period(grid: Grid, when: date) -> int:
+    return max(0, grid.index(when))
+
+
+def run_chunk(model: Model, start: int, stop: int) -> ChunkResult:
+    """Simulate runs ``start..stop-1`` of the model's scenario. Deterministic given the scenario seed."""
+    sc = model.scenario
+    runs, n, T, K = stop - start, model.n, model.grid.periods, len(model.lines)
+    u = run_uniforms(sc.seed, start, stop, model.draws)
+    amounts = draw_amounts(list(model.lines), u[:, :K], sc.at_least_cap, sc.up_to_floor)
+    values = {name: p.sample(u[:, K + j]) for j, (name, p) in enumerate(model.params)}
+
+    def param(name: str, p: Param) -> np.ndarray:
+        return values[name] if name in values else np.full(runs, p.args[0])
+
+    pace = param("contracts.deployment_pace", sc.deployment_pace)
+    appetite = np.clip(param("capital.appetite", sc.appetite), 0.0, 1.0)
+    appetite0 = appetite.copy()
+    sensitivity = param("capital.sensitivity", sc.sensitivity)
+    fields = ("cash", "revenue", "growth", "opex_ratio", "capex", "capex_growth", "capacity", "debt")
+    ent = {f: np.zeros((runs, n)) for f in fields}
+    for i, eid in enumerate(model.ids):
+        s = sc.entities.get(eid)
+        if s is None:
+            continue
+        for f in fields:
+            ent[f][:, i] = param(f"entities.{eid}.{f}", getattr(s, f))
+    cash, debt = ent["cash"].copy(), ent["debt"].copy()
+    index = {e: i for i, e in enumerate(model.ids)}
+    # shocks as (R, n, T) multipliers / masks, cheap at these sizes
+    revenue_mult = np.ones((runs, n, T))
+    frozen_from = np.full(n, T)  # period from which an entity cannot pay from its own assets
+    cancel_from = np.full(K, T)
+    for k, sh in enumerate(sc.shocks):
+        t0 = _shock_period(model.grid, sh.date)
+        frac = param(f"shocks[{k}].fraction", sh.fraction)
+        if sh.type == "revenue_miss" and sh.entity in index:
+            t1 = T if sh.quarters == 0 else min(T, t0 + sh.quarters)
+            revenue_mult[:, index[sh.entity], t0:t1] *= np.clip(1.0 - frac, 0.0, None)[:, None]
+        elif sh.type == "default" and sh.entity in index:
+            frozen_from[index[sh.entity]] = min(frozen_from[index[sh.entity]], t0)
+        elif sh.type == "cancel":
+            for j, ln in enumerate(model.lines):
+                if ln.deal == sh.deal:
+                    cancel_from[j] = min(cancel_from[j], t0)
+    profile = np.broadcast_to(model.profile, (runs, K, T)).copy()
+    for k in model.deploy:
+        profile[:, k, :] = model.lines[k].deployment_profile(pace, T)
+    sched = amounts[:, :, None] * profile  # (R, K, T) USD due per line per period
+    for k in range(K):
+        sched[:, k, cancel_from[k]:] = 0.0
+    alive = np.ones((runs, K), dtype=bool)
+    failed = np.zeros((runs, n), dtype=bool)
+    frozen = np.zeros((runs, n))
+    arrears = np.zeros((runs, K))
+    out_arrears = np.zeros((runs, n))
+    consecutive = np.zeros((runs, n), dtype=np.int64)
+    res = ChunkResult(
+        start, np.full((runs, n), -1, dtype=np.int64), np.zeros((runs, n)), np.zeros((runs, T)),
+        np.zeros((runs, n)), np.zeros((runs, T)), np.zeros((runs, T)), np.zeros((runs, T), dtype=np.int64),
+        np.zeros((runs, K)), np.zeros((runs, K)), np.zeros(runs), np.zeros(runs),
+    )
+    others_unlimited = sc.others == "in_full"
+    for t in range(T):
+        res.appetite[:, t] = appetite
+        years = t / 4.0
+        revenue = ent["revenue"] / 4.0 * (1.0 + ent["growth"]) ** years * revenue_mult[:, :, t]
+        capex = ent["capex"] / 4.0 * (1.0 + ent["capex_growth"]) ** years
+        is_frozen = np.arange(n) >= frozen_from  # (n,)
+        if is_frozen.any():
+            # A defaulting entity's own assets become unavailable: moved aside, still counted as money.
+            frozen[:, is_frozen] += cash[:, is_frozen]
+            cash[:, is_frozen] = 0.0
+            revenue[:, is_frozen] = 0.0
+        opex = ent["opex_ratio"] * revenue
+        interest = sc.interest_rate / 4.0 * debt
+        outside_due = opex + capex + interest + out_arrears
+        due = np.where(alive, sched[:, :, t], 0.0) + arrears  # (R, K)
+        owe_in = np.zeros((runs, n))
+        get_in = np.zeros((runs, n))
+        np.add.at(owe_in.T, model.payer, due.T)
+        np.add.at(get_in.T, model.payee, due.T)
+        gap = np.maximum(0.0, owe_in + outside_due - cash - revenue - get_in)
+        room = ent["capacity"] / 4.0 * appetite[:, None]
+        room = np.where(failed | is_frozen[None, :], 0.0, room)
+        if others_unlimited:
+            room = np.where(model.listed[None, :], room, np.inf)
+            room = np.where(is_frozen[None, :], 0.0, room)
+        raised = np.minimum(gap, room)
+        debt += sc.debt_share * np.where(model.listed[None, :], raised, 0.0)  # others: no debt
+        e = cash + revenue + raised
+        cl = clear(LiabilityEdges(n, model.payer, model.payee, due), e, outside_liabilities=outside_due,
+                   alpha=sc.alpha, beta=sc.beta, outside_seniority=sc.outside_seniority)  # type: ignore[arg-type]
+        paid = cl.payments
+        out_paid = cl.outside_paid
+        in_paid = paid - out_paid
+        frac = np.divide(in_paid, owe_in, out=np.ones_like(owe_in), where=owe_in > 0)
+        frac = np.clip(frac, 0.0, 1.0)
+        paid_line = due * frac[:, model.payer]
+        received = np.zeros((runs, n))
+        np.add.at(received.T, model.payee, paid_line.T)
+        left = e + received - paid
+        # A defaulter keeps nothing; under Rogers–Veraart what it did not realise is lost (default costs).
+        default_cost = np.where(cl.defaulted, np.maximum(left, 0.0), 0.0)
+        new_cash = np.where(cl.defaulted, 0.0, np.maximum(left, 0.0))
+        res.default_costs += default_cost.sum(1)
+        # money conservation: change in all cash = outside revenue + raised - paid outside - default costs
+        created = (new_cash.sum(1) - cash.sum(1)) - (
+            revenue.sum(1) + raised.sum(1) - out_paid.sum(1) - default_cost.sum(1))
+        scale = np.maximum(1.0, np.abs(e).sum(1) + due.sum(1))
+        err = np.abs(created)
+        if (err > 1e-9 * scale).any():
+            r = int(np.argmax(err / scale))
+            raise ConservationError(
+                f"period {t}: {created[r]:.6g} USD created in run {start + r} with no flow explaining it"
+            )
+        res.conservation_error = np.maximum(res.conservation_error, err)
+        cash = new_cash
+        arrears = due - paid_line
+        out_arrears = outside_due - out_paid
+        owed = owe_in + outside_due
+        missed = paid < owed * (1 - 1e-12) - 1e-6
+        res.first_default = np.where(missed & (res.first_default < 0), t, res.first_default)
+        res.defaults[:, t] = missed.sum(1)
+        res.raised[:, t] = raised.sum(1)
+        res.raised_by_entity += raised
+        res.unmet[:, t] = np.where(np.isfinite(room), gap - raised, 0.0).sum(1)
+        consecutive = np.where(missed, consecutive + 1, 0)
+        newly = (consecutive >= sc.cut_after) & ~failed
+        if newly.any():
+            failed |= newly
+            cut = newly[:, model.payer] & alive  # (R, K)
+            res.loss_by_line += np.where(cut, arrears, 0.0)
+            res.backlog_lost += np.where(cut, sched[:, :, t + 1:].sum(2), 0.0)
+            arrears = np.where(cut, 0.0, arrears)
+            alive &= ~cut
+        miss_ratio = np.divide((owed - paid).clip(0).sum(1), owed.sum(1), out=np.zeros(runs),
+                               where=owed.sum(1) > 0)
+        fixed_target = _period_target(model, t + 1)
+        target = appetite0 if fixed_target is None else fixed_target
+        appetite = np.clip(appetite + sc.recovery * (target - appetite) - sensitivity * miss_ratio, 0.0, 1.0)
+    res.loss_by_line += arrears
+    np.add.at(res.shortfall.T, model.payer, res.loss_by_line.T)
+    res.shortfall += out_arrears
+    return res

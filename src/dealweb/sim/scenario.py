@@ -1,0 +1,499 @@
+"""Scenario files: what-ifs for the simulation, in YAML, validated with file:line errors.
+
+The format is documented in ``docs/scenario-format.md``. Every number may be a fixed value or a
+distribution drawn once per run (``{uniform: [low, high]}``, ``{normal: [mean, sd]}``,
+``{lognormal: [median, sigma]}``, ``{triangular: [low, mode, high]}``). Problems are collected (not raised
+one by one) and reported together, each naming the file, line, column and field, with a hint.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from scipy.special import ndtri
+
+from dealweb.errors import InputError, Problem
+
+__all__ = [
+    "BUNDLED_DIR",
+    "Param",
+    "Scenario",
+    "ScenarioError",
+    "Shock",
+    "bundled_scenarios",
+    "load_scenario",
+    "parse_scenario",
+    "resolve_scenario",
+]
+
+#: Where the bundled scenarios live.
+BUNDLED_DIR = Path(__file__).resolve().parents[1] / "data" / "scenarios"
+
+_DISTS = {"uniform": 2, "normal": 2, "lognormal": 2, "triangular": 3}
+
+
+class ScenarioError(InputError):
+    """A scenario file with problems; ``problems`` lists every one (file, line, column, field, hint)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(f"{first.file}:{first.line}:{first.col}: {first.message}{more}", first.hint)
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Param:
+    """A number or a distribution drawn once per run. ``where`` is ``file:line`` for messages."""
+
+    dist: str
+    args: tuple[float, ...]
+    where: str = ""
+
+    @staticmethod
+    def fixed(value: float) -> Param:
+        """A constant."""
+        return Param("fixed", (float(value),))
+
+    @property
+    def random(self) -> bool:
+        """Whether this needs a uniform draw."""
+        return self.dist != "fixed"
+
+    def sample(self, u: np.ndarray) -> np.ndarray:
+        """Values for uniforms ``u`` in (0, 1) by the inverse distribution function."""
+        a = self.args
+        if self.dist == "fixed":
+            return np.full(u.shape, a[0])
+        if self.dist == "uniform":
+            return a[0] + (a[1] - a[0]) * u
+        if self.dist == "normal":
+            return a[0] + a[1] * ndtri(np.clip(u, 1e-12, 1 - 1e-12))
+        if self.dist == "lognormal":
+            return a[0] * np.exp(a[1] * ndtri(np.clip(u, 1e-12, 1 - 1e-12)))
+        lo, mode, hi = a
+        if hi <= lo:
+            return np.full(u.shape, lo)
+        cut = (mode - lo) / (hi - lo)
+        left = lo + np.sqrt(u * (hi - lo) * (mode - lo))
+        right = hi - np.sqrt((1 - u) * (hi - lo) * (hi - mode))
+        return np.where(u < cut, left, right)
+
+    def mean(self) -> float:
+        """The distribution's mean (for tables)."""
+        a = self.args
+        return {
+            "fixed": lambda: a[0],
+            "uniform": lambda: (a[0] + a[1]) / 2,
+            "normal": lambda: a[0],
+            "lognormal": lambda: a[0] * math.exp(a[1] ** 2 / 2),
+            "triangular": lambda: sum(a) / 3,
+        }[self.dist]()
+
+
+@dataclass(frozen=True)
+class EntitySettings:
+    """What the scenario assumes about one entity (USD per year unless stated; rates per year)."""
+
+    id: str
+    cash: Param
+    revenue: Param
+    growth: Param
+    opex_ratio: Param
+    capex: Param
+    capex_growth: Param
+    capacity: Param
+    debt: Param
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class Shock:
+    """A dated shock to a scenario.
+
+    ``default``: the entity pays only from what it receives; ``cancel``: a deal stops; ``revenue_miss``:
+    outside revenue lower by ``fraction`` for ``quarters`` periods (0 = to the end).
+    """
+
+    type: str
+    date: date
+    entity: str | None = None
+    deal: str | None = None
+    fraction: Param = field(default_factory=lambda: Param.fixed(1.0))
+    quarters: int = 0
+    where: str = ""
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A parsed scenario. See ``docs/scenario-format.md`` for the meaning of each field."""
+
+    name: str
+    description: str
+    start: date
+    quarters: int
+    runs: int
+    seed: int
+    ledger: str | None
+    model: str
+    alpha: float
+    beta: float
+    outside_seniority: str
+    cut_after: int
+    at_least_cap: float
+    up_to_floor: float
+    delivery_lag: int
+    deployment_pace: Param
+    default_term_years: dict[str, float]
+    appetite: Param
+    recovery: float
+    sensitivity: Param
+    debt_share: float
+    interest_rate: float
+    appetite_path: tuple[tuple[date, float], ...]
+    entities: dict[str, EntitySettings]
+    others: str
+    shocks: tuple[Shock, ...]
+    source: str = ""
+    entity_where: dict[str, str] = field(default_factory=dict)
+    deal_where: dict[str, str] = field(default_factory=dict)
+
+    def params(self) -> list[tuple[str, Param]]:
+        """Every random parameter with a stable name, in a fixed order (the order of the uniform draws)."""
+        out: list[tuple[str, Param]] = [("contracts.deployment_pace", self.deployment_pace),
+                                        ("capital.appetite", self.appetite),
+                                        ("capital.sensitivity", self.sensitivity)]
+        for eid in self.entities:  # file order: renaming an entity keeps its draws
+            s = self.entities[eid]
+            for name in ("cash", "revenue", "growth", "opex_ratio", "capex", "capex_growth", "capacity", "debt"):
+                out.append((f"entities.{eid}.{name}", getattr(s, name)))
+        for k, sh in enumerate(self.shocks):
+            out.append((f"shocks[{k}].fraction", sh.fraction))
+        return [(n, p) for n, p in out if p.random]
+
+
+class _Reader:
+    """Walks the YAML tree, turning each bad value into a :class:`Problem` at its position."""
+
+    def __init__(self, shown: str) -> None:
+        self.shown = shown
+        self.problems: list[Problem] = []
+
+    def pos(self, node: Any, key: Any = None) -> tuple[int, int]:
+        lc = getattr(node, "lc", None)
+        if lc is None:
+            return 1, 1
+        if key is not None:
+            try:
+                if isinstance(key, int):
+                    line, col = lc.item(key)
+                else:
+                    line, col = lc.value(key)
+                return line + 1, col + 1
+            except (KeyError, IndexError, TypeError):
+                pass
+        return lc.line + 1, lc.col + 1
+
+    def where(self, node: Any, key: Any = None) -> str:
+        line, _ = self.pos(node, key)
+        return f"{self.shown}:{line}"
+
+    def problem(self, node: Any, key: Any, fld: str, message: str, hint: str = "") -> None:
+        line, col = self.pos(node, key)
+        self.problems.append(Problem(self.shown, line, col, message, hint, "error", fld))
+
+    def mapping(self, parent: Any, key: str, fld: str, allowed: set[str]) -> dict[str, Any]:
+        node = parent.get(key) if isinstance(parent, dict) else None
+        if node is None:
+            return {}
+        if not isinstance(node, dict):
+            self.problem(parent, key, fld, f"{fld} must be a mapping", f"write {key}: followed by indented keys")
+            return {}
+        for k in node:
+            if k not in allowed:
+                self.problem(node, k, f"{fld}.{k}", f"unknown key {k!r} in {fld}",
+                             "known keys: " + ", ".join(sorted(allowed)))
+        return node
+
+    def number(self, node: Any, key: str, fld: str, default: float, lo: float | None = None,
+               hi: float | None = None, integer: bool = False) -> float:
+        if not isinstance(node, dict) or key not in node or node[key] is None:
+            return default
+        v = node[key]
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            self.problem(node, key, fld, f"{fld} must be a number, found {v!r}",
+                         "write a plain number such as 0.5 or 4.0e10")
+            return default
+        if integer and int(v) != v:
+            self.problem(node, key, fld, f"{fld} must be a whole number, found {v!r}")
+            return default
+        if (lo is not None and v < lo) or (hi is not None and v > hi):
+            rng = f"[{lo if lo is not None else '-inf'}, {hi if hi is not None else 'inf'}]"
+            self.problem(node, key, fld, f"{fld} = {v} is outside {rng}")
+            return default
+        return float(v)
+
+    def param(self, node: Any, key: str, fld: str, default: float, lo: float | None = None) -> Param:
+        if not isinstance(node, dict) or key not in node or node[key] is None:
+            return Param.fixed(default)
+        v = node[key]
+        where = self.where(node, key)
+        if isinstance(v, dict):
+            if len(v) != 1:
+                self.problem(node, key, fld, f"{fld}: a distribution has exactly one key",
+                             "e.g. {uniform: [0.2, 0.6]}")
+                return Param.fixed(default)
+            (dist, args), = v.items()
+            if dist not in _DISTS:
+                self.problem(v, dist, fld, f"{fld}: unknown distribution {dist!r}",
+                             "use uniform, normal, lognormal or triangular")
+                return Param.fixed(default)
+            if (not isinstance(args, list) or len(args) != _DISTS[dist]
+                    or not all(isinstance(a, int | float) and not isinstance(a, bool) for a in args)):
+                self.problem(v, dist, fld, f"{fld}: {dist} takes a list of {_DISTS[dist]} numbers, found {args!r}",
+                             {"uniform": "[low, high]", "normal": "[mean, sd]", "lognormal": "[median, sigma]",
+                              "triangular": "[low, mode, high]"}[dist])
+                return Param.fixed(default)
+            a = tuple(float(x) for x in args)
+            bad = ((dist == "uniform" and a[1] < a[0]) or (dist in ("normal", "lognormal") and a[1] < 0)
+                   or (dist == "triangular" and not a[0] <= a[1] <= a[2]))
+            if bad:
+                self.problem(v, dist, fld, f"{fld}: {dist}{list(a)} is not a valid distribution",
+                             "low <= high, sd >= 0, low <= mode <= high")
+                return Param.fixed(default)
+            if lo is not None and dist in ("uniform", "triangular") and a[0] < lo:
+                self.problem(v, dist, fld, f"{fld}: values below {lo} are not allowed")
+                return Param.fixed(default)
+            return Param(dist, a, where)
+        if isinstance(v, bool) or not isinstance(v, int | float):
+            self.problem(node, key, fld, f"{fld} must be a number or a distribution, found {v!r}",
+                         "e.g. 0.3 or {uniform: [0.2, 0.6]}")
+            return Param.fixed(default)
+        if lo is not None and v < lo:
+            self.problem(node, key, fld, f"{fld} = {v} is below {lo}")
+            return Param.fixed(default)
+        return Param("fixed", (float(v),), where)
+
+    def date_(self, node: Any, key: str, fld: str, default: date | None) -> date | None:
+        if not isinstance(node, dict) or key not in node or node[key] is None:
+            return default
+        v = node[key]
+        if isinstance(v, date):
+            return v
+        try:
+            return date.fromisoformat(str(v))
+        except ValueError:
+            self.problem(node, key, fld, f"{fld}: {v!r} is not a date", "write YYYY-MM-DD, e.g. 2027-01-01")
+            return default
+
+    def text(self, node: Any, key: str, fld: str, default: str, choices: tuple[str, ...] = ()) -> str:
+        if not isinstance(node, dict) or key not in node or node[key] is None:
+            return default
+        v = node[key]
+        if not isinstance(v, str) or (choices and v not in choices):
+            hint = ("one of: " + ", ".join(choices)) if choices else "write text"
+            self.problem(node, key, fld, f"{fld}: {v!r} is not accepted", hint)
+            return default
+        return v
+
+
+_TOP = {"scenario", "clearing", "contracts", "capital", "entities", "others", "shocks"}
+
+
+def parse_scenario(text: str, shown: str = "<scenario>") -> Scenario:
+    """Parse and validate scenario YAML text; raise :class:`ScenarioError` listing every problem."""
+    yaml = YAML(typ="rt")
+    try:
+        doc = yaml.load(io.StringIO(text))
+    except (MarkedYAMLError, YAMLError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        raise ScenarioError([Problem(shown, line, col, f"not valid YAML: {getattr(exc, 'problem', exc)}",
+                                     "check indentation and quotes")]) from None
+    r = _Reader(shown)
+    if not isinstance(doc, dict):
+        raise ScenarioError([Problem(shown, 1, 1, "a scenario file is a mapping with a 'scenario:' section",
+                                     "see docs/scenario-format.md")])
+    for k in doc:
+        if k not in _TOP:
+            r.problem(doc, k, str(k), f"unknown section {k!r}", "sections: " + ", ".join(sorted(_TOP)))
+    if "scenario" not in doc:
+        r.problem(doc, None, "scenario", "missing section 'scenario'", "add scenario: {name: ..., start: ...}")
+    head = r.mapping(doc, "scenario", "scenario",
+                     {"name", "description", "start", "quarters", "runs", "seed", "ledger"})
+    name = r.text(head, "name", "scenario.name", Path(shown).stem)
+    start = r.date_(head, "start", "scenario.start", date(2026, 1, 1)) or date(2026, 1, 1)
+    quarters = int(r.number(head, "quarters", "scenario.quarters", 20, 1, 400, integer=True))
+    runs = int(r.number(head, "runs", "scenario.runs", 1000, 1, 10**8, integer=True))
+    seed = int(r.number(head, "seed", "scenario.seed", 0, 0, 2**63 - 1, integer=True))
+    ledger = r.text(head, "ledger", "scenario.ledger", "") or None
+
+    clr = r.mapping(doc, "clearing", "clearing", {"model", "alpha", "beta", "outside_seniority"})
+    model = r.text(clr, "model", "clearing.model", "eisenberg_noe", ("eisenberg_noe", "rogers_veraart"))
+    alpha = r.number(clr, "alpha", "clearing.alpha", 1.0, 0.0, 1.0)
+    beta = r.number(clr, "beta", "clearing.beta", 1.0, 0.0, 1.0)
+    if model == "eisenberg_noe" and (alpha != 1.0 or beta != 1.0):
+        r.problem(clr, "model", "clearing.model", "alpha and beta below 1 need model: rogers_veraart",
+                  "set model: rogers_veraart, or remove alpha/beta")
+    seniority = r.text(clr, "outside_seniority", "clearing.outside_seniority", "pari_passu",
+                       ("pari_passu", "senior"))
+
+    con = r.mapping(doc, "contracts", "contracts",
+                    {"cut_after", "at_least_cap", "up_to_floor", "delivery_lag", "deployment_pace",
+                     "default_term_years"})
+    cut_after = int(r.number(con, "cut_after", "contracts.cut_after", 2, 1, 1000, integer=True))
+    at_least_cap = r.number(con, "at_least_cap", "contracts.at_least_cap", 1.5, 1.0)
+    up_to_floor = r.number(con, "up_to_floor", "contracts.up_to_floor", 0.0, 0.0, 1.0)
+    delivery_lag = int(r.number(con, "delivery_lag", "contracts.delivery_lag", 1, 0, 40, integer=True))
+    pace = r.param(con, "deployment_pace", "contracts.deployment_pace", 1.0, 0.0)
+    from dealweb.sim.schedules import DEFAULT_TERM_YEARS
+
+    terms = dict(DEFAULT_TERM_YEARS)
+    tnode = r.mapping(con, "default_term_years", "contracts.default_term_years", set(DEFAULT_TERM_YEARS))
+    for k in tnode:
+        if k in DEFAULT_TERM_YEARS:
+            terms[k] = r.number(tnode, k, f"contracts.default_term_years.{k}", terms[k], 0.0, 100.0)
+
+    cap = r.mapping(doc, "capital", "capital",
+                    {"appetite", "recovery", "sensitivity", "debt_share", "interest_rate", "path"})
+    appetite = r.param(cap, "appetite", "capital.appetite", 1.0, 0.0)
+    recovery = r.number(cap, "recovery", "capital.recovery", 0.25, 0.0, 1.0)
+    sensitivity = r.param(cap, "sensitivity", "capital.sensitivity", 2.0, 0.0)
+    debt_share = r.number(cap, "debt_share", "capital.debt_share", 0.5, 0.0, 1.0)
+    rate = r.number(cap, "interest_rate", "capital.interest_rate", 0.06, 0.0, 1.0)
+    path: list[tuple[date, float]] = []
+    pnode = cap.get("path") if isinstance(cap, dict) else None
+    if pnode is not None:
+        if not isinstance(pnode, list):
+            r.problem(cap, "path", "capital.path", "capital.path must be a list",
+                      "e.g. path: [{from: 2027-01-01, target: 0.3}]")
+        else:
+            for k, item in enumerate(pnode):
+                fld = f"capital.path[{k}]"
+                if not isinstance(item, dict):
+                    r.problem(pnode, k, fld, f"{fld} must be a mapping with from and target")
+                    continue
+                for key in item:
+                    if key not in ("from", "target"):
+                        r.problem(item, key, f"{fld}.{key}", f"unknown key {key!r} in {fld}", "keys: from, target")
+                when = r.date_(item, "from", f"{fld}.from", None)
+                target = r.number(item, "target", f"{fld}.target", float("nan"), 0.0, 1.0)
+                if when is None or math.isnan(target):
+                    r.problem(pnode, k, fld, f"{fld} needs both from (a date) and target (0..1)")
+                    continue
+                path.append((when, target))
+
+    ents: dict[str, EntitySettings] = {}
+    entity_where: dict[str, str] = {}
+    enode = doc.get("entities")
+    if enode is not None and not isinstance(enode, dict):
+        r.problem(doc, "entities", "entities", "entities must be a mapping of entity id to settings")
+        enode = {}
+    allowed = {"cash", "revenue", "growth", "opex_ratio", "capex", "capex_growth", "capacity", "debt"}
+    for eid, s in (enode or {}).items():
+        fld = f"entities.{eid}"
+        if not isinstance(s, dict):
+            r.problem(enode, eid, fld, f"{fld} must be a mapping", "e.g. openai: {cash: 1.0e10, revenue: 1.3e10}")
+            continue
+        for k in s:
+            if k not in allowed:
+                r.problem(s, k, f"{fld}.{k}", f"unknown key {k!r} in {fld}", "known: " + ", ".join(sorted(allowed)))
+        entity_where[str(eid)] = r.where(enode, eid)
+        ents[str(eid)] = EntitySettings(
+            id=str(eid),
+            cash=r.param(s, "cash", f"{fld}.cash", 0.0, 0.0),
+            revenue=r.param(s, "revenue", f"{fld}.revenue", 0.0, 0.0),
+            growth=r.param(s, "growth", f"{fld}.growth", 0.0, -1.0),
+            opex_ratio=r.param(s, "opex_ratio", f"{fld}.opex_ratio", 0.0, 0.0),
+            capex=r.param(s, "capex", f"{fld}.capex", 0.0, 0.0),
+            capex_growth=r.param(s, "capex_growth", f"{fld}.capex_growth", 0.0, -1.0),
+            capacity=r.param(s, "capacity", f"{fld}.capacity", 0.0, 0.0),
+            debt=r.param(s, "debt", f"{fld}.debt", 0.0, 0.0),
+            where=entity_where[str(eid)],
+        )
+    others = r.text(doc, "others", "others", "in_full", ("in_full", "cash_only"))
+
+    shocks: list[Shock] = []
+    deal_where: dict[str, str] = {}
+    snode = doc.get("shocks")
+    if snode is not None and not isinstance(snode, list):
+        r.problem(doc, "shocks", "shocks", "shocks must be a list", "e.g. - {type: default, entity: openai, ...}")
+        snode = []
+    for k, item in enumerate(snode or []):
+        fld = f"shocks[{k}]"
+        if not isinstance(item, dict):
+            r.problem(snode, k, fld, f"{fld} must be a mapping")
+            continue
+        for key in item:
+            if key not in ("type", "date", "entity", "deal", "fraction", "quarters", "note"):
+                r.problem(item, key, f"{fld}.{key}", f"unknown key {key!r} in {fld}",
+                          "keys: type, date, entity, deal, fraction, quarters, note")
+        typ = r.text(item, "type", f"{fld}.type", "", ("default", "cancel", "revenue_miss"))
+        when = r.date_(item, "date", f"{fld}.date", None)
+        if not typ:
+            r.problem(item, None, f"{fld}.type", f"{fld} needs a type", "default, cancel or revenue_miss")
+            continue
+        if when is None:
+            r.problem(item, None, f"{fld}.date", f"{fld} needs a date", "date: 2027-01-01")
+            continue
+        entity = r.text(item, "entity", f"{fld}.entity", "") or None
+        deal = r.text(item, "deal", f"{fld}.deal", "") or None
+        if typ in ("default", "revenue_miss") and entity is None:
+            r.problem(item, None, f"{fld}.entity", f"a {typ} shock needs an entity", "entity: openai")
+        if typ == "cancel" and deal is None:
+            r.problem(item, None, f"{fld}.deal", "a cancel shock needs a deal id", "deal: <id from the ledger>")
+        where = r.where(snode, k)
+        if deal:
+            deal_where[deal] = where
+        shocks.append(Shock(typ, when, entity, deal,
+                            r.param(item, "fraction", f"{fld}.fraction", 1.0, 0.0),
+                            int(r.number(item, "quarters", f"{fld}.quarters", 0, 0, 1000, integer=True)), where))
+    if r.problems:
+        raise ScenarioError(r.problems)
+    return Scenario(
+        name=name, description=r.text(head, "description", "scenario.description", ""), start=start,
+        quarters=quarters, runs=runs, seed=seed, ledger=ledger, model=model, alpha=alpha, beta=beta,
+        outside_seniority=seniority, cut_after=cut_after, at_least_cap=at_least_cap, up_to_floor=up_to_floor,
+        delivery_lag=delivery_lag, deployment_pace=pace, default_term_years=terms, appetite=appetite,
+        recovery=recovery, sensitivity=sensitivity, debt_share=debt_share, interest_rate=rate,
+        appetite_path=tuple(sorted(path)), entities=ents, others=others, shocks=tuple(shocks), source=shown,
+        entity_where=entity_where, deal_where=deal_where,
+    )
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file; :class:`ScenarioError` (with every problem) when it is bad."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError(f"no scenario file {p}", "give a path, or a bundled name: dealweb stress --list") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read scenario {p}: {exc}") from None
+    return parse_scenario(text, str(p))
+
+
+def bundled_scenarios() -> dict[str, Path]:
+    """Bundled scenario names and their files."""
+    return {p.stem: p for p in sorted(BUNDLED_DIR.glob("*.yaml"))}
+
+
+def resolve_scenario(name_or_path: str) -> Path:
+    """A scenario file from a path or a bundled name (``base``, ``capital-drought``...)."""
+    p = Path(name_or_path)
+    if p.exists():
+        return p
+    bundled = bundled_scenarios()
+    key = p.stem if p.suffix in (".yaml", ".yml") else name_or_path
+    if key in bundled:
+        return bundled[key]
+    raise InputError(f"no scenario file or bundled scenario named {name_or_path!r}",
+                     "bundled: " + ", ".join(bundled) if bundled else "give a path to a YAML file")
