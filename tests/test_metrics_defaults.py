@@ -229,3 +229,35 @@ def test_bundled_amplification_checks_itself(bundled) -> None:
         # the same day's market value and move give the stated change to within 2%
         # (Oracle: 933 x 0.3595 / 1.3595 = 246.7 against "超過 2,500 億"; Nvidia: 4460 x 0.04 / 1.04 = 171.5)
         assert r.change_derived == pytest.approx(r.market_cap_change, rel=0.02)
+
+
+def test_payer_commitments_lists_what_cannot_be_annualised(tiny) -> None:
+    from dealweb.metrics.defaults import payer_commitments
+
+    (c,) = payer_commitments(tiny, "openai")
+    # $200B over 4 years = $50B a year
+    assert (c.deal, c.payee, c.amount, c.years, c.per_year, c.included) == (
+        "openai-oracle-cloud-300b", "oracle", 200e9, 4, 50e9, True)
+    assert c.source.quote == "a $200 billion contract"
+    (g,) = payer_commitments(tiny, "oracle")
+    assert g.deal == "oracle-nvidia-gb200-40b" and not g.included and "no term" in g.reason
+    assert payer_commitments(tiny, "nvidia") == ()
+
+
+def test_all_commitments_flag(tiny, tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from dealweb.cli import main
+
+    (tmp_path / "ledger.yaml").write_text(TINY, encoding="utf-8")
+    runner = CliRunner()
+    res = runner.invoke(main, ["metrics", "funding-gap", "--ledger", str(tmp_path), "--all-commitments", "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["inputs"]["commitments_per_year"]["value"] == pytest.approx(50e9)
+    assert data["inputs"]["commitments_per_year"]["source"]["ref"] == "openai-oracle-cloud-300b"
+    assert [c["deal"] for c in data["commitments"]] == ["openai-oracle-cloud-300b"]
+    bad = runner.invoke(main, ["metrics", "funding-gap", "--no-ledger", "--all-commitments"])
+    assert bad.exit_code == 2 and "needs a ledger" in bad.output

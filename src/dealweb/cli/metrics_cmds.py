@@ -26,7 +26,7 @@ from dealweb.metrics.bubble import BubbleEntity, BubbleInputs, bubble
 from dealweb.metrics.cap_table import CapTableInputs, cap_table
 from dealweb.metrics.capacity import CapacityInputs, capacity
 from dealweb.metrics.common import FLAG, Source
-from dealweb.metrics.defaults import Default, defaults_for
+from dealweb.metrics.defaults import Commitment, Default, defaults_for, payer_commitments
 from dealweb.metrics.funding_gap import FundingGapInputs, funding_gap
 from dealweb.model import Ledger
 from dealweb.money import AmountError, parse_amount
@@ -219,9 +219,11 @@ def _show(data: dict[str, Any], ledger: Ledger | None, extra: Sequence[Table | s
             c.print(f"  - {a}")
 
 
-def _emit(result: Any, ledger: Ledger | None, as_json: bool, extra: Callable[[Any], Sequence[Table | str]]) -> None:
+def _emit(result: Any, ledger: Ledger | None, as_json: bool, extra: Callable[[Any], Sequence[Table | str]],
+          more: dict[str, Any] | None = None) -> None:
     data = result.as_dict()
     data["ledger"] = ledger.name if ledger is not None else None
+    data.update(more or {})
     if as_json:
         emit_json(data)
     else:
@@ -438,11 +440,14 @@ def backlog_cmd(entity: str, customer: str, rpo: float | None, schedule: str | N
 @click.option("--growth", type=float, default=None, help="Yearly revenue growth, fraction (0).")
 @click.option("--share-available", type=float, default=None, help="Share of revenue that can pay (1.0).")
 @click.option("--cash", type=MONEY, default=None, help="Cash raised or in hand, US dollars (40e9).")
+@click.option("--all-commitments", is_flag=True,
+              help="Commitments a year = the sum of every ledger deal the payer pays for that has an amount and "
+                   "a term (the others are listed, not guessed).")
 @ledger_option
 @no_ledger_option
 @json_option
 def funding_gap_cmd(payer: str, commitments: float | None, revenue: float | None, years: int | None,
-                    growth: float | None, share_available: float | None, cash: float | None,
+                    growth: float | None, share_available: float | None, cash: float | None, all_commitments: bool,
                     ledger_path: str | None, no_ledger: bool, as_json: bool) -> None:
     """A payer's commitments a year against its revenue, and the outside capital needed to close the gap.
 
@@ -453,11 +458,30 @@ def funding_gap_cmd(payer: str, commitments: float | None, revenue: float | None
       dealweb metrics funding-gap                          # OpenAI, from the ledger
       dealweb metrics funding-gap --growth 0.8 --json      # revenue +80% a year
       dealweb metrics funding-gap --commitments 60e9 --revenue 10e9 --years 5 --cash 40e9
+      dealweb metrics funding-gap --all-commitments        # every OpenAI deal with an amount and a term
     """
+    if all_commitments and commitments is not None:
+        fail("give --commitments or --all-commitments, not both", "--all-commitments sums the ledger's deals")
     ledger = _ledger(ledger_path, no_ledger)
     d = defaults_for("funding-gap", ledger, payer=payer)
     sources: dict[str, Source] = {}
-    cm, sources["commitments_per_year"] = _pick("commitments_per_year", "--commitments", commitments, d)
+    listed: tuple[Commitment, ...] = ()
+    if all_commitments:
+        if ledger is None:
+            fail("--all-commitments needs a ledger", "drop --no-ledger, or pass --ledger PATH")
+        listed = payer_commitments(ledger, payer)
+        used = [c for c in listed if c.included]
+        if not used:
+            fail(f"no deal of {payer!r} in the ledger has both an amount and a term",
+                 "pass --commitments, or add the deals' terms to the ledger")
+        commitments = sum(c.per_year for c in used if c.per_year is not None)
+        sources["commitments_per_year"] = Source(
+            kind="ledger", ref=" + ".join(c.deal for c in used),
+            quote=" / ".join(c.source.quote for c in used if c.source.quote),
+            note=f"sum of {len(used)} deal(s) / their terms; {len(listed) - len(used)} listed but not annualised")
+        cm = commitments
+    else:
+        cm, sources["commitments_per_year"] = _pick("commitments_per_year", "--commitments", commitments, d)
     rv, sources["revenue_per_year"] = _pick("revenue_per_year", "--revenue", revenue, d)
     yr, sources["years"] = _pick("years", "--years", years, d)
     gr, sources["revenue_growth"] = _pick("revenue_growth", "--growth", growth, d)
@@ -476,9 +500,19 @@ def funding_gap_cmd(payer: str, commitments: float | None, revenue: float | None
         for y in res.schedule:
             t.add_row(str(y.year), _fmt_usd(y.commitment), _fmt_usd(y.revenue), _fmt_usd(y.available),
                       _fmt_usd(y.gap), _fmt_usd(y.cumulative_gap))
-        return (t,)
+        out: list[Table] = [t]
+        if listed:
+            ct = Table(title=f"{payer}'s commitments in the ledger", title_justify="left")
+            for col in ("deal", "payee", "amount", "years", "a year", "counted"):
+                ct.add_column(col, justify="right" if col in ("amount", "years", "a year") else "left")
+            for c in listed:
+                ct.add_row(c.deal, c.payee, fmt(c.amount, "usd"), fmt(c.years, "years"), fmt(c.per_year, "usd"),
+                           "yes" if c.included else f"no: {c.reason}")
+            out.append(ct)
+        return out
 
-    _emit(result, ledger, as_json, extra)
+    _emit(result, ledger, as_json, extra,
+          {"commitments": [c.as_dict() for c in listed]} if all_commitments else None)
 
 
 # ---------------------------------------------------------------------------------------------- amplification

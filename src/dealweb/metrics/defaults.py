@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from dealweb.errors import InputError
 from dealweb.metrics.amplification import DEFAULT_AMPLIFICATION_SOURCES
@@ -48,7 +49,8 @@ from dealweb.metrics.quotes import QUOTES
 from dealweb.model import Claim, Deal, Fact, Ledger
 from dealweb.money import Amount, Qualifier
 
-__all__ = ["LOOKUPS", "METRICS", "Default", "deal_value", "defaults_for", "fact_value"]
+__all__ = ["LOOKUPS", "METRICS", "Commitment", "Default", "deal_value", "defaults_for", "fact_value",
+           "payer_commitments"]
 
 #: The metrics that have defaults.
 METRICS = ("bubble", "breakeven", "capacity", "backlog", "funding-gap", "amplification", "cap-table")
@@ -442,6 +444,68 @@ def _bubble(ledger: Ledger | None) -> dict[str, Default]:
     elif fcf is not None:
         out["oracle_free_cash_flow"] = Default("oracle_free_cash_flow", fcf[0], "usd", fcf[1])
     return out
+
+
+#: Deal kinds that commit a payer to pay for something over time.
+COMMITMENT_KINDS = ("services", "hardware")
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """One deal committing ``payer`` to pay ``payee``, annualised over its term when the ledger gives one.
+
+    ``included`` is false (and ``reason`` says why) when the deal has no US-dollar amount or no term: such a
+    deal cannot be spread over years, and is listed rather than guessed.
+    """
+
+    deal: str
+    payee: str
+    amount: float | None
+    years: float | None
+    per_year: float | None
+    included: bool
+    reason: str
+    source: Source
+
+    def as_dict(self) -> dict[str, object]:
+        """Stable keys: deal, payee, amount (usd), years, per_year (usd_per_year), included, reason, source."""
+        return {"deal": self.deal, "payee": self.payee, "amount": self.amount, "years": self.years,
+                "per_year": self.per_year, "included": self.included, "reason": self.reason,
+                "source": self.source.as_dict()}
+
+
+def payer_commitments(ledger: Ledger, payer: str, on: date | None = None) -> tuple[Commitment, ...]:
+    """Every live services or hardware deal ``payer`` pays for, annualised as amount / term years.
+
+    Args:
+        ledger: the ledger to read.
+        payer: the entity id of the payer.
+        on: read the deals live on this date (all non-cancelled deals when ``None``).
+
+    Returns:
+        One :class:`Commitment` per deal, in deal-id order; those without an amount or a term are listed
+        with ``included=False`` and the reason.
+    """
+    out: list[Commitment] = []
+    for d in sorted(ledger.deals_on(on), key=lambda d: d.id):
+        if d.kind not in COMMITMENT_KINDS:
+            continue
+        for flow in d.pairwise_flows():
+            if flow.payer != payer:
+                continue
+            amount = _number(flow.amount, "usd") if flow.amount is not None else None
+            hit = deal_value(ledger, d.id, "amount", "usd")
+            src = hit[1] if hit is not None else Source(kind=LEDGER, ref=d.id, note=f"deal {d.id}: no amount")
+            years = d.term_years
+            if amount is None:
+                reason = "no US-dollar amount in the ledger"
+            elif not years:
+                reason = "no term in the ledger: cannot be spread over years"
+            else:
+                reason = ""
+            per_year = amount / years if amount is not None and years else None
+            out.append(Commitment(d.id, flow.payee, amount, years, per_year, per_year is not None, reason, src))
+    return tuple(out)
 
 
 def defaults_for(metric: str, ledger: Ledger | None = None, **context: str) -> dict[str, Default]:
