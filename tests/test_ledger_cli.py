@@ -119,6 +119,8 @@ def test_check_documents_option(ledger_dir: Path, tmp_path: Path) -> None:
     assert run("check", str(ledger_dir))[0] == 0  # no document file: quotes unchecked
     code, out, _ = run("check", str(ledger_dir), "--documents", str(texts))
     assert code == 1 and f"it stands at {S1 + 2}..{S1 + 2 + len(Q1)}" in out
+    code, _, err = run("check", str(ledger_dir), "--documents", str(tmp_path / "nope"))
+    assert code == 2 and "no such folder" in err
 
 
 @pytest.mark.parametrize("content", [b"\x00\x01\x02binary\xff", b"\xff\xfe garbage", b"deals: [\n", b"",

@@ -64,6 +64,9 @@ def check(ledger_path: str | None, documents: tuple[str, ...], as_json: bool) ->
     """
     from dealweb.ledger import load_ledger
 
+    for d in documents:
+        if not Path(d).is_dir():
+            fail(f"--documents {d}: no such folder", "give a folder holding the documents' text files")
     try:
         result = load_ledger(ledger_path, documents_dirs=documents)
     except DealwebError as exc:

@@ -617,7 +617,7 @@ class _Loader:
                 elif quote and end - start != len(quote):
                     self.err(value_pos(f.shown, c, "end"), f"span {start}..{end} is {end - start} characters "
                              f"but the quote is {len(quote)}",
-                             f"set end: {start + len(quote)} (end = start + length of the quote)", fld="end")
+                             f"set end: {start + len(quote)}, i.e. start + the length of the quote", fld="end")
             claim = Claim(document=doc_id, quote=quote, start=start, end=end, field=fld, stated=stated,
                           amount=amount, flag=flag, note=self.text(f, c, "note"), pos=pos)
             self.check_quote(f, c, claim)
