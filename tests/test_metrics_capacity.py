@@ -84,3 +84,17 @@ def test_point_ratios_round_trip_exactly(gw: float, r: float, p: float) -> None:
               usd_per_accelerator_high=p)
     usd = capacity(CapacityInputs(gw=gw, **kw)).usd[0]
     assert capacity(CapacityInputs(usd=usd, **kw)).gw == pytest.approx((gw, gw), rel=1e-9)
+
+
+def test_uae_two_million_chips_fit_the_five_gw_campus_not_one_gw() -> None:
+    # 晶片行業: "1吉瓦(GW)的叢集 ... 計畫使用超過200萬顆輝達GB200晶片 ... 預計將建成一個5吉瓦的資料中心"
+    # 2,000,000 / 500,000 = 4 GW; 2,000,000 / 400,000 = 5 GW
+    r = capacity(CapacityInputs(accelerators=2e6))
+    assert r.gw == pytest.approx((4.0, 5.0))
+    assert not (r.gw[0] <= 1.0 <= r.gw[1])
+
+
+def test_nvidia_investment_covers_a_fifth_to_a_quarter_of_the_chips() -> None:
+    # "輝達計畫對 OpenAI 投資最高 1,000 億美元" for 10 GW; chips for 10 GW are $400B-$500B
+    r = capacity(CapacityInputs(gw=10))
+    assert (100e9 / r.usd[1], 100e9 / r.usd[0]) == pytest.approx((0.20, 0.25))
