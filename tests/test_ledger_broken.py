@@ -137,6 +137,8 @@ CASES = [
                                            f"end: {Q1_START + 5}}}\n")},
      "is 5 characters but the quote is 33", 21, 84),  # the value of 'end', col 84 by str.index
     ("duplicate-key", {"a.yaml": "deals:\n  - id: x\n    id: y\n"}, "duplicate key", 3, 5),
+    ("document-range-past-end", {"a.yaml": HEAD + "    start: 0\n    end: 500\n"},
+     "document range end 500 is past the end", 15, 10),
     ("not-utf8", {"a.yaml": "deals: \xff\n"}, "", 1, 8),
 ]
 
@@ -187,6 +189,13 @@ def test_no_ledger_paths(tmp_path: Path) -> None:
     (other / "x.yaml").write_text("foo: 1\n", encoding="utf-8")
     msgs = [p.message for p in load_ledger(other).problems]
     assert any("unknown section 'foo'" in m for m in msgs)
+
+
+def test_missing_document_file_warns(tmp_path: Path) -> None:
+    result = load_ledger(_write(tmp_path, {"a.yaml": _deal().replace("file: doc.txt", "file: doc2.txt")}))
+    assert result.ok
+    (w,) = result.warnings
+    assert "document file 'doc2.txt' is not in" in w.message and (w.line, w.col) == (13, 11)
 
 
 def test_warnings_do_not_count_as_errors(tmp_path: Path) -> None:

@@ -576,6 +576,24 @@ class _Loader:
                 tier=Tier(tier), url=self.text(f, m, "url"), file=self.text(f, m, "file") or None,
                 start=start, end=end, pos=pos,
             )
+            self.check_document_file(f, m, self.documents[rid])
+
+    def check_document_file(self, f: YamlFile, m: dict, doc: Document) -> None:
+        """The document's file is found where folders are given, and its range lies inside it."""
+        if not doc.file:
+            return
+        text, path = self.document_text(doc)
+        if text is None:
+            searched = [d for d in self.doc_dirs if d.is_dir()]
+            if searched:
+                self.warn(value_pos(f.shown, m, "file"), f"document file {doc.file!r} is not in "
+                          + ", ".join(self.shown(d) for d in searched) + "; its quotes are not checked",
+                          "fix 'file', or add its folder to ledger.documents_dirs or --documents", fld="file")
+            return
+        if doc.end is not None and doc.end > len(text):
+            self.err(value_pos(f.shown, m, "end"), f"document range end {doc.end} is past the end of "
+                     f"{self.shown(path) if path else doc.file} ({len(text)} characters)",
+                     "end is a character offset into the file, not a byte offset", fld="end")
 
     def claims(self, f: YamlFile, m: dict, fields: Sequence[str], default_field: str,
                default_unit: str | None, on: date | None) -> tuple[Claim, ...]:
