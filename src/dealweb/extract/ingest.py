@@ -142,6 +142,7 @@ def claims_from_proposals(norm: NormText, proposals: list[Proposal], document: s
         claim["status"] = verdict.status if verdict else "new"
         claim["record"] = verdict.record if verdict else None
         claim["reason"] = verdict.reason if verdict else ""
+        claim["in_ledger"] = verdict.in_ledger if verdict else False
         claim["flag"] = p.flag
         claim["spans"] = spans
         out.append(claim)

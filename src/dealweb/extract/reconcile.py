@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from dealweb.model import Claim, Deal, Fact, Ledger
 from dealweb.money import Amount
 
-__all__ = ["Verdict", "reconcile_deal", "reconcile_fact", "slip_factor"]
+__all__ = ["Verdict", "metric_related", "reconcile_deal", "reconcile_fact", "slip_factor"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +33,7 @@ class Verdict:
     status: str
     record: str | None = None
     reason: str = ""
+    in_ledger: bool = False
 
 
 def slip_factor(a: Amount, b: Amount) -> int | None:
@@ -65,8 +66,8 @@ def _compare(a: Amount, b: Amount) -> str:
             b = Amount(b.usd_low, b.usd_high, b.qualifier, "USD")
         else:
             return "incomparable"
-    if a.overlaps(b):
-        return "agree"
+    if a.overlaps(b) or math.isclose(a.point, b.point, rel_tol=0.01):
+        return "agree"  # within 1 %: the same figure rounded (149億 and 149.3億美元)
     return "unit_slip" if slip_factor(a, b) else "value_mismatch"
 
 
@@ -83,7 +84,9 @@ def reconcile_deal(ledger: Ledger, payer: str, payee: str, typ: str | None, amou
                    capacity_gw: float | None, document: str, start: int, end: int,
                    joke: bool = False) -> Verdict:
     """The verdict for a proposed deal claim ``payer -> payee`` whose sentence is ``[start, end)``."""
-    cands = [d for d in ledger.deals.values() if {payer, payee} <= _deal_parties(d)]
+    cands = [d for d in ledger.deals.values() if {payer, payee} <= _deal_parties(d)
+             or (typ == d.type == "joint_venture" and payer in _deal_parties(d)
+                 and (d.id == payee or d.id.startswith(payee + "-")))]
     if not cands:
         return Verdict("new")
 
@@ -97,29 +100,30 @@ def reconcile_deal(ledger: Ledger, payer: str, payee: str, typ: str | None, amou
 
     d = max(cands, key=rank)
     claims = list(d.claims) + [c for e in d.events for c in e.claims]
+    held = _already(claims, document, start, end)
     if d.payer == payee and d.payee == payer and d.type == typ:
-        return Verdict("conflicts", d.id, "direction")
+        return Verdict("conflicts", d.id, "direction", in_ledger=held)
     if joke:
-        return Verdict("conflicts", d.id, "joke")
+        return Verdict("conflicts", d.id, "joke", in_ledger=held)
     if amount is not None:
         figures = [(d.amount, None)] + [(c.amount, c) for c in claims if c.field in ("amount", "parties")]
         results = [(_compare(amount, f), c) for f, c in figures if f is not None]
         agreeing = [c for r, c in results if r == "agree"]
         if agreeing and all(c is not None and c.flag == "joke" for c in agreeing):
-            return Verdict("conflicts", d.id, "joke")
+            return Verdict("conflicts", d.id, "joke", in_ledger=held)
         if not agreeing:
             kinds = [r for r, _ in results if r != "incomparable"]
             if "unit_slip" in kinds:
-                return Verdict("conflicts", d.id, "unit_slip")
+                return Verdict("conflicts", d.id, "unit_slip", in_ledger=held)
             if kinds:
-                return Verdict("conflicts", d.id, "value_mismatch")
+                return Verdict("conflicts", d.id, "value_mismatch", in_ledger=held)
     if capacity_gw is not None and d.capacity_gw is not None and abs(capacity_gw - d.capacity_gw) > 1e-9:
         if amount is None:
             ratio = max(capacity_gw, d.capacity_gw) / max(min(capacity_gw, d.capacity_gw), 1e-12)
             slip = any(abs(math.log(ratio / f)) < 0.02 for f in (10, 100, 1000))
-            return Verdict("conflicts", d.id, "unit_slip" if slip else "value_mismatch")
-    if _already(claims, document, start, end):
-        return Verdict("matches", d.id)
+            return Verdict("conflicts", d.id, "unit_slip" if slip else "value_mismatch", in_ledger=held)
+    if held:
+        return Verdict("matches", d.id, in_ledger=True)
     return Verdict("adds_source", d.id)
 
 
@@ -127,37 +131,69 @@ def _period_key(label: str | None) -> str:
     return (label or "").replace(" ", "").upper()
 
 
+_NOT_LEVEL = frozenset({"growth", "yoy", "qoq", "multiple", "cagr", "consensus", "above", "below", "ratio",
+                        "decline", "effect", "target", "shortfall", "change", "cost", "count", "rank"})
+
+
+def metric_related(claimed: str, recorded: str) -> bool:
+    """Whether a ledger metric (``oci_revenue_guidance``) is a kind of the claimed one (``revenue``).
+
+    The claimed metric's words must appear in the recorded one in order; a recorded metric that is a rate,
+    a ratio or a change (``revenue_growth_yoy``) is not a kind of a level unless the claim is a change too.
+
+    >>> metric_related("revenue", "oci_revenue_guidance"), metric_related("revenue", "revenue_growth_yoy")
+    (True, False)
+    """
+    want = claimed.removesuffix("_guidance").split("_")
+    have = recorded.split("_")
+    extra = (set(have) - set(want)) & _NOT_LEVEL
+    if extra:
+        return False
+    it = iter(have)
+    return all(w in it for w in want)
+
+
 def reconcile_fact(ledger: Ledger, entity: str, metric: str, value: Amount, period: str | None,
                    document: str, start: int, end: int) -> Verdict:
-    """The verdict for a proposed fact claim about ``entity`` whose sentence is ``[start, end)``."""
-    base = metric.removesuffix("_guidance")
-    cands: list[Fact] = [f for f in ledger.facts.values()
-                         if f.entity == entity and f.metric.removesuffix("_guidance") == base]
+    """The verdict for a proposed fact claim about ``entity`` whose sentence is ``[start, end)``.
+
+    Facts of the entity whose metric is related (:func:`metric_related`) are compared: same period and an
+    agreeing value -> ``matches`` (this very claim is there) or ``adds_source``; same period, a value off
+    by 10/100/1000 -> ``conflicts``/``unit_slip``; same metric and period, another value ->
+    ``conflicts``/``value_mismatch``; the value agrees with a fact of another period -> ``conflicts``/
+    ``period`` (a quarter label that disagrees). A claim the ledger already holds gets ``in_ledger``.
+    """
+    cands: list[Fact] = [f for f in ledger.facts.values() if f.entity == entity and metric_related(metric, f.metric)]
     if not cands:
         return Verdict("new")
-    same_period = [f for f in cands if period and _period_key(f.period) == _period_key(period)]
-    agree_other = [f for f in cands if f not in same_period and _compare(value, f.value) == "agree"]
-    for f in same_period:
-        claims = list(f.claims)
-        r = _compare(value, f.value)
-        agreeing = [c for c in claims if c.amount is not None and _compare(value, c.amount) == "agree"]
-        if r == "agree" or agreeing:
-            if _already(claims, document, start, end):
-                return Verdict("matches", f.id)
-            return Verdict("adds_source", f.id)
-        if r == "unit_slip":
-            return Verdict("conflicts", f.id, "unit_slip")
-        if r == "value_mismatch" and not agree_other:
-            return Verdict("conflicts", f.id, "value_mismatch")
-    if agree_other:
-        f = agree_other[0]
+    held = next((f for f in cands if _already(f.claims, document, start, end)), None)
+    if period and period.startswith("--"):
+        period = None  # a day without a year cannot be compared
+    same_period = [f for f in cands if period and (_period_key(f.period) == _period_key(period) or (
+        f.as_of is not None and f.as_of.isoformat() == period))]
+    if not period:
+        same_period = cands
+
+    def agrees(f: Fact) -> bool:
+        return _compare(value, f.value) == "agree" or any(
+            c.amount is not None and not c.flag and _compare(value, c.amount) == "agree" for c in f.claims)
+
+    agree = [f for f in same_period if agrees(f)]
+    if agree:
+        f = next((x for x in agree if x.metric == metric), agree[0])
         if _already(f.claims, document, start, end):
-            return Verdict("matches", f.id)
-        if period and f.period and _period_key(f.period) != _period_key(period):
-            return Verdict("conflicts", f.id, "period")
-        return Verdict("adds_source", f.id)
-    if period is None:
-        slips = [f for f in cands if _compare(value, f.value) == "unit_slip"]
-        if slips:
-            return Verdict("conflicts", slips[0].id, "unit_slip")
+            return Verdict("matches", f.id, in_ledger=True)
+        return Verdict("adds_source", f.id, in_ledger=held is not None)
+    slips = [f for f in same_period if _compare(value, f.value) == "unit_slip"]
+    if slips:
+        return Verdict("conflicts", slips[0].id, "unit_slip", in_ledger=held is not None)
+    other = [f for f in cands if f not in same_period and (f.metric == metric and agrees(f) or math.isclose(
+        value.point, f.value.point, rel_tol=0.005))]
+    if other and period:
+        return Verdict("conflicts", other[0].id, "period", in_ledger=held is not None)
+    exact = [f for f in same_period if f.metric == metric and _compare(value, f.value) == "value_mismatch"]
+    if exact and period:
+        return Verdict("conflicts", exact[0].id, "value_mismatch", in_ledger=held is not None)
+    if held is not None:
+        return Verdict("matches", held.id, in_ledger=True)
     return Verdict("new")

@@ -25,9 +25,11 @@ from dataclasses import dataclass, field
 
 from dealweb.extract.mentions import (
     AmountMention,
+    DateMention,
     EntityIndex,
     EntityMention,
     PeriodMention,
+    find_dates,
     iter_sentences,
 )
 from dealweb.extract.normalise import NormText
@@ -172,6 +174,7 @@ class _Sentence:
     amts: list[AmountMention]
     periods: list[PeriodMention]
     clauses: list[tuple[int, int]]
+    dates: list[DateMention] = field(default_factory=list)
 
 
 def _find(regex: re.Pattern[str], s: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
@@ -404,22 +407,23 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
     """The two parties of the deal whose figure is ``a``, oriented payer first."""
     f = sent.folded
     cs, ce = clause
+    actors = _actors(sent)
     pronoun = bool(_PRONOUN.search(f, sent.start, min(sent.end, sent.start + 8)))
-    starts_bare = not [e for e in sent.ents if e.start < a.start]
+    starts_bare = not [e for e in actors if e.start < a.start]
     # "與X的N" / "with X": X is the counterparty, the subject is the sentence's
-    near = [e for e in sent.ents
+    near = [e for e in actors
             if e.end <= a.start and a.start - e.end <= 3 and f[e.end:a.start].strip() in ("", "的")]
     if near and _WITH_BEFORE.search(f[max(sent.start, near[-1].start - 4):near[-1].start]):
         other = near[-1]
-        subj = next((e for e in sent.ents if e.id != other.id and e.start < other.start), None)
+        subj = next((e for e in actors if e.id != other.id and e.start < other.start), None)
         if subj is None or (pronoun and topic is not None and topic.id != other.id):
             subj = topic if topic is not None and topic.id != other.id else subj
         if subj is None:
             return None
         return _orient(sent, subj, other, typ, index, a.start)
-    in_clause = [e for e in sent.ents if cs <= e.start < ce]
+    in_clause = [e for e in actors if cs <= e.start < ce]
     if cue_clause != clause:
-        in_clause = [e for e in sent.ents if cue_clause[0] <= e.start < cue_clause[1]] or in_clause
+        in_clause = [e for e in actors if cue_clause[0] <= e.start < cue_clause[1]] or in_clause
     distinct = list({e.id: e for e in in_clause}.values())
     if len(distinct) >= 2:
         before = [e for e in in_clause if e.start < a.start]
@@ -444,7 +448,7 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
     pool: list[EntityMention] = []
     if topic is not None and (pronoun or starts_bare):
         pool.append(topic)
-    pool += [e for e in sent.ents if e.start < cs or cs <= e.start < ce] + distinct
+    pool += [e for e in actors if e.start < cs or cs <= e.start < ce] + distinct
     uniq: list[EntityMention] = []
     for e in pool:
         if e.id not in {x.id for x in uniq}:
@@ -504,23 +508,45 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
         Proposals with spans into ``norm.text``; ``confidence`` in [0, 1] says how many rules agreed.
     """
     sents = _sentences(norm, ents, amts, periods)
+    dates = find_dates(norm.text)
+    di = 0
+    for sent in sents:
+        while di < len(dates) and dates[di].start < sent.start:
+            di += 1
+        sent.dates = [d for d in dates[di:di + 16] if d.end <= sent.end]
     out: list[Proposal] = []
     topic: EntityMention | None = None
     joke_until = -1
     empty_run = 0
-    first_nl = norm.text.find("\n")
-    title_ents = [e for e in ents if e.start < first_nl] if 0 < first_nl <= 120 else []
-    title = title_ents[0] if len({e.id for e in title_ents}) == 1 else None
+    title: EntityMention | None = None
+    text = norm.text
     for k, sent in enumerate(sents):
         f = sent.folded
-        if k and "\n" in f[sents[k - 1].end - 1:sent.start + 1] and sents[k - 1].end > first_nl + 1:
-            topic = None  # a new paragraph starts afresh (the title's topic carries into the body)
-        if _JOKE.search(f, sent.start, sent.end):
-            joke_until = sents[min(k + 1, len(sents) - 1)].end
-            prev_start = sents[k - 1].start if k else sent.start
-            for p in out:
-                if p.sentence[0] >= prev_start and p.kind == "deal":
-                    p.flag = "joke"
+        line_start = text.rfind("\n", 0, sent.start) + 1
+        if k == 0 or line_start > sents[k - 1].start:
+            # a new line: a short one is a title (one article of a file that holds several starts here);
+            # a long one is a paragraph whose topic starts from the title
+            line_end = text.find("\n", sent.start)
+            line_end = len(text) if line_end < 0 else line_end
+            topic = None
+            if line_end - line_start <= 120:
+                ids = {e.id for e in sent.ents}
+                title = sent.ents[0] if len(ids) == 1 else None
+        jm = _JOKE.search(f, sent.start, sent.end)
+        if jm:
+            opening = min((i for i in (f.find("“", jm.end(), sent.end), f.find('"', jm.end(), sent.end)) if i >= 0),
+                          default=-1)
+            if opening >= 0:
+                # "流傳著一個段子:“...”": everything inside the quotation is the joke
+                close = max(f.find("”", opening + 1), f.find('"', opening + 1))
+                joke_until = close if close > opening else sent.end
+            else:
+                # "腦筋急轉彎...", "以上只是段子": the cue looks back at the sentence before
+                prev_start = sents[k - 1].start if k else sent.start
+                for p in out:
+                    if p.sentence[0] >= prev_start and p.kind == "deal":
+                        p.flag = "joke"
+                joke_until = sent.end
         if sent.amts:
             out.extend(_read_sentence(sent, index, topic or title, joke=sent.start < joke_until))
         if sent.ents:
@@ -660,6 +686,30 @@ def _deal_for(sent: _Sentence, a: AmountMention, clause: tuple[int, int], typ: t
     return p
 
 
+_SPEECH_AFTER = re.compile(r"^\s*(?:还|也|进一步|再次|曾)?\s*(?:表示|说|称|透露|指出|强调|直言|认为|写道|"
+                           r"said|says|told|noted|wrote)")
+_ROLE_BEFORE = re.compile(r"(?:ceo|cfo|cto|首席执行官|执行长|首席财务官|董事长|创始人|总裁|主席|联合创始人|founder|"
+                          r"chairman|chief executive|president)\s*$")
+_EXCEPT = re.compile(r"^\s*(?:除了|除|besides|apart from|in addition to|aside from)")
+
+
+def _actors(sent: _Sentence) -> list[EntityMention]:
+    """The sentence's entities that can be parties: not a person quoted as a speaker or named by a role
+    (甲骨文首席執行官Safra Catz還透露...), not an entity inside "除了...外" (besides X)."""
+    f = sent.folded
+    out = []
+    for e in sent.ents:
+        cs, _ = _clause_of(sent, e.start)
+        if _EXCEPT.search(f[cs:e.start]):
+            continue
+        if _SPEECH_AFTER.search(f[e.end:e.end + 8]) and not re.search(r"宣布|宣佈|announce", f[e.end:e.end + 8]):
+            continue
+        if _ROLE_BEFORE.search(f[max(sent.start, e.start - 12):e.start]):
+            continue
+        out.append(e)
+    return out
+
+
 def _fact_entity(sent: _Sentence, a: AmountMention, metric: str, cue: tuple[int, int],
                  topic: EntityMention | None) -> EntityMention | None:
     f = sent.folded
@@ -671,14 +721,15 @@ def _fact_entity(sent: _Sentence, a: AmountMention, metric: str, cue: tuple[int,
     if after:
         return after[0]
     cs, _ = _clause_of(sent, a.start)
-    before = [e for e in sent.ents if e.end <= a.start]
+    ents = _actors(sent)
+    before = [e for e in ents if e.end <= a.start]
     in_clause = [e for e in before if e.start >= cs]
     if in_clause:
         return in_clause[-1]
     if _PRONOUN.search(f, cs, a.start) and topic is not None:
         return topic
     if before:
-        return before[-1]
+        return before[0]
     return topic
 
 
@@ -692,8 +743,26 @@ def _fact_for(sent: _Sentence, a: AmountMention, metric: tuple[str, int, int],
     p = Proposal("fact", (sent.start, sent.end), 0.8 if in_sentence else 0.6, entity=ent, metric=name,
                  value=a.amount)
     p.spans = {"entity": (ent.start, ent.end), "metric": (ms, me), "value": (a.start, a.end)}
+    if name in _DATED:
+        # a price or a market value holds on a day, not over a fiscal period
+        cs, ce = _clause_of(sent, a.start)
+        day = [d for d in sent.dates if cs <= d.start < ce]
+        if day:
+            p.period = day[-1].label
+            p.spans["period"] = (day[-1].start, day[-1].end)
+        return p
     per = _near_period(sent, a.start)
     if per is not None:
         p.period = per.label
         p.spans["period"] = (per.start, per.end)
+        cs, _ = _clause_of(sent, a.start)
+        m = re.fullmatch(r"FY(\d{4})", per.label)
+        if m and per.start < cs and _PREVIOUS_FY.search(sent.folded, cs, a.start):
+            p.period = f"FY{int(m.group(1)) - 1}"  # "2026財年...,相較上一財年的250億美元"
+            p.spans["period"] = p.spans["value"]
     return p
+
+
+_DATED = frozenset({"share_price", "share_price_change", "market_cap", "market_cap_change"})
+_PREVIOUS_FY = re.compile(r"上一财年|上财年|上一财政年度|上个财年|prior fiscal year|previous fiscal year|"
+                          r"last fiscal year")
