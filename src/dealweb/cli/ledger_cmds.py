@@ -278,7 +278,10 @@ def _show_entity(ledger: Ledger, e: Entity, at: date | None, con: Console) -> No
             cp = getattr(f, other_side)
             t.add_row(deal.id + (" ⚠" if deal.id in conflicts else ""), cp, deal.type, written, qual, unit, usd,
                       str(deal.status_on(at)), str(deal.announced or ""))
-        con.print(t)
+        if rows:
+            con.print(t)
+        else:
+            con.print(f"{title}: none" + (f" known on {at}" if at else "") + ".")
     if other:
         t = Table(title="Other deals it is party to (no flow of its own stated)")
         for col in ("deal", "type", "parties", "amount (as written)", "status"):

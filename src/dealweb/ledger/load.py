@@ -611,8 +611,7 @@ class _Loader:
             flag = self.choice(f, c, "flag", vocab.FLAGS, None, "claim flag")
             quote = self.text(f, c, "quote")
             start, end = self.integer(f, c, "start"), self.integer(f, c, "end")
-            stated_raw = c.get("stated")
-            stated = None if stated_raw is None else str(stated_raw)
+            stated = self.text(f, c, "stated") or None
             amount = None
             if stated is not None and fld in ("amount", "value", "quantity", "capacity_gw"):
                 amount = self.parse_text_amount(value_pos(f.shown, c, "stated"), stated,
