@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dealweb.errors import InputError
-from dealweb.graph import ORIGIN_CLASSES, Web, origin_classes, origin_system, synthetic_web, trace
+from dealweb.graph import ORIGIN_CLASSES, Web, origin_classes, origin_matrix, origin_system, synthetic_web, trace
 
 trace_mod = importlib.import_module("dealweb.graph.trace")
 
@@ -37,6 +37,12 @@ def test_the_three_firm_loop_by_hand():
     assert dict(t.origins) == pytest.approx({"openai": 10 / 13, "nvidia": 3 / 13}) and t.circularity == 0.0
     # Nvidia is paid by Oracle (mix c_oa): 3/13 of it is Nvidia's own money coming back
     assert trace(w, "nvidia").circularity == pytest.approx(3 / 13)
+    # the whole matrix at once: rows are inflow mixes, the diagonal the circularities 4/13, 0, 3/13
+    m, ok = origin_matrix(origin_system(w))
+    i = w.index
+    assert ok.all()
+    assert m[i["openai"], i["nvidia"]] == pytest.approx(9 / 13)
+    assert [m[i[x], i[x]] for x in ("openai", "oracle", "nvidia")] == pytest.approx([4 / 13, 0.0, 3 / 13])
     d = trace(w, "openai").as_dict()
     assert set(d) >= {"entity", "inflow", "origins", "circularity", "classes", "currency"}
     assert d["origins"][0] == {"id": "nvidia", "share": pytest.approx(9 / 13), "amount": pytest.approx(900 / 13)}
@@ -178,6 +184,7 @@ def test_origin_shares_sum_to_one_and_match_the_series(edges):
     w = web_of(edges)
     system = origin_system(w)
     mix, ok = origin_classes(system)
+    full, _ = origin_matrix(system)
     for i, x in enumerate(w.ids):
         t = trace(system, x)
         if t.status != "ok":
@@ -187,6 +194,7 @@ def test_origin_shares_sum_to_one_and_match_the_series(edges):
         assert all(s > 0 for _, s in t.origins)
         assert sum(t.classes.values()) == pytest.approx(1.0)
         assert mix[i].sum() == pytest.approx(1.0)
+        assert full[i] == pytest.approx(np.asarray([dict(t.origins).get(k, 0.0) for k in w.ids]), abs=1e-12)
         assert 0.0 <= t.circularity <= 1.0 + 1e-12
     # the series method on one reachable target
     agg = [(w.ids[a], w.ids[b], float(v)) for a, b, v in zip(*w.flows.nonzero(), w.flows.data, strict=True)]

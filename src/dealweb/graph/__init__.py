@@ -25,7 +25,8 @@ Stable Python API (used by the CLI, the report and the web app; keep these signa
     ``Trace.circularity``, ``Trace.status`` ok / no_inflow / no_origin); ``Trace.as_dict()`` gives the JSON
     keys ``entity``, ``inflow``, ``origins`` [{``id``, ``share``}], ``circularity``. Build
     ``origin_system(web)`` once to trace many entities; ``origin_classes(system)`` gives every entity's
-    class mix at once.
+    class mix at once; ``origin_matrix(system)`` the dense ``n x n`` inflow-mix matrix ``M`` (row ``i``:
+    shares of ``i``'s inflow by origin entity; diagonal: circularities) for webs of up to 5,000 entities.
 
 ``exposure(web, entity, ledger=None) -> Exposure``
     Receivables, backlog, funding, investments and payables by counterparty with shares and HHI, and the
@@ -39,7 +40,15 @@ from dealweb.graph.exposure import Centrality, Exposure, centrality, exposure
 from dealweb.graph.loops import Circulation, Loop, LoopResult, circulation, loop_counts, loops
 from dealweb.graph.null import NullComparison, null_model, p_value, rewired
 from dealweb.graph.synthetic import synthetic_web
-from dealweb.graph.trace import ORIGIN_CLASSES, OriginSystem, Trace, origin_classes, origin_system, trace
+from dealweb.graph.trace import (
+    ORIGIN_CLASSES,
+    OriginSystem,
+    Trace,
+    origin_classes,
+    origin_matrix,
+    origin_system,
+    trace,
+)
 from dealweb.graph.web import Skipped, Web, snapshot
 
 __all__ = [
@@ -61,6 +70,7 @@ __all__ = [
     "loops",
     "null_model",
     "origin_classes",
+    "origin_matrix",
     "origin_system",
     "p_value",
     "read_edges",

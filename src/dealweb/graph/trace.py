@@ -44,7 +44,7 @@ from scipy.sparse.linalg import splu
 from dealweb.errors import InputError
 from dealweb.graph.web import Web
 
-__all__ = ["ORIGIN_CLASSES", "OriginSystem", "Trace", "origin_classes", "origin_system", "trace"]
+__all__ = ["ORIGIN_CLASSES", "OriginSystem", "Trace", "origin_classes", "origin_matrix", "origin_system", "trace"]
 
 #: Origin classes, in display order.
 ORIGIN_CLASSES: tuple[str, ...] = ("equity_investors", "lenders", "end_customers", "governments", "own_funds")
@@ -224,6 +224,40 @@ def origin_classes(system: OriginSystem) -> tuple[np.ndarray, np.ndarray]:
     mix[rows] = flowin[good] / tot[good][:, None]
     mix[~ok] = 0.0
     return mix, ok
+
+
+#: Largest web for which :func:`origin_matrix` builds the dense ``n x n`` matrix.
+DENSE_MAX = 5000
+
+
+def origin_matrix(system: OriginSystem) -> tuple[np.ndarray, np.ndarray]:
+    """Every entity's inflow mix at once, as a dense matrix (webs of up to :data:`DENSE_MAX` entities).
+
+    Returns:
+        ``(M, ok)``: ``M[i, k]`` is the share of entity ``i``'s inflow whose ultimate origin is entity
+        ``k`` (row ``i`` sums to 1 where ``ok[i]``, and is zero elsewhere: no inflow, or no origin); the
+        diagonal ``M[i, i]`` is every entity's circularity. Computed from ``C = (diag(T) - F^T)^-1
+        diag(s)`` as ``M_i = (T_i C_i - s_i e_i) / I_i``.
+
+    Raises:
+        ValueError: the web has more than :data:`DENSE_MAX` entities (use :func:`trace` per entity, or
+            :func:`origin_classes` for every entity's class mix).
+    """
+    n = system.web.n
+    if n > DENSE_MAX:
+        raise ValueError(f"origin_matrix is dense: {n} entities is above {DENSE_MAX}; trace entities one by one")
+    sub = system._sub
+    m = np.zeros((n, n))
+    ok = np.asarray([system.status(i) == "ok" for i in range(n)], dtype=bool)
+    if sub.size:
+        c = system._solver.solve(np.asfortranarray(np.diag(system.own[sub])))  # type: ignore[union-attr]
+        flowin = system.throughflow[sub][:, None] * c - np.diag(system.own[sub])
+        flowin = np.clip(flowin, 0.0, None)
+        m[np.ix_(sub, sub)] = flowin
+    m[~ok] = 0.0
+    tot = m.sum(axis=1)
+    m[ok] /= tot[ok][:, None]
+    return m, ok
 
 
 @dataclass(frozen=True, slots=True)
