@@ -170,6 +170,10 @@ def test_readable_output_shows_units_and_sources() -> None:
     (["bubble", "--entity", "x:foo=1"], "cannot read"),
     (["backlog", "--schedule", "1,2", "--periods", "A"], "labels"),
     (["breakeven", "--lives", "3,x"], "not a comma-separated list"),
+    # the articles' figures stand for Oracle and OpenAI only: another entity must bring its own
+    (["backlog", "--entity", "acme", "--no-ledger"], "no value for rpo"),
+    (["backlog", "--customer", "acme", "--no-ledger"], "no value for customer_commitment"),
+    (["funding-gap", "--payer", "acme", "--no-ledger"], "no value for commitments_per_year"),
 ])
 def test_bad_input_is_one_line_and_exit_2(args: list[str], words: str) -> None:
     result = runner.invoke(main, ["metrics", *args])

@@ -261,3 +261,13 @@ def test_all_commitments_flag(tiny, tmp_path: Path) -> None:
     assert [c["deal"] for c in data["commitments"]] == ["openai-oracle-cloud-300b"]
     bad = runner.invoke(main, ["metrics", "funding-gap", "--no-ledger", "--all-commitments"])
     assert bad.exit_code == 2 and "needs a ledger" in bad.output
+
+
+def test_other_entities_get_no_article_figures(tiny) -> None:
+    # the article's $60B / $10B stand for OpenAI only; Oracle as a payer has no services contract here
+    d = defaults_for("funding-gap", tiny, payer="oracle")
+    assert d["commitments_per_year"].value is None
+    assert "--commitments" in d["commitments_per_year"].source.note
+    assert d["cash_available"].value == 0.0 and d["cash_available"].source.kind == "assumption"
+    b = defaults_for("backlog", tiny, entity="nvidia", customer="oracle")
+    assert b["rpo"].value is None and b["schedule"].value is None

@@ -104,6 +104,12 @@ def _pick(name: str, flag: str, given: Any, defaults: dict[str, Default]) -> tup
     return d.value, d.source
 
 
+def _need(name: str, value: Any, source: Source) -> None:
+    """Fail with the default's own note as the hint when an input has no value (no ledger figure, no flag)."""
+    if value is None:
+        fail(f"no value for {name}", source.note or "pass it as a flag")
+
+
 def _run(fn: Callable[[Any], Any], inputs: Any) -> Any:
     try:
         return fn(inputs)
@@ -410,6 +416,12 @@ def backlog_cmd(entity: str, customer: str, rpo: float | None, schedule: str | N
                                                      customer_revenue, d)
     cg, sources["customer_revenue_growth"] = _pick("customer_revenue_growth", "--customer-growth",
                                                    customer_growth, d)
+    _need("rpo", r, sources["rpo"])
+    _need("schedule", sched, sources["schedule"])
+    if not no_customer:
+        _need("customer_commitment", c, sources["customer_commitment"])
+        _need("customer_years", y, sources["customer_years"])
+        _need("customer_revenue_per_year", cr, sources["customer_revenue_per_year"])
     inputs = BacklogInputs(entity=entity, rpo=r, schedule=sched, customer=None if no_customer else customer,
                            customer_commitment=c, customer_years=y, customer_revenue_per_year=cr,
                            customer_revenue_growth=cg, sources=sources)
@@ -487,6 +499,8 @@ def funding_gap_cmd(payer: str, commitments: float | None, revenue: float | None
     gr, sources["revenue_growth"] = _pick("revenue_growth", "--growth", growth, d)
     sh, sources["share_available"] = _pick("share_available", "--share-available", share_available, d)
     ca, sources["cash_available"] = _pick("cash_available", "--cash", cash, d)
+    for name, value in (("commitments_per_year", cm), ("revenue_per_year", rv), ("years", yr)):
+        _need(name, value, sources[name])
     if float(yr) != int(yr):
         fail(f"years must be whole, the default is {yr:g}", "pass --years")
     inputs = FundingGapInputs(payer=payer, commitments_per_year=cm, revenue_per_year=rv, years=int(yr),

@@ -266,7 +266,7 @@ def backlog(inputs: BacklogInputs) -> BacklogResult:
         )
     assumptions = (
         "every dollar of the revenue path is drawn from the RPO (no new bookings): the fastest conversion",
-        "the path is one business line (OCI) while RPO covers the whole company: shares are upper bounds",
+        "the path may cover one business line (Oracle's: OCI) while RPO covers the whole company",
         "the customer's whole revenue is counted as means to pay (no other costs): generous to the customer",
     )
     return BacklogResult(

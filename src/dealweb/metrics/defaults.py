@@ -50,7 +50,7 @@ from dealweb.model import Claim, Deal, Fact, Ledger
 from dealweb.money import Amount, Qualifier
 
 __all__ = ["LOOKUPS", "METRICS", "Commitment", "Default", "deal_value", "defaults_for", "fact_value",
-           "payer_commitments"]
+           "main_contract", "payer_commitments"]
 
 #: The metrics that have defaults.
 METRICS = ("bubble", "breakeven", "capacity", "backlog", "funding-gap", "amplification", "cap-table")
@@ -278,6 +278,33 @@ def _breakeven(ledger: Ledger | None) -> dict[str, Default]:
     }
 
 
+def _missing(name: str, unit: str, what: str, flag: str) -> Default:
+    """A default the ledger lacks and the articles do not give for this entity: ``None``, saying so."""
+    return Default(name, None, unit, Source(kind=ASSUMPTION, ref="none",
+                                            note=f"no {what} in the ledger or the articles: pass {flag}"))
+
+
+def main_contract(ledger: Ledger | None, payer: str, payee: str | None = None) -> Deal | None:
+    """The payer's largest live services contract (to ``payee`` when given) with a US-dollar amount.
+
+    Contracts with a term come first, then the larger amount, then the id: the contract a yearly
+    commitment can be read from.
+    """
+    if ledger is None:
+        return None
+    cands = []
+    for d in ledger.deals_on(None):
+        if d.kind != "services" or d.payer != payer or (payee is not None and d.payee != payee):
+            continue
+        amount = _number(d.amount, "usd")
+        if amount is None:
+            continue
+        cands.append((d.term_years is not None, amount, d.id, d))
+    if not cands:
+        return None
+    return max(cands, key=lambda c: (c[0], c[1], c[2]))[3]
+
+
 def _schedule(ledger: Ledger | None, entity: str) -> Default:
     if ledger is not None:
         facts = [f for f in _facts(ledger, entity, "oci_path") if f.period and f.period.startswith("FY")
@@ -293,24 +320,42 @@ def _schedule(ledger: Ledger | None, entity: str) -> Default:
                          quote=" / ".join(dict.fromkeys(s.quote for s in srcs if s.quote)),
                          document=srcs[0].document, note=f"{entity} revenue path {periods[0]}-{periods[-1]}")
             return Default("schedule", values, "usd_per_year", src)  # type: ignore[arg-type]
-    return Default("schedule", DEFAULT_OCI_PATH, "usd_per_year", DEFAULT_BACKLOG_SOURCES["schedule"])  # type: ignore[arg-type]
+    if entity == "oracle":
+        return Default("schedule", DEFAULT_OCI_PATH, "usd_per_year",  # type: ignore[arg-type]
+                       DEFAULT_BACKLOG_SOURCES["schedule"])
+    return _missing("schedule", "usd_per_year", f"revenue path for {entity}", "--schedule")
 
 
 def _backlog(ledger: Ledger | None, entity: str = "oracle", customer: str = "openai") -> dict[str, Default]:
     s = DEFAULT_BACKLOG_SOURCES
-    contract = "openai-oracle-cloud-300b"
+    # the article's figures stand for Oracle's backlog and OpenAI's contract only
+    ours, pair = entity == "oracle", entity == "oracle" and customer == "openai"
+    deal = main_contract(ledger, customer, entity)
+    contract = deal.id if deal is not None else ""
+
+    def fallback(name: str, unit: str, value: float, ok: bool, what: str, flag: str) -> tuple[float | None, Source]:
+        if ok:
+            return value, s[name]
+        m = _missing(name, unit, what, flag)
+        return m.value, m.source
+
+    rpo_v, rpo_s = fallback("rpo", "usd", 4.55e11, ours, f"RPO for {entity}", "--rpo")
+    com_v, com_s = fallback("customer_commitment", "usd", 3.0e11, pair, f"contract of {customer} with {entity}",
+                            "--commitment")
+    yrs_v, yrs_s = fallback("customer_years", "years", 5.0, pair, f"term of {customer}'s contract",
+                            "--customer-years")
+    rev_v, rev_s = fallback("customer_revenue_per_year", "usd_per_year", 1.0e10, customer == "openai",
+                            f"revenue of {customer}", "--customer-revenue")
     return {
-        "rpo": _first(ledger, "rpo", "usd", [lambda lg: fact_value(lg, entity, "rpo", "usd")], 4.55e11, s["rpo"]),
+        "rpo": _first(ledger, "rpo", "usd", [lambda lg: fact_value(lg, entity, "rpo", "usd")], rpo_v, rpo_s),
         "schedule": _schedule(ledger, entity),
         "customer_commitment": _first(ledger, "customer_commitment", "usd",
-                                      [lambda lg: deal_value(lg, contract, "amount", "usd")], 3.0e11,
-                                      s["customer_commitment"]),
+                                      [lambda lg: deal_value(lg, contract, "amount", "usd")], com_v, com_s),
         "customer_years": _first(ledger, "customer_years", "years",
-                                 [lambda lg: deal_value(lg, contract, "term_years", "years")], 5.0,
-                                 s["customer_years"]),
+                                 [lambda lg: deal_value(lg, contract, "term_years", "years")], yrs_v, yrs_s),
         "customer_revenue_per_year": _first(ledger, "customer_revenue_per_year", "usd_per_year",
                                             [lambda lg: fact_value(lg, customer, "revenue", "usd", annual=True)],
-                                            1.0e10, s["customer_revenue_per_year"]),
+                                            rev_v, rev_s),
         "customer_revenue_growth": Default("customer_revenue_growth", 0.0, "fraction_per_year",
                                            s["customer_revenue_growth"]),
     }
@@ -318,31 +363,42 @@ def _backlog(ledger: Ledger | None, entity: str = "oracle", customer: str = "ope
 
 def _funding_gap(ledger: Ledger | None, payer: str = "openai") -> dict[str, Default]:
     s = DEFAULT_FUNDING_GAP_SOURCES
-    contract = "openai-oracle-cloud-300b"
+    deal = main_contract(ledger, payer)
+    contract = deal.id if deal is not None else ""
+    payee = deal.payee if deal is not None else ""
+    ours = payer == "openai"
 
     def counterparty(lg: Ledger | None) -> tuple[float, Source] | None:
         # the payee's fact of what this payer pays it a year, e.g. oracle/openai_contract_revenue_annual
-        return fact_value(lg, "oracle", f"{payer}_contract_revenue_annual", "usd")
+        return fact_value(lg, payee, f"{payer}_contract_revenue_annual", "usd") if payee else None
 
     def per_year(lg: Ledger | None) -> tuple[float, Source] | None:
         return _ratio(deal_value(lg, contract, "amount", "usd"), deal_value(lg, contract, "term_years", "years"),
                       f"deal {contract}: amount / term years")
 
+    def pick(name: str, unit: str, resolvers: list[Resolver], value: float, what: str, flag: str) -> Default:
+        if ours:
+            return _first(ledger, name, unit, resolvers, value, s[name])
+        m = _missing(name, unit, what, flag)
+        return _first(ledger, name, unit, resolvers, m.value, m.source)  # type: ignore[arg-type]
+
     return {
-        "commitments_per_year": _first(ledger, "commitments_per_year", "usd_per_year",
-                                       [lambda lg: fact_value(lg, payer, "annual_commitment", "usd"), counterparty,
-                                        per_year],
-                                       6.0e10, s["commitments_per_year"]),
-        "revenue_per_year": _first(ledger, "revenue_per_year", "usd_per_year",
-                                   [lambda lg: fact_value(lg, payer, "revenue", "usd", annual=True)], 1.0e10,
-                                   s["revenue_per_year"]),
-        "years": _first(ledger, "years", "years", [lambda lg: deal_value(lg, contract, "term_years", "years")],
-                        5.0, s["years"]),
+        "commitments_per_year": pick("commitments_per_year", "usd_per_year",
+                                     [lambda lg: fact_value(lg, payer, "annual_commitment", "usd"), counterparty,
+                                      per_year], 6.0e10, f"yearly commitments of {payer}", "--commitments"),
+        "revenue_per_year": pick("revenue_per_year", "usd_per_year",
+                                 [lambda lg: fact_value(lg, payer, "revenue", "usd", annual=True)], 1.0e10,
+                                 f"revenue of {payer}", "--revenue"),
+        "years": pick("years", "years", [lambda lg: deal_value(lg, contract, "term_years", "years")], 5.0,
+                      f"term of {payer}'s commitments", "--years"),
         "revenue_growth": Default("revenue_growth", 0.0, "fraction_per_year", s["revenue_growth"]),
         "share_available": Default("share_available", 1.0, "fraction", s["share_available"]),
         "cash_available": _first(ledger, "cash_available", "usd",
-                                 [lambda lg: fact_value(lg, payer, "funding_raised", "usd")], 4.0e10,
-                                 s["cash_available"]),
+                                 [lambda lg: fact_value(lg, payer, "funding_raised", "usd")],
+                                 4.0e10 if ours else 0.0,
+                                 s["cash_available"] if ours else Source(
+                                     kind=ASSUMPTION, ref="no cash",
+                                     note=f"no raise of {payer} known: 0; pass --cash")),
     }
 
 
