@@ -232,7 +232,7 @@ def run_chunk(model: Model, start: int, stop: int) -> ChunkResult:
         years = t / 4.0
         revenue = ent["revenue"] / 4.0 * (1.0 + ent["growth"]) ** years * revenue_mult[:, :, t]
         capex = ent["capex"] / 4.0 * (1.0 + ent["capex_growth"]) ** years
-        is_frozen = np.arange(n) >= frozen_from  # (n,)
+        is_frozen = frozen_from <= t  # (n,)
         if is_frozen.any():
             # A defaulting entity's own assets become unavailable: moved aside, still counted as money.
             frozen[:, is_frozen] += cash[:, is_frozen]
@@ -282,8 +282,8 @@ def run_chunk(model: Model, start: int, stop: int) -> ChunkResult:
             )
         res.conservation_error = np.maximum(res.conservation_error, err)
         cash = new_cash
-        arrears = due - paid_line
-        out_arrears = outside_due - out_paid
+        arrears = np.maximum(due - paid_line, 0.0)
+        out_arrears = np.maximum(outside_due - out_paid, 0.0)
         owed = owe_in + outside_due
         missed = paid < owed * (1 - 1e-12) - 1e-6
         res.first_default = np.where(missed & (res.first_default < 0), t, res.first_default)
