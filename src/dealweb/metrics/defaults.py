@@ -16,10 +16,11 @@ capacity ratios           deal ``openai-nvidia-systems-10gw`` quantity / capacit
                           deal ``oracle-nvidia-gb200-40b`` amount / quantity
 breakeven                 ``ai-industry``/``capex``; the middle of ``ai-industry``/
                           ``depreciation_life_years``; ``ai-industry``/``revenue_monthly`` x 12
-backlog                   ``oracle``/``rpo`` (latest); ``oracle``/``oci_revenue_guidance`` by fiscal
-                          year; deal ``openai-oracle-cloud-300b`` amount and term; ``openai``/revenue
-funding gap               ``oracle``/``openai_contract_revenue_annual``, else the contract / its
-                          years; ``openai``/``revenue_annual``; ``openai``/``funding_round``
+backlog                   ``<entity>``/``rpo`` (latest); ``<entity>``/``oci_revenue_guidance`` by fiscal
+                          year; the customer's main contract with it (:func:`main_contract`) amount
+                          and term; ``<customer>``/revenue (yearly)
+funding gap               ``<payee>``/``<payer>_contract_revenue_annual``, else the main contract / its
+                          years; ``<payer>``/``revenue_annual``; ``<payer>``/``funding_round``
 amplification             ``<entity>``/``market_cap_change``; the deal's amount and term
 cap table                 ``bytedance``/``stake_in_tiktok`` and ``stake_in_tiktok_us_planned``
 bubble                    ``magnificent-seven``/``pe_forward_24m_median`` (and ``_ex_tesla``) and
@@ -27,7 +28,9 @@ bubble                    ``magnificent-seven``/``pe_forward_24m_median`` (and `
                           ``free_cash_flow_deficit`` for FY2026 Q1
 ========================  ==========================================================================
 
-Yearly flows (revenue) are never read from a quarter's or a month's fact.
+Yearly flows (revenue) are never read from a quarter's or a month's fact. The articles' figures are the
+fall-back only for the entities they are about (Oracle, OpenAI, Nvidia); another entity's missing input
+has the value ``None`` and a note naming the flag to pass.
 """
 
 from __future__ import annotations
