@@ -22,7 +22,7 @@ from dealweb.errors import DealwebError
 from dealweb.metrics.amplification import AmplificationInputs, amplification
 from dealweb.metrics.backlog import BacklogInputs, backlog
 from dealweb.metrics.breakeven import BreakevenInputs, breakeven, sensitivity_grid
-from dealweb.metrics.bubble import BubbleEntity, BubbleInputs, bubble
+from dealweb.metrics.bubble import DEFAULT_BUBBLE_SOURCES, BubbleEntity, BubbleInputs, bubble
 from dealweb.metrics.cap_table import CapTableInputs, cap_table
 from dealweb.metrics.capacity import CapacityInputs, capacity
 from dealweb.metrics.common import FLAG, Source
@@ -708,8 +708,6 @@ def bubble_cmd(entities: tuple[str, ...], reference_pe: float | None, reference_
         )
     sources: dict[str, Source] = {}
     rp, sources["reference_pe"] = _pick("reference_pe", "--reference-pe", reference_pe, d)
-    from dealweb.metrics.bubble import DEFAULT_BUBBLE_SOURCES
-
     base = dict(DEFAULT_BUBBLE_SOURCES)
     kw: dict[str, Any] = {}
     for name, flag, given in (("reference_peg", "--reference-peg", reference_peg),
