@@ -137,6 +137,8 @@ CASES = [
                                            f"end: {Q1_START + 5}}}\n")},
      "is 5 characters but the quote is 33", 21, 84),  # the value of 'end', col 84 by str.index
     ("duplicate-key", {"a.yaml": "deals:\n  - id: x\n    id: y\n"}, "duplicate key", 3, 5),
+    ("tab-indent", {"a.yaml": "entities:\n\t- {id: x}\n"}, "found character '\\t'", 2, 1),
+    ("two-documents", {"a.yaml": "entities: []\n---\ndeals: []\n"}, "expected a single document", 2, 1),
     ("document-range-past-end", {"a.yaml": HEAD + "    start: 0\n    end: 500\n"},
      "document range end 500 is past the end", 15, 10),
     ("not-utf8", {"a.yaml": "deals: \xff\n"}, "", 1, 8),

@@ -80,7 +80,11 @@ def read_yaml_file(path: Path, shown: str, problems: list[Problem]) -> YamlFile:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         what = " ".join(x for x in (exc.context, exc.problem) if x) or "malformed YAML"
-        hint = "fix the YAML syntax at this position (quote text containing ': ' or '#', check indentation)"
+        hint = "fix the YAML syntax here: quote text that contains ': ' or ' #', and check the indentation"
+        if "'\\t'" in what:
+            hint = "YAML does not allow tabs for indentation: use spaces"
+        elif "single document" in what:
+            hint = "a ledger file holds one YAML document: remove the '---' separator or split the file"
         if "duplicate key" in what or "found duplicate key" in str(exc):
             what = "duplicate key " + (f"({exc.problem})" if exc.problem else "")
             hint = "each key may appear once in a mapping; merge or rename one of them"
