@@ -188,6 +188,12 @@ def schedule_ledger(
         if not _live(deal):
             skipped.append(Skipped(deal.id, "cancelled"))
             continue
+        if deal.status_on(None) is Status.COMPLETED:
+            skipped.append(Skipped(deal.id, "completed: paid before the simulation"))
+            continue
+        if deal.kind == "revenue":
+            skipped.append(Skipped(deal.id, "outside revenue: set it as the payee's revenue in the scenario"))
+            continue
         flows = deal.pairwise_flows()
         if not flows:
             skipped.append(Skipped(deal.id, f"no money moves (type {deal.type})"))
@@ -249,7 +255,8 @@ def schedule_ledger(
                 amount=amount, usd_low=usd[0], usd_high=usd[1], profile=profile, cash=cash,
                 deploy_start=deploy_start, deploy_periods=deploy_periods, assumptions=tuple(assumptions),
             ))
-    return lines, skipped
+    unique = list({(s.deal, s.reason): s for s in skipped}.values())
+    return lines, unique
 
 
 def draw_amounts(
