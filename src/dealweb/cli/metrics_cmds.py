@@ -723,12 +723,18 @@ def bubble_cmd(entities: tuple[str, ...], reference_pe: float | None, reference_
     result = _run(bubble, inputs)
 
     def extra(res: Any) -> Sequence[Table | str]:
+        figures = Table(title="entity figures", title_justify="left")
+        for col in ("entity", "figure", "value", "source"):
+            figures.add_column(col, overflow="fold", justify="right" if col == "value" else "left")
+        for name, entry in res.as_dict()["inputs"]["entities"].items():
+            for key, item in entry.items():
+                figures.add_row(name, key, fmt(item["value"], item["unit"]), Source(**item["source"]).label())
         t = Table(title="three-part test per entity", title_justify="left")
         for col in ("entity", "price rise", "overvaluation", "leverage", "signs"):
             t.add_column(col, overflow="fold")
         for v in res.verdicts:
             t.add_row(v.entity, *(f"{p.status}: {p.reason}" for p in v.parts), f"{v.signs} of {v.assessed}")
-        return (t, *(v.verdict for v in res.verdicts))
+        return (figures, t, *(v.verdict for v in res.verdicts))
 
     _emit(result, ledger, as_json, extra)
 

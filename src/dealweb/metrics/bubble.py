@@ -249,7 +249,10 @@ def _entity_inputs(e: BubbleEntity) -> dict[str, object]:
         v = getattr(e, name)
         if v is None:
             continue
-        out[name] = input_entry(list(v) if isinstance(v, tuple) else v, unit, source_of(e.sources, name))
+        src = source_of(e.sources, name)
+        if name == "dividend_yield" and name not in e.sources and v == 0.0:
+            src = Source(kind=ASSUMPTION, ref="no dividends", note="0: no dividends counted unless given")
+        out[name] = input_entry(list(v) if isinstance(v, tuple) else v, unit, src)
     return out
 
 
