@@ -101,3 +101,14 @@ def test_four_quarters_make_the_year(fy: int, fye: tuple[int, int]) -> None:
 def test_add_months_inverse_on_short_days(d: date, k: int) -> None:
     d = d.replace(day=min(d.day, 28))
     assert add_months(add_months(d, k), -k) == d
+
+
+def test_docstring_examples() -> None:
+    import doctest
+
+    import dealweb.ledger.checks
+    import dealweb.periods
+
+    for module in (dealweb.periods, dealweb.ledger.checks):
+        failed, attempted = doctest.testmod(module)
+        assert attempted > 0 and failed == 0, module.__name__
