@@ -20,9 +20,10 @@ from dealweb.extract.mentions import EntityIndex, find_amount_mentions, find_per
 from dealweb.extract.normalise import NormText, normalise
 from dealweb.extract.reconcile import reconcile_deal, reconcile_fact
 from dealweb.extract.relations import Proposal, propose
+from dealweb.extract.review import claim_id
 from dealweb.model import Ledger
 
-__all__ = ["MAX_BYTES", "claims_from_proposals", "ingest_file", "ingest_text", "read_article"]
+__all__ = ["MAX_BYTES", "claims_from_proposals", "ingest_file", "ingest_text", "language_of", "read_article"]
 
 #: Files larger than this are refused (a news article is kilobytes; 64 MB is a mistake, not an article).
 MAX_BYTES = 64 * 1024 * 1024
@@ -145,8 +146,26 @@ def claims_from_proposals(norm: NormText, proposals: list[Proposal], document: s
         claim["in_ledger"] = verdict.in_ledger if verdict else False
         claim["flag"] = p.flag
         claim["spans"] = spans
+        claim["id"] = claim_id(claim)
         out.append(claim)
     return out
+
+
+def language_of(text: str) -> str:
+    """``en``, ``zh-Hant`` or ``zh-Hans``: the script most of the text's letters are in.
+
+    Traditional is told from Simplified by how many characters the Traditional-to-Simplified fold changes.
+    """
+    from dealweb.extract.normalise import fold
+
+    sample = text[:20000]
+    cjk = [ch for ch in sample if "\u4e00" <= ch <= "\u9fff"]
+    latin = sum(ch.isascii() and ch.isalpha() for ch in sample)
+    if not cjk or latin > 2 * len(cjk):
+        return "en"
+    joined = "".join(cjk)
+    changed = sum(a != b for a, b in zip(joined, fold(joined), strict=True))
+    return "zh-Hant" if changed > 0.03 * len(cjk) else "zh-Hans"
 
 
 def ingest_text(text: str, document: str = "document", ledger: Ledger | None = None, fmt: str = "auto",
@@ -192,7 +211,12 @@ def ingest_file(path: str | Path, ledger: Ledger | None = None, backend: str = "
     if not text.strip():
         return []
     if backend == "rules":
-        return ingest_text(text, document=Path(name).stem, ledger=ledger, name=name, index=index)
+        claims = ingest_text(text, document=Path(name).stem, ledger=ledger, name=name, index=index)
+        lang = language_of(text)
+        for c in claims:
+            c["file"] = name
+            c["language"] = lang
+        return claims
     if backend == "llm":
         from dealweb.extract.llm import llm_claims
 

@@ -269,7 +269,8 @@ _PERIOD_RE = re.compile(
     rf"|\bFY\s?'?(?P<fy2>(?:20)?\d{{2}})\s?(?:Q(?P<q2>[1-4]))?"
     rf"|\bQ(?P<q3>[1-4])\s?(?:FY\s?'?(?P<fy3>(?:20)?\d{{2}})|(?P<y3>20\d{{2}}))"
     rf"|\bfiscal\s+(?:year\s+)?(?P<fy4>20\d{{2}})"
-    rf"|(?P<y5>20\d{{2}})\s?年\s?(?:第\s?(?P<q5>[一二三四1-4])\s?季(?:度)?|(?P<h5>上|下)半年)",
+    rf"|(?P<y5>20\d{{2}})\s?年\s?(?:第\s?(?P<q5>[一二三四1-4])\s?季(?:度)?|(?P<h5>上|下)半年)"
+    rf"|\b(?P<qw>first|second|third|fourth)\s+quarter\s+(?:of\s+)?(?P<fis>fiscal\s+(?:year\s+)?)?(?P<y6>20\d{{2}})",
     re.IGNORECASE,
 )
 
@@ -302,6 +303,9 @@ def find_periods(text: str) -> list[PeriodMention]:
             label = f"FY{_full_year(g['fy3'])} Q{g['q3']}" if g["fy3"] else f"{g['y3']}-Q{g['q3']}"
         elif g["fy4"]:
             label = f"FY{g['fy4']}"
+        elif g["qw"]:
+            q = ("first", "second", "third", "fourth").index(g["qw"].lower()) + 1
+            label = f"FY{g['y6']} Q{q}" if g["fis"] else f"{g['y6']}-Q{q}"
         else:
             if g["q5"]:
                 label = f"{g['y5']}-Q{_CN_NUM[g['q5']]}"

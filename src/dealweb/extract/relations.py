@@ -694,8 +694,11 @@ _EXCEPT = re.compile(r"^\s*(?:除了|除|besides|apart from|in addition to|aside
 
 
 def _actors(sent: _Sentence) -> list[EntityMention]:
-    """The sentence's entities that can be parties: not a person quoted as a speaker or named by a role
-    (甲骨文首席執行官Safra Catz還透露...), not an entity inside "除了...外" (besides X)."""
+    """The sentence's entities that can be parties.
+
+    Left out: a person quoted as a speaker or named by a role (甲骨文首席執行官Safra Catz還透露...), and an
+    entity inside "除了...外" (besides X).
+    """
     f = sent.folded
     out = []
     for e in sent.ents:

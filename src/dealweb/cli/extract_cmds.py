@@ -1,0 +1,255 @@
+"""``dealweb ingest`` and ``dealweb review``: read articles into proposals, then accept them into a ledger."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from dealweb.cli import main
+from dealweb.cli.common import emit_json, fail, load_or_exit
+from dealweb.errors import DealwebError
+
+__all__ = ["ingest", "review"]
+
+
+def _console(err: bool = False) -> Console:
+    return Console(highlight=False, stderr=err, width=None if sys.stdout.isatty() else 160)
+
+
+def _money(a: dict[str, Any] | None) -> str:
+    if not a:
+        return ""
+    from dealweb.money import Amount, Qualifier, format_amount
+
+    amt = Amount(a["low"], a["high"], Qualifier(a["qualifier"]), a.get("unit"), a.get("text", ""),
+                 nominal=a.get("nominal"))
+    label = format_amount(amt)
+    if a.get("unit") is None:
+        label += " (no unit)"
+    return f"{label} [{a.get('text', '')}]"
+
+
+def summary(c: dict[str, Any]) -> str:
+    """One line saying what a proposal claims, with units."""
+    if c["kind"] == "deal":
+        parts = [f"{c['from']['name']} -> {c['to']['name']}", c.get("type") or "?"]
+        if c.get("amount"):
+            parts.append(_money(c["amount"]))
+        if c.get("quantity"):
+            parts.append(_money(c["quantity"]))
+        if c.get("capacity_gw") is not None:
+            parts.append(f"{c['capacity_gw']:g} GW")
+        return "  ".join(parts)
+    per = f" ({c['period']})" if c.get("period") else ""
+    return f"{c['entity']['name']}  {c['metric']}{per}  {_money(c['value'])}"
+
+
+def _status(c: dict[str, Any]) -> str:
+    s = c["status"]
+    if c.get("reason"):
+        s += f": {c['reason']}"
+    if c.get("record"):
+        s += f" ({c['record']})"
+    return s
+
+
+# --------------------------------------------------------------------------------------------------------
+@main.command()
+@click.argument("articles", nargs=-1, required=True, type=click.Path())
+@click.option("--ledger", "ledger_path", type=click.Path(), default=None,
+              help="Ledger to reconcile against and take entity names from (default: the bundled one).")
+@click.option("--no-ledger", is_flag=True, help="Do not load a ledger: every proposal is 'new'.")
+@click.option("--json", "as_json", is_flag=True, help="Print the proposals as JSON (the input of 'review').")
+@click.option("-o", "--out", type=click.Path(), default=None, help="Also write the JSON proposals to this file.")
+@click.option("--backend", type=click.Choice(["rules", "llm"]), default="rules", show_default=True,
+              help="rules (built in, offline) or llm (an OpenAI-compatible model server you run).")
+@click.option("--model-url", default=None, metavar="URL",
+              help="Base URL of the model server for --backend llm, e.g. http://127.0.0.1:8000/v1.")
+@click.option("--model", default="default", show_default=True, help="Model name sent to the model server.")
+@click.option("--encoding", default="utf-8", show_default=True,
+              help="Encoding of the article files (utf-8, big5, gb18030...); offsets are into the decoded text.")
+def ingest(articles: tuple[str, ...], ledger_path: str | None, no_ledger: bool, as_json: bool, out: str | None,
+           backend: str, model_url: str | None, model: str, encoding: str) -> None:
+    """Propose deal and fact claims from article files (zh-Hant, zh-Hans, en; text, Markdown, HTML).
+
+    Every proposal quotes its sentence with Python string offsets into the file as decoded, and says how
+    it stands against the ledger: new, matches, adds_source, or conflicts (with the reason: unit_slip,
+    value_mismatch, period, direction, joke). Nothing is written to the ledger: accept proposals with
+    'dealweb review'.
+
+    \b
+    Examples:
+      dealweb ingest news/oracle.txt                      # a table of proposals
+      dealweb ingest news/*.txt --json > proposals.json   # for 'dealweb review proposals.json'
+      dealweb ingest a.html --backend llm --model-url http://127.0.0.1:8000/v1
+    """
+    from dealweb.extract.ingest import ingest_file
+    from dealweb.extract.mentions import EntityIndex
+
+    if backend == "llm" and not model_url:
+        fail("--backend llm needs --model-url", "e.g. --model-url http://127.0.0.1:8000/v1")
+    ledger = None if no_ledger else load_or_exit(ledger_path, quiet=True)
+    index = EntityIndex(ledger)
+    claims: list[dict[str, Any]] = []
+    errors: list[str] = []
+    from rich.progress import Progress
+
+    show_progress = len(articles) > 1 and sys.stderr.isatty()
+    with Progress(console=_console(err=True), transient=True, disable=not show_progress) as progress:
+        task = progress.add_task("reading articles", total=len(articles))
+        for path in articles:
+            try:
+                claims.extend(ingest_file(path, ledger=ledger, backend=backend, model_url=model_url, model=model,
+                                          encoding=encoding, index=index))
+            except DealwebError as exc:
+                errors.append(f"error: {exc.message}" + (f" (hint: {exc.hint})" if exc.hint else ""))
+            progress.advance(task)
+    for e in errors:
+        click.echo(e, err=True)
+    if out:
+        import json
+
+        Path(out).write_text(json.dumps(claims, ensure_ascii=False, indent=2), encoding="utf-8")
+    if as_json:
+        emit_json(claims)
+    else:
+        _table(claims, len(articles) - len(errors))
+    if errors:
+        sys.exit(1)
+
+
+def _table(claims: list[dict[str, Any]], n_files: int) -> None:
+    con = _console()
+    t = Table(title=f"{len(claims)} proposal(s) from {n_files} file(s)", show_lines=False)
+    for col in ("id", "document", "kind", "claim (amounts in their currency; USD where stated)", "status",
+                "conf", "quote [start:end]"):
+        t.add_column(col, overflow="fold")
+    for c in claims:
+        q = c["quote"]
+        q = q if len(q) <= 60 else q[:57] + "..."
+        t.add_row(c.get("id", ""), c["document"], c["kind"], summary(c), _status(c), f"{c['confidence']:.2f}",
+                  f"{q} [{c['start']}:{c['end']}]")
+    con.print(t)
+    if claims:
+        con.print("accept with: dealweb review PROPOSALS.json (write them with --json > PROPOSALS.json)")
+
+
+# --------------------------------------------------------------------------------------------------------
+def _highlighted(c: dict[str, Any]) -> Text:
+    """The sentence with each field's span underlined in its own colour."""
+    q, s0 = c["quote"], c["start"]
+    t = Text(q)
+    colours = {"from": "bold cyan", "to": "bold magenta", "entity": "bold cyan", "amount": "bold yellow",
+               "value": "bold yellow", "quantity": "yellow", "capacity_gw": "bold green", "type": "underline",
+               "metric": "underline", "period": "italic"}
+    for name, (a, b) in (c.get("spans") or {}).items():
+        if s0 <= a < b <= s0 + len(q):
+            t.stylize(colours.get(name, "bold"), a - s0, b - s0)
+    return t
+
+
+@main.command()
+@click.argument("proposals", type=click.Path())
+@click.option("--ledger", "ledger_path", type=click.Path(), default=None,
+              help="Ledger directory to write to (default: the bundled one).")
+@click.option("--accept", "accept_ids", multiple=True, metavar="ID",
+              help="Accept the proposal with this id without asking (repeatable); the others are left.")
+@click.option("--accept-all-new", is_flag=True, help="Accept every proposal whose status is 'new'.")
+@click.option("--dry-run", is_flag=True, help="Say what would be written; write nothing.")
+@click.option("--ask", is_flag=True, help="Ask even when standard input is not a terminal (answers piped in).")
+@click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
+def review(proposals: str, ledger_path: str | None, accept_ids: tuple[str, ...], accept_all_new: bool,
+           dry_run: bool, ask: bool, as_json: bool) -> None:
+    """Accept or reject proposals one by one, each shown beside its sentence, and write the accepted ones.
+
+    PROPOSALS is a file written by 'dealweb ingest --json'. Each proposal is shown with its sentence (the
+    fields' characters highlighted), its status against the ledger (new, adds_source, conflicts and why),
+    then you answer a (accept), r (reject), s (skip the rest) or q (quit). Writes are atomic, keep the
+    files' comments, refuse a file changed since the review began, and never leave the ledger invalid.
+    With --accept ID or --accept-all-new nothing is asked (for scripts).
+
+    \b
+    Examples:
+      dealweb ingest news/a.txt --json > p.json
+      dealweb review --ledger my-ledger p.json                 # interactive
+      dealweb review --ledger my-ledger p.json --accept 1a2b3c4d --accept 9f8e7d6c
+      dealweb review --ledger my-ledger p.json --accept-all-new --dry-run
+    """
+    from dealweb.extract.review import accept, load_proposals
+    from dealweb.ledger import default_ledger_path
+    from dealweb.ledger.write import file_sha256
+
+    try:
+        items = load_proposals(proposals)
+    except DealwebError as exc:
+        fail(exc.message, exc.hint)
+    root = Path(ledger_path) if ledger_path else default_ledger_path()
+    if not root.exists():
+        fail(f"--ledger {root}: no such ledger directory", "create it with a ledger.yaml, or pass an existing one")
+    ledger = load_or_exit(root, quiet=True)
+    interactive = not accept_ids and not accept_all_new
+    if interactive and not ask and not sys.stdin.isatty():
+        fail("review asks a question per proposal but standard input is not a terminal",
+             "pass --accept ID (repeatable) or --accept-all-new for scripts")
+    unknown = sorted(set(accept_ids) - {c["id"] for c in items})
+    if unknown:
+        fail(f"no proposal with id {', '.join(unknown)} in {proposals}", "ids are in the 'id' column of ingest")
+    hashes = {str(p.resolve()): file_sha256(p) for p in sorted(root.rglob("*.yaml"))} if root.is_dir() else {}
+    con = _console()
+    results: list[dict[str, Any]] = []
+    stop = False
+    for n, c in enumerate(items, 1):
+        if stop:
+            results.append({"id": c["id"], "action": "skipped", "message": "not reviewed"})
+            continue
+        if interactive:
+            if c["status"] == "matches":
+                results.append({"id": c["id"], "action": "skipped", "message": "already in the ledger"})
+                continue
+            con.rule(f"[{n}/{len(items)}] {c['id']}  {c['document']}  [{c['start']}:{c['end']}]")
+            con.print(_highlighted(c))
+            con.print(f"  {c['kind']}: {summary(c)}")
+            con.print(f"  status: {_status(c)}   confidence {c['confidence']:.2f}" +
+                      (f"   flag: {c['flag']}" if c.get("flag") else ""))
+            answer = click.prompt("  accept? [a]ccept / [r]eject / [s]kip the rest / [q]uit",
+                                  type=click.Choice(["a", "r", "s", "q"]), show_choices=False)
+            if answer in ("s", "q"):
+                stop = True
+                results.append({"id": c["id"], "action": "skipped", "message": "not reviewed"})
+                continue
+            if answer == "r":
+                results.append({"id": c["id"], "action": "rejected"})
+                continue
+        elif not (c["id"] in accept_ids or (accept_all_new and c["status"] == "new")):
+            results.append({"id": c["id"], "action": "left", "message": "not accepted"})
+            continue
+        if dry_run:
+            results.append({"id": c["id"], "action": "would_write", "status": c["status"],
+                            "record": c.get("record")})
+            continue
+        try:
+            o = accept(root, ledger, c, hashes)
+            results.append({"id": o.id, "action": o.action, "file": o.file, "record": o.record,
+                            "message": o.message, "added": o.extra})
+            if o.file:
+                hashes[str(Path(o.file).resolve())] = file_sha256(o.file)
+                ledger = load_or_exit(root, quiet=True)
+        except DealwebError as exc:
+            results.append({"id": c["id"], "action": "error", "message": str(exc)})
+    if as_json:
+        emit_json({"ledger": str(root), "results": results})
+    else:
+        t = Table(title=f"review of {proposals} into {root}")
+        for col in ("id", "action", "record", "file / message"):
+            t.add_column(col, overflow="fold")
+        for r in results:
+            t.add_row(r["id"], r["action"], r.get("record") or "", r.get("file") or r.get("message") or "")
+        con.print(t)
+    if any(r["action"] == "error" for r in results):
+        sys.exit(1)
