@@ -80,7 +80,7 @@ class StressResult:
                 "deal": ln.deal, "payer": ln.payer, "payee": ln.payee, "kind": ln.kind,
                 "loss_usd_mean": float(loss_mean[k]),
                 "backlog_written_down_usd_mean": float(backlog_mean[k]),
-                "loss_probability": float((r.loss_by_line[:, k] > 0).mean()),
+                "loss_probability": float((r.loss_by_line[:, k] + r.backlog_lost[:, k] > 1.0).mean()),
                 "share_of_payee_loss": float(loss_mean[k] / payee_loss[ln.payee]) if payee_loss[ln.payee] else 0.0,
             })
             if len(drivers) >= top:
