@@ -27,7 +27,6 @@ def _register() -> None:
     from dealweb.cli import face_cmds  # noqa: F401
     from dealweb.cli import metrics_cmds  # noqa: F401
     from dealweb.cli import sim_cmds  # noqa: F401
-    from dealweb.cli import sim_cmds  # noqa: F401
     from dealweb.cli import extract_cmds  # noqa: F401
 
 
