@@ -161,3 +161,13 @@ def test_failed_replace_leaves_the_old_file(root: Path, monkeypatch: pytest.Monk
         add_claim(root, "oai-orcl", CLAIM)
     assert (root / "deals.yaml").read_bytes() == before
     assert sorted(p.name for p in root.iterdir()) == ["deals.yaml", "doc.txt", "main.yaml"]
+
+
+def test_existing_errors_below_the_edit_do_not_block_it(root: Path) -> None:
+    # a pre-existing error further down the same file: the insertion moves its line, it is not a new error
+    (root / "deals.yaml").write_text(DEALS + "  - id: other\n    type: services\n    from: openai\n    to: nobody\n",
+                                     encoding="utf-8")
+    assert [p.line for p in load_ledger(root).errors] == [12]  # "    to: nobody"
+    add_claim(root, "oai-orcl", CLAIM)
+    errors = load_ledger(root).errors
+    assert [p.message for p in errors] == ["unknown entity 'nobody' in 'to'"] and errors[0].line > 12

@@ -19,6 +19,7 @@ import hashlib
 import io
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.util import load_yaml_guess_indent
 
-from dealweb.errors import DealwebError, InputError
+from dealweb.errors import DealwebError, InputError, Problem
 from dealweb.ledger import vocab
 
 __all__ = ["LedgerWriteError", "StaleFileError", "add_claim", "append_record", "file_sha256"]
@@ -126,25 +127,30 @@ def _to_yaml(value: Any) -> Any:
     return value
 
 
-def _errors(ledger_root: Path, documents_dirs: Sequence[str | Path]) -> list[str]:
+def _errors(ledger_root: Path, documents_dirs: Sequence[str | Path]) -> list[Problem]:
     from dealweb.ledger.load import load_ledger
 
-    return [str(p) for p in load_ledger(ledger_root, documents_dirs=documents_dirs).errors]
+    return load_ledger(ledger_root, documents_dirs=documents_dirs).errors
 
 
 def _write_checked(ledger_root: Path, path: Path, new_text: str, old_text: str | None,
                    documents_dirs: Sequence[str | Path]) -> None:
-    before = set(_errors(ledger_root, documents_dirs)) if old_text is not None or ledger_root.exists() else set()
+    """Replace ``path`` by ``new_text``; put ``old_text`` back if the ledger gained an error.
+
+    Errors are compared by file and message, not position: an insertion moves the lines of the errors
+    already below it, and those must not count as new.
+    """
+    before = Counter((p.file, p.message) for p in _errors(ledger_root, documents_dirs))
     _replace_atomically(path, new_text)
     after = _errors(ledger_root, documents_dirs)
-    added = [e for e in after if e not in before]
-    if len(after) > len(before) or added:
+    added = Counter((p.file, p.message) for p in after) - before
+    if added:
         if old_text is None:
             path.unlink(missing_ok=True)
         else:
             _replace_atomically(path, old_text)
-        raise LedgerWriteError("the edit would make the ledger invalid, so it was not kept: "
-                               + "; ".join(added[:3] or after[:3]),
+        new = [str(p) for p in after if (p.file, p.message) in added]
+        raise LedgerWriteError("the edit would make the ledger invalid, so it was not kept: " + "; ".join(new[:3]),
                                "fix the record (run 'dealweb check' on a copy to see every problem)")
 
 
