@@ -245,3 +245,39 @@ def test_cache_sees_every_change(tmp_path: Path) -> None:
     (root / "b.yaml").write_text("entities:\n  - {id: a, names: {en: A2}}\n", encoding="utf-8")  # a new file
     assert "duplicate entity id 'a'" in load_ledger(root).errors[0].message
     assert load_ledger(root, cache=False).errors[0].message == load_ledger(root).errors[0].message
+
+
+def test_repeated_records_warn(tmp_path: Path) -> None:
+    extra = """\
+  - id: oai-orcl-again
+    type: compute_contract
+    from: openai
+    to: oracle
+    amount: 約3000億美元
+    claims:
+      - {document: b, stated: 3000億美元, quote: 3000億美元}
+  - id: oai-orcl-small
+    type: compute_contract
+    from: openai
+    to: oracle
+    amount: 10億美元
+    claims:
+      - {document: b, stated: 10億美元, quote: 10億美元}
+"""
+    fact = """\
+  - id: orcl-rpo-2
+    entity: oracle
+    metric: rpo
+    value: 4550億美元
+    period: FY2026 Q1
+    claims:
+      - {document: a, stated: 4550億美元, quote: 4550億美元}
+"""
+    text = LEDGER.replace("facts:\n", extra + "facts:\n") + fact
+    result = _load(tmp_path, text)
+    assert result.errors == []
+    repeats = sorted(p.message.split(" (")[0] for p in result.warnings
+                     if "same type, payer and payee" in p.message or "repeats" in p.message)
+    # about 3000億 overlaps 3000億: the same deal twice; 10億 does not overlap it: a different contract
+    assert repeats == ["deal 'oai-orcl-again' has the same type, payer and payee as 'oai-orcl'",
+                       "fact 'orcl-rpo-2' repeats 'orcl-rpo'"]

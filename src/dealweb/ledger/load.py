@@ -829,6 +829,34 @@ class _Loader:
                 self.facts[rid] = Fact(id=rid, entity=ent, metric=metric, value=value, period=period,
                                        as_of=as_of, claims=claims, note=self.text(f, m, "note"), pos=pos)
 
+    def check_repeats(self) -> None:
+        """Warn about records that look like one deal or fact entered twice (one per outlet)."""
+        seen: dict[tuple[Any, ...], list[Deal]] = {}
+        for d in self.deals.values():
+            if d.payer and d.payee:
+                seen.setdefault((d.type, d.payer, d.payee), []).append(d)
+        for group in seen.values():
+            for i, b in enumerate(group):
+                for a in group[:i]:
+                    if a.amount is not None and b.amount is not None and a.amount.unit == b.amount.unit \
+                            and not a.amount.overlaps(b.amount):
+                        continue  # two different deals between the same firms (e.g. two contracts)
+                    self.warn(b.pos or Pos(self.shown(self.root), 1, 1),
+                              f"deal {b.id!r} has the same type, payer and payee as {a.id!r} ({a.pos})",
+                              "a deal reported by several outlets is one deal with several claims: merge them, "
+                              "or give different amounts and say in 'note' how they differ", fld="id")
+                    break
+        facts: dict[tuple[Any, ...], Fact] = {}
+        for f in self.facts.values():
+            k = (f.entity, f.metric, f.period, f.as_of)
+            if k in facts:
+                first = facts[k]
+                self.warn(f.pos or Pos(self.shown(self.root), 1, 1),
+                          f"fact {f.id!r} repeats {first.id!r} ({first.pos}): same entity, metric, period and date",
+                          "one fact with several claims, not one fact per source: merge them", fld="id")
+            else:
+                facts[k] = f
+
     def run(self) -> Ledger:
         self.read_files()
         self.load_ledger_section()
@@ -842,6 +870,7 @@ class _Loader:
         self.load_documents()
         self.load_deals()
         self.load_facts()
+        self.check_repeats()
         ledger = Ledger(name=self.name, description=self.description, entities=self.entities,
                         documents=self.documents, deals=self.deals, facts=self.facts, fx=self.fx,
                         root=str(self.root), documents_dirs=tuple(str(p) for p in self.doc_dirs if p.is_dir()))
