@@ -171,3 +171,16 @@ def test_existing_errors_below_the_edit_do_not_block_it(root: Path) -> None:
     add_claim(root, "oai-orcl", CLAIM)
     errors = load_ledger(root).errors
     assert [p.message for p in errors] == ["unknown entity 'nobody' in 'to'"] and errors[0].line > 12
+
+
+def test_concurrent_writers_do_not_lose_edits(root: Path) -> None:
+    import threading
+
+    claims = [dict(CLAIM, note=f"writer {i}") for i in range(6)]
+    threads = [threading.Thread(target=add_claim, args=(root, "oai-orcl", c)) for c in claims]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    notes = sorted(c.note for c in load_ledger(root).ledger.deals["oai-orcl"].claims)
+    assert notes == [f"writer {i}" for i in range(6)]  # every edit kept, none overwritten

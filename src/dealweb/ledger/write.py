@@ -19,8 +19,10 @@ import hashlib
 import io
 import os
 import tempfile
+import threading
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -127,6 +129,32 @@ def _to_yaml(value: Any) -> Any:
     return value
 
 
+_THREAD_LOCK = threading.RLock()
+
+
+@contextmanager
+def _locked(root: Path) -> Iterator[None]:
+    """Serialise writers of one ledger: a lock within this process and, on POSIX, across processes.
+
+    The inter-process lock is ``flock`` on a file in the system's temporary folder named after the
+    ledger's path (nothing is added to the ledger directory).
+    """
+    key = hashlib.sha1(str(root.resolve()).encode("utf-8")).hexdigest()[:16]
+    with _THREAD_LOCK:
+        try:
+            import fcntl
+        except ImportError:  # Windows: the in-process lock only
+            yield
+            return
+        lock_path = Path(tempfile.gettempdir()) / f"dealweb-ledger-{key}.lock"
+        with open(lock_path, "a", encoding="utf-8") as fh:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
 def _errors(ledger_root: Path, documents_dirs: Sequence[str | Path]) -> list[Problem]:
     from dealweb.ledger.load import load_ledger
 
@@ -171,6 +199,12 @@ def add_claim(ledger_root: str | Path, record_id: str, claim: dict[str, Any], *,
         StaleFileError: the file changed since ``expected_sha256`` was taken.
     """
     root = Path(ledger_root)
+    with _locked(root):
+        return _add_claim(root, record_id, claim, expected_sha256, documents_dirs)
+
+
+def _add_claim(root: Path, record_id: str, claim: dict[str, Any], expected_sha256: str | None,
+               documents_dirs: Sequence[str | Path]) -> Path:
     unknown = sorted(set(claim) - vocab.CLAIM_KEYS)
     if unknown:
         raise LedgerWriteError(f"unknown claim key(s) {unknown}", "allowed: " + ", ".join(sorted(vocab.CLAIM_KEYS)))
@@ -215,6 +249,12 @@ def append_record(ledger_root: str | Path, section: str, record: dict[str, Any],
         StaleFileError: the file changed since ``expected_sha256`` was taken.
     """
     root = Path(ledger_root)
+    with _locked(root):
+        return _append_record(root, section, record, file, expected_sha256, documents_dirs)
+
+
+def _append_record(root: Path, section: str, record: dict[str, Any], file: str | None,
+                   expected_sha256: str | None, documents_dirs: Sequence[str | Path]) -> Path:
     if section not in vocab.SECTIONS or section == "ledger":
         raise LedgerWriteError(f"cannot append to section {section!r}",
                                "sections: " + ", ".join(s for s in vocab.SECTIONS if s != "ledger"))
