@@ -10,6 +10,9 @@ Edits go through ruamel.yaml's round-trip mode, which keeps comments, key order 
 3. loads the whole ledger again; if the edit added errors, puts the old text back and raises
    :class:`LedgerWriteError` naming them. Nothing is left half-written.
 
+Writers of one ledger are serialised: a lock within the process, and ``flock`` on a lock file in the
+system's temporary folder across processes (POSIX).
+
 >>> # path = add_claim("my-ledger", "openai-oracle-cloud-300b", {"document": "d1", "quote": "..."})
 """
 
