@@ -5,12 +5,32 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from dealweb.ledger import ledger_from_dict, ledger_to_dict, load_ledger
 from dealweb.ledger.checks import stated_in_quote
-from dealweb.model import Ledger
+from dealweb.model import (
+    Claim,
+    Conflict,
+    Deal,
+    Document,
+    Entity,
+    EntityKind,
+    Event,
+    Fact,
+    Flow,
+    Ledger,
+    Party,
+    Status,
+    Tier,
+    Tranche,
+)
+from dealweb.money import Amount, FxRate, FxTable, Qualifier
 
 LEDGER = """\
 # A small ledger with a comment, a multi-party deal, a JPY deal and disagreeing sources.
@@ -144,8 +164,6 @@ def test_multi_party_flows_are_explicit(tmp_path: Path) -> None:
 
 
 def test_lifecycle_reads_as_of_a_date(tmp_path: Path) -> None:
-    from datetime import date
-
     led = _load(tmp_path).ledger
     assert "oai-orcl" in [d.id for d in led.deals_on(date(2025, 10, 1))]
     assert "oai-orcl" not in [d.id for d in led.deals_on(date(2026, 3, 1))]  # cancelled ("fizzled")
@@ -281,3 +299,75 @@ def test_repeated_records_warn(tmp_path: Path) -> None:
     # about 3000億 overlaps 3000億: the same deal twice; 10億 does not overlap it: a different contract
     assert repeats == ["deal 'oai-orcl-again' has the same type, payer and payee as 'oai-orcl'",
                        "fact 'orcl-rpo-2' repeats 'orcl-rpo'"]
+
+
+# --- round trip on generated ledgers --------------------------------------------------------------------
+_IDS = st.sampled_from(["a", "b", "c", "d"])
+_TEXT = st.text(max_size=8)
+_DATES = st.one_of(st.none(), st.dates(date(2020, 1, 1), date(2030, 12, 31)))
+
+
+@st.composite
+def _amounts(draw: st.DrawFn) -> Amount | None:
+    if draw(st.booleans()):
+        return None
+    low = draw(st.floats(0, 1e13, allow_nan=False))
+    high = draw(st.one_of(st.none(), st.floats(low, 2e13, allow_nan=False)))
+    unit = draw(st.sampled_from(["USD", "JPY", "shares", "GW", None]))
+    rate = draw(st.one_of(st.none(), st.floats(1e-4, 2.0))) if unit == "JPY" else None
+    return Amount(low, high, draw(st.sampled_from(list(Qualifier))), unit, draw(_TEXT),
+                  nominal=draw(st.floats(0, 2e13, allow_nan=False)), usd_rate=rate,
+                  usd_source=None if rate is None else draw(st.sampled_from(["stated", "fx:JPY@2025-01-01"])))
+
+
+_CLAIMS = st.builds(Claim, document=_IDS, quote=_TEXT, start=st.one_of(st.none(), st.integers(0, 999)),
+                    end=st.one_of(st.none(), st.integers(0, 999)), field=st.sampled_from(["amount", "value"]),
+                    stated=st.one_of(st.none(), _TEXT), amount=_amounts(),
+                    flag=st.sampled_from([None, "joke", "unit_slip"]), note=_TEXT)
+
+
+@st.composite
+def _ledgers(draw: st.DrawFn) -> Ledger:
+    ents = {i: Entity(i, draw(st.dictionaries(st.sampled_from(["en", "zh-Hant"]), _TEXT, min_size=1)),
+                      draw(st.sampled_from(list(EntityKind))), tuple(draw(st.lists(_TEXT, max_size=2))),
+                      draw(st.one_of(st.none(), _TEXT)), None, draw(st.sampled_from([(12, 31), (5, 31)])))
+            for i in ["a", "b", "c", "d"]}
+    docs = {i: Document(i, draw(_TEXT), date=draw(_DATES), tier=draw(st.sampled_from(list(Tier))),
+                        file=draw(st.one_of(st.none(), _TEXT)), start=draw(st.one_of(st.none(), st.integers(0, 9))))
+            for i in ["a", "b"]}
+    deals = {}
+    for k in range(draw(st.integers(0, 4))):
+        did = f"deal-{k}"
+        deals[did] = Deal(
+            did, draw(st.sampled_from(["compute_contract", "warrant", "partnership"])), draw(_IDS), draw(_IDS),
+            parties=tuple(Party(x, draw(_TEXT)) for x in draw(st.lists(_IDS, max_size=2))),
+            flows=tuple(Flow(x, y, draw(_amounts()), did, "services", draw(_TEXT))
+                        for x, y in draw(st.lists(st.tuples(_IDS, _IDS), max_size=2))),
+            amount=draw(_amounts()), quantity=draw(_amounts()),
+            capacity_gw=draw(st.one_of(st.none(), st.floats(0, 20))), term_start=draw(_DATES),
+            term_years=draw(st.one_of(st.none(), st.floats(0.5, 20))),
+            tranches=tuple(Tranche(draw(_TEXT), draw(_amounts()), None, draw(st.one_of(st.none(), st.floats(0, 1e3))),
+                                   draw(_DATES)) for _ in range(draw(st.integers(0, 1)))),
+            conditions=tuple(draw(st.lists(_TEXT, max_size=2))), status=draw(st.sampled_from(list(Status))),
+            announced=draw(_DATES),
+            events=tuple(Event(draw(st.dates(date(2020, 1, 1), date(2030, 1, 1))), draw(st.sampled_from(list(Status))),
+                               draw(_TEXT), tuple(draw(st.lists(_CLAIMS, max_size=1))))
+                         for _ in range(draw(st.integers(0, 2)))),
+            claims=tuple(draw(st.lists(_CLAIMS, max_size=3))), title=draw(_TEXT), note=draw(_TEXT))
+    facts = {}
+    for k in range(draw(st.integers(0, 3))):
+        value = draw(_amounts()) or Amount(1.0, 1.0, nominal=1.0)  # loaded amounts always carry a nominal
+        facts[f"f{k}"] = Fact(f"f{k}", draw(_IDS), "rpo", value, draw(st.sampled_from([None, "FY2026 Q1", "2025"])),
+                              draw(_DATES), tuple(draw(st.lists(_CLAIMS, max_size=2))), draw(_TEXT))
+    conflicts = tuple(Conflict(draw(_IDS), "amount", "flagged", draw(_TEXT), tuple(draw(st.lists(_CLAIMS, max_size=2))))
+                      for _ in range(draw(st.integers(0, 2))))
+    fx = FxTable(tuple(FxRate("JPY", draw(st.floats(1e-4, 1.0)), draw(st.dates(date(2020, 1, 1), date(2030, 1, 1))),
+                              draw(_TEXT)) for _ in range(draw(st.integers(0, 2)))))
+    return Ledger(draw(_TEXT), draw(_TEXT), ents, docs, deals, facts, fx, conflicts)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_ledgers())
+def test_round_trip_property(led: Ledger) -> None:
+    data = json.loads(json.dumps(ledger_to_dict(led), ensure_ascii=False, allow_nan=False))
+    assert ledger_from_dict(data) == led
