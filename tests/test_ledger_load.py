@@ -371,3 +371,14 @@ def _ledgers(draw: st.DrawFn) -> Ledger:
 def test_round_trip_property(led: Ledger) -> None:
     data = json.loads(json.dumps(ledger_to_dict(led), ensure_ascii=False, allow_nan=False))
     assert ledger_from_dict(data) == led
+
+
+def test_status_follows_events(tmp_path: Path) -> None:
+    led = _load(tmp_path).ledger
+    assert led.deals["oai-orcl"].status is Status.SIGNED  # as written (warned: its latest event says cancelled)
+    result = _load(tmp_path / "2", LEDGER.replace("    status: signed\n", ""))
+    assert result.ledger.deals["oai-orcl"].status is Status.CANCELLED  # not written: the latest event's
+    assert not [p for p in result.warnings if "latest event" in p.message]
+    (w,) = [p for p in _load(tmp_path / "3").warnings if "latest event" in p.message]
+    assert w.message == "deal 'oai-orcl' has status 'signed' but its latest event (2026-02-01) says 'cancelled'"
+    assert (w.line, w.col) == (25, 13)  # "    status: signed", line 25 of LEDGER

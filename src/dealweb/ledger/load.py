@@ -728,6 +728,13 @@ class _Loader:
             events.sort(key=lambda e: e.date)
             if on is None and events:
                 on = events[0].date
+            if events and m.get("status") in (None, ""):
+                status = str(events[-1].status)  # no status written: the latest event's
+            elif events and str(events[-1].status) != status:
+                self.warn(value_pos(f.shown, m, "status"), f"deal {rid!r} has status {status!r} but its latest "
+                          f"event ({events[-1].date}) says {str(events[-1].status)!r}",
+                          "make 'status' the status after the latest event, or add the event that led to it",
+                          fld="status")
             amount = self.to_usd(self.amount(f, m, "amount", cur, money=True), on,
                                  value_pos(f.shown, m, "amount"), "amount")
             quantity = self.amount(f, m, "quantity", None, money=False)
