@@ -104,11 +104,72 @@ def fill_exposure(an: Analysis, ledger: Ledger, on: date | None, firms: int = 15
         an.notes["exposure"] = "No entity receives money in this web."
 
 
-def fill_metrics(an: Analysis, ledger: Ledger, on: date | None) -> None:
-    """The metrics dashboard from :mod:`dealweb.metrics`."""
-    import dealweb.metrics  # noqa: F401
+def _fmt(value: object, unit: str | None) -> str:
+    from dealweb.report.svg import usd_short
 
-    raise ImportError(name="dealweb.metrics")
+    if value is None:
+        return "n/a"
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    u = (unit or "").lower()
+    if u.startswith("usd"):
+        tail = {"usd_per_year": " a year", "usd_per_gw": " per GW", "usd_per_share": " a share",
+                "usd_per_accelerator": " each"}.get(u, "")
+        return usd_short(float(value)) + tail
+    if u == "fraction" or u.startswith("fraction"):
+        return f"{100 * float(value):.1f} %"
+    if u == "x":
+        return f"{float(value):.2f}x"
+    if u in ("years", "gw"):
+        return f"{float(value):,.2f} {'GW' if u == 'gw' else 'years'}"
+    x = float(value)
+    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
+        if abs(x) >= scale:
+            return (f"{x / scale:,.2f}".rstrip("0").rstrip(".") + suffix + f" {unit or ''}").strip()
+    return f"{x:,.4g} {unit or ''}".strip()
+
+
+_ACRONYMS = {"gw": "GW", "usd": "USD", "rpo": "RPO", "pe": "P/E", "peg": "PEG", "fcf": "FCF", "cagr": "CAGR"}
+
+
+def _label(name: str) -> str:
+    words = [_ACRONYMS.get(w, w) for w in name.replace("-", "_").split("_")]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def fill_metrics(an: Analysis, ledger: Ledger, on: date | None) -> None:
+    """The metrics dashboard: every metric of :mod:`dealweb.metrics` on its ledger defaults.
+
+    Each metric gives a table of results and a table of inputs with their sources (the quote and document
+    of a ledger figure, or the note of an assumption), as ``dealweb.metrics.presets.all_results`` reports.
+    """
+    from dealweb.metrics.presets import all_results
+    from dealweb.report.analysis import Table
+
+    for name, result in all_results(ledger).items():
+        d = result.as_dict()
+        rows = [{"Result": _label(k), "Value": _fmt(v.get("value"), v.get("unit"))}
+                for k, v in (d.get("results") or {}).items() if isinstance(v, dict)]
+        for ent in d.get("entities") or []:
+            if isinstance(ent, dict) and ent.get("verdict"):
+                rows.append({"Result": "Verdict", "Value": str(ent["verdict"])})
+        inputs = []
+        for k, v in (d.get("inputs") or {}).items():
+            if not isinstance(v, dict):
+                continue
+            src = v.get("source") or {}
+            where = src.get("quote") or src.get("note") or ""
+            doc = f" ({src['document']})" if src.get("document") else ""
+            value = v.get("value")
+            shown = _fmt(value, v.get("unit")) if not isinstance(value, list) else f"{len(value)} values"
+            inputs.append({"Input": _label(k), "Value": shown, "Source": f"{src.get('kind', '')}: {where}{doc}"})
+        note = " ".join(str(a) for a in (d.get("assumptions") or [])[:3])
+        if rows:
+            an.metrics.append(Table(f"{_label(name)}: results", ("Result", "Value"), tuple(rows), note=note))
+        if inputs:
+            an.metrics.append(Table(f"{_label(name)}: inputs and their sources", ("Input", "Value", "Source"),
+                                    tuple(inputs)))
 
 
 def fill_stress(an: Analysis, ledger: Ledger, on: date | None, seed: int, draws: int) -> None:

@@ -1,0 +1,47 @@
+"""The report's sections filled from the analytical rooms, checked against figures worked out by hand."""
+
+from __future__ import annotations
+
+import math
+
+from dealweb.report import analysis_of
+from dealweb.report.rooms import _fmt
+from report_fixtures import small_ledger
+
+
+def test_loops_come_from_the_graph_room():
+    an = analysis_of(small_ledger(), stress=False)
+    assert not {"loops", "who_pays", "exposure"} & set(an.notes), an.notes
+    # One loop: Nvidia -> OpenAI (up to $100B, mid $50B) -> Oracle ($300B) -> Nvidia (about $40B, mid $40B).
+    assert len(an.loops) == 1
+    row = an.loops[0]
+    assert set(row.deals) == {"nvidia-openai-invest", "openai-oracle-cloud", "oracle-nvidia-chips"}
+    assert row.entities[0] == row.entities[-1] and set(row.entities) == {"nvidia", "openai", "oracle"}
+    assert math.isclose(row.usd, 40e9)
+
+
+def test_who_pays_splits_each_firms_inflow():
+    an = analysis_of(small_ledger(), stress=False)
+    # Inflows by hand (mid of each interval, live deals only; the CoreWeave contract is cancelled):
+    # Oracle $300B (OpenAI); OpenAI $50B (Nvidia) + $30B (SoftBank) = $80B; Nvidia $40B (Oracle).
+    inflow = {"oracle": 300e9, "openai": 80e9, "nvidia": 40e9}
+    for firm, total in inflow.items():
+        assert math.isclose(sum(an.who_pays[firm].values()), total, rel_tol=1e-9), firm
+    # SoftBank is the only money from outside the loop: it is an origin of every firm's money.
+    assert all(an.who_pays[f].get("softbank", 0) > 0 for f in inflow)
+
+
+def test_metrics_dashboard_lists_results_and_sourced_inputs():
+    an = analysis_of(small_ledger(), stress=False)
+    assert "metrics" not in an.notes, an.notes
+    titles = [t.title for t in an.metrics]
+    assert "Capacity: results" in titles and "Capacity: inputs and their sources" in titles
+    inputs = next(t for t in an.metrics if t.title == "Capacity: inputs and their sources")
+    assert all(r["Source"].split(":")[0] in ("ledger", "article", "assumption", "flag") for r in inputs.rows)
+
+
+def test_figures_keep_their_units():
+    assert _fmt(4.5e6, "accelerators") == "4.5M accelerators"
+    assert _fmt(6e10, "usd_per_year") == "$60B a year"
+    assert _fmt(0.25, "fraction") == "25.0 %"
+    assert _fmt(None, "usd") == "n/a"
