@@ -382,3 +382,11 @@ def test_status_follows_events(tmp_path: Path) -> None:
     (w,) = [p for p in _load(tmp_path / "3").warnings if "latest event" in p.message]
     assert w.message == "deal 'oai-orcl' has status 'signed' but its latest event (2026-02-01) says 'cancelled'"
     assert (w.line, w.col) == (25, 13)  # "    status: signed", line 25 of LEDGER
+
+
+def test_record_figure_must_match_a_source(tmp_path: Path) -> None:
+    text = LEDGER.replace("    amount: 3000億美元\n    capacity_gw", "    amount: 3500億美元\n    capacity_gw")
+    (w,) = [p for p in _load(tmp_path, text).warnings if "is not what any of its sources says" in p.message]
+    # 3500億 overlaps neither 3000億 nor 300億 (the joke 1000億 is flagged and does not count)
+    assert w.message == "oai-orcl.amount '3500億美元' is not what any of its sources says ('3000億美元', '300億美元')"
+    assert not [p for p in _load(tmp_path / "ok").warnings if "is not what any" in p.message]

@@ -853,6 +853,17 @@ class _Loader:
                               "a deal reported by several outlets is one deal with several claims: merge them, "
                               "or give different amounts and say in 'note' how they differ", fld="id")
                     break
+        for rid, fld, value, claims, pos in (
+                [(d.id, "amount", d.amount, d.claims, d.pos) for d in self.deals.values()]
+                + [(x.id, "value", x.value, x.claims, x.pos) for x in self.facts.values()]):
+            backing = [c for c in claims if c.field == fld and c.flag is None and c.amount is not None
+                       and value is not None and c.amount.unit == value.unit]
+            if value is not None and backing and not any(c.amount.overlaps(value) for c in backing if c.amount):
+                self.warn(pos or Pos(self.shown(self.root), 1, 1),
+                          f"{rid}.{fld} {value.text or value.label()!r} is not what any of its sources says ("
+                          + ", ".join(repr(c.stated) for c in backing[:4]) + ")",
+                          f"correct '{fld}' to a figure a source states, or flag the claims it disagrees with",
+                          fld=fld)
         facts: dict[tuple[Any, ...], Fact] = {}
         for f in self.facts.values():
             k = (f.entity, f.metric, f.period, f.as_of)
