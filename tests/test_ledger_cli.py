@@ -100,6 +100,16 @@ def test_check_errors_exit_1_with_positions(ledger_dir: Path) -> None:
     assert "2 error(s)" in err
 
 
+def test_check_strict(ledger_dir: Path) -> None:
+    claim = f"      - {{document: d1, stated: 1000億美元, quote: \"{Q1}\", start: {S1}, end: {S1 + len(Q1)}}}\n"
+    assert claim in LEDGER
+    text = LEDGER.replace(claim, "", 1)
+    (ledger_dir / "main.yaml").write_text(text, encoding="utf-8")
+    code, out, _ = run("check", str(ledger_dir))
+    assert code == 0 and "deal 'oai-orcl' has no claim" in out  # a warning only
+    assert run("check", str(ledger_dir), "--strict")[0] == 1
+
+
 def test_check_json(ledger_dir: Path) -> None:
     (ledger_dir / "main.yaml").write_text(LEDGER.replace("type: compute_contract", "type: cloud"), encoding="utf-8")
     code, out, _ = run("check", str(ledger_dir), "--json")

@@ -50,17 +50,19 @@ def _parse_date(value: str | None) -> date | None:
 @click.option("--documents", "documents", multiple=True, type=click.Path(), metavar="DIR",
               help="Folder holding the cited documents' files (repeatable); quotes are checked against them.")
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON (stable keys).")
-def check(ledger_path: str | None, documents: tuple[str, ...], as_json: bool) -> None:
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too (conflicts, unsourced records...).")
+def check(ledger_path: str | None, documents: tuple[str, ...], as_json: bool, strict: bool) -> None:
     """Validate a ledger: list every problem as file:line:col: message (hint).
 
     LEDGER is a ledger directory or one .yaml file (default: the bundled ai-capex-2025 ledger). Exits 1
-    when there is any error, 0 when there are none (warnings allowed).
+    when there is any error, 0 when there are none (warnings allowed, unless --strict).
 
     \b
     Examples:
       dealweb check                                # the bundled ledger
       dealweb check my-ledger/ --documents texts/  # check quotes against the texts in texts/
       dealweb check deals.yaml --json              # problems as JSON
+      dealweb check my-ledger/ --strict            # warnings fail too (for a ledger's own CI)
     """
     from dealweb.ledger import load_ledger
 
@@ -83,7 +85,7 @@ def check(ledger_path: str | None, documents: tuple[str, ...], as_json: bool) ->
                    f"{len(led.documents)} documents; {len(errors)} error(s), {len(warnings)} warning(s)"
                    f" ({len(led.conflicts)} conflict(s))")
         click.echo(summary, err=bool(errors))
-    raise SystemExit(1 if errors else 0)
+    raise SystemExit(1 if errors or (strict and warnings) else 0)
 
 
 # --------------------------------------------------------------------------------------------------------
