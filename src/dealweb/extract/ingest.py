@@ -12,11 +12,20 @@ Every claim is a plain dict with stable keys (see ``docs/extraction.md``); ``sta
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from dealweb.errors import InputError
-from dealweb.extract.mentions import EntityIndex, find_amount_mentions, find_periods
+from dealweb.extract.mentions import (
+    DateMention,
+    EntityIndex,
+    PeriodMention,
+    find_amount_mentions,
+    find_dates,
+    find_periods,
+    numeric_spans,
+)
 from dealweb.extract.normalise import NormText, normalise
 from dealweb.extract.reconcile import reconcile_deal, reconcile_fact
 from dealweb.extract.relations import Proposal, propose
@@ -193,8 +202,17 @@ def ingest_text(text: str, document: str = "document", ledger: Ledger | None = N
     norm = normalise(text, fmt=fmt, name=name)
     ents = index.find(norm)
     amts = find_amount_mentions(norm)
-    periods = find_periods(norm.text)
-    proposals = propose(norm, ents, amts, periods, index)
+    periods: list[PeriodMention] = []
+    dates: list[DateMention] = []
+    year: int | None = None
+    for lo, hi in numeric_spans(norm.text):
+        chunk = norm.text[lo:hi]
+        periods += [PeriodMention(p.start + lo, p.end + lo, p.label) for p in find_periods(chunk)]
+        for d in find_dates(chunk, default_year=year):
+            dates.append(DateMention(d.start + lo, d.end + lo, d.date, d.label))
+            if d.date is not None and re.search(r"(?:19|20)\d\d", chunk[d.start:d.end]):
+                year = d.date.year
+    proposals = propose(norm, ents, amts, periods, index, dates)
     return claims_from_proposals(norm, proposals, document, ledger, name, index)
 
 
@@ -212,16 +230,17 @@ def ingest_file(path: str | Path, ledger: Ledger | None = None, backend: str = "
         return []
     if backend == "rules":
         claims = ingest_text(text, document=Path(name).stem, ledger=ledger, name=name, index=index)
-        lang = language_of(text)
-        for c in claims:
-            c["file"] = name
-            c["language"] = lang
-        return claims
-    if backend == "llm":
+    elif backend == "llm":
         from dealweb.extract.llm import llm_claims
 
         if not model_url:
             raise InputError("the llm backend needs --model-url", "e.g. --model-url http://127.0.0.1:8000/v1")
-        return llm_claims(text, model_url, document=Path(name).stem, ledger=ledger, name=name, model=model,
-                          index=index, timeout=timeout)
-    raise InputError(f"unknown backend {backend!r}", "use rules or llm")
+        claims = llm_claims(text, model_url, document=Path(name).stem, ledger=ledger, name=name, model=model,
+                            index=index, timeout=timeout)
+    else:
+        raise InputError(f"unknown backend {backend!r}", "use rules or llm")
+    lang = language_of(text)
+    for c in claims:
+        c["file"] = name
+        c["language"] = lang
+    return claims

@@ -18,7 +18,7 @@ from datetime import date
 from dealweb.extract.gazetteer import GAZETTEER, GazEntry
 from dealweb.extract.normalise import NormText, fold
 from dealweb.model import Ledger
-from dealweb.money import Amount, AmountError, find_amounts, parse_amount
+from dealweb.money import Amount, AmountError, FoundAmount, find_amounts, parse_amount
 
 __all__ = [
     "AmountMention",
@@ -30,6 +30,7 @@ __all__ = [
     "find_amount_mentions",
     "find_periods",
     "iter_sentences",
+    "numeric_spans",
     "trie_pattern",
 ]
 
@@ -201,7 +202,9 @@ def find_amount_mentions(norm: NormText) -> list[AmountMention]:
     # "增長77%至18億美元": a percentage then a level, not a range from 77% to 18億 (same length, same offsets)
     scan = _PCT_THEN.sub(lambda m: m.group(1) + " " * len(m.group(2)), text)
     out: list[AmountMention] = []
-    for f in find_amounts(scan):
+    found = [FoundAmount(lo + f.start, lo + f.end, f.amount)
+             for lo, hi in numeric_spans(text) for f in find_amounts(scan[lo:hi])]
+    for f in found:
         if f.start > 0 and text[f.start].isdigit() and (
                 text[f.start - 1].isascii() and text[f.start - 1].isalnum() or text[f.start - 1] in "-_."):
             continue
@@ -332,10 +335,31 @@ def iter_sentences(text: str, max_len: int = 2000) -> Iterator[tuple[int, int]]:
 _BOUNDARY = re.compile(r"[。！？!?；;]+[”」』\"']?|\n|\.(?=\s)(?<!\b[A-Z]\.)(?<!\bNo\.)(?<!\bMr\.)(?<!\bInc\.)")
 
 
+_NUMERIC = re.compile(r"[0-9０-９]|[數数幾几][十百千萬万億亿兆]|several|a few|tens of|hundreds of", re.IGNORECASE)
+
+
+def numeric_spans(text: str) -> list[tuple[int, int]]:
+    """Sentence spans that hold a digit or a vague numeral (數百億, several billion): where figures can be.
+
+    Scanning only these for amounts, dates and periods keeps a 10 MB line of prose (or of junk) cheap.
+    """
+    return [(s, e) for s, e in iter_sentences(text) if _NUMERIC.search(text, s, e)]
+
+
+def _cut(text: str, s: int, max_len: int) -> int:
+    """Where to cut a window that starts at ``s``: after the last separator not inside a figure (1,000)."""
+    best = -1
+    for c in ",，、 ":
+        p = text.rfind(c, s, s + max_len)
+        while p > s and c in ", " and p + 1 < len(text) and text[p - 1].isdigit() and text[p + 1].isdigit():
+            p = text.rfind(c, s, p)
+        best = max(best, p)
+    return best + 1 if best > s else s + max_len
+
+
 def _windows(text: str, s: int, e: int, max_len: int) -> Iterator[tuple[int, int]]:
     while e - s > max_len:
-        cut = max(text.rfind(c, s, s + max_len) for c in ",，、 ")
-        cut = cut + 1 if cut > s else s + max_len
+        cut = _cut(text, s, max_len)
         if text[s:cut].strip():
             yield s, cut
         s = cut

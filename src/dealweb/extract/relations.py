@@ -21,6 +21,7 @@ known limits are listed in ``docs/extraction.md``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from dealweb.extract.mentions import (
@@ -175,6 +176,8 @@ class _Sentence:
     periods: list[PeriodMention]
     clauses: list[tuple[int, int]]
     dates: list[DateMention] = field(default_factory=list)
+    _actors: list[EntityMention] | None = None
+    _starts: list[int] | None = None
 
 
 def _find(regex: re.Pattern[str], s: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
@@ -182,9 +185,11 @@ def _find(regex: re.Pattern[str], s: str, lo: int, hi: int) -> list[tuple[int, i
 
 
 def _clause_of(sent: _Sentence, pos: int) -> tuple[int, int]:
-    for s, e in sent.clauses:
-        if s <= pos < e:
-            return s, e
+    if sent._starts is None:
+        sent._starts = [c[0] for c in sent.clauses]
+    k = bisect_right(sent._starts, pos) - 1
+    if k >= 0 and sent.clauses[k][0] <= pos < sent.clauses[k][1]:
+        return sent.clauses[k]
     return sent.start, sent.end
 
 
@@ -494,7 +499,8 @@ def _near_period(sent: _Sentence, pos: int) -> PeriodMention | None:
 
 
 def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention],
-            periods: list[PeriodMention], index: EntityIndex) -> list[Proposal]:
+            periods: list[PeriodMention], index: EntityIndex,
+            dates: list[DateMention] | None = None) -> list[Proposal]:
     """Deal and fact proposals for a normalised text, in text order.
 
     Args:
@@ -503,12 +509,14 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
         amts: its amount mentions, sorted by start.
         periods: its period mentions, sorted by start.
         index: the entity index (for who sells what, and entity kinds).
+        dates: its date mentions (found here when ``None``).
 
     Returns:
         Proposals with spans into ``norm.text``; ``confidence`` in [0, 1] says how many rules agreed.
     """
     sents = _sentences(norm, ents, amts, periods)
-    dates = find_dates(norm.text)
+    if dates is None:
+        dates = find_dates(norm.text)
     di = 0
     for sent in sents:
         while di < len(dates) and dates[di].start < sent.start:
@@ -699,6 +707,8 @@ def _actors(sent: _Sentence) -> list[EntityMention]:
     Left out: a person quoted as a speaker or named by a role (甲骨文首席執行官Safra Catz還透露...), and an
     entity inside "除了...外" (besides X).
     """
+    if sent._actors is not None:
+        return sent._actors
     f = sent.folded
     out = []
     for e in sent.ents:
@@ -710,6 +720,7 @@ def _actors(sent: _Sentence) -> list[EntityMention]:
         if _ROLE_BEFORE.search(f[max(sent.start, e.start - 12):e.start]):
             continue
         out.append(e)
+    sent._actors = out
     return out
 
 

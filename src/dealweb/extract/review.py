@@ -119,7 +119,16 @@ def _unique(existing: set[str], base: str) -> str:
     return rid
 
 
-def _ensure_entities(root: Path, ledger: Ledger, ids: list[str], out: Outcome, dirs: list[str]) -> None:
+def _refresh(hashes: dict[str, str] | None, path: Path) -> None:
+    """Our own write changed ``path``: its new hash is the one to expect from now on."""
+    from dealweb.ledger.write import file_sha256
+
+    if hashes is not None:
+        hashes[str(Path(path).resolve())] = file_sha256(path)
+
+
+def _ensure_entities(root: Path, ledger: Ledger, ids: list[str], out: Outcome, dirs: list[str],
+                     hashes: dict[str, str] | None) -> None:
     from dealweb.ledger.write import append_record
 
     gaz = gazetteer_by_id()
@@ -134,11 +143,12 @@ def _ensure_entities(root: Path, ledger: Ledger, ids: list[str], out: Outcome, d
         if g.country:
             rec["country"] = g.country
         rec["note"] = "added by dealweb review from the built-in gazetteer"
-        append_record(root, "entities", rec, documents_dirs=dirs)
+        _refresh(hashes, append_record(root, "entities", rec, documents_dirs=dirs))
         out.extra.append(eid)
 
 
-def _ensure_document(root: Path, ledger: Ledger, claim: dict[str, Any], out: Outcome, dirs: list[str]) -> None:
+def _ensure_document(root: Path, ledger: Ledger, claim: dict[str, Any], out: Outcome, dirs: list[str],
+                     hashes: dict[str, str] | None) -> None:
     from dealweb.ledger.write import append_record
 
     doc = claim["document"]
@@ -151,7 +161,8 @@ def _ensure_document(root: Path, ledger: Ledger, claim: dict[str, Any], out: Out
         title = re.sub(r"<[^>]+>|^#+\s*", "", first).strip()[:200] or doc
     rec = {"id": doc, "title": title, "language": claim.get("language") or "zh-Hant", "tier": "secondary",
            "file": Path(src).name if src else None, "note": "added by dealweb review"}
-    append_record(root, "documents", {k: v for k, v in rec.items() if v is not None}, documents_dirs=dirs)
+    _refresh(hashes, append_record(root, "documents", {k: v for k, v in rec.items() if v is not None},
+                                   documents_dirs=dirs))
     out.extra.append(doc)
 
 
@@ -169,9 +180,13 @@ def accept(ledger_root: str | Path, ledger: Ledger, claim: dict[str, Any],
     Returns:
         The :class:`Outcome`; a failed write raises (``LedgerWriteError``, ``StaleFileError``).
     """
-    from dealweb.ledger.write import add_claim, append_record
+    from dealweb.ledger.write import StaleFileError, add_claim, append_record, file_sha256
 
     root = Path(ledger_root)
+    for path, digest in (hashes or {}).items():
+        if Path(path).exists() and file_sha256(path) != digest:
+            raise StaleFileError(f"{path} changed since the review began",
+                                 "run 'dealweb ingest' and 'dealweb review' again on the current ledger")
     cid = claim.get("id") or claim_id(claim)
     out = Outcome(cid, "skipped")
     status = claim["status"]
@@ -179,7 +194,7 @@ def accept(ledger_root: str | Path, ledger: Ledger, claim: dict[str, Any],
     if status == "matches":
         out.message = f"already in the ledger ({claim.get('record')})"
         return out
-    _ensure_document(root, ledger, claim, out, dirs)
+    _ensure_document(root, ledger, claim, out, dirs, hashes)
     if status in ("adds_source", "conflicts") and claim.get("record"):
         reason = claim.get("reason") or ""
         flag = reason if reason in ("joke", "unit_slip") else ("disputed" if status == "conflicts" else None)
@@ -199,7 +214,7 @@ def accept(ledger_root: str | Path, ledger: Ledger, claim: dict[str, Any],
     existing = set(ledger.deals) | set(ledger.facts)
     if claim["kind"] == "deal":
         payer, payee = claim["from"]["id"], claim["to"]["id"]
-        _ensure_entities(root, ledger, [payer, payee], out, dirs)
+        _ensure_entities(root, ledger, [payer, payee], out, dirs, hashes)
         rid = _unique(existing, f"{payer}-{payee}-{_slug(claim['type'])}")
         record: dict[str, Any] = {"id": rid, "title": f"{claim['from']['name']} -> {claim['to']['name']}: "
                                   f"{claim['type'].replace('_', ' ')}", "type": claim["type"], "from": payer,
@@ -214,7 +229,7 @@ def accept(ledger_root: str | Path, ledger: Ledger, claim: dict[str, Any],
         written = append_record(root, "deals", record, documents_dirs=dirs)
     else:
         ent = claim["entity"]["id"]
-        _ensure_entities(root, ledger, [ent], out, dirs)
+        _ensure_entities(root, ledger, [ent], out, dirs, hashes)
         rid = _unique(existing, f"{ent}-{_slug(claim['metric'])}" + (f"-{_slug(claim['period'])}"
                                                                       if claim.get("period") else ""))
         value = claim["value"]
