@@ -192,12 +192,32 @@ def test_text_is_escaped_in_pages(ledger_dir):
     assert json.loads(c.get("/api/deals/nv-oa").text)["claims"][0]["quote"].endswith("<script>alert(1)</script>")
 
 
-def test_stress_without_scenarios_is_a_clear_422(ledger_dir):
-    c = client(ledger_dir)
+def test_stress_job_runs_in_the_background_with_progress():
+    import time
+
+    from dealweb.sim import bundled_scenarios
+
+    c = client(None)  # the bundled scenarios name the bundled ledger's entities
     names = [s["name"] for s in c.get("/api/stress/scenarios").json()]
+    assert names == sorted(bundled_scenarios())
     r = c.post("/api/stress", json={"scenario": "no-such-scenario", "draws": 10}, headers=HDR)
     assert r.status_code == 422 and "unknown scenario" in r.json()["detail"]
-    assert "no-such-scenario" not in names
+    assert c.post("/api/stress", json={"scenario": names[0], "draws": 10}).status_code == 401
+    job = c.post("/api/stress", json={"scenario": names[0], "draws": 40, "seed": 7}, headers=HDR)
+    assert job.status_code == 202
+    jid = job.json()["id"]
+    for _ in range(300):
+        got = c.get(f"/api/stress/{jid}").json()
+        if got["state"] in ("done", "failed"):
+            break
+        time.sleep(0.05)
+    assert got["state"] == "done", got["error"]
+    assert (got["done"], got["total"], got["progress"]) == (40, 40, 1.0)
+    res = got["result"]
+    assert res["seed"] == 7 and res["runs"] == 40
+    bands = res["fans"]["unmet_gap_usd"]
+    assert len(bands["p50"]) == len(res["periods"])
+    assert all(a <= b <= c for a, b, c in zip(bands["p05"], bands["p50"], bands["p95"], strict=True))
     assert c.get("/api/stress/deadbeef").status_code == 404
 
 

@@ -58,6 +58,7 @@ class Analysis:
     exposure: list[Table] = field(default_factory=list)
     metrics: list[Table] = field(default_factory=list)
     fans: list[FanChart] = field(default_factory=list)
+    stress_tables: list[Table] = field(default_factory=list)
     seed: int | None = None
     notes: dict[str, str] = field(default_factory=dict)
 
@@ -107,6 +108,8 @@ def as_dict(an: Analysis) -> dict[str, Any]:
         "who_pays": an.who_pays,
         "exposure": [{"title": t.title, "columns": list(t.columns), "rows": list(t.rows)} for t in an.exposure],
         "metrics": [{"title": t.title, "columns": list(t.columns), "rows": list(t.rows)} for t in an.metrics],
+        "stress_tables": [{"title": t.title, "columns": list(t.columns), "rows": list(t.rows)}
+                          for t in an.stress_tables],
         "fans": [{"title": f.title, "times": list(f.times), "bands": {k: list(v) for k, v in f.bands.items()},
                   "unit": f.unit} for f in an.fans],
         "seed": an.seed,

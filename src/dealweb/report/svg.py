@@ -257,7 +257,7 @@ def fan_svg(times: Sequence[str], bands: Mapping[str, Sequence[float]], title: s
     """
     n = len(times)
     vals = [v for seq in bands.values() for v in seq if v == v]
-    lo_v, hi_v = (min(vals), max(vals)) if vals else (0.0, 1.0)
+    lo_v, hi_v = (min(0.0, min(vals)), max(vals)) if vals else (0.0, 1.0)
     if hi_v == lo_v:
         hi_v = lo_v + 1.0
     ml, mr, mt, mb = 64.0, 16.0, 30.0, 34.0
