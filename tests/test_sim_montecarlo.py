@@ -179,7 +179,10 @@ entities:
     for old, new in ren.items():
         text2 = text2.replace(f"  {old}: {{cash", f"  {new}: {{cash")
     res2 = stress(parse_scenario(text2), ledger(*deals2, names=tuple(ren.values())))
+    assert sorted(ren[x] for x in res.model.ids) == sorted(res2.model.ids)
     for old, new in ren.items():
+        if old not in res.model.ids:  # in no deal and not in the scenario
+            continue
         i, j = res.model.ids.index(old), res2.model.ids.index(new)
         np.testing.assert_allclose(res2.runs.shortfall[:, j], res.runs.shortfall[:, i], rtol=1e-9, atol=1e-6)
         np.testing.assert_array_equal(res2.runs.first_default[:, j], res.runs.first_default[:, i])

@@ -46,6 +46,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
+from scipy.sparse.csgraph import connected_components
 
 __all__ = [
     "ClearingResult",
@@ -60,6 +61,8 @@ __all__ = [
 Seniority = Literal["pari_passu", "senior"]
 #: The accepted values of ``outside_seniority``; the first is the default.
 SENIORITIES: tuple[str, ...] = ("pari_passu", "senior")
+#: Sweeps of x = b + M x tried before a block goes to the sparse direct solver.
+_SWEEPS = 48
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,8 @@ class ClearingResult:
         payments: total payments ``p`` (USD), shape of ``external_assets``.
         owed: ``p̄``, total owed by each entity (USD), shape ``(n,)``.
         outside_owed: what each owes outside the web (USD), shape ``(n,)``.
-        outside_paid: what each paid outside the web (USD), shape of ``payments``.
+        stored_outside_paid: what each paid outside the web when outside creditors are senior (else None:
+            see :attr:`outside_paid`).
         iterations: number of fictitious-default steps per run (shape ``(runs,)``).
         picard_steps: how many of those were safe Picard steps instead of exact linear steps.
         outside_seniority: ``"pari_passu"`` or ``"senior"``: how outside creditors ranked.
@@ -82,13 +86,22 @@ class ClearingResult:
     payments: np.ndarray
     owed: np.ndarray
     outside_owed: np.ndarray
-    outside_paid: np.ndarray
+    stored_outside_paid: np.ndarray | None
     iterations: np.ndarray
     picard_steps: np.ndarray
     outside_seniority: str
     alpha: float
     beta: float
     model: str
+
+    @property
+    def outside_paid(self) -> np.ndarray:
+        """What each paid to creditors outside the web (USD), shape of ``payments``."""
+        if self.stored_outside_paid is not None:
+            return self.stored_outside_paid
+        # pari passu: outside creditors get their share of whatever was paid
+        share = np.divide(self.outside_owed, self.owed, out=np.zeros_like(self.owed), where=self.owed > 0)
+        return self.payments * share
 
     @property
     def inside_payments(self) -> np.ndarray:
@@ -144,7 +157,8 @@ class _Network:
     """The parts of a liabilities matrix the clearing steps need (built once, reused across runs).
 
     Per-run quantities have a leading axis of length ``batch`` (1 when the liabilities are shared by every
-    run); ``pi``/``pit`` hold the sparsity structure only, their weights live in ``pi_data``.
+    run); ``pi``/``pit`` hold the sparsity structure only; the weight of structure entry ``k`` in run ``b`` is
+    ``data[b, k] / cap[b, payer[k]]`` (computed only where needed, see :meth:`weight`).
     """
 
     n: int
@@ -152,7 +166,9 @@ class _Network:
     pi: sp.csr_matrix  # structure: row j = payer, columns = its creditors i
     pit: sp.csr_matrix  # structure transposed: row i lists i's payers j
     pit_perm: np.ndarray  # position in pi's data of each entry of pit
-    pi_data: np.ndarray  # (batch, nnz): share of j's capped obligations owed to i
+    data: np.ndarray  # (batch, nnz): amount owed, per structure entry
+    inv_cap: np.ndarray  # (batch, n): 1 / cap (0 where cap is 0)
+    payer_of: np.ndarray  # (nnz,): payer of each structure entry
     cap: np.ndarray  # (batch, n): the most each pays through the clearing system
     base_in: np.ndarray  # (batch, n): what each receives when everybody pays its cap
     outside: np.ndarray  # (batch, n): outside liabilities
@@ -161,6 +177,11 @@ class _Network:
     def b(self, run: np.ndarray) -> np.ndarray | int:
         """Row of the per-run arrays for runs ``run``."""
         return run if self.batch > 1 else 0
+
+    def weight(self, run: np.ndarray, pos: np.ndarray) -> np.ndarray:
+        """``pi`` weights (share of the payer's capped obligations) of structure entries ``pos`` in runs ``run``."""
+        b = self.b(run)
+        return self.data[b, pos] * self.inv_cap[b, self.payer_of[pos]]
 
 
 def _edges_of(liabilities: object) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
@@ -191,6 +212,8 @@ def _edges_of(liabilities: object) -> tuple[int, np.ndarray, np.ndarray, np.ndar
     if (payer == payee).any() and amounts[:, payer == payee].any():
         raise ValueError("liabilities[i, i] must be zero: an entity cannot owe itself")
     off = payer != payee
+    if off.all():
+        return n, payer, payee, amounts
     return n, payer[off], payee[off], amounts[:, off]
 
 
@@ -209,30 +232,38 @@ def _network(liabilities: object, outside_liabilities: object | None, seniority:
     uniq, which = np.unique(pair, return_inverse=True)
     nnz = uniq.size
     batch = max(amounts.shape[0], o.shape[0])
-    data = np.zeros((amounts.shape[0], nnz))
-    if amounts.shape[1]:
-        summing = sp.csr_matrix((np.ones(which.size), (np.arange(which.size), which)), shape=(which.size, nnz))
-        data = np.asarray(amounts @ summing) if amounts.shape[1] else data
     rows, cols = np.divmod(uniq, n)
     structure = sp.csr_matrix((np.arange(1, nnz + 1, dtype=float), (rows, cols)), shape=(n, n))
     structure.sort_indices()
     order = structure.data.astype(np.int64) - 1  # csr position -> unique pair number
-    data = data[:, order]
+    if which.size == nnz:
+        # no repeated pairs: one gather puts every amount at its structure position
+        column = np.empty(nnz, dtype=np.int64)
+        column[which] = np.arange(nnz)
+        data = amounts[:, column[order]]
+    else:
+        position = np.empty(nnz, dtype=np.int64)
+        position[order] = np.arange(nnz)
+        summing = sp.csr_matrix((np.ones(which.size), (np.arange(which.size), position[which])),
+                                shape=(which.size, nnz))
+        data = np.asarray(amounts @ summing)
     rows_sorted = np.repeat(np.arange(n), np.diff(structure.indptr))
-    inside = np.zeros((data.shape[0], n))
-    np.add.at(inside.T, rows_sorted, data.T)
-    base_in = np.zeros((data.shape[0], n))
-    np.add.at(base_in.T, structure.indices, data.T)
+    ones = np.ones(nnz)
+    by_payer = sp.csc_matrix((ones, (np.arange(nnz), rows_sorted)), shape=(nnz, n))
+    by_payee = sp.csc_matrix((ones, (np.arange(nnz), structure.indices)), shape=(nnz, n))
+    inside = np.asarray(data @ by_payer)  # what each owes inside the web, per run
+    base_in = np.asarray(data @ by_payee)  # what each is owed inside the web, per run
     senior = seniority == "senior"
     cap = np.broadcast_to(inside if senior else inside + o, (batch, n)).copy()
     base_in = np.broadcast_to(base_in, (batch, n)).copy()
     scale = np.divide(1.0, cap, out=np.zeros_like(cap), where=cap > 0)
-    pi_data = np.broadcast_to(data, (batch, nnz)) * scale[:, rows_sorted]
     pi = sp.csr_matrix((np.arange(nnz, dtype=float), structure.indices, structure.indptr), shape=(n, n))
     pit = sp.csr_matrix(pi.T)
     pit.sort_indices()
     pit_perm = pit.data.astype(np.int64)
-    return _Network(n, batch, pi, pit, pit_perm, pi_data, cap, base_in, np.broadcast_to(o, (batch, n)).copy(),
+    data = data if data.shape[0] == batch else np.broadcast_to(data, (batch, nnz))
+    return _Network(n, batch, pi, pit, pit_perm, data, scale, rows_sorted, cap, base_in,
+                    np.broadcast_to(o, (batch, n)).copy(),
                     senior)
 
 
@@ -265,7 +296,7 @@ def _scatter(net: _Network, src: np.ndarray, values: np.ndarray, n: int) -> tupl
     run, payer = np.divmod(src, n)
     owner, pos = _expand(net.pi.indptr, payer)
     flat = run[owner] * n + net.pi.indices[pos]
-    return flat, net.pi_data[net.b(run[owner]), pos] * values[owner]
+    return flat, net.weight(run[owner], pos) * values[owner]
 
 
 def _solve_blocks(
@@ -287,7 +318,7 @@ def _solve_blocks(
     if not keep.any():
         return rhs.copy()
     rows, cols = owner[keep], cols[keep]
-    vals = net.pi_data[net.b(run[rows]), net.pit_perm[pos[keep]]] * beta
+    vals = net.weight(run[rows], net.pit_perm[pos[keep]]) * beta
     coupled = np.zeros(m, dtype=bool)
     coupled[rows] = True
     coupled[cols] = True
@@ -295,19 +326,36 @@ def _solve_blocks(
     local = np.full(m, -1, dtype=np.int64)
     local[idx] = np.arange(idx.size)
     k = idx.size
-    system = sp.csc_matrix(
-        (np.r_[np.ones(k), -vals], (np.r_[np.arange(k), local[rows]], np.r_[np.arange(k), local[cols]])),
-        shape=(k, k),
-    )
-    x = rhs.copy()
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", spla.MatrixRankWarning)
-        try:
-            sol = np.atleast_1d(spla.spsolve(system, rhs[idx], permc_spec="NATURAL"))
-        except (RuntimeError, spla.MatrixRankWarning):
+    coupling = sp.csr_matrix((vals, (local[rows], local[cols])), shape=(k, k))
+    b = rhs[idx]
+    # Most default cascades are acyclic: then the coupling is nilpotent and x = b + M x reaches the exact
+    # solution after as many sweeps as the cascade is deep. Rows still moving after SWEEPS sweeps sit in
+    # (or downstream of) a cycle: their whole connected blocks go to SuperLU. Either way each block is
+    # solved on its own, so a run's result does not depend on the other runs in the batch.
+    sol = b.copy()
+    moving = np.ones(k, dtype=bool)
+    for _ in range(_SWEEPS):
+        nxt = b + coupling @ sol
+        moving = nxt != sol
+        sol = nxt
+        if not moving.any():
+            break
+    if moving.any():
+        _, label = connected_components(coupling, directed=True, connection="weak")
+        hard = np.isin(label, np.unique(label[moving]))
+        sub = np.flatnonzero(hard)
+        block = coupling[sub][:, sub]
+        system = sp.csc_matrix(sp.identity(sub.size, format="csc") - block)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", spla.MatrixRankWarning)
+            try:
+                exact = np.atleast_1d(spla.spsolve(system, b[sub], permc_spec="NATURAL"))
+            except (RuntimeError, spla.MatrixRankWarning):
+                return None
+        if not np.all(np.isfinite(exact)):
             return None
-    if not np.all(np.isfinite(sol)):
-        return None
+        sol[sub] = exact
+    x = rhs.copy()
     x[idx] = sol
     return x
 
@@ -338,7 +386,7 @@ def _clear_runs(
     size = runs * n
     o_sen = net.outside if net.senior else np.zeros_like(net.outside)
     ef = e.ravel()
-    surplus = (e + (net.base_in - net.cap - o_sen)).ravel()  # what is left when everybody pays in full
+    threshold = net.cap + o_sen - net.base_in  # an entity defaults when e falls below this
     where = np.full(size, -1, dtype=np.int64)  # flat entry -> position in T
     q_out = np.broadcast_to(net.cap, (runs, n)).copy().ravel()  # inside payments; full unless touched
     steps = np.zeros(runs, dtype=np.int64)
@@ -347,7 +395,7 @@ def _clear_runs(
     big = max(1.0, float(net.cap.max(initial=0.0)))
     tol = 1e-12 * np.maximum(net.cap, 1.0)
 
-    t_set = np.flatnonzero(surplus < 0)
+    t_set = np.flatnonzero(e < threshold)
     where[t_set] = np.arange(t_set.size)
     run, node = np.divmod(t_set, n)
     d = np.zeros(t_set.size)
@@ -359,7 +407,7 @@ def _clear_runs(
         """Creditor flat entries and amounts for shortfalls ``values`` at positions ``src`` of T."""
         owner, pos = _expand(net.pi.indptr, node[src])
         rs = run[src][owner]
-        return rs * n + net.pi.indices[pos], net.pi_data[net.b(rs), pos] * values[owner]
+        return rs * n + net.pi.indices[pos], net.weight(rs, pos) * values[owner]
 
     while t_set.size:
         # Spread the changes of d since the last step; creditors reached for the first time join T.
@@ -387,7 +435,7 @@ def _clear_runs(
         o_t = o_sen[bb, node]
         in_t = net.base_in[bb, node]
         tol_t = tol[bb, node]
-        solvent = surplus[t_set] - lost >= 0
+        solvent = e_t - threshold[bb, node] - lost >= 0
         def_value = alpha * e_t - o_t + beta * (in_t - lost)
         zero = ~solvent & (def_value <= 0)
         partial = ~solvent & ~zero
@@ -523,17 +571,13 @@ def clear(
                          "(net negative positions belong in outside_liabilities)")
     q, outside_paid, steps, picard = _clear_runs(net, e, alpha, beta, max_steps or 4 * net.n + 100)
     owed = net.cap + net.outside if net.senior else net.cap
-    if outside_paid is not None:
-        total = np.minimum(q + outside_paid, owed)
-    else:
-        total = q
-        share = np.divide(net.outside, owed, out=np.zeros_like(owed), where=owed > 0)
-        outside_paid = q * share if net.outside.any() else np.zeros_like(q)
+    total = q if outside_paid is None else np.minimum(q + outside_paid, owed)
     outside_owed = net.outside
     if net.batch == 1:
         owed, outside_owed = owed[0], outside_owed[0]
     if single:
-        total, outside_paid = total[0], outside_paid[0]
+        total = total[0]
+        outside_paid = None if outside_paid is None else outside_paid[0]
     model = "eisenberg_noe" if alpha == beta == 1 else "rogers_veraart"
     return ClearingResult(total, owed, outside_owed, outside_paid, steps, picard, outside_seniority,
                           float(alpha), float(beta), model)
