@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import networkx as nx
@@ -170,15 +170,20 @@ def _label_width(text: str, px: float) -> float:
     return sum(px if ord(ch) > 0x2E80 else px * 0.6 for ch in text)
 
 
-def _region_layout(g: nx.Graph, x0: float, y0: float, x1: float, y1: float) -> dict[str, list[float]]:
+def _region_layout(g: nx.Graph, x0: float, y0: float, x1: float, y1: float,
+                   radii: dict[str, float]) -> dict[str, list[float]]:
     nodes = sorted(g.nodes)
     if len(nodes) == 1:
         return {nodes[0]: [(x0 + x1) / 2, (y0 + y1) / 2]}
-    # Kamada & Kawai (1989) start from a circle in sorted order: no randomness at all; the seeded spring
-    # layout (Fruchterman-Reingold) then relaxes it.
-    start = nx.circular_layout(nodes)
-    pos = nx.kamada_kawai_layout(g, pos=start)
-    pos = nx.spring_layout(g, pos=pos, seed=LAYOUT_SEED, k=1.6 / math.sqrt(len(nodes)), iterations=60)
+    # Kamada & Kawai (1989, doi:10.1016/0020-0190(89)90102-6), started from a circle in sorted order (no
+    # randomness), with wanted distances along shortest paths whose hops are as long as the two discs
+    # need: big firms get room for their arrows and labels.
+    h = nx.Graph()
+    h.add_nodes_from(nodes)
+    for a, b in g.edges:
+        h.add_edge(a, b, w=radii[a] + radii[b] + 140.0)
+    dist = dict(nx.shortest_path_length(h, weight="w"))
+    pos = nx.kamada_kawai_layout(h, dist=dist, pos=nx.circular_layout(nodes))
     xs = [pos[n][0] for n in nodes]
     ys = [pos[n][1] for n in nodes]
     ax, bx, ay, by = min(xs), max(xs), min(ys), max(ys)
@@ -206,7 +211,7 @@ def _positions(ids: Sequence[str], pairs: Iterable[tuple[str, str]], radii: dict
     # entities with no flow at all line up below them.
     split = width * (0.74 if len(big) > 1 or alone else 1.0)
     if big:
-        out.update(_region_layout(g.subgraph(big[0]), margin, top, split - margin, bottom))
+        out.update(_region_layout(g.subgraph(big[0]), margin, top, split - margin, bottom, radii))
     rest = big[1:]
     col_x0, col_x1 = split + 10, width - margin * 0.7
     weights = [len(c) for c in rest] + ([max(1, math.ceil(len(alone) / 2))] if alone else [])
@@ -214,7 +219,7 @@ def _positions(ids: Sequence[str], pairs: Iterable[tuple[str, str]], radii: dict
     y = top
     for c in rest:
         h = (bottom - top) * len(c) / total
-        out.update(_region_layout(g.subgraph(c), col_x0, y + 20, col_x1, y + h - 40))
+        out.update(_region_layout(g.subgraph(c), col_x0, y + 20, col_x1, y + h - 40, radii))
         y += h
     if alone:
         cols = 2 if col_x1 - col_x0 > 200 else 1
@@ -227,7 +232,7 @@ def _positions(ids: Sequence[str], pairs: Iterable[tuple[str, str]], radii: dict
     def box(i: str) -> tuple[float, float, float]:
         en, zh = labels[i]
         half = max(radii[i], _label_width(en, 13.5) / 2, _label_width(zh, 12) / 2) + 6
-        return half, radii[i] + 4, radii[i] + (36 if zh else 22)
+        return half + 14, radii[i] + 16, radii[i] + (46 if zh else 32)
 
     order = sorted(ids)
     boxes = {i: box(i) for i in order}
@@ -286,7 +291,11 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
     """
     loop_set = frozenset(loop_deals)
     deals = sorted(ledger.deals.values(), key=lambda d: d.id)
-    ids = sorted({e for d in deals for e in d.entities() if e in ledger.entities})
+    # Entities drawn: those on a flow or a partnership link (parties to a deal that states no flow between
+    # them are listed in the tables, not drawn as lone dots).
+    ids = sorted({e for d in deals for f in d.pairwise_flows() for e in (f.payer, f.payee)
+                  if e in ledger.entities}
+                 | {e for d in deals if d.kind == "none" for e in (d.payer, d.payee) if e in ledger.entities})
     flows = [(d, f) for d in deals for f in d.pairwise_flows() if f.payer in ledger.entities
              and f.payee in ledger.entities]
     # Partnerships move no money but are still shown, as undirected dashed links.
@@ -357,9 +366,65 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
             usd = _usd_mid(d, amount) if kind != "none" else None
             w = 1.4 + 6.0 * math.sqrt(usd / umax) if usd and umax else 1.4
             edges.append(_edge(d, payer, payee, amount, kind, usd, w, pos, radii, a, k, n, d.id in loop_set))
+    edges = _place_labels(edges, nodes)
     return MapView(width=width, height=height, nodes=tuple(nodes), edges=tuple(edges), loop_deals=loop_set,
                    size_basis=size, title=ledger.name,
                    kinds=tuple(k for k in KIND_COLOURS if any(e.kind == k for e in edges)))
+
+
+def _bezier(points: tuple[tuple[float, float], ...], t: float) -> tuple[float, float]:
+    (x0, y0), (cx, cy), (x1, y1) = points
+    u = 1 - t
+    return u * u * x0 + 2 * u * t * cx + t * t * x1, u * u * y0 + 2 * u * t * cy + t * t * y1
+
+
+def _place_labels(edges: list[MapEdge], nodes: list[MapNode]) -> list[MapEdge]:
+    """Each edge's label moved along its curve to the least crowded spot (largest flows placed first).
+
+    A spot's crowding is its overlap with labels placed before it and with node discs; the order and the
+    candidate spots are fixed, so the result is deterministic.
+    """
+    placed: list[tuple[float, float, float, float]] = []
+    discs = [(n.x, n.y, n.r + 3) for n in nodes]
+    for n in nodes:  # the names under each disc are obstacles too
+        hw = max(_label_width(n.name, 13.5), _label_width(n.zh, 12)) / 2 + 2
+        placed.append((n.x, n.y + n.r + (19 if n.zh else 11), hw, 17 if n.zh else 9))
+    out: dict[int, MapEdge] = {}
+    order = sorted(range(len(edges)), key=lambda k: (-(edges[k].usd_mid or 0.0), edges[k].deal, k))
+
+    def clash(x: float, y: float, hw: float, hh: float) -> float:
+        bad = 0.0
+        for (px, py, pw, ph) in placed:
+            ox = hw + pw - abs(x - px)
+            oy = hh + ph - abs(y - py)
+            if ox > 0 and oy > 0:
+                bad += ox * oy
+        for (cx, cy, r) in discs:
+            dx = max(abs(x - cx) - hw, 0.0)
+            dy = max(abs(y - cy) - hh, 0.0)
+            if dx * dx + dy * dy < r * r:
+                bad += (r * r - dx * dx - dy * dy) * 0.5
+        return bad
+
+    for k in order:
+        e = edges[k]
+        if not e.label or not e.points:
+            out[k] = e
+            continue
+        hw, hh = _label_width(e.label, 11.5) / 2 + 3, 8.0
+        best = None
+        for t in (0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73):
+            x, y = _bezier(e.points, t)
+            score = clash(x, y, hw, hh)
+            if best is None or score < best[0]:
+                best = (score, x, y)
+            if score == 0:
+                break
+        assert best is not None
+        _, x, y = best
+        placed.append((x, y, hw, hh))
+        out[k] = replace(e, lx=round(x, 1), ly=round(y, 1))
+    return [out[k] for k in range(len(edges))]
 
 
 def _edge(d: Deal, payer: str, payee: str, amount: Amount | None, kind: str, usd: float | None, w: float,

@@ -20,6 +20,11 @@ _CJK_FAMILIES = ("Noto Sans CJK TC", "Noto Sans CJK SC", "Noto Sans CJK JP", "So
                  "Microsoft JhengHei", "SimHei")
 
 
+def _plain(text: str) -> str:
+    """Text drawn as is: matplotlib would read ``$...$`` as mathematics ("$20B–$90B")."""
+    return text.replace("$", r"\$")
+
+
 def cjk_font() -> str | None:
     """Name of an installed font family that has Chinese glyphs, or ``None``."""
     from matplotlib import font_manager
@@ -61,7 +66,7 @@ def write_map_png(view: MapView, path: str | Path, title: str | None = None, dpi
     fig.patch.set_facecolor("white")
     with matplotlib.rc_context({"font.family": families, "svg.fonttype": "none"}):
         if title:
-            ax.text(24, 40, title, fontsize=19, fontweight="bold", color="#1A1A1A", family=families)
+            ax.text(24, 40, _plain(title), fontsize=19, fontweight="bold", color="#1A1A1A", family=families)
         px = 72 / 100  # canvas pixels -> points at 100 px per inch
         for e in view.edges:
             if not e.points:
@@ -89,19 +94,19 @@ def write_map_png(view: MapView, path: str | Path, title: str | None = None, dpi
         halo = [pe.withStroke(linewidth=3, foreground="white")]
         for e in view.edges:
             if e.label:
-                ax.text(e.lx, e.ly, e.label, fontsize=8.3, color=e.colour, ha="center", va="center",
+                ax.text(e.lx, e.ly, _plain(e.label), fontsize=8.3, color=e.colour, ha="center", va="center",
                         fontweight="bold", path_effects=halo, family=families)
         for n in view.nodes:
             ax.add_patch(Circle((n.x, n.y), n.r, facecolor=ENTITY_FILL.get(n.kind, "#EEEEEE"),
                                 edgecolor="#2B2B2B", linewidth=1.0,
                                 linestyle=(0, (3, 3)) if n.size_basis == "none" else "solid"))
-            ax.text(n.x, n.y + n.r + 12, n.name, fontsize=9.7, fontweight="bold", ha="center", va="center",
+            ax.text(n.x, n.y + n.r + 12, _plain(n.name), fontsize=9.7, fontweight="bold", ha="center", va="center",
                     color="#1A1A1A", path_effects=halo, family=families)
             if n.zh:
-                ax.text(n.x, n.y + n.r + 26, n.zh, fontsize=8.6, ha="center", va="center", color="#444444",
+                ax.text(n.x, n.y + n.r + 26, _plain(n.zh), fontsize=8.6, ha="center", va="center", color="#444444",
                         path_effects=halo, family=families)
             if n.size_short and n.r >= 26:
-                ax.text(n.x, n.y, n.size_short, fontsize=8.3, ha="center",
+                ax.text(n.x, n.y, _plain(n.size_short), fontsize=8.3, ha="center",
                         va="center", color="#555555", family=families)
         kinds = [k for k in KIND_COLOURS if any(e.kind == k for e in view.edges)]
         x, y = 20.0, h - 60.0
@@ -118,7 +123,7 @@ def write_map_png(view: MapView, path: str | Path, title: str | None = None, dpi
             else:
                 ax.plot([x, x + 34], [y - 4, y - 4], color=colour, linewidth=2.2,
                         linestyle="--" if style == "dash" else "-")
-            ax.text(x + 42, y - 4, text, fontsize=9, va="center", color="#222222", family=families)
+            ax.text(x + 42, y - 4, _plain(text), fontsize=9, va="center", color="#222222", family=families)
             x += wd
     fig.savefig(str(path), dpi=dpi, facecolor="white")
     plt.close(fig)
