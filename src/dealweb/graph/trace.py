@@ -145,11 +145,12 @@ DIRECT_MAX = 3000
 class _Solver:
     """Solves ``A x = b`` or ``A^T x = b`` for ``A = diag(T) - F^T`` restricted to the reached entities.
 
-    Up to :data:`DIRECT_MAX` unknowns: sparse LU (``scipy.sparse.linalg.splu``), exact. Above: BiCGSTAB
-    with a Jacobi (``diag(T)``) preconditioner to a relative residual of 1e-12 (the matrix is a
-    non-singular M-matrix, column/row diagonally dominant), then GMRES, then LU if either fails to
-    converge: heavy-tailed webs make LU fill in badly (minutes and gigabytes at 10^5 entities) while the
-    iterative solve takes a fraction of a second.
+    Up to :data:`DIRECT_MAX` unknowns: sparse LU (``scipy.sparse.linalg.splu``), exact. Above, iteratively:
+    ``A = D - N`` with ``D = diag(T)`` and ``N >= 0`` is a non-singular M-matrix whose Jacobi iteration
+    ``x <- D^-1 (b + N x)`` converges (its iteration matrix is the substochastic upstream walk), for all
+    right-hand sides at once; columns whose relative residual is not below 1e-11 after 2,000 sweeps are
+    solved by BiCGSTAB, then GMRES (Jacobi-preconditioned), then LU. Heavy-tailed webs make LU fill in
+    badly (minutes and gigabytes at 10^5 entities) while the iteration takes about a second at 10^6 flows.
     """
 
     def __init__(self, a: sp.csr_matrix, diag: np.ndarray) -> None:
@@ -157,30 +158,50 @@ class _Solver:
         self.at = a.T.tocsr()
         self.diag = diag
         self.lu = splu(a.tocsc()) if a.shape[0] <= DIRECT_MAX else None
+        self._n = None
+        self._nt = None
 
     def _lu(self) -> object:
         if self.lu is None:
             self.lu = splu(self.a.tocsc(), permc_spec="MMD_AT_PLUS_A")
         return self.lu
 
+    def _off(self, trans: bool) -> sp.csr_matrix:
+        if self._n is None:
+            self._n = (sp.diags(self.diag, format="csr") - self.a).tocsr()
+            self._nt = self._n.T.tocsr()
+        return self._nt if trans else self._n  # type: ignore[return-value]
+
+    def _ok(self, mat: sp.csr_matrix, x: np.ndarray, b: np.ndarray) -> np.ndarray:
+        r = np.abs(mat @ x - b).sum(axis=0)
+        return r <= 1e-11 * np.maximum(np.abs(b).sum(axis=0), 1e-300)
+
     def solve(self, b: np.ndarray, trans: bool = False) -> np.ndarray:
         if self.lu is not None:
             return self.lu.solve(b, trans="T" if trans else "N")  # type: ignore[attr-defined]
-        if b.ndim == 2:
-            return np.column_stack([self.solve(b[:, k], trans) for k in range(b.shape[1])])
         from scipy.sparse.linalg import LinearOperator, bicgstab, gmres
 
         mat = self.at if trans else self.a
-        d = self.diag
-        pre = LinearOperator(mat.shape, matvec=lambda x: x / d)
-        norm = float(np.abs(b).sum())
-        if norm == 0:
-            return np.zeros_like(b)
-        for method in (bicgstab, gmres):
-            x, info = method(mat, b, M=pre, rtol=1e-12, atol=0.0, maxiter=20_000)
-            if info == 0 and float(np.abs(mat @ x - b).sum()) <= 1e-9 * norm:
+        off = self._off(trans)
+        d = self.diag if b.ndim == 1 else self.diag[:, None]
+        x = b / d
+        for sweep in range(2000):
+            x = (b + off @ x) / d
+            if sweep % 25 == 24 and np.all(self._ok(mat, x, b)):
                 return x
-        return self._lu().solve(b, trans="T" if trans else "N")  # type: ignore[attr-defined]
+        ok = np.atleast_1d(self._ok(mat, x, b))
+        cols = [x] if b.ndim == 1 else [x[:, k] for k in range(b.shape[1])]
+        rhs = [b] if b.ndim == 1 else [b[:, k] for k in range(b.shape[1])]
+        pre = LinearOperator(mat.shape, matvec=lambda v: v / self.diag)
+        for k in np.flatnonzero(~ok).tolist():
+            for method in (bicgstab, gmres):
+                y, info = method(mat, rhs[k], x0=cols[k], M=pre, rtol=1e-12, atol=0.0, maxiter=20_000)
+                if info == 0 and self._ok(mat, y, rhs[k]):
+                    cols[k] = y
+                    break
+            else:
+                cols[k] = self._lu().solve(rhs[k], trans="T" if trans else "N")  # type: ignore[attr-defined]
+        return cols[0] if b.ndim == 1 else np.column_stack(cols)
 
 
 def _class_split(web: Web, outflow: np.ndarray) -> np.ndarray:
