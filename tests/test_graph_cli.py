@@ -98,3 +98,14 @@ def test_bundled_ledger_commands():
     assert code == 0 and json.loads(out)["entity"] == "oracle"
     code, out, _ = run("exposure", "oracle")
     assert code == 0 and "backlog" in out
+
+
+def test_all_loops_counts_and_truncation(tmp_path: Path):
+    # complete digraph on 4 nodes: C(4,2) + 2 C(4,3) + 6 = 6 + 8 + 6 = 20 loops
+    p = tmp_path / "k4.csv"
+    p.write_text("source,target,amount\n" + "".join(f"n{i},n{j},{1 + i + 10 * j}\n"
+                                                   for i in range(4) for j in range(4) if i != j))
+    code, out, _ = run("loops", "--edges", str(p), "--all", "--top", "3")
+    assert code == 0 and "20 loop(s) in all (2 hops: 6, 3 hops: 8, 4 hops: 6)" in out
+    code, out, _ = run("loops", "--edges", str(p), "--all", "--limit", "5")
+    assert code == 0 and "stopped after 5 loops" in out
