@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from dealweb.extract.ingest import ingest_text
 from dealweb.extract.reconcile import metric_related, reconcile_deal, reconcile_fact, slip_factor
 from dealweb.model import Claim, Deal, Document, Entity, Fact, Ledger
@@ -87,3 +89,27 @@ def test_end_to_end_statuses_and_joke() -> None:
         assert text[c["start"]:c["end"]] == c["quote"]
         for s, e in c["spans"].values():
             assert c["start"] <= s < e <= c["end"]
+
+
+def test_seed_file_against_the_bundled_ledger() -> None:
+    """The seed file read against the bundled ledger: the meme loop is a joke, 18億/35億 are unit slips."""
+    from pathlib import Path
+
+    from dealweb.extract.ingest import ingest_file
+    from dealweb.ledger import load_ledger
+
+    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_b5ebf8e3e65fdf02.txt"
+    led = load_ledger(None).ledger
+    claims = ingest_file(seeds, ledger=led)
+    text = seeds.read_text(encoding="utf-8")
+    assert all(text[c["start"]:c["end"]] == c["quote"] for c in claims)
+    assert all(c["document"] in led.documents for c in claims)  # the file's articles map to ledger documents
+    jokes = [c for c in claims if c["kind"] == "deal" and c["reason"] == "joke"]
+    # the loop is told twice (doc yc-ai-layer and doc techflow-ai-carousel), three links each
+    assert len(jokes) == 6 and all(c["amount"]["high"] == 1e11 for c in jokes)
+    slips = {c["value"]["text"]: c for c in claims if c["kind"] == "fact" and c["reason"] == "unit_slip"}
+    assert {"18億美元", "35億美元"} <= set(slips)
+    for stated, c in slips.items():
+        recorded = led.facts[c["record"]].value.point
+        # 18億 against 180億, 35億 against 350億: a factor of 10 by hand
+        assert recorded == pytest.approx(10 * float(stated.removesuffix("億美元")) * 1e8)
