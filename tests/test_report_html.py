@@ -90,3 +90,20 @@ def test_report_command_fails_in_one_line_on_a_bad_date(tmp_path):
     assert res.exit_code == 2
     assert "error: --on 'yesterday' is not a date" in res.output
     assert "Traceback" not in res.output
+
+
+def test_report_of_the_bundled_ledger_with_stress_tests(tmp_path):
+    """The README's main job: ``dealweb report -o report.html`` on the bundled ledger, every section filled."""
+    from dealweb.cli import main
+
+    out = tmp_path / "report.html"
+    res = CliRunner().invoke(main, ["report", "-o", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    info = json.loads(res.output)
+    missing = {k for k in info["sections_missing"] if k != "who_pays_skipped"}
+    assert not missing, info["sections_missing"]
+    assert info["loops"] >= 1
+    html = out.read_text(encoding="utf-8")
+    assert html.count('class="dw-fan"') >= 2  # fan charts of the bundled stress scenarios
+    assert html.count('class="dw-halo"') >= 3  # the loop drawn on the map
+    assert 'class="dw-sankey"' in html

@@ -96,7 +96,7 @@ def analysis_of(ledger: Ledger, on: date | None = None, stress: bool = True, see
     if stress:
         _guard(an, "stress", lambda: rooms.fill_stress(an, ledger, on, seed, draws))
     else:
-        an.notes["stress"] = "not run (--no-stress)"
+        an.notes["stress"] = "not run here (dealweb report runs them; --no-stress skips them)"
     return an
 
 
