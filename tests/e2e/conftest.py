@@ -52,19 +52,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def live_app(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """The app on 127.0.0.1 and a free port, serving a temporary copy of a small ledger."""
+def _serve(app):  # noqa: ANN001, ANN202
     import uvicorn
 
-    from dealweb.web import create_app
-    from report_fixtures import LEDGER_YAML
-
-    led = tmp_path / "ledger"
-    led.mkdir()
-    (led / "ledger.yaml").write_text(LEDGER_YAML, encoding="utf-8")
     port = _free_port()
-    app = create_app(led, token=TOKEN)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -73,8 +64,34 @@ def live_app(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         if time.time() > deadline or not thread.is_alive():
             raise RuntimeError("the app server did not start")
         time.sleep(0.05)
+    return f"http://127.0.0.1:{port}", server, thread
+
+
+@pytest.fixture
+def live_app(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """The app on 127.0.0.1 and a free port, serving a temporary copy of a small ledger."""
+    from dealweb.web import create_app
+    from report_fixtures import LEDGER_YAML
+
+    led = tmp_path / "ledger"
+    led.mkdir()
+    (led / "ledger.yaml").write_text(LEDGER_YAML, encoding="utf-8")
+    base, server, thread = _serve(create_app(led, token=TOKEN))
     try:
-        yield f"http://127.0.0.1:{port}", led
+        yield base, led
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture
+def live_bundled_app() -> Iterator[str]:
+    """The app serving the bundled ledger (whose entities the bundled stress scenarios name)."""
+    from dealweb.web import create_app
+
+    base, server, thread = _serve(create_app(None, token=TOKEN))
+    try:
+        yield base
     finally:
         server.should_exit = True
         thread.join(10)

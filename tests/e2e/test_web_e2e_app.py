@@ -61,3 +61,16 @@ def test_app_map_page_draws_the_web(page, live_app, tmp_path):
     assert shot.stat().st_size > 30_000
     page.locator('.dw-elabel[data-deal="nv-oa"]').click()
     assert "Nvidia will invest up to $100 billion" in page.locator("#dw-panel").inner_text()
+
+
+def test_stress_page_runs_a_scenario_and_shows_progress(page, live_bundled_app, tmp_path):
+    page.goto(f"{live_bundled_app}/stress#token={TOKEN}")
+    expect(page.locator("#dw-scenarios option")).not_to_have_count(0)
+    page.locator("#dw-scenarios").select_option("base")
+    page.locator("input[name=draws]").fill("60")
+    page.locator("#dw-stress button").click()
+    expect(page.locator("#dw-stress-state")).to_contain_text("done · 100 %", timeout=30000)
+    result = json.loads(page.locator("#dw-stress-result").inner_text())
+    assert result["scenario"] == "base" and result["runs"] == 60 and result["seed"] == 0
+    assert page.locator("#dw-progress").evaluate("e => e.value") == 1
+    page.screenshot(path=str(tmp_path / "stress.png"))
