@@ -34,9 +34,9 @@ def seed_documents() -> list[str]:
     return [lines[1 + 2 * i] + "\n" + lines[2 + 2 * i] for i in range(8)]
 
 
-def fixture_documents() -> dict[str, str]:
-    """Our own test articles (invented, marked as fixtures), by file stem."""
-    return {p.stem: p.read_text(encoding="utf-8") for p in sorted((KEYS / "articles").glob("*.txt"))}
+def fixture_documents(prefix: str = "fx_") -> dict[str, str]:
+    """Our own test articles (invented, marked as fixtures), by file stem: ``fx_*`` or the held-out ``ho_*``."""
+    return {p.stem: p.read_text(encoding="utf-8") for p in sorted((KEYS / "articles").glob(f"{prefix}*.txt"))}
 
 
 def _load(name: str) -> list[dict[str, Any]]:
@@ -169,6 +169,18 @@ def test_seed_precision_and_recall_meet_targets(seed_scores: dict[str, Any], fie
     assert res["recall"] >= 0.8, _report("seeds", seed_scores)
 
 
+@pytest.fixture(scope="module")
+def heldout_scores() -> dict[str, Any]:
+    return score(fixture_documents("ho_"), _load("heldout.yaml"))
+
+
+@pytest.mark.parametrize("field", ["amounts", "parties", "type"])
+def test_heldout_precision_and_recall_meet_targets(heldout_scores: dict[str, Any], field: str) -> None:
+    res = heldout_scores[field]
+    assert res["precision"] >= 0.9, _report("held-out", heldout_scores)
+    assert res["recall"] >= 0.8, _report("held-out", heldout_scores)
+
+
 @pytest.mark.parametrize("field", ["amounts", "parties", "type"])
 def test_fixture_precision_and_recall_meet_targets(fixture_scores: dict[str, Any], field: str) -> None:
     res = fixture_scores[field]
@@ -186,3 +198,4 @@ def test_seed_key_contexts_are_unique() -> None:
 if __name__ == "__main__":  # python tests/test_extract_quality.py prints the figures for the README
     print(_report("seeds", score({i + 1: t for i, t in enumerate(seed_documents())}, _load("seeds.yaml"))))
     print(_report("fixtures", score(fixture_documents(), _load("fixtures.yaml"))))
+    print(_report("held-out", score(fixture_documents("ho_"), _load("heldout.yaml"))))

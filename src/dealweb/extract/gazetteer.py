@@ -104,6 +104,17 @@ GAZETTEER: tuple[GazEntry, ...] = (
              "US"),
     GazEntry("saudi-pif", "fund", "Public Investment Fund", "沙特公共投資基金", "沙特公共投资基金", ("PIF",),
              country="SA"),
+    GazEntry("jpmorgan", "company", "JPMorgan", "摩根大通", "摩根大通", ("JPMorgan Chase", "J.P. Morgan", "小摩"),
+             country="US"),
+    GazEntry("morgan-stanley", "company", "Morgan Stanley", "摩根士丹利", "摩根士丹利", ("大摩",), country="US"),
+    GazEntry("citigroup", "company", "Citigroup", "花旗", "花旗", ("Citi", "花旗集團"), country="US"),
+    GazEntry("bank-of-america", "company", "Bank of America", "美國銀行", "美国银行", ("BofA", "美銀"), country="US"),
+    GazEntry("mufg", "company", "MUFG", "三菱日聯", "三菱日联", ("Mitsubishi UFJ",), country="JP"),
+    GazEntry("mizuho", "company", "Mizuho", "瑞穗", "瑞穗", (), country="JP"),
+    GazEntry("smbc", "company", "SMBC", "三井住友", "三井住友", ("Sumitomo Mitsui",), country="JP"),
+    GazEntry("jefferies", "company", "Jefferies", "傑富瑞", "杰富瑞", (), country="US"),
+    GazEntry("ubs", "company", "UBS", "瑞銀", "瑞银", (), country="CH"),
+    GazEntry("hsbc", "company", "HSBC", "匯豐", "汇丰", (), country="GB"),
     GazEntry("china-gov", "government", "Chinese government", "中國政府", "中国政府", (), country="CN"),
 )
 

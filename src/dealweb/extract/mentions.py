@@ -163,6 +163,7 @@ class EntityIndex:
         return eid
 
 
+_YUAN_AFTER = re.compile(r"\s?元(?:人民[币幣])?")
 _PCT_THEN = re.compile(r"([%％]\s?)(至|到|to)")
 _LIST_SEP = re.compile(r"\s*(?:、|,|，|和|及|與|与|以及|或|and|or|to)\s*$")
 
@@ -209,6 +210,11 @@ def find_amount_mentions(norm: NormText) -> list[AmountMention]:
                 text[f.start - 1].isascii() and text[f.start - 1].isalnum() or text[f.start - 1] in "-_."):
             continue
         out.extend(_split_paren(text, f.start, f.end, f.amount))
+    for i, a in enumerate(out):
+        # "3800亿元人民币", "191億元": 元 after a Chinese figure with no currency is the yuan
+        m = _YUAN_AFTER.match(text, a.end)
+        if m and a.amount.unit is None and any(ch in "萬万億亿兆千百" for ch in text[a.start:a.end]):
+            out[i] = AmountMention(a.start, m.end(), a.amount.with_unit("CNY"))
     for i in range(len(out) - 2, -1, -1):
         a, b = out[i], out[i + 1]
         if a.amount.unit is None and b.amount.unit is not None and b.amount.currency is not None \

@@ -72,17 +72,21 @@ def _cues(words: str) -> list[str]:
 TYPE_CUES: dict[str, list[str]] = {
     "warrant": _cues("认股权证|认股权|warrants|warrant"),
     "custom_chip_partnership": _cues("定制芯片|定制晶片|定制化芯片|深度定制|定製晶片|custom chips|custom chip|"
-                                     "custom accelerators|custom accelerator|asic"),
+                                     "custom accelerators|custom accelerator|asic|定制ai加速器|定制加速器|"
+                                     "定制ai芯片|定制ai晶片|自研芯片|custom ai chips|custom ai accelerators|"
+                                     "custom silicon"),
     "joint_venture": _cues("共同投资|共同出资|合资|joint venture|jointly invest|co-invest"),
     "chip_words": _cues("芯片|晶片|gpu|显卡|显示卡|加速器|instinct|gb200|h100|h200|blackwell|chips|chip|"
                         "accelerators|运算系统|计算系统|superchips"),
     "compute_words": _cues("云端运算|云计算|云端|云服务|算力|计算能力|运算能力|计算资源|云合同|cloud computing|"
                            "cloud services|cloud contract|compute capacity|computing power|compute|cloud|"
-                           "运算服务"),
+                           "运算服务|gpu capacity|gpu cloud|gpu clusters|gpu cluster|gpu集群|gpu丛集|gpu云|"
+                           "computing capacity"),
     "buy": _cues("购买|采购|订购|购入|买|订单|部署|order|orders|buy|buys|bought|purchase|purchases|purchased|"
                  "deploy|deploys|spend|spends|pay|pays|paid|支付|付钱|花|提供|供应|供货|出售|supply|supplies|"
                  "provide|provides|sell|sells|sold"),
-    "contract": _cues("合同|合约|协议|协定|签署|签下|签订|交易|contract|contracts|agreement|deal|signed|signs"),
+    "contract": _cues("合同|合约|协议|协定|签署|签下|签订|交易|contract|contracts|agreement|agreements|deal|deals|"
+                      "signed|signs"),
     "lease": _cues("租赁|租用|承租|lease|leases|leased|rent|rents"),
     "hosting": _cues("托管|代管|hosting|colocation|host"),
     "datacentre": _cues("资料中心|数据中心|data center|data centre|data centers|data centres"),
@@ -94,8 +98,8 @@ TYPE_CUES: dict[str, list[str]] = {
 #: Words that make the grammatical subject the *seller* or *recipient* (the payee).
 _PROVIDE = _cues("提供|供应|供货|出售|卖给|出租|租给|交付|授予|supply|supplies|provide|provides|sell|sells|"
                  "sold|deliver|delivers|rent out")
-_RECEIVE = _cues("获得|获|取得|接受|收到|拿到|得到|从|received|receives|receive|gets|got|raised|raises|secured|"
-                 "from")
+_RECEIVE = _cues("获得|获|取得|接受|收到|拿到|得到|从|received|receives|receive|gets|got|raised|raises|raising|"
+                 "secured|secures|borrow|borrows|borrowed|borrowing|from")
 _PREP = _cues("向|对|给|与|和|跟|同|with|and|to|in|into")
 
 #: Metric cue words (folded) -> metric name. Order matters only for overlapping words (longest wins).
@@ -176,6 +180,7 @@ class _Sentence:
     periods: list[PeriodMention]
     clauses: list[tuple[int, int]]
     dates: list[DateMention] = field(default_factory=list)
+    kinds: dict[str, str] = field(default_factory=dict)
     _actors: list[EntityMention] | None = None
     _starts: list[int] | None = None
 
@@ -215,6 +220,9 @@ def _deal_type(folded: str, lo: int, hi: int, sells: set[str]) -> tuple[str, int
         if found[typ]:
             return (typ, *first(typ))
     buying = bool(found["buy"] or found["contract"])
+    # "GPU capacity", "GPU集群": compute sold by the hour, not chips bought
+    found["chip_words"] = [h for h in found["chip_words"]
+                           if not any(c[0] <= h[0] < c[1] for c in found["compute_words"])]
     if found["chip_words"] and buying:
         return ("chip_purchase", *first("chip_words"))
     if found["compute_words"] and (buying or not found["equity"]):
@@ -391,7 +399,7 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
     if typ in ("equity_investment", "acquisition_stake", "joint_venture", "debt_financing", "warrant"):
         # "xAI 獲得輝達...投資", "OpenAI 從微軟獲得", "raised $2 billion of debt from Blackstone"
         span = f[lo:max(hi, upto)] if left.start < right.start else between
-        if _RECEIVE_RE.search(span) and not re.search(r"向|对|给|\bin\b|\binto\b", between):
+        if _RECEIVE_RE.search(span) and not re.search(r"(?:向|对|给|\bin|\binto)\s*$", between):
             return (right, left) if left.start < right.start else (left, right)
         return left, right
     span_after = f[left.end:max(upto, left.end)]
@@ -519,6 +527,7 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
         dates = find_dates(norm.text)
     di = 0
     for sent in sents:
+        sent.kinds = index.kinds
         while di < len(dates) and dates[di].start < sent.start:
             di += 1
         sent.dates = [d for d in dates[di:di + 16] if d.end <= sent.end]
@@ -526,6 +535,7 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
     topic: EntityMention | None = None
     joke_until = -1
     empty_run = 0
+    last_deal: Proposal | None = None
     title: EntityMention | None = None
     text = norm.text
     for k, sent in enumerate(sents):
@@ -556,7 +566,11 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
                         p.flag = "joke"
                 joke_until = sent.end
         if sent.amts:
-            out.extend(_read_sentence(sent, index, topic or title, joke=sent.start < joke_until))
+            found = _read_sentence(sent, index, topic or title, joke=sent.start < joke_until, last_deal=last_deal)
+            out.extend(found)
+            last_deal = next((p for p in reversed(found) if p.kind == "deal"), None)
+        else:
+            last_deal = None
         if sent.ents:
             empty_run = 0
             if topic is None or topic.id not in {e.id for e in sent.ents}:
@@ -574,7 +588,7 @@ def _is_question(sent: _Sentence) -> bool:
 
 
 def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | None,
-                   joke: bool) -> list[Proposal]:
+                   joke: bool, last_deal: Proposal | None = None) -> list[Proposal]:
     f = sent.folded
     if _CONDITIONAL.search(f, sent.start, sent.end):
         return []
@@ -606,6 +620,9 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
                 facts.append(fact)
             continue
         if typ is None:
+            other = _own_capex(sent, a, clause, topic) or _deal_reference(sent, a, last_deal)
+            if other is not None:
+                (facts if other.kind == "fact" else deals).append(other)
             continue
         if listing and _TOTAL.search(f[clause[0]:a.start]):
             continue  # "總額超過360億美元..., 其中包括...": a sum of the deals listed after it
@@ -617,6 +634,9 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             continue  # "1,000 億美元的投資帶來...": the figure is the subject, a deal told elsewhere
         deal = _deal_for(sent, a, clause, typ, index, topic)
         if deal is None:
+            other = _own_capex(sent, a, clause, topic) or _deal_reference(sent, a, last_deal)
+            if other is not None:
+                (facts if other.kind == "fact" else deals).append(other)
             continue
         same = next((d for d in deals if {d.payer.id, d.payee.id} == {deal.payer.id, deal.payee.id}), None)  # type: ignore[union-attr]
         if same is not None:
@@ -630,6 +650,51 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
     for g in gws:
         _place_capacity(sent, g, deals, facts, index, topic, joke)
     return deals + facts
+
+
+_INFRA = re.compile(r"基础设施|数据中心|资料中心|算力|云计算|infrastructure|data cent(?:er|re)s?|computing capacity")
+_INVEST_VERB = re.compile(r"投入|投资|斥资|砸下|\binvest(?:s|ing)?\b|\bspend(?:s|ing)?\b")
+_FUTURE = re.compile(r"将|计划|预计|未来|拟|\bwill\b|\bplans?\b|\bexpects?\b")
+_DEAL_REF = re.compile(r"这项合作|这笔交易|该交易|该协议|该合约|此次合作|这项协议|这份合同|这笔投资|"
+                       r"\bthe deal\b|\bthis deal\b|\bthe agreement\b|\bthe partnership\b|\bthe contract\b")
+
+
+def _own_capex(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
+               topic: EntityMention | None) -> Proposal | None:
+    """A firm putting money into its own infrastructure, no counterparty named: capital expenditure.
+
+    ``阿里巴巴宣布未来三年将投入超过3800亿元用于云计算和AI基础设施建设`` -> alibaba capex_guidance.
+    """
+    f = sent.folded
+    if a.amount.currency is None:
+        return None
+    verb = _INVEST_VERB.search(f, clause[0], a.start) or _INVEST_VERB.search(f, clause[0], clause[1])
+    if verb is None or not _INFRA.search(f, sent.start, sent.end):
+        return None
+    ids = {e.id for e in _actors(sent)}
+    if len(ids) > 1:
+        return None
+    ent = _actors(sent)[0] if ids else topic
+    if ent is None:
+        return None
+    metric = "capex_guidance" if _FUTURE.search(f, sent.start, a.start) else "capex"
+    p = Proposal("fact", (sent.start, sent.end), 0.5, entity=ent, metric=metric, value=a.amount)
+    p.spans = {"entity": (ent.start, ent.end), "metric": (verb.start(), verb.end()), "value": (a.start, a.end)}
+    return p
+
+
+def _deal_reference(sent: _Sentence, a: AmountMention, last: Proposal | None) -> Proposal | None:
+    """A figure for "this deal" (這項合作價值超過3500億美元) in a sentence that names no one: the last deal's."""
+    if last is None or a.amount.currency is None or _actors(sent):
+        return None
+    ref = _DEAL_REF.search(sent.folded, sent.start, a.start) or _DEAL_REF.search(sent.folded, sent.start, sent.end)
+    if ref is None:
+        return None
+    p = Proposal("deal", (sent.start, sent.end), 0.5, payer=last.payer, payee=last.payee, type=last.type,
+                 amount=a.amount)
+    p.spans = {"from": last.spans["from"], "to": last.spans["to"], "type": (ref.start(), ref.end()),
+               "amount": (a.start, a.end)}
+    return p
 
 
 def _sells(sent: _Sentence, index: EntityIndex, topic: EntityMention | None) -> set[str]:
@@ -715,9 +780,10 @@ def _actors(sent: _Sentence) -> list[EntityMention]:
         cs, _ = _clause_of(sent, e.start)
         if _EXCEPT.search(f[cs:e.start]):
             continue
-        if _SPEECH_AFTER.search(f[e.end:e.end + 8]) and not re.search(r"宣布|宣佈|announce", f[e.end:e.end + 8]):
+        person = sent.kinds.get(e.id) == "person"
+        if person and _SPEECH_AFTER.search(f[e.end:e.end + 8]):
             continue
-        if _ROLE_BEFORE.search(f[max(sent.start, e.start - 12):e.start]):
+        if person and _ROLE_BEFORE.search(f[max(sent.start, e.start - 12):e.start]):
             continue
         out.append(e)
     sent._actors = out
