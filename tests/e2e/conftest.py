@@ -28,6 +28,12 @@ def chromium_path() -> str:
     raise RuntimeError("headless browser tests need Chromium: apt-get install -y chromium fonts-noto-cjk")
 
 
+@pytest.fixture
+def token() -> str:
+    """The write token the live apps are started with."""
+    return TOKEN
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from conftest import TOKEN
 from playwright.sync_api import expect
 
 PAYLOAD = "<script>window.__pwned=1</script><img src=x onerror=\"window.__pwned=2\">"
@@ -17,9 +16,9 @@ def _claim(quote: str) -> dict:
             "status": "adds_source", "record": "nv-oa"}
 
 
-def test_review_accept_lands_in_the_ledger_file_and_payloads_stay_text(page, live_app):
+def test_review_accept_lands_in_the_ledger_file_and_payloads_stay_text(page, live_app, token):
     base, led = live_app
-    page.goto(f"{base}/review#token={TOKEN}")
+    page.goto(f"{base}/review#token={token}")
     assert "#token" not in page.url  # the token is taken out of the address bar
     evil = "Nvidia will put up to $100 billion into OpenAI " + PAYLOAD
     page.locator("summary").click()
@@ -63,8 +62,8 @@ def test_app_map_page_draws_the_web(page, live_app, tmp_path):
     assert "Nvidia will invest up to $100 billion" in page.locator("#dw-panel").inner_text()
 
 
-def test_stress_page_runs_a_scenario_and_shows_progress(page, live_bundled_app, tmp_path):
-    page.goto(f"{live_bundled_app}/stress#token={TOKEN}")
+def test_stress_page_runs_a_scenario_and_shows_progress(page, live_bundled_app, tmp_path, token):
+    page.goto(f"{live_bundled_app}/stress#token={token}")
     expect(page.locator("#dw-scenarios option")).not_to_have_count(0)
     page.locator("#dw-scenarios").select_option("base")
     page.locator("input[name=draws]").fill("60")
