@@ -151,6 +151,7 @@ class Document:
     file: str | None = None
     start: int | None = None
     end: int | None = None
+    note: str = ""
     pos: Pos | None = None
 
 

@@ -163,13 +163,13 @@ def _fact_from(d: dict[str, Any]) -> Fact:
 def _document(doc: Document) -> dict[str, Any]:
     return {"id": doc.id, "title": doc.title, "outlet": doc.outlet, "date": _iso(doc.date),
             "language": doc.language, "tier": str(doc.tier), "url": doc.url, "file": doc.file,
-            "start": doc.start, "end": doc.end}
+            "start": doc.start, "end": doc.end, "note": doc.note}
 
 
 def _document_from(d: dict[str, Any]) -> Document:
     return Document(id=d["id"], title=d["title"], outlet=d.get("outlet", ""), date=_date(d.get("date")),
                     language=d.get("language", "en"), tier=Tier(d.get("tier", "secondary")), url=d.get("url", ""),
-                    file=d.get("file"), start=d.get("start"), end=d.get("end"))
+                    file=d.get("file"), start=d.get("start"), end=d.get("end"), note=d.get("note", ""))
 
 
 def _conflict(c: Conflict) -> dict[str, Any]:

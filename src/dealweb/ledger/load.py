@@ -574,7 +574,7 @@ class _Loader:
                 id=rid, title=self.text(f, m, "title"), outlet=self.text(f, m, "outlet"),
                 date=self.date_(f, m, "date"), language=self.text(f, m, "language", "en") or "en",
                 tier=Tier(tier), url=self.text(f, m, "url"), file=self.text(f, m, "file") or None,
-                start=start, end=end, pos=pos,
+                start=start, end=end, note=self.text(f, m, "note"), pos=pos,
             )
             self.check_document_file(f, m, self.documents[rid])
 
