@@ -417,7 +417,14 @@ class _Loader:
             base, usd = (low, usd_low) if low > 0 else (high, usd_high)
             if base and usd is not None:
                 rate = usd / base
-        nom = nominal if nominal is not None else (low if high is None else (low + high) / 2)
+        if nominal is not None:
+            nom = nominal
+        elif high is None or qual == "at_least":
+            nom = low
+        elif qual == "up_to":
+            nom = high
+        else:
+            nom = (low + high) / 2
         return Amount(low, high, Qualifier(qual), unit_s, str(v.get("text") or ""), nominal=nom,
                       usd_rate=rate, usd_source="stated" if rate is not None else None)
 
