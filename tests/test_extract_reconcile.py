@@ -113,3 +113,9 @@ def test_seed_file_against_the_bundled_ledger() -> None:
         recorded = led.facts[c["record"]].value.point
         # 18億 against 180億, 35億 against 350億: a factor of 10 by hand
         assert recorded == pytest.approx(10 * float(stated.removesuffix("億美元")) * 1e8)
+
+
+def test_a_loan_beside_an_investment_is_another_deal() -> None:
+    led = _ledger()
+    v = reconcile_deal(led, "nvidia", "openai", "debt_financing", parse_amount("80億美元"), None, "d9", 0, 9)
+    assert v.status == "new"

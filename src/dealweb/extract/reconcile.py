@@ -20,7 +20,7 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from dealweb.model import Claim, Deal, Fact, Ledger
+from dealweb.model import FLOW_KIND, Claim, Deal, Fact, Ledger
 from dealweb.money import Amount
 
 __all__ = ["Verdict", "metric_related", "reconcile_deal", "reconcile_fact", "slip_factor"]
@@ -87,6 +87,9 @@ def reconcile_deal(ledger: Ledger, payer: str, payee: str, typ: str | None, amou
     cands = [d for d in ledger.deals.values() if {payer, payee} <= _deal_parties(d)
              or (typ == d.type == "joint_venture" and payer in _deal_parties(d)
                  and (d.id == payee or d.id.startswith(payee + "-")))]
+    # a deal of another kind between the same firms (a loan beside an investment) is another deal
+    kind = FLOW_KIND.get(typ or "", "none")
+    cands = [d for d in cands if typ is None or FLOW_KIND.get(d.type, "none") == kind]
     if not cands:
         return Verdict("new")
 
