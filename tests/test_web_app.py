@@ -251,3 +251,31 @@ def test_job_board_reports_progress_and_result():
             break
         threading.Event().wait(0.01)
     assert bad.state == "failed" and "ZeroDivisionError" in bad.error
+
+
+def test_article_review_round_trip_on_a_copy_of_the_bundled_ledger(tmp_path):
+    """Post an article, accept what it proposes, and find it in the ledger files and the app."""
+    import shutil
+
+    from dealweb.ledger import default_ledger_path, load_ledger
+
+    copy = tmp_path / "ai"
+    shutil.copytree(default_ledger_path(), copy)
+    c = client(copy)
+    before = c.get("/api/ledger").json()["counts"]
+    claims_before = len(c.get("/api/deals/nvidia-openai-investment-100b").json()["claims"])
+    text = "輝達宣佈向OpenAI投資1000億美元。甲骨文與Meta簽署200億美元的雲端合約。"
+    doc = {"id": "zh-web-1", "title": "測試文章", "outlet": "測試社", "date": "2025-11-01", "language": "zh-Hant"}
+    got = c.post("/api/articles", json={"text": text, "document": doc}, headers=HDR).json()
+    by_status = {p["status"]: p for p in got}
+    assert set(by_status) == {"adds_source", "new"}, [p["status"] for p in got]
+    for p in got:
+        r = c.post(f"/api/proposals/{p['id']}/accept", headers=HDR)
+        assert r.status_code == 200, r.text
+    after = c.get("/api/ledger").json()["counts"]
+    assert after["deals"] == before["deals"] + 1 and after["documents"] == before["documents"] + 1
+    deal = c.get("/api/deals/nvidia-openai-investment-100b").json()
+    assert len(deal["claims"]) == claims_before + 1
+    assert deal["claims"][-1]["quote"] == "輝達宣佈向OpenAI投資1000億美元。"
+    assert deal["claims"][-1]["outlet"] == "測試社"
+    assert not [p for p in load_ledger(copy).problems if p.severity == "error"]

@@ -141,6 +141,9 @@ def _record_file(ledger: Ledger, record: str) -> Path:
 def accept(state: AppState, proposal: Proposal) -> tuple[str | None, str | None]:
     """Write an accepted proposal to the ledger; return ``(file written or None, record id)``.
 
+    The claim's document is appended first (to :data:`REVIEW_FILE`) when the ledger lacks it; if the
+    record's write then fails, that file is put back as it was, so nothing is left half-written.
+
     Raises:
         ReviewError: the proposal cannot be written as it stands (HTTP 422).
         StaleFileError: a file to write changed since the app read it (HTTP 409).
@@ -155,21 +158,17 @@ def accept(state: AppState, proposal: Proposal) -> tuple[str | None, str | None]
     assert root is not None
     if status == "matches":
         return None, claim.get("record")
-    if status in ("adds_source", "conflicts"):
-        record = _text(claim.get("record"), "record")
-        path = _record_file(ledger, record)
-        written = add_claim(root, record, claim_record(claim), expected_sha256=state.hash_of(path) or "",
-                            documents_dirs=state.documents_dirs)
-        return str(written), record
-    if status != "new":
+    if status not in ("new", "adds_source", "conflicts"):
         raise ReviewError(f"unknown proposal status {status!r}", "one of: new, matches, adds_source, conflicts")
     doc_id = _text(claim.get("document"), "document")
     target = root if root.is_file() else root / REVIEW_FILE
+    file_arg = None if root.is_file() else REVIEW_FILE
     expected = state.hash_of(target)
     if expected is None and target.exists():
         raise StaleFileError(f"{target} appeared after the ledger was read", "reload the ledger and review again")
     before = target.read_bytes() if target.exists() else None
     doc_date = None
+    wrote_doc = False
     if doc_id in ledger.documents:
         d = ledger.documents[doc_id].date
         doc_date = d.isoformat() if d else None
@@ -182,22 +181,29 @@ def accept(state: AppState, proposal: Proposal) -> tuple[str | None, str | None]
                ("id", "title", "outlet", "date", "language", "url")}
         doc.setdefault("tier", "secondary")
         doc_date = doc.get("date")
-        append_record(root, "documents", doc, file=None if root.is_file() else REVIEW_FILE,
-                      expected_sha256=expected, documents_dirs=state.documents_dirs)
-        expected = _sha(target)
+        append_record(root, "documents", doc, file=file_arg, expected_sha256=expected,
+                      documents_dirs=state.documents_dirs)
+        wrote_doc = True
     try:
-        section, rec = _new_record(ledger, claim, doc_date)
-        written = append_record(root, section, rec, file=None if root.is_file() else REVIEW_FILE,
-                                expected_sha256=expected, documents_dirs=state.documents_dirs)
+        if status == "new":
+            section, rec = _new_record(ledger, claim, doc_date)
+            written = append_record(root, section, rec, file=file_arg,
+                                    expected_sha256=_sha(target) if wrote_doc else expected,
+                                    documents_dirs=state.documents_dirs)
+            return str(written), rec["id"]
+        record = _text(claim.get("record"), "record")
+        path = _record_file(ledger, record)
+        now = _sha(path) if (wrote_doc and path == target.resolve()) else state.hash_of(path) or ""
+        written = add_claim(root, record, claim_record(claim), expected_sha256=now,
+                            documents_dirs=state.documents_dirs)
+        return str(written), record
     except Exception:
-        # The document went in but the record did not: put the file back as it was (nothing half-written).
-        if expected != state.hash_of(target):
+        if wrote_doc:  # put the review file back as it was
             if before is None:
                 target.unlink(missing_ok=True)
             else:
                 target.write_bytes(before)
         raise
-    return str(written), rec["id"]
 
 
 def _sha(path: Path) -> str:
