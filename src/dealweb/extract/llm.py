@@ -167,7 +167,10 @@ def llm_claims(text: str, model_url: str, document: str = "document", ledger: Le
     Raises:
         InputError: the server cannot be reached, answers with an HTTP error, or not in the chat schema.
     """
-    import httpx
+    try:
+        import httpx
+    except ImportError:
+        raise InputError("the llm backend needs httpx", "pip install 'dealweb[llm]'") from None
 
     from dealweb.extract.ingest import claims_from_proposals
 
