@@ -269,7 +269,7 @@ def _positions(ids: Sequence[str], pairs: Iterable[tuple[str, str]], radii: dict
 
 
 def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] = (),
-             size: str = "auto", width: int = 1600, height: int = 1000) -> MapView:
+             size: str = "auto", width: int = 1400, height: int = 920) -> MapView:
     """Geometry of the map of ``ledger``'s web.
 
     Every entity that takes part in a deal (at any date, so that positions stay put as the time slider
