@@ -20,30 +20,37 @@ O3 = np.array([2.0, 0.0, 0.0])
 E3 = np.array([2.0, 1.0, 0.0])
 
 
-def test_en_hand_example_pari_passu():
+METHODS = ["fictitious_default", "worklist"]
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_en_hand_example_pari_passu(method):
     # Everybody paying in full: bank 0 has 2 + 4 = 6 < 10, defaults and pays 6 (0.8 of it, 4.8, to bank 1).
     # Bank 1 then has 1 + 4.8 = 5.8 < 6: defaults, pays 5.8 to bank 2, which has 5.8 >= 4: solvent.
-    p = eisenberg_noe(L3, E3, outside_liabilities=O3)
+    p = eisenberg_noe(L3, E3, outside_liabilities=O3, method=method)
     np.testing.assert_allclose(p, [6.0, 5.8, 4.0], rtol=1e-13)
 
 
-def test_en_hand_example_senior_outside_creditors():
+@pytest.mark.parametrize("method", METHODS)
+def test_en_hand_example_senior_outside_creditors(method):
     # Senior: bank 0 realises 6, pays its outside creditor 2 first, bank 1 gets 4 and has 5 < 6: pays 5.
     # Bank 2 gets 5 >= 4: solvent. Totals paid: (6, 5, 4); paid inside the web by bank 0: 4.
-    res = clear(L3, E3, outside_liabilities=O3, outside_seniority="senior")
+    res = clear(L3, E3, outside_liabilities=O3, outside_seniority="senior", method=method)
+    assert res.method == method
     np.testing.assert_allclose(res.payments, [6.0, 5.0, 4.0], rtol=1e-13)
     np.testing.assert_allclose(res.inside_payments, [4.0, 5.0, 4.0], rtol=1e-13)
     assert res.outside_seniority == "senior"
     assert res.defaulted.tolist() == [True, True, False]
 
 
-def test_rv_hand_example_with_default_costs():
+@pytest.mark.parametrize("method", METHODS)
+def test_rv_hand_example_with_default_costs(method):
     # alpha = beta = 1/2. All three default (checked in the text of the test), and defaulters pay
     #   p0 = 0.5*2 + 0.5*p2,  p1 = 0.5*1 + 0.5*0.8*p0,  p2 = 0 + 0.5*p1
     # => p2 = 0.25 + 0.2 p0, p0 = 1.125 + 0.1 p0, p0 = 1.25, p1 = 1.0, p2 = 0.5.
     # Solvency tests at that vector: bank 2: 0 + 1.0 < 4, bank 1: 1 + 1.0 < 6, bank 0: 2 + 0.5 < 10.
     # No larger clearing vector: bank 2 solvent would need p1 >= 4, but p1 <= 0.5 + 0.4*3 = 1.7.
-    p = rogers_veraart(L3, E3, 0.5, 0.5, outside_liabilities=O3)
+    p = rogers_veraart(L3, E3, 0.5, 0.5, outside_liabilities=O3, method=method)
     np.testing.assert_allclose(p, [1.25, 1.0, 0.5], rtol=1e-13)
 
 
@@ -215,3 +222,28 @@ def test_per_run_liabilities(net, seniority):
         np.testing.assert_allclose(res.payments[r], one.payments, rtol=1e-12, atol=1e-12 * max(1.0, L.sum()))
         np.testing.assert_allclose(res2.payments[r], one.payments, rtol=1e-12, atol=1e-12 * max(1.0, L.sum()))
         np.testing.assert_allclose(np.broadcast_to(res.owed, e.shape)[r], one.owed, rtol=1e-14)
+
+
+@settings(max_examples=150, deadline=None)
+@given(networks(), st.floats(0.0, 1.0), st.floats(0.0, 1.0), st.sampled_from(["pari_passu", "senior"]))
+def test_methods_agree(net, alpha, beta, seniority):
+    # the fictitious default algorithm (exact linear steps) and the compiled work list give one answer
+    L, o, e = net
+    a = clear(L, e, alpha=alpha, beta=beta, outside_liabilities=o, outside_seniority=seniority,
+              method="fictitious_default")
+    b = clear(L, e, alpha=alpha, beta=beta, outside_liabilities=o, outside_seniority=seniority, method="worklist")
+    scale = max(1.0, float(L.sum() + o.sum()))
+    np.testing.assert_allclose(a.payments, b.payments, rtol=1e-10, atol=1e-10 * scale)
+    np.testing.assert_allclose(a.outside_paid, b.outside_paid, rtol=1e-10, atol=1e-10 * scale)
+
+
+def test_long_chain_worklist_and_fd():
+    n = 300
+    L = np.zeros((n, n))
+    L[np.arange(n - 1), np.arange(1, n)] = 10.0
+    e = np.zeros(n)
+    e[0] = 5.0
+    o = np.r_[np.zeros(n - 1), 1.0]
+    for method in METHODS:
+        res = clear(L, e, outside_liabilities=o, method=method)
+        np.testing.assert_allclose(res.payments[:-1], 5.0, rtol=1e-15)
