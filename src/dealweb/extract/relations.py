@@ -76,8 +76,8 @@ TYPE_CUES: dict[str, list[str]] = {
                                      "定制ai芯片|定制ai晶片|自研芯片|custom ai chips|custom ai accelerators|"
                                      "custom silicon"),
     "joint_venture": _cues("共同投资|共同出资|合资|joint venture|jointly invest|co-invest"),
-    "chip_words": _cues("芯片|晶片|gpu|显卡|显示卡|加速器|instinct|gb200|h100|h200|blackwell|chips|chip|"
-                        "accelerators|运算系统|计算系统|superchips"),
+    "chip_words": _cues("芯片|晶片|gpu|gpus|tpu|tpus|npu|显卡|显示卡|加速器|加速卡|instinct|gb200|h100|h200|h20|"
+                        "blackwell|chips|chip|accelerators|运算系统|计算系统|superchips|processors"),
     "compute_words": _cues("云端运算|云计算|云端|云服务|算力|计算能力|运算能力|计算资源|云合同|cloud computing|"
                            "cloud services|cloud contract|compute capacity|computing power|compute|cloud|"
                            "运算服务|gpu capacity|gpu cloud|gpu clusters|gpu cluster|gpu集群|gpu丛集|gpu云|"
@@ -90,9 +90,10 @@ TYPE_CUES: dict[str, list[str]] = {
     "lease": _cues("租赁|租用|承租|lease|leases|leased|rent|rents"),
     "hosting": _cues("托管|代管|hosting|colocation|host"),
     "datacentre": _cues("资料中心|数据中心|data center|data centre|data centers|data centres"),
-    "debt": _cues("贷款|借款|债务融资|债务|债券|信贷|loan|loans|debt|credit facility|bonds|lend|lends|lent"),
+    "debt": _cues("贷款|借款|债务融资|债务|债券|信贷|loan|loans|debt|credit facility|bonds|lend|lends|lent|"
+                  "financing|private credit|credit line"),
     "stake": _cues("股份|持股|股权|收购|买下|stake|acquire|acquires|acquired|acquisition|buy out"),
-    "equity": _cues("股权投资|投资|入股|注资|投入|领投|参投|invest|invests|invested|investment|equity"),
+    "equity": _cues("股权投资|投资|入股|注资|投入|出资|领投|参投|invest|invests|invested|investment|equity"),
 }
 
 #: Words that make the grammatical subject the *seller* or *recipient* (the payee).
@@ -231,7 +232,8 @@ def _deal_type(folded: str, lo: int, hi: int, sells: set[str]) -> tuple[str, int
         return ("lease", *first("lease"))
     if found["hosting"]:
         return ("data_hosting", *first("hosting"))
-    if found["debt"]:
+    if found["debt"] and not any(h[2] == "financing" and re.search(r"equity\s*$", folded[max(lo, h[0] - 8):h[0]])
+                                 for h in found["debt"]):
         return ("debt_financing", *first("debt"))
     if found["equity"] and any(h[2] in ("股权投资", "equity") for h in found["equity"]):
         return ("equity_investment", *first("equity"))
@@ -276,6 +278,14 @@ def _type_for(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
             strong = _deal_type(f, s, e, set())
             if strong is not None and strong[0] in ("warrant", "custom_chip_partnership", "joint_venture",
                                                     "acquisition_stake"):
+                return (*strong, "sentence")
+        # then to an explicit chip or compute cue in a clause that lends it (no money figure of its own)
+        for s, e in sent.clauses:
+            owners = [b for b in sent.amts if s <= b.start < e]
+            if (s, e) == clause or any(b.amount.currency is not None for b in owners):
+                continue
+            strong = _deal_type(f, s, e, set())
+            if strong is not None and not _weak(f, strong) and strong[0] in _PURCHASE:
                 return (*strong, "sentence")
     if a.amount.unit == "shares" and found is not None and found[0] in _PURCHASE:
         return None
@@ -415,8 +425,12 @@ _STAKE_VERB_RE = _pattern(["持股", "持有", "收购", "买入", "入股", "�
 _WITH_BEFORE = re.compile(r"(?:与|和|跟|同|\bwith\b)\s*$")
 
 
+_OBJECT_MARK = re.compile(r"(?:向|对|给|与|和|从|跟|同|\bto|\bwith|\bfrom|\bin)\s*$")
+
+
 def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_clause: tuple[int, int],
-             typ: str, index: EntityIndex, topic: EntityMention | None) -> tuple[EntityMention, EntityMention] | None:
+             typ: str, index: EntityIndex, topic: EntityMention | None,
+             cue: int | None = None) -> tuple[EntityMention, EntityMention] | None:
     """The two parties of the deal whose figure is ``a``, oriented payer first."""
     f = sent.folded
     cs, ce = clause
@@ -468,6 +482,13 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
             uniq.append(e)
     if len(uniq) < 2:
         return None
+    if distinct and cue is not None and distinct[0].start < cue and \
+            not _OBJECT_MARK.search(f[max(cs, distinct[0].start - 4):distinct[0].start]):
+        # "其中輝達出資約20億美元": the clause's own actor, before its verb, is the subject
+        other = next((e for e in uniq if e.id != distinct[0].id), None)
+        if other is None:
+            return None
+        return _orient(sent, distinct[0], other, typ, index, a.start)
     if distinct and distinct[0].id != uniq[0].id:
         left, right = uniq[0], distinct[0]
     else:
@@ -632,6 +653,9 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
         if not [e for e in sent.ents if clause[0] <= e.start < a.start] and \
                 _CAUSE_AFTER.search(f[a.end:clause[1]]):
             continue  # "1,000 億美元的投資帶來...": the figure is the subject, a deal told elsewhere
+        if typ[0] == "acquisition_stake" and _SELL.search(f, clause[0], clause[1]) and \
+                not _SOLD_TO.search(f, clause[0], clause[1]):
+            continue  # "SoftBank sold its stake in Nvidia for $5.8 billion": the buyer is not named
         deal = _deal_for(sent, a, clause, typ, index, topic)
         if deal is None:
             other = _own_capex(sent, a, clause, topic) or _deal_reference(sent, a, last_deal)
@@ -652,6 +676,8 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
     return deals + facts
 
 
+_SELL = re.compile(r"出售|卖出|减持|抛售|\bsold\b|\bsells?\b|\bdivest(?:s|ed)?\b|\boffload(?:s|ed)?\b")
+_SOLD_TO = re.compile(r"(?:\bto\b|卖给|售予|出售给|转让给)\s*\S")
 _INFRA = re.compile(r"基础设施|数据中心|资料中心|算力|云计算|infrastructure|data cent(?:er|re)s?|computing capacity")
 _INVEST_VERB = re.compile(r"投入|投资|斥资|砸下|\binvest(?:s|ing)?\b|\bspend(?:s|ing)?\b")
 _FUTURE = re.compile(r"将|计划|预计|未来|拟|\bwill\b|\bplans?\b|\bexpects?\b")
@@ -739,7 +765,7 @@ def _deal_for(sent: _Sentence, a: AmountMention, clause: tuple[int, int], typ: t
               index: EntityIndex, topic: EntityMention | None) -> Proposal | None:
     kind, cue_s, cue_e, where = typ
     cue_clause = _clause_of(sent, cue_s) if where == "sentence" else clause
-    pair = _parties(sent, a, clause, cue_clause, kind, index, topic)
+    pair = _parties(sent, a, clause, cue_clause, kind, index, topic, cue=cue_s if cue_clause == clause else None)
     if pair is None:
         return None
     payer, payee = pair
