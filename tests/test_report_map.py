@@ -127,3 +127,19 @@ def test_any_small_web_is_drawn_whole_and_inside_the_canvas(rows):
         assert 0 <= n.x - n.r and n.x + n.r <= view.width and 0 <= n.y - n.r and n.y + n.r <= view.height
     for e in view.edges:
         assert all(0 <= float(x) <= 2 * view.width for x in re.findall(r"-?[\d.]+", e.path))
+
+
+def test_big_webs_keep_the_entities_with_the_largest_flows():
+    n = 30
+    ents = {f"e{i:03d}": Entity(f"e{i:03d}", {"en": f"E{i}"}) for i in range(n)}
+    # A chain e000 -> e001 -> ... where hop k moves (k + 1) billion dollars.
+    deals = {f"d{k}": Deal(f"d{k}", "chip_purchase", f"e{k:03d}", f"e{k + 1:03d}",
+                           amount=parse_amount(f"{(k + 1) * 10}億美元")) for k in range(n - 1)}
+    view = map_view(Ledger(entities=ents, deals=deals), max_nodes=20)
+    # By hand: entity i receives i billion (from hop i-1) and pays i+1 billion (hop i).
+    total = {f"e{i:03d}": (i if i > 0 else 0) + (i + 1 if i < n - 1 else 0) for i in range(n)}
+    expected = sorted(total, key=lambda i: (-total[i], i))[:20]
+    assert {nd.id for nd in view.nodes} == set(expected)
+    assert view.hidden == 10
+    assert all(e.payer in expected and e.payee in expected for e in view.edges)
+    assert "10 smaller entities not drawn" in map_svg(view)

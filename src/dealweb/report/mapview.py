@@ -124,6 +124,7 @@ class MapView:
     size_basis: str = "market_cap"
     title: str = ""
     kinds: tuple[str, ...] = field(default_factory=tuple)
+    hidden: int = 0
 
 
 def chinese_name(entity: Entity) -> str:
@@ -269,7 +270,7 @@ def _positions(ids: Sequence[str], pairs: Iterable[tuple[str, str]], radii: dict
 
 
 def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] = (),
-             size: str = "auto", width: int = 1400, height: int = 920) -> MapView:
+             size: str = "auto", width: int = 1400, height: int = 920, max_nodes: int = 80) -> MapView:
     """Geometry of the map of ``ledger``'s web.
 
     Every entity that takes part in a deal (at any date, so that positions stay put as the time slider
@@ -285,6 +286,8 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
         size: ``auto``, ``market_cap``, ``flow`` or ``none``.
         width: canvas width in pixels.
         height: canvas height in pixels.
+        max_nodes: most circles drawn; above it the entities with the largest flows are kept and
+            ``MapView.hidden`` counts the others.
 
     Returns:
         The :class:`MapView` (pure data, no drawing).
@@ -309,6 +312,20 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
         if v:
             flow_total[f.payer] += v
             flow_total[f.payee] += v
+    hidden = 0
+    if len(ids) > max_nodes:
+        # A readable map has a bounded number of circles: keep those with the largest flows (then the
+        # largest market values); the tables still list every entity and deal.
+        def rank(i: str) -> tuple[float, float, str]:
+            cap = caps[i].value.usd("mid") if caps[i] else 0.0
+            return (-flow_total.get(i, 0.0), -(cap or 0.0), i)
+
+        keep = set(sorted(ids, key=rank)[:max_nodes])
+        hidden = len(ids) - len(keep)
+        ids = sorted(keep)
+        caps = {i: caps[i] for i in ids}
+        flows = [(d, f) for d, f in flows if f.payer in keep and f.payee in keep]
+        partner_links = [(d, a, b) for d, a, b in partner_links if a in keep and b in keep]
     if size == "auto":
         size = "market_cap" if any(caps.values()) else ("flow" if flow_total else "none")
     if size not in ("market_cap", "flow", "none"):
@@ -368,7 +385,7 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
             edges.append(_edge(d, payer, payee, amount, kind, usd, w, pos, radii, a, k, n, d.id in loop_set))
     edges = _place_labels(edges, nodes)
     return MapView(width=width, height=height, nodes=tuple(nodes), edges=tuple(edges), loop_deals=loop_set,
-                   size_basis=size, title=ledger.name,
+                   size_basis=size, title=ledger.name, hidden=hidden,
                    kinds=tuple(k for k in KIND_COLOURS if any(e.kind == k for e in edges)))
 
 

@@ -138,6 +138,8 @@ def legend_items(view: MapView, kinds: Sequence[str]) -> list[tuple[str, str, st
              "none": "Circles: entities"}[view.size_basis]
     items.append(("circle", "#F3EFE6", basis))
     items.append(("dash", "#555555", "Dashed arrow: no USD figure · arrows run payer → payee"))
+    if view.hidden:
+        items.append(("circle", "#FFFFFF", f"{view.hidden} smaller entities not drawn (see the tables)"))
     return items
 
 
