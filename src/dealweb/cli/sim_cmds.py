@@ -93,6 +93,17 @@ def _tables(summary: dict[str, Any], top: int) -> None:
               "make no cash flow (see --json: assumptions.not_simulated).")
 
 
+def _fail_with_problems(exc: DealwebError) -> None:
+    """One line per problem (file:line:col: message (hint)), then a summary; exit 1 (2 for usage errors)."""
+    problems = getattr(exc, "problems", None)
+    if not problems:
+        fail(exc.message, exc.hint, code=2)
+    for p in problems[:20]:
+        click.echo(str(p), err=True)
+    more = " (showing 20)" if len(problems) > 20 else ""
+    fail(f"the scenario has {len(problems)} problem(s){more}", "see docs/scenario-format.md", code=1)
+
+
 @main.command("stress")
 @click.argument("scenario", required=False, metavar="SCENARIO")
 @click.option("--ledger", "ledger_path", type=click.Path(), metavar="PATH",
@@ -134,9 +145,7 @@ def stress_cmd(scenario: str | None, ledger_path: str | None, runs: int | None, 
         path = resolve_scenario(scenario)
         sc = load_scenario(path)
     except DealwebError as exc:
-        for p in getattr(exc, "problems", [])[1:20]:
-            click.echo(str(p), err=True)
-        fail(exc.message, exc.hint, code=1 if hasattr(exc, "problems") else 2)
+        _fail_with_problems(exc)
     ledger_dir = ledger_path
     if ledger_dir is None and sc.ledger:
         ledger_dir = str((path.parent / sc.ledger).resolve())
@@ -153,9 +162,7 @@ def stress_cmd(scenario: str | None, ledger_path: str | None, runs: int | None, 
                 result = stress(sc, ledger, runs=runs, seed=seed, engine=engine, chunk_size=chunk_size,
                                 address=address, progress=lambda k: bar.advance(task, k))
     except DealwebError as exc:
-        for p in getattr(exc, "problems", [])[1:20]:
-            click.echo(str(p), err=True)
-        fail(exc.message, exc.hint, code=1)
+        _fail_with_problems(exc)
     summary = result.summary(top=max(top, 10))
     if as_json:
         emit_json(summary)

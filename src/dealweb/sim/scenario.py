@@ -187,14 +187,16 @@ class _Reader:
         self.shown = shown
         self.problems: list[Problem] = []
 
-    def pos(self, node: Any, key: Any = None) -> tuple[int, int]:
+    def pos(self, node: Any, key: Any = None, at_key: bool = False) -> tuple[int, int]:
         lc = getattr(node, "lc", None)
         if lc is None:
             return 1, 1
         if key is not None:
             try:
-                if isinstance(key, int):
+                if isinstance(key, int) and isinstance(node, list):
                     line, col = lc.item(key)
+                elif at_key:
+                    line, col = lc.key(key)
                 else:
                     line, col = lc.value(key)
                 return line + 1, col + 1
@@ -206,8 +208,8 @@ class _Reader:
         line, _ = self.pos(node, key)
         return f"{self.shown}:{line}"
 
-    def problem(self, node: Any, key: Any, fld: str, message: str, hint: str = "") -> None:
-        line, col = self.pos(node, key)
+    def problem(self, node: Any, key: Any, fld: str, message: str, hint: str = "", at_key: bool = False) -> None:
+        line, col = self.pos(node, key, at_key)
         self.problems.append(Problem(self.shown, line, col, message, hint, "error", fld))
 
     def mapping(self, parent: Any, key: str, fld: str, allowed: set[str]) -> dict[str, Any]:
@@ -220,7 +222,7 @@ class _Reader:
         for k in node:
             if k not in allowed:
                 self.problem(node, k, f"{fld}.{k}", f"unknown key {k!r} in {fld}",
-                             "known keys: " + ", ".join(sorted(allowed)))
+                             "known keys: " + ", ".join(sorted(allowed)), at_key=True)
         return node
 
     def number(self, node: Any, key: str, fld: str, default: float, lo: float | None = None,
@@ -324,7 +326,7 @@ def parse_scenario(text: str, shown: str = "<scenario>") -> Scenario:
                                      "see docs/scenario-format.md")])
     for k in doc:
         if k not in _TOP:
-            r.problem(doc, k, str(k), f"unknown section {k!r}", "sections: " + ", ".join(sorted(_TOP)))
+            r.problem(doc, k, str(k), f"unknown section {k!r}", "sections: " + ", ".join(sorted(_TOP)), at_key=True)
     if "scenario" not in doc:
         r.problem(doc, None, "scenario", "missing section 'scenario'", "add scenario: {name: ..., start: ...}")
     head = r.mapping(doc, "scenario", "scenario",
@@ -383,7 +385,8 @@ def parse_scenario(text: str, shown: str = "<scenario>") -> Scenario:
                     continue
                 for key in item:
                     if key not in ("from", "target"):
-                        r.problem(item, key, f"{fld}.{key}", f"unknown key {key!r} in {fld}", "keys: from, target")
+                        r.problem(item, key, f"{fld}.{key}", f"unknown key {key!r} in {fld}", "keys: from, target",
+                                  at_key=True)
                 when = r.date_(item, "from", f"{fld}.from", None)
                 target = r.number(item, "target", f"{fld}.target", float("nan"), 0.0, 1.0)
                 if when is None or math.isnan(target):
@@ -405,7 +408,8 @@ def parse_scenario(text: str, shown: str = "<scenario>") -> Scenario:
             continue
         for k in s:
             if k not in allowed:
-                r.problem(s, k, f"{fld}.{k}", f"unknown key {k!r} in {fld}", "known: " + ", ".join(sorted(allowed)))
+                r.problem(s, k, f"{fld}.{k}", f"unknown key {k!r} in {fld}", "known: " + ", ".join(sorted(allowed)),
+                          at_key=True)
         entity_where[str(eid)] = r.where(enode, eid)
         ents[str(eid)] = EntitySettings(
             id=str(eid),
@@ -435,7 +439,7 @@ def parse_scenario(text: str, shown: str = "<scenario>") -> Scenario:
         for key in item:
             if key not in ("type", "date", "entity", "deal", "fraction", "quarters", "note"):
                 r.problem(item, key, f"{fld}.{key}", f"unknown key {key!r} in {fld}",
-                          "keys: type, date, entity, deal, fraction, quarters, note")
+                          "keys: type, date, entity, deal, fraction, quarters, note", at_key=True)
         typ = r.text(item, "type", f"{fld}.type", "", ("default", "cancel", "revenue_miss"))
         when = r.date_(item, "date", f"{fld}.date", None)
         if not typ:
