@@ -279,3 +279,13 @@ def test_article_review_round_trip_on_a_copy_of_the_bundled_ledger(tmp_path):
     assert deal["claims"][-1]["quote"] == "輝達宣佈向OpenAI投資1000億美元。"
     assert deal["claims"][-1]["outlet"] == "測試社"
     assert not [p for p in load_ledger(copy).problems if p.severity == "error"]
+
+
+def test_no_page_loads_anything_from_elsewhere(ledger_dir):
+    import re
+
+    c = client(ledger_dir)
+    assert c.get("/docs").status_code == 404 and c.get("/redoc").status_code == 404  # they use a CDN
+    for page in ("/", "/deals", "/review", "/stress", "/map"):
+        html = c.get(page).text
+        assert not re.search(r"""(?:src|href)\\s*=\\s*["']?(?:https?:)?//""", html), page

@@ -108,7 +108,7 @@ def serve_cmd(ledger_path: str | None, host: str, port: int, read_only: bool, do
     """Run the local web app: browse, filter, open the map, review claims, run stress scenarios.
 
     Write requests need the token printed at start-up (header X-Dealweb-Token); the page picks it up
-    from the address printed below. The JSON API is described at /openapi.json and /docs.
+    from the address printed below. The JSON API is described at /openapi.json.
 
     \b
     Examples:

@@ -203,7 +203,8 @@ def create_app(ledger_path: str | Path | None = None, token: str = "", read_only
     state = AppState(None if ledger_path is None else str(ledger_path), tuple(documents_dirs))
     state.load()
     jobs = JobBoard()
-    app = FastAPI(title="dealweb", version=__version__,
+    # No Swagger/ReDoc pages: they load their scripts from a CDN. The description is at /openapi.json.
+    app = FastAPI(title="dealweb", version=__version__, docs_url=None, redoc_url=None,
                   description="Browse a dealweb ledger, review claims proposed from articles, run stress tests. "
                               "Writes need the X-Dealweb-Token header printed by `dealweb serve`.")
     app.state.dealweb = state
