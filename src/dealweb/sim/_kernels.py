@@ -30,6 +30,7 @@ def _kernel(indptr, indices, data, inv_cap, cap, base_in, o_sen, threshold, e, a
     runs, n = e.shape
     batched = data.shape[0] > 1
     nblocks = min(runs, 64)
+    per = (runs + nblocks - 1) // nblocks
     for blk in numba.prange(nblocks):
         d = np.zeros(n)
         lost = np.zeros(n)
@@ -37,14 +38,14 @@ def _kernel(indptr, indices, data, inv_cap, cap, base_in, o_sen, threshold, e, a
         seen = np.zeros(n, dtype=np.bool_)
         queue = np.empty(n, dtype=np.int64)
         touched = np.empty(n, dtype=np.int64)
-        for r in range(blk, runs, nblocks):
+        for r in range(blk * per, min(runs, (blk + 1) * per)):
             b = r if batched else 0
             nt = 0
             head = 0
             size = 0
             for i in range(n):
                 if e[r, i] < threshold[b, i]:
-                    queue[(head + size) % n] = i
+                    queue[size] = i
                     size += 1
                     inq[i] = True
                     seen[i] = True
@@ -54,7 +55,9 @@ def _kernel(indptr, indices, data, inv_cap, cap, base_in, o_sen, threshold, e, a
             good = True
             while size > 0:
                 i = queue[head]
-                head = (head + 1) % n
+                head += 1
+                if head == n:
+                    head = 0
                 size -= 1
                 inq[i] = False
                 if e[r, i] - threshold[b, i] - lost[i] >= 0.0:
@@ -81,7 +84,10 @@ def _kernel(indptr, indices, data, inv_cap, cap, base_in, o_sen, threshold, e, a
                         touched[nt] = c
                         nt += 1
                     if not inq[c]:
-                        queue[(head + size) % n] = c
+                        tail = head + size
+                        if tail >= n:
+                            tail -= n
+                        queue[tail] = c
                         size += 1
                         inq[c] = True
             for i in range(n):
