@@ -184,6 +184,15 @@ class _Sentence:
     kinds: dict[str, str] = field(default_factory=dict)
     _actors: list[EntityMention] | None = None
     _starts: list[int] | None = None
+    _types: dict[tuple[int, int, frozenset[str]], tuple[str, int, int] | None] = field(default_factory=dict)
+
+
+def _type_in(sent: _Sentence, lo: int, hi: int, sells: set[str]) -> tuple[str, int, int] | None:
+    """:func:`_deal_type` of ``sent.folded[lo:hi]``, computed once per range of a sentence."""
+    key = (lo, hi, frozenset(sells))
+    if key not in sent._types:
+        sent._types[key] = _deal_type(sent.folded, lo, hi, sells)
+    return sent._types[key]
 
 
 def _find(regex: re.Pattern[str], s: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
@@ -267,15 +276,15 @@ def _type_for(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     f = sent.folded
     cs, ce = clause
     nxt = min([b.start for b in sent.amts if b.start > a.start] + [ce])
-    local = _deal_type(f, a.end, min(nxt, a.end + 10), sells)
+    local = _type_in(sent, a.end, min(nxt, a.end + 10), sells)
     if local is not None and local[0] not in ("equity_investment",):
         return (*local, "phrase")
-    found = _deal_type(f, cs, ce, sells)
+    found = _type_in(sent, cs, ce, sells)
     if found is not None and (_weak(f, found) or a.amount.unit == "shares"):
         # a bare "buy"/"contract" read through who sells what yields to a specific cue elsewhere in the
         # sentence (AMD 向 OpenAI 發行認股權證..., OpenAI 能...購買最多1.6億股)
         for s, e in sent.clauses:
-            strong = _deal_type(f, s, e, set())
+            strong = _type_in(sent, s, e, set())
             if strong is not None and strong[0] in ("warrant", "custom_chip_partnership", "joint_venture",
                                                     "acquisition_stake"):
                 return (*strong, "sentence")
@@ -284,7 +293,7 @@ def _type_for(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
             owners = [b for b in sent.amts if s <= b.start < e]
             if (s, e) == clause or any(b.amount.currency is not None for b in owners):
                 continue
-            strong = _deal_type(f, s, e, set())
+            strong = _type_in(sent, s, e, set())
             if strong is not None and not _weak(f, strong) and strong[0] in _PURCHASE:
                 return (*strong, "sentence")
     if a.amount.unit == "shares" and found is not None and found[0] in _PURCHASE:
@@ -298,7 +307,7 @@ def _type_for(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
         # 400,000顆...晶片,總價值約400億美元); otherwise a clause with a figure keeps its cue
         if (s, e) == clause or any(not money or b.amount.currency is not None for b in owners):
             continue
-        found = _deal_type(f, s, e, sells)
+        found = _type_in(sent, s, e, sells)
         if found is not None:
             return (*found, "sentence")
     return None
