@@ -73,3 +73,16 @@ def test_stress_page_runs_a_scenario_and_shows_progress(page, live_bundled_app, 
     assert result["scenario"] == "base" and result["runs"] == 60 and result["seed"] == 0
     assert page.locator("#dw-progress").evaluate("e => e.value") == 1
     page.screenshot(path=str(tmp_path / "stress.png"))
+
+
+def test_article_with_a_script_payload_is_read_as_text(page, live_app, token):
+    base, _ = live_app
+    page.goto(f"{base}/review#token={token}")
+    page.fill("input[name=id]", "evil-1")
+    page.fill("input[name=title]", "<img src=x onerror=\"window.__pwned=3\">")
+    page.fill("textarea[name=text]", "輝達宣佈向OpenAI投資1000億美元。" + PAYLOAD + " Nvidia <b>invests</b>.")
+    page.click("#dw-article button")
+    expect(page.locator("#dw-status")).to_contain_text("claim(s) proposed", timeout=15000)
+    expect(page.locator(".dw-proposal")).not_to_have_count(0)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert page.locator(".dw-proposal script, .dw-proposal img, .dw-proposal b").count() == 0
