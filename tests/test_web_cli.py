@@ -44,3 +44,20 @@ def test_serve_fails_in_one_line_on_a_missing_ledger(tmp_path):
     res = CliRunner().invoke(main, ["serve", str(tmp_path / "nope")])
     assert res.exit_code == 2 and res.output.startswith("error: no ledger at")
     assert "Traceback" not in res.output
+
+
+def test_serve_fails_in_one_line_on_a_busy_port(tmp_path):
+    import socket
+
+    from dealweb.cli import main
+
+    led = tmp_path / "ledger"
+    led.mkdir()
+    (led / "ledger.yaml").write_text(LEDGER_YAML, encoding="utf-8")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        busy = s.getsockname()[1]
+        res = CliRunner().invoke(main, ["serve", str(led), "--port", str(busy)])
+    assert res.exit_code == 2 and res.output.startswith(f"error: cannot listen on 127.0.0.1:{busy}")
+    assert "--port 0" in res.output

@@ -125,10 +125,13 @@ def serve_cmd(ledger_path: str | None, host: str, port: int, read_only: bool, do
     if ledger_path is not None and not Path(ledger_path).exists():
         fail(f"no ledger at {ledger_path}", "give the folder that holds the ledger's YAML files")
     load_or_exit(ledger_path, documents, quiet=True)
-    if port == 0:
-        with socket.socket() as s:
-            s.bind((host, 0))
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:
+            s.bind((host, port))
             port = s.getsockname()[1]
+    except OSError as exc:
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
+             "another program uses that port: pass --port 0 for any free port")
     token = secrets.token_urlsafe(24)
     app = create_app(ledger_path, token=token, read_only=read_only, documents_dirs=documents)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
