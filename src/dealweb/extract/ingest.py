@@ -129,6 +129,10 @@ def claims_from_proposals(norm: NormText, proposals: list[Proposal], document: s
                 "amount": p.amount.as_dict() if p.amount is not None else None,
                 "capacity_gw": p.capacity_gw,
                 "quantity": p.quantity.as_dict() if p.quantity is not None else None,
+                "date": p.date,
+                "term_years": p.term_years,
+                "conditions": [{"text": q, "start": s, "end": e}
+                               for q, s, e in (norm.quote(a, b) for a, b in p.conditions)],
             })
             if p.amount is not None:
                 claim["amount"]["text"] = norm.original[spans["amount"][0]:spans["amount"][1]]

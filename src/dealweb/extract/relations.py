@@ -61,6 +61,9 @@ class Proposal:
     value: Amount | None = None
     period: str | None = None
     flag: str | None = None
+    date: str | None = None
+    term_years: float | None = None
+    conditions: list[tuple[int, int]] = field(default_factory=list)
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
@@ -682,7 +685,68 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
         deals.append(deal)
     for g in gws:
         _place_capacity(sent, g, deals, facts, index, topic, joke)
+    for d in deals:
+        _deal_extras(sent, d)
     return deals + facts
+
+
+_CN_SMALL = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_EN_SMALL = {w: i + 1 for i, w in enumerate("one two three four five six seven eight nine ten eleven twelve "
+                                             "thirteen fourteen fifteen sixteen seventeen eighteen nineteen "
+                                             "twenty".split())}
+_TERM = re.compile(
+    r"(?:为期|期限|长达|租期|合约期)?\s?(?<![\d.])(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,3})\s?年(?:期)?"
+    r"(?=[,，、的\s。.;；)）]|\d|$|合同|合约|协议|期|内)(?!\d{0,2}月)"
+    r"|\b(?:over|for)\s+(?:the\s+next\s+|a\s+period\s+of\s+)?(?P<en>\d{1,2}|[a-z]+)\s+years?\b"
+    r"|\b(?P<en2>\d{1,2}|[a-z]+)-year\b"
+)
+_CONDITION = re.compile(r"在满足|条件|前提是|取决于|视.{0,8}而定|分期|每部署|\bsubject to\b|\bprovided that\b|"
+                        r"\bcontingent on\b|\bvests?\b|\bconditional on\b|\bonce\b|\bas each\b|\bin tranches\b")
+
+
+def _small_number(word: str) -> float | None:
+    if word.isdigit():
+        return float(word)
+    if word in _EN_SMALL:
+        return float(_EN_SMALL[word])
+    if all(ch in _CN_SMALL for ch in word):
+        if word == "十":
+            return 10.0
+        if word.startswith("十"):
+            return 10.0 + _CN_SMALL[word[1]]
+        if len(word) == 1:
+            return float(_CN_SMALL[word])
+        if len(word) >= 2 and word[1] == "十":
+            return _CN_SMALL[word[0]] * 10.0 + (_CN_SMALL[word[2]] if len(word) == 3 else 0)
+    return None
+
+
+def _deal_extras(sent: _Sentence, d: Proposal) -> None:
+    """The deal's date (a date in its sentence), term in years (為期五年, over five years) and conditions.
+
+    Conditions are the clauses of the sentence that state one (在滿足解鎖條件的情況下, subject to approval,
+    as each gigawatt is deployed), kept as spans for a reviewer to read, not interpreted.
+    """
+    f = sent.folded
+    if sent.dates:
+        day = sent.dates[0]
+        d.date = day.label
+        d.spans["date"] = (day.start, day.end)
+    for m in _TERM.finditer(f, sent.start, sent.end):
+        n = _small_number(m.group("n") or m.group("en") or m.group("en2") or "")
+        if n is not None and 0 < n <= 50:
+            d.term_years = n
+            d.spans["term"] = (m.start(), m.end())
+            break
+    for cs, ce in sent.clauses:
+        if _CONDITION.search(f, cs, ce):
+            lo, hi = cs, ce
+            while lo < hi and (f[lo].isspace() or f[lo] in ",，:：;；"):
+                lo += 1
+            while hi > lo and (f[hi - 1].isspace() or f[hi - 1] in ",，:：;；。."):
+                hi -= 1
+            if hi > lo:
+                d.conditions.append((lo, hi))
 
 
 _SELL = re.compile(r"出售|卖出|减持|抛售|\bsold\b|\bsells?\b|\bdivest(?:s|ed)?\b|\boffload(?:s|ed)?\b")

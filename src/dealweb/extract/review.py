@@ -224,7 +224,13 @@ def accept(ledger_root: str | Path, ledger: Ledger, claim: dict[str, Any],
             record["amount"] = amount["text"]
         if claim.get("capacity_gw") is not None:
             record["capacity_gw"] = claim["capacity_gw"]
+        if claim.get("term_years"):
+            record["term"] = {"years": claim["term_years"]}
+        if claim.get("conditions"):
+            record["conditions"] = [c["text"] for c in claim["conditions"]]
         record["status"] = "announced"
+        if claim.get("date") and re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(claim["date"])):
+            record["announced"] = claim["date"]
         record["claims"] = [_ledger_claim(claim, flag)]
         written = append_record(root, "deals", record, documents_dirs=dirs)
     else:
