@@ -45,7 +45,8 @@ def test_date_term_and_conditions() -> None:
     assert [x["text"] for x in c["conditions"]] == ["在滿足交付條件的情況下分期付款"]
     for x in c["conditions"]:
         assert text[x["start"]:x["end"]] == x["text"]
-    en = "On September 22, 2025, Nvidia agreed to invest up to $100 billion in OpenAI over ten years, subject to approval."
+    en = ("On September 22, 2025, Nvidia agreed to invest up to $100 billion in OpenAI over ten years, "
+          "subject to approval.")
     (c,) = ingest_text(en)
     assert (c["date"], c["term_years"], c["conditions"][0]["text"]) == ("2025-09-22", 10.0, "subject to approval")
 
