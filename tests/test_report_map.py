@@ -143,3 +143,11 @@ def test_big_webs_keep_the_entities_with_the_largest_flows():
     assert view.hidden == 10
     assert all(e.payer in expected and e.payee in expected for e in view.edges)
     assert "10 smaller entities not drawn" in map_svg(view)
+
+
+def test_deals_whose_sources_disagree_are_marked_on_the_map():
+    view = map_view(small_ledger())
+    # Only the Oracle cloud deal carries a flagged claim (unit_slip) in the fixture.
+    assert {e.deal for e in view.edges if e.conflict} == {"openai-oracle-cloud"}
+    svg = map_svg(view)
+    assert svg.count('class="dw-cflag"') == 1 and "Sources disagree" in svg

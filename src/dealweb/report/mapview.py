@@ -110,6 +110,7 @@ class MapEdge:
     in_loop: bool = False
     dashed: bool = False
     points: tuple[tuple[float, float], ...] = ()
+    conflict: bool = False
 
 
 @dataclass(frozen=True)
@@ -383,6 +384,10 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
             usd = _usd_mid(d, amount) if kind != "none" else None
             w = 1.4 + 6.0 * math.sqrt(usd / umax) if usd and umax else 1.4
             edges.append(_edge(d, payer, payee, amount, kind, usd, w, pos, radii, a, k, n, d.id in loop_set))
+    # Deals whose sources disagree (conflicts the loader derived, or a claim flagged joke/slip/disputed).
+    disputed = {c.record for c in ledger.conflicts} | {
+        rid for rid, c in ledger.claims() if c.flag in ("joke", "unit_slip", "disputed")}
+    edges = [replace(e, conflict=True) if e.deal in disputed else e for e in edges]
     edges = _place_labels(edges, nodes)
     return MapView(width=width, height=height, nodes=tuple(nodes), edges=tuple(edges), loop_deals=loop_set,
                    size_basis=size, title=ledger.name, hidden=hidden,

@@ -94,7 +94,8 @@ def write_map_png(view: MapView, path: str | Path, title: str | None = None, dpi
         halo = [pe.withStroke(linewidth=3, foreground="white")]
         for e in view.edges:
             if e.label:
-                ax.text(e.lx, e.ly, _plain(e.label), fontsize=8.3, color=e.colour, ha="center", va="center",
+                text = _plain(e.label + (" ●" if e.conflict else ""))
+                ax.text(e.lx, e.ly, text, fontsize=8.3, color=e.colour, ha="center", va="center",
                         fontweight="bold", path_effects=halo, family=families)
         for n in view.nodes:
             ax.add_patch(Circle((n.x, n.y), n.r, facecolor=ENTITY_FILL.get(n.kind, "#EEEEEE"),
@@ -117,6 +118,8 @@ def write_map_png(view: MapView, path: str | Path, title: str | None = None, dpi
                 x, y = 20.0, y + 24
             if style == "circle":
                 ax.add_patch(Circle((x + 17, y - 4), 7, facecolor=colour, edgecolor="#2B2B2B", linewidth=0.8))
+            elif style == "dot":
+                ax.add_patch(Circle((x + 17, y - 4), 4, facecolor=colour, edgecolor="none"))
             elif style == "halo":
                 ax.plot([x, x + 34], [y - 4, y - 4], color=colour, alpha=0.7, linewidth=6.5,
                         solid_capstyle="round")

@@ -95,7 +95,9 @@ def map_svg(view: MapView, interactive: bool = True, legend: bool = True, title:
         parts.append(
             f'<text class="dw-elabel"{attrs} x="{e.lx:.1f}" y="{e.ly + 4:.1f}" fill="{e.colour}" '
             f'stroke="#FFFFFF" stroke-width="3.5" paint-order="stroke" stroke-linejoin="round" '
-            f'font-weight="600">{esc(e.label)}</text>'
+            f'font-weight="600">{esc(e.label)}'
+            + ('<tspan class="dw-cflag" fill="#B3261E" dx="3">●</tspan>' if e.conflict else "")
+            + "</text>"
         )
     parts.append("</g>")
     parts.append('<g class="dw-nodes">')
@@ -138,6 +140,8 @@ def legend_items(view: MapView, kinds: Sequence[str]) -> list[tuple[str, str, st
              "none": "Circles: entities"}[view.size_basis]
     items.append(("circle", "#F3EFE6", basis))
     items.append(("dash", "#555555", "Dashed arrow: no USD figure · arrows run payer → payee"))
+    if any(e.conflict for e in view.edges):
+        items.append(("dot", "#B3261E", "Sources disagree (click for the quotes)"))
     if view.hidden:
         items.append(("circle", "#FFFFFF", f"{view.hidden} smaller entities not drawn (see the tables)"))
     return items
@@ -155,6 +159,8 @@ def _legend(view: MapView, kinds: Sequence[str]) -> str:
             x, y = 20.0, y + 24
         if style == "circle":
             out.append(f'<circle cx="{x + 17}" cy="{y - 4}" r="7" fill="{colour}" stroke="#2B2B2B"/>')
+        elif style == "dot":
+            out.append(f'<circle cx="{x + 17}" cy="{y - 4}" r="4" fill="{colour}"/>')
         elif style == "halo":
             out.append(f'<line x1="{x}" y1="{y - 4}" x2="{x + 34}" y2="{y - 4}" stroke="{colour}" '
                        f'stroke-opacity="0.7" stroke-width="9" stroke-linecap="round"/>')
