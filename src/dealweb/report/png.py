@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from dealweb.report.mapview import ENTITY_FILL, KIND_COLOURS, MapView
+from dealweb.report.mapview import ENTITY_FILL, KIND_COLOURS, MapView, _label_width
 from dealweb.report.svg import legend_items
 
 __all__ = ["cjk_font", "write_map_png"]
@@ -94,7 +94,10 @@ def write_map_png(view: MapView, path: str | Path, title: str | None = None, dpi
         halo = [pe.withStroke(linewidth=3, foreground="white")]
         for e in view.edges:
             if e.label:
-                text = _plain(e.label + (" ●" if e.conflict else ""))
+                text = _plain(e.label)
+                if e.conflict:  # the red mark of disagreeing sources, right of the label
+                    ax.text(e.lx + _label_width(e.label, 11.5) / 2 + 7, e.ly, "●", fontsize=7, color="#B3261E",
+                            ha="center", va="center")
                 ax.text(e.lx, e.ly, text, fontsize=8.3, color=e.colour, ha="center", va="center",
                         fontweight="bold", path_effects=halo, family=families)
         for n in view.nodes:
