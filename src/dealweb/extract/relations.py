@@ -160,6 +160,12 @@ def _pattern(words: list[str]) -> re.Pattern[str]:
 
 
 _TYPE_RE = {k: _pattern(v) for k, v in TYPE_CUES.items()}
+#: All type cues in one longest-first pattern, and the categories of each word: one scan per range.
+_ALL_TYPE_RE = _pattern([w for ws in TYPE_CUES.values() for w in ws])
+_CUE_CATS: dict[str, list[str]] = {}
+for _cat, _words in TYPE_CUES.items():
+    for _w in _words:
+        _CUE_CATS.setdefault(_w, []).append(_cat)
 _FACT_RE = _pattern(list(FACT_CUES))
 _GUIDE_RE = _pattern(_GUIDANCE)
 _PROVIDE_RE = _pattern(_PROVIDE)
@@ -220,7 +226,10 @@ _STRONG_FIRST = ("rpo", "market_cap", "valuation", "eps", "capex", "operating_in
 
 def _deal_type(folded: str, lo: int, hi: int, sells: set[str]) -> tuple[str, int, int] | None:
     """The deal type signalled in ``folded[lo:hi]``, with the span of the deciding cue."""
-    found = {k: _find(r, folded, lo, hi) for k, r in _TYPE_RE.items()}
+    found: dict[str, list[tuple[int, int, str]]] = {k: [] for k in TYPE_CUES}
+    for m in _ALL_TYPE_RE.finditer(folded, lo, max(lo, hi)):
+        for cat in _CUE_CATS[m.group(0)]:
+            found[cat].append((m.start(), m.end(), m.group(0)))
     # 投資額/投資者/投資人/投資機構 are nouns (the amount, the investors), not the act of investing
     found["equity"] = [h for h in found["equity"] if not re.match(r"额|者|人|机构|银行|\s?(?:banks?|firms?)\b",
                                                                   folded[h[1]:h[1] + 6])]
