@@ -132,7 +132,6 @@ _CHANGE_BEFORE = _cues("增长|增加|成长|上涨|下降|下跌|减少|高出|
                        "increased|decrease|decreased|up|down|rose|fell|higher|lower|beat|miss")
 _PRICE_MOVE = _cues("涨|跌|飙升|上扬|下挫|暴涨|大涨|收涨|跳涨|surge|surged|soared|jumped|rose|fell|dropped|"
                     "plunged|gained|climbed")
-_SHARE_WORDS = _cues("股价|股票|shares|stock|share price")
 _CONDITIONAL = re.compile(r"如果|假如|假设|倘若|若是|要是|每当|\bif\b|\bwould be worth\b|\bwhenever\b|\bfor every\b")
 _HEDGE = re.compile(r"可能|或许|也许|或将|\bmight\b|\bcould\b|\bmay be\b")
 _TOTAL = re.compile(r"(?:总额|总计|合计|共计|\btotal of|\bin total)\s*(?:超过|约|达)?\s*$")
@@ -159,7 +158,6 @@ def _pattern(words: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(_bounded(w) for w in sorted(set(words), key=len, reverse=True)))
 
 
-_TYPE_RE = {k: _pattern(v) for k, v in TYPE_CUES.items()}
 #: All type cues in one longest-first pattern, and the categories of each word: one scan per range.
 _ALL_TYPE_RE = _pattern([w for ws in TYPE_CUES.values() for w in ws])
 _CUE_CATS: dict[str, list[str]] = {}
@@ -172,7 +170,6 @@ _PROVIDE_RE = _pattern(_PROVIDE)
 _RECEIVE_RE = _pattern(_RECEIVE)
 _PREP_RE = _pattern(_PREP)
 _MOVE_RE = _pattern(_PRICE_MOVE)
-_SHARE_RE = _pattern(_SHARE_WORDS)
 _CHANGE_RE = re.compile(
     r"(?:" + "|".join(re.escape(w) for w in sorted(_CHANGE_BEFORE, key=len, reverse=True))
     + r")\s*(?:了|近|约|超过|达)?\s*$"
@@ -276,10 +273,6 @@ def _weak(f: str, found: tuple[str, int, int]) -> bool:
     """Whether a type was read only from a generic verb (buy, pay, contract) and who sells what."""
     word = f[found[1]:found[2]]
     return word in TYPE_CUES["buy"] or word in TYPE_CUES["contract"]
-
-
-def _owns_other_amount(sent: _Sentence, clause: tuple[int, int], a: AmountMention) -> bool:
-    return any(clause[0] <= b.start < clause[1] and b is not a for b in sent.amts)
 
 
 def _type_for(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
@@ -395,10 +388,6 @@ def _fact_metric(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     if metric not in ("users", "pe_forward") and unit is None:
         return None
     return metric, word[0], word[1]
-
-
-def _subject(sent: _Sentence, topic: EntityMention | None) -> EntityMention | None:
-    return sent.ents[0] if sent.ents else topic
 
 
 def _seller_first(typ: str, x: EntityMention, y: EntityMention,
