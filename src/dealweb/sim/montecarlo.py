@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
+import scipy.sparse as sp
 
 from dealweb.model import Ledger
 from dealweb.sim.clearing import LiabilityEdges, clear
@@ -209,12 +210,17 @@ def run_chunk(model: Model, start: int, stop: int) -> ChunkResult:
             for j, ln in enumerate(model.lines):
                 if ln.deal == sh.deal:
                     cancel_from[j] = min(cancel_from[j], t0)
-    profile = np.broadcast_to(model.profile, (runs, K, T)).copy()
-    for k in model.deploy:
-        profile[:, k, :] = model.lines[k].deployment_profile(pace, T)
-    sched = amounts[:, :, None] * profile  # (R, K, T) USD due per line per period
-    for k in range(K):
-        sched[:, k, cancel_from[k]:] = 0.0
+    # Schedules: static lines share one (K, T) profile; per-GW lines get one per run from the drawn pace.
+    live_from = np.arange(T)[None, :] < cancel_from[:, None]  # (K, T): not cancelled yet
+    static = model.profile * live_from
+    remaining = np.cumsum(static[:, ::-1], axis=1)[:, ::-1] - static  # (K, T): share due after period t
+    deploy = list(model.deploy)
+    dprof = np.zeros((runs, len(deploy), T))
+    for j, k in enumerate(deploy):
+        dprof[:, j, :] = model.lines[k].deployment_profile(pace, T) * live_from[k]
+    dremaining = np.cumsum(dprof[:, :, ::-1], axis=2)[:, :, ::-1] - dprof
+    by_payer = sp.csc_matrix((np.ones(K), (np.arange(K), model.payer)), shape=(K, n))
+    by_payee = sp.csc_matrix((np.ones(K), (np.arange(K), model.payee)), shape=(K, n))
     alive = np.ones((runs, K), dtype=bool)
     failed = np.zeros((runs, n), dtype=bool)
     frozen = np.zeros((runs, n))
@@ -241,11 +247,12 @@ def run_chunk(model: Model, start: int, stop: int) -> ChunkResult:
         opex = ent["opex_ratio"] * revenue
         interest = sc.interest_rate / 4.0 * debt
         outside_due = opex + capex + interest + out_arrears
-        due = np.where(alive, sched[:, :, t], 0.0) + arrears  # (R, K)
-        owe_in = np.zeros((runs, n))
-        get_in = np.zeros((runs, n))
-        np.add.at(owe_in.T, model.payer, due.T)
-        np.add.at(get_in.T, model.payee, due.T)
+        sched_t = amounts * static[:, t]
+        if deploy:
+            sched_t[:, deploy] = amounts[:, deploy] * dprof[:, :, t]
+        due = np.where(alive, sched_t, 0.0) + arrears  # (R, K) USD due per line this period
+        owe_in = np.asarray(due @ by_payer)
+        get_in = np.asarray(due @ by_payee)
         gap = np.maximum(0.0, owe_in + outside_due - cash - revenue - get_in)
         room = ent["capacity"] / 4.0 * appetite[:, None]
         room = np.where(failed | is_frozen[None, :], 0.0, room)
@@ -263,8 +270,7 @@ def run_chunk(model: Model, start: int, stop: int) -> ChunkResult:
         frac = np.divide(in_paid, owe_in, out=np.ones_like(owe_in), where=owe_in > 0)
         frac = np.clip(frac, 0.0, 1.0)
         paid_line = due * frac[:, model.payer]
-        received = np.zeros((runs, n))
-        np.add.at(received.T, model.payee, paid_line.T)
+        received = np.asarray(paid_line @ by_payee)
         left = e + received - paid
         # A defaulter keeps nothing; under Rogers–Veraart what it did not realise is lost (default costs).
         default_cost = np.where(cl.defaulted, np.maximum(left, 0.0), 0.0)
@@ -297,7 +303,10 @@ def run_chunk(model: Model, start: int, stop: int) -> ChunkResult:
             failed |= newly
             cut = newly[:, model.payer] & alive  # (R, K)
             res.loss_by_line += np.where(cut, arrears, 0.0)
-            res.backlog_lost += np.where(cut, sched[:, :, t + 1:].sum(2), 0.0)
+            rest = amounts * remaining[:, t]
+            if deploy:
+                rest[:, deploy] = amounts[:, deploy] * dremaining[:, :, t]
+            res.backlog_lost += np.where(cut, rest, 0.0)
             arrears = np.where(cut, 0.0, arrears)
             alive &= ~cut
         miss_ratio = np.divide((owed - paid).clip(0).sum(1), owed.sum(1), out=np.zeros(runs),
@@ -306,6 +315,6 @@ def run_chunk(model: Model, start: int, stop: int) -> ChunkResult:
         target = appetite0 if fixed_target is None else fixed_target
         appetite = np.clip(appetite + sc.recovery * (target - appetite) - sensitivity * miss_ratio, 0.0, 1.0)
     res.loss_by_line += arrears
-    np.add.at(res.shortfall.T, model.payer, res.loss_by_line.T)
+    res.shortfall += np.asarray(res.loss_by_line @ by_payer)
     res.shortfall += out_arrears
     return res
