@@ -25,7 +25,8 @@ from report_fixtures import LEDGER_YAML
 
 TOKEN = "fuzz-token-0123456789"
 _TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
-_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | _TEXT,
+_FINITE = st.floats(allow_nan=False, allow_infinity=False)  # JSON has no NaN or infinity
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | _FINITE | _TEXT,
                      lambda inner: st.lists(inner, max_size=3) | st.dictionaries(_TEXT, inner, max_size=3),
                      max_leaves=8)
 
