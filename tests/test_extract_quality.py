@@ -35,7 +35,7 @@ def seed_documents() -> list[str]:
 
 
 def fixture_documents(prefix: str = "fx_") -> dict[str, str]:
-    """Our own test articles (invented, marked as fixtures), by file stem: ``fx_*``, held-out ``ho_*``, ``h2_*``."""
+    """Our own test articles (invented, marked as fixtures), by file stem: ``fx_*``, held-out ``ho_*``, ``h2_*``, ``h3_*``."""
     return {p.stem: p.read_text(encoding="utf-8") for p in sorted((KEYS / "articles").glob(f"{prefix}*"))}
 
 
@@ -169,7 +169,8 @@ def test_seed_precision_and_recall_meet_targets(seed_scores: dict[str, Any], fie
     assert res["recall"] >= 0.8, _report("seeds", seed_scores)
 
 
-@pytest.fixture(scope="module", params=[("ho_", "heldout.yaml"), ("h2_", "heldout2.yaml")])
+@pytest.fixture(scope="module", params=[("ho_", "heldout.yaml"), ("h2_", "heldout2.yaml"),
+                                        ("h3_", "heldout3.yaml")])
 def heldout_scores(request: pytest.FixtureRequest) -> dict[str, Any]:
     prefix, key = request.param
     return score(fixture_documents(prefix), _load(key))
@@ -201,3 +202,4 @@ if __name__ == "__main__":  # python tests/test_extract_quality.py prints the fi
     print(_report("fixtures", score(fixture_documents(), _load("fixtures.yaml"))))
     print(_report("held-out", score(fixture_documents("ho_"), _load("heldout.yaml"))))
     print(_report("held-out 2", score(fixture_documents("h2_"), _load("heldout2.yaml"))))
+    print(_report("held-out 3", score(fixture_documents("h3_"), _load("heldout3.yaml"))))

@@ -96,7 +96,8 @@ TYPE_CUES: dict[str, list[str]] = {
     "debt": _cues("贷款|借款|债务融资|债务|债券|信贷|loan|loans|debt|credit facility|bonds|lend|lends|lent|"
                   "financing|private credit|credit line"),
     "stake": _cues("股份|持股|股权|收购|买下|stake|acquire|acquires|acquired|acquisition|buy out"),
-    "equity": _cues("股权投资|投资|入股|注资|投入|出资|领投|参投|invest|invests|invested|investment|equity"),
+    "equity": _cues("股权投资|投资|入股|注资|投入|出资|领投|参投|invest|invests|invested|investment|equity|"
+                    "raised|raises|funding round|funding"),
 }
 
 #: Words that make the grammatical subject the *seller* or *recipient* (the payee).
@@ -127,7 +128,8 @@ FACT_CUES: dict[str, str] = {
     **dict.fromkeys(_cues("使用者|用户|users|weekly users"), "users"),
     **dict.fromkeys(_cues("市盈率|p/e|price-to-earnings|price/earnings"), "pe_forward"),
 }
-_GUIDANCE = _cues("预计|预期|目标|指引|将达到|将达|guidance|forecast|expects|expected|projected|target|outlook")
+_GUIDANCE = _cues("预计|预期|目标|指引|将达到|将达|计划|guidance|forecast|expects|expected|projected|target|outlook|"
+                  "will|plans to|plan to")
 _CHANGE_BEFORE = _cues("增长|增加|成长|上涨|下降|下跌|减少|高出|低|增|年增|同比|环比|增速|growth|grew|increase|"
                        "increased|decrease|decreased|up|down|rose|fell|higher|lower|beat|miss")
 _PRICE_MOVE = _cues("涨|跌|飙升|上扬|下挫|暴涨|大涨|收涨|跳涨|surge|surged|soared|jumped|rose|fell|dropped|"
@@ -275,6 +277,9 @@ def _weak(f: str, found: tuple[str, int, int]) -> bool:
     return word in TYPE_CUES["buy"] or word in TYPE_CUES["contract"]
 
 
+_PART_OF = re.compile(r"\s*(?:including|of which|among them|其中|包括|当中)")
+
+
 def _type_for(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
               sells: set[str]) -> tuple[str, int, int, str] | None:
     """Deal type for figure ``a``: the noun phrase around it, then its clause, then a free clause."""
@@ -306,6 +311,13 @@ def _type_for(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     if found is not None:
         return (*found, "clause")
     money = a.amount.currency is not None
+    k = sent.clauses.index(clause) if clause in sent.clauses else -1
+    if k > 0 and _PART_OF.match(f, cs):
+        # "xAI raised $20 billion, including $2 billion from Nvidia": a part takes the whole's cue
+        ps, pe = sent.clauses[k - 1]
+        prev = _type_in(sent, ps, pe, sells)
+        if prev is not None:
+            return (*prev, "sentence")
     for s, e in sent.clauses:
         owners = [b for b in sent.amts if s <= b.start < e]
         # a clause whose figure is a count lends its cue to the money figure that prices it (訂購了約
@@ -363,11 +375,10 @@ def _fact_metric(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     m = re.match(r"\s*(?:的)?\s*(?:市值)?\s*(?:上涨|涨幅|蒸发)", after)
     if m:
         return "market_cap_change", a.end, a.end + m.end()
-    follow = _find(_FACT_RE, f, a.end, min(ce, a.end + 8))
+    follow = _find(_FACT_RE, f, a.end, min(ce, a.end + 32))
     word = None
-    if follow and re.match(r"\s*(?:的)?\W{0,1}\w{0,2}\s*$", f[a.end:follow[0][0]]) and \
-            f[a.end:follow[0][0]].strip() in ("", "的") or follow and re.match(r"\s*的\w{0,2}$",
-                                                                            f[a.end:follow[0][0]]):
+    if follow and (f[a.end:follow[0][0]].strip() in ("", "的") or re.match(r"\s*的\w{0,2}$", f[a.end:follow[0][0]])
+                   or re.fullmatch(r"\s*(?:on|in|of|for)\s+", f[a.end:follow[0][0]])):
         word = follow[0]
     if word is None:
         word = _fact_cue(f, cs, a.start)
@@ -673,6 +684,11 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
                 (facts if other.kind == "fact" else deals).append(other)
             continue
         same = next((d for d in deals if {d.payer.id, d.payee.id} == {deal.payer.id, deal.payee.id}), None)  # type: ignore[union-attr]
+        if same is not None and same.amount is not None and deal.amount is not None and \
+                _clause_of(sent, same.spans["amount"][0]) != clause and not _in_parens(f, a.start):
+            # another figure for the same pair in another clause ("追加投資225億美元,使其累計出資達到約
+            # 300億美元"): a claim of its own
+            same = None
         if same is not None:
             if same.amount is None and deal.amount is not None:
                 same.amount, same.spans["amount"] = deal.amount, deal.spans["amount"]
@@ -749,7 +765,8 @@ def _deal_extras(sent: _Sentence, d: Proposal) -> None:
 
 _SELL = re.compile(r"出售|卖出|减持|抛售|\bsold\b|\bsells?\b|\bdivest(?:s|ed)?\b|\boffload(?:s|ed)?\b")
 _SOLD_TO = re.compile(r"(?:\bto\b|卖给|售予|出售给|转让给)\s*\S")
-_INFRA = re.compile(r"基础设施|数据中心|资料中心|算力|云计算|infrastructure|data cent(?:er|re)s?|computing capacity")
+_INFRA = re.compile(r"基础设施|数据中心|资料中心|算力|云计算|晶圆厂|工厂|厂房|infrastructure|data cent(?:er|re)s?|"
+                    r"computing capacity|\bfabs?\b|\bplants?\b|\bfactor(?:y|ies)\b")
 _INVEST_VERB = re.compile(r"投入|投资|斥资|砸下|\binvest(?:s|ing)?\b|\bspend(?:s|ing)?\b")
 _FUTURE = re.compile(r"将|计划|预计|未来|拟|\bwill\b|\bplans?\b|\bexpects?\b")
 _DEAL_REF = re.compile(r"这项合作|这笔交易|该交易|该协议|该合约|此次合作|这项协议|这份合同|这笔投资|"
@@ -792,6 +809,13 @@ def _deal_reference(sent: _Sentence, a: AmountMention, last: Proposal | None) ->
     p.spans = {"from": last.spans["from"], "to": last.spans["to"], "type": (ref.start(), ref.end()),
                "amount": (a.start, a.end)}
     return p
+
+
+def _in_parens(f: str, pos: int) -> bool:
+    """Whether ``pos`` is inside an open parenthesis (a stated conversion, an aside)."""
+    opened = max(f.rfind("(", 0, pos), f.rfind("（", 0, pos))
+    closed = max(f.rfind(")", 0, pos), f.rfind("）", 0, pos))
+    return opened > closed and pos - opened < 40
 
 
 def _sells(sent: _Sentence, index: EntityIndex, topic: EntityMention | None) -> set[str]:
