@@ -35,7 +35,7 @@ def seed_documents() -> list[str]:
 
 
 def fixture_documents(prefix: str = "fx_") -> dict[str, str]:
-    """Our own test articles (invented, marked as fixtures), by file stem: ``fx_*``, held-out ``ho_*``, ``h2_*``, ``h3_*``."""
+    """Our own invented test articles by file stem: ``fx_*``, held-out ``ho_*``, ``h2_*``, ``h3_*``."""
     return {p.stem: p.read_text(encoding="utf-8") for p in sorted((KEYS / "articles").glob(f"{prefix}*"))}
 
 
