@@ -107,3 +107,12 @@ def test_report_of_the_bundled_ledger_with_stress_tests(tmp_path):
     assert html.count('class="dw-fan"') >= 2  # fan charts of the bundled stress scenarios
     assert html.count('class="dw-halo"') >= 3  # the loop drawn on the map
     assert 'class="dw-sankey"' in html
+
+
+def test_report_read_as_of_a_date_opens_the_slider_there():
+    from datetime import date
+
+    html = render_report(small_ledger(), analysis=Analysis(), on=date(2025, 6, 1))
+    # Chapters by hand: 2025-03-10, 03-31, 05-23, 09-10, 09-22, 10-06, 11-01, then "as it stands":
+    # the last one on or before 2025-06-01 is 05-23, index 2.
+    assert 'id="dw-slider" min="0" max="7" value="2"' in html

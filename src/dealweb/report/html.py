@@ -35,6 +35,14 @@ def environment() -> Environment:
     return env
 
 
+def _start_chapter(chapters: list[dict[str, Any]], on: date | None) -> int:
+    """Index of the slider's first position: the last chapter on or before ``on`` (the end when ``None``)."""
+    if on is None:
+        return len(chapters) - 1
+    dated = [k for k, c in enumerate(chapters) if c["date"] is not None and c["date"] <= on.isoformat()]
+    return dated[-1] if dated else 0
+
+
 @cache
 def asset(name: str) -> str:
     """Text of a static file shipped with the report (``report.css``, ``report.js``)."""
@@ -85,6 +93,7 @@ def render_report(ledger: Ledger, analysis: Analysis | None = None, on: date | N
         "conflicts": ledger.conflicts,
         "conflicted": conflicted,
         "chapters": payload["chapters"],
+        "start_chapter": _start_chapter(payload["chapters"], on),
         "on": on.isoformat() if on else None,
         "css": Markup(asset("report.css")),  # noqa: S704 - our own file
         "js": Markup(asset("report.js")),  # noqa: S704 - our own file
