@@ -69,6 +69,8 @@ def report_cmd(ledger_path: str | None, output: str, png: str | None, svg: str |
     if png:
         try:
             warnings += write_map_png(view, png, title=title)
+        except ImportError:
+            fail("--png needs matplotlib", "pip install 'dealweb[web]', or write --svg instead")
         except OSError as exc:
             fail(f"cannot write {png}: {exc.strerror or exc}", "check the folder exists and is writable")
         written["png"] = str(Path(png))
