@@ -57,6 +57,8 @@ def test_exposure_shares_and_hhi_by_hand():
     assert pay.total == pytest.approx(55 * B)  # 40 + 10 + 5
     assert ex.categories["funding"].total == 0.0 and ex.categories["funding"].hhi == 0.0
     assert ex.in_strength == pytest.approx(360 * B) and ex.in_strength_rank == 1
+    # the other argument order gives the same answer
+    assert exposure(web, led, "oracle").as_dict() == ex.as_dict()
     d = ex.as_dict()
     assert d["currency"] == "USD" and d["categories"]["backlog"]["counterparties"][0]["id"] == "openai"
 

@@ -247,3 +247,37 @@ def test_iterative_solver_on_a_nearly_closed_loop(monkeypatch: pytest.MonkeyPatc
     assert dict(t.origins) == pytest.approx({"S": 1.0}, abs=1e-8) and t.circularity == pytest.approx(0.0, abs=1e-8)
     mix, ok = origin_classes(system)
     assert mix[w.index["A"]].sum() == pytest.approx(1.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 6), st.integers(0, 6), st.integers(1, 30)), min_size=1, max_size=18))
+def test_against_networkx_paths_on_dags(edges):
+    """On a DAG (edges only from lower to higher numbers) the series is finite: sum over the simple paths
+    networkx lists from each origin k to the target of  s_k/T_k * prod_(u->v inside) F_uv/T_v * F_last/I."""
+    import networkx as nx
+
+    dag = [(a, b, w) for a, b, w in edges if a < b]
+    if not dag:
+        return
+    w = web_of(dag)
+    g = w.to_networkx()
+    inflow, outflow = w.inflow, w.outflow
+    own = np.maximum(0.0, outflow - inflow)
+    through = inflow + own
+    for t in w.ids:
+        ti = w.index[t]
+        if inflow[ti] <= 0:
+            continue
+        ref: dict[str, float] = {}
+        for k in w.ids:
+            ki = w.index[k]
+            if own[ki] <= 0 or k == t:
+                continue
+            for path in nx.all_simple_paths(g, k, t):
+                p = own[ki] / through[ki]
+                for u, v in zip(path[:-2], path[1:-1], strict=True):
+                    p *= g[u][v]["amount"] / through[w.index[v]]
+                p *= g[path[-2]][t]["amount"] / inflow[ti]
+                ref[k] = ref.get(k, 0.0) + p
+        got = dict(trace(w, t).origins)
+        assert got == pytest.approx(ref, abs=1e-12)

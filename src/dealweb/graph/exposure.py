@@ -182,18 +182,24 @@ def _reported_rpo(ledger: Ledger, entity: str, web: Web) -> tuple[float | None, 
     return f.value.usd("mid"), f.id
 
 
-def exposure(web: Web, entity: str | int, ledger: Ledger | None = None, damping: float = 0.85) -> Exposure:
+def exposure(web: Web, entity: str | int | Ledger, ledger: Ledger | str | int | None = None,
+             damping: float = 0.85) -> Exposure:
     """One entity's exposure by counterparty (see the module docstring for the categories) and centrality.
 
     Args:
         web: the web.
         entity: entity id or index.
-        ledger: the ledger the web came from, for reported backlog (``rpo`` facts); optional.
+        ledger: the ledger the web came from, for reported backlog (``rpo`` facts); optional. The order
+            ``exposure(web, ledger, entity)`` is accepted too.
         damping: PageRank damping factor.
 
     Raises:
         InputError: unknown entity.
     """
+    if isinstance(entity, Ledger):
+        entity, ledger = ledger, entity  # type: ignore[assignment]
+    if entity is None or isinstance(entity, Ledger) or (ledger is not None and not isinstance(ledger, Ledger)):
+        raise TypeError("call exposure(web, entity, ledger=None)")
     if isinstance(entity, str):
         if entity not in web.index:
             raise InputError(f"unknown entity {entity!r}", "see the entity ids with 'dealweb show'")
