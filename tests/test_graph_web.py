@@ -90,6 +90,19 @@ def test_snapshot_at_a_date():
     assert after.flows[i["market"], i["openai"]] == pytest.approx(13 * B)
 
 
+def test_as_dict_is_json_ready_and_conserves_money():
+    import json
+
+    web = snapshot(tiny_ledger())
+    d = json.loads(json.dumps(web.as_dict(), allow_nan=False))
+    assert d["currency"] == "USD" and d["amount"] == "mid" and len(d["flows"]) == web.m
+    # every dollar paid is a dollar received: total outflow = total inflow = sum of flows
+    total = sum(f["amount"] for f in d["flows"])
+    assert sum(e["outflow"] for e in d["entities"]) == pytest.approx(total)
+    assert sum(e["inflow"] for e in d["entities"]) == pytest.approx(total)
+    assert {"deal": "noamt", "payer": "openai", "payee": "amd", "reason": "no amount"} in d["skipped"]
+
+
 def test_to_networkx_keeps_amounts_and_deals():
     g = snapshot(tiny_ledger()).to_networkx()
     assert g["oracle"]["nvidia"]["amount"] == pytest.approx(50 * B)

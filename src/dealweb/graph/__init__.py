@@ -9,7 +9,7 @@ Stable Python API (used by the CLI, the report and the web app; keep these signa
     ``src``, ``dst``, ``amount`` (USD), ``kind``, ``deals``; ``Web.skipped`` lists flows left out
     (no amount, no USD value...) with reasons. ``Web.from_edges(src, dst, amount, types=None)`` and
     ``read_edges(path)`` (CSV/Parquet ``source,target,amount[,type]``) build webs that do not come from a
-    ledger; ``Web.to_networkx()`` exports one.
+    ledger; ``Web.to_networkx()`` exports one, ``Web.as_dict()`` gives it as JSON-ready data.
 
 ``loops(web, max_length=None, top=None, limit=1_000_000) -> LoopResult``
     Simple cycles ranked by bottleneck (``LoopResult.loops``: :class:`Loop` with ``entities`` in flow

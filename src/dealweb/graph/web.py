@@ -153,6 +153,28 @@ class Web:
         """Per-entity total outflow in USD (row sums of ``flows``)."""
         return np.asarray(self.flows.sum(axis=1)).ravel()
 
+    def as_dict(self) -> dict[str, object]:
+        """The web as JSON-ready data with stable keys.
+
+        ``entities`` [{id, name, kind, inflow, outflow}], ``flows`` [{from, to, amount, kind, deal}] (one
+        per flow, not summed), ``skipped`` [{deal, payer, payee, reason}], ``at``, ``amount``, ``basis``,
+        ``notes``, ``currency`` ("USD").
+        """
+        inflow, outflow = self.inflow.tolist(), self.outflow.tolist()
+        return {
+            "entities": [{"id": x, "name": self.names[i], "kind": self.entity_kinds[i], "inflow": inflow[i],
+                          "outflow": outflow[i]} for i, x in enumerate(self.ids)],
+            "flows": [{"from": self.ids[a], "to": self.ids[b], "amount": v, "kind": str(k), "deal": self.edge_label(e)}
+                      for e, (a, b, v, k) in enumerate(zip(self.src.tolist(), self.dst.tolist(), self.amount.tolist(),
+                                                           self.kind.tolist(), strict=True))],
+            "skipped": [s.as_dict() for s in self.skipped],
+            "at": self.at.isoformat() if self.at else None,
+            "amount": self.amount_choice,
+            "basis": self.basis,
+            "notes": list(self.notes),
+            "currency": "USD",
+        }
+
     def to_networkx(self) -> nx.DiGraph:
         """The aggregated web as a ``networkx.DiGraph``.
 
