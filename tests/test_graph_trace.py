@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -98,33 +97,31 @@ def path_sum_origins(edges: list[tuple[str, str, float]], target: str, depth: in
     """Second method: trace the inflow of `target` backwards, path by path, as a geometric series.
 
     A dollar arriving at j came from payer k with probability F[k->j]/T_j and is j's own money with
-    probability s_j/T_j. Summing over all backward paths (walks) of length <= depth gives the inflow mix.
-    Exact rationals, so the series is summed without rounding.
+    probability s_j/T_j. Summing over all backward walks of length <= depth gives the inflow mix; the mass
+    still travelling after `depth` steps (or once below 1e-15) is the truncation error.
     """
     nodes = sorted({x for e in edges for x in e[:2]})
-    inflow = {x: Fraction(0) for x in nodes}
-    outflow = {x: Fraction(0) for x in nodes}
-    into: dict[str, dict[str, Fraction]] = {x: {} for x in nodes}
+    inflow = dict.fromkeys(nodes, 0.0)
+    outflow = dict.fromkeys(nodes, 0.0)
+    into: dict[str, dict[str, float]] = {x: {} for x in nodes}
     for a, b, w in edges:
-        f = Fraction(w)
-        outflow[a] += f
-        inflow[b] += f
-        into[b][a] = into[b].get(a, Fraction(0)) + f
-    own = {x: max(Fraction(0), outflow[x] - inflow[x]) for x in nodes}
+        outflow[a] += w
+        inflow[b] += w
+        into[b][a] = into[b].get(a, 0.0) + w
+    own = {x: max(0.0, outflow[x] - inflow[x]) for x in nodes}
+    own = {x: v if v > 1e-12 * max(outflow[x], inflow[x]) else 0.0 for x, v in own.items()}
     through = {x: inflow[x] + own[x] for x in nodes}
-    # probability mass at each node after k steps upstream, starting from target's inflow
     mass = {a: f / inflow[target] for a, f in into[target].items()}
-    result = {x: 0.0 for x in nodes}
+    result = dict.fromkeys(nodes, 0.0)
     for _ in range(depth):
-        nxt: dict[str, Fraction] = {}
+        nxt: dict[str, float] = {}
         for j, p in mass.items():
             if own[j]:
-                result[j] += float(p * own[j] / through[j])
+                result[j] += p * own[j] / through[j]
             for k, f in into[j].items():
-                nxt[k] = nxt.get(k, Fraction(0)) + p * f / through[j]
-        # keep the rationals small: the remaining mass is what the series has not yet assigned
-        mass = {k: Fraction(float(v)) for k, v in nxt.items() if v > Fraction(1, 10**15)}
-        if not mass:
+                nxt[k] = nxt.get(k, 0.0) + p * f / through[j]
+        mass = nxt
+        if sum(mass.values()) < 1e-15:
             break
     return result
 
@@ -218,7 +215,9 @@ def test_trace_is_invariant_to_relabeling(edges, rnd):
     for x in w.ids:
         a, b = trace(w, x), trace(w2, x)
         assert a.status == b.status
-        assert dict(a.origins) == pytest.approx(dict(b.origins))
+        da, db = dict(a.origins), dict(b.origins)
+        for k in set(da) | set(db):
+            assert da.get(k, 0.0) == pytest.approx(db.get(k, 0.0), abs=1e-12)
         assert a.classes == pytest.approx(b.classes)
 
 
@@ -280,4 +279,5 @@ def test_against_networkx_paths_on_dags(edges):
                 p *= g[path[-2]][t]["amount"] / inflow[ti]
                 ref[k] = ref.get(k, 0.0) + p
         got = dict(trace(w, t).origins)
-        assert got == pytest.approx(ref, abs=1e-12)
+        for k in set(got) | set(ref):
+            assert got.get(k, 0.0) == pytest.approx(ref.get(k, 0.0), abs=1e-12)

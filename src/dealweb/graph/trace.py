@@ -104,6 +104,7 @@ class OriginSystem:
         m = self.origin_mix(i) * self.throughflow[i]
         m[i] -= self.own[i]
         m = np.clip(m, 0.0, None)
+        m[m < 1e-13 * m.max()] = 0.0  # rounding left over from the solve, not money
         return m / m.sum()
 
 
