@@ -186,3 +186,26 @@ entities:
         i, j = res.model.ids.index(old), res2.model.ids.index(new)
         np.testing.assert_allclose(res2.runs.shortfall[:, j], res.runs.shortfall[:, i], rtol=1e-9, atol=1e-6)
         np.testing.assert_array_equal(res2.runs.first_default[:, j], res.runs.first_default[:, i])
+
+
+def test_equity_losses_through_stakes_by_hand():
+    # a invests $100 in b up front (2026-Q1) and has $200 of equity; b owes c $400 over the year and has only
+    # the $100 a pays it, so b defaults (h_b = 1). DebtRank: h_a = min(1, 100 / 200) * 1 = 0.5.
+    # R weighs entities by their share of the scenario's equity: v = (200, 50, 0) / 250 = (0.8, 0.2, 0), so
+    # R = h(T).v - h(1).v = (0.5 * 0.8 + 1 * 0.2) - 1 * 0.2 = 0.4 (b's own loss is the initial shock).
+    inv = Deal("ab-equity", "equity_investment", "a", "b", amount=usd(100.0), term_start=date(2026, 1, 1),
+               schedule="upfront", status=Status.SIGNED)
+    sc = parse_scenario("""
+scenario: {name: eq, start: 2026-01-01, quarters: 4, runs: 2, seed: 1}
+entities:
+  a: {cash: 100, equity: 200}
+  b: {cash: 0, equity: 50}
+others: in_full
+""")
+    res = run_chunk(build_model(sc, ledger(inv, contract("bc", "b", "c", usd(400.0)))), 0, 2)
+    model = build_model(sc, ledger(inv, contract("bc", "b", "c", usd(400.0))))
+    ia, ib = model.ids.index("a"), model.ids.index("b")
+    assert (res.first_default[:, ib] >= 0).all() and (res.first_default[:, ia] < 0).all()
+    np.testing.assert_allclose(res.equity_distress[:, ia], 0.5)
+    np.testing.assert_allclose(res.equity_distress[:, ib], 1.0)
+    np.testing.assert_allclose(res.debtrank, 0.4, rtol=1e-14)

@@ -24,11 +24,24 @@ Reference:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 
-__all__ = ["DebtRankResult", "debtrank", "debtrank_result"]
+__all__ = ["DebtRankResult", "ExposureEdges", "debtrank", "debtrank_result"]
+
+
+class ExposureEdges(NamedTuple):
+    """Exposures as a list: ``amounts[..., k]`` that ``holder[k]`` has at stake in ``issuer[k]`` (USD).
+
+    ``amounts`` has shape ``(m,)`` or ``(runs, m)`` (exposures that differ between runs); pairs may repeat.
+    """
+
+    n: int
+    holder: np.ndarray
+    issuer: np.ndarray
+    amounts: np.ndarray
 
 
 @dataclass(frozen=True)
@@ -42,6 +55,16 @@ class DebtRankResult:
 
 
 def _edges(exposures: object) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    if isinstance(exposures, ExposureEdges):
+        amounts = np.asarray(exposures.amounts, dtype=float)
+        holder = np.asarray(exposures.holder, dtype=np.int64)
+        issuer = np.asarray(exposures.issuer, dtype=np.int64)
+        if amounts.shape[-1] != holder.size or issuer.size != holder.size or amounts.ndim > 2:
+            raise ValueError("ExposureEdges: holder, issuer and the last axis of amounts must have one length")
+        if amounts.size and (not np.all(np.isfinite(amounts)) or amounts.min() < 0):
+            raise ValueError("exposures must be finite and nonnegative")
+        keep = holder != issuer
+        return int(exposures.n), holder[keep], issuer[keep], amounts[..., keep]
     mat = sp.coo_matrix(exposures, dtype=float) if sp.issparse(exposures) else None
     if mat is None:
         arr = np.asarray(exposures, dtype=float)
@@ -76,11 +99,14 @@ def debtrank_result(
         raise ValueError(f"equity must have shape ({n},) or ({runs}, {n}), got {eq.shape}")
     eq2 = np.broadcast_to(eq, (runs, n))
     # Impact of issuer j on holder i: W[i, j] = min(1, exposures[i, j] / equity[i]); full when equity <= 0.
+    if amount.ndim == 2 and amount.shape[0] != runs:
+        raise ValueError(f"exposures have {amount.shape[0]} runs but initial_distress has {runs}")
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = amount[None, :] / eq2[:, holder]
-    weight = np.where(eq2[:, holder] > 0, np.minimum(1.0, ratio), 1.0)
+        ratio = (amount if amount.ndim == 2 else amount[None, :]) / eq2[:, holder]
+    stake = amount if amount.ndim == 2 else amount[None, :]
+    weight = np.where(stake > 0, np.where(eq2[:, holder] > 0, np.minimum(1.0, ratio), 1.0), 0.0)
     if value is None:
-        inbound = np.bincount(issuer, weights=amount, minlength=n)
+        inbound = np.bincount(issuer, weights=amount if amount.ndim == 1 else amount.mean(0), minlength=n)
         total = inbound.sum()
         v = inbound / total if total > 0 else np.full(n, 1.0 / max(n, 1))
     else:

@@ -37,6 +37,7 @@ import scipy.sparse as sp
 
 from dealweb.model import Ledger
 from dealweb.sim.clearing import LiabilityEdges, clear
+from dealweb.sim.debtrank import ExposureEdges, debtrank_result
 from dealweb.sim.scenario import Param, Scenario
 from dealweb.sim.schedules import FlowLine, Grid, ScheduleSettings, Skipped, draw_amounts, schedule_ledger
 
@@ -146,6 +147,8 @@ class ChunkResult:
     backlog_lost: np.ndarray  # (R, K) USD of schedule dropped when contracts were cut
     conservation_error: np.ndarray  # (R,) largest |money created or lost| in any period, USD
     default_costs: np.ndarray  # (R,) USD lost to default costs (Rogers–Veraart alpha, beta < 1)
+    equity_distress: np.ndarray  # (R, n) DebtRank relative equity loss at the horizon (0 where not modelled)
+    debtrank: np.ndarray  # (R,) DebtRank R of the defaults through investment stakes
 
     @staticmethod
     def concat(parts: list[ChunkResult]) -> ChunkResult:
@@ -184,7 +187,7 @@ def run_chunk(model: Model, start: int, stop: int) -> ChunkResult:
     appetite = np.clip(param("capital.appetite", sc.appetite), 0.0, 1.0)
     appetite0 = appetite.copy()
     sensitivity = param("capital.sensitivity", sc.sensitivity)
-    fields = ("cash", "revenue", "growth", "opex_ratio", "capex", "capex_growth", "capacity", "debt")
+    fields = ("cash", "revenue", "growth", "opex_ratio", "capex", "capex_growth", "capacity", "debt", "equity")
     ent = {f: np.zeros((runs, n)) for f in fields}
     for i, eid in enumerate(model.ids):
         s = sc.entities.get(eid)
@@ -230,8 +233,11 @@ def run_chunk(model: Model, start: int, stop: int) -> ChunkResult:
     res = ChunkResult(
         start, np.full((runs, n), -1, dtype=np.int64), np.zeros((runs, n)), np.zeros((runs, T)),
         np.zeros((runs, n)), np.zeros((runs, T)), np.zeros((runs, T)), np.zeros((runs, T), dtype=np.int64),
-        np.zeros((runs, K)), np.zeros((runs, K)), np.zeros(runs), np.zeros(runs),
+        np.zeros((runs, K)), np.zeros((runs, K)), np.zeros(runs), np.zeros(runs), np.zeros((runs, n)),
+        np.zeros(runs),
     )
+    invest = np.array([ln.kind == "investment" for ln in model.lines], dtype=bool)
+    invested = np.zeros((runs, int(invest.sum())))  # USD paid into each investment line so far
     others_unlimited = sc.others == "in_full"
     for t in range(T):
         res.appetite[:, t] = appetite
@@ -271,6 +277,7 @@ def run_chunk(model: Model, start: int, stop: int) -> ChunkResult:
         frac = np.clip(frac, 0.0, 1.0)
         paid_line = due * frac[:, model.payer]
         received = np.asarray(paid_line @ by_payee)
+        invested += paid_line[:, invest]
         left = e + received - paid
         # A defaulter keeps nothing; under Rogers–Veraart what it did not realise is lost (default costs).
         default_cost = np.where(cl.defaulted, np.maximum(left, 0.0), 0.0)
@@ -316,5 +323,17 @@ def run_chunk(model: Model, start: int, stop: int) -> ChunkResult:
         appetite = np.clip(appetite + sc.recovery * (target - appetite) - sensitivity * miss_ratio, 0.0, 1.0)
     res.loss_by_line += arrears
     res.shortfall += np.asarray(res.loss_by_line @ by_payer)
+    equity = ent["equity"]
+    if invest.any() and (equity > 0).any():
+        # Equity losses through investment stakes (Battiston et al. 2012): a defaulter's equity is wiped
+        # (h = 1); investors lose in proportion to what they have paid in relative to their equity.
+        # Entities with no equity in the scenario are not modelled (infinite equity: no impact on them).
+        stakes = ExposureEdges(n, model.payer[invest], model.payee[invest], invested)
+        h0 = (res.first_default >= 0).astype(float)
+        # R weighs entities by their share of the modelled equity (their "relative economic value").
+        mean_equity = equity.mean(0)
+        dr = debtrank_result(stakes, np.where(equity > 0, equity, np.inf), h0, value=mean_equity / mean_equity.sum())
+        res.equity_distress = np.asarray(dr.distress)
+        res.debtrank = np.asarray(dr.rank)
     res.shortfall += out_arrears
     return res

@@ -112,6 +112,7 @@ class EntitySettings:
     capex_growth: Param
     capacity: Param
     debt: Param
+    equity: Param = field(default_factory=lambda: Param.fixed(0.0))
     where: str = ""
 
 
@@ -173,7 +174,8 @@ class Scenario:
                                         ("capital.sensitivity", self.sensitivity)]
         for eid in self.entities:  # file order: renaming an entity keeps its draws
             s = self.entities[eid]
-            for name in ("cash", "revenue", "growth", "opex_ratio", "capex", "capex_growth", "capacity", "debt"):
+            for name in ("cash", "revenue", "growth", "opex_ratio", "capex", "capex_growth", "capacity", "debt",
+                         "equity"):
                 out.append((f"entities.{eid}.{name}", getattr(s, name)))
         for k, sh in enumerate(self.shocks):
             out.append((f"shocks[{k}].fraction", sh.fraction))
@@ -400,7 +402,7 @@ def parse_scenario(text: str, shown: str = "<scenario>") -> Scenario:
     if enode is not None and not isinstance(enode, dict):
         r.problem(doc, "entities", "entities", "entities must be a mapping of entity id to settings")
         enode = {}
-    allowed = {"cash", "revenue", "growth", "opex_ratio", "capex", "capex_growth", "capacity", "debt"}
+    allowed = {"cash", "revenue", "growth", "opex_ratio", "capex", "capex_growth", "capacity", "debt", "equity"}
     for eid, s in (enode or {}).items():
         fld = f"entities.{eid}"
         if not isinstance(s, dict):
@@ -421,6 +423,7 @@ def parse_scenario(text: str, shown: str = "<scenario>") -> Scenario:
             capex_growth=r.param(s, "capex_growth", f"{fld}.capex_growth", 0.0, -1.0),
             capacity=r.param(s, "capacity", f"{fld}.capacity", 0.0, 0.0),
             debt=r.param(s, "debt", f"{fld}.debt", 0.0, 0.0),
+            equity=r.param(s, "equity", f"{fld}.equity", 0.0, 0.0),
             where=entity_where[str(eid)],
         )
     others = r.text(doc, "others", "others", "in_full", ("in_full", "cash_only"))

@@ -51,6 +51,7 @@ class StressResult:
                 "default_period_first": labels[int(fd[hit].min())] if hit.any() else None,
                 "shortfall_usd": _quantiles(sf),
                 "outside_capital_usd_mean": float(r.raised_by_entity[:, i].mean()),
+                "equity_distress_mean": float(r.equity_distress[:, i].mean()),
             })
         entities.sort(key=lambda x: (-x["default_probability"], -x["shortfall_usd"]["mean"], x["id"]))
         periods = []
@@ -101,6 +102,11 @@ class StressResult:
             "periods": periods,
             "loss_drivers": drivers,
             "default_costs_usd_mean": float(r.default_costs.mean()),
+            "debtrank": {"mean": float(r.debtrank.mean()), "p95": float(np.quantile(r.debtrank, 0.95)),
+                         "modelled": bool(any(s.equity.mean() > 0 for s in sc.entities.values())),
+                         "initial_distress": "1 for every entity that defaulted in the run",
+                         "exposures": "investment paid in over the horizon",
+                         "value": "share of the equity the scenario gives"},
             "conservation": {"max_error_usd": float(r.conservation_error.max(initial=0.0)),
                              "checked_periods": int(n_runs * sc.quarters)},
             "assumptions": {
