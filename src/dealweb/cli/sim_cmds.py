@@ -61,13 +61,14 @@ def _tables(summary: dict[str, Any], top: int) -> None:
     t = Table(title="Who fails, when, and by how much (USD)")
     for col, just in (("entity", "left"), ("P(default)", "right"), ("first default", "left"),
                       ("median default", "left"), ("unpaid mean", "right"), ("unpaid p95", "right"),
-                      ("outside capital mean", "right"), ("inputs", "left")):
+                      ("outside capital mean", "right"), ("equity loss", "right"), ("inputs", "left")):
         t.add_column(col, justify=just)  # type: ignore[arg-type]
     shown = [e for e in summary["entities"] if e["default_probability"] > 0 or e["assumed"] == "scenario"]
     for e in shown[:top]:
         t.add_row(e["id"], f"{100 * e['default_probability']:.1f}%", e["default_period_first"] or "-",
                   e["default_period_median"] or "-", _usd(e["shortfall_usd"]["mean"]),
-                  _usd(e["shortfall_usd"]["p95"]), _usd(e["outside_capital_usd_mean"]), e["assumed"])
+                  _usd(e["shortfall_usd"]["p95"]), _usd(e["outside_capital_usd_mean"]),
+                  f"{100 * e['equity_distress_mean']:.1f}%", e["assumed"])
     con.print(t)
     p = Table(title="Outside capital per quarter (USD) and the market's appetite")
     for col in ("quarter", "raised mean", "raised p95", "unmet gap mean", "unmet gap p95", "in default",
@@ -86,6 +87,10 @@ def _tables(summary: dict[str, Any], top: int) -> None:
                   _usd(row["backlog_written_down_usd_mean"]), f"{100 * row['loss_probability']:.1f}%",
                   f"{100 * row['share_of_payee_loss']:.0f}%")
     con.print(d)
+    dr = summary["debtrank"]
+    if dr["modelled"]:
+        con.print(f"Equity loss is DebtRank (Battiston et al. 2012) through investment stakes, defaulters at 1; "
+                  f"DebtRank R mean {dr['mean']:.4f}, p95 {dr['p95']:.4f}.")
     cons = summary["conservation"]
     con.print(f"Money conservation checked in {cons['checked_periods']} run-quarters; largest error "
               f"{_usd(cons['max_error_usd'])}. Entities marked 'others: ...' are not in the scenario: "
