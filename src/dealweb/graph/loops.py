@@ -122,8 +122,7 @@ def _rank_key(lp: Loop) -> tuple[float, int, tuple[str, ...]]:
 
 def _make_loop(web: Web, nodes: tuple[int, ...]) -> Loop:
     k = len(nodes)
-    amount = web.pair_amount
-    amounts = [amount[(nodes[i], nodes[(i + 1) % k])] for i in range(k)]
+    amounts = [web.amount_between(nodes[i], nodes[(i + 1) % k]) for i in range(k)]
     # start at the payer of the largest hop (ties: the smallest id), so the loop reads from its biggest payer
     t = min(range(k), key=lambda x: (-amounts[x], web.ids[nodes[x]]))
     nodes = nodes[t:] + nodes[:t]

@@ -93,7 +93,7 @@ class Web:
     basis: str = "committed"
     notes: tuple[str, ...] = ()
     rows: np.ndarray | None = None
-    _pair_edges: dict[tuple[int, int], list[int]] | None = field(default=None, repr=False)
+    _pair_edges: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     @property
     def n(self) -> int:
@@ -119,14 +119,24 @@ class Web:
         return f"edge {e}"
 
     def edges_between(self, i: int, j: int) -> list[int]:
-        """Indices of the edges (flows) from entity ``i`` to entity ``j``."""
-        pairs = self._pair_edges
-        if pairs is None:
-            pairs = {}
-            for e, (a, b) in enumerate(zip(self.src.tolist(), self.dst.tolist(), strict=True)):
-                pairs.setdefault((a, b), []).append(e)
-            object.__setattr__(self, "_pair_edges", pairs)
-        return pairs.get((i, j), [])
+        """Indices of the edges (flows) from entity ``i`` to entity ``j`` (a binary search, O(log m))."""
+        cached = self._pair_edges
+        if cached is None:
+            keys = self.src * max(self.n, 1) + self.dst
+            order = np.argsort(keys, kind="stable")
+            cached = (keys[order], order)
+            object.__setattr__(self, "_pair_edges", cached)
+        keys, order = cached
+        key = i * max(self.n, 1) + j
+        lo, hi = np.searchsorted(keys, key, "left"), np.searchsorted(keys, key, "right")
+        return order[lo:hi].tolist()
+
+    def amount_between(self, i: int, j: int) -> float:
+        """``flows[i, j]``: the USD from ``i`` to ``j``, parallel flows summed (a binary search in row ``i``)."""
+        f = self.flows
+        lo, hi = int(f.indptr[i]), int(f.indptr[i + 1])
+        k = lo + int(np.searchsorted(f.indices[lo:hi], j))
+        return float(f.data[k]) if k < hi and int(f.indices[k]) == j else 0.0
 
     @property
     def pair_amount(self) -> dict[tuple[int, int], float]:
