@@ -247,3 +247,41 @@ def test_long_chain_worklist_and_fd():
     for method in METHODS:
         res = clear(L, e, outside_liabilities=o, method=method)
         np.testing.assert_allclose(res.payments[:-1], 5.0, rtol=1e-15)
+
+
+# The example in the documentation of the R package systemicrisk (Gandy & Veraart; function default_clearing,
+# "Clearing Vector with Bankruptcy Costs", after Eisenberg & Noe 2001 and Rogers & Veraart 2013):
+#   ea <- c(1/2, 5/8, 3/4); el <- c(3/2, 1/2, 1/2); x <- 0.5
+#   L <- matrix(c(0, x, 1-x, 1-x, 0, x, x, 1-x, 0), nrow = 3)     (R fills by column)
+# The documentation prints no result, so the clearing vectors are derived here by hand.
+SR_L = np.array([[0.0, 0.5, 0.5], [0.5, 0.0, 0.5], [0.5, 0.5, 0.0]])
+SR_EA = np.array([0.5, 0.625, 0.75])
+SR_EL = np.array([1.5, 0.5, 0.5])
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_systemicrisk_example_eisenberg_noe(method):
+    # p̄ = (2.5, 1.5, 1.5); Π rows: bank 0 owes 0.2 of its total to each bank, banks 1 and 2 a third.
+    # All paying in full: bank 0 has 0.5 + 1 = 1.5 < 2.5 and defaults: p0 = 0.5 + 1.5/3 + 1.5/3 = 1.5.
+    # Then bank 1 has 0.625 + 0.2*1.5 + 0.5 = 1.425 < 1.5 and defaults; bank 2 stays solvent.
+    # D = {0, 1}: p0 = 1 + p1/3, p1 = 1.125 + 0.2 p0  =>  p0 = 165/112, p1 = 159/112.
+    # Bank 2 then has 0.75 + 0.2*165/112 + 159/336 = 1.5179 >= 1.5: solvent, p2 = 1.5.
+    p = eisenberg_noe(SR_L, SR_EA, outside_liabilities=SR_EL, method=method)
+    np.testing.assert_allclose(p, [165 / 112, 159 / 112, 1.5], rtol=1e-14)
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_systemicrisk_example_rogers_veraart(method):
+    # alpha = 0.5, beta = 0.7. GA step 1: bank 0 is insolvent (0.5 + 1 < 2.5) and pays
+    # 0.25 + 0.7 * 1 = 0.95; then bank 1 (0.625 + 0.19 + 0.5 = 1.315 < 1.5) and bank 2
+    # (0.75 + 0.19 + 0.5 = 1.44 < 1.5) are insolvent too. Step 2, all default:
+    #   p0 = 0.25   + 0.7 (p1/3 + p2/3)
+    #   p1 = 0.3125 + 0.7 (0.2 p0 + p2/3)
+    #   p2 = 0.375  + 0.7 (0.2 p0 + p1/3)
+    # solved below as a plain 3x3 system; at that vector every bank's e + Πᵀp stays below p̄ (checked).
+    a = np.array([[1, -0.7 / 3, -0.7 / 3], [-0.14, 1, -0.7 / 3], [-0.14, -0.7 / 3, 1]])
+    expected = np.linalg.solve(a, [0.25, 0.3125, 0.375])
+    pi = SR_L / (SR_L.sum(1) + SR_EL)[:, None]
+    assert (SR_EA + pi.T @ expected < SR_L.sum(1) + SR_EL).all()
+    p = rogers_veraart(SR_L, SR_EA, 0.5, 0.7, outside_liabilities=SR_EL, method=method)
+    np.testing.assert_allclose(p, expected, rtol=1e-13)
