@@ -285,3 +285,26 @@ def test_systemicrisk_example_rogers_veraart(method):
     assert (SR_EA + pi.T @ expected < SR_L.sum(1) + SR_EL).all()
     p = rogers_veraart(SR_L, SR_EA, 0.5, 0.7, outside_liabilities=SR_EL, method=method)
     np.testing.assert_allclose(p, expected, rtol=1e-13)
+
+
+def test_worklist_hands_unsettled_runs_to_fictitious_default(monkeypatch):
+    # With no update allowed, every run that has a default is recomputed by the fictitious default
+    # algorithm (per-run liabilities too): the answers must not change.
+    import dealweb.sim.clearing as clearing
+
+    rng = np.random.default_rng(3)
+    n, runs = 12, 5
+    L = rng.exponential(5.0, (n, n)) * (rng.random((n, n)) < 0.4)
+    np.fill_diagonal(L, 0.0)
+    stack = L[None] * np.linspace(0.5, 2.0, runs)[:, None, None]
+    e = rng.exponential(3.0, (runs, n))
+    o = rng.exponential(2.0, n)
+    for sen in ("pari_passu", "senior"):
+        ref = clear(stack, e, outside_liabilities=o, outside_seniority=sen, method="fictitious_default")
+        monkeypatch.setattr(clearing, "_UPDATES_PER_EDGE", 0)
+        monkeypatch.setattr(clearing, "_UPDATES_BASE", 0)
+        got = clear(stack, e, outside_liabilities=o, outside_seniority=sen, method="worklist")
+        monkeypatch.undo()
+        assert (got.payments < ref.owed).any()  # there were defaults, so the fallback ran
+        np.testing.assert_allclose(got.payments, ref.payments, rtol=1e-13, atol=1e-13)
+        np.testing.assert_allclose(got.outside_paid, ref.outside_paid, rtol=1e-13, atol=1e-13)

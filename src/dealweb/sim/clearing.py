@@ -67,6 +67,10 @@ SENIORITIES: tuple[str, ...] = ("pari_passu", "senior")
 METHODS: tuple[str, ...] = ("auto", "fictitious_default", "worklist")
 #: Sweeps of x = b + M x tried before a block goes to the sparse direct solver.
 _SWEEPS = 48
+#: A run of the work-list kernel may make this many shortfall updates per entity and obligation (plus a
+#: base) before it is handed to the fictitious default algorithm.
+_UPDATES_PER_EDGE = 50
+_UPDATES_BASE = 1000
 
 
 @dataclass(frozen=True)
@@ -549,7 +553,7 @@ def _clear_compiled(
     """The numba work-list kernel; runs it flags as unsettled are redone by the fictitious default algorithm."""
     o_sen = net.outside if net.senior else np.zeros_like(net.outside)
     threshold = net.cap + o_sen - net.base_in
-    limit = 50 * (net.n + net.pi.nnz) + 1000
+    limit = _UPDATES_PER_EDGE * (net.n + net.pi.nnz) + _UPDATES_BASE
     q, outside_paid, steps, ok = _kernels.worklist_clear(
         net.pi.indptr, net.pi.indices, net.data, net.inv_cap, net.cap, net.base_in, o_sen, threshold, e,
         alpha, beta, net.senior, limit)
