@@ -209,3 +209,13 @@ others: in_full
     np.testing.assert_allclose(res.equity_distress[:, ia], 0.5)
     np.testing.assert_allclose(res.equity_distress[:, ib], 1.0)
     np.testing.assert_allclose(res.debtrank, 0.4, rtol=1e-14)
+
+
+def test_run_seeds_are_the_spawned_children():
+    # run r draws from SeedSequence(seed, spawn_key=(r,)), i.e. SeedSequence(seed).spawn(...)[r]
+    from dealweb.sim.montecarlo import run_uniforms
+
+    kids = np.random.SeedSequence(123).spawn(5)
+    expected = np.array([np.random.Generator(np.random.PCG64(k)).random(3) for k in kids])
+    np.testing.assert_array_equal(run_uniforms(123, 0, 5, 3), expected)
+    np.testing.assert_array_equal(run_uniforms(123, 2, 5, 3), expected[2:])
