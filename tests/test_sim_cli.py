@@ -22,7 +22,8 @@ def test_bundled_scenario_json_has_stable_keys_and_is_reproducible():
     assert first.exit_code == 0, first.output
     out = json.loads(first.output)
     assert set(out) >= {"scenario", "seed", "runs", "engine", "clearing", "entities", "periods", "loss_drivers",
-                        "conservation", "assumptions", "currency"}
+                        "conservation", "assumptions", "currency", "who_pays", "debtrank"}
+    assert len(out["who_pays"]["periods"]) == out["quarters"]
     assert out["clearing"]["outside_seniority"] == "pari_passu"
     assert out["runs"] == 30 and out["seed"] == 5 and out["currency"] == "USD"
     openai = next(e for e in out["entities"] if e["id"] == "openai")

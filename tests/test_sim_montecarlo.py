@@ -144,6 +144,9 @@ entities:
     many = run_model(model, 37, chunk_size=5)
     for f in ("first_default", "shortfall", "raised", "loss_by_line", "appetite"):
         np.testing.assert_array_equal(getattr(one, f), getattr(many, f))
+    # per-entity sums by chunk add up to the same totals whatever the chunking
+    np.testing.assert_allclose(many.raised_sum.sum(0), one.raised_sum.sum(0), rtol=1e-12)
+    np.testing.assert_allclose(one.raised_sum.sum((0, 1)), one.raised.sum(0), rtol=1e-12)
     again = stress(sc, lg, runs=37, seed=11)
     np.testing.assert_array_equal(again.runs.shortfall, one.shortfall)
     other = stress(sc, lg, runs=37, seed=12)

@@ -130,7 +130,7 @@ def run_uniforms(seed: int, start: int, stop: int, draws: int) -> np.ndarray:
 
 @dataclass
 class ChunkResult:
-    """Per-run results of a chunk of runs (first axis = runs, in run order).
+    """Per-run results of a chunk of runs (first axis = runs, in run order; ``raised_sum``: one row per chunk).
 
     Units: USD for money; periods are indices into the grid; ``first_default`` is -1 for no default.
     """
@@ -149,6 +149,7 @@ class ChunkResult:
     default_costs: np.ndarray  # (R,) USD lost to default costs (Rogers–Veraart alpha, beta < 1)
     equity_distress: np.ndarray  # (R, n) DebtRank relative equity loss at the horizon (0 where not modelled)
     debtrank: np.ndarray  # (R,) DebtRank R of the defaults through investment stakes
+    raised_sum: np.ndarray  # (1, n, T) per chunk: outside capital raised, summed over the chunk's runs
 
     @staticmethod
     def concat(parts: list[ChunkResult]) -> ChunkResult:
@@ -234,7 +235,7 @@ def run_chunk(model: Model, start: int, stop: int) -> ChunkResult:
         start, np.full((runs, n), -1, dtype=np.int64), np.zeros((runs, n)), np.zeros((runs, T)),
         np.zeros((runs, n)), np.zeros((runs, T)), np.zeros((runs, T)), np.zeros((runs, T), dtype=np.int64),
         np.zeros((runs, K)), np.zeros((runs, K)), np.zeros(runs), np.zeros(runs), np.zeros((runs, n)),
-        np.zeros(runs),
+        np.zeros(runs), np.zeros((1, n, T)),
     )
     invest = np.array([ln.kind == "investment" for ln in model.lines], dtype=bool)
     invested = np.zeros((runs, int(invest.sum())))  # USD paid into each investment line so far
@@ -303,6 +304,7 @@ def run_chunk(model: Model, start: int, stop: int) -> ChunkResult:
         res.defaults[:, t] = missed.sum(1)
         res.raised[:, t] = raised.sum(1)
         res.raised_by_entity += raised
+        res.raised_sum[0, :, t] = raised.sum(0)
         res.unmet[:, t] = np.where(np.isfinite(room), gap - raised, 0.0).sum(1)
         consecutive = np.where(missed, consecutive + 1, 0)
         newly = (consecutive >= sc.cut_after) & ~failed

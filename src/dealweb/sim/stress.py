@@ -67,6 +67,12 @@ class StressResult:
                 "entities_in_default_mean": float(r.defaults[:, t].mean()),
                 "appetite_mean": float(r.appetite[:, t].mean()),
             })
+        # who pays over time: outside capital raised per quarter by the entities that raise the most
+        by_entity = r.raised_sum.sum(0) / n_runs  # (n, T) mean USD per run
+        order = np.argsort(-by_entity.sum(1), kind="stable")
+        who_pays = [{"entity": m.ids[int(i)], "assumed": "scenario" if m.listed[int(i)] else f"others: {sc.others}",
+                     "outside_capital_usd_mean": [float(x) for x in by_entity[int(i)]]}
+                    for i in order[:top] if by_entity[int(i)].sum() > 0]
         loss_mean = r.loss_by_line.mean(0)
         backlog_mean = r.backlog_lost.mean(0)
         payee_loss: dict[str, float] = {}
@@ -101,6 +107,7 @@ class StressResult:
             "entities": entities,
             "periods": periods,
             "loss_drivers": drivers,
+            "who_pays": {"periods": labels, "entities": who_pays},
             "default_costs_usd_mean": float(r.default_costs.mean()),
             "debtrank": {"mean": float(r.debtrank.mean()), "p95": float(np.quantile(r.debtrank, 0.95)),
                          "modelled": bool(any(s.equity.mean() > 0 for s in sc.entities.values())),
