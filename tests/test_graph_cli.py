@@ -109,3 +109,20 @@ def test_all_loops_counts_and_truncation(tmp_path: Path):
     assert code == 0 and "20 loop(s) in all (2 hops: 6, 3 hops: 8, 4 hops: 6)" in out
     code, out, _ = run("loops", "--edges", str(p), "--all", "--limit", "5")
     assert code == 0 and "stopped after 5 loops" in out
+
+
+def test_date_or_exit_is_shared_by_the_graph_and_faces_commands(capsys: pytest.CaptureFixture[str]):
+    from datetime import date
+
+    import dealweb.cli.face_cmds as face_cmds
+    import dealweb.cli.graph_cmds as graph_cmds
+    from dealweb.cli.common import date_or_exit
+
+    assert date_or_exit("2025-10-01") == date(2025, 10, 1) and date_or_exit(None) is None
+    with pytest.raises(SystemExit) as exc:
+        date_or_exit("2025-13-01", "--on")
+    assert exc.value.code == 2
+    assert capsys.readouterr().err == (
+        "error: --on '2025-13-01' is not a date (hint: write YYYY-MM-DD, e.g. --on 2025-10-01)\n")
+    # One parser for both rooms, no private copies left behind.
+    assert not hasattr(graph_cmds, "_parse_date") and not hasattr(face_cmds, "_parse_date")

@@ -45,3 +45,19 @@ def test_figures_keep_their_units():
     assert _fmt(6e10, "usd_per_year") == "$60B a year"
     assert _fmt(0.25, "fraction") == "25.0 %"
     assert _fmt(None, "usd") == "n/a"
+
+
+def test_who_pays_shows_a_firms_own_money_coming_back_as_its_origin():
+    from dealweb.report import render_report
+
+    ledger = small_ledger()
+    an = analysis_of(ledger, stress=False)
+    # Flows (USD B, mids): Nvidia->OpenAI 50, SoftBank->OpenAI 30, OpenAI->Oracle 300, Oracle->Nvidia 40.
+    # Own money s = outflow - inflow: OpenAI 300-80 = 220, Nvidia 50-40 = 10, SoftBank 30.
+    # OpenAI's share x of its own mix: x = (50 * (40/50) * x + 220) / 300  =>  260 x = 220  =>  x = 11/13;
+    # Nvidia's mix carries 40/50 of it = 8.8/13, so OpenAI's inflow holds 50 * 8.8/13 = 440/13 B of its own.
+    assert math.isclose(an.who_pays["openai"]["openai"], 440e9 / 13, rel_tol=1e-9)
+    html = render_report(ledger, analysis=an)
+    section = html[html.index('id="who-pays"'):html.index('id="exposure"')]
+    assert "taken out" not in section
+    assert "own money comes back" in section

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -13,7 +14,7 @@ import click
 from dealweb.errors import DealwebError
 from dealweb.model import Ledger
 
-__all__ = ["emit_json", "fail", "ledger_arg", "load_or_exit"]
+__all__ = ["date_or_exit", "emit_json", "fail", "ledger_arg", "load_or_exit"]
 
 ledger_arg = click.argument("ledger_path", metavar="[LEDGER]", required=False, type=click.Path())
 
@@ -22,6 +23,21 @@ def fail(message: str, hint: str = "", code: int = 2) -> NoReturn:
     """Print ``error: message (hint: ...)`` on stderr and exit with ``code``."""
     click.echo(f"error: {message}" + (f" (hint: {hint})" if hint else ""), err=True)
     sys.exit(code)
+
+
+def date_or_exit(value: str | None, option: str = "--at") -> date | None:
+    """The date written ``YYYY-MM-DD`` in ``value`` (None stays None); a clear one-line error otherwise.
+
+    Args:
+        value: what the user typed after ``option``, or None when the option was not given.
+        option: the option's name, quoted in the error (``--at``, ``--on``...).
+    """
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option} {value!r} is not a date", f"write YYYY-MM-DD, e.g. {option} 2025-10-01")
 
 
 def load_or_exit(path: str | Path | None, documents_dirs: Sequence[str] = (), quiet: bool = False) -> Ledger:

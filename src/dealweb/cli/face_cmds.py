@@ -4,22 +4,12 @@ from __future__ import annotations
 
 import secrets
 import socket
-from datetime import date
 from pathlib import Path
 
 import click
 
 from dealweb.cli import main
-from dealweb.cli.common import emit_json, fail, ledger_arg, load_or_exit
-
-
-def _parse_date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(f"--on {value!r} is not a date", "write it as YYYY-MM-DD, e.g. --on 2025-10-01")
+from dealweb.cli.common import date_or_exit, emit_json, fail, ledger_arg, load_or_exit
 
 
 @main.command("report")
@@ -53,7 +43,7 @@ def report_cmd(ledger_path: str | None, output: str, png: str | None, svg: str |
 
     from dealweb.report import analysis_of, map_svg, map_view, render_report, write_map_png
 
-    day = _parse_date(on)
+    day = date_or_exit(on, "--on")
     ledger = load_or_exit(ledger_path, documents)
     console = Console(stderr=True)
     with console.status("gathering loops, who pays, metrics and stress tests..."):

@@ -6,7 +6,6 @@ import difflib
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
 from typing import Any
 
 import click
@@ -15,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from dealweb.cli import main
-from dealweb.cli.common import emit_json, fail, load_or_exit
+from dealweb.cli.common import date_or_exit, emit_json, fail, load_or_exit
 from dealweb.errors import DealwebError
 from dealweb.model import Ledger
 
@@ -58,19 +57,10 @@ def _web_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return f
 
 
-def _parse_date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(f"--at {value!r} is not a date", "write YYYY-MM-DD, e.g. --at 2025-10-01")
-
-
 def _load_web(ledger_path: str | None, edges: str | None, at: str | None, amount: str, flow: str):  # noqa: ANN202
     from dealweb.graph import read_edges, snapshot
 
-    on = _parse_date(at)
+    on = date_or_exit(at, "--at")
     if edges is not None:
         if ledger_path is not None:
             fail("give either a ledger or --edges FILE, not both", "drop one of them")

@@ -38,7 +38,9 @@ def fill_loops(an: Analysis, ledger: Ledger, on: date | None, top: int = 25) -> 
 def fill_who_pays(an: Analysis, ledger: Ledger, on: date | None, firms: int = 10) -> None:
     """Ultimate origins of the money reaching the ``firms`` largest receivers, from :func:`dealweb.graph.trace`.
 
-    Each firm's inflow (USD) is split by the trace's origin shares; loops are already taken out by the trace.
+    Each firm's inflow (USD) is split by the trace's origin shares. Loops are not removed: a firm whose own
+    money comes back to it round a loop is one of its own origins (the trace's circularity), so
+    ``an.who_pays[firm][firm]`` is the USD of its inflow that is its own money returning.
     """
     from dealweb.graph import origin_system, trace
 
