@@ -405,6 +405,9 @@ def _build(m: re.Match[str], default_unit: str | None) -> Amount:
             suffix_q = _QUAL_SUFFIX.get(m.group("qs")) or _QUAL_SUFFIX[m.group("qs").lower()]
             qual = suffix_q if qual is Qualifier.EXACT else qual
         amount = _interval(v1, qual, unit, text)
+    if not all(math.isfinite(x) for x in (amount.low, amount.high, amount.nominal) if x is not None):
+        raise AmountError(f"amount {text.strip()[:40]!r} is too large to be a number",
+                          "check the digits and the scale word (萬, 億, 兆, billion, trillion)")
     paren = m.group("paren")
     if paren:
         stated = _stated(paren)

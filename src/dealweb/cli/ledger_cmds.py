@@ -166,6 +166,8 @@ def _entity_totals(ledger: Ledger, at: date | None) -> dict[str, dict[str, Any]]
 
 
 def _resolve_entity(ledger: Ledger, key: str) -> Entity:
+    if not key.strip():
+        fail("the entity name is empty", "give an entity id, name or alias (run 'dealweb show' to list them)")
     try:
         return ledger.entity(key)
     except KeyError:
@@ -398,9 +400,15 @@ def show(entity: str | None, ledger_path: str | None, at: str | None, as_json: b
 def _write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``."""
     folder = path.parent if str(path.parent) else Path(".")
+    if folder.exists() and not folder.is_dir():
+        fail(f"cannot write {path}: {folder} is a file, not a folder", "give a path inside an existing folder")
     if not folder.is_dir():
         fail(f"cannot write {path}: folder {folder} does not exist", "create the folder first")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:  # a read-only folder, or one we may not write in
+        fail(f"cannot write {path}: {exc.strerror or exc} (in folder {folder})",
+             "choose a folder you can write to, or fix its permissions")
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

@@ -662,6 +662,9 @@ def _parse_entity(spec: str) -> BubbleEntity:
                 kw[key] = float(val)
         except (ValueError, click.BadParameter):
             fail(f"--entity {name}: {key}={val!r} is not a number", "write e.g. forward_pe=30 or capex=8.5e9")
+    if not kw:
+        fail(f"--entity {spec!r} gives no figures for {name!r}",
+             f"write NAME:key=value,..., e.g. {name}:forward_pe=30; keys are {', '.join(_ENTITY_KEYS)}")
     sources = {k: Source(kind=FLAG, ref=f"--entity {name}") for k in kw}
     return BubbleEntity(entity=name, sources=sources, **kw)
 

@@ -259,7 +259,10 @@ class _Loader:
             self.err(value_pos(f.shown, m, k), f"{k!r} must be a number, found {_type_name(v)}",
                      "write a plain number such as 4.5", fld=k)
             return None
-        x = float(v)
+        try:
+            x = float(v)
+        except OverflowError:  # a whole number with hundreds of digits
+            x = math.inf
         if not math.isfinite(x) or x < 0 or (positive and x == 0):
             self.err(value_pos(f.shown, m, k), f"{k!r} must be a {'positive' if positive else 'non-negative'} "
                      f"number, found {v}", "amounts and quantities are sizes, never negative", fld=k)
@@ -337,11 +340,20 @@ class _Loader:
             self.err(pos, f"{k!r} must be an amount, found true/false", "write e.g. 400億美元", fld=k)
             return None
         if isinstance(v, (int, float)):
-            if not math.isfinite(float(v)) or v < 0:
+            try:
+                x = float(v)
+            except OverflowError:
+                x = math.inf
+            if not math.isfinite(x):
+                shown = "a number too large for a float" if isinstance(v, int) else f"{v}"
+                self.err(pos, f"amount {shown} in {k!r} is not a finite number",
+                         "write the figure with its unit and scale, e.g. '1000億美元' or '$100 billion'", fld=k)
+                return None
+            if v < 0:
                 self.err(pos, f"negative amount {v} in {k!r}",
                          "amounts are sizes; put the direction in 'from'/'to' instead of a sign", fld=k)
                 return None
-            a = Amount(float(v), float(v), Qualifier.EXACT, default_unit, str(v), nominal=float(v))
+            a = Amount(x, x, Qualifier.EXACT, default_unit, str(v), nominal=x)
         elif isinstance(v, str):
             a = self.parse_text_amount(pos, v, default_unit, k)
         elif isinstance(v, dict):
@@ -424,7 +436,7 @@ class _Loader:
         elif qual == "up_to":
             nom = high
         else:
-            nom = (low + high) / 2
+            nom = low / 2 + high / 2  # halves first: (low + high) overflows to inf near 1.8e308
         return Amount(low, high, Qualifier(qual), unit_s, str(v.get("text") or ""), nominal=nom,
                       usd_rate=rate, usd_source="stated" if rate is not None else None)
 
@@ -453,6 +465,10 @@ class _Loader:
     def entity_ref(self, f: YamlFile, m: dict, k: str, what: str) -> str | None:
         v = m.get(k)
         if v is None or v == "":
+            return None
+        if isinstance(v, (dict, list, bool)):
+            self.err(value_pos(f.shown, m, k), f"{what} must be an entity id, found {_type_name(v)}",
+                     "write one entity id, e.g. 'oracle'", fld=k)
             return None
         s = str(v)
         if s in self.entities:

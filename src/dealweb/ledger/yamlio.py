@@ -8,6 +8,7 @@ ruamel.yaml's round-trip mode keeps, for every mapping key and sequence item, wh
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,11 +16,14 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 from dealweb.errors import Problem
 from dealweb.model import Pos
 
-__all__ = ["YamlFile", "item_pos", "key_pos", "node_pos", "read_yaml_file", "value_pos"]
+__all__ = ["ALIAS_EXPANSION_MARGIN", "YamlFile", "expanded_size", "item_pos", "key_pos", "node_pos", "read_yaml_file",
+           "value_pos"]
 
 
 class _TextDatesConstructor(RoundTripConstructor):
@@ -31,6 +35,59 @@ def _timestamp_as_text(self: RoundTripConstructor, node: Any) -> str:
 
 
 _TextDatesConstructor.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_as_text)
+
+
+# A ledger file's values, counted with every alias expanded, may not exceed the file's length in characters
+# plus this margin. Without aliases a file always holds fewer values than characters, so only alias
+# expansion can pass the bound: a "billion laughs" file (nested aliases, a few lines long) would expand to
+# 10**9 values and hang or exhaust memory in any code that walks or prints it.
+ALIAS_EXPANSION_MARGIN = 100_000
+_ALIAS = re.compile(r"(?:^|[\s\[{,:])\*[^\s,\]}]+")
+
+
+def _children(node: Any) -> list[Any]:
+    if isinstance(node, dict):
+        return [*node.keys(), *node.values()]
+    if isinstance(node, list):
+        return list(node)
+    if isinstance(node, MappingNode):
+        return [x for pair in node.value for x in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
+
+
+def expanded_size(data: Any, limit: int) -> int | None:
+    """How many values ``data`` holds with every alias expanded, or ``None`` past ``limit`` or on a cycle.
+
+    ``data`` is loaded data (dicts, lists, scalars) or a composed ruamel node graph. Each distinct container
+    is visited once (its expanded size is remembered by identity), so the count costs time in proportion
+    to the file, not to its expansion.
+    """
+    sizes: dict[int, int] = {}
+    busy: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(data, False)]
+    while stack:
+        node, done = stack.pop()
+        children = _children(node)
+        if not children and not isinstance(node, (dict, list, MappingNode, SequenceNode)):
+            continue
+        key = id(node)
+        if done:
+            total = 1 + sum(sizes.get(id(c), 1) for c in children)
+            busy.discard(key)
+            if total > limit:
+                return None
+            sizes[key] = total
+            continue
+        if key in sizes:
+            continue
+        if key in busy:  # an alias to a container that holds it: infinite when expanded
+            return None
+        busy.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in children)
+    return sizes.get(id(data), 1)
 
 
 def _reader() -> YAML:
@@ -75,11 +132,21 @@ def read_yaml_file(path: Path, shown: str, problems: list[Problem]) -> YamlFile:
                                 "add a section such as 'deals:' or delete the file"))
         return YamlFile(path, shown, text, None)
     try:
+        # Aliases are counted on the composed node graph, before any value is built: ruamel itself would
+        # expand a bomb while building (a duplicate key's error message prints the value).
+        if _ALIAS.search(text) and expanded_size(_reader().compose(io.StringIO(text)),
+                                                 len(text) + ALIAS_EXPANSION_MARGIN) is None:
+            line = next((i for i, ln in enumerate(text.splitlines(), 1) if _ALIAS.search(ln)), 1)
+            problems.append(Problem(shown, line, 1, "the YAML aliases (*name) expand to far more values than "
+                                    "the file holds, or refer to themselves",
+                                    "write the values out instead of nesting aliases (a 'billion laughs' file is "
+                                    "refused)"))
+            return YamlFile(path, shown, text, None)
         data = _reader().load(io.StringIO(text))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        what = " ".join(x for x in (exc.context, exc.problem) if x) or "malformed YAML"
+        what = " ".join(" ".join(str(x).split()) for x in (exc.context, exc.problem) if x) or "malformed YAML"
         hint = "fix the YAML syntax here: quote text that contains ': ' or ' #', and check the indentation"
         if "'\\t'" in what:
             hint = "YAML does not allow tabs for indentation: use spaces"
@@ -88,10 +155,27 @@ def read_yaml_file(path: Path, shown: str, problems: list[Problem]) -> YamlFile:
         if "duplicate key" in what or "found duplicate key" in str(exc):
             what = "duplicate key " + (f"({exc.problem})" if exc.problem else "")
             hint = "each key may appear once in a mapping; merge or rename one of them"
+        if len(what) > 300:  # ruamel quotes the values involved, which may be a whole long line
+            what = what[:300] + "..."
         problems.append(Problem(shown, line, col, f"malformed YAML: {what}", hint))
         return YamlFile(path, shown, text, None)
-    except (YAMLError, ValueError, TypeError, RecursionError) as exc:  # defensive: anything ruamel raises
-        problems.append(Problem(shown, 1, 1, f"malformed YAML: {exc}", "fix the YAML syntax"))
+    except RecursionError:
+        problems.append(Problem(shown, 1, 1, "malformed YAML: nested too deeply to read",
+                                "a ledger needs only a few levels of nesting: flatten the structure"))
+        return YamlFile(path, shown, text, None)
+    except ReaderError as exc:  # a character YAML does not allow (control characters, some non-characters)
+        pos = exc.position if isinstance(exc.position, int) else 0
+        line = text.count("\n", 0, pos) + 1
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        problems.append(Problem(shown, line, col, f"malformed YAML: character {char} is not allowed in YAML",
+                                "delete it, or write it as an escape ("
+                                + (f"\\u{exc.character:04x}" if isinstance(exc.character, int) else "\\uXXXX")
+                                + ") inside a double-quoted string"))
+        return YamlFile(path, shown, text, None)
+    except (YAMLError, ValueError, TypeError) as exc:  # defensive: anything ruamel raises
+        what = " ".join(str(exc).split())[:300]  # one line, bounded
+        problems.append(Problem(shown, 1, 1, f"malformed YAML: {what}", "fix the YAML syntax"))
         return YamlFile(path, shown, text, None)
     return YamlFile(path, shown, text, data)
 

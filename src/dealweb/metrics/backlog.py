@@ -30,12 +30,13 @@ from dealweb.errors import InputError
 from dealweb.metrics.common import (
     ASSUMPTION,
     Source,
+    compound,
     effective_sources,
     input_entry,
     quantity,
     require_finite,
     require_nonnegative,
-    require_positive,
+    require_years,
     source_of,
 )
 from dealweb.metrics.quotes import QUOTES
@@ -208,7 +209,7 @@ def _check(i: BacklogInputs) -> None:
         if i.customer_years is None or i.customer_revenue_per_year is None:
             raise InputError("a customer commitment needs its years and the customer's revenue",
                              "pass --customer-years 5 --customer-revenue 10e9")
-        require_positive("customer_years", i.customer_years, "the commitment's term in years, e.g. 5")
+        require_years("customer_years", i.customer_years, "the commitment's term in years, e.g. 5")
         require_nonnegative("customer_revenue_per_year", i.customer_revenue_per_year, "US dollars a year")
         require_finite("customer_revenue_growth", i.customer_revenue_growth)
         if i.customer_revenue_growth <= -1:
@@ -219,9 +220,9 @@ def _check(i: BacklogInputs) -> None:
 def _revenue_over(first: float, growth: float, years: float) -> float:
     """Sum of ``first x (1 + growth)^(t-1)`` over whole years, plus a pro-rata part year."""
     whole = int(years)
-    total = sum(first * (1.0 + growth) ** t for t in range(whole))
+    total = sum(first * compound(growth, t) for t in range(whole))
     if years > whole:
-        total += (years - whole) * first * (1.0 + growth) ** whole
+        total += (years - whole) * first * compound(growth, whole)
     return total
 
 

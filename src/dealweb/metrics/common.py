@@ -27,7 +27,9 @@ __all__ = [
     "CALLER",
     "FLAG",
     "LEDGER",
+    "MAX_YEARS",
     "Source",
+    "compound",
     "effective_sources",
     "input_entry",
     "quantity",
@@ -35,6 +37,7 @@ __all__ = [
     "require_fraction",
     "require_nonnegative",
     "require_positive",
+    "require_years",
     "source_of",
 ]
 
@@ -147,6 +150,27 @@ def require_nonnegative(name: str, value: float, hint: str = "") -> None:
     require_finite(name, value, hint)
     if value < 0:
         raise InputError(f"{name} must not be negative, got {value:g}", hint or f"pass {name} >= 0")
+
+
+MAX_YEARS = 100
+"""The longest term, in years, a metric computes year by year (the articles' contracts run 4-20 years)."""
+
+
+def require_years(name: str, value: float, hint: str = "") -> None:
+    """Raise :class:`InputError` unless ``0 < value <= MAX_YEARS`` (a term computed year by year)."""
+    require_positive(name, value, hint)
+    if value > MAX_YEARS:
+        raise InputError(f"{name} must be at most {MAX_YEARS} years, got {value:g}",
+                         hint or f"pass a term of {MAX_YEARS} years or less")
+
+
+def compound(growth: float, years: float) -> float:
+    """``(1 + growth) ** years``; :class:`InputError` when it is too large for a float (not a traceback)."""
+    try:
+        return (1.0 + growth) ** years
+    except OverflowError:
+        raise InputError(f"a growth of {growth:g} a year compounds past any number over {years:g} years",
+                         "pass a smaller growth (a yearly fraction, 0.5 = +50%) or a shorter term") from None
 
 
 def require_fraction(name: str, value: float, hint: str = "", allow_zero: bool = True) -> None:

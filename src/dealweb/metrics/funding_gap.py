@@ -27,13 +27,14 @@ from dealweb.errors import InputError
 from dealweb.metrics.common import (
     ASSUMPTION,
     Source,
+    compound,
     effective_sources,
     input_entry,
     quantity,
     require_finite,
     require_fraction,
     require_nonnegative,
-    require_positive,
+    require_years,
     source_of,
 )
 from dealweb.metrics.quotes import QUOTES
@@ -152,7 +153,7 @@ class FundingGapResult:
 def _check(i: FundingGapInputs) -> None:
     require_nonnegative("commitments_per_year", i.commitments_per_year, "US dollars a year, e.g. --commitments 60e9")
     require_nonnegative("revenue_per_year", i.revenue_per_year, "US dollars a year, e.g. --revenue 10e9")
-    require_positive("years", i.years, "a whole number of years, e.g. --years 5")
+    require_years("years", i.years, "a whole number of years, e.g. --years 5")
     if int(i.years) != i.years:
         raise InputError(f"years must be a whole number, got {i.years:g}", "e.g. --years 5")
     require_finite("revenue_growth", i.revenue_growth)
@@ -185,7 +186,7 @@ def funding_gap(inputs: FundingGapInputs) -> FundingGapResult:
     rows: list[FundingYear] = []
     cumulative = 0.0
     for t in range(1, int(i.years) + 1):
-        revenue = i.revenue_per_year * (1.0 + i.revenue_growth) ** (t - 1)
+        revenue = i.revenue_per_year * compound(i.revenue_growth, t - 1)
         available = revenue * i.share_available
         gap = max(i.commitments_per_year - available, 0.0)
         cumulative += gap
