@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 import dealweb.cli.ledger_cmds as ledger_cmds
 from dealweb.cli import main
 from dealweb.ledger import load_ledger
-from dealweb.ledger.yamlio import expanded_size
+from dealweb.ledger.yamlio import expanded_size, flow_depth
 
 # A line that carries a hint: ``error: ... (hint: ...)`` from ``fail``, or ``file:L:C: message (hint)`` from a
 # ledger problem.
@@ -238,6 +238,18 @@ def test_control_character_is_one_line_with_its_position(tmp_path: Path) -> None
     assert len(res.stdout.strip().splitlines()) == 1
 
 
+def test_deep_brackets_are_refused_at_once_on_their_line(tmp_path: Path) -> None:
+    # ruamel needed seconds for 1000 nested '[' (its scan grows with the square of the depth); now refused
+    p = tmp_path / "deep.yaml"
+    p.write_text(ENTITIES + "deals:\n  - id: d1\n    note: " + "[" * 20_000 + "]" * 20_000 + "\n", encoding="utf-8")
+    start = time.perf_counter()
+    msg = assert_refused(invoke(["check", p]), p.name, 7, code=1)
+    assert time.perf_counter() - start < 2
+    assert "nested 20000 levels deep" in msg
+    assert flow_depth("a: [1, {b: [2]}]\nc: [\n  [3]]\n") == (3, 1)  # by hand: [ { [ on line 1
+    assert flow_depth("x: 1\ny: [[[]]]\n") == (3, 2)
+
+
 def test_self_referring_alias_is_refused(tmp_path: Path) -> None:
     p = tmp_path / "loop.yaml"
     p.write_text("ledger:\n  name: loop\n  note: &me [1, *me]\n" + ENTITIES, encoding="utf-8")
@@ -403,6 +415,14 @@ def test_bad_option_values(args: list[str], phrase: str) -> None:
 
 
 # ------------------------------------------------------------------------------------------------ outputs
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A three-entity ledger: the report renders it in a fraction of the bundled ledger's time."""
+    p = tmp_path_factory.mktemp("tiny") / "tiny.yaml"
+    p.write_text(ledger_text(), encoding="utf-8")
+    return p
+
+
 def _unwritable_dir(tmp_path: Path) -> Path:
     """A folder nobody may create files in: a 0o555 folder, or (as root, who ignores modes) /sys."""
     d = tmp_path / "read-only"
@@ -419,19 +439,19 @@ def _unwritable_dir(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("cmd", [["export"], ["export", "--format", "csv"], ["report", "--no-stress"]],
                          ids=" ".join)
-def test_output_into_a_missing_folder(tmp_path: Path, cmd: list[str]) -> None:
+def test_output_into_a_missing_folder(tmp_path: Path, cmd: list[str], tiny: Path) -> None:
     target = tmp_path / "no-such-folder" / "out.file"
-    assert_refused(invoke([*cmd, "-o", target]), str(target), code=2)
+    assert_refused(invoke([*cmd, tiny, "-o", target]), str(target), code=2)
     assert not target.parent.exists()
 
 
 @pytest.mark.parametrize("cmd", [["export"], ["report", "--no-stress"]], ids=" ".join)
-def test_output_into_a_read_only_folder(tmp_path: Path, cmd: list[str]) -> None:
+def test_output_into_a_read_only_folder(tmp_path: Path, cmd: list[str], tiny: Path) -> None:
     # export once let mkstemp's PermissionError escape as a traceback
     folder = _unwritable_dir(tmp_path)
     target = folder / "dealweb-out.file"
     before = set(folder.iterdir())
-    assert_refused(invoke([*cmd, "-o", target]), str(target), code=2)
+    assert_refused(invoke([*cmd, tiny, "-o", target]), str(target), code=2)
     assert not target.exists()
     assert set(folder.iterdir()) == before
 
@@ -465,9 +485,9 @@ def test_export_replaces_an_existing_file_whole(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("opt", ["--png", "--svg"])
-def test_report_picture_into_a_missing_folder(tmp_path: Path, opt: str) -> None:
+def test_report_picture_into_a_missing_folder(tmp_path: Path, opt: str, tiny: Path) -> None:
     pic = tmp_path / "none" / f"map.{opt[2:]}"
-    assert_refused(invoke(["report", "--no-stress", "-o", tmp_path / "r.html", opt, pic]), str(pic), code=2)
+    assert_refused(invoke(["report", tiny, "--no-stress", "-o", tmp_path / "r.html", opt, pic]), str(pic), code=2)
     assert not pic.exists()
 
 

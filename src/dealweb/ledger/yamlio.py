@@ -22,8 +22,18 @@ from ruamel.yaml.reader import ReaderError
 from dealweb.errors import Problem
 from dealweb.model import Pos
 
-__all__ = ["ALIAS_EXPANSION_MARGIN", "YamlFile", "expanded_size", "item_pos", "key_pos", "node_pos", "read_yaml_file",
-           "value_pos"]
+__all__ = [
+    "ALIAS_EXPANSION_MARGIN",
+    "MAX_FLOW_DEPTH",
+    "YamlFile",
+    "expanded_size",
+    "flow_depth",
+    "item_pos",
+    "key_pos",
+    "node_pos",
+    "read_yaml_file",
+    "value_pos",
+]
 
 
 class _TextDatesConstructor(RoundTripConstructor):
@@ -43,6 +53,34 @@ _TextDatesConstructor.add_constructor("tag:yaml.org,2002:timestamp", _timestamp_
 # 10**9 values and hang or exhaust memory in any code that walks or prints it.
 ALIAS_EXPANSION_MARGIN = 100_000
 _ALIAS = re.compile(r"(?:^|[\s\[{,:])\*[^\s,\]}]+")
+
+
+# Brackets nested deeper than this are refused before parsing: ruamel cannot build them anyway (its
+# recursion ends near 300 levels) and scanning them costs it time growing with the square of the depth
+# (seconds for a one-line file of 1000 '['). A ledger nests a few levels.
+MAX_FLOW_DEPTH = 200
+_BRACKETS = re.compile(r"[\[\]{}\n]")
+
+
+def flow_depth(text: str) -> tuple[int, int]:
+    """The deepest nesting of ``[``/``{`` in ``text`` and the (1-based) line it is first reached on.
+
+    Quotes and comments are not skipped: the count can only overstate the nesting, which is checked
+    against :data:`MAX_FLOW_DEPTH`, far above what a ledger writes even inside quoted text.
+    """
+    depth = deepest = 0
+    line = where = 1
+    for m in _BRACKETS.finditer(text):
+        ch = m.group()
+        if ch == "\n":
+            line += 1
+        elif ch in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, where = depth, line
+        elif depth > 0:
+            depth -= 1
+    return deepest, where
 
 
 def _children(node: Any) -> list[Any]:
@@ -130,6 +168,12 @@ def read_yaml_file(path: Path, shown: str, problems: list[Problem]) -> YamlFile:
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         problems.append(Problem(shown, 1, 1, "empty file: it holds no section",
                                 "add a section such as 'deals:' or delete the file"))
+        return YamlFile(path, shown, text, None)
+    deepest, where = flow_depth(text)
+    if deepest > MAX_FLOW_DEPTH:
+        problems.append(Problem(shown, where, 1, f"malformed YAML: brackets nested {deepest} levels deep",
+                                f"a ledger needs only a few levels of [ ] and {{ }}; at most {MAX_FLOW_DEPTH} "
+                                "are read"))
         return YamlFile(path, shown, text, None)
     try:
         # Aliases are counted on the composed node graph, before any value is built: ruamel itself would
