@@ -557,3 +557,77 @@ def test_fuzz_check_never_crashes(tmp_path: Path, text: str) -> None:
         assert out, "errors but no problem listed"
     for ln in out:  # every problem names the file, a line and a column, then says what is wrong
         assert re.match(rf"^{re.escape(str(p))}:\d+:\d+: \S", ln), ln
+
+
+# ------------------------------------------------------------------- other input files: edges, articles, ...
+@pytest.mark.parametrize(("content", "where", "phrase"), [
+    ("source,target,amount\na,b,abc\n", ":2:", "is not a number"),
+    ("source,target,amount\na,b,nan\n", ":2:", "not a finite number"),
+    ("source,target,amount\na,b,1\nb,a,inf\n", ":3:", "not a finite number"),
+    ("source,target,amount\na,b,-5\n", ":2:", "negative amount"),
+    ("x,y\n1,2\n", ":1:", "missing column"),
+    ("", "", "empty"),
+], ids=["text", "nan", "inf", "negative", "columns", "empty"])
+@pytest.mark.parametrize("cmd", [["loops"], ["trace", "a"], ["exposure", "a"]], ids=" ".join)
+def test_bad_edge_lists(tmp_path: Path, cmd: list[str], content: str, where: str, phrase: str) -> None:
+    p = tmp_path / "edges.csv"
+    p.write_text(content, encoding="utf-8")
+    msg = assert_refused(invoke([*cmd, "--edges", p]), f"{p}{where}", code=2)
+    assert phrase in msg
+
+
+def test_missing_edge_list() -> None:
+    assert_refused(invoke(["loops", "--edges", "/no/such/edges.csv"]), "/no/such/edges.csv", code=2)
+
+
+@pytest.mark.parametrize(("content", "extra", "phrase"), [
+    (b"\x00\x01binary\x00" * 50, [], "binary"),
+    ("caf\xe9 au lait".encode("latin-1"), [], "not valid utf-8"),
+    (b"OpenAI", ["--encoding", "nosuch"], "unknown encoding"),
+], ids=["binary", "latin-1", "encoding"])
+def test_bad_articles(tmp_path: Path, content: bytes, extra: list[str], phrase: str) -> None:
+    p = tmp_path / "article.txt"
+    p.write_bytes(content)
+    res = invoke(["ingest", p, "--no-ledger", *extra])
+    msg = assert_refused(res, None if phrase == "unknown encoding" else p.name, code=1)
+    assert phrase in msg
+
+
+def test_article_that_is_a_folder(tmp_path: Path) -> None:
+    msg = assert_refused(invoke(["ingest", tmp_path, "--no-ledger"]), str(tmp_path), code=1)
+    assert "directory" in msg
+
+
+@pytest.mark.parametrize(("content", "phrase"), [
+    ("{not json", ":1:2: not valid JSON"),
+    ("", ":1:1: not valid JSON"),
+    ("{}", "expected a JSON list"),
+    ('[{"id": 5}]', "item 0 lacks"),
+    (b"\xff\xfe\x00binary", "not UTF-8"),
+], ids=["syntax", "empty", "object", "item", "binary"])
+def test_bad_proposal_files(tmp_path: Path, content: str | bytes, phrase: str) -> None:
+    p = tmp_path / "proposals.json"
+    if isinstance(content, bytes):
+        p.write_bytes(content)
+    else:
+        p.write_text(content, encoding="utf-8")
+    msg = assert_refused(invoke(["review", p]), p.name, code=2)
+    assert phrase in msg
+
+
+@pytest.mark.parametrize(("content", "line", "phrase"), [
+    ("scenario:\n  name: a\n  name: b\n", 3, "duplicate key"),
+    ("scenario:\n\tname: a\n", 2, "'\\t'"),
+    ("", 1, "a scenario file is a mapping"),
+    ("scenario:\n  name: a\nshocks: 5\n", None, ""),
+], ids=["duplicate", "tabs", "empty", "shocks"])
+def test_bad_scenario_files(tmp_path: Path, content: str, line: int | None, phrase: str) -> None:
+    p = tmp_path / "scenario.yaml"
+    p.write_text(content, encoding="utf-8")
+    res = invoke(["stress", p])
+    assert res.exception is None or isinstance(res.exception, SystemExit), res.output
+    assert "Traceback" not in res.output and res.exit_code != 0
+    named = [ln for ln in res.output.splitlines() if ln.startswith(f"{p}:")]
+    assert named and all(_HINTED.search(ln) for ln in named), res.output
+    if line is not None:
+        assert named[0].startswith(f"{p}:{line}:") and phrase in named[0], res.output
