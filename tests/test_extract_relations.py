@@ -65,3 +65,28 @@ def test_facts_with_periods() -> None:
     got = [(c["entity"]["id"], c["metric"], c["value"]["text"], c["period"]) for c in ingest_text(text)]
     assert got == [("oracle", "revenue", "149億美元", "FY2026 Q1"), ("oracle", "rpo", "4550億美元", "FY2026 Q1"),
                    ("oracle", "capex_guidance", "350億美元", "FY2026"), ("oracle", "capex", "250億美元", "FY2025")]
+
+
+@pytest.mark.parametrize(("text", "metric", "value"), [
+    # a fall is written without its sign; the metric must carry it (read by hand)
+    ("輝達在2025年1月27當晚跌幅達到了16.97%。", "share_price_decline", "16.97%"),
+    ("Oracle shares fell 4% on Tuesday.", "share_price_decline", "4%"),
+    ("特斯拉股價下跌4.5%。", "share_price_decline", "4.5%"),
+    # a rise stays a change
+    ("甲骨文股價暴漲36%。", "share_price_change", "36%"),
+    ("Nvidia shares rose 2.1%.", "share_price_change", "2.1%"),
+])
+def test_share_price_falls_are_declines_not_rises(text: str, metric: str, value: str) -> None:
+    got = [(c["metric"], c["value"]["text"]) for c in ingest_text(text) if c["kind"] == "fact"]
+    assert got == [(metric, value)]
+
+
+def test_seed_crash_matches_the_ledgers_decline() -> None:
+    from dealweb.ledger import load_ledger
+
+    ledger = load_ledger().ledger
+    text = "而這種擔憂的持續發酵也讓輝達在2025年1月27當晚跌幅達到了16.97%。"
+    (claim,) = [c for c in ingest_text(text, ledger=ledger) if c["kind"] == "fact"]
+    # the bundled ledger records this fall as nvidia-share-drop-2025-01-27, metric share_price_decline
+    assert claim["metric"] == "share_price_decline" and claim["record"] == "nvidia-share-drop-2025-01-27"
+    assert claim["status"] in {"matches", "adds_source"}

@@ -172,6 +172,7 @@ _PROVIDE_RE = _pattern(_PROVIDE)
 _RECEIVE_RE = _pattern(_RECEIVE)
 _PREP_RE = _pattern(_PREP)
 _MOVE_RE = _pattern(_PRICE_MOVE)
+_FALL_RE = re.compile(r"跌|下挫|fell|dropped|plunged", re.IGNORECASE)
 _CHANGE_RE = re.compile(
     r"(?:" + "|".join(re.escape(w) for w in sorted(_CHANGE_BEFORE, key=len, reverse=True))
     + r")\s*(?:了|近|约|超过|达)?\s*$"
@@ -358,7 +359,10 @@ def _fact_metric(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
         if moves and not re.search(r"同比|环比|年增|增速|year over year|year-on-year", before[-12:]):
             mkt = _find(_pattern(["市值", "market cap", "market value"]), f, max(cs, a.start - 12), a.start)
             m = moves[-1]
-            return ("market_cap_change" if mkt else "share_price_change"), m[0], m[1]
+            # A figure after a fall (跌幅 16.97%, fell 5%) is written without its sign: the metric carries it,
+            # as the ledger does (share_price_decline), so a crash is never read as a rise.
+            kind = "decline" if _FALL_RE.search(f[m[0]:m[1]]) else "change"
+            return ("market_cap_" if mkt else "share_price_") + kind, m[0], m[1]
         verbs = _find(_STAKE_VERB_RE, f, cs, a.start)
         if verbs and (re.search(r"持股|持有|\bowns?\b|\bholds?\b", f[verbs[-1][0]:verbs[-1][1]])
                       or re.match(r"\s*(?:的)?\s*(?:股份|股权|stake|of the shares)", after)):
