@@ -308,6 +308,19 @@ def test_entity_reference_that_is_not_an_id(tmp_path: Path, value: str, found: s
     assert f"must be an entity id, found {found}" in msg
 
 
+def test_document_file_that_is_not_text_is_named(tmp_path: Path) -> None:
+    # a binary or Latin-1 document file was silently taken for 'not found': its quotes went unchecked unsaid
+    (tmp_path / "article.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    p = tmp_path / "l.yaml"
+    p.write_text(ledger_text().replace("deals:\n", "documents:\n  - {id: d1, title: T, file: article.txt}\ndeals:\n"),
+                 encoding="utf-8")
+    res = invoke(["check", p])
+    assert res.exit_code == 0, res.output  # a warning: the quotes are not checked, nothing else is wrong
+    line = next(ln for ln in res.output.splitlines() if "article.txt" in ln)
+    assert line.startswith(f"{p}:6:") and "is not UTF-8 text (byte 0x89 at offset 0)" in line
+    assert _HINTED.search(line)
+
+
 def test_amounts_near_the_float_limit_stay_finite_through_every_json_output(tmp_path: Path) -> None:
     # (low + high) / 2 overflowed to inf for low 1e308, high 1.7e308, and every --json then crashed on inf.
     p = tmp_path / "edge.yaml"

@@ -168,6 +168,7 @@ class _Loader:
         self.description = ""
         self.doc_dirs: list[Path] = []
         self._texts: dict[Path, str | None] = {}
+        self._unreadable: dict[Path, str] = {}  # document files found but not readable as UTF-8 text
 
     # -- problems ---------------------------------------------------------------------------------------
     def err(self, pos: Pos, message: str, hint: str = "", fld: str = "", severity: str = "error") -> None:
@@ -607,6 +608,14 @@ class _Loader:
             return
         text, path = self.document_text(doc)
         if text is None:
+            bad = next(((c, why) for c, why in self._unreadable.items()
+                        if c == Path(doc.file) or c.parts[-len(Path(doc.file).parts):] == Path(doc.file).parts),
+                       None)
+            if bad is not None:
+                self.warn(value_pos(f.shown, m, "file"), f"document file {self.shown(bad[0])} {bad[1]}; its quotes "
+                          "are not checked", "save the document as UTF-8 text (or point 'file' at the text)",
+                          fld="file")
+                return
             searched = [d for d in self.doc_dirs if d.is_dir()]
             if searched:
                 self.warn(value_pos(f.shown, m, "file"), f"document file {doc.file!r} is not in "
@@ -677,8 +686,13 @@ class _Loader:
             if c.is_file():
                 try:
                     self._texts[c] = c.read_bytes().decode("utf-8-sig")
-                except (OSError, UnicodeDecodeError):
+                except UnicodeDecodeError as exc:
                     self._texts[c] = None
+                    self._unreadable[c] = f"is not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start})"
+                    continue
+                except OSError as exc:
+                    self._texts[c] = None
+                    self._unreadable[c] = f"cannot be read ({exc.strerror or exc})"
                     continue
                 return self._texts[c], c
             self._texts[c] = None
