@@ -126,3 +126,28 @@ def test_date_or_exit_is_shared_by_the_graph_and_faces_commands(capsys: pytest.C
         "error: --on '2025-13-01' is not a date (hint: write YYYY-MM-DD, e.g. --on 2025-10-01)\n")
     # One parser for both rooms, no private copies left behind.
     assert not hasattr(graph_cmds, "_parse_date") and not hasattr(face_cmds, "_parse_date")
+
+
+def test_loops_name_the_sources_of_their_deals(tmp_path: Path):
+    from report_fixtures import LEDGER_YAML
+
+    led = tmp_path / "tiny.yaml"
+    led.write_text(LEDGER_YAML, encoding="utf-8")
+    code, out, err = run("loops", str(led), "--json")
+    assert code == 0, err
+    (lp,) = json.loads(out)
+    # nv-oa carries one claim (document d1: Example Daily, 2025-10-01); oa-or and or-nv carry none.
+    assert lp["sources"] == [
+        {"deal": "oa-or", "document": None, "outlet": None, "title": None, "date": None, "quote": None,
+         "field": None, "flag": None},
+        {"deal": "or-nv", "document": None, "outlet": None, "title": None, "date": None, "quote": None,
+         "field": None, "flag": None},
+        {"deal": "nv-oa", "document": "d1", "outlet": "Example Daily", "title": "The loop", "date": "2025-10-01",
+         "quote": "Nvidia will invest up to $100 billion", "field": "amount", "flag": None}]
+    code, out, _ = run("loops", str(led))
+    assert code == 0 and "1 quote(s): Example Daily" in out and "no source: oa-or, or-nv" in out
+
+
+def test_edge_list_loops_have_no_sources(edges: Path):
+    code, out, _ = run("loops", "--edges", str(edges), "--json")
+    assert code == 0 and "sources" not in json.loads(out)[0]

@@ -122,6 +122,20 @@ def _header(web: Any, console: Console) -> None:
         console.print(f"[dim]{note}[/dim]")
 
 
+def _sources_cell(rows: list[dict[str, Any]]) -> str:
+    """How many quotes back a loop's deals, and from which outlets (unsourced deals named)."""
+    quoted = [r for r in rows if r["document"]]
+    outlets = dict.fromkeys(str(r["outlet"] or r["document"]) for r in quoted)
+    flagged = sum(1 for r in quoted if r["flag"])
+    bare = [str(r["deal"]) for r in rows if not r["document"]]
+    parts = [f"{len(quoted)} quote(s): " + ", ".join(outlets)] if quoted else []
+    if flagged:
+        parts.append(f"{flagged} flagged")
+    if bare:
+        parts.append("no source: " + ", ".join(bare))
+    return "; ".join(parts) or "-"
+
+
 # --------------------------------------------------------------------------------------------------------
 @main.command("loops")
 @click.argument("ledger_path", metavar="[LEDGER]", required=False, type=click.Path())
@@ -150,8 +164,9 @@ def loops_cmd(ledger_path: str | None, max_length: int, top: int, all_loops: boo
     The bottleneck of a loop is its smallest flow: the most money that can go round it. Partnerships move
     no money and make no edge. The circulating share is the largest part of all flow that can be written
     as money going round loops (a maximum circulation; see docs/graph.md). LEDGER defaults to the bundled
-    ai-capex-2025 ledger. JSON: a list of {entities, deals, bottleneck, length, currency, hops}; with
-    --null, an object {loops, circulation, null_model}.
+    ai-capex-2025 ledger. JSON: a list of {entities, deals, bottleneck, length, currency, hops, sources}
+    (sources: each claim behind the loop's deals, with its quote, outlet, title and date; ledgers only);
+    with --null, an object {loops, circulation, null_model}.
 
     \b
     Examples:
@@ -160,9 +175,9 @@ def loops_cmd(ledger_path: str | None, max_length: int, top: int, all_loops: boo
       dealweb loops --null 999 --seed 7              # is this more circular than chance?
       dealweb loops --edges economy.parquet --max-length 4 --top 50
     """
-    from dealweb.graph import circulation, loops, null_model
+    from dealweb.graph import circulation, loop_sources, loops, null_model
 
-    web, _ = _load_web(ledger_path, edges, at, amount, flow)
+    web, ledger = _load_web(ledger_path, edges, at, amount, flow)
     big = web.m > LARGE
     with _progress("searching loops", big) as prog:
         res = loops(web, max_length=max_length, top=None if all_loops else top, limit=limit, progress=prog)
@@ -176,6 +191,9 @@ def loops_cmd(ledger_path: str | None, max_length: int, top: int, all_loops: boo
                                     with_circulation=do_circ, progress=prog)
     if as_json:
         items = [lp.as_dict() for lp in shown]
+        if ledger is not None:
+            for item, lp in zip(items, shown, strict=True):
+                item["sources"] = loop_sources(lp, ledger)
         if comparison is None:
             emit_json(items)
         else:
@@ -186,13 +204,17 @@ def loops_cmd(ledger_path: str | None, max_length: int, top: int, all_loops: boo
     _header(web, con)
     table = Table(title=f"Money loops (up to {max_length} hops), largest bottleneck first", title_justify="left")
     for col, kw in (("#", {"justify": "right"}), ("loop (who pays whom)", {}), ("hops", {"justify": "right"}),
-                    ("bottleneck", {"justify": "right"}), ("flows round the loop", {}), ("deals", {})):
+                    ("bottleneck", {"justify": "right"}), ("flows round the loop", {}), ("deals", {}),
+                    *((("sources", {}),) if ledger is not None else ())):
         table.add_column(col, **kw)
     for r, lp in enumerate(shown, 1):
         path = " → ".join((*lp.entities, lp.entities[0]))
         hops = ", ".join(usd_label(a) for a in lp.amounts)
         deals = "; ".join(", ".join(h) for h in lp.deals)
-        table.add_row(str(r), path, str(lp.length), usd_label(lp.bottleneck), hops, deals)
+        cells = [str(r), path, str(lp.length), usd_label(lp.bottleneck), hops, deals]
+        if ledger is not None:
+            cells.append(_sources_cell(loop_sources(lp, ledger)))
+        table.add_row(*cells)
     if shown:
         con.print(table)
     else:

@@ -13,9 +13,10 @@ Stable Python API (used by the CLI, the report and the web app; keep these signa
 
 ``loops(web, max_length=None, top=None, limit=1_000_000) -> LoopResult``
     Simple cycles ranked by bottleneck (``LoopResult.loops``: :class:`Loop` with ``entities`` in flow
-    order starting at the smallest id, ``deals`` per hop, ``amounts`` per hop, ``bottleneck`` in USD;
-    ``Loop.as_dict()`` gives the JSON keys ``entities``, ``deals``, ``bottleneck``). ``circulation(web)``
-    gives the share of flow that lies on loops (a maximum circulation).
+    order starting at the payer of its largest hop, ``deals`` per hop, ``amounts`` per hop, ``bottleneck``
+    in USD; ``Loop.as_dict()`` gives the JSON keys ``entities``, ``deals``, ``bottleneck``).
+    ``loop_sources(loop, ledger)`` lists the quotes, outlets and dates behind a loop's deals.
+    ``circulation(web)`` gives the share of flow that lies on loops (a maximum circulation).
 
 ``null_model(web, n=..., seed=..., max_length=...) -> NullComparison``
     Loop statistics against degree-preserving rewirings, with empirical p-values ``(r + 1) / (n + 1)``.
@@ -37,7 +38,7 @@ All amounts are US dollars. See ``docs/graph.md`` for definitions, algorithms an
 
 from dealweb.graph.edges import read_edges
 from dealweb.graph.exposure import Centrality, Exposure, centrality, exposure
-from dealweb.graph.loops import Circulation, Loop, LoopResult, circulation, loop_counts, loops
+from dealweb.graph.loops import Circulation, Loop, LoopResult, circulation, loop_counts, loop_sources, loops
 from dealweb.graph.null import NullComparison, null_model, p_value, rewired
 from dealweb.graph.synthetic import synthetic_web
 from dealweb.graph.trace import (
@@ -67,6 +68,7 @@ __all__ = [
     "circulation",
     "exposure",
     "loop_counts",
+    "loop_sources",
     "loops",
     "null_model",
     "origin_classes",

@@ -24,6 +24,7 @@ import heapq
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
@@ -31,7 +32,10 @@ from scipy.sparse.csgraph import connected_components
 
 from dealweb.graph.web import Web
 
-__all__ = ["Circulation", "Loop", "LoopResult", "circulation", "loop_counts", "loops"]
+if TYPE_CHECKING:
+    from dealweb.model import Ledger
+
+__all__ = ["Circulation", "Loop", "LoopResult", "circulation", "loop_counts", "loop_sources", "loops"]
 
 Progress = Callable[[int, int], None]
 
@@ -77,6 +81,38 @@ class Loop:
             "hops": [{"from": self.entities[i], "to": self.entities[(i + 1) % k], "amount": self.amounts[i],
                       "deals": list(self.deals[i])} for i in range(k)],
         }
+
+
+def loop_sources(loop: Loop, ledger: Ledger) -> list[dict[str, object]]:
+    """The sources of every deal on a loop: each claim's quote with its document's outlet, title and date.
+
+    Args:
+        loop: a loop found on a web built from ``ledger`` (its hop labels are the ledger's deal ids).
+        ledger: the ledger the web was read from.
+
+    Returns:
+        One dict per claim, hop by hop in flow order, with stable keys ``deal``, ``document``, ``outlet``,
+        ``title``, ``date`` (ISO or None), ``quote``, ``field`` and ``flag`` (``joke``, ``unit_slip``...,
+        or None). A deal with no claim gives one row with ``document`` None, so an unsourced hop shows.
+        Labels that are not deal ids of ``ledger`` (an edge-list web) give no rows.
+    """
+    rows: list[dict[str, object]] = []
+    for deal_id in dict.fromkeys(d for hop in loop.deals for d in hop):
+        deal = ledger.deals.get(deal_id)
+        if deal is None:
+            continue
+        if not deal.claims:
+            rows.append({"deal": deal_id, "document": None, "outlet": None, "title": None, "date": None,
+                         "quote": None, "field": None, "flag": None})
+        for cl in deal.claims:
+            doc = ledger.documents.get(cl.document)
+            rows.append({
+                "deal": deal_id, "document": cl.document,
+                "outlet": doc.outlet if doc else None, "title": doc.title if doc else None,
+                "date": doc.date.isoformat() if doc and doc.date else None,
+                "quote": cl.quote, "field": cl.field, "flag": cl.flag,
+            })
+    return rows
 
 
 @dataclass(frozen=True, slots=True)
