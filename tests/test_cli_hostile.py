@@ -308,6 +308,19 @@ def test_entity_reference_that_is_not_an_id(tmp_path: Path, value: str, found: s
     assert f"must be an entity id, found {found}" in msg
 
 
+@pytest.mark.parametrize(("escape", "code"), [("\\uD800", "D800"), ("\\x1b[31m", "001B"), ("\\x00", "0000"),
+                                            ("\\uFFFF", "FFFF")])
+def test_escaped_characters_no_output_can_carry(tmp_path: Path, escape: str, code: str) -> None:
+    # a lone surrogate written as a YAML escape passed the loader and then crashed export and report
+    # (UnicodeEncodeError); control characters reach terminals and XML. Refused where they are written.
+    p = tmp_path / "esc.yaml"
+    p.write_text(ledger_text().replace("    title: d2\n", f'    title: "d2 {escape}"\n'), encoding="utf-8")
+    msg = assert_refused(invoke(["check", p]), p.name, 13, code=1)
+    assert f"U+{code}" in msg
+    for args in (["export", p], ["export", p, "--format", "graphml"], ["show", "--ledger", p]):
+        assert_refused(invoke(args), p.name, 13, code=1)
+
+
 def test_document_file_that_is_not_text_is_named(tmp_path: Path) -> None:
     # a binary or Latin-1 document file was silently taken for 'not found': its quotes went unchecked unsaid
     (tmp_path / "article.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))

@@ -83,6 +83,42 @@ def flow_depth(text: str) -> tuple[int, int]:
     return deepest, where
 
 
+# Characters a double-quoted YAML escape can produce but no output may carry: C0 controls other than tab,
+# newline and carriage return (terminal escapes, invalid in XML), DEL, lone surrogates (not encodable as
+# UTF-8: JSON, HTML and CSV writers fail on them) and the non-characters U+FFFE/U+FFFF.
+_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def _bad_text(shown: str, data: Any) -> Problem | None:
+    """The first text value or key (in file order) holding a character no output can carry, as a problem."""
+    found: list[Problem] = []
+    stack: list[tuple[Any, Pos]] = [(data, Pos(shown, 1, 1))]
+    seen: set[int] = set()
+    while stack:
+        node, where = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, dict):
+            items = [(k, v, key_pos(shown, node, k), value_pos(shown, node, k)) for k, v in node.items()]
+        elif isinstance(node, list):
+            items = [(None, v, None, item_pos(shown, node, i)) for i, v in enumerate(node)]
+        else:
+            continue
+        for k, v, kpos, vpos in items:
+            for text, pos in ((k, kpos), (v, vpos)):
+                if isinstance(text, str) and pos is not None:
+                    m = _BAD_CHAR.search(text)
+                    if m:
+                        found.append(Problem(shown, pos.line, pos.col,
+                                       f"text holds the character U+{ord(m.group()):04X}, which no output can "
+                                       "carry (a control character, a lone surrogate or a non-character)",
+                                       "remove the escape (\\x.., \\u....) that writes it"))
+            if isinstance(v, (dict, list)):
+                stack.append((v, vpos))
+    return min(found, key=lambda p: (p.line, p.col)) if found else None
+
+
 def _children(node: Any) -> list[Any]:
     if isinstance(node, dict):
         return [*node.keys(), *node.values()]
@@ -220,6 +256,10 @@ def read_yaml_file(path: Path, shown: str, problems: list[Problem]) -> YamlFile:
     except (YAMLError, ValueError, TypeError) as exc:  # defensive: anything ruamel raises
         what = " ".join(str(exc).split())[:300]  # one line, bounded
         problems.append(Problem(shown, 1, 1, f"malformed YAML: {what}", "fix the YAML syntax"))
+        return YamlFile(path, shown, text, None)
+    bad = _bad_text(shown, data)
+    if bad is not None:
+        problems.append(bad)
         return YamlFile(path, shown, text, None)
     return YamlFile(path, shown, text, data)
 
