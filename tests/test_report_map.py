@@ -151,3 +151,16 @@ def test_deals_whose_sources_disagree_are_marked_on_the_map():
     assert {e.deal for e in view.edges if e.conflict} == {"openai-oracle-cloud"}
     svg = map_svg(view)
     assert svg.count('class="dw-cflag"') == 1 and "Sources disagree" in svg
+
+
+def test_market_value_without_a_date_says_so_in_its_tooltip():
+    import dataclasses
+
+    led = small_ledger()
+    facts = dict(led.facts)
+    facts["amd-mcap"] = dataclasses.replace(facts["amd-mcap"], as_of=None)  # "$270B", no date
+    led = dataclasses.replace(led, facts=facts)
+    svg = map_svg(map_view(led, size="market_cap"), interactive=True, title="t")
+    tips = {t.split(" · ")[0]: t for t in re.findall(r"<title>([^<]*)</title>", svg)}
+    assert "(as of 2025-10-01)" in tips["Nvidia"]
+    assert tips["AMD"].endswith("(no as-of date in the ledger)")

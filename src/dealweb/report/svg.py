@@ -107,7 +107,9 @@ def map_svg(view: MapView, interactive: bool = True, legend: bool = True, title:
         attrs = f' data-entity="{esc(n.id)}" tabindex="0"' if interactive else ""
         tip_lines = [n.name] + ([n.zh] if n.zh else [])
         if n.size_label:
-            tip_lines.append(n.size_label + (f" (as of {n.size_as_of.isoformat()})" if n.size_as_of else ""))
+            when = (f" (as of {n.size_as_of.isoformat()})" if n.size_as_of
+                    else " (no as-of date in the ledger)" if n.size_basis == "market_cap" else "")
+            tip_lines.append(n.size_label + when)
         tip = f"<title>{esc(' · '.join(tip_lines))}</title>" if interactive else ""
         parts.append(f'<g class="dw-node"{attrs}>{tip}'
                      f'<circle cx="{n.x:.1f}" cy="{n.y:.1f}" r="{n.r:.1f}" fill="{fill}" stroke="#2B2B2B" '
