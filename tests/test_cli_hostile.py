@@ -30,6 +30,7 @@ import dealweb.cli.ledger_cmds as ledger_cmds
 from dealweb.cli import main
 from dealweb.ledger import load_ledger
 from dealweb.ledger.yamlio import expanded_size, flow_depth
+from dealweb.money import Amount, Qualifier, parse_amount
 
 # A line that carries a hint: ``error: ... (hint: ...)`` from ``fail``, or ``file:L:C: message (hint)`` from a
 # ledger problem.
@@ -334,21 +335,38 @@ def test_document_file_that_is_not_text_is_named(tmp_path: Path) -> None:
     assert _HINTED.search(line)
 
 
-def test_amounts_near_the_float_limit_stay_finite_through_every_json_output(tmp_path: Path) -> None:
-    # (low + high) / 2 overflowed to inf for low 1e308, high 1.7e308, and every --json then crashed on inf.
+@pytest.mark.parametrize("amount", ["{low: 1.0e308, high: 1.7e308, currency: USD}", "1.0e308", "300000000000000000000",
+                                    "2000000000000億美元"])
+def test_amounts_past_any_real_figure_are_refused(tmp_path: Path, amount: str) -> None:
+    # {low: 1e308, high: 1.7e308} once had an infinite midpoint and crashed every --json output; sums of
+    # figures near the float limit overflow anyway, so figures past 1e20 are refused as scale slips
     p = tmp_path / "edge.yaml"
-    p.write_text(ledger_text("{low: 1.0e308, high: 1.7e308, currency: USD}"), encoding="utf-8")
+    p.write_text(ledger_text(amount), encoding="utf-8")
+    msg = assert_refused(invoke(["check", p]), p.name, AMOUNT_LINE, code=1)
+    assert "larger than any real figure" in msg
+
+
+def test_midpoints_do_not_overflow() -> None:
+    a = Amount(1.0e308, 1.7e308, Qualifier.RANGE, "USD", "")
+    assert math.isclose(a.pick("mid"), 1.35e308, rel_tol=1e-12)  # by hand: 0.5e308 + 0.85e308
+    assert math.isclose(a.point, 1.35e308, rel_tol=1e-12)
+    assert parse_amount("3200至4800億美元").nominal == 4.0e11  # (3.2e11 + 4.8e11) / 2, unchanged
+
+
+def test_the_largest_allowed_amounts_stay_finite_through_every_json_output(tmp_path: Path) -> None:
+    p = tmp_path / "edge.yaml"
+    p.write_text(ledger_text("{low: 9.0e19, high: 1.0e20, currency: USD}"), encoding="utf-8")
     res = invoke(["export", p])
     assert res.exit_code == 0, res.output
-    deal = json.loads(res.stdout)["deals"][0]
-    nominal = deal["amount"]["nominal"]
-    assert math.isclose(nominal, 1.35e308, rel_tol=1e-12)  # by hand: 0.5e308 + 0.85e308
+    assert math.isclose(json.loads(res.stdout)["deals"][0]["amount"]["nominal"], 9.5e19, rel_tol=1e-12)
     for args in (["show", "--ledger", p, "--json"], ["show", "a", "--ledger", p, "--json"],
                  ["loops", p, "--json"], ["trace", "a", "--ledger", p, "--json"],
                  ["exposure", "a", "--ledger", p, "--json"], ["metrics", "all", "--ledger", p, "--json"]):
         r = invoke(args)
         assert r.exit_code == 0 and "Traceback" not in r.output, (args, r.output)
         json.loads(r.stdout)
+    loops = json.loads(invoke(["loops", p, "--json"]).stdout)
+    assert len(loops) == 1 and math.isclose(loops[0]["bottleneck"], 9.5e19, rel_tol=1e-12)
 
 
 def test_zero_amounts_are_a_legit_empty_result(tmp_path: Path) -> None:

@@ -268,7 +268,7 @@ class Amount:
             return self.nominal
         if self.high is None:
             return self.low
-        return (self.low + self.high) / 2
+        return self.low / 2 + self.high / 2  # halves first: the sum overflows near the largest float
 
     def pick(self, which: str) -> float:
         """``low``, ``high`` (``low`` when unbounded above), ``mid`` or ``nominal`` of the interval."""
@@ -277,7 +277,7 @@ class Amount:
         if which == "high":
             return self.high if self.high is not None else self.low
         if which == "mid":
-            return (self.low + self.high) / 2 if self.high is not None else self.low
+            return self.low / 2 + self.high / 2 if self.high is not None else self.low
         if which == "nominal":
             return self.point
         raise ValueError(f"unknown amount choice {which!r}: use low, mid, high or nominal")
@@ -398,7 +398,7 @@ def _build(m: re.Match[str], default_unit: str | None) -> Amount:
             raise AmountError(f"the two ends of {text!r} are in different units ({unit1}, {unit2})")
         if v2 < v1:
             raise AmountError(f"inverted range {text!r}: {v1:g} > {v2:g}", "write the smaller figure first")
-        amount = Amount(v1, v2, Qualifier.RANGE, unit, text, nominal=(v1 + v2) / 2)
+        amount = Amount(v1, v2, Qualifier.RANGE, unit, text, nominal=v1 / 2 + v2 / 2)
     else:
         unit = unit1 or default_unit
         if m.group("qs"):

@@ -50,6 +50,9 @@ __all__ = ["LoadResult", "default_ledger_path", "load_ledger", "repo_seeds_dir"]
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _MONEY_FIELDS = ("amount",)
+# No real figure comes near this (world output is about 1e14 USD a year; the largest share counts about
+# 1e11): larger values are scale slips, and sums of them would overflow to infinity downstream.
+_MAX_FIGURE = 1e20
 
 
 @dataclass
@@ -364,6 +367,11 @@ class _Loader:
                      "write e.g. '400億美元', '$40 billion', or {low: ..., high: ..., currency: USD}", fld=k)
             return None
         if a is None:
+            return None
+        biggest = max(x for x in (a.low, a.high, a.nominal, a.usd_high, a.usd_low) if x is not None)
+        if biggest > _MAX_FIGURE:
+            self.err(pos, f"amount {a.text or v!r} in {k!r} is {biggest:.3g}, larger than any real figure "
+                     f"(the bound is {_MAX_FIGURE:.0e})", "check the scale word and the digits", fld=k)
             return None
         if money and a.unit is None:
             self.err(pos, f"amount {a.text or v!r} in {k!r} has no currency",
