@@ -675,3 +675,17 @@ def test_bad_scenario_files(tmp_path: Path, content: str, line: int | None, phra
     assert named and all(_HINTED.search(ln) for ln in named), res.output
     if line is not None:
         assert named[0].startswith(f"{p}:{line}:") and phrase in named[0], res.output
+
+
+@pytest.mark.parametrize("args", [["export"], ["export", "--format", "csv"], ["show", "--json"],
+                                  ["check", "--json"], ["metrics", "capacity", "--gw", "1", "--json"]],
+                         ids=" ".join)
+def test_real_process_full_disk_on_stdout(tmp_path: Path, args: list[str]) -> None:
+    # writing JSON/exports to a full device (/dev/full: every write fails with ENOSPC) was a traceback
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run([sys.executable, "-c", "from dealweb.cli import main; main()", *args],
+                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=120, cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        "error: cannot write the output: No space left on device (hint: free some space, or send the output "
+        "elsewhere (> FILE, or -o FILE where the command has it))"]

@@ -67,6 +67,18 @@ def _default(o: Any) -> Any:
     raise TypeError(f"cannot encode {type(o).__name__} as JSON")
 
 
+def echo_out(text: str, nl: bool = True) -> None:
+    """Print ``text`` on standard output; a failed write (disk full, closed pipe...) is one line, not a traceback."""
+    try:
+        click.echo(text, nl=nl)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise  # click ends quietly on a closed pipe (dealweb ... | head)
+    except OSError as exc:
+        fail(f"cannot write the output: {exc.strerror or exc}",
+             "free some space, or send the output elsewhere (> FILE, or -o FILE where the command has it)")
+
+
 def emit_json(data: Any) -> None:
     """Print ``data`` as indented UTF-8 JSON (dates as ISO strings, numpy arrays as lists)."""
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=_default, allow_nan=False))
+    echo_out(json.dumps(data, ensure_ascii=False, indent=2, default=_default, allow_nan=False))

@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dealweb.cli import main
-from dealweb.cli.common import emit_json, fail, load_or_exit
+from dealweb.cli.common import echo_out, emit_json, fail, load_or_exit
 from dealweb.errors import DealwebError
 from dealweb.ledger import ledger_to_dict
 from dealweb.ledger.export import CSV_COLUMNS, amount_to_dict, flow_rows, ledger_to_graph
@@ -456,7 +456,7 @@ def export(ledger_path: str | None, fmt: str, output: str | None, at: str | None
     else:
         data = ("\n".join(nx.generate_graphml(ledger_to_graph(ledger, on))) + "\n").encode("utf-8")
     if output is None or output == "-":
-        click.echo(data.decode("utf-8"), nl=False)
+        echo_out(data.decode("utf-8"), nl=False)
         return
     _write_atomic(Path(output), data)
     click.echo(f"wrote {output} ({fmt}, {len(data):,} bytes)", err=True)
