@@ -87,6 +87,7 @@ def _tables(summary: dict[str, Any], top: int) -> None:
                   _usd(row["backlog_written_down_usd_mean"]), f"{100 * row['loss_probability']:.1f}%",
                   f"{100 * row['share_of_payee_loss']:.0f}%")
     con.print(d)
+    _warrant_table(summary, top)
     dr = summary["debtrank"]
     if dr["modelled"]:
         con.print(f"Equity loss is DebtRank (Battiston et al. 2012) through investment stakes, defaulters at 1; "
@@ -96,6 +97,37 @@ def _tables(summary: dict[str, Any], top: int) -> None:
               f"{_usd(cons['max_error_usd'])}. Entities marked 'others: ...' are not in the scenario: "
               f"their behaviour is an assumption. {len(summary['assumptions']['not_simulated'])} deal(s) "
               "make no cash flow (see --json: assumptions.not_simulated).")
+
+
+def _warrant_table(summary: dict[str, Any], top: int) -> None:
+    """Warrants: when they vest and the value they move (not cash; outside the clearing)."""
+    con = _console()
+    wr = summary["warrants"]
+    if wr["tranches"]:
+        w = Table(title="Warrants: vesting and value moved to the holder (USD; not cash, outside the clearing)")
+        for col in ("deal", "issuer -> holder", "condition", "shares", "strike", "P(vest)", "first vest",
+                    "median vest", "value p05", "value p50", "value p95", "value if vested p50"):
+            w.add_column(col, justify="left" if col in ("deal", "issuer -> holder", "condition") else "right")
+        for row in wr["tranches"][:top]:
+            cond = []
+            if row["price_threshold_usd"] is not None:
+                cond.append(f"price >= ${row['price_threshold_usd']:,.2f}")
+            if row["deployment_milestone"] is not None:
+                cond.append(f"{100 * row['deployment_milestone']:.0f}% deployed")
+            v, vv = row["value_usd"], row["value_usd_if_vested"]
+            w.add_row(row["deal"], f"{row['issuer']} -> {row['holder']}", " and ".join(cond),
+                      f"{row['shares']:,.0f}", f"${row['strike_usd']:,.2f}", f"{100 * row['vest_probability']:.1f}%",
+                      row["vest_period_first"] or "-", row["vest_period_median"] or "-", _usd(v["p05"]),
+                      _usd(v["p50"]), _usd(v["p95"]), _usd(vv["p50"]) if vv else "-")
+        con.print(w)
+        for iss in wr["issuers"]:
+            q = iss["price_usd_at_horizon"]
+            con.print(f"{iss['entity']} share price: start ${iss['start_price_usd']:,.2f} "
+                      f"({iss['start_price_source']}), drift {iss['drift_per_year']:g}/year, "
+                      f"volatility {iss['volatility_per_year']:g}/year; at the "
+                      f"horizon p05 ${q['p05']:,.2f}, p50 ${q['p50']:,.2f}, p95 ${q['p95']:,.2f}.")
+    for row in wr["not_simulated"]:
+        con.print(f"Warrant {row['deal']} not simulated: {row['reason']}.")
 
 
 def _fail_with_problems(exc: DealwebError) -> None:

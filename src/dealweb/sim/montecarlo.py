@@ -25,10 +25,15 @@ Per period (the multi-period rules; ``docs/simulation.md`` explains each and why
    more outside capital.
 7. **Feedback**: appetite moves toward the scenario's target path at rate ``recovery`` and falls by
    ``sensitivity`` x (missed payments / payments due) of the period, kept in [0, 1].
+8. **Warrants** (``dealweb.sim.warrants``): each warrant issuer's share price follows a geometric Brownian
+   motion drawn from the run's generator after its uniforms; a tranche vests in the first period whose
+   close meets its conditions (price threshold, deployment milestone) and transfers
+   ``shares x (price - strike)`` of value to the holder. Not cash: it never enters the clearing.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -40,8 +45,16 @@ from dealweb.sim.clearing import LiabilityEdges, clear
 from dealweb.sim.debtrank import ExposureEdges, debtrank_result
 from dealweb.sim.scenario import Param, Scenario
 from dealweb.sim.schedules import FlowLine, Grid, ScheduleSettings, Skipped, draw_amounts, schedule_ledger
+from dealweb.sim.warrants import (
+    Issuer,
+    WarrantTranche,
+    deployment_done,
+    first_vesting,
+    share_price_paths,
+    warrant_plan,
+)
 
-__all__ = ["ChunkResult", "ConservationError", "Model", "build_model", "run_chunk", "run_uniforms"]
+__all__ = ["ChunkResult", "ConservationError", "Model", "build_model", "run_chunk", "run_draws", "run_uniforms"]
 
 
 class ConservationError(RuntimeError):
@@ -64,6 +77,14 @@ class Model:
     listed: np.ndarray  # (n,) bool: entity has scenario settings
     params: tuple[tuple[str, Param], ...]
     fixed: dict[str, float] = field(default_factory=dict)
+    issuers: tuple[Issuer, ...] = ()  # warrant issuers whose share price is simulated, in this order
+    warrants: tuple[WarrantTranche, ...] = ()  # warrant tranches vested by the simulation
+    warrants_skipped: tuple[tuple[str, str], ...] = ()  # (deal, reason) of warrants left out
+
+    @property
+    def normals(self) -> int:
+        """Standard normal draws per run (after the uniforms): one per issuer and period, issuer-major."""
+        return len(self.issuers) * self.grid.periods
 
     @property
     def n(self) -> int:
@@ -110,22 +131,36 @@ def build_model(scenario: Scenario, ledger: Ledger) -> Model:
     ids = sorted({x for ln in lines for x in (ln.payer, ln.payee)} | set(scenario.entities))
     index = {e: i for i, e in enumerate(ids)}
     profile = np.array([ln.profile for ln in lines]).reshape(len(lines), grid.periods)
+    issuers, warrants, warrants_skipped = warrant_plan(ledger, scenario, grid, settings, lines)
     return Model(
         scenario=scenario, grid=grid, ids=tuple(ids), lines=tuple(lines), skipped=tuple(skipped),
         payer=np.array([index[ln.payer] for ln in lines], dtype=np.int64),
         payee=np.array([index[ln.payee] for ln in lines], dtype=np.int64),
         profile=profile, deploy=tuple(k for k, ln in enumerate(lines) if ln.deploy_start is not None),
         listed=np.array([e in scenario.entities for e in ids]), params=tuple(scenario.params()),
+        issuers=tuple(issuers), warrants=tuple(warrants), warrants_skipped=tuple(warrants_skipped),
     )
 
 
 def run_uniforms(seed: int, start: int, stop: int, draws: int) -> np.ndarray:
     """Uniform draws for runs ``start..stop-1``: run ``r`` uses ``SeedSequence(seed, spawn_key=(r,))``."""
-    out = np.empty((stop - start, draws))
+    return run_draws(seed, start, stop, draws, 0)[0]
+
+
+def run_draws(seed: int, start: int, stop: int, draws: int, normals: int) -> tuple[np.ndarray, np.ndarray]:
+    """Uniforms ``(runs, draws)`` then standard normals ``(runs, normals)`` for runs ``start..stop-1``.
+
+    Run ``r`` uses one generator, ``PCG64(SeedSequence(seed, spawn_key=(r,)))``: first ``draws`` uniforms,
+    then ``normals`` standard normals from the same stream, so adding normals never changes the uniforms.
+    """
+    u = np.empty((stop - start, draws))
+    z = np.empty((stop - start, normals))
     for k, r in enumerate(range(start, stop)):
         gen = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(r,))))
-        out[k] = gen.random(draws)
-    return out
+        u[k] = gen.random(draws)
+        if normals:
+            z[k] = gen.standard_normal(normals)
+    return u, z
 
 
 @dataclass
@@ -150,6 +185,9 @@ class ChunkResult:
     equity_distress: np.ndarray  # (R, n) DebtRank relative equity loss at the horizon (0 where not modelled)
     debtrank: np.ndarray  # (R,) DebtRank R of the defaults through investment stakes
     raised_sum: np.ndarray  # (1, n, T) per chunk: outside capital raised, summed over the chunk's runs
+    warrant_vest: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))  # (R, W) -1: never
+    warrant_value: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (R, W) USD transferred on vesting
+    share_price_end: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (R, I) USD/share at the horizon
 
     @staticmethod
     def concat(parts: list[ChunkResult]) -> ChunkResult:
@@ -177,7 +215,7 @@ def run_chunk(model: Model, start: int, stop: int) -> ChunkResult:
     """Simulate runs ``start..stop-1`` of the model's scenario. Deterministic given the scenario seed."""
     sc = model.scenario
     runs, n, T, K = stop - start, model.n, model.grid.periods, len(model.lines)
-    u = run_uniforms(sc.seed, start, stop, model.draws)
+    u, z = run_draws(sc.seed, start, stop, model.draws, model.normals)
     amounts = draw_amounts(list(model.lines), u[:, :K], sc.at_least_cap, sc.up_to_floor)
     values = {name: p.sample(u[:, K + j]) for j, (name, p) in enumerate(model.params)}
 
@@ -231,6 +269,7 @@ def run_chunk(model: Model, start: int, stop: int) -> ChunkResult:
     arrears = np.zeros((runs, K))
     out_arrears = np.zeros((runs, n))
     consecutive = np.zeros((runs, n), dtype=np.int64)
+    deploy_alive = np.zeros((runs, len(deploy), T), dtype=bool)  # per-GW line still live in period t
     res = ChunkResult(
         start, np.full((runs, n), -1, dtype=np.int64), np.zeros((runs, n)), np.zeros((runs, T)),
         np.zeros((runs, n)), np.zeros((runs, T)), np.zeros((runs, T)), np.zeros((runs, T), dtype=np.int64),
@@ -254,6 +293,7 @@ def run_chunk(model: Model, start: int, stop: int) -> ChunkResult:
         opex = ent["opex_ratio"] * revenue
         interest = sc.interest_rate / 4.0 * debt
         outside_due = opex + capex + interest + out_arrears
+        deploy_alive[:, :, t] = alive[:, deploy]
         sched_t = amounts * static[:, t]
         if deploy:
             sched_t[:, deploy] = amounts[:, deploy] * dprof[:, :, t]
@@ -338,4 +378,42 @@ def run_chunk(model: Model, start: int, stop: int) -> ChunkResult:
         res.equity_distress = np.asarray(dr.distress)
         res.debtrank = np.asarray(dr.rank)
     res.shortfall += out_arrears
+    _vest_warrants(model, res, z, param, pace, dprof * deploy_alive)
     return res
+
+
+def _vest_warrants(model: Model, res: ChunkResult, z: np.ndarray, param: Callable[[str, Param], np.ndarray],
+                   pace: np.ndarray, deployed_per_period: np.ndarray) -> None:
+    """Share-price paths, vesting period and value of every warrant tranche (``docs/simulation.md``)."""
+    runs, T = z.shape[0], model.grid.periods
+    prices = np.zeros((runs, len(model.issuers), T))
+    dt = model.grid.months / 12.0
+    for i, iss in enumerate(model.issuers):
+        if iss.price_source.startswith("fact"):
+            s0 = np.full(runs, iss.price.args[0])
+        else:
+            s0 = param(f"shares.{iss.id}.price", iss.price)
+        drift = param(f"shares.{iss.id}.drift", iss.drift)
+        vol = param(f"shares.{iss.id}.volatility", iss.volatility)
+        prices[:, i, :] = share_price_paths(s0, np.maximum(drift, -1.0 + 1e-12), np.maximum(vol, 0.0),
+                                            z[:, i * T:(i + 1) * T], dt)
+    res.share_price_end = prices[:, :, -1] if T else np.zeros((runs, len(model.issuers)))
+    W = len(model.warrants)
+    res.warrant_vest = np.full((runs, W), -1, dtype=np.int64)
+    res.warrant_value = np.zeros((runs, W))
+    deploy_pos = {k: j for j, k in enumerate(model.deploy)}
+    for w, tr in enumerate(model.warrants):
+        price = prices[:, tr.issuer, :]
+        ok = np.ones((runs, T), dtype=bool)
+        if tr.price_threshold is not None:
+            ok &= price >= tr.price_threshold
+        if tr.deploy_fraction is not None:
+            if tr.deploy_line is not None:
+                done = np.cumsum(deployed_per_period[:, deploy_pos[tr.deploy_line], :], axis=1)
+            else:
+                done = deployment_done(tr.deploy_start, tr.deploy_periods, pace, T)
+            ok &= done >= tr.deploy_fraction - 1e-12
+        vest = first_vesting(ok)
+        res.warrant_vest[:, w] = vest
+        at = price[np.arange(runs), np.maximum(vest, 0)]
+        res.warrant_value[:, w] = np.where(vest >= 0, tr.shares * np.maximum(at - tr.strike, 0.0), 0.0)

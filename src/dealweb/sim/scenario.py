@@ -24,9 +24,12 @@ from dealweb.errors import InputError, Problem
 
 __all__ = [
     "BUNDLED_DIR",
+    "DEFAULT_SHARE_DRIFT",
+    "DEFAULT_SHARE_VOLATILITY",
     "Param",
     "Scenario",
     "ScenarioError",
+    "ShareSettings",
     "Shock",
     "bundled_scenarios",
     "load_scenario",
@@ -116,6 +119,28 @@ class EntitySettings:
     where: str = ""
 
 
+#: Share-price drift assumed for a warrant issuer the scenario gives none (per year, expected growth).
+DEFAULT_SHARE_DRIFT = 0.08
+#: Share-price volatility assumed for a warrant issuer the scenario gives none (per year, of log returns).
+DEFAULT_SHARE_VOLATILITY = 0.5
+
+
+@dataclass(frozen=True)
+class ShareSettings:
+    """A warrant issuer's share price model: geometric Brownian motion on the period grid.
+
+    ``price`` is the price per share (USD) at the scenario's start, used when the ledger has no
+    ``share_price`` fact for the entity (None: not given); ``drift`` the expected growth per year
+    (``E[S_t] = S_0 (1 + drift)^t``); ``volatility`` the standard deviation of log returns per year.
+    """
+
+    id: str
+    price: Param | None = None
+    drift: Param = field(default_factory=lambda: Param.fixed(DEFAULT_SHARE_DRIFT))
+    volatility: Param = field(default_factory=lambda: Param.fixed(DEFAULT_SHARE_VOLATILITY))
+    where: str = ""
+
+
 @dataclass(frozen=True)
 class Shock:
     """A dated shock to a scenario.
@@ -166,6 +191,7 @@ class Scenario:
     source: str = ""
     entity_where: dict[str, str] = field(default_factory=dict)
     deal_where: dict[str, str] = field(default_factory=dict)
+    shares: dict[str, ShareSettings] = field(default_factory=dict)
 
     def params(self) -> list[tuple[str, Param]]:
         """Every random parameter with a stable name, in a fixed order (the order of the uniform draws)."""
@@ -179,6 +205,11 @@ class Scenario:
                 out.append((f"entities.{eid}.{name}", getattr(s, name)))
         for k, sh in enumerate(self.shocks):
             out.append((f"shocks[{k}].fraction", sh.fraction))
+        for eid, sh_ in self.shares.items():  # last: scenarios without shares keep their draws
+            for name in ("price", "drift", "volatility"):
+                p = getattr(sh_, name)
+                if p is not None:
+                    out.append((f"shares.{eid}.{name}", p))
         return [(n, p) for n, p in out if p.random]
 
 
@@ -309,7 +340,7 @@ class _Reader:
         return v
 
 
-_TOP = {"scenario", "clearing", "contracts", "capital", "entities", "others", "shocks"}
+_TOP = {"scenario", "clearing", "contracts", "capital", "entities", "others", "shocks", "shares"}
 
 
 def parse_scenario(text: str, shown: str = "<scenario>") -> Scenario:
@@ -463,6 +494,30 @@ def parse_scenario(text: str, shown: str = "<scenario>") -> Scenario:
         shocks.append(Shock(typ, when, entity, deal,
                             r.param(item, "fraction", f"{fld}.fraction", 1.0, 0.0),
                             int(r.number(item, "quarters", f"{fld}.quarters", 0, 0, 1000, integer=True)), where))
+    shares: dict[str, ShareSettings] = {}
+    hnode = doc.get("shares")
+    if hnode is not None and not isinstance(hnode, dict):
+        r.problem(doc, "shares", "shares", "shares must be a mapping of entity id to price settings",
+                  "e.g. shares: {amd: {price: 165, drift: 0.1, volatility: 0.5}}")
+        hnode = {}
+    for eid, s in (hnode or {}).items():
+        fld = f"shares.{eid}"
+        if not isinstance(s, dict):
+            r.problem(hnode, eid, fld, f"{fld} must be a mapping", "e.g. amd: {price: 165, volatility: 0.5}")
+            continue
+        for k in s:
+            if k not in ("price", "drift", "volatility"):
+                r.problem(s, k, f"{fld}.{k}", f"unknown key {k!r} in {fld}", "known: drift, price, volatility",
+                          at_key=True)
+        price = r.param(s, "price", f"{fld}.price", 0.0, 0.0) if s.get("price") is not None else None
+        where = r.where(hnode, eid)
+        entity_where.setdefault(str(eid), where)
+        shares[str(eid)] = ShareSettings(
+            id=str(eid), price=price,
+            drift=r.param(s, "drift", f"{fld}.drift", DEFAULT_SHARE_DRIFT, -1.0),
+            volatility=r.param(s, "volatility", f"{fld}.volatility", DEFAULT_SHARE_VOLATILITY, 0.0),
+            where=where,
+        )
     if r.problems:
         raise ScenarioError(r.problems)
     return Scenario(
@@ -472,7 +527,7 @@ def parse_scenario(text: str, shown: str = "<scenario>") -> Scenario:
         delivery_lag=delivery_lag, deployment_pace=pace, default_term_years=terms, appetite=appetite,
         recovery=recovery, sensitivity=sensitivity, debt_share=debt_share, interest_rate=rate,
         appetite_path=tuple(sorted(path)), entities=ents, others=others, shocks=tuple(shocks), source=shown,
-        entity_where=entity_where, deal_where=deal_where,
+        entity_where=entity_where, deal_where=deal_where, shares=shares,
     )
 
 

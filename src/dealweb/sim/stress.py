@@ -108,6 +108,7 @@ class StressResult:
             "periods": periods,
             "loss_drivers": drivers,
             "who_pays": {"periods": labels, "entities": who_pays},
+            "warrants": self._warrants(labels),
             "default_costs_usd_mean": float(r.default_costs.mean()),
             "debtrank": {"mean": float(r.debtrank.mean()), "p95": float(np.quantile(r.debtrank, 0.95)),
                          "modelled": bool(any(s.equity.mean() > 0 for s in sc.entities.values())),
@@ -126,6 +127,52 @@ class StressResult:
                            "amount": ln.amount.label(), "assumed": list(ln.assumptions)} for ln in m.lines],
                 "not_simulated": [{"deal": s.deal, "reason": s.reason} for s in m.skipped],
             },
+        }
+
+
+    def _warrants(self, labels: list[str]) -> dict[str, Any]:
+        """The ``warrants`` block: share-price model, per-tranche vesting and value (USD). Never cash."""
+        m, r = self.model, self.runs
+        n_runs = r.first_default.shape[0]
+        issuers = []
+        for i, iss in enumerate(m.issuers):
+            end = r.share_price_end[:, i]
+            issuers.append({
+                "entity": iss.id, "start_price_usd": iss.price.mean(), "start_price_source": iss.price_source,
+                "drift_per_year": iss.drift.mean(), "volatility_per_year": iss.volatility.mean(),
+                "price_usd_at_horizon": _quantiles(end), "assumed": list(iss.assumptions),
+            })
+        tranches = []
+        for w, tr in enumerate(m.warrants):
+            vest = r.warrant_vest[:, w]
+            value = r.warrant_value[:, w]
+            hit = vest >= 0
+            by_period = [float((hit & (vest <= t)).mean()) for t in range(len(labels))]
+            tranches.append({
+                "deal": tr.deal, "issuer": m.issuers[tr.issuer].id, "holder": tr.holder, "trigger": tr.trigger,
+                "price_threshold_usd": tr.price_threshold, "deployment_milestone": tr.deploy_fraction,
+                "deployment": tr.deployment or None, "shares": tr.shares, "strike_usd": tr.strike,
+                "strike_source": tr.strike_source,
+                "vest_probability": float(hit.mean()),
+                "vest_probability_by_period": by_period,
+                "vest_period_first": labels[int(vest[hit].min())] if hit.any() else None,
+                "vest_period_median": labels[int(np.median(vest[hit]))] if hit.any() else None,
+                "value_usd": _quantiles(value),
+                "value_usd_if_vested": _quantiles(value[hit]) if hit.any() else None,
+                "assumed": list(tr.assumptions),
+            })
+        total = r.warrant_value.sum(1) if m.warrants else np.zeros(n_runs)
+        return {
+            "cash": False,
+            "rule": "value transferred from the issuer's shareholders to the holder = shares x (price - strike) "
+                    "at the close of the vesting quarter; not cash, kept out of the clearing",
+            "price_model": "geometric Brownian motion per quarter: S' = S exp((ln(1+drift) - vol^2/2) dt "
+                           "+ vol sqrt(dt) Z), dt = 0.25 year",
+            "periods": labels,
+            "issuers": issuers,
+            "tranches": tranches,
+            "value_usd_total": _quantiles(total),
+            "not_simulated": [{"deal": d, "reason": why} for d, why in m.warrants_skipped],
         }
 
 
