@@ -151,3 +151,9 @@ def test_loops_name_the_sources_of_their_deals(tmp_path: Path):
 def test_edge_list_loops_have_no_sources(edges: Path):
     code, out, _ = run("loops", "--edges", str(edges), "--json")
     assert code == 0 and "sources" not in json.loads(out)[0]
+
+
+def test_unknown_entity_in_an_edge_list_points_to_its_columns(edges: Path):
+    code, _, err = run("trace", "zzzz", "--edges", str(edges))
+    assert code == 2 and err == (
+        "error: unknown entity 'zzzz' (hint: give a name from the edge list's source or target column)\n")

@@ -91,7 +91,9 @@ def _resolve(web: Any, ledger: Ledger | None, key: str) -> str:
     close = difflib.get_close_matches(key.casefold(), list(lower), n=5, cutoff=0.6)
     close += [k for k in lower if key.casefold() in k and k not in close][:3]
     ids = list(dict.fromkeys(lower[c] for c in close))[:5]
-    hint = f"did you mean: {', '.join(ids)}?" if ids else "see the entity ids with 'dealweb show'"
+    nowhere = ("see the entity ids with 'dealweb show'" if ledger is not None
+               else "give a name from the edge list's source or target column")
+    hint = f"did you mean: {', '.join(ids)}?" if ids else nowhere
     fail(f"unknown entity {key!r}", hint)
 
 
