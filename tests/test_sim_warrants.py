@@ -206,3 +206,27 @@ def test_bundled_amd_warrant_in_stress_json():
         assert tr["value_usd_if_vested"]["p05"] >= 160e6 * (600 - 0.01)
     table = CliRunner().invoke(main, ["stress", "base", "--runs", "20", "--seed", "3"])
     assert "Warrants" in table.output and "not cash" in table.output
+
+
+def test_deployment_stops_when_the_per_gw_contract_is_cut():
+    # b owes a $100 a quarter for deal gw (800 over 8 quarters) with no cash and no outside capital: it pays
+    # nothing in quarters 0 and 1, and after cut_after = 2 quarters in default the contract is cut at the end
+    # of quarter 1. Deployment done: 1/8 at the close of quarter 0, 2/8 at quarter 1, then stays 2/8.
+    # So the "1 GW" (1/4) tranche vests in quarter 1 and the "4 GW" tranche never does.
+    text = """
+scenario: {name: cut, start: 2026-01-01, quarters: 12, runs: 2, seed: 4}
+contracts: {cut_after: 2}
+entities:
+  a: {cash: 0}
+  b: {cash: 0}
+others: cash_only
+shares:
+  a: {price: 10, drift: 0, volatility: 0}
+"""
+    t1 = Tranche("per_gw", quantity=shares(5.0), threshold=1.0)
+    t4 = Tranche("per_gw", quantity=shares(5.0), threshold=4.0)
+    model = build_model(parse_scenario(text), ledger(per_gw_deal(), warrant(t1, t4)))
+    res = run_chunk(model, 0, 2)
+    assert (res.backlog_lost[:, 0] > 0).all()  # the contract was cut
+    np.testing.assert_array_equal(res.warrant_vest, [[1, -1]] * 2)
+    np.testing.assert_allclose(res.warrant_value[:, 0], 5 * (10 - 0.01))  # price flat at 10
