@@ -9,6 +9,8 @@ from datetime import date
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dealweb.model import Deal, Entity, Fact, Ledger, Status, Tranche
 from dealweb.money import Amount, Qualifier
@@ -230,3 +232,27 @@ shares:
     assert (res.backlog_lost[:, 0] > 0).all()  # the contract was cut
     np.testing.assert_array_equal(res.warrant_vest, [[1, -1]] * 2)
     np.testing.assert_allclose(res.warrant_value[:, 0], 5 * (10 - 0.01))  # price flat at 10
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(-0.5, 1.0), st.floats(0.0, 1.0), st.floats(1.0, 400.0), st.floats(0.0, 5.0),
+       st.integers(0, 2**31 - 1))
+def test_vesting_is_the_first_close_at_or_above_the_threshold(drift, vol, threshold, strike, seed):
+    # Oracle: a plain loop stepping the price one quarter at a time with math.exp, scanning for the first
+    # close >= threshold; value = shares x (close - strike).
+    from dealweb.sim.warrants import first_vesting
+
+    T, s0, n_shares = 16, 100.0, 7.0
+    z = np.random.default_rng(seed).standard_normal((1, T))
+    path = share_price_paths(np.array([s0]), np.array([drift]), np.array([vol]), z)[0]
+    price, expected = s0, -1
+    for t in range(T):
+        price *= math.exp((math.log1p(drift) - vol * vol / 2) * 0.25 + vol * 0.5 * z[0, t])
+        assert path[t] == pytest.approx(price, rel=1e-9)
+        if expected < 0 and price >= threshold:
+            expected, at = t, price
+    vest = first_vesting(path[None, :] >= threshold)[0]
+    if not (expected >= 0 and abs(at - threshold) < 1e-9 * threshold):  # not on the knife edge
+        assert vest == expected
+    if expected >= 0:
+        assert n_shares * (path[vest] - strike) == pytest.approx(n_shares * (at - strike), rel=1e-9, abs=1e-9)

@@ -1,4 +1,4 @@
-"""Simulation room: clearing (Eisenberg–Noe, Rogers–Veraart), contagion (DebtRank), schedules, Monte Carlo."""
+"""Simulation room: clearing (Eisenberg–Noe, Rogers–Veraart), contagion (DebtRank), schedules, warrants, Monte Carlo."""
 
 from dealweb.sim.clearing import (
     SENIORITIES,
@@ -15,6 +15,7 @@ from dealweb.sim.montecarlo import ChunkResult, ConservationError, Model, build_
 from dealweb.sim.scenario import Scenario, ScenarioError, bundled_scenarios, load_scenario, parse_scenario
 from dealweb.sim.schedules import FlowLine, Grid, schedule_ledger
 from dealweb.sim.stress import StressResult, stress
+from dealweb.sim.warrants import WarrantTranche, share_price_paths, warrant_plan
 
 __all__ = [
     "ENGINES",
@@ -34,6 +35,9 @@ __all__ = [
     "run_model",
     "schedule_ledger",
     "stress",
+    "WarrantTranche",
+    "share_price_paths",
+    "warrant_plan",
     "SENIORITIES",
     "ClearingResult",
     "DebtRankResult",
