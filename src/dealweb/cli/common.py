@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -55,6 +57,39 @@ def load_or_exit(path: str | Path | None, documents_dirs: Sequence[str] = (), qu
         more = f" (and {len(errors) - 20} more)" if len(errors) > 20 else ""
         fail(f"the ledger has {len(errors)} error(s){more}", "run 'dealweb check' to see them all", code=1)
     return result.ledger
+
+
+def output_folder_or_exit(path: Path) -> Path:
+    """The folder ``path`` will be written in; exits with one line when it is missing or not a folder.
+
+    Call it before long work, so that a typo in ``-o`` does not cost the whole computation.
+    """
+    folder = path.parent if str(path.parent) else Path(".")
+    if folder.exists() and not folder.is_dir():
+        fail(f"cannot write {path}: {folder} is a file, not a folder", "give a path inside an existing folder")
+    if not folder.is_dir():
+        fail(f"cannot write {path}: folder {folder} does not exist", "create the folder first")
+    return folder
+
+
+def write_output(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``.
+
+    Nothing is half-written: on any failure the old file (if any) is kept and the temporary file removed.
+    """
+    folder = output_folder_or_exit(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:  # a read-only folder, or one we may not write in
+        fail(f"cannot write {path}: {exc.strerror or exc} (in folder {folder})",
+             "choose a folder you can write to, or fix its permissions")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        fail(f"cannot write {path}: {exc.strerror or exc}", "check the path and its permissions")
 
 
 def _default(o: Any) -> Any:

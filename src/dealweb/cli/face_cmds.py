@@ -9,7 +9,15 @@ from pathlib import Path
 import click
 
 from dealweb.cli import main
-from dealweb.cli.common import date_or_exit, emit_json, fail, ledger_arg, load_or_exit
+from dealweb.cli.common import (
+    date_or_exit,
+    emit_json,
+    fail,
+    ledger_arg,
+    load_or_exit,
+    output_folder_or_exit,
+    write_output,
+)
 
 
 @main.command("report")
@@ -44,6 +52,15 @@ def report_cmd(ledger_path: str | None, output: str, png: str | None, svg: str |
     from dealweb.report import analysis_of, map_svg, map_view, render_report, write_map_png
 
     day = date_or_exit(on, "--on")
+    for target, suffix in ((output, None), (png, ".png"), (svg, ".svg")):
+        if target is None:
+            continue
+        if suffix and Path(target).suffix.lower() != suffix:
+            fail(f"{target!r} does not end in {suffix}", f"name the picture file *{suffix}")
+        output_folder_or_exit(Path(target))
+    for folder in documents:
+        if not Path(folder).is_dir():
+            fail(f"--documents {folder}: no such folder", "give a folder holding the cited documents' texts")
     ledger = load_or_exit(ledger_path, documents)
     console = Console(stderr=True)
     with console.status("gathering loops, who pays, metrics and stress tests..."):
@@ -78,14 +95,8 @@ def report_cmd(ledger_path: str | None, output: str, png: str | None, svg: str |
 
 
 def _write(path: str, text: str) -> str:
-    p = Path(path)
-    try:
-        tmp = p.with_name(p.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(p)
-    except OSError as exc:
-        fail(f"cannot write {path}: {exc.strerror or exc}", "check the folder exists and is writable")
-    return str(p)
+    write_output(Path(path), text.encode("utf-8"))
+    return str(Path(path))
 
 
 @main.command("serve")

@@ -8,7 +8,6 @@ import io
 import json
 import os
 import sys
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dealweb.cli import main
-from dealweb.cli.common import echo_out, emit_json, fail, load_or_exit
+from dealweb.cli.common import echo_out, emit_json, fail, load_or_exit, write_output
 from dealweb.errors import DealwebError
 from dealweb.ledger import ledger_to_dict
 from dealweb.ledger.export import CSV_COLUMNS, amount_to_dict, flow_rows, ledger_to_graph
@@ -397,27 +396,6 @@ def show(entity: str | None, ledger_path: str | None, at: str | None, as_json: b
 
 
 # --------------------------------------------------------------------------------------------------------
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and ``os.replace``."""
-    folder = path.parent if str(path.parent) else Path(".")
-    if folder.exists() and not folder.is_dir():
-        fail(f"cannot write {path}: {folder} is a file, not a folder", "give a path inside an existing folder")
-    if not folder.is_dir():
-        fail(f"cannot write {path}: folder {folder} does not exist", "create the folder first")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as exc:  # a read-only folder, or one we may not write in
-        fail(f"cannot write {path}: {exc.strerror or exc} (in folder {folder})",
-             "choose a folder you can write to, or fix its permissions")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        fail(f"cannot write {path}: {exc.strerror or exc}", "check the path and its permissions")
-
-
 def _csv_bytes(ledger: Ledger, on: date | None) -> bytes:
     buf = io.StringIO()
     w = csv.DictWriter(buf, fieldnames=list(CSV_COLUMNS), lineterminator="\n")
@@ -458,5 +436,5 @@ def export(ledger_path: str | None, fmt: str, output: str | None, at: str | None
     if output is None or output == "-":
         echo_out(data.decode("utf-8"), nl=False)
         return
-    _write_atomic(Path(output), data)
+    write_output(Path(output), data)
     click.echo(f"wrote {output} ({fmt}, {len(data):,} bytes)", err=True)

@@ -1,0 +1,47 @@
+"""Output paths are checked before the work starts, and written atomically (nothing half-written)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from dealweb.cli import main
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["-o", "{tmp}/missing/report.html"], "folder {tmp}/missing does not exist"),
+        (["-o", "{tmp}/r.html", "--png", "{tmp}/map.img"], "does not end in .png"),
+        (["-o", "{tmp}/r.html", "--svg", "{tmp}/map.png"], "does not end in .svg"),
+        (["-o", "{tmp}/r.html", "--documents", "{tmp}/nowhere"], "--documents {tmp}/nowhere: no such folder"),
+    ],
+)
+def test_report_refuses_bad_outputs_before_working(tmp_path: Path, extra: list[str], message: str) -> None:
+    args = ["report", "--no-stress", *[a.format(tmp=tmp_path) for a in extra]]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert message.format(tmp=tmp_path) in result.output
+    assert "hint:" in result.output
+    assert list(tmp_path.iterdir()) == []  # nothing written, not even a temporary file
+
+
+def test_export_keeps_the_old_file_when_the_folder_is_a_file(tmp_path: Path) -> None:
+    blocker = tmp_path / "afile"
+    blocker.write_text("keep me", encoding="utf-8")
+    result = CliRunner().invoke(main, ["export", "--format", "json", "-o", str(blocker / "out.json")])
+    assert result.exit_code == 2
+    assert "is a file, not a folder" in result.output
+    assert blocker.read_text(encoding="utf-8") == "keep me"
+
+
+def test_export_replaces_a_file_whole(tmp_path: Path) -> None:
+    target = tmp_path / "flows.csv"
+    target.write_text("old", encoding="utf-8")
+    result = CliRunner().invoke(main, ["export", "--format", "csv", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    text = target.read_text(encoding="utf-8")
+    assert text.splitlines()[0].startswith("deal,type,kind,from,")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["flows.csv"]  # no temporary file left behind
