@@ -256,3 +256,25 @@ def test_vesting_is_the_first_close_at_or_above_the_threshold(drift, vol, thresh
         assert vest == expected
     if expected >= 0:
         assert n_shares * (path[vest] - strike) == pytest.approx(n_shares * (at - strike), rel=1e-9, abs=1e-9)
+
+
+def test_vesting_probability_matches_the_barrier_formula_with_discrete_monitoring():
+    # P(a GBM's quarterly close reaches B within T years), from the continuous first-passage formula
+    # P = N((-b + m T)/(s sqrt T)) + exp(2 m b / s^2) N((-b - m T)/(s sqrt T)), m = ln(1+g) - s^2/2,
+    # b = ln(B/S0), with Broadie, Glasserman & Kou (1997, Mathematical Finance 7(4), doi:10.1111/1467-9965.00039)
+    # correction for monitoring every dt: b -> b + 0.5826 s sqrt(dt).
+    # Bundled base case: S0 = 165, B = 600, g = 0.08, s = 0.5, T = 6 years (24 quarters): P = 0.180.
+    from scipy.stats import norm
+
+    from dealweb.sim.warrants import first_vesting
+
+    s0, barrier, g, s, years = 165.0, 600.0, 0.08, 0.5, 6.0
+    m = math.log1p(g) - s * s / 2
+    b = math.log(barrier / s0) + 0.5826 * s * math.sqrt(0.25)
+    sd = s * math.sqrt(years)
+    p = norm.cdf((-b + m * years) / sd) + math.exp(2 * m * b / s**2) * norm.cdf((-b - m * years) / sd)
+    assert p == pytest.approx(0.180, abs=0.001)
+    runs = 100_000
+    z = np.random.default_rng(9).standard_normal((runs, 24))
+    paths = share_price_paths(np.full(runs, s0), np.full(runs, g), np.full(runs, s), z)
+    assert (first_vesting(paths >= barrier) >= 0).mean() == pytest.approx(p, abs=0.006)

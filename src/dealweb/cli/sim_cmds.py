@@ -160,7 +160,8 @@ def stress_cmd(scenario: str | None, ledger_path: str | None, runs: int | None, 
     """Stress-test the deal web: run SCENARIO (a YAML file or a bundled name) many times.
 
     Prints, per entity, the probability and time of default and what it leaves unpaid; per quarter, the
-    outside capital the web needs and the market's appetite; and the deals that drove the losses. Clearing
+    outside capital the web needs and the market's appetite; the deals that drove the losses; and when
+    warrants vest on simulated share prices and deployment, with the value they move (not cash). Clearing
     follows Eisenberg & Noe (2001) or Rogers & Veraart (2013); see docs/simulation.md.
 
     \b
