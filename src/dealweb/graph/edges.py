@@ -9,6 +9,7 @@ columns are ignored. Every bad row is an :class:`~dealweb.errors.InputError` nam
 from __future__ import annotations
 
 import csv
+import io
 import math
 from pathlib import Path
 
@@ -78,7 +79,18 @@ def read_edges(path: str | Path) -> Web:
     amt: list[float] = []
     typ: list[str] = []
     lines: list[int] = []
-    with p.open(newline="", encoding="utf-8-sig") as fh:
+    raw = p.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(f"{p}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02x})",
+                         "give a UTF-8 CSV with columns source,target,amount[,type], or a Parquet file") from None
+    if "\0" in text:
+        line = text[: text.index("\0")].count("\n") + 1
+        raise InputError(f"{p}:{line}: binary data (a NUL byte), not a CSV edge list",
+                         "give a UTF-8 CSV with columns source,target,amount[,type], or a Parquet file")
+    with io.StringIO(text, newline="") as fh:
         reader = csv.reader(fh)
         try:
             header = next(reader)
