@@ -45,3 +45,29 @@ def test_export_replaces_a_file_whole(tmp_path: Path) -> None:
     text = target.read_text(encoding="utf-8")
     assert text.splitlines()[0].startswith("deal,type,kind,from,")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["flows.csv"]  # no temporary file left behind
+
+
+def test_new_outputs_get_ordinary_permissions(tmp_path: Path) -> None:
+    import os
+
+    mask = os.umask(0o022)
+    try:
+        target = tmp_path / "flows.csv"
+        assert CliRunner().invoke(main, ["export", "--format", "csv", "-o", str(target)]).exit_code == 0
+        assert target.stat().st_mode & 0o777 == 0o644  # 0o666 less the umask, as open() would give
+    finally:
+        os.umask(mask)
+
+
+def test_ingest_refuses_a_missing_output_folder_and_a_deep_proposals_file(tmp_path: Path) -> None:
+    article = tmp_path / "a.txt"
+    article.write_text("OpenAI 投資 Oracle 1000億美元", encoding="utf-8")
+    result = CliRunner().invoke(main, ["ingest", str(article), "--no-ledger", "--out", str(tmp_path / "no" / "p.json")])
+    assert result.exit_code == 2
+    assert "folder" in result.output and "does not exist" in result.output
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000, encoding="utf-8")
+    result = CliRunner().invoke(main, ["review", str(deep), "--ledger", str(tmp_path)])
+    assert result.exit_code != 0
+    assert "nested too deeply" in result.output
+    assert "Traceback" not in result.output

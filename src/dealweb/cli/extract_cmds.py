@@ -12,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from dealweb.cli import main
-from dealweb.cli.common import emit_json, fail, load_or_exit
+from dealweb.cli.common import emit_json, fail, load_or_exit, output_folder_or_exit, write_output
 from dealweb.errors import DealwebError
 
 __all__ = ["ingest", "review"]
@@ -94,6 +94,8 @@ def ingest(articles: tuple[str, ...], ledger_path: str | None, no_ledger: bool, 
 
     if backend == "llm" and not model_url:
         fail("--backend llm needs --model-url", "e.g. --model-url http://127.0.0.1:8000/v1")
+    if out:
+        output_folder_or_exit(Path(out))
     ledger = None if no_ledger else load_or_exit(ledger_path, quiet=True)
     index = EntityIndex(ledger)
     claims: list[dict[str, Any]] = []
@@ -115,7 +117,7 @@ def ingest(articles: tuple[str, ...], ledger_path: str | None, no_ledger: bool, 
     if out:
         import json
 
-        Path(out).write_text(json.dumps(claims, ensure_ascii=False, indent=2), encoding="utf-8")
+        write_output(Path(out), json.dumps(claims, ensure_ascii=False, indent=2).encode("utf-8"))
     if as_json:
         emit_json(claims)
     else:

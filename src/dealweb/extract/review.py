@@ -54,6 +54,9 @@ def load_proposals(path: str | Path) -> list[dict[str, Any]]:
     except json.JSONDecodeError as exc:
         raise InputError(f"{p}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg})",
                          "pass the file 'dealweb ingest --json' wrote") from None
+    except RecursionError:
+        raise InputError(f"{p}: JSON nested too deeply to be a proposals file",
+                         "pass the file 'dealweb ingest --json' wrote") from None
     if not isinstance(data, list):
         raise InputError(f"{p}: expected a JSON list of proposals", "pass the output of 'dealweb ingest --json'")
     for i, c in enumerate(data):
