@@ -71,3 +71,19 @@ def test_ingest_refuses_a_missing_output_folder_and_a_deep_proposals_file(tmp_pa
     assert result.exit_code != 0
     assert "nested too deeply" in result.output
     assert "Traceback" not in result.output
+
+
+def test_serve_hints_match_the_reason() -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--port", str(port)])
+    assert result.exit_code == 2
+    assert "another program uses that port" in result.output
+    result = CliRunner().invoke(main, ["serve", "--host", "999.1.1.1"])
+    assert result.exit_code == 2
+    assert "give an address of this machine" in result.output
+    assert "another program" not in result.output

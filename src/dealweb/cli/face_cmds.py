@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import secrets
 import socket
 from pathlib import Path
@@ -133,8 +134,13 @@ def serve_cmd(ledger_path: str | None, host: str, port: int, read_only: bool, do
             s.bind((host, port))
             port = s.getsockname()[1]
     except OSError as exc:
-        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}",
-             "another program uses that port: pass --port 0 for any free port")
+        if exc.errno == errno.EADDRINUSE:
+            hint = "another program uses that port: pass --port 0 for any free port"
+        elif exc.errno == errno.EACCES:
+            hint = "ports below 1024 need privileges: pick a port above 1024, or --port 0"
+        else:
+            hint = "give an address of this machine, such as 127.0.0.1 (the default)"
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}", hint)
     token = secrets.token_urlsafe(24)
     app = create_app(ledger_path, token=token, read_only=read_only, documents_dirs=documents)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
