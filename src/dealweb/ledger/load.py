@@ -614,6 +614,12 @@ class _Loader:
         """The document's file is found where folders are given, and its range lies inside it."""
         if not doc.file:
             return
+        fp = Path(doc.file)
+        if fp.is_absolute() or ".." in fp.parts:
+            self.err(value_pos(f.shown, m, "file"), f"document file {doc.file!r} points outside the documents "
+                     "folders", "name the file relative to a folder in documents_dirs (or --documents), "
+                     "without '..' or a leading '/'", fld="file")
+            return
         text, path = self.document_text(doc)
         if text is None:
             bad = next(((c, why) for c, why in self._unreadable.items()
@@ -685,7 +691,9 @@ class _Loader:
         if not doc.file:
             return None, None
         p = Path(doc.file)
-        cands = [p] if p.is_absolute() else [d / p for d in self.doc_dirs] + [self.root_dir / p]
+        if p.is_absolute() or ".." in p.parts:
+            return None, None
+        cands = [d / p for d in self.doc_dirs] + [self.root_dir / p]
         for c in cands:
             if c in self._texts:
                 if self._texts[c] is not None:
