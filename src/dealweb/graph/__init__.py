@@ -20,6 +20,7 @@ Stable Python API (used by the CLI, the report and the web app; keep these signa
 
 ``null_model(web, n=..., seed=..., max_length=...) -> NullComparison``
     Loop statistics against degree-preserving rewirings, with empirical p-values ``(r + 1) / (n + 1)``.
+    ``short_cycle_counts(web, k)`` counts loops of 2..4 hops exactly from matrix traces (``k <= 4``).
 
 ``trace(web_or_system, entity) -> Trace``
     Origins of an entity's inflow (``Trace.origins`` [(id, share)], ``Trace.classes`` by origin class,
@@ -39,7 +40,7 @@ All amounts are US dollars. See ``docs/graph.md`` for definitions, algorithms an
 from dealweb.graph.edges import read_edges
 from dealweb.graph.exposure import Centrality, Exposure, centrality, exposure
 from dealweb.graph.loops import Circulation, Loop, LoopResult, circulation, loop_counts, loop_sources, loops
-from dealweb.graph.null import NullComparison, null_model, p_value, rewired
+from dealweb.graph.null import NullComparison, null_model, p_value, rewired, short_cycle_counts
 from dealweb.graph.synthetic import synthetic_web
 from dealweb.graph.trace import (
     ORIGIN_CLASSES,
@@ -77,6 +78,7 @@ __all__ = [
     "p_value",
     "read_edges",
     "rewired",
+    "short_cycle_counts",
     "snapshot",
     "synthetic_web",
     "trace",
