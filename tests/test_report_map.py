@@ -164,3 +164,23 @@ def test_market_value_without_a_date_says_so_in_its_tooltip():
     tips = {t.split(" · ")[0]: t for t in re.findall(r"<title>([^<]*)</title>", svg)}
     assert "(as of 2025-10-01)" in tips["Nvidia"]
     assert tips["AMD"].endswith("(no as-of date in the ledger)")
+
+
+def test_a_label_crowded_all_along_its_curve_goes_beside_it():
+    from dealweb.report.mapview import MapEdge, MapNode, _label_width, _place_labels
+
+    # A straight flow from (0, 0) to (200, 0). A node at (100, -16), radius 5, has its long name centred at
+    # y = -16 + 5 + 11 = 0 (mapview's rule for a name with no Chinese line), 9 px half-height, over x in
+    # [-60, 260]: every spot on the curve hits it, so the label must sit beside the curve, clear of it.
+    name = "A very long entity name indeed, wider than the flow"
+    node = MapNode("n", name, "", "company", 100.0, -16.0, 5.0, "none")
+    half_name = _label_width(name, 13.5) / 2 + 2
+    assert half_name > 160
+    edge = MapEdge("d", "a", "b", "services", "#000", "$1B", "", 0.0, 0.0, 2.0, 1e9,
+                   points=((0.0, 0.0), (100.0, 0.0), (200.0, 0.0)))
+    (placed,) = _place_labels([edge], [node])
+    hw, hh = _label_width("$1B", 11.5) / 2 + 3, 8.0
+    overlap_y = hh + 9 - abs(placed.ly - 0.0)
+    overlap_x = hw + half_name - abs(placed.lx - 100.0)
+    assert not (overlap_x > 0 and overlap_y > 0), (placed.lx, placed.ly)
+    assert abs(placed.ly) <= 24 and 0 < placed.lx < 200  # still next to its own arrow

@@ -400,8 +400,16 @@ def _bezier(points: tuple[tuple[float, float], ...], t: float) -> tuple[float, f
     return u * u * x0 + 2 * u * t * cx + t * t * x1, u * u * y0 + 2 * u * t * cy + t * t * y1
 
 
+#: Candidate label spots ``(t along the curve, offset in pixels along its normal)``, tried in this order: on
+#: the curve first, then just beside it on either side when every spot on it is crowded.
+_LABEL_SPOTS: tuple[tuple[float, float], ...] = (
+    *((t, 0.0) for t in (0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73)),
+    *((t, off) for off in (13.0, -13.0, 24.0, -24.0) for t in (0.5, 0.4, 0.6)),
+)
+
+
 def _place_labels(edges: list[MapEdge], nodes: list[MapNode]) -> list[MapEdge]:
-    """Each edge's label moved along its curve to the least crowded spot (largest flows placed first).
+    """Each edge's label moved along its curve, or just beside it, to the least crowded spot (largest first).
 
     A spot's crowding is its overlap with labels placed before it and with node discs; the order and the
     candidate spots are fixed, so the result is deterministic.
@@ -435,8 +443,12 @@ def _place_labels(edges: list[MapEdge], nodes: list[MapNode]) -> list[MapEdge]:
             continue
         hw, hh = _label_width(e.label, 11.5) / 2 + 3, 8.0
         best = None
-        for t in (0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73):
+        for t, off in _LABEL_SPOTS:
             x, y = _bezier(e.points, t)
+            if off:  # beside the curve, along its normal: still next to its own arrow
+                (ax, ay), (bx, by) = _bezier(e.points, t - 0.02), _bezier(e.points, t + 0.02)
+                norm = math.hypot(bx - ax, by - ay) or 1.0
+                x, y = x - off * (by - ay) / norm, y + off * (bx - ax) / norm
             score = clash(x, y, hw, hh)
             if best is None or score < best[0]:
                 best = (score, x, y)
