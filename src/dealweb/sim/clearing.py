@@ -40,6 +40,7 @@ References:
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal, NamedTuple
 
@@ -381,6 +382,77 @@ def _prepare_assets(external_assets: object, n: int) -> tuple[np.ndarray, bool]:
     return e2, single
 
 
+def _defaulters_exact(
+    net: _Network,
+    spread: Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]],
+    where: np.ndarray,
+    run: np.ndarray,
+    node: np.ndarray,
+    dmask: np.ndarray,
+    cap_t: np.ndarray,
+    e_t: np.ndarray,
+    o_t: np.ndarray,
+    in_t: np.ndarray,
+    alpha: float,
+    beta: float,
+    runs: int,
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """Exact inside payments of the defaulters ``D`` (entries ``dmask`` of T) with everybody else paying in full.
+
+    With the solvent entities fixed at their cap, the defaulters' inside payments are the fixed point of
+    ``q = max(0, c + N q)`` on ``D`` with ``N = beta piᵀ_DD`` and ``c = alpha e - o + beta (what they
+    receive from outside D)``; ``c`` can be negative only when outside creditors are senior. That is the
+    linear complementarity problem ``w = (I - N) q - c >= 0``, ``q >= 0``, ``q ⊥ w`` with a Z-matrix,
+    solved exactly by Chandrasekaran's algorithm (1970, "A special case of the complementary pivot
+    problem", Opsearch 7:263–268): start with nobody paying, let every defaulter whose ``c + N q`` is
+    positive pay, solve the linear system on that paying set ``J``, and repeat; ``J`` only grows, so there
+    are at most ``|D|`` solves, and every system is nonsingular unless a closed cycle of defaulters balances
+    to the cent. The result is the least solution; it is the only one (so the greatest, hence above the
+    greatest clearing vector) unless such an exact balance occurs (``max(0, ·)`` is 1-Lipschitz and two
+    fixed points differ by a nonnegative eigenvector of ``N`` for eigenvalue 1 on which nothing is clamped).
+
+    Returns:
+        (per-run success flags (runs,), payments at every entry of T, meaningful on ``dmask``), or None
+        when a system was singular (the caller then takes a safe Picard step).
+    """
+    size = run.size
+    didx = np.flatnonzero(dmask)
+
+    def received(src: np.ndarray, values: np.ndarray) -> np.ndarray:
+        out = np.zeros(size)
+        if src.size:
+            flat, amounts = spread(src, values)
+            hit = where[flat]
+            ok = hit >= 0
+            np.add.at(out, hit[ok], amounts[ok])
+        return out
+
+    # c: what each defaulter has when the other defaulters pay nothing inside the web
+    c = alpha * e_t - o_t + beta * (in_t - received(didx, cap_t[didx]))
+    q = np.zeros(size)
+    paying = np.zeros(size, dtype=bool)
+    for _ in range(didx.size + 1):
+        pidx = np.flatnonzero(paying)
+        pressure = c + beta * received(pidx, q[pidx])
+        join = dmask & ~paying & (pressure > 0)
+        if not join.any():
+            return np.ones(runs, dtype=bool), q
+        paying |= join
+        pidx = np.flatnonzero(paying)
+        in_j = np.full(size, -1, dtype=np.int64)
+        in_j[pidx] = np.arange(pidx.size)
+
+        def index(flat: np.ndarray, in_j: np.ndarray = in_j) -> np.ndarray:
+            w = where[flat]
+            return np.where(w >= 0, in_j[np.maximum(w, 0)], -1)
+
+        x = _solve_blocks(net, run[pidx], node[pidx], index, c[pidx], beta)
+        if x is None:
+            return None
+        q[pidx] = np.maximum(x, 0.0)
+    return None
+
+
 def _clear_runs(
     net: _Network, e: np.ndarray, alpha: float, beta: float, max_steps: int, max_picard: int = 1_000_000
 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray]:
@@ -504,6 +576,17 @@ def _clear_runs(
             off = (x < d[pidx] - tol_t[pidx]) | (x > cap_t[pidx] + tol_t[pidx])
             bad_run[run[pidx[off]]] = True
         new_d = np.where(solvent, 0.0, np.where(zero, cap_t, np.clip(short, d, cap_t)))
+        if bad_run.any():
+            # The linear step would make some defaulter pay less than nothing (senior outside claims exceed
+            # what it has) or its system is singular (a closed cycle of defaulters): solve the defaulters'
+            # complementarity problem exactly instead (see _defaulters_exact).
+            lcp = _defaulters_exact(net, spread, where, run, node, ~solvent & bad_run[run], cap_t, e_t, o_t,
+                                    in_t, alpha, beta, runs)
+            if lcp is not None:
+                ok_lcp, q_d = lcp
+                fixed = ok_lcp[run] & bad_run[run] & ~solvent
+                new_d[fixed] = np.clip(cap_t[fixed] - q_d[fixed], d[fixed], cap_t[fixed])
+                bad_run &= ~ok_lcp
         bad = bad_run[run]
         if bad.any():
             # Safe Picard step q <- Φ(q) for those runs: it never goes below the greatest clearing vector.
