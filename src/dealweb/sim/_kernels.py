@@ -6,8 +6,9 @@ not cover what it owes gets the shortfall ``Φ`` gives it; every increase of a s
 entity's creditors (what they fail to receive), which are re-examined in turn. Shortfalls only grow and
 never pass the least fixed point, so the work list empties at the greatest clearing vector: exactly
 (finitely many updates) when the default cascade has no cycle, and when it has, at the floating-point
-fixed point (a further pass would change nothing). A run exceeding ``max_updates`` is flagged and
-recomputed by the fictitious default algorithm. Runs are independent: the result of a run never depends
+fixed point (a further pass would change nothing). A run exceeding ``max_updates`` in all, or
+``max_per_entity`` updates of one entity (a slowly draining cycle), is flagged and recomputed by the
+fictitious default algorithm. Runs are independent: the result of a run never depends
 on the other runs of the batch. Both core of a 2-core machine are used (numba ``prange`` over runs).
 """
 
@@ -26,7 +27,7 @@ AVAILABLE = numba is not None
 
 
 def _kernel(indptr, indices, data, inv_cap, cap, base_in, o_sen, threshold, e, alpha, beta, senior,
-            max_updates, q_out, outside_out, updates_out, ok_out):  # pragma: no cover - compiled
+            max_updates, max_per_entity, q_out, outside_out, updates_out, ok_out):  # pragma: no cover - compiled
     runs, n = e.shape
     batched = data.shape[0] > 1
     nblocks = min(runs, 64)
@@ -36,6 +37,7 @@ def _kernel(indptr, indices, data, inv_cap, cap, base_in, o_sen, threshold, e, a
         lost = np.zeros(n)
         inq = np.zeros(n, dtype=np.bool_)
         seen = np.zeros(n, dtype=np.bool_)
+        count = np.zeros(n, dtype=np.int64)
         queue = np.empty(n, dtype=np.int64)
         touched = np.empty(n, dtype=np.int64)
         for r in range(blk * per, min(runs, (blk + 1) * per)):
@@ -72,7 +74,8 @@ def _kernel(indptr, indices, data, inv_cap, cap, base_in, o_sen, threshold, e, a
                     continue
                 d[i] += delta
                 upd += 1
-                if upd > max_updates:
+                count[i] += 1
+                if upd > max_updates or count[i] > max_per_entity:
                     good = False
                     break
                 scale = inv_cap[b, i] * delta
@@ -103,6 +106,7 @@ def _kernel(indptr, indices, data, inv_cap, cap, base_in, o_sen, threshold, e, a
                     outside_out[r, i] = min(o_sen[b, i], v)
                 d[i] = 0.0
                 lost[i] = 0.0
+                count[i] = 0
                 inq[i] = False
                 seen[i] = False
             updates_out[r] = upd
@@ -118,11 +122,15 @@ _PARALLEL_FROM = 200_000  # runs x entities
 def worklist_clear(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, inv_cap: np.ndarray,
                    cap: np.ndarray, base_in: np.ndarray, o_sen: np.ndarray, threshold: np.ndarray,
                    e: np.ndarray, alpha: float, beta: float, senior: bool,
-                   max_updates: int) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray]:
+                   max_updates: int, max_per_entity: int = 200
+                   ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray, np.ndarray]:
     """Inside payments ``q`` (runs, n), outside payments when senior, updates per run, converged flags.
 
     ``indptr``/``indices`` are the CSR structure (row = payer); ``data`` (batch, nnz) the amounts owed;
-    the other per-entity arrays have shape (batch, n) with batch 1 or runs.
+    the other per-entity arrays have shape (batch, n) with batch 1 or runs. A run is flagged unsettled
+    (``ok`` False, to be redone exactly) after ``max_updates`` updates in all or ``max_per_entity`` updates of
+    one entity: a cycle of defaulters draining slowly (senior outside creditors, net outside assets just
+    below zero) is handed over after a few hundred passes instead of creeping to its fixed point.
     """
     if _compiled is None:
         raise RuntimeError("numba is not installed")
@@ -135,5 +143,6 @@ def worklist_clear(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, in
     kernel(indptr.astype(np.int64), indices.astype(np.int64), np.ascontiguousarray(data, dtype=float),
               np.ascontiguousarray(inv_cap), np.ascontiguousarray(cap), np.ascontiguousarray(base_in),
               np.ascontiguousarray(o_sen), np.ascontiguousarray(threshold), np.ascontiguousarray(e, dtype=float),
-              float(alpha), float(beta), bool(senior), int(max_updates), q, outside, updates, ok)
+              float(alpha), float(beta), bool(senior), int(max_updates), int(max_per_entity), q, outside,
+              updates, ok)
     return q, (outside if senior else None), updates, ok

@@ -26,15 +26,18 @@ floating point after at most ``n`` steps (in practice the number of "waves" of d
 computation is written in shortfalls ``d = p̄ - p``, which are nonzero only on the defaulters, so the cost of
 a step grows with the number of defaulters, not with the size of the web; the linear systems of all runs are
 solved at once as one block-diagonal sparse system, and runs whose default set is stable stop costing.
-A step whose linear solution would leave the monotone path (possible only with senior outside creditors
-and negative net outside assets, or a singular system) is replaced by one safe Picard step
-``p ← Φ(p)``, which keeps the iteration above the greatest clearing vector.
+A step whose linear solution would make a defaulter pay less than nothing (possible only with senior
+outside creditors) or whose system is singular (a closed cycle of defaulters) is replaced by an exact
+solve of the defaulters' linear complementarity problem (Chandrasekaran 1970, at most ``|D|`` linear
+solves; see :func:`_defaulters_exact`); only a singular system there (a closed cycle balancing to the cent)
+takes one safe Picard step ``p ← Φ(p)``, which keeps the iteration above the greatest clearing vector.
 
 References:
     Eisenberg, L. & Noe, T. H. (2001). Systemic Risk in Financial Systems. Management Science 47(2),
     236–249. doi:10.1287/mnsc.47.2.236.9835
     Rogers, L. C. G. & Veraart, L. A. M. (2013). Failure and Rescue in an Interbank Network. Management
     Science 59(4), 882–898. doi:10.1287/mnsc.1120.1569
+    Chandrasekaran, R. (1970). A special case of the complementary pivot problem. Opsearch 7, 263–268.
 """
 
 from __future__ import annotations
