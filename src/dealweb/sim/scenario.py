@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,9 +18,17 @@ from typing import Any
 import numpy as np
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 from scipy.special import ndtri
 
 from dealweb.errors import InputError, Problem
+from dealweb.ledger.yamlio import (
+    ALIAS_EXPANSION_MARGIN,
+    MAX_FLOW_DEPTH,
+    expanded_size,
+    flow_depth,
+    read_yaml_file,
+)
 
 __all__ = [
     "BUNDLED_DIR",
@@ -343,16 +351,53 @@ class _Reader:
 _TOP = {"scenario", "clearing", "contracts", "capital", "entities", "others", "shocks", "shares"}
 
 
-def parse_scenario(text: str, shown: str = "<scenario>") -> Scenario:
-    """Parse and validate scenario YAML text; raise :class:`ScenarioError` listing every problem."""
-    yaml = YAML(typ="rt")
+def _guarded_doc(text: str, shown: str) -> Any:
+    """YAML text to data, refusing what would hang or crash the parser (the ledger reader's guards).
+
+    Brackets nested past :data:`~dealweb.ledger.yamlio.MAX_FLOW_DEPTH` (ruamel recurses once per level) and
+    aliases expanding to far more values than the text holds (a "billion laughs" file) are refused before
+    any value is built, with :func:`~dealweb.ledger.yamlio.flow_depth` and
+    :func:`~dealweb.ledger.yamlio.expanded_size`; every message is one line.
+    """
+    deepest, where = flow_depth(text)
+    if deepest > MAX_FLOW_DEPTH:
+        raise ScenarioError([Problem(shown, where, 1, f"not valid YAML: brackets nested {deepest} levels deep",
+                                     f"a scenario needs a few levels of [ ] and {{ }}; at most {MAX_FLOW_DEPTH} "
+                                     "are read")])
     try:
-        doc = yaml.load(io.StringIO(text))
+        if "*" in text and expanded_size(YAML(typ="rt").compose(io.StringIO(text)),
+                                         len(text) + ALIAS_EXPANSION_MARGIN) is None:
+            line = next((i for i, ln in enumerate(text.splitlines(), 1) if "*" in ln), 1)
+            raise ScenarioError([Problem(shown, line, 1, "the YAML aliases (*name) expand to far more values "
+                                         "than the file holds, or refer to themselves",
+                                         "write the values out instead of nesting aliases (a 'billion laughs' "
+                                         "file is refused)")])
+        return YAML(typ="rt").load(io.StringIO(text))
+    except ReaderError as exc:  # a character YAML does not allow
+        pos = exc.position if isinstance(exc.position, int) else 0
+        char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        raise ScenarioError([Problem(shown, text.count("\n", 0, pos) + 1, pos - (text.rfind("\n", 0, pos) + 1) + 1,
+                                     f"not valid YAML: character {char} is not allowed in YAML",
+                                     "delete it, or write it as an escape (\\uXXXX) inside a double-quoted "
+                                     "string")]) from None
     except (MarkedYAMLError, YAMLError) as exc:
         mark = getattr(exc, "problem_mark", None)
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        raise ScenarioError([Problem(shown, line, col, f"not valid YAML: {getattr(exc, 'problem', exc)}",
+        what = " ".join(str(getattr(exc, "problem", None) or exc).split())[:300]  # one line, bounded
+        raise ScenarioError([Problem(shown, line, col, f"not valid YAML: {what}",
                                      "check indentation and quotes")]) from None
+    except RecursionError:
+        raise ScenarioError([Problem(shown, 1, 1, "not valid YAML: nested too deeply to read",
+                                     "a scenario needs only a few levels of nesting")]) from None
+
+
+def parse_scenario(text: str, shown: str = "<scenario>") -> Scenario:
+    """Parse and validate scenario YAML text; raise :class:`ScenarioError` listing every problem."""
+    return _scenario_of(_guarded_doc(text, shown), shown)
+
+
+def _scenario_of(doc: Any, shown: str) -> Scenario:
+    """Validate loaded scenario data (``shown`` names the file in messages)."""
     r = _Reader(shown)
     if not isinstance(doc, dict):
         raise ScenarioError([Problem(shown, 1, 1, "a scenario file is a mapping with a 'scenario:' section",
@@ -534,13 +579,28 @@ def parse_scenario(text: str, shown: str = "<scenario>") -> Scenario:
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file; :class:`ScenarioError` (with every problem) when it is bad."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(f"no scenario file {p}", "give a path, or a bundled name: dealweb stress --list") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read scenario {p}: {exc}") from None
-    return parse_scenario(text, str(p))
+    if not p.exists():
+        raise InputError(f"no scenario file {p}", "give a path, or a bundled name: dealweb stress --list")
+    shown = str(p)
+    if p.is_dir():
+        raise ScenarioError([Problem(shown, 1, 1, "this is a directory, not a scenario file",
+                                     "give a scenario .yaml file, or a bundled name: dealweb stress --list")])
+    # The ledger's guarded reader: unreadable, binary, not UTF-8, empty, brackets nested too deep, alias
+    # bombs and characters YAML forbids all become one-line problems with the line and column.
+    problems: list[Problem] = []
+    read = read_yaml_file(p, shown, problems)
+    if problems:
+        raise ScenarioError([replace(q, hint=_SCENARIO_HINTS.get(q.message, q.hint.replace("a ledger ", "a scenario ")))
+                             for q in problems])
+    return _scenario_of(read.data, shown)
+
+
+# The ledger reader's hints that speak of ledger files, said for a scenario file.
+_SCENARIO_HINTS = {
+    "this is a binary file, not YAML text": "give a scenario .yaml text file (see docs/scenario-format.md)",
+    "empty file: it holds no section": "add a 'scenario:' section (see docs/scenario-format.md)",
+    "the file is not UTF-8 text": "save it as UTF-8",
+}
 
 
 def bundled_scenarios() -> dict[str, Path]:

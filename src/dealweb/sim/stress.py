@@ -7,18 +7,20 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
+from dealweb.errors import InputError
 from dealweb.model import Ledger
 from dealweb.sim.engines import run_model
 from dealweb.sim.montecarlo import ChunkResult, Model, build_model
 from dealweb.sim.scenario import Scenario
 
-__all__ = ["StressResult", "stress"]
+__all__ = ["StressResult", "machine_memory_bytes", "result_bytes", "stress"]
 
 _Q = (0.05, 0.5, 0.95)
 
@@ -181,6 +183,49 @@ def _quantiles(x: np.ndarray) -> dict[str, float]:
     return {"mean": float(x.mean()), "p05": float(qs[0]), "p50": float(qs[1]), "p95": float(qs[2])}
 
 
+#: Copies of the per-run results alive at once: the chunks and their concatenation, then the summary's
+#: sorted copies for quantiles.
+_RESULT_COPIES = 3
+
+
+def result_bytes(model: Model, runs: int) -> int:
+    """Bytes the per-run results of ``runs`` runs of ``model`` take at their peak (an estimate, from above).
+
+    Every run keeps (see :class:`~dealweb.sim.montecarlo.ChunkResult`) 8-byte values: 4 per entity
+    (first default, shortfall, outside capital raised, equity distress), 4 per quarter (raised, unmet gap,
+    appetite, defaults), 2 per contract line (loss, backlog lost), 2 per warrant tranche, 1 per simulated
+    share price and 3 scalars; they exist in :data:`_RESULT_COPIES` copies at the peak.
+    """
+    per_run = 4 * model.n + 4 * model.grid.periods + 2 * len(model.lines) + 2 * len(model.warrants)
+    per_run += len(model.issuers) + 3
+    return int(runs) * per_run * 8 * _RESULT_COPIES
+
+
+def machine_memory_bytes() -> int | None:
+    """Physical memory of this machine in bytes (``None`` where the OS does not say)."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def _check_memory(model: Model, runs: int) -> None:
+    """Refuse up front (InputError) when the results would take more than half of the machine's memory."""
+    need = result_bytes(model, runs)
+    have = machine_memory_bytes()
+    if have is None or need <= have // 2:
+        return
+    per_run = need / runs
+    fit = max(1, int(have // 2 / per_run))
+    raise InputError(
+        f"{runs:,} runs would need about {need / 2**30:,.1f} GiB for their results ({model.n} entities, "
+        f"{model.grid.periods} quarters, {len(model.lines)} contract lines), more than half of this "
+        f"machine's {have / 2**30:,.1f} GiB",
+        f"use --runs {fit:,} or fewer (the quantiles settle long before that); every run's results are kept "
+        "in memory whatever the engine",
+    )
+
+
 def stress(
     scenario: Scenario,
     ledger: Ledger,
@@ -198,6 +243,7 @@ def stress(
     if runs is not None:
         scenario = replace(scenario, runs=int(runs))
     model = build_model(scenario, ledger)
+    _check_memory(model, scenario.runs)
     result = run_model(model, scenario.runs, engine=engine, chunk_size=chunk_size, address=address,
                        progress=progress)
     return StressResult(model, result, scenario.seed, engine)
