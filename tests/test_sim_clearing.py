@@ -411,3 +411,45 @@ def test_worklist_kernel_hands_a_draining_cycle_over_early():
         REPRO_E[None], 1.0, 1.0, True, 10**9, 200)
     assert not ok[0]
     assert updates[0] <= 200 * 5 + 1
+
+
+def _rv_senior_milp(L: np.ndarray, e: np.ndarray, o: np.ndarray, alpha: float, beta: float) -> np.ndarray:
+    """Independent oracle, senior outside creditors with default costs: inside payments by a MILP.
+
+    Φ_i(q) = L̄_i if e_i - o_i + (Πᵀq)_i >= L̄_i (solvent, binary s_i), else clip(α e_i - o_i + β (Πᵀq)_i,
+    0, L̄_i) (z_i: pays something). The greatest clearing vector is the greatest q with q <= Φ(q)
+    (Rogers & Veraart 2013, Thm 3.7 / Tarski), so it maximises Σq over that set.
+    """
+    n = L.shape[0]
+    cap = L.sum(axis=1)
+    pi = np.divide(L, cap[:, None], out=np.zeros_like(L), where=cap[:, None] > 0)
+    big = cap.sum() + np.abs(e).sum() + o.sum() + 1.0
+    eye, zero = np.eye(n), np.zeros((n, n))
+    rows = [np.c_[-pi.T, big * eye, zero],  # s_i = 1 only if e - o + Πᵀq >= L̄
+            np.c_[eye - beta * pi.T, -big * eye, big * eye],  # insolvent and paying: q <= α e - o + β Πᵀq
+            np.c_[eye, -np.diag(cap), -np.diag(cap)],  # q = 0 unless solvent or paying
+            np.c_[zero, eye, eye]]
+    ub = [big - cap + e - o, alpha * e - o + big, np.zeros(n), np.ones(n)]
+    res = milp(np.r_[-np.ones(n), np.zeros(2 * n)],
+               constraints=[LinearConstraint(a, -np.inf, b) for a, b in zip(rows, ub, strict=True)],
+               integrality=np.r_[np.zeros(n), np.ones(2 * n)],
+               bounds=Bounds(np.zeros(3 * n), np.r_[cap, np.ones(2 * n)]), options={"mip_rel_gap": 0.0})
+    assert res.status == 0
+    return res.x[:n]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_senior_with_default_costs_against_milp(seed):
+    # fixed seeds (deterministic): random networks, random alpha, beta (every third: Eisenberg–Noe)
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 8))
+    L = rng.exponential(10.0, (n, n)) * (rng.random((n, n)) < rng.uniform(0.2, 1.0))
+    np.fill_diagonal(L, 0.0)
+    o = rng.exponential(3.0, n) * (rng.random(n) < 0.6)
+    e = rng.exponential(rng.uniform(0.5, 20.0), n) * (rng.random(n) < 0.8)
+    alpha, beta = (1.0, 1.0) if seed % 3 == 0 else tuple(rng.uniform(0.0, 1.0, 2))
+    ref = _rv_senior_milp(L, e, o, alpha, beta)
+    for method in METHODS:
+        res = clear(L, e, alpha=alpha, beta=beta, outside_liabilities=o, outside_seniority="senior", method=method)
+        assert res.picard_steps.max() == 0
+        np.testing.assert_allclose(res.inside_payments, ref, rtol=1e-7, atol=1e-7 * max(1.0, L.sum()))
