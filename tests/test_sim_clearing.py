@@ -23,6 +23,13 @@ E3 = np.array([2.0, 1.0, 0.0])
 
 
 METHODS = ["fictitious_default", "worklist"]
+@pytest.fixture(autouse=True, scope="module")
+def _compiled_kernels_warm():
+    """Compile the numba clearing kernel once before the timed (deadline) property tests."""
+    from dealweb.sim import clear
+
+    clear(np.array([[0.0, 2.0], [1.0, 0.0]]), np.array([0.5, 0.0]))
+
 # Every property test is bounded (max_examples) and each example must finish in seconds, so the file cannot hang.
 DEADLINE = timedelta(seconds=5)
 

@@ -14,6 +14,14 @@ from dealweb.money import Amount, Qualifier
 from dealweb.sim import build_model, parse_scenario, run_chunk, run_model, stress
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _compiled_kernels_warm():
+    """Compile the numba clearing kernel once before the timed (deadline) property tests."""
+    from dealweb.sim import clear
+
+    clear(np.array([[0.0, 2.0], [1.0, 0.0]]), np.array([0.5, 0.0]))
+
+
 def usd(x: float, hi: float | None = None, q: Qualifier = Qualifier.EXACT) -> Amount:
     return Amount(x, x if hi is None else hi, q, "USD", f"${x}")
 
