@@ -124,8 +124,10 @@ def test_date_or_exit_is_shared_by_the_graph_and_faces_commands(capsys: pytest.C
     assert exc.value.code == 2
     assert capsys.readouterr().err == (
         "error: --on '2025-13-01' is not a date (hint: write YYYY-MM-DD, e.g. --on 2025-10-01)\n")
-    # One parser for both rooms, no private copies left behind.
-    assert not hasattr(graph_cmds, "_parse_date") and not hasattr(face_cmds, "_parse_date")
+    # One parser for every room, no private copies left behind.
+    import dealweb.cli.ledger_cmds as ledger_cmds
+
+    assert not any(hasattr(m, "_parse_date") for m in (graph_cmds, face_cmds, ledger_cmds))
 
 
 def test_loops_name_the_sources_of_their_deals(tmp_path: Path):

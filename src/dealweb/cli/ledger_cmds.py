@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dealweb.cli import main
-from dealweb.cli.common import echo_out, emit_json, fail, load_or_exit, write_output
+from dealweb.cli.common import date_or_exit, echo_out, emit_json, fail, load_or_exit, write_output
 from dealweb.errors import DealwebError
 from dealweb.ledger import ledger_to_dict
 from dealweb.ledger.export import CSV_COLUMNS, amount_to_dict, flow_rows, ledger_to_graph
@@ -32,15 +32,6 @@ __all__ = ["check", "export", "show"]
 def _console() -> Console:
     # Wide when piped (a file or a pager), the terminal's width otherwise.
     return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 200)
-
-
-def _parse_date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(f"--at {value!r} is not a date", "write YYYY-MM-DD, e.g. --at 2025-10-01")
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -374,7 +365,7 @@ def show(entity: str | None, ledger_path: str | None, at: str | None, as_json: b
         if not Path(entity).exists():
             fail(f"no such ledger: {entity}", "give a ledger directory or .yaml file, or an entity id")
         ledger_path, entity = entity, None
-    on = _parse_date(at)
+    on = date_or_exit(at, "--at")
     ledger = load_or_exit(ledger_path)
     con = _console()
     if entity is None:
@@ -425,7 +416,7 @@ def export(ledger_path: str | None, fmt: str, output: str | None, at: str | None
       dealweb export --format csv -o flows.csv          # one row per pairwise flow, with its quote
       dealweb export my-ledger/ --format graphml -o web.graphml
     """
-    on = _parse_date(at)
+    on = date_or_exit(at, "--at")
     ledger = load_or_exit(ledger_path)
     if fmt == "json":
         data = (json.dumps(ledger_to_dict(ledger), ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode()
