@@ -28,6 +28,7 @@ from dealweb.metrics.capacity import CapacityInputs, capacity
 from dealweb.metrics.common import FLAG, Source
 from dealweb.metrics.defaults import Commitment, Default, defaults_for, payer_commitments
 from dealweb.metrics.funding_gap import FundingGapInputs, funding_gap
+from dealweb.metrics.presets import default_bubble_entities
 from dealweb.model import Ledger
 from dealweb.money import AmountError, parse_amount
 
@@ -699,16 +700,7 @@ def bubble_cmd(entities: tuple[str, ...], reference_pe: float | None, reference_
     if entities:
         ents = tuple(_parse_entity(s) for s in entities)
     else:
-        ents = (
-            BubbleEntity("magnificent-7", forward_pe=d["mag7_forward_pe"].value,
-                         sources={"forward_pe": d["mag7_forward_pe"].source}),
-            BubbleEntity("magnificent-7-ex-tesla", forward_pe=d["mag7_ex_tesla_forward_pe"].value,
-                         sources={"forward_pe": d["mag7_ex_tesla_forward_pe"].source}),
-            BubbleEntity("oracle", capex=d["oracle_capex"].value, revenue=d["oracle_revenue"].value,
-                         free_cash_flow=d["oracle_free_cash_flow"].value,
-                         sources={"capex": d["oracle_capex"].source, "revenue": d["oracle_revenue"].source,
-                                  "free_cash_flow": d["oracle_free_cash_flow"].source}),
-        )
+        ents = default_bubble_entities(d)
     sources: dict[str, Source] = {}
     rp, sources["reference_pe"] = _pick("reference_pe", "--reference-pe", reference_pe, d)
     base = dict(DEFAULT_BUBBLE_SOURCES)

@@ -20,7 +20,7 @@ from dealweb.metrics.defaults import METRICS, Default, defaults_for
 from dealweb.metrics.funding_gap import FundingGapInputs, funding_gap
 from dealweb.model import Ledger
 
-__all__ = ["DEFAULT_CAPACITY_GW", "DEFAULT_VALUATION", "all_results", "inputs_from_defaults",
+__all__ = ["DEFAULT_CAPACITY_GW", "DEFAULT_VALUATION", "all_results", "default_bubble_entities", "inputs_from_defaults",
            "result_from_defaults"]
 
 #: Capacity converted when none is given: the 10 GW of the Nvidia-OpenAI partnership.
@@ -80,7 +80,16 @@ def inputs_from_defaults(metric: str, ledger: Ledger | None = None, **context: s
             v["valuation"], s["valuation"] = DEFAULT_VALUATION, _VALUATION_SOURCE
         return CapTableInputs(sources=s, **v)
     # bubble
-    entities = (
+    sources = {**DEFAULT_BUBBLE_SOURCES, "reference_pe": d["reference_pe"].source}
+    return BubbleInputs(entities=default_bubble_entities(d), reference_pe=d["reference_pe"].value, sources=sources)
+
+
+def default_bubble_entities(d: dict[str, Any]) -> tuple[BubbleEntity, ...]:
+    """The entities the bubble check looks at by default: the Magnificent Seven (with and without Tesla), Oracle.
+
+    ``d`` is what ``defaults_for("bubble", ledger)`` returns; every figure keeps its source.
+    """
+    return (
         BubbleEntity("magnificent-7", forward_pe=d["mag7_forward_pe"].value,
                      sources={"forward_pe": d["mag7_forward_pe"].source}),
         BubbleEntity("magnificent-7-ex-tesla", forward_pe=d["mag7_ex_tesla_forward_pe"].value,
@@ -90,8 +99,6 @@ def inputs_from_defaults(metric: str, ledger: Ledger | None = None, **context: s
                      sources={"capex": d["oracle_capex"].source, "revenue": d["oracle_revenue"].source,
                               "free_cash_flow": d["oracle_free_cash_flow"].source}),
     )
-    sources = {**DEFAULT_BUBBLE_SOURCES, "reference_pe": d["reference_pe"].source}
-    return BubbleInputs(entities=entities, reference_pe=d["reference_pe"].value, sources=sources)
 
 
 _FUNCTIONS = {"capacity": capacity, "breakeven": breakeven, "backlog": backlog, "funding-gap": funding_gap,
