@@ -117,9 +117,16 @@ def _header(web: Any, console: Console) -> None:
     console.print(f"[dim]{web.n} entities, {web.m} flows, {usd_label(web.total)} in total; {when}; "
                   f"amount: {web.amount_choice}, {web.basis}; USD[/dim]")
     if web.skipped:
-        named = ", ".join(dict.fromkeys(s.deal for s in web.skipped[:6]))
-        more = " ..." if len(web.skipped) > 6 else ""
-        console.print(f"[dim]{len(web.skipped)} flow(s) left out (no amount or no USD value): {named}{more}[/dim]")
+        by_reason: dict[str, list[str]] = {}
+        for s in web.skipped:
+            by_reason.setdefault(s.reason, []).append(s.deal)
+        parts = []
+        for reason, deals in sorted(by_reason.items(), key=lambda kv: -len(kv[1])):
+            named = ", ".join(dict.fromkeys(deals[:3])) + (" ..." if len(deals) > 3 else "")
+            parts.append(f"{len(deals)} {reason} ({named})")
+        console.print(f"[dim]{len(web.skipped)} flow(s) left out: {'; '.join(parts)}[/dim]")
+        if any(s.reason.startswith("zero amount at 'low'") for s in web.skipped):
+            console.print("[dim]hint: an 'up to' figure is 0 at its low end; --amount mid or high keeps it[/dim]")
     for note in web.notes:
         console.print(f"[dim]{note}[/dim]")
 

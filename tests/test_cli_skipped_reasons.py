@@ -1,0 +1,25 @@
+"""The graph commands say why each flow was left out, and how to keep an 'up to' figure."""
+
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from dealweb.cli import main
+
+
+def test_low_amounts_name_the_up_to_flow_they_drop() -> None:
+    # Nvidia -> OpenAI is "up to $100B" (最高1000億美元): its low end is 0, so at --amount low it leaves the
+    # web and the OpenAI -> Oracle -> Nvidia -> OpenAI loop with it.
+    result = CliRunner().invoke(main, ["loops", "--amount", "low"], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    assert "1 zero amount at 'low' (nvidia-openai-investment-100b)" in result.output
+    assert "--amount mid or high keeps it" in result.output
+    assert "No loops" in result.output
+
+
+def test_mid_amounts_keep_it_and_no_hint() -> None:
+    result = CliRunner().invoke(main, ["loops"], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    assert "zero amount" not in result.output
+    assert "hint: an 'up to' figure" not in result.output
+    assert "openai → oracle → nvidia → openai" in result.output
