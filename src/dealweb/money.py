@@ -270,14 +270,37 @@ class Amount:
             return self.low
         return self.low / 2 + self.high / 2  # halves first: the sum overflows near the largest float
 
+    @property
+    def mid(self) -> float:
+        """The middle of the interval: the one definition of "mid" every command uses (policy ``mid``).
+
+        * ``vague`` ("數百億美元", "several billion"): the geometric middle ``sqrt(low * high)``. Such words
+          name an order of magnitude (2..9 x 10^10), so their middle is taken on a log scale: 數百億 ->
+          sqrt(2e10 * 9e10) = $42.4B (the arithmetic middle, $55B, would sit closer to the top word).
+        * unbounded above (``at_least``): ``low``, the only figure the text gives.
+        * every other interval (``exact``, ``about``, ``range``, ``up_to``): ``(low + high) / 2``; "up to
+          $100B" is [0, $100B] and its middle $50B. Ceilings are conditional money in the flows layer
+          (:mod:`dealweb.flows`), so that middle is never counted as firm.
+
+        >>> round(parse_amount("數百億美元").mid / 1e9, 1)
+        42.4
+        >>> parse_amount("最高1000億美元").mid
+        50000000000.0
+        """
+        if self.high is None:
+            return self.low
+        if self.qualifier is Qualifier.VAGUE and self.low > 0:
+            return math.sqrt(self.low) * math.sqrt(self.high)  # roots first: the product overflows near max float
+        return self.low / 2 + self.high / 2  # halves first: the sum overflows near the largest float
+
     def pick(self, which: str) -> float:
-        """``low``, ``high`` (``low`` when unbounded above), ``mid`` or ``nominal`` of the interval."""
+        """``low``, ``high`` (``low`` when unbounded above), ``mid`` (:attr:`mid`) or ``nominal``."""
         if which == "low":
             return self.low
         if which == "high":
             return self.high if self.high is not None else self.low
         if which == "mid":
-            return self.low / 2 + self.high / 2 if self.high is not None else self.low
+            return self.mid
         if which == "nominal":
             return self.point
         raise ValueError(f"unknown amount choice {which!r}: use low, mid, high or nominal")

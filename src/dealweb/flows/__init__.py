@@ -1,0 +1,61 @@
+"""The flows room: one dated cash-flow table between the ledger and every number dealweb computes.
+
+Data flow: :class:`~dealweb.model.Ledger` -> :func:`build_flows` (as_of, policy, scenario, grid) ->
+:class:`Flows` (one columnar table) -> graph (snapshot, loops, trace, exposure), sim (schedules), metrics,
+report, CLI. Nothing downstream reads deals for money on its own.
+
+Stable API (``docs/flows.md`` defines every column and rule):
+
+``build_flows(ledger, *, as_of=None, policy="mid", scenario=None, period_months=3) -> Flows``
+    Rows: payer, payee, deal, kind, status (paid, firm, conditional, rumoured, cancelled, history), basis
+    (contract, per_year, tranche), shape, period_start/period_end (calendar quarters; NaT = undated),
+    low/mid/high/value (USD), open_high, term_years, cash, trigger, source, assumed, known_from.
+    ``Flows.firm`` / ``.conditional`` / ``.live`` are row masks; ``Flows.totals()`` gives firm,
+    conditional and total (= firm + conditional); ``Flows.by_flow()`` sums rows per pairwise flow and
+    status; ``Flows.records()``, ``to_csv_bytes()``, ``to_parquet_bytes()``, ``to_pandas()`` export it.
+``check_schedules(ledger) -> list[Problem]``
+    Schedules that cannot be built (file:line errors with a hint).
+``known_from(record, documents)``
+    When a deal or fact became known (its earliest dated source).
+``expand_schedules(mode, start, years, months=3)``
+    The vectorised schedule kernel (flat, ramp, point, undated) on a calendar grid.
+"""
+
+from dealweb.flows.build import build_flows, expand_schedules
+from dealweb.flows.known import document_date, known_from, ledger_window
+from dealweb.flows.table import (
+    BASES,
+    COLUMNS,
+    CONDITIONAL,
+    FIRM,
+    KINDS,
+    LIVE,
+    POLICIES,
+    SHAPES,
+    STATUSES,
+    Flows,
+    Policy,
+    Skipped,
+)
+from dealweb.ledger.schedules import check_schedules
+
+__all__ = [
+    "BASES",
+    "COLUMNS",
+    "CONDITIONAL",
+    "FIRM",
+    "KINDS",
+    "LIVE",
+    "POLICIES",
+    "SHAPES",
+    "STATUSES",
+    "Flows",
+    "Policy",
+    "Skipped",
+    "build_flows",
+    "check_schedules",
+    "document_date",
+    "expand_schedules",
+    "known_from",
+    "ledger_window",
+]
