@@ -153,10 +153,13 @@ def test_append_record_rollback_and_refusals(root: Path) -> None:
 def test_failed_replace_leaves_the_old_file(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     before = (root / "deals.yaml").read_bytes()
 
-    def broken_replace(src: str, dst: str) -> None:
+    def broken(*args: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(os, "replace", broken_replace)
+    import dealweb.ledger.write as w
+
+    monkeypatch.setattr(os, "replace", broken)
+    monkeypatch.setattr(w, "_exchange", broken)
     with pytest.raises(OSError):
         add_claim(root, "oai-orcl", CLAIM)
     assert (root / "deals.yaml").read_bytes() == before

@@ -8,6 +8,7 @@ line a person must fix.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import difflib
 import hashlib
@@ -25,6 +26,7 @@ from dealweb.errors import InputError, Problem
 from dealweb.ledger import vocab
 from dealweb.ledger.checks import check_claim_against_text, derive_conflicts, stated_in_quote
 from dealweb.ledger.yamlio import YamlFile, item_pos, key_pos, node_pos, read_yaml_file, value_pos
+from dealweb.limits import LimitError, read_regular
 from dealweb.model import (
     FLOW_KIND,
     Claim,
@@ -53,6 +55,11 @@ _MONEY_FIELDS = ("amount",)
 # No real figure comes near this (world output is about 1e14 USD a year; the largest share counts about
 # 1e11): larger values are scale slips, and sums of them would overflow to infinity downstream.
 _MAX_FIGURE = 1e20
+# Dates outside these years are typing slips (0025 for 2025); they would also stretch every period grid.
+_MIN_YEAR, _MAX_YEAR = 1900, 2200
+# USD per unit of a currency: the weakest currencies trade near 1e-5 USD, the strongest near 3.3 USD; a rate
+# outside these bounds is a slip (an inverted rate, a missing decimal point) and would overflow sums.
+_MIN_FX_RATE, _MAX_FX_RATE = 1e-9, 1e3
 
 
 @dataclass
@@ -103,15 +110,15 @@ def ledger_files(root: Path) -> list[Path]:
         return [root]
     return sorted(
         p for p in root.rglob("*")
-        if p.suffix in (".yaml", ".yml") and p.is_file()
+        if p.suffix in (".yaml", ".yml") and (p.is_file() or (p.exists() and not p.is_dir()))
         and not any(part.startswith(".") for part in p.relative_to(root).parts)
     )
 
 
 def _digest(path: Path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+        return hashlib.sha256(read_regular(path)).hexdigest()
+    except (OSError, InputError):  # unreadable, or not a regular file: never cached, reported by the load
         return None
 
 
@@ -156,8 +163,13 @@ def _type_name(v: Any) -> str:
 class _Loader:
     """One load: the files, the problems, and the records built so far."""
 
-    def __init__(self, root: Path, extra_dirs: Sequence[str | Path]) -> None:
+    def __init__(self, root: Path, extra_dirs: Sequence[str | Path],
+                 overlay: dict[Path, bytes] | None = None) -> None:
         self.root = root
+        # Files as they would be after a write (resolved path -> bytes), read instead of the disk: the
+        # writer validates its new content with them before anything is replaced.
+        self.overlay = {Path(k).resolve(): v for k, v in (overlay or {}).items()}
+        self.overlay_docs = {k: v for k, v in self.overlay.items() if k.suffix not in (".yaml", ".yml")}
         self.problems: list[Problem] = []
         self.extra_dirs = [Path(d) for d in extra_dirs]
         self.files: list[YamlFile] = []
@@ -189,8 +201,16 @@ class _Loader:
 
     def read_files(self) -> None:
         paths = ledger_files(self.root)
+        if self.overlay:
+            known = {p.resolve() for p in paths}
+            base = self.root if self.root.is_dir() else None
+            paths = sorted([*paths, *(k for k in self.overlay if k.suffix in (".yaml", ".yml") and k not in known
+                                      and base is not None and k.is_relative_to(base.resolve()))])
         for p in paths:
-            f = read_yaml_file(p, self.shown(p), self.problems)
+            if p.resolve() in self.overlay:
+                f = read_yaml_file(p, self.shown(p), self.problems, raw=self.overlay[p.resolve()])
+            else:
+                f = read_yaml_file(p, self.shown(p), self.problems)
             self.files.append(f)
             if f.data is None:
                 continue
@@ -286,6 +306,10 @@ class _Loader:
             self.err(pos, f"{k!r} is not a date: {s!r}", "write dates as YYYY-MM-DD, e.g. 2025-09-10", fld=k)
             return None
         y, mo, d = (int(x) for x in mt.groups())
+        if not _MIN_YEAR <= y <= _MAX_YEAR:
+            self.err(pos, f"date {s} is out of range: the year must be between {_MIN_YEAR} and {_MAX_YEAR}",
+                     "check the year (write dates as YYYY-MM-DD)", fld=k)
+            return None
         if not 1 <= mo <= 12:
             self.err(pos, f"impossible date {s}: there is no month {mo}", "write dates as YYYY-MM-DD", fld=k)
             return None
@@ -543,6 +567,11 @@ class _Loader:
                 continue
             cur = self.default_currency(f, m)
             rate = self.number(f, m, "rate", positive=True)
+            if rate is not None and not _MIN_FX_RATE <= rate <= _MAX_FX_RATE:
+                self.err(value_pos(f.shown, m, "rate"), f"fx rate {rate:g} is out of range ({_MIN_FX_RATE:g} to "
+                         f"{_MAX_FX_RATE:g} USD per unit)", "write the USD value of one unit of the currency, "
+                         "e.g. 0.0067 for JPY or 1.08 for EUR", fld="rate")
+                rate = None
             d = self.date_(f, m, "date")
             if cur and rate is not None and d is not None:
                 rates.append(FxRate(cur, rate, d, self.text(f, m, "source")))
@@ -625,6 +654,10 @@ class _Loader:
             bad = next(((c, why) for c, why in self._unreadable.items()
                         if c == Path(doc.file) or c.parts[-len(Path(doc.file).parts):] == Path(doc.file).parts),
                        None)
+            if bad is not None and "not a regular file" in bad[1]:
+                self.err(value_pos(f.shown, m, "file"), f"document file {self.shown(bad[0])} {bad[1]}",
+                         "point 'file' at a text file; devices, FIFOs and folders are never read", fld="file")
+                return
             if bad is not None:
                 self.warn(value_pos(f.shown, m, "file"), f"document file {self.shown(bad[0])} {bad[1]}; its quotes "
                           "are not checked", "save the document as UTF-8 text (or point 'file' at the text)",
@@ -699,16 +732,22 @@ class _Loader:
                 if self._texts[c] is not None:
                     return self._texts[c], c
                 continue
-            if c.is_file():
+            staged = self.overlay_docs.get(c.resolve()) if self.overlay_docs else None
+            if staged is not None or c.exists():
                 try:
-                    self._texts[c] = c.read_bytes().decode("utf-8-sig")
+                    raw = staged if staged is not None else read_regular(c, "document")
+                    self._texts[c] = raw.decode("utf-8-sig")
                 except UnicodeDecodeError as exc:
                     self._texts[c] = None
                     self._unreadable[c] = f"is not UTF-8 text (byte {exc.object[exc.start]:#04x} at offset {exc.start})"
                     continue
-                except OSError as exc:
+                except LimitError as exc:  # a device, FIFO or folder named as a document; or one too large
                     self._texts[c] = None
-                    self._unreadable[c] = f"cannot be read ({exc.strerror or exc})"
+                    self._unreadable[c] = exc.message.removeprefix(f"{c}: ")
+                    continue
+                except (OSError, InputError) as exc:
+                    self._texts[c] = None
+                    self._unreadable[c] = f"cannot be read ({getattr(exc, 'strerror', None) or exc})"
                     continue
                 return self._texts[c], c
             self._texts[c] = None
@@ -896,16 +935,11 @@ class _Loader:
             if d.payer and d.payee:
                 seen.setdefault((d.type, d.payer, d.payee), []).append(d)
         for group in seen.values():
-            for i, b in enumerate(group):
-                for a in group[:i]:
-                    if a.amount is not None and b.amount is not None and a.amount.unit == b.amount.unit \
-                            and not a.amount.overlaps(b.amount):
-                        continue  # two different deals between the same firms (e.g. two contracts)
-                    self.warn(b.pos or Pos(self.shown(self.root), 1, 1),
-                              f"deal {b.id!r} has the same type, payer and payee as {a.id!r} ({a.pos})",
-                              "a deal reported by several outlets is one deal with several claims: merge them, "
-                              "or give different amounts and say in 'note' how they differ", fld="id")
-                    break
+            for b, a in _repeats(group):
+                self.warn(b.pos or Pos(self.shown(self.root), 1, 1),
+                          f"deal {b.id!r} has the same type, payer and payee as {a.id!r} ({a.pos})",
+                          "a deal reported by several outlets is one deal with several claims: merge them, "
+                          "or give different amounts and say in 'note' how they differ", fld="id")
         for rid, fld, value, claims, pos in (
                 [(d.id, "amount", d.amount, d.claims, d.pos) for d in self.deals.values()]
                 + [(x.id, "value", x.value, x.claims, x.pos) for x in self.facts.values()]):
@@ -954,6 +988,57 @@ class _Loader:
         return replace(ledger, conflicts=tuple(conflicts))
 
 
+def _repeats(group: list[Deal]) -> list[tuple[Deal, Deal]]:
+    """``(b, a)`` for each deal ``b`` that repeats an earlier deal ``a`` of ``group`` (same type and parties).
+
+    ``b`` repeats ``a`` unless both have amounts in the same unit that do not overlap (two different
+    contracts between the same firms). Near-linear: O(n log n) with a Fenwick tree per unit over the
+    amounts' low ends holding the highest high end seen (overlap of [lo, hi] with an earlier interval
+    means some earlier low <= hi whose high >= lo), instead of comparing every pair.
+    """
+    out: list[tuple[Deal, Deal]] = []
+    if len(group) < 2:
+        return out
+    lows: dict[str, list[float]] = {}
+    for d in group:
+        if d.amount is not None:
+            lows.setdefault(str(d.amount.unit), []).append(d.amount.low)
+    keys = {u: sorted(set(v)) for u, v in lows.items()}
+    trees: dict[str, list[tuple[float, int]]] = {u: [(-math.inf, -1)] * (len(k) + 1) for u, k in keys.items()}
+    first_none: int | None = None
+    first_unit: dict[str, int] = {}
+    for i, b in enumerate(group):
+        hit: int | None = None
+        if b.amount is None:
+            hit = 0 if i > 0 else None
+        else:
+            unit = str(b.amount.unit)
+            cands = [first_none] if first_none is not None else []
+            cands += [j for u, j in first_unit.items() if u != unit]
+            tree, k = trees[unit], keys[unit]
+            hi = math.inf if b.amount.high is None else b.amount.high
+            pos = bisect.bisect_right(k, hi)  # earlier intervals whose low <= hi: tree prefix [1, pos]
+            best = (-math.inf, -1)
+            while pos > 0:
+                best = max(best, tree[pos])
+                pos -= pos & -pos
+            if best[1] >= 0 and best[0] >= b.amount.low:
+                cands.append(best[1])
+            hit = min(cands) if cands else None
+            pos = bisect.bisect_left(k, b.amount.low) + 1
+            entry = (math.inf if b.amount.high is None else b.amount.high, i)
+            while pos < len(tree):
+                if entry[0] > tree[pos][0]:
+                    tree[pos] = entry
+                pos += pos & -pos
+            first_unit.setdefault(unit, i)
+        if b.amount is None and first_none is None:
+            first_none = i
+        if hit is not None:
+            out.append((b, group[hit]))
+    return out
+
+
 def _copy(result: LoadResult) -> LoadResult:
     led = result.ledger
     return LoadResult(replace(led, entities=dict(led.entities), documents=dict(led.documents),
@@ -961,7 +1046,7 @@ def _copy(result: LoadResult) -> LoadResult:
 
 
 def load_ledger(path: str | Path | None = None, documents_dirs: Sequence[str | Path] = (), *,
-                cache: bool = True) -> LoadResult:
+                cache: bool = True, overlay: dict[Path, bytes] | None = None) -> LoadResult:
     """Read a ledger directory (every ``*.yaml`` under it) or one ``.yaml`` file.
 
     Args:
@@ -970,6 +1055,9 @@ def load_ledger(path: str | Path | None = None, documents_dirs: Sequence[str | P
             ledger's own ``ledger.documents_dirs`` names, before ``shared/seeds`` beside the checkout).
         cache: reuse the result of an earlier load in this process when no file it read has changed
             (compared by sha256 content hash); ``False`` always reads the files again.
+        overlay: files as a write would leave them (path -> bytes; ledger files and document copies, new
+            or changed), read instead of the disk: :mod:`dealweb.ledger.write` validates an edit with it
+            before replacing anything. Never cached.
 
     Returns:
         The ledger and every problem found (errors and warnings), each with file, line and column.
@@ -982,7 +1070,7 @@ def load_ledger(path: str | Path | None = None, documents_dirs: Sequence[str | P
         raise InputError(f"no such ledger: {root}",
                          "give a ledger directory or .yaml file, or no path for the bundled ledger")
     key: tuple[Any, ...] | None = None
-    if cache:
+    if cache and not overlay:
         try:
             key = (str(root.resolve()), tuple(str(Path(d).resolve()) for d in documents_dirs), os.getcwd(),
                    tuple((str(p), _digest(p)) for p in ledger_files(root)))
@@ -992,7 +1080,7 @@ def load_ledger(path: str | Path | None = None, documents_dirs: Sequence[str | P
         if hit is not None and all(_digest(Path(p)) == d for p, d in hit[1]):
             _CACHE.move_to_end(key)
             return _copy(hit[0])
-    loader = _Loader(root, documents_dirs)
+    loader = _Loader(root, documents_dirs, overlay)
     try:
         ledger = loader.run()
     except RecursionError:

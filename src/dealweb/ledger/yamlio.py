@@ -19,7 +19,8 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
-from dealweb.errors import Problem
+from dealweb.errors import InputError, Problem
+from dealweb.limits import LimitError, check_tree, limits, read_regular
 from dealweb.model import Pos
 
 __all__ = [
@@ -181,12 +182,22 @@ class YamlFile:
     data: Any
 
 
-def read_yaml_file(path: Path, shown: str, problems: list[Problem]) -> YamlFile:
-    """Parse one file; every failure (unreadable, not UTF-8, bad YAML, empty) becomes a problem."""
+def read_yaml_file(path: Path, shown: str, problems: list[Problem], raw: bytes | None = None) -> YamlFile:
+    """Parse one file; every failure (unreadable, not UTF-8, bad YAML, empty) becomes a problem.
+
+    ``raw`` is the file's content when the caller has it already (a write validating its new text).
+    """
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        problems.append(Problem(shown, 1, 1, f"cannot read the file: {exc.strerror or exc}",
+        if raw is None:
+            raw = read_regular(path, "ledger file")
+        elif len(raw) > limits().max_file_bytes:
+            raise LimitError(f"{path}: {len(raw):,} bytes is more than the {limits().max_file_bytes:,} bytes a "
+                             "ledger file may hold", "split the file, or raise DEALWEB_MAX_FILE_MB")
+    except LimitError as exc:
+        problems.append(Problem(shown, 1, 1, exc.message.removeprefix(f"{path}: "), exc.hint))
+        return YamlFile(path, shown, "", None)
+    except InputError as exc:
+        problems.append(Problem(shown, 1, 1, "cannot read the file: " + exc.message.removeprefix(f"{path}: "),
                                 "check that it exists and is readable"))
         return YamlFile(path, shown, "", None)
     if b"\x00" in raw[:8192]:
@@ -256,6 +267,14 @@ def read_yaml_file(path: Path, shown: str, problems: list[Problem]) -> YamlFile:
     except (YAMLError, ValueError, TypeError) as exc:  # defensive: anything ruamel raises
         what = " ".join(str(exc).split())[:300]  # one line, bounded
         problems.append(Problem(shown, 1, 1, f"malformed YAML: {what}", "fix the YAML syntax"))
+        return YamlFile(path, shown, text, None)
+    if data is None:  # '~', '---', 'null': the file parses to nothing, so its records would silently vanish
+        problems.append(Problem(shown, 1, 1, "the file parses to nothing (it holds only '~', 'null' or '---')",
+                                "write the file's sections, e.g. 'deals:' and its records, or delete the file"))
+        return YamlFile(path, shown, text, None)
+    over = check_tree(data)
+    if over is not None:
+        problems.append(Problem(shown, over[0], 1, over[1], over[2]))
         return YamlFile(path, shown, text, None)
     bad = _bad_text(shown, data)
     if bad is not None:
