@@ -104,7 +104,7 @@ def claim_maps(data: Any) -> Iterator[tuple[str, CommentedMap]]:
     """Every claim mapping in one parsed ledger file, with the id of the record it supports.
 
     Claims live in ``deals[].claims``, ``deals[].events[].claims``, ``deals[].flows[].claims``,
-    ``deals[].tranches[].claims`` and ``facts[].claims``.
+    ``deals[].tranches[].claims``, ``deals[].per_year[].claims`` and ``facts[].claims``.
     """
     if not isinstance(data, dict):
         return
@@ -119,7 +119,7 @@ def claim_maps(data: Any) -> Iterator[tuple[str, CommentedMap]]:
             for c in rec.get("claims") or []:
                 if isinstance(c, CommentedMap):
                     yield rid, c
-            for sub in ("events", "flows", "tranches"):
+            for sub in ("events", "flows", "tranches", "per_year"):
                 for item in rec.get(sub) or []:
                     if isinstance(item, dict):
                         for c in item.get("claims") or []:

@@ -32,9 +32,11 @@ __all__ = [
     "Ledger",
     "Party",
     "Pos",
+    "Rate",
     "Status",
     "Tier",
     "Tranche",
+    "Window",
 ]
 
 
@@ -139,6 +141,12 @@ class Document:
 
     ``file`` names the text (relative to a documents folder) and ``start``/``end`` its character range in
     that file when one file holds several articles; claim spans are offsets into the same file.
+
+    ``date`` is what the text states or implies; ``date_basis`` says how it was found: ``stated`` (the text
+    gives it), ``implied`` (inferred from what the text says, e.g. "yesterday" after a dated event),
+    ``assumed`` (a guess, labelled), ``bounded`` (no date, only bounds) or ``unknown`` (no date, no bound).
+    ``not_before``/``not_after`` bound the date by what the text mentions (the latest event it cites, the
+    earliest event it calls future). An undated document is of unknown date, never "always known".
     """
 
     id: str
@@ -153,6 +161,37 @@ class Document:
     end: int | None = None
     note: str = ""
     pos: Pos | None = None
+    date_basis: str = ""
+    not_before: date | None = None
+    not_after: date | None = None
+
+    @property
+    def basis(self) -> str:
+        """``date_basis`` as written, else ``stated`` when dated, ``bounded`` when bounded, ``unknown``."""
+        if self.date_basis:
+            return self.date_basis
+        if self.date is not None:
+            return "stated"
+        return "bounded" if (self.not_before or self.not_after) else "unknown"
+
+    @property
+    def earliest(self) -> date | None:
+        """The earliest day the document can have been published: its date, else ``not_before``, else None."""
+        return self.date if self.date is not None else self.not_before
+
+    def known_on(self, on: date) -> bool | None:
+        """Whether the document was published by ``on``: True, False, or None (its date is unknown then).
+
+        A dated document is known from its date. An undated one is certainly not known before
+        ``not_before``; after that (or with no bound at all) whether it was is unknown (None).
+        """
+        if self.date is not None:
+            return self.date <= on
+        if self.not_before is not None and on < self.not_before:
+            return False
+        if self.not_after is not None and on >= self.not_after:
+            return True
+        return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +252,18 @@ class Flow:
 class Tranche:
     """A conditional slice of a deal: ``amount`` paid or vested when ``trigger`` happens.
 
-    Examples: ``per_gw`` ($10B for each GW deployed), ``share_price`` (vests at $600), ``milestone``, ``date``.
+    Triggers (``docs/ledger-format.md``, "Tranches") and the fields each needs:
+
+    * ``per_gw``: paid as capacity is deployed, ``gw`` GW per step (``count`` steps); ``amount`` is money per
+      step, or None when the text states only the total (``pro_rata``: the deal's amount split by
+      ``capacity_gw`` -- the reader says so when it uses it);
+    * ``share_price``: vests when the issuer's share price reaches ``price`` (USD per share; ``threshold``
+      is the same number, kept for older readers); ``quantity`` shares at ``strike`` each;
+    * ``milestone``: paid when ``milestone`` (words) happens;
+    * ``date``: paid on ``date``.
+
+    ``start`` is the earliest day the tranche can trigger (from a date or a period label, kept in
+    ``start_label``); ``claims`` source the tranche's own terms.
     """
 
     trigger: str
@@ -222,6 +272,51 @@ class Tranche:
     threshold: float | None = None
     date: date | None = None
     note: str = ""
+    gw: float | None = None
+    count: int | None = None
+    price: Amount | None = None
+    strike: Amount | None = None
+    milestone: str = ""
+    start: date | None = None
+    start_label: str = ""
+    pro_rata: bool = False
+    claims: tuple[Claim, ...] = ()
+    pos: Pos | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rate:
+    """A per-year amount of a deal: ``amount`` a year from ``start`` (to ``end`` when stated).
+
+    "About $30B a year from FY2028" is ``Rate(amount=about 3e10 USD, start=2027-06-01, start_label="FY2028",
+    calendar="oracle")``: a period label resolves to its first day (``end`` labels to their last day) with the
+    fiscal calendar of ``calendar`` (the entity whose year it is; the deal's payee when not written).
+    ``claims`` are the sources of this rate (field ``per_year``).
+    """
+
+    amount: Amount
+    start: date | None = None
+    end: date | None = None
+    start_label: str = ""
+    end_label: str = ""
+    calendar: str | None = None
+    note: str = ""
+    claims: tuple[Claim, ...] = ()
+    pos: Pos | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """The period a ledger describes: deals completed before ``start`` are history, not live flows."""
+
+    start: date
+    end: date | None = None
+    note: str = ""
+    pos: Pos | None = None
+
+    def contains(self, on: date) -> bool:
+        """Whether ``on`` lies inside the window (``end`` inclusive; no end: open)."""
+        return on >= self.start and (self.end is None or on <= self.end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +325,12 @@ class Deal:
 
     A two-party deal has ``payer`` and ``payee``. A deal with more parties (Stargate) lists ``parties`` and
     states its pairwise ``flows`` explicitly; none are guessed.
+
+    Payment terms: ``term_start``/``term_end``/``term_years`` (``term_start_label`` keeps a period label
+    such as ``2026-H2`` the start was read from); ``schedule`` is the shape (flat, ramp, upfront,
+    on_delivery, tranches), ``schedule_stated`` whether the ledger wrote it (False: ``flat`` by default, an
+    assumption for the reader to label); ``per_year`` the per-year amounts the sources state; ``strike`` a
+    warrant's exercise price per share; ``tranches`` the conditional slices.
     """
 
     id: str
@@ -253,6 +354,11 @@ class Deal:
     title: str = ""
     note: str = ""
     pos: Pos | None = None
+    term_end: date | None = None
+    term_start_label: str = ""
+    schedule_stated: bool = False
+    per_year: tuple[Rate, ...] = ()
+    strike: Amount | None = None
 
     @property
     def kind(self) -> str:
@@ -278,6 +384,13 @@ class Deal:
             return self.status
         return None
 
+    def completed_on(self) -> date | None:
+        """The date of the deal's latest ``completed`` event when its status is completed, else None."""
+        if self.status is not Status.COMPLETED:
+            return None
+        done = [e.date for e in self.events if e.status is Status.COMPLETED]
+        return max(done) if done else None
+
     def pairwise_flows(self) -> tuple[Flow, ...]:
         """The flows this deal makes: its explicit ``flows``, else payer -> payee for the whole amount.
 
@@ -295,7 +408,9 @@ class Fact:
     """A number about one entity: ``metric`` (``rpo``, ``revenue``, ``capex``, ``market_cap``...) of ``value``.
 
     ``period`` is written as the entity's own fiscal label (``FY2026 Q1``) or a calendar one (``2025``,
-    ``2025-Q3``); ``as_of`` is the date the value holds on (a balance, a market value).
+    ``2025-Q3``); ``as_of`` is the date the value holds on (a balance, a market value). ``includes`` names
+    deals of the ledger whose payments are part of this figure (Oracle's capex includes its Nvidia chip
+    order), so that a reader adding both can carve them out instead of counting them twice.
     """
 
     id: str
@@ -307,6 +422,7 @@ class Fact:
     claims: tuple[Claim, ...] = ()
     note: str = ""
     pos: Pos | None = None
+    includes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,6 +451,21 @@ class Ledger:
     conflicts: tuple[Conflict, ...] = ()
     root: str | None = None
     documents_dirs: tuple[str, ...] = ()
+    window: Window | None = None
+
+    def is_history(self, deal: Deal) -> bool:
+        """Whether a deal is history: completed before the ledger's window starts (not a live flow).
+
+        Needs a window and a dated ``completed`` event before its start; anything else is live.
+        """
+        if self.window is None:
+            return False
+        done = deal.completed_on()
+        return done is not None and done < self.window.start
+
+    def live_deals(self) -> list[Deal]:
+        """Deals that are not history (see :meth:`is_history`)."""
+        return [d for d in self.deals.values() if not self.is_history(d)]
 
     def entity(self, key: str) -> Entity:
         """The entity with this id, name or alias (case-insensitive); ``KeyError`` with a hint otherwise."""
@@ -371,6 +502,12 @@ class Ledger:
                 yield d.id, c
             for e in d.events:
                 for c in e.claims:
+                    yield d.id, c
+            for r in d.per_year:
+                for c in r.claims:
+                    yield d.id, c
+            for t in d.tranches:
+                for c in t.claims:
                     yield d.id, c
         for f in self.facts.values():
             for c in f.claims:

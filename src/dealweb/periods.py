@@ -22,7 +22,7 @@ import calendar
 import re
 from datetime import date, timedelta
 
-__all__ = ["PeriodError", "add_months", "fiscal_period", "fiscal_year_bounds", "quarter_grid"]
+__all__ = ["PeriodError", "add_months", "day_or_period", "fiscal_period", "fiscal_year_bounds", "quarter_grid"]
 
 
 class PeriodError(ValueError):
@@ -200,6 +200,43 @@ def fiscal_period(label: str, fiscal_year_end: tuple[int, int] = (12, 31)) -> tu
                 raise PeriodError(f"month {month} in period {label!r} does not exist", _HINT)
             return date(y, month, 1), _month_end(y, month)
     raise PeriodError(f"cannot read period {label!r}", _HINT)
+
+
+_ISO_DAY = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+
+
+def day_or_period(text: str | date, fiscal_year_end: tuple[int, int] = (12, 31), edge: str = "start") -> date:
+    """A day written as ``YYYY-MM-DD``, or the first (``edge="start"``) or last (``"end"``) day of a period label.
+
+    Fiscal labels resolve with ``fiscal_year_end`` (see :func:`fiscal_period`), so Oracle's ``FY2028``
+    (year ending 31 May) starts on 2027-06-01.
+
+    Raises:
+        PeriodError: neither a valid day nor a period label; the hint lists the accepted forms.
+
+    >>> day_or_period("FY2028", (5, 31))
+    datetime.date(2027, 6, 1)
+    >>> day_or_period("2026-H2", edge="end")
+    datetime.date(2026, 12, 31)
+    >>> day_or_period("2027-01-15")
+    datetime.date(2027, 1, 15)
+    """
+    if isinstance(text, date):
+        return text
+    s = str(text).translate(str.maketrans(_FULL_WIDTH)).strip()
+    m = _ISO_DAY.match(s)
+    if m:
+        y, mo, d = (int(x) for x in m.groups())
+        try:
+            return date(y, mo, d)
+        except ValueError as exc:
+            raise PeriodError(f"impossible date {s}: {exc}", "write dates as YYYY-MM-DD") from exc
+    try:
+        first, last = fiscal_period(s, fiscal_year_end)
+    except PeriodError as exc:
+        raise PeriodError(f"cannot read {s!r} as a date or a period",
+                          "write a date YYYY-MM-DD or a period: " + _HINT.removeprefix("write ")) from exc
+    return first if edge == "start" else last
 
 
 def quarter_grid(start: date, end: date, fiscal_year_end: tuple[int, int] = (12, 31)) -> list[tuple[date, date]]:

@@ -24,9 +24,11 @@ from dealweb.model import (
     Flow,
     Ledger,
     Party,
+    Rate,
     Status,
     Tier,
     Tranche,
+    Window,
 )
 from dealweb.money import Amount, FxRate, FxTable, Qualifier
 from dealweb.periods import PeriodError, fiscal_period
@@ -87,16 +89,48 @@ def _flow(f: Flow) -> dict[str, Any]:
             "note": f.note}
 
 
+def _rate(r: Rate) -> dict[str, Any]:
+    return {"amount": amount_to_dict(r.amount), "start": _iso(r.start), "end": _iso(r.end),
+            "start_label": r.start_label, "end_label": r.end_label, "calendar": r.calendar, "note": r.note,
+            "sources": [_claim(c) for c in r.claims]}
+
+
+def _rate_from(d: dict[str, Any]) -> Rate:
+    amount = _amount(d["amount"])
+    assert amount is not None
+    return Rate(amount, _date(d.get("start")), _date(d.get("end")), d.get("start_label") or "",
+                d.get("end_label") or "", d.get("calendar"), d.get("note", ""),
+                tuple(_claim_from(c) for c in d.get("sources", [])))
+
+
+def _tranche(t: Tranche) -> dict[str, Any]:
+    return {"trigger": t.trigger, "amount": amount_to_dict(t.amount), "quantity": amount_to_dict(t.quantity),
+            "threshold": t.threshold, "date": _iso(t.date), "note": t.note, "gw": t.gw, "count": t.count,
+            "price": amount_to_dict(t.price), "strike": amount_to_dict(t.strike), "milestone": t.milestone,
+            "start": _iso(t.start), "start_label": t.start_label, "pro_rata": t.pro_rata,
+            "sources": [_claim(c) for c in t.claims]}
+
+
+def _tranche_from(t: dict[str, Any]) -> Tranche:
+    return Tranche(t["trigger"], _amount(t.get("amount")), _amount(t.get("quantity")), t.get("threshold"),
+                   _date(t.get("date")), t.get("note", ""), gw=t.get("gw"), count=t.get("count"),
+                   price=_amount(t.get("price")), strike=_amount(t.get("strike")), milestone=t.get("milestone") or "",
+                   start=_date(t.get("start")), start_label=t.get("start_label") or "",
+                   pro_rata=bool(t.get("pro_rata", False)),
+                   claims=tuple(_claim_from(c) for c in t.get("sources", [])))
+
+
 def _deal(d: Deal) -> dict[str, Any]:
     return {
         "id": d.id, "type": d.type, "kind": d.kind, "title": d.title, "from": d.payer, "to": d.payee,
         "parties": [{"entity": p.entity, "role": p.role} for p in d.parties],
         "flows": [_flow(f) for f in d.flows],
         "amount": amount_to_dict(d.amount), "quantity": amount_to_dict(d.quantity), "capacity_gw": d.capacity_gw,
-        "term": {"start": _iso(d.term_start), "years": d.term_years}, "schedule": d.schedule,
-        "tranches": [{"trigger": t.trigger, "amount": amount_to_dict(t.amount),
-                      "quantity": amount_to_dict(t.quantity), "threshold": t.threshold, "date": _iso(t.date),
-                      "note": t.note} for t in d.tranches],
+        "term": {"start": _iso(d.term_start), "years": d.term_years, "end": _iso(d.term_end),
+                 "start_label": d.term_start_label},
+        "schedule": d.schedule, "schedule_stated": d.schedule_stated,
+        "per_year": [_rate(r) for r in d.per_year], "strike": amount_to_dict(d.strike),
+        "tranches": [_tranche(t) for t in d.tranches],
         "conditions": list(d.conditions), "status": str(d.status), "announced": _iso(d.announced),
         "events": [{"date": _iso(e.date), "status": str(e.status), "note": e.note,
                     "sources": [_claim(c) for c in e.claims]} for e in d.events],
@@ -114,9 +148,10 @@ def _deal_from(d: dict[str, Any]) -> Deal:
                     for f in d.get("flows", [])),
         amount=_amount(d.get("amount")), quantity=_amount(d.get("quantity")), capacity_gw=d.get("capacity_gw"),
         term_start=_date(term.get("start")), term_years=term.get("years"), schedule=d.get("schedule", "flat"),
-        tranches=tuple(Tranche(t["trigger"], _amount(t.get("amount")), _amount(t.get("quantity")),
-                               t.get("threshold"), _date(t.get("date")), t.get("note", ""))
-                       for t in d.get("tranches", [])),
+        tranches=tuple(_tranche_from(t) for t in d.get("tranches", [])),
+        term_end=_date(term.get("end")), term_start_label=term.get("start_label") or "",
+        schedule_stated=bool(d.get("schedule_stated", False)),
+        per_year=tuple(_rate_from(r) for r in d.get("per_year", [])), strike=_amount(d.get("strike")),
         conditions=tuple(d.get("conditions", [])), status=Status(d.get("status", "announced")),
         announced=_date(d.get("announced")),
         events=tuple(Event(_date(e["date"]) or date.min, Status(e["status"]), e.get("note", ""),
@@ -149,7 +184,7 @@ def _fact(f: Fact, ledger: Ledger) -> dict[str, Any]:
             start = end = None
     return {"id": f.id, "entity": f.entity, "metric": f.metric, "value": amount_to_dict(f.value),
             "period": f.period, "period_start": _iso(start), "period_end": _iso(end), "as_of": _iso(f.as_of),
-            "sources": [_claim(c) for c in f.claims], "note": f.note}
+            "includes": list(f.includes), "sources": [_claim(c) for c in f.claims], "note": f.note}
 
 
 def _fact_from(d: dict[str, Any]) -> Fact:
@@ -157,19 +192,22 @@ def _fact_from(d: dict[str, Any]) -> Fact:
     assert value is not None
     return Fact(id=d["id"], entity=d["entity"], metric=d["metric"], value=value, period=d.get("period"),
                 as_of=_date(d.get("as_of")), claims=tuple(_claim_from(c) for c in d.get("sources", [])),
-                note=d.get("note", ""))
+                note=d.get("note", ""), includes=tuple(d.get("includes", [])))
 
 
 def _document(doc: Document) -> dict[str, Any]:
     return {"id": doc.id, "title": doc.title, "outlet": doc.outlet, "date": _iso(doc.date),
             "language": doc.language, "tier": str(doc.tier), "url": doc.url, "file": doc.file,
-            "start": doc.start, "end": doc.end, "note": doc.note}
+            "start": doc.start, "end": doc.end, "note": doc.note, "date_basis": doc.date_basis,
+            "not_before": _iso(doc.not_before), "not_after": _iso(doc.not_after)}
 
 
 def _document_from(d: dict[str, Any]) -> Document:
     return Document(id=d["id"], title=d["title"], outlet=d.get("outlet", ""), date=_date(d.get("date")),
                     language=d.get("language", "en"), tier=Tier(d.get("tier", "secondary")), url=d.get("url", ""),
-                    file=d.get("file"), start=d.get("start"), end=d.get("end"), note=d.get("note", ""))
+                    file=d.get("file"), start=d.get("start"), end=d.get("end"), note=d.get("note", ""),
+                    date_basis=d.get("date_basis") or "", not_before=_date(d.get("not_before")),
+                    not_after=_date(d.get("not_after")))
 
 
 def _conflict(c: Conflict) -> dict[str, Any]:
@@ -180,13 +218,15 @@ def _conflict(c: Conflict) -> dict[str, Any]:
 def ledger_to_dict(ledger: Ledger) -> dict[str, Any]:
     """The whole ledger as JSON-ready data with the stable keys of ``docs/export-json.md``.
 
-    Top-level keys: ``version``, ``name``, ``description``, ``entities``, ``documents``, ``deals``,
-    ``facts``, ``conflicts``, ``fx``. Amounts are in units of their currency (dollars, not billions).
+    Top-level keys: ``version``, ``name``, ``description``, ``window``, ``entities``, ``documents``,
+    ``deals``, ``facts``, ``conflicts``, ``fx``. Amounts are in units of their currency (dollars, not billions).
     """
+    w = ledger.window
     return {
         "version": EXPORT_VERSION,
         "name": ledger.name,
         "description": ledger.description,
+        "window": None if w is None else {"start": _iso(w.start), "end": _iso(w.end), "note": w.note},
         "entities": [_entity(e) for e in ledger.entities.values()],
         "documents": [_document(d) for d in ledger.documents.values()],
         "deals": [_deal(d) for d in ledger.deals.values()],
@@ -205,6 +245,8 @@ def ledger_from_dict(d: dict[str, Any]) -> Ledger:
     """
     return Ledger(
         name=d.get("name", "ledger"), description=d.get("description", ""),
+        window=None if not d.get("window") else Window(date.fromisoformat(d["window"]["start"]),
+                                                       _date(d["window"].get("end")), d["window"].get("note", "")),
         entities={e["id"]: _entity_from(e) for e in d.get("entities", [])},
         documents={x["id"]: _document_from(x) for x in d.get("documents", [])},
         deals={x["id"]: _deal_from(x) for x in d.get("deals", [])},

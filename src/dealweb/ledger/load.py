@@ -25,6 +25,7 @@ from typing import Any
 from dealweb.errors import InputError, Problem
 from dealweb.ledger import vocab
 from dealweb.ledger.checks import check_claim_against_text, derive_conflicts, stated_in_quote
+from dealweb.ledger.terms import TermsMixin
 from dealweb.ledger.yamlio import YamlFile, item_pos, key_pos, node_pos, read_yaml_file, value_pos
 from dealweb.limits import LimitError, read_regular
 from dealweb.model import (
@@ -42,7 +43,7 @@ from dealweb.model import (
     Pos,
     Status,
     Tier,
-    Tranche,
+    Window,
 )
 from dealweb.money import COUNT_UNITS, Amount, AmountError, FxRate, FxTable, Qualifier, parse_amount
 from dealweb.periods import PeriodError, fiscal_period
@@ -160,8 +161,8 @@ def _type_name(v: Any) -> str:
     return type(v).__name__
 
 
-class _Loader:
-    """One load: the files, the problems, and the records built so far."""
+class _Loader(TermsMixin):
+    """One load: the files, the problems, and the records built so far (terms: ``dealweb.ledger.terms``)."""
 
     def __init__(self, root: Path, extra_dirs: Sequence[str | Path],
                  overlay: dict[Path, bytes] | None = None) -> None:
@@ -179,6 +180,7 @@ class _Loader:
         self.deals: dict[str, Deal] = {}
         self.facts: dict[str, Fact] = {}
         self.fx = FxTable()
+        self.window: Window | None = None
         self.name = root.stem if root.is_file() else root.name
         self.description = ""
         self.doc_dirs: list[Path] = []
@@ -556,6 +558,7 @@ class _Loader:
                 continue
             self.name = self.text(f, value, "name", self.name) or self.name
             self.description = self.text(f, value, "description")
+            self.load_window(f, value)
             for d in self.str_list(f, value, "documents_dirs"):
                 p = Path(d).expanduser()
                 self.doc_dirs.append(p if p.is_absolute() else (f.path.parent / p))
@@ -631,11 +634,14 @@ class _Loader:
                 self.err(value_pos(f.shown, m, "end"), f"document range is inverted: end {end} < start {start}",
                          "swap start and end", fld="end")
                 start = end = None
+            dated = self.date_(f, m, "date")
+            basis, not_before, not_after = self.document_dating(f, m, dated)
             self.documents[rid] = Document(
                 id=rid, title=self.text(f, m, "title"), outlet=self.text(f, m, "outlet"),
-                date=self.date_(f, m, "date"), language=self.text(f, m, "language", "en") or "en",
+                date=dated, language=self.text(f, m, "language", "en") or "en",
                 tier=Tier(tier), url=self.text(f, m, "url"), file=self.text(f, m, "file") or None,
                 start=start, end=end, note=self.text(f, m, "note"), pos=pos,
+                date_basis=basis, not_before=not_before, not_after=not_after,
             )
             self.check_document_file(f, m, self.documents[rid])
 
@@ -857,29 +863,10 @@ class _Loader:
                                  "'from' and 'to' must differ", fld="to")
                         continue
                     flows.append(Flow(a, b, famount, rid, FLOW_KIND.get(ftype, "none"), self.text(f, fl, "note")))
-            tranches = []
-            for t in self.seq(f, m, "tranches"):
-                if not self.keys(f, t, vocab.TRANCHE_KEYS, ("trigger",), "tranche"):
-                    continue
-                tranches.append(Tranche(
-                    trigger=self.text(f, t, "trigger"),
-                    amount=self.to_usd(self.amount(f, t, "amount", cur, money=True), on,
-                                       value_pos(f.shown, t, "amount"), "tranche amount"),
-                    quantity=self.amount(f, t, "quantity", None, money=False),
-                    threshold=self.number(f, t, "threshold"), date=self.date_(f, t, "date"),
-                    note=self.text(f, t, "note")))
-            term_start, term_years = None, None
-            term = m.get("term")
-            if term is not None and self.keys(f, term, vocab.TERM_KEYS, (), "term"):
-                term_start = self.date_(f, term, "start")
-                term_years = self.number(f, term, "years", positive=True)
-                term_end = self.date_(f, term, "end")
-                if term_end and term_start:
-                    if term_end <= term_start:
-                        self.err(value_pos(f.shown, term, "end"), f"term ends ({term_end}) before it starts "
-                                 f"({term_start})", "swap start and end", fld="term")
-                    elif term_years is None:
-                        term_years = round((term_end - term_start).days / 365.25, 2)
+            tranches = self.load_tranches(f, m, payee, cur, on, capacity)
+            term_start, term_end, term_years, term_label = self.load_term(f, m, payee)
+            per_year = self.load_per_year(f, m, payee, cur, on)
+            strike = self.load_strike(f, m, cur)
             schedule = self.choice(f, m, "schedule", vocab.SCHEDULES, "flat", "schedule") or "flat"
             claims = self.claims(f, m, vocab.CLAIM_FIELDS_DEAL, "amount",
                                  cur or (amount.unit if amount else None), on)
@@ -889,11 +876,13 @@ class _Loader:
             self.deals[rid] = Deal(
                 id=rid, type=dtype or "partnership", payer=payer, payee=payee, parties=tuple(parties),
                 flows=tuple(flows), amount=amount, quantity=quantity, capacity_gw=capacity,
-                term_start=term_start, term_years=term_years, schedule=schedule, tranches=tuple(tranches),
+                term_start=term_start, term_years=term_years, schedule=schedule, tranches=tranches,
                 conditions=self.str_list(f, m, "conditions"), status=Status(status), announced=announced,
                 events=tuple(events), claims=claims, title=self.text(f, m, "title"), note=self.text(f, m, "note"),
-                pos=pos,
+                pos=pos, term_end=term_end, term_start_label=term_label,
+                schedule_stated=m.get("schedule") not in (None, ""), per_year=per_year, strike=strike,
             )
+            self.check_terms(f, m, pos, self.deals[rid])
 
     def load_facts(self) -> None:
         for f, m, pos in self.items("facts"):
@@ -926,7 +915,8 @@ class _Loader:
                           "add a claim with the document and the exact quote", fld="claims")
             if ent and metric and value is not None:
                 self.facts[rid] = Fact(id=rid, entity=ent, metric=metric, value=value, period=period,
-                                       as_of=as_of, claims=claims, note=self.text(f, m, "note"), pos=pos)
+                                       as_of=as_of, claims=claims, note=self.text(f, m, "note"), pos=pos,
+                                       includes=self.load_includes(f, m))
 
     def check_repeats(self) -> None:
         """Warn about records that look like one deal or fact entered twice (one per outlet)."""
@@ -976,8 +966,9 @@ class _Loader:
         self.load_deals()
         self.load_facts()
         self.check_repeats()
+        self.check_document_dates()
         ledger = Ledger(name=self.name, description=self.description, entities=self.entities,
-                        documents=self.documents, deals=self.deals, facts=self.facts, fx=self.fx,
+                        documents=self.documents, deals=self.deals, facts=self.facts, fx=self.fx, window=self.window,
                         root=str(self.root), documents_dirs=tuple(str(p) for p in self.doc_dirs if p.is_dir()))
         conflicts = derive_conflicts(ledger)
         for c in conflicts:

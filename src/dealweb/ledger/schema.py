@@ -20,6 +20,7 @@ __all__ = ["build_schema", "schema_text"]
 _DATE = {"type": "string", "pattern": r"^\d{4}-\d{1,2}-\d{1,2}$", "description": "YYYY-MM-DD"}
 _ID = {"type": "string", "pattern": r"^[a-z0-9][a-z0-9_.-]*$"}
 _TEXT = {"type": "string"}
+_WHEN = {"type": ["string", "integer"], "description": "YYYY-MM-DD or a period label: FY2028, 2026-H2, 2027"}
 
 
 def _obj(props: dict[str, Any], keys: set[str], required: tuple[str, ...] = ()) -> dict[str, Any]:
@@ -66,6 +67,7 @@ def build_schema() -> dict[str, Any]:
         }, vocab.ENTITY_KEYS, ("id", "names")),
         "document": _obj({
             "id": _ID, "title": _TEXT, "outlet": _TEXT, "date": {"anyOf": [_DATE, {"type": "null"}]},
+            "date_basis": {"enum": list(vocab.DATE_BASES)}, "not_before": _DATE, "not_after": _DATE,
             "language": _TEXT, "tier": {"enum": list(vocab.TIERS)}, "file": _TEXT,
             "start": {"type": "integer", "minimum": 0}, "end": {"type": "integer", "minimum": 0}, "url": _TEXT,
             "note": _TEXT,
@@ -79,12 +81,19 @@ def build_schema() -> dict[str, Any]:
                  "type": {"enum": list(vocab.DEAL_TYPE_LIST)}, "note": _TEXT}, vocab.FLOW_KEYS, ("from", "to"))},
             "amount": {"$ref": "#/$defs/amount"}, "currency": {"enum": list(vocab.CURRENCY_CODES)},
             "capacity_gw": {"type": ["number", "string", "null"]}, "quantity": {"$ref": "#/$defs/amount"},
-            "term": _obj({"start": _DATE, "end": _DATE, "years": {"type": "number", "exclusiveMinimum": 0}},
+            "term": _obj({"start": _WHEN, "end": _WHEN, "years": {"type": "number", "exclusiveMinimum": 0}},
                          vocab.TERM_KEYS),
             "schedule": {"enum": list(vocab.SCHEDULES)},
+            "per_year": {"type": "array", "items": _obj(
+                {"amount": {"$ref": "#/$defs/amount"}, "start": _WHEN, "end": _WHEN, "calendar": _ID,
+                 "claims": deal_claims, "note": _TEXT}, vocab.RATE_KEYS, ("amount", "start"))},
+            "strike": {"$ref": "#/$defs/amount"},
             "tranches": {"type": "array", "items": _obj(
-                {"trigger": _TEXT, "amount": {"$ref": "#/$defs/amount"}, "quantity": {"$ref": "#/$defs/amount"},
-                 "threshold": {"type": "number"}, "date": _DATE, "note": _TEXT}, vocab.TRANCHE_KEYS, ("trigger",))},
+                {"trigger": {"enum": list(vocab.TRIGGERS)}, "amount": {"$ref": "#/$defs/amount"},
+                 "quantity": {"$ref": "#/$defs/amount"}, "threshold": {"type": "number"}, "date": _DATE,
+                 "gw": {"type": "number", "exclusiveMinimum": 0}, "count": {"type": "integer", "minimum": 1},
+                 "price": {"$ref": "#/$defs/amount"}, "strike": {"$ref": "#/$defs/amount"}, "milestone": _TEXT,
+                 "start": _WHEN, "claims": deal_claims, "note": _TEXT}, vocab.TRANCHE_KEYS, ("trigger",))},
             "conditions": {"type": "array", "items": {"type": "string"}},
             "status": {"enum": list(vocab.STATUSES)}, "announced": _DATE,
             "events": {"type": "array", "items": _obj(
@@ -95,12 +104,14 @@ def build_schema() -> dict[str, Any]:
         "fact": _obj({
             "id": _ID, "entity": _ID, "metric": {"type": "string", "pattern": "^[a-z0-9_]+$"},
             "value": {"$ref": "#/$defs/amount"}, "currency": {"enum": list(vocab.CURRENCY_CODES)}, "unit": _TEXT,
-            "period": _TEXT, "as_of": _DATE, "claims": {"type": "array", "items": {"$ref": "#/$defs/fact_claim"}},
+            "period": _TEXT, "as_of": _DATE, "includes": {"anyOf": [_ID, {"type": "array", "items": _ID}]},
+            "claims": {"type": "array", "items": {"$ref": "#/$defs/fact_claim"}},
             "note": _TEXT,
         }, vocab.FACT_KEYS, ("id", "entity", "metric", "value")),
     }
     sections = {
         "ledger": _obj({"name": _TEXT, "description": _TEXT, "documents_dirs": {"type": "array", "items": _TEXT},
+                        "window": _obj({"start": _DATE, "end": _DATE, "note": _TEXT}, vocab.WINDOW_KEYS, ("start",)),
                         "note": _TEXT}, vocab.LEDGER_KEYS),
         "fx": {"type": "array", "items": {"$ref": "#/$defs/fx"}},
         "entities": {"type": "array", "items": {"$ref": "#/$defs/entity"}},

@@ -14,6 +14,7 @@ __all__ = [
     "CLAIM_FIELDS_FACT",
     "CLAIM_KEYS",
     "CURRENCY_CODES",
+    "DATE_BASES",
     "DEAL_KEYS",
     "DOCUMENT_KEYS",
     "ENTITY_KEYS",
@@ -26,30 +27,39 @@ __all__ = [
     "LEDGER_KEYS",
     "PARTY_KEYS",
     "QUALIFIERS",
+    "RATE_KEYS",
     "SCHEDULES",
     "SECTIONS",
     "STATUSES",
     "TERM_KEYS",
     "TIERS",
     "TRANCHE_KEYS",
+    "TRIGGERS",
+    "TRIGGER_NEEDS",
+    "SCHEDULE_NEEDS",
+    "WINDOW_KEYS",
     "AMOUNT_KEYS",
 ]
 
 SECTIONS: tuple[str, ...] = ("ledger", "fx", "entities", "documents", "deals", "facts")
 
-LEDGER_KEYS = {"name", "description", "documents_dirs", "note"}
+LEDGER_KEYS = {"name", "description", "documents_dirs", "window", "note"}
+WINDOW_KEYS = {"start", "end", "note"}
 FX_KEYS = {"currency", "rate", "date", "source", "note"}
 ENTITY_KEYS = {"id", "kind", "names", "aliases", "ticker", "country", "fiscal_year_end", "note", "url"}
-DOCUMENT_KEYS = {"id", "title", "outlet", "date", "language", "tier", "file", "start", "end", "url", "note"}
+DOCUMENT_KEYS = {"id", "title", "outlet", "date", "date_basis", "not_before", "not_after", "language", "tier", "file",
+                 "start", "end", "url", "note"}
 DEAL_KEYS = {"id", "title", "type", "from", "to", "parties", "flows", "amount", "currency", "capacity_gw",
-             "quantity", "term", "schedule", "tranches", "conditions", "status", "announced", "events",
-             "claims", "note"}
-FACT_KEYS = {"id", "entity", "metric", "value", "currency", "unit", "period", "as_of", "claims", "note"}
+             "quantity", "term", "schedule", "per_year", "strike", "tranches", "conditions", "status", "announced",
+             "events", "claims", "note"}
+FACT_KEYS = {"id", "entity", "metric", "value", "currency", "unit", "period", "as_of", "includes", "claims", "note"}
 CLAIM_KEYS = {"document", "field", "stated", "quote", "start", "end", "flag", "note"}
 EVENT_KEYS = {"date", "status", "note", "claims"}
 PARTY_KEYS = {"entity", "role", "note"}
 FLOW_KEYS = {"from", "to", "amount", "type", "note"}
-TRANCHE_KEYS = {"trigger", "amount", "quantity", "threshold", "date", "note"}
+TRANCHE_KEYS = {"trigger", "amount", "quantity", "threshold", "date", "gw", "count", "price", "strike", "milestone",
+                "start", "claims", "note"}
+RATE_KEYS = {"amount", "start", "end", "calendar", "claims", "note"}
 TERM_KEYS = {"start", "end", "years"}
 AMOUNT_KEYS = {"low", "high", "currency", "unit", "qualifier", "text", "nominal", "usd_low", "usd_high", "usd_rate"}
 
@@ -59,10 +69,24 @@ TIERS: tuple[str, ...] = tuple(t.value for t in Tier)
 QUALIFIERS: tuple[str, ...] = tuple(q.value for q in Qualifier)
 FLAGS: tuple[str, ...] = ("joke", "unit_slip", "disputed", "superseded")
 SCHEDULES: tuple[str, ...] = ("flat", "ramp", "upfront", "on_delivery", "tranches")
+#: What each schedule shape needs when a deal writes it (the loader checks; docs/ledger-format.md lists it).
+SCHEDULE_NEEDS: dict[str, str] = {
+    "flat": "a start (term.start, a per_year start, or announced) and a length (term.years or term.end, or a "
+            "per_year end), and money (amount or per_year)",
+    "ramp": "a start and a length as for flat, and money (amount or per_year)",
+    "upfront": "an amount and a day (term.start, announced, or a dated event)",
+    "on_delivery": "an amount, term.start (first delivery) and a length (term.years or term.end)",
+    "tranches": "at least one tranche",
+}
+TRIGGERS: tuple[str, ...] = ("per_gw", "share_price", "milestone", "date")
+#: The key each trigger needs. per_gw's ``gw`` (GW per step) defaults to 1; it also needs a size: its
+#: ``amount`` per step, or the deal's ``amount`` and ``capacity_gw`` (pro rata).
+TRIGGER_NEEDS: dict[str, str] = {"per_gw": "gw", "share_price": "price", "milestone": "milestone", "date": "date"}
+DATE_BASES: tuple[str, ...] = ("stated", "implied", "assumed", "bounded", "unknown")
 CURRENCY_CODES: tuple[str, ...] = tuple(CURRENCIES)
 CLAIM_FIELDS_DEAL: tuple[str, ...] = (
     "amount", "parties", "from", "to", "capacity_gw", "quantity", "status", "term", "type", "date",
-    "announced", "tranches", "conditions", "flows", "schedule", "title",
+    "announced", "tranches", "conditions", "flows", "schedule", "title", "per_year", "strike",
 )
-CLAIM_FIELDS_FACT: tuple[str, ...] = ("value", "period", "as_of", "entity", "metric")
+CLAIM_FIELDS_FACT: tuple[str, ...] = ("value", "period", "as_of", "entity", "metric", "includes")
 DEAL_TYPE_LIST: tuple[str, ...] = DEAL_TYPES
