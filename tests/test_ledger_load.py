@@ -70,6 +70,7 @@ deals:
     type: joint_venture
     parties: [{entity: openai, role: operator}, {entity: softbank, role: financier}, oracle]
     amount: 5000億美元
+    capacity_gw: 10                 # a per_gw tranche with an amount needs the GW it is paid for
     flows:
       - {from: softbank, to: stargate, amount: 190億美元, note: SoftBank's share}
       - {from: openai, to: stargate, amount: {low: 1.0e10, high: 2.0e10, currency: USD, text: 100-200億美元}}

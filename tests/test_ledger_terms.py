@@ -101,10 +101,10 @@ CASES = [
         f"        claims: [{{document: d1, quote: \"{QA}\", start: {QA_START}, end: {QA_START + len(QA)}}}]\n"),
      "document 'd1' is dated 2025-09-10 but reports deal 'c''s event 'signed' of 2025-10-01", 11, 5),
     # schedules: "    schedule: ramp" on line 23, value at col 15
-    ("ramp-without-term", _deal("    amount: 3000億美元\n    schedule: ramp\n"),
-     "schedule 'ramp' of deal 'c' needs a start and a length", 23, 15),
-    ("upfront-without-amount", _deal("    schedule: upfront\n    term: {start: 2026-01-01}\n"),
-     "schedule 'upfront' of deal 'c' needs an amount", 22, 15),
+    ("ramp-without-term", _deal("    amount: 3000億美元\n    schedule: ramp\n    term: {start: 2027}\n"),
+     "schedule 'ramp' of deal 'c' needs a length", 23, 15),
+    ("tranches-without-tranche", _deal("    amount: 3000億美元\n    schedule: tranches\n"),
+     "schedule 'tranches' of deal 'c' needs tranches", 23, 15),
     ("on-delivery-without-length", _deal("    amount: 10億美元\n    schedule: on_delivery\n    term: {start: 2026}\n"),
      "needs a length", 23, 15),
     ("tranches-with-flat", _deal("    amount: 10億美元\n    schedule: flat\n    term: {start: 2026, years: 2}\n"
@@ -163,6 +163,19 @@ def test_broken_terms(tmp_path: Path, name: str, text: str, fragment: str, line:
     assert (p.line, p.col) == (line, col), f"{name}: {p}"
     assert p.hint, f"{name}: the error has no hint"
     assert p.file.endswith("a.yaml")
+
+
+def test_flows_schedule_check_is_not_repeated(tmp_path: Path) -> None:
+    # the loader's own check flags the ramp at its 'schedule' value; check_schedules (dealweb.ledger.schedules)
+    # would say it again at the deal's line: one error, not two
+    result = _load(tmp_path, _deal("    amount: 3000億美元\n    schedule: ramp\n"))
+    assert [(p.line, p.col) for p in result.errors] == [(23, 15)]
+
+
+def test_flat_and_upfront_may_leave_the_term_open(tmp_path: Path) -> None:
+    for shape in ("flat", "upfront"):
+        result = _load(tmp_path / shape, _deal(f"    amount: 3000億美元\n    schedule: {shape}\n"))
+        assert result.errors == [], [str(p) for p in result.errors]
 
 
 def test_strike_on_a_non_warrant_is_warned(tmp_path: Path) -> None:

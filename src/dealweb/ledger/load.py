@@ -181,6 +181,7 @@ class _Loader(TermsMixin):
         self.facts: dict[str, Fact] = {}
         self.fx = FxTable()
         self.window: Window | None = None
+        self.terms_flagged: set[tuple[str, int, int]] = set()
         self.name = root.stem if root.is_file() else root.name
         self.description = ""
         self.doc_dirs: list[Path] = []
@@ -970,6 +971,7 @@ class _Loader(TermsMixin):
         ledger = Ledger(name=self.name, description=self.description, entities=self.entities,
                         documents=self.documents, deals=self.deals, facts=self.facts, fx=self.fx, window=self.window,
                         root=str(self.root), documents_dirs=tuple(str(p) for p in self.doc_dirs if p.is_dir()))
+        self.add_schedule_problems(ledger)
         conflicts = derive_conflicts(ledger)
         for c in conflicts:
             p = c.pos or Pos(self.shown(self.root), 1, 1)

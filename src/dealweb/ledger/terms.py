@@ -16,9 +16,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from dealweb.errors import Problem
 from dealweb.ledger import vocab
+from dealweb.ledger.schedules import check_schedules
 from dealweb.ledger.yamlio import YamlFile, item_pos, value_pos
-from dealweb.model import Claim, Deal, Document, Pos, Rate, Tranche, Window
+from dealweb.model import Claim, Deal, Document, Ledger, Pos, Rate, Tranche, Window
 from dealweb.money import Amount
 from dealweb.periods import PeriodError, day_or_period
 
@@ -53,6 +55,8 @@ class TermsMixin:
     """
 
     # Provided by the loader: declared here for readers.
+    problems: list[Problem]
+    terms_flagged: set[tuple[str, int, int]]  # positions of deals whose terms already got an error
     entities: dict[str, Any]
     documents: dict[str, Document]
     deals: dict[str, Deal]
@@ -279,6 +283,12 @@ class TermsMixin:
 
     def check_terms(self, f: YamlFile, m: dict, pos: Pos, d: Deal) -> None:
         """The shape's needs (only when ``schedule`` is written) and tranches within the deal's size."""
+        before = len(self.problems)
+        self._check_terms(f, m, d)
+        if any(p.severity == "error" for p in self.problems[before:]):
+            self.terms_flagged.add((pos.file, pos.line, pos.col))
+
+    def _check_terms(self, f: YamlFile, m: dict, d: Deal) -> None:
         if d.strike is not None and d.type != "warrant" and not any(t.trigger == "share_price" for t in d.tranches):
             self.warn(value_pos(f.shown, m, "strike"), f"deal {d.id!r} of type {d.type!r} has a strike price",
                       "a strike (exercise price per share) belongs to a warrant", fld="strike")
@@ -289,31 +299,17 @@ class TermsMixin:
         self.check_tranche_sizes(f, m, d)
 
     def check_shape(self, f: YamlFile, m: dict, d: Deal) -> None:
-        """A written schedule shape has what it needs (``vocab.SCHEDULE_NEEDS``)."""
+        """A written schedule shape has what it needs (``vocab.SCHEDULE_NEEDS``).
+
+        Agrees with :func:`dealweb.ledger.schedules.check_schedules` (the flows layer's own check): a term's
+        start may be left open, and a flat or upfront deal's length (the flows table then keeps one undated
+        whole-contract row and says so); a ramp or a delivery stream has no shape without its length.
+        """
         spos = value_pos(f.shown, m, "schedule")
-        start = d.term_start or next((r.start for r in d.per_year if r.start), None)
         length = d.term_years or d.term_end or any(r.end for r in d.per_year)
-        money = d.amount is not None or bool(d.per_year)
         missing: list[str] = []
-        if d.schedule in ("flat", "ramp"):
-            if start is None and d.announced is None:
-                missing.append("a start")
-            if not length:
-                missing.append("a length (term.years or term.end)")
-            if not money:
-                missing.append("money (amount or per_year)")
-        elif d.schedule == "upfront":
-            if d.amount is None:
-                missing.append("an amount")
-            if d.term_start is None and d.announced is None and not d.events:
-                missing.append("a day (term.start or announced)")
-        elif d.schedule == "on_delivery":
-            if d.amount is None:
-                missing.append("an amount")
-            if d.term_start is None:
-                missing.append("term.start (first delivery)")
-            if not (d.term_years or d.term_end):
-                missing.append("a length (term.years or term.end)")
+        if d.schedule in ("ramp", "on_delivery") and not length:
+            missing.append("a length (term.years or term.end, or a per_year end)")
         elif d.schedule == "tranches" and not d.tranches:
             missing.append("tranches")
         if missing:
@@ -349,6 +345,12 @@ class TermsMixin:
             self.err(value_pos(f.shown, m, "tranches"), f"tranches of deal {d.id!r} add up to {qsum:.4g} "
                      f"{d.quantity.unit if d.quantity else ''}, more than the deal's quantity ({qtop:.4g})",
                      "fix a tranche's quantity or the deal's", fld="tranches")
+
+    def add_schedule_problems(self, ledger: Ledger) -> None:
+        """The flows layer's schedule checks (``dealweb.ledger.schedules``), for deals not already flagged here."""
+        for p in check_schedules(ledger):
+            if (p.file, p.line, p.col) not in self.terms_flagged:
+                self.problems.append(p)
 
     # -- facts --------------------------------------------------------------------------------------------
     def load_includes(self, f: YamlFile, m: dict) -> tuple[str, ...]:

@@ -71,11 +71,10 @@ FLAGS: tuple[str, ...] = ("joke", "unit_slip", "disputed", "superseded")
 SCHEDULES: tuple[str, ...] = ("flat", "ramp", "upfront", "on_delivery", "tranches")
 #: What each schedule shape needs when a deal writes it (the loader checks; docs/ledger-format.md lists it).
 SCHEDULE_NEEDS: dict[str, str] = {
-    "flat": "a start (term.start, a per_year start, or announced) and a length (term.years or term.end, or a "
-            "per_year end), and money (amount or per_year)",
-    "ramp": "a start and a length as for flat, and money (amount or per_year)",
-    "upfront": "an amount and a day (term.start, announced, or a dated event)",
-    "on_delivery": "an amount, term.start (first delivery) and a length (term.years or term.end)",
+    "flat": "nothing more (no term: the whole amount stays one undated row, and the reader says so)",
+    "ramp": "a length (term.years or term.end, or a per_year end)",
+    "upfront": "nothing more (the day is term.start, else announced, as an assumption the reader lists)",
+    "on_delivery": "a length (term.years or term.end)",
     "tranches": "at least one tranche",
 }
 TRIGGERS: tuple[str, ...] = ("per_gw", "share_price", "milestone", "date")
