@@ -147,6 +147,11 @@ class Document:
     ``assumed`` (a guess, labelled), ``bounded`` (no date, only bounds) or ``unknown`` (no date, no bound).
     ``not_before``/``not_after`` bound the date by what the text mentions (the latest event it cites, the
     earliest event it calls future). An undated document is of unknown date, never "always known".
+
+    A *link-only* document has no ``file``: its ``url`` and the ``sha256`` (hex) of the text its quotes were
+    checked against; quotes are checked when a documents folder holds a file with that sha256. ``origin``
+    names the report a document carries (syndicated copies of one wire story share it); ``syndicated_from``
+    names the id of the document it copies. :meth:`Ledger.origin_of` resolves both.
     """
 
     id: str
@@ -164,6 +169,9 @@ class Document:
     date_basis: str = ""
     not_before: date | None = None
     not_after: date | None = None
+    sha256: str = ""
+    origin: str = ""
+    syndicated_from: str = ""
 
     @property
     def basis(self) -> str:
@@ -218,13 +226,19 @@ class Claim:
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """A dated change in a deal's life: announced, signed, ``cancelled`` ("fizzled"), amended."""
+    """A dated change in a deal's life: announced, signed, ``cancelled`` ("fizzled"), amended.
+
+    ``status`` is what the deal is after the event (what the flows read); ``kind`` says what happened, finer
+    (``letter_of_intent``, ``definitive_agreement``, ``closing``, ``expanded``, ``renegotiated``, ``fizzled``,
+    ``dropped``, ``rejected``...; ``""`` when not given).
+    """
 
     date: date
     status: Status
     note: str = ""
     claims: tuple[Claim, ...] = ()
     pos: Pos | None = None
+    kind: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -494,6 +508,33 @@ class Ledger:
     def facts_for(self, entity: str, metric: str | None = None) -> list[Fact]:
         """Facts about an entity, optionally of one metric."""
         return [f for f in self.facts.values() if f.entity == entity and (metric is None or f.metric == metric)]
+
+    def origin_of(self, document: str) -> str:
+        """The independent origin a document carries.
+
+        Its ``origin``, else the origin of the document it is ``syndicated_from`` (followed transitively,
+        cycles stop), else its own id.
+        """
+        seen: set[str] = set()
+        cur = document
+        while cur in self.documents and cur not in seen:
+            seen.add(cur)
+            doc = self.documents[cur]
+            if doc.origin:
+                return doc.origin
+            if not doc.syndicated_from:
+                return cur
+            cur = doc.syndicated_from
+        return cur
+
+    def origins(self, record: str) -> list[str]:
+        """The distinct independent origins behind a deal or fact, sorted.
+
+        Counts its claims and its events' claims; claims flagged ``joke`` back nothing and are left out.
+        Syndicated copies count once.
+        """
+        out = {self.origin_of(c.document) for rid, c in self.claims() if rid == record and c.flag != "joke"}
+        return sorted(out)
 
     def claims(self) -> Iterable[tuple[str, Claim]]:
         """Every claim in the ledger with the id of the record it supports."""

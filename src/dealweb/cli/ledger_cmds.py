@@ -343,7 +343,10 @@ def _entity_json(ledger: Ledger, e: Entity, at: date | None) -> dict[str, Any]:
 @click.option("--at", "at", metavar="DATE", help="Read the web as of this date (YYYY-MM-DD).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (stable keys) instead of tables.")
 def show(entity: str | None, ledger_path: str | None, at: str | None, as_json: bool) -> None:
-    """Show the deal web: every entity with its deals and totals, or one entity in full, with sources.
+    """Show the deal web: every entity with its deals and totals, one entity in full, or one deal, with sources.
+
+    A deal id given as ENTITY shows that deal: its dated lifecycle, every claim with its quote and document,
+    and how many independent origins back it (syndicated copies of one report count once).
 
     ENTITY is an id, name or alias in any script (oracle, Oracle, 甲骨文, ORCL). For one entity: its deals
     out and in with amounts as written, qualifier, currency and USD interval, status, and for every
@@ -359,6 +362,7 @@ def show(entity: str | None, ledger_path: str | None, at: str | None, as_json: b
       dealweb show --ledger ./my-ledger acme
       dealweb show ./my-ledger              # the overview of your own ledger
       dealweb show nvidia --json
+      dealweb show openai-aws-38b           # one deal: lifecycle, sources, independent origins
     """
     if ledger_path is None and entity and ("/" in entity or os.sep in entity
                                            or entity.endswith((".yaml", ".yml")) or entity in (".", "..")):
@@ -379,11 +383,69 @@ def show(entity: str | None, ledger_path: str | None, at: str | None, as_json: b
             return
         _show_overview(ledger, on, con)
         return
+    if entity in ledger.deals and entity not in ledger.entities:
+        if as_json:
+            emit_json(_deal_json(ledger, entity, on))
+            return
+        _show_deal(ledger, entity, on, con)
+        return
     e = _resolve_entity(ledger, entity)
     if as_json:
         emit_json(_entity_json(ledger, e, on))
         return
     _show_entity(ledger, e, on, con)
+
+
+def _deal_json(ledger: Ledger, deal_id: str, at: date | None) -> dict:
+    """One deal as JSON.
+
+    The export's record plus its status on ``at``, its independent origins and its documents (outlet, date,
+    tier, url), and the conflicts on it.
+    """
+    full = ledger_to_dict(ledger)
+    row = next(d for d in full["deals"] if d["id"] == deal_id)
+    deal = ledger.deals[deal_id]
+    cited = list(dict.fromkeys(c.document for rid, c in ledger.claims() if rid == deal_id))
+    docs = [{"id": d, "outlet": ledger.documents[d].outlet, "date": str(ledger.documents[d].date or "") or None,
+             "tier": str(ledger.documents[d].tier), "language": ledger.documents[d].language,
+             "url": ledger.documents[d].url or None, "origin": ledger.origin_of(d)}
+            for d in cited if d in ledger.documents]
+    return {"ledger": ledger.name, "at": at.isoformat() if at else None, "deal": row,
+            "status_at": str(deal.status_on(at)) if deal.status_on(at) is not None else None,
+            "origins": row["origins"], "origin_count": row["origin_count"], "documents": docs,
+            "conflicts": [c for c in full["conflicts"] if c["record"] == deal_id]}
+
+
+def _show_deal(ledger: Ledger, deal_id: str, at: date | None, con: Console) -> None:
+    """One deal in full: parties, amount, its dated lifecycle, and every claim with its document."""
+    deal = ledger.deals[deal_id]
+    origins = ledger.origins(deal_id)
+    con.print(f"[bold]{deal.title or deal.id}[/bold] ({deal.id}) — {deal.type}; "
+              + " -> ".join(x for x in (deal.payer, deal.payee) if x)
+              + (f"; parties: {', '.join(p.entity for p in deal.parties)}" if deal.parties else ""))
+    written, qual, unit, usd = _amount_cells(deal.amount)
+    st = deal.status_on(at)
+    money = f"{qual}{', ' + unit if unit else ''}{', USD ' + usd if usd else ''}"
+    con.print(f"amount: {written or '(none stated)'} ({money});"
+              f" status{' on ' + str(at) if at else ''}: {st if st is not None else 'not yet known'}; "
+              f"backed by {len(origins)} independent origin(s): {', '.join(origins)}")
+    if deal.events:
+        t = Table(title="Lifecycle (dated events)")
+        for col in ("date", "what happened", "status after", "note", "sources"):
+            t.add_column(col)
+        for ev in deal.events:
+            t.add_row(str(ev.date), ev.kind or str(ev.status), str(ev.status), ev.note,
+                      ", ".join(dict.fromkeys(c.document for c in ev.claims)))
+        con.print(t)
+    s = Table(title="Sources: each claim with its quote", show_lines=True)
+    for col in ("field", "stated", "quote", "document", "outlet, date, tier", "origin"):
+        s.add_column(col)
+    for c in [*deal.claims, *(c for ev in deal.events for c in ev.claims)]:
+        doc = ledger.documents.get(c.document)
+        meta = f"{doc.outlet}, {doc.date or 'undated'}, {doc.tier}" if doc else ""
+        s.add_row(c.field + (f" [{c.flag}]" if c.flag else ""), c.stated or "", c.quote, c.document, meta,
+                  ledger.origin_of(c.document))
+    con.print(s)
 
 
 # --------------------------------------------------------------------------------------------------------

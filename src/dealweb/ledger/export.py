@@ -132,7 +132,7 @@ def _deal(d: Deal) -> dict[str, Any]:
         "per_year": [_rate(r) for r in d.per_year], "strike": amount_to_dict(d.strike),
         "tranches": [_tranche(t) for t in d.tranches],
         "conditions": list(d.conditions), "status": str(d.status), "announced": _iso(d.announced),
-        "events": [{"date": _iso(e.date), "status": str(e.status), "note": e.note,
+        "events": [{"date": _iso(e.date), "status": str(e.status), "kind": e.kind or None, "note": e.note,
                     "sources": [_claim(c) for c in e.claims]} for e in d.events],
         "sources": [_claim(c) for c in d.claims], "note": d.note,
     }
@@ -155,7 +155,8 @@ def _deal_from(d: dict[str, Any]) -> Deal:
         conditions=tuple(d.get("conditions", [])), status=Status(d.get("status", "announced")),
         announced=_date(d.get("announced")),
         events=tuple(Event(_date(e["date"]) or date.min, Status(e["status"]), e.get("note", ""),
-                           tuple(_claim_from(c) for c in e.get("sources", []))) for e in d.get("events", [])),
+                           tuple(_claim_from(c) for c in e.get("sources", [])), kind=e.get("kind") or "")
+                      for e in d.get("events", [])),
         claims=tuple(_claim_from(c) for c in d.get("sources", [])), title=d.get("title", ""),
         note=d.get("note", ""),
     )
@@ -199,7 +200,8 @@ def _document(doc: Document) -> dict[str, Any]:
     return {"id": doc.id, "title": doc.title, "outlet": doc.outlet, "date": _iso(doc.date),
             "language": doc.language, "tier": str(doc.tier), "url": doc.url, "file": doc.file,
             "start": doc.start, "end": doc.end, "note": doc.note, "date_basis": doc.date_basis,
-            "not_before": _iso(doc.not_before), "not_after": _iso(doc.not_after)}
+            "not_before": _iso(doc.not_before), "not_after": _iso(doc.not_after), "sha256": doc.sha256 or None,
+            "origin": doc.origin or None, "syndicated_from": doc.syndicated_from or None}
 
 
 def _document_from(d: dict[str, Any]) -> Document:
@@ -207,12 +209,19 @@ def _document_from(d: dict[str, Any]) -> Document:
                     language=d.get("language", "en"), tier=Tier(d.get("tier", "secondary")), url=d.get("url", ""),
                     file=d.get("file"), start=d.get("start"), end=d.get("end"), note=d.get("note", ""),
                     date_basis=d.get("date_basis") or "", not_before=_date(d.get("not_before")),
-                    not_after=_date(d.get("not_after")))
+                    not_after=_date(d.get("not_after")), sha256=d.get("sha256") or "", origin=d.get("origin") or "",
+                    syndicated_from=d.get("syndicated_from") or "")
 
 
 def _conflict(c: Conflict) -> dict[str, Any]:
     return {"record": c.record, "field": c.field, "kind": c.kind, "message": c.message,
             "sources": [_claim(x) for x in c.claims]}
+
+
+def _origins(ledger: Ledger, record: str) -> dict[str, Any]:
+    """``origins``: the independent reports behind a record (syndicated copies count once), and their count."""
+    o = ledger.origins(record)
+    return {"origins": o, "origin_count": len(o)}
 
 
 def ledger_to_dict(ledger: Ledger) -> dict[str, Any]:
@@ -229,8 +238,8 @@ def ledger_to_dict(ledger: Ledger) -> dict[str, Any]:
         "window": None if w is None else {"start": _iso(w.start), "end": _iso(w.end), "note": w.note},
         "entities": [_entity(e) for e in ledger.entities.values()],
         "documents": [_document(d) for d in ledger.documents.values()],
-        "deals": [_deal(d) for d in ledger.deals.values()],
-        "facts": [_fact(f, ledger) for f in ledger.facts.values()],
+        "deals": [{**_deal(d), **_origins(ledger, d.id)} for d in ledger.deals.values()],
+        "facts": [{**_fact(f, ledger), **_origins(ledger, f.id)} for f in ledger.facts.values()],
         "conflicts": [_conflict(c) for c in ledger.conflicts],
         "fx": [{"currency": r.currency, "rate": r.rate, "date": _iso(r.date), "source": r.source}
                for r in ledger.fx.rates],

@@ -187,6 +187,7 @@ class _Loader(TermsMixin):
         self.doc_dirs: list[Path] = []
         self._texts: dict[Path, str | None] = {}
         self._unreadable: dict[Path, str] = {}  # document files found but not readable as UTF-8 text
+        self._shas: dict[str, Path] | None = None  # sha256 -> file in the documents folders (link-only docs)
 
     # -- problems ---------------------------------------------------------------------------------------
     def err(self, pos: Pos, message: str, hint: str = "", fld: str = "", severity: str = "error") -> None:
@@ -643,12 +644,64 @@ class _Loader(TermsMixin):
                 tier=Tier(tier), url=self.text(f, m, "url"), file=self.text(f, m, "file") or None,
                 start=start, end=end, note=self.text(f, m, "note"), pos=pos,
                 date_basis=basis, not_before=not_before, not_after=not_after,
+                sha256=self.sha256_(f, m), origin=self.text(f, m, "origin"),
+                syndicated_from=self.text(f, m, "syndicated_from"),
             )
             self.check_document_file(f, m, self.documents[rid])
+        for f, m, _pos in self.items("documents"):
+            if not isinstance(m, dict):
+                continue
+            src = self.text(f, m, "syndicated_from") if "syndicated_from" in m else ""
+            if src and src not in self.documents:
+                self.err(value_pos(f.shown, m, "syndicated_from"), f"syndicated_from names unknown document {src!r}",
+                         _did_you_mean(src, list(self.documents), vocabulary=False)
+                         or "name the id of the document this one copies", fld="syndicated_from")
+
+    def sha256_(self, f: YamlFile, m: dict) -> str:
+        """A document's ``sha256``: 64 hexadecimal digits (lower case kept), else an error and ``""``."""
+        v = self.text(f, m, "sha256")
+        if v and not re.fullmatch(r"[0-9a-fA-F]{64}", v):
+            self.err(value_pos(f.shown, m, "sha256"), f"sha256 {v!r} is not 64 hexadecimal digits",
+                     "give the sha256 of the text the quotes were checked against (sha256sum FILE)", fld="sha256")
+            return ""
+        return v.lower()
+
+    def _sha_index(self) -> dict[str, Path]:
+        """sha256 -> file, over the files directly inside the documents folders (built once per load)."""
+        if self._shas is None:
+            self._shas = {}
+            for d in self.doc_dirs:
+                try:
+                    files = sorted(p for p in d.iterdir() if p.is_file() and not p.name.startswith("."))
+                except OSError:
+                    continue
+                for p in files:
+                    try:
+                        if p.stat().st_size > 64 * 1024 * 1024:
+                            continue
+                    except OSError:
+                        continue
+                    dg = _digest(p)
+                    if dg is not None:
+                        self._shas.setdefault(dg, p)
+        return self._shas
 
     def check_document_file(self, f: YamlFile, m: dict, doc: Document) -> None:
-        """The document's file is found where folders are given, and its range lies inside it."""
+        """The document's file is found where folders are given, and its range lies inside it.
+
+        A link-only document (``sha256``, no ``file``) is checked against the local copy whose sha256 matches,
+        when a documents folder holds one; a copy named ``<id>.txt`` whose content differs is warned about.
+        """
         if not doc.file:
+            if doc.sha256 and self.document_text(doc)[0] is None:
+                for d in self.doc_dirs:
+                    cand = d / f"{doc.id}.txt"
+                    if cand.is_file():
+                        self.warn(value_pos(f.shown, m, "sha256"), f"local copy {self.shown(cand)} of document "
+                                  f"{doc.id!r} is not the text its quotes were checked against (sha256 differs); "
+                                  "its quotes are not checked", "supply the text whose sha256 is the document's "
+                                  "sha256, or check the quotes again and update sha256", fld="sha256")
+                        break
             return
         fp = Path(doc.file)
         if fp.is_absolute() or ".." in fp.parts:
@@ -729,7 +782,17 @@ class _Loader(TermsMixin):
 
     def document_text(self, doc: Document) -> tuple[str | None, Path | None]:
         if not doc.file:
-            return None, None
+            if not doc.sha256:
+                return None, None
+            found = self._sha_index().get(doc.sha256)
+            if found is None:
+                return None, None
+            if found not in self._texts:
+                try:
+                    self._texts[found] = found.read_bytes().decode("utf-8-sig")
+                except (UnicodeDecodeError, OSError):
+                    self._texts[found] = None
+            return self._texts[found], (found if self._texts[found] is not None else None)
         p = Path(doc.file)
         if p.is_absolute() or ".." in p.parts:
             return None, None
@@ -821,9 +884,10 @@ class _Loader(TermsMixin):
                     continue
                 ed = self.date_(f, e, "date")
                 est = self.choice(f, e, "status", vocab.STATUSES, None, "event status")
+                ekind = self.choice(f, e, "kind", vocab.EVENT_KINDS, "", "event kind") or ""
                 ecl = self.claims(f, e, vocab.CLAIM_FIELDS_DEAL, "status", cur, ed)
                 if ed is not None and est is not None:
-                    events.append(Event(ed, Status(est), self.text(f, e, "note"), ecl, epos))
+                    events.append(Event(ed, Status(est), self.text(f, e, "note"), ecl, epos, ekind))
             events.sort(key=lambda e: e.date)
             if on is None and events:
                 on = events[0].date
@@ -927,6 +991,9 @@ class _Loader(TermsMixin):
                 seen.setdefault((d.type, d.payer, d.payee), []).append(d)
         for group in seen.values():
             for b, a in _repeats(group):
+                da, db = _first_date(a), _first_date(b)
+                if da is not None and db is not None and abs((da - db).days) > _REPEAT_WINDOW_DAYS:
+                    continue  # announced months apart: two rounds or contracts, not one deal told twice
                 self.warn(b.pos or Pos(self.shown(self.root), 1, 1),
                           f"deal {b.id!r} has the same type, payer and payee as {a.id!r} ({a.pos})",
                           "a deal reported by several outlets is one deal with several claims: merge them, "
@@ -1030,6 +1097,18 @@ def _repeats(group: list[Deal]) -> list[tuple[Deal, Deal]]:
         if hit is not None:
             out.append((b, group[hit]))
     return out
+
+
+# One deal reported by several outlets is announced once: deals between the same firms whose first dates lie
+# further apart than this are different deals (a second round, an enlarged contract), not repeats.
+_REPEAT_WINDOW_DAYS = 31
+
+
+def _first_date(d: Deal) -> date | None:
+    """The day a deal was first heard of: its ``announced`` date, else its earliest event's."""
+    if d.announced is not None:
+        return d.announced
+    return min((e.date for e in d.events), default=None)
 
 
 def _copy(result: LoadResult) -> LoadResult:

@@ -70,7 +70,8 @@ def build_schema() -> dict[str, Any]:
             "date_basis": {"enum": list(vocab.DATE_BASES)}, "not_before": _DATE, "not_after": _DATE,
             "language": _TEXT, "tier": {"enum": list(vocab.TIERS)}, "file": _TEXT,
             "start": {"type": "integer", "minimum": 0}, "end": {"type": "integer", "minimum": 0}, "url": _TEXT,
-            "note": _TEXT,
+            "note": _TEXT, "sha256": {"type": "string", "pattern": r"^[0-9a-fA-F]{64}$"}, "origin": _TEXT,
+            "syndicated_from": _ID,
         }, vocab.DOCUMENT_KEYS, ("id", "title")),
         "deal": _obj({
             "id": _ID, "title": _TEXT, "type": {"enum": list(vocab.DEAL_TYPE_LIST)}, "from": _ID, "to": _ID,
@@ -97,7 +98,8 @@ def build_schema() -> dict[str, Any]:
             "conditions": {"type": "array", "items": {"type": "string"}},
             "status": {"enum": list(vocab.STATUSES)}, "announced": _DATE,
             "events": {"type": "array", "items": _obj(
-                {"date": _DATE, "status": {"enum": list(vocab.STATUSES)}, "note": _TEXT, "claims": deal_claims},
+                {"date": _DATE, "status": {"enum": list(vocab.STATUSES)}, "kind": {"enum": list(vocab.EVENT_KINDS)},
+                 "note": _TEXT, "claims": deal_claims},
                 vocab.EVENT_KEYS, ("date", "status"))},
             "claims": deal_claims, "note": _TEXT,
         }, vocab.DEAL_KEYS, ("id", "type")),

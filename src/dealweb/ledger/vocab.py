@@ -19,6 +19,7 @@ __all__ = [
     "DOCUMENT_KEYS",
     "ENTITY_KEYS",
     "EVENT_KEYS",
+    "EVENT_KINDS",
     "FACT_KEYS",
     "FLAGS",
     "FLOW_KEYS",
@@ -48,13 +49,19 @@ WINDOW_KEYS = {"start", "end", "note"}
 FX_KEYS = {"currency", "rate", "date", "source", "note"}
 ENTITY_KEYS = {"id", "kind", "names", "aliases", "ticker", "country", "fiscal_year_end", "note", "url"}
 DOCUMENT_KEYS = {"id", "title", "outlet", "date", "date_basis", "not_before", "not_after", "language", "tier", "file",
-                 "start", "end", "url", "note"}
+                 "start", "end", "url", "note", "sha256", "origin", "syndicated_from"}
 DEAL_KEYS = {"id", "title", "type", "from", "to", "parties", "flows", "amount", "currency", "capacity_gw",
              "quantity", "term", "schedule", "per_year", "strike", "tranches", "conditions", "status", "announced",
              "events", "claims", "note"}
 FACT_KEYS = {"id", "entity", "metric", "value", "currency", "unit", "period", "as_of", "includes", "claims", "note"}
 CLAIM_KEYS = {"document", "field", "stated", "quote", "start", "end", "flag", "note"}
-EVENT_KEYS = {"date", "status", "note", "claims"}
+EVENT_KEYS = {"date", "status", "kind", "note", "claims"}
+# What happened on an event's date, finer than the status it leaves the deal in (optional; the status is what
+# the flows read). cancelled / fizzled / dropped / rejected all leave a deal `cancelled`.
+EVENT_KINDS: tuple[str, ...] = (
+    "reported", "announced", "letter_of_intent", "definitive_agreement", "closing", "tranche", "expanded",
+    "renegotiated", "cancelled", "fizzled", "dropped", "rejected",
+)
 PARTY_KEYS = {"entity", "role", "note"}
 FLOW_KEYS = {"from", "to", "amount", "type", "note"}
 TRANCHE_KEYS = {"trigger", "amount", "quantity", "threshold", "date", "gw", "count", "price", "strike", "milestone",
