@@ -7,7 +7,6 @@ goes through ``dealweb.ledger.load_ledger`` and checks figures worked out by han
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,8 +20,6 @@ from dealweb.money import AmountError, parse_amount
 
 REPO = Path(__file__).resolve().parents[1]
 LEDGER_DIR = REPO / "src" / "dealweb" / "data" / "ai-capex-2025"
-# DEALWEB_SEEDS points at the seed folder when the checkout has no ../shared beside it (a git worktree).
-SEEDS = Path(os.environ.get("DEALWEB_SEEDS") or Path(__file__).resolve().parents[2] / "shared" / "seeds")
 SEED_FILE = "000_b5ebf8e3e65fdf02.txt"
 
 
@@ -55,14 +52,9 @@ CLAIMS = list(_claims())
 
 
 @pytest.fixture(scope="module")
-def seed_text() -> str:
+def seed_text(seed_path: Path) -> str:
     """The seed file's text. Missing seeds fail in CI; locally (no ../shared beside the clone) they skip."""
-    path = SEEDS / SEED_FILE
-    if not path.is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"seed articles missing in CI: {path} (CI must check out ../shared beside the clone)")
-        pytest.skip(f"seed articles not present locally at {path}; the quote checks need ../shared/seeds")
-    return path.read_text(encoding="utf-8")
+    return seed_path.read_text(encoding="utf-8")
 
 
 # ---------------------------------------------------------------------------------------------- (a) spans
@@ -207,6 +199,17 @@ def test_loader_reads_the_bundled_ledger_without_error() -> None:
     assert len(res.ledger.facts) == len(_section("facts"))
 
 
+def test_loader_checks_every_quote_against_the_seeds_given(seeds_dir: Path) -> None:
+    # the seeds are found only because they are given: the ledger names no folder outside itself
+    assert _loaded().ledger.documents_dirs == ()
+    from dealweb.ledger import load_ledger
+
+    res = load_ledger(documents_dirs=[seeds_dir])
+    assert str(seeds_dir.resolve()) in res.ledger.documents_dirs
+    assert [str(p) for p in res.problems if p.severity == "error"] == []
+    assert not [p for p in res.problems if p.field == "file"]  # every document found and read
+
+
 def test_the_openai_oracle_nvidia_loop_is_made_of_real_flows() -> None:
     led = _loaded().ledger
     flows = led.flows_on(None)
@@ -336,10 +339,6 @@ def test_spans_tool_accepts_a_chosen_occurrence(tmp_path: Path) -> None:
     assert spans.fill_spans(root, check=True)[0] == []
 
 
-def test_spans_tool_agrees_with_the_bundled_ledger() -> None:
-    if not (SEEDS / SEED_FILE).is_file():
-        if os.environ.get("CI"):
-            pytest.fail(f"seed articles missing in CI: {SEEDS / SEED_FILE}")
-        pytest.skip(f"seed articles not present locally at {SEEDS}")
-    problems, changed, seen = _spans_module().fill_spans(LEDGER_DIR, [SEEDS], check=True)
+def test_spans_tool_agrees_with_the_bundled_ledger(seeds_dir: Path) -> None:
+    problems, changed, seen = _spans_module().fill_spans(LEDGER_DIR, documents=[seeds_dir], check=True)
     assert [str(p) for p in problems] == [] and changed == [] and seen == len(CLAIMS)

@@ -25,12 +25,11 @@ from dealweb.extract.ingest import ingest_text
 
 HERE = Path(__file__).resolve().parent
 KEYS = HERE / "extract_answer_key"
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_b5ebf8e3e65fdf02.txt"
-
-
 def seed_documents() -> list[str]:
     """The eight seed articles: title line + body line (the file's first line is a tag)."""
-    lines = SEEDS.read_text(encoding="utf-8").split("\n")
+    from conftest import SEED_FILE, require_seeds
+
+    lines = (require_seeds() / SEED_FILE).read_text(encoding="utf-8").split("\n")
     return [lines[1 + 2 * i] + "\n" + lines[2 + 2 * i] for i in range(8)]
 
 

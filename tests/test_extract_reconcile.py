@@ -93,12 +93,12 @@ def test_end_to_end_statuses_and_joke() -> None:
 
 def test_seed_file_against_the_bundled_ledger() -> None:
     """The seed file read against the bundled ledger: the meme loop is a joke, 18億/35億 are unit slips."""
-    from pathlib import Path
 
+    from conftest import SEED_FILE, require_seeds
     from dealweb.extract.ingest import ingest_file
     from dealweb.ledger import load_ledger
 
-    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "000_b5ebf8e3e65fdf02.txt"
+    seeds = require_seeds() / SEED_FILE
     led = load_ledger(None).ledger
     claims = ingest_file(seeds, ledger=led)
     text = seeds.read_text(encoding="utf-8")

@@ -5,10 +5,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -216,10 +218,13 @@ def test_export_stable_keys(tmp_path: Path) -> None:
     assert (fact["period_start"], fact["period_end"]) == ("2025-06-01", "2025-08-31")  # Oracle FY26 Q1
 
 
-def test_documents_found_in_repo_seeds(tmp_path: Path) -> None:
-    """A checkout (pyproject.toml) with ../shared/seeds beside it: documents are found there."""
+def test_documents_are_found_only_where_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No path magic: a ledger in a checkout with ../shared/seeds beside it does not find documents there;
+    they are found through --documents (documents_dirs=) or DEALWEB_DOCUMENTS."""
+    monkeypatch.delenv("DEALWEB_DOCUMENTS", raising=False)
     checkout = tmp_path / "checkout"
     (checkout / "led").mkdir(parents=True)
+    (checkout / ".git").mkdir()
     (checkout / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
     seeds = tmp_path / "shared" / "seeds"
     seeds.mkdir(parents=True)
@@ -230,16 +235,18 @@ def test_documents_found_in_repo_seeds(tmp_path: Path) -> None:
         "deals:\n  - id: x\n    type: services\n    from: a\n    to: b\n    amount: 1000億美元\n"
         "    claims:\n      - {document: d, stated: 1000億美元, quote: 投資1000億美元, start: 0, end: 9}\n",
         encoding="utf-8")
-    result = load_ledger(checkout / "led")
-    assert str(seeds.resolve()) in result.ledger.documents_dirs
-    (p,) = result.errors
+    result = load_ledger(checkout / "led", cache=False)
+    assert result.ledger.documents_dirs == () and result.errors == []  # not found: quotes are not checked
+    # given explicitly
+    explicit = load_ledger(checkout / "led", documents_dirs=[seeds], cache=False)
+    assert str(seeds.resolve()) in explicit.ledger.documents_dirs
+    (p,) = explicit.errors
     assert "it stands at 11..20" in p.message  # "0123456789 " is 11 characters; the quote 9
-    # the same with the folder given explicitly, and no checkout around it
-    other = tmp_path / "plain"
-    other.mkdir()
-    (other / "a.yaml").write_text((checkout / "led" / "a.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    assert load_ledger(other).errors == []  # document not found: quotes are not checked
-    assert "it stands at 11..20" in load_ledger(other, documents_dirs=[seeds]).errors[0].message
+    # through the environment variable (os.pathsep-separated; a missing folder is skipped)
+    monkeypatch.setenv("DEALWEB_DOCUMENTS", os.pathsep.join([str(tmp_path / "nowhere"), str(seeds)]))
+    from_env = load_ledger(checkout / "led")
+    assert str(seeds.resolve()) in from_env.ledger.documents_dirs
+    assert "it stands at 11..20" in from_env.errors[0].message
 
 
 def test_cache_sees_every_change(tmp_path: Path) -> None:

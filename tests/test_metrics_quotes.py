@@ -6,12 +6,10 @@ import pytest
 
 from dealweb.metrics.quotes import QUOTES, SEED_FILE
 
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
-
 
 @pytest.fixture(scope="module")
-def seed_text() -> str:
-    return (SEEDS / SEED_FILE).read_text(encoding="utf-8")
+def seed_text(seeds_dir: Path) -> str:
+    return (seeds_dir / SEED_FILE).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("key", sorted(QUOTES))

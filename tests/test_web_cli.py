@@ -42,7 +42,7 @@ def test_serve_fails_in_one_line_on_a_missing_ledger(tmp_path):
     from dealweb.cli import main
 
     res = CliRunner().invoke(main, ["serve", str(tmp_path / "nope")])
-    assert res.exit_code == 2 and res.output.startswith("error: no ledger at")
+    assert res.exit_code == 2 and res.output.startswith("error: no such ledger")
     assert "Traceback" not in res.output
 
 

@@ -2,23 +2,68 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
 from dealweb.errors import DealwebError
 from dealweb.model import Ledger
 
-__all__ = ["date_or_exit", "emit_json", "fail", "ledger_arg", "load_or_exit"]
+__all__ = ["LEDGER_HELP", "date_or_exit", "emit_json", "fail", "ledger_arg", "ledger_option", "ledger_root_or_exit",
+           "load_or_exit"]
 
-ledger_arg = click.argument("ledger_path", metavar="[LEDGER]", required=False, type=click.Path())
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _ledger_help() -> str:
+    from dealweb.data import BUNDLED_LEDGERS, DEFAULT_LEDGER
+
+    return (f"Ledger: a folder or .yaml file, or a bundled ledger's name ({', '.join(BUNDLED_LEDGERS)}); "
+            f"default: the bundled {DEFAULT_LEDGER}.")
+
+
+#: The help of ``--ledger PATH|NAME``, the same on every command.
+LEDGER_HELP = _ledger_help()
+
+
+def ledger_option(f: F) -> F:
+    """``--ledger PATH|NAME`` (stored in the parameter ``ledger_path``): a path or a bundled ledger's name."""
+    return click.option("--ledger", "ledger_path", metavar="PATH|NAME", default=None, help=LEDGER_HELP)(f)
+
+
+def ledger_arg(f: F) -> F:
+    """The ledger as an optional positional ``[LEDGER]`` and as ``--ledger PATH|NAME``: either, not both.
+
+    The command receives one ``ledger_path`` (``None`` for the default bundled ledger).
+    """
+
+    @functools.wraps(f)
+    def merged(*args: Any, ledger_path: str | None = None, ledger_opt: str | None = None, **kwargs: Any) -> Any:
+        if ledger_path is not None and ledger_opt is not None and ledger_path != ledger_opt:
+            fail(f"two ledgers given: {ledger_path!r} and --ledger {ledger_opt!r}", "give one of them")
+        return f(*args, ledger_path=ledger_opt if ledger_opt is not None else ledger_path, **kwargs)
+
+    merged = click.option("--ledger", "ledger_opt", metavar="PATH|NAME", default=None,
+                          help=LEDGER_HELP + " Same as the LEDGER argument.")(merged)
+    return click.argument("ledger_path", metavar="[LEDGER]", required=False)(merged)  # type: ignore[return-value]
+
+
+def ledger_root_or_exit(spec: str | Path | None) -> Path:
+    """The folder or file a ledger path or bundled name stands for; one line listing the names otherwise."""
+    from dealweb.ledger import resolve_ledger
+
+    try:
+        return resolve_ledger(spec)
+    except DealwebError as exc:
+        fail(exc.message, exc.hint)
 
 
 def fail(message: str, hint: str = "", code: int = 2) -> NoReturn:
@@ -43,7 +88,7 @@ def date_or_exit(value: str | None, option: str = "--at") -> date | None:
 
 
 def load_or_exit(path: str | Path | None, documents_dirs: Sequence[str] = (), quiet: bool = False) -> Ledger:
-    """Load a ledger (the bundled one when ``path`` is None); on errors print them and exit 1."""
+    """Load a ledger (a path or a bundled name; the default bundled one when None); on errors exit 1."""
     from dealweb.ledger import load_ledger
 
     try:

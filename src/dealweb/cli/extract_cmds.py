@@ -12,7 +12,15 @@ from rich.table import Table
 from rich.text import Text
 
 from dealweb.cli import main
-from dealweb.cli.common import emit_json, fail, load_or_exit, output_folder_or_exit, write_output
+from dealweb.cli.common import (
+    LEDGER_HELP,
+    emit_json,
+    fail,
+    ledger_root_or_exit,
+    load_or_exit,
+    output_folder_or_exit,
+    write_output,
+)
 from dealweb.errors import DealwebError
 
 __all__ = ["ingest", "review"]
@@ -62,8 +70,8 @@ def _status(c: dict[str, Any]) -> str:
 # --------------------------------------------------------------------------------------------------------
 @main.command()
 @click.argument("articles", nargs=-1, required=True, type=click.Path())
-@click.option("--ledger", "ledger_path", type=click.Path(), default=None,
-              help="Ledger to reconcile against and take entity names from (default: the bundled one).")
+@click.option("--ledger", "ledger_path", metavar="PATH|NAME", default=None,
+              help="Ledger to reconcile against and take entity names from. " + LEDGER_HELP)
 @click.option("--no-ledger", is_flag=True, help="Do not load a ledger: every proposal is 'new'.")
 @click.option("--json", "as_json", is_flag=True, help="Print the proposals as JSON (the input of 'review').")
 @click.option("-o", "--out", type=click.Path(), default=None, help="Also write the JSON proposals to this file.")
@@ -158,8 +166,8 @@ def _highlighted(c: dict[str, Any]) -> Text:
 
 @main.command()
 @click.argument("proposals", type=click.Path())
-@click.option("--ledger", "ledger_path", type=click.Path(), default=None,
-              help="Ledger directory to write to (default: the bundled one).")
+@click.option("--ledger", "ledger_path", metavar="PATH|NAME", default=None,
+              help="Ledger to write to. " + LEDGER_HELP)
 @click.option("--accept", "accept_ids", multiple=True, metavar="ID",
               help="Accept the proposal with this id without asking (repeatable); the others are left.")
 @click.option("--accept-all-new", is_flag=True, help="Accept every proposal whose status is 'new'.")
@@ -184,16 +192,13 @@ def review(proposals: str, ledger_path: str | None, accept_ids: tuple[str, ...],
       dealweb review --ledger my-ledger p.json --accept-all-new --dry-run
     """
     from dealweb.extract.review import accept, load_proposals
-    from dealweb.ledger import default_ledger_path
     from dealweb.ledger.write import file_sha256
 
     try:
         items = load_proposals(proposals)
     except DealwebError as exc:
         fail(exc.message, exc.hint)
-    root = Path(ledger_path) if ledger_path else default_ledger_path()
-    if not root.exists():
-        fail(f"--ledger {root}: no such ledger directory", "create it with a ledger.yaml, or pass an existing one")
+    root = ledger_root_or_exit(ledger_path)
     ledger = load_or_exit(root, quiet=True)
     interactive = not accept_ids and not accept_all_new
     if interactive and not ask and not sys.stdin.isatty():

@@ -15,6 +15,7 @@ from dealweb.cli.common import (
     emit_json,
     fail,
     ledger_arg,
+    ledger_root_or_exit,
     load_or_exit,
     output_folder_or_exit,
     write_output,
@@ -126,8 +127,7 @@ def serve_cmd(ledger_path: str | None, host: str, port: int, read_only: bool, do
         from dealweb.web import create_app
     except ImportError as exc:
         fail(f"the web app needs {exc.name}", "install it with: pip install 'dealweb[web]'")
-    if ledger_path is not None and not Path(ledger_path).exists():
-        fail(f"no ledger at {ledger_path}", "give the folder that holds the ledger's YAML files")
+    ledger_root_or_exit(ledger_path)
     load_or_exit(ledger_path, documents, quiet=True)
     try:
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as s:

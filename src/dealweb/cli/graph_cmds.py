@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from dealweb.cli import main
-from dealweb.cli.common import date_or_exit, emit_json, fail, load_or_exit
+from dealweb.cli.common import date_or_exit, emit_json, fail, ledger_arg, ledger_option, load_or_exit
 from dealweb.errors import DealwebError
 from dealweb.model import Ledger
 
@@ -147,7 +147,7 @@ def _sources_cell(rows: list[dict[str, Any]]) -> str:
 
 # --------------------------------------------------------------------------------------------------------
 @main.command("loops")
-@click.argument("ledger_path", metavar="[LEDGER]", required=False, type=click.Path())
+@ledger_arg
 @click.option("--max-length", "max_length", type=click.IntRange(2, None), default=6, show_default=True,
               help="Longest loop to look for, in hops.")
 @click.option("--top", "top", type=click.IntRange(1, None), default=20, show_default=True,
@@ -172,8 +172,9 @@ def loops_cmd(ledger_path: str | None, max_length: int, top: int, all_loops: boo
 
     The bottleneck of a loop is its smallest flow: the most money that can go round it. Partnerships move
     no money and make no edge. The circulating share is the largest part of all flow that can be written
-    as money going round loops (a maximum circulation; see docs/graph.md). LEDGER defaults to the bundled
-    ai-capex-2025 ledger. JSON: a list of {entities, deals, bottleneck, length, currency, hops, sources}
+    as money going round loops (a maximum circulation; see docs/graph.md). LEDGER (or --ledger) is a path or
+    a bundled ledger's name; the default bundled ledger when omitted. JSON: a list of {entities, deals,
+    bottleneck, length, currency, hops, sources}
     (sources: each claim behind the loop's deals, with its quote, outlet, title and date; ledgers only);
     with --null, an object {loops, circulation, null_model}.
 
@@ -255,8 +256,7 @@ def loops_cmd(ledger_path: str | None, max_length: int, top: int, all_loops: boo
 # --------------------------------------------------------------------------------------------------------
 @main.command("trace")
 @click.argument("entity")
-@click.option("--ledger", "ledger_path", type=click.Path(), default=None, metavar="PATH",
-              help="Ledger directory or file (default: the bundled ai-capex-2025 ledger).")
+@ledger_option
 @click.option("--top", "top", type=click.IntRange(1, None), default=15, show_default=True,
               help="Show the N largest origins.")
 @_web_options
@@ -314,8 +314,7 @@ def trace_cmd(entity: str, ledger_path: str | None, top: int, at: str | None, am
 # --------------------------------------------------------------------------------------------------------
 @main.command("exposure")
 @click.argument("entity")
-@click.option("--ledger", "ledger_path", type=click.Path(), default=None, metavar="PATH",
-              help="Ledger directory or file (default: the bundled ai-capex-2025 ledger).")
+@ledger_option
 @_web_options
 def exposure_cmd(entity: str, ledger_path: str | None, at: str | None, amount: str, flow: str,
                  edges: str | None, as_json: bool) -> None:

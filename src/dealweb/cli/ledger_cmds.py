@@ -18,7 +18,16 @@ from rich.console import Console
 from rich.table import Table
 
 from dealweb.cli import main
-from dealweb.cli.common import date_or_exit, echo_out, emit_json, fail, load_or_exit, write_output
+from dealweb.cli.common import (
+    date_or_exit,
+    echo_out,
+    emit_json,
+    fail,
+    ledger_arg,
+    ledger_option,
+    load_or_exit,
+    write_output,
+)
 from dealweb.errors import DealwebError
 from dealweb.ledger import ledger_to_dict
 from dealweb.ledger.export import CSV_COLUMNS, amount_to_dict, flow_rows, ledger_to_graph
@@ -36,7 +45,7 @@ def _console() -> Console:
 
 # --------------------------------------------------------------------------------------------------------
 @main.command()
-@click.argument("ledger_path", metavar="[LEDGER]", required=False, type=click.Path())
+@ledger_arg
 @click.option("--documents", "documents", multiple=True, type=click.Path(), metavar="DIR",
               help="Folder holding the cited documents' files (repeatable); quotes are checked against them.")
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON (stable keys).")
@@ -44,8 +53,10 @@ def _console() -> Console:
 def check(ledger_path: str | None, documents: tuple[str, ...], as_json: bool, strict: bool) -> None:
     """Validate a ledger: list every problem as file:line:col: message (hint).
 
-    LEDGER is a ledger directory or one .yaml file (default: the bundled ai-capex-2025 ledger). Exits 1
-    when there is any error, 0 when there are none (warnings allowed, unless --strict).
+    LEDGER (or --ledger) is a ledger directory, one .yaml file, or a bundled ledger's name (default: the
+    default bundled ledger). Quotes are checked against the documents found through the ledger's
+    documents_dirs, --documents DIR and the DEALWEB_DOCUMENTS variable. Exits 1 when there is any error,
+    0 when there are none (warnings allowed, unless --strict).
 
     \b
     Examples:
@@ -338,8 +349,7 @@ def _entity_json(ledger: Ledger, e: Entity, at: date | None) -> dict[str, Any]:
 
 @main.command()
 @click.argument("entity", required=False)
-@click.option("--ledger", "ledger_path", type=click.Path(), metavar="PATH",
-              help="Ledger directory or .yaml file (default: the bundled ai-capex-2025).")
+@ledger_option
 @click.option("--at", "at", metavar="DATE", help="Read the web as of this date (YYYY-MM-DD).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (stable keys) instead of tables.")
 def show(entity: str | None, ledger_path: str | None, at: str | None, as_json: bool) -> None:
@@ -459,7 +469,7 @@ def _csv_bytes(ledger: Ledger, on: date | None) -> bytes:
 
 
 @main.command()
-@click.argument("ledger_path", metavar="[LEDGER]", required=False, type=click.Path())
+@ledger_arg
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "graphml"]), default="json", show_default=True,
               help="json: the whole ledger (keys in docs/export-json.md); csv: one row per pairwise flow with "
                    "its source quote; graphml: entities and flows for Gephi/yEd/networkx.")

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from dealweb.cli import main
-from dealweb.cli.common import emit_json, fail, load_or_exit
+from dealweb.cli.common import LEDGER_HELP, emit_json, fail, load_or_exit
 from dealweb.errors import DealwebError
 from dealweb.metrics.amplification import AmplificationInputs, amplification
 from dealweb.metrics.backlog import BacklogInputs, backlog
@@ -237,8 +237,8 @@ def _emit(result: Any, ledger: Ledger | None, as_json: bool, extra: Callable[[An
         _show(data, ledger, extra(result))
 
 
-ledger_option = click.option("--ledger", "ledger_path", type=click.Path(), default=None, metavar="PATH",
-                             help="Ledger to take defaults from (default: the bundled ai-capex-2025 ledger).")
+ledger_option = click.option("--ledger", "ledger_path", default=None, metavar="PATH|NAME",
+                             help="Ledger to take defaults from. " + LEDGER_HELP)
 no_ledger_option = click.option("--no-ledger", is_flag=True,
                                 help="Ignore every ledger: defaults from the articles' figures and assumptions.")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (stable keys).")

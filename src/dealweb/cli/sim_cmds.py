@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from dealweb.cli import main
-from dealweb.cli.common import emit_json, fail, load_or_exit
+from dealweb.cli.common import LEDGER_HELP, emit_json, fail, load_or_exit
 from dealweb.errors import DealwebError
 
 __all__ = ["stress_cmd"]
@@ -42,7 +42,7 @@ def _list_bundled(as_json: bool) -> None:
     if as_json:
         emit_json({"scenarios": rows})
         return
-    table = Table(title="Bundled scenarios (for the bundled ledger ai-capex-2025)")
+    table = Table(title="Bundled scenarios (written for the bundled ledgers)")
     for col in ("name", "description", "start", "quarters", "runs", "seed"):
         table.add_column(col)
     for r in rows:
@@ -143,8 +143,8 @@ def _fail_with_problems(exc: DealwebError) -> None:
 
 @main.command("stress")
 @click.argument("scenario", required=False, metavar="SCENARIO")
-@click.option("--ledger", "ledger_path", type=click.Path(), metavar="PATH",
-              help="Ledger directory (default: the scenario's ledger, else the bundled ai-capex-2025).")
+@click.option("--ledger", "ledger_path", metavar="PATH|NAME",
+              help="Ledger to stress (default: the scenario's own 'ledger', else the default). " + LEDGER_HELP)
 @click.option("--runs", type=click.IntRange(1, 10**8), help="Number of runs (default: the scenario's).")
 @click.option("--seed", type=click.IntRange(0, 2**63 - 1), help="Random seed (default: the scenario's).")
 @click.option("--engine", type=click.Choice(["local", "dask", "ray"]), default="local", show_default=True,
@@ -186,7 +186,8 @@ def stress_cmd(scenario: str | None, ledger_path: str | None, runs: int | None, 
         _fail_with_problems(exc)
     ledger_dir = ledger_path
     if ledger_dir is None and sc.ledger:
-        ledger_dir = str((path.parent / sc.ledger).resolve())
+        beside = path.parent / sc.ledger  # a path relative to the scenario file, else a bundled name
+        ledger_dir = str(beside.resolve()) if beside.exists() else sc.ledger
     ledger = load_or_exit(ledger_dir)
     total = runs or sc.runs
     try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from dealweb.ledger.export import ledger_from_dict, ledger_to_dict
-from dealweb.ledger.load import LoadResult, default_ledger_path, load_ledger, repo_seeds_dir
+from dealweb.ledger.load import LoadResult, default_ledger_path, load_ledger, resolve_ledger
 
 __all__ = [
     "LoadResult",
@@ -19,7 +19,7 @@ __all__ = [
     "ledger_from_dict",
     "ledger_to_dict",
     "load_ledger",
-    "repo_seeds_dir",
+    "resolve_ledger",
     "schema_path",
 ]
 

@@ -48,7 +48,11 @@ from dealweb.model import (
 from dealweb.money import COUNT_UNITS, Amount, AmountError, FxRate, FxTable, Qualifier, parse_amount
 from dealweb.periods import PeriodError, fiscal_period
 
-__all__ = ["LoadResult", "default_ledger_path", "load_ledger", "repo_seeds_dir"]
+__all__ = ["DOCUMENTS_ENV", "LoadResult", "default_ledger_path", "env_documents_dirs", "load_ledger",
+           "resolve_ledger"]
+
+#: Environment variable naming extra folders (separated by ``os.pathsep``) where documents are looked for.
+DOCUMENTS_ENV = "DEALWEB_DOCUMENTS"
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -87,22 +91,41 @@ class LoadResult:
 
 
 def default_ledger_path() -> Path:
-    """The bundled ledger ``ai-capex-2025`` inside the installed package."""
-    return Path(__file__).resolve().parent.parent / "data" / "ai-capex-2025"
+    """The folder of the default bundled ledger (:data:`dealweb.data.DEFAULT_LEDGER`)."""
+    from dealweb.data import DEFAULT_LEDGER, bundled_ledgers
+
+    return bundled_ledgers()[DEFAULT_LEDGER]
 
 
-def repo_seeds_dir(start: Path) -> Path | None:
-    """``shared/seeds`` beside the git checkout that holds ``start``, when it exists.
+def resolve_ledger(spec: str | Path | None) -> Path:
+    """The ledger folder or file that ``spec`` names: a path, or the name of a bundled ledger.
 
-    The checkout is the nearest ancestor of ``start`` holding ``.git`` or ``pyproject.toml``; the seeds are
-    looked for at ``<checkout>/../shared/seeds`` (how the project's CI and development machines lay it out).
+    ``None`` is the default bundled ledger. An existing path wins over a bundled name, so a folder of
+    your own called like a bundled ledger is still yours.
+
+    Raises:
+        InputError: ``spec`` is neither an existing path nor a bundled ledger's name; the message lists
+            the bundled names (one line).
     """
-    here = start.resolve()
-    for d in [here, *here.parents]:
-        if (d / ".git").exists() or (d / "pyproject.toml").is_file():
-            seeds = d.parent / "shared" / "seeds"
-            return seeds if seeds.is_dir() else None
-    return None
+    from dealweb.data import bundled_ledgers
+
+    if spec is None:
+        return default_ledger_path()
+    path = Path(spec).expanduser()
+    if path.exists():
+        return path
+    bundled = bundled_ledgers()
+    if str(spec) in bundled:
+        return bundled[str(spec)]
+    names = ", ".join(bundled)
+    raise InputError(f"no such ledger: {spec} (neither a file or folder nor a bundled ledger's name)",
+                     f"bundled ledgers: {names}; or give a ledger folder or .yaml file")
+
+
+def env_documents_dirs() -> list[Path]:
+    """The folders named by the ``DEALWEB_DOCUMENTS`` environment variable (``os.pathsep``-separated)."""
+    value = os.environ.get(DOCUMENTS_ENV, "")
+    return [Path(p).expanduser() for p in value.split(os.pathsep) if p.strip()]
 
 
 def ledger_files(root: Path) -> list[Path]:
@@ -1023,10 +1046,7 @@ class _Loader(TermsMixin):
     def run(self) -> Ledger:
         self.read_files()
         self.load_ledger_section()
-        self.doc_dirs += self.extra_dirs
-        seeds = repo_seeds_dir(self.root_dir)
-        if seeds is not None:
-            self.doc_dirs.append(seeds)
+        self.doc_dirs += self.extra_dirs + env_documents_dirs()
         self.doc_dirs = list(dict.fromkeys(p.resolve() for p in self.doc_dirs))
         self.load_fx()
         self.load_entities()
@@ -1122,9 +1142,12 @@ def load_ledger(path: str | Path | None = None, documents_dirs: Sequence[str | P
     """Read a ledger directory (every ``*.yaml`` under it) or one ``.yaml`` file.
 
     Args:
-        path: the ledger directory or file; ``None`` loads the bundled ``ai-capex-2025`` ledger.
-        documents_dirs: extra folders where the cited documents' files are looked for (after the ones the
-            ledger's own ``ledger.documents_dirs`` names, before ``shared/seeds`` beside the checkout).
+        path: the ledger directory or file, or a bundled ledger's name (see
+            :data:`dealweb.data.BUNDLED_LEDGERS`); ``None`` loads the default bundled ledger
+            (:data:`dealweb.data.DEFAULT_LEDGER`).
+        documents_dirs: extra folders where the cited documents' files are looked for, after the ones the
+            ledger's own ``ledger.documents_dirs`` names and before those of the ``DEALWEB_DOCUMENTS``
+            environment variable. Nothing else is searched: a ledger finds no document by where it lies.
         cache: reuse the result of an earlier load in this process when no file it read has changed
             (compared by sha256 content hash); ``False`` always reads the files again.
         overlay: files as a write would leave them (path -> bytes; ledger files and document copies, new
@@ -1135,16 +1158,15 @@ def load_ledger(path: str | Path | None = None, documents_dirs: Sequence[str | P
         The ledger and every problem found (errors and warnings), each with file, line and column.
 
     Raises:
-        InputError: ``path`` does not exist (nothing else raises: bad content becomes problems).
+        InputError: ``path`` is neither a file or folder nor a bundled ledger's name (nothing else raises:
+            bad content becomes problems).
     """
-    root = Path(path).expanduser() if path is not None else default_ledger_path()
-    if not root.exists():
-        raise InputError(f"no such ledger: {root}",
-                         "give a ledger directory or .yaml file, or no path for the bundled ledger")
+    root = resolve_ledger(path)
     key: tuple[Any, ...] | None = None
     if cache and not overlay:
         try:
-            key = (str(root.resolve()), tuple(str(Path(d).resolve()) for d in documents_dirs), os.getcwd(),
+            key = (str(root.resolve()), tuple(str(Path(d).resolve()) for d in [*documents_dirs, *env_documents_dirs()]),
+                   os.getcwd(),
                    tuple((str(p), _digest(p)) for p in ledger_files(root)))
         except OSError:
             key = None

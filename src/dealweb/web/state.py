@@ -64,7 +64,7 @@ class AppState:
 
     def load(self) -> None:
         """(Re)read the ledger and take the SHA-256 of each of its files."""
-        from dealweb.ledger import default_ledger_path, load_ledger
+        from dealweb.ledger import load_ledger, resolve_ledger
 
         with self.lock:
             result = load_ledger(self.path, documents_dirs=self.documents_dirs)
@@ -73,7 +73,7 @@ class AppState:
                 raise InputError(f"the ledger has {len(errors)} error(s): {errors[0]}",
                                  "run 'dealweb check' to see them all")
             self.ledger = result.ledger
-            self.root = Path(self.path) if self.path is not None else Path(default_ledger_path())
+            self.root = resolve_ledger(self.path)
             self.hashes = {str(p.resolve()): _sha(p) for p in ledger_files(self.root)}
             self.problems = [str(p) for p in result.problems]
 
