@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 KEYS = HERE / "extract_answer_key"
 def seed_documents() -> list[str]:
     """The eight seed articles: title line + body line (the file's first line is a tag)."""
-    from conftest import SEED_FILE, require_seeds
+    from seed_articles import SEED_FILE, require_seeds
 
     lines = (require_seeds() / SEED_FILE).read_text(encoding="utf-8").split("\n")
     return [lines[1 + 2 * i] + "\n" + lines[2 + 2 * i] for i in range(8)]

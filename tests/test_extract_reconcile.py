@@ -94,9 +94,9 @@ def test_end_to_end_statuses_and_joke() -> None:
 def test_seed_file_against_the_bundled_ledger() -> None:
     """The seed file read against the bundled ledger: the meme loop is a joke, 18億/35億 are unit slips."""
 
-    from conftest import SEED_FILE, require_seeds
     from dealweb.extract.ingest import ingest_file
     from dealweb.ledger import load_ledger
+    from seed_articles import SEED_FILE, require_seeds
 
     seeds = require_seeds() / SEED_FILE
     led = load_ledger(None).ledger
