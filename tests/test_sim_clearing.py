@@ -28,7 +28,7 @@ def _compiled_kernels_warm():
     """Compile the numba clearing kernel once before the timed (deadline) property tests."""
     from dealweb.sim import clear
 
-    clear(np.array([[0.0, 2.0], [1.0, 0.0]]), np.array([0.5, 0.0]))
+    clear(np.array([[0.0, 2.0], [1.0, 0.0]]), np.array([0.5, 0.0]), method="worklist")
 
 # Every property test is bounded (max_examples) and each example must finish in seconds, so the file cannot hang.
 DEADLINE = timedelta(seconds=5)

@@ -1,6 +1,6 @@
 """Compiled clearing kernel (numba): monotone shortfall propagation with a work list, one run per task.
 
-Used by :func:`dealweb.sim.clearing.clear` when numba is installed (``pip install 'dealweb[fast]'``).
+Used by :func:`dealweb.sim.clearing.clear` (numba is a default dependency of dealweb).
 The method: start from everybody paying in full (shortfall ``d = 0``); an entity whose outside assets do
 not cover what it owes gets the shortfall ``Φ`` gives it; every increase of a shortfall is passed to the
 entity's creditors (what they fail to receive), which are re-examined in turn. Shortfalls only grow and
@@ -10,20 +10,27 @@ fixed point (a further pass would change nothing). A run exceeding ``max_updates
 ``max_per_entity`` updates of one entity (a slowly draining cycle), is flagged and recomputed by the
 fictitious default algorithm. Runs are independent: the result of a run never depends
 on the other runs of the batch. Both core of a 2-core machine are used (numba ``prange`` over runs).
+
+Start-up cost. numba is a default dependency and is imported lazily, on the first call that clears with
+the kernel: importing it (about 0.17 s) and its first use in a process (loading its typing and lowering
+registries, about 0.2 s, then the kernel's machine code from numba's on-disk cache, ``cache=True``) are
+paid once per process; a first-ever call (empty cache) also compiles the kernel, which takes seconds.
+Commands that import :mod:`dealweb.sim` without clearing pay nothing. (Loading numba in a background
+thread was tried and dropped: the load holds the GIL, so it only moves the same cost elsewhere.)
 """
 
 from __future__ import annotations
 
-import numpy as np
+import importlib.util
+import threading
 
-try:
-    import numba
-except ImportError:  # pragma: no cover - exercised only without the optional dependency
-    numba = None
+import numpy as np
 
 __all__ = ["AVAILABLE", "worklist_clear"]
 
-AVAILABLE = numba is not None
+#: True when numba can be imported (found without importing it: the import itself is deferred).
+AVAILABLE = importlib.util.find_spec("numba") is not None
+numba = None  # the module, once loaded
 
 
 def _kernel(indptr, indices, data, inv_cap, cap, base_in, o_sen, threshold, e, alpha, beta, senior,
@@ -113,10 +120,62 @@ def _kernel(indptr, indices, data, inv_cap, cap, base_in, o_sen, threshold, e, a
             ok_out[r] = good
 
 
-_compiled = numba.njit(parallel=True, cache=True, nogil=True)(_kernel) if AVAILABLE else None
+_compiled = None
 # Small problems run serially: starting the thread team costs more than they do.
-_serial = numba.njit(parallel=False, cache=True, nogil=True)(_kernel) if AVAILABLE else None
+_serial = None
 _PARALLEL_FROM = 200_000  # runs x entities
+_lock = threading.Lock()
+_load_error: BaseException | None = None
+
+
+def _load() -> None:
+    """Import numba and make both dispatchers; load the serial kernel's machine code (from numba's cache)."""
+    global numba, _compiled, _serial, _load_error
+    with _lock:
+        if _serial is not None or _load_error is not None:
+            return
+        try:
+            import numba as nb
+
+            numba = nb  # the kernel's global, read when it is typed
+            compiled = nb.njit(parallel=True, cache=True, nogil=True)(_kernel)
+            serial = nb.njit(parallel=False, cache=True, nogil=True)(_kernel)
+            _run(serial, *_tiny_problem())
+        except BaseException as exc:  # noqa: BLE001 - kept and re-raised in the caller's thread
+            _load_error = exc
+            return
+        _compiled, _serial = compiled, serial
+
+
+def _tiny_problem() -> tuple:
+    """One run of one entity with the argument types of a real call (loads the same compiled signature)."""
+    z = np.zeros((1, 1))
+    return (np.zeros(2, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros((1, 0)), z, z, z, z, z, z,
+            1.0, 1.0, False, 10, 10)
+
+
+def _ready() -> None:
+    """Load numba and the kernel if not yet done; raise what loading raised."""
+    _load()
+    if _load_error is not None:
+        raise RuntimeError(f"the compiled clearing kernel could not be loaded: {_load_error}") from _load_error
+
+
+def _run(kernel, indptr, indices, data, inv_cap, cap, base_in, o_sen, threshold, e, alpha, beta, senior,
+         max_updates, max_per_entity):
+    """Call ``kernel`` with arguments cast to the one signature it is compiled for; the outputs."""
+    runs, n = e.shape
+    q = np.empty((runs, n))
+    outside = np.empty((runs, n)) if senior else np.empty((1, 1))
+    updates = np.zeros(runs, dtype=np.int64)
+    ok = np.zeros(runs, dtype=np.bool_)
+    kernel(np.ascontiguousarray(indptr, dtype=np.int64), np.ascontiguousarray(indices, dtype=np.int64),
+           np.ascontiguousarray(data, dtype=float), np.ascontiguousarray(inv_cap, dtype=float),
+           np.ascontiguousarray(cap, dtype=float), np.ascontiguousarray(base_in, dtype=float),
+           np.ascontiguousarray(o_sen, dtype=float), np.ascontiguousarray(threshold, dtype=float),
+           np.ascontiguousarray(e, dtype=float), float(alpha), float(beta), bool(senior), int(max_updates),
+           int(max_per_entity), q, outside, updates, ok)
+    return q, outside, updates, ok
 
 
 def worklist_clear(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, inv_cap: np.ndarray,
@@ -132,17 +191,11 @@ def worklist_clear(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, in
     one entity: a cycle of defaulters draining slowly (senior outside creditors, net outside assets just
     below zero) is handed over after a few hundred passes instead of creeping to its fixed point.
     """
-    if _compiled is None:
+    if not AVAILABLE:
         raise RuntimeError("numba is not installed")
+    _ready()
     runs, n = e.shape
-    q = np.empty((runs, n))
-    outside = np.empty((runs, n)) if senior else np.empty((1, 1))
-    updates = np.zeros(runs, dtype=np.int64)
-    ok = np.zeros(runs, dtype=np.bool_)
     kernel = _compiled if runs * n >= _PARALLEL_FROM and runs > 1 else _serial
-    kernel(indptr.astype(np.int64), indices.astype(np.int64), np.ascontiguousarray(data, dtype=float),
-              np.ascontiguousarray(inv_cap), np.ascontiguousarray(cap), np.ascontiguousarray(base_in),
-              np.ascontiguousarray(o_sen), np.ascontiguousarray(threshold), np.ascontiguousarray(e, dtype=float),
-              float(alpha), float(beta), bool(senior), int(max_updates), int(max_per_entity), q, outside,
-              updates, ok)
+    q, outside, updates, ok = _run(kernel, indptr, indices, data, inv_cap, cap, base_in, o_sen, threshold, e,
+                                   alpha, beta, senior, max_updates, max_per_entity)
     return q, (outside if senior else None), updates, ok

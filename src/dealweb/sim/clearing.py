@@ -67,6 +67,8 @@ __all__ = [
 Seniority = Literal["pari_passu", "senior"]
 #: The accepted values of ``outside_seniority``; the first is the default.
 SENIORITIES: tuple[str, ...] = ("pari_passu", "senior")
+#: ``method="auto"`` clears webs of at most this many entities with numpy (no numba load; see :func:`clear`).
+AUTO_NUMPY_UP_TO = 64
 #: Clearing methods accepted by :func:`clear`.
 METHODS: tuple[str, ...] = ("auto", "fictitious_default", "worklist")
 #: Sweeps of x = b + M x tried before a block goes to the sparse direct solver.
@@ -682,7 +684,11 @@ def clear(
         method: ``"fictitious_default"`` (numpy, exact linear steps), ``"worklist"`` (compiled with numba:
             monotone shortfall propagation, exact for acyclic cascades and at the floating-point fixed point
             otherwise; runs that do not settle fall back to the fictitious default algorithm) or ``"auto"``
-            (worklist when numba is installed). All give the same clearing vector to rounding (tested).
+            (the worklist for more than ``AUTO_NUMPY_UP_TO`` = 64 entities, else the fictitious default
+            algorithm: on small webs numpy clears 10^4 runs in ~50 ms, less than loading numba costs a
+            fresh process, ~0.35 s; the choice depends on the web's size only, never on the number of runs,
+            so a result does not change with the chunking). All give the same clearing vector to rounding
+            (tested).
 
     Returns:
         A :class:`ClearingResult`; ``payments`` has the shape of ``external_assets``.
@@ -703,8 +709,8 @@ def clear(
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     if method == "worklist" and not _kernels.AVAILABLE:
-        raise ValueError("method='worklist' needs numba (pip install 'dealweb[fast]')")
-    use_kernel = method == "worklist" or (method == "auto" and _kernels.AVAILABLE)
+        raise ValueError("method='worklist' needs numba (a default dependency: pip install dealweb)")
+    use_kernel = method == "worklist" or (method == "auto" and _kernels.AVAILABLE and net.n > AUTO_NUMPY_UP_TO)
     if use_kernel:
         q, outside_paid, steps, picard, used = _clear_compiled(net, e, alpha, beta, max_steps)
     else:
