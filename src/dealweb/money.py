@@ -124,6 +124,9 @@ _QUAL_PREFIX = {
     "in excess of": Qualifier.AT_LEAST, "突破": Qualifier.AT_LEAST,
     "不超過": Qualifier.UP_TO, "不超过": Qualifier.UP_TO, "多達": Qualifier.UP_TO, "多达": Qualifier.UP_TO,
     "no more than": Qualifier.UP_TO,
+    "最高可達": Qualifier.UP_TO, "最高可达": Qualifier.UP_TO, "最多可達": Qualifier.UP_TO, "最多可达": Qualifier.UP_TO,
+    "不到": Qualifier.UP_TO, "少於": Qualifier.UP_TO, "少于": Qualifier.UP_TO, "less than": Qualifier.UP_TO,
+    "exceeding": Qualifier.AT_LEAST, "upwards of": Qualifier.AT_LEAST,
 }
 #: Currency words that name a fraction of the unit (1 美分 = 0.01 USD).
 _SUBUNIT = {"美分": 0.01, "cents": 0.01}

@@ -123,7 +123,8 @@ def claims_from_proposals(norm: NormText, proposals: list[Proposal], document: s
         if p.kind == "deal":
             assert p.payer is not None and p.payee is not None
             claim.update({
-                "from": {"id": p.payer.id, "name": p.payer.name},
+                "from": {"id": p.payer.id, "name": p.payer.name} | (
+                    {"members": p.payer.id.split("+")} if "+" in p.payer.id else {}),
                 "to": {"id": p.payee.id, "name": p.payee.name},
                 "type": p.type,
                 "amount": p.amount.as_dict() if p.amount is not None else None,

@@ -338,10 +338,14 @@ def iter_sentences(text: str, max_len: int = 2000) -> Iterator[tuple[int, int]]:
     yield from _windows(text, start, len(text), max_len)
 
 
-_BOUNDARY = re.compile(r"[。！？!?；;]+[”」』\"']?|\n|\.(?=\s)(?<!\b[A-Z]\.)(?<!\bNo\.)(?<!\bMr\.)(?<!\bInc\.)")
+_BOUNDARY = re.compile(r"[。！？!?；;]+[”」』\"']?|\n|\.(?=\s)(?<!\b[A-Z]\.)(?<!\bNo\.)(?<!\bMr\.)(?<!\bInc\.)"
+                       r"(?<!\bCorp\.)(?<!\bCo\.)(?<!\bLtd\.)(?<!\bMs\.)(?<!\bDr\.)")
 
 
-_NUMERIC = re.compile(r"[0-9０-９]|[數数幾几][十百千萬万億亿兆]|several|a few|tens of|hundreds of", re.IGNORECASE)
+_NUMERIC = re.compile(r"[0-9０-９]|[數数幾几上逾近][十百千萬万億亿兆]|[一二两兩三四五六七八九十百千][萬万億亿兆]|"
+                      r"several|a few|tens of|hundreds of|"
+                      r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred)\s+"
+                      r"(?:hundred|thousand|million|billion|trillion)", re.IGNORECASE)
 
 
 def numeric_spans(text: str) -> list[tuple[int, int]]:

@@ -95,9 +95,11 @@ TYPE_CUES: dict[str, list[str]] = {
     "datacentre": _cues("资料中心|数据中心|data center|data centre|data centers|data centres"),
     "debt": _cues("贷款|借款|债务融资|债务|债券|信贷|loan|loans|debt|credit facility|bonds|lend|lends|lent|"
                   "financing|private credit|credit line"),
-    "stake": _cues("股份|持股|股权|收购|买下|stake|acquire|acquires|acquired|acquisition|buy out"),
-    "equity": _cues("股权投资|投资|入股|注资|投入|出资|领投|参投|invest|invests|invested|investment|equity|"
-                    "raised|raises|funding round|funding"),
+    "stake": _cues("股份|持股|股权|收购|买下|普通股|stake|acquire|acquires|acquired|acquisition|buy out|"
+                   "common stock|common shares"),
+    "equity": _cues("股权投资|投资|入股|注资|投入|出资|领投|参投|重注|invest|invests|invested|investment|equity|"
+                    "raised|raises|funding round|funding|contribute|contributes|contributed|pledge|pledges|"
+                    "pledged"),
 }
 
 #: Words that make the grammatical subject the *seller* or *recipient* (the payee).
@@ -141,7 +143,22 @@ _CAUSE_AFTER = re.compile(r"^\W{0,2}\w{0,6}?(?:带来|导致|推动|使得|broug
 _QUESTION_WORD = re.compile(r"如何|怎么|怎样|为什么|为何|是否|吗|呢|\bhow\b|\bwhy\b|\bwhether\b")
 _JOKE = re.compile(r"段子|玩笑|笑话|脑筋急转弯|梗图|戏言|\bjoke\b|\bjoking\b|\bmeme\b|\bin jest\b|tongue-in-cheek")
 _PRONOUN = re.compile(r"他们|它们|该公司|公司|其|\bthey\b|\bit\b|\bthe company\b|\bthe firm\b")
-_PER_SHARE_BEFORE = re.compile(r"(?:每股|/股|per share|a share)\s*(?:的)?\s*$")
+_PER_SHARE_BEFORE = re.compile(r"(?:每股|/股|per share|a share)\s*(?:的)?\s*(?:价格|价|price)?\s*(?:为|是|of)?\s*$")
+#: A figure below this many currency units is a price per share or per unit, never a deal's value.
+_TINY = 1000.0
+#: A party's denial in the sentence: the figure it names is not a deal (guideline §6).
+_DENIAL = re.compile(r"never a (?:firm |binding )?commitment|not a (?:legally )?binding|nothing like that|"
+                     r"invited us to invest|denied\b|\bdenies\b|从来没有说|从没说过|并非承诺|不是承诺|否认|"
+                     r"邀请.{0,8}投资")
+#: Two or more firms joined by "and": a group of payers when they invest together (guideline §7).
+_COORD = re.compile(r"^\s*[)）]?\s*(?:corp\.?|inc\.?|\(\w+\))?\s*,?\s*(?:和|与|及|、|&|and)\s*"
+                    r"(?:[^\s，,。;；()（）]{1,6}|(?:[\w-]+\s+){0,2})\s*$|^\s*[)）]?\s*(?:和|与|及|、|&|and)\s*$")
+#: A firm named as another's rival ("OpenAI的競爭對手Anthropic"): a modifier, not a party.
+_RIVAL_AFTER = re.compile(r"\s*(?:的|'s|’s)\s*(?:主要|头号|最大的?)?\s*(?:竞争对手|对手|rivals?|competitors?)")
+#: The object of a deal may stand a few words after its marker ("對人工智能巨頭OpenAI", "in AI startup OpenAI").
+_OBJECT_FAR = re.compile(r"(?:向|对|给)[^，,；;。:：!?从]{0,14}$|\b(?:in|into|to)\s+(?:[\w-]+\s+){0,4}$")
+#: "在X的最新一輪募資中投資": X is the one raising money.
+_ROUND_AFTER = re.compile(r"\s*的?[^，,。;；]{0,10}(?:募资|融资|轮|funding round|round)")
 _PER_SHARE_AFTER = re.compile(r"^\s*(?:/股|每股|per share|a share)")
 _CLAUSE_BREAK = re.compile(r"[，:：;；]|,(?!\d{3})|(?<=[a-z])\s+(?:while|whereas|but)\s+")
 
@@ -232,7 +249,9 @@ def _deal_type(folded: str, lo: int, hi: int, sells: set[str]) -> tuple[str, int
             found[cat].append((m.start(), m.end(), m.group(0)))
     # 投資額/投資者/投資人/投資機構 are nouns (the amount, the investors), not the act of investing
     found["equity"] = [h for h in found["equity"] if not re.match(r"额|者|人|机构|银行|\s?(?:banks?|firms?)\b",
-                                                                  folded[h[1]:h[1] + 6])]
+                                                                  folded[h[1]:h[1] + 6])
+                       and not (h[2].startswith("contribut") and re.search(
+                           r"in cash|to the (?:partnership|joint venture|venture|jv)", folded[h[1]:h[1] + 60]))]
 
     def first(key: str) -> tuple[int, int]:
         h = min(found[key])
@@ -323,12 +342,17 @@ def _type_for(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
         owners = [b for b in sent.amts if s <= b.start < e]
         # a clause whose figure is a count lends its cue to the money figure that prices it (訂購了約
         # 400,000顆...晶片,總價值約400億美元); otherwise a clause with a figure keeps its cue
-        if (s, e) == clause or any(not money or b.amount.currency is not None for b in owners):
+        if (s, e) == clause or any(not money or (b.amount.currency is not None and not _tiny(b)) for b in owners):
             continue
         found = _type_in(sent, s, e, sells)
         if found is not None:
             return (*found, "sentence")
     return None
+
+
+def _tiny(b: AmountMention) -> bool:
+    """A price per share or per unit (below :data:`_TINY`), which lends its clause's cue to the total."""
+    return b.amount.high is not None and b.amount.high < _TINY
 
 
 def _fact_cue(f: str, lo: int, hi: int) -> tuple[int, int, str] | None:
@@ -434,7 +458,13 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
     if typ in ("equity_investment", "acquisition_stake", "joint_venture", "debt_financing", "warrant"):
         # "xAI 獲得輝達...投資", "OpenAI 從微軟獲得", "raised $2 billion of debt from Blackstone"
         span = f[lo:max(hi, upto)] if left.start < right.start else between
-        if _RECEIVE_RE.search(span) and not re.search(r"(?:向|对|给|\bin|\binto)\s*$", between):
+        got = [m for m in _RECEIVE_RE.finditer(span)
+               if not (typ == "acquisition_stake" and re.match(r"[^，,。]{0,12}(?:股|stake|shares)", span[m.end():]))]
+        if left.start < right.start and (_OBJECT_FAR.search(f[max(left.end, right.start - 16):right.start]) or (
+                re.search(r"在[^，,；;。]{0,10}$", f[max(left.end, right.start - 12):right.start])
+                and _ROUND_AFTER.match(f, right.end))):
+            return left, right
+        if got and not re.search(r"(?:向|对|给|\bin|\binto)\s*$", between):
             return (right, left) if left.start < right.start else (left, right)
         return left, right
     span_after = f[left.end:max(upto, left.end)]
@@ -445,12 +475,54 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
     return left, right
 
 
+#: Deal types in which firms named together ("A and B will invest") pay together.
+_TOGETHER = frozenset({"equity_investment", "joint_venture", "debt_financing"})
 _STAKE_VERB_RE = _pattern(["持股", "持有", "收购", "买入", "入股", "购入", "stake", "owns", "holds", "own",
                             "hold", "acquire", "acquires", "acquired", "buy", "buys", "bought", "take", "takes"])
 _WITH_BEFORE = re.compile(r"(?:与|和|跟|同|\bwith\b)\s*$")
 
 
 _OBJECT_MARK = re.compile(r"(?:向|对|给|与|和|从|跟|同|\bto|\bwith|\bfrom|\bin)\s*$")
+
+
+def _is_object(f: str, lo: int, e: EntityMention) -> bool:
+    """Whether ``e`` is marked as a deal's object.
+
+    Right after 向/對/to..., with a short description between, or "在X的...募資" (the firm whose round it is).
+    """
+    if _OBJECT_MARK.search(f[max(lo, e.start - 4):e.start]) or _OBJECT_FAR.search(f[max(lo, e.start - 16):e.start]):
+        return True
+    return bool(re.search(r"在[^，,；;。]{0,10}$", f[max(lo, e.start - 12):e.start]) and _ROUND_AFTER.match(f, e.end))
+
+
+def _group(members: list[EntityMention]) -> EntityMention:
+    """One payer standing for several firms that pay together (id ``a+b``, members sorted)."""
+    ids = sorted({m.id for m in members})
+    names = [next(m.name for m in members if m.id == i) for i in ids]
+    return EntityMention(min(m.start for m in members), max(m.end for m in members), "+".join(ids),
+                         " + ".join(names))
+
+
+def _coordinated(sent: _Sentence, actors: list[EntityMention], upto: int) -> list[EntityMention]:
+    """The first run of two or more firms joined by "and"/和/與/、 before ``upto`` (else ``[]``)."""
+    f = sent.folded
+    run: list[EntityMention] = []
+    last_end = -1
+    for e in actors:
+        if e.start >= upto:
+            break
+        if run and e.id == run[-1].id and e.start - last_end <= 3:
+            last_end = e.end  # "輝達（NVIDIA）": the same firm named twice
+            continue
+        if run and e.id not in {x.id for x in run} and _COORD.match(f[last_end:e.start]) is not None:
+            run.append(e)
+            last_end = e.end
+            continue
+        if len(run) >= 2:
+            break
+        run = [e]
+        last_end = e.end
+    return run if len({e.id for e in run}) >= 2 else []
 
 
 def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_clause: tuple[int, int],
@@ -460,6 +532,14 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
     f = sent.folded
     cs, ce = clause
     actors = _actors(sent)
+    if typ in _TOGETHER:
+        run = _coordinated(sent, actors, a.start)
+        if run:
+            ids = {e.id for e in run}
+            target = next((e for e in actors if e.start > run[-1].end and e.id not in ids
+                           and (e.start > a.start or _is_object(f, run[-1].end, e))), None)
+            if target is not None:
+                return _group(run), target
     pronoun = bool(_PRONOUN.search(f, sent.start, min(sent.end, sent.start + 8)))
     starts_bare = not [e for e in actors if e.start < a.start]
     # "與X的N" / "with X": X is the counterparty, the subject is the sentence's
@@ -505,10 +585,14 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
     for e in pool:
         if e.id not in {x.id for x in uniq}:
             uniq.append(e)
+    if len(uniq) == 1 and topic is not None and topic.id != uniq[0].id and sent.kinds.get(topic.id) != "person" \
+            and (_is_object(f, sent.start, uniq[0]) or _WITH_BEFORE.search(f[max(sent.start, uniq[0].start - 4):
+                                                                                 uniq[0].start])):
+        # "源於與OpenAI簽署的那份價值3000億美元的合同" (the article is about Oracle): the topic is the other party
+        return _orient(sent, topic, uniq[0], typ, index, a.start)
     if len(uniq) < 2:
         return None
-    if distinct and cue is not None and distinct[0].start < cue and \
-            not _OBJECT_MARK.search(f[max(cs, distinct[0].start - 4):distinct[0].start]):
+    if distinct and cue is not None and distinct[0].start < cue and not _is_object(f, cs, distinct[0]):
         # "其中輝達出資約20億美元": the clause's own actor, before its verb, is the subject
         other = next((e for e in uniq if e.id != distinct[0].id), None)
         if other is None:
@@ -614,9 +698,9 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
         if sent.amts:
             found = _read_sentence(sent, index, topic or title, joke=sent.start < joke_until, last_deal=last_deal)
             out.extend(found)
-            last_deal = next((p for p in reversed(found) if p.kind == "deal"), None)
+            last_deal = next((p for p in reversed(found) if p.kind == "deal"), None) or _still(last_deal, sent)
         else:
-            last_deal = None
+            last_deal = _still(last_deal, sent)
         if sent.ents:
             empty_run = 0
             if topic is None or topic.id not in {e.id for e in sent.ents}:
@@ -626,6 +710,18 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
             if empty_run >= 2:
                 topic = None
     return out
+
+
+def _still(last: Proposal | None, sent: _Sentence) -> Proposal | None:
+    """The last deal, still in view after ``sent``.
+
+    It stays across a sentence that names no one else ("This is one of the largest contracts..."); a
+    sentence about other firms ends it.
+    """
+    if last is None or last.payer is None or last.payee is None:
+        return None
+    parties = _payers(last) | {last.payer.id, last.payee.id}
+    return last if all(e.id in parties for e in sent.ents) else None
 
 
 def _is_question(sent: _Sentence) -> bool:
@@ -640,12 +736,13 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
         return []
     question = _is_question(sent)
     listing = bool(re.search(r"其中|包括|including|of which", f[sent.start:sent.end]))
+    denied = bool(_DENIAL.search(f, sent.start, sent.end))
     deals: list[Proposal] = []
     facts: list[Proposal] = []
     gws: list[AmountMention] = []
     for a in sent.amts:
         unit = a.amount.unit
-        if _PER_SHARE_BEFORE.search(f[max(sent.start, a.start - 6):a.start]) and unit != "shares":
+        if _PER_SHARE_BEFORE.search(f[max(sent.start, a.start - 10):a.start]) and unit != "shares":
             if not re.search(r"每股收益|每股盈|eps|股息|dividend", f[max(sent.start, a.start - 10):a.start]):
                 continue
         if unit in ("GW", "MW"):
@@ -665,6 +762,10 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             if fact is not None:
                 facts.append(fact)
             continue
+        if a.amount.currency is not None and a.amount.high is not None and a.amount.high < _TINY:
+            continue  # "$0.01 each", "每股價格為23.28美元", "a final tranche at $600": prices, not deals
+        if denied:
+            continue  # "It was never a commitment", "我們從來沒有說要投資1000億美元": a denial, not a deal
         if typ is None:
             other = _own_capex(sent, a, clause, topic) or _deal_reference(sent, a, last_deal)
             if other is not None:
@@ -672,8 +773,13 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             continue
         if listing and _TOTAL.search(f[clause[0]:a.start]):
             continue  # "總額超過360億美元..., 其中包括...": a sum of the deals listed after it
+        if typ[0] == "joint_venture" and _JV_TOTAL.match(f, a.end):
+            continue  # "a joint venture ... for $27B Louisiana data center": the project's cost, not a payment
         if re.search(r"双方|两家|二者|\bboth\b", f[clause[0]:a.start]) and \
                 not [e for e in sent.ents if clause[0] <= e.start < clause[1]]:
+            both = _both(sent, a, typ, index, last_deal)
+            if both is not None:
+                deals.append(both)
             continue  # "雙方...向該項目投入": the named firms pay together; the payee is not named
         if not [e for e in sent.ents if clause[0] <= e.start < a.start] and \
                 _CAUSE_AFTER.search(f[a.end:clause[1]]):
@@ -681,7 +787,14 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
         if typ[0] == "acquisition_stake" and _SELL.search(f, clause[0], clause[1]) and \
                 not _SOLD_TO.search(f, clause[0], clause[1]):
             continue  # "SoftBank sold its stake in Nvidia for $5.8 billion": the buyer is not named
+        if _BOTH.search(f, clause[0], a.start):
+            both = _both(sent, a, typ, index, last_deal)
+            if both is not None:
+                deals.append(both)
+                continue
         deal = _deal_for(sent, a, clause, typ, index, topic)
+        if deal is not None or typ[0] == "equity_investment":
+            deal = _elided_payee(sent, a, clause, typ, deal, deals, last_deal, topic)
         if deal is None:
             other = _own_capex(sent, a, clause, topic) or _deal_reference(sent, a, last_deal)
             if other is not None:
@@ -706,6 +819,101 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
     for d in deals:
         _deal_extras(sent, d)
     return deals + facts
+
+
+_JV_TOTAL = re.compile(r"\s*(?:[\w-]+\s+){0,2}(?:data cent(?:er|re)|campus|project)|"
+                       r"\s*的?\S{0,6}(?:数据中心|资料中心|项目|园区)")
+
+
+_BOTH = re.compile(r"两家公司|两家|双方|二者|\bboth\b|\bthe two (?:companies|firms)\b")
+
+
+def _payers(p: Proposal) -> set[str]:
+    """The ids that pay in ``p``: its payer, or each member of a group payer."""
+    return set(p.payer.id.split("+")) if p.payer is not None else set()
+
+
+def _elided_payee(sent: _Sentence, a: AmountMention, clause: tuple[int, int], typ: tuple[str, int, int, str],
+                  deal: Proposal | None, deals: list[Proposal], last_deal: Proposal | None,
+                  topic: EntityMention | None) -> Proposal | None:
+    """The payee a clause leaves out ("輝達投資100億美元，而微軟則注資50億美元"): the last investment's.
+
+    When the clause names one investor and the other party was taken from outside the clause, and that
+    party is itself an investor of the last investment (this sentence's or the one before), the payee is
+    that investment's payee. With no deal at all, a lone investor before its verb invests in the last
+    investment's payee.
+    """
+    f = sent.folded
+    before = [p for p in deals if p.type == "equity_investment"]
+    prev = before[-1] if before else (last_deal if last_deal is not None and last_deal.type == "equity_investment"
+                                      else None)
+    own = [e for e in _actors(sent) if clause[0] <= e.start < clause[1] and e.start < a.start]
+    usable = topic is not None and sent.kinds.get(topic.id) != "person"
+    if deal is not None:
+        if deal.payee is None or deal.payer is None or clause[0] <= deal.payee.start < clause[1]:
+            return deal
+        new = None
+        if prev is not None and prev.payee is not None and deal.payee.id in _payers(prev) and \
+                deal.payer.id != prev.payee.id:
+            new = prev.payee
+        elif prev is None and usable and topic.id not in (deal.payer.id, deal.payee.id) and \
+                _parallel(sent, deal.payee):  # type: ignore[union-attr]
+            new = topic  # "亞馬遜洽談最高500億美元的投資，軟銀則商議最高300億美元的注資" (about OpenAI)
+        if new is not None:
+            deal.payee = new
+            deal.spans["to"] = (new.start, new.end)
+        return deal
+    if len({e.id for e in own}) != 1 or not _INVEST_VERB.search(f, own[0].end, clause[1]):
+        return None
+    payer = own[0]
+    if prev is not None and prev.payee is not None and payer.id in _payers(prev) and payer.id != prev.payee.id:
+        payee = prev.payee  # "輝達承諾投入最多100億美元" after "輝達與微軟將向Anthropic投資150億美元"
+    elif prev is None and last_deal is not None and last_deal.payer is not None and last_deal.payee is not None \
+            and last_deal.payer.id == payer.id:
+        payee = last_deal.payee  # "随后,软银支付了首笔75亿美元" after "软银...向OpenAI投资"
+    elif prev is None and usable and topic.id != payer.id:  # type: ignore[union-attr]
+        payee = topic  # "輝達此次投資金額預計不超過20億美元" in an article about xAI's round
+    else:
+        return None
+    p = Proposal("deal", (sent.start, sent.end), 0.5, payer=payer, payee=payee, type="equity_investment",
+                 amount=a.amount)
+    p.spans = {"from": (payer.start, payer.end), "to": (payee.start, payee.end),  # type: ignore[union-attr]
+               "type": (typ[1], typ[2]), "amount": (a.start, a.end)}
+    return p
+
+
+def _parallel(sent: _Sentence, e: EntityMention) -> bool:
+    """Whether ``e`` is itself an investor with a figure of its own in another clause of the sentence."""
+    cs, ce = _clause_of(sent, e.start)
+    return any(cs <= b.start < ce for b in sent.amts) and bool(_INVEST_VERB.search(sent.folded, e.end, ce)
+                                                             or re.search(r"注资|投资|invest", sent.folded[e.end:ce]))
+
+
+def _both(sent: _Sentence, a: AmountMention, typ: tuple[str, int, int, str], index: EntityIndex,
+          last_deal: Proposal | None) -> Proposal | None:
+    """A deal of "雙方/兩家公司/both": a purchase between the sentence's two firms, or the last group's investment.
+
+    ``兩家公司簽署一份...算力採購合約`` after "甲骨文...與OpenAI" is OpenAI buying from Oracle; ``兩家公司將向
+    Anthropic投資`` after "輝達和微軟宣佈" is the same group investing again.
+    """
+    actors = list({e.id: e for e in _actors(sent)}.values())
+    if typ[0] in _PURCHASE and len(actors) == 2:
+        pair = _seller_first(typ[0], actors[0], actors[1], index)
+        if pair is None:
+            return None
+        payer, payee = pair
+    elif typ[0] in _TOGETHER and last_deal is not None and last_deal.payer is not None and \
+            "+" in last_deal.payer.id:
+        later = [e for e in actors if e.start > a.start or _is_object(sent.folded, sent.start, e)]
+        if len(later) != 1 or later[0].id in _payers(last_deal):
+            return None
+        payer, payee = last_deal.payer, later[0]
+    else:
+        return None
+    p = Proposal("deal", (sent.start, sent.end), 0.55, payer=payer, payee=payee, type=typ[0], amount=a.amount)
+    p.spans = {"from": (payer.start, payer.end), "to": (payee.start, payee.end), "type": (typ[1], typ[2]),
+               "amount": (a.start, a.end)}
+    return p
 
 
 _CN_SMALL = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -771,9 +979,12 @@ _SELL = re.compile(r"出售|卖出|减持|抛售|\bsold\b|\bsells?\b|\bdivest(?:
 _SOLD_TO = re.compile(r"(?:\bto\b|卖给|售予|出售给|转让给)\s*\S")
 _INFRA = re.compile(r"基础设施|数据中心|资料中心|算力|云计算|晶圆厂|工厂|厂房|infrastructure|data cent(?:er|re)s?|"
                     r"computing capacity|\bfabs?\b|\bplants?\b|\bfactor(?:y|ies)\b")
-_INVEST_VERB = re.compile(r"投入|投资|斥资|砸下|\binvest(?:s|ing)?\b|\bspend(?:s|ing)?\b")
+_INVEST_VERB = re.compile(r"投入|投资|斥资|砸下|注资|出资|支付|\binvest(?:s|ing)?\b|\bspend(?:s|ing)?\b|"
+                          r"\bcontribute[sd]?\b|\bpledge[sd]?\b")
 _FUTURE = re.compile(r"将|计划|预计|未来|拟|\bwill\b|\bplans?\b|\bexpects?\b")
-_DEAL_REF = re.compile(r"这项合作|这笔交易|该交易|该协议|该合约|此次合作|这项协议|这份合同|这笔投资|"
+_DEAL_REF = re.compile(r"这项合作|这笔交易|该交易|该协议|该合约|此次合作|这项协议|这份合同|这笔投资|双方|两家公司|"
+                       r"\bthe two (?:parties|companies)\b|\b(?:this|the) new (?:deal|agreement|contract)\b|"
+                       r"\bthe contracts\b|"
                        r"\bthe deal\b|\bthis deal\b|\bthe agreement\b|\bthe partnership\b|\bthe contract\b")
 
 
@@ -905,6 +1116,8 @@ def _actors(sent: _Sentence) -> list[EntityMention]:
         cs, _ = _clause_of(sent, e.start)
         if _EXCEPT.search(f[cs:e.start]):
             continue
+        if _RIVAL_AFTER.match(f, e.end) and any(o.start > e.end and o.start - e.end <= 14 for o in sent.ents):
+            continue  # "向OpenAI的競爭對手Anthropic投資": OpenAI only names whose rival
         person = sent.kinds.get(e.id) == "person"
         if person and _SPEECH_AFTER.search(f[e.end:e.end + 8]):
             continue
