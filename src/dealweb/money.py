@@ -83,6 +83,7 @@ _EN_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "b
               "b": 1e9, "trillion": 1e12, "tn": 1e12, "t": 1e12}
 
 _FULL_WIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
+_WIDTH_TABLE = str.maketrans(_FULL_WIDTH)
 
 
 def normalise_width(text: str) -> str:
@@ -90,7 +91,7 @@ def normalise_width(text: str) -> str:
 
     The result has the same length as the input, so every offset into it is an offset into the original.
     """
-    return text.translate(str.maketrans(_FULL_WIDTH))
+    return text.translate(_WIDTH_TABLE)
 
 
 class AmountError(ValueError):
