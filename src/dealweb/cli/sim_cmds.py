@@ -50,27 +50,49 @@ def _list_bundled(as_json: bool) -> None:
     _console().print(table)
 
 
+def _src(source: str | None) -> str:
+    """``ledger``/``assumed``/``scenario`` and the first words of where (a table cell)."""
+    if not source:
+        return "-"
+    kind, _, rest = source.partition(": ")
+    rest = rest if len(rest) <= 60 else rest[:57] + "..."
+    return f"{kind}: {rest}" if rest else kind
+
+
 def _tables(summary: dict[str, Any], top: int) -> None:
     con = _console()
     clr = summary["clearing"]
+    rl = summary["runs_label"]
     con.print(f"[bold]{summary['scenario']}[/bold]: {summary['description']}")
-    con.print(f"{summary['runs']} runs, seed {summary['seed']}, engine {summary['engine']}, "
+    con.print(f"{rl}, engine {summary['engine']}, "
               f"{summary['quarters']} quarters from {summary['start']}; clearing {clr['model']}"
               f" (alpha {clr['alpha']:g}, beta {clr['beta']:g}), outside creditors {clr['outside_seniority']}; "
               f"amounts in USD")
-    t = Table(title="Who fails, when, and by how much (USD)")
-    for col, just in (("entity", "left"), ("P(default)", "right"), ("first default", "left"),
-                      ("median default", "left"), ("unpaid mean", "right"), ("unpaid p95", "right"),
-                      ("outside capital mean", "right"), ("equity loss", "right"), ("inputs", "left")):
-        t.add_column(col, justify=just)  # type: ignore[arg-type]
+    d = summary["definitions"]
+    con.print(f"Default: {d['default']}. Cannot raise: {d['cannot_raise']}.")
+    t = Table(title=f"Who fails, when, and by how much (USD; {rl})")
+    for col, just in (("entity", "left"), ("group", "left"), ("P(default)", "right"), ("first default", "left"),
+                      ("median default", "left"), ("cause: market/ counterparty/ shock", "right"),
+                      ("P(cannot raise)", "right"), ("unpaid mean", "right"), ("unpaid p95", "right"),
+                      ("outside capital mean", "right"), ("equity loss", "right"), ("moved most by", "left")):
+        t.add_column(col, justify=just, no_wrap=col in ("entity", "P(default)"))  # type: ignore[arg-type]
     shown = [e for e in summary["entities"] if e["default_probability"] > 0 or e["assumed"] == "scenario"]
     for e in shown[:top]:
-        t.add_row(e["id"], f"{100 * e['default_probability']:.1f}%", e["default_period_first"] or "-",
-                  e["default_period_median"] or "-", _usd(e["shortfall_usd"]["mean"]),
+        c = e["default_causes"]
+        mv = e.get("moved_most_by")
+        t.add_row(e["id"] if e["assumed"] == "scenario" else f"{e['id']} ({e['assumed']})", e["group"],
+                  f"{100 * e['default_probability']:.1f}%", e["default_period_first"] or "-",
+                  e["default_period_median"] or "-",
+                  f"{100 * c['market']:.0f}/{100 * c['counterparty']:.0f}/{100 * c['shock']:.0f}%",
+                  f"{100 * e['cannot_raise_probability']:.1f}%", _usd(e["shortfall_usd"]["mean"]),
                   _usd(e["shortfall_usd"]["p95"]), _usd(e["outside_capital_usd_mean"]),
-                  f"{100 * e['equity_distress_mean']:.1f}%", e["assumed"])
+                  f"{100 * e['equity_distress_mean']:.1f}%",
+                  f"{mv['assumption']} (±{mv['max_abs_delta_pp']:.1f} pp)" if mv else "-")
     con.print(t)
-    p = Table(title="Outside capital per quarter (USD) and the market's appetite")
+    _groups_table(summary)
+    _inputs_table(summary, top)
+    _sensitivity_table(summary)
+    p = Table(title=f"Outside capital per quarter (USD) and the markets' mean appetite ({rl})")
     for col in ("quarter", "raised mean", "raised p95", "unmet gap mean", "unmet gap p95", "in default",
                 "appetite"):
         p.add_column(col, justify="left" if col == "quarter" else "right")
@@ -79,7 +101,7 @@ def _tables(summary: dict[str, Any], top: int) -> None:
                   _usd(row["unmet_gap_usd_mean"]), _usd(row["unmet_gap_usd_p95"]),
                   f"{row['entities_in_default_mean']:.2f}", f"{row['appetite_mean']:.2f}")
     con.print(p)
-    d = Table(title="Deals that drove the losses (mean over runs, USD)")
+    d = Table(title=f"Deals that drove the losses (mean over runs, USD; {rl})")
     for col in ("deal", "payer -> payee", "unpaid", "backlog written down", "P(loss)", "share of payee's loss"):
         d.add_column(col, justify="left" if col in ("deal", "payer -> payee") else "right")
     for row in summary["loss_drivers"][:top]:
@@ -87,6 +109,7 @@ def _tables(summary: dict[str, Any], top: int) -> None:
                   _usd(row["backlog_written_down_usd_mean"]), f"{100 * row['loss_probability']:.1f}%",
                   f"{100 * row['share_of_payee_loss']:.0f}%")
     con.print(d)
+    _assumptions_table(summary)
     _warrant_table(summary, top)
     dr = summary["debtrank"]
     if dr["modelled"]:
@@ -97,6 +120,89 @@ def _tables(summary: dict[str, Any], top: int) -> None:
               f"{_usd(cons['max_error_usd'])}. Entities marked 'others: ...' are not in the scenario: "
               f"their behaviour is an assumption. {len(summary['assumptions']['not_simulated'])} deal(s) "
               "make no cash flow (see --json: assumptions.not_simulated).")
+
+
+def _groups_table(summary: dict[str, Any]) -> None:
+    """Capital groups: who shares a market, its appetite parameters and where they come from."""
+    g = Table(title="Capital groups: each market's appetite (0..1) scales its members' capacity")
+    for col in ("group", "members", "appetite", "sensitivity", "recovery", "target path", "appetite at end",
+                "source"):
+        g.add_column(col)
+    for row in summary["capital_groups"]:
+        path = ", ".join(f"{p['target']:g} from {p['from']}" for p in row["path"]) or "its start"
+        end = row["appetite_mean_by_period"][-1] if row["appetite_mean_by_period"] else float("nan")
+        g.add_row(row["name"], ", ".join(row["members"]), row["appetite"], row["sensitivity"],
+                  f"{row['recovery']:g}", path, f"{end:.2f}", _src(row["source"]))
+    _console().print(g)
+
+
+def _inputs_table(summary: dict[str, Any], top: int) -> None:
+    """Each firm's inputs with their sources; capex as one figure with the in-web purchases carved out."""
+    t = Table(title=f"Firms' inputs (USD a year unless a rate) and capex carved out ({summary['runs_label']})")
+    for col in ("entity", "cash", "revenue", "growth", "capex a year", "capex source", "capex bought in web",
+                "capex paid outside", "debt", "debt service (outside)", "capacity"):
+        t.add_column(col, justify="left" if col in ("entity", "capex source") else "right")
+    for e in summary["entities"]:
+        if e["assumed"] != "scenario":
+            continue
+        i = e["inputs"]
+        cx = e["capex"]
+        t.add_row(e["id"], _usd(i["cash"]["mean"]), _usd(i["revenue"]["mean"]), i["growth"]["value"],
+                  _usd(cx["figure_usd_per_year"]), _src(cx["source"]), _usd(cx["bought_in_web_usd_mean"]),
+                  _usd(cx["paid_outside_usd_mean"]), f"{_usd(i['debt']['mean'])} ({_src(i['debt']['source'])})",
+                  _usd(e["outside_debt_service_usd_mean"]), i["capacity"]["value"])
+    _console().print(t)
+
+
+def _sensitivity_table(summary: dict[str, Any]) -> None:
+    """The assumptions that move the default probabilities most (one-at-a-time bumps)."""
+    sens = summary.get("sensitivity")
+    con = _console()
+    if not sens:
+        con.print("Sensitivity table not computed (--no-sensitivity).")
+        return
+    firms = sens["firms"]
+    t = Table(title=f"What moves the default probabilities most: change in percentage points per bump "
+                    f"({sens['runs']:,} runs, seed {sens['seed']}, common random numbers; "
+                    f"{sens['assumptions_screened']} assumptions screened with {sens['screen_runs']:,} runs)")
+    t.add_column("assumption")
+    t.add_column("base value")
+    t.add_column("source")
+    t.add_column("bump")
+    for f in firms:
+        t.add_column(f"{f} ({100 * sens['base'][f]:.1f}%)", justify="right")
+    for row in sens["rows"]:
+        for side in ("down", "up"):
+            b = row[side]
+            if b is None:
+                continue
+            t.add_row(row["assumption"] if side == "down" or row["down"] is None else "", row["base"],
+                      _src(row["source"]), b["bump"], *(f"{b['delta_pp'][f]:+.1f}" for f in firms))
+    con.print(t)
+
+
+def _assumptions_table(summary: dict[str, Any]) -> None:
+    """Every simulated contract line with its terms and, for each, ledger (quoted) or assumed."""
+    t = Table(title="Contracts as simulated: each term from the ledger or assumed")
+    for col in ("deal", "payer -> payee", "amount", "status", "shape", "start", "years", "assumed"):
+        t.add_column(col)
+    for ln in summary["assumptions"]["lines"]:
+        terms = {x["term"]: x for x in ln["terms"]}
+
+        def cell(name: str, terms: dict[str, Any] = terms) -> str:
+            x = terms.get(name)
+            if x is None:
+                return "-"
+            mark = "*" if x["source"].startswith("assumed") else ""
+            return f"{x['value']}{mark}"
+
+        years = cell("years") if "years" in terms else (f"to {cell('maturity')}" if "maturity" in terms else "-")
+        assumed = [x["term"] for x in ln["terms"] if x["source"].startswith("assumed")]
+        t.add_row(ln["deal"], f"{ln['payer']} -> {ln['payee']}", ln["amount"], ln["status"], cell("shape"),
+                  cell("start"), years, ", ".join(assumed) or "-")
+    _console().print(t)
+    _console().print("* assumed (no source states it); the --json output gives each term's quote or reason "
+                     "(assumptions.lines[].terms).")
 
 
 def _warrant_table(summary: dict[str, Any], top: int) -> None:
@@ -153,21 +259,30 @@ def _fail_with_problems(exc: DealwebError) -> None:
 @click.option("--chunk-size", type=click.IntRange(1, 10**7), default=500, show_default=True,
               help="Runs per task.")
 @click.option("--top", type=click.IntRange(1, 1000), default=15, show_default=True, help="Rows per table.")
+@click.option("--sensitivity/--no-sensitivity", default=True, show_default=True,
+              help="Bump each assumption down and up (same runs and seed) and show what moves the default "
+                   "probabilities most.")
 @click.option("--list", "list_", is_flag=True, help="List the bundled scenarios and exit.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON with stable keys (amounts in USD).")
 def stress_cmd(scenario: str | None, ledger_path: str | None, runs: int | None, seed: int | None, engine: str,
-               address: str | None, chunk_size: int, top: int, list_: bool, as_json: bool) -> None:
+               address: str | None, chunk_size: int, top: int, sensitivity: bool, list_: bool,
+               as_json: bool) -> None:
     """Stress-test the deal web: run SCENARIO (a YAML file or a bundled name) many times.
 
-    Prints, per entity, the probability and time of default and what it leaves unpaid; per quarter, the
-    outside capital the web needs and the market's appetite; the deals that drove the losses; and when
-    warrants vest on simulated share prices and deployment, with the value they move (not cash). Clearing
-    follows Eisenberg & Noe (2001) or Rogers & Veraart (2013); see docs/simulation.md.
+    Prints, per entity, the probability and time of default (a quarter's shortfall after every source of
+    funding) and, apart from it, of being unable to raise new capital; each capital group's appetite; each
+    firm's inputs and where they come from (capex carved of its in-web purchases, recorded debt serviced);
+    the assumptions that move the default probabilities most (one-at-a-time bumps, same runs and seed);
+    per quarter, the outside capital the web needs; the deals that drove the losses; every contract's terms
+    as simulated, from the ledger or assumed; and warrant vesting (not cash). Runs and seed default to the
+    same values in the CLI, the report and the web app (2,000 runs, seed 20251015). Clearing follows
+    Eisenberg & Noe (2001) or Rogers & Veraart (2013); see docs/simulation.md.
 
     \b
     Examples:
       dealweb stress --list
-      dealweb stress base --runs 2000 --seed 7
+      dealweb stress base
+      dealweb stress openai-cannot-pay --runs 500 --seed 7 --no-sensitivity
       dealweb stress capital-drought --json > drought.json
       dealweb stress my-scenario.yaml --ledger path/to/ledger --engine dask
     """
@@ -193,13 +308,19 @@ def stress_cmd(scenario: str | None, ledger_path: str | None, runs: int | None, 
     try:
         if as_json or not sys.stderr.isatty():
             result = stress(sc, ledger, runs=runs, seed=seed, engine=engine, chunk_size=chunk_size,
-                            address=address)
+                            address=address, sensitivity=sensitivity)
         else:
             with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                           TimeElapsedColumn(), console=_console(err=True), transient=True) as bar:
                 task = bar.add_task(f"{sc.name}: runs", total=total)
+                bumps = bar.add_task(f"{sc.name}: sensitivity bumps", total=None, visible=sensitivity)
+
+                def bumped(done: int, all_: int) -> None:
+                    bar.update(bumps, completed=done, total=all_)
+
                 result = stress(sc, ledger, runs=runs, seed=seed, engine=engine, chunk_size=chunk_size,
-                                address=address, progress=lambda k: bar.advance(task, k))
+                                address=address, progress=lambda k: bar.advance(task, k),
+                                sensitivity=sensitivity, sensitivity_progress=bumped)
     except DealwebError as exc:
         _fail_with_problems(exc)
     summary = result.summary(top=max(top, 10))

@@ -42,8 +42,10 @@ import scipy.sparse as sp
 
 from dealweb.model import Ledger
 from dealweb.sim.clearing import LiabilityEdges, clear
+from dealweb.sim.debt import debt_service_lines
 from dealweb.sim.debtrank import ExposureEdges, debtrank_result
-from dealweb.sim.scenario import Param, Scenario
+from dealweb.sim.inputs import FIELDS, Input, entity_inputs
+from dealweb.sim.scenario import CapitalGroup, Param, Scenario
 from dealweb.sim.schedules import FlowLine, Grid, ScheduleSettings, Skipped, draw_amounts, schedule_ledger
 from dealweb.sim.warrants import (
     Issuer,
@@ -54,7 +56,14 @@ from dealweb.sim.warrants import (
     warrant_plan,
 )
 
-__all__ = ["ChunkResult", "ConservationError", "Model", "build_model", "run_chunk", "run_draws", "run_uniforms"]
+__all__ = ["DEFAULT_CAUSES", "ChunkResult", "ConservationError", "Model", "build_model", "run_chunk", "run_draws",
+           "run_uniforms"]
+
+#: Why a firm first defaulted (``ChunkResult.default_cause``): index -> name.
+#: ``market``: it sought outside capital that quarter and got less than it sought; ``counterparty``: it
+#: raised all it sought, but firms in the web paid it less than they owed; ``shock``: the scenario's
+#: ``default`` shock; ``other``: arrears carried from earlier quarters.
+DEFAULT_CAUSES = ("none", "market", "counterparty", "shock", "other")
 
 
 class ConservationError(RuntimeError):
@@ -80,6 +89,10 @@ class Model:
     issuers: tuple[Issuer, ...] = ()  # warrant issuers whose share price is simulated, in this order
     warrants: tuple[WarrantTranche, ...] = ()  # warrant tranches vested by the simulation
     warrants_skipped: tuple[tuple[str, str], ...] = ()  # (deal, reason) of warrants left out
+    groups: tuple[CapitalGroup, ...] = ()  # capital groups (declared, then one per firm in none)
+    group_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # (n,) group of each
+    inputs: dict[str, dict[str, Input]] = field(default_factory=dict)  # per listed firm: input -> value, source
+    capex_line: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # (K,) in-web capex lines
 
     @property
     def normals(self) -> int:
@@ -110,6 +123,10 @@ def build_model(scenario: Scenario, ledger: Ledger) -> Model:
     settings = ScheduleSettings(dict(scenario.default_term_years), scenario.delivery_lag)
     lines, skipped = schedule_ledger(ledger, grid, settings)
     lines = [ln for ln in lines if ln.cash and ln.payer != ln.payee]
+    service, not_serviced = debt_service_lines(ledger, grid, lines, scenario.interest_rate,
+                                               scenario.debt_maturity_years)
+    lines += [ln for ln in service if ln.payer != ln.payee]
+    skipped += not_serviced
     problems = []
 
     def unknown(kind: str, key: str, where: str) -> None:
@@ -121,6 +138,10 @@ def build_model(scenario: Scenario, ledger: Ledger) -> Model:
     for eid, where in scenario.entity_where.items():
         if eid not in ledger.entities:
             unknown("entity", eid, where)
+    for g in scenario.groups:
+        for m in g.members:
+            if m not in ledger.entities:
+                unknown("entity", m, g.where)
     for sh in scenario.shocks:
         if sh.entity and sh.entity not in ledger.entities:
             unknown("entity", sh.entity, sh.where)
@@ -132,6 +153,8 @@ def build_model(scenario: Scenario, ledger: Ledger) -> Model:
     index = {e: i for i, e in enumerate(ids)}
     profile = np.array([ln.profile for ln in lines]).reshape(len(lines), grid.periods)
     issuers, warrants, warrants_skipped = warrant_plan(ledger, scenario, grid, settings, lines)
+    groups = tuple(scenario.group_of(ids))
+    gidx = {m: k for k, g in enumerate(groups) for m in g.members}
     return Model(
         scenario=scenario, grid=grid, ids=tuple(ids), lines=tuple(lines), skipped=tuple(skipped),
         payer=np.array([index[ln.payer] for ln in lines], dtype=np.int64),
@@ -139,6 +162,9 @@ def build_model(scenario: Scenario, ledger: Ledger) -> Model:
         profile=profile, deploy=tuple(k for k, ln in enumerate(lines) if ln.deploy_start is not None),
         listed=np.array([e in scenario.entities for e in ids]), params=tuple(scenario.params()),
         issuers=tuple(issuers), warrants=tuple(warrants), warrants_skipped=tuple(warrants_skipped),
+        groups=groups, group_index=np.array([gidx[e] for e in ids], dtype=np.int64),
+        inputs=entity_inputs(scenario, ledger, ids),
+        capex_line=np.array([ln.kind in scenario.capex_kinds for ln in lines], dtype=bool),
     )
 
 
@@ -188,6 +214,13 @@ class ChunkResult:
     warrant_vest: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))  # (R, W) -1: never
     warrant_value: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (R, W) USD transferred on vesting
     share_price_end: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (R, I) USD/share at the horizon
+    first_cannot_raise: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))  # (R, n) -1: never
+    default_cause: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.int64))  # (R, n) DEFAULT_CAUSES
+    capex_outside: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (R, n) USD capex paid outside
+    capex_carved: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (R, n) USD capex bought in the web
+    debt_service_due: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (R, n) USD outside debt service
+    appetite_group: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0)))  # (R, G, T) per capital group
+    cash_end: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))  # (R, n) USD cash at the horizon
 
     @staticmethod
     def concat(parts: list[ChunkResult]) -> ChunkResult:
@@ -197,11 +230,11 @@ class ChunkResult:
         return ChunkResult(parts[0].start, *(np.concatenate([getattr(p, f) for p in parts]) for f in names))
 
 
-def _period_target(model: Model, t: int) -> float | None:
-    """The scenario's appetite target in force at the start of period ``t`` (None: none yet)."""
+def _period_target(model: Model, t: int, path: tuple[tuple[date, float], ...] | None = None) -> float | None:
+    """The appetite target in force at the start of period ``t`` on ``path`` (default: the scenario's)."""
     target = None
     first, _ = model.grid.bounds(t)
-    for when, value in model.scenario.appetite_path:
+    for when, value in (model.scenario.appetite_path if path is None else path):
         if when <= first:
             target = value
     return target
@@ -215,26 +248,48 @@ def run_chunk(model: Model, start: int, stop: int) -> ChunkResult:
     """Simulate runs ``start..stop-1`` of the model's scenario. Deterministic given the scenario seed."""
     sc = model.scenario
     runs, n, T, K = stop - start, model.n, model.grid.periods, len(model.lines)
+    per_year = 12 // model.grid.months
     u, z = run_draws(sc.seed, start, stop, model.draws, model.normals)
     amounts = draw_amounts(list(model.lines), u[:, :K], sc.at_least_cap, sc.up_to_floor)
-    values = {name: p.sample(u[:, K + j]) for j, (name, p) in enumerate(model.params)}
+    # Each random parameter keeps its own uniform column (by name), and is sampled from the Param in force:
+    # a bumped parameter (sensitivity) uses the same uniforms as the original (common random numbers).
+    columns = {name: u[:, K + j] for j, (name, _) in enumerate(model.params)}
 
-    def param(name: str, p: Param) -> np.ndarray:
-        return values[name] if name in values else np.full(runs, p.args[0])
+    def param(name: str | None, p: Param) -> np.ndarray:
+        if p.random and name in columns:
+            return p.sample(columns[name])
+        return np.full(runs, p.args[0] if not p.random else p.mean())
 
     pace = param("contracts.deployment_pace", sc.deployment_pace)
-    appetite = np.clip(param("capital.appetite", sc.appetite), 0.0, 1.0)
+    groups = model.groups or tuple(sc.group_of(model.ids))
+    gi = model.group_index if model.group_index.size == n else np.array(
+        [next(k for k, g in enumerate(groups) if e in g.members) for e in model.ids], dtype=np.int64)
+    G = len(groups)
+
+    def gparam(g: CapitalGroup, what: str) -> np.ndarray:
+        p = getattr(g, what)
+        return param(f"capital.groups.{g.name}.{what}" if g.declared else f"capital.{what}", p)
+
+    appetite = np.clip(np.stack([gparam(g, "appetite") for g in groups], axis=1), 0.0, 1.0)  # (R, G)
     appetite0 = appetite.copy()
-    sensitivity = param("capital.sensitivity", sc.sensitivity)
-    fields = ("cash", "revenue", "growth", "opex_ratio", "capex", "capex_growth", "capacity", "debt", "equity")
-    ent = {f: np.zeros((runs, n)) for f in fields}
+    sensitivity = np.stack([gparam(g, "sensitivity") for g in groups], axis=1)
+    recovery = np.array([g.recovery for g in groups])
+    member = np.zeros((n, G))
+    member[np.arange(n), gi] = 1.0
+    inputs = model.inputs or entity_inputs(sc, None, model.ids)
+    ent = {f: np.zeros((runs, n)) for f in FIELDS}
     for i, eid in enumerate(model.ids):
-        s = sc.entities.get(eid)
-        if s is None:
+        row = inputs.get(eid)
+        if row is None:
             continue
-        for f in fields:
-            ent[f][:, i] = param(f"entities.{eid}.{f}", getattr(s, f))
+        for f in FIELDS:
+            inp = row[f]
+            ent[f][:, i] = param(inp.name, inp.param)
     cash, debt = ent["cash"].copy(), ent["debt"].copy()
+    # Debt recorded at the start (ledger fact or scenario): interest each quarter, principal repaid in equal
+    # quarterly parts over capital.debt_maturity_years (refinanced, if at all, by raising new capital).
+    amort = ent["debt"] / max(1.0, sc.debt_maturity_years * per_year)
+    amort_until = int(round(sc.debt_maturity_years * per_year))
     index = {e: i for i, e in enumerate(model.ids)}
     # shocks as (R, n, T) multipliers / masks, cheap at these sizes
     revenue_mult = np.ones((runs, n, T))
@@ -263,6 +318,11 @@ def run_chunk(model: Model, start: int, stop: int) -> ChunkResult:
     dremaining = np.cumsum(dprof[:, :, ::-1], axis=2)[:, :, ::-1] - dprof
     by_payer = sp.csc_matrix((np.ones(K), (np.arange(K), model.payer)), shape=(K, n))
     by_payee = sp.csc_matrix((np.ones(K), (np.arange(K), model.payee)), shape=(K, n))
+    capex_line = model.capex_line if model.capex_line.size == K else np.zeros(K, dtype=bool)
+    # a line's payer and payee groups, for each group's exposure (payments due by or to its members)
+    g_payer, g_payee = gi[model.payer], gi[model.payee]
+    cross_in = sp.csc_matrix((np.ones(int((g_payer != g_payee).sum())),
+                              (np.flatnonzero(g_payer != g_payee), g_payee[g_payer != g_payee])), shape=(K, G))
     alive = np.ones((runs, K), dtype=bool)
     failed = np.zeros((runs, n), dtype=bool)
     frozen = np.zeros((runs, n))
@@ -275,38 +335,63 @@ def run_chunk(model: Model, start: int, stop: int) -> ChunkResult:
         np.zeros((runs, n)), np.zeros((runs, T)), np.zeros((runs, T)), np.zeros((runs, T), dtype=np.int64),
         np.zeros((runs, K)), np.zeros((runs, K)), np.zeros(runs), np.zeros(runs), np.zeros((runs, n)),
         np.zeros(runs), np.zeros((1, n, T)),
+        first_cannot_raise=np.full((runs, n), -1, dtype=np.int64),
+        default_cause=np.zeros((runs, n), dtype=np.int64), capex_outside=np.zeros((runs, n)),
+        capex_carved=np.zeros((runs, n)), debt_service_due=np.zeros((runs, n)),
+        appetite_group=np.zeros((runs, G, T)), cash_end=np.zeros((runs, n)),
     )
     invest = np.array([ln.kind == "investment" for ln in model.lines], dtype=bool)
     invested = np.zeros((runs, int(invest.sum())))  # USD paid into each investment line so far
     others_unlimited = sc.others == "in_full"
+    capex_cum = np.zeros((runs, n))  # this year's capex figure so far (USD)
+    inweb_cum = np.zeros((runs, n))  # this year's capex bought inside the web so far (USD)
+    outside_cum = np.zeros((runs, n))  # this year's capex paid outside so far (USD)
     for t in range(T):
-        res.appetite[:, t] = appetite
-        years = t / 4.0
-        revenue = ent["revenue"] / 4.0 * (1.0 + ent["growth"]) ** years * revenue_mult[:, :, t]
-        capex = ent["capex"] / 4.0 * (1.0 + ent["capex_growth"]) ** years
+        res.appetite_group[:, :, t] = appetite
+        res.appetite[:, t] = appetite.mean(1)
+        years = t / per_year
+        revenue = ent["revenue"] / per_year * (1.0 + ent["growth"]) ** years * revenue_mult[:, :, t]
         is_frozen = frozen_from <= t  # (n,)
         if is_frozen.any():
             # A defaulting entity's own assets become unavailable: moved aside, still counted as money.
             frozen[:, is_frozen] += cash[:, is_frozen]
             cash[:, is_frozen] = 0.0
             revenue[:, is_frozen] = 0.0
-        opex = ent["opex_ratio"] * revenue
-        interest = sc.interest_rate / 4.0 * debt
-        outside_due = opex + capex + interest + out_arrears
         deploy_alive[:, :, t] = alive[:, deploy]
         sched_t = amounts * static[:, t]
         if deploy:
             sched_t[:, deploy] = amounts[:, deploy] * dprof[:, :, t]
-        due = np.where(alive, sched_t, 0.0) + arrears  # (R, K) USD due per line this period
+        sched_t = np.where(alive, sched_t, 0.0)
+        # Capex is one figure per firm a year; what it buys inside the web that year is part of it
+        # (carved out): outside capex_t = max(0, capex so far - in-web so far - outside so far), this year.
+        if t % per_year == 0:
+            capex_cum[:] = inweb_cum[:] = outside_cum[:] = 0.0
+        capex_cum += ent["capex"] / per_year * (1.0 + ent["capex_growth"]) ** years
+        inweb = np.asarray(np.where(capex_line[None, :], sched_t, 0.0) @ by_payer)
+        inweb_cum += inweb
+        capex = np.maximum(0.0, capex_cum - inweb_cum - outside_cum)
+        outside_cum += capex
+        res.capex_outside += capex
+        res.capex_carved += np.minimum(inweb, ent["capex"] / per_year * (1.0 + ent["capex_growth"]) ** years)
+        opex = ent["opex_ratio"] * revenue
+        interest = sc.interest_rate / per_year * debt
+        principal = amort if t < amort_until else np.zeros_like(amort)
+        debt = np.maximum(debt - principal, 0.0)
+        res.debt_service_due += interest + principal
+        outside_due = opex + capex + interest + principal + out_arrears
+        due = sched_t + arrears  # (R, K) USD due per line this period
         owe_in = np.asarray(due @ by_payer)
         get_in = np.asarray(due @ by_payee)
-        gap = np.maximum(0.0, owe_in + outside_due - cash - revenue - get_in)
-        room = ent["capacity"] / 4.0 * appetite[:, None]
+        # What a firm seeks from outside capital: what it cannot pay from cash, revenue and what it is owed
+        # this quarter, plus what restores its minimum cash.
+        seek = np.maximum(0.0, owe_in + outside_due + ent["min_cash"] - cash - revenue - get_in)
+        room = ent["capacity"] / per_year * appetite[:, gi]
         room = np.where(failed | is_frozen[None, :], 0.0, room)
         if others_unlimited:
             room = np.where(model.listed[None, :], room, np.inf)
             room = np.where(is_frozen[None, :], 0.0, room)
-        raised = np.minimum(gap, room)
+        raised = np.minimum(seek, room)
+        short_raised = (seek - raised > 1e-9 * np.maximum(1.0, seek)) & (seek > 0)
         debt += sc.debt_share * np.where(model.listed[None, :], raised, 0.0)  # others: no debt
         e = cash + revenue + raised
         cl = clear(LiabilityEdges(n, model.payer, model.payee, due), e, outside_liabilities=outside_due,
@@ -339,13 +424,22 @@ def run_chunk(model: Model, start: int, stop: int) -> ChunkResult:
         arrears = np.maximum(due - paid_line, 0.0)
         out_arrears = np.maximum(outside_due - out_paid, 0.0)
         owed = owe_in + outside_due
+        # Default: a quarter's shortfall after every source of funding (cash, revenue, what the web paid
+        # it, outside capital raised up to its market's appetite).
         missed = paid < owed * (1 - 1e-12) - 1e-6
-        res.first_default = np.where(missed & (res.first_default < 0), t, res.first_default)
+        first = missed & (res.first_default < 0)
+        cause = np.where(is_frozen[None, :], 3, np.where(short_raised, 1, np.where(
+            received < get_in * (1 - 1e-12) - 1e-6, 2, 4)))
+        res.default_cause = np.where(first, cause, res.default_cause)
+        res.first_default = np.where(first, t, res.first_default)
+        # Cannot raise: it sought outside capital and its market gave less (whether or not it then defaulted).
+        res.first_cannot_raise = np.where(short_raised & model.listed[None, :] & (res.first_cannot_raise < 0)
+                                          & ~is_frozen[None, :], t, res.first_cannot_raise)
         res.defaults[:, t] = missed.sum(1)
         res.raised[:, t] = raised.sum(1)
         res.raised_by_entity += raised
         res.raised_sum[0, :, t] = raised.sum(0)
-        res.unmet[:, t] = np.where(np.isfinite(room), gap - raised, 0.0).sum(1)
+        res.unmet[:, t] = np.where(np.isfinite(room), seek - raised, 0.0).sum(1)
         consecutive = np.where(missed, consecutive + 1, 0)
         newly = (consecutive >= sc.cut_after) & ~failed
         if newly.any():
@@ -358,11 +452,19 @@ def run_chunk(model: Model, start: int, stop: int) -> ChunkResult:
             res.backlog_lost += np.where(cut, rest, 0.0)
             arrears = np.where(cut, 0.0, arrears)
             alive &= ~cut
-        miss_ratio = np.divide((owed - paid).clip(0).sum(1), owed.sum(1), out=np.zeros(runs),
-                               where=owed.sum(1) > 0)
-        fixed_target = _period_target(model, t + 1)
-        target = appetite0 if fixed_target is None else fixed_target
-        appetite = np.clip(appetite + sc.recovery * (target - appetite) - sensitivity * miss_ratio, 0.0, 1.0)
+        # Each group's appetite reacts to the payments due by or to its members that were missed.
+        line_missed = (due - paid_line).clip(0)
+        out_missed = (outside_due - out_paid).clip(0)
+        miss_g = (np.asarray(line_missed @ by_payer) + out_missed) @ member + np.asarray(line_missed @ cross_in)
+        owed_g = owed @ member + np.asarray(due @ cross_in)
+        miss_ratio = np.divide(miss_g, owed_g, out=np.zeros((runs, G)), where=owed_g > 0)
+        target = appetite0.copy()
+        for k, g in enumerate(groups):
+            fixed_target = _period_target(model, t + 1, g.path)
+            if fixed_target is not None:
+                target[:, k] = fixed_target
+        appetite = np.clip(appetite + recovery * (target - appetite) - sensitivity * miss_ratio, 0.0, 1.0)
+    res.cash_end = cash.copy()
     res.loss_by_line += arrears
     res.shortfall += np.asarray(res.loss_by_line @ by_payer)
     equity = ent["equity"]

@@ -32,8 +32,12 @@ from dealweb.ledger.yamlio import (
 
 __all__ = [
     "BUNDLED_DIR",
+    "DEFAULT_RUNS",
+    "DEFAULT_SEED",
     "DEFAULT_SHARE_DRIFT",
     "DEFAULT_SHARE_VOLATILITY",
+    "Bumps",
+    "CapitalGroup",
     "Param",
     "Scenario",
     "ScenarioError",
@@ -49,6 +53,13 @@ __all__ = [
 BUNDLED_DIR = Path(__file__).resolve().parents[1] / "data" / "scenarios"
 
 _DISTS = {"uniform": 2, "normal": 2, "lognormal": 2, "triangular": 3}
+
+#: Runs of a stress test when neither the scenario nor the command says (CLI, report and web app alike).
+DEFAULT_RUNS = 2000
+#: Seed of a stress test when neither the scenario nor the command says (CLI, report and web app alike).
+DEFAULT_SEED = 20251015
+#: Years to maturity assumed for recorded debt that states no term (bullet repayment at maturity).
+DEFAULT_DEBT_MATURITY_YEARS = 5.0
 
 
 class ScenarioError(InputError):
@@ -98,6 +109,26 @@ class Param:
         right = hi - np.sqrt((1 - u) * (hi - lo) * (hi - mode))
         return np.where(u < cut, left, right)
 
+    def scaled(self, factor: float) -> Param:
+        """The same distribution with every value multiplied by ``factor`` (lognormal: its median)."""
+        if self.dist == "lognormal":
+            return Param(self.dist, (self.args[0] * factor, self.args[1]), self.where)
+        return Param(self.dist, tuple(a * factor for a in self.args), self.where)
+
+    def shifted(self, delta: float) -> Param:
+        """The same distribution moved by ``delta`` (normal: its mean; lognormal: scaled by ``1 + delta``)."""
+        if self.dist == "lognormal":
+            return self.scaled(1.0 + delta)
+        if self.dist == "normal":
+            return Param(self.dist, (self.args[0] + delta, self.args[1]), self.where)
+        return Param(self.dist, tuple(a + delta for a in self.args), self.where)
+
+    def label(self) -> str:
+        """``0.3`` or ``uniform[0.2, 0.6]`` (for tables)."""
+        if self.dist == "fixed":
+            return f"{self.args[0]:g}"
+        return f"{self.dist}[{', '.join(f'{a:g}' for a in self.args)}]"
+
     def mean(self) -> float:
         """The distribution's mean (for tables)."""
         a = self.args
@@ -125,6 +156,47 @@ class EntitySettings:
     debt: Param
     equity: Param = field(default_factory=lambda: Param.fixed(0.0))
     where: str = ""
+    min_cash: Param = field(default_factory=lambda: Param.fixed(0.0))
+    given: frozenset[str] = frozenset()  # the keys the file states (the others may come from ledger facts)
+
+
+@dataclass(frozen=True)
+class CapitalGroup:
+    """Firms that raise outside capital from one market, whose appetite moves together.
+
+    ``appetite`` (0..1) scales each member's ``capacity``; each quarter it moves toward its target (``path``,
+    else its starting value) at rate ``recovery`` and falls by ``sensitivity`` x the share of the payments
+    due by or to the group's members that were missed. A group's appetite only reacts to payments its own
+    members owe or are owed: a firm with no exposure to a defaulter keeps its market.
+    """
+
+    name: str
+    members: tuple[str, ...]
+    appetite: Param
+    recovery: float
+    sensitivity: Param
+    path: tuple[tuple[date, float], ...] = ()
+    where: str = ""
+    declared: bool = True  # False: a firm in no group, its own market with the capital section's defaults
+
+
+@dataclass(frozen=True)
+class Bumps:
+    """Sizes of the one-at-a-time bumps of the sensitivity table (``docs/simulation.md``, "Sensitivity").
+
+    ``relative``: money figures (cash, revenue, capex, capacity, contract amounts) x (1 - r) and x (1 + r);
+    ``growth``: growth rates -/+ this (per year); ``ratio``: opex ratios -/+ this; ``appetite``: starting
+    appetite -/+ this; ``delay_quarters``: a contract's start moved later by this many quarters; ``top``:
+    rows shown; ``runs``: runs per bumped simulation (None: the stress test's own).
+    """
+
+    relative: float = 0.2
+    growth: float = 0.1
+    ratio: float = 0.05
+    appetite: float = 0.2
+    delay_quarters: int = 4
+    top: int = 10
+    runs: int | None = None
 
 
 #: Share-price drift assumed for a warrant issuer the scenario gives none (per year, expected growth).
@@ -200,6 +272,22 @@ class Scenario:
     entity_where: dict[str, str] = field(default_factory=dict)
     deal_where: dict[str, str] = field(default_factory=dict)
     shares: dict[str, ShareSettings] = field(default_factory=dict)
+    groups: tuple[CapitalGroup, ...] = ()
+    debt_maturity_years: float = DEFAULT_DEBT_MATURITY_YEARS
+    capex_kinds: tuple[str, ...] = ("hardware",)
+    bumps: Bumps = field(default_factory=Bumps)
+    runs_stated: bool = False
+    seed_stated: bool = False
+
+    def group_of(self, ids: tuple[str, ...] | list[str]) -> list[CapitalGroup]:
+        """Every capital group for entities ``ids``: the declared ones, then one per firm in no group."""
+        out = list(self.groups)
+        grouped = {m for g in self.groups for m in g.members}
+        for eid in ids:
+            if eid not in grouped:
+                out.append(CapitalGroup(eid, (eid,), self.appetite, self.recovery, self.sensitivity,
+                                        self.appetite_path, declared=False))
+        return out
 
     def params(self) -> list[tuple[str, Param]]:
         """Every random parameter with a stable name, in a fixed order (the order of the uniform draws)."""
@@ -209,7 +297,7 @@ class Scenario:
         for eid in self.entities:  # file order: renaming an entity keeps its draws
             s = self.entities[eid]
             for name in ("cash", "revenue", "growth", "opex_ratio", "capex", "capex_growth", "capacity", "debt",
-                         "equity"):
+                         "equity", "min_cash"):
                 out.append((f"entities.{eid}.{name}", getattr(s, name)))
         for k, sh in enumerate(self.shocks):
             out.append((f"shocks[{k}].fraction", sh.fraction))
@@ -218,6 +306,9 @@ class Scenario:
                 p = getattr(sh_, name)
                 if p is not None:
                     out.append((f"shares.{eid}.{name}", p))
+        for g in self.groups:  # after the shares: scenarios without groups keep their draws
+            out.append((f"capital.groups.{g.name}.appetite", g.appetite))
+            out.append((f"capital.groups.{g.name}.sensitivity", g.sensitivity))
         return [(n, p) for n, p in out if p.random]
 
 
@@ -348,7 +439,7 @@ class _Reader:
         return v
 
 
-_TOP = {"scenario", "clearing", "contracts", "capital", "entities", "others", "shocks", "shares"}
+_TOP = {"scenario", "clearing", "contracts", "capital", "entities", "others", "shocks", "shares", "bumps"}
 
 
 def _guarded_doc(text: str, shown: str) -> Any:
@@ -412,8 +503,10 @@ def _scenario_of(doc: Any, shown: str) -> Scenario:
     name = r.text(head, "name", "scenario.name", Path(shown).stem)
     start = r.date_(head, "start", "scenario.start", date(2026, 1, 1)) or date(2026, 1, 1)
     quarters = int(r.number(head, "quarters", "scenario.quarters", 20, 1, 400, integer=True))
-    runs = int(r.number(head, "runs", "scenario.runs", 1000, 1, 10**8, integer=True))
-    seed = int(r.number(head, "seed", "scenario.seed", 0, 0, 2**63 - 1, integer=True))
+    runs = int(r.number(head, "runs", "scenario.runs", DEFAULT_RUNS, 1, 10**8, integer=True))
+    seed = int(r.number(head, "seed", "scenario.seed", DEFAULT_SEED, 0, 2**63 - 1, integer=True))
+    runs_stated = isinstance(head, dict) and head.get("runs") is not None
+    seed_stated = isinstance(head, dict) and head.get("seed") is not None
     ledger = r.text(head, "ledger", "scenario.ledger", "") or None
 
     clr = r.mapping(doc, "clearing", "clearing", {"model", "alpha", "beta", "outside_seniority"})
@@ -428,7 +521,7 @@ def _scenario_of(doc: Any, shown: str) -> Scenario:
 
     con = r.mapping(doc, "contracts", "contracts",
                     {"cut_after", "at_least_cap", "up_to_floor", "delivery_lag", "deployment_pace",
-                     "default_term_years"})
+                     "default_term_years", "capex_kinds"})
     cut_after = int(r.number(con, "cut_after", "contracts.cut_after", 2, 1, 1000, integer=True))
     at_least_cap = r.number(con, "at_least_cap", "contracts.at_least_cap", 1.5, 1.0)
     up_to_floor = r.number(con, "up_to_floor", "contracts.up_to_floor", 0.0, 0.0, 1.0)
@@ -441,36 +534,34 @@ def _scenario_of(doc: Any, shown: str) -> Scenario:
     for k in tnode:
         if k in DEFAULT_TERM_YEARS:
             terms[k] = r.number(tnode, k, f"contracts.default_term_years.{k}", terms[k], 0.0, 100.0)
+    capex_kinds: tuple[str, ...] = ("hardware",)
+    knode = con.get("capex_kinds") if isinstance(con, dict) else None
+    if knode is not None:
+        from dealweb.model import FLOW_KIND
+
+        kinds = sorted(set(FLOW_KIND.values()))
+        if not isinstance(knode, list) or not all(isinstance(x, str) for x in knode):
+            r.problem(con, "capex_kinds", "contracts.capex_kinds", "contracts.capex_kinds must be a list of flow kinds",
+                      "e.g. capex_kinds: [hardware]; kinds: " + ", ".join(kinds))
+        else:
+            for k, x in enumerate(knode):
+                if x not in kinds:
+                    r.problem(knode, k, f"contracts.capex_kinds[{k}]", f"unknown flow kind {x!r}",
+                              "kinds: " + ", ".join(kinds))
+            capex_kinds = tuple(x for x in knode if x in kinds)
 
     cap = r.mapping(doc, "capital", "capital",
-                    {"appetite", "recovery", "sensitivity", "debt_share", "interest_rate", "path"})
+                    {"appetite", "recovery", "sensitivity", "debt_share", "interest_rate", "path", "groups",
+                     "debt_maturity_years"})
     appetite = r.param(cap, "appetite", "capital.appetite", 1.0, 0.0)
     recovery = r.number(cap, "recovery", "capital.recovery", 0.25, 0.0, 1.0)
     sensitivity = r.param(cap, "sensitivity", "capital.sensitivity", 2.0, 0.0)
     debt_share = r.number(cap, "debt_share", "capital.debt_share", 0.5, 0.0, 1.0)
     rate = r.number(cap, "interest_rate", "capital.interest_rate", 0.06, 0.0, 1.0)
-    path: list[tuple[date, float]] = []
-    pnode = cap.get("path") if isinstance(cap, dict) else None
-    if pnode is not None:
-        if not isinstance(pnode, list):
-            r.problem(cap, "path", "capital.path", "capital.path must be a list",
-                      "e.g. path: [{from: 2027-01-01, target: 0.3}]")
-        else:
-            for k, item in enumerate(pnode):
-                fld = f"capital.path[{k}]"
-                if not isinstance(item, dict):
-                    r.problem(pnode, k, fld, f"{fld} must be a mapping with from and target")
-                    continue
-                for key in item:
-                    if key not in ("from", "target"):
-                        r.problem(item, key, f"{fld}.{key}", f"unknown key {key!r} in {fld}", "keys: from, target",
-                                  at_key=True)
-                when = r.date_(item, "from", f"{fld}.from", None)
-                target = r.number(item, "target", f"{fld}.target", float("nan"), 0.0, 1.0)
-                if when is None or math.isnan(target):
-                    r.problem(pnode, k, fld, f"{fld} needs both from (a date) and target (0..1)")
-                    continue
-                path.append((when, target))
+    maturity = r.number(cap, "debt_maturity_years", "capital.debt_maturity_years", DEFAULT_DEBT_MATURITY_YEARS,
+                        0.25, 100.0)
+    path = _path(r, cap, "capital")
+    groups = _groups(r, cap, appetite, recovery, sensitivity, path)
 
     ents: dict[str, EntitySettings] = {}
     entity_where: dict[str, str] = {}
@@ -478,7 +569,8 @@ def _scenario_of(doc: Any, shown: str) -> Scenario:
     if enode is not None and not isinstance(enode, dict):
         r.problem(doc, "entities", "entities", "entities must be a mapping of entity id to settings")
         enode = {}
-    allowed = {"cash", "revenue", "growth", "opex_ratio", "capex", "capex_growth", "capacity", "debt", "equity"}
+    allowed = {"cash", "revenue", "growth", "opex_ratio", "capex", "capex_growth", "capacity", "debt", "equity",
+               "min_cash"}
     for eid, s in (enode or {}).items():
         fld = f"entities.{eid}"
         if not isinstance(s, dict):
@@ -501,6 +593,8 @@ def _scenario_of(doc: Any, shown: str) -> Scenario:
             debt=r.param(s, "debt", f"{fld}.debt", 0.0, 0.0),
             equity=r.param(s, "equity", f"{fld}.equity", 0.0, 0.0),
             where=entity_where[str(eid)],
+            min_cash=r.param(s, "min_cash", f"{fld}.min_cash", 0.0, 0.0),
+            given=frozenset(str(k) for k in s if s[k] is not None),
         )
     others = r.text(doc, "others", "others", "in_full", ("in_full", "cash_only"))
 
@@ -563,6 +657,7 @@ def _scenario_of(doc: Any, shown: str) -> Scenario:
             volatility=r.param(s, "volatility", f"{fld}.volatility", DEFAULT_SHARE_VOLATILITY, 0.0),
             where=where,
         )
+    bumps = _bumps(r, doc)
     if r.problems:
         raise ScenarioError(r.problems)
     return Scenario(
@@ -572,7 +667,104 @@ def _scenario_of(doc: Any, shown: str) -> Scenario:
         delivery_lag=delivery_lag, deployment_pace=pace, default_term_years=terms, appetite=appetite,
         recovery=recovery, sensitivity=sensitivity, debt_share=debt_share, interest_rate=rate,
         appetite_path=tuple(sorted(path)), entities=ents, others=others, shocks=tuple(shocks), source=shown,
-        entity_where=entity_where, deal_where=deal_where, shares=shares,
+        entity_where=entity_where, deal_where=deal_where, shares=shares, groups=groups,
+        debt_maturity_years=maturity, capex_kinds=capex_kinds, bumps=bumps, runs_stated=runs_stated,
+        seed_stated=seed_stated,
+    )
+
+
+def _path(r: _Reader, node: Any, prefix: str) -> list[tuple[date, float]]:
+    """A ``path:`` list of ``{from: date, target: 0..1}`` under ``node`` (``prefix`` names it in messages)."""
+    path: list[tuple[date, float]] = []
+    pnode = node.get("path") if isinstance(node, dict) else None
+    if pnode is None:
+        return path
+    if not isinstance(pnode, list):
+        r.problem(node, "path", f"{prefix}.path", f"{prefix}.path must be a list",
+                  "e.g. path: [{from: 2027-01-01, target: 0.3}]")
+        return path
+    for k, item in enumerate(pnode):
+        fld = f"{prefix}.path[{k}]"
+        if not isinstance(item, dict):
+            r.problem(pnode, k, fld, f"{fld} must be a mapping with from and target")
+            continue
+        for key in item:
+            if key not in ("from", "target"):
+                r.problem(item, key, f"{fld}.{key}", f"unknown key {key!r} in {fld}", "keys: from, target",
+                          at_key=True)
+        when = r.date_(item, "from", f"{fld}.from", None)
+        target = r.number(item, "target", f"{fld}.target", float("nan"), 0.0, 1.0)
+        if when is None or math.isnan(target):
+            r.problem(pnode, k, fld, f"{fld} needs both from (a date) and target (0..1)")
+            continue
+        path.append((when, target))
+    return path
+
+
+_GROUP_KEYS = {"members", "appetite", "recovery", "sensitivity", "path"}
+
+
+def _groups(r: _Reader, cap: Any, appetite: Param, recovery: float, sensitivity: Param,
+            path: list[tuple[date, float]]) -> tuple[CapitalGroup, ...]:
+    """``capital.groups``: name -> {members, appetite, recovery, sensitivity, path}; a firm in one group at most."""
+    gnode = cap.get("groups") if isinstance(cap, dict) else None
+    if gnode is None:
+        return ()
+    if not isinstance(gnode, dict):
+        r.problem(cap, "groups", "capital.groups", "capital.groups must be a mapping of group name to settings",
+                  "e.g. groups: {chipmakers: {members: [nvidia, amd], appetite: 1.0}}")
+        return ()
+    seen: dict[str, str] = {}
+    out = []
+    for name, g in gnode.items():
+        fld = f"capital.groups.{name}"
+        if not isinstance(g, dict):
+            r.problem(gnode, name, fld, f"{fld} must be a mapping",
+                      "e.g. chipmakers: {members: [nvidia, amd], appetite: 1.0, sensitivity: 2.0}")
+            continue
+        for k in g:
+            if k not in _GROUP_KEYS:
+                r.problem(g, k, f"{fld}.{k}", f"unknown key {k!r} in {fld}", "known: " + ", ".join(sorted(_GROUP_KEYS)),
+                          at_key=True)
+        members = g.get("members")
+        if not isinstance(members, list) or not members or not all(isinstance(m, str) and m for m in members):
+            r.problem(g if "members" in g else gnode, "members" if "members" in g else name, f"{fld}.members",
+                      f"{fld}.members must be a non-empty list of entity ids", "e.g. members: [nvidia, amd]")
+            continue
+        for k, m in enumerate(members):
+            if m in seen:
+                r.problem(members, k, f"{fld}.members[{k}]", f"{m!r} is already in group {seen[m]!r}",
+                          "a firm raises capital in one group only: remove it from one of them")
+            seen.setdefault(m, str(name))
+        own_path = _path(r, g, fld)
+        out.append(CapitalGroup(
+            name=str(name), members=tuple(dict.fromkeys(members)),
+            appetite=r.param(g, "appetite", f"{fld}.appetite", appetite.args[0], 0.0) if "appetite" in g else appetite,
+            recovery=r.number(g, "recovery", f"{fld}.recovery", recovery, 0.0, 1.0),
+            sensitivity=(r.param(g, "sensitivity", f"{fld}.sensitivity", sensitivity.args[0], 0.0)
+                         if "sensitivity" in g else sensitivity),
+            path=tuple(sorted(own_path or path)), where=r.where(gnode, name),
+        ))
+    return tuple(out)
+
+
+_BUMP_KEYS = {"relative", "growth", "ratio", "appetite", "delay_quarters", "top", "runs"}
+
+
+def _bumps(r: _Reader, doc: Any) -> Bumps:
+    """The ``bumps`` section: sizes of the sensitivity table's one-at-a-time bumps."""
+    b = r.mapping(doc, "bumps", "bumps", _BUMP_KEYS)
+    d = Bumps()
+    runs = r.number(b, "runs", "bumps.runs", 0, 1, 10**7, integer=True)
+    return Bumps(
+        relative=r.number(b, "relative", "bumps.relative", d.relative, 0.0, 0.99),
+        growth=r.number(b, "growth", "bumps.growth", d.growth, 0.0, 10.0),
+        ratio=r.number(b, "ratio", "bumps.ratio", d.ratio, 0.0, 1.0),
+        appetite=r.number(b, "appetite", "bumps.appetite", d.appetite, 0.0, 1.0),
+        delay_quarters=int(r.number(b, "delay_quarters", "bumps.delay_quarters", d.delay_quarters, 0, 400,
+                                    integer=True)),
+        top=int(r.number(b, "top", "bumps.top", d.top, 1, 1000, integer=True)),
+        runs=int(runs) if runs else None,
     )
 
 

@@ -115,6 +115,11 @@ class FlowLine:
     deploy_start: float | None = None
     deploy_periods: float | None = None
     assumptions: tuple[str, ...] = ()
+    status: str = ""
+    start: date | None = None
+    years: float | None = None
+    terms: tuple[tuple[str, str, str], ...] = ()  # (term, value, "ledger: <document>: <quote>" or "assumed: ...")
+    draw_with: int | None = None  # share the amount's uniform draw with this line (debt service: its principal)
 
     def deployment_profile(self, pace: np.ndarray, periods: int) -> np.ndarray:
         """(runs, periods) profile of a per-GW line for deployment paces ``pace`` (1 = over its term)."""
@@ -163,6 +168,41 @@ def _usd(amount: Amount) -> tuple[float, float | None] | None:
     return None
 
 
+def _source(deal: Deal, fields: tuple[str, ...], fallback: str) -> str:
+    """``ledger: <document>: <quote>`` of the deal's first unflagged claim on one of ``fields``, else ``fallback``."""
+    for c in deal.claims:
+        if c.field in fields and c.flag is None:
+            return f"ledger: {c.document}: {c.quote}"
+    return fallback
+
+
+def line_terms(deal: Deal, rule: str, start_date: date, years: float) -> tuple[tuple[str, str, str], ...]:
+    """The terms a line is scheduled with, each with where it comes from: the ledger (a quote) or assumed.
+
+    Returns ``(term, value, source)`` for shape, start, years, status and amount; ``source`` is
+    ``ledger: <document>: <quote>``, ``ledger: <field> (no quote)`` or ``assumed: <why>``.
+    """
+    status = deal.status_on(None) or deal.status
+    shape = _source(deal, ("schedule", "payments", "payment_terms"),
+                    f"assumed: {rule} (no source states how the payments are spread)")
+    if deal.term_start is not None:
+        start = _source(deal, ("term", "term_start"), "ledger: term.start (no quote)")
+    elif deal.announced is not None:
+        start = "assumed: payments start at the announcement (the deal states no start)"
+    else:
+        start = "assumed: the simulation's start (the deal states no date)"
+    length = (_source(deal, ("term", "term_years"), "ledger: term.years (no quote)") if deal.term_years is not None
+              else f"assumed: default term for kind {deal.kind}")
+    return (
+        ("shape", rule, shape),
+        ("start", start_date.isoformat(), start),
+        ("years", f"{years:g}", length),
+        ("status", status.value, _source(deal, ("status",), "ledger: status (no quote)")),
+        ("amount", deal.amount.label() if deal.amount is not None else "-",
+         _source(deal, ("amount",), "ledger: amount (no quote)")),
+    )
+
+
 def _live(deal: Deal) -> bool:
     return deal.status is not Status.CANCELLED and deal.status_on(None) is not Status.CANCELLED
 
@@ -189,7 +229,9 @@ def schedule_ledger(
             skipped.append(Skipped(deal.id, "cancelled"))
             continue
         if deal.status_on(None) is Status.COMPLETED:
-            skipped.append(Skipped(deal.id, "completed: paid before the simulation"))
+            why = ("completed: drawn before the simulation (its service is simulated: see the debt_service lines)"
+                   if deal.kind == "debt" else "completed: paid before the simulation")
+            skipped.append(Skipped(deal.id, why))
             continue
         if deal.kind == "revenue":
             skipped.append(Skipped(deal.id, "outside revenue: set it as the payee's revenue in the scenario"))
@@ -254,6 +296,8 @@ def schedule_ledger(
                 deal=deal.id, payer=flow.payer, payee=flow.payee, kind=flow.kind or kind, rule=rule,
                 amount=amount, usd_low=usd[0], usd_high=usd[1], profile=profile, cash=cash,
                 deploy_start=deploy_start, deploy_periods=deploy_periods, assumptions=tuple(assumptions),
+                status=(deal.status_on(None) or deal.status).value, start=start_date, years=years,
+                terms=line_terms(deal, rule, start_date, years),
             ))
     unique = list({(s.deal, s.reason): s for s in skipped}.values())
     return lines, unique
@@ -270,6 +314,7 @@ def draw_amounts(
     runs = uniforms.shape[0]
     out = np.zeros((runs, len(lines)))
     for k, line in enumerate(lines):
+        col = uniforms[:, k if line.draw_with is None else line.draw_with]
         lo, hi = line.usd_low, line.usd_high
         q = line.amount.qualifier
         if hi is None:
@@ -279,5 +324,5 @@ def draw_amounts(
         if q is Qualifier.EXACT or hi <= lo:
             out[:, k] = lo
         else:
-            out[:, k] = lo + (hi - lo) * uniforms[:, k]
+            out[:, k] = lo + (hi - lo) * col
     return out

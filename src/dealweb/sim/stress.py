@@ -17,12 +17,32 @@ import numpy as np
 from dealweb.errors import InputError
 from dealweb.model import Ledger
 from dealweb.sim.engines import run_model
-from dealweb.sim.montecarlo import ChunkResult, Model, build_model
-from dealweb.sim.scenario import Scenario
+from dealweb.sim.montecarlo import DEFAULT_CAUSES, ChunkResult, Model, build_model
+from dealweb.sim.scenario import DEFAULT_RUNS, DEFAULT_SEED, Scenario
 
-__all__ = ["StressResult", "machine_memory_bytes", "result_bytes", "stress"]
+__all__ = ["DEFINITIONS", "StressResult", "machine_memory_bytes", "result_bytes", "runs_label", "stress"]
 
 _Q = (0.05, 0.5, 0.95)
+
+#: What the two outcomes mean, in the words every face prints (CLI, report, web app, ``--json``).
+DEFINITIONS = {
+    "default": "a quarter in which a firm pays less than it owes (inside the web and outside) after every "
+               "source of funding: its cash, its outside revenue, what firms in the web paid it, and the "
+               "outside capital its market gave it",
+    "cannot_raise": "a quarter in which a firm sought outside capital (to pay what is due and keep its minimum "
+                    "cash) and its capital group's market gave less than it sought; it may still pay from cash",
+    "capital_group": "firms that raise outside capital from one market: its appetite (0..1) scales each "
+                     "member's capacity and falls with the share of payments due by or to its members that "
+                     "were missed, so a firm with no exposure to a defaulter keeps its market",
+    "capex": "one figure per firm a year (its total capex); what it buys inside the web that year (contract "
+             "lines of the kinds in contracts.capex_kinds) is part of it and is not spent twice",
+}
+
+
+def runs_label(runs: int, seed: int) -> str:
+    """``2,000 runs, seed 20251015`` (with ``(the default)`` when they are dealweb's defaults)."""
+    both = runs == DEFAULT_RUNS and seed == DEFAULT_SEED
+    return f"{runs:,} runs, seed {seed}" + (" (the default)" if both else "")
 
 
 @dataclass(frozen=True)
@@ -33,6 +53,7 @@ class StressResult:
     runs: ChunkResult
     seed: int
     engine: str
+    sensitivity: dict[str, Any] | None = None
 
     def summary(self, top: int = 10) -> dict[str, Any]:
         """Summary with stable keys (USD amounts; periods as grid labels). See ``docs/simulation.md``."""
@@ -41,19 +62,42 @@ class StressResult:
         labels = m.grid.labels()
         n_runs = r.first_default.shape[0]
         entities = []
+        movers = (self.sensitivity or {}).get("by_firm", {})
+        groups = m.groups or tuple(sc.group_of(m.ids))
         for i, eid in enumerate(m.ids):
             fd = r.first_default[:, i]
             hit = fd >= 0
             sf = r.shortfall[:, i]
+            cr = r.first_cannot_raise[:, i] if r.first_cannot_raise.size else np.full(n_runs, -1)
+            shut = cr >= 0
+            cause = r.default_cause[:, i] if r.default_cause.size else np.zeros(n_runs, dtype=np.int64)
+            inputs = m.inputs.get(eid, {})
             entities.append({
                 "id": eid,
                 "assumed": "scenario" if m.listed[i] else f"others: {sc.others}",
+                "group": groups[int(m.group_index[i])].name if m.group_index.size == m.n else eid,
                 "default_probability": float(hit.mean()),
                 "default_period_median": labels[int(np.median(fd[hit]))] if hit.any() else None,
                 "default_period_first": labels[int(fd[hit].min())] if hit.any() else None,
+                "default_causes": {name: float((hit & (cause == k)).mean())
+                                   for k, name in enumerate(DEFAULT_CAUSES) if k > 0},
+                "cannot_raise_probability": float(shut.mean()),
+                "cannot_raise_period_first": labels[int(cr[shut].min())] if shut.any() else None,
+                "cannot_raise_without_default_probability": float((shut & ~hit).mean()),
                 "shortfall_usd": _quantiles(sf),
                 "outside_capital_usd_mean": float(r.raised_by_entity[:, i].mean()),
                 "equity_distress_mean": float(r.equity_distress[:, i].mean()),
+                "capex": {
+                    "figure_usd_per_year": inputs["capex"].param.mean() if "capex" in inputs else 0.0,
+                    "source": inputs["capex"].source if "capex" in inputs else None,
+                    "paid_outside_usd_mean": float(r.capex_outside[:, i].mean()) if r.capex_outside.size else 0.0,
+                    "bought_in_web_usd_mean": float(r.capex_carved[:, i].mean()) if r.capex_carved.size else 0.0,
+                },
+                "outside_debt_service_usd_mean": (float(r.debt_service_due[:, i].mean())
+                                                  if r.debt_service_due.size else 0.0),
+                "inputs": {f: {"value": inp.param.label(), "mean": inp.param.mean(), "source": inp.source}
+                           for f, inp in inputs.items()},
+                "moved_most_by": movers.get(eid),
             })
         entities.sort(key=lambda x: (-x["default_probability"], -x["shortfall_usd"]["mean"], x["id"]))
         periods = []
@@ -94,12 +138,27 @@ class StressResult:
             })
             if len(drivers) >= top:
                 break
+        capital_groups = []
+        for k, g in enumerate(groups):
+            if not any(mbr in m.ids for mbr in g.members):
+                continue
+            ag = r.appetite_group[:, k, :] if r.appetite_group.size else np.zeros((n_runs, len(labels)))
+            capital_groups.append({
+                "name": g.name, "members": list(g.members), "declared": g.declared,
+                "appetite": g.appetite.label(), "sensitivity": g.sensitivity.label(), "recovery": g.recovery,
+                "path": [{"from": d.isoformat(), "target": v} for d, v in g.path],
+                "source": f"scenario: {g.where}" if g.declared else "scenario: capital (a firm in no group)",
+                "appetite_mean_by_period": [float(x) for x in ag.mean(0)],
+            })
         return {
             "scenario": sc.name,
             "description": sc.description,
             "source": sc.source,
             "seed": self.seed,
             "runs": n_runs,
+            "runs_label": runs_label(n_runs, self.seed),
+            "defaults": {"runs": DEFAULT_RUNS, "seed": DEFAULT_SEED},
+            "definitions": dict(DEFINITIONS),
             "engine": self.engine,
             "start": sc.start.isoformat(),
             "quarters": sc.quarters,
@@ -107,6 +166,8 @@ class StressResult:
             "clearing": {"model": sc.model, "alpha": sc.alpha, "beta": sc.beta,
                          "outside_seniority": sc.outside_seniority},
             "entities": entities,
+            "capital_groups": capital_groups,
+            "sensitivity": self.sensitivity,
             "periods": periods,
             "loss_drivers": drivers,
             "who_pays": {"periods": labels, "entities": who_pays},
@@ -125,8 +186,14 @@ class StressResult:
                 "at_least_cap": sc.at_least_cap,
                 "up_to_floor": sc.up_to_floor,
                 "default_term_years": dict(sc.default_term_years),
-                "lines": [{"deal": ln.deal, "payer": ln.payer, "payee": ln.payee, "rule": ln.rule,
-                           "amount": ln.amount.label(), "assumed": list(ln.assumptions)} for ln in m.lines],
+                "debt_maturity_years": sc.debt_maturity_years,
+                "interest_rate": sc.interest_rate,
+                "capex_kinds": list(sc.capex_kinds),
+                "lines": [{"deal": ln.deal, "payer": ln.payer, "payee": ln.payee, "kind": ln.kind, "rule": ln.rule,
+                           "amount": ln.amount.label(), "status": ln.status,
+                           "start": ln.start.isoformat() if ln.start else None, "years": ln.years,
+                           "terms": [{"term": t, "value": v, "source": src} for t, v, src in ln.terms],
+                           "assumed": list(ln.assumptions)} for ln in m.lines],
                 "not_simulated": [{"deal": s.deal, "reason": s.reason} for s in m.skipped],
             },
         }
@@ -191,13 +258,16 @@ _RESULT_COPIES = 3
 def result_bytes(model: Model, runs: int) -> int:
     """Bytes the per-run results of ``runs`` runs of ``model`` take at their peak (an estimate, from above).
 
-    Every run keeps (see :class:`~dealweb.sim.montecarlo.ChunkResult`) 8-byte values: 4 per entity
-    (first default, shortfall, outside capital raised, equity distress), 4 per quarter (raised, unmet gap,
-    appetite, defaults), 2 per contract line (loss, backlog lost), 2 per warrant tranche, 1 per simulated
-    share price and 3 scalars; they exist in :data:`_RESULT_COPIES` copies at the peak.
+    Every run keeps (see :class:`~dealweb.sim.montecarlo.ChunkResult`) 8-byte values: 10 per entity
+    (first default, shortfall, outside capital raised, equity distress, first cannot-raise, default cause,
+    capex outside, capex in the web, debt service, cash at the horizon), 4 per quarter (raised, unmet gap,
+    appetite, defaults), 1 per capital group and quarter, 2 per contract line (loss, backlog lost), 2 per
+    warrant tranche, 1 per simulated share price and 3 scalars; they exist in :data:`_RESULT_COPIES`
+    copies at the peak.
     """
-    per_run = 4 * model.n + 4 * model.grid.periods + 2 * len(model.lines) + 2 * len(model.warrants)
-    per_run += len(model.issuers) + 3
+    groups = len(model.groups) if model.groups else model.n
+    per_run = 10 * model.n + 4 * model.grid.periods + 2 * len(model.lines) + 2 * len(model.warrants)
+    per_run += len(model.issuers) + 3 + groups * model.grid.periods
     return int(runs) * per_run * 8 * _RESULT_COPIES
 
 
@@ -236,8 +306,17 @@ def stress(
     chunk_size: int = 500,
     address: str | None = None,
     progress: Callable[[int], None] | None = None,
+    sensitivity: bool = False,
+    sensitivity_progress: Callable[[int, int], None] | None = None,
 ) -> StressResult:
-    """Run a scenario against a ledger (``runs``/``seed`` override the scenario's)."""
+    """Run a scenario against a ledger: per-run results, and the sensitivity table when asked.
+
+    ``runs``/``seed`` override the scenario's, whose defaults are :data:`~dealweb.sim.scenario.DEFAULT_RUNS`
+    and :data:`~dealweb.sim.scenario.DEFAULT_SEED`.
+
+    With ``sensitivity``, the assumptions that move the firms' default probabilities most are found by
+    one-at-a-time bumps with the same runs and seed (:func:`dealweb.sim.sensitivity.sensitivity_table`).
+    """
     if seed is not None:
         scenario = replace(scenario, seed=int(seed))
     if runs is not None:
@@ -246,4 +325,11 @@ def stress(
     _check_memory(model, scenario.runs)
     result = run_model(model, scenario.runs, engine=engine, chunk_size=chunk_size, address=address,
                        progress=progress)
-    return StressResult(model, result, scenario.seed, engine)
+    table = None
+    if sensitivity:
+        from dealweb.sim.sensitivity import sensitivity_table
+
+        base = (result.first_default >= 0).mean(0)
+        table = sensitivity_table(model, ledger, scenario.runs, base=base,
+                                  screen_runs=scenario.bumps.runs or 400, progress=sensitivity_progress)
+    return StressResult(model, result, scenario.seed, engine, table)
