@@ -1,0 +1,94 @@
+"""The annotation guideline's examples (docs/annotation-guideline.md) as table-driven extraction cases.
+
+Every sentence here was written for the guideline; the firms are made up (Acme, Borealis, Cobalt Cloud,
+Dynamo Capital and their Chinese names) and are given to the extractor as extra gazetteer entries, so no
+made-up name enters ``src/``. Each row says, by hand, which USD deal claims a reader finds: payer, payee and
+the amount interval in USD (``None`` for an open upper bound), or none at all for a hard negative.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from dealweb.extract.gazetteer import GazEntry
+from dealweb.extract.ingest import ingest_text
+from dealweb.extract.mentions import EntityIndex
+
+_CHIPS = frozenset({"chip_purchase"})
+_CLOUD = frozenset({"compute_contract", "lease"})
+FIRMS = (
+    GazEntry("acme", "company", "Acme", "艾克米", "艾克米"),
+    GazEntry("borealis", "company", "Borealis", "博瑞斯", "博瑞斯", sells=_CHIPS),
+    GazEntry("cobalt", "company", "Cobalt Cloud", "鈷雲", "钴云", sells=_CLOUD),
+    GazEntry("dynamo", "fund", "Dynamo Capital", "迪納摩資本", "迪纳摩资本"),
+)
+INDEX = EntityIndex(extra=FIRMS)
+B = 1e9
+
+
+def usd_deals(text: str) -> list[tuple[str, str, float | None, float | None]]:
+    """(payer, payee, usd_low, usd_high) of every USD deal claim proposed for ``text``."""
+    out = []
+    for c in ingest_text(text, index=INDEX):
+        if c["kind"] == "deal" and c["amount"] and c["amount"]["currency"] == "USD":
+            hi = c["amount"]["usd_high"]
+            out.append((c["from"]["id"], c["to"]["id"], c["amount"]["usd_low"], None if hi == float("inf") else hi))
+    return out
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # §2 direction: the buyer pays the seller, whatever the grammar
+    ("Acme will buy $3 billion of robot arms from Borealis.", [("acme", "borealis", 3 * B, 3 * B)]),
+    ("Borealis won a $3 billion chip order from Acme.", [("acme", "borealis", 3 * B, 3 * B)]),
+    ("艾克米將向博瑞斯採購價值20億美元的晶片。", [("acme", "borealis", 2 * B, 2 * B)]),
+    ("艾克米将向博瑞斯采购价值20亿美元的芯片。", [("acme", "borealis", 2 * B, 2 * B)]),
+    # the investor pays the investee
+    ("Dynamo Capital invested $2 billion in Acme.", [("dynamo", "acme", 2 * B, 2 * B)]),
+    ("艾克米將向博瑞斯投資最多50億美元。", [("acme", "borealis", 0.0, 5 * B)]),
+    ("艾克米获得迪纳摩资本20亿美元的投资。", [("dynamo", "acme", 2 * B, 2 * B)]),
+    ("迪納摩資本完成對艾克米的30億美元投資。", [("dynamo", "acme", 3 * B, 3 * B)]),
+    # a cloud contract: the customer pays the cloud
+    ("艾克米與鈷雲簽署一份價值300億美元的算力合約。", [("acme", "cobalt", 30 * B, 30 * B)]),
+    ("Acme signed a $40 billion cloud contract with Cobalt Cloud.", [("acme", "cobalt", 40 * B, 40 * B)]),
+    # §3 intervals
+    ("Acme will invest about $7 billion in Borealis.", [("acme", "borealis", 6.3 * B, 7.7 * B)]),
+    ("艾克米将向博瑞斯投资超过30亿美元。", [("acme", "borealis", 3 * B, None)]),
+    ("艾克米將向博瑞斯投資最高可達40億美元。", [("acme", "borealis", 0.0, 4 * B)]),
+    # §5 hard negatives: no deal at all
+    ("Acme's market value rose by $170 billion.", []),
+    ("艾克米創辦人身價達1300億美元。", []),
+    ("艾克米市值突破5兆美元。", []),
+    ("Borealis granted Acme warrants at $0.01 a share, vesting up to a $600 target.", []),
+    ("迪納摩資本以每股價格為23.28美元買進艾克米股票。", []),
+    ("艾克米的估值达到3000亿美元。", []),
+    # §6 denials
+    ('"It was never a commitment," the Acme chief said of the $100 billion invested in Borealis.', []),
+    ("艾克米執行長表示，我們從來沒有說要向博瑞斯投資1000億美元。", []),
+    # §7 several parties: one claim per party when each amount is given, one aggregate otherwise
+    ("Acme and Dynamo Capital will invest up to $15 billion in Borealis.",
+     [("acme+dynamo", "borealis", 0.0, 15 * B)]),
+    ("艾克米和迪纳摩资本将向博瑞斯投资150亿美元。", [("acme+dynamo", "borealis", 15 * B, 15 * B)]),
+    ("艾克米與迪納摩資本宣布，將向博瑞斯投資高達150億美元。艾克米承諾投入最多100億美元，而迪納摩資本則計劃注資50億美元。",
+     [("acme+dynamo", "borealis", 0.0, 15 * B), ("acme", "borealis", 0.0, 10 * B),
+      ("dynamo", "borealis", 5 * B, 5 * B)]),
+    # a firm named as another's rival is not a party
+    ("迪纳摩资本将向艾克米的竞争对手博瑞斯投资20亿美元。", [("dynamo", "borealis", 2 * B, 2 * B)]),
+])
+def test_guideline_examples(text: str, expected: list[tuple[str, str, float | None, float | None]]) -> None:
+    got = usd_deals(text)
+    assert len(got) == len(expected), got
+    for (p, q, lo, hi), (gp, gq, glo, ghi) in zip(expected, got, strict=True):
+        assert (gp, gq) == (p, q)
+        assert glo == pytest.approx(lo)
+        assert (ghi is None) == (hi is None)
+        if hi is not None:
+            assert ghi == pytest.approx(hi)
+
+
+def test_group_payer_lists_its_members() -> None:
+    claims = ingest_text("Acme and Dynamo Capital will invest up to $15 billion in Borealis.", index=INDEX)
+    deal = next(c for c in claims if c["kind"] == "deal")
+    assert deal["from"]["members"] == ["acme", "dynamo"]
+    text = "Acme and Dynamo Capital will invest up to $15 billion in Borealis."
+    s, e = deal["spans"]["amount"]
+    assert text[s:e] == "up to $15 billion"
