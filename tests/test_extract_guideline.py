@@ -71,6 +71,11 @@ def usd_deals(text: str) -> list[tuple[str, str, float | None, float | None]]:
     ("艾克米與迪納摩資本宣布，將向博瑞斯投資高達150億美元。艾克米承諾投入最多100億美元，而迪納摩資本則計劃注資50億美元。",
      [("acme+dynamo", "borealis", 0.0, 15 * B), ("acme", "borealis", 0.0, 10 * B),
       ("dynamo", "borealis", 5 * B, 5 * B)]),
+    # a round's total has no payer; a lone investor of the round invests in the firm raising it
+    ("博瑞斯宣布完成50億美元融資。艾克米此次投資金額不超過20億美元。", [("acme", "borealis", 0.0, 2 * B)]),
+    # a tranche of the investment told just before
+    ("迪纳摩资本承诺向艾克米投资300亿美元。随后,迪纳摩资本支付了首笔75亿美元。",
+     [("dynamo", "acme", 30 * B, 30 * B), ("dynamo", "acme", 7.5 * B, 7.5 * B)]),
     # a firm named as another's rival is not a party
     ("迪纳摩资本将向艾克米的竞争对手博瑞斯投资20亿美元。", [("dynamo", "borealis", 2 * B, 2 * B)]),
 ])

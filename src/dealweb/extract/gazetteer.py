@@ -13,9 +13,11 @@ symmetric phrase ("A 與 B 簽署協議", "A and B signed"), never to override a
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
-__all__ = ["GAZETTEER", "GazEntry", "gazetteer_by_id"]
+__all__ = ["GAZETTEER", "GazEntry", "gazetteer_by_id", "load_names"]
 
 _CHIPS = frozenset({"chip_purchase", "custom_chip_partnership"})
 _CLOUD = frozenset({"compute_contract", "data_hosting", "lease", "services"})
@@ -117,6 +119,35 @@ GAZETTEER: tuple[GazEntry, ...] = (
     GazEntry("hsbc", "company", "HSBC", "匯豐", "汇丰", (), country="GB"),
     GazEntry("china-gov", "government", "Chinese government", "中國政府", "中国政府", (), country="CN"),
 )
+
+
+#: The names file shipped with the package (data, not code: ``src/dealweb/data/names/firms.json``).
+NAMES_FILE = Path(__file__).resolve().parents[1] / "data" / "names" / "firms.json"
+
+
+def load_names(path: str | Path = NAMES_FILE) -> tuple[GazEntry, ...]:
+    """Gazetteer entries from a names file (JSON: ``{"entities": [{"id", "kind", "en", ...}]}``).
+
+    A missing file gives no entries; a malformed one raises :class:`dealweb.errors.InputError` naming the
+    file and the entry.
+    """
+    from dealweb.errors import InputError
+
+    p = Path(path)
+    if not p.is_file():
+        return ()
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+        return tuple(GazEntry(str(d["id"]), str(d.get("kind", "company")), str(d["en"]), str(d.get("zh_hant", "")),
+                              str(d.get("zh_hans", "")), tuple(str(a) for a in d.get("aliases", ())),
+                              frozenset(str(x) for x in d.get("sells", ())), str(d.get("country", "")))
+                     for d in data["entities"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InputError(f"{p}: not a names file ({exc})",
+                         'write {"entities": [{"id": "acme", "kind": "company", "en": "Acme"}]}') from None
+
+
+GAZETTEER = GAZETTEER + tuple(g for g in load_names() if g.id not in {x.id for x in GAZETTEER})
 
 
 def gazetteer_by_id() -> dict[str, GazEntry]:

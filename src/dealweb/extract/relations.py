@@ -716,6 +716,7 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
     empty_run = 0
     last_deal: Proposal | None = None
     title: EntityMention | None = None
+    raiser: EntityMention | None = None
     text = norm.text
     for k, sent in enumerate(sents):
         f = sent.folded
@@ -745,11 +746,13 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
                         p.flag = "joke"
                 joke_until = sent.end
         if sent.amts:
-            found = _read_sentence(sent, index, topic or title, joke=sent.start < joke_until, last_deal=last_deal)
+            found = _read_sentence(sent, index, topic or title, joke=sent.start < joke_until, last_deal=last_deal,
+                                   raiser=raiser)
             out.extend(found)
             last_deal = next((p for p in reversed(found) if p.kind == "deal"), None) or _still(last_deal, sent)
         else:
             last_deal = _still(last_deal, sent)
+        raiser = _raiser(sent) or raiser
         if sent.ents:
             empty_run = 0
             if topic is None or topic.id not in {e.id for e in sent.ents}:
@@ -778,8 +781,26 @@ def _is_question(sent: _Sentence) -> bool:
     return tail.endswith(("?", "？"))
 
 
+_RAISE = re.compile(r"募资|融资|募得|筹资|\braised?\b|\braising\b|\bfunding round\b|\bfundraising\b")
+
+
+def _raiser(sent: _Sentence) -> EntityMention | None:
+    """The firm raising money in ``sent`` ("xAI宣布完成200億美元融資", "OpenAI正在籌備新一輪募資"), if one.
+
+    The first actor before the raise word, unless it is marked as an object (向xAI融資 is someone else's).
+    """
+    m = _RAISE.search(sent.folded, sent.start, sent.end)
+    if m is None:
+        return None
+    before = [e for e in _actors(sent) if e.start < m.start() and sent.kinds.get(e.id) != "person"]
+    if len({e.id for e in before}) != 1 or _is_object(sent.folded, sent.start, before[0]):
+        return None
+    return before[0]
+
+
 def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | None,
-                   joke: bool, last_deal: Proposal | None = None) -> list[Proposal]:
+                   joke: bool, last_deal: Proposal | None = None,
+                   raiser: EntityMention | None = None) -> list[Proposal]:
     f = sent.folded
     if _CONDITIONAL.search(f, sent.start, sent.end):
         return []
@@ -817,6 +838,10 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             continue  # "It was never a commitment", "我們從來沒有說要投資1000億美元": a denial, not a deal
         if typ is None:
             other = _own_capex(sent, a, clause, topic) or _deal_reference(sent, a, last_deal)
+            if other is None and _TRANCHE.search(f, max(clause[0], a.start - 8), min(clause[1], a.end + 8)):
+                # "随后,软银支付了首笔75亿美元": a tranche of the investment told just before
+                other = _elided_payee(sent, a, clause, ("equity_investment", a.start, a.end, "clause"), None, deals,
+                                      last_deal, topic, raiser)
             if other is not None:
                 (facts if other.kind == "fact" else deals).append(other)
             continue
@@ -843,7 +868,7 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
                 continue
         deal = _deal_for(sent, a, clause, typ, index, topic)
         if deal is not None or typ[0] == "equity_investment":
-            deal = _elided_payee(sent, a, clause, typ, deal, deals, last_deal, topic)
+            deal = _elided_payee(sent, a, clause, typ, deal, deals, last_deal, topic, raiser)
         if deal is None:
             other = _own_capex(sent, a, clause, topic) or _deal_reference(sent, a, last_deal)
             if other is not None:
@@ -884,7 +909,7 @@ def _payers(p: Proposal) -> set[str]:
 
 def _elided_payee(sent: _Sentence, a: AmountMention, clause: tuple[int, int], typ: tuple[str, int, int, str],
                   deal: Proposal | None, deals: list[Proposal], last_deal: Proposal | None,
-                  topic: EntityMention | None) -> Proposal | None:
+                  topic: EntityMention | None, raiser: EntityMention | None = None) -> Proposal | None:
     """The payee a clause leaves out ("輝達投資100億美元，而微軟則注資50億美元"): the last investment's.
 
     When the clause names one investor and the other party was taken from outside the clause, and that
@@ -897,7 +922,14 @@ def _elided_payee(sent: _Sentence, a: AmountMention, clause: tuple[int, int], ty
     prev = before[-1] if before else (last_deal if last_deal is not None and last_deal.type == "equity_investment"
                                       else None)
     own = [e for e in _actors(sent) if clause[0] <= e.start < clause[1] and e.start < a.start]
-    usable = topic is not None and sent.kinds.get(topic.id) != "person"
+    if not own and deal is None:
+        # "软银支付了首笔75亿美元,并于10月决定完成剩余225亿美元的投资": the sentence's one actor
+        earlier = [e for e in _actors(sent) if e.start < a.start]
+        own = earlier if len({e.id for e in earlier}) == 1 else []
+    # with no investment in view, only the firm raising a round can stand for a payee the text leaves out:
+    # an article about a round, where a lone investor invests in the firm raising it
+    topic = raiser
+    usable = topic is not None
     if deal is not None:
         if deal.payee is None or deal.payer is None or clause[0] <= deal.payee.start < clause[1]:
             return deal
@@ -915,10 +947,13 @@ def _elided_payee(sent: _Sentence, a: AmountMention, clause: tuple[int, int], ty
     if len({e.id for e in own}) != 1 or not _INVEST_VERB.search(f, own[0].end, clause[1]):
         return None
     payer = own[0]
-    if prev is not None and prev.payee is not None and payer.id in _payers(prev) and payer.id != prev.payee.id:
-        payee = prev.payee  # "輝達承諾投入最多100億美元" after "輝達與微軟將向Anthropic投資150億美元"
+    if prev is not None and prev.payee is not None and payer.id != prev.payee.id and (
+            payer.id in _payers(prev) or _DESCRIBED.search(f, own[0].end, a.start)):
+        # "輝達承諾投入最多100億美元" after "輝達與微軟將向Anthropic投資150億美元"; "NVIDIA也承諾將向這家
+        # Claude模型開發商注資50億美元" after "微軟...向...Anthropic投資"
+        payee = prev.payee
     elif prev is None and last_deal is not None and last_deal.payer is not None and last_deal.payee is not None \
-            and last_deal.payer.id == payer.id:
+            and last_deal.payer.id == payer.id and _TRANCHE.search(f, clause[0], clause[1]):
         payee = last_deal.payee  # "随后,软银支付了首笔75亿美元" after "软银...向OpenAI投资"
     elif prev is None and usable and topic.id != payer.id:  # type: ignore[union-attr]
         payee = topic  # "輝達此次投資金額預計不超過20億美元" in an article about xAI's round
@@ -929,6 +964,11 @@ def _elided_payee(sent: _Sentence, a: AmountMention, clause: tuple[int, int], ty
     p.spans = {"from": (payer.start, payer.end), "to": (payee.start, payee.end),  # type: ignore[union-attr]
                "type": (typ[1], typ[2]), "amount": (a.start, a.end)}
     return p
+
+
+_TRANCHE = re.compile(r"首笔|第一笔|第二笔|剩余|余下|尾款|\btranche\b|\binstal+ment\b|\bfirst payment\b")
+#: An investee named by a description rather than its name ("向這家Claude模型開發商", "in the startup").
+_DESCRIBED = re.compile(r"(?:向|对|给)(?:这家|该|此|这个)|\b(?:in|into) the (?:startup|company|firm|developer)\b")
 
 
 def _parallel(sent: _Sentence, e: EntityMention) -> bool:
