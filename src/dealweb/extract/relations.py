@@ -99,7 +99,7 @@ TYPE_CUES: dict[str, list[str]] = {
                    "common stock|common shares"),
     "equity": _cues("股权投资|投资|入股|注资|投入|出资|领投|参投|重注|invest|invests|invested|investment|equity|"
                     "raised|raises|funding round|funding|contribute|contributes|contributed|pledge|pledges|"
-                    "pledged"),
+                    "pledged|poured|pours|pour"),
 }
 
 #: Words that make the grammatical subject the *seller* or *recipient* (the payee).
@@ -531,6 +531,7 @@ _STAKE_VERB_RE = _pattern(["持股", "持有", "收购", "买入", "入股", "�
 _WITH_BEFORE = re.compile(r"(?:与|和|跟|同|\bwith\b)\s*$")
 
 
+_RELATIVE = re.compile(r"\s*(?:which|who)\b")
 _OBJECT_MARK = re.compile(r"(?:向|对|给|与|和|从|跟|同|\bto|\bwith|\bfrom|\bin)\s*$")
 
 
@@ -589,6 +590,12 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
                            and (e.start > a.start or _is_object(f, run[-1].end, e))), None)
             if target is not None:
                 return _group(run), target
+    if _RELATIVE.match(f, cs):
+        # "..., Microsoft, which has poured over $13 billion into OpenAI": the firm before "which" is the subject
+        subj = [e for e in actors if e.end <= cs and cs - e.end <= 3]
+        obj = [e for e in actors if cs <= e.start < ce and (not subj or e.id != subj[-1].id)]
+        if subj and obj:
+            return _orient(sent, subj[-1], obj[0], typ, index, a.start)
     pronoun = bool(_PRONOUN.search(f, sent.start, min(sent.end, sent.start + 8)))
     starts_bare = not [e for e in actors if e.start < a.start]
     # "與X的N" / "with X": X is the counterparty, the subject is the sentence's
@@ -745,6 +752,7 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
                     if p.sentence[0] >= prev_start and p.kind == "deal":
                         p.flag = "joke"
                 joke_until = sent.end
+        raiser = _raiser(sent) or raiser
         if sent.amts:
             found = _read_sentence(sent, index, topic or title, joke=sent.start < joke_until, last_deal=last_deal,
                                    raiser=raiser)
@@ -752,7 +760,6 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
             last_deal = next((p for p in reversed(found) if p.kind == "deal"), None) or _still(last_deal, sent)
         else:
             last_deal = _still(last_deal, sent)
-        raiser = _raiser(sent) or raiser
         if sent.ents:
             empty_run = 0
             if topic is None or topic.id not in {e.id for e in sent.ents}:
@@ -784,6 +791,10 @@ def _is_question(sent: _Sentence) -> bool:
 _RAISE = re.compile(r"募资|融资|募得|筹资|\braised?\b|\braising\b|\bfunding round\b|\bfundraising\b")
 
 
+_ROUND_OF = re.compile(r"(?:'s|’s|的)\s*(?:next|latest|new|下一轮|新一轮|最新一轮|本轮)?\s*"
+                       r"(?:funding round|round|融资|募资)")
+
+
 def _raiser(sent: _Sentence) -> EntityMention | None:
     """The firm raising money in ``sent`` ("xAI宣布完成200億美元融資", "OpenAI正在籌備新一輪募資"), if one.
 
@@ -792,6 +803,9 @@ def _raiser(sent: _Sentence) -> EntityMention | None:
     m = _RAISE.search(sent.folded, sent.start, sent.end)
     if m is None:
         return None
+    for e in _actors(sent):
+        if _ROUND_OF.match(sent.folded, e.end):
+            return e  # "in Anthropic's next funding round", "OpenAI的新一輪融資"
     before = [e for e in _actors(sent) if e.start < m.start() and sent.kinds.get(e.id) != "person"]
     if len({e.id for e in before}) != 1 or _is_object(sent.folded, sent.start, before[0]):
         return None
