@@ -117,14 +117,26 @@ def test_review_accepts_only_what_is_asked_and_keeps_comments(ledger_dir: Path, 
     assert _files(ledger_dir) == before  # a dry run writes nothing
     r = runner.invoke(main, ["review", "--ledger", str(ledger_dir), str(props), "--accept", claims[0]["id"],
                              "--json"])
+    assert r.exit_code == 1 and "pass --article" in r.stdout  # a file outside the ledger is not read unasked
+    assert _files(ledger_dir) == before
+    r = runner.invoke(main, ["review", "--ledger", str(ledger_dir), str(props), "--accept", claims[0]["id"],
+                             "--article", str(article), "--json"])
+    assert r.exit_code == 1 and "needs its outlet, date" in r.stdout and "(--outlet), the date" in r.stdout
+    assert _files(ledger_dir) == before
+    r = runner.invoke(main, ["review", "--ledger", str(ledger_dir), str(props), "--accept", claims[0]["id"],
+                             "--article", str(article), "--outlet", "Test Wire", "--date", "2025-10-01", "--json"])
     assert r.exit_code == 0, r.output
     done = json.loads(r.stdout)["results"]
     assert [d["action"] for d in done] == ["added_claim", "left"]
+    # the article is kept in the ledger, so the quote stays checkable without the original file
+    assert (ledger_dir / "documents" / "a1.txt").read_text(encoding="utf-8") == ARTICLE
     text = (ledger_dir / "ledger.yaml").read_text(encoding="utf-8")
     assert "# A tiny test ledger. This comment must survive every write." in text
     assert "# OpenAI's cloud contract with Oracle" in text and "# the cloud" in text
     assert text.count("document: a1") == 1  # the new source, once
-    r = runner.invoke(main, ["check", str(ledger_dir), "--documents", str(article.parent)])
+    assert "title: 測試用虛構文章" in text and "outlet: Test Wire" in text and "file: documents/a1.txt" in text
+    article.unlink()
+    r = runner.invoke(main, ["check", str(ledger_dir)])
     assert r.exit_code == 0, r.output
 
 
@@ -132,7 +144,8 @@ def test_review_new_deal_then_reingest_matches(ledger_dir: Path, article: Path, 
     runner = CliRunner()
     props = tmp_path / "p.json"
     runner.invoke(main, ["ingest", str(article), "--ledger", str(ledger_dir), "-o", str(props), "--json"])
-    r = runner.invoke(main, ["review", "--ledger", str(ledger_dir), str(props), "--accept-all-new"])
+    r = runner.invoke(main, ["review", "--ledger", str(ledger_dir), str(props), "--accept-all-new",
+                             "--article", str(article.parent), "--outlet", "Test Wire", "--date", "2025-10-01"])
     assert r.exit_code == 0, r.output
     r = runner.invoke(main, ["ingest", str(article), "--ledger", str(ledger_dir), "--json"])
     statuses = [c["status"] for c in json.loads(r.stdout)]
@@ -161,15 +174,18 @@ def test_review_bad_proposals_file(ledger_dir: Path, tmp_path: Path) -> None:
 
 
 def test_stale_file_is_refused(ledger_dir: Path, article: Path) -> None:
-    from dealweb.extract.review import accept
+    from dealweb.extract.review import Decisions, DocumentMeta, accept
     from dealweb.ledger import load_ledger
     from dealweb.ledger.write import StaleFileError
 
     led = load_ledger(ledger_dir).ledger
     claims = [c | {"file": str(article)} for c in ingest_text(ARTICLE, document="a1", ledger=led)]
     stale = {str((ledger_dir / "ledger.yaml").resolve()): "0" * 64}
+    before = _files(ledger_dir)
     with pytest.raises(StaleFileError):
-        accept(ledger_dir, led, claims[0], stale)
+        accept(ledger_dir, led, claims[0], stale,
+               Decisions(DocumentMeta(outlet="Wire", date="2025-10-01"), allowed=(article,)))
+    assert _files(ledger_dir) == before  # nothing written: not the document, not its copy
 
 
 # ---- hostile input ----------------------------------------------------------------------------------------

@@ -129,7 +129,8 @@ def test_accept_new_deal_with_its_document(ledger_dir):
     claim = {"kind": "deal", "document": "wire-1", "quote": quote, "start": 0, "end": len(quote),
              "from": {"id": "openai"}, "to": {"id": "nvidia"}, "type": "chip_purchase",
              "amount": {"text": "$10 billion"}, "status": "new"}
-    doc = {"id": "wire-1", "title": "OpenAI buys systems", "outlet": "Wire", "date": "2025-10-20", "language": "en"}
+    doc = {"id": "wire-1", "title": "OpenAI buys systems", "outlet": "Wire", "date": "2025-10-20", "language": "en",
+           "url": "https://example.com/wire-1"}
     pid = c.post("/api/proposals", json={"proposals": [claim], "document": doc}, headers=HDR).json()[0]["id"]
     r = c.post(f"/api/proposals/{pid}/accept", headers=HDR)
     assert r.status_code == 200, r.text
@@ -142,9 +143,9 @@ def test_accept_new_deal_with_its_document(ledger_dir):
 
 def test_accept_of_an_unwritable_proposal_leaves_no_trace(ledger_dir):
     c = client(ledger_dir)
-    claim = {"kind": "deal", "document": "wire-2", "quote": "x pays y", "from": {"id": "openai"},
+    claim = {"kind": "deal", "document": "wire-2", "quote": "x pays y", "start": 0, "end": 8, "from": {"id": "openai"},
              "to": {"id": "ghost"}, "type": "chip_purchase", "status": "new"}
-    doc = {"id": "wire-2", "title": "T"}
+    doc = {"id": "wire-2", "title": "T", "outlet": "W", "date": "2025-01-02", "url": "https://example.com/w"}
     pid = c.post("/api/proposals", json={"proposals": [claim], "document": doc}, headers=HDR).json()[0]["id"]
     r = c.post(f"/api/proposals/{pid}/accept", headers=HDR)
     assert r.status_code == 422 and "ghost" in r.json()["detail"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -35,9 +36,12 @@ def _money(a: dict[str, Any] | None) -> str:
         return ""
     from dealweb.money import Amount, Qualifier, format_amount
 
-    amt = Amount(a["low"], a["high"], Qualifier(a["qualifier"]), a.get("unit"), a.get("text", ""),
-                 nominal=a.get("nominal"))
-    label = format_amount(amt)
+    try:
+        amt = Amount(a["low"], a["high"], Qualifier(a["qualifier"]), a.get("unit"), a.get("text", ""),
+                     nominal=a.get("nominal"))
+        label = format_amount(amt)
+    except (KeyError, TypeError, ValueError):  # a proposal written by hand: show what it says
+        return f"[{a.get('text', '')}]" if isinstance(a, dict) else ""
     if a.get("unit") is None:
         label += " (no unit)"
     return f"{label} [{a.get('text', '')}]"
@@ -164,41 +168,148 @@ def _highlighted(c: dict[str, Any]) -> Text:
     return t
 
 
+def _review_root(ledger_path: str | None) -> Path:
+    """The user's ledger to write into: never missing, never one bundled inside the installed package."""
+    from dealweb.ledger.write import LedgerWriteError, refuse_package_ledger
+
+    if not ledger_path:
+        fail("review writes into a ledger of your own, and none was given",
+             "make one with 'dealweb init DIR', then pass --ledger DIR")
+    root = ledger_root_or_exit(ledger_path)  # a path, or a bundled ledger's name (refused just below)
+    try:
+        refuse_package_ledger(root)
+    except LedgerWriteError as exc:
+        fail(exc.message, exc.hint)
+    return root
+
+
+def _ask_document(exc: Any, decisions: Any, con: Console) -> bool:
+    """Prompt for a new document's missing title, outlet, date and source; ``False`` when the person declines."""
+    needs = exc.needs
+    con.print(f"  the article is a new document ({needs.get('id')}): say what it is")
+    meta = decisions.document
+    if "title" in needs["document"] or not meta.title:
+        meta.title = click.prompt("  title", default=needs.get("title") or None).strip()
+    if not meta.outlet:
+        meta.outlet = click.prompt("  outlet (publication)").strip()
+    while not re.fullmatch(r"\d{4}-\d{2}-\d{2}", meta.date or ""):
+        meta.date = click.prompt("  date published (YYYY-MM-DD)").strip()
+    if "source" in needs["document"]:
+        meta.url = click.prompt("  the article is not on disk: its address (URL), empty to skip",
+                                default="", show_default=False).strip()
+        if not meta.url:
+            return False
+    return True
+
+
+def _ask_entities(exc: Any, decisions: Any) -> bool:
+    """Offer to add each unknown firm, with its names in each script; ``False`` when the person declines."""
+    for e in exc.needs["entities"]:
+        shown = " / ".join(e["names"].values())
+        if not click.confirm(f"  the ledger does not know {e['id']!r} ({shown}); add it?", default=True):
+            return False
+        names = {}
+        for script in ("en", "zh-Hant", "zh-Hans"):
+            v = click.prompt(f"    name in {script} (empty: none)", default=e["names"].get(script, ""),
+                             show_default=bool(e["names"].get(script))).strip()
+            if v:
+                names[script] = v
+        decisions.entities[e["id"]] = names or e["names"]
+    return True
+
+
+def _ask_conflict(exc: Any, decisions: Any, con: Console) -> bool:
+    """Show the ledger's figure beside the article's and let the person decide."""
+    c = exc.needs["conflict"]
+    con.print(f"  [bold red]CONFLICT[/] with {c['record']} ({c['reason'] or 'a different figure'}): "
+              f"the ledger has {c['ledger'] or '?'}, this article says {c['claim'] or '?'}")
+    answer = click.prompt("  keep it [d]isputed (flagged) / keep it [p]lain (both kept, conflict reported) / "
+                          "[r]eject", type=click.Choice(["d", "p", "r"]), show_choices=False)
+    if answer == "r":
+        return False
+    decisions.on_conflict = "disputed" if answer == "d" else "plain"
+    return True
+
+
+def _parse_names(values: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for v in values:
+        m = re.fullmatch(r"([a-z0-9][a-z0-9_.-]*):(en|zh-Hant|zh-Hans)=(.+)", v.strip())
+        if not m:
+            fail(f"--name {v!r} is not ID:SCRIPT=NAME", "e.g. --name acme:en=Acme --name acme:zh-Hant=愛克米")
+        out.setdefault(m.group(1), {})[m.group(2)] = m.group(3).strip()
+    return out
+
+
 @main.command()
 @click.argument("proposals", type=click.Path())
-@click.option("--ledger", "ledger_path", metavar="PATH|NAME", default=None,
-              help="Ledger to write to. " + LEDGER_HELP)
+@click.option("--ledger", "ledger_path", metavar="DIR", default=None,
+              help="Your ledger to write into (required; make one with 'dealweb init DIR'). A ledger bundled with "
+                   "dealweb is never written.")
 @click.option("--accept", "accept_ids", multiple=True, metavar="ID",
               help="Accept the proposal with this id without asking (repeatable); the others are left.")
 @click.option("--accept-all-new", is_flag=True, help="Accept every proposal whose status is 'new'.")
+@click.option("--article", "articles", multiple=True, type=click.Path(), metavar="PATH",
+              help="An article file (or folder of them) the proposals came from: copied into the ledger's "
+                   "documents/ folder so every quote stays checkable (repeatable). Files elsewhere are never read.")
+@click.option("--title", default="", help="Title of the new document (default: the article's first line).")
+@click.option("--outlet", default="", help="Outlet (publication) of the new document.")
+@click.option("--date", "doc_date", default="", metavar="YYYY-MM-DD", help="Date the article was published.")
+@click.option("--url", default="", metavar="URL",
+              help="Address of the article; with no --article the document is a link-only reference.")
+@click.option("--add-entities", is_flag=True,
+              help="Add firms the ledger does not know, with the names the article writes (see --name).")
+@click.option("--name", "names", multiple=True, metavar="ID:SCRIPT=NAME",
+              help="A new firm's name in a script (en, zh-Hant, zh-Hans), e.g. acme:zh-Hant=愛克米 (repeatable).")
+@click.option("--on-conflict", type=click.Choice(["disputed", "plain"]), default=None,
+              help="What to do with an accepted claim that conflicts with the ledger: keep it flagged 'disputed', "
+                   "or 'plain' (both kept, the conflict reported). Without it a conflict is not written.")
 @click.option("--dry-run", is_flag=True, help="Say what would be written; write nothing.")
 @click.option("--ask", is_flag=True, help="Ask even when standard input is not a terminal (answers piped in).")
 @click.option("--json", "as_json", is_flag=True, help="Print what was done as JSON.")
 def review(proposals: str, ledger_path: str | None, accept_ids: tuple[str, ...], accept_all_new: bool,
-           dry_run: bool, ask: bool, as_json: bool) -> None:
+           articles: tuple[str, ...], title: str, outlet: str, doc_date: str, url: str, add_entities: bool,
+           names: tuple[str, ...], on_conflict: str | None, dry_run: bool, ask: bool, as_json: bool) -> None:
     """Accept or reject proposals one by one, each shown beside its sentence, and write the accepted ones.
 
-    PROPOSALS is a file written by 'dealweb ingest --json'. Each proposal is shown with its sentence (the
-    fields' characters highlighted), its status against the ledger (new, adds_source, conflicts and why),
-    then you answer a (accept), r (reject), s (skip the rest) or q (quit). Writes are atomic, keep the
-    files' comments, refuse a file changed since the review began, and never leave the ledger invalid.
-    With --accept ID or --accept-all-new nothing is asked (for scripts).
+    PROPOSALS is a file written by 'dealweb ingest --json'; --ledger names your ledger (review never writes
+    into a ledger bundled with dealweb: make your own with 'dealweb init DIR'). Each proposal is shown with
+    its sentence (the fields' characters highlighted) and its status against the ledger; a claim that
+    conflicts with the ledger is shown beside the ledger's figure and you decide. Answer a (accept), r
+    (reject), s (skip the rest) or q (quit). A new document is asked its title, outlet and date, and its
+    article is copied into the ledger's documents/ folder (or recorded as a link with --url); a firm the
+    ledger does not know is added only if you agree, with its names in each script.
+
+    Each accept is one transaction: document, firms and record are written together or not at all, after
+    the whole ledger validated with them, keeping the files' comments, and never over a file changed since
+    the review began. With --accept ID or --accept-all-new nothing is asked (for scripts): give the
+    answers with --article/--title/--outlet/--date/--url, --add-entities/--name and --on-conflict.
 
     \b
     Examples:
-      dealweb ingest news/a.txt --json > p.json
-      dealweb review --ledger my-ledger p.json                 # interactive
-      dealweb review --ledger my-ledger p.json --accept 1a2b3c4d --accept 9f8e7d6c
-      dealweb review --ledger my-ledger p.json --accept-all-new --dry-run
+      dealweb init my-ledger
+      dealweb ingest news/a.txt --ledger my-ledger --json > p.json
+      dealweb review p.json --ledger my-ledger --article news/a.txt            # interactive
+      dealweb review p.json --ledger my-ledger --accept 1a2b3c4d --article news/a.txt \\
+          --outlet Reuters --date 2025-10-06 --add-entities
+      dealweb review p.json --ledger my-ledger --accept 9f8e7d6c --on-conflict disputed
+      dealweb review p.json --ledger my-ledger --accept-all-new --url https://example.com/a \\
+          --title "Acme buys chips" --outlet Example --date 2025-10-06 --dry-run
     """
-    from dealweb.extract.review import accept, load_proposals
+    from dealweb.extract.review import Decisions, DocumentMeta, NeedsDecision, accept, load_proposals
     from dealweb.ledger.write import file_sha256
 
     try:
         items = load_proposals(proposals)
     except DealwebError as exc:
         fail(exc.message, exc.hint)
-    root = ledger_root_or_exit(ledger_path)
+    root = _review_root(ledger_path)
+    for a in articles:
+        if not Path(a).exists():
+            fail(f"--article {a}: no such file or folder", "name the article file ingest read")
+    if doc_date and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", doc_date):
+        fail(f"--date {doc_date!r} is not a date", "write YYYY-MM-DD, e.g. --date 2025-10-06")
+    extra_names = _parse_names(names)
     ledger = load_or_exit(root, quiet=True)
     interactive = not accept_ids and not accept_all_new
     if interactive and not ask and not sys.stdin.isatty():
@@ -207,7 +318,9 @@ def review(proposals: str, ledger_path: str | None, accept_ids: tuple[str, ...],
     unknown = sorted(set(accept_ids) - {c["id"] for c in items})
     if unknown:
         fail(f"no proposal with id {', '.join(unknown)} in {proposals}", "ids are in the 'id' column of ingest")
-    hashes = {str(p.resolve()): file_sha256(p) for p in sorted(root.rglob("*.yaml"))} if root.is_dir() else {}
+    from dealweb.ledger.load import ledger_files
+
+    hashes: dict[str, str | None] = {str(p.resolve()): file_sha256(p) for p in ledger_files(root)}
     con = _console()
     results: list[dict[str, Any]] = []
     stop = False
@@ -222,8 +335,10 @@ def review(proposals: str, ledger_path: str | None, accept_ids: tuple[str, ...],
             con.rule(f"[{n}/{len(items)}] {c['id']}  {c['document']}  [{c['start']}:{c['end']}]")
             con.print(_highlighted(c))
             con.print(f"  {c['kind']}: {summary(c)}")
-            con.print(f"  status: {_status(c)}   confidence {c['confidence']:.2f}" +
+            con.print(f"  status: {_status(c)}   confidence {c.get('confidence', 0):.2f}" +
                       (f"   flag: {c['flag']}" if c.get("flag") else ""))
+            if c["status"] == "conflicts":
+                con.print("  [bold red]this claim conflicts with the ledger[/]: you decide what is kept")
             answer = click.prompt("  accept? [a]ccept / [r]eject / [s]kip the rest / [q]uit",
                                   type=click.Choice(["a", "r", "s", "q"]), show_choices=False)
             if answer in ("s", "q"):
@@ -240,13 +355,44 @@ def review(proposals: str, ledger_path: str | None, accept_ids: tuple[str, ...],
             results.append({"id": c["id"], "action": "would_write", "status": c["status"],
                             "record": c.get("record")})
             continue
+        decisions = Decisions(DocumentMeta(title, outlet, doc_date, url), allowed=tuple(Path(a) for a in articles),
+                              on_conflict=on_conflict)
+        if add_entities:
+            from dealweb.extract.review import unknown_entities
+
+            for e in unknown_entities(ledger, c):
+                decisions.entities[e["id"]] = {**e["names"], **extra_names.get(e["id"], {})}
+        for e_id, e_names in extra_names.items():
+            decisions.entities.setdefault(e_id, e_names)
         try:
-            o = accept(root, ledger, c, hashes)
+            while True:
+                try:
+                    o = accept(root, ledger, c, hashes, decisions)
+                    break
+                except NeedsDecision as exc:
+                    if not interactive:
+                        raise
+                    if "document" in exc.needs:
+                        ok = _ask_document(exc, decisions, con)
+                    elif "entities" in exc.needs:
+                        ok = _ask_entities(exc, decisions)
+                    else:
+                        ok = _ask_conflict(exc, decisions, con)
+                    if not ok:
+                        o = None
+                        break
+            if o is None:
+                results.append({"id": c["id"], "action": "rejected", "message": "declined"})
+                continue
             results.append({"id": o.id, "action": o.action, "file": o.file, "record": o.record,
                             "message": o.message, "added": o.extra})
-            if o.file:
-                hashes[str(Path(o.file).resolve())] = file_sha256(o.file)
+            if o.files:
+                for f in o.files:
+                    hashes[str(Path(f).resolve())] = file_sha256(f)
                 ledger = load_or_exit(root, quiet=True)
+                if o.file is None:
+                    o.file = o.files[0]
+                results[-1]["file"] = o.file
         except DealwebError as exc:
             results.append({"id": c["id"], "action": "error", "message": str(exc)})
     if as_json:

@@ -51,17 +51,12 @@ def read_article(path: str | Path, encoding: str = "utf-8") -> str:
     Raises:
         InputError: missing, unreadable, too large, binary, or not valid in ``encoding``.
     """
+    from dealweb.limits import read_regular
+
     p = Path(path)
-    try:
-        size = p.stat().st_size
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read ({exc.strerror or exc})", "check the path") from None
     if p.is_dir():
         raise InputError(f"{p}: is a directory, not an article file", "pass article files, e.g. news/*.txt")
-    if size > MAX_BYTES:
-        raise InputError(f"{p}: {size / 1e6:.0f} MB is too large for an article (limit {MAX_BYTES // 2**20} MiB)",
-                         "split the file into articles")
-    data = p.read_bytes()
+    data = read_regular(p, "article", max_bytes=MAX_BYTES)  # devices and FIFOs refused by type, size capped
     if b"\x00" in data[:65536] and encoding.replace("-", "").lower() not in ("utf16", "utf32"):
         raise InputError(f"{p}: looks like a binary file (NUL bytes), not text",
                          "pass a plain-text, Markdown or HTML article")
@@ -90,7 +85,17 @@ def _doc_id(name: str, start: int, ledger: Ledger | None) -> str:
             if d.file and Path(d.file).name == base:
                 if d.start is None or (d.start <= start < (d.end if d.end is not None else 1 << 62)):
                     return d.id
-    return Path(name).stem or "document"
+    return document_id(name)
+
+
+def document_id(name: str) -> str:
+    """A valid ledger document id from a file name: its stem in lowercase, other characters as '-'.
+
+    >>> document_id("news/NewsA 2025.txt")
+    'newsa-2025'
+    """
+    stem = re.sub(r"[^a-z0-9_.-]+", "-", Path(name).stem.lower()).strip("-._")[:80]
+    return stem or "document"
 
 
 def _span(norm: NormText, span: tuple[int, int]) -> list[int]:
@@ -234,13 +239,13 @@ def ingest_file(path: str | Path, ledger: Ledger | None = None, backend: str = "
     if not text.strip():
         return []
     if backend == "rules":
-        claims = ingest_text(text, document=Path(name).stem, ledger=ledger, name=name, index=index)
+        claims = ingest_text(text, document=document_id(name), ledger=ledger, name=name, index=index)
     elif backend == "llm":
         from dealweb.extract.llm import llm_claims
 
         if not model_url:
             raise InputError("the llm backend needs --model-url", "e.g. --model-url http://127.0.0.1:8000/v1")
-        claims = llm_claims(text, model_url, document=Path(name).stem, ledger=ledger, name=name, model=model,
+        claims = llm_claims(text, model_url, document=document_id(name), ledger=ledger, name=name, model=model,
                             index=index, timeout=timeout)
     else:
         raise InputError(f"unknown backend {backend!r}", "use rules or llm")

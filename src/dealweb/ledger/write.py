@@ -52,7 +52,7 @@ from dealweb.ledger import vocab
 from dealweb.limits import read_regular
 
 __all__ = ["LedgerWriteError", "StaleFileError", "Transaction", "add_claim", "append_record", "file_sha256",
-           "ledger_lock"]
+           "ledger_lock", "package_dir", "refuse_package_ledger"]
 
 
 class StaleFileError(DealwebError):
@@ -350,6 +350,20 @@ class _Buf:
         return (b"\xef\xbb\xbf" if self.bom else b"") + text.encode("utf-8")
 
 
+def package_dir() -> Path:
+    """The installed ``dealweb`` package's folder (its bundled ledgers live in ``data/`` under it)."""
+    return Path(__file__).resolve().parent.parent
+
+
+def refuse_package_ledger(root: str | Path) -> None:
+    """Raise :class:`LedgerWriteError` when ``root`` lies inside the installed package (a bundled ledger)."""
+    real = Path(os.path.realpath(root))
+    if real == package_dir() or real.is_relative_to(package_dir()):
+        raise LedgerWriteError(f"{root} is a ledger bundled with dealweb, inside the installed package; dealweb "
+                               "never writes there", "make a ledger of your own with 'dealweb init DIR' and "
+                               "pass --ledger DIR")
+
+
 class Transaction:
     """Edits to one ledger applied together or not at all (see the module docstring).
 
@@ -422,6 +436,7 @@ class Transaction:
         """
         if not self._ops:
             return []
+        refuse_package_ledger(self.root)
         with _locked(self.root):
             return self._commit()
 
@@ -446,7 +461,8 @@ class Transaction:
                 self._apply_claim(bufs, files, *args)
             else:
                 self._apply_file(bufs, *args)
-        changed = [b for b in bufs.values() if b.dirty]
+        # documents' copies first, ledger files last: a commit cut short leaves at most an unused copy
+        changed = sorted((b for b in bufs.values() if b.dirty), key=lambda b: b.raw_new is None)
         for b in changed:  # the caller's view of each file to change, checked now that the lock is held
             key = str(b.shown.resolve())
             want = self.expected[key] if key in self.expected else (

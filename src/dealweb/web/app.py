@@ -125,6 +125,27 @@ class ProposalsIn(BaseModel):
     document: DocumentIn | None = None
 
 
+class AcceptDocumentIn(BaseModel):
+    """What the person says about a new document when accepting (fills what the article form left out)."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field("", max_length=500)
+    outlet: str = Field("", max_length=200)
+    date: dt.date | None = None
+    url: str = Field("", max_length=2000)
+
+
+class AcceptIn(BaseModel):
+    """The person's answers sent with an accept: firms to add (names by script), a conflict's outcome."""
+
+    model_config = ConfigDict(extra="forbid")
+    entities: dict[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_.-]{0,79}$")],
+                   dict[Literal["en", "zh-Hant", "zh-Hans"], Annotated[str, Field(max_length=200)]]] = Field(
+        default_factory=dict, max_length=20)
+    on_conflict: Literal["disputed", "plain"] | None = None
+    document: AcceptDocumentIn | None = None
+
+
 class StressIn(BaseModel):
     """A stress scenario to run in the background."""
 
@@ -226,7 +247,10 @@ def create_app(ledger_path: str | Path | None = None, token: str = "", read_only
         from dealweb.ledger.write import StaleFileError
 
         code = 409 if isinstance(exc, StaleFileError) else 422
-        return JSONResponse({"detail": exc.message, "hint": exc.hint}, status_code=code)
+        body: dict[str, Any] = {"detail": exc.message, "hint": exc.hint}
+        if getattr(exc, "needs", None):  # an accept waiting for the person's answers (the page asks them)
+            body["needs"] = exc.needs
+        return JSONResponse(body, status_code=code)
 
     def may_write(x_dealweb_token: Annotated[str | None, Header()] = None) -> None:
         if read_only:
@@ -371,7 +395,7 @@ def create_app(ledger_path: str | Path | None = None, token: str = "", read_only
 
         claims = ingest_text(body.text, document=body.document.id, ledger=state.ledger)
         doc = body.document.model_dump(mode="json")
-        return [p.as_dict() for p in state.add_proposals(claims, doc)]
+        return [p.as_dict() for p in state.add_proposals(claims, doc, article=body.text)]
 
     @app.post("/api/proposals", tags=["review"], dependencies=[Depends(may_write)])
     def api_post_proposals(body: ProposalsIn) -> list[dict[str, Any]]:
@@ -395,14 +419,27 @@ def create_app(ledger_path: str | Path | None = None, token: str = "", read_only
 
     @app.post("/api/proposals/{pid}/accept", tags=["review"], dependencies=[Depends(may_write_ledger)],
               responses={409: {"description": "a ledger file changed since it was read"},
-                         422: {"description": "the proposal cannot be written as it stands"}})
-    def api_accept(pid: str) -> dict[str, Any]:
-        """Write the claim to the ledger (atomically, refusing to overwrite a file changed since it was read)."""
-        from dealweb.web.review import accept
+                         422: {"description": "the proposal cannot be written as it stands, or needs the "
+                                              "person's answers ('needs')"}})
+    def api_accept(pid: str, body: AcceptIn | None = None) -> dict[str, Any]:
+        """Write the claim to the ledger (atomically, refusing to overwrite a file changed since it was read).
 
+        A 422 answer with ``needs`` asks the person first: a new document's title, outlet or date; whether to
+        add firms the ledger does not know (with their names by script); what to do with a conflicting
+        claim. Post the answers back in the body (``entities``, ``on_conflict``, ``document``).
+        """
+        from dealweb.web.review import Answers, accept
+
+        answers = Answers()
+        if body is not None:
+            answers.entities = {k: dict(v) for k, v in body.entities.items()}
+            answers.on_conflict = body.on_conflict
+            if body.document is not None:
+                d = body.document.model_dump(mode="json")
+                answers.document = {k: str(v) for k, v in d.items() if v}
         with state.lock:
             p = _proposal(pid)
-            written, record = accept(state, p)
+            written, record = accept(state, p, answers)
             p.state, p.written, p.record = "accepted", written, record
             p.message = "already in the ledger" if written is None else f"written to {written}"
             if written is not None:

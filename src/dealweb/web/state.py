@@ -41,6 +41,7 @@ class Proposal:
     written: str | None = None
     record: str | None = None
     message: str = ""
+    article: str | None = None  # the pasted article's text: copied into the ledger when a claim is accepted
 
     def as_dict(self) -> dict[str, Any]:
         """Stable keys: id, state, status, record, claim, document, written, message."""
@@ -79,22 +80,35 @@ class AppState:
 
     @property
     def writable(self) -> bool:
-        """Whether this ledger may be written (never the bundled one, which ships inside the package)."""
-        return self.path is not None
+        """Whether this ledger may be written (never a bundled one, which ships inside the package)."""
+        from dealweb.ledger.write import LedgerWriteError, refuse_package_ledger
+
+        if self.path is None or self.root is None:
+            return False
+        try:
+            refuse_package_ledger(self.root)
+        except LedgerWriteError:
+            return False
+        return True
 
     def hash_of(self, path: str | Path) -> str | None:
         """The SHA-256 of ``path`` taken when the ledger was read (``None``: the file did not exist then)."""
         return self.hashes.get(str(Path(path).resolve()))
 
-    def add_proposals(self, claims: Sequence[dict[str, Any]], document: dict[str, Any] | None) -> list[Proposal]:
-        """Store claims for review; the id is a content hash, so posting the same claim twice keeps one."""
+    def add_proposals(self, claims: Sequence[dict[str, Any]], document: dict[str, Any] | None,
+                      article: str | None = None) -> list[Proposal]:
+        """Store claims for review; the id is a content hash, so posting the same claim twice keeps one.
+
+        ``article`` is the text the claims were read from (kept so that an accept copies it into the ledger).
+        """
         out = []
         with self.lock:
             for c in claims:
                 blob = json.dumps([c, document], sort_keys=True, ensure_ascii=False, default=str)
                 pid = "p" + hashlib.sha256(blob.encode()).hexdigest()[:12]
                 if pid not in self.proposals:
-                    self.proposals[pid] = Proposal(pid, dict(c), dict(document) if document else None)
+                    self.proposals[pid] = Proposal(pid, dict(c), dict(document) if document else None,
+                                                   article=article)
                 out.append(self.proposals[pid])
         return out
 

@@ -37,7 +37,7 @@
           var d = data && data.detail;
           var msg = typeof d === "string" ? d : JSON.stringify(d);
           var err = new Error(r.status + ": " + msg + (data && data.hint ? " (" + data.hint + ")" : ""));
-          err.status = r.status; throw err;
+          err.status = r.status; err.data = data; throw err;
         }
         return data;
       });
@@ -69,6 +69,10 @@
       var meta = [c.document ? "document " + c.document : "", p.record ? "record " + p.record : "",
                   c.reason || "", c.flag ? "flag " + c.flag : ""].filter(Boolean).join(" · ");
       box.appendChild(el("p", "dw-cite", meta));
+      if (p.status === "conflicts" && p.state === "pending") {
+        box.appendChild(el("p", "dw-conflict", "Conflicts with the ledger" + (p.record ? " (" + p.record + ")" : "") +
+          (c.reason ? ": " + c.reason : "") + ". Accepting asks you what to keep."));
+      }
       if (p.message) { box.appendChild(el("p", "dw-cite", p.message)); }
       if (p.state === "pending") {
         var act = el("div", "dw-actions");
@@ -81,12 +85,66 @@
     });
   }
   function refresh() { return api("GET", "/api/proposals").then(renderProposals).catch(function (e) { say(e.message, true); }); }
-  function decide(id, what) {
+  /* An accept that needs the person's answers comes back 422 with "needs": ask with a small form. */
+  function field(form, label, name, value, type) {
+    var l = el("label", null, label + " "); var i = el("input"); i.name = name; i.value = value || "";
+    if (type) { i.type = type; }
+    l.appendChild(i); form.appendChild(l); return i;
+  }
+  function ask(id, needs, answers) {
+    var box = list.querySelector('[data-proposal="' + id + '"]'); if (!box) { return; }
+    var old = box.querySelector(".dw-ask"); if (old) { old.remove(); }
+    var form = el("form", "dw-ask dw-form");
+    if (needs.document) {
+      form.appendChild(el("p", "dw-hint", "The article is a new document: say what it is."));
+      field(form, "Title", "title", needs.title || "");
+      field(form, "Outlet", "outlet", "");
+      field(form, "Date", "date", "", "date");
+      if (needs.document.indexOf("source") >= 0) { field(form, "Address (URL)", "url", ""); }
+    } else if (needs.entities) {
+      needs.entities.forEach(function (e) {
+        form.appendChild(el("p", "dw-hint", "The ledger does not know " + e.id + ". Add it, with its names:"));
+        ["en", "zh-Hant", "zh-Hans"].forEach(function (s) {
+          field(form, s, "name:" + e.id + ":" + s, (e.names || {})[s] || "");
+        });
+      });
+    } else if (needs.conflict) {
+      var c = needs.conflict;
+      form.appendChild(el("p", "dw-conflict", "Conflicts with " + c.record + " (" + (c.reason || "a different figure") +
+        "): the ledger has " + (c.ledger || "?") + ", this article says " + (c.claim || "?") + "."));
+      var sel = el("select"); sel.name = "on_conflict";
+      [["disputed", "keep it, flagged disputed"], ["plain", "keep it plain (both kept, conflict reported)"]]
+        .forEach(function (o) { var op = el("option", null, o[1]); op.value = o[0]; sel.appendChild(op); });
+      form.appendChild(sel);
+    }
+    var go = el("button", null, "Accept with these answers"); go.type = "submit"; form.appendChild(go);
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var f = new FormData(form); var a = JSON.parse(JSON.stringify(answers || {}));
+      if (needs.document) {
+        a.document = {title: f.get("title") || "", outlet: f.get("outlet") || "", url: f.get("url") || ""};
+        if (f.get("date")) { a.document.date = f.get("date"); }
+      } else if (needs.entities) {
+        a.entities = a.entities || {};
+        needs.entities.forEach(function (e) {
+          var names = {};
+          ["en", "zh-Hant", "zh-Hans"].forEach(function (s) { var v = f.get("name:" + e.id + ":" + s); if (v) { names[s] = v; } });
+          a.entities[e.id] = names;
+        });
+      } else if (needs.conflict) { a.on_conflict = f.get("on_conflict"); }
+      decide(id, "accept", a);
+    });
+    box.appendChild(form);
+  }
+  function decide(id, what, answers) {
     say(what === "accept" ? "Writing…" : "Rejecting…");
-    api("POST", "/api/proposals/" + encodeURIComponent(id) + "/" + what).then(function (p) {
+    api("POST", "/api/proposals/" + encodeURIComponent(id) + "/" + what, what === "accept" ? (answers || {}) : undefined).then(function (p) {
       say(what === "accept" ? (p.message || "accepted") : "rejected");
       return refresh();
-    }).catch(function (e) { say(e.message, true); });
+    }).catch(function (e) {
+      if (e.status === 422 && e.data && e.data.needs) { say(e.data.detail); ask(id, e.data.needs, answers); return; }
+      say(e.message, true);
+    });
   }
   var art = document.getElementById("dw-article");
   if (art) {
@@ -96,6 +154,7 @@
       var doc = {id: f.get("id"), title: f.get("title"), outlet: f.get("outlet") || "",
                  language: f.get("language") || "en"};
       if (f.get("date")) { doc.date = f.get("date"); }
+      if (f.get("url")) { doc.url = f.get("url"); }
       say("Reading the article…");
       api("POST", "/api/articles", {text: f.get("text"), document: doc}).then(function (items) {
         say(items.length + " claim(s) proposed"); return refresh();
