@@ -110,7 +110,10 @@ def test_ledger_by_path_and_by_name(cmd: tuple[str, ...], tmp_path: Path, copy: 
     for spec, expected in ((str(copy), copy.resolve()), (DEFAULT_LEDGER, bundled_ledgers()[DEFAULT_LEDGER])):
         spy.clear()
         res = runner.invoke(main, [*cmd, *_args(cmd, tmp_path), "--ledger", spec])
-        assert res.exit_code == 0, (spec, res.output)
+        if cmd == ("review",) and spec == DEFAULT_LEDGER:  # found by name, then refused: review never writes
+            assert res.exit_code == 2 and "bundled with dealweb" in res.output, res.output  # into the package
+        else:
+            assert res.exit_code == 0, (spec, res.output)
         assert spy and set(spy) == {expected.resolve()}, (spec, spy)
     if cmd == ("review",):  # the JSON names the ledger written to: the copy, by path
         res = runner.invoke(main, [*cmd, *_args(cmd, tmp_path), "--ledger", str(copy)])

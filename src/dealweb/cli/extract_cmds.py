@@ -243,9 +243,9 @@ def _parse_names(values: tuple[str, ...]) -> dict[str, dict[str, str]]:
 
 @main.command()
 @click.argument("proposals", type=click.Path())
-@click.option("--ledger", "ledger_path", metavar="DIR", default=None,
+@click.option("--ledger", "ledger_path", metavar="PATH|NAME", default=None,
               help="Your ledger to write into (required; make one with 'dealweb init DIR'). A ledger bundled with "
-                   "dealweb is never written.")
+                   "dealweb, named or by path, is never written.")
 @click.option("--accept", "accept_ids", multiple=True, metavar="ID",
               help="Accept the proposal with this id without asking (repeatable); the others are left.")
 @click.option("--accept-all-new", is_flag=True, help="Accept every proposal whose status is 'new'.")
