@@ -61,6 +61,7 @@ def main() -> None:
       dealweb show                      # the bundled 2025 AI deal web
       dealweb show oracle               # one entity, its deals and facts, with quotes
       dealweb check path/to/ledger      # validate your own ledger
+      dealweb doctor                    # what this machine lacks, and how to add it
     """
 
 
@@ -72,6 +73,7 @@ def _register() -> None:
         graph_cmds,  # noqa: F401
         ledger_cmds,  # noqa: F401
         metrics_cmds,  # noqa: F401
+        setup_cmds,  # noqa: F401
         sim_cmds,  # noqa: F401
     )
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from dealweb.report.mapview import ENTITY_FILL, KIND_COLOURS, MapView, _label_width
 from dealweb.report.svg import legend_items
 
-__all__ = ["cjk_font", "write_map_png"]
+__all__ = ["cjk_font", "refresh_font_cache", "write_map_png"]
 
 _CJK_FAMILIES = ("Noto Sans CJK TC", "Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans TC",
                  "Source Han Sans SC", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "PingFang TC",
@@ -25,12 +25,46 @@ def _plain(text: str) -> str:
     return text.replace("$", r"\$")
 
 
-def cjk_font() -> str | None:
-    """Name of an installed font family that has Chinese glyphs, or ``None``."""
+_REFRESHED = False  # the font list is rescanned at most once per process
+
+
+def refresh_font_cache() -> None:
+    """Rescan the system's fonts and rewrite matplotlib's font cache (``fontlist-*.json``).
+
+    Matplotlib reads its font list from that cache, written the first time it ran: fonts installed since
+    (``apt-get install fonts-noto-cjk``) stay invisible to it until the cache is rebuilt. The shared
+    ``fontManager`` is updated in place, so everything already holding it sees the new fonts.
+    """
+    from matplotlib import font_manager as fm
+
+    global _REFRESHED
+    _REFRESHED = True
+    loader = getattr(fm, "_load_fontmanager", None)
+    fresh = loader(try_read_cache=False) if loader is not None else fm.FontManager()
+    if fresh is not fm.fontManager:
+        fm.fontManager.__dict__.update(fresh.__dict__)
+    for cached in (getattr(fm.FontManager, "_findfont_cached", None), getattr(fm, "_get_font", None)):
+        if hasattr(cached, "cache_clear"):
+            cached.cache_clear()
+
+
+def cjk_font(refresh: bool = True) -> str | None:
+    """Name of an installed font family that has Chinese glyphs, or ``None``.
+
+    When matplotlib's font list has none, the list is rebuilt once (``refresh``): a CJK font installed
+    after matplotlib first ran is then found, rather than every Chinese name drawn as a box.
+    """
     from matplotlib import font_manager
 
-    have = {f.name for f in font_manager.fontManager.ttflist}
-    return next((f for f in _CJK_FAMILIES if f in have), None)
+    def find() -> str | None:
+        have = {f.name for f in font_manager.fontManager.ttflist}
+        return next((f for f in _CJK_FAMILIES if f in have), None)
+
+    found = find()
+    if found is None and refresh and not _REFRESHED:
+        refresh_font_cache()
+        found = find()
+    return found
 
 
 def write_map_png(view: MapView, path: str | Path, title: str | None = None, dpi: int = 144) -> list[str]:
