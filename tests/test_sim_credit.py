@@ -295,7 +295,8 @@ def test_sensitivity_ranks_the_driver_known_by_construction_first():
 # ---- conservation with everything on --------------------------------------------------------------------
 
 @settings(max_examples=25, deadline=None)
-@given(seed=st.integers(0, 2**32 - 1), cash=st.floats(0, 500), capex=st.floats(0, 400), min_cash=st.floats(0, 200),
+@given(seed=st.integers(0, 2**32 - 1), cash=st.floats(0, 500, allow_subnormal=False),
+       capex=st.floats(0, 400, allow_subnormal=False), min_cash=st.floats(0, 200, allow_subnormal=False),
        shared=st.booleans())
 def test_money_conserved_every_quarter_with_debt_groups_and_carve_out(seed, cash, capex, min_cash, shared):
     groups = "    all: {members: [a, b, c]}" if shared else "    ab: {members: [a, b]}\n    cs: {members: [c]}"
@@ -321,3 +322,22 @@ others: cash_only
     res = run_chunk(model, 0, 20)  # raises ConservationError if any quarter creates or loses money
     assert (res.conservation_error <= 1e-9 * 1e4).all()
     assert (res.capex_outside >= -1e-12).all()
+
+
+def test_capex_fact_includes_says_which_deals_are_carved_out():
+    # The fact's figure ($100 a year) includes deal "on" ($60 of chips in 2026) but not "om" ($20 of chips):
+    # outside capex = 100 - 60 = 40; "om" is spent on top (it is not part of the figure).
+    from dealweb.model import Claim, Fact
+
+    fact = Fact("o-capex", "o", "capex", usd(100.0), period="FY2026", claims=(Claim("doc", "capex $100"),),
+                includes=("on",))
+    lg = ledger(contract("on", "o", "n", usd(60.0), typ="chip_purchase"),
+                contract("om", "o", "m", usd(20.0), typ="chip_purchase"), names=("o", "n", "m"))
+    lg.facts[fact.id] = fact
+    sc = parse_scenario("scenario: {name: c, start: 2026-01-01, quarters: 4, runs: 2, seed: 1}\n"
+                        "entities: {o: {cash: 1000}}\nothers: cash_only\n")
+    model = build_model(sc, lg)
+    res = run_chunk(model, 0, 2)
+    io = model.ids.index("o")
+    np.testing.assert_allclose(res.capex_outside[:, io], 40.0, rtol=1e-12)
+    np.testing.assert_allclose(res.cash_end[:, io], 1000 - 60 - 40 - 20, rtol=1e-12)

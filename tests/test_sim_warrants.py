@@ -32,10 +32,12 @@ def shares(x: float) -> Amount:
 
 
 def warrant(*tranches: Tranche, years: float | None = None, capacity: float | None = None,
-            conditions: tuple[str, ...] = ("exercise price $0.01 per share",)) -> Deal:
-    # issuer a grants holder b warrants (from = issuer, docs/ledger-format.md)
+            conditions: tuple[str, ...] = ("exercise price $5 per share",), strike: Amount | None = None) -> Deal:
+    # issuer a grants holder b warrants (from = issuer, docs/ledger-format.md); the exercise price is the
+    # structured ``strike`` field ($0.01 by default); the conditions' prose is never parsed for it
     return Deal("w", "warrant", "a", "b", schedule="tranches", tranches=tranches, conditions=conditions,
-                term_start=date(2026, 1, 1), term_years=years, capacity_gw=capacity, status=Status.SIGNED)
+                term_start=date(2026, 1, 1), term_years=years, capacity_gw=capacity, status=Status.SIGNED,
+                strike=usd(0.01) if strike is None else strike)
 
 
 def contract() -> Deal:
@@ -90,6 +92,17 @@ def test_zero_volatility_share_price_vests_in_the_quarter_worked_by_hand():
     assert tr["vest_period_first"] == "2029-Q2"
     assert tr["vest_probability_by_period"] == [0.0] * 13 + [1.0] * 7
     assert summary["warrants"]["cash"] is False
+
+
+def test_strike_is_the_structured_field_never_the_prose():
+    # The tranche's strike wins over the deal's; with neither, 0 and labelled, though the conditions say $5.
+    tranche = Tranche("share_price", quantity=shares(1000.0), threshold=600.0, strike=usd(2.0))
+    m = build_model(parse_scenario(scenario()), ledger(contract(), warrant(tranche)))
+    assert m.warrants[0].strike == pytest.approx(2.0) and "tranche" in m.warrants[0].strike_source
+    bare = Deal("w", "warrant", "a", "b", schedule="tranches", tranches=(PRICE_600,),
+                conditions=("exercise price $5 per share",), term_start=date(2026, 1, 1), status=Status.SIGNED)
+    m = build_model(parse_scenario(scenario()), ledger(contract(), bare))
+    assert m.warrants[0].strike == 0.0 and "strike 0 assumed" in m.warrants[0].assumptions[0]
 
 
 def test_threshold_never_reached_never_vests():
@@ -192,16 +205,23 @@ def test_bad_shares_section_is_a_positioned_error():
 
 
 def test_bundled_amd_warrant_in_stress_json():
-    # deal amd-openai-warrant-160m: 1.6億股 = 160,000,000 shares vesting at $600, strike 0.01美元 read from the
-    # deal's conditions; AMD's starting price is the bundled scenario's (no share_price fact in the ledger).
+    # deal amd-openai-warrant-160m: 1.6億股 = 160,000,000 shares vesting at $600; the strike is the ledger's
+    # structured strike field (0.01美元), 0 and labelled when the ledger states none; AMD's starting price is
+    # the bundled scenario's (no share_price fact in the ledger).
     from dealweb.cli import main
+    from dealweb.ledger import load_ledger
+
+    deal = load_ledger().ledger.deals["amd-openai-warrant-160m"]
+    field = next((t.strike for t in deal.tranches if t.strike is not None), None) or deal.strike
+    expected = field.pick("mid") if field is not None else 0.0
 
     out = CliRunner().invoke(main, ["stress", "base", "--runs", "40", "--seed", "3", "--json"])
     assert out.exit_code == 0, out.output
     w = json.loads(out.output)["warrants"]
     tr = next(t for t in w["tranches"] if t["deal"] == "amd-openai-warrant-160m")
     assert tr["issuer"] == "amd" and tr["holder"] == "openai" and tr["shares"] == 160_000_000
-    assert tr["strike_usd"] == pytest.approx(0.01) and tr["price_threshold_usd"] == 600
+    assert tr["strike_usd"] == pytest.approx(expected) and tr["price_threshold_usd"] == 600
+    assert tr["strike_source"].startswith("ledger" if field is not None else "strike 0 assumed")
     by_q = tr["vest_probability_by_period"]
     assert all(a <= b for a, b in zip(by_q, by_q[1:], strict=False)) and by_q[-1] == tr["vest_probability"]
     if tr["value_usd_if_vested"] is not None:  # vested at a close >= $600: at least 160M x 599.99

@@ -11,9 +11,11 @@ debt       ``debt``, ``total_debt``, ``debt_outstanding``       USD outstanding 
 capex      ``capex_guidance``, ``capex`` (whole-year periods)   USD per year, the firm's total capex
 =========  ===============================================  =======================================
 
-Anything else is 0 and labelled ``assumed``. The metric names are the ledger format's vocabulary
-(``docs/ledger-format.md``), not any dataset's: a ledger without such facts gets the scenario's figures
-or zeros, never another ledger's numbers.
+Anything else is 0 and labelled ``assumed``. A capex fact's ``includes`` (the deals whose payments are part
+of the figure) says which of the firm's contracts are carved out of it; without it, the contracts of the
+kinds in the scenario's ``contracts.capex_kinds`` (default: hardware) are. The metric names are the
+ledger format's vocabulary (``docs/ledger-format.md``), not any dataset's: a ledger without such facts
+gets the scenario's figures or zeros, never another ledger's numbers.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class Input:
     param: Param
     source: str
     name: str | None = None
+    includes: tuple[str, ...] | None = None  # capex from a fact: the deals its figure includes (fact ``includes``)
 
 
 def _usd(f: Fact) -> float | None:
@@ -103,7 +106,8 @@ def entity_inputs(scenario: Scenario, ledger: Ledger | None, ids: tuple[str, ...
                 continue
             found = _fact(ledger, eid, field, scenario.start) if ledger is not None else None
             if found is not None:
-                row[field] = Input(Param.fixed(found[0]), _quote(found[1]))
+                row[field] = Input(Param.fixed(found[0]), _quote(found[1]),
+                                   includes=tuple(getattr(found[1], "includes", ()) or ()) or None)
             else:
                 row[field] = Input(p, f"assumed: {p.args[0]:g} (not in the scenario or the ledger)",
                                    f"entities.{eid}.{field}")

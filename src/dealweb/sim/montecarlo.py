@@ -155,6 +155,7 @@ def build_model(scenario: Scenario, ledger: Ledger) -> Model:
     issuers, warrants, warrants_skipped = warrant_plan(ledger, scenario, grid, settings, lines)
     groups = tuple(scenario.group_of(ids))
     gidx = {m: k for k, g in enumerate(groups) for m in g.members}
+    inputs = entity_inputs(scenario, ledger, ids)
     return Model(
         scenario=scenario, grid=grid, ids=tuple(ids), lines=tuple(lines), skipped=tuple(skipped),
         payer=np.array([index[ln.payer] for ln in lines], dtype=np.int64),
@@ -163,9 +164,22 @@ def build_model(scenario: Scenario, ledger: Ledger) -> Model:
         listed=np.array([e in scenario.entities for e in ids]), params=tuple(scenario.params()),
         issuers=tuple(issuers), warrants=tuple(warrants), warrants_skipped=tuple(warrants_skipped),
         groups=groups, group_index=np.array([gidx[e] for e in ids], dtype=np.int64),
-        inputs=entity_inputs(scenario, ledger, ids),
-        capex_line=np.array([ln.kind in scenario.capex_kinds for ln in lines], dtype=bool),
+        inputs=inputs, capex_line=np.array([_carved(ln, inputs, scenario) for ln in lines], dtype=bool),
     )
+
+
+def _carved(line: FlowLine, inputs: dict[str, dict[str, Input]], scenario: Scenario) -> bool:
+    """Whether ``line``'s payments are part of its payer's capex figure (carved out, not spent twice).
+
+    A capex figure read from a ledger fact with ``includes`` carves out exactly those deals; otherwise the
+    lines of the kinds in ``contracts.capex_kinds`` are carved out.
+    """
+    if line.kind == "debt_service":
+        return False
+    capex = inputs.get(line.payer, {}).get("capex")
+    if capex is not None and capex.includes is not None:
+        return line.deal in capex.includes
+    return line.kind in scenario.capex_kinds
 
 
 def run_uniforms(seed: int, start: int, stop: int, draws: int) -> np.ndarray:

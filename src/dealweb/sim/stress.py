@@ -90,6 +90,9 @@ class StressResult:
                 "capex": {
                     "figure_usd_per_year": inputs["capex"].param.mean() if "capex" in inputs else 0.0,
                     "source": inputs["capex"].source if "capex" in inputs else None,
+                    "carved_out": (f"deals the figure includes: {', '.join(inputs['capex'].includes)}"
+                                   if "capex" in inputs and inputs["capex"].includes is not None
+                                   else f"its contracts of kinds {', '.join(sc.capex_kinds)}"),
                     "paid_outside_usd_mean": float(r.capex_outside[:, i].mean()) if r.capex_outside.size else 0.0,
                     "bought_in_web_usd_mean": float(r.capex_carved[:, i].mean()) if r.capex_carved.size else 0.0,
                 },

@@ -21,21 +21,19 @@ Rules:
   else the warrant's own term at the same pace (an assumption, labelled). The milestone is
   ``threshold / capacity_gw`` of that deployment when both are stated, else the ``k``-th of ``m`` per-GW
   tranches vests at ``k / m`` of it (labelled).
-* **Strike**: the first USD amount in the tranche note or the deal's conditions that mentions an exercise
-  price (``exercise price``, ``strike``, ``行權價``/``行权价``); none found: 0 (labelled).
+* **Strike**: the ledger's structured ``strike`` field (USD per share), the tranche's first, else the
+  deal's; none: 0 (labelled). Nothing is read from prose.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 
-from dealweb.model import Deal, Ledger, Status
-from dealweb.money import find_amounts
+from dealweb.model import Deal, Ledger, Status, Tranche
 from dealweb.sim.scenario import DEFAULT_SHARE_DRIFT, DEFAULT_SHARE_VOLATILITY, Param, Scenario
 from dealweb.sim.schedules import FlowLine, Grid, ScheduleSettings
 
@@ -47,9 +45,6 @@ __all__ = [
     "share_price_paths",
     "warrant_plan",
 ]
-
-_STRIKE_WORDS = re.compile(r"exercise price|strike|行權價|行权价|行使價|行使价", re.IGNORECASE)
-
 
 @dataclass(frozen=True)
 class Issuer:
@@ -89,14 +84,19 @@ class WarrantTranche:
     assumptions: tuple[str, ...] = ()
 
 
-def _strike(deal: Deal, note: str) -> tuple[float, str]:
-    for text in (note, *deal.conditions):
-        if not _STRIKE_WORDS.search(text):
+def _strike(deal: Deal, tranche: Tranche) -> tuple[float, str]:
+    """The exercise price (USD per share): the tranche's ``strike`` field, else the deal's, else 0 (labelled).
+
+    Structured fields of the ledger (``docs/ledger-format.md``, "Payment terms"), read once: nothing here
+    parses prose.
+    """
+    for where, amount in (("tranche", getattr(tranche, "strike", None)), ("deal", getattr(deal, "strike", None))):
+        if amount is None:
             continue
-        for found in find_amounts(text):
-            if found.amount.is_money and found.amount.unit == "USD":
-                return found.amount.pick("mid"), f"read from {text!r}"
-    return 0.0, "strike 0 assumed (no exercise price stated)"
+        usd = amount.pick("mid") if amount.unit == "USD" else (amount.usd_low if amount.usd_low is not None else None)
+        if usd is not None:
+            return float(usd), f"ledger: the {where}'s strike ({amount.label()})"
+    return 0.0, "strike 0 assumed (the ledger states no exercise price)"
 
 
 def _start_price(ledger: Ledger, scenario: Scenario, eid: str) -> tuple[Param, str] | None:
@@ -193,7 +193,7 @@ def warrant_plan(
             shares = qty.pick("mid")
             if qty.high is not None and qty.high != qty.low:
                 assumed.append(f"shares: midpoint {shares:,.0f} of {qty.label()}")
-            strike, strike_source = _strike(deal, t.note)
+            strike, strike_source = _strike(deal, t)
             if strike_source.startswith("strike 0"):
                 assumed.append(strike_source)
             price_threshold = deploy_fraction = None
