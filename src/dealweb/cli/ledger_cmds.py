@@ -28,7 +28,7 @@ from dealweb.cli.common import (
     load_or_exit,
     write_output,
 )
-from dealweb.errors import DealwebError
+from dealweb.errors import DealwebError, InputError
 from dealweb.ledger import ledger_to_dict
 from dealweb.ledger.export import CSV_COLUMNS, amount_to_dict, flow_rows, ledger_to_graph
 from dealweb.model import Claim, Deal, Entity, Fact, Ledger, Status
@@ -50,7 +50,11 @@ def _console() -> Console:
               help="Folder holding the cited documents' files (repeatable); quotes are checked against them.")
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON (stable keys).")
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too (conflicts, unsourced records...).")
-def check(ledger_path: str | None, documents: tuple[str, ...], as_json: bool, strict: bool) -> None:
+@click.option("--fix-spans", "fix_spans", is_flag=True,
+              help="First fill missing quote spans and correct moved ones from the documents (written "
+                   "atomically, comments kept), then check.")
+def check(ledger_path: str | None, documents: tuple[str, ...], as_json: bool, strict: bool,
+          fix_spans: bool) -> None:
     """Validate a ledger: list every problem as file:line:col: message (hint).
 
     LEDGER (or --ledger) is a ledger directory, one .yaml file, or a bundled ledger's name (default: the
@@ -64,12 +68,18 @@ def check(ledger_path: str | None, documents: tuple[str, ...], as_json: bool, st
       dealweb check my-ledger/ --documents texts/  # check quotes against the texts in texts/
       dealweb check deals.yaml --json              # problems as JSON
       dealweb check my-ledger/ --strict            # warnings fail too (for a ledger's own CI)
+      dealweb check my-ledger/ --fix-spans         # fill/correct every quote's start/end, then check
+
+    With --fix-spans, quotes that cannot be placed (absent from their document, or there several times)
+    are listed and left as they are; the JSON gains a "spans" object {seen, filled, corrected, changed,
+    problems}.
     """
     from dealweb.ledger import load_ledger
 
     for d in documents:
         if not Path(d).is_dir():
             fail(f"--documents {d}: no such folder", "give a folder holding the documents' text files")
+    spans = _fix_spans(ledger_path, documents) if fix_spans else None
     try:
         result = load_ledger(ledger_path, documents_dirs=documents)
     except DealwebError as exc:
@@ -77,8 +87,15 @@ def check(ledger_path: str | None, documents: tuple[str, ...], as_json: bool, st
     errors, warnings = result.errors, result.warnings
     if as_json:
         emit_json({"ledger": str(result.ledger.root), "errors": len(errors), "warnings": len(warnings),
-                   "problems": [p.as_dict() for p in result.problems]})
+                   "problems": [p.as_dict() for p in result.problems],
+                   **({"spans": spans.as_dict()} if spans is not None else {})})
     else:
+        if spans is not None:
+            for p in spans.problems:
+                click.echo(f"{p} [spans]")
+            click.echo(f"spans: {spans.seen} claims, {spans.filled} filled, {spans.corrected} corrected"
+                       + (f" in {', '.join(str(c) for c in spans.changed)}" if spans.changed else "; nothing to write"),
+                       err=True)
         for p in result.problems:
             click.echo(str(p))
         led = result.ledger
@@ -87,6 +104,17 @@ def check(ledger_path: str | None, documents: tuple[str, ...], as_json: bool, st
                    f" ({len(led.conflicts)} conflict(s))")
         click.echo(summary, err=bool(errors))
     raise SystemExit(1 if errors or (strict and warnings) else 0)
+
+
+def _fix_spans(ledger_path: str | None, documents: tuple[str, ...]):  # noqa: ANN202
+    """Run :func:`dealweb.ledger.spans.fill_spans`; a refused write is one line, exit 1."""
+    from dealweb.ledger import resolve_ledger
+    from dealweb.ledger.spans import fill_spans
+
+    try:
+        return fill_spans(resolve_ledger(ledger_path), documents)
+    except DealwebError as exc:
+        fail(exc.message, exc.hint, code=2 if isinstance(exc, InputError) else 1)
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ import os
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -374,13 +374,16 @@ class Transaction:
             refuses the whole commit with :class:`StaleFileError`. Files not named are checked only
             against what the commit itself read.
         documents_dirs: extra document folders for the validation.
+        allow_package: write a ledger bundled inside the installed package (its maintainers' tools only,
+            such as ``tools/spans.py``; dealweb's commands never pass it).
 
     Use as a context manager (commits on a clean exit) or call :meth:`commit`.
     """
 
     def __init__(self, ledger_root: str | Path, *, expected: dict[str, str | None] | None = None,
-                 documents_dirs: Sequence[str | Path] = ()) -> None:
+                 documents_dirs: Sequence[str | Path] = (), allow_package: bool = False) -> None:
         self.root = Path(ledger_root)
+        self.allow_package = allow_package
         self.expected = {str(Path(k).resolve()): v for k, v in (expected or {}).items()}
         self.documents_dirs = list(documents_dirs)
         self._ops: list[tuple[str, tuple[Any, ...]]] = []
@@ -419,6 +422,14 @@ class Transaction:
         self._ops.append(("file", (rel, data)))
         return self.root / rel
 
+    def edit(self, file: str | Path, change: Callable[[Any], bool]) -> None:
+        """Queue an in-place edit of an existing ledger file.
+
+        ``change(data)`` receives the file's round-trip YAML as read inside the lock, mutates it, and
+        returns whether it changed anything (``dealweb check --fix-spans`` sets claims' spans this way).
+        """
+        self._ops.append(("edit", (Path(file), change)))
+
     def __enter__(self) -> Transaction:
         return self
 
@@ -436,7 +447,8 @@ class Transaction:
         """
         if not self._ops:
             return []
-        refuse_package_ledger(self.root)
+        if not self.allow_package:
+            refuse_package_ledger(self.root)
         with _locked(self.root):
             return self._commit()
 
@@ -459,6 +471,8 @@ class Transaction:
                 self._apply_append(bufs, files, *args)
             elif kind == "claim":
                 self._apply_claim(bufs, files, *args)
+            elif kind == "edit":
+                self._apply_edit(bufs, *args)
             else:
                 self._apply_file(bufs, *args)
         # documents' copies first, ledger files last: a commit cut short leaves at most an unused copy
@@ -503,6 +517,14 @@ class Transaction:
             raise LedgerWriteError("the edit would make the ledger invalid, so nothing was written: "
                                    + "; ".join(shown[:3]),
                                    "fix the record (run 'dealweb check' on a copy to see every problem)")
+
+    def _apply_edit(self, bufs: dict[Path, _Buf], file: Path, change: Callable[[Any], bool]) -> None:
+        path = self.root if self.root.is_file() else file if file.is_absolute() else self.root / file
+        b = self._buf(bufs, path)
+        if b.orig is None:
+            raise LedgerWriteError(f"cannot edit {path}: no such file", "edit a file of the ledger")
+        if change(b.parse()):
+            b.dirty = True
 
     def _apply_file(self, bufs: dict[Path, _Buf], rel: Path, data: bytes) -> None:
         path = self.root / rel
