@@ -186,10 +186,17 @@ def test_top_loops_on_a_synthetic_web_match_full_enumeration():
 def test_bundled_ledger_has_the_openai_oracle_nvidia_loop():
     from dealweb.ledger import load_ledger
 
-    web = snapshot(load_ledger(None).ledger)
+    ledger = load_ledger(None).ledger
+    # Nvidia's "up to $100B" is conditional (issue 10): the loop is not in the firm web ...
+    firm = snapshot(ledger)
+    assert not [lp for lp in loops(firm, max_length=6).loops if {"openai", "oracle", "nvidia"} <= set(lp.entities)]
+    # ... and runs through a conditional flow, said so, when conditional money is included
+    web = snapshot(ledger, include="conditional")
     found = [lp for lp in loops(web, max_length=6).loops if set(lp.entities) == {"openai", "oracle", "nvidia"}]
     assert len(found) == 1
     lp = found[0]
+    assert lp.conditional and "nvidia-openai-investment-100b" in lp.conditional_deals
+    assert lp.as_dict()["conditional"] is True
     # flow order: OpenAI buys Oracle cloud, Oracle buys Nvidia chips, Nvidia invests in OpenAI
     assert lp.entities == ("openai", "oracle", "nvidia")
     hops = dict(zip(lp.entities, lp.deals, strict=True))

@@ -10,7 +10,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dealweb.errors import InputError
-from dealweb.graph import ORIGIN_CLASSES, Web, origin_classes, origin_matrix, origin_system, synthetic_web, trace
+from dealweb.graph import (
+    DEFINITION,
+    ORIGIN_CLASSES,
+    Web,
+    origin_classes,
+    origin_matrix,
+    origin_system,
+    synthetic_web,
+    trace,
+)
 
 trace_mod = importlib.import_module("dealweb.graph.trace")
 
@@ -44,7 +53,12 @@ def test_the_three_firm_loop_by_hand():
     assert [m[i[x], i[x]] for x in ("openai", "oracle", "nvidia")] == pytest.approx([4 / 13, 0.0, 3 / 13])
     d = trace(w, "openai").as_dict()
     assert set(d) >= {"entity", "inflow", "origins", "circularity", "classes", "currency"}
-    assert d["origins"][0] == {"id": "nvidia", "share": pytest.approx(9 / 13), "amount": pytest.approx(900 / 13)}
+    first = d["origins"][0]
+    assert (first["id"], first["share"], first["amount"]) == ("nvidia", pytest.approx(9 / 13), pytest.approx(900 / 13))
+    # issue 10: the one-sentence definition travels with the JSON; Oracle is on the loop at 0% and says why
+    assert d["definition"] == DEFINITION and d["on_loop"] is True
+    orcl = trace(w, "oracle")
+    assert orcl.on_loop and orcl.circularity == 0.0 and "puts in no money of its own" in orcl.note
 
 
 def test_classes_by_hand():
@@ -63,14 +77,24 @@ def test_classes_by_hand():
     assert mix[w.index["B"], k["equity_investors"]] == pytest.approx(1.0)
 
 
-def test_lenders_governments_and_own_funds():
-    # G (government) grants 5 to P; L lends 15 to P (debt); P pays 30 to S for hardware, 10 of it its own money.
-    # S's inflow 30: G 5/30, L 15/30, P 10/30 -> governments 1/6, lenders 1/2, own funds 1/3
-    w = Web.from_edges(["G", "L", "P"], ["P", "P", "S"], [5.0, 15.0, 30.0],
-                       ["equity_investment", "debt_financing", "chip_purchase"], entity_kinds={"G": "government"})
+def test_lenders_governments_own_funds_and_unfunded():
+    # G (government) grants 5 to P; L lends 15 to P (debt); P pays 30 to S for hardware, 10 beyond its inflow.
+    # S's inflow 30: G 5/30, L 15/30, P 10/30 -> governments 1/6, lenders 1/2, and P's 10:
+    # issue 10: P's 10 is "own funds" only up to the cash the ledger records for P; without any, unfunded.
+    args = (["G", "L", "P"], ["P", "P", "S"], [5.0, 15.0, 30.0],
+            ["equity_investment", "debt_financing", "chip_purchase"])
+    w = Web.from_edges(*args, entity_kinds={"G": "government"})
     t = trace(w, "S")
     assert t.classes == pytest.approx({"equity_investors": 0.0, "lenders": 0.5, "end_customers": 0.0,
-                                       "governments": 1 / 6, "own_funds": 1 / 3})
+                                       "governments": 1 / 6, "own_funds": 0.0, "unfunded": 1 / 3})
+    assert "own_funds" not in t.as_dict()["classes"] and t.as_dict()["unfunded"]["amount"] == pytest.approx(10.0)
+    # P records 4 of cash: 4 of its 10 are own funds (4/30 of S's inflow), 6 stay unfunded (6/30)
+    wc = Web.from_edges(*args, entity_kinds={"G": "government"}, cash={"P": 4.0})
+    tc = trace(wc, "S")
+    assert tc.classes["own_funds"] == pytest.approx(4 / 30) and tc.classes["unfunded"] == pytest.approx(6 / 30)
+    assert tc.as_dict()["classes"]["own_funds"] == pytest.approx(4 / 30)
+    tp = trace(wc, "P")
+    assert (tp.own, tp.own_backed, tp.cash) == (10.0, pytest.approx(4.0), 4.0)
 
 
 def test_closed_loop_without_outside_money_has_no_origin():

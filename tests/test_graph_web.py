@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from dealweb.errors import InputError
 from dealweb.graph import Web, read_edges, snapshot, synthetic_web
-from dealweb.model import Deal, Entity, EntityKind, Event, Flow, Ledger, Status
+from dealweb.model import Claim, Deal, Document, Entity, EntityKind, Event, Flow, Ledger, Status
 from dealweb.money import Amount, FxRate, FxTable, Qualifier
 
 B = 1e9
@@ -45,10 +46,17 @@ def tiny_ledger() -> Ledger:
 def test_snapshot_sums_parallel_flows_and_skips_what_has_no_usd_value():
     web = snapshot(tiny_ledger())
     i = web.index
-    # 300B; about 40B (mid of 36..44 = 40) + 10B summed; up to 100B -> mid 50B
+    # 300B; about 40B (mid of 36..44 = 40) + 10B summed; "up to 100B" is conditional: out of the firm web
     assert web.flows[i["openai"], i["oracle"]] == pytest.approx(300 * B)
     assert web.flows[i["oracle"], i["nvidia"]] == pytest.approx(50 * B)
-    assert web.flows[i["nvidia"], i["openai"]] == pytest.approx(50 * B)
+    assert web.flows[i["nvidia"], i["openai"]] == 0
+    assert web.left_out["conditional"] == pytest.approx(50 * B)
+    # --include conditional: mid of [0, 100B] = 50B, marked conditional
+    both = snapshot(tiny_ledger(), include="conditional")
+    e = both.edges_between(both.index["nvidia"], both.index["openai"])
+    assert both.flows[both.index["nvidia"], both.index["openai"]] == pytest.approx(50 * B)
+    assert [str(both.status[k]) for k in e] == ["conditional"]
+    assert both.totals()["conditional"] == pytest.approx(50 * B)
     assert web.flows[i["softbank"], i["stargate"]] == pytest.approx(19 * B)
     # partnership makes no edge; the JPY deal without an fx rate and the deal without amount are skipped
     assert web.flows[i["amd"], i["openai"]] == 0
@@ -67,9 +75,11 @@ def test_snapshot_amount_choice_fx_and_annual():
     i = low.index
     assert low.flows[i["oracle"], i["nvidia"]] == pytest.approx(46 * B)  # 36 + 10
     assert low.flows[i["nvidia"], i["openai"]] == 0  # "up to" is [0, 100B]: low end is 0
-    assert any(s.deal == "nv-oa" and "zero" in s.reason for s in low.skipped)
-    high = snapshot(led, amount="high")
+    low_all = snapshot(led, amount="low", include="conditional")
+    assert any(s.deal == "nv-oa" and "zero" in s.reason for s in low_all.skipped)
+    high = snapshot(led, amount="high", include="conditional")
     assert high.flows[i["nvidia"], i["openai"]] == pytest.approx(100 * B)
+    assert snapshot(led, amount="high").flows[i["nvidia"], i["openai"]] == 0  # conditional: not in a firm web
     fx = Ledger(entities=led.entities, deals=led.deals,
                 fx=FxTable((FxRate("JPY", 0.0065, date(2025, 1, 1)),)))
     w = snapshot(fx)
@@ -80,7 +90,12 @@ def test_snapshot_amount_choice_fx_and_annual():
 
 
 def test_snapshot_at_a_date():
-    led = tiny_ledger()
+    # a record is known from its earliest dated source: give the deals one (issue 10: no look-ahead)
+    base = tiny_ledger()
+    docs = {"jan": Document("jan", "January", date=date(2025, 1, 2)), "undated": Document("undated", "no date")}
+    dated = {k: replace(d, claims=(Claim("undated" if k == "oa-orcl" else "jan", "q"),))
+             for k, d in base.deals.items()}
+    led = Ledger(entities=base.entities, documents=docs, deals=dated)
     before = snapshot(led, at=date(2025, 3, 1))
     after = snapshot(led, at=date(2025, 12, 31))
     i = before.index
@@ -88,6 +103,10 @@ def test_snapshot_at_a_date():
     assert after.flows[i["oracle"], i["amd"]] == 0
     assert before.flows[i["market"], i["openai"]] == 0  # announced later
     assert after.flows[i["market"], i["openai"]] == pytest.approx(13 * B)
+    # a deal whose only source is undated is never "always known": left out, and the notes say so
+    assert after.flows[i["openai"], i["oracle"]] == 0
+    assert any("undated" in n and "oa-orcl" in n for n in after.notes)
+    assert snapshot(led).flows[i["openai"], i["oracle"]] == pytest.approx(300 * B)
 
 
 def test_as_dict_is_json_ready_and_conserves_money():

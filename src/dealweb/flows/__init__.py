@@ -17,11 +17,15 @@ Stable API (``docs/flows.md`` defines every column and rule):
     Schedules that cannot be built (file:line errors with a hint).
 ``known_from(record, documents)``
     When a deal or fact became known (its earliest dated source).
+``recorded_cash(ledger, as_of=None, policy="mid") -> {entity: RecordedCash}``
+    Cash the ledger records per entity (cash on hand + one operating cash flow figure): the only money
+    "who pays" calls a firm's own funds.
 ``expand_schedules(mode, start, years, months=3)``
     The vectorised schedule kernel (flat, ramp, point, undated) on a calendar grid.
 """
 
 from dealweb.flows.build import build_flows, expand_schedules
+from dealweb.flows.cash import RecordedCash, recorded_cash
 from dealweb.flows.known import document_date, known_from, ledger_window
 from dealweb.flows.table import (
     BASES,
@@ -51,6 +55,7 @@ __all__ = [
     "STATUSES",
     "Flows",
     "Policy",
+    "RecordedCash",
     "Skipped",
     "build_flows",
     "check_schedules",
@@ -58,4 +63,5 @@ __all__ = [
     "expand_schedules",
     "known_from",
     "ledger_window",
+    "recorded_cash",
 ]

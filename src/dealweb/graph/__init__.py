@@ -43,6 +43,7 @@ from dealweb.graph.loops import Circulation, Loop, LoopResult, circulation, loop
 from dealweb.graph.null import NullComparison, null_model, p_value, rewired, short_cycle_counts
 from dealweb.graph.synthetic import synthetic_web
 from dealweb.graph.trace import (
+    DEFINITION,
     ORIGIN_CLASSES,
     OriginSystem,
     Trace,
@@ -54,6 +55,7 @@ from dealweb.graph.trace import (
 from dealweb.graph.web import Skipped, Web, snapshot
 
 __all__ = [
+    "DEFINITION",
     "ORIGIN_CLASSES",
     "Centrality",
     "Circulation",

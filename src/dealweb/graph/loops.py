@@ -53,6 +53,8 @@ class Loop:
         amounts: aggregated USD flow of each hop ``nodes[k] -> nodes[k+1]``.
         deals: for each hop, the labels (deal ids) of the flows on it, largest first.
         bottleneck: ``min(amounts)`` in USD.
+        conditional_deals: the deals on the loop that are conditional money ("up to", letters of intent,
+            tranches, rumours); empty when the loop runs through firm money only.
     """
 
     nodes: tuple[int, ...]
@@ -60,6 +62,12 @@ class Loop:
     amounts: tuple[float, ...]
     deals: tuple[tuple[str, ...], ...]
     bottleneck: float
+    conditional_deals: tuple[str, ...] = ()
+
+    @property
+    def conditional(self) -> bool:
+        """Whether the loop runs through a conditional flow."""
+        return bool(self.conditional_deals)
 
     @property
     def length(self) -> int:
@@ -67,12 +75,14 @@ class Loop:
         return len(self.nodes)
 
     def as_dict(self) -> dict[str, object]:
-        """Stable JSON keys: ``entities``, ``deals``, ``bottleneck``, ``length``, ``currency``, ``hops``.
+        """Stable JSON keys: entities, deals, bottleneck, length, currency, hops, conditional(_deals).
 
         ``entities`` in flow order; ``deals`` every deal on the loop, hop by hop; ``bottleneck`` in USD;
-        ``hops`` a list of {from, to, amount, deals}.
+        ``hops`` a list of {from, to, amount, deals, conditional}; ``conditional`` whether the loop runs
+        through conditional money, ``conditional_deals`` which deals make it so.
         """
         k = len(self.entities)
+        cond = set(self.conditional_deals)
         return {
             "entities": list(self.entities),
             "deals": list(dict.fromkeys(d for hop in self.deals for d in hop)),
@@ -80,7 +90,10 @@ class Loop:
             "length": k,
             "currency": "USD",
             "hops": [{"from": self.entities[i], "to": self.entities[(i + 1) % k], "amount": self.amounts[i],
-                      "deals": list(self.deals[i])} for i in range(k)],
+                      "deals": list(self.deals[i]), "conditional": any(d in cond for d in self.deals[i])}
+                     for i in range(k)],
+            "conditional": self.conditional,
+            "conditional_deals": list(self.conditional_deals),
         }
 
 
@@ -165,7 +178,11 @@ def _make_loop(web: Web, nodes: tuple[int, ...]) -> Loop:
     nodes = nodes[t:] + nodes[:t]
     amounts = amounts[t:] + amounts[:t]
     deals = tuple(tuple(web.deals_between(nodes[i], nodes[(i + 1) % k])) for i in range(k))
-    return Loop(nodes, tuple(web.ids[x] for x in nodes), tuple(amounts), deals, min(amounts))
+    cond: tuple[str, ...] = ()
+    if web.status is not None:
+        cond = tuple(dict.fromkeys(web.edge_label(e) for i in range(k)
+                                   for e in web.edges_between(nodes[i], nodes[(i + 1) % k]) if web.conditional_edge(e)))
+    return Loop(nodes, tuple(web.ids[x] for x in nodes), tuple(amounts), deals, min(amounts), cond)
 
 
 def _cycle_graph(flows: sp.csr_array, min_amount: float | None = None) -> tuple[

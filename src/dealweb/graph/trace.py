@@ -22,9 +22,17 @@ did, the closed part would pay out more than it takes in and have an origin), so
 the part reachable from origins, where it is non-singular.
 
 Origins are grouped into *classes* by the origin entity's kind and the kind of flow its own money goes
-out as: governments (entity kind ``government``), end customers (kind ``market`` or flows of kind
-``revenue``), lenders (``debt``), equity investors (``investment``, ``warrant``), and own funds (an
-entity paying for services or hardware beyond what it takes in: its cash, or revenue from outside the web).
+out as (both read from the ledger: entity ``kind``, deal ``type``; never from names): governments (entity
+kind ``government``), end customers (kind ``market`` or flows of kind ``revenue``), lenders (``debt``),
+equity investors (``investment``, ``warrant``; a joint venture's partners' contributions are investments).
+An entity paying for services or hardware beyond what it takes in must find that money somewhere: it is
+its *own funds* only up to the cash the ledger records for it (:func:`dealweb.flows.recorded_cash`: cash
+on hand and operating cash flow facts, ``Web.cash``); the rest is *unfunded*: no source in the ledger,
+still to be raised. Nothing is called a firm's own money without a recorded figure behind it.
+
+Circularity (:data:`DEFINITION`) agrees with the loops: an entity on no loop has none; an entity on a loop
+that puts in no money of its own (it takes in at least what it pays out) has none either, and
+:attr:`Trace.note` says why.
 
 References:
     W. Leontief (1936), "Quantitative input and output relations in the economic systems of the United
@@ -44,12 +52,19 @@ from scipy.sparse.linalg import splu
 from dealweb.errors import InputError
 from dealweb.graph.web import Web
 
-__all__ = ["ORIGIN_CLASSES", "OriginSystem", "Trace", "origin_classes", "origin_matrix", "origin_system", "trace"]
+__all__ = ["DEFINITION", "ORIGIN_CLASSES", "OriginSystem", "Trace", "origin_classes", "origin_matrix",
+           "origin_system", "trace"]
 
 #: Origin classes, in display order.
-ORIGIN_CLASSES: tuple[str, ...] = ("equity_investors", "lenders", "end_customers", "governments", "own_funds")
+ORIGIN_CLASSES: tuple[str, ...] = ("equity_investors", "lenders", "end_customers", "governments", "own_funds",
+                                   "unfunded")
 _KIND_CLASS = {"investment": "equity_investors", "warrant": "equity_investors", "debt": "lenders",
                "revenue": "end_customers", "services": "own_funds", "hardware": "own_funds"}
+
+#: The one sentence that defines circularity, the same in the CLI, the report and the JSON.
+DEFINITION = ("Circularity is the share of a firm's inflow that, followed back through the web in proportion, "
+              "started as money the firm itself paid out beyond what it took in, and came back to it round a loop "
+              "of deals.")
 
 #: Relative tolerance below which ``O_i - I_i`` counts as zero (float sums of equal flows).
 RTOL = 1e-12
@@ -64,6 +79,7 @@ class OriginSystem:
         inflow, outflow, own, throughflow: ``I``, ``O``, ``s``, ``T`` per entity, USD.
         reached: per entity, whether some origin's money reaches it (the system is solved there).
         class_split: ``n x len(ORIGIN_CLASSES)``: how each origin's own money splits into classes.
+        on_loop: per entity, whether it lies on a loop of the web (a strongly connected group of 2 or more).
     """
 
     web: Web
@@ -73,6 +89,7 @@ class OriginSystem:
     throughflow: np.ndarray
     reached: np.ndarray
     class_split: np.ndarray
+    on_loop: np.ndarray
     _sub: np.ndarray = field(repr=False)
     _loc: np.ndarray = field(repr=False)
     _solver: _Solver | None = field(repr=False)
@@ -135,8 +152,14 @@ def origin_system(web: Web) -> OriginSystem:
         fs = f[sub][:, sub]
         a = sp.diags_array(through[sub]) - fs.T
         solver = _Solver(sp.csr_matrix(a), through[sub])
-    split = _class_split(web, outflow)
-    return OriginSystem(web, inflow, outflow, own, through, reached, split, sub, loc, solver)
+    split = _class_split(web, outflow, own)
+    on_loop = np.zeros(n, dtype=bool)
+    if web.m:
+        from scipy.sparse.csgraph import connected_components
+
+        ncomp, labels = connected_components(f, directed=True, connection="strong")
+        on_loop = np.bincount(labels, minlength=ncomp)[labels] > 1
+    return OriginSystem(web, inflow, outflow, own, through, reached, split, on_loop, sub, loc, solver)
 
 
 #: Systems with at most this many reached entities are solved by sparse LU; larger ones iteratively.
@@ -205,7 +228,7 @@ class _Solver:
         return cols[0] if b.ndim == 1 else np.column_stack(cols)
 
 
-def _class_split(web: Web, outflow: np.ndarray) -> np.ndarray:
+def _class_split(web: Web, outflow: np.ndarray, own: np.ndarray) -> np.ndarray:
     k = {c: t for t, c in enumerate(ORIGIN_CLASSES)}
     split = np.zeros((web.n, len(ORIGIN_CLASSES)))
     cls = np.asarray([k[_KIND_CLASS.get(str(x), "own_funds")] for x in web.kind], dtype=np.int64) \
@@ -213,6 +236,14 @@ def _class_split(web: Web, outflow: np.ndarray) -> np.ndarray:
     np.add.at(split, (web.src, cls), web.amount)
     with np.errstate(invalid="ignore", divide="ignore"):
         split = np.where(outflow[:, None] > 0, split / np.maximum(outflow, 1e-300)[:, None], 0.0)
+    # own money spent on services and hardware is own funds only up to the cash the ledger records
+    cash = np.zeros(web.n) if web.cash is None else np.asarray(web.cash, dtype=np.float64)
+    spend = own * split[:, k["own_funds"]]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        backed = np.where(spend > 0, np.minimum(1.0, cash / np.maximum(spend, 1e-300)), 0.0)
+    svc = split[:, k["own_funds"]].copy()
+    split[:, k["own_funds"]] = svc * backed
+    split[:, k["unfunded"]] = svc * (1.0 - backed)
     for i, kind in enumerate(web.entity_kinds):
         if kind == "government":
             split[i] = 0.0
@@ -289,12 +320,19 @@ class Trace:
     Attributes:
         entity: the entity id.
         inflow: its total inflow, USD.
-        own: its own money put in, ``max(0, O - I)``, USD.
+        own: what it pays out beyond what it takes in, ``max(0, O - I)``, USD (backed by its recorded cash
+            up to ``own_backed``; the rest is unfunded).
         status: ``ok``, ``no_inflow`` or ``no_origin``.
         message: one sentence for ``no_inflow`` / ``no_origin``; empty when ``ok``.
         origins: ``(origin id, share of inflow)``, largest first; shares sum to 1 when ``ok``.
         classes: share of inflow per origin class (keys :data:`ORIGIN_CLASSES`).
         circularity: share of the inflow that is the entity's own money coming back (``None`` unless ``ok``).
+        own_backed: the part of ``own`` the ledger's recorded cash covers (USD).
+        cash: the cash the ledger records for the entity (USD; 0 when none).
+        on_loop: whether the entity lies on a loop of the web.
+        note: why the circularity is what it is when that is not obvious (on a loop but 0%), else "".
+        origin_classes: per origin, its share of the inflow by class: ``((id, class, share), ...)``.
+        include: which money the web holds (``firm``; ``conditional`` when included).
     """
 
     entity: str
@@ -305,22 +343,48 @@ class Trace:
     origins: tuple[tuple[str, float], ...]
     classes: dict[str, float]
     circularity: float | None
+    own_backed: float = 0.0
+    cash: float = 0.0
+    on_loop: bool = False
+    note: str = ""
+    origin_classes: tuple[tuple[str, str, float], ...] = ()
+    include: tuple[str, ...] = ("firm", "conditional")
+
+    @property
+    def unfunded(self) -> float:
+        """USD of the inflow whose origin is money nobody in the ledger provides (still to be raised)."""
+        return self.classes.get("unfunded", 0.0) * self.inflow
 
     def as_dict(self) -> dict[str, object]:
-        """Stable JSON keys: entity, inflow, origins, circularity, classes, currency, status, message, own.
+        """Stable JSON keys.
 
-        ``origins`` is a list of {id, share, amount}; ``classes`` maps each origin class to its share.
+        entity, inflow, origins [{id, share, amount, classes}], circularity, classes, currency, status,
+        message, own, own_backed, cash, unfunded {share, amount}, definition, on_loop, note, include.
+        ``classes`` maps every origin class to its share, except ``own_funds``, present only when some of
+        the inflow is backed by cash the ledger records (no firm's own money without a figure behind it).
         """
+        per: dict[str, dict[str, float]] = {}
+        for oid, cls, share in self.origin_classes:
+            per.setdefault(oid, {})[cls] = share
+        classes = {c: v for c, v in self.classes.items() if c != "own_funds" or v > 0}
         return {
             "entity": self.entity,
             "inflow": self.inflow,
-            "origins": [{"id": k, "share": s, "amount": s * self.inflow} for k, s in self.origins],
+            "origins": [{"id": k, "share": s, "amount": s * self.inflow, "classes": per.get(k, {})}
+                        for k, s in self.origins],
             "circularity": self.circularity,
-            "classes": self.classes,
+            "classes": classes,
             "currency": "USD",
             "status": self.status,
             "message": self.message,
             "own": self.own,
+            "own_backed": self.own_backed,
+            "cash": self.cash,
+            "unfunded": {"share": self.classes.get("unfunded", 0.0), "amount": self.unfunded},
+            "definition": DEFINITION,
+            "on_loop": self.on_loop,
+            "note": self.note,
+            "include": list(self.include),
         }
 
 
@@ -352,18 +416,38 @@ def trace(web: Web | OriginSystem, entity: str | int) -> Trace:
     st = system.status(i)
     inflow = float(system.inflow[i])
     own = float(system.own[i])
+    cash = 0.0 if w.cash is None else float(w.cash[i])
+    own_backed = own * float(system.class_split[i, ORIGIN_CLASSES.index("own_funds")])
+    on_loop = bool(system.on_loop[i])
     classes = {c: 0.0 for c in ORIGIN_CLASSES}
+    extra = {"own_backed": own_backed, "cash": cash, "on_loop": on_loop, "include": w.include}
     if st == "no_inflow":
-        return Trace(w.ids[i], inflow, own, st, f"{w.ids[i]} receives no money in this web", (), classes, None)
+        return Trace(w.ids[i], inflow, own, st, f"{w.ids[i]} receives no money in this web", (), classes, None,
+                     **extra)  # type: ignore[arg-type]
     if st == "no_origin":
         return Trace(w.ids[i], inflow, own, st,
                      f"the money reaching {w.ids[i]} goes round a closed loop with no outside money: it has no origin",
-                     (), classes, None)
+                     (), classes, None, **extra)  # type: ignore[arg-type]
     mix = system.inflow_mix(i)
     nz = np.flatnonzero(mix > 0)
     order = nz[np.lexsort((np.asarray([w.ids[k] for k in nz.tolist()], dtype=object).astype(str), -mix[nz]))]
     origins = tuple((w.ids[k], float(mix[k])) for k in order.tolist())
+    by_class = []
+    for k in order.tolist():
+        for t, c in enumerate(ORIGIN_CLASSES):
+            share = float(mix[k] * system.class_split[k, t])
+            if share > 0:
+                by_class.append((w.ids[k], c, share))
     cls = mix @ system.class_split
     for t, c in enumerate(ORIGIN_CLASSES):
         classes[c] = float(cls[t])
-    return Trace(w.ids[i], inflow, own, st, "", origins, classes, float(mix[i]))
+    circ = float(mix[i])
+    note = ""
+    if on_loop and circ <= 0:
+        note = (f"{w.ids[i]} is on a loop but puts in no money of its own (it takes in at least what it pays out), "
+                "so none of its inflow is its own money coming back")
+    elif not on_loop:
+        note = f"{w.ids[i]} is on no loop of this web" + ("" if "conditional" in w.include else
+                                                          " (firm money only; --include conditional adds the rest)")
+    return Trace(w.ids[i], inflow, own, st, "", origins, classes, circ, own_backed, cash, on_loop, note,
+                 tuple(by_class), w.include)

@@ -22,6 +22,8 @@ from dealweb.model import FLOW_KIND, Ledger
 if TYPE_CHECKING:
     import networkx as nx
 
+    from dealweb.flows import Flows
+
 __all__ = ["AmountChoice", "FlowBasis", "Skipped", "Web", "snapshot"]
 
 AmountChoice = Literal["low", "mid", "high"]
@@ -75,6 +77,11 @@ class Web:
         basis: ``committed`` (whole contract) or ``annual`` (contract / term in years).
         notes: assumptions made while building the snapshot, one sentence each.
         rows: per-edge 1-based line numbers in the source file for edge lists (``None`` otherwise).
+        status: per-edge ``firm`` or ``conditional`` (ledger snapshots; ``None`` for edge lists: all firm).
+        cash: per-entity cash the ledger records (USD; 0 where none), the only money "who pays" counts as
+            a firm's own funds (``None`` for edge lists: no entity has recorded cash).
+        include: which money the web holds: ``("firm",)`` or ``("firm", "conditional")``.
+        left_out: USD of the live money not in the web, by status (``{"conditional": ...}``).
     """
 
     ids: tuple[str, ...]
@@ -93,6 +100,10 @@ class Web:
     basis: str = "committed"
     notes: tuple[str, ...] = ()
     rows: np.ndarray | None = None
+    status: np.ndarray | None = None
+    cash: np.ndarray | None = None
+    include: tuple[str, ...] = ("firm", "conditional")
+    left_out: dict[str, float] = field(default_factory=dict)
     _pair_edges: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     @property
@@ -148,6 +159,10 @@ class Web:
             object.__setattr__(self, "_pair_amount_cache", cached)
         return cached
 
+    def conditional_edge(self, e: int) -> bool:
+        """Whether edge ``e`` is conditional money ("up to", letter of intent, tranche, rumour)."""
+        return self.status is not None and str(self.status[e]) == "conditional"
+
     def deals_between(self, i: int, j: int) -> list[str]:
         """Labels (deal ids) of the flows from ``i`` to ``j``, largest amount first."""
         es = sorted(self.edges_between(i, j), key=lambda e: -float(self.amount[e]))
@@ -174,7 +189,8 @@ class Web:
         return {
             "entities": [{"id": x, "name": self.names[i], "kind": self.entity_kinds[i], "inflow": inflow[i],
                           "outflow": outflow[i]} for i, x in enumerate(self.ids)],
-            "flows": [{"from": self.ids[a], "to": self.ids[b], "amount": v, "kind": str(k), "deal": self.edge_label(e)}
+            "flows": [{"from": self.ids[a], "to": self.ids[b], "amount": v, "kind": str(k), "deal": self.edge_label(e),
+                       "status": "conditional" if self.conditional_edge(e) else "firm"}
                       for e, (a, b, v, k) in enumerate(zip(self.src.tolist(), self.dst.tolist(), self.amount.tolist(),
                                                            self.kind.tolist(), strict=True))],
             "skipped": [s.as_dict() for s in self.skipped],
@@ -183,7 +199,17 @@ class Web:
             "basis": self.basis,
             "notes": list(self.notes),
             "currency": "USD",
+            "include": list(self.include),
+            "totals": self.totals(),
+            "left_out": dict(self.left_out),
         }
+
+    def totals(self) -> dict[str, float]:
+        """USD in the web by status: ``firm``, ``conditional`` (0 unless included) and ``total``."""
+        cond = np.asarray([self.conditional_edge(e) for e in range(self.m)], dtype=bool) if self.status is not None \
+            else np.zeros(self.m, dtype=bool)
+        c = float(self.amount[cond].sum())
+        return {"firm": self.total - c, "conditional": c, "total": self.total}
 
     def to_networkx(self) -> nx.DiGraph:
         """The aggregated web as a ``networkx.DiGraph``.
@@ -212,7 +238,9 @@ class Web:
         return _assemble(ids, p[self.src], p[self.dst], self.amount, self.kind, self.deals,
                          tuple(self.entity_kinds[k] for k in inv.tolist()), tuple(self.names[k] for k in inv.tolist()),
                          skipped=self.skipped, at=self.at, amount_choice=self.amount_choice, basis=self.basis,
-                         notes=self.notes, rows=self.rows)
+                         notes=self.notes, rows=self.rows, status=self.status,
+                         cash=None if self.cash is None else self.cash[inv], include=self.include,
+                         left_out=dict(self.left_out))
 
     @classmethod
     def from_edges(
@@ -223,6 +251,7 @@ class Web:
         types: Iterable[str] | np.ndarray | None = None,
         entity_kinds: Mapping[str, str] | None = None,
         rows: np.ndarray | None = None,
+        cash: Mapping[str, float] | None = None,
     ) -> Web:
         """A web from parallel arrays of payer labels, payee labels and USD amounts.
 
@@ -235,6 +264,8 @@ class Web:
                 ``services`` when absent.
             entity_kinds: optional id -> entity kind (``market``, ``government``, ``fund``...).
             rows: optional 1-based line numbers of the flows in their file, to name them in loops.
+            cash: optional id -> cash the entity is known to hold (USD), the only money "who pays" counts
+                as its own funds (:mod:`dealweb.graph.trace`).
 
         Raises:
             ValueError: arrays of different lengths, or a negative or non-finite amount.
@@ -272,9 +303,10 @@ class Web:
                 label = f"row {int(rows[k])}" if rows is not None else f"edge {k}"
                 skipped.append(Skipped(label, ids[si[k]], ids[di[k]], reason))
         ek = entity_kinds or {}
+        held = None if cash is None else np.asarray([float(cash.get(x, 0.0)) for x in ids])
         return _assemble(ids, si[keep], di[keep], a[keep], kinds[keep], None,
                          tuple(ek.get(x, "company") for x in ids), ids, skipped=tuple(skipped),
-                         rows=None if rows is None else np.asarray(rows)[keep])
+                         rows=None if rows is None else np.asarray(rows)[keep], cash=held)
 
 
 def _assemble(
@@ -305,92 +337,106 @@ def snapshot(
     at: date | None = None,
     amount: AmountChoice = "mid",
     flow: FlowBasis = "committed",
+    include: str | Iterable[str] = ("firm",),
+    flows: Flows | None = None,
 ) -> Web:
-    """The money web of a ledger on a date, for one end of every amount's interval.
+    """The money web of a ledger on a date, read from its flows table (:func:`dealweb.flows.build_flows`).
 
-    Every flow of every deal live on ``at`` (``Ledger.deals_on``: not cancelled, already announced) becomes
-    an edge payer -> payee of ``Amount.usd(amount)`` US dollars. Amounts in other currencies are converted
-    with the ledger's FX table (rate in force on ``at``, else on the deal's announcement date) when the
-    amount does not carry a conversion already. Partnerships (flow kind ``none``) move no money and make
-    no edge.
+    Every live pairwise flow of the flows table becomes an edge payer -> payee of its value in US dollars
+    under the valuation policy ``amount``; rows of one flow over several quarters are summed. Firm money
+    (paid, firm) is always in; conditional money ("up to" ceilings, letters of intent, per-GW / milestone
+    tranches, rumours) only when ``include`` names it, and every edge says which it is (``Web.status``).
+    Cancelled deals and history (completed before the ledger's window) make no edge. With ``at``, only what
+    was known on that date is read (no look-ahead); deals whose sources are undated are left out and named in
+    ``notes``.
 
     Args:
         ledger: the ledger.
-        at: read the ledger as of this date; ``None`` takes every deal not cancelled.
-        amount: ``low``, ``mid`` or ``high`` end of each amount's interval (``up to $100B`` is [0, $100B]:
-            its ``low`` is 0 and the flow is then skipped as a zero amount).
-        flow: ``committed`` (the whole amount) or ``annual`` (divided by the deal's ``term_years`` when the
-            ledger gives a term; one-off flows and flows without a term count once, and ``notes`` says so).
+        at: read the ledger as known on this date; ``None`` takes everything it records.
+        amount: the valuation policy: ``low``, ``mid`` (:attr:`dealweb.money.Amount.mid`) or ``high``
+            (``up to $100B`` is [0, $100B]: its ``low`` is 0 and the flow is then skipped as a zero amount).
+        flow: ``committed`` (the whole amount) or ``annual`` (divided by the deal's term in years when the
+            ledger gives one; flows without a term count once, and ``notes`` says so).
+        include: ``"firm"`` (the default) or ``("firm", "conditional")`` / ``"conditional"`` / ``"all"``.
+        flows: a flows table already built for ``ledger`` (same ``at`` and policy), to reuse.
 
     Returns:
         The :class:`Web`; flows without a USD value are not in it, but in ``Web.skipped`` with the reason.
     """
+    from dealweb.flows import build_flows, recorded_cash
+
     if amount not in ("low", "mid", "high"):
         raise ValueError(f"unknown amount choice {amount!r}: use low, mid or high")
     if flow not in ("committed", "annual"):
         raise ValueError(f"unknown flow basis {flow!r}: use committed or annual")
-    ids: list[str] = list(ledger.entities)
-    seen = set(ids)
-    src: list[str] = []
-    dst: list[str] = []
-    amt: list[float] = []
-    kinds: list[str] = []
-    deals: list[str] = []
-    skipped: list[Skipped] = []
+    inc = _include(include)
+    fl = flows if flows is not None else build_flows(ledger, as_of=at, policy=amount)
+    if fl.policy != amount:
+        fl = fl.with_policy(amount)
+    wanted = {"paid", "firm"} | ({"conditional", "rumoured"} if "conditional" in inc else set())
+    g = fl.by_flow(fl.mask(wanted))
+    value = g["value"].copy()
     no_term: list[str] = []
-    for deal in ledger.deals_on(at):
-        for f in deal.pairwise_flows():
-            if f.kind == "none":
-                continue
-            if f.payer == f.payee:
-                skipped.append(Skipped(deal.id, f.payer, f.payee, "self-flow (payer is payee)"))
-                continue
-            if f.amount is None:
-                skipped.append(Skipped(deal.id, f.payer, f.payee, "no amount"))
-                continue
-            a = f.amount
-            if not a.is_money:
-                skipped.append(Skipped(deal.id, f.payer, f.payee, f"amount is in {a.unit or 'no unit'}, not money"))
-                continue
-            if a.usd_low is None and a.unit != "USD":
-                a = ledger.fx.to_usd(a, at or deal.announced)
-            value = a.usd(amount)
-            if value is None:
-                skipped.append(Skipped(deal.id, f.payer, f.payee,
-                                       f"no USD value for {a.currency} (declare an fx rate in the ledger)"))
-                continue
-            if flow == "annual":
-                if deal.term_years and deal.term_years > 0:
-                    value = value / deal.term_years
-                else:
-                    no_term.append(deal.id)
-            if not np.isfinite(value) or value <= 0:
-                skipped.append(Skipped(deal.id, f.payer, f.payee, f"zero amount at '{amount}'"))
-                continue
-            for x in (f.payer, f.payee):
-                if x not in seen:
-                    seen.add(x)
-                    ids.append(x)
-            src.append(f.payer)
-            dst.append(f.payee)
-            amt.append(float(value))
-            kinds.append(f.kind if f.kind in KINDS else _kind_of(f.kind))
-            deals.append(deal.id)
+    if flow == "annual":
+        years = g["term_years"]
+        has = np.isfinite(years) & (years > 0)
+        value[has] = value[has] / years[has]
+        no_term = [fl.deals[d] for d in g["deal"][~has].tolist()]
+    skipped: list[Skipped] = [Skipped(s.deal, s.payer, s.payee, s.reason) for s in fl.skipped]
+    keep = np.isfinite(value) & (value > 0)
+    for k in np.flatnonzero(~keep).tolist():
+        skipped.append(Skipped(fl.deals[g["deal"][k]], fl.entities[g["payer"][k]], fl.entities[g["payee"][k]],
+                               f"zero amount at '{amount}'"))
+    # the aggregated web: one edge per (deal, payer, payee, kind, status)
+    cond_codes = {fl.code("status", "conditional"), fl.code("status", "rumoured")}
+    ents = ledger.entities
+    ids: list[str] = list(ents)
     index = {x: i for i, x in enumerate(ids)}
+    for x in fl.entities:
+        if x not in index:
+            index[x] = len(ids)
+            ids.append(x)
+    remap = np.asarray([index[x] for x in fl.entities], dtype=np.int64)
+    src = remap[g["payer"][keep]] if keep.any() else np.zeros(0, dtype=np.int64)
+    dst = remap[g["payee"][keep]] if keep.any() else np.zeros(0, dtype=np.int64)
+    kinds = np.asarray(KINDS, dtype=object)[g["kind"][keep]] if keep.any() else np.zeros(0, dtype=object)
+    status = np.asarray(["conditional" if int(c) in cond_codes else "firm" for c in g["status"][keep].tolist()],
+                        dtype=object)
+    deals = tuple(fl.deals[d] for d in g["deal"][keep].tolist())
+    left = fl.totals()
+    left_out = {} if "conditional" in inc else {"conditional": left["conditional"]}
     notes = []
     if no_term:
         uniq = sorted(set(no_term))
         notes.append(f"annual flow: {len(uniq)} deal(s) without a term counted once in full: " + ", ".join(uniq[:10])
                      + (" ..." if len(uniq) > 10 else ""))
-    ents = ledger.entities
+    if left_out.get("conditional"):
+        n_cond = len({fl.deals[d] for d in fl.deal[fl.conditional].tolist()})
+        notes.append(f"conditional money left out: {n_cond} deal(s), ${left_out['conditional'] / 1e9:,.1f}B at "
+                     f"'{amount}' (up to / letters of intent / tranches / rumours; --include conditional adds them)")
+    if at is not None and fl.unknown_date:
+        notes.append(f"{len(fl.unknown_date)} deal(s) with only undated sources left out on {at.isoformat()} (known "
+                     "date unknown): " + ", ".join(fl.unknown_date[:8]) + (" ..." if len(fl.unknown_date) > 8 else ""))
+    cash_rec = recorded_cash(ledger, at, amount)
+    cash = np.zeros(len(ids))
+    for e, rc in cash_rec.items():
+        if e in index:
+            cash[index[e]] = rc.usd
     return _assemble(
-        tuple(ids),
-        np.asarray([index[x] for x in src], dtype=np.int64),
-        np.asarray([index[x] for x in dst], dtype=np.int64),
-        np.asarray(amt, dtype=np.float64),
-        np.asarray(kinds, dtype=object),
-        tuple(deals),
+        tuple(ids), src, dst, value[keep], kinds, deals,
         tuple(str(ents[x].kind) if x in ents else "company" for x in ids),
         tuple(ents[x].name if x in ents else x for x in ids),
-        skipped=tuple(skipped), at=at, amount_choice=amount, basis=flow, notes=tuple(notes),
+        skipped=tuple(skipped), at=at, amount_choice=amount, basis=flow, notes=tuple(notes), status=status,
+        cash=cash, include=tuple(sorted(inc, key=("firm", "conditional").index)), left_out=left_out,
     )
+
+
+def _include(include: str | Iterable[str]) -> set[str]:
+    """``firm`` plus what ``include`` names (``conditional`` or ``all``); ValueError for anything else."""
+    items = {include} if isinstance(include, str) else set(include)
+    if "all" in items:
+        items = {"firm", "conditional"}
+    bad = items - {"firm", "conditional"}
+    if bad:
+        raise ValueError(f"unknown money to include {sorted(bad)}: use firm or conditional")
+    return items | {"firm"}
