@@ -91,11 +91,17 @@ def test_exposure_json(edges: Path):
 
 
 def test_bundled_ledger_commands():
+    # issue 10: Nvidia's "up to $100B" is conditional: firm loops only by default, --include conditional adds it
     code, out, _ = run("loops", "--json")
     assert code == 0
-    assert any(lp["entities"] == ["openai", "oracle", "nvidia"] for lp in json.loads(out))
+    assert not any(lp["entities"] == ["openai", "oracle", "nvidia"] for lp in json.loads(out))
+    code, out, _ = run("loops", "--include", "conditional", "--json")
+    (lp,) = [x for x in json.loads(out) if x["entities"] == ["openai", "oracle", "nvidia"]]
+    assert lp["conditional"] is True and lp["conditional_deals"] == ["nvidia-openai-investment-100b"]
     code, out, _ = run("trace", "Oracle", "--json")  # a name, not an id
-    assert code == 0 and json.loads(out)["entity"] == "oracle"
+    d = json.loads(out)
+    assert code == 0 and d["entity"] == "oracle" and d["definition"].startswith("Circularity is")
+    assert "unfunded" in d and "unfunded" in d["classes"]
     code, out, _ = run("exposure", "oracle")
     assert code == 0 and "backlog" in out
 
@@ -135,9 +141,10 @@ def test_loops_name_the_sources_of_their_deals(tmp_path: Path):
 
     led = tmp_path / "tiny.yaml"
     led.write_text(LEDGER_YAML, encoding="utf-8")
-    code, out, err = run("loops", str(led), "--json")
+    code, out, err = run("loops", str(led), "--json", "--include", "conditional")  # nv-oa is "up to": conditional
     assert code == 0, err
     (lp,) = json.loads(out)
+    assert lp["conditional"] is True
     # nv-oa carries one claim (document d1: Example Daily, 2025-10-01); oa-or and or-nv carry none.
     assert lp["sources"] == [
         {"deal": "oa-or", "document": None, "outlet": None, "title": None, "date": None, "quote": None,
@@ -146,8 +153,8 @@ def test_loops_name_the_sources_of_their_deals(tmp_path: Path):
          "field": None, "flag": None},
         {"deal": "nv-oa", "document": "d1", "outlet": "Example Daily", "title": "The loop", "date": "2025-10-01",
          "quote": "Nvidia will invest up to $100 billion", "field": "amount", "flag": None}]
-    code, out, _ = run("loops", str(led))
-    assert code == 0 and "1 quote(s): Example Daily" in out and "no source: oa-or, or-nv" in out
+    code, out, _ = run("loops", str(led), "--include", "conditional")
+    assert code == 0 and "1 quote(s): Example Daily" in out and "no source: oa-or" in out and "nv-oa ◇" in out
 
 
 def test_edge_list_loops_have_no_sources(edges: Path):

@@ -18,13 +18,16 @@ def test_loops_come_from_the_graph_room():
     assert set(row.deals) == {"nvidia-openai-invest", "openai-oracle-cloud", "oracle-nvidia-chips"}
     assert row.entities[0] == row.entities[-1] and set(row.entities) == {"nvidia", "openai", "oracle"}
     assert math.isclose(row.usd, 40e9)
+    # issue 10: the loop runs through conditional money (a letter of intent for "up to $100B") and says so
+    assert row.label == "conditional: runs through nvidia-openai-invest"
 
 
 def test_who_pays_splits_each_firms_inflow():
     an = analysis_of(small_ledger(), stress=False)
-    # Inflows by hand (mid of each interval, live deals only; the CoreWeave contract is cancelled):
-    # Oracle $300B (OpenAI); OpenAI $50B (Nvidia) + $30B (SoftBank) = $80B; Nvidia $40B (Oracle).
-    inflow = {"oracle": 300e9, "openai": 80e9, "nvidia": 40e9}
+    # Inflows by hand (firm money at the mid of each interval; the CoreWeave contract is cancelled, and
+    # Nvidia's "up to $100B" letter of intent is conditional, so not in who pays; issue 10):
+    # Oracle $300B (OpenAI); OpenAI $30B (SoftBank); Nvidia $40B (Oracle).
+    inflow = {"oracle": 300e9, "openai": 30e9, "nvidia": 40e9}
     for firm, total in inflow.items():
         assert math.isclose(sum(an.who_pays[firm].values()), total, rel_tol=1e-9), firm
     # SoftBank is the only money from outside the loop: it is an origin of every firm's money.
@@ -47,17 +50,21 @@ def test_figures_keep_their_units():
     assert _fmt(None, "usd") == "n/a"
 
 
-def test_who_pays_shows_a_firms_own_money_coming_back_as_its_origin():
+def test_who_pays_names_unfunded_money_and_the_definition():
+    from dealweb.graph import DEFINITION
     from dealweb.report import render_report
 
     ledger = small_ledger()
     an = analysis_of(ledger, stress=False)
-    # Flows (USD B, mids): Nvidia->OpenAI 50, SoftBank->OpenAI 30, OpenAI->Oracle 300, Oracle->Nvidia 40.
-    # Own money s = outflow - inflow: OpenAI 300-80 = 220, Nvidia 50-40 = 10, SoftBank 30.
-    # OpenAI's share x of its own mix: x = (50 * (40/50) * x + 220) / 300  =>  260 x = 220  =>  x = 11/13;
-    # Nvidia's mix carries 40/50 of it = 8.8/13, so OpenAI's inflow holds 50 * 8.8/13 = 440/13 B of its own.
-    assert math.isclose(an.who_pays["openai"]["openai"], 440e9 / 13, rel_tol=1e-9)
+    # Firm flows (USD B): SoftBank->OpenAI 30, OpenAI->Oracle 300, Oracle->Nvidia 40 (no loop in firm money).
+    # OpenAI pays out 300 - 30 = 270 beyond its inflow and the ledger records no cash for it: unfunded.
+    # Oracle's 300 = SoftBank 30 + unfunded (OpenAI) 270; Nvidia's 40 from Oracle keeps that mix: 4 + 36.
+    assert math.isclose(an.who_pays["oracle"]["unfunded: openai"], 270e9, rel_tol=1e-9)
+    assert math.isclose(an.who_pays["oracle"]["softbank"], 30e9, rel_tol=1e-9)
+    assert math.isclose(an.who_pays["nvidia"]["unfunded: openai"], 36e9, rel_tol=1e-9)
+    assert "openai" not in an.who_pays["openai"]  # no loop of firm money: none of its own money comes back
     html = render_report(ledger, analysis=an)
     section = html[html.index('id="who-pays"'):html.index('id="exposure"')]
     assert "taken out" not in section
-    assert "own money comes back" in section
+    assert "own money comes back" in section and "unfunded" in section
+    assert DEFINITION in section.replace("&#39;", "'") and "conditional money" in section

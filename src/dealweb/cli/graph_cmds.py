@@ -51,13 +51,33 @@ def _web_options(f: Callable[..., Any]) -> Callable[..., Any]:
                           "instead of a ledger.")(f)
     f = click.option("--flow", "flow", type=click.Choice(["committed", "annual"]), default="committed",
                      show_default=True, help="Whole commitments, or per year over each contract's term.")(f)
+    f = click.option("--include", "include", type=click.Choice(["conditional"]), multiple=True,
+                     help="Add conditional money ('up to' ceilings, letters of intent, per-GW / milestone tranches, "
+                          "rumours) to the firm money; every output marks it.")(f)
     f = click.option("--amount", "amount", type=click.Choice(["low", "mid", "high"]), default="mid",
-                     show_default=True, help="Which end of each amount's interval to use.")(f)
+                     show_default=True, help="Valuation policy: the low end, middle or high end of each "
+                                             "amount's interval (mid of a vague amount such as 數百億: its "
+                                             "geometric middle).")(f)
     f = click.option("--at", "at", metavar="DATE", help="Read the ledger as of this date (YYYY-MM-DD).")(f)
     return f
 
 
-def _load_web(ledger_path: str | None, edges: str | None, at: str | None, amount: str, flow: str):  # noqa: ANN202
+def flows_or_exit(ledger: Ledger, on: Any, amount: str) -> Any:
+    """The ledger's flows table (:func:`dealweb.flows.build_flows`), or exit 1 listing unbuildable schedules."""
+    from dealweb.flows import build_flows
+
+    fl = build_flows(ledger, as_of=on, policy=amount)
+    errors = [p for p in fl.problems if p.severity == "error"]
+    if errors:
+        for p in errors[:20]:
+            click.echo(str(p), err=True)
+        fail(f"the ledger has {len(errors)} schedule(s) that cannot be built", "run 'dealweb check' to see them all",
+             code=1)
+    return fl
+
+
+def _load_web(ledger_path: str | None, edges: str | None, at: str | None, amount: str, flow: str,  # noqa: ANN202
+              include: tuple[str, ...] = ()):
     from dealweb.graph import read_edges, snapshot
 
     on = date_or_exit(at, "--at")
@@ -69,7 +89,9 @@ def _load_web(ledger_path: str | None, edges: str | None, at: str | None, amount
         except DealwebError as exc:
             fail(exc.message, exc.hint)
     ledger = load_or_exit(ledger_path, quiet=True)
-    return snapshot(ledger, at=on, amount=amount, flow=flow), ledger  # type: ignore[arg-type]
+    fl = flows_or_exit(ledger, on, amount)
+    return snapshot(ledger, at=on, amount=amount, flow=flow, include=("firm", *include),  # type: ignore[arg-type]
+                    flows=fl), ledger
 
 
 def _resolve(web: Any, ledger: Ledger | None, key: str) -> str:
@@ -113,9 +135,18 @@ def _progress(label: str, enabled: bool) -> Iterator[Callable[[int, int], None] 
 
 
 def _header(web: Any, console: Console) -> None:
-    when = web.at.isoformat() if web.at else "all live deals"
+    when = ("as known on " + web.at.isoformat()) if web.at else "all live deals"
     console.print(f"[dim]{web.n} entities, {web.m} flows, {usd_label(web.total)} in total; {when}; "
                   f"amount: {web.amount_choice}, {web.basis}; USD[/dim]")
+    if web.status is not None:
+        t = web.totals()
+        if "conditional" in web.include:
+            console.print(f"[dim]firm {usd_label(t['firm'])} + conditional {usd_label(t['conditional'])} (included, "
+                          "marked ◇)[/dim]")
+        else:
+            console.print(f"[dim]firm money only: {usd_label(t['firm'])}; conditional "
+                          f"{usd_label(web.left_out.get('conditional', 0.0))} left out (--include conditional adds it)"
+                          "[/dim]")
     if web.skipped:
         by_reason: dict[str, list[str]] = {}
         for s in web.skipped:
@@ -128,6 +159,8 @@ def _header(web: Any, console: Console) -> None:
         if any(s.reason.startswith("zero amount at 'low'") for s in web.skipped):
             console.print("[dim]hint: an 'up to' figure is 0 at its low end; --amount mid or high keeps it[/dim]")
     for note in web.notes:
+        if note.startswith("conditional money left out"):
+            continue  # said on the firm/conditional line
         console.print(f"[dim]{note}[/dim]")
 
 
@@ -167,27 +200,30 @@ def _sources_cell(rows: list[dict[str, Any]]) -> str:
 @_web_options
 def loops_cmd(ledger_path: str | None, max_length: int, top: int, all_loops: bool, limit: int,
               null_n: int | None, seed: int, null_max_length: int, with_circ: bool | None, at: str | None,
-              amount: str, flow: str, edges: str | None, as_json: bool) -> None:
+              amount: str, include: tuple[str, ...], flow: str, edges: str | None, as_json: bool) -> None:
     """Find where money goes round: simple loops of payments and investments, ranked by bottleneck.
 
     The bottleneck of a loop is its smallest flow: the most money that can go round it. Partnerships move
-    no money and make no edge. The circulating share is the largest part of all flow that can be written
-    as money going round loops (a maximum circulation; see docs/graph.md). LEDGER (or --ledger) is a path or
-    a bundled ledger's name; the default bundled ledger when omitted. JSON: a list of {entities, deals,
-    bottleneck, length, currency, hops, sources}
-    (sources: each claim behind the loop's deals, with its quote, outlet, title and date; ledgers only);
-    with --null, an object {loops, circulation, null_model}.
+    no money and make no edge. Firm money only by default; --include conditional adds conditional money
+    ('up to' ceilings, letters of intent, tranches, rumours) and every loop that runs through it says so
+    (◇). The circulating share is the largest part of all flow that can be written as money going round
+    loops (a maximum circulation; see docs/graph.md). LEDGER (or --ledger) is a path or a bundled ledger's
+    name; the default bundled ledger when omitted. JSON: a list of {entities, deals, bottleneck, length,
+    currency, hops, conditional, conditional_deals, sources} (sources: each claim behind the loop's deals,
+    with its quote, outlet, title and date; ledgers only); with --null, an object {loops, circulation,
+    null_model}.
 
     \b
     Examples:
-      dealweb loops                                  # the bundled ledger, top 20 loops
+      dealweb loops                                  # the bundled ledger, top 20 loops of firm money
+      dealweb loops --include conditional            # with 'up to' and per-GW money, marked ◇
       dealweb loops --max-length 4 --json
       dealweb loops --null 999 --seed 7              # is this more circular than chance?
       dealweb loops --edges economy.parquet --max-length 4 --top 50
     """
     from dealweb.graph import circulation, loop_sources, loops, null_model
 
-    web, ledger = _load_web(ledger_path, edges, at, amount, flow)
+    web, ledger = _load_web(ledger_path, edges, at, amount, flow, include)
     big = web.m > LARGE
     with _progress("searching loops", big) as prog:
         res = loops(web, max_length=max_length, top=None if all_loops else top, limit=limit, progress=prog)
@@ -218,17 +254,23 @@ def loops_cmd(ledger_path: str | None, max_length: int, top: int, all_loops: boo
                     *((("sources", {}),) if ledger is not None else ())):
         table.add_column(col, **kw)
     for r, lp in enumerate(shown, 1):
-        path = " → ".join((*lp.entities, lp.entities[0]))
+        path = " → ".join((*lp.entities, lp.entities[0])) + (" ◇" if lp.conditional else "")
         hops = ", ".join(usd_label(a) for a in lp.amounts)
-        deals = "; ".join(", ".join(h) for h in lp.deals)
+        cond = set(lp.conditional_deals)
+        deals = "; ".join(", ".join(d + (" ◇" if d in cond else "") for d in h) for h in lp.deals)
         cells = [str(r), path, str(lp.length), usd_label(lp.bottleneck), hops, deals]
         if ledger is not None:
             cells.append(_sources_cell(loop_sources(lp, ledger)))
         table.add_row(*cells)
     if shown:
         con.print(table)
+        if any(lp.conditional for lp in shown):
+            con.print("◇ the loop runs through conditional money (the deal marked ◇: 'up to', letter of intent, "
+                      "tranche or rumour).")
     else:
-        con.print(f"No loops of up to {max_length} hops.")
+        con.print(f"No loops of up to {max_length} hops"
+                  + ("" if web.status is None or "conditional" in web.include
+                     else " in firm money (--include conditional looks through conditional money too)") + ".")
     if res.complete:
         by = ", ".join(f"{k} hops: {v}" for k, v in (res.count_by_length or {}).items())
         con.print(f"{res.count} loop(s) in all" + (f" ({by})" if by else "") + ".")
@@ -259,55 +301,81 @@ def loops_cmd(ledger_path: str | None, max_length: int, top: int, all_loops: boo
 @click.option("--top", "top", type=click.IntRange(1, None), default=15, show_default=True,
               help="Show the N largest origins.")
 @_web_options
-def trace_cmd(entity: str, ledger_path: str | None, top: int, at: str | None, amount: str, flow: str,
-              edges: str | None, as_json: bool) -> None:
-    """Who really pays: an entity's inflows traced back to their ultimate origins.
+def trace_cmd(entity: str, ledger_path: str | None, top: int, at: str | None, amount: str,
+              include: tuple[str, ...], flow: str, edges: str | None, as_json: bool) -> None:
+    """Who really pays: an entity's inflows traced back to where the money enters the web.
 
-    Money is followed backwards through the web in proportion: an entity that pays out more than it takes
-    in puts in its own money and is an origin. Origins are grouped into equity investors, lenders, end
-    customers, governments and own funds. Circularity is the share of the entity's inflow that is its own
-    money coming back round. JSON: {entity, inflow, origins [{id, share, amount}], circularity, classes,
-    currency, status, message}.
+    Money is followed backwards through the web in proportion. It enters from equity investors, lenders,
+    end customers and governments (by the ledger's entity kinds and deal types), and from firms that pay
+    out more than they take in: that money is their own funds only up to the cash the ledger records for
+    them (cash on hand, operating cash flow); the rest is UNFUNDED: nobody in the ledger provides it, it is
+    still to be raised. Firm money only by default (--include conditional adds the rest).
+    Circularity is the share of a firm's inflow that, followed back through the web in proportion, started
+    as money the firm itself paid out beyond what it took in, and came back to it round a loop of deals.
+    JSON: {entity, inflow, origins [{id, share, amount, classes}], circularity, classes, unfunded {share,
+    amount}, own, own_backed, cash, definition, on_loop, note, include, currency, status, message,
+    unpriced [{deal, payer, reason}] (who pays in with no amount in the ledger)};
+    ``classes`` has own_funds only when recorded cash backs some of the inflow.
 
     \b
     Examples:
       dealweb trace oracle
-      dealweb trace 甲骨文 --amount high --json
+      dealweb trace openai --json
+      dealweb trace 甲骨文 --amount high --include conditional
       dealweb trace e000042 --edges economy.csv
     """
-    from dealweb.graph import ORIGIN_CLASSES, trace
+    from dealweb.graph import DEFINITION, ORIGIN_CLASSES, trace
 
-    web, ledger = _load_web(ledger_path, edges, at, amount, flow)
+    web, ledger = _load_web(ledger_path, edges, at, amount, flow, include)
     eid = _resolve(web, ledger, entity)
     t = trace(web, eid)
+    unpriced = [{"deal": x.deal, "payer": x.payer, "reason": x.reason} for x in web.skipped
+                if x.payee == eid and x.payer != eid]
     if as_json:
-        emit_json(t.as_dict())
+        d = t.as_dict()
+        d["unpriced"] = unpriced
+        emit_json(d)
         return
     con = _console()
     _header(web, con)
     name = web.names[web.index[eid]]
-    con.print(f"[bold]{name}[/bold] ({eid}) receives {usd_label(t.inflow)}"
-              + (f" and puts in {usd_label(t.own)} of its own" if t.own > 0 else "") + ".")
+    line = f"[bold]{name}[/bold] ({eid}) receives {usd_label(t.inflow)}"
+    if t.own > 0:
+        line += f" and pays out {usd_label(t.own)} more than it takes in: "
+        line += (f"{usd_label(t.own_backed)} backed by the cash the ledger records for it, "
+                 f"{usd_label(t.own - t.own_backed)} unfunded" if t.cash > 0 else
+                 "the ledger records no cash for it, so all of that is unfunded")
+    con.print(line + ".")
     if t.status != "ok":
         con.print(t.message + ".")
         return
     table = Table(title="Where its inflow comes from in the end", title_justify="left")
-    for col, j in (("origin", "left"), ("name", "left"), ("share", "right"), ("amount", "right")):
+    for col, j in (("origin", "left"), ("name", "left"), ("as", "left"), ("share", "right"), ("amount", "right")):
         table.add_column(col, justify=j)
+    per: dict[str, list[tuple[str, float]]] = {}
+    for oid, cls, share in t.origin_classes:
+        per.setdefault(oid, []).append((cls, share))
     for oid, share in t.origins[:top]:
-        table.add_row(oid, web.names[web.index[oid]], _pct(share), usd_label(share * t.inflow))
+        kinds = ", ".join(c.replace("_", " ") for c, _ in sorted(per.get(oid, []), key=lambda x: -x[1]))
+        table.add_row(oid, web.names[web.index[oid]], kinds, _pct(share), usd_label(share * t.inflow))
     if len(t.origins) > top:
         rest = sum(s for _, s in t.origins[top:])
-        table.add_row(f"({len(t.origins) - top} more)", "", _pct(rest), usd_label(rest * t.inflow))
+        table.add_row(f"({len(t.origins) - top} more)", "", "", _pct(rest), usd_label(rest * t.inflow))
     con.print(table)
     ct = Table(title="By kind of origin", title_justify="left")
     ct.add_column("class")
     ct.add_column("share", justify="right")
     ct.add_column("amount", justify="right")
     for c in ORIGIN_CLASSES:
+        if c == "own_funds" and t.classes[c] <= 0:
+            continue  # own funds only when recorded cash backs them
         ct.add_row(c.replace("_", " "), _pct(t.classes[c]), usd_label(t.classes[c] * t.inflow))
     con.print(ct)
-    con.print(f"Circularity: {_pct(t.circularity)} of {eid}'s inflow is its own money coming back round.")
+    if unpriced:
+        con.print("Also paying in, with no amount in the ledger (not counted above): "
+                  + ", ".join(f"{u['payer']} ({u['deal']})" for u in unpriced) + ".")
+    con.print(f"Circularity: {_pct(t.circularity)} of {eid}'s inflow." + (f" ({t.note}.)" if t.note else ""))
+    con.print(f"[dim]{DEFINITION} Unfunded: money no one in the ledger provides (still to be raised).[/dim]")
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -315,15 +383,16 @@ def trace_cmd(entity: str, ledger_path: str | None, top: int, at: str | None, am
 @click.argument("entity")
 @ledger_option
 @_web_options
-def exposure_cmd(entity: str, ledger_path: str | None, at: str | None, amount: str, flow: str,
-                 edges: str | None, as_json: bool) -> None:
+def exposure_cmd(entity: str, ledger_path: str | None, at: str | None, amount: str, include: tuple[str, ...],
+                 flow: str, edges: str | None, as_json: bool) -> None:
     """What an entity is owed, has invested and owes, by counterparty; and how central it is.
 
     Categories: receivables (all inflows), backlog (services and hardware it sells), funding (equity and
     loans it received), investments (stakes and loans it made), payables (all outflows), each with every
     counterparty's share and the Herfindahl-Hirschman index (1 = one counterparty). Backlog is also set
     against the entity's reported RPO when the ledger has one. Centrality: in-strength and PageRank
-    weighted by amount. JSON: {entity, currency, categories, centrality}.
+    weighted by amount. Firm money only by default; --include conditional adds conditional money, marked ◇
+    on its deals. JSON: {entity, currency, categories, centrality, include, conditional_deals}.
 
     \b
     Examples:
@@ -332,11 +401,17 @@ def exposure_cmd(entity: str, ledger_path: str | None, at: str | None, amount: s
     """
     from dealweb.graph import exposure
 
-    web, ledger = _load_web(ledger_path, edges, at, amount, flow)
+    web, ledger = _load_web(ledger_path, edges, at, amount, flow, include)
     eid = _resolve(web, ledger, entity)
     ex = exposure(web, eid, ledger)
+    cond = sorted({web.edge_label(e) for e in range(web.m) if web.conditional_edge(e)})
     if as_json:
-        emit_json(ex.as_dict())
+        d = ex.as_dict()
+        d["include"] = list(web.include)
+        d["conditional_deals"] = cond
+        d["totals"] = web.totals()
+        d["left_out"] = dict(web.left_out)
+        emit_json(d)
         return
     con = _console()
     _header(web, con)
@@ -360,6 +435,6 @@ def exposure_cmd(entity: str, ledger_path: str | None, at: str | None, amount: s
             row = [c.id, usd_label(c.amount), _pct(c.share)]
             if cat.reported:
                 row.append(_pct(c.share_of_reported))
-            row.append(", ".join(c.deals))
+            row.append(", ".join(d + (" ◇" if d in cond else "") for d in c.deals))
             table.add_row(*row)
         con.print(table)

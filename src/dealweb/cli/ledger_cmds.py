@@ -155,35 +155,65 @@ def _deal_conflicts(ledger: Ledger) -> dict[str, int]:
 
 
 def _live_deals(ledger: Ledger, at: date | None) -> list[Deal]:
-    return [d for d in ledger.deals.values() if d.status_on(at) is not None]
+    """Deals known on ``at`` (earliest dated source on or before it: no look-ahead; see docs/flows.md)."""
+    from dealweb.flows import known_deals
+
+    return known_deals(ledger, at)[0]
 
 
-def _entity_totals(ledger: Ledger, at: date | None) -> dict[str, dict[str, Any]]:
-    """Per entity: deal counts in/out and USD sums of its flows (low, high; high None when unbounded)."""
+def _flows(ledger: Ledger, at: date | None) -> Any:
+    from dealweb.cli.graph_cmds import flows_or_exit
+
+    return flows_or_exit(ledger, at, "mid")
+
+
+def _money_status(fl: Any) -> dict[str, str]:
+    """Deal id -> the money it makes in the flows table: firm, conditional, paid, cancelled, history, mixed."""
+    out: dict[str, set[str]] = {}
+    for d, st in zip(fl.column("deal").tolist(), fl.column("status").tolist(), strict=True):
+        out.setdefault(d, set()).add(st)
+    return {d: next(iter(v)) if len(v) == 1 else "+".join(sorted(v)) for d, v in out.items()}
+
+
+def _entity_totals(ledger: Ledger, at: date | None, fl: Any = None) -> dict[str, dict[str, Any]]:
+    """Per entity: deal counts, USD sums of its live flows, firm and conditional money (from the flows table).
+
+    USD sums are low and high (high None when unbounded); firm and conditional are at the policy's middle.
+    """
+    fl = fl if fl is not None else _flows(ledger, at)
     tot: dict[str, dict[str, Any]] = {
         e: {"deals_out": 0, "deals_in": 0, "usd_out_low": 0.0, "usd_out_high": 0.0, "usd_in_low": 0.0,
             "usd_in_high": 0.0, "unbounded_out": False, "unbounded_in": False, "priced_out": 0, "priced_in": 0,
-            "unconverted": 0, "facts": 0}
+            "unconverted": 0, "facts": 0, "firm_out": 0.0, "conditional_out": 0.0, "firm_in": 0.0,
+            "conditional_in": 0.0}
         for e in ledger.entities}
     for d in _live_deals(ledger, at):
         if d.status_on(at) is Status.CANCELLED:
             continue
         for f in d.pairwise_flows():
             for who, side in ((f.payer, "out"), (f.payee, "in")):
-                t = tot.get(who)
-                if t is None:
-                    continue
-                t[f"deals_{side}"] += 1
-                a = f.amount
-                if a is None or a.usd_low is None:
-                    t["unconverted"] += a is not None
-                    continue
-                t[f"priced_{side}"] += 1
-                t[f"usd_{side}_low"] += a.usd_low
-                if a.usd_high is None:
-                    t[f"unbounded_{side}"] = True
-                else:
-                    t[f"usd_{side}_high"] += a.usd_high
+                if who in tot:
+                    tot[who][f"deals_{side}"] += 1
+    for s_ in fl.skipped:
+        if "USD" in s_.reason:
+            for who in (s_.payer, s_.payee):
+                if who in tot:
+                    tot[who]["unconverted"] += 1
+    g = fl.by_flow(fl.live)
+    cond_codes = {fl.code("status", "conditional"), fl.code("status", "rumoured")}
+    for k in range(len(g["deal"])):
+        first = int(g["first"][k])
+        unbounded = bool(fl.open_high[first])
+        money = "conditional" if int(g["status"][k]) in cond_codes else "firm"
+        for who, side in ((fl.entities[g["payer"][k]], "out"), (fl.entities[g["payee"][k]], "in")):
+            t = tot.get(who)
+            if t is None:
+                continue
+            t[f"priced_{side}"] += 1
+            t[f"usd_{side}_low"] += float(g["low"][k])
+            t[f"usd_{side}_high"] += float(g["high"][k])
+            t[f"unbounded_{side}"] = t[f"unbounded_{side}"] or unbounded
+            t[f"{money}_{side}"] += float(g["mid"][k])
     for fact in ledger.facts.values():
         if fact.entity in tot:
             tot[fact.entity]["facts"] += 1
@@ -245,17 +275,27 @@ def _source_cell(ledger: Ledger, c: Claim) -> str:
 
 
 def _show_overview(ledger: Ledger, at: date | None, con: Console) -> None:
-    tot = _entity_totals(ledger, at)
+    from dealweb.flows import known_deals
+
+    fl = _flows(ledger, at)
+    tot = _entity_totals(ledger, at, fl)
     conflicts = _deal_conflicts(ledger)
-    live = _live_deals(ledger, at)
+    live, unknown, later = known_deals(ledger, at)
+    money = _money_status(fl)
     head = f"[bold]{ledger.name}[/bold]" + (f" — {ledger.description}" if ledger.description else "")
     con.print(head)
     con.print(f"{len(ledger.entities)} entities, {len(live)} deals" + (f" known on {at}" if at else "")
               + f", {len(ledger.facts)} facts, {len(ledger.documents)} documents, {len(ledger.conflicts)} conflicts."
               " Amounts in USD (intervals: low–high; ≥: no upper bound).")
-    t = Table(title="Entities with deals or facts (USD: sum of the flows with a stated or converted amount)")
+    tt = fl.totals()
+    con.print(f"Money (policy mid): firm {_usd_range(tt['firm'], tt['firm'])}, conditional "
+              f"{_usd_range(tt['conditional'], tt['conditional'])} ('up to' ceilings, letters of intent, tranches, "
+              "rumours); cancelled deals and history are in neither.")
+    t = Table(title="Entities with deals or facts (USD: sum of the flows with a stated or converted amount; "
+                    "firm and conditional at the middle of each interval)")
     for col, just in (("entity", "left"), ("name", "left"), ("kind", "left"), ("deals out", "right"),
-                      ("USD out", "right"), ("deals in", "right"), ("USD in", "right"), ("facts", "right")):
+                      ("USD out", "right"), ("firm out", "right"), ("cond. out", "right"), ("deals in", "right"),
+                      ("USD in", "right"), ("firm in", "right"), ("cond. in", "right"), ("facts", "right")):
         t.add_column(col, justify=just)  # type: ignore[arg-type]
     rows = [(eid, x) for eid, x in tot.items() if x["deals_out"] or x["deals_in"] or x["facts"]]
     rows.sort(key=lambda r: -(r[1]["usd_out_low"] + r[1]["usd_in_low"]))
@@ -265,23 +305,32 @@ def _show_overview(ledger: Ledger, at: date | None, con: Console) -> None:
         name = e.name + (f" ({zh})" if zh and zh != e.name else "")
         t.add_row(eid, name, str(e.kind), str(x["deals_out"]),
                   _usd_range(x["usd_out_low"], x["usd_out_high"]) if x["priced_out"] else "—",
+                  _usd_range(x["firm_out"], x["firm_out"]) if x["firm_out"] else "—",
+                  _usd_range(x["conditional_out"], x["conditional_out"]) if x["conditional_out"] else "—",
                   str(x["deals_in"]), _usd_range(x["usd_in_low"], x["usd_in_high"]) if x["priced_in"] else "—",
+                  _usd_range(x["firm_in"], x["firm_in"]) if x["firm_in"] else "—",
+                  _usd_range(x["conditional_in"], x["conditional_in"]) if x["conditional_in"] else "—",
                   str(x["facts"]))
     con.print(t)
     idle = len(ledger.entities) - len(rows)
     if idle:
         con.print(f"({idle} more entities are named but have no deal or fact; 'dealweb show ENTITY' shows one.)")
-    d = Table(title="Deals (⚠ = sources disagree; see 'dealweb check')")
+    d = Table(title="Deals (⚠ = sources disagree; see 'dealweb check'; money: what the flows table counts it as)")
     for col in ("deal", "from → to", "type", "amount (as written)", "qualifier", "currency", "USD", "status",
-                "sources"):
+                "money", "sources"):
         d.add_column(col)
     for deal in live:
         parties = f"{deal.payer} → {deal.payee}" if deal.payer else ", ".join(deal.entities())
         written, qual, unit, usd = _amount_cells(deal.amount)
         mark = " ⚠" if deal.id in conflicts else ""
         d.add_row(deal.id + mark, parties, deal.type, written, qual, unit, usd, str(deal.status_on(at)),
-                  str(len(deal.claims)))
+                  money.get(deal.id, "—"), str(len(deal.claims)))
     con.print(d)
+    if at is not None and unknown:
+        con.print(f"Not shown as of {at}: {len(unknown)} deal(s) whose sources are all undated (known date unknown, "
+                  "never taken as always known): " + ", ".join(unknown) + ".")
+    if at is not None and later:
+        con.print(f"[dim]{len(later)} deal(s) became known after {at}.[/dim]")
 
 
 def _show_entity(ledger: Ledger, e: Entity, at: date | None, con: Console) -> None:
@@ -294,6 +343,7 @@ def _show_entity(ledger: Ledger, e: Entity, at: date | None, con: Console) -> No
     con.print("; ".join(m for m in meta if m) + (f". As of {at}." if at else "."))
     out_rows, in_rows, other = [], [], []
     deals = _live_deals(ledger, at)
+    money = _money_status(_flows(ledger, at))
     for deal in deals:
         flows = [f for f in deal.pairwise_flows() if e.id in (f.payer, f.payee)]
         for f in flows:
@@ -304,13 +354,13 @@ def _show_entity(ledger: Ledger, e: Entity, at: date | None, con: Console) -> No
                                     ("Receives (in)", in_rows, "payer")):
         t = Table(title=f"{title}: {len(rows)} flow(s)")
         for col in ("deal", "counterparty", "type", "amount (as written)", "qualifier", "currency", "USD",
-                    "status", "announced"):
+                    "status", "money", "announced"):
             t.add_column(col)
         for deal, f in rows:
             written, qual, unit, usd = _amount_cells(f.amount)
             cp = getattr(f, other_side)
             t.add_row(deal.id + (" ⚠" if deal.id in conflicts else ""), cp, deal.type, written, qual, unit, usd,
-                      str(deal.status_on(at)), str(deal.announced or ""))
+                      str(deal.status_on(at)), money.get(deal.id, "—"), str(deal.announced or ""))
         if rows:
             con.print(t)
         else:
@@ -412,12 +462,19 @@ def show(entity: str | None, ledger_path: str | None, at: str | None, as_json: b
     con = _console()
     if entity is None:
         if as_json:
-            tot = _entity_totals(ledger, on)
+            from dealweb.flows import known_deals
+
+            fl = _flows(ledger, on)
+            tot = _entity_totals(ledger, on, fl)
+            known, unknown, later = known_deals(ledger, on)
+            ids = {d.id for d in known}
+            money = _money_status(fl)
             emit_json({"ledger": ledger.name, "at": on.isoformat() if on else None,
                        "entities": [{"id": eid, "name": ledger.entities[eid].name,
                                      "kind": str(ledger.entities[eid].kind), **x} for eid, x in tot.items()],
-                       "deals": [d for d in ledger_to_dict(ledger)["deals"]
-                                 if ledger.deals[d["id"]].status_on(on) is not None]})
+                       "deals": [dict(d, money=money.get(d["id"])) for d in ledger_to_dict(ledger)["deals"]
+                                 if d["id"] in ids],
+                       "totals": fl.totals(), "policy": fl.policy, "unknown_date": unknown, "not_yet_known": later})
             return
         _show_overview(ledger, on, con)
         return
@@ -498,27 +555,47 @@ def _csv_bytes(ledger: Ledger, on: date | None) -> bytes:
 
 @main.command()
 @ledger_arg
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "graphml"]), default="json", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "graphml", "flows"]), default="json",
+              show_default=True,
               help="json: the whole ledger (keys in docs/export-json.md); csv: one row per pairwise flow with "
-                   "its source quote; graphml: entities and flows for Gephi/yEd/networkx.")
+                   "its source quote; graphml: entities and flows for Gephi/yEd/networkx; flows: the dated flows "
+                   "table (docs/flows.md), CSV, or Parquet when FILE ends in .parquet.")
+@click.option("--amount", "amount", type=click.Choice(["low", "mid", "high"]), default="mid", show_default=True,
+              help="flows: the valuation policy of the 'value' column (low, mid and high are all exported).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), metavar="FILE",
               help="Write to FILE (atomically) instead of standard output.")
 @click.option("--at", "at", metavar="DATE", help="csv/graphml: only the flows of deals known on DATE.")
-def export(ledger_path: str | None, fmt: str, output: str | None, at: str | None) -> None:
-    """Export a ledger as JSON, CSV (one row per flow) or GraphML.
+def export(ledger_path: str | None, fmt: str, output: str | None, at: str | None, amount: str) -> None:
+    """Export a ledger as JSON, CSV (one row per flow), GraphML, or its dated flows table.
 
     Amounts are in units of their currency (dollars, not billions), with the USD interval when a
-    conversion is known. The ledger must have no errors ('dealweb check' lists them).
+    conversion is known. The ledger must have no errors ('dealweb check' lists them). The flows table has
+    one row per flow and calendar quarter (an undated row where no term is known) with payer, payee, deal,
+    kind, status (paid, firm, conditional, rumoured, cancelled, history), basis, shape, period, low/mid/high
+    and value in USD, trigger, source quote or assumption, and known_from (columns in docs/flows.md).
 
     \b
     Examples:
       dealweb export > web.json                         # the bundled ledger as JSON
       dealweb export --format csv -o flows.csv          # one row per pairwise flow, with its quote
       dealweb export my-ledger/ --format graphml -o web.graphml
+      dealweb export --format flows -o flows.csv        # the dated flows table (CSV)
+      dealweb export --format flows --at 2025-10-01 -o flows.parquet   # as known then, as Parquet
     """
     on = date_or_exit(at, "--at")
     ledger = load_or_exit(ledger_path)
-    if fmt == "json":
+    if fmt == "flows":
+        fl = _flows(ledger, on).with_policy(amount)
+        if output is not None and output.endswith(".parquet"):
+            try:
+                data = fl.to_parquet_bytes()
+            except ImportError:
+                fail("Parquet needs pyarrow", "pip install 'dealweb[parquet]', or write CSV (-o FILE.csv)")
+            write_output(Path(output), data)
+            click.echo(f"wrote {output} (flows, Parquet, {len(fl):,} rows, {len(data):,} bytes)", err=True)
+            return
+        data = fl.to_csv_bytes()
+    elif fmt == "json":
         data = (json.dumps(ledger_to_dict(ledger), ensure_ascii=False, indent=2, allow_nan=False) + "\n").encode()
     elif fmt == "csv":
         data = _csv_bytes(ledger, on)

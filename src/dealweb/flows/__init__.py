@@ -26,7 +26,7 @@ Stable API (``docs/flows.md`` defines every column and rule):
 
 from dealweb.flows.build import build_flows, expand_schedules
 from dealweb.flows.cash import RecordedCash, recorded_cash
-from dealweb.flows.known import document_date, known_from, ledger_window
+from dealweb.flows.known import document_date, known_deals, known_from, ledger_window
 from dealweb.flows.table import (
     BASES,
     COLUMNS,
@@ -61,6 +61,7 @@ __all__ = [
     "check_schedules",
     "document_date",
     "expand_schedules",
+    "known_deals",
     "known_from",
     "ledger_window",
     "recorded_cash",

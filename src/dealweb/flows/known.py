@@ -17,7 +17,7 @@ from datetime import date
 
 from dealweb.model import Claim, Deal, Document, Fact, Ledger
 
-__all__ = ["document_date", "known_from", "ledger_window"]
+__all__ = ["document_date", "known_deals", "known_from", "ledger_window"]
 
 _NOT_EVIDENCE = frozenset({"joke"})
 
@@ -84,3 +84,26 @@ def ledger_window(ledger: Ledger) -> tuple[date | None, date | None] | None:
     if start is None and end is None:
         return None
     return (start, end)
+
+
+def known_deals(ledger: Ledger, as_of: date | None) -> tuple[list, list[str], list[str]]:
+    """Deals known on ``as_of`` by the rule of the flows table, and those left out.
+
+    Returns:
+        ``(known, unknown_date, not_yet_known)``: the deals a view "as of D" shows (earliest dated source on
+        or before D and a status on D), the ids of deals whose sources are all undated, and the ids of deals
+        known only later. Without ``as_of`` every deal is known.
+    """
+    if as_of is None:
+        return list(ledger.deals.values()), [], []
+    cache: dict[str, date | None] = {}
+    known, unknown, later = [], [], []
+    for d in ledger.deals.values():
+        k = known_from(d, ledger.documents, cache)
+        if k is None:
+            unknown.append(d.id)
+        elif k > as_of or d.status_on(as_of) is None:
+            later.append(d.id)
+        else:
+            known.append(d)
+    return known, unknown, later

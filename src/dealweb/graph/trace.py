@@ -239,7 +239,7 @@ def _class_split(web: Web, outflow: np.ndarray, own: np.ndarray) -> np.ndarray:
     # own money spent on services and hardware is own funds only up to the cash the ledger records
     cash = np.zeros(web.n) if web.cash is None else np.asarray(web.cash, dtype=np.float64)
     spend = own * split[:, k["own_funds"]]
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         backed = np.where(spend > 0, np.minimum(1.0, cash / np.maximum(spend, 1e-300)), 0.0)
     svc = split[:, k["own_funds"]].copy()
     split[:, k["own_funds"]] = svc * backed

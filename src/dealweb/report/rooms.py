@@ -17,34 +17,47 @@ from dealweb.report.analysis import Analysis, LoopRow
 __all__ = ["fill_exposure", "fill_loops", "fill_metrics", "fill_stress", "fill_who_pays"]
 
 
-def _web(ledger: Ledger, on: date | None):  # noqa: ANN202 - dealweb.graph.Web, imported lazily
+def _web(ledger: Ledger, on: date | None, include: tuple[str, ...] = ("firm",)):  # noqa: ANN202 - graph.Web
     from dealweb.graph import snapshot
 
-    return snapshot(ledger, at=on)
+    return snapshot(ledger, at=on, include=include)
 
 
 def fill_loops(an: Analysis, ledger: Ledger, on: date | None, top: int = 25) -> None:
-    """Money loops from :func:`dealweb.graph.loops` on the snapshot of ``ledger`` on ``on``, largest first."""
+    """Money loops from :func:`dealweb.graph.loops`, largest first, firm and conditional money told apart.
+
+    The web holds firm and conditional money; a loop that runs through conditional money ("up to",
+    letters of intent, tranches, rumours) is labelled so, with the deals that make it conditional.
+    """
     from dealweb.graph import loops
 
-    res = loops(_web(ledger, on), top=top)
+    res = loops(_web(ledger, on, ("firm", "conditional")), top=top)
     for lp in res.loops:
         deals = tuple(dict.fromkeys(d for hop in lp.deals for d in hop))
-        an.loops.append(LoopRow(entities=(*lp.entities, lp.entities[0]), deals=deals, usd=lp.bottleneck))
+        label = ("conditional: runs through " + ", ".join(lp.conditional_deals)) if lp.conditional else "firm"
+        an.loops.append(LoopRow(entities=(*lp.entities, lp.entities[0]), deals=deals, usd=lp.bottleneck,
+                                label=label))
     if not res.loops:
         an.notes["loops"] = "No money loops in this web."
 
 
 def fill_who_pays(an: Analysis, ledger: Ledger, on: date | None, firms: int = 10) -> None:
-    """Ultimate origins of the money reaching the ``firms`` largest receivers, from :func:`dealweb.graph.trace`.
+    """Ultimate origins of the firm money reaching the ``firms`` largest receivers (:func:`dealweb.graph.trace`).
 
-    Each firm's inflow (USD) is split by the trace's origin shares. Loops are not removed: a firm whose own
-    money comes back to it round a loop is one of its own origins (the trace's circularity), so
-    ``an.who_pays[firm][firm]`` is the USD of its inflow that is its own money returning.
+    Each firm's inflow (USD) is split by the trace's origins and their classes. An origin paying out more
+    than it takes in appears as itself up to the cash the ledger records for it (``"<id> (own cash)"``)
+    and as ``"unfunded: <id>"`` beyond (money no one in the ledger provides). Loops are not removed: a firm
+    whose own money comes back to it round a loop is one of its own origins (its circularity). Conditional
+    money is left out (the note says how much).
     """
-    from dealweb.graph import origin_system, trace
+    from dealweb.graph import DEFINITION, origin_system, trace
 
     web = _web(ledger, on)
+    an.notes["who_pays_definition"] = DEFINITION
+    if web.left_out.get("conditional"):
+        an.notes["who_pays_conditional"] = (
+            f"Firm money only: {_fmt(web.left_out['conditional'], 'usd')} of conditional money ('up to' ceilings, "
+            "letters of intent, tranches, rumours) is left out.")
     system = origin_system(web)
     inflow = web.inflow
     order = sorted(range(web.n), key=lambda i: (-float(inflow[i]), web.ids[i]))
@@ -56,7 +69,11 @@ def fill_who_pays(an: Analysis, ledger: Ledger, on: date | None, firms: int = 10
         if t.status != "ok":
             skipped.append(t.message)
             continue
-        an.who_pays[t.entity] = {o: share * t.inflow for o, share in t.origins if share > 0}
+        row: dict[str, float] = {}
+        for o, cls, share in t.origin_classes:
+            key = f"unfunded: {o}" if cls == "unfunded" else f"{o} (own cash)" if cls == "own_funds" else o
+            row[key] = row.get(key, 0.0) + share * t.inflow
+        an.who_pays[t.entity] = row
     if skipped:
         an.notes["who_pays_skipped"] = "; ".join(skipped)
     if not an.who_pays:
