@@ -51,7 +51,10 @@ class FanChart:
 
 @dataclass
 class Analysis:
-    """The analytical sections of the report; ``notes`` says why any section is empty."""
+    """The analytical sections of the report; ``notes`` says why any section is empty.
+
+    ``texts`` holds sentences a filled section shows (the circularity definition, what was left out).
+    """
 
     loops: list[LoopRow] = field(default_factory=list)
     who_pays: dict[str, dict[str, float]] = field(default_factory=dict)
@@ -61,6 +64,7 @@ class Analysis:
     stress_tables: list[Table] = field(default_factory=list)
     seed: int | None = None
     notes: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
 
 
 def _guard(an: Analysis, section: str, fn: Callable[[], None]) -> None:
@@ -114,4 +118,5 @@ def as_dict(an: Analysis) -> dict[str, Any]:
                   "unit": f.unit} for f in an.fans],
         "seed": an.seed,
         "notes": an.notes,
+        "texts": an.texts,
     }

@@ -53,9 +53,9 @@ def fill_who_pays(an: Analysis, ledger: Ledger, on: date | None, firms: int = 10
     from dealweb.graph import DEFINITION, origin_system, trace
 
     web = _web(ledger, on)
-    an.notes["who_pays_definition"] = DEFINITION
+    an.texts["who_pays_definition"] = DEFINITION
     if web.left_out.get("conditional"):
-        an.notes["who_pays_conditional"] = (
+        an.texts["who_pays_conditional"] = (
             f"Firm money only: {_fmt(web.left_out['conditional'], 'usd')} of conditional money ('up to' ceilings, "
             "letters of intent, tranches, rumours) is left out.")
     system = origin_system(web)
