@@ -21,6 +21,11 @@ from dealweb.graph.web import Web
 __all__ = ["read_edges"]
 
 _REQUIRED = ("source", "target", "amount")
+# Bounds where the numbers enter: no real flow is above 1e20 USD (world output is about 1e14 a year), and a
+# positive flow below a millionth of a dollar is a unit slip whose reciprocal (shares, exposures) overflows.
+_MAX_AMOUNT = 1e20
+_MIN_POSITIVE = 1e-6
+_MAX_LABEL = 1000
 
 
 def _check_header(path: Path, columns: list[str]) -> dict[str, int]:
@@ -47,13 +52,23 @@ def _amount(path: Path, line: int, raw: object) -> float:
     if value < 0:
         raise InputError(f"{path}:{line}: column amount: negative amount {raw!r}",
                          "amounts are sizes; swap source and target to reverse the direction")
+    if value > _MAX_AMOUNT:
+        raise InputError(f"{path}:{line}: column amount: {value:.3g} is larger than any real flow (the bound is "
+                         f"{_MAX_AMOUNT:.0e} USD)", "check the digits and the unit: amounts are plain US dollars")
+    if 0 < value < _MIN_POSITIVE:
+        raise InputError(f"{path}:{line}: column amount: {value:.3g} is below a millionth of a dollar",
+                         "check the unit: amounts are plain US dollars; write 0 for no flow")
     return value
 
 
 def _label(path: Path, line: int, column: str, raw: object) -> str:
     if raw is None or not str(raw).strip():
         raise InputError(f"{path}:{line}: column {column} is empty", "every flow needs a source and a target")
-    return str(raw).strip()
+    label = str(raw).strip()
+    if len(label) > _MAX_LABEL:
+        raise InputError(f"{path}:{line}: column {column}: a label of {len(label):,} characters is longer than "
+                         f"the {_MAX_LABEL:,} allowed", "labels are names or ids of firms: check the column order")
+    return label
 
 
 def read_edges(path: str | Path) -> Web:
@@ -70,8 +85,13 @@ def read_edges(path: str | Path) -> Web:
             naming the file, line and column.
     """
     p = Path(path)
-    if not p.is_file():
+    if not p.exists():
         raise InputError(f"{p}: no such file", "give a CSV or Parquet file with columns source,target,amount[,type]")
+    if not p.is_file():  # a folder, device, FIFO or socket: refused by type, never read
+        from dealweb.limits import LimitError, file_kind
+
+        raise LimitError(f"{p}: is {file_kind(p.stat().st_mode)}, not a regular file",
+                         "give the edge list as a regular CSV or Parquet file")
     if p.suffix.lower() in (".parquet", ".pq"):
         return _read_parquet(p)
     src: list[str] = []
@@ -79,7 +99,9 @@ def read_edges(path: str | Path) -> Web:
     amt: list[float] = []
     typ: list[str] = []
     lines: list[int] = []
-    raw = p.read_bytes()
+    from dealweb.limits import read_regular
+
+    raw = read_regular(p, "edge list")  # devices and FIFOs refused by type; size capped
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -135,12 +157,13 @@ def _read_parquet(p: Path) -> Web:
         bad = ~np.isfinite(amt) | (amt < 0)
     except (TypeError, ValueError):
         amt, bad = None, None
-    if amt is None or bad is None or bad.any():
+    if amt is None or bad is None or bad.any() or (amt > _MAX_AMOUNT).any() or \
+            ((amt > 0) & (amt < _MIN_POSITIVE)).any():
         for k, raw in enumerate(raw_amount):
             _amount(p, k + 2, raw)
     for c in ("source", "target"):
         for k, raw in enumerate(col[c]):
-            if raw is None or not str(raw).strip():
+            if raw is None or not str(raw).strip() or len(str(raw).strip()) > _MAX_LABEL:
                 _label(p, k + 2, c, raw)
     src = np.asarray([str(x).strip() for x in col["source"]], dtype=object)
     dst = np.asarray([str(x).strip() for x in col["target"]], dtype=object)

@@ -366,6 +366,10 @@ class _Reader:
             self.problem(node, key, fld, f"{fld} must be a number, found {v!r}",
                          "write a plain number such as 0.5 or 4.0e10")
             return default
+        if not _finite(v):
+            self.problem(node, key, fld, f"{fld} = {v} is not a finite number of at most {_MAX_FIGURE:.0e}",
+                         "write a plain number such as 0.5 or 4.0e10 (.nan and .inf are not figures)")
+            return default
         if integer and int(v) != v:
             self.problem(node, key, fld, f"{fld} must be a whole number, found {v!r}")
             return default
@@ -375,7 +379,8 @@ class _Reader:
             return default
         return float(v)
 
-    def param(self, node: Any, key: str, fld: str, default: float, lo: float | None = None) -> Param:
+    def param(self, node: Any, key: str, fld: str, default: float, lo: float | None = None,
+              hi: float | None = None) -> Param:
         if not isinstance(node, dict) or key not in node or node[key] is None:
             return Param.fixed(default)
         v = node[key]
@@ -396,7 +401,15 @@ class _Reader:
                              {"uniform": "[low, high]", "normal": "[mean, sd]", "lognormal": "[median, sigma]",
                               "triangular": "[low, mode, high]"}[dist])
                 return Param.fixed(default)
+            if not all(_finite(x) for x in args):
+                self.problem(v, dist, fld, f"{fld}: {dist}{list(args)} holds a number that is not finite or is "
+                             f"beyond {_MAX_FIGURE:.0e}", "write plain numbers (.nan and .inf are not figures)")
+                return Param.fixed(default)
             a = tuple(float(x) for x in args)
+            if hi is not None and max(a) > hi and dist in ("uniform", "triangular", "normal"):
+                self.problem(v, dist, fld, f"{fld}: values above {hi:g} are not allowed, found {max(a):g}",
+                             _HI_HINT.get(key, "check the figure"))
+                return Param.fixed(default)
             bad = ((dist == "uniform" and a[1] < a[0]) or (dist in ("normal", "lognormal") and a[1] < 0)
                    or (dist == "triangular" and not a[0] <= a[1] <= a[2]))
             if bad:
@@ -411,8 +424,15 @@ class _Reader:
             self.problem(node, key, fld, f"{fld} must be a number or a distribution, found {v!r}",
                          "e.g. 0.3 or {uniform: [0.2, 0.6]}")
             return Param.fixed(default)
+        if not _finite(v):
+            self.problem(node, key, fld, f"{fld} = {v} is not a finite number of at most {_MAX_FIGURE:.0e}",
+                         "write a plain number such as 0.5 or 4.0e10 (.nan and .inf are not figures)")
+            return Param.fixed(default)
         if lo is not None and v < lo:
             self.problem(node, key, fld, f"{fld} = {v} is below {lo}")
+            return Param.fixed(default)
+        if hi is not None and v > hi:
+            self.problem(node, key, fld, f"{fld} = {v:g} is above {hi:g}", _HI_HINT.get(key, "check the figure"))
             return Param.fixed(default)
         return Param("fixed", (float(v),), where)
 
@@ -437,6 +457,21 @@ class _Reader:
             self.problem(node, key, fld, f"{fld}: {v!r} is not accepted", hint)
             return default
         return v
+
+
+# Every figure a scenario gives is finite and no larger than any real figure (the ledger's bound: world output
+# is about 1e14 USD a year); growth compounds over the quarters, so it is bounded on its own (x11 a year).
+_MAX_FIGURE = 1e20
+_MAX_GROWTH = 10.0
+_HI_HINT = {"growth": "growth is a rate per year: 0.5 is +50 %; 10 means x11 a year, the most allowed",
+            "capex_growth": "growth is a rate per year: 0.5 is +50 %; 10 means x11 a year, the most allowed"}
+
+
+def _finite(v: Any) -> bool:
+    try:
+        return math.isfinite(float(v)) and abs(float(v)) <= _MAX_FIGURE
+    except OverflowError:  # an integer with hundreds of digits
+        return False
 
 
 _TOP = {"scenario", "clearing", "contracts", "capital", "entities", "others", "shocks", "shares", "bumps"}
@@ -585,10 +620,10 @@ def _scenario_of(doc: Any, shown: str) -> Scenario:
             id=str(eid),
             cash=r.param(s, "cash", f"{fld}.cash", 0.0, 0.0),
             revenue=r.param(s, "revenue", f"{fld}.revenue", 0.0, 0.0),
-            growth=r.param(s, "growth", f"{fld}.growth", 0.0, -1.0),
+            growth=r.param(s, "growth", f"{fld}.growth", 0.0, -1.0, _MAX_GROWTH),
             opex_ratio=r.param(s, "opex_ratio", f"{fld}.opex_ratio", 0.0, 0.0),
             capex=r.param(s, "capex", f"{fld}.capex", 0.0, 0.0),
-            capex_growth=r.param(s, "capex_growth", f"{fld}.capex_growth", 0.0, -1.0),
+            capex_growth=r.param(s, "capex_growth", f"{fld}.capex_growth", 0.0, -1.0, _MAX_GROWTH),
             capacity=r.param(s, "capacity", f"{fld}.capacity", 0.0, 0.0),
             debt=r.param(s, "debt", f"{fld}.debt", 0.0, 0.0),
             equity=r.param(s, "equity", f"{fld}.equity", 0.0, 0.0),

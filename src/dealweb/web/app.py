@@ -470,8 +470,18 @@ def create_app(ledger_path: str | Path | None = None, token: str = "", read_only
         names = {s["name"] for s in scenarios()}
         if body.scenario not in names:
             raise HTTPException(422, f"unknown scenario {body.scenario!r}; one of: {', '.join(sorted(names))}")
-        job = jobs.start("stress", body.model_dump(), runner(state.ledger, body.scenario, body.draws, body.seed))
+        from dealweb.web.jobs import QueueFull
+
+        try:
+            job = jobs.start("stress", body.model_dump(), runner(state.ledger, body.scenario, body.draws, body.seed))
+        except QueueFull as exc:
+            raise HTTPException(429, f"{exc.message} ({exc.hint})") from None
         return job.as_dict()
+
+    @app.get("/api/stress/queue", tags=["stress"])
+    def api_queue() -> dict[str, int]:
+        """The stress queue: jobs waiting, running, the most that may wait, and the workers."""
+        return jobs.stats()
 
     @app.get("/api/stress/{job_id}", tags=["stress"])
     def api_job(job_id: str) -> dict[str, Any]:

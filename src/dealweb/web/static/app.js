@@ -195,8 +195,9 @@
     var poll = function (id) {
       api("GET", "/api/stress/" + encodeURIComponent(id)).then(function (job) {
         bar.value = job.progress;
-        st.textContent = job.state + " · " + Math.round(100 * job.progress) + " % · " + job.seconds + " s" +
-          (job.error ? " · " + job.error : "");
+        st.textContent = job.state + (job.state === "queued" ? " (" + job.queue_position + " ahead of it)" : "") +
+          " · " + Math.round(100 * job.progress) + " % · " + job.seconds + " s · queue: " + job.queue_length +
+          " waiting" + (job.error ? " · " + job.error : "");
         if (job.state === "done") { out.textContent = JSON.stringify(job.result, null, 2); }
         else if (job.state !== "failed") { setTimeout(function () { poll(id); }, 400); }
       }).catch(function (e) { st.textContent = e.message; });
