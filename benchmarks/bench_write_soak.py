@@ -1,0 +1,231 @@
+"""Write soak (issue 17): an editor saving the ledger's files while reviews and web accepts write into it.
+
+Run:  python benchmarks/bench_write_soak.py --writers 4 --seconds 120     (the soak in BENCHMARKS.md)
+      python benchmarks/bench_write_soak.py --writers 3 --seconds 10      (what the test suite runs)
+
+Processes, all on one small ledger in a temporary folder:
+
+* one **editor** (a person in a text editor): picks one of the ledger's two files, reads it, "types" for
+  20-120 ms, appends a comment line ``# editor save N``, and saves by writing a temporary file and renaming
+  it over the original (how most editors save); like an editor it first checks that the file on disk is
+  still the one it read, and reloads instead of saving when it is not. It never takes dealweb's lock.
+* **writers** (half ``dealweb review``, half the web app): each loops: load the ledger, take the hashes of
+  its files, accept one new proposal (a link-only document and a deal, one transaction) through the same
+  function the CLI's ``review`` or the web app's accept calls; a refusal because a file changed (409 /
+  StaleFileError) reloads and tries again.
+
+At the end: a save is **lost** when its comment line is not in the final file (every later save of that
+file re-read it, so each one must be there); an accept is lost when its document or deal is missing; a
+**half-written** record is any load during the run or at the end that reports an error. Figures go to
+BENCHMARKS.md ("write soak (issue 17)").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+MAIN = """\
+# the soak's ledger: the editor appends comment lines to both files
+ledger:
+  name: soak
+entities:
+  - id: a
+    names: {en: Alpha}
+  - id: b
+    names: {en: Beta}
+documents:
+  - id: d0
+    title: Zero
+    outlet: Wire
+    date: 2025-01-01
+    url: https://example.com/d0
+"""
+REVIEWED = """\
+# records accepted by reviews (CLI and web)
+documents: []
+deals: []
+"""
+QUOTE = "Alpha will pay Beta for services."
+
+
+def make_ledger(root: Path) -> None:
+    """The soak's ledger: two files, both written by the accepts and saved by the editor."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "main.yaml").write_text(MAIN, encoding="utf-8")
+    (root / "reviewed.yaml").write_text(REVIEWED, encoding="utf-8")
+
+
+def _proposal(doc: str) -> dict[str, Any]:
+    return {"id": doc, "document": doc, "kind": "deal", "quote": QUOTE, "start": 0, "end": len(QUOTE),
+            "from": {"id": "a", "name": "Alpha"}, "to": {"id": "b", "name": "Beta"}, "type": "services",
+            "status": "new", "language": "en"}
+
+
+# ------------------------------------------------------------------------------------------------ roles
+def role_editor(root: Path, seconds: float, seed: int) -> dict[str, Any]:
+    rng = random.Random(seed)
+    files = [root / "main.yaml", root / "reviewed.yaml"]
+    saves: list[tuple[str, int]] = []
+    skipped = missing = 0
+    end = time.monotonic() + seconds
+    k = 0
+    while time.monotonic() < end:
+        f = rng.choice(files)
+        try:
+            before = f.read_bytes()
+        except FileNotFoundError:  # a reader must never see a ledger file missing
+            missing += 1
+            continue
+        k += 1
+        new = before + f"# editor save {k}\n".encode()
+        time.sleep(rng.uniform(0.02, 0.12))  # typing
+        tmp = f.with_name(f".{f.name}.editor-{k}")
+        tmp.write_bytes(new)
+        if f.read_bytes() != before:  # "the file changed on disk: reload?" -> reload, do not save
+            tmp.unlink()
+            skipped += 1
+            continue
+        os.replace(tmp, f)
+        saves.append((f.name, k))
+    return {"saves": saves, "skipped": skipped, "missing": missing}
+
+
+def role_review(root: Path, seconds: float, wid: int) -> dict[str, Any]:
+    from dealweb.extract.review import Decisions, DocumentMeta, accept
+    from dealweb.ledger import load_ledger
+    from dealweb.ledger.load import ledger_files
+    from dealweb.ledger.write import StaleFileError, file_sha256
+
+    done: list[str] = []
+    stale = bad = 0
+    end = time.monotonic() + seconds
+    n = 0
+    while time.monotonic() < end:
+        res = load_ledger(root, cache=False)
+        if res.errors:
+            bad += 1
+            time.sleep(0.01)
+            continue
+        hashes: dict[str, str | None] = {str(p.resolve()): file_sha256(p) for p in ledger_files(root)}
+        doc = f"r{wid}-{n}"
+        meta = DocumentMeta(title=f"Review {doc}", outlet="Wire", date="2025-10-01", url=f"https://example.com/{doc}")
+        try:
+            accept(root, res.ledger, _proposal(doc), hashes, Decisions(meta))
+        except StaleFileError:
+            stale += 1
+            continue
+        done.append(doc)
+        n += 1
+    return {"done": done, "stale": stale, "bad_loads": bad}
+
+
+def role_web(root: Path, seconds: float, wid: int) -> dict[str, Any]:
+    from fastapi.testclient import TestClient
+
+    from dealweb.web import create_app
+
+    token = "soak-token-0123456789"
+    hdr = {"X-Dealweb-Token": token}
+    c = TestClient(create_app(root, token=token, allowed_hosts=["testserver"]))
+    done: list[str] = []
+    stale = bad = 0
+    end = time.monotonic() + seconds
+    n = 0
+    while time.monotonic() < end:
+        doc = f"w{wid}-{n}"
+        meta = {"id": doc, "title": f"Web {doc}", "outlet": "Wire", "date": "2025-10-01",
+                "url": f"https://example.com/{doc}"}
+        got = c.post("/api/proposals", json={"proposals": [_proposal(doc)], "document": meta}, headers=hdr)
+        pid = got.json()[0]["id"]
+        while time.monotonic() < end:
+            r = c.post(f"/api/proposals/{pid}/accept", headers=hdr)
+            if r.status_code == 200:
+                done.append(doc)
+                n += 1
+                break
+            if r.status_code == 409:  # a file changed since the app read it: reload and try again
+                stale += 1
+                if c.post("/api/reload", headers=hdr).status_code != 200:
+                    bad += 1
+                continue
+            bad += 1
+            break
+    return {"done": done, "stale": stale, "bad_loads": bad}
+
+
+# ------------------------------------------------------------------------------------------- the soak
+def soak(writers: int = 3, seconds: float = 10.0, root: Path | None = None, seed: int = 0) -> dict[str, Any]:
+    """Run the editor and ``writers`` writers for ``seconds``; return the figures (see the module docstring)."""
+    own = root is None
+    tmp = tempfile.TemporaryDirectory(prefix="dealweb-soak-") if own else None
+    base = Path(tmp.name) if tmp is not None else Path(root)  # type: ignore[arg-type]
+    led = base / "ledger"
+    make_ledger(led)
+    out = base / "out"
+    out.mkdir(exist_ok=True)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+    procs = []
+    roles = [("editor", 0)] + [("review" if i % 2 == 0 else "web", i) for i in range(writers)]
+    for role, i in roles:
+        procs.append(subprocess.Popen([sys.executable, __file__, "--role", role, "--root", str(led), "--seconds",
+                                       str(seconds), "--id", str(i), "--seed", str(seed),
+                                       "--out", str(out / f"{role}-{i}.json")], env=env))
+    for p in procs:
+        p.wait(timeout=seconds + 180)
+    stats = {f"{role}-{i}": json.loads((out / f"{role}-{i}.json").read_text(encoding="utf-8"))
+             for role, i in roles}
+    from dealweb.ledger import load_ledger
+
+    final = load_ledger(led, cache=False)
+    text = {name: (led / name).read_text(encoding="utf-8") for name in ("main.yaml", "reviewed.yaml")}
+    ed = stats["editor-0"]
+    lost_saves = [s for s in ed["saves"] if f"# editor save {s[1]}\n" not in text[s[0]]]
+    accepted = [d for k, v in stats.items() if not k.startswith("editor") for d in v["done"]]
+    lost_accepts = [d for d in accepted if d not in final.ledger.documents
+                    or not any(c.document == d for deal in final.ledger.deals.values() for c in deal.claims)]
+    result = {
+        "writers": writers, "seconds": seconds, "saves": len(ed["saves"]), "saves_lost": len(lost_saves),
+        "editor_reloads": ed["skipped"], "files_seen_missing": ed["missing"], "accepts": len(accepted),
+        "accepts_lost": len(lost_accepts), "refused_stale": sum(v.get("stale", 0) for v in stats.values()),
+        "bad_loads": sum(v.get("bad_loads", 0) for v in stats.values()),
+        "final_errors": [str(p) for p in final.errors][:5], "lost": {"saves": lost_saves[:10],
+                                                                    "accepts": lost_accepts[:10]},
+    }
+    if tmp is not None:
+        tmp.cleanup()
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--writers", type=int, default=4)
+    ap.add_argument("--seconds", type=float, default=120.0)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--role", choices=["editor", "review", "web"])
+    ap.add_argument("--root")
+    ap.add_argument("--id", type=int, default=0)
+    ap.add_argument("--out")
+    a = ap.parse_args()
+    if a.role:
+        fn = {"editor": lambda: role_editor(Path(a.root), a.seconds, a.seed),
+              "review": lambda: role_review(Path(a.root), a.seconds, a.id),
+              "web": lambda: role_web(Path(a.root), a.seconds, a.id)}[a.role]
+        Path(a.out).write_text(json.dumps(fn()), encoding="utf-8")
+        return
+    t = time.monotonic()
+    res = soak(a.writers, a.seconds, seed=a.seed)
+    res["wall_seconds"] = round(time.monotonic() - t, 1)
+    print(json.dumps(res, indent=2))
+
+
+if __name__ == "__main__":
+    main()
