@@ -228,7 +228,7 @@ def test_a_document_copy_must_stay_inside_the_ledger(root: Path) -> None:
     for bad in ("/etc/passwd", "../outside.txt", ""):
         with pytest.raises(LedgerWriteError, match="not a path inside the ledger"):
             tx.add_file(bad, b"x")
-    path = tx.add_file("documents/d1.txt", "Beta pays Alpha.".encode())
+    path = tx.add_file("documents/d1.txt", b"Beta pays Alpha.")
     tx.append_record("documents", {**DOC, "file": "documents/d1.txt"})
     tx.commit()
     assert path.read_text(encoding="utf-8") == "Beta pays Alpha." and load_ledger(root).errors == []
