@@ -14,6 +14,7 @@ The loop A -> B -> C -> A runs through the conditional ``inv``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from hypothesis import strategies as st
 
 from dealweb.flows import build_flows, check_schedules, expand_schedules
 from dealweb.ledger import load_ledger
-from dealweb.model import Claim, Deal, Document, Entity, EntityKind, Event, Fact, Ledger, Status, Tranche
+from dealweb.model import Claim, Deal, Document, Entity, EntityKind, Event, Fact, Ledger, Rate, Status, Tranche, Window
 from dealweb.money import Amount, Qualifier, parse_amount
 
 M = 1e6
@@ -93,7 +94,9 @@ def test_statuses_triggers_and_totals_by_hand():
     assert t["total"] == pytest.approx(1020 * M)
     assert build_flows(hand_ledger(), policy="low").totals()["conditional"] == 0
     assert build_flows(hand_ledger(), policy="high").totals()["conditional"] == pytest.approx(200 * M)
-    assert fl.assumptions["inv"] == ("deployment assumed linear over the term (paid as each GW is deployed)",)
+    assert fl.assumptions["inv"] == (
+        "per-GW payments not stated: the deal's amount paid pro rata as GW are deployed",
+        "deployment assumed linear over the term (paid as each GW is deployed)")
     src = {r["deal"]: r["source"] for r in fl.records()}
     assert src["svc"] == "d1: «q1»"
 
@@ -117,10 +120,10 @@ def test_cancelled_and_window_history():
                 events=(Event(date(2025, 1, 1), Status.SIGNED), Event(date(2025, 6, 1), Status.CANCELLED)),
                 claims=(Claim("d1", "q"),))
     old = Deal("old", "acquisition_stake", "I", "C", amount=usd(44 * M), status=Status.COMPLETED,
-               announced=date(2022, 10, 27), claims=(Claim("d1", "q"),))
+               events=(Event(date(2022, 10, 27), Status.COMPLETED),), claims=(Claim("d1", "q"),))
     deals = dict(led.deals) | {"dead": dead, "old": old}
-    led2 = Ledger(entities=led.entities, documents=led.documents, deals=deals)
-    object.__setattr__(led2, "window", (date(2025, 1, 1), date(2030, 12, 31)))
+    led2 = Ledger(entities=led.entities, documents=led.documents, deals=deals,
+                  window=Window(date(2025, 1, 1), date(2030, 12, 31)))
     fl = build_flows(led2)
     status = {r["deal"]: r["status"] for r in fl.records()}
     assert status["dead"] == "cancelled" and status["old"] == "history" and status["eq"] == "paid"
@@ -267,3 +270,31 @@ def test_properties_on_random_ledgers(data):
                          for k, d in led.deals.items()})
     r1 = [dict(r, payer=perm[r["payer"]], payee=perm[r["payee"]]) for r in fl.records()]
     assert r1 == list(build_flows(led3).records())
+
+
+def test_per_year_terms_by_hand():
+    # $10M a year from 2026-01-01, then $20M a year from 2027-01-01, over a 2-year term:
+    # 4 quarters of $2.5M, then 4 quarters of $5M; basis per_year; $30M in all, each row citing its own quote
+    r1 = Rate(usd(10 * M), start=date(2026, 1, 1), claims=(Claim("d1", "ten a year"),))
+    r2 = Rate(usd(20 * M), start=date(2027, 1, 1), claims=(Claim("d2", "twenty a year"),))
+    deal = Deal("py", "compute_contract", "A", "B", amount=usd(30 * M), term_start=date(2026, 1, 1), term_years=2,
+                per_year=(r1, r2), status=Status.SIGNED, claims=(Claim("d1", "q"),))
+    led = Ledger(entities=hand_ledger().entities, documents=hand_ledger().documents, deals={"py": deal})
+    rows = list(build_flows(led).records())
+    assert [r["value"] for r in rows] == pytest.approx([2.5 * M] * 4 + [5 * M] * 4)
+    assert {r["basis"] for r in rows} == {"per_year"}
+    assert rows[0]["source"] == "d1: «ten a year»" and rows[-1]["source"] == "d2: «twenty a year»"
+    # two readings of the same years (same start) that disagree: flows does not choose; the contract is scheduled
+    clash = replace(deal, per_year=(r1, replace(r2, start=date(2026, 1, 1))))
+    led2 = Ledger(entities=led.entities, documents=led.documents, deals={"py": clash})
+    fl = build_flows(led2)
+    assert {r["basis"] for r in fl.records()} == {"contract"} and fl.totals()["firm"] == pytest.approx(30 * M)
+    assert "do not agree" in fl.assumptions["py"][-1]
+    # ... unless a scenario picks a reading: $20M a year over the 2-year term = $40M
+    pick = build_flows(led2, scenario={"py": {"per_year": 1}})
+    assert pick.totals()["firm"] == pytest.approx(40 * M) and "scenario" in pick.assumptions["py"][0]
+    # rates that follow each other but add up to more than the contract ($5M + $30M = $35M > $30M)
+    late = replace(deal, per_year=(r1, replace(r2, start=date(2026, 7, 1))))
+    fl3 = build_flows(Ledger(entities=led.entities, documents=led.documents, deals={"py": late}))
+    assert {r["basis"] for r in fl3.records()} == {"contract"}
+    assert "add up to $35M..$35M over the term, not the contract's $30M" in fl3.assumptions["py"][-1]

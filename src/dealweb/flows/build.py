@@ -27,9 +27,10 @@ their deals make no row.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -39,6 +40,7 @@ from dealweb.flows.table import KINDS, POLICIES, Flows, Skipped
 from dealweb.ledger.schedules import schedule_problems
 from dealweb.model import FLOW_KIND, Deal, Ledger, Status
 from dealweb.money import Amount, Qualifier
+from dealweb.periods import add_months
 
 __all__ = ["build_flows", "expand_schedules"]
 
@@ -78,8 +80,8 @@ def _positions(days: np.ndarray, months: int) -> np.ndarray:
     return t + frac
 
 
-def expand_schedules(mode: np.ndarray, start: np.ndarray, years: np.ndarray, months: int = 3
-                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def expand_schedules(mode: np.ndarray, start: np.ndarray, years: np.ndarray, months: int = 3,
+                     end: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Spread figures over a calendar grid: one row per (figure, period it touches).
 
     Args:
@@ -88,6 +90,8 @@ def expand_schedules(mode: np.ndarray, start: np.ndarray, years: np.ndarray, mon
         start: per figure, the start date (``datetime64[D]``; NaT allowed for mode 0).
         years: per figure, the term in years (used by modes 1 and 2; > 0).
         months: the grid's period length in months (3: calendar quarters; must divide 12).
+        end: optional per figure, the first day after the term (``datetime64[D]``; NaT: use ``years``), so
+            that a term of whole months ends exactly on a period boundary.
 
     Returns:
         ``(figure, weight, period_start, period_end)`` per row: the figure's index, the share of it that
@@ -107,6 +111,10 @@ def expand_schedules(mode: np.ndarray, start: np.ndarray, years: np.ndarray, mon
     if dated.any():
         pos[dated] = _positions(start[dated], months)
     length = np.where((mode == 1) | (mode == 2), np.nan_to_num(years) * 12.0 / months, 0.0)
+    if end is not None:
+        has = ((mode == 1) | (mode == 2)) & ~np.isnat(end)
+        if has.any():
+            length[has] = np.maximum(_positions(end[has], months) - pos[has], 0.0)
     q0 = np.floor(pos).astype(np.int64)
     q1 = np.where(length > 0, np.ceil(pos + length - 1e-9).astype(np.int64) - 1, q0)
     q1 = np.maximum(q1, q0)
@@ -166,29 +174,206 @@ def _sources(deal: Deal) -> str:
 
 
 def _completed_on(deal: Deal) -> date | None:
+    """The date a completed deal completed: its latest ``completed`` event (no event: unknown)."""
     done = [e.date for e in deal.events if e.status is Status.COMPLETED]
-    if done:
-        return max(done)
-    if deal.term_start and deal.term_years:
-        return date.fromordinal(deal.term_start.toordinal() + int(round(deal.term_years * 365.25)))
-    return deal.announced
+    return max(done) if done else None
 
 
-def _status(deal: Deal, st: Status, window: tuple[date | None, date | None] | None) -> tuple[str, str]:
+def _is_history(ledger: Ledger, deal: Deal, window: tuple[date | None, date | None] | None) -> bool:
+    if hasattr(ledger, "is_history") and getattr(ledger, "window", None) is not None:
+        return bool(ledger.is_history(deal))  # type: ignore[attr-defined]
+    if window is None or window[0] is None:
+        return False
+    done = _completed_on(deal)
+    return done is not None and done < window[0]
+
+
+def _status(ledger: Ledger, deal: Deal, st: Status, window: tuple[date | None, date | None] | None
+            ) -> tuple[str, str]:
     """(row status, trigger) of a deal whose ledger status on the date is ``st``."""
     if st is Status.CANCELLED:
         return "cancelled", ""
     if st is Status.COMPLETED:
-        if window is not None and window[0] is not None:
-            done = _completed_on(deal)
-            if done is not None and done < window[0]:
-                return "history", ""
-        return "paid", ""
+        return ("history", "") if _is_history(ledger, deal, window) else ("paid", "")
     if st is Status.RUMOURED:
         return "rumoured", "a rumour: not confirmed by the parties"
     if st is Status.LETTER_OF_INTENT:
         return "conditional", "a letter of intent: not yet a binding contract"
     return "firm", ""
+
+
+def _known_state(deal: Deal, documents: Mapping[str, Any], as_of: date, cache: dict[str, Any]) -> str:
+    """``known``, ``not_yet`` or ``unknown_date`` on ``as_of``, from the deal's sources (jokes excluded).
+
+    Known when some source was published by ``as_of``; not yet when every source certainly was not (dated
+    later, or bounded below by a later ``not_before``); otherwise (undated sources) the date is unknown.
+    """
+    states = []
+    for c in [*deal.claims, *(c for e in deal.events for c in e.claims)]:
+        if c.flag == "joke":
+            continue
+        key = (c.document, as_of)
+        if key not in cache:
+            doc = documents.get(c.document)
+            if doc is None:
+                cache[key] = None
+            elif hasattr(doc, "known_on"):
+                cache[key] = doc.known_on(as_of)
+            else:
+                cache[key] = None if doc.date is None else doc.date <= as_of
+        states.append(cache[key])
+    if any(x is True for x in states):
+        return "known"
+    if states and all(x is False for x in states):
+        return "not_yet"
+    return "unknown_date"
+
+
+def _days(a: date, b: date) -> float:
+    return (b - a).days / 365.25
+
+
+class _Figure:
+    """One figure of a flow: USD points, basis, shape, trigger, timing, and what it assumed."""
+
+    __slots__ = ("assumed", "basis", "end", "high", "low", "mid", "mode", "open", "shape", "source", "start",
+                 "trigger", "years")
+
+    def __init__(self, pts: tuple[float, float, float, bool], basis: str, shape: str, trigger: str, mode: str,
+                 start: date | None, years: float, assumed: list[str], source: str | None = None) -> None:
+        self.low, self.mid, self.high, self.open = pts
+        self.basis, self.shape, self.trigger, self.mode = basis, shape, trigger, mode
+        self.start, self.years, self.assumed, self.source = start, years, assumed, source
+        self.end: date | None = _term_end(start, years) if mode in ("flat", "ramp") else None
+
+
+def _quote(claims: Any) -> str:
+    return " | ".join(f"{c.document}: «{c.quote}»" for c in claims if not c.flag)
+
+
+def _years_between(a: date, b: date) -> float:
+    """Years from ``a`` to ``b`` on the month grid (5 months = 5/12; a partial month by its days)."""
+    pos = _positions(np.asarray([a, b], dtype="datetime64[D]"), 1)
+    return float(pos[1] - pos[0]) / 12.0
+
+
+def _term_end(start: date | None, years: float | None) -> date | None:
+    """The first day after a term of ``years`` from ``start`` (whole months by the calendar)."""
+    if start is None or not years:
+        return None
+    months = float(years) * 12.0
+    whole = int(math.floor(months + 1e-9))
+    end = add_months(start, whole)
+    rest = months - whole
+    return end if rest < 1e-9 else end + timedelta(days=int(round(rest * 30.4375)))
+
+
+def _overlap(spans: list[tuple[date, date | None]]) -> bool:
+    """Whether rates share days: two start together, or one's stated end runs past the next one's start."""
+    spans = sorted(spans, key=lambda x: x[0])
+    return any(a == c or (b is not None and b >= c) for (a, b), (c, _) in itertools.pairwise(spans))
+
+
+def _per_year_figures(deal: Deal, rates: Any, ledger: Ledger, on: date | None, term_start: date | None,
+                      term_end: date | None, choice: int | None,
+                      contract: tuple[float, float, float, bool] | None = None) -> tuple[list[_Figure], str]:
+    """Figures from per-year payment terms, or none and the reason.
+
+    Rates that follow each other (each from its start to the next one's, or to its own end, or to the end of
+    the term) are the schedule: one flat figure each, basis ``per_year``, money per year x years. Rates
+    whose spans overlap are readings of the same contract that the sources do not reconcile: flows does not
+    choose between them (the contract's total is scheduled instead, and the reason says so) unless the
+    scenario picks one (``{"per_year": k}``: the k-th rate, 0-based, alone). Rates that add up, over the
+    term, to a total outside the contract's own amount (``contract``: its USD low, mid, high) disagree
+    with it the same way: the contract's total is scheduled, and the reason gives both figures.
+    """
+    rates = list(rates)
+    if choice is not None:
+        if not 0 <= choice < len(rates):
+            raise ValueError(f"scenario for {deal.id!r}: per_year {choice} is not one of its {len(rates)} rates")
+        rates = [rates[choice]]
+    spans = [(r.start or term_start, r.end) for r in rates]
+    if len(rates) > 1 and all(sp[0] is not None for sp in spans) and _overlap(
+            [(a, b) for a, b in spans]):  # type: ignore[misc]
+        words = "; ".join(f"{r.amount.label()} a year from {(r.start or term_start).isoformat()}"  # type: ignore[union-attr]
+                          for r in rates)
+        return [], (f"the sources' yearly figures do not agree ({words}): the contract's total is scheduled; "
+                    "a scenario can pick one reading")
+    order = sorted(range(len(rates)), key=lambda k: spans[k][0] or date.min)
+    out: list[_Figure] = []
+    for n, k in enumerate(order):
+        r = rates[k]
+        pts = _usd_points(r.amount, ledger, on)
+        if pts is None:
+            continue
+        start = spans[k][0]
+        nxt = spans[order[n + 1]][0] if n + 1 < len(order) else None
+        end = (r.end + timedelta(days=1)) if r.end else (nxt or term_end)
+        said = [f"scenario: the reading '{r.amount.label()} a year' alone"] if choice is not None else []
+        if start is None or end is None or end <= start:
+            said.append("a yearly figure with no end in the ledger: the row holds one year of it")
+            out.append(_Figure(pts, "per_year", "flat", "", "undated", start, math.nan, said, _quote(r.claims)))
+            continue
+        yrs = _years_between(start, end)
+        fig = _Figure((pts[0] * yrs, pts[1] * yrs, pts[2] * yrs, pts[3]), "per_year", "flat", "", "flat",
+                      start, yrs, said, _quote(r.claims) or None)
+        fig.end = end
+        out.append(fig)
+    if choice is None and contract is not None and out and all(f.mode == "flat" for f in out):
+        lo, hi = sum(f.low for f in out), sum(f.high for f in out)
+        c_lo, c_hi = contract[0], (math.inf if contract[3] else contract[2])
+        if hi < c_lo * (1 - 1e-9) or lo > c_hi * (1 + 1e-9):
+            return [], (f"the sources' yearly figures add up to {_fmt_usd(lo)}..{_fmt_usd(hi)} over the term, not the "
+                        f"contract's {_fmt_usd(contract[1])}: the contract's total is scheduled; a scenario can pick "
+                        "one yearly reading")
+    return out, ""
+
+
+def _tranche_figures(deal: Deal, ledger: Ledger, on: date | None, term_start: date | None,
+                     term_years: float | None) -> list[_Figure]:
+    """One figure per priced tranche (per_gw: amount x count steps; pro rata per_gw: the deal's amount)."""
+    out: list[_Figure] = []
+    for t in deal.tranches:
+        trig = t.trigger if t.trigger in ("per_gw", "milestone", "share_price", "date") else "milestone"
+        words = _CONDITIONAL_TRIGGERS.get(trig, "")
+        price = getattr(t, "price", None)
+        if trig == "share_price":
+            level = price.label() if price is not None else (f"{t.threshold:g}" if t.threshold is not None else "")
+            words = f"vests when the share price reaches {level}".strip()
+        elif trig == "milestone" and getattr(t, "milestone", ""):
+            words = f"paid when {t.milestone}"
+        elif trig == "per_gw":
+            cap = deal.capacity_gw
+            step = getattr(t, "gw", None) or 1.0
+            words = ("paid as each GW is deployed" if step == 1 else f"paid as each {step:g} GW is deployed") + (
+                f" ({cap:g} GW in all)" if cap else "")
+        said: list[str] = []
+        amt = t.amount
+        if amt is None:
+            if trig == "per_gw" and deal.amount is not None:
+                amt = deal.amount
+                said.append("per-GW payments not stated: the deal's amount paid pro rata as GW are deployed")
+            else:
+                continue
+        elif trig == "per_gw":
+            steps = getattr(t, "count", None) or (deal.capacity_gw / (getattr(t, "gw", None) or 1.0)
+                                                  if deal.capacity_gw else None)
+            if steps:
+                amt = amt.scaled(float(steps))
+        pts = _usd_points(amt, ledger, on)
+        if pts is None:
+            continue
+        start = getattr(t, "start", None) or t.date or term_start
+        if trig == "date" and t.date is not None:
+            mode, yrs = "point", math.nan
+        elif trig == "per_gw" and start is not None and term_years:
+            mode, yrs = "flat", float(term_years)
+            said.append("deployment assumed linear over the term (paid as each GW is deployed)")
+        else:
+            mode, yrs = "undated", math.nan
+        out.append(_Figure(pts, "tranche", trig, words if trig != "date" else "", mode, start, yrs, said,
+                           _quote(getattr(t, "claims", ())) or None))
+    return out
 
 
 def build_flows(
@@ -207,7 +392,8 @@ def build_flows(
         policy: ``low``, ``mid`` or ``high``: which point of each amount's interval ``value`` holds (the
             columns ``low``, ``mid``, ``high`` are always there). ``mid`` is :attr:`Amount.mid`.
         scenario: per-deal overrides, each listed as an assumption of the deal: ``{deal_id: {"schedule":
-            "ramp", "term_start": date, "term_years": 5, "exclude": True}}``.
+            "ramp", "term_start": date, "term_years": 5, "per_year": 1, "exclude": True}}`` (``per_year``: use
+            the k-th per-year rate alone, when the sources' yearly figures disagree).
         period_months: the grid's period in months (3: calendar quarters).
 
     Returns:
@@ -222,10 +408,10 @@ def build_flows(
         raise ValueError(f"a period of {period_months} months does not divide the year: use 1, 2, 3, 4, 6 or 12")
     scenario = scenario or {}
     for did, ov in scenario.items():
-        unknown = set(ov) - {"schedule", "term_start", "term_years", "exclude"}
+        unknown = set(ov) - {"schedule", "term_start", "term_years", "exclude", "per_year"}
         if unknown:
             raise ValueError(f"scenario for {did!r}: unknown key(s) {sorted(unknown)}; use schedule, term_start, "
-                             "term_years, exclude")
+                             "term_years, per_year, exclude")
     window = ledger_window(ledger)
     texts = _Texts()
     ent_index: dict[str, int] = {e: i for i, e in enumerate(ledger.entities)}
@@ -237,7 +423,7 @@ def build_flows(
     shape_code = {s: i for i, s in enumerate(("flat", "ramp", "upfront", "on_delivery", "per_gw", "milestone",
                                               "share_price", "date"))}
     cols: dict[str, list[Any]] = {k: [] for k in (
-        "payer", "payee", "deal", "kind", "status", "basis", "shape", "mode", "start", "years", "term", "low",
+        "payer", "payee", "deal", "kind", "status", "basis", "shape", "mode", "start", "end", "years", "term", "low",
         "mid", "high", "open", "cash", "trigger", "source", "assumed", "known")}
     assumptions: dict[str, list[str]] = {}
     unknown_date: list[str] = []
@@ -245,6 +431,7 @@ def build_flows(
     skipped: list[Skipped] = []
     problems = []
     doc_cache: dict[str, date | None] = {}
+    state_cache: dict[Any, Any] = {}
     documents = ledger.documents
     any_vague = False
 
@@ -260,40 +447,42 @@ def build_flows(
         if ov.get("exclude"):
             assumptions.setdefault(deal.id, []).append("scenario: left out")
             continue
-        if deal.kind == "none" and not deal.flows:
+        flows = deal.pairwise_flows()
+        if not flows:
             continue
-        kf = known_from(deal, documents, doc_cache)
         st = deal.status_on(as_of)
         if as_of is not None:
-            if kf is None:
+            state = _known_state(deal, documents, as_of, state_cache)
+            if state == "unknown_date":
                 unknown_date.append(deal.id)
                 continue
-            if kf > as_of or st is None:
+            if state == "not_yet" or st is None:
                 not_yet.append(deal.id)
                 continue
         if st is None:
             continue
-        flows = deal.pairwise_flows()
-        if not flows:
-            continue
+        kf = known_from(deal, documents, doc_cache)
         probs = schedule_problems(deal, ledger.root or "")
         if probs:
             problems.extend(probs)
             for f in flows:
                 skipped.append(Skipped(deal.id, f.payer, f.payee, "schedule cannot be built (see the problem)"))
             continue
-        row_status, trigger = _status(deal, st, window)
+        row_status, trigger = _status(ledger, deal, st, window)
         shape = str(ov.get("schedule", deal.schedule or "flat"))
+        stated_shape = bool(getattr(deal, "schedule_stated", True)) or "schedule" in ov
         term_start = ov.get("term_start", deal.term_start)
         term_years = ov.get("term_years", deal.term_years)
-        notes: list[str] = [f"scenario: {k} = {v}" for k, v in ov.items()]
-        source = texts(_sources(deal))
+        term_end = getattr(deal, "term_end", None)
+        term_end = term_end + timedelta(days=1) if term_end is not None else None  # first day after the term
+        if term_start is not None and term_years and ("term_start" in ov or "term_years" in ov or term_end is None):
+            term_end = _term_end(term_start, float(term_years))
+        notes: list[str] = [f"scenario: {k} = {v}" for k, v in ov.items() if k not in ("exclude", "per_year")]
+        source = _sources(deal)
         d_index = len(deal_ids)
         deal_ids.append(deal.id)
-        known = kf
         on = as_of or deal.announced
-        # the figures: (amount, basis, shape, trigger, tranche date)
-        priced_tranches = [t for t in deal.tranches if t.amount is not None]
+        single = len(flows) == 1
         for f in flows:
             if f.payer == f.payee:
                 skipped.append(Skipped(deal.id, f.payer, f.payee, "self-flow (payer is payee)"))
@@ -301,31 +490,21 @@ def build_flows(
             kind = f.kind if f.kind in kind_code else FLOW_KIND.get(f.kind, "none")
             if kind not in kind_code:
                 continue
-            figures: list[tuple[Amount, str, str, str, date | None]] = []
-            if priced_tranches and (f.amount is None or len(flows) == 1):
-                for t in priced_tranches:
-                    amt = t.amount
-                    if t.trigger == "per_gw" and deal.capacity_gw:
-                        amt = amt.scaled(float(deal.capacity_gw))  # type: ignore[union-attr]
-                    tshape = t.trigger if t.trigger in shape_code else "milestone"
-                    ttrig = _CONDITIONAL_TRIGGERS.get(t.trigger, "")
-                    if t.trigger == "share_price" and t.threshold is not None:
-                        ttrig = f"vests when the share price reaches {t.threshold:g}"
-                    figures.append((amt, "tranche", tshape, ttrig, t.date))  # type: ignore[arg-type]
-            elif f.amount is not None:
-                fshape = shape
-                ftrig = ""
-                if shape == "tranches":
-                    trig = {t.trigger for t in deal.tranches}
-                    fshape = next((x for x in ("per_gw", "milestone", "share_price", "date") if x in trig), "milestone")
-                    ftrig = _CONDITIONAL_TRIGGERS.get(fshape, "")
-                    if fshape == "per_gw" and deal.capacity_gw:
-                        ftrig += f" ({deal.capacity_gw:g} GW in all)"
-                figures.append((f.amount, "contract", fshape, ftrig, None))
-            else:
-                skipped.append(Skipped(deal.id, f.payer, f.payee, "no amount"))
-                continue
-            for amt, basis, fshape, ftrig, tdate in figures:
+            figures: list[_Figure] = []
+            rates = getattr(deal, "per_year", ()) if single else ()
+            rate_note = ""
+            if rates and "schedule" not in ov:
+                contract = _usd_points(f.amount, ledger, on) if f.amount is not None and f.amount.is_money else None
+                figures, rate_note = _per_year_figures(deal, rates, ledger, on, term_start, term_end,
+                                                       ov.get("per_year"), contract)
+            if not figures and single and deal.tranches and any(
+                    t.amount is not None or t.trigger == "per_gw" for t in deal.tranches):
+                figures = _tranche_figures(deal, ledger, on, term_start, term_years)
+            if not figures:
+                amt = f.amount
+                if amt is None:
+                    skipped.append(Skipped(deal.id, f.payer, f.payee, "no amount"))
+                    continue
                 if not amt.is_money:
                     skipped.append(Skipped(deal.id, f.payer, f.payee,
                                            f"amount is in {amt.unit or 'no unit'}, not money"))
@@ -336,46 +515,49 @@ def build_flows(
                                            f"no USD value for {amt.currency} (declare an fx rate in the ledger)"))
                     continue
                 any_vague = any_vague or amt.qualifier is Qualifier.VAGUE
-                status = row_status
-                trig = trigger
-                live_firm = status in ("firm", "paid")
-                parts = [trig] if trig else []
-                if status in ("firm", "conditional") and amt.qualifier is Qualifier.UP_TO:
-                    status = "conditional"
-                    parts.append(f"a ceiling: up to {_fmt_usd(pts[2])}, how much is paid is not stated")
-                tranche_shape = fshape in ("per_gw", "milestone", "share_price")
-                if ftrig and tranche_shape and (live_firm or status == "conditional"):
-                    status = "conditional" if status != "rumoured" else status
-                    parts.append(ftrig)
-                trig = "; ".join(parts)
-                said: list[str] = list(notes)
-                # timing
-                if fshape == "date" and tdate is not None:
-                    mode, start, yrs = "point", tdate, math.nan
-                elif fshape == "upfront":
+                said: list[str] = []
+                fshape = shape if shape != "tranches" else "milestone"
+                if fshape == "upfront":
                     start = term_start or deal.announced
-                    if start is None:
-                        mode, yrs = "undated", math.nan
-                    else:
-                        mode, yrs = "point", math.nan
-                        if term_start is None:
-                            said.append(f"paid on the announcement date {start.isoformat()} (no start stated)")
+                    mode, yrs = ("undated", math.nan) if start is None else ("point", math.nan)
+                    if start is not None and term_start is None:
+                        said.append(f"paid on the announcement date {start.isoformat()} (no start stated)")
                 elif term_start is not None and term_years:
-                    yrs = float(term_years)
-                    start = term_start
-                    if fshape == "ramp":
-                        mode = "ramp"
-                    else:
-                        mode = "flat"
-                        if fshape == "on_delivery":
-                            said.append("deliveries assumed evenly spread over the term")
-                        elif fshape == "per_gw":
-                            said.append("deployment assumed linear over the term (paid as each GW is deployed)")
-                        elif fshape in ("milestone", "share_price"):
-                            mode = "undated"
+                    start, yrs = term_start, float(term_years)
+                    mode = "ramp" if fshape == "ramp" else "flat"
+                    if fshape == "on_delivery":
+                        said.append("deliveries assumed evenly spread over the term")
+                    elif fshape == "flat" and not stated_shape:
+                        said.append("flat payments over the term assumed (the ledger states no schedule)")
+                    elif fshape == "milestone":
+                        mode = "undated"
                 else:
                     mode, start, yrs = "undated", term_start, math.nan
-                assumed = "; ".join(said)
+                ceiling = amt.qualifier is Qualifier.UP_TO
+                src = None
+                if rate_note:
+                    said.append(rate_note)
+                    src = " | ".join(x for x in (source, *(_quote(r.claims) for r in rates)) if x)
+                figures = [_Figure(pts, "contract", fshape, "", mode, start, yrs, said, src)]
+                if mode in ("flat", "ramp") and term_end is not None and "term_years" not in ov:
+                    figures[0].end = term_end
+                if ceiling:
+                    figures[0].trigger = f"a ceiling: up to {_fmt_usd(pts[2])}, how much is paid is not stated"
+            for fig in figures:
+                status = row_status
+                parts = [trigger] if trigger else []
+                if fig.basis != "per_year" and status in ("firm", "paid", "conditional") and (
+                        fig.shape in ("per_gw", "milestone", "share_price") or fig.trigger.startswith("a ceiling")):
+                    if status != "paid":
+                        status = "conditional"
+                    if fig.trigger:
+                        parts.append(fig.trigger)
+                if deal.amount is not None and deal.amount.qualifier is Qualifier.UP_TO and status in (
+                        "firm", "conditional") and not any(p.startswith("a ceiling") for p in parts):
+                    status = "conditional"
+                    parts.append(f"a ceiling: {deal.amount.label()}, how much is paid is not stated")
+                trig = "; ".join(dict.fromkeys(p for p in parts if p))
+                said = [*notes, *fig.assumed]
                 if said:
                     lst = assumptions.setdefault(deal.id, [])
                     lst.extend(x for x in said if x not in lst)
@@ -384,21 +566,22 @@ def build_flows(
                 cols["deal"].append(d_index)
                 cols["kind"].append(kind_code[kind])
                 cols["status"].append(status_code[status])
-                cols["basis"].append(basis_code[basis])
-                cols["shape"].append(shape_code.get(fshape, 0))
-                cols["mode"].append(_MODE[mode])
-                cols["start"].append(start)
-                cols["years"].append(yrs)
+                cols["basis"].append(basis_code[fig.basis])
+                cols["shape"].append(shape_code.get(fig.shape, 0))
+                cols["mode"].append(_MODE[fig.mode])
+                cols["start"].append(fig.start)
+                cols["years"].append(fig.years)
+                cols["end"].append(fig.end)
                 cols["term"].append(float(term_years) if term_years else math.nan)
-                cols["low"].append(pts[0])
-                cols["mid"].append(pts[1])
-                cols["high"].append(pts[2])
-                cols["open"].append(pts[3])
+                cols["low"].append(fig.low)
+                cols["mid"].append(fig.mid)
+                cols["high"].append(fig.high)
+                cols["open"].append(fig.open)
                 cols["cash"].append(kind != "warrant")
                 cols["trigger"].append(texts(trig))
-                cols["source"].append(source)
-                cols["assumed"].append(texts(assumed))
-                cols["known"].append(known)
+                cols["source"].append(texts(fig.source or source))
+                cols["assumed"].append(texts("; ".join(said)))
+                cols["known"].append(kf)
     notes = [f"policy {policy}: every amount is read at the {policy} point of its interval "
              "(mid: the middle; for vague words such as 數百億 the geometric middle)"]
     if window is not None:
@@ -422,7 +605,9 @@ def _assemble(cols: dict[str, list[Any]], entities: list[str], deals: list[str],
     start = np.asarray([_to_days(d) for d in cols["start"]], dtype="datetime64[D]") if cols["start"] \
         else np.zeros(0, dtype="datetime64[D]")
     years = np.asarray(cols["years"], dtype=np.float64)
-    fig, w, ps, pe = expand_schedules(mode, start, years, months)
+    end = np.asarray([_to_days(d) for d in cols["end"]], dtype="datetime64[D]") if cols["end"] \
+        else np.zeros(0, dtype="datetime64[D]")
+    fig, w, ps, pe = expand_schedules(mode, start, years, months, end)
     known = np.asarray([_to_days(d) for d in cols["known"]], dtype="datetime64[D]") if cols["known"] \
         else np.zeros(0, dtype="datetime64[D]")
 
