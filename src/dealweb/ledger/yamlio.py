@@ -8,6 +8,7 @@ ruamel.yaml's round-trip mode keeps, for every mapping key and sequence item, wh
 from __future__ import annotations
 
 import io
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,11 +21,13 @@ from ruamel.yaml.nodes import MappingNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 
 from dealweb.errors import InputError, Problem
+from dealweb.ledger.fastyaml import parse as _fast_parse
 from dealweb.limits import LimitError, check_tree, limits, read_regular
 from dealweb.model import Pos
 
 __all__ = [
     "ALIAS_EXPANSION_MARGIN",
+    "READER_ENV",
     "MAX_FLOW_DEPTH",
     "YamlFile",
     "expanded_size",
@@ -35,6 +38,11 @@ __all__ = [
     "read_yaml_file",
     "value_pos",
 ]
+
+
+#: Environment variable choosing the YAML reader: ``fast`` (default: libyaml through
+#: :mod:`dealweb.ledger.fastyaml`, ruamel for what it hands back) or ``ruamel`` (ruamel for every file).
+READER_ENV = "DEALWEB_YAML_READER"
 
 
 class _TextDatesConstructor(RoundTripConstructor):
@@ -233,7 +241,9 @@ def read_yaml_file(path: Path, shown: str, problems: list[Problem], raw: bytes |
                                     "write the values out instead of nesting aliases (a 'billion laughs' file is "
                                     "refused)"))
             return YamlFile(path, shown, text, None)
-        data = _reader().load(io.StringIO(text))
+        fast, data = _fast_parse(text) if os.environ.get(READER_ENV, "fast") != "ruamel" else (False, None)
+        if not fast:  # anything the C reader does not reproduce exactly is read (and reported) by ruamel
+            data = _reader().load(io.StringIO(text))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
