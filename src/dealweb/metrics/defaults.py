@@ -39,6 +39,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
+
 from dealweb.errors import InputError
 from dealweb.metrics.amplification import DEFAULT_AMPLIFICATION_SOURCES
 from dealweb.metrics.backlog import DEFAULT_BACKLOG_SOURCES, DEFAULT_OCI_PATH
@@ -533,37 +535,66 @@ class Commitment:
                 "source": self.source.as_dict()}
 
 
-def payer_commitments(ledger: Ledger, payer: str, on: date | None = None) -> tuple[Commitment, ...]:
+def payer_commitments(ledger: Ledger, payer: str, on: date | None = None, policy: str = "mid"
+                      ) -> tuple[Commitment, ...]:
     """Every live services or hardware deal ``payer`` pays for, annualised as amount / term years.
+
+    Read from the flows table (:func:`dealweb.flows.build_flows`, the one bridge from deals to money): the
+    amount is the flow's value under ``policy`` (``mid``: :attr:`dealweb.money.Amount.mid`, one definition
+    for every command). Conditional money ("up to", letters of intent, tranches, rumours) is listed, not
+    counted; deals without a US-dollar amount are listed from the table's skipped flows.
 
     Args:
         ledger: the ledger to read.
         payer: the entity id of the payer.
-        on: read the deals live on this date (all non-cancelled deals when ``None``).
+        on: read the ledger as known on this date (everything it records when ``None``).
+        policy: ``low``, ``mid`` or ``high``.
 
     Returns:
-        One :class:`Commitment` per deal, in deal-id order; those without an amount or a term are listed
-        with ``included=False`` and the reason.
+        One :class:`Commitment` per deal, in deal-id order; those without an amount or a term, or that are
+        conditional, are listed with ``included=False`` and the reason.
     """
+    from dealweb.flows import build_flows
+
+    fl = build_flows(ledger, as_of=on, policy=policy)
+    kinds = {fl.code("kind", k) for k in COMMITMENT_KINDS}
+    cond = {fl.code("status", "conditional"), fl.code("status", "rumoured")}
+    live = fl.live & np.isin(fl.kind, list(kinds))
+    if payer in fl.entities:
+        live &= fl.payer == fl.entity_index(payer)
+    else:
+        live &= False
+    g = fl.by_flow(live)
+    by_deal: dict[str, dict[str, object]] = {}
+    for k in range(len(g["deal"])):
+        d_id = fl.deals[g["deal"][k]]
+        row = by_deal.setdefault(d_id, {"payee": fl.entities[g["payee"][k]], "value": 0.0, "conditional": False,
+                                        "years": g["term_years"][k]})
+        row["value"] = float(row["value"]) + float(g["value"][k])  # type: ignore[arg-type]
+        row["conditional"] = bool(row["conditional"]) or int(g["status"][k]) in cond
+    for sk in fl.skipped:
+        deal = ledger.deals.get(sk.deal)
+        if sk.payer == payer and deal is not None and deal.kind in COMMITMENT_KINDS and sk.deal not in by_deal:
+            by_deal[sk.deal] = {"payee": sk.payee, "value": None, "conditional": False, "years": deal.term_years}
     out: list[Commitment] = []
-    for d in sorted(ledger.deals_on(on), key=lambda d: d.id):
-        if d.kind not in COMMITMENT_KINDS:
-            continue
-        for flow in d.pairwise_flows():
-            if flow.payer != payer:
-                continue
-            amount = _number(flow.amount, "usd") if flow.amount is not None else None
-            hit = deal_value(ledger, d.id, "amount", "usd")
-            src = hit[1] if hit is not None else Source(kind=LEDGER, ref=d.id, note=f"deal {d.id}: no amount")
-            years = d.term_years
-            if amount is None:
-                reason = "no US-dollar amount in the ledger"
-            elif not years:
-                reason = "no term in the ledger: cannot be spread over years"
-            else:
-                reason = ""
-            per_year = amount / years if amount is not None and years else None
-            out.append(Commitment(d.id, flow.payee, amount, years, per_year, per_year is not None, reason, src))
+    for d_id in sorted(by_deal):
+        row = by_deal[d_id]
+        amount = row["value"]
+        years = row["years"]
+        years = None if years is None or (isinstance(years, float) and np.isnan(years)) else float(years)
+        hit = deal_value(ledger, d_id, "amount", "usd")
+        src = hit[1] if hit is not None else Source(kind=LEDGER, ref=d_id, note=f"deal {d_id}: no amount")
+        if amount is None:
+            reason = "no US-dollar amount in the ledger"
+        elif row["conditional"]:
+            reason = "conditional money ('up to', letter of intent, tranche or rumour): not a commitment yet"
+        elif not years:
+            reason = "no term in the ledger: cannot be spread over years"
+        else:
+            reason = ""
+        per_year = float(amount) / years if amount is not None and years and not reason else None  # type: ignore[arg-type]
+        out.append(Commitment(d_id, str(row["payee"]), None if amount is None else float(amount), years,  # type: ignore[arg-type]
+                              per_year, per_year is not None, reason, src))
     return tuple(out)
 
 
