@@ -341,3 +341,54 @@ def test_capex_fact_includes_says_which_deals_are_carved_out():
     io = model.ids.index("o")
     np.testing.assert_allclose(res.capex_outside[:, io], 40.0, rtol=1e-12)
     np.testing.assert_allclose(res.cash_end[:, io], 1000 - 60 - 40 - 20, rtol=1e-12)
+
+
+def test_bumps_batched_together_give_what_each_gives_alone():
+    # The sensitivity table runs parameter bumps as variants of one batch: each block of runs must be
+    # exactly the run of that bumped model alone (same uniforms, same results).
+    from dataclasses import replace
+
+    from dealweb.sim.sensitivity import _with_input
+
+    lg = ledger(contract("ab", "a", "b", usd(400.0, 800.0), years=2.0), contract("ba", "b", "a", usd(100.0)),
+                names=("a", "b"))
+    sc = parse_scenario("""
+scenario: {name: v, start: 2026-01-01, quarters: 8, runs: 30, seed: 5}
+capital: {appetite: {uniform: [0.3, 1.0]}}
+entities:
+  a: {cash: {uniform: [0, 200]}, revenue: 300, capacity: {uniform: [0, 400]}}
+  b: {cash: 10, capacity: 100}
+others: cash_only
+""")
+    model = build_model(sc, lg)
+    variants = (model, _with_input(model, "a", "revenue", lambda p: p.scaled(0.5)),
+                replace(model, groups=tuple(replace(g, appetite=g.appetite.shifted(-0.2)) for g in model.groups)))
+    together = run_chunk(model, 0, 30, variants=variants)
+    for b, v in enumerate(variants):
+        alone = run_chunk(v, 0, 30)
+        np.testing.assert_array_equal(together.first_default[30 * b:30 * (b + 1)], alone.first_default)
+        np.testing.assert_allclose(together.cash_end[30 * b:30 * (b + 1)], alone.cash_end, rtol=1e-12)
+    assert not np.array_equal(together.first_default[:30], together.first_default[30:60]) or \
+        not np.allclose(together.cash_end[:30], together.cash_end[30:60])
+
+
+def test_report_and_web_tables_name_runs_seed_and_assumptions():
+    # The report's and web app's stress tables: every title with the runs and seed; each contract's terms
+    # marked assumed where no source states them; the firm's largest mover beside its default probability.
+    from dealweb.report.rooms import stress_tables
+    from dealweb.sim import stress
+
+    lg = ledger(contract("ab", "a", "b", usd(400.0)), names=("a", "b"))
+    sc = parse_scenario(SC_SENS.replace("quarters: 1", "quarters: 4"))
+    summary = stress(sc, lg, runs=50, seed=3, sensitivity=True).summary()
+    tables = stress_tables(summary)
+    assert tables[0].title == "s: who fails (50 runs, seed 3)"
+    assert any(t.title == "s: what moves the default probabilities most (50 runs, seed 3)" for t in tables)
+    who = tables[0].rows[0]
+    mover = summary["sensitivity"]["by_firm"]["a"]
+    assert who["Entity"] == "a"
+    assert who["Moved most by"] == f"{mover['assumption']} (±{mover['max_abs_delta_pp']:.1f} pp)"
+    contracts = next(t for t in tables if "contracts as simulated" in t.title)
+    row = contracts.rows[0]
+    assert row["Shape"] == "flat (assumed)" and row["Start"] == "2026-01-01" and "(assumed)" not in row["Years"]
+    assert summary["definitions"]["default"].startswith("a quarter in which a firm pays less than it owes")

@@ -213,9 +213,13 @@ def test_stress_job_runs_in_the_background_with_progress():
             break
         time.sleep(0.05)
     assert got["state"] == "done", got["error"]
-    assert (got["done"], got["total"], got["progress"]) == (40, 40, 1.0)
+    assert got["done"] == got["total"] >= 40 and got["progress"] == 1.0  # the runs, then the bumps
     res = got["result"]
-    assert res["seed"] == 7 and res["runs"] == 40
+    assert res["seed"] == 7 and res["runs"] == 40 and res["runs_label"] == "40 runs, seed 7"
+    titles = [t["title"] for t in res["tables"]]  # the report's tables: who fails, what moves it, ...
+    assert titles[0] == f"{names[0]}: who fails (40 runs, seed 7)"
+    assert any("what moves the default probabilities most (40 runs, seed 7)" in t for t in titles)
+    assert any("contracts as simulated" in t for t in titles) and any("capital groups" in t for t in titles)
     bands = res["fans"]["unmet_gap_usd"]
     assert len(bands["p50"]) == len(res["periods"])
     assert all(a <= b <= c for a, b, c in zip(bands["p05"], bands["p50"], bands["p95"], strict=True))

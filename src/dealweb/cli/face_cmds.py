@@ -32,12 +32,16 @@ from dealweb.cli.common import (
 @click.option("--size", type=click.Choice(["auto", "market_cap", "flow", "none"]), default="auto",
               show_default=True, help="What circle area shows on the map.")
 @click.option("--no-stress", is_flag=True, help="Skip the stress-test fan charts (faster).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the stress scenarios.")
+@click.option("--seed", type=click.IntRange(0, 2**63 - 1), default=None,
+              help="Seed of the stress scenarios (default: the same as dealweb stress, 20251015).")
+@click.option("--runs", "stress_runs", type=click.IntRange(1, 10**6), default=None,
+              help="Runs per stress scenario (default: the same as dealweb stress, 2,000).")
 @click.option("--documents", "documents", multiple=True, type=click.Path(file_okay=False),
               help="Extra folder where the cited documents' texts live.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 def report_cmd(ledger_path: str | None, output: str, png: str | None, svg: str | None, on: str | None,
-               size: str, no_stress: bool, seed: int, documents: tuple[str, ...], as_json: bool) -> None:
+               size: str, no_stress: bool, seed: int | None, stress_runs: int | None, documents: tuple[str, ...],
+               as_json: bool) -> None:
     """Write the offline HTML report of a ledger (the bundled one by default).
 
     One self-contained file: the map (with a time slider), loops, who pays, exposure, metrics, stress
@@ -66,7 +70,7 @@ def report_cmd(ledger_path: str | None, output: str, png: str | None, svg: str |
     ledger = load_or_exit(ledger_path, documents)
     console = Console(stderr=True)
     with console.status("gathering loops, who pays, metrics and stress tests..."):
-        an = analysis_of(ledger, on=day, stress=not no_stress, seed=seed)
+        an = analysis_of(ledger, on=day, stress=not no_stress, seed=seed, draws=stress_runs)
     html_text = render_report(ledger, analysis=an, on=day, size=size)
     written = {"report": _write(output, html_text)}
     loop_deals = {d for row in an.loops for d in row.deals}

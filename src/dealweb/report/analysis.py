@@ -76,16 +76,17 @@ def _guard(an: Analysis, section: str, fn: Callable[[], None]) -> None:
         an.notes[section] = f"could not be computed: {type(exc).__name__}: {exc}"
 
 
-def analysis_of(ledger: Ledger, on: date | None = None, stress: bool = True, seed: int = 0,
-                draws: int = 200) -> Analysis:
+def analysis_of(ledger: Ledger, on: date | None = None, stress: bool = True, seed: int | None = None,
+                draws: int | None = None) -> Analysis:
     """Gather the report's analytical sections for ``ledger`` as of ``on`` (``None``: as it stands).
 
     Args:
         ledger: the ledger.
         on: the date to read the web on.
         stress: run the stress-test scenarios for the fan charts (when :mod:`dealweb.sim` offers them).
-        seed: seed of the simulation's random generator (recorded in the report).
-        draws: Monte Carlo draws per scenario.
+        seed: seed of the simulation's random generator (recorded in the report); ``None``: the
+            scenario's, dealweb's one default for the CLI, the report and the web app.
+        draws: Monte Carlo runs per scenario (``None``: the scenario's, the same one default).
 
     Returns:
         An :class:`Analysis`; sections that could not be filled carry a note saying why.

@@ -50,7 +50,7 @@ def asset(name: str) -> str:
 
 
 def render_report(ledger: Ledger, analysis: Analysis | None = None, on: date | None = None,
-                  size: str = "auto", stress: bool = True, seed: int = 0) -> str:
+                  size: str = "auto", stress: bool = True, seed: int | None = None) -> str:
     """The report of ``ledger`` as one HTML document.
 
     Args:
@@ -61,7 +61,7 @@ def render_report(ledger: Ledger, analysis: Analysis | None = None, on: date | N
             offers every chapter.
         size: what node size shows: ``auto``, ``market_cap``, ``flow`` or ``none``.
         stress: run the stress scenarios for the fan charts when gathering the analysis.
-        seed: seed for the stress scenarios' random generator.
+        seed: seed for the stress scenarios' random generator (``None``: dealweb's one default).
 
     Returns:
         The HTML text (UTF-8), identical for identical inputs.

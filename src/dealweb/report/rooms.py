@@ -8,13 +8,14 @@ no arithmetic on them beyond choosing which fields to show.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import numpy as np
 
 from dealweb.model import Ledger
 from dealweb.report.analysis import Analysis, LoopRow
 
-__all__ = ["fill_exposure", "fill_loops", "fill_metrics", "fill_stress", "fill_who_pays"]
+__all__ = ["fill_exposure", "fill_loops", "fill_metrics", "fill_stress", "fill_who_pays", "stress_tables"]
 
 
 def _web(ledger: Ledger, on: date | None, include: tuple[str, ...] = ("firm",)):  # noqa: ANN202 - graph.Web
@@ -199,42 +200,138 @@ def fan_bands(per_run: np.ndarray) -> dict[str, tuple[float, ...]]:
     return {k: tuple(float(x) for x in np.quantile(per_run, q, axis=0)) for k, q in qs.items()}
 
 
-def fill_stress(an: Analysis, ledger: Ledger, on: date | None, seed: int, draws: int) -> None:
-    """Fan charts and default probabilities of every bundled scenario, from :func:`dealweb.sim.stress`.
+def fill_stress(an: Analysis, ledger: Ledger, on: date | None, seed: int | None = None,
+                draws: int | None = None) -> None:
+    """Fan charts, default probabilities, sensitivity and assumptions of every bundled scenario.
 
-    Each scenario runs ``draws`` times from ``seed``; the charts show, per quarter, the outside capital the
-    web needs (raised plus the gap left unmet) and the gap left unmet, as quantile bands over the runs.
+    Each scenario runs ``draws`` times from ``seed`` (``None``: the scenario's, i.e. dealweb's one default
+    for the CLI, the report and the web app), with its sensitivity table (:func:`dealweb.sim.stress`). The
+    charts show, per quarter, the outside capital the web needs (raised plus the gap left unmet) and the
+    gap left unmet, as quantile bands over the runs; the tables come from :func:`stress_tables`.
     """
-    from dealweb.report.analysis import FanChart, Table
+    from dealweb.errors import DealwebError
+    from dealweb.report.analysis import FanChart
     from dealweb.sim import bundled_scenarios, load_scenario, stress
 
-    an.seed = seed
     names = {e.id: e.name for e in ledger.entities.values()}
-    from dealweb.errors import DealwebError
-
     skipped = []
     for name, path in bundled_scenarios().items():
         try:
             sc = load_scenario(path)
-            res = stress(sc, ledger, runs=draws, seed=seed)
+            res = stress(sc, ledger, runs=draws, seed=seed, sensitivity=True)
         except DealwebError as exc:  # a scenario written for another ledger: say so, run the others
             skipped.append(f"{name}: {exc.message}")
             continue
+        an.seed = res.seed
         labels = tuple(res.model.grid.labels())
         r = res.runs
-        an.fans.append(FanChart(f"{name}: outside capital needed per quarter", labels, fan_bands(r.raised + r.unmet)))
-        an.fans.append(FanChart(f"{name}: funding gap left unmet per quarter", labels, fan_bands(r.unmet)))
         summary = res.summary(top=5)
-        rows = []
-        for ent in summary["entities"][:6]:
-            sf = ent["shortfall_usd"]
-            rows.append({"Entity": names.get(ent["id"], ent["id"]),
-                         "Default probability": f"{100 * ent['default_probability']:.0f} %",
-                         "Median default quarter": ent["default_period_median"] or "—",
-                         "Shortfall (mean)": _fmt(sf.get("mean"), "usd") if isinstance(sf, dict) else "—"})
-        note = (f"{sc.description} {draws} runs, seed {seed}. Entities not named in the scenario follow its "
-                f"'others' rule.")
-        an.stress_tables.append(Table(f"{name}: who fails", tuple(rows[0]) if rows else ("Entity",),
-                                      tuple(rows), note=note))
+        rl = summary["runs_label"]
+        an.fans.append(FanChart(f"{name}: outside capital needed per quarter ({rl})", labels,
+                                fan_bands(r.raised + r.unmet)))
+        an.fans.append(FanChart(f"{name}: funding gap left unmet per quarter ({rl})", labels, fan_bands(r.unmet)))
+        an.stress_tables.extend(stress_tables(summary, names))
     if skipped:
         an.notes["stress" if not an.fans else "stress_skipped"] = "scenarios not run: " + "; ".join(skipped)
+
+
+def _pp(x: float) -> str:
+    return f"{x:+.1f} pp"
+
+
+def stress_tables(summary: dict[str, Any], names: dict[str, str] | None = None) -> list[Any]:
+    """A stress test's summary as the report's and the web app's tables (the same rows in both faces).
+
+    Who fails (default apart from cannot-raise, the cause, the assumption that moves it most), what moves
+    the default probabilities most (one-at-a-time bumps), the capital groups, each firm's capex with its
+    in-web purchases carved out, and every contract as simulated with each term from the ledger or assumed.
+    Every title carries the runs and seed.
+    """
+    from dealweb.report.analysis import Table
+
+    names = names or {}
+    sc, rl, d = summary["scenario"], summary["runs_label"], summary["definitions"]
+    out = []
+    rows = []
+    for ent in summary["entities"]:
+        if ent["assumed"] != "scenario" and ent["default_probability"] == 0:
+            continue
+        c, mv, sf = ent["default_causes"], ent.get("moved_most_by"), ent["shortfall_usd"]
+        rows.append({
+            "Entity": names.get(ent["id"], ent["id"]) + ("" if ent["assumed"] == "scenario" else " (others)"),
+            "Capital group": ent["group"],
+            "Default probability": f"{100 * ent['default_probability']:.1f} %",
+            "Cannot raise": f"{100 * ent['cannot_raise_probability']:.1f} %",
+            "Default cause (market / counterparty / shock)":
+                f"{100 * c['market']:.0f} / {100 * c['counterparty']:.0f} / {100 * c['shock']:.0f} %",
+            "Median default quarter": ent["default_period_median"] or "—",
+            "Shortfall (mean)": _fmt(sf.get("mean"), "usd"),
+            "Moved most by": f"{mv['assumption']} (±{mv['max_abs_delta_pp']:.1f} pp)" if mv else "—",
+        })
+    cols = ("Entity", "Capital group", "Default probability", "Cannot raise",
+            "Default cause (market / counterparty / shock)", "Median default quarter", "Shortfall (mean)",
+            "Moved most by")
+    out.append(Table(f"{sc}: who fails ({rl})", cols, tuple(rows),
+                     note=f"{summary['description']} Default: {d['default']}. Cannot raise: {d['cannot_raise']}."))
+    sens = summary.get("sensitivity")
+    if sens:
+        moving = [f for f in sens["firms"] if any(abs((r[s] or {}).get("delta_pp", {}).get(f, 0.0)) > 0
+                                                  for r in sens["rows"] for s in ("down", "up"))]
+        srows = []
+        for r in sens["rows"]:
+            for side in ("down", "up"):
+                b = r[side]
+                if b is None:
+                    continue
+                row = {"Assumption": r["assumption"], "Base value": r["base"], "Source": r["source"],
+                       "Bump": b["bump"]}
+                row.update({f"{names.get(f, f)} ({100 * sens['base'][f]:.1f} %)": _pp(b["delta_pp"][f])
+                            for f in moving})
+                srows.append(row)
+        scols = ("Assumption", "Base value", "Source", "Bump",
+                 *(f"{names.get(f, f)} ({100 * sens['base'][f]:.1f} %)" for f in moving))
+        out.append(Table(f"{sc}: what moves the default probabilities most ({sens['runs']:,} runs, seed "
+                         f"{sens['seed']})", scols, tuple(srows),
+                         note=f"{sens['method']}; change of each firm's default probability in percentage "
+                              f"points; {sens['assumptions_screened']} assumptions screened with "
+                              f"{sens['screen_runs']:,} runs, the largest run again with {sens['runs']:,}."))
+    grows = []
+    for g in summary["capital_groups"]:
+        end = g["appetite_mean_by_period"][-1] if g["appetite_mean_by_period"] else float("nan")
+        grows.append({"Group": g["name"], "Members": ", ".join(names.get(m, m) for m in g["members"]),
+                      "Appetite": g["appetite"], "Sensitivity": g["sensitivity"], "Recovery": f"{g['recovery']:g}",
+                      "Target path": ", ".join(f"{p['target']:g} from {p['from']}" for p in g["path"]) or "its start",
+                      "Appetite at the end (mean)": f"{end:.2f}"})
+    out.append(Table(f"{sc}: capital groups ({rl})", ("Group", "Members", "Appetite", "Sensitivity", "Recovery",
+                                                    "Target path", "Appetite at the end (mean)"), tuple(grows),
+                     note=d["capital_group"] + "."))
+    crows = []
+    for ent in summary["entities"]:
+        if ent["assumed"] != "scenario":
+            continue
+        cx = ent["capex"]
+        crows.append({"Entity": names.get(ent["id"], ent["id"]), "Capex a year": _fmt(cx["figure_usd_per_year"], "usd"),
+                      "Source": cx["source"] or "—", "Carved out": cx.get("carved_out", "—"),
+                      "Bought in the web (mean)": _fmt(cx["bought_in_web_usd_mean"], "usd"),
+                      "Paid outside (mean)": _fmt(cx["paid_outside_usd_mean"], "usd"),
+                      "Debt service outside (mean)": _fmt(ent["outside_debt_service_usd_mean"], "usd")})
+    out.append(Table(f"{sc}: capex, one figure per firm ({rl})",
+                     ("Entity", "Capex a year", "Source", "Carved out", "Bought in the web (mean)",
+                      "Paid outside (mean)", "Debt service outside (mean)"), tuple(crows), note=d["capex"] + "."))
+    lrows = []
+    for ln in summary["assumptions"]["lines"]:
+        terms = {t["term"]: t for t in ln["terms"]}
+
+        def cell(term: str, terms: dict[str, Any] = terms) -> str:
+            t = terms.get(term)
+            return "—" if t is None else t["value"] + (" (assumed)" if t["source"].startswith("assumed") else "")
+
+        lrows.append({"Deal": ln["deal"], "Payer → payee": f"{ln['payer']} → {ln['payee']}", "Amount": ln["amount"],
+                      "Status": ln["status"], "Shape": cell("shape"), "Start": cell("start"),
+                      "Years": cell("years") if "years" in terms else f"to {cell('maturity')}",
+                      "Sources": "; ".join(f"{t['term']}: {t['source']}" for t in ln["terms"]
+                                           if not t["source"].startswith("assumed"))[:300]})
+    out.append(Table(f"{sc}: contracts as simulated, each term from the ledger or assumed",
+                     ("Deal", "Payer → payee", "Amount", "Status", "Shape", "Start", "Years", "Sources"),
+                     tuple(lrows)))
+    return out

@@ -258,47 +258,71 @@ def _shock_period(grid: Grid, when: date) -> int:
     return max(0, grid.index(when))
 
 
-def run_chunk(model: Model, start: int, stop: int) -> ChunkResult:
-    """Simulate runs ``start..stop-1`` of the model's scenario. Deterministic given the scenario seed."""
+def run_chunk(model: Model, start: int, stop: int, variants: tuple[Model, ...] | None = None) -> ChunkResult:
+    """Simulate runs ``start..stop-1`` of the model's scenario. Deterministic given the scenario seed.
+
+    ``variants``: models of the same structure as ``model`` (same entities, lines and schedules, capital
+    groups and shocks) that differ only in their inputs, group parameters, deployment pace or contract
+    amounts (a sensitivity table's bumps). Each runs ``start..stop-1`` with the same uniforms (common
+    random numbers); the results hold ``len(variants)`` blocks of ``stop - start`` runs, in order, each
+    equal to what ``run_chunk(variant, start, stop)`` gives.
+    """
     sc = model.scenario
-    runs, n, T, K = stop - start, model.n, model.grid.periods, len(model.lines)
+    base_runs, n, T, K = stop - start, model.n, model.grid.periods, len(model.lines)
+    models = tuple(variants) if variants else (model,)
+    runs = base_runs * len(models)
     per_year = 12 // model.grid.months
     u, z = run_draws(sc.seed, start, stop, model.draws, model.normals)
-    amounts = draw_amounts(list(model.lines), u[:, :K], sc.at_least_cap, sc.up_to_floor)
+    if len(models) > 1:
+        z = np.tile(z, (len(models), 1))
     # Each random parameter keeps its own uniform column (by name), and is sampled from the Param in force:
     # a bumped parameter (sensitivity) uses the same uniforms as the original (common random numbers).
     columns = {name: u[:, K + j] for j, (name, _) in enumerate(model.params)}
 
-    def param(name: str | None, p: Param) -> np.ndarray:
+    def sample(name: str | None, p: Param) -> np.ndarray:
         if p.random and name in columns:
             return p.sample(columns[name])
-        return np.full(runs, p.args[0] if not p.random else p.mean())
+        return np.full(base_runs, p.args[0] if not p.random else p.mean())
 
-    pace = param("contracts.deployment_pace", sc.deployment_pace)
+    def each(fn: Callable[[Model], np.ndarray]) -> np.ndarray:
+        """``fn`` of every variant, stacked along the runs."""
+        return np.concatenate([fn(m) for m in models], axis=0)
+
+    def param(name: str | None, p: Param) -> np.ndarray:  # a parameter the variants share (warrants)
+        return np.tile(sample(name, p), len(models))
+
+    amounts = each(lambda m: draw_amounts(list(m.lines), u[:, :K], sc.at_least_cap, sc.up_to_floor))
+    pace = each(lambda m: sample("contracts.deployment_pace", m.scenario.deployment_pace))
     groups = model.groups or tuple(sc.group_of(model.ids))
     gi = model.group_index if model.group_index.size == n else np.array(
         [next(k for k, g in enumerate(groups) if e in g.members) for e in model.ids], dtype=np.int64)
     G = len(groups)
 
-    def gparam(g: CapitalGroup, what: str) -> np.ndarray:
-        p = getattr(g, what)
-        return param(f"capital.groups.{g.name}.{what}" if g.declared else f"capital.{what}", p)
+    def gparam(m: Model, what: str) -> np.ndarray:
+        gs = m.groups or groups
+        return np.stack([sample(f"capital.groups.{g.name}.{what}" if g.declared else f"capital.{what}",
+                                getattr(g, what)) for g in gs], axis=1)
 
-    appetite = np.clip(np.stack([gparam(g, "appetite") for g in groups], axis=1), 0.0, 1.0)  # (R, G)
+    appetite = np.clip(each(lambda m: gparam(m, "appetite")), 0.0, 1.0)  # (R, G)
     appetite0 = appetite.copy()
-    sensitivity = np.stack([gparam(g, "sensitivity") for g in groups], axis=1)
+    sensitivity = each(lambda m: gparam(m, "sensitivity"))
     recovery = np.array([g.recovery for g in groups])
     member = np.zeros((n, G))
     member[np.arange(n), gi] = 1.0
-    inputs = model.inputs or entity_inputs(sc, None, model.ids)
-    ent = {f: np.zeros((runs, n)) for f in FIELDS}
-    for i, eid in enumerate(model.ids):
-        row = inputs.get(eid)
-        if row is None:
-            continue
-        for f in FIELDS:
-            inp = row[f]
-            ent[f][:, i] = param(inp.name, inp.param)
+
+    def entity_values(m: Model) -> np.ndarray:
+        inputs = m.inputs or entity_inputs(m.scenario, None, m.ids)
+        out = np.zeros((len(FIELDS), base_runs, n))
+        for i, eid in enumerate(m.ids):
+            row = inputs.get(eid)
+            if row is None:
+                continue
+            for j, f in enumerate(FIELDS):
+                out[j, :, i] = sample(row[f].name, row[f].param)
+        return out
+
+    stacked = np.concatenate([entity_values(m) for m in models], axis=1)
+    ent = {f: stacked[j] for j, f in enumerate(FIELDS)}
     cash, debt = ent["cash"].copy(), ent["debt"].copy()
     # Debt recorded at the start (ledger fact or scenario): interest each quarter, principal repaid in equal
     # quarterly parts over capital.debt_maturity_years (refinanced, if at all, by raising new capital).
@@ -311,7 +335,7 @@ def run_chunk(model: Model, start: int, stop: int) -> ChunkResult:
     cancel_from = np.full(K, T)
     for k, sh in enumerate(sc.shocks):
         t0 = _shock_period(model.grid, sh.date)
-        frac = param(f"shocks[{k}].fraction", sh.fraction)
+        frac = each(lambda m, k=k: sample(f"shocks[{k}].fraction", m.scenario.shocks[k].fraction))
         if sh.type == "revenue_miss" and sh.entity in index:
             t1 = T if sh.quarters == 0 else min(T, t0 + sh.quarters)
             revenue_mult[:, index[sh.entity], t0:t1] *= np.clip(1.0 - frac, 0.0, None)[:, None]

@@ -195,7 +195,7 @@ class Bumps:
     ratio: float = 0.05
     appetite: float = 0.2
     delay_quarters: int = 4
-    top: int = 10
+    top: int = 8
     runs: int | None = None
 
 

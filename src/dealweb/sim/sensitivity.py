@@ -24,7 +24,7 @@ import numpy as np
 
 from dealweb.model import Ledger
 from dealweb.sim.engines import run_model
-from dealweb.sim.montecarlo import Model, build_model
+from dealweb.sim.montecarlo import Model, build_model, run_chunk
 from dealweb.sim.scenario import Param
 from dealweb.sim.schedules import _ramp, _window
 
@@ -46,6 +46,7 @@ class Bump:
     source: str
     down: tuple[str, Callable[[Model], Model]] | None
     up: tuple[str, Callable[[Model], Model]] | None
+    structural: bool = False  # changes schedules or lines (run on its own), not only parameters (batched)
 
 
 def _with_input(model: Model, eid: str, field: str, fn: Callable[[Param], Param]) -> Model:
@@ -139,7 +140,7 @@ def bumps_of(model: Model, ledger: Ledger) -> list[Bump]:
             "capital.interest_rate", "interest rate on debt", f"{sc.interest_rate:g}",
             "scenario: capital.interest_rate",
             (f"-{d:g}", lambda m: rate(m, max(0.0, m.scenario.interest_rate - d))),
-            (f"+{d:g}", lambda m: rate(m, m.scenario.interest_rate + d)),
+            (f"+{d:g}", lambda m: rate(m, m.scenario.interest_rate + d)), structural=True,
         ))
     out += _contract_bumps(model)
     return out
@@ -171,7 +172,7 @@ def _contract_bumps(model: Model) -> list[Bump]:
                 f"contracts.{ln.deal}.start", f"start of {name}", terms.get("start", ("", "-", ""))[1],
                 terms.get("start", ("", "", "ledger"))[2],
                 None,
-                (f"{dq} quarters later", lambda m, k=k: _delayed(m, k, dq)),
+                (f"{dq} quarters later", lambda m, k=k: _delayed(m, k, dq)), structural=True,
             ))
         if ln.rule in ("flat", "ramp") and ln.start is not None and ln.years:
             other = "ramp" if ln.rule == "flat" else "flat"
@@ -182,6 +183,7 @@ def _contract_bumps(model: Model) -> list[Bump]:
                 terms.get("shape", ("", "", "assumed"))[2], None,
                 (f"{other} over the same term",
                  lambda m, k=k, p=prof, o=other: _with_line(m, k, replace(m.lines[k], rule=o), p)),
+                structural=True,
             ))
     return out
 
@@ -199,13 +201,29 @@ def _delayed(m: Model, k: int, d: int) -> Model:
     return _with_line(m, k, line, prof)
 
 
+#: Runs simulated together at most when bumps are batched (variants x runs), to bound memory.
+BATCH_RUNS = 20_000
+
+
 def _default_probabilities(model: Model, runs: int) -> np.ndarray:
     res = run_model(model, runs)
     return (res.first_default >= 0).mean(0)
 
 
+def _batched_probabilities(model: Model, runs: int, variants: list[Model]) -> list[np.ndarray]:
+    """Default probability per entity of each parameter-level variant, simulated together (same uniforms)."""
+    out: list[np.ndarray] = []
+    per = max(1, BATCH_RUNS // max(1, runs))
+    for a in range(0, len(variants), per):
+        batch = tuple(variants[a:a + per])
+        res = run_chunk(model, 0, runs, variants=batch)
+        hit = (res.first_default >= 0).reshape(len(batch), runs, model.n)
+        out.extend(hit.mean(1))
+    return out
+
+
 def sensitivity_table(model: Model, ledger: Ledger, runs: int, base: np.ndarray | None = None,
-                      screen_runs: int = 400, top: int | None = None,
+                      screen_runs: int = 300, top: int | None = None,
                       progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """The assumptions that move the firms' default probabilities most, by one-at-a-time bumps.
 
@@ -239,8 +257,18 @@ def sensitivity_table(model: Model, ledger: Ledger, runs: int, base: np.ndarray 
             progress(done, total)
 
     def evaluate(n_runs: int, base_p: np.ndarray, chosen: list[Bump]) -> list[dict[str, Any]]:
+        specs = [(j, side, getattr(b, side)) for j, b in enumerate(chosen) for side in ("down", "up")
+                 if getattr(b, side) is not None]
+        flat = [(j, side, spec) for j, side, spec in specs if not chosen[j].structural]
+        probs: dict[tuple[int, str], np.ndarray] = {}
+        for (j, side, _), p in zip(flat, _batched_probabilities(model, n_runs, [spec[1](model) for _, _, spec in flat]),
+                                   strict=True):
+            probs[(j, side)] = p
+        for j, side, spec in specs:
+            if chosen[j].structural:
+                probs[(j, side)] = _default_probabilities(spec[1](model), n_runs)
         rows = []
-        for bump in chosen:
+        for j, bump in enumerate(chosen):
             row: dict[str, Any] = {"key": bump.key, "assumption": bump.assumption, "base": bump.base,
                                    "source": bump.source, "down": None, "up": None}
             worst = 0.0
@@ -249,10 +277,10 @@ def sensitivity_table(model: Model, ledger: Ledger, runs: int, base: np.ndarray 
                 spec = getattr(bump, side)
                 if spec is None:
                     continue
-                label, fn = spec
-                p = _default_probabilities(fn(model), n_runs)
-                delta = {names[j]: 100.0 * float(p[i] - base_p[i]) for j, i in enumerate(firms)}
-                row[side] = {"bump": label, "default_probability": {names[j]: float(p[i]) for j, i in enumerate(firms)},
+                p = probs[(j, side)]
+                delta = {names[q]: 100.0 * float(p[i] - base_p[i]) for q, i in enumerate(firms)}
+                row[side] = {"bump": spec[0],
+                             "default_probability": {names[q]: float(p[i]) for q, i in enumerate(firms)},
                              "delta_pp": delta}
                 for f, v in delta.items():
                     if abs(v) > abs(worst):

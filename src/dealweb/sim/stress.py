@@ -334,5 +334,5 @@ def stress(
 
         base = (result.first_default >= 0).mean(0)
         table = sensitivity_table(model, ledger, scenario.runs, base=base,
-                                  screen_runs=scenario.bumps.runs or 400, progress=sensitivity_progress)
+                                  screen_runs=scenario.bumps.runs or 300, progress=sensitivity_progress)
     return StressResult(model, result, scenario.seed, engine, table)

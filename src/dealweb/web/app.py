@@ -151,8 +151,8 @@ class StressIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     scenario: str = Field(min_length=1, max_length=100)
-    draws: int = Field(200, ge=1, le=100_000)
-    seed: int = Field(0, ge=0, le=2**63 - 1)
+    draws: int | None = Field(None, ge=1, le=100_000)  # None: the scenario's (dealweb's one default)
+    seed: int | None = Field(None, ge=0, le=2**63 - 1)  # None: the scenario's (dealweb's one default)
 
 
 @cache

@@ -1,7 +1,9 @@
 """Stress scenarios for the web app: the simulation room's bundled scenarios, run as background jobs.
 
-The app computes nothing itself: it runs :func:`dealweb.sim.stress` with a progress callback the page
-polls, and returns the room's own summary plus the quantile bands the report's fan charts draw.
+The app computes nothing itself: it runs :func:`dealweb.sim.stress` (with its sensitivity table) with a
+progress callback the page polls, and returns the room's own summary, the same tables as the report
+(:func:`dealweb.report.rooms.stress_tables`: who fails, what moves it, capital groups, capex, contracts as
+simulated) and the quantile bands the report's fan charts draw.
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ __all__ = ["runner", "scenarios"]
 
 
 def scenarios() -> list[dict[str, Any]]:
-    """``[{name, title}]`` of the scenarios bundled with :mod:`dealweb.sim`."""
+    """``[{name, title, runs, seed}]`` of the scenarios bundled with :mod:`dealweb.sim`.
+
+    Runs and seed are the scenario's, which are dealweb's one default unless the file sets its own.
+    """
     from dealweb.sim import bundled_scenarios, load_scenario
 
     out = []
@@ -26,25 +31,44 @@ def scenarios() -> list[dict[str, Any]]:
     return out
 
 
-def runner(ledger: Ledger, scenario: str, draws: int, seed: int) -> Callable[[Callable[[int, int], None]], Any]:
-    """A function that runs ``scenario`` ``draws`` times from ``seed``, reporting runs done out of ``draws``."""
+def runner(ledger: Ledger, scenario: str, draws: int | None = None, seed: int | None = None,
+           sensitivity: bool = True) -> Callable[[Callable[[int, int], None]], Any]:
+    """A function that runs ``scenario`` ``draws`` times from ``seed``, then its sensitivity table.
+
+    ``None`` for either: the scenario's, the same default as the CLI and the report. Progress is reported as
+    steps done out of all steps (the runs, then one step per bumped assumption).
+    """
 
     def run(progress: Callable[[int, int], None]) -> Any:
-        from dealweb.report.rooms import fan_bands
+        from dealweb.report.rooms import fan_bands, stress_tables
         from dealweb.sim import bundled_scenarios, load_scenario, stress
 
+        sc = load_scenario(bundled_scenarios()[scenario])
+        runs = sc.runs if draws is None else draws
         done = 0
-        progress(0, draws)
+        extra = 0
+        progress(0, runs)
 
         def step(n: int) -> None:
             nonlocal done
             done += int(n)
-            progress(done, draws)
+            progress(done, runs + extra)
 
-        res = stress(load_scenario(bundled_scenarios()[scenario]), ledger, runs=draws, seed=seed, progress=step)
+        def bumped(k: int, total: int) -> None:
+            nonlocal extra
+            extra = total
+            progress(runs + k, runs + total)
+
+        res = stress(sc, ledger, runs=runs, seed=seed, progress=step, sensitivity=sensitivity,
+                     sensitivity_progress=bumped)
+        progress(runs + extra, runs + extra)
         r = res.runs
-        return {"scenario": scenario, "runs": draws, "seed": res.seed, "summary": res.summary(top=10),
-                "periods": list(res.model.grid.labels()),
+        names = {e.id: e.name for e in ledger.entities.values()}
+        summary = res.summary(top=10)
+        tables = [{"title": t.title, "columns": list(t.columns), "rows": list(t.rows), "note": t.note}
+                  for t in stress_tables(summary, names)]
+        return {"scenario": scenario, "runs": runs, "seed": res.seed, "runs_label": summary["runs_label"],
+                "summary": summary, "tables": tables, "periods": list(res.model.grid.labels()),
                 "fans": {"capital_needed_usd": fan_bands(r.raised + r.unmet), "unmet_gap_usd": fan_bands(r.unmet)}}
 
     return run

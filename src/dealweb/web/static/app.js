@@ -185,6 +185,11 @@
     api("GET", "/api/stress/scenarios").then(function (items) {
       if (!items.length) { st.textContent = "The simulation room offers no scenarios in this install."; }
       items.forEach(function (s) { var o = el("option", null, s.title || s.name); o.value = s.name; sel.appendChild(o); });
+      var defaults = function () {  /* the scenario's runs and seed: dealweb's one default */
+        var it = items.filter(function (s) { return s.name === sel.value; })[0];
+        if (it) { sform.elements.draws.value = it.runs; sform.elements.seed.value = it.seed; }
+      };
+      sel.addEventListener("change", defaults); defaults();
     });
     sform.addEventListener("submit", function (ev) {
       ev.preventDefault();
@@ -192,13 +197,33 @@
       api("POST", "/api/stress", {scenario: f.get("scenario"), draws: Number(f.get("draws")), seed: Number(f.get("seed"))})
         .then(function (job) { poll(job.id); }).catch(function (e) { st.textContent = e.message; });
     });
+    var tables = function (list) {
+      var box = document.getElementById("dw-stress-tables");
+      if (!box) { return; }
+      box.textContent = "";
+      list.forEach(function (t) {
+        box.appendChild(el("h3", null, t.title));
+        var table = el("table"); table.className = "dw-table";
+        var head = el("tr");
+        t.columns.forEach(function (c) { head.appendChild(el("th", null, c)); });
+        var thead = el("thead"); thead.appendChild(head); table.appendChild(thead);
+        var body = el("tbody");
+        t.rows.forEach(function (r) {
+          var tr = el("tr");
+          t.columns.forEach(function (c) { tr.appendChild(el("td", null, r[c] == null ? "" : String(r[c]))); });
+          body.appendChild(tr);
+        });
+        table.appendChild(body); box.appendChild(table);
+        if (t.note) { var p = el("p", null, t.note); p.className = "dw-hint"; box.appendChild(p); }
+      });
+    };
     var poll = function (id) {
       api("GET", "/api/stress/" + encodeURIComponent(id)).then(function (job) {
         bar.value = job.progress;
         st.textContent = job.state + (job.state === "queued" ? " (" + job.queue_position + " ahead of it)" : "") +
           " · " + Math.round(100 * job.progress) + " % · " + job.seconds + " s · queue: " + job.queue_length +
           " waiting" + (job.error ? " · " + job.error : "");
-        if (job.state === "done") { out.textContent = JSON.stringify(job.result, null, 2); }
+        if (job.state === "done") { out.textContent = JSON.stringify(job.result, null, 2); tables(job.result.tables || []); }
         else if (job.state !== "failed") { setTimeout(function () { poll(id); }, 400); }
       }).catch(function (e) { st.textContent = e.message; });
     };
