@@ -13,7 +13,11 @@ __all__ = ["DealwebError", "InputError", "Problem"]
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One problem in an input file. ``severity`` is ``error`` or ``warning``."""
+    """One problem in an input file. ``severity`` is ``error``, ``warning`` or ``note``.
+
+    A ``note`` is listed but never fails a run, not even ``--strict`` (a conflict the ledger has already
+    resolved by flagging a claim).
+    """
 
     file: str
     line: int

@@ -1064,7 +1064,10 @@ class _Loader(TermsMixin):
             p = c.pos or Pos(self.shown(self.root), 1, 1)
             hint = ("the claim is kept and marked; nothing to fix" if c.kind == "flagged" else
                     "all claims are kept; flag the wrong one (joke, unit_slip, disputed) and say why in 'note'")
-            self.warn(p, f"conflict ({c.kind}) on {c.record}.{c.field}: {c.message}", hint, fld=c.field)
+            # A flagged claim is a conflict the ledger has already resolved: listed as a note, not a warning
+            # (so a ledger whose every conflict is resolved passes `dealweb check --strict`).
+            self.err(p, f"conflict ({c.kind}) on {c.record}.{c.field}: {c.message}", hint, fld=c.field,
+                     severity="note" if c.kind == "flagged" else "warning")
         return replace(ledger, conflicts=tuple(conflicts))
 
 
