@@ -104,7 +104,25 @@ class AmountError(ValueError):
 
 
 def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    """A regex matching any of ``words`` (case-insensitively), longest first, shaped as a trie.
+
+    The same matches as the flat ``longest|...|shortest`` alternation under ``re.IGNORECASE`` (the only way
+    these pieces are used), but the engine tests one character per position instead of every word.
+    """
+    trie: dict[str, dict] = {}
+    for w in {w.lower() for w in words if w}:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if "" in node:
+            alts.append("")
+        return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+    return build(trie)
 
 
 _CUR_WORDS = {w: code for code, ws in CURRENCIES.items() for w in ws}
@@ -510,6 +528,36 @@ class FoundAmount:
     amount: Amount
 
 
+#: Where a figure can be: a digit, a Chinese numeral before a scale, or a vague quantity word. Every match
+#: of :data:`_PATTERN` holds one, at most :data:`_LOOKBACK` characters after the match's start.
+_ANCHOR = re.compile(r"[0-9.]|[零〇一二兩两三四五六七八九十百千數数幾几][十百千萬万億亿兆]|several|a few|tens of|"
+                     r"hundreds of", re.IGNORECASE)
+_LOOKBACK = 32
+
+
+def _matches(norm: str) -> Iterator[re.Match[str]]:
+    """The matches of :data:`_PATTERN` in ``norm``, left to right, as ``finditer`` gives them.
+
+    The pattern opens with an optional qualifier, so a plain scan tries it at every position; here the
+    scan starts a little before each anchor (a digit, a numeral, a vague word) and jumps past the text
+    that holds none, which is most of an article.
+    """
+    pos = 0
+    n = len(norm)
+    while pos < n:
+        a = _ANCHOR.search(norm, pos)
+        if a is None:
+            return
+        m = _PATTERN.search(norm, max(pos, a.start() - _LOOKBACK))
+        if m is None:
+            return
+        if m.end() <= a.start() and not _ANCHOR.search(norm, m.start(), m.end()):
+            pos = a.start()  # cannot happen for a well-formed match (every match holds an anchor); be safe
+            continue
+        yield m
+        pos = m.end() if m.end() > m.start() else m.end() + 1
+
+
 def find_amounts(text: str, default_unit: str | None = None) -> Iterator[FoundAmount]:
     """Every amount in ``text``, left to right, with Python string offsets into ``text`` itself.
 
@@ -519,7 +567,7 @@ def find_amounts(text: str, default_unit: str | None = None) -> Iterator[FoundAm
     [6.0, 160000000.0]
     """
     norm = normalise_width(text)
-    for m in _PATTERN.finditer(norm):
+    for m in _matches(norm):
         if not (m.group("num1") or m.group("vcn") or m.group("ven")):
             continue
         if m.group("num1") and not (m.group("sc1") or m.group("cp1") or m.group("us1") or m.group("num2")
