@@ -76,6 +76,9 @@ def usd_deals(text: str) -> list[tuple[str, str, float | None, float | None]]:
     # a tranche of the investment told just before
     ("迪纳摩资本承诺向艾克米投资300亿美元。随后,迪纳摩资本支付了首笔75亿美元。",
      [("dynamo", "acme", 30 * B, 30 * B), ("dynamo", "acme", 7.5 * B, 7.5 * B)]),
+    # the counterparty named in the next clause
+    ("艾克米宣布了一项价值380亿美元的交易,将从钴云购买云服务。", [("acme", "cobalt", 38 * B, 38 * B)]),
+    ("对艾克米的400亿美元投资是今年2月敲定的,迪纳摩资本计划分批投入资金。", [("dynamo", "acme", 40 * B, 40 * B)]),
     # a firm named as another's rival is not a party
     ("迪纳摩资本将向艾克米的竞争对手博瑞斯投资20亿美元。", [("dynamo", "borealis", 2 * B, 2 * B)]),
 ])

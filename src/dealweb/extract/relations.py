@@ -646,6 +646,24 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
                                                                                  uniq[0].start])):
         # "源於與OpenAI簽署的那份價值3000億美元的合同" (the article is about Oracle): the topic is the other party
         return _orient(sent, topic, uniq[0], typ, index, a.start)
+    if len(uniq) == 1 and typ in _PURCHASE:
+        # "OpenAI宣布了一項價值380億美元的交易,將從亞馬遜購買雲服務": the seller in the next clause
+        k = sent.clauses.index(clause) if clause in sent.clauses else -1
+        if 0 <= k < len(sent.clauses) - 1:
+            ns, ne = sent.clauses[k + 1]
+            if not [b for b in sent.amts if ns <= b.start < ne and b.amount.currency is not None]:
+                seller = next((e for e in actors if ns <= e.start < ne and e.id != uniq[0].id and
+                               re.search(r"(?:从|向|与|跟|\bfrom|\bwith)\s*$", f[max(ns, e.start - 4):e.start])), None)
+                if seller is not None:
+                    return _orient(sent, uniq[0], seller, typ, index, a.start)
+    if len(uniq) == 1 and typ == "equity_investment" and _is_object(f, cs, uniq[0]):
+        # "對OpenAI的400億美元投資是今年2月敲定的,軟銀以...": the investor opens the next clause
+        k = sent.clauses.index(clause) if clause in sent.clauses else -1
+        if 0 <= k < len(sent.clauses) - 1:
+            ns, ne = sent.clauses[k + 1]
+            first = next((e for e in actors if ns <= e.start < ne), None)
+            if first is not None and first.id != uniq[0].id and first.start - ns <= 2:
+                return first, uniq[0]
     if len(uniq) < 2:
         return None
     if distinct and cue is not None and distinct[0].start < cue and not _is_object(f, cs, distinct[0]):
