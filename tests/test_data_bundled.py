@@ -247,6 +247,57 @@ def test_hand_checked_figures() -> None:
     assert (breakeven.low, breakeven.high) == (320e9, 480e9)                   # 3200 億 至 4800 億美元
 
 
+def test_terms_and_dates_as_the_articles_state_them() -> None:
+    """The time and payment terms (issue 10), each figure worked out by hand from its quote."""
+    from datetime import date
+
+    led = _loaded().ledger
+    # the window: Musk's 2022 Twitter purchase is history, the 2025 deals are live
+    assert led.window is not None and led.window.start == date(2025, 1, 1)
+    assert led.is_history(led.deals["musk-twitter-44b"])
+    assert not led.is_history(led.deals["openai-funding-round-2025-04"])  # completed 2025-04-30, inside
+    # OpenAI's April round: 400 億美元 = 4 x 1e10, from its investors as a group
+    rnd = led.deals["openai-funding-round-2025-04"]
+    assert (rnd.payer, rnd.payee, rnd.amount.low, rnd.amount.high) == ("openai-investors", "openai", 40e9, 40e9)
+    assert {p.entity for p in rnd.parties} >= {"softbank", "microsoft", "thrive-capital"}
+    # the Oracle contract's per-year terms: 約600億 (+-10 %) from 2027; 約300億 from Oracle's FY2028 (June 2027)
+    cloud = led.deals["openai-oracle-cloud-300b"]
+    assert (cloud.term_start, cloud.term_start_label, cloud.schedule_stated) == (date(2027, 1, 1), "2027", False)
+    sixty, thirty = cloud.per_year
+    assert (sixty.amount.low, sixty.amount.high, sixty.start) == (pytest.approx(54e9), pytest.approx(66e9),
+                                                                  date(2027, 1, 1))
+    assert (thirty.amount.low, thirty.amount.high) == (pytest.approx(27e9), pytest.approx(33e9))
+    assert (thirty.start, thirty.start_label, thirty.calendar) == (date(2027, 6, 1), "FY2028", "oracle")
+    # Nvidia: up to 1,000億 in ten 1-GW steps (10 GW / 1 GW), none before the second half of 2026
+    (gw,) = led.deals["nvidia-openai-investment-100b"].tranches
+    assert (gw.trigger, gw.gw, gw.count, gw.pro_rata, gw.amount) == ("per_gw", 1.0, 10, True, None)
+    assert (gw.start, gw.start_label) == (date(2026, 7, 1), "2026-H2")
+    # AMD: strike 0.01美元 per share, vests at 600美元 a share (fields, not prose)
+    amd = led.deals["amd-openai-warrant-160m"]
+    assert (amd.strike.low, amd.strike.unit) == (0.01, "USD")
+    assert amd.tranches[0].price.low == 600.0 and amd.tranches[0].quantity.low == 160e6
+    # Stargate's partners pay into the venture; no split is stated
+    sg = {(f.payer, f.payee): f.amount for f in led.deals["stargate"].flows}
+    assert set(sg) == {(x, "stargate") for x in ("openai", "oracle", "softbank", "mgx")}
+    assert set(sg.values()) == {None}
+    # Oracle's capex guidance includes the GB200 order (carve-out, not a double count)
+    assert led.facts["oracle-capex-guidance-fy26"].includes == ("oracle-nvidia-gb200-40b",)
+    # dates: the GB200 article is undated, not before the Stargate announcement it describes
+    doc = led.documents["chip-oracle-gb200"]
+    assert (doc.date, doc.basis, doc.not_before) == (None, "bounded", date(2025, 1, 21))
+    assert led.deals["stargate"].status_on(date(2025, 1, 20)) is None  # not known before it was announced
+    assert led.documents["huxiu-tiktok-next"].basis == "unknown"
+    assert str(led.deals["tiktok-us-sale"].status) == "rumoured"
+
+
+def test_bundled_ledger_passes_strict(seeds_dir: Path) -> None:
+    from dealweb.ledger import load_ledger
+
+    res = load_ledger(documents_dirs=[seeds_dir], cache=False)
+    assert [str(p) for p in res.problems if p.severity in ("error", "warning")] == []
+    assert len([p for p in res.problems if p.severity == "note"]) == len(res.ledger.conflicts) == 22
+
+
 def test_conflicts_are_derived_for_the_known_slips() -> None:
     led = _loaded().ledger
     flagged = {(c.record, c.kind) for c in led.conflicts}
