@@ -15,9 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dealweb.ledger import ledger_from_dict, ledger_to_dict, load_ledger
-from dealweb.model import Document, Status
+from dealweb.model import Deal, Document, Event, Fact, Ledger, Rate, Status, Tranche, Window
+from dealweb.money import Amount, Qualifier
 from dealweb.periods import PeriodError, day_or_period
 
 DOC = "#H\nT\n甲說:OpenAI每年支付約300億美元,從2028財年起。乙說:AMD行權價每股0.01美元。\n"
@@ -307,9 +310,52 @@ def test_day_or_period() -> None:
 
 def test_status_unchanged_by_history() -> None:
     # completed_on is the latest 'completed' event while the status is completed
-    from dealweb.model import Deal, Event
     d = Deal("x", "acquisition_stake", "a", "b", status=Status.COMPLETED,
              events=(Event(date(2022, 10, 27), Status.COMPLETED), Event(date(2022, 4, 1), Status.ANNOUNCED)))
     assert d.completed_on() == date(2022, 10, 27)
     assert Deal("y", "acquisition_stake", "a", "b", status=Status.SIGNED,
                 events=(Event(date(2022, 1, 1), Status.COMPLETED),)).completed_on() is None
+
+
+# -- property: every new field survives the JSON export and back ------------------------------------------
+
+_D = st.one_of(st.none(), st.dates(date(2000, 1, 1), date(2040, 12, 31)))
+_T = st.text(st.characters(blacklist_categories=("Cs",)), max_size=8)
+
+
+@st.composite
+def _money(draw: Any) -> Amount:
+    low = draw(st.floats(0, 1e12, allow_nan=False))
+    high = low + draw(st.floats(0, 1e12, allow_nan=False))
+    return Amount(low, high, draw(st.sampled_from(list(Qualifier))), "USD", draw(_T), nominal=(low + high) / 2)
+
+
+@st.composite
+def _terms_ledger(draw: Any) -> Ledger:
+    rates = tuple(Rate(draw(_money()), draw(_D), draw(_D), draw(_T), draw(_T), draw(st.one_of(st.none(), _T)),
+                       draw(_T)) for _ in range(draw(st.integers(0, 2))))
+    tranches = tuple(Tranche(draw(st.sampled_from(["per_gw", "share_price", "milestone", "date"])),
+                             draw(st.one_of(st.none(), _money())), None,
+                             draw(st.one_of(st.none(), st.floats(0, 1e3, allow_nan=False))), draw(_D), draw(_T),
+                             gw=draw(st.one_of(st.none(), st.floats(0.1, 10, allow_nan=False))),
+                             count=draw(st.one_of(st.none(), st.integers(1, 50))),
+                             price=draw(st.one_of(st.none(), _money())), strike=draw(st.one_of(st.none(), _money())),
+                             milestone=draw(_T), start=draw(_D), start_label=draw(_T), pro_rata=draw(st.booleans()))
+                     for _ in range(draw(st.integers(0, 2))))
+    deal = Deal("d", "warrant", "a", "b", term_start=draw(_D), term_end=draw(_D), term_start_label=draw(_T),
+                schedule=draw(st.sampled_from(["flat", "ramp", "upfront", "on_delivery", "tranches"])),
+                schedule_stated=draw(st.booleans()), per_year=rates, strike=draw(st.one_of(st.none(), _money())),
+                tranches=tranches)
+    doc = Document("x", "t", date=draw(_D), date_basis=draw(st.sampled_from(["", "stated", "bounded", "unknown"])),
+                   not_before=draw(_D), not_after=draw(_D))
+    fact = Fact("f", "a", "capex", Amount(1.0, 1.0, nominal=1.0), includes=tuple(draw(st.lists(_T, max_size=2))))
+    start = draw(st.dates(date(2000, 1, 1), date(2030, 1, 1)))
+    window = draw(st.one_of(st.none(), st.just(Window(start, draw(_D), draw(_T)))))
+    return Ledger("p", deals={"d": deal}, documents={"x": doc}, facts={"f": fact}, window=window)
+
+
+@settings(max_examples=80)
+@given(_terms_ledger())
+def test_terms_round_trip_property(led: Ledger) -> None:
+    data = json.loads(json.dumps(ledger_to_dict(led), ensure_ascii=False, allow_nan=False))
+    assert ledger_from_dict(data) == led
