@@ -50,6 +50,23 @@ def usd_deals(text: str) -> list[tuple[str, str, float | None, float | None]]:
     # a cloud contract: the customer pays the cloud
     ("艾克米與鈷雲簽署一份價值300億美元的算力合約。", [("acme", "cobalt", 30 * B, 30 * B)]),
     ("Acme signed a $40 billion cloud contract with Cobalt Cloud.", [("acme", "cobalt", 40 * B, 40 * B)]),
+    # a lender pays the borrower, whichever is the subject
+    ("Dynamo Capital lent Acme $5 billion.", [("dynamo", "acme", 5 * B, 5 * B)]),
+    ("Acme took a $5 billion loan from Dynamo Capital.", [("dynamo", "acme", 5 * B, 5 * B)]),
+    ("艾克米向迪纳摩资本借款50亿美元。", [("dynamo", "acme", 5 * B, 5 * B)]),
+    ("迪纳摩资本向艾克米提供50亿美元贷款。", [("dynamo", "acme", 5 * B, 5 * B)]),
+    # the seller as subject, the buyer as object
+    ("Borealis will supply Acme with chips worth $9 billion.", [("acme", "borealis", 9 * B, 9 * B)]),
+    ("Acme is buying $9 billion of chips from Borealis.", [("acme", "borealis", 9 * B, 9 * B)]),
+    ("博瑞斯向艾克米供应价值90亿美元的芯片。", [("acme", "borealis", 9 * B, 9 * B)]),
+    ("鈷雲拿下艾克米300億美元的算力大單。", [("acme", "cobalt", 30 * B, 30 * B)]),
+    # rounds
+    ("Dynamo Capital led a $6 billion round in Acme.", [("dynamo", "acme", 6 * B, 6 * B)]),
+    ("艾克米获得迪纳摩资本领投的60亿美元融资。", [("dynamo", "acme", 6 * B, 6 * B)]),
+    # "the deal" in the next sentence takes the parties the sentence before named
+    ("Acme signed a five-year cloud contract with Cobalt Cloud. The deal is worth $40 billion.",
+     [("acme", "cobalt", 40 * B, 40 * B)]),
+    ("艾克米與鈷雲簽署了一份五年期的算力合約。這份合同價值400億美元。", [("acme", "cobalt", 40 * B, 40 * B)]),
     # §3 intervals
     ("Acme will invest about $7 billion in Borealis.", [("acme", "borealis", 6.3 * B, 7.7 * B)]),
     ("艾克米将向博瑞斯投资超过30亿美元。", [("acme", "borealis", 3 * B, None)]),

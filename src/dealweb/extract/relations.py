@@ -85,7 +85,8 @@ TYPE_CUES: dict[str, list[str]] = {
                            "cloud services|cloud contract|compute capacity|computing power|compute|cloud|"
                            "运算服务|gpu capacity|gpu cloud|gpu clusters|gpu cluster|gpu集群|gpu丛集|gpu云|"
                            "computing capacity"),
-    "buy": _cues("购买|采购|订购|购入|买|订单|部署|order|orders|buy|buys|bought|purchase|purchases|purchased|"
+    "buy": _cues("购买|采购|订购|购入|买|订单|部署|order|orders|buy|buys|bought|buying|purchase|purchases|purchased|"
+                 "purchasing|ordering|spending|paying|"
                  "deploy|deploys|spend|spends|pay|pays|paid|支付|付钱|花|提供|供应|供货|出售|supply|supplies|"
                  "provide|provides|sell|sells|sold"),
     "contract": _cues("合同|合约|协议|协定|签署|签下|签订|交易|contract|contracts|agreement|agreements|deal|deals|"
@@ -99,14 +100,14 @@ TYPE_CUES: dict[str, list[str]] = {
                    "common stock|common shares"),
     "equity": _cues("股权投资|投资|入股|注资|投入|出资|领投|参投|重注|invest|invests|invested|investment|equity|"
                     "raised|raises|funding round|funding|contribute|contributes|contributed|pledge|pledges|"
-                    "pledged|poured|pours|pour"),
+                    "pledged|poured|pours|pour|backed|backs|backing|round|co-led"),
 }
 
 #: Words that make the grammatical subject the *seller* or *recipient* (the payee).
 _PROVIDE = _cues("提供|供应|供货|出售|卖给|出租|租给|交付|授予|supply|supplies|provide|provides|sell|sells|"
                  "sold|deliver|delivers|rent out")
-_RECEIVE = _cues("获得|获|取得|接受|收到|拿到|得到|从|received|receives|receive|gets|got|raised|raises|raising|"
-                 "secured|secures|borrow|borrows|borrowed|borrowing|from")
+_RECEIVE = _cues("获得|获|取得|接受|收到|拿到|得到|从|借款|借入|received|receives|receive|gets|got|raised|raises|"
+                 "raising|secured|secures|borrow|borrows|borrowed|borrowing|from")
 _PREP = _cues("向|对|给|与|和|跟|同|with|and|to|in|into")
 
 #: Metric cue words (folded) -> metric name. Order matters only for overlapping words (longest wins).
@@ -509,7 +510,11 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
         span = f[lo:max(hi, upto)] if left.start < right.start else between
         got = [m for m in _RECEIVE_RE.finditer(span)
                if not (typ == "acquisition_stake" and re.match(r"[^，,。]{0,12}(?:股|stake|shares)", span[m.end():]))]
-        if left.start < right.start and (_OBJECT_FAR.search(f[max(left.end, right.start - 16):right.start]) or (
+        borrow = typ == "debt_financing" and re.search(r"借|borrow", f[right.end:max(upto, right.end) + 4])
+        if borrow and left.start < right.start and re.search(r"(?:向|从|\bfrom)\s*$", between):
+            return right, left  # "艾克米向迪納摩資本借款50億美元": the one lent to borrows
+        if left.start < right.start and not borrow and (
+                _OBJECT_FAR.search(f[max(left.end, right.start - 16):right.start]) or (
                 re.search(r"在[^，,；;。]{0,10}$", f[max(left.end, right.start - 12):right.start])
                 and _ROUND_AFTER.match(f, right.end))):
             return left, right
@@ -777,7 +782,7 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
             out.extend(found)
             last_deal = next((p for p in reversed(found) if p.kind == "deal"), None) or _still(last_deal, sent)
         else:
-            last_deal = _still(last_deal, sent)
+            last_deal = _pair_only(sent, index, topic or title) or _still(last_deal, sent)
         if sent.ents:
             empty_run = 0
             if topic is None or topic.id not in {e.id for e in sent.ents}:
@@ -787,6 +792,30 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
             if empty_run >= 2:
                 topic = None
     return out
+
+
+def _pair_only(sent: _Sentence, index: EntityIndex, topic: EntityMention | None) -> Proposal | None:
+    """A deal told without a figure ("Acme signed a cloud contract with Cobalt.").
+
+    Kept only so that the next sentence's "The deal is worth $40 billion" knows its parties; never proposed
+    itself.
+    """
+    actors = _actors(sent)
+    if len({e.id for e in actors}) < 2 or not _find(_ALL_TYPE_RE, sent.folded, sent.start, sent.end):
+        return None
+    typ = _type_in(sent, sent.start, sent.end, _sells(sent, index, topic))
+    if typ is None:
+        return None
+    run = _coordinated(sent, actors, sent.end)
+    if typ[0] in _TOGETHER and run and len({e.id for e in actors}) == len({e.id for e in run}):
+        return None  # "微軟和輝達宣布了一項投資計畫": partners, not a payer and a payee
+    end = AmountMention(sent.end, sent.end, Amount(0.0, 0.0))
+    pair = _parties(sent, end, (sent.start, sent.end), (sent.start, sent.end), typ[0], index, topic)
+    if pair is None or pair[0].id == pair[1].id:
+        return None
+    p = Proposal("deal", (sent.start, sent.end), 0.5, payer=pair[0], payee=pair[1], type=typ[0])
+    p.spans = {"from": (pair[0].start, pair[0].end), "to": (pair[1].start, pair[1].end), "type": (typ[1], typ[2])}
+    return p
 
 
 def _still(last: Proposal | None, sent: _Sentence) -> Proposal | None:
@@ -963,7 +992,8 @@ def _elided_payee(sent: _Sentence, a: AmountMention, clause: tuple[int, int], ty
     topic = raiser
     usable = topic is not None
     if deal is not None:
-        if deal.payee is None or deal.payer is None or clause[0] <= deal.payee.start < clause[1]:
+        if deal.payee is None or deal.payer is None or clause[0] <= deal.payee.start < clause[1] or \
+                deal.type != "equity_investment":
             return deal
         new = None
         if prev is not None and prev.payee is not None and deal.payee.id in _payers(prev) and \
