@@ -147,7 +147,21 @@ def load_names(path: str | Path = NAMES_FILE) -> tuple[GazEntry, ...]:
                          'write {"entities": [{"id": "acme", "kind": "company", "en": "Acme"}]}') from None
 
 
-GAZETTEER = GAZETTEER + tuple(g for g in load_names() if g.id not in {x.id for x in GAZETTEER})
+def _merge(built_in: tuple[GazEntry, ...], extra: tuple[GazEntry, ...]) -> tuple[GazEntry, ...]:
+    """The built-in entries with the names file's: a known id gains the file's aliases, a new id is added."""
+    more = {g.id: g for g in extra}
+    out = []
+    for g in built_in:
+        x = more.pop(g.id, None)
+        if x is not None:
+            g = GazEntry(g.id, g.kind, g.en, g.zh_hant, g.zh_hans,
+                         tuple(dict.fromkeys((*g.aliases, *(n for n in x.names() if n != x.en or n not in g.names())))),
+                         g.sells | x.sells, g.country)
+        out.append(g)
+    return (*out, *more.values())
+
+
+GAZETTEER = _merge(GAZETTEER, load_names())
 
 
 def gazetteer_by_id() -> dict[str, GazEntry]:
