@@ -250,6 +250,12 @@ def test_properties_on_random_ledgers(data):
         rows = fl.column("deal") == d.id
         for pol in ("low", "mid", "high"):
             assert getattr(fl, pol)[rows].sum() == pytest.approx(d.amount.usd(pol), rel=1e-9)
+    # the vectorised path for simple deals and the general loop give the same rows (a second method)
+    def key(r: dict) -> tuple:
+        return tuple(sorted((k, str(v)) for k, v in r.items()))
+
+    general = build_flows(led, scenario={d: {} for d in led.deals})
+    assert sorted(map(key, fl.records())) == sorted(map(key, general.records()))
     t = fl.totals()
     assert t["firm"] + t["conditional"] == pytest.approx(t["total"])
     assert t["total"] == pytest.approx(fl.value[fl.live].sum())

@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from dealweb.flows.known import known_from, ledger_window
+from dealweb.flows.known import document_date, known_from, ledger_window
 from dealweb.flows.table import KINDS, POLICIES, Flows, Skipped
 from dealweb.ledger.schedules import schedule_problems
 from dealweb.model import FLOW_KIND, Deal, Ledger, Status
@@ -376,6 +376,172 @@ def _tranche_figures(deal: Deal, ledger: Ledger, on: date | None, term_start: da
     return out
 
 
+_ORDINAL_1970 = date(1970, 1, 1).toordinal()
+
+
+def _dates(seq: Any, n: int) -> np.ndarray:
+    """``datetime64[D]`` of a sequence of dates or None (NaT), built from ordinals (fast for 10^6 items)."""
+    o = np.fromiter((0 if d is None else d.toordinal() for d in seq), dtype=np.int64, count=n)
+    out = (o - _ORDINAL_1970).astype("datetime64[D]")
+    out[o == 0] = np.datetime64("NaT")
+    return out
+
+
+def _term_end_vec(start: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """Vectorised :func:`_term_end`: the first day after ``years`` from ``start`` by calendar months."""
+    months = years * 12.0
+    whole = np.floor(months + 1e-9).astype(np.int64)
+    m0 = start.astype("datetime64[M]")
+    day = (start - m0.astype("datetime64[D]")).astype(np.int64)
+    em = m0 + whole
+    month_len = ((em + 1).astype("datetime64[D]") - em.astype("datetime64[D]")).astype(np.int64)
+    end = em.astype("datetime64[D]") + np.minimum(day, month_len - 1).astype("timedelta64[D]")
+    rest = months - whole
+    return end + np.round(np.where(rest < 1e-9, 0.0, rest) * 30.4375).astype(np.int64).astype("timedelta64[D]")
+
+
+_FAST_SHAPES = frozenset({"flat", "ramp", "upfront"})
+
+
+def _is_simple(d: Deal, scenario: Mapping[str, Any]) -> bool:
+    """Whether a deal takes the vectorised path: one payer -> payee USD figure, no events, terms or tranches."""
+    a = d.amount
+    return (a is not None and a.unit == "USD" and not d.flows and not d.events and not d.tranches
+            and d.payer is not None and d.payee is not None and d.payer != d.payee
+            and FLOW_KIND.get(d.type, "none") in _KIND_SET and d.schedule in _FAST_SHAPES
+            and not (d.schedule == "ramp" and not d.term_years) and not getattr(d, "per_year", ())
+            and d.id not in scenario)
+
+
+_KIND_SET = frozenset(KINDS)
+
+
+def _fast_columns(deals: list[Deal], ledger: Ledger, as_of: date | None, texts: _Texts, ent: Any,
+                  first_index: int, documents: Mapping[str, Any]) -> tuple[dict[str, np.ndarray], list[str],
+                                                                            list[str], list[str],
+                                                                            dict[str, list[str]], bool]:
+    """The figures of simple deals (:func:`_is_simple`) as arrays, computed column by column.
+
+    The same rules as the general loop of :func:`build_flows`, written for whole columns at once so that a
+    ledger of 10^6 deals is read in seconds. Returns (columns, deal ids, unknown-date ids, not-yet ids,
+    assumptions, whether any amount is vague).
+    """
+    doc_date = {k: document_date(v) for k, v in documents.items()}
+    doc_state: dict[str, bool | None] = {}
+    if as_of is not None:
+        for k, v in documents.items():
+            doc_state[k] = v.known_on(as_of) if hasattr(v, "known_on") else (
+                None if v.date is None else v.date <= as_of)
+
+    def kf_of(d: Deal) -> date | None:
+        best = None
+        for c in d.claims:
+            if c.flag == "joke":
+                continue
+            x = doc_date.get(c.document)
+            if x is not None and (best is None or x < best):
+                best = x
+        return best
+
+    def state_of(d: Deal) -> str:
+        states = [doc_state.get(c.document) for c in d.claims if c.flag != "joke"]
+        if any(x is True for x in states):
+            return "known"
+        if states and all(x is False for x in states):
+            return "not_yet"
+        return "unknown_date"
+
+    unknown: list[str] = []
+    later: list[str] = []
+    if as_of is not None:
+        keep = []
+        for d in deals:
+            stt = state_of(d)
+            if stt == "unknown_date":
+                unknown.append(d.id)
+            elif stt == "not_yet" or (d.announced is not None and d.announced > as_of):
+                later.append(d.id)
+            else:
+                keep.append(d)
+        deals = keep
+    n = len(deals)
+    ids = [d.id for d in deals]
+    status_map = {Status.CANCELLED: 4, Status.COMPLETED: 0, Status.RUMOURED: 3, Status.LETTER_OF_INTENT: 2}
+    st = np.asarray([status_map.get(d.status, 1) for d in deals], dtype=np.int8)
+    amounts = [d.amount for d in deals]
+    low = np.asarray([a.low for a in amounts], dtype=np.float64)  # type: ignore[union-attr]
+    opened = np.asarray([a.high is None for a in amounts], dtype=bool)  # type: ignore[union-attr]
+    high = np.asarray([a.low if a.high is None else a.high for a in amounts], dtype=np.float64)  # type: ignore[union-attr]
+    mid = np.asarray([a.mid for a in amounts], dtype=np.float64)  # type: ignore[union-attr]
+    quals = [a.qualifier for a in amounts]  # type: ignore[union-attr]
+    up_to = np.asarray([q is Qualifier.UP_TO for q in quals], dtype=bool)
+    vague = any(q is Qualifier.VAGUE for q in quals)
+    trig = np.zeros(n, dtype=np.int32)
+    rum = texts("a rumour: not confirmed by the parties")
+    loi = texts("a letter of intent: not yet a binding contract")
+    trig[st == 3] = rum
+    trig[st == 2] = loi
+    for k in np.flatnonzero(up_to & ((st == 1) | (st == 2))).tolist():
+        words = f"a ceiling: up to {_fmt_usd(high[k])}, how much is paid is not stated"
+        trig[k] = texts(words if st[k] == 1 else f"a letter of intent: not yet a binding contract; {words}")
+        st[k] = 2
+    ts = _dates((d.term_start for d in deals), n)
+    ty = np.asarray([d.term_years or np.nan for d in deals], dtype=np.float64)
+    ann = _dates((d.announced for d in deals), n)
+    shape_code = {"flat": 0, "ramp": 1, "upfront": 2}
+    shp = np.asarray([shape_code[d.schedule] for d in deals], dtype=np.int8)
+    has_term = ~np.isnat(ts) & np.isfinite(ty) & (ty > 0)
+    mode = np.zeros(n, dtype=np.int8)
+    start = ts.copy()
+    mode[has_term & (shp == 0)] = _MODE["flat"]
+    mode[has_term & (shp == 1)] = _MODE["ramp"]
+    up = shp == 2
+    start[up & np.isnat(ts)] = ann[up & np.isnat(ts)]
+    mode[up & ~np.isnat(start)] = _MODE["point"]
+    years = np.where((mode == 1) | (mode == 2), ty, np.nan)
+    end = np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    spread = (mode == 1) | (mode == 2)
+    if spread.any():
+        end[spread] = _term_end_vec(start[spread], years[spread])
+    stated_end = _dates((getattr(d, "term_end", None) for d in deals), n)
+    use_stated = spread & ~np.isnat(stated_end)
+    end[use_stated] = stated_end[use_stated] + np.timedelta64(1, "D")
+    assumed = np.zeros(n, dtype=np.int32)
+    assumptions: dict[str, list[str]] = {}
+    flat_words = "flat payments over the term assumed (the ledger states no schedule)"
+    flat_code = texts(flat_words)
+    unstated = np.asarray([not getattr(d, "schedule_stated", True) for d in deals], dtype=bool)
+    for k in np.flatnonzero((mode == 1) & (shp == 0) & unstated).tolist():
+        assumed[k] = flat_code
+        assumptions[ids[k]] = [flat_words]
+    for k in np.flatnonzero(up & np.isnat(ts) & ~np.isnat(start)).tolist():
+        words = f"paid on the announcement date {start[k]} (no start stated)"
+        assumed[k] = texts(words)
+        assumptions[ids[k]] = [words]
+    src_cache: dict[int, int] = {}
+    source = np.empty(n, dtype=np.int32)
+    for k, d in enumerate(deals):
+        key = id(d.claims)
+        code = src_cache.get(key)
+        if code is None:
+            code = src_cache[key] = texts(_sources(d))
+        source[k] = code
+    kind_code = {k: i for i, k in enumerate(KINDS)}
+    kinds = np.asarray([kind_code[FLOW_KIND[d.type]] for d in deals], dtype=np.int8)
+    cols = {
+        "payer": np.asarray([ent(d.payer) for d in deals], dtype=np.int32),
+        "payee": np.asarray([ent(d.payee) for d in deals], dtype=np.int32),
+        "deal": np.arange(first_index, first_index + n, dtype=np.int32),
+        "kind": kinds, "status": st, "basis": np.zeros(n, dtype=np.int8),
+        "shape": np.asarray([0, 1, 2], dtype=np.int8)[shp] if n else np.zeros(0, np.int8),
+        "mode": mode, "start": start, "end": end, "years": years,
+        "term": np.where(np.isfinite(ty), ty, np.nan), "low": low, "mid": mid, "high": high, "open": opened,
+        "cash": kinds != kind_code["warrant"], "trigger": trig, "source": source, "assumed": assumed,
+        "known": _dates((kf_of(d) for d in deals), n),
+    }
+    return cols, ids, unknown, later, assumptions, vague
+
+
 def build_flows(
     ledger: Ledger,
     *,
@@ -442,7 +608,11 @@ def build_flows(
             entities.append(x)
         return i
 
+    simple = [d for d in ledger.deals.values() if _is_simple(d, scenario)]
+    simple_ids = {d.id for d in simple}
     for deal in ledger.deals.values():
+        if deal.id in simple_ids:
+            continue
         ov = scenario.get(deal.id, {})
         if ov.get("exclude"):
             assumptions.setdefault(deal.id, []).append("scenario: left out")
@@ -546,10 +716,9 @@ def build_flows(
             for fig in figures:
                 status = row_status
                 parts = [trigger] if trigger else []
-                if fig.basis != "per_year" and status in ("firm", "paid", "conditional") and (
+                if fig.basis != "per_year" and status in ("firm", "conditional") and (
                         fig.shape in ("per_gw", "milestone", "share_price") or fig.trigger.startswith("a ceiling")):
-                    if status != "paid":
-                        status = "conditional"
+                    status = "conditional"
                     if fig.trigger:
                         parts.append(fig.trigger)
                 if deal.amount is not None and deal.amount.qualifier is Qualifier.UP_TO and status in (
@@ -582,6 +751,14 @@ def build_flows(
                 cols["source"].append(texts(fig.source or source))
                 cols["assumed"].append(texts("; ".join(said)))
                 cols["known"].append(kf)
+    fast, fast_ids, fast_unknown, fast_later, fast_assumed, fast_vague = _fast_columns(
+        simple, ledger, as_of, texts, ent, len(deal_ids), documents)
+    deal_ids.extend(fast_ids)
+    unknown_date.extend(fast_unknown)
+    not_yet.extend(fast_later)
+    for k, v in fast_assumed.items():
+        assumptions[k] = v
+    any_vague = any_vague or fast_vague
     notes = [f"policy {policy}: every amount is read at the {policy} point of its interval "
              "(mid: the middle; for vague words such as 數百億 the geometric middle)"]
     if window is not None:
@@ -594,35 +771,37 @@ def build_flows(
         notes.append("vague amounts (數百億, several billion) have their mid at the geometric middle of the interval")
     return _assemble(cols, entities, deal_ids, texts.items, policy, as_of, window, period_months,
                      {k: tuple(v) for k, v in assumptions.items()}, tuple(unknown_date), tuple(not_yet),
-                     tuple(skipped), tuple(problems), tuple(notes))
+                     tuple(skipped), tuple(problems), tuple(notes), fast)
+
+
+_DTYPES = {"payer": np.int32, "payee": np.int32, "deal": np.int32, "kind": np.int8, "status": np.int8,
+           "basis": np.int8, "shape": np.int8, "mode": np.int8, "start": "datetime64[D]", "end": "datetime64[D]",
+           "years": np.float64, "term": np.float64, "low": np.float64, "mid": np.float64, "high": np.float64,
+           "open": bool, "cash": bool, "trigger": np.int32, "source": np.int32, "assumed": np.int32,
+           "known": "datetime64[D]"}
 
 
 def _assemble(cols: dict[str, list[Any]], entities: list[str], deals: list[str], texts: list[str], policy: str,
               as_of: date | None, window: tuple[date | None, date | None] | None, months: int,
               assumptions: dict[str, tuple[str, ...]], unknown_date: tuple[str, ...], not_yet: tuple[str, ...],
-              skipped: tuple[Skipped, ...], problems: tuple[Any, ...], notes: tuple[str, ...]) -> Flows:
-    mode = np.asarray(cols["mode"], dtype=np.int8)
-    start = np.asarray([_to_days(d) for d in cols["start"]], dtype="datetime64[D]") if cols["start"] \
-        else np.zeros(0, dtype="datetime64[D]")
-    years = np.asarray(cols["years"], dtype=np.float64)
-    end = np.asarray([_to_days(d) for d in cols["end"]], dtype="datetime64[D]") if cols["end"] \
-        else np.zeros(0, dtype="datetime64[D]")
-    fig, w, ps, pe = expand_schedules(mode, start, years, months, end)
-    known = np.asarray([_to_days(d) for d in cols["known"]], dtype="datetime64[D]") if cols["known"] \
-        else np.zeros(0, dtype="datetime64[D]")
+              skipped: tuple[Skipped, ...], problems: tuple[Any, ...], notes: tuple[str, ...],
+              fast: dict[str, np.ndarray] | None = None) -> Flows:
+    arr = {k: np.asarray(v, dtype=_DTYPES[k]) if len(v) else np.zeros(0, dtype=_DTYPES[k]) for k, v in cols.items()}
+    if fast is not None:
+        arr = {k: np.concatenate([arr[k], fast[k].astype(_DTYPES[k])]) for k in arr}
+    fig, w, ps, pe = expand_schedules(arr["mode"], arr["start"], arr["years"], months, arr["end"])
 
-    def per(name: str, dtype: Any) -> np.ndarray:
-        return np.asarray(cols[name], dtype=dtype)[fig]
+    def per(name: str) -> np.ndarray:
+        return arr[name][fig]
 
-    low, mid, high = per("low", np.float64) * w, per("mid", np.float64) * w, per("high", np.float64) * w
+    low, mid, high = per("low") * w, per("mid") * w, per("high") * w
     return Flows(
         entities=tuple(entities), deals=tuple(deals), texts=tuple(texts),
-        payer=per("payer", np.int32), payee=per("payee", np.int32), deal=per("deal", np.int32),
-        kind=per("kind", np.int8), status=per("status", np.int8), basis=per("basis", np.int8),
-        shape=per("shape", np.int8), period_start=ps, period_end=pe, low=low, mid=mid, high=high,
-        open_high=per("open", bool), value={"low": low, "mid": mid, "high": high}[policy].copy(),
-        term_years=per("term", np.float64), cash=per("cash", bool), trigger=per("trigger", np.int32),
-        source=per("source", np.int32), assumed=per("assumed", np.int32), known_from=known[fig],
+        payer=per("payer"), payee=per("payee"), deal=per("deal"), kind=per("kind"), status=per("status"),
+        basis=per("basis"), shape=per("shape"), period_start=ps, period_end=pe, low=low, mid=mid, high=high,
+        open_high=per("open"), value={"low": low, "mid": mid, "high": high}[policy].copy(),
+        term_years=per("term"), cash=per("cash"), trigger=per("trigger"), source=per("source"),
+        assumed=per("assumed"), known_from=per("known"),
         policy=policy, as_of=as_of, window=window, period_months=months, assumptions=assumptions,
         unknown_date=unknown_date, not_yet_known=not_yet, skipped=skipped, problems=problems, notes=notes,
     )
