@@ -27,6 +27,7 @@ their deals make no row.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import math
 from collections.abc import Mapping
@@ -570,6 +571,19 @@ def build_flows(
     """
     if policy not in POLICIES:
         raise ValueError(f"unknown valuation policy {policy!r}: use low, mid or high")
+    # the cyclic garbage collector would rescan the whole ledger (10^6 deals) many times while the table is
+    # built from short-lived objects that hold no cycles: paused for the build, restored after
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _build(ledger, as_of, policy, scenario, period_months)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build(ledger: Ledger, as_of: date | None, policy: str, scenario: Mapping[str, Mapping[str, Any]] | None,
+           period_months: int) -> Flows:
     if 12 % period_months:
         raise ValueError(f"a period of {period_months} months does not divide the year: use 1, 2, 3, 4, 6 or 12")
     scenario = scenario or {}
