@@ -304,3 +304,35 @@ def test_per_year_terms_by_hand():
     fl3 = build_flows(Ledger(entities=led.entities, documents=led.documents, deals={"py": late}))
     assert {r["basis"] for r in fl3.records()} == {"contract"}
     assert "add up to $35M..$35M over the term, not the contract's $30M" in fl3.assumptions["py"][-1]
+
+
+# ------------------------------------------------------------------------------- who pays, from the table
+def test_who_pays_on_the_hand_ledger():
+    from dealweb.graph import loops, snapshot, trace
+
+    # firm web: A->B 400, B->C 120, I->A 300 (equity round), L->B 100 (loan); A records $40M of cash.
+    # B's inflow 500 = I's 300 (A passes on I's money: A's mix is 300 I + 100 A-own over 400) + A's own 100 + L 100.
+    # A's own 100 is backed by its recorded cash up to 40: own funds 40, unfunded 60.
+    web = snapshot(hand_ledger(with_cash=True))
+    b = trace(web, "B")
+    assert b.inflow == pytest.approx(500 * M)
+    assert b.classes == pytest.approx({"equity_investors": 0.6, "lenders": 0.2, "end_customers": 0.0,
+                                       "governments": 0.0, "own_funds": 0.08, "unfunded": 0.12})
+    c = trace(web, "C")  # C's 120 from B carries B's mix: 72 equity, 24 lenders, 9.6 own funds, 14.4 unfunded
+    assert c.unfunded == pytest.approx(14.4 * M) and c.classes["own_funds"] == pytest.approx(0.08)
+    a = trace(web, "A")
+    assert (a.own, a.own_backed, a.cash) == (pytest.approx(100 * M), pytest.approx(40 * M), 40 * M)
+    assert dict(a.origins) == {"I": pytest.approx(1.0)} and not a.on_loop and a.circularity == 0.0
+    # without the cash fact, all of A's own 100 is unfunded
+    assert trace(snapshot(hand_ledger()), "B").classes["unfunded"] == pytest.approx(0.2)
+    # no loop in firm money; with the conditional tranche (C->A, mid 100) the loop A->B->C->A appears, marked
+    assert loops(web).loops == ()
+    both = snapshot(hand_ledger(with_cash=True), include="conditional")
+    (lp,) = loops(both).loops
+    assert set(lp.entities) == {"A", "B", "C"} and lp.bottleneck == pytest.approx(100 * M)
+    assert lp.conditional_deals == ("inv",)
+    # A now takes in 400 and pays out 400: no own money, on a loop, circularity 0 and it says why.
+    # c_A = (300 e_I + 100 c_C) / 400, c_C = c_B = (400 c_A + 100 e_L) / 500  =>  c_A = 0.9375 e_I + 0.0625 e_L
+    ta = trace(both, "A")
+    assert dict(ta.origins) == pytest.approx({"I": 0.9375, "L": 0.0625})
+    assert ta.on_loop and ta.circularity == 0.0 and "no money of its own" in ta.note
