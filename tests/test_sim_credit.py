@@ -392,3 +392,42 @@ def test_report_and_web_tables_name_runs_seed_and_assumptions():
     row = contracts.rows[0]
     assert row["Shape"] == "flat (assumed)" and row["Start"] == "2026-01-01" and "(assumed)" not in row["Years"]
     assert summary["definitions"]["default"].startswith("a quarter in which a firm pays less than it owes")
+
+
+# ---- schedules from the flows table ---------------------------------------------------------------------
+
+def _rated_deal() -> Deal:
+    # $400 over 2026-2029 (4 years), and a source's yearly figure: $50 a year from 2027 (adds up to $150
+    # over the term, not $400: the flows table schedules the contract's total and says so).
+    from dealweb.model import Rate
+
+    return Deal("ab", "compute_contract", "a", "b", amount=usd(400.0), term_start=date(2026, 1, 1), term_years=4.0,
+                status=Status.SIGNED, per_year=(Rate(usd(50.0), start=date(2027, 1, 1)),))
+
+
+def test_a_scenario_picks_the_yearly_reading_of_a_contract_by_hand():
+    base = "scenario: {name: r, start: 2026-01-01, quarters: 16, runs: 2, seed: 1}\nothers: cash_only\n"
+    lg = ledger(_rated_deal(), names=("a", "b"))
+    whole = build_model(parse_scenario(base), lg).lines[0]
+    np.testing.assert_allclose(whole.profile * 400.0, 25.0)  # $400 over 16 quarters
+    assert any("contract's total is scheduled" in a for a in whole.assumptions)
+    picked = build_model(parse_scenario(base + "contracts:\n  schedules:\n    ab: {per_year: 0}\n"), lg).lines[0]
+    # $50 a year from 2027-Q1 to the term's end (2029-Q4): 12.5 a quarter, nothing in 2026; $150 in all.
+    amounts = picked.profile * picked.usd_high
+    np.testing.assert_allclose(amounts[:4], 0.0, atol=1e-9)
+    np.testing.assert_allclose(amounts[4:], 12.5)
+    assert picked.usd_high == pytest.approx(150.0)
+
+
+def test_schedule_choices_are_checked_with_positions():
+    lg = ledger(_rated_deal(), names=("a", "b"))
+    head = "scenario: {name: r, start: 2026-01-01, quarters: 4}\ncontracts:\n  schedules:\n"
+    with pytest.raises(ScenarioError) as err:
+        parse_scenario(head + "    ab: {per_year: 0, speed: 2, schedule: zigzag}\n", "s.yaml")
+    assert {p.field for p in err.value.problems} == {"contracts.schedules.ab.speed", "contracts.schedules.ab.schedule"}
+    with pytest.raises(ScenarioError) as err:
+        build_model(parse_scenario(head + "    zz: {per_year: 0}\n", "s.yaml"), lg)
+    assert err.value.problems[0].line == 4 and "zz" in err.value.problems[0].message
+    with pytest.raises(ScenarioError) as err:
+        build_model(parse_scenario(head + "    ab: {per_year: 3}\n", "s.yaml"), lg)
+    assert err.value.problems[0].file == "s.yaml" and err.value.problems[0].line == 4

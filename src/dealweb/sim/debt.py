@@ -14,7 +14,9 @@ A deal of kind ``debt`` (``debt_financing``: lender -> borrower) makes two kinds
 ``rate``: the deal's own interest rate when the ledger states one (``interest_rate`` field), else the
 scenario's ``capital.interest_rate`` (an assumption, labelled). Maturity: ``term.start + term.years`` when
 the deal states a term, else its start (or announcement) plus ``capital.debt_maturity_years`` (labelled).
-A loan that matured before the simulation starts is left out ("repaid before the simulation").
+A loan that matured before the simulation starts is left out ("repaid before the simulation"). The
+principal is the loan's amount in the flows table (:func:`dealweb.flows.build_flows`; history and cancelled
+loans are not there as live or paid money, and are not serviced).
 
 This is the standard fixed-rate bullet loan of corporate credit analysis (e.g. Moody's, *Rating
 Methodology for Corporate Debt*, debt service = interest + scheduled principal); amortising loans are
@@ -28,8 +30,9 @@ from datetime import date
 import numpy as np
 
 from dealweb.model import Deal, Ledger, Status
+from dealweb.money import Amount, Qualifier
 from dealweb.periods import add_months
-from dealweb.sim.schedules import FlowLine, Grid, Skipped, _source, _usd
+from dealweb.sim.schedules import FlowLine, Grid, Skipped, _source
 
 __all__ = ["debt_service_lines", "service_profile"]
 
@@ -90,24 +93,34 @@ def debt_service_lines(ledger: Ledger, grid: Grid, lines: list[FlowLine], rate: 
         rate: the scenario's interest rate per year, for loans that state none.
         maturity_years: years to maturity for loans that state no term.
     """
+    from dealweb.flows import build_flows
+
+    # The principal of each loan, from the flows table (the one bridge from the ledger to numbers).
+    principal: dict[str, list[float]] = {}
+    live: dict[str, str] = {}
+    for r in build_flows(ledger, period_months=grid.months).records():
+        if r["kind"] != "debt" or r["status"] not in ("paid", "firm", "conditional", "rumoured"):
+            continue
+        got = principal.setdefault(r["deal"], [0.0, 0.0])
+        got[0] += r["low"]
+        got[1] += r["high"]
+        live[r["deal"]] = r["status"]
     out: list[FlowLine] = []
     skipped: list[Skipped] = []
     for deal in sorted(ledger.deals.values(), key=lambda d: d.id):
         if deal.kind != "debt":
             continue
         status = deal.status_on(None) or deal.status
-        if status is Status.CANCELLED or deal.status is Status.CANCELLED:
-            continue
+        if status is Status.CANCELLED or deal.status is Status.CANCELLED or (
+                deal.id not in principal and deal.amount is not None and deal.amount.is_money):
+            continue  # cancelled, or history (completed before the ledger's window)
         if not (deal.payer and deal.payee):
             skipped.append(Skipped(deal.id, "debt without one lender (from) and one borrower (to): not serviced"))
             continue
-        if deal.amount is None or not deal.amount.is_money:
+        if deal.id not in principal:
             skipped.append(Skipped(deal.id, "debt with no principal stated: not serviced"))
             continue
-        usd = _usd(deal.amount)
-        if usd is None:
-            skipped.append(Skipped(deal.id, f"debt in {deal.amount.unit} with no stated USD conversion"))
-            continue
+        usd = tuple(principal[deal.id])
         assumptions: list[str] = []
         start = deal.term_start or deal.announced
         start_src = _source(deal, ("term", "term_start"), "ledger: term.start (no quote)")
@@ -147,11 +160,14 @@ def debt_service_lines(ledger: Ledger, grid: Grid, lines: list[FlowLine], rate: 
             ("maturity", when.isoformat(), mat_src),
             ("interest_rate", f"{r:g}", rate_src),
             ("status", status.value, _source(deal, ("status",), "ledger: status (no quote)")),
-            ("amount", deal.amount.label(), _source(deal, ("amount",), "ledger: amount (no quote)")),
+            ("amount", deal.amount.label() if deal.amount else "-",
+             _source(deal, ("amount",), "ledger: amount (no quote)")),
         )
+        qualifier = Qualifier.EXACT if usd[1] <= usd[0] else Qualifier.RANGE
         out.append(FlowLine(
             deal=deal.id, payer=deal.payee, payee=deal.payer, kind="debt_service", rule="interest+level_principal",
-            amount=deal.amount, usd_low=usd[0], usd_high=usd[1], profile=serv, assumptions=tuple(assumptions),
+            amount=Amount(usd[0], usd[1], qualifier, "USD", deal.amount.text if deal.amount else ""),
+            usd_low=usd[0], usd_high=usd[1], profile=serv, assumptions=tuple(assumptions),
             status=status.value, start=start, years=round((when - start).days / 365.25, 2), terms=terms,
             draw_with=drawdown,
         ))

@@ -121,7 +121,18 @@ def build_model(scenario: Scenario, ledger: Ledger) -> Model:
 
     grid = Grid(scenario.start, scenario.quarters)
     settings = ScheduleSettings(dict(scenario.default_term_years), scenario.delivery_lag)
-    lines, skipped = schedule_ledger(ledger, grid, settings)
+    try:
+        lines, skipped = schedule_ledger(ledger, grid, settings, overrides=scenario.schedule_overrides)
+    except ValueError as exc:  # a schedule choice the flows table cannot apply (e.g. no such yearly rate)
+        from dealweb.errors import Problem
+        from dealweb.sim.scenario import ScenarioError
+
+        did = next((d for d in scenario.schedule_overrides if repr(d) in str(exc)), None)
+        where = scenario.deal_where.get(did or "", f"{scenario.source}:1")
+        file, _, line = where.rpartition(":")
+        raise ScenarioError([Problem(file, int(line) if line.isdigit() else 1, 1, str(exc),
+                                     "see the deal's per_year rates with 'dealweb show'", "error",
+                                     "contracts.schedules")]) from None
     lines = [ln for ln in lines if ln.cash and ln.payer != ln.payee]
     service, not_serviced = debt_service_lines(ledger, grid, lines, scenario.interest_rate,
                                                scenario.debt_maturity_years)
@@ -142,6 +153,9 @@ def build_model(scenario: Scenario, ledger: Ledger) -> Model:
         for m in g.members:
             if m not in ledger.entities:
                 unknown("entity", m, g.where)
+    for did in scenario.schedule_overrides:
+        if did not in ledger.deals:
+            unknown("deal", did, scenario.deal_where.get(did, f"{scenario.source}:1"))
     for sh in scenario.shocks:
         if sh.entity and sh.entity not in ledger.entities:
             unknown("entity", sh.entity, sh.where)

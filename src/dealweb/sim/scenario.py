@@ -278,6 +278,7 @@ class Scenario:
     bumps: Bumps = field(default_factory=Bumps)
     runs_stated: bool = False
     seed_stated: bool = False
+    schedule_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)  # contracts.schedules
 
     def group_of(self, ids: tuple[str, ...] | list[str]) -> list[CapitalGroup]:
         """Every capital group for entities ``ids``: the declared ones, then one per firm in no group."""
@@ -556,7 +557,7 @@ def _scenario_of(doc: Any, shown: str) -> Scenario:
 
     con = r.mapping(doc, "contracts", "contracts",
                     {"cut_after", "at_least_cap", "up_to_floor", "delivery_lag", "deployment_pace",
-                     "default_term_years", "capex_kinds"})
+                     "default_term_years", "capex_kinds", "schedules"})
     cut_after = int(r.number(con, "cut_after", "contracts.cut_after", 2, 1, 1000, integer=True))
     at_least_cap = r.number(con, "at_least_cap", "contracts.at_least_cap", 1.5, 1.0)
     up_to_floor = r.number(con, "up_to_floor", "contracts.up_to_floor", 0.0, 0.0, 1.0)
@@ -584,6 +585,8 @@ def _scenario_of(doc: Any, shown: str) -> Scenario:
                     r.problem(knode, k, f"contracts.capex_kinds[{k}]", f"unknown flow kind {x!r}",
                               "kinds: " + ", ".join(kinds))
             capex_kinds = tuple(x for x in knode if x in kinds)
+
+    overrides = _schedules(r, con, deal_where_early := {})
 
     cap = r.mapping(doc, "capital", "capital",
                     {"appetite", "recovery", "sensitivity", "debt_share", "interest_rate", "path", "groups",
@@ -634,7 +637,7 @@ def _scenario_of(doc: Any, shown: str) -> Scenario:
     others = r.text(doc, "others", "others", "in_full", ("in_full", "cash_only"))
 
     shocks: list[Shock] = []
-    deal_where: dict[str, str] = {}
+    deal_where: dict[str, str] = dict(deal_where_early)
     snode = doc.get("shocks")
     if snode is not None and not isinstance(snode, list):
         r.problem(doc, "shocks", "shocks", "shocks must be a list", "e.g. - {type: default, entity: openai, ...}")
@@ -704,8 +707,51 @@ def _scenario_of(doc: Any, shown: str) -> Scenario:
         appetite_path=tuple(sorted(path)), entities=ents, others=others, shocks=tuple(shocks), source=shown,
         entity_where=entity_where, deal_where=deal_where, shares=shares, groups=groups,
         debt_maturity_years=maturity, capex_kinds=capex_kinds, bumps=bumps, runs_stated=runs_stated,
-        seed_stated=seed_stated,
+        seed_stated=seed_stated, schedule_overrides=overrides,
     )
+
+
+_SCHEDULE_KEYS = {"schedule": "schedule", "start": "term_start", "years": "term_years", "per_year": "per_year"}
+
+
+def _schedules(r: _Reader, con: Any, where: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """``contracts.schedules``: per-deal choices of how its payments are spread, passed to the flows table.
+
+    ``{deal-id: {schedule: flat|ramp|upfront|on_delivery, start: DATE, years: N, per_year: K}}``; ``per_year``
+    picks the ``K``-th (0-based) yearly rate the ledger records for the deal, alone. Each choice is listed as
+    an assumption of the deal in every output.
+    """
+    node = con.get("schedules") if isinstance(con, dict) else None
+    if node is None:
+        return {}
+    if not isinstance(node, dict):
+        r.problem(con, "schedules", "contracts.schedules", "contracts.schedules must be a mapping of deal id to "
+                  "choices", "e.g. schedules: {openai-oracle-cloud-300b: {per_year: 1}}")
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    for did, spec in node.items():
+        fld = f"contracts.schedules.{did}"
+        if not isinstance(spec, dict):
+            r.problem(node, did, fld, f"{fld} must be a mapping", "keys: " + ", ".join(_SCHEDULE_KEYS))
+            continue
+        ov: dict[str, Any] = {}
+        for k in spec:
+            if k not in _SCHEDULE_KEYS:
+                r.problem(spec, k, f"{fld}.{k}", f"unknown key {k!r} in {fld}", "keys: " + ", ".join(_SCHEDULE_KEYS),
+                          at_key=True)
+        shape = r.text(spec, "schedule", f"{fld}.schedule", "", ("flat", "ramp", "upfront", "on_delivery"))
+        if shape:
+            ov["schedule"] = shape
+        when = r.date_(spec, "start", f"{fld}.start", None)
+        if when is not None:
+            ov["term_start"] = when
+        if spec.get("years") is not None:
+            ov["term_years"] = r.number(spec, "years", f"{fld}.years", 1.0, 0.01, 100.0)
+        if spec.get("per_year") is not None:
+            ov["per_year"] = int(r.number(spec, "per_year", f"{fld}.per_year", 0, 0, 100, integer=True))
+        where[str(did)] = r.where(node, did)
+        out[str(did)] = ov
+    return out
 
 
 def _path(r: _Reader, node: Any, prefix: str) -> list[tuple[date, float]]:

@@ -18,8 +18,10 @@ Warrants move shares, not cash: their lines have ``cash = False`` and are kept o
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -208,99 +210,177 @@ def _live(deal: Deal) -> bool:
 
 
 def schedule_ledger(
-    ledger: Ledger, grid: Grid, settings: ScheduleSettings | None = None
+    ledger: Ledger, grid: Grid, settings: ScheduleSettings | None = None,
+    overrides: dict[str, dict[str, Any]] | None = None,
 ) -> tuple[list[FlowLine], list[Skipped]]:
-    """Every deal's pairwise flows as :class:`FlowLine` s on ``grid``, and the deals that make none.
+    """Every live pairwise flow of the ledger as a :class:`FlowLine` on ``grid``, read from the flows table.
+
+    A thin adapter over :func:`dealweb.flows.build_flows` (the one bridge from the ledger to numbers): the
+    table says which flows are live (firm, conditional, rumoured), their amounts (low..high, USD), their
+    dated rows and shapes, and what it assumed. The simulation adds only what it needs to put money on
+    its grid, each listed as an assumption of the line:
+
+    * a flow the table leaves undated (its term's start or length unknown) is scheduled with a start (its
+      first stated date, else the deal's announcement, else the simulation's start) and the scenario's
+      default term for its kind (``contracts.default_term_years``), passed to the table as overrides;
+    * ``on_delivery`` flows are paid ``delivery_lag`` quarters after the table's rows;
+    * ``per_gw`` flows keep the table's amount and term, and are paced per run (``deployment_pace``).
+
+    A line's ``profile[t]`` is the share of its amount (by the table's mid values) falling in period ``t``;
+    rows before the grid or after its end are outside the simulation. ``overrides`` are the scenario's own
+    per-deal schedule choices (``contracts.schedules``: shape, start, years, per-year reading), passed on.
 
     Args:
-        ledger: the ledger (deals cancelled by their latest event are left out).
-        grid: the period grid of the simulation.
+        ledger: the ledger.
+        grid: the period grid of the simulation (quarters; the table's calendar quarters are mapped onto it).
         settings: default terms and delivery lag (assumptions).
+        overrides: per-deal schedule choices for the flows table (``dealweb.flows.build_flows``'s scenario).
 
     Returns:
-        ``(lines, skipped)``.
+        ``(lines, skipped)``: cash lines (warrants, which move shares, are left to :mod:`dealweb.sim.warrants`).
     """
+    from dealweb.flows import build_flows
+
     settings = settings or ScheduleSettings()
+    chosen = {k: dict(v) for k, v in (overrides or {}).items()}
+    first = build_flows(ledger, scenario=chosen or None, period_months=grid.months)
+    assumed: dict[str, tuple[str, ...]] = {}
+    extra: dict[str, dict[str, Any]] = {}
+    rows = list(first.records())
+    for r in rows:
+        did = r["deal"]
+        if r["status"] not in _LIVE or not r["cash"] or r["kind"] == "revenue" or did in extra:
+            continue
+        if r["period_end"] is not None and r["period_start"] is not None:
+            continue
+        deal = ledger.deals.get(did)
+        if deal is None or r["shape"] in ("milestone", "share_price"):
+            continue
+        ov = dict(chosen.get(did, {}))
+        notes = []
+        if r["period_start"] is not None:
+            start = date.fromisoformat(r["period_start"])
+        elif deal.term_start is not None:
+            start = deal.term_start
+        elif deal.announced is not None:
+            start = deal.announced
+            notes.append(f"payments from the announcement {start.isoformat()} assumed (the deal states no start)")
+        else:
+            start = grid.start
+            notes.append(f"start {grid.start.isoformat()} assumed (the deal states no date)")
+        years = r["term_years"] if r["term_years"] is not None and not math.isnan(r["term_years"]) else None
+        if years is None:
+            years = settings.default_term_years.get(r["kind"], 1.0)
+            notes.append(f"term {years:g} years assumed for kind {r['kind']} (the deal states none)")
+        ov.setdefault("term_start", start)
+        ov.setdefault("term_years", years)
+        extra[did] = ov
+        assumed[did] = tuple(notes)
+    table = build_flows(ledger, scenario={**chosen, **extra}, period_months=grid.months) if extra else first
     lines: list[FlowLine] = []
     skipped: list[Skipped] = []
-    per_year = 12 / grid.months
-    for deal in sorted(ledger.deals.values(), key=lambda d: d.id):
-        if not _live(deal):
-            skipped.append(Skipped(deal.id, "cancelled"))
+    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for r in table.records():
+        groups.setdefault((r["deal"], r["payer"], r["payee"]), []).append(r)
+    for s_ in table.skipped:
+        skipped.append(Skipped(s_.deal, s_.reason))
+    for (did, payer, payee), rs in sorted(groups.items()):
+        r0 = rs[0]
+        status, kind = r0["status"], r0["kind"]
+        if status not in _LIVE:
+            why = {"paid": "completed: paid before the simulation", "history": "history: completed before the "
+                   "ledger's window", "cancelled": "cancelled"}.get(status, status)
+            if kind == "debt" and status == "paid":
+                why = "completed: drawn before the simulation (its service is simulated: see the debt_service lines)"
+            skipped.append(Skipped(did, why))
             continue
-        if deal.status_on(None) is Status.COMPLETED:
-            why = ("completed: drawn before the simulation (its service is simulated: see the debt_service lines)"
-                   if deal.kind == "debt" else "completed: paid before the simulation")
-            skipped.append(Skipped(deal.id, why))
+        if kind == "revenue":
+            skipped.append(Skipped(did, "outside revenue: set it as the payee's revenue in the scenario"))
             continue
-        if deal.kind == "revenue":
-            skipped.append(Skipped(deal.id, "outside revenue: set it as the payee's revenue in the scenario"))
+        if not r0["cash"]:
+            continue  # warrants move shares: dealweb.sim.warrants
+        if payer == payee:
             continue
-        flows = deal.pairwise_flows()
-        if not flows:
-            skipped.append(Skipped(deal.id, f"no money moves (type {deal.type})"))
+        dated = [r for r in rs if r["period_start"] is not None and r["period_end"] is not None]
+        if not dated:
+            skipped.append(Skipped(did, f"no dated payments ({r0['shape']}: {r0['trigger'] or 'no term stated'})"))
             continue
-        assumptions: list[str] = []
-        start_date = deal.term_start or deal.announced
-        if start_date is None:
-            start_date = grid.start
-            assumptions.append(f"start {grid.start.isoformat()} assumed (the deal states no date)")
-        years = deal.term_years
-        kind = deal.kind
-        if years is None:
-            years = settings.default_term_years.get(kind, 1.0)
-            assumptions.append(f"term {years:g} years assumed for kind {kind}")
-        start = grid.position(start_date)
-        length = years * per_year
-        for flow in flows:
-            amount = flow.amount
-            tranche_amounts = [t for t in deal.tranches if t.amount is not None]
-            if amount is None and tranche_amounts:
-                amount = tranche_amounts[0].amount
-            if amount is None or not amount.is_money:
-                skipped.append(Skipped(deal.id, "no money amount stated"))
-                continue
-            usd = _usd(amount)
-            if usd is None:
-                skipped.append(Skipped(deal.id, f"amount in {amount.unit} with no stated USD conversion"))
-                continue
-            cash = flow.kind != "warrant" and kind != "warrant"
-            rule = deal.schedule or "flat"
-            deploy_start = deploy_periods = None
-            triggers = {t.trigger for t in deal.tranches}
-            if not cash:
-                rule = "warrant"
-                profile = _window(grid, start, length)
-            elif rule == "ramp":
-                profile = _ramp(grid, start, length)
-            elif rule == "upfront":
-                profile = _window(grid, start, 0.0)
-            elif rule == "on_delivery":
-                profile = _window(grid, start + settings.delivery_lag, length)
-                assumptions.append(f"delivery lag {settings.delivery_lag} period(s) assumed")
-            elif rule == "tranches" and "per_gw" in triggers:
-                rule = "per_gw"
-                deploy_start, deploy_periods = start, length
-                profile = _window(grid, start, length)
-            elif rule == "tranches" and triggers and triggers <= {"date"}:
-                rule = "dated"
-                profile = np.zeros(grid.periods)
-                total = sum(t.amount.pick("mid") for t in deal.tranches if t.amount is not None) or 1.0
-                for t in deal.tranches:
-                    if t.date is not None and t.amount is not None:
-                        profile += _window(grid, grid.position(t.date), 0.0) * (t.amount.pick("mid") / total)
-            else:
-                rule = "flat" if rule in ("flat", "tranches") else rule
-                profile = _window(grid, start, length)
-            lines.append(FlowLine(
-                deal=deal.id, payer=flow.payer, payee=flow.payee, kind=flow.kind or kind, rule=rule,
-                amount=amount, usd_low=usd[0], usd_high=usd[1], profile=profile, cash=cash,
-                deploy_start=deploy_start, deploy_periods=deploy_periods, assumptions=tuple(assumptions),
-                status=(deal.status_on(None) or deal.status).value, start=start_date, years=years,
-                terms=line_terms(deal, rule, start_date, years),
-            ))
+        low = float(sum(r["low"] for r in rs))
+        high = float(sum(r["high"] for r in rs))
+        use = "mid" if sum(r["mid"] for r in rs) > 0 else "high"
+        whole = float(sum(r[use] for r in rs)) or 1.0
+        shares = [r[use] / whole for r in dated]  # of the line's whole amount (undated rows are never paid)
+        profile = np.zeros(grid.periods)
+        starts = [date.fromisoformat(r["period_start"]) for r in dated]
+        for when, share in zip(starts, shares, strict=True):
+            t = grid.index(when)
+            if 0 <= t < grid.periods:
+                profile[t] += share
+        shape = r0["shape"]
+        rule = "flat" if shape == "flat" else shape
+        notes = list(assumed.get(did, ())) + [a for a in table.assumptions.get(did, ())]
+        deploy_start = deploy_periods = None
+        if shape == "on_delivery" and settings.delivery_lag:
+            lag = settings.delivery_lag
+            profile = np.concatenate([np.zeros(lag), profile[:grid.periods - lag]]) if lag < grid.periods else \
+                np.zeros(grid.periods)
+            notes.append(f"delivery lag {lag} period(s) assumed")
+        if shape == "per_gw":
+            first_day = min(starts)
+            last_day = max(date.fromisoformat(r["period_end"]) for r in dated)
+            deploy_start = grid.position(first_day)
+            deploy_periods = max(grid.position(last_day + timedelta(days=1)) - deploy_start, 1e-9)
+        open_high = any(r["open_high"] for r in rs)
+        qualifier = (Qualifier.AT_LEAST if open_high else Qualifier.EXACT if high <= low else
+                     Qualifier.UP_TO if low == 0 else Qualifier.RANGE)
+        deal = ledger.deals.get(did)
+        amount = Amount(low, None if open_high else high, qualifier, "USD", _label(low, high),
+                        nominal=high if qualifier is Qualifier.UP_TO else None)
+        years = r0["term_years"] if r0["term_years"] is not None and not math.isnan(r0["term_years"]) else None
+        years = years if years is not None else extra.get(did, {}).get("term_years")
+        terms = _terms_of(deal, rule, min(starts), years, r0, notes, did in extra, table)
+        lines.append(FlowLine(
+            deal=did, payer=payer, payee=payee, kind=kind, rule=rule, amount=amount, usd_low=low,
+            usd_high=None if open_high else high, profile=profile,
+            deploy_start=deploy_start, deploy_periods=deploy_periods, assumptions=tuple(notes), status=status,
+            start=min(starts), years=years, terms=terms,
+        ))
     unique = list({(s.deal, s.reason): s for s in skipped}.values())
     return lines, unique
+
+
+_LIVE = ("firm", "conditional", "rumoured")
+
+
+def _label(low: float, high: float) -> str:
+    def b(x: float) -> str:
+        return f"${x / 1e9:,.3g}B" if x >= 1e9 else f"${x:,.0f}"
+    return b(low) if high <= low else f"{b(low)}–{b(high)}"
+
+
+def _terms_of(deal: Deal | None, rule: str, start: date, years: float | None, row: dict[str, Any],
+              notes: list[str], sim_assumed: bool, table: Any) -> tuple[tuple[str, str, str], ...]:
+    """Each term of a line with its source: the table's quote, or the assumption in words."""
+    flat_assumed = any("flat payments over the term assumed" in n for n in notes)
+    shape_src = ("assumed: " + next(n for n in notes if "flat payments over the term assumed" in n)) if flat_assumed \
+        else (_source(deal, ("schedule", "payments", "payment_terms", "per_year"), "ledger: schedule (no quote)")
+              if deal is not None else "ledger")
+    start_note = next((n for n in notes if n.startswith(("start ", "payments from the announcement"))), None)
+    years_note = next((n for n in notes if n.startswith("term ")), None)
+    start_src = ("assumed: " + start_note) if start_note else (
+        _source(deal, ("term", "term_start"), "ledger: term.start (no quote)") if deal is not None else "ledger")
+    years_src = ("assumed: " + years_note) if years_note else (
+        _source(deal, ("term", "term_years"), "ledger: term.years (no quote)") if deal is not None else "ledger")
+    source = str(row.get("source") or "")
+    return (
+        ("shape", rule, shape_src),
+        ("start", start.isoformat(), start_src),
+        ("years", "-" if years is None else f"{years:g}", years_src),
+        ("status", row["status"], _source(deal, ("status",), "ledger: status (no quote)") if deal else "ledger"),
+        ("amount", deal.amount.label() if deal is not None and deal.amount is not None else "-",
+         f"ledger: {source}" if source else (_source(deal, ("amount",), "ledger: amount (no quote)")
+                                              if deal else "ledger")),
+    )
 
 
 def draw_amounts(

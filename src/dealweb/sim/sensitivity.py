@@ -143,6 +143,42 @@ def bumps_of(model: Model, ledger: Ledger) -> list[Bump]:
             (f"+{d:g}", lambda m: rate(m, m.scenario.interest_rate + d)), structural=True,
         ))
     out += _contract_bumps(model)
+    out += _reading_bumps(model, ledger)
+    return out
+
+
+def _reading_bumps(model: Model, ledger: Ledger) -> list[Bump]:
+    """For a contract whose sources state yearly figures (the ledger's ``per_year`` rates), each reading.
+
+    The flows table schedules the contract's total when the yearly figures disagree with it (and says so);
+    each yearly rate alone is another reading of the same sources. Bumping to it shows how much the
+    choice moves the results: the assumption beside the number it moves.
+    """
+    out: list[Bump] = []
+    chosen = model.scenario.schedule_overrides
+    seen: set[str] = set()
+    for ln in model.lines:
+        deal = ledger.deals.get(ln.deal)
+        if deal is None or ln.deal in seen or not getattr(deal, "per_year", ()) or "per_year" in chosen.get(
+                ln.deal, {}):
+            continue
+        seen.add(ln.deal)
+        terms = {t[0]: t for t in ln.terms}
+        for k, rate in enumerate(deal.per_year):
+            when = f" from {rate.start_label or (rate.start.isoformat() if rate.start else '?')}"
+
+            def reading(m: Model, did: str = ln.deal, k: int = k) -> Model:
+                overrides = {**m.scenario.schedule_overrides, did: {**m.scenario.schedule_overrides.get(did, {}),
+                                                                     "per_year": k}}
+                bumped = build_model(replace(m.scenario, schedule_overrides=overrides), ledger)
+                return replace(bumped, inputs=m.inputs, groups=m.groups)
+
+            out.append(Bump(
+                f"contracts.{ln.deal}.per_year[{k}]", f"payment reading of {ln.deal} ({ln.payer} -> {ln.payee})",
+                f"{ln.amount.label()} {terms.get('shape', ('', ln.rule))[1]} from {terms.get('start', ('', '-'))[1]}",
+                terms.get("shape", ("", "", "assumed"))[2], None,
+                (f"the yearly figure {rate.amount.label()} a year{when} alone", reading), structural=True,
+            ))
     return out
 
 
