@@ -137,20 +137,13 @@ _CHANGE_BEFORE = _cues("增长|增加|成长|上涨|下降|下跌|减少|高出|
                        "increased|decrease|decreased|up|down|rose|fell|higher|lower|beat|miss")
 _PRICE_MOVE = _cues("涨|跌|飙升|上扬|下挫|暴涨|大涨|收涨|跳涨|surge|surged|soared|jumped|rose|fell|dropped|"
                     "plunged|gained|climbed")
-_CONDITIONAL = re.compile(r"如果|假如|假设|倘若|若是|要是|每当|\bif\b|\bwould be worth\b|\bwhenever\b|\bfor every\b")
-_HEDGE = re.compile(r"可能|或许|也许|或将|\bmight\b|\bcould\b|\bmay be\b")
 _TOTAL = re.compile(r"(?:总额|总计|合计|共计|\btotal of|\bin total)\s*(?:超过|约|达)?\s*$")
 _CAUSE_AFTER = re.compile(r"^\W{0,2}\w{0,6}?(?:带来|导致|推动|使得|brought|drove|sent)")
 _QUESTION_WORD = re.compile(r"如何|怎么|怎样|为什么|为何|是否|吗|呢|\bhow\b|\bwhy\b|\bwhether\b")
-_JOKE = re.compile(r"段子|玩笑|笑话|脑筋急转弯|梗图|戏言|\bjoke\b|\bjoking\b|\bmeme\b|\bin jest\b|tongue-in-cheek")
 _PRONOUN = re.compile(r"他们|它们|该公司|公司|其|\bthey\b|\bit\b|\bthe company\b|\bthe firm\b")
 _PER_SHARE_BEFORE = re.compile(r"(?:每股|/股|per share|a share)\s*(?:的)?\s*(?:价格|价|price)?\s*(?:为|是|of)?\s*$")
 #: A figure below this many currency units is a price per share or per unit, never a deal's value.
 _TINY = 1000.0
-#: A party's denial in the sentence: the figure it names is not a deal (guideline §6).
-_DENIAL = re.compile(r"never a (?:firm |binding )?commitment|not a (?:legally )?binding|nothing like that|"
-                     r"invited us to invest|denied\b|\bdenies\b|从来没有说|从没说过|并非承诺|不是承诺|否认|"
-                     r"邀请.{0,8}投资")
 #: Two or more firms joined by "and": a group of payers when they invest together (guideline §7).
 _COORD = re.compile(r"^\s*[)）]?\s*(?:corp\.?|inc\.?|\(\w+\))?\s*,?\s*(?:和|与|及|、|&|and)\s*"
                     r"(?:[^\s，,。;；()（）]{1,6}|(?:[\w-]+\s+){0,2})\s*$|^\s*[)）]?\s*(?:和|与|及|、|&|and)\s*$")
@@ -200,6 +193,25 @@ def _pattern(words: list[str]) -> re.Pattern[str]:
         edge = "(?<![a-z0-9]" + re.escape(ch) + ")" if ch.isascii() and ch.isalnum() else ""
         roots.append(re.escape(ch) + edge + build(child))
     return re.compile("|".join(roots))
+
+
+#: Sentence-level cue words as trie-shaped patterns, scanned once per text (see :func:`_find`).
+_JOKE_P = _pattern(["段子", "玩笑", "笑话", "脑筋急转弯", "梗图", "戏言", "joke", "joking", "meme", "in jest",
+                    "tongue-in-cheek"])
+_COND_P = _pattern(["如果", "假如", "假设", "倘若", "若是", "要是", "每当", "if", "would be worth", "whenever",
+                    "for every"])
+_HEDGE_P = _pattern(["可能", "或许", "也许", "或将", "might", "could", "may be"])
+_LIST_P = _pattern(["其中", "包括", "including", "of which"])
+_DENIAL_P = _pattern(["never a commitment", "never a firm commitment", "never a binding commitment",
+                      "not a binding", "not a legally binding", "nothing like that", "invited us to invest", "denied",
+                      "denies", "从来没有说", "从没说过", "并非承诺", "不是承诺", "否认"])
+_INVITE_P = _pattern(["邀请"])
+_RAISE_P = _pattern(["募资", "融资", "募得", "筹资", "raise", "raised", "raising", "funding round", "fundraising"])
+
+
+def _has(regex: re.Pattern[str], f: str, lo: int, hi: int) -> bool:
+    """Whether a word of the trie ``regex`` lies in ``f[lo:hi]`` (one scan of the text for all ranges)."""
+    return bool(_find(regex, f, lo, hi))
 
 
 #: All type cues in one longest-first pattern, and the categories of each word: one scan per range.
@@ -760,9 +772,10 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
             if line_end - line_start <= 120:
                 ids = {e.id for e in sent.ents}
                 title = sent.ents[0] if len(ids) == 1 else None
-        jm = _JOKE.search(f, sent.start, sent.end)
-        if jm:
-            opening = min((i for i in (f.find("“", jm.end(), sent.end), f.find('"', jm.end(), sent.end)) if i >= 0),
+        jokes = _find(_JOKE_P, f, sent.start, sent.end)
+        if jokes:
+            jm_end = jokes[0][1]
+            opening = min((i for i in (f.find("“", jm_end, sent.end), f.find('"', jm_end, sent.end)) if i >= 0),
                           default=-1)
             if opening >= 0:
                 # "流傳著一個段子:“...”": everything inside the quotation is the joke
@@ -835,7 +848,6 @@ def _is_question(sent: _Sentence) -> bool:
     return tail.endswith(("?", "？"))
 
 
-_RAISE = re.compile(r"募资|融资|募得|筹资|\braised?\b|\braising\b|\bfunding round\b|\bfundraising\b")
 
 
 _ROUND_OF = re.compile(r"(?:'s|’s|的)\s*(?:next|latest|new|下一轮|新一轮|最新一轮|本轮)?\s*"
@@ -847,13 +859,14 @@ def _raiser(sent: _Sentence) -> EntityMention | None:
 
     The first actor before the raise word, unless it is marked as an object (向xAI融資 is someone else's).
     """
-    m = _RAISE.search(sent.folded, sent.start, sent.end)
-    if m is None:
+    hits = _find(_RAISE_P, sent.folded, sent.start, sent.end)
+    if not hits:
         return None
+    first = hits[0][0]
     for e in _actors(sent):
         if _ROUND_OF.match(sent.folded, e.end):
             return e  # "in Anthropic's next funding round", "OpenAI的新一輪融資"
-    before = [e for e in _actors(sent) if e.start < m.start() and sent.kinds.get(e.id) != "person"]
+    before = [e for e in _actors(sent) if e.start < first and sent.kinds.get(e.id) != "person"]
     if len({e.id for e in before}) != 1 or _is_object(sent.folded, sent.start, before[0]):
         return None
     return before[0]
@@ -863,11 +876,12 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
                    joke: bool, last_deal: Proposal | None = None,
                    raiser: EntityMention | None = None) -> list[Proposal]:
     f = sent.folded
-    if _CONDITIONAL.search(f, sent.start, sent.end):
+    if _has(_COND_P, f, sent.start, sent.end):
         return []
     question = _is_question(sent)
-    listing = bool(re.search(r"其中|包括|including|of which", f[sent.start:sent.end]))
-    denied = bool(_DENIAL.search(f, sent.start, sent.end))
+    listing = _has(_LIST_P, f, sent.start, sent.end)
+    denied = _has(_DENIAL_P, f, sent.start, sent.end) or any(
+        "投资" in f[h[1]:h[1] + 10] for h in _find(_INVITE_P, f, sent.start, sent.end))
     deals: list[Proposal] = []
     facts: list[Proposal] = []
     gws: list[AmountMention] = []
@@ -880,7 +894,7 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             gws.append(a)
             continue
         clause = _clause_of(sent, a.start)
-        if _HEDGE.search(f, clause[0], clause[1]):
+        if _has(_HEDGE_P, f, clause[0], clause[1]):
             continue
         if question and (_QUESTION_WORD.search(f, clause[0], clause[1]) or clause == sent.clauses[-1]
                          or clause[1] >= sent.end - 1):
