@@ -67,6 +67,11 @@ def usd_deals(text: str) -> list[tuple[str, str, float | None, float | None]]:
     ("Acme signed a five-year cloud contract with Cobalt Cloud. The deal is worth $40 billion.",
      [("acme", "cobalt", 40 * B, 40 * B)]),
     ("艾克米與鈷雲簽署了一份五年期的算力合約。這份合同價值400億美元。", [("acme", "cobalt", 40 * B, 40 * B)]),
+    # §4 a contract's yearly revenue to the seller is the buyer's yearly payment
+    ("艾克米与钴云签署了算力合同。钴云表示,该合同每年将带来超过300亿美元的收入。", [("acme", "cobalt", 30 * B, None)]),
+    ("Acme signed a cloud contract with Cobalt Cloud. The contract will bring in more than $30 billion in revenue a "
+     "year.", [("acme", "cobalt", 30 * B, None)]),
+    ("Cobalt Cloud's revenue rose to $30 billion a year.", []),
     # §3 intervals
     ("Acme will invest about $7 billion in Borealis.", [("acme", "borealis", 6.3 * B, 7.7 * B)]),
     ("艾克米将向博瑞斯投资超过30亿美元。", [("acme", "borealis", 3 * B, None)]),

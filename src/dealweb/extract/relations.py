@@ -902,6 +902,11 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
         sells = _sells(sent, index, topic)
         typ = _type_for(sent, a, clause, sells) if unit not in ("%", "x") else None
         metric = _fact_metric(sent, a, clause, deal_cue_here=typ is not None and typ[3] != "sentence")
+        if metric is not None and metric[0].startswith("revenue") and not denied:
+            rate = _contract_revenue(sent, a, last_deal)
+            if rate is not None:
+                deals.append(rate)
+                continue
         if metric is not None:
             fact = _fact_for(sent, a, metric, topic)
             if fact is not None:
@@ -975,6 +980,32 @@ _JV_TOTAL = re.compile(r"\s*(?:[\w-]+\s+){0,2}(?:data cent(?:er|re)|campus|proje
 
 
 _BOTH = re.compile(r"两家公司|两家|双方|二者|\bboth\b|\bthe two (?:companies|firms)\b")
+
+
+_CONTRACT_SUBJ = re.compile(r"(?:该|这份|这项|此|the|this)\s*(?:云服务)?"
+                            r"(?:协议|合约|合同|交易|agreement|contract|deal)|(?:云服务|服务|算力)(?:协议|合约|合同)")
+_PER_YEAR = re.compile(r"每年|年均|平均每年|一年|\ba year\b|\bper year\b|\bannually\b|财年|fiscal")
+
+
+def _contract_revenue(sent: _Sentence, a: AmountMention, last: Proposal | None) -> Proposal | None:
+    """A contract's yearly revenue to its seller ("該協議將在2027財年創造超過300億美元的收入") as the deal's rate.
+
+    Only when the figure's subject is the contract, its period is a year, no firm other than the last
+    deal's parties is named in the sentence, and the last deal in view (with or without a figure) is a
+    purchase: the buyer pays the seller that much a year (guideline §4, ``per_year``).
+    """
+    if last is None or last.payer is None or last.payee is None or last.type not in _PURCHASE:
+        return None
+    f = sent.folded
+    if not _CONTRACT_SUBJ.search(f, sent.start, a.start) or not _PER_YEAR.search(f, sent.start, sent.end):
+        return None
+    if any(e.id not in (last.payer.id, last.payee.id) for e in _actors(sent)):
+        return None
+    p = Proposal("deal", (sent.start, sent.end), 0.5, payer=last.payer, payee=last.payee, type=last.type,
+                 amount=a.amount)
+    p.spans = {"from": last.spans["from"], "to": last.spans["to"], "type": last.spans.get("type", (a.start, a.end)),
+               "amount": (a.start, a.end)}
+    return p
 
 
 def _payers(p: Proposal) -> set[str]:
