@@ -72,6 +72,10 @@ def usd_deals(text: str) -> list[tuple[str, str, float | None, float | None]]:
     ("Acme signed a cloud contract with Cobalt Cloud. The contract will bring in more than $30 billion in revenue a "
      "year.", [("acme", "cobalt", 30 * B, None)]),
     ("Cobalt Cloud's revenue rose to $30 billion a year.", []),
+    # backlog owed by a named customer is a claim; a backlog with no customer is not
+    ("钴云来自艾克米的剩余履约义务升至500亿美元。", [("acme", "cobalt", 50 * B, 50 * B)]),
+    ("Cobalt Cloud's backlog from Acme rose to $50 billion.", [("acme", "cobalt", 50 * B, 50 * B)]),
+    ("Cobalt Cloud's remaining performance obligations rose to $455 billion.", []),
     # §3 intervals
     ("Acme will invest about $7 billion in Borealis.", [("acme", "borealis", 6.3 * B, 7.7 * B)]),
     ("艾克米将向博瑞斯投资超过30亿美元。", [("acme", "borealis", 3 * B, None)]),

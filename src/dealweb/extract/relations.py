@@ -902,6 +902,11 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
         sells = _sells(sent, index, topic)
         typ = _type_for(sent, a, clause, sells) if unit not in ("%", "x") else None
         metric = _fact_metric(sent, a, clause, deal_cue_here=typ is not None and typ[3] != "sentence")
+        if metric is not None and metric[0] == "rpo" and not denied:
+            owed = _backlog_from(sent, a)
+            if owed is not None:
+                deals.append(owed)
+                continue
         if metric is not None and metric[0].startswith("revenue") and not denied:
             rate = _contract_revenue(sent, a, last_deal)
             if rate is not None:
@@ -1005,6 +1010,27 @@ def _contract_revenue(sent: _Sentence, a: AmountMention, last: Proposal | None) 
                  amount=a.amount)
     p.spans = {"from": last.spans["from"], "to": last.spans["to"], "type": last.spans.get("type", (a.start, a.end)),
                "amount": (a.start, a.end)}
+    return p
+
+
+def _backlog_from(sent: _Sentence, a: AmountMention) -> Proposal | None:
+    """A seller's backlog owed by a named customer, as the customer's commitment to pay.
+
+    "Cobalt's backlog from Acme rose to $50 billion", "鈷雲來自艾克米的剩餘履約義務" (guideline §4,
+    ``backlog``); a backlog with no customer named stays a fact of the seller.
+    """
+    f = sent.folded
+    actors = [e for e in _actors(sent) if e.start < a.start]
+    if len({e.id for e in actors}) != 2:
+        return None
+    seller = actors[0]
+    customer = next((e for e in actors if e.id != seller.id and re.search(r"(?:来自|\bfrom)\s*$",
+                                                                       f[max(sent.start, e.start - 6):e.start])), None)
+    if customer is None:
+        return None
+    p = Proposal("deal", (sent.start, sent.end), 0.5, payer=customer, payee=seller, type="services", amount=a.amount)
+    p.spans = {"from": (customer.start, customer.end), "to": (seller.start, seller.end), "amount": (a.start, a.end),
+               "type": (a.start, a.end)}
     return p
 
 
