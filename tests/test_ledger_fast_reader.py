@@ -49,7 +49,7 @@ def test_bundled_ledgers_same(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_positions_by_hand() -> None:
-    ok, data = fastyaml.parse("deals:\n  - id: x\n    amount: {low: 1.0e9, currency: USD}\n    n: 3\n")
+    ok, data, _ = fastyaml.parse("deals:\n  - id: x\n    amount: {low: 1.0e9, currency: USD}\n    n: 3\n")
     assert ok
     seq = data["deals"]
     assert (data.lc.line, data.lc.col) == (0, 0)
@@ -65,8 +65,8 @@ def test_positions_by_hand() -> None:
     ("v: True", True), ("v: 'true'", "true"), ("v: 12", 12), ("v: -0.5", -0.5),
 ])
 def test_yaml_1_2_scalars_as_ruamel(text: str, value: object) -> None:
-    ok, data = fastyaml.parse(text + "\n")
-    assert ok and data["v"] == value and type(data["v"]) is type(value)
+    ok, data, clean = fastyaml.parse(text + "\n")
+    assert ok and clean and data["v"] == value and type(data["v"]) is type(value)
 
 
 @pytest.mark.parametrize("text", ["v: 0x1f", "v: 1_000", "v: .inf", "v: !!str 5", "a: &x 1\nb: *x",
@@ -74,7 +74,7 @@ def test_yaml_1_2_scalars_as_ruamel(text: str, value: object) -> None:
                                   "<<: {a: 1}", "a: [1, 2\n", "v:", "v: |#x\n  a",
                                   "a: 1\r\u2028b: 2", "just text"])
 def test_handed_back_to_ruamel(text: str) -> None:
-    assert fastyaml.parse(text + "\n") == (False, None)
+    assert fastyaml.parse(text + "\n") == (False, None, False)
 
 
 _TEXT_VALUES = st.one_of(st.text(max_size=10), st.sampled_from(
@@ -104,7 +104,7 @@ def test_random_ledgers_same(tmp_path: Path, data: dict) -> None:
 @settings(max_examples=150, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("ab:-[]{}'\"#&*!?| >\n\t\r,0123.e价😀\u2028\ufeff")), max_size=40))
 def test_random_text_same_data(text: str) -> None:
-    ok, data = fastyaml.parse(text)
+    ok, data, _ = fastyaml.parse(text)
     try:
         expected = _reader().load(text)
     except Exception:  # noqa: BLE001 - ruamel refuses: the fast reader must hand the file back
@@ -133,3 +133,28 @@ def test_valid_base_ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert fast.problems == slow.problems == []
     assert fast.ledger == slow.ledger
     assert fast.ledger.deals["oai-orcl"].pos.line == 15
+
+
+def test_same_bad_characters_as_the_reader() -> None:
+    from dealweb.ledger import yamlio
+
+    assert fastyaml._BAD_CHAR.pattern == yamlio._BAD_CHAR.pattern
+
+
+@pytest.mark.parametrize("env,value,text", [
+    ("DEALWEB_MAX_TEXT", "5", "deals:\n  - {id: abcdefgh}\n"),
+    ("DEALWEB_MAX_TEXT", "5", "deals:\n  - {id: x, abcdefgh: 1}\n"),
+    ("DEALWEB_MAX_DEPTH", "3", "deals:\n  - {id: x, amount: {low: [1]}}\n"),
+    ("DEALWEB_MAX_RECORDS", "2", "deals:\n  - {id: x}\n  - {id: y}\n  - {id: z}\n"),
+    (None, None, 'deals:\n  - {id: "a\\x07b"}\n'),
+    (None, None, 'deals:\n  - {id: ok, note: "\\ud800"}\n'),
+])
+def test_limits_and_bad_text_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env, value, text) -> None:
+    if env:
+        monkeypatch.setenv(env, value)
+    root = _write(tmp_path, {"a.yaml": HEAD, "b.yaml": text})
+    ok, _, clean = fastyaml.parse(text)
+    assert not clean  # read and flagged for the checks, or handed back to ruamel (libyaml refuses "\ud800")
+    slow, fast = _both(monkeypatch, root)
+    assert any(p.file.endswith("b.yaml") for p in slow.problems)
+    assert fast.problems == slow.problems

@@ -25,14 +25,32 @@ import gc
 import re
 from typing import Any
 
+from dealweb.limits import limits
+
 try:  # PyYAML with its C extension (a default dependency; without libyaml the caller falls back to ruamel)
     import yaml
-    from yaml import CSafeLoader as _CLoader
+    from yaml._yaml import CParser
     from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
     AVAILABLE = True
 except (ImportError, AttributeError):  # pragma: no cover - PyYAML built without libyaml
     AVAILABLE = False
+    CParser = object
+
+_UNRESOLVED = "?"
+
+
+class _CLoader(CParser):  # type: ignore[misc, valid-type]
+    """libyaml's parser and composer, with no tag resolution (PyYAML's YAML 1.1 resolver is not used)."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        return _UNRESOLVED
+
+    def descend_resolver(self, *args: Any) -> None:
+        pass
+
+    def ascend_resolver(self, *args: Any) -> None:
+        pass
 
 __all__ = ["AVAILABLE", "PosDict", "PosList", "parse"]
 
@@ -156,14 +174,40 @@ def _scalar(node: Any) -> Any:
     raise _Fallback(value)
 
 
-def _build(root: Any) -> Any:
+class _Checks:
+    """What :func:`dealweb.limits.check_tree` and the reader's text check look at, gathered while building.
+
+    ``clean`` stays True only when neither check can find anything: no container deeper or longer, no text
+    longer than the limits allow, and no character no output can carry. When it turns False the caller runs
+    the checks themselves, which report the first place in their own order, as for the ruamel reader.
+    """
+
+    __slots__ = ("clean", "depth", "records", "scan", "text")
+
+    def __init__(self, text: str) -> None:
+        lim = limits()
+        self.depth, self.records, self.text = lim.max_depth, lim.max_records, lim.max_text
+        # values can hold a character the text does not show only through a double-quoted escape
+        self.scan = "\\" in text
+        self.clean = _BAD_CHAR.search(text) is None
+
+    def string(self, value: Any) -> None:
+        if isinstance(value, str) and (len(value) > self.text or (self.scan and _BAD_CHAR.search(value))):
+            self.clean = False
+
+
+# Characters that :func:`dealweb.ledger.yamlio._bad_text` refuses (the same class).
+_BAD_CHAR = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def _build(root: Any, checks: _Checks) -> Any:
     """Data with positions from a composed node graph, without recursion."""
-    if isinstance(root, ScalarNode):
-        return _scalar(root)
     out = _container(root)
-    stack = [(root, out)]
+    stack = [(root, out, 1)]
     while stack:
-        node, target = stack.pop()
+        node, target, depth = stack.pop()
+        if depth > checks.depth or len(node.value) > checks.records:
+            checks.clean = False
         if isinstance(node, MappingNode):
             keys: list[Any] = []
             pos: list[int] = []
@@ -173,15 +217,17 @@ def _build(root: Any) -> Any:
                 key = _scalar(knode)
                 if key in target or key == "<<":
                     raise _Fallback("duplicate or merge key")
+                checks.string(key)
                 km, vm = knode.start_mark, vnode.start_mark
                 keys.append(key)
                 pos += (km.line, km.column, vm.line, vm.column)
                 if isinstance(vnode, ScalarNode):
-                    target[key] = _scalar(vnode)
+                    value = target[key] = _scalar(vnode)
+                    checks.string(value)
                 else:
                     child = _container(vnode)
                     target[key] = child
-                    stack.append((vnode, child))
+                    stack.append((vnode, child, depth + 1))
             target.lc = _MapLC(node.start_mark.line, node.start_mark.column, keys, pos)
         else:
             pos = []
@@ -189,11 +235,13 @@ def _build(root: Any) -> Any:
                 vm = vnode.start_mark
                 pos += (vm.line, vm.column)
                 if isinstance(vnode, ScalarNode):
-                    target.append(_scalar(vnode))
+                    value = _scalar(vnode)
+                    target.append(value)
+                    checks.string(value)
                 else:
                     child = _container(vnode)
                     target.append(child)
-                    stack.append((vnode, child))
+                    stack.append((vnode, child, depth + 1))
             target.lc = _SeqLC(node.start_mark.line, node.start_mark.column, pos)
     return out
 
@@ -206,13 +254,16 @@ def _container(node: Any) -> PosDict | PosList:
     raise _Fallback("unknown node")  # pragma: no cover - the composer makes only these three kinds
 
 
-def parse(text: str) -> tuple[bool, Any]:
-    """``(True, data)`` when the fast path read ``text`` exactly as ruamel would; ``(False, None)`` otherwise.
+def parse(text: str) -> tuple[bool, Any, bool]:
+    """Read ``text`` as ruamel would: ``(read, data, clean)``.
 
-    ``data`` may be ``None`` (an empty document), as ruamel gives it. Never raises on content.
+    ``read`` is False when the fast path hands the file back (then ``data`` is ``None``). ``data`` may be
+    ``None`` (an empty document), as ruamel gives it. ``clean`` is True when the limit and text checks
+    (:func:`dealweb.limits.check_tree`, the reader's check for characters no output can carry) are known to
+    find nothing, so the caller may skip them. Never raises on content.
     """
     if not AVAILABLE or _HANDED_BACK.search(text):
-        return False, None
+        return False, None, False
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -222,12 +273,14 @@ def parse(text: str) -> tuple[bool, Any]:
         finally:
             loader.dispose()
         if node is None:
-            return True, None
+            return True, None, False
         if isinstance(node, ScalarNode):  # not a ledger file; ruamel reads block scalars at column 0 otherwise
-            return False, None
-        return True, _build(node)
+            return False, None, False
+        checks = _Checks(text)
+        data = _build(node, checks)
+        return True, data, checks.clean
     except (_Fallback, yaml.YAMLError, RecursionError, ValueError, TypeError, OverflowError):
-        return False, None
+        return False, None, False
     finally:
         if enabled:
             gc.enable()

@@ -241,7 +241,8 @@ def read_yaml_file(path: Path, shown: str, problems: list[Problem], raw: bytes |
                                     "write the values out instead of nesting aliases (a 'billion laughs' file is "
                                     "refused)"))
             return YamlFile(path, shown, text, None)
-        fast, data = _fast_parse(text) if os.environ.get(READER_ENV, "fast") != "ruamel" else (False, None)
+        fast, data, clean = (_fast_parse(text) if os.environ.get(READER_ENV, "fast") != "ruamel"
+                             else (False, None, False))
         if not fast:  # anything the C reader does not reproduce exactly is read (and reported) by ruamel
             data = _reader().load(io.StringIO(text))
     except MarkedYAMLError as exc:
@@ -282,11 +283,11 @@ def read_yaml_file(path: Path, shown: str, problems: list[Problem], raw: bytes |
         problems.append(Problem(shown, 1, 1, "the file parses to nothing (it holds only '~', 'null' or '---')",
                                 "write the file's sections, e.g. 'deals:' and its records, or delete the file"))
         return YamlFile(path, shown, text, None)
-    over = check_tree(data)
+    over = None if clean else check_tree(data)  # the fast reader checked as it built: nothing to find
     if over is not None:
         problems.append(Problem(shown, over[0], 1, over[1], over[2]))
         return YamlFile(path, shown, text, None)
-    bad = _bad_text(shown, data)
+    bad = None if clean else _bad_text(shown, data)
     if bad is not None:
         problems.append(bad)
         return YamlFile(path, shown, text, None)

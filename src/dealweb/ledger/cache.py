@@ -1,0 +1,375 @@
+"""An on-disk cache of loaded ledgers, so that a second command on unchanged files skips parsing and validation.
+
+Where: ``$DEALWEB_CACHE_DIR``, else ``$XDG_CACHE_HOME/dealweb``, else ``~/.cache/dealweb`` (made with mode
+0700): one SQLite file, ``ledgers.sqlite3``. ``DEALWEB_NO_CACHE=1`` turns the cache off.
+
+What: the :class:`dealweb.ledger.load.LoadResult` of a load (ledger and every problem), keyed by the
+sha256 of everything the load depends on: the content of every ledger file, where they are, the
+documents folders, the working folder (paths are shown relative to it), the limits in force and the YAML
+reader. The documents a load read are recorded with their sha256 and checked on every hit. Beside it, the
+parsed tree of every ledger file (data with positions), keyed by that file's sha256: when one file
+changes, only that file is parsed again (:func:`tree_get`, :func:`tree_put`); the cross-file validation
+runs again, as it must.
+
+How: JSON (``json``'s C decoder), never pickle. Records are encoded as
+``{"\\0c": "module:Class", "v": [fields...]}`` and rebuilt only for the dataclasses and enums of dealweb's
+model modules (an allowlist), through their constructors; dates, tuples and non-text keys have markers of
+their own. Anything else makes the result uncacheable (it is then simply not stored).
+
+Trust: a cache file not owned by the current user, corrupt (not SQLite, a payload whose sha256 does not
+match, a record that does not decode), or written by another dealweb version or model schema is never
+used: it is removed and rebuilt, with one warning line on stderr. A ledger edited while it is read is not
+stored (the files are hashed again after the load and must be unchanged), so the cache never holds an
+answer for content it did not read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+import json
+import os
+import sqlite3
+import sys
+import threading
+import time
+import zlib
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+__all__ = ["CACHE_DIR_ENV", "NO_CACHE_ENV", "cache_dir", "cache_path", "enabled", "get", "put", "tree_get",
+           "tree_put"]
+
+CACHE_DIR_ENV = "DEALWEB_CACHE_DIR"
+NO_CACHE_ENV = "DEALWEB_NO_CACHE"
+_FORMAT = 1
+_FILE = "ledgers.sqlite3"
+# Results kept (least recently used go first) and parsed trees kept per result's worth of files.
+_MAX_RESULTS = 16
+_MAX_TREES = 4096
+_MODULES = ("dealweb.model", "dealweb.money", "dealweb.errors", "dealweb.periods", "dealweb.ledger.load")
+
+_warned: set[str] = set()
+_lock = threading.Lock()
+
+
+def enabled() -> bool:
+    """Whether the on-disk cache is used (``DEALWEB_NO_CACHE`` unset or ``0``)."""
+    return os.environ.get(NO_CACHE_ENV, "") in ("", "0")
+
+
+def cache_dir() -> Path:
+    """The user's cache folder for dealweb (not created here)."""
+    if os.environ.get(CACHE_DIR_ENV):
+        return Path(os.environ[CACHE_DIR_ENV]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base).expanduser() / "dealweb"
+
+
+def cache_path() -> Path:
+    """The SQLite file of the cache."""
+    return cache_dir() / _FILE
+
+
+def _warn(message: str) -> None:
+    """One line on stderr, once per process and message."""
+    if message not in _warned:
+        _warned.add(message)
+        sys.stderr.write(f"warning: {message}\n")
+        sys.stderr.flush()
+
+
+# -- the codec ----------------------------------------------------------------------------------------------
+class NotCacheable(Exception):
+    """A value the codec does not encode (the result is then not stored)."""
+
+
+def _classes() -> dict[str, type]:
+    import importlib
+
+    out: dict[str, type] = {}
+    for name in _MODULES:
+        mod = importlib.import_module(name)
+        for attr, obj in vars(mod).items():
+            if isinstance(obj, type) and obj.__module__ == name and (
+                    dataclasses.is_dataclass(obj) or issubclass(obj, enum.Enum)):
+                out[f"{name}:{attr}"] = obj
+    return out
+
+
+_CLASSES: dict[str, type] | None = None
+_NAMES: dict[type, str] = {}
+
+
+def _table() -> dict[str, type]:
+    global _CLASSES, _NAMES
+    if _CLASSES is None:
+        _CLASSES = _classes()
+        _NAMES = {c: n for n, c in _CLASSES.items()}
+    return _CLASSES
+
+
+def schema() -> str:
+    """A fingerprint of the cached classes' fields and values: a change of the model makes a new schema."""
+    parts = []
+    for name, cls in sorted(_table().items()):
+        if issubclass(cls, enum.Enum):
+            parts.append(f"{name}={[m.value for m in cls]}")
+        else:
+            parts.append(f"{name}={[f.name for f in dataclasses.fields(cls) if f.init]}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+
+
+def _encode(obj: Any) -> Any:
+    """A JSON-ready form of ``obj`` (see the module docstring); raises NotCacheable."""
+    if obj is None or isinstance(obj, (bool, int, float, str)):
+        if type(obj) not in (bool, int, float, str, type(None)):
+            return _encode_other(obj)
+        return obj
+    if isinstance(obj, list):
+        return [_encode(x) for x in obj]
+    if isinstance(obj, tuple) and type(obj) is tuple:
+        return {"\0u": [_encode(x) for x in obj]}
+    if type(obj) is dict:
+        if all(type(k) is str and not k.startswith("\0") for k in obj):
+            return {k: _encode(v) for k, v in obj.items()}
+        return {"\0k": [[_encode(k), _encode(v)] for k, v in obj.items()]}
+    return _encode_other(obj)
+
+
+def _encode_other(obj: Any) -> Any:
+    cls = type(obj)
+    name = _NAMES.get(cls)
+    if name is None:
+        if type(obj) is date:
+            return {"\0d": obj.isoformat()}
+        raise NotCacheable(cls.__name__)
+    if isinstance(obj, enum.Enum):
+        return {"\0e": name, "v": obj.value}
+    return {"\0c": name, "v": [_encode(getattr(obj, f.name)) for f in dataclasses.fields(obj) if f.init]}
+
+
+def _hook(d: dict[str, Any]) -> Any:
+    if len(d) <= 2:
+        if "\0c" in d:
+            return _table()[d["\0c"]](*d["v"])
+        if "\0u" in d:
+            return tuple(d["\0u"])
+        if "\0d" in d:
+            return date.fromisoformat(d["\0d"])
+        if "\0e" in d:
+            return _table()[d["\0e"]](d["v"])
+        if "\0k" in d:
+            return {k: v for k, v in d["\0k"]}
+    return d
+
+
+def dumps(obj: Any) -> bytes:
+    """Encode (JSON, zlib level 1)."""
+    _table()
+    return zlib.compress(json.dumps(_encode(obj), ensure_ascii=False, separators=(",", ":")).encode(), 1)
+
+
+def loads(blob: bytes) -> Any:
+    """Decode what :func:`dumps` wrote; raises ValueError/KeyError/TypeError on anything else."""
+    _table()
+    return json.loads(zlib.decompress(blob), object_hook=_hook)
+
+
+# -- the store ----------------------------------------------------------------------------------------------
+def _meta() -> dict[str, str]:
+    import dealweb
+
+    return {"format": str(_FORMAT), "version": dealweb.__version__, "schema": schema()}
+
+
+class _Broken(Exception):
+    """The cache file cannot be trusted; the message says why."""
+
+
+def _connect() -> sqlite3.Connection | None:
+    """An open, trusted cache (made if missing), or ``None`` when there is none to be had."""
+    folder = cache_dir()
+    path = folder / _FILE
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    for attempt in range(2):
+        try:
+            if path.exists() or path.is_symlink():
+                st = os.lstat(path)
+                if path.is_symlink() or not path.is_file():
+                    raise _Broken("is not a regular file")
+                if hasattr(os, "getuid") and st.st_uid != os.getuid():
+                    raise _Broken("was written by another user")
+            con = sqlite3.connect(path, timeout=10, isolation_level=None)
+            try:
+                con.execute("PRAGMA journal_mode=WAL")
+                con.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)")
+                con.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, docs TEXT NOT NULL, "
+                            "payload BLOB NOT NULL, digest TEXT NOT NULL, used REAL NOT NULL)")
+                con.execute("CREATE TABLE IF NOT EXISTS trees (sha TEXT PRIMARY KEY, payload BLOB NOT NULL, "
+                            "digest TEXT NOT NULL, used REAL NOT NULL)")
+                have = dict(con.execute("SELECT k, v FROM meta").fetchall())
+                want = _meta()
+                if not have:
+                    con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(want.items()))
+                elif have != want:
+                    con.close()
+                    raise _Broken(f"was written by another dealweb version or model (format {have.get('format')}, "
+                                  f"version {have.get('version')}, schema {have.get('schema')})")
+            except sqlite3.DatabaseError:
+                con.close()
+                raise
+            return con
+        except (_Broken, sqlite3.DatabaseError) as exc:
+            why = str(exc) if isinstance(exc, _Broken) else f"is corrupt ({exc})"
+            if attempt == 0:
+                _warn(f"the ledger cache {path} {why}: ignored and rebuilt")
+                if not _remove(path):
+                    return None
+            else:
+                return None
+        except OSError:
+            return None
+    return None  # pragma: no cover - the loop returns
+
+
+def _remove(path: Path) -> bool:
+    ok = True
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            p.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            ok = False
+    return ok
+
+
+def _sha(blob: bytes) -> str:
+    return hashlib.sha256(blob).hexdigest()
+
+
+def _drop(con: sqlite3.Connection, table: str, col: str, key: str, why: str) -> None:
+    _warn(f"a ledger cache entry in {cache_path()} is corrupt ({why}): ignored and rebuilt")
+    try:
+        con.execute(f"DELETE FROM {table} WHERE {col} = ?", (key,))  # noqa: S608 - table names are constants
+    except sqlite3.DatabaseError:
+        pass
+
+
+def get(key: str, digest_of: Any) -> Any | None:
+    """The cached result for ``key``, or ``None``; ``digest_of(path)`` re-hashes a document to check it."""
+    if not enabled():
+        return None
+    with _lock:
+        con = _connect()
+        if con is None:
+            return None
+        try:
+            row = con.execute("SELECT docs, payload, digest FROM results WHERE key = ?", (key,)).fetchone()
+            if row is None:
+                return None
+            docs_text, payload, digest = row
+            if _sha(payload) != digest:
+                _drop(con, "results", "key", key, "checksum mismatch")
+                return None
+            try:
+                docs = json.loads(docs_text)
+                if any(digest_of(Path(p)) != d for p, d in docs):
+                    return None  # a document changed: load again (and store the new result)
+                value = loads(payload)
+            except (ValueError, KeyError, TypeError, IndexError, zlib.error, RecursionError) as exc:
+                _drop(con, "results", "key", key, type(exc).__name__)
+                return None
+            con.execute("UPDATE results SET used = ? WHERE key = ?", (time.time(), key))
+            return value
+        except sqlite3.DatabaseError as exc:
+            _warn(f"the ledger cache {cache_path()} is corrupt ({exc}): ignored and rebuilt")
+            con.close()
+            _remove(cache_path())
+            return None
+        finally:
+            con.close()
+
+
+def put(key: str, value: Any, docs: list[tuple[str, str | None]]) -> bool:
+    """Store ``value`` under ``key`` (with the documents it read); False when it cannot be encoded or written."""
+    if not enabled():
+        return False
+    try:
+        payload = dumps(value)
+    except (NotCacheable, ValueError, RecursionError):
+        return False
+    with _lock:
+        con = _connect()
+        if con is None:
+            return False
+        try:
+            con.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
+                        (key, json.dumps(docs), payload, _sha(payload), time.time()))
+            con.execute("DELETE FROM results WHERE key NOT IN (SELECT key FROM results ORDER BY used DESC "
+                        "LIMIT ?)", (_MAX_RESULTS,))
+            return True
+        except sqlite3.DatabaseError:
+            return False
+        finally:
+            con.close()
+
+
+def tree_get(sha: str) -> Any | None:
+    """The parsed tree (data with positions) of a file whose content has sha256 ``sha``, or ``None``."""
+    if not enabled():
+        return None
+    with _lock:
+        con = _connect()
+        if con is None:
+            return None
+        try:
+            row = con.execute("SELECT payload, digest FROM trees WHERE sha = ?", (sha,)).fetchone()
+            if row is None:
+                return None
+            if _sha(row[0]) != row[1]:
+                _drop(con, "trees", "sha", sha, "checksum mismatch")
+                return None
+            try:
+                from dealweb.ledger.fastyaml import tree_from_json
+
+                value = tree_from_json(zlib.decompress(row[0]))
+            except (ValueError, KeyError, TypeError, IndexError, zlib.error, RecursionError) as exc:
+                _drop(con, "trees", "sha", sha, type(exc).__name__)
+                return None
+            con.execute("UPDATE trees SET used = ? WHERE sha = ?", (time.time(), sha))
+            return value
+        except sqlite3.DatabaseError:
+            return None
+        finally:
+            con.close()
+
+
+def tree_put(sha: str, tree: Any) -> None:
+    """Store the parsed tree of a file whose content has sha256 ``sha``."""
+    if not enabled():
+        return
+    from dealweb.ledger.fastyaml import tree_to_json
+
+    try:
+        payload = zlib.compress(tree_to_json(tree), 1)
+    except (ValueError, TypeError, RecursionError):
+        return
+    with _lock:
+        con = _connect()
+        if con is None:
+            return
+        try:
+            con.execute("INSERT OR REPLACE INTO trees VALUES (?, ?, ?, ?)", (sha, payload, _sha(payload), time.time()))
+            con.execute("DELETE FROM trees WHERE sha NOT IN (SELECT sha FROM trees ORDER BY used DESC LIMIT ?)",
+                        (_MAX_TREES,))
+        except sqlite3.DatabaseError:
+            pass
+        finally:
+            con.close()
