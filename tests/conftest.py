@@ -15,6 +15,20 @@ settings.register_profile("dealweb", deadline=None, print_blob=True)
 settings.load_profile("dealweb")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _ledger_cache_dir(tmp_path_factory: pytest.TempPathFactory):
+    """The on-disk ledger cache of the whole run (and its subprocesses) in a folder of its own."""
+    import os
+
+    old = os.environ.get("DEALWEB_CACHE_DIR")
+    os.environ["DEALWEB_CACHE_DIR"] = str(tmp_path_factory.mktemp("dealweb-cache"))
+    yield
+    if old is None:
+        os.environ.pop("DEALWEB_CACHE_DIR", None)
+    else:
+        os.environ["DEALWEB_CACHE_DIR"] = old
+
+
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     """The folder holding the seed articles (see :func:`require_seeds`)."""

@@ -6,10 +6,10 @@ Where: ``$DEALWEB_CACHE_DIR``, else ``$XDG_CACHE_HOME/dealweb``, else ``~/.cache
 What: the :class:`dealweb.ledger.load.LoadResult` of a load (ledger and every problem), keyed by the
 sha256 of everything the load depends on: the content of every ledger file, where they are, the
 documents folders, the working folder (paths are shown relative to it), the limits in force and the YAML
-reader. The documents a load read are recorded with their sha256 and checked on every hit. Beside it, the
-parsed tree of every ledger file (data with positions), keyed by that file's sha256: when one file
-changes, only that file is parsed again (:func:`tree_get`, :func:`tree_put`); the cross-file validation
-runs again, as it must.
+reader. The documents a load read are recorded with their sha256 and checked on every hit. A changed
+ledger file or document makes a new key (the old entry ages out: 16 results are kept, least recently used
+first). Not done yet: reusing the unchanged files' parse when one file changes (the whole ledger is read
+again; its validation crosses files anyway).
 
 How: JSON (``json``'s C decoder), never pickle. Records are encoded as
 ``{"\\0c": "module:Class", "v": [fields...]}`` and rebuilt only for the dataclasses and enums of dealweb's
@@ -39,16 +39,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CACHE_DIR_ENV", "NO_CACHE_ENV", "cache_dir", "cache_path", "enabled", "get", "put", "tree_get",
-           "tree_put"]
+__all__ = ["CACHE_DIR_ENV", "NO_CACHE_ENV", "cache_dir", "cache_path", "enabled", "get", "put", "result_key"]
 
 CACHE_DIR_ENV = "DEALWEB_CACHE_DIR"
 NO_CACHE_ENV = "DEALWEB_NO_CACHE"
 _FORMAT = 1
 _FILE = "ledgers.sqlite3"
-# Results kept (least recently used go first) and parsed trees kept per result's worth of files.
+# Results kept (least recently used go first).
 _MAX_RESULTS = 16
-_MAX_TREES = 4096
 _MODULES = ("dealweb.model", "dealweb.money", "dealweb.errors", "dealweb.periods", "dealweb.ledger.load")
 
 _warned: set[str] = set()
@@ -124,10 +122,16 @@ def schema() -> str:
 
 def _encode(obj: Any) -> Any:
     """A JSON-ready form of ``obj`` (see the module docstring); raises NotCacheable."""
-    if obj is None or isinstance(obj, (bool, int, float, str)):
-        if type(obj) not in (bool, int, float, str, type(None)):
-            return _encode_other(obj)
+    if obj is None or type(obj) in (bool, int, float, str):
         return obj
+    if isinstance(obj, enum.Enum):
+        return _encode_other(obj)
+    if isinstance(obj, str):  # ruamel's scalar strings (LiteralScalarString, ...): the text
+        return str(obj)
+    if isinstance(obj, float):  # ruamel's ScalarFloat
+        return float(obj)
+    if isinstance(obj, int) and not isinstance(obj, bool):  # ruamel's HexInt, ...
+        return int(obj)
     if isinstance(obj, list):
         return [_encode(x) for x in obj]
     if isinstance(obj, tuple) and type(obj) is tuple:
@@ -211,8 +215,6 @@ def _connect() -> sqlite3.Connection | None:
                 con.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)")
                 con.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, docs TEXT NOT NULL, "
                             "payload BLOB NOT NULL, digest TEXT NOT NULL, used REAL NOT NULL)")
-                con.execute("CREATE TABLE IF NOT EXISTS trees (sha TEXT PRIMARY KEY, payload BLOB NOT NULL, "
-                            "digest TEXT NOT NULL, used REAL NOT NULL)")
                 have = dict(con.execute("SELECT k, v FROM meta").fetchall())
                 want = _meta()
                 if not have:
@@ -226,7 +228,7 @@ def _connect() -> sqlite3.Connection | None:
                 raise
             return con
         except (_Broken, sqlite3.DatabaseError) as exc:
-            why = str(exc) if isinstance(exc, _Broken) else f"is corrupt ({exc})"
+            why = str(exc) if isinstance(exc, _Broken) else f"is corrupt ({' '.join(str(exc).split())[:80]})"
             if attempt == 0:
                 _warn(f"the ledger cache {path} {why}: ignored and rebuilt")
                 if not _remove(path):
@@ -262,8 +264,20 @@ def _drop(con: sqlite3.Connection, table: str, col: str, key: str, why: str) -> 
         pass
 
 
-def get(key: str, digest_of: Any) -> Any | None:
-    """The cached result for ``key``, or ``None``; ``digest_of(path)`` re-hashes a document to check it."""
+def result_key(parts: Any) -> str | None:
+    """The cache key of a load from what it depends on (``parts``: JSON-able), the limits and the reader."""
+    from dealweb.ledger.yamlio import READER_ENV
+    from dealweb.limits import limits
+
+    try:
+        blob = json.dumps([_FORMAT, parts, dataclasses.astuple(limits()), os.environ.get(READER_ENV, "fast")])
+    except (TypeError, ValueError):
+        return None
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
+def get(key: str, digest_of: Any) -> tuple[Any, tuple[tuple[str, str | None], ...]] | None:
+    """``(result, documents)`` cached for ``key``, or ``None``; ``digest_of(path)`` re-hashes a document."""
     if not enabled():
         return None
     with _lock:
@@ -279,7 +293,7 @@ def get(key: str, digest_of: Any) -> Any | None:
                 _drop(con, "results", "key", key, "checksum mismatch")
                 return None
             try:
-                docs = json.loads(docs_text)
+                docs = tuple((str(p), d) for p, d in json.loads(docs_text))
                 if any(digest_of(Path(p)) != d for p, d in docs):
                     return None  # a document changed: load again (and store the new result)
                 value = loads(payload)
@@ -287,9 +301,9 @@ def get(key: str, digest_of: Any) -> Any | None:
                 _drop(con, "results", "key", key, type(exc).__name__)
                 return None
             con.execute("UPDATE results SET used = ? WHERE key = ?", (time.time(), key))
-            return value
+            return value, docs
         except sqlite3.DatabaseError as exc:
-            _warn(f"the ledger cache {cache_path()} is corrupt ({exc}): ignored and rebuilt")
+            _warn(f"the ledger cache {cache_path()} is corrupt ({type(exc).__name__}): ignored and rebuilt")
             con.close()
             _remove(cache_path())
             return None
@@ -317,59 +331,5 @@ def put(key: str, value: Any, docs: list[tuple[str, str | None]]) -> bool:
             return True
         except sqlite3.DatabaseError:
             return False
-        finally:
-            con.close()
-
-
-def tree_get(sha: str) -> Any | None:
-    """The parsed tree (data with positions) of a file whose content has sha256 ``sha``, or ``None``."""
-    if not enabled():
-        return None
-    with _lock:
-        con = _connect()
-        if con is None:
-            return None
-        try:
-            row = con.execute("SELECT payload, digest FROM trees WHERE sha = ?", (sha,)).fetchone()
-            if row is None:
-                return None
-            if _sha(row[0]) != row[1]:
-                _drop(con, "trees", "sha", sha, "checksum mismatch")
-                return None
-            try:
-                from dealweb.ledger.fastyaml import tree_from_json
-
-                value = tree_from_json(zlib.decompress(row[0]))
-            except (ValueError, KeyError, TypeError, IndexError, zlib.error, RecursionError) as exc:
-                _drop(con, "trees", "sha", sha, type(exc).__name__)
-                return None
-            con.execute("UPDATE trees SET used = ? WHERE sha = ?", (time.time(), sha))
-            return value
-        except sqlite3.DatabaseError:
-            return None
-        finally:
-            con.close()
-
-
-def tree_put(sha: str, tree: Any) -> None:
-    """Store the parsed tree of a file whose content has sha256 ``sha``."""
-    if not enabled():
-        return
-    from dealweb.ledger.fastyaml import tree_to_json
-
-    try:
-        payload = zlib.compress(tree_to_json(tree), 1)
-    except (ValueError, TypeError, RecursionError):
-        return
-    with _lock:
-        con = _connect()
-        if con is None:
-            return
-        try:
-            con.execute("INSERT OR REPLACE INTO trees VALUES (?, ?, ?, ?)", (sha, payload, _sha(payload), time.time()))
-            con.execute("DELETE FROM trees WHERE sha NOT IN (SELECT sha FROM trees ORDER BY used DESC LIMIT ?)",
-                        (_MAX_TREES,))
-        except sqlite3.DatabaseError:
-            pass
         finally:
             con.close()

@@ -1151,8 +1151,10 @@ def load_ledger(path: str | Path | None = None, documents_dirs: Sequence[str | P
         documents_dirs: extra folders where the cited documents' files are looked for, after the ones the
             ledger's own ``ledger.documents_dirs`` names and before those of the ``DEALWEB_DOCUMENTS``
             environment variable. Nothing else is searched: a ledger finds no document by where it lies.
-        cache: reuse the result of an earlier load in this process when no file it read has changed
-            (compared by sha256 content hash); ``False`` always reads the files again.
+        cache: reuse the result of an earlier load, in this process or from the on-disk cache
+            (:mod:`dealweb.ledger.cache`), when no file it read has changed (compared by sha256 content
+            hash); ``False`` always reads the files again. A file that changes while the ledger is read
+            makes the load start again (at most three times; then an error says so).
         overlay: files as a write would leave them (path -> bytes; ledger files and document copies, new
             or changed), read instead of the disk: :mod:`dealweb.ledger.write` validates an edit with it
             before replacing anything. Never cached.
@@ -1165,18 +1167,49 @@ def load_ledger(path: str | Path | None = None, documents_dirs: Sequence[str | P
             bad content becomes problems).
     """
     root = resolve_ledger(path)
-    key: tuple[Any, ...] | None = None
-    if cache and not overlay:
+    if not cache or overlay:
+        return _load_once(root, documents_dirs, overlay)[0]
+    from dealweb.ledger import cache as disk
+
+    for _attempt in range(3):
         try:
             key = (str(root.resolve()), tuple(str(Path(d).resolve()) for d in [*documents_dirs, *env_documents_dirs()]),
                    os.getcwd(),
                    tuple((str(p), _digest(p)) for p in ledger_files(root)))
         except OSError:
-            key = None
-        hit = _CACHE.get(key) if key is not None else None
+            return _load_once(root, documents_dirs, None)[0]
+        hit = _CACHE.get(key)
         if hit is not None and all(_digest(Path(p)) == d for p, d in hit[1]):
             _CACHE.move_to_end(key)
             return _copy(hit[0])
+        # the on-disk cache (dealweb.ledger.cache): a second command on unchanged files skips the load
+        disk_key = disk.result_key(key)
+        stored = disk.get(disk_key, _digest) if disk_key else None
+        if stored is not None and isinstance(stored[0], LoadResult):
+            _remember(key, stored[0], stored[1])
+            return _copy(stored[0])
+        result, texts = _load_once(root, documents_dirs, None)
+        if any(_digest(Path(p)) != d for p, d in key[3]):
+            continue  # a file changed while the ledger was read: read it again
+        docs = tuple((str(p), _digest(p) if p.is_file() else None) for p in texts)
+        _remember(key, result, docs)
+        if disk_key and all(d is not None for _, d in key[3]):
+            disk.put(disk_key, result, list(docs))
+        return result
+    result.problems.append(Problem(str(root), 1, 1, "the ledger's files changed while they were being read "
+                                   "(three times in a row)", "run the command again once the files are saved"))
+    return result
+
+
+def _remember(key: tuple[Any, ...], result: LoadResult, docs: tuple[tuple[str, str | None], ...]) -> None:
+    _CACHE[key] = (_copy(result), docs)
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+
+
+def _load_once(root: Path, documents_dirs: Sequence[str | Path],
+               overlay: dict[Path, bytes] | None) -> tuple[LoadResult, list[Path]]:
+    """One load, without any cache: the result and the document files it read."""
     loader = _Loader(root, documents_dirs, overlay)
     try:
         ledger = loader.run()
@@ -1189,10 +1222,4 @@ def load_ledger(path: str | Path | None = None, documents_dirs: Sequence[str | P
                    "this is a bug in dealweb; please report it with the file that caused it")
         ledger = Ledger(name=loader.name, root=str(root))
     problems = sorted(loader.problems, key=lambda p: (p.file, p.line, p.col))
-    result = LoadResult(ledger, problems)
-    if key is not None:
-        docs = tuple((str(p), _digest(p) if p.is_file() else None) for p in loader._texts)
-        _CACHE[key] = (_copy(result), docs)
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return result
+    return LoadResult(ledger, problems), list(loader._texts)
