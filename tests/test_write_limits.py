@@ -164,3 +164,25 @@ def test_repeats_of_16000_distinct_deals_are_near_linear() -> None:
     t = time.monotonic()
     assert _repeats(group) == []
     assert time.monotonic() - t < 2.0  # the pairwise check took 25 s here
+
+
+def test_a_huge_one_line_list_is_refused_before_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEALWEB_MAX_LINE", "1000")
+    body = HEAD + "deals: [" + "x, " * 2000 + "]\n"
+    t = time.monotonic()
+    msgs = _problems(tmp_path, body)
+    assert time.monotonic() - t < 5
+    assert msgs == ["l.yaml:4: line 4 is 6,009 characters long, more than the 1,000 allowed (a ledger line holds one "
+                    "key or item: write long lists one '- ' item per line, or raise DEALWEB_MAX_LINE)"]
+
+
+def test_the_default_file_cap_refuses_48_mb_from_its_size(tmp_path: Path) -> None:
+    d = tmp_path / "led"
+    d.mkdir()
+    with open(d / "l.yaml", "wb") as fh:  # sparse: 48 MB without writing them
+        fh.truncate(48_000_000)
+    t = time.monotonic()
+    errors = load_ledger(d).errors
+    assert time.monotonic() - t < 5
+    assert [e.message for e in errors] == [
+        "48,000,000 bytes is more than the 16,777,216 bytes (16 MiB) a ledger file may hold"]

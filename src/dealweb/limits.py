@@ -12,7 +12,8 @@ parsed data, :func:`check_tree`. Both refuse with one clear line instead of runn
   refused with the line it starts on.
 
 The limits are configurable through environment variables (read on every call, so a test or a server can
-change them): ``DEALWEB_MAX_FILE_MB``, ``DEALWEB_MAX_DEPTH``, ``DEALWEB_MAX_RECORDS``, ``DEALWEB_MAX_TEXT``.
+change them): ``DEALWEB_MAX_FILE_MB``, ``DEALWEB_MAX_DEPTH``, ``DEALWEB_MAX_RECORDS``, ``DEALWEB_MAX_TEXT``,
+``DEALWEB_MAX_LINE``. A file over a limit is refused with one line naming it and the variable to raise.
 
 >>> limits().max_depth >= 16
 True
@@ -29,14 +30,17 @@ from typing import Any
 
 from dealweb.errors import InputError
 
-__all__ = ["LimitError", "Limits", "check_tree", "file_kind", "limits", "read_regular"]
+__all__ = ["LimitError", "Limits", "check_tree", "file_kind", "longest_line", "limits", "read_regular"]
 
-#: Defaults: a ledger file of 64 MiB is about 250,000 deals written out in full; a ledger nests about 6
-#: levels (section, record, claims, claim, amount); a quote is one sentence.
-DEFAULT_MAX_FILE_MB = 64
+#: Defaults: a ledger file of 16 MiB is about 60,000 deals written out in full with their claims (split a
+#: bigger ledger over several files: the pure-Python YAML reader takes about 10 s of CPU per MiB); a ledger
+#: nests about 6 levels (section, record, claims, claim, amount); a quote is one sentence; a line holds one
+#: key or item (a megabyte-long line is a flow list or a pasted blob, refused before parsing).
+DEFAULT_MAX_FILE_MB = 16
 DEFAULT_MAX_DEPTH = 32
 DEFAULT_MAX_RECORDS = 1_000_000
 DEFAULT_MAX_TEXT = 20_000
+DEFAULT_MAX_LINE = 1_000_000
 
 
 class LimitError(InputError):
@@ -52,12 +56,14 @@ class Limits:
         max_depth: deepest nesting of mappings and lists in a parsed file (the top level is depth 1).
         max_records: most items in one list of a parsed file (records of a section, claims of a record).
         max_text: longest text value, in characters.
+        max_line: longest line of a YAML file, in characters (checked before parsing).
     """
 
     max_file_bytes: int = DEFAULT_MAX_FILE_MB * 2**20
     max_depth: int = DEFAULT_MAX_DEPTH
     max_records: int = DEFAULT_MAX_RECORDS
     max_text: int = DEFAULT_MAX_TEXT
+    max_line: int = DEFAULT_MAX_LINE
 
 
 def _env_int(name: str, default: int, scale: int = 1) -> int:
@@ -82,6 +88,7 @@ def limits() -> Limits:
         max_depth=_env_int("DEALWEB_MAX_DEPTH", DEFAULT_MAX_DEPTH),
         max_records=_env_int("DEALWEB_MAX_RECORDS", DEFAULT_MAX_RECORDS),
         max_text=_env_int("DEALWEB_MAX_TEXT", DEFAULT_MAX_TEXT),
+        max_line=_env_int("DEALWEB_MAX_LINE", DEFAULT_MAX_LINE),
     )
 
 
@@ -157,6 +164,22 @@ def read_regular(path: str | Path, what: str = "file", max_bytes: int | None = N
         raise InputError(f"{p}: cannot read ({exc.strerror or exc})", "check the path and its permissions") from None
     finally:
         os.close(fd)
+
+
+def longest_line(text: str, lim: Limits | None = None) -> tuple[int, str, str] | None:
+    """``(line, message, hint)`` for the first line of ``text`` longer than :attr:`Limits.max_line`, or ``None``.
+
+    Cheap (one pass in C) and run before parsing: a YAML parser takes minutes over a 48 MB one-line list.
+    """
+    lim = lim or limits()
+    if len(text) <= lim.max_line:
+        return None
+    for number, line in enumerate(text.split("\n"), 1):
+        if len(line) > lim.max_line:
+            return (number, f"line {number} is {len(line):,} characters long, more than the {lim.max_line:,} allowed",
+                    "a ledger line holds one key or item: write long lists one '- ' item per line, or raise "
+                    "DEALWEB_MAX_LINE")
+    return None
 
 
 def _line_of(node: Any) -> int:

@@ -22,7 +22,7 @@ from ruamel.yaml.reader import ReaderError
 
 from dealweb.errors import InputError, Problem
 from dealweb.ledger.fastyaml import parse as _fast_parse
-from dealweb.limits import LimitError, check_tree, limits, read_regular
+from dealweb.limits import LimitError, check_tree, limits, longest_line, read_regular
 from dealweb.model import Pos
 
 __all__ = [
@@ -223,6 +223,10 @@ def read_yaml_file(path: Path, shown: str, problems: list[Problem], raw: bytes |
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         problems.append(Problem(shown, 1, 1, "empty file: it holds no section",
                                 "add a section such as 'deals:' or delete the file"))
+        return YamlFile(path, shown, text, None)
+    long_line = longest_line(text)
+    if long_line is not None:
+        problems.append(Problem(shown, long_line[0], 1, long_line[1], long_line[2]))
         return YamlFile(path, shown, text, None)
     deepest, where = flow_depth(text)
     if deepest > MAX_FLOW_DEPTH:
