@@ -1,14 +1,16 @@
 """Write soak (issue 17): an editor saving the ledger's files while reviews and web accepts write into it.
 
 Run:  python benchmarks/bench_write_soak.py --writers 4 --seconds 120     (the soak in BENCHMARKS.md)
+      python benchmarks/bench_write_soak.py --writers 4 --seconds 120 --typing 0.5,2.0   (a human pace)
       python benchmarks/bench_write_soak.py --writers 3 --seconds 10      (what the test suite runs)
 
 Processes, all on one small ledger in a temporary folder:
 
 * one **editor** (a person in a text editor): picks one of the ledger's two files, reads it, "types" for
-  20-120 ms, appends a comment line ``# editor save N``, and saves by writing a temporary file and renaming
-  it over the original (how most editors save); like an editor it first checks that the file on disk is
-  still the one it read, and reloads instead of saving when it is not. It never takes dealweb's lock.
+  20-120 ms (``--typing``), appends a comment line ``# editor save N``, and saves by writing a temporary
+  file and renaming it over the original (how most editors save); like an editor it first checks that
+  the file on disk is still the one it read, and reloads instead of saving when it is not. It never
+  takes dealweb's lock.
 * **writers** (half ``dealweb review``, half the web app): each loops: load the ledger, take the hashes of
   its files, accept one new proposal (a link-only document and a deal, one transaction) through the same
   function the CLI's ``review`` or the web app's accept calls; a refusal because a file changed (409 /
@@ -71,7 +73,7 @@ def _proposal(doc: str) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------------------------ roles
-def role_editor(root: Path, seconds: float, seed: int) -> dict[str, Any]:
+def role_editor(root: Path, seconds: float, seed: int, typing: tuple[float, float] = (0.02, 0.12)) -> dict[str, Any]:
     rng = random.Random(seed)
     files = [root / "main.yaml", root / "reviewed.yaml"]
     saves: list[tuple[str, int]] = []
@@ -87,7 +89,7 @@ def role_editor(root: Path, seconds: float, seed: int) -> dict[str, Any]:
             continue
         k += 1
         new = before + f"# editor save {k}\n".encode()
-        time.sleep(rng.uniform(0.02, 0.12))  # typing
+        time.sleep(rng.uniform(*typing))  # typing
         tmp = f.with_name(f".{f.name}.editor-{k}")
         tmp.write_bytes(new)
         if f.read_bytes() != before:  # "the file changed on disk: reload?" -> reload, do not save
@@ -163,8 +165,12 @@ def role_web(root: Path, seconds: float, wid: int) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------------------- the soak
-def soak(writers: int = 3, seconds: float = 10.0, root: Path | None = None, seed: int = 0) -> dict[str, Any]:
-    """Run the editor and ``writers`` writers for ``seconds``; return the figures (see the module docstring)."""
+def soak(writers: int = 3, seconds: float = 10.0, root: Path | None = None, seed: int = 0,
+         typing: tuple[float, float] = (0.02, 0.12)) -> dict[str, Any]:
+    """Run the editor and ``writers`` writers for ``seconds``; return the figures (see the module docstring).
+
+    ``typing``: the editor's pause between reading a file and saving it, in seconds (uniform in the range).
+    """
     own = root is None
     tmp = tempfile.TemporaryDirectory(prefix="dealweb-soak-") if own else None
     base = Path(tmp.name) if tmp is not None else Path(root)  # type: ignore[arg-type]
@@ -178,6 +184,7 @@ def soak(writers: int = 3, seconds: float = 10.0, root: Path | None = None, seed
     for role, i in roles:
         procs.append(subprocess.Popen([sys.executable, __file__, "--role", role, "--root", str(led), "--seconds",
                                        str(seconds), "--id", str(i), "--seed", str(seed),
+                                       "--typing", f"{typing[0]},{typing[1]}",
                                        "--out", str(out / f"{role}-{i}.json")], env=env))
     for p in procs:
         p.wait(timeout=seconds + 180)
@@ -193,7 +200,8 @@ def soak(writers: int = 3, seconds: float = 10.0, root: Path | None = None, seed
     lost_accepts = [d for d in accepted if d not in final.ledger.documents
                     or not any(c.document == d for deal in final.ledger.deals.values() for c in deal.claims)]
     result = {
-        "writers": writers, "seconds": seconds, "saves": len(ed["saves"]), "saves_lost": len(lost_saves),
+        "writers": writers, "seconds": seconds, "editor_typing_s": list(typing), "saves": len(ed["saves"]),
+        "saves_lost": len(lost_saves),
         "editor_reloads": ed["skipped"], "files_seen_missing": ed["missing"], "accepts": len(accepted),
         "accepts_lost": len(lost_accepts), "refused_stale": sum(v.get("stale", 0) for v in stats.values()),
         "bad_loads": sum(v.get("bad_loads", 0) for v in stats.values()),
@@ -210,19 +218,22 @@ def main() -> None:
     ap.add_argument("--writers", type=int, default=4)
     ap.add_argument("--seconds", type=float, default=120.0)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--typing", default="0.02,0.12", help="the editor's pause before each save, MIN,MAX seconds")
     ap.add_argument("--role", choices=["editor", "review", "web"])
     ap.add_argument("--root")
     ap.add_argument("--id", type=int, default=0)
     ap.add_argument("--out")
     a = ap.parse_args()
+    lo, hi = (float(x) for x in a.typing.split(","))
+    typing = (lo, hi)
     if a.role:
-        fn = {"editor": lambda: role_editor(Path(a.root), a.seconds, a.seed),
+        fn = {"editor": lambda: role_editor(Path(a.root), a.seconds, a.seed, typing),
               "review": lambda: role_review(Path(a.root), a.seconds, a.id),
               "web": lambda: role_web(Path(a.root), a.seconds, a.id)}[a.role]
         Path(a.out).write_text(json.dumps(fn()), encoding="utf-8")
         return
     t = time.monotonic()
-    res = soak(a.writers, a.seconds, seed=a.seed)
+    res = soak(a.writers, a.seconds, seed=a.seed, typing=typing)
     res["wall_seconds"] = round(time.monotonic() - t, 1)
     print(json.dumps(res, indent=2))
 
