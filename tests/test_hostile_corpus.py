@@ -281,3 +281,15 @@ def test_the_web_app_answers_429_when_the_stress_queue_is_full(web: tuple[TestCl
     assert r.status_code == 429 and "the job queue is full" in r.json()["detail"]
     assert c.get("/api/stress/queue").json() == {"queued": 0, "running": 0, "max_queued": 0, "workers": 1}
     gate.set()
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
+def test_ingest_refuses_special_files_by_type(tmp_path: Path, special: str) -> None:
+    path = special
+    if special == "fifo":
+        path = str(tmp_path / "article.txt")
+        os.mkfifo(path)
+    r = CliRunner().invoke(main, ["ingest", path, "--no-ledger"])
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    kind = "a character device" if special == "/dev/zero" else "a FIFO (named pipe)"
+    assert f"error: {path}: is {kind}, not a regular file (hint: give the article as a regular file" in r.output
