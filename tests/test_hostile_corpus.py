@@ -43,6 +43,8 @@ LEDGERS = [
     ("amount-negative", _deal("    amount: -5\n"), 9, "negative amount"),
     ("capacity-inf", _deal("    capacity_gw: .inf\n"), 9, "must be a non-negative number"),
     ("term-negative", _deal("    term: {years: -3}\n"), 9, "must be a positive number"),
+    ("term-1e15", _deal("    term: {years: 1e15}\n"), 9, "'years' is 1e+15, more than any real one"),
+    ("capacity-1e300", _deal("    capacity_gw: 1e300\n"), 9, "'capacity_gw' is 1e+300, more than any real one"),
     ("status-weird", _deal("    status: weird\n"), 9, "unknown deal status 'weird'"),
     ("tilde", "~\n", 1, "the file parses to nothing"),
     ("dashes", "---\n", 1, "the file parses to nothing"),

@@ -60,6 +60,11 @@ _MONEY_FIELDS = ("amount",)
 # No real figure comes near this (world output is about 1e14 USD a year; the largest share counts about
 # 1e11): larger values are scale slips, and sums of them would overflow to infinity downstream.
 _MAX_FIGURE = 1e20
+# Bounds of single numbers beyond the figure bound: a term of years (schedules are built quarter by quarter),
+# gigawatts (the world's whole generating capacity is about 9,000 GW).
+_MAX_NUMBER = {"years": 100.0, "capacity_gw": 10_000.0, "rate": math.inf}  # rates: the fx range below
+_MAX_NUMBER_HINT = {"years": "a term is a number of years, e.g. 5", "capacity_gw": "capacity is in gigawatts: "
+                    "1 GW is a large data-centre campus; write MW figures divided by 1000"}
 # Dates outside these years are typing slips (0025 for 2025); they would also stretch every period grid.
 _MIN_YEAR, _MAX_YEAR = 1900, 2200
 # USD per unit of a currency: the weakest currencies trade near 1e-5 USD, the strongest near 3.3 USD; a rate
@@ -317,6 +322,11 @@ class _Loader(TermsMixin):
         if not math.isfinite(x) or x < 0 or (positive and x == 0):
             self.err(value_pos(f.shown, m, k), f"{k!r} must be a {'positive' if positive else 'non-negative'} "
                      f"number, found {v}", "amounts and quantities are sizes, never negative", fld=k)
+            return None
+        bound = _MAX_NUMBER.get(k, _MAX_FIGURE)
+        if x > bound:
+            self.err(value_pos(f.shown, m, k), f"{k!r} is {x:.3g}, more than any real one (the bound is {bound:g})",
+                     _MAX_NUMBER_HINT.get(k, "check the digits and the scale"), fld=k)
             return None
         return x
 
