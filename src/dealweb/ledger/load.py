@@ -62,7 +62,10 @@ _MONEY_FIELDS = ("amount",)
 _MAX_FIGURE = 1e20
 # Bounds of single numbers beyond the figure bound: a term of years (schedules are built quarter by quarter),
 # gigawatts (the world's whole generating capacity is about 9,000 GW).
-_MAX_NUMBER = {"years": 100.0, "capacity_gw": 10_000.0, "rate": math.inf}  # rates: the fx range below
+_MAX_NUMBER = {"years": 100.0, "capacity_gw": 10_000.0,
+               # checked by their own rules: the fx range below, the amount's figure bound
+               "rate": math.inf, "low": math.inf, "high": math.inf, "nominal": math.inf, "usd_low": math.inf,
+               "usd_high": math.inf}
 _MAX_NUMBER_HINT = {"years": "a term is a number of years, e.g. 5", "capacity_gw": "capacity is in gigawatts: "
                     "1 GW is a large data-centre campus; write MW figures divided by 1000"}
 # Dates outside these years are typing slips (0025 for 2025); they would also stretch every period grid.
