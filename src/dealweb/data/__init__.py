@@ -14,11 +14,12 @@ __all__ = ["BUNDLED_LEDGERS", "DEFAULT_LEDGER", "bundled_ledgers", "data_dir"]
 
 #: name -> folder (relative to this package) of every bundled ledger.
 BUNDLED_LEDGERS: dict[str, str] = {
+    "ai-deals-2025-26": "ai-deals-2025-26",
     "ai-capex-2025": "ai-capex-2025",
 }
 
 #: The ledger read when a command is given none: one of :data:`BUNDLED_LEDGERS`.
-DEFAULT_LEDGER = "ai-capex-2025"
+DEFAULT_LEDGER = "ai-deals-2025-26"
 
 
 def data_dir() -> Path:
