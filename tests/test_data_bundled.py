@@ -185,9 +185,11 @@ def test_ids_are_unique_and_references_resolve() -> None:
 
 # ----------------------------------------------------------------------------------------- (c) loader
 def _loaded():
+    from dealweb.data import bundled_ledgers
     from dealweb.ledger import load_ledger
 
-    return load_ledger()
+    # the seeds' ledger by name: it stays bundled (no longer the default, which is the current web)
+    return load_ledger(bundled_ledgers()["ai-capex-2025"])
 
 
 def test_loader_reads_the_bundled_ledger_without_error() -> None:
@@ -202,9 +204,10 @@ def test_loader_reads_the_bundled_ledger_without_error() -> None:
 def test_loader_checks_every_quote_against_the_seeds_given(seeds_dir: Path) -> None:
     # the seeds are found only because they are given: the ledger names no folder outside itself
     assert _loaded().ledger.documents_dirs == ()
+    from dealweb.data import bundled_ledgers
     from dealweb.ledger import load_ledger
 
-    res = load_ledger(documents_dirs=[seeds_dir])
+    res = load_ledger(bundled_ledgers()["ai-capex-2025"], documents_dirs=[seeds_dir])
     assert str(seeds_dir.resolve()) in res.ledger.documents_dirs
     assert [str(p) for p in res.problems if p.severity == "error"] == []
     assert not [p for p in res.problems if p.field == "file"]  # every document found and read
