@@ -108,6 +108,26 @@ def _one_sentence_exception(q: str) -> bool:
     return not re.search(r"[.!?。！？]\s+[A-Z0-9\u4e00-\u9fff]", stripped.rstrip(".!?。！？ "))
 
 
+def test_check_strict_passes_both_bundled_ledgers():
+    for name in ("ai-deals-2025-26", "ai-capex-2025"):
+        code, out, _ = run("check", "--ledger", name, "--strict", "--json")
+        data = json.loads(out)
+        assert data["errors"] == 0, data["problems"][:3]
+        assert code == 0, [p["message"] for p in data["problems"] if not p["message"].startswith("conflict (flagged)")]
+
+
+def test_strict_fails_an_unflagged_conflict_and_passes_a_flagged_one(tmp_path: Path):
+    two = '      - {document: wire, stated: $6 billion, quote: "buy $6 billion"}'
+    led = _tiny(tmp_path, "buy $5 billion", extra_claims=two)
+    code, out, _ = run("check", str(led), "--strict", "--json")
+    assert code == 1 and any("value_mismatch" in p["message"] for p in json.loads(out)["problems"])
+    flagged = two.replace("}", ", flag: disputed, note: a slip}")
+    (tmp_path / "f").mkdir()
+    led2 = _tiny(tmp_path / "f", "buy $5 billion", extra_claims=flagged)
+    code, out, _ = run("check", str(led2), "--strict", "--json")
+    assert code == 0 and any(p["message"].startswith("conflict (flagged)") for p in json.loads(out)["problems"])
+
+
 def test_check_is_clean_but_for_the_kept_conflicts():
     code, out, err = run("check", str(CURRENT), "--json")
     data = json.loads(out)
