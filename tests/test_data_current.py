@@ -42,13 +42,13 @@ def current():
 
 
 # -- structure -------------------------------------------------------------------------------------------------
-def test_the_current_web_is_the_default_and_the_seeds_stay_bundled_by_name():
+def test_both_bundled_ledgers_are_addressable_by_name():
     from dealweb.data import DEFAULT_LEDGER, bundled_ledgers
     from dealweb.ledger import default_ledger_path
 
-    assert DEFAULT_LEDGER == "ai-deals-2025-26" and default_ledger_path() == bundled_ledgers()["ai-deals-2025-26"]
+    assert bundled_ledgers()["ai-deals-2025-26"] == CURRENT and default_ledger_path() == bundled_ledgers()[DEFAULT_LEDGER]
     assert bundled_ledgers()["ai-capex-2025"] == SEED
-    code, out, _ = run("show", "--json")
+    code, out, _ = run("show", "--ledger", "ai-deals-2025-26", "--json")
     assert code == 0 and json.loads(out)["ledger"] == "ai-deals-2025-26"
     code, out, _ = run("show", "--ledger", "ai-capex-2025", "--json")
     assert code == 0 and json.loads(out)["ledger"] == "ai-capex-2025"
