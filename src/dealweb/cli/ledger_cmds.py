@@ -49,9 +49,7 @@ def _console() -> Console:
 @click.option("--documents", "documents", multiple=True, type=click.Path(), metavar="DIR",
               help="Folder holding the cited documents' files (repeatable); quotes are checked against them.")
 @click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON (stable keys).")
-@click.option("--strict", is_flag=True, help="Exit 1 on warnings too (unflagged conflicts, unsourced records...); "
-                                             "a conflict whose wrong claim is flagged (joke, unit_slip, disputed, "
-                                             "superseded) is resolved and listed, not failed.")
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too (conflicts, unsourced records...).")
 @click.option("--fix-spans", "fix_spans", is_flag=True,
               help="First fill missing quote spans and correct moved ones from the documents (written "
                    "atomically, comments kept), then check.")
@@ -105,9 +103,7 @@ def check(ledger_path: str | None, documents: tuple[str, ...], as_json: bool, st
                    f"{len(led.documents)} documents; {len(errors)} error(s), {len(warnings)} warning(s)"
                    f" ({len(led.conflicts)} conflict(s))")
         click.echo(summary, err=bool(errors))
-    # a flagged claim is kept and marked on purpose ("nothing to fix"): under --strict it does not fail
-    blocking = [w for w in warnings if not w.message.startswith("conflict (flagged)")]
-    raise SystemExit(1 if errors or (strict and blocking) else 0)
+    raise SystemExit(1 if errors or (strict and warnings) else 0)
 
 
 def _fix_spans(ledger_path: str | None, documents: tuple[str, ...]):  # noqa: ANN202
