@@ -76,6 +76,12 @@ def usd_deals(text: str) -> list[tuple[str, str, float | None, float | None]]:
     ("钴云来自艾克米的剩余履约义务升至500亿美元。", [("acme", "cobalt", 50 * B, 50 * B)]),
     ("Cobalt Cloud's backlog from Acme rose to $50 billion.", [("acme", "cobalt", 50 * B, 50 * B)]),
     ("Cobalt Cloud's remaining performance obligations rose to $455 billion.", []),
+    # "the $N investment" refers to the deal named just before; a headline's firm is not every figure's payer
+    ("Acme invests in Borealis\nThe $5 billion investment will be paid in two tranches. Dynamo Capital's market "
+     "value rose by $40 billion.", [("acme", "borealis", 5 * B, 5 * B)]),
+    ("艾克米宣布入股博瑞斯。這筆50億美元的投資將分兩期支付。", [("acme", "borealis", 5 * B, 5 * B)]),
+    ("Acme's big week\nThe company invested $2 billion in Borealis. Dynamo Capital lent $5 billion to Cobalt Cloud.",
+     [("acme", "borealis", 2 * B, 2 * B), ("dynamo", "cobalt", 5 * B, 5 * B)]),
     # §3 intervals
     ("Acme will invest about $7 billion in Borealis.", [("acme", "borealis", 6.3 * B, 7.7 * B)]),
     ("艾克米将向博瑞斯投资超过30亿美元。", [("acme", "borealis", 3 * B, None)]),

@@ -1234,11 +1234,18 @@ def _own_capex(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     return p
 
 
+_THE_BEFORE = re.compile(r"(?:\bthe|\bthis|这笔|该|这项|此)\s*$")
+_NOUN_AFTER = re.compile(r"\s*的?\s*(?:investment|deal|contract|agreement|order|loan|"
+                         r"投资|交易|合同|合约|协议|订单|贷款)")
+
+
 def _deal_reference(sent: _Sentence, a: AmountMention, last: Proposal | None) -> Proposal | None:
     """A figure for "this deal" (這項合作價值超過3500億美元) in a sentence that names no one: the last deal's."""
     if last is None or a.amount.currency is None or _actors(sent):
         return None
     ref = _DEAL_REF.search(sent.folded, sent.start, a.start) or _DEAL_REF.search(sent.folded, sent.start, sent.end)
+    if ref is None and _THE_BEFORE.search(sent.folded[max(sent.start, a.start - 6):a.start]):
+        ref = _NOUN_AFTER.match(sent.folded, a.end)  # "The $5 billion investment will be paid in two tranches"
     if ref is None:
         return None
     p = Proposal("deal", (sent.start, sent.end), 0.5, payer=last.payer, payee=last.payee, type=last.type,
