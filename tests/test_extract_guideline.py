@@ -80,8 +80,8 @@ def usd_deals(text: str) -> list[tuple[str, str, float | None, float | None]]:
     ("Acme invests in Borealis\nThe $5 billion investment will be paid in two tranches. Dynamo Capital's market "
      "value rose by $40 billion.", [("acme", "borealis", 5 * B, 5 * B)]),
     ("艾克米宣布入股博瑞斯。這筆50億美元的投資將分兩期支付。", [("acme", "borealis", 5 * B, 5 * B)]),
-    ("Acme's big week\nThe company invested $2 billion in Borealis. Dynamo Capital lent $5 billion to Cobalt Cloud.",
-     [("acme", "borealis", 2 * B, 2 * B), ("dynamo", "cobalt", 5 * B, 5 * B)]),
+    ("Acme's big week\nThe company invested $2 billion in Borealis. Dynamo Capital lent $5 billion to Cobalt Cloud. "
+     "It also committed $1 billion.", [("acme", "borealis", 2 * B, 2 * B), ("dynamo", "cobalt", 5 * B, 5 * B)]),
     # §3 intervals
     ("Acme will invest about $7 billion in Borealis.", [("acme", "borealis", 6.3 * B, 7.7 * B)]),
     ("艾克米将向博瑞斯投资超过30亿美元。", [("acme", "borealis", 3 * B, None)]),
