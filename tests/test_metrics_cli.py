@@ -153,7 +153,7 @@ facts:
 def test_readable_output_shows_units_and_sources() -> None:
     result = runner.invoke(main, ["metrics", "capacity", "--gw", "10", "--no-ledger"])
     assert result.exit_code == 0
-    assert "4.00M accelerators" in result.output and "$400.00B" in result.output
+    assert "4M accelerators" in result.output and "$400B" in result.output
     assert "flag --gw" in result.output
 
 

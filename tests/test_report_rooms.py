@@ -46,7 +46,8 @@ def test_metrics_dashboard_lists_results_and_sourced_inputs():
 def test_figures_keep_their_units():
     assert _fmt(4.5e6, "accelerators") == "4.5M accelerators"
     assert _fmt(6e10, "usd_per_year") == "$60B a year"
-    assert _fmt(0.25, "fraction") == "25.0 %"
+    assert _fmt(0.25, "fraction") == "25%"
+    assert _fmt(1977, "year") == "1977"  # never scaled
     assert _fmt(None, "usd") == "n/a"
 
 

@@ -373,40 +373,15 @@ class Amount:
         }
 
 
-def _fmt_number(x: float) -> str:
-    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(x) >= scale:
-            v = x / scale
-            # two decimals: 4.46 兆 reads back as 4.46T, not 4.5T (labels round-trip through parse_amount)
-            return f"{v:,.2f}".rstrip("0").rstrip(".") + suffix
-    return f"{x:,.2f}".rstrip("0").rstrip(".")
-
-
-_SYMBOL = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
-
-
 def format_amount(a: Amount) -> str:
-    """Readable English label of an amount: ``up to $100B``, ``$320B–$480B``, ``at least 2M units``."""
+    """Readable English label of an amount: ``up to $100B``, ``$320B–$480B``, ``at least 2M units``.
 
-    def one(x: float) -> str:
-        if a.unit in _SYMBOL:
-            return _SYMBOL[a.unit] + _fmt_number(x)
-        if a.unit in ("%", "x"):
-            return f"{x:g}{a.unit}"
-        return _fmt_number(x) + (f" {a.unit}" if a.unit else "")
+    The one formatter (:func:`dealweb.fmt.amount`): the qualifier the text gives, the unit always shown,
+    years never scaled.
+    """
+    from dealweb.fmt import amount
 
-    q = a.qualifier
-    if q is Qualifier.EXACT:
-        return one(a.low)
-    if q is Qualifier.ABOUT:
-        return "about " + one(a.point)
-    if q is Qualifier.UP_TO:
-        return "up to " + one(a.point)
-    if q is Qualifier.AT_LEAST:
-        return "at least " + one(a.low)
-    if a.high is None:
-        return "at least " + one(a.low)
-    return f"{one(a.low)}–{one(a.high)}" + (" (vague)" if q is Qualifier.VAGUE else "")
+    return amount(a)
 
 
 def _build(m: re.Match[str], default_unit: str | None) -> Amount:

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from dealweb import fmt
 from dealweb.cli import main
 from dealweb.cli.common import date_or_exit, emit_json, fail, ledger_arg, ledger_option, load_or_exit
 from dealweb.errors import DealwebError
@@ -25,19 +26,12 @@ LARGE = 200_000
 
 
 def usd_label(x: float | None) -> str:
-    """``$300B``, ``$1.5T``, ``$40M``, ``$950``: US dollars, short."""
-    if x is None:
-        return "-"
-    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(x) >= scale:
-            v = x / scale
-            txt = f"{v:,.1f}" if abs(v) < 100 else f"{v:,.0f}"
-            return "$" + txt.removesuffix(".0") + suffix
-    return f"${x:,.0f}"
+    """``$300B``, ``$1.5T``, ``$40M``, ``$950``: US dollars, short (:func:`dealweb.fmt.money`); ``-`` if None."""
+    return "-" if x is None else fmt.money(x)
 
 
 def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{100 * x:.1f}%"
+    return "-" if x is None else fmt.share(x)
 
 
 def _console(err: bool = False) -> Console:

@@ -17,6 +17,7 @@ import networkx as nx
 from rich.console import Console
 from rich.table import Table
 
+from dealweb import fmt
 from dealweb.cli import main
 from dealweb.cli.common import (
     date_or_exit,
@@ -118,22 +119,11 @@ def _fix_spans(ledger_path: str | None, documents: tuple[str, ...]):  # noqa: AN
 
 
 # --------------------------------------------------------------------------------------------------------
-def _fmt_num(x: float) -> str:
-    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(x) >= scale:
-            return f"{x / scale:,.2f}".rstrip("0").rstrip(".") + suffix
-    return f"{x:,.2f}".rstrip("0").rstrip(".")
-
-
 def _usd_range(lo: float | None, hi: float | None, unbounded: bool = False) -> str:
-    """``$100B``, ``$0–$100B``, ``≥ $20B`` or ``—`` (no conversion)."""
+    """``$100B``, ``$0–$100B``, ``at least $20B`` or ``—`` (no conversion): :func:`dealweb.fmt.interval`."""
     if lo is None:
         return "—"
-    if unbounded or hi is None:
-        return f"≥ ${_fmt_num(lo)}"
-    if abs(hi - lo) <= 1e-9 * max(abs(hi), 1.0):
-        return f"${_fmt_num(lo)}"
-    return f"${_fmt_num(lo)}–${_fmt_num(hi)}"
+    return fmt.interval(lo, hi, "USD", unbounded=unbounded)
 
 
 def _amount_cells(a: Amount | None) -> tuple[str, str, str, str]:

@@ -7,7 +7,6 @@ article's own sentence or a documented assumption. Every input is shown with its
 
 from __future__ import annotations
 
-import math
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -16,6 +15,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from dealweb import fmt
 from dealweb.cli import main
 from dealweb.cli.common import LEDGER_HELP, emit_json, fail, load_or_exit
 from dealweb.errors import DealwebError
@@ -119,59 +119,12 @@ def _run(fn: Callable[[Any], Any], inputs: Any) -> Any:
 
 
 def _fmt_usd(x: float) -> str:
-    sign = "-" if x < 0 else ""
-    x = abs(x)
-    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if x >= scale:
-            return f"{sign}${x / scale:,.2f}{suffix}"
-    return f"{sign}${x:,.2f}"
+    return fmt.money(x)
 
 
-def _fmt_count(x: float) -> str:
-    for scale, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(x) >= scale:
-            return f"{x / scale:,.2f}{suffix}"
-    return f"{x:,.2f}".rstrip("0").rstrip(".")
-
-
-def fmt(value: Any, unit: str) -> str:
-    """A value with its unit, for people: ``$320.00B/yr``, ``4.00M accelerators``, ``0.83x``, ``25.0%``."""
-    if value is None:
-        return "n/a"
-    if isinstance(value, float) and not math.isfinite(value):
-        return "n/a"
-    if isinstance(value, list | tuple):
-        return ", ".join(fmt(v, unit) for v in value)
-    if isinstance(value, dict):
-        return ", ".join(f"{k} {fmt(v, unit)}" for k, v in value.items())
-    u = unit
-    if u == "usd":
-        return _fmt_usd(value)
-    if u == "usd_per_year":
-        return _fmt_usd(value) + "/yr"
-    if u == "usd_per_gw":
-        return _fmt_usd(value) + "/GW"
-    if u == "usd_per_accelerator":
-        return _fmt_usd(value) + "/accelerator"
-    if u == "usd_per_share":
-        return f"${value:,.4g}/share"
-    if u == "gw":
-        return f"{value:,.3g} GW"
-    if u == "accelerators":
-        return _fmt_count(value) + " accelerators"
-    if u == "accelerators_per_gw":
-        return _fmt_count(value) + " accelerators/GW"
-    if u == "shares":
-        return _fmt_count(value) + " shares"
-    if u == "x":
-        return f"{value:,.2f}x"
-    if u == "fraction":
-        return f"{value * 100:.4g}%"
-    if u == "fraction_per_year":
-        return f"{value * 100:.4g}%/yr"
-    if u == "years":
-        return f"{value:,.2f} years".replace(".00 ", " ")
-    return f"{value} {u}"
+def fmt_value(value: Any, unit: str) -> str:
+    """A value with its unit, for people (:func:`dealweb.fmt.value`): ``$320B a year``, ``4M accelerators``."""
+    return fmt.value(value, unit)
 
 
 def _inputs_table(title: str, inputs: dict[str, Any]) -> Table:
@@ -188,9 +141,9 @@ def _inputs_table(title: str, inputs: dict[str, Any]) -> Table:
         label = Source(**src).label() if src else ""
         value = entry["value"]
         if isinstance(value, list) and value and isinstance(value[0], dict) and "period" in value[0]:
-            text = ", ".join(f"{row['period']} {fmt(row['revenue'], 'usd')}" for row in value)
+            text = ", ".join(f"{row['period']} {fmt_value(row['revenue'], 'usd')}" for row in value)
         else:
-            text = fmt(value, entry["unit"])
+            text = fmt_value(value, entry["unit"])
         t.add_row(name, text, label)
     return t
 
@@ -201,11 +154,11 @@ def _results_table(title: str, results: dict[str, Any]) -> Table:
     t.add_column("value", justify="right")
     for name, q in results.items():
         if "low" in q and q["low"] is not None and q["low"] != q["high"]:
-            text = f"{fmt(q['low'], q['unit'])} – {fmt(q['high'], q['unit'])}"
+            text = f"{fmt_value(q['low'], q['unit'])} – {fmt_value(q['high'], q['unit'])}"
         elif "low" in q:
-            text = fmt(q["low"], q["unit"])
+            text = fmt_value(q["low"], q["unit"])
         else:
-            text = fmt(q["value"], q["unit"])
+            text = fmt_value(q["value"], q["unit"])
         t.add_row(name, text)
     return t
 
@@ -521,8 +474,8 @@ def funding_gap_cmd(payer: str, commitments: float | None, revenue: float | None
             for col in ("deal", "payee", "amount", "years", "a year", "counted"):
                 ct.add_column(col, justify="right" if col in ("amount", "years", "a year") else "left")
             for c in listed:
-                ct.add_row(c.deal, c.payee, fmt(c.amount, "usd"), fmt(c.years, "years"), fmt(c.per_year, "usd"),
-                           "yes" if c.included else f"no: {c.reason}")
+                ct.add_row(c.deal, c.payee, fmt_value(c.amount, "usd"), fmt_value(c.years, "years"),
+                           fmt_value(c.per_year, "usd"), "yes" if c.included else f"no: {c.reason}")
             out.append(ct)
         return out
 
@@ -626,7 +579,7 @@ def cap_table_cmd(from_stake: float | None, to_stake: float | None, valuation: f
             t_.add_column(r.name, justify="right")
         keys = [k for k in res.routes[0].as_dict() if k != "name"]
         for k in keys:
-            t_.add_row(k, *(fmt(r.as_dict()[k]["value"], r.as_dict()[k]["unit"]) for r in res.routes))
+            t_.add_row(k, *(fmt_value(r.as_dict()[k]["value"], r.as_dict()[k]["unit"]) for r in res.routes))
         return (t_,)
 
     _emit(result, ledger, as_json, extra)
@@ -723,7 +676,7 @@ def bubble_cmd(entities: tuple[str, ...], reference_pe: float | None, reference_
             figures.add_column(col, overflow="fold", justify="right" if col == "value" else "left")
         for name, entry in res.as_dict()["inputs"]["entities"].items():
             for key, item in entry.items():
-                figures.add_row(name, key, fmt(item["value"], item["unit"]), Source(**item["source"]).label())
+                figures.add_row(name, key, fmt_value(item["value"], item["unit"]), Source(**item["source"]).label())
         t = Table(title="three-part test per entity", title_justify="left")
         for col in ("entity", "price rise", "overvaluation", "leverage", "signs"):
             t.add_column(col, overflow="fold")
@@ -768,22 +721,23 @@ def all_cmd(ledger_path: str | None, no_ledger: bool, as_json: bool) -> None:
     t.add_column("metric")
     t.add_column("headline", overflow="fold")
     b = results["breakeven"]
-    t.add_row("breakeven", f"{fmt(b.revenue_needed_per_year, 'usd_per_year')} needed at "
+    t.add_row("breakeven", f"{fmt_value(b.revenue_needed_per_year, 'usd_per_year')} needed at "
                            f"{b.inputs.life_years:g} years and {b.inputs.margin:.0%} margin, against "
-                           f"{fmt(b.revenue_had_per_year, 'usd_per_year')} ({fmt(b.coverage, 'fraction')} covered)")
+                           f"{fmt_value(b.revenue_had_per_year, 'usd_per_year')} "
+                           f"({fmt_value(b.coverage, 'fraction')} covered)")
     cp = results["capacity"]
-    t.add_row("capacity", f"{cp.inputs.gw:g} GW = {_fmt_count(cp.accelerators[0])}-{_fmt_count(cp.accelerators[1])} "
-                          f"accelerators = {_fmt_usd(cp.usd[0])}-{_fmt_usd(cp.usd[1])}")
+    t.add_row("capacity", f"{cp.inputs.gw:g} GW = {fmt.interval(*cp.accelerators, 'accelerators')} "
+                          f"= {fmt.interval(*cp.usd, 'USD')}")
     bl = results["backlog"]
     t.add_row("backlog", f"path {_fmt_usd(bl.path_total)} of RPO {_fmt_usd(bl.inputs.rpo)}; "
                          f"x{bl.growth_multiple:.1f} in {len(bl.schedule) - 1} years"
                          + (f"; {bl.customer.customer} means gap {_fmt_usd(bl.customer.means_gap)}"
                             if bl.customer else ""))
     fg = results["funding-gap"]
-    t.add_row("funding-gap", f"{fg.inputs.payer}: commitments {fmt(fg.commitment_multiple, 'x')} revenue; "
+    t.add_row("funding-gap", f"{fg.inputs.payer}: commitments {fmt_value(fg.commitment_multiple, 'x')} revenue; "
                              f"outside capital needed {_fmt_usd(fg.outside_capital_needed)}")
     am = results["amplification"]
-    t.add_row("amplification", f"{am.inputs.entity}: {fmt(am.amplification, 'x')} of the deal")
+    t.add_row("amplification", f"{am.inputs.entity}: {fmt_value(am.amplification, 'x')} of the deal")
     ct = results["cap-table"]
     t.add_row("cap-table", f"{ct.inputs.from_stake:.0%} -> {ct.inputs.to_stake:.0%}: holder receives "
                            f"{_fmt_usd(ct.route('transfer').holder_receives)} by transfer, or the company "

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from dealweb import fmt
 from dealweb.cli import main
 from dealweb.cli.common import LEDGER_HELP, emit_json, fail, load_or_exit
 from dealweb.errors import DealwebError
@@ -18,13 +19,7 @@ __all__ = ["stress_cmd"]
 
 
 def _usd(x: float | None) -> str:
-    if x is None:
-        return "-"
-    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(x) >= scale:
-            v = x / scale
-            return "$" + (f"{v:,.1f}" if abs(v) < 100 else f"{v:,.0f}").removesuffix(".0") + suffix
-    return f"${x:,.0f}"
+    return "-" if x is None else fmt.money(x)
 
 
 def _console(err: bool = False) -> Console:

@@ -151,10 +151,9 @@ def expand_schedules(mode: np.ndarray, start: np.ndarray, years: np.ndarray, mon
 
 
 def _fmt_usd(x: float) -> str:
-    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(x) >= scale:
-            return f"${x / scale:,.2f}".rstrip("0").rstrip(".") + suffix
-    return f"${x:,.0f}"
+    from dealweb.fmt import money
+
+    return money(x)
 
 
 def _usd_points(a: Amount, ledger: Ledger, on: date | None) -> tuple[float, float, float, bool] | None:

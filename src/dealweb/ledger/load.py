@@ -493,7 +493,9 @@ class _Loader(TermsMixin):
                      f"usd_high {usd_high:g}", "swap them", fld=k)
             return None
         if qual is None:
-            qual = "exact" if high == low else ("at_least" if high is None else "range")
+            # a lone 'low' is one figure ("3美分" is $0.03, not "at least $0.03"); no upper bound is said
+            # with 'qualifier: at_least'
+            qual = "exact" if high is None or high == low else "range"
         if high is None and qual not in ("at_least", "vague", "range"):
             high = low
         rate = self.number(f, v, "usd_rate", positive=True)

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dealweb.errors import InputError
+from dealweb.fmt import interval
 from dealweb.metrics.common import (
     Source,
     effective_sources,
@@ -182,8 +183,8 @@ def capacity(inputs: CapacityInputs) -> CapacityResult:
         acc = (u / p_hi, u / p_lo)
         gw = (acc[0] / r_hi, acc[1] / r_lo)
     assumptions = (
-        f"{r_lo:,.0f}-{r_hi:,.0f} accelerators per GW of data-centre capacity",
-        f"${p_lo:,.0f}-${p_hi:,.0f} per accelerator (chips only: buildings, power and networking not included)",
+        f"{interval(r_lo, r_hi, 'accelerators')} per GW of data-centre capacity",
+        f"{interval(p_lo, p_hi, 'USD')} per accelerator (chips only: buildings, power and networking not included)",
         "intervals: converting back divides by the other end of each ratio, so intervals widen",
     )
     return CapacityResult(given=given, gw=gw, accelerators=acc, usd=usd,

@@ -17,6 +17,7 @@ from datetime import date
 
 import networkx as nx
 
+from dealweb.fmt import money
 from dealweb.model import FLOW_KIND, Deal, Entity, Fact, Ledger
 from dealweb.money import Amount
 
@@ -359,7 +360,7 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
             short = fact.value.label()
             label = f"market value {short}"
         elif size == "flow" and values[i]:
-            short = f"${values[i] / 1e9:,.0f}B"
+            short = money(values[i])
             label = f"{short} in and out (mid)"
         nodes.append(MapNode(
             id=i, name=e.name, zh=chinese_name(e), kind=str(e.kind), x=pos[i][0], y=pos[i][1], r=round(radii[i], 1),

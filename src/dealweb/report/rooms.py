@@ -127,28 +127,10 @@ def fill_exposure(an: Analysis, ledger: Ledger, on: date | None, firms: int = 15
 
 
 def _fmt(value: object, unit: str | None) -> str:
-    from dealweb.report.svg import usd_short
+    """A metric's value in its unit: :func:`dealweb.fmt.value`, the one formatter."""
+    from dealweb.fmt import value as fmt_value
 
-    if value is None:
-        return "n/a"
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return str(value)
-    u = (unit or "").lower()
-    if u.startswith("usd"):
-        tail = {"usd_per_year": " a year", "usd_per_gw": " per GW", "usd_per_share": " a share",
-                "usd_per_accelerator": " each"}.get(u, "")
-        return usd_short(float(value)) + tail
-    if u == "fraction" or u.startswith("fraction"):
-        return f"{100 * float(value):.1f} %"
-    if u == "x":
-        return f"{float(value):.2f}x"
-    if u in ("years", "gw"):
-        return f"{float(value):,.2f} {'GW' if u == 'gw' else 'years'}"
-    x = float(value)
-    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(x) >= scale:
-            return (f"{x / scale:,.2f}".rstrip("0").rstrip(".") + suffix + f" {unit or ''}").strip()
-    return f"{x:,.4g} {unit or ''}".strip()
+    return fmt_value(value, unit)
 
 
 _ACRONYMS = {"gw": "GW", "usd": "USD", "rpo": "RPO", "pe": "P/E", "peg": "PEG", "fcf": "FCF", "cagr": "CAGR"}
@@ -184,8 +166,11 @@ def fill_metrics(an: Analysis, ledger: Ledger, on: date | None) -> None:
             where = src.get("quote") or src.get("note") or ""
             doc = f" ({src['document']})" if src.get("document") else ""
             value = v.get("value")
+            if value is None and not src:
+                continue  # nothing given and nothing to cite (e.g. the entities a metric takes when passed)
             shown = _fmt(value, v.get("unit")) if not isinstance(value, list) else f"{len(value)} values"
-            inputs.append({"Input": _label(k), "Value": shown, "Source": f"{src.get('kind', '')}: {where}{doc}"})
+            source = f"{src['kind']}: {where}{doc}" if src.get("kind") else f"{where}{doc}"
+            inputs.append({"Input": _label(k), "Value": shown, "Source": source})
         note = " ".join(str(a) for a in (d.get("assumptions") or [])[:3])
         if rows:
             an.metrics.append(Table(f"{_label(name)}: results", ("Result", "Value"), tuple(rows), note=note))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from html import escape
 
+from dealweb import fmt
 from dealweb.report.mapview import ENTITY_FILL, KIND_COLOURS, KIND_LABELS, MapView
 
 __all__ = ["FONT_STACK", "esc", "fan_svg", "map_svg", "sankey_svg", "usd_short"]
@@ -24,13 +25,8 @@ def esc(text: object) -> str:
 
 
 def usd_short(x: float | None) -> str:
-    """``$1.2T``, ``$40B``, ``$350M``; ``n/a`` for ``None``."""
-    if x is None:
-        return "n/a"
-    for scale, suffix in ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "K")):
-        if abs(x) >= scale:
-            return "$" + f"{x / scale:,.1f}".rstrip("0").rstrip(".") + suffix
-    return f"${x:,.0f}"
+    """``$1.2T``, ``$40B``, ``$350M``; ``n/a`` for ``None`` (:func:`dealweb.fmt.money`)."""
+    return fmt.money(x)
 
 
 def _markers(kinds: Sequence[str]) -> str:
@@ -278,8 +274,8 @@ def fan_svg(times: Sequence[str], bands: Mapping[str, Sequence[float]], title: s
     def py(v: float) -> float:
         return mt + (height - mt - mb) * (1 - (v - lo_v) / (hi_v - lo_v))
 
-    def fmt(v: float) -> str:
-        return usd_short(v) if unit == "USD" else f"{v:,.3g} {unit}"
+    def tick(v: float) -> str:
+        return fmt.money(v, unit) if unit in fmt.SYMBOLS else fmt.count(v, unit)
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
              f'height="{height}" class="dw-fan" font-family="{esc(FONT_STACK)}" font-size="11">',
@@ -287,7 +283,7 @@ def fan_svg(times: Sequence[str], bands: Mapping[str, Sequence[float]], title: s
     for frac in (0.0, 0.5, 1.0):
         v = lo_v + frac * (hi_v - lo_v)
         parts.append(f'<line x1="{ml}" x2="{width - mr}" y1="{py(v):.1f}" y2="{py(v):.1f}" stroke="#E3E3E3"/>'
-                     f'<text x="{ml - 6}" y="{py(v) + 4:.1f}" text-anchor="end" fill="#555">{esc(fmt(v))}</text>')
+                     f'<text x="{ml - 6}" y="{py(v) + 4:.1f}" text-anchor="end" fill="#555">{esc(tick(v))}</text>')
     for outer, inner, op in (("p05", "p95", 0.18), ("p25", "p75", 0.32)):
         if outer in bands and inner in bands:
             a, b = bands[outer], bands[inner]
