@@ -138,10 +138,10 @@ def template_files(name: str) -> dict[str, str]:
 
 
 @main.command("init")
-@click.argument("directory", metavar="DIR", type=click.Path())
+@click.argument("dir_path", metavar="DIR", type=click.Path())
 @click.option("--name", help="The ledger's name (default: DIR's folder name).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON: {ledger, name, files}.")
-def init_cmd(directory: str, name: str | None, as_json: bool) -> None:
+def init_cmd(dir_path: str, name: str | None, as_json: bool) -> None:
     """Make a new, valid, empty ledger in DIR (a new or empty folder), with a short README.
 
     Writes ledger.yaml, entities.yaml, documents.yaml, deals.yaml, facts.yaml, fx.yaml (each with one
@@ -156,7 +156,7 @@ def init_cmd(directory: str, name: str | None, as_json: bool) -> None:
     """
     from dealweb.ledger import load_ledger
 
-    target = Path(directory).expanduser()
+    target = Path(dir_path).expanduser()
     if target.exists() and not target.is_dir():
         fail(f"{target} exists and is not a folder", "give a new folder's name")
     if target.is_dir() and any(target.iterdir()):
