@@ -53,4 +53,4 @@ def test_metrics_all_command() -> None:
     assert data["ledger"] is None and set(data["metrics"]) == set(METRICS)
     assert data["metrics"]["funding-gap"]["results"]["outside_capital_needed"]["value"] == pytest.approx(210e9)
     text = runner.invoke(main, ["metrics", "all", "--no-ledger"])
-    assert text.exit_code == 0 and "$400.00B-$500.00B" in text.output
+    assert text.exit_code == 0 and "$400B–$500B" in text.output
