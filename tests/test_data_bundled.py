@@ -293,6 +293,27 @@ def test_terms_and_dates_as_the_articles_state_them() -> None:
     assert str(led.deals["tiktok-us-sale"].status) == "rumoured"
 
 
+def test_dating_the_gb200_article_before_stargate_is_an_error(tmp_path: Path) -> None:
+    # the old date (2024-12-31) precedes the Stargate announcement (2025-01-21) the article reports: an error
+    # at the document, naming the event; the bounded form (no date, not_before) is clean
+    import shutil
+
+    from dealweb.ledger import load_ledger
+
+    root = tmp_path / "ai-capex-2025"
+    shutil.copytree(LEDGER_DIR, root)
+    docs = root / "documents.yaml"
+    text = docs.read_text(encoding="utf-8")
+    old = "    date: null\n    date_basis: bounded\n    not_before: 2025-01-21\n"
+    assert text.count(old) == 1
+    docs.write_text(text.replace(old, "    date: 2024-12-31\n"), encoding="utf-8")
+    res = load_ledger(root, cache=False)
+    line = text[:text.index("  - id: chip-oracle-gb200")].count("\n") + 1
+    errs = [p for p in res.errors if "chip-oracle-gb200" in p.message]
+    assert [(p.line, p.col) for p in errs] == [(line, 5)]
+    assert "reports deal 'stargate''s event 'announced' of 2025-01-21" in errs[0].message
+
+
 def test_bundled_ledger_passes_strict(seeds_dir: Path) -> None:
     from dealweb.ledger import load_ledger
 
