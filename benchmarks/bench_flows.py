@@ -20,12 +20,15 @@ Rows compared:
   a baseline.
 
 Memory: peak resident set size of the process (``ru_maxrss``) after each step, and the table's own bytes.
+Time: wall clock and the process's CPU time (on a shared machine the wall clock grows with the load average,
+printed first; the CPU time does not).
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import os
 import resource
 import time
 from datetime import date, timedelta
@@ -114,12 +117,21 @@ def main() -> None:
     from dealweb.flows import build_flows
     from dealweb.graph import snapshot
 
-    rows: list[tuple[str, float, float, str]] = []
+    rows: list[tuple[str, float, float, float, str]] = []
+    clock = {"cpu": time.process_time()}
+
+    def cpu() -> float:
+        now = time.process_time()
+        used, clock["cpu"] = now - clock["cpu"], now
+        return used
+
     t = time.perf_counter()
     gc.disable()  # building 10^6 frozen records: no cycles to collect
     ledger = synthetic_ledger(args.deals, args.entities, args.seed)
     gc.enable()
-    rows.append(("ledger build (not a dealweb step)", time.perf_counter() - t, rss_gb(), f"{args.deals:,} deals"))
+    rows.append(("ledger build (not a dealweb step)", time.perf_counter() - t, cpu(), rss_gb(),
+                 f"{args.deals:,} deals"))
+    cpu()
     t = time.perf_counter()
     fl = build_flows(ledger)
     dt = time.perf_counter() - t
@@ -128,25 +140,29 @@ def main() -> None:
                                                  "value", "term_years", "cash", "trigger", "source", "assumed",
                                                  "known_from"))
     tot = fl.totals()
-    rows.append(("build_flows", dt, rss_gb(), f"{len(fl):,} rows, table {nbytes / 1e9:.2f} GB; firm "
+    rows.append(("build_flows", dt, cpu(), rss_gb(), f"{len(fl):,} rows, table {nbytes / 1e9:.2f} GB; firm "
                  f"${tot['firm'] / 1e12:,.1f}T, conditional ${tot['conditional'] / 1e12:,.1f}T"))
     t = time.perf_counter()
     fl_at = build_flows(ledger, as_of=date(2025, 6, 30))
-    rows.append(("build_flows(as_of=2025-06-30)", time.perf_counter() - t, rss_gb(),
+    rows.append(("build_flows(as_of=2025-06-30)", time.perf_counter() - t, cpu(), rss_gb(),
                  f"{len(fl_at):,} rows; {len(fl_at.unknown_date):,} unknown date, "
                  f"{len(fl_at.not_yet_known):,} not yet known"))
     del fl_at
+    cpu()
     t = time.perf_counter()
     web = snapshot(ledger, flows=fl)
-    rows.append(("snapshot (from flows, firm)", time.perf_counter() - t, rss_gb(), f"{web.m:,} edges"))
+    rows.append(("snapshot (from flows, firm)", time.perf_counter() - t, cpu(), rss_gb(), f"{web.m:,} edges"))
+    cpu()
     t = time.perf_counter()
     s, d, a = edges_before(ledger)
-    rows.append(("edges from deals (before issue 10)", time.perf_counter() - t, rss_gb(),
+    rows.append(("edges from deals (before issue 10)", time.perf_counter() - t, cpu(), rss_gb(),
                  f"{a.size:,} edges (firm and conditional mixed)"))
     print(f"flows table, {args.deals:,} synthetic deals, {args.entities:,} entities, seed {args.seed}")
-    print(f"{'step':40s} {'seconds':>9s} {'peak RSS GB':>12s}  result")
-    for name, sec, gb, note in rows:
-        print(f"{name:40s} {sec:9.2f} {gb:12.2f}  {note}")
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall time grows with it; CPU "
+          "time is the process's own)")
+    print(f"{'step':40s} {'wall s':>8s} {'CPU s':>8s} {'peak RSS GB':>12s}  result")
+    for name, sec, c, gb, note in rows:
+        print(f"{name:40s} {sec:8.2f} {c:8.2f} {gb:12.2f}  {note}")
 
 
 if __name__ == "__main__":
