@@ -1,4 +1,8 @@
-"""Simulation room: clearing (Eisenberg–Noe, Rogers–Veraart), contagion (DebtRank), schedules, warrants, Monte Carlo."""
+"""Simulation room: clearing, contagion, schedules, debt service, capital groups, warrants, sensitivity.
+
+Clearing (Eisenberg–Noe, Rogers–Veraart), contagion (DebtRank), schedules read from the flows table, Monte
+Carlo over quarters, and the sensitivity table of the assumptions that move the results most.
+"""
 
 from dealweb.sim.clearing import (
     SENIORITIES,
@@ -14,10 +18,12 @@ from dealweb.sim.engines import ENGINES, run_model
 from dealweb.sim.montecarlo import ChunkResult, ConservationError, Model, build_model, run_chunk
 from dealweb.sim.scenario import Scenario, ScenarioError, bundled_scenarios, load_scenario, parse_scenario
 from dealweb.sim.schedules import FlowLine, Grid, schedule_ledger
-from dealweb.sim.stress import StressResult, stress
+from dealweb.sim.sensitivity import sensitivity_table
+from dealweb.sim.stress import DEFINITIONS, StressResult, stress
 from dealweb.sim.warrants import WarrantTranche, share_price_paths, warrant_plan
 
 __all__ = [
+    "DEFINITIONS",
     "ENGINES",
     "ChunkResult",
     "ConservationError",
@@ -34,6 +40,7 @@ __all__ = [
     "run_chunk",
     "run_model",
     "schedule_ledger",
+    "sensitivity_table",
     "stress",
     "WarrantTranche",
     "share_price_paths",
