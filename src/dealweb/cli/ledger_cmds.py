@@ -398,12 +398,14 @@ def _entity_json(ledger: Ledger, e: Entity, at: date | None) -> dict[str, Any]:
     deals = {d["id"]: d for d in full["deals"]}
     facts = {f["id"]: f for f in full["facts"]}
     out, inn, other = [], [], []
+    money = _money_status(_flows(ledger, at))
     for deal in _live_deals(ledger, at):
         flows = [f for f in deal.pairwise_flows() if e.id in (f.payer, f.payee)]
         for f in flows:
             row = dict(deals[deal.id])
             row["flow"] = {"from": f.payer, "to": f.payee, "amount": amount_to_dict(f.amount)}
             row["status_at"] = str(deal.status_on(at))
+            row["money"] = money.get(deal.id)  # firm, conditional, paid... (the flows table); None: no row
             (out if f.payer == e.id else inn).append(row)
         if not flows and e.id in deal.entities():
             other.append(deals[deal.id])
