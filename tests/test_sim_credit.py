@@ -431,3 +431,21 @@ def test_schedule_choices_are_checked_with_positions():
     with pytest.raises(ScenarioError) as err:
         build_model(parse_scenario(head + "    ab: {per_year: 3}\n", "s.yaml"), lg)
     assert err.value.problems[0].file == "s.yaml" and err.value.problems[0].line == 4
+
+
+def test_bundled_openai_cannot_pay_leaves_an_unexposed_firm_as_it_was():
+    # On the bundled ledger xAI has no contract with OpenAI or its creditors: with per-group markets, OpenAI
+    # being unable to pay must not change xAI's default at all (same runs, same seed: run by run).
+    from dealweb.ledger import load_ledger
+    from dealweb.sim import bundled_scenarios, load_scenario, run_model
+
+    lg = load_ledger().ledger
+    got = {}
+    for name in ("base", "openai-cannot-pay"):
+        model = build_model(load_scenario(bundled_scenarios()[name]), lg)
+        got[name] = (run_model(model, 150).first_default[:, model.ids.index("xai")], model)
+    np.testing.assert_array_equal(got["base"][0], got["openai-cannot-pay"][0])
+    model = got["openai-cannot-pay"][1]
+    exposed = {ln.payer for ln in model.lines if ln.payee == "openai"} | {ln.payee for ln in model.lines
+                                                                          if ln.payer == "openai"}
+    assert "xai" not in exposed
