@@ -18,6 +18,9 @@ from enum import StrEnum
 from dealweb.money import Amount, FxTable
 
 __all__ = [
+    "Analyses",
+    "Analysis",
+    "Figure",
     "DEAL_TYPES",
     "FLOW_KIND",
     "Claim",
@@ -320,6 +323,53 @@ class Rate:
 
 
 @dataclass(frozen=True, slots=True)
+class Figure:
+    """One input of an analysis, sourced: a fact, a deal's field, or a value labelled as an assumption.
+
+    ``kind`` is ``fact`` (``ref`` = fact id), ``deal`` (``ref`` = deal id, ``field`` = amount, quantity,
+    capacity_gw or term_years) or ``assumption`` (``value`` as written, ``note`` = the reasoning). The value
+    of a fact or deal is read from that record (and its claims) when the analysis runs.
+    """
+
+    kind: str
+    ref: str = ""
+    field: str = ""
+    value: Amount | None = None
+    note: str = ""
+    pos: Pos | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """One record of the ledger's ``analyses`` section: which firms a test looks at, with which inputs.
+
+    ``entities`` maps a role (``entity``, ``customer``, ``payer``, ``holder``...) to an entity id;
+    ``entity_lists`` a role to several (bubble ``firms``); ``deals`` a role to deal ids; ``figures`` an
+    input name to its :class:`Figure`; ``texts`` plain labels (``period``, ``note``). See
+    ``docs/metrics.md`` ("The ledger's analyses section").
+    """
+
+    test: str
+    entities: dict[str, str] = field(default_factory=dict)
+    entity_lists: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    deals: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    figures: dict[str, Figure] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+    pos: Pos | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Analyses:
+    """The ledger's ``analyses`` section: test name -> its records (in file order)."""
+
+    tests: dict[str, tuple[Analysis, ...]] = field(default_factory=dict)
+
+    def records(self, test: str) -> tuple[Analysis, ...]:
+        """The records of ``test`` (``()`` when the ledger names none)."""
+        return self.tests.get(test, ())
+
+
+@dataclass(frozen=True, slots=True)
 class Window:
     """The period a ledger describes: deals completed before ``start`` are history, not live flows."""
 
@@ -466,6 +516,7 @@ class Ledger:
     root: str | None = None
     documents_dirs: tuple[str, ...] = ()
     window: Window | None = None
+    analyses: Analyses | None = None
 
     def is_history(self, deal: Deal) -> bool:
         """Whether a deal is history: completed before the ledger's window starts (not a live flow).

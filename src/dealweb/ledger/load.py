@@ -24,6 +24,7 @@ from typing import Any
 
 from dealweb.errors import InputError, Problem
 from dealweb.ledger import vocab
+from dealweb.ledger.analyses import AnalysesMixin
 from dealweb.ledger.checks import check_claim_against_text, derive_conflicts, stated_in_quote
 from dealweb.ledger.terms import TermsMixin
 from dealweb.ledger.yamlio import YamlFile, item_pos, key_pos, node_pos, read_yaml_file, value_pos
@@ -192,7 +193,7 @@ def _type_name(v: Any) -> str:
     return type(v).__name__
 
 
-class _Loader(TermsMixin):
+class _Loader(TermsMixin, AnalysesMixin):
     """One load: the files, the problems, and the records built so far (terms: ``dealweb.ledger.terms``)."""
 
     def __init__(self, root: Path, extra_dirs: Sequence[str | Path],
@@ -1070,8 +1071,10 @@ class _Loader(TermsMixin):
         self.load_facts()
         self.check_repeats()
         self.check_document_dates()
+        analyses = self.load_analyses()
         ledger = Ledger(name=self.name, description=self.description, entities=self.entities,
                         documents=self.documents, deals=self.deals, facts=self.facts, fx=self.fx, window=self.window,
+                        analyses=analyses,
                         root=str(self.root), documents_dirs=tuple(str(p) for p in self.doc_dirs if p.is_dir()))
         self.add_schedule_problems(ledger)
         conflicts = derive_conflicts(ledger)

@@ -31,6 +31,31 @@ def _obj(props: dict[str, Any], keys: set[str], required: tuple[str, ...] = ()) 
     return out
 
 
+def _analyses_schema() -> dict[str, Any]:
+    """The ``analyses`` section: per test, one record or a list of them (``dealweb.ledger.analyses``)."""
+    from dealweb.ledger.analyses import ANALYSIS_SPECS, DEAL_FIELDS
+
+    ids = {"anyOf": [_ID, {"type": "array", "items": _ID}]}
+    figure = {"description": "{fact: ID}, {deal: ID, field: F} or {value: X, assumption: why}", "oneOf": [
+        _obj({"fact": _ID, "note": _TEXT}, {"fact", "note"}, ("fact",)),
+        _obj({"deal": _ID, "field": {"enum": list(DEAL_FIELDS)}, "note": _TEXT}, {"deal", "field", "note"},
+             ("deal", "field")),
+        _obj({"value": {"anyOf": [{"type": "string"}, {"type": "number", "minimum": 0}]}, "unit": _TEXT,
+              "assumption": {"type": "string", "minLength": 1}}, {"value", "unit", "assumption"},
+             ("value", "assumption")),
+    ]}
+    tests: dict[str, Any] = {}
+    for test, spec in ANALYSIS_SPECS.items():
+        props: dict[str, Any] = {}
+        props.update({k: _ID for k in spec["entities"]})
+        props.update({k: ids for k in (*spec["entity_lists"], *spec["deals"])})
+        props.update({k: figure for k in spec["figures"]})
+        props.update({k: _TEXT for k in spec["texts"]})
+        rec = _obj(props, set(props), tuple(spec["required"]))
+        tests[test] = {"anyOf": [rec, {"type": "array", "items": rec}]}
+    return {"type": "object", "properties": tests, "additionalProperties": False}
+
+
 def build_schema() -> dict[str, Any]:
     """The schema as a dict (stable key order, so the generated file diffs cleanly)."""
     amount_map = _obj({
@@ -120,6 +145,7 @@ def build_schema() -> dict[str, Any]:
         "documents": {"type": "array", "items": {"$ref": "#/$defs/document"}},
         "deals": {"type": "array", "items": {"$ref": "#/$defs/deal"}},
         "facts": {"type": "array", "items": {"$ref": "#/$defs/fact"}},
+        "analyses": _analyses_schema(),
     }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

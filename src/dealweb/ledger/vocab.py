@@ -42,7 +42,7 @@ __all__ = [
     "AMOUNT_KEYS",
 ]
 
-SECTIONS: tuple[str, ...] = ("ledger", "fx", "entities", "documents", "deals", "facts")
+SECTIONS: tuple[str, ...] = ("ledger", "fx", "entities", "documents", "deals", "facts", "analyses")
 
 LEDGER_KEYS = {"name", "description", "documents_dirs", "window", "note"}
 WINDOW_KEYS = {"start", "end", "note"}
