@@ -31,12 +31,11 @@ def _obj(props: dict[str, Any], keys: set[str], required: tuple[str, ...] = ()) 
     return out
 
 
-def _analyses_schema() -> dict[str, Any]:
-    """The ``analyses`` section: per test, one record or a list of them (``dealweb.ledger.analyses``)."""
-    from dealweb.ledger.analyses import ANALYSIS_SPECS, DEAL_FIELDS
+def _figure_schema() -> dict[str, Any]:
+    """One figure of the ``analyses`` section: a fact, a deal's field, or a labelled assumption."""
+    from dealweb.ledger.analyses import DEAL_FIELDS
 
-    ids = {"anyOf": [_ID, {"type": "array", "items": _ID}]}
-    figure = {"description": "{fact: ID}, {deal: ID, field: F} or {value: X, assumption: why}", "oneOf": [
+    return {"description": "{fact: ID}, {deal: ID, field: F} or {value: X, assumption: why}", "oneOf": [
         _obj({"fact": _ID, "note": _TEXT}, {"fact", "note"}, ("fact",)),
         _obj({"deal": _ID, "field": {"enum": list(DEAL_FIELDS)}, "note": _TEXT}, {"deal", "field", "note"},
              ("deal", "field")),
@@ -44,6 +43,14 @@ def _analyses_schema() -> dict[str, Any]:
               "assumption": {"type": "string", "minLength": 1}}, {"value", "unit", "assumption"},
              ("value", "assumption")),
     ]}
+
+
+def _analyses_schema() -> dict[str, Any]:
+    """The ``analyses`` section: per test, one record or a list of them (``dealweb.ledger.analyses``)."""
+    from dealweb.ledger.analyses import ANALYSIS_SPECS
+
+    ids = {"anyOf": [_ID, {"type": "array", "items": _ID}]}
+    figure = {"$ref": "#/$defs/figure"}
     tests: dict[str, Any] = {}
     for test, spec in ANALYSIS_SPECS.items():
         props: dict[str, Any] = {}
@@ -52,7 +59,7 @@ def _analyses_schema() -> dict[str, Any]:
         props.update({k: figure for k in spec["figures"]})
         props.update({k: _TEXT for k in spec["texts"]})
         rec = _obj(props, set(props), tuple(spec["required"]))
-        tests[test] = {"anyOf": [rec, {"type": "array", "items": rec}]}
+        tests[test] = {"anyOf": [rec, {"type": "array", "items": {"$ref": f"#/$defs/analysis_{test}"}}]}
     return {"type": "object", "properties": tests, "additionalProperties": False}
 
 
@@ -147,6 +154,10 @@ def build_schema() -> dict[str, Any]:
         "facts": {"type": "array", "items": {"$ref": "#/$defs/fact"}},
         "analyses": _analyses_schema(),
     }
+    defs["figure"] = _figure_schema()
+    for test, body in sections["analyses"]["properties"].items():
+        defs[f"analysis_{test}"] = body["anyOf"][0]
+        body["anyOf"][0] = {"$ref": f"#/$defs/analysis_{test}"}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://github.com/dealweb/dealweb/docs/ledger.schema.json",
