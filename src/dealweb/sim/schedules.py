@@ -1,19 +1,15 @@
-"""Schedules: each deal of a ledger as dated cash flows on a period grid (quarters by default).
+"""Schedules: the flows table's live flows as lines on the simulation's period grid (quarters by default).
 
-A deal's amount is an interval (``dealweb.money.Amount``); a schedule says *when* it is paid, as weights over
-the grid that add up to the share of the deal that falls inside the horizon. Rules, by the deal's
-``schedule`` field (``docs/simulation.md`` has the details and the defaults):
+The flows table (:func:`dealweb.flows.build_flows`) is the one bridge from the ledger to numbers: it says
+which flows are live, their amounts as intervals and their dated rows by shape (flat, ramp, upfront,
+on_delivery, per-GW and dated tranches, per-year rates). :func:`schedule_ledger` turns each live pairwise
+flow into a :class:`FlowLine`: its amount interval (drawn per run by :func:`draw_amounts`) and its
+``profile``, the share of the amount paid in each period (summing to the share inside the horizon).
 
-* ``flat``: equal payments over the term (``term.start`` .. ``term.start + term.years``);
-* ``ramp``: payments growing linearly over the term (weights 1, 2, 3, ... per period);
-* ``upfront``: everything in the period of ``term.start`` (or the announcement);
-* ``on_delivery``: hardware paid as delivered, flat over the term after a delivery lag;
-* ``tranches``: ``per_gw`` tranches are paid as capacity is deployed (linear deployment over the term, its
-  pace a scenario parameter), ``date`` tranches on their date, ``milestone`` tranches spread over the term;
-  ``share_price`` tranches (warrants) vest on a share price the simulation does not model: they are listed
-  as non-cash lines and never paid.
-
-Warrants move shares, not cash: their lines have ``cash = False`` and are kept out of clearing.
+What the simulation adds, each listed as an assumption of the line (``docs/simulation.md``, "Schedules"):
+a start and default term for flows the table leaves undated, the delivery lag of ``on_delivery`` flows, and
+the per-run deployment pace of ``per_gw`` flows. Warrants move shares, not cash: they are left to
+:mod:`dealweb.sim.warrants` and never enter the clearing.
 """
 
 from __future__ import annotations
@@ -25,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from dealweb.model import Deal, Ledger, Status
+from dealweb.model import Deal, Ledger
 from dealweb.money import Amount, Qualifier
 from dealweb.periods import add_months
 
@@ -162,51 +158,12 @@ def _ramp(grid: Grid, start: float, length: float) -> np.ndarray:
     return np.diff(x**2)
 
 
-def _usd(amount: Amount) -> tuple[float, float | None] | None:
-    if amount.unit == "USD":
-        return amount.low, amount.high
-    if amount.usd_low is not None:
-        return amount.usd_low, amount.usd_high
-    return None
-
-
 def _source(deal: Deal, fields: tuple[str, ...], fallback: str) -> str:
     """``ledger: <document>: <quote>`` of the deal's first unflagged claim on one of ``fields``, else ``fallback``."""
     for c in deal.claims:
         if c.field in fields and c.flag is None:
             return f"ledger: {c.document}: {c.quote}"
     return fallback
-
-
-def line_terms(deal: Deal, rule: str, start_date: date, years: float) -> tuple[tuple[str, str, str], ...]:
-    """The terms a line is scheduled with, each with where it comes from: the ledger (a quote) or assumed.
-
-    Returns ``(term, value, source)`` for shape, start, years, status and amount; ``source`` is
-    ``ledger: <document>: <quote>``, ``ledger: <field> (no quote)`` or ``assumed: <why>``.
-    """
-    status = deal.status_on(None) or deal.status
-    shape = _source(deal, ("schedule", "payments", "payment_terms"),
-                    f"assumed: {rule} (no source states how the payments are spread)")
-    if deal.term_start is not None:
-        start = _source(deal, ("term", "term_start"), "ledger: term.start (no quote)")
-    elif deal.announced is not None:
-        start = "assumed: payments start at the announcement (the deal states no start)"
-    else:
-        start = "assumed: the simulation's start (the deal states no date)"
-    length = (_source(deal, ("term", "term_years"), "ledger: term.years (no quote)") if deal.term_years is not None
-              else f"assumed: default term for kind {deal.kind}")
-    return (
-        ("shape", rule, shape),
-        ("start", start_date.isoformat(), start),
-        ("years", f"{years:g}", length),
-        ("status", status.value, _source(deal, ("status",), "ledger: status (no quote)")),
-        ("amount", deal.amount.label() if deal.amount is not None else "-",
-         _source(deal, ("amount",), "ledger: amount (no quote)")),
-    )
-
-
-def _live(deal: Deal) -> bool:
-    return deal.status is not Status.CANCELLED and deal.status_on(None) is not Status.CANCELLED
 
 
 def schedule_ledger(
