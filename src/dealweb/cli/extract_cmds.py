@@ -86,8 +86,15 @@ def _status(c: dict[str, Any]) -> str:
 @click.option("--model", default="default", show_default=True, help="Model name sent to the model server.")
 @click.option("--encoding", default="utf-8", show_default=True,
               help="Encoding of the article files (utf-8, big5, gb18030...); offsets are into the decoded text.")
+@click.option("-j", "--jobs", type=click.IntRange(0, None), default=0, show_default=True,
+              help="Worker processes for several articles (0: every core; 1: one after another). Same claims.")
+@click.option("--engine", type=click.Choice(["local", "dask", "ray"]), default="local", show_default=True,
+              help="Where to read the articles: this machine, or a dask/ray cluster (see docs/scale.md).")
+@click.option("--address", default=None, metavar="ADDRESS",
+              help="Scheduler of --engine dask/ray, e.g. tcp://10.0.0.5:8786 (default: a local cluster).")
 def ingest(articles: tuple[str, ...], ledger_path: str | None, no_ledger: bool, as_json: bool, out: str | None,
-           backend: str, model_url: str | None, model: str, encoding: str) -> None:
+           backend: str, model_url: str | None, model: str, encoding: str, jobs: int, engine: str,
+           address: str | None) -> None:
     """Propose deal and fact claims from article files (zh-Hant, zh-Hans, en; text, Markdown, HTML).
 
     Every proposal quotes its sentence with Python string offsets into the file as decoded, and says how
@@ -100,30 +107,40 @@ def ingest(articles: tuple[str, ...], ledger_path: str | None, no_ledger: bool, 
       dealweb ingest news/oracle.txt                      # a table of proposals
       dealweb ingest news/*.txt --json > proposals.json   # for 'dealweb review proposals.json'
       dealweb ingest a.html --backend llm --model-url http://127.0.0.1:8000/v1
+      dealweb ingest news/ --json -o proposals.json       # a folder, on every core, with a progress bar
+      dealweb ingest corpus/ --engine dask --address tcp://10.0.0.5:8786 --json
     """
-    from dealweb.extract.ingest import ingest_file
-    from dealweb.extract.mentions import EntityIndex
+    from dealweb.distributed import cores
+    from dealweb.extract.batch import article_files, ingest_files
 
     if backend == "llm" and not model_url:
         fail("--backend llm needs --model-url", "e.g. --model-url http://127.0.0.1:8000/v1")
     if out:
         output_folder_or_exit(Path(out))
     ledger = None if no_ledger else load_or_exit(ledger_path, quiet=True)
-    index = EntityIndex(ledger)
-    claims: list[dict[str, Any]] = []
-    errors: list[str] = []
-    from rich.progress import Progress
+    files = article_files(articles)
+    if not files:
+        fail(f"{', '.join(articles)}: is a directory with no article file in it",
+             "a folder contributes the .txt, .md and .html files below it; or name the files", code=1)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    show_progress = len(articles) > 1 and sys.stderr.isatty()
-    with Progress(console=_console(err=True), transient=True, disable=not show_progress) as progress:
-        task = progress.add_task("reading articles", total=len(articles))
-        for path in articles:
-            try:
-                claims.extend(ingest_file(path, ledger=ledger, backend=backend, model_url=model_url, model=model,
-                                          encoding=encoding, index=index))
-            except DealwebError as exc:
-                errors.append(f"error: {exc.message}" + (f" (hint: {exc.hint})" if exc.hint else ""))
-            progress.advance(task)
+    show_progress = len(files) > 1 and sys.stderr.isatty()
+    # no refresh thread: worker processes are forked from this one, which must hold no other thread
+    progress = Progress(TextColumn("reading articles"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                        console=_console(err=True), transient=True, disable=not show_progress, auto_refresh=False)
+    task = progress.add_task("reading articles", total=len(files))
+
+    def advance(k: int) -> None:
+        progress.advance(task, k)
+        progress.refresh()
+
+    try:
+        with progress:
+            claims, errors = ingest_files(files, ledger, backend=backend, model_url=model_url, model=model,
+                                          encoding=encoding, engine=engine, jobs=jobs or cores(), address=address,
+                                          progress=advance)
+    except DealwebError as exc:
+        fail(exc.message, exc.hint)
     for e in errors:
         click.echo(e, err=True)
     if out:
@@ -133,7 +150,7 @@ def ingest(articles: tuple[str, ...], ledger_path: str | None, no_ledger: bool, 
     if as_json:
         emit_json(claims)
     else:
-        _table(claims, len(articles) - len(errors))
+        _table(claims, len(files) - len(errors))
     if errors:
         sys.exit(1)
 

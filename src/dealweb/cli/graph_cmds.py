@@ -186,6 +186,10 @@ def _sources_cell(rows: list[dict[str, Any]]) -> str:
 @click.option("--null", "null_n", type=click.IntRange(1, None), default=None, metavar="N",
               help="Compare loop counts and circulating share with N degree-preserving rewirings.")
 @click.option("--seed", "seed", type=int, default=0, show_default=True, help="Seed of the null model's rewiring.")
+@click.option("--engine", type=click.Choice(["local", "dask", "ray"]), default="local", show_default=True,
+              help="Where the null model's rewirings run: here, or a dask/ray cluster (same result; docs/scale.md).")
+@click.option("--address", default=None, metavar="ADDRESS",
+              help="Scheduler of --engine dask/ray, e.g. tcp://10.0.0.5:8786 (default: a local cluster).")
 @click.option("--null-max-length", "null_max_length", type=click.IntRange(2, None), default=4, show_default=True,
               help="Count loops up to this length in the null model.")
 @click.option("--circulation/--no-circulation", "with_circ", default=None,
@@ -193,7 +197,8 @@ def _sources_cell(rows: list[dict[str, Any]]) -> str:
                    "10^6 edges).")
 @_web_options
 def loops_cmd(ledger_path: str | None, max_length: int, top: int, all_loops: bool, limit: int,
-              null_n: int | None, seed: int, null_max_length: int, with_circ: bool | None, at: str | None,
+              null_n: int | None, seed: int, engine: str, address: str | None, null_max_length: int,
+              with_circ: bool | None, at: str | None,
               amount: str, include: tuple[str, ...], flow: str, edges: str | None, as_json: bool) -> None:
     """Find where money goes round: simple loops of payments and investments, ranked by bottleneck.
 
@@ -227,8 +232,11 @@ def loops_cmd(ledger_path: str | None, max_length: int, top: int, all_loops: boo
     comparison = None
     if null_n is not None:
         with _progress(f"null model ({null_n} rewirings, seed {seed})", True) as prog:
-            comparison = null_model(web, n=null_n, seed=seed, max_length=null_max_length,
-                                    with_circulation=do_circ, progress=prog)
+            try:
+                comparison = null_model(web, n=null_n, seed=seed, max_length=null_max_length,
+                                        with_circulation=do_circ, progress=prog, engine=engine, address=address)
+            except DealwebError as exc:
+                fail(exc.message, exc.hint)
     if as_json:
         items = [lp.as_dict() for lp in shown]
         if ledger is not None:

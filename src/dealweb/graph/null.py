@@ -122,7 +122,7 @@ class NullComparison:
     """Observed loop statistics beside their distribution over rewired webs.
 
     Attributes:
-        seed: the seed of the ``numpy.random.Generator`` used.
+        seed: the seed of the rewirings (rewiring ``k`` uses ``SeedSequence(seed, spawn_key=(k,))``).
         n: number of rewired webs.
         max_length: longest loop counted.
         swaps_per_edge: swaps per edge in each rewiring.
@@ -207,6 +207,31 @@ def _stats(web: Web, max_length: int, limit: int | None, with_circulation: bool)
     return out, complete
 
 
+_state: dict[str, object] = {}
+
+
+def _setup(web: Web, params: tuple) -> None:
+    """Once per worker process: the observed web and the null model's parameters."""
+    _state.update(web=web, params=params, key=None)
+
+
+def _one(k: int) -> tuple[dict[str, float], bool]:
+    """Rewiring ``k``: its own generator, ``SeedSequence(seed, spawn_key=(k,))``, so any engine gives it."""
+    web = _state["web"]
+    seed, swaps_per_edge, max_length, limit, with_circulation = _state["params"]  # type: ignore[misc]
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(k,)))
+    rw, _ = rewired(web, rng, swaps_per_edge)  # type: ignore[arg-type]
+    return _stats(rw, max_length, limit, with_circulation)
+
+
+def _one_shared(k: int, shared: tuple) -> tuple[dict[str, float], bool]:
+    """Rewiring ``k`` on a cluster worker (the web is sent once per worker)."""
+    if _state.get("key") is not id(shared):
+        _setup(*shared)
+        _state["key"] = id(shared)
+    return _one(k)
+
+
 def null_model(
     web: Web,
     n: int = 100,
@@ -216,37 +241,59 @@ def null_model(
     limit: int | None = 10_000_000,
     with_circulation: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    engine: str = "local",
+    jobs: int = 1,
+    address: str | None = None,
 ) -> NullComparison:
     """Compare the web's loops with those of ``n`` degree-preserving rewirings.
+
+    Rewiring ``k`` draws from its own generator, ``numpy.random.default_rng(SeedSequence(seed,
+    spawn_key=(k,)))``, so the rewirings are independent tasks and the result is the same on every engine
+    and number of workers (tested against a dask cluster).
 
     Args:
         web: the observed web.
         n: number of rewired webs (>= 1).
-        seed: seed of the ``numpy.random.Generator`` (recorded in the result).
+        seed: seed of the rewirings' generators (recorded in the result).
         max_length: count loops of 2 .. ``max_length`` hops.
         swaps_per_edge: swaps per edge for each rewiring.
         limit: stop counting loops of one web after this many (``complete`` then says so).
-        with_circulation: also compare the circulating share of flow (one linear program per web).
+        with_circulation: also compare the circulating share of flow (one minimum-cost flow per web).
         progress: optional ``callback(done, total)`` over rewired webs.
+        engine: ``local``, ``dask`` or ``ray`` (see :mod:`dealweb.distributed`).
+        jobs: worker processes for ``local`` (1: this process).
+        address: scheduler address for ``dask``/``ray`` (``None``: a local cluster).
 
     Returns:
         The :class:`NullComparison`.
     """
+    from dealweb.distributed import map_tasks
+
     if n < 1:
         raise ValueError("the null model needs at least one rewired web (n >= 1)")
     if max_length < 2:
         raise ValueError("max_length must be at least 2")
-    rng = np.random.default_rng(seed)
     observed, complete = _stats(web, max_length, limit, with_circulation)
     names = tuple(observed)
+    params = (seed, swaps_per_edge, max_length, limit, with_circulation)
+    done = [0]
+
+    def tick(k: int) -> None:
+        done[0] += k
+        if progress is not None:
+            progress(done[0], n)
+
+    if engine == "local":
+        results = map_tasks(_one, list(range(n)), engine="local", jobs=jobs, progress=tick, initializer=_setup,
+                            initargs=(web, params))
+    else:
+        results = map_tasks(_one_shared, list(range(n)), engine=engine, address=address, progress=tick,
+                            shared=(web, params))
     null = {s: np.zeros(n) for s in names}
-    for k in range(n):
-        rw, _ = rewired(web, rng, swaps_per_edge)
-        vals, ok = _stats(rw, max_length, limit, with_circulation)
+    for k, (vals, ok) in enumerate(results):
         complete = complete and ok
         for s in names:
             null[s][k] = vals[s]
-        if progress is not None:
-            progress(k + 1, n)
     pv = {s: p_value(observed[s], null[s]) for s in names}
     return NullComparison(seed, n, max_length, swaps_per_edge, names, observed, null, pv, complete)

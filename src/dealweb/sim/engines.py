@@ -61,27 +61,39 @@ def run_model(
 def _run_dask(model: Model, pieces: list[tuple[int, int]], address: str | None,
               progress: Callable[[int], None] | None) -> ChunkResult:
     try:
-        from distributed import Client, as_completed, get_client
+        from distributed import Client, get_client
     except ImportError as exc:
         raise InputError("the dask engine needs dask[distributed]", "pip install 'dealweb[dask]'") from exc
     own = None
+    if address is not None:  # a scheduler that does not answer: one line and the hint to run locally
+        from dealweb.distributed import dask_client
+
+        with dask_client(address) as client:
+            return _on_client(client, model, pieces, progress)
     try:
-        client = get_client() if address is None else Client(address)
+        client = get_client()
     except ValueError:
         own = client = Client(processes=False, dashboard_address=None)
     try:
-        future_model = client.scatter(model, broadcast=True)
-        futures = [client.submit(run_chunk, future_model, a, b, pure=False) for a, b in pieces]
-        parts = []
-        for fut in as_completed(futures):
-            part = fut.result()
-            parts.append(part)
-            if progress:
-                progress(part.first_default.shape[0])
-        return ChunkResult.concat(parts)
+        return _on_client(client, model, pieces, progress)
     finally:
         if own is not None:
             own.close()
+
+
+def _on_client(client: object, model: Model, pieces: list[tuple[int, int]],
+               progress: Callable[[int], None] | None) -> ChunkResult:
+    from distributed import as_completed
+
+    future_model = client.scatter(model, broadcast=True)  # type: ignore[attr-defined]
+    futures = [client.submit(run_chunk, future_model, a, b, pure=False) for a, b in pieces]  # type: ignore[attr-defined]
+    parts = []
+    for fut in as_completed(futures):
+        part = fut.result()
+        parts.append(part)
+        if progress:
+            progress(part.first_default.shape[0])
+    return ChunkResult.concat(parts)
 
 
 def _run_ray(model: Model, pieces: list[tuple[int, int]], address: str | None,
