@@ -363,3 +363,8 @@ def test_review_killed_half_way_leaves_the_ledger_valid_and_whole(tmp_path: Path
         # to it, and a second accept reuses it), and never a record without its document or firm
         visible.pop("documents/acme-news.txt", None)
         assert whole or (not partial and visible == before), visible
+    # the next commit clears the temporary files the killed ones left beside the ledger's files
+    from dealweb.ledger.write import append_record
+
+    append_record(led, "entities", {"id": "zz", "names": {"en": "Z"}})
+    assert not [p.name for p in led.rglob(".*.tmp") if p.name.startswith(".ledger.yaml.")]

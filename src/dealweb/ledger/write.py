@@ -484,6 +484,9 @@ class Transaction:
             if want != "" and want != _sha(b.orig):
                 raise _stale(b.shown, "was created after the ledger was read" if want is None
                              else "changed since the ledger was read")
+        for b in changed:  # temporary files of a commit killed half-way (the lock is ours: no commit is live)
+            for stale in b.real.parent.glob(f".{b.real.name}.*.tmp"):
+                stale.unlink(missing_ok=True)
         new = {b.real: b.new_bytes() for b in changed}
         self._validate({b.shown: new[b.real] for b in changed})
         placed: list[_Placed] = []
