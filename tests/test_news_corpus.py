@@ -1,0 +1,151 @@
+"""The real-news corpus of issue 13 without its texts: the manifest's integrity, the cache tool, the scorer.
+
+The article texts are third-party prose and are not in the repository, so CI checks what it can: that the
+committed manifest is whole and consistent (counts, hashes, spans, quotes), that ``tools/news_cache.py``
+rebuilds and checks a cache (on two texts written here), and that the benchmark's scoring counts matches,
+errors and hard negatives as computed by hand.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import re
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+MANIFEST = ROOT / "benchmarks" / "news_corpus" / "manifest.json"
+
+
+def _load(name: str, path: Path):  # noqa: ANN202
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+news_cache = _load("news_cache", ROOT / "tools" / "news_cache.py")
+bench = _load("bench_news_quality", ROOT / "benchmarks" / "bench_news_quality.py")
+MAN = json.loads(MANIFEST.read_text(encoding="utf-8"))
+RESERVED = ("36kr.com", "azzet.com", "bisnow.com", "businessleadersreview.com", "centerconsulting.com",
+            "cn.technode.com", "epicos.com", "factorytechnews.com", "fool.com", "foxbusiness.com", "hk.crntt.com",
+            "imfastcenter.com", "m.x-techcon.com", "mgrowtech.com", "news.anyfans.com", "news.cnyes.com",
+            "odaily.news", "telegraphindia.com", "udn.com", "web-origin.lbkrs.com", "wyomingstarnews.org")
+
+
+def test_manifest_counts_languages_and_splits() -> None:
+    arts = MAN["articles"]
+    langs = Counter(a["language"] for a in arts)
+    assert len(arts) >= 90
+    assert all(langs[lang] >= 30 for lang in ("en", "zh-Hant", "zh-Hans")), langs
+    assert len({a["id"] for a in arts}) == len(arts)
+    for lang in langs:  # the seeded split keeps 40% of each language for test (rounded)
+        test = sum(1 for a in arts if a["language"] == lang and a["split"] == "test")
+        assert test == round(0.4 * langs[lang])
+    kinds = Counter(k for a in arts for k in a["kinds"])
+    for k in ("chip_order", "cloud_contract", "equity", "debt", "warrant", "jv", "lease", "denial", "hard_negative"):
+        assert kinds[k] > 0, k
+
+
+def test_no_article_comes_from_a_reserved_host() -> None:
+    for a in MAN["articles"]:
+        host = re.match(r"https?://([^/:?]+)", a["url"]).group(1).lower()  # type: ignore[union-attr]
+        assert not any(host == r or host.endswith("." + r) for r in RESERVED), a["url"]
+
+
+def test_annotations_are_consistent_without_the_texts() -> None:
+    for a in MAN["articles"]:
+        assert re.fullmatch(r"[0-9a-f]{64}", a["sha256"])
+        for c in a["claims"]:
+            s, e = c["span"]
+            qs, qe = c["quote_span"]
+            assert 0 <= qs <= s < e <= qe <= a["chars"], (a["id"], c)
+            assert e - s == len(c["amount"]["text"])
+            assert c["quote"][s - qs:e - qs] == c["amount"]["text"], (a["id"], c["quote"])
+            assert c["direction"] == f"{c['payer']} -> {c['payee']}" and c["payer"] != c["payee"]
+            lo, hi = c["amount"]["low"], c["amount"]["high"]
+            assert lo >= 0 and (hi is None or hi >= lo)
+            assert c["amount_kind"] in ("deal_value", "tranche", "per_year", "aggregate", "round_total", "backlog")
+            assert c["status"] in ("announced", "reported", "proposed")
+        for n in a["negatives"] + a["ignore"]:
+            s, e = n["span"]
+            assert 0 <= s < e <= a["chars"] and e - s == len(n["text"])
+
+
+def test_cache_tool_builds_by_hash_and_reports_missing_and_altered(tmp_path: Path) -> None:
+    texts = {"x1": "Acme will buy $3 billion of robot arms from Borealis.\n",
+             "x2": "艾克米將向博瑞斯投資最多50億美元。\n"}
+    manifest = {"articles": [{"id": k, "sha256": hashlib.sha256(v.encode()).hexdigest()} for k, v in texts.items()]
+                + [{"id": "x3", "sha256": "0" * 64}]}
+    mpath = tmp_path / "manifest.json"
+    mpath.write_text(json.dumps(manifest), encoding="utf-8")
+    src = tmp_path / "src" / "deep"
+    src.mkdir(parents=True)
+    for i, v in enumerate(texts.values()):
+        (src / f"any-name-{i}.txt").write_text(v, encoding="utf-8")
+    cache = tmp_path / "cache"
+    rc = news_cache.main(["build", "--from", str(tmp_path / "src"), "--cache", str(cache), "--manifest", str(mpath)])
+    assert rc == 1  # x3 is missing
+    assert (cache / "x1.txt").read_text(encoding="utf-8") == texts["x1"]
+    assert (cache / "x2.txt").read_text(encoding="utf-8") == texts["x2"]
+    (cache / "x2.txt").write_text("altered", encoding="utf-8")
+    res = news_cache.check(news_cache.load_manifest(mpath), cache)
+    assert res == {"ok": ["x1"], "missing": ["x3"], "bad": ["x2"]}
+    assert not list(cache.glob(".*.tmp"))  # nothing half-written left behind
+
+
+def test_cache_tool_names_a_broken_manifest(tmp_path: Path) -> None:
+    bad = tmp_path / "manifest.json"
+    bad.write_text('{"articles": [', encoding="utf-8")
+    with pytest.raises(SystemExit, match="manifest.json:1: not valid JSON"):
+        news_cache.main(["check", "--manifest", str(bad), "--cache", str(tmp_path)])
+
+
+def _gold(payer: str, payee: str, lo: float, hi: float | None, span: list[int]) -> dict:
+    return {"payer": payer, "payee": payee, "direction": f"{payer} -> {payee}", "span": span,
+            "amount": {"low": lo, "high": hi, "text": "x"}, "quote": "q"}
+
+
+def _prop(payer: str, payee: str, lo: float, hi: float | None, span: list[int]) -> dict:
+    return {"payer": payer, "payee": payee, "low": lo, "high": hi, "span": span, "text": "x", "quote": "q"}
+
+
+def test_scoring_counts_by_hand() -> None:
+    art = {"id": "a", "claims": [_gold("acme", "borealis", 3e9, 3e9, [10, 20]),
+                                 _gold("dynamo", "acme", 0.0, 5e9, [40, 50]),
+                                 _gold("acme", "cobalt", 8e9, None, [70, 80])],
+           "negatives": [{"span": [90, 95], "kind": "market_value"}, {"span": [100, 105], "kind": "share_price"}],
+           "ignore": [{"span": [120, 125], "why": "restated"}]}
+    props = [_prop("acme", "borealis", 3.03e9, 3e9, [12, 20]),   # right (bounds within 2%), grounded
+             _prop("acme", "dynamo", 0.0, 5e9, [40, 50]),        # direction reversed
+             _prop("acme", "cobalt", 8e9, None, [0, 5]),         # right parties and interval, wrong place
+             _prop("acme", "borealis", 1e9, 1e9, [90, 95]),      # on a hard negative
+             _prop("acme", "borealis", 2e9, 2e9, [120, 125])]    # on an ignored figure: not counted
+    row = bench.score_article(art, props)
+    assert (row["gold"], row["proposed"], row["matched"]) == (3, 4, 1)
+    assert (row["grounded"], row["ungrounded"]) == (1, 1)
+    assert (row["negatives"], row["negatives_hit"]) == (2, 1)
+    kinds = Counter(e["kind"] for e in row["errors"])
+    assert kinds == {"direction_reversed": 1, "no_gold_figure": 1, "hard_negative:market_value": 1, "missed": 2}
+    s = bench.summarise([row])
+    assert (s["precision"], s["recall"], s["grounding"], s["hard_negative_fp_rate"]) == (0.25, 0.333, 0.5, 0.5)
+
+
+def test_bounds_agree_within_two_percent_and_open_only_with_open() -> None:
+    assert bench.bounds_agree(100e9, 101.9e9)
+    assert not bench.bounds_agree(100e9, 103e9)
+    assert bench.bounds_agree(None, None) and not bench.bounds_agree(None, 1e9)
+    assert bench.bounds_agree(0.0, 0.0)
+
+
+def test_the_benchmark_without_a_cache_scores_nothing_and_exits_zero(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    assert bench.main(["--cache", str(tmp_path / "none"), "--mb", "0"]) == 0
+    assert "no news cache" in capsys.readouterr().out
