@@ -3,6 +3,7 @@
 Run:  python benchmarks/bench_write_soak.py --writers 4 --seconds 120     (the soak in BENCHMARKS.md)
       python benchmarks/bench_write_soak.py --writers 4 --seconds 120 --typing 0.5,2.0   (a human pace)
       python benchmarks/bench_write_soak.py --writers 3 --seconds 10      (what the test suite runs)
+      python benchmarks/bench_write_soak.py --writers 4 --seconds 60 --in-place   (an editor writing in place)
 
 Processes, all on one small ledger in a temporary folder:
 
@@ -73,7 +74,8 @@ def _proposal(doc: str) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------------------------ roles
-def role_editor(root: Path, seconds: float, seed: int, typing: tuple[float, float] = (0.02, 0.12)) -> dict[str, Any]:
+def role_editor(root: Path, seconds: float, seed: int, typing: tuple[float, float] = (0.02, 0.12),
+                in_place: bool = False) -> dict[str, Any]:
     rng = random.Random(seed)
     files = [root / "main.yaml", root / "reviewed.yaml"]
     saves: list[tuple[str, int]] = []
@@ -90,6 +92,14 @@ def role_editor(root: Path, seconds: float, seed: int, typing: tuple[float, floa
         k += 1
         new = before + f"# editor save {k}\n".encode()
         time.sleep(rng.uniform(*typing))  # typing
+        if in_place:  # an editor that writes into the file itself (no rename)
+            if f.read_bytes() != before:
+                skipped += 1
+                continue
+            with open(f, "r+b") as fh:
+                fh.write(new)
+            saves.append((f.name, k))
+            continue
         tmp = f.with_name(f".{f.name}.editor-{k}")
         tmp.write_bytes(new)
         if f.read_bytes() != before:  # "the file changed on disk: reload?" -> reload, do not save
@@ -166,10 +176,11 @@ def role_web(root: Path, seconds: float, wid: int) -> dict[str, Any]:
 
 # ------------------------------------------------------------------------------------------- the soak
 def soak(writers: int = 3, seconds: float = 10.0, root: Path | None = None, seed: int = 0,
-         typing: tuple[float, float] = (0.02, 0.12)) -> dict[str, Any]:
+         typing: tuple[float, float] = (0.02, 0.12), in_place: bool = False) -> dict[str, Any]:
     """Run the editor and ``writers`` writers for ``seconds``; return the figures (see the module docstring).
 
     ``typing``: the editor's pause between reading a file and saving it, in seconds (uniform in the range).
+    ``in_place``: the editor writes into the file (the one kind of save a commit cannot protect).
     """
     own = root is None
     tmp = tempfile.TemporaryDirectory(prefix="dealweb-soak-") if own else None
@@ -185,6 +196,7 @@ def soak(writers: int = 3, seconds: float = 10.0, root: Path | None = None, seed
         procs.append(subprocess.Popen([sys.executable, __file__, "--role", role, "--root", str(led), "--seconds",
                                        str(seconds), "--id", str(i), "--seed", str(seed),
                                        "--typing", f"{typing[0]},{typing[1]}",
+                                       *(["--in-place"] if in_place else []),
                                        "--out", str(out / f"{role}-{i}.json")], env=env))
     for p in procs:
         p.wait(timeout=seconds + 180)
@@ -200,7 +212,8 @@ def soak(writers: int = 3, seconds: float = 10.0, root: Path | None = None, seed
     lost_accepts = [d for d in accepted if d not in final.ledger.documents
                     or not any(c.document == d for deal in final.ledger.deals.values() for c in deal.claims)]
     result = {
-        "writers": writers, "seconds": seconds, "editor_typing_s": list(typing), "saves": len(ed["saves"]),
+        "writers": writers, "seconds": seconds, "editor_typing_s": list(typing), "in_place": in_place,
+        "saves": len(ed["saves"]),
         "saves_lost": len(lost_saves),
         "editor_reloads": ed["skipped"], "files_seen_missing": ed["missing"], "accepts": len(accepted),
         "accepts_lost": len(lost_accepts), "refused_stale": sum(v.get("stale", 0) for v in stats.values()),
@@ -219,6 +232,7 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=120.0)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--typing", default="0.02,0.12", help="the editor's pause before each save, MIN,MAX seconds")
+    ap.add_argument("--in-place", action="store_true", help="the editor writes into the file instead of renaming")
     ap.add_argument("--role", choices=["editor", "review", "web"])
     ap.add_argument("--root")
     ap.add_argument("--id", type=int, default=0)
@@ -227,13 +241,13 @@ def main() -> None:
     lo, hi = (float(x) for x in a.typing.split(","))
     typing = (lo, hi)
     if a.role:
-        fn = {"editor": lambda: role_editor(Path(a.root), a.seconds, a.seed, typing),
+        fn = {"editor": lambda: role_editor(Path(a.root), a.seconds, a.seed, typing, a.in_place),
               "review": lambda: role_review(Path(a.root), a.seconds, a.id),
               "web": lambda: role_web(Path(a.root), a.seconds, a.id)}[a.role]
         Path(a.out).write_text(json.dumps(fn()), encoding="utf-8")
         return
     t = time.monotonic()
-    res = soak(a.writers, a.seconds, seed=a.seed, typing=typing)
+    res = soak(a.writers, a.seconds, seed=a.seed, typing=typing, in_place=a.in_place)
     res["wall_seconds"] = round(time.monotonic() - t, 1)
     print(json.dumps(res, indent=2))
 
