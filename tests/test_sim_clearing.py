@@ -31,7 +31,7 @@ def _compiled_kernels_warm():
     clear(np.array([[0.0, 2.0], [1.0, 0.0]]), np.array([0.5, 0.0]), method="worklist")
 
 # Every property test is bounded (max_examples) and each example must finish in seconds, so the file cannot hang.
-DEADLINE = timedelta(seconds=5)
+DEADLINE = timedelta(seconds=30)
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -122,10 +122,23 @@ def _senior_milp(L: np.ndarray, e: np.ndarray, o: np.ndarray) -> np.ndarray:
                constraints=[LinearConstraint(a1, -np.inf, 0.0), LinearConstraint(a2, -np.inf, e - o + big)],
                integrality=np.r_[np.zeros(n), np.ones(n)], bounds=Bounds(np.zeros(2 * n), np.r_[inside, np.ones(n)]),
                options={"mip_rel_gap": 0.0})
-    assert res.status == 0
-    q = np.clip(res.x[:n], 0.0, inside)
+    if res.status == 0:
+        x = res.x
+    else:
+        # HiGHS's branch and bound can stop on a numerical "Solve error" for some small cycles; the same
+        # program is then solved by enumerating the binaries (n <= 7 here): one LP per paying set.
+        assert n <= 10, f"MILP oracle failed ({res.message}) and the network is too large to enumerate"
+        x, best = None, -np.inf
+        for mask in range(2**n):
+            z = np.array([(mask >> i) & 1 for i in range(n)], dtype=float)
+            lp = linprog(-np.ones(n), A_ub=np.eye(n) - pi.T, b_ub=e - o + big * (1 - z),
+                         bounds=list(zip(np.zeros(n), inside * z, strict=True)), method="highs")
+            if lp.status == 0 and -lp.fun > best + 1e-12:
+                best, x = -lp.fun, np.r_[lp.x, z]
+        assert x is not None
+    q = np.clip(x[:n], 0.0, inside)
     # polish: on the paying set the MILP's q solves a linear system exactly; solve it to full precision
-    paying = res.x[n:] > 0.5
+    paying = x[n:] > 0.5
     if paying.any():
         idx = np.flatnonzero(paying)
         a = np.eye(idx.size) - pi.T[np.ix_(idx, idx)]
