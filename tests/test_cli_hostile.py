@@ -523,7 +523,7 @@ def test_export_keeps_the_old_file_when_the_write_fails(tmp_path: Path, monkeypa
 def test_export_replaces_an_existing_file_whole(tmp_path: Path) -> None:
     target = tmp_path / "web.json"
     target.write_text("OLD CONTENT\n" * 100_000)
-    res = invoke(["export", "-o", target])
+    res = invoke(["export", "--ledger", "ai-capex-2025", "-o", target])
     assert res.exit_code == 0, res.output
     assert json.loads(target.read_text())["name"] == "ai-capex-2025"
 
