@@ -42,12 +42,14 @@ def current():
 
 
 # -- structure -------------------------------------------------------------------------------------------------
-def test_both_bundled_ledgers_are_addressable_by_name():
+def test_the_current_web_is_the_default_and_the_seeds_stay_bundled_by_name():
     from dealweb.data import DEFAULT_LEDGER, bundled_ledgers
     from dealweb.ledger import default_ledger_path
 
-    assert bundled_ledgers()["ai-deals-2025-26"] == CURRENT
-    assert default_ledger_path() == bundled_ledgers()[DEFAULT_LEDGER]
+    assert DEFAULT_LEDGER == "ai-deals-2025-26" and bundled_ledgers()["ai-deals-2025-26"] == CURRENT
+    assert default_ledger_path() == CURRENT
+    code, out, _ = run("show", "--json")
+    assert code == 0 and json.loads(out)["ledger"] == "ai-deals-2025-26"
     assert bundled_ledgers()["ai-capex-2025"] == SEED
     code, out, _ = run("show", "--ledger", "ai-deals-2025-26", "--json")
     assert code == 0 and json.loads(out)["ledger"] == "ai-deals-2025-26"

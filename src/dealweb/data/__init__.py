@@ -19,7 +19,7 @@ BUNDLED_LEDGERS: dict[str, str] = {
 }
 
 #: The ledger read when a command is given none: one of :data:`BUNDLED_LEDGERS`.
-DEFAULT_LEDGER = "ai-capex-2025"
+DEFAULT_LEDGER = "ai-deals-2025-26"
 
 
 def data_dir() -> Path:
