@@ -92,10 +92,11 @@ def test_exposure_json(edges: Path):
 
 def test_bundled_ledger_commands():
     # issue 10: Nvidia's "up to $100B" is conditional: firm loops only by default, --include conditional adds it
-    code, out, _ = run("loops", "--json")
+    # the seeds' web, named (the default ledger is the current web, where Nvidia's later $30B is firm)
+    code, out, _ = run("loops", "--ledger", "ai-capex-2025", "--json")
     assert code == 0
     assert not any(lp["entities"] == ["openai", "oracle", "nvidia"] for lp in json.loads(out))
-    code, out, _ = run("loops", "--include", "conditional", "--json")
+    code, out, _ = run("loops", "--ledger", "ai-capex-2025", "--include", "conditional", "--json")
     (lp,) = [x for x in json.loads(out) if x["entities"] == ["openai", "oracle", "nvidia"]]
     assert lp["conditional"] is True and lp["conditional_deals"] == ["nvidia-openai-investment-100b"]
     code, out, _ = run("trace", "Oracle", "--json")  # a name, not an id
