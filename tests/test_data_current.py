@@ -157,6 +157,14 @@ def test_lifecycles_include_cancellations(current):
     assert {"letter_of_intent", "definitive_agreement", "closing"} <= set(kinds)
 
 
+def test_seed_quotes_of_the_current_web_stand_at_their_spans(seeds_dir: Path):
+    # the seed articles' claims copied into this ledger are checked against the seed file, like the seeds' own
+    result = load_ledger(CURRENT, documents_dirs=[seeds_dir], cache=False)
+    assert result.errors == []
+    seed_docs = {d.id for d in result.ledger.documents.values() if d.file}
+    assert seed_docs and not [p for p in result.problems if p.field == "file"]  # every seed file found and read
+
+
 @pytest.mark.skipif(not PAGE_CACHE.is_dir(), reason="the pages' local copies are kept outside the repository")
 def test_every_quote_checked_against_the_local_copies():
     result = load_ledger(CURRENT, documents_dirs=[PAGE_CACHE], cache=False)
