@@ -196,9 +196,10 @@ def test_text_is_escaped_in_pages(ledger_dir):
 def test_stress_job_runs_in_the_background_with_progress():
     import time
 
+    from dealweb.data import bundled_ledgers
     from dealweb.sim import bundled_scenarios
 
-    c = client(None)  # the bundled scenarios name the bundled ledger's entities
+    c = client(bundled_ledgers()["ai-capex-2025"])  # the bundled scenarios were written for the seeds' ledger
     names = [s["name"] for s in c.get("/api/stress/scenarios").json()]
     assert names == sorted(bundled_scenarios())
     r = c.post("/api/stress", json={"scenario": "no-such-scenario", "draws": 10}, headers=HDR)
@@ -262,10 +263,11 @@ def test_article_review_round_trip_on_a_copy_of_the_bundled_ledger(tmp_path):
     """Post an article, accept what it proposes, and find it in the ledger files and the app."""
     import shutil
 
-    from dealweb.ledger import default_ledger_path, load_ledger
+    from dealweb.data import bundled_ledgers
+    from dealweb.ledger import load_ledger
 
     copy = tmp_path / "ai"
-    shutil.copytree(default_ledger_path(), copy)
+    shutil.copytree(bundled_ledgers()["ai-capex-2025"], copy)  # the seeds' ledger: it has no Oracle-Meta deal yet
     c = client(copy)
     before = c.get("/api/ledger").json()["counts"]
     claims_before = len(c.get("/api/deals/nvidia-openai-investment-100b").json()["claims"])
