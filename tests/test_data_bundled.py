@@ -315,9 +315,10 @@ def test_dating_the_gb200_article_before_stargate_is_an_error(tmp_path: Path) ->
 
 
 def test_bundled_ledger_passes_strict(seeds_dir: Path) -> None:
+    from dealweb.data import bundled_ledgers
     from dealweb.ledger import load_ledger
 
-    res = load_ledger(documents_dirs=[seeds_dir], cache=False)
+    res = load_ledger(bundled_ledgers()["ai-capex-2025"], documents_dirs=[seeds_dir], cache=False)
     assert [str(p) for p in res.problems if p.severity in ("error", "warning")] == []
     assert len([p for p in res.problems if p.severity == "note"]) == len(res.ledger.conflicts) == 22
 

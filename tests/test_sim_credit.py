@@ -436,10 +436,11 @@ def test_schedule_choices_are_checked_with_positions():
 def test_bundled_openai_cannot_pay_leaves_an_unexposed_firm_as_it_was():
     # On the bundled ledger xAI has no contract with OpenAI or its creditors: with per-group markets, OpenAI
     # being unable to pay must not change xAI's default at all (same runs, same seed: run by run).
+    from dealweb.data import bundled_ledgers
     from dealweb.ledger import load_ledger
     from dealweb.sim import bundled_scenarios, load_scenario, run_model
 
-    lg = load_ledger().ledger
+    lg = load_ledger(bundled_ledgers()["ai-capex-2025"]).ledger  # the seeds' ledger, named
     got = {}
     for name in ("base", "openai-cannot-pay"):
         model = build_model(load_scenario(bundled_scenarios()[name]), lg)
