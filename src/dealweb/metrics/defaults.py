@@ -290,24 +290,31 @@ def _missing(name: str, unit: str, what: str, flag: str) -> Default:
 
 
 def main_contract(ledger: Ledger | None, payer: str, payee: str | None = None) -> Deal | None:
-    """The payer's largest live services contract (to ``payee`` when given) with a US-dollar amount.
+    """The payer's largest live, firm services contract (to ``payee`` when given) with a US-dollar amount.
 
-    Contracts with a term come first, then the larger amount, then the id: the contract a yearly
-    commitment can be read from.
+    Read from the flows table (:func:`dealweb.flows.build_flows`, policy ``mid``): contracts with a term come
+    first, then the larger amount, then the id: the contract a yearly commitment can be read from.
+    Conditional money ("up to", letters of intent, tranches, rumours) is not a main contract.
     """
     if ledger is None:
         return None
-    cands = []
-    for d in ledger.deals_on(None):
-        if d.kind != "services" or d.payer != payer or (payee is not None and d.payee != payee):
-            continue
-        amount = _number(d.amount, "usd")
-        if amount is None:
-            continue
-        cands.append((d.term_years is not None, amount, d.id, d))
+    from dealweb.flows import build_flows
+
+    fl = build_flows(ledger)
+    if payer not in fl.entities:
+        return None
+    rows = fl.firm & (fl.kind == fl.code("kind", "services")) & (fl.payer == fl.entity_index(payer))
+    if payee is not None:
+        rows &= fl.payee == (fl.entity_index(payee) if payee in fl.entities else -1)
+    g = fl.by_flow(rows)
+    totals: dict[str, float] = {}
+    for k in range(len(g["deal"])):
+        d_id = fl.deals[g["deal"][k]]
+        totals[d_id] = totals.get(d_id, 0.0) + float(g["value"][k])
+    cands = [(ledger.deals[d].term_years is not None, v, d) for d, v in totals.items() if d in ledger.deals]
     if not cands:
         return None
-    return max(cands, key=lambda c: (c[0], c[1], c[2]))[3]
+    return ledger.deals[max(cands)[2]]
 
 
 def _schedule(ledger: Ledger | None, entity: str) -> Default:
