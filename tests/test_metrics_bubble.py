@@ -15,7 +15,7 @@ def test_mag7_is_half_the_late_1990s() -> None:
     # "當下"七巨頭"的24個月遠期市盈率中位數為27倍,如果排除特斯拉...則為26倍,僅是1990年代末最大7家公司等效估值的一半"
     # the reference is 2 x 26 = 52x (the article's "half"); 26 / 52 = 0.5, 27 / 52 = 0.519
     r = bubble(BubbleInputs(entities=(BubbleEntity("mag7-ex-tesla", forward_pe=26.0),
-                                      BubbleEntity("mag7", forward_pe=27.0))))
+                                      BubbleEntity("mag7", forward_pe=27.0)), reference_pe=52.0))
     v = r.verdict("mag7-ex-tesla")
     val = v.parts[1]
     assert val.name == "overvaluation" and val.status == "no_sign"
@@ -84,8 +84,9 @@ def test_peg_judged_only_with_a_reference() -> None:
     # PEG = 30 / (20% x 100) = 1.5
     assert peg_ratio(30, 0.2) == 1.5
     e = BubbleEntity("x", forward_pe=30.0, expected_eps_growth=0.2)
-    assert bubble(BubbleInputs(entities=(e,))).verdict("x").parts[1].status == "no_sign"
-    assert bubble(BubbleInputs(entities=(e,), reference_peg=1.2)).verdict("x").parts[1].status == "sign"
+    assert bubble(BubbleInputs(entities=(e,), reference_pe=52.0)).verdict("x").parts[1].status == "no_sign"
+    with_peg = bubble(BubbleInputs(entities=(e,), reference_pe=52.0, reference_peg=1.2))
+    assert with_peg.verdict("x").parts[1].status == "sign"
 
 
 def test_nothing_given_is_not_assessed_and_says_so() -> None:
@@ -116,6 +117,13 @@ def test_decomposition_is_exact(r: float, g: float) -> None:
 def test_verdicts_do_not_depend_on_order(order: list) -> None:
     figs = {"a": dict(forward_pe=20.0), "b": dict(forward_pe=60.0, price_return=1.0, eps_growth=0.1),
             "c": dict(capex=5.0, free_cash_flow=-1.0), "d": dict(forward_pe=30.0)}
-    r = bubble(BubbleInputs(entities=tuple(BubbleEntity(k, **figs[k]) for k in order)))
+    r = bubble(BubbleInputs(entities=tuple(BubbleEntity(k, **figs[k]) for k in order), reference_pe=52.0))
     assert {v.entity: v.signs for v in r.verdicts} == {"a": 0, "b": 2, "c": 1, "d": 0}
     assert r.median_forward_pe == 30.0  # median of 20, 30, 60
+
+
+def test_no_reference_pe_leaves_overvaluation_not_assessed() -> None:
+    # a reference comes from the ledger (a labelled assumption or a fact) or a flag, never from the code
+    v = bubble(BubbleInputs(entities=(BubbleEntity("x", forward_pe=80.0),))).verdict("x")
+    assert v.parts[1].status == "not_assessed" and "reference_pe" in v.parts[1].reason
+    assert v.assessed == 0

@@ -19,7 +19,7 @@ def run(*args: str) -> dict:
 
 def test_capacity_ten_gw() -> None:
     # "10 吉瓦的資料中心容量相當於 400 萬到 500 萬塊 GPU"; $100,000 each from "約400,000顆GB200 ... 約400億美元"
-    for extra in ((), ("--no-ledger",)):
+    for extra in (("--ledger", "ai-capex-2025"), ("--ledger", "ai-deals-2025-26")):
         data = run("capacity", "--gw", "10", "--json", *extra)
         assert set(data) == {"metric", "given", "inputs", "assumptions", "results", "ledger"}
         acc = data["results"]["accelerators"]
@@ -34,7 +34,7 @@ def test_capacity_ten_gw() -> None:
 
 
 def test_capacity_written_amount() -> None:
-    data = run("capacity", "--usd", "400億美元", "--no-ledger", "--json")
+    data = run("capacity", "--usd", "400億美元", "--ledger", "ai-capex-2025", "--json")
     assert data["results"]["accelerators"]["low"] == pytest.approx(4e5)
     assert data["results"]["gw"]["low"] == pytest.approx(0.8) and data["results"]["gw"]["high"] == pytest.approx(1.0)
 
@@ -69,15 +69,16 @@ def test_breakeven_article_inputs() -> None:
 
 
 def test_backlog_and_funding_gap_defaults() -> None:
-    data = run("backlog", "--no-ledger", "--json")
+    data = run("backlog", "--ledger", "ai-capex-2025", "--json")
     assert data["results"]["path_total"]["value"] == pytest.approx(381e9)
     assert data["results"]["growth_multiple"]["value"] == pytest.approx(8.0)
     assert data["customer"]["means_gap"]["value"] == pytest.approx(250e9)
     assert [y["period"] for y in data["schedule"]["years"]] == ["FY2026", "FY2027", "FY2028", "FY2029", "FY2030"]
-    gap = run("funding-gap", "--no-ledger", "--json")
+    gap = run("funding-gap", "--ledger", "ai-capex-2025", "--json")
     assert gap["results"]["commitment_multiple"]["value"] == pytest.approx(6.0)
+    # (60 - 10) x 5 - 40 raised = 210
     assert gap["results"]["outside_capital_needed"]["value"] == pytest.approx(210e9)
-    assert gap["inputs"]["cash_available"]["source"]["kind"] == "article"
+    assert gap["inputs"]["cash_available"]["source"]["kind"] == "ledger"
 
 
 def test_backlog_flags() -> None:
@@ -88,7 +89,7 @@ def test_backlog_flags() -> None:
 
 
 def test_amplification() -> None:
-    nv = run("amplification", "--entity", "nvidia", "--no-ledger", "--json")
+    nv = run("amplification", "--entity", "nvidia", "--ledger", "ai-capex-2025", "--json")
     assert nv["results"]["amplification"] == {"value": pytest.approx(1.7), "unit": "x"}
     orcl = run("amplification", "--deal", "300e9", "--cap-after", "933e9", "--price-change", "0.36", "--json")
     # 933 x 0.36 / 1.36 = 246.97; / 300 = 0.823
@@ -106,13 +107,19 @@ def test_bubble_entity_flag() -> None:
     assert data["inputs"]["entities"]["x"]["forward_pe"]["source"]["kind"] == "flag"
 
 
-def test_bubble_defaults_from_the_bundled_ledger_or_articles() -> None:
-    data = run("bubble", "--json")
+def test_bubble_defaults_from_the_bundled_ledger() -> None:
+    data = run("bubble", "--ledger", "ai-capex-2025", "--json")
     names = [v["entity"] for v in data["entities"]]
-    assert names == ["magnificent-7", "magnificent-7-ex-tesla", "oracle"]
+    assert names == ["magnificent-seven", "magnificent-seven-ex-tesla", "oracle"]
+    # the reference (50x) is the ledger's labelled assumption, not derived from the "half" sentence under test
+    ref = data["inputs"]["reference_pe"]
+    assert ref["value"] == 50.0 and ref["source"]["kind"] == "assumption" and "outside" in ref["source"]["note"]
     ex = data["entities"][1]["parts"][1]["numbers"]["pe_to_reference"]["value"]
-    assert ex == pytest.approx(0.5)  # "僅是1990年代末最大7家公司等效估值的一半"
+    assert ex == pytest.approx(26 / 50)
     assert data["entities"][2]["parts"][2]["status"] == "sign"
+    # a flag overrides the ledger's reference
+    flagged = run("bubble", "--ledger", "ai-capex-2025", "--reference-pe", "52", "--json")
+    assert flagged["entities"][1]["parts"][1]["numbers"]["pe_to_reference"]["value"] == pytest.approx(0.5)
 
 
 def test_own_ledger_supplies_defaults(tmp_path: Path) -> None:
@@ -123,6 +130,11 @@ entities:
   - {id: openai, kind: company, names: {en: OpenAI}}
 documents:
   - {id: note, title: A note, language: en, tier: secondary}
+analyses:
+  funding_gap:
+    - payer: openai
+      commitments: {value: 600億美元, assumption: "a yearly commitment written for the test"}
+      years: {value: 5, unit: years, assumption: "a five-year term written for the test"}
 facts:
   - id: openai-revenue-2026
     entity: openai
@@ -146,12 +158,13 @@ facts:
     assert (src["kind"], src["ref"], src["quote"]) == ("ledger", "openai-revenue-2026",
                                                        "OpenAI revenue reached $20 billion")
     assert data["ledger"] == "tiny"
-    # 60 - 20 = 40 a year, 5 years = 200, less 40 raised = 160
-    assert data["results"]["outside_capital_needed"]["value"] == pytest.approx(160e9)
+    # 60 - 20 = 40 a year, 5 years = 200; no raise recorded in this ledger: nothing borrowed from another
+    assert data["results"]["outside_capital_needed"]["value"] == pytest.approx(200e9)
+    assert data["inputs"]["cash_available"]["value"] == 0.0
 
 
 def test_readable_output_shows_units_and_sources() -> None:
-    result = runner.invoke(main, ["metrics", "capacity", "--gw", "10", "--no-ledger"])
+    result = runner.invoke(main, ["metrics", "capacity", "--gw", "10", "--ledger", "ai-capex-2025"])
     assert result.exit_code == 0
     assert "4M accelerators" in result.output and "$400B" in result.output
     assert "flag --gw" in result.output
@@ -162,18 +175,11 @@ def test_readable_output_shows_units_and_sources() -> None:
     (["breakeven", "--life", "0"], "life_years must be greater than 0"),
     (["breakeven", "--margin", "2"], "margin must be a fraction"),
     (["cap-table", "--from", "0.2", "--to", "1.0", "--valuation", "1e9"], "above the stake before"),
-    (["cap-table", "--no-ledger"], "no valuation"),
     (["capacity", "--gw", "1", "--usd", "2"], "exactly one"),
-    (["capacity"], "exactly one"),
     (["funding-gap", "--years", "0"], "years must be greater than 0"),
-    (["amplification", "--entity", "acme"], "no default deal"),
     (["bubble", "--entity", "x:foo=1"], "cannot read"),
     (["backlog", "--schedule", "1,2", "--periods", "A"], "labels"),
     (["breakeven", "--lives", "3,x"], "not a comma-separated list"),
-    # the articles' figures stand for Oracle and OpenAI only: another entity must bring its own
-    (["backlog", "--entity", "acme", "--no-ledger"], "no value for rpo"),
-    (["backlog", "--customer", "acme", "--no-ledger"], "no value for customer_commitment"),
-    (["funding-gap", "--payer", "acme", "--no-ledger"], "no value for commitments_per_year"),
 ])
 def test_bad_input_is_one_line_and_exit_2(args: list[str], words: str) -> None:
     result = runner.invoke(main, ["metrics", *args])
@@ -195,3 +201,20 @@ def test_help_has_an_example(cmd: str) -> None:
     result = runner.invoke(main, ["metrics", cmd, "--help"])
     assert result.exit_code == 0 and "Examples:" in result.output and f"dealweb metrics {cmd}" in result.output
     assert "--json" in result.output and "--ledger" in result.output
+
+
+@pytest.mark.parametrize("args, words", [
+    (["cap-table", "--no-ledger"], "needs analyses.cap_table"),
+    (["amplification", "--entity", "acme"], "no deal is named for 'acme'"),
+    (["backlog", "--entity", "acme", "--no-ledger"], "needs the backlog (RPO) of acme"),
+    (["backlog", "--customer", "acme", "--ledger", "ai-capex-2025"], "needs a contract of acme with oracle"),
+    (["funding-gap", "--payer", "acme", "--no-ledger"], "needs the yearly commitments of acme"),
+    (["capacity", "--no-ledger"], "needs analyses.capacity.per_gw"),
+])
+def test_missing_inputs_are_not_assessed(args: list[str], words: str) -> None:
+    """An input neither the ledger nor a flag gives: "not assessed: needs X" with how to add it (exit 0)."""
+    result = runner.invoke(main, ["metrics", *args])
+    assert result.exit_code == 0, result.output
+    assert "not assessed" in result.output and words in result.output, result.output
+    data = json.loads(runner.invoke(main, ["metrics", *args, "--json"]).output)
+    assert data["assessed"] is False and data["needs"] and data["how"]

@@ -1,8 +1,10 @@
-"""``dealweb metrics ...``: the analysts' own tests on the ledger's facts or on the user's inputs.
+"""``dealweb metrics ...``: the analysts' own tests on the ledger's records or on the user's inputs.
 
-Every subcommand takes a flag for each input; an input not given on the command line takes its default from
-the ledger (``--ledger PATH``, else the bundled ledger) or, when the ledger lacks it, from the seed
-article's own sentence or a documented assumption. Every input is shown with its source.
+Every subcommand takes a flag for each input; an input not given on the command line comes from the ledger
+(``--ledger PATH|NAME``, else the default bundled ledger): its ``analyses`` section (which firms each test
+looks at, reference values, labelled assumptions), facts and deals. When the ledger lacks an input the test
+is "not assessed: needs X" with how to add X (exit 0; in ``--json``: ``assessed: false``), never filled
+from elsewhere. Every input is shown with its source.
 """
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ from dealweb.metrics.breakeven import BreakevenInputs, breakeven, sensitivity_gr
 from dealweb.metrics.bubble import DEFAULT_BUBBLE_SOURCES, BubbleEntity, BubbleInputs, bubble
 from dealweb.metrics.cap_table import CapTableInputs, cap_table
 from dealweb.metrics.capacity import CapacityInputs, capacity
-from dealweb.metrics.common import FLAG, Source
-from dealweb.metrics.defaults import Commitment, Default, defaults_for, payer_commitments
+from dealweb.metrics.common import FLAG, NotAssessed, Source
+from dealweb.metrics.defaults import MISSING, Commitment, Default, cap_table_records, defaults_for, payer_commitments
 from dealweb.metrics.funding_gap import FundingGapInputs, funding_gap
 from dealweb.metrics.presets import default_bubble_entities
 from dealweb.model import Ledger
@@ -76,39 +78,58 @@ def _floats(text: str | None, what: str) -> tuple[float, ...] | None:
 
 
 def _ledger(path: str | None, no_ledger: bool) -> Ledger | None:
-    """The ledger named by ``--ledger`` (errors exit 1), else the bundled one when it loads cleanly."""
+    """The ledger named by ``--ledger`` (errors exit 1), else the default one; ``None`` with --no-ledger."""
     if no_ledger:
         return None
-    if path is not None:
-        return load_or_exit(path)
-    try:
-        from dealweb.ledger import load_ledger
+    return load_or_exit(path)
 
-        result = load_ledger(None)
-    except (DealwebError, ImportError, OSError) as exc:
-        click.echo(f"warning: the bundled ledger could not be read ({exc}); defaults come from the articles "
-                   "and the documented assumptions", err=True)
-        return None
-    errors = [p for p in result.problems if p.severity == "error"]
-    if errors:
-        click.echo(f"warning: the bundled ledger has {len(errors)} error(s); defaults come from the articles "
-                   "and the documented assumptions (run 'dealweb check' to see them)", err=True)
-        return None
-    return result.ledger
+
+def _defaults(metric: str, ledger: Ledger | None, **context: str | None) -> tuple[dict[str, Default],
+                                                                                 NotAssessed | None]:
+    """The ledger's defaults for ``metric``, or none and why (the flags may still give every input)."""
+    try:
+        return defaults_for(metric, ledger, **context), None
+    except NotAssessed as exc:
+        return {}, exc
 
 
 def _pick(name: str, flag: str, given: Any, defaults: dict[str, Default]) -> tuple[Any, Source]:
     """The flag's value with a ``flag`` source when given, else the default and its source."""
     if given is not None:
         return given, Source(kind=FLAG, ref=flag)
+    if name not in defaults:
+        return None, Source(kind=MISSING, ref=name, note=f"not assessed: needs {name} (pass {flag})")
     d = defaults[name]
     return d.value, d.source
 
 
-def _need(name: str, value: Any, source: Source) -> None:
-    """Fail with the default's own note as the hint when an input has no value (no ledger figure, no flag)."""
-    if value is None:
-        fail(f"no value for {name}", source.note or "pass it as a flag")
+def _not_assessed(metric: str, missing: Sequence[tuple[str, Source]], why: NotAssessed | None,
+                  ledger: Ledger | None, as_json: bool) -> None:
+    """Print "not assessed: needs X" with how to add X (text or JSON) and exit 0, when inputs are missing."""
+    if not missing:
+        return
+    if why is not None:
+        exc = why
+    else:
+        exc = NotAssessed(metric, tuple(s.ref or n for n, s in missing),
+                          "; ".join(dict.fromkeys(s.note.removeprefix("not assessed: ") or n for n, s in missing)))
+    data = {**exc.as_dict(), "ledger": ledger.name if ledger is not None else None}
+    if as_json:
+        emit_json(data)
+    else:
+        where = f"ledger {ledger.name}" if ledger is not None else "no ledger"
+        if exc.how.startswith("needs "):
+            click.echo(f"dealweb metrics {metric} ({where}): not assessed: {exc.how}")
+        else:
+            click.echo(f"dealweb metrics {metric} ({where}): {exc.message.split(': ', 1)[1]}")
+            click.echo(f"  how: {exc.how}")
+    raise SystemExit(0)
+
+
+def _need(metric: str, values: dict[str, tuple[Any, Source]], why: NotAssessed | None, ledger: Ledger | None,
+          as_json: bool) -> None:
+    """Not assessed (and exit 0) when any of ``values`` (name -> (value, source)) is ``None``."""
+    _not_assessed(metric, [(n, s) for n, (v, s) in values.items() if v is None], why, ledger, as_json)
 
 
 def _run(fn: Callable[[Any], Any], inputs: Any) -> Any:
@@ -218,28 +239,31 @@ def metrics_group() -> None:
 @click.option("--gw", type=float, default=None, help="Capacity in gigawatts to convert.")
 @click.option("--accelerators", type=float, default=None, help="Number of accelerators (GPUs) to convert.")
 @click.option("--usd", type=MONEY, default=None, help="US dollars of accelerators to convert (400e9, $40B).")
-@click.option("--per-gw-low", type=float, default=None, help="Accelerators per GW, low end (default 400,000).")
-@click.option("--per-gw-high", type=float, default=None, help="Accelerators per GW, high end (default 500,000).")
-@click.option("--price-low", type=MONEY, default=None, help="US dollars per accelerator, low end ($100,000).")
-@click.option("--price-high", type=MONEY, default=None, help="US dollars per accelerator, high end ($100,000).")
+@click.option("--per-gw-low", type=float, default=None, help="Accelerators per GW, low end (default: the ledger's).")
+@click.option("--per-gw-high", type=float, default=None, help="Accelerators per GW, high end (default: the ledger's).")
+@click.option("--price-low", type=MONEY, default=None, help="US dollars per accelerator, low end (the ledger's).")
+@click.option("--price-high", type=MONEY, default=None, help="US dollars per accelerator, high end (the ledger's).")
 @ledger_option
 @no_ledger_option
 @json_option
 def capacity_cmd(gw: float | None, accelerators: float | None, usd: float | None, per_gw_low: float | None,
                  per_gw_high: float | None, price_low: float | None, price_high: float | None,
                  ledger_path: str | None, no_ledger: bool, as_json: bool) -> None:
-    """Convert GW <-> accelerators <-> US dollars (give exactly one of --gw, --accelerators, --usd).
+    """Convert GW <-> accelerators <-> US dollars (give at most one of --gw, --accelerators, --usd).
 
-    Ratios: 10 GW = 4-5 million GPUs (Jensen Huang); about 400,000 GB200 for about $40B (Oracle's order).
+    The ratios come from the deals the ledger's analyses.capacity names (per_gw: quantity / capacity_gw;
+    price: amount / quantity). Without --gw/--accelerators/--usd: the ledger's capacity (analyses.capacity gw,
+    else the per_gw deal's GW), and under "claims" every GW and unit claim of the ledger's deals converted.
 
     \b
     Examples:
-      dealweb metrics capacity --gw 10 --json          # 4-5 million accelerators, $400B-$500B
+      dealweb metrics capacity --json                  # every GW and unit claim of the ledger
+      dealweb metrics capacity --gw 10 --json          # bundled ratios: 4-5 million accelerators
       dealweb metrics capacity --accelerators 2e6      # GW and dollars for 2 million GPUs
       dealweb metrics capacity --usd '$40B' --price-low 30000 --price-high 40000
     """
     ledger = _ledger(ledger_path, no_ledger)
-    d = defaults_for("capacity", ledger)
+    d, why = _defaults("capacity", ledger)
     sources: dict[str, Source] = {}
     values: dict[str, Any] = {}
     for name, flag, given in (("accelerators_per_gw_low", "--per-gw-low", per_gw_low),
@@ -247,23 +271,68 @@ def capacity_cmd(gw: float | None, accelerators: float | None, usd: float | None
                               ("usd_per_accelerator_low", "--price-low", price_low),
                               ("usd_per_accelerator_high", "--price-high", price_high)):
         values[name], sources[name] = _pick(name, flag, given, d)
+    _need("capacity", {k: (values[k], sources[k]) for k in values}, None, ledger, as_json)
+    asked = [n for n, g in (("gw", gw), ("accelerators", accelerators), ("usd", usd)) if g is not None]
     for name, flag, given in (("gw", "--gw", gw), ("accelerators", "--accelerators", accelerators),
                               ("usd", "--usd", usd)):
         if given is not None:
             sources[name] = Source(kind=FLAG, ref=flag)
+    claims: list[dict[str, Any]] = []
+    if not asked:
+        gw, sources["gw"] = _pick("gw", "--gw", None, d)
+        _need("capacity", {"gw": (gw, sources["gw"])}, why, ledger, as_json)
+        claims = _capacity_claims(ledger, values)
     inputs = CapacityInputs(gw=gw, accelerators=accelerators, usd=usd, sources=sources, **values)
     result = _run(capacity, inputs)
-    _emit(result, ledger, as_json, lambda r: ())
+
+    def extra(r: Any) -> Sequence[Table]:
+        if not claims:
+            return ()
+        t = Table(title="every GW and unit claim of the ledger, converted", title_justify="left")
+        for col in ("deal", "claim", "GW", "accelerators", "US dollars"):
+            t.add_column(col, overflow="fold")
+        for c in claims:
+            res = c["result"]
+            t.add_row(c["deal"], fmt_value(c["value"], c["unit"]), fmt.interval(*res["gw"], "gw"),
+                      fmt.interval(*res["accelerators"], "accelerators"), fmt.interval(*res["usd"], "USD"))
+        return (t,)
+
+    _emit(result, ledger, as_json, extra, {"claims": [
+        {"deal": c["deal"], "claim": {"value": c["value"], "unit": c["unit"]},
+         "gw": c["result"]["gw"], "accelerators": c["result"]["accelerators"], "usd": c["result"]["usd"]}
+        for c in claims]} if not asked else None)
+
+
+def _capacity_claims(ledger: Ledger | None, ratios: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every deal's GW (capacity_gw) and unit (quantity of accelerators) claim, converted with ``ratios``."""
+    if ledger is None:
+        return []
+    out: list[dict[str, Any]] = []
+    for deal in sorted(ledger.deals.values(), key=lambda x: x.id):
+        asks: list[tuple[str, float, str]] = []
+        if deal.capacity_gw:
+            asks.append(("gw", float(deal.capacity_gw), "gw"))
+        q = deal.quantity
+        if q is not None and q.unit == "units" and not deal.capacity_gw:
+            asks.append(("accelerators", float(q.point), "accelerators"))
+        for key, value, unit in asks:
+            try:
+                r = capacity(CapacityInputs(**{key: value}, **ratios))
+            except DealwebError:
+                continue
+            out.append({"deal": deal.id, "value": value, "unit": unit,
+                        "result": {"gw": list(r.gw), "accelerators": list(r.accelerators), "usd": list(r.usd)}})
+    return out
 
 
 # ---------------------------------------------------------------------------------------------- breakeven
 @metrics_group.command("breakeven")
 @click.option("--capex", type=MONEY, multiple=True, help="Capex in US dollars; repeat to add vintages (400e9).")
-@click.option("--life", type=float, default=None, help="Depreciation life in years (default 4: middle of 3-5).")
+@click.option("--life", type=float, default=None, help="Depreciation life in years (default: the ledger's).")
 @click.option("--margin", type=float, default=None, help="Share of revenue left to pay for capital (0.25).")
 @click.option("--return", "required_return", type=float, default=None,
               help="Required yearly return on the capital, fraction (default 0: breakeven).")
-@click.option("--revenue", type=MONEY, default=None, help="Revenue had, US dollars a year (default $12B).")
+@click.option("--revenue", type=MONEY, default=None, help="Revenue had, US dollars a year (default: the ledger's).")
 @click.option("--revenue-monthly", type=MONEY, default=None, help="Revenue had, US dollars a month (x12).")
 @click.option("--lives", default=None, help="Lives for the sensitivity table, e.g. 3,4,5.")
 @click.option("--margins", default=None, help="Margins for the sensitivity table, e.g. 0.2,0.25,0.3.")
@@ -288,7 +357,7 @@ def breakeven_cmd(capex: tuple[float, ...], life: float | None, margin: float | 
     if revenue is not None and revenue_monthly is not None:
         fail("give --revenue or --revenue-monthly, not both", "--revenue-monthly 1e9 is --revenue 12e9")
     ledger = _ledger(ledger_path, no_ledger)
-    d = defaults_for("breakeven", ledger)
+    d, why = _defaults("breakeven", ledger)
     sources: dict[str, Source] = {}
     cap, sources["capex"] = _pick("capex", "--capex", sum(capex) if capex else None, d)
     lf, sources["life_years"] = _pick("life_years", "--life", life, d)
@@ -298,6 +367,9 @@ def breakeven_cmd(capex: tuple[float, ...], life: float | None, margin: float | 
         rev, sources["revenue_per_year"] = revenue_monthly * 12.0, Source(kind=FLAG, ref="--revenue-monthly x 12")
     else:
         rev, sources["revenue_per_year"] = _pick("revenue_per_year", "--revenue", revenue, d)
+    _need("breakeven", {"capex": (cap, sources["capex"]), "life_years": (lf, sources["life_years"]),
+                        "margin": (mg, sources["margin"]), "required_return": (rr, sources["required_return"]),
+                        "revenue_per_year": (rev, sources["revenue_per_year"])}, why, ledger, as_json)
     kw: dict[str, Any] = {}
     if (lv := _floats(lives, "--lives")) is not None:
         kw["lives"] = lv
@@ -323,8 +395,8 @@ def breakeven_cmd(capex: tuple[float, ...], life: float | None, margin: float | 
 
 # ---------------------------------------------------------------------------------------------- backlog
 @metrics_group.command("backlog")
-@click.option("--entity", default="oracle", show_default=True, help="Whose backlog (ledger entity id).")
-@click.option("--customer", default="openai", show_default=True, help="The customer whose means are checked.")
+@click.option("--entity", default=None, help="Whose backlog (entity id; default: the ledger's analyses.backlog).")
+@click.option("--customer", default=None, help="The customer whose means are checked (default: the ledger's).")
 @click.option("--rpo", type=MONEY, default=None, help="Remaining performance obligations, US dollars (455e9).")
 @click.option("--schedule", default=None, help="Revenue path, US dollars a year, e.g. 18e9,32e9,73e9,114e9,144e9.")
 @click.option("--periods", default=None, help="Labels of the path's years, e.g. FY2026,FY2027 (default Y1, Y2...).")
@@ -336,23 +408,28 @@ def breakeven_cmd(capex: tuple[float, ...], life: float | None, margin: float | 
 @ledger_option
 @no_ledger_option
 @json_option
-def backlog_cmd(entity: str, customer: str, rpo: float | None, schedule: str | None, periods: str | None,
+def backlog_cmd(entity: str | None, customer: str | None, rpo: float | None, schedule: str | None, periods: str | None,
                 commitment: float | None, customer_years: float | None, customer_revenue: float | None,
                 customer_growth: float | None, no_customer: bool, ledger_path: str | None, no_ledger: bool,
                 as_json: bool) -> None:
     """RPO into a revenue schedule, and a customer's commitment against its means to pay.
 
-    Oracle: $455B of RPO against the OCI path $18B -> 32 -> 73 -> 114 -> 144B; OpenAI's $300B over five
-    years against about $10B of revenue a year.
+    The firm, its customer and the backlog come from the ledger's analyses.backlog record; the revenue path
+    is the firm's yearly facts of the record's path_metric (fiscal years).
 
     \b
     Examples:
-      dealweb metrics backlog                                   # Oracle and OpenAI, from the ledger
+      dealweb metrics backlog                                   # the ledger's firm and customer
       dealweb metrics backlog --rpo 455e9 --schedule 18e9,32e9,73e9,114e9,144e9 --no-customer
       dealweb metrics backlog --customer-growth 0.5 --json      # OpenAI revenue +50% a year
     """
     ledger = _ledger(ledger_path, no_ledger)
-    d = defaults_for("backlog", ledger, entity=entity, customer=customer)
+    d, why = _defaults("backlog", ledger, entity=entity, customer=customer)
+    if entity is None:
+        entity = d["entity"].value if "entity" in d else None
+    if customer is None and not no_customer:
+        customer = d["customer"].value if "customer" in d else None
+        no_customer = customer is None
     sources: dict[str, Source] = {}
     r, sources["rpo"] = _pick("rpo", "--rpo", rpo, d)
     values = _floats(schedule, "--schedule")
@@ -363,19 +440,23 @@ def backlog_cmd(entity: str, customer: str, rpo: float | None, schedule: str | N
         sched = tuple(zip(labels, values, strict=True))
         sources["schedule"] = Source(kind=FLAG, ref="--schedule")
     else:
-        sched, sources["schedule"] = d["schedule"].value, d["schedule"].source
+        sched, sources["schedule"] = _pick("schedule", "--schedule", None, d)
     c, sources["customer_commitment"] = _pick("customer_commitment", "--commitment", commitment, d)
     y, sources["customer_years"] = _pick("customer_years", "--customer-years", customer_years, d)
     cr, sources["customer_revenue_per_year"] = _pick("customer_revenue_per_year", "--customer-revenue",
                                                      customer_revenue, d)
     cg, sources["customer_revenue_growth"] = _pick("customer_revenue_growth", "--customer-growth",
                                                    customer_growth, d)
-    _need("rpo", r, sources["rpo"])
-    _need("schedule", sched, sources["schedule"])
+    needed = {"rpo": (r, sources["rpo"]), "schedule": (sched, sources["schedule"])}
     if not no_customer:
-        _need("customer_commitment", c, sources["customer_commitment"])
-        _need("customer_years", y, sources["customer_years"])
-        _need("customer_revenue_per_year", cr, sources["customer_revenue_per_year"])
+        needed.update({"customer_commitment": (c, sources["customer_commitment"]),
+                       "customer_years": (y, sources["customer_years"]),
+                       "customer_revenue_per_year": (cr, sources["customer_revenue_per_year"])})
+    if entity is None:
+        _not_assessed("backlog", [("entity", Source(kind=MISSING, ref="analyses.backlog"))], why, ledger, as_json)
+    _need("backlog", needed, why, ledger, as_json)
+    if cg is None:
+        cg = 0.0
     inputs = BacklogInputs(entity=entity, rpo=r, schedule=sched, customer=None if no_customer else customer,
                            customer_commitment=c, customer_years=y, customer_revenue_per_year=cr,
                            customer_revenue_growth=cg, sources=sources)
@@ -399,7 +480,7 @@ def backlog_cmd(entity: str, customer: str, rpo: float | None, schedule: str | N
 
 # ---------------------------------------------------------------------------------------------- funding gap
 @metrics_group.command("funding-gap")
-@click.option("--payer", default="openai", show_default=True, help="Who owes the commitments (entity id).")
+@click.option("--payer", default=None, help="Who owes the commitments (entity id; default: the ledger's).")
 @click.option("--commitments", type=MONEY, default=None, help="Commitments due a year, US dollars (60e9).")
 @click.option("--revenue", type=MONEY, default=None, help="The payer's revenue a year, US dollars (10e9).")
 @click.option("--years", type=int, default=None, help="Years the commitments run (5).")
@@ -412,30 +493,38 @@ def backlog_cmd(entity: str, customer: str, rpo: float | None, schedule: str | N
 @ledger_option
 @no_ledger_option
 @json_option
-def funding_gap_cmd(payer: str, commitments: float | None, revenue: float | None, years: int | None,
+def funding_gap_cmd(payer: str | None, commitments: float | None, revenue: float | None, years: int | None,
                     growth: float | None, share_available: float | None, cash: float | None, all_commitments: bool,
                     ledger_path: str | None, no_ledger: bool, as_json: bool) -> None:
     """A payer's commitments a year against its revenue, and the outside capital needed to close the gap.
 
-    OpenAI: about $60B a year to Oracle against about $10B of revenue (6x); $40B raised in April.
+    The payer and its figures come from the ledger's analyses.funding_gap record, its facts and its
+    largest services contract.
 
     \b
     Examples:
-      dealweb metrics funding-gap                          # OpenAI, from the ledger
+      dealweb metrics funding-gap                          # the ledger's payer
       dealweb metrics funding-gap --growth 0.8 --json      # revenue +80% a year
       dealweb metrics funding-gap --commitments 60e9 --revenue 10e9 --years 5 --cash 40e9
-      dealweb metrics funding-gap --all-commitments        # every OpenAI deal with an amount and a term
+      dealweb metrics funding-gap --all-commitments        # every deal of the payer with an amount and a term
     """
     if all_commitments and commitments is not None:
         fail("give --commitments or --all-commitments, not both", "--all-commitments sums the ledger's deals")
     ledger = _ledger(ledger_path, no_ledger)
-    d = defaults_for("funding-gap", ledger, payer=payer)
+    if all_commitments and ledger is None:
+        fail("--all-commitments needs a ledger", "drop --no-ledger, or pass --ledger PATH")
+    d, why = _defaults("funding-gap", ledger, payer=payer)
+    if payer is None:
+        payer = d["payer"].value if "payer" in d else None
+    if payer is None and (all_commitments or commitments is None):
+        _not_assessed("funding-gap", [("payer", Source(kind=MISSING, ref="analyses.funding_gap"))], why, ledger,
+                      as_json)
     sources: dict[str, Source] = {}
     listed: tuple[Commitment, ...] = ()
     if all_commitments:
         if ledger is None:
             fail("--all-commitments needs a ledger", "drop --no-ledger, or pass --ledger PATH")
-        listed = payer_commitments(ledger, payer)
+        listed = payer_commitments(ledger, str(payer))
         used = [c for c in listed if c.included]
         if not used:
             fail(f"no deal of {payer!r} in the ledger has both an amount and a term",
@@ -453,11 +542,18 @@ def funding_gap_cmd(payer: str, commitments: float | None, revenue: float | None
     gr, sources["revenue_growth"] = _pick("revenue_growth", "--growth", growth, d)
     sh, sources["share_available"] = _pick("share_available", "--share-available", share_available, d)
     ca, sources["cash_available"] = _pick("cash_available", "--cash", cash, d)
-    for name, value in (("commitments_per_year", cm), ("revenue_per_year", rv), ("years", yr)):
-        _need(name, value, sources[name])
+    _need("funding-gap", {"commitments_per_year": (cm, sources["commitments_per_year"]),
+                          "revenue_per_year": (rv, sources["revenue_per_year"]), "years": (yr, sources["years"])},
+          why, ledger, as_json)
+    if gr is None:
+        gr, sources["revenue_growth"] = 0.0, Source(kind="assumption", ref="flat revenue", note="0: flat revenue")
+    if sh is None:
+        sh, sources["share_available"] = 1.0, Source(kind="assumption", ref="all revenue", note="all revenue can pay")
+    if ca is None:
+        ca, sources["cash_available"] = 0.0, Source(kind="assumption", ref="no cash", note="0: no cash recorded")
     if float(yr) != int(yr):
         fail(f"years must be whole, the default is {yr:g}", "pass --years")
-    inputs = FundingGapInputs(payer=payer, commitments_per_year=cm, revenue_per_year=rv, years=int(yr),
+    inputs = FundingGapInputs(payer=str(payer or "payer"), commitments_per_year=cm, revenue_per_year=rv, years=int(yr),
                               revenue_growth=gr, share_available=sh, cash_available=ca, sources=sources)
     result = _run(funding_gap, inputs)
 
@@ -485,7 +581,7 @@ def funding_gap_cmd(payer: str, commitments: float | None, revenue: float | None
 
 # ---------------------------------------------------------------------------------------------- amplification
 @metrics_group.command("amplification")
-@click.option("--entity", default="oracle", show_default=True, help="Whose market value moved (oracle, nvidia).")
+@click.option("--entity", default=None, help="Whose market value moved (default: the ledger's first record).")
 @click.option("--deal", "deal_size", type=MONEY, default=None, help="The deal's headline size, US dollars.")
 @click.option("--change", type=MONEY, default=None, help="Market-value change on the news, US dollars.")
 @click.option("--cap-after", type=MONEY, default=None, help="Market value after the move (with --price-change).")
@@ -494,25 +590,25 @@ def funding_gap_cmd(payer: str, commitments: float | None, revenue: float | None
 @ledger_option
 @no_ledger_option
 @json_option
-def amplification_cmd(entity: str, deal_size: float | None, change: float | None, cap_after: float | None,
+def amplification_cmd(entity: str | None, deal_size: float | None, change: float | None, cap_after: float | None,
                       price_change: float | None, years: float | None, ledger_path: str | None,
                       no_ledger: bool, as_json: bool) -> None:
-    """Market-value change over deal size: Oracle +$250B on $300B, Nvidia +$170B on $100B.
+    """Market-value change over deal size: the firm and deal come from the ledger's analyses.amplification.
 
     \b
     Examples:
-      dealweb metrics amplification                       # Oracle: 0.83x, 4.17x per contract year
-      dealweb metrics amplification --entity nvidia       # 1.7x
+      dealweb metrics amplification                       # the ledger's first record
+      dealweb metrics amplification --entity nvidia       # its record for that firm
       dealweb metrics amplification --deal 300e9 --cap-after 933e9 --price-change 0.36 --json
     """
     ledger = _ledger(ledger_path, no_ledger)
     explicit = deal_size is not None and (change is not None or cap_after is not None)
-    try:
-        d = defaults_for("amplification", ledger, entity=entity)
-    except DealwebError as exc:
-        if not explicit:
-            fail(exc.message, exc.hint)
-        d = {}
+    d, why = _defaults("amplification", ledger, entity=entity)
+    if why is not None and not explicit:
+        _not_assessed("amplification", [("entity", Source(kind=MISSING, ref="analyses.amplification"))], why,
+                      ledger, as_json)
+    if entity is None:
+        entity = d["entity"].value if "entity" in d else "entity"
     sources: dict[str, Source] = {}
     ds, sources["deal_size"] = _pick("deal_size", "--deal", deal_size, d)
     if change is None and (cap_after is not None or price_change is not None):
@@ -529,7 +625,11 @@ def amplification_cmd(entity: str, deal_size: float | None, change: float | None
         yr, sources["deal_years"] = _pick("deal_years", "--years", years, d)
     else:
         yr = None
-    inputs = AmplificationInputs(entity=entity, deal_size=ds, market_cap_change=mc, market_cap_after=cap_after,
+    need = {"deal_size": (ds, sources["deal_size"])}
+    if mc is None and cap_after is None:
+        need["market_cap_change"] = (None, sources.get("market_cap_change", Source(kind=MISSING)))
+    _need("amplification", need, None, ledger, as_json)
+    inputs = AmplificationInputs(entity=str(entity), deal_size=ds, market_cap_change=mc, market_cap_after=cap_after,
                                  price_change=price_change, deal_years=yr, sources=sources)
     result = _run(amplification, inputs)
     _emit(result, ledger, as_json, lambda r: ())
@@ -540,33 +640,52 @@ def amplification_cmd(entity: str, deal_size: float | None, change: float | None
 @click.option("--from", "from_stake", type=float, default=None, help="The holder's stake before (1.0 = 100%).")
 @click.option("--to", "to_stake", type=float, default=None, help="The holder's stake after (0.2 = 20%).")
 @click.option("--valuation", type=MONEY, default=None, help="Pre-money value of 100% of the company, US dollars.")
-@click.option("--shares", type=float, default=None, help="Shares outstanding before (default 1e9).")
+@click.option("--shares", type=float, default=None, help="Shares outstanding before (default: the ledger's, else 1e9).")
+@click.option("--holder", default=None, help="Whose stake (entity id; default: the ledger's first restructuring).")
 @click.option("--via", type=float, default=None, help="Intermediate stake for a mixed route (sell, then issue).")
 @ledger_option
 @no_ledger_option
 @json_option
 def cap_table_cmd(from_stake: float | None, to_stake: float | None, valuation: float | None,
-                  shares: float | None, via: float | None, ledger_path: str | None, no_ledger: bool,
+                  shares: float | None, holder: str | None, via: float | None, ledger_path: str | None, no_ledger: bool,
                   as_json: bool) -> None:
     """Take a holder from one stake to a smaller one by transfer or by issuance: who gets the money.
 
-    The TikTok US question: ByteDance from 100% to 20%. By transfer the holder receives (from - to) x V;
-    by issuance the company receives V x (from / to - 1) and every holder is diluted.
+    Without flags: every restructuring the ledger records (analyses.cap_table), the first as the result
+    and all of them under "restructurings". By transfer the holder receives (from - to) x V; by issuance the
+    company receives V x (from / to - 1) and every holder is diluted.
 
     \b
     Examples:
+      dealweb metrics cap-table --json                                          # the ledger's restructurings
       dealweb metrics cap-table --from 1.0 --to 0.2 --valuation 100e9 --json   # $80B vs $400B
       dealweb metrics cap-table --valuation 100e9 --via 0.5                     # also a mixed route
     """
     ledger = _ledger(ledger_path, no_ledger)
-    d = defaults_for("cap-table", ledger)
+    d, why = _defaults("cap-table", ledger, holder=holder)
     sources: dict[str, Source] = {}
     f, sources["from_stake"] = _pick("from_stake", "--from", from_stake, d)
     t, sources["to_stake"] = _pick("to_stake", "--to", to_stake, d)
     v, sources["valuation"] = _pick("valuation", "--valuation", valuation, d)
     n, sources["shares_outstanding"] = _pick("shares_outstanding", "--shares", shares, d)
-    if v is None:
-        fail("no valuation for the company", "pass --valuation, the pre-money value of 100%, e.g. 100e9")
+    if n is None:
+        n, sources["shares_outstanding"] = 1.0e9, Source(kind="assumption", ref="illustrative shares",
+                                                          note="1 billion shares: only per-share figures depend on it")
+    _need("cap-table", {"from_stake": (f, sources["from_stake"]), "to_stake": (t, sources["to_stake"]),
+                        "valuation": (v, sources["valuation"])}, why, ledger, as_json)
+    flags_given = any(x is not None for x in (from_stake, to_stake, valuation, shares, via, holder))
+    everyone: list[dict[str, Any]] = []
+    if not flags_given:
+        from dealweb.metrics.presets import result_from_defaults
+
+        for rec in cap_table_records(ledger):
+            try:
+                res = result_from_defaults("cap-table", ledger, holder=rec.entities["holder"])
+            except DealwebError as exc:
+                everyone.append({"holder": rec.entities["holder"], "assessed": False, "needs": exc.message})
+                continue
+            everyone.append({"holder": rec.entities["holder"], "company": rec.entities.get("company"),
+                             **res.as_dict()})
     if via is not None:
         sources["via"] = Source(kind=FLAG, ref="--via")
     inputs = CapTableInputs(from_stake=f, to_stake=t, valuation=v, shares_outstanding=n, via=via, sources=sources)
@@ -580,9 +699,13 @@ def cap_table_cmd(from_stake: float | None, to_stake: float | None, valuation: f
         keys = [k for k in res.routes[0].as_dict() if k != "name"]
         for k in keys:
             t_.add_row(k, *(fmt_value(r.as_dict()[k]["value"], r.as_dict()[k]["unit"]) for r in res.routes))
-        return (t_,)
+        out: list[Table | str] = [t_]
+        if len(everyone) > 1:
+            out.append(f"{len(everyone)} restructurings recorded: " + ", ".join(str(e["holder"]) for e in everyone)
+                       + " (--holder ID shows one; --json lists all)")
+        return out
 
-    _emit(result, ledger, as_json, extra)
+    _emit(result, ledger, as_json, extra, {"restructurings": everyone} if not flags_given else None)
 
 
 # ---------------------------------------------------------------------------------------------- bubble
@@ -626,7 +749,7 @@ def _parse_entity(spec: str) -> BubbleEntity:
 @metrics_group.command("bubble")
 @click.option("--entity", "entities", multiple=True, metavar="NAME:key=value,...",
               help="An entity and its figures (repeatable); keys: " + ", ".join(_ENTITY_KEYS) + ".")
-@click.option("--reference-pe", type=float, default=None, help="Reference forward P/E (late-1990s top 7: 52).")
+@click.option("--reference-pe", type=float, default=None, help="Reference forward P/E (default: the ledger's).")
 @click.option("--reference-peg", type=float, default=None, help="Reference PEG (none by default: PEG not judged).")
 @click.option("--rapid-rise", type=float, default=None, help="Price rise counted as rapid, fraction (0.25).")
 @click.option("--valuation-share", type=float, default=None, help="Share of a rise from P/E that is a sign (0.5).")
@@ -639,8 +762,9 @@ def bubble_cmd(entities: tuple[str, ...], reference_pe: float | None, reference_
                ledger_path: str | None, no_ledger: bool, as_json: bool) -> None:
     """Goldman Sachs' three-part bubble test per entity: price rise, overvaluation, leverage.
 
-    Without --entity: the Magnificent 7's median forward P/E (27x) and Oracle's FY2026 Q1 capex against its
-    free cash flow, from the ledger or the articles.
+    Without --entity: the firms the ledger's analyses.bubble names (their forward P/E facts; capex, revenue
+    and free cash flow of the record's period), against its reference P/E (a labelled assumption or a fact
+    from outside the figures under test). No reference: overvaluation is not assessed.
 
     \b
     Examples:
@@ -649,13 +773,20 @@ def bubble_cmd(entities: tuple[str, ...], reference_pe: float | None, reference_
       dealweb metrics bubble --entity "telecom-2000:capex_to_fcf=0.8/1.6" --reference-peg 2 --json
     """
     ledger = _ledger(ledger_path, no_ledger)
-    d = defaults_for("bubble", ledger)
+    d, why = _defaults("bubble", ledger)
     if entities:
         ents = tuple(_parse_entity(s) for s in entities)
     else:
-        ents = default_bubble_entities(d)
+        ents = default_bubble_entities(ledger)
+        if not ents:
+            _not_assessed("bubble", [("firms", Source(kind=MISSING, ref="analyses.bubble firms with figures",
+                                                      note="not assessed: name firms with pe_forward*, capex, "
+                                                           "revenue or free_cash_flow facts in analyses.bubble "
+                                                           "firms, or pass --entity"))], why, ledger, as_json)
     sources: dict[str, Source] = {}
     rp, sources["reference_pe"] = _pick("reference_pe", "--reference-pe", reference_pe, d)
+    if rp is None:
+        sources["reference_pe"] = DEFAULT_BUBBLE_SOURCES["reference_pe"]
     base = dict(DEFAULT_BUBBLE_SOURCES)
     kw: dict[str, Any] = {}
     for name, flag, given in (("reference_peg", "--reference-peg", reference_peg),
@@ -693,10 +824,10 @@ def bubble_cmd(entities: tuple[str, ...], reference_pe: float | None, reference_
 @no_ledger_option
 @json_option
 def all_cmd(ledger_path: str | None, no_ledger: bool, as_json: bool) -> None:
-    """Every metric on its defaults (ledger facts, article quotes, labelled assumptions), in one go.
+    """Every metric on the ledger's records (analyses section, facts, deals), in one go.
 
-    The cap table uses an illustrative $100B valuation (labelled as an assumption) and capacity converts
-    10 GW, since the articles give no single figure to convert.
+    A metric whose inputs the ledger lacks is "not assessed: needs X" with how to add X (in --json:
+    ``{"assessed": false, "needs": [...], "how": ...}``), never filled from another ledger.
 
     \b
     Examples:
@@ -714,34 +845,67 @@ def all_cmd(ledger_path: str | None, no_ledger: bool, as_json: bool) -> None:
         emit_json({"ledger": ledger.name if ledger is not None else None,
                    "metrics": {k: v.as_dict() for k, v in results.items()}})
         return
+    t = _headlines(results)
     c = _console()
     c.print(f"[bold]dealweb metrics all[/bold]  ({'ledger ' + ledger.name if ledger else 'no ledger'})")
+    c.print(t)
+
+
+def _headlines(results: dict[str, Any]) -> Table:
+    """One headline line per metric; "not assessed: needs X (how)" where the ledger lacks inputs."""
     t = Table(title="headline figures (run 'dealweb metrics NAME' for inputs, sources and assumptions)",
               title_justify="left")
     t.add_column("metric")
     t.add_column("headline", overflow="fold")
-    b = results["breakeven"]
+    for name, r in results.items():
+        if isinstance(r, NotAssessed):
+            t.add_row(name, "not assessed: " + (r.how if r.how.startswith("needs ") else
+                                                 f"needs {', '.join(r.needs)} (how: {r.how})"))
+            continue
+        _HEADLINES[name](t, r)
+    return t
+
+
+def _h_breakeven(t: Table, b: Any) -> None:
     t.add_row("breakeven", f"{fmt_value(b.revenue_needed_per_year, 'usd_per_year')} needed at "
                            f"{b.inputs.life_years:g} years and {b.inputs.margin:.0%} margin, against "
                            f"{fmt_value(b.revenue_had_per_year, 'usd_per_year')} "
                            f"({fmt_value(b.coverage, 'fraction')} covered)")
-    cp = results["capacity"]
+
+
+def _h_capacity(t: Table, cp: Any) -> None:
     t.add_row("capacity", f"{cp.inputs.gw:g} GW = {fmt.interval(*cp.accelerators, 'accelerators')} "
                           f"= {fmt.interval(*cp.usd, 'USD')}")
-    bl = results["backlog"]
+
+
+def _h_backlog(t: Table, bl: Any) -> None:
     t.add_row("backlog", f"path {_fmt_usd(bl.path_total)} of RPO {_fmt_usd(bl.inputs.rpo)}; "
                          f"x{bl.growth_multiple:.1f} in {len(bl.schedule) - 1} years"
                          + (f"; {bl.customer.customer} means gap {_fmt_usd(bl.customer.means_gap)}"
                             if bl.customer else ""))
-    fg = results["funding-gap"]
+
+
+def _h_funding_gap(t: Table, fg: Any) -> None:
     t.add_row("funding-gap", f"{fg.inputs.payer}: commitments {fmt_value(fg.commitment_multiple, 'x')} revenue; "
                              f"outside capital needed {_fmt_usd(fg.outside_capital_needed)}")
-    am = results["amplification"]
+
+
+def _h_amplification(t: Table, am: Any) -> None:
     t.add_row("amplification", f"{am.inputs.entity}: {fmt_value(am.amplification, 'x')} of the deal")
-    ct = results["cap-table"]
+
+
+def _h_cap_table(t: Table, ct: Any) -> None:
     t.add_row("cap-table", f"{ct.inputs.from_stake:.0%} -> {ct.inputs.to_stake:.0%}: holder receives "
                            f"{_fmt_usd(ct.route('transfer').holder_receives)} by transfer, or the company "
                            f"{_fmt_usd(ct.route('issuance').company_receives)} by issuance")
-    for v in results["bubble"].verdicts:
+
+
+def _h_bubble(t: Table, bb: Any) -> None:
+    for v in bb.verdicts:
         t.add_row("bubble", v.verdict)
-    c.print(t)
+
+
+_HEADLINES: dict[str, Callable[[Table, Any], None]] = {
+    "breakeven": _h_breakeven, "capacity": _h_capacity, "backlog": _h_backlog, "funding-gap": _h_funding_gap,
+    "amplification": _h_amplification, "cap-table": _h_cap_table, "bubble": _h_bubble,
+}

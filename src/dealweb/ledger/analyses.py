@@ -47,7 +47,7 @@ ANALYSIS_SPECS: dict[str, dict[str, tuple[str, ...]]] = {
                   "figures": ("capex", "life", "margin", "required_return", "revenue"), "texts": ("note",),
                   "required": ()},
     "backlog": {"entities": ("entity", "customer"), "entity_lists": (), "deals": (),
-                "figures": ("rpo", "customer_growth"), "texts": ("note",), "required": ("entity",)},
+                "figures": ("rpo", "customer_growth"), "texts": ("path_metric", "note"), "required": ("entity",)},
     "funding_gap": {"entities": ("payer",), "entity_lists": (), "deals": (),
                     "figures": ("commitments", "revenue", "years", "cash", "revenue_growth"), "texts": ("note",),
                     "required": ("payer",)},

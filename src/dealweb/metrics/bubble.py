@@ -50,7 +50,6 @@ from dealweb.metrics.common import (
     require_positive,
     source_of,
 )
-from dealweb.metrics.quotes import QUOTES
 
 __all__ = [
     "DEFAULT_BUBBLE_SOURCES",
@@ -70,9 +69,9 @@ NO_SIGN = "no_sign"
 NOT_ASSESSED = "not_assessed"
 
 DEFAULT_BUBBLE_SOURCES: dict[str, Source] = {
-    "reference_pe": Source(kind=ASSUMPTION, ref="late-1990s top 7 = 2 x 26x", quote=QUOTES["mag7_pe"].quote,
-                           document=QUOTES["mag7_pe"].document,
-                           note="52x: the article says today's 26x (ex-Tesla) is half the late-1990s top 7"),
+    "reference_pe": Source(kind="missing", ref="reference_pe",
+                           note="not assessed: needs a reference forward P/E from outside the figures under test "
+                                "(analyses.bubble reference_pe in the ledger, or --reference-pe)"),
     "reference_peg": Source(kind=ASSUMPTION, ref="no figure in the article",
                             note="the article says PEG is 'far below the late 1990s' without a figure; "
                                  "PEG is judged only when --reference-peg is given"),
@@ -123,7 +122,7 @@ class BubbleInputs:
 
     Attributes:
         entities: the entities to judge.
-        reference_pe: forward P/E of the reference period (late-1990s top 7), x.
+        reference_pe: forward P/E of the reference period, x (``None``: overvaluation not assessed).
         reference_peg: PEG of the reference period (``None``: PEG shown, not judged).
         rapid_rise_threshold: price return at or above which a rise is rapid, fraction.
         valuation_share_threshold: share of a rapid rise from the P/E above which it is a sign, fraction.
@@ -132,7 +131,7 @@ class BubbleInputs:
     """
 
     entities: tuple[BubbleEntity, ...] = ()
-    reference_pe: float = 52.0
+    reference_pe: float | None = None
     reference_peg: float | None = None
     rapid_rise_threshold: float = 0.25
     valuation_share_threshold: float = 0.5
@@ -323,6 +322,9 @@ def _part_price(e: BubbleEntity, i: BubbleInputs) -> tuple[Part, Decomposition |
 def _part_valuation(e: BubbleEntity, i: BubbleInputs) -> Part:
     if e.forward_pe is None:
         return Part("overvaluation", NOT_ASSESSED, {}, "forward P/E not given")
+    if i.reference_pe is None:
+        return Part("overvaluation", NOT_ASSESSED, {"forward_pe": quantity(e.forward_pe, "x")},
+                    "no reference P/E: add analyses.bubble reference_pe to the ledger or pass --reference-pe")
     ratio = e.forward_pe / i.reference_pe
     peg = peg_ratio(e.forward_pe, e.expected_eps_growth) if e.expected_eps_growth is not None else None
     numbers: dict[str, dict[str, object]] = {
@@ -387,7 +389,8 @@ def _part_leverage(e: BubbleEntity, i: BubbleInputs) -> Part:
 
 
 def _check(i: BubbleInputs) -> None:
-    require_positive("reference_pe", i.reference_pe, "the reference forward P/E, e.g. --reference-pe 52")
+    if i.reference_pe is not None:
+        require_positive("reference_pe", i.reference_pe, "the reference forward P/E, e.g. --reference-pe 50")
     if i.reference_peg is not None:
         require_positive("reference_peg", i.reference_peg, "the reference PEG, e.g. --reference-peg 2")
     require_nonnegative("rapid_rise_threshold", i.rapid_rise_threshold)
@@ -459,13 +462,14 @@ def bubble(inputs: BubbleInputs) -> BubbleResult:
         "1 + price return = (1 + EPS growth)(1 + P/E change); the price return is split in proportion to logs",
         "total return = price return + dividends over the period / start price",
         "PEG = forward P/E / (expected yearly EPS growth in %)",
-        f"reference forward P/E {inputs.reference_pe:g}x (late-1990s top 7)",
+        (f"reference forward P/E {inputs.reference_pe:g}x (its source is listed with the inputs)"
+         if inputs.reference_pe is not None else "no reference forward P/E: overvaluation not assessed"),
         "free cash flow = operating cash flow - capex; FCF <= 0 means capex is paid with outside money",
     )
     return BubbleResult(
         verdicts=tuple(verdicts),
         median_forward_pe=median,
-        median_pe_to_reference=None if median is None else median / inputs.reference_pe,
+        median_pe_to_reference=None if median is None or inputs.reference_pe is None else median / inputs.reference_pe,
         inputs=inputs,
         assumptions=assumptions,
     )

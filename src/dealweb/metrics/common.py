@@ -28,6 +28,7 @@ __all__ = [
     "FLAG",
     "LEDGER",
     "MAX_YEARS",
+    "NotAssessed",
     "Source",
     "compound",
     "effective_sources",
@@ -180,3 +181,21 @@ def require_fraction(name: str, value: float, hint: str = "", allow_zero: bool =
         lo = "0" if allow_zero else "above 0"
         raise InputError(f"{name} must be a fraction between {lo} and 1, got {value:g}",
                          hint or f"write {name} as a fraction, e.g. 0.25 for 25%")
+
+
+class NotAssessed(InputError):
+    """A test the ledger does not give the inputs for: "not assessed: needs X", with how to add X.
+
+    Never filled from another ledger or from built-in figures: the answer is that the test is not assessed.
+    """
+
+    def __init__(self, metric: str, needs: tuple[str, ...], how: str) -> None:
+        super().__init__(f"{metric}: not assessed: needs {', '.join(needs)}", how)
+        self.metric = metric
+        self.needs = needs
+        self.how = how
+
+    def as_dict(self) -> dict[str, object]:
+        """Stable keys: metric, assessed (false), needs (list of text), how (text)."""
+        return {"metric": self.metric.replace("-", "_"), "assessed": False, "needs": list(self.needs),
+                "how": self.how}

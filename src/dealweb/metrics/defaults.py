@@ -1,36 +1,36 @@
-"""Default inputs for each metric, taken from a ledger's facts and deals, each shown with its source.
+"""Default inputs for each metric, taken from the ledger alone: its ``analyses`` section, facts and deals.
 
-For every input a metric needs, :func:`defaults_for` looks in the ledger (facts by entity id and metric,
-deals by id and field) and returns a :class:`Default`: the value, its unit and its
-:class:`~dealweb.metrics.common.Source` (``ledger``: the fact or deal id and the quote of the claim it
-stands on). When the ledger lacks the figure, the default falls back to the seed article's own sentence
-(source kind ``article``) or to a documented assumption (kind ``assumption``); never silently: the source
-says which.
+What each test looks at is data: the ledger's ``analyses`` section (:mod:`dealweb.ledger.analyses`,
+``docs/metrics.md``) names the firms, deals, reference values and assumptions. For every input a metric
+needs, :func:`defaults_for` returns a :class:`Default`: the value, its unit and its
+:class:`~dealweb.metrics.common.Source` (``ledger``: the fact or deal id and the quote of its claim;
+``assumption``: the ledger's labelled assumption and its reasoning). An input the ledger does not give has
+the value ``None`` and a source of kind ``missing`` whose note says "not assessed: needs X" and how to add X;
+a test with no record at all raises :class:`~dealweb.metrics.common.NotAssessed`. Nothing is ever filled
+from built-in figures or another ledger.
 
-Lookups used (entity / metric of a fact, or deal id / field; metric names tried are in :data:`LOOKUPS`):
+Lookups by fact metric (the ledger's vocabulary; the names tried are in :data:`LOOKUPS`):
 
 ========================  ==========================================================================
-metric input              ledger lookup (first found wins)
+metric input              where it comes from (first found wins)
 ========================  ==========================================================================
-capacity ratios           deal ``openai-nvidia-systems-10gw`` quantity / capacity_gw;
-                          deal ``oracle-nvidia-gb200-40b`` amount / quantity
-breakeven                 ``ai-industry``/``capex``; the middle of ``ai-industry``/
-                          ``depreciation_life_years``; ``ai-industry``/``revenue_monthly`` x 12
-backlog                   ``<entity>``/``rpo`` (latest); ``<entity>``/``oci_revenue_guidance`` by fiscal
-                          year; the customer's main contract with it (:func:`main_contract`) amount
-                          and term; ``<customer>``/revenue (yearly)
-funding gap               ``<payee>``/``<payer>_contract_revenue_annual``, else the main contract / its
-                          years; ``<payer>``/``revenue_annual``; ``<payer>``/``funding_round``
-amplification             ``<entity>``/``market_cap_change``; the deal's amount and term
-cap table                 ``bytedance``/``stake_in_tiktok`` and ``stake_in_tiktok_us_planned``
-bubble                    ``magnificent-seven``/``pe_forward_24m_median`` (and ``_ex_tesla``) and
-                          ``pe_ratio_vs_late_1990s_top7``; ``oracle``/``capex``, ``revenue``,
-                          ``free_cash_flow_deficit`` for FY2026 Q1
+capacity ratios           the deals of ``analyses.capacity``: ``per_gw`` quantity / capacity_gw;
+                          ``price`` amount / quantity (low and high over the deals named)
+breakeven                 ``analyses.breakeven`` capex, life (an interval: its middle), margin,
+                          required_return, revenue; else the ``entity``'s revenue_monthly x 12 or revenue
+backlog                   ``analyses.backlog`` rpo, else ``<entity>``/rpo; the path: ``<entity>``'s facts of
+                          ``path_metric`` (default revenue_guidance) by fiscal year; the customer's main
+                          contract with it (:func:`main_contract`) and ``<customer>``/revenue (yearly)
+funding gap               ``analyses.funding_gap`` figures, else ``<payer>``/annual_commitment,
+                          ``<payee>``/``<payer>_contract_revenue_annual``, the main contract / its years;
+                          ``<payer>``/revenue (yearly); ``<payer>``/funding_raised
+amplification             the record's deal amount and term; change, else ``<entity>``/market_cap_change
+cap table                 every ``analyses.cap_table`` record: from, to, valuation, shares
+bubble                    ``analyses.bubble``: reference_pe; per firm its pe_forward* facts and the capex,
+                          revenue and free cash flow (or deficit) of the record's ``period``
 ========================  ==========================================================================
 
-Yearly flows (revenue) are never read from a quarter's or a month's fact. The articles' figures are the
-fall-back only for the entities they are about (Oracle, OpenAI, Nvidia); another entity's missing input
-has the value ``None`` and a note naming the flag to pass.
+Yearly flows (revenue) are never read from a quarter's or a month's fact.
 """
 
 from __future__ import annotations
@@ -42,20 +42,12 @@ from datetime import date
 import numpy as np
 
 from dealweb.errors import InputError
-from dealweb.metrics.amplification import DEFAULT_AMPLIFICATION_SOURCES
-from dealweb.metrics.backlog import DEFAULT_BACKLOG_SOURCES, DEFAULT_OCI_PATH
-from dealweb.metrics.breakeven import DEFAULT_BREAKEVEN_SOURCES
-from dealweb.metrics.bubble import DEFAULT_BUBBLE_SOURCES
-from dealweb.metrics.cap_table import DEFAULT_CAP_TABLE_SOURCES
-from dealweb.metrics.capacity import DEFAULT_CAPACITY_SOURCES
-from dealweb.metrics.common import ASSUMPTION, LEDGER, Source
-from dealweb.metrics.funding_gap import DEFAULT_FUNDING_GAP_SOURCES
-from dealweb.metrics.quotes import QUOTES
-from dealweb.model import Claim, Deal, Fact, Ledger
+from dealweb.metrics.common import ASSUMPTION, LEDGER, NotAssessed, Source
+from dealweb.model import Analysis, Claim, Deal, Fact, Figure, Ledger
 from dealweb.money import Amount, Qualifier
 
-__all__ = ["LOOKUPS", "METRICS", "Commitment", "Default", "deal_value", "defaults_for", "fact_value",
-           "main_contract", "payer_commitments"]
+__all__ = ["LOOKUPS", "METRICS", "MISSING", "Commitment", "Default", "bubble_firms", "cap_table_records", "deal_value",
+           "defaults_for", "fact_value", "figure_value", "main_contract", "payer_commitments"]
 
 #: The metrics that have defaults.
 METRICS = ("bubble", "breakeven", "capacity", "backlog", "funding-gap", "amplification", "cap-table")
@@ -65,8 +57,6 @@ LOOKUPS: dict[str, tuple[str, ...]] = {
     "rpo": ("rpo", "remaining_performance_obligations"),
     "revenue": ("revenue", "annual_revenue", "revenue_annual"),
     "revenue_monthly": ("revenue_monthly", "monthly_revenue"),
-    "oci_path": ("oci_revenue_guidance", "oci_revenue", "cloud_infrastructure_revenue_guidance",
-                 "revenue_guidance"),
     "annual_commitment": ("annual_commitment", "annual_payment", "commitment_per_year"),
     "funding_raised": ("funding_raised", "funding_round", "equity_raised", "capital_raised"),
     "market_cap_change": ("market_cap_change",),
@@ -76,9 +66,6 @@ LOOKUPS: dict[str, tuple[str, ...]] = {
     "capex": ("capex", "capital_expenditure"),
     "free_cash_flow": ("free_cash_flow", "fcf"),
     "free_cash_flow_deficit": ("free_cash_flow_deficit",),
-    "pe_forward": ("pe_forward_24m_median", "pe_forward", "forward_pe"),
-    "pe_forward_ex_tesla": ("pe_forward_24m_median_ex_tesla",),
-    "pe_vs_reference": ("pe_ratio_vs_late_1990s_top7",),
     "depreciation_life": ("depreciation_life_years", "depreciation_life"),
     "breakeven_revenue": ("breakeven_revenue", "revenue_needed"),
 }
@@ -204,14 +191,16 @@ def deal_value(ledger: Ledger | None, deal_id: str, field: str, unit: str) -> tu
 
 Resolver = Callable[[Ledger | None], tuple[float, Source] | None]
 
+#: Source kind of an input the ledger does not give: the test is not assessed until it is added.
+MISSING = "missing"
 
-def _first(ledger: Ledger | None, name: str, unit: str, resolvers: Sequence[Resolver], fallback: float | None,
-           fallback_source: Source) -> Default:
+
+def _first(ledger: Ledger | None, name: str, unit: str, resolvers: Sequence[Resolver], missing: Default) -> Default:
     for r in resolvers:
         hit = r(ledger)
         if hit is not None:
             return Default(name, hit[0], unit, hit[1])
-    return Default(name, fallback, unit, fallback_source)
+    return missing
 
 
 def _ratio(a: tuple[float, Source] | None, b: tuple[float, Source] | None, note: str) -> tuple[float, Source] | None:
@@ -223,70 +212,163 @@ def _ratio(a: tuple[float, Source] | None, b: tuple[float, Source] | None, note:
     return a[0] / b[0], src
 
 
+def _missing(name: str, unit: str, needs: str, how: str, flag: str = "") -> Default:
+    """An input the ledger does not give: value ``None``, source kind ``missing`` saying how to add it."""
+    tail = f", or pass {flag}" if flag else ""
+    return Default(name, None, unit, Source(kind=MISSING, ref=needs, note=f"not assessed: needs {needs} ({how}{tail})"))
+
+
+def _record(ledger: Ledger | None, test: str, role: str = "", wanted: str | None = None) -> Analysis | None:
+    """The ledger's ``analyses.<test>`` record whose ``role`` is ``wanted`` (the first record when not given)."""
+    if ledger is None or ledger.analyses is None:
+        return None
+    recs = ledger.analyses.records(test)
+    if wanted is None or not role:
+        return recs[0] if recs else None
+    return next((r for r in recs if r.entities.get(role) == wanted), None)
+
+
+def figure_value(ledger: Ledger | None, test: str, name: str, fig: Figure | None, unit: str,
+                 middle: bool = False) -> tuple[float, Source] | None:
+    """The value (in ``unit`` terms) and source of one figure of the ``analyses`` section.
+
+    A fact or deal figure is read from that record (its claim is the source); an assumption keeps its
+    reasoning as the note. ``middle`` reads an interval (3-5 years) as its middle (4).
+    """
+    if ledger is None or fig is None:
+        return None
+    if fig.kind == "fact":
+        f = ledger.facts.get(fig.ref)
+        if f is None or f.value is None:
+            return None
+        if middle and f.value.high is not None and f.value.high != f.value.low:
+            src = _fact_source(f)
+            note = f"middle of {f.value.low:g}-{f.value.high:g} ({f.id})"
+            return (f.value.low + f.value.high) / 2.0, Source(kind=LEDGER, ref=f.id, quote=src.quote,
+                                                               document=src.document, note=note)
+        v = _number(f.value, unit)
+        return None if v is None else (float(v), _fact_source(f))
+    if fig.kind == "deal":
+        return deal_value(ledger, fig.ref, fig.field, unit)
+    v = _number(fig.value, unit)
+    if v is None:
+        return None
+    return float(v), Source(kind=ASSUMPTION, ref=f"analyses.{test}.{name}", note=fig.note)
+
+
+def _fig(ledger: Ledger | None, rec: Analysis | None, test: str, key: str, unit: str,
+         middle: bool = False) -> Resolver:
+    fig = rec.figures.get(key) if rec is not None else None
+    return lambda lg: figure_value(lg, test, key, fig, unit, middle)
+
+
+_HOW = "add it to the ledger's analyses section (docs/metrics.md)"
+
+
+def _per_unit(ledger: Ledger | None, deal_ids: Sequence[str], num: str, den: str, unit: str,
+              note: str) -> tuple[float, float, Source] | None:
+    """(low, high, source) of ``num / den`` over the named deals (``num``/``den``: quantity, amount, capacity_gw)."""
+    if ledger is None:
+        return None
+    lows: list[float] = []
+    highs: list[float] = []
+    srcs: list[Source] = []
+    for d_id in deal_ids:
+        d = ledger.deals.get(d_id)
+        if d is None:
+            continue
+
+        def ends(field: str, d: Deal = d) -> tuple[float, float] | None:
+            raw = getattr(d, field, None)
+            if raw is None:
+                return None
+            if isinstance(raw, Amount):
+                if field == "amount":
+                    v = _number(raw, "usd")
+                    return None if v is None else (v, v)
+                if raw.qualifier in (Qualifier.ABOUT, Qualifier.EXACT):
+                    return _nominal(raw), _nominal(raw)  # "about 400,000" is the figure as written
+                hi = raw.high if raw.high is not None else raw.low
+                return raw.low, hi
+            return float(raw), float(raw)
+
+        n, m = ends(num), ends(den)
+        if n is None or m is None or not m[0] or not m[1]:
+            continue
+        lows.append(n[0] / m[1] if num == "amount" else n[0] / m[0])
+        highs.append(n[1] / m[0] if num == "amount" else n[1] / m[1])
+        hit = deal_value(ledger, d_id, num, unit)
+        c = hit[1] if hit is not None else Source(kind=LEDGER, ref=d_id)
+        srcs.append(Source(kind=LEDGER, ref=d_id, quote=c.quote, document=c.document, note=f"deal {d_id}: {note}"))
+    if not lows:
+        return None
+    src = Source(kind=LEDGER, ref=", ".join(s.ref for s in srcs), quote=" / ".join(dict.fromkeys(
+        s.quote for s in srcs if s.quote)), document=srcs[0].document, note="; ".join(s.note for s in srcs))
+    return min(lows), max(highs), src
+
+
 def _capacity(ledger: Ledger | None) -> dict[str, Default]:
-    d = _deal(ledger, "openai-nvidia-systems-10gw")
+    rec = _record(ledger, "capacity")
     out: dict[str, Default] = {}
-    lo_hi: tuple[float, float, Source] | None = None
-    if d is not None and d.quantity is not None and d.capacity_gw:
-        c = _claim_for(d.claims, ("quantity",))
-        hi = d.quantity.high if d.quantity.high is not None else d.quantity.low
-        lo_hi = (d.quantity.low / d.capacity_gw, hi / d.capacity_gw,
-                 Source(kind=LEDGER, ref=d.id, quote=c.quote if c else "", document=c.document if c else "",
-                        note=f"deal {d.id}: {d.quantity.label()} for {d.capacity_gw:g} GW"))
-    if lo_hi is not None:
-        out["accelerators_per_gw_low"] = Default("accelerators_per_gw_low", lo_hi[0], "accelerators_per_gw", lo_hi[2])
-        out["accelerators_per_gw_high"] = Default("accelerators_per_gw_high", lo_hi[1], "accelerators_per_gw",
-                                                  lo_hi[2])
-    else:
-        for k, v in (("accelerators_per_gw_low", 4.0e5), ("accelerators_per_gw_high", 5.0e5)):
-            out[k] = Default(k, v, "accelerators_per_gw", DEFAULT_CAPACITY_SOURCES[k])
-    price = _ratio(deal_value(ledger, "oracle-nvidia-gb200-40b", "amount", "usd"),
-                   deal_value(ledger, "oracle-nvidia-gb200-40b", "quantity", "accelerators"),
-                   "deal oracle-nvidia-gb200-40b: amount / quantity (nominal figures)")
-    for k in ("usd_per_accelerator_low", "usd_per_accelerator_high"):
-        out[k] = (Default(k, price[0], "usd_per_accelerator", price[1]) if price is not None
-                  else Default(k, 1.0e5, "usd_per_accelerator", DEFAULT_CAPACITY_SOURCES[k]))
+    per_gw = _per_unit(ledger, rec.deals.get("per_gw", ()) if rec else (), "quantity", "capacity_gw",
+                       "accelerators", "quantity / capacity_gw")
+    price = _per_unit(ledger, rec.deals.get("price", ()) if rec else (), "amount", "quantity", "usd",
+                      "amount / quantity")
+    for end, i in (("low", 0), ("high", 1)):
+        k = f"accelerators_per_gw_{end}"
+        out[k] = (Default(k, per_gw[i], "accelerators_per_gw", per_gw[2]) if per_gw is not None else _missing(
+            k, "accelerators_per_gw", "analyses.capacity.per_gw",
+            "deals with a quantity of accelerators and capacity_gw; " + _HOW, f"--per-gw-{end}"))
+        k = f"usd_per_accelerator_{end}"
+        out[k] = (Default(k, price[i], "usd_per_accelerator", price[2]) if price is not None else _missing(
+            k, "usd_per_accelerator", "analyses.capacity.price",
+            "deals with a US-dollar amount and a quantity of accelerators; " + _HOW, f"--price-{end}"))
+    gw = _fig(ledger, rec, "capacity", "gw", "gw")(ledger)
+    if gw is None and rec is not None:
+        for d_id in rec.deals.get("per_gw", ()):
+            hit = deal_value(ledger, d_id, "capacity_gw", "gw")
+            if hit is not None:
+                gw = hit
+                break
+    out["gw"] = (Default("gw", gw[0], "gw", gw[1]) if gw is not None else
+                 _missing("gw", "gw", "a capacity to convert", "a deal with capacity_gw named in "
+                          "analyses.capacity.per_gw, or analyses.capacity.gw", "--gw"))
     return out
 
 
-def _middle_life(ledger: Ledger | None) -> tuple[float, Source] | None:
-    """The middle of the ledger's depreciation-life interval (3-5 years -> 4), with its source."""
-    if ledger is None:
-        return None
-    facts = _facts(ledger, "ai-industry", "depreciation_life")
-    if not facts:
-        return None
-    f = facts[0]
-    hi = f.value.high if f.value.high is not None else f.value.low
-    src = _fact_source(f)
-    note = f"middle of {f.value.low:g}-{hi:g} years ({f.id})"
-    return (f.value.low + hi) / 2.0, Source(kind=LEDGER, ref=f.id, quote=src.quote, document=src.document,
-                                            note=note)
-
-
 def _breakeven(ledger: Ledger | None) -> dict[str, Default]:
-    s = DEFAULT_BREAKEVEN_SOURCES
+    rec = _record(ledger, "breakeven")
+    entity = rec.entities.get("entity") if rec is not None else None
 
     def monthly(lg: Ledger | None) -> tuple[float, Source] | None:
-        hit = fact_value(lg, "ai-industry", "revenue_monthly", "usd")
+        hit = fact_value(lg, entity, "revenue_monthly", "usd") if entity else None
         return None if hit is None else (hit[0] * 12.0, hit[1])
 
+    def yearly(lg: Ledger | None) -> tuple[float, Source] | None:
+        return fact_value(lg, entity, "revenue", "usd", annual=True) if entity else None
+
+    def need(name: str, unit: str, key: str, what: str, flag: str) -> Default:
+        return _missing(name, unit, f"analyses.breakeven.{key}", what + "; " + _HOW, flag)
+
     return {
-        "capex": _first(ledger, "capex", "usd", [lambda lg: fact_value(lg, "ai-industry", "capex", "usd")],
-                        4.0e11, s["capex"]),
-        "life_years": _first(ledger, "life_years", "years", [_middle_life], 4.0, s["life_years"]),
-        "margin": Default("margin", 0.25, "fraction", s["margin"]),
-        "required_return": Default("required_return", 0.0, "fraction_per_year", s["required_return"]),
+        "capex": _first(ledger, "capex", "usd", [_fig(ledger, rec, "breakeven", "capex", "usd")],
+                        need("capex", "usd", "capex", "the capex to pay for", "--capex")),
+        "life_years": _first(ledger, "life_years", "years",
+                             [_fig(ledger, rec, "breakeven", "life", "years", middle=True)],
+                             need("life_years", "years", "life", "a depreciation life in years", "--life")),
+        "margin": _first(ledger, "margin", "fraction", [_fig(ledger, rec, "breakeven", "margin", "fraction")],
+                         need("margin", "fraction", "margin", "the share of revenue left to pay for capital",
+                              "--margin")),
+        "required_return": _first(ledger, "required_return", "fraction_per_year",
+                                  [_fig(ledger, rec, "breakeven", "required_return", "fraction")],
+                                  Default("required_return", 0.0, "fraction_per_year", Source(
+                                      kind=ASSUMPTION, ref="breakeven", note="0: breakeven, no return required"))),
         "revenue_per_year": _first(ledger, "revenue_per_year", "usd_per_year",
-                                   [monthly, lambda lg: fact_value(lg, "ai-industry", "revenue", "usd", annual=True)],
-                                   1.2e10, s["revenue_per_year"]),
+                                   [_fig(ledger, rec, "breakeven", "revenue", "usd"), monthly, yearly],
+                                   need("revenue_per_year", "usd_per_year", "entity",
+                                        "the firm or industry whose revenue pays (its revenue or revenue_monthly "
+                                        "facts)", "--revenue")),
     }
-
-
-def _missing(name: str, unit: str, what: str, flag: str) -> Default:
-    """A default the ledger lacks and the articles do not give for this entity: ``None``, saying so."""
-    return Default(name, None, unit, Source(kind=ASSUMPTION, ref="none",
-                                            note=f"no {what} in the ledger or the articles: pass {flag}"))
 
 
 def main_contract(ledger: Ledger | None, payer: str, payee: str | None = None) -> Deal | None:
@@ -317,9 +399,10 @@ def main_contract(ledger: Ledger | None, payer: str, payee: str | None = None) -
     return ledger.deals[max(cands)[2]]
 
 
-def _schedule(ledger: Ledger | None, entity: str) -> Default:
+def _schedule(ledger: Ledger | None, entity: str, metric: str) -> Default:
+    """The entity's revenue path: its facts of ``metric`` by fiscal year (two years or more)."""
     if ledger is not None:
-        facts = [f for f in _facts(ledger, entity, "oci_path") if f.period and f.period.startswith("FY")
+        facts = [f for f in _facts(ledger, entity, metric) if f.period and f.period.startswith("FY")
                  and "Q" not in f.period and _number(f.value, "usd") is not None]
         by_period: dict[str, Fact] = {}
         for f in sorted(facts, key=lambda f: (f.as_of.isoformat() if f.as_of else "", f.id)):
@@ -332,116 +415,133 @@ def _schedule(ledger: Ledger | None, entity: str) -> Default:
                          quote=" / ".join(dict.fromkeys(s.quote for s in srcs if s.quote)),
                          document=srcs[0].document, note=f"{entity} revenue path {periods[0]}-{periods[-1]}")
             return Default("schedule", values, "usd_per_year", src)  # type: ignore[arg-type]
-    if entity == "oracle":
-        return Default("schedule", DEFAULT_OCI_PATH, "usd_per_year",  # type: ignore[arg-type]
-                       DEFAULT_BACKLOG_SOURCES["schedule"])
-    return _missing("schedule", "usd_per_year", f"revenue path for {entity}", "--schedule")
+    return _missing("schedule", "usd_per_year", f"a revenue path of {entity}",
+                    f"two or more yearly facts of {entity} with metric {metric!r} and fiscal-year periods "
+                    "(FY2026, FY2027...); another metric: analyses.backlog path_metric", "--schedule")
 
 
-def _backlog(ledger: Ledger | None, entity: str = "oracle", customer: str = "openai") -> dict[str, Default]:
-    s = DEFAULT_BACKLOG_SOURCES
-    # the article's figures stand for Oracle's backlog and OpenAI's contract only
-    ours, pair = entity == "oracle", entity == "oracle" and customer == "openai"
-    deal = main_contract(ledger, customer, entity)
+def _backlog(ledger: Ledger | None, entity: str | None = None, customer: str | None = None) -> dict[str, Default]:
+    rec = _record(ledger, "backlog", "entity", entity)
+    entity = entity or (rec.entities.get("entity") if rec else None)
+    if entity is None:
+        raise NotAssessed("backlog", ("analyses.backlog",),
+                          "name the firm whose backlog to convert: analyses: {backlog: [{entity: ID, customer: ID}]} "
+                          "(docs/metrics.md), or pass --entity")
+    if customer is None and rec is not None:
+        customer = rec.entities.get("customer")
+    deal = main_contract(ledger, customer, entity) if customer else None
     contract = deal.id if deal is not None else ""
-
-    def fallback(name: str, unit: str, value: float, ok: bool, what: str, flag: str) -> tuple[float | None, Source]:
-        if ok:
-            return value, s[name]
-        m = _missing(name, unit, what, flag)
-        return m.value, m.source
-
-    rpo_v, rpo_s = fallback("rpo", "usd", 4.55e11, ours, f"RPO for {entity}", "--rpo")
-    com_v, com_s = fallback("customer_commitment", "usd", 3.0e11, pair, f"contract of {customer} with {entity}",
-                            "--commitment")
-    yrs_v, yrs_s = fallback("customer_years", "years", 5.0, pair, f"term of {customer}'s contract",
-                            "--customer-years")
-    rev_v, rev_s = fallback("customer_revenue_per_year", "usd_per_year", 1.0e10, customer == "openai",
-                            f"revenue of {customer}", "--customer-revenue")
-    return {
-        "rpo": _first(ledger, "rpo", "usd", [lambda lg: fact_value(lg, entity, "rpo", "usd")], rpo_v, rpo_s),
-        "schedule": _schedule(ledger, entity),
-        "customer_commitment": _first(ledger, "customer_commitment", "usd",
-                                      [lambda lg: deal_value(lg, contract, "amount", "usd")], com_v, com_s),
-        "customer_years": _first(ledger, "customer_years", "years",
-                                 [lambda lg: deal_value(lg, contract, "term_years", "years")], yrs_v, yrs_s),
-        "customer_revenue_per_year": _first(ledger, "customer_revenue_per_year", "usd_per_year",
-                                            [lambda lg: fact_value(lg, customer, "revenue", "usd", annual=True)],
-                                            rev_v, rev_s),
-        "customer_revenue_growth": Default("customer_revenue_growth", 0.0, "fraction_per_year",
-                                           s["customer_revenue_growth"]),
+    metric = rec.texts.get("path_metric", "revenue_guidance") if rec is not None else "revenue_guidance"
+    growth = _fig(ledger, rec, "backlog", "customer_growth", "fraction")(ledger)
+    out = {
+        "rpo": _first(ledger, "rpo", "usd", [_fig(ledger, rec, "backlog", "rpo", "usd"),
+                                             lambda lg: fact_value(lg, entity, "rpo", "usd")],
+                      _missing("rpo", "usd", f"the backlog (RPO) of {entity}",
+                               f"a fact of {entity} with metric 'rpo', or analyses.backlog rpo", "--rpo")),
+        "schedule": _schedule(ledger, entity, metric),
+        "customer_revenue_growth": Default("customer_revenue_growth", growth[0], "fraction_per_year", growth[1])
+        if growth is not None else Default("customer_revenue_growth", 0.0, "fraction_per_year", Source(
+            kind=ASSUMPTION, ref="flat revenue", note="0: no growth recorded; vary with --customer-growth")),
     }
+    if customer:
+        out["customer_commitment"] = _first(
+            ledger, "customer_commitment", "usd", [lambda lg: deal_value(lg, contract, "amount", "usd")],
+            _missing("customer_commitment", "usd", f"a contract of {customer} with {entity}",
+                     "a services deal with a US-dollar amount", "--commitment"))
+        out["customer_years"] = _first(
+            ledger, "customer_years", "years", [lambda lg: deal_value(lg, contract, "term_years", "years")],
+            _missing("customer_years", "years", f"the term of {customer}'s contract", "term: {years: N} on the deal",
+                     "--customer-years"))
+        out["customer_revenue_per_year"] = _first(
+            ledger, "customer_revenue_per_year", "usd_per_year",
+            [lambda lg: fact_value(lg, customer, "revenue", "usd", annual=True)],  # type: ignore[arg-type]
+            _missing("customer_revenue_per_year", "usd_per_year", f"the yearly revenue of {customer}",
+                     f"a fact of {customer} with metric 'revenue_annual'", "--customer-revenue"))
+    out["customer"] = Default("customer", customer, "id", Source(kind=LEDGER, ref="analyses.backlog")
+                              if customer else Source(kind=ASSUMPTION, ref="no customer",
+                                                      note="no customer named: the means part is left out"))
+    out["entity"] = Default("entity", entity, "id", Source(kind=LEDGER, ref="analyses.backlog"))
+    return out
 
 
-def _funding_gap(ledger: Ledger | None, payer: str = "openai") -> dict[str, Default]:
-    s = DEFAULT_FUNDING_GAP_SOURCES
+def _funding_gap(ledger: Ledger | None, payer: str | None = None) -> dict[str, Default]:
+    rec = _record(ledger, "funding_gap", "payer", payer)
+    payer = payer or (rec.entities.get("payer") if rec else None)
+    if payer is None:
+        raise NotAssessed("funding-gap", ("analyses.funding_gap",),
+                          "name the firm whose commitments to weigh: analyses: {funding_gap: [{payer: ID}]} "
+                          "(docs/metrics.md), or pass --payer")
     deal = main_contract(ledger, payer)
     contract = deal.id if deal is not None else ""
     payee = deal.payee if deal is not None else ""
-    ours = payer == "openai"
 
     def counterparty(lg: Ledger | None) -> tuple[float, Source] | None:
-        # the payee's fact of what this payer pays it a year, e.g. oracle/openai_contract_revenue_annual
+        # the payee's fact of what this payer pays it a year: <payee>/<payer>_contract_revenue_annual
         return fact_value(lg, payee, f"{payer}_contract_revenue_annual", "usd") if payee else None
 
     def per_year(lg: Ledger | None) -> tuple[float, Source] | None:
         return _ratio(deal_value(lg, contract, "amount", "usd"), deal_value(lg, contract, "term_years", "years"),
                       f"deal {contract}: amount / term years")
 
-    def pick(name: str, unit: str, resolvers: list[Resolver], value: float, what: str, flag: str) -> Default:
-        if ours:
-            return _first(ledger, name, unit, resolvers, value, s[name])
-        m = _missing(name, unit, what, flag)
-        return _first(ledger, name, unit, resolvers, m.value, m.source)  # type: ignore[arg-type]
-
     return {
-        "commitments_per_year": pick("commitments_per_year", "usd_per_year",
-                                     [lambda lg: fact_value(lg, payer, "annual_commitment", "usd"), counterparty,
-                                      per_year], 6.0e10, f"yearly commitments of {payer}", "--commitments"),
-        "revenue_per_year": pick("revenue_per_year", "usd_per_year",
-                                 [lambda lg: fact_value(lg, payer, "revenue", "usd", annual=True)], 1.0e10,
-                                 f"revenue of {payer}", "--revenue"),
-        "years": pick("years", "years", [lambda lg: deal_value(lg, contract, "term_years", "years")], 5.0,
-                      f"term of {payer}'s commitments", "--years"),
-        "revenue_growth": Default("revenue_growth", 0.0, "fraction_per_year", s["revenue_growth"]),
-        "share_available": Default("share_available", 1.0, "fraction", s["share_available"]),
+        "commitments_per_year": _first(
+            ledger, "commitments_per_year", "usd_per_year",
+            [_fig(ledger, rec, "funding_gap", "commitments", "usd"),
+             lambda lg: fact_value(lg, payer, "annual_commitment", "usd"), counterparty, per_year],
+            _missing("commitments_per_year", "usd_per_year", f"the yearly commitments of {payer}",
+                     "a services deal with an amount and a term, or analyses.funding_gap commitments",
+                     "--commitments")),
+        "revenue_per_year": _first(
+            ledger, "revenue_per_year", "usd_per_year",
+            [_fig(ledger, rec, "funding_gap", "revenue", "usd"),
+             lambda lg: fact_value(lg, payer, "revenue", "usd", annual=True)],
+            _missing("revenue_per_year", "usd_per_year", f"the yearly revenue of {payer}",
+                     f"a fact of {payer} with metric 'revenue_annual'", "--revenue")),
+        "years": _first(ledger, "years", "years",
+                        [_fig(ledger, rec, "funding_gap", "years", "years"),
+                         lambda lg: deal_value(lg, contract, "term_years", "years")],
+                        _missing("years", "years", f"the term of {payer}'s commitments",
+                                 "term: {years: N} on its contract, or analyses.funding_gap years", "--years")),
+        "revenue_growth": _first(ledger, "revenue_growth", "fraction_per_year",
+                                 [_fig(ledger, rec, "funding_gap", "revenue_growth", "fraction")],
+                                 Default("revenue_growth", 0.0, "fraction_per_year", Source(
+                                     kind=ASSUMPTION, ref="flat revenue",
+                                     note="0: no growth recorded; vary with --growth"))),
+        "share_available": Default("share_available", 1.0, "fraction", Source(
+            kind=ASSUMPTION, ref="all revenue", note="all revenue counts towards the commitments")),
         "cash_available": _first(ledger, "cash_available", "usd",
-                                 [lambda lg: fact_value(lg, payer, "funding_raised", "usd")],
-                                 4.0e10 if ours else 0.0,
-                                 s["cash_available"] if ours else Source(
-                                     kind=ASSUMPTION, ref="no cash",
-                                     note=f"no raise of {payer} known: 0; pass --cash")),
+                                 [_fig(ledger, rec, "funding_gap", "cash", "usd"),
+                                  lambda lg: fact_value(lg, payer, "funding_raised", "usd")],
+                                 Default("cash_available", 0.0, "usd", Source(
+                                     kind=ASSUMPTION, ref="no cash", note=f"no raise of {payer} recorded: 0; "
+                                     "pass --cash"))),
+        "payer": Default("payer", payer, "id", Source(kind=LEDGER, ref="analyses.funding_gap")),
     }
 
 
-#: The deal whose announcement each entity's market-value change is set against.
-AMPLIFICATION_DEALS: dict[str, tuple[str, float, float | None]] = {
-    # entity: (deal id, fallback deal size USD, fallback term years)
-    "oracle": ("openai-oracle-cloud-300b", 3.0e11, 5.0),
-    "nvidia": ("nvidia-openai-investment-100b", 1.0e11, None),
-}
-_AMPLIFICATION_CHANGE = {"oracle": 2.5e11, "nvidia": 1.7e11}
-
-
-def _amplification(ledger: Ledger | None, entity: str = "oracle") -> dict[str, Default]:
-    if entity not in AMPLIFICATION_DEALS:
-        raise InputError(f"no default deal for amplification of {entity!r}",
-                         f"use one of {', '.join(AMPLIFICATION_DEALS)} or pass --deal and --change")
-    deal_id, size, years = AMPLIFICATION_DEALS[entity]
-    s = DEFAULT_AMPLIFICATION_SOURCES
-
-    def deal_size(lg: Ledger | None) -> tuple[float, Source] | None:
-        d = _deal(lg, deal_id)
-        if d is None or d.amount is None:
-            return None
-        # "up to $100B" is nominal 100B: the headline size the market reacted to
-        return deal_value(lg, deal_id, "amount", "usd")
-
+def _amplification(ledger: Ledger | None, entity: str | None = None) -> dict[str, Default]:
+    rec = _record(ledger, "amplification", "entity", entity)
+    if rec is None:
+        known = [r.entities.get("entity", "") for r in ledger.analyses.records("amplification")] \
+            if ledger is not None and ledger.analyses is not None else []
+        raise NotAssessed("amplification", ("analyses.amplification",),
+                          (f"no deal is named for {entity!r}; " if entity else "")
+                          + "name the firm and the deal its market value moved on: analyses: {amplification: "
+                          "[{entity: ID, deal: DEAL-ID}]} (docs/metrics.md), or pass --deal and --change"
+                          + (f"; recorded: {', '.join(known)}" if known else ""))
+    entity = rec.entities["entity"]
+    deal_id = rec.deals["deal"][0]
+    d = _deal(ledger, deal_id)
     out = {
-        "deal_size": _first(ledger, "deal_size", "usd", [deal_size], size, s["deal_size"]),
+        "deal_size": _first(ledger, "deal_size", "usd", [lambda lg: deal_value(lg, deal_id, "amount", "usd")],
+                            _missing("deal_size", "usd", f"the amount of deal {deal_id}", "amount on the deal",
+                                     "--deal")),
         "market_cap_change": _first(ledger, "market_cap_change", "usd",
-                                    [lambda lg: fact_value(lg, entity, "market_cap_change", "usd")],
-                                    _AMPLIFICATION_CHANGE[entity], s["market_cap_change"]),
+                                    [_fig(ledger, rec, "amplification", "change", "usd"),
+                                     lambda lg: fact_value(lg, entity, "market_cap_change", "usd")],
+                                    _missing("market_cap_change", "usd", f"the market-value change of {entity}",
+                                             f"a fact of {entity} with metric 'market_cap_change'", "--change")),
+        "entity": Default("entity", entity, "id", Source(kind=LEDGER, ref="analyses.amplification")),
     }
     # the same day's market value and share-price move, when the ledger has both: a check on the change
     if ledger is not None:
@@ -455,63 +555,95 @@ def _amplification(ledger: Ledger | None, entity: str = "oracle") -> dict[str, D
                                                   _fact_source(caps[0]))
                 out["price_change"] = Default("price_change", _number(moves[0].value, "fraction"), "fraction",
                                               _fact_source(moves[0]))
-    if years is not None:
+    if d is not None and d.term_years is not None and d.kind in ("services", "hardware"):
         out["deal_years"] = _first(ledger, "deal_years", "years",
-                                   [lambda lg: deal_value(lg, deal_id, "term_years", "years")], years,
-                                   s["deal_years"])
+                                   [lambda lg: deal_value(lg, deal_id, "term_years", "years")],
+                                   Default("deal_years", None, "years", Source(kind=ASSUMPTION, ref=deal_id)))
     else:
         out["deal_years"] = Default("deal_years", None, "years",
                                     Source(kind=ASSUMPTION, ref=deal_id, note="no term: not a yearly contract"))
     return out
 
 
-def _cap_table(ledger: Ledger | None) -> dict[str, Default]:
-    s = DEFAULT_CAP_TABLE_SOURCES
+def cap_table_records(ledger: Ledger | None) -> tuple[Analysis, ...]:
+    """Every restructuring the ledger records (``analyses.cap_table``), in file order."""
+    if ledger is None or ledger.analyses is None:
+        return ()
+    return ledger.analyses.records("cap_table")
+
+
+def _cap_table(ledger: Ledger | None, holder: str | None = None) -> dict[str, Default]:
+    rec = _record(ledger, "cap_table", "holder", holder)
+    if rec is None:
+        raise NotAssessed("cap-table", ("analyses.cap_table",),
+                          "record the restructuring: analyses: {cap_table: [{holder: ID, from: FIGURE, to: FIGURE, "
+                          "valuation: FIGURE}]} (docs/metrics.md), or pass --from, --to and --valuation")
     return {
-        "from_stake": _first(ledger, "from_stake", "fraction",
-                             [lambda lg: fact_value(lg, "bytedance", "stake_in_tiktok", "fraction")], 1.0,
-                             s["from_stake"]),
-        "to_stake": _first(ledger, "to_stake", "fraction",
-                           [lambda lg: fact_value(lg, "bytedance", "stake_in_tiktok_us_planned", "fraction")], 0.2,
-                           s["to_stake"]),
-        "valuation": Default("valuation", None, "usd", s["valuation"]),
-        "shares_outstanding": Default("shares_outstanding", 1.0e9, "shares", s["shares_outstanding"]),
+        "from_stake": _first(ledger, "from_stake", "fraction", [_fig(ledger, rec, "cap_table", "from", "fraction")],
+                             _missing("from_stake", "fraction", "analyses.cap_table from", _HOW, "--from")),
+        "to_stake": _first(ledger, "to_stake", "fraction", [_fig(ledger, rec, "cap_table", "to", "fraction")],
+                           _missing("to_stake", "fraction", "analyses.cap_table to", _HOW, "--to")),
+        "valuation": _first(ledger, "valuation", "usd", [_fig(ledger, rec, "cap_table", "valuation", "usd")],
+                            _missing("valuation", "usd", "analyses.cap_table valuation",
+                                     "the pre-money value of 100% of the company; " + _HOW, "--valuation")),
+        "shares_outstanding": _first(ledger, "shares_outstanding", "shares",
+                                     [_fig(ledger, rec, "cap_table", "shares", "shares")],
+                                     Default("shares_outstanding", 1.0e9, "shares", Source(
+                                         kind=ASSUMPTION, ref="illustrative shares",
+                                         note="1 billion shares before: only the per-share figures depend on it"))),
+        "holder": Default("holder", rec.entities["holder"], "id", Source(kind=LEDGER, ref="analyses.cap_table")),
+        "company": Default("company", rec.entities.get("company"), "id",
+                           Source(kind=LEDGER, ref="analyses.cap_table")),
     }
+
+
+def bubble_firms(ledger: Ledger | None) -> list[dict[str, object]]:
+    """The firms the ledger's bubble test looks at, each with the facts that stand for its figures.
+
+    For each firm of ``analyses.bubble.firms``: one row per forward-P/E fact (``pe_forward*``: the firm's id,
+    then ``<id>-<rest of the metric>`` for variants), and the capex, revenue and free cash flow of the
+    record's ``period`` (a ``free_cash_flow_deficit`` is a negative free cash flow). Returns dicts with
+    ``entity`` and ``figures`` (name -> :class:`Default`).
+    """
+    rec = _record(ledger, "bubble")
+    if rec is None or ledger is None:
+        return []
+    period = rec.texts.get("period") or None
+    out: list[dict[str, object]] = []
+    for firm in rec.entity_lists.get("firms", ()):
+        pes = sorted((f for f in ledger.facts.values() if f.entity == firm and f.metric.startswith("pe_forward")
+                      and _number(f.value, "x") is not None), key=lambda f: (len(f.metric), f.metric))
+        base = pes[0].metric if pes else ""
+        for f in pes:
+            name = firm if f.metric == base else f"{firm}-{f.metric.removeprefix(base).strip('_').replace('_', '-')}"
+            out.append({"entity": name, "figures": {"forward_pe": Default("forward_pe", _number(f.value, "x"), "x",
+                                                                          _fact_source(f))}})
+        figs: dict[str, Default] = {}
+        for key, kind in (("capex", "capex"), ("revenue", "revenue"), ("free_cash_flow", "free_cash_flow")):
+            hit = fact_value(ledger, firm, kind, "usd", period)
+            if hit is not None:
+                figs[key] = Default(key, hit[0], "usd", hit[1])
+        deficit = fact_value(ledger, firm, "free_cash_flow_deficit", "usd", period)
+        if deficit is not None and "free_cash_flow" not in figs:
+            # a deficit is written as a size (stored as a positive amount of metric free_cash_flow_deficit)
+            figs["free_cash_flow"] = Default("free_cash_flow", -abs(deficit[0]), "usd", deficit[1])
+        if figs:
+            out.append({"entity": firm, "figures": figs})
+    return out
 
 
 def _bubble(ledger: Ledger | None) -> dict[str, Default]:
-    s = DEFAULT_BUBBLE_SOURCES
-    ex_tesla = _first(ledger, "mag7_ex_tesla_forward_pe", "x",
-                      [lambda lg: fact_value(lg, "magnificent-seven", "pe_forward_ex_tesla", "x")], 26.0,
-                      QUOTES["mag7_pe"])
-    out = {
-        "reference_pe": Default("reference_pe", 52.0, "x", s["reference_pe"]),
-        "mag7_forward_pe": _first(ledger, "mag7_forward_pe", "x",
-                                  [lambda lg: fact_value(lg, "magnificent-seven", "pe_forward", "x")], 27.0,
-                                  QUOTES["mag7_pe"]),
-        "mag7_ex_tesla_forward_pe": ex_tesla,
-        "oracle_capex": _first(ledger, "oracle_capex", "usd",
-                               [lambda lg: fact_value(lg, "oracle", "capex", "usd", "FY2026 Q1")], 8.5e9,
-                               QUOTES["oracle_q1_fcf"]),
-        "oracle_free_cash_flow": Default("oracle_free_cash_flow", -0.362e9, "usd", QUOTES["oracle_q1_fcf"]),
-        "oracle_revenue": _first(ledger, "oracle_revenue", "usd",
-                                 [lambda lg: fact_value(lg, "oracle", "revenue", "usd", "FY2026 Q1")], 14.9e9,
-                                 QUOTES["oracle_q1_revenue"]),
+    rec = _record(ledger, "bubble")
+    if rec is None:
+        raise NotAssessed("bubble", ("analyses.bubble",),
+                          "name the firms to judge and a reference P/E: analyses: {bubble: {firms: [ID, ...], "
+                          "reference_pe: {value: 50, unit: x, assumption: why}}} (docs/metrics.md), or pass --entity")
+    return {
+        "reference_pe": _first(ledger, "reference_pe", "x", [_fig(ledger, rec, "bubble", "reference_pe", "x")],
+                               _missing("reference_pe", "x", "analyses.bubble reference_pe",
+                                        "a reference forward P/E from outside the figures under test; " + _HOW,
+                                        "--reference-pe")),
     }
-    half = fact_value(ledger, "magnificent-seven", "pe_vs_reference", "x")
-    if half is not None and half[0] > 0 and ex_tesla.source.kind == LEDGER:
-        # the reference is what today's 26x is "half" of: 26 / 0.5 = 52
-        out["reference_pe"] = Default("reference_pe", ex_tesla.value / half[0], "x", Source(  # type: ignore[operator]
-            kind=LEDGER, ref=f"{ex_tesla.source.ref} / {half[1].ref}", quote=half[1].quote,
-            document=half[1].document, note=f"{ex_tesla.value:g}x / {half[0]:g}: the late-1990s top 7"))
-    deficit = fact_value(ledger, "oracle", "free_cash_flow_deficit", "usd", "FY2026 Q1")
-    fcf = fact_value(ledger, "oracle", "free_cash_flow", "usd", "FY2026 Q1")
-    if deficit is not None:
-        # a deficit is written as a size ("負3.62億美元" is stored as 3.62億美元 of metric free_cash_flow_deficit)
-        out["oracle_free_cash_flow"] = Default("oracle_free_cash_flow", -abs(deficit[0]), "usd", deficit[1])
-    elif fcf is not None:
-        out["oracle_free_cash_flow"] = Default("oracle_free_cash_flow", fcf[0], "usd", fcf[1])
-    return out
 
 
 #: Deal kinds that commit a payer to pay for something over time.
@@ -605,20 +737,23 @@ def payer_commitments(ledger: Ledger, payer: str, on: date | None = None, policy
     return tuple(out)
 
 
-def defaults_for(metric: str, ledger: Ledger | None = None, **context: str) -> dict[str, Default]:
-    """Default inputs of ``metric`` (one of :data:`METRICS`), from ``ledger`` where it has the figures.
+def defaults_for(metric: str, ledger: Ledger | None = None, **context: str | None) -> dict[str, Default]:
+    """Default inputs of ``metric`` (one of :data:`METRICS`), from ``ledger`` alone.
 
     Args:
         metric: ``bubble``, ``breakeven``, ``capacity``, ``backlog``, ``funding-gap``, ``amplification`` or
             ``cap-table``.
-        ledger: the ledger to read (``None``: the articles' figures and the documented assumptions).
-        **context: ``entity``/``customer`` for backlog and amplification, ``payer`` for funding-gap.
+        ledger: the ledger to read (``None``: no defaults; every input is missing).
+        **context: ``entity``/``customer`` for backlog and amplification, ``payer`` for funding-gap,
+            ``holder`` for cap-table (default: the ledger's first record of that test).
 
     Returns:
-        Input name -> :class:`Default` (value, unit, source).
+        Input name -> :class:`Default` (value, unit, source); a missing input has value ``None``.
 
     Raises:
-        InputError: an unknown metric, or an entity with no default deal.
+        NotAssessed: the ledger names no record for a test that needs one (backlog, funding-gap,
+            amplification, cap-table, bubble), with how to add it.
+        InputError: an unknown metric.
     """
     table: dict[str, Callable[..., dict[str, Default]]] = {
         "capacity": _capacity, "breakeven": _breakeven, "backlog": _backlog, "funding-gap": _funding_gap,

@@ -153,6 +153,12 @@ def fill_metrics(an: Analysis, ledger: Ledger, on: date | None) -> None:
 
     for name, result in all_results(ledger).items():
         d = result.as_dict()
+        if d.get("assessed") is False:
+            # the ledger lacks this test's inputs: say what is needed and how to add it, show no figure
+            an.metrics.append(Table(f"{_label(name)}: not assessed", ("Result", "Value"), (
+                {"Result": "Not assessed", "Value": "needs " + ", ".join(d.get("needs") or [])},
+                {"Result": "How to add it", "Value": str(d.get("how") or "")}), note=""))
+            continue
         rows = [{"Result": _label(k), "Value": _fmt(v.get("value"), v.get("unit"))}
                 for k, v in (d.get("results") or {}).items() if isinstance(v, dict)]
         for ent in d.get("entities") or []:
