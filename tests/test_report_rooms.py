@@ -35,12 +35,24 @@ def test_who_pays_splits_each_firms_inflow():
 
 
 def test_metrics_dashboard_lists_results_and_sourced_inputs():
-    an = analysis_of(small_ledger(), stress=False)
+    from dealweb.ledger import load_ledger
+
+    an = analysis_of(load_ledger("ai-capex-2025").ledger, stress=False)
     assert "metrics" not in an.notes, an.notes
     titles = [t.title for t in an.metrics]
     assert "Capacity: results" in titles and "Capacity: inputs and their sources" in titles
     inputs = next(t for t in an.metrics if t.title == "Capacity: inputs and their sources")
-    assert all(r["Source"].split(":")[0] in ("ledger", "article", "assumption", "flag") for r in inputs.rows)
+    assert all(r["Source"].split(":")[0] in ("ledger", "assumption", "flag") for r in inputs.rows)
+
+
+def test_metrics_dashboard_says_not_assessed_without_the_ledgers_inputs():
+    # the small ledger names no analyses: every test says what it needs, and no figure is borrowed
+    an = analysis_of(small_ledger(), stress=False)
+    titles = [t.title for t in an.metrics]
+    assert "Capacity: not assessed" in titles and "Capacity: results" not in titles
+    table = next(t for t in an.metrics if t.title == "Capacity: not assessed")
+    assert table.rows[0]["Value"].startswith("needs analyses.capacity.")
+    assert "4M" not in str(an.metrics) and "455" not in str(an.metrics)
 
 
 def test_figures_keep_their_units():

@@ -331,8 +331,8 @@ def _capacity(ledger: Ledger | None) -> dict[str, Default]:
                 gw = hit
                 break
     out["gw"] = (Default("gw", gw[0], "gw", gw[1]) if gw is not None else
-                 _missing("gw", "gw", "a capacity to convert", "a deal with capacity_gw named in "
-                          "analyses.capacity.per_gw, or analyses.capacity.gw", "--gw"))
+                 _missing("gw", "gw", "analyses.capacity.gw", "a capacity to convert: a figure, or a deal with "
+                          "capacity_gw named in analyses.capacity.per_gw", "--gw"))
     return out
 
 
