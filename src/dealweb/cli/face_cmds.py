@@ -38,10 +38,13 @@ from dealweb.cli.common import (
               help="Runs per stress scenario (default: the same as dealweb stress, 2,000).")
 @click.option("--documents", "documents", multiple=True, type=click.Path(file_okay=False),
               help="Extra folder where the cited documents' texts live.")
+@click.option("--lang", "lang", type=click.Choice(["en", "zh-Hant", "zh-Hans"]), default="en", show_default=True,
+              help="Language of the report and pictures: English, Traditional or Simplified Chinese "
+                   "(firm names in that script, amounts in 億 and 兆).")
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 def report_cmd(ledger_path: str | None, output: str, png: str | None, svg: str | None, on: str | None,
                size: str, no_stress: bool, seed: int | None, stress_runs: int | None, documents: tuple[str, ...],
-               as_json: bool) -> None:
+               lang: str, as_json: bool) -> None:
     """Write the offline HTML report of a ledger (the bundled one by default).
 
     One self-contained file: the map (with a time slider), loops, who pays, exposure, metrics, stress
@@ -52,9 +55,11 @@ def report_cmd(ledger_path: str | None, output: str, png: str | None, svg: str |
       dealweb report -o report.html
       dealweb report -o report.html --png map.png
       dealweb report path/to/ledger -o out.html --svg map.svg --on 2025-10-01
+      dealweb report --lang zh-Hant -o report-zh.html --png map-zh.png
     """
     from rich.console import Console
 
+    from dealweb.i18n import messages
     from dealweb.report import analysis_of, map_svg, map_view, render_report, write_map_png
 
     day = date_or_exit(on, "--on")
@@ -71,11 +76,13 @@ def report_cmd(ledger_path: str | None, output: str, png: str | None, svg: str |
     console = Console(stderr=True)
     with console.status("gathering loops, who pays, metrics and stress tests..."):
         an = analysis_of(ledger, on=day, stress=not no_stress, seed=seed, draws=stress_runs)
-    html_text = render_report(ledger, analysis=an, on=day, size=size)
+    html_text = render_report(ledger, analysis=an, on=day, size=size, lang=lang)
     written = {"report": _write(output, html_text)}
     loop_deals = {d for row in an.loops for d in row.deals}
-    title = f"{ledger.name}: the web of deals" + (f" on {day.isoformat()}" if day else "")
-    view = map_view(ledger, on=day, loop_deals=loop_deals, size=size)
+    t = messages(lang)
+    title = (t("map.title_on", name=ledger.name, date=day.isoformat()) if day
+             else t("report.title", name=ledger.name))
+    view = map_view(ledger, on=day, loop_deals=loop_deals, size=size, lang=lang)
     warnings: list[str] = []
     if svg:
         written["svg"] = _write(svg, map_svg(view, interactive=False, title=title))

@@ -15,9 +15,10 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from dealweb.i18n import check_lang, messages
 from dealweb.model import Ledger
 from dealweb.report.analysis import Analysis, analysis_of
-from dealweb.report.mapview import KIND_COLOURS, KIND_LABELS, map_view
+from dealweb.report.mapview import KIND_COLOURS, map_view
 from dealweb.report.payload import ledger_payload, script_json
 from dealweb.report.svg import fan_svg, map_svg, sankey_svg, usd_short
 
@@ -50,7 +51,7 @@ def asset(name: str) -> str:
 
 
 def render_report(ledger: Ledger, analysis: Analysis | None = None, on: date | None = None,
-                  size: str = "auto", stress: bool = True, seed: int | None = None) -> str:
+                  size: str = "auto", stress: bool = True, seed: int | None = None, lang: str = "en") -> str:
     """The report of ``ledger`` as one HTML document.
 
     Args:
@@ -62,16 +63,22 @@ def render_report(ledger: Ledger, analysis: Analysis | None = None, on: date | N
         size: what node size shows: ``auto``, ``market_cap``, ``flow`` or ``none``.
         stress: run the stress scenarios for the fan charts when gathering the analysis.
         seed: seed for the stress scenarios' random generator (``None``: dealweb's one default).
+        lang: ``en``, ``zh-Hant`` or ``zh-Hans``: every word from that message catalogue, firm names in
+            that script, amounts through :mod:`dealweb.fmt` in that language (億 and 兆 in Chinese).
 
     Returns:
         The HTML text (UTF-8), identical for identical inputs.
     """
     if analysis is None:
         analysis = analysis_of(ledger, on=on, stress=stress, seed=seed)
+    lang = check_lang(lang)
+    t = messages(lang)
     loop_deals = {d for row in analysis.loops for d in row.deals}
-    view = map_view(ledger, on=on, loop_deals=loop_deals, size=size)
-    names = {e.id: e.name for e in ledger.entities.values()}
-    payload = ledger_payload(ledger)
+    view = map_view(ledger, on=on, loop_deals=loop_deals, size=size, lang=lang)
+    names = {e.id: t.name(e) for e in ledger.entities.values()}
+    payload = ledger_payload(ledger, lang=lang)
+    payload["messages"] = t.subset("js.") | t.subset("map.") | t.subset("status.") | t.subset("tier.") \
+        | t.subset("type.")
     conflicted = {c.record for c in ledger.conflicts} | {
         rid for rid, c in ledger.claims() if c.flag in ("joke", "unit_slip", "disputed")}
     ctx: dict[str, Any] = {
@@ -80,11 +87,13 @@ def render_report(ledger: Ledger, analysis: Analysis | None = None, on: date | N
         "map_svg": Markup(map_svg(view)),  # noqa: S704 - every text node inside is escaped by svg.esc
         "view": view,
         "view_colours": KIND_COLOURS,
-        "kinds": [(k, KIND_COLOURS[k], KIND_LABELS[k]) for k in view.kinds],
+        "kinds": [(k, KIND_COLOURS[k], t("kind." + k)) for k in view.kinds],
+        "t": t,
+        "lang": lang,
         "analysis": analysis,
         "names": names,
-        "sankey_svg": Markup(sankey_svg(analysis.who_pays, names)) if analysis.who_pays else None,  # noqa: S704
-        "fans": [Markup(fan_svg(f.times, f.bands, f.title, f.unit)) for f in analysis.fans],  # noqa: S704
+        "sankey_svg": Markup(sankey_svg(analysis.who_pays, names, lang=lang)) if analysis.who_pays else None,  # noqa: S704
+        "fans": [Markup(fan_svg(f.times, f.bands, f.title, f.unit, lang=lang)) for f in analysis.fans],  # noqa: S704
         "deals": [payload["deals"][d] for d in sorted(payload["deals"], key=lambda i: (
             payload["deals"][i]["announced"] or "9999", i))],
         "facts": [payload["facts"][f] for f in sorted(payload["facts"], key=lambda i: (

@@ -17,7 +17,8 @@ from datetime import date
 
 import networkx as nx
 
-from dealweb.fmt import money
+from dealweb import fmt
+from dealweb.i18n import check_lang, entity_name, messages
 from dealweb.model import FLOW_KIND, Deal, Entity, Fact, Ledger
 from dealweb.money import Amount
 
@@ -127,6 +128,7 @@ class MapView:
     title: str = ""
     kinds: tuple[str, ...] = field(default_factory=tuple)
     hidden: int = 0
+    lang: str = "en"
 
 
 def chinese_name(entity: Entity) -> str:
@@ -157,12 +159,12 @@ def _usd_mid(deal: Deal, amount: Amount | None) -> float | None:
     return amount.usd("mid")
 
 
-def _flow_label(deal: Deal, amount: Amount | None) -> str:
+def _flow_label(deal: Deal, amount: Amount | None, lang: str = "en") -> str:
     parts = []
     if amount is not None:
-        parts.append(amount.label())
+        parts.append(fmt.amount(amount, lang=lang))
     if deal.quantity is not None and (amount is None or not amount.is_money):
-        parts.append(deal.quantity.label())
+        parts.append(fmt.amount(deal.quantity, lang=lang))
     if deal.capacity_gw and not (amount is not None and amount.unit == "GW"):
         parts.append(f"{deal.capacity_gw:g} GW")
     return " · ".join(parts)
@@ -272,7 +274,8 @@ def _positions(ids: Sequence[str], pairs: Iterable[tuple[str, str]], radii: dict
 
 
 def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] = (),
-             size: str = "auto", width: int = 1400, height: int = 920, max_nodes: int = 80) -> MapView:
+             size: str = "auto", width: int = 1400, height: int = 920, max_nodes: int = 80,
+             lang: str = "en") -> MapView:
     """Geometry of the map of ``ledger``'s web.
 
     Every entity that takes part in a deal (at any date, so that positions stay put as the time slider
@@ -290,10 +293,14 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
         height: canvas height in pixels.
         max_nodes: most circles drawn; above it the entities with the largest flows are kept and
             ``MapView.hidden`` counts the others.
+        lang: ``en`` (English names with the Chinese name below), ``zh-Hant`` or ``zh-Hans`` (names in that
+            script, from the ledger's ``names`` or folded by OpenCC); amounts in that language.
 
     Returns:
         The :class:`MapView` (pure data, no drawing).
     """
+    lang = check_lang(lang)
+    t = messages(lang)
     loop_set = frozenset(loop_deals)
     deals = sorted(ledger.deals.values(), key=lambda d: d.id)
     # Entities drawn: those on a flow or a partnership link (parties to a deal that states no flow between
@@ -348,7 +355,12 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
              for i in ids}
 
     pairs = [(f.payer, f.payee) for _, f in flows] + [(a, b) for _, a, b in partner_links]
-    labels = {i: (ledger.entities[i].name, chinese_name(ledger.entities[i])) for i in ids}
+    def two_names(e: Entity) -> tuple[str, str]:
+        if lang == "en":
+            return e.name, chinese_name(e)
+        return entity_name(e, lang), ""
+
+    labels = {i: two_names(ledger.entities[i]) for i in ids}
     pos = _positions(ids, pairs, radii, labels, width, height, margin=80.0)
 
     nodes = []
@@ -357,13 +369,13 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
         fact = caps[i] if size == "market_cap" else None
         label = short = ""
         if size == "market_cap" and fact is not None:
-            short = fact.value.label()
-            label = f"market value {short}"
+            short = fmt.amount(fact.value, lang=lang)
+            label = t("node.market_value", value=short)
         elif size == "flow" and values[i]:
-            short = money(values[i])
-            label = f"{short} in and out (mid)"
+            short = fmt.money(values[i], lang=lang)
+            label = t("node.flow", value=short)
         nodes.append(MapNode(
-            id=i, name=e.name, zh=chinese_name(e), kind=str(e.kind), x=pos[i][0], y=pos[i][1], r=round(radii[i], 1),
+            id=i, name=labels[i][0], zh=labels[i][1], kind=str(e.kind), x=pos[i][0], y=pos[i][1], r=round(radii[i], 1),
             size_basis=size if values[i] else "none", size_label=label,
             size_as_of=fact.as_of if fact else None, size_fact=fact.id if fact else None, size_short=short,
         ))
@@ -384,14 +396,14 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
             kind = FLOW_KIND.get(d.type, "none")
             usd = _usd_mid(d, amount) if kind != "none" else None
             w = 1.4 + 6.0 * math.sqrt(usd / umax) if usd and umax else 1.4
-            edges.append(_edge(d, payer, payee, amount, kind, usd, w, pos, radii, a, k, n, d.id in loop_set))
+            edges.append(_edge(d, payer, payee, amount, kind, usd, w, pos, radii, a, k, n, d.id in loop_set, lang))
     # Deals whose sources disagree (conflicts the loader derived, or a claim flagged joke/slip/disputed).
     disputed = {c.record for c in ledger.conflicts} | {
         rid for rid, c in ledger.claims() if c.flag in ("joke", "unit_slip", "disputed")}
     edges = [replace(e, conflict=True) if e.deal in disputed else e for e in edges]
     edges = _place_labels(edges, nodes)
     return MapView(width=width, height=height, nodes=tuple(nodes), edges=tuple(edges), loop_deals=loop_set,
-                   size_basis=size, title=ledger.name, hidden=hidden,
+                   size_basis=size, title=ledger.name, hidden=hidden, lang=lang,
                    kinds=tuple(k for k in KIND_COLOURS if any(e.kind == k for e in edges)))
 
 
@@ -464,13 +476,13 @@ def _place_labels(edges: list[MapEdge], nodes: list[MapNode]) -> list[MapEdge]:
 
 def _edge(d: Deal, payer: str, payee: str, amount: Amount | None, kind: str, usd: float | None, w: float,
           pos: dict[str, tuple[float, float]], radii: dict[str, float], first: str, k: int, n: int,
-          in_loop: bool) -> MapEdge:
+          in_loop: bool, lang: str = "en") -> MapEdge:
     (x0, y0), (x1, y1) = pos[payer], pos[payee]
     if payer == payee:  # a self-flow (rare): a small loop above the node
         r = radii[payer]
         path = (f"M{x0 - r * 0.5:.1f},{y0 - r * 0.85:.1f} C{x0 - r * 1.6:.1f},{y0 - r * 2.6:.1f} "
                 f"{x0 + r * 1.6:.1f},{y0 - r * 2.6:.1f} {x0 + r * 0.5:.1f},{y0 - r * 0.85:.1f}")
-        return MapEdge(d.id, payer, payee, kind, KIND_COLOURS[kind], _flow_label(d, amount), path,
+        return MapEdge(d.id, payer, payee, kind, KIND_COLOURS[kind], _flow_label(d, amount, lang), path,
                        round(x0, 1), round(y0 - r * 2.2, 1), round(w, 2), usd, in_loop, kind == "none")
     # Normal of the canonical pair direction, so that A->B and B->A bend to different sides.
     ax, ay = pos[first]
@@ -491,7 +503,7 @@ def _edge(d: Deal, payer: str, payee: str, amount: Amount | None, kind: str, usd
     lx = 0.25 * sx + 0.5 * cx + 0.25 * ex
     ly = 0.25 * sy + 0.5 * cy + 0.25 * ey
     path = f"M{sx:.1f},{sy:.1f} Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}"
-    return MapEdge(d.id, payer, payee, kind, KIND_COLOURS[kind], _flow_label(d, amount), path,
+    return MapEdge(d.id, payer, payee, kind, KIND_COLOURS[kind], _flow_label(d, amount, lang), path,
                    round(lx, 1), round(ly, 1), round(w, 2), usd, in_loop,
                    dashed=kind == "none" or usd is None,
                    points=((round(sx, 1), round(sy, 1)), (round(cx, 1), round(cy, 1)), (round(ex, 1), round(ey, 1))))

@@ -11,6 +11,8 @@ import json
 from datetime import date
 from typing import Any
 
+from dealweb import fmt
+from dealweb.i18n import entity_name
 from dealweb.model import Claim, Deal, Entity, Fact, Ledger
 from dealweb.money import Amount
 from dealweb.report.mapview import chinese_name
@@ -42,10 +44,10 @@ def _iso(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def _amount(a: Amount | None) -> dict[str, Any] | None:
+def _amount(a: Amount | None, lang: str = "en") -> dict[str, Any] | None:
     if a is None:
         return None
-    return {"label": a.label(), "text": a.text, "qualifier": str(a.qualifier), "unit": a.unit,
+    return {"label": fmt.amount(a, lang=lang), "text": a.text, "qualifier": str(a.qualifier), "unit": a.unit,
             "low": a.low, "high": a.high, "usd_low": a.usd_low, "usd_high": a.usd_high}
 
 
@@ -65,6 +67,7 @@ def claim_payload(ledger: Ledger, claim: Claim) -> dict[str, Any]:
         "outlet": doc.outlet if doc else "",
         "date": _iso(doc.date) if doc else None,
         "tier": str(doc.tier) if doc else "",
+        "origin": ledger.origin_of(claim.document),
         "language": doc.language if doc else "",
         "url": doc.url if doc else "",
         "pos": str(claim.pos) if claim.pos else None,
@@ -77,15 +80,18 @@ def _conflicts(ledger: Ledger, record: str) -> list[dict[str, Any]]:
             for c in ledger.conflicts if c.record == record]
 
 
-def _name(ledger: Ledger, eid: str | None) -> str:
+def _name(ledger: Ledger, eid: str | None, lang: str = "en") -> str:
     if eid is None:
         return ""
     e = ledger.entities.get(eid)
-    return e.name if e else eid
+    return entity_name(e, lang) if e else eid
 
 
-def deal_payload(ledger: Ledger, deal: Deal) -> dict[str, Any]:
-    """A deal as the pages show it: parties, amount label, status, dates, claims and conflicts."""
+def deal_payload(ledger: Ledger, deal: Deal, lang: str = "en") -> dict[str, Any]:
+    """A deal as the pages show it: parties, amount label, status, dates, claims and conflicts.
+
+    ``lang`` (``en``, ``zh-Hant``, ``zh-Hans``) sets the script of names and the language of amount labels.
+    """
     claims = list(deal.claims) + [c for e in deal.events for c in e.claims]
     return {
         "id": deal.id,
@@ -94,14 +100,15 @@ def deal_payload(ledger: Ledger, deal: Deal) -> dict[str, Any]:
         "kind": deal.kind,
         "from": deal.payer,
         "to": deal.payee,
-        "from_name": _name(ledger, deal.payer),
-        "to_name": _name(ledger, deal.payee),
-        "parties": [{"entity": p.entity, "name": _name(ledger, p.entity), "role": p.role} for p in deal.parties],
-        "flows": [{"from": f.payer, "to": f.payee, "from_name": _name(ledger, f.payer),
-                   "to_name": _name(ledger, f.payee), "amount": _amount(f.amount), "note": f.note}
+        "from_name": _name(ledger, deal.payer, lang),
+        "to_name": _name(ledger, deal.payee, lang),
+        "parties": [{"entity": p.entity, "name": _name(ledger, p.entity, lang), "role": p.role}
+                    for p in deal.parties],
+        "flows": [{"from": f.payer, "to": f.payee, "from_name": _name(ledger, f.payer, lang),
+                   "to_name": _name(ledger, f.payee, lang), "amount": _amount(f.amount, lang), "note": f.note}
                   for f in deal.flows],
-        "amount": _amount(deal.amount),
-        "quantity": _amount(deal.quantity),
+        "amount": _amount(deal.amount, lang),
+        "quantity": _amount(deal.quantity, lang),
         "capacity_gw": deal.capacity_gw,
         "status": str(deal.status),
         "announced": _iso(deal.announced),
@@ -109,33 +116,38 @@ def deal_payload(ledger: Ledger, deal: Deal) -> dict[str, Any]:
         "conditions": list(deal.conditions),
         "note": deal.note,
         "claims": [claim_payload(ledger, c) for c in claims],
+        "origins": ledger.origins(deal.id),
         "conflicts": _conflicts(ledger, deal.id),
         "pos": str(deal.pos) if deal.pos else None,
     }
 
 
-def fact_payload(ledger: Ledger, fact: Fact) -> dict[str, Any]:
+def fact_payload(ledger: Ledger, fact: Fact, lang: str = "en") -> dict[str, Any]:
     """A fact as the pages show it: entity, metric, value label, period, as-of date, claims, conflicts."""
     return {
         "id": fact.id,
         "entity": fact.entity,
-        "entity_name": _name(ledger, fact.entity),
+        "entity_name": _name(ledger, fact.entity, lang),
         "metric": fact.metric,
-        "value": _amount(fact.value),
+        "value": _amount(fact.value, lang),
         "period": fact.period,
         "as_of": _iso(fact.as_of),
         "note": fact.note,
         "claims": [claim_payload(ledger, c) for c in fact.claims],
+        "origins": ledger.origins(fact.id),
         "conflicts": _conflicts(ledger, fact.id),
         "pos": str(fact.pos) if fact.pos else None,
     }
 
 
-def entity_payload(ledger: Ledger, entity: Entity) -> dict[str, Any]:
-    """An entity with its names, kind, ticker, country and the ids of its deals and facts."""
+def entity_payload(ledger: Ledger, entity: Entity, lang: str = "en") -> dict[str, Any]:
+    """An entity with its names, kind, ticker, country and the ids of its deals and facts.
+
+    ``name`` is in ``lang``'s script (:func:`dealweb.i18n.entity_name`); ``names`` as the ledger records them.
+    """
     return {
         "id": entity.id,
-        "name": entity.name,
+        "name": entity_name(entity, lang),
         "zh": chinese_name(entity),
         "names": dict(entity.names),
         "aliases": list(entity.aliases),
@@ -175,13 +187,17 @@ def chapters(ledger: Ledger) -> list[dict[str, Any]]:
     return out
 
 
-def ledger_payload(ledger: Ledger) -> dict[str, Any]:
-    """Everything the report's script needs: deals, facts, entities, documents, chapters (stable keys)."""
+def ledger_payload(ledger: Ledger, lang: str = "en") -> dict[str, Any]:
+    """Everything the report's script needs: deals, facts, entities, documents, chapters (stable keys).
+
+    ``lang`` (``en``, ``zh-Hant``, ``zh-Hans``): names in that script, amount labels in that language.
+    """
     return {
         "name": ledger.name,
-        "deals": {d.id: deal_payload(ledger, d) for d in sorted(ledger.deals.values(), key=lambda d: d.id)},
-        "facts": {f.id: fact_payload(ledger, f) for f in sorted(ledger.facts.values(), key=lambda f: f.id)},
-        "entities": {e.id: entity_payload(ledger, e)
+        "lang": lang,
+        "deals": {d.id: deal_payload(ledger, d, lang) for d in sorted(ledger.deals.values(), key=lambda d: d.id)},
+        "facts": {f.id: fact_payload(ledger, f, lang) for f in sorted(ledger.facts.values(), key=lambda f: f.id)},
+        "entities": {e.id: entity_payload(ledger, e, lang)
                      for e in sorted(ledger.entities.values(), key=lambda e: e.id)},
         "documents": {d.id: {"id": d.id, "title": d.title, "outlet": d.outlet, "date": _iso(d.date),
                              "language": d.language, "tier": str(d.tier), "url": d.url}

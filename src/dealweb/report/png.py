@@ -150,7 +150,7 @@ def write_map_png(view: MapView, path: str | Path, title: str | None = None, dpi
         x, y = 20.0, h - 60.0
         ax.plot([16, w - 16], [y - 14, y - 14], color="#E2E2E2", linewidth=0.8)
         for style, colour, text in legend_items(view, kinds):
-            wd = 50 + 0.6 * 12.5 * len(text) + 18
+            wd = 50 + _label_width(text, 12.5) + 18
             if x + wd > w - 16:
                 x, y = 20.0, y + 24
             if style == "circle":

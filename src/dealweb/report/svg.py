@@ -10,7 +10,8 @@ from collections.abc import Mapping, Sequence
 from html import escape
 
 from dealweb import fmt
-from dealweb.report.mapview import ENTITY_FILL, KIND_COLOURS, KIND_LABELS, MapView
+from dealweb.i18n import messages
+from dealweb.report.mapview import ENTITY_FILL, KIND_COLOURS, MapView, _label_width
 
 __all__ = ["FONT_STACK", "esc", "fan_svg", "map_svg", "sankey_svg", "usd_short"]
 
@@ -24,9 +25,9 @@ def esc(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def usd_short(x: float | None) -> str:
-    """``$1.2T``, ``$40B``, ``$350M``; ``n/a`` for ``None`` (:func:`dealweb.fmt.money`)."""
-    return fmt.money(x)
+def usd_short(x: float | None, lang: str = "en") -> str:
+    """``$1.2T``, ``$40B``, ``$350M`` (``1.2兆美元`` in Chinese); ``n/a`` for ``None`` (:func:`dealweb.fmt.money`)."""
+    return fmt.money(x, lang=lang)
 
 
 def _markers(kinds: Sequence[str]) -> str:
@@ -54,10 +55,12 @@ def map_svg(view: MapView, interactive: bool = True, legend: bool = True, title:
         SVG markup (UTF-8 text), standalone-ready (it declares its namespace).
     """
     w, h = view.width, view.height
+    t = messages(view.lang)
     kinds = sorted({e.kind for e in view.edges})
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
-        f'class="dw-map" role="img" aria-label="Map of the deal web" font-family="{esc(FONT_STACK)}">',
+        f'class="dw-map" role="img" aria-label="{esc(t("map.aria"))}" lang="{view.lang}" '
+        f'font-family="{esc(FONT_STACK)}">',
         f"<defs>{_markers(kinds)}</defs>",
         f'<rect x="0" y="0" width="{w}" height="{h}" fill="#FFFFFF"/>',
     ]
@@ -103,8 +106,8 @@ def map_svg(view: MapView, interactive: bool = True, legend: bool = True, title:
         attrs = f' data-entity="{esc(n.id)}" tabindex="0"' if interactive else ""
         tip_lines = [n.name] + ([n.zh] if n.zh else [])
         if n.size_label:
-            when = (f" (as of {n.size_as_of.isoformat()})" if n.size_as_of
-                    else " (no as-of date in the ledger)" if n.size_basis == "market_cap" else "")
+            when = (f" ({t('js.as_of', date=n.size_as_of.isoformat())})" if n.size_as_of
+                    else t("node.no_as_of") if n.size_basis == "market_cap" else "")
             tip_lines.append(n.size_label + when)
         tip = f"<title>{esc(' · '.join(tip_lines))}</title>" if interactive else ""
         parts.append(f'<g class="dw-node"{attrs}>{tip}'
@@ -131,17 +134,15 @@ def map_svg(view: MapView, interactive: bool = True, legend: bool = True, title:
 
 def legend_items(view: MapView, kinds: Sequence[str]) -> list[tuple[str, str, str]]:
     """Legend entries as ``(style, colour, text)``; style is ``line``, ``dash``, ``halo`` or ``circle``."""
-    items = [("dash" if k == "none" else "line", KIND_COLOURS[k], KIND_LABELS[k]) for k in kinds]
-    items.append(("halo", "#FFC533", "On a money loop"))
-    basis = {"market_cap": "Circle area: market value (latest as-of date; dashed: none known)",
-             "flow": "Circle area: USD flowing in and out (mid)",
-             "none": "Circles: entities"}[view.size_basis]
-    items.append(("circle", "#F3EFE6", basis))
-    items.append(("dash", "#555555", "Dashed arrow: no USD figure · arrows run payer → payee"))
+    t = messages(view.lang)
+    items = [("dash" if k == "none" else "line", KIND_COLOURS[k], t("kind." + k)) for k in kinds]
+    items.append(("halo", "#FFC533", t("legend.loop")))
+    items.append(("circle", "#F3EFE6", t("legend.size_" + view.size_basis)))
+    items.append(("dash", "#555555", t("legend.dash")))
     if any(e.conflict for e in view.edges):
-        items.append(("dot", "#B3261E", "Sources disagree (click for the quotes)"))
+        items.append(("dot", "#B3261E", t("legend.conflict")))
     if view.hidden:
-        items.append(("circle", "#FFFFFF", f"{view.hidden} smaller entities not drawn (see the tables)"))
+        items.append(("circle", "#FFFFFF", t("legend.hidden", n=view.hidden)))
     return items
 
 
@@ -152,7 +153,7 @@ def _legend(view: MapView, kinds: Sequence[str]) -> str:
            f'<line x1="16" x2="{view.width - 16}" y1="{y0 - 14}" y2="{y0 - 14}" stroke="#E2E2E2"/>']
     x, y = 20.0, float(y0)
     for style, colour, text in items:
-        w = 50 + 0.6 * 12.5 * len(text) + 18
+        w = 50 + _label_width(text, 12.5) + 18
         if x + w > view.width - 16:
             x, y = 20.0, y + 24
         if style == "circle":
@@ -173,7 +174,7 @@ def _legend(view: MapView, kinds: Sequence[str]) -> str:
 
 
 def sankey_svg(origins: Mapping[str, Mapping[str, float]], names: Mapping[str, str],
-               width: int = 900, row: float = 26.0) -> str:
+               width: int = 900, row: float = 26.0, lang: str = "en") -> str:
     """A two-column Sankey: ultimate origins of money (left) to the firms they end up funding (right).
 
     Args:
@@ -181,6 +182,7 @@ def sankey_svg(origins: Mapping[str, Mapping[str, float]], names: Mapping[str, s
         names: display name of every id.
         width: canvas width in pixels.
         row: minimum height of a node's bar in pixels.
+        lang: language of the amounts (``en``, ``zh-Hant``, ``zh-Hans``); ``names`` are already in it.
 
     Returns:
         SVG markup; band heights are proportional to USD.
@@ -231,23 +233,23 @@ def sankey_svg(origins: Mapping[str, Mapping[str, float]], names: Mapping[str, s
                  f"{x_l + bar:.1f},{y0 + hgt:.1f} Z")
             parts.append(f'<path d="{d}" fill="{colour[o]}" fill-opacity="0.35" class="dw-band" '
                          f'data-origin="{esc(o)}" data-firm="{esc(firm)}"><title>{esc(names.get(o, o))} → '
-                         f'{esc(names.get(firm, firm))}: {usd_short(v)}</title></path>')
+                         f'{esc(names.get(firm, firm))}: {usd_short(v, lang)}</title></path>')
     for o in lo:
         hgt = max(left_tot[o] * scale, 2.0)
         parts.append(f'<rect x="{x_l}" y="{yl[o]:.1f}" width="{bar}" height="{hgt:.1f}" fill="{colour[o]}"/>'
                      f'<text x="{x_l - 8}" y="{yl[o] + hgt / 2 + 4:.1f}" text-anchor="end">'
-                     f'{esc(names.get(o, o))} · {usd_short(left_tot[o])}</text>')
+                     f'{esc(names.get(o, o))} · {usd_short(left_tot[o], lang)}</text>')
     for f in ro:
         hgt = max(right_tot[f] * scale, 2.0)
         parts.append(f'<rect x="{x_r}" y="{yr[f]:.1f}" width="{bar}" height="{hgt:.1f}" fill="#444444"/>'
                      f'<text x="{x_r + bar + 8}" y="{yr[f] + hgt / 2 + 4:.1f}">'
-                     f'{esc(names.get(f, f))} · {usd_short(right_tot[f])}</text>')
+                     f'{esc(names.get(f, f))} · {usd_short(right_tot[f], lang)}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
 
 def fan_svg(times: Sequence[str], bands: Mapping[str, Sequence[float]], title: str = "",
-            unit: str = "USD", width: int = 560, height: int = 260) -> str:
+            unit: str = "USD", width: int = 560, height: int = 260, lang: str = "en") -> str:
     """A fan chart of simulated paths: shaded quantile bands around the median.
 
     Args:
@@ -257,6 +259,7 @@ def fan_svg(times: Sequence[str], bands: Mapping[str, Sequence[float]], title: s
         unit: ``USD`` (values in dollars, drawn as $B) or another unit drawn as is.
         width: canvas width in pixels.
         height: canvas height in pixels.
+        lang: language of the tick labels (``en``, ``zh-Hant``, ``zh-Hans``: 億 and 兆).
 
     Returns:
         SVG markup.
@@ -275,7 +278,7 @@ def fan_svg(times: Sequence[str], bands: Mapping[str, Sequence[float]], title: s
         return mt + (height - mt - mb) * (1 - (v - lo_v) / (hi_v - lo_v))
 
     def tick(v: float) -> str:
-        return fmt.money(v, unit) if unit in fmt.SYMBOLS else fmt.count(v, unit)
+        return fmt.money(v, unit, lang=lang) if unit in fmt.SYMBOLS else fmt.count(v, unit, lang=lang)
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
              f'height="{height}" class="dw-fan" font-family="{esc(FONT_STACK)}" font-size="11">',

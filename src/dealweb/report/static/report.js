@@ -6,6 +6,16 @@
   var data = JSON.parse(dataEl.textContent);
   var panel = document.getElementById("dw-panel");
   var svg = document.querySelector(".dw-map");
+  var M = data.messages || {};
+  /* A message of the page's language (the catalogue travels in the data); {field}s filled from vals. */
+  function T(key, vals) {
+    var text = M[key] !== undefined ? M[key] : key;
+    Object.keys(vals || {}).forEach(function (k) { text = text.split("{" + k + "}").join(String(vals[k])); });
+    return text;
+  }
+  function word(prefix, value) {
+    return M[prefix + value] !== undefined ? M[prefix + value] : String(value).replace(/_/g, " ");
+  }
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -19,7 +29,7 @@
     if (rec.amount) { parts.push(rec.amount.label); }
     if (rec.quantity) { parts.push(rec.quantity.label); }
     if (rec.capacity_gw) { parts.push(rec.capacity_gw + " GW"); }
-    return parts.length ? parts.join(" · ") : "amount not disclosed";
+    return parts.length ? parts.join(" · ") : T("js.undisclosed");
   }
   function claimBlock(c) {
     var box = el("div", "dw-claim");
@@ -30,9 +40,9 @@
     if (c.outlet) { cite.push(c.outlet); }
     if (c.title) { cite.push("“" + c.title + "”"); }
     if (c.date) { cite.push(c.date); }
-    if (c.tier) { cite.push(c.tier.replace(/_/g, " ")); }
-    var p = el("p", "dw-cite", "— " + cite.join(", ") + (c.stated ? " · states " + c.stated : "") +
-      (c.field ? " · supports " + c.field : ""));
+    if (c.tier) { cite.push(word("tier.", c.tier)); }
+    var p = el("p", "dw-cite", "— " + cite.join(", ") + (c.stated ? " · " + T("js.states", {value: c.stated}) : "") +
+      (c.field ? " · " + T("js.supports", {field: c.field}) : ""));
     if (c.flag) { p.appendChild(el("span", "dw-flag", c.flag.replace(/_/g, " "))); }
     if (c.note) { p.appendChild(el("span", null, " · " + c.note)); }
     box.appendChild(p);
@@ -49,7 +59,7 @@
       var mc = rec.facts.map(function (f) { return data.facts[f]; }).filter(function (f) { return f; });
       mc.forEach(function (f) {
         var row = el("p", null, f.metric.replace(/_/g, " ") + ": ");
-        var a = el("a", "dw-ref", f.value.label + (f.as_of ? " (as of " + f.as_of + ")" : ""));
+        var a = el("a", "dw-ref", f.value.label + (f.as_of ? " (" + T("js.as_of", {date: f.as_of}) + ")" : ""));
         a.href = "#"; a.setAttribute("data-ref", "fact:" + f.id);
         row.appendChild(a);
         panel.appendChild(row);
@@ -59,22 +69,23 @@
         var li = el("li"); var a = el("a", "dw-ref", data.deals[d].title || d);
         a.href = "#"; a.setAttribute("data-ref", "deal:" + d); li.appendChild(a); ul.appendChild(li);
       });
-      panel.appendChild(el("h3", null, "Deals"));
+      panel.appendChild(el("h3", null, T("js.deals")));
       panel.appendChild(ul);
       return;
     }
     var heading = kind === "deal" ? (rec.title || rec.id) : (rec.entity_name + ": " + rec.metric.replace(/_/g, " "));
     panel.appendChild(el("h3", null, heading));
     panel.appendChild(el("p", "dw-figure", figureOf(rec)));
+    if (rec.origins) { panel.appendChild(el("p", "dw-origins", T("js.origins", {n: rec.origins.length}))); }
     var meta = [];
     if (kind === "deal") {
       if (rec.from_name) { meta.push(rec.from_name + " → " + rec.to_name); }
-      meta.push(rec.type.replace(/_/g, " "));
-      meta.push(rec.status.replace(/_/g, " "));
-      if (rec.announced) { meta.push("announced " + rec.announced); }
+      meta.push(word("type.", rec.type));
+      meta.push(word("status.", rec.status));
+      if (rec.announced) { meta.push(T("js.announced", {date: rec.announced})); }
     } else {
       if (rec.period) { meta.push(rec.period); }
-      if (rec.as_of) { meta.push("as of " + rec.as_of); }
+      if (rec.as_of) { meta.push(T("js.as_of", {date: rec.as_of})); }
     }
     panel.appendChild(el("p", "dw-cite", meta.join(" · ")));
     (rec.flows || []).forEach(function (f) {
@@ -86,9 +97,9 @@
       p.appendChild(el("span", null, " " + c.message));
       panel.appendChild(p);
     });
-    if (!rec.claims.length) { panel.appendChild(el("p", "dw-note", "No source quoted for this record.")); }
+    if (!rec.claims.length) { panel.appendChild(el("p", "dw-note", T("js.no_source"))); }
     rec.claims.forEach(function (c) { panel.appendChild(claimBlock(c)); });
-    if (rec.pos) { panel.appendChild(el("p", "dw-hint", "Ledger: " + rec.pos)); }
+    if (rec.pos) { panel.appendChild(el("p", "dw-hint", T("js.ledger_pos", {pos: rec.pos}))); }
   }
   function select(kind, id) {
     document.querySelectorAll(".dw-selected").forEach(function (n) { n.classList.remove("dw-selected"); });
@@ -152,7 +163,7 @@
     if (!svg || !slider) { return; }
     var ch = data.chapters[Number(slider.value)];
     var live = new Set(ch.live); var cancelled = new Set(ch.cancelled);
-    out.textContent = ch.date ? "on " + ch.date : "as the ledger stands";
+    out.textContent = ch.date ? T("map.on_date", {date: ch.date}) : T("map.as_stands");
     var touched = new Set();
     svg.querySelectorAll("[data-deal]").forEach(function (n) {
       var id = n.getAttribute("data-deal");
@@ -171,7 +182,7 @@
     });
     changed.textContent = "";
     if (ch.changed.length) {
-      changed.appendChild(el("span", null, "New or changed on this date: "));
+      changed.appendChild(el("span", null, T("map.changed")));
       ch.changed.forEach(function (d, k) {
         var a = el("a", "dw-ref", (data.deals[d] && data.deals[d].title) || d);
         a.href = "#"; a.setAttribute("data-ref", "deal:" + d);
