@@ -209,6 +209,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--sim-runs", type=int, default=0, help="also time the full Monte Carlo with this many runs")
+    ap.add_argument("--no-multi", action="store_true", help="skip the multi-period row (minutes on a loaded machine)")
     args = ap.parse_args()
     sizes = [(100, 10_000, 2_000, 10_000), (1_000, 10_000, 300, 2_500), (10_000, 10_000, 30, 500)]
     if args.quick:
@@ -224,14 +225,17 @@ def main() -> None:
               f"{r['fd_steps']} steps, {r['fd_mb']:.0f} MB, diff {r['fd_diff']:.0e} | "
               f"{r['wl_s']:.2f} s, **{r['wl_speedup']:.1f}x**, {r['wl_mb']:.0f} MB, diff {r['wl_diff']:.0e} | "
               f"{r['defaults_per_run']:.1f} | {r['spmm_s']:.2f} s | {r['fd_fraction']:.2f} / {r['wl_fraction']:.2f} |")
-    if not args.quick:
+    if args.no_multi:
+        mp = None
+    elif not args.quick:
         mp = multi_period(1_000, 10_000, 40, 1_000)
     else:
         mp = multi_period(1_000, 500, 8, 500)
     print()
-    print(f"multi-period: {mp['runs']:,} runs x {mp['n']:,} entities x {mp['quarters']} quarters: "
-          f"{mp['seconds']:.1f} s, peak traced memory {mp['peak_mb']:.0f} MB, "
-          f"{mp['defaults_per_run_quarter']:.1f} defaults per run-quarter")
+    if mp is not None:
+        print(f"multi-period: {mp['runs']:,} runs x {mp['n']:,} entities x {mp['quarters']} quarters: "
+              f"{mp['seconds']:.1f} s, peak traced memory {mp['peak_mb']:.0f} MB, "
+              f"{mp['defaults_per_run_quarter']:.1f} defaults per run-quarter")
     if args.sim_runs:
         fs = full_simulation(1_000, args.sim_runs, 40, 100)
         print(f"full Monte Carlo (synthetic ledger, {fs['lines']:,} contract lines): {fs['runs']:,} runs x "

@@ -155,10 +155,17 @@ def _encode_other(obj: Any) -> Any:
     return {"\0c": name, "v": [_encode(getattr(obj, f.name)) for f in dataclasses.fields(obj) if f.init]}
 
 
+_STRINGS: dict[str, str] = {}
+
+
 def _hook(d: dict[str, Any]) -> Any:
     if len(d) <= 2:
         if "\0c" in d:
-            return _table()[d["\0c"]](*d["v"])
+            # one copy of each short text (file names in positions, units, ids, field names): JSON makes a
+            # new string for every occurrence, which at 10^5 records is most of the memory
+            memo = _STRINGS
+            args = [memo.setdefault(x, x) if type(x) is str and len(x) <= 64 else x for x in d["v"]]
+            return _table()[d["\0c"]](*args)
         if "\0u" in d:
             return tuple(d["\0u"])
         if "\0d" in d:
@@ -179,7 +186,10 @@ def dumps(obj: Any) -> bytes:
 def loads(blob: bytes) -> Any:
     """Decode what :func:`dumps` wrote; raises ValueError/KeyError/TypeError on anything else."""
     _table()
-    return json.loads(zlib.decompress(blob), object_hook=_hook)
+    try:
+        return json.loads(zlib.decompress(blob), object_hook=_hook)
+    finally:
+        _STRINGS.clear()
 
 
 # -- the store ----------------------------------------------------------------------------------------------
