@@ -7,13 +7,23 @@ from hypothesis import strategies as st
 from dealweb.errors import InputError
 from dealweb.metrics.backlog import BacklogInputs, backlog
 
+#: The articles' figures (the metrics know none: a ledger or the caller gives them):
+#: Oracle's $455B RPO and OCI path; OpenAI's $300B over 5 years against about $10B a year.
+ARTICLE = dict(entity="oracle", rpo=4.55e11, schedule=(("FY2026", 18e9), ("FY2027", 32e9), ("FY2028", 73e9),
+               ("FY2029", 114e9), ("FY2030", 144e9)), customer="openai", customer_commitment=3.0e11,
+               customer_years=5.0, customer_revenue_per_year=1.0e10)
+
+
+def _inputs(**kw: object) -> BacklogInputs:
+    return BacklogInputs(**{**ARTICLE, **kw})  # type: ignore[arg-type]
+
 # 芯智訊: "同比激增359%至4550億美元"; "2026財年該類股收入預計達180億美元";
 # "未來四年收入目標分別設定為320億、730億、1140億和1440億美元"
 OCI = (("FY2026", 18e9), ("FY2027", 32e9), ("FY2028", 73e9), ("FY2029", 114e9), ("FY2030", 144e9))
 
 
 def test_oracle_path_against_rpo() -> None:
-    r = backlog(BacklogInputs(rpo=455e9, schedule=OCI, customer=None))
+    r = backlog(_inputs(rpo=455e9, schedule=OCI, customer=None))
     # by hand: 18 + 32 + 73 + 114 + 144 = 381; 455 - 381 = 74; 74 / 144 = 0.514 years at the FY2030 rate
     assert r.path_total == pytest.approx(381e9)
     assert r.rpo_beyond_path == pytest.approx(74e9)
@@ -34,7 +44,7 @@ def test_fy2026_is_seventy_seven_percent_up_on_fy2025() -> None:
 
 def test_openai_means_to_pay() -> None:
     # 深潮 TechFlow: "5 年 3,000 億美元的雲端運算協議"; "OpenAI 目前年營收約 100 億美元"
-    r = backlog(BacklogInputs(rpo=455e9, schedule=OCI, customer="openai", customer_commitment=300e9,
+    r = backlog(_inputs(rpo=455e9, schedule=OCI, customer="openai", customer_commitment=300e9,
                               customer_years=5, customer_revenue_per_year=10e9))
     c = r.customer
     assert c is not None
@@ -49,7 +59,7 @@ def test_openai_means_to_pay() -> None:
 
 def test_customer_revenue_growth() -> None:
     # 10 growing 100% a year for 3 years: 10 + 20 + 40 = 70
-    r = backlog(BacklogInputs(customer_commitment=90e9, customer_years=3, customer_revenue_per_year=10e9,
+    r = backlog(_inputs(customer_commitment=90e9, customer_years=3, customer_revenue_per_year=10e9,
                               customer_revenue_growth=1.0))
     assert r.customer is not None
     assert r.customer.revenue_over_term == pytest.approx(70e9)
@@ -57,7 +67,7 @@ def test_customer_revenue_growth() -> None:
 
 
 def test_path_larger_than_rpo_needs_new_bookings() -> None:
-    r = backlog(BacklogInputs(rpo=100e9, schedule=(("Y1", 60e9), ("Y2", 60e9)), customer=None))
+    r = backlog(_inputs(rpo=100e9, schedule=(("Y1", 60e9), ("Y2", 60e9)), customer=None))
     assert r.rpo_beyond_path == pytest.approx(-20e9)
     assert [y.backlog_remaining for y in r.schedule] == pytest.approx([40e9, 0.0])
     assert r.schedule[-1].share_converted == pytest.approx(1.0)
@@ -71,13 +81,13 @@ def test_path_larger_than_rpo_needs_new_bookings() -> None:
 ])
 def test_bad_inputs(kwargs: dict, words: str) -> None:
     with pytest.raises(InputError, match=words):
-        backlog(BacklogInputs(**kwargs))
+        backlog(_inputs(**kwargs))
 
 
 
 @given(st.floats(0, 1e13), st.lists(st.floats(0, 1e12), min_size=1, max_size=8))
 def test_schedule_accounting(rpo: float, path: list) -> None:
-    r = backlog(BacklogInputs(rpo=rpo, schedule=tuple((f"Y{k}", v) for k, v in enumerate(path)), customer=None))
+    r = backlog(_inputs(rpo=rpo, schedule=tuple((f"Y{k}", v) for k, v in enumerate(path)), customer=None))
     # a second method: running sums by hand
     total = 0.0
     for row, v in zip(r.schedule, path, strict=True):

@@ -7,6 +7,14 @@ from hypothesis import strategies as st
 from dealweb.errors import InputError
 from dealweb.metrics.cap_table import CapTableInputs, cap_table
 
+#: The articles' figures (the metrics know none: a ledger or the caller gives them):
+#: ByteDance 100% -> 20% of TikTok US at an illustrative $100B.
+ARTICLE = dict(from_stake=1.0, to_stake=0.2, valuation=1.0e11)
+
+
+def _inputs(**kw: object) -> CapTableInputs:
+    return CapTableInputs(**{**ARTICLE, **kw})  # type: ignore[arg-type]
+
 
 def test_tiktok_hundred_to_twenty_percent() -> None:
     # 虎嗅APP: "字節跳動目前持有TikTok的100%的股份,如何把它的股份從100%降到20%"
@@ -14,7 +22,7 @@ def test_tiktok_hundred_to_twenty_percent() -> None:
     # transfer: the holder sells 80% = 800M shares x $100 = $80B to the holder; the company gets nothing.
     # issuance: the holder keeps 1e9 shares = 20% of the total -> total 5e9 shares, 4e9 new x $100
     #   = $400B into the company; post-money 5e9 x $100 = $500B; dilution 1 - 1/5 = 80%.
-    r = cap_table(CapTableInputs(from_stake=1.0, to_stake=0.2, valuation=100e9, shares_outstanding=1e9))
+    r = cap_table(_inputs(from_stake=1.0, to_stake=0.2, valuation=100e9, shares_outstanding=1e9))
     t, i = r.route("transfer"), r.route("issuance")
     assert t.holder_receives == pytest.approx(80e9)
     assert t.company_receives == 0
@@ -34,7 +42,7 @@ def test_tiktok_hundred_to_twenty_percent() -> None:
 
 def test_mixed_route() -> None:
     # sell 100% -> 40% (holder gets 60% x $100B = $60B), then issue 40% -> 20% (total doubles: $100B new money)
-    r = cap_table(CapTableInputs(from_stake=1.0, to_stake=0.2, valuation=100e9, via=0.4))
+    r = cap_table(_inputs(from_stake=1.0, to_stake=0.2, valuation=100e9, via=0.4))
     m = r.route("mixed")
     assert m.holder_receives == pytest.approx(60e9)
     assert m.company_receives == pytest.approx(100e9)
@@ -44,7 +52,7 @@ def test_mixed_route() -> None:
 
 def test_other_existing_holders_are_diluted_too() -> None:
     # holder 60% -> 30% by issuance: total doubles; the other 40% becomes 20%; new investors 50%
-    r = cap_table(CapTableInputs(from_stake=0.6, to_stake=0.3, valuation=10e9))
+    r = cap_table(_inputs(from_stake=0.6, to_stake=0.3, valuation=10e9))
     i = r.route("issuance")
     assert (i.holder_stake, i.other_existing_stake, i.new_investors_stake) == pytest.approx((0.3, 0.2, 0.5))
     assert i.company_receives == pytest.approx(10e9)  # V (f/t - 1) = 10 x (2 - 1)
@@ -59,7 +67,7 @@ def test_other_existing_holders_are_diluted_too() -> None:
 ])
 def test_bad_inputs(kwargs: dict, words: str) -> None:
     with pytest.raises(InputError, match=words):
-        cap_table(CapTableInputs(**kwargs))
+        cap_table(_inputs(**kwargs))
 
 
 stakes = st.tuples(st.floats(0.01, 1.0), st.floats(0.01, 1.0), st.floats(0.0, 1.0)).map(
@@ -70,7 +78,7 @@ stakes = st.tuples(st.floats(0.01, 1.0), st.floats(0.01, 1.0), st.floats(0.0, 1.
 def test_money_is_conserved_and_shares_sum_to_one(s: tuple, valuation: float, shares: float) -> None:
     f, t, w = s
     via = t + w * (f - t)
-    r = cap_table(CapTableInputs(from_stake=f, to_stake=t, valuation=valuation, shares_outstanding=shares,
+    r = cap_table(_inputs(from_stake=f, to_stake=t, valuation=valuation, shares_outstanding=shares,
                                  via=via))
     for route in r.routes:
         assert route.investors_pay == pytest.approx(route.holder_receives + route.company_receives)

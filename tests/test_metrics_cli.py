@@ -62,7 +62,9 @@ def test_breakeven_article_inputs() -> None:
     assert res["revenue_gap_per_year"]["value"] == pytest.approx(308e9)
     cells = {(c["life_years"], c["margin"]): c["revenue_needed"] for c in data["sensitivity"]["cells"]}
     assert cells[(5.0, 0.25)] == pytest.approx(320e9)
-    assert cells[(10.0, 0.25)] == pytest.approx(160e9)
+    assert cells[(6.0, 0.25)] == pytest.approx(400e9 / 6 / 0.25)
+    # the default lives of the table run 3 to 6 years
+    assert sorted({c["life_years"] for c in data["sensitivity"]["cells"]}) == [3.0, 4.0, 5.0, 6.0]
     # two vintages add up: 400 + 600 at 4 years and 25% -> $1T
     two = run("breakeven", "--capex", "400e9", "--capex", "600e9", "--life", "4", "--margin", "0.25", "--json")
     assert two["results"]["revenue_needed_per_year"]["value"] == pytest.approx(1e12)

@@ -225,7 +225,7 @@ def test_bundled_breakeven_matches_the_reported_range(bundled) -> None:
 
 def test_bundled_funding_gap_is_six_times(bundled) -> None:
     d = defaults_for("funding-gap", bundled)
-    r = funding_gap(FundingGapInputs(commitments_per_year=d["commitments_per_year"].value,
+    r = funding_gap(FundingGapInputs(payer=d["payer"].value, commitments_per_year=d["commitments_per_year"].value,
                                      revenue_per_year=d["revenue_per_year"].value, years=int(d["years"].value),
                                      cash_available=d["cash_available"].value))
     ratio = fact_value(bundled, "openai", "oracle_payment_to_revenue_ratio", "x")

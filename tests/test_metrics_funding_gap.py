@@ -7,11 +7,19 @@ from hypothesis import strategies as st
 from dealweb.errors import InputError
 from dealweb.metrics.funding_gap import FundingGapInputs, funding_gap
 
+#: The articles' figures (the metrics know none: a ledger or the caller gives them):
+#: OpenAI: about $60B a year to Oracle, about $10B revenue, $40B raised.
+ARTICLE = dict(payer="openai", commitments_per_year=6.0e10, revenue_per_year=1.0e10, years=5, cash_available=4.0e10)
+
+
+def _inputs(**kw: object) -> FundingGapInputs:
+    return FundingGapInputs(**{**ARTICLE, **kw})  # type: ignore[arg-type]
+
 
 def test_openai_sixty_against_ten() -> None:
     # 深潮 TechFlow: "每年要向 Oracle 支付約 600 億美元,相當於該公司目前年營收的 6 倍";
     # "OpenAI 目前年營收約 100 億美元"; "4 月份,OpenAI 完成 400 億美元的融資"
-    r = funding_gap(FundingGapInputs(commitments_per_year=60e9, revenue_per_year=10e9, years=5,
+    r = funding_gap(_inputs(commitments_per_year=60e9, revenue_per_year=10e9, years=5,
                                      cash_available=40e9))
     assert r.commitment_multiple == pytest.approx(6.0)  # the article's "6 倍"
     # by hand: gap 60 - 10 = 50 a year; 5 x 50 = 250 over the contract; less the 40 raised = 210;
@@ -26,7 +34,7 @@ def test_openai_sixty_against_ten() -> None:
 def test_growth_and_share_available() -> None:
     # revenue 10, doubling, 3 years: 10, 20, 40; half available: 5, 10, 20; commitment 30:
     # gaps 25, 20, 10 = 55; cash 30 covers year 1 (25) and 5/20 of year 2 -> runway 1.25
-    r = funding_gap(FundingGapInputs(commitments_per_year=30.0, revenue_per_year=10.0, years=3,
+    r = funding_gap(_inputs(commitments_per_year=30.0, revenue_per_year=10.0, years=3,
                                      revenue_growth=1.0, share_available=0.5, cash_available=30.0))
     assert [y.gap for y in r.schedule] == pytest.approx([25.0, 20.0, 10.0])
     assert r.total_gap == pytest.approx(55.0)
@@ -35,7 +43,7 @@ def test_growth_and_share_available() -> None:
 
 
 def test_no_gap() -> None:
-    r = funding_gap(FundingGapInputs(commitments_per_year=5.0, revenue_per_year=10.0, years=2, cash_available=0))
+    r = funding_gap(_inputs(commitments_per_year=5.0, revenue_per_year=10.0, years=2, cash_available=0))
     assert r.total_gap == 0 and r.outside_capital_needed == 0 and r.runway_years is None
 
 
@@ -48,12 +56,12 @@ def test_no_gap() -> None:
 ])
 def test_bad_inputs(kwargs: dict, words: str) -> None:
     with pytest.raises(InputError, match=words):
-        funding_gap(FundingGapInputs(**kwargs))
+        funding_gap(_inputs(**kwargs))
 
 
 @given(st.floats(0, 1e12), st.floats(0, 1e12), st.integers(1, 20), st.floats(-0.5, 2), st.floats(0, 1e12))
 def test_gap_accounting(commit: float, revenue: float, years: int, growth: float, cash: float) -> None:
-    r = funding_gap(FundingGapInputs(commitments_per_year=commit, revenue_per_year=revenue, years=years,
+    r = funding_gap(_inputs(commitments_per_year=commit, revenue_per_year=revenue, years=years,
                                      revenue_growth=growth, cash_available=cash))
     # every year: available + gap >= commitment, and the gap is never negative
     for y in r.schedule:

@@ -186,7 +186,7 @@ def _results_table(title: str, results: dict[str, Any]) -> Table:
 
 def _show(data: dict[str, Any], ledger: Ledger | None, extra: Sequence[Table | str] = ()) -> None:
     c = _console()
-    where = f"ledger {ledger.name}" if ledger is not None else "no ledger (articles' figures and assumptions)"
+    where = f"ledger {ledger.name}" if ledger is not None else "no ledger (flags only)"
     c.print(f"[bold]dealweb metrics {data['metric'].replace('_', '-')}[/bold]  ({where})")
     if isinstance(data.get("inputs"), dict):
         c.print(_inputs_table("inputs", data["inputs"]))
@@ -214,7 +214,7 @@ def _emit(result: Any, ledger: Ledger | None, as_json: bool, extra: Callable[[An
 ledger_option = click.option("--ledger", "ledger_path", default=None, metavar="PATH|NAME",
                              help="Ledger to take defaults from. " + LEDGER_HELP)
 no_ledger_option = click.option("--no-ledger", is_flag=True,
-                                help="Ignore every ledger: defaults from the articles' figures and assumptions.")
+                                help="Read no ledger: every input from the flags (a test lacking one is not assessed).")
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the result as JSON (stable keys).")
 
 
@@ -223,8 +223,9 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print the re
 def metrics_group() -> None:
     """The analysts' own tests: bubble, breakeven, capacity, backlog, funding gap, amplification, cap table.
 
-    Each input not given as a flag comes from the ledger's facts, else from the seed article's own
-    sentence or a documented assumption; every input is shown with its source. See docs/metrics.md.
+    Each input not given as a flag comes from the ledger alone: its analyses section (which firms each test
+    looks at, reference values, labelled assumptions), facts and deals; every input is shown with its source.
+    A test the ledger lacks inputs for says "not assessed: needs X" and how to add X. See docs/metrics.md.
 
     \b
     Examples:
@@ -718,7 +719,7 @@ def _parse_entity(spec: str) -> BubbleEntity:
     name, _, rest = spec.partition(":")
     name = name.strip()
     if not name:
-        fail(f"--entity {spec!r} has no name", "write NAME:key=value,..., e.g. nvidia:forward_pe=30")
+        fail(f"--entity {spec!r} has no name", "write NAME:key=value,..., e.g. acme:forward_pe=30")
     kw: dict[str, Any] = {}
     for item in filter(None, (x.strip() for x in rest.split(","))):
         key, eq, val = item.partition("=")

@@ -544,7 +544,7 @@ class _Loader(TermsMixin, AnalysesMixin):
             return None
         if isinstance(v, (dict, list, bool)):
             self.err(value_pos(f.shown, m, k), f"{what} must be an entity id, found {_type_name(v)}",
-                     "write one entity id, e.g. 'oracle'", fld=k)
+                     "write one entity id, e.g. 'acme'", fld=k)
             return None
         s = str(v)
         if s in self.entities:

@@ -28,7 +28,6 @@ from dealweb.metrics.common import (
     require_positive,
     source_of,
 )
-from dealweb.metrics.quotes import QUOTES
 
 __all__ = [
     "DEFAULT_AMPLIFICATION_SOURCES",
@@ -38,11 +37,8 @@ __all__ = [
     "market_cap_change_from_move",
 ]
 
-DEFAULT_AMPLIFICATION_SOURCES: dict[str, Source] = {
-    "deal_size": QUOTES["amplification"],
-    "market_cap_change": QUOTES["amplification"],
-    "deal_years": QUOTES["oracle_contract_5y_300b"],
-}
+#: Sources of inputs left at their defaults (none: every figure comes from the ledger or the caller).
+DEFAULT_AMPLIFICATION_SOURCES: dict[str, Source] = {}
 
 
 @dataclass(frozen=True)
@@ -59,12 +55,12 @@ class AmplificationInputs:
         sources: where each input came from, by field name.
     """
 
-    entity: str = "oracle"
-    deal_size: float = 3.0e11
-    market_cap_change: float | None = 2.5e11
+    entity: str
+    deal_size: float
+    market_cap_change: float | None = None
     market_cap_after: float | None = None
     price_change: float | None = None
-    deal_years: float | None = 5.0
+    deal_years: float | None = None
     sources: dict[str, Source] = field(default_factory=dict)
 
 

@@ -39,11 +39,9 @@ from dealweb.metrics.common import (
     require_years,
     source_of,
 )
-from dealweb.metrics.quotes import QUOTES
 
 __all__ = [
     "DEFAULT_BACKLOG_SOURCES",
-    "DEFAULT_OCI_PATH",
     "BacklogInputs",
     "BacklogResult",
     "BacklogYear",
@@ -51,21 +49,9 @@ __all__ = [
     "backlog",
 ]
 
-#: Oracle's OCI revenue path by fiscal year (years end 31 May), US dollars.
-DEFAULT_OCI_PATH: tuple[tuple[str, float], ...] = (
-    ("FY2026", 18e9), ("FY2027", 32e9), ("FY2028", 73e9), ("FY2029", 114e9), ("FY2030", 144e9),
-)
-
 DEFAULT_BACKLOG_SOURCES: dict[str, Source] = {
-    "rpo": QUOTES["oracle_rpo_455b"],
-    "schedule": Source(kind=QUOTES["oci_path"].kind, ref=QUOTES["oci_path"].ref,
-                       quote=QUOTES["oci_fy26_18b"].quote + " / " + QUOTES["oci_path"].quote,
-                       document=QUOTES["oci_path"].document, note="OCI revenue path FY2026-FY2030"),
-    "customer_commitment": QUOTES["oracle_contract_5y_300b"],
-    "customer_years": QUOTES["oracle_contract_5y_300b"],
-    "customer_revenue_per_year": QUOTES["openai_revenue_10b"],
     "customer_revenue_growth": Source(kind=ASSUMPTION, ref="flat revenue",
-                                      note="0: the article gives today's revenue only; vary with --customer-growth"),
+                                      note="0: flat revenue; vary with --customer-growth"),
 }
 
 
@@ -85,13 +71,13 @@ class BacklogInputs:
         sources: where each input came from, by field name.
     """
 
-    entity: str = "oracle"
-    rpo: float = 4.55e11
-    schedule: tuple[tuple[str, float], ...] = DEFAULT_OCI_PATH
-    customer: str | None = "openai"
-    customer_commitment: float | None = 3.0e11
-    customer_years: float | None = 5.0
-    customer_revenue_per_year: float | None = 1.0e10
+    rpo: float
+    schedule: tuple[tuple[str, float], ...]
+    entity: str = "entity"
+    customer: str | None = None
+    customer_commitment: float | None = None
+    customer_years: float | None = None
+    customer_revenue_per_year: float | None = None
     customer_revenue_growth: float = 0.0
     sources: dict[str, Source] = field(default_factory=dict)
 

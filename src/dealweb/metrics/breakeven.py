@@ -42,7 +42,6 @@ from dealweb.metrics.common import (
     require_positive,
     source_of,
 )
-from dealweb.metrics.quotes import QUOTES
 
 __all__ = [
     "DEFAULT_BREAKEVEN_SOURCES",
@@ -57,22 +56,12 @@ __all__ = [
     "sensitivity_grid",
 ]
 
-DEFAULT_LIVES: tuple[float, ...] = (3.0, 10.0 / 3.0, 4.0, 5.0, 10.0)
+#: Depreciation lives of the sensitivity table, years (3 to 6, the range analysts asked for).
+DEFAULT_LIVES: tuple[float, ...] = (3.0, 4.0, 5.0, 6.0)
 DEFAULT_MARGINS: tuple[float, ...] = (0.20, 0.25, 0.30, 0.40)
 
 DEFAULT_BREAKEVEN_SOURCES: dict[str, Source] = {
-    "capex": Source(kind=ASSUMPTION, ref="kupperman-2025-capex",
-                    note="2025 AI data-centre capex of $400B: the figure of Kupperman's first essay (Aug 2025); "
-                         "the seed article gives only the results, not the capex"),
-    "life_years": Source(kind=ASSUMPTION, ref="middle of 3-5 years", quote=QUOTES["life_3_5"].quote,
-                         document=QUOTES["life_3_5"].document,
-                         note="4 years, the middle of the article's 3-5 year depreciation curve"),
-    "margin": Source(kind=ASSUMPTION, ref="kupperman-2025-gross-margin",
-                     note="25% of revenue left to pay for the capital: Kupperman's gross-margin assumption, "
-                          "not printed in the seed article"),
-    "required_return": Source(kind=ASSUMPTION, ref="breakeven",
-                              note="0: breakeven only (the article: 'not including the return requirement')"),
-    "revenue_per_year": QUOTES["revenue_1b_month"],
+    "required_return": Source(kind=ASSUMPTION, ref="breakeven", note="0: breakeven, no return required"),
 }
 
 
@@ -91,11 +80,11 @@ class BreakevenInputs:
         sources: where each input came from, by field name.
     """
 
-    capex: float = 4.0e11
-    life_years: float = 4.0
-    margin: float = 0.25
+    capex: float
+    life_years: float
+    margin: float
     required_return: float = 0.0
-    revenue_per_year: float | None = 1.2e10
+    revenue_per_year: float | None = None
     lives: tuple[float, ...] = DEFAULT_LIVES
     margins: tuple[float, ...] = DEFAULT_MARGINS
     sources: dict[str, Source] = field(default_factory=dict)

@@ -72,9 +72,8 @@ DEFAULT_BUBBLE_SOURCES: dict[str, Source] = {
     "reference_pe": Source(kind="missing", ref="reference_pe",
                            note="not assessed: needs a reference forward P/E from outside the figures under test "
                                 "(analyses.bubble reference_pe in the ledger, or --reference-pe)"),
-    "reference_peg": Source(kind=ASSUMPTION, ref="no figure in the article",
-                            note="the article says PEG is 'far below the late 1990s' without a figure; "
-                                 "PEG is judged only when --reference-peg is given"),
+    "reference_peg": Source(kind=ASSUMPTION, ref="no reference PEG",
+                            note="PEG is judged only when --reference-peg is given"),
     "rapid_rise_threshold": Source(kind=ASSUMPTION, ref="threshold", note="a price rise of 25% or more is 'rapid'"),
     "valuation_share_threshold": Source(kind=ASSUMPTION, ref="threshold",
                                         note="more than half of the price rise from the P/E is a sign"),

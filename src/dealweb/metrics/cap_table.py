@@ -31,16 +31,10 @@ from dealweb.metrics.common import (
     require_positive,
     source_of,
 )
-from dealweb.metrics.quotes import QUOTES
 
 __all__ = ["DEFAULT_CAP_TABLE_SOURCES", "CapTableInputs", "CapTableResult", "Route", "cap_table"]
 
 DEFAULT_CAP_TABLE_SOURCES: dict[str, Source] = {
-    "from_stake": QUOTES["tiktok_20"],
-    "to_stake": QUOTES["tiktok_20"],
-    "valuation": Source(kind=ASSUMPTION, ref="no valuation in the article for TikTok US",
-                        note="the article gives ByteDance's whole valuation (about $330B) but not TikTok US's; "
-                             "pass --valuation"),
     "shares_outstanding": Source(kind=ASSUMPTION, ref="normalising share count",
                                  note="1e9 shares; stakes, money and dilution do not depend on it"),
 }
@@ -59,9 +53,9 @@ class CapTableInputs:
         sources: where each input came from, by field name.
     """
 
-    from_stake: float = 1.0
-    to_stake: float = 0.2
-    valuation: float = 1.0e11
+    from_stake: float
+    to_stake: float
+    valuation: float
     shares_outstanding: float = 1.0e9
     via: float | None = None
     sources: dict[str, Source] = field(default_factory=dict)

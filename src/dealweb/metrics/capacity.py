@@ -29,17 +29,11 @@ from dealweb.metrics.common import (
     require_positive,
     source_of,
 )
-from dealweb.metrics.quotes import QUOTES
 
 __all__ = ["DEFAULT_CAPACITY_SOURCES", "CapacityInputs", "CapacityResult", "capacity"]
 
-#: Where the default ratios come from.
-DEFAULT_CAPACITY_SOURCES: dict[str, Source] = {
-    "accelerators_per_gw_low": QUOTES["gpus_per_10gw"],
-    "accelerators_per_gw_high": QUOTES["gpus_per_10gw"],
-    "usd_per_accelerator_low": QUOTES["gb200_order"],
-    "usd_per_accelerator_high": QUOTES["gb200_order"],
-}
+#: Sources of inputs left at their defaults (none: the ratios come from the ledger or the caller).
+DEFAULT_CAPACITY_SOURCES: dict[str, Source] = {}
 
 
 @dataclass(frozen=True)
@@ -50,22 +44,20 @@ class CapacityInputs:
         gw: power capacity in gigawatts.
         accelerators: number of accelerators (GPUs or equivalent chips).
         usd: US dollars spent on accelerators.
-        accelerators_per_gw_low: accelerators per GW, low end (default 400,000 from "400 萬到 500 萬塊 GPU"
-            per 10 GW).
-        accelerators_per_gw_high: accelerators per GW, high end (default 500,000).
-        usd_per_accelerator_low: US dollars per accelerator, low end (default $100,000 from "約400,000顆
-            GB200 ... 總價值約400億美元"; the article's "about" is kept as the point ratio of its two figures).
-        usd_per_accelerator_high: US dollars per accelerator, high end (default $100,000).
+        accelerators_per_gw_low: accelerators per GW, low end (a ledger's ``analyses.capacity.per_gw`` deals).
+        accelerators_per_gw_high: accelerators per GW, high end.
+        usd_per_accelerator_low: US dollars per accelerator, low end (``analyses.capacity.price`` deals).
+        usd_per_accelerator_high: US dollars per accelerator, high end.
         sources: where each input came from, by field name.
     """
 
+    accelerators_per_gw_low: float
+    accelerators_per_gw_high: float
+    usd_per_accelerator_low: float
+    usd_per_accelerator_high: float
     gw: float | None = None
     accelerators: float | None = None
     usd: float | None = None
-    accelerators_per_gw_low: float = 4.0e5
-    accelerators_per_gw_high: float = 5.0e5
-    usd_per_accelerator_low: float = 1.0e5
-    usd_per_accelerator_high: float = 1.0e5
     sources: dict[str, Source] = field(default_factory=dict)
 
 

@@ -37,19 +37,14 @@ from dealweb.metrics.common import (
     require_years,
     source_of,
 )
-from dealweb.metrics.quotes import QUOTES
 
 __all__ = ["DEFAULT_FUNDING_GAP_SOURCES", "FundingGapInputs", "FundingGapResult", "FundingYear", "funding_gap"]
 
 DEFAULT_FUNDING_GAP_SOURCES: dict[str, Source] = {
-    "commitments_per_year": QUOTES["openai_pays_60b"],
-    "revenue_per_year": QUOTES["openai_revenue_10b"],
-    "years": QUOTES["oracle_contract_5y_300b"],
-    "revenue_growth": Source(kind=ASSUMPTION, ref="flat revenue",
-                             note="0: the article states today's revenue only; vary with --growth"),
+    "revenue_growth": Source(kind=ASSUMPTION, ref="flat revenue", note="0: flat revenue; vary with --growth"),
     "share_available": Source(kind=ASSUMPTION, ref="all revenue available",
                               note="1.0: every dollar of revenue goes to the commitment (generous to the payer)"),
-    "cash_available": QUOTES["openai_raise_40b"],
+    "cash_available": Source(kind=ASSUMPTION, ref="no cash", note="0: no cash raised or in hand given"),
 }
 
 
@@ -68,13 +63,13 @@ class FundingGapInputs:
         sources: where each input came from, by field name.
     """
 
-    payer: str = "openai"
-    commitments_per_year: float = 6.0e10
-    revenue_per_year: float = 1.0e10
-    years: int = 5
+    payer: str
+    commitments_per_year: float
+    revenue_per_year: float
+    years: int
     revenue_growth: float = 0.0
     share_available: float = 1.0
-    cash_available: float = 4.0e10
+    cash_available: float = 0.0
     sources: dict[str, Source] = field(default_factory=dict)
 
 
