@@ -66,7 +66,8 @@ def test_written_amounts(written: str, want: str) -> None:
 def test_capacity_assumption_states_one_price_once() -> None:
     from dealweb.metrics.capacity import CapacityInputs, capacity
 
-    text = " ".join(capacity(CapacityInputs(gw=1.0)).assumptions)
+    text = " ".join(capacity(CapacityInputs(gw=1.0, accelerators_per_gw_low=4e5, accelerators_per_gw_high=5e5,
+                                            usd_per_accelerator_low=1e5, usd_per_accelerator_high=1e5)).assumptions)
     assert "$100K per accelerator" in text and "$100,000-$100,000" not in text
 
 
