@@ -9,11 +9,15 @@ Safety, in order of the request's path:
 * saving refuses to overwrite a file that changed since it was read (409);
 * pages are Jinja2 templates with autoescaping, served with a Content-Security-Policy that allows
   scripts from this origin only; no CDN.
+
+Pages speak the language chosen with ``?lang=en|zh-Hant|zh-Hans`` (remembered in the ``dealweb_lang``
+cookie): words from the message catalogues (:mod:`dealweb.i18n`), names in that script, amounts in 億/兆.
 """
 
 
 import datetime as dt
 import hmac
+from contextvars import ContextVar
 from datetime import date
 from functools import cache
 from importlib import resources
@@ -29,6 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dealweb import __version__
 from dealweb.errors import DealwebError
+from dealweb.i18n import LANGS, messages
 from dealweb.model import DEAL_TYPES, FLOW_KIND, Deal, Ledger
 from dealweb.report.payload import deal_payload, entity_payload, fact_payload, script_json
 from dealweb.report.svg import usd_short
@@ -42,6 +47,19 @@ MAX_BODY = 2 * 1024 * 1024
 _KINDS = tuple(sorted(set(FLOW_KIND.values())))
 _CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
         "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+#: The language of the request being served (set by the app's middleware from ?lang= or the cookie).
+_LANG: ContextVar[str] = ContextVar("dealweb_lang", default="en")
+_LANG_COOKIE = "dealweb_lang"
+
+
+def _request_lang(request: Request) -> str:
+    """The page language: ``?lang=`` when it names one of :data:`LANGS`, else the cookie, else English."""
+    for v in (request.query_params.get("lang"), request.cookies.get(_LANG_COOKIE)):
+        if v in LANGS:
+            return v
+    return "en"
+
+
 _REPORT_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
                "frame-ancestors 'none'; base-uri 'none'")
 
@@ -236,7 +254,11 @@ def create_app(ledger_path: str | Path | None = None, token: str = "", read_only
 
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # noqa: ANN001, ANN202 - Starlette signature
+        lang = _request_lang(request)
+        _LANG.set(lang)
         response = await call_next(request)
+        if request.query_params.get("lang") in LANGS:
+            response.set_cookie(_LANG_COOKIE, lang, max_age=365 * 86400, samesite="strict", httponly=True)
         response.headers.setdefault("Content-Security-Policy", _CSP)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
@@ -264,6 +286,10 @@ def create_app(ledger_path: str | Path | None = None, token: str = "", read_only
             raise HTTPException(403, "the bundled ledger is read-only: copy it and run `dealweb serve COPY`")
 
     def page(name: str, **ctx: Any) -> HTMLResponse:
+        lang = _LANG.get()
+        ctx.setdefault("t", messages(lang))
+        ctx.setdefault("lang", lang)
+        ctx.setdefault("langs", [(code, messages(code)("lang.name")) for code in LANGS])
         ctx.setdefault("ledger", state.ledger)
         ctx.setdefault("read_only", read_only or not state.writable)
         return HTMLResponse(_env().get_template(name).render(**ctx))
@@ -364,14 +390,15 @@ def create_app(ledger_path: str | Path | None = None, token: str = "", read_only
     @app.get("/api/map.svg", tags=["map"], response_class=Response,
              responses={200: {"content": {"image/svg+xml": {}}}})
     def api_map(on: date | None = None,
-                size: Literal["auto", "market_cap", "flow", "none"] = "auto") -> Response:
-        """The map as SVG (loops highlighted when the graph room is installed)."""
+                size: Literal["auto", "market_cap", "flow", "none"] = "auto",
+                lang: Literal["en", "zh-Hant", "zh-Hans"] = "en") -> Response:
+        """The map as SVG (loops highlighted when the graph room is installed), in ``lang``."""
         from dealweb.report import map_svg, map_view
         from dealweb.report.analysis import analysis_of
 
         an = analysis_of(state.ledger, on=on, stress=False)
         loop_deals = {d for r in an.loops for d in r.deals}
-        svg = map_svg(map_view(state.ledger, on=on, loop_deals=loop_deals, size=size))
+        svg = map_svg(map_view(state.ledger, on=on, loop_deals=loop_deals, size=size, lang=lang))
         return Response(svg, media_type="image/svg+xml")
 
     @app.get("/api/analysis", tags=["map"])
@@ -497,7 +524,7 @@ def create_app(ledger_path: str | Path | None = None, token: str = "", read_only
         lg = state.ledger
         ents = sorted(lg.entities.values(), key=lambda e: (-sum(e.id in d.entities() for d in lg.deals.values()),
                                                            e.id))
-        return page("home.html", entities=[entity_payload(lg, e) for e in ents])
+        return page("home.html", entities=[entity_payload(lg, e, _LANG.get()) for e in ents])
 
     @app.get("/deals", response_class=HTMLResponse, include_in_schema=False)
     def deals_page(request: Request) -> HTMLResponse:
@@ -525,16 +552,19 @@ def create_app(ledger_path: str | Path | None = None, token: str = "", read_only
         knd = qp.get("kind") if qp.get("kind") in _KINDS else None
         ent = qp.get("entity") or None
         rows = filter_deals(state.ledger, on, typ, knd, ent, None, num("min_b"), num("max_b"))
-        return page("deals.html", deals=[deal_payload(state.ledger, d) for d in rows], q=dict(qp),
+        lang = _LANG.get()
+        names = {e.id: messages(lang).name(e) for e in state.ledger.entities.values()}
+        return page("deals.html", deals=[deal_payload(state.ledger, d, lang) for d in rows], q=dict(qp),
                     types=DEAL_TYPES, kinds=_KINDS, errors=errors,
-                    entities=sorted(state.ledger.entities.values(), key=lambda e: e.name.casefold()))
+                    entities=sorted(({"id": i, "name": n} for i, n in names.items()),
+                                    key=lambda e: e["name"].casefold()))
 
     @app.get("/deals/{deal_id}", response_class=HTMLResponse, include_in_schema=False)
     def deal_page(deal_id: str) -> HTMLResponse:
         d = state.ledger.deals.get(deal_id)
         if d is None:
             raise _404("deal", deal_id)
-        return page("deal.html", d=deal_payload(state.ledger, d))
+        return page("deal.html", d=deal_payload(state.ledger, d, _LANG.get()))
 
     @app.get("/entities/{entity_id}", response_class=HTMLResponse, include_in_schema=False)
     def entity_page(entity_id: str) -> HTMLResponse:
@@ -542,16 +572,16 @@ def create_app(ledger_path: str | Path | None = None, token: str = "", read_only
             e = state.ledger.entity(entity_id)
         except KeyError:
             raise _404("entity", entity_id) from None
-        lg = state.ledger
-        return page("entity.html", e=entity_payload(lg, e),
-                    deals=[deal_payload(lg, lg.deals[i]) for i in entity_payload(lg, e)["deals"]],
-                    facts=[fact_payload(lg, lg.facts[i]) for i in entity_payload(lg, e)["facts"]])
+        lg, lang = state.ledger, _LANG.get()
+        ep = entity_payload(lg, e, lang)
+        return page("entity.html", e=ep, deals=[deal_payload(lg, lg.deals[i], lang) for i in ep["deals"]],
+                    facts=[fact_payload(lg, lg.facts[i], lang) for i in ep["facts"]])
 
     @app.get("/facts", response_class=HTMLResponse, include_in_schema=False)
     def facts_page() -> HTMLResponse:
         lg = state.ledger
         facts = sorted(lg.facts.values(), key=lambda f: (f.entity, f.metric, f.as_of or date.min, f.id))
-        return page("facts.html", facts=[fact_payload(lg, f) for f in facts])
+        return page("facts.html", facts=[fact_payload(lg, f, _LANG.get()) for f in facts])
 
     @app.get("/sources", response_class=HTMLResponse, include_in_schema=False)
     def sources_page() -> HTMLResponse:
@@ -562,7 +592,7 @@ def create_app(ledger_path: str | Path | None = None, token: str = "", read_only
     def report_page(on: date | None = None) -> HTMLResponse:
         from dealweb.report import render_report
 
-        html = render_report(state.ledger, on=on, stress=False)
+        html = render_report(state.ledger, on=on, stress=False, lang=_LANG.get())
         return HTMLResponse(html, headers={"Content-Security-Policy": _REPORT_CSP})
 
     @app.get("/review", response_class=HTMLResponse, include_in_schema=False)
