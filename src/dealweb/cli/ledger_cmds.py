@@ -205,7 +205,7 @@ def _entity_totals(ledger: Ledger, at: date | None, fl: Any = None) -> dict[str,
             t[f"unbounded_{side}"] = t[f"unbounded_{side}"] or unbounded
             t[f"{money}_{side}"] += float(g["mid"][k])
     for fact in ledger.facts.values():
-        if fact.entity in tot:
+        if fact.entity in tot and _fact_live(ledger, fact, at):
             tot[fact.entity]["facts"] += 1
     for t in tot.values():
         for side in ("out", "in"):
@@ -243,8 +243,18 @@ def _fact_period(ledger: Ledger, fact: Fact) -> str:
 
 
 def _fact_live(ledger: Ledger, fact: Fact, at: date | None) -> bool:
+    """Whether ``fact`` is shown as of ``at``: known by then, and about a period that had begun.
+
+    Known as for deals: its earliest dated source is on or before ``at``; a fact whose sources are all
+    undated is never taken as always known.
+    """
     if at is None:
         return True
+    from dealweb.flows.known import known_from
+
+    known = known_from(fact, ledger.documents)
+    if known is None or known > at:
+        return False
     if fact.as_of is not None:
         return fact.as_of <= at
     if fact.period:
@@ -274,8 +284,10 @@ def _show_overview(ledger: Ledger, at: date | None, con: Console) -> None:
     money = _money_status(fl)
     head = f"[bold]{ledger.name}[/bold]" + (f" — {ledger.description}" if ledger.description else "")
     con.print(head)
+    n_facts = sum(1 for f in ledger.facts.values() if _fact_live(ledger, f, at))
     con.print(f"{len(ledger.entities)} entities, {len(live)} deals" + (f" known on {at}" if at else "")
-              + f", {len(ledger.facts)} facts, {len(ledger.documents)} documents, {len(ledger.conflicts)} conflicts."
+              + f", {n_facts} facts" + (f" known on {at}" if at else "")
+              + f", {len(ledger.documents)} documents, {len(ledger.conflicts)} conflicts."
               " Amounts in USD (intervals: low–high; ≥: no upper bound).")
     tt = fl.totals()
     con.print(f"Money (policy mid): firm {_usd_range(tt['firm'], tt['firm'])}, conditional "
