@@ -510,13 +510,21 @@ _ANCHOR = re.compile(r"[0-9.]|[零〇一二兩两三四五六七八九十百千�
 _LOOKBACK = 32
 
 
-def _matches(norm: str) -> Iterator[re.Match[str]]:
-    """The matches of :data:`_PATTERN` in ``norm``, left to right, as ``finditer`` gives them.
+#: What a match can hold before its first anchor: a qualifier, a space, a currency sign, a space, and the
+#: leading numerals of a Chinese number whose anchor comes later (十一億: the anchor is 一億).
+_BEFORE_ANCHOR = re.compile(rf"(?:{_Q_PRE})?\s?(?:{_CUR_PRE})?\s?[零〇一二兩两三四五六七八九十百千]*\Z", re.IGNORECASE)
+#: A decimal digit other than 0-9 (Arabic-Indic, Devanagari...): ``\d`` reads it, :data:`_ANCHOR` does not.
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
+_NUMERALS = frozenset("零〇一二兩两三四五六七八九十百千")
+#: The last character of a non-empty text :data:`_BEFORE_ANCHOR` accepts, and that text's longest length
+#: without numerals (a qualifier, a space, a currency sign, a space).
+_BEFORE_LAST = re.compile("[" + "".join(re.escape(w[-1]) for w in (*_QUAL_PREFIX, *_PREFIX_CUR))
+                          + "零〇一二兩两三四五六七八九十百千" + r"\s]", re.IGNORECASE)
+_BEFORE_MAX = max(map(len, _QUAL_PREFIX)) + 1 + max(map(len, _PREFIX_CUR)) + 1
 
-    The pattern opens with an optional qualifier, so a plain scan tries it at every position; here the
-    scan starts a little before each anchor (a digit, a numeral, a vague word) and jumps past the text
-    that holds none, which is most of an article.
-    """
+
+def _matches_scan(norm: str) -> Iterator[re.Match[str]]:
+    """:func:`_matches` by searching from a little before each anchor (any text; slower)."""
     pos = 0
     n = len(norm)
     while pos < n:
@@ -527,8 +535,54 @@ def _matches(norm: str) -> Iterator[re.Match[str]]:
         if m is None:
             return
         if m.end() <= a.start() and not _ANCHOR.search(norm, m.start(), m.end()):
-            pos = a.start()  # cannot happen for a well-formed match (every match holds an anchor); be safe
+            pos = a.start()  # a figure in digits other than 0-9 holds no anchor: skipped
             continue
+        yield m
+        pos = m.end() if m.end() > m.start() else m.end() + 1
+
+
+def _matches(norm: str) -> Iterator[re.Match[str]]:
+    """The matches of :data:`_PATTERN` in ``norm``, left to right, as :func:`_matches_scan` gives them.
+
+    The pattern opens with an optional qualifier, so a plain scan tries it at every position. Every match
+    holds an anchor (a digit, a numeral, a vague word), and the text before its first anchor is only a
+    qualifier, a currency sign, spaces and leading numerals (:data:`_BEFORE_ANCHOR`). So the pattern is
+    tried only where such text ends at the next anchor: the leftmost match at or after each search start,
+    exactly as a scan finds it, for a few tries per figure instead of one per character. A text with
+    digits other than 0-9 (which :data:`_ANCHOR` does not see) takes the scan.
+    """
+    if _OTHER_DIGIT.search(norm):
+        yield from _matches_scan(norm)
+        return
+    pos = 0
+    n = len(norm)
+    while pos < n:
+        a = _ANCHOR.search(norm, pos)
+        if a is None:
+            return
+        lo = max(pos, a.start() - _LOOKBACK)  # where the scan would start
+        m = None
+        while m is None:
+            at = a.start()
+            run = at
+            while run > lo and norm[run - 1] in _NUMERALS:
+                run -= 1
+            p = max(lo, run - _BEFORE_MAX)
+            while p <= at:
+                if p < at and _BEFORE_LAST.match(norm, at - 1) is None:
+                    p = at  # no qualifier, sign or space can end just before the anchor
+                else:
+                    p = _BEFORE_ANCHOR.search(norm, p, at).start()  # type: ignore[union-attr]  # "" at `at`
+                m = _PATTERN.match(norm, p)
+                if m is not None:
+                    break
+                p += 1
+            if m is None:
+                # no match holds this anchor: the scan goes on to the next one
+                lo = at + 1
+                a = _ANCHOR.search(norm, lo)
+                if a is None:
+                    return
         yield m
         pos = m.end() if m.end() > m.start() else m.end() + 1
 
