@@ -505,8 +505,9 @@ class FoundAmount:
 
 #: Where a figure can be: a digit, a Chinese numeral before a scale, or a vague quantity word. Every match
 #: of :data:`_PATTERN` holds one, at most :data:`_LOOKBACK` characters after the match's start.
-_ANCHOR = re.compile(r"[0-9.]|[零〇一二兩两三四五六七八九十百千數数幾几][十百千萬万億亿兆]|several|a few|tens of|"
-                     r"hundreds of", re.IGNORECASE)
+_ANCHOR = re.compile(r"(?=[0-9.零〇一二兩两三四五六七八九十百千數数幾几sath])(?:"  # first characters: one set test
+                     r"[0-9.]|[零〇一二兩两三四五六七八九十百千數数幾几][十百千萬万億亿兆]|several|a few|tens of|"
+                     r"hundreds of)", re.IGNORECASE)
 _LOOKBACK = 32
 
 
@@ -587,6 +588,9 @@ def _matches(norm: str) -> Iterator[re.Match[str]]:
         pos = m.end() if m.end() > m.start() else m.end() + 1
 
 
+_FILTER_GROUPS = ("num1", "vcn", "ven", "sc1", "cp1", "us1", "num2", "sc2", "us2", "cp2")
+
+
 def find_amounts(text: str, default_unit: str | None = None) -> Iterator[FoundAmount]:
     """Every amount in ``text``, left to right, with Python string offsets into ``text`` itself.
 
@@ -597,14 +601,14 @@ def find_amounts(text: str, default_unit: str | None = None) -> Iterator[FoundAm
     """
     norm = normalise_width(text)
     for m in _matches(norm):
-        if not (m.group("num1") or m.group("vcn") or m.group("ven")):
+        num1, vcn, ven, sc1, cp1, us1, num2, sc2, us2, cp2 = m.group(*_FILTER_GROUPS)
+        if not (num1 or vcn or ven):
             continue
-        if m.group("num1") and not (m.group("sc1") or m.group("cp1") or m.group("us1") or m.group("num2")
-                                    and (m.group("sc2") or m.group("us2") or m.group("cp2"))):
+        if num1 and not (sc1 or cp1 or us1 or num2 and (sc2 or us2 or cp2)):
             continue
-        if m.group("num1") and m.group("us1") and not (m.group("sc1") or m.group("cp1")):
+        if num1 and us1 and not (sc1 or cp1):
             # a bare year or count followed by a word-unit like 台/張 is too ambiguous unless numeric
-            if m.group("us1") in ("台",) and float(m.group("num1").replace(",", "") or 0) > 1900:
+            if us1 in ("台",) and float(num1.replace(",", "") or 0) > 1900:
                 continue
         start, end = m.start(), m.end()
         while start < end and norm[start].isspace():
@@ -615,7 +619,9 @@ def find_amounts(text: str, default_unit: str | None = None) -> Iterator[FoundAm
             amount = _build(m, default_unit)
         except AmountError:
             continue
-        yield FoundAmount(start, end, replace(amount, text=text[start:end]))
+        a = amount  # dataclasses.replace(amount, text=...), without its per-call field lookups
+        yield FoundAmount(start, end, Amount(a.low, a.high, a.qualifier, a.unit, text[start:end], a.nominal,
+                                             a.usd_rate, a.usd_source))
 
 
 @dataclass(frozen=True, slots=True)

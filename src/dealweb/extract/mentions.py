@@ -230,11 +230,14 @@ _MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
 _MON_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
 
+# Each pattern below opens with a lookahead on the first character any of its forms can start with (the
+# same matches): the engine then rejects most positions with one set test instead of trying every form.
 _DATE_RE = re.compile(
+    "(?=[0-9" + "".join(sorted({m[0] for m in _MONTHS})) + "])(?:"
     r"(?P<y>(?:19|20)\d{2})\s?年\s?(?P<m>1[0-2]|0?[1-9])\s?月\s?(?P<d>3[01]|[12]\d|0?[1-9])\s?[日号號]?"
     r"|(?<!\d)(?P<m2>1[0-2]|0?[1-9])\s?月\s?(?P<d2>3[01]|[12]\d|0?[1-9])\s?[日号號]"
     r"|(?P<y3>(?:19|20)\d{2})-(?P<m3>1[0-2]|0[1-9])-(?P<d3>3[01]|[12]\d|0[1-9])"
-    rf"|\b(?P<mn>{_MON_RE})\.?\s+(?P<d4>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?:,?\s+(?P<y4>(?:19|20)\d{{2}}))?\b",
+    rf"|\b(?P<mn>{_MON_RE})\.?\s+(?P<d4>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?:,?\s+(?P<y4>(?:19|20)\d{{2}}))?\b)",
     re.IGNORECASE,
 )
 
@@ -274,12 +277,13 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
 
 _Q = r"(?:Q(?P<q>[1-4])|第\s?(?P<qc>[一二三四1-4])\s?(?:財|财|會計|会计)?\s?季(?:度)?)"
 _PERIOD_RE = re.compile(
+    r"(?=[\dfqst])(?:"  # a digit, FY, Q, fiscal, first/second/third/fourth
     rf"(?P<fy>(?:20)?\d{{2}})\s?(?:財|财)(?:政)?年\s?(?:度)?\s?(?:{_Q})?"
     rf"|\bFY\s?'?(?P<fy2>(?:20)?\d{{2}})\s?(?:Q(?P<q2>[1-4]))?"
     rf"|\bQ(?P<q3>[1-4])\s?(?:FY\s?'?(?P<fy3>(?:20)?\d{{2}})|(?P<y3>20\d{{2}}))"
     rf"|\bfiscal\s+(?:year\s+)?(?P<fy4>20\d{{2}})"
     rf"|(?P<y5>20\d{{2}})\s?年\s?(?:第\s?(?P<q5>[一二三四1-4])\s?季(?:度)?|(?P<h5>上|下)半年)"
-    rf"|\b(?P<qw>first|second|third|fourth)\s+quarter\s+(?:of\s+)?(?P<fis>fiscal\s+(?:year\s+)?)?(?P<y6>20\d{{2}})",
+    rf"|\b(?P<qw>first|second|third|fourth)\s+quarter\s+(?:of\s+)?(?P<fis>fiscal\s+(?:year\s+)?)?(?P<y6>20\d{{2}}))",
     re.IGNORECASE,
 )
 
@@ -331,6 +335,13 @@ def iter_sentences(text: str, max_len: int = 2000) -> Iterator[tuple[int, int]]:
     into windows of at most ``max_len`` at the last comma or space before the limit, so no rule ever
     looks at more than ``max_len`` characters at once.
     """
+    if max_len == 2000:
+        yield from _sentence_spans(text)
+        return
+    yield from _split_sentences(text, max_len)
+
+
+def _split_sentences(text: str, max_len: int) -> Iterator[tuple[int, int]]:
     start = 0
     for m in _BOUNDARY.finditer(text):
         yield from _windows(text, start, m.end(), max_len)
@@ -338,14 +349,30 @@ def iter_sentences(text: str, max_len: int = 2000) -> Iterator[tuple[int, int]]:
     yield from _windows(text, start, len(text), max_len)
 
 
+#: The last text split into sentences and its spans (all spans, then those that can hold a figure): the
+#: pipeline asks for them three times per text (amounts, dates and periods, relations).
+_SPANS: tuple[str, list[tuple[int, int]], list[tuple[int, int]] | None] = ("", [], [])
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    """:func:`iter_sentences` of ``text`` with the default window, as a list kept for the last text."""
+    global _SPANS
+    got = _SPANS
+    if got[0] is not text:
+        got = (text, list(_split_sentences(text, 2000)), None)
+        _SPANS = got
+    return got[1]
+
+
 _BOUNDARY = re.compile(r"[。！？!?；;]+[”」』\"']?|\n|\.(?=\s)(?<!\b[A-Z]\.)(?<!\bNo\.)(?<!\bMr\.)(?<!\bInc\.)"
                        r"(?<!\bCorp\.)(?<!\bCo\.)(?<!\bLtd\.)(?<!\bMs\.)(?<!\bDr\.)")
 
 
-_NUMERIC = re.compile(r"[0-9０-９]|[數数幾几上逾近][十百千萬万億亿兆]|[一二两兩三四五六七八九十百千][萬万億亿兆]|"
+_NUMERIC = re.compile(r"(?=[0-9０-９數数幾几上逾近一二两兩三四五六七八九十百千sathofen])(?:"  # first characters
+                      r"[0-9０-９]|[數数幾几上逾近][十百千萬万億亿兆]|[一二两兩三四五六七八九十百千][萬万億亿兆]|"
                       r"several|a few|tens of|hundreds of|"
                       r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred)\s+"
-                      r"(?:hundred|thousand|million|billion|trillion)", re.IGNORECASE)
+                      r"(?:hundred|thousand|million|billion|trillion))", re.IGNORECASE)
 
 
 def numeric_spans(text: str) -> list[tuple[int, int]]:
@@ -353,7 +380,13 @@ def numeric_spans(text: str) -> list[tuple[int, int]]:
 
     Scanning only these for amounts, dates and periods keeps a 10 MB line of prose (or of junk) cheap.
     """
-    return [(s, e) for s, e in iter_sentences(text) if _NUMERIC.search(text, s, e)]
+    global _SPANS
+    spans = _sentence_spans(text)
+    got = _SPANS
+    if got[2] is None or got[0] is not text:
+        got = (text, spans, [(s, e) for s, e in spans if _NUMERIC.search(text, s, e)])
+        _SPANS = got
+    return list(got[2])  # type: ignore[arg-type]
 
 
 def _cut(text: str, s: int, max_len: int) -> int:

@@ -154,7 +154,7 @@ _OBJECT_FAR = re.compile(r"(?:向|对|给)[^，,；;。:：!?从]{0,14}$|\b(?:in
 #: "在X的最新一輪募資中投資": X is the one raising money.
 _ROUND_AFTER = re.compile(r"\s*的?[^，,。;；]{0,10}(?:募资|融资|轮|funding round|round)")
 _PER_SHARE_AFTER = re.compile(r"^\s*(?:/股|每股|per share|a share)")
-_CLAUSE_BREAK = re.compile(r"[，:：;；]|,(?!\d{3})|(?<=[a-z])\s+(?:while|whereas|but)\s+")
+_CLAUSE_BREAK = re.compile(r"(?=[，:：;；,\s])(?:[，:：;；]|,(?!\d{3})|(?<=[a-z])\s+(?:while|whereas|but)\s+)")
 
 
 def _bounded(w: str) -> str:
@@ -248,6 +248,7 @@ class _Sentence:
     _actors: list[EntityMention] | None = None
     _starts: list[int] | None = None
     _types: dict[tuple[int, int, frozenset[str]], tuple[str, int, int] | None] = field(default_factory=dict)
+    _extras: tuple[DateMention | None, tuple[float, tuple[int, int]] | None, list[tuple[int, int]]] | None = None
 
 
 def _type_in(sent: _Sentence, lo: int, hi: int, sells: set[str]) -> tuple[str, int, int] | None:
@@ -1175,26 +1176,44 @@ def _deal_extras(sent: _Sentence, d: Proposal) -> None:
     Conditions are the clauses of the sentence that state one (在滿足解鎖條件的情況下, subject to approval,
     as each gigawatt is deployed), kept as spans for a reviewer to read, not interpreted.
     """
-    f = sent.folded
-    if sent.dates:
-        day = sent.dates[0]
+    if sent._extras is None:
+        sent._extras = _sentence_extras(sent)
+    day, term, conditions = sent._extras
+    if day is not None:
         d.date = day.label
         d.spans["date"] = (day.start, day.end)
-    for m in _TERM.finditer(f, sent.start, sent.end):
-        n = _small_number(m.group("n") or m.group("en") or m.group("en2") or "")
-        if n is not None and 0 < n <= 50:
-            d.term_years = n
-            d.spans["term"] = (m.start(), m.end())
-            break
-    for cs, ce in sent.clauses:
-        if _CONDITION.search(f, cs, ce):
-            lo, hi = cs, ce
-            while lo < hi and (f[lo].isspace() or f[lo] in ",，:：;；"):
-                lo += 1
-            while hi > lo and (f[hi - 1].isspace() or f[hi - 1] in ",，:：;；。."):
-                hi -= 1
-            if hi > lo:
-                d.conditions.append((lo, hi))
+    if term is not None:
+        d.term_years = term[0]
+        d.spans["term"] = term[1]
+    d.conditions.extend(conditions)
+
+
+def _sentence_extras(sent: _Sentence) -> tuple[DateMention | None, tuple[float, tuple[int, int]] | None,
+                                                list[tuple[int, int]]]:
+    """What :func:`_deal_extras` gives every deal of ``sent``: its first date, its term, its conditions."""
+    f = sent.folded
+    day = sent.dates[0] if sent.dates else None
+    term = None
+    # every form of _TERM holds 年 or "year" (the text is folded to lower case)
+    if f.find("年", sent.start, sent.end) >= 0 or f.find("year", sent.start, sent.end) >= 0:
+        for m in _TERM.finditer(f, sent.start, sent.end):
+            n = _small_number(m.group("n") or m.group("en") or m.group("en2") or "")
+            if n is not None and 0 < n <= 50:
+                term = (n, (m.start(), m.end()))
+                break
+    conditions: list[tuple[int, int]] = []
+    # a condition in a clause is one in the sentence (a clause ends on a separator, never inside a word)
+    if _CONDITION.search(f, sent.start, sent.end):
+        for cs, ce in sent.clauses:
+            if _CONDITION.search(f, cs, ce):
+                lo, hi = cs, ce
+                while lo < hi and (f[lo].isspace() or f[lo] in ",，:：;；"):
+                    lo += 1
+                while hi > lo and (f[hi - 1].isspace() or f[hi - 1] in ",，:：;；。."):
+                    hi -= 1
+                if hi > lo:
+                    conditions.append((lo, hi))
+    return day, term, conditions
 
 
 _SELL = re.compile(r"出售|卖出|减持|抛售|\bsold\b|\bsells?\b|\bdivest(?:s|ed)?\b|\boffload(?:s|ed)?\b")
