@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["DealwebError", "InputError", "Problem"]
+__all__ = ["DealwebError", "InputError", "NotAssessed", "Problem"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,3 +52,11 @@ class DealwebError(Exception):
 
 class InputError(DealwebError):
     """Bad input from a user: a missing file, an unknown entity, a malformed option value."""
+
+
+class NotAssessed(DealwebError):
+    """An expected gap in the data: the ledger lacks what an analysis needs (no loops, no facts for a test).
+
+    The faces show it as a note ("not assessed: ...") and go on; any other exception is a bug and stops the
+    command with a one-line error and a non-zero exit.
+    """

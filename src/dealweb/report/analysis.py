@@ -3,7 +3,10 @@
 The faces compute nothing of their own: loops and who-pays come from :mod:`dealweb.graph`, the
 dashboard from :mod:`dealweb.metrics`, the fan charts from :mod:`dealweb.sim`. This module calls them
 and turns their results into rows and series the templates draw. When a room is missing from an
-install, or fails on this ledger, the section says so (``notes``) rather than showing made-up figures.
+install (an optional extra), or the ledger lacks what it needs (a :class:`~dealweb.errors.DealwebError`:
+:class:`~dealweb.errors.NotAssessed`, a scenario naming deals this ledger does not have...), the section
+says so (``notes``) rather than showing made-up figures. Anything else is a bug: it propagates, and the
+command fails loudly with one line (``DEALWEB_DEBUG=1`` shows the traceback).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from dealweb.errors import DealwebError
 from dealweb.model import Ledger
 
 __all__ = ["Analysis", "FanChart", "LoopRow", "Table", "analysis_of"]
@@ -68,12 +72,15 @@ class Analysis:
 
 
 def _guard(an: Analysis, section: str, fn: Callable[[], None]) -> None:
+    """Fill one section; an expected gap becomes its note, anything else propagates (a bug is loud)."""
     try:
         fn()
     except ImportError as exc:
-        an.notes[section] = f"not available in this install ({exc.name or exc})"
-    except Exception as exc:  # noqa: BLE001 - a room's failure must not take the whole report down
-        an.notes[section] = f"could not be computed: {type(exc).__name__}: {exc}"
+        if (exc.name or "").split(".")[0] in ("", "dealweb"):
+            raise  # dealweb's own modules are always installed: a broken import is a bug
+        an.notes[section] = f"not available in this install ({exc.name})"
+    except DealwebError as exc:
+        an.notes[section] = f"not assessed: {exc.message}"
 
 
 def analysis_of(ledger: Ledger, on: date | None = None, stress: bool = True, seed: int | None = None,
