@@ -734,8 +734,12 @@ def _build(ledger: Ledger, as_of: date | None, policy: str, scenario: Mapping[st
                     status = "conditional"
                     if fig.trigger:
                         parts.append(fig.trigger)
+                # a dated tranche with its own stated (not "up to") amount is what the sources say is paid
+                # on that date: the deal's "up to" ceiling covers the other tranches, not this one
+                stated_tranche = fig.basis == "tranche" and fig.shape == "date" and fig.low > 0
                 if deal.amount is not None and deal.amount.qualifier is Qualifier.UP_TO and status in (
-                        "firm", "conditional") and not any(p.startswith("a ceiling") for p in parts):
+                        "firm", "conditional") and not stated_tranche and not any(
+                        p.startswith("a ceiling") for p in parts):
                     status = "conditional"
                     parts.append(f"a ceiling: {deal.amount.label()}, how much is paid is not stated")
                 trig = "; ".join(dict.fromkeys(p for p in parts if p))
