@@ -122,3 +122,10 @@ def test_money_reads_back_within_its_rounding(x: float) -> None:
     mantissa = float(m.group(1).replace(",", ""))
     assert m.group(2) == "T" or mantissa < 1000
     assert abs(parse_amount(shown).low - x) <= 0.005 * scale + 1e-9 * x
+
+
+def test_money_below_half_a_cent_is_zero() -> None:
+    # float noise from the simulation's clearing printed as "$9.55e-07" in stress tables (analyst finding 9)
+    assert fmt.money(9.55e-07) == fmt.money(-3e-09) == fmt.money(0.0049) == "$0"
+    assert fmt.money(0.01) == "$0.01" and fmt.money(-0.5) == "-$0.5"
+    assert fmt.money(1.88e-07, lang="zh-Hant") == fmt.money(0, lang="zh-Hant")

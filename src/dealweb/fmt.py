@@ -145,7 +145,10 @@ def money(x: float | None, currency: str | None = "USD", per: str = "", *, lang:
     """``$40B``, ``-$1.2T``, ``€3M``, ``¥10T``, ``1.2B KRW``; ``per`` is appended (``a year``, ``per GW``).
 
     In Chinese (``lang`` ``zh-Hant`` or ``zh-Hans``): ``4,550億美元``, ``1.5兆美元``, ``每年600億美元``.
+    Less than half a cent is ``$0`` (float noise such as ``9.55e-07`` is not money).
     """
+    if _finite(x) and abs(float(x)) < 0.005:  # type: ignore[arg-type]
+        x = 0.0
     k = _lang(lang)
     if k:
         if not _finite(x):
