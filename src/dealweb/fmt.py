@@ -141,6 +141,15 @@ def number(x: float | None, *, scaled: bool = True) -> str:
     return sign + _plain(a)
 
 
+#: Money below half a cent (of any currency) is float noise from sums and solves, never a figure: shown as 0.
+NOISE = 0.005
+
+
+def _noise_to_zero(x: float) -> float:
+    """``x`` rounded to 0 when it is below half a cent in size (``9.55e-07`` of a dollar is $0)."""
+    return 0.0 if abs(x) < NOISE else x
+
+
 def money(x: float | None, currency: str | None = "USD", per: str = "", *, lang: str | None = "en") -> str:
     """``$40B``, ``-$1.2T``, ``€3M``, ``¥10T``, ``1.2B KRW``; ``per`` is appended (``a year``, ``per GW``).
 
@@ -153,6 +162,7 @@ def money(x: float | None, currency: str | None = "USD", per: str = "", *, lang:
     if k:
         if not _finite(x):
             return _WORDS["na"][k]
+        x = _noise_to_zero(float(x))  # type: ignore[arg-type]
         cur = currency or "USD"
         words = _ZH_CURRENCY.get(cur)
         text = zh_number(x, LANGS[k]) + (words[k - 1] if words else f" {cur}")
@@ -162,6 +172,7 @@ def money(x: float | None, currency: str | None = "USD", per: str = "", *, lang:
         return text
     if not _finite(x):
         return _NA
+    x = _noise_to_zero(float(x))  # type: ignore[arg-type]
     cur = currency or "USD"
     n = number(abs(float(x)))  # type: ignore[arg-type]
     sign = "-" if float(x) < 0 else ""  # type: ignore[arg-type]

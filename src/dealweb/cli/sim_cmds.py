@@ -135,7 +135,8 @@ def _inputs_table(summary: dict[str, Any], top: int) -> None:
     """Each firm's inputs with their sources; capex as one figure with the in-web purchases carved out."""
     t = Table(title=f"Firms' inputs (USD a year unless a rate) and capex carved out ({summary['runs_label']})")
     for col in ("entity", "cash", "revenue", "growth", "capex a year", "capex source", "capex bought in web",
-                "capex paid outside", "debt", "debt service (outside)", "capacity"):
+                "capex paid outside", "debt (USD at start)", "debt service outside the web (start + raised)",
+                "capacity"):
         t.add_column(col, justify="left" if col in ("entity", "capex source") else "right")
     for e in summary["entities"]:
         if e["assumed"] != "scenario":
@@ -144,9 +145,21 @@ def _inputs_table(summary: dict[str, Any], top: int) -> None:
         cx = e["capex"]
         t.add_row(e["id"], _usd(i["cash"]["mean"]), _usd(i["revenue"]["mean"]), i["growth"]["value"],
                   _usd(cx["figure_usd_per_year"]), _src(cx["source"]), _usd(cx["bought_in_web_usd_mean"]),
-                  _usd(cx["paid_outside_usd_mean"]), f"{_usd(i['debt']['mean'])} ({_src(i['debt']['source'])})",
+                  _usd(cx["paid_outside_usd_mean"]), _debt_cell(e),
                   _usd(e["outside_debt_service_usd_mean"]), i["capacity"]["value"])
     _console().print(t)
+
+
+def _debt_cell(e: dict[str, Any]) -> str:
+    """Debt as the run uses it: outside the web at the start, plus the ledger's loans serviced as contracts."""
+    i = e["inputs"]["debt"]
+    kind = i["source"].partition(": ")[0]
+    cell = f"{_usd(i['mean'])} outside the web ({kind})"
+    loans = e.get("loans_in_web") or []
+    if loans:
+        cell += (f" + {_usd(sum(x['principal_usd'] for x in loans))} of loans in the ledger, serviced: "
+                 + ", ".join(x["deal"] for x in loans))
+    return cell
 
 
 def _sensitivity_table(summary: dict[str, Any]) -> None:

@@ -24,14 +24,18 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from dealweb import fmt
 from dealweb.model import Fact, Ledger
 from dealweb.sim.scenario import Param, Scenario
 
-__all__ = ["FACT_METRICS", "FIELDS", "Input", "entity_inputs"]
+__all__ = ["FACT_METRICS", "FIELDS", "MONEY_FIELDS", "Input", "entity_inputs"]
 
 #: The per-firm inputs of the simulation, in the order of the scenario's ``entities`` keys.
 FIELDS = ("cash", "revenue", "growth", "opex_ratio", "capex", "capex_growth", "capacity", "debt", "equity",
           "min_cash")
+
+#: The inputs that are money (USD, a year for flows); the others are rates or shares (pure numbers).
+MONEY_FIELDS: frozenset[str] = frozenset({"cash", "revenue", "capex", "capacity", "debt", "min_cash"})
 
 #: Ledger fact metrics read for an input the scenario leaves out (first metric found wins).
 FACT_METRICS: dict[str, tuple[str, ...]] = {
@@ -109,7 +113,10 @@ def entity_inputs(scenario: Scenario, ledger: Ledger | None, ids: tuple[str, ...
                 row[field] = Input(Param.fixed(found[0]), _quote(found[1]),
                                    includes=tuple(getattr(found[1], "includes", ()) or ()) or None)
             else:
-                row[field] = Input(p, f"assumed: {p.args[0]:g} (not in the scenario or the ledger)",
+                shown = fmt.money(p.args[0]) if field in MONEY_FIELDS else f"{p.args[0]:g}"
+                words = ("outside the web at the start (not in the scenario or the ledger's facts)" if field == "debt"
+                         else "(not in the scenario or the ledger)")
+                row[field] = Input(p, f"assumed: {shown} {words}",
                                    f"entities.{eid}.{field}")
         out[eid] = row
     return out

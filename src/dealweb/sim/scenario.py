@@ -123,11 +123,22 @@ class Param:
             return Param(self.dist, (self.args[0] + delta, self.args[1]), self.where)
         return Param(self.dist, tuple(a + delta for a in self.args), self.where)
 
-    def label(self) -> str:
-        """``0.3`` or ``uniform[0.2, 0.6]`` (for tables)."""
+    def label(self, unit: str | None = None) -> str:
+        """``0.3`` or ``uniform[0.2, 0.6]`` (for tables); with ``unit="USD"``, ``uniform[$60B, $120B]``.
+
+        Money goes through the one formatter (:func:`dealweb.fmt.money`); a lognormal's second argument is
+        its sigma (a pure number) and stays one.
+        """
+        if unit is None:
+            shown = [f"{a:g}" for a in self.args]
+        else:
+            from dealweb import fmt
+
+            shown = [f"{a:g}" if (self.dist == "lognormal" and k == 1) else fmt.money(a, unit)
+                     for k, a in enumerate(self.args)]
         if self.dist == "fixed":
-            return f"{self.args[0]:g}"
-        return f"{self.dist}[{', '.join(f'{a:g}' for a in self.args)}]"
+            return shown[0]
+        return f"{self.dist}[{', '.join(shown)}]"
 
     def mean(self) -> float:
         """The distribution's mean (for tables)."""

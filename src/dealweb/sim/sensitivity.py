@@ -85,7 +85,7 @@ def bumps_of(model: Model, ledger: Ledger) -> list[Bump]:
             p = inp.param
             if field in _MONEY and p.mean() > 0 and rel > 0:
                 out.append(Bump(
-                    f"entities.{eid}.{field}", f"{eid} {field}", p.label(), inp.source,
+                    f"entities.{eid}.{field}", f"{eid} {field}", p.label("USD"), inp.source,
                     (f"x{1 - rel:g}", lambda m, e=eid, f=field: _with_input(m, e, f, lambda q: q.scaled(1 - rel))),
                     (f"x{1 + rel:g}", lambda m, e=eid, f=field: _with_input(m, e, f, lambda q: q.scaled(1 + rel))),
                 ))

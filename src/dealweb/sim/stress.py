@@ -17,6 +17,7 @@ import numpy as np
 from dealweb.errors import InputError
 from dealweb.model import Ledger
 from dealweb.sim.engines import run_model
+from dealweb.sim.inputs import MONEY_FIELDS
 from dealweb.sim.montecarlo import DEFAULT_CAUSES, ChunkResult, Model, build_model
 from dealweb.sim.scenario import DEFAULT_RUNS, DEFAULT_SEED, Scenario
 
@@ -43,6 +44,21 @@ def runs_label(runs: int, seed: int) -> str:
     """``2,000 runs, seed 20251015`` (with ``(the default)`` when they are dealweb's defaults)."""
     both = runs == DEFAULT_RUNS and seed == DEFAULT_SEED
     return f"{runs:,} runs, seed {seed}" + (" (the default)" if both else "")
+
+
+def _debt_source(source: str, loans: list[dict[str, Any]]) -> str:
+    """The ``debt`` input's source, saying that the ledger's loans to the firm are serviced besides it.
+
+    The ``debt`` input is debt outside the web at the start (a balance-sheet figure); loans the ledger records
+    as deals are contract lines, serviced on their own (:mod:`dealweb.sim.debt`). Printing "debt $0" alone
+    beside a run that services a $12.5B loan would hide the assumption actually used.
+    """
+    if not loans:
+        return source
+    from dealweb import fmt
+
+    named = ", ".join(f"{x['deal']} ({fmt.money(x['principal_usd'])})" for x in loans)
+    return f"{source}; besides it, the ledger's loans to the firm are serviced as contracts: {named}"
 
 
 @dataclass(frozen=True)
@@ -72,6 +88,9 @@ class StressResult:
             shut = cr >= 0
             cause = r.default_cause[:, i] if r.default_cause.size else np.zeros(n_runs, dtype=np.int64)
             inputs = m.inputs.get(eid, {})
+            loans = [{"deal": ln.deal, "lender": ln.payee,
+                      "principal_usd": (ln.usd_low + (ln.usd_high if ln.usd_high is not None else ln.usd_low)) / 2}
+                     for ln in m.lines if ln.kind == "debt_service" and ln.payer == eid]
             entities.append({
                 "id": eid,
                 "assumed": "scenario" if m.listed[i] else f"others: {sc.others}",
@@ -98,8 +117,10 @@ class StressResult:
                 },
                 "outside_debt_service_usd_mean": (float(r.debt_service_due[:, i].mean())
                                                   if r.debt_service_due.size else 0.0),
-                "inputs": {f: {"value": inp.param.label(), "mean": inp.param.mean(), "source": inp.source}
+                "inputs": {f: {"value": inp.param.label("USD" if f in MONEY_FIELDS else None), "mean": inp.param.mean(),
+                               "source": _debt_source(inp.source, loans) if f == "debt" else inp.source}
                            for f, inp in inputs.items()},
+                "loans_in_web": loans,
                 "moved_most_by": movers.get(eid),
             })
         entities.sort(key=lambda x: (-x["default_probability"], -x["shortfall_usd"]["mean"], x["id"]))

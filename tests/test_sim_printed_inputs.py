@@ -1,0 +1,77 @@
+"""The stress output prints the inputs the run uses, in units, through the one formatter (analyst findings 6, 9).
+
+A firm whose debt the scenario and the ledger's facts leave out, but which borrows through a loan the ledger
+records as a deal, must not read "debt $0" beside a run that services that loan; float noise is not money.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from dealweb import fmt
+from dealweb.cli.sim_cmds import _debt_cell
+from dealweb.model import Deal, Entity, Ledger, Status
+from dealweb.money import Amount, Qualifier
+from dealweb.sim import parse_scenario
+from dealweb.sim.scenario import Param
+from dealweb.sim.stress import stress
+
+
+def _usd(x: float) -> Amount:
+    return Amount(x, x, Qualifier.EXACT, "USD", f"${x}")
+
+
+SCENARIO = """
+scenario: {name: d, start: 2026-01-01, quarters: 4, runs: 2, seed: 1}
+capital: {interest_rate: 0.08}
+entities:
+  a: {cash: 1000, capacity: {uniform: [6.0e10, 1.2e11]}}
+others: cash_only
+"""
+
+
+def _ledger() -> Ledger:
+    loan = Deal("loan-a", "debt_financing", "bank", "a", amount=_usd(400.0), term_start=date(2025, 10, 1),
+                term_years=1.0, status=Status.COMPLETED)
+    return Ledger(name="t", entities={e: Entity(e, {"en": e.upper()}) for e in ("a", "bank")},
+                  deals={loan.id: loan})
+
+
+def test_debt_input_names_the_ledger_loan_the_run_services():
+    summary = stress(parse_scenario(SCENARIO), _ledger()).summary()
+    a = next(e for e in summary["entities"] if e["id"] == "a")
+    # the run services the $400 loan (see test_sim_credit: 108, 106, 104, 102 a quarter)
+    assert a["loans_in_web"] == [{"deal": "loan-a", "lender": "bank", "principal_usd": 400.0}]
+    debt = a["inputs"]["debt"]
+    assert debt["mean"] == 0.0
+    assert debt["source"].startswith("assumed: $0 outside the web at the start")
+    assert "loan-a ($400)" in debt["source"]
+    cell = _debt_cell(a)
+    assert cell.startswith("$0 outside the web (assumed)") and "+ $400 of loans in the ledger" in cell
+    assert "loan-a" in cell
+
+
+def test_firm_without_loans_keeps_its_plain_debt_source():
+    led = Ledger(name="t", entities={e: Entity(e, {"en": e}) for e in ("a", "bank")}, deals={})
+    a = next(e for e in stress(parse_scenario(SCENARIO), led).summary()["entities"] if e["id"] == "a")
+    assert a["loans_in_web"] == []
+    assert a["inputs"]["debt"]["source"] == "assumed: $0 outside the web at the start (not in the scenario or " \
+                                           "the ledger's facts)"
+    assert _debt_cell(a) == "$0 outside the web (assumed)"
+
+
+def test_money_inputs_are_labelled_with_their_unit():
+    a = next(e for e in stress(parse_scenario(SCENARIO), _ledger()).summary()["entities"] if e["id"] == "a")
+    assert a["inputs"]["capacity"]["value"] == "uniform[$60B, $120B]"
+    assert a["inputs"]["cash"]["value"] == "$1K"
+    assert Param("uniform", (0.2, 0.6)).label() == "uniform[0.2, 0.6]"  # rates stay pure numbers
+    assert Param("lognormal", (1e9, 0.5)).label("USD") == "lognormal[$1B, 0.5]"  # sigma is not money
+
+
+def test_float_noise_is_not_printed_as_money():
+    for noise in (9.55e-07, 1.88e-07, -1.25e-06, 0.0049):
+        assert fmt.money(noise) == "$0"
+        assert fmt.money(noise, lang="zh-Hant") == fmt.money(0.0, lang="zh-Hant")
+    assert fmt.money(0.01) == "$0.01"
+    assert fmt.money(-0.02) == "-$0.02"
+    assert fmt.money(12.5e9) == "$12.5B"
