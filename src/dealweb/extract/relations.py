@@ -275,14 +275,8 @@ def _scan(regex: re.Pattern[str], s: str) -> tuple[list[int], list[tuple[int, in
 def _find(regex: re.Pattern[str], s: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
     """The matches of ``regex`` lying in ``s[lo:hi]`` (from one scan of the whole text: linear in all)."""
     starts, hits = _scan(regex, s)
-    out = []
-    for k in range(bisect_left(starts, lo), len(hits)):
-        h = hits[k]
-        if h[0] >= hi:
-            break
-        if h[1] <= hi:
-            out.append(h)
-    return out
+    # hits are in text order and do not overlap: those starting in [lo, hi), kept when they end by hi
+    return [h for h in hits[bisect_left(starts, lo):bisect_left(starts, hi)] if h[1] <= hi]
 
 
 def _clause_of(sent: _Sentence, pos: int) -> tuple[int, int]:
@@ -301,17 +295,22 @@ _STRONG_FIRST = ("rpo", "market_cap", "valuation", "eps", "capex", "operating_in
                  "revenue")
 
 
+_INVEST_NOUN = re.compile(r"额|者|人|机构|银行|\s?(?:banks?|firms?)\b")
+_IN_KIND = re.compile(r"in cash|to the (?:partnership|joint venture|venture|jv)")
+
+
 def _deal_type(folded: str, lo: int, hi: int, sells: set[str]) -> tuple[str, int, int] | None:
     """The deal type signalled in ``folded[lo:hi]``, with the span of the deciding cue."""
+    cues = _find(_ALL_TYPE_RE, folded, lo, hi)
+    if not cues:
+        return None  # every type below needs a cue
     found: dict[str, list[tuple[int, int, str]]] = {k: [] for k in TYPE_CUES}
-    for h in _find(_ALL_TYPE_RE, folded, lo, hi):
+    for h in cues:
         for cat in _CUE_CATS[h[2]]:
             found[cat].append(h)
     # 投資額/投資者/投資人/投資機構 are nouns (the amount, the investors), not the act of investing
-    found["equity"] = [h for h in found["equity"] if not re.match(r"额|者|人|机构|银行|\s?(?:banks?|firms?)\b",
-                                                                  folded[h[1]:h[1] + 6])
-                       and not (h[2].startswith("contribut") and re.search(
-                           r"in cash|to the (?:partnership|joint venture|venture|jv)", folded[h[1]:h[1] + 60]))]
+    found["equity"] = [h for h in found["equity"] if not _INVEST_NOUN.match(folded[h[1]:h[1] + 6])
+                       and not (h[2].startswith("contribut") and _IN_KIND.search(folded[h[1]:h[1] + 60]))]
 
     def first(key: str) -> tuple[int, int]:
         h = min(found[key])
@@ -886,6 +885,7 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
     deals: list[Proposal] = []
     facts: list[Proposal] = []
     gws: list[AmountMention] = []
+    sells: set[str] | None = None
     for a in sent.amts:
         unit = a.amount.unit
         if _PER_SHARE_BEFORE.search(f[max(sent.start, a.start - 10):a.start]) and unit != "shares":
@@ -900,7 +900,8 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
         if question and (_QUESTION_WORD.search(f, clause[0], clause[1]) or clause == sent.clauses[-1]
                          or clause[1] >= sent.end - 1):
             continue
-        sells = _sells(sent, index, topic)
+        if sells is None:
+            sells = _sells(sent, index, topic)  # the same for every figure of the sentence
         typ = _type_for(sent, a, clause, sells) if unit not in ("%", "x") else None
         metric = _fact_metric(sent, a, clause, deal_cue_here=typ is not None and typ[3] != "sentence")
         if metric is not None and metric[0] == "rpo" and not denied:
