@@ -1,0 +1,146 @@
+"""The fast paths of news extraction give exactly what the plain ones give (issues 13 and 16).
+
+* the amount scanner's candidate search (:func:`dealweb.money._matches`) against the plain scan it
+  replaces (:func:`dealweb.money._matches_scan`), on generated figure-like text;
+* each pattern that opens with a first-character lookahead against the same pattern without it;
+* the whole rule pipeline on the project's own fixture articles against a stored output
+  (``tests/extract_answer_key/expected_claims.json``), and on the seeds against a stored digest. Both
+  were written by the extractor before the speed work and checked byte-identical after it, with the real
+  news corpus (see BENCHMARKS.md, issue 13). A rule change that alters claims on purpose regenerates them:
+  ``python tests/test_extract_speed.py --write``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dealweb import money
+from dealweb.extract import mentions, relations
+from dealweb.extract.ingest import ingest_text
+from dealweb.extract.mentions import EntityIndex
+
+HERE = Path(__file__).resolve().parent
+ARTICLES = HERE / "extract_answer_key" / "articles"
+EXPECTED = HERE / "extract_answer_key" / "expected_claims.json"
+
+#: Pieces of figures and their surroundings, in the three scripts, plus digits other than 0-9.
+_PIECES = ["0", "1", "2", "5", "9", "10", "2025", "1,000", "3.5", ".", ",", " ", "  ", "\n", "約", "约", "大約",
+           "十", "一", "二", "百", "千", "万", "萬", "億", "亿", "兆", "數", "几", "$", "US$", "NT$", "¥", "美元",
+           "億美元", "billion", "Billion", " bn", "million", "about ", "About ", "up to ", "as much as ",
+           "approximately ", "in excess of ", "more than ", "超過", "逾", "最高", "至", "到", "-", "~", "to", "(",
+           ")", "（", "）", "several ", "a few ", "tens of ", "hundreds of ", "GW", "股", "%", "左右", "以上",
+           "٣", "ſ", "K", "the ", "投資", "元", "and ", "or "]
+
+_text = st.lists(st.sampled_from(_PIECES), max_size=30).map("".join)
+
+
+def _spans(it) -> list[tuple[int, int, str]]:  # noqa: ANN001
+    return [(m.start(), m.end(), m.group(0)) for m in it]
+
+
+@settings(max_examples=600, deadline=None)
+@given(_text)
+def test_amount_candidates_are_the_scan(text: str) -> None:
+    assert _spans(money._matches(text)) == _spans(money._matches_scan(text))
+
+
+def test_amount_candidates_on_fixture_articles() -> None:
+    for p in sorted(ARTICLES.iterdir()):
+        norm = money.normalise_width(p.read_text(encoding="utf-8"))
+        assert _spans(money._matches(norm)) == _spans(money._matches_scan(norm)), p.name
+
+
+def _without_lookahead(rx: re.Pattern[str]) -> re.Pattern[str]:
+    """The pattern ``(?=[...])(?:BODY)`` as ``BODY`` alone, same flags."""
+    m = re.match(r"\(\?=\[[^\]]*\]\)\(\?:", rx.pattern)
+    assert m is not None and rx.pattern.endswith(")"), rx.pattern[:40]
+    return re.compile(rx.pattern[m.end():-1], rx.flags)
+
+
+_LOOKAHEAD = [mentions._DATE_RE, mentions._PERIOD_RE, mentions._NUMERIC, money._ANCHOR, relations._CLAUSE_BREAK]
+_WORDS = ["2025年10月6日", "9月9日", "2025-09-09", "Sept 9, 2025", "March 3", "FY2026 Q1", "26財年Q1", "Q3 2025",
+          "fiscal 2025", "second quarter of 2025", "2026年下半年", "數百億", "three billion", "several", "a few",
+          "tens of", "one hundred", "，", ",", ", ", "1,000", " while ", " but ", "x", "ſ", "S", "K", "FY", "fy",
+          " ", "\n", "a", "1", "0", "年", "月", "日", "第三季"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=20).map("".join))
+def test_first_character_lookaheads_change_no_match(text: str) -> None:
+    for rx in _LOOKAHEAD:
+        plain = _without_lookahead(rx)
+        assert [(m.span(), m.groupdict()) for m in rx.finditer(text)] == \
+            [(m.span(), m.groupdict()) for m in plain.finditer(text)], rx.pattern[:30]
+
+
+def _canonical(obj: object) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=1)
+
+
+def _digest(claims: list[dict]) -> str:
+    return f"{len(claims)} claims, sha256 {hashlib.sha256(_canonical(claims).encode()).hexdigest()}"
+
+
+def _fixture_claims() -> tuple[dict[str, list[dict]], dict[str, str]]:
+    """Claims of each fixture article in full; of each as one line and of all in one text, as digests."""
+    index = EntityIndex()
+    full, digests = {}, {}
+    texts = []
+    for p in sorted(ARTICLES.iterdir()):
+        text = p.read_text(encoding="utf-8")
+        texts.append(text)
+        full[p.name] = ingest_text(text, document=p.stem, name=p.name, index=index)
+        digests[p.name + " (one line)"] = _digest(ingest_text(text.replace("\n", "。"), document=p.stem,
+                                                             index=index))
+    digests["all fixtures in one text"] = _digest(ingest_text("\n\n".join(texts), index=index))
+    return full, digests
+
+
+def test_fixture_articles_give_the_stored_claims() -> None:
+    expected = json.loads(EXPECTED.read_text(encoding="utf-8"))
+    full, digests = _fixture_claims()
+    full = json.loads(_canonical(full))  # through JSON, as the file was written
+    assert sorted(full) == sorted(expected["fixtures"])
+    for name in expected["fixtures"]:
+        assert full[name] == expected["fixtures"][name], name
+    assert digests == expected["variants"]
+
+
+def _seed_digest(seeds: Path) -> dict[str, str]:
+    index = EntityIndex()
+    out = {}
+    for p in sorted(seeds.glob("*.txt")):
+        claims = ingest_text(p.read_text(encoding="utf-8"), document=p.stem, name=p.name, index=index)
+        out[p.name] = _digest(claims)
+    return out
+
+
+def test_seeds_give_the_stored_claims() -> None:
+    from seed_articles import require_seeds
+
+    seeds = require_seeds()
+    expected = json.loads(EXPECTED.read_text(encoding="utf-8"))["seeds"]
+    got = _seed_digest(seeds)
+    for name, digest in expected.items():
+        if name in got:
+            assert got[name] == digest, name
+    if not set(expected) & set(got):
+        pytest.skip(f"none of the seeds the digest names is in {seeds}")
+
+
+if __name__ == "__main__" and "--write" in sys.argv:
+    sys.path.insert(0, str(HERE))
+    from seed_articles import SEEDS_DIR
+
+    full, digests = _fixture_claims()
+    EXPECTED.write_text(_canonical({"fixtures": full, "variants": digests, "seeds": _seed_digest(SEEDS_DIR)})
+                        + "\n", encoding="utf-8")
+    print(f"wrote {EXPECTED}")
