@@ -910,3 +910,151 @@ _HEADLINES: dict[str, Callable[[Table, Any], None]] = {
     "breakeven": _h_breakeven, "capacity": _h_capacity, "backlog": _h_backlog, "funding-gap": _h_funding_gap,
     "amplification": _h_amplification, "cap-table": _h_cap_table, "bubble": _h_bubble,
 }
+
+
+# ---------------------------------------------------------------------------------------------- analyses
+csv_option = click.option("--csv", "csv_path", default=None, metavar="PATH",
+                          help="Write the table as CSV to PATH ('-' for standard output).")
+xlsx_option = click.option("--xlsx", "xlsx_path", default=None, metavar="PATH",
+                           help="Write every table as an Excel workbook (one sheet each) to PATH.")
+policy_option = click.option("--amount", "policy", type=click.Choice(["low", "mid", "high"]), default="mid",
+                             show_default=True, help="Which figure of each amount (the flows table's policy).")
+
+
+def _write_tables(main_rows: list[dict[str, Any]], tables: dict[str, list[dict[str, Any]]],
+                  csv_path: str | None, xlsx_path: str | None) -> bool:
+    """Write ``--csv`` / ``--xlsx`` atomically; True when the CSV went to standard output."""
+    from pathlib import Path
+
+    from dealweb.cli.common import write_output
+    from dealweb.metrics.waterfall import csv_bytes, xlsx_bytes
+
+    if xlsx_path is not None:
+        try:
+            data = xlsx_bytes(tables)
+        except DealwebError as exc:
+            fail(exc.message, exc.hint)
+        write_output(Path(xlsx_path), data)
+    if csv_path == "-":
+        sys.stdout.write(csv_bytes(main_rows).decode("utf-8"))
+        return True
+    if csv_path is not None:
+        write_output(Path(csv_path), csv_bytes(main_rows))
+    return False
+
+
+@metrics_group.command("waterfall")
+@click.option("--firm", "firms", multiple=True, metavar="ID", help="A firm to show (repeatable; default: every payer).")
+@policy_option
+@csv_option
+@xlsx_option
+@ledger_option
+@json_option
+def waterfall_cmd(firms: tuple[str, ...], policy: str, csv_path: str | None, xlsx_path: str | None,
+                  ledger_path: str | None, as_json: bool) -> None:
+    """Obligations waterfall per firm and calendar year, from the flows table.
+
+    Paid, firm and conditional money each firm owes, by counterparty; against its income (recorded revenue
+    of the year, else what the web owes it) and funding raised (investment and debt paid to it); the gap per
+    year = paid + firm - income - funding (conditional shown, not in the gap). US dollars.
+
+    \b
+    Examples:
+      dealweb metrics waterfall --firm openai
+      dealweb metrics waterfall --json
+      dealweb metrics waterfall --csv waterfall.csv --xlsx waterfall.xlsx
+    """
+    from dealweb.flows import build_flows
+    from dealweb.metrics.waterfall import waterfall
+
+    ledger = load_or_exit(ledger_path)
+    fl = build_flows(ledger, policy=policy)
+    unknown = [f for f in firms if f not in ledger.entities]
+    if unknown:
+        fail(f"--firm {unknown[0]!r} is not an entity of ledger {ledger.name}",
+             "give an entity id, e.g. " + ", ".join(sorted(ledger.entities)[:5]))
+    w = waterfall(fl, ledger, firms)
+    tables = w.tables()
+    if _write_tables(tables["waterfall"], tables, csv_path, xlsx_path):
+        return
+    if as_json:
+        emit_json({**w.as_dict(), "ledger": ledger.name})
+        return
+    if csv_path or xlsx_path:
+        click.echo(f"wrote {', '.join(p for p in (csv_path, xlsx_path) if p)}")
+        return
+    c = _console()
+    c.print(f"[bold]dealweb metrics waterfall[/bold]  (ledger {ledger.name}, amounts: {policy})")
+    t = Table(title="obligations per firm and year (US dollars)", title_justify="left")
+    for col in ("firm", "year", "paid", "firm", "conditional", "income", "funding", "gap"):
+        t.add_column(col, justify="left" if col in ("firm", "year") else "right")
+    for y in w.years:
+        t.add_row(y.firm, y.year, _fmt_usd(y.paid), _fmt_usd(y.firm_owed), _fmt_usd(y.conditional),
+                  _fmt_usd(y.income) + ("" if y.income_basis == "recorded revenue" else " (web)"),
+                  _fmt_usd(y.funding), _fmt_usd(y.gap))
+    c.print(t)
+    for a in w.assumptions:
+        c.print(f"  - {a}")
+
+
+@metrics_group.command("haircut")
+@click.option("--payer", required=True, metavar="ID", help="The firm that pays only part of what it committed.")
+@click.option("--k", "ks", default="100,75,50,25,0", show_default=True,
+              help="Percentages of its commitments it pays, comma-separated, each 0-100.")
+@policy_option
+@csv_option
+@xlsx_option
+@ledger_option
+@json_option
+def haircut_cmd(payer: str, ks: str, policy: str, csv_path: str | None, xlsx_path: str | None,
+                ledger_path: str | None, as_json: bool) -> None:
+    """Counterparty haircut: "PAYER pays k% of what it committed", as a table over k.
+
+    For each k, every firm the payer pays: its backlog (firm + conditional money owed to it), its income by
+    year, its funding gap (waterfall gaps summed over the years short) and whether it then fails (a gap
+    larger than the cash it has on record; no new money assumed; one round, no cascade). US dollars.
+
+    \b
+    Examples:
+      dealweb metrics haircut --payer openai
+      dealweb metrics haircut --payer openai --k 100,50,0 --json
+      dealweb metrics haircut --payer openai --csv haircut.csv --xlsx haircut.xlsx
+    """
+    from dealweb.flows import build_flows, recorded_cash
+    from dealweb.metrics.waterfall import haircut, parse_percentages, table_rows
+
+    try:
+        fractions = parse_percentages(ks, "--k")
+    except DealwebError as exc:
+        fail(exc.message, exc.hint)
+    ledger = load_or_exit(ledger_path)
+    if payer not in ledger.entities:
+        fail(f"--payer {payer!r} is not an entity of ledger {ledger.name}",
+             "give an entity id, e.g. " + ", ".join(sorted(ledger.entities)[:5]))
+    fl = build_flows(ledger, policy=policy)
+    cash = {e: rc.usd for e, rc in recorded_cash(ledger, None, policy).items()}
+    try:
+        rows = haircut(fl, ledger, payer, fractions, cash)
+    except DealwebError as exc:
+        fail(exc.message, exc.hint)
+    flat = table_rows(rows)
+    if _write_tables(flat, {"haircut": flat}, csv_path, xlsx_path):
+        return
+    if as_json:
+        emit_json({"analysis": "haircut", "ledger": ledger.name, "payer": payer, "policy": policy, "unit": "usd",
+                   "rows": [r.as_dict() for r in rows],
+                   "assumptions": ["k scales every flow the payer pays (paid, firm and conditional)",
+                                   "fails: funding gap larger than the cash on record; no new money; no cascade"]})
+        return
+    if csv_path or xlsx_path:
+        click.echo(f"wrote {', '.join(p for p in (csv_path, xlsx_path) if p)}")
+        return
+    c = _console()
+    c.print(f"[bold]dealweb metrics haircut[/bold]  (ledger {ledger.name}: {payer} pays k% of its commitments)")
+    t = Table(title="per k and firm (US dollars)", title_justify="left")
+    for col in ("k", "firm", "backlog", "funding gap", "cash on record", "fails"):
+        t.add_column(col, justify="left" if col in ("firm", "fails") else "right")
+    for r in rows:
+        t.add_row(fmt_value(r.k, "fraction"), r.firm, _fmt_usd(r.backlog), _fmt_usd(r.funding_gap),
+                  _fmt_usd(r.cash), "yes" if r.fails else "no")
+    c.print(t)

@@ -1,0 +1,309 @@
+"""The analyses analysts build by hand, from the flows table: an obligations waterfall and a counterparty haircut.
+
+Both are pure functions of :class:`dealweb.flows.Flows` (the one bridge from deals to money,
+``docs/flows.md``) and the ledger's recorded revenue; they know no dataset.
+
+Obligations waterfall (:func:`waterfall`), per firm and calendar year, US dollars::
+
+    paid         rows of status paid the firm pays (completed in the ledger's window)
+    firm         rows of status firm the firm pays (contracted, not yet paid)
+    conditional  rows of status conditional or rumoured the firm pays ("up to", letters of intent, tranches)
+    income       the firm's revenue recorded for that calendar year (facts ``revenue``/``revenue_annual`` of
+                 period ``YYYY``), else what the web owes it that year (services, revenue and hardware rows it
+                 is paid, paid + firm): ``income_basis`` says which
+    funding      investment and debt rows paid to the firm (paid + firm)
+    gap          paid + firm - income - funding   (> 0: the year's firm obligations are not covered)
+    gap_with_conditional = gap + conditional
+
+Rows without a date (a whole-contract figure with no term) fall in the year ``undated``. Each firm-year is
+also split by counterparty (``by_counterparty``).
+
+Counterparty haircut (:func:`haircut`): "X pays k% of what it committed". For each k, every flow X pays
+(paid, firm and conditional) is scaled by k; then, per firm the web pays: its backlog (firm + conditional
+money owed to it over the whole table), its income path by year, its total funding gap (sum of the yearly
+gaps above, positive years only) and whether it then fails: a gap larger than the cash it has on record
+(:func:`dealweb.flows.recorded_cash`; none recorded counts as 0) and, since no new money is assumed, no way
+to close it. One round: the failures do not cascade further (listed as an assumption).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from dealweb.errors import InputError
+from dealweb.model import Ledger
+
+__all__ = ["FirmYear", "HaircutRow", "Waterfall", "csv_bytes", "haircut", "parse_percentages", "table_rows",
+           "waterfall", "xlsx_bytes"]
+
+UNDATED = "undated"
+_OUT_KINDS = ("services", "revenue", "hardware", "investment", "warrant", "debt")
+_INCOME_KINDS = ("services", "revenue", "hardware")
+_FUNDING_KINDS = ("investment", "debt")
+
+
+@dataclass(frozen=True)
+class FirmYear:
+    """One firm's year: obligations by status, income and funding, and the gap (US dollars)."""
+
+    firm: str
+    year: str
+    paid: float
+    firm_owed: float
+    conditional: float
+    income: float
+    income_basis: str
+    funding: float
+    revenue_source: str = ""
+
+    @property
+    def gap(self) -> float:
+        """The year's shortfall: paid + firm - income - funding (> 0: not covered)."""
+        return self.paid + self.firm_owed - self.income - self.funding
+
+    def as_dict(self) -> dict[str, object]:
+        """Stable keys (usd unless said): firm, year, paid, firm_owed, conditional, income, income_basis, funding, gap.
+
+        Also gap_with_conditional, and revenue_source (the fact id of recorded revenue, else "").
+        """
+        return {"firm": self.firm, "year": self.year, "paid": float(self.paid), "firm_owed": float(self.firm_owed),
+                "conditional": float(self.conditional), "income": float(self.income),
+                "income_basis": self.income_basis, "funding": float(self.funding), "gap": float(self.gap),
+                "gap_with_conditional": float(self.gap + self.conditional), "revenue_source": self.revenue_source}
+
+
+@dataclass(frozen=True)
+class Waterfall:
+    """The waterfall: one :class:`FirmYear` per firm and year, and the by-counterparty split."""
+
+    years: tuple[FirmYear, ...]
+    by_counterparty: tuple[dict[str, object], ...]
+    policy: str
+    assumptions: tuple[str, ...] = field(default=())
+
+    def as_dict(self) -> dict[str, object]:
+        """Stable keys: analysis, policy, unit, years[], by_counterparty[], assumptions[]."""
+        return {"analysis": "waterfall", "policy": self.policy, "unit": "usd",
+                "years": [y.as_dict() for y in self.years], "by_counterparty": list(self.by_counterparty),
+                "assumptions": list(self.assumptions)}
+
+    def tables(self) -> dict[str, list[dict[str, object]]]:
+        """Flat tables (for CSV and Excel): ``waterfall`` and ``by_counterparty``."""
+        return {"waterfall": [y.as_dict() for y in self.years], "by_counterparty": list(self.by_counterparty)}
+
+
+def _year_of(fl: Any) -> np.ndarray:
+    """Calendar year of each row as text (``undated`` when the row has no period)."""
+    start = fl.period_start
+    out = np.full(len(start), UNDATED, dtype=object)
+    ok = ~np.isnat(start)
+    if ok.any():
+        out[ok] = [str(int(y) + 1970) for y in start[ok].astype("datetime64[Y]").astype(int)]
+    return out
+
+
+def _revenue_by_year(ledger: Ledger | None, firm: str) -> dict[str, tuple[float, str]]:
+    """The firm's recorded revenue per calendar year (facts of period ``YYYY``): value and fact id."""
+    if ledger is None:
+        return {}
+    out: dict[str, tuple[float, str]] = {}
+    for f in ledger.facts.values():
+        if f.entity != firm or f.metric not in ("revenue", "revenue_annual") or f.value is None:
+            continue
+        if not (f.period and len(f.period) == 4 and f.period.isdigit()):
+            continue
+        usd = f.value.usd("nominal") if f.value.unit != "USD" else f.value.point
+        if usd is not None:
+            out[f.period] = (float(usd), f.id)
+    return out
+
+
+def waterfall(fl: Any, ledger: Ledger | None = None, firms: tuple[str, ...] = (),
+              scale: dict[str, float] | None = None) -> Waterfall:
+    """The obligations waterfall of ``firms`` (every payer in the table when empty), per calendar year.
+
+    Args:
+        fl: a :class:`dealweb.flows.Flows` table (its ``value`` column: the policy's figure).
+        ledger: the ledger, for recorded revenue (``None``: income is what the web owes each firm).
+        firms: the firms to show (entity ids).
+        scale: payer id -> share of its flows it pays (the haircut; 1.0 when absent).
+
+    Returns:
+        A :class:`Waterfall`.
+    """
+    ent = fl.entities
+    kinds = fl.column("kind")
+    status = fl.column("status")
+    year = _year_of(fl)
+    value = fl.value.astype(float).copy()
+    if scale:
+        for payer, k in scale.items():
+            if payer in ent:
+                value[fl.payer == ent.index(payer)] *= k
+    cash = fl.cash
+    paid = status == "paid"
+    firm_s = status == "firm"
+    cond = (status == "conditional") | (status == "rumoured")
+    out_rows = np.isin(kinds, _OUT_KINDS) & cash & (paid | firm_s | cond)
+    wanted = set(firms) if firms else {ent[i] for i in np.unique(fl.payer[out_rows])}
+    acc: dict[tuple[str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    cp: dict[tuple[str, str, str], dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for i in np.flatnonzero(out_rows):
+        payer, payee = ent[fl.payer[i]], ent[fl.payee[i]]
+        key = "paid" if paid[i] else "firm" if firm_s[i] else "conditional"
+        if payer in wanted:
+            acc[(payer, year[i])][key] += value[i]
+            cp[(payer, year[i], payee)][key] += value[i]
+        if payee in wanted and (paid[i] or firm_s[i]):
+            if kinds[i] in _INCOME_KINDS:
+                acc[(payee, year[i])]["web_income"] += value[i]
+            elif kinds[i] in _FUNDING_KINDS:
+                acc[(payee, year[i])]["funding"] += value[i]
+    rows: list[FirmYear] = []
+    revenue = {f: _revenue_by_year(ledger, f) for f in wanted}
+    for (f, y), a in sorted(acc.items(), key=lambda kv: (kv[0][0], kv[0][1] == UNDATED, kv[0][1])):
+        rec = revenue[f].get(y)
+        income, basis, src = (rec[0], "recorded revenue", rec[1]) if rec else (a["web_income"], "owed by the web", "")
+        rows.append(FirmYear(f, y, a["paid"], a["firm"], a["conditional"], income, basis, a["funding"], src))
+    split = tuple({"firm": f, "year": y, "counterparty": c, "paid": float(a["paid"]), "firm_owed": float(a["firm"]),
+                   "conditional": float(a["conditional"])}
+                  for (f, y, c), a in sorted(cp.items(), key=lambda kv: (kv[0][0], kv[0][1] == UNDATED, kv[0][1],
+                                                                          kv[0][2])))
+    assumptions = (
+        f"money at the flows table's '{fl.policy}' figure; warrants (not cash) left out",
+        "income: recorded revenue of the calendar year when the ledger has it, else what the web owes the firm",
+        "gap = paid + firm - income - funding; conditional money is shown, not in the gap",
+    )
+    return Waterfall(tuple(rows), split, fl.policy, assumptions)
+
+
+@dataclass(frozen=True)
+class HaircutRow:
+    """One firm at one haircut ``k``: backlog, income path, funding gap, and whether it fails."""
+
+    k: float
+    firm: str
+    backlog: float
+    income_by_year: dict[str, float]
+    funding_gap: float
+    cash: float
+    fails: bool
+
+    def as_dict(self) -> dict[str, object]:
+        """Stable keys: k (fraction paid), firm, backlog, income_by_year, funding_gap, cash (usd), fails."""
+        return {"k": self.k, "firm": self.firm, "backlog": self.backlog, "income_by_year": self.income_by_year,
+                "funding_gap": self.funding_gap, "cash": self.cash, "fails": self.fails}
+
+
+def parse_percentages(text: str, option: str = "--k") -> tuple[float, ...]:
+    """``"100,50,0"`` -> (1.0, 0.5, 0.0); :class:`InputError` naming ``option`` outside 0-100%."""
+    out: list[float] = []
+    for part in (p.strip().rstrip("%") for p in text.split(",")):
+        if not part:
+            continue
+        try:
+            x = float(part)
+        except ValueError:
+            raise InputError(f"{option} {text!r}: {part!r} is not a number",
+                             f"{option} takes percentages paid from 0 to 100, e.g. 100,75,50,0") from None
+        if not 0.0 <= x <= 100.0 or x != x:
+            raise InputError(f"{option} {part}% is outside 0-100%",
+                             f"{option} takes percentages paid from 0 to 100, e.g. 100,75,50,0")
+        out.append(x / 100.0)
+    if not out:
+        raise InputError(f"{option} gives no percentage", f"{option} takes e.g. 100,75,50,0")
+    return tuple(out)
+
+
+def haircut(fl: Any, ledger: Ledger | None, payer: str, ks: tuple[float, ...] = (1.0, 0.75, 0.5, 0.25, 0.0),
+            cash: dict[str, float] | None = None) -> list[HaircutRow]:
+    """"``payer`` pays k of what it committed", for each k: every firm it pays, and what follows.
+
+    Args:
+        fl: the flows table.
+        ledger: the ledger, for recorded revenue.
+        payer: the entity id that pays less.
+        ks: fractions paid (1.0 = all).
+        cash: firm id -> cash on record (US dollars; 0 when absent).
+
+    Returns:
+        One :class:`HaircutRow` per k and per firm the payer pays (the payees of its live or paid flows).
+
+    Raises:
+        InputError: ``payer`` is not a payer in the table, or a k outside 0..1.
+    """
+    ent = fl.entities
+    if payer not in ent or not (fl.payer == ent.index(payer)).any():
+        payers = sorted({ent[i] for i in np.unique(fl.payer)})
+        raise InputError(f"{payer!r} pays nothing in this ledger's flows",
+                         "--payer takes a firm that pays, e.g. " + ", ".join(payers[:5]))
+    for k in ks:
+        if not 0.0 <= k <= 1.0:
+            raise InputError(f"haircut k={k:g} is outside 0-100%", "k is the share paid, from 0 to 1")
+    rows = fl.payer == ent.index(payer)
+    payees = sorted({ent[i] for i in np.unique(fl.payee[rows])} - {payer})
+    kinds = fl.column("kind")
+    status = fl.column("status")
+    owed = np.isin(status, ("firm", "conditional", "rumoured")) & fl.cash & np.isin(kinds, _INCOME_KINDS)
+    out: list[HaircutRow] = []
+    for k in ks:
+        wf = waterfall(fl, ledger, tuple(payees), scale={payer: k})
+        value = fl.value.astype(float) * np.where(fl.payer == ent.index(payer), k, 1.0)
+        for f in payees:
+            mine = [y for y in wf.years if y.firm == f]
+            backlog = float(value[owed & (fl.payee == ent.index(f))].sum())
+            gap = float(sum(max(y.gap, 0.0) for y in mine))
+            c = float((cash or {}).get(f, 0.0))
+            out.append(HaircutRow(k, f, backlog, {y.year: float(y.income) for y in mine}, gap, c, gap > c))
+    return out
+
+
+def table_rows(rows: list[HaircutRow]) -> list[dict[str, object]]:
+    """Haircut rows flattened for CSV and Excel (one income column per year)."""
+    years = sorted({y for r in rows for y in r.income_by_year}, key=lambda y: (y == UNDATED, y))
+    out = []
+    for r in rows:
+        d = {"k": r.k, "firm": r.firm, "backlog": r.backlog, "funding_gap": r.funding_gap, "cash": r.cash,
+             "fails": r.fails}
+        d.update({f"income_{y}": r.income_by_year.get(y, 0.0) for y in years})
+        out.append(d)
+    return out
+
+
+def csv_bytes(rows: list[dict[str, object]]) -> bytes:
+    """One table as CSV (UTF-8, header from the first row's keys; amounts in US dollars)."""
+    import csv
+    import io
+
+    buf = io.StringIO()
+    if rows:
+        w = csv.DictWriter(buf, fieldnames=list(rows[0]), lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: (v if not isinstance(v, dict) else str(v)) for k, v in r.items()})
+    return buf.getvalue().encode("utf-8")
+
+
+def xlsx_bytes(tables: dict[str, list[dict[str, object]]]) -> bytes:
+    """Tables as an Excel workbook, one sheet each (needs openpyxl: ``pip install 'dealweb[excel]'``)."""
+    import io
+
+    try:
+        from openpyxl import Workbook
+    except ImportError:
+        raise InputError("writing Excel needs openpyxl", "pip install 'dealweb[excel]', or use --csv") from None
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in tables.items():
+        ws = wb.create_sheet(name[:31])
+        if rows:
+            ws.append(list(rows[0]))
+            for r in rows:
+                ws.append([v if isinstance(v, str | int | float | bool) or v is None else str(v) for v in r.values()])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

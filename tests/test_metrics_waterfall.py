@@ -1,0 +1,96 @@
+"""The obligations waterfall and the counterparty haircut, on the three-firm ledger, worked by hand."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from tests.three_firms import ANALYSES, write_three_firms
+
+from dealweb.cli import main
+from dealweb.flows import build_flows
+from dealweb.ledger import load_ledger
+from dealweb.metrics.waterfall import haircut, parse_percentages, waterfall
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def three(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_three_firms(tmp_path_factory.mktemp("three"), ANALYSES)
+
+
+def test_waterfall_by_hand(three: Path) -> None:
+    ledger = load_ledger(three).ledger
+    w = waterfall(build_flows(ledger), ledger)
+    rows = {(y.firm, y.year): y for y in w.years}
+    # beta pays alpha $10B flat over 2026-2029: $2.5B a year, firm; no revenue recorded for those years
+    for year in ("2026", "2027", "2028", "2029"):
+        b = rows[("beta", year)]
+        assert (b.paid, b.firm_owed, b.conditional) == (0.0, pytest.approx(2.5e9), 0.0)
+        assert b.income == 0.0 and b.gap == pytest.approx(2.5e9)
+    # alpha pays gamma $4B flat over 2026-2027 ($2B a year) and is owed $2.5B a year by beta
+    a26 = rows[("alpha", "2026")]
+    assert a26.firm_owed == pytest.approx(2e9) and a26.income == pytest.approx(2.5e9)
+    assert a26.income_basis == "owed by the web" and a26.gap == pytest.approx(-0.5e9)
+    assert rows[("alpha", "2028")].gap == pytest.approx(-2.5e9)
+    assert {r["counterparty"] for r in w.by_counterparty if r["firm"] == "beta"} == {"alpha"}
+    # the yearly rows add up to the contracts
+    assert sum(y.firm_owed for y in w.years if y.firm == "beta") == pytest.approx(10e9)
+
+
+def test_haircut_by_hand(three: Path) -> None:
+    ledger = load_ledger(three).ledger
+    rows = {r.k: r for r in haircut(build_flows(ledger), ledger, "beta", (1.0, 0.5, 0.0))}
+    # k = 100%: alpha's backlog $10B, income $2.5B a year covers its $2B a year to gamma: no gap
+    assert rows[1.0].backlog == pytest.approx(10e9) and rows[1.0].funding_gap == 0.0 and not rows[1.0].fails
+    # k = 50%: income $1.25B a year; gaps 2.0 - 1.25 = 0.75 in 2026 and 2027 -> $1.5B; no cash: fails
+    assert rows[0.5].backlog == pytest.approx(5e9)
+    assert rows[0.5].funding_gap == pytest.approx(1.5e9) and rows[0.5].fails
+    # k = 0: nothing comes in; alpha still owes gamma $4B
+    assert rows[0.0].funding_gap == pytest.approx(4e9) and rows[0.0].income_by_year["2026"] == 0.0
+
+
+def test_cli_json_csv_and_excel(three: Path, tmp_path: Path) -> None:
+    out = runner.invoke(main, ["metrics", "waterfall", "--ledger", str(three), "--firm", "beta", "--json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert data["analysis"] == "waterfall" and data["unit"] == "usd"
+    assert [y["year"] for y in data["years"]] == ["2026", "2027", "2028", "2029"]
+    csv_out = runner.invoke(main, ["metrics", "haircut", "--ledger", str(three), "--payer", "beta", "--k", "50",
+                                   "--csv", "-"])
+    assert csv_out.exit_code == 0, csv_out.output
+    (row,) = list(csv.DictReader(io.StringIO(csv_out.output)))
+    assert row["firm"] == "alpha" and float(row["funding_gap"]) == pytest.approx(1.5e9)
+    xlsx = tmp_path / "w.xlsx"
+    res = runner.invoke(main, ["metrics", "waterfall", "--ledger", str(three), "--xlsx", str(xlsx)])
+    assert res.exit_code == 0, res.output
+    from openpyxl import load_workbook
+
+    wb = load_workbook(xlsx)
+    assert wb.sheetnames == ["waterfall", "by_counterparty"]
+    header = [c.value for c in wb["waterfall"][1]]
+    assert header[:3] == ["firm", "year", "paid"] and wb["waterfall"].max_row == 9  # header + 8 firm-years
+
+
+@pytest.mark.parametrize("args, words", [
+    (["haircut", "--payer", "beta", "--k", "120"], "--k 120% is outside 0-100%"),
+    (["haircut", "--payer", "beta", "--k", "-5"], "outside 0-100%"),
+    (["haircut", "--payer", "beta", "--k", "50,x"], "'x' is not a number"),
+    (["haircut", "--payer", "omega"], "--payer 'omega' is not an entity"),
+    (["haircut", "--payer", "gamma"], "'gamma' pays nothing"),
+    (["waterfall", "--firm", "omega"], "--firm 'omega' is not an entity"),
+])
+def test_bad_options_are_one_line(three: Path, args: list[str], words: str) -> None:
+    res = runner.invoke(main, ["metrics", *args, "--ledger", str(three)])
+    assert res.exit_code == 2, res.output
+    lines = [ln for ln in res.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and words in lines[0] and "hint" in lines[0], res.output
+
+
+def test_parse_percentages() -> None:
+    assert parse_percentages("100, 50%,0") == (1.0, 0.5, 0.0)
