@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import click
+import numpy as np
 from rich.console import Console
 from rich.table import Table
 
@@ -998,7 +999,9 @@ def waterfall_cmd(firms: tuple[str, ...], policy: str, csv_path: str | None, xls
 
 
 @metrics_group.command("haircut")
-@click.option("--payer", required=True, metavar="ID", help="The firm that pays only part of what it committed.")
+@click.option("--payer", default=None, metavar="ID",
+              help="The firm that pays only part of what it committed (default: the ledger's analyses.funding_gap "
+                   "payer, else the largest payer of firm money).")
 @click.option("--k", "ks", default="100,75,50,25,0", show_default=True,
               help="Percentages of its commitments it pays, comma-separated, each 0-100.")
 @policy_option
@@ -1006,7 +1009,7 @@ def waterfall_cmd(firms: tuple[str, ...], policy: str, csv_path: str | None, xls
 @xlsx_option
 @ledger_option
 @json_option
-def haircut_cmd(payer: str, ks: str, policy: str, csv_path: str | None, xlsx_path: str | None,
+def haircut_cmd(payer: str | None, ks: str, policy: str, csv_path: str | None, xlsx_path: str | None,
                 ledger_path: str | None, as_json: bool) -> None:
     """Counterparty haircut: "PAYER pays k% of what it committed", as a table over k.
 
@@ -1028,10 +1031,23 @@ def haircut_cmd(payer: str, ks: str, policy: str, csv_path: str | None, xlsx_pat
     except DealwebError as exc:
         fail(exc.message, exc.hint)
     ledger = load_or_exit(ledger_path)
-    if payer not in ledger.entities:
+    if payer is not None and payer not in ledger.entities:
         fail(f"--payer {payer!r} is not an entity of ledger {ledger.name}",
              "give an entity id, e.g. " + ", ".join(sorted(ledger.entities)[:5]))
     fl = build_flows(ledger, policy=policy)
+    if payer is None:
+        recs = ledger.analyses.records("funding_gap") if ledger.analyses is not None else ()
+        if recs:
+            payer = recs[0].entities["payer"]
+        else:
+            firm = fl.firm & fl.cash
+            if not firm.any():
+                _not_assessed("haircut", [("payer", Source(kind=MISSING, ref="a payer of firm money",
+                                                           note="not assessed: needs a firm that pays (no firm money "
+                                                                "in the ledger's flows); pass --payer"))],
+                              None, ledger, as_json)
+            totals = np.bincount(fl.payer[firm], weights=fl.value[firm], minlength=len(fl.entities))
+            payer = fl.entities[int(np.argmax(totals))]
     cash = {e: rc.usd for e, rc in recorded_cash(ledger, None, policy).items()}
     try:
         rows = haircut(fl, ledger, payer, fractions, cash)
