@@ -44,12 +44,23 @@ def browser():
         b.close()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "console_errors(*texts): console errors the test expects (e.g. a 401)")
+
+
 @pytest.fixture
-def page(browser):
+def page(browser, request):
+    """A fresh page; the test fails when the browser console logged an error or the page threw one."""
     ctx = browser.new_context(viewport={"width": 1500, "height": 1100})
     p = ctx.new_page()
+    errors: list[str] = []
+    p.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    p.on("pageerror", lambda e: errors.append(f"uncaught: {e}"))
     yield p
     ctx.close()
+    marker = request.node.get_closest_marker("console_errors")
+    expected = marker.args if marker else ()
+    assert [e for e in errors if not any(x in e for x in expected)] == [], "the browser console has errors"
 
 
 def _free_port() -> int:

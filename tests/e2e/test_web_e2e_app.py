@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from playwright.sync_api import expect
 
 PAYLOAD = "<script>window.__pwned=1</script><img src=x onerror=\"window.__pwned=2\">"
@@ -38,6 +39,7 @@ def test_review_accept_lands_in_the_ledger_file_and_payloads_stay_text(page, liv
     assert page.evaluate("typeof window.__pwned") == "undefined"
 
 
+@pytest.mark.console_errors("status of 401")  # the refused write itself
 def test_accept_without_token_is_refused_in_the_page(page, live_app):
     base, led = live_app
     before = (led / "ledger.yaml").read_text(encoding="utf-8")
@@ -69,11 +71,15 @@ def test_stress_page_runs_a_scenario_and_shows_progress(page, live_bundled_app, 
     page.locator("input[name=draws]").fill("60")
     page.locator("#dw-stress button").click()
     expect(page.locator("#dw-stress-state")).to_contain_text("done · 100 %", timeout=30000)
-    result = json.loads(page.locator("#dw-stress-result").text_content())
+    # tables and fan charts as the report draws them; no raw JSON on the page (it is one link away)
+    assert page.locator("#dw-stress-tables table").count() >= 4  # who fails, what moves it, groups, capex...
+    assert page.locator("#dw-stress-fans svg.dw-fan").count() >= 2
+    assert page.locator("pre").count() == 0 and '"scenario"' not in page.locator("body").inner_text()
+    link = page.locator("#dw-stress-json-link").get_attribute("href")
+    result = page.request.get(f"{live_bundled_app}{link}").json()["result"]
     from dealweb.sim.scenario import DEFAULT_SEED
 
     assert result["scenario"] == "base" and result["runs"] == 60 and result["seed"] == DEFAULT_SEED
-    assert page.locator("#dw-stress-tables h3").count() >= 4  # who fails, what moves it, groups, capex...
     assert page.locator("#dw-progress").evaluate("e => e.value") == 1
     page.screenshot(path=str(tmp_path / "stress.png"))
 

@@ -3,11 +3,13 @@ firm the ledger does not know, with its names; the accept then lands whole, with
 
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import expect
 
 from dealweb.ledger import load_ledger
 
 
+@pytest.mark.console_errors("status of 422")  # the accept that asks for answers first (by design)
 def test_review_page_asks_for_the_document_and_the_unknown_firm(page, live_app, token):
     base, led = live_app
     page.goto(f"{base}/review#token={token}")

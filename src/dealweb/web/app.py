@@ -252,11 +252,36 @@ def create_app(ledger_path: str | Path | None = None, token: str = "", read_only
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=hosts)
     app.add_middleware(BodyLimit, limit=max_body)
 
+    def server_paths() -> list[str]:
+        """The server's folders a response must not show (longest first): ledger, documents, package, cwd, home."""
+        found = set()
+        if state.root is not None:
+            found.add(state.root if state.root.is_dir() else state.root.parent)
+        found.update(Path(d) for d in (*documents_dirs, *state.ledger.documents_dirs))
+        found.update((Path(__file__).resolve().parent.parent, Path.cwd(), Path.home()))
+        out: set[str] = set()
+        for p in found:
+            for q in (p, p.resolve()):
+                if len(str(q)) > 1:
+                    out.add(str(q))
+        return sorted(out, key=len, reverse=True)
+
     @app.middleware("http")
     async def security_headers(request: Request, call_next):  # noqa: ANN001, ANN202 - Starlette signature
         lang = _request_lang(request)
         _LANG.set(lang)
         response = await call_next(request)
+        ctype = response.headers.get("content-type", "")
+        if ctype.startswith(("application/json", "text/", "image/svg")):
+            # No response shows the server's filesystem: a record's position (file:line), a file list, a
+            # message naming a file, all say paths relative to the ledger (or the bare name) instead.
+            body = b"".join([chunk async for chunk in response.body_iterator])
+            text = body.decode("utf-8", errors="surrogateescape")
+            for p in server_paths():
+                text = text.replace(p + "/", "").replace(p, ".")
+            headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+            response = Response(text.encode("utf-8", errors="surrogateescape"), status_code=response.status_code,
+                                headers=headers, media_type=response.media_type)
         if request.query_params.get("lang") in LANGS:
             response.set_cookie(_LANG_COOKIE, lang, max_age=365 * 86400, samesite="strict", httponly=True)
         response.headers.setdefault("Content-Security-Policy", _CSP)
@@ -520,11 +545,17 @@ def create_app(ledger_path: str | Path | None = None, token: str = "", read_only
 
     # ---- pages ---------------------------------------------------------------------------------------
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home() -> HTMLResponse:
+    def home(q: Annotated[str | None, Query(max_length=200)] = None,
+             kind: Annotated[str | None, Query(max_length=40)] = None) -> HTMLResponse:
         lg = state.ledger
         ents = sorted(lg.entities.values(), key=lambda e: (-sum(e.id in d.entities() for d in lg.deals.values()),
                                                            e.id))
-        return page("home.html", entities=[entity_payload(lg, e, _LANG.get()) for e in ents])
+        kinds = sorted({str(e.kind) for e in ents})
+        needle = (q or "").strip().casefold()
+        shown = [e for e in ents if (not kind or str(e.kind) == kind)
+                 and (not needle or any(needle in n.casefold() for n in (e.id, *e.all_names())))]
+        return page("home.html", entities=[entity_payload(lg, e, _LANG.get()) for e in shown],
+                    total=len(ents), q=q or "", kind=kind or "", kinds=kinds)
 
     @app.get("/deals", response_class=HTMLResponse, include_in_schema=False)
     def deals_page(request: Request) -> HTMLResponse:

@@ -13,7 +13,28 @@ from typing import Any
 
 from dealweb.model import Ledger
 
-__all__ = ["runner", "scenarios"]
+__all__ = ["fan_charts", "runner", "scenarios"]
+
+_FAN_TITLES = {"capital_needed_usd": "outside capital needed per quarter",
+               "unmet_gap_usd": "funding gap left unmet per quarter"}
+
+
+def fan_charts(periods: list[str], fans: dict[str, Any], label: str) -> list[dict[str, str]]:
+    """``[{name, title, svg}]``: every quantile series of a result drawn as the report draws it.
+
+    Generic over the series a result has (``{name: {p05: [...], ...}}``): a new series is drawn with a
+    title made from its name; amounts in ``*_usd`` series are US dollars.
+    """
+    from dealweb.report.svg import fan_svg
+
+    out = []
+    for name, bands in fans.items():
+        if not isinstance(bands, dict) or not bands:
+            continue
+        title = f"{label}: " + _FAN_TITLES.get(name, name.removesuffix("_usd").replace("_", " "))
+        unit = "USD" if name.endswith("_usd") else ""
+        out.append({"name": name, "title": title, "svg": fan_svg(periods, bands, title, unit or "USD")})
+    return out
 
 
 def scenarios() -> list[dict[str, Any]]:
@@ -67,8 +88,10 @@ def runner(ledger: Ledger, scenario: str, draws: int | None = None, seed: int | 
         summary = res.summary(top=10)
         tables = [{"title": t.title, "columns": list(t.columns), "rows": list(t.rows), "note": t.note}
                   for t in stress_tables(summary, names)]
+        periods = list(res.model.grid.labels())
+        fans = {"capital_needed_usd": fan_bands(r.raised + r.unmet), "unmet_gap_usd": fan_bands(r.unmet)}
         return {"scenario": scenario, "runs": runs, "seed": res.seed, "runs_label": summary["runs_label"],
-                "summary": summary, "tables": tables, "periods": list(res.model.grid.labels()),
-                "fans": {"capital_needed_usd": fan_bands(r.raised + r.unmet), "unmet_gap_usd": fan_bands(r.unmet)}}
+                "summary": summary, "tables": tables, "periods": periods, "fans": fans,
+                "fan_charts": fan_charts(periods, fans, f"{scenario} ({summary['runs_label']})")}
 
     return run

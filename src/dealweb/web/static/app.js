@@ -181,7 +181,6 @@
     var sel = document.getElementById("dw-scenarios");
     var bar = document.getElementById("dw-progress");
     var st = document.getElementById("dw-stress-state");
-    var out = document.getElementById("dw-stress-result");
     api("GET", "/api/stress/scenarios").then(function (items) {
       if (!items.length) { st.textContent = "The simulation room offers no scenarios in this install."; }
       items.forEach(function (s) { var o = el("option", null, s.title || s.name); o.value = s.name; sel.appendChild(o); });
@@ -197,6 +196,17 @@
       api("POST", "/api/stress", {scenario: f.get("scenario"), draws: Number(f.get("draws")), seed: Number(f.get("seed"))})
         .then(function (job) { poll(job.id); }).catch(function (e) { st.textContent = e.message; });
     });
+    var fans = function (list) {  /* the report's fan charts: SVG drawn by the server from numbers only */
+      var box = document.getElementById("dw-stress-fans");
+      if (!box) { return; }
+      box.textContent = "";
+      list.forEach(function (f) {
+        var doc = new DOMParser().parseFromString(f.svg, "image/svg+xml");
+        var svg = doc.documentElement;
+        if (svg.nodeName !== "svg" || svg.getElementsByTagName("script").length) { return; }
+        var fig = el("figure"); fig.appendChild(document.importNode(svg, true)); box.appendChild(fig);
+      });
+    };
     var tables = function (list) {
       var box = document.getElementById("dw-stress-tables");
       if (!box) { return; }
@@ -223,7 +233,11 @@
         st.textContent = job.state + (job.state === "queued" ? " (" + job.queue_position + " ahead of it)" : "") +
           " · " + Math.round(100 * job.progress) + " % · " + job.seconds + " s · queue: " + job.queue_length +
           " waiting" + (job.error ? " · " + job.error : "");
-        if (job.state === "done") { out.textContent = JSON.stringify(job.result, null, 2); tables(job.result.tables || []); }
+        if (job.state === "done") {
+          fans(job.result.fan_charts || []); tables(job.result.tables || []);
+          var jl = document.getElementById("dw-stress-json-link");
+          if (jl) { jl.href = "/api/stress/" + encodeURIComponent(id); jl.parentNode.hidden = false; }
+        }
         else if (job.state !== "failed") { setTimeout(function () { poll(id); }, 400); }
       }).catch(function (e) { st.textContent = e.message; });
     };
