@@ -141,6 +141,10 @@ def _header(web: Any, console: Console) -> None:
             console.print(f"[dim]firm money only: {usd_label(t['firm'])}; conditional "
                           f"{usd_label(web.left_out.get('conditional', 0.0))} left out (--include conditional adds it)"
                           "[/dim]")
+    shares = web.non_cash_total()
+    if shares > 0:
+        console.print(f"[dim]of which {usd_label(shares)} is value in shares, not money (warrants, deals paid in "
+                      "stock; the flows table's cash=False)[/dim]")
     if web.skipped:
         by_reason: dict[str, list[str]] = {}
         for s in web.skipped:
@@ -311,12 +315,15 @@ def trace_cmd(entity: str, ledger_path: str | None, top: int, at: str | None, am
     end customers and governments (by the ledger's entity kinds and deal types), and from firms that pay
     out more than they take in: that money is their own funds only up to the cash the ledger records for
     them (cash on hand, operating cash flow); the rest is UNFUNDED: nobody in the ledger provides it, it is
-    still to be raised. Firm money only by default (--include conditional adds the rest).
+    still to be raised. Firm money only by default (--include conditional adds the rest). Value in shares
+    (warrants, deals paid in stock) is not money: it is shown apart, never traced as money paid.
     Circularity is the share of a firm's inflow that, followed back through the web in proportion, started
     as money the firm itself paid out beyond what it took in, and came back to it round a loop of deals.
     JSON: {entity, inflow, origins [{id, share, amount, classes}], circularity, classes, unfunded {share,
     amount}, own, own_backed, cash, definition, on_loop, note, include, currency, status, message,
-    unpriced [{deal, payer, reason}] (who pays in with no amount in the ledger)};
+    unpriced [{deal, payer, reason}] (who pays in with no amount in the ledger), non_cash {amount, flows
+    [{from, deal, amount, status}], meaning} (value in shares: warrants, deals paid in stock; not money, not
+    traced)};
     ``classes`` has own_funds only when recorded cash backs some of the inflow.
 
     \b
@@ -348,10 +355,14 @@ def trace_cmd(entity: str, ledger_path: str | None, top: int, at: str | None, am
                  f"{usd_label(t.own - t.own_backed)} unfunded" if t.cash > 0 else
                  "the ledger records no cash for it, so all of that is unfunded")
     con.print(line + ".")
+    if t.non_cash:
+        con.print(f"Not money, not traced: {eid} also receives {usd_label(sum(x[2] for x in t.non_cash))} of value in "
+                  "shares (warrants, deals paid in stock): "
+                  + ", ".join(f"{p} {usd_label(a)} ({d}, {st})" for p, d, a, st in t.non_cash) + ".")
     if t.status != "ok":
         con.print(t.message + ".")
         return
-    table = Table(title="Where its inflow comes from in the end", title_justify="left")
+    table = Table(title="Where its money inflow comes from in the end", title_justify="left")
     for col, j in (("origin", "left"), ("name", "left"), ("as", "left"), ("share", "right"), ("amount", "right")):
         table.add_column(col, justify=j)
     per: dict[str, list[tuple[str, float]]] = {}

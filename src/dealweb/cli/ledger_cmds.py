@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 import networkx as nx
+import numpy as np
 from rich.console import Console
 from rich.table import Table
 
@@ -165,17 +166,30 @@ def _money_status(fl: Any) -> dict[str, str]:
     return {d: next(iter(v)) if len(v) == 1 else "+".join(sorted(v)) for d, v in out.items()}
 
 
+def _money_totals(fl: Any) -> dict[str, float]:
+    """Live money of the flows table at its policy, value in shares kept apart.
+
+    ``firm``, ``conditional``, ``total`` count money only; ``non_cash`` is the value in shares (warrants, deals
+    paid in stock: the table's ``cash`` False).
+    """
+    cash = np.asarray(fl.cash, dtype=bool)
+    firm = float(fl.value[fl.firm & cash].sum())
+    cond = float(fl.value[fl.conditional & cash].sum())
+    return {"firm": firm, "conditional": cond, "total": firm + cond, "non_cash": float(fl.value[fl.live & ~cash].sum())}
+
+
 def _entity_totals(ledger: Ledger, at: date | None, fl: Any = None) -> dict[str, dict[str, Any]]:
     """Per entity: deal counts, USD sums of its live flows, firm and conditional money (from the flows table).
 
     USD sums are low and high (high None when unbounded); firm and conditional are at the policy's middle.
+    Value in shares (warrants, deals paid in stock) is not money: it is in ``shares_out``/``shares_in`` only.
     """
     fl = fl if fl is not None else _flows(ledger, at)
     tot: dict[str, dict[str, Any]] = {
         e: {"deals_out": 0, "deals_in": 0, "usd_out_low": 0.0, "usd_out_high": 0.0, "usd_in_low": 0.0,
             "usd_in_high": 0.0, "unbounded_out": False, "unbounded_in": False, "priced_out": 0, "priced_in": 0,
             "unconverted": 0, "facts": 0, "firm_out": 0.0, "conditional_out": 0.0, "firm_in": 0.0,
-            "conditional_in": 0.0}
+            "conditional_in": 0.0, "shares_out": 0.0, "shares_in": 0.0}
         for e in ledger.entities}
     for d in _live_deals(ledger, at):
         if d.status_on(at) is Status.CANCELLED:
@@ -198,6 +212,9 @@ def _entity_totals(ledger: Ledger, at: date | None, fl: Any = None) -> dict[str,
         for who, side in ((fl.entities[g["payer"][k]], "out"), (fl.entities[g["payee"][k]], "in")):
             t = tot.get(who)
             if t is None:
+                continue
+            if not bool(g["cash"][k]):  # value in shares (a warrant, a deal paid in stock): not money, apart
+                t[f"shares_{side}"] += float(g["mid"][k])
                 continue
             t[f"priced_{side}"] += 1
             t[f"usd_{side}_low"] += float(g["low"][k])
@@ -289,15 +306,18 @@ def _show_overview(ledger: Ledger, at: date | None, con: Console) -> None:
               + f", {n_facts} facts" + (f" known on {at}" if at else "")
               + f", {len(ledger.documents)} documents, {len(ledger.conflicts)} conflicts."
               " Amounts in USD (intervals: low–high; ≥: no upper bound).")
-    tt = fl.totals()
+    tt = _money_totals(fl)
     con.print(f"Money (policy mid): firm {_usd_range(tt['firm'], tt['firm'])}, conditional "
               f"{_usd_range(tt['conditional'], tt['conditional'])} ('up to' ceilings, letters of intent, tranches, "
-              "rumours); cancelled deals and history are in neither.")
+              "rumours); cancelled deals and history are in neither."
+              + (f" Value in shares, not money (warrants, deals paid in stock): {fmt.money(tt['non_cash'])}, "
+                 "kept apart (column 'shares out/in')." if tt["non_cash"] else ""))
     t = Table(title="Entities with deals or facts (USD: sum of the flows with a stated or converted amount; "
                     "firm and conditional at the middle of each interval)")
     for col, just in (("entity", "left"), ("name", "left"), ("kind", "left"), ("deals out", "right"),
                       ("USD out", "right"), ("firm out", "right"), ("cond. out", "right"), ("deals in", "right"),
-                      ("USD in", "right"), ("firm in", "right"), ("cond. in", "right"), ("facts", "right")):
+                      ("USD in", "right"), ("firm in", "right"), ("cond. in", "right"), ("facts", "right"),
+                      *((("shares out/in (not money)", "right"),) if tt["non_cash"] else ())):
         t.add_column(col, justify=just)  # type: ignore[arg-type]
     rows = [(eid, x) for eid, x in tot.items() if x["deals_out"] or x["deals_in"] or x["facts"]]
     rows.sort(key=lambda r: -(r[1]["usd_out_low"] + r[1]["usd_in_low"]))
@@ -312,7 +332,9 @@ def _show_overview(ledger: Ledger, at: date | None, con: Console) -> None:
                   str(x["deals_in"]), _usd_range(x["usd_in_low"], x["usd_in_high"]) if x["priced_in"] else "—",
                   _usd_range(x["firm_in"], x["firm_in"]) if x["firm_in"] else "—",
                   _usd_range(x["conditional_in"], x["conditional_in"]) if x["conditional_in"] else "—",
-                  str(x["facts"]))
+                  str(x["facts"]),
+                  *((f"{fmt.money(x['shares_out']) if x['shares_out'] else '—'} / "
+                     f"{fmt.money(x['shares_in']) if x['shares_in'] else '—'}",) if tt["non_cash"] else ()))
     con.print(t)
     idle = len(ledger.entities) - len(rows)
     if idle:
@@ -478,7 +500,8 @@ def show(entity: str | None, ledger_path: str | None, at: str | None, as_json: b
                                      "kind": str(ledger.entities[eid].kind), **x} for eid, x in tot.items()],
                        "deals": [dict(d, money=money.get(d["id"])) for d in ledger_to_dict(ledger)["deals"]
                                  if d["id"] in ids],
-                       "totals": fl.totals(), "policy": fl.policy, "unknown_date": unknown, "not_yet_known": later})
+                       "totals": _money_totals(fl), "policy": fl.policy, "unknown_date": unknown,
+                       "not_yet_known": later})
             return
         _show_overview(ledger, on, con)
         return

@@ -126,7 +126,13 @@ class OriginSystem:
 
 
 def origin_system(web: Web) -> OriginSystem:
-    """Set up the origin system of a web, ready to solve (see :class:`_Solver` for how it is solved)."""
+    """Set up the origin system of a web, ready to solve (see :class:`_Solver` for how it is solved).
+
+    Money only: edges whose value is in shares (warrants, deals paid in stock: the flows table's ``cash``
+    False) are not money paid and are not traced; ``OriginSystem.web`` is :meth:`Web.cash_only`, which lists
+    them in ``non_cash``.
+    """
+    web = web.cash_only()
     n = web.n
     f = web.flows
     inflow = np.asarray(f.sum(axis=0)).ravel()
@@ -333,6 +339,8 @@ class Trace:
         note: why the circularity is what it is when that is not obvious (on a loop but 0%), else "".
         origin_classes: per origin, its share of the inflow by class: ``((id, class, share), ...)``.
         include: which money the web holds (``firm``; ``conditional`` when included).
+        non_cash: value in shares reaching the entity (warrants, deals paid in stock), not money and not
+            traced: ``((payer, deal, USD, status), ...)``.
     """
 
     entity: str
@@ -349,6 +357,7 @@ class Trace:
     note: str = ""
     origin_classes: tuple[tuple[str, str, float], ...] = ()
     include: tuple[str, ...] = ("firm", "conditional")
+    non_cash: tuple[tuple[str, str, float, str], ...] = ()
 
     @property
     def unfunded(self) -> float:
@@ -385,6 +394,9 @@ class Trace:
             "on_loop": self.on_loop,
             "note": self.note,
             "include": list(self.include),
+            "non_cash": {"amount": sum(x[2] for x in self.non_cash),
+                         "flows": [{"from": p, "deal": d, "amount": a, "status": st} for p, d, a, st in self.non_cash],
+                         "meaning": "value in shares (warrants, deals paid in stock): not money, not traced"},
         }
 
 
@@ -420,7 +432,8 @@ def trace(web: Web | OriginSystem, entity: str | int) -> Trace:
     own_backed = own * float(system.class_split[i, ORIGIN_CLASSES.index("own_funds")])
     on_loop = bool(system.on_loop[i])
     classes = {c: 0.0 for c in ORIGIN_CLASSES}
-    extra = {"own_backed": own_backed, "cash": cash, "on_loop": on_loop, "include": w.include}
+    shares = tuple((x.payer, x.deal, x.amount, x.status) for x in w.non_cash if x.payee == w.ids[i])
+    extra = {"own_backed": own_backed, "cash": cash, "on_loop": on_loop, "include": w.include, "non_cash": shares}
     if st == "no_inflow":
         return Trace(w.ids[i], inflow, own, st, f"{w.ids[i]} receives no money in this web", (), classes, None,
                      **extra)  # type: ignore[arg-type]
@@ -450,4 +463,4 @@ def trace(web: Web | OriginSystem, entity: str | int) -> Trace:
         note = f"{w.ids[i]} is on no loop of this web" + ("" if "conditional" in w.include else
                                                           " (firm money only; --include conditional adds the rest)")
     return Trace(w.ids[i], inflow, own, st, "", origins, classes, circ, own_backed, cash, on_loop, note,
-                 tuple(by_class), w.include)
+                 tuple(by_class), w.include, shares)

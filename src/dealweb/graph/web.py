@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from dealweb.flows import Flows
 
-__all__ = ["AmountChoice", "FlowBasis", "Skipped", "Web", "snapshot"]
+__all__ = ["AmountChoice", "FlowBasis", "NonCash", "Skipped", "Web", "snapshot"]
 
 AmountChoice = Literal["low", "mid", "high"]
 FlowBasis = Literal["committed", "annual"]
@@ -45,6 +45,27 @@ class Skipped:
     def as_dict(self) -> dict[str, str]:
         """Stable JSON keys: deal, payer, payee, reason."""
         return {"deal": self.deal, "payer": self.payer, "payee": self.payee, "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class NonCash:
+    """Value that is not money: a flow whose value is in shares (a warrant; a deal paid in stock).
+
+    The flows table marks it ``cash=False``; "who pays" (:mod:`dealweb.graph.trace`) traces money only and
+    shows these apart, never as money paid.
+    """
+
+    deal: str
+    payer: str
+    payee: str
+    amount: float
+    kind: str
+    status: str
+
+    def as_dict(self) -> dict[str, object]:
+        """Stable JSON keys: deal, from, to, amount (USD), kind, status."""
+        return {"deal": self.deal, "from": self.payer, "to": self.payee, "amount": self.amount, "kind": self.kind,
+                "status": self.status}
 
 
 def _kind_of(type_or_kind: str) -> str:
@@ -82,6 +103,9 @@ class Web:
             a firm's own funds (``None`` for edge lists: no entity has recorded cash).
         include: which money the web holds: ``("firm",)`` or ``("firm", "conditional")``.
         left_out: USD of the live money not in the web, by status (``{"conditional": ...}``).
+        moves_cash: per-edge, whether money moves (False: value in shares, a warrant or a deal paid in stock,
+            the flows table's ``cash`` column); ``None``: every edge is money (edge lists).
+        non_cash: flows taken out by :meth:`cash_only` (value in shares), kept to be shown apart.
     """
 
     ids: tuple[str, ...]
@@ -104,6 +128,8 @@ class Web:
     cash: np.ndarray | None = None
     include: tuple[str, ...] = ("firm", "conditional")
     left_out: dict[str, float] = field(default_factory=dict)
+    moves_cash: np.ndarray | None = None
+    non_cash: tuple[NonCash, ...] = ()
     _pair_edges: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
 
     @property
@@ -159,6 +185,40 @@ class Web:
             object.__setattr__(self, "_pair_amount_cache", cached)
         return cached
 
+    def cash_edge(self, e: int) -> bool:
+        """Whether edge ``e`` is money (False: value in shares, not cash)."""
+        return self.moves_cash is None or bool(self.moves_cash[e])
+
+    def cash_only(self) -> Web:
+        """The web of money alone: edges whose value is in shares leave it and are listed in ``non_cash``.
+
+        The entities (and their indices) stay the same. ``self`` when every edge is money.
+        """
+        if self.moves_cash is None or bool(np.all(self.moves_cash)):
+            return self
+        keep = np.asarray(self.moves_cash, dtype=bool)
+        gone = tuple(NonCash(self.edge_label(e), self.ids[int(self.src[e])], self.ids[int(self.dst[e])],
+                             float(self.amount[e]), str(self.kind[e]),
+                             "conditional" if self.conditional_edge(e) else "firm")
+                     for e in np.flatnonzero(~keep).tolist())
+        total = sum(x.amount for x in gone)
+        note = (f"value in shares, not money: {len(gone)} flow(s), ${total / 1e9:,.2f}B (warrants, deals paid in "
+                "stock) left out of the money and shown apart")
+        return _assemble(self.ids, self.src[keep], self.dst[keep], self.amount[keep], self.kind[keep],
+                         None if self.deals is None else tuple(d for d, k in zip(self.deals, keep.tolist(),
+                                                                                 strict=True) if k),
+                         self.entity_kinds, self.names, skipped=self.skipped, at=self.at,
+                         amount_choice=self.amount_choice, basis=self.basis, notes=(*self.notes, note),
+                         rows=None if self.rows is None else self.rows[keep],
+                         status=None if self.status is None else self.status[keep], cash=self.cash,
+                         include=self.include, left_out=dict(self.left_out), moves_cash=None,
+                         non_cash=(*self.non_cash, *gone))
+
+    def non_cash_total(self) -> float:
+        """USD of value in shares in the web (edges not money, and flows :meth:`cash_only` took out)."""
+        inside = 0.0 if self.moves_cash is None else float(self.amount[~np.asarray(self.moves_cash, bool)].sum())
+        return inside + sum(x.amount for x in self.non_cash)
+
     def conditional_edge(self, e: int) -> bool:
         """Whether edge ``e`` is conditional money ("up to", letter of intent, tranche, rumour)."""
         return self.status is not None and str(self.status[e]) == "conditional"
@@ -190,7 +250,7 @@ class Web:
             "entities": [{"id": x, "name": self.names[i], "kind": self.entity_kinds[i], "inflow": inflow[i],
                           "outflow": outflow[i]} for i, x in enumerate(self.ids)],
             "flows": [{"from": self.ids[a], "to": self.ids[b], "amount": v, "kind": str(k), "deal": self.edge_label(e),
-                       "status": "conditional" if self.conditional_edge(e) else "firm"}
+                       "status": "conditional" if self.conditional_edge(e) else "firm", "cash": self.cash_edge(e)}
                       for e, (a, b, v, k) in enumerate(zip(self.src.tolist(), self.dst.tolist(), self.amount.tolist(),
                                                            self.kind.tolist(), strict=True))],
             "skipped": [s.as_dict() for s in self.skipped],
@@ -202,6 +262,9 @@ class Web:
             "include": list(self.include),
             "totals": self.totals(),
             "left_out": dict(self.left_out),
+            "non_cash": {"amount": self.non_cash_total(),
+                         "flows": [x.as_dict() for x in self.non_cash],
+                         "meaning": "value in shares (warrants, deals paid in stock), not money"},
         }
 
     def totals(self) -> dict[str, float]:
@@ -240,7 +303,7 @@ class Web:
                          skipped=self.skipped, at=self.at, amount_choice=self.amount_choice, basis=self.basis,
                          notes=self.notes, rows=self.rows, status=self.status,
                          cash=None if self.cash is None else self.cash[inv], include=self.include,
-                         left_out=dict(self.left_out))
+                         left_out=dict(self.left_out), moves_cash=self.moves_cash, non_cash=self.non_cash)
 
     @classmethod
     def from_edges(
@@ -304,9 +367,11 @@ class Web:
                 skipped.append(Skipped(label, ids[si[k]], ids[di[k]], reason))
         ek = entity_kinds or {}
         held = None if cash is None else np.asarray([float(cash.get(x, 0.0)) for x in ids])
+        shares = kinds[keep] == "warrant"  # a warrant's value is in shares, not money (as in the flows table)
         return _assemble(ids, si[keep], di[keep], a[keep], kinds[keep], None,
                          tuple(ek.get(x, "company") for x in ids), ids, skipped=tuple(skipped),
-                         rows=None if rows is None else np.asarray(rows)[keep], cash=held)
+                         rows=None if rows is None else np.asarray(rows)[keep], cash=held,
+                         moves_cash=~shares if shares.any() else None)
 
 
 def _assemble(
@@ -403,6 +468,7 @@ def snapshot(
     status = np.asarray(["conditional" if int(c) in cond_codes else "firm" for c in g["status"][keep].tolist()],
                         dtype=object)
     deals = tuple(fl.deals[d] for d in g["deal"][keep].tolist())
+    moves_cash = np.asarray(g["cash"][keep], dtype=bool)
     left = fl.totals()
     left_out = {} if "conditional" in inc else {"conditional": left["conditional"]}
     notes = []
@@ -428,6 +494,7 @@ def snapshot(
         tuple(ents[x].name if x in ents else x for x in ids),
         skipped=tuple(skipped), at=at, amount_choice=amount, basis=flow, notes=tuple(notes), status=status,
         cash=cash, include=tuple(sorted(inc, key=("firm", "conditional").index)), left_out=left_out,
+        moves_cash=None if bool(moves_cash.all()) else moves_cash,
     )
 
 

@@ -1,0 +1,79 @@
+"""Value in shares is not money: "who pays" traces money only and shows warrants apart (analyst finding 4).
+
+The web, by hand::
+
+    inv --$40 investment--> a --$100 services--> b --$60 chips--> c
+                                                  ^                |
+                                                  +--- warrant $50 (value in AMD-like shares, not cash)
+
+Money only: ``b`` takes in $100, all from ``a``. ``a`` takes in $40 and pays out $100, so it puts in $60 of
+its own (no recorded cash: unfunded); its origin mix is inv 40/100, a 60/100. So ``b``'s inflow is 40% equity
+from inv and 60% unfunded money of a. Were the warrant traced as money, b would take in $150 and lie on a loop
+b -> c -> b: a different (wrong) answer.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from dealweb.cli.ledger_cmds import _entity_totals, _money_totals
+from dealweb.flows import build_flows
+from dealweb.graph import Web, snapshot, trace
+from dealweb.model import Deal, Entity, EntityKind, Ledger, Status
+from dealweb.money import Amount, Qualifier
+
+
+def _usd(x: float) -> Amount:
+    return Amount(x, x, Qualifier.EXACT, "USD", f"${x}")
+
+
+def _ledger() -> Ledger:
+    deals = [
+        Deal("inv-a", "equity_investment", "inv", "a", amount=_usd(40.0), status=Status.SIGNED,
+             announced=date(2025, 1, 1)),
+        Deal("a-b", "compute_contract", "a", "b", amount=_usd(100.0), status=Status.SIGNED, announced=date(2025, 1, 1)),
+        Deal("b-c", "chip_purchase", "b", "c", amount=_usd(60.0), status=Status.SIGNED, announced=date(2025, 1, 1)),
+        Deal("c-b-warrant", "warrant", "c", "b", amount=_usd(50.0), status=Status.SIGNED, announced=date(2025, 1, 1)),
+    ]
+    ents = {"inv": Entity("inv", {"en": "Investor"}, EntityKind.FUND)}
+    ents.update({e: Entity(e, {"en": e.upper()}) for e in ("a", "b", "c")})
+    return Ledger(name="t", entities=ents, deals={d.id: d for d in deals})
+
+
+def test_warrant_is_shown_apart_and_not_traced_as_money():
+    web = snapshot(_ledger())
+    assert web.total == pytest.approx(250.0)  # the web still holds the warrant's value, marked
+    assert web.non_cash_total() == pytest.approx(50.0)
+    t = trace(web, "b")
+    assert t.inflow == pytest.approx(100.0)
+    assert dict(t.origins) == pytest.approx({"inv": 0.4, "a": 0.6})
+    assert t.classes["equity_investors"] == pytest.approx(0.4)
+    assert t.classes["unfunded"] == pytest.approx(0.6)
+    assert t.non_cash == (("c", "c-b-warrant", 50.0, "firm"),)
+    d = t.as_dict()
+    assert d["non_cash"]["amount"] == 50.0 and d["non_cash"]["flows"][0]["from"] == "c"
+    assert not t.on_loop  # the warrant closes no loop of money
+    # c receives $60 of money and pays none: its inflow is b's money, itself from a and inv
+    tc = trace(web, "c")
+    assert tc.inflow == pytest.approx(60.0) and tc.non_cash == ()
+    assert dict(tc.origins) == pytest.approx({"inv": 0.4, "a": 0.6})
+
+
+def test_edge_lists_treat_a_warrant_type_as_shares():
+    web = Web.from_edges(["inv", "a", "b", "c"], ["a", "b", "c", "b"], [40.0, 100.0, 60.0, 50.0],
+                         types=["equity_investment", "compute_contract", "chip_purchase", "warrant"])
+    t = trace(web, "b")
+    assert t.inflow == pytest.approx(100.0)
+    assert [x[2] for x in t.non_cash] == [50.0]
+
+
+def test_show_totals_keep_shares_apart_from_money():
+    led = _ledger()
+    fl = build_flows(led)
+    tt = _money_totals(fl)
+    assert tt == pytest.approx({"firm": 200.0, "conditional": 0.0, "total": 200.0, "non_cash": 50.0})
+    tot = _entity_totals(led, None, fl)
+    assert tot["b"]["firm_in"] == pytest.approx(100.0) and tot["b"]["shares_in"] == pytest.approx(50.0)
+    assert tot["c"]["firm_out"] == 0.0 and tot["c"]["shares_out"] == pytest.approx(50.0)
