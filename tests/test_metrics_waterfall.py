@@ -94,3 +94,32 @@ def test_bad_options_are_one_line(three: Path, args: list[str], words: str) -> N
 
 def test_parse_percentages() -> None:
     assert parse_percentages("100, 50%,0") == (1.0, 0.5, 0.0)
+
+
+def test_funding_bridge_by_hand(three: Path) -> None:
+    from dataclasses import replace
+
+    from dealweb.metrics.waterfall import funding_bridge
+    from dealweb.model import Fact
+    from dealweb.money import parse_amount
+
+    base = load_ledger(three).ledger
+    ocf = Fact("alpha-ocf", "alpha", "operating_cash_flow_ttm", parse_amount("$1 billion"))
+    capex = Fact("alpha-capex", "alpha", "capex", parse_amount("$3 billion"), period="2026")
+    ledger = replace(base, facts={**base.facts, ocf.id: ocf, capex.id: capex})
+    rows = {(r.firm, r.year): r for r in funding_bridge(build_flows(ledger), ledger, ("alpha", "beta"))}
+    # alpha buys $2B of chips from gamma in 2026 and in 2027: need = 3 + 2 - 1 = $4B; leverage 4 / 1 = 4x
+    a = rows[("alpha", "2026")]
+    assert (a.operating_cash_flow, a.capex, a.in_web_purchases) == (1e9, 3e9, pytest.approx(2e9))
+    assert a.need == pytest.approx(4e9) and a.leverage_after == pytest.approx(4.0)
+    assert a.sources == {"operating_cash_flow": "alpha-ocf", "capex": "alpha-capex"}
+    # beta has no cash-flow facts: its need is not assessed, its purchases ($2.5B a year) still shown
+    b = rows[("beta", "2026")]
+    assert b.need is None and b.in_web_purchases == pytest.approx(2.5e9)
+    # a capex figure that includes the chip deal: the purchases are not counted twice -> need 3 - 1 = $2B
+    inside = replace(capex, includes=("alpha-gamma-chips",))
+    ledger2 = replace(base, facts={**base.facts, ocf.id: ocf, capex.id: inside})
+    (only,) = funding_bridge(build_flows(ledger2), ledger2, ("alpha",))
+    assert only.in_web_purchases == 0.0 and only.need == pytest.approx(2e9)
+    res = runner.invoke(main, ["metrics", "bridge", "--ledger", str(three), "--json"])
+    assert res.exit_code == 0 and json.loads(res.output)["analysis"] == "bridge"

@@ -1074,3 +1074,62 @@ def haircut_cmd(payer: str | None, ks: str, policy: str, csv_path: str | None, x
         t.add_row(fmt_value(r.k, "fraction"), r.firm, _fmt_usd(r.backlog), _fmt_usd(r.funding_gap),
                   _fmt_usd(r.cash), "yes" if r.fails else "no")
     c.print(t)
+
+
+@metrics_group.command("bridge")
+@click.option("--firm", "firms", multiple=True, metavar="ID", help="A firm to show (repeatable; default: every firm "
+              "with cash-flow facts or in-web purchases).")
+@policy_option
+@csv_option
+@xlsx_option
+@ledger_option
+@json_option
+def bridge_cmd(firms: tuple[str, ...], policy: str, csv_path: str | None, xlsx_path: str | None,
+               ledger_path: str | None, as_json: bool) -> None:
+    """Funding bridge per firm and year: operating cash flow against capex, in-web purchases and debt service.
+
+    need = capex + in-web purchases (not inside the capex figure) + debt service - operating cash flow: the
+    debt or equity still to raise; leverage after = (debt received + need) / operating cash flow. A firm
+    without an operating cash flow or capex fact shows need n/a (add the fact). US dollars.
+
+    \b
+    Examples:
+      dealweb metrics bridge --firm oracle
+      dealweb metrics bridge --json
+      dealweb metrics bridge --csv bridge.csv --xlsx bridge.xlsx
+    """
+    from dealweb.flows import build_flows
+    from dealweb.metrics.waterfall import funding_bridge
+
+    ledger = load_or_exit(ledger_path)
+    unknown = [f for f in firms if f not in ledger.entities]
+    if unknown:
+        fail(f"--firm {unknown[0]!r} is not an entity of ledger {ledger.name}",
+             "give an entity id, e.g. " + ", ".join(sorted(ledger.entities)[:5]))
+    rows = funding_bridge(build_flows(ledger, policy=policy), ledger, firms)
+    flat = [{k: (v if not isinstance(v, dict) else ", ".join(f"{a}={b}" for a, b in v.items()))
+             for k, v in r.as_dict().items()} for r in rows]
+    if _write_tables(flat, {"bridge": flat}, csv_path, xlsx_path):
+        return
+    assumptions = ["operating cash flow and capex: the latest yearly (or TTM) facts, held flat, never projected",
+                   "in-web purchases: firm and paid hardware and services rows, less deals the capex fact includes",
+                   "debt service 0: the ledger records no repayment schedule"]
+    if as_json:
+        emit_json({"analysis": "bridge", "ledger": ledger.name, "policy": policy, "unit": "usd",
+                   "years": [r.as_dict() for r in rows], "assumptions": assumptions})
+        return
+    if csv_path or xlsx_path:
+        click.echo(f"wrote {', '.join(p for p in (csv_path, xlsx_path) if p)}")
+        return
+    c = _console()
+    c.print(f"[bold]dealweb metrics bridge[/bold]  (ledger {ledger.name}, amounts: {policy})")
+    t = Table(title="funding bridge per firm and year (US dollars)", title_justify="left")
+    for col in ("firm", "year", "op. cash flow", "capex", "in-web purchases", "debt service", "need", "leverage after"):
+        t.add_column(col, justify="left" if col in ("firm", "year") else "right")
+    for r in rows:
+        t.add_row(r.firm, r.year, fmt_value(r.operating_cash_flow, "usd"), fmt_value(r.capex, "usd"),
+                  _fmt_usd(r.in_web_purchases), _fmt_usd(r.debt_service), fmt_value(r.need, "usd"),
+                  fmt_value(r.leverage_after, "x"))
+    c.print(t)
+    for a in assumptions:
+        c.print(f"  - {a}")

@@ -37,7 +37,8 @@ import numpy as np
 from dealweb.errors import InputError
 from dealweb.model import Ledger
 
-__all__ = ["FirmYear", "HaircutRow", "Waterfall", "csv_bytes", "haircut", "parse_percentages", "table_rows",
+__all__ = ["BridgeYear", "FirmYear", "HaircutRow", "Waterfall", "csv_bytes", "funding_bridge", "haircut",
+           "parse_percentages", "table_rows",
            "waterfall", "xlsx_bytes"]
 
 UNDATED = "undated"
@@ -307,3 +308,94 @@ def xlsx_bytes(tables: dict[str, list[dict[str, object]]]) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+@dataclass(frozen=True)
+class BridgeYear:
+    """One firm's funding bridge for one calendar year, US dollars (``None``: not recorded)."""
+
+    firm: str
+    year: str
+    operating_cash_flow: float | None
+    capex: float | None
+    in_web_purchases: float
+    debt_service: float
+    need: float | None
+    debt_before: float
+    leverage_after: float | None
+    sources: dict[str, str]
+
+    def as_dict(self) -> dict[str, object]:
+        """Stable keys: firm, year, the figures (usd), leverage_after (x), sources (fact ids).
+
+        Figures: operating_cash_flow, capex, in_web_purchases, debt_service, need, debt_before.
+        """
+        return {"firm": self.firm, "year": self.year, "operating_cash_flow": self.operating_cash_flow,
+                "capex": self.capex, "in_web_purchases": self.in_web_purchases, "debt_service": self.debt_service,
+                "need": self.need, "debt_before": self.debt_before, "leverage_after": self.leverage_after,
+                "sources": dict(self.sources)}
+
+
+_OCF_YEAR = ("operating_cash_flow_ttm", "operating_cash_flow_annual")
+_CAPEX_YEAR = ("capex_guidance", "capex")
+
+
+def _latest_fact(ledger: Ledger, firm: str, metrics: tuple[str, ...], yearly_only: bool) -> Any:
+    """The latest fact of ``firm`` among ``metrics`` (first metric first); yearly ones only when asked."""
+    for m in metrics:
+        cands = [f for f in ledger.facts.values() if f.entity == firm and f.metric == m and f.value is not None
+                 and f.value.usd("mid") is not None
+                 and not (yearly_only and f.period and ("Q" in f.period.upper() or "H" in f.period.upper()))]
+        if cands:
+            return max(cands, key=lambda f: (f.as_of.isoformat() if f.as_of else "", f.period or "", f.id))
+    return None
+
+
+def funding_bridge(fl: Any, ledger: Ledger, firms: tuple[str, ...] = ()) -> list[BridgeYear]:
+    """Per firm and calendar year: operating cash flow against capex, in-web purchases and debt service.
+
+    ``need = capex + in-web purchases not inside the capex figure + debt service - operating cash flow``
+    (> 0: debt or equity still to raise); ``leverage_after = (debt received + need) / operating cash flow``.
+    Operating cash flow is the latest yearly or trailing-twelve-month fact (``operating_cash_flow_ttm``,
+    ``operating_cash_flow_annual``); capex the latest yearly ``capex_guidance``, else ``capex``; both held
+    flat over the years (never projected). In-web purchases are the firm's firm and paid hardware and services
+    rows of the year, less the deals the capex fact ``includes`` (not counted twice). Debt service: the
+    ledger records no repayment schedule, so 0 (listed as an assumption). A firm without an operating cash
+    flow or capex fact has ``need = None`` (not assessed: add the fact).
+
+    Args:
+        fl: the flows table.
+        ledger: its ledger (facts).
+        firms: the firms (default: every firm with an operating cash flow or capex fact, or in-web purchases).
+
+    Returns:
+        One :class:`BridgeYear` per firm and year of its in-web purchases (one row ``-`` when it has none).
+    """
+    ent = fl.entities
+    kinds = fl.column("kind")
+    status = fl.column("status")
+    deals = np.array(fl.deals, dtype=object)[fl.deal] if len(fl.deal) else np.array([], dtype=object)
+    year = _year_of(fl)
+    buy = np.isin(kinds, ("hardware", "services")) & np.isin(status, ("paid", "firm")) & fl.cash
+    debt_in = (kinds == "debt") & np.isin(status, ("paid", "firm"))
+    if not firms:
+        with_facts = {f.entity for f in ledger.facts.values() if f.metric in _OCF_YEAR + _CAPEX_YEAR}
+        firms = tuple(sorted(with_facts | {ent[i] for i in np.unique(fl.payer[buy])}))
+    out: list[BridgeYear] = []
+    for firm in firms:
+        ocf_f = _latest_fact(ledger, firm, _OCF_YEAR, yearly_only=False)
+        capex_f = _latest_fact(ledger, firm, _CAPEX_YEAR, yearly_only=True)
+        ocf = float(ocf_f.value.usd("mid")) if ocf_f is not None else None
+        capex = float(capex_f.value.usd("mid")) if capex_f is not None else None
+        inside = set(capex_f.includes) if capex_f is not None else set()
+        idx = ent.index(firm) if firm in ent else -1
+        mine = buy & (fl.payer == idx) & ~np.isin(deals, list(inside)) if len(deals) else buy & False
+        debt = float(fl.value[debt_in & (fl.payee == idx)].sum())
+        years = sorted({str(y) for y in year[mine]}, key=lambda y: (y == UNDATED, y)) or ["-"]
+        srcs = {k: f.id for k, f in (("operating_cash_flow", ocf_f), ("capex", capex_f)) if f is not None}
+        for y in years:
+            purchases = float(fl.value[mine & (year == y)].sum())
+            need = None if ocf is None or capex is None else capex + purchases - ocf
+            lev = None if need is None or not ocf else (debt + max(need, 0.0)) / ocf
+            out.append(BridgeYear(firm, y, ocf, capex, purchases, 0.0, need, debt, lev, srcs))
+    return out
