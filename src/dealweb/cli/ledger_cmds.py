@@ -16,6 +16,7 @@ import click
 import networkx as nx
 import numpy as np
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from dealweb import fmt
@@ -131,11 +132,32 @@ def _amount_cells(a: Amount | None) -> tuple[str, str, str, str]:
     """(as written, qualifier, currency or unit, USD interval) for a table row."""
     if a is None:
         return "—", "", "", ""
-    written = a.label() + (f"  [{a.text}]" if a.text and a.text != a.label() else "")
+    # escaped: rich reads "[as much as $100 billion]" as a markup tag and drops the source's own words
+    written = a.label() + (escape(f"  [{a.text}]") if a.text and a.text != a.label() else "")
     usd = _usd_range(a.usd_low, a.usd_high, a.high is None) if a.currency else ""
     if a.currency and a.currency != "USD" and a.usd_rate is not None:
         usd += f" ({a.usd_source})"
     return written, str(a.qualifier), a.unit or "", usd
+
+
+def _deal_amount_cells(deal: Deal, a: Amount | None) -> tuple[str, str, str, str]:
+    """As :func:`_amount_cells`; a deal with no total but per-year rates shows its rates ("about $3B a year").
+
+    The flows table schedules such a deal from its rates (basis ``per_year``), so "—" would hide money the
+    table counts.
+    """
+    rates = getattr(deal, "per_year", ()) or ()
+    if a is not None or not rates:
+        return _amount_cells(a)
+    cells = [_amount_cells(r.amount) for r in rates]
+
+    def when(r: Any) -> str:
+        start = r.start_label or (r.start.isoformat() if r.start else "")
+        return f" from {start}" if start else ""
+
+    written = "; ".join(f"{c[0]} a year{when(r)}" for c, r in zip(cells, rates, strict=True))
+    usd = "; ".join(f"{c[3]} a year" for c in cells if c[3])
+    return written, cells[0][1], cells[0][2], usd
 
 
 def _deal_conflicts(ledger: Ledger) -> dict[str, int]:
@@ -345,7 +367,7 @@ def _show_overview(ledger: Ledger, at: date | None, con: Console) -> None:
         d.add_column(col)
     for deal in live:
         parties = f"{deal.payer} → {deal.payee}" if deal.payer else ", ".join(deal.entities())
-        written, qual, unit, usd = _amount_cells(deal.amount)
+        written, qual, unit, usd = _deal_amount_cells(deal, deal.amount)
         mark = " ⚠" if deal.id in conflicts else ""
         d.add_row(deal.id + mark, parties, deal.type, written, qual, unit, usd, str(deal.status_on(at)),
                   money.get(deal.id, "—"), str(len(deal.claims)))
@@ -381,7 +403,7 @@ def _show_entity(ledger: Ledger, e: Entity, at: date | None, con: Console) -> No
                     "status", "money", "announced"):
             t.add_column(col)
         for deal, f in rows:
-            written, qual, unit, usd = _amount_cells(f.amount)
+            written, qual, unit, usd = _deal_amount_cells(deal, f.amount)
             cp = getattr(f, other_side)
             t.add_row(deal.id + (" ⚠" if deal.id in conflicts else ""), cp, deal.type, written, qual, unit, usd,
                       str(deal.status_on(at)), money.get(deal.id, "—"), str(deal.announced or ""))
@@ -545,7 +567,7 @@ def _show_deal(ledger: Ledger, deal_id: str, at: date | None, con: Console) -> N
     con.print(f"[bold]{deal.title or deal.id}[/bold] ({deal.id}) — {deal.type}; "
               + " -> ".join(x for x in (deal.payer, deal.payee) if x)
               + (f"; parties: {', '.join(p.entity for p in deal.parties)}" if deal.parties else ""))
-    written, qual, unit, usd = _amount_cells(deal.amount)
+    written, qual, unit, usd = _deal_amount_cells(deal, deal.amount)
     st = deal.status_on(at)
     money = f"{qual}{', ' + unit if unit else ''}{', USD ' + usd if usd else ''}"
     con.print(f"amount: {written or '(none stated)'} ({money});"
