@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 import scipy.sparse as sp
 
+from dealweb.flows.table import Skipped
 from dealweb.model import FLOW_KIND, Ledger
 
 if TYPE_CHECKING:
@@ -31,20 +32,6 @@ FlowBasis = Literal["committed", "annual"]
 
 #: Flow kinds a web knows (the values of :data:`dealweb.model.FLOW_KIND`, minus ``none``).
 KINDS: tuple[str, ...] = ("investment", "warrant", "debt", "services", "revenue", "hardware")
-
-
-@dataclass(frozen=True, slots=True)
-class Skipped:
-    """A flow left out of a snapshot, and why (``no amount``, ``no USD value``, ``zero amount``...)."""
-
-    deal: str
-    payer: str
-    payee: str
-    reason: str
-
-    def as_dict(self) -> dict[str, str]:
-        """Stable JSON keys: deal, payer, payee, reason."""
-        return {"deal": self.deal, "payer": self.payer, "payee": self.payee, "reason": self.reason}
 
 
 @dataclass(frozen=True, slots=True)
