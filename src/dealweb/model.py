@@ -394,7 +394,9 @@ class Deal:
     such as ``2026-H2`` the start was read from); ``schedule`` is the shape (flat, ramp, upfront,
     on_delivery, tranches), ``schedule_stated`` whether the ledger wrote it (False: ``flat`` by default, an
     assumption for the reader to label); ``per_year`` the per-year amounts the sources state; ``strike`` a
-    warrant's exercise price per share; ``tranches`` the conditional slices.
+    warrant's exercise price per share; ``tranches`` the conditional slices. ``consideration`` says what the
+    deal is paid in: ``cash``, ``stock`` (shares: an all-stock merger, value not money, like a warrant's) or
+    ``mixed`` (both, the split not stated); ``""`` when the ledger does not say (read as cash).
     """
 
     id: str
@@ -423,6 +425,7 @@ class Deal:
     schedule_stated: bool = False
     per_year: tuple[Rate, ...] = ()
     strike: Amount | None = None
+    consideration: str = ""
 
     @property
     def kind(self) -> str:

@@ -49,7 +49,13 @@ _EPOCH_M = np.datetime64("1970-01", "M")
 _MODE = {"undated": 0, "flat": 1, "ramp": 2, "point": 3}
 _CONDITIONAL_TRIGGERS = {"per_gw": "paid as each GW is deployed", "milestone": "paid on a milestone",
                          "share_price": "vests when the share price reaches the threshold"}
-_SOURCE_FIELDS = ("amount", "term", "tranches", "schedule", "flows")
+_SOURCE_FIELDS = ("amount", "term", "tranches", "schedule", "flows", "consideration")
+#: What a deal's ``consideration`` makes of its rows, in words (listed with the deal's assumptions).
+_CONSIDERATION_WORDS = {
+    "stock": "paid in shares (consideration: stock): value, not money (cash=False)",
+    "mixed": "paid in cash and shares, the split not stated (consideration: mixed): the whole figure is counted "
+             "as money (cash=True), an upper bound on the cash",
+}
 
 
 class _Texts:
@@ -518,6 +524,11 @@ def _fast_columns(deals: list[Deal], ledger: Ledger, as_of: date | None, texts: 
         words = f"paid on the announcement date {start[k]} (no start stated)"
         assumed[k] = texts(words)
         assumptions[ids[k]] = [words]
+    for k, d in enumerate(deals):
+        words = _CONSIDERATION_WORDS.get(d.consideration)
+        if words:
+            assumed[k] = texts("; ".join(x for x in (texts.items[assumed[k]], words) if x))
+            assumptions.setdefault(ids[k], []).append(words)
     src_cache: dict[int, int] = {}
     source = np.empty(n, dtype=np.int32)
     for k, d in enumerate(deals):
@@ -536,7 +547,8 @@ def _fast_columns(deals: list[Deal], ledger: Ledger, as_of: date | None, texts: 
         "shape": np.asarray([0, 1, 2], dtype=np.int8)[shp] if n else np.zeros(0, np.int8),
         "mode": mode, "start": start, "end": end, "years": years,
         "term": np.where(np.isfinite(ty), ty, np.nan), "low": low, "mid": mid, "high": high, "open": opened,
-        "cash": kinds != kind_code["warrant"], "trigger": trig, "source": source, "assumed": assumed,
+        "cash": (kinds != kind_code["warrant"]) & ~np.asarray([d.consideration == "stock" for d in deals], dtype=bool),
+        "trigger": trig, "source": source, "assumed": assumed,
         "known": _dates((kf_of(d) for d in deals), n),
     }
     return cols, ids, unknown, later, assumptions, vague
@@ -661,6 +673,8 @@ def _build(ledger: Ledger, as_of: date | None, policy: str, scenario: Mapping[st
         if term_start is not None and term_years and ("term_start" in ov or "term_years" in ov or term_end is None):
             term_end = _term_end(term_start, float(term_years))
         notes: list[str] = [f"scenario: {k} = {v}" for k, v in ov.items() if k not in ("exclude", "per_year")]
+        if deal.consideration in _CONSIDERATION_WORDS:
+            notes.append(_CONSIDERATION_WORDS[deal.consideration])
         source = _sources(deal)
         d_index = len(deal_ids)
         deal_ids.append(deal.id)
@@ -763,7 +777,7 @@ def _build(ledger: Ledger, as_of: date | None, policy: str, scenario: Mapping[st
                 cols["mid"].append(fig.mid)
                 cols["high"].append(fig.high)
                 cols["open"].append(fig.open)
-                cols["cash"].append(kind != "warrant")
+                cols["cash"].append(kind != "warrant" and deal.consideration != "stock")
                 cols["trigger"].append(texts(trig))
                 cols["source"].append(texts(fig.source or source))
                 cols["assumed"].append(texts("; ".join(said)))

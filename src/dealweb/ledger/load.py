@@ -971,6 +971,13 @@ class _Loader(TermsMixin, AnalysesMixin):
             term_start, term_end, term_years, term_label = self.load_term(f, m, payee)
             per_year = self.load_per_year(f, m, payee, cur, on)
             strike = self.load_strike(f, m, cur)
+            consideration = self.choice(f, m, "consideration", vocab.CONSIDERATIONS, "", "consideration") or ""
+            if consideration and FLOW_KIND.get(dtype or "", "none") in ("none", "warrant"):
+                self.err(value_pos(f.shown, m, "consideration"),
+                         f"deal {rid!r} of type {dtype!r} has a consideration",
+                         "consideration (cash, stock or mixed) says what a money deal is paid in; a warrant is "
+                         "shares already and a partnership moves no money: remove it", fld="consideration")
+                consideration = ""
             schedule = self.choice(f, m, "schedule", vocab.SCHEDULES, "flat", "schedule") or "flat"
             claims = self.claims(f, m, vocab.CLAIM_FIELDS_DEAL, "amount",
                                  cur or (amount.unit if amount else None), on)
@@ -985,6 +992,7 @@ class _Loader(TermsMixin, AnalysesMixin):
                 events=tuple(events), claims=claims, title=self.text(f, m, "title"), note=self.text(f, m, "note"),
                 pos=pos, term_end=term_end, term_start_label=term_label,
                 schedule_stated=m.get("schedule") not in (None, ""), per_year=per_year, strike=strike,
+                consideration=consideration,
             )
             self.check_terms(f, m, pos, self.deals[rid])
 

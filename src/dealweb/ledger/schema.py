@@ -121,6 +121,7 @@ def build_schema() -> dict[str, Any]:
                 {"amount": {"$ref": "#/$defs/amount"}, "start": _WHEN, "end": _WHEN, "calendar": _ID,
                  "claims": deal_claims, "note": _TEXT}, vocab.RATE_KEYS, ("amount", "start"))},
             "strike": {"$ref": "#/$defs/amount"},
+            "consideration": {"enum": list(vocab.CONSIDERATIONS)},
             "tranches": {"type": "array", "items": _obj(
                 {"trigger": {"enum": list(vocab.TRIGGERS)}, "amount": {"$ref": "#/$defs/amount"},
                  "quantity": {"$ref": "#/$defs/amount"}, "threshold": {"type": "number"}, "date": _DATE,

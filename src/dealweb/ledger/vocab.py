@@ -52,7 +52,9 @@ DOCUMENT_KEYS = {"id", "title", "outlet", "date", "date_basis", "not_before", "n
                  "start", "end", "url", "note", "sha256", "origin", "syndicated_from"}
 DEAL_KEYS = {"id", "title", "type", "from", "to", "parties", "flows", "amount", "currency", "capacity_gw",
              "quantity", "term", "schedule", "per_year", "strike", "tranches", "conditions", "status", "announced",
-             "events", "claims", "note"}
+             "events", "claims", "note", "consideration"}
+#: What a deal is paid in: cash, stock (shares: value, not money, like a warrant's), or mixed (split not stated).
+CONSIDERATIONS: tuple[str, ...] = ("cash", "stock", "mixed")
 FACT_KEYS = {"id", "entity", "metric", "value", "currency", "unit", "period", "as_of", "includes", "claims", "note"}
 CLAIM_KEYS = {"document", "field", "stated", "quote", "start", "end", "flag", "note"}
 EVENT_KEYS = {"date", "status", "kind", "note", "claims"}
@@ -92,7 +94,7 @@ DATE_BASES: tuple[str, ...] = ("stated", "implied", "assumed", "bounded", "unkno
 CURRENCY_CODES: tuple[str, ...] = tuple(CURRENCIES)
 CLAIM_FIELDS_DEAL: tuple[str, ...] = (
     "amount", "parties", "from", "to", "capacity_gw", "quantity", "status", "term", "type", "date",
-    "announced", "tranches", "conditions", "flows", "schedule", "title", "per_year", "strike",
+    "announced", "tranches", "conditions", "flows", "schedule", "title", "per_year", "strike", "consideration",
 )
 CLAIM_FIELDS_FACT: tuple[str, ...] = ("value", "period", "as_of", "entity", "metric", "includes")
 DEAL_TYPE_LIST: tuple[str, ...] = DEAL_TYPES
