@@ -123,3 +123,36 @@ def test_funding_bridge_by_hand(three: Path) -> None:
     assert only.in_web_purchases == 0.0 and only.need == pytest.approx(2e9)
     res = runner.invoke(main, ["metrics", "bridge", "--ledger", str(three), "--json"])
     assert res.exit_code == 0 and json.loads(res.output)["analysis"] == "bridge"
+
+
+def test_scenarios_side_by_side_and_tornado(tmp_path: Path) -> None:
+    res = runner.invoke(main, ["metrics", "scenarios", "base", "capital-drought", "--runs", "20", "--seed", "3",
+                               "--ledger", "ai-capex-2025", "--tornado", "openai", "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert data["scenarios"] == ["base", "capital-drought"]
+    row = next(r for r in data["firms"] if r["firm"] == "openai")
+    for name in ("base", "capital-drought"):
+        assert 0.0 <= row[f"{name}_default_probability"] <= 1.0
+    # a drought of capital never makes a default less likely than the base case for the same runs and seed
+    assert row["capital-drought_default_probability"] >= row["base_default_probability"]
+    rows = data["tornado"]["rows"]
+    assert rows and [abs(r["delta_pp"]) for r in rows] == sorted((abs(r["delta_pp"]) for r in rows), reverse=True)
+    xlsx = tmp_path / "s.xlsx"
+    out = runner.invoke(main, ["metrics", "scenarios", "base", "slow-ai-revenue", "--runs", "10", "--ledger",
+                               "ai-capex-2025", "--xlsx", str(xlsx)])
+    assert out.exit_code == 0, out.output
+    from openpyxl import load_workbook
+
+    assert load_workbook(xlsx).sheetnames == ["scenarios"]
+
+
+@pytest.mark.parametrize("args, words", [
+    (["scenarios", "base", "nope"], "SCENARIO 'nope' is neither a file nor a bundled scenario"),
+    (["scenarios", "base"], "two or more scenarios"),
+])
+def test_scenario_names_are_checked(args: list[str], words: str) -> None:
+    res = runner.invoke(main, ["metrics", *args, "--ledger", "ai-capex-2025"])
+    assert res.exit_code == 2, res.output
+    lines = [ln for ln in res.output.splitlines() if ln.strip()]
+    assert len(lines) == 1 and words in lines[0] and "bundled: base" in lines[0], res.output

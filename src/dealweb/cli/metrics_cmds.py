@@ -1133,3 +1133,109 @@ def bridge_cmd(firms: tuple[str, ...], policy: str, csv_path: str | None, xlsx_p
     c.print(t)
     for a in assumptions:
         c.print(f"  - {a}")
+
+
+@metrics_group.command("scenarios")
+@click.argument("names", nargs=-1, metavar="SCENARIO...")
+@click.option("--runs", type=click.IntRange(1, 100_000), default=200, show_default=True, help="Runs per scenario.")
+@click.option("--seed", type=int, default=None, help="Random seed (default: each scenario's own).")
+@click.option("--tornado", "tornado", default=None, metavar="FIRM",
+              help="Also the tornado of the first scenario's inputs that move FIRM's default probability most "
+                   "(the stress run's sensitivity table, one-at-a-time bumps).")
+@csv_option
+@xlsx_option
+@ledger_option
+@json_option
+def scenarios_cmd(names: tuple[str, ...], runs: int, seed: int | None, tornado: str | None, csv_path: str | None,
+                  xlsx_path: str | None, ledger_path: str | None, as_json: bool) -> None:
+    """Two or more stress scenarios side by side: each firm's default probability and outside capital.
+
+    Runs each scenario (a bundled name or a file; 'dealweb stress --list') on the ledger with the same runs;
+    --tornado FIRM adds the inputs that move that firm's default probability most (from the stress
+    simulation's own sensitivity table, not recomputed here).
+
+    \b
+    Examples:
+      dealweb metrics scenarios base capital-drought --runs 200
+      dealweb metrics scenarios base openai-cannot-pay --tornado oracle --json
+      dealweb metrics scenarios base slow-ai-revenue --csv side.csv --xlsx side.xlsx
+    """
+    from dealweb.sim import bundled_scenarios, load_scenario, stress
+    from dealweb.sim.scenario import resolve_scenario
+
+    if len(names) < 2:
+        fail("give two or more scenarios to set side by side",
+             "bundled: " + ", ".join(bundled_scenarios()) + "; e.g. dealweb metrics scenarios base capital-drought")
+    paths = []
+    for name in names:
+        try:
+            paths.append(resolve_scenario(name))
+        except DealwebError:
+            fail(f"SCENARIO {name!r} is neither a file nor a bundled scenario",
+                 "bundled: " + ", ".join(bundled_scenarios()))
+    ledger = load_or_exit(ledger_path)
+    if tornado is not None and tornado not in ledger.entities:
+        fail(f"--tornado {tornado!r} is not an entity of ledger {ledger.name}",
+             "give an entity id, e.g. " + ", ".join(sorted(ledger.entities)[:5]))
+    per: dict[str, dict[str, dict[str, Any]]] = {}
+    sens: dict[str, Any] | None = None
+    for k, (name, path) in enumerate(zip(names, paths, strict=True)):
+        try:
+            res = stress(load_scenario(path), ledger, runs=runs, seed=seed, sensitivity=tornado is not None and k == 0)
+        except DealwebError as exc:
+            fail(f"scenario {name}: {exc.message}", exc.hint)
+        summary = res.summary(top=10)
+        per[name] = {e["id"]: e for e in summary["entities"]}
+        if k == 0 and tornado is not None:
+            sens = summary.get("sensitivity")
+    firms = sorted({f for m in per.values() for f in m})
+    rows = []
+    for f in firms:
+        row: dict[str, Any] = {"firm": f}
+        for name in names:
+            e = per[name].get(f)
+            row[f"{name}_default_probability"] = None if e is None else e["default_probability"]
+            row[f"{name}_outside_capital_usd"] = None if e is None else e["outside_capital_usd_mean"]
+        rows.append(row)
+    tornado_rows: list[dict[str, Any]] = []
+    if sens and tornado in sens.get("firms", []):
+        for r in sens["rows"]:
+            for side in ("down", "up"):
+                b = r[side]
+                if b is not None:
+                    tornado_rows.append({"assumption": r["assumption"], "base": r["base"], "side": side,
+                                         "bump": b["bump"], "delta_pp": b["delta_pp"][tornado]})
+        tornado_rows.sort(key=lambda x: -abs(x["delta_pp"]))
+    tables = {"scenarios": rows, **({"tornado": tornado_rows} if tornado_rows else {})}
+    if _write_tables(rows, tables, csv_path, xlsx_path):
+        return
+    if as_json:
+        emit_json({"analysis": "scenarios", "ledger": ledger.name, "scenarios": list(names), "runs": runs,
+                   "firms": rows, "tornado": {"firm": tornado, "rows": tornado_rows} if tornado else None})
+        return
+    if csv_path or xlsx_path:
+        click.echo(f"wrote {', '.join(p for p in (csv_path, xlsx_path) if p)}")
+        return
+    c = _console()
+    c.print(f"[bold]dealweb metrics scenarios[/bold]  (ledger {ledger.name}, {runs} runs each)")
+    t = Table(title="default probability and mean outside capital per firm", title_justify="left")
+    t.add_column("firm")
+    for name in names:
+        t.add_column(f"{name}: default", justify="right")
+        t.add_column(f"{name}: outside capital", justify="right")
+    for row in rows:
+        t.add_row(row["firm"], *(x for name in names for x in (
+            fmt_value(row[f"{name}_default_probability"], "fraction"),
+            fmt_value(row[f"{name}_outside_capital_usd"], "usd"))))
+    c.print(t)
+    if tornado is not None:
+        if not tornado_rows:
+            c.print(f"tornado: {tornado} is not among the firms the sensitivity table reports")
+            return
+        tt = Table(title=f"tornado: what moves {tornado}'s default probability most ({names[0]})",
+                   title_justify="left")
+        for col in ("assumption", "base", "bump", "change (pp)"):
+            tt.add_column(col, justify="right" if col == "change (pp)" else "left")
+        for r in tornado_rows:
+            tt.add_row(str(r["assumption"]), str(r["base"]), str(r["bump"]), f"{r['delta_pp']:+.1f}")
+        c.print(tt)
