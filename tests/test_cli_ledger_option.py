@@ -59,6 +59,7 @@ def _args(cmd: tuple[str, ...], tmp: Path) -> list[str]:
         ("stress",): ["base", "--runs", "4", "--json"],
         ("metrics", "capacity"): ["--gw", "1", "--json"],
         ("metrics", "cap-table"): ["--valuation", "100e9", "--json"],
+        ("metrics", "scenarios"): ["base", "capital-drought", "--runs", "4", "--json"],
     }.get(cmd, ["--json"])  # the metrics: defaults from the ledger
 
 
