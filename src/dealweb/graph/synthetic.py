@@ -19,6 +19,8 @@ Reference:
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from dealweb.graph.web import Web, _assemble
@@ -139,3 +141,38 @@ def synthetic_web(
     note = (f"synthetic_web(n_edges={n_edges}, seed={seed}, n_nodes={n}, tail={tail}, reciprocity={reciprocity}, "
             f"triangles={triangles}, sigma={sigma}, median_amount={median_amount})")
     return _assemble(ids, src, dst, amount, kind, None, tuple(kinds.tolist()), ids, notes=(note,))
+
+
+def synthetic_ledger(n_firms: int, seed: int = 0, edges_per_firm: float = 2.0, conditional: float = 0.2) -> Any:
+    """A :class:`~dealweb.model.Ledger` of ``n_firms`` firms drawn from :func:`synthetic_web` (for the faces).
+
+    Each synthetic edge becomes one deal with a USD amount (``conditional`` of them a letter of intent, the
+    rest signed) dated in 2025 by quarter, so the map, the report and their tests can be run at any size.
+    The same ``seed`` gives the same ledger.
+    """
+    from datetime import date
+
+    from dealweb.model import Deal, Entity, EntityKind, Ledger, Status
+    from dealweb.money import parse_amount
+
+    web = synthetic_web(max(1, int(round(n_firms * edges_per_firm))), seed=seed, n_nodes=n_firms)
+    rng = np.random.default_rng(seed + 1)
+    kinds = {k.value for k in EntityKind}
+    ents = {i: Entity(i, {"en": f"Firm {i[1:]}"},
+                      kind=EntityKind(str(k)) if str(k) in kinds else EntityKind.COMPANY)
+            for i, k in zip(web.ids, web.entity_kinds, strict=True)}
+    deals = {}
+    types = web.types if hasattr(web, "types") else None
+    for k in range(web.src.size):
+        a, b = web.ids[int(web.src[k])], web.ids[int(web.dst[k])]
+        typ = {"investment": "equity_investment", "debt": "debt_financing", "services": "compute_contract",
+               "hardware": "chip_purchase", "revenue": "revenue", "warrant": "warrant"}[str(web.kind[k])]
+        if types is not None:
+            typ = str(types[k])
+        usd = float(web.amount[k])
+        cond = rng.random() < conditional
+        did = f"d{k:05d}"
+        deals[did] = Deal(did, typ, a, b, amount=parse_amount(f"${usd / 1e6:.1f} million"),
+                          status=Status.LETTER_OF_INTENT if cond else Status.SIGNED,
+                          announced=date(2025, 1 + 3 * int(rng.integers(0, 4)), 15), title=f"{a} to {b}")
+    return Ledger(name=f"synthetic-{n_firms}", entities=ents, deals=deals)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 import networkx as nx
+import numpy as np
 
 from dealweb import fmt
 from dealweb.i18n import check_lang, entity_name, messages
@@ -96,6 +97,8 @@ class MapEdge:
 
     ``path`` is the SVG path data; ``(lx, ly)`` where its label goes; ``width`` the stroke width in pixels.
     ``usd_mid`` is the midpoint of the flow's USD interval (``None`` when it has no USD value).
+    ``conditional``: the money is conditional (letter of intent, an "up to" ceiling, milestones), drawn
+    dashed. ``(ax, ay)`` is the point of the arrow the label belongs to; ``leader`` says a line joins them.
     """
 
     deal: str
@@ -113,6 +116,10 @@ class MapEdge:
     dashed: bool = False
     points: tuple[tuple[float, float], ...] = ()
     conflict: bool = False
+    conditional: bool = False
+    ax: float = 0.0
+    ay: float = 0.0
+    leader: bool = False
 
 
 @dataclass(frozen=True)
@@ -170,31 +177,115 @@ def _flow_label(deal: Deal, amount: Amount | None, lang: str = "en") -> str:
     return " · ".join(parts)
 
 
+#: Longest line of a firm's name on the map, in characters (CJK count double); longer names wrap once
+#: and then end in "…" (the tooltip and the tables keep the whole name).
+NAME_LINE = 26
+
+
+def name_lines(name: str, limit: int = NAME_LINE) -> list[str]:
+    """A firm's name as at most two lines of about ``limit`` characters, broken at spaces."""
+    def size(t: str) -> int:
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in t)
+
+    if size(name) <= limit:
+        return [name]
+    lines: list[str] = []
+    cur = ""
+    for word in name.split(" ") if " " in name else list(name):
+        sep = " " if cur and " " in name else ""
+        if cur and size(cur + sep + word) > limit:
+            lines.append(cur)
+            cur = word
+            if len(lines) == 2:
+                break
+        else:
+            cur = cur + sep + word
+    else:
+        lines.append(cur)
+    if len(lines) > 2 or (len(lines) == 2 and size(" ".join(lines)) < size(name) - 1):
+        lines = lines[:2]
+        while size(lines[1]) > limit - 1:
+            lines[1] = lines[1][:-1]
+        lines[1] = lines[1].rstrip() + "…"
+    return lines
+
+
 def _label_width(text: str, px: float) -> float:
     """Rough rendered width of ``text`` at font size ``px`` (CJK glyphs are about square)."""
     return sum(px if ord(ch) > 0x2E80 else px * 0.6 for ch in text)
 
 
-def _region_layout(g: nx.Graph, x0: float, y0: float, x1: float, y1: float,
-                   radii: dict[str, float]) -> dict[str, list[float]]:
+def _component_layout(g: nx.Graph, radii: dict[str, float]) -> dict[str, np.ndarray]:
+    """Unit-box positions of one connected component: force-directed, seeded, so always the same.
+
+    Fruchterman & Reingold (1991) as ``networkx.spring_layout`` (numpy, O(n^2) per iteration), started
+    from a circle in sorted order; edges weighted so that the firms with the most money between them sit
+    closest. Small components (up to three firms) are placed on a line.
+    """
     nodes = sorted(g.nodes)
     if len(nodes) == 1:
-        return {nodes[0]: [(x0 + x1) / 2, (y0 + y1) / 2]}
-    # Kamada & Kawai (1989, doi:10.1016/0020-0190(89)90102-6), started from a circle in sorted order (no
-    # randomness), with wanted distances along shortest paths whose hops are as long as the two discs
-    # need: big firms get room for their arrows and labels.
-    h = nx.Graph()
-    h.add_nodes_from(nodes)
-    for a, b in g.edges:
-        h.add_edge(a, b, w=radii[a] + radii[b] + 140.0)
-    dist = dict(nx.shortest_path_length(h, weight="w"))
-    pos = nx.kamada_kawai_layout(h, dist=dist, pos=nx.circular_layout(nodes))
-    xs = [pos[n][0] for n in nodes]
-    ys = [pos[n][1] for n in nodes]
-    ax, bx, ay, by = min(xs), max(xs), min(ys), max(ys)
-    sx = (x1 - x0) / ((bx - ax) or 1.0)
-    sy = (y1 - y0) / ((by - ay) or 1.0)
-    return {n: [x0 + (pos[n][0] - ax) * sx, y0 + (pos[n][1] - ay) * sy] for n in nodes}
+        return {nodes[0]: np.array([0.5, 0.5])}
+    if len(nodes) <= 3:
+        return {n: np.array([(k + 0.5) / len(nodes), 0.5 + 0.1 * (k % 2)]) for k, n in enumerate(nodes)}
+    start = nx.circular_layout(nodes)
+    pos = nx.spring_layout(g, pos=start, seed=LAYOUT_SEED, iterations=120, k=1.6 / math.sqrt(len(nodes)))
+    xs = np.array([pos[n][0] for n in nodes])
+    ys = np.array([pos[n][1] for n in nodes])
+    xs = (xs - xs.min()) / ((xs.max() - xs.min()) or 1.0)
+    ys = (ys - ys.min()) / ((ys.max() - ys.min()) or 1.0)
+    # Force layouts crowd the hubs in the middle and leave the rim empty: blend each coordinate with its
+    # rank (a monotone map, so the picture keeps its shape) to spread the crowd over the box.
+    rx = np.argsort(np.argsort(xs, kind="stable"), kind="stable") / max(len(nodes) - 1, 1)
+    ry = np.argsort(np.argsort(ys, kind="stable"), kind="stable") / max(len(nodes) - 1, 1)
+    xs, ys = 0.45 * xs + 0.55 * rx, 0.45 * ys + 0.55 * ry
+    return {n: np.array([xs[k], ys[k]]) for k, n in enumerate(nodes)}
+
+
+def _separate(p: np.ndarray, half: np.ndarray, up: np.ndarray, down: np.ndarray, width: float, height: float,
+              top: float, bottom: float, steps: int = 400) -> np.ndarray:
+    """Push apart boxes (a disc with its name under it) until none overlaps: vectorised, fixed step count.
+
+    Box ``i`` spans ``[x - half, x + half] x [y - up, y + down]``; each overlapping pair moves apart along the
+    axis of its smaller overlap, half each; positions stay inside ``[half, width - half] x [top + up,
+    bottom - down]``.
+    """
+    p = p.copy()
+    n = len(p)
+    if n < 2:
+        return p
+    iu = np.triu_indices(n, 1)
+    for _ in range(steps):
+        dx = p[iu[0], 0] - p[iu[1], 0]
+        ox = half[iu[0]] + half[iu[1]] - np.abs(dx)
+        oy = (np.minimum(p[iu[0], 1] + down[iu[0]], p[iu[1], 1] + down[iu[1]])
+              - np.maximum(p[iu[0], 1] - up[iu[0]], p[iu[1], 1] - up[iu[1]]))
+        hit = (ox > 0) & (oy > 0)
+        if not hit.any():
+            break
+        a, b = iu[0][hit], iu[1][hit]
+        ox, oy, dx = ox[hit], oy[hit], dx[hit]
+        dy = p[a, 1] - p[b, 1]
+        horiz = ox < oy
+        move = np.zeros((a.size, 2))
+        sx = np.where(dx > 0, 1.0, np.where(dx < 0, -1.0, np.where(a % 2 == 0, 1.0, -1.0)))
+        sy = np.where(dy > 0, 1.0, np.where(dy < 0, -1.0, np.where(a % 2 == 0, 1.0, -1.0)))
+        move[horiz, 0] = sx[horiz] * (ox[horiz] / 2 + 0.5)
+        move[~horiz, 1] = sy[~horiz] * (oy[~horiz] / 2 + 0.5)
+        delta = np.zeros_like(p)
+        np.add.at(delta, a, move)
+        np.add.at(delta, b, -move)
+        p += delta * 0.9
+        p[:, 0] = np.clip(p[:, 0], 8 + half, width - 8 - half)
+        p[:, 1] = np.clip(p[:, 1], top + up, bottom - down)
+    return p
+
+
+def _node_box(name: str, zh: str, r: float) -> tuple[float, float, float]:
+    """Half width, extent above and below the centre of a disc with its name (and Chinese name) under it."""
+    lines = name_lines(name)
+    zh_lines = name_lines(zh) if zh else []
+    half = max([r] + [_label_width(t, 13.5) / 2 for t in lines] + [_label_width(t, 12) / 2 for t in zh_lines]) + 6
+    return half + 10, r + 12, r + 18 + 15 * (len(lines) + len(zh_lines))
 
 
 def _positions(ids: Sequence[str], pairs: Iterable[tuple[str, str]], radii: dict[str, float],
@@ -208,81 +299,50 @@ def _positions(ids: Sequence[str], pairs: Iterable[tuple[str, str]], radii: dict
     if not ids:
         return {}
     comps = sorted((sorted(c) for c in nx.connected_components(g)), key=lambda c: (-len(c), c[0]))
-    top, bottom = margin, height - margin - 30
-    big = [c for c in comps if len(c) > 1]
-    alone = [c[0] for c in comps if len(c) == 1]
-    out: dict[str, list[float]] = {}
-    # The largest component fills the left three quarters; smaller ones stack in the right column, and
-    # entities with no flow at all line up below them.
-    split = width * (0.74 if len(big) > 1 or alone else 1.0)
-    if big:
-        out.update(_region_layout(g.subgraph(big[0]), margin, top, split - margin, bottom, radii))
-    rest = big[1:]
-    col_x0, col_x1 = split + 10, width - margin * 0.7
-    weights = [len(c) for c in rest] + ([max(1, math.ceil(len(alone) / 2))] if alone else [])
-    total = sum(weights) or 1
-    y = top
-    for c in rest:
-        h = (bottom - top) * len(c) / total
-        out.update(_region_layout(g.subgraph(c), col_x0, y + 20, col_x1, y + h - 40, radii))
-        y += h
-    if alone:
-        cols = 2 if col_x1 - col_x0 > 200 else 1
-        rows = math.ceil(len(alone) / cols)
-        step = (bottom - y) / max(rows, 1)
-        for k, n in enumerate(alone):
-            cx = col_x0 + (col_x1 - col_x0) * ((k % cols) + 0.5) / cols
-            out[n] = [cx, y + step * (k // cols + 0.5)]
-    # Remove overlaps between nodes with their two-line labels (boxes), in a fixed order and step count.
-    def box(i: str) -> tuple[float, float, float]:
-        en, zh = labels[i]
-        half = max(radii[i], _label_width(en, 13.5) / 2, _label_width(zh, 12) / 2) + 6
-        return half + 14, radii[i] + 16, radii[i] + (46 if zh else 32)
-
+    top, bottom = margin * 0.7, height - margin - 30
+    # Components are packed on the canvas in rows, each given area in proportion to its size: the largest
+    # first (top left), so the story's centre gets the room and no side of the canvas stays empty.
+    total = sum(len(c) for c in comps)
+    out: dict[str, np.ndarray] = {}
+    x0, y0, row_h = margin * 0.5, top, 0.0
+    usable_w, usable_h = width - margin, bottom - top
+    for k, c in enumerate(comps):
+        area = usable_w * usable_h * len(c) / total
+        if k == 0:  # the largest component (the story's centre) spans the whole width
+            w = usable_w
+        else:
+            w = min(usable_w, max(math.sqrt(area * 1.6), 170.0 * min(len(c), 3)))
+        h = min(usable_h, max(area / w, 120.0))
+        if x0 + w > width - margin * 0.5 + 1:
+            x0, y0, row_h = margin * 0.5, y0 + row_h, 0.0
+        unit = _component_layout(g.subgraph(c), radii)
+        for n, q in unit.items():
+            out[n] = np.array([x0 + 40 + q[0] * max(w - 80, 1.0), y0 + 30 + q[1] * max(h - 60, 1.0)])
+        x0 += w
+        row_h = max(row_h, h)
     order = sorted(ids)
-    boxes = {i: box(i) for i in order}
-    for _ in range(200):
-        moved = False
-        for ai, a in enumerate(order):
-            for b in order[ai + 1:]:
-                pa, pb = out[a], out[b]
-                ha, ua, da = boxes[a]
-                hb, ub, db = boxes[b]
-                ox = (ha + hb) - abs(pa[0] - pb[0])
-                # vertical extents: [y - up, y + down]
-                top_a, bot_a = pa[1] - ua, pa[1] + da
-                top_b, bot_b = pb[1] - ub, pb[1] + db
-                oy = min(bot_a, bot_b) - max(top_a, top_b)
-                if ox <= 0 or oy <= 0:
-                    continue
-                moved = True
-                if ox < oy:
-                    s = 1.0 if pa[0] <= pb[0] else -1.0
-                    pa[0] -= s * ox / 2 + 0.5 * s
-                    pb[0] += s * ox / 2 + 0.5 * s
-                else:
-                    s = 1.0 if pa[1] <= pb[1] else -1.0
-                    pa[1] -= s * oy / 2 + 0.5 * s
-                    pb[1] += s * oy / 2 + 0.5 * s
-        for i in order:
-            half, up, down = boxes[i]
-            out[i][0] = min(max(out[i][0], 8 + half), width - 8 - half)
-            out[i][1] = min(max(out[i][1], 56 + up), height - 70 - down)
-        if not moved:
-            break
-    return {i: (round(p[0], 1), round(p[1], 1)) for i, p in out.items()}
+    boxes = np.array([_node_box(labels[i][0], labels[i][1], radii[i]) for i in order])
+    p = np.array([out[i] for i in order])
+    # components that ran past the bottom are squeezed back into the canvas before separating
+    if p[:, 1].max() > bottom:
+        p[:, 1] = top + (p[:, 1] - top) * (bottom - top) / (p[:, 1].max() - top + 40)
+    p = _separate(p, boxes[:, 0], boxes[:, 1], boxes[:, 2], width, height, 56, height - 70)
+    return {i: (round(float(p[k, 0]), 1), round(float(p[k, 1]), 1)) for k, i in enumerate(order)}
 
 
 def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] = (),
              size: str = "auto", width: int = 1400, height: int = 920, max_nodes: int = 80,
-             lang: str = "en") -> MapView:
+             lang: str = "en", focus: str | None = None, hops: int = 2) -> MapView:
     """Geometry of the map of ``ledger``'s web.
 
     Every entity that takes part in a deal (at any date, so that positions stay put as the time slider
     moves) is placed; every pairwise flow of every deal is an arrow, including cancelled ones (the page
-    fades those). Node area is proportional to market value (``size="market_cap"``: the latest
-    ``market_cap`` fact on or before ``on``), to total USD flow in and out (``size="flow"``), or chosen
-    by ``"auto"``: market value when at least one entity has one.
+    fades those). Node area is proportional to the money through each firm (``size="flow"``: USD in and
+    out, mid of each interval), to market value (``size="market_cap"``: the latest ``market_cap`` fact on
+    or before ``on``), or chosen by ``"auto"``: money through the firm when any flow has a USD figure, else
+    market value. Conditional money (as the flows table classes it: letters of intent, "up to" ceilings,
+    milestones; :mod:`dealweb.flows`) is drawn dashed. The canvas grows with the number of arrows so that
+    every label finds a clear spot.
 
     Args:
         ledger: the ledger to draw.
@@ -291,8 +351,11 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
         size: ``auto``, ``market_cap``, ``flow`` or ``none``.
         width: canvas width in pixels.
         height: canvas height in pixels.
-        max_nodes: most circles drawn; above it the entities with the largest flows are kept and
-            ``MapView.hidden`` counts the others.
+        max_nodes: most circles drawn; above it the entities with the largest flows are kept (or, with
+            ``focus``, the neighbourhood of that firm) and ``MapView.hidden`` counts the others.
+        focus: an entity id: draw only the firms within ``hops`` deals of it (nearest and largest first,
+            at most ``max_nodes``): the searchable neighbourhood view of a big web.
+        hops: how far the neighbourhood of ``focus`` reaches.
         lang: ``en`` (English names with the Chinese name below), ``zh-Hant`` or ``zh-Hans`` (names in that
             script, from the ledger's ``names`` or folded by OpenCC); amounts in that language.
 
@@ -322,7 +385,28 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
             flow_total[f.payer] += v
             flow_total[f.payee] += v
     hidden = 0
-    if len(ids) > max_nodes:
+    if focus is not None:
+        if focus not in ledger.entities:
+            raise KeyError(f"no entity {focus!r} in this ledger")
+        adj: dict[str, set[str]] = defaultdict(set)
+        for a, b in [(f.payer, f.payee) for _, f in flows] + [(a, b) for _, a, b in partner_links]:
+            adj[a].add(b)
+            adj[b].add(a)
+        dist = {focus: 0}
+        frontier = [focus]
+        for h in range(1, hops + 1):
+            nxt = sorted({m for n in frontier for m in adj[n] if m not in dist})
+            for m in nxt:
+                dist[m] = h
+            frontier = nxt
+        near = sorted(dist, key=lambda i: (dist[i], -flow_total.get(i, 0.0), i))[:max_nodes]
+        keep = set(near)
+        hidden = len(ids) - len(keep)
+        ids = sorted(keep)
+        caps = {i: caps.get(i) or latest_market_cap(ledger, i, on) for i in ids}
+        flows = [(d, f) for d, f in flows if f.payer in keep and f.payee in keep]
+        partner_links = [(d, a, b) for d, a, b in partner_links if a in keep and b in keep]
+    elif len(ids) > max_nodes:
         # A readable map has a bounded number of circles: keep those with the largest flows (then the
         # largest market values); the tables still list every entity and deal.
         def rank(i: str) -> tuple[float, float, str]:
@@ -336,7 +420,7 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
         flows = [(d, f) for d, f in flows if f.payer in keep and f.payee in keep]
         partner_links = [(d, a, b) for d, a, b in partner_links if a in keep and b in keep]
     if size == "auto":
-        size = "market_cap" if any(caps.values()) else ("flow" if flow_total else "none")
+        size = "flow" if any(flow_total.get(i) for i in ids) else ("market_cap" if any(caps.values()) else "none")
     if size not in ("market_cap", "flow", "none"):
         raise ValueError(f"unknown map size basis {size!r}: use auto, market_cap, flow or none")
 
@@ -354,13 +438,25 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
     radii = {i: (r_min + (r_max - r_min) * math.sqrt(values[i] / vmax)) if values[i] and vmax else r_min
              for i in ids}
 
-    pairs = [(f.payer, f.payee) for _, f in flows] + [(a, b) for _, a, b in partner_links]
     def two_names(e: Entity) -> tuple[str, str]:
         if lang == "en":
             return e.name, chinese_name(e)
         return entity_name(e, lang), ""
 
     labels = {i: two_names(ledger.entities[i]) for i in ids}
+    pairs = [(f.payer, f.payee) for _, f in flows] + [(a, b) for _, a, b in partner_links]
+    # Room for every label: three times the area of the amount labels plus twice that of the firms with
+    # their names (factors found by measuring the drawn maps in Chromium; see tests/e2e/test_map_overlaps).
+    label_area = sum((_label_width(_flow_label(d, f.amount, lang), 11.5) + 10) * 18 for d, f in flows)
+    node_area = 0.0
+    for i in ids:
+        half, up, down = _node_box(*labels[i], radii[i])
+        node_area += 2 * half * (up + down)
+    need = 3.2 * label_area + 2.0 * node_area
+    if need > width * (height - 130) * 0.45:  # grow wider first (up to 2,200 px), then taller
+        grow = math.sqrt(need / (width * (height - 130) * 0.45))
+        width = int(min(2200, math.ceil(width * grow)))
+        height = int(math.ceil(max(height, need / (width * 0.45) + 130)))
     pos = _positions(ids, pairs, radii, labels, width, height, margin=80.0)
 
     nodes = []
@@ -401,10 +497,35 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
     disputed = {c.record for c in ledger.conflicts} | {
         rid for rid, c in ledger.claims() if c.flag in ("joke", "unit_slip", "disputed")}
     edges = [replace(e, conflict=True) if e.deal in disputed else e for e in edges]
+    cond = _conditional_flows(ledger)
+    edges = [replace(e, conditional=True, dashed=True) if cond.get((e.deal, e.payer, e.payee)) else e
+             for e in edges]
     edges = _place_labels(edges, nodes)
     return MapView(width=width, height=height, nodes=tuple(nodes), edges=tuple(edges), loop_deals=loop_set,
                    size_basis=size, title=ledger.name, hidden=hidden, lang=lang,
                    kinds=tuple(k for k in KIND_COLOURS if any(e.kind == k for e in edges)))
+
+
+def _conditional_flows(ledger: Ledger) -> dict[tuple[str, str, str], bool]:
+    """``(deal, payer, payee) -> True`` when all of that flow's live money is conditional in the flows table.
+
+    The one money layer (:func:`dealweb.flows.build_flows`) decides what is firm (paid, firm) and what is
+    conditional (letters of intent, rumours, "up to" ceilings, per-GW, milestone and share-price tranches).
+    """
+    from dealweb.flows import STATUSES, build_flows
+
+    try:
+        fl = build_flows(ledger)
+    except Exception:  # noqa: BLE001 - a ledger the flows table cannot read still draws, all solid
+        return {}
+    if not len(fl.payer):
+        return {}
+    firm_codes = {STATUSES.index("paid"), STATUSES.index("firm")}
+    cond_codes = {STATUSES.index("conditional"), STATUSES.index("rumoured")}
+    seen: dict[tuple[str, str, str], set[int]] = defaultdict(set)
+    for d, a, b, st in zip(fl.deal.tolist(), fl.payer.tolist(), fl.payee.tolist(), fl.status.tolist(), strict=True):
+        seen[(fl.deals[d], fl.entities[a], fl.entities[b])].add(int(st))
+    return {k: bool(v & cond_codes) and not (v & firm_codes) for k, v in seen.items()}
 
 
 def _bezier(points: tuple[tuple[float, float], ...], t: float) -> tuple[float, float]:
@@ -414,63 +535,100 @@ def _bezier(points: tuple[tuple[float, float], ...], t: float) -> tuple[float, f
 
 
 #: Candidate label spots ``(t along the curve, offset in pixels along its normal)``, tried in this order: on
-#: the curve first, then just beside it on either side when every spot on it is crowded.
+#: the curve first, then beside it on either side, further and further out (a leader line is drawn from a
+#: label more than :data:`LEADER_AT` pixels off its arrow back to the arrow).
+_TS = (0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73, 0.2, 0.8)
 _LABEL_SPOTS: tuple[tuple[float, float], ...] = (
-    *((t, 0.0) for t in (0.5, 0.42, 0.58, 0.34, 0.66, 0.27, 0.73)),
-    *((t, off) for off in (13.0, -13.0, 24.0, -24.0) for t in (0.5, 0.4, 0.6)),
+    *((t, 0.0) for t in _TS),
+    *((t, off) for off in (13.0, -13.0, 24.0, -24.0) for t in _TS),
+    *((t, off) for off in (36.0, -36.0, 50.0, -50.0, 66.0, -66.0, 84.0, -84.0) for t in _TS[:5]),
 )
+#: Farthest a label may sit from its own arrow, in pixels (the Chromium tests hold every label to it).
+LABEL_REACH = 96.0
+#: Labels further than this from their arrow get a leader line, in pixels.
+LEADER_AT = 26.0
+
+
+def _crowding(x: np.ndarray, y: np.ndarray, hw: float, hh: float, placed: np.ndarray,
+              disc: np.ndarray) -> np.ndarray:
+    """Overlap (px²) of a label box centred at each ``(x, y)`` with the boxes and discs already there.
+
+    ``hw``, ``hh``: the label's half sizes; ``placed`` rows are (x, y, half width, half height); ``disc``
+    rows are (x, y, r).
+    """
+    ox = hw + placed[None, :, 2] - np.abs(x[:, None] - placed[None, :, 0])
+    oy = hh + placed[None, :, 3] - np.abs(y[:, None] - placed[None, :, 1])
+    score = (np.clip(ox, 0, None) * np.clip(oy, 0, None)).sum(axis=1)
+    if disc.size:
+        ddx = np.clip(np.abs(x[:, None] - disc[None, :, 0]) - hw, 0, None)
+        ddy = np.clip(np.abs(y[:, None] - disc[None, :, 1]) - hh, 0, None)
+        score += np.clip(disc[None, :, 2] ** 2 - ddx * ddx - ddy * ddy, 0, None).sum(axis=1)
+    return score
 
 
 def _place_labels(edges: list[MapEdge], nodes: list[MapNode]) -> list[MapEdge]:
-    """Each edge's label moved along its curve, or just beside it, to the least crowded spot (largest first).
+    """Each edge's label moved along its curve, or beside it, to the first spot clear of every obstacle.
 
-    A spot's crowding is its overlap with labels placed before it and with node discs; the order and the
-    candidate spots are fixed, so the result is deterministic.
+    Obstacles: labels placed before it (largest flows first), every firm's disc and every firm's name.
+    Candidate spots (:data:`_LABEL_SPOTS`) are scored all at once with numpy: the score of a spot is its
+    overlap area with the obstacles; the first spot of score zero wins, else the least crowded. A label
+    more than :data:`LEADER_AT` pixels off its arrow records its anchor on the arrow (``ax``, ``ay``) and
+    ``leader=True``; the drawing joins them with a thin line. Deterministic: fixed order and spots.
     """
-    placed: list[tuple[float, float, float, float]] = []
-    discs = [(n.x, n.y, n.r + 3) for n in nodes]
+    boxes: list[tuple[float, float, float, float]] = []
     for n in nodes:  # the names under each disc are obstacles too
-        hw = max(_label_width(n.name, 13.5), _label_width(n.zh, 12)) / 2 + 2
-        placed.append((n.x, n.y + n.r + (19 if n.zh else 11), hw, 17 if n.zh else 9))
+        lines, zh_lines = name_lines(n.name), (name_lines(n.zh) if n.zh else [])
+        hw = max([_label_width(t, 13.5) for t in lines] + [_label_width(t, 12) for t in zh_lines]) / 2 + 2
+        k = len(lines) + len(zh_lines)
+        boxes.append((n.x, n.y + n.r + 3 + 7.5 * k, hw, 7.5 * k + 2))
+    disc = np.array([(n.x, n.y, n.r + 3) for n in nodes]).reshape(-1, 3)
+    placed = np.array(boxes).reshape(-1, 4)
     out: dict[int, MapEdge] = {}
     order = sorted(range(len(edges)), key=lambda k: (-(edges[k].usd_mid or 0.0), edges[k].deal, k))
-
-    def clash(x: float, y: float, hw: float, hh: float) -> float:
-        bad = 0.0
-        for (px, py, pw, ph) in placed:
-            ox = hw + pw - abs(x - px)
-            oy = hh + ph - abs(y - py)
-            if ox > 0 and oy > 0:
-                bad += ox * oy
-        for (cx, cy, r) in discs:
-            dx = max(abs(x - cx) - hw, 0.0)
-            dy = max(abs(y - cy) - hh, 0.0)
-            if dx * dx + dy * dy < r * r:
-                bad += (r * r - dx * dx - dy * dy) * 0.5
-        return bad
-
+    ts = np.array([t for t, _ in _LABEL_SPOTS])
+    spot_offs = np.array([o for _, o in _LABEL_SPOTS])
     for k in order:
         e = edges[k]
         if not e.label or not e.points:
             out[k] = e
             continue
-        hw, hh = _label_width(e.label, 11.5) / 2 + 3, 8.0
-        best = None
-        for t, off in _LABEL_SPOTS:
-            x, y = _bezier(e.points, t)
-            if off:  # beside the curve, along its normal: still next to its own arrow
-                (ax, ay), (bx, by) = _bezier(e.points, t - 0.02), _bezier(e.points, t + 0.02)
-                norm = math.hypot(bx - ax, by - ay) or 1.0
-                x, y = x - off * (by - ay) / norm, y + off * (bx - ax) / norm
-            score = clash(x, y, hw, hh)
-            if best is None or score < best[0]:
-                best = (score, x, y)
-            if score == 0:
-                break
-        assert best is not None
-        _, x, y = best
-        placed.append((x, y, hw, hh))
-        out[k] = replace(e, lx=round(x, 1), ly=round(y, 1))
+        hw, hh = _label_width(e.label, 11.5) / 2 * 1.04 + 3 + (5 if e.conflict else 0), 8.0
+        (x0, y0), (cx, cy), (x1, y1) = e.points
+        offs = spot_offs
+        u = 1 - ts
+        bx = u * u * x0 + 2 * u * ts * cx + ts * ts * x1
+        by = u * u * y0 + 2 * u * ts * cy + ts * ts * y1
+        tx = 2 * u * (cx - x0) + 2 * ts * (x1 - cx)
+        ty = 2 * u * (cy - y0) + 2 * ts * (y1 - cy)
+        norm = np.hypot(tx, ty)
+        norm[norm == 0] = 1.0
+        x = bx - offs * ty / norm
+        y = by + offs * tx / norm
+
+        score = _crowding(x, y, hw, hh, placed, disc)
+        free = np.flatnonzero(score <= 0)
+        if not free.size:  # every spot beside the arrow is taken: search rings around it, nearest first
+            ang = np.linspace(0, 2 * np.pi, 36, endpoint=False)
+            rad = np.array([30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 88.0])
+            aa, rr, kk = np.meshgrid(ang, rad, np.arange(len(_TS)), indexing="ij")
+            aa, rr, kk = aa.ravel(), rr.ravel(), kk.ravel()
+            order_r = np.argsort(rr, kind="stable")
+            aa, rr, kk = aa[order_r], rr[order_r], kk[order_r]
+            # the ring is around the label box's nearest edge, so keep the box within reach
+            x2 = bx[kk] + np.cos(aa) * (rr + hw * np.abs(np.cos(aa)) * 0.8)
+            y2 = by[kk] + np.sin(aa) * (rr * 0.6 + hh)
+            s2 = _crowding(x2, y2, hw, hh, placed, disc)
+            x, y = np.concatenate([x, x2]), np.concatenate([y, y2])
+            bx, by = np.concatenate([bx, bx[kk]]), np.concatenate([by, by[kk]])
+            offs = np.concatenate([offs, rr])
+            score = np.concatenate([score, s2])
+            free = np.flatnonzero(score <= 0)
+        pick = int(free[0]) if free.size else int(np.argmin(score + np.abs(offs) * 1e-3))
+        lx, ly = float(x[pick]), float(y[pick])
+        placed = np.vstack([placed, (lx, ly, hw, hh)])
+        far = abs(offs[pick]) > LEADER_AT or math.hypot(lx - bx[pick], ly - by[pick]) > LEADER_AT
+        out[k] = replace(e, lx=round(lx, 1), ly=round(ly, 1), ax=round(float(bx[pick]), 1),
+                         ay=round(float(by[pick]), 1), leader=bool(far))
     return [out[k] for k in range(len(edges))]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from dealweb.report.mapview import ENTITY_FILL, KIND_COLOURS, MapView, _label_width
+from dealweb.report.mapview import ENTITY_FILL, KIND_COLOURS, MapView, _label_width, name_lines
 from dealweb.report.svg import legend_items
 
 __all__ = ["cjk_font", "refresh_font_cache", "write_map_png"]
@@ -112,7 +112,8 @@ def write_map_png(view: MapView, path: str | Path, title: str | None = None, dpi
                 ax.add_patch(PathPatch(mp, fill=False, edgecolor="#FFC533", alpha=0.55,
                                        linewidth=(e.width + 9) * px, capstyle="round"))
             ax.add_patch(PathPatch(mp, fill=False, edgecolor=e.colour, alpha=0.9, linewidth=e.width * px,
-                                   linestyle=(0, (6, 4)) if e.dashed else "solid"))
+                                   linestyle=(0, (8, 5)) if e.conditional else (0, (2, 4)) if e.dashed
+                                   else "solid"))
             if e.kind != "none":
                 dx, dy = ex - cx, ey - cy
                 d = math.hypot(dx, dy) or 1.0
@@ -127,6 +128,8 @@ def write_map_png(view: MapView, path: str | Path, title: str | None = None, dpi
 
         halo = [pe.withStroke(linewidth=3, foreground="white")]
         for e in view.edges:
+            if e.label and e.leader:
+                ax.plot([e.lx, e.ax], [e.ly, e.ay], color=e.colour, linewidth=0.7, alpha=0.8)
             if e.label:
                 text = _plain(e.label)
                 if e.conflict:  # the red mark of disagreeing sources, right of the label
@@ -138,11 +141,15 @@ def write_map_png(view: MapView, path: str | Path, title: str | None = None, dpi
             ax.add_patch(Circle((n.x, n.y), n.r, facecolor=ENTITY_FILL.get(n.kind, "#EEEEEE"),
                                 edgecolor="#2B2B2B", linewidth=1.0,
                                 linestyle=(0, (3, 3)) if n.size_basis == "none" else "solid"))
-            ax.text(n.x, n.y + n.r + 12, _plain(n.name), fontsize=9.7, fontweight="bold", ha="center", va="center",
-                    color="#1A1A1A", path_effects=halo, family=families)
-            if n.zh:
-                ax.text(n.x, n.y + n.r + 26, _plain(n.zh), fontsize=8.6, ha="center", va="center", color="#444444",
+            ty = n.y + n.r + 12
+            for line in name_lines(n.name):
+                ax.text(n.x, ty, _plain(line), fontsize=9.7, fontweight="bold", ha="center", va="center",
+                        color="#1A1A1A", path_effects=halo, family=families)
+                ty += 15
+            for line in name_lines(n.zh) if n.zh else []:
+                ax.text(n.x, ty, _plain(line), fontsize=8.6, ha="center", va="center", color="#444444",
                         path_effects=halo, family=families)
+                ty += 15
             if n.size_short and n.r >= 26:
                 ax.text(n.x, n.y, _plain(n.size_short), fontsize=8.3, ha="center",
                         va="center", color="#555555", family=families)
@@ -160,6 +167,8 @@ def write_map_png(view: MapView, path: str | Path, title: str | None = None, dpi
             elif style == "halo":
                 ax.plot([x, x + 34], [y - 4, y - 4], color=colour, alpha=0.7, linewidth=6.5,
                         solid_capstyle="round")
+            elif style == "dotted":
+                ax.plot([x, x + 34], [y - 4, y - 4], color=colour, linewidth=2.2, linestyle=":")
             else:
                 ax.plot([x, x + 34], [y - 4, y - 4], color=colour, linewidth=2.2,
                         linestyle="--" if style == "dash" else "-")

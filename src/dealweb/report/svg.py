@@ -6,12 +6,13 @@ Every piece of text that comes from a ledger or an article goes through :func:`e
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from html import escape
 
 from dealweb import fmt
 from dealweb.i18n import messages
-from dealweb.report.mapview import ENTITY_FILL, KIND_COLOURS, MapView, _label_width
+from dealweb.report.mapview import ENTITY_FILL, KIND_COLOURS, MapView, _label_width, name_lines
 
 __all__ = ["FONT_STACK", "esc", "fan_svg", "map_svg", "sankey_svg", "usd_short"]
 
@@ -75,11 +76,12 @@ def map_svg(view: MapView, interactive: bool = True, legend: bool = True, title:
                          f'stroke-linecap="round"/>')
     parts.append("</g>")
     parts.append('<g class="dw-edges">')
-    for e in view.edges:
-        dash = ' stroke-dasharray="6 4"' if e.dashed else ""
+    for k, e in enumerate(view.edges):
+        dash = (' stroke-dasharray="8 5"' if e.conditional else ' stroke-dasharray="2 4"' if e.dashed else "")
         marker = "" if e.kind == "none" else f' marker-end="url(#arrow-{e.kind})"'
+        cond = ' data-conditional="1"' if e.conditional else ""
         attrs = (f' data-deal="{esc(e.deal)}" data-kind="{e.kind}" data-from="{esc(e.payer)}" '
-                 f'data-to="{esc(e.payee)}" tabindex="0"' if interactive else "")
+                 f'data-to="{esc(e.payee)}" data-edge="{k}"{cond} tabindex="0"' if interactive else "")
         tip = f"<title>{esc(e.deal)}: {esc(e.label)}</title>" if interactive else ""
         parts.append(
             f'<path class="dw-edge{" dw-inloop" if e.in_loop else ""}"{attrs} d="{e.path}" fill="none" '
@@ -87,10 +89,17 @@ def map_svg(view: MapView, interactive: bool = True, legend: bool = True, title:
         )
     parts.append("</g>")
     parts.append('<g class="dw-edge-labels" font-size="11.5" text-anchor="middle">')
-    for e in view.edges:
+    for k, e in enumerate(view.edges):
         if not e.label:
             continue
-        attrs = f' data-deal="{esc(e.deal)}"' if interactive else ""
+        attrs = f' data-deal="{esc(e.deal)}" data-edge="{k}"' if interactive else ""
+        if e.leader:  # a thin line from the label's box back to its own arrow
+            hw, hh = _label_width(e.label, 11.5) / 2 + 2, 7.0
+            dx, dy = e.ax - e.lx, e.ay - e.ly
+            f = min(hw / abs(dx) if dx else math.inf, hh / abs(dy) if dy else math.inf, 1.0)
+            parts.append(f'<line class="dw-leader" x1="{e.lx + dx * f:.1f}" y1="{e.ly + dy * f:.1f}" '
+                         f'x2="{e.ax:.1f}" y2="{e.ay:.1f}" stroke="{e.colour}" stroke-width="1" '
+                         f'stroke-opacity="0.8"/>')
         parts.append(
             f'<text class="dw-elabel"{attrs} x="{e.lx:.1f}" y="{e.ly + 4:.1f}" fill="{e.colour}" '
             f'stroke="#FFFFFF" stroke-width="3.5" paint-order="stroke" stroke-linejoin="round" '
@@ -114,13 +123,16 @@ def map_svg(view: MapView, interactive: bool = True, legend: bool = True, title:
                      f'<circle cx="{n.x:.1f}" cy="{n.y:.1f}" r="{n.r:.1f}" fill="{fill}" stroke="#2B2B2B" '
                      f'stroke-width="1.4"{dash}/>')
         ty = n.y + n.r + 15
-        parts.append(f'<text x="{n.x:.1f}" y="{ty:.1f}" text-anchor="middle" font-size="13.5" '
-                     f'font-weight="700" fill="#1A1A1A" stroke="#FFFFFF" stroke-width="4" paint-order="stroke" '
-                     f'stroke-linejoin="round">{esc(n.name)}</text>')
-        if n.zh:
-            parts.append(f'<text x="{n.x:.1f}" y="{ty + 15:.1f}" text-anchor="middle" font-size="12" '
+        for line in name_lines(n.name):
+            parts.append(f'<text x="{n.x:.1f}" y="{ty:.1f}" text-anchor="middle" font-size="13.5" '
+                         f'font-weight="700" fill="#1A1A1A" stroke="#FFFFFF" stroke-width="4" '
+                         f'paint-order="stroke" stroke-linejoin="round">{esc(line)}</text>')
+            ty += 15
+        for line in name_lines(n.zh) if n.zh else []:
+            parts.append(f'<text x="{n.x:.1f}" y="{ty:.1f}" text-anchor="middle" font-size="12" '
                          f'fill="#444444" stroke="#FFFFFF" stroke-width="4" paint-order="stroke" '
-                         f'stroke-linejoin="round">{esc(n.zh)}</text>')
+                         f'stroke-linejoin="round">{esc(line)}</text>')
+            ty += 15
         if n.size_short and n.r >= 26:
             parts.append(f'<text x="{n.x:.1f}" y="{n.y + 4:.1f}" text-anchor="middle" font-size="11.5" '
                          f'fill="#555555">{esc(n.size_short)}</text>')
@@ -138,7 +150,10 @@ def legend_items(view: MapView, kinds: Sequence[str]) -> list[tuple[str, str, st
     items = [("dash" if k == "none" else "line", KIND_COLOURS[k], t("kind." + k)) for k in kinds]
     items.append(("halo", "#FFC533", t("legend.loop")))
     items.append(("circle", "#F3EFE6", t("legend.size_" + view.size_basis)))
-    items.append(("dash", "#555555", t("legend.dash")))
+    if any(e.conditional for e in view.edges):
+        items.append(("dash", "#555555", t("legend.conditional")))
+    if any(e.dashed and not e.conditional for e in view.edges):
+        items.append(("dotted", "#555555", t("legend.dash")))
     if any(e.conflict for e in view.edges):
         items.append(("dot", "#B3261E", t("legend.conflict")))
     if view.hidden:
@@ -160,11 +175,14 @@ def _legend(view: MapView, kinds: Sequence[str]) -> str:
             out.append(f'<circle cx="{x + 17}" cy="{y - 4}" r="7" fill="{colour}" stroke="#2B2B2B"/>')
         elif style == "dot":
             out.append(f'<circle cx="{x + 17}" cy="{y - 4}" r="4" fill="{colour}"/>')
+        elif style == "dotted":
+            out.append(f'<line x1="{x}" y1="{y - 4}" x2="{x + 34}" y2="{y - 4}" stroke="{colour}" '
+                       f'stroke-width="3" stroke-dasharray="2 4"/>')
         elif style == "halo":
             out.append(f'<line x1="{x}" y1="{y - 4}" x2="{x + 34}" y2="{y - 4}" stroke="{colour}" '
                        f'stroke-opacity="0.7" stroke-width="9" stroke-linecap="round"/>')
         else:
-            dash = ' stroke-dasharray="6 4"' if style == "dash" else ""
+            dash = ' stroke-dasharray="8 5"' if style == "dash" else ""
             out.append(f'<line x1="{x}" y1="{y - 4}" x2="{x + 34}" y2="{y - 4}" stroke="{colour}" '
                        f'stroke-width="3"{dash}/>')
         out.append(f'<text x="{x + 42}" y="{y}">{esc(text)}</text>')

@@ -1,0 +1,99 @@
+"""Map layout (issue 15): dealweb's map against a plain seeded spring layout, at 30, 80 and 150 firms.
+
+For synthetic deal webs (``dealweb.graph.synthetic.synthetic_ledger``, two deals per firm, seed 1) and the
+two bundled ledgers, both layouts draw the same circles, names and amount labels. Counted (from the label
+boxes the layout assumes; the Chromium test tests/e2e/test_map_overlaps.py measures the drawn page):
+amount labels over other labels or names, labels over another firm's circle, and layout time (wall
+seconds, best of 3). Baseline: ``networkx.spring_layout(seed=1)`` scaled to the same canvas, each label
+at its arrow's midpoint (what a quick script would do).
+
+Run: python benchmarks/bench_map_layout.py
+"""
+
+from __future__ import annotations
+
+import time
+
+import networkx as nx
+import numpy as np
+
+from dealweb.graph.synthetic import synthetic_ledger
+from dealweb.report.mapview import _label_width, map_view, name_lines
+
+
+def _boxes(view, place=None, at_mid=False):  # noqa: ANN001, ANN202
+    place = place or {n.id: (n.x, n.y) for n in view.nodes}
+    discs = [(place[n.id][0], place[n.id][1], n.r, n.id) for n in view.nodes]
+    labels = []
+    for n in view.nodes:
+        lines = name_lines(n.name) + (name_lines(n.zh) if n.zh else [])
+        hw = max(_label_width(t, 13.5) for t in lines) / 2
+        x, y = place[n.id]
+        labels.append((x, y + n.r + 3 + 7.5 * len(lines), hw, 7.5 * len(lines), {n.id}))
+    for e in view.edges:
+        if not e.label:
+            continue
+        if at_mid:
+            (ax, ay), (bx, by) = place[e.payer], place[e.payee]
+            x, y = (ax + bx) / 2, (ay + by) / 2
+        else:
+            x, y = e.lx, e.ly
+        labels.append((x, y, _label_width(e.label, 11.5) / 2, 7.0, {e.payer, e.payee}))
+    return labels, discs
+
+
+def clashes(labels, discs) -> tuple[int, int]:  # noqa: ANN001
+    """(label over label pairs, label over another firm's circle pairs)."""
+    ll = lc = 0
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:]:
+            if abs(a[0] - b[0]) < a[2] + b[2] - 0.5 and abs(a[1] - b[1]) < a[3] + b[3] - 0.5:
+                ll += 1
+        for x, y, r, nid in discs:
+            if nid in a[4]:
+                continue
+            dx = max(abs(a[0] - x) - a[2], 0.0)
+            dy = max(abs(a[1] - y) - a[3], 0.0)
+            if dx * dx + dy * dy < (r - 0.5) ** 2:
+                lc += 1
+    return ll, lc
+
+
+def spring(view):  # noqa: ANN001, ANN202
+    t = time.perf_counter()
+    g = nx.Graph()
+    g.add_nodes_from(n.id for n in view.nodes)
+    g.add_edges_from((e.payer, e.payee) for e in view.edges)
+    pos = nx.spring_layout(g, seed=1)
+    xs = np.array([p[0] for p in pos.values()])
+    ys = np.array([p[1] for p in pos.values()])
+    sx = (view.width - 160) / ((xs.max() - xs.min()) or 1)
+    sy = (view.height - 200) / ((ys.max() - ys.min()) or 1)
+    place = {k: (80 + (p[0] - xs.min()) * sx, 80 + (p[1] - ys.min()) * sy) for k, p in pos.items()}
+    return place, time.perf_counter() - t
+
+
+def main() -> None:
+    from dealweb.ledger.load import load_ledger
+
+    cases = [(f"synthetic {n}", lambda n=n: synthetic_ledger(n, seed=1)) for n in (30, 80, 150)]
+    cases += [(name, lambda name=name: load_ledger(name).ledger) for name in ("ai-capex-2025", "ai-deals-2025-26")]
+    print(f"{'web':<18} {'firms':>5} {'drawn':>5} {'arrows':>6} {'canvas':>10} | {'dealweb s':>9} {'lab/lab':>7} "
+          f"{'lab/circ':>8} | {'spring s':>8} {'lab/lab':>7} {'lab/circ':>8}")
+    for name, make in cases:
+        ledger = make()
+        best = float("inf")
+        for _ in range(3):
+            t = time.perf_counter()
+            view = map_view(ledger)
+            best = min(best, time.perf_counter() - t)
+        ours = clashes(*_boxes(view))
+        place, dt = spring(view)
+        theirs = clashes(*_boxes(view, place, at_mid=True))
+        print(f"{name:<18} {len(ledger.entities):>5} {len(view.nodes):>5} {len(view.edges):>6} "
+              f"{view.width:>5}x{view.height:<4} | {best:>9.2f} {ours[0]:>7} {ours[1]:>8} | {dt:>8.2f} "
+              f"{theirs[0]:>7} {theirs[1]:>8}")
+
+
+if __name__ == "__main__":
+    main()
