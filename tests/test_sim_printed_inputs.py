@@ -75,3 +75,35 @@ def test_float_noise_is_not_printed_as_money():
     assert fmt.money(0.01) == "$0.01"
     assert fmt.money(-0.02) == "-$0.02"
     assert fmt.money(12.5e9) == "$12.5B"
+
+
+# ---- which ledger a scenario's inputs were written for (analyst finding 7) --------------------------------
+
+def test_ledger_warning_when_a_scenario_runs_on_another_ledger():
+    from dealweb.sim.stress import ledger_warning
+
+    assert ledger_warning("s", None, "t") is None  # names no ledger: nothing to compare
+    assert ledger_warning("s", "t", "t") is None
+    assert ledger_warning("s", "../ledgers/t/", "t") is None  # a path: its last part is the name
+    w = ledger_warning("base", "ai-capex-2025", "ai-deals-2025-26")
+    assert w is not None and "'ai-capex-2025'" in w and "'ai-deals-2025-26'" in w and "--ledger ai-capex-2025" in w
+    text = SCENARIO.replace("scenario: {name: d,", "scenario: {name: d, ledger: other,")
+    s = stress(parse_scenario(text), _ledger()).summary()
+    assert s["ledger"] == "t" and s["scenario_ledger"] == "other" and "runs on 't'" in s["ledger_warning"]
+    assert stress(parse_scenario(SCENARIO), _ledger()).summary()["ledger_warning"] is None
+
+
+def test_bundled_scenarios_name_the_ledger_their_inputs_were_written_for():
+    import json
+
+    from click.testing import CliRunner
+
+    from dealweb.cli import main
+    from dealweb.sim.scenario import bundled_scenarios, load_scenario
+
+    for path in bundled_scenarios().values():
+        assert load_scenario(path).ledger == "ai-capex-2025"
+    out = CliRunner().invoke(main, ["stress", "base", "--runs", "20", "--no-sensitivity", "--json"])
+    assert out.exit_code == 0, out.output
+    s = json.loads(out.stdout)
+    assert s["ledger"] == "ai-capex-2025" and s["ledger_warning"] is None  # no --ledger: the one it names

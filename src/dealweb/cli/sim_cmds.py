@@ -33,15 +33,17 @@ def _list_bundled(as_json: bool) -> None:
     for name, path in bundled_scenarios().items():
         sc = load_scenario(path)
         rows.append({"name": name, "description": sc.description, "runs": sc.runs, "seed": sc.seed,
-                     "quarters": sc.quarters, "start": sc.start.isoformat(), "file": str(path)})
+                     "quarters": sc.quarters, "start": sc.start.isoformat(), "file": str(path),
+                     "ledger": sc.ledger})
     if as_json:
         emit_json({"scenarios": rows})
         return
-    table = Table(title="Bundled scenarios (written for the bundled ledgers)")
-    for col in ("name", "description", "start", "quarters", "runs", "seed"):
+    table = Table(title="Bundled scenarios (each for the ledger it names: its firm inputs are set for that web)")
+    for col in ("name", "written for ledger", "description", "start", "quarters", "runs", "seed"):
         table.add_column(col)
     for r in rows:
-        table.add_row(r["name"], r["description"], r["start"], str(r["quarters"]), str(r["runs"]), str(r["seed"]))
+        table.add_row(r["name"], r["ledger"] or "-", r["description"], r["start"], str(r["quarters"]), str(r["runs"]),
+                      str(r["seed"]))
     _console().print(table)
 
 
@@ -63,6 +65,11 @@ def _tables(summary: dict[str, Any], top: int) -> None:
               f"{summary['quarters']} quarters from {summary['start']}; clearing {clr['model']}"
               f" (alpha {clr['alpha']:g}, beta {clr['beta']:g}), outside creditors {clr['outside_seniority']}; "
               f"amounts in USD")
+    written = summary.get("scenario_ledger")
+    con.print(f"Ledger: {summary.get('ledger') or '-'}; the scenario's firm inputs were written for: "
+              f"{written or 'no ledger named (scenario.ledger)'}")
+    if summary.get("ledger_warning"):
+        con.print(f"[bold yellow]warning:[/bold yellow] {summary['ledger_warning']}")
     d = summary["definitions"]
     con.print(f"Default: {d['default']}. Cannot raise: {d['cannot_raise']}.")
     t = Table(title=f"Who fails, when, and by how much (USD; {rl})")

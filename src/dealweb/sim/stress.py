@@ -40,6 +40,22 @@ DEFINITIONS = {
 }
 
 
+def ledger_warning(scenario: str, written_for: str | None, ledger: str) -> str | None:
+    """A warning when a scenario whose firm inputs were written for one ledger is run on another (else None).
+
+    ``written_for`` is the scenario's ``scenario.ledger`` (a bundled name or a path: its last part is compared
+    with the ledger's name). A scenario that names no ledger gets no warning: nothing says what it was for.
+    """
+    if not written_for or not ledger:
+        return None
+    name = written_for.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    if name == ledger:
+        return None
+    return (f"scenario {scenario!r} was written for ledger {name!r} (its firms' revenue, cash, capex and capacity "
+            f"are set for that web) but runs on {ledger!r}: the defaults may be artefacts of inputs that do not fit "
+            f"this ledger's deals; run it with --ledger {name}, or write a scenario for {ledger}")
+
+
 def runs_label(runs: int, seed: int) -> str:
     """``2,000 runs, seed 20251015`` (with ``(the default)`` when they are dealweb's defaults)."""
     both = runs == DEFAULT_RUNS and seed == DEFAULT_SEED
@@ -70,6 +86,7 @@ class StressResult:
     seed: int
     engine: str
     sensitivity: dict[str, Any] | None = None
+    ledger_name: str = ""
 
     def summary(self, top: int = 10) -> dict[str, Any]:
         """Summary with stable keys (USD amounts; periods as grid labels). See ``docs/simulation.md``."""
@@ -177,6 +194,9 @@ class StressResult:
         return {
             "scenario": sc.name,
             "description": sc.description,
+            "ledger": self.ledger_name,
+            "scenario_ledger": sc.ledger,
+            "ledger_warning": ledger_warning(sc.name, sc.ledger, self.ledger_name),
             "source": sc.source,
             "seed": self.seed,
             "runs": n_runs,
@@ -356,4 +376,4 @@ def stress(
         base = (result.first_default >= 0).mean(0)
         table = sensitivity_table(model, ledger, scenario.runs, base=base,
                                   screen_runs=scenario.bumps.runs or 300, progress=sensitivity_progress)
-    return StressResult(model, result, scenario.seed, engine, table)
+    return StressResult(model, result, scenario.seed, engine, table, ledger_name=ledger.name)
