@@ -46,6 +46,7 @@ def test_warrant_is_shown_apart_and_not_traced_as_money():
     web = snapshot(_ledger())
     assert web.total == pytest.approx(250.0)  # the web still holds the warrant's value, marked
     assert web.non_cash_total() == pytest.approx(50.0)
+    assert web.totals() == pytest.approx({"firm": 200.0, "conditional": 0.0, "non_cash": 50.0, "total": 250.0})
     t = trace(web, "b")
     assert t.inflow == pytest.approx(100.0)
     assert dict(t.origins) == pytest.approx({"inv": 0.4, "a": 0.6})

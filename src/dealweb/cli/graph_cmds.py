@@ -143,8 +143,8 @@ def _header(web: Any, console: Console) -> None:
                           "[/dim]")
     shares = web.non_cash_total()
     if shares > 0:
-        console.print(f"[dim]of which {usd_label(shares)} is value in shares, not money (warrants, deals paid in "
-                      "stock; the flows table's cash=False)[/dim]")
+        console.print(f"[dim]and {usd_label(shares)} of value in shares, not money (warrants, deals paid in stock; "
+                      "the flows table's cash=False), not in the firm and conditional money[/dim]")
     if web.skipped:
         by_reason: dict[str, list[str]] = {}
         for s in web.skipped:

@@ -255,11 +255,17 @@ class Web:
         }
 
     def totals(self) -> dict[str, float]:
-        """USD in the web by status: ``firm``, ``conditional`` (0 unless included) and ``total``."""
+        """USD in the web: money by status, value in shares apart, and all of it.
+
+        ``firm`` and ``conditional`` (0 unless included) are money; ``non_cash`` is value in shares (warrants,
+        deals paid in stock: not money); ``total`` is all of it.
+        """
         cond = np.asarray([self.conditional_edge(e) for e in range(self.m)], dtype=bool) if self.status is not None \
             else np.zeros(self.m, dtype=bool)
-        c = float(self.amount[cond].sum())
-        return {"firm": self.total - c, "conditional": c, "total": self.total}
+        money = np.ones(self.m, dtype=bool) if self.moves_cash is None else np.asarray(self.moves_cash, dtype=bool)
+        c = float(self.amount[cond & money].sum())
+        shares = float(self.amount[~money].sum())
+        return {"firm": self.total - c - shares, "conditional": c, "non_cash": shares, "total": self.total}
 
     def to_networkx(self) -> nx.DiGraph:
         """The aggregated web as a ``networkx.DiGraph``.
