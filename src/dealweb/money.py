@@ -91,7 +91,12 @@ def normalise_width(text: str) -> str:
 
     The result has the same length as the input, so every offset into it is an offset into the original.
     """
+    if _WIDE.search(text) is None:
+        return text  # nothing to map (most text): one scan for a set instead of a lookup per character
     return text.translate(_WIDTH_TABLE)
+
+
+_WIDE = re.compile("[\uff01-\uff5e\u3000]")  # the keys of _FULL_WIDTH
 
 
 class AmountError(ValueError):

@@ -22,6 +22,7 @@ from functools import lru_cache
 __all__ = ["NormText", "fold", "folding_table", "normalise", "sniff_format"]
 
 _FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_WIDE = re.compile("[\uff01-\uff5e\u3000]")  # the keys of _FULL_WIDTH
 
 #: Block-level tags become a line break so that sentences never run across paragraphs.
 _BLOCK_TAGS = frozenset(
@@ -230,5 +231,6 @@ def normalise(original: str, fmt: str = "auto", name: str = "") -> NormText:
         text, seg_n, seg_o = original, [0], [0]
     else:
         raise ValueError(f"unknown text format {fmt!r}: use auto, plain, markdown or html")
-    text = text.translate(_FULL_WIDTH)
+    if _WIDE.search(text) is not None:  # most texts have no full-width form: one scan for a set, no copy
+        text = text.translate(_FULL_WIDTH)
     return NormText(original, text, fold(text), fmt, seg_n, seg_o)
