@@ -520,7 +520,7 @@ _LOOKBACK = 32
 #: leading numerals of a Chinese number whose anchor comes later (十一億: the anchor is 一億).
 _BEFORE_ANCHOR = re.compile(rf"(?:{_Q_PRE})?\s?(?:{_CUR_PRE})?\s?[零〇一二兩两三四五六七八九十百千]*\Z", re.IGNORECASE)
 #: A decimal digit other than 0-9 (Arabic-Indic, Devanagari...): ``\d`` reads it, :data:`_ANCHOR` does not.
-_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
+_OTHER_DIGIT = re.compile(r"[^\D0-9]")  # one set: a scan, not a lookahead per character
 _NUMERALS = frozenset("零〇一二兩两三四五六七八九十百千")
 #: The last character of a non-empty text :data:`_BEFORE_ANCHOR` accepts, and that text's longest length
 #: without numerals (a qualifier, a space, a currency sign, a space).
