@@ -104,3 +104,18 @@ def test_metrics_all_command_on_the_seeds() -> None:
     assert data["metrics"]["funding-gap"]["results"]["outside_capital_needed"]["value"] == pytest.approx(210e9)
     text = runner.invoke(main, ["metrics", "all", "--ledger", "ai-capex-2025"])
     assert text.exit_code == 0 and "$400B–$500B" in text.output
+
+
+def test_report_on_a_three_firm_ledger_shows_only_its_own_firms(tmp_path: Path) -> None:
+    from dealweb.report import analysis_of
+
+    an = analysis_of(load_ledger(write_three_firms(tmp_path / "an", ANALYSES)).ledger, stress=True, draws=4)
+    text = " ".join(str(x) for x in (an.metrics, an.notes, an.stress_tables)).casefold()
+    # no firm, deal or figure of the bundled ledgers (the stress scenarios are written for them: not run)
+    for word in ("oracle", "openai", "nvidia", "bytedance", "magnificent"):
+        assert word not in text, word
+    titles = [t.title for t in an.metrics]
+    assert "Backlog: not assessed" in titles and "Capacity: results" in titles
+    wf = next(t for t in an.metrics if t.title.startswith("Obligations waterfall"))
+    assert {r["Firm"] for r in wf.rows} == {"alpha", "beta"}
+    assert next(r for r in wf.rows if (r["Firm"], r["Year"]) == ("beta", "2026"))["Gap"] == "$2.5B"

@@ -183,6 +183,30 @@ def fill_metrics(an: Analysis, ledger: Ledger, on: date | None) -> None:
         if inputs:
             an.metrics.append(Table(f"{_label(name)}: inputs and their sources", ("Input", "Value", "Source"),
                                     tuple(inputs)))
+    _fill_waterfall(an, ledger)
+
+
+def _fill_waterfall(an: Analysis, ledger: Ledger) -> None:
+    """The obligations waterfall of the firms the ledger's analyses name (payers, backlog firms and customers)."""
+    from dealweb.flows import build_flows
+    from dealweb.metrics.waterfall import waterfall
+    from dealweb.report.analysis import Table
+
+    if ledger.analyses is None:
+        return
+    firms = tuple(sorted({e for recs in ledger.analyses.tests.values() for r in recs for e in r.entities.values()
+                          if e in ledger.entities}))
+    if not firms:
+        return
+    w = waterfall(build_flows(ledger), ledger, firms)
+    rows = tuple({"Firm": y.firm, "Year": y.year, "Paid": _fmt(y.paid, "usd"), "Firm owed": _fmt(y.firm_owed, "usd"),
+                  "Conditional": _fmt(y.conditional, "usd"),
+                  "Income": _fmt(y.income, "usd") + ("" if y.income_basis == "recorded revenue" else " (web)"),
+                  "Funding": _fmt(y.funding, "usd"), "Gap": _fmt(y.gap, "usd")} for y in w.years)
+    if rows:
+        an.metrics.append(Table("Obligations waterfall (US dollars per calendar year)",
+                                ("Firm", "Year", "Paid", "Firm owed", "Conditional", "Income", "Funding", "Gap"),
+                                rows, note="; ".join(w.assumptions)))
 
 
 def fan_bands(per_run: np.ndarray) -> dict[str, tuple[float, ...]]:
@@ -206,12 +230,17 @@ def fill_stress(an: Analysis, ledger: Ledger, on: date | None, seed: int | None 
 
     names = {e.id: e.name for e in ledger.entities.values()}
     skipped = []
+    foreign = 0
     for name, path in bundled_scenarios().items():
         try:
             sc = load_scenario(path)
             res = stress(sc, ledger, runs=draws, seed=seed, sensitivity=True)
         except DealwebError as exc:  # a scenario written for another ledger: say so, run the others
-            skipped.append(f"{name}: {exc.message}")
+            # never name another ledger's firms in this ledger's report: only that the scenario does not fit
+            if "is not in ledger" in exc.message:
+                foreign += 1
+            else:
+                skipped.append(f"{name}: {exc.message}")
             continue
         an.seed = res.seed
         labels = tuple(res.model.grid.labels())
@@ -222,6 +251,9 @@ def fill_stress(an: Analysis, ledger: Ledger, on: date | None, seed: int | None 
                                 fan_bands(r.raised + r.unmet)))
         an.fans.append(FanChart(f"{name}: funding gap left unmet per quarter ({rl})", labels, fan_bands(r.unmet)))
         an.stress_tables.extend(stress_tables(summary, names))
+    if foreign:
+        skipped.append(f"{foreign} bundled scenario(s) written for firms this ledger does not hold (write a "
+                       "scenario for this ledger's firms: docs/simulation.md)")
     if skipped:
         an.notes["stress" if not an.fans else "stress_skipped"] = "scenarios not run: " + "; ".join(skipped)
 
