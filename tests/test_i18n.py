@@ -177,3 +177,27 @@ def test_report_command_takes_lang(tmp_path):
     assert catalogue("zh-Hans")["legend.loop"] in svg.read_text(encoding="utf-8")
     bad = CliRunner().invoke(main, ["report", str(led), "-o", str(out), "--lang", "fr"])
     assert bad.exit_code != 0 and "zh-Hant" in bad.output
+
+
+def test_neighbourhood_view_keeps_firms_within_two_deals():
+    from dealweb.model import Deal, Ledger
+    from dealweb.report import map_view
+
+    # A chain e0 -> e1 -> ... -> e9: within two deals of e4 are e2..e6, by hand.
+    ents = {f"e{i}": Entity(f"e{i}", {"en": f"E{i}"}) for i in range(10)}
+    deals = {f"d{k}": Deal(f"d{k}", "chip_purchase", f"e{k}", f"e{k + 1}", amount=parse_amount(f"{k + 1}億美元"))
+             for k in range(9)}
+    view = map_view(Ledger(entities=ents, deals=deals), focus="e4")
+    assert {n.id for n in view.nodes} == {"e2", "e3", "e4", "e5", "e6"}
+    assert view.hidden == 5 and {e.deal for e in view.edges} == {"d2", "d3", "d4", "d5"}
+    with pytest.raises(KeyError):
+        map_view(Ledger(entities=ents, deals=deals), focus="nobody")
+
+
+def test_loop_money_words_translated():
+    from dealweb.report import LoopRow
+
+    an = Analysis(loops=[LoopRow(("a", "b", "a"), ("x", "y"), 1e9, "firm"),
+                         LoopRow(("a", "c", "a"), ("z",), 1e9, "conditional: runs through z", ("z",))])
+    html = render_report(small_ledger(), analysis=an, lang="zh-Hant")
+    assert "附條件：經過 z" in html and "<td>確定</td>" in html and "runs through" not in html

@@ -41,10 +41,12 @@ from dealweb.cli.common import (
 @click.option("--lang", "lang", type=click.Choice(["en", "zh-Hant", "zh-Hans"]), default="en", show_default=True,
               help="Language of the report and pictures: English, Traditional or Simplified Chinese "
                    "(firm names in that script, amounts in 億 and 兆).")
+@click.option("--focus", "focus", metavar="ENTITY",
+              help="Draw the neighbourhood of this firm (two deals away) instead of the whole web.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 def report_cmd(ledger_path: str | None, output: str, png: str | None, svg: str | None, on: str | None,
                size: str, no_stress: bool, seed: int | None, stress_runs: int | None, documents: tuple[str, ...],
-               lang: str, as_json: bool) -> None:
+               lang: str, focus: str | None, as_json: bool) -> None:
     """Write the offline HTML report of a ledger (the bundled one by default).
 
     One self-contained file: the map (with a time slider), loops, who pays, exposure, metrics, stress
@@ -56,6 +58,7 @@ def report_cmd(ledger_path: str | None, output: str, png: str | None, svg: str |
       dealweb report -o report.html --png map.png
       dealweb report path/to/ledger -o out.html --svg map.svg --on 2025-10-01
       dealweb report --lang zh-Hant -o report-zh.html --png map-zh.png
+      dealweb report --focus openai -o openai.html
     """
     from rich.console import Console
 
@@ -73,16 +76,18 @@ def report_cmd(ledger_path: str | None, output: str, png: str | None, svg: str |
         if not Path(folder).is_dir():
             fail(f"--documents {folder}: no such folder", "give a folder holding the cited documents' texts")
     ledger = load_or_exit(ledger_path, documents)
+    if focus is not None and focus not in ledger.entities:
+        fail(f"--focus {focus}: no such entity in {ledger.name}", "give an entity id: dealweb show --help lists them")
     console = Console(stderr=True)
     with console.status("gathering loops, who pays, metrics and stress tests..."):
         an = analysis_of(ledger, on=day, stress=not no_stress, seed=seed, draws=stress_runs)
-    html_text = render_report(ledger, analysis=an, on=day, size=size, lang=lang)
+    html_text = render_report(ledger, analysis=an, on=day, size=size, lang=lang, focus=focus)
     written = {"report": _write(output, html_text)}
     loop_deals = {d for row in an.loops for d in row.deals}
     t = messages(lang)
     title = (t("map.title_on", name=ledger.name, date=day.isoformat()) if day
              else t("report.title", name=ledger.name))
-    view = map_view(ledger, on=day, loop_deals=loop_deals, size=size, lang=lang)
+    view = map_view(ledger, on=day, loop_deals=loop_deals, size=size, lang=lang, focus=focus)
     warnings: list[str] = []
     if svg:
         written["svg"] = _write(svg, map_svg(view, interactive=False, title=title))

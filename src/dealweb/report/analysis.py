@@ -30,6 +30,7 @@ class LoopRow:
     deals: tuple[str, ...]
     usd: float | None
     label: str = ""
+    conditional: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,7 +51,8 @@ def asset(name: str) -> str:
 
 
 def render_report(ledger: Ledger, analysis: Analysis | None = None, on: date | None = None,
-                  size: str = "auto", stress: bool = True, seed: int | None = None, lang: str = "en") -> str:
+                  size: str = "auto", stress: bool = True, seed: int | None = None, lang: str = "en",
+                  focus: str | None = None) -> str:
     """The report of ``ledger`` as one HTML document.
 
     Args:
@@ -65,6 +66,8 @@ def render_report(ledger: Ledger, analysis: Analysis | None = None, on: date | N
         seed: seed for the stress scenarios' random generator (``None``: dealweb's one default).
         lang: ``en``, ``zh-Hant`` or ``zh-Hans``: every word from that message catalogue, firm names in
             that script, amounts through :mod:`dealweb.fmt` in that language (億 and 兆 in Chinese).
+        focus: an entity id: the map shows the neighbourhood of that firm (two deals away) instead of the
+            whole web (for webs too big to draw whole).
 
     Returns:
         The HTML text (UTF-8), identical for identical inputs.
@@ -74,7 +77,7 @@ def render_report(ledger: Ledger, analysis: Analysis | None = None, on: date | N
     lang = check_lang(lang)
     t = messages(lang)
     loop_deals = {d for row in analysis.loops for d in row.deals}
-    view = map_view(ledger, on=on, loop_deals=loop_deals, size=size, lang=lang)
+    view = map_view(ledger, on=on, loop_deals=loop_deals, size=size, lang=lang, focus=focus)
     names = {e.id: t.name(e) for e in ledger.entities.values()}
     payload = ledger_payload(ledger, lang=lang)
     payload["messages"] = t.subset("js.") | t.subset("map.") | t.subset("status.") | t.subset("tier.") \

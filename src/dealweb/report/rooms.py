@@ -37,7 +37,7 @@ def fill_loops(an: Analysis, ledger: Ledger, on: date | None, top: int = 25) -> 
         deals = tuple(dict.fromkeys(d for hop in lp.deals for d in hop))
         label = ("conditional: runs through " + ", ".join(lp.conditional_deals)) if lp.conditional else "firm"
         an.loops.append(LoopRow(entities=(*lp.entities, lp.entities[0]), deals=deals, usd=lp.bottleneck,
-                                label=label))
+                                label=label, conditional=tuple(lp.conditional_deals) if lp.conditional else ()))
     if not res.loops:
         an.notes["loops"] = "No money loops in this web."
 

@@ -620,10 +620,12 @@ def create_app(ledger_path: str | Path | None = None, token: str = "", read_only
 
     @app.get("/map", response_class=HTMLResponse, include_in_schema=False)
     @app.get("/report", response_class=HTMLResponse, include_in_schema=False)
-    def report_page(on: date | None = None) -> HTMLResponse:
+    def report_page(on: date | None = None, focus: str | None = None) -> HTMLResponse:
         from dealweb.report import render_report
 
-        html = render_report(state.ledger, on=on, stress=False, lang=_LANG.get())
+        if focus is not None and focus not in state.ledger.entities:
+            raise _404("entity", focus)
+        html = render_report(state.ledger, on=on, stress=False, lang=_LANG.get(), focus=focus)
         return HTMLResponse(html, headers={"Content-Security-Policy": _REPORT_CSP})
 
     @app.get("/review", response_class=HTMLResponse, include_in_schema=False)
