@@ -92,21 +92,41 @@ def test_report_command_fails_in_one_line_on_a_bad_date(tmp_path):
     assert "Traceback" not in res.output
 
 
-def test_report_of_the_bundled_ledger_with_stress_tests(tmp_path):
-    """The README's main job: ``dealweb report -o report.html`` on the bundled ledger, every section filled."""
+def test_report_of_the_default_ledger_runs_no_scenario_written_for_another(tmp_path):
+    """The README's main job: ``dealweb report -o report.html`` on the default ledger (the current web).
+
+    The bundled scenarios' firm inputs were written for ``ai-capex-2025``: on another ledger they are not
+    run (not assessed, never borrowed) and the report says why; every other section is filled.
+    """
     from dealweb.cli import main
 
     out = tmp_path / "report.html"
     res = CliRunner().invoke(main, ["report", "-o", str(out), "--json"])
     assert res.exit_code == 0, res.output
     info = json.loads(res.output)
-    missing = {k for k in info["sections_missing"] if k != "who_pays_skipped"}
+    missing = {k for k in info["sections_missing"] if k not in {"who_pays_skipped", "stress"}}
     assert not missing, info["sections_missing"]
     assert info["loops"] >= 1
     html = out.read_text(encoding="utf-8")
-    assert html.count('class="dw-fan"') >= 2  # fan charts of the bundled stress scenarios
-    assert html.count('class="dw-halo"') >= 3  # the loop drawn on the map
+    assert 'class="dw-fan"' not in html
+    assert "written for another ledger" in html
+    assert html.count('class="dw-halo"') >= 3  # a loop drawn on the map
     assert 'class="dw-sankey"' in html
+
+
+def test_report_of_the_seeds_ledger_with_stress_tests(tmp_path):
+    """On the ledger the bundled scenarios were written for, every section is filled, fan charts included."""
+    from dealweb.cli import main
+
+    out = tmp_path / "report.html"
+    res = CliRunner().invoke(main, ["report", "--ledger", "ai-capex-2025", "--runs", "200", "-o", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    info = json.loads(res.output)
+    missing = {k for k in info["sections_missing"] if k != "who_pays_skipped"}
+    assert not missing, info["sections_missing"]
+    html = out.read_text(encoding="utf-8")
+    assert html.count('class="dw-fan"') >= 2  # fan charts of the bundled stress scenarios
+    assert "200 runs" in html
 
 
 def test_report_read_as_of_a_date_opens_the_slider_there():

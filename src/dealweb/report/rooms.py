@@ -227,6 +227,7 @@ def fill_stress(an: Analysis, ledger: Ledger, on: date | None, seed: int | None 
     from dealweb.errors import DealwebError
     from dealweb.report.analysis import FanChart
     from dealweb.sim import bundled_scenarios, load_scenario, stress
+    from dealweb.sim.stress import ledger_warning
 
     names = {e.id: e.name for e in ledger.entities.values()}
     skipped = []
@@ -234,6 +235,9 @@ def fill_stress(an: Analysis, ledger: Ledger, on: date | None, seed: int | None 
     for name, path in bundled_scenarios().items():
         try:
             sc = load_scenario(path)
+            if ledger_warning(name, sc.ledger, ledger.name):
+                foreign += 1  # its firms' inputs were written for another web: not assessed here, never borrowed
+                continue
             res = stress(sc, ledger, runs=draws, seed=seed, sensitivity=True)
         except DealwebError as exc:  # a scenario written for another ledger: say so, run the others
             # never name another ledger's firms in this ledger's report: only that the scenario does not fit
@@ -252,8 +256,8 @@ def fill_stress(an: Analysis, ledger: Ledger, on: date | None, seed: int | None 
         an.fans.append(FanChart(f"{name}: funding gap left unmet per quarter ({rl})", labels, fan_bands(r.unmet)))
         an.stress_tables.extend(stress_tables(summary, names))
     if foreign:
-        skipped.append(f"{foreign} bundled scenario(s) written for firms this ledger does not hold (write a "
-                       "scenario for this ledger's firms: docs/simulation.md)")
+        skipped.append(f"{foreign} bundled scenario(s) written for another ledger or for firms this ledger does not "
+                       "hold (write a scenario for this ledger's firms: docs/simulation.md)")
     if skipped:
         an.notes["stress" if not an.fans else "stress_skipped"] = "scenarios not run: " + "; ".join(skipped)
 
