@@ -1163,6 +1163,7 @@ def scenarios_cmd(names: tuple[str, ...], runs: int, seed: int | None, tornado: 
     from dealweb.sim import bundled_scenarios, load_scenario, stress
     from dealweb.sim.scenario import resolve_scenario
 
+    ledger = load_or_exit(ledger_path)  # a broken ledger is named first, as by every command that reads one
     if len(names) < 2:
         fail("give two or more scenarios to set side by side",
              "bundled: " + ", ".join(bundled_scenarios()) + "; e.g. dealweb metrics scenarios base capital-drought")
@@ -1173,7 +1174,6 @@ def scenarios_cmd(names: tuple[str, ...], runs: int, seed: int | None, tornado: 
         except DealwebError:
             fail(f"SCENARIO {name!r} is neither a file nor a bundled scenario",
                  "bundled: " + ", ".join(bundled_scenarios()))
-    ledger = load_or_exit(ledger_path)
     if tornado is not None and tornado not in ledger.entities:
         fail(f"--tornado {tornado!r} is not an entity of ledger {ledger.name}",
              "give an entity id, e.g. " + ", ".join(sorted(ledger.entities)[:5]))
