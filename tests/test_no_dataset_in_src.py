@@ -21,9 +21,8 @@ DATA = PKG / "data"
 LEFT_OUT = ("extract",)
 #: Words that are ids in a bundled ledger and also plain vocabulary of the code (not dataset knowledge).
 VOCABULARY = {"lenders", "meta"}  # graph/trace.py: the origin class of debt money; cache.py: an SQL table
-#: Known and left to their owners (reported): hint examples in the stress scenarios' errors name bundled
-#: entities and a deal ("e.g. entity: openai"); the scenarios themselves are data (src/dealweb/data/scenarios).
-KNOWN = {("sim/scenario.py", i) for i in ("openai", "amd", "nvidia", "openai-oracle-cloud-300b")}
+#: Known exceptions (none: hint examples use made-up ids such as ``acme``).
+KNOWN: set[tuple[str, str]] = set()
 
 
 def _ids() -> set[str]:

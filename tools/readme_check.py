@@ -120,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     if ok and not args.quickstart_only:
         rc, secs = run(cmds["tests"], clone, env)
         timings.append((cmds["tests"], secs, rc))
+        if rc == 5:
+            print("pytest collected no tests: failing", file=sys.stderr)
         ok = rc == 0
     print("\nREADME commands in a fresh virtualenv:")
     for cmd, secs, code in timings:

@@ -306,7 +306,7 @@ class Rate:
     """A per-year amount of a deal: ``amount`` a year from ``start`` (to ``end`` when stated).
 
     "About $30B a year from FY2028" is ``Rate(amount=about 3e10 USD, start=2027-06-01, start_label="FY2028",
-    calendar="oracle")``: a period label resolves to its first day (``end`` labels to their last day) with the
+    calendar="acme")``: a period label resolves to its first day (``end`` labels to their last day) with the
     fiscal calendar of ``calendar`` (the entity whose year it is; the deal's payee when not written).
     ``claims`` are the sources of this rate (field ``per_year``).
     """

@@ -623,7 +623,7 @@ def _scenario_of(doc: Any, shown: str) -> Scenario:
     for eid, s in (enode or {}).items():
         fld = f"entities.{eid}"
         if not isinstance(s, dict):
-            r.problem(enode, eid, fld, f"{fld} must be a mapping", "e.g. openai: {cash: 1.0e10, revenue: 1.3e10}")
+            r.problem(enode, eid, fld, f"{fld} must be a mapping", "e.g. acme: {cash: 1.0e10, revenue: 1.3e10}")
             continue
         for k in s:
             if k not in allowed:
@@ -651,7 +651,7 @@ def _scenario_of(doc: Any, shown: str) -> Scenario:
     deal_where: dict[str, str] = dict(deal_where_early)
     snode = doc.get("shocks")
     if snode is not None and not isinstance(snode, list):
-        r.problem(doc, "shocks", "shocks", "shocks must be a list", "e.g. - {type: default, entity: openai, ...}")
+        r.problem(doc, "shocks", "shocks", "shocks must be a list", "e.g. - {type: default, entity: acme, ...}")
         snode = []
     for k, item in enumerate(snode or []):
         fld = f"shocks[{k}]"
@@ -673,7 +673,7 @@ def _scenario_of(doc: Any, shown: str) -> Scenario:
         entity = r.text(item, "entity", f"{fld}.entity", "") or None
         deal = r.text(item, "deal", f"{fld}.deal", "") or None
         if typ in ("default", "revenue_miss") and entity is None:
-            r.problem(item, None, f"{fld}.entity", f"a {typ} shock needs an entity", "entity: openai")
+            r.problem(item, None, f"{fld}.entity", f"a {typ} shock needs an entity", "entity: acme")
         if typ == "cancel" and deal is None:
             r.problem(item, None, f"{fld}.deal", "a cancel shock needs a deal id", "deal: <id from the ledger>")
         where = r.where(snode, k)
@@ -686,12 +686,12 @@ def _scenario_of(doc: Any, shown: str) -> Scenario:
     hnode = doc.get("shares")
     if hnode is not None and not isinstance(hnode, dict):
         r.problem(doc, "shares", "shares", "shares must be a mapping of entity id to price settings",
-                  "e.g. shares: {amd: {price: 165, drift: 0.1, volatility: 0.5}}")
+                  "e.g. shares: {acme: {price: 165, drift: 0.1, volatility: 0.5}}")
         hnode = {}
     for eid, s in (hnode or {}).items():
         fld = f"shares.{eid}"
         if not isinstance(s, dict):
-            r.problem(hnode, eid, fld, f"{fld} must be a mapping", "e.g. amd: {price: 165, volatility: 0.5}")
+            r.problem(hnode, eid, fld, f"{fld} must be a mapping", "e.g. acme: {price: 165, volatility: 0.5}")
             continue
         for k in s:
             if k not in ("price", "drift", "volatility"):
@@ -737,7 +737,7 @@ def _schedules(r: _Reader, con: Any, where: dict[str, str]) -> dict[str, dict[st
         return {}
     if not isinstance(node, dict):
         r.problem(con, "schedules", "contracts.schedules", "contracts.schedules must be a mapping of deal id to "
-                  "choices", "e.g. schedules: {openai-oracle-cloud-300b: {per_year: 1}}")
+                  "choices", "e.g. schedules: {acme-cloud-contract: {per_year: 1}}")
         return {}
     out: dict[str, dict[str, Any]] = {}
     for did, spec in node.items():
@@ -804,7 +804,7 @@ def _groups(r: _Reader, cap: Any, appetite: Param, recovery: float, sensitivity:
         return ()
     if not isinstance(gnode, dict):
         r.problem(cap, "groups", "capital.groups", "capital.groups must be a mapping of group name to settings",
-                  "e.g. groups: {chipmakers: {members: [nvidia, amd], appetite: 1.0}}")
+                  "e.g. groups: {chipmakers: {members: [acme, globex], appetite: 1.0}}")
         return ()
     seen: dict[str, str] = {}
     out = []
@@ -812,7 +812,7 @@ def _groups(r: _Reader, cap: Any, appetite: Param, recovery: float, sensitivity:
         fld = f"capital.groups.{name}"
         if not isinstance(g, dict):
             r.problem(gnode, name, fld, f"{fld} must be a mapping",
-                      "e.g. chipmakers: {members: [nvidia, amd], appetite: 1.0, sensitivity: 2.0}")
+                      "e.g. chipmakers: {members: [acme, globex], appetite: 1.0, sensitivity: 2.0}")
             continue
         for k in g:
             if k not in _GROUP_KEYS:
@@ -821,7 +821,7 @@ def _groups(r: _Reader, cap: Any, appetite: Param, recovery: float, sensitivity:
         members = g.get("members")
         if not isinstance(members, list) or not members or not all(isinstance(m, str) and m for m in members):
             r.problem(g if "members" in g else gnode, "members" if "members" in g else name, f"{fld}.members",
-                      f"{fld}.members must be a non-empty list of entity ids", "e.g. members: [nvidia, amd]")
+                      f"{fld}.members must be a non-empty list of entity ids", "e.g. members: [acme, globex]")
             continue
         for k, m in enumerate(members):
             if m in seen:
