@@ -923,8 +923,12 @@ policy_option = click.option("--amount", "policy", type=click.Choice(["low", "mi
 
 
 def _write_tables(main_rows: list[dict[str, Any]], tables: dict[str, list[dict[str, Any]]],
-                  csv_path: str | None, xlsx_path: str | None) -> bool:
-    """Write ``--csv`` / ``--xlsx`` atomically; True when the CSV went to standard output."""
+                  csv_path: str | None, xlsx_path: str | None, as_json: bool = False) -> bool:
+    """Write ``--csv`` / ``--xlsx`` atomically; True when nothing else is to be printed.
+
+    That is when the CSV went to standard output, or when files were written without ``--json`` (then the
+    paths written are said in one line).
+    """
     from pathlib import Path
 
     from dealweb.cli.common import write_output
@@ -941,6 +945,9 @@ def _write_tables(main_rows: list[dict[str, Any]], tables: dict[str, list[dict[s
         return True
     if csv_path is not None:
         write_output(Path(csv_path), csv_bytes(main_rows))
+    if (csv_path or xlsx_path) and not as_json:
+        click.echo(f"wrote {', '.join(p for p in (csv_path, xlsx_path) if p)}")
+        return True
     return False
 
 
@@ -976,13 +983,10 @@ def waterfall_cmd(firms: tuple[str, ...], policy: str, csv_path: str | None, xls
              "give an entity id, e.g. " + ", ".join(sorted(ledger.entities)[:5]))
     w = waterfall(fl, ledger, firms)
     tables = w.tables()
-    if _write_tables(tables["waterfall"], tables, csv_path, xlsx_path):
+    if _write_tables(tables["waterfall"], tables, csv_path, xlsx_path, as_json):
         return
     if as_json:
         emit_json({**w.as_dict(), "ledger": ledger.name})
-        return
-    if csv_path or xlsx_path:
-        click.echo(f"wrote {', '.join(p for p in (csv_path, xlsx_path) if p)}")
         return
     c = _console()
     c.print(f"[bold]dealweb metrics waterfall[/bold]  (ledger {ledger.name}, amounts: {policy})")
@@ -1054,16 +1058,13 @@ def haircut_cmd(payer: str | None, ks: str, policy: str, csv_path: str | None, x
     except DealwebError as exc:
         fail(exc.message, exc.hint)
     flat = table_rows(rows)
-    if _write_tables(flat, {"haircut": flat}, csv_path, xlsx_path):
+    if _write_tables(flat, {"haircut": flat}, csv_path, xlsx_path, as_json):
         return
     if as_json:
         emit_json({"analysis": "haircut", "ledger": ledger.name, "payer": payer, "policy": policy, "unit": "usd",
                    "rows": [r.as_dict() for r in rows],
                    "assumptions": ["k scales every flow the payer pays (paid, firm and conditional)",
                                    "fails: funding gap larger than the cash on record; no new money; no cascade"]})
-        return
-    if csv_path or xlsx_path:
-        click.echo(f"wrote {', '.join(p for p in (csv_path, xlsx_path) if p)}")
         return
     c = _console()
     c.print(f"[bold]dealweb metrics haircut[/bold]  (ledger {ledger.name}: {payer} pays k% of its commitments)")
@@ -1109,7 +1110,7 @@ def bridge_cmd(firms: tuple[str, ...], policy: str, csv_path: str | None, xlsx_p
     rows = funding_bridge(build_flows(ledger, policy=policy), ledger, firms)
     flat = [{k: (v if not isinstance(v, dict) else ", ".join(f"{a}={b}" for a, b in v.items()))
              for k, v in r.as_dict().items()} for r in rows]
-    if _write_tables(flat, {"bridge": flat}, csv_path, xlsx_path):
+    if _write_tables(flat, {"bridge": flat}, csv_path, xlsx_path, as_json):
         return
     assumptions = ["operating cash flow and capex: the latest yearly (or TTM) facts, held flat, never projected",
                    "in-web purchases: firm and paid hardware and services rows, less deals the capex fact includes",
@@ -1117,9 +1118,6 @@ def bridge_cmd(firms: tuple[str, ...], policy: str, csv_path: str | None, xlsx_p
     if as_json:
         emit_json({"analysis": "bridge", "ledger": ledger.name, "policy": policy, "unit": "usd",
                    "years": [r.as_dict() for r in rows], "assumptions": assumptions})
-        return
-    if csv_path or xlsx_path:
-        click.echo(f"wrote {', '.join(p for p in (csv_path, xlsx_path) if p)}")
         return
     c = _console()
     c.print(f"[bold]dealweb metrics bridge[/bold]  (ledger {ledger.name}, amounts: {policy})")
@@ -1207,14 +1205,11 @@ def scenarios_cmd(names: tuple[str, ...], runs: int, seed: int | None, tornado: 
                                          "bump": b["bump"], "delta_pp": b["delta_pp"][tornado]})
         tornado_rows.sort(key=lambda x: -abs(x["delta_pp"]))
     tables = {"scenarios": rows, **({"tornado": tornado_rows} if tornado_rows else {})}
-    if _write_tables(rows, tables, csv_path, xlsx_path):
+    if _write_tables(rows, tables, csv_path, xlsx_path, as_json):
         return
     if as_json:
         emit_json({"analysis": "scenarios", "ledger": ledger.name, "scenarios": list(names), "runs": runs,
                    "firms": rows, "tornado": {"firm": tornado, "rows": tornado_rows} if tornado else None})
-        return
-    if csv_path or xlsx_path:
-        click.echo(f"wrote {', '.join(p for p in (csv_path, xlsx_path) if p)}")
         return
     c = _console()
     c.print(f"[bold]dealweb metrics scenarios[/bold]  (ledger {ledger.name}, {runs} runs each)")
