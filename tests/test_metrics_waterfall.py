@@ -43,16 +43,76 @@ def test_waterfall_by_hand(three: Path) -> None:
     assert sum(y.firm_owed for y in w.years if y.firm == "beta") == pytest.approx(10e9)
 
 
+def _final(rows: list, firm: str) -> dict:
+    """The last round's row of ``firm`` per k."""
+    out = {}
+    for r in rows:
+        if r.firm == firm and r.round >= out.get(r.k, r).round:
+            out[r.k] = r
+    return out
+
+
 def test_haircut_by_hand(three: Path) -> None:
     ledger = load_ledger(three).ledger
-    rows = {r.k: r for r in haircut(build_flows(ledger), ledger, "beta", (1.0, 0.5, 0.0))}
+    rows = _final(haircut(build_flows(ledger), ledger, "beta", (1.0, 0.5, 0.0)), "alpha")
     # k = 100%: alpha's backlog $10B, income $2.5B a year covers its $2B a year to gamma: no gap
     assert rows[1.0].backlog == pytest.approx(10e9) and rows[1.0].funding_gap == 0.0 and not rows[1.0].fails
-    # k = 50%: income $1.25B a year; gaps 2.0 - 1.25 = 0.75 in 2026 and 2027 -> $1.5B; no cash: fails
+    # k = 50%: income $1.25B a year; gaps 2.0 - 1.25 = 0.75 in 2026 and 2027 -> $1.5B; no cash: fails in round 0
     assert rows[0.5].backlog == pytest.approx(5e9)
-    assert rows[0.5].funding_gap == pytest.approx(1.5e9) and rows[0.5].fails
+    assert rows[0.5].funding_gap == pytest.approx(1.5e9) and rows[0.5].fails and rows[0.5].failed_in == 0
+    # it then pays gamma 1 - 1.5 / 4 = 62.5% of the $4B it owes
+    assert rows[0.5].pays == pytest.approx(0.625)
     # k = 0: nothing comes in; alpha still owes gamma $4B
     assert rows[0.0].funding_gap == pytest.approx(4e9) and rows[0.0].income_by_year["2026"] == 0.0
+
+
+#: Three firms in a ring: beta pays alpha $10B over 2026-2029, alpha pays gamma $4B over 2026-2027, gamma pays
+#: beta $3B over 2026-2027 (the same ledger as three_firms, plus gamma's contract).
+RING = """
+  - id: gamma-beta-hosting
+    type: compute_contract
+    from: gamma
+    to: beta
+    amount: 30億美元
+    announced: 2026-01-12
+    term: {start: 2026-01-01, years: 2}
+    schedule: flat
+    status: signed
+    claims:
+      - {document: memo, field: amount, quote: "Board memo", start: 0, end: 10}
+"""
+
+
+def test_haircut_cascade_second_round_by_hand(tmp_path: Path) -> None:
+    """Beta pays half: alpha fails (round 0), pays gamma less, and gamma fails in round 1."""
+    import tests.three_firms as tf
+
+    root = tf.write_three_firms(tmp_path / "ring")
+    text = (root / "ledger.yaml").read_text().replace("facts:\n", RING.lstrip("\n") + "facts:\n", 1)
+    (root / "ledger.yaml").write_text(text)
+    ledger = load_ledger(root).ledger
+    rows = haircut(build_flows(ledger), ledger, "beta", (1.0, 0.5))
+    # k = 100%: alpha gets $2.5B a year for $2B owed; gamma $2B a year for $1.5B owed: nobody fails, one round
+    assert {(r.round, r.firm, r.fails) for r in rows if r.k == 1.0} == {(0, "alpha", False)}
+    half = {(r.round, r.firm): r for r in rows if r.k == 0.5}
+    # round 0: beta pays alpha $1.25B a year: alpha short 2.0 - 1.25 = $0.75B in 2026 and 2027 -> $1.5B, fails
+    a0 = half[(0, "alpha")]
+    assert a0.funding_gap == pytest.approx(1.5e9) and a0.failed_in == 0 and a0.pays == 1.0
+    # round 1: alpha pays 1 - 1.5 / 4 = 62.5% of its $4B: gamma gets $1.25B a year for $1.5B owed ->
+    # short $0.25B in 2026 and 2027 -> $0.5B, no cash: gamma fails in the second round
+    a1, g1 = half[(1, "alpha")], half[(1, "gamma")]
+    assert a1.pays == pytest.approx(0.625)
+    assert g1.income_by_year == {"2026": pytest.approx(1.25e9), "2027": pytest.approx(1.25e9)}
+    assert g1.funding_gap == pytest.approx(0.5e9) and g1.fails and g1.failed_in == 1
+    assert g1.backlog == pytest.approx(2.5e9)  # its backlog: 62.5% of the $4B alpha owes it
+    # round 2: gamma pays 1 - 0.5 / 3 of the $3B it owes beta (the payer, not judged); no new failure: the end
+    g2 = half[(2, "gamma")]
+    assert g2.pays == pytest.approx(1 - 0.5 / 3) and max(r.round for r in rows if r.k == 0.5) == 2
+    from dealweb.metrics.waterfall import cascade_summary
+
+    summary = {s["k"]: s for s in cascade_summary(rows)}
+    assert summary[0.5]["failed_by_round"] == [["alpha"], ["gamma"], []]
+    assert summary[1.0]["failed"] == []
 
 
 def test_cli_json_csv_and_excel(three: Path, tmp_path: Path) -> None:
@@ -64,8 +124,10 @@ def test_cli_json_csv_and_excel(three: Path, tmp_path: Path) -> None:
     csv_out = runner.invoke(main, ["metrics", "haircut", "--ledger", str(three), "--payer", "beta", "--k", "50",
                                    "--csv", "-"])
     assert csv_out.exit_code == 0, csv_out.output
-    (row,) = list(csv.DictReader(io.StringIO(csv_out.output)))
-    assert row["firm"] == "alpha" and float(row["funding_gap"]) == pytest.approx(1.5e9)
+    got = list(csv.DictReader(io.StringIO(csv_out.output)))
+    assert [(r["round"], r["firm"]) for r in got] == [("0", "alpha"), ("1", "alpha"), ("1", "gamma")]
+    assert float(got[0]["funding_gap"]) == pytest.approx(1.5e9) and got[0]["failed_in"] == "0"
+    assert float(got[1]["pays"]) == pytest.approx(0.625)
     xlsx = tmp_path / "w.xlsx"
     res = runner.invoke(main, ["metrics", "waterfall", "--ledger", str(three), "--xlsx", str(xlsx)])
     assert res.exit_code == 0, res.output

@@ -1019,7 +1019,9 @@ def haircut_cmd(payer: str | None, ks: str, policy: str, csv_path: str | None, x
 
     For each k, every firm the payer pays: its backlog (firm + conditional money owed to it), its income by
     year, its funding gap (waterfall gaps summed over the years short) and whether it then fails (a gap
-    larger than the cash it has on record; no new money assumed; one round, no cascade). US dollars.
+    larger than the cash it has on record; no new money assumed). Then round by round: each firm that failed
+    pays its creditors the share its resources cover, and they are judged again, until no new failure. A
+    firm failing even at 100% is marked "without haircut" and not passed on. US dollars.
 
     \b
     Examples:
@@ -1028,7 +1030,7 @@ def haircut_cmd(payer: str | None, ks: str, policy: str, csv_path: str | None, x
       dealweb metrics haircut --payer openai --csv haircut.csv --xlsx haircut.xlsx
     """
     from dealweb.flows import build_flows, recorded_cash
-    from dealweb.metrics.waterfall import haircut, parse_percentages, table_rows
+    from dealweb.metrics.waterfall import cascade_summary, haircut, parse_percentages, table_rows
 
     try:
         fractions = parse_percentages(ks, "--k")
@@ -1058,23 +1060,37 @@ def haircut_cmd(payer: str | None, ks: str, policy: str, csv_path: str | None, x
     except DealwebError as exc:
         fail(exc.message, exc.hint)
     flat = table_rows(rows)
-    if _write_tables(flat, {"haircut": flat}, csv_path, xlsx_path, as_json):
+    summary = cascade_summary(rows)
+    cascade = [{"k": c["k"], "rounds": c["rounds"], "failed": ", ".join(c["failed"]),
+                "failed_by_round": " | ".join(",".join(r) or "-" for r in c["failed_by_round"]),
+                "fails_without_haircut": ", ".join(c["fails_without_haircut"])} for c in summary]
+    if _write_tables(flat, {"haircut": flat, "cascade": cascade}, csv_path, xlsx_path, as_json):
         return
+    assumptions = ["k scales what the payer still owes (firm, conditional and rumoured rows); paid money stays paid",
+                   "fails: funding gap larger than the cash on record; no new money",
+                   "a failed firm then pays the share its resources cover, 1 - (gap - cash) / unpaid firm "
+                   "obligations, and its creditors are judged again, until no new failure",
+                   "a firm failing even when the payer pays 100% is not passed on (the haircut did not cause it)"]
     if as_json:
         emit_json({"analysis": "haircut", "ledger": ledger.name, "payer": payer, "policy": policy, "unit": "usd",
-                   "rows": [r.as_dict() for r in rows],
-                   "assumptions": ["k scales every flow the payer pays (paid, firm and conditional)",
-                                   "fails: funding gap larger than the cash on record; no new money; no cascade"]})
+                   "rows": [r.as_dict() for r in rows], "cascade": summary, "assumptions": assumptions})
         return
     c = _console()
     c.print(f"[bold]dealweb metrics haircut[/bold]  (ledger {ledger.name}: {payer} pays k% of its commitments)")
-    t = Table(title="per k and firm (US dollars)", title_justify="left")
-    for col in ("k", "firm", "backlog", "funding gap", "cash on record", "fails"):
+    t = Table(title="per k, round of the cascade and firm (US dollars)", title_justify="left")
+    for col in ("k", "round", "firm", "backlog", "funding gap", "cash on record", "fails", "pays"):
         t.add_column(col, justify="left" if col in ("firm", "fails") else "right")
     for r in rows:
-        t.add_row(fmt_value(r.k, "fraction"), r.firm, _fmt_usd(r.backlog), _fmt_usd(r.funding_gap),
-                  _fmt_usd(r.cash), "yes" if r.fails else "no")
+        fails = ("yes, without haircut" if r.fails_without_haircut else
+                 f"yes (round {r.failed_in})" if r.failed_in is not None else "yes" if r.fails else "no")
+        t.add_row(fmt_value(r.k, "fraction"), str(r.round), r.firm, _fmt_usd(r.backlog), _fmt_usd(r.funding_gap),
+                  _fmt_usd(r.cash), fails, fmt_value(r.pays, "fraction"))
     c.print(t)
+    for s in summary:
+        chain = "; ".join(f"round {i}: {', '.join(f) or 'none'}" for i, f in enumerate(s["failed_by_round"]))
+        c.print(f"  k {fmt_value(s['k'], 'fraction')}: {chain}")
+    for a in assumptions:
+        c.print(f"  - {a}")
 
 
 @metrics_group.command("bridge")

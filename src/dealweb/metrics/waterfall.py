@@ -18,12 +18,19 @@ Obligations waterfall (:func:`waterfall`), per firm and calendar year, US dollar
 Rows without a date (a whole-contract figure with no term) fall in the year ``undated``. Each firm-year is
 also split by counterparty (``by_counterparty``).
 
-Counterparty haircut (:func:`haircut`): "X pays k% of what it committed". For each k, every flow X pays
-(paid, firm and conditional) is scaled by k; then, per firm the web pays: its backlog (firm + conditional
-money owed to it over the whole table), its income path by year, its total funding gap (sum of the yearly
-gaps above, positive years only) and whether it then fails: a gap larger than the cash it has on record
-(:func:`dealweb.flows.recorded_cash`; none recorded counts as 0) and, since no new money is assumed, no way
-to close it. One round: the failures do not cascade further (listed as an assumption).
+Counterparty haircut (:func:`haircut`): "X pays k% of what it committed", followed round by round. For
+each k, every flow X has still to pay (firm, conditional and rumoured rows; money already paid stays paid)
+is scaled by k. Round 0: per firm X pays, its backlog (firm + conditional money owed to it over the whole
+table, as now received), its income path by year, its total funding gap (sum of the yearly gaps above,
+positive years only, with its own obligations owed in full) and whether it then fails: a gap larger than
+the cash it has on record (:func:`dealweb.flows.recorded_cash`; none recorded counts as 0) and, since no new
+money is assumed, no way to close it. Round r + 1: each firm that failed pays, of what it still owes, the
+share its resources cover, ``1 - (funding gap - cash) / unpaid firm obligations`` (its shortfall spread pro
+rata over its creditors, as in the clearing of Eisenberg and Noe, *Management Science* 47(2), 2001,
+doi:10.1287/mnsc.47.2.236.9835, read over the whole horizon); its creditors are added to the firms followed,
+and every firm is judged again. The cascade stops when a round brings no new failure and no failed firm's
+share moves. A firm that fails even when X pays everything (k = 100%) is marked ``fails_without_haircut``:
+the haircut did not cause it, and its payments are not cut.
 """
 
 from __future__ import annotations
@@ -37,7 +44,8 @@ import numpy as np
 from dealweb.errors import InputError
 from dealweb.model import Ledger
 
-__all__ = ["BridgeYear", "FirmYear", "HaircutRow", "Waterfall", "csv_bytes", "funding_bridge", "haircut",
+__all__ = ["BridgeYear", "FirmYear", "HaircutRow", "Waterfall", "cascade_summary", "csv_bytes", "funding_bridge",
+           "haircut",
            "parse_percentages", "table_rows",
            "waterfall", "xlsx_bytes"]
 
@@ -131,7 +139,8 @@ def waterfall(fl: Any, ledger: Ledger | None = None, firms: tuple[str, ...] = ()
         fl: a :class:`dealweb.flows.Flows` table (its ``value`` column: the policy's figure).
         ledger: the ledger, for recorded revenue (``None``: income is what the web owes each firm).
         firms: the firms to show (entity ids).
-        scale: payer id -> share of its flows it pays (the haircut; 1.0 when absent).
+        scale: payer id -> share of what it still owes (firm, conditional, rumoured rows) it pays (the haircut;
+            1.0 when absent). It changes what the payees receive; the payer's own rows stay what it owes.
 
     Returns:
         A :class:`Waterfall`.
@@ -140,13 +149,10 @@ def waterfall(fl: Any, ledger: Ledger | None = None, firms: tuple[str, ...] = ()
     kinds = fl.column("kind")
     status = fl.column("status")
     year = _year_of(fl)
-    value = fl.value.astype(float).copy()
-    if scale:
-        for payer, k in scale.items():
-            if payer in ent:
-                value[fl.payer == ent.index(payer)] *= k
-    cash = fl.cash
+    value = fl.value.astype(float)
     paid = status == "paid"
+    received = _scaled(fl, value, paid, scale)
+    cash = fl.cash
     firm_s = status == "firm"
     cond = (status == "conditional") | (status == "rumoured")
     out_rows = np.isin(kinds, _OUT_KINDS) & cash & (paid | firm_s | cond)
@@ -161,14 +167,18 @@ def waterfall(fl: Any, ledger: Ledger | None = None, firms: tuple[str, ...] = ()
             cp[(payer, year[i], payee)][key] += value[i]
         if payee in wanted and (paid[i] or firm_s[i]):
             if kinds[i] in _INCOME_KINDS:
-                acc[(payee, year[i])]["web_income"] += value[i]
+                acc[(payee, year[i])]["web_income"] += received[i]
+                acc[(payee, year[i])]["web_lost"] += value[i] - received[i]
             elif kinds[i] in _FUNDING_KINDS:
-                acc[(payee, year[i])]["funding"] += value[i]
+                acc[(payee, year[i])]["funding"] += received[i]
     rows: list[FirmYear] = []
     revenue = {f: _revenue_by_year(ledger, f) for f in wanted}
     for (f, y), a in sorted(acc.items(), key=lambda kv: (kv[0][0], kv[0][1] == UNDATED, kv[0][1])):
         rec = revenue[f].get(y)
-        income, basis, src = (rec[0], "recorded revenue", rec[1]) if rec else (a["web_income"], "owed by the web", "")
+        if rec:  # recorded revenue, less what a haircut takes from the web's payments to the firm
+            income, basis, src = rec[0] - a["web_lost"], "recorded revenue", rec[1]
+        else:
+            income, basis, src = a["web_income"], "owed by the web", ""
         rows.append(FirmYear(f, y, a["paid"], a["firm"], a["conditional"], income, basis, a["funding"], src))
     split = tuple({"firm": f, "year": y, "counterparty": c, "paid": float(a["paid"]), "firm_owed": float(a["firm"]),
                    "conditional": float(a["conditional"])}
@@ -182,9 +192,27 @@ def waterfall(fl: Any, ledger: Ledger | None = None, firms: tuple[str, ...] = ()
     return Waterfall(tuple(rows), split, fl.policy, assumptions)
 
 
+def _scaled(fl: Any, value: np.ndarray, paid: np.ndarray, scale: dict[str, float] | None) -> np.ndarray:
+    """``value`` with each scaled payer's rows not yet paid multiplied by its share (what the payees receive)."""
+    if not scale:
+        return value
+    ent = fl.entities
+    factor = np.ones(len(value))
+    for payer, k in scale.items():
+        if payer in ent:
+            factor[(fl.payer == ent.index(payer)) & ~paid] = k
+    return value * factor
+
+
 @dataclass(frozen=True)
 class HaircutRow:
-    """One firm at one haircut ``k``: backlog, income path, funding gap, and whether it fails."""
+    """One firm at one haircut ``k`` in one round of the cascade: backlog, income, funding gap, failure.
+
+    ``round`` is the cascade's round (0: the payer's cut alone); ``failed_in`` the round the haircut made the
+    firm fail (``None``: it does not, or it fails even without the haircut: ``fails_without_haircut``);
+    ``pays`` the share of what it still owes that the firm pays in this round (1.0 until its failure is
+    passed on, one round after it fails).
+    """
 
     k: float
     firm: str
@@ -193,11 +221,21 @@ class HaircutRow:
     funding_gap: float
     cash: float
     fails: bool
+    round: int = 0
+    failed_in: int | None = None
+    pays: float = 1.0
+    fails_without_haircut: bool = False
 
     def as_dict(self) -> dict[str, object]:
-        """Stable keys: k (fraction paid), firm, backlog, income_by_year, funding_gap, cash (usd), fails."""
-        return {"k": self.k, "firm": self.firm, "backlog": self.backlog, "income_by_year": self.income_by_year,
-                "funding_gap": self.funding_gap, "cash": self.cash, "fails": self.fails}
+        """Stable keys: k (fraction paid), round, firm, backlog, income_by_year, funding_gap, cash (usd), fails.
+
+        Also failed_in (round or null), pays (fraction of what the firm still owes that it pays) and
+        fails_without_haircut.
+        """
+        return {"k": self.k, "round": self.round, "firm": self.firm, "backlog": self.backlog,
+                "income_by_year": self.income_by_year, "funding_gap": self.funding_gap, "cash": self.cash,
+                "fails": self.fails, "failed_in": self.failed_in, "pays": self.pays,
+                "fails_without_haircut": self.fails_without_haircut}
 
 
 def parse_percentages(text: str, option: str = "--k") -> tuple[float, ...]:
@@ -220,9 +258,13 @@ def parse_percentages(text: str, option: str = "--k") -> tuple[float, ...]:
     return tuple(out)
 
 
+#: The cascade stops after this many rounds even if shares still move (a loop converging slowly).
+MAX_ROUNDS = 50
+
+
 def haircut(fl: Any, ledger: Ledger | None, payer: str, ks: tuple[float, ...] = (1.0, 0.75, 0.5, 0.25, 0.0),
             cash: dict[str, float] | None = None) -> list[HaircutRow]:
-    """"``payer`` pays k of what it committed", for each k: every firm it pays, and what follows.
+    """"``payer`` pays k of what it committed", for each k: the cascade of failures it sets off, round by round.
 
     Args:
         fl: the flows table.
@@ -232,10 +274,14 @@ def haircut(fl: Any, ledger: Ledger | None, payer: str, ks: tuple[float, ...] = 
         cash: firm id -> cash on record (US dollars; 0 when absent).
 
     Returns:
-        One :class:`HaircutRow` per k and per firm the payer pays (the payees of its live or paid flows).
+        Per k and per round (see the module docstring), one :class:`HaircutRow` per firm reached so far (the
+        payer's payees, then the creditors of each firm that failed). The last round of each k is the
+        outcome: no new failure after it.
 
     Raises:
         InputError: ``payer`` is not a payer in the table, or a k outside 0..1.
+
+    A three-firm example is worked by hand in ``tests/test_metrics_waterfall.py``.
     """
     ent = fl.entities
     if payer not in ent or not (fl.payer == ent.index(payer)).any():
@@ -245,21 +291,81 @@ def haircut(fl: Any, ledger: Ledger | None, payer: str, ks: tuple[float, ...] = 
     for k in ks:
         if not 0.0 <= k <= 1.0:
             raise InputError(f"haircut k={k:g} is outside 0-100%", "k is the share paid, from 0 to 1")
-    rows = fl.payer == ent.index(payer)
-    payees = sorted({ent[i] for i in np.unique(fl.payee[rows])} - {payer})
+    cash = cash or {}
     kinds = fl.column("kind")
     status = fl.column("status")
+    value = fl.value.astype(float)
+    paid = status == "paid"
     owed = np.isin(status, ("firm", "conditional", "rumoured")) & fl.cash & np.isin(kinds, _INCOME_KINDS)
+
+    def payees_of(firm: str) -> set[str]:
+        rows = fl.payer == ent.index(firm)
+        return {ent[i] for i in np.unique(fl.payee[rows])} - {payer}
+
+    def state(scale: dict[str, float], firms: set[str]) -> dict[str, tuple[float, dict[str, float], float, float]]:
+        """Firm -> (backlog, income by year, funding gap, unpaid firm obligations) under ``scale``."""
+        wf = waterfall(fl, ledger, tuple(sorted(firms)), scale=scale)
+        got = _scaled(fl, value, paid, scale)
+        out = {}
+        for f in firms:
+            mine = [y for y in wf.years if y.firm == f]
+            backlog = float(got[owed & (fl.payee == ent.index(f))].sum())
+            out[f] = (backlog, {y.year: float(y.income) for y in mine}, float(sum(max(y.gap, 0.0) for y in mine)),
+                      float(sum(y.firm_owed for y in mine)))
+        return out
+
+    def short(gap: float, f: str) -> float:
+        return gap - float(cash.get(f, 0.0))
+
+    first = payees_of(payer)
     out: list[HaircutRow] = []
     for k in ks:
-        wf = waterfall(fl, ledger, tuple(payees), scale={payer: k})
-        value = fl.value.astype(float) * np.where(fl.payer == ent.index(payer), k, 1.0)
-        for f in payees:
-            mine = [y for y in wf.years if y.firm == f]
-            backlog = float(value[owed & (fl.payee == ent.index(f))].sum())
-            gap = float(sum(max(y.gap, 0.0) for y in mine))
-            c = float((cash or {}).get(f, 0.0))
-            out.append(HaircutRow(k, f, backlog, {y.year: float(y.income) for y in mine}, gap, c, gap > c))
+        reached = set(first)
+        base: dict[str, bool] = {}
+        failed: dict[str, int] = {}
+        pays: dict[str, float] = {}
+        for rnd in range(MAX_ROUNDS):
+            st = state({payer: k, **pays}, reached)
+            missing = reached - set(base)
+            if missing:  # judged without the haircut too: a failure it did not cause is not passed on
+                for f, (_, _, gap, _) in state({}, missing).items():
+                    base[f] = short(gap, f) > _EPS
+            new = sorted(f for f in reached if f not in failed and not base[f] and short(st[f][2], f) > _EPS)
+            for f in new:
+                failed[f] = rnd
+            for f in sorted(reached):
+                b, inc, gap, _ = st[f]
+                out.append(HaircutRow(k, f, b, inc, gap, float(cash.get(f, 0.0)), short(gap, f) > _EPS, rnd,
+                                      failed.get(f), pays.get(f, 1.0), base[f]))
+            shares = {f: (max(0.0, 1.0 - short(st[f][2], f) / st[f][3]) if st[f][3] > 0 else 1.0) for f in failed}
+            if not new and all(abs(shares[f] - pays.get(f, 1.0)) < 1e-9 for f in failed):
+                break
+            pays = shares
+            for f in new:
+                reached |= payees_of(f)
+    return out
+
+
+_EPS = 1.0  # one US dollar: a gap this small is rounding, not a failure
+
+
+def cascade_summary(rows: list[HaircutRow]) -> list[dict[str, object]]:
+    """Per k: the rounds run and the firms the haircut made fail in each round (stable keys).
+
+    Keys: k, rounds (number of rounds), failed_by_round (list of lists of firm ids, one per round),
+    failed (every firm it made fail), fails_without_haircut (firms failing even at k = 100%).
+    """
+    out = []
+    for k in dict.fromkeys(r.k for r in rows):
+        mine = [r for r in rows if r.k == k]
+        last = max(r.round for r in mine)
+        by_round: list[list[str]] = [[] for _ in range(last + 1)]
+        for r in mine:
+            if r.failed_in is not None and r.failed_in == r.round:
+                by_round[r.round].append(r.firm)
+        out.append({"k": k, "rounds": last + 1, "failed_by_round": by_round,
+                    "failed": [f for rnd in by_round for f in rnd],
+                    "fails_without_haircut": sorted({r.firm for r in mine if r.fails_without_haircut})})
     return out
 
 
@@ -268,8 +374,9 @@ def table_rows(rows: list[HaircutRow]) -> list[dict[str, object]]:
     years = sorted({y for r in rows for y in r.income_by_year}, key=lambda y: (y == UNDATED, y))
     out = []
     for r in rows:
-        d = {"k": r.k, "firm": r.firm, "backlog": r.backlog, "funding_gap": r.funding_gap, "cash": r.cash,
-             "fails": r.fails}
+        d = {"k": r.k, "round": r.round, "firm": r.firm, "backlog": r.backlog, "funding_gap": r.funding_gap,
+             "cash": r.cash, "fails": r.fails, "failed_in": r.failed_in, "pays": r.pays,
+             "fails_without_haircut": r.fails_without_haircut}
         d.update({f"income_{y}": r.income_by_year.get(y, 0.0) for y in years})
         out.append(d)
     return out
