@@ -146,6 +146,8 @@ def test_cli_json_csv_and_excel(three: Path, tmp_path: Path) -> None:
     (["haircut", "--payer", "omega"], "--payer 'omega' is not an entity"),
     (["haircut", "--payer", "gamma"], "'gamma' pays nothing"),
     (["waterfall", "--firm", "omega"], "--firm 'omega' is not an entity"),
+    (["bridge", "--interest-rate", "120"], "--interest-rate 120% is outside 0-100%"),
+    (["bridge", "--interest-rate", "5,6"], "--interest-rate '5,6' is one figure"),
 ])
 def test_bad_options_are_one_line(three: Path, args: list[str], words: str) -> None:
     res = runner.invoke(main, ["metrics", *args, "--ledger", str(three)])
@@ -218,3 +220,58 @@ def test_scenario_names_are_checked(args: list[str], words: str) -> None:
     assert res.exit_code == 2, res.output
     lines = [ln for ln in res.output.splitlines() if ln.strip()]
     assert len(lines) == 1 and words in lines[0] and "bundled: base" in lines[0], res.output
+
+
+LOAN = """
+  - id: gamma-alpha-loan
+    type: debt_financing
+    from: gamma
+    to: alpha
+    amount: 10億美元
+    announced: 2026-01-05
+    term: {start: 2026-01-01, years: 2}
+    status: signed
+    claims:
+      - {document: memo, field: amount, quote: "Board memo", start: 0, end: 10}
+"""
+
+
+def test_bridge_debt_service_by_hand(tmp_path: Path) -> None:
+    """A $1B loan over two years (its own term), 6% a year assumed: serviced as the simulation services it."""
+    from dataclasses import replace
+
+    import tests.three_firms as tf
+
+    from dealweb.metrics.waterfall import funding_bridge
+    from dealweb.model import Fact
+    from dealweb.money import parse_amount
+
+    root = tf.write_three_firms(tmp_path / "loan")
+    text = (root / "ledger.yaml").read_text().replace("facts:\n", LOAN.lstrip("\n") + "facts:\n", 1)
+    (root / "ledger.yaml").write_text(text)
+    base = load_ledger(root).ledger
+    ocf = Fact("alpha-ocf", "alpha", "operating_cash_flow_ttm", parse_amount("$1 billion"))
+    capex = Fact("alpha-capex", "alpha", "capex", parse_amount("$3 billion"), period="2026")
+    ledger = replace(base, facts={**base.facts, ocf.id: ocf, capex.id: capex})
+    rows = {r.year: r for r in funding_bridge(build_flows(ledger), ledger, ("alpha",))}
+    # drawn 2026-Q1, repaid in 8 equal parts of $0.125B in 2026-Q2 .. 2028-Q1 (the quarter of maturity,
+    # 2028-01-01); interest 6% / 4 = 1.5% a quarter on what is outstanding at the quarter's start:
+    # 2026: principal 3 x 0.125 = 0.375, interest 1.5% x (1 + 0.875 + 0.75) = 0.039375
+    # 2027: principal 0.5, interest 1.5% x (0.625 + 0.5 + 0.375 + 0.25) = 0.02625
+    # 2028: principal 0.125, interest 1.5% x 0.125 = 0.001875
+    assert rows["2026"].debt_service == pytest.approx(0.414375e9)
+    assert rows["2027"].debt_service == pytest.approx(0.52625e9)
+    assert rows["2028"].debt_service == pytest.approx(0.126875e9)
+    # need = capex 3 + chips 2 + debt service 0.414375 - operating cash flow 1; leverage (1 + need) / 1
+    assert rows["2026"].need == pytest.approx(4.414375e9)
+    assert rows["2026"].leverage_after == pytest.approx(5.414375)
+    (term,) = rows["2026"].debt_terms
+    assert term["deal"] == "gamma-alpha-loan" and term["maturity"] == "2028-01-01"
+    assert str(term["rate_source"]).startswith("assumed") and not str(term["maturity_source"]).startswith("assumed")
+    # another assumed rate through the CLI: 8% -> 2026 interest 2% x 2.625 = 0.0525 + principal 0.375
+    res = runner.invoke(main, ["metrics", "bridge", "--ledger", str(root), "--firm", "alpha", "--interest-rate", "8",
+                               "--json"])
+    assert res.exit_code == 0, res.output
+    got = {y["year"]: y for y in json.loads(res.output)["years"]}
+    assert got["2026"]["debt_service"] == pytest.approx(0.4275e9)
+    assert "8%" in got["2026"]["debt_terms"][0]["rate_source"]

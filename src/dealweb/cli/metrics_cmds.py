@@ -1096,18 +1096,26 @@ def haircut_cmd(payer: str | None, ks: str, policy: str, csv_path: str | None, x
 @metrics_group.command("bridge")
 @click.option("--firm", "firms", multiple=True, metavar="ID", help="A firm to show (repeatable; default: every firm "
               "with cash-flow facts or in-web purchases).")
+@click.option("--interest-rate", "interest_rate", default="6", show_default=True, metavar="PERCENT",
+              help="Interest a year, in percent, on recorded loans that state none (an assumption, labelled; the "
+                   "stress scenarios' default).")
+@click.option("--maturity-years", type=click.FloatRange(0.25, 100), default=None, metavar="YEARS",
+              help="Years to maturity of recorded loans that state no term (default: the simulation's, 5).")
 @policy_option
 @csv_option
 @xlsx_option
 @ledger_option
 @json_option
-def bridge_cmd(firms: tuple[str, ...], policy: str, csv_path: str | None, xlsx_path: str | None,
-               ledger_path: str | None, as_json: bool) -> None:
+def bridge_cmd(firms: tuple[str, ...], interest_rate: str, maturity_years: float | None, policy: str,
+               csv_path: str | None, xlsx_path: str | None, ledger_path: str | None, as_json: bool) -> None:
     """Funding bridge per firm and year: operating cash flow against capex, in-web purchases and debt service.
 
     need = capex + in-web purchases (not inside the capex figure) + debt service - operating cash flow: the
-    debt or equity still to raise; leverage after = (debt received + need) / operating cash flow. A firm
-    without an operating cash flow or capex fact shows need n/a (add the fact). US dollars.
+    debt or equity still to raise; leverage after = (debt received + need) / operating cash flow. Debt
+    service: the firm's recorded loans (paid or firm), serviced as the stress simulation does: interest each
+    quarter and the principal in equal parts to maturity, from the deal's terms or the labelled assumptions
+    --interest-rate and --maturity-years (each loan's terms and their sources are listed). A firm without an
+    operating cash flow or capex fact shows need n/a (add the fact). US dollars.
 
     \b
     Examples:
@@ -1116,21 +1124,29 @@ def bridge_cmd(firms: tuple[str, ...], policy: str, csv_path: str | None, xlsx_p
       dealweb metrics bridge --csv bridge.csv --xlsx bridge.xlsx
     """
     from dealweb.flows import build_flows
-    from dealweb.metrics.waterfall import funding_bridge
+    from dealweb.metrics.waterfall import funding_bridge, parse_percentages
 
+    try:
+        (rate,) = parse_percentages(interest_rate, "--interest-rate")
+    except (DealwebError, ValueError) as exc:
+        msg = exc.message if isinstance(exc, DealwebError) else f"--interest-rate {interest_rate!r} is one figure"
+        fail(msg, "--interest-rate takes one percentage a year from 0 to 100, e.g. 6")
     ledger = load_or_exit(ledger_path)
     unknown = [f for f in firms if f not in ledger.entities]
     if unknown:
         fail(f"--firm {unknown[0]!r} is not an entity of ledger {ledger.name}",
              "give an entity id, e.g. " + ", ".join(sorted(ledger.entities)[:5]))
-    rows = funding_bridge(build_flows(ledger, policy=policy), ledger, firms)
-    flat = [{k: (v if not isinstance(v, dict) else ", ".join(f"{a}={b}" for a, b in v.items()))
-             for k, v in r.as_dict().items()} for r in rows]
-    if _write_tables(flat, {"bridge": flat}, csv_path, xlsx_path, as_json):
+    rows = funding_bridge(build_flows(ledger, policy=policy), ledger, firms, rate, maturity_years)
+    flat = [{k: (v if not isinstance(v, dict | list) else _cell(v)) for k, v in r.as_dict().items()} for r in rows]
+    loans = [{"firm": r.firm, "year": r.year, **t} for r in rows for t in r.debt_terms]
+    if _write_tables(flat, {"bridge": flat, "debt_service": loans}, csv_path, xlsx_path, as_json):
         return
     assumptions = ["operating cash flow and capex: the latest yearly (or TTM) facts, held flat, never projected",
                    "in-web purchases: firm and paid hardware and services rows, less deals the capex fact includes",
-                   "debt service 0: the ledger records no repayment schedule"]
+                   "debt service: recorded paid or firm loans, drawn at their term's start (else announcement), "
+                   "interest each quarter and level principal to maturity, as the stress simulation services them; "
+                   f"a loan stating no rate is assumed to bear {100 * rate:g}% a year (--interest-rate); each loan's "
+                   "terms and their sources are in debt_terms"]
     if as_json:
         emit_json({"analysis": "bridge", "ledger": ledger.name, "policy": policy, "unit": "usd",
                    "years": [r.as_dict() for r in rows], "assumptions": assumptions})
@@ -1145,8 +1161,24 @@ def bridge_cmd(firms: tuple[str, ...], policy: str, csv_path: str | None, xlsx_p
                   _fmt_usd(r.in_web_purchases), _fmt_usd(r.debt_service), fmt_value(r.need, "usd"),
                   fmt_value(r.leverage_after, "x"))
     c.print(t)
+    shown = set()
+    for r in rows:
+        for lt in r.debt_terms:
+            if lt["deal"] in shown:
+                continue
+            shown.add(lt["deal"])
+            c.print(f"  debt service of {r.firm}: {lt['deal']}, {_fmt_usd(float(lt['principal']))} from {lt['start']}: "
+                    f"interest {fmt_value(lt['interest_rate'], 'fraction')} ({lt['rate_source']}); maturity "
+                    f"{lt['maturity']} ({lt['maturity_source']})")
     for a in assumptions:
         c.print(f"  - {a}")
+
+
+def _cell(v: Any) -> str:
+    """A mapping or list as one CSV/Excel cell: ``k=v, ...`` or the loans' deal ids."""
+    if isinstance(v, dict):
+        return ", ".join(f"{a}={b}" for a, b in v.items())
+    return ", ".join(str(x.get("deal", x)) if isinstance(x, dict) else str(x) for x in v)
 
 
 @metrics_group.command("scenarios")

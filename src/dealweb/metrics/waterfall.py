@@ -44,7 +44,8 @@ import numpy as np
 from dealweb.errors import InputError
 from dealweb.model import Ledger
 
-__all__ = ["BridgeYear", "FirmYear", "HaircutRow", "Waterfall", "cascade_summary", "csv_bytes", "funding_bridge",
+__all__ = ["BridgeYear", "FirmYear", "HaircutRow", "Waterfall", "cascade_summary", "csv_bytes", "debt_service",
+           "funding_bridge",
            "haircut",
            "parse_percentages", "table_rows",
            "waterfall", "xlsx_bytes"]
@@ -419,7 +420,11 @@ def xlsx_bytes(tables: dict[str, list[dict[str, object]]]) -> bytes:
 
 @dataclass(frozen=True)
 class BridgeYear:
-    """One firm's funding bridge for one calendar year, US dollars (``None``: not recorded)."""
+    """One firm's funding bridge for one calendar year, US dollars (``None``: not recorded).
+
+    ``debt_terms`` lists, per loan the firm services that year, the deal, its principal, the year's service
+    and the terms used with where each comes from (the deal's own terms, or ``assumed: ...``).
+    """
 
     firm: str
     year: str
@@ -431,20 +436,28 @@ class BridgeYear:
     debt_before: float
     leverage_after: float | None
     sources: dict[str, str]
+    debt_terms: tuple[dict[str, object], ...] = ()
 
     def as_dict(self) -> dict[str, object]:
-        """Stable keys: firm, year, the figures (usd), leverage_after (x), sources (fact ids).
+        """Stable keys: firm, year, the figures (usd), leverage_after (x), sources (fact ids), debt_terms.
 
-        Figures: operating_cash_flow, capex, in_web_purchases, debt_service, need, debt_before.
+        Figures: operating_cash_flow, capex, in_web_purchases, debt_service, need, debt_before. ``debt_terms``:
+        per loan, deal, principal and service (usd), interest_rate, rate_source, maturity, maturity_source,
+        shape.
         """
         return {"firm": self.firm, "year": self.year, "operating_cash_flow": self.operating_cash_flow,
                 "capex": self.capex, "in_web_purchases": self.in_web_purchases, "debt_service": self.debt_service,
                 "need": self.need, "debt_before": self.debt_before, "leverage_after": self.leverage_after,
-                "sources": dict(self.sources)}
+                "sources": dict(self.sources), "debt_terms": [dict(t) for t in self.debt_terms]}
 
 
 _OCF_YEAR = ("operating_cash_flow_ttm", "operating_cash_flow_annual")
 _CAPEX_YEAR = ("capex_guidance", "capex")
+#: The interest rate a loan that states none is assumed to bear, a year: the stress scenarios' default
+#: ``capital.interest_rate`` (docs/scenario-format.md), so the bridge and the simulation assume alike.
+DEFAULT_INTEREST_RATE = 0.06
+#: Quarters the debt-service grid spans (40 years from the first loan): longer than any loan recorded.
+_DEBT_QUARTERS = 160
 
 
 def _latest_fact(ledger: Ledger, firm: str, metrics: tuple[str, ...], yearly_only: bool) -> Any:
@@ -458,7 +471,79 @@ def _latest_fact(ledger: Ledger, firm: str, metrics: tuple[str, ...], yearly_onl
     return None
 
 
-def funding_bridge(fl: Any, ledger: Ledger, firms: tuple[str, ...] = ()) -> list[BridgeYear]:
+def debt_service(fl: Any, ledger: Ledger, rate: float = DEFAULT_INTEREST_RATE,
+                 maturity_years: float | None = None) -> dict[str, dict[str, list[dict[str, object]]]]:
+    """Debt service per borrower and calendar year, from the ledger's debt deals, as the simulation services them.
+
+    Each debt deal whose principal the flows table holds as paid or firm money (its ``value``: the table's
+    policy figure) is serviced by :func:`dealweb.sim.debt.debt_service_lines` (interest ``rate / 4`` each
+    quarter on what is outstanding, and the principal repaid in equal quarterly parts to maturity; the deal's
+    own ``interest_rate`` and ``term`` when it states them, else ``rate`` and ``maturity_years``, labelled
+    ``assumed``). The loan is taken as drawn at its term's start, else its announcement (assumed). Conditional
+    loans ("up to", backstops) are not serviced here: they may never be drawn.
+
+    Args:
+        fl: the flows table.
+        ledger: its ledger (the debt deals' terms).
+        rate: interest a year for loans that state none (0.06 = 6%).
+        maturity_years: years to maturity for loans that state no term (default: the simulation's, 5).
+
+    Returns:
+        borrower id -> year -> one entry per loan: deal, principal, service (US dollars that year) and the
+        terms with their sources (interest_rate, rate_source, maturity, maturity_source, shape).
+    """
+    from datetime import date
+
+    from dealweb.sim.debt import debt_service_lines, service_profile
+    from dealweb.sim.scenario import DEFAULT_DEBT_MATURITY_YEARS
+    from dealweb.sim.schedules import Grid
+
+    years = DEFAULT_DEBT_MATURITY_YEARS if maturity_years is None else maturity_years
+    kinds = fl.column("kind")
+    status = fl.column("status")
+    live = (kinds == "debt") & np.isin(status, ("paid", "firm"))
+    if not live.any():
+        return {}
+    deal_ids = np.array(fl.deals, dtype=object)[fl.deal]
+    principal: dict[str, float] = defaultdict(float)
+    for i in np.flatnonzero(live):
+        principal[str(deal_ids[i])] += float(fl.value[i])
+    starts = [d.term_start or d.announced for d in ledger.deals.values() if d.id in principal]
+    first = min((s for s in starts if s is not None), default=None) or date.today()
+    grid = Grid(date(first.year, 1, 1), _DEBT_QUARTERS, 3)
+    lines, _ = debt_service_lines(ledger, grid, [], rate, years)
+    out: dict[str, dict[str, list[dict[str, object]]]] = defaultdict(lambda: defaultdict(list))
+    labels = grid.labels()
+    for ln in lines:
+        if ln.deal not in principal or principal[ln.deal] <= 0:
+            continue
+        terms = {name: (value, src) for name, value, src in ln.terms}
+        # the simulation's own profile (service_profile), with the loan drawn in the quarter of its start
+        # (the simulation takes a loan drawn before its horizon as drawn just before it)
+        drawn = np.zeros(grid.periods)
+        drawn[max(0, grid.index(date.fromisoformat(str(terms["start"][0]))))] = 1.0
+        profile = service_profile(drawn, float(terms["interest_rate"][0]),
+                                  grid.position(date.fromisoformat(str(terms["maturity"][0]))), grid.periods)
+        rate_src, mat_src = str(terms["interest_rate"][1]), str(terms["maturity"][1])
+        if rate_src.startswith("assumed"):
+            rate_src = f"assumed: {rate:.4g} a year ({100 * rate:.4g}%; the deal states no interest rate)"
+        if mat_src.startswith("assumed"):
+            mat_src = f"assumed: {years:g} years to maturity (the deal states no term)"
+        per_year: dict[str, float] = defaultdict(float)
+        for t, share in enumerate(profile):
+            if share:
+                per_year[labels[t][:4]] += float(share) * principal[ln.deal]
+        for y, usd in sorted(per_year.items()):
+            out[ln.payer][y].append({
+                "deal": ln.deal, "principal": principal[ln.deal], "service": usd,
+                "interest_rate": float(terms["interest_rate"][0]), "rate_source": rate_src,
+                "maturity": terms["maturity"][0], "maturity_source": mat_src,
+                "start": terms["start"][0], "start_source": terms["start"][1], "shape": terms["shape"][1]})
+    return out
+
+
+def funding_bridge(fl: Any, ledger: Ledger, firms: tuple[str, ...] = (), rate: float = DEFAULT_INTEREST_RATE,
+                   maturity_years: float | None = None) -> list[BridgeYear]:
     """Per firm and calendar year: operating cash flow against capex, in-web purchases and debt service.
 
     ``need = capex + in-web purchases not inside the capex figure + debt service - operating cash flow``
@@ -467,16 +552,22 @@ def funding_bridge(fl: Any, ledger: Ledger, firms: tuple[str, ...] = ()) -> list
     ``operating_cash_flow_annual``); capex the latest yearly ``capex_guidance``, else ``capex``; both held
     flat over the years (never projected). In-web purchases are the firm's firm and paid hardware and services
     rows of the year, less the deals the capex fact ``includes`` (not counted twice). Debt service: the
-    ledger records no repayment schedule, so 0 (listed as an assumption). A firm without an operating cash
-    flow or capex fact has ``need = None`` (not assessed: add the fact).
+    firm's recorded loans (paid or firm debt deals it borrows), serviced as the simulation does
+    (:func:`debt_service`: interest and level principal to maturity, from the deal's terms or labelled
+    assumptions ``rate`` and ``maturity_years``; each row's ``debt_terms`` says which). A firm without an
+    operating cash flow or capex fact has ``need = None`` (not assessed: add the fact).
 
     Args:
         fl: the flows table.
         ledger: its ledger (facts).
-        firms: the firms (default: every firm with an operating cash flow or capex fact, or in-web purchases).
+        firms: the firms (default: every firm with an operating cash flow or capex fact, in-web purchases or
+            recorded loans).
+        rate: interest a year for loans that state none (0.06 = 6%; an assumption, labelled).
+        maturity_years: years to maturity for loans that state no term (default: the simulation's, 5).
 
     Returns:
-        One :class:`BridgeYear` per firm and year of its in-web purchases (one row ``-`` when it has none).
+        One :class:`BridgeYear` per firm and year of its in-web purchases or debt service (one row ``-``
+        when it has neither).
     """
     ent = fl.entities
     kinds = fl.column("kind")
@@ -485,9 +576,10 @@ def funding_bridge(fl: Any, ledger: Ledger, firms: tuple[str, ...] = ()) -> list
     year = _year_of(fl)
     buy = np.isin(kinds, ("hardware", "services")) & np.isin(status, ("paid", "firm")) & fl.cash
     debt_in = (kinds == "debt") & np.isin(status, ("paid", "firm"))
+    service = debt_service(fl, ledger, rate, maturity_years)
     if not firms:
         with_facts = {f.entity for f in ledger.facts.values() if f.metric in _OCF_YEAR + _CAPEX_YEAR}
-        firms = tuple(sorted(with_facts | {ent[i] for i in np.unique(fl.payer[buy])}))
+        firms = tuple(sorted(with_facts | {ent[i] for i in np.unique(fl.payer[buy])} | set(service)))
     out: list[BridgeYear] = []
     for firm in firms:
         ocf_f = _latest_fact(ledger, firm, _OCF_YEAR, yearly_only=False)
@@ -498,11 +590,14 @@ def funding_bridge(fl: Any, ledger: Ledger, firms: tuple[str, ...] = ()) -> list
         idx = ent.index(firm) if firm in ent else -1
         mine = buy & (fl.payer == idx) & ~np.isin(deals, list(inside)) if len(deals) else buy & False
         debt = float(fl.value[debt_in & (fl.payee == idx)].sum())
-        years = sorted({str(y) for y in year[mine]}, key=lambda y: (y == UNDATED, y)) or ["-"]
+        owed = service.get(firm, {})
+        years = sorted({str(y) for y in year[mine]} | set(owed), key=lambda y: (y == UNDATED, y)) or ["-"]
         srcs = {k: f.id for k, f in (("operating_cash_flow", ocf_f), ("capex", capex_f)) if f is not None}
         for y in years:
             purchases = float(fl.value[mine & (year == y)].sum())
-            need = None if ocf is None or capex is None else capex + purchases - ocf
+            terms = tuple(owed.get(y, ()))
+            ds = float(sum(float(t["service"]) for t in terms))  # type: ignore[arg-type]
+            need = None if ocf is None or capex is None else capex + purchases + ds - ocf
             lev = None if need is None or not ocf else (debt + max(need, 0.0)) / ocf
-            out.append(BridgeYear(firm, y, ocf, capex, purchases, 0.0, need, debt, lev, srcs))
+            out.append(BridgeYear(firm, y, ocf, capex, purchases, ds, need, debt, lev, srcs, terms))
     return out
