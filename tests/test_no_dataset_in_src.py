@@ -1,9 +1,11 @@
 """No knowledge of a bundled dataset in ``src/`` outside ``src/dealweb/data/``: the code reads ledgers.
 
 Every string literal in the package's code (docstrings and comments aside: they cite where a model comes
-from) is checked against the bundled ledgers' entity, deal and fact ids. ``extract/`` is left out: its
-gazetteer belongs to the news work (issue 11 asks it be built from the ledger's entities and a names file;
-that work was not finished when this test was written).
+from) is checked against the bundled ledgers' entity, deal and fact ids. The faces' words (the message
+catalogues, the HTML templates and the pages' scripts) are checked against those ids and against the
+bundled entities' names in every language (a sentence naming a firm would show on any ledger).
+``extract/`` is left out: its gazetteer belongs to the news work (issue 11 asks it be built from the
+ledger's entities and a names file; that work was not finished when this test was written).
 """
 
 from __future__ import annotations
@@ -67,3 +69,58 @@ def test_src_names_no_bundled_entity_deal_or_fact() -> None:
                     continue
                 found.append(f"src/dealweb/{rel}:{line}: {m.group(1)!r} in {text[:60]!r}")
     assert not found, "dataset knowledge in src/:\n" + "\n".join(found)
+
+
+def _names() -> set[str]:
+    """Every bundled entity's names and aliases (each language), four characters and more (short ones are words)."""
+    out: set[str] = set()
+    for name in ("ai-capex-2025", "ai-deals-2025-26"):
+        for p in (DATA / name).rglob("*.yaml"):
+            data = yaml.safe_load(p.read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                continue
+            for rec in data.get("entities") or []:
+                if not isinstance(rec, dict):
+                    continue
+                names = rec.get("names") or {}
+                vals = list(names.values()) if isinstance(names, dict) else []
+                vals += [rec.get("name")] + list(rec.get("aliases") or [])
+                for v in vals:
+                    for x in (v if isinstance(v, list) else [v]):
+                        if isinstance(x, str):
+                            out.add(x.strip())
+    ascii_ok = {n for n in out if n.isascii() and len(n) >= 4}
+    cjk_ok = {n for n in out if not n.isascii() and len(n) >= 2}
+    return (ascii_ok | cjk_ok) - {n for n in out if n.lower() in VOCABULARY_NAMES}
+
+
+#: Entity names that are also plain words of the faces (a class of payer, not a firm).
+VOCABULARY_NAMES = {"lenders", "end customers", "governments", "equity investors", "bondholders", "meta", "终端客户",
+                    "終端客戶"}
+
+
+def _face_texts() -> list[tuple[str, str]]:
+    """(where, text) of every catalogue message, template and page script of the package."""
+    import json
+
+    out: list[tuple[str, str]] = []
+    for path in sorted((PKG / "report" / "messages").glob("*.json")):
+        for key, text in json.loads(path.read_text(encoding="utf-8")).items():
+            out.append((f"src/dealweb/report/messages/{path.name}: {key}", text))
+    for pattern in ("*/templates/*.html", "*/static/*.js"):  # stylesheets name fonts, not firms
+        for path in sorted(PKG.glob(pattern)):
+            out.append((f"src/dealweb/{path.relative_to(PKG).as_posix()}", path.read_text(encoding="utf-8")))
+    return out
+
+
+def test_faces_name_no_bundled_firm() -> None:
+    ids, names = _ids(), _names()
+    assert len(names) > 100 and "Nvidia" in names and "輝達" in names  # the bundled names were read
+    latin = re.compile(r"(?<![\w-])(" + "|".join(sorted(map(re.escape, ids | {n for n in names if n.isascii()}),
+                                                        key=len, reverse=True)) + r")(?![\w-])", re.IGNORECASE)
+    cjk = [n for n in names if not n.isascii()]
+    texts = _face_texts()
+    assert any("messages/zh-Hant.json" in w for w, _ in texts) and any(w.endswith(".html") for w, _ in texts)
+    found = [f"{where}: {m.group(1)!r}" for where, text in texts for m in latin.finditer(text)]
+    found += [f"{where}: {n!r}" for where, text in texts for n in cjk if n in text]
+    assert not found, "a bundled firm named in the faces' words:\n" + "\n".join(found)

@@ -112,8 +112,7 @@ def _not_assessed(metric: str, missing: Sequence[tuple[str, Source]], why: NotAs
     if why is not None:
         exc = why
     else:
-        exc = NotAssessed(metric, tuple(s.ref or n for n, s in missing),
-                          "; ".join(dict.fromkeys(s.note.removeprefix("not assessed: ") or n for n, s in missing)))
+        exc = NotAssessed(metric, tuple(dict.fromkeys(s.ref or n for n, s in missing)), _hows(missing))
     data = {**exc.as_dict(), "ledger": ledger.name if ledger is not None else None}
     if as_json:
         emit_json(data)
@@ -125,6 +124,27 @@ def _not_assessed(metric: str, missing: Sequence[tuple[str, Source]], why: NotAs
             click.echo(f"dealweb metrics {metric} ({where}): {exc.message.split(': ', 1)[1]}")
             click.echo(f"  how: {exc.how}")
     raise SystemExit(0)
+
+
+def _hows(missing: Sequence[tuple[str, Source]]) -> str:
+    """The missing inputs' notes, one per input: notes that differ only in the flag to pass say both flags."""
+    import re
+
+    groups: dict[str, tuple[str, list[str]]] = {}
+    for n, s in missing:
+        note = s.note.removeprefix("not assessed: ") or n
+        flag = re.search(r"pass (--[\w-]+)\)$", note)
+        key = s.ref or n
+        if key not in groups:
+            groups[key] = (note, [flag.group(1)] if flag else [])
+        elif flag and groups[key][1]:
+            groups[key][1].append(flag.group(1))
+    out = []
+    for note, flags in groups.values():
+        if len(flags) > 1:
+            note = note[:note.rindex(flags[0])] + " / ".join(flags) + ")"
+        out.append(note)
+    return "; ".join(dict.fromkeys(out))
 
 
 def _need(metric: str, values: dict[str, tuple[Any, Source]], why: NotAssessed | None, ledger: Ledger | None,
@@ -982,6 +1002,12 @@ def waterfall_cmd(firms: tuple[str, ...], policy: str, csv_path: str | None, xls
         fail(f"--firm {unknown[0]!r} is not an entity of ledger {ledger.name}",
              "give an entity id, e.g. " + ", ".join(sorted(ledger.entities)[:5]))
     w = waterfall(fl, ledger, firms)
+    if not w.years:
+        what = "money paid or owed by " + ", ".join(firms) if firms else "deals with money between firms"
+        _not_assessed("waterfall", [("flows", Source(
+            kind=MISSING, ref=what, note=f"not assessed: needs {what}; add deals with from:, to:, amount: and a "
+                                         "term or dates (docs/ledger-format.md), then dealweb check"))],
+                      None, ledger, as_json)
     tables = w.tables()
     if _write_tables(tables["waterfall"], tables, csv_path, xlsx_path, as_json):
         return
@@ -1137,6 +1163,12 @@ def bridge_cmd(firms: tuple[str, ...], interest_rate: str, maturity_years: float
         fail(f"--firm {unknown[0]!r} is not an entity of ledger {ledger.name}",
              "give an entity id, e.g. " + ", ".join(sorted(ledger.entities)[:5]))
     rows = funding_bridge(build_flows(ledger, policy=policy), ledger, firms, rate, maturity_years)
+    if not rows or all(r.need is None and not r.in_web_purchases and not r.debt_service for r in rows):
+        what = "a firm's operating cash flow and capex, in-web purchases or recorded loans"
+        _not_assessed("bridge", [("facts", Source(
+            kind=MISSING, ref=what, note=f"not assessed: needs {what}; add facts of metric operating_cash_flow_ttm "
+                                         "and capex (or capex_guidance) for the firm, or deals it pays or borrows "
+                                         "(docs/ledger-format.md)"))], None, ledger, as_json)
     flat = [{k: (v if not isinstance(v, dict | list) else _cell(v)) for k, v in r.as_dict().items()} for r in rows]
     loans = [{"firm": r.firm, "year": r.year, **t} for r in rows for t in r.debt_terms]
     if _write_tables(flat, {"bridge": flat, "debt_service": loans}, csv_path, xlsx_path, as_json):
@@ -1182,7 +1214,7 @@ def _cell(v: Any) -> str:
 
 
 @metrics_group.command("scenarios")
-@click.argument("names", nargs=-1, metavar="SCENARIO...")
+@click.argument("names", nargs=-1, metavar="[SCENARIO...]")
 @click.option("--runs", type=click.IntRange(1, 100_000), default=200, show_default=True, help="Runs per scenario.")
 @click.option("--seed", type=int, default=None, help="Random seed (default: each scenario's own).")
 @click.option("--tornado", "tornado", default=None, metavar="FIRM",
@@ -1197,70 +1229,66 @@ def scenarios_cmd(names: tuple[str, ...], runs: int, seed: int | None, tornado: 
     """Two or more stress scenarios side by side: each firm's default probability and outside capital.
 
     Runs each scenario (a bundled name or a file; 'dealweb stress --list') on the ledger with the same runs;
-    --tornado FIRM adds the inputs that move that firm's default probability most (from the stress
-    simulation's own sensitivity table, not recomputed here).
+    with no SCENARIO, every bundled scenario written for this ledger (none: not assessed, with how to write
+    one). --tornado FIRM adds the inputs that move that firm's default probability most (from the stress
+    simulation's own sensitivity table, not recomputed here). Runs and seed are printed beside the results.
 
     \b
     Examples:
-      dealweb metrics scenarios base capital-drought --runs 200
-      dealweb metrics scenarios base openai-cannot-pay --tornado oracle --json
-      dealweb metrics scenarios base slow-ai-revenue --csv side.csv --xlsx side.xlsx
+      dealweb metrics scenarios --ledger ai-capex-2025
+      dealweb metrics scenarios base capital-drought --runs 200 --ledger ai-capex-2025
+      dealweb metrics scenarios base openai-cannot-pay --tornado oracle --json --ledger ai-capex-2025
+      dealweb metrics scenarios base slow-ai-revenue --csv side.csv --xlsx side.xlsx --ledger ai-capex-2025
     """
     from dealweb.sim import bundled_scenarios, load_scenario, stress
     from dealweb.sim.scenario import resolve_scenario
+    from dealweb.sim.sidebyside import NEEDS, fitting_scenarios, side_by_side
 
     ledger = load_or_exit(ledger_path)  # a broken ledger is named first, as by every command that reads one
-    if len(names) < 2:
+    if not names:
+        fit = fitting_scenarios(ledger.name)
+        if len(fit) < 2:
+            _not_assessed("scenarios", [("scenarios", Source(kind=MISSING, ref=NEEDS[0],
+                                                             note=f"not assessed: needs {NEEDS[0]}; {NEEDS[1]}"))],
+                          None, ledger, as_json)
+        names, paths = tuple(fit), list(fit.values())
+    elif len(names) < 2:
         fail("give two or more scenarios to set side by side",
              "bundled: " + ", ".join(bundled_scenarios()) + "; e.g. dealweb metrics scenarios base capital-drought")
-    paths = []
-    for name in names:
-        try:
-            paths.append(resolve_scenario(name))
-        except DealwebError:
-            fail(f"SCENARIO {name!r} is neither a file nor a bundled scenario",
-                 "bundled: " + ", ".join(bundled_scenarios()))
+    else:
+        paths = []
+        for name in names:
+            try:
+                paths.append(resolve_scenario(name))
+            except DealwebError:
+                fail(f"SCENARIO {name!r} is neither a file nor a bundled scenario",
+                     "bundled: " + ", ".join(bundled_scenarios()))
     if tornado is not None and tornado not in ledger.entities:
         fail(f"--tornado {tornado!r} is not an entity of ledger {ledger.name}",
              "give an entity id, e.g. " + ", ".join(sorted(ledger.entities)[:5]))
-    per: dict[str, dict[str, dict[str, Any]]] = {}
-    sens: dict[str, Any] | None = None
+    summaries: dict[str, dict[str, Any]] = {}
     for k, (name, path) in enumerate(zip(names, paths, strict=True)):
         try:
             res = stress(load_scenario(path), ledger, runs=runs, seed=seed, sensitivity=tornado is not None and k == 0)
         except DealwebError as exc:
             fail(f"scenario {name}: {exc.message}", exc.hint)
-        summary = res.summary(top=10)
-        per[name] = {e["id"]: e for e in summary["entities"]}
-        if k == 0 and tornado is not None:
-            sens = summary.get("sensitivity")
-    firms = sorted({f for m in per.values() for f in m})
-    rows = []
-    for f in firms:
-        row: dict[str, Any] = {"firm": f}
-        for name in names:
-            e = per[name].get(f)
-            row[f"{name}_default_probability"] = None if e is None else e["default_probability"]
-            row[f"{name}_outside_capital_usd"] = None if e is None else e["outside_capital_usd_mean"]
-        rows.append(row)
-    tornado_rows: list[dict[str, Any]] = []
-    if sens and tornado in sens.get("firms", []):
-        for r in sens["rows"]:
-            for side in ("down", "up"):
-                b = r[side]
-                if b is not None:
-                    tornado_rows.append({"assumption": r["assumption"], "base": r["base"], "side": side,
-                                         "bump": b["bump"], "delta_pp": b["delta_pp"][tornado]})
-        tornado_rows.sort(key=lambda x: -abs(x["delta_pp"]))
+        summaries[name] = res.summary(top=10)
+    side = side_by_side(summaries, tornado)
+    rows = side["firms"]
+    tornado_rows = side["tornado"]["rows"] if side["tornado"] else []
     tables = {"scenarios": rows, **({"tornado": tornado_rows} if tornado_rows else {})}
     if _write_tables(rows, tables, csv_path, xlsx_path, as_json):
         return
     if as_json:
         emit_json({"analysis": "scenarios", "ledger": ledger.name, "scenarios": list(names), "runs": runs,
-                   "firms": rows, "tornado": {"firm": tornado, "rows": tornado_rows} if tornado else None})
+                   "seeds": side["seeds"], "firms": rows,
+                   "tornado": {"firm": tornado, "rows": tornado_rows} if tornado else None})
         return
+    from dealweb.sim.stress import runs_label
+
     c = _console()
-    c.print(f"[bold]dealweb metrics scenarios[/bold]  (ledger {ledger.name}, {runs} runs each)")
+    seeds = "; ".join(f"{n}: {runs_label(int(side['runs'][n]), int(side['seeds'][n]))}" for n in names)
+    c.print(f"[bold]dealweb metrics scenarios[/bold]  (ledger {ledger.name}; {seeds})")
     t = Table(title="default probability and mean outside capital per firm", title_justify="left")
     t.add_column("firm")
     for name in names:
