@@ -84,7 +84,7 @@ TYPE_CUES: dict[str, list[str]] = {
     "compute_words": _cues("云端运算|云计算|云端|云服务|算力|计算能力|运算能力|计算资源|云合同|cloud computing|"
                            "cloud services|cloud contract|compute capacity|computing power|compute|cloud|"
                            "运算服务|gpu capacity|gpu cloud|gpu clusters|gpu cluster|gpu集群|gpu丛集|gpu云|"
-                           "computing capacity"),
+                           "computing capacity|gpu infrastructure"),
     "buy": _cues("购买|采购|订购|购入|买|订单|部署|order|orders|buy|buys|bought|buying|purchase|purchases|purchased|"
                  "purchasing|ordering|spending|paying|"
                  "deploy|deploys|spend|spends|pay|pays|paid|支付|付钱|花|提供|供应|供货|出售|supply|supplies|"
@@ -141,6 +141,18 @@ _TOTAL = re.compile(r"(?:总额|总计|合计|共计|\btotal of|\bin total)\s*(?
 _CAUSE_AFTER = re.compile(r"^\W{0,2}\w{0,6}?(?:带来|导致|推动|使得|brought|drove|sent)")
 _QUESTION_WORD = re.compile(r"如何|怎么|怎样|为什么|为何|是否|吗|呢|\bhow\b|\bwhy\b|\bwhether\b")
 _PRONOUN = re.compile(r"他们|它们|该公司|公司|其|\bthey\b|\bit\b|\bthe company\b|\bthe firm\b")
+#: A sentence opening on a description of a firm already named ("The company signed...", "The chipmaker said").
+_DESCRIPTION_START = re.compile(r"\s*[\"“]?\s*(?:the (?:company|firm|startup|group|chipmaker|chip maker|tech giant|"
+                                r"ai company|ai startup|cloud provider|social media giant))\b")
+
+
+def _starts_pronoun(sent: "_Sentence") -> bool:
+    """Whether ``sent`` opens on a pronoun or a description that points back to the topic."""
+    f = sent.folded
+    return bool(_PRONOUN.search(f, sent.start, min(sent.end, sent.start + 8))
+                or _DESCRIPTION_START.match(f, sent.start, sent.end))
+
+
 _PER_SHARE_BEFORE = re.compile(r"(?:每股|/股|per share|a share)\s*(?:的)?\s*(?:价格|价|price)?\s*(?:为|是|of)?\s*$")
 #: A figure below this many currency units is a price per share or per unit, never a deal's value.
 _TINY = 1000.0
@@ -231,6 +243,9 @@ _CHANGE_RE = re.compile(
     r"(?:" + "|".join(re.escape(w) for w in sorted(_CHANGE_BEFORE, key=len, reverse=True))
     + r")\s*(?:了|近|约|超过|达)?\s*$"
 )
+#: A deal noun shortly before "valued at": the figure is the deal's value (guideline §4), not a valuation.
+_DEAL_NOUN_BEFORE = re.compile(r"\b(?:agreements?|deals?|contracts?|pacts?|orders?|partnerships?|commitments?|"
+                               r"arrangements?|transactions?)\b(?:(?!\b(?:company|firm|startup)\b)[^.;])*$")
 _TO_LEVEL = re.compile(r"(?:至|到|为|達|达|to|at)\s*(?:约|近|超过|高达)?\s*$")
 
 
@@ -478,6 +493,9 @@ def _fact_metric(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     if word is None:
         return None
     metric = FACT_CUES[word[2]]
+    if metric == "valuation" and word[2] == "valued at" and _DEAL_NOUN_BEFORE.search(f, max(sent.start, word[0] - 90),
+                                                                                             word[0]):
+        return None  # "an agreement valued at $17.4 billion", "the deal, valued at...": a deal's value, not a firm's
     between = f[word[1]:a.start] if word[1] <= a.start else ""
     if re.search(r"价格|均价|\bprice\b", between) or re.search(r"^\s*价格", f[word[1]:word[1] + 3]):
         return None
@@ -534,13 +552,18 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
             return (right, left) if left.start < right.start else (left, right)
         return left, right
     span_after = f[left.end:max(upto, left.end)]
-    if _PROVIDE_RE.search(span_after) and not re.search(r"向.{0,12}(?:购|买|订)", span_after):
+    pm = _PROVIDE_RE.search(span_after)
+    if pm is not None and left.start < right.start and right.end <= left.end + pm.start() and \
+            _WITH_Y_TO.fullmatch(f, right.end, left.end + pm.start()):
+        return left, right  # "Acme signed an agreement with Cobalt to provide capacity": Cobalt provides, Acme pays
+    if pm is not None and not re.search(r"向.{0,12}(?:购|买|订)", span_after):
         return right, left
     if _RECEIVE_RE.search(between) and not re.search(r"向|从|\bfrom\b", between):
         return right, left
     return left, right
 
 
+_WITH_Y_TO = re.compile(r"\s*(?:group|inc\.?|corp\.?|ltd\.?|plc)?\s*(?:to|will|would|shall|将|会|来)\s*")
 #: Deal types in which firms named together ("A and B will invest") pay together.
 _TOGETHER = frozenset({"equity_investment", "joint_venture", "debt_financing"})
 _STAKE_VERB_RE = _pattern(["持股", "持有", "收购", "买入", "入股", "购入", "stake", "owns", "holds", "own",
@@ -613,7 +636,7 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
         obj = [e for e in actors if cs <= e.start < ce and (not subj or e.id != subj[-1].id)]
         if subj and obj:
             return _orient(sent, subj[-1], obj[0], typ, index, a.start)
-    pronoun = bool(_PRONOUN.search(f, sent.start, min(sent.end, sent.start + 8)))
+    pronoun = _starts_pronoun(sent)
     starts_bare = not [e for e in actors if e.start < a.start]
     # "與X的N" / "with X": X is the counterparty, the subject is the sentence's
     near = [e for e in actors
@@ -630,6 +653,12 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
     if cue_clause != clause:
         in_clause = [e for e in actors if cue_clause[0] <= e.start < cue_clause[1]] or in_clause
     distinct = list({e.id: e for e in in_clause}.values())
+    if len(distinct) < 2 and not distinct and (topic is None or not (pronoun or starts_bare)):
+        # "The agreement, valued at $300 billion, commits OpenAI to purchase cloud services from Oracle": neither
+        # the figure's clause nor the cue's names anyone; the sentence names exactly two firms
+        whole = list({e.id: e for e in actors}.values())
+        if len(whole) == 2:
+            return _orient(sent, whole[0], whole[1], typ, index, a.start)
     if len(distinct) >= 2:
         before = [e for e in in_clause if e.start < a.start]
         after = [e for e in in_clause if e.start >= a.start]
@@ -876,8 +905,10 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
                    joke: bool, last_deal: Proposal | None = None,
                    raiser: EntityMention | None = None) -> list[Proposal]:
     f = sent.folded
-    if _has(_COND_P, f, sent.start, sent.end):
-        return []
+    conds = _find(_COND_P, f, sent.start, sent.end)
+    # "Acme said the contract was worth $17.4bn, but that it could grow if Borealis asks": the figure before the
+    # clause that opens the condition stands; a figure in or after it does not
+    cond_from = _clause_of(sent, conds[0][0])[0] if conds else sent.end
     question = _is_question(sent)
     listing = _has(_LIST_P, f, sent.start, sent.end)
     denied = _has(_DENIAL_P, f, sent.start, sent.end) or any(
@@ -887,6 +918,8 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
     gws: list[AmountMention] = []
     sells: set[str] | None = None
     for a in sent.amts:
+        if a.start >= cond_from:
+            continue
         unit = a.amount.unit
         if _PER_SHARE_BEFORE.search(f[max(sent.start, a.start - 10):a.start]) and unit != "shares":
             if not re.search(r"每股收益|每股盈|eps|股息|dividend", f[max(sent.start, a.start - 10):a.start]):
@@ -1228,6 +1261,11 @@ _DEAL_REF = re.compile(r"这项合作|这笔交易|该交易|该协议|该合约
                        r"\bthe two (?:parties|companies)\b|\b(?:this|the) new (?:deal|agreement|contract)\b|"
                        r"\bthe contracts\b|"
                        r"\bthe deal\b|\bthis deal\b|\bthe agreement\b|\bthe partnership\b|\bthe contract\b")
+#: "This six-year agreement is valued at up to...", "这份五年期合同价值...": a described deal, then its value.
+_DEAL_REF_VALUE = re.compile(r"(?:\b(?:this|that|the)\s+(?:[\w-]+\s+){0,2}(?:deal|agreement|contract|pact|arrangement|"
+                             r"transaction)\b[^.;]{0,16}?(?:valued at|worth|value of|totall?ing)|"
+                             r"(?:这份|这项|这笔|该|此)\S{0,6}(?:协议|合同|合约|交易)\S{0,4}(?:价值|总额|金额|规模))"
+                             r"\s*(?:up to|about|around|roughly|more than|over|as much as|约|达|高达|超过|逾)?\s*$")
 
 
 def _own_capex(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
@@ -1263,7 +1301,8 @@ def _deal_reference(sent: _Sentence, a: AmountMention, last: Proposal | None) ->
     """A figure for "this deal" (這項合作價值超過3500億美元) in a sentence that names no one: the last deal's."""
     if last is None or a.amount.currency is None or _actors(sent):
         return None
-    ref = _DEAL_REF.search(sent.folded, sent.start, a.start) or _DEAL_REF.search(sent.folded, sent.start, sent.end)
+    ref = _DEAL_REF.search(sent.folded, sent.start, a.start) or _DEAL_REF.search(sent.folded, sent.start, sent.end) \
+        or _DEAL_REF_VALUE.search(sent.folded, max(sent.start, a.start - 60), a.start)
     if ref is None and _THE_BEFORE.search(sent.folded[max(sent.start, a.start - 6):a.start]):
         ref = _NOUN_AFTER.match(sent.folded, a.end)  # "The $5 billion investment will be paid in two tranches"
     if ref is None:
@@ -1287,7 +1326,7 @@ def _sells(sent: _Sentence, index: EntityIndex, topic: EntityMention | None) -> 
     sells: set[str] = set()
     for e in sent.ents:
         sells |= set(index.sells.get(e.id, ()))
-    if topic is not None and _PRONOUN.search(sent.folded, sent.start, min(sent.end, sent.start + 8)):
+    if topic is not None and _starts_pronoun(sent):
         sells |= set(index.sells.get(topic.id, ()))
     return sells
 
@@ -1330,6 +1369,12 @@ def _deal_for(sent: _Sentence, a: AmountMention, clause: tuple[int, int], typ: t
     payer, payee = pair
     if payer.id == payee.id:
         return None
+    f = sent.folded
+    if kind in ("debt_financing", "equity_investment"):
+        first, other = (payer, payee) if payer.start < payee.start else (payee, payer)
+        if first.end <= a.start < other.start and _RAISE_VERB.search(f, first.end, a.start) and \
+                not _SOURCE_BEFORE.search(f, max(a.end, other.start - 12), other.start):
+            return None  # "Nebius said it would raise $2 billion in debt ... to fund the Microsoft deal": no lender
     conf = {"phrase": 0.75, "clause": 0.7, "sentence": 0.55}[where]
     cs, ce = clause
     conf += 0.15 if {payer.id, payee.id} <= {e.id for e in sent.ents if cs <= e.start < ce} else 0.0
@@ -1344,6 +1389,8 @@ def _deal_for(sent: _Sentence, a: AmountMention, clause: tuple[int, int], typ: t
     return p
 
 
+_RAISE_VERB = re.compile(r"\b(?:raise[sd]?|raising|borrow(?:s|ed|ing)?)\b|募资|融资|筹集|筹资|借款|借入")
+_SOURCE_BEFORE = re.compile(r"(?:\bfrom|\bby|\bled by|\bwith|向|从|自|获)\s*(?:[\w-]+\s+){0,2}$")
 _SPEECH_AFTER = re.compile(r"^\s*(?:还|也|进一步|再次|曾)?\s*(?:表示|说|称|透露|指出|强调|直言|认为|写道|"
                            r"said|says|told|noted|wrote)")
 _ROLE_BEFORE = re.compile(r"(?:ceo|cfo|cto|首席执行官|执行长|首席财务官|董事长|创始人|总裁|主席|联合创始人|founder|"
