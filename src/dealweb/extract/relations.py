@@ -80,14 +80,14 @@ TYPE_CUES: dict[str, list[str]] = {
                                      "custom silicon"),
     "joint_venture": _cues("共同投资|共同出资|合资|joint venture|jointly invest|co-invest"),
     "chip_words": _cues("芯片|晶片|gpu|gpus|tpu|tpus|npu|显卡|显示卡|加速器|加速卡|instinct|gb200|h100|h200|h20|"
-                        "blackwell|chips|chip|accelerators|运算系统|计算系统|superchips|processors"),
+                        "blackwell|chips|chip|accelerators|运算系统|计算系统|superchips|processors|处理器|gb300|服务器|servers"),
     "compute_words": _cues("云端运算|云计算|云端|云服务|算力|计算能力|运算能力|计算资源|云合同|cloud computing|"
                            "cloud services|cloud contract|compute capacity|computing power|compute|cloud|"
                            "运算服务|gpu capacity|gpu cloud|gpu clusters|gpu cluster|gpu集群|gpu丛集|gpu云|"
                            "computing capacity|gpu infrastructure"),
     "buy": _cues("购买|采购|订购|购入|买|订单|部署|order|orders|buy|buys|bought|buying|purchase|purchases|purchased|"
                  "purchasing|ordering|spending|paying|"
-                 "deploy|deploys|spend|spends|pay|pays|paid|支付|付钱|花|提供|供应|供货|出售|supply|supplies|"
+                 "deploy|deploys|spend|spends|pay|pays|paid|支付|付钱|花|提供|供应|供货|出售|supply|supplies|斥资|砸下|豪掷|砸|"
                  "provide|provides|sell|sells|sold"),
     "contract": _cues("合同|合约|协议|协定|签署|签下|签订|交易|contract|contracts|agreement|agreements|deal|deals|"
                       "signed|signs"),
@@ -115,7 +115,7 @@ FACT_CUES: dict[str, str] = {
     **dict.fromkeys(_cues("剩余履约义务|未确认履约义务|履约义务|rpo|remaining performance obligations|"
                           "remaining performance obligation|backlog|合约总价值|合同总价值|未来合约总价值"), "rpo"),
     **dict.fromkeys(_cues("营收|收入|revenue|revenues|sales|销售额|营业额"), "revenue"),
-    **dict.fromkeys(_cues("资本支出|资本开支|capex|capital expenditure|capital expenditures|capital spending"),
+    **dict.fromkeys(_cues("资本支出|资本开支|capex|capital expenditure|capital expenditures|capital spending|预算|budget"),
                     "capex"),
     **dict.fromkeys(_cues("市值|market cap|market capitalisation|market capitalization|market value"),
                     "market_cap"),
@@ -160,7 +160,7 @@ _TINY = 1000.0
 _COORD = re.compile(r"^\s*[)）]?\s*(?:corp\.?|inc\.?|\(\w+\))?\s*,?\s*(?:和|与|及|、|&|and)\s*"
                     r"(?:[^\s，,。;；()（）]{1,6}|(?:[\w-]+\s+){0,2})\s*$|^\s*[)）]?\s*(?:和|与|及|、|&|and)\s*$")
 #: A firm named as another's rival ("OpenAI的競爭對手Anthropic"): a modifier, not a party.
-_RIVAL_AFTER = re.compile(r"\s*(?:的|'s|’s)\s*(?:主要|头号|最大的?)?\s*(?:竞争对手|对手|rivals?|competitors?)")
+_RIVAL_AFTER = re.compile(r"\s*(?:的|'s|’s)?\s*(?:主要|头号|最大的?)?\s*(?:竞争对手|对手|rivals?|competitors?)")
 #: The object of a deal may stand a few words after its marker ("對人工智能巨頭OpenAI", "in AI startup OpenAI").
 _OBJECT_FAR = re.compile(r"(?:向|对|给)[^，,；;。:：!?从]{0,14}$|\b(?:in|into|to)\s+(?:[\w-]+\s+){0,4}$")
 #: "在X的最新一輪募資中投資": X is the one raising money.
@@ -564,6 +564,8 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
 
 
 _WITH_Y_TO = re.compile(r"\s*(?:group|inc\.?|corp\.?|ltd\.?|plc)?\s*(?:to|will|would|shall|将|会|来)\s*")
+#: "完成了OpenAI的額外225億美元投資", "in OpenAI's latest funding": the firm before 的/'s is invested in.
+_GENITIVE_INVEST = re.compile(r"\s*(?:的|'s|’s)\s*[^，,。;；]{0,16}?(?:投资|注资|融资|\binvestment\b|\bfunding\b)")
 #: Deal types in which firms named together ("A and B will invest") pay together.
 _TOGETHER = frozenset({"equity_investment", "joint_venture", "debt_financing"})
 _STAKE_VERB_RE = _pattern(["持股", "持有", "收购", "买入", "入股", "购入", "stake", "owns", "holds", "own",
@@ -702,6 +704,17 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
                                re.search(r"(?:从|向|与|跟|\bfrom|\bwith)\s*$", f[max(ns, e.start - 4):e.start])), None)
                 if seller is not None:
                     return _orient(sent, uniq[0], seller, typ, index, a.start)
+    if len(uniq) == 1 and typ in _PURCHASE:
+        # "亞馬遜...簽下一份價值380億美元的合約，七年內將提供OpenAI...": the one provided for is the buyer
+        k = sent.clauses.index(clause) if clause in sent.clauses else -1
+        if 0 <= k < len(sent.clauses) - 1:
+            ns, ne = sent.clauses[k + 1]
+            pm = _PROVIDE_RE.search(f, ns, ne)
+            if pm is not None and not [b for b in sent.amts if ns <= b.start < ne and b.amount.currency is not None]:
+                buyer = next((e for e in actors if pm.end() <= e.start < ne and e.start - pm.end() <= 3
+                              and e.id != uniq[0].id), None)
+                if buyer is not None:
+                    return buyer, uniq[0]
     if len(uniq) == 1 and typ == "equity_investment" and _is_object(f, cs, uniq[0]):
         # "對OpenAI的400億美元投資是今年2月敲定的,軟銀以...": the investor opens the next clause
         k = sent.clauses.index(clause) if clause in sent.clauses else -1
@@ -712,7 +725,8 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
                 return first, uniq[0]
     if len(uniq) < 2:
         return None
-    if distinct and cue is not None and distinct[0].start < cue and not _is_object(f, cs, distinct[0]):
+    if distinct and cue is not None and distinct[0].start < cue and not _is_object(f, cs, distinct[0]) and \
+            not (typ == "equity_investment" and _GENITIVE_INVEST.match(f, distinct[0].end)):
         # "其中輝達出資約20億美元": the clause's own actor, before its verb, is the subject
         other = next((e for e in uniq if e.id != distinct[0].id), None)
         if other is None:
@@ -978,8 +992,9 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
         if not [e for e in sent.ents if clause[0] <= e.start < a.start] and \
                 _CAUSE_AFTER.search(f[a.end:clause[1]]):
             continue  # "1,000 億美元的投資帶來...": the figure is the subject, a deal told elsewhere
-        if typ[0] == "acquisition_stake" and _SELL.search(f, clause[0], clause[1]) and \
-                not _SOLD_TO.search(f, clause[0], clause[1]):
+        if typ[0] == "acquisition_stake" and _SELL.search(f, sent.start if typ[3] == "sentence" else clause[0],
+                                                           clause[1]) and \
+                not _SOLD_TO.search(f, sent.start if typ[3] == "sentence" else clause[0], clause[1]):
             continue  # "SoftBank sold its stake in Nvidia for $5.8 billion": the buyer is not named
         if _BOTH.search(f, clause[0], a.start):
             both = _both(sent, a, typ, index, last_deal)
