@@ -96,7 +96,7 @@ TYPE_CUES: dict[str, list[str]] = {
     "datacentre": _cues("资料中心|数据中心|data center|data centre|data centers|data centres"),
     "debt": _cues("贷款|借款|债务融资|债务|债券|信贷|loan|loans|debt|credit facility|bonds|lend|lends|lent|"
                   "financing|private credit|credit line"),
-    "stake": _cues("股份|持股|股权|收购|买下|普通股|stake|acquire|acquires|acquired|acquisition|buy out|"
+    "stake": _cues("股份|持股|股权|收购|买下|普通股|股票|stake|acquire|acquires|acquired|acquisition|buy out|"
                    "common stock|common shares"),
     "equity": _cues("股权投资|投资|入股|注资|投入|出资|领投|参投|重注|invest|invests|invested|investment|equity|"
                     "raised|raises|funding round|funding|contribute|contributes|contributed|pledge|pledges|"
@@ -218,6 +218,8 @@ _DENIAL_P = _pattern(["never a commitment", "never a firm commitment", "never a 
                       "not a binding", "not a legally binding", "nothing like that", "invited us to invest", "denied",
                       "denies", "从来没有说", "从没说过", "并非承诺", "不是承诺", "否认"])
 _INVITE_P = _pattern(["邀请"])
+#: "如果算上...", "if you count...": a sum told, not a condition.
+_COUNTING = re.compile(r"\s*(?:算上|加上|计入|把|you count|we count|one counts|counting)")
 _RAISE_P = _pattern(["募资", "融资", "募得", "筹资", "raise", "raised", "raising", "funding round", "fundraising"])
 
 
@@ -493,6 +495,8 @@ def _fact_metric(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     if word is None:
         return None
     metric = FACT_CUES[word[2]]
+    if metric == "revenue" and re.match(r"\s*value\b", f[word[1]:word[1] + 8]):
+        return None  # "a potential sales value of $90 billion": the value of the deal, not revenue
     if metric == "valuation" and word[2] == "valued at" and _DEAL_NOUN_BEFORE.search(f, max(sent.start, word[0] - 90),
                                                                                              word[0]):
         return None  # "an agreement valued at $17.4 billion", "the deal, valued at...": a deal's value, not a firm's
@@ -573,6 +577,8 @@ _STAKE_VERB_RE = _pattern(["持股", "持有", "收购", "买入", "入股", "�
 _WITH_BEFORE = re.compile(r"(?:与|和|跟|同|\bwith\b)\s*$")
 
 
+#: "與澳洲基礎設施營運商IREN簽署", "with AI infrastructure group Nebius": the counterparty, described first.
+_WITH_FAR = re.compile(r"(?:与|跟|同)[^，,；;。:：!?与和及、]{0,14}$|\bwith\s+(?:the\s+)?(?:[\w-]+\s+){0,4}$")
 _RELATIVE = re.compile(r"\s*(?:which|who)\b")
 _OBJECT_MARK = re.compile(r"(?:向|对|给|与|和|从|跟|同|\bto|\bwith|\bfrom|\bin)\s*$")
 
@@ -582,7 +588,8 @@ def _is_object(f: str, lo: int, e: EntityMention) -> bool:
 
     Right after 向/對/to..., with a short description between, or "在X的...募資" (the firm whose round it is).
     """
-    if _OBJECT_MARK.search(f[max(lo, e.start - 4):e.start]) or _OBJECT_FAR.search(f[max(lo, e.start - 16):e.start]):
+    if _OBJECT_MARK.search(f[max(lo, e.start - 4):e.start]) or _OBJECT_FAR.search(f[max(lo, e.start - 16):e.start]) \
+            or _WITH_FAR.search(f[max(lo, e.start - 40):e.start]):
         return True
     return bool(re.search(r"在[^，,；;。]{0,10}$", f[max(lo, e.start - 12):e.start]) and _ROUND_AFTER.match(f, e.end))
 
@@ -655,7 +662,7 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
     if cue_clause != clause:
         in_clause = [e for e in actors if cue_clause[0] <= e.start < cue_clause[1]] or in_clause
     distinct = list({e.id: e for e in in_clause}.values())
-    if len(distinct) < 2 and not distinct and (topic is None or not (pronoun or starts_bare)):
+    if not distinct:
         # "The agreement, valued at $300 billion, commits OpenAI to purchase cloud services from Oracle": neither
         # the figure's clause nor the cue's names anyone; the sentence names exactly two firms
         whole = list({e.id: e for e in actors}.values())
@@ -701,7 +708,7 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
             ns, ne = sent.clauses[k + 1]
             if not [b for b in sent.amts if ns <= b.start < ne and b.amount.currency is not None]:
                 seller = next((e for e in actors if ns <= e.start < ne and e.id != uniq[0].id and
-                               re.search(r"(?:从|向|与|跟|\bfrom|\bwith)\s*$", f[max(ns, e.start - 4):e.start])), None)
+                               re.search(r"(?:从|向|与|跟|\bfrom|\bwith)\s*$", f[max(ns, e.start - 6):e.start])), None)
                 if seller is not None:
                     return _orient(sent, uniq[0], seller, typ, index, a.start)
     if len(uniq) == 1 and typ in _PURCHASE:
@@ -919,7 +926,7 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
                    joke: bool, last_deal: Proposal | None = None,
                    raiser: EntityMention | None = None) -> list[Proposal]:
     f = sent.folded
-    conds = _find(_COND_P, f, sent.start, sent.end)
+    conds = [c for c in _find(_COND_P, f, sent.start, sent.end) if not _COUNTING.match(f, c[1])]
     # "Acme said the contract was worth $17.4bn, but that it could grow if Borealis asks": the figure before the
     # clause that opens the condition stands; a figure in or after it does not
     cond_from = _clause_of(sent, conds[0][0])[0] if conds else sent.end
@@ -1002,6 +1009,10 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
                 deals.append(both)
                 continue
         deal = _deal_for(sent, a, clause, typ, index, topic)
+        if deal is not None and deal.payer is not None and deal.payee is not None and \
+                _JV_WORD.search(f, sent.start, sent.end) and not _CONTRIBUTE.search(f, clause[0], clause[1]) and \
+                "project" not in (index.kinds.get(deal.payer.id), index.kinds.get(deal.payee.id)):
+            continue  # "Meta與Blue Owl成立合資企業，計劃籌集約270億美元": partners of a venture, not payer and payee
         if deal is not None or typ[0] == "equity_investment":
             deal = _elided_payee(sent, a, clause, typ, deal, deals, last_deal, topic, raiser)
         if deal is None:
@@ -1034,6 +1045,8 @@ _JV_TOTAL = re.compile(r"\s*(?:[\w-]+\s+){0,2}(?:data cent(?:er|re)|campus|proje
                        r"\s*的?\S{0,6}(?:数据中心|资料中心|项目|园区)")
 
 
+_JV_WORD = re.compile(r"合资|合营|\bjoint ventures?\b|\bjvs?\b")
+_CONTRIBUTE = re.compile(r"contribut|\bin cash\b|\bdistribution\b|\bpayout\b|出资|注资|投入|现金|分配")
 _BOTH = re.compile(r"两家公司|两家|双方|二者|\bboth\b|\bthe two (?:companies|firms)\b")
 
 
@@ -1277,7 +1290,7 @@ _DEAL_REF = re.compile(r"这项合作|这笔交易|该交易|该协议|该合约
                        r"\bthe contracts\b|"
                        r"\bthe deal\b|\bthis deal\b|\bthe agreement\b|\bthe partnership\b|\bthe contract\b")
 #: "This six-year agreement is valued at up to...", "这份五年期合同价值...": a described deal, then its value.
-_DEAL_REF_VALUE = re.compile(r"(?:\b(?:this|that|the)\s+(?:[\w-]+\s+){0,2}(?:deal|agreement|contract|pact|arrangement|"
+_DEAL_REF_VALUE = re.compile(r"(?:(?:\b(?:this|that|the)\s+|^\s*)(?:[\w-]+\s+){0,2}(?:deal|agreement|contract|pact|arrangement|"
                              r"transaction)\b[^.;]{0,16}?(?:valued at|worth|value of|totall?ing)|"
                              r"(?:这份|这项|这笔|该|此)\S{0,6}(?:协议|合同|合约|交易)\S{0,4}(?:价值|总额|金额|规模))"
                              r"\s*(?:up to|about|around|roughly|more than|over|as much as|约|达|高达|超过|逾)?\s*$")
@@ -1317,7 +1330,7 @@ def _deal_reference(sent: _Sentence, a: AmountMention, last: Proposal | None) ->
     if last is None or a.amount.currency is None or _actors(sent):
         return None
     ref = _DEAL_REF.search(sent.folded, sent.start, a.start) or _DEAL_REF.search(sent.folded, sent.start, sent.end) \
-        or _DEAL_REF_VALUE.search(sent.folded, max(sent.start, a.start - 60), a.start)
+        or _DEAL_REF_VALUE.search(sent.folded[sent.start:a.start])
     if ref is None and _THE_BEFORE.search(sent.folded[max(sent.start, a.start - 6):a.start]):
         ref = _NOUN_AFTER.match(sent.folded, a.end)  # "The $5 billion investment will be paid in two tranches"
     if ref is None:
