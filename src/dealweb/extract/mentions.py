@@ -364,7 +364,8 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
     return got[1]
 
 
-_BOUNDARY = re.compile(r"[。！？!?；;]+[”」』\"']?|\n|(?:\s*\[\d{1,2}\])+\s+-\s+|\.(?=\s)(?<!\b[A-Z]\.)(?<!\bNo\.)(?<!\bMr\.)(?<!\bInc\.)"
+_BOUNDARY = re.compile(r"[。！？!?；;]+[”」』\"']?|\n|(?:\s*\[\d{1,2}\])+\s+-\s+|"  # "... [1] - " ends a bullet
+                       r"\.(?=\s)(?<!\b[A-Z]\.)(?<!\bNo\.)(?<!\bMr\.)(?<!\bInc\.)"
                        r"(?<!\bCorp\.)(?<!\bCo\.)(?<!\bLtd\.)(?<!\bMs\.)(?<!\bDr\.)")
 
 

@@ -115,7 +115,8 @@ FACT_CUES: dict[str, str] = {
     **dict.fromkeys(_cues("剩余履约义务|未确认履约义务|履约义务|rpo|remaining performance obligations|"
                           "remaining performance obligation|backlog|合约总价值|合同总价值|未来合约总价值"), "rpo"),
     **dict.fromkeys(_cues("营收|收入|revenue|revenues|sales|销售额|营业额"), "revenue"),
-    **dict.fromkeys(_cues("资本支出|资本开支|capex|capital expenditure|capital expenditures|capital spending|预算|budget"),
+    **dict.fromkeys(_cues("资本支出|资本开支|capex|capital expenditure|capital expenditures|capital spending|"
+                          "预算|budget"),
                     "capex"),
     **dict.fromkeys(_cues("市值|market cap|market capitalisation|market capitalization|market value"),
                     "market_cap"),
@@ -146,7 +147,7 @@ _DESCRIPTION_START = re.compile(r"\s*[\"“]?\s*(?:the (?:company|firm|startup|g
                                 r"ai company|ai startup|cloud provider|social media giant))\b")
 
 
-def _starts_pronoun(sent: "_Sentence") -> bool:
+def _starts_pronoun(sent: _Sentence) -> bool:
     """Whether ``sent`` opens on a pronoun or a description that points back to the topic."""
     f = sent.folded
     return bool(_PRONOUN.search(f, sent.start, min(sent.end, sent.start + 8))
@@ -666,8 +667,10 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
         # "The agreement, valued at $300 billion, commits OpenAI to purchase cloud services from Oracle": neither
         # the figure's clause nor the cue's names anyone; the sentence names exactly two firms
         whole = list({e.id: e for e in actors}.values())
-        if len(whole) == 2:
-            return _orient(sent, whole[0], whole[1], typ, index, a.start)
+        if len(whole) == 2 and typ in _PURCHASE:
+            by_role = _seller_first(typ, whole[0], whole[1], index)
+            if by_role is not None:  # only where who sells what decides the direction
+                return by_role
     if len(distinct) >= 2:
         before = [e for e in in_clause if e.start < a.start]
         after = [e for e in in_clause if e.start >= a.start]
@@ -1290,8 +1293,9 @@ _DEAL_REF = re.compile(r"这项合作|这笔交易|该交易|该协议|该合约
                        r"\bthe contracts\b|"
                        r"\bthe deal\b|\bthis deal\b|\bthe agreement\b|\bthe partnership\b|\bthe contract\b")
 #: "This six-year agreement is valued at up to...", "这份五年期合同价值...": a described deal, then its value.
-_DEAL_REF_VALUE = re.compile(r"(?:(?:\b(?:this|that|the)\s+|^\s*)(?:[\w-]+\s+){0,2}(?:deal|agreement|contract|pact|arrangement|"
-                             r"transaction)\b[^.;]{0,16}?(?:valued at|worth|value of|totall?ing)|"
+_DEAL_REF_VALUE = re.compile(r"(?:(?:\b(?:this|that|the)\s+|^\s*)(?:[\w-]+\s+){0,2}"
+                             r"(?:deal|agreement|contract|pact|arrangement|transaction)\b"
+                             r"[^.;]{0,16}?(?:valued at|worth|value of|totall?ing)|"
                              r"(?:这份|这项|这笔|该|此)\S{0,6}(?:协议|合同|合约|交易)\S{0,4}(?:价值|总额|金额|规模))"
                              r"\s*(?:up to|about|around|roughly|more than|over|as much as|约|达|高达|超过|逾)?\s*$")
 
@@ -1418,7 +1422,8 @@ def _deal_for(sent: _Sentence, a: AmountMention, clause: tuple[int, int], typ: t
 
 
 _RAISE_VERB = re.compile(r"\b(?:raise[sd]?|raising|borrow(?:s|ed|ing)?)\b|募资|融资|筹集|筹资|借款|借入")
-_SOURCE_BEFORE = re.compile(r"(?:\bfrom|\bby|\bled by|\bwith|向|从|自|获)\s*(?:[\w-]+\s+){0,2}$")
+_SOURCE_BEFORE = re.compile(r"(?:\bfrom|\bby|\bled by|\bwith|向|从|自|获)[\s*_\"“”'‘’(（]*(?:[\w-]+\s+){0,2}"
+                            r"[\s*_\"“”'‘’(（]*$")
 _SPEECH_AFTER = re.compile(r"^\s*(?:还|也|进一步|再次|曾)?\s*(?:表示|说|称|透露|指出|强调|直言|认为|写道|"
                            r"said|says|told|noted|wrote)")
 _ROLE_BEFORE = re.compile(r"(?:ceo|cfo|cto|首席执行官|执行长|首席财务官|董事长|创始人|总裁|主席|联合创始人|founder|"
