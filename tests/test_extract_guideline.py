@@ -113,6 +113,31 @@ def usd_deals(text: str) -> list[tuple[str, str, float | None, float | None]]:
     ("对艾克米的400亿美元投资是今年2月敲定的,迪纳摩资本计划分批投入资金。", [("dynamo", "acme", 40 * B, 40 * B)]),
     # a firm named as another's rival is not a party
     ("迪纳摩资本将向艾克米的竞争对手博瑞斯投资20亿美元。", [("dynamo", "borealis", 2 * B, 2 * B)]),
+    ("迪纳摩资本此前已向艾克米竞争对手博瑞斯投入至少20亿美元。", [("dynamo", "borealis", 2 * B, None)]),
+    # session 3 (issue 13, tuned on dev and dev2 only): a deal "valued at" is a deal's value, not a valuation
+    ("Acme signed a five-year agreement with Cobalt Cloud for GPU capacity valued at $17 billion.",
+     [("acme", "cobalt", 17 * B, 17 * B)]),
+    ("Borealis, a startup valued at $5 billion, said it is hiring.", []),
+    ("The agreement, valued at $30 billion, commits Acme to purchase cloud services from Cobalt Cloud.",
+     [("acme", "cobalt", 30 * B, 30 * B)]),
+    ("Acme signed an agreement with Cobalt Cloud to provide GPU infrastructure for $9 billion.",
+     [("acme", "cobalt", 9 * B, 9 * B)]),
+    # a described counterparty after 與/with is the object; a raise with no lender named is no deal
+    ("艾克米已與雲端營運商鈷雲簽署一份價值高達97億美元的合約。", [("acme", "cobalt", 0.0, 9.7 * B)]),
+    ("Borealis said it would raise $2 billion in debt to fund the Acme contract.", []),
+    # a joint venture's total between its partners is no payment between them
+    ("艾克米与迪纳摩资本成立合资企业,计划筹集约270亿美元。", []),
+    # figures spelled out, and "$10B+"
+    ("Acme agreed to purchase three hundred billion dollars worth of compute from Cobalt Cloud.",
+     [("acme", "cobalt", 300 * B, 300 * B)]),
+    ("Acme signed a $10B+ cloud contract with Cobalt Cloud.", [("acme", "cobalt", 10 * B, None)]),
+    # "the contract" with one party named takes that party's earlier deal; a later condition cuts only its clause
+    ("Acme signed a deal worth up to $20 billion with Cobalt Cloud. Rival Borealis rose 5%. Cobalt Cloud said the "
+     "contract was worth $17 billion, but that it could grow if Acme asks.",
+     [("acme", "cobalt", 0.0, 20 * B), ("acme", "cobalt", 17 * B, 17 * B)]),
+    ("If Acme had invested $5 billion in Borealis, it would be rich.", []),
+    # 如果算上 counts, it is no condition
+    ("如果算上早已完成的投资,迪纳摩资本对艾克米的投资总额达到410亿美元。", [("dynamo", "acme", 41 * B, 41 * B)]),
 ])
 def test_guideline_examples(text: str, expected: list[tuple[str, str, float | None, float | None]]) -> None:
     got = usd_deals(text)

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from dealweb.extract.gazetteer import GAZETTEER, GazEntry
 from dealweb.extract.normalise import NormText, fold
 from dealweb.model import Ledger
-from dealweb.money import Amount, AmountError, FoundAmount, find_amounts, parse_amount
+from dealweb.money import Amount, AmountError, FoundAmount, Qualifier, find_amounts, parse_amount
 
 __all__ = [
     "AmountMention",
@@ -192,6 +192,50 @@ def _split_paren(text: str, start: int, end: int, amount: Amount) -> list[Amount
     return out
 
 
+_UNITS_EN = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
+                                          "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
+_TENS_EN = {w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
+_SCALE_EN = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_WORD_NUM = "|".join(sorted((*_UNITS_EN, *_TENS_EN), key=len, reverse=True))
+#: "three hundred billion dollars", "twenty-five billion US dollars": a figure spelled out in words.
+_SPELLED = re.compile(rf"\b(?P<n>(?:{_WORD_NUM})(?:[- ](?:{_WORD_NUM}))?(?:\s+hundred(?:\s+(?:and\s+)?"
+                      rf"(?:{_WORD_NUM})(?:[- ](?:{_WORD_NUM}))?)?)?)\s+(?P<s>thousand|million|billion|trillion)\s+"
+                      r"(?:us\s+|u\.s\.\s+)?dollars\b", re.IGNORECASE)
+
+
+def _spelled_value(words: str) -> float | None:
+    """The number ``three hundred``, ``twenty-five``, ``one hundred and ten`` spells (``None``: not one)."""
+    total = 0.0
+    part = 0.0
+    for w in re.split(r"[\s-]+", words.lower()):
+        if w == "and":
+            continue
+        if w in _UNITS_EN:
+            part += _UNITS_EN[w]
+        elif w in _TENS_EN:
+            part += _TENS_EN[w]
+        elif w == "hundred":
+            part = (part or 1) * 100
+        else:
+            return None
+    total += part
+    return total or None
+
+
+def _spelled_amounts(text: str, taken: list[AmountMention]) -> list[AmountMention]:
+    """USD figures written in words, where no figure was read already."""
+    out = []
+    for m in _SPELLED.finditer(text):
+        if any(a.start < m.end() and m.start() < a.end for a in taken):
+            continue
+        n = _spelled_value(m.group("n"))
+        if n is None:
+            continue
+        v = n * _SCALE_EN[m.group("s").lower()]
+        out.append(AmountMention(m.start(), m.end(), Amount(v, v, Qualifier.EXACT, "USD", m.group(0))))
+    return out
+
+
 def find_amount_mentions(norm: NormText) -> list[AmountMention]:
     """Amounts and quantities in ``norm.text`` (see :func:`dealweb.money.find_amounts`), cleaned up.
 
@@ -215,6 +259,16 @@ def find_amount_mentions(norm: NormText) -> list[AmountMention]:
         m = _YUAN_AFTER.match(text, a.end)
         if m and a.amount.unit is None and any(ch in "萬万億亿兆千百" for ch in text[a.start:a.end]):
             out[i] = AmountMention(a.start, m.end(), a.amount.with_unit("CNY"))
+    for i, a in enumerate(out):
+        # "$10B+", "$10 billion-plus": at least the figure
+        if a.amount.currency is not None and a.amount.qualifier == Qualifier.EXACT:
+            plus = re.match(r"\+|-plus\b", text[a.end:a.end + 5])
+            if plus:
+                end = a.end + plus.end()
+                out[i] = AmountMention(a.start, end, replace(a.amount, high=None, qualifier=Qualifier.AT_LEAST,
+                                                             text=text[a.start:end]))
+    if "dollars" in text or "Dollars" in text:
+        out = sorted(out + _spelled_amounts(text, out), key=lambda a: a.start)
     for i in range(len(out) - 2, -1, -1):
         a, b = out[i], out[i + 1]
         if a.amount.unit is None and b.amount.unit is not None and b.amount.currency is not None \

@@ -844,7 +844,7 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
         raiser = _raiser(sent) or raiser
         if sent.amts:
             found = _read_sentence(sent, index, topic or title, joke=sent.start < joke_until, last_deal=last_deal,
-                                   raiser=raiser)
+                                   raiser=raiser, history=out)
             out.extend(found)
             last_deal = next((p for p in reversed(found) if p.kind == "deal"), None) or _still(last_deal, sent)
         else:
@@ -927,7 +927,7 @@ def _raiser(sent: _Sentence) -> EntityMention | None:
 
 def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | None,
                    joke: bool, last_deal: Proposal | None = None,
-                   raiser: EntityMention | None = None) -> list[Proposal]:
+                   raiser: EntityMention | None = None, history: list[Proposal] | None = None) -> list[Proposal]:
     f = sent.folded
     conds = [c for c in _find(_COND_P, f, sent.start, sent.end) if not _COUNTING.match(f, c[1])]
     # "Acme said the contract was worth $17.4bn, but that it could grow if Borealis asks": the figure before the
@@ -1019,7 +1019,8 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
         if deal is not None or typ[0] == "equity_investment":
             deal = _elided_payee(sent, a, clause, typ, deal, deals, last_deal, topic, raiser)
         if deal is None:
-            other = _own_capex(sent, a, clause, topic) or _deal_reference(sent, a, last_deal)
+            other = _own_capex(sent, a, clause, topic) or _deal_reference(sent, a, last_deal) \
+                or _party_reference(sent, a, clause, history or [])
             if other is not None:
                 (facts if other.kind == "fact" else deals).append(other)
             continue
@@ -1342,6 +1343,36 @@ def _deal_reference(sent: _Sentence, a: AmountMention, last: Proposal | None) ->
     p = Proposal("deal", (sent.start, sent.end), 0.5, payer=last.payer, payee=last.payee, type=last.type,
                  amount=a.amount)
     p.spans = {"from": last.spans["from"], "to": last.spans["to"], "type": (ref.start(), ref.end()),
+               "amount": (a.start, a.end)}
+    return p
+
+
+_DEFINITE_DEAL = re.compile(r"\b(?:the|this|that)\s+(?:[\w-]+\s+)?(?:deal|agreement|contract|pact|order)\b|"
+                            r"(?:该|这份|这项|这笔|此)\S{0,4}(?:协议|合同|合约|交易|订单)")
+
+
+def _party_reference(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
+                     history: list[Proposal]) -> Proposal | None:
+    """"Nebius said the contract was worth $17.4bn": one party and "the contract", the party's last deal.
+
+    Only when the clause before the figure names exactly one firm, refers to a deal with a definite article
+    or demonstrative, and an earlier sentence of the text proposed a deal of that firm with a figure.
+    """
+    if a.amount.currency is None:
+        return None
+    f = sent.folded
+    own = {e.id: e for e in _actors(sent) if clause[0] <= e.start < a.start}
+    if len(own) != 1 or not _DEFINITE_DEAL.search(f, clause[0], a.start):
+        return None
+    (firm,) = own.values()
+    last = next((p for p in reversed(history) if p.kind == "deal" and p.payer is not None and p.payee is not None
+                 and p.amount is not None and p.sentence[1] <= sent.start and firm.id in (p.payer.id, p.payee.id)
+                 and "+" not in p.payer.id), None)
+    if last is None or any(e.id not in (last.payer.id, last.payee.id) for e in _actors(sent)):  # type: ignore[union-attr]
+        return None  # the sentence names someone outside that deal
+    p = Proposal("deal", (sent.start, sent.end), 0.5, payer=last.payer, payee=last.payee, type=last.type,
+                 amount=a.amount)
+    p.spans = {"from": last.spans["from"], "to": last.spans["to"], "type": last.spans.get("type", (a.start, a.end)),
                "amount": (a.start, a.end)}
     return p
 
