@@ -107,7 +107,7 @@ def test_every_deal_and_fact_has_a_claim_and_one_sentence_quotes(current):
 
 def _one_sentence_exception(q: str) -> bool:
     # abbreviations and decimal points (U.S., Inc., 2.5) do not end a sentence
-    abbrev = r"U\.S|Inc|Corp|Co|Ltd|No|St|Mr|Ms|Dr|vs|e\.g|i\.e|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
+    abbrev = r"U\.S|Inc|Corp|Co|Ltd|No|St|Mr|Ms|Dr|vs|e\.g|i\.e|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|approx"
     stripped = re.sub(rf"\b(?:{abbrev})\.", "", q)
     return not re.search(r"[.!?。！？]\s+[A-Z0-9\u4e00-\u9fff]", stripped.rstrip(".!?。！？ "))
 
@@ -281,7 +281,8 @@ def test_trace_names_funders():
     assert code == 0
     data = json.loads(out)
     ids = {o["id"] for o in data["origins"]}
-    assert {"softbank", "amazon"} & ids, ids
+    # SoftBank's $30B of 2026 was mostly borrowed (its $40B bridge loan): trace follows it to the banks
+    assert {"softbank", "amazon", "softbank-bridge-lenders"} & ids, ids
 
 
 @pytest.mark.parametrize("scenario", ["base", "openai-cannot-pay"])

@@ -242,6 +242,31 @@ class Event:
     claims: tuple[Claim, ...] = ()
     pos: Pos | None = None
     kind: str = ""
+    precision: str = ""   # day (""), month, quarter, year: how much of ``date`` the text gives
+    date_basis: str = ""  # stated (""), implied, assumed: how ``date`` was found
+
+    def shown_date(self) -> str:
+        """The date as the source gives it: ``2025-09`` (month), ``2025-Q3``, ``2025``, ``~2025-11-26 (assumed)``.
+
+        A day inferred from approximate words (``date_basis: assumed``) carries ``~`` and ``(assumed)``; a month,
+        quarter or year shows only that span, whatever day inside it ``date`` holds for ordering.
+        """
+        d = self.date
+        if self.precision == "month":
+            text = f"{d.year:04d}-{d.month:02d}"
+        elif self.precision == "quarter":
+            text = f"{d.year:04d}-Q{(d.month - 1) // 3 + 1}"
+        elif self.precision == "year":
+            text = f"{d.year:04d}"
+        else:
+            text = d.isoformat()
+            if self.date_basis == "assumed":
+                text = "~" + text
+        if self.date_basis == "assumed":
+            text += " (assumed)"
+        elif self.date_basis == "implied":
+            text += " (implied)"
+        return text
 
 
 @dataclass(frozen=True, slots=True)

@@ -578,7 +578,7 @@ def _show_deal(ledger: Ledger, deal_id: str, at: date | None, con: Console) -> N
         for col in ("date", "what happened", "status after", "note", "sources"):
             t.add_column(col)
         for ev in deal.events:
-            t.add_row(str(ev.date), ev.kind or str(ev.status), str(ev.status), ev.note,
+            t.add_row(ev.shown_date(), ev.kind or str(ev.status), str(ev.status), ev.note,
                       ", ".join(dict.fromkeys(c.document for c in ev.claims)))
         con.print(t)
     s = Table(title="Sources: each claim with its quote", show_lines=True)

@@ -134,6 +134,8 @@ def _deal(d: Deal) -> dict[str, Any]:
         "tranches": [_tranche(t) for t in d.tranches],
         "conditions": list(d.conditions), "status": str(d.status), "announced": _iso(d.announced),
         "events": [{"date": _iso(e.date), "status": str(e.status), "kind": e.kind or None, "note": e.note,
+                    "precision": e.precision or "day", "date_basis": e.date_basis or "stated",
+                    "date_shown": e.shown_date(),
                     "sources": [_claim(c) for c in e.claims]} for e in d.events],
         "sources": [_claim(c) for c in d.claims], "note": d.note,
     }
@@ -157,7 +159,9 @@ def _deal_from(d: dict[str, Any]) -> Deal:
         conditions=tuple(d.get("conditions", [])), status=Status(d.get("status", "announced")),
         announced=_date(d.get("announced")),
         events=tuple(Event(_date(e["date"]) or date.min, Status(e["status"]), e.get("note", ""),
-                           tuple(_claim_from(c) for c in e.get("sources", [])), kind=e.get("kind") or "")
+                           tuple(_claim_from(c) for c in e.get("sources", [])), kind=e.get("kind") or "",
+                           precision="" if e.get("precision") in (None, "day") else e["precision"],
+                           date_basis="" if e.get("date_basis") in (None, "stated") else e["date_basis"])
                       for e in d.get("events", [])),
         claims=tuple(_claim_from(c) for c in d.get("sources", [])), title=d.get("title", ""),
         note=d.get("note", ""),

@@ -924,9 +924,12 @@ class _Loader(TermsMixin, AnalysesMixin):
                 ed = self.date_(f, e, "date")
                 est = self.choice(f, e, "status", vocab.STATUSES, None, "event status")
                 ekind = self.choice(f, e, "kind", vocab.EVENT_KINDS, "", "event kind") or ""
+                eprec = self.choice(f, e, "precision", vocab.EVENT_PRECISIONS, "", "event date precision") or ""
+                ebasis = self.choice(f, e, "date_basis", vocab.EVENT_DATE_BASES, "", "event date basis") or ""
                 ecl = self.claims(f, e, vocab.CLAIM_FIELDS_DEAL, "status", cur, ed)
                 if ed is not None and est is not None:
-                    events.append(Event(ed, Status(est), self.text(f, e, "note"), ecl, epos, ekind))
+                    events.append(Event(ed, Status(est), self.text(f, e, "note"), ecl, epos, ekind,
+                                        "" if eprec == "day" else eprec, "" if ebasis == "stated" else ebasis))
             events.sort(key=lambda e: e.date)
             if on is None and events:
                 on = events[0].date

@@ -132,6 +132,8 @@ def build_schema() -> dict[str, Any]:
             "status": {"enum": list(vocab.STATUSES)}, "announced": _DATE,
             "events": {"type": "array", "items": _obj(
                 {"date": _DATE, "status": {"enum": list(vocab.STATUSES)}, "kind": {"enum": list(vocab.EVENT_KINDS)},
+                 "precision": {"enum": list(vocab.EVENT_PRECISIONS)},
+                 "date_basis": {"enum": list(vocab.EVENT_DATE_BASES)},
                  "note": _TEXT, "claims": deal_claims},
                 vocab.EVENT_KEYS, ("date", "status"))},
             "claims": deal_claims, "note": _TEXT,

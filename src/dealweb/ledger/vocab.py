@@ -19,7 +19,9 @@ __all__ = [
     "DOCUMENT_KEYS",
     "ENTITY_KEYS",
     "EVENT_KEYS",
+    "EVENT_DATE_BASES",
     "EVENT_KINDS",
+    "EVENT_PRECISIONS",
     "FACT_KEYS",
     "FLAGS",
     "FLOW_KEYS",
@@ -57,13 +59,20 @@ DEAL_KEYS = {"id", "title", "type", "from", "to", "parties", "flows", "amount", 
 CONSIDERATIONS: tuple[str, ...] = ("cash", "stock", "mixed")
 FACT_KEYS = {"id", "entity", "metric", "value", "currency", "unit", "period", "as_of", "includes", "claims", "note"}
 CLAIM_KEYS = {"document", "field", "stated", "quote", "start", "end", "flag", "note"}
-EVENT_KEYS = {"date", "status", "kind", "note", "claims"}
+EVENT_KEYS = {"date", "status", "kind", "note", "claims", "precision", "date_basis"}
 # What happened on an event's date, finer than the status it leaves the deal in (optional; the status is what
 # the flows read). cancelled / fizzled / dropped / rejected all leave a deal `cancelled`.
 EVENT_KINDS: tuple[str, ...] = (
     "reported", "announced", "letter_of_intent", "definitive_agreement", "closing", "tranche", "expanded",
-    "renegotiated", "cancelled", "fizzled", "dropped", "rejected",
+    "renegotiated", "paused", "cancelled", "fizzled", "dropped", "rejected",
 )
+#: How much of an event's ``date`` its text gives: the day (default), the month ("In September"), the quarter or
+#: the year. The date is a day inside that span (written as the span's first day unless another day is known);
+#: outputs show the span ("2025-09", "2025-Q3", "2025").
+EVENT_PRECISIONS: tuple[str, ...] = ("day", "month", "quarter", "year")
+#: How an event's date was found: stated by the text (default), implied by it ("last Tuesday" in a dated page),
+#: or assumed (a day inferred from "just before Thanksgiving", "late September": shown "~2025-11-26 (assumed)").
+EVENT_DATE_BASES: tuple[str, ...] = ("stated", "implied", "assumed")
 PARTY_KEYS = {"entity", "role", "note"}
 FLOW_KEYS = {"from", "to", "amount", "type", "note"}
 TRANCHE_KEYS = {"trigger", "amount", "quantity", "threshold", "date", "gw", "count", "price", "strike", "milestone",

@@ -112,7 +112,8 @@ def deal_payload(ledger: Ledger, deal: Deal, lang: str = "en") -> dict[str, Any]
         "capacity_gw": deal.capacity_gw,
         "status": str(deal.status),
         "announced": _iso(deal.announced),
-        "events": [{"date": _iso(e.date), "status": str(e.status), "note": e.note} for e in deal.events],
+        "events": [{"date": _iso(e.date), "date_shown": e.shown_date(), "status": str(e.status), "note": e.note}
+                   for e in deal.events],
         "conditions": list(deal.conditions),
         "note": deal.note,
         "claims": [claim_payload(ledger, c) for c in claims],
