@@ -136,6 +136,8 @@ def usd_deals(text: str) -> list[tuple[str, str, float | None, float | None]]:
      "contract was worth $17 billion, but that it could grow if Acme asks.",
      [("acme", "cobalt", 0.0, 20 * B), ("acme", "cobalt", 17 * B, 17 * B)]),
     ("If Acme had invested $5 billion in Borealis, it would be rich.", []),
+    # a person named as a founder is not a party
+    ("迪納摩資本向2015年由馬斯克（Elon Musk）等人創立的艾克米投資 10億美元。", [("dynamo", "acme", 1 * B, 1 * B)]),
     # 如果算上 counts, it is no condition
     ("如果算上早已完成的投资,迪纳摩资本对艾克米的投资总额达到410亿美元。", [("dynamo", "acme", 41 * B, 41 * B)]),
 ])

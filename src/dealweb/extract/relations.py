@@ -1459,6 +1459,8 @@ _SPEECH_AFTER = re.compile(r"^\s*(?:还|也|进一步|再次|曾)?\s*(?:表示|�
                            r"said|says|told|noted|wrote)")
 _ROLE_BEFORE = re.compile(r"(?:ceo|cfo|cto|首席执行官|执行长|首席财务官|董事长|创始人|总裁|主席|联合创始人|founder|"
                           r"chairman|chief executive|president)\s*$")
+_FOUNDED_AFTER = re.compile(r"\s*[(（][^)）]{0,30}[)）]\s*(?:等[^，,。]{0,10})?(?:创立|创办|共同创立|成立)|"
+                            r"\s*[)）]?\s*(?:等[^，,。]{0,10})?(?:创立|创办|共同创立)|\s*,?\s*(?:who\s+)?co-?founded\b")
 _EXCEPT = re.compile(r"^\s*(?:除了|除|besides|apart from|in addition to|aside from)")
 
 
@@ -1483,6 +1485,8 @@ def _actors(sent: _Sentence) -> list[EntityMention]:
             continue
         if person and _ROLE_BEFORE.search(f[max(sent.start, e.start - 12):e.start]):
             continue
+        if person and _FOUNDED_AFTER.match(f, e.end):
+            continue  # "由馬斯克等科技名人創立的小型AI研究組織", "founded by Elon Musk": who founded it, not a party
         out.append(e)
     sent._actors = out
     return out
