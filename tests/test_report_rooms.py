@@ -42,7 +42,9 @@ def test_metrics_dashboard_lists_results_and_sourced_inputs():
     titles = [t.title for t in an.metrics]
     assert "Capacity: results" in titles and "Capacity: inputs and their sources" in titles
     inputs = next(t for t in an.metrics if t.title == "Capacity: inputs and their sources")
-    assert all(r["Source"].split(":")[0] in ("ledger", "assumption", "flag") for r in inputs.rows)
+    # the kind of source in its own column (said in each language), the quote or note as written
+    assert all(r["From"] in ("ledger", "assumption", "option") for r in inputs.rows)
+    assert all(r["Source"] for r in inputs.rows if r["From"] == "ledger")
 
 
 def test_metrics_dashboard_says_not_assessed_without_the_ledgers_inputs():

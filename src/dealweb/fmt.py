@@ -325,20 +325,20 @@ _PER = {"usd_per_year": "a year", "usd_per_gw": "per GW", "usd_per_accelerator":
         "usd_per_share": "a share"}
 
 
-def value(x: Any, unit: str | None) -> str:
+def value(x: Any, unit: str | None, *, lang: str | None = "en") -> str:
     """A metric's value in its unit, as the metrics' JSON names units.
 
     ``usd`` (and ``usd_per_year``, ``usd_per_gw``, ``usd_per_accelerator``, ``usd_per_share``), a currency
     code, ``fraction`` (and ``fraction_per_year``), ``%``, ``x``, ``gw``, ``years``, ``year``, ``date``, or a
     counted thing (``accelerators``, ``shares``, ``accelerators_per_gw``...). Lists and mappings are
-    printed item by item; a missing value is ``n/a``.
+    printed item by item; a missing value is ``n/a``. ``lang``: ``en``, ``zh-Hant`` or ``zh-Hans`` (億/兆 in Chinese).
     """
     if x is None:
-        return _NA
+        return word("na", lang)
     if isinstance(x, list | tuple):
-        return ", ".join(value(v, unit) for v in x) if x else "none"
+        return ", ".join(value(v, unit, lang=lang) for v in x) if x else word("none", lang)
     if isinstance(x, dict):
-        return ", ".join(f"{k} {value(v, unit)}" for k, v in x.items()) if x else "none"
+        return ", ".join(f"{k} {value(v, unit, lang=lang)}" for k, v in x.items()) if x else word("none", lang)
     if isinstance(x, _date | datetime):
         return date(x)
     if isinstance(x, bool) or not isinstance(x, int | float):
@@ -346,19 +346,19 @@ def value(x: Any, unit: str | None) -> str:
     u = (unit or "").strip()
     low = u.lower()
     if low == "usd":
-        return money(x)
+        return money(x, lang=lang)
     if low in _PER:
-        return money(x, per=_PER[low])
+        return money(x, per=_PER[low], lang=lang)
     if u in _CODES:
-        return money(x, u)
+        return money(x, u, lang=lang)
     if low == "fraction":
         return share(x)
     if low == "fraction_per_year":
-        return share(x) + " a year"
+        return share(x) + (" a year" if not _lang(lang) else "／年")
     if low == "gw":
-        return f"{number(x)} GW"
+        return f"{number(x)} GW" if not _lang(lang) else f"{zh_number(x, LANGS[_lang(lang)])} GW"
     if low == "date":
         return str(x)
     if low == "accelerators_per_gw":
-        return f"{number(x)} accelerators per GW"
-    return _one(float(x), u or None)
+        return count(x, "accelerators", lang=lang) + (" per GW" if not _lang(lang) else "／GW")
+    return _one(float(x), u or None, lang)

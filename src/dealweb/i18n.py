@@ -22,7 +22,8 @@ from typing import Any
 from dealweb import fmt
 from dealweb.fmt import LANGS
 
-__all__ = ["LANGS", "Messages", "catalogue", "check_lang", "entity_name", "fold_script", "messages"]
+__all__ = ["LANGS", "Join", "Messages", "Msg", "Name", "Val", "catalogue", "check_lang", "entity_name", "fold_script",
+           "messages", "name_of", "say", "Verbatim"]
 
 
 def check_lang(lang: str | None) -> str:
@@ -118,3 +119,136 @@ class Messages:
 def messages(lang: str | None = "en") -> Messages:
     """The (cached) :class:`Messages` of ``lang``."""
     return Messages(lang)
+
+
+# ---- text that can be said again in another language -----------------------------------------------------
+# The analytical rooms' tables are gathered once (a stress run takes seconds) and shown in any language. A
+# cell, a column or a title made by the faces is one of the ``str`` subclasses below: its ``str`` value is the
+# English text (so JSON, CSV and every caller comparing strings see what they always saw) and ``say(lang)``
+# writes it again in ``lang``. Plain ``str`` is data (ids, quotes, text written in a ledger) and stays as is.
+
+
+def say(text: Any, lang: str | None = "en") -> str:
+    """``text`` in ``lang``: a :class:`Msg`, :class:`Name`, :class:`Val` or :class:`Join` said again; else ``str``."""
+    if text is None:
+        return ""
+    fn = getattr(text, "say", None)
+    return fn(lang) if callable(fn) else str(text)
+
+
+class Msg(str):
+    """A catalogue message with its fields: ``Msg("stress.col.entity")``, ``Msg("x.title", n=3, name=Name(...))``.
+
+    Field values may themselves be :class:`Msg`, :class:`Name`, :class:`Val` or :class:`Join` (said in the
+    same language) or plain values (written as they are).
+    """
+
+    key: str
+    args: dict[str, Any]
+
+    def __new__(cls, key: str, **args: Any) -> Msg:
+        """Build the text (its ``str`` value is the English one)."""
+        obj = super().__new__(cls, _say_msg(key, args, "en"))
+        obj.key, obj.args = key, args
+        return obj
+
+    def say(self, lang: str | None = "en") -> str:
+        """This message in ``lang``."""
+        return _say_msg(self.key, self.args, lang)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_msg, (self.key, self.args))
+
+
+def _msg(key: str, args: dict[str, Any]) -> Msg:
+    return Msg(key, **args)
+
+
+def _say_msg(key: str, args: dict[str, Any], lang: str | None) -> str:
+    return messages(lang)(key, **{k: say(v, lang) for k, v in args.items()})
+
+
+class Name(str):
+    """A firm's name, in English as a ``str`` and in any script by ``say(lang)`` (:func:`entity_name`)."""
+
+    names: dict[str, str]
+
+    def __new__(cls, names: dict[str, str]) -> Name:
+        """Build the text (its ``str`` value is the English one)."""
+        obj = super().__new__(cls, names.get("en", ""))
+        obj.names = names
+        return obj
+
+    def say(self, lang: str | None = "en") -> str:
+        """The name in ``lang``'s script."""
+        return self.names.get(check_lang(lang), str(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Name, (self.names,))
+
+
+def name_of(entity: Any) -> Name:
+    """The :class:`Name` of an entity (its name in each of :data:`LANGS`)."""
+    return Name({lang: entity_name(entity, lang) for lang in LANGS})
+
+
+class Val(str):
+    """A figure in its unit (:func:`dealweb.fmt.value` units: ``usd``, ``usd_per_year``, ``years``...)."""
+
+    value: Any
+    unit: str | None
+
+    def __new__(cls, value: Any, unit: str | None = "usd") -> Val:
+        """Build the text (its ``str`` value is the English one)."""
+        obj = super().__new__(cls, fmt.value(value, unit))
+        obj.value, obj.unit = value, unit
+        return obj
+
+    def say(self, lang: str | None = "en") -> str:
+        """The figure in ``lang`` (億/兆 in Chinese)."""
+        return fmt.value(self.value, self.unit, lang=lang)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Val, (self.value, self.unit))
+
+
+class Join(str):
+    """Parts said in one language and joined: ``Join([Name(a), Name(b)], ", ")``."""
+
+    parts: tuple[Any, ...]
+    sep: str
+
+    def __new__(cls, parts: Any, sep: str = ", ") -> Join:
+        """Build the text (its ``str`` value is the English one)."""
+        parts = tuple(parts)
+        obj = super().__new__(cls, sep.join(say(p, "en") for p in parts))
+        obj.parts, obj.sep = parts, sep
+        return obj
+
+    def say(self, lang: str | None = "en") -> str:
+        """Every part in ``lang``, joined (Chinese lists use ``、`` for ``", "``)."""
+        sep = "、" if self.sep == ", " and check_lang(lang) != "en" else self.sep
+        return sep.join(say(p, lang) for p in self.parts)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Join, (self.parts, self.sep))
+
+
+class Verbatim(str):
+    """Text shown as it was written (a source's quote, a ledger's note, a room's computed explanation).
+
+    Never translated: the faces mark it ``translate="no"`` (and ``lang`` when known, ``en`` for the
+    rooms' own prose) so a reader and a browser's translator can tell it apart from the page's words.
+    """
+
+    lang: str | None
+    verbatim = True
+
+    def __new__(cls, text: str, lang: str | None = None) -> Verbatim:
+        """Build the text (its ``str`` value is the English one)."""
+        obj = super().__new__(cls, text)
+        obj.lang = lang
+        return obj
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Verbatim, (str(self), self.lang))

@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from dealweb.errors import DealwebError
+from dealweb.i18n import Msg, Verbatim
 from dealweb.model import Ledger
 
 __all__ = ["Analysis", "FanChart", "LoopRow", "Table", "analysis_of"]
@@ -79,9 +80,9 @@ def _guard(an: Analysis, section: str, fn: Callable[[], None]) -> None:
     except ImportError as exc:
         if (exc.name or "").split(".")[0] in ("", "dealweb"):
             raise  # dealweb's own modules are always installed: a broken import is a bug
-        an.notes[section] = f"not available in this install ({exc.name})"
+        an.notes[section] = Msg("notes.not_available", name=str(exc.name))
     except DealwebError as exc:
-        an.notes[section] = f"not assessed: {exc.message}"
+        an.notes[section] = Msg("notes.not_assessed", why=Verbatim(exc.message, "en"))
 
 
 def analysis_of(ledger: Ledger, on: date | None = None, stress: bool = True, seed: int | None = None,
@@ -109,7 +110,7 @@ def analysis_of(ledger: Ledger, on: date | None = None, stress: bool = True, see
     if stress:
         _guard(an, "stress", lambda: rooms.fill_stress(an, ledger, on, seed, draws))
     else:
-        an.notes["stress"] = "not run here (dealweb report runs them; --no-stress skips them)"
+        an.notes["stress"] = Msg("stress.not_run_here")
     return an
 
 

@@ -13,16 +13,37 @@ from importlib import resources
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from dealweb.i18n import check_lang, messages
+from dealweb.i18n import Join, Msg, Verbatim, check_lang, messages, name_of, say
 from dealweb.model import Ledger
 from dealweb.report.analysis import Analysis, analysis_of
 from dealweb.report.mapview import KIND_COLOURS, map_view
 from dealweb.report.payload import ledger_payload, script_json
+from dealweb.report.rooms import origin_label
 from dealweb.report.svg import fan_svg, map_svg, sankey_svg, usd_short
 
-__all__ = ["asset", "environment", "render_report"]
+__all__ = ["asset", "environment", "render_report", "say_html"]
+
+
+def say_html(text: object, lang: str = "en") -> Markup:
+    """``text`` in ``lang`` as HTML: the page's words escaped; :class:`~dealweb.i18n.Verbatim` parts (quotes,
+    a room's own prose) wrapped in ``<span translate="no" lang=...>`` so readers and translators tell them apart.
+    """
+    if text is None:
+        return Markup("")
+    if isinstance(text, Verbatim):
+        lang_attr = f' lang="{escape(text.lang)}"' if text.lang else ""
+        return Markup('<span class="dw-verbatim" translate="no"{}>{}</span>').format(Markup(lang_attr), str(text))  # noqa: S704
+    if isinstance(text, Join):
+        sep = "、" if text.sep == ", " and check_lang(lang) != "en" else text.sep
+        return Markup(escape(sep)).join(say_html(p, lang) for p in text.parts)  # noqa: S704
+    if isinstance(text, Msg):
+        template = messages(lang).texts[text.key]
+        if not text.args:
+            return escape(template)
+        return Markup(escape(template)).format(**{k: say_html(v, lang) for k, v in text.args.items()})  # noqa: S704
+    return escape(say(text, lang))
 
 
 @cache
@@ -79,6 +100,9 @@ def render_report(ledger: Ledger, analysis: Analysis | None = None, on: date | N
     loop_deals = {d for row in analysis.loops for d in row.deals}
     view = map_view(ledger, on=on, loop_deals=loop_deals, size=size, lang=lang, focus=focus)
     names = {e.id: t.name(e) for e in ledger.entities.values()}
+    label_names = {e.id: name_of(e) for e in ledger.entities.values()}
+    origin_names = {**names, **{k: say(origin_label(k, label_names), lang)
+                                for row in analysis.who_pays.values() for k in row}}
     payload = ledger_payload(ledger, lang=lang)
     payload["messages"] = t.subset("js.") | t.subset("map.") | t.subset("status.") | t.subset("tier.") \
         | t.subset("type.")
@@ -93,10 +117,12 @@ def render_report(ledger: Ledger, analysis: Analysis | None = None, on: date | N
         "kinds": [(k, KIND_COLOURS[k], t("kind." + k)) for k in view.kinds],
         "t": t,
         "lang": lang,
+        "say": lambda x: say_html(x, lang),
+        "origin": lambda key: say_html(origin_label(key, label_names), lang),
         "analysis": analysis,
         "names": names,
-        "sankey_svg": Markup(sankey_svg(analysis.who_pays, names, lang=lang)) if analysis.who_pays else None,  # noqa: S704
-        "fans": [Markup(fan_svg(f.times, f.bands, f.title, f.unit, lang=lang)) for f in analysis.fans],  # noqa: S704
+        "sankey_svg": Markup(sankey_svg(analysis.who_pays, origin_names, lang=lang)) if analysis.who_pays else None,  # noqa: S704
+        "fans": [Markup(fan_svg(f.times, f.bands, say(f.title, lang), f.unit, lang=lang)) for f in analysis.fans],  # noqa: S704
         "deals": [payload["deals"][d] for d in sorted(payload["deals"], key=lambda i: (
             payload["deals"][i]["announced"] or "9999", i))],
         "facts": [payload["facts"][f] for f in sorted(payload["facts"], key=lambda i: (

@@ -12,10 +12,28 @@ from typing import Any
 
 import numpy as np
 
+from dealweb.i18n import Join, Msg, Name, Val, Verbatim, name_of
 from dealweb.model import Ledger
 from dealweb.report.analysis import Analysis, LoopRow
 
-__all__ = ["fill_exposure", "fill_loops", "fill_metrics", "fill_stress", "fill_who_pays", "stress_tables"]
+__all__ = ["fill_exposure", "fill_loops", "fill_metrics", "fill_stress", "fill_who_pays", "origin_label",
+           "stress_tables"]
+
+
+def _names(ledger: Ledger) -> dict[str, Name]:
+    """Every entity's :class:`~dealweb.i18n.Name` (English as a str, any script with ``say``)."""
+    return {e.id: name_of(e) for e in ledger.entities.values()}
+
+
+def origin_label(key: str, names: dict[str, Any]) -> Msg | Any:
+    """A who-pays origin key (``id``, ``"unfunded: id"``, ``"id (own cash)"``) as text to show."""
+    if key.startswith("unfunded: "):
+        i = key.removeprefix("unfunded: ")
+        return Msg("who.unfunded", name=names.get(i, i))
+    if key.endswith(" (own cash)"):
+        i = key.removesuffix(" (own cash)")
+        return Msg("who.own_cash", name=names.get(i, i))
+    return names.get(key, key)
 
 
 def _web(ledger: Ledger, on: date | None, include: tuple[str, ...] = ("firm",)):  # noqa: ANN202 - graph.Web
@@ -35,11 +53,11 @@ def fill_loops(an: Analysis, ledger: Ledger, on: date | None, top: int = 25) -> 
     res = loops(_web(ledger, on, ("firm", "conditional")), top=top)
     for lp in res.loops:
         deals = tuple(dict.fromkeys(d for hop in lp.deals for d in hop))
-        label = ("conditional: runs through " + ", ".join(lp.conditional_deals)) if lp.conditional else "firm"
+        label = Msg("loops.conditional", deals=Join(lp.conditional_deals)) if lp.conditional else Msg("loops.firm")
         an.loops.append(LoopRow(entities=(*lp.entities, lp.entities[0]), deals=deals, usd=lp.bottleneck,
                                 label=label, conditional=tuple(lp.conditional_deals) if lp.conditional else ()))
     if not res.loops:
-        an.notes["loops"] = "No money loops in this web."
+        an.notes["loops"] = Msg("loops.none")
 
 
 def fill_who_pays(an: Analysis, ledger: Ledger, on: date | None, firms: int = 10) -> None:
@@ -54,11 +72,9 @@ def fill_who_pays(an: Analysis, ledger: Ledger, on: date | None, firms: int = 10
     from dealweb.graph import DEFINITION, origin_system, trace
 
     web = _web(ledger, on)
-    an.texts["who_pays_definition"] = DEFINITION
+    an.texts["who_pays_definition"] = Msg("who.definition") if DEFINITION else DEFINITION
     if web.left_out.get("conditional"):
-        an.texts["who_pays_conditional"] = (
-            f"Firm money only: {_fmt(web.left_out['conditional'], 'usd')} of conditional money ('up to' ceilings, "
-            "letters of intent, tranches, rumours) is left out.")
+        an.texts["who_pays_conditional"] = Msg("who.conditional_left_out", amount=Val(web.left_out["conditional"]))
     system = origin_system(web)
     inflow = web.inflow
     order = sorted(range(web.n), key=lambda i: (-float(inflow[i]), web.ids[i]))
@@ -78,11 +94,11 @@ def fill_who_pays(an: Analysis, ledger: Ledger, on: date | None, firms: int = 10
     if skipped:
         an.notes["who_pays_skipped"] = "; ".join(skipped)
     if not an.who_pays:
-        an.notes["who_pays"] = "No entity receives money from outside a loop in this web."
+        an.notes["who_pays"] = Msg("who.none")
 
 
 def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{100 * x:.0f} %"
+    return "—" if x is None else f"{100 * x:.0f}%"
 
 
 def fill_exposure(an: Analysis, ledger: Ledger, on: date | None, firms: int = 15) -> None:
@@ -93,11 +109,12 @@ def fill_exposure(an: Analysis, ledger: Ledger, on: date | None, firms: int = 15
     """
     from dealweb.graph import exposure
     from dealweb.report.analysis import Table
-    from dealweb.report.svg import usd_short
 
     web = _web(ledger, on)
     order = sorted(range(web.n), key=lambda i: (-float(web.inflow[i]), web.ids[i]))
-    names = {e.id: e.name for e in ledger.entities.values()}
+    names = _names(ledger)
+    cols = tuple(Msg(f"exposure.col.{c}") for c in ("entity", "receives", "pays", "largest_payer", "receivables_hhi",
+                                                      "funding", "funding_hhi", "pagerank"))
     rows, refs = [], []
     for i in order[:firms]:
         if web.inflow[i] <= 0:
@@ -106,24 +123,22 @@ def fill_exposure(an: Analysis, ledger: Ledger, on: date | None, firms: int = 15
         rec = ex.categories.get("receivables")
         fund = ex.categories.get("funding")
         top = rec.counterparties[0] if rec and rec.counterparties else None
-        rows.append({
-            "Entity": names.get(ex.entity, ex.entity),
-            "Receives (USD)": usd_short(ex.in_strength),
-            "Pays (USD)": usd_short(ex.out_strength),
-            "Largest payer": f"{names.get(top.id, top.id)} ({_pct(top.share)})" if top else "—",
-            "Receivables HHI": f"{rec.hhi:.2f}" if rec and rec.total > 0 else "—",
-            "Funding (USD)": usd_short(fund.total) if fund and fund.total > 0 else "—",
-            "Funding HHI": f"{fund.hhi:.2f}" if fund and fund.total > 0 else "—",
-            "PageRank rank": f"{ex.pagerank_rank} of {ex.n_entities}",
-        })
+        cells = (
+            names.get(ex.entity, ex.entity),
+            Val(ex.in_strength),
+            Val(ex.out_strength),
+            Msg("exposure.largest", name=names.get(top.id, top.id), share=_pct(top.share)) if top else "—",
+            f"{rec.hhi:.2f}" if rec and rec.total > 0 else "—",
+            Val(fund.total) if fund and fund.total > 0 else "—",
+            f"{fund.hhi:.2f}" if fund and fund.total > 0 else "—",
+            Msg("exposure.rank", rank=ex.pagerank_rank, n=ex.n_entities),
+        )
+        rows.append(dict(zip(cols, cells, strict=True)))
         refs.append(None)
     if rows:
-        an.exposure.append(Table(
-            "Who depends on whom", tuple(rows[0]), tuple(rows), tuple(refs),
-            note="HHI: Herfindahl-Hirschman index of counterparty shares (1 = one counterparty). "
-                 "Amounts are whole contracts (mid of each interval), in USD."))
+        an.exposure.append(Table(Msg("exposure.title"), cols, tuple(rows), tuple(refs), note=Msg("exposure.note")))
     else:
-        an.notes["exposure"] = "No entity receives money in this web."
+        an.notes["exposure"] = Msg("exposure.none")
 
 
 def _fmt(value: object, unit: str | None) -> str:
@@ -142,6 +157,28 @@ def _label(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _label_msg(kind: str, name: str) -> str:
+    """A metric's, result's or input's name as a catalogue message (``metrics.result.coverage``).
+
+    A name the catalogues do not have yet is shown as English words (the language test lists it).
+    """
+    from dealweb.i18n import catalogue
+
+    key = f"metrics.{kind}.{name.replace('-', '_')}"
+    return Msg(key) if key in catalogue("en") else _label(name)
+
+
+def _verdict(ent: dict[str, Any], names: dict[str, Any]) -> str:
+    """A bubble verdict: how many assessed parts show a sign (translated), the room's detail in English."""
+    e = str(ent.get("entity") or "")
+    text = str(ent["verdict"])
+    if not isinstance(ent.get("signs"), int) or not isinstance(ent.get("assessed"), int):
+        return Verbatim(text, "en")
+    summary = Msg("metrics.verdict", name=names.get(e, Verbatim(e)), signs=ent["signs"], assessed=ent["assessed"])
+    detail = text[text.index(" (") + 2:].removesuffix(")") if " (" in text else ""
+    return Join([summary, Verbatim(detail, "en")], " · ") if detail else summary
+
+
 def fill_metrics(an: Analysis, ledger: Ledger, on: date | None) -> None:
     """The metrics dashboard: every metric of :mod:`dealweb.metrics` on its ledger defaults.
 
@@ -151,19 +188,24 @@ def fill_metrics(an: Analysis, ledger: Ledger, on: date | None) -> None:
     from dealweb.metrics.presets import all_results
     from dealweb.report.analysis import Table
 
+    names = _names(ledger)
+    c_res, c_val = Msg("metrics.col.result"), Msg("metrics.col.value")
+    c_in, c_kind, c_src = Msg("metrics.col.input"), Msg("metrics.col.kind"), Msg("metrics.col.source")
     for name, result in all_results(ledger).items():
         d = result.as_dict()
+        label = _label_msg("name", name)
         if d.get("assessed") is False:
             # the ledger lacks this test's inputs: say what is needed and how to add it, show no figure
-            an.metrics.append(Table(f"{_label(name)}: not assessed", ("Result", "Value"), (
-                {"Result": "Not assessed", "Value": "needs " + ", ".join(d.get("needs") or [])},
-                {"Result": "How to add it", "Value": str(d.get("how") or "")}), note=""))
+            an.metrics.append(Table(Msg("metrics.title_not_assessed", name=label), (c_res, c_val), (
+                {c_res: Msg("metrics.not_assessed"), c_val: Msg("metrics.needs", what=Verbatim(
+                    ", ".join(d.get("needs") or []), "en"))},
+                {c_res: Msg("metrics.how_to_add"), c_val: Verbatim(str(d.get("how") or ""), "en")}), note=""))
             continue
-        rows = [{"Result": _label(k), "Value": _fmt(v.get("value"), v.get("unit"))}
+        rows = [{c_res: _label_msg("result", k), c_val: Val(v.get("value"), v.get("unit"))}
                 for k, v in (d.get("results") or {}).items() if isinstance(v, dict)]
         for ent in d.get("entities") or []:
             if isinstance(ent, dict) and ent.get("verdict"):
-                rows.append({"Result": "Verdict", "Value": str(ent["verdict"])})
+                rows.append({c_res: Msg("metrics.verdict_row"), c_val: _verdict(ent, names)})
         inputs = []
         for k, v in (d.get("inputs") or {}).items():
             if not isinstance(v, dict):
@@ -174,14 +216,17 @@ def fill_metrics(an: Analysis, ledger: Ledger, on: date | None) -> None:
             value = v.get("value")
             if value is None and not src:
                 continue  # nothing given and nothing to cite (e.g. the entities a metric takes when passed)
-            shown = _fmt(value, v.get("unit")) if not isinstance(value, list) else f"{len(value)} values"
-            source = f"{src['kind']}: {where}{doc}" if src.get("kind") else f"{where}{doc}"
-            inputs.append({"Input": _label(k), "Value": shown, "Source": source})
-        note = " ".join(str(a) for a in (d.get("assumptions") or [])[:3])
+            shown = Val(value, v.get("unit")) if not isinstance(value, list) else Msg("metrics.n_values",
+                                                                                     n=len(value))
+            kind = str(src.get("kind") or "")
+            inputs.append({c_in: _label_msg("input", k), c_val: shown,
+                           c_kind: _label_msg("source", kind) if kind else "—",
+                           c_src: Verbatim(f"{where}{doc}")})
+        note = Verbatim(" ".join(str(a) for a in (d.get("assumptions") or [])[:3]), "en")
         if rows:
-            an.metrics.append(Table(f"{_label(name)}: results", ("Result", "Value"), tuple(rows), note=note))
+            an.metrics.append(Table(Msg("metrics.title_results", name=label), (c_res, c_val), tuple(rows), note=note))
         if inputs:
-            an.metrics.append(Table(f"{_label(name)}: inputs and their sources", ("Input", "Value", "Source"),
+            an.metrics.append(Table(Msg("metrics.title_inputs", name=label), (c_in, c_val, c_kind, c_src),
                                     tuple(inputs)))
     _fill_waterfall(an, ledger)
 
@@ -198,15 +243,21 @@ def _fill_waterfall(an: Analysis, ledger: Ledger) -> None:
                           if e in ledger.entities}))
     if not firms:
         return
+    names = _names(ledger)
     w = waterfall(build_flows(ledger), ledger, firms)
-    rows = tuple({"Firm": y.firm, "Year": y.year, "Paid": _fmt(y.paid, "usd"), "Firm owed": _fmt(y.firm_owed, "usd"),
-                  "Conditional": _fmt(y.conditional, "usd"),
-                  "Income": _fmt(y.income, "usd") + ("" if y.income_basis == "recorded revenue" else " (web)"),
-                  "Funding": _fmt(y.funding, "usd"), "Gap": _fmt(y.gap, "usd")} for y in w.years)
+    cols = tuple(Msg(f"waterfall.col.{c}") for c in ("firm", "year", "paid", "firm_owed", "conditional", "income",
+                                                      "funding", "gap"))
+
+    def income(y: Any) -> str:
+        return Val(y.income) if y.income_basis == "recorded revenue" else Msg("waterfall.web_income",
+                                                                             amount=Val(y.income))
+
+    rows = tuple(dict(zip(cols, (
+        names.get(y.firm, y.firm), Msg("waterfall.undated") if str(y.year) == "undated" else str(y.year),
+        Val(y.paid), Val(y.firm_owed), Val(y.conditional), income(y), Val(y.funding), Val(y.gap)), strict=True))
+        for y in w.years)
     if rows:
-        an.metrics.append(Table("Obligations waterfall (US dollars per calendar year)",
-                                ("Firm", "Year", "Paid", "Firm owed", "Conditional", "Income", "Funding", "Gap"),
-                                rows, note="; ".join(w.assumptions)))
+        an.metrics.append(Table(Msg("waterfall.title"), cols, rows, note=Verbatim("; ".join(w.assumptions), "en")))
 
 
 def fan_bands(per_run: np.ndarray) -> dict[str, tuple[float, ...]]:
@@ -229,7 +280,7 @@ def fill_stress(an: Analysis, ledger: Ledger, on: date | None, seed: int | None 
     from dealweb.sim import bundled_scenarios, load_scenario, stress
     from dealweb.sim.stress import ledger_warning
 
-    names = {e.id: e.name for e in ledger.entities.values()}
+    names = _names(ledger)
     skipped = []
     foreign = 0
     for name, path in bundled_scenarios().items():
@@ -250,115 +301,147 @@ def fill_stress(an: Analysis, ledger: Ledger, on: date | None, seed: int | None 
         labels = tuple(res.model.grid.labels())
         r = res.runs
         summary = res.summary(top=5)
-        rl = summary["runs_label"]
-        an.fans.append(FanChart(f"{name}: outside capital needed per quarter ({rl})", labels,
+        runs = runs_msg(summary)
+        an.fans.append(FanChart(Msg("stress.fan.capital_needed", scenario=name, runs=runs), labels,
                                 fan_bands(r.raised + r.unmet)))
-        an.fans.append(FanChart(f"{name}: funding gap left unmet per quarter ({rl})", labels, fan_bands(r.unmet)))
+        an.fans.append(FanChart(Msg("stress.fan.unmet_gap", scenario=name, runs=runs), labels, fan_bands(r.unmet)))
         an.stress_tables.extend(stress_tables(summary, names))
     if foreign:
-        skipped.append(f"{foreign} bundled scenario(s) written for another ledger or for firms this ledger does not "
-                       "hold (write a scenario for this ledger's firms: docs/simulation.md)")
+        skipped.append(Msg("stress.foreign", n=foreign))
     if skipped:
-        an.notes["stress" if not an.fans else "stress_skipped"] = "scenarios not run: " + "; ".join(skipped)
+        an.notes["stress" if not an.fans else "stress_skipped"] = Msg("stress.not_run", why=Join(skipped, "; "))
 
 
 def _pp(x: float) -> str:
     return f"{x:+.1f} pp"
 
 
-def stress_tables(summary: dict[str, Any], names: dict[str, str] | None = None) -> list[Any]:
+def runs_msg(summary: dict[str, Any]) -> Msg:
+    """``2,000 runs, seed 20251015 (the default)`` as a message (the summary's ``runs_label``, translated)."""
+    from dealweb.sim.stress import DEFAULT_RUNS, DEFAULT_SEED
+
+    runs, seed = int(summary["runs"]), int(summary["seed"])
+    key = "stress.runs_default" if (runs, seed) == (DEFAULT_RUNS, DEFAULT_SEED) else "stress.runs"
+    return Msg(key, runs=f"{runs:,}", seed=seed)
+
+
+def _definition(key: str, text: str) -> str:
+    """One of the simulation's definitions: the catalogue's words when they say the room's text, else the text."""
+    from dealweb.i18n import catalogue
+
+    k = f"stress.def.{key}"
+    return Msg(k) if catalogue("en").get(k) == text else Verbatim(text, "en")
+
+
+def stress_tables(summary: dict[str, Any], names: dict[str, Any] | None = None) -> list[Any]:
     """A stress test's summary as the report's and the web app's tables (the same rows in both faces).
 
     Who fails (default apart from cannot-raise, the cause, the assumption that moves it most), what moves
     the default probabilities most (one-at-a-time bumps), the capital groups, each firm's capex with its
     in-web purchases carved out, and every contract as simulated with each term from the ledger or assumed.
-    Every title carries the runs and seed.
+    Every title carries the runs and seed. Headers and words are :class:`~dealweb.i18n.Msg` (said in any
+    language); what the simulation room wrote itself (assumption names, sources) stays as it wrote it.
     """
+    from dealweb.flows import SHAPES
     from dealweb.report.analysis import Table
 
     names = names or {}
-    sc, rl, d = summary["scenario"], summary["runs_label"], summary["definitions"]
+    sc, rl, d = summary["scenario"], runs_msg(summary), summary["definitions"]
+
+    def col(*keys: str) -> tuple[Msg, ...]:
+        return tuple(Msg(f"stress.col.{k}") for k in keys)
+
     out = []
     rows = []
+    cols = col("entity", "group", "default_p", "cannot_raise", "cause", "default_quarter", "shortfall", "moved_by")
     for ent in summary["entities"]:
         if ent["assumed"] != "scenario" and ent["default_probability"] == 0:
             continue
         c, mv, sf = ent["default_causes"], ent.get("moved_most_by"), ent["shortfall_usd"]
-        rows.append({
-            "Entity": names.get(ent["id"], ent["id"]) + ("" if ent["assumed"] == "scenario" else " (others)"),
-            "Capital group": ent["group"],
-            "Default probability": f"{100 * ent['default_probability']:.1f} %",
-            "Cannot raise": f"{100 * ent['cannot_raise_probability']:.1f} %",
-            "Default cause (market / counterparty / shock)":
-                f"{100 * c['market']:.0f} / {100 * c['counterparty']:.0f} / {100 * c['shock']:.0f} %",
-            "Median default quarter": ent["default_period_median"] or "—",
-            "Shortfall (mean)": _fmt(sf.get("mean"), "usd"),
-            "Moved most by": f"{mv['assumption']} (±{mv['max_abs_delta_pp']:.1f} pp)" if mv else "—",
-        })
-    cols = ("Entity", "Capital group", "Default probability", "Cannot raise",
-            "Default cause (market / counterparty / shock)", "Median default quarter", "Shortfall (mean)",
-            "Moved most by")
-    out.append(Table(f"{sc}: who fails ({rl})", cols, tuple(rows),
-                     note=f"{summary['description']} Default: {d['default']}. Cannot raise: {d['cannot_raise']}."))
+        nm = names.get(ent["id"], ent["id"])
+        rows.append(dict(zip(cols, (
+            nm if ent["assumed"] == "scenario" else Msg("stress.others", name=nm),
+            Verbatim(ent["group"]),
+            f"{100 * ent['default_probability']:.1f}%",
+            f"{100 * ent['cannot_raise_probability']:.1f}%",
+            f"{100 * c['market']:.0f} / {100 * c['counterparty']:.0f} / {100 * c['shock']:.0f}%",
+            ent["default_period_median"] or "—",
+            Val(sf.get("mean")),
+            Join([Verbatim(mv["assumption"], "en"), f"(±{mv['max_abs_delta_pp']:.1f} pp)"], " ") if mv else "—",
+        ), strict=True)))
+    out.append(Table(Msg("stress.title.who_fails", scenario=sc, runs=rl), cols, tuple(rows),
+                     note=Join([Verbatim(summary["description"]),
+                                Msg("stress.note.default", text=_definition("default", d["default"])),
+                                Msg("stress.note.cannot_raise", text=_definition("cannot_raise", d["cannot_raise"]))],
+                               " ")))
     sens = summary.get("sensitivity")
     if sens:
         moving = [f for f in sens["firms"] if any(abs((r[s] or {}).get("delta_pp", {}).get(f, 0.0)) > 0
                                                   for r in sens["rows"] for s in ("down", "up"))]
+        firm_cols = tuple(Msg("stress.col.firm_base", name=names.get(f, f), p=f"{100 * sens['base'][f]:.1f}%")
+                          for f in moving)
+        scols = (*col("assumption", "base_value", "source", "bump"), *firm_cols)
         srows = []
         for r in sens["rows"]:
             for side in ("down", "up"):
                 b = r[side]
                 if b is None:
                     continue
-                row = {"Assumption": r["assumption"], "Base value": r["base"], "Source": r["source"],
-                       "Bump": b["bump"]}
-                row.update({f"{names.get(f, f)} ({100 * sens['base'][f]:.1f} %)": _pp(b["delta_pp"][f])
-                            for f in moving})
+                row = dict(zip(scols[:4], (Verbatim(r["assumption"], "en"), Verbatim(str(r["base"]), "en"),
+                                           Verbatim(str(r["source"]), "en"), Verbatim(str(b["bump"]), "en")),
+                               strict=True))
+                row.update({c: _pp(b["delta_pp"][f]) for c, f in zip(firm_cols, moving, strict=True)})
                 srows.append(row)
-        scols = ("Assumption", "Base value", "Source", "Bump",
-                 *(f"{names.get(f, f)} ({100 * sens['base'][f]:.1f} %)" for f in moving))
-        out.append(Table(f"{sc}: what moves the default probabilities most ({sens['runs']:,} runs, seed "
-                         f"{sens['seed']})", scols, tuple(srows),
-                         note=f"{sens['method']}; change of each firm's default probability in percentage "
-                              f"points; {sens['assumptions_screened']} assumptions screened with "
-                              f"{sens['screen_runs']:,} runs, the largest run again with {sens['runs']:,}."))
+        out.append(Table(Msg("stress.title.moves", scenario=sc, runs=f"{sens['runs']:,}", seed=sens["seed"]),
+                         scols, tuple(srows),
+                         note=Msg("stress.note.sensitivity", method=Verbatim(sens["method"], "en"),
+                                  n=sens["assumptions_screened"], screen=f"{sens['screen_runs']:,}",
+                                  runs=f"{sens['runs']:,}")))
+    gcols = col("group", "members", "appetite", "sensitivity", "recovery", "target_path", "appetite_end")
     grows = []
     for g in summary["capital_groups"]:
         end = g["appetite_mean_by_period"][-1] if g["appetite_mean_by_period"] else float("nan")
-        grows.append({"Group": g["name"], "Members": ", ".join(names.get(m, m) for m in g["members"]),
-                      "Appetite": g["appetite"], "Sensitivity": g["sensitivity"], "Recovery": f"{g['recovery']:g}",
-                      "Target path": ", ".join(f"{p['target']:g} from {p['from']}" for p in g["path"]) or "its start",
-                      "Appetite at the end (mean)": f"{end:.2f}"})
-    out.append(Table(f"{sc}: capital groups ({rl})", ("Group", "Members", "Appetite", "Sensitivity", "Recovery",
-                                                    "Target path", "Appetite at the end (mean)"), tuple(grows),
-                     note=d["capital_group"] + "."))
+        path = Join([Msg("stress.target_from", target=f"{p['target']:g}", start=p["from"]) for p in g["path"]])
+        grows.append(dict(zip(gcols, (
+            Verbatim(g["name"]), Join([names.get(m, m) for m in g["members"]]), str(g["appetite"]),
+            str(g["sensitivity"]), f"{g['recovery']:g}", path if g["path"] else Msg("stress.its_start"),
+            f"{end:.2f}"), strict=True)))
+    out.append(Table(Msg("stress.title.groups", scenario=sc, runs=rl), gcols, tuple(grows),
+                     note=_definition("capital_group", d["capital_group"])))
+    ccols = col("entity", "capex", "source", "carved_out", "bought_in_web", "paid_outside", "debt_outside")
     crows = []
     for ent in summary["entities"]:
         if ent["assumed"] != "scenario":
             continue
         cx = ent["capex"]
-        crows.append({"Entity": names.get(ent["id"], ent["id"]), "Capex a year": _fmt(cx["figure_usd_per_year"], "usd"),
-                      "Source": cx["source"] or "—", "Carved out": cx.get("carved_out", "—"),
-                      "Bought in the web (mean)": _fmt(cx["bought_in_web_usd_mean"], "usd"),
-                      "Paid outside (mean)": _fmt(cx["paid_outside_usd_mean"], "usd"),
-                      "Debt service outside (mean)": _fmt(ent["outside_debt_service_usd_mean"], "usd")})
-    out.append(Table(f"{sc}: capex, one figure per firm ({rl})",
-                     ("Entity", "Capex a year", "Source", "Carved out", "Bought in the web (mean)",
-                      "Paid outside (mean)", "Debt service outside (mean)"), tuple(crows), note=d["capex"] + "."))
+        crows.append(dict(zip(ccols, (
+            names.get(ent["id"], ent["id"]), Val(cx["figure_usd_per_year"]), Verbatim(cx["source"] or "—", "en"),
+            Verbatim(str(cx.get("carved_out", "—")), "en"), Val(cx["bought_in_web_usd_mean"]),
+            Val(cx["paid_outside_usd_mean"]), Val(ent["outside_debt_service_usd_mean"])), strict=True)))
+    out.append(Table(Msg("stress.title.capex", scenario=sc, runs=rl), ccols, tuple(crows),
+                     note=_definition("capex", d["capex"])))
+    lcols = col("deal", "parties", "amount", "status", "shape", "start", "years", "sources")
     lrows = []
     for ln in summary["assumptions"]["lines"]:
         terms = {t["term"]: t for t in ln["terms"]}
 
         def cell(term: str, terms: dict[str, Any] = terms) -> str:
             t = terms.get(term)
-            return "—" if t is None else t["value"] + (" (assumed)" if t["source"].startswith("assumed") else "")
+            if t is None:
+                return "—"
+            v = str(t["value"])
+            shown = Msg(f"stress.shape.{v}") if term == "shape" and v in SHAPES else Verbatim(v, "en") if term == "shape" \
+                else v
+            return Msg("stress.assumed", value=shown) if t["source"].startswith("assumed") else shown
 
-        lrows.append({"Deal": ln["deal"], "Payer → payee": f"{ln['payer']} → {ln['payee']}", "Amount": ln["amount"],
-                      "Status": ln["status"], "Shape": cell("shape"), "Start": cell("start"),
-                      "Years": cell("years") if "years" in terms else f"to {cell('maturity')}",
-                      "Sources": "; ".join(f"{t['term']}: {t['source']}" for t in ln["terms"]
-                                           if not t["source"].startswith("assumed"))[:300]})
-    out.append(Table(f"{sc}: contracts as simulated, each term from the ledger or assumed",
-                     ("Deal", "Payer → payee", "Amount", "Status", "Shape", "Start", "Years", "Sources"),
-                     tuple(lrows)))
+        years = cell("years") if "years" in terms else Msg("stress.to_maturity", date=cell("maturity"))
+        lrows.append(dict(zip(lcols, (
+            Verbatim(ln["deal"]), Join([names.get(ln["payer"], ln["payer"]), names.get(ln["payee"], ln["payee"])],
+                                       " → "),
+            Verbatim(ln["amount"], "en"), Msg(f"stress.line_status.{ln['status']}") if ln["status"] in (
+                "firm", "conditional") else Verbatim(ln["status"], "en"),
+            cell("shape"), cell("start"), years,
+            Verbatim("; ".join(f"{t['term']}: {t['source']}" for t in ln["terms"]
+                               if not t["source"].startswith("assumed"))[:300])), strict=True)))
+    out.append(Table(Msg("stress.title.contracts", scenario=sc), lcols, tuple(lrows)))
     return out
