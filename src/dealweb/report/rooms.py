@@ -430,8 +430,10 @@ def stress_tables(summary: dict[str, Any], names: dict[str, Any] | None = None) 
             if t is None:
                 return "—"
             v = str(t["value"])
-            shown = Msg(f"stress.shape.{v}") if term == "shape" and v in SHAPES else Verbatim(v, "en") if term == "shape" \
-                else v
+            if term == "shape":
+                shown = Msg(f"stress.shape.{v}") if v in SHAPES else Verbatim(v, "en")
+            else:
+                shown = v
             return Msg("stress.assumed", value=shown) if t["source"].startswith("assumed") else shown
 
         years = cell("years") if "years" in terms else Msg("stress.to_maturity", date=cell("maturity"))
