@@ -29,7 +29,8 @@ __all__ = ["asset", "environment", "render_report", "say_html"]
 def say_html(text: object, lang: str = "en") -> Markup:
     """``text`` in ``lang`` as HTML, the page's words escaped.
 
-    :class:`~dealweb.i18n.Verbatim` parts (quotes, a room's own prose) are wrapped in ``<span translate="no" lang=...>`` so readers and translators tell them apart.
+    :class:`~dealweb.i18n.Verbatim` parts (quotes, a room's own prose) are wrapped in
+    ``<span translate="no" lang=...>`` so readers and translators tell them apart.
     """
     if text is None:
         return Markup("")
