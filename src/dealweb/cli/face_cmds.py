@@ -43,10 +43,13 @@ from dealweb.cli.common import (
                    "(firm names in that script, amounts in 億 and 兆).")
 @click.option("--focus", "focus", metavar="ENTITY",
               help="Draw the neighbourhood of this firm (two deals away) instead of the whole web.")
+@click.option("--charts", "charts", type=click.Path(file_okay=False), metavar="DIR",
+              help="Also write every chart (who pays, exposure, loops, stress fan charts) for slides into DIR, as "
+                   "chart-NAME.LANG.svg and .png in English, Traditional and Simplified Chinese.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 def report_cmd(ledger_path: str | None, output: str, png: str | None, svg: str | None, on: str | None,
                size: str, no_stress: bool, seed: int | None, stress_runs: int | None, documents: tuple[str, ...],
-               lang: str, focus: str | None, as_json: bool) -> None:
+               lang: str, focus: str | None, charts: str | None, as_json: bool) -> None:
     """Write the offline HTML report of a ledger (the bundled one by default).
 
     One self-contained file: the map (with a time slider), loops, who pays, exposure, metrics, stress
@@ -59,6 +62,7 @@ def report_cmd(ledger_path: str | None, output: str, png: str | None, svg: str |
       dealweb report path/to/ledger -o out.html --svg map.svg --on 2025-10-01
       dealweb report --lang zh-Hant -o report-zh.html --png map-zh.png
       dealweb report --focus openai -o openai.html
+      dealweb report --ledger ai-capex-2025 --charts slides/
     """
     from rich.console import Console
 
@@ -72,6 +76,10 @@ def report_cmd(ledger_path: str | None, output: str, png: str | None, svg: str |
         if suffix and Path(target).suffix.lower() != suffix:
             fail(f"{target!r} does not end in {suffix}", f"name the picture file *{suffix}")
         output_folder_or_exit(Path(target))
+    if charts is not None:
+        if Path(charts).exists() and not Path(charts).is_dir():
+            fail(f"--charts {charts}: a file, not a folder", "give a folder for the chart files")
+        output_folder_or_exit(Path(charts))  # its parent must exist; DIR itself is made
     for folder in documents:
         if not Path(folder).is_dir():
             fail(f"--documents {folder}: no such folder", "give a folder holding the cited documents' texts")
@@ -99,17 +107,44 @@ def report_cmd(ledger_path: str | None, output: str, png: str | None, svg: str |
         except OSError as exc:
             fail(f"cannot write {png}: {exc.strerror or exc}", "check the folder exists and is writable")
         written["png"] = str(Path(png))
-    notes = dict(an.notes)
+    if charts is not None:
+        written["charts"] = _write_charts(an, ledger, Path(charts), warnings)
+    notes = {k: str(v) for k, v in an.notes.items()}
     if as_json:
         emit_json({"written": written, "sections_missing": notes, "warnings": warnings,
                    "deals": len(ledger.deals), "entities": len(ledger.entities), "loops": len(an.loops)})
         return
     for kind, path in written.items():
+        if isinstance(path, list):
+            console.print(f"[green]wrote[/green] {kind}: {len(path)} files in {charts}")
+            continue
         console.print(f"[green]wrote[/green] {kind}: {path}")
     for section, why in sorted(notes.items()):
         console.print(f"[yellow]note[/yellow]: {section} {why}")
     for w in warnings:
         console.print(f"[yellow]warning[/yellow]: {w}")
+
+
+def _write_charts(an, ledger, folder: Path, warnings: list[str]) -> list[str]:  # noqa: ANN001 - Analysis, Ledger
+    """Every chart of ``an`` as ``chart-NAME.LANG.svg`` and ``.png`` in ``folder`` (each file written atomically)."""
+    from dealweb.i18n import LANGS, name_of
+    from dealweb.report.charts import charts_of, render_chart
+
+    folder.mkdir(parents=True, exist_ok=True)
+    names = {e.id: name_of(e) for e in ledger.entities.values()}
+    out = []
+    for name, chart in charts_of(an, names):
+        for lang in LANGS:
+            for fmt in ("svg", "png"):
+                try:
+                    data, warn = render_chart(chart, lang, fmt)
+                except ImportError:
+                    fail("--charts needs matplotlib for the PNGs", "pip install 'dealweb[web]'")
+                warnings += [w for w in warn if w not in warnings]
+                path = folder / f"chart-{name}.{lang}.{fmt}"
+                write_output(path, data)
+                out.append(str(path))
+    return out
 
 
 def _write(path: str, text: str) -> str:
