@@ -8,7 +8,8 @@ A visible text node of a page in ``zh-Hant`` or ``zh-Hans`` may hold:
   vocabulary (fact metric names, the units it counts in: a ledger defines them, no catalogue can);
 * figures and units (``$``-free Chinese amounts, ``GW``, ``%``, ``pp``, dates, quarters ``2026-Q1``);
 * text the page marks as written elsewhere: inside an element with ``translate="no"`` (a source's quote, a
-  document title, a ledger note, the simulation room's own prose) or a ``<blockquote>``.
+  document title, a ledger note, the simulation room's own prose), a ``<blockquote>``, or an element that
+  declares another language (``lang="en"``: the language switch's "English").
 
 Anything else with a Latin word of three letters or more is reported. The check can fail: an English
 sentence put in a template, a table header built in code, a legend drawn in an SVG are all found.
@@ -39,8 +40,11 @@ class _Texts(HTMLParser):
         if tag in ("br", "img", "input", "meta", "link", "hr", "wbr", "source", "col", "area", "base", "embed"):
             return
         a = dict(attrs)
+        if tag == "html":
+            self.lang = a.get("lang") or ""
+        declared = a.get("lang")
         exempt = (tag in _SKIP or tag == "blockquote" or a.get("translate") == "no" or a.get("hidden") is not None
-                  or a.get("aria-hidden") == "true")
+                  or a.get("aria-hidden") == "true" or bool(declared and declared != getattr(self, "lang", "")))
         self.stack.append((tag, exempt))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -73,7 +77,7 @@ def allowed_words(lang: str, ledger: Any = None, extra: set[str] = frozenset()) 
     if ledger is not None:
         words |= set(_WORD.findall(ledger.name))
         for e in ledger.entities.values():
-            for n in (e.id, e.name, entity_name(e, lang), *e.all_names()):
+            for n in (e.id, e.name, entity_name(e, lang), *e.all_names(), str(getattr(e, "ticker", "") or "")):
                 words |= set(_WORD.findall(n))
         for coll in (ledger.deals, ledger.facts, ledger.documents):
             for i in coll:

@@ -25,16 +25,19 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
+from fastapi import Path as FPath
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dealweb import __version__
 from dealweb.errors import DealwebError
-from dealweb.i18n import LANGS, messages
+from dealweb.i18n import LANGS, Msg, Verbatim, messages
 from dealweb.model import DEAL_TYPES, FLOW_KIND, Deal, Ledger
+from dealweb.report.html import say_html
 from dealweb.report.payload import deal_payload, entity_payload, fact_payload, script_json
 from dealweb.report.svg import usd_short
 from dealweb.web.jobs import JobBoard
@@ -175,9 +178,12 @@ class StressIn(BaseModel):
 
 @cache
 def _env() -> Environment:
-    env = Environment(loader=PackageLoader("dealweb.web", "templates"), autoescape=select_autoescape(default=True),
+    env = Environment(loader=ChoiceLoader([PackageLoader("dealweb.web", "templates"),
+                                           PackageLoader("dealweb.report", "templates")]),
+                      autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["usd"] = usd_short
+    env.globals.update(msg=Msg, verbatim=Verbatim)
     return env
 
 
@@ -317,6 +323,8 @@ def create_app(ledger_path: str | Path | None = None, token: str = "", read_only
         ctx.setdefault("langs", [(code, messages(code)("lang.name")) for code in LANGS])
         ctx.setdefault("ledger", state.ledger)
         ctx.setdefault("read_only", read_only or not state.writable)
+        ctx.setdefault("say", lambda x: say_html(x, lang))
+        ctx["js_messages"] = Markup(script_json(messages(lang).subset("web.js.") | messages(lang).subset("fan.")))  # noqa: S704
         return HTMLResponse(_env().get_template(name).render(**ctx))
 
     def _404(what: str, key: str) -> HTTPException:
@@ -343,15 +351,13 @@ def create_app(ledger_path: str | Path | None = None, token: str = "", read_only
     @app.get("/api/entities", tags=["ledger"])
     def api_entities(q: Annotated[str | None, Query(max_length=200)] = None,
                      kind: Annotated[str | None, Query(max_length=40)] = None) -> list[dict[str, Any]]:
-        """Entities, optionally those whose name or alias contains ``q`` and of one ``kind``."""
-        out = []
-        for e in sorted(state.ledger.entities.values(), key=lambda e: e.id):
-            if kind and str(e.kind) != kind:
-                continue
-            if q and not any(q.casefold() in n.casefold() for n in (e.id, *e.all_names())):
-                continue
-            out.append(entity_payload(state.ledger, e))
-        return out
+        """Entities, optionally those whose id, ticker, name or alias (in either Chinese script) contains ``q``.
+
+        Matching folds full-width forms, case, spaces and hyphens; best match first (``dealweb.web.search``).
+        """
+        from dealweb.web.search import search_entities
+
+        return [entity_payload(state.ledger, e) for e in search_entities(state.ledger, q, kind)]
 
     @app.get("/api/entities/{entity_id}", tags=["ledger"])
     def api_entity(entity_id: str) -> dict[str, Any]:
@@ -525,7 +531,8 @@ def create_app(ledger_path: str | Path | None = None, token: str = "", read_only
         from dealweb.web.jobs import QueueFull
 
         try:
-            job = jobs.start("stress", body.model_dump(), runner(state.ledger, body.scenario, body.draws, body.seed))
+            job = jobs.start("stress", body.model_dump(), runner(state.ledger, body.scenario, body.draws, body.seed,
+                                                                 lang=_LANG.get()))
         except QueueFull as exc:
             raise HTTPException(429, f"{exc.message} ({exc.hint})") from None
         return job.as_dict()
@@ -547,15 +554,13 @@ def create_app(ledger_path: str | Path | None = None, token: str = "", read_only
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def home(q: Annotated[str | None, Query(max_length=200)] = None,
              kind: Annotated[str | None, Query(max_length=40)] = None) -> HTMLResponse:
+        from dealweb.web.search import search_entities
+
         lg = state.ledger
-        ents = sorted(lg.entities.values(), key=lambda e: (-sum(e.id in d.entities() for d in lg.deals.values()),
-                                                           e.id))
-        kinds = sorted({str(e.kind) for e in ents})
-        needle = (q or "").strip().casefold()
-        shown = [e for e in ents if (not kind or str(e.kind) == kind)
-                 and (not needle or any(needle in n.casefold() for n in (e.id, *e.all_names())))]
+        kinds = sorted({str(e.kind) for e in lg.entities.values()})
+        shown = search_entities(lg, q, kind)
         return page("home.html", entities=[entity_payload(lg, e, _LANG.get()) for e in shown],
-                    total=len(ents), q=q or "", kind=kind or "", kinds=kinds)
+                    total=len(lg.entities), q=q or "", kind=kind or "", kinds=kinds)
 
     @app.get("/deals", response_class=HTMLResponse, include_in_schema=False)
     def deals_page(request: Request) -> HTMLResponse:
@@ -634,6 +639,98 @@ def create_app(ledger_path: str | Path | None = None, token: str = "", read_only
 
     @app.get("/stress", response_class=HTMLResponse, include_in_schema=False)
     def stress_page() -> HTMLResponse:
-        return page("stress.html")
+        from dealweb.web.stress import scenarios
+
+        offered = scenarios(state.ledger)
+        return page("stress.html", scenarios=offered, fitting=[s for s in offered if s["fits"]])
+
+    # ---- the money layer's analyses as charts, and every chart for slides -----------------------------
+    cached: dict[str, Any] = {}
+
+    def analysis(on: date | None = None) -> Any:
+        """The ledger's analysis without stress runs (computed once per ledger read and date)."""
+        from dealweb.report.analysis import analysis_of
+
+        key = (id(state.ledger), on)
+        hit = cached.get("an")
+        if hit is None or hit[0] != key or hit[1] is not state.ledger:
+            cached["an"] = (key, state.ledger, analysis_of(state.ledger, on=on, stress=False))
+        return cached["an"][2]
+
+    def charts() -> dict[str, Any]:
+        from dealweb.i18n import name_of
+        from dealweb.report.charts import charts_of
+
+        names = {e.id: name_of(e) for e in state.ledger.entities.values()}
+        return dict(charts_of(analysis(), names))
+
+    @app.get("/money", response_class=HTMLResponse, include_in_schema=False)
+    def money_page() -> HTMLResponse:
+        from dealweb.i18n import name_of
+        from dealweb.report.charts import chart_svg
+
+        lang = _LANG.get()
+        an = analysis()
+        shown = {name: Markup(chart_svg(c, lang)) for name, c in charts().items()}  # noqa: S704 - text escaped
+        names = {e.id: name_of(e) for e in state.ledger.entities.values()}
+        return page("money.html", an=an, charts=shown, names=names)
+
+    @app.get("/charts/{file}", tags=["map"], response_class=Response,
+             responses={200: {"content": {"image/svg+xml": {}, "image/png": {}}}, 404: {}, 422: {}})
+    def chart_file(file: Annotated[str, FPath(max_length=120, pattern=r"^[a-z0-9-]+\.(en|zh-Hant|zh-Hans)\.(svg|png)$")]
+                   ) -> Response:
+        """A chart for slides: ``NAME.LANG.svg`` or ``.png`` (who-pays, exposure, loops), in that language."""
+        from dealweb.report.charts import render_chart
+
+        name, lang, fmt = file.rsplit(".", 2)
+        chart = charts().get(name)
+        if chart is None:
+            raise HTTPException(404, f"no chart {name!r} for this ledger; one of: {', '.join(charts()) or 'none'}")
+        data, _ = render_chart(chart, lang, fmt)
+        media = "image/svg+xml" if fmt == "svg" else "image/png"
+        return Response(data, media_type=media, headers={
+            "Content-Disposition": f'attachment; filename="chart-{name}.{lang}.{fmt}"'})
+
+    @app.get("/api/stress/{job_id}/charts/{file}", tags=["stress"], response_class=Response,
+             responses={200: {"content": {"image/svg+xml": {}, "image/png": {}}}, 404: {}, 422: {}})
+    def stress_chart_file(job_id: str, file: Annotated[str, FPath(
+            max_length=120, pattern=r"^[a-z0-9_-]+\.(en|zh-Hant|zh-Hans)\.(svg|png)$")]) -> Response:
+        """A finished stress job's fan chart (``capital``, ``gap``) as ``NAME.LANG.svg`` or ``.png``."""
+        from dealweb.report.charts import render_chart
+        from dealweb.web.stress import job_fan
+
+        job = jobs.get(job_id)
+        if job is None:
+            raise HTTPException(404, f"no job {job_id!r}")
+        if job.state != "done" or not isinstance(job.result, dict):
+            raise HTTPException(409, f"job {job_id!r} is {job.state}: its charts are drawn when it is done")
+        name, lang, fmt = file.rsplit(".", 2)
+        chart = job_fan(job.result, name)
+        if chart is None:
+            raise HTTPException(404, f"no chart {name!r} in job {job_id!r}")
+        data, _ = render_chart(chart, lang, fmt)
+        return Response(data, media_type="image/svg+xml" if fmt == "svg" else "image/png", headers={
+            "Content-Disposition": f'attachment; filename="chart-stress-{job.result.get("scenario", "")}-{name}.'
+                                   f'{lang}.{fmt}"'})
+
+    @app.get("/api/proposals/{pid}/article", tags=["review"])
+    def api_proposal_article(pid: str) -> dict[str, Any]:
+        """The article a proposal was read from, with the proposal's span: ``text``, ``start``, ``end``, ``spans``.
+
+        ``text`` is null when the proposal came without its article (posted as JSON); offsets are Python
+        ``str`` offsets into ``text`` (``text[start:end]`` is the quote).
+        """
+        p = state.proposals.get(pid)
+        if p is None:
+            raise HTTPException(404, f"no proposal {pid!r}")
+        c = p.claim
+        text = p.article
+        start, end = c.get("start"), c.get("end")
+        ok = (text is not None and isinstance(start, int) and isinstance(end, int) and 0 <= start <= end <= len(text))
+        spans = {k: v for k, v in (c.get("spans") or {}).items()
+                 if ok and isinstance(v, list | tuple) and len(v) == 2 and all(isinstance(x, int) for x in v)
+                 and 0 <= v[0] <= v[1] <= len(text)}
+        return {"id": pid, "document": (p.document or {}).get("id") if isinstance(p.document, dict) else None,
+                "text": text, "start": start if ok else None, "end": end if ok else None, "spans": spans}
 
     return app

@@ -1,6 +1,14 @@
 /* dealweb web app: the write token, the review queue and stress jobs. Text goes in with textContent only. */
 (function () {
   "use strict";
+  var MSGS = {};
+  try { var mj = document.getElementById("dw-msgs"); if (mj) { MSGS = JSON.parse(mj.textContent || "{}"); } } catch (e) { MSGS = {}; }
+  /* A word of the page's language (message catalogue, key "web.js.NAME"), with its {fields} filled. */
+  function T(key, vals) {
+    var text = MSGS[key];
+    if (text === undefined) { text = key; }
+    return text.replace(/\{([a-z_]+)\}/g, function (m, k) { return vals && vals[k] !== undefined ? String(vals[k]) : m; });
+  }
   var KEY = "dealweb-token";
   var m = /(?:^#|&)token=([^&]+)/.exec(location.hash);
   if (m) {
@@ -15,7 +23,7 @@
   }
   function showTokenState() {
     var s = document.getElementById("dw-token-state");
-    if (s) { s.textContent = token() ? "write token set" : "no write token"; }
+    if (s) { s.textContent = token() ? T("web.js.token_set") : T("web.js.no_token"); }
   }
   showTokenState();
 
@@ -54,7 +62,7 @@
   }
   function renderProposals(items) {
     list.textContent = "";
-    if (!items.length) { list.appendChild(el("p", "dw-note", "No proposals yet.")); return; }
+    if (!items.length) { list.appendChild(el("p", "dw-note", T("web.js.no_proposals"))); return; }
     items.forEach(function (p) {
       var c = p.claim || {};
       var box = el("div", "dw-proposal"); box.setAttribute("data-proposal", p.id);
@@ -62,21 +70,24 @@
         ? ((c.entity && c.entity.name) || "?") + ": " + (c.metric || "") + " " + figure(c)
         : ((c.from && c.from.name) || "?") + " → " + ((c.to && c.to.name) || "?") + ": " +
           String(c.type || "").replace(/_/g, " ") + " " + figure(c));
-      h.appendChild(el("span", "dw-badge " + (p.status || ""), p.status));
-      if (p.state !== "pending") { h.appendChild(el("span", "dw-badge", p.state)); }
+      h.appendChild(el("span", "dw-badge " + (p.status || ""), T("web.js.status_" + (p.status || "new"))));
+      if (p.state !== "pending") { h.appendChild(el("span", "dw-badge", T("web.js.state_" + p.state))); }
       box.appendChild(h);
       var q = el("blockquote", "dw-pquote", c.quote); box.appendChild(q);
-      var meta = [c.document ? "document " + c.document : "", p.record ? "record " + p.record : "",
-                  c.reason || "", c.flag ? "flag " + c.flag : ""].filter(Boolean).join(" · ");
+      var meta = [c.document ? T("web.js.document", {id: c.document}) : "", p.record ? T("web.js.record", {id: p.record}) : "",
+                  c.reason || "", c.flag ? T("web.js.flag", {flag: c.flag}) : ""].filter(Boolean).join(" · ");
       box.appendChild(el("p", "dw-cite", meta));
       if (p.status === "conflicts" && p.state === "pending") {
-        box.appendChild(el("p", "dw-conflict", "Conflicts with the ledger" + (p.record ? " (" + p.record + ")" : "") +
-          (c.reason ? ": " + c.reason : "") + ". Accepting asks you what to keep."));
+        box.appendChild(el("p", "dw-conflict", T("web.js.conflicts", {record: p.record || "", reason: c.reason || ""})));
       }
       if (p.message) { box.appendChild(el("p", "dw-cite", p.message)); }
+      var show = el("button", "dw-show", T("web.js.show_in_article"));
+      show.type = "button";
+      show.addEventListener("click", function () { showArticle(p.id, box); });
+      box.appendChild(show);
       if (p.state === "pending") {
         var act = el("div", "dw-actions");
-        var ok = el("button", "dw-accept", "Accept"); var no = el("button", "dw-reject", "Reject");
+        var ok = el("button", "dw-accept", T("web.js.accept")); var no = el("button", "dw-reject", T("web.js.reject"));
         ok.addEventListener("click", function () { decide(p.id, "accept"); });
         no.addEventListener("click", function () { decide(p.id, "reject"); });
         act.appendChild(ok); act.appendChild(no); box.appendChild(act);
@@ -84,7 +95,49 @@
       list.appendChild(box);
     });
   }
-  function refresh() { return api("GET", "/api/proposals").then(renderProposals).catch(function (e) { say(e.message, true); }); }
+  function refresh() {
+    return api("GET", "/api/proposals").then(function (items) {
+      renderProposals(items);
+      var first = items.filter(function (p) { return p.state === "pending"; })[0] || items[0];
+      if (first && !shownId) { showArticle(first.id, list.querySelector('[data-proposal="' + first.id + '"]')); }
+    }).catch(function (e) { say(e.message, true); });
+  }
+  /* The article beside the proposals: the proposal's sentence highlighted, its figures and names underlined. */
+  var shownId = null;
+  function showArticle(id, box) {
+    var pane = document.getElementById("dw-article-text");
+    var hint = document.getElementById("dw-article-hint");
+    if (!pane) { return; }
+    shownId = id;
+    Array.prototype.forEach.call(document.querySelectorAll(".dw-proposal.dw-current"), function (b) { b.classList.remove("dw-current"); });
+    if (box) { box.classList.add("dw-current"); }
+    api("GET", "/api/proposals/" + encodeURIComponent(id) + "/article").then(function (a) {
+      pane.textContent = "";
+      if (a.text === null || a.text === undefined) {
+        if (hint) { hint.textContent = T("web.js.no_article"); }
+        return;
+      }
+      if (hint) { hint.textContent = T("web.js.article_of", {id: a.document || ""}); }
+      var text = a.text, ranges = [];
+      if (a.start !== null && a.end !== null) { ranges.push([a.start, a.end, "dw-span"]); }
+      Object.keys(a.spans || {}).forEach(function (k) { var v = a.spans[k]; ranges.push([v[0], v[1], "dw-field"]); });
+      var cuts = [0, text.length];
+      ranges.forEach(function (r) { cuts.push(r[0], r[1]); });
+      cuts = cuts.filter(function (v, i, arr) { return arr.indexOf(v) === i; }).sort(function (x, y) { return x - y; });
+      var first = null;
+      for (var i = 0; i + 1 < cuts.length; i++) {
+        var a0 = cuts[i], a1 = cuts[i + 1];
+        if (a1 <= a0) { continue; }
+        var cls = ranges.filter(function (r) { return r[0] <= a0 && a1 <= r[1] && r[1] > r[0]; }).map(function (r) { return r[2]; });
+        var piece = text.slice(a0, a1);
+        if (!cls.length) { pane.appendChild(document.createTextNode(piece)); continue; }
+        var m = el("mark", cls.filter(function (v, j, arr) { return arr.indexOf(v) === j; }).join(" "), piece);
+        if (cls.indexOf("dw-span") >= 0 && !first) { first = m; }
+        pane.appendChild(m);
+      }
+      if (first) { first.scrollIntoView({block: "center"}); }
+    }).catch(function (e) { say(e.message, true); });
+  }
   /* An accept that needs the person's answers comes back 422 with "needs": ask with a small form. */
   function field(form, label, name, value, type) {
     var l = el("label", null, label + " "); var i = el("input"); i.name = name; i.value = value || "";
@@ -96,28 +149,28 @@
     var old = box.querySelector(".dw-ask"); if (old) { old.remove(); }
     var form = el("form", "dw-ask dw-form");
     if (needs.document) {
-      form.appendChild(el("p", "dw-hint", "The article is a new document: say what it is."));
-      field(form, "Title", "title", needs.title || "");
-      field(form, "Outlet", "outlet", "");
-      field(form, "Date", "date", "", "date");
-      if (needs.document.indexOf("source") >= 0) { field(form, "Address (URL)", "url", ""); }
+      form.appendChild(el("p", "dw-hint", T("web.js.new_document")));
+      field(form, T("web.js.title"), "title", needs.title || "");
+      field(form, T("web.js.outlet"), "outlet", "");
+      field(form, T("web.js.date"), "date", "", "date");
+      if (needs.document.indexOf("source") >= 0) { field(form, T("web.js.url"), "url", ""); }
     } else if (needs.entities) {
       needs.entities.forEach(function (e) {
-        form.appendChild(el("p", "dw-hint", "The ledger does not know " + e.id + ". Add it, with its names:"));
+        form.appendChild(el("p", "dw-hint", T("web.js.unknown_firm", {id: e.id})));
         ["en", "zh-Hant", "zh-Hans"].forEach(function (s) {
           field(form, s, "name:" + e.id + ":" + s, (e.names || {})[s] || "");
         });
       });
     } else if (needs.conflict) {
       var c = needs.conflict;
-      form.appendChild(el("p", "dw-conflict", "Conflicts with " + c.record + " (" + (c.reason || "a different figure") +
-        "): the ledger has " + (c.ledger || "?") + ", this article says " + (c.claim || "?") + "."));
+      form.appendChild(el("p", "dw-conflict", T("web.js.conflict_detail", {record: c.record, reason: c.reason || T("web.js.different_figure"),
+        ledger: c.ledger || "?", claim: c.claim || "?"})));
       var sel = el("select"); sel.name = "on_conflict";
-      [["disputed", "keep it, flagged disputed"], ["plain", "keep it plain (both kept, conflict reported)"]]
+      [["disputed", T("web.js.keep_disputed")], ["plain", T("web.js.keep_plain")]]
         .forEach(function (o) { var op = el("option", null, o[1]); op.value = o[0]; sel.appendChild(op); });
       form.appendChild(sel);
     }
-    var go = el("button", null, "Accept with these answers"); go.type = "submit"; form.appendChild(go);
+    var go = el("button", null, T("web.js.accept_answers")); go.type = "submit"; form.appendChild(go);
     form.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var f = new FormData(form); var a = JSON.parse(JSON.stringify(answers || {}));
@@ -137,9 +190,9 @@
     box.appendChild(form);
   }
   function decide(id, what, answers) {
-    say(what === "accept" ? "Writing…" : "Rejecting…");
+    say(what === "accept" ? T("web.js.writing") : T("web.js.rejecting"));
     api("POST", "/api/proposals/" + encodeURIComponent(id) + "/" + what, what === "accept" ? (answers || {}) : undefined).then(function (p) {
-      say(what === "accept" ? (p.message || "accepted") : "rejected");
+      say(what === "accept" ? (p.message || T("web.js.state_accepted")) : T("web.js.state_rejected"));
       return refresh();
     }).catch(function (e) {
       if (e.status === 422 && e.data && e.data.needs) { say(e.data.detail); ask(id, e.data.needs, answers); return; }
@@ -155,9 +208,9 @@
                  language: f.get("language") || "en"};
       if (f.get("date")) { doc.date = f.get("date"); }
       if (f.get("url")) { doc.url = f.get("url"); }
-      say("Reading the article…");
+      say(T("web.js.reading"));
       api("POST", "/api/articles", {text: f.get("text"), document: doc}).then(function (items) {
-        say(items.length + " claim(s) proposed"); return refresh();
+        say(T("web.js.proposed", {n: items.length})); shownId = null; return refresh();
       }).catch(function (e) { say(e.message, true); });
     });
   }
@@ -166,10 +219,10 @@
     pj.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var body;
-      try { body = JSON.parse(new FormData(pj).get("json")); } catch (e) { say("not JSON: " + e.message, true); return; }
+      try { body = JSON.parse(new FormData(pj).get("json")); } catch (e) { say(T("web.js.not_json", {error: e.message}), true); return; }
       if (Array.isArray(body)) { body = {proposals: body}; }
       api("POST", "/api/proposals", body).then(function (items) {
-        say(items.length + " proposal(s) queued"); return refresh();
+        say(T("web.js.queued", {n: items.length})); return refresh();
       }).catch(function (e) { say(e.message, true); });
     });
   }
@@ -181,22 +234,19 @@
     var sel = document.getElementById("dw-scenarios");
     var bar = document.getElementById("dw-progress");
     var st = document.getElementById("dw-stress-state");
-    api("GET", "/api/stress/scenarios").then(function (items) {
-      if (!items.length) { st.textContent = "The simulation room offers no scenarios in this install."; }
-      items.forEach(function (s) { var o = el("option", null, s.title || s.name); o.value = s.name; sel.appendChild(o); });
-      var defaults = function () {  /* the scenario's runs and seed: dealweb's one default */
-        var it = items.filter(function (s) { return s.name === sel.value; })[0];
-        if (it) { sform.elements.draws.value = it.runs; sform.elements.seed.value = it.seed; }
-      };
-      sel.addEventListener("change", defaults); defaults();
-    });
+    var defaults = function () {  /* the scenario's runs and seed: dealweb's one default */
+      var o = sel.options[sel.selectedIndex];
+      if (o) { sform.elements.draws.value = o.getAttribute("data-runs"); sform.elements.seed.value = o.getAttribute("data-seed"); }
+    };
+    sel.addEventListener("change", defaults);
     sform.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var f = new FormData(sform);
       api("POST", "/api/stress", {scenario: f.get("scenario"), draws: Number(f.get("draws")), seed: Number(f.get("seed"))})
         .then(function (job) { poll(job.id); }).catch(function (e) { st.textContent = e.message; });
     });
-    var fans = function (list) {  /* the report's fan charts: SVG drawn by the server from numbers only */
+    var lang = document.documentElement.getAttribute("lang") || "en";
+    var fans = function (jobId, list) {  /* the report's fan charts: SVG drawn by the server from numbers only */
       var box = document.getElementById("dw-stress-fans");
       if (!box) { return; }
       box.textContent = "";
@@ -204,7 +254,17 @@
         var doc = new DOMParser().parseFromString(f.svg, "image/svg+xml");
         var svg = doc.documentElement;
         if (svg.nodeName !== "svg" || svg.getElementsByTagName("script").length) { return; }
-        var fig = el("figure"); fig.appendChild(document.importNode(svg, true)); box.appendChild(fig);
+        var fig = el("figure"); fig.appendChild(document.importNode(svg, true));
+        var cap = el("figcaption", "dw-downloads", T("web.js.download") + ": ");
+        ["svg", "png"].forEach(function (ext, i) {
+          var a = el("a", null, ext.toUpperCase());
+          a.href = "/api/stress/" + encodeURIComponent(jobId) + "/charts/" + f.file + "." + lang + "." + ext;
+          a.setAttribute("download", "");
+          if (i) { cap.appendChild(document.createTextNode(" · ")); }
+          cap.appendChild(a);
+        });
+        fig.appendChild(cap);
+        box.appendChild(fig);
       });
     };
     var tables = function (list) {
@@ -213,6 +273,7 @@
       box.textContent = "";
       list.forEach(function (t) {
         box.appendChild(el("h3", null, t.title));
+        var wrap = el("div", "dw-scroll");
         var table = el("table"); table.className = "dw-table";
         var head = el("tr");
         t.columns.forEach(function (c) { head.appendChild(el("th", null, c)); });
@@ -223,18 +284,18 @@
           t.columns.forEach(function (c) { tr.appendChild(el("td", null, r[c] == null ? "" : String(r[c]))); });
           body.appendChild(tr);
         });
-        table.appendChild(body); box.appendChild(table);
+        table.appendChild(body); wrap.appendChild(table); box.appendChild(wrap);
         if (t.note) { var p = el("p", null, t.note); p.className = "dw-hint"; box.appendChild(p); }
       });
     };
     var poll = function (id) {
       api("GET", "/api/stress/" + encodeURIComponent(id)).then(function (job) {
         bar.value = job.progress;
-        st.textContent = job.state + (job.state === "queued" ? " (" + job.queue_position + " ahead of it)" : "") +
-          " · " + Math.round(100 * job.progress) + " % · " + job.seconds + " s · queue: " + job.queue_length +
-          " waiting" + (job.error ? " · " + job.error : "");
+        st.textContent = T("web.js.job_" + job.state) + (job.state === "queued" ? " (" + T("web.js.ahead", {n: job.queue_position}) + ")" : "") +
+          " · " + Math.round(100 * job.progress) + "% · " + job.seconds + " s · " + T("web.js.waiting", {n: job.queue_length}) +
+          (job.error ? " · " + job.error : "");
         if (job.state === "done") {
-          fans(job.result.fan_charts || []); tables(job.result.tables || []);
+          fans(id, job.result.fan_charts || []); tables(job.result.tables || []);
           var jl = document.getElementById("dw-stress-json-link");
           if (jl) { jl.href = "/api/stress/" + encodeURIComponent(id); jl.parentNode.hidden = false; }
         }
