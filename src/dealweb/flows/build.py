@@ -36,7 +36,7 @@ from typing import Any
 
 import numpy as np
 
-from dealweb.flows.known import document_date, known_from, ledger_window
+from dealweb.flows.known import deal_as_of, document_date, known_from, ledger_window, resolver
 from dealweb.flows.table import KINDS, POLICIES, Flows, Skipped
 from dealweb.ledger.schedules import schedule_problems
 from dealweb.model import FLOW_KIND, Deal, Ledger, Status
@@ -422,6 +422,29 @@ def _is_simple(d: Deal, scenario: Mapping[str, Any]) -> bool:
 _KIND_SET = frozenset(KINDS)
 
 
+def _uniformly_known(d: Deal, documents: Mapping[str, Any], as_of: date, published: dict[str, bool]) -> bool:
+    """Whether every source of ``d`` (jokes aside) was published by ``as_of``, or none was.
+
+    Such a deal reads on ``as_of`` as recorded (or not at all): it may take the vectorised path. A deal some
+    of whose sources came later is read claim by claim (:func:`dealweb.flows.known.deal_as_of`).
+    """
+    seen_true = seen_false = False
+    for c in d.claims:
+        if c.flag == "joke":
+            continue
+        k = published.get(c.document)
+        if k is None:
+            doc = documents.get(c.document)
+            k = published[c.document] = bool(doc is not None and doc.known_on(as_of) is True)
+        if k:
+            seen_true = True
+        else:
+            seen_false = True
+        if seen_true and seen_false:
+            return False
+    return True
+
+
 def _fast_columns(deals: list[Deal], ledger: Ledger, as_of: date | None, texts: _Texts, ent: Any,
                   first_index: int, documents: Mapping[str, Any]) -> tuple[dict[str, np.ndarray], list[str],
                                                                             list[str], list[str],
@@ -625,6 +648,9 @@ def _build(ledger: Ledger, as_of: date | None, policy: str, scenario: Mapping[st
     state_cache: dict[Any, Any] = {}
     documents = ledger.documents
     any_vague = False
+    published: dict[str, bool] = {}
+    resolve = resolver(ledger)
+    versions: dict[str, tuple[str, ...]] = {}
 
     def ent(x: str) -> int:
         i = ent_index.get(x)
@@ -633,7 +659,8 @@ def _build(ledger: Ledger, as_of: date | None, policy: str, scenario: Mapping[st
             entities.append(x)
         return i
 
-    simple = [d for d in ledger.deals.values() if _is_simple(d, scenario)]
+    simple = [d for d in ledger.deals.values() if _is_simple(d, scenario) and (
+        as_of is None or _uniformly_known(d, documents, as_of, published))]
     simple_ids = {d.id for d in simple}
     for deal in ledger.deals.values():
         if deal.id in simple_ids:
@@ -642,10 +669,11 @@ def _build(ledger: Ledger, as_of: date | None, policy: str, scenario: Mapping[st
         if ov.get("exclude"):
             assumptions.setdefault(deal.id, []).append("scenario: left out")
             continue
-        flows = deal.pairwise_flows()
-        if not flows:
+        if not deal.pairwise_flows():
             continue
+        record = deal
         st = deal.status_on(as_of)
+        version_source = ""
         if as_of is not None:
             state = _known_state(deal, documents, as_of, state_cache)
             if state == "unknown_date":
@@ -654,10 +682,26 @@ def _build(ledger: Ledger, as_of: date | None, policy: str, scenario: Mapping[st
             if state == "not_yet" or st is None:
                 not_yet.append(deal.id)
                 continue
+            # the deal as its sources had reported it by as_of: figures, terms, status, parties (no look-ahead)
+            v = deal_as_of(deal, documents, as_of, resolve=resolve, cache=published)
+            if v.status is None:
+                not_yet.append(deal.id)
+                continue
+            deal, st = v.deal, v.status
+            if v.figures:
+                versions[deal.id] = tuple(f.sentence() for f in v.figures)
+                version_source = (f"as of {as_of.isoformat()}: " + "; ".join(
+                    f"{f.field} from {f.document}" + (f" ({f.date.isoformat()})" if f.date else "")
+                    for f in v.figures) + " | ")
         if st is None:
             continue
-        kf = known_from(deal, documents, doc_cache)
-        probs = schedule_problems(deal, ledger.root or "")
+        flows = deal.pairwise_flows()
+        if not flows:
+            skipped.append(Skipped(deal.id, record.payer or "", record.payee or "",
+                                   f"its flows were not yet reported on {as_of}"))
+            continue
+        kf = known_from(record, documents, doc_cache)
+        probs = schedule_problems(record, ledger.root or "")
         if probs:
             problems.extend(probs)
             for f in flows:
@@ -675,7 +719,7 @@ def _build(ledger: Ledger, as_of: date | None, policy: str, scenario: Mapping[st
         notes: list[str] = [f"scenario: {k} = {v}" for k, v in ov.items() if k not in ("exclude", "per_year")]
         if deal.consideration in _CONSIDERATION_WORDS:
             notes.append(_CONSIDERATION_WORDS[deal.consideration])
-        source = _sources(deal)
+        source = version_source + _sources(deal)
         d_index = len(deal_ids)
         deal_ids.append(deal.id)
         on = as_of or deal.announced
@@ -798,11 +842,15 @@ def _build(ledger: Ledger, as_of: date | None, policy: str, scenario: Mapping[st
     if as_of is not None and unknown_date:
         notes.append(f"{len(unknown_date)} deal(s) have only undated sources: their known date is unknown, so "
                      f"they are left out as of {as_of.isoformat()} and listed apart")
+    if versions:
+        notes.append(f"as of {as_of.isoformat() if as_of else ''}, {len(versions)} deal(s) show the figures their "
+                     "sources had reported by then, not the ledger's current ones: " + "; ".join(
+                         f"{k}: {', '.join(v)}" for k, v in versions.items()))
     if any_vague:
         notes.append("vague amounts (數百億, several billion) have their mid at the geometric middle of the interval")
     return _assemble(cols, entities, deal_ids, texts.items, policy, as_of, window, period_months,
                      {k: tuple(v) for k, v in assumptions.items()}, tuple(unknown_date), tuple(not_yet),
-                     tuple(skipped), tuple(problems), tuple(notes), fast)
+                     tuple(skipped), tuple(problems), tuple(notes), fast, versions)
 
 
 _DTYPES = {"payer": np.int32, "payee": np.int32, "deal": np.int32, "kind": np.int8, "status": np.int8,
@@ -816,7 +864,8 @@ def _assemble(cols: dict[str, list[Any]], entities: list[str], deals: list[str],
               as_of: date | None, window: tuple[date | None, date | None] | None, months: int,
               assumptions: dict[str, tuple[str, ...]], unknown_date: tuple[str, ...], not_yet: tuple[str, ...],
               skipped: tuple[Skipped, ...], problems: tuple[Any, ...], notes: tuple[str, ...],
-              fast: dict[str, np.ndarray] | None = None) -> Flows:
+              fast: dict[str, np.ndarray] | None = None, versions: dict[str, tuple[str, ...]] | None = None
+              ) -> Flows:
     arr = {k: np.asarray(v, dtype=_DTYPES[k]) if len(v) else np.zeros(0, dtype=_DTYPES[k]) for k, v in cols.items()}
     if fast is not None:
         arr = {k: np.concatenate([arr[k], fast[k].astype(_DTYPES[k])]) for k in arr}
@@ -835,4 +884,5 @@ def _assemble(cols: dict[str, list[Any]], entities: list[str], deals: list[str],
         assumed=per("assumed"), known_from=per("known"),
         policy=policy, as_of=as_of, window=window, period_months=months, assumptions=assumptions,
         unknown_date=unknown_date, not_yet_known=not_yet, skipped=skipped, problems=problems, notes=notes,
+        versions=versions or {},
     )

@@ -132,6 +132,9 @@ class Flows:
         skipped: flows that make no row, with the reason.
         problems: schedules that cannot be built (errors with file, line and hint); their deals make no row.
         notes: sentences about the whole table (the policy's meaning, the window...).
+        versions: with ``as_of``, deal id -> the figures shown as its sources had reported them by then
+            (not the ledger's current ones), each with the document it comes from
+            (:func:`dealweb.flows.known.deal_as_of`); those deals' ``source`` cells start ``as of D: ...``.
     """
 
     entities: tuple[str, ...]
@@ -167,6 +170,7 @@ class Flows:
     skipped: tuple[Skipped, ...] = ()
     problems: tuple[Problem, ...] = ()
     notes: tuple[str, ...] = ()
+    versions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     # ---------------------------------------------------------------------------------------------- basics
     def __len__(self) -> int:

@@ -120,7 +120,8 @@ class TermsMixin:
         Errors: a document dated (or bounded ``not_after``) before an event whose claims cite it, or before a
         deal's ``announced`` day when it is cited for the deal's ``date``/``announced``. Warning: cited for
         any other field of a deal before that deal's ``announced`` day (a leak is possible, but then the
-        deal was known before its announcement: record a ``rumoured`` event).
+        deal was known before its announcement: record a ``rumoured`` event; with an event dated on or before
+        the document, no warning: the claim is what was reported then, see "Figures as of a date").
         """
         for d in self.deals.values():
             seen: set[tuple[str, date]] = set()
@@ -138,6 +139,8 @@ class TermsMixin:
                 latest = doc.date if doc.date is not None else doc.not_after
                 if latest is None or latest >= when:
                     continue
+                if not hard and any(e.date <= latest for e in d.events):
+                    continue  # an event (a rumour) says the deal was known by then: an earlier reading, no leak
                 seen.add((doc.id, when))
                 kind = "dated" if doc.date is not None else "bounded not_after"
                 hint = (f"a text cannot report what had not happened yet: date it on or after {when} (or set "
