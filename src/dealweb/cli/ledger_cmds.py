@@ -160,6 +160,25 @@ def _deal_amount_cells(deal: Deal, a: Amount | None) -> tuple[str, str, str, str
     return written, cells[0][1], cells[0][2], usd
 
 
+def _versions(ledger: Ledger, at: date | None) -> dict[str, tuple[Any, ...]]:
+    """Deal id -> figures shown as of ``at`` as their sources had reported them (not the current record)."""
+    from dealweb.flows import versions_on
+
+    return versions_on(ledger, at)
+
+
+def _print_versions(versions: dict[str, tuple[Any, ...]], at: date | None, con: Console,
+                    only: set[str] | None = None) -> None:
+    """The figures marked † in the tables: as of ``at``, each with the document it comes from."""
+    rows = [(k, v) for k, v in versions.items() if only is None or k in only]
+    if at is None or not rows:
+        return
+    con.print(f"† As of {at}: figures as their sources had reported them by then, not the ledger's current "
+              "record (no look-ahead):")
+    for k, figs in rows:
+        con.print(f"  {k}: " + "; ".join(escape(f.sentence()) for f in figs))
+
+
 def _deal_conflicts(ledger: Ledger) -> dict[str, int]:
     out: dict[str, int] = {}
     for c in ledger.conflicts:
@@ -365,13 +384,15 @@ def _show_overview(ledger: Ledger, at: date | None, con: Console) -> None:
     for col in ("deal", "from → to", "type", "amount (as written)", "qualifier", "currency", "USD", "status",
                 "money", "sources"):
         d.add_column(col)
+    versions = _versions(ledger, at)
     for deal in live:
         parties = f"{deal.payer} → {deal.payee}" if deal.payer else ", ".join(deal.entities())
         written, qual, unit, usd = _deal_amount_cells(deal, deal.amount)
-        mark = " ⚠" if deal.id in conflicts else ""
+        mark = (" ⚠" if deal.id in conflicts else "") + (" †" if deal.id in versions else "")
         d.add_row(deal.id + mark, parties, deal.type, written, qual, unit, usd, str(deal.status_on(at)),
                   money.get(deal.id, "—"), str(len(deal.claims)))
     con.print(d)
+    _print_versions(versions, at, con)
     if at is not None and unknown:
         con.print(f"Not shown as of {at}: {len(unknown)} deal(s) whose sources are all undated (known date unknown, "
                   "never taken as always known): " + ", ".join(unknown) + ".")
@@ -390,6 +411,7 @@ def _show_entity(ledger: Ledger, e: Entity, at: date | None, con: Console) -> No
     out_rows, in_rows, other = [], [], []
     deals = _live_deals(ledger, at)
     money = _money_status(_flows(ledger, at))
+    versions = _versions(ledger, at)
     for deal in deals:
         flows = [f for f in deal.pairwise_flows() if e.id in (f.payer, f.payee)]
         for f in flows:
@@ -405,8 +427,9 @@ def _show_entity(ledger: Ledger, e: Entity, at: date | None, con: Console) -> No
         for deal, f in rows:
             written, qual, unit, usd = _deal_amount_cells(deal, f.amount)
             cp = getattr(f, other_side)
-            t.add_row(deal.id + (" ⚠" if deal.id in conflicts else ""), cp, deal.type, written, qual, unit, usd,
-                      str(deal.status_on(at)), money.get(deal.id, "—"), str(deal.announced or ""))
+            t.add_row(deal.id + (" ⚠" if deal.id in conflicts else "") + (" †" if deal.id in versions else ""), cp,
+                      deal.type, written, qual, unit, usd, str(deal.status_on(at)), money.get(deal.id, "—"),
+                      str(deal.announced or ""))
         if rows:
             con.print(t)
         else:
@@ -420,6 +443,7 @@ def _show_entity(ledger: Ledger, e: Entity, at: date | None, con: Console) -> No
                       str(deal.status_on(at)))
         con.print(t)
     shown = list(dict.fromkeys([d for d, _ in out_rows] + [d for d, _ in in_rows] + other))
+    _print_versions(versions, at, con, {d.id for d in shown})
     s = Table(title="Sources: each figure with its quote", show_lines=True)
     for col in ("record", "field", "stated", "flag", "quote", "document"):
         s.add_column(col, overflow="fold")
@@ -449,8 +473,17 @@ def _show_entity(ledger: Ledger, e: Entity, at: date | None, con: Console) -> No
         con.print(ct)
 
 
+def _as_of_json(ledger: Ledger, at: date | None, ids: set[str] | None = None) -> dict[str, list[dict[str, Any]]]:
+    """``as_of_figures``: deal id -> [{field, shown, document, date, quote}] (figures as reported by ``at``)."""
+    return {k: [{"field": f.field, "shown": f.shown, "document": f.document,
+                 "date": f.date.isoformat() if f.date else None, "quote": f.quote} for f in v]
+            for k, v in _versions(ledger, at).items() if ids is None or k in ids}
+
+
 def _entity_json(ledger: Ledger, e: Entity, at: date | None) -> dict[str, Any]:
-    full = ledger_to_dict(ledger)
+    from dealweb.flows import ledger_as_of
+
+    full = ledger_to_dict(ledger_as_of(ledger, at))
     deals = {d["id"]: d for d in full["deals"]}
     facts = {f["id"]: f for f in full["facts"]}
     out, inn, other = [], [], []
@@ -470,7 +503,8 @@ def _entity_json(ledger: Ledger, e: Entity, at: date | None) -> dict[str, Any]:
     ent = next(x for x in full["entities"] if x["id"] == e.id)
     return {"ledger": ledger.name, "at": at.isoformat() if at else None, "entity": ent, "deals_out": out,
             "deals_in": inn, "other_deals": other, "facts": my_facts,
-            "conflicts": [c for c in full["conflicts"] if c["record"] in ids]}
+            "conflicts": [c for c in full["conflicts"] if c["record"] in ids],
+            "as_of_figures": _as_of_json(ledger, at, ids)}
 
 
 @main.command()
@@ -510,7 +544,7 @@ def show(entity: str | None, ledger_path: str | None, at: str | None, as_json: b
     con = _console()
     if entity is None:
         if as_json:
-            from dealweb.flows import known_deals
+            from dealweb.flows import known_deals, ledger_as_of
 
             fl = _flows(ledger, on)
             tot = _entity_totals(ledger, on, fl)
@@ -520,10 +554,10 @@ def show(entity: str | None, ledger_path: str | None, at: str | None, as_json: b
             emit_json({"ledger": ledger.name, "at": on.isoformat() if on else None,
                        "entities": [{"id": eid, "name": ledger.entities[eid].name,
                                      "kind": str(ledger.entities[eid].kind), **x} for eid, x in tot.items()],
-                       "deals": [dict(d, money=money.get(d["id"])) for d in ledger_to_dict(ledger)["deals"]
-                                 if d["id"] in ids],
+                       "deals": [dict(d, money=money.get(d["id"]))
+                                 for d in ledger_to_dict(ledger_as_of(ledger, on))["deals"] if d["id"] in ids],
                        "totals": _money_totals(fl), "policy": fl.policy, "unknown_date": unknown,
-                       "not_yet_known": later})
+                       "not_yet_known": later, "as_of_figures": _as_of_json(ledger, on)})
             return
         _show_overview(ledger, on, con)
         return
@@ -546,10 +580,13 @@ def _deal_json(ledger: Ledger, deal_id: str, at: date | None) -> dict:
     The export's record plus its status on ``at``, its independent origins and its documents (outlet, date,
     tier, url), and the conflicts on it.
     """
-    full = ledger_to_dict(ledger)
+    from dealweb.flows import ledger_as_of
+
+    view = ledger_as_of(ledger, at)
+    full = ledger_to_dict(view)
     row = next(d for d in full["deals"] if d["id"] == deal_id)
-    deal = ledger.deals[deal_id]
-    cited = list(dict.fromkeys(c.document for rid, c in ledger.claims() if rid == deal_id))
+    deal = view.deals[deal_id]
+    cited = list(dict.fromkeys(c.document for rid, c in view.claims() if rid == deal_id))
     docs = [{"id": d, "outlet": ledger.documents[d].outlet, "date": str(ledger.documents[d].date or "") or None,
              "tier": str(ledger.documents[d].tier), "language": ledger.documents[d].language,
              "url": ledger.documents[d].url or None, "origin": ledger.origin_of(d)}
@@ -557,13 +594,17 @@ def _deal_json(ledger: Ledger, deal_id: str, at: date | None) -> dict:
     return {"ledger": ledger.name, "at": at.isoformat() if at else None, "deal": row,
             "status_at": str(deal.status_on(at)) if deal.status_on(at) is not None else None,
             "origins": row["origins"], "origin_count": row["origin_count"], "documents": docs,
-            "conflicts": [c for c in full["conflicts"] if c["record"] == deal_id]}
+            "conflicts": [c for c in full["conflicts"] if c["record"] == deal_id],
+            "as_of_figures": _as_of_json(ledger, at, {deal_id}).get(deal_id, [])}
 
 
 def _show_deal(ledger: Ledger, deal_id: str, at: date | None, con: Console) -> None:
     """One deal in full: parties, amount, its dated lifecycle, and every claim with its document."""
-    deal = ledger.deals[deal_id]
-    origins = ledger.origins(deal_id)
+    from dealweb.flows import ledger_as_of
+
+    view = ledger_as_of(ledger, at)
+    deal = view.deals[deal_id]
+    origins = view.origins(deal_id)
     con.print(f"[bold]{deal.title or deal.id}[/bold] ({deal.id}) — {deal.type}; "
               + " -> ".join(x for x in (deal.payer, deal.payee) if x)
               + (f"; parties: {', '.join(p.entity for p in deal.parties)}" if deal.parties else ""))
@@ -573,6 +614,7 @@ def _show_deal(ledger: Ledger, deal_id: str, at: date | None, con: Console) -> N
     con.print(f"amount: {written or '(none stated)'} ({money});"
               f" status{' on ' + str(at) if at else ''}: {st if st is not None else 'not yet known'}; "
               f"backed by {len(origins)} independent origin(s): {', '.join(origins)}")
+    _print_versions(_versions(ledger, at), at, con, {deal_id})
     if deal.events:
         t = Table(title="Lifecycle (dated events)")
         for col in ("date", "what happened", "status after", "note", "sources"):
@@ -587,7 +629,7 @@ def _show_deal(ledger: Ledger, deal_id: str, at: date | None, con: Console) -> N
     for c in [*deal.claims, *(c for ev in deal.events for c in ev.claims)]:
         doc = ledger.documents.get(c.document)
         meta = f"{doc.outlet}, {doc.date or 'undated'}, {doc.tier}" if doc else ""
-        s.add_row(c.field + (f" [{c.flag}]" if c.flag else ""), c.stated or "", c.quote, c.document, meta,
+        s.add_row(c.field + (escape(f" [{c.flag}]") if c.flag else ""), c.stated or "", c.quote, c.document, meta,
                   ledger.origin_of(c.document))
     con.print(s)
 

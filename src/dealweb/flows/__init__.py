@@ -17,6 +17,9 @@ Stable API (``docs/flows.md`` defines every column and rule):
     Schedules that cannot be built (file:line errors with a hint).
 ``known_from(record, documents)``
     When a deal or fact became known (its earliest dated source).
+``deal_as_of(deal, documents, on)``, ``ledger_as_of(ledger, on)``, ``versions_on(ledger, on)``
+    A deal (the ledger) as its sources had reported it by a date: figures, terms, status and parties dated
+    claim by claim (no look-ahead); ``build_flows(as_of=...)`` and ``known_deals`` read deals through it.
 ``recorded_cash(ledger, as_of=None, policy="mid") -> {entity: RecordedCash}``
     Cash the ledger records per entity (cash on hand + one operating cash flow figure): the only money
     "who pays" calls a firm's own funds.
@@ -26,7 +29,17 @@ Stable API (``docs/flows.md`` defines every column and rule):
 
 from dealweb.flows.build import build_flows, expand_schedules
 from dealweb.flows.cash import RecordedCash, recorded_cash
-from dealweb.flows.known import document_date, known_deals, known_from, ledger_window
+from dealweb.flows.known import (
+    AsOfFigure,
+    DealAsOf,
+    deal_as_of,
+    document_date,
+    known_deals,
+    known_from,
+    ledger_as_of,
+    ledger_window,
+    versions_on,
+)
 from dealweb.flows.table import (
     BASES,
     COLUMNS,
@@ -44,9 +57,11 @@ from dealweb.flows.table import (
 from dealweb.ledger.schedules import check_schedules
 
 __all__ = [
+    "AsOfFigure",
     "BASES",
     "COLUMNS",
     "CONDITIONAL",
+    "DealAsOf",
     "FIRM",
     "KINDS",
     "LIVE",
@@ -59,10 +74,13 @@ __all__ = [
     "Skipped",
     "build_flows",
     "check_schedules",
+    "deal_as_of",
     "document_date",
     "expand_schedules",
     "known_deals",
     "known_from",
+    "ledger_as_of",
     "ledger_window",
     "recorded_cash",
+    "versions_on",
 ]

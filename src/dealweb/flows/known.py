@@ -22,7 +22,7 @@ from dealweb.model import Claim, Deal, Document, Fact, Ledger, Status
 from dealweb.money import Amount, AmountError, parse_amount
 
 __all__ = ["AsOfFigure", "DealAsOf", "deal_as_of", "document_date", "known_deals", "known_from", "ledger_as_of",
-           "ledger_window", "resolver"]
+           "ledger_window", "resolver", "versions_on"]
 
 _NOT_EVIDENCE = frozenset({"joke"})
 
@@ -498,3 +498,24 @@ def resolver(ledger: Ledger) -> Callable[[str], str | None]:
         return memo[key]
 
     return resolve
+
+
+def versions_on(ledger: Ledger, on: date | None) -> dict[str, tuple[AsOfFigure, ...]]:
+    """Deal id -> the figures a view as of ``on`` shows that differ from the current record, with their sources.
+
+    Only deals known on ``on`` (:func:`known_deals`) and with at least one such figure; ``{}`` without a date.
+    """
+    if on is None:
+        return {}
+    cache: dict[str, date | None] = {}
+    published: dict[str, bool] = {}
+    resolve = resolver(ledger)
+    out: dict[str, tuple[AsOfFigure, ...]] = {}
+    for d in ledger.deals.values():
+        k = known_from(d, ledger.documents, cache)
+        if k is None or k > on:
+            continue
+        v = deal_as_of(d, ledger.documents, on, resolve=resolve, cache=published)
+        if v.status is not None and v.figures:
+            out[d.id] = v.figures
+    return out

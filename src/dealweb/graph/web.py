@@ -476,6 +476,12 @@ def snapshot(
     if at is not None and fl.unknown_date:
         notes.append(f"{len(fl.unknown_date)} deal(s) with only undated sources left out on {at.isoformat()} (known "
                      "date unknown): " + ", ".join(fl.unknown_date[:8]) + (" ..." if len(fl.unknown_date) > 8 else ""))
+    versions = getattr(fl, "versions", {})
+    if at is not None and versions:
+        notes.append(f"as of {at.isoformat()}, {len(versions)} deal(s) carry the figures their sources had reported by "
+                     "then, not the ledger's current ones: " + "; ".join(
+                         f"{k}: {', '.join(v)}" for k, v in list(versions.items())[:8])
+                     + (" ..." if len(versions) > 8 else ""))
     cash_rec = recorded_cash(ledger, at, amount)
     cash = np.zeros(len(ids))
     for e, rc in cash_rec.items():

@@ -984,6 +984,7 @@ class _Loader(TermsMixin, AnalysesMixin):
             schedule = self.choice(f, m, "schedule", vocab.SCHEDULES, "flat", "schedule") or "flat"
             claims = self.claims(f, m, vocab.CLAIM_FIELDS_DEAL, "amount",
                                  cur or (amount.unit if amount else None), on)
+            self.check_party_claims(claims)
             if not claims and not any(e.claims for e in events):
                 self.warn(pos, f"deal {rid!r} has no claim: no source backs it",
                           "add a claim with the document and the exact quote", fld="claims")
@@ -1032,6 +1033,24 @@ class _Loader(TermsMixin, AnalysesMixin):
                 self.facts[rid] = Fact(id=rid, entity=ent, metric=metric, value=value, period=period,
                                        as_of=as_of, claims=claims, note=self.text(f, m, "note"), pos=pos,
                                        includes=self.load_includes(f, m))
+
+    def check_party_claims(self, claims: Sequence[Claim]) -> None:
+        """A claim of field ``from``/``to`` that writes ``stated`` must name an entity (its id, a name or an alias).
+
+        That entity is the payer (payee) the source gives; a view as of a date shows it until a source
+        naming the record's own party is published (docs/ledger-format.md, "Figures as of a date").
+        """
+        names: dict[str, str] | None = None
+        for c in claims:
+            if c.field not in ("from", "to") or not c.stated:
+                continue
+            if names is None:
+                names = {n.casefold(): e.id for e in self.entities.values() for n in (e.id, *e.all_names())}
+            if c.stated.casefold() not in names:
+                self.err(c.pos or Pos(self.shown(self.root), 1, 1),
+                         f"claim of field {c.field!r} states {c.stated!r}, which names no entity",
+                         _did_you_mean(c.stated, sorted(names), vocabulary=False)
+                         or "write the id, a name or an alias of an entity in 'entities:'", fld="stated")
 
     def check_repeats(self) -> None:
         """Warn about records that look like one deal or fact entered twice (one per outlet)."""
