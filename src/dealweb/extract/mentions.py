@@ -11,6 +11,7 @@ maps them to the original with :meth:`NormText.to_original`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
@@ -222,11 +223,27 @@ def _spelled_value(words: str) -> float | None:
     return total or None
 
 
+_DOLLARS = re.compile(r"dollars\b", re.IGNORECASE)
+
+
 def _spelled_amounts(text: str, taken: list[AmountMention]) -> list[AmountMention]:
-    """USD figures written in words, where no figure was read already."""
+    """USD figures written in words, where no figure was read already.
+
+    Read backwards from each "dollars" (a window of 120 characters), so the word-number pattern runs only
+    where a spelled figure can end.
+    """
     out = []
-    for m in _SPELLED.finditer(text):
-        if any(a.start < m.end() and m.start() < a.end for a in taken):
+    starts = [a.start for a in taken]
+    last_end = 0
+    for d in _DOLLARS.finditer(text):
+        lo = max(last_end, d.start() - 120)
+        # the last match in the window is the one that can end at this "dollars"
+        m = next(reversed(list(_SPELLED.finditer(text, lo, d.end()))), None)
+        if m is None or m.end() != d.end():
+            continue
+        last_end = m.end()
+        k = bisect_left(starts, m.end())
+        if k and taken[k - 1].end > m.start():  # a figure already read overlaps it
             continue
         n = _spelled_value(m.group("n"))
         if n is None:
@@ -418,7 +435,7 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
     return got[1]
 
 
-_BOUNDARY = re.compile(r"[。！？!?；;]+[”」』\"']?|\n|(?:\s*\[\d{1,2}\])+\s+-\s+|"  # "... [1] - " ends a bullet
+_BOUNDARY = re.compile(r"[。！？!?；;]+[”」』\"']?|\n|\[\d{1,2}\](?:\s*\[\d{1,2}\])*\s+-\s+|"  # "[1] - " ends a bullet
                        r"\.(?=\s)(?<!\b[A-Z]\.)(?<!\bNo\.)(?<!\bMr\.)(?<!\bInc\.)"
                        r"(?<!\bCorp\.)(?<!\bCo\.)(?<!\bLtd\.)(?<!\bMs\.)(?<!\bDr\.)")
 

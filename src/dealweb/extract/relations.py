@@ -1365,7 +1365,7 @@ def _party_reference(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     if len(own) != 1 or not _DEFINITE_DEAL.search(f, clause[0], a.start):
         return None
     (firm,) = own.values()
-    last = next((p for p in reversed(history) if p.kind == "deal" and p.payer is not None and p.payee is not None
+    last = next((p for p in reversed(history[-64:]) if p.kind == "deal" and p.payer is not None and p.payee is not None
                  and p.amount is not None and p.sentence[1] <= sent.start and firm.id in (p.payer.id, p.payee.id)
                  and "+" not in p.payer.id), None)
     if last is None or any(e.id not in (last.payer.id, last.payee.id) for e in _actors(sent)):  # type: ignore[union-attr]
