@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from dealweb.cli import main
 from dealweb.i18n import LANGS, Msg, catalogue, say
 from dealweb.report.analysis import Analysis, FanChart, LoopRow
-from dealweb.report.charts import BarChart, chart_png, chart_svg, charts_of, render_chart
+from dealweb.report.charts import BarChart, chart_svg, charts_of, render_chart
 from dealweb.web import create_app
 from report_fixtures import LEDGER_YAML
 
@@ -39,7 +39,8 @@ def _analysis() -> Analysis:
                LoopRow(("a", "c", "a"), ("d3", "d4"), 1e9, "c", conditional=("d4",))],
         who_pays={"b": {"a": 3e9, "unfunded: c": 1e9}, "c": {"a": 2e9}},
         fans=[FanChart(Msg("stress.fan.unmet_gap", scenario="base", runs="40"), ("2026-Q1", "2026-Q2"),
-                       {"p05": (0.0, 1e9), "p25": (0.0, 2e9), "p50": (1e9, 3e9), "p75": (2e9, 4e9), "p95": (3e9, 5e9)})])
+                       {"p05": (0.0, 1e9), "p25": (0.0, 2e9), "p50": (1e9, 3e9), "p75": (2e9, 4e9),
+                        "p95": (3e9, 5e9)})])
 
 
 def test_charts_of_an_analysis_are_named_for_their_files():
@@ -58,7 +59,8 @@ def test_stacked_bars_are_proportional_to_the_figures():
     wa_c = next(w for k, w in widths.items() if k.startswith("c · a:"))
     assert wa_b / wu_b == pytest.approx(3, rel=0.02) and wa_b / wa_c == pytest.approx(1.5, rel=0.02)
     # the unfunded part is hatched: drawn with the pattern, not a colour
-    assert next(r for r in bars if r.find(f"{SVG}title").text.startswith("b · unfunded")).get("fill") == "url(#dw-hatch)"
+    unfunded = next(r for r in bars if r.find(f"{SVG}title").text.startswith("b · unfunded"))
+    assert unfunded.get("fill") == "url(#dw-hatch)"
 
 
 def test_loops_chart_marks_conditional_loops():

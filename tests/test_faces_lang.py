@@ -45,7 +45,8 @@ def test_the_checker_finds_planted_english(ledgers):
     lg = ledgers["ai-capex-2025"]
     page = ('<html lang="zh-Hant"><body><h2>資金循環</h2><table><tr><th>Smallest link</th></tr></table>'
             '<p translate="no">A quote in English</p><blockquote>Another quote</blockquote>'
-            '<a lang="en">English</a><svg><text>Who pays</text></svg><p>甲骨文 · Oracle · 4,550億美元 · GW</p></body></html>')
+            '<a lang="en">English</a><svg><text>Who pays</text></svg>'
+            '<p>甲骨文 · Oracle · 4,550億美元 · GW</p></body></html>')
     bad = untranslated(page, "zh-Hant", lg)
     assert len(bad) == 2 and "Smallest link" in bad[0] and "Who pays" in bad[1]
     # and the same words are fine on an English page, whose catalogue has them
