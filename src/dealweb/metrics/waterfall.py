@@ -525,8 +525,11 @@ def debt_service(fl: Any, ledger: Ledger, rate: float = DEFAULT_INTEREST_RATE,
         profile = service_profile(drawn, float(terms["interest_rate"][0]),
                                   grid.position(date.fromisoformat(str(terms["maturity"][0]))), grid.periods)
         rate_src, mat_src = str(terms["interest_rate"][1]), str(terms["maturity"][1])
+        start_src = str(terms["start"][1])
+        if "simulation's start" in start_src:
+            start_src = "assumed: drawn on 1 January of the first year a recorded loan starts (the deal states no date)"
         if rate_src.startswith("assumed"):
-            rate_src = f"assumed: {rate:.4g} a year ({100 * rate:.4g}%; the deal states no interest rate)"
+            rate_src = f"assumed: {100 * rate:.4g}% a year (the deal states no interest rate)"
         if mat_src.startswith("assumed"):
             mat_src = f"assumed: {years:g} years to maturity (the deal states no term)"
         per_year: dict[str, float] = defaultdict(float)
@@ -538,7 +541,7 @@ def debt_service(fl: Any, ledger: Ledger, rate: float = DEFAULT_INTEREST_RATE,
                 "deal": ln.deal, "principal": principal[ln.deal], "service": usd,
                 "interest_rate": float(terms["interest_rate"][0]), "rate_source": rate_src,
                 "maturity": terms["maturity"][0], "maturity_source": mat_src,
-                "start": terms["start"][0], "start_source": terms["start"][1], "shape": terms["shape"][1]})
+                "start": terms["start"][0], "start_source": start_src, "shape": terms["shape"][1]})
     return out
 
 

@@ -71,6 +71,10 @@ class Analysis:
     seed: int | None = None
     notes: dict[str, str] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
+    #: scenario name -> stress summary of the runs behind the fan charts (reused for the side by side).
+    stress_summaries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: the waterfall, bridge, haircut and scenarios (:func:`dealweb.report.analyses_view.analyses_view`).
+    analyses: dict[str, Any] = field(default_factory=dict)
 
 
 def _guard(an: Analysis, section: str, fn: Callable[[], None]) -> None:
@@ -111,7 +115,16 @@ def analysis_of(ledger: Ledger, on: date | None = None, stress: bool = True, see
         _guard(an, "stress", lambda: rooms.fill_stress(an, ledger, on, seed, draws))
     else:
         an.notes["stress"] = Msg("stress.not_run_here")
+    _guard(an, "analyses", lambda: rooms_analyses(an, ledger, on, stress))
     return an
+
+
+def rooms_analyses(an: Analysis, ledger: Ledger, on: date | None, stress: bool) -> None:
+    """The analyses section, reusing the stress runs already made for the fan charts (none run twice)."""
+    from dealweb.report.analyses_view import analyses_view
+
+    note = "" if stress else "not run on this page: dealweb report runs them, as does dealweb metrics scenarios"
+    an.analyses = analyses_view(ledger, on, an.stress_summaries, note)
 
 
 def as_dict(an: Analysis) -> dict[str, Any]:
@@ -127,6 +140,7 @@ def as_dict(an: Analysis) -> dict[str, Any]:
         "fans": [{"title": f.title, "times": list(f.times), "bands": {k: list(v) for k, v in f.bands.items()},
                   "unit": f.unit} for f in an.fans],
         "seed": an.seed,
+        "analyses": an.analyses,
         "notes": an.notes,
         "texts": an.texts,
     }

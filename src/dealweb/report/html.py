@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 
 from dealweb.i18n import Join, Msg, Verbatim, check_lang, messages, name_of, say
 from dealweb.model import Ledger
+from dealweb.report.analyses_view import render_analyses
 from dealweb.report.analysis import Analysis, analysis_of
 from dealweb.report.mapview import KIND_COLOURS, map_view
 from dealweb.report.payload import ledger_payload, script_json
@@ -137,5 +138,6 @@ def render_report(ledger: Ledger, analysis: Analysis | None = None, on: date | N
         "on": on.isoformat() if on else None,
         "css": Markup(asset("report.css")),  # noqa: S704 - our own file
         "js": Markup(asset("report.js")),  # noqa: S704 - our own file
+        "analyses_html": render_analyses(analysis.analyses, lang, names) if analysis.analyses else None,
     }
     return environment().get_template("report.html").render(**ctx)

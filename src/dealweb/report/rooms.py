@@ -301,6 +301,7 @@ def fill_stress(an: Analysis, ledger: Ledger, on: date | None, seed: int | None 
         labels = tuple(res.model.grid.labels())
         r = res.runs
         summary = res.summary(top=5)
+        an.stress_summaries[name] = summary
         runs = runs_msg(summary)
         an.fans.append(FanChart(Msg("stress.fan.capital_needed", scenario=name, runs=runs), labels,
                                 fan_bands(r.raised + r.unmet)))
