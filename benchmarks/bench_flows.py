@@ -7,7 +7,10 @@ The synthetic ledger: ``--entities`` firms (default 10^5) and ``--deals`` deals 
 pairs, of mixed types (compute contracts, chip purchases, equity, debt), statuses (signed 60 %, announced
 20 %, completed 10 %, rumoured 5 %, cancelled 5 %) and amounts (exact 70 %, "about" 15 %, "up to" 10 %,
 vague 5 %); 60 % have a term (start 2025-2028, 1-5 years; flat 70 %, ramp 20 %, upfront 10 %), the rest
-none (one undated row). Each deal cites one of 1,000 documents, 5 % of them undated. Seeded (``--seed``).
+none (one undated row). Each deal cites one of 1,000 documents, 5 % of them undated. ``--versioned``
+(default 5 %) of the deals also cite an earlier document that gave another figure (80 % of today's, flagged
+``superseded``): as of a date between the two documents they are read claim by claim (issue 10, part 3).
+Seeded (``--seed``).
 
 Rows compared:
 
@@ -41,7 +44,8 @@ def rss_gb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
 
 
-def synthetic_ledger(n_deals: int, n_entities: int, seed: int):  # noqa: ANN201 - dealweb.model.Ledger
+def synthetic_ledger(n_deals: int, n_entities: int, seed: int,  # noqa: ANN201 - dealweb.model.Ledger
+                     versioned: float = 0.05):
     """A seeded synthetic ledger (see the module docstring)."""
     from dealweb.model import Claim, Deal, Document, Entity, Ledger, Status
     from dealweb.money import Amount, Qualifier
@@ -68,6 +72,8 @@ def synthetic_ledger(n_deals: int, n_entities: int, seed: int):  # noqa: ANN201 
     years = rng.integers(1, 6, n_deals)
     shapes = np.asarray(["flat", "ramp", "upfront"])[rng.choice(3, n_deals, p=[0.7, 0.2, 0.1])]
     doc_of = rng.integers(0, 1000, n_deals)
+    early_of = rng.integers(0, 1000, n_deals)
+    is_versioned = rng.random(n_deals) < versioned
     t0 = date(2025, 1, 1)
     deals = {}
     for i in range(n_deals):
@@ -83,10 +89,14 @@ def synthetic_ledger(n_deals: int, n_entities: int, seed: int):  # noqa: ANN201 
             a = Amount(2 * x, 9 * x, Qualifier.VAGUE, "USD")
         did = f"x{i}"
         term = bool(has_term[i])
+        cl = claims[doc_of[i]]
+        if is_versioned[i]:
+            k = int(early_of[i])
+            cl = (Claim(f"d{k}", "q", stated="earlier figure", amount=a.scaled(0.8), flag="superseded"), *cl)
         deals[did] = Deal(did, str(types[i]), f"e{src[i]}", f"e{dst[i]}", amount=a,
                           term_start=t0 + timedelta(days=int(starts[i])) if term else None,
                           term_years=float(years[i]) if term else None, schedule=str(shapes[i]) if term else "flat",
-                          status=statuses[i], claims=claims[doc_of[i]])
+                          status=statuses[i], claims=cl)
     return Ledger(name="synthetic", entities=ents, documents=docs, deals=deals)
 
 
@@ -112,6 +122,8 @@ def main() -> None:
     ap.add_argument("--deals", type=int, default=1_000_000)
     ap.add_argument("--entities", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--versioned", type=float, default=0.05,
+                    help="share of deals with an earlier, superseded figure from another document")
     args = ap.parse_args()
 
     from dealweb.flows import build_flows
@@ -127,7 +139,7 @@ def main() -> None:
 
     t = time.perf_counter()
     gc.disable()  # building 10^6 frozen records: no cycles to collect
-    ledger = synthetic_ledger(args.deals, args.entities, args.seed)
+    ledger = synthetic_ledger(args.deals, args.entities, args.seed, args.versioned)
     gc.enable()
     rows.append(("ledger build (not a dealweb step)", time.perf_counter() - t, cpu(), rss_gb(),
                  f"{args.deals:,} deals"))
@@ -146,7 +158,8 @@ def main() -> None:
     fl_at = build_flows(ledger, as_of=date(2025, 6, 30))
     rows.append(("build_flows(as_of=2025-06-30)", time.perf_counter() - t, cpu(), rss_gb(),
                  f"{len(fl_at):,} rows; {len(fl_at.unknown_date):,} unknown date, "
-                 f"{len(fl_at.not_yet_known):,} not yet known"))
+                 f"{len(fl_at.not_yet_known):,} not yet known; {len(fl_at.versions):,} deals read as of the date "
+                 "(an earlier figure)"))
     del fl_at
     cpu()
     t = time.perf_counter()
