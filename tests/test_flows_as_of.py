@@ -323,3 +323,26 @@ def test_a_later_document_changing_figures_changes_nothing_seen_before_it(data):
     assert ka == kb
     assert set(versions_on(led2, d_day)) <= set(edited)
     assert ledger_as_of(led2, None) is led2
+
+
+def test_facts_and_the_report_slider_read_values_as_of(hand: Path):
+    from dealweb.flows import fact_as_of, recorded_cash
+    from dealweb.model import Fact
+    from dealweb.report.payload import chapters
+
+    led = _load(hand)
+    # a cash figure first reported at $2B, corrected to $3B by the later document
+    cash = Fact("beta-cash", "beta", "cash", parse_amount("$3B"), claims=(
+        Claim("rumour", "q $2B", field="value", stated="$2B", amount=parse_amount("$2B"), flag="superseded"),
+        Claim("deal", "q $3B", field="value", stated="$3B", amount=parse_amount("$3B"))))
+    led = replace(led, facts={"beta-cash": cash})
+    v, fig = fact_as_of(cash, led.documents, date(2026, 2, 1))
+    assert v.value == parse_amount("$2B") and fig.document == "rumour"
+    assert fact_as_of(cash, led.documents, date(2026, 1, 1)) == (None, None)
+    assert recorded_cash(led, date(2026, 2, 1))["beta"].usd == 2 * B
+    assert recorded_cash(led, date(2026, 3, 1))["beta"].usd == 3 * B
+    assert ledger_as_of(led, date(2026, 2, 1)).facts["beta-cash"].value == parse_amount("$2B")
+    ch = {c["date"]: c for c in chapters(led)}
+    assert ch["2026-01-10"]["as_of_figures"]["a-b"][0] == {"field": "amount", "shown": "$10B",
+                                                          "document": "rumour", "date": "2026-01-10"}
+    assert ch["2026-02-27"]["as_of_figures"] == {} and ch[None]["as_of_figures"] == {}

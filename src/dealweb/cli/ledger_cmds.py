@@ -324,6 +324,28 @@ def _fact_live(ledger: Ledger, fact: Fact, at: date | None) -> bool:
     return True
 
 
+def _facts_as_of(ledger: Ledger, entity: str, at: date | None) -> tuple[list[Fact], dict[str, tuple[Any, ...]]]:
+    """The entity's facts known on ``at``, each at the value its sources had reported by then.
+
+    Also returns the values that differ from the record: fact id -> figures with their documents.
+    """
+    from dealweb.flows import fact_as_of
+
+    out, figs = [], {}
+    for f in ledger.facts_for(entity):
+        if not _fact_live(ledger, f, at):
+            continue
+        if at is not None:
+            v, fig = fact_as_of(f, ledger.documents, at)
+            if v is None:
+                continue
+            if fig is not None:
+                figs[f.id] = (fig,)
+            f = v
+        out.append(f)
+    return out, figs
+
+
 def _source_cell(ledger: Ledger, c: Claim) -> str:
     doc = ledger.documents.get(c.document)
     where = doc.title if doc else c.document
@@ -447,7 +469,7 @@ def _show_entity(ledger: Ledger, e: Entity, at: date | None, con: Console) -> No
     s = Table(title="Sources: each figure with its quote", show_lines=True)
     for col in ("record", "field", "stated", "flag", "quote", "document"):
         s.add_column(col, overflow="fold")
-    facts = [f for f in ledger.facts_for(e.id) if _fact_live(ledger, f, at)]
+    facts, fact_figs = _facts_as_of(ledger, e.id, at)
     for rec_id, claims in [(d.id, d.claims) for d in shown] + [(f.id, f.claims) for f in facts]:
         for c in claims:
             s.add_row(rec_id, c.field, c.stated or "", c.flag or "", c.quote, _source_cell(ledger, c))
@@ -457,9 +479,10 @@ def _show_entity(ledger: Ledger, e: Entity, at: date | None, con: Console) -> No
             ft.add_column(col)
         for f in facts:
             written, qual, unit, usd = _amount_cells(f.value)
-            ft.add_row(f.id + (" ⚠" if f.id in conflicts else ""), f.metric, written, qual, unit, usd,
-                       _fact_period(ledger, f))
+            ft.add_row(f.id + (" ⚠" if f.id in conflicts else "") + (" †" if f.id in fact_figs else ""), f.metric,
+                       written, qual, unit, usd, _fact_period(ledger, f))
         con.print(ft)
+        _print_versions(fact_figs, at, con)
     if s.row_count:
         con.print(s)
     mine = {d.id for d in shown} | {f.id for f in facts}

@@ -11,7 +11,8 @@ money the firm's *own funds* only up to the cash the ledger records for it; the 
   (:data:`OPERATING_CASH_FLOW_YEAR`), else the latest ``operating_cash_flow`` fact of any period. A figure is
   never projected forward (a quarter is not multiplied into a year): that would be an assumption.
 
-With ``as_of``, only facts known on that date count (their earliest dated source; :mod:`.known`).
+With ``as_of``, only facts known on that date count (their earliest dated source; :mod:`.known`), at the value
+their sources had reported by then (:func:`~dealweb.flows.known.fact_as_of`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from dealweb.flows.known import known_from
+from dealweb.flows.known import fact_as_of, known_from
 from dealweb.model import Fact, Ledger
 
 __all__ = ["CASH_ON_HAND", "OPERATING_CASH_FLOW", "OPERATING_CASH_FLOW_YEAR", "RecordedCash", "recorded_cash"]
@@ -61,6 +62,7 @@ def recorded_cash(ledger: Ledger, as_of: date | None = None, policy: str = "mid"
     """
     by: dict[str, dict[str, list[Fact]]] = {}
     cache: dict[str, date | None] = {}
+    published: dict[str, bool] = {}
     wanted = set(CASH_ON_HAND) | set(OPERATING_CASH_FLOW_YEAR) | set(OPERATING_CASH_FLOW)
     for f in ledger.facts.values():
         if f.metric not in wanted or f.value is None or f.value.usd(policy) is None:
@@ -69,6 +71,10 @@ def recorded_cash(ledger: Ledger, as_of: date | None = None, policy: str = "mid"
             k = known_from(f, ledger.documents, cache)
             if k is None or k > as_of:
                 continue
+            v, _ = fact_as_of(f, ledger.documents, as_of, published)
+            if v is None or v.value is None or v.value.usd(policy) is None:
+                continue
+            f = v  # the value its sources had reported by as_of
         if f.metric in CASH_ON_HAND:
             group = "cash"
         elif f.metric in OPERATING_CASH_FLOW_YEAR:

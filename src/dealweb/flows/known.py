@@ -22,7 +22,7 @@ from dealweb.model import Claim, Deal, Document, Fact, Ledger, Status
 from dealweb.money import Amount, AmountError, parse_amount
 
 __all__ = ["AsOfFigure", "DealAsOf", "deal_as_of", "document_date", "known_deals", "known_from", "ledger_as_of",
-           "ledger_window", "resolver", "versions_on"]
+           "fact_as_of", "ledger_window", "resolver", "versions_on"]
 
 _NOT_EVIDENCE = frozenset({"joke"})
 
@@ -466,12 +466,37 @@ def deal_as_of(deal: Deal, documents: Mapping[str, Document], on: date, *,
     return DealAsOf(replace(deal, **changes), status, tuple(figures), True)
 
 
-def ledger_as_of(ledger: Ledger, on: date | None) -> Ledger:
-    """The ledger as known on ``on``: every deal known then replaced by :func:`deal_as_of`'s version.
+def fact_as_of(fact: Fact, documents: Mapping[str, Document], on: date,
+               cache: dict[str, bool] | None = None) -> tuple[Fact | None, AsOfFigure | None]:
+    """A fact as its sources had reported it by ``on``: ``(fact, figure)``; ``(None, None)`` when not yet.
 
-    Deals not yet known (or of unknown date) are left as they are (readers filter them with
-    :func:`known_deals`); conflicts are kept only when all their claims were published by ``on``. ``None``:
-    the ledger itself.
+    The value follows the rule of the deals' figures (:func:`_as_of_value` over the claims of field ``value``):
+    the record's value once a claim supporting it is published, else the latest published (``superseded``
+    included) reading, else not yet known. ``figure`` names the earlier reading when one stands in.
+    """
+    clock = _Clock(documents, on, cache)
+    if not any(clock(c) for c in fact.claims if c.flag != "joke"):
+        return None, None
+    if all(clock(c) for c in fact.claims):
+        return fact, None
+    unit = fact.value.unit if fact.value is not None else None
+    known, value, claim = _as_of_value(fact.value, [c for c in fact.claims if c.field == "value"], clock, unit)
+    if not known or not isinstance(value, Amount):
+        return None, None
+    claims = tuple(c for c in fact.claims if clock(c))
+    if claim is None:
+        return replace(fact, claims=claims), None
+    fig = AsOfFigure(fact.id, "value", value.label(), claim.document, clock.date(claim), claim.quote)
+    return replace(fact, value=value, claims=claims, note=""), fig
+
+
+def ledger_as_of(ledger: Ledger, on: date | None) -> Ledger:
+    """The ledger as known on ``on``: deals and facts as their sources had reported them then.
+
+    Every deal (fact) known on ``on`` is replaced by :func:`deal_as_of`'s (:func:`fact_as_of`'s) version;
+    those not yet known (or of unknown date) are left as they are (readers filter them with
+    :func:`known_deals` and the facts' known dates); conflicts are kept only when all their claims were
+    published by ``on``. ``None``: the ledger itself.
     """
     if on is None:
         return ledger
@@ -480,9 +505,14 @@ def ledger_as_of(ledger: Ledger, on: date | None) -> Ledger:
     deals = dict(ledger.deals)
     for d in known:
         deals[d.id] = d
+    facts = dict(ledger.facts)
+    for f in ledger.facts.values():
+        v, _ = fact_as_of(f, ledger.documents, on, cache)
+        if v is not None:
+            facts[f.id] = v
     clock = _Clock(ledger.documents, on, cache)
     conflicts = tuple(c for c in ledger.conflicts if all(clock(x) for x in c.claims))
-    return replace(ledger, deals=deals, conflicts=conflicts)
+    return replace(ledger, deals=deals, facts=facts, conflicts=conflicts)
 
 
 def resolver(ledger: Ledger) -> Callable[[str], str | None]:

@@ -165,7 +165,9 @@ def chapters(ledger: Ledger) -> list[dict[str, Any]]:
     """The web date by date: for every date a deal was announced or changed, which deals were live then.
 
     Each chapter lists ``live`` deal ids (known and not cancelled on that date, per
-    :meth:`dealweb.model.Ledger.deals_on`) and ``cancelled`` ones, plus the deals that ``changed`` on it.
+    :meth:`dealweb.model.Ledger.deals_on`) and ``cancelled`` ones, plus the deals that ``changed`` on it, and
+    ``as_of_figures``: deal id -> the figures its sources had reported by then where they differ from the
+    current record (field, shown, document, date; :func:`dealweb.flows.versions_on`).
     The last chapter (``date`` ``None``) is the ledger as it stands.
     """
     dates: dict[date, set[str]] = {}
@@ -174,17 +176,23 @@ def chapters(ledger: Ledger) -> list[dict[str, Any]]:
             dates.setdefault(d.announced, set()).add(d.id)
         for e in d.events:
             dates.setdefault(e.date, set()).add(d.id)
+    from dealweb.flows import versions_on
+
     out = []
     for on in sorted(dates):
         every = ledger.deals_on(on, include_cancelled=True)
         live = sorted(d.id for d in ledger.deals_on(on))
+        # figures a view as of this date shows as their sources had reported them (not the current record)
+        as_of = {k: [{"field": f.field, "shown": f.shown, "document": f.document,
+                      "date": f.date.isoformat() if f.date else None} for f in v]
+                 for k, v in sorted(versions_on(ledger, on).items())}
         out.append({"date": on.isoformat(), "live": live,
                     "cancelled": sorted({d.id for d in every} - set(live)),
-                    "changed": sorted(dates[on])})
+                    "changed": sorted(dates[on]), "as_of_figures": as_of})
     every = ledger.deals_on(None, include_cancelled=True)
     live = sorted(d.id for d in ledger.deals_on(None))
     out.append({"date": None, "live": live, "cancelled": sorted({d.id for d in every} - set(live)),
-                "changed": []})
+                "changed": [], "as_of_figures": {}})
     return out
 
 

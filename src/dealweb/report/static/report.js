@@ -190,6 +190,21 @@
         if (k < ch.changed.length - 1) { changed.appendChild(document.createTextNode(" · ")); }
       });
     }
+    var asOf = Object.keys(ch.as_of_figures || {});
+    if (asOf.length) {
+      /* figures as their sources had reported them by this date, each with its document (no look-ahead) */
+      changed.appendChild(el("br"));
+      changed.appendChild(el("span", null, T("map.as_of_figures")));
+      asOf.forEach(function (d, k) {
+        var figs = ch.as_of_figures[d].map(function (f) {
+          return f.field + " " + f.shown + " (" + [f.document, f.date].filter(Boolean).join(", ") + ")";
+        });
+        var a = el("a", "dw-ref", d + ": " + figs.join("; "));
+        a.href = "#"; a.setAttribute("data-ref", "deal:" + d);
+        changed.appendChild(a);
+        if (k < asOf.length - 1) { changed.appendChild(document.createTextNode(" · ")); }
+      });
+    }
   }
   if (slider) {
     slider.addEventListener("input", apply);
