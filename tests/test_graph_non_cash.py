@@ -78,3 +78,96 @@ def test_show_totals_keep_shares_apart_from_money():
     tot = _entity_totals(led, None, fl)
     assert tot["b"]["firm_in"] == pytest.approx(100.0) and tot["b"]["shares_in"] == pytest.approx(50.0)
     assert tot["c"]["firm_out"] == 0.0 and tot["c"]["shares_out"] == pytest.approx(50.0)
+
+
+# ---- loops, circulation and exposure count money only, as trace and show do ------------------------------
+
+def _with_stock_deal() -> Ledger:
+    """The web above plus an all-stock purchase of $30 from a to c (value in shares, not money)."""
+    led = _ledger()
+    stock = Deal("a-c-stock", "acquisition_stake", "a", "c", amount=_usd(30.0), status=Status.SIGNED,
+                 announced=date(2025, 1, 1), consideration="stock")
+    return Ledger(name="t", entities=led.entities, deals={**led.deals, stock.id: stock})
+
+
+def test_loops_and_circulation_leave_value_in_shares_out():
+    from dealweb.graph import circulation, loops
+
+    web = snapshot(_with_stock_deal())
+    # by hand: money is inv->a 40, a->b 100, b->c 60: no cycle. Counted as money, the warrant c->b $50 would
+    # close b->c->b (bottleneck $50) and the stock deal a->c $30 would add nothing round (a is not reached).
+    res = loops(web, max_length=6)
+    assert res.loops == () and res.count == 0
+    assert sorted((x.deal, x.amount) for x in res.non_cash) == [("a-c-stock", 30.0), ("c-b-warrant", 50.0)]
+    assert loops(web, max_length=6, top=5).loops == ()
+    circ = circulation(web)
+    assert circ.circulating == pytest.approx(0.0) and circ.total == pytest.approx(200.0)
+    # the same web with the warrant as money (an edge list typed as a contract) has the $50 loop
+    money = Web.from_edges(["inv", "a", "b", "c"], ["a", "b", "c", "b"], [40.0, 100.0, 60.0, 50.0])
+    assert [lp.bottleneck for lp in loops(money).loops] == [50.0]
+    assert circulation(money).circulating == pytest.approx(100.0)  # 50 each way round b <-> c
+
+
+def test_exposure_counts_money_and_lists_shares_apart():
+    from dealweb.graph import exposure
+
+    web = snapshot(_with_stock_deal())
+    b = exposure(web, "b")
+    assert b.categories["receivables"].total == pytest.approx(100.0)  # a's $100, not the $50 warrant
+    assert b.categories["funding"].total == 0.0
+    assert [(x.deal, x.amount) for x in b.non_cash] == [("c-b-warrant", 50.0)]
+    assert b.in_strength == pytest.approx(100.0)
+    c = exposure(web, "c")
+    assert c.categories["receivables"].total == pytest.approx(60.0)  # b's chips; not a's $30 in shares
+    assert c.categories["payables"].total == 0.0 and c.out_strength == 0.0
+    assert sorted(x.deal for x in c.non_cash) == ["a-c-stock", "c-b-warrant"]
+    d = c.as_dict()
+    assert d["non_cash"]["amount"] == pytest.approx(80.0) and len(d["non_cash"]["flows"]) == 2
+
+
+STOCK_LEDGER = """\
+ledger:
+  name: tiny
+entities:
+  - id: spaceco
+    names: {en: SpaceCo}
+  - id: aico
+    names: {en: AICo}
+deals:
+  - id: merger
+    type: acquisition_stake
+    from: spaceco
+    to: aico
+    amount: $250 billion
+    consideration: stock
+  - id: cloud
+    type: compute_contract
+    from: aico
+    to: spaceco
+    amount: $10 billion
+"""
+
+
+def test_cli_loops_and_exposure_on_an_all_stock_deal(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from dealweb.cli import main
+
+    root = tmp_path / "led"
+    root.mkdir()
+    (root / "a.yaml").write_text(STOCK_LEDGER, encoding="utf-8")
+    runner = CliRunner()
+    out = runner.invoke(main, ["loops", str(root), "--json"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output) == []  # the $10B cloud contract comes back only as shares: no money loop
+    text = runner.invoke(main, ["loops", str(root)]).output
+    assert "No loops" in text and "left out of the loops" in text and "merger" in text
+    out = runner.invoke(main, ["exposure", "aico", "--ledger", str(root), "--json"])
+    d = json.loads(out.output)
+    assert d["categories"]["funding"]["total"] == 0.0
+    assert d["non_cash"]["amount"] == pytest.approx(250e9)
+    assert d["totals"]["non_cash"] == pytest.approx(250e9)
+    text = runner.invoke(main, ["exposure", "aico", "--ledger", str(root)]).output
+    assert "Not money, in no category" in text and "merger" in text

@@ -268,7 +268,7 @@ def test_sensitivity_ranks_the_driver_known_by_construction_first():
     lg = ledger(contract("ab", "a", "b", usd(100.0), years=0.25), names=("a", "b"))
     model = build_model(parse_scenario(SC_SENS), lg)
     runs = 300
-    u = run_uniforms(11, 0, runs, model.draws)[:, len(model.lines) + [n for n, _ in model.params].index(
+    u = run_uniforms(11, 0, runs, model.draws)[:, model.line_columns + [n for n, _ in model.params].index(
         "entities.a.revenue")]
 
     def p(lo: float, hi: float, cash: float = 10.0, owed: float = 100.0) -> float:
@@ -382,8 +382,9 @@ def test_report_and_web_tables_name_runs_seed_and_assumptions():
     sc = parse_scenario(SC_SENS.replace("quarters: 1", "quarters: 4"))
     summary = stress(sc, lg, runs=50, seed=3, sensitivity=True).summary()
     tables = stress_tables(summary)
-    assert tables[0].title == "s: who fails (50 runs, seed 3)"
-    assert any(t.title == "s: what moves the default probabilities most (50 runs, seed 3)" for t in tables)
+    assert tables[0].title == "s: who fails (50 runs, seed 3; firm money only)"
+    assert any(t.title == "s: what moves the default probabilities most (50 runs, seed 3; firm money only)"
+               for t in tables)
     who = tables[0].rows[0]
     mover = summary["sensitivity"]["by_firm"]["a"]
     assert who["Entity"] == "a"

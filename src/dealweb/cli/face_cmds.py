@@ -36,6 +36,9 @@ from dealweb.cli.common import (
               help="Seed of the stress scenarios (default: the same as dealweb stress, 20251015).")
 @click.option("--runs", "stress_runs", type=click.IntRange(1, 10**6), default=None,
               help="Runs per stress scenario (default: the same as dealweb stress, 2,000).")
+@click.option("--include", "include", type=click.Choice(["conditional", "rumoured"]), multiple=True,
+              help="Also simulate conditional money in the stress tests, paid on its triggers (as dealweb stress "
+                   "--include; default: firm money only, the conditional money left out listed per firm).")
 @click.option("--documents", "documents", multiple=True, type=click.Path(file_okay=False),
               help="Extra folder where the cited documents' texts live.")
 @click.option("--lang", "lang", type=click.Choice(["en", "zh-Hant", "zh-Hans"]), default="en", show_default=True,
@@ -48,8 +51,8 @@ from dealweb.cli.common import (
                    "chart-NAME.LANG.svg and .png in English, Traditional and Simplified Chinese.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 def report_cmd(ledger_path: str | None, output: str, png: str | None, svg: str | None, on: str | None,
-               size: str, no_stress: bool, seed: int | None, stress_runs: int | None, documents: tuple[str, ...],
-               lang: str, focus: str | None, charts: str | None, as_json: bool) -> None:
+               size: str, no_stress: bool, seed: int | None, stress_runs: int | None, include: tuple[str, ...],
+               documents: tuple[str, ...], lang: str, focus: str | None, charts: str | None, as_json: bool) -> None:
     """Write the offline HTML report of a ledger (the bundled one by default).
 
     One self-contained file: the map (with a time slider), loops, who pays, exposure, metrics, stress
@@ -88,7 +91,7 @@ def report_cmd(ledger_path: str | None, output: str, png: str | None, svg: str |
         fail(f"--focus {focus}: no such entity in {ledger.name}", "give an entity id: dealweb show --help lists them")
     console = Console(stderr=True)
     with console.status("gathering loops, who pays, metrics and stress tests..."):
-        an = analysis_of(ledger, on=day, stress=not no_stress, seed=seed, draws=stress_runs)
+        an = analysis_of(ledger, on=day, stress=not no_stress, seed=seed, draws=stress_runs, include=include)
     html_text = render_report(ledger, analysis=an, on=day, size=size, lang=lang, focus=focus)
     written = {"report": _write(output, html_text)}
     loop_deals = {d for row in an.loops for d in row.deals}

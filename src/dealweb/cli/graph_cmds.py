@@ -210,11 +210,12 @@ def loops_cmd(ledger_path: str | None, max_length: int, top: int, all_loops: boo
     no money and make no edge. Firm money only by default; --include conditional adds conditional money
     ('up to' ceilings, letters of intent, tranches, rumours) and every loop that runs through it says so
     (◇). The circulating share is the largest part of all flow that can be written as money going round
-    loops (a maximum circulation; see docs/graph.md). LEDGER (or --ledger) is a path or a bundled ledger's
+    loops (a maximum circulation; see docs/graph.md). Value paid in shares (warrants, deals paid in stock) is
+    not money: it makes no loop and is listed apart. LEDGER (or --ledger) is a path or a bundled ledger's
     name; the default bundled ledger when omitted. JSON: a list of {entities, deals, bottleneck, length,
     currency, hops, conditional, conditional_deals, sources} (sources: each claim behind the loop's deals,
     with its quote, outlet, title and date; ledgers only); with --null, an object {loops, circulation,
-    null_model}.
+    null_model, non_cash}.
 
     \b
     Examples:
@@ -250,7 +251,9 @@ def loops_cmd(ledger_path: str | None, max_length: int, top: int, all_loops: boo
             emit_json(items)
         else:
             emit_json({"loops": items, "circulation": None if circ is None else circ.as_dict(),
-                       "null_model": comparison.as_dict(), "currency": "USD"})
+                       "null_model": comparison.as_dict(), "currency": "USD",
+                       "non_cash": {"amount": sum(x.amount for x in res.non_cash),
+                                    "flows": [x.as_dict() for x in res.non_cash]}})
         return
     con = _console()
     _header(web, con)
@@ -277,6 +280,9 @@ def loops_cmd(ledger_path: str | None, max_length: int, top: int, all_loops: boo
         con.print(f"No loops of up to {max_length} hops"
                   + ("" if web.status is None or "conditional" in web.include
                      else " in firm money (--include conditional looks through conditional money too)") + ".")
+    if res.non_cash:
+        con.print("Not money, left out of the loops: value in shares (warrants, deals paid in stock): "
+                  + ", ".join(f"{x.deal} ({x.payer} → {x.payee}, {usd_label(x.amount)})" for x in res.non_cash) + ".")
     if res.complete:
         by = ", ".join(f"{k} hops: {v}" for k, v in (res.count_by_length or {}).items())
         con.print(f"{res.count} loop(s) in all" + (f" ({by})" if by else "") + ".")
@@ -405,7 +411,9 @@ def exposure_cmd(entity: str, ledger_path: str | None, at: str | None, amount: s
     counterparty's share and the Herfindahl-Hirschman index (1 = one counterparty). Backlog is also set
     against the entity's reported RPO when the ledger has one. Centrality: in-strength and PageRank
     weighted by amount. Firm money only by default; --include conditional adds conditional money, marked ◇
-    on its deals. JSON: {entity, currency, categories, centrality, include, conditional_deals}.
+    on its deals. Value paid in shares (warrants, deals paid in stock) is not money: it is in no category and
+    is listed apart. JSON: {entity, currency, categories, centrality, non_cash {amount, flows}, include,
+    conditional_deals, totals, left_out}.
 
     \b
     Examples:
@@ -451,3 +459,7 @@ def exposure_cmd(entity: str, ledger_path: str | None, at: str | None, amount: s
             row.append(", ".join(d + (" ◇" if d in cond else "") for d in c.deals))
             table.add_row(*row)
         con.print(table)
+    if ex.non_cash:
+        con.print("Not money, in no category: value in shares (warrants, deals paid in stock): "
+                  + ", ".join(f"{x.deal} ({x.payer} → {x.payee}, {usd_label(x.amount)}, {x.status})"
+                              for x in ex.non_cash) + ".")

@@ -1217,6 +1217,9 @@ def _cell(v: Any) -> str:
 @click.argument("names", nargs=-1, metavar="[SCENARIO...]")
 @click.option("--runs", type=click.IntRange(1, 100_000), default=200, show_default=True, help="Runs per scenario.")
 @click.option("--seed", type=int, default=None, help="Random seed (default: each scenario's own).")
+@click.option("--include", "include", type=click.Choice(["conditional", "rumoured"]), multiple=True,
+              help="Also simulate conditional money, paid on its triggers (as dealweb stress --include; "
+                   "default: firm money only).")
 @click.option("--tornado", "tornado", default=None, metavar="FIRM",
               help="Also the tornado of the first scenario's inputs that move FIRM's default probability most "
                    "(the stress run's sensitivity table, one-at-a-time bumps).")
@@ -1224,19 +1227,21 @@ def _cell(v: Any) -> str:
 @xlsx_option
 @ledger_option
 @json_option
-def scenarios_cmd(names: tuple[str, ...], runs: int, seed: int | None, tornado: str | None, csv_path: str | None,
-                  xlsx_path: str | None, ledger_path: str | None, as_json: bool) -> None:
+def scenarios_cmd(names: tuple[str, ...], runs: int, seed: int | None, include: tuple[str, ...], tornado: str | None,
+                  csv_path: str | None, xlsx_path: str | None, ledger_path: str | None, as_json: bool) -> None:
     """Two or more stress scenarios side by side: each firm's default probability and outside capital.
 
     Runs each scenario (a bundled name or a file; 'dealweb stress --list') on the ledger with the same runs;
     with no SCENARIO, every bundled scenario written for this ledger (none: not assessed, with how to write
     one). --tornado FIRM adds the inputs that move that firm's default probability most (from the stress
-    simulation's own sensitivity table, not recomputed here). Runs and seed are printed beside the results.
+    simulation's own sensitivity table, not recomputed here). Runs and seed are printed beside the results,
+    and the money counted: firm money only unless --include conditional (JSON: money, as in dealweb stress).
 
     \b
     Examples:
       dealweb metrics scenarios --ledger ai-capex-2025
       dealweb metrics scenarios base capital-drought --runs 200 --ledger ai-capex-2025
+      dealweb metrics scenarios base capital-drought --include conditional --ledger ai-capex-2025
       dealweb metrics scenarios base openai-cannot-pay --tornado oracle --json --ledger ai-capex-2025
       dealweb metrics scenarios base slow-ai-revenue --csv side.csv --xlsx side.xlsx --ledger ai-capex-2025
     """
@@ -1269,26 +1274,33 @@ def scenarios_cmd(names: tuple[str, ...], runs: int, seed: int | None, tornado: 
     summaries: dict[str, dict[str, Any]] = {}
     for k, (name, path) in enumerate(zip(names, paths, strict=True)):
         try:
-            res = stress(load_scenario(path), ledger, runs=runs, seed=seed, sensitivity=tornado is not None and k == 0)
+            res = stress(load_scenario(path), ledger, runs=runs, seed=seed, sensitivity=tornado is not None and k == 0,
+                         include=include)
         except DealwebError as exc:
             fail(f"scenario {name}: {exc.message}", exc.hint)
         summaries[name] = res.summary(top=10)
+    money = summaries[names[0]]["money"]
     side = side_by_side(summaries, tornado)
     rows = side["firms"]
+    for row in rows:
+        row["money_counted"] = "+".join(money["counted"])  # firm, or firm+conditional+rumoured (--include)
     tornado_rows = side["tornado"]["rows"] if side["tornado"] else []
     tables = {"scenarios": rows, **({"tornado": tornado_rows} if tornado_rows else {})}
     if _write_tables(rows, tables, csv_path, xlsx_path, as_json):
         return
     if as_json:
         emit_json({"analysis": "scenarios", "ledger": ledger.name, "scenarios": list(names), "runs": runs,
-                   "seeds": side["seeds"], "firms": rows,
+                   "seeds": side["seeds"], "money": {"include": money["include"], "label": money["label"],
+                                                     "left_out_usd": money["left_out_usd"]},
+                   "firms": rows,
                    "tornado": {"firm": tornado, "rows": tornado_rows} if tornado else None})
         return
     from dealweb.sim.stress import runs_label
 
     c = _console()
     seeds = "; ".join(f"{n}: {runs_label(int(side['runs'][n]), int(side['seeds'][n]))}" for n in names)
-    c.print(f"[bold]dealweb metrics scenarios[/bold]  (ledger {ledger.name}; {seeds})")
+    c.print(f"[bold]dealweb metrics scenarios[/bold]  (ledger {ledger.name}; {seeds}; "
+            f"{money['label']})")
     t = Table(title="default probability and mean outside capital per firm", title_justify="left")
     t.add_column("firm")
     for name in names:

@@ -59,9 +59,9 @@ def _src(source: str | None) -> str:
 def _tables(summary: dict[str, Any], top: int) -> None:
     con = _console()
     clr = summary["clearing"]
-    rl = summary["runs_label"]
+    rl = _label(summary)
     con.print(f"[bold]{summary['scenario']}[/bold]: {summary['description']}")
-    con.print(f"{rl}, engine {summary['engine']}, "
+    con.print(f"{summary['runs_label']}, engine {summary['engine']}, "
               f"{summary['quarters']} quarters from {summary['start']}; clearing {clr['model']}"
               f" (alpha {clr['alpha']:g}, beta {clr['beta']:g}), outside creditors {clr['outside_seniority']}; "
               f"amounts in USD")
@@ -70,6 +70,7 @@ def _tables(summary: dict[str, Any], top: int) -> None:
               f"{written or 'no ledger named (scenario.ledger)'}")
     if summary.get("ledger_warning"):
         con.print(f"[bold yellow]warning:[/bold yellow] {summary['ledger_warning']}")
+    con.print(f"Money: {summary['money_label']}.")
     d = summary["definitions"]
     con.print(f"Default: {d['default']}. Cannot raise: {d['cannot_raise']}.")
     t = Table(title=f"Who fails, when, and by how much (USD; {rl})")
@@ -91,6 +92,7 @@ def _tables(summary: dict[str, Any], top: int) -> None:
                   f"{100 * e['equity_distress_mean']:.1f}%",
                   f"{mv['assumption']} (±{mv['max_abs_delta_pp']:.1f} pp)" if mv else "-")
     con.print(t)
+    _left_out_table(summary)
     _groups_table(summary)
     _inputs_table(summary, top)
     _sensitivity_table(summary)
@@ -124,6 +126,34 @@ def _tables(summary: dict[str, Any], top: int) -> None:
               "make no cash flow (see --json: assumptions.not_simulated).")
 
 
+def _label(summary: dict[str, Any]) -> str:
+    """Runs, seed and the money counted: printed beside every result."""
+    return f"{summary['runs_label']}; {summary['money_label'].split(' (')[0]}"
+
+
+def _left_out_table(summary: dict[str, Any]) -> None:
+    """Conditional money the run left out (or, when included, says so), per firm, USD (middle of each amount)."""
+    money = summary["money"]
+    con = _console()
+    if not money["left_out"]:
+        if money["include"]:
+            con.print(f"Conditional money counted: {money['label']}; every flow it adds is in the contracts table.")
+        else:
+            con.print("No conditional money in this ledger's flows: firm money is all there is.")
+        return
+    t = Table(title=f"Conditional money left out of this run, per firm (USD, middle of each amount; "
+                    f"{summary['runs_label']}); --include conditional adds it on its triggers")
+    for col in ("entity", "owed to it", "of which in the horizon", "owed by it", "of which in the horizon", "deals"):
+        t.add_column(col, justify="left" if col in ("entity", "deals") else "right")
+    for eid, f in money["left_out_by_firm"].items():
+        t.add_row(eid, _usd(f["owed_to_it_usd"]), _usd(f["owed_to_it_in_horizon_usd"]), _usd(f["owed_by_it_usd"]),
+                  _usd(f["owed_by_it_in_horizon_usd"]), ", ".join(f["deals"]))
+    con.print(t)
+    for d in money["left_out"]:
+        con.print(f"  left out: {d['deal']} ({d['payer']} -> {d['payee']}, {d['status']}, {d['amount']}"
+                  + (f"; trigger: {d['trigger']}" if d["trigger"] else "") + ")")
+
+
 def _groups_table(summary: dict[str, Any]) -> None:
     """Capital groups: who shares a market, its appetite parameters and where they come from."""
     g = Table(title="Capital groups: each market's appetite (0..1) scales its members' capacity")
@@ -140,7 +170,7 @@ def _groups_table(summary: dict[str, Any]) -> None:
 
 def _inputs_table(summary: dict[str, Any], top: int) -> None:
     """Each firm's inputs with their sources; capex as one figure with the in-web purchases carved out."""
-    t = Table(title=f"Firms' inputs (USD a year unless a rate) and capex carved out ({summary['runs_label']})")
+    t = Table(title=f"Firms' inputs (USD a year unless a rate) and capex carved out ({_label(summary)})")
     for col in ("entity", "cash", "revenue", "growth", "capex a year", "capex source", "capex bought in web",
                 "capex paid outside", "debt (USD at start)", "debt service outside the web (start + raised)",
                 "capacity"):
@@ -178,7 +208,8 @@ def _sensitivity_table(summary: dict[str, Any]) -> None:
         return
     firms = sens["firms"]
     t = Table(title=f"What moves the default probabilities most: change in percentage points per bump "
-                    f"({sens['runs']:,} runs, seed {sens['seed']}, common random numbers; "
+                    f"({sens['runs']:,} runs, seed {sens['seed']}; {summary['money_label'].split(' (')[0]}; "
+                    "common random numbers; "
                     f"{sens['assumptions_screened']} assumptions screened with {sens['screen_runs']:,} runs)")
     t.add_column("assumption")
     t.add_column("base value")
@@ -198,7 +229,7 @@ def _sensitivity_table(summary: dict[str, Any]) -> None:
 
 def _assumptions_table(summary: dict[str, Any]) -> None:
     """Every simulated contract line with its terms and, for each, ledger (quoted) or assumed."""
-    t = Table(title="Contracts as simulated: each term from the ledger or assumed")
+    t = Table(title=f"Contracts as simulated: each term from the ledger or assumed ({_label(summary)})")
     for col in ("deal", "payer -> payee", "amount", "status", "shape", "start", "years", "assumed"):
         t.add_column(col)
     for ln in summary["assumptions"]["lines"]:
@@ -277,11 +308,15 @@ def _fail_with_problems(exc: DealwebError) -> None:
 @click.option("--sensitivity/--no-sensitivity", default=True, show_default=True,
               help="Bump each assumption down and up (same runs and seed) and show what moves the default "
                    "probabilities most.")
+@click.option("--include", "include", type=click.Choice(["conditional", "rumoured"]), multiple=True,
+              help="Also simulate conditional money ('up to' ceilings, letters of intent, per-GW / milestone "
+                   "tranches, rumours), paid on its triggers; 'rumoured' adds rumoured flows alone. Default: "
+                   "firm money only.")
 @click.option("--list", "list_", is_flag=True, help="List the bundled scenarios and exit.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON with stable keys (amounts in USD).")
 def stress_cmd(scenario: str | None, ledger_path: str | None, runs: int | None, seed: int | None, engine: str,
-               address: str | None, chunk_size: int, top: int, sensitivity: bool, list_: bool,
-               as_json: bool) -> None:
+               address: str | None, chunk_size: int, top: int, sensitivity: bool, include: tuple[str, ...],
+               list_: bool, as_json: bool) -> None:
     """Stress-test the deal web: run SCENARIO (a YAML file or a bundled name) many times.
 
     Prints, per entity, the probability and time of default (a quarter's shortfall after every source of
@@ -290,13 +325,19 @@ def stress_cmd(scenario: str | None, ledger_path: str | None, runs: int | None, 
     the assumptions that move the default probabilities most (one-at-a-time bumps, same runs and seed);
     per quarter, the outside capital the web needs; the deals that drove the losses; every contract's terms
     as simulated, from the ledger or assumed; and warrant vesting (not cash). Runs and seed default to the
-    same values in the CLI, the report and the web app (2,000 runs, seed 20251015). Clearing follows
-    Eisenberg & Noe (2001) or Rogers & Veraart (2013); see docs/simulation.md.
+    same values in the CLI, the report and the web app (2,000 runs, seed 20251015). Firm money only by
+    default: conditional money is left out and listed per firm (--include conditional simulates it on its
+    triggers); every result says which. Clearing follows Eisenberg & Noe (2001) or Rogers & Veraart (2013);
+    see docs/simulation.md.
+
+    JSON: the summary's stable keys, among them runs_label, money_label and money {include, counted, label,
+    left_out_usd, left_out, left_out_by_firm} (USD, middle of each amount).
 
     \b
     Examples:
       dealweb stress --list
       dealweb stress base
+      dealweb stress base --include conditional
       dealweb stress openai-cannot-pay --runs 500 --seed 7 --no-sensitivity
       dealweb stress capital-drought --json > drought.json
       dealweb stress my-scenario.yaml --ledger path/to/ledger --engine dask
@@ -323,7 +364,7 @@ def stress_cmd(scenario: str | None, ledger_path: str | None, runs: int | None, 
     try:
         if as_json or not sys.stderr.isatty():
             result = stress(sc, ledger, runs=runs, seed=seed, engine=engine, chunk_size=chunk_size,
-                            address=address, sensitivity=sensitivity)
+                            address=address, sensitivity=sensitivity, include=include)
         else:
             with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                           TimeElapsedColumn(), console=_console(err=True), transient=True) as bar:
@@ -335,7 +376,7 @@ def stress_cmd(scenario: str | None, ledger_path: str | None, runs: int | None, 
 
                 result = stress(sc, ledger, runs=runs, seed=seed, engine=engine, chunk_size=chunk_size,
                                 address=address, progress=lambda k: bar.advance(task, k),
-                                sensitivity=sensitivity, sensitivity_progress=bumped)
+                                sensitivity=sensitivity, sensitivity_progress=bumped, include=include)
     except DealwebError as exc:
         _fail_with_problems(exc)
     summary = result.summary(top=max(top, 10))

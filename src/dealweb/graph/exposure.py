@@ -9,6 +9,10 @@ For one entity, flows are grouped by counterparty into categories:
 * ``investments``: outflows of kind ``investment``, ``warrant`` and ``debt`` (stakes taken, loans made);
 * ``payables``: every outflow, by payee.
 
+Money only: value in shares (warrants, deals paid in stock; the flows table's ``cash`` False) is not money
+owed or paid and is in no category; it is listed apart in ``Exposure.non_cash`` (:meth:`Web.cash_only`), as
+"who pays" (:mod:`dealweb.graph.trace`) and ``dealweb show`` do.
+
 Each category has its total, each counterparty's share of it, and the Herfindahl-Hirschman index
 ``HHI = sum share^2`` (1 = a single counterparty; ``1/k`` = ``k`` equal ones). When a ledger is given and
 holds an ``rpo`` fact (remaining performance obligations) for the entity, backlog shares are also given
@@ -33,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dealweb.errors import InputError
-from dealweb.graph.web import Web
+from dealweb.graph.web import NonCash, Web
 from dealweb.model import Ledger
 
 __all__ = ["Category", "Centrality", "Counterparty", "Exposure", "centrality", "exposure", "pagerank"]
@@ -114,17 +118,21 @@ class Exposure:
     pagerank_rank: int
     in_strength_rank: int
     n_entities: int
+    non_cash: tuple[NonCash, ...] = ()  # value in shares to or from the entity: not money, in no category
 
     def as_dict(self) -> dict[str, object]:
-        """Stable JSON keys: entity, currency, categories, centrality.
+        """Stable JSON keys: entity, currency, categories, centrality, non_cash.
 
         ``categories`` maps a name to a category; ``centrality`` has in_strength, out_strength, pagerank,
-        pagerank_rank, in_strength_rank and n_entities.
+        pagerank_rank, in_strength_rank and n_entities; ``non_cash`` is ``{amount, flows}``: value in shares
+        to or from the entity (warrants, deals paid in stock; USD), not money and in no category.
         """
         return {
             "entity": self.entity,
             "currency": "USD",
             "categories": {k: v.as_dict() for k, v in self.categories.items()},
+            "non_cash": {"amount": sum(x.amount for x in self.non_cash),
+                         "flows": [x.as_dict() for x in self.non_cash]},
             "centrality": {"in_strength": self.in_strength, "out_strength": self.out_strength,
                            "pagerank": self.pagerank, "pagerank_rank": self.pagerank_rank,
                            "in_strength_rank": self.in_strength_rank, "n_entities": self.n_entities},
@@ -200,6 +208,7 @@ def exposure(web: Web, entity: str | int | Ledger, ledger: Ledger | str | int | 
         entity, ledger = ledger, entity  # type: ignore[assignment]
     if entity is None or isinstance(entity, Ledger) or (ledger is not None and not isinstance(ledger, Ledger)):
         raise TypeError("call exposure(web, entity, ledger=None)")
+    web = web.cash_only()  # money only: value in shares is listed apart (same entities, same indices)
     if isinstance(entity, str):
         if entity not in web.index:
             raise InputError(f"unknown entity {entity!r}", "see the entity ids with 'dealweb show'")
@@ -231,5 +240,7 @@ def exposure(web: Web, entity: str | int | Ledger, ledger: Ledger | str | int | 
         hhi = float(sum(c.share ** 2 for c in rows))
         cats[name] = Category(name, total, tuple(rows), hhi, reported, rsrc)
     cen = centrality(web, damping)
+    shares = tuple(x for x in web.non_cash if web.ids[i] in (x.payer, x.payee))
     return Exposure(web.ids[i], cats, float(cen.in_strength[i]), float(cen.out_strength[i]),
-                    float(cen.pagerank[i]), cen.rank(cen.pagerank, i), cen.rank(cen.in_strength, i), web.n)
+                    float(cen.pagerank[i]), cen.rank(cen.pagerank, i), cen.rank(cen.in_strength, i), web.n,
+                    shares)

@@ -23,14 +23,14 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from dealweb.graph.web import Web
+from dealweb.graph.web import NonCash, Web
 
 if TYPE_CHECKING:
     from dealweb.model import Ledger
@@ -143,6 +143,8 @@ class LoopResult:
         count: number of loops within ``max_length`` (``None`` unless ``complete``).
         count_by_length: loops per length (``None`` unless ``complete``).
         truncated: the enumeration stopped at ``limit`` loops; the loops kept are the best among those seen.
+        non_cash: flows whose value is in shares (warrants, deals paid in stock), left out of the search:
+            value in shares is not money going round (:meth:`Web.cash_only`).
     """
 
     loops: tuple[Loop, ...]
@@ -152,6 +154,7 @@ class LoopResult:
     count: int | None
     count_by_length: dict[int, int] | None
     truncated: bool
+    non_cash: tuple[NonCash, ...] = ()
 
 
 class _Stop(Exception):
@@ -326,9 +329,10 @@ def loops(
         raise ValueError("max_length must be at least 2 (a loop needs two entities)")
     if top is not None and top < 1:
         raise ValueError("top must be at least 1")
-    if top is None:
-        return _all_loops(web, max_length, limit, progress)
-    return _top_loops(web, max_length, top, progress)
+    money = web.cash_only()  # value in shares is not money going round: left out, listed in non_cash
+    res = _all_loops(money, max_length, limit, progress) if top is None else _top_loops(money, max_length, top,
+                                                                                          progress)
+    return res if not money.non_cash else replace(res, non_cash=money.non_cash)
 
 
 def _all_loops(web: Web, max_length: int | None, limit: int | None, progress: Progress | None) -> LoopResult:
@@ -466,6 +470,7 @@ def circulation(web: Web, method: str = "network") -> Circulation:
     """
     if method not in CIRCULATION_METHODS:
         raise ValueError(f"method must be one of {CIRCULATION_METHODS}, got {method!r}")
+    web = web.cash_only()  # money only: value in shares (warrants, deals paid in stock) does not circulate
     coo = web.flows.tocoo()
     r, c, d = coo.row.astype(np.int64), coo.col.astype(np.int64), coo.data.astype(np.float64)
     total = float(d.sum())

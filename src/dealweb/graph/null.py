@@ -274,6 +274,7 @@ def null_model(
         raise ValueError("the null model needs at least one rewired web (n >= 1)")
     if max_length < 2:
         raise ValueError("max_length must be at least 2")
+    web = web.cash_only()  # money only: value in shares (warrants, deals paid in stock) is not rewired or counted
     observed, complete = _stats(web, max_length, limit, with_circulation)
     names = tuple(observed)
     params = (seed, swaps_per_edge, max_length, limit, with_circulation)

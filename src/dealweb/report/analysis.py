@@ -69,6 +69,7 @@ class Analysis:
     fans: list[FanChart] = field(default_factory=list)
     stress_tables: list[Table] = field(default_factory=list)
     seed: int | None = None
+    money: tuple[str, ...] | None = None  # money the stress tests count besides firm money (None: not run)
     notes: dict[str, str] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
     #: scenario name -> stress summary of the runs behind the fan charts (reused for the side by side).
@@ -90,7 +91,7 @@ def _guard(an: Analysis, section: str, fn: Callable[[], None]) -> None:
 
 
 def analysis_of(ledger: Ledger, on: date | None = None, stress: bool = True, seed: int | None = None,
-                draws: int | None = None) -> Analysis:
+                draws: int | None = None, include: tuple[str, ...] = ()) -> Analysis:
     """Gather the report's analytical sections for ``ledger`` as of ``on`` (``None``: as it stands).
 
     Args:
@@ -100,6 +101,7 @@ def analysis_of(ledger: Ledger, on: date | None = None, stress: bool = True, see
         seed: seed of the simulation's random generator (recorded in the report); ``None``: the
             scenario's, dealweb's one default for the CLI, the report and the web app.
         draws: Monte Carlo runs per scenario (``None``: the scenario's, the same one default).
+        include: money the stress tests simulate besides firm money (``("conditional",)``; default none).
 
     Returns:
         An :class:`Analysis`; sections that could not be filled carry a note saying why.
@@ -112,7 +114,7 @@ def analysis_of(ledger: Ledger, on: date | None = None, stress: bool = True, see
     _guard(an, "exposure", lambda: rooms.fill_exposure(an, ledger, on))
     _guard(an, "metrics", lambda: rooms.fill_metrics(an, ledger, on))
     if stress:
-        _guard(an, "stress", lambda: rooms.fill_stress(an, ledger, on, seed, draws))
+        _guard(an, "stress", lambda: rooms.fill_stress(an, ledger, on, seed, draws, include))
     else:
         an.notes["stress"] = Msg("stress.not_run_here")
     _guard(an, "analyses", lambda: rooms_analyses(an, ledger, on, stress))
@@ -141,6 +143,7 @@ def as_dict(an: Analysis) -> dict[str, Any]:
                   "unit": f.unit} for f in an.fans],
         "seed": an.seed,
         "analyses": an.analyses,
+        "money": None if an.money is None else {"include": list(an.money)},
         "notes": an.notes,
         "texts": an.texts,
     }

@@ -16,8 +16,8 @@ from dealweb.i18n import Join, Msg, Name, Val, Verbatim, name_of
 from dealweb.model import Ledger
 from dealweb.report.analysis import Analysis, LoopRow
 
-__all__ = ["fill_exposure", "fill_loops", "fill_metrics", "fill_stress", "fill_who_pays", "origin_label",
-           "stress_tables"]
+__all__ = ["fill_exposure", "fill_loops", "fill_metrics", "fill_stress", "fill_who_pays", "money_msg",
+           "origin_label", "runs_msg", "stress_tables"]
 
 
 def _names(ledger: Ledger) -> dict[str, Name]:
@@ -267,13 +267,15 @@ def fan_bands(per_run: np.ndarray) -> dict[str, tuple[float, ...]]:
 
 
 def fill_stress(an: Analysis, ledger: Ledger, on: date | None, seed: int | None = None,
-                draws: int | None = None) -> None:
+                draws: int | None = None, include: tuple[str, ...] = ()) -> None:
     """Fan charts, default probabilities, sensitivity and assumptions of every bundled scenario.
 
     Each scenario runs ``draws`` times from ``seed`` (``None``: the scenario's, i.e. dealweb's one default
     for the CLI, the report and the web app), with its sensitivity table (:func:`dealweb.sim.stress`). The
     charts show, per quarter, the outside capital the web needs (raised plus the gap left unmet) and the
     gap left unmet, as quantile bands over the runs; the tables come from :func:`stress_tables`.
+    Firm money only unless ``include`` names ``conditional`` (or ``rumoured``), as in ``dealweb stress``;
+    the choice is kept in ``an.money`` and printed beside every result.
     """
     from dealweb.errors import DealwebError
     from dealweb.report.analysis import FanChart
@@ -289,7 +291,7 @@ def fill_stress(an: Analysis, ledger: Ledger, on: date | None, seed: int | None 
             if ledger_warning(name, sc.ledger, ledger.name):
                 foreign += 1  # its firms' inputs were written for another web: not assessed here, never borrowed
                 continue
-            res = stress(sc, ledger, runs=draws, seed=seed, sensitivity=True)
+            res = stress(sc, ledger, runs=draws, seed=seed, sensitivity=True, include=include)
         except DealwebError as exc:  # a scenario written for another ledger: say so, run the others
             # never name another ledger's firms in this ledger's report: only that the scenario does not fit
             if "is not in ledger" in exc.message:
@@ -302,6 +304,7 @@ def fill_stress(an: Analysis, ledger: Ledger, on: date | None, seed: int | None 
         r = res.runs
         summary = res.summary(top=5)
         an.stress_summaries[name] = summary
+        an.money = tuple(summary["money"]["include"])
         runs = runs_msg(summary)
         an.fans.append(FanChart(Msg("stress.fan.capital_needed", scenario=name, runs=runs), labels,
                                 fan_bands(r.raised + r.unmet)))
@@ -317,13 +320,27 @@ def _pp(x: float) -> str:
     return f"{x:+.1f} pp"
 
 
-def runs_msg(summary: dict[str, Any]) -> Msg:
-    """``2,000 runs, seed 20251015 (the default)`` as a message (the summary's ``runs_label``, translated)."""
+def runs_msg(summary: dict[str, Any], money: bool = True) -> Msg:
+    """``2,000 runs, seed 20251015 (the default); firm money only`` as a message, translated.
+
+    The summary's ``runs_label`` and, with ``money`` (and a summary that says), the money the run counts
+    (:func:`money_msg`): printed beside every result.
+    """
     from dealweb.sim.stress import DEFAULT_RUNS, DEFAULT_SEED
 
     runs, seed = int(summary["runs"]), int(summary["seed"])
     key = "stress.runs_default" if (runs, seed) == (DEFAULT_RUNS, DEFAULT_SEED) else "stress.runs"
-    return Msg(key, runs=f"{runs:,}", seed=seed)
+    label = Msg(key, runs=f"{runs:,}", seed=seed)
+    if not money or "money" not in summary:
+        return label
+    return Msg("stress.runs_money", runs=label, money=money_msg(summary))
+
+
+def money_msg(summary: dict[str, Any]) -> Msg:
+    """The money a stress test counts, short: ``firm money only`` or ``firm + conditional money``."""
+    include = summary.get("money", {}).get("include", [])
+    which = "conditional" if "conditional" in include else "rumoured" if "rumoured" in include else "firm"
+    return Msg(f"stress.money.{which}")
 
 
 def _definition(key: str, text: str) -> str:
@@ -373,8 +390,21 @@ def stress_tables(summary: dict[str, Any], names: dict[str, Any] | None = None) 
     out.append(Table(Msg("stress.title.who_fails", scenario=sc, runs=rl), cols, tuple(rows),
                      note=Join([Verbatim(summary["description"]),
                                 Msg("stress.note.default", text=_definition("default", d["default"])),
-                                Msg("stress.note.cannot_raise", text=_definition("cannot_raise", d["cannot_raise"]))],
+                                Msg("stress.note.cannot_raise", text=_definition("cannot_raise", d["cannot_raise"])),
+                                Msg("stress.money_conditional" if summary.get("money", {}).get("include")
+                                    else "stress.money_firm")],
                                " ")))
+    money = summary.get("money") or {}
+    if money.get("left_out"):
+        mcols = col("entity", "owed_to_it", "owed_to_it_horizon", "owed_by_it", "owed_by_it_horizon", "deals")
+        mrows = tuple(dict(zip(mcols, (
+            names.get(eid, eid), Val(f["owed_to_it_usd"]), Val(f["owed_to_it_in_horizon_usd"]),
+            Val(f["owed_by_it_usd"]), Val(f["owed_by_it_in_horizon_usd"]), Verbatim(", ".join(f["deals"])),
+        ), strict=True)) for eid, f in money["left_out_by_firm"].items())
+        deals = "; ".join(f"{x['deal']} ({x['status']}, {x['amount']}" + (f"; trigger: {x['trigger']}" if x["trigger"]
+                                                                         else "") + ")" for x in money["left_out"])
+        out.append(Table(Msg("stress.title.left_out", scenario=sc, runs=runs_msg(summary, money=False)), mcols, mrows,
+                         note=Msg("stress.note.left_out", deals=Verbatim(deals, "en"))))
     sens = summary.get("sensitivity")
     if sens:
         moving = [f for f in sens["firms"] if any(abs((r[s] or {}).get("delta_pp", {}).get(f, 0.0)) > 0
@@ -393,8 +423,7 @@ def stress_tables(summary: dict[str, Any], names: dict[str, Any] | None = None) 
                                strict=True))
                 row.update({c: _pp(b["delta_pp"][f]) for c, f in zip(firm_cols, moving, strict=True)})
                 srows.append(row)
-        out.append(Table(Msg("stress.title.moves", scenario=sc, runs=f"{sens['runs']:,}", seed=sens["seed"]),
-                         scols, tuple(srows),
+        out.append(Table(Msg("stress.title.moves", scenario=sc, runs=rl), scols, tuple(srows),
                          note=Msg("stress.note.sensitivity", method=Verbatim(sens["method"], "en"),
                                   n=sens["assumptions_screened"], screen=f"{sens['screen_runs']:,}",
                                   runs=f"{sens['runs']:,}")))

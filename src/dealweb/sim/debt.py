@@ -169,6 +169,6 @@ def debt_service_lines(ledger: Ledger, grid: Grid, lines: list[FlowLine], rate: 
             amount=Amount(usd[0], usd[1], qualifier, "USD", deal.amount.text if deal.amount else ""),
             usd_low=usd[0], usd_high=usd[1], profile=serv, assumptions=tuple(assumptions),
             status=status.value, start=start, years=round((when - start).days / 365.25, 2), terms=terms,
-            draw_with=drawdown,
+            draw_with=drawdown, money="firm" if live[deal.id] == "paid" else live[deal.id],
         ))
     return out, skipped

@@ -45,7 +45,7 @@ from dealweb.sim.clearing import LiabilityEdges, clear
 from dealweb.sim.debt import debt_service_lines
 from dealweb.sim.debtrank import ExposureEdges, debtrank_result
 from dealweb.sim.inputs import FIELDS, Input, entity_inputs
-from dealweb.sim.scenario import CapitalGroup, Param, Scenario
+from dealweb.sim.scenario import CapitalGroup, Param, Scenario, counted_statuses
 from dealweb.sim.schedules import FlowLine, Grid, ScheduleSettings, Skipped, draw_amounts, schedule_ledger
 from dealweb.sim.warrants import (
     Issuer,
@@ -93,6 +93,10 @@ class Model:
     group_index: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # (n,) group of each
     inputs: dict[str, dict[str, Input]] = field(default_factory=dict)  # per listed firm: input -> value, source
     capex_line: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # (K,) in-web capex lines
+    columns: np.ndarray | None = None  # (K,) uniform column of each line (None: line k uses column k)
+    line_draws: int | None = None  # uniform columns kept for lines, counted or not (None: len(lines))
+    left_out: tuple[FlowLine, ...] = ()  # live lines not simulated: money the run does not count (--include)
+    counted: tuple[str, ...] = ("firm", "conditional", "rumoured")  # flows statuses the lines carry
 
     @property
     def normals(self) -> int:
@@ -106,8 +110,13 @@ class Model:
 
     @property
     def draws(self) -> int:
-        """Uniform draws per run: one per contract line, then one per random parameter."""
-        return len(self.lines) + len(self.params)
+        """Uniform draws per run: one per live contract line (counted or left out), then one per random parameter."""
+        return self.line_columns + len(self.params)
+
+    @property
+    def line_columns(self) -> int:
+        """Uniform columns taken by contract lines (live lines, whether the run counts them or not)."""
+        return len(self.lines) if self.line_draws is None else self.line_draws
 
 
 def build_model(scenario: Scenario, ledger: Ledger) -> Model:
@@ -138,6 +147,18 @@ def build_model(scenario: Scenario, ledger: Ledger) -> Model:
                                                scenario.debt_maturity_years)
     lines += [ln for ln in service if ln.payer != ln.payee]
     skipped += not_serviced
+    # Firm money always; conditional and rumoured money only when the run includes it (--include). Every
+    # live line keeps its uniform column (its position among all live lines) whichever are counted, so
+    # adding or leaving out conditional money changes nothing else a run draws (common random numbers).
+    try:
+        counted = counted_statuses(scenario.include)
+    except ValueError as exc:
+        raise ScenarioError([Problem(scenario.source or "scenario", 1, 1, str(exc),
+                                     "use --include conditional (or rumoured)", "error", "include")]) from None
+    every = lines
+    kept = [k for k, ln in enumerate(every) if ln.money in counted]
+    left_out = tuple(ln for ln in every if ln.money not in counted)
+    lines = [every[k] for k in kept]
     problems = []
 
     def unknown(kind: str, key: str, where: str) -> None:
@@ -163,7 +184,9 @@ def build_model(scenario: Scenario, ledger: Ledger) -> Model:
             unknown("deal", sh.deal, sh.where)
     if problems:
         raise ScenarioError(problems)
-    ids = sorted({x for ln in lines for x in (ln.payer, ln.payee)} | set(scenario.entities))
+    # firms on left-out lines stay in the model (with no flows), so a run with and one without conditional
+    # money have the same entities in the same order
+    ids = sorted({x for ln in every for x in (ln.payer, ln.payee)} | set(scenario.entities))
     index = {e: i for i, e in enumerate(ids)}
     profile = np.array([ln.profile for ln in lines]).reshape(len(lines), grid.periods)
     issuers, warrants, warrants_skipped = warrant_plan(ledger, scenario, grid, settings, lines)
@@ -179,6 +202,7 @@ def build_model(scenario: Scenario, ledger: Ledger) -> Model:
         issuers=tuple(issuers), warrants=tuple(warrants), warrants_skipped=tuple(warrants_skipped),
         groups=groups, group_index=np.array([gidx[e] for e in ids], dtype=np.int64),
         inputs=inputs, capex_line=np.array([_carved(ln, inputs, scenario) for ln in lines], dtype=bool),
+        columns=np.array(kept, dtype=np.int64), line_draws=len(every), left_out=left_out, counted=counted,
     )
 
 
@@ -291,7 +315,8 @@ def run_chunk(model: Model, start: int, stop: int, variants: tuple[Model, ...] |
         z = np.tile(z, (len(models), 1))
     # Each random parameter keeps its own uniform column (by name), and is sampled from the Param in force:
     # a bumped parameter (sensitivity) uses the same uniforms as the original (common random numbers).
-    columns = {name: u[:, K + j] for j, (name, _) in enumerate(model.params)}
+    C = model.line_columns
+    columns = {name: u[:, C + j] for j, (name, _) in enumerate(model.params)}
 
     def sample(name: str | None, p: Param) -> np.ndarray:
         if p.random and name in columns:
@@ -305,7 +330,7 @@ def run_chunk(model: Model, start: int, stop: int, variants: tuple[Model, ...] |
     def param(name: str | None, p: Param) -> np.ndarray:  # a parameter the variants share (warrants)
         return np.tile(sample(name, p), len(models))
 
-    amounts = each(lambda m: draw_amounts(list(m.lines), u[:, :K], sc.at_least_cap, sc.up_to_floor))
+    amounts = each(lambda m: draw_amounts(list(m.lines), u[:, :C], sc.at_least_cap, sc.up_to_floor, m.columns))
     pace = each(lambda m: sample("contracts.deployment_pace", m.scenario.deployment_pace))
     groups = model.groups or tuple(sc.group_of(model.ids))
     gi = model.group_index if model.group_index.size == n else np.array(

@@ -36,6 +36,7 @@ __all__ = [
     "DEFAULT_SEED",
     "DEFAULT_SHARE_DRIFT",
     "DEFAULT_SHARE_VOLATILITY",
+    "INCLUDABLE",
     "Bumps",
     "CapitalGroup",
     "Param",
@@ -44,6 +45,7 @@ __all__ = [
     "ShareSettings",
     "Shock",
     "bundled_scenarios",
+    "counted_statuses",
     "load_scenario",
     "parse_scenario",
     "resolve_scenario",
@@ -58,6 +60,28 @@ _DISTS = {"uniform": 2, "normal": 2, "lognormal": 2, "triangular": 3}
 DEFAULT_RUNS = 2000
 #: Seed of a stress test when neither the scenario nor the command says (CLI, report and web app alike).
 DEFAULT_SEED = 20251015
+#: Money a stress test may add to the firm money it always simulates (``--include``), by the flows table's
+#: status (:data:`dealweb.flows.STATUSES`). ``conditional`` is all conditional money, rumours included, as in
+#: ``loops``, ``trace`` and ``exposure`` ("up to" ceilings, letters of intent, per-GW / milestone tranches,
+#: rumours); ``rumoured`` adds the rumoured flows alone.
+INCLUDABLE: dict[str, tuple[str, ...]] = {"conditional": ("conditional", "rumoured"), "rumoured": ("rumoured",)}
+
+
+def counted_statuses(include: tuple[str, ...] | list[str] = ()) -> tuple[str, ...]:
+    """The flows table's statuses a stress test simulates: ``firm`` always, plus what ``include`` names.
+
+    Raises:
+        ValueError: ``include`` names something else than the keys of :data:`INCLUDABLE`.
+    """
+    bad = sorted(set(include) - set(INCLUDABLE))
+    if bad:
+        raise ValueError(f"unknown money to include {bad}: use {' or '.join(INCLUDABLE)}")
+    out = ["firm"]
+    for name in include:
+        out += [s for s in INCLUDABLE[name] if s not in out]
+    return tuple(sorted(out, key=("firm", "conditional", "rumoured").index))
+
+
 #: Years to maturity assumed for recorded debt that states no term (bullet repayment at maturity).
 DEFAULT_DEBT_MATURITY_YEARS = 5.0
 
@@ -290,6 +314,7 @@ class Scenario:
     runs_stated: bool = False
     seed_stated: bool = False
     schedule_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)  # contracts.schedules
+    include: tuple[str, ...] = ()  # money added to the firm money (--include): keys of INCLUDABLE
 
     def group_of(self, ids: tuple[str, ...] | list[str]) -> list[CapitalGroup]:
         """Every capital group for entities ``ids``: the declared ones, then one per firm in no group."""

@@ -118,6 +118,7 @@ class FlowLine:
     years: float | None = None
     terms: tuple[tuple[str, str, str], ...] = ()  # (term, value, "ledger: <document>: <quote>" or "assumed: ...")
     draw_with: int | None = None  # share the amount's uniform draw with this line (debt service: its principal)
+    money: str = "firm"  # the flows table's status class: firm (paid or firm), conditional or rumoured
 
     def deployment_profile(self, pace: np.ndarray, periods: int) -> np.ndarray:
         """(runs, periods) profile of a per-GW line for deployment paces ``pace`` (1 = over its term)."""
@@ -300,7 +301,7 @@ def schedule_ledger(
             deal=did, payer=payer, payee=payee, kind=kind, rule=rule, amount=amount, usd_low=low,
             usd_high=None if open_high else high, profile=profile,
             deploy_start=deploy_start, deploy_periods=deploy_periods, assumptions=tuple(notes), status=status,
-            start=min(starts), years=years, terms=terms,
+            start=min(starts), years=years, terms=terms, money=status,
         ))
     unique = list({(s.deal, s.reason): s for s in skipped}.values())
     return lines, unique
@@ -329,6 +330,8 @@ def _terms_of(deal: Deal | None, rule: str, start: date, years: float | None, ro
     years_src = ("assumed: " + years_note) if years_note else (
         _source(deal, ("term", "term_years"), "ledger: term.years (no quote)") if deal is not None else "ledger")
     source = str(row.get("source") or "")
+    trigger = str(row.get("trigger") or "")
+    when = (("trigger", trigger, f"ledger: {source}" if source else "ledger: the deal's tranches"),) if trigger else ()
     return (
         ("shape", rule, shape_src),
         ("start", start.isoformat(), start_src),
@@ -337,13 +340,19 @@ def _terms_of(deal: Deal | None, rule: str, start: date, years: float | None, ro
         ("amount", deal.amount.label() if deal is not None and deal.amount is not None else "-",
          f"ledger: {source}" if source else (_source(deal, ("amount",), "ledger: amount (no quote)")
                                               if deal else "ledger")),
+        *when,
     )
 
 
 def draw_amounts(
-    lines: list[FlowLine], uniforms: np.ndarray, at_least_cap: float = 1.5, up_to_floor: float = 0.0
+    lines: list[FlowLine], uniforms: np.ndarray, at_least_cap: float = 1.5, up_to_floor: float = 0.0,
+    columns: np.ndarray | None = None,
 ) -> np.ndarray:
-    """USD amounts of each line for each run, from its interval, given uniforms in [0, 1) (runs, lines).
+    """USD amounts of each line for each run, from its interval, given uniforms in [0, 1) (runs, columns).
+
+    Line ``k`` uses column ``columns[k]`` (default ``k``); a line with ``draw_with`` uses that column instead
+    (debt service shares its principal's draw). Columns are fixed per simulated flow whatever money a run
+    counts, so a line keeps its draw when conditional money is added or left out (common random numbers).
 
     ``exact``: the figure; ``about``, ``range``, ``vague``: uniform on ``[low, high]``; ``up_to``: uniform
     on ``[up_to_floor * high, high]``; ``at_least`` (no upper bound): uniform on ``[low, at_least_cap * low]``.
@@ -351,7 +360,8 @@ def draw_amounts(
     runs = uniforms.shape[0]
     out = np.zeros((runs, len(lines)))
     for k, line in enumerate(lines):
-        col = uniforms[:, k if line.draw_with is None else line.draw_with]
+        own = k if columns is None else int(columns[k])
+        col = uniforms[:, own if line.draw_with is None else line.draw_with]
         lo, hi = line.usd_low, line.usd_high
         q = line.amount.qualifier
         if hi is None:

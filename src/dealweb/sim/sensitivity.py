@@ -144,7 +144,39 @@ def bumps_of(model: Model, ledger: Ledger) -> list[Bump]:
         ))
     out += _contract_bumps(model)
     out += _reading_bumps(model, ledger)
+    out += _money_bumps(model, ledger)
     return out
+
+
+def _money_bumps(model: Model, ledger: Ledger) -> list[Bump]:
+    """Conditional money counted or not: the run's choice (``--include``) against the other one.
+
+    A run of firm money only is bumped up to one that adds all conditional money (rumours included) on its
+    triggers; a run that includes it is bumped down to firm money only. The same runs and seed, and every
+    line keeps its uniform column (common random numbers), so the change is the choice's effect alone.
+    """
+    from dealweb.sim.stress import money_label
+
+    sc = model.scenario
+    conditional = [ln for ln in (*model.lines, *model.left_out) if ln.money != "firm"]
+    if not conditional:
+        return []
+
+    def counted(m: Model, include: tuple[str, ...]) -> Model:
+        bumped = build_model(replace(m.scenario, include=include), ledger)
+        return replace(bumped, inputs=m.inputs, groups=m.groups)
+
+    usd = sum((ln.usd_low + (ln.usd_high if ln.usd_high is not None else ln.usd_low)) / 2 for ln in conditional)
+    from dealweb import fmt
+
+    base = f"{money_label(sc.include).split(' (')[0]} ({len(conditional)} conditional flow(s), {fmt.money(usd)} mid)"
+    if "conditional" in sc.include:
+        return [Bump("include.conditional", "conditional money counted", base, "choice: --include conditional",
+                     ("firm money only", lambda m: counted(m, ())), None, structural=True)]
+    return [Bump("include.conditional", "conditional money counted", base,
+                 "choice: firm money only (the default)" if not sc.include else f"choice: --include {sc.include[0]}",
+                 None, ("+ conditional money on its triggers", lambda m: counted(m, ("conditional",))),
+                 structural=True)]
 
 
 def _reading_bumps(model: Model, ledger: Ledger) -> list[Bump]:

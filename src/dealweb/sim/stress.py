@@ -21,7 +21,8 @@ from dealweb.sim.inputs import MONEY_FIELDS
 from dealweb.sim.montecarlo import DEFAULT_CAUSES, ChunkResult, Model, build_model
 from dealweb.sim.scenario import DEFAULT_RUNS, DEFAULT_SEED, Scenario
 
-__all__ = ["DEFINITIONS", "StressResult", "machine_memory_bytes", "result_bytes", "runs_label", "stress"]
+__all__ = ["DEFINITIONS", "StressResult", "machine_memory_bytes", "money_block", "money_label", "result_bytes",
+           "runs_label", "stress"]
 
 _Q = (0.05, 0.5, 0.95)
 
@@ -62,6 +63,58 @@ def runs_label(runs: int, seed: int) -> str:
     return f"{runs:,} runs, seed {seed}" + (" (the default)" if both else "")
 
 
+def money_label(include: tuple[str, ...] | list[str] = ()) -> str:
+    """``firm money only`` or ``firm + conditional money``: what a stress test counts, beside every result."""
+    if not include:
+        return "firm money only (conditional money left out; --include conditional adds it)"
+    if "conditional" in include:
+        return "firm + conditional money (rumours included; --include conditional)"
+    return "firm + rumoured money (--include rumoured)"
+
+
+def _mid(line: Any) -> float:
+    """A line's middle (USD): the middle of its interval (the low end when it has no upper bound)."""
+    return (line.usd_low + (line.usd_high if line.usd_high is not None else line.usd_low)) / 2
+
+
+def money_block(model: Model) -> dict[str, Any]:
+    """The ``money`` key: what the run counts, and the conditional money it left out, per deal and per firm.
+
+    Amounts are USD, the middle of each flow's interval (``in_horizon``: the part its schedule puts inside
+    the simulated quarters; a per-GW flow at deployment pace 1).
+    """
+    sc = model.scenario
+    deals = []
+    firms: dict[str, dict[str, Any]] = {}
+    for ln in model.left_out:
+        whole = _mid(ln)
+        inside = whole * float(ln.profile.sum())
+        trigger = next((v for t, v, _ in ln.terms if t == "trigger"), None)
+        deals.append({"deal": ln.deal, "payer": ln.payer, "payee": ln.payee, "kind": ln.kind, "status": ln.money,
+                      "amount": ln.amount.label(), "usd_mid": whole, "in_horizon_usd_mid": inside,
+                      "shape": ln.rule, "start": ln.start.isoformat() if ln.start else None, "trigger": trigger})
+        for eid, side in ((ln.payer, "owed_by_it"), (ln.payee, "owed_to_it")):
+            f = firms.setdefault(eid, {"owed_to_it_usd": 0.0, "owed_by_it_usd": 0.0,
+                                       "owed_to_it_in_horizon_usd": 0.0, "owed_by_it_in_horizon_usd": 0.0,
+                                       "deals": []})
+            f[f"{side}_usd"] += whole
+            f[f"{side}_in_horizon_usd"] += inside
+            if ln.deal not in f["deals"]:
+                f["deals"].append(ln.deal)
+    return {
+        "include": list(sc.include),
+        "counted": list(model.counted),
+        "label": money_label(sc.include),
+        "rule": "firm money (paid and firm flows of the flows table) is always simulated; conditional money "
+                "('up to' ceilings, letters of intent, per-GW and milestone tranches) and rumoured flows only "
+                "with --include, then paid on their triggers (per-GW tranches at the run's deployment pace)",
+        "left_out_usd": sum(d["usd_mid"] for d in deals),
+        "left_out_in_horizon_usd": sum(d["in_horizon_usd_mid"] for d in deals),
+        "left_out": deals,
+        "left_out_by_firm": dict(sorted(firms.items())),
+    }
+
+
 def _debt_source(source: str, loans: list[dict[str, Any]]) -> str:
     """The ``debt`` input's source, saying that the ledger's loans to the firm are serviced besides it.
 
@@ -97,6 +150,7 @@ class StressResult:
         entities = []
         movers = (self.sensitivity or {}).get("by_firm", {})
         groups = m.groups or tuple(sc.group_of(m.ids))
+        left = money_block(m)["left_out_by_firm"]
         for i, eid in enumerate(m.ids):
             fd = r.first_default[:, i]
             hit = fd >= 0
@@ -139,6 +193,7 @@ class StressResult:
                            for f, inp in inputs.items()},
                 "loans_in_web": loans,
                 "moved_most_by": movers.get(eid),
+                "conditional_left_out": left.get(eid),
             })
         entities.sort(key=lambda x: (-x["default_probability"], -x["shortfall_usd"]["mean"], x["id"]))
         periods = []
@@ -201,6 +256,8 @@ class StressResult:
             "seed": self.seed,
             "runs": n_runs,
             "runs_label": runs_label(n_runs, self.seed),
+            "money_label": money_label(sc.include),
+            "money": money_block(m),
             "defaults": {"runs": DEFAULT_RUNS, "seed": DEFAULT_SEED},
             "definitions": dict(DEFINITIONS),
             "engine": self.engine,
@@ -352,6 +409,7 @@ def stress(
     progress: Callable[[int], None] | None = None,
     sensitivity: bool = False,
     sensitivity_progress: Callable[[int, int], None] | None = None,
+    include: tuple[str, ...] | list[str] | None = None,
 ) -> StressResult:
     """Run a scenario against a ledger: per-run results, and the sensitivity table when asked.
 
@@ -360,7 +418,22 @@ def stress(
 
     With ``sensitivity``, the assumptions that move the firms' default probabilities most are found by
     one-at-a-time bumps with the same runs and seed (:func:`dealweb.sim.sensitivity.sensitivity_table`).
+
+    ``include`` is the money simulated besides firm money (keys of
+    :data:`~dealweb.sim.scenario.INCLUDABLE`: ``conditional``, ``rumoured``); ``None`` keeps the scenario's
+    (firm money only unless set). Money left out is listed in the summary's ``money`` key, per firm.
+
+    Raises:
+        InputError: ``include`` names something else.
     """
+    if include is not None:
+        from dealweb.sim.scenario import INCLUDABLE
+
+        bad = sorted(set(include) - set(INCLUDABLE))
+        if bad:
+            raise InputError(f"unknown money to include: {', '.join(bad)}",
+                             f"use {' or '.join(INCLUDABLE)} (firm money is always simulated)")
+        scenario = replace(scenario, include=tuple(x for x in INCLUDABLE if x in include))
     if seed is not None:
         scenario = replace(scenario, seed=int(seed))
     if runs is not None:

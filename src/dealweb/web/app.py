@@ -174,6 +174,7 @@ class StressIn(BaseModel):
     scenario: str = Field(min_length=1, max_length=100)
     draws: int | None = Field(None, ge=1, le=100_000)  # None: the scenario's (dealweb's one default)
     seed: int | None = Field(None, ge=0, le=2**63 - 1)  # None: the scenario's (dealweb's one default)
+    include: list[Literal["conditional", "rumoured"]] = Field(default_factory=list, max_length=2)  # []: firm only
 
 
 @cache
@@ -532,7 +533,7 @@ def create_app(ledger_path: str | Path | None = None, token: str = "", read_only
 
         try:
             job = jobs.start("stress", body.model_dump(), runner(state.ledger, body.scenario, body.draws, body.seed,
-                                                                 lang=_LANG.get()))
+                                                                 lang=_LANG.get(), include=tuple(body.include)))
         except QueueFull as exc:
             raise HTTPException(429, f"{exc.message} ({exc.hint})") from None
         return job.as_dict()

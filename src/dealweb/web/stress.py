@@ -60,6 +60,10 @@ def job_fan(result: dict[str, Any], file: str) -> Any:
     for name, bands in (result.get("fans") or {}).items():
         if _FAN_KEYS.get(name, (name.replace("_", "-"),))[0] == file and isinstance(bands, dict):
             runs = Msg("stress.runs", runs=f"{int(result['runs']):,}", seed=result["seed"])
+            if "include" in result:  # the money the run counted, beside the runs and seed
+                inc = result["include"]
+                money = "conditional" if "conditional" in inc else "rumoured" if "rumoured" in inc else "firm"
+                runs = Msg("stress.runs_money", runs=runs, money=Msg(f"stress.money.{money}"))
             return FanChart(_fan_title(name, str(result.get("scenario", "")), runs),
                             tuple(result.get("periods") or ()), {k: tuple(v) for k, v in bands.items()})
     return None
@@ -95,10 +99,13 @@ def _scenario_firms(sc: Any) -> list[str]:
 
 
 def runner(ledger: Ledger, scenario: str, draws: int | None = None, seed: int | None = None,
-           sensitivity: bool = True, lang: str = "en") -> Callable[[Callable[[int, int], None]], Any]:
+           sensitivity: bool = True, lang: str = "en", include: tuple[str, ...] = ()
+           ) -> Callable[[Callable[[int, int], None]], Any]:
     """A function that runs ``scenario`` ``draws`` times from ``seed``, then its sensitivity table.
 
-    ``None`` for either: the scenario's, the same default as the CLI and the report. Progress is reported as
+    ``None`` for either: the scenario's, the same default as the CLI and the report. ``include``: money
+    simulated besides firm money (``conditional``, ``rumoured``), as ``dealweb stress --include``; by default
+    firm money only, and every title says which. Progress is reported as
     steps done out of all steps (the runs, then one step per bumped assumption). Tables and chart titles
     are in ``lang`` (firm names in its script, amounts in 億/兆 in Chinese); the summary keeps stable keys.
     """
@@ -125,7 +132,7 @@ def runner(ledger: Ledger, scenario: str, draws: int | None = None, seed: int | 
             progress(runs + k, runs + total)
 
         res = stress(sc, ledger, runs=runs, seed=seed, progress=step, sensitivity=sensitivity,
-                     sensitivity_progress=bumped)
+                     sensitivity_progress=bumped, include=include)
         progress(runs + extra, runs + extra)
         r = res.runs
         names = {e.id: name_of(e) for e in ledger.entities.values()}
@@ -137,7 +144,8 @@ def runner(ledger: Ledger, scenario: str, draws: int | None = None, seed: int | 
         periods = list(res.model.grid.labels())
         fans = {"capital_needed_usd": fan_bands(r.raised + r.unmet), "unmet_gap_usd": fan_bands(r.unmet)}
         return {"scenario": scenario, "runs": runs, "seed": res.seed, "runs_label": summary["runs_label"],
-                "lang": lang, "summary": summary, "tables": tables, "periods": periods, "fans": fans,
+                "include": summary["money"]["include"], "money_label": summary["money_label"], "lang": lang,
+                "summary": summary, "tables": tables, "periods": periods, "fans": fans,
                 "fan_charts": fan_charts(periods, fans, runs_msg(summary), lang, scenario)}
 
     return run

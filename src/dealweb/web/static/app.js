@@ -242,7 +242,8 @@
     sform.addEventListener("submit", function (ev) {
       ev.preventDefault();
       var f = new FormData(sform);
-      api("POST", "/api/stress", {scenario: f.get("scenario"), draws: Number(f.get("draws")), seed: Number(f.get("seed"))})
+      api("POST", "/api/stress", {scenario: f.get("scenario"), draws: Number(f.get("draws")), seed: Number(f.get("seed")),
+                                  include: f.get("include") ? [f.get("include")] : []})
         .then(function (job) { poll(job.id); }).catch(function (e) { st.textContent = e.message; });
     });
     var lang = document.documentElement.getAttribute("lang") || "en";
