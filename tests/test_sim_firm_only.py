@@ -163,3 +163,40 @@ def test_cli_include_and_json_keys(tmp_path, monkeypatch):
     assert "firm + conditional money" in text
     bad = runner.invoke(main, ["stress", str(sc), "--include", "maybe"])
     assert bad.exit_code == 2 and "maybe" in bad.output
+
+
+def test_report_and_metrics_scenarios_print_the_choice(tmp_path, monkeypatch):
+    from dealweb.report import analysis_of, render_report
+
+    sc = tmp_path / "f.yaml"
+    sc.write_text(SCENARIO, encoding="utf-8")
+    monkeypatch.setattr("dealweb.sim.bundled_scenarios", lambda: {"f": sc})
+    an = analysis_of(LEDGER, draws=3, seed=1)
+    assert an.money == ()
+    titles = [t.title for t in an.stress_tables]
+    assert titles[0] == "f: who fails (3 runs, seed 1; firm money only)"
+    left = next(t for t in an.stress_tables if "conditional money left out" in t.title)
+    by = {r["Entity"]: r for r in left.rows}
+    assert by["A"]["Owed to it"] == "$200" and by["P"]["Owed by it"] == "$300"
+    assert "Firm money only" in render_report(LEDGER, analysis=an)
+    an = analysis_of(LEDGER, draws=3, seed=1, include=("conditional",))
+    assert an.money == ("conditional",)
+    assert an.stress_tables[0].title == "f: who fails (3 runs, seed 1; firm + conditional money)"
+    assert not any("conditional money left out" in t.title for t in an.stress_tables)
+    assert "Firm and conditional money" in render_report(LEDGER, analysis=an, lang="en")
+    assert "確定資金加有條件資金" in render_report(LEDGER, analysis=an, lang="zh-Hant")
+
+    monkeypatch.setattr("dealweb.cli.metrics_cmds.load_or_exit", lambda *a, **k: LEDGER)
+    runner = CliRunner()
+    out = runner.invoke(main, ["metrics", "scenarios", str(sc), str(sc), "--runs", "3", "--json"])
+    assert out.exit_code == 0, out.output
+    d = json.loads(out.output)
+    assert d["money"]["include"] == [] and d["money"]["left_out_usd"] == pytest.approx(500.0)
+    firm = {r["firm"]: r for r in d["firms"]}
+    assert firm["a"][f"{sc}_default_probability"] == 1.0 and firm["a"]["money_counted"] == "firm"
+    out = runner.invoke(main, ["metrics", "scenarios", str(sc), str(sc), "--runs", "3", "--json",
+                               "--include", "conditional"])
+    d = json.loads(out.output)
+    firm = {r["firm"]: r for r in d["firms"]}
+    assert firm["a"][f"{sc}_default_probability"] == 0.0 and firm["p"][f"{sc}_default_probability"] == 1.0
+    assert d["money"]["include"] == ["conditional"]

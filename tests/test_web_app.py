@@ -218,8 +218,14 @@ def test_stress_job_runs_in_the_background_with_progress():
     res = got["result"]
     assert res["seed"] == 7 and res["runs"] == 40 and res["runs_label"] == "40 runs, seed 7"
     titles = [t["title"] for t in res["tables"]]  # the report's tables: who fails, what moves it, ...
-    assert titles[0] == f"{names[0]}: who fails (40 runs, seed 7)"
-    assert any("what moves the default probabilities most (40 runs, seed 7)" in t for t in titles)
+    assert titles[0] == f"{names[0]}: who fails (40 runs, seed 7; firm money only)"
+    assert any("what moves the default probabilities most (40 runs, seed 7; firm money only)" in t for t in titles)
+    # firm money by default; the conditional money left out is shown per firm (Nvidia's "up to" tranches)
+    assert res["include"] == [] and res["money_label"].startswith("firm money only")
+    assert any("conditional money left out" in t for t in titles)
+    assert res["summary"]["money"]["left_out_by_firm"]["openai"]["owed_to_it_usd"] > 0
+    bad = c.post("/api/stress", json={"scenario": names[0], "draws": 10, "include": ["maybe"]}, headers=HDR)
+    assert bad.status_code == 422
     assert any("contracts as simulated" in t for t in titles) and any("capital groups" in t for t in titles)
     bands = res["fans"]["unmet_gap_usd"]
     assert len(bands["p50"]) == len(res["periods"])
