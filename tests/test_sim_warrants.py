@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from datetime import date, timedelta
 
 import numpy as np
@@ -148,6 +149,13 @@ def test_per_gw_milestones_follow_the_pairs_deployment_worked_by_hand():
     # pace 0.5: done = (t+1) * 0.5 / 8 >= 1/4 => t = 3; full 4 GW needs 16 quarters: t = 15
     model = build_model(parse_scenario(scenario(pace="0.5")), ledger(per_gw_deal(), warrant(t1, t4, PRICE_600)))
     np.testing.assert_array_equal(run_chunk(model, 0, 1).warrant_vest, [[3, 15, 13]])
+    # the per-GW deal's money is conditional: left out of a firm-money run, its deployment still paces the
+    # warrant (deployment is not money); counted (--include conditional), the same vesting via its line
+    assert "left out of this run" in model.warrants[0].deployment and model.warrants[0].deploy_line is None
+    counted = build_model(replace(parse_scenario(scenario(pace="0.5")), include=("conditional",)),
+                          ledger(per_gw_deal(), warrant(t1, t4, PRICE_600)))
+    assert counted.warrants[0].deploy_line is not None
+    np.testing.assert_array_equal(run_chunk(counted, 0, 1).warrant_vest, [[3, 15, 13]])
 
 
 def test_per_gw_without_a_deployment_deal_uses_the_warrants_own_term():
@@ -247,7 +255,8 @@ shares:
 """
     t1 = Tranche("per_gw", quantity=shares(5.0), threshold=1.0)
     t4 = Tranche("per_gw", quantity=shares(5.0), threshold=4.0)
-    model = build_model(parse_scenario(text), ledger(per_gw_deal(), warrant(t1, t4)))
+    # the per-GW contract is conditional money: simulated (and cut) only when the run includes it
+    model = build_model(replace(parse_scenario(text), include=("conditional",)), ledger(per_gw_deal(), warrant(t1, t4)))
     res = run_chunk(model, 0, 2)
     assert (res.backlog_lost[:, 0] > 0).all()  # the contract was cut
     np.testing.assert_array_equal(res.warrant_vest, [[1, -1]] * 2)

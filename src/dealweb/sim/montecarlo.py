@@ -189,7 +189,7 @@ def build_model(scenario: Scenario, ledger: Ledger) -> Model:
     ids = sorted({x for ln in every for x in (ln.payer, ln.payee)} | set(scenario.entities))
     index = {e: i for i, e in enumerate(ids)}
     profile = np.array([ln.profile for ln in lines]).reshape(len(lines), grid.periods)
-    issuers, warrants, warrants_skipped = warrant_plan(ledger, scenario, grid, settings, lines)
+    issuers, warrants, warrants_skipped = warrant_plan(ledger, scenario, grid, settings, lines, left_out)
     groups = tuple(scenario.group_of(ids))
     gidx = {m: k for k, g in enumerate(groups) for m in g.members}
     inputs = entity_inputs(scenario, ledger, ids)

@@ -133,6 +133,7 @@ def warrant_plan(
     grid: Grid,
     settings: ScheduleSettings,
     lines: list[FlowLine] | tuple[FlowLine, ...],
+    left_out: list[FlowLine] | tuple[FlowLine, ...] = (),
 ) -> tuple[list[Issuer], list[WarrantTranche], list[tuple[str, str]]]:
     """The issuers to simulate, the warrant tranches to vest, and ``(deal, reason)`` for those left out.
 
@@ -142,6 +143,9 @@ def warrant_plan(
         grid: the period grid.
         settings: default terms (a warrant's own term when no per-GW contract paces its deployment).
         lines: the simulation's cash lines (per-GW lines pace ``per_gw`` tranches).
+        left_out: live lines whose money the run does not count (conditional money without ``--include``):
+            a per-GW one still paces the pair's tranches (deployment is not money), at the run's pace, without
+            the cut a default of its payer would bring.
     """
     issuers: dict[str, Issuer] = {}
     tranches: list[WarrantTranche] = []
@@ -180,6 +184,8 @@ def warrant_plan(
         pair = {deal.payer, deal.payee}
         pace_line = next((k for k, ln in enumerate(lines)
                           if ln.deploy_start is not None and {ln.payer, ln.payee} == pair), None)
+        pace_out = None if pace_line is not None else next(
+            (ln for ln in left_out if ln.deploy_start is not None and {ln.payer, ln.payee} == pair), None)
         n_gw = 0  # per-GW tranches seen so far (equal tranches are distinct milestones)
         for t in usable:
             assumed: list[str] = []
@@ -213,6 +219,13 @@ def warrant_plan(
                     src = ledger.deals.get(lines[pace_line].deal)
                     capacity = src.capacity_gw if src is not None and src.capacity_gw else capacity
                     deployment = f"per-GW deal {lines[pace_line].deal} at the run's deployment pace"
+                elif pace_out is not None and pace_out.deploy_periods is not None:
+                    src = ledger.deals.get(pace_out.deal)
+                    capacity = src.capacity_gw if src is not None and src.capacity_gw else capacity
+                    d_start, d_len = float(pace_out.deploy_start), float(pace_out.deploy_periods)
+                    deployment = (f"per-GW deal {pace_out.deal} at the run's deployment pace (its money is "
+                                  "conditional and left out of this run; its deployment still paces the warrant)")
+                    assumed.append(deployment)
                 else:
                     d_start, d_len, term_assumed = _term(deal, grid, settings)
                     assumed.extend(term_assumed)
