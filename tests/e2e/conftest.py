@@ -103,7 +103,20 @@ def live_app(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
 @pytest.fixture
 def live_bundled_app() -> Iterator[str]:
-    """The app serving the bundled ledger (whose entities the bundled stress scenarios name)."""
+    """The app serving the bundled ledger the bundled stress scenarios were written for (ai-capex-2025)."""
+    from dealweb.web import create_app
+
+    base, server, thread = _serve(create_app("ai-capex-2025", token=TOKEN))
+    try:
+        yield base
+    finally:
+        server.should_exit = True
+        thread.join(10)
+
+
+@pytest.fixture
+def live_current_app() -> Iterator[str]:
+    """The app serving the default bundled ledger (the current web, ai-deals-2025-26)."""
     from dealweb.web import create_app
 
     base, server, thread = _serve(create_app(None, token=TOKEN))
@@ -112,3 +125,13 @@ def live_bundled_app() -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+@pytest.fixture
+def shots(tmp_path: Path) -> Path:
+    """Where screenshots go: $DEALWEB_SHOTS (to look at them after the run) or the test's own folder."""
+    import os
+
+    folder = Path(os.environ.get("DEALWEB_SHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -217,7 +217,7 @@ def chart_svg(chart: Chart, lang: str = "en") -> str:
                 parts.append(f'<rect x="{x_a:.1f}" y="{by:.1f}" width="{bw:.1f}" height="{bar_h - 2:.1f}" '
                              f'fill="{fill}" stroke="{colour}" stroke-width="1"><title>{esc(cat)} · {esc(lab)}: '
                              f'{esc(_tick(v, chart.unit, lang))}</title></rect>')
-            if not chart.stacked:
+            if not chart.stacked and v > 0:
                 parts.append(f'<text x="{px(v) + 5:.1f}" y="{by + bar_h - 5:.1f}" fill="#444" font-size="11">'
                              f'{esc(_tick(v, chart.unit, lang))}</text>')
             acc += v
@@ -287,6 +287,8 @@ def chart_png(chart: Chart, path: str | Path | io.BytesIO, lang: str = "en", dpi
                     left = [a + v for a, v in zip(left, vals, strict=True)]
                 else:
                     for p, v in zip(pos, vals, strict=True):
+                        if v <= 0:
+                            continue
                         ax.text(v, p, " " + _plain(_tick(v, chart.unit, lang)), va="center", fontsize=7.5,
                                 color="#444444")
             if chart.stacked:

@@ -21,6 +21,11 @@ FONT_STACK = ("'Noto Sans', 'Helvetica Neue', Arial, 'Noto Sans CJK TC', 'Noto S
               "'PingFang TC', 'Microsoft JhengHei', sans-serif")
 
 
+def _text_width(text: str, px: float) -> float:
+    """Rough rendered width of ``text`` at font size ``px`` (CJK glyphs are about square, others 0.6 em)."""
+    return sum(px if ord(ch) > 0x2E80 else px * 0.6 for ch in text)
+
+
 def esc(text: object) -> str:
     """XML-escape ``text`` for element content and attribute values."""
     return escape(str(text), quote=True)
@@ -287,16 +292,18 @@ def fan_svg(times: Sequence[str], bands: Mapping[str, Sequence[float]], title: s
     lo_v, hi_v = (min(0.0, min(vals)), max(vals)) if vals else (0.0, 1.0)
     if hi_v == lo_v:
         hi_v = lo_v + 1.0
-    ml, mr, mt, mb = 64.0, 16.0, 30.0, 34.0
+    def tick(v: float) -> str:
+        return fmt.money(v, unit, lang=lang) if unit in fmt.SYMBOLS else fmt.count(v, unit, lang=lang)
+
+    # the left margin fits the longest tick label (Chinese amounts are wider: 4,550億美元)
+    widest = max(_text_width(tick(lo_v + f * (hi_v - lo_v)), 11) for f in (0.0, 0.5, 1.0))
+    ml, mr, mt, mb = max(64.0, widest + 14), 16.0, 30.0, 34.0
 
     def px(i: int) -> float:
         return ml + (width - ml - mr) * (i / max(n - 1, 1))
 
     def py(v: float) -> float:
         return mt + (height - mt - mb) * (1 - (v - lo_v) / (hi_v - lo_v))
-
-    def tick(v: float) -> str:
-        return fmt.money(v, unit, lang=lang) if unit in fmt.SYMBOLS else fmt.count(v, unit, lang=lang)
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
              f'height="{height}" class="dw-fan" font-family="{esc(FONT_STACK)}" font-size="11">',

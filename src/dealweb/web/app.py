@@ -325,7 +325,8 @@ def create_app(ledger_path: str | Path | None = None, token: str = "", read_only
         ctx.setdefault("ledger", state.ledger)
         ctx.setdefault("read_only", read_only or not state.writable)
         ctx.setdefault("say", lambda x: say_html(x, lang))
-        ctx["js_messages"] = Markup(script_json(messages(lang).subset("web.js.") | messages(lang).subset("fan.")))  # noqa: S704
+        ctx["js_messages"] = Markup(script_json(messages(lang).subset("web.js.") | messages(lang).subset("fan.")
+                                              | messages(lang).subset("type.")))  # noqa: S704
         return HTMLResponse(_env().get_template(name).render(**ctx))
 
     def _404(what: str, key: str) -> HTTPException:

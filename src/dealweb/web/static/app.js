@@ -69,7 +69,7 @@
       var h = el("h4", null, c.kind === "fact"
         ? ((c.entity && c.entity.name) || "?") + ": " + (c.metric || "") + " " + figure(c)
         : ((c.from && c.from.name) || "?") + " → " + ((c.to && c.to.name) || "?") + ": " +
-          String(c.type || "").replace(/_/g, " ") + " " + figure(c));
+          (MSGS["type." + c.type] || String(c.type || "").replace(/_/g, " ")) + " " + figure(c));
       h.appendChild(el("span", "dw-badge " + (p.status || ""), T("web.js.status_" + (p.status || "new"))));
       if (p.state !== "pending") { h.appendChild(el("span", "dw-badge", T("web.js.state_" + p.state))); }
       box.appendChild(h);
@@ -293,7 +293,7 @@
       api("GET", "/api/stress/" + encodeURIComponent(id)).then(function (job) {
         bar.value = job.progress;
         st.textContent = T("web.js.job_" + job.state) + (job.state === "queued" ? " (" + T("web.js.ahead", {n: job.queue_position}) + ")" : "") +
-          " · " + Math.round(100 * job.progress) + "% · " + job.seconds + " s · " + T("web.js.waiting", {n: job.queue_length}) +
+          " · " + Math.round(100 * job.progress) + " % · " + job.seconds + " s · " + T("web.js.waiting", {n: job.queue_length}) +
           (job.error ? " · " + job.error : "");
         if (job.state === "done") {
           fans(id, job.result.fan_charts || []); tables(job.result.tables || []);
