@@ -77,6 +77,13 @@ def test_export_flows_csv_by_hand(ledger: Path, tmp_path: Path):
     assert (rnd["status"], float(rnd["value"]), float(rnd["high"])) == ("conditional", 150e6, 300e6)
     assert "up to $300M" in rnd["trigger"] and rnd["period_start"] == ""
     assert rows[0].keys() >= {"low", "mid", "high", "policy", "source", "assumed", "basis", "shape"}
+    # the currency is said in its own column, the last one (columns are only ever appended)
+    assert list(rows[0].keys())[-1] == "currency" and {r["currency"] for r in rows} == {"USD"}
+    from dealweb.flows import COLUMNS
+
+    assert list(rows[0].keys()) == list(COLUMNS) and COLUMNS[:21] == (
+        "deal", "payer", "payee", "kind", "status", "basis", "shape", "period_start", "period_end", "low", "mid",
+        "high", "open_high", "value", "policy", "term_years", "cash", "trigger", "source", "assumed", "known_from")
 
 
 def test_export_flows_parquet_and_at(ledger: Path, tmp_path: Path):
@@ -87,6 +94,8 @@ def test_export_flows_parquet_and_at(ledger: Path, tmp_path: Path):
     t = pq.read_table(out)
     # on 2025-06-01 only 'cloud' was known ('round' appears in September; 'mystery' has no dated source)
     assert set(t.column("deal").to_pylist()) == {"cloud"} and t.num_rows == 8
+    assert set(t.column("currency").to_pylist()) == {"USD"} and t.schema.metadata[b"currency"] == b"USD"
+    assert t.column_names[-1] == "currency"
     assert not list(tmp_path.glob(".flows.parquet.*"))  # written through a temporary file, none left over
 
 

@@ -32,6 +32,8 @@ trigger         int32          index into ``Flows.texts``: what makes conditiona
 source          int32          index into ``Flows.texts``: claims behind the figure, ``doc: «quote»``
 assumed         int32          index into ``Flows.texts``: what was assumed, in words ("" if nothing)
 known_from      datetime64[D]  publication date of the deal's earliest dated source; NaT = unknown
+currency        (export only)  the currency of ``low``, ``mid``, ``high`` and ``value``: ``USD`` in every
+                               row (every figure is converted to US dollars when the ledger is read)
 =============== ============== ========================================================================
 """
 
@@ -51,6 +53,7 @@ from dealweb.errors import Problem
 __all__ = [
     "BASES",
     "COLUMNS",
+    "CURRENCY",
     "CONDITIONAL",
     "FIRM",
     "KINDS",
@@ -82,10 +85,14 @@ BASES: tuple[str, ...] = ("contract", "per_year", "tranche")
 #: Schedule shapes.
 SHAPES: tuple[str, ...] = ("flat", "ramp", "upfront", "on_delivery", "per_gw", "milestone", "share_price", "date")
 
-#: Column names in export order.
+#: The currency of every figure in the table (amounts are converted to US dollars when the ledger is read).
+CURRENCY = "USD"
+
+#: Column names in export order. Stable: new columns are only ever appended (docs/flows.md).
 COLUMNS: tuple[str, ...] = (
     "deal", "payer", "payee", "kind", "status", "basis", "shape", "period_start", "period_end", "low", "mid",
     "high", "open_high", "value", "policy", "term_years", "cash", "trigger", "source", "assumed", "known_from",
+    "currency",
 )
 
 _CODED = {"kind": KINDS, "status": STATUSES, "basis": BASES, "shape": SHAPES}
@@ -193,6 +200,8 @@ class Flows:
             return np.asarray(self.texts, dtype=object)[getattr(self, name)]
         if name == "policy":
             return np.full(len(self), self.policy, dtype=object)
+        if name == "currency":
+            return np.full(len(self), CURRENCY, dtype=object)
         return getattr(self, name)
 
     def code(self, column: str, value: str) -> int:
@@ -303,7 +312,7 @@ class Flows:
     def records(self, rows: np.ndarray | None = None) -> Iterator[dict[str, Any]]:
         """Rows as dicts with the keys of :data:`COLUMNS` (dates as ISO strings or None)."""
         idx = range(len(self)) if rows is None else np.flatnonzero(rows).tolist()
-        cols = {c: self.column(c) for c in COLUMNS if c != "policy"}
+        cols = {c: self.column(c) for c in COLUMNS if c not in ("policy", "currency")}
 
         def iso(x: np.datetime64) -> str | None:
             return None if np.isnat(x) else str(x)
@@ -318,7 +327,7 @@ class Flows:
                 "open_high": bool(cols["open_high"][i]), "value": float(cols["value"][i]), "policy": self.policy,
                 "term_years": None if np.isnan(cols["term_years"][i]) else float(cols["term_years"][i]),
                 "cash": bool(cols["cash"][i]), "trigger": cols["trigger"][i], "source": cols["source"][i],
-                "assumed": cols["assumed"][i], "known_from": iso(cols["known_from"][i]),
+                "assumed": cols["assumed"][i], "known_from": iso(cols["known_from"][i]), "currency": CURRENCY,
             }
 
     def summary(self) -> dict[str, Any]:
@@ -327,7 +336,7 @@ class Flows:
             "policy": self.policy,
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "window": None if self.window is None else [d.isoformat() if d else None for d in self.window],
-            "currency": "USD",
+            "currency": CURRENCY,
             "rows": len(self),
             "totals": self.totals(),
             "unknown_date": list(self.unknown_date),
@@ -368,8 +377,10 @@ class Flows:
             "cash": pa.array(self.cash), "trigger": dictionary(self.trigger, self.texts),
             "source": dictionary(self.source, self.texts), "assumed": dictionary(self.assumed, self.texts),
             "known_from": nat_to_null(self.known_from),
+            "currency": pa.DictionaryArray.from_arrays(pa.array(np.zeros(len(self), dtype=np.int32)),
+                                                       pa.array([CURRENCY])),
         }
-        meta = {"policy": self.policy, "as_of": self.as_of.isoformat() if self.as_of else "", "currency": "USD"}
+        meta = {"policy": self.policy, "as_of": self.as_of.isoformat() if self.as_of else "", "currency": CURRENCY}
         return pa.table(cols, metadata=meta)
 
     def to_parquet_bytes(self) -> bytes:
