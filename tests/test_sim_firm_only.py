@@ -200,3 +200,15 @@ def test_report_and_metrics_scenarios_print_the_choice(tmp_path, monkeypatch):
     firm = {r["firm"]: r for r in d["firms"]}
     assert firm["a"][f"{sc}_default_probability"] == 0.0 and firm["p"][f"{sc}_default_probability"] == 1.0
     assert d["money"]["include"] == ["conditional"]
+
+
+def test_scenarios_side_by_side_say_the_money_each_counted():
+    from dealweb.sim.sidebyside import side_by_side
+
+    sc = parse_scenario(SCENARIO)
+    firm = stress(sc, LEDGER, runs=3).summary()
+    cond = stress(sc, LEDGER, runs=3, include=["conditional"]).summary()
+    side = side_by_side({"firm-only": firm, "with-conditional": cond})
+    assert side["money"] == {"firm-only": "firm", "with-conditional": "conditional"}
+    row = next(r for r in side["firms"] if r["firm"] == "a")
+    assert (row["firm-only_default_probability"], row["with-conditional_default_probability"]) == (1.0, 0.0)

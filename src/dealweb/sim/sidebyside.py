@@ -45,6 +45,12 @@ def top_firm(summary: dict[str, Any]) -> str | None:
     return sorted(ents, key=lambda e: (-e["default_probability"], e["id"]))[0]["id"]
 
 
+def _money(summary: dict[str, Any]) -> str:
+    """The money a run counted: ``firm``, ``conditional`` (firm + conditional) or ``rumoured`` (firm + rumours)."""
+    include = (summary.get("money") or {}).get("include") or []
+    return "conditional" if "conditional" in include else "rumoured" if "rumoured" in include else "firm"
+
+
 def side_by_side(summaries: dict[str, dict[str, Any]], tornado: str | None = None) -> dict[str, Any]:
     """Scenarios' summaries as one table per firm, and the tornado of ``tornado``'s default probability.
 
@@ -54,7 +60,8 @@ def side_by_side(summaries: dict[str, dict[str, Any]], tornado: str | None = Non
             sensitivity table.
 
     Returns:
-        Stable keys: ``scenarios`` (names), ``runs`` and ``seeds`` (per scenario), ``firms`` (one row per firm:
+        Stable keys: ``scenarios`` (names), ``runs`` and ``seeds`` (per scenario), ``money`` (per scenario: the
+        money it counted, ``firm`` or ``conditional``, as ``dealweb stress --include``), ``firms`` (one row per firm:
         ``firm`` and per scenario ``<name>_default_probability``, ``<name>_outside_capital_usd``), and
         ``tornado`` (``None``, or ``{firm, scenario, rows}`` with rows ``{assumption, base, side, bump,
         delta_pp}`` sorted by ``|delta_pp|``, largest first; ``rows`` empty when the sensitivity table does
@@ -71,7 +78,8 @@ def side_by_side(summaries: dict[str, dict[str, Any]], tornado: str | None = Non
             row[f"{n}_outside_capital_usd"] = None if e is None else e["outside_capital_usd_mean"]
         rows.append(row)
     out: dict[str, Any] = {"scenarios": names, "runs": {n: s.get("runs") for n, s in summaries.items()},
-                           "seeds": {n: s.get("seed") for n, s in summaries.items()}, "firms": rows,
+                           "seeds": {n: s.get("seed") for n, s in summaries.items()},
+                           "money": {n: _money(s) for n, s in summaries.items()}, "firms": rows,
                            "tornado": None}
     if tornado is not None and names:
         sens = summaries[names[0]].get("sensitivity") or {}
