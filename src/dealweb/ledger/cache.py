@@ -11,7 +11,11 @@ ledger file or document makes a new key (the old entry ages out: 16 results are 
 first). Not done yet: reusing the unchanged files' parse when one file changes (the whole ledger is read
 again; its validation crosses files anyway).
 
-How: JSON (``json``'s C decoder), never pickle. Records are encoded as
+How: JSON (``json``'s C decoder), never pickle. A load's big collections (entities, documents, deals,
+facts, conflicts, problems) are stored in chunks of :data:`CHUNK` records, each encoded, compressed and
+checksummed on its own, so that neither writing nor reading a ledger of 10^6 deals ever holds more than
+the records themselves and one chunk's text. Decoding keeps one copy of each short text and of each
+amount (they repeat across claims). Records are encoded as
 ``{"\\0c": "module:Class", "v": [fields...]}`` and rebuilt only for the dataclasses and enums of dealweb's
 model modules (an allowlist), through their constructors; dates, tuples and non-text keys have markers of
 their own. Anything else makes the result uncacheable (it is then simply not stored).
@@ -43,10 +47,14 @@ __all__ = ["CACHE_DIR_ENV", "NO_CACHE_ENV", "cache_dir", "cache_path", "enabled"
 
 CACHE_DIR_ENV = "DEALWEB_CACHE_DIR"
 NO_CACHE_ENV = "DEALWEB_NO_CACHE"
-_FORMAT = 1
+_FORMAT = 2
+#: Records per stored chunk.
+CHUNK = 2000
 _FILE = "ledgers.sqlite3"
-# Results kept (least recently used go first).
+# Results kept (least recently used go first), and the bytes they may take together (the newest is kept
+# whatever its size).
 _MAX_RESULTS = 16
+_MAX_BYTES = 1 << 30
 _MODULES = ("dealweb.model", "dealweb.money", "dealweb.errors", "dealweb.periods", "dealweb.ledger.load")
 
 _warned: set[str] = set()
@@ -156,6 +164,9 @@ def _encode_other(obj: Any) -> Any:
 
 
 _STRINGS: dict[str, str] = {}
+_VALUES: dict[tuple[Any, ...], Any] = {}
+_MEMO_MAX = 200_000  # entries a decoding memo may hold before it is emptied (unique ids would fill it)
+_SHARED = ("dealweb.money:Amount",)
 
 
 def _hook(d: dict[str, Any]) -> Any:
@@ -164,12 +175,29 @@ def _hook(d: dict[str, Any]) -> Any:
             # one copy of each short text (file names in positions, units, ids, field names): JSON makes a
             # new string for every occurrence, which at 10^5 records is most of the memory
             memo = _STRINGS
+            if len(memo) > _MEMO_MAX:
+                memo.clear()
             args = [memo.setdefault(x, x) if type(x) is str and len(x) <= 64 else x for x in d["v"]]
-            return _table()[d["\0c"]](*args)
+            name = d["\0c"]
+            if name in _SHARED:  # immutable values that records repeat (a claim's amount is its deal's)
+                key = (name, *args)
+                try:
+                    hit = _VALUES.get(key)
+                except TypeError:  # an unhashable argument: not shared
+                    return _table()[name](*args)
+                if hit is None:
+                    if len(_VALUES) > _MEMO_MAX:
+                        _VALUES.clear()
+                    hit = _VALUES[key] = _table()[name](*args)
+                return hit
+            return _table()[name](*args)
         if "\0u" in d:
             return tuple(d["\0u"])
         if "\0d" in d:
-            return date.fromisoformat(d["\0d"])
+            day = _VALUES.get(("\0d", d["\0d"]))
+            if day is None:
+                day = _VALUES[("\0d", d["\0d"])] = date.fromisoformat(d["\0d"])
+            return day
         if "\0e" in d:
             return _table()[d["\0e"]](d["v"])
         if "\0k" in d:
@@ -183,13 +211,58 @@ def dumps(obj: Any) -> bytes:
     return zlib.compress(json.dumps(_encode(obj), ensure_ascii=False, separators=(",", ":")).encode(), 1)
 
 
-def loads(blob: bytes) -> Any:
-    """Decode what :func:`dumps` wrote; raises ValueError/KeyError/TypeError on anything else."""
+def loads(blob: bytes, keep_memo: bool = False) -> Any:
+    """Decode what :func:`dumps` wrote; raises ValueError/KeyError/TypeError on anything else.
+
+    ``keep_memo``: keep the texts and values seen for the next call (the chunks of one result).
+    """
     _table()
     try:
         return json.loads(zlib.decompress(blob), object_hook=_hook)
     finally:
-        _STRINGS.clear()
+        if not keep_memo:
+            _forget()
+
+
+def _forget() -> None:
+    _STRINGS.clear()
+    _VALUES.clear()
+
+
+# -- a load result in chunks ----------------------------------------------------------------------------
+_PARTS = ("entities", "documents", "deals", "facts", "conflicts", "problems")
+
+
+def _split(value: Any) -> tuple[Any, list[tuple[str, list[Any]]]]:
+    """A load result's head (its ledger without the big collections) and the collections, as lists.
+
+    Anything else is stored whole (no parts). The records of a collection keyed by id must carry that id
+    (they are keyed by it again when read); a result where one does not is not stored (NotCacheable).
+    """
+    from dealweb.ledger.load import LoadResult
+
+    if not isinstance(value, LoadResult):
+        return value, []
+    led = value.ledger
+    parts: list[tuple[str, list[Any]]] = []
+    for name in _PARTS[:4]:
+        table = getattr(led, name)
+        if any(getattr(v, "id", None) != k for k, v in table.items()):
+            raise NotCacheable(f"{name} keyed by something other than their ids")
+        parts.append((name, list(table.values())))
+    parts += [("conflicts", list(led.conflicts)), ("problems", list(value.problems))]
+    head = LoadResult(dataclasses.replace(led, entities={}, documents={}, deals={}, facts={}, conflicts=()), [])
+    return head, parts
+
+
+def _join(head: Any, parts: dict[str, list[Any]]) -> Any:
+    """The load result :func:`_split` took apart."""
+    if not parts:
+        return head
+    led = head.ledger
+    tables = {name: {v.id: v for v in parts.get(name, [])} for name in _PARTS[:4]}
+    return type(head)(dataclasses.replace(led, **tables, conflicts=tuple(parts.get("conflicts", []))),
+                      parts.get("problems", []))
 
 
 # -- the store ----------------------------------------------------------------------------------------------
@@ -224,7 +297,11 @@ def _connect() -> sqlite3.Connection | None:
                 con.execute("PRAGMA journal_mode=WAL")
                 con.execute("CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL)")
                 con.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, docs TEXT NOT NULL, "
-                            "payload BLOB NOT NULL, digest TEXT NOT NULL, used REAL NOT NULL)")
+                            "payload BLOB NOT NULL, digest TEXT NOT NULL, used REAL NOT NULL, "
+                            "chunks INTEGER NOT NULL, bytes INTEGER NOT NULL)")
+                con.execute("CREATE TABLE IF NOT EXISTS chunks (key TEXT NOT NULL, seq INTEGER NOT NULL, "
+                            "part TEXT NOT NULL, payload BLOB NOT NULL, digest TEXT NOT NULL, "
+                            "PRIMARY KEY (key, seq))")
                 have = dict(con.execute("SELECT k, v FROM meta").fetchall())
                 want = _meta()
                 if not have:
@@ -266,10 +343,11 @@ def _sha(blob: bytes) -> str:
     return hashlib.sha256(blob).hexdigest()
 
 
-def _drop(con: sqlite3.Connection, table: str, col: str, key: str, why: str) -> None:
+def _drop(con: sqlite3.Connection, key: str, why: str) -> None:
     _warn(f"a ledger cache entry in {cache_path()} is corrupt ({why}): ignored and rebuilt")
     try:
-        con.execute(f"DELETE FROM {table} WHERE {col} = ?", (key,))  # noqa: S608 - table names are constants
+        con.execute("DELETE FROM results WHERE key = ?", (key,))
+        con.execute("DELETE FROM chunks WHERE key = ?", (key,))
     except sqlite3.DatabaseError:
         pass
 
@@ -295,21 +373,40 @@ def get(key: str, digest_of: Any) -> tuple[Any, tuple[tuple[str, str | None], ..
         if con is None:
             return None
         try:
-            row = con.execute("SELECT docs, payload, digest FROM results WHERE key = ?", (key,)).fetchone()
+            row = con.execute("SELECT docs, payload, digest, chunks FROM results WHERE key = ?", (key,)).fetchone()
             if row is None:
                 return None
-            docs_text, payload, digest = row
+            docs_text, payload, digest, n_chunks = row
             if _sha(payload) != digest:
-                _drop(con, "results", "key", key, "checksum mismatch")
+                _drop(con, key, "checksum mismatch")
                 return None
             try:
                 docs = tuple((str(p), d) for p, d in json.loads(docs_text))
                 if any(digest_of(Path(p)) != d for p, d in docs):
                     return None  # a document changed: load again (and store the new result)
-                value = loads(payload)
-            except (ValueError, KeyError, TypeError, IndexError, zlib.error, RecursionError) as exc:
-                _drop(con, "results", "key", key, type(exc).__name__)
+                head = loads(payload, keep_memo=True)
+                parts: dict[str, list[Any]] = {}
+                seen = 0
+                for seq, part, blob, chunk_digest in con.execute(
+                        "SELECT seq, part, payload, digest FROM chunks WHERE key = ? ORDER BY seq", (key,)):
+                    if seq != seen or part not in _PARTS:
+                        raise ValueError("a chunk is missing or misnamed")
+                    if _sha(blob) != chunk_digest:
+                        _drop(con, key, "checksum mismatch")
+                        return None
+                    items = loads(blob, keep_memo=True)
+                    if type(items) is not list:
+                        raise TypeError("a chunk is not a list")
+                    parts.setdefault(part, []).extend(items)
+                    seen += 1
+                if seen != n_chunks:
+                    raise ValueError(f"{seen} chunks of {n_chunks}")
+                value = _join(head, parts)
+            except (ValueError, KeyError, TypeError, IndexError, AttributeError, zlib.error, RecursionError) as exc:
+                _drop(con, key, type(exc).__name__)
                 return None
+            finally:
+                _forget()
             con.execute("UPDATE results SET used = ? WHERE key = ?", (time.time(), key))
             return value, docs
         except sqlite3.DatabaseError as exc:
@@ -322,11 +419,16 @@ def get(key: str, digest_of: Any) -> tuple[Any, tuple[tuple[str, str | None], ..
 
 
 def put(key: str, value: Any, docs: list[tuple[str, str | None]]) -> bool:
-    """Store ``value`` under ``key`` (with the documents it read); False when it cannot be encoded or written."""
+    """Store ``value`` under ``key`` (with the documents it read); False when it cannot be encoded or written.
+
+    A load result is written in chunks (:func:`_split`), one encoded at a time, in one transaction: a
+    reader sees all of it or none.
+    """
     if not enabled():
         return False
     try:
-        payload = dumps(value)
+        head, parts = _split(value)
+        payload = dumps(head)
     except (NotCacheable, ValueError, RecursionError):
         return False
     with _lock:
@@ -334,12 +436,45 @@ def put(key: str, value: Any, docs: list[tuple[str, str | None]]) -> bool:
         if con is None:
             return False
         try:
-            con.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?)",
-                        (key, json.dumps(docs), payload, _sha(payload), time.time()))
-            con.execute("DELETE FROM results WHERE key NOT IN (SELECT key FROM results ORDER BY used DESC "
-                        "LIMIT ?)", (_MAX_RESULTS,))
+            con.execute("BEGIN IMMEDIATE")
+            con.execute("DELETE FROM chunks WHERE key = ?", (key,))
+            seq = 0
+            size = len(payload)
+            for part, items in parts:
+                for i in range(0, len(items), CHUNK):
+                    try:
+                        blob = dumps(items[i:i + CHUNK])
+                    except (NotCacheable, ValueError, RecursionError):
+                        con.execute("ROLLBACK")
+                        return False
+                    con.execute("INSERT INTO chunks VALUES (?, ?, ?, ?, ?)", (key, seq, part, blob, _sha(blob)))
+                    seq += 1
+                    size += len(blob)
+            con.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        (key, json.dumps(docs), payload, _sha(payload), time.time(), seq, size))
+            _evict(con, key)
+            con.execute("COMMIT")
             return True
         except sqlite3.DatabaseError:
+            try:
+                con.execute("ROLLBACK")
+            except sqlite3.DatabaseError:
+                pass
             return False
         finally:
             con.close()
+
+
+def _evict(con: sqlite3.Connection, newest: str) -> None:
+    """Keep the :data:`_MAX_RESULTS` most recently used results within :data:`_MAX_BYTES` (and ``newest``)."""
+    total = 0
+    keep = 0
+    drop = []
+    for k, size in con.execute("SELECT key, bytes FROM results ORDER BY (key = ?) DESC, used DESC", (newest,)):
+        total += size
+        if k == newest or (keep < _MAX_RESULTS and total <= _MAX_BYTES):
+            keep += 1
+        else:
+            drop.append((k,))
+    con.executemany("DELETE FROM results WHERE key = ?", drop)
+    con.executemany("DELETE FROM chunks WHERE key = ?", drop)

@@ -15,8 +15,9 @@ import hashlib
 import math
 import os
 import re
+import sys
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -26,6 +27,7 @@ from dealweb.errors import InputError, Problem
 from dealweb.ledger import vocab
 from dealweb.ledger.analyses import AnalysesMixin
 from dealweb.ledger.checks import check_claim_against_text, derive_conflicts, stated_in_quote
+from dealweb.ledger.fastyaml import PosDict
 from dealweb.ledger.terms import TermsMixin
 from dealweb.ledger.yamlio import YamlFile, item_pos, key_pos, node_pos, read_yaml_file, value_pos
 from dealweb.limits import LimitError, read_regular
@@ -197,8 +199,16 @@ class _Loader(TermsMixin, AnalysesMixin):
     """One load: the files, the problems, and the records built so far (terms: ``dealweb.ledger.terms``)."""
 
     def __init__(self, root: Path, extra_dirs: Sequence[str | Path],
-                 overlay: dict[Path, bytes] | None = None) -> None:
+                 overlay: dict[Path, bytes] | None = None, defer: bool = True) -> None:
         self.root = root
+        self._args = (root, extra_dirs, overlay)
+        # Files holding only deals and facts are parsed when their records are built, one at a time, and
+        # their data dropped after: a load holds one such file's parse at a time, not the whole ledger's.
+        self.defer = defer and not overlay
+        self._stash: dict[Path, tuple[YamlFile, Any, Any] | None] = {}  # facts of deferred files read for deals
+        self._later: dict[Path, tuple[str, ...]] = {}  # deferred file -> the sections it was found to hold
+        self._dates: dict[tuple[int, int, int], date] = {}  # one date object per day
+        self._same: dict[Amount, Amount] = {}  # the amounts of the record being built (equal ones kept once)
         # Files as they would be after a write (resolved path -> bytes), read instead of the disk: the
         # writer validates its new content with them before anything is replaced.
         self.overlay = {Path(k).resolve(): v for k, v in (overlay or {}).items()}
@@ -242,11 +252,20 @@ class _Loader(TermsMixin, AnalysesMixin):
             base = self.root if self.root.is_dir() else None
             paths = sorted([*paths, *(k for k in self.overlay if k.suffix in (".yaml", ".yml") and k not in known
                                       and base is not None and k.is_relative_to(base.resolve()))])
+        deferred = False
         for p in paths:
+            later = _deferrable(p) if self.defer else None
+            if later:
+                deferred = True
+                self._later[p] = later
+                for key in later:
+                    self.sections[key].append((p, None, _DEFERRED))
+                continue
             if p.resolve() in self.overlay:
                 f = read_yaml_file(p, self.shown(p), self.problems, raw=self.overlay[p.resolve()])
             else:
                 f = read_yaml_file(p, self.shown(p), self.problems)
+            f.text = ""  # not needed after the parse
             self.files.append(f)
             if f.data is None:
                 continue
@@ -260,7 +279,7 @@ class _Loader(TermsMixin, AnalysesMixin):
                              _did_you_mean(str(key), vocab.SECTIONS), fld=str(key))
                     continue
                 self.sections[key].append((f, f.data, value))
-        has_ledger = any(self.sections[s] for s in vocab.SECTIONS)
+        has_ledger = deferred or any(self.sections[s] for s in vocab.SECTIONS)
         if not has_ledger and not any(p.message.startswith("malformed YAML") for p in self.problems):
             shown = self.shown(self.root)
             if not paths:
@@ -359,7 +378,10 @@ class _Loader(TermsMixin, AnalysesMixin):
             self.err(pos, f"impossible date {s}: {calendar.month_name[mo]} {y} has {last} days",
                      "check the day of the month", fld=k)
             return None
-        return date(y, mo, d)
+        day = self._dates.get((y, mo, d))
+        if day is None:
+            day = self._dates[(y, mo, d)] = date(y, mo, d)
+        return day
 
     def choice(self, f: YamlFile, m: dict, k: str, allowed: Sequence[str], default: str | None,
                what: str) -> str | None:
@@ -373,7 +395,7 @@ class _Loader(TermsMixin, AnalysesMixin):
             self.err(value_pos(f.shown, m, k), f"unknown {what} {s!r}",
                      hint + "expected one of: " + ", ".join(allowed), fld=k)
             return default
-        return s
+        return sys.intern(s)  # a word of the vocabulary: one copy, however many records use it
 
     def seq(self, f: YamlFile, m: dict, k: str) -> list[Any]:
         v = m.get(k)
@@ -547,8 +569,9 @@ class _Loader(TermsMixin, AnalysesMixin):
                      "write one entity id, e.g. 'acme'", fld=k)
             return None
         s = str(v)
-        if s in self.entities:
-            return s
+        e = self.entities.get(s)
+        if e is not None:
+            return e.id  # the entity's own copy of the id (one per ledger, not one per mention)
         pos = value_pos(f.shown, m, k)
         by_name = {n.casefold(): e.id for e in self.entities.values() for n in (*e.all_names(), e.id)}
         if s.casefold() in by_name:
@@ -564,16 +587,43 @@ class _Loader(TermsMixin, AnalysesMixin):
         return None
 
     # -- sections ---------------------------------------------------------------------------------------
-    def items(self, section: str) -> list[tuple[YamlFile, Any, Pos]]:
-        out = []
+    def open_deferred(self, path: Path, section: str) -> tuple[YamlFile, Any, Any] | None:
+        """``(file, top, value)`` of ``section`` in a deferred file, parsed now (``None``: nothing to read).
+
+        The file was found to hold only ``deals``/``facts`` (:func:`_deferrable`); it is read here once: its
+        ``facts`` are kept (with a top mapping holding only them) for :meth:`load_facts` when it is read for
+        its deals. A file that no longer holds what was found restarts the load without deferring.
+        """
+        if path in self._stash:
+            return self._stash.pop(path)
+        data = read_yaml_file(path, self.shown(path), self.problems).data
+        if data is None:
+            self._stash[path] = None
+            return None
+        if not isinstance(data, dict) or tuple(data) != self._later.get(path):
+            raise _Eager(path)  # changed since it was looked at (or the look was wrong): read everything at once
+        f = YamlFile(path, self.shown(path), "", None)  # what the records need of the file: its name
+        if section == "deals" and "facts" in data:
+            top = PosDict(facts=data["facts"])
+            top.lc = data.lc
+            self._stash[path] = (f, top, data["facts"])
+        return f, data, data[section]
+
+    def items(self, section: str) -> Iterator[tuple[YamlFile, Any, Pos]]:
         for f, top, value in self.sections[section]:
+            if value is _DEFERRED:
+                opened = self.open_deferred(f, section)
+                if opened is None:
+                    continue
+                f, top, value = opened
+                opened = None
             if not isinstance(value, list):
                 self.err(key_pos(f.shown, top, section), f"section {section!r} must be a list of records, "
                          f"found {_type_name(value)}", f"write '{section}:' then one '- ' item per record")
                 continue
             for i, item in enumerate(value):
-                out.append((f, item, item_pos(f.shown, value, i)))
-        return out
+                yield f, item, item_pos(f.shown, value, i)
+            top = value = item = None  # a deferred file's data goes before the next one is read
 
     def unique(self, table: dict[str, Any], rid: str, pos: Pos, what: str, m: dict, f: YamlFile) -> bool:
         if rid in table:
@@ -781,7 +831,9 @@ class _Loader(TermsMixin, AnalysesMixin):
             if not self.keys(f, c, vocab.CLAIM_KEYS, ("document", "quote"), "claim"):
                 continue
             doc_id = self.text(f, c, "document")
-            if doc_id and doc_id not in self.documents:
+            if doc_id in self.documents:
+                doc_id = self.documents[doc_id].id  # one copy of the id
+            elif doc_id:
                 self.err(value_pos(f.shown, c, "document"), f"claim cites unknown document {doc_id!r}",
                          _did_you_mean(doc_id, list(self.documents), vocabulary=False)
                          or "add it to 'documents:'", fld="document")
@@ -797,6 +849,8 @@ class _Loader(TermsMixin, AnalysesMixin):
                 if amount is not None:
                     doc = self.documents.get(doc_id)
                     amount = self.to_usd(amount, on or (doc.date if doc else None), pos, "stated", warn=False)
+                    if amount is not None:  # claims of one record often state the same figure: one object
+                        amount = self._same.setdefault(amount, amount)
             if stated is not None and quote and not stated_in_quote(stated, quote):
                 self.err(value_pos(f.shown, c, "stated"), f"stated figure {stated!r} does not appear in its quote",
                          "the quote must contain the figure as the source writes it; widen the quote or fix "
@@ -942,6 +996,9 @@ class _Loader(TermsMixin, AnalysesMixin):
                           fld="status")
             amount = self.to_usd(self.amount(f, m, "amount", cur, money=True), on,
                                  value_pos(f.shown, m, "amount"), "amount")
+            self._same.clear()
+            if amount is not None:
+                self._same[amount] = amount
             quantity = self.amount(f, m, "quantity", None, money=False)
             cap = m.get("capacity_gw")
             capacity = None
@@ -1025,6 +1082,9 @@ class _Loader(TermsMixin, AnalysesMixin):
                     self.err(value_pos(f.shown, m, "period"), exc.message, exc.hint, fld="period")
             value = self.amount(f, m, "value", unit, money=False)
             value = self.to_usd(value, on, value_pos(f.shown, m, "value"), "value")
+            self._same.clear()
+            if value is not None:
+                self._same[value] = value
             claims = self.claims(f, m, vocab.CLAIM_FIELDS_FACT, "value", unit or (value.unit if value else None), on)
             if not claims:
                 self.warn(pos, f"fact {rid!r} has no claim: no source backs it",
@@ -1090,6 +1150,16 @@ class _Loader(TermsMixin, AnalysesMixin):
                 facts[k] = f
 
     def run(self) -> Ledger:
+        """Read the ledger: records, problems, conflicts."""
+        try:
+            return self._run()
+        except _Eager:
+            fresh = _Loader(*self._args, defer=False)
+            ledger = fresh._run()
+            self.__dict__.update(fresh.__dict__)
+            return ledger
+
+    def _run(self) -> Ledger:
         self.read_files()
         self.load_ledger_section()
         self.doc_dirs += self.extra_dirs + env_documents_dirs()
@@ -1117,6 +1187,40 @@ class _Loader(TermsMixin, AnalysesMixin):
             self.err(p, f"conflict ({c.kind}) on {c.record}.{c.field}: {c.message}", hint, fld=c.field,
                      severity="note" if c.kind == "flagged" else "warning")
         return replace(ledger, conflicts=tuple(conflicts))
+
+
+class _Eager(Exception):
+    """A deferred file does not hold what it was found to hold: the load starts again, reading every file first."""
+
+
+_DEFERRED = object()  # a section of a file that is parsed when its records are built
+_LATER = ("deals", "facts")
+_COLUMN0 = re.compile(rb"^[^ \t\r\n#].*$", re.MULTILINE)
+_LATER_HEAD = re.compile(rb"(deals|facts):[ \t]*(?:#.*)?\r?")
+
+
+def _deferrable(path: Path) -> tuple[str, ...]:
+    """The sections ``path`` holds when they are only ``deals``/``facts`` written as block sections, else ``()``.
+
+    A look at the lines starting at column 0 (the top-level keys of a block mapping): every one must be
+    ``deals:`` or ``facts:`` alone (a comment allowed). Anything else (another section, a flow mapping, a
+    document marker, a quoted key) makes ``()``: the file is read with the others before any record is
+    built.
+    """
+    try:
+        raw = read_regular(path, "ledger file")
+    except (LimitError, InputError):
+        return ()  # the eager read reports it
+    heads = _COLUMN0.findall(raw.removeprefix(b"\xef\xbb\xbf"))
+    found: list[str] = []
+    for h in heads:
+        mt = _LATER_HEAD.fullmatch(h)
+        if mt is None:
+            return ()
+        found.append(mt.group(1).decode())
+    if len(set(found)) != len(found):
+        return ()  # a section written twice: the eager read reports the duplicate key
+    return tuple(found)
 
 
 def _repeats(group: list[Deal]) -> list[tuple[Deal, Deal]]:
