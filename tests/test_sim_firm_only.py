@@ -19,6 +19,8 @@ from datetime import date
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dealweb.cli import main
 from dealweb.errors import InputError
@@ -212,3 +214,45 @@ def test_scenarios_side_by_side_say_the_money_each_counted():
     assert side["money"] == {"firm-only": "firm", "with-conditional": "conditional"}
     row = next(r for r in side["firms"] if r["firm"] == "a")
     assert (row["firm-only_default_probability"], row["with-conditional_default_probability"]) == (1.0, 0.0)
+
+
+def _random_ledger(spec: list[tuple[int, int, float, bool]]) -> Ledger:
+    deals = []
+    for k, (i, j, amount, conditional) in enumerate(spec):
+        if i == j:
+            continue
+        deals.append(deal(f"d{k}", f"f{i}", f"f{j}", amount, 1.0,
+                          Status.LETTER_OF_INTENT if conditional else Status.SIGNED))
+    return Ledger(name="r", entities={f"f{i}": Entity(f"f{i}", {"en": f"F{i}"}) for i in range(4)},
+                  deals={d.id: d for d in deals})
+
+
+RANDOM_SC = """
+scenario: {name: r, start: 2026-01-01, quarters: 4, runs: 4, seed: 3}
+capital: {interest_rate: 0.0}
+entities:
+  f0: {cash: {uniform: [0, 300]}, capacity: 0, min_cash: 0}
+  f1: {cash: {uniform: [0, 300]}, capacity: 0, min_cash: 0}
+others: cash_only
+"""
+
+
+@settings(max_examples=12, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 3), st.floats(10.0, 500.0), st.booleans()),
+                min_size=1, max_size=6))
+def test_the_choice_splits_live_lines_and_changes_nothing_else(spec):
+    from dataclasses import replace
+
+    lg = _random_ledger(spec)
+    sc = parse_scenario(RANDOM_SC)
+    firm = build_model(sc, lg)
+    both = build_model(replace(sc, include=("conditional",)), lg)
+    # every live line is simulated or left out, never both; the firm run keeps exactly the firm ones
+    assert sorted(ln.deal for ln in (*firm.lines, *firm.left_out)) == sorted(ln.deal for ln in both.lines)
+    assert all(ln.money == "firm" for ln in firm.lines) and all(ln.money != "firm" for ln in firm.left_out)
+    assert firm.ids == both.ids and firm.draws == both.draws
+    res_f, res_b = run_chunk(firm, 0, 4), run_chunk(both, 0, 4)  # money conserved in both (else it raises)
+    assert res_f.conservation_error.max(initial=0.0) < 1e-6 and res_b.conservation_error.max(initial=0.0) < 1e-6
+    if not firm.left_out:  # nothing conditional: the same runs, to the cent
+        np.testing.assert_array_equal(res_f.first_default, res_b.first_default)
+        np.testing.assert_allclose(res_f.cash_end, res_b.cash_end)
