@@ -57,6 +57,8 @@ def environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["usd"] = usd_short
     env.filters["script_json"] = lambda v: Markup(script_json(v))  # noqa: S704 - made safe by script_json
+    # texts said in the page's language: {{ say(msg("key", field=verbatim(room_prose, "en"))) }}
+    env.globals.update(msg=Msg, verbatim=Verbatim)
     return env
 
 
