@@ -38,6 +38,11 @@ def _analysis() -> Analysis:
         loops=[LoopRow(("a", "b", "a"), ("d1", "d2"), 3e9, "firm"),
                LoopRow(("a", "c", "a"), ("d3", "d4"), 1e9, "c", conditional=("d4",))],
         who_pays={"b": {"a": 3e9, "unfunded: c": 1e9}, "c": {"a": 2e9}},
+        analyses={"waterfall": {"rows": [
+            {"firm": "a", "year": "2026", "firm_owed": 4e9, "conditional": 2e9},
+            {"firm": "a", "year": "2027", "firm_owed": 1e9, "conditional": 0.0},
+            {"firm": "a", "year": "2028", "firm_owed": 0.0, "conditional": 0.0},
+            {"firm": "a", "year": "undated", "firm_owed": 9e9, "conditional": 0.0}]}},
         fans=[FanChart(Msg("stress.fan.unmet_gap", scenario="base", runs="40"), ("2026-Q1", "2026-Q2"),
                        {"p05": (0.0, 1e9), "p25": (0.0, 2e9), "p50": (1e9, 3e9), "p75": (2e9, 4e9),
                         "p95": (3e9, 5e9)})])
@@ -45,7 +50,19 @@ def _analysis() -> Analysis:
 
 def test_charts_of_an_analysis_are_named_for_their_files():
     names = [n for n, _ in charts_of(_analysis())]
-    assert names == ["who-pays", "loops", "stress-base-gap"]
+    assert names == ["who-pays", "loops", "waterfall", "stress-base-gap"]
+
+
+def test_waterfall_chart_stacks_firm_and_conditional_per_year():
+    chart = dict(charts_of(_analysis()))["waterfall"]
+    assert [str(c) for c in chart.categories] == ["a 2026", "a 2027"]  # undated and empty years left out
+    root = ET.fromstring(chart_svg(chart, "en"))
+    bars = {r.find(f"{SVG}title").text: float(r.get("width")) for r in root.iter(f"{SVG}rect")
+            if r.find(f"{SVG}title") is not None}
+    firm26 = bars["a 2026 · Firm owed: $4B"]
+    cond26 = bars["a 2026 · Conditional: $2B"]
+    assert firm26 / cond26 == pytest.approx(2, rel=0.02)
+    assert bars["a 2027 · Firm owed: $1B"] / firm26 == pytest.approx(0.25, rel=0.02)
 
 
 def test_stacked_bars_are_proportional_to_the_figures():

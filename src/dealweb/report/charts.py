@@ -69,10 +69,11 @@ def _slug(text: str) -> str:
 
 
 def charts_of(an: Analysis, names: Mapping[str, Any] | None = None, firms: int = 10) -> list[tuple[str, Chart]]:
-    """Every chart the analysis gives, as ``(name, chart)``: who pays, exposure, loops, stress fan charts.
+    """Every chart the analysis gives, as ``(name, chart)``: who pays, exposure, loops, waterfall, stress fans.
 
     ``names`` maps entity ids to their names (:func:`dealweb.i18n.name_of`, said in each language). The name
-    is the chart's file-name stem (``who-pays``, ``exposure``, ``loops``, ``stress-base-capital``); charts
+    is the chart's file-name stem (``who-pays``, ``exposure``, ``loops``, ``waterfall``, ``stress-base-capital``);
+    the waterfall shows what the four firms owing most owe per calendar year (the analyses room's rows); charts
     whose section is empty are left out.
     """
     from dealweb.report.rooms import origin_label
@@ -108,6 +109,20 @@ def charts_of(an: Analysis, names: Mapping[str, Any] | None = None, firms: int =
             "loops", "loops.chart_title", [Join([names.get(e, e) for e in lp.entities], " → ") for lp in loops],
             [("loops.col.smallest", [float(lp.usd or 0) for lp in loops], "solid")],
             styles=["hatched" if lp.conditional else "solid" for lp in loops], note="loops.chart_note")))
+    rows = [r for r in (an.analyses.get("waterfall") or {}).get("rows") or []
+            if str(r.get("year")) != "undated" and (r.get("firm_owed") or 0) + (r.get("conditional") or 0) > 0]
+    if rows:
+        owed: dict[str, float] = {}
+        for r in rows:
+            owed[r["firm"]] = owed.get(r["firm"], 0.0) + float(r["firm_owed"] or 0) + float(r["conditional"] or 0)
+        keep = sorted(owed, key=lambda f: (-owed[f], f))[:4]
+        rows = sorted((r for r in rows if r["firm"] in keep), key=lambda r: (keep.index(r["firm"]), str(r["year"])))
+        out.append(("waterfall", BarChart(
+            "waterfall", "waterfall.chart_title", [Join([names.get(r["firm"], r["firm"]), str(r["year"])], " ")
+                                                   for r in rows],
+            [("waterfall.col.firm_owed", [float(r["firm_owed"] or 0) for r in rows], "solid"),
+             ("waterfall.col.conditional", [float(r["conditional"] or 0) for r in rows], "hatched")],
+            stacked=True, note="waterfall.chart_note")))
     for k, f in enumerate(an.fans):
         key = getattr(f.title, "key", "")
         scen = getattr(f.title, "args", {}).get("scenario", str(k))
@@ -278,7 +293,8 @@ def chart_png(chart: Chart, path: str | Path | io.BytesIO, lang: str = "en", dpi
                            for i in range(n)]
                 pos = ys if chart.stacked else [y - 0.4 + hgt * (k + 0.5) for y in ys]
                 bars = ax.barh(pos, vals, height=0.7 if chart.stacked else hgt * 0.95, left=left if chart.stacked
-                               else None, color=[("white" if h else colour) for h in hatched], edgecolor=colour,
+                               else None, color=[("white" if h else colour) for h in hatched],
+                               edgecolor=[colour if v > 0 else "none" for v in vals],
                                label=_plain(lab))
                 for bar, h in zip(bars, hatched, strict=True):
                     if h:
