@@ -59,7 +59,11 @@ def job_fan(result: dict[str, Any], file: str) -> Any:
 
     for name, bands in (result.get("fans") or {}).items():
         if _FAN_KEYS.get(name, (name.replace("_", "-"),))[0] == file and isinstance(bands, dict):
-            runs = Msg("stress.runs", runs=f"{int(result['runs']):,}", seed=result["seed"])
+            from dealweb.report.rooms import runs_msg
+
+            summary = result.get("summary")
+            runs = runs_msg(summary) if isinstance(summary, dict) and "runs" in summary else Msg(
+                "stress.runs", runs=f"{int(result['runs']):,}", seed=result["seed"])
             if "include" in result:  # the money the run counted, beside the runs and seed
                 inc = result["include"]
                 money = "conditional" if "conditional" in inc else "rumoured" if "rumoured" in inc else "firm"
