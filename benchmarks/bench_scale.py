@@ -163,22 +163,30 @@ def bench_ingest(n_files: int) -> None:
         files = article_files([tmp])
         mb = sum(Path(f).stat().st_size for f in files) / 2**20
         rows = []
-        t = time.perf_counter()
+        load_before = os.getloadavg()
+        t, c = time.perf_counter(), time.process_time()
         serial = ingest_files(files, ledger, jobs=1)
-        rows.append(("one process", time.perf_counter() - t, True))
-        t = time.perf_counter()
+        rows.append(("one process", time.perf_counter() - t, True, time.process_time() - c))
+        t, c = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
         pool = ingest_files(files, ledger, jobs=cores())
-        rows.append((f"{cores()} processes", time.perf_counter() - t, pool == serial))
+        c2 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        rows.append((f"{cores()} processes", time.perf_counter() - t, pool == serial,
+                     c2.ru_utime + c2.ru_stime - c.ru_utime - c.ru_stime))
         from distributed import LocalCluster
 
         with LocalCluster(n_workers=cores(), threads_per_worker=1, dashboard_address=None) as cl:
             t = time.perf_counter()
             on_dask = ingest_files(files, ledger, engine="dask", address=cl.scheduler_address)
-            rows.append((f"dask LocalCluster ({cores()} workers)", time.perf_counter() - t, on_dask == serial))
-    print(f"{n_files} files, {mb:.2f} MB, {len(serial[0])} claims")
-    print(f"{'engine':>32} {'wall s':>8} {'MB/s':>6} {'speed-up':>9} {'same claims':>12}")
-    for name, s, same in rows:
-        print(f"{name:>32} {s:>8.2f} {mb / s:>6.2f} {rows[0][1] / s:>8.2f}x {str(same):>12}")
+            rows.append((f"dask LocalCluster ({cores()} workers)", time.perf_counter() - t, on_dask == serial,
+                         float("nan")))
+    load_after = os.getloadavg()
+    print(f"{n_files} files, {mb:.2f} MB, {len(serial[0])} claims; load average (1, 5, 15 min) before "
+          f"{load_before[0]:.1f} {load_before[1]:.1f} {load_before[2]:.1f}, after {load_after[0]:.1f} "
+          f"{load_after[1]:.1f} {load_after[2]:.1f} on {os.cpu_count()} cores")
+    print(f"{'engine':>32} {'wall s':>8} {'cpu s':>7} {'MB/s':>6} {'speed-up':>9} {'same claims':>12}")
+    for name, s, same, cpu in rows:
+        print(f"{name:>32} {s:>8.2f} {cpu:>7.2f} {mb / s:>6.2f} {rows[0][1] / s:>8.2f}x {str(same):>12}")
+    print("cpu s: this process's for one process, the workers' for the pool (dask's workers not counted)")
     print(f"peak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
 
 

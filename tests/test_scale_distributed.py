@@ -77,6 +77,18 @@ def test_parallel_ingest_equals_serial(corpus: Path, cluster: str) -> None:
     assert ingest_files(files, ledger, engine="dask", address=cluster) == serial
 
 
+def test_parallel_ingest_reports_progress_per_file(corpus: Path) -> None:
+    import gc
+
+    files = article_files([corpus])
+    ticks: list[int] = []
+    frozen_before = gc.get_freeze_count()
+    claims, errors = ingest_files(files, None, jobs=2, progress=ticks.append)
+    assert ticks == [1] * len(files)  # one tick per file, whichever worker read it
+    assert gc.get_freeze_count() == frozen_before  # the parent's heap is handed back to the collector
+    assert claims and len(errors) == 1
+
+
 def test_cli_ingest_folder_jobs(corpus: Path) -> None:
     one = CliRunner().invoke(main, ["ingest", str(corpus), "--json", "-j", "1"])
     two = CliRunner().invoke(main, ["ingest", str(corpus), "--json", "-j", "2"])

@@ -129,6 +129,29 @@ def test_a_file_that_is_not_what_it_looked_like_restarts_the_load(tmp_path: Path
     assert sorted(loader.problems, key=lambda p: (p.file, p.line, p.col)) == eager[1]
 
 
+def test_a_file_saved_while_the_load_reads_the_others(tmp_path: Path, monkeypatch) -> None:
+    root = tmp_path / "ledger"
+    spans = _doc_and_head(root, 6)
+    for k in range(2):
+        (root / f"deals-{k}.yaml").write_text(_deals(spans, 3 * k, 3 * k + 3), encoding="utf-8")
+    real = _Loader.open_deferred
+    saved = []
+
+    def editing(self, path, section):
+        if path.name == "deals-1.yaml" and not saved:  # an editor saves it just before the load gets to it
+            path.write_text(_deals(spans, 3, 6).replace("compute_contract", "equity_investment"), encoding="utf-8")
+            saved.append(1)
+        return real(self, path, section)
+
+    monkeypatch.setattr(_Loader, "open_deferred", editing)
+    monkeypatch.setenv(cache.CACHE_DIR_ENV, str(tmp_path / "cache"))
+    got = load_ledger(root)
+    monkeypatch.setattr(_Loader, "open_deferred", real)
+    fresh = load_ledger(root, cache=False)
+    assert saved and got.ledger == fresh.ledger and got.problems == fresh.problems
+    assert got.ledger.deals["deal-4"].type == "equity_investment" and got.ledger.deals["deal-1"].type == "compute_contract"
+
+
 def test_a_load_holds_one_file_at_a_time(tmp_path: Path, monkeypatch) -> None:
     root = tmp_path / "ledger"
     files, per_file = 5, 40

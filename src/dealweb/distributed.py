@@ -16,6 +16,7 @@ to run locally.
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -91,13 +92,23 @@ def _local_pool(fn: Callable[[Any], Any], items: Sequence[Any], jobs: int, progr
     # pool is started before any progress display thread exists
     ctx = mp.get_context("fork" if "fork" in mp.get_all_start_methods() else "spawn")
     out: list[Any] = [None] * len(items)
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=initializer,
-                             initargs=initargs) as pool:
-        futures = {pool.submit(fn, item): k for k, item in enumerate(items)}
-        for fut in as_completed(futures):
-            out[futures[fut]] = fut.result()
-            if progress:
-                progress(1)
+    # the caller's objects are moved out of the collector's reach before the fork: a forked worker's
+    # collections would otherwise touch (and so copy) every page of the parent's heap it inherited
+    frozen = ctx.get_start_method() == "fork"
+    if frozen:
+        gc.collect()
+        gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=initializer,
+                                 initargs=initargs) as pool:
+            futures = {pool.submit(fn, item): k for k, item in enumerate(items)}
+            for fut in as_completed(futures):
+                out[futures[fut]] = fut.result()
+                if progress:
+                    progress(1)
+    finally:
+        if frozen:
+            gc.unfreeze()
     return out
 
 
