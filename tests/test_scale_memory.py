@@ -149,7 +149,8 @@ def test_a_file_saved_while_the_load_reads_the_others(tmp_path: Path, monkeypatc
     monkeypatch.setattr(_Loader, "open_deferred", real)
     fresh = load_ledger(root, cache=False)
     assert saved and got.ledger == fresh.ledger and got.problems == fresh.problems
-    assert got.ledger.deals["deal-4"].type == "equity_investment" and got.ledger.deals["deal-1"].type == "compute_contract"
+    deals = got.ledger.deals
+    assert deals["deal-4"].type == "equity_investment" and deals["deal-1"].type == "compute_contract"
 
 
 def test_a_load_holds_one_file_at_a_time(tmp_path: Path, monkeypatch) -> None:
