@@ -24,7 +24,7 @@ from dealweb import fmt
 from dealweb.i18n import Join, check_lang, messages, say
 from dealweb.report.analysis import Analysis, FanChart
 from dealweb.report.mapview import _label_width
-from dealweb.report.svg import FONT_STACK, esc, fan_svg
+from dealweb.report.svg import FONT_STACK, _wrap, esc, fan_svg
 
 __all__ = ["BarChart", "Chart", "chart_png", "chart_svg", "charts_of", "render_chart"]
 
@@ -260,6 +260,7 @@ def chart_png(chart: Chart, path: str | Path | io.BytesIO, lang: str = "en", dpi
     if cjk is None and lang != "en":
         warnings.append("no CJK font found (install fonts-noto-cjk): Chinese words are drawn as boxes")
     families = ["DejaVu Sans"] + ([cjk] if cjk else [])
+    top = 1.0
     with matplotlib.rc_context({"font.family": families, "hatch.color": "#777777"}):
         if isinstance(chart, FanChart):
             fig, ax = plt.subplots(figsize=(7.2, 3.4))
@@ -276,7 +277,11 @@ def chart_png(chart: Chart, path: str | Path | io.BytesIO, lang: str = "en", dpi
             ax.set_xticks(xs[::step], [chart.times[i] for i in range(0, n, step)], fontsize=8)
             ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(
                 lambda v, _: _plain(_tick(v, chart.unit, lang))))
-            ax.set_title(_plain(say(chart.title, lang)), loc="left", fontsize=11, fontweight="bold")
+            # the title over the whole width, wrapped (11 pt is about 15 px at the 100 px-per-inch layout)
+            lines = _wrap(say(chart.title, lang), 690, 15.5)
+            fig.suptitle(_plain("\n".join(lines)), x=0.01, y=0.99, ha="left", va="top", fontsize=11,
+                         fontweight="bold")
+            top = 1 - 0.075 * len(lines)
             ax.legend(loc="upper left", fontsize=8, frameon=False)
         else:
             g = _layout(chart, lang)
@@ -323,7 +328,7 @@ def chart_png(chart: Chart, path: str | Path | io.BytesIO, lang: str = "en", dpi
                 fig.text(0.01, 0.01, _plain(g["note"]), fontsize=8, color="#555555")
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
-        fig.tight_layout(rect=(0, 0.03, 1, 1))
+        fig.tight_layout(rect=(0, 0.03, 1, top))
         fig.savefig(path if isinstance(path, io.BytesIO) else str(path), dpi=dpi, facecolor="white", format="png")
         plt.close(fig)
     return warnings

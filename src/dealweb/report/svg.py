@@ -26,6 +26,25 @@ def _text_width(text: str, px: float) -> float:
     return sum(px if ord(ch) > 0x2E80 else px * 0.6 for ch in text)
 
 
+def _wrap(text: str, width: float, px: float) -> list[str]:
+    """``text`` in lines no wider than ``width`` pixels at font size ``px``.
+
+    Broken before an opening parenthesis when one fits, else at the last space, else where the width runs out.
+    """
+    lines = []
+    while text and _text_width(text, px) > width:
+        fit = 0
+        while fit < len(text) and _text_width(text[:fit + 1], px) <= width:
+            fit += 1
+        head = text[:fit]
+        paren = max(head.rfind("（"), head.rfind(" ("))
+        cut = paren if paren > fit // 3 else head.rfind(" ")
+        cut = cut if cut > fit // 3 else fit
+        lines.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    return [*lines, text] if text else lines or [""]
+
+
 def esc(text: object) -> str:
     """XML-escape ``text`` for element content and attribute values."""
     return escape(str(text), quote=True)
@@ -297,7 +316,10 @@ def fan_svg(times: Sequence[str], bands: Mapping[str, Sequence[float]], title: s
 
     # the left margin fits the longest tick label (Chinese amounts are wider: 4,550億美元)
     widest = max(_text_width(tick(lo_v + f * (hi_v - lo_v)), 11) for f in (0.0, 0.5, 1.0))
-    ml, mr, mt, mb = max(64.0, widest + 14), 16.0, 30.0, 34.0
+    ml, mr, mb = max(64.0, widest + 14), 16.0, 34.0
+    # a title wider than the chart is wrapped (before its parenthesis when it has one: the runs and seed)
+    lines = _wrap(title, width - 16.0, 13)
+    mt = 30.0 + 16 * (len(lines) - 1)
 
     def px(i: int) -> float:
         return ml + (width - ml - mr) * (i / max(n - 1, 1))
@@ -307,7 +329,8 @@ def fan_svg(times: Sequence[str], bands: Mapping[str, Sequence[float]], title: s
 
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
              f'height="{height}" class="dw-fan" font-family="{esc(FONT_STACK)}" font-size="11">',
-             f'<text x="{ml}" y="18" font-size="13" font-weight="700">{esc(title)}</text>']
+             *(f'<text x="8" y="{18 + 16 * k}" font-size="13" font-weight="700">{esc(line)}</text>'
+               for k, line in enumerate(lines))]
     for frac in (0.0, 0.5, 1.0):
         v = lo_v + frac * (hi_v - lo_v)
         parts.append(f'<line x1="{ml}" x2="{width - mr}" y1="{py(v):.1f}" y2="{py(v):.1f}" stroke="#E3E3E3"/>'
