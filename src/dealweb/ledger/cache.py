@@ -107,13 +107,16 @@ def _classes() -> dict[str, type]:
 
 _CLASSES: dict[str, type] | None = None
 _NAMES: dict[type, str] = {}
+_FIELDS: dict[type, tuple[str, ...]] = {}  # a dataclass's constructor fields, in order
 
 
 def _table() -> dict[str, type]:
-    global _CLASSES, _NAMES
+    global _CLASSES, _NAMES, _FIELDS
     if _CLASSES is None:
         _CLASSES = _classes()
         _NAMES = {c: n for n, c in _CLASSES.items()}
+        _FIELDS = {c: tuple(f.name for f in dataclasses.fields(c) if f.init)
+                   for c in _CLASSES.values() if dataclasses.is_dataclass(c)}
     return _CLASSES
 
 
@@ -160,7 +163,7 @@ def _encode_other(obj: Any) -> Any:
         raise NotCacheable(cls.__name__)
     if isinstance(obj, enum.Enum):
         return {"\0e": name, "v": obj.value}
-    return {"\0c": name, "v": [_encode(getattr(obj, f.name)) for f in dataclasses.fields(obj) if f.init]}
+    return {"\0c": name, "v": [_encode(getattr(obj, f)) for f in _FIELDS[cls]]}
 
 
 _STRINGS: dict[str, str] = {}

@@ -236,6 +236,7 @@ def _build_events(loader: Any, checks: _Checks) -> Any:
         raise _Fallback("a document that is a lone scalar")
     texts: dict[str, str] = {}
     numbers: dict[int, int] = {}
+    plain: dict[str, Any] = {}  # plain scalar text -> its value
     intern, intern_int = texts.setdefault, numbers.setdefault
     max_depth, max_records = checks.depth, checks.records
     # a frame: [container, is_mapping, keys, pos, key (mappings: the pending key, _NO_KEY before it)]
@@ -245,12 +246,22 @@ def _build_events(loader: Any, checks: _Checks) -> Any:
         if cls is ScalarEvent:
             if ev.anchor is not None or ev.tag is not None:
                 raise _Fallback("anchor or tag")
-            value = _scalar(ev)
-            if type(value) is str:
-                value = intern(value, value)
-            elif type(value) is int:
-                value = intern_int(value, value)
-            checks.string(value)
+            raw = ev.value
+            if ev.style:  # quoted or block: the text itself
+                value = texts.get(raw)
+                if value is None:
+                    value = texts[raw] = raw
+                    checks.string(value)
+            else:  # plain: resolved once per distinct text
+                value = plain.get(raw, _NO_KEY)
+                if value is _NO_KEY:
+                    value = _scalar(ev)
+                    if type(value) is str:
+                        value = intern(value, value)
+                    elif type(value) is int:
+                        value = intern_int(value, value)
+                    plain[raw] = value
+                    checks.string(value)
             frame = stack[-1]
             mark = ev.start_mark
             if frame[1]:
