@@ -117,5 +117,5 @@ def test_report_on_a_three_firm_ledger_shows_only_its_own_firms(tmp_path: Path) 
     titles = [t.title for t in an.metrics]
     assert "Backlog: not assessed" in titles and "Capacity: results" in titles
     wf = next(t for t in an.metrics if t.title.startswith("Obligations waterfall"))
-    assert {r["Firm"] for r in wf.rows} == {"alpha", "beta"}
-    assert next(r for r in wf.rows if (r["Firm"], r["Year"]) == ("beta", "2026"))["Gap"] == "$2.5B"
+    assert {r["Firm"] for r in wf.rows} == {"Alpha Cloud", "Beta Labs"}  # the firms' names, said in each language
+    assert next(r for r in wf.rows if (r["Firm"], r["Year"]) == ("Beta Labs", "2026"))["Gap"] == "$2.5B"
