@@ -132,7 +132,10 @@ def test_report_of_the_seeds_ledger_with_stress_tests(tmp_path):
 def test_report_read_as_of_a_date_opens_the_slider_there():
     from datetime import date
 
-    html = render_report(small_ledger(), analysis=Analysis(), on=date(2025, 6, 1))
-    # Chapters by hand: 2025-03-10, 03-31, 05-23, 09-10, 09-22, 10-06, 11-01, then "as it stands":
-    # the last one on or before 2025-06-01 is 05-23, index 2.
-    assert 'id="dw-slider" min="0" max="7" value="2"' in html
+    # Chapters by hand: quarters from the earliest dated source (2025-09-24, the Oracle contract's) to the
+    # last dated event (2025-11-01): 2025-Q3, 2025-Q4, then "as it stands". No look-ahead: the slider
+    # opens on the last quarter ended on or before the date (the first when none has).
+    html = render_report(small_ledger(), analysis=Analysis(), on=date(2026, 1, 5))
+    assert 'id="dw-slider" min="0" max="2" value="1"' in html
+    html = render_report(small_ledger(), analysis=Analysis(), on=date(2025, 12, 30))
+    assert 'id="dw-slider" min="0" max="2" value="0"' in html

@@ -1,5 +1,6 @@
 """The map measured in real Chromium: no label over another label or over another firm's circle, and every
-amount label near its own arrow, in the default view of both bundled ledgers and of synthetic webs."""
+amount label near its own arrow, in the default view of both bundled ledgers and of synthetic webs, with
+every group closed and every group open, in the layered layout and in a chapter, in three languages."""
 
 from __future__ import annotations
 
@@ -16,13 +17,18 @@ from dealweb.report.mapview import LABEL_REACH
 MEASURE = """() => {
   const svg = document.querySelector('svg.dw-map');
   const box = (el) => { const b = el.getBBox(); return [b.x, b.y, b.x + b.width, b.y + b.height]; };
-  const circles = [...svg.querySelectorAll('g.dw-node')].map(g => {
+  const shown = (el) => {  // drawn: neither it nor a parent is display:none (a closed group's member, a chapter's off deal)
+    for (let n = el; n && n !== svg; n = n.parentElement) { if (getComputedStyle(n).display === 'none') return false; }
+    return true;
+  };
+  const circles = [...svg.querySelectorAll('g.dw-node')].filter(shown).map(g => {
     const c = g.querySelector('circle');
     return {id: g.dataset.entity, x: +c.getAttribute('cx'), y: +c.getAttribute('cy'), r: +c.getAttribute('r')};
   });
-  const names = [...svg.querySelectorAll('g.dw-node text')].map(t => ({id: t.closest('g').dataset.entity,
-    box: box(t), inside: t.getAttribute('fill') === '#555555'}));
-  const labels = [...svg.querySelectorAll('text.dw-elabel')].map(t => {
+  const names = [...svg.querySelectorAll('g.dw-node text')].filter(shown).filter(
+    t => t.getAttribute('fill') !== '#555555').map(t => ({id: t.closest('g').dataset.entity, box: box(t)}));
+  const heads = [...svg.querySelectorAll('text.dw-ghead')].map(t => ({id: 'head ' + t.dataset.group, box: box(t)}));
+  const labels = [...svg.querySelectorAll('text.dw-elabel')].filter(shown).map(t => {
     const path = svg.querySelector('path.dw-edge[data-edge="' + t.dataset.edge + '"]');
     const b = box(t); const cx = (b[0] + b[2]) / 2, cy = (b[1] + b[3]) / 2;
     const len = path.getTotalLength(); let best = 1e9;
@@ -34,7 +40,7 @@ MEASURE = """() => {
     return {edge: t.dataset.edge, from: path.dataset.from, to: path.dataset.to, box: b, dist: best,
             text: t.textContent, cx: cx, cy: cy};
   });
-  return {circles, names, labels};
+  return {circles, names: names.concat(heads), labels};
 }"""
 
 
@@ -48,12 +54,21 @@ def _box_hits_circle(b, c, tol=0.5) -> bool:
     return dx * dx + dy * dy < (c["r"] - tol) ** 2
 
 
-def measure(page, svg: str, tmp_path: Path, shot: str | None = None) -> dict:
+#: Opens every group as the report's script does: members shown, each group's own node and arrows hidden.
+OPEN_ALL = """() => {
+  document.querySelectorAll('[data-member]').forEach(n => n.removeAttribute('display'));
+  document.querySelectorAll('[data-agg]').forEach(n => n.setAttribute('display', 'none'));
+}"""
+
+
+def measure(page, svg: str, tmp_path: Path, shot: str | None = None, script: str | None = None) -> dict:
     """Open ``svg`` in the page and return what :data:`MEASURE` finds (and a screenshot when asked)."""
     html = tmp_path / "map.html"
     html.write_text(f'<!DOCTYPE html><meta charset="utf-8"><body style="margin:0">{svg}</body>', encoding="utf-8")
     page.goto(html.as_uri())
     page.wait_for_selector("svg.dw-map")
+    if script:
+        page.evaluate(script)
     if shot:
         page.locator("svg.dw-map").screenshot(path=shot)
     return page.evaluate(MEASURE)
@@ -68,6 +83,8 @@ def problems(m: dict) -> list[str]:
         for nb, bb, _ in labels[i + 1:]:
             if na.startswith("name of ") and na == nb:
                 continue  # the lines of one firm's name are one label
+            if na.startswith("name of head ") and na == nb:
+                continue  # the parts of one group header
             if _overlap(ba, bb):
                 out.append(f"{na} over {nb}")
     for na, ba, own in labels:
@@ -93,13 +110,55 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("lang", ["en", "zh-Hant"])
+def _loops(ledger) -> set[str]:  # noqa: ANN001
+    from dealweb.report.analysis import analysis_of
+
+    return {d for r in analysis_of(ledger, stress=False).loops for d in r.deals}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant", "zh-Hans"])
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_no_label_over_a_label_or_another_firms_circle(page, tmp_path, case, lang):
-    view = map_view(CASES[case](), lang=lang)
-    m = measure(page, map_svg(view), tmp_path)
-    assert len(m["labels"]) == sum(1 for e in view.edges if e.label) > 0
+    ledger = CASES[case]()
+    view = map_view(ledger, lang=lang, loop_deals=_loops(ledger))
+    svg = map_svg(view)
+    m = measure(page, svg, tmp_path)
+    closed = [e for e in view.edges if e.label and not e.group]
+    assert len(m["labels"]) == len(closed) > 0
     assert problems(m) == []
+    if view.cells:  # the same map with every group open
+        m = measure(page, svg, tmp_path, script=OPEN_ALL)
+        assert len(m["labels"]) == sum(1 for e in view.edges if e.label and not e.agg)
+        assert problems(m) == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+@pytest.mark.parametrize("case", ["ai-capex-2025", "ai-deals-2025-26", "synthetic-150"])
+def test_layered_layout_has_no_overlaps_either(page, tmp_path, case, lang):
+    ledger = CASES[case]()
+    view = map_view(ledger, lang=lang, loop_deals=_loops(ledger), layout="layered")
+    assert len(view.bands) >= 2
+    svg = map_svg(view)
+    assert problems(measure(page, svg, tmp_path)) == []
+    if view.cells:
+        assert problems(measure(page, svg, tmp_path, script=OPEN_ALL)) == []
+
+
+def test_a_chapter_of_the_report_has_no_overlaps(page, tmp_path):
+    """The report opened on a quarter (2025-Q4 of the current web) with a group open, measured in the page."""
+    from dealweb.report import render_report
+    from dealweb.report.analysis import Analysis
+
+    ledger = _bundled("ai-deals-2025-26")
+    html = tmp_path / "report.html"
+    html.write_text(render_report(ledger, analysis=Analysis(), lang="zh-Hant"), encoding="utf-8")
+    page.goto(html.as_uri())
+    quarters = page.evaluate("JSON.parse(document.getElementById('dw-data').textContent).chapters.map(c => c.quarter)")
+    page.locator("#dw-slider").fill(str(quarters.index("2025-Q4")))
+    assert page.locator("#dw-date").inner_text() == "2025-Q4"
+    page.locator("svg.dw-map g.dw-group").first.click()
+    m = page.evaluate(MEASURE)
+    assert m["labels"] and problems(m) == []
 
 
 def test_the_check_sees_a_clash(page, tmp_path):

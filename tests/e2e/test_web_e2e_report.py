@@ -46,12 +46,19 @@ def test_map_renders_and_a_click_shows_the_quote(page, tmp_path):
 
 def test_time_slider_hides_deals_not_yet_announced(page, tmp_path):
     _open(page, tmp_path)
-    # Chapter 0 is 2025-03-10: only the CoreWeave contract is known then.
+    # Chapter 0 is 2025-Q3: only the Oracle contract has a source dated by 2025-09-30 (2025-09-24).
     page.locator("#dw-slider").fill("0")
     visible = page.locator("svg.dw-map path.dw-edge:not(.dw-off)")
     assert visible.count() == 1
-    assert visible.first.get_attribute("data-deal") == "openai-coreweave"
-    assert page.locator("#dw-date").inner_text() == "on 2025-03-10"
+    assert visible.first.get_attribute("data-deal") == "openai-oracle-cloud"
+    assert page.locator("#dw-date").inner_text() == "2025-Q3"
+    assert page.locator("#dw-changed").inner_text().startswith("2025-Q3: 1 deals made known")
+    assert "2025-09-24" in page.locator("#dw-events").text_content()  # inside the closed <details>
+    # 2025-Q4: the Nvidia letter "up to $100B" is known, and drawn dashed (conditional then).
+    page.locator("#dw-next").click()
+    assert page.locator("#dw-date").inner_text() == "2025-Q4"
+    assert page.locator('path.dw-edge[data-deal="nvidia-openai-invest"]').get_attribute("stroke-dasharray") == "8 5"
+    assert page.locator("svg.dw-map path.dw-edge:not(.dw-off)").count() == 3
 
 
 def test_script_payload_in_the_ledger_is_shown_as_text(page, tmp_path):

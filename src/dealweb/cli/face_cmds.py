@@ -49,10 +49,19 @@ from dealweb.cli.common import (
 @click.option("--charts", "charts", type=click.Path(file_okay=False), metavar="DIR",
               help="Also write every chart (who pays, exposure, loops, stress fan charts) for slides into DIR, as "
                    "chart-NAME.LANG.svg and .png in English, Traditional and Simplified Chinese.")
+@click.option("--layout", "layout", type=click.Choice(["spring", "layered"]), default="spring", show_default=True,
+              help="Map layout: a force-directed web, or layers by role in the money (funders, labs and "
+                   "services, cloud and compute, chips and hardware).")
+@click.option("--view", "map_kind", type=click.Choice(["core", "all"]), default="core", show_default=True,
+              help="Map view: the core (loops and the firms with most money near them) with the rest in "
+                   "groups that open on click, or every firm (up to 80).")
+@click.option("--map-png", "map_png", type=click.Path(dir_okay=False), help="Same as --png.")
+@click.option("--map-svg", "map_svg_path", type=click.Path(dir_okay=False), help="Same as --svg.")
 @click.option("--json", "as_json", is_flag=True, help="Print what was written as JSON.")
 def report_cmd(ledger_path: str | None, output: str, png: str | None, svg: str | None, on: str | None,
                size: str, no_stress: bool, seed: int | None, stress_runs: int | None, include: tuple[str, ...],
-               documents: tuple[str, ...], lang: str, focus: str | None, charts: str | None, as_json: bool) -> None:
+               documents: tuple[str, ...], lang: str, focus: str | None, charts: str | None, layout: str,
+               map_kind: str, map_png: str | None, map_svg_path: str | None, as_json: bool) -> None:
     """Write the offline HTML report of a ledger (the bundled one by default).
 
     One self-contained file: the map (with a time slider), loops, who pays, exposure, metrics, stress
@@ -66,6 +75,7 @@ def report_cmd(ledger_path: str | None, output: str, png: str | None, svg: str |
       dealweb report --lang zh-Hant -o report-zh.html --png map-zh.png
       dealweb report --focus openai -o openai.html
       dealweb report --ledger ai-capex-2025 --charts slides/
+      dealweb report --layout layered --lang zh-Hans -o layers.html --map-svg layers.svg
     """
     from rich.console import Console
 
@@ -73,6 +83,7 @@ def report_cmd(ledger_path: str | None, output: str, png: str | None, svg: str |
     from dealweb.report import analysis_of, map_svg, map_view, render_report, write_map_png
 
     day = date_or_exit(on, "--on")
+    png, svg = png or map_png, svg or map_svg_path
     for target, suffix in ((output, None), (png, ".png"), (svg, ".svg")):
         if target is None:
             continue
@@ -92,13 +103,15 @@ def report_cmd(ledger_path: str | None, output: str, png: str | None, svg: str |
     console = Console(stderr=True)
     with console.status("gathering loops, who pays, metrics and stress tests..."):
         an = analysis_of(ledger, on=day, stress=not no_stress, seed=seed, draws=stress_runs, include=include)
-    html_text = render_report(ledger, analysis=an, on=day, size=size, lang=lang, focus=focus)
+    html_text = render_report(ledger, analysis=an, on=day, size=size, lang=lang, focus=focus, layout=layout,
+                              view=map_kind)
     written = {"report": _write(output, html_text)}
     loop_deals = {d for row in an.loops for d in row.deals}
     t = messages(lang)
     title = (t("map.title_on", name=ledger.name, date=day.isoformat()) if day
              else t("report.title", name=ledger.name))
-    view = map_view(ledger, on=day, loop_deals=loop_deals, size=size, lang=lang, focus=focus)
+    view = map_view(ledger, on=day, loop_deals=loop_deals, size=size, lang=lang, focus=focus, layout=layout,
+                    view=map_kind)
     warnings: list[str] = []
     if svg:
         written["svg"] = _write(svg, map_svg(view, interactive=False, title=title))

@@ -63,7 +63,11 @@ def environment() -> Environment:
 
 
 def _start_chapter(chapters: list[dict[str, Any]], on: date | None) -> int:
-    """Index of the slider's first position: the last chapter on or before ``on`` (the end when ``None``)."""
+    """Index of the slider's first position: the last quarter ended on or before ``on``.
+
+    No look-ahead: the first chapter when no quarter has ended by ``on``; the ledger as it stands when
+    ``on`` is ``None``.
+    """
     if on is None:
         return len(chapters) - 1
     dated = [k for k, c in enumerate(chapters) if c["date"] is not None and c["date"] <= on.isoformat()]
@@ -76,9 +80,23 @@ def asset(name: str) -> str:
     return resources.files("dealweb.report").joinpath("static", name).read_text(encoding="utf-8")
 
 
+def _neighbourhood(ledger: Ledger, ids: set[str]) -> Ledger:
+    """The part of ``ledger`` among the firms ``ids``: their deals (all parties drawn), facts and sources."""
+    from dataclasses import replace
+
+    deals = {k: d for k, d in ledger.deals.items() if d.entities() and set(d.entities()) <= ids}
+    facts = {k: f for k, f in ledger.facts.items() if f.entity in ids}
+    cited = {c.document for d in deals.values() for c in (*d.claims, *(c for e in d.events for c in e.claims))}
+    cited |= {c.document for f in facts.values() for c in f.claims}
+    return replace(ledger, entities={k: e for k, e in ledger.entities.items() if k in ids}, deals=deals,
+                   facts=facts, documents={k: v for k, v in ledger.documents.items() if k in cited},
+                   conflicts=tuple(c for c in ledger.conflicts if c.record in deals or c.record in facts))
+
+
 def render_report(ledger: Ledger, analysis: Analysis | None = None, on: date | None = None,
                   size: str = "auto", stress: bool = True, seed: int | None = None, lang: str = "en",
-                  focus: str | None = None) -> str:
+                  focus: str | None = None, layout: str = "spring", view: str = "core",
+                  search: dict[str, Any] | None = None) -> str:
     """The report of ``ledger`` as one HTML document.
 
     Args:
@@ -93,7 +111,11 @@ def render_report(ledger: Ledger, analysis: Analysis | None = None, on: date | N
         lang: ``en``, ``zh-Hant`` or ``zh-Hans``: every word from that message catalogue, firm names in
             that script, amounts through :mod:`dealweb.fmt` in that language (億 and 兆 in Chinese).
         focus: an entity id: the map shows the neighbourhood of that firm (two deals away) instead of the
-            whole web (for webs too big to draw whole).
+            whole web (for webs too big to draw whole); the tables then list that neighbourhood's records.
+        layout: ``spring`` or ``layered`` (:func:`dealweb.report.mapview.map_view`).
+        view: ``core`` (the core and groups that open on click) or ``all``.
+        search: the web app's map controls (``{"q": text, "matches": [(id, name)], "entities": n}``):
+            a search box for the firm whose neighbourhood is drawn, and the layout and view switches.
 
     Returns:
         The HTML text (UTF-8), identical for identical inputs.
@@ -103,23 +125,31 @@ def render_report(ledger: Ledger, analysis: Analysis | None = None, on: date | N
     lang = check_lang(lang)
     t = messages(lang)
     loop_deals = {d for row in analysis.loops for d in row.deals}
-    view = map_view(ledger, on=on, loop_deals=loop_deals, size=size, lang=lang, focus=focus)
+    view_ = map_view(ledger, on=on, loop_deals=loop_deals, size=size, lang=lang, focus=focus, layout=layout,
+                     view=view)
+    if focus is not None:  # the tables and the panel's records: the neighbourhood drawn, not the whole web
+        ledger = _neighbourhood(ledger, {n.id for n in view_.nodes})
     names = {e.id: t.name(e) for e in ledger.entities.values()}
     label_names = {e.id: name_of(e) for e in ledger.entities.values()}
     origin_names = {**names, **{k: say(origin_label(k, label_names), lang)
                                 for row in analysis.who_pays.values() for k in row}}
     payload = ledger_payload(ledger, lang=lang)
     payload["messages"] = t.subset("js.") | t.subset("map.") | t.subset("status.") | t.subset("tier.") \
-        | t.subset("type.")
+        | t.subset("type.") | t.subset("event.") | t.subset("chapter.")
     conflicted = {c.record for c in ledger.conflicts} | {
         rid for rid, c in ledger.claims() if c.flag in ("joke", "unit_slip", "disputed")}
     ctx: dict[str, Any] = {
         "ledger": ledger,
         "payload": payload,
-        "map_svg": Markup(map_svg(view)),  # noqa: S704 - every text node inside is escaped by svg.esc
-        "view": view,
+        "map_svg": Markup(map_svg(view_)),  # noqa: S704 - every text node inside is escaped by svg.esc
+        "view": view_,
+        "search": search,
+        "layout": layout,
+        "view_kind": view,
+        "focus": focus,
+        "focus_name": names.get(focus, focus) if focus else None,
         "view_colours": KIND_COLOURS,
-        "kinds": [(k, KIND_COLOURS[k], t("kind." + k)) for k in view.kinds],
+        "kinds": [(k, KIND_COLOURS[k], t("kind." + k)) for k in view_.kinds],
         "t": t,
         "lang": lang,
         "say": lambda x: say_html(x, lang),

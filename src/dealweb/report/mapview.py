@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -28,6 +28,7 @@ __all__ = [
     "KIND_COLOURS",
     "KIND_LABELS",
     "LAYOUT_SEED",
+    "MapCell",
     "MapEdge",
     "MapNode",
     "MapView",
@@ -89,6 +90,8 @@ class MapNode:
     size_as_of: date | None = None
     size_fact: str | None = None
     size_short: str = ""
+    group: str = ""
+    members: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +123,28 @@ class MapEdge:
     ax: float = 0.0
     ay: float = 0.0
     leader: bool = False
+    group: str = ""
+    agg: str = ""
+    deals: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MapCell:
+    """The box where a group of periphery firms is drawn: its node when closed, its members when open.
+
+    ``(x0, y0, x1, y1)`` in canvas pixels; ``title`` the header drawn at its top left; ``shown`` members
+    drawn when open (the largest by money), ``n`` members in all.
+    """
+
+    id: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+    title: str
+    n: int
+    shown: int
+    usd: float
 
 
 @dataclass(frozen=True)
@@ -136,6 +161,10 @@ class MapView:
     kinds: tuple[str, ...] = field(default_factory=tuple)
     hidden: int = 0
     lang: str = "en"
+    cells: tuple[MapCell, ...] = ()
+    bands: tuple[tuple[str, str, float, float], ...] = ()
+    layout: str = "spring"
+    view: str = "core"
 
 
 def chinese_name(entity: Entity) -> str:
@@ -332,11 +361,12 @@ def _positions(ids: Sequence[str], pairs: Iterable[tuple[str, str]], radii: dict
 
 def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] = (),
              size: str = "auto", width: int = 1400, height: int = 920, max_nodes: int = 80,
-             lang: str = "en", focus: str | None = None, hops: int = 2) -> MapView:
+             lang: str = "en", focus: str | None = None, hops: int = 2, layout: str = "spring",
+             view: str = "core", core_max: int = 30) -> MapView:
     """Geometry of the map of ``ledger``'s web.
 
-    Every entity that takes part in a deal (at any date, so that positions stay put as the time slider
-    moves) is placed; every pairwise flow of every deal is an arrow, including cancelled ones (the page
+    Every entity that takes part in a deal (at any date, so that positions stay put as the chapters
+    move) is placed; every pairwise flow of every deal is an arrow, including cancelled ones (the page
     fades those). Node area is proportional to the money through each firm (``size="flow"``: USD in and
     out, mid of each interval), to market value (``size="market_cap"``: the latest ``market_cap`` fact on
     or before ``on``), or chosen by ``"auto"``: money through the firm when any flow has a USD figure, else
@@ -344,25 +374,43 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
     milestones; :mod:`dealweb.flows`) is drawn dashed. The canvas grows with the number of arrows so that
     every label finds a clear spot.
 
+    The core view (``view="core"``, the default) draws at most ``core_max`` firms in full: those on the
+    money loops and, by money, those within two deals of them (:func:`dealweb.report.maplayout.core_of`);
+    the rest are gathered into labelled groups (:func:`dealweb.report.maplayout.groups_of`), each drawn as
+    one node in its own box below the core, with one arrow per core firm and direction carrying the
+    group's money; a group opens in place (its members and their arrows in the same box) and closes again.
+    Labels are placed so that no state (any group open or closed) has a label over another label or over
+    another firm's circle: each group's labels stay inside its box, and the core's labels outside every box.
+
     Args:
         ledger: the ledger to draw.
         on: the date whose market values size the nodes (``None``: the latest known).
-        loop_deals: ids of deals that lie on a money loop (from ``dealweb.graph.loops``): highlighted.
+        loop_deals: ids of deals that lie on a money loop (from ``dealweb.graph.loops``): highlighted, and
+            the seeds of the core view.
         size: ``auto``, ``market_cap``, ``flow`` or ``none``.
         width: canvas width in pixels.
         height: canvas height in pixels.
-        max_nodes: most circles drawn; above it the entities with the largest flows are kept (or, with
-            ``focus``, the neighbourhood of that firm) and ``MapView.hidden`` counts the others.
+        max_nodes: with ``view="all"`` or ``focus``, most circles drawn; above it the entities with the
+            largest flows are kept (or, with ``focus``, the neighbourhood of that firm) and
+            ``MapView.hidden`` counts the others.
         focus: an entity id: draw only the firms within ``hops`` deals of it (nearest and largest first,
             at most ``max_nodes``): the searchable neighbourhood view of a big web.
         hops: how far the neighbourhood of ``focus`` reaches.
         lang: ``en`` (English names with the Chinese name below), ``zh-Hant`` or ``zh-Hans`` (names in that
             script, from the ledger's ``names`` or folded by OpenCC); amounts in that language.
+        layout: ``spring`` (force-directed) or ``layered`` (bands by role in the money:
+            :func:`dealweb.report.maplayout.layered_positions`).
+        view: ``core`` (core firms plus groups) or ``all`` (every firm, up to ``max_nodes``).
+        core_max: most firms in the core view's core.
 
     Returns:
         The :class:`MapView` (pure data, no drawing).
     """
     lang = check_lang(lang)
+    if layout not in ("spring", "layered"):
+        raise ValueError(f"unknown map layout {layout!r}: use spring or layered")
+    if view not in ("core", "all"):
+        raise ValueError(f"unknown map view {view!r}: use core or all")
     t = messages(lang)
     loop_set = frozenset(loop_deals)
     deals = sorted(ledger.deals.values(), key=lambda d: d.id)
@@ -377,7 +425,7 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
     partner_links = [(d, d.payer, d.payee) for d in deals if d.kind == "none" and d.payer and d.payee
                      and d.payer in ledger.entities and d.payee in ledger.entities]
 
-    caps = {i: latest_market_cap(ledger, i, on) for i in ids}
+    caps = {i: latest_market_cap(ledger, i, on) for i in ids} if size in ("auto", "market_cap") else {}
     flow_total: dict[str, float] = defaultdict(float)
     for d, f in flows:
         v = _usd_mid(d, f.amount)
@@ -385,6 +433,7 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
             flow_total[f.payer] += v
             flow_total[f.payee] += v
     hidden = 0
+    all_flows, all_partners = flows, partner_links
     if focus is not None:
         if focus not in ledger.entities:
             raise KeyError(f"no entity {focus!r} in this ledger")
@@ -403,22 +452,46 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
         keep = set(near)
         hidden = len(ids) - len(keep)
         ids = sorted(keep)
-        caps = {i: caps.get(i) or latest_market_cap(ledger, i, on) for i in ids}
         flows = [(d, f) for d, f in flows if f.payer in keep and f.payee in keep]
         partner_links = [(d, a, b) for d, a, b in partner_links if a in keep and b in keep]
-    elif len(ids) > max_nodes:
+    elif view == "all" and len(ids) > max_nodes:
         # A readable map has a bounded number of circles: keep those with the largest flows (then the
         # largest market values); the tables still list every entity and deal.
         def rank(i: str) -> tuple[float, float, str]:
-            cap = caps[i].value.usd("mid") if caps[i] else 0.0
+            cap = caps[i].value.usd("mid") if caps.get(i) else 0.0
             return (-flow_total.get(i, 0.0), -(cap or 0.0), i)
 
         keep = set(sorted(ids, key=rank)[:max_nodes])
         hidden = len(ids) - len(keep)
         ids = sorted(keep)
-        caps = {i: caps[i] for i in ids}
         flows = [(d, f) for d, f in flows if f.payer in keep and f.payee in keep]
         partner_links = [(d, a, b) for d, a, b in partner_links if a in keep and b in keep]
+    caps = {i: caps.get(i) or (latest_market_cap(ledger, i, on) if size in ("auto", "market_cap") else None)
+            for i in ids}
+
+    links = ([(FLOW_KIND.get(d.type, "none"), f.payer, f.payee, _usd_mid(d, f.amount) or 0.0) for d, f in flows]
+             + [("none", a, b, 0.0) for _, a, b in partner_links])
+    groups: list = []
+    member_of: dict[str, str] = {}
+    if view == "core" and focus is None:
+        from dealweb.report.maplayout import GROUP_SHOW, core_of, groups_of
+
+        loop_ents = {e for d, f in flows if d.id in loop_set for e in (f.payer, f.payee)}
+        core = core_of(ids, links, loop_ents, flow_total, core_max)
+        groups = groups_of(ids, core, links, flow_total)
+        for g in groups:
+            for m in g.members:
+                member_of[m] = g.id
+        shown = {m for g in groups for m in g.members[:GROUP_SHOW]}
+        drop = set(member_of) - shown
+        hidden += len(drop)
+    else:
+        core = set(ids)
+        drop = set()
+    drawn = [i for i in ids if i not in drop]
+    draw_flows = [(d, f) for d, f in flows if f.payer not in drop and f.payee not in drop]
+    draw_partners = [(d, a, b) for d, a, b in partner_links if a not in drop and b not in drop]
+
     if size == "auto":
         size = "flow" if any(flow_total.get(i) for i in ids) else ("market_cap" if any(caps.values()) else "none")
     if size not in ("market_cap", "flow", "none"):
@@ -426,7 +499,7 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
 
     r_min, r_max = 13.0, 60.0
     values: dict[str, float | None] = {}
-    for i in ids:
+    for i in drawn:
         if size == "market_cap":
             f = caps[i]
             values[i] = f.value.usd("mid") if f else None
@@ -436,20 +509,29 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
             values[i] = None
     vmax = max((v for v in values.values() if v), default=0.0)
     radii = {i: (r_min + (r_max - r_min) * math.sqrt(values[i] / vmax)) if values[i] and vmax else r_min
-             for i in ids}
+             for i in drawn}
 
     def two_names(e: Entity) -> tuple[str, str]:
         if lang == "en":
             return e.name, chinese_name(e)
         return entity_name(e, lang), ""
 
-    labels = {i: two_names(ledger.entities[i]) for i in ids}
-    pairs = [(f.payer, f.payee) for _, f in flows] + [(a, b) for _, a, b in partner_links]
+    labels = {i: two_names(ledger.entities[i]) for i in drawn}
+    gmoney = {g.id: g.usd for g in groups}
+    gvmax = max([vmax, *gmoney.values()]) if groups else vmax
+    for g in groups:
+        gid = "group:" + g.id
+        radii[gid] = max(24.0, (r_min + (r_max - r_min) * math.sqrt(g.usd / gvmax)) if g.usd and gvmax else 24.0)
+        labels[gid] = (_group_title(g, ledger, lang), _group_count(g, lang))
+    core_ids = sorted(core)
+    pairs = [(f.payer, f.payee) for _, f in draw_flows] + [(a, b) for _, a, b in draw_partners]
+    core_pairs = [(a, b) for a, b in pairs if a in core and b in core]
+    core_flows = [(d, f) for d, f in draw_flows if f.payer in core and f.payee in core]
     # Room for every label: three times the area of the amount labels plus twice that of the firms with
     # their names (factors found by measuring the drawn maps in Chromium; see tests/e2e/test_map_overlaps).
-    label_area = sum((_label_width(_flow_label(d, f.amount, lang), 11.5) + 10) * 18 for d, f in flows)
+    label_area = sum((_label_width(_flow_label(d, f.amount, lang), 11.5) + 10) * 18 for d, f in core_flows)
     node_area = 0.0
-    for i in ids:
+    for i in core_ids:
         half, up, down = _node_box(*labels[i], radii[i])
         node_area += 2 * half * (up + down)
     need = 3.2 * label_area + 2.0 * node_area
@@ -457,10 +539,39 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
         grow = math.sqrt(need / (width * (height - 130) * 0.45))
         width = int(min(2200, math.ceil(width * grow)))
         height = int(math.ceil(max(height, need / (width * 0.45) + 130)))
-    pos = _positions(ids, pairs, radii, labels, width, height, margin=80.0)
+    bands: list[tuple[str, str, float, float]] = []
+    if layout == "layered":
+        from dealweb.report.maplayout import firm_bands, layered_positions
+
+        band = firm_bands(core_ids, [lk for lk in links if lk[1] in core and lk[2] in core])
+        boxes = {i: _node_box(*labels[i], radii[i]) for i in core_ids}
+        lay, extents = layered_positions(core_ids, band, core_pairs, boxes, width, 56.0, height - 70.0)
+        if extents and extents[-1][2] > height - 70:
+            height = int(math.ceil(extents[-1][2] + 70))
+        order = sorted(core_ids)
+        if order:
+            p = np.array([lay[i] for i in order])
+            bx = np.array([boxes[i] for i in order])
+            p = _separate(p, bx[:, 0], bx[:, 1], bx[:, 2], width, height, 56, height - 70)
+            pos = {i: (round(float(p[k, 0]), 1), round(float(p[k, 1]), 1)) for k, i in enumerate(order)}
+        else:
+            pos = {}
+        bands = [(b, t("band." + b), round(y0, 1), round(y1, 1)) for b, y0, y1 in extents]
+    else:
+        pos = _positions(core_ids, core_pairs, radii, labels, width, height, margin=80.0)
+
+    cells: list[MapCell] = []
+    if groups:
+        out_edges: dict[str, int] = defaultdict(int)  # arrows leaving each group's box (to the core), labelled
+        for (_k, a, b, _v) in links:
+            ga, gb = member_of.get(a), member_of.get(b)
+            if (ga or gb) and ga != gb and a not in drop and b not in drop:
+                out_edges[ga or gb] += 1
+        pos, cells, height = _place_groups(groups, drawn, labels, radii, pos, width, height - 40, lang, ledger,
+                                           out_edges)
 
     nodes = []
-    for i in ids:
+    for i in drawn:
         e = ledger.entities[i]
         fact = caps[i] if size == "market_cap" else None
         label = short = ""
@@ -474,25 +585,34 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
             id=i, name=labels[i][0], zh=labels[i][1], kind=str(e.kind), x=pos[i][0], y=pos[i][1], r=round(radii[i], 1),
             size_basis=size if values[i] else "none", size_label=label,
             size_as_of=fact.as_of if fact else None, size_fact=fact.id if fact else None, size_short=short,
+            group=member_of.get(i, ""),
         ))
+    for g in groups:
+        gid = "group:" + g.id
+        nodes.append(MapNode(id=gid, name=labels[gid][0], zh=labels[gid][1], kind="group", x=pos[gid][0],
+                             y=pos[gid][1], r=round(radii[gid], 1), size_basis="flow" if g.usd else "none",
+                             size_label=t("node.flow", value=fmt.money(g.usd, lang=lang)) if g.usd else "",
+                             members=g.members))
 
-    usd_values = [_usd_mid(d, f.amount) for d, f in flows]
+    usd_values = [_usd_mid(d, f.amount) for d, f in all_flows]
     umax = max((v for v in usd_values if v), default=0.0)
     by_pair: dict[tuple[str, str], list[tuple[Deal, str, str, Amount | None]]] = defaultdict(list)
-    for d, f in flows:
+    for d, f in draw_flows:
         by_pair[tuple(sorted((f.payer, f.payee)))].append((d, f.payer, f.payee, f.amount))
-    for d, a, b in partner_links:
+    for d, a, b in draw_partners:
         by_pair[tuple(sorted((a, b)))].append((d, a, b, d.amount))
 
     edges = []
-    for (a, _b), items in sorted(by_pair.items()):
+    for (a, b), items in sorted(by_pair.items()):
         items.sort(key=lambda t: (t[0].id, t[1], t[2]))
         n = len(items)
+        gid = member_of.get(a) or member_of.get(b) or ""
         for k, (d, payer, payee, amount) in enumerate(items):
             kind = FLOW_KIND.get(d.type, "none")
             usd = _usd_mid(d, amount) if kind != "none" else None
             w = 1.4 + 6.0 * math.sqrt(usd / umax) if usd and umax else 1.4
-            edges.append(_edge(d, payer, payee, amount, kind, usd, w, pos, radii, a, k, n, d.id in loop_set, lang))
+            e = _edge(d, payer, payee, amount, kind, usd, w, pos, radii, a, k, n, d.id in loop_set, lang)
+            edges.append(replace(e, group=gid) if gid else e)
     # Deals whose sources disagree (conflicts the loader derived, or a claim flagged joke/slip/disputed).
     disputed = {c.record for c in ledger.conflicts} | {
         rid for rid, c in ledger.claims() if c.flag in ("joke", "unit_slip", "disputed")}
@@ -500,10 +620,187 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
     cond = _conditional_flows(ledger)
     edges = [replace(e, conditional=True, dashed=True) if cond.get((e.deal, e.payer, e.payee)) else e
              for e in edges]
-    edges = _place_labels(edges, nodes)
+    if groups:
+        edges += _group_edges(groups, member_of, all_flows, all_partners, pos, radii, umax, cond, loop_set, lang)
+    edges = _place_all_labels(edges, nodes, cells, lang)
     return MapView(width=width, height=height, nodes=tuple(nodes), edges=tuple(edges), loop_deals=loop_set,
                    size_basis=size, title=ledger.name, hidden=hidden, lang=lang,
-                   kinds=tuple(k for k in KIND_COLOURS if any(e.kind == k for e in edges)))
+                   kinds=tuple(k for k in KIND_COLOURS if any(e.kind == k for e in edges)),
+                   cells=tuple(cells), bands=tuple(bands), layout=layout, view=view)
+
+
+def _group_title(g, ledger: Ledger, lang: str) -> str:  # noqa: ANN001
+    """The heading of a group: its kind of money and the core firm it deals with, in ``lang``."""
+    t = messages(lang)
+    how, anchor, kind = g.key
+    name = entity_name(ledger.entities[anchor], lang) if anchor in ledger.entities else anchor
+    if how == "anchor-kind":
+        return t("group.kind_with", kind=t("group.kind." + kind), name=name)
+    if how == "anchor":
+        return t("group.with", name=name)
+    if how == "kind":
+        return t("group.kind_only", kind=t("group.kind." + kind))
+    return t("group.other")
+
+
+def _group_count(g, lang: str) -> str:  # noqa: ANN001
+    t = messages(lang)
+    n = t("group.count", n=len(g.members))
+    return n + (" · " + fmt.money(g.usd, lang=lang) if g.usd else "")
+
+
+def _place_groups(groups, drawn, labels, radii, pos, width, top, lang, ledger, out_edges=None):  # noqa: ANN001, ANN202
+    """Boxes for the groups, packed in rows below the core from ``top``; members on a grid in each box.
+
+    Above the members each box keeps a band for the labels of the arrows that leave it for the core
+    (``out_edges``: their number per group), one row of labels per box width's worth.
+
+    Returns the positions (core, members and group nodes), the cells, and the canvas height.
+    """
+    from dealweb.report.maplayout import GROUP_SHOW
+
+    t = messages(lang)
+    pos = dict(pos)
+    drawn_set = set(drawn)
+    specs = []
+    for g in groups:
+        shown = [m for m in g.members[:GROUP_SHOW] if m in drawn_set]
+        boxes = [_node_box(*labels[m], radii[m]) for m in shown]
+        gid = "group:" + g.id
+        gbox = _node_box(*labels[gid], radii[gid])
+        slot_w = max([2 * b[0] for b in boxes] + [0.0]) + 96
+        slot_h = max([b[1] + b[2] for b in boxes] + [0.0]) + 76
+        m = len(shown)
+        cols = max(1, min(m, round(math.sqrt(1.8 * m * slot_h / max(slot_w, 1.0))) or 1,
+                          int((width - 60) // max(slot_w, 1))))
+        rows = math.ceil(m / cols) if m else 0
+        title = labels[gid][0]
+        head = t("group.head", title=title, count=labels[gid][1])
+        w = max(cols * slot_w + 30, 2 * gbox[0] + 60, _label_width(head, 13) * 1.05 + 150, 260.0)
+        w = max(w, 260.0)
+        band = 18.0 * math.ceil((out_edges or {}).get(g.id, 0) * 90.0 / max(w - 40, 1.0))
+        h = max(46 + band + rows * slot_h + 10, 46 + gbox[1] + gbox[2] + 30)
+        specs.append((g, shown, boxes, slot_w, slot_h, cols, w, h, head, band))
+    x, y, row_h = 20.0, float(top), 0.0
+    cells = []
+    # shelves: the tallest boxes first, so that each row of boxes wastes little height
+    specs.sort(key=lambda sp: (-sp[7], -sp[0].usd, sp[0].id))
+    for g, shown, boxes, slot_w, slot_h, cols, w, h, head, band in specs:
+        if x + w > width - 20 and x > 20:
+            x, y, row_h = 20.0, y + row_h + 16, 0.0
+        x0 = x + (w - (cols * slot_w + 30)) / 2  # members centred in a box wider than their grid
+        for k, (m, b) in enumerate(zip(shown, boxes, strict=True)):
+            c, r = k % cols, k // cols
+            cx = x0 + 15 + (c + 0.5) * slot_w
+            cy = y + 46 + band + r * slot_h + 20 + b[1]
+            pos[m] = (round(cx, 1), round(cy, 1))
+        gid = "group:" + g.id
+        gb = _node_box(*labels[gid], radii[gid])
+        body = (h - 46 - gb[1] - gb[2]) / 2
+        pos[gid] = (round(x + w / 2, 1), round(y + 46 + body + gb[1], 1))
+        cells.append(MapCell(g.id, round(x, 1), round(y, 1), round(x + w, 1), round(y + h, 1), head,
+                             len(g.members), len(shown), g.usd))
+        x += w + 16
+        row_h = max(row_h, h)
+    cells.sort(key=lambda c: int(c.id[1:]))
+    return pos, cells, int(math.ceil(y + row_h + 100))
+
+
+def _group_edges(groups, member_of, flows, partners, pos, radii, umax, cond, loop_set, lang):  # noqa: ANN001, ANN202
+    """One arrow per group, core firm and direction, carrying the sum of the group's money with that firm."""
+    acc: dict[tuple[str, str, str], dict] = {}
+    for d, f in flows:
+        ga, gb = member_of.get(f.payer), member_of.get(f.payee)
+        if bool(ga) == bool(gb):
+            continue  # core-core, or inside one group (drawn only when it is open)
+        a = "group:" + ga if ga else f.payer
+        b = "group:" + gb if gb else f.payee
+        key = (ga or gb, a, b)
+        slot = acc.setdefault(key, {"usd": 0.0, "deals": set(), "kinds": defaultdict(float), "cond": True,
+                                    "loop": False})
+        v = _usd_mid(d, f.amount) or 0.0
+        kind = FLOW_KIND.get(d.type, "none")
+        slot["usd"] += v
+        slot["deals"].add(d.id)
+        slot["kinds"][kind] += v or 1e-9
+        slot["cond"] &= bool(cond.get((d.id, f.payer, f.payee)))
+        slot["loop"] |= d.id in loop_set
+    for d, a0, b0 in partners:
+        ga, gb = member_of.get(a0), member_of.get(b0)
+        if bool(ga) == bool(gb):
+            continue
+        a = "group:" + ga if ga else a0
+        b = "group:" + gb if gb else b0
+        slot = acc.setdefault((ga or gb, a, b), {"usd": 0.0, "deals": set(), "kinds": defaultdict(float),
+                                                 "cond": False, "loop": False})
+        slot["deals"].add(d.id)
+        slot["kinds"]["none"] += 1e-12
+    by_pair: dict[tuple[str, str], list] = defaultdict(list)
+    for (gid, a, b), slot in sorted(acc.items()):
+        by_pair[tuple(sorted((a, b)))].append((gid, a, b, slot))
+    out = []
+    for (first, _b), items in sorted(by_pair.items()):
+        n = len(items)
+        for k, (gid, a, b, slot) in enumerate(items):
+            kind = min(slot["kinds"], key=lambda x: (-slot["kinds"][x], x))
+            usd = slot["usd"] or None
+            w = 1.4 + 6.0 * math.sqrt(min(usd / umax, 1.0)) if usd and umax else 1.4
+            path, pts, lx, ly = _curve(pos, radii, a, b, first, k, n, kind)
+            label = fmt.money(usd, lang=lang) if usd else ""
+            deals = tuple(sorted(slot["deals"]))
+            out.append(MapEdge("", a, b, kind, KIND_COLOURS[kind], label, path, lx, ly, round(w, 2), usd,
+                               in_loop=slot["loop"], dashed=kind == "none" or usd is None or slot["cond"],
+                               points=pts, conditional=bool(slot["cond"] and usd), agg=gid, deals=deals))
+    return out
+
+
+def _label_half(e: MapEdge) -> tuple[float, float]:
+    """Half width and half height of an amount label's box (CJK glyphs stand taller than Latin ones)."""
+    cjk = any(ord(ch) > 0x2E80 for ch in e.label)
+    return _label_width(e.label, 11.5) / 2 * 1.04 + 3 + (5 if e.conflict else 0), 9.0 if cjk else 8.0
+
+
+def _label_box(e: MapEdge) -> tuple[float, float, float, float]:
+    return (e.lx, e.ly, *_label_half(e))
+
+
+def _cell_head(c: MapCell, lang: str) -> tuple[float, float, float, float]:
+    """The box of a group's header as drawn by :func:`dealweb.report.svg.map_svg` (title, count, hint)."""
+    t = messages(lang)
+    more = (" · " + t("group.more", n=c.n - c.shown)) if c.n > c.shown else ""
+    hint = max(_label_width(t("group.open"), 13), _label_width(t("group.close"), 13)) + 6
+    w = _label_width(c.title + more, 13) * 1.05 + hint
+    return (c.x0 + 10 + w / 2, c.y0 + 17, w / 2 + 4, 10.0)
+
+
+def _place_all_labels(edges: list[MapEdge], nodes: list[MapNode], cells: Sequence[MapCell],
+                      lang: str = "en") -> list[MapEdge]:
+    """Labels of the core (clear of every group's box), then of each group closed and open (inside its box)."""
+    if not cells:
+        return _place_labels(edges, nodes)
+    core_nodes = [n for n in nodes if not n.group and n.kind != "group"]
+    cell_boxes = [((c.x0 + c.x1) / 2, (c.y0 + c.y1) / 2, (c.x1 - c.x0) / 2 + 2, (c.y1 - c.y0) / 2 + 2)
+                  for c in cells]
+    out = {id(e): e for e in edges}
+    core_edges = [e for e in edges if not e.group and not e.agg]
+    placed_core = _place_labels(core_edges, core_nodes, extra=cell_boxes)
+    for old, new in zip(core_edges, placed_core, strict=True):
+        out[id(old)] = new
+    core_labels = [_label_box(e) for e in placed_core if e.label]
+    for c in cells:
+        head = _cell_head(c, lang)
+        bounds = (c.x0 + 2, c.y0 + 28, c.x1 - 2, c.y1 - 2)
+        for state in ("closed", "open"):
+            if state == "closed":
+                es = [e for e in edges if e.agg == c.id]
+                ns = core_nodes + [n for n in nodes if n.id == "group:" + c.id]
+            else:
+                es = [e for e in edges if e.group == c.id]
+                ns = core_nodes + [n for n in nodes if n.group == c.id]
+            placed = _place_labels(es, ns, extra=[*core_labels, head], bounds=bounds)
+            for old, new in zip(es, placed, strict=True):
+                out[id(old)] = new
+    return [out[id(e)] for e in edges]
 
 
 def _conditional_flows(ledger: Ledger) -> dict[tuple[str, str, str], bool]:
@@ -543,6 +840,10 @@ _LABEL_SPOTS: tuple[tuple[float, float], ...] = (
     *((t, off) for off in (13.0, -13.0, 24.0, -24.0) for t in _TS),
     *((t, off) for off in (36.0, -36.0, 50.0, -50.0, 66.0, -66.0, 84.0, -84.0) for t in _TS[:5]),
 )
+#: Spots near an arrow's ends, tried after :data:`_LABEL_SPOTS` for labels held inside a group's box.
+_END_TS = (0.14, 0.86, 0.11, 0.89, 0.08, 0.92, 0.05, 0.95, 0.03, 0.97, 0.2, 0.8)
+_END_SPOTS: tuple[tuple[float, float], ...] = tuple(
+    (t, off) for off in (0.0, 13.0, -13.0, 24.0, -24.0, 36.0, -36.0) for t in _END_TS)
 #: Farthest a label may sit from its own arrow, in pixels (the Chromium tests hold every label to it).
 LABEL_REACH = 96.0
 #: Labels further than this from their arrow get a leader line, in pixels.
@@ -566,7 +867,9 @@ def _crowding(x: np.ndarray, y: np.ndarray, hw: float, hh: float, placed: np.nda
     return score
 
 
-def _place_labels(edges: list[MapEdge], nodes: list[MapNode]) -> list[MapEdge]:
+def _place_labels(edges: list[MapEdge], nodes: list[MapNode],
+                  extra: Sequence[tuple[float, float, float, float]] = (),
+                  bounds: tuple[float, float, float, float] | None = None) -> list[MapEdge]:
     """Each edge's label moved along its curve, or beside it, to the first spot clear of every obstacle.
 
     Obstacles: labels placed before it (largest flows first), every firm's disc and every firm's name.
@@ -574,6 +877,8 @@ def _place_labels(edges: list[MapEdge], nodes: list[MapNode]) -> list[MapEdge]:
     overlap area with the obstacles; the first spot of score zero wins, else the least crowded. A label
     more than :data:`LEADER_AT` pixels off its arrow records its anchor on the arrow (``ax``, ``ay``) and
     ``leader=True``; the drawing joins them with a thin line. Deterministic: fixed order and spots.
+    ``extra``: more obstacles as ``(x, y, half width, half height)``; ``bounds``: ``(x0, y0, x1, y1)``, a box
+    every label must stay inside (a group's box), with spots near the arrow's ends tried too.
     """
     boxes: list[tuple[float, float, float, float]] = []
     for n in nodes:  # the names under each disc are obstacles too
@@ -581,18 +886,28 @@ def _place_labels(edges: list[MapEdge], nodes: list[MapNode]) -> list[MapEdge]:
         hw = max([_label_width(t, 13.5) for t in lines] + [_label_width(t, 12) for t in zh_lines]) / 2 + 2
         k = len(lines) + len(zh_lines)
         boxes.append((n.x, n.y + n.r + 3 + 7.5 * k, hw, 7.5 * k + 2))
+    boxes += list(extra)
     disc = np.array([(n.x, n.y, n.r + 3) for n in nodes]).reshape(-1, 3)
     placed = np.array(boxes).reshape(-1, 4)
     out: dict[int, MapEdge] = {}
     order = sorted(range(len(edges)), key=lambda k: (-(edges[k].usd_mid or 0.0), edges[k].deal, k))
-    ts = np.array([t for t, _ in _LABEL_SPOTS])
-    spot_offs = np.array([o for _, o in _LABEL_SPOTS])
+    spots = _LABEL_SPOTS if bounds is None else _LABEL_SPOTS + _END_SPOTS
+    ts = np.array([t for t, _ in spots])
+    spot_offs = np.array([o for _, o in spots])
+
+    def outside(x: np.ndarray, y: np.ndarray, hw: float, hh: float) -> np.ndarray:
+        if bounds is None:
+            return np.zeros(x.shape)
+        x0, y0, x1, y1 = bounds
+        bad = (x - hw < x0) | (x + hw > x1) | (y - hh < y0) | (y + hh > y1)
+        return np.where(bad, 1e12, 0.0)
+
     for k in order:
         e = edges[k]
         if not e.label or not e.points:
             out[k] = e
             continue
-        hw, hh = _label_width(e.label, 11.5) / 2 * 1.04 + 3 + (5 if e.conflict else 0), 8.0
+        hw, hh = _label_half(e)
         (x0, y0), (cx, cy), (x1, y1) = e.points
         offs = spot_offs
         u = 1 - ts
@@ -605,19 +920,22 @@ def _place_labels(edges: list[MapEdge], nodes: list[MapNode]) -> list[MapEdge]:
         x = bx - offs * ty / norm
         y = by + offs * tx / norm
 
-        score = _crowding(x, y, hw, hh, placed, disc)
+        score = _crowding(x, y, hw, hh, placed, disc) + outside(x, y, hw, hh)
         free = np.flatnonzero(score <= 0)
         if not free.size:  # every spot beside the arrow is taken: search rings around it, nearest first
             ang = np.linspace(0, 2 * np.pi, 36, endpoint=False)
-            rad = np.array([30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 88.0])
-            aa, rr, kk = np.meshgrid(ang, rad, np.arange(len(_TS)), indexing="ij")
+            rad = np.array([30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 88.0] if bounds is None else
+                           [20.0, 30.0, 40.0, 50.0, 60.0, 70.0, 80.0, 88.0])
+            ring_ts = list(range(len(_TS))) + ([] if bounds is None else
+                                              list(range(len(_LABEL_SPOTS), len(_LABEL_SPOTS) + len(_END_TS))))
+            aa, rr, kk = np.meshgrid(ang, rad, np.array(ring_ts), indexing="ij")
             aa, rr, kk = aa.ravel(), rr.ravel(), kk.ravel()
             order_r = np.argsort(rr, kind="stable")
             aa, rr, kk = aa[order_r], rr[order_r], kk[order_r]
             # the ring is around the label box's nearest edge, so keep the box within reach
             x2 = bx[kk] + np.cos(aa) * (rr + hw * np.abs(np.cos(aa)) * 0.8)
             y2 = by[kk] + np.sin(aa) * (rr * 0.6 + hh)
-            s2 = _crowding(x2, y2, hw, hh, placed, disc)
+            s2 = _crowding(x2, y2, hw, hh, placed, disc) + outside(x2, y2, hw, hh)
             x, y = np.concatenate([x, x2]), np.concatenate([y, y2])
             bx, by = np.concatenate([bx, bx[kk]]), np.concatenate([by, by[kk]])
             offs = np.concatenate([offs, rr])
@@ -635,13 +953,27 @@ def _place_labels(edges: list[MapEdge], nodes: list[MapNode]) -> list[MapEdge]:
 def _edge(d: Deal, payer: str, payee: str, amount: Amount | None, kind: str, usd: float | None, w: float,
           pos: dict[str, tuple[float, float]], radii: dict[str, float], first: str, k: int, n: int,
           in_loop: bool, lang: str = "en") -> MapEdge:
-    (x0, y0), (x1, y1) = pos[payer], pos[payee]
+    x0, y0 = pos[payer]
     if payer == payee:  # a self-flow (rare): a small loop above the node
         r = radii[payer]
         path = (f"M{x0 - r * 0.5:.1f},{y0 - r * 0.85:.1f} C{x0 - r * 1.6:.1f},{y0 - r * 2.6:.1f} "
                 f"{x0 + r * 1.6:.1f},{y0 - r * 2.6:.1f} {x0 + r * 0.5:.1f},{y0 - r * 0.85:.1f}")
         return MapEdge(d.id, payer, payee, kind, KIND_COLOURS[kind], _flow_label(d, amount, lang), path,
                        round(x0, 1), round(y0 - r * 2.2, 1), round(w, 2), usd, in_loop, kind == "none")
+    path, pts, lx, ly = _curve(pos, radii, payer, payee, first, k, n, kind)
+    return MapEdge(d.id, payer, payee, kind, KIND_COLOURS[kind], _flow_label(d, amount, lang), path,
+                   lx, ly, round(w, 2), usd, in_loop, dashed=kind == "none" or usd is None, points=pts)
+
+
+def _curve(pos: Mapping[str, tuple[float, float]], radii: Mapping[str, float], payer: str, payee: str,
+           first: str, k: int, n: int, kind: str
+           ) -> tuple[str, tuple[tuple[float, float], ...], float, float]:
+    """A quadratic Bézier from payer to payee, the ``k``-th of ``n`` between the pair.
+
+    Trimmed at both circles (room for the arrow head at the payee). Returns the path data, its three points
+    and its middle point.
+    """
+    (x0, y0), (x1, y1) = pos[payer], pos[payee]
     # Normal of the canonical pair direction, so that A->B and B->A bend to different sides.
     ax, ay = pos[first]
     bx, by = (x1, y1) if first == payer else (x0, y0)
@@ -661,7 +993,5 @@ def _edge(d: Deal, payer: str, payee: str, amount: Amount | None, kind: str, usd
     lx = 0.25 * sx + 0.5 * cx + 0.25 * ex
     ly = 0.25 * sy + 0.5 * cy + 0.25 * ey
     path = f"M{sx:.1f},{sy:.1f} Q{cx:.1f},{cy:.1f} {ex:.1f},{ey:.1f}"
-    return MapEdge(d.id, payer, payee, kind, KIND_COLOURS[kind], _flow_label(d, amount, lang), path,
-                   round(lx, 1), round(ly, 1), round(w, 2), usd, in_loop,
-                   dashed=kind == "none" or usd is None,
-                   points=((round(sx, 1), round(sy, 1)), (round(cx, 1), round(cy, 1)), (round(ex, 1), round(ey, 1))))
+    pts = ((round(sx, 1), round(sy, 1)), (round(cx, 1), round(cy, 1)), (round(ex, 1), round(ey, 1)))
+    return path, pts, round(lx, 1), round(ly, 1)

@@ -141,10 +141,13 @@ def fact_payload(ledger: Ledger, fact: Fact, lang: str = "en") -> dict[str, Any]
     }
 
 
-def entity_payload(ledger: Ledger, entity: Entity, lang: str = "en") -> dict[str, Any]:
+def entity_payload(ledger: Ledger, entity: Entity, lang: str = "en",
+                   deals_of: dict[str, list[str]] | None = None) -> dict[str, Any]:
     """An entity with its names, kind, ticker, country and the ids of its deals and facts.
 
     ``name`` is in ``lang``'s script (:func:`dealweb.i18n.entity_name`); ``names`` as the ledger records them.
+    ``deals_of``: entity id -> its deal ids, when the caller has it (one pass over the deals for a whole
+    ledger instead of one per entity).
     """
     return {
         "id": entity.id,
@@ -156,7 +159,8 @@ def entity_payload(ledger: Ledger, entity: Entity, lang: str = "en") -> dict[str
         "ticker": entity.ticker,
         "country": entity.country,
         "note": entity.note,
-        "deals": sorted(d.id for d in ledger.deals.values() if entity.id in d.entities()),
+        "deals": sorted(deals_of.get(entity.id, ()) if deals_of is not None
+                        else (d.id for d in ledger.deals.values() if entity.id in d.entities())),
         "facts": sorted(f.id for f in ledger.facts.values() if f.entity == entity.id),
     }
 
@@ -200,16 +204,23 @@ def ledger_payload(ledger: Ledger, lang: str = "en") -> dict[str, Any]:
     """Everything the report's script needs: deals, facts, entities, documents, chapters (stable keys).
 
     ``lang`` (``en``, ``zh-Hant``, ``zh-Hans``): names in that script, amount labels in that language.
+    ``chapters`` are the quarters of :func:`dealweb.report.chapters.quarter_chapters`.
     """
+    from dealweb.report.chapters import quarter_chapters
+
+    deals_of: dict[str, list[str]] = {}
+    for d in ledger.deals.values():
+        for e in d.entities():
+            deals_of.setdefault(e, []).append(d.id)
     return {
         "name": ledger.name,
         "lang": lang,
         "deals": {d.id: deal_payload(ledger, d, lang) for d in sorted(ledger.deals.values(), key=lambda d: d.id)},
         "facts": {f.id: fact_payload(ledger, f, lang) for f in sorted(ledger.facts.values(), key=lambda f: f.id)},
-        "entities": {e.id: entity_payload(ledger, e, lang)
+        "entities": {e.id: entity_payload(ledger, e, lang, deals_of)
                      for e in sorted(ledger.entities.values(), key=lambda e: e.id)},
         "documents": {d.id: {"id": d.id, "title": d.title, "outlet": d.outlet, "date": _iso(d.date),
                              "language": d.language, "tier": str(d.tier), "url": d.url}
                       for d in sorted(ledger.documents.values(), key=lambda d: d.id)},
-        "chapters": chapters(ledger),
+        "chapters": quarter_chapters(ledger, lang),
     }

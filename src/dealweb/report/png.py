@@ -102,8 +102,20 @@ def write_map_png(view: MapView, path: str | Path, title: str | None = None, dpi
         if title:
             ax.text(24, 40, _plain(title), fontsize=19, fontweight="bold", color="#1A1A1A", family=families)
         px = 72 / 100  # canvas pixels -> points at 100 px per inch
+        from matplotlib.patches import FancyBboxPatch, Rectangle
+
+        for k, (_band, label, y0, y1) in enumerate(view.bands):
+            ax.add_patch(Rectangle((0, y0), w, y1 - y0, facecolor="#F7F5EF" if k % 2 == 0 else "#FFFFFF",
+                                   edgecolor="none"))
+            ax.text(12, y0 + 12, _plain(label.upper()), fontsize=9, fontweight="bold", color="#8A8373",
+                    va="center", family=families)
+        for c in view.cells:  # groups drawn closed: the box, its header, the group's node
+            ax.add_patch(FancyBboxPatch((c.x0, c.y0), c.x1 - c.x0, c.y1 - c.y0, boxstyle="round,pad=0,rounding_size=8",
+                                        facecolor="#FAF9F5", edgecolor="#D9D4C7", linestyle=(0, (4, 3))))
+            ax.text(c.x0 + 10, c.y0 + 17, _plain(c.title), fontsize=9.4, fontweight="bold", color="#3A3A3A",
+                    va="center", family=families)
         for e in view.edges:
-            if not e.points:
+            if not e.points or e.group:
                 continue
             (sx, sy), (cx, cy), (ex, ey) = e.points
             verts = [(sx, sy), (cx, cy), (ex, ey)]
@@ -128,6 +140,8 @@ def write_map_png(view: MapView, path: str | Path, title: str | None = None, dpi
 
         halo = [pe.withStroke(linewidth=3, foreground="white")]
         for e in view.edges:
+            if e.group:
+                continue
             if e.label and e.leader:
                 ax.plot([e.lx, e.ax], [e.ly, e.ay], color=e.colour, linewidth=0.7, alpha=0.8)
             if e.label:
@@ -138,9 +152,12 @@ def write_map_png(view: MapView, path: str | Path, title: str | None = None, dpi
                 ax.text(e.lx, e.ly, text, fontsize=8.3, color=e.colour, ha="center", va="center",
                         fontweight="bold", path_effects=halo, family=families)
         for n in view.nodes:
+            if n.group:
+                continue
             ax.add_patch(Circle((n.x, n.y), n.r, facecolor=ENTITY_FILL.get(n.kind, "#EEEEEE"),
                                 edgecolor="#2B2B2B", linewidth=1.0,
-                                linestyle=(0, (3, 3)) if n.size_basis == "none" else "solid"))
+                                linestyle=(0, (6, 3)) if n.kind == "group" else
+                                (0, (3, 3)) if n.size_basis == "none" else "solid"))
             ty = n.y + n.r + 12
             for line in name_lines(n.name):
                 ax.text(n.x, ty, _plain(line), fontsize=9.7, fontweight="bold", ha="center", va="center",
@@ -164,6 +181,9 @@ def write_map_png(view: MapView, path: str | Path, title: str | None = None, dpi
                 ax.add_patch(Circle((x + 17, y - 4), 7, facecolor=colour, edgecolor="#2B2B2B", linewidth=0.8))
             elif style == "dot":
                 ax.add_patch(Circle((x + 17, y - 4), 4, facecolor=colour, edgecolor="none"))
+            elif style == "group":
+                ax.add_patch(Circle((x + 17, y - 4), 8, facecolor=colour, edgecolor="#2B2B2B", linewidth=0.8,
+                                    linestyle=(0, (3, 2))))
             elif style == "halo":
                 ax.plot([x, x + 34], [y - 4, y - 4], color=colour, alpha=0.7, linewidth=6.5,
                         solid_capstyle="round")

@@ -67,6 +67,18 @@ def _markers(kinds: Sequence[str]) -> str:
     return "".join(out)
 
 
+def _state(group: str = "", agg: str = "", interactive: bool = True) -> str:
+    """Attributes of an element that belongs to one state of a group.
+
+    A member's element is shown when the group is open (hidden at first); a group's own while it is closed.
+    """
+    if group:
+        return f' data-member="{esc(group)}" display="none"' if interactive else ""
+    if agg:
+        return f' data-agg="{esc(agg)}"'
+    return ""
+
+
 def map_svg(view: MapView, interactive: bool = True, legend: bool = True, title: str | None = None) -> str:
     """The map as one ``<svg>`` element.
 
@@ -75,6 +87,10 @@ def map_svg(view: MapView, interactive: bool = True, legend: bool = True, title:
         interactive: add ``data-*`` attributes and ``<title>`` tooltips the report's script uses.
         legend: draw the legend (kinds of flow, node size, loops) in the bottom-left corner.
         title: a heading drawn at the top (for the slide export).
+
+    Groups of the core view are drawn closed; with ``interactive`` their members are in the markup too,
+    hidden (``display="none"``, ``data-member``) until the page's script opens the group (the group's
+    own node and arrows carry ``data-agg`` and ``data-group``); without it (pictures) they are left out.
 
     Returns:
         SVG markup (UTF-8 text), standalone-ready (it declares its namespace).
@@ -91,22 +107,32 @@ def map_svg(view: MapView, interactive: bool = True, legend: bool = True, title:
     ]
     if title:
         parts.append(f'<text x="24" y="40" font-size="26" font-weight="700" fill="#1A1A1A">{esc(title)}</text>')
+    parts.append(_bands(view))
+    parts.append(_cells(view, interactive))
     # Loop halos under everything else.
     parts.append('<g class="dw-loops">')
     for e in view.edges:
+        if e.group and not interactive:
+            continue
         if e.in_loop:
-            parts.append(f'<path class="dw-halo" data-deal="{esc(e.deal)}" d="{e.path}" fill="none" '
+            ref = f'data-deal="{esc(e.deal)}"' if e.deal else f'data-deals="{esc(" ".join(e.deals))}"'
+            parts.append(f'<path class="dw-halo" {ref}{_state(e.group, e.agg)} d="{e.path}" fill="none" '
                          f'stroke="#FFC533" stroke-opacity="0.55" stroke-width="{e.width + 9:.1f}" '
                          f'stroke-linecap="round"/>')
     parts.append("</g>")
     parts.append('<g class="dw-edges">')
     for k, e in enumerate(view.edges):
+        if e.group and not interactive:
+            continue
         dash = (' stroke-dasharray="8 5"' if e.conditional else ' stroke-dasharray="2 4"' if e.dashed else "")
         marker = "" if e.kind == "none" else f' marker-end="url(#arrow-{e.kind})"'
         cond = ' data-conditional="1"' if e.conditional else ""
-        attrs = (f' data-deal="{esc(e.deal)}" data-kind="{e.kind}" data-from="{esc(e.payer)}" '
-                 f'data-to="{esc(e.payee)}" data-edge="{k}"{cond} tabindex="0"' if interactive else "")
-        tip = f"<title>{esc(e.deal)}: {esc(e.label)}</title>" if interactive else ""
+        ref = f'data-deal="{esc(e.deal)}"' if e.deal else f'data-deals="{esc(" ".join(e.deals))}"'
+        attrs = (f' {ref} data-kind="{e.kind}" data-from="{esc(e.payer)}" '
+                 f'data-to="{esc(e.payee)}" data-edge="{k}"{cond}{_state(e.group, e.agg)} tabindex="0"'
+                 if interactive else "")
+        what = esc(e.deal) if e.deal else esc(t("group.deals", n=len(e.deals)))
+        tip = f"<title>{what}: {esc(e.label)}</title>" if interactive else ""
         parts.append(
             f'<path class="dw-edge{" dw-inloop" if e.in_loop else ""}"{attrs} d="{e.path}" fill="none" '
             f'stroke="{e.colour}" stroke-width="{e.width:.2f}" stroke-opacity="0.85"{dash}{marker}>{tip}</path>'
@@ -114,14 +140,16 @@ def map_svg(view: MapView, interactive: bool = True, legend: bool = True, title:
     parts.append("</g>")
     parts.append('<g class="dw-edge-labels" font-size="11.5" text-anchor="middle">')
     for k, e in enumerate(view.edges):
-        if not e.label:
+        if not e.label or (e.group and not interactive):
             continue
-        attrs = f' data-deal="{esc(e.deal)}" data-edge="{k}"' if interactive else ""
+        ref = f'data-deal="{esc(e.deal)}"' if e.deal else f'data-deals="{esc(" ".join(e.deals))}"'
+        state = _state(e.group, e.agg, interactive)
+        attrs = f' {ref} data-edge="{k}"{state}' if interactive else ""
         if e.leader:  # a thin line from the label's box back to its own arrow
             hw, hh = _label_width(e.label, 11.5) / 2 + 2, 7.0
             dx, dy = e.ax - e.lx, e.ay - e.ly
             f = min(hw / abs(dx) if dx else math.inf, hh / abs(dy) if dy else math.inf, 1.0)
-            parts.append(f'<line class="dw-leader" x1="{e.lx + dx * f:.1f}" y1="{e.ly + dy * f:.1f}" '
+            parts.append(f'<line class="dw-leader"{state} x1="{e.lx + dx * f:.1f}" y1="{e.ly + dy * f:.1f}" '
                          f'x2="{e.ax:.1f}" y2="{e.ay:.1f}" stroke="{e.colour}" stroke-width="1" '
                          f'stroke-opacity="0.8"/>')
         parts.append(
@@ -134,18 +162,31 @@ def map_svg(view: MapView, interactive: bool = True, legend: bool = True, title:
     parts.append("</g>")
     parts.append('<g class="dw-nodes">')
     for n in view.nodes:
+        if n.group and not interactive:
+            continue
         fill = ENTITY_FILL.get(n.kind, "#EEEEEE")
         dash = ' stroke-dasharray="3 3"' if n.size_basis == "none" else ""
-        attrs = f' data-entity="{esc(n.id)}" tabindex="0"' if interactive else ""
+        if n.kind == "group":
+            gid = n.id.split(":", 1)[1]
+            attrs = (f' data-entity="{esc(n.id)}" data-group="{esc(gid)}" data-agg="{esc(gid)}" tabindex="0"'
+                     if interactive else "")
+            cls = "dw-node dw-group"
+            dash = ' stroke-dasharray="6 3"'
+        else:
+            attrs = f' data-entity="{esc(n.id)}"{_state(n.group)} tabindex="0"' if interactive else ""
+            cls = "dw-node"
         tip_lines = [n.name] + ([n.zh] if n.zh else [])
         if n.size_label:
             when = (f" ({t('js.as_of', date=n.size_as_of.isoformat())})" if n.size_as_of
                     else t("node.no_as_of") if n.size_basis == "market_cap" else "")
             tip_lines.append(n.size_label + when)
         tip = f"<title>{esc(' · '.join(tip_lines))}</title>" if interactive else ""
-        parts.append(f'<g class="dw-node"{attrs}>{tip}'
+        parts.append(f'<g class="{cls}"{attrs}>{tip}'
                      f'<circle cx="{n.x:.1f}" cy="{n.y:.1f}" r="{n.r:.1f}" fill="{fill}" stroke="#2B2B2B" '
                      f'stroke-width="1.4"{dash}/>')
+        if n.kind == "group":
+            parts.append(f'<circle cx="{n.x:.1f}" cy="{n.y:.1f}" r="{max(n.r - 5, 4):.1f}" fill="none" '
+                         f'stroke="#2B2B2B" stroke-width="0.8" stroke-opacity="0.6"/>')
         ty = n.y + n.r + 15
         for line in name_lines(n.name):
             parts.append(f'<text x="{n.x:.1f}" y="{ty:.1f}" text-anchor="middle" font-size="13.5" '
@@ -157,7 +198,10 @@ def map_svg(view: MapView, interactive: bool = True, legend: bool = True, title:
                          f'fill="#444444" stroke="#FFFFFF" stroke-width="4" paint-order="stroke" '
                          f'stroke-linejoin="round">{esc(line)}</text>')
             ty += 15
-        if n.size_short and n.r >= 26:
+        if n.kind == "group":
+            parts.append(f'<text x="{n.x:.1f}" y="{n.y + 6:.1f}" text-anchor="middle" font-size="17" '
+                         f'font-weight="700" fill="#555555">+</text>')
+        elif n.size_short and n.r >= 26:
             parts.append(f'<text x="{n.x:.1f}" y="{n.y + 4:.1f}" text-anchor="middle" font-size="11.5" '
                          f'fill="#555555">{esc(n.size_short)}</text>')
         parts.append("</g>")
@@ -166,6 +210,46 @@ def map_svg(view: MapView, interactive: bool = True, legend: bool = True, title:
         parts.append(_legend(view, kinds))
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _bands(view: MapView) -> str:
+    """The layered layout's bands: a faint rule above each and its name at the left edge."""
+    if not view.bands:
+        return ""
+    out = ['<g class="dw-bands">']
+    for k, (band, label, y0, y1) in enumerate(view.bands):
+        fill = "#F7F5EF" if k % 2 == 0 else "#FFFFFF"
+        out.append(f'<rect class="dw-band" data-band="{esc(band)}" x="0" y="{y0:.1f}" width="{view.width}" '
+                   f'height="{y1 - y0:.1f}" fill="{fill}"/>'
+                   f'<text class="dw-band-label" x="12" y="{y0 + 16:.1f}" font-size="12.5" font-weight="700" '
+                   f'fill="#8A8373" letter-spacing="0.04em">{esc(label.upper())}</text>')
+    out.append("</g>")
+    return "".join(out)
+
+
+def _cells(view: MapView, interactive: bool) -> str:
+    """Each group's box: a light frame and its header (what the group is, how many firms, how much money).
+
+    Clicking the header (or the group's node) opens and closes the group.
+    """
+    if not view.cells:
+        return ""
+    t = messages(view.lang)
+    out = ['<g class="dw-cells">']
+    for c in view.cells:
+        attrs = f' data-group="{esc(c.id)}" tabindex="0"' if interactive else ""
+        more = (" · " + t("group.more", n=c.n - c.shown)) if c.n > c.shown else ""
+        hint = (f'<tspan class="dw-gmark" fill="#0B4F8A" font-weight="400" dx="6" '
+                f'data-open="{esc(t("group.close"))}" data-closed="{esc(t("group.open"))}">'
+                f'{esc(t("group.open"))}</tspan>' if interactive else "")
+        out.append(f'<g class="dw-cell" data-cell="{esc(c.id)}">'
+                   f'<rect x="{c.x0:.1f}" y="{c.y0:.1f}" width="{c.x1 - c.x0:.1f}" height="{c.y1 - c.y0:.1f}" '
+                   f'rx="8" fill="#FAF9F5" stroke="#D9D4C7" stroke-dasharray="4 3"/>'
+                   f'<text class="dw-ghead"{attrs} x="{c.x0 + 10:.1f}" y="{c.y0 + 21:.1f}" font-size="13" '
+                   f'font-weight="700" fill="#3A3A3A">{esc(c.title)}'
+                   f'<tspan font-weight="400" fill="#6B6B6B">{esc(more)}</tspan>{hint}</text></g>')
+    out.append("</g>")
+    return "".join(out)
 
 
 def legend_items(view: MapView, kinds: Sequence[str]) -> list[tuple[str, str, str]]:
@@ -180,6 +264,8 @@ def legend_items(view: MapView, kinds: Sequence[str]) -> list[tuple[str, str, st
         items.append(("dotted", "#555555", t("legend.dash")))
     if any(e.conflict for e in view.edges):
         items.append(("dot", "#B3261E", t("legend.conflict")))
+    if view.cells:
+        items.append(("group", "#FAF9F5", t("legend.group")))
     if view.hidden:
         items.append(("circle", "#FFFFFF", t("legend.hidden", n=view.hidden)))
     return items
@@ -197,6 +283,9 @@ def _legend(view: MapView, kinds: Sequence[str]) -> str:
             x, y = 20.0, y + 24
         if style == "circle":
             out.append(f'<circle cx="{x + 17}" cy="{y - 4}" r="7" fill="{colour}" stroke="#2B2B2B"/>')
+        elif style == "group":
+            out.append(f'<circle cx="{x + 17}" cy="{y - 4}" r="8" fill="{colour}" stroke="#2B2B2B" '
+                       f'stroke-dasharray="3 2"/>')
         elif style == "dot":
             out.append(f'<circle cx="{x + 17}" cy="{y - 4}" r="4" fill="{colour}"/>')
         elif style == "dotted":

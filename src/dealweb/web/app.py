@@ -52,6 +52,35 @@ _CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'
         "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 #: The language of the request being served (set by the app's middleware from ?lang= or the cookie).
 _LANG: ContextVar[str] = ContextVar("dealweb_lang", default="en")
+#: Above this many entities the map page opens on one firm's neighbourhood (searchable), not the whole web.
+BIG_WEB = 1000
+
+
+def _search_entities(ledger: Any, q: str, lang: str) -> list[tuple[str, str]]:
+    """Entities whose id, names or aliases contain ``q`` (case-insensitive): exact id or name first."""
+    from dealweb.i18n import entity_name
+
+    needle = q.casefold()
+    hits = []
+    for e in ledger.entities.values():
+        texts = [e.id, *e.names.values(), *e.aliases]
+        if any(needle in x.casefold() for x in texts):
+            exact = any(needle == x.casefold() for x in texts)
+            hits.append((not exact, len(e.id), e.id, entity_name(e, lang)))
+    hits.sort()
+    return [(i, n) for _, _, i, n in hits]
+
+
+def _largest_firm(ledger: Any) -> str:
+    """The entity with the most USD (mid) on its deals' flows; the first id when none has a figure."""
+    total: dict[str, float] = {}
+    for d in ledger.deals.values():
+        for f in d.pairwise_flows():
+            v = f.amount.usd("mid") if f.amount is not None else None
+            if v:
+                total[f.payer] = total.get(f.payer, 0.0) + v
+                total[f.payee] = total.get(f.payee, 0.0) + v
+    return min(total, key=lambda i: (-total[i], i)) if total else min(ledger.entities)
 _LANG_COOKIE = "dealweb_lang"
 
 
@@ -627,12 +656,24 @@ def create_app(ledger_path: str | Path | None = None, token: str = "", read_only
 
     @app.get("/map", response_class=HTMLResponse, include_in_schema=False)
     @app.get("/report", response_class=HTMLResponse, include_in_schema=False)
-    def report_page(on: date | None = None, focus: str | None = None) -> HTMLResponse:
+    def report_page(on: date | None = None, focus: str | None = None, q: str | None = None,
+                    layout: Literal["spring", "layered"] = "spring",
+                    view: Literal["core", "all"] = "core") -> HTMLResponse:
         from dealweb.report import render_report
 
-        if focus is not None and focus not in state.ledger.entities:
+        lg = state.ledger
+        matches: list[tuple[str, str]] = []
+        if q and q.strip():
+            matches = _search_entities(lg, q.strip(), _LANG.get())
+            if len(matches) == 1 or (matches and matches[0][0] == q.strip()):
+                focus, matches = matches[0][0], []
+        if focus is not None and focus not in lg.entities:
             raise _404("entity", focus)
-        html = render_report(state.ledger, on=on, stress=False, lang=_LANG.get(), focus=focus)
+        if focus is None and len(lg.entities) > BIG_WEB:
+            focus = _largest_firm(lg)  # a web too big to draw whole opens on its largest firm's neighbourhood
+        search = {"q": q or "", "matches": matches[:20], "entities": len(lg.entities)}
+        html = render_report(lg, on=on, stress=False, lang=_LANG.get(), focus=focus, layout=layout, view=view,
+                             search=search)
         return HTMLResponse(html, headers={"Content-Security-Policy": _REPORT_CSP})
 
     @app.get("/review", response_class=HTMLResponse, include_in_schema=False)

@@ -112,7 +112,31 @@
     }
     showRecord(kind, id);
   }
+  /* Groups of the core view: a group's node and header open it (its members appear in its box, its own
+     node and summed arrows go) and close it again. */
+  function setGroup(id, open) {
+    if (!svg) { return; }
+    svg.querySelectorAll('[data-member="' + CSS.escape(id) + '"]').forEach(function (n) {
+      if (open) { n.removeAttribute("display"); } else { n.setAttribute("display", "none"); }
+    });
+    svg.querySelectorAll('[data-agg="' + CSS.escape(id) + '"]').forEach(function (n) {
+      if (open) { n.setAttribute("display", "none"); } else { n.removeAttribute("display"); }
+    });
+    svg.querySelectorAll('.dw-cell[data-cell="' + CSS.escape(id) + '"]').forEach(function (c) {
+      c.classList.toggle("dw-open", open);
+      var mark = c.querySelector(".dw-gmark");
+      if (mark) { mark.textContent = mark.getAttribute(open ? "data-open" : "data-closed"); }
+    });
+  }
+  function toggleGroup(id) {
+    var cell = svg && svg.querySelector('.dw-cell[data-cell="' + CSS.escape(id) + '"]');
+    setGroup(id, !(cell && cell.classList.contains("dw-open")));
+  }
+  window.dealwebGroups = {open: function (id) { setGroup(id, true); }, close: function (id) { setGroup(id, false); },
+    all: function (open) { if (svg) { svg.querySelectorAll(".dw-cell").forEach(function (c) { setGroup(c.getAttribute("data-cell"), open); }); } }};
   document.addEventListener("click", function (ev) {
+    var g = ev.target.closest && ev.target.closest("[data-group]");
+    if (g) { ev.preventDefault(); toggleGroup(g.getAttribute("data-group")); return; }
     var t = ev.target.closest("[data-ref], .dw-edge, .dw-elabel, .dw-node");
     if (!t) { return; }
     ev.preventDefault();
@@ -122,6 +146,8 @@
       if (window.innerWidth < 1100) { panel.scrollIntoView({behavior: "smooth"}); }
     } else if (t.hasAttribute("data-deal")) {
       select("deal", t.getAttribute("data-deal"));
+    } else if (t.hasAttribute("data-agg")) {
+      toggleGroup(t.getAttribute("data-agg"));
     } else if (t.hasAttribute("data-entity")) {
       select("entity", t.getAttribute("data-entity"));
     }
@@ -129,6 +155,7 @@
   document.addEventListener("keydown", function (ev) {
     if (ev.key !== "Enter") { return; }
     var t = ev.target;
+    if (t && t.getAttribute && t.getAttribute("data-group")) { toggleGroup(t.getAttribute("data-group")); return; }
     if (t && t.getAttribute && t.getAttribute("data-deal")) { select("deal", t.getAttribute("data-deal")); }
     if (t && t.getAttribute && t.getAttribute("data-entity")) { select("entity", t.getAttribute("data-entity")); }
   });
@@ -153,42 +180,75 @@
     tip.style.display = "block";
   });
 
-  /* Time slider: chapters by date. */
+  /* Chapters by quarter: the map as known at each quarter's end (no look-ahead), its title and events. */
   var slider = document.getElementById("dw-slider");
   var out = document.getElementById("dw-date");
   var changed = document.getElementById("dw-changed");
+  var eventsBox = document.getElementById("dw-events");
   var showCancelled = document.getElementById("dw-show-cancelled");
   var loopsOnly = document.getElementById("dw-loops-only");
+  if (svg) {
+    svg.querySelectorAll("path.dw-edge").forEach(function (n) {
+      n.setAttribute("data-dash", n.getAttribute("stroke-dasharray") || "");
+    });
+  }
+  function eventItem(ev) {
+    var li = el("li");
+    li.appendChild(el("span", "dw-ev-date", ev.date + " · "));
+    li.appendChild(el("span", "dw-ev-what", word("event.", ev.what) + " · "));
+    var a = el("a", "dw-ref", ev.parties || ev.title);
+    a.href = "#"; a.setAttribute("data-ref", "deal:" + ev.deal);
+    li.appendChild(a);
+    if (ev.figure) { li.appendChild(el("span", "dw-ev-fig", " · " + ev.figure)); }
+    if (ev.source) {
+      var q = el("q", "dw-ev-quote", ev.source.quote);
+      q.setAttribute("lang", ev.source.language || "");
+      li.appendChild(el("br"));
+      li.appendChild(q);
+      li.appendChild(el("span", "dw-cite", " — " + [ev.source.outlet, ev.source.date,
+        ev.source.tier ? word("tier.", ev.source.tier) : ""].filter(Boolean).join(", ")));
+    }
+    return li;
+  }
   function apply() {
     if (!svg || !slider) { return; }
     var ch = data.chapters[Number(slider.value)];
     var live = new Set(ch.live); var cancelled = new Set(ch.cancelled);
-    out.textContent = ch.date ? T("map.on_date", {date: ch.date}) : T("map.as_stands");
+    var cond = ch.conditional ? new Set(ch.conditional) : null;
+    out.textContent = ch.quarter ? ch.quarter : T("map.as_stands");
     var touched = new Set();
-    svg.querySelectorAll("[data-deal]").forEach(function (n) {
-      var id = n.getAttribute("data-deal");
-      var isLive = live.has(id); var isCancelled = cancelled.has(id);
+    function dealOn(id) {
+      return live.has(id) || (cancelled.has(id) && showCancelled.checked);
+    }
+    svg.querySelectorAll("[data-deal], [data-deals]").forEach(function (n) {
+      var ids = n.hasAttribute("data-deal") ? [n.getAttribute("data-deal")] : n.getAttribute("data-deals").split(" ");
+      var on = ids.some(dealOn);
+      var allCancelled = ids.every(function (i) { return cancelled.has(i) || !live.has(i); }) &&
+        ids.some(function (i) { return cancelled.has(i); });
       var inLoop = n.classList.contains("dw-inloop") || n.classList.contains("dw-halo") ||
-        !!svg.querySelector('.dw-inloop[data-deal="' + CSS.escape(id) + '"]');
-      var on = (isLive || (isCancelled && showCancelled.checked)) && (!loopsOnly.checked || inLoop);
+        (ids.length === 1 && !!svg.querySelector('.dw-inloop[data-deal="' + CSS.escape(ids[0]) + '"]'));
+      on = on && (!loopsOnly.checked || inLoop);
       n.classList.toggle("dw-off", !on);
-      n.classList.toggle("dw-cancelled", on && isCancelled);
-      if (on && n.classList.contains("dw-edge")) {
-        touched.add(n.getAttribute("data-from")); touched.add(n.getAttribute("data-to"));
+      n.classList.toggle("dw-cancelled", on && allCancelled);
+      if (n.classList.contains("dw-edge")) {
+        if (cond && ids.length === 1 && n.getAttribute("data-dash") !== "2 4") {
+          if (cond.has(ids[0])) { n.setAttribute("stroke-dasharray", "8 5"); } else { n.removeAttribute("stroke-dasharray"); }
+        } else if (n.getAttribute("data-dash")) {
+          n.setAttribute("stroke-dasharray", n.getAttribute("data-dash"));
+        } else { n.removeAttribute("stroke-dasharray"); }
+        if (on) { touched.add(n.getAttribute("data-from")); touched.add(n.getAttribute("data-to")); }
       }
     });
     svg.querySelectorAll(".dw-node").forEach(function (n) {
       n.classList.toggle("dw-dim", !touched.has(n.getAttribute("data-entity")));
     });
-    changed.textContent = "";
-    if (ch.changed.length) {
-      changed.appendChild(el("span", null, T("map.changed")));
-      ch.changed.forEach(function (d, k) {
-        var a = el("a", "dw-ref", (data.deals[d] && data.deals[d].title) || d);
-        a.href = "#"; a.setAttribute("data-ref", "deal:" + d);
-        changed.appendChild(a);
-        if (k < ch.changed.length - 1) { changed.appendChild(document.createTextNode(" · ")); }
-      });
+    changed.textContent = ch.title || "";
+    if (eventsBox) {
+      eventsBox.textContent = "";
+      (ch.events || []).forEach(function (ev) { eventsBox.appendChild(eventItem(ev)); });
+      if (ch.quarter && !(ch.events || []).length) { eventsBox.appendChild(el("li", "dw-note", T("chapter.none"))); }
+      var box = document.getElementById("dw-events-box");
+      if (box) { box.style.display = ch.quarter ? "" : "none"; }
     }
     var asOf = Object.keys(ch.as_of_figures || {});
     if (asOf.length) {
@@ -206,6 +266,13 @@
       });
     }
   }
+  function step(k) {
+    var v = Math.max(0, Math.min(Number(slider.max), Number(slider.value) + k));
+    slider.value = String(v); apply();
+  }
+  var prev = document.getElementById("dw-prev"); var next = document.getElementById("dw-next");
+  if (prev) { prev.addEventListener("click", function () { step(-1); }); }
+  if (next) { next.addEventListener("click", function () { step(1); }); }
   if (slider) {
     slider.addEventListener("input", apply);
     showCancelled.addEventListener("change", apply);
