@@ -17,7 +17,7 @@ from dealweb.report.mapview import LABEL_REACH
 MEASURE = """() => {
   const svg = document.querySelector('svg.dw-map');
   const box = (el) => { const b = el.getBBox(); return [b.x, b.y, b.x + b.width, b.y + b.height]; };
-  const shown = (el) => {  // drawn: neither it nor a parent is display:none (a closed group's member, a chapter's off deal)
+  const shown = (el) => {  // drawn: no parent is display:none (a closed group's member, a deal off)
     for (let n = el; n && n !== svg; n = n.parentElement) { if (getComputedStyle(n).display === 'none') return false; }
     return true;
   };
