@@ -39,7 +39,9 @@ def test_default_ledger_page_shows_the_analyses_and_says_not_assessed(page, live
     assert page.locator("table.dw-haircut tbody tr").count() >= 5
     loans = page.locator("ul.dw-loans li")
     assert loans.count() >= 3 and "assumed:" in loans.first.inner_text()
-    # the bundled scenarios were written for the other ledger: not assessed, with how to add one
+    # the bundled scenarios were written for the other ledger: not assessed, with how to add one (before and
+    # after pressing the button)
+    expect(page.locator("#analyses-scenarios + p.dw-not-assessed")).to_contain_text("written for this ledger")
     page.locator("#dw-analyses-run button").click()
     note = page.locator("#analyses-scenarios + p.dw-not-assessed")
     expect(note).to_contain_text("Not assessed: needs two or more stress scenarios written for this ledger")

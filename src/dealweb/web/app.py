@@ -786,15 +786,17 @@ def create_app(ledger_path: str | Path | None = None, token: str = "", read_only
         key = (id(state.ledger), on, scenarios, runs, seed)
         if key in analyses_cache:
             return analyses_cache[key]
+        from dealweb.sim.sidebyside import fitting_scenarios
+
         summaries: dict[str, dict[str, Any]] = {}
+        fit = fitting_scenarios(state.ledger.name)
         note = ("not run yet: press the button to run the scenarios written for this ledger (the runs and seed "
-                "are shown beside the results)")
-        if scenarios:
+                "are shown beside the results)") if len(fit) >= 2 else ""
+        if scenarios and len(fit) >= 2:
             from dealweb.sim import load_scenario, stress
-            from dealweb.sim.sidebyside import fitting_scenarios
 
             note = ""
-            for k, (name, path) in enumerate(fitting_scenarios(state.ledger.name).items()):
+            for k, (name, path) in enumerate(fit.items()):
                 res = stress(load_scenario(path), state.ledger, runs=runs, seed=seed, sensitivity=k == 0)
                 summaries[name] = res.summary(top=10)
         view = analyses_view(state.ledger, on, summaries, note)
