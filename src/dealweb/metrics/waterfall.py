@@ -494,6 +494,7 @@ def debt_service(fl: Any, ledger: Ledger, rate: float = DEFAULT_INTEREST_RATE,
     """
     from datetime import date
 
+    from dealweb.periods import add_months
     from dealweb.sim.debt import debt_service_lines, service_profile
     from dealweb.sim.scenario import DEFAULT_DEBT_MATURITY_YEARS
     from dealweb.sim.schedules import Grid
@@ -505,6 +506,7 @@ def debt_service(fl: Any, ledger: Ledger, rate: float = DEFAULT_INTEREST_RATE,
     if not live.any():
         return {}
     deal_ids = np.array(fl.deals, dtype=object)[fl.deal]
+    known = np.array([str(x) for x in fl.column("known_from")], dtype=object)
     principal: dict[str, float] = defaultdict(float)
     for i in np.flatnonzero(live):
         principal[str(deal_ids[i])] += float(fl.value[i])
@@ -520,14 +522,23 @@ def debt_service(fl: Any, ledger: Ledger, rate: float = DEFAULT_INTEREST_RATE,
         terms = {name: (value, src) for name, value, src in ln.terms}
         # the simulation's own profile (service_profile), with the loan drawn in the quarter of its start
         # (the simulation takes a loan drawn before its horizon as drawn just before it)
-        drawn = np.zeros(grid.periods)
-        drawn[max(0, grid.index(date.fromisoformat(str(terms["start"][0]))))] = 1.0
-        profile = service_profile(drawn, float(terms["interest_rate"][0]),
-                                  grid.position(date.fromisoformat(str(terms["maturity"][0]))), grid.periods)
-        rate_src, mat_src = str(terms["interest_rate"][1]), str(terms["maturity"][1])
+        start = date.fromisoformat(str(terms["start"][0]))
         start_src = str(terms["start"][1])
-        if "simulation's start" in start_src:
-            start_src = "assumed: drawn on 1 January of the first year a recorded loan starts (the deal states no date)"
+        if "simulation's start" in start_src:  # the deal states no date: drawn when first reported, if known
+            seen = sorted(str(k) for k in known[deal_ids == ln.deal] if k not in (None, "", "None", "NaT"))
+            if seen:
+                start = date.fromisoformat(seen[0][:10])
+                start_src = "assumed: drawn when first reported (the deal states no date)"
+            else:
+                start_src = ("assumed: drawn on 1 January of the first year a recorded loan starts (the deal states "
+                             "no date)")
+        maturity = date.fromisoformat(str(terms["maturity"][0]))
+        if str(terms["maturity"][1]).startswith("assumed") and start.isoformat() != str(terms["start"][0]):
+            maturity = add_months(start, int(round(years * 12)))  # the assumed term runs from the start used
+        drawn = np.zeros(grid.periods)
+        drawn[max(0, grid.index(start))] = 1.0
+        profile = service_profile(drawn, float(terms["interest_rate"][0]), grid.position(maturity), grid.periods)
+        rate_src, mat_src = str(terms["interest_rate"][1]), str(terms["maturity"][1])
         if rate_src.startswith("assumed"):
             rate_src = f"assumed: {100 * rate:.4g}% a year (the deal states no interest rate)"
         if mat_src.startswith("assumed"):
@@ -540,8 +551,8 @@ def debt_service(fl: Any, ledger: Ledger, rate: float = DEFAULT_INTEREST_RATE,
             out[ln.payer][y].append({
                 "deal": ln.deal, "principal": principal[ln.deal], "service": usd,
                 "interest_rate": float(terms["interest_rate"][0]), "rate_source": rate_src,
-                "maturity": terms["maturity"][0], "maturity_source": mat_src,
-                "start": terms["start"][0], "start_source": start_src, "shape": terms["shape"][1]})
+                "maturity": maturity.isoformat(), "maturity_source": mat_src,
+                "start": start.isoformat(), "start_source": start_src, "shape": terms["shape"][1]})
     return out
 
 
