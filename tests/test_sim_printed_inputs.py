@@ -101,9 +101,13 @@ def test_bundled_scenarios_name_the_ledger_their_inputs_were_written_for():
     from dealweb.cli import main
     from dealweb.sim.scenario import bundled_scenarios, load_scenario
 
-    for path in bundled_scenarios().values():
+    for path in bundled_scenarios().values():  # the first set (files directly in scenarios/)
         assert load_scenario(path).ledger == "ai-capex-2025"
-    out = CliRunner().invoke(main, ["stress", "base", "--runs", "20", "--no-sensitivity", "--json"])
-    assert out.exit_code == 0, out.output
-    s = json.loads(out.stdout)
-    assert s["ledger"] == "ai-capex-2025" and s["ledger_warning"] is None  # no --ledger: the one it names
+    for path in bundled_scenarios("ai-deals-2025-26").values():  # the current web's own (scenarios/<ledger>/)
+        assert load_scenario(path).ledger == "ai-deals-2025-26"
+    for args, ledger in ((["stress", "base"], "ai-deals-2025-26"),  # no --ledger: the default ledger's own base
+                         (["stress", "base", "--ledger", "ai-capex-2025"], "ai-capex-2025")):
+        out = CliRunner().invoke(main, [*args, "--runs", "20", "--no-sensitivity", "--json"])
+        assert out.exit_code == 0, out.output
+        s = json.loads(out.stdout)
+        assert s["ledger"] == ledger and s["scenario_ledger"] == ledger and s["ledger_warning"] is None

@@ -1259,15 +1259,15 @@ def scenarios_cmd(names: tuple[str, ...], runs: int, seed: int | None, include: 
         names, paths = tuple(fit), list(fit.values())
     elif len(names) < 2:
         fail("give two or more scenarios to set side by side",
-             "bundled: " + ", ".join(bundled_scenarios()) + "; e.g. dealweb metrics scenarios base capital-drought")
+             "bundled: " + ", ".join(bundled_scenarios(ledger.name)) + "; e.g. dealweb metrics scenarios base capital-drought")
     else:
         paths = []
         for name in names:
             try:
-                paths.append(resolve_scenario(name))
+                paths.append(resolve_scenario(name, ledger.name))
             except DealwebError:
                 fail(f"SCENARIO {name!r} is neither a file nor a bundled scenario",
-                     "bundled: " + ", ".join(bundled_scenarios()))
+                     "bundled: " + ", ".join(bundled_scenarios(ledger.name)))
     if tornado is not None and tornado not in ledger.entities:
         fail(f"--tornado {tornado!r} is not an entity of ledger {ledger.name}",
              "give an entity id, e.g. " + ", ".join(sorted(ledger.entities)[:5]))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -27,10 +28,10 @@ def _console(err: bool = False) -> Console:
 
 
 def _list_bundled(as_json: bool) -> None:
-    from dealweb.sim.scenario import bundled_scenarios, load_scenario
+    from dealweb.sim.scenario import all_bundled_scenarios, load_scenario
 
     rows = []
-    for name, path in bundled_scenarios().items():
+    for name, path in all_bundled_scenarios():
         sc = load_scenario(path)
         rows.append({"name": name, "description": sc.description, "runs": sc.runs, "seed": sc.seed,
                      "quarters": sc.quarters, "start": sc.start.isoformat(), "file": str(path),
@@ -351,7 +352,14 @@ def stress_cmd(scenario: str | None, ledger_path: str | None, runs: int | None, 
             return
         if not scenario:
             fail("no scenario given", "name a YAML file or a bundled scenario; see dealweb stress --list")
-        path = resolve_scenario(scenario)
+        # a bundled name is the scenario written for the ledger it runs on (--ledger, else the default ledger)
+        lname = None
+        if not Path(scenario).exists():
+            from dealweb.data import DEFAULT_LEDGER, bundled_ledgers
+
+            lname = ledger_path if ledger_path in bundled_ledgers() else (
+                load_or_exit(ledger_path).name if ledger_path else DEFAULT_LEDGER)
+        path = resolve_scenario(scenario, lname)
         sc = load_scenario(path)
     except DealwebError as exc:
         _fail_with_problems(exc)

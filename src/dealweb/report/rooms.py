@@ -285,13 +285,22 @@ def fill_stress(an: Analysis, ledger: Ledger, on: date | None, seed: int | None 
     names = _names(ledger)
     skipped = []
     foreign = 0
-    for name, path in bundled_scenarios().items():
+    quick: list[str] = []
+    full_runs = 0
+    for name, path in bundled_scenarios(ledger.name).items():
         try:
             sc = load_scenario(path)
             if ledger_warning(name, sc.ledger, ledger.name):
                 foreign += 1  # its firms' inputs were written for another web: not assessed here, never borrowed
                 continue
-            res = stress(sc, ledger, runs=draws, seed=seed, sensitivity=True, include=include)
+            # a scenario may ask the report for a quick run (scenario.report_runs: fewer runs, no sensitivity
+            # bumps) when its web is large; the report says so, and `dealweb stress NAME` runs it in full
+            fast = draws is None and sc.report_runs is not None
+            res = stress(sc, ledger, runs=sc.report_runs if fast else draws, seed=seed, sensitivity=not fast,
+                         include=include)
+            if fast:
+                quick.append(name)
+                full_runs = sc.runs
         except DealwebError as exc:  # a scenario written for another ledger: say so, run the others
             # never name another ledger's firms in this ledger's report: only that the scenario does not fit
             if "is not in ledger" in exc.message:
@@ -310,6 +319,8 @@ def fill_stress(an: Analysis, ledger: Ledger, on: date | None, seed: int | None 
                                 fan_bands(r.raised + r.unmet)))
         an.fans.append(FanChart(Msg("stress.fan.unmet_gap", scenario=name, runs=runs), labels, fan_bands(r.unmet)))
         an.stress_tables.extend(stress_tables(summary, names))
+    if quick:
+        an.texts["stress_quick"] = Msg("stress.quick", scenarios=", ".join(quick), runs=f"{full_runs:,}")
     if foreign:
         skipped.append(Msg("stress.foreign", n=foreign))
     if skipped:

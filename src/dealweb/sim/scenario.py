@@ -44,6 +44,7 @@ __all__ = [
     "ScenarioError",
     "ShareSettings",
     "Shock",
+    "all_bundled_scenarios",
     "bundled_scenarios",
     "counted_statuses",
     "load_scenario",
@@ -315,6 +316,8 @@ class Scenario:
     seed_stated: bool = False
     schedule_overrides: dict[str, dict[str, Any]] = field(default_factory=dict)  # contracts.schedules
     include: tuple[str, ...] = ()  # money added to the firm money (--include): keys of INCLUDABLE
+    #: scenario.report_runs: the report's quick run (these runs, no sensitivity bumps); None: the full run
+    report_runs: int | None = None
 
     def group_of(self, ids: tuple[str, ...] | list[str]) -> list[CapitalGroup]:
         """Every capital group for entities ``ids``: the declared ones, then one per firm in no group."""
@@ -571,7 +574,7 @@ def _scenario_of(doc: Any, shown: str) -> Scenario:
     if "scenario" not in doc:
         r.problem(doc, None, "scenario", "missing section 'scenario'", "add scenario: {name: ..., start: ...}")
     head = r.mapping(doc, "scenario", "scenario",
-                     {"name", "description", "start", "quarters", "runs", "seed", "ledger"})
+                     {"name", "description", "start", "quarters", "runs", "seed", "ledger", "report_runs"})
     name = r.text(head, "name", "scenario.name", Path(shown).stem)
     start = r.date_(head, "start", "scenario.start", date(2026, 1, 1)) or date(2026, 1, 1)
     quarters = int(r.number(head, "quarters", "scenario.quarters", 20, 1, 400, integer=True))
@@ -580,6 +583,8 @@ def _scenario_of(doc: Any, shown: str) -> Scenario:
     runs_stated = isinstance(head, dict) and head.get("runs") is not None
     seed_stated = isinstance(head, dict) and head.get("seed") is not None
     ledger = r.text(head, "ledger", "scenario.ledger", "") or None
+    report_runs = (int(r.number(head, "report_runs", "scenario.report_runs", 0, 1, 10**8, integer=True))
+                   if isinstance(head, dict) and head.get("report_runs") is not None else None)
 
     clr = r.mapping(doc, "clearing", "clearing", {"model", "alpha", "beta", "outside_seniority"})
     model = r.text(clr, "model", "clearing.model", "eisenberg_noe", ("eisenberg_noe", "rogers_veraart"))
@@ -743,7 +748,7 @@ def _scenario_of(doc: Any, shown: str) -> Scenario:
         appetite_path=tuple(sorted(path)), entities=ents, others=others, shocks=tuple(shocks), source=shown,
         entity_where=entity_where, deal_where=deal_where, shares=shares, groups=groups,
         debt_maturity_years=maturity, capex_kinds=capex_kinds, bumps=bumps, runs_stated=runs_stated,
-        seed_stated=seed_stated, schedule_overrides=overrides,
+        seed_stated=seed_stated, schedule_overrides=overrides, report_runs=report_runs,
     )
 
 
@@ -912,17 +917,39 @@ _SCENARIO_HINTS = {
 }
 
 
-def bundled_scenarios() -> dict[str, Path]:
-    """Bundled scenario names and their files."""
+def bundled_scenarios(ledger: str | None = None) -> dict[str, Path]:
+    """Bundled scenario names and their files, for ``ledger`` (a ledger's name) when given.
+
+    A bundled ledger's own scenarios live in ``scenarios/<ledger name>/`` (their firm inputs are set for that
+    web and say so in ``scenario.ledger``); the files directly in ``scenarios/`` are the first set. With
+    ``ledger``: that ledger's folder when there is one, else the first set; without: the first set.
+    """
+    if ledger:
+        folder = BUNDLED_DIR / Path(str(ledger)).name
+        if folder.is_dir():
+            found = {p.stem: p for p in sorted(folder.glob("*.yaml"))}
+            if found:
+                return found
     return {p.stem: p for p in sorted(BUNDLED_DIR.glob("*.yaml"))}
 
 
-def resolve_scenario(name_or_path: str) -> Path:
-    """A scenario file from a path or a bundled name (``base``, ``capital-drought``...)."""
+def all_bundled_scenarios() -> list[tuple[str, Path]]:
+    """Every bundled scenario, ``(name, file)``: the first set, then each ledger folder's (names may repeat)."""
+    out = [(p.stem, p) for p in sorted(BUNDLED_DIR.glob("*.yaml"))]
+    for folder in sorted(d for d in BUNDLED_DIR.iterdir() if d.is_dir()):
+        out.extend((p.stem, p) for p in sorted(folder.glob("*.yaml")))
+    return out
+
+
+def resolve_scenario(name_or_path: str, ledger: str | None = None) -> Path:
+    """A scenario file from a path or a bundled name (``base``, ``capital-drought``...).
+
+    A bundled name is looked up among the scenarios written for ``ledger`` (see :func:`bundled_scenarios`).
+    """
     p = Path(name_or_path)
     if p.exists():
         return p
-    bundled = bundled_scenarios()
+    bundled = bundled_scenarios(ledger)
     key = p.stem if p.suffix in (".yaml", ".yml") else name_or_path
     if key in bundled:
         return bundled[key]

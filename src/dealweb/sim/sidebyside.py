@@ -30,7 +30,7 @@ def fitting_scenarios(ledger_name: str) -> dict[str, Path]:
     from dealweb.sim.stress import ledger_warning
 
     out = {}
-    for name, path in bundled_scenarios().items():
+    for name, path in bundled_scenarios(ledger_name).items():
         sc = load_scenario(path)
         if sc.ledger and not ledger_warning(name, sc.ledger, ledger_name):
             out[name] = path

@@ -85,7 +85,7 @@ def scenarios(ledger: Ledger | None = None) -> list[dict[str, Any]]:
     from dealweb.sim.stress import ledger_warning
 
     out = []
-    for name, path in bundled_scenarios().items():
+    for name, path in bundled_scenarios(ledger.name if ledger is not None else None).items():
         sc = load_scenario(path)
         fits = True
         if ledger is not None:
@@ -119,7 +119,7 @@ def runner(ledger: Ledger, scenario: str, draws: int | None = None, seed: int | 
         from dealweb.report.rooms import fan_bands, runs_msg, stress_tables
         from dealweb.sim import bundled_scenarios, load_scenario, stress
 
-        sc = load_scenario(bundled_scenarios()[scenario])
+        sc = load_scenario(bundled_scenarios(ledger.name)[scenario])
         runs = sc.runs if draws is None else draws
         done = 0
         extra = 0
