@@ -1259,7 +1259,8 @@ def scenarios_cmd(names: tuple[str, ...], runs: int, seed: int | None, include: 
         names, paths = tuple(fit), list(fit.values())
     elif len(names) < 2:
         fail("give two or more scenarios to set side by side",
-             "bundled: " + ", ".join(bundled_scenarios(ledger.name)) + "; e.g. dealweb metrics scenarios base capital-drought")
+             "bundled: " + ", ".join(bundled_scenarios(ledger.name))
+             + "; e.g. dealweb metrics scenarios base capital-drought")
     else:
         paths = []
         for name in names:
