@@ -4,10 +4,11 @@ Run:  python benchmarks/bench_first_call.py [--repeats 5]
 
 Each measurement is a fresh interpreter (``python -c``): ``import dealweb.sim.clearing``, then ``clear``
 twice on a random web of n entities (5 n obligations, outside assets a 5 % cushion, 5 % of entities
-halved) and 100 runs. "warm": numba's on-disk cache already holds the kernel's machine code (the usual
-case after the first use); "first ever": numba's cache folder is a new empty one (``NUMBA_CACHE_DIR``),
-so the first call compiles. n = 30 is cleared by numpy (``method="auto"`` uses numba above 64 entities),
-n = 1,000 by the compiled kernel. Median of the repeats.
+halved) and 100 runs. Kernels: "compiled ahead": the module of :mod:`dealweb.sim._aot`, built first into a
+temporary folder (``DEALWEB_KERNEL_DIR``); "numba, its cache warm": ``DEALWEB_AOT=0``, numba's on-disk
+cache already holds the kernel's machine code; "first ever": numba's cache folder is a new empty one
+(``NUMBA_CACHE_DIR``), so the first call compiles. n = 30 is cleared by numpy (``method="auto"`` uses the
+kernel above 64 entities), n = 1,000 by the kernel. Median of the repeats.
 """
 
 from __future__ import annotations
@@ -48,18 +49,31 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=5)
     args = ap.parse_args()
-    print(f"{'entities':>8} {'cache':>10} {'method':>18} {'import s':>9} {'first s':>8} {'second s':>9} numba loaded")
-    for n in (30, 1_000):
-        once(n, dict(os.environ))  # make sure the shared cache is warm
-        rows = [once(n, dict(os.environ)) for _ in range(args.repeats)]
-        cold = []
-        for _ in range(max(1, args.repeats // 2)):
-            with tempfile.TemporaryDirectory() as tmp:
-                cold.append(once(n, {**os.environ, "NUMBA_CACHE_DIR": tmp}))
-        for label, rs in (("warm", rows), ("first ever", cold)):
-            med = {k: statistics.median(r[k] for r in rs) for k in ("import", "first", "second")}
-            print(f"{n:>8,} {label:>10} {rs[0]['method']:>18} {med['import']:>9.3f} {med['first']:>8.3f} "
-                  f"{med['second']:>9.4f} {rs[0]['numba_loaded']}")
+    print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
+    print(f"{'entities':>8} {'kernel':>34} {'method':>18} {'import s':>9} {'first s':>8} {'second s':>9} "
+          "numba loaded")
+    with tempfile.TemporaryDirectory() as kernels:
+        aot = {**os.environ, "DEALWEB_KERNEL_DIR": kernels}
+        subprocess.run([sys.executable, "-m", "dealweb.sim._aot"], env=aot, check=True, capture_output=True)
+        numba_only = {**os.environ, "DEALWEB_AOT": "0"}
+        for n in (30, 1_000):
+            cases = [("compiled ahead (dealweb.sim._aot)", aot, args.repeats),
+                     ("numba, its cache warm", numba_only, args.repeats)]
+            if n > 64:
+                cases.append(("numba, first ever (empty cache)", None, max(1, args.repeats // 2)))
+            once(n, numba_only)  # make sure numba's own cache is warm
+            for label, env, repeats in cases:
+                rows = []
+                for _ in range(repeats):
+                    if env is None:
+                        with tempfile.TemporaryDirectory() as tmp:
+                            rows.append(once(n, {**numba_only, "NUMBA_CACHE_DIR": tmp}))
+                    else:
+                        rows.append(once(n, env))
+                med = {k: statistics.median(r[k] for r in rows) for k in ("import", "first", "second")}
+                print(f"{n:>8,} {label:>34} {rows[0]['method']:>18} {med['import']:>9.3f} {med['first']:>8.3f} "
+                      f"{med['second']:>9.4f} {rows[0]['numba_loaded']}", flush=True)
+    print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 Run (each part alone; sizes as given):
     python benchmarks/bench_scale.py ledger 10000 100000
+    python benchmarks/bench_scale.py ledger 200000 500000 --no-baseline   # memory and time without libyaml
     python benchmarks/bench_scale.py circulation 10000 100000 1000000 [--lp-up-to 100000]
     python benchmarks/bench_scale.py ingest 200
 
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import resource
 import shutil
@@ -90,7 +92,7 @@ print(json.dumps({{"wall": time.perf_counter() - t0, "cpu": time.process_time() 
 """
 
 
-def bench_ledger(sizes: list[int]) -> None:
+def bench_ledger(sizes: list[int], baseline: bool = True) -> None:
     print(f"{'deals':>9} {'MB':>6} | {'libyaml CSafeLoader':>26} | {'dealweb cold (+cache write)':>30} | "
           f"{'dealweb warm (cache)':>26} | {'cold/libyaml':>12} {'warm/libyaml':>12}")
     print(f"{'':>9} {'':>6} | {'wall s  cpu s  peak MB':>26} | {'wall s  cpu s  peak MB':>30} | "
@@ -104,7 +106,7 @@ def bench_ledger(sizes: list[int]) -> None:
             base = _in_fresh_process(_TIMED.format(setup="import yaml, pathlib", body=(
                 f"files = sorted(pathlib.Path({str(root)!r}).glob('*.yaml'))\n"
                 "for f in files:\n    yaml.load(f.read_text(encoding='utf-8'), Loader=yaml.CSafeLoader)\n"
-                "extra = {}")))
+                "extra = {}"))) if baseline else {"wall": math.nan, "cpu": math.nan, "rss_mb": math.nan}
             env = {"DEALWEB_CACHE_DIR": str(tmp / "cache")}
             load = (f"r = load_ledger({str(root)!r})\n"
                     "extra = {'deals': len(r.ledger.deals), 'errors': len(r.errors)}")
@@ -195,9 +197,10 @@ def main() -> None:
     ap.add_argument("part", choices=["ledger", "circulation", "ingest"])
     ap.add_argument("sizes", nargs="+", type=int)
     ap.add_argument("--lp-up-to", type=int, default=100_000)
+    ap.add_argument("--no-baseline", action="store_true", help="ledger: skip the libyaml run (memory checks)")
     args = ap.parse_args()
     if args.part == "ledger":
-        bench_ledger(args.sizes)
+        bench_ledger(args.sizes, baseline=not args.no_baseline)
     elif args.part == "circulation":
         bench_circulation(args.sizes, args.lp_up_to)
     else:

@@ -16,7 +16,10 @@ the kernel: importing it (about 0.17 s) and its first use in a process (loading 
 registries, about 0.2 s, then the kernel's machine code from numba's on-disk cache, ``cache=True``) are
 paid once per process; a first-ever call (empty cache) also compiles the kernel, which takes seconds.
 Commands that import :mod:`dealweb.sim` without clearing pay nothing. (Loading numba in a background
-thread was tried and dropped: the load holds the GIL, so it only moves the same cost elsewhere.)
+thread was tried and dropped: the load holds the GIL, so it only moves the same cost elsewhere.) Batches
+the serial kernel serves run, in a process that has not loaded numba, on the same kernel compiled ahead
+of time (:mod:`dealweb.sim._aot`, built once in the background after the first numba load): no numba load
+at all, the same results bit for bit.
 """
 
 from __future__ import annotations
@@ -145,6 +148,10 @@ def _load() -> None:
             _load_error = exc
             return
         _compiled, _serial = compiled, serial
+        from dealweb.sim import _aot
+
+        if _aot.load() is None:  # the next processes need not load numba for small batches
+            _aot.start_build()
 
 
 def _tiny_problem() -> tuple:
@@ -191,11 +198,22 @@ def worklist_clear(indptr: np.ndarray, indices: np.ndarray, data: np.ndarray, in
     one entity: a cycle of defaulters draining slowly (senior outside creditors, net outside assets just
     below zero) is handed over after a few hundred passes instead of creeping to its fixed point.
     """
+    runs, n = e.shape
+    parallel = runs * n >= _PARALLEL_FROM and runs > 1
+    if not parallel and _serial is None:
+        # numba not loaded in this process: the same kernel compiled ahead of time, when built (same
+        # results bit for bit; importing it takes under a millisecond instead of numba's 0.4 s)
+        from dealweb.sim import _aot
+
+        ahead = _aot.load()
+        if ahead is not None:
+            q, outside, updates, ok = _run(ahead, indptr, indices, data, inv_cap, cap, base_in, o_sen, threshold,
+                                           e, alpha, beta, senior, max_updates, max_per_entity)
+            return q, (outside if senior else None), updates, ok
     if not AVAILABLE:
         raise RuntimeError("numba is not installed")
     _ready()
-    runs, n = e.shape
-    kernel = _compiled if runs * n >= _PARALLEL_FROM and runs > 1 else _serial
+    kernel = _compiled if parallel else _serial
     q, outside, updates, ok = _run(kernel, indptr, indices, data, inv_cap, cap, base_in, o_sen, threshold, e,
                                    alpha, beta, senior, max_updates, max_per_entity)
     return q, (outside if senior else None), updates, ok
