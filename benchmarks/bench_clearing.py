@@ -2,6 +2,7 @@
 
 Run:  python benchmarks/bench_clearing.py            (full: 10^4 runs at 10^2, 10^3, 10^4 entities)
       python benchmarks/bench_clearing.py --quick    (smaller, for a smoke check)
+      python benchmarks/bench_clearing.py --no-multi --up-to 1000   (the 10^2 and 10^3 rows only)
 
 Networks: n entities, m = 5 n obligations between random distinct pairs (mean out-degree 5), amounts
 exponential(1); every entity also owes an outside creditor exponential(1). External assets give each
@@ -210,11 +211,12 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--sim-runs", type=int, default=0, help="also time the full Monte Carlo with this many runs")
     ap.add_argument("--no-multi", action="store_true", help="skip the multi-period row (minutes on a loaded machine)")
+    ap.add_argument("--up-to", type=int, default=10_000, help="largest web (entities) of the table")
     args = ap.parse_args()
     sizes = [(100, 10_000, 2_000, 10_000), (1_000, 10_000, 300, 2_500), (10_000, 10_000, 30, 500)]
     if args.quick:
         sizes = [(100, 2_000, 200, 2_000), (1_000, 1_000, 50, 1_000)]
-    rows = [bench_size(*s) for s in sizes]
+    rows = [bench_size(*s) for s in sizes if s[0] <= args.up_to]
     print("| entities | runs | baseline: sparse Picard, one run at a time | fictitious default (numpy, batched) | "
           "work list (numba, batched, 2 threads) | defaults/run | one SpMM | fraction of one SpMM (FD / WL) |")
     print("|---|---|---|---|---|---|---|---|")
