@@ -113,6 +113,7 @@ def test_stress_page_on_the_ledger_its_scenarios_were_written_for():
     assert svg.status_code == 200
     title = " ".join(re.findall(r'font-weight="700">([^<]*)<', svg.text))  # a long title is wrapped in lines
     assert "outside capital needed per quarter (30 runs, seed 7" in title
+    assert "(30 runs, seed 7; firm money only)" in title  # the money counted, once
     assert client.get(f"/api/stress/{job['id']}/charts/nope.en.svg").status_code == 404
 
 

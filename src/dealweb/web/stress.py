@@ -64,8 +64,8 @@ def job_fan(result: dict[str, Any], file: str) -> Any:
             summary = result.get("summary")
             runs = runs_msg(summary) if isinstance(summary, dict) and "runs" in summary else Msg(
                 "stress.runs", runs=f"{int(result['runs']):,}", seed=result["seed"])
-            if "include" in result:  # the money the run counted, beside the runs and seed
-                inc = result["include"]
+            if "include" in result and not (isinstance(summary, dict) and "money" in summary):
+                inc = result["include"]  # the money the run counted, beside the runs and seed
                 money = "conditional" if "conditional" in inc else "rumoured" if "rumoured" in inc else "firm"
                 runs = Msg("stress.runs_money", runs=runs, money=Msg(f"stress.money.{money}"))
             return FanChart(_fan_title(name, str(result.get("scenario", "")), runs),
