@@ -172,7 +172,7 @@ def test_report_and_metrics_scenarios_print_the_choice(tmp_path, monkeypatch):
 
     sc = tmp_path / "f.yaml"
     sc.write_text(SCENARIO, encoding="utf-8")
-    monkeypatch.setattr("dealweb.sim.bundled_scenarios", lambda: {"f": sc})
+    monkeypatch.setattr("dealweb.sim.bundled_scenarios", lambda *a, **k: {"f": sc})
     an = analysis_of(LEDGER, draws=3, seed=1)
     assert an.money == ()
     titles = [t.title for t in an.stress_tables]
