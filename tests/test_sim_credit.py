@@ -451,3 +451,18 @@ def test_bundled_openai_cannot_pay_leaves_an_unexposed_firm_as_it_was():
     exposed = {ln.payer for ln in model.lines if ln.payee == "openai"} | {ln.payee for ln in model.lines
                                                                           if ln.payer == "openai"}
     assert "xai" not in exposed
+
+
+def test_a_scenarios_years_for_a_loan_are_its_service_too_by_hand():
+    # contracts.schedules {loan: {years: 2}}: the $400 drawn 2025-10-01 is repaid over 2 years to 2027-10-01,
+    # 8 level parts of $50 (2026-Q1..2027-Q4), interest 2 % a quarter on 400, 350, 300, 250: service 58, 57,
+    # 56, 55 in 2026; a's cash from $1,000: 942, 885, 829, 774. The maturity's source is the scenario.
+    text = _debt_scenario(4) + "contracts:\n  schedules:\n    loan: {years: 2}\n"
+    model = build_model(parse_scenario(text, "s.yaml"), ledger(LOAN, names=("a", "bank")))
+    line = next(ln for ln in model.lines if ln.kind == "debt_service")
+    np.testing.assert_allclose(line.profile * 400.0, [58.0, 57.0, 56.0, 55.0])
+    terms = {t: (v, src) for t, v, src in line.terms}
+    assert terms["maturity"][0] == "2027-10-01" and terms["maturity"][1].startswith("scenario: contracts.schedules")
+    assert any("the scenario's choice" in a for a in line.assumptions)
+    res = run_chunk(model, 0, 2)
+    np.testing.assert_allclose(res.cash_end[:, model.ids.index("a")], 774.0, rtol=1e-12)

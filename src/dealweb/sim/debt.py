@@ -26,6 +26,7 @@ written as tranches in the ledger.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -83,7 +84,8 @@ def _maturity(deal: Deal, start: date, default_years: float) -> tuple[date, str]
 
 
 def debt_service_lines(ledger: Ledger, grid: Grid, lines: list[FlowLine], rate: float,
-                       maturity_years: float) -> tuple[list[FlowLine], list[Skipped]]:
+                       maturity_years: float, overrides: dict[str, dict[str, Any]] | None = None,
+                       where: dict[str, str] | None = None) -> tuple[list[FlowLine], list[Skipped]]:
     """The service lines (borrower -> lender) of every debt deal of ``ledger`` (see the module docstring).
 
     Args:
@@ -92,6 +94,10 @@ def debt_service_lines(ledger: Ledger, grid: Grid, lines: list[FlowLine], rate: 
         lines: the drawdown lines already scheduled (a not-yet-drawn loan is serviced on its drawdown).
         rate: the scenario's interest rate per year, for loans that state none.
         maturity_years: years to maturity for loans that state no term.
+        overrides: the scenario's ``contracts.schedules`` (deal -> ``term_start``, ``term_years``): a loan's
+            start and years there are the service's too (drawn then, repaid over those years), each term's
+            source saying ``scenario: file:line``; other keys (shape, per-year reading) do not apply to a loan.
+        where: deal -> ``file:line`` of its ``contracts.schedules`` entry (for the sources).
     """
     from dealweb.flows import build_flows
 
@@ -122,15 +128,25 @@ def debt_service_lines(ledger: Ledger, grid: Grid, lines: list[FlowLine], rate: 
             continue
         usd = tuple(principal[deal.id])
         assumptions: list[str] = []
+        chosen = (overrides or {}).get(deal.id, {})
+        at = f"scenario: contracts.schedules ({(where or {}).get(deal.id, 'the scenario')})"
         start = deal.term_start or deal.announced
         start_src = _source(deal, ("term", "term_start"), "ledger: term.start (no quote)")
         if deal.term_start is None:
             start_src = "assumed: drawn at the announcement (the deal states no start)"
+        if chosen.get("term_start") is not None:
+            start, start_src = chosen["term_start"], at
+            assumptions.append(f"drawn {start.isoformat()}: the scenario's choice")
         if start is None:
             start = grid.start
             start_src = "assumed: drawn at the simulation's start (the deal states no date)"
             assumptions.append("drawn at the simulation's start assumed")
-        when, mat_src = _maturity(deal, start, maturity_years)
+        if chosen.get("term_years") is not None:
+            years = float(chosen["term_years"])
+            when, mat_src = add_months(start, int(round(years * 12))), at
+            assumptions.append(f"{years:g} years to maturity: the scenario's choice")
+        else:
+            when, mat_src = _maturity(deal, start, maturity_years)
         if mat_src.startswith("assumed"):
             assumptions.append(f"{maturity_years:g} years to maturity assumed")
         if when <= grid.start:

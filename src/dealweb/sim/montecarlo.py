@@ -144,7 +144,8 @@ def build_model(scenario: Scenario, ledger: Ledger) -> Model:
                                      "contracts.schedules")]) from None
     lines = [ln for ln in lines if ln.cash and ln.payer != ln.payee]
     service, not_serviced = debt_service_lines(ledger, grid, lines, scenario.interest_rate,
-                                               scenario.debt_maturity_years)
+                                               scenario.debt_maturity_years, scenario.schedule_overrides,
+                                               scenario.deal_where)
     lines += [ln for ln in service if ln.payer != ln.payee]
     skipped += not_serviced
     # Firm money always; conditional and rumoured money only when the run includes it (--include). Every
