@@ -142,7 +142,9 @@ def tornado_svg(rows: Sequence[tuple[str, float, float]], title: str, width: int
     for i, (name, down, up) in enumerate(rows):
         y = mt + i * bar * 1.4
         short = name if len(name) <= 40 else name[:39] + "…"
-        parts.append(f'<text x="{ml - 8}" y="{y + bar * 0.7:.1f}" text-anchor="end"><title>{esc(name)}</title>'
+        # the simulation room's own words for the assumption: shown as it wrote them (marked, not translated)
+        parts.append(f'<text x="{ml - 8}" y="{y + bar * 0.7:.1f}" text-anchor="end" translate="no" lang="en">'
+                     f'<title>{esc(name)}</title>'
                      f'{esc(short)}</text>')
         for v, c, side in ((down, PALETTE[0], "-"), (up, PALETTE[5], "+")):
             x0, x1 = sorted((mid, px(v)))

@@ -221,7 +221,7 @@ def render_analyses(view: dict[str, Any], lang: str = "en", names: dict[str, str
     from markupsafe import Markup
 
     from dealweb.i18n import check_lang, messages
-    from dealweb.report.html import environment
+    from dealweb.report.html import environment, say_html
 
     lang = check_lang(lang)
     names = names or {}
@@ -229,4 +229,5 @@ def render_analyses(view: dict[str, Any], lang: str = "en", names: dict[str, str
     lacking = view["bridge"].get("need_not_assessed") or []
     shown = ", ".join(names.get(f, f) for f in lacking[:8]) + (" …" if len(lacking) > 8 else "")
     return Markup(environment().get_template("analyses.html").render(  # noqa: S704 - autoescaped template
-        view=view, t=messages(lang), lang=lang, names=names, face=face, charts=charts, lacking=shown))
+        view=view, t=messages(lang), lang=lang, names=names, face=face, charts=charts, lacking=shown,
+        say=lambda x: say_html(x, lang)))
