@@ -14,6 +14,7 @@ b -> c -> b: a different (wrong) answer.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 
 import pytest
@@ -171,3 +172,21 @@ def test_cli_loops_and_exposure_on_an_all_stock_deal(tmp_path):
     assert d["totals"]["non_cash"] == pytest.approx(250e9)
     text = runner.invoke(main, ["exposure", "aico", "--ledger", str(root)]).output
     assert "Not money, in no category" in text and "merger" in text
+
+
+def test_firm_only_web_leaves_out_conditional_money_not_conditional_shares():
+    """A rumoured warrant ($50 of shares) is not conditional money: firm-only leaves out the $30 rumour only.
+
+    By hand: firm money 200 (inv-a 40, a-b 100, b-c 60); conditional money 30 (rumoured c -> a); the rumoured
+    warrant's 50 is value in shares, in neither (show says the same: conditional $30, shares $50).
+    """
+    led = _ledger()
+    w = led.deals["c-b-warrant"]
+    led.deals["c-b-warrant"] = dataclasses.replace(w, status=Status.RUMOURED)
+    led.deals["c-a-rumour"] = Deal("c-a-rumour", "services", "c", "a", amount=_usd(30.0), status=Status.RUMOURED,
+                                   announced=date(2025, 1, 1))
+    tt = _money_totals(build_flows(led))
+    assert tt["conditional"] == pytest.approx(30.0) and tt["non_cash"] == pytest.approx(50.0)
+    web = snapshot(led)
+    assert web.left_out == pytest.approx({"conditional": 30.0})
+    assert web.totals()["firm"] == pytest.approx(200.0)

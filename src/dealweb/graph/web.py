@@ -462,7 +462,8 @@ def snapshot(
                         dtype=object)
     deals = tuple(fl.deals[d] for d in g["deal"][keep].tolist())
     moves_cash = np.asarray(g["cash"][keep], dtype=bool)
-    left = fl.totals()
+    # money only: a conditional warrant (value in shares) is not conditional money (show counts it the same way)
+    left = fl.totals(np.asarray(fl.cash, dtype=bool))
     left_out = {} if "conditional" in inc else {"conditional": left["conditional"]}
     notes = []
     if no_term:
