@@ -111,3 +111,30 @@ def test_bundled_scenarios_name_the_ledger_their_inputs_were_written_for():
         assert out.exit_code == 0, out.output
         s = json.loads(out.stdout)
         assert s["ledger"] == ledger and s["scenario_ledger"] == ledger and s["ledger_warning"] is None
+
+
+def test_inputs_table_prints_opex_ratio_and_capex_growth_beside_the_result():
+    """Both rates move the default probabilities, so the CLI prints them (they were only in --json)."""
+    import io
+
+    from rich.console import Console
+
+    from dealweb.cli import sim_cmds
+
+    sc = SCENARIO.replace("a: {cash: 1000,", "a: {cash: 1000, opex_ratio: 0.55, capex: 80, capex_growth: 0.1,")
+    summary = stress(parse_scenario(sc), _ledger()).summary()
+    a = next(e for e in summary["entities"] if e["id"] == "a")
+    assert a["inputs"]["opex_ratio"]["value"] == "0.55" and a["inputs"]["capex_growth"]["value"] == "0.1"
+    buf = io.StringIO()
+    con = Console(file=buf, width=300)
+    orig = sim_cmds._console
+    sim_cmds._console = lambda *a, **k: con  # type: ignore[assignment]
+    try:
+        sim_cmds._inputs_table(summary, 10)
+    finally:
+        sim_cmds._console = orig  # type: ignore[assignment]
+    out = buf.getvalue()
+    assert "opex / revenue" in out and "capex growth" in out
+    row = next(ln for ln in out.splitlines() if ln.startswith("│ a "))
+    cells = [c.strip() for c in row.strip("│").split("│")]
+    assert cells[4] == "0.55" and cells[6] == "0.1"

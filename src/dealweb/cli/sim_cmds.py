@@ -172,9 +172,9 @@ def _groups_table(summary: dict[str, Any]) -> None:
 def _inputs_table(summary: dict[str, Any], top: int) -> None:
     """Each firm's inputs with their sources; capex as one figure with the in-web purchases carved out."""
     t = Table(title=f"Firms' inputs (USD a year unless a rate) and capex carved out ({_label(summary)})")
-    for col in ("entity", "cash", "revenue", "growth", "capex a year", "capex source", "capex bought in web",
-                "capex paid outside", "debt (USD at start)", "debt service outside the web (start + raised)",
-                "capacity"):
+    for col in ("entity", "cash", "revenue", "growth", "opex / revenue", "capex a year", "capex growth",
+                "capex source", "capex bought in web", "capex paid outside", "debt (USD at start)",
+                "debt service outside the web (start + raised)", "capacity"):
         t.add_column(col, justify="left" if col in ("entity", "capex source") else "right")
     for e in summary["entities"]:
         if e["assumed"] != "scenario":
@@ -182,10 +182,23 @@ def _inputs_table(summary: dict[str, Any], top: int) -> None:
         i = e["inputs"]
         cx = e["capex"]
         t.add_row(e["id"], _usd(i["cash"]["mean"]), _usd(i["revenue"]["mean"]), i["growth"]["value"],
-                  _usd(cx["figure_usd_per_year"]), _src(cx["source"]), _usd(cx["bought_in_web_usd_mean"]),
+                  _rate_cell(i, "opex_ratio"), _usd(cx["figure_usd_per_year"]), _rate_cell(i, "capex_growth"),
+                  _src(cx["source"]), _usd(cx["bought_in_web_usd_mean"]),
                   _usd(cx["paid_outside_usd_mean"]), _debt_cell(e),
                   _usd(e["outside_debt_service_usd_mean"]), i["capacity"]["value"])
     _console().print(t)
+
+
+def _rate_cell(inputs: dict[str, Any], name: str) -> str:
+    """A rate input as the run uses it (a share of revenue, or a growth per year; '—' when the run has none).
+
+    Both move the default probabilities (opex is that share of the firm's revenue each quarter; capex grows
+    by that rate a year), so they are printed beside the result, not only in --json.
+    """
+    x = inputs.get(name)
+    if x is None:
+        return "—"
+    return str(x["value"])
 
 
 def _debt_cell(e: dict[str, Any]) -> str:
