@@ -65,11 +65,20 @@ def _without_lookahead(rx: re.Pattern[str]) -> re.Pattern[str]:
     return re.compile(rx.pattern[m.end():-1], rx.flags)
 
 
-_LOOKAHEAD = [mentions._DATE_RE, mentions._PERIOD_RE, mentions._NUMERIC, money._ANCHOR, relations._CLAUSE_BREAK]
+_LOOKAHEAD = [mentions._DATE_RE, mentions._PERIOD_RE, mentions._NUMERIC, money._ANCHOR]
+#: Patterns rewritten to open on one character set (so the engine skips to it), and the plain forms they replace.
+_REWRITTEN = [
+    (relations._CLAUSE_BREAK, re.compile(r"[，:：;；]|,(?!\d{3})|(?<=[a-z])\s+(?:while|whereas|but)\s+")),
+    (relations._CONDITION, re.compile(r"在满足|条件|前提是|取决于|视.{0,8}而定|分期|每部署|\bsubject to\b|\bprovided that\b|"
+                                      r"\bcontingent on\b|\bvests?\b|\bconditional on\b|\bonce\b|\bas each\b|"
+                                      r"\bin tranches\b")),
+]
 _WORDS = ["2025年10月6日", "9月9日", "2025-09-09", "Sept 9, 2025", "March 3", "FY2026 Q1", "26財年Q1", "Q3 2025",
           "fiscal 2025", "second quarter of 2025", "2026年下半年", "數百億", "three billion", "several", "a few",
           "tens of", "one hundred", "，", ",", ", ", "1,000", " while ", " but ", "x", "ſ", "S", "K", "FY", "fy",
-          " ", "\n", "a", "1", "0", "年", "月", "日", "第三季"]
+          " ", "\n", "a", "1", "0", "年", "月", "日", "第三季", ":", "；", "  whereas ", "\t", "once", "vest", "s", "_",
+          "subject to", "as each", "in tranches", "conditional on", "contingent on", "provided that", "视", "而定",
+          "条件", "分期", "é"]
 
 
 @settings(max_examples=400, deadline=None)
@@ -79,6 +88,60 @@ def test_first_character_lookaheads_change_no_match(text: str) -> None:
         plain = _without_lookahead(rx)
         assert [(m.span(), m.groupdict()) for m in rx.finditer(text)] == \
             [(m.span(), m.groupdict()) for m in plain.finditer(text)], rx.pattern[:30]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS), max_size=20).map("".join), st.integers(0, 8))
+def test_rewritten_patterns_change_no_match(text: str, pos: int) -> None:
+    for rx, plain in _REWRITTEN:
+        assert [(m.span(), m.groupdict()) for m in rx.finditer(text, pos)] == \
+            [(m.span(), m.groupdict()) for m in plain.finditer(text, pos)], plain.pattern[:30]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS + ["SEPT 9", "ſept 9", "İ", "ı", "K", "Q4", "q2 ", "FIRST quarter of 2024",
+                                          "Fiscal 2026", "\u0663", "3", " 10月", "的", "$", "약"]),
+                max_size=20).map("".join))
+def test_leading_character_scans_change_no_match(text: str) -> None:
+    for first, rx in ((mentions._DATE_FIRST, mentions._DATE_RE), (mentions._PERIOD_FIRST, mentions._PERIOD_RE)):
+        assert [(m.span(), m.groupdict()) for m in mentions.finditer_from(first, rx, text)] == \
+            [(m.span(), m.groupdict()) for m in rx.finditer(text)], rx.pattern[:30]
+    for pos in range(len(text) + 1):
+        a, b = money._ANCHOR.search(text, pos), money._ANCHOR_AT.search(text, pos)
+        assert (a and a.start()) == (b and b.start())
+        for end in range(pos, min(len(text), pos + 6) + 1):
+            assert bool(money._ANCHOR.search(text, pos, end)) == bool(money._ANCHOR_AT.search(text, pos, end))
+
+
+def test_first_sets_hold_every_character_the_case_folding_matches() -> None:
+    every = "".join(map(chr, range(0x110000))).encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    for chars in ("0-9adfjmnos", r"\dfqst", "0-9.數sath", "k", "i"):
+        folded = set(re.findall(f"[{chars}]", every, re.IGNORECASE))
+        plain = set(re.findall(f"[{mentions.first_set(chars, re.IGNORECASE)}]", every))
+        assert folded == plain, chars
+    assert set(re.findall(f"[{money._ANCHOR_CLASS}]", every)) == \
+        set(re.findall(r"[0-9.零〇一二兩两三四五六七八九十百千數数幾几sath]", every, re.IGNORECASE))
+
+
+def test_split_scans_give_the_whole_scan() -> None:
+    """Every split trie scan, on texts where the parts' words overlap (then the whole trie is scanned)."""
+    texts = ["gpu集群和集群", "co-invest in", "a joint venture to co-invest", "gpu云 云服务 gpu clusters",
+             "market value 市值", "如果if whenever 每当", "定制ai芯片 ai芯片", ""]
+    index = EntityIndex()
+    for rx_id, split in relations._SPLIT.items():
+        for text in texts:
+            assert split.hits(text) == [(m.start(), m.end(), m.group(0)) for m in split.whole.finditer(text)]
+    for text in texts + ["微软和微软公司 microsoft corp", "英伟达nvidia"]:
+        assert index._scan.hits(text) == [(m.start(), m.end(), m.group(0)) for m in index._regex.finditer(text)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["gpu", "集群", "云", "服务", " ", "co-", "invest", "定制", "ai", "芯片", "微软", "英伟达",
+                                 "nvidia", "openai", "a", "的", "market", "value", "市值", "if", "如果", "deal", "合同"]),
+                max_size=25).map("".join))
+def test_split_scans_on_generated_text(text: str) -> None:
+    for split in relations._SPLIT.values():
+        assert split.hits(text) == [(m.start(), m.end(), m.group(0)) for m in split.whole.finditer(text)]
 
 
 def _canonical(obj: object) -> str:

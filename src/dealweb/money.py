@@ -513,6 +513,12 @@ class FoundAmount:
 _ANCHOR = re.compile(r"(?=[0-9.零〇一二兩两三四五六七八九十百千數数幾几sath])(?:"  # first characters: one set test
                      r"[0-9.]|[零〇一二兩两三四五六七八九十百千數数幾几][十百千萬万億亿兆]|several|a few|tens of|"
                      r"hundreds of)", re.IGNORECASE)
+#: Where :data:`_ANCHOR` matches, as one character: it opens on a plain character class (the first characters
+#: with their other case and the long s, no case folding per character), so the engine skips to the next one
+#: with a set test, then checks :data:`_ANCHOR` there by looking back over that character. Only the start of an
+#: anchor, and whether one lies in a range, are ever used: both are the same as :data:`_ANCHOR`'s.
+_ANCHOR_CLASS = "0-9.零〇一二兩两三四五六七八九十百千數数幾几sathSATH\u017f"
+_ANCHOR_AT = re.compile(f"[{_ANCHOR_CLASS}](?<=(?=(?i:{_ANCHOR.pattern}))[{_ANCHOR_CLASS}])")
 _LOOKBACK = 32
 
 
@@ -534,13 +540,13 @@ def _matches_scan(norm: str) -> Iterator[re.Match[str]]:
     pos = 0
     n = len(norm)
     while pos < n:
-        a = _ANCHOR.search(norm, pos)
+        a = _ANCHOR_AT.search(norm, pos)
         if a is None:
             return
         m = _PATTERN.search(norm, max(pos, a.start() - _LOOKBACK))
         if m is None:
             return
-        if m.end() <= a.start() and not _ANCHOR.search(norm, m.start(), m.end()):
+        if m.end() <= a.start() and not _ANCHOR_AT.search(norm, m.start(), m.end()):
             pos = a.start()  # a figure in digits other than 0-9 holds no anchor: skipped
             continue
         yield m
@@ -563,7 +569,7 @@ def _matches(norm: str) -> Iterator[re.Match[str]]:
     pos = 0
     n = len(norm)
     while pos < n:
-        a = _ANCHOR.search(norm, pos)
+        a = _ANCHOR_AT.search(norm, pos)
         if a is None:
             return
         lo = max(pos, a.start() - _LOOKBACK)  # where the scan would start
@@ -586,7 +592,7 @@ def _matches(norm: str) -> Iterator[re.Match[str]]:
             if m is None:
                 # no match holds this anchor: the scan goes on to the next one
                 lo = at + 1
-                a = _ANCHOR.search(norm, lo)
+                a = _ANCHOR_AT.search(norm, lo)
                 if a is None:
                     return
         yield m

@@ -108,8 +108,11 @@ class NormText:
 
     def pos(self, i: int) -> int:
         """Offset in ``original`` of the character at ``text[i]``."""
-        k = bisect_right(self.seg_norm, i) - 1
-        return self.seg_orig[k] + (i - self.seg_norm[k])
+        seg_norm = self.seg_norm
+        if len(seg_norm) == 1:  # one segment (plain text): a shift
+            return self.seg_orig[0] + (i - seg_norm[0])
+        k = bisect_right(seg_norm, i) - 1
+        return self.seg_orig[k] + (i - seg_norm[k])
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map the span ``text[start:end]`` to ``(start, end)`` in ``original`` (an empty span stays empty)."""

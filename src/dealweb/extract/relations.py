@@ -30,8 +30,10 @@ from dealweb.extract.mentions import (
     EntityIndex,
     EntityMention,
     PeriodMention,
+    SplitScan,
     find_dates,
     iter_sentences,
+    split_scan,
 )
 from dealweb.extract.normalise import NormText
 from dealweb.money import Amount
@@ -167,7 +169,9 @@ _OBJECT_FAR = re.compile(r"(?:向|对|给)[^，,；;。:：!?从]{0,14}$|\b(?:in
 #: "在X的最新一輪募資中投資": X is the one raising money.
 _ROUND_AFTER = re.compile(r"\s*的?[^，,。;；]{0,10}(?:募资|融资|轮|funding round|round)")
 _PER_SHARE_AFTER = re.compile(r"^\s*(?:/股|每股|per share|a share)")
-_CLAUSE_BREAK = re.compile(r"(?=[，:：;；,\s])(?:[，:：;；]|,(?!\d{3})|(?<=[a-z])\s+(?:while|whereas|but)\s+)")
+#: One character set first (the engine skips to it with a set test), then which break it is: the same matches as
+#: ``[，:：;；]|,(?!\d{3})|(?<=[a-z])\s+(?:while|whereas|but)\s+``.
+_CLAUSE_BREAK = re.compile(r"[，:：;；,\s](?:(?<=[，:：;；])|(?<=,)(?!\d{3})|(?<=[a-z]\s)\s*(?:while|whereas|but)\s+)")
 
 
 def _bounded(w: str) -> str:
@@ -208,34 +212,52 @@ def _pattern(words: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(roots))
 
 
+#: Whole-text scans of trie patterns (see :func:`_scan`), by the pattern's id: each as two halves.
+_SPLIT: dict[int, SplitScan] = {}
+
+
+def _scanned(words: list[str], by: str = "branch") -> re.Pattern[str]:
+    """:func:`_pattern` of ``words``, registered to be scanned in parts by :func:`_scan` (see :class:`SplitScan`)."""
+    whole = _pattern(words)
+    _SPLIT[id(whole)] = split_scan(whole, words, _pattern, by=by)
+    return whole
+
+
 #: Sentence-level cue words as trie-shaped patterns, scanned once per text (see :func:`_find`).
-_JOKE_P = _pattern(["段子", "玩笑", "笑话", "脑筋急转弯", "梗图", "戏言", "joke", "joking", "meme", "in jest",
+_JOKE_P = _scanned(["段子", "玩笑", "笑话", "脑筋急转弯", "梗图", "戏言", "joke", "joking", "meme", "in jest",
                     "tongue-in-cheek"])
-_COND_P = _pattern(["如果", "假如", "假设", "倘若", "若是", "要是", "每当", "if", "would be worth", "whenever",
+_COND_P = _scanned(["如果", "假如", "假设", "倘若", "若是", "要是", "每当", "if", "would be worth", "whenever",
                     "for every"])
-_HEDGE_P = _pattern(["可能", "或许", "也许", "或将", "might", "could", "may be"])
-_LIST_P = _pattern(["其中", "包括", "including", "of which"])
-_DENIAL_P = _pattern(["never a commitment", "never a firm commitment", "never a binding commitment",
+_HEDGE_P = _scanned(["可能", "或许", "也许", "或将", "might", "could", "may be"])
+_LIST_P = _scanned(["其中", "包括", "including", "of which"])
+_DENIAL_P = _scanned(["never a commitment", "never a firm commitment", "never a binding commitment",
                       "not a binding", "not a legally binding", "nothing like that", "invited us to invest", "denied",
                       "denies", "从来没有说", "从没说过", "并非承诺", "不是承诺", "否认"])
-_INVITE_P = _pattern(["邀请"])
+_INVITE_P = _scanned(["邀请"])
 #: "如果算上...", "if you count...": a sum told, not a condition.
 _COUNTING = re.compile(r"\s*(?:算上|加上|计入|把|you count|we count|one counts|counting)")
-_RAISE_P = _pattern(["募资", "融资", "募得", "筹资", "raise", "raised", "raising", "funding round", "fundraising"])
+_RAISE_P = _scanned(["募资", "融资", "募得", "筹资", "raise", "raised", "raising", "funding round", "fundraising"])
 
 
 def _has(regex: re.Pattern[str], f: str, lo: int, hi: int) -> bool:
     """Whether a word of the trie ``regex`` lies in ``f[lo:hi]`` (one scan of the text for all ranges)."""
-    return bool(_find(regex, f, lo, hi))
+    got = _SCANS.get(id(regex))
+    if got is None or got[0] is not f:
+        _scan(regex, f)
+        got = _SCANS[id(regex)]
+    starts = got[1]
+    i = bisect_left(starts, lo)
+    j = bisect_left(starts, hi, i)
+    return j > i + 1 or (j == i + 1 and got[2][i][1] <= hi)
 
 
 #: All type cues in one longest-first pattern, and the categories of each word: one scan per range.
-_ALL_TYPE_RE = _pattern([w for ws in TYPE_CUES.values() for w in ws])
+_ALL_TYPE_RE = _scanned([w for ws in TYPE_CUES.values() for w in ws], by="script")
 _CUE_CATS: dict[str, list[str]] = {}
 for _cat, _words in TYPE_CUES.items():
     for _w in _words:
         _CUE_CATS.setdefault(_w, []).append(_cat)
-_FACT_RE = _pattern(list(FACT_CUES))
+_FACT_RE = _scanned(list(FACT_CUES), by="script")
 _GUIDE_RE = _pattern(_GUIDANCE)
 _PROVIDE_RE = _pattern(_PROVIDE)
 _RECEIVE_RE = _pattern(_RECEIVE)
@@ -282,9 +304,10 @@ _SCANS: dict[int, tuple[str, list[int], list[tuple[int, int, str]]]] = {}
 
 def _scan(regex: re.Pattern[str], s: str) -> tuple[list[int], list[tuple[int, int, str]]]:
     """Every match of ``regex`` in the whole text ``s``, scanned once per text (starts, hits)."""
-    got = _SCANS.get(id(regex))
+    got = _SCANS.get(id(regex))  # by id: a pattern's hash is computed from its whole code on every call
     if got is None or got[0] is not s:
-        hits = [(m.start(), m.end(), m.group(0)) for m in regex.finditer(s)]
+        split = _SPLIT.get(id(regex))
+        hits = split.hits(s) if split is not None else [(m.start(), m.end(), m.group(0)) for m in regex.finditer(s)]
         got = (s, [h[0] for h in hits], hits)
         _SCANS[id(regex)] = got
     return got[1], got[2]
@@ -292,9 +315,19 @@ def _scan(regex: re.Pattern[str], s: str) -> tuple[list[int], list[tuple[int, in
 
 def _find(regex: re.Pattern[str], s: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
     """The matches of ``regex`` lying in ``s[lo:hi]`` (from one scan of the whole text: linear in all)."""
-    starts, hits = _scan(regex, s)
-    # hits are in text order and do not overlap: those starting in [lo, hi), kept when they end by hi
-    return [h for h in hits[bisect_left(starts, lo):bisect_left(starts, hi)] if h[1] <= hi]
+    got = _SCANS.get(id(regex))
+    if got is None or got[0] is not s:
+        _scan(regex, s)
+        got = _SCANS[id(regex)]
+    starts = got[1]
+    i = bisect_left(starts, lo)
+    j = bisect_left(starts, hi, i)
+    if i == j:
+        return []
+    # hits are in text order and do not overlap (so their ends rise too): those starting in [lo, hi), kept when
+    # they end by hi, which only the last one can fail
+    hits = got[2]
+    return hits[i:j] if hits[j - 1][1] <= hi else hits[i:j - 1]
 
 
 def _clause_of(sent: _Sentence, pos: int) -> tuple[int, int]:
@@ -432,7 +465,7 @@ def _tiny(b: AmountMention) -> bool:
     return b.amount.high is not None and b.amount.high < _TINY
 
 
-_MKT_RE = _pattern(["市值", "market cap", "market value"])
+_MKT_RE = _scanned(["市值", "market cap", "market value"])
 
 
 def _fact_cue(f: str, lo: int, hi: int) -> tuple[int, int, str] | None:
@@ -573,7 +606,7 @@ _WITH_Y_TO = re.compile(r"\s*(?:group|inc\.?|corp\.?|ltd\.?|plc)?\s*(?:to|will|w
 _GENITIVE_INVEST = re.compile(r"\s*(?:的|'s|’s)\s*[^，,。;；]{0,16}?(?:投资|注资|融资|\binvestment\b|\bfunding\b)")
 #: Deal types in which firms named together ("A and B will invest") pay together.
 _TOGETHER = frozenset({"equity_investment", "joint_venture", "debt_financing"})
-_STAKE_VERB_RE = _pattern(["持股", "持有", "收购", "买入", "入股", "购入", "stake", "owns", "holds", "own",
+_STAKE_VERB_RE = _scanned(["持股", "持有", "收购", "买入", "入股", "购入", "stake", "owns", "holds", "own",
                             "hold", "acquire", "acquires", "acquired", "buy", "buys", "bought", "take", "takes"])
 _WITH_BEFORE = re.compile(r"(?:与|和|跟|同|\bwith\b)\s*$")
 
@@ -752,24 +785,27 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
 def _sentences(norm: NormText, ents: list[EntityMention], amts: list[AmountMention],
                periods: list[PeriodMention]) -> list[_Sentence]:
     out = []
-    ei = ai = pi = 0
+    folded = norm.folded
+    # the mentions of each sentence: those starting in it (at most 64 entities and amounts, 16 periods) that
+    # end in it; one starting at or after its end cannot end in it, so the starts bound the slices
+    e_starts = [x.start for x in ents]
+    a_starts = [x.start for x in amts]
+    p_starts = [x.start for x in periods]
+    breaks = _CLAUSE_BREAK.finditer
     for s, e in iter_sentences(norm.text):
-        while ei < len(ents) and ents[ei].start < s:
-            ei += 1
-        while ai < len(amts) and amts[ai].start < s:
-            ai += 1
-        while pi < len(periods) and periods[pi].start < s:
-            pi += 1
-        se = [x for x in ents[ei:ei + 64] if x.end <= e]
-        sa = [x for x in amts[ai:ai + 64] if x.end <= e]
-        sp = [x for x in periods[pi:pi + 16] if x.end <= e]
+        ei = bisect_left(e_starts, s)
+        ai = bisect_left(a_starts, s)
+        pi = bisect_left(p_starts, s)
+        se = [x for x in ents[ei:min(ei + 64, bisect_left(e_starts, e, ei))] if x.end <= e]
+        sa = [x for x in amts[ai:min(ai + 64, bisect_left(a_starts, e, ai))] if x.end <= e]
+        sp = [x for x in periods[pi:min(pi + 16, bisect_left(p_starts, e, pi))] if x.end <= e]
         clauses = []
         last = s
-        for m in _CLAUSE_BREAK.finditer(norm.folded, s, e):
+        for m in breaks(folded, s, e):
             clauses.append((last, m.end()))
             last = m.end()
         clauses.append((last, e))
-        out.append(_Sentence(s, e, norm.folded, se, sa, sp, clauses))
+        out.append(_Sentence(s, e, folded, se, sa, sp, clauses))
     return out
 
 
@@ -1215,8 +1251,11 @@ _TERM = re.compile(
     r"|\b(?:over|for)\s+(?:the\s+next\s+|a\s+period\s+of\s+)?(?P<en>\d{1,2}|[a-z]+)\s+years?\b"
     r"|\b(?P<en2>\d{1,2}|[a-z]+)-year\b"
 )
-_CONDITION = re.compile(r"在满足|条件|前提是|取决于|视.{0,8}而定|分期|每部署|\bsubject to\b|\bprovided that\b|"
-                        r"\bcontingent on\b|\bvests?\b|\bconditional on\b|\bonce\b|\bas each\b|\bin tranches\b")
+#: Every alternative opens on a literal (``\bonce`` as ``o(?<!\wo)nce``), so the engine skips to its first characters
+#: by a set test: the same matches as ``在满足|条件|...|\bsubject to\b|...|\bin tranches\b``.
+_CONDITION = re.compile(r"在满足|条件|前提是|取决于|视.{0,8}而定|分期|每部署|s(?<!\ws)ubject to\b|p(?<!\wp)rovided that\b|"
+                        r"c(?<!\wc)ontingent on\b|v(?<!\wv)ests?\b|c(?<!\wc)onditional on\b|o(?<!\wo)nce\b|"
+                        r"a(?<!\wa)s each\b|i(?<!\wi)n tranches\b")
 
 
 def _small_number(word: str) -> float | None:
