@@ -1253,9 +1253,9 @@ _TERM = re.compile(
 )
 #: Every alternative opens on a literal (``\bonce`` as ``o(?<!\wo)nce``), so the engine skips to its first characters
 #: by a set test: the same matches as ``在满足|条件|...|\bsubject to\b|...|\bin tranches\b``.
-_CONDITION = re.compile(r"在满足|条件|前提是|取决于|视.{0,8}而定|分期|每部署|s(?<!\ws)ubject to\b|p(?<!\wp)rovided that\b|"
-                        r"c(?<!\wc)ontingent on\b|v(?<!\wv)ests?\b|c(?<!\wc)onditional on\b|o(?<!\wo)nce\b|"
-                        r"a(?<!\wa)s each\b|i(?<!\wi)n tranches\b")
+_CONDITION = re.compile(r"在满足|条件|前提是|取决于|视.{0,8}而定|分期|每部署|s(?<!\ws)ubject to\b|"
+                        r"p(?<!\wp)rovided that\b|c(?<!\wc)ontingent on\b|v(?<!\wv)ests?\b|c(?<!\wc)onditional on\b|"
+                        r"o(?<!\wo)nce\b|a(?<!\wa)s each\b|i(?<!\wi)n tranches\b")
 
 
 def _small_number(word: str) -> float | None:
