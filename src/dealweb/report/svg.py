@@ -433,7 +433,10 @@ def fan_svg(times: Sequence[str], bands: Mapping[str, Sequence[float]], title: s
     if "p50" in bands:
         pts = " ".join(f"{px(i):.1f},{py(v):.1f}" for i, v in enumerate(bands["p50"]))
         parts.append(f'<polyline points="{pts}" fill="none" stroke="#0072B2" stroke-width="2"/>')
-    step = max(1, n // 8)
+    # as many period labels as fit side by side (a wide left margin leaves less room)
+    label_w = max((_text_width(str(x), 11) for x in times), default=40.0) + 10
+    fit = max(1, int((width - ml - mr) // label_w))
+    step = max(1, n // 8, -(-n // fit))
     for i in range(0, n, step):
         parts.append(f'<text x="{px(i):.1f}" y="{height - 12}" text-anchor="middle" fill="#555">'
                      f'{esc(times[i])}</text>')
