@@ -144,7 +144,7 @@ CASES = [
     # 10 steps of 20億 = 200億 > 100億: at the 'tranches' value, the list (line 26, col 7: its first '-')
     ("tranches-exceed-amount", _deal("    amount: 100億美元\n    capacity_gw: 10\n    schedule: tranches\n"
                                      "    tranches:\n      - {trigger: per_gw, amount: 20億美元}\n"),
-     "tranches of deal 'c' add up to 2e+10 USD, more than the deal's amount (1e+10 USD)", 26, 7),
+     "tranches of deal 'c' add up to $20B, more than the deal's amount ($10B)", 26, 7),
     ("tranches-exceed-quantity", _deal("    quantity: 1億股\n    schedule: tranches\n    tranches:\n"
                                        "      - {trigger: share_price, price: 600美元, quantity: 1.6億股}\n"),
      "tranches of deal 'c' add up to 1.6e+08 shares, more than the deal's quantity (1e+08)", 25, 7),

@@ -16,6 +16,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from dealweb import fmt
 from dealweb.errors import Problem
 from dealweb.ledger import vocab
 from dealweb.ledger.schedules import check_schedules
@@ -337,8 +338,8 @@ class TermsMixin:
             total += low * (t.count if t.trigger == "per_gw" and t.count else 1)
         top = _usd_high(d.amount)
         if known and total > 0 and top is not None and total > top * (1 + _SLACK) and d.type != "warrant":
-            self.err(value_pos(f.shown, m, "tranches"), f"tranches of deal {d.id!r} add up to {total:.4g} USD, "
-                     f"more than the deal's amount ({top:.4g} USD)",
+            self.err(value_pos(f.shown, m, "tranches"), f"tranches of deal {d.id!r} add up to {fmt.money(total)}, "
+                     f"more than the deal's amount ({fmt.money(top)})",
                      "per_gw amounts count once per step (count, or capacity_gw / gw); fix a tranche or the "
                      "deal's amount", fld="tranches")
         qtop = d.quantity.high if d.quantity is not None else None
