@@ -120,6 +120,13 @@ def render_report(ledger: Ledger, analysis: Analysis | None = None, on: date | N
     Returns:
         The HTML text (UTF-8), identical for identical inputs.
     """
+    hidden = None
+    if focus is not None:
+        # The tables, the panel's records and (when not given) the analyses: the neighbourhood drawn, not the
+        # whole web, so that a web of 10^4 firms opens in seconds.
+        near = map_view(ledger, on=on, size="none", lang=lang, focus=focus, layout=layout, view=view)
+        hidden = near.hidden
+        ledger = _neighbourhood(ledger, {n.id for n in near.nodes})
     if analysis is None:
         analysis = analysis_of(ledger, on=on, stress=stress, seed=seed)
     lang = check_lang(lang)
@@ -127,8 +134,10 @@ def render_report(ledger: Ledger, analysis: Analysis | None = None, on: date | N
     loop_deals = {d for row in analysis.loops for d in row.deals}
     view_ = map_view(ledger, on=on, loop_deals=loop_deals, size=size, lang=lang, focus=focus, layout=layout,
                      view=view)
-    if focus is not None:  # the tables and the panel's records: the neighbourhood drawn, not the whole web
-        ledger = _neighbourhood(ledger, {n.id for n in view_.nodes})
+    if hidden is not None:
+        from dataclasses import replace as _replace
+
+        view_ = _replace(view_, hidden=hidden)
     names = {e.id: t.name(e) for e in ledger.entities.values()}
     label_names = {e.id: name_of(e) for e in ledger.entities.values()}
     origin_names = {**names, **{k: say(origin_label(k, label_names), lang)

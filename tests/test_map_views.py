@@ -1,0 +1,193 @@
+"""The map's core view and groups, the layered layout, chapters by quarter, pictures in three languages and
+the web app's searchable map of a 10^4-firm web (hand-made ledgers; values worked out by hand)."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dealweb.model import Claim, Deal, Document, Entity, Event, Ledger, Status
+from dealweb.money import parse_amount
+from dealweb.report import map_svg, map_view
+from dealweb.report.chapters import quarter_chapters, quarter_end, quarter_of
+from dealweb.report.maplayout import core_of, firm_bands, groups_of
+
+
+def _deal(i: str, typ: str, a: str, b: str, usd_b: float, **kw) -> Deal:
+    return Deal(i, typ, a, b, amount=parse_amount(f"${usd_b}B"), **kw)
+
+
+def _ledger(deals: list[Deal]) -> Ledger:
+    ids = sorted({e for d in deals for e in (d.payer, d.payee)})
+    return Ledger(entities={i: Entity(i, {"en": i.upper()}) for i in ids}, deals={d.id: d for d in deals})
+
+
+def star_web(spokes: int = 40) -> Ledger:
+    """A loop hub -> lab -> cloud -> hub ($300B, $100B, $40B) and ``spokes`` small investors in the lab."""
+    deals = [_deal("lab-cloud", "compute_contract", "lab", "cloud", 300),
+             _deal("cloud-chips", "chip_purchase", "cloud", "chips", 40),
+             _deal("chips-lab", "equity_investment", "chips", "lab", 100)]
+    deals += [_deal(f"inv{k:02d}", "equity_investment", f"fund{k:02d}", "lab", 1 + k / 10) for k in range(spokes)]
+    return _ledger(deals)
+
+
+def test_core_is_the_loop_and_the_firms_with_most_money_near_it():
+    led = star_web(40)
+    view = map_view(led, loop_deals={"lab-cloud", "cloud-chips", "chips-lab"}, core_max=10)
+    core = {n.id for n in view.nodes if not n.group and n.kind != "group"}
+    # By hand: the three loop firms, then the 7 investors with the most money in the lab (fund39 $4.9B,
+    # fund38 $4.8B, ... fund33 $4.3B).
+    assert core == {"lab", "cloud", "chips"} | {f"fund{k}" for k in range(33, 40)}
+    # The other 33 investors: one group ("Investment with LAB"), 33 firms, $1.0B + ... + $4.2B = $85.8B.
+    (cell,) = view.cells
+    assert cell.n == 33 and cell.shown == 16 and cell.usd == pytest.approx(sum(1 + k / 10 for k in range(33)) * 1e9)
+    assert cell.title.startswith("Investment with LAB")
+    assert view.hidden == 33 - 16
+    # closed: one summed arrow from the group to the lab carrying the group's money
+    (agg,) = [e for e in view.edges if e.agg]
+    assert (agg.payer, agg.payee, agg.usd_mid) == ("group:g1", "lab", pytest.approx(cell.usd))
+    # open: an arrow per shown member, each drawn only with its group open
+    members = [e for e in view.edges if e.group == "g1"]
+    assert len(members) == 16 and all(e.payee == "lab" for e in members)
+
+
+def test_groups_open_and_close_in_the_markup():
+    svg = map_svg(map_view(star_web(40), loop_deals={"lab-cloud"}, core_max=10))
+    assert svg.count('data-member="g1" display="none"') >= 16 * 2  # member circles and their arrows, hidden
+    assert 'class="dw-node dw-group" data-entity="group:g1" data-group="g1"' in svg
+    still = map_svg(map_view(star_web(40), loop_deals={"lab-cloud"}, core_max=10), interactive=False)
+    assert "data-member" not in still and "fund00" not in still  # pictures show the groups closed
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 30), st.integers(1, 500)), min_size=1, max_size=80),
+       st.integers(3, 12))
+def test_groups_hold_whole_clusters_and_every_firm_once(rows, core_max):
+    links = [("investment", f"f{a}", f"f{b}", float(v)) for a, b, v in rows if a != b]
+    ids = sorted({x for _, a, b, _ in links for x in (a, b)})
+    total: dict[str, float] = {}
+    for _, a, b, v in links:
+        total[a] = total.get(a, 0.0) + v
+        total[b] = total.get(b, 0.0) + v
+    core = core_of(ids, links, (), total, core_max)
+    groups = groups_of(ids, core, links, total, max_groups=4)
+    assert len(core) == min(len(ids), core_max) or len(core) < core_max
+    assert len(groups) <= 4
+    where = {m: g.id for g in groups for m in g.members}
+    assert sorted(list(core) + list(where)) == ids  # every firm exactly once
+    for _, a, b, _ in links:  # no link between two groups: a group is a union of whole periphery clusters
+        if a in where and b in where:
+            assert where[a] == where[b]
+
+
+def test_bands_come_from_kinds_and_directions():
+    links = [("services", "lab", "cloud", 300.0), ("hardware", "cloud", "chips", 40.0),
+             ("investment", "fund", "lab", 10.0), ("debt", "bank", "cloud", 5.0),
+             ("revenue", "market", "lab", 2.0)]
+    bands = firm_bands(["lab", "cloud", "chips", "fund", "bank", "market", "alone"], links)
+    # cloud: services in 300 + hardware out 40 * 0.5 = 320 -> cloud; lab: services out 300 + revenue in 2
+    # + investment in 10/3 -> labs; bank pays debt -> investors; alone has no money -> labs.
+    assert bands == {"lab": "labs", "cloud": "cloud", "chips": "chips", "fund": "investors", "bank": "investors",
+                     "market": "investors", "alone": "labs"}
+
+
+def test_layered_layout_puts_the_bands_top_to_bottom():
+    led = _ledger([_deal("a", "compute_contract", "lab", "cloud", 300),
+                   _deal("b", "chip_purchase", "cloud", "chips", 40),
+                   _deal("c", "equity_investment", "fund", "lab", 10)])
+    view = map_view(led, layout="layered")
+    y = {n.id: n.y for n in view.nodes}
+    assert y["fund"] < y["lab"] < y["cloud"] < y["chips"]
+    assert [b[0] for b in view.bands] == ["investors", "labs", "cloud", "chips"]
+    for band, _label, y0, y1 in view.bands:
+        inside = [n for n in view.nodes if y0 <= n.y <= y1]
+        assert inside, band
+    with pytest.raises(ValueError, match="layout"):
+        map_view(led, layout="circle")
+
+
+def _dated_ledger() -> Ledger:
+    docs = {"d1": Document("d1", "A", date=date(2025, 2, 10)), "d2": Document("d2", "B", date=date(2025, 8, 1)),
+            "d3": Document("d3", "C", date=date(2025, 11, 20)), "d4": Document("d4", "D", date=date(2026, 1, 5))}
+    deals = {
+        "x": Deal("x", "compute_contract", "a", "b", amount=parse_amount("$10B"), claims=(Claim("d1", "x is $10B"),),
+                  status=Status.CANCELLED, announced=date(2025, 2, 10),
+                  events=(Event(date(2025, 11, 20), Status.CANCELLED, claims=(Claim("d3", "x was dropped"),)),)),
+        "y": Deal("y", "equity_investment", "c", "a", amount=parse_amount("up to $5B"),
+                  claims=(Claim("d2", "up to $5B"),)),
+        "z": Deal("z", "chip_purchase", "b", "c", amount=parse_amount("$2B"), claims=(Claim("d4", "z $2B"),)),
+    }
+    ents = {i: Entity(i, {"en": i.upper()}) for i in "abc"}
+    return Ledger(entities=ents, deals=deals, documents=docs)
+
+
+def test_chapters_are_quarters_read_with_no_look_ahead():
+    ch = quarter_chapters(_dated_ledger())
+    # By hand: sources dated 2025-02-10 (x), 2025-08-01 (y), 2025-11-20 (x dropped), 2026-01-05 (z):
+    # quarters 2025-Q1 .. 2026-Q1, five of them (Q2 is quiet), then the ledger as it stands.
+    assert [c["quarter"] for c in ch] == ["2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1", None]
+    by = {c["quarter"]: c for c in ch}
+    assert by["2025-Q1"]["live"] == ["x"] and by["2025-Q1"]["date"] == "2025-03-31"
+    assert by["2025-Q2"]["live"] == ["x"] and by["2025-Q2"]["events"] == []
+    assert by["2025-Q3"]["live"] == ["x", "y"] and by["2025-Q3"]["conditional"] == ["y"]  # "up to": conditional
+    assert by["2025-Q4"]["live"] == ["y"] and by["2025-Q4"]["cancelled"] == ["x"]
+    assert by["2026-Q1"]["live"] == ["y", "z"]
+    (drop,) = by["2025-Q4"]["events"]
+    assert (drop["what"], drop["date"], drop["source"]["quote"]) == ("cancelled", "2025-11-20", "x was dropped")
+    assert by["2025-Q4"]["title"].startswith("2025-Q4: 0 deals made known, 0 closed, 1 cancelled.")
+    (new,) = by["2025-Q1"]["events"]
+    assert (new["what"], new["figure"], new["source"]["quote"]) == ("new", "$10B", "x is $10B")
+    assert quarter_of(date(2026, 1, 1)) == "2026-Q1" and quarter_end(date(2025, 2, 28)) == date(2025, 3, 31)
+
+
+def test_chapters_in_chinese_have_chinese_titles():
+    ch = quarter_chapters(_dated_ledger(), lang="zh-Hans")
+    assert ch[0]["title"].startswith("2025-Q1：新披露 1 笔交易") and "100亿美元" in ch[0]["title"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hant", "zh-Hans"])
+def test_map_pictures_in_each_language(tmp_path, lang):
+    from click.testing import CliRunner
+
+    from dealweb.cli import main
+
+    png, svg = tmp_path / f"map.{lang}.png", tmp_path / f"map.{lang}.svg"
+    res = CliRunner().invoke(main, ["report", "--ledger", "ai-capex-2025", "--no-stress", "--lang", lang,
+                                    "-o", str(tmp_path / "r.html"), "--map-png", str(png), "--map-svg", str(svg),
+                                    "--layout", "layered", "--json"])
+    assert res.exit_code == 0, res.output
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 50_000
+    text = svg.read_text(encoding="utf-8")
+    assert text.startswith("<svg") and f'lang="{lang}"' in text and 'class="dw-band"' in text
+    want = {"en": "CHIPS AND HARDWARE", "zh-Hant": "晶片與硬體", "zh-Hans": "芯片与硬件"}[lang]
+    assert want in text
+    assert "甲骨文" in text  # Oracle's Chinese name: under the English one, or the name itself in Chinese
+
+
+def test_web_app_opens_a_web_of_ten_thousand_firms_on_a_searchable_neighbourhood():
+    from fastapi.testclient import TestClient
+
+    from dealweb.graph.synthetic import synthetic_ledger
+    from dealweb.web.app import create_app
+
+    big = synthetic_ledger(10_000, seed=1)
+    app = create_app(token="t" * 24, allowed_hosts=["testserver"])
+    app.state.dealweb.ledger = big
+    c = TestClient(app)
+    t0 = time.perf_counter()
+    r = c.get("/map")
+    first = time.perf_counter() - t0
+    assert r.status_code == 200 and "Neighbourhood of " in r.text and 'id="dw-q"' in r.text
+    assert r.text.count('class="dw-node"') <= 80
+    name = big.entities[sorted(big.entities)[42]].name
+    t0 = time.perf_counter()
+    r = c.get("/map", params={"q": name, "layout": "layered"})
+    second = time.perf_counter() - t0
+    assert r.status_code == 200 and f"Neighbourhood of {name}" in r.text and 'class="dw-band"' in r.text
+    assert first < 60 and second < 30, (first, second)
+    r = c.get("/map", params={"q": "no such firm at all"})
+    assert r.status_code == 200 and "No firm matches" in r.text
