@@ -1,5 +1,8 @@
 """Map layout (issue 15): dealweb's map against a plain seeded spring layout, at 30, 80 and 150 firms.
 
+Session 3: each web in the default core view (groups closed, and every group open) with the ``spring``
+and ``layered`` layouts, loops from the graph room as the core's seeds (as the report draws it).
+
 For synthetic deal webs (``dealweb.graph.synthetic.synthetic_ledger``, two deals per firm, seed 1) and the
 two bundled ledgers, both layouts draw the same circles, names and amount labels. Counted (from the label
 boxes the layout assumes; the Chromium test tests/e2e/test_map_overlaps.py measures the drawn page):
@@ -21,16 +24,26 @@ from dealweb.graph.synthetic import synthetic_ledger
 from dealweb.report.mapview import _label_width, map_view, name_lines
 
 
-def _boxes(view, place=None, at_mid=False):  # noqa: ANN001, ANN202
-    place = place or {n.id: (n.x, n.y) for n in view.nodes}
-    discs = [(place[n.id][0], place[n.id][1], n.r, n.id) for n in view.nodes]
+def _state(view, state):  # noqa: ANN001, ANN202
+    """Nodes and edges drawn with every group ``closed`` or ``open`` (``all``: every one, for the baseline)."""
+    if state == "closed":
+        return [n for n in view.nodes if not n.group], [e for e in view.edges if not e.group]
+    if state == "open":
+        return [n for n in view.nodes if n.kind != "group"], [e for e in view.edges if not e.agg]
+    return list(view.nodes), list(view.edges)
+
+
+def _boxes(view, place=None, at_mid=False, state="all"):  # noqa: ANN001, ANN202
+    nodes, edges = _state(view, state)
+    place = place or {n.id: (n.x, n.y) for n in nodes}
+    discs = [(place[n.id][0], place[n.id][1], n.r, n.id) for n in nodes]
     labels = []
-    for n in view.nodes:
+    for n in nodes:
         lines = name_lines(n.name) + (name_lines(n.zh) if n.zh else [])
         hw = max(_label_width(t, 13.5) for t in lines) / 2
         x, y = place[n.id]
         labels.append((x, y + n.r + 3 + 7.5 * len(lines), hw, 7.5 * len(lines), {n.id}))
-    for e in view.edges:
+    for e in edges:
         if not e.label:
             continue
         if at_mid:
@@ -62,8 +75,9 @@ def clashes(labels, discs) -> tuple[int, int]:  # noqa: ANN001
 def spring(view):  # noqa: ANN001, ANN202
     t = time.perf_counter()
     g = nx.Graph()
-    g.add_nodes_from(n.id for n in view.nodes)
-    g.add_edges_from((e.payer, e.payee) for e in view.edges)
+    nodes, edges = _state(view, "open")
+    g.add_nodes_from(n.id for n in nodes)
+    g.add_edges_from((e.payer, e.payee) for e in edges)
     pos = nx.spring_layout(g, seed=1)
     xs = np.array([p[0] for p in pos.values()])
     ys = np.array([p[1] for p in pos.values()])
@@ -78,21 +92,32 @@ def main() -> None:
 
     cases = [(f"synthetic {n}", lambda n=n: synthetic_ledger(n, seed=1)) for n in (30, 80, 150)]
     cases += [(name, lambda name=name: load_ledger(name).ledger) for name in ("ai-capex-2025", "ai-deals-2025-26")]
-    print(f"{'web':<18} {'firms':>5} {'drawn':>5} {'arrows':>6} {'canvas':>10} | {'dealweb s':>9} {'lab/lab':>7} "
-          f"{'lab/circ':>8} | {'spring s':>8} {'lab/lab':>7} {'lab/circ':>8}")
+    from dealweb.report.analysis import analysis_of
+
+    print(f"{'web':<18} {'layout':<8} {'firms':>5} {'drawn':>5} {'groups':>6} {'canvas':>10} | {'dealweb s':>9} "
+          f"{'closed l/l':>10} {'l/circ':>6} {'open l/l':>8} {'l/circ':>6} | {'spring s':>8} {'lab/lab':>7} "
+          f"{'lab/circ':>8}")
     for name, make in cases:
         ledger = make()
-        best = float("inf")
-        for _ in range(3):
-            t = time.perf_counter()
-            view = map_view(ledger)
-            best = min(best, time.perf_counter() - t)
-        ours = clashes(*_boxes(view))
-        place, dt = spring(view)
-        theirs = clashes(*_boxes(view, place, at_mid=True))
-        print(f"{name:<18} {len(ledger.entities):>5} {len(view.nodes):>5} {len(view.edges):>6} "
-              f"{view.width:>5}x{view.height:<4} | {best:>9.2f} {ours[0]:>7} {ours[1]:>8} | {dt:>8.2f} "
-              f"{theirs[0]:>7} {theirs[1]:>8}")
+        loops = {d for r in analysis_of(ledger, stress=False).loops for d in r.deals}
+        for layout in ("spring", "layered"):
+            best = float("inf")
+            for _ in range(3):
+                t = time.perf_counter()
+                view = map_view(ledger, loop_deals=loops, layout=layout)
+                best = min(best, time.perf_counter() - t)
+            closed = clashes(*_boxes(view, state="closed"))
+            opened = clashes(*_boxes(view, state="open"))
+            if layout == "spring":
+                place, dt = spring(view)
+                theirs = clashes(*_boxes(view, place, at_mid=True, state="open"))
+                base = f"{dt:>8.2f} {theirs[0]:>7} {theirs[1]:>8}"
+            else:
+                base = f"{'':>8} {'':>7} {'':>8}"
+            drawn = sum(1 for n in view.nodes if n.kind != "group")
+            print(f"{name:<18} {layout:<8} {len(ledger.entities):>5} {drawn:>5} {len(view.cells):>6} "
+                  f"{view.width:>5}x{view.height:<4} | {best:>9.2f} {closed[0]:>10} {closed[1]:>6} {opened[0]:>8} "
+                  f"{opened[1]:>6} | {base}")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from dealweb.model import Claim, Deal, Document, Entity, Event, Ledger, Status
 from dealweb.money import parse_amount
 from dealweb.report import map_svg, map_view
 from dealweb.report.chapters import quarter_chapters, quarter_end, quarter_of
-from dealweb.report.maplayout import core_of, firm_bands, groups_of
+from dealweb.report.maplayout import GROUP_SHOW, core_of, firm_bands, groups_of
 
 
 def _deal(i: str, typ: str, a: str, b: str, usd_b: float, **kw) -> Deal:
@@ -44,20 +44,21 @@ def test_core_is_the_loop_and_the_firms_with_most_money_near_it():
     assert core == {"lab", "cloud", "chips"} | {f"fund{k}" for k in range(33, 40)}
     # The other 33 investors: one group ("Investment with LAB"), 33 firms, $1.0B + ... + $4.2B = $85.8B.
     (cell,) = view.cells
-    assert cell.n == 33 and cell.shown == 16 and cell.usd == pytest.approx(sum(1 + k / 10 for k in range(33)) * 1e9)
+    assert cell.n == 33 and cell.shown == GROUP_SHOW == 12
+    assert cell.usd == pytest.approx(sum(1 + k / 10 for k in range(33)) * 1e9)
     assert cell.title.startswith("Investment with LAB")
-    assert view.hidden == 33 - 16
+    assert view.hidden == 33 - 12
     # closed: one summed arrow from the group to the lab carrying the group's money
     (agg,) = [e for e in view.edges if e.agg]
     assert (agg.payer, agg.payee, agg.usd_mid) == ("group:g1", "lab", pytest.approx(cell.usd))
     # open: an arrow per shown member, each drawn only with its group open
     members = [e for e in view.edges if e.group == "g1"]
-    assert len(members) == 16 and all(e.payee == "lab" for e in members)
+    assert len(members) == 12 and all(e.payee == "lab" for e in members)
 
 
 def test_groups_open_and_close_in_the_markup():
     svg = map_svg(map_view(star_web(40), loop_deals={"lab-cloud"}, core_max=10))
-    assert svg.count('data-member="g1" display="none"') >= 16 * 2  # member circles and their arrows, hidden
+    assert svg.count('data-member="g1" display="none"') >= 12 * 2  # member circles and their arrows, hidden
     assert 'class="dw-node dw-group" data-entity="group:g1" data-group="g1"' in svg
     still = map_svg(map_view(star_web(40), loop_deals={"lab-cloud"}, core_max=10), interactive=False)
     assert "data-member" not in still and "fund00" not in still  # pictures show the groups closed

@@ -34,7 +34,7 @@ BANDS: tuple[str, ...] = ("investors", "labs", "cloud", "chips")
 #: Most groups the periphery is gathered into.
 MAX_GROUPS = 10
 #: Most members an opened group draws (the largest by money); the others are counted and listed in the tables.
-GROUP_SHOW = 16
+GROUP_SHOW = 12
 
 Link = tuple[str, str, str, float]  # (kind, payer, payee, usd mid or 0)
 
@@ -43,9 +43,9 @@ Link = tuple[str, str, str, float]  # (kind, payer, payee, usd mid or 0)
 class Group:
     """Periphery firms drawn as one node until opened.
 
-    ``key`` says how they were gathered: ``("anchor-kind", anchor, kind)``, ``("anchor", anchor, "")``,
-    ``("kind", "", kind)`` or ``("other", "", "")``; ``anchor`` is the core firm they have the most money
-    with (``""`` when none). ``usd`` is the money (mid, USD) on every flow that touches a member.
+    ``key`` says how they were gathered: ``("anchor-kind", anchor, kind)``, ``("apart", "", kind)`` (no money
+    with the core), ``("kind", "", kind)`` or ``("other", "", "")``; ``anchor`` is the core firm they have
+    the most money with (``""`` when none). ``usd`` is the money (mid, USD) on every flow that touches a member.
     """
 
     id: str
@@ -171,16 +171,15 @@ def groups_of(ids: Sequence[str], core: set[str], links: Sequence[Link], flow_to
             out[keyer(row)].append(row)
         return out
 
-    keyers = (
-        lambda r: ("anchor-kind", r[1], r[2]) if r[1] else ("kind", "", r[2]),
-        lambda r: ("anchor", r[1], "") if r[1] else ("kind", "", r[2]),
-        lambda r: ("kind", "", r[2]),
-    )
-    gathered = gather(keyers[0])
-    for keyer in keyers[1:]:
-        if len(gathered) <= max_groups:
-            break
-        gathered = gather(keyer)
+    def key1(r) -> tuple[str, str, str]:  # noqa: ANN001
+        return ("anchor-kind", r[1], r[2]) if r[1] else ("apart", "", r[2])
+
+    gathered = gather(key1)
+    if len(gathered) > max_groups:
+        # keep the largest groups as they are; gather the rest by their kind of money alone
+        keep = sorted(gathered, key=lambda k: (-sum(r[3] for r in gathered[k]), k))[: max(1, max_groups - 4)]
+        kept = set(keep)
+        gathered = gather(lambda r: key1(r) if key1(r) in kept else ("kind", "", r[2]))
     rows = sorted(((k, sorted(m for r in v for m in r[0]), sum(r[3] for r in v)) for k, v in gathered.items()),
                   key=lambda g: (-g[2], -len(g[1]), g[0]))
     if len(rows) > max_groups:
@@ -201,32 +200,42 @@ def firm_bands(ids: Iterable[str], links: Iterable[Link]) -> dict[str, str]:
     leases) -> ``cloud``, and so does paying for hardware (half weight: the buyers of chips are mostly the
     builders of compute); paying for services or receiving revenue -> ``labs``; paying investment, debt or
     revenue -> ``investors`` (funders, lenders, end customers); receiving investment -> ``labs`` (a third).
-    The band with the largest score wins (ties: the order of :data:`BANDS` read bottom up); a firm with
-    no scored money goes to ``labs``. Flows with no USD figure count as one dollar, so kinds still tell.
+    A firm's score in a band is its share of its money (USD mid) there plus its share of its deals there
+    (so deals with no USD figure, chip orders in units say, still tell); a firm paid for hardware or
+    services is never put with the funders, whatever it invests. The band with the largest score
+    wins (ties: the order of :data:`BANDS` read bottom up); a firm with no scored deal goes to ``labs``.
 
     >>> bands = firm_bands("abcd", [("services", "a", "b", 300.0), ("hardware", "b", "c", 40.0),
     ...                              ("investment", "d", "a", 10.0)])
     >>> [bands[i] for i in "abcd"]
     ['labs', 'cloud', 'chips', 'investors']
     """
-    score: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(BANDS, 0.0))
+    usd_score: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(BANDS, 0.0))
+    n_score: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(BANDS, 0.0))
     for kind, a, b, usd in links:
-        w = usd if usd else 1.0
-        if kind == "hardware":
-            score[b]["chips"] += w
-            score[a]["cloud"] += w * 0.5
-        elif kind == "services":
-            score[b]["cloud"] += w
-            score[a]["labs"] += w
-        elif kind == "revenue":
-            score[b]["labs"] += w
-            score[a]["investors"] += w
-        elif kind in ("investment", "debt"):
-            score[a]["investors"] += w
-            score[b]["labs"] += w / 3
-        elif kind == "warrant":  # issuer -> holder: the issuer sells (chips, mostly) to the holder
-            score[a]["chips"] += w / 3
-            score[b]["labs"] += w / 3
+        for sc, w in ((usd_score, usd), (n_score, 1.0)):
+            if kind == "hardware":
+                sc[b]["chips"] += w
+                sc[a]["cloud"] += w * 0.5
+            elif kind == "services":
+                sc[b]["cloud"] += w
+                sc[a]["labs"] += w
+            elif kind == "revenue":
+                sc[b]["labs"] += w
+                sc[a]["investors"] += w
+            elif kind in ("investment", "debt"):
+                sc[a]["investors"] += w
+                sc[b]["labs"] += w / 3
+            elif kind == "warrant":  # issuer -> holder: the issuer sells (chips, mostly) to the holder
+                sc[a]["chips"] += w / 3
+                sc[b]["labs"] += w / 3
+    sells = {b for kind, _a, b, _u in links if kind in ("hardware", "services")}
+    score: dict[str, dict[str, float]] = {}
+    for i in set(usd_score) | set(n_score):
+        tu, tn = sum(usd_score[i].values()) or 1.0, sum(n_score[i].values()) or 1.0
+        score[i] = {b: usd_score[i][b] / tu + n_score[i][b] / tn for b in BANDS}
+        if i in sells:  # a firm that sells chips or compute is drawn in its trade, not with the pure funders
+            score[i]["investors"] = 0.0
     out = {}
     for i in ids:
         s = score.get(i)

@@ -145,6 +145,7 @@ class MapCell:
     n: int
     shown: int
     usd: float
+    closed_y1: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -638,6 +639,8 @@ def _group_title(g, ledger: Ledger, lang: str) -> str:  # noqa: ANN001
         return t("group.kind_with", kind=t("group.kind." + kind), name=name)
     if how == "anchor":
         return t("group.with", name=name)
+    if how == "apart":
+        return t("group.kind_apart", kind=t("group.kind." + kind))
     if how == "kind":
         return t("group.kind_only", kind=t("group.kind." + kind))
     return t("group.other")
@@ -668,8 +671,8 @@ def _place_groups(groups, drawn, labels, radii, pos, width, top, lang, ledger, o
         boxes = [_node_box(*labels[m], radii[m]) for m in shown]
         gid = "group:" + g.id
         gbox = _node_box(*labels[gid], radii[gid])
-        slot_w = max([2 * b[0] for b in boxes] + [0.0]) + 96
-        slot_h = max([b[1] + b[2] for b in boxes] + [0.0]) + 76
+        slot_w = max([2 * b[0] for b in boxes] + [0.0]) + 70
+        slot_h = max([b[1] + b[2] for b in boxes] + [0.0]) + 56
         m = len(shown)
         cols = max(1, min(m, round(math.sqrt(1.8 * m * slot_h / max(slot_w, 1.0))) or 1,
                           int((width - 60) // max(slot_w, 1))))
@@ -678,8 +681,11 @@ def _place_groups(groups, drawn, labels, radii, pos, width, top, lang, ledger, o
         head = t("group.head", title=title, count=labels[gid][1])
         w = max(cols * slot_w + 30, 2 * gbox[0] + 60, _label_width(head, 13) * 1.05 + 150, 260.0)
         w = max(w, 260.0)
-        band = 18.0 * math.ceil((out_edges or {}).get(g.id, 0) * 90.0 / max(w - 40, 1.0))
-        h = max(46 + band + rows * slot_h + 10, 46 + gbox[1] + gbox[2] + 30)
+        # labels of arrows that converge on the closed group's node sit within reach of it: about two
+        # labels a row around it, or more when its members spread the arrows over a wide box
+        per_row = max(2, int(min(w - 40, 240 + 60 * cols) // 105))
+        band = 22.0 * math.ceil((out_edges or {}).get(g.id, 0) / per_row) + 10.0
+        h = max(46 + band + rows * slot_h + 10, 46 + band + gbox[1] + gbox[2] + 40)
         specs.append((g, shown, boxes, slot_w, slot_h, cols, w, h, head, band))
     x, y, row_h = 20.0, float(top), 0.0
     cells = []
@@ -696,10 +702,11 @@ def _place_groups(groups, drawn, labels, radii, pos, width, top, lang, ledger, o
             pos[m] = (round(cx, 1), round(cy, 1))
         gid = "group:" + g.id
         gb = _node_box(*labels[gid], radii[gid])
-        body = (h - 46 - gb[1] - gb[2]) / 2
-        pos[gid] = (round(x + w / 2, 1), round(y + 46 + body + gb[1], 1))
+        # the group's node below the band kept for the labels of arrows leaving the box (as its members)
+        pos[gid] = (round(x + w / 2, 1), round(y + 46 + band + 12 + gb[1], 1))
         cells.append(MapCell(g.id, round(x, 1), round(y, 1), round(x + w, 1), round(y + h, 1), head,
-                             len(g.members), len(shown), g.usd))
+                             len(g.members), len(shown), g.usd,
+                             closed_y1=round(min(y + h, y + 46 + band + 12 + gb[1] + gb[2] + 26), 1)))
         x += w + 16
         row_h = max(row_h, h)
     cells.sort(key=lambda c: int(c.id[1:]))

@@ -110,7 +110,8 @@ def write_map_png(view: MapView, path: str | Path, title: str | None = None, dpi
             ax.text(12, y0 + 12, _plain(label.upper()), fontsize=9, fontweight="bold", color="#8A8373",
                     va="center", family=families)
         for c in view.cells:  # groups drawn closed: the box, its header, the group's node
-            ax.add_patch(FancyBboxPatch((c.x0, c.y0), c.x1 - c.x0, c.y1 - c.y0, boxstyle="round,pad=0,rounding_size=8",
+            ax.add_patch(FancyBboxPatch((c.x0, c.y0), c.x1 - c.x0, (c.closed_y1 or c.y1) - c.y0,
+                                        boxstyle="round,pad=0,rounding_size=8",
                                         facecolor="#FAF9F5", edgecolor="#D9D4C7", linestyle=(0, (4, 3))))
             ax.text(c.x0 + 10, c.y0 + 17, _plain(c.title), fontsize=9.4, fontweight="bold", color="#3A3A3A",
                     va="center", family=families)

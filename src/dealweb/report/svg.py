@@ -242,9 +242,14 @@ def _cells(view: MapView, interactive: bool) -> str:
         hint = (f'<tspan class="dw-gmark" fill="#0B4F8A" font-weight="400" dx="6" '
                 f'data-open="{esc(t("group.close"))}" data-closed="{esc(t("group.open"))}">'
                 f'{esc(t("group.open"))}</tspan>' if interactive else "")
-        out.append(f'<g class="dw-cell" data-cell="{esc(c.id)}">'
-                   f'<rect x="{c.x0:.1f}" y="{c.y0:.1f}" width="{c.x1 - c.x0:.1f}" height="{c.y1 - c.y0:.1f}" '
-                   f'rx="8" fill="#FAF9F5" stroke="#D9D4C7" stroke-dasharray="4 3"/>'
+        short = c.closed_y1 or c.y1
+        frame = ""
+        if interactive:  # the whole box while open, a short one while closed
+            frame = (f'<rect{_state(c.id, "", True)} x="{c.x0:.1f}" y="{c.y0:.1f}" width="{c.x1 - c.x0:.1f}" '
+                     f'height="{c.y1 - c.y0:.1f}" rx="8" fill="#FFFFFF" stroke="#B9B2A2" stroke-dasharray="4 3"/>')
+        out.append(f'<g class="dw-cell" data-cell="{esc(c.id)}">{frame}'
+                   f'<rect data-agg="{esc(c.id)}" x="{c.x0:.1f}" y="{c.y0:.1f}" width="{c.x1 - c.x0:.1f}" '
+                   f'height="{short - c.y0:.1f}" rx="8" fill="#FAF9F5" stroke="#D9D4C7" stroke-dasharray="4 3"/>'
                    f'<text class="dw-ghead"{attrs} x="{c.x0 + 10:.1f}" y="{c.y0 + 21:.1f}" font-size="13" '
                    f'font-weight="700" fill="#3A3A3A">{esc(c.title)}'
                    f'<tspan font-weight="400" fill="#6B6B6B">{esc(more)}</tspan>{hint}</text></g>')
