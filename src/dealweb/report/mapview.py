@@ -780,6 +780,11 @@ def _cell_head(c: MapCell, lang: str) -> tuple[float, float, float, float]:
     return (c.x0 + 10 + w / 2, c.y0 + 17, w / 2 + 4, 10.0)
 
 
+def _near(x: float, y: float, reach: float, c: MapCell) -> bool:
+    """Whether a point is within ``reach`` pixels (box distance) of cell ``c``."""
+    return c.x0 - reach <= x <= c.x1 + reach and c.y0 - reach <= y <= c.y1 + reach
+
+
 def _place_all_labels(edges: list[MapEdge], nodes: list[MapNode], cells: Sequence[MapCell],
                       lang: str = "en") -> list[MapEdge]:
     """Labels of the core (clear of every group's box), then of each group closed and open (inside its box)."""
@@ -804,7 +809,10 @@ def _place_all_labels(edges: list[MapEdge], nodes: list[MapNode], cells: Sequenc
             else:
                 es = [e for e in edges if e.group == c.id]
                 ns = core_nodes + [n for n in nodes if n.group == c.id]
-            placed = _place_labels(es, ns, extra=[*core_labels, head], bounds=bounds)
+            # only what reaches into the box can crowd a label held inside it
+            ns = [n for n in ns if n.group == c.id or n.id == "group:" + c.id or _near(n.x, n.y, n.r + 200, c)]
+            near = [b for b in core_labels if _near(b[0], b[1], b[2] + b[3] + 10, c)]
+            placed = _place_labels(es, ns, extra=[*near, head], bounds=bounds)
             for old, new in zip(es, placed, strict=True):
                 out[id(old)] = new
     return [out[id(e)] for e in edges]
