@@ -25,8 +25,28 @@ HAIRCUT_KS = (1.0, 0.75, 0.5, 0.25, 0.0)
 TOP_PAYERS = 5
 
 
-def _not_assessed(needs: str, how: str) -> dict[str, Any]:
-    return {"not_assessed": {"needs": needs, "how": how}}
+#: English of the not-assessed lines this module writes (JSON), by catalogue key ``analyses.na.<name>``.
+_NA = {
+    "flows": ("deals with money between firms",
+              "add deals with from:, to:, amount: and a term or dates (docs/ledger-format.md)"),
+    "bridge": ("a firm's operating cash flow and capex facts",
+               "add facts of metric operating_cash_flow_ttm and capex (or capex_guidance) for the firm "
+               "(docs/ledger-format.md)"),
+    "haircut": ("a firm that pays firm money", "add a signed deal with from:, to: and amount: (docs/ledger-format.md)"),
+    "scenarios": ("two or more stress scenarios written for this ledger's firms",
+                  "write a scenario file whose 'scenario: ledger:' names this ledger (docs/scenario-format.md), then "
+                  "dealweb metrics scenarios base.yaml other.yaml"),
+    "not_run_here": ("", "not run on this page: dealweb report runs them, as does dealweb metrics scenarios"),
+    "not_run_yet": ("", "not run yet: press the button to run the scenarios written for this ledger (the runs and "
+                        "seed are shown beside the results)"),
+}
+
+
+def _not_assessed(needs: str, how: str | None = None) -> dict[str, Any]:
+    """``{"not_assessed": {needs, how, needs_key, how_key}}``: English, and the catalogue keys of the faces."""
+    how = how or needs
+    return {"not_assessed": {"needs": _NA[needs][0], "how": _NA[how][1], "needs_key": f"analyses.na.{needs}.needs",
+                             "how_key": f"analyses.na.{how}.how"}}
 
 
 def focus_firms(ledger: Ledger, fl: Any) -> tuple[str, ...]:
@@ -81,12 +101,10 @@ def _waterfall(ledger: Ledger, fl: Any, firms: tuple[str, ...]) -> dict[str, Any
     from dealweb.metrics.waterfall import waterfall
 
     if not firms:
-        return _not_assessed("deals with money between firms",
-                             "add deals with from:, to:, amount: and a term or dates (docs/ledger-format.md)")
+        return _not_assessed("flows")
     w = waterfall(fl, ledger, firms)
     if not w.years:
-        return _not_assessed("money paid or owed by " + ", ".join(firms),
-                             "add deals with from:, to:, amount: and a term or dates (docs/ledger-format.md)")
+        return _not_assessed("flows")
     return {"firms": list(firms), "rows": [y.as_dict() for y in w.years], "assumptions": list(w.assumptions)}
 
 
@@ -108,9 +126,7 @@ def _bridge(ledger: Ledger, fl: Any) -> dict[str, Any]:
     out: dict[str, Any] = {"rows": assessed, "debt_service": service, "loans": list(loans.values()),
                            "interest_rate": DEFAULT_INTEREST_RATE, "need_not_assessed": lacking}
     if not assessed and not service:
-        out.update(_not_assessed("a firm's operating cash flow and capex facts",
-                                 "add facts of metric operating_cash_flow_ttm and capex (or capex_guidance) for the "
-                                 "firm (docs/ledger-format.md)"))
+        out.update(_not_assessed("bridge"))
     return out
 
 
@@ -120,8 +136,7 @@ def _haircut(ledger: Ledger, fl: Any, on: date | None) -> dict[str, Any]:
 
     payer = _haircut_payer(ledger, fl)
     if payer is None:
-        return _not_assessed("a firm that pays firm money",
-                             "add a signed deal with from:, to: and amount: (docs/ledger-format.md)")
+        return _not_assessed("haircut")
     cash = {e: rc.usd for e, rc in recorded_cash(ledger, on, fl.policy).items()}
     rows = haircut(fl, ledger, payer, HAIRCUT_KS, cash)
     last = {k: max(r.round for r in rows if r.k == k) for k in HAIRCUT_KS}
@@ -134,12 +149,12 @@ def scenarios_part(summaries: dict[str, dict[str, Any]] | None, note: str = "") 
     """Scenarios side by side from stress summaries already run, with the tornado of the firm most at risk.
 
     ``summaries``: scenario name -> :meth:`StressResult.summary` (the first run with its sensitivity table).
-    Fewer than two: not assessed (``note`` says why when the caller knows, e.g. not run in this face).
+    Fewer than two: not assessed; ``note`` (``not_run_here``, ``not_run_yet``) says why when the caller knows.
     """
-    from dealweb.sim.sidebyside import NEEDS, side_by_side, top_firm
+    from dealweb.sim.sidebyside import side_by_side, top_firm
 
     if not summaries or len(summaries) < 2:
-        return _not_assessed(NEEDS[0], note or NEEDS[1])
+        return _not_assessed("scenarios", note or None)
     first = next(iter(summaries.values()))
     return side_by_side(summaries, top_firm(first))
 
@@ -225,6 +240,7 @@ def render_analyses(view: dict[str, Any], lang: str = "en", names: dict[str, str
 
     lang = check_lang(lang)
     names = names or {}
+
     charts = {k: Markup(v) for k, v in _charts(view, names, lang).items()}  # noqa: S704 - svg escapes every text
     lacking = view["bridge"].get("need_not_assessed") or []
     shown = ", ".join(names.get(f, f) for f in lacking[:8]) + (" …" if len(lacking) > 8 else "")

@@ -125,7 +125,7 @@ def rooms_analyses(an: Analysis, ledger: Ledger, on: date | None, stress: bool) 
     """The analyses section, reusing the stress runs already made for the fan charts (none run twice)."""
     from dealweb.report.analyses_view import analyses_view
 
-    note = "" if stress else "not run on this page: dealweb report runs them, as does dealweb metrics scenarios"
+    note = "" if stress else "not_run_here"
     an.analyses = analyses_view(ledger, on, an.stress_summaries, note)
 
 

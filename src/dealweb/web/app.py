@@ -790,8 +790,7 @@ def create_app(ledger_path: str | Path | None = None, token: str = "", read_only
 
         summaries: dict[str, dict[str, Any]] = {}
         fit = fitting_scenarios(state.ledger.name)
-        note = ("not run yet: press the button to run the scenarios written for this ledger (the runs and seed "
-                "are shown beside the results)") if len(fit) >= 2 else ""
+        note = "not_run_yet" if len(fit) >= 2 else ""
         if scenarios and len(fit) >= 2:
             from dealweb.sim import load_scenario, stress
 
