@@ -256,3 +256,49 @@ def test_the_choice_splits_live_lines_and_changes_nothing_else(spec):
     if not firm.left_out:  # nothing conditional: the same runs, to the cent
         np.testing.assert_array_equal(res_f.first_default, res_b.first_default)
         np.testing.assert_allclose(res_f.cash_end, res_b.cash_end)
+
+
+def test_a_deal_with_a_firm_part_and_an_up_to_part_leaves_the_up_to_part_out(tmp_path):
+    """$12 firm plus an option for up to $15 more (like Meta-Nebius): firm-only pays 12, not 12..27.
+
+    By hand: a 2026 contract of 4 quarters; the firm flow pays 3 a quarter (12 in all). The 'up to 15' flow
+    is conditional money: left out of a firm-only run (its whole 15 is listed as left out), in a run that
+    includes conditional money. Before: one simulated line for the deal, status of its first row, $12-$27.
+    """
+    from dealweb.ledger.load import load_ledger
+
+    (tmp_path / "ledger.yaml").write_text("""\
+entities:
+  - {id: m, names: {en: M}}
+  - {id: q, names: {en: Q}}
+documents:
+  - {id: d, title: D, date: 2025-11-01}
+deals:
+  - id: mq
+    type: compute_contract
+    from: m
+    to: q
+    amount: $27
+    term: {start: 2026-01-01, years: 1}
+    schedule: flat
+    status: signed
+    flows:
+      - {from: m, to: q, amount: $12}
+      - {from: m, to: q, amount: up to $15}
+    claims:
+      - {document: d, quote: $12 guaranteed and an option for up to $15 more}
+""", encoding="utf-8")
+    led = load_ledger(tmp_path / "ledger.yaml").ledger
+    sc = parse_scenario("""
+scenario: {name: g, start: 2026-01-01, quarters: 4, runs: 2, seed: 1}
+capital: {interest_rate: 0.0}
+entities:
+  m: {cash: 100, capacity: 0, min_cash: 0}
+  q: {cash: 0, capacity: 0, min_cash: 0}
+others: cash_only
+""")
+    model = build_model(sc, led)
+    firm = [ln for ln in model.lines if ln.deal == "mq"]
+    assert [(ln.money, ln.usd_low, ln.usd_high) for ln in firm] == [("firm", 12.0, 12.0)]
+    assert [(ln.money, ln.usd_low, ln.usd_high) for ln in model.left_out if ln.deal == "mq"] == [
+        ("conditional", 0.0, 15.0)]

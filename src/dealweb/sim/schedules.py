@@ -237,12 +237,15 @@ def schedule_ledger(
     table = build_flows(ledger, scenario={**chosen, **extra}, period_months=grid.months) if extra else first
     lines: list[FlowLine] = []
     skipped: list[Skipped] = []
-    groups: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    # One line per (deal, payer, payee, status): a deal with a firm tranche and a conditional one ($15B now,
+    # $35B on milestones; $12B firm plus an option for up to $15B more) makes two lines, so a firm-only run
+    # leaves its conditional part out (one line took the first row's status for the whole amount).
+    groups: dict[tuple[str, str, str, str], list[dict[str, Any]]] = {}
     for r in table.records():
-        groups.setdefault((r["deal"], r["payer"], r["payee"]), []).append(r)
+        groups.setdefault((r["deal"], r["payer"], r["payee"], r["status"]), []).append(r)
     for s_ in table.skipped:
         skipped.append(Skipped(s_.deal, s_.reason))
-    for (did, payer, payee), rs in sorted(groups.items()):
+    for (did, payer, payee, _status), rs in sorted(groups.items()):
         r0 = rs[0]
         status, kind = r0["status"], r0["kind"]
         if status not in _LIVE:
