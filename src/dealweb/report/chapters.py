@@ -143,7 +143,8 @@ def quarter_chapters(ledger: Ledger, lang: str = "en") -> list[dict[str, Any]]:
                                    "parties": parties(d), "figure": fig, "usd": usd.get(d.id, 0.0),
                                    "source": _source(ledger, _first_claim(d, ledger, k))})
                 for e in d.events:
-                    if start <= e.date <= end and e.date != k:
+                    # an event dated before the deal's first source is told by the "new" line
+                    if start <= e.date <= end and e.date > k:
                         c = e.claims[0] if e.claims else None
                         events.append({"date": e.date.isoformat(), "deal": d.id,
                                        "what": e.kind or str(e.status), "status": str(e.status),
