@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dealweb import money
-from dealweb.extract import mentions, relations
+from dealweb.extract import mentions, normalise, relations
 from dealweb.extract.ingest import ingest_text
 from dealweb.extract.mentions import EntityIndex
 
@@ -72,13 +72,17 @@ _REWRITTEN = [
     (relations._CONDITION, re.compile(r"在满足|条件|前提是|取决于|视.{0,8}而定|分期|每部署|\bsubject to\b|"
                                       r"\bprovided that\b|\bcontingent on\b|\bvests?\b|\bconditional on\b|\bonce\b|"
                                       r"\bas each\b|\bin tranches\b")),
+    (mentions._BOUNDARY, re.compile(r"[。！？!?；;]+[”」』\"']?|\n|\[\d{1,2}\](?:\s*\[\d{1,2}\])*\s+-\s+|"
+                                    r"\.(?=\s)(?<!\b[A-Z]\.)(?<!\bNo\.)(?<!\bMr\.)(?<!\bInc\.)"
+                                    r"(?<!\bCorp\.)(?<!\bCo\.)(?<!\bLtd\.)(?<!\bMs\.)(?<!\bDr\.)")),
 ]
 _WORDS = ["2025年10月6日", "9月9日", "2025-09-09", "Sept 9, 2025", "March 3", "FY2026 Q1", "26財年Q1", "Q3 2025",
           "fiscal 2025", "second quarter of 2025", "2026年下半年", "數百億", "three billion", "several", "a few",
           "tens of", "one hundred", "，", ",", ", ", "1,000", " while ", " but ", "x", "ſ", "S", "K", "FY", "fy",
           " ", "\n", "a", "1", "0", "年", "月", "日", "第三季", ":", "；", "  whereas ", "\t", "once", "vest", "s", "_",
           "subject to", "as each", "in tranches", "conditional on", "contingent on", "provided that", "视", "而定",
-          "条件", "分期", "é"]
+          "条件", "分期", "é", "。", "！？", "”", "'", "[1]", " - ", "[12] [3]  -  ", ". ", "Inc. ", "Dr. ", "A. ",
+          "No.", "Co.\n", "?!", "；", "e.g. "]
 
 
 @settings(max_examples=400, deadline=None)
@@ -142,6 +146,14 @@ def test_split_scans_give_the_whole_scan() -> None:
 def test_split_scans_on_generated_text(text: str) -> None:
     for split in relations._SPLIT.values():
         assert split.hits(text) == [(m.start(), m.end(), m.group(0)) for m in split.whole.finditer(text)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["a", "A", "輝", "達", "Ａ", "　", "É", "\ud800", "\U0001f600", "ß", "İ", "x" * 50]),
+                min_size=1, max_size=40).map("".join))
+def test_fold_by_array_is_fold_by_table(piece: str) -> None:
+    text = piece * (normalise.FOLD_ARRAY_MIN // len(piece) + 1)
+    assert normalise.fold(text) == text.translate(normalise.folding_table())
 
 
 def _canonical(obj: object) -> str:

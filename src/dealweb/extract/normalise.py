@@ -77,13 +77,40 @@ def folding_table() -> dict[int, int]:
     return table
 
 
+#: Texts at least this long are folded through a lookup array (numpy) rather than ``str.translate``, which
+#: looks each character up in a dict: the same result, several times faster on a long text.
+FOLD_ARRAY_MIN = 1 << 15
+
+
 def fold(text: str) -> str:
     """``text`` folded for matching (Simplified, lower case, half width); same length as ``text``.
 
     >>> fold("輝達 NVIDIA")
     '辉达 nvidia'
     """
+    if len(text) >= FOLD_ARRAY_MIN:
+        lut = _fold_array()
+        if lut is not None:
+            import numpy as np
+
+            codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+            # characters beyond the Basic Multilingual Plane are never folded (the table has none)
+            out = np.where(codes < 0x10000, lut[codes & 0xFFFF], codes)
+            return out.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
     return text.translate(folding_table())
+
+
+@lru_cache(maxsize=1)
+def _fold_array() -> object | None:
+    """:func:`folding_table` as an array indexed by code point (BMP), or ``None`` if it cannot be one."""
+    import numpy as np
+
+    table = folding_table()
+    if any(not isinstance(v, int) or k >= 0x10000 for k, v in table.items()):
+        return None
+    lut = np.arange(0x10000, dtype=np.uint32)
+    lut[np.fromiter(table.keys(), dtype=np.int64)] = np.fromiter(table.values(), dtype=np.int64)
+    return lut
 
 
 @dataclass(slots=True)
