@@ -156,6 +156,18 @@ def test_fold_by_array_is_fold_by_table(piece: str) -> None:
     assert normalise.fold(text) == text.translate(normalise.folding_table())
 
 
+_SCALAR = st.one_of(st.text(), st.none(), st.integers(), st.booleans(), st.floats(allow_nan=False))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_SCALAR, st.lists(st.integers(), max_size=3), st.lists(_SCALAR, max_size=2)), max_size=7))
+def test_claim_id_key_is_the_json_text(items: list) -> None:
+    from dealweb.extract.review import _plain_json
+
+    key = _plain_json(items)
+    assert key is None or key == json.dumps(items, ensure_ascii=False, default=str)
+
+
 def _canonical(obj: object) -> str:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, indent=1)
 

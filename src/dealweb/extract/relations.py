@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from dealweb.extract.mentions import (
@@ -355,13 +356,14 @@ def _deal_type(folded: str, lo: int, hi: int, sells: set[str]) -> tuple[str, int
     cues = _find(_ALL_TYPE_RE, folded, lo, hi)
     if not cues:
         return None  # every type below needs a cue
-    found: dict[str, list[tuple[int, int, str]]] = {k: [] for k in TYPE_CUES}
+    found: defaultdict[str, list[tuple[int, int, str]]] = defaultdict(list)  # a category not cued: []
     for h in cues:
         for cat in _CUE_CATS[h[2]]:
             found[cat].append(h)
     # 投資額/投資者/投資人/投資機構 are nouns (the amount, the investors), not the act of investing
-    found["equity"] = [h for h in found["equity"] if not _INVEST_NOUN.match(folded[h[1]:h[1] + 6])
-                       and not (h[2].startswith("contribut") and _IN_KIND.search(folded[h[1]:h[1] + 60]))]
+    if found["equity"]:
+        found["equity"] = [h for h in found["equity"] if not _INVEST_NOUN.match(folded[h[1]:h[1] + 6])
+                           and not (h[2].startswith("contribut") and _IN_KIND.search(folded[h[1]:h[1] + 60]))]
 
     def first(key: str) -> tuple[int, int]:
         h = min(found[key])
@@ -372,8 +374,9 @@ def _deal_type(folded: str, lo: int, hi: int, sells: set[str]) -> tuple[str, int
             return (typ, *first(typ))
     buying = bool(found["buy"] or found["contract"])
     # "GPU capacity", "GPU集群": compute sold by the hour, not chips bought
-    found["chip_words"] = [h for h in found["chip_words"]
-                           if not any(c[0] <= h[0] < c[1] for c in found["compute_words"])]
+    if found["chip_words"] and found["compute_words"]:
+        found["chip_words"] = [h for h in found["chip_words"]
+                               if not any(c[0] <= h[0] < c[1] for c in found["compute_words"])]
     if found["chip_words"] and buying:
         return ("chip_purchase", *first("chip_words"))
     if found["compute_words"] and (buying or not found["equity"]):

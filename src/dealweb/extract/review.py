@@ -102,9 +102,36 @@ def claim_id(claim: dict[str, Any]) -> str:
     """A short stable id of a proposal (8 hex digits of the SHA-1 of document, kind, span and figure)."""
     spans = claim.get("spans") if isinstance(claim.get("spans"), dict) else {}
     fig = spans.get("amount") or spans.get("value") or spans.get("capacity_gw") or []
-    key = json.dumps([claim.get("document"), claim.get("kind"), claim.get("start"), claim.get("end"), fig,
-                      claim.get("type") or claim.get("metric")], ensure_ascii=False, default=str)
+    items = [claim.get("document"), claim.get("kind"), claim.get("start"), claim.get("end"), fig,
+             claim.get("type") or claim.get("metric")]
+    key = _plain_json(items)
+    if key is None:
+        key = json.dumps(items, ensure_ascii=False, default=str)
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
+
+
+_encode_str = json.encoder.encode_basestring  # what json.dumps(..., ensure_ascii=False) writes for a str
+
+
+def _plain_json(items: list[Any]) -> str | None:
+    """``json.dumps(items, ensure_ascii=False)`` for a list of strings, ``None``, ints and lists of ints, else ``None``.
+
+    The same text, written without the encoder's machinery (a claim id is computed for every proposal).
+    """
+    out = []
+    for x in items:
+        t = type(x)
+        if t is str:
+            out.append(_encode_str(x))
+        elif x is None:
+            out.append("null")
+        elif t is int:
+            out.append(int.__repr__(x))
+        elif t is list and all(type(v) is int for v in x):
+            out.append("[" + ", ".join(map(int.__repr__, x)) + "]")
+        else:
+            return None
+    return "[" + ", ".join(out) + "]"
 
 
 def _check_proposal(c: dict[str, Any]) -> str | None:
