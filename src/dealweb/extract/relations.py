@@ -213,7 +213,7 @@ def _pattern(words: list[str]) -> re.Pattern[str]:
     return re.compile("|".join(roots))
 
 
-#: Whole-text scans of trie patterns (see :func:`_scan`), by the pattern's id: each as two halves.
+#: Whole-text scans of trie patterns (see :func:`_scan`), by the pattern's id: each in parts (see :class:`SplitScan`).
 _SPLIT: dict[int, SplitScan] = {}
 
 
