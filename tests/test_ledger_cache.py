@@ -146,6 +146,20 @@ def test_other_version_is_ignored_and_rebuilt(tmp_path: Path, disk: Path, capsys
     assert _rows(disk) == 1
 
 
+def test_cache_written_by_other_code_is_ignored_and_rebuilt(tmp_path: Path, disk: Path, capsys) -> None:
+    """Same version, changed loader or checks: the cached problems may be stale, so the cache is rebuilt."""
+    root = _write(tmp_path, {"a.yaml": _deal()})
+    load_ledger(root)
+    con = sqlite3.connect(disk / "ledgers.sqlite3")
+    assert con.execute("SELECT v FROM meta WHERE k = 'code'").fetchone() is not None
+    con.execute("UPDATE meta SET v = 'feedfacefeedface' WHERE k = 'code'")
+    con.commit()
+    con.close()
+    assert _second(root).ledger == _fresh(root).ledger
+    _one_warning(capsys, "code feedfacefeedface")
+    assert _rows(disk) == 1
+
+
 @pytest.mark.skipif(not hasattr(os, "getuid") or os.getuid() != 0, reason="needs root to give a file away")
 def test_file_of_another_user_is_ignored(tmp_path: Path, disk: Path, capsys) -> None:
     root = _write(tmp_path, {"a.yaml": _deal()})

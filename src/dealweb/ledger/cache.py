@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import hashlib
 import json
 import os
@@ -269,10 +270,26 @@ def _join(head: Any, parts: dict[str, list[Any]]) -> Any:
 
 
 # -- the store ----------------------------------------------------------------------------------------------
+@functools.cache
+def code() -> str:
+    """A fingerprint of the package's Python sources: a changed loader or check (same version) is a rebuild."""
+    import dealweb
+
+    root = Path(dealweb.__file__).parent
+    h = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        h.update(path.relative_to(root).as_posix().encode() + b"\0")
+        try:
+            h.update(path.read_bytes())
+        except OSError:
+            h.update(b"?")
+    return h.hexdigest()[:16]
+
+
 def _meta() -> dict[str, str]:
     import dealweb
 
-    return {"format": str(_FORMAT), "version": dealweb.__version__, "schema": schema()}
+    return {"format": str(_FORMAT), "version": dealweb.__version__, "schema": schema(), "code": code()}
 
 
 class _Broken(Exception):
@@ -311,8 +328,9 @@ def _connect() -> sqlite3.Connection | None:
                     con.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", list(want.items()))
                 elif have != want:
                     con.close()
-                    raise _Broken(f"was written by another dealweb version or model (format {have.get('format')}, "
-                                  f"version {have.get('version')}, schema {have.get('schema')})")
+                    raise _Broken("was written by another dealweb version, model or code ("
+                                  f"format {have.get('format')}, version {have.get('version')}, "
+                                  f"schema {have.get('schema')}, code {have.get('code')})")
             except sqlite3.DatabaseError:
                 con.close()
                 raise
