@@ -61,6 +61,7 @@ def test_bundled_ledgers_answer_every_metric(ledger: str, metric: str) -> None:
         # each bundled ledger has scenarios written for its own firms (the current web's in scenarios/<ledger>/)
         assert d.get("assessed") is not False, d
         assert len(d["scenarios"]) >= 2 and all(isinstance(s, int) for s in d["seeds"].values())
+        assert d["runs"] == 2000  # one default for runs in stress, report and metrics (issue 10, part 5)
 
 
 @pytest.mark.parametrize("metric", METRICS)

@@ -1215,7 +1215,8 @@ def _cell(v: Any) -> str:
 
 @metrics_group.command("scenarios")
 @click.argument("names", nargs=-1, metavar="[SCENARIO...]")
-@click.option("--runs", type=click.IntRange(1, 100_000), default=200, show_default=True, help="Runs per scenario.")
+@click.option("--runs", type=click.IntRange(1, 100_000), default=None,
+              help="Runs per scenario (default: each scenario's own, as dealweb stress: 2,000 unless it says).")
 @click.option("--seed", type=int, default=None, help="Random seed (default: each scenario's own).")
 @click.option("--include", "include", type=click.Choice(["conditional", "rumoured"]), multiple=True,
               help="Also simulate conditional money, paid on its triggers (as dealweb stress --include; "
@@ -1227,8 +1228,9 @@ def _cell(v: Any) -> str:
 @xlsx_option
 @ledger_option
 @json_option
-def scenarios_cmd(names: tuple[str, ...], runs: int, seed: int | None, include: tuple[str, ...], tornado: str | None,
-                  csv_path: str | None, xlsx_path: str | None, ledger_path: str | None, as_json: bool) -> None:
+def scenarios_cmd(names: tuple[str, ...], runs: int | None, seed: int | None, include: tuple[str, ...],
+                  tornado: str | None, csv_path: str | None, xlsx_path: str | None, ledger_path: str | None,
+                  as_json: bool) -> None:
     """Two or more stress scenarios side by side: each firm's default probability and outside capital.
 
     Runs each scenario (a bundled name or a file; 'dealweb stress --list') on the ledger with the same runs;
@@ -1290,9 +1292,12 @@ def scenarios_cmd(names: tuple[str, ...], runs: int, seed: int | None, include: 
     if _write_tables(rows, tables, csv_path, xlsx_path, as_json):
         return
     if as_json:
-        emit_json({"analysis": "scenarios", "ledger": ledger.name, "scenarios": list(names), "runs": runs,
-                   "seeds": side["seeds"], "money": {"include": money["include"], "label": money["label"],
-                                                     "left_out_usd": money["left_out_usd"]},
+        distinct = set(side["runs"].values())
+        emit_json({"analysis": "scenarios", "ledger": ledger.name, "scenarios": list(names),
+                   "runs": runs if runs is not None else (distinct.pop() if len(distinct) == 1 else None),
+                   "runs_per_scenario": side["runs"], "seeds": side["seeds"],
+                   "money": {"include": money["include"], "label": money["label"],
+                             "left_out_usd": money["left_out_usd"]},
                    "firms": rows,
                    "tornado": {"firm": tornado, "rows": tornado_rows} if tornado else None})
         return
