@@ -186,6 +186,13 @@ def _deal_conflicts(ledger: Ledger) -> dict[str, int]:
     return out
 
 
+def _n_sources(ledger: Ledger, deal: Deal, at: date | None) -> int:
+    """Distinct documents the deal cites (claims, events, tranches), only those published by ``at`` if given."""
+    from dealweb.flows.known import source_documents
+
+    return len(source_documents(ledger.deals.get(deal.id, deal), ledger.documents, at))
+
+
 def _live_deals(ledger: Ledger, at: date | None) -> list[Deal]:
     """Deals known on ``at`` (earliest dated source on or before it: no look-ahead; see docs/flows.md)."""
     from dealweb.flows import known_deals
@@ -412,7 +419,7 @@ def _show_overview(ledger: Ledger, at: date | None, con: Console) -> None:
         written, qual, unit, usd = _deal_amount_cells(deal, deal.amount)
         mark = (" ⚠" if deal.id in conflicts else "") + (" †" if deal.id in versions else "")
         d.add_row(deal.id + mark, parties, deal.type, written, qual, unit, usd, str(deal.status_on(at)),
-                  money.get(deal.id, "—"), str(len(deal.claims)))
+                  money.get(deal.id, "—"), str(_n_sources(ledger, deal, at)))
     con.print(d)
     _print_versions(versions, at, con)
     if at is not None and unknown:

@@ -22,7 +22,7 @@ from dealweb.model import Claim, Deal, Document, Fact, Ledger, Status
 from dealweb.money import Amount, AmountError, parse_amount
 
 __all__ = ["AsOfFigure", "DealAsOf", "deal_as_of", "document_date", "known_deals", "known_from", "ledger_as_of",
-           "fact_as_of", "ledger_window", "resolver", "versions_on"]
+           "fact_as_of", "ledger_window", "resolver", "source_documents", "versions_on"]
 
 _NOT_EVIDENCE = frozenset({"joke"})
 
@@ -42,6 +42,32 @@ def _claims(record: Deal | Fact) -> Iterable[Claim]:
     yield from record.claims
     for e in getattr(record, "events", ()):
         yield from e.claims
+
+
+def source_documents(record: Deal | Fact, documents: Mapping[str, Document], as_of: date | None = None) -> list[str]:
+    """Ids of the distinct documents cited by ``record`` (its claims, its events' and its tranches' claims).
+
+    With ``as_of``, only the documents published on or before it (an undated document is not known to be
+    published by then and is left out); without it, every cited document.
+
+    >>> from dealweb.model import Claim, Deal, Document, Event, Status
+    >>> docs = {"a": Document("a", "A", date=date(2025, 9, 10)), "b": Document("b", "B", date=date(2025, 12, 1))}
+    >>> d = Deal("x", "lease", events=(Event(date(2025, 9, 10), Status.ANNOUNCED, claims=(Claim("a", "q"),)),),
+    ...          claims=(Claim("b", "q"),))
+    >>> source_documents(d, docs), source_documents(d, docs, date(2025, 9, 30))
+    (['a', 'b'], ['a'])
+    """
+    ids: dict[str, None] = {}
+    claims = list(_claims(record))
+    for t in getattr(record, "tranches", None) or ():
+        claims.extend(getattr(t, "claims", ()))
+    for c in claims:
+        if as_of is not None:
+            d = document_date(documents.get(c.document))
+            if d is None or d > as_of:
+                continue
+        ids.setdefault(c.document, None)
+    return sorted(ids)
 
 
 def known_from(record: Deal | Fact, documents: Mapping[str, Document],
