@@ -237,7 +237,7 @@ def _entity_totals(ledger: Ledger, at: date | None, fl: Any = None) -> dict[str,
         e: {"deals_out": 0, "deals_in": 0, "usd_out_low": 0.0, "usd_out_high": 0.0, "usd_in_low": 0.0,
             "usd_in_high": 0.0, "unbounded_out": False, "unbounded_in": False, "priced_out": 0, "priced_in": 0,
             "unconverted": 0, "facts": 0, "firm_out": 0.0, "conditional_out": 0.0, "firm_in": 0.0,
-            "conditional_in": 0.0, "shares_out": 0.0, "shares_in": 0.0}
+            "conditional_in": 0.0, "shares_out": 0.0, "shares_in": 0.0, "shares_out_if": {}, "shares_in_if": {}}
         for e in ledger.entities}
     for d in _live_deals(ledger, at):
         if d.status_on(at) is Status.CANCELLED:
@@ -263,6 +263,9 @@ def _entity_totals(ledger: Ledger, at: date | None, fl: Any = None) -> dict[str,
                 continue
             if not bool(g["cash"][k]):  # value in shares (a warrant, a deal paid in stock): not money, apart
                 t[f"shares_{side}"] += float(g["mid"][k])
+                if money == "conditional":  # a value that holds only if a condition is met (a price reached)
+                    cond = _shares_condition(ledger, fl.deals[int(g["deal"][k])], str(fl.texts[fl.trigger[first]]))
+                    t[f"shares_{side}_if"][cond] = t[f"shares_{side}_if"].get(cond, 0.0) + float(g["mid"][k])
                 continue
             t[f"priced_{side}"] += 1
             t[f"usd_{side}_low"] += float(g["low"][k])
@@ -277,6 +280,40 @@ def _entity_totals(ledger: Ledger, at: date | None, fl: Any = None) -> dict[str,
             if t.pop(f"unbounded_{side}"):
                 t[f"usd_{side}_high"] = None
     return tot
+
+
+def _shares_condition(ledger: Ledger, deal_id: str, trigger: str) -> str:
+    """The condition under which a conditional value in shares holds, in words, from the deal's structured terms.
+
+    A tranche that vests on the issuer's share price gives ``if ISSUER's share price reaches $P`` (``price``
+    or ``threshold``, USD per share), with the exercise price (``strike``) when the ledger has one; otherwise
+    the flows table's trigger words (``if paid when ...``), or ``if its conditions are met``.
+    """
+    deal = ledger.deals.get(deal_id)
+    if deal is not None:
+        issuer = ledger.entities.get(deal.payer) if deal.payer else None
+        who = f"{issuer.name}'s" if issuer is not None else "the"
+        for tr in deal.tranches:
+            if tr.trigger != "share_price":
+                continue
+            level = (fmt.amount(tr.price) if tr.price is not None
+                     else fmt.money(tr.threshold) if tr.threshold is not None else "")
+            if not level:
+                continue
+            strike = tr.strike or deal.strike
+            return (f"if {who} share price reaches {level}"
+                    + (f" (exercise price {fmt.amount(strike)} a share)" if strike is not None else ""))
+    return f"if {trigger}" if trigger else "if its conditions are met"
+
+
+def _shares_cell(total: float, conditional: dict[str, float]) -> str:
+    """A value in shares for the overview: the part that holds only under a condition says so (``up to``)."""
+    if not total:
+        return "—"
+    plain = total - sum(conditional.values())
+    parts = [fmt.money(plain)] if plain > 1e-6 * max(total, 1.0) else []
+    parts += [f"up to {fmt.money(v)} in shares, {c}" for c, v in conditional.items()]
+    return "; ".join(parts)
 
 
 def _resolve_entity(ledger: Ledger, key: str) -> Entity:
@@ -403,8 +440,8 @@ def _show_overview(ledger: Ledger, at: date | None, con: Console) -> None:
                   _usd_range(x["firm_in"], x["firm_in"]) if x["firm_in"] else "—",
                   _usd_range(x["conditional_in"], x["conditional_in"]) if x["conditional_in"] else "—",
                   str(x["facts"]),
-                  *((f"{fmt.money(x['shares_out']) if x['shares_out'] else '—'} / "
-                     f"{fmt.money(x['shares_in']) if x['shares_in'] else '—'}",) if tt["non_cash"] else ()))
+                  *((f"{_shares_cell(x['shares_out'], x['shares_out_if'])} / "
+                     f"{_shares_cell(x['shares_in'], x['shares_in_if'])}",) if tt["non_cash"] else ()))
     con.print(t)
     idle = len(ledger.entities) - len(rows)
     if idle:
