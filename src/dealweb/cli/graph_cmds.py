@@ -367,6 +367,9 @@ def trace_cmd(entity: str, ledger_path: str | None, top: int, at: str | None, am
                   + ", ".join(f"{p} {usd_label(a)} ({d}, {st})" for p, d, a, st in t.non_cash) + ".")
     if t.status != "ok":
         con.print(t.message + ".")
+        if unpriced:
+            con.print(f"Paying in with no amount in the ledger, so not traced ({len(unpriced)}): "
+                      + ", ".join(f"{u['payer']} ({u['deal']})" for u in unpriced) + ".")
         return
     table = Table(title="Where its money inflow comes from in the end", title_justify="left")
     for col, j in (("origin", "left"), ("name", "left"), ("as", "left"), ("share", "right"), ("amount", "right")):
