@@ -6,7 +6,10 @@ money the firm's *own funds* only up to the cash the ledger records for it; the 
 
     latest cash on hand  +  one operating cash flow figure
 
-* cash on hand: the latest fact (by ``as_of``, then period end) of metric :data:`CASH_ON_HAND`;
+* cash on hand: the latest fact (by ``as_of``, then period end) of metric :data:`CASH_ON_HAND`; a cash fact
+  whose ``includes`` names a deal paying the entity itself is left out (its figure holds money the web
+  already follows back as that deal's inflow, and the ledger cannot split it: counting it as own funds
+  would count that money twice);
 * operating cash flow: the latest fact of a trailing-twelve-month or yearly metric
   (:data:`OPERATING_CASH_FLOW_YEAR`), else the latest ``operating_cash_flow`` fact of any period. A figure is
   never projected forward (a quarter is not multiplied into a year): that would be an assumption.
@@ -50,8 +53,19 @@ def _when(f: Fact) -> str:
     return (f.as_of.isoformat() if f.as_of else "") + (f.period or "") + f.id
 
 
+def _holds_inflow(ledger: Ledger, f: Fact) -> bool:
+    """True when the fact ``includes`` a deal of the ledger with a flow paying the fact's entity."""
+    for did in f.includes:
+        deal = ledger.deals.get(did)
+        if deal is not None and any(fl.payee == f.entity for fl in deal.pairwise_flows()):
+            return True
+    return False
+
+
 def recorded_cash(ledger: Ledger, as_of: date | None = None, policy: str = "mid") -> dict[str, RecordedCash]:
     """Recorded cash per entity (only entities with such facts), in USD at ``policy``.
+
+    A cash fact that ``includes`` a deal paying the entity is not own cash (see the module docstring).
 
     >>> from dealweb.model import Entity, Fact, Ledger
     >>> from dealweb.money import parse_amount
@@ -66,6 +80,8 @@ def recorded_cash(ledger: Ledger, as_of: date | None = None, policy: str = "mid"
     wanted = set(CASH_ON_HAND) | set(OPERATING_CASH_FLOW_YEAR) | set(OPERATING_CASH_FLOW)
     for f in ledger.facts.values():
         if f.metric not in wanted or f.value is None or f.value.usd(policy) is None:
+            continue
+        if f.metric in CASH_ON_HAND and _holds_inflow(ledger, f):
             continue
         if as_of is not None:
             k = known_from(f, ledger.documents, cache)
