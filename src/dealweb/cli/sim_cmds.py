@@ -142,8 +142,15 @@ def _left_out_table(summary: dict[str, Any]) -> None:
         else:
             con.print("No conditional money in this ledger's flows: firm money is all there is.")
         return
-    t = Table(title=f"Conditional money left out of this run, per firm (USD, middle of each amount; "
-                    f"{summary['runs_label']}); --include conditional adds it on its triggers")
+    if money["include"]:
+        con.print(f"Conditional money counted: {money['label']}; every flow it adds is in the contracts table, "
+                  "except the flows below, which have no date and are not scheduled.")
+    head = ("Conditional money left out of this run: no date, not scheduled" if money["include"] else
+            "Conditional money left out of this run")
+    t = Table(title=f"{head}, per firm (USD, middle of each amount; {summary['runs_label']})"
+                    + ("" if money["include"] else "; --include conditional adds it on its triggers")
+                    + ("; a flow with no date is not scheduled either way" if any(
+                        not d.get("scheduled", True) for d in money["left_out"]) else ""))
     for col in ("entity", "owed to it", "of which in the horizon", "owed by it", "of which in the horizon", "deals"):
         t.add_column(col, justify="left" if col in ("entity", "deals") else "right")
     for eid, f in money["left_out_by_firm"].items():
@@ -152,7 +159,8 @@ def _left_out_table(summary: dict[str, Any]) -> None:
     con.print(t)
     for d in money["left_out"]:
         con.print(f"  left out: {d['deal']} ({d['payer']} -> {d['payee']}, {d['status']}, {d['amount']}"
-                  + (f"; trigger: {d['trigger']}" if d["trigger"] else "") + ")")
+                  + (f"; trigger: {d['trigger']}" if d["trigger"] else "")
+                  + (f"; {d['not_scheduled']}" if d.get("not_scheduled") else "") + ")")
 
 
 def _groups_table(summary: dict[str, Any]) -> None:

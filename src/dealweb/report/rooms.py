@@ -413,7 +413,9 @@ def stress_tables(summary: dict[str, Any], names: dict[str, Any] | None = None) 
             Val(f["owed_by_it_usd"]), Val(f["owed_by_it_in_horizon_usd"]), Verbatim(", ".join(f["deals"])),
         ), strict=True)) for eid, f in money["left_out_by_firm"].items())
         deals = "; ".join(f"{x['deal']} ({x['status']}, {x['amount']}" + (f"; trigger: {x['trigger']}" if x["trigger"]
-                                                                         else "") + ")" for x in money["left_out"])
+                                                                         else "")
+                          + (f"; {x['not_scheduled']}" if x.get("not_scheduled") else "") + ")"
+                          for x in money["left_out"])
         out.append(Table(Msg("stress.title.left_out", scenario=sc, runs=runs_msg(summary, money=False)), mcols, mrows,
                          note=Msg("stress.note.left_out", deals=Verbatim(deals, "en"))))
     sens = summary.get("sensitivity")

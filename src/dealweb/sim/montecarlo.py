@@ -156,9 +156,12 @@ def build_model(scenario: Scenario, ledger: Ledger) -> Model:
     except ValueError as exc:
         raise ScenarioError([Problem(scenario.source or "scenario", 1, 1, str(exc),
                                      "use --include conditional (or rumoured)", "error", "include")]) from None
-    every = lines
+    # A conditional flow with no date is on no quarter: it takes no column (the draws of every other line
+    # are unchanged) and is always listed with the money left out, its reason in its assumptions.
+    unscheduled = tuple(ln for ln in lines if not ln.scheduled)
+    every = [ln for ln in lines if ln.scheduled]
     kept = [k for k, ln in enumerate(every) if ln.money in counted]
-    left_out = tuple(ln for ln in every if ln.money not in counted)
+    left_out = tuple(ln for ln in every if ln.money not in counted) + unscheduled
     lines = [every[k] for k in kept]
     problems = []
 
@@ -187,7 +190,7 @@ def build_model(scenario: Scenario, ledger: Ledger) -> Model:
         raise ScenarioError(problems)
     # firms on left-out lines stay in the model (with no flows), so a run with and one without conditional
     # money have the same entities in the same order
-    ids = sorted({x for ln in every for x in (ln.payer, ln.payee)} | set(scenario.entities))
+    ids = sorted({x for ln in (*every, *unscheduled) for x in (ln.payer, ln.payee)} | set(scenario.entities))
     index = {e: i for i, e in enumerate(ids)}
     profile = np.array([ln.profile for ln in lines]).reshape(len(lines), grid.periods)
     issuers, warrants, warrants_skipped = warrant_plan(ledger, scenario, grid, settings, lines, left_out)

@@ -119,6 +119,7 @@ class FlowLine:
     terms: tuple[tuple[str, str, str], ...] = ()  # (term, value, "ledger: <document>: <quote>" or "assumed: ...")
     draw_with: int | None = None  # share the amount's uniform draw with this line (debt service: its principal)
     money: str = "firm"  # the flows table's status class: firm (paid or firm), conditional or rumoured
+    scheduled: bool = True  # False: no date in the ledger, on no quarter (listed with the money left out)
 
     def deployment_profile(self, pace: np.ndarray, periods: int) -> np.ndarray:
         """(runs, periods) profile of a per-GW line for deployment paces ``pace`` (1 = over its term)."""
@@ -263,11 +264,15 @@ def schedule_ledger(
         if payer == payee:
             continue
         dated = [r for r in rs if r["period_start"] is not None and r["period_end"] is not None]
-        if not dated:
-            skipped.append(Skipped(did, f"no dated payments ({r0['shape']}: {r0['trigger'] or 'no term stated'})"))
-            continue
         low = float(sum(r["low"] for r in rs))
         high = float(sum(r["high"] for r in rs))
+        if not dated:
+            if status in ("conditional", "rumoured"):  # listed with its amount, never silently dropped
+                lines.append(_unscheduled_line(ledger.deals.get(did), did, payer, payee, rs, low, high, grid,
+                                               table))
+            else:
+                skipped.append(Skipped(did, f"no dated payments ({r0['shape']}: {r0['trigger'] or 'no term stated'})"))
+            continue
         use = "mid" if sum(r["mid"] for r in rs) > 0 else "high"
         whole = float(sum(r[use] for r in rs)) or 1.0
         shares = [r[use] / whole for r in dated]  # of the line's whole amount (undated rows are never paid)
@@ -311,6 +316,36 @@ def schedule_ledger(
 
 
 _LIVE = ("firm", "conditional", "rumoured")
+#: The reason an undated conditional flow is on no quarter of the run (listed, never paid).
+NOT_SCHEDULED = "no date: not scheduled"
+
+
+def _unscheduled_line(deal: Deal | None, did: str, payer: str, payee: str, rs: list[dict[str, Any]], low: float,
+                      high: float, grid: Grid, table: Any) -> FlowLine:
+    """A conditional flow the ledger gives no date (a milestone tranche with no day): a line paying nothing.
+
+    Its amount is kept, so it is listed with the money a run leaves out (with or without ``--include``),
+    and ``scheduled`` is False with the reason in its assumptions: no payment date is invented for it.
+    """
+    r0 = rs[0]
+    open_high = any(r["open_high"] for r in rs)
+    qualifier = (Qualifier.AT_LEAST if open_high else Qualifier.EXACT if high <= low else
+                 Qualifier.UP_TO if low == 0 else Qualifier.RANGE)
+    amount = Amount(low, None if open_high else high, qualifier, "USD", _label(low, high),
+                    nominal=high if qualifier is Qualifier.UP_TO else None)
+    trigger = str(r0.get("trigger") or "")
+    source = str(r0.get("source") or "")
+    why = f"{NOT_SCHEDULED} (the ledger gives no date for this {r0['shape']} flow: the run pays none of it)"
+    terms = (("shape", str(r0["shape"]), "ledger: the deal's tranches"),
+             ("status", str(r0["status"]),
+              _source(deal, ("status",), "ledger: status (no quote)") if deal else "ledger"),
+             ("amount", amount.label(), f"ledger: {source}" if source else "ledger: the deal's tranches"),
+             *((("trigger", trigger, f"ledger: {source}" if source else "ledger: the deal's tranches"),)
+               if trigger else ()))
+    return FlowLine(deal=did, payer=payer, payee=payee, kind=str(r0["kind"]), rule=str(r0["shape"]), amount=amount,
+                    usd_low=low, usd_high=None if open_high else high, profile=np.zeros(grid.periods),
+                    assumptions=(why, *table.assumptions.get(did, ())), status=str(r0["status"]),
+                    terms=terms, money=str(r0["status"]), scheduled=False)
 
 
 def _label(low: float, high: float) -> str:

@@ -20,6 +20,7 @@ from dealweb.sim.engines import run_model
 from dealweb.sim.inputs import MONEY_FIELDS
 from dealweb.sim.montecarlo import DEFAULT_CAUSES, ChunkResult, Model, build_model
 from dealweb.sim.scenario import DEFAULT_RUNS, DEFAULT_SEED, Scenario
+from dealweb.sim.schedules import NOT_SCHEDULED
 
 __all__ = ["DEFINITIONS", "StressResult", "machine_memory_bytes", "money_block", "money_label", "result_bytes",
            "runs_label", "stress"]
@@ -92,7 +93,10 @@ def money_block(model: Model) -> dict[str, Any]:
         trigger = next((v for t, v, _ in ln.terms if t == "trigger"), None)
         deals.append({"deal": ln.deal, "payer": ln.payer, "payee": ln.payee, "kind": ln.kind, "status": ln.money,
                       "amount": ln.amount.label(), "usd_mid": whole, "in_horizon_usd_mid": inside,
-                      "shape": ln.rule, "start": ln.start.isoformat() if ln.start else None, "trigger": trigger})
+                      "shape": ln.rule, "start": ln.start.isoformat() if ln.start else None, "trigger": trigger,
+                      "scheduled": ln.scheduled,
+                      "not_scheduled": None if ln.scheduled else next(
+                          (a for a in ln.assumptions if a.startswith(NOT_SCHEDULED)), NOT_SCHEDULED)})
         for eid, side in ((ln.payer, "owed_by_it"), (ln.payee, "owed_to_it")):
             f = firms.setdefault(eid, {"owed_to_it_usd": 0.0, "owed_by_it_usd": 0.0,
                                        "owed_to_it_in_horizon_usd": 0.0, "owed_by_it_in_horizon_usd": 0.0,
