@@ -359,7 +359,8 @@ def trace_cmd(entity: str, ledger_path: str | None, top: int, at: str | None, am
         line += f" and pays out {usd_label(t.own)} more than it takes in: "
         line += (f"{usd_label(t.own_backed)} backed by the cash the ledger records for it, "
                  f"{usd_label(t.own - t.own_backed)} unfunded" if t.cash > 0 else
-                 "the ledger records no cash for it, so all of that is unfunded")
+                 "the ledger records no cash of its own for it (a cash figure that includes money paid in "
+                 "through this web is not counted twice), so all of that is unfunded")
     con.print(line + ".")
     if t.non_cash:
         con.print(f"Not money, not traced: {eid} also receives {usd_label(sum(x[2] for x in t.non_cash))} of value in "
