@@ -202,9 +202,11 @@ def ingest_text(text: str, document: str = "document", ledger: Ledger | None = N
     Returns:
         Claim dicts (see the module docstring), in text order.
 
-    >>> cs = ingest_text("輝達宣佈向OpenAI投資1000億美元。")
+    >>> from dealweb.extract.gazetteer import GazEntry
+    >>> made_up = [GazEntry("longhua", "company", "Longhua", "龍華"), GazEntry("acme", "company", "Acme")]
+    >>> cs = ingest_text("龍華宣佈向Acme投資1000億美元。", index=EntityIndex(extra=made_up))
     >>> (cs[0]["from"]["id"], cs[0]["to"]["id"], cs[0]["type"], cs[0]["amount"]["high"])
-    ('nvidia', 'openai', 'equity_investment', 100000000000.0)
+    ('longhua', 'acme', 'equity_investment', 100000000000.0)
     """
     if not text.strip():
         return []

@@ -1,9 +1,9 @@
 """Mentions in a normalised text: entities, amounts and quantities, dates, fiscal periods.
 
 Entities are found from the ledger's names and aliases plus the built-in gazetteer
-(:mod:`dealweb.extract.gazetteer`), in the *folded* text (Simplified, lower case), so 輝達, 辉达 and
-英偉達 all find ``nvidia``. Names are compiled into one trie-shaped regular expression, so a scan is a
-single pass over the text whatever the number of names. Amounts come from the foundation's parser
+(:mod:`dealweb.extract.gazetteer`), in the *folded* text (Simplified, lower case), so 龍華, 龙华 and
+an alias such as 龍華電子 all find ``longhua``. Names are compiled into one trie-shaped regular expression,
+so a scan is a single pass over the text whatever the number of names. Amounts come from the foundation's parser
 (:func:`dealweb.money.find_amounts`). Every mention carries offsets into :attr:`NormText.text`; the caller
 maps them to the original with :meth:`NormText.to_original`.
 """
@@ -485,7 +485,7 @@ def find_periods(text: str) -> list[PeriodMention]:
 
     Fiscal labels stay in the entity's own calendar; :func:`dealweb.periods.fiscal_period` resolves them.
 
-    >>> [p.label for p in find_periods("Oracle 26財年Q1業績會;2026財年第二季;Q3 2025")]
+    >>> [p.label for p in find_periods("Globex 26財年Q1業績會;2026財年第二季;Q3 2025")]
     ['FY2026 Q1', 'FY2026 Q2', '2025-Q3']
     """
     out: list[PeriodMention] = []

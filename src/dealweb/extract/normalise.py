@@ -2,8 +2,8 @@
 
 Extraction reads a *normalised* text: HTML tags, ``<script>``/``<style>`` blocks and comments removed and
 entities decoded, Markdown markup removed, full-width ASCII forms mapped to plain ones. Matching reads a
-*folded* copy of it, of exactly the same length: Traditional characters folded to Simplified (輝達 ->
-辉达, 軟銀 -> 软银) and letters lower-cased, one character for one. Every span found in either copy maps
+*folded* copy of it, of exactly the same length: Traditional characters folded to Simplified (龍華 ->
+龙华, 遠山 -> 远山) and letters lower-cased, one character for one. Every span found in either copy maps
 back to Python ``str`` offsets into the original text through :meth:`NormText.to_original`, so that
 ``original[start:end]`` is the quote a person can check.
 
@@ -85,8 +85,8 @@ FOLD_ARRAY_MIN = 1 << 15
 def fold(text: str) -> str:
     """``text`` folded for matching (Simplified, lower case, half width); same length as ``text``.
 
-    >>> fold("輝達 NVIDIA")
-    '辉达 nvidia'
+    >>> fold("龍華 INITECH")
+    '龙华 initech'
     """
     if len(text) >= FOLD_ARRAY_MIN:
         lut = _fold_array()
@@ -247,9 +247,9 @@ def normalise(original: str, fmt: str = "auto", name: str = "") -> NormText:
     Returns:
         A :class:`NormText`; for plain text ``text`` differs from ``original`` only in width forms.
 
-    >>> n = normalise("<p>輝達&amp;OpenAI</p>", fmt="html")
-    >>> n.text.strip(), n.quote(n.text.index("Open"), n.text.index("Open") + 6)[0]
-    ('輝達&OpenAI', 'OpenAI')
+    >>> n = normalise("<p>龍華&amp;Acme</p>", fmt="html")
+    >>> n.text.strip(), n.quote(n.text.index("Acme"), n.text.index("Acme") + 4)[0]
+    ('龍華&Acme', 'Acme')
     """
     if fmt == "auto":
         fmt = sniff_format(original, name)

@@ -12,7 +12,7 @@ sentence's own end). For every amount they decide, from the cue words nearest to
   supply, sell) turn it round; a symmetric ``X 与 Y 签署`` is oriented by who usually sells that type
   (:attr:`GazEntry.sells`).
 
-One sentence can hold several deals (the chain "OpenAI 投资 Oracle...; Oracle 投资辉达...; 辉达投资 OpenAI"):
+One sentence can hold several deals (the chain "Acme 投资 Globex...; Globex 投资龙华...; 龙华投资 Acme"):
 each clause is read on its own, and a clause with no subject takes the previous clause's. A capacity
 (GW) in the same sentence as a deal between the same parties is attached to it as ``capacity_gw``. The
 known limits are listed in ``docs/extraction.md``.
@@ -163,9 +163,9 @@ _TINY = 1000.0
 #: Two or more firms joined by "and": a group of payers when they invest together (guideline §7).
 _COORD = re.compile(r"^\s*[)）]?\s*(?:corp\.?|inc\.?|\(\w+\))?\s*,?\s*(?:和|与|及|、|&|and)\s*"
                     r"(?:[^\s，,。;；()（）]{1,6}|(?:[\w-]+\s+){0,2})\s*$|^\s*[)）]?\s*(?:和|与|及|、|&|and)\s*$")
-#: A firm named as another's rival ("OpenAI的競爭對手Anthropic"): a modifier, not a party.
+#: A firm named as another's rival ("Acme的競爭對手Hooli"): a modifier, not a party.
 _RIVAL_AFTER = re.compile(r"\s*(?:的|'s|’s)?\s*(?:主要|头号|最大的?)?\s*(?:竞争对手|对手|rivals?|competitors?)")
-#: The object of a deal may stand a few words after its marker ("對人工智能巨頭OpenAI", "in AI startup OpenAI").
+#: The object of a deal may stand a few words after its marker ("對人工智能巨頭Acme", "in AI startup Acme").
 _OBJECT_FAR = re.compile(r"(?:向|对|给)[^，,；;。:：!?从]{0,14}$|\b(?:in|into|to)\s+(?:[\w-]+\s+){0,4}$")
 #: "在X的最新一輪募資中投資": X is the one raising money.
 _ROUND_AFTER = re.compile(r"\s*的?[^，,。;；]{0,10}(?:募资|融资|轮|funding round|round)")
@@ -425,7 +425,7 @@ def _type_for(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     found = _type_in(sent, cs, ce, sells)
     if found is not None and (_weak(f, found) or a.amount.unit == "shares"):
         # a bare "buy"/"contract" read through who sells what yields to a specific cue elsewhere in the
-        # sentence (AMD 向 OpenAI 發行認股權證..., OpenAI 能...購買最多1.6億股)
+        # sentence (Zorg 向 Acme 發行認股權證..., Acme 能...購買最多1.6億股)
         for s, e in sent.clauses:
             strong = _type_in(sent, s, e, set())
             if strong is not None and strong[0] in ("warrant", "custom_chip_partnership", "joint_venture",
@@ -446,7 +446,7 @@ def _type_for(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     money = a.amount.currency is not None
     k = sent.clauses.index(clause) if clause in sent.clauses else -1
     if k > 0 and _PART_OF.match(f, cs):
-        # "xAI raised $20 billion, including $2 billion from Nvidia": a part takes the whole's cue
+        # "Vandelay raised $20 billion, including $2 billion from Initech": a part takes the whole's cue
         ps, pe = sent.clauses[k - 1]
         prev = _type_in(sent, ps, pe, sells)
         if prev is not None:
@@ -577,7 +577,7 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
     lo, hi = (left.end, right.start) if left.start < right.start else (right.end, left.start)
     between = f[lo:hi]
     if typ in ("equity_investment", "acquisition_stake", "joint_venture", "debt_financing", "warrant"):
-        # "xAI 獲得輝達...投資", "OpenAI 從微軟獲得", "raised $2 billion of debt from Blackstone"
+        # "Vandelay 獲得龍華...投資", "Acme 從天成獲得", "raised $2 billion of debt from Stonecrest"
         span = f[lo:max(hi, upto)] if left.start < right.start else between
         got = [m for m in _RECEIVE_RE.finditer(span)
                if not (typ == "acquisition_stake" and re.match(r"[^，,。]{0,12}(?:股|stake|shares)", span[m.end():]))]
@@ -605,7 +605,7 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
 
 
 _WITH_Y_TO = re.compile(r"\s*(?:group|inc\.?|corp\.?|ltd\.?|plc)?\s*(?:to|will|would|shall|将|会|来)\s*")
-#: "完成了OpenAI的額外225億美元投資", "in OpenAI's latest funding": the firm before 的/'s is invested in.
+#: "完成了Acme的額外225億美元投資", "in Acme's latest funding": the firm before 的/'s is invested in.
 _GENITIVE_INVEST = re.compile(r"\s*(?:的|'s|’s)\s*[^，,。;；]{0,16}?(?:投资|注资|融资|\binvestment\b|\bfunding\b)")
 #: Deal types in which firms named together ("A and B will invest") pay together.
 _TOGETHER = frozenset({"equity_investment", "joint_venture", "debt_financing"})
@@ -614,7 +614,7 @@ _STAKE_VERB_RE = _scanned(["持股", "持有", "收购", "买入", "入股", "�
 _WITH_BEFORE = re.compile(r"(?:与|和|跟|同|\bwith\b)\s*$")
 
 
-#: "與澳洲基礎設施營運商IREN簽署", "with AI infrastructure group Nebius": the counterparty, described first.
+#: "與澳洲基礎設施營運商Wonka簽署", "with AI infrastructure group Nimbus": the counterparty, described first.
 _WITH_FAR = re.compile(r"(?:与|跟|同)[^，,；;。:：!?与和及、]{0,14}$|\bwith\s+(?:the\s+)?(?:[\w-]+\s+){0,4}$")
 _RELATIVE = re.compile(r"\s*(?:which|who)\b")
 _OBJECT_MARK = re.compile(r"(?:向|对|给|与|和|从|跟|同|\bto|\bwith|\bfrom|\bin)\s*$")
@@ -648,7 +648,7 @@ def _coordinated(sent: _Sentence, actors: list[EntityMention], upto: int) -> lis
         if e.start >= upto:
             break
         if run and e.id == run[-1].id and e.start - last_end <= 3:
-            last_end = e.end  # "輝達（NVIDIA）": the same firm named twice
+            last_end = e.end  # "龍華（INITECH）": the same firm named twice
             continue
         if run and e.id not in {x.id for x in run} and _COORD.match(f[last_end:e.start]) is not None:
             run.append(e)
@@ -677,7 +677,7 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
             if target is not None:
                 return _group(run), target
     if _RELATIVE.match(f, cs):
-        # "..., Microsoft, which has poured over $13 billion into OpenAI": the firm before "which" is the subject
+        # "..., Umbrella, which has poured over $13 billion into Acme": the firm before "which" is the subject
         subj = [e for e in actors if e.end <= cs and cs - e.end <= 3]
         obj = [e for e in actors if cs <= e.start < ce and (not subj or e.id != subj[-1].id)]
         if subj and obj:
@@ -700,7 +700,7 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
         in_clause = [e for e in actors if cue_clause[0] <= e.start < cue_clause[1]] or in_clause
     distinct = list({e.id: e for e in in_clause}.values())
     if not distinct:
-        # "The agreement, valued at $300 billion, commits OpenAI to purchase cloud services from Oracle": neither
+        # "The agreement, valued at $300 billion, commits Acme to purchase cloud services from Globex": neither
         # the figure's clause nor the cue's names anyone; the sentence names exactly two firms
         whole = list({e.id: e for e in actors}.values())
         if len(whole) == 2 and typ in _PURCHASE:
@@ -738,10 +738,10 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
     if len(uniq) == 1 and topic is not None and topic.id != uniq[0].id and sent.kinds.get(topic.id) != "person" \
             and (_is_object(f, sent.start, uniq[0]) or _WITH_BEFORE.search(f[max(sent.start, uniq[0].start - 4):
                                                                                  uniq[0].start])):
-        # "源於與OpenAI簽署的那份價值3000億美元的合同" (the article is about Oracle): the topic is the other party
+        # "源於與Acme簽署的那份價值3000億美元的合同" (the article is about Globex): the topic is the other party
         return _orient(sent, topic, uniq[0], typ, index, a.start)
     if len(uniq) == 1 and typ in _PURCHASE:
-        # "OpenAI宣布了一項價值380億美元的交易,將從亞馬遜購買雲服務": the seller in the next clause
+        # "Acme宣布了一項價值380億美元的交易,將從大河購買雲服務": the seller in the next clause
         k = sent.clauses.index(clause) if clause in sent.clauses else -1
         if 0 <= k < len(sent.clauses) - 1:
             ns, ne = sent.clauses[k + 1]
@@ -751,7 +751,7 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
                 if seller is not None:
                     return _orient(sent, uniq[0], seller, typ, index, a.start)
     if len(uniq) == 1 and typ in _PURCHASE:
-        # "亞馬遜...簽下一份價值380億美元的合約，七年內將提供OpenAI...": the one provided for is the buyer
+        # "大河...簽下一份價值380億美元的合約，七年內將提供Acme...": the one provided for is the buyer
         k = sent.clauses.index(clause) if clause in sent.clauses else -1
         if 0 <= k < len(sent.clauses) - 1:
             ns, ne = sent.clauses[k + 1]
@@ -762,7 +762,7 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
                 if buyer is not None:
                     return buyer, uniq[0]
     if len(uniq) == 1 and typ == "equity_investment" and _is_object(f, cs, uniq[0]):
-        # "對OpenAI的400億美元投資是今年2月敲定的,軟銀以...": the investor opens the next clause
+        # "對Acme的400億美元投資是今年2月敲定的,遠山以...": the investor opens the next clause
         k = sent.clauses.index(clause) if clause in sent.clauses else -1
         if 0 <= k < len(sent.clauses) - 1:
             ns, ne = sent.clauses[k + 1]
@@ -773,7 +773,7 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
         return None
     if distinct and cue is not None and distinct[0].start < cue and not _is_object(f, cs, distinct[0]) and \
             not (typ == "equity_investment" and _GENITIVE_INVEST.match(f, distinct[0].end)):
-        # "其中輝達出資約20億美元": the clause's own actor, before its verb, is the subject
+        # "其中龍華出資約20億美元": the clause's own actor, before its verb, is the subject
         other = next((e for e in uniq if e.id != distinct[0].id), None)
         if other is None:
             return None
@@ -913,7 +913,7 @@ def _pair_only(sent: _Sentence, index: EntityIndex, topic: EntityMention | None)
         return None
     run = _coordinated(sent, actors, sent.end)
     if typ[0] in _TOGETHER and run and len({e.id for e in actors}) == len({e.id for e in run}):
-        return None  # "微軟和輝達宣布了一項投資計畫": partners, not a payer and a payee
+        return None  # "天成和龍華宣布了一項投資計畫": partners, not a payer and a payee
     end = AmountMention(sent.end, sent.end, Amount(0.0, 0.0))
     pair = _parties(sent, end, (sent.start, sent.end), (sent.start, sent.end), typ[0], index, topic)
     if pair is None or pair[0].id == pair[1].id:
@@ -947,9 +947,9 @@ _ROUND_OF = re.compile(r"(?:'s|’s|的)\s*(?:next|latest|new|下一轮|新一�
 
 
 def _raiser(sent: _Sentence) -> EntityMention | None:
-    """The firm raising money in ``sent`` ("xAI宣布完成200億美元融資", "OpenAI正在籌備新一輪募資"), if one.
+    """The firm raising money in ``sent`` ("Vandelay宣布完成200億美元融資", "Acme正在籌備新一輪募資"), if one.
 
-    The first actor before the raise word, unless it is marked as an object (向xAI融資 is someone else's).
+    The first actor before the raise word, unless it is marked as an object (向Vandelay融資 is someone else's).
     """
     hits = _find(_RAISE_P, sent.folded, sent.start, sent.end)
     if not hits:
@@ -957,7 +957,7 @@ def _raiser(sent: _Sentence) -> EntityMention | None:
     first = hits[0][0]
     for e in _actors(sent):
         if _ROUND_OF.match(sent.folded, e.end):
-            return e  # "in Anthropic's next funding round", "OpenAI的新一輪融資"
+            return e  # "in Hooli's next funding round", "Acme的新一輪融資"
     before = [e for e in _actors(sent) if e.start < first and sent.kinds.get(e.id) != "person"]
     if len({e.id for e in before}) != 1 or _is_object(sent.folded, sent.start, before[0]):
         return None
@@ -1022,7 +1022,7 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
         if typ is None:
             other = _own_capex(sent, a, clause, topic) or _deal_reference(sent, a, last_deal)
             if other is None and _TRANCHE.search(f, max(clause[0], a.start - 8), min(clause[1], a.end + 8)):
-                # "随后,软银支付了首笔75亿美元": a tranche of the investment told just before
+                # "随后,远山支付了首笔75亿美元": a tranche of the investment told just before
                 other = _elided_payee(sent, a, clause, ("equity_investment", a.start, a.end, "clause"), None, deals,
                                       last_deal, topic, raiser)
             if other is not None:
@@ -1044,7 +1044,7 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
         if typ[0] == "acquisition_stake" and _SELL.search(f, sent.start if typ[3] == "sentence" else clause[0],
                                                            clause[1]) and \
                 not _SOLD_TO.search(f, sent.start if typ[3] == "sentence" else clause[0], clause[1]):
-            continue  # "SoftBank sold its stake in Nvidia for $5.8 billion": the buyer is not named
+            continue  # "Soylent sold its stake in Initech for $5.8 billion": the buyer is not named
         if _BOTH.search(f, clause[0], a.start):
             both = _both(sent, a, typ, index, last_deal)
             if both is not None:
@@ -1148,7 +1148,7 @@ def _payers(p: Proposal) -> set[str]:
 def _elided_payee(sent: _Sentence, a: AmountMention, clause: tuple[int, int], typ: tuple[str, int, int, str],
                   deal: Proposal | None, deals: list[Proposal], last_deal: Proposal | None,
                   topic: EntityMention | None, raiser: EntityMention | None = None) -> Proposal | None:
-    """The payee a clause leaves out ("輝達投資100億美元，而微軟則注資50億美元"): the last investment's.
+    """The payee a clause leaves out ("龍華投資100億美元，而天成則注資50億美元"): the last investment's.
 
     When the clause names one investor and the other party was taken from outside the clause, and that
     party is itself an investor of the last investment (this sentence's or the one before), the payee is
@@ -1161,7 +1161,7 @@ def _elided_payee(sent: _Sentence, a: AmountMention, clause: tuple[int, int], ty
                                       else None)
     own = [e for e in _actors(sent) if clause[0] <= e.start < clause[1] and e.start < a.start]
     if not own and deal is None:
-        # "软银支付了首笔75亿美元,并于10月决定完成剩余225亿美元的投资": the sentence's one actor
+        # "远山支付了首笔75亿美元,并于10月决定完成剩余225亿美元的投资": the sentence's one actor
         earlier = [e for e in _actors(sent) if e.start < a.start]
         own = earlier if len({e.id for e in earlier}) == 1 else []
     # with no investment in view, only the firm raising a round can stand for a payee the text leaves out:
@@ -1178,7 +1178,7 @@ def _elided_payee(sent: _Sentence, a: AmountMention, clause: tuple[int, int], ty
             new = prev.payee
         elif prev is None and usable and topic.id not in (deal.payer.id, deal.payee.id) and \
                 _parallel(sent, deal.payee):  # type: ignore[union-attr]
-            new = topic  # "亞馬遜洽談最高500億美元的投資，軟銀則商議最高300億美元的注資" (about OpenAI)
+            new = topic  # "大河洽談最高500億美元的投資，遠山則商議最高300億美元的注資" (about Acme)
         if new is not None:
             deal.payee = new
             deal.spans["to"] = (new.start, new.end)
@@ -1188,14 +1188,14 @@ def _elided_payee(sent: _Sentence, a: AmountMention, clause: tuple[int, int], ty
     payer = own[0]
     if prev is not None and prev.payee is not None and payer.id != prev.payee.id and (
             payer.id in _payers(prev) or _DESCRIBED.search(f, own[0].end, a.start)):
-        # "輝達承諾投入最多100億美元" after "輝達與微軟將向Anthropic投資150億美元"; "NVIDIA也承諾將向這家
-        # Claude模型開發商注資50億美元" after "微軟...向...Anthropic投資"
+        # "龍華承諾投入最多100億美元" after "龍華與天成將向Hooli投資150億美元"; "INITECH也承諾將向這家
+        # Hoolibot模型開發商注資50億美元" after "天成...向...Hooli投資"
         payee = prev.payee
     elif prev is None and last_deal is not None and last_deal.payer is not None and last_deal.payee is not None \
             and last_deal.payer.id == payer.id and _TRANCHE.search(f, clause[0], clause[1]):
-        payee = last_deal.payee  # "随后,软银支付了首笔75亿美元" after "软银...向OpenAI投资"
+        payee = last_deal.payee  # "随后,远山支付了首笔75亿美元" after "远山...向Acme投资"
     elif prev is None and usable and topic.id != payer.id:  # type: ignore[union-attr]
-        payee = topic  # "輝達此次投資金額預計不超過20億美元" in an article about xAI's round
+        payee = topic  # "龍華此次投資金額預計不超過20億美元" in an article about Vandelay's round
     else:
         return None
     p = Proposal("deal", (sent.start, sent.end), 0.5, payer=payer, payee=payee, type="equity_investment",
@@ -1206,7 +1206,7 @@ def _elided_payee(sent: _Sentence, a: AmountMention, clause: tuple[int, int], ty
 
 
 _TRANCHE = re.compile(r"首笔|第一笔|第二笔|剩余|余下|尾款|\btranche\b|\binstal+ment\b|\bfirst payment\b")
-#: An investee named by a description rather than its name ("向這家Claude模型開發商", "in the startup").
+#: An investee named by a description rather than its name ("向這家Hoolibot模型開發商", "in the startup").
 _DESCRIBED = re.compile(r"(?:向|对|给)(?:这家|该|此|这个)|\b(?:in|into) the (?:startup|company|firm|developer)\b")
 
 
@@ -1221,8 +1221,8 @@ def _both(sent: _Sentence, a: AmountMention, typ: tuple[str, int, int, str], ind
           last_deal: Proposal | None) -> Proposal | None:
     """A deal of "雙方/兩家公司/both": a purchase between the sentence's two firms, or the last group's investment.
 
-    ``兩家公司簽署一份...算力採購合約`` after "甲骨文...與OpenAI" is OpenAI buying from Oracle; ``兩家公司將向
-    Anthropic投資`` after "輝達和微軟宣佈" is the same group investing again.
+    ``兩家公司簽署一份...算力採購合約`` after "Globex...與Acme" is Acme buying from Globex; ``兩家公司將向
+    Hooli投資`` after "龍華和天成宣佈" is the same group investing again.
     """
     actors = list({e.id: e for e in _actors(sent)}.values())
     if typ[0] in _PURCHASE and len(actors) == 2:
@@ -1347,7 +1347,7 @@ def _own_capex(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
                topic: EntityMention | None) -> Proposal | None:
     """A firm putting money into its own infrastructure, no counterparty named: capital expenditure.
 
-    ``阿里巴巴宣布未来三年将投入超过3800亿元用于云计算和AI基础设施建设`` -> alibaba capex_guidance.
+    ``白鹭集团宣布未来三年将投入超过3800亿元用于云计算和AI基础设施建设`` -> egret capex_guidance.
     """
     f = sent.folded
     if a.amount.currency is None:
@@ -1395,7 +1395,7 @@ _DEFINITE_DEAL = re.compile(r"\b(?:the|this|that)\s+(?:[\w-]+\s+)?(?:deal|agreem
 
 def _party_reference(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
                      history: list[Proposal]) -> Proposal | None:
-    """"Nebius said the contract was worth $17.4bn": one party and "the contract", the party's last deal.
+    """"Nimbus said the contract was worth $17.4bn": one party and "the contract", the party's last deal.
 
     Only when the clause before the figure names exactly one firm, refers to a deal with a definite article
     or demonstrative, and an earlier sentence of the text proposed a deal of that firm with a figure.
@@ -1479,7 +1479,7 @@ def _deal_for(sent: _Sentence, a: AmountMention, clause: tuple[int, int], typ: t
         first, other = (payer, payee) if payer.start < payee.start else (payee, payer)
         if first.end <= a.start < other.start and _RAISE_VERB.search(f, first.end, a.start) and \
                 not _SOURCE_BEFORE.search(f, max(a.end, other.start - 12), other.start):
-            return None  # "Nebius said it would raise $2 billion in debt ... to fund the Microsoft deal": no lender
+            return None  # "Nimbus said it would raise $2 billion in debt ... to fund the Umbrella deal": no lender
     conf = {"phrase": 0.75, "clause": 0.7, "sentence": 0.55}[where]
     cs, ce = clause
     conf += 0.15 if {payer.id, payee.id} <= {e.id for e in sent.ents if cs <= e.start < ce} else 0.0
@@ -1509,7 +1509,7 @@ _EXCEPT = re.compile(r"^\s*(?:除了|除|besides|apart from|in addition to|aside
 def _actors(sent: _Sentence) -> list[EntityMention]:
     """The sentence's entities that can be parties.
 
-    Left out: a person quoted as a speaker or named by a role (甲骨文首席執行官Safra Catz還透露...), and an
+    Left out: a person quoted as a speaker or named by a role (金石首席執行官Pat Doe還透露...), and an
     entity inside "除了...外" (besides X).
     """
     if sent._actors is not None:
@@ -1521,14 +1521,14 @@ def _actors(sent: _Sentence) -> list[EntityMention]:
         if _EXCEPT.search(f[cs:e.start]):
             continue
         if _RIVAL_AFTER.match(f, e.end) and any(o.start > e.end and o.start - e.end <= 14 for o in sent.ents):
-            continue  # "向OpenAI的競爭對手Anthropic投資": OpenAI only names whose rival
+            continue  # "向Acme的競爭對手Hooli投資": Acme only names whose rival
         person = sent.kinds.get(e.id) == "person"
         if person and _SPEECH_AFTER.search(f[e.end:e.end + 8]):
             continue
         if person and _ROLE_BEFORE.search(f[max(sent.start, e.start - 12):e.start]):
             continue
         if person and _FOUNDED_AFTER.match(f, e.end):
-            continue  # "由馬斯克等科技名人創立的小型AI研究組織", "founded by Elon Musk": who founded it, not a party
+            continue  # "由羅簡等科技名人創立的小型AI研究組織", "founded by Jane Roe": who founded it, not a party
         out.append(e)
     sent._actors = out
     return out
