@@ -131,3 +131,28 @@ def test_texts_are_english_strings_said_again_in_chinese():
 def test_verbatim_text_is_marked_and_escaped():
     html = str(say_html(Msg("notes.not_assessed", why=Verbatim("needs <revenue>", "en")), "zh-Hant"))
     assert html == '未評估：<span class="dw-verbatim" translate="no" lang="en">needs &lt;revenue&gt;</span>'
+
+
+def test_left_out_table_says_what_was_actually_left_out(ledgers):
+    """Firm money only: all conditional money is left out. With --include conditional, only the conditional
+    flows with no date (no quarter to pay them in) are: the title and the note say so, in each language."""
+    from dealweb.report.rooms import stress_tables
+    from dealweb.sim import bundled_scenarios, load_scenario, stress
+
+    lg = ledgers["ai-deals-2025-26"]
+    sc = load_scenario(bundled_scenarios(lg.name)["base"])
+    titles = {}
+    for include in ((), ("conditional",)):
+        summary = stress(sc, lg, runs=20, seed=1, sensitivity=False, include=include).summary(top=5)
+        left = summary["money"]["left_out"]
+        table = next(t for t in stress_tables(summary) if t.title.key.startswith("stress.title.left_out"))
+        assert len(table.rows) == len(summary["money"]["left_out_by_firm"])
+        titles[include] = table
+        if include:
+            assert left and not any(x["scheduled"] for x in left)  # only the undated ones stay out
+    firm, cond = titles[()], titles[("conditional",)]
+    assert firm.title == "base: conditional money left out of the runs (20 runs, seed 1)"
+    assert cond.title == "base: conditional money with no date, left out of the runs (20 runs, seed 1)"
+    assert "only with --include conditional" in firm.note and "These runs count conditional money" in cond.note
+    assert say(cond.title, "zh-Hant").startswith("base：沒有日期")
+    assert say(cond.title, "zh-Hans").startswith("base：没有日期")

@@ -92,3 +92,38 @@ def test_the_stress_page_has_no_raw_json_and_a_favicon(setup: tuple[TestClient, 
     # no bundled scenario was written for this small ledger: not assessed, with how to add one (no form)
     assert 'id="dw-stress-not-assessed"' in page and "docs/simulation.md" in page and 'id="dw-stress"' not in page
     assert 'rel="icon" href="data:image/svg+xml' in page
+
+
+# ---- a record's position: the file relative to the ledger's folder, in the app and in the report ---------
+
+def test_position_is_relative_to_the_ledger_folder_however_the_ledger_was_read(tmp_path, monkeypatch):
+    """Read by an absolute path, by a path relative to the working folder, or served from a cache written by
+    another checkout (its positions name that checkout's folders), a deal's position is the same
+    ``deals.yaml``-style path a reader finds inside the ledger, never ``src/dealweb/data/...``."""
+    from dealweb.ledger import load_ledger
+    from dealweb.model import Pos
+    from dealweb.report.payload import deal_payload, ledger_pos
+
+    led = tmp_path / "work" / "my-ledger"
+    (led / "deals").mkdir(parents=True)
+    (led / "ledger.yaml").write_text(LEDGER_YAML, encoding="utf-8")
+    lg = load_ledger(led).ledger
+    deal = next(iter(lg.deals.values()))
+    want = f"ledger.yaml:{deal.pos.line}:{deal.pos.col}"
+    assert ledger_pos(lg, deal.pos) == want == deal_payload(lg, deal)["pos"]
+    monkeypatch.chdir(tmp_path)
+    assert ledger_pos(lg, Pos("work/my-ledger/ledger.yaml", deal.pos.line, deal.pos.col)) == want
+    assert ledger_pos(lg, Pos("/elsewhere/src/dealweb/data/my-ledger/deals/x.yaml", 65, 5)) == "deals/x.yaml:65:5"
+    assert ledger_pos(lg, Pos("/somewhere/else/notes.yaml", 3, 1)) == "notes.yaml:3:1"  # outside: its name only
+    assert ledger_pos(lg, None) is None
+
+
+@pytest.mark.parametrize("name", ["ai-capex-2025", "ai-deals-2025-26"])
+def test_bundled_ledger_positions_are_inside_the_ledger(name):
+    from dealweb.ledger import load_ledger
+    from dealweb.report.payload import ledger_payload
+
+    lg = load_ledger(name).ledger
+    pos = [d["pos"] for d in ledger_payload(lg)["deals"].values() if d["pos"]]
+    assert pos and all(p.startswith("deals/") and p.count(":") == 2 for p in pos), pos[:3]
+    assert all(name not in p and "src/" not in p and not p.startswith("/") for p in pos)

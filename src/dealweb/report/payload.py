@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from dealweb import fmt
@@ -51,6 +52,32 @@ def _amount(a: Amount | None, lang: str = "en") -> dict[str, Any] | None:
             "low": a.low, "high": a.high, "usd_low": a.usd_low, "usd_high": a.usd_high}
 
 
+def ledger_pos(ledger: Ledger, pos: Any) -> str | None:
+    """A record's position as ``file:line:col`` with the file relative to the ledger's folder.
+
+    Never a path of the machine that made the page (``/home/.../deals/cloud.yaml``) nor one relative to the
+    folder the command ran in (``src/dealweb/data/<ledger>/deals/cloud.yaml``): ``deals/cloud.yaml:3:5``, the
+    path a reader finds in the ledger. A file outside the ledger's folder keeps its name only.
+    """
+    if not pos:
+        return None
+    file = Path(str(pos.file))
+    rel = None
+    if ledger.root:
+        root = Path(ledger.root)
+        for f, r in ((file, root), (file.resolve(), root.resolve())):
+            try:
+                rel = f.relative_to(r).as_posix()
+                break
+            except ValueError:
+                continue
+        if rel is None and root.name in file.parts[:-1]:  # read from another checkout or working folder
+            parts = file.parts
+            k = len(parts) - 1 - parts[::-1].index(root.name)
+            rel = Path(*parts[k + 1:]).as_posix()
+    return f"{rel or file.name}:{pos.line}:{pos.col}"
+
+
 def claim_payload(ledger: Ledger, claim: Claim) -> dict[str, Any]:
     """One claim with its source: quote, stated figure, flag, document title, outlet, date, tier, url."""
     doc = ledger.documents.get(claim.document)
@@ -70,7 +97,7 @@ def claim_payload(ledger: Ledger, claim: Claim) -> dict[str, Any]:
         "origin": ledger.origin_of(claim.document),
         "language": doc.language if doc else "",
         "url": doc.url if doc else "",
-        "pos": str(claim.pos) if claim.pos else None,
+        "pos": ledger_pos(ledger, claim.pos),
     }
 
 
@@ -119,7 +146,7 @@ def deal_payload(ledger: Ledger, deal: Deal, lang: str = "en") -> dict[str, Any]
         "claims": [claim_payload(ledger, c) for c in claims],
         "origins": ledger.origins(deal.id),
         "conflicts": _conflicts(ledger, deal.id),
-        "pos": str(deal.pos) if deal.pos else None,
+        "pos": ledger_pos(ledger, deal.pos),
     }
 
 
@@ -137,7 +164,7 @@ def fact_payload(ledger: Ledger, fact: Fact, lang: str = "en") -> dict[str, Any]
         "claims": [claim_payload(ledger, c) for c in fact.claims],
         "origins": ledger.origins(fact.id),
         "conflicts": _conflicts(ledger, fact.id),
-        "pos": str(fact.pos) if fact.pos else None,
+        "pos": ledger_pos(ledger, fact.pos),
     }
 
 

@@ -416,8 +416,12 @@ def stress_tables(summary: dict[str, Any], names: dict[str, Any] | None = None) 
                                                                          else "")
                           + (f"; {x['not_scheduled']}" if x.get("not_scheduled") else "") + ")"
                           for x in money["left_out"])
-        out.append(Table(Msg("stress.title.left_out", scenario=sc, runs=runs_msg(summary, money=False)), mcols, mrows,
-                         note=Msg("stress.note.left_out", deals=Verbatim(deals, "en"))))
+        # say what was actually left out: with --include conditional only the conditional money that has no
+        # date (no quarter to pay it in) stays out; with firm money only, all conditional money does
+        undated = all(not x.get("scheduled", True) for x in money["left_out"]) and bool(money.get("include"))
+        which = "left_out_undated" if undated else "left_out"
+        out.append(Table(Msg(f"stress.title.{which}", scenario=sc, runs=runs_msg(summary, money=False)), mcols, mrows,
+                         note=Msg(f"stress.note.{which}", deals=Verbatim(deals, "en"))))
     sens = summary.get("sensitivity")
     if sens:
         moving = [f for f in sens["firms"] if any(abs((r[s] or {}).get("delta_pp", {}).get(f, 0.0)) > 0
