@@ -77,15 +77,22 @@ def read_article(path: str | Path, encoding: str = "utf-8") -> str:
     return text
 
 
-def _doc_id(name: str, start: int, ledger: Ledger | None) -> str:
-    """The ledger's id of the document at offset ``start`` of file ``name``, else the file's stem."""
-    base = Path(name).name
+def _doc_id(name: str, start: int, ledger: Ledger | None, docs: list[Any] | None = None) -> str:
+    """The ledger's id of the document at offset ``start`` of file ``name``, else the file's stem.
+
+    ``docs``: the ledger's documents of file ``name`` (:func:`_docs_of`), found once for all the claims of a text.
+    """
     if ledger is not None:
-        for d in ledger.documents.values():
-            if d.file and Path(d.file).name == base:
-                if d.start is None or (d.start <= start < (d.end if d.end is not None else 1 << 62)):
-                    return d.id
+        for d in _docs_of(name, ledger) if docs is None else docs:
+            if d.start is None or (d.start <= start < (d.end if d.end is not None else 1 << 62)):
+                return d.id
     return document_id(name)
+
+
+def _docs_of(name: str, ledger: Ledger) -> list[Any]:
+    """The ledger's documents whose file has the same name as ``name``, in the ledger's order."""
+    base = Path(name).name
+    return [d for d in ledger.documents.values() if d.file and Path(d.file).name == base]
 
 
 def document_id(name: str) -> str:
@@ -108,6 +115,7 @@ def claims_from_proposals(norm: NormText, proposals: list[Proposal], document: s
                           index: EntityIndex | None = None) -> list[dict[str, Any]]:
     """Turn proposals into the claim dicts of ``ingest --json`` (offsets into the original text)."""
     out: list[dict[str, Any]] = []
+    docs = _docs_of(name, ledger) if name and ledger is not None and proposals else None
     for p in proposals:
         s, e = p.sentence
         while s < e and norm.text[s].isspace():
@@ -115,7 +123,7 @@ def claims_from_proposals(norm: NormText, proposals: list[Proposal], document: s
         while e > s and norm.text[e - 1].isspace():
             e -= 1
         quote, qs, qe = norm.quote(s, e)
-        doc = _doc_id(name, qs, ledger) if name else document
+        doc = _doc_id(name, qs, ledger, docs) if name else document
         claim: dict[str, Any] = {
             "document": doc,
             "kind": p.kind,

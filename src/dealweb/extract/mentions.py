@@ -370,16 +370,24 @@ def first_set(chars: str, flags: int = 0) -> str:
     return chars + "".join(re.escape(c) for c in extra)
 
 
-def leading(rx: re.Pattern[str], chars: str) -> re.Pattern[str]:
+def leading(rx: re.Pattern[str], chars: str, word_start: str = "") -> re.Pattern[str]:
     """A pattern matching one character at each position where ``rx`` matches (``rx`` opens on ``[chars]``).
 
     It opens on a plain character class, so the regex engine skips to the next candidate with one set test
     and no case folding, then checks ``rx`` there by looking back over that character. ``search`` of it finds
     where the next match of ``rx`` starts (the same leftmost position), for :func:`finditer_from`.
+
+    ``word_start``: the characters of ``chars`` that open a match of ``rx`` only at the start of a word (every
+    form of ``rx`` opening on one of them starts with ``\b``). Inside a word they are passed over by one more
+    set test before ``rx`` is tried (in running text most letters are inside words).
     """
     cls = first_set(chars, rx.flags)
     inner = f"(?i:{rx.pattern})" if rx.flags & re.IGNORECASE else rx.pattern
-    return re.compile(f"[{cls}](?<=(?={inner})[{cls}])")
+    gate = ""
+    if word_start:
+        ws = first_set(word_start, rx.flags)
+        gate = rf"(?<=[^{ws}]|(?<!\w)[{ws}])"
+    return re.compile(f"[{cls}]{gate}(?<=(?={inner})[{cls}])")
 
 
 def finditer_from(first: re.Pattern[str], rx: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
@@ -420,7 +428,8 @@ _DATE_RE = re.compile(
 )
 
 
-_DATE_FIRST = leading(_DATE_RE, "0-9" + "".join(sorted({m[0] for m in _MONTHS})))
+_DATE_FIRST = leading(_DATE_RE, "0-9" + "".join(sorted({m[0] for m in _MONTHS})),
+                      word_start="".join(sorted({m[0] for m in _MONTHS})))  # month names follow \b
 
 
 def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
@@ -469,7 +478,7 @@ _PERIOD_RE = re.compile(
 )
 
 
-_PERIOD_FIRST = leading(_PERIOD_RE, r"\dfqst")
+_PERIOD_FIRST = leading(_PERIOD_RE, r"\dfqst", word_start="fqst")  # FY, Q, fiscal, first... follow \b
 
 
 def _full_year(y: str) -> int:

@@ -288,6 +288,7 @@ class _Sentence:
     kinds: dict[str, str] = field(default_factory=dict)
     _actors: list[EntityMention] | None = None
     _starts: list[int] | None = None
+    _owners: list[list[AmountMention]] | None = None
     _types: dict[tuple[int, int, frozenset[str]], tuple[str, int, int] | None] = field(default_factory=dict)
     _extras: tuple[DateMention | None, tuple[float, tuple[int, int]] | None, list[tuple[int, int]]] | None = None
 
@@ -432,8 +433,7 @@ def _type_for(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
                                                     "acquisition_stake"):
                 return (*strong, "sentence")
         # then to an explicit chip or compute cue in a clause that lends it (no money figure of its own)
-        for s, e in sent.clauses:
-            owners = [b for b in sent.amts if s <= b.start < e]
+        for (s, e), owners in zip(sent.clauses, _owners(sent), strict=True):
             if (s, e) == clause or any(b.amount.currency is not None for b in owners):
                 continue
             strong = _type_in(sent, s, e, set())
@@ -451,8 +451,7 @@ def _type_for(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
         prev = _type_in(sent, ps, pe, sells)
         if prev is not None:
             return (*prev, "sentence")
-    for s, e in sent.clauses:
-        owners = [b for b in sent.amts if s <= b.start < e]
+    for (s, e), owners in zip(sent.clauses, _owners(sent), strict=True):
         # a clause whose figure is a count lends its cue to the money figure that prices it (訂購了約
         # 400,000顆...晶片,總價值約400億美元); otherwise a clause with a figure keeps its cue
         if (s, e) == clause or any(not money or (b.amount.currency is not None and not _tiny(b)) for b in owners):
@@ -461,6 +460,14 @@ def _type_for(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
         if found is not None:
             return (*found, "sentence")
     return None
+
+
+def _owners(sent: _Sentence) -> list[list[AmountMention]]:
+    """The figures starting in each clause of ``sent``, clause by clause (computed once per sentence)."""
+    if sent._owners is None:
+        starts = [b.start for b in sent.amts]
+        sent._owners = [sent.amts[bisect_left(starts, s):bisect_left(starts, e)] for s, e in sent.clauses]
+    return sent._owners
 
 
 def _tiny(b: AmountMention) -> bool:
@@ -731,10 +738,10 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
     if topic is not None and (pronoun or starts_bare):
         pool.append(topic)
     pool += [e for e in actors if e.start < cs or cs <= e.start < ce] + distinct
-    uniq: list[EntityMention] = []
+    first_of: dict[str, EntityMention] = {}
     for e in pool:
-        if e.id not in {x.id for x in uniq}:
-            uniq.append(e)
+        first_of.setdefault(e.id, e)
+    uniq = list(first_of.values())  # the first mention of each id, in pool order
     if len(uniq) == 1 and topic is not None and topic.id != uniq[0].id and sent.kinds.get(topic.id) != "person" \
             and (_is_object(f, sent.start, uniq[0]) or _WITH_BEFORE.search(f[max(sent.start, uniq[0].start - 4):
                                                                                  uniq[0].start])):
@@ -1421,8 +1428,9 @@ def _party_reference(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
 
 def _in_parens(f: str, pos: int) -> bool:
     """Whether ``pos`` is inside an open parenthesis (a stated conversion, an aside)."""
-    opened = max(f.rfind("(", 0, pos), f.rfind("（", 0, pos))
-    closed = max(f.rfind(")", 0, pos), f.rfind("）", 0, pos))
+    lo = max(0, pos - 39)  # an opening farther back is too far; a closing before the opening does not count
+    opened = max(f.rfind("(", lo, pos), f.rfind("（", lo, pos))
+    closed = max(f.rfind(")", lo, pos), f.rfind("）", lo, pos))
     return opened > closed and pos - opened < 40
 
 
