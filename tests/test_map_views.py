@@ -51,17 +51,76 @@ def test_core_is_the_loop_and_the_firms_with_most_money_near_it():
     # closed: one summed arrow from the group to the lab carrying the group's money
     (agg,) = [e for e in view.edges if e.agg]
     assert (agg.payer, agg.payee, agg.usd_mid) == ("group:g1", "lab", pytest.approx(cell.usd))
-    # open: an arrow per shown member, each drawn only with its group open
-    members = [e for e in view.edges if e.group == "g1"]
+    assert not [e for e in view.edges if e.group] and not [n for n in view.nodes if n.group]
+    # open: an arrow per shown member (the 12 with most money: fund32 .. fund21), the group's own arrow gone
+    opened = view.opened("g1")
+    members = [e for e in opened.edges if e.group == "g1"]
     assert len(members) == 12 and all(e.payee == "lab" for e in members)
+    assert {e.payer for e in members} == {f"fund{k}" for k in range(21, 33)}
+    assert not [e for e in opened.edges if e.agg]
+    assert {n.id for n in opened.nodes if n.group == "g1"} == {f"fund{k}" for k in range(21, 33)}
+    with pytest.raises(KeyError):
+        view.opened("g2")
+
+
+def test_a_closed_group_takes_only_its_closed_size():
+    """The canvas with every group closed is as tall as the closed boxes need; opening one makes room below.
+
+    By hand, from mapview's rules: a closed box is 46 px of header, a band of 22 px per row of labels
+    of the arrows that leave it (+10), 12 px, the group node's box (its circle and two lines of text) and 26 px;
+    the canvas ends 100 px below the last row of boxes.
+    """
+    from dealweb.report.mapview import _node_box
+
+    view = map_view(star_web(40), loop_deals={"lab-cloud"}, core_max=10)
+    (cell,) = view.cells
+    node = next(n for n in view.nodes if n.kind == "group")
+    _half, up, down = _node_box(node.name, node.zh, node.r)
+    assert cell.y1 - cell.y0 == pytest.approx(46 + 22 * 1 + 10 + 12 + up + down + 26, abs=0.2)
+    assert view.height == pytest.approx(cell.y1 + 100, abs=1)
+    (state,) = view.states
+    (open_cell,) = state.cells
+    assert open_cell.open and (open_cell.x0, open_cell.y0) == (cell.x0, cell.y0)
+    # twelve members on a grid of 3 or more rows: the open box and the canvas are taller than closed
+    assert open_cell.y1 - open_cell.y0 > 3 * (cell.y1 - cell.y0) / 2
+    assert state.height == pytest.approx(open_cell.y1 + 100, abs=1) and state.height > view.height
+
+
+def test_boxes_after_an_open_group_move_down_and_the_ones_before_stay():
+    """Two groups in one row, a third in the next: opening the first moves only the boxes after it."""
+    deals = [_deal("l-c", "compute_contract", "lab", "cloud", 300), _deal("c-h", "chip_purchase", "cloud", "chips", 40),
+             _deal("h-l", "equity_investment", "chips", "lab", 100)]
+    for hub, typ in (("lab", "equity_investment"), ("cloud", "loan"), ("chips", "chip_purchase")):
+        deals += [_deal(f"{hub}{k}", typ, f"{hub}-x{k}", hub, 1 + k / 10) for k in range(10)]
+    view = map_view(_ledger(deals), loop_deals={"l-c", "c-h", "h-l"}, core_max=3, width=900)
+    closed = {c.id: c for c in view.cells}
+    assert len(closed) == 3
+    for state in view.states:
+        cells = {c.id: c for c in state.cells}
+        order = sorted(closed)  # boxes are packed in the groups' order
+        k = order.index(state.group)
+        for gid in order[:k]:  # the ones before the open one stay where they were
+            assert (cells[gid].x0, cells[gid].y0) == (closed[gid].x0, closed[gid].y0)
+        for gid in order[k + 1:]:  # no box overlaps another in any state
+            for other in order:
+                a, b = cells[gid], cells[other]
+                if other != gid:
+                    assert min(a.x1, b.x1) <= max(a.x0, b.x0) or min(a.y1, b.y1) <= max(a.y0, b.y0)
+        assert state.height >= view.height
 
 
 def test_groups_open_and_close_in_the_markup():
-    svg = map_svg(map_view(star_web(40), loop_deals={"lab-cloud"}, core_max=10))
-    assert svg.count('data-member="g1" display="none"') >= 12 * 2  # member circles and their arrows, hidden
+    view = map_view(star_web(40), loop_deals={"lab-cloud"}, core_max=10)
+    svg = map_svg(view)
+    assert f'data-heights="closed:{view.height} g1:{view.states[0].height}"' in svg
+    assert svg.count('<g data-state="closed">') == 4  # its box, arrows, labels and nodes, shown
+    assert svg.count('<g data-state="g1" display="none">') >= 4  # the same with the group open, hidden
     assert 'class="dw-node dw-group" data-entity="group:g1" data-group="g1"' in svg
-    still = map_svg(map_view(star_web(40), loop_deals={"lab-cloud"}, core_max=10), interactive=False)
-    assert "data-member" not in still and "fund00" not in still  # pictures show the groups closed
+    assert svg.count('data-entity="fund25"') == 1  # a member: only in the open state
+    still = map_svg(view, interactive=False)
+    assert "data-state" not in still and "fund00" not in still  # pictures show the groups closed
+    opened = map_svg(view.opened("g1"), interactive=False)
+    assert "FUND25" in opened and "data-state" not in opened  # or one group open
 
 
 @settings(max_examples=40, deadline=None)

@@ -14,7 +14,7 @@ from dealweb.report import map_svg, map_view
 from dealweb.report.mapview import LABEL_REACH
 
 #: What the page measures: every text's box, every circle, and each label's distance to its own arrow.
-MEASURE = """() => {
+MEASURE = r"""() => {
   const svg = document.querySelector('svg.dw-map');
   const box = (el) => { const b = el.getBBox(); return [b.x, b.y, b.x + b.width, b.y + b.height]; };
   const shown = (el) => {  // drawn: no parent is display:none (a closed group's member, a deal off)
@@ -27,20 +27,31 @@ MEASURE = """() => {
   });
   const names = [...svg.querySelectorAll('g.dw-node text')].filter(shown).filter(
     t => t.getAttribute('fill') !== '#555555').map(t => ({id: t.closest('g').dataset.entity, box: box(t)}));
-  const heads = [...svg.querySelectorAll('text.dw-ghead')].map(t => ({id: 'head ' + t.dataset.group, box: box(t)}));
+  const heads = [...svg.querySelectorAll('text.dw-ghead')].filter(shown).map(
+    t => ({id: 'head ' + t.dataset.group, box: box(t)}));
   const labels = [...svg.querySelectorAll('text.dw-elabel')].filter(shown).map(t => {
     const path = svg.querySelector('path.dw-edge[data-edge="' + t.dataset.edge + '"]');
     const b = box(t); const cx = (b[0] + b[2]) / 2, cy = (b[1] + b[3]) / 2;
-    const len = path.getTotalLength(); let best = 1e9;
-    for (let i = 0; i <= 200; i++) {
-      const p = path.getPointAtLength(len * i / 200);
+    // the arrow's points: a quadratic Bezier evaluated from its path data (getPointAtLength, slow, otherwise)
+    const q = /^M([-\d.]+),([-\d.]+) Q([-\d.]+),([-\d.]+) ([-\d.]+),([-\d.]+)$/.exec(path.getAttribute('d'));
+    const len = q ? 0 : path.getTotalLength(), qv = q ? q.slice(1).map(Number) : null;
+    let best = 1e9;
+    for (let i = 0; i <= 400; i++) {
+      let p;
+      if (q) {
+        const s = i / 400, u = 1 - s, v = qv;
+        p = {x: u * u * v[0] + 2 * u * s * v[2] + s * s * v[4], y: u * u * v[1] + 2 * u * s * v[3] + s * s * v[5]};
+      } else { p = path.getPointAtLength(len * i / 400); }
       const dx = Math.max(b[0] - p.x, 0, p.x - b[2]), dy = Math.max(b[1] - p.y, 0, p.y - b[3]);
       best = Math.min(best, Math.hypot(dx, dy));
     }
     return {edge: t.dataset.edge, from: path.dataset.from, to: path.dataset.to, box: b, dist: best,
             text: t.textContent, cx: cx, cy: cy};
   });
-  return {circles, names: names.concat(heads), labels};
+  const vb = svg.viewBox.baseVal;
+  const legend = svg.querySelector('g.dw-legend');
+  return {circles, names: names.concat(heads), labels, width: vb.width, height: vb.height,
+          legend: legend ? legend.getBBox().y + (legend.transform.baseVal.consolidate()?.matrix.f || 0) : null};
 }"""
 
 
@@ -54,10 +65,21 @@ def _box_hits_circle(b, c, tol=0.5) -> bool:
     return dx * dx + dy * dy < (c["r"] - tol) ** 2
 
 
-#: Opens every group as the report's script does: members shown, each group's own node and arrows hidden.
-OPEN_ALL = """() => {
-  document.querySelectorAll('[data-member]').forEach(n => n.removeAttribute('display'));
-  document.querySelectorAll('[data-agg]').forEach(n => n.setAttribute('display', 'none'));
+#: Puts the map in one state (``closed``, or a group's id: that group open) as the report's script does: that
+#: state's elements shown, the others' hidden, the canvas as tall as the state's height, the legend moved.
+SHOW_STATE = """(key) => {
+  const svg = document.querySelector('svg.dw-map');
+  svg.querySelectorAll('[data-state]').forEach(n => {
+    if (n.getAttribute('data-state') === key) n.removeAttribute('display'); else n.setAttribute('display', 'none');
+  });
+  const hs = {};
+  svg.getAttribute('data-heights').split(' ').forEach(kv => {
+    const i = kv.lastIndexOf(':'); hs[kv.slice(0, i)] = +kv.slice(i + 1);
+  });
+  svg.setAttribute('viewBox', '0 0 ' + svg.viewBox.baseVal.width + ' ' + hs[key]);
+  svg.setAttribute('height', String(hs[key]));
+  const legend = svg.querySelector('g.dw-legend[data-base]');
+  if (legend) legend.setAttribute('transform', 'translate(0,' + (hs[key] - +legend.dataset.base) + ')');
 }"""
 
 
@@ -94,6 +116,24 @@ def problems(m: dict) -> list[str]:
     for x in m["labels"]:
         if x["dist"] > LABEL_REACH:
             out.append(f"edge {x['edge']} {x['text']} is {x['dist']:.0f} px from its arrow")
+    # everything on the canvas, and above the legend
+    floor = m["legend"] if m.get("legend") is not None else m["height"]
+    for na, ba, _own in labels:
+        if ba[0] < -0.5 or ba[2] > m["width"] + 0.5 or ba[1] < -0.5 or ba[3] > floor + 0.5:
+            out.append(f"{na} off the canvas or over the legend")
+    for c in m["circles"]:
+        if c["y"] + c["r"] > floor + 0.5 or c["x"] + c["r"] > m["width"] + 0.5:
+            out.append(f"the circle of {c['id']} off the canvas or over the legend")
+    return out
+
+
+def measure_states(page, view, tmp_path: Path) -> dict[str, dict]:
+    """The interactive map measured in each of its states (``closed`` and each group open), in one page."""
+    measure(page, map_svg(view), tmp_path)
+    out = {}
+    for key in ["closed", *(st.group for st in view.states)]:
+        page.evaluate(SHOW_STATE, key)
+        out[key] = page.evaluate(MEASURE)
     return out
 
 
@@ -121,15 +161,17 @@ def _loops(ledger) -> set[str]:  # noqa: ANN001
 def test_no_label_over_a_label_or_another_firms_circle(page, tmp_path, case, lang):
     ledger = CASES[case]()
     view = map_view(ledger, lang=lang, loop_deals=_loops(ledger))
-    svg = map_svg(view)
-    m = measure(page, svg, tmp_path)
-    closed = [e for e in view.edges if e.label and not e.group]
-    assert len(m["labels"]) == len(closed) > 0
-    assert problems(m) == []
-    if view.cells:  # the same map with every group open
-        m = measure(page, svg, tmp_path, script=OPEN_ALL)
-        assert len(m["labels"]) == sum(1 for e in view.edges if e.label and not e.agg)
+    if not view.cells:
+        m = measure(page, map_svg(view), tmp_path)
+        assert len(m["labels"]) == sum(1 for e in view.edges if e.label) > 0
         assert problems(m) == []
+        return
+    # every group closed, then each group open alone (the boxes after it moved down, the canvas taller)
+    for key, m in measure_states(page, view, tmp_path).items():
+        drawn = view if key == "closed" else view.opened(key)
+        assert m["height"] == drawn.height
+        assert len(m["labels"]) == sum(1 for e in drawn.edges if e.label) > 0, key
+        assert problems(m) == [], key
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-Hans"])
@@ -138,10 +180,11 @@ def test_layered_layout_has_no_overlaps_either(page, tmp_path, case, lang):
     ledger = CASES[case]()
     view = map_view(ledger, lang=lang, loop_deals=_loops(ledger), layout="layered")
     assert len(view.bands) >= 2
-    svg = map_svg(view)
-    assert problems(measure(page, svg, tmp_path)) == []
-    if view.cells:
-        assert problems(measure(page, svg, tmp_path, script=OPEN_ALL)) == []
+    if not view.cells:
+        assert problems(measure(page, map_svg(view), tmp_path)) == []
+        return
+    for key, m in measure_states(page, view, tmp_path).items():
+        assert problems(m) == [], key
 
 
 def test_a_chapter_of_the_report_has_no_overlaps(page, tmp_path):
@@ -156,9 +199,13 @@ def test_a_chapter_of_the_report_has_no_overlaps(page, tmp_path):
     quarters = page.evaluate("JSON.parse(document.getElementById('dw-data').textContent).chapters.map(c => c.quarter)")
     page.locator("#dw-slider").fill(str(quarters.index("2025-Q4")))
     assert page.locator("#dw-date").inner_text() == "2025-Q4"
+    closed_h = page.evaluate("document.querySelector('svg.dw-map').viewBox.baseVal.height")
     page.locator("svg.dw-map g.dw-group").first.click()
     m = page.evaluate(MEASURE)
     assert m["labels"] and problems(m) == []
+    assert m["height"] > closed_h  # the open group's box made the canvas taller
+    page.locator("svg.dw-map g[data-state]:not([display]) g.dw-cell.dw-open text.dw-ghead").click()  # closes it
+    assert page.evaluate(MEASURE)["height"] == closed_h
 
 
 def test_the_check_sees_a_clash(page, tmp_path):

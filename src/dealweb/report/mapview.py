@@ -31,6 +31,7 @@ __all__ = [
     "MapCell",
     "MapEdge",
     "MapNode",
+    "MapState",
     "MapView",
     "chinese_name",
     "latest_market_cap",
@@ -146,11 +147,32 @@ class MapCell:
     shown: int
     usd: float
     closed_y1: float = 0.0
+    open: bool = False
+
+
+@dataclass(frozen=True)
+class MapState:
+    """The map with one group open (the others closed): what differs from the map with every group closed.
+
+    ``nodes`` and ``edges`` are the group area's only (every closed group's node and summed arrows, the open
+    group's members and their arrows); ``cells`` every group's box in this state; ``height`` the canvas height.
+    The core (its firms, arrows and labels) is the same in every state.
+    """
+
+    group: str
+    height: int
+    cells: tuple[MapCell, ...]
+    nodes: tuple[MapNode, ...]
+    edges: tuple[MapEdge, ...]
 
 
 @dataclass(frozen=True)
 class MapView:
-    """The whole map: canvas size, nodes, edges and which deal ids lie on a loop."""
+    """The whole map: canvas size, nodes, edges and which deal ids lie on a loop.
+
+    With groups, ``nodes``, ``edges``, ``cells`` and ``height`` are the map with every group closed, and
+    ``states`` holds, for each group, the map with that group open (:meth:`opened` gives it as a whole view).
+    """
 
     width: int
     height: int
@@ -166,6 +188,21 @@ class MapView:
     bands: tuple[tuple[str, str, float, float], ...] = ()
     layout: str = "spring"
     view: str = "core"
+    states: tuple[MapState, ...] = ()
+
+    def opened(self, group: str) -> MapView:
+        """The whole map with ``group`` open and every other group closed (a :class:`MapView` with no states).
+
+        Raises:
+            KeyError: no group of that id.
+        """
+        for st in self.states:
+            if st.group == group:
+                core_nodes = tuple(n for n in self.nodes if not n.group and n.kind != "group")
+                core_edges = tuple(e for e in self.edges if not e.group and not e.agg)
+                return replace(self, height=st.height, cells=st.cells, nodes=core_nodes + st.nodes,
+                               edges=core_edges + st.edges, states=())
+        raise KeyError(f"no group {group!r} on this map")
 
 
 def chinese_name(entity: Entity) -> str:
@@ -245,6 +282,11 @@ def _label_width(text: str, px: float) -> float:
     return sum(px if ord(ch) > 0x2E80 else px * 0.6 for ch in text)
 
 
+def _name_width(text: str) -> float:
+    """Rough rendered width of a firm's name (13.5 px, bold: Latin letters run wider than 0.6 em)."""
+    return sum(13.5 if ord(ch) > 0x2E80 else 13.5 * 0.66 for ch in text)
+
+
 def _component_layout(g: nx.Graph, radii: dict[str, float]) -> dict[str, np.ndarray]:
     """Unit-box positions of one connected component: force-directed, seeded, so always the same.
 
@@ -284,6 +326,8 @@ def _separate(p: np.ndarray, half: np.ndarray, up: np.ndarray, down: np.ndarray,
     if n < 2:
         return p
     iu = np.triu_indices(n, 1)
+    p[:, 0] = np.clip(p[:, 0], 8 + half, width - 8 - half)  # inside the canvas even when nothing overlaps
+    p[:, 1] = np.clip(p[:, 1], top + up, bottom - down)
     for _ in range(steps):
         dx = p[iu[0], 0] - p[iu[1], 0]
         ox = half[iu[0]] + half[iu[1]] - np.abs(dx)
@@ -314,7 +358,7 @@ def _node_box(name: str, zh: str, r: float) -> tuple[float, float, float]:
     """Half width, extent above and below the centre of a disc with its name (and Chinese name) under it."""
     lines = name_lines(name)
     zh_lines = name_lines(zh) if zh else []
-    half = max([r] + [_label_width(t, 13.5) / 2 for t in lines] + [_label_width(t, 12) / 2 for t in zh_lines]) + 6
+    half = max([r] + [_name_width(t) / 2 for t in lines] + [_label_width(t, 12) / 2 for t in zh_lines]) + 6
     return half + 10, r + 12, r + 18 + 15 * (len(lines) + len(zh_lines))
 
 
@@ -561,18 +605,28 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
     else:
         pos = _positions(core_ids, core_pairs, radii, labels, width, height, margin=80.0)
 
-    cells: list[MapCell] = []
+    group_pos: dict[str, dict[str, tuple[float, float]]] = {}
+    group_cells: dict[str, list[MapCell]] = {}
+    group_height: dict[str, int] = {}
     if groups:
-        out_edges: dict[str, int] = defaultdict(int)  # arrows leaving each group's box (to the core), labelled
+        # arrows leaving each group's box for the core, labelled: each shown member's while open, one per
+        # core firm and direction (the group's summed arrows) while closed
+        out_edges: dict[str, int] = defaultdict(int)
+        summed: dict[str, set[tuple[str, str]]] = defaultdict(set)
         for (_k, a, b, _v) in links:
             ga, gb = member_of.get(a), member_of.get(b)
-            if (ga or gb) and ga != gb and a not in drop and b not in drop:
-                out_edges[ga or gb] += 1
-        pos, cells, height = _place_groups(groups, drawn, labels, radii, pos, width, height - 40, lang, ledger,
-                                           out_edges)
+            if (ga or gb) and ga != gb:
+                summed[ga or gb].add((a if not ga else "", b if not gb else ""))
+                if a not in drop and b not in drop:
+                    out_edges[ga or gb] += 1
+        # One layout of the group area per state: every group closed (""), then each group open alone. A
+        # closed group takes only its closed size; the boxes after an open one move down to make room.
+        for state in ["", *(g.id for g in groups)]:
+            group_pos[state], group_cells[state], group_height[state] = _place_groups(
+                groups, drawn, labels, radii, pos, width, height - 40, lang, out_edges, open_id=state or None,
+                closed_out={g: len(v) for g, v in summed.items()})
 
-    nodes = []
-    for i in drawn:
+    def node_of(i: str, at: tuple[float, float]) -> MapNode:
         e = ledger.entities[i]
         fact = caps[i] if size == "market_cap" else None
         label = short = ""
@@ -582,18 +636,25 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
         elif size == "flow" and values[i]:
             short = fmt.money(values[i], lang=lang)
             label = t("node.flow", value=short)
-        nodes.append(MapNode(
-            id=i, name=labels[i][0], zh=labels[i][1], kind=str(e.kind), x=pos[i][0], y=pos[i][1], r=round(radii[i], 1),
+        return MapNode(
+            id=i, name=labels[i][0], zh=labels[i][1], kind=str(e.kind), x=at[0], y=at[1], r=round(radii[i], 1),
             size_basis=size if values[i] else "none", size_label=label,
             size_as_of=fact.as_of if fact else None, size_fact=fact.id if fact else None, size_short=short,
             group=member_of.get(i, ""),
-        ))
-    for g in groups:
+        )
+
+    def group_node(g, at: tuple[float, float]) -> MapNode:  # noqa: ANN001
         gid = "group:" + g.id
-        nodes.append(MapNode(id=gid, name=labels[gid][0], zh=labels[gid][1], kind="group", x=pos[gid][0],
-                             y=pos[gid][1], r=round(radii[gid], 1), size_basis="flow" if g.usd else "none",
-                             size_label=t("node.flow", value=fmt.money(g.usd, lang=lang)) if g.usd else "",
-                             members=g.members))
+        return MapNode(id=gid, name=labels[gid][0], zh=labels[gid][1], kind="group", x=at[0], y=at[1],
+                       r=round(radii[gid], 1), size_basis="flow" if g.usd else "none",
+                       size_label=t("node.flow", value=fmt.money(g.usd, lang=lang)) if g.usd else "",
+                       members=g.members)
+
+    core_nodes = [node_of(i, pos[i]) for i in drawn if i not in member_of]
+    state_nodes: dict[str, list[MapNode]] = {}
+    for state, gp in group_pos.items():
+        state_nodes[state] = [group_node(g, gp["group:" + g.id]) for g in groups if g.id != state]
+        state_nodes[state] += [node_of(i, gp[i]) for i in drawn if state and member_of.get(i) == state]
 
     usd_values = [_usd_mid(d, f.amount) for d, f in all_flows]
     umax = max((v for v in usd_values if v), default=0.0)
@@ -603,31 +664,59 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
     for d, a, b in draw_partners:
         by_pair[tuple(sorted((a, b)))].append((d, a, b, d.amount))
 
-    edges = []
+    # Deals whose sources disagree (conflicts the loader derived, or a claim flagged joke/slip/disputed).
+    disputed = {c.record for c in ledger.conflicts} | {
+        rid for rid, c in ledger.claims() if c.flag in ("joke", "unit_slip", "disputed")}
+    cond = _conditional_flows(ledger)
+
+    def finish(es: list[MapEdge]) -> list[MapEdge]:
+        es = [replace(e, conflict=True) if e.deal in disputed else e for e in es]
+        return [replace(e, conditional=True, dashed=True) if cond.get((e.deal, e.payer, e.payee)) else e
+                for e in es]
+
+    core_edges: list[MapEdge] = []
+    member_edges: dict[str, list[MapEdge]] = defaultdict(list)
     for (a, b), items in sorted(by_pair.items()):
         items.sort(key=lambda t: (t[0].id, t[1], t[2]))
         n = len(items)
         gid = member_of.get(a) or member_of.get(b) or ""
+        at = group_pos[gid] if gid else pos
         for k, (d, payer, payee, amount) in enumerate(items):
             kind = FLOW_KIND.get(d.type, "none")
             usd = _usd_mid(d, amount) if kind != "none" else None
             w = 1.4 + 6.0 * math.sqrt(usd / umax) if usd and umax else 1.4
-            e = _edge(d, payer, payee, amount, kind, usd, w, pos, radii, a, k, n, d.id in loop_set, lang)
-            edges.append(replace(e, group=gid) if gid else e)
-    # Deals whose sources disagree (conflicts the loader derived, or a claim flagged joke/slip/disputed).
-    disputed = {c.record for c in ledger.conflicts} | {
-        rid for rid, c in ledger.claims() if c.flag in ("joke", "unit_slip", "disputed")}
-    edges = [replace(e, conflict=True) if e.deal in disputed else e for e in edges]
-    cond = _conditional_flows(ledger)
-    edges = [replace(e, conditional=True, dashed=True) if cond.get((e.deal, e.payer, e.payee)) else e
-             for e in edges]
+            e = _edge(d, payer, payee, amount, kind, usd, w, at, radii, a, k, n, d.id in loop_set, lang)
+            if gid:
+                member_edges[gid].append(replace(e, group=gid))
+            else:
+                core_edges.append(e)
+    core_edges = finish(core_edges)
+    # The core's labels stay clear of every group's box in every state, so they never move.
+    every_cell = [c for cs in group_cells.values() for c in cs]
+    core_edges = _place_labels(core_edges, core_nodes, extra=[_cell_box(c) for c in every_cell]) \
+        if every_cell else _place_labels(core_edges, core_nodes)
+    core_labels = [_label_box(e) for e in core_edges if e.label]
+    state_edges: dict[str, list[MapEdge]] = {}
+    placed_boxes: dict = {}
+    for state, gp in group_pos.items():
+        es = finish(member_edges.get(state, []))
+        es += [e for e in _group_edges(groups, member_of, all_flows, all_partners, gp, radii, umax, cond,
+                                       loop_set, lang) if e.agg != state]
+        state_edges[state] = _place_group_labels(es, core_nodes, state_nodes[state], group_cells[state],
+                                                 core_labels, lang, placed_boxes)
+
+    edges = core_edges + state_edges.get("", [])
+    nodes = core_nodes + state_nodes.get("", [])
+    states = tuple(MapState(g.id, group_height[g.id], tuple(group_cells[g.id]), tuple(state_nodes[g.id]),
+                            tuple(state_edges[g.id])) for g in groups)
     if groups:
-        edges += _group_edges(groups, member_of, all_flows, all_partners, pos, radii, umax, cond, loop_set, lang)
-    edges = _place_all_labels(edges, nodes, cells, lang)
+        height = group_height[""]
+    every_edge = edges + [e for st in states for e in st.edges]
     return MapView(width=width, height=height, nodes=tuple(nodes), edges=tuple(edges), loop_deals=loop_set,
                    size_basis=size, title=ledger.name, hidden=hidden, lang=lang,
-                   kinds=tuple(k for k in KIND_COLOURS if any(e.kind == k for e in edges)),
-                   cells=tuple(cells), bands=tuple(bands), layout=layout, view=view)
+                   kinds=tuple(k for k in KIND_COLOURS if any(e.kind == k for e in every_edge)),
+                   cells=tuple(group_cells.get("", ())), bands=tuple(bands), layout=layout, view=view,
+                   states=states)
 
 
 def _group_title(g, ledger: Ledger, lang: str) -> str:  # noqa: ANN001
@@ -652,13 +741,19 @@ def _group_count(g, lang: str) -> str:  # noqa: ANN001
     return n + (" · " + fmt.money(g.usd, lang=lang) if g.usd else "")
 
 
-def _place_groups(groups, drawn, labels, radii, pos, width, top, lang, ledger, out_edges=None):  # noqa: ANN001, ANN202
-    """Boxes for the groups, packed in rows below the core from ``top``; members on a grid in each box.
+def _place_groups(groups, drawn, labels, radii, pos, width, top, lang, out_edges=None,  # noqa: ANN001, ANN202
+                  open_id: str | None = None, closed_out: Mapping[str, int] | None = None):
+    """Boxes for the groups, packed in rows below the core from ``top``, with ``open_id`` open (or none).
 
-    Above the members each box keeps a band for the labels of the arrows that leave it for the core
-    (``out_edges``: their number per group), one row of labels per box width's worth.
+    A closed group's box holds its header and its node; the open group's box holds its members on a grid.
+    Above the node (or the members) each box keeps a band for the labels of the arrows that leave it for
+    the core (``out_edges``: their number per group open, ``closed_out``: closed), one row of labels per box
+    width's worth. Boxes are
+    packed left to right in the groups' own order (largest money first), so the boxes before an open one
+    stay where they are in every state and the ones after it move down.
 
-    Returns the positions (core, members and group nodes), the cells, and the canvas height.
+    Returns the positions (``pos``, then the group nodes and the open group's members), the cells, and the
+    canvas height.
     """
     from dealweb.report.maplayout import GROUP_SHOW
 
@@ -667,49 +762,53 @@ def _place_groups(groups, drawn, labels, radii, pos, width, top, lang, ledger, o
     drawn_set = set(drawn)
     specs = []
     for g in groups:
-        shown = [m for m in g.members[:GROUP_SHOW] if m in drawn_set]
-        boxes = [_node_box(*labels[m], radii[m]) for m in shown]
         gid = "group:" + g.id
         gbox = _node_box(*labels[gid], radii[gid])
-        slot_w = max([2 * b[0] for b in boxes] + [0.0]) + 70
-        slot_h = max([b[1] + b[2] for b in boxes] + [0.0]) + 56
-        m = len(shown)
-        cols = max(1, min(m, round(math.sqrt(1.8 * m * slot_h / max(slot_w, 1.0))) or 1,
-                          int((width - 60) // max(slot_w, 1))))
-        rows = math.ceil(m / cols) if m else 0
-        title = labels[gid][0]
-        head = t("group.head", title=title, count=labels[gid][1])
-        w = max(cols * slot_w + 30, 2 * gbox[0] + 60, _label_width(head, 13) * 1.05 + 150, 260.0)
-        w = max(w, 260.0)
-        # labels of arrows that converge on the closed group's node sit within reach of it: about two
-        # labels a row around it, or more when its members spread the arrows over a wide box
-        per_row = max(2, int(min(w - 40, 240 + 60 * cols) // 105))
-        band = 22.0 * math.ceil((out_edges or {}).get(g.id, 0) / per_row) + 10.0
-        h = max(46 + band + rows * slot_h + 10, 46 + band + gbox[1] + gbox[2] + 40)
-        specs.append((g, shown, boxes, slot_w, slot_h, cols, w, h, head, band))
+        head = t("group.head", title=labels[gid][0], count=labels[gid][1])
+        head_w = _label_width(head, 13) * 1.05 + 150
+        n_out = (out_edges or {}).get(g.id, 0)
+        if g.id == open_id:
+            shown = [m for m in g.members[:GROUP_SHOW] if m in drawn_set]
+            boxes = [_node_box(*labels[m], radii[m]) for m in shown]
+            slot_w = max([2 * b[0] for b in boxes] + [0.0]) + 70
+            slot_h = max([b[1] + b[2] for b in boxes] + [0.0]) + 56
+            m = len(shown)
+            cols = max(1, min(m, round(math.sqrt(1.8 * m * slot_h / max(slot_w, 1.0))) or 1,
+                              int((width - 60) // max(slot_w, 1))))
+            rows = math.ceil(m / cols) if m else 0
+            w = max(cols * slot_w + 30, 2 * gbox[0] + 60, head_w, 260.0)
+            # labels of the arrows leaving the box: about two a row, more when the members spread them out
+            per_row = max(2, int(min(w - 40, 240 + 60 * cols) // 105))
+            band = 22.0 * math.ceil(n_out / per_row) + 10.0
+            h = max(46 + band + rows * slot_h + 10, 46 + band + gbox[1] + gbox[2] + 40)
+        else:
+            shown, boxes, slot_w, slot_h, cols = [], [], 0.0, 0.0, 1
+            n_out = (closed_out or {}).get(g.id, n_out)
+            # a closed box: its header, then its node with the labels of its arrows around and above it
+            w = max(2 * gbox[0] + 60, head_w, 260.0, min(105.0 * n_out / 2 + 60, 2 * gbox[0] + 250))
+            per_row = max(2, int((w - 40) // 105))
+            band = 22.0 * math.ceil(n_out / per_row) + 10.0
+            h = 46 + band + 12 + gbox[1] + gbox[2] + 26
+        specs.append((g, shown, boxes, slot_w, cols, w, h, band, gbox, head))
     x, y, row_h = 20.0, float(top), 0.0
     cells = []
-    # shelves: the tallest boxes first, so that each row of boxes wastes little height
-    specs.sort(key=lambda sp: (-sp[7], -sp[0].usd, sp[0].id))
-    for g, shown, boxes, slot_w, slot_h, cols, w, h, head, band in specs:
+    for g, shown, boxes, slot_w, cols, w, h, band, gbox, head in specs:
         if x + w > width - 20 and x > 20:
             x, y, row_h = 20.0, y + row_h + 16, 0.0
         x0 = x + (w - (cols * slot_w + 30)) / 2  # members centred in a box wider than their grid
         for k, (m, b) in enumerate(zip(shown, boxes, strict=True)):
             c, r = k % cols, k // cols
-            cx = x0 + 15 + (c + 0.5) * slot_w
-            cy = y + 46 + band + r * slot_h + 20 + b[1]
-            pos[m] = (round(cx, 1), round(cy, 1))
-        gid = "group:" + g.id
-        gb = _node_box(*labels[gid], radii[gid])
-        # the group's node below the band kept for the labels of arrows leaving the box (as its members)
-        pos[gid] = (round(x + w / 2, 1), round(y + 46 + band + 12 + gb[1], 1))
-        cells.append(MapCell(g.id, round(x, 1), round(y, 1), round(x + w, 1), round(y + h, 1), head,
-                             len(g.members), len(shown), g.usd,
-                             closed_y1=round(min(y + h, y + 46 + band + 12 + gb[1] + gb[2] + 26), 1)))
+            slot_h = max(bb[1] + bb[2] for bb in boxes) + 56
+            pos[m] = (round(x0 + 15 + (c + 0.5) * slot_w, 1), round(y + 46 + band + r * slot_h + 20 + b[1], 1))
+        # the group's node below the band kept for the labels of arrows leaving the box
+        pos["group:" + g.id] = (round(x + w / 2, 1), round(y + 46 + band + 12 + gbox[1], 1))
+        is_open = g.id == open_id
+        cells.append(MapCell(g.id, round(x, 1), round(y, 1), round(x + w, 1), round(y + h, 1),
+                             head, len(g.members), len(shown) if is_open else
+                             min(len(g.members), GROUP_SHOW), g.usd, closed_y1=0.0 if is_open else round(y + h, 1),
+                             open=is_open))
         x += w + 16
         row_h = max(row_h, h)
-    cells.sort(key=lambda c: int(c.id[1:]))
     return pos, cells, int(math.ceil(y + row_h + 100))
 
 
@@ -785,36 +884,45 @@ def _near(x: float, y: float, reach: float, c: MapCell) -> bool:
     return c.x0 - reach <= x <= c.x1 + reach and c.y0 - reach <= y <= c.y1 + reach
 
 
-def _place_all_labels(edges: list[MapEdge], nodes: list[MapNode], cells: Sequence[MapCell],
-                      lang: str = "en") -> list[MapEdge]:
-    """Labels of the core (clear of every group's box), then of each group closed and open (inside its box)."""
-    if not cells:
-        return _place_labels(edges, nodes)
-    core_nodes = [n for n in nodes if not n.group and n.kind != "group"]
-    cell_boxes = [((c.x0 + c.x1) / 2, (c.y0 + c.y1) / 2, (c.x1 - c.x0) / 2 + 2, (c.y1 - c.y0) / 2 + 2)
-                  for c in cells]
+def _cell_box(c: MapCell) -> tuple[float, float, float, float]:
+    """A group's box as an obstacle ``(x, y, half width, half height)``, with a 2 px margin."""
+    return ((c.x0 + c.x1) / 2, (c.y0 + c.y1) / 2, (c.x1 - c.x0) / 2 + 2, (c.y1 - c.y0) / 2 + 2)
+
+
+def _place_group_labels(edges: list[MapEdge], core_nodes: list[MapNode], nodes: list[MapNode],
+                        cells: Sequence[MapCell], core_labels: Sequence[tuple[float, float, float, float]],
+                        lang: str = "en", cache: dict | None = None) -> list[MapEdge]:
+    """Labels of the group area in one state, each held inside its own group's box.
+
+    ``edges``: a closed group's summed arrows or the open group's members' arrows; ``nodes``: the group
+    nodes and members of this state; ``core_labels``: the core's labels, already placed. A box's labels
+    depend only on the box and the core, so ``cache`` (shared by the states) keeps those of a box that
+    stays where it was in another state.
+    """
     out = {id(e): e for e in edges}
-    core_edges = [e for e in edges if not e.group and not e.agg]
-    placed_core = _place_labels(core_edges, core_nodes, extra=cell_boxes)
-    for old, new in zip(core_edges, placed_core, strict=True):
-        out[id(old)] = new
-    core_labels = [_label_box(e) for e in placed_core if e.label]
     for c in cells:
+        key = (c.id, c.x0, c.y0, c.x1, c.y1, c.open)
+        mine = [e for e in edges if (e.group if c.open else e.agg) == c.id]
+        if cache is not None and key in cache and [e.path for e in cache[key]] == [e.path for e in mine]:
+            for old, new in zip(mine, cache[key], strict=True):
+                out[id(old)] = new
+            continue
         head = _cell_head(c, lang)
         bounds = (c.x0 + 2, c.y0 + 28, c.x1 - 2, c.y1 - 2)
-        for state in ("closed", "open"):
-            if state == "closed":
-                es = [e for e in edges if e.agg == c.id]
-                ns = core_nodes + [n for n in nodes if n.id == "group:" + c.id]
-            else:
-                es = [e for e in edges if e.group == c.id]
-                ns = core_nodes + [n for n in nodes if n.group == c.id]
-            # only what reaches into the box can crowd a label held inside it
-            ns = [n for n in ns if n.group == c.id or n.id == "group:" + c.id or _near(n.x, n.y, n.r + 200, c)]
-            near = [b for b in core_labels if _near(b[0], b[1], b[2] + b[3] + 10, c)]
-            placed = _place_labels(es, ns, extra=[*near, head], bounds=bounds)
-            for old, new in zip(es, placed, strict=True):
-                out[id(old)] = new
+        if c.open:
+            es = [e for e in edges if e.group == c.id]
+            ns = core_nodes + [n for n in nodes if n.group == c.id]
+        else:
+            es = [e for e in edges if e.agg == c.id]
+            ns = core_nodes + [n for n in nodes if n.id == "group:" + c.id]
+        # only what reaches into the box can crowd a label held inside it
+        ns = [n for n in ns if n.group == c.id or n.id == "group:" + c.id or _near(n.x, n.y, n.r + 200, c)]
+        near = [b for b in core_labels if _near(b[0], b[1], b[2] + b[3] + 10, c)]
+        placed = _place_labels(es, ns, extra=[*near, head], bounds=bounds)
+        for old, new in zip(es, placed, strict=True):
+            out[id(old)] = new
+        if cache is not None:
+            cache[key] = placed
     return [out[id(e)] for e in edges]
 
 
@@ -898,7 +1006,7 @@ def _place_labels(edges: list[MapEdge], nodes: list[MapNode],
     boxes: list[tuple[float, float, float, float]] = []
     for n in nodes:  # the names under each disc are obstacles too
         lines, zh_lines = name_lines(n.name), (name_lines(n.zh) if n.zh else [])
-        hw = max([_label_width(t, 13.5) for t in lines] + [_label_width(t, 12) for t in zh_lines]) / 2 + 2
+        hw = max([_name_width(t) for t in lines] + [_label_width(t, 12) for t in zh_lines]) / 2 + 2
         k = len(lines) + len(zh_lines)
         boxes.append((n.x, n.y + n.r + 3 + 7.5 * k, hw, 7.5 * k + 2))
     boxes += list(extra)

@@ -109,14 +109,15 @@ def write_map_png(view: MapView, path: str | Path, title: str | None = None, dpi
                                    edgecolor="none"))
             ax.text(12, y0 + 12, _plain(label.upper()), fontsize=9, fontweight="bold", color="#8A8373",
                     va="center", family=families)
-        for c in view.cells:  # groups drawn closed: the box, its header, the group's node
-            ax.add_patch(FancyBboxPatch((c.x0, c.y0), c.x1 - c.x0, (c.closed_y1 or c.y1) - c.y0,
+        for c in view.cells:  # each group's box and header (closed: its node; open, view.opened(id): members)
+            ax.add_patch(FancyBboxPatch((c.x0, c.y0), c.x1 - c.x0, c.y1 - c.y0,
                                         boxstyle="round,pad=0,rounding_size=8",
-                                        facecolor="#FAF9F5", edgecolor="#D9D4C7", linestyle=(0, (4, 3))))
+                                        facecolor="#FFFFFF" if c.open else "#FAF9F5",
+                                        edgecolor="#B9B2A2" if c.open else "#D9D4C7", linestyle=(0, (4, 3))))
             ax.text(c.x0 + 10, c.y0 + 17, _plain(c.title), fontsize=9.4, fontweight="bold", color="#3A3A3A",
                     va="center", family=families)
         for e in view.edges:
-            if not e.points or e.group:
+            if not e.points:
                 continue
             (sx, sy), (cx, cy), (ex, ey) = e.points
             verts = [(sx, sy), (cx, cy), (ex, ey)]
@@ -141,8 +142,6 @@ def write_map_png(view: MapView, path: str | Path, title: str | None = None, dpi
 
         halo = [pe.withStroke(linewidth=3, foreground="white")]
         for e in view.edges:
-            if e.group:
-                continue
             if e.label and e.leader:
                 ax.plot([e.lx, e.ax], [e.ly, e.ay], color=e.colour, linewidth=0.7, alpha=0.8)
             if e.label:
@@ -153,8 +152,6 @@ def write_map_png(view: MapView, path: str | Path, title: str | None = None, dpi
                 ax.text(e.lx, e.ly, text, fontsize=8.3, color=e.colour, ha="center", va="center",
                         fontweight="bold", path_effects=halo, family=families)
         for n in view.nodes:
-            if n.group:
-                continue
             ax.add_patch(Circle((n.x, n.y), n.r, facecolor=ENTITY_FILL.get(n.kind, "#EEEEEE"),
                                 edgecolor="#2B2B2B", linewidth=1.0,
                                 linestyle=(0, (6, 3)) if n.kind == "group" else

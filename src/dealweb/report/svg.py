@@ -67,16 +67,28 @@ def _markers(kinds: Sequence[str]) -> str:
     return "".join(out)
 
 
-def _state(group: str = "", agg: str = "", interactive: bool = True) -> str:
-    """Attributes of an element that belongs to one state of a group.
+def _layers(view: MapView, interactive: bool) -> list[tuple[str | None, Sequence, Sequence, Sequence]]:
+    """What is drawn, as ``(state, cells, nodes, edges)``: the core (state ``None``) and each state of the groups.
 
-    A member's element is shown when the group is open (hidden at first); a group's own while it is closed.
+    Interactive maps carry every state (``closed``: every group closed, then one per group, open), each
+    shown only while it is the map's state; pictures carry the view as it is.
     """
-    if group:
-        return f' data-member="{esc(group)}" display="none"' if interactive else ""
-    if agg:
-        return f' data-agg="{esc(agg)}"'
-    return ""
+    if not (interactive and view.states):
+        return [(None, view.cells, view.nodes, view.edges)]
+    core_nodes = [n for n in view.nodes if not n.group and n.kind != "group"]
+    core_edges = [e for e in view.edges if not e.group and not e.agg]
+    out: list[tuple[str | None, Sequence, Sequence, Sequence]] = [(None, (), core_nodes, core_edges)]
+    out.append(("closed", view.cells, [n for n in view.nodes if n.group or n.kind == "group"],
+                [e for e in view.edges if e.group or e.agg]))
+    out += [(st.group, st.cells, st.nodes, st.edges) for st in view.states]
+    return out
+
+
+def _open_state(state: str | None) -> str:
+    """The wrapper that shows a state's elements only while the map is in that state."""
+    if state is None:
+        return ""
+    return f'<g data-state="{esc(state)}"' + ("" if state == "closed" else ' display="none"') + ">"
 
 
 def map_svg(view: MapView, interactive: bool = True, legend: bool = True, title: str | None = None) -> str:
@@ -88,127 +100,155 @@ def map_svg(view: MapView, interactive: bool = True, legend: bool = True, title:
         legend: draw the legend (kinds of flow, node size, loops) in the bottom-left corner.
         title: a heading drawn at the top (for the slide export).
 
-    Groups of the core view are drawn closed; with ``interactive`` their members are in the markup too,
-    hidden (``display="none"``, ``data-member``) until the page's script opens the group (the group's
-    own node and arrows carry ``data-agg`` and ``data-group``); without it (pictures) they are left out.
+    With groups and ``interactive``, the map carries one state with every group closed (shown) and one per
+    group with that group open (hidden, ``data-state`` on a wrapper ``<g>``); the page's script shows one
+    at a time and sets the canvas height from ``data-heights``. The core is drawn once, the same in every
+    state. Without ``interactive`` (pictures) the view is drawn as it is: ``view.opened(id)`` draws a group
+    open.
 
     Returns:
         SVG markup (UTF-8 text), standalone-ready (it declares its namespace).
     """
     w, h = view.width, view.height
     t = messages(view.lang)
-    kinds = sorted({e.kind for e in view.edges})
+    layers = _layers(view, interactive)
+    every_edge = [e for _s, _c, _n, es in layers for e in es]
+    kinds = sorted({e.kind for e in every_edge})
+    heights = ""
+    if len(layers) > 1:
+        every = [f"closed:{h}"] + [f"{st.group}:{st.height}" for st in view.states]
+        heights = f' data-heights="{" ".join(every)}"'
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" '
-        f'class="dw-map" role="img" aria-label="{esc(t("map.aria"))}" lang="{view.lang}" '
+        f'class="dw-map" role="img" aria-label="{esc(t("map.aria"))}" lang="{view.lang}"{heights} '
         f'font-family="{esc(FONT_STACK)}">',
         f"<defs>{_markers(kinds)}</defs>",
-        f'<rect x="0" y="0" width="{w}" height="{h}" fill="#FFFFFF"/>',
+        f'<rect x="0" y="0" width="{w}" height="100%" fill="#FFFFFF"/>',
     ]
     if title:
         parts.append(f'<text x="24" y="40" font-size="26" font-weight="700" fill="#1A1A1A">{esc(title)}</text>')
     parts.append(_bands(view))
-    parts.append(_cells(view, interactive))
+    parts.append('<g class="dw-cells">')
+    for state, cells, _n, _e in layers:
+        if cells:
+            parts.append(_open_state(state) + _cells(cells, view.lang, interactive) + ("</g>" if state else ""))
+    parts.append("</g>")
+    numbered = []  # (state, [(number, edge)]): every arrow numbered once across the states
+    k = 0
+    for state, _c, _n, es in layers:
+        numbered.append((state, list(enumerate(es, start=k))))
+        k += len(es)
+
+    def wrap(state: str | None, body: list[str]) -> None:
+        if body:
+            parts.append(_open_state(state) + "".join(body) + ("</g>" if state else ""))
+
     # Loop halos under everything else.
     parts.append('<g class="dw-loops">')
-    for e in view.edges:
-        if e.group and not interactive:
-            continue
-        if e.in_loop:
-            ref = f'data-deal="{esc(e.deal)}"' if e.deal else f'data-deals="{esc(" ".join(e.deals))}"'
-            parts.append(f'<path class="dw-halo" {ref}{_state(e.group, e.agg)} d="{e.path}" fill="none" '
-                         f'stroke="#FFC533" stroke-opacity="0.55" stroke-width="{e.width + 9:.1f}" '
-                         f'stroke-linecap="round"/>')
+    for state, es in numbered:
+        body = []
+        for _k, e in es:
+            if e.in_loop:
+                ref = f'data-deal="{esc(e.deal)}"' if e.deal else f'data-deals="{esc(" ".join(e.deals))}"'
+                body.append(f'<path class="dw-halo" {ref} d="{e.path}" fill="none" stroke="#FFC533" '
+                            f'stroke-opacity="0.55" stroke-width="{e.width + 9:.1f}" stroke-linecap="round"/>')
+        wrap(state, body)
     parts.append("</g>")
     parts.append('<g class="dw-edges">')
-    for k, e in enumerate(view.edges):
-        if e.group and not interactive:
-            continue
-        dash = (' stroke-dasharray="8 5"' if e.conditional else ' stroke-dasharray="2 4"' if e.dashed else "")
-        marker = "" if e.kind == "none" else f' marker-end="url(#arrow-{e.kind})"'
-        cond = ' data-conditional="1"' if e.conditional else ""
-        ref = f'data-deal="{esc(e.deal)}"' if e.deal else f'data-deals="{esc(" ".join(e.deals))}"'
-        attrs = (f' {ref} data-kind="{e.kind}" data-from="{esc(e.payer)}" '
-                 f'data-to="{esc(e.payee)}" data-edge="{k}"{cond}{_state(e.group, e.agg)} tabindex="0"'
-                 if interactive else "")
-        what = esc(e.deal) if e.deal else esc(t("group.deals", n=len(e.deals)))
-        tip = f"<title>{what}: {esc(e.label)}</title>" if interactive else ""
-        parts.append(
-            f'<path class="dw-edge{" dw-inloop" if e.in_loop else ""}"{attrs} d="{e.path}" fill="none" '
-            f'stroke="{e.colour}" stroke-width="{e.width:.2f}" stroke-opacity="0.85"{dash}{marker}>{tip}</path>'
-        )
+    for state, es in numbered:
+        body = []
+        for k, e in es:
+            dash = (' stroke-dasharray="8 5"' if e.conditional else ' stroke-dasharray="2 4"' if e.dashed else "")
+            marker = "" if e.kind == "none" else f' marker-end="url(#arrow-{e.kind})"'
+            cond = ' data-conditional="1"' if e.conditional else ""
+            agg = f' data-agg="{esc(e.agg)}"' if e.agg else ""
+            ref = f'data-deal="{esc(e.deal)}"' if e.deal else f'data-deals="{esc(" ".join(e.deals))}"'
+            attrs = (f' {ref} data-kind="{e.kind}" data-from="{esc(e.payer)}" '
+                     f'data-to="{esc(e.payee)}" data-edge="{k}"{cond}{agg} tabindex="0"' if interactive else "")
+            what = esc(e.deal) if e.deal else esc(t("group.deals", n=len(e.deals)))
+            tip = f"<title>{what}: {esc(e.label)}</title>" if interactive else ""
+            body.append(
+                f'<path class="dw-edge{" dw-inloop" if e.in_loop else ""}"{attrs} d="{e.path}" fill="none" '
+                f'stroke="{e.colour}" stroke-width="{e.width:.2f}" stroke-opacity="0.85"{dash}{marker}>{tip}</path>')
+        wrap(state, body)
     parts.append("</g>")
     parts.append('<g class="dw-edge-labels" font-size="11.5" text-anchor="middle">')
-    for k, e in enumerate(view.edges):
-        if not e.label or (e.group and not interactive):
-            continue
-        ref = f'data-deal="{esc(e.deal)}"' if e.deal else f'data-deals="{esc(" ".join(e.deals))}"'
-        state = _state(e.group, e.agg, interactive)
-        attrs = f' {ref} data-edge="{k}"{state}' if interactive else ""
-        if e.leader:  # a thin line from the label's box back to its own arrow
-            hw, hh = _label_width(e.label, 11.5) / 2 + 2, 7.0
-            dx, dy = e.ax - e.lx, e.ay - e.ly
-            f = min(hw / abs(dx) if dx else math.inf, hh / abs(dy) if dy else math.inf, 1.0)
-            parts.append(f'<line class="dw-leader"{state} x1="{e.lx + dx * f:.1f}" y1="{e.ly + dy * f:.1f}" '
-                         f'x2="{e.ax:.1f}" y2="{e.ay:.1f}" stroke="{e.colour}" stroke-width="1" '
-                         f'stroke-opacity="0.8"/>')
-        parts.append(
-            f'<text class="dw-elabel"{attrs} x="{e.lx:.1f}" y="{e.ly + 4:.1f}" fill="{e.colour}" '
-            f'stroke="#FFFFFF" stroke-width="3.5" paint-order="stroke" stroke-linejoin="round" '
-            f'font-weight="600">{esc(e.label)}'
-            + ('<tspan class="dw-cflag" fill="#B3261E" dx="3">●</tspan>' if e.conflict else "")
-            + "</text>"
-        )
+    for state, es in numbered:
+        body = []
+        for k, e in es:
+            if not e.label:
+                continue
+            ref = f'data-deal="{esc(e.deal)}"' if e.deal else f'data-deals="{esc(" ".join(e.deals))}"'
+            attrs = f' {ref} data-edge="{k}"' if interactive else ""
+            if e.leader:  # a thin line from the label's box back to its own arrow
+                hw, hh = _label_width(e.label, 11.5) / 2 + 2, 7.0
+                dx, dy = e.ax - e.lx, e.ay - e.ly
+                f = min(hw / abs(dx) if dx else math.inf, hh / abs(dy) if dy else math.inf, 1.0)
+                body.append(f'<line class="dw-leader" x1="{e.lx + dx * f:.1f}" y1="{e.ly + dy * f:.1f}" '
+                            f'x2="{e.ax:.1f}" y2="{e.ay:.1f}" stroke="{e.colour}" stroke-width="1" '
+                            f'stroke-opacity="0.8"/>')
+            body.append(
+                f'<text class="dw-elabel"{attrs} x="{e.lx:.1f}" y="{e.ly + 4:.1f}" fill="{e.colour}" '
+                f'stroke="#FFFFFF" stroke-width="3.5" paint-order="stroke" stroke-linejoin="round" '
+                f'font-weight="600">{esc(e.label)}'
+                + ('<tspan class="dw-cflag" fill="#B3261E" dx="3">●</tspan>' if e.conflict else "")
+                + "</text>")
+        wrap(state, body)
     parts.append("</g>")
     parts.append('<g class="dw-nodes">')
-    for n in view.nodes:
-        if n.group and not interactive:
-            continue
-        fill = ENTITY_FILL.get(n.kind, "#EEEEEE")
-        dash = ' stroke-dasharray="3 3"' if n.size_basis == "none" else ""
-        if n.kind == "group":
-            gid = n.id.split(":", 1)[1]
-            attrs = (f' data-entity="{esc(n.id)}" data-group="{esc(gid)}" data-agg="{esc(gid)}" tabindex="0"'
-                     if interactive else "")
-            cls = "dw-node dw-group"
-            dash = ' stroke-dasharray="6 3"'
-        else:
-            attrs = f' data-entity="{esc(n.id)}"{_state(n.group)} tabindex="0"' if interactive else ""
-            cls = "dw-node"
-        tip_lines = [n.name] + ([n.zh] if n.zh else [])
-        if n.size_label:
-            when = (f" ({t('js.as_of', date=n.size_as_of.isoformat())})" if n.size_as_of
-                    else t("node.no_as_of") if n.size_basis == "market_cap" else "")
-            tip_lines.append(n.size_label + when)
-        tip = f"<title>{esc(' · '.join(tip_lines))}</title>" if interactive else ""
-        parts.append(f'<g class="{cls}"{attrs}>{tip}'
-                     f'<circle cx="{n.x:.1f}" cy="{n.y:.1f}" r="{n.r:.1f}" fill="{fill}" stroke="#2B2B2B" '
-                     f'stroke-width="1.4"{dash}/>')
-        if n.kind == "group":
-            parts.append(f'<circle cx="{n.x:.1f}" cy="{n.y:.1f}" r="{max(n.r - 5, 4):.1f}" fill="none" '
-                         f'stroke="#2B2B2B" stroke-width="0.8" stroke-opacity="0.6"/>')
-        ty = n.y + n.r + 15
-        for line in name_lines(n.name):
-            parts.append(f'<text x="{n.x:.1f}" y="{ty:.1f}" text-anchor="middle" font-size="13.5" '
-                         f'font-weight="700" fill="#1A1A1A" stroke="#FFFFFF" stroke-width="4" '
-                         f'paint-order="stroke" stroke-linejoin="round">{esc(line)}</text>')
-            ty += 15
-        for line in name_lines(n.zh) if n.zh else []:
-            parts.append(f'<text x="{n.x:.1f}" y="{ty:.1f}" text-anchor="middle" font-size="12" '
-                         f'fill="#444444" stroke="#FFFFFF" stroke-width="4" paint-order="stroke" '
-                         f'stroke-linejoin="round">{esc(line)}</text>')
-            ty += 15
-        if n.kind == "group":
-            parts.append(f'<text x="{n.x:.1f}" y="{n.y + 6:.1f}" text-anchor="middle" font-size="17" '
-                         f'font-weight="700" fill="#555555">+</text>')
-        elif n.size_short and n.r >= 26:
-            parts.append(f'<text x="{n.x:.1f}" y="{n.y + 4:.1f}" text-anchor="middle" font-size="11.5" '
-                         f'fill="#555555">{esc(n.size_short)}</text>')
-        parts.append("</g>")
+    for state, _c, nodes, _e in layers:
+        wrap(state, [_node(n, t, interactive) for n in nodes])
     parts.append("</g>")
     if legend:
-        parts.append(_legend(view, kinds))
+        parts.append(_legend(view, kinds, every_edge, interactive and len(layers) > 1))
     parts.append("</svg>")
+    return "".join(parts)
+
+
+def _node(n, t, interactive: bool) -> str:  # noqa: ANN001
+    """One firm (or a closed group): its circle, its name (and Chinese name) under it, its figure inside."""
+    parts = []
+    fill = ENTITY_FILL.get(n.kind, "#EEEEEE")
+    dash = ' stroke-dasharray="3 3"' if n.size_basis == "none" else ""
+    if n.kind == "group":
+        gid = n.id.split(":", 1)[1]
+        attrs = (f' data-entity="{esc(n.id)}" data-group="{esc(gid)}" data-agg="{esc(gid)}" tabindex="0"'
+                 if interactive else "")
+        cls = "dw-node dw-group"
+        dash = ' stroke-dasharray="6 3"'
+    else:
+        attrs = f' data-entity="{esc(n.id)}" tabindex="0"' if interactive else ""
+        cls = "dw-node"
+    tip_lines = [n.name] + ([n.zh] if n.zh else [])
+    if n.size_label:
+        when = (f" ({t('js.as_of', date=n.size_as_of.isoformat())})" if n.size_as_of
+                else t("node.no_as_of") if n.size_basis == "market_cap" else "")
+        tip_lines.append(n.size_label + when)
+    tip = f"<title>{esc(' · '.join(tip_lines))}</title>" if interactive else ""
+    parts.append(f'<g class="{cls}"{attrs}>{tip}'
+                 f'<circle cx="{n.x:.1f}" cy="{n.y:.1f}" r="{n.r:.1f}" fill="{fill}" stroke="#2B2B2B" '
+                 f'stroke-width="1.4"{dash}/>')
+    if n.kind == "group":
+        parts.append(f'<circle cx="{n.x:.1f}" cy="{n.y:.1f}" r="{max(n.r - 5, 4):.1f}" fill="none" '
+                     f'stroke="#2B2B2B" stroke-width="0.8" stroke-opacity="0.6"/>')
+    ty = n.y + n.r + 15
+    for line in name_lines(n.name):
+        parts.append(f'<text x="{n.x:.1f}" y="{ty:.1f}" text-anchor="middle" font-size="13.5" '
+                     f'font-weight="700" fill="#1A1A1A" stroke="#FFFFFF" stroke-width="4" '
+                     f'paint-order="stroke" stroke-linejoin="round">{esc(line)}</text>')
+        ty += 15
+    for line in name_lines(n.zh) if n.zh else []:
+        parts.append(f'<text x="{n.x:.1f}" y="{ty:.1f}" text-anchor="middle" font-size="12" '
+                     f'fill="#444444" stroke="#FFFFFF" stroke-width="4" paint-order="stroke" '
+                     f'stroke-linejoin="round">{esc(line)}</text>')
+        ty += 15
+    if n.kind == "group":
+        parts.append(f'<text x="{n.x:.1f}" y="{n.y + 6:.1f}" text-anchor="middle" font-size="17" '
+                     f'font-weight="700" fill="#555555">+</text>')
+    elif n.size_short and n.r >= 26:
+        parts.append(f'<text x="{n.x:.1f}" y="{n.y + 4:.1f}" text-anchor="middle" font-size="11.5" '
+                     f'fill="#555555">{esc(n.size_short)}</text>')
+    parts.append("</g>")
     return "".join(parts)
 
 
@@ -227,47 +267,44 @@ def _bands(view: MapView) -> str:
     return "".join(out)
 
 
-def _cells(view: MapView, interactive: bool) -> str:
+def _cells(cells: Sequence, lang: str, interactive: bool) -> str:
     """Each group's box: a light frame and its header (what the group is, how many firms, how much money).
 
-    Clicking the header (or the group's node) opens and closes the group.
+    A closed group's box is short (its header and its node), an open one's holds its members. Clicking the
+    header (or a closed group's node) opens the group, or closes it when it is open.
     """
-    if not view.cells:
-        return ""
-    t = messages(view.lang)
-    out = ['<g class="dw-cells">']
-    for c in view.cells:
+    t = messages(lang)
+    out = []
+    for c in cells:
         attrs = f' data-group="{esc(c.id)}" tabindex="0"' if interactive else ""
         more = (" · " + t("group.more", n=c.n - c.shown)) if c.n > c.shown else ""
-        hint = (f'<tspan class="dw-gmark" fill="#0B4F8A" font-weight="400" dx="6" '
-                f'data-open="{esc(t("group.close"))}" data-closed="{esc(t("group.open"))}">'
-                f'{esc(t("group.open"))}</tspan>' if interactive else "")
-        short = c.closed_y1 or c.y1
-        frame = ""
-        if interactive:  # the whole box while open, a short one while closed
-            frame = (f'<rect{_state(c.id, "", True)} x="{c.x0:.1f}" y="{c.y0:.1f}" width="{c.x1 - c.x0:.1f}" '
-                     f'height="{c.y1 - c.y0:.1f}" rx="8" fill="#FFFFFF" stroke="#B9B2A2" stroke-dasharray="4 3"/>')
-        out.append(f'<g class="dw-cell" data-cell="{esc(c.id)}">{frame}'
-                   f'<rect data-agg="{esc(c.id)}" x="{c.x0:.1f}" y="{c.y0:.1f}" width="{c.x1 - c.x0:.1f}" '
-                   f'height="{short - c.y0:.1f}" rx="8" fill="#FAF9F5" stroke="#D9D4C7" stroke-dasharray="4 3"/>'
+        hint = (f'<tspan class="dw-gmark" fill="#0B4F8A" font-weight="400" dx="6">'
+                f'{esc(t("group.close" if c.open else "group.open"))}</tspan>' if interactive else "")
+        fill, stroke = ("#FFFFFF", "#B9B2A2") if c.open else ("#FAF9F5", "#D9D4C7")
+        out.append(f'<g class="dw-cell{" dw-open" if c.open else ""}" data-cell="{esc(c.id)}">'
+                   f'<rect x="{c.x0:.1f}" y="{c.y0:.1f}" width="{c.x1 - c.x0:.1f}" height="{c.y1 - c.y0:.1f}" '
+                   f'rx="8" fill="{fill}" stroke="{stroke}" stroke-dasharray="4 3"/>'
                    f'<text class="dw-ghead"{attrs} x="{c.x0 + 10:.1f}" y="{c.y0 + 21:.1f}" font-size="13" '
                    f'font-weight="700" fill="#3A3A3A">{esc(c.title)}'
                    f'<tspan font-weight="400" fill="#6B6B6B">{esc(more)}</tspan>{hint}</text></g>')
-    out.append("</g>")
     return "".join(out)
 
 
-def legend_items(view: MapView, kinds: Sequence[str]) -> list[tuple[str, str, str]]:
-    """Legend entries as ``(style, colour, text)``; style is ``line``, ``dash``, ``halo`` or ``circle``."""
+def legend_items(view: MapView, kinds: Sequence[str], edges: Sequence | None = None) -> list[tuple[str, str, str]]:
+    """Legend entries as ``(style, colour, text)``; style is ``line``, ``dash``, ``halo`` or ``circle``.
+
+    ``edges``: the arrows the legend explains (default: the view's own, as drawn in a picture).
+    """
     t = messages(view.lang)
+    edges = view.edges if edges is None else edges
     items = [("dash" if k == "none" else "line", KIND_COLOURS[k], t("kind." + k)) for k in kinds]
     items.append(("halo", "#FFC533", t("legend.loop")))
     items.append(("circle", "#F3EFE6", t("legend.size_" + view.size_basis)))
-    if any(e.conditional for e in view.edges):
+    if any(e.conditional for e in edges):
         items.append(("dash", "#555555", t("legend.conditional")))
-    if any(e.dashed and not e.conditional for e in view.edges):
+    if any(e.dashed and not e.conditional for e in edges):
         items.append(("dotted", "#555555", t("legend.dash")))
-    if any(e.conflict for e in view.edges):
+    if any(e.conflict for e in edges):
         items.append(("dot", "#B3261E", t("legend.conflict")))
     if view.cells:
         items.append(("group", "#FAF9F5", t("legend.group")))
@@ -276,10 +313,12 @@ def legend_items(view: MapView, kinds: Sequence[str]) -> list[tuple[str, str, st
     return items
 
 
-def _legend(view: MapView, kinds: Sequence[str]) -> str:
-    items = legend_items(view, kinds)
+def _legend(view: MapView, kinds: Sequence[str], edges: Sequence | None = None, movable: bool = False) -> str:
+    """The legend at the bottom; ``movable``: the page's script moves it down when an open group adds height."""
+    items = legend_items(view, kinds, edges)
     y0 = view.height - 56
-    out = [f'<g class="dw-legend" font-size="12.5" fill="#222222">'
+    base = f' data-base="{view.height}"' if movable else ""
+    out = [f'<g class="dw-legend"{base} font-size="12.5" fill="#222222">'
            f'<line x1="16" x2="{view.width - 16}" y1="{y0 - 14}" y2="{y0 - 14}" stroke="#E2E2E2"/>']
     x, y = 20.0, float(y0)
     for style, colour, text in items:

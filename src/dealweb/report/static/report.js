@@ -112,28 +112,36 @@
     }
     showRecord(kind, id);
   }
-  /* Groups of the core view: a group's node and header open it (its members appear in its box, its own
-     node and summed arrows go) and close it again. */
+  /* Groups of the core view: the map carries one state with every group closed and one per group open
+     (data-state); a group's node or header opens it (the map takes that state, the boxes after it move down
+     and the canvas grows), and closes it again. One group is open at a time. */
+  function heights() {
+    var out = {};
+    ((svg && svg.getAttribute("data-heights")) || "").split(" ").forEach(function (kv) {
+      var i = kv.lastIndexOf(":"); if (i > 0) { out[kv.slice(0, i)] = Number(kv.slice(i + 1)); }
+    });
+    return out;
+  }
   function setGroup(id, open) {
-    if (!svg) { return; }
-    svg.querySelectorAll('[data-member="' + CSS.escape(id) + '"]').forEach(function (n) {
-      if (open) { n.removeAttribute("display"); } else { n.setAttribute("display", "none"); }
+    if (!svg || !svg.hasAttribute("data-heights")) { return; }
+    var key = open ? id : "closed";
+    var h = heights()[key];
+    if (h === undefined) { return; }
+    svg.querySelectorAll("[data-state]").forEach(function (n) {
+      if (n.getAttribute("data-state") === key) { n.removeAttribute("display"); } else { n.setAttribute("display", "none"); }
     });
-    svg.querySelectorAll('[data-agg="' + CSS.escape(id) + '"]').forEach(function (n) {
-      if (open) { n.setAttribute("display", "none"); } else { n.removeAttribute("display"); }
-    });
-    svg.querySelectorAll('.dw-cell[data-cell="' + CSS.escape(id) + '"]').forEach(function (c) {
-      c.classList.toggle("dw-open", open);
-      var mark = c.querySelector(".dw-gmark");
-      if (mark) { mark.textContent = mark.getAttribute(open ? "data-open" : "data-closed"); }
-    });
+    var w = svg.viewBox.baseVal.width;
+    svg.setAttribute("viewBox", "0 0 " + w + " " + h);
+    svg.setAttribute("height", String(h));
+    var legend = svg.querySelector(".dw-legend[data-base]");
+    if (legend) { legend.setAttribute("transform", "translate(0," + (h - Number(legend.getAttribute("data-base"))) + ")"); }
+    svg.setAttribute("data-open", open ? id : "");
   }
   function toggleGroup(id) {
-    var cell = svg && svg.querySelector('.dw-cell[data-cell="' + CSS.escape(id) + '"]');
-    setGroup(id, !(cell && cell.classList.contains("dw-open")));
+    setGroup(id, !svg || svg.getAttribute("data-open") !== id);
   }
-  window.dealwebGroups = {open: function (id) { setGroup(id, true); }, close: function (id) { setGroup(id, false); },
-    all: function (open) { if (svg) { svg.querySelectorAll(".dw-cell").forEach(function (c) { setGroup(c.getAttribute("data-cell"), open); }); } }};
+  window.dealwebGroups = {open: function (id) { setGroup(id, true); }, close: function () { setGroup("", false); },
+    ids: function () { return Object.keys(heights()).filter(function (k) { return k !== "closed"; }); }};
   document.addEventListener("click", function (ev) {
     var g = ev.target.closest && ev.target.closest("[data-group]");
     if (g) { ev.preventDefault(); toggleGroup(g.getAttribute("data-group")); return; }
