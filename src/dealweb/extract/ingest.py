@@ -18,8 +18,10 @@ from typing import Any
 
 from dealweb.errors import InputError
 from dealweb.extract.mentions import (
+    AmountMention,
     DateMention,
     EntityIndex,
+    EntityMention,
     PeriodMention,
     find_amount_mentions,
     find_dates,
@@ -32,7 +34,7 @@ from dealweb.extract.relations import Proposal, propose
 from dealweb.extract.review import claim_id
 from dealweb.model import Ledger
 
-__all__ = ["MAX_BYTES", "claims_from_proposals", "ingest_file", "ingest_text", "language_of", "read_article"]
+__all__ = ["MAX_BYTES", "analyse", "claims_from_proposals", "ingest_file", "ingest_text", "language_of", "read_article"]
 
 #: Files larger than this are refused (a news article is kilobytes; 64 MB is a mistake, not an article).
 MAX_BYTES = 64 * 1024 * 1024
@@ -196,7 +198,7 @@ def language_of(text: str) -> str:
 
 
 def ingest_text(text: str, document: str = "document", ledger: Ledger | None = None, fmt: str = "auto",
-                name: str = "", index: EntityIndex | None = None) -> list[dict[str, Any]]:
+                name: str = "", index: EntityIndex | None = None, scorer: str = "rules") -> list[dict[str, Any]]:
     """Claims proposed from one article's text by the rule backend.
 
     Args:
@@ -206,6 +208,8 @@ def ingest_text(text: str, document: str = "document", ledger: Ledger | None = N
         fmt: ``auto``, ``plain``, ``markdown`` or ``html``.
         name: the file name (to sniff the format and match ledger documents).
         index: a prebuilt :class:`EntityIndex` (built from ``ledger`` when ``None``).
+        scorer: ``rules`` (the hand rules decide every claim) or ``learned`` (the model of
+            :mod:`dealweb.extract.learned` decides the USD deal claims; facts stay the rules').
 
     Returns:
         Claim dicts (see the module docstring), in text order.
@@ -219,6 +223,22 @@ def ingest_text(text: str, document: str = "document", ledger: Ledger | None = N
     if not text.strip():
         return []
     index = index or EntityIndex(ledger)
+    norm, ents, amts, proposals = analyse(text, index, fmt=fmt, name=name)
+    if scorer == "learned":
+        from dealweb.extract.learned import rescore
+
+        proposals = rescore(norm, ents, amts, proposals, index, language_of(text))
+    elif scorer != "rules":
+        raise InputError(f"unknown scorer {scorer!r}", "use rules or learned")
+    return claims_from_proposals(norm, proposals, document, ledger, name, index)
+
+
+def analyse(text: str, index: EntityIndex, fmt: str = "auto", name: str = "",
+            ) -> tuple[NormText, list[EntityMention], list[AmountMention], list[Proposal]]:
+    """The rule pipeline's intermediate results for ``text``: normalised text, mentions, proposals.
+
+    Offsets are into ``norm.text``; :func:`claims_from_proposals` maps them to the original.
+    """
     norm = normalise(text, fmt=fmt, name=name)
     ents = index.find(norm)
     amts = find_amount_mentions(norm)
@@ -233,7 +253,7 @@ def ingest_text(text: str, document: str = "document", ledger: Ledger | None = N
             if d.date is not None and re.search(r"(?:19|20)\d\d", chunk[d.start:d.end]):
                 year = d.date.year
     proposals = propose(norm, ents, amts, periods, index, dates)
-    return claims_from_proposals(norm, proposals, document, ledger, name, index)
+    return norm, ents, amts, proposals
 
 
 def ingest_file(path: str | Path, ledger: Ledger | None = None, backend: str = "rules",

@@ -1,0 +1,476 @@
+"""A learned scorer for USD deal claims: candidates for each dollar figure, scored by a logistic model.
+
+The hand rules (:mod:`dealweb.extract.relations`) read the wordings of the articles they were written on;
+on new text most of their errors are claims they miss. This module reads the same mentions differently:
+
+1. **Candidates** (:func:`candidates`). For every USD amount mention, the ordered pairs (payer, payee)
+   among the entities named in its sentence, in the two sentences before it and in the article's first
+   line (its title), two firms joined by "and"/和/與 as one paying group, plus whatever pair the rules
+   proposed for that figure. At most :data:`MAX_ENTITIES` distinct parties per figure (nearest first).
+2. **Features** (:func:`pair_features`): what a reader looks at, as names of generic features: the cue
+   words of the deal kind around the figure (invest, buy, order, contract, lease, loan, raise, 投資, 訂單,
+   採購, 租用...), each party's place (same clause, before or after the figure, an earlier sentence, the
+   title), the marker before and after each party (向, 從, with, from, in, 's...), whether the gazetteer
+   says a party sells what is bought, the hedges, denials, conditions and amount kinds near the figure
+   (valuation, market value, revenue, net worth, per share, a year), the language, and what the rules
+   proposed for the figure. Role features are crossed with the deal-kind cue, so "from X" can mean the
+   seller after "buy" and the investor after "raise". No feature names a firm, an article or a figure.
+3. **Decision** (:func:`rescore`). A logistic model (weights in ``src/dealweb/data/models/claims.json``,
+   trained by ``tools/train_claims.py`` on the development splits of the real-news corpus) gives each
+   candidate a probability; per figure the best candidate is proposed when its probability reaches the
+   model's threshold, else no deal is proposed for that figure.
+
+The model is a plain L2-regularised logistic regression (Cox 1958; fitted by Newton's method in
+``tools/train_claims.py``): ``p = 1 / (1 + exp(-(b + sum of the weights of the active features)))``.
+Inference is pure Python (a dict look-up per active feature), so it costs little beside the rules.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from dealweb.extract.mentions import AmountMention, EntityIndex, EntityMention, iter_sentences
+from dealweb.extract.normalise import NormText
+from dealweb.extract.relations import Proposal
+
+__all__ = ["MODEL_FILE", "Candidate", "ClaimModel", "FigureCandidates", "candidates", "decide", "load_model", "rescore"]
+
+#: The shipped model (weights and threshold, plain JSON; see ``tools/train_claims.py``).
+MODEL_FILE = Path(__file__).resolve().parents[1] / "data" / "models" / "claims.json"
+#: At most this many distinct parties are paired per figure (the nearest ones).
+MAX_ENTITIES = 7
+#: Sentences before the figure's that are searched for parties.
+WINDOW = 2
+
+# --- cue words (folded: Simplified Chinese, lower case), by class -----------------------------------------
+_CUES: dict[str, str] = {
+    "invest": "投资|注资|入股|投入|出资|领投|参投|跟投|invest|invests|invested|investing|investment|investments|"
+              "backing|backed|bet|stake in",
+    "raise": "融资|募资|募得|筹资|筹集|一轮|轮融资|raise|raised|raises|raising|funding|round|fundraise|fundraising",
+    "buy": "购买|采购|订购|买下|买入|购入|收购|买|buy|buys|bought|buying|purchase|purchases|purchased|purchasing|"
+           "acquire|acquires|acquired|acquisition|order|orders|ordered",
+    "sell": "出售|卖给|供应|供货|提供|交付|supply|supplies|supplying|provide|provides|providing|sell|sells|sold|"
+            "deliver|delivers",
+    "win": "获得|取得|拿下|赢得|斩获|签下|获|win|wins|won|secured|secures|landed|lands|awarded|received|receives",
+    "contract": "合同|合约|协议|订单|大单|交易|合作|contract|contracts|deal|deals|agreement|agreements|pact|"
+                "partnership|commitment|commitments|order|orders",
+    "compute": "算力|云服务|云端|云计算|运算能力|计算能力|cloud|compute|computing|capacity|infrastructure|"
+               "data center|data centers|data centre|data centres|数据中心|资料中心",
+    "chips": "芯片|晶片|gpu|gpus|处理器|加速器|chip|chips|processors|accelerators|servers|服务器|伺服器",
+    "lease": "租赁|租用|承租|出租|lease|leases|leased|leasing|rent|rental|rents",
+    "loan": "贷款|借款|债务|债券|发债|信贷|融资额度|loan|loans|debt|bond|bonds|credit|lend|lent|lending|lender|"
+            "financing|borrow|borrowed",
+    "jv": "合资|共同投资|共同出资|joint venture|venture|jv",
+    "warrant": "认股权证|认股权|warrant|warrants|options",
+    "pay": "支付|付款|付给|花费|pay|pays|paid|paying|spend|spending|spent|worth|valued at|value of|价值|金额|总额",
+    "from": "从|自|来自|由|from",
+    "to": "向|对|给|为|to|into|for",
+    "in": "in|into|投向",
+    "with": "与|和|跟|同|with",
+    "by": "by|led by|由",
+    # kinds of figure that are not deals
+    "valuation": "估值|valuation|valued at|valuing|post-money|pre-money",
+    "market": "市值|market value|market cap|market capitalization|market capitalisation|shares|股价|股票|stock",
+    "revenue": "营收|收入|营业额|销售额|营运收入|revenue|revenues|sales|earnings|profit|利润|净利|income",
+    "networth": "身家|净资产|财富|net worth|fortune|richest|wealth",
+    "capex": "资本支出|资本开支|capex|capital expenditure|capital expenditures|capital spending|budget|预算",
+    "backlog": "剩余履约义务|未履约|backlog|rpo|remaining performance obligations",
+    "per_share": "每股|per share|a share|exercise price|target price|目标价",
+    "per_year": "每年|一年|年均|平均每年|per year|a year|annually|annual|each year|per annum",
+    "cost": "成本|造价|cost|costs|per gigawatt|每吉瓦|每gw",
+    "hedge": "可能|或许|也许|或将|might|could|may|would|potential|potentially|possible|considering|consider|"
+             "weighing|explore|exploring|talks|discussions|洽谈|商谈|谈判|考虑",
+    "report": "据报|据悉|知情人士|消息人士|reportedly|according to|people familiar|sources said|report|reported",
+    "deny": "否认|从未|没有|并未|不是|never|not|denied|denies|no plans|rejected",
+    "condition": "如果|假如|假设|倘若|若是|要是|每当|if|whenever|unless|provided that",
+    "future": "将|计划|拟|打算|预计|will|plans|plan|planned|expects|expected|intends|aims",
+    "total": "总计|合计|共计|累计|总共|total|in total|combined|together|altogether|collectively|共同",
+    "question": "?|？|吗|如何|为什么|how|why|whether",
+}
+
+
+def _cue_regex() -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
+    """One regex over every cue word, and the classes of each word."""
+    classes: dict[str, list[str]] = {}
+    for cls, words in _CUES.items():
+        for w in words.split("|"):
+            classes.setdefault(w, []).append(cls)
+    parts = []
+    for w in sorted(classes, key=len, reverse=True):
+        esc = re.escape(w)
+        if w[0].isascii() and w[0].isalnum():
+            esc = r"\b" + esc
+        if w[-1].isascii() and w[-1].isalnum():
+            esc += r"\b"
+        parts.append(esc)
+    return re.compile("|".join(parts)), {w: tuple(c) for w, c in classes.items()}
+
+
+_CUE_RE, _CUE_CLASS = _cue_regex()
+#: Deal-kind classes crossed with role features.
+_KINDS = ("invest", "raise", "buy", "sell", "win", "contract", "compute", "chips", "lease", "loan", "jv", "warrant",
+          "pay")
+_CLAUSE_END = re.compile(r"[，,:：;；]|\b(?:while|whereas|but|which|who)\b")
+_COORD = re.compile(r"\s*(?:[(（][^()（）]{0,24}[)）])?\s*(?:,|，)?\s*(?:和|与|及|以及|、|&|and)\s*$")
+_BEFORE_MARK = re.compile(
+    r"(向|对|给|与|和|跟|同|从|由|获|被|为|让|帮|替|在|的|"
+    r"\bto|\binto|\bin|\bfrom|\bwith|\bby|\bfor|\bof|\band|\bled by|\bbacked by|\bpartner|\brival|\bcustomer|"
+    r"\bclient)\s*(?:the\s+|a\s+)?(?:[\w.-]+\s+){0,2}$")
+_AFTER_MARK = re.compile(
+    r"^\s*(?:[(（][^()（）]{0,24}[)）])?\s*(的|'s|’s|将|会|已|表示|宣布|说|称|获得|获|向|与|和|对|从|在|以|"
+    r"will|would|has|have|had|is|was|said|says|announced|agreed|signed|plans|and|,|，|said on|to|inc|corp)")
+_SENT_END = re.compile(r"[。！？!?；;\n]")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One (payer, payee) reading of a figure, with its feature names."""
+
+    payer: EntityMention
+    payee: EntityMention
+    features: tuple[str, ...]
+
+
+@dataclass
+class FigureCandidates:
+    """The candidates of one USD figure: the mention, its sentence span, and the rules' proposal if any."""
+
+    amount: AmountMention
+    sentence: tuple[int, int]
+    rule: Proposal | None
+    cands: list[Candidate] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ClaimModel:
+    """Weights of the logistic model (feature name -> weight), its bias and decision threshold."""
+
+    weights: dict[str, float]
+    bias: float
+    threshold: float
+    meta: dict[str, Any]
+
+    def probability(self, features: tuple[str, ...]) -> float:
+        """``1 / (1 + exp(-(bias + sum of the weights of features)))``."""
+        w = self.weights
+        z = self.bias + sum(w.get(f, 0.0) for f in features)
+        if z < -40:
+            return 0.0
+        return 1.0 / (1.0 + math.exp(-z))
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ClaimModel:
+        """A model from the JSON written by ``tools/train_claims.py``."""
+        return cls({str(k): float(v) for k, v in data["weights"].items()}, float(data["bias"]),
+                   float(data["threshold"]), dict(data.get("meta", {})))
+
+
+@functools.cache
+def load_model(path: str | None = None) -> ClaimModel:
+    """The shipped model (or the one at ``path``), read once."""
+    p = Path(path) if path else MODEL_FILE
+    return ClaimModel.from_json(json.loads(p.read_text(encoding="utf-8")))
+
+
+def _cues_in(hits: list[tuple[int, int, str]], starts: list[int], lo: int, hi: int) -> set[str]:
+    """The cue classes of the hits lying in ``[lo, hi)``."""
+    out: set[str] = set()
+    for k in range(bisect_left(starts, lo), bisect_left(starts, hi)):
+        if hits[k][1] <= hi:
+            out.update(_CUE_CLASS.get(hits[k][2], ()))
+    return out
+
+
+def _bucket(d: int) -> str:
+    return "0" if d <= 3 else "1" if d <= 12 else "2" if d <= 40 else "3" if d <= 100 else "4"
+
+
+def _thousands(f: str, i: int) -> bool:
+    """Whether the comma at ``f[i]`` separates thousands (1,000)."""
+    return f[i] in ",，" and 0 < i < len(f) - 1 and f[i - 1].isdigit() and f[i + 1].isdigit()
+
+
+def _clause(f: str, s: int, e: int, pos: int) -> tuple[int, int]:
+    """The clause of the sentence ``[s, e)`` around ``pos``."""
+    lo = s
+    for m in _CLAUSE_END.finditer(f, s, pos):
+        if _thousands(f, m.start()):
+            continue
+        lo = m.end()
+    m2 = None
+    for m in _CLAUSE_END.finditer(f, pos, e):
+        if _thousands(f, m.start()):
+            continue
+        m2 = m
+        break
+    return lo, (m2.start() if m2 else e)
+
+
+def _role(f: str, e: EntityMention, a: AmountMention, where: str, sent: tuple[int, int],
+          clause: tuple[int, int], sells: frozenset[str], kind: str, first: bool) -> list[str]:
+    """Features of entity mention ``e`` as a party of figure ``a`` (without the role prefix)."""
+    out = [f"loc:{where}", f"kind:{kind}"]
+    if where in ("clause", "sent"):
+        side = "b" if e.end <= a.start else "a"
+        d = a.start - e.end if side == "b" else e.start - a.end
+        out.append(f"dist:{side}{_bucket(d)}")
+        if clause[0] <= e.start < clause[1]:
+            out.append(f"inclause:{side}")
+    if first:
+        out.append("first")
+    m = _BEFORE_MARK.search(f, max(sent[0], e.start - 24), e.start)
+    if m:
+        out.append(f"pre:{m.group(1).strip()}")
+    m = _AFTER_MARK.match(f, e.end, min(len(f), e.end + 30))
+    if m:
+        out.append(f"post:{m.group(1).strip()}")
+    for typ in sells:
+        out.append(f"sells:{typ}")
+    return out
+
+
+def _group(members: list[EntityMention]) -> EntityMention:
+    ids = sorted({m.id for m in members})
+    return EntityMention(members[0].start, members[-1].end, "+".join(ids),
+                         " + ".join(next(m.name for m in members if m.id == i) for i in ids))
+
+
+def candidates(norm: NormText, ents: list[EntityMention], amts: list[AmountMention], proposals: list[Proposal],
+               index: EntityIndex, language: str = "") -> list[FigureCandidates]:
+    """The candidate readings of every USD figure of a text (see the module docstring).
+
+    Args:
+        norm: the normalised text.
+        ents: its entity mentions (sorted by start).
+        amts: its amount mentions (sorted by start).
+        proposals: the rules' proposals for the text (their deal for a figure is one more candidate).
+        index: the entity index (who sells what, entity kinds).
+        language: ``en``, ``zh-Hant`` or ``zh-Hans`` (a feature).
+
+    Returns:
+        One :class:`FigureCandidates` per USD money mention, in text order.
+    """
+    usd = [a for a in amts if a.amount.currency == "USD"]
+    if not usd:
+        return []
+    f = norm.folded
+    sents = list(iter_sentences(norm.text))
+    s_starts = [s for s, _ in sents]
+    e_starts = [e.start for e in ents]
+    rules: dict[tuple[int, int], Proposal] = {}
+    facts: dict[tuple[int, int], str] = {}
+    for p in proposals:
+        sp = p.spans.get("amount") if p.kind == "deal" else p.spans.get("value")
+        if sp is None:
+            continue
+        if p.kind == "deal":
+            rules.setdefault(sp, p)
+        else:
+            facts[sp] = p.metric or "fact"
+    # the title: the entities of the first line when it is short
+    first_nl = norm.text.find("\n")
+    first_nl = len(norm.text) if first_nl < 0 else first_nl
+    title = [e for e in ents if e.end <= first_nl] if first_nl <= 160 else []
+    out: list[FigureCandidates] = []
+    hit_cache: dict[int, tuple[list[tuple[int, int, str]], list[int]]] = {}
+    for a in usd:
+        k = bisect_right(s_starts, a.start) - 1
+        if k < 0:
+            continue
+        s, e = sents[k]
+        if k not in hit_cache:
+            hits = [(m.start(), m.end(), m.group(0)) for m in _CUE_RE.finditer(f, s, e)]
+            hit_cache[k] = (hits, [h[0] for h in hits])
+        hits, hstarts = hit_cache[k]
+        clause = _clause(f, s, e, a.start)
+        rule = rules.get((a.start, a.end))
+        fc = FigureCandidates(a, (s, e), rule)
+        out.append(fc)
+        # figure-level features
+        near = _cues_in(hits, hstarts, max(s, a.start - 30), min(e, a.end + 30))
+        in_clause = _cues_in(hits, hstarts, *clause)
+        in_sent = _cues_in(hits, hstarts, s, e)
+        kinds = sorted(c for c in in_clause if c in _KINDS) or sorted(f"s_{c}" for c in in_sent if c in _KINDS) \
+            or ["none"]
+        fig = [f"lang:{language}", *(f"near:{c}" for c in sorted(near)), *(f"clause:{c}" for c in sorted(in_clause)),
+               *(f"sent:{c}" for c in sorted(in_sent) if c not in in_clause)]
+        amt = a.amount
+        fig.append(f"qual:{amt.qualifier.value if hasattr(amt.qualifier, 'value') else amt.qualifier}")
+        size = amt.high if amt.high is not None else amt.low
+        fig.append("size:tiny" if size < 1e3 else "size:small" if size < 1e8 else "size:mid" if size < 1e10
+                   else "size:big")
+        nearby_fact = facts.get((a.start, a.end))
+        if nearby_fact:
+            fig.append(f"rulefact:{nearby_fact}")
+        fig.append("rule:deal" if rule is not None else "rule:none")
+        if rule is not None and rule.type:
+            fig.append(f"ruletype:{rule.type}")
+        # parties: the sentence's entities (nearest first), the window's, the title's, the rule's
+        lo_e = bisect_left(e_starts, s)
+        hi_e = bisect_left(e_starts, e)
+        in_s = [x for x in ents[lo_e:hi_e] if x.end <= e]
+        first_id = in_s[0].id if in_s else None
+        # merge coordinated mentions ("A and B", "A和B") into groups as extra parties
+        groups = []
+        for i in range(len(in_s) - 1):
+            x, y = in_s[i], in_s[i + 1]
+            if x.id != y.id and _COORD.match(f, x.end, y.start) and y.start - x.end <= 30:
+                groups.append(_group([x, y]))
+        pool: list[tuple[EntityMention, str]] = []
+        seen: dict[str, int] = {}
+        by_dist = sorted(in_s + groups, key=lambda x: min(abs(x.start - a.end), abs(a.start - x.end)))
+        for x in by_dist:
+            if x.id in seen:
+                continue
+            where = "clause" if clause[0] <= x.start < clause[1] else "sent"
+            seen[x.id] = len(pool)
+            pool.append((x, where))
+        for back in range(1, WINDOW + 1):
+            if k - back < 0:
+                break
+            ps, pe = sents[k - back]
+            lo2, hi2 = bisect_left(e_starts, ps), bisect_left(e_starts, pe)
+            for x in reversed(ents[lo2:hi2]):
+                if x.id not in seen:
+                    seen[x.id] = len(pool)
+                    pool.append((x, f"prev{back}"))
+        for x in title:
+            if x.id not in seen:
+                seen[x.id] = len(pool)
+                pool.append((x, "title"))
+        pool = pool[:MAX_ENTITIES]
+        if rule is not None and rule.payer is not None and rule.payee is not None:
+            for x in (rule.payer, rule.payee):
+                if x.id not in {p.id for p, _ in pool}:
+                    pool.append((x, "rule"))
+        if len(pool) < 2:
+            continue
+        kind_of = index.kinds
+        roles: list[list[str]] = []
+        for x, where in pool:
+            sells = frozenset(index.sells.get(x.id, frozenset()))
+            if "+" in x.id:
+                sells = frozenset()
+            kind = "group" if "+" in x.id else kind_of.get(x.id, "unknown")
+            sent_span = (s, e) if where in ("clause", "sent") else (x.start - 30, x.end)
+            roles.append(_role(f, x, a, where, sent_span, clause, sells, kind, x.id == first_id))
+        rp = rule.payer.id if rule is not None and rule.payer is not None else None
+        rq = rule.payee.id if rule is not None and rule.payee is not None else None
+        for i, (x, wx) in enumerate(pool):
+            for j, (y, wy) in enumerate(pool):
+                if i == j or set(x.id.split("+")) & set(y.id.split("+")):
+                    continue
+                feats = list(fig)
+                feats += [f"P:{r}" for r in roles[i]]
+                feats += [f"Q:{r}" for r in roles[j]]
+                for kd in kinds:
+                    feats += [f"P:{r}|{kd}" for r in roles[i] if not r.startswith(("kind:", "dist:"))]
+                    feats += [f"Q:{r}|{kd}" for r in roles[j] if not r.startswith(("kind:", "dist:"))]
+                    for typ in ("chip_purchase", "compute_contract", "lease", "data_hosting"):
+                        if f"sells:{typ}" in roles[j]:
+                            feats.append(f"Q:sells|{kd}")
+                        if f"sells:{typ}" in roles[i]:
+                            feats.append(f"P:sells|{kd}")
+                same = wx in ("clause", "sent") and wy in ("clause", "sent")
+                if same:
+                    order = "pq" if x.start < y.start else "qp"
+                    between = _cues_in(hits, hstarts, min(x.end, y.end), max(x.start, y.start))
+                    feats.append(f"order:{order}")
+                    feats += [f"btw:{order}:{c}" for c in sorted(between)]
+                    for kd in kinds:
+                        feats.append(f"order:{order}|{kd}")
+                else:
+                    feats.append(f"order:{wx}-{wy}")
+                if rp is not None:
+                    if x.id == rp and y.id == rq:
+                        feats.append("rule:same")
+                    elif x.id == rq and y.id == rp:
+                        feats.append("rule:reverse")
+                    else:
+                        if x.id == rp:
+                            feats.append("rule:payer")
+                        if y.id == rq:
+                            feats.append("rule:payee")
+                fc.cands.append(Candidate(x, y, tuple(feats)))
+    return out
+
+
+_TYPE_OF = (("warrant", "warrant"), ("jv", "joint_venture"), ("lease", "lease"), ("loan", "debt_financing"),
+            ("chips", "chip_purchase"), ("compute", "compute_contract"), ("invest", "equity_investment"),
+            ("raise", "equity_investment"), ("buy", "acquisition_stake"))
+
+
+def _type_for(feats: tuple[str, ...]) -> str:
+    """A deal type from the cue classes of the figure's clause (then sentence) when the rules gave none."""
+    got = {x.split(":", 1)[1] for x in feats if x.startswith(("clause:", "sent:"))}
+    for cls, typ in _TYPE_OF:
+        if cls in got:
+            return typ
+    return "deal"
+
+
+def decide(figs: list[FigureCandidates], proposals: list[Proposal], model: ClaimModel) -> list[Proposal]:
+    """The proposals with every USD figure's deal decided by ``model`` over the figures' candidates."""
+    decided: dict[tuple[int, int], Proposal | None] = {}
+    fill = model.meta.get("mode") == "fill"
+    for fc in figs:
+        if fill and fc.rule is not None:
+            continue  # the rules' deal stands; the model only reads figures the rules left
+        best: tuple[float, Candidate] | None = None
+        for c in fc.cands:
+            p = model.probability(c.features)
+            if best is None or p > best[0]:
+                best = (p, c)
+        key = (fc.amount.start, fc.amount.end)
+        if best is None or best[0] < model.threshold:
+            decided[key] = None
+            continue
+        prob, c = best
+        r = fc.rule
+        if r is not None and r.payer is not None and r.payee is not None and (r.payer.id, r.payee.id) == (
+                c.payer.id, c.payee.id):
+            decided[key] = replace(r, confidence=round(prob, 3))
+            continue
+        typ = r.type if r is not None and r.type else _type_for(c.features)
+        new = Proposal("deal", fc.sentence, round(prob, 3), payer=c.payer, payee=c.payee, type=typ,
+                       amount=fc.amount.amount)
+        new.spans = {"from": (c.payer.start, c.payer.end), "to": (c.payee.start, c.payee.end),
+                     "amount": (fc.amount.start, fc.amount.end)}
+        decided[key] = new
+    out: list[Proposal] = []
+    placed: set[tuple[int, int]] = set()
+    for p in proposals:
+        sp = p.spans.get("amount") if p.kind == "deal" else None
+        if sp is not None and sp in decided:
+            if sp not in placed:
+                placed.add(sp)
+                got = decided[sp]
+                if got is not None:
+                    out.append(got)
+            continue
+        out.append(p)
+    for sp, got in decided.items():
+        if sp not in placed and got is not None:
+            out.append(got)
+    out.sort(key=lambda p: (p.sentence[0], (p.spans.get("amount") or p.spans.get("value") or (0, 0))[0]))
+    return out
+
+
+def rescore(norm: NormText, ents: list[EntityMention], amts: list[AmountMention], proposals: list[Proposal],
+            index: EntityIndex, language: str = "", model: ClaimModel | None = None) -> list[Proposal]:
+    """The rules' proposals with every USD deal decided by the model instead.
+
+    Facts, and deals whose figure is not in US dollars (or that have no figure), are kept as the rules gave
+    them. For each USD figure the best-scoring candidate is proposed when its probability reaches the
+    model's threshold; a rule's deal for that figure is kept (its type, date, conditions) when the model
+    picks the same pair, else replaced by the model's (type from the cue words).
+    """
+    model = model or load_model()
+    return decide(candidates(norm, ents, amts, proposals, index, language), proposals, model)
