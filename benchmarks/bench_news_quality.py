@@ -170,7 +170,7 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
             "hard_negative_fp_rate": round(fp, 3), "errors": dict(sorted(errs.items()))}
 
 
-def throughput(texts: list[str], mb: float) -> dict[str, float]:
+def throughput(texts: list[str], mb: float, scorer: str = "rules") -> dict[str, float]:
     """MB/s on one core for ``ingest_text`` over the corpus repeated to about ``mb`` megabytes."""
     from dealweb.extract.ingest import ingest_text
     from dealweb.extract.mentions import EntityIndex
@@ -182,14 +182,14 @@ def throughput(texts: list[str], mb: float) -> dict[str, float]:
     corpus = "\n\n".join([joined] * reps)
     size = len(corpus.encode()) / 1e6
     index = EntityIndex()
-    ingest_text(joined, index=index)  # warm caches (regex compilation, gazetteer)
+    ingest_text(joined, index=index, scorer=scorer)  # warm caches (regex compilation, gazetteer, model)
     t0, c0 = time.perf_counter(), time.process_time()
-    n = len(ingest_text(corpus, index=index))
+    n = len(ingest_text(corpus, index=index, scorer=scorer))
     dt, dc = time.perf_counter() - t0, time.process_time() - c0
     c0 = time.process_time()
     for _ in range(reps):
         for tx in texts:
-            ingest_text(tx, index=index)
+            ingest_text(tx, index=index, scorer=scorer)
     dc_art = time.process_time() - c0
     return {"mb": round(size, 2), "mb_per_cpu_s": round(size / dc, 3), "mb_per_s_wall": round(size / dt, 3),
             "mb_per_cpu_s_per_article": round(size / dc_art, 3), "claims": n}
@@ -206,6 +206,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="dev, dev2, dev3, dev4, test, a comma list (dev,dev2), or both (every split; default)")
     ap.add_argument("--errors", action="store_true", help="list every error (dev only unless --split test)")
     ap.add_argument("--mb", type=float, default=1.0, help="size of the throughput corpus in MB (0: skip)")
+    ap.add_argument("--scorer", choices=["rules", "learned"], default="rules",
+                    help="who decides the USD deal claims: the hand rules or the learned model (extract/learned.py)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     from dealweb.extract.ingest import ingest_text
@@ -236,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     for a in man["articles"]:
         if a["split"] not in splits or a["id"] not in texts:
             continue
-        row = score_article(a, proposals(ingest_text(texts[a["id"]], index=index)))
+        row = score_article(a, proposals(ingest_text(texts[a["id"]], index=index, scorer=args.scorer)))
         results[a["split"]][a["language"]].append(row)
         results[a["split"]]["all"].append(row)
     report: dict[str, Any] = {"cache": str(cache), "missing_or_altered": sorted(bad) + sorted(
@@ -244,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     for sp in splits:
         report["splits"][sp] = {lang: summarise(results[sp][lang]) for lang in (*LANGS, "all")}
     if args.mb > 0:
-        report["throughput"] = throughput(list(texts.values()), args.mb)
+        report["throughput"] = throughput(list(texts.values()), args.mb, args.scorer)
     if args.errors:
         report["error_list"] = [e for sp in splits for row in results[sp]["all"] for e in row["errors"]]
     if args.json:

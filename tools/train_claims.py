@@ -212,6 +212,9 @@ def load(splits: tuple[str, ...], cache: Path) -> list[Article]:
 
 #: Feature prefixes left out of the model (``--without rule``: a model that does not see the rules).
 WITHOUT: tuple[str, ...] = ()
+#: Splits the rules were tuned on (``--rules-tuned-on dev,dev2``): their examples are fitted without the rules'
+#: features, so the weight of "the rules proposed it" is learned only from text the rules were not written on.
+TUNED: tuple[str, ...] = ()
 #: ``replace``: the model decides every USD figure; ``fill``: only those the rules proposed no deal for.
 MODE = "replace"
 
@@ -234,9 +237,12 @@ def design(arts: list[Any], vocab: dict[str, int] | None = None, min_articles: i
     rows, cols, y = [], [], []
     r = 0
     for art in arts:
+        blind = bool(TUNED) and getattr(art, "ann", {}).get("split") in TUNED
         for fc, labels in zip(art.figs, art.labels, strict=True):
             for c, lab in zip(fc.cands, labels, strict=True):
-                for f in set(c.features):
+                for f in c.features:  # a repeated name counts twice, as in ClaimModel.score
+                    if blind and f.startswith("rule"):
+                        continue
                     j = vocab.get(f)
                     if j is not None:
                         rows.append(r)
@@ -325,10 +331,11 @@ def cmd_candidates(args: argparse.Namespace) -> int:
 
 
 def cross_validate(arts: list[Article], k: int, cs: list[float], thresholds: list[float],
-                   min_articles: int, extra: list[Unit] | None = None) -> dict[str, Any]:
+                   min_articles: int, extra: list[Unit] | None = None,
+                   new_thresholds: list[float] | None = None) -> dict[str, Any]:
     """Out-of-fold scores of the rules and of the model for each (c, threshold), per language."""
     fold = folds_of(arts, k)
-    oof: dict[tuple[float, float], list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+    oof: dict[tuple[float, float, float], list[tuple[str, dict[str, Any]]]] = defaultdict(list)
     for f in range(k):
         train = [a for a, g in zip(arts, fold, strict=True) if g != f]
         test = [a for a, g in zip(arts, fold, strict=True) if g == f]
@@ -336,24 +343,56 @@ def cross_validate(arts: list[Article], k: int, cs: list[float], thresholds: lis
         for c in cs:
             w, b = fit(x, y, c)
             for t in thresholds:
-                m = model_of(w, b, vocab, t, {"mode": MODE})
-                for a in test:
-                    oof[(c, t)].append((a.language, a.score(m)))
-    rules = [(a.language, a.score(None)) for a in arts]
-    out: dict[str, Any] = {"folds": k, "articles": len(arts), "rules": _by_lang(rules), "model": {}}
-    for (c, t), rows in sorted(oof.items()):
-        out["model"][f"c={c} t={t}"] = _by_lang(rows)
+                for t2 in (new_thresholds or [t]):
+                    m = model_of(w, b, vocab, t, {"mode": MODE, "threshold_new": t2})
+                    for a in test:
+                        oof[(c, t, t2)].append((a.language, a.ann["split"], a.score(m)))
+    rules = [(a.language, a.ann["split"], a.score(None)) for a in arts]
+    out: dict[str, Any] = {"folds": k, "articles": len(arts), "rules": _by_lang(rules), "model": {},
+                           "f1_gain_ci95": {}}
+    by_id = {a.id: i for i, a in enumerate(arts)}
+    order = [by_id[a.id] for f in range(k) for a, g in zip(arts, fold, strict=True) if g == f]
+    for (c, t, t2), rows in sorted(oof.items()):
+        name = f"c={c} t={t} t2={t2}"
+        out["model"][name] = _by_lang(rows)
+        model_rows = [None] * len(arts)
+        for i, row in zip(order, rows, strict=True):
+            model_rows[i] = row[2]
+        out["f1_gain_ci95"][name] = _bootstrap_gain([r[2] for r in rules], model_rows)
     return out
 
 
-def _by_lang(rows: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
-    res = {lang: summary([r for la, r in rows if la == lang]) for lang in LANGS}
-    res["all"] = summary([r for _, r in rows])
+def _f1(rows: list[dict[str, Any]]) -> float:
+    g = sum(r["gold"] for r in rows)
+    p = sum(r["proposed"] for r in rows)
+    m = sum(r["matched"] for r in rows)
+    return 2 * m / (g + p) if g + p else 0.0
+
+
+def _bootstrap_gain(rules: list[dict[str, Any]], model: list[Any], n: int = 2000, seed: int = 20251015,
+                    ) -> list[float]:
+    """95% interval of F1(model) - F1(rules) over articles resampled with replacement (paired bootstrap)."""
+    rng = np.random.default_rng(seed)
+    k = len(rules)
+    gains = []
+    for _ in range(n):
+        idx = rng.integers(0, k, k)
+        gains.append(_f1([model[i] for i in idx]) - _f1([rules[i] for i in idx]))
+    lo, hi = np.percentile(gains, [2.5, 97.5])
+    return [round(float(lo), 3), round(float(hi), 3)]
+
+
+def _by_lang(rows: list[tuple[str, str, dict[str, Any]]]) -> dict[str, Any]:
+    res = {lang: summary([r for la, _, r in rows if la == lang]) for lang in LANGS}
+    res["all"] = summary([r for _, _, r in rows])
+    for sp in sorted({s for _, s, _ in rows}):
+        res[f"split:{sp}"] = summary([r for _, s, r in rows if s == sp])
     return res
 
 
 def _line(name: str, s: dict[str, Any]) -> str:
     parts = [f"{lang} {s[lang]['precision']:.3f}/{s[lang]['recall']:.3f}" for lang in LANGS]
+    parts += [f"{k[6:]} {v['precision']:.3f}/{v['recall']:.3f}" for k, v in s.items() if k.startswith("split:")]
     a = s["all"]
     return (f"{name:18} all P {a['precision']:.3f} R {a['recall']:.3f} F1 {a['f1']:.3f} "
             f"negFP {a['hard_negative_fp_rate']:.3f} | " + "  ".join(parts))
@@ -365,7 +404,8 @@ def cmd_cv(args: argparse.Namespace) -> int:
     ts = [float(v) for v in args.thresholds.split(",")]
     t0 = time.time()
     extra = ledger_units(args.ledger_quotes)
-    res = cross_validate(arts, args.folds, cs, ts, args.min_articles, extra)
+    t2s = [float(v) for v in args.new_thresholds.split(",")] if args.new_thresholds else None
+    res = cross_validate(arts, args.folds, cs, ts, args.min_articles, extra, t2s)
     if args.json:
         print(json.dumps(res, indent=1, sort_keys=True))
         return 0
@@ -374,7 +414,8 @@ def cmd_cv(args: argparse.Namespace) -> int:
     print(_line("rules", res["rules"]))
     best = max(res["model"].items(), key=lambda kv: kv[1]["all"]["f1"])
     for name, s in res["model"].items():
-        print(_line(name, s) + ("   <- best F1" if name == best[0] else ""))
+        lo, hi = res["f1_gain_ci95"][name]
+        print(_line(name, s) + f"  F1 gain 95% [{lo:+.3f}, {hi:+.3f}]" + ("   <- best F1" if name == best[0] else ""))
     return 0
 
 
@@ -390,6 +431,8 @@ def cmd_train(args: argparse.Namespace) -> int:
             "min_articles": args.min_articles, "threshold_from": args.threshold_from,
             "model": "L2 logistic regression (Cox 1958) over candidate (payer, payee) readings of a USD figure",
             "tool": "tools/train_claims.py"}
+    if args.threshold_new is not None:
+        meta["threshold_new"] = args.threshold_new
     m = model_of(w, b, vocab, args.threshold, meta)
     data = {"format": 1, "bias": m.bias, "threshold": m.threshold, "meta": meta,
             "weights": dict(sorted(m.weights.items()))}
@@ -411,8 +454,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from dealweb.extract.learned import load_model
 
     m = load_model(str(args.model) if args.model else None)
-    rules = _by_lang([(a.language, a.score(None)) for a in arts])
-    model = _by_lang([(a.language, a.score(m)) for a in arts])
+    rules = _by_lang([(a.language, VALID, a.score(None)) for a in arts])
+    model = _by_lang([(a.language, VALID, a.score(m)) for a in arts])
     if args.json:
         print(json.dumps({"rules": rules, "model": model}, indent=1, sort_keys=True))
         return 0
@@ -437,6 +480,8 @@ def main(argv: list[str] | None = None) -> int:
                     help="also train on the USD deal quotes of this bundled ledger (none: do not)")
     ap.add_argument("--mode", choices=["replace", "fill"], default="replace",
                     help="replace: the model decides every USD figure; fill: only figures the rules left")
+    ap.add_argument("--rules-tuned-on", default="", metavar="SPLITS",
+                    help="splits the rules were tuned on: fitted without the rules' features (e.g. dev,dev2)")
     ap.add_argument("--without", default="", metavar="PREFIXES",
                     help="leave out features starting with these (comma list), e.g. rule (the rules' proposals)")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -449,12 +494,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--folds", type=int, default=10)
     p.add_argument("--c", default="0.3,1,3", help="regularisation strengths (comma list)")
     p.add_argument("--thresholds", default="0.3,0.4,0.5,0.6,0.7")
+    p.add_argument("--new-thresholds", default="", help="thresholds for figures the rules proposed no deal for "
+                                                         "(comma list; default: the same as --thresholds)")
     p.add_argument("--min-articles", type=int, default=2)
     p.add_argument("--json", action="store_true")
     p = sub.add_parser("train", help="fit on every training article and write the model JSON")
     p.add_argument("--splits", default=",".join(present))
     p.add_argument("--c", type=float, default=1.0)
     p.add_argument("--threshold", type=float, default=0.5)
+    p.add_argument("--threshold-new", type=float, default=None,
+                   help="threshold for figures the rules proposed no deal for (default: --threshold)")
     p.add_argument("--threshold-from", default="cv", help="a note kept in the model's meta")
     p.add_argument("--min-articles", type=int, default=2)
     p.add_argument("--out", default=str(MODEL_FILE))
@@ -463,8 +512,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--model", type=Path, default=None)
     p.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
-    global WITHOUT, MODE
+    global WITHOUT, MODE, TUNED
     MODE = args.mode
+    TUNED = tuple(x for x in args.rules_tuned_on.split(",") if x)
     WITHOUT = tuple(args.without.split(",")) if args.without else ()
     args.cache = args.cache or default_cache()
     if getattr(args, "splits", None) and "test" in args.splits.split(","):

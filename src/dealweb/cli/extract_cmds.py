@@ -81,6 +81,9 @@ def _status(c: dict[str, Any]) -> str:
 @click.option("-o", "--out", type=click.Path(), default=None, help="Also write the JSON proposals to this file.")
 @click.option("--backend", type=click.Choice(["rules", "llm"]), default="rules", show_default=True,
               help="rules (built in, offline) or llm (an OpenAI-compatible model server you run).")
+@click.option("--scorer", type=click.Choice(["rules", "learned"]), default=None,
+              help="Who decides the USD deal claims of the rules backend: the hand rules, or the learned model "
+                   "shipped in the package (offline; docs/extraction.md). Default: rules.")
 @click.option("--model-url", default=None, metavar="URL",
               help="Base URL of the model server for --backend llm, e.g. http://127.0.0.1:8000/v1.")
 @click.option("--model", default="default", show_default=True, help="Model name sent to the model server.")
@@ -93,8 +96,8 @@ def _status(c: dict[str, Any]) -> str:
 @click.option("--address", default=None, metavar="ADDRESS",
               help="Scheduler of --engine dask/ray, e.g. tcp://10.0.0.5:8786 (default: a local cluster).")
 def ingest(articles: tuple[str, ...], ledger_path: str | None, no_ledger: bool, as_json: bool, out: str | None,
-           backend: str, model_url: str | None, model: str, encoding: str, jobs: int, engine: str,
-           address: str | None) -> None:
+           backend: str, scorer: str | None, model_url: str | None, model: str, encoding: str, jobs: int,
+           engine: str, address: str | None) -> None:
     """Propose deal and fact claims from article files (zh-Hant, zh-Hans, en; text, Markdown, HTML).
 
     Every proposal quotes its sentence with Python string offsets into the file as decoded, and says how
@@ -107,6 +110,7 @@ def ingest(articles: tuple[str, ...], ledger_path: str | None, no_ledger: bool, 
       dealweb ingest news/oracle.txt                      # a table of proposals
       dealweb ingest news/*.txt --json > proposals.json   # for 'dealweb review proposals.json'
       dealweb ingest a.html --backend llm --model-url http://127.0.0.1:8000/v1
+      dealweb ingest news/a.txt --scorer learned           # the learned model decides USD deals
       dealweb ingest news/ --json -o proposals.json       # a folder, on every core, with a progress bar
       dealweb ingest corpus/ --engine dask --address tcp://10.0.0.5:8786 --json
     """
@@ -115,6 +119,9 @@ def ingest(articles: tuple[str, ...], ledger_path: str | None, no_ledger: bool, 
 
     if backend == "llm" and not model_url:
         fail("--backend llm needs --model-url", "e.g. --model-url http://127.0.0.1:8000/v1")
+    if backend == "llm" and scorer == "learned":
+        fail("--scorer learned reads the rules backend's mentions; it does not apply to --backend llm",
+             "drop --scorer, or use --backend rules")
     if out:
         output_folder_or_exit(Path(out))
     ledger = None if no_ledger else load_or_exit(ledger_path, quiet=True)
@@ -138,7 +145,7 @@ def ingest(articles: tuple[str, ...], ledger_path: str | None, no_ledger: bool, 
         with progress:
             claims, errors = ingest_files(files, ledger, backend=backend, model_url=model_url, model=model,
                                           encoding=encoding, engine=engine, jobs=jobs or cores(), address=address,
-                                          progress=advance)
+                                          progress=advance, scorer=scorer)
     except DealwebError as exc:
         fail(exc.message, exc.hint)
     for e in errors:

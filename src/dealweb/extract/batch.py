@@ -69,7 +69,8 @@ def _read_shared(path: str, shared: tuple[Ledger | None, dict[str, Any]]) -> tup
 def ingest_files(paths: Sequence[str | Path], ledger: Ledger | None = None, *, backend: str = "rules",
                  model_url: str | None = None, model: str = "default", encoding: str = "utf-8",
                  engine: str = "local", jobs: int = 1, address: str | None = None,
-                 progress: Callable[[int], None] | None = None) -> tuple[list[dict[str, Any]], list[str]]:
+                 progress: Callable[[int], None] | None = None,
+                 scorer: str | None = None) -> tuple[list[dict[str, Any]], list[str]]:
     """Claims of every article in ``paths`` (in order), and the error lines of files that could not be read.
 
     Args:
@@ -83,8 +84,12 @@ def ingest_files(paths: Sequence[str | Path], ledger: Ledger | None = None, *, b
         jobs: worker processes for ``local`` (1: this process).
         address: scheduler address for ``dask``/``ray`` (``None``: a local cluster).
         progress: called with 1 after each article.
+        scorer: ``rules`` or ``learned`` for the rules backend (``None``: the default,
+            :data:`dealweb.extract.ingest.DEFAULT_SCORER`).
     """
-    options = {"backend": backend, "model_url": model_url, "model": model, "encoding": encoding}
+    options: dict[str, Any] = {"backend": backend, "model_url": model_url, "model": model, "encoding": encoding}
+    if scorer is not None:
+        options["scorer"] = scorer
     items = [str(p) for p in paths]
     if engine == "local":
         results = map_tasks(_read, items, engine="local", jobs=jobs, progress=progress, initializer=_setup,

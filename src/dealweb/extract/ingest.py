@@ -34,7 +34,14 @@ from dealweb.extract.relations import Proposal, propose
 from dealweb.extract.review import claim_id
 from dealweb.model import Ledger
 
-__all__ = ["MAX_BYTES", "analyse", "claims_from_proposals", "ingest_file", "ingest_text", "language_of", "read_article"]
+__all__ = ["DEFAULT_SCORER", "MAX_BYTES", "SCORERS", "analyse", "claims_from_proposals", "ingest_file", "ingest_text", "language_of", "read_article"]
+
+#: Who decides the USD deal claims by default: ``rules`` (the hand rules) or ``learned`` (the model of
+#: :mod:`dealweb.extract.learned`). The model is the default only when it beats the rules in cross-validation
+#: and on the validation split (see docs/extraction.md, "The learned scorer").
+DEFAULT_SCORER = "rules"
+#: The scorers :func:`ingest_text` knows.
+SCORERS = ("rules", "learned")
 
 #: Files larger than this are refused (a news article is kilobytes; 64 MB is a mistake, not an article).
 MAX_BYTES = 64 * 1024 * 1024
@@ -198,7 +205,7 @@ def language_of(text: str) -> str:
 
 
 def ingest_text(text: str, document: str = "document", ledger: Ledger | None = None, fmt: str = "auto",
-                name: str = "", index: EntityIndex | None = None, scorer: str = "rules") -> list[dict[str, Any]]:
+                name: str = "", index: EntityIndex | None = None, scorer: str = DEFAULT_SCORER) -> list[dict[str, Any]]:
     """Claims proposed from one article's text by the rule backend.
 
     Args:
@@ -258,18 +265,21 @@ def analyse(text: str, index: EntityIndex, fmt: str = "auto", name: str = "",
 
 def ingest_file(path: str | Path, ledger: Ledger | None = None, backend: str = "rules",
                 model_url: str | None = None, model: str = "default", encoding: str = "utf-8",
-                index: EntityIndex | None = None, timeout: float = 60.0) -> list[dict[str, Any]]:
+                index: EntityIndex | None = None, timeout: float = 60.0,
+                scorer: str = DEFAULT_SCORER) -> list[dict[str, Any]]:
     """Claims from one article file (see :func:`read_article` for what is refused and why).
 
     ``backend="llm"`` asks an OpenAI-compatible server at ``model_url`` (see :mod:`dealweb.extract.llm`);
-    its answers are kept only where their quotes stand in the text.
+    its answers are kept only where their quotes stand in the text. ``scorer`` (``rules`` or ``learned``)
+    is passed to :func:`ingest_text` for the rules backend.
     """
     text = read_article(path, encoding=encoding)
     name = str(path)
     if not text.strip():
         return []
     if backend == "rules":
-        claims = ingest_text(text, document=document_id(name), ledger=ledger, name=name, index=index)
+        claims = ingest_text(text, document=document_id(name), ledger=ledger, name=name, index=index,
+                             scorer=scorer)
     elif backend == "llm":
         from dealweb.extract.llm import llm_claims
 

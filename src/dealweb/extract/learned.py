@@ -36,16 +36,17 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from dealweb.extract.mentions import AmountMention, EntityIndex, EntityMention, iter_sentences
+from dealweb.extract.mentions import AmountMention, EntityIndex, EntityMention, iter_sentences, trie_pattern
 from dealweb.extract.normalise import NormText
 from dealweb.extract.relations import Proposal
 
-__all__ = ["MODEL_FILE", "Candidate", "ClaimModel", "FigureCandidates", "candidates", "decide", "load_model", "rescore"]
+__all__ = ["MODEL_FILE", "Candidate", "ClaimModel", "FigureCandidates", "Role", "candidates", "decide", "load_model",
+           "rescore"]
 
 #: The shipped model (weights and threshold, plain JSON; see ``tools/train_claims.py``).
 MODEL_FILE = Path(__file__).resolve().parents[1] / "data" / "models" / "claims.json"
 #: At most this many distinct parties are paired per figure (the nearest ones).
-MAX_ENTITIES = 7
+MAX_ENTITIES = 6
 #: Sentences before the figure's that are searched for parties.
 WINDOW = 2
 
@@ -90,6 +91,8 @@ _CUES: dict[str, str] = {
     "report": "据报|据悉|知情人士|消息人士|reportedly|according to|people familiar|sources said|report|reported",
     "deny": "否认|从未|没有|并未|不是|never|not|denied|denies|no plans|rejected",
     "condition": "如果|假如|假设|倘若|若是|要是|每当|if|whenever|unless|provided that",
+    "denial": "否认|从未|并未|从来没有|不是承诺|never|denied|denies|deny|no plans|not a commitment|rejected|"
+              "would have|had invested",
     "future": "将|计划|拟|打算|预计|will|plans|plan|planned|expects|expected|intends|aims",
     "total": "总计|合计|共计|累计|总共|total|in total|combined|together|altogether|collectively|共同",
     "question": "?|？|吗|如何|为什么|how|why|whether",
@@ -97,26 +100,33 @@ _CUES: dict[str, str] = {
 
 
 def _cue_regex() -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
-    """One regex over every cue word, and the classes of each word."""
+    """One trie-shaped regex over every cue word (longest first), and the classes of each word."""
     classes: dict[str, list[str]] = {}
     for cls, words in _CUES.items():
         for w in words.split("|"):
             classes.setdefault(w, []).append(cls)
-    parts = []
-    for w in sorted(classes, key=len, reverse=True):
-        esc = re.escape(w)
-        if w[0].isascii() and w[0].isalnum():
-            esc = r"\b" + esc
-        if w[-1].isascii() and w[-1].isalnum():
-            esc += r"\b"
-        parts.append(esc)
-    return re.compile("|".join(parts)), {w: tuple(c) for w, c in classes.items()}
+    return re.compile(trie_pattern(sorted(classes, key=len, reverse=True))), {w: tuple(c) for w, c in classes.items()}
+
+
+def _cue_hits(f: str, s: int, e: int) -> list[tuple[int, int, str]]:
+    """Cue words in ``f[s:e]``: ``(start, end, word)``; an ASCII word only at word boundaries."""
+    out = []
+    for m in _CUE_RE.finditer(f, s, e):
+        a, b = m.span()
+        w = m.group(0)
+        if w[0].isascii() and w[0].isalnum() and a > 0 and (f[a - 1].isalnum() and f[a - 1].isascii()):
+            continue
+        if w[-1].isascii() and w[-1].isalnum() and b < len(f) and (f[b].isalnum() and f[b].isascii()):
+            continue
+        out.append((a, b, w))
+    return out
 
 
 _CUE_RE, _CUE_CLASS = _cue_regex()
 #: Deal-kind classes crossed with role features.
 _KINDS = ("invest", "raise", "buy", "sell", "win", "contract", "compute", "chips", "lease", "loan", "jv", "warrant",
           "pay")
+_SELLS_FEATS = frozenset(f"sells:{t}" for t in ("chip_purchase", "compute_contract", "lease", "data_hosting"))
 _CLAUSE_END = re.compile(r"[，,:：;；]|\b(?:while|whereas|but|which|who)\b")
 _COORD = re.compile(r"\s*(?:[(（][^()（）]{0,24}[)）])?\s*(?:,|，)?\s*(?:和|与|及|以及|、|&|and)\s*$")
 _BEFORE_MARK = re.compile(
@@ -126,16 +136,64 @@ _BEFORE_MARK = re.compile(
 _AFTER_MARK = re.compile(
     r"^\s*(?:[(（][^()（）]{0,24}[)）])?\s*(的|'s|’s|将|会|已|表示|宣布|说|称|获得|获|向|与|和|对|从|在|以|"
     r"will|would|has|have|had|is|was|said|says|announced|agreed|signed|plans|and|,|，|said on|to|inc|corp)")
+_GEN_BEFORE = re.compile(r"\s*(?:[(（][^()（）]{0,24}[)）])?\s*(?:'s|’s|的)\s*(?:\w+\s+){0,1}\W{0,2}$|\s*(?:的)?\s*$")
+_ADJ_AFTER = re.compile(r"[^，,;；。]{0,12}?\b(from|in|into|to|for|with|by)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,3}$|"
+                        r"[^，,;；。]{0,12}?(从|向|给|于|在|对)[^，,;；。]{0,8}$")
 _SENT_END = re.compile(r"[。！？!?；;\n]")
 
 
 @dataclass(frozen=True, slots=True)
+class Role:
+    """A party's features as payer (``side`` ``P``) or payee (``Q``) of a figure, before crossing.
+
+    Its feature names (:meth:`names`) are ``side:x`` for each raw feature ``x``, ``side:x|k`` for each
+    deal-kind cue ``k`` of the figure and each raw feature but its kind and distance, and ``side:sells|k``
+    when the party sells what is bought. A model sums their weights without building the names
+    (:meth:`ClaimModel.role_weight`).
+    """
+
+    side: str
+    raw: tuple[str, ...]
+    kinds: tuple[str, ...]
+    sells: bool
+
+    def names(self) -> list[str]:
+        """Every feature name of the role."""
+        side = self.side
+        out = [f"{side}:{x}" for x in self.raw]
+        crossed = [x for x in self.raw if not x.startswith(_NOT_CROSSED)]
+        for kd in self.kinds:
+            out += [f"{side}:{x}|{kd}" for x in crossed]
+            if self.sells:
+                out.append(f"{side}:sells|{kd}")
+        return out
+
+
+_NOT_CROSSED = ("kind:", "dist:")
+_NO_FEATURES: list[str] = []
+
+
+@dataclass(frozen=True, slots=True)
 class Candidate:
-    """One (payer, payee) reading of a figure, with its feature names."""
+    """One (payer, payee) reading of a figure: the figure's features, the two roles, the pair's features.
+
+    The figure's feature list, the roles and the order features (which party comes first, crossed with the
+    deal-kind cues) are shared by the candidates of one figure, so a model sums each once
+    (:meth:`ClaimModel.score`); ``pair`` holds the rest (cues between the two, the rules' pair).
+    """
 
     payer: EntityMention
     payee: EntityMention
-    features: tuple[str, ...]
+    fig: list[str]
+    as_payer: Role
+    as_payee: Role
+    order: list[str]
+    pair: list[str]
+
+    @property
+    def features(self) -> tuple[str, ...]:
+        """Every feature name of the candidate (what the model was trained on)."""
+        return (*self.fig, *self.as_payer.names(), *self.as_payee.names(), *self.order, *self.pair)
 
 
 @dataclass
@@ -146,30 +204,93 @@ class FigureCandidates:
     sentence: tuple[int, int]
     rule: Proposal | None
     cands: list[Candidate] = field(default_factory=list)
+    gated: bool = False  # the sentence denies or supposes (a condition or denial cue): no new claim
 
 
 @dataclass(frozen=True)
 class ClaimModel:
-    """Weights of the logistic model (feature name -> weight), its bias and decision threshold."""
+    """Weights of the logistic model (feature name -> weight), its bias and decision thresholds.
+
+    ``threshold`` decides a figure the rules proposed a deal for; ``meta["threshold_new"]`` (when given) a
+    figure they proposed none for.
+    """
 
     weights: dict[str, float]
     bias: float
     threshold: float
     meta: dict[str, Any]
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
-    def probability(self, features: tuple[str, ...]) -> float:
+    @property
+    def threshold_new(self) -> float:
+        """The threshold for a figure the rules proposed no deal for (``meta["threshold_new"]``, else the threshold)."""
+        return float(self.meta.get("threshold_new", self.threshold))
+
+    def probability(self, features: tuple[str, ...] | list[str]) -> float:
         """``1 / (1 + exp(-(bias + sum of the weights of features)))``."""
         w = self.weights
-        z = self.bias + sum(w.get(f, 0.0) for f in features)
-        if z < -40:
-            return 0.0
-        return 1.0 / (1.0 + math.exp(-z))
+        return _sigmoid(self.bias + sum(w.get(f, 0.0) for f in features))
+
+    def score(self, cand: Candidate, memo: dict[int, float]) -> float:
+        """:meth:`probability` of ``cand.features``, each shared part summed once (``memo`` by part id)."""
+        w = self.weights
+        z = self.bias + sum(w.get(f, 0.0) for f in cand.pair)
+        for part in (cand.fig, cand.as_payer, cand.as_payee, cand.order):
+            key = id(part)
+            got = memo.get(key)
+            if got is None:
+                got = memo[key] = (sum(w.get(f, 0.0) for f in part) if isinstance(part, list)
+                                   else self.role_weight(part))
+            z += got
+        return _sigmoid(z)
+
+    def role_weight(self, role: Role) -> float:
+        """The sum of the weights of ``role.names()``, from tables keyed by raw feature (no names built)."""
+        base, crossed = self._tables()[role.side]
+        z = 0.0
+        kinds = role.kinds
+        for x in role.raw:
+            z += base.get(x, 0.0)
+            per = crossed.get(x)
+            if per is not None and not x.startswith(_NOT_CROSSED):
+                for kd in kinds:
+                    z += per.get(kd, 0.0)
+        if role.sells:
+            per = crossed.get("sells")
+            if per is not None:
+                for kd in kinds:
+                    z += per.get(kd, 0.0)
+        return z
+
+    def _tables(self) -> dict[str, tuple[dict[str, float], dict[str, dict[str, float]]]]:
+        """Role weights by side: ``x -> w`` for ``side:x`` and ``x -> k -> w`` for ``side:x|k`` (built once)."""
+        got = self._cache.get("tables")
+        if got is None:
+            got = {"P": ({}, {}), "Q": ({}, {})}
+            for name, v in self.weights.items():
+                side, sep, rest = name.partition(":")
+                if side not in got or not sep:
+                    continue
+                base, crossed = got[side]
+                x, bar, kd = rest.rpartition("|")
+                if bar and ":" not in kd:  # a kind has no colon ("rank:0|nfig:1" is one raw feature)
+                    crossed.setdefault(x, {})[kd] = v
+                else:
+                    base[rest] = v
+            self._cache["tables"] = got
+        return got
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ClaimModel:
         """A model from the JSON written by ``tools/train_claims.py``."""
         return cls({str(k): float(v) for k, v in data["weights"].items()}, float(data["bias"]),
                    float(data["threshold"]), dict(data.get("meta", {})))
+
+
+def _sigmoid(z: float) -> float:
+    if z < -40:
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 @functools.cache
@@ -213,25 +334,36 @@ def _clause(f: str, s: int, e: int, pos: int) -> tuple[int, int]:
     return lo, (m2.start() if m2 else e)
 
 
-def _role(f: str, e: EntityMention, a: AmountMention, where: str, sent: tuple[int, int],
-          clause: tuple[int, int], sells: frozenset[str], kind: str, first: bool) -> list[str]:
-    """Features of entity mention ``e`` as a party of figure ``a`` (without the role prefix)."""
-    out = [f"loc:{where}", f"kind:{kind}"]
+def _placed(f: str, e: EntityMention, a: AmountMention, where: str, clause: tuple[int, int]) -> list[str]:
+    """Features of entity mention ``e`` that depend on where figure ``a`` stands (place, distance, adjacency)."""
+    out = [f"loc:{where}"]
     if where in ("clause", "sent"):
         side = "b" if e.end <= a.start else "a"
         d = a.start - e.end if side == "b" else e.start - a.end
         out.append(f"dist:{side}{_bucket(d)}")
         if clause[0] <= e.start < clause[1]:
             out.append(f"inclause:{side}")
+        if side == "b" and d <= 16 and _GEN_BEFORE.match(f, e.end, a.start):
+            out.append("adj:gen")  # "Acme's $5 billion", "艾克米的50億美元"
+        elif side == "a" and d <= 40:
+            m = _ADJ_AFTER.match(f, a.end, e.start)
+            if m:
+                out.append(f"adj:{m.group(1) or m.group(2)}")  # "$5 billion from Acme", "$5 billion in Acme"
+    return out
+
+
+def _own(f: str, e: EntityMention, lo: int, sells: frozenset[str], kind: str, first: bool) -> list[str]:
+    """Features of entity mention ``e`` of its own: kind, first actor, the markers around it, what it sells."""
+    out = [f"kind:{kind}"]
     if first:
         out.append("first")
-    m = _BEFORE_MARK.search(f, max(sent[0], e.start - 24), e.start)
+    m = _BEFORE_MARK.search(f, max(lo, e.start - 24), e.start)
     if m:
         out.append(f"pre:{m.group(1).strip()}")
     m = _AFTER_MARK.match(f, e.end, min(len(f), e.end + 30))
     if m:
         out.append(f"post:{m.group(1).strip()}")
-    for typ in sells:
+    for typ in sorted(sells):
         out.append(f"sells:{typ}")
     return out
 
@@ -261,6 +393,7 @@ def candidates(norm: NormText, ents: list[EntityMention], amts: list[AmountMenti
     if not usd:
         return []
     f = norm.folded
+    u_starts = [b.start for b in usd]
     sents = list(iter_sentences(norm.text))
     s_starts = [s for s, _ in sents]
     e_starts = [e.start for e in ents]
@@ -278,15 +411,22 @@ def candidates(norm: NormText, ents: list[EntityMention], amts: list[AmountMenti
     first_nl = norm.text.find("\n")
     first_nl = len(norm.text) if first_nl < 0 else first_nl
     title = [e for e in ents if e.end <= first_nl] if first_nl <= 160 else []
+    title_ids = {e.id for e in title}
+    counts: dict[str, int] = {}
+    for x in ents:
+        counts[x.id] = counts.get(x.id, 0) + 1
+    most = max(counts.values(), default=0)
+    top = {i for i, n in counts.items() if n == most and n >= 2}
     out: list[FigureCandidates] = []
     hit_cache: dict[int, tuple[list[tuple[int, int, str]], list[int]]] = {}
+    own_cache: dict[tuple[int, int, str, int, bool], list[str]] = {}
     for a in usd:
         k = bisect_right(s_starts, a.start) - 1
         if k < 0:
             continue
         s, e = sents[k]
         if k not in hit_cache:
-            hits = [(m.start(), m.end(), m.group(0)) for m in _CUE_RE.finditer(f, s, e)]
+            hits = _cue_hits(f, s, e)
             hit_cache[k] = (hits, [h[0] for h in hits])
         hits, hstarts = hit_cache[k]
         clause = _clause(f, s, e, a.start)
@@ -297,6 +437,7 @@ def candidates(norm: NormText, ents: list[EntityMention], amts: list[AmountMenti
         near = _cues_in(hits, hstarts, max(s, a.start - 30), min(e, a.end + 30))
         in_clause = _cues_in(hits, hstarts, *clause)
         in_sent = _cues_in(hits, hstarts, s, e)
+        fc.gated = "condition" in in_sent or "denial" in in_sent
         kinds = sorted(c for c in in_clause if c in _KINDS) or sorted(f"s_{c}" for c in in_sent if c in _KINDS) \
             or ["none"]
         fig = [f"lang:{language}", *(f"near:{c}" for c in sorted(near)), *(f"clause:{c}" for c in sorted(in_clause)),
@@ -354,51 +495,60 @@ def candidates(norm: NormText, ents: list[EntityMention], amts: list[AmountMenti
             continue
         kind_of = index.kinds
         roles: list[list[str]] = []
-        for x, where in pool:
-            sells = frozenset(index.sells.get(x.id, frozenset()))
-            if "+" in x.id:
-                sells = frozenset()
-            kind = "group" if "+" in x.id else kind_of.get(x.id, "unknown")
-            sent_span = (s, e) if where in ("clause", "sent") else (x.start - 30, x.end)
-            roles.append(_role(f, x, a, where, sent_span, clause, sells, kind, x.id == first_id))
+        nfig = bisect_left(u_starts, e) - bisect_left(u_starts, s)
+        nf = "1" if nfig == 1 else "2" if nfig == 2 else "3"
+        fig.append(f"nfig:{nf}")
+        for rank, (x, where) in enumerate(pool):
+            lo = s if where in ("clause", "sent") else x.start - 30
+            key = (x.start, x.end, x.id, lo, x.id == first_id)
+            own = own_cache.get(key)
+            if own is None:
+                group = "+" in x.id
+                sells = frozenset() if group else index.sells.get(x.id, frozenset())
+                own = _own(f, x, lo, sells, "group" if group else kind_of.get(x.id, "unknown"), x.id == first_id)
+                if x.id in top:
+                    own.append("top")
+                if x.id in title_ids:
+                    own.append("intitle")
+                own_cache[key] = own
+            rk = "3" if rank > 3 else str(rank)
+            roles.append([*own, *_placed(f, x, a, where, clause), f"rank:{rk}", f"rank:{rk}|nfig:{nf}"])
         rp = rule.payer.id if rule is not None and rule.payer is not None else None
         rq = rule.payee.id if rule is not None and rule.payee is not None else None
+        kt = tuple(kinds)
+        as_p = [Role("P", tuple(r), kt, any(x in _SELLS_FEATS for x in r)) for r in roles]
+        as_q = [Role("Q", r_.raw, kt, r_.sells) for r_ in as_p]
+        grouped = any("+" in x.id for x, _ in pool)
+        members = [set(x.id.split("+")) for x, _ in pool] if grouped else []
+        in_sentence = [w in ("clause", "sent") for _, w in pool]
+        ordered = {o: [f"order:{o}", *(f"order:{o}|{kd}" for kd in kinds)] for o in ("pq", "qp")}
+        btw: dict[tuple[int, int], list[str]] = {}
         for i, (x, wx) in enumerate(pool):
             for j, (y, wy) in enumerate(pool):
-                if i == j or set(x.id.split("+")) & set(y.id.split("+")):
+                if i == j or (grouped and members[i] & members[j]):
                     continue
-                feats = list(fig)
-                feats += [f"P:{r}" for r in roles[i]]
-                feats += [f"Q:{r}" for r in roles[j]]
-                for kd in kinds:
-                    feats += [f"P:{r}|{kd}" for r in roles[i] if not r.startswith(("kind:", "dist:"))]
-                    feats += [f"Q:{r}|{kd}" for r in roles[j] if not r.startswith(("kind:", "dist:"))]
-                    for typ in ("chip_purchase", "compute_contract", "lease", "data_hosting"):
-                        if f"sells:{typ}" in roles[j]:
-                            feats.append(f"Q:sells|{kd}")
-                        if f"sells:{typ}" in roles[i]:
-                            feats.append(f"P:sells|{kd}")
-                same = wx in ("clause", "sent") and wy in ("clause", "sent")
-                if same:
+                if in_sentence[i] and in_sentence[j]:
                     order = "pq" if x.start < y.start else "qp"
-                    between = _cues_in(hits, hstarts, min(x.end, y.end), max(x.start, y.start))
-                    feats.append(f"order:{order}")
-                    feats += [f"btw:{order}:{c}" for c in sorted(between)]
-                    for kd in kinds:
-                        feats.append(f"order:{order}|{kd}")
+                    span = (min(x.end, y.end), max(x.start, y.start))
+                    got = btw.get(span)
+                    if got is None:
+                        got = btw[span] = sorted(_cues_in(hits, hstarts, *span))
+                    shared = ordered[order]
+                    pair = [f"btw:{order}:{c}" for c in got]
                 else:
-                    feats.append(f"order:{wx}-{wy}")
+                    shared = _NO_FEATURES
+                    pair = [f"order:{wx}-{wy}"]
                 if rp is not None:
                     if x.id == rp and y.id == rq:
-                        feats.append("rule:same")
+                        pair.append("rule:same")
                     elif x.id == rq and y.id == rp:
-                        feats.append("rule:reverse")
+                        pair.append("rule:reverse")
                     else:
                         if x.id == rp:
-                            feats.append("rule:payer")
+                            pair.append("rule:payer")
                         if y.id == rq:
-                            feats.append("rule:payee")
-                fc.cands.append(Candidate(x, y, tuple(feats)))
+                            pair.append("rule:payee")
+                fc.cands.append(Candidate(x, y, fig, as_p[i], as_q[j], shared, pair))
     return out
 
 
@@ -424,12 +574,18 @@ def decide(figs: list[FigureCandidates], proposals: list[Proposal], model: Claim
         if fill and fc.rule is not None:
             continue  # the rules' deal stands; the model only reads figures the rules left
         best: tuple[float, Candidate] | None = None
+        memo: dict[int, float] = {}
         for c in fc.cands:
-            p = model.probability(c.features)
+            p = model.score(c, memo)
             if best is None or p > best[0]:
                 best = (p, c)
         key = (fc.amount.start, fc.amount.end)
-        if best is None or best[0] < model.threshold:
+        if best is None or best[0] < (model.threshold if fc.rule is not None else model.threshold_new):
+            decided[key] = None
+            continue
+        if fc.rule is None and fc.gated:
+            # the guideline's hard negatives: a denied or hypothetical figure is never a deal; the model adds
+            # no claim in such a sentence (it may still keep or drop the rules' own)
             decided[key] = None
             continue
         prob, c = best
