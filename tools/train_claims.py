@@ -305,6 +305,7 @@ def folds_of(arts: list[Article], k: int) -> list[int]:
 
 
 def cmd_candidates(args: argparse.Namespace) -> int:
+    """Print the candidates' upper-bound recall per split and language."""
     splits = tuple(s for s in args.splits.split(","))
     arts = load(splits, args.cache)
     tab: dict[tuple[str, str], Counter[str]] = defaultdict(Counter)
@@ -319,7 +320,8 @@ def cmd_candidates(args: argparse.Namespace) -> int:
     print(f"{'split':5} {'language':8} {'gold':>5} {'figure found':>12} {'pair among candidates':>22} "
           f"{'USD figures':>11} {'cands/figure':>12}")
     for (sp, lang), t in sorted(tab.items()):
-        print(f"{sp:5} {lang:8} {t['gold']:5} {t['figure']:12} {t['covered']:12} ({t['covered'] / max(1, t['gold']):.3f})"
+        share = t["covered"] / max(1, t["gold"])
+        print(f"{sp:5} {lang:8} {t['gold']:5} {t['figure']:12} {t['covered']:12} ({share:.3f})"
               f"      {t['figures']:11} {t['cands'] / max(1, t['figures']):12.1f}")
     if args.missing:
         for a in arts:
@@ -399,6 +401,7 @@ def _line(name: str, s: dict[str, Any]) -> str:
 
 
 def cmd_cv(args: argparse.Namespace) -> int:
+    """Print (or --json) the cross-validated scores of the rules and of each setting of the model."""
     arts = load(tuple(args.splits.split(",")), args.cache)
     cs = [float(v) for v in args.c.split(",")]
     ts = [float(v) for v in args.thresholds.split(",")]
@@ -420,6 +423,7 @@ def cmd_cv(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    """Fit on every training article and write the model JSON atomically."""
     splits = tuple(args.splits.split(","))
     arts = load(splits, args.cache)
     extra = ledger_units(args.ledger_quotes)
@@ -450,6 +454,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Score the validation split with the rules and with the model."""
     arts = load((VALID,), args.cache)
     from dealweb.extract.learned import load_model
 
@@ -468,6 +473,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line (see the module docstring)."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
                                  epilog="examples:\n  python tools/train_claims.py candidates\n"

@@ -34,7 +34,8 @@ from dealweb.extract.relations import Proposal, propose
 from dealweb.extract.review import claim_id
 from dealweb.model import Ledger
 
-__all__ = ["DEFAULT_SCORER", "MAX_BYTES", "SCORERS", "analyse", "claims_from_proposals", "ingest_file", "ingest_text", "language_of", "read_article"]
+__all__ = ["DEFAULT_SCORER", "MAX_BYTES", "SCORERS", "analyse", "claims_from_proposals", "ingest_file", "ingest_text",
+           "language_of", "read_article"]
 
 #: Who decides the USD deal claims by default: ``rules`` (the hand rules) or ``learned`` (the model of
 #: :mod:`dealweb.extract.learned`). The model is the default only when it beats the rules in cross-validation

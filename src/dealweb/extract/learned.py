@@ -47,6 +47,8 @@ __all__ = ["MODEL_FILE", "Candidate", "ClaimModel", "FigureCandidates", "Role", 
 MODEL_FILE = Path(__file__).resolve().parents[1] / "data" / "models" / "claims.json"
 #: At most this many distinct parties are paired per figure (the nearest ones).
 MAX_ENTITIES = 6
+#: Parties of the figure's own sentence are looked for at most this many characters away from it.
+REACH = 600
 #: Sentences before the figure's that are searched for parties.
 WINDOW = 2
 
@@ -318,20 +320,19 @@ def _thousands(f: str, i: int) -> bool:
     return f[i] in ",，" and 0 < i < len(f) - 1 and f[i - 1].isdigit() and f[i + 1].isdigit()
 
 
-def _clause(f: str, s: int, e: int, pos: int) -> tuple[int, int]:
-    """The clause of the sentence ``[s, e)`` around ``pos``."""
-    lo = s
-    for m in _CLAUSE_END.finditer(f, s, pos):
-        if _thousands(f, m.start()):
-            continue
-        lo = m.end()
-    m2 = None
-    for m in _CLAUSE_END.finditer(f, pos, e):
-        if _thousands(f, m.start()):
-            continue
-        m2 = m
-        break
-    return lo, (m2.start() if m2 else e)
+def _breaks(f: str, s: int, e: int) -> tuple[list[int], list[int]]:
+    """Starts and ends of the clause breaks of the sentence ``[s, e)`` (a thousands comma is none)."""
+    got = [(m.start(), m.end()) for m in _CLAUSE_END.finditer(f, s, e) if not _thousands(f, m.start())]
+    return [a for a, _ in got], [b for _, b in got]
+
+
+def _clause(breaks: tuple[list[int], list[int]], s: int, e: int, pos: int) -> tuple[int, int]:
+    """The clause of the sentence ``[s, e)`` around ``pos``: after the last break before it, to the next."""
+    starts, ends = breaks
+    k = bisect_right(ends, pos)
+    lo = ends[k - 1] if k else s
+    j = bisect_left(starts, pos)
+    return lo, (starts[j] if j < len(starts) else e)
 
 
 def _placed(f: str, e: EntityMention, a: AmountMention, where: str, clause: tuple[int, int]) -> list[str]:
@@ -420,6 +421,8 @@ def candidates(norm: NormText, ents: list[EntityMention], amts: list[AmountMenti
     out: list[FigureCandidates] = []
     hit_cache: dict[int, tuple[list[tuple[int, int, str]], list[int]]] = {}
     own_cache: dict[tuple[int, int, str, int, bool], list[str]] = {}
+    sent_cache: dict[int, tuple[list[EntityMention], list[int], str | None]] = {}
+    break_cache: dict[int, tuple[list[int], list[int]]] = {}
     for a in usd:
         k = bisect_right(s_starts, a.start) - 1
         if k < 0:
@@ -429,7 +432,9 @@ def candidates(norm: NormText, ents: list[EntityMention], amts: list[AmountMenti
             hits = _cue_hits(f, s, e)
             hit_cache[k] = (hits, [h[0] for h in hits])
         hits, hstarts = hit_cache[k]
-        clause = _clause(f, s, e, a.start)
+        if k not in break_cache:
+            break_cache[k] = _breaks(f, s, e)
+        clause = _clause(break_cache[k], s, e, a.start)
         rule = rules.get((a.start, a.end))
         fc = FigureCandidates(a, (s, e), rule)
         out.append(fc)
@@ -454,19 +459,26 @@ def candidates(norm: NormText, ents: list[EntityMention], amts: list[AmountMenti
         if rule is not None and rule.type:
             fig.append(f"ruletype:{rule.type}")
         # parties: the sentence's entities (nearest first), the window's, the title's, the rule's
-        lo_e = bisect_left(e_starts, s)
-        hi_e = bisect_left(e_starts, e)
-        in_s = [x for x in ents[lo_e:hi_e] if x.end <= e]
-        first_id = in_s[0].id if in_s else None
-        # merge coordinated mentions ("A and B", "A和B") into groups as extra parties
-        groups = []
-        for i in range(len(in_s) - 1):
-            x, y = in_s[i], in_s[i + 1]
-            if x.id != y.id and _COORD.match(f, x.end, y.start) and y.start - x.end <= 30:
-                groups.append(_group([x, y]))
+        got = sent_cache.get(k)
+        if got is None:
+            lo_e = bisect_left(e_starts, s)
+            hi_e = bisect_left(e_starts, e)
+            in_s = [x for x in ents[lo_e:hi_e] if x.end <= e]
+            # coordinated mentions ("A and B", "A和B") are also a group of payers
+            every = list(in_s)
+            for i in range(len(in_s) - 1):
+                x, y = in_s[i], in_s[i + 1]
+                if x.id != y.id and y.start - x.end <= 30 and _COORD.match(f, x.end, y.start):
+                    every.append(_group([x, y]))
+            every.sort(key=lambda x: x.start)
+            got = sent_cache[k] = (every, [x.start for x in every], in_s[0].id if in_s else None)
+        every, every_starts, first_id = got
+        # the nearest parties first (only those within REACH characters: a sentence cut into 2,000-character
+        # windows from a line with no full stop stays linear)
+        near_s = every[bisect_left(every_starts, a.start - REACH):bisect_left(every_starts, a.end + REACH)]
         pool: list[tuple[EntityMention, str]] = []
         seen: dict[str, int] = {}
-        by_dist = sorted(in_s + groups, key=lambda x: min(abs(x.start - a.end), abs(a.start - x.end)))
+        by_dist = sorted(near_s, key=lambda x: min(abs(x.start - a.end), abs(a.start - x.end)))
         for x in by_dist:
             if x.id in seen:
                 continue
