@@ -20,6 +20,7 @@ known limits are listed in ``docs/extraction.md``.
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
@@ -68,6 +69,16 @@ class Proposal:
     term_years: float | None = None
     conditions: list[tuple[int, int]] = field(default_factory=list)
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+
+@functools.cache
+def _rx(pattern: str) -> re.Pattern[str]:
+    """``re.compile(pattern)``, compiled once.
+
+    ``_rx(p).search(s)`` is ``re.search(p, s)`` without the look-up in :mod:`re`'s own cache, which costs more
+    than most of these searches on a few characters.
+    """
+    return re.compile(pattern)
 
 
 def _cues(words: str) -> list[str]:
@@ -386,7 +397,7 @@ def _deal_type(folded: str, lo: int, hi: int, sells: set[str]) -> tuple[str, int
         return ("lease", *first("lease"))
     if found["hosting"]:
         return ("data_hosting", *first("hosting"))
-    if found["debt"] and not any(h[2] == "financing" and re.search(r"equity\s*$", folded[max(lo, h[0] - 8):h[0]])
+    if found["debt"] and not any(h[2] == "financing" and _rx(r"equity\s*$").search(folded[max(lo, h[0] - 8):h[0]])
                                  for h in found["debt"]):
         return ("debt_financing", *first("debt"))
     if found["equity"] and any(h[2] in ("股权投资", "equity") for h in found["equity"]):
@@ -493,17 +504,17 @@ def _fact_metric(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     cs, ce = clause
     before = f[cs:a.start]
     after = f[a.end:min(ce, a.end + 8)]
-    if re.match(r"\s*(?:的)?\s*(?:市场预测|市场预期|预期|共识|预估|consensus|estimates?\b|forecasts?\b)"
-                r"|\s*(?:的)?\s*(?:正向|负面|负向|正面|positive|negative)?\s*(?:影响|impact|effect)", after):
+    if _rx(r"\s*(?:的)?\s*(?:市场预测|市场预期|预期|共识|预估|consensus|estimates?\b|forecasts?\b)"
+           r"|\s*(?:的)?\s*(?:正向|负面|负向|正面|positive|negative)?\s*(?:影响|impact|effect)").match(after):
         return None
-    if re.search(r"(?:市场|分析师|共识)(?:的)?(?:预期|预测|预估)\s*(?:为|是)?\s*$|consensus of\s*$|expected\s*$",
-                 before[-12:]):
+    if _rx(r"(?:市场|分析师|共识)(?:的)?(?:预期|预测|预估)\s*(?:为|是)?\s*$|consensus of\s*$|expected\s*$").search(
+            before[-12:]):
         return None
     if unit == "%":
         if _CHANGE_RE.search(before[-6:]) and not _MOVE_RE.search(before[-6:]):
             return None
         moves = _find(_MOVE_RE, f, max(cs, a.start - 12), a.start) + _find(_MOVE_RE, f, a.end, min(ce, a.end + 4))
-        if moves and not re.search(r"同比|环比|年增|增速|year over year|year-on-year", before[-12:]):
+        if moves and not _rx(r"同比|环比|年增|增速|year over year|year-on-year").search(before[-12:]):
             mkt = _find(_MKT_RE, f, max(cs, a.start - 12), a.start)
             m = moves[-1]
             # A figure after a fall (跌幅 16.97%, fell 5%) is written without its sign: the metric carries it,
@@ -511,25 +522,25 @@ def _fact_metric(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
             kind = "decline" if _FALL_RE.search(f[m[0]:m[1]]) else "change"
             return ("market_cap_" if mkt else "share_price_") + kind, m[0], m[1]
         verbs = _find(_STAKE_VERB_RE, f, cs, a.start)
-        if verbs and (re.search(r"持股|持有|\bowns?\b|\bholds?\b", f[verbs[-1][0]:verbs[-1][1]])
-                      or re.match(r"\s*(?:的)?\s*(?:股份|股权|stake|of the shares)", after)):
+        if verbs and (_rx(r"持股|持有|\bowns?\b|\bholds?\b").search(f[verbs[-1][0]:verbs[-1][1]])
+                      or _rx(r"\s*(?:的)?\s*(?:股份|股权|stake|of the shares)").match(after)):
             return "stake", verbs[-1][0], verbs[-1][1]
         return None
     if unit == "x":
         return None
-    if _PER_SHARE_AFTER.search(f[a.end:a.end + 8]) and re.search(r"收于|收报|股价|closed at|share price",
-                                                                   f[max(cs, a.start - 10):a.start]):
+    if _PER_SHARE_AFTER.search(f[a.end:a.end + 8]) and _rx(r"收于|收报|股价|closed at|share price").search(
+            f[max(cs, a.start - 10):a.start]):
         return "share_price", a.start, a.end
     if _CHANGE_RE.search(before[-6:]) and not _TO_LEVEL.search(before[-4:]):
         return None
     # "2,500 億美元市值上漲", "1,700 億美元的上漲": a change in market value
-    m = re.match(r"\s*(?:的)?\s*(?:市值)?\s*(?:上涨|涨幅|蒸发)", after)
+    m = _rx(r"\s*(?:的)?\s*(?:市值)?\s*(?:上涨|涨幅|蒸发)").match(after)
     if m:
         return "market_cap_change", a.end, a.end + m.end()
     follow = _find(_FACT_RE, f, a.end, min(ce, a.end + 32))
     word = None
-    if follow and (f[a.end:follow[0][0]].strip() in ("", "的") or re.match(r"\s*的\w{0,2}$", f[a.end:follow[0][0]])
-                   or re.fullmatch(r"\s*(?:on|in|of|for)\s+", f[a.end:follow[0][0]])):
+    if follow and (f[a.end:follow[0][0]].strip() in ("", "的") or _rx(r"\s*的\w{0,2}$").match(f[a.end:follow[0][0]])
+                   or _rx(r"\s*(?:on|in|of|for)\s+").fullmatch(f[a.end:follow[0][0]])):
         word = follow[0]
     if word is None:
         word = _fact_cue(f, cs, a.start)
@@ -539,16 +550,16 @@ def _fact_metric(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     if word is None:
         return None
     metric = FACT_CUES[word[2]]
-    if metric == "revenue" and re.match(r"\s*value\b", f[word[1]:word[1] + 8]):
+    if metric == "revenue" and _rx(r"\s*value\b").match(f[word[1]:word[1] + 8]):
         return None  # "a potential sales value of $90 billion": the value of the deal, not revenue
     if metric == "valuation" and word[2] == "valued at" and _DEAL_NOUN_BEFORE.search(f, max(sent.start, word[0] - 90),
                                                                                              word[0]):
         return None  # "an agreement valued at $17.4 billion", "the deal, valued at...": a deal's value, not a firm's
     between = f[word[1]:a.start] if word[1] <= a.start else ""
-    if re.search(r"价格|均价|\bprice\b", between) or re.search(r"^\s*价格", f[word[1]:word[1] + 3]):
+    if _rx(r"价格|均价|\bprice\b").search(between) or _rx(r"^\s*价格").search(f[word[1]:word[1] + 3]):
         return None
     if metric in ("revenue", "capex", "eps") and _GUIDE_RE.search(f[min(word[0], a.start):a.start] + f[cs:a.start]) \
-            and not re.search(r"较|相较|比|上一|去年|compared|from", f[cs:a.start]):
+            and not _rx(r"较|相较|比|上一|去年|compared|from").search(f[cs:a.start]):
         metric = f"{metric}_guidance"
     if metric == "users" and unit is not None:
         return None
@@ -587,16 +598,16 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
         # "Vandelay 獲得龍華...投資", "Acme 從天成獲得", "raised $2 billion of debt from Stonecrest"
         span = f[lo:max(hi, upto)] if left.start < right.start else between
         got = [m for m in _RECEIVE_RE.finditer(span)
-               if not (typ == "acquisition_stake" and re.match(r"[^，,。]{0,12}(?:股|stake|shares)", span[m.end():]))]
-        borrow = typ == "debt_financing" and re.search(r"借|borrow", f[right.end:max(upto, right.end) + 4])
-        if borrow and left.start < right.start and re.search(r"(?:向|从|\bfrom)\s*$", between):
+               if not (typ == "acquisition_stake" and _rx(r"[^，,。]{0,12}(?:股|stake|shares)").match(span[m.end():]))]
+        borrow = typ == "debt_financing" and _rx(r"借|borrow").search(f[right.end:max(upto, right.end) + 4])
+        if borrow and left.start < right.start and _rx(r"(?:向|从|\bfrom)\s*$").search(between):
             return right, left  # "艾克米向迪納摩資本借款50億美元": the one lent to borrows
         if left.start < right.start and not borrow and (
                 _OBJECT_FAR.search(f[max(left.end, right.start - 16):right.start]) or (
-                re.search(r"在[^，,；;。]{0,10}$", f[max(left.end, right.start - 12):right.start])
+                _rx(r"在[^，,；;。]{0,10}$").search(f[max(left.end, right.start - 12):right.start])
                 and _ROUND_AFTER.match(f, right.end))):
             return left, right
-        if got and not re.search(r"(?:向|对|给|\bin|\binto)\s*$", between):
+        if got and not _rx(r"(?:向|对|给|\bin|\binto)\s*$").search(between):
             return (right, left) if left.start < right.start else (left, right)
         return left, right
     span_after = f[left.end:max(upto, left.end)]
@@ -604,9 +615,9 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
     if pm is not None and left.start < right.start and right.end <= left.end + pm.start() and \
             _WITH_Y_TO.fullmatch(f, right.end, left.end + pm.start()):
         return left, right  # "Acme signed an agreement with Cobalt to provide capacity": Cobalt provides, Acme pays
-    if pm is not None and not re.search(r"向.{0,12}(?:购|买|订)", span_after):
+    if pm is not None and not _rx(r"向.{0,12}(?:购|买|订)").search(span_after):
         return right, left
-    if _RECEIVE_RE.search(between) and not re.search(r"向|从|\bfrom\b", between):
+    if _RECEIVE_RE.search(between) and not _rx(r"向|从|\bfrom\b").search(between):
         return right, left
     return left, right
 
@@ -635,7 +646,7 @@ def _is_object(f: str, lo: int, e: EntityMention) -> bool:
     if _OBJECT_MARK.search(f[max(lo, e.start - 4):e.start]) or _OBJECT_FAR.search(f[max(lo, e.start - 16):e.start]) \
             or _WITH_FAR.search(f[max(lo, e.start - 40):e.start]):
         return True
-    return bool(re.search(r"在[^，,；;。]{0,10}$", f[max(lo, e.start - 12):e.start]) and _ROUND_AFTER.match(f, e.end))
+    return bool(_rx(r"在[^，,；;。]{0,10}$").search(f[max(lo, e.start - 12):e.start]) and _ROUND_AFTER.match(f, e.end))
 
 
 def _group(members: list[EntityMention]) -> EntityMention:
@@ -754,7 +765,7 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
             ns, ne = sent.clauses[k + 1]
             if not [b for b in sent.amts if ns <= b.start < ne and b.amount.currency is not None]:
                 seller = next((e for e in actors if ns <= e.start < ne and e.id != uniq[0].id and
-                               re.search(r"(?:从|向|与|跟|\bfrom|\bwith)\s*$", f[max(ns, e.start - 6):e.start])), None)
+                               _rx(r"(?:从|向|与|跟|\bfrom|\bwith)\s*$").search(f[max(ns, e.start - 6):e.start])), None)
                 if seller is not None:
                     return _orient(sent, uniq[0], seller, typ, index, a.start)
     if len(uniq) == 1 and typ in _PURCHASE:
@@ -992,7 +1003,7 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             continue
         unit = a.amount.unit
         if _PER_SHARE_BEFORE.search(f[max(sent.start, a.start - 10):a.start]) and unit != "shares":
-            if not re.search(r"每股收益|每股盈|eps|股息|dividend", f[max(sent.start, a.start - 10):a.start]):
+            if not _rx(r"每股收益|每股盈|eps|股息|dividend").search(f[max(sent.start, a.start - 10):a.start]):
                 continue
         if unit in ("GW", "MW"):
             gws.append(a)
@@ -1039,7 +1050,7 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             continue  # "總額超過360億美元..., 其中包括...": a sum of the deals listed after it
         if typ[0] == "joint_venture" and _JV_TOTAL.match(f, a.end):
             continue  # "a joint venture ... for $27B Louisiana data center": the project's cost, not a payment
-        if re.search(r"双方|两家|二者|\bboth\b", f[clause[0]:a.start]) and \
+        if _rx(r"双方|两家|二者|\bboth\b").search(f[clause[0]:a.start]) and \
                 not [e for e in sent.ents if clause[0] <= e.start < clause[1]]:
             both = _both(sent, a, typ, index, last_deal)
             if both is not None:
@@ -1137,8 +1148,8 @@ def _backlog_from(sent: _Sentence, a: AmountMention) -> Proposal | None:
     if len({e.id for e in actors}) != 2:
         return None
     seller = actors[0]
-    customer = next((e for e in actors if e.id != seller.id and re.search(r"(?:来自|\bfrom)\s*$",
-                                                                       f[max(sent.start, e.start - 6):e.start])), None)
+    customer = next((e for e in actors if e.id != seller.id and _rx(r"(?:来自|\bfrom)\s*$").search(
+        f[max(sent.start, e.start - 6):e.start])), None)
     if customer is None:
         return None
     p = Proposal("deal", (sent.start, sent.end), 0.5, payer=customer, payee=seller, type="services", amount=a.amount)
@@ -1221,7 +1232,7 @@ def _parallel(sent: _Sentence, e: EntityMention) -> bool:
     """Whether ``e`` is itself an investor with a figure of its own in another clause of the sentence."""
     cs, ce = _clause_of(sent, e.start)
     return any(cs <= b.start < ce for b in sent.amts) and bool(_INVEST_VERB.search(sent.folded, e.end, ce)
-                                                             or re.search(r"注资|投资|invest", sent.folded[e.end:ce]))
+                                                             or _rx(r"注资|投资|invest").search(sent.folded[e.end:ce]))
 
 
 def _both(sent: _Sentence, a: AmountMention, typ: tuple[str, int, int, str], index: EntityIndex,
@@ -1467,7 +1478,7 @@ def _place_capacity(sent: _Sentence, g: AmountMention, deals: list[Proposal], fa
             deals.append(deal)
             return
     subj = sent.ents[0] if sent.ents else topic
-    if subj is not None and re.search(r"规划|建设|建造|计划|plans?\b|build", f[clause[0]:clause[1]]):
+    if subj is not None and _rx(r"规划|建设|建造|计划|plans?\b|build").search(f[clause[0]:clause[1]]):
         facts.append(Proposal("fact", (sent.start, sent.end), 0.5, entity=subj, metric="capacity_gw",
                               value=g.amount, spans={"entity": (subj.start, subj.end), "value": (g.start, g.end)}))
 
@@ -1547,9 +1558,9 @@ def _fact_entity(sent: _Sentence, a: AmountMention, metric: str, cue: tuple[int,
     f = sent.folded
     if metric == "stake":
         holder = [e for e in sent.ents if e.end <= cue[0] and cue[0] - e.end <= 12
-                  and not re.search(r"[、,，]|的", f[e.end:cue[0]])]
+                  and not _rx(r"[、,，]|的").search(f[e.end:cue[0]])]
         return holder[-1] if holder else None
-    after = [e for e in sent.ents if e.start >= a.end and re.match(r"\s*的\s*$", f[a.end:e.start])]
+    after = [e for e in sent.ents if e.start >= a.end and _rx(r"\s*的\s*$").match(f[a.end:e.start])]
     if after:
         return after[0]
     cs, _ = _clause_of(sent, a.start)
@@ -1588,7 +1599,7 @@ def _fact_for(sent: _Sentence, a: AmountMention, metric: tuple[str, int, int],
         p.period = per.label
         p.spans["period"] = (per.start, per.end)
         cs, _ = _clause_of(sent, a.start)
-        m = re.fullmatch(r"FY(\d{4})", per.label)
+        m = _rx(r"FY(\d{4})").fullmatch(per.label)
         if m and per.start < cs and _PREVIOUS_FY.search(sent.folded, cs, a.start):
             p.period = f"FY{int(m.group(1)) - 1}"  # "2026財年...,相較上一財年的250億美元"
             p.spans["period"] = p.spans["value"]
