@@ -370,23 +370,25 @@ def first_set(chars: str, flags: int = 0) -> str:
     return chars + "".join(re.escape(c) for c in extra)
 
 
-def leading(rx: re.Pattern[str], chars: str, word_start: str = "") -> re.Pattern[str]:
+def leading(rx: re.Pattern[str], chars: str, word_start: str = "", ahead: str = "") -> re.Pattern[str]:
     """A pattern matching one character at each position where ``rx`` matches (``rx`` opens on ``[chars]``).
 
     It opens on a plain character class, so the regex engine skips to the next candidate with one set test
     and no case folding, then checks ``rx`` there by looking back over that character. ``search`` of it finds
     where the next match of ``rx`` starts (the same leftmost position), for :func:`finditer_from`.
 
-    ``word_start``: the characters of ``chars`` that open a match of ``rx`` only at the start of a word (every
-    form of ``rx`` opening on one of them starts with ``\b``). Inside a word they are passed over by one more
-    set test before ``rx`` is tried (in running text most letters are inside words).
+    Two cheap gates pass over most candidates before ``rx`` is tried (in running text most letters are inside
+    words, and most digits are not dates): ``word_start``, the characters of ``chars`` that open a match of
+    ``rx`` only at the start of a word (every form of ``rx`` opening on one of them starts with ``\b``); and
+    ``ahead``, a pattern that every match of ``rx`` opening on another character matches at its start.
     """
     cls = first_set(chars, rx.flags)
     inner = f"(?i:{rx.pattern})" if rx.flags & re.IGNORECASE else rx.pattern
     gate = ""
-    if word_start:
+    if word_start or ahead:
         ws = first_set(word_start, rx.flags)
-        gate = rf"(?<=[^{ws}]|(?<!\w)[{ws}])"
+        other = (f"(?={ahead})" if ahead else "") + (f"[^{ws}]" if ws else r"[\s\S]")
+        gate = f"(?<={other}|(?<!\\w)[{ws}])" if ws else f"(?<={other})"
     return re.compile(f"[{cls}]{gate}(?<=(?={inner})[{cls}])")
 
 
@@ -428,8 +430,9 @@ _DATE_RE = re.compile(
 )
 
 
+#: Month names follow \b; a date in digits has 年, 月 or - after its first number (2025年, 9月, 2025-).
 _DATE_FIRST = leading(_DATE_RE, "0-9" + "".join(sorted({m[0] for m in _MONTHS})),
-                      word_start="".join(sorted({m[0] for m in _MONTHS})))  # month names follow \b
+                      word_start="".join(sorted({m[0] for m in _MONTHS})), ahead=r"[0-9]{1,4}\s?[年月-]")
 
 
 def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
@@ -478,7 +481,8 @@ _PERIOD_RE = re.compile(
 )
 
 
-_PERIOD_FIRST = leading(_PERIOD_RE, r"\dfqst", word_start="fqst")  # FY, Q, fiscal, first... follow \b
+#: FY, Q, fiscal, first... follow \b; a period in digits has 財/财 or 年 after its year (26財年, 2025年第三季).
+_PERIOD_FIRST = leading(_PERIOD_RE, r"\dfqst", word_start="fqst", ahead=r"\d{2,4}\s?[財财年]")
 
 
 def _full_year(y: str) -> int:
