@@ -389,8 +389,9 @@ def format_amount(a: Amount) -> str:
     return amount(a)
 
 
-def _build(m: re.Match[str], default_unit: str | None) -> Amount:
-    text = m.group(0)
+def _build(m: re.Match[str], default_unit: str | None, shown: str | None = None) -> Amount:
+    """The amount match ``m`` reads; its ``text`` is ``shown`` when given (else the match)."""
+    text = m.group(0) if shown is None else shown
     qual = Qualifier.EXACT
     if m.group("qp"):
         qual = _QUAL_PREFIX.get(m.group("qp"), None) or _QUAL_PREFIX[m.group("qp").lower()]
@@ -627,12 +628,10 @@ def find_amounts(text: str, default_unit: str | None = None) -> Iterator[FoundAm
         while end > start and norm[end - 1].isspace():
             end -= 1
         try:
-            amount = _build(m, default_unit)
+            amount = _build(m, default_unit, text[start:end])  # the figure as written, spaces trimmed
         except AmountError:
             continue
-        a = amount  # dataclasses.replace(amount, text=...), without its per-call field lookups
-        yield FoundAmount(start, end, Amount(a.low, a.high, a.qualifier, a.unit, text[start:end], a.nominal,
-                                             a.usd_rate, a.usd_source))
+        yield FoundAmount(start, end, amount)
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from datetime import date
 from dealweb.extract.gazetteer import GAZETTEER, GazEntry
 from dealweb.extract.normalise import NormText, fold
 from dealweb.model import Ledger
-from dealweb.money import Amount, AmountError, FoundAmount, Qualifier, find_amounts, parse_amount
+from dealweb.money import Amount, AmountError, Qualifier, find_amounts, parse_amount
 
 __all__ = [
     "AmountMention",
@@ -233,9 +233,10 @@ def _split_paren(text: str, start: int, end: int, amount: Amount) -> list[Amount
     ``自由現金流為負3.62億美元(資本支出為85億美元)`` holds two figures; ``224億美元(包含擴充)`` holds one
     and a remark. The figure before the parenthesis is re-read alone; figures inside it are read as well.
     """
-    cut = min((i for i in (text.find("(", start, end), text.find("（", start, end)) if i >= 0), default=-1)
-    if cut < 0 or amount.usd_source == "stated":
+    c1, c2 = text.find("(", start, end), text.find("（", start, end)
+    if c1 < 0 and c2 < 0 or amount.usd_source == "stated":
         return [AmountMention(start, end, amount)]
+    cut = min(c for c in (c1, c2) if c >= 0)
     head_end = cut
     while head_end > start and text[head_end - 1].isspace():
         head_end -= 1
@@ -322,13 +323,13 @@ def find_amount_mentions(norm: NormText) -> list[AmountMention]:
     # "增長77%至18億美元": a percentage then a level, not a range from 77% to 18億 (same length, same offsets)
     scan = _PCT_THEN.sub(lambda m: m.group(1) + " " * len(m.group(2)), text)
     out: list[AmountMention] = []
-    found = [FoundAmount(lo + f.start, lo + f.end, f.amount)
-             for lo, hi in numeric_spans(text) for f in find_amounts(scan[lo:hi])]
-    for f in found:
-        if f.start > 0 and text[f.start].isdigit() and (
-                text[f.start - 1].isascii() and text[f.start - 1].isalnum() or text[f.start - 1] in "-_."):
-            continue
-        out.extend(_split_paren(text, f.start, f.end, f.amount))
+    for lo, hi in numeric_spans(text):
+        for f in find_amounts(scan[lo:hi]):
+            start = lo + f.start
+            if start > 0 and text[start].isdigit() and (
+                    text[start - 1].isascii() and text[start - 1].isalnum() or text[start - 1] in "-_."):
+                continue
+            out.extend(_split_paren(text, start, lo + f.end, f.amount))
     for i, a in enumerate(out):
         # "3800亿元人民币", "191億元": 元 after a Chinese figure with no currency is the yuan
         m = _YUAN_AFTER.match(text, a.end)
