@@ -150,6 +150,21 @@ def test_split_scans_on_generated_text(text: str) -> None:
         assert split.hits(text) == [(m.start(), m.end(), m.group(0)) for m in split.whole.finditer(text)]
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["market cap", "market value", "市值", "stake", "own", "owns", "holds", "takes",
+                                 "rose", "fell", "surged", "涨", "跌", "大涨", "持股", "收购", " ", "a", "x", "2",
+                                 "%", "的", "-", "market", "cap"]), max_size=25).map("".join),
+       st.integers(0, 60), st.integers(0, 20))
+def test_scans_near_a_figure_are_the_whole_scan(text: str, lo: int, width: int) -> None:
+    lo = min(lo, len(text))
+    hi = min(len(text), lo + width)
+    for rx in (relations._MOVE_RE, relations._MKT_RE, relations._STAKE_VERB_RE):
+        assert relations._find_near(rx, text, lo, hi) == relations._find(rx, text, lo, hi)
+    long = "e" * 70 + text  # no place to start within 64 characters: the whole-text scan
+    for rx in (relations._MOVE_RE, relations._STAKE_VERB_RE):
+        assert relations._find_near(rx, long, 70 + lo, 70 + hi) == relations._find(rx, long, 70 + lo, 70 + hi)
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.sampled_from(["a", "A", "輝", "達", "Ａ", "　", "É", "\ud800", "\U0001f600", "ß", "İ", "x" * 50]),
                 min_size=1, max_size=40).map("".join))

@@ -235,6 +235,17 @@ def _scanned(words: list[str], by: str = "branch") -> re.Pattern[str]:
     return whole
 
 
+#: Patterns read only near a few figures (a percentage's price move, stake verb, market value), by id: the characters
+#: of their words and their longest word. They are scanned around each look-up (:func:`_find_near`).
+_NEAR: dict[int, tuple[frozenset[str], int]] = {}
+
+
+def _near(regex: re.Pattern[str], words: list[str]) -> re.Pattern[str]:
+    """Register ``regex`` (a trie of ``words``) for :func:`_find_near`."""
+    _NEAR[id(regex)] = (frozenset("".join(words)), max(map(len, words)))
+    return regex
+
+
 #: Sentence-level cue words as trie-shaped patterns, scanned once per text (see :func:`_find`).
 _JOKE_P = _scanned(["段子", "玩笑", "笑话", "脑筋急转弯", "梗图", "戏言", "joke", "joking", "meme", "in jest",
                     "tongue-in-cheek"])
@@ -274,7 +285,7 @@ _GUIDE_RE = _pattern(_GUIDANCE)
 _PROVIDE_RE = _pattern(_PROVIDE)
 _RECEIVE_RE = _pattern(_RECEIVE)
 _PREP_RE = _pattern(_PREP)
-_MOVE_RE = _pattern(_PRICE_MOVE)
+_MOVE_RE = _near(_pattern(_PRICE_MOVE), _PRICE_MOVE)
 _FALL_RE = re.compile(r"跌|下挫|fell|dropped|plunged", re.IGNORECASE)
 _CHANGE_RE = re.compile(
     r"(?:" + "|".join(re.escape(w) for w in sorted(_CHANGE_BEFORE, key=len, reverse=True))
@@ -341,6 +352,31 @@ def _find(regex: re.Pattern[str], s: str, lo: int, hi: int) -> list[tuple[int, i
     # they end by hi, which only the last one can fail
     hits = got[2]
     return hits[i:j] if hits[j - 1][1] <= hi else hits[i:j - 1]
+
+
+def _find_near(regex: re.Pattern[str], f: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+    """:func:`_find` of a pattern registered by :func:`_near`, from a scan of a few characters around ``[lo, hi)``.
+
+    No match can hold a character that none of the words holds, so no match of the whole-text scan covers the
+    place just after one: from there on the whole scan's matches are those of a scan started there (the
+    look-behinds see the text before it either way). The scan is started at the nearest such place before
+    ``lo`` and read up to ``hi`` plus the longest word and one character of look-ahead, the most any match
+    starting before ``hi`` reads. Where no such place lies within 64 characters, the whole text is scanned.
+    """
+    chars, longest = _NEAR[id(regex)]
+    p = lo
+    stop = max(0, lo - 64)
+    while p > stop and f[p - 1] in chars:
+        p -= 1
+    if p > 0 and f[p - 1] in chars:
+        return _find(regex, f, lo, hi)
+    out = []
+    for m in regex.finditer(f, p, hi + longest + 1):
+        if m.start() >= hi:
+            break
+        if m.start() >= lo and m.end() <= hi:
+            out.append((m.start(), m.end(), m.group(0)))
+    return out
 
 
 def _clause_of(sent: _Sentence, pos: int) -> tuple[int, int]:
@@ -486,7 +522,8 @@ def _tiny(b: AmountMention) -> bool:
     return b.amount.high is not None and b.amount.high < _TINY
 
 
-_MKT_RE = _scanned(["市值", "market cap", "market value"])
+_MKT_WORDS = ["市值", "market cap", "market value"]
+_MKT_RE = _near(_pattern(_MKT_WORDS), _MKT_WORDS)
 
 
 def _fact_cue(f: str, lo: int, hi: int) -> tuple[int, int, str] | None:
@@ -513,15 +550,16 @@ def _fact_metric(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     if unit == "%":
         if _CHANGE_RE.search(before[-6:]) and not _MOVE_RE.search(before[-6:]):
             return None
-        moves = _find(_MOVE_RE, f, max(cs, a.start - 12), a.start) + _find(_MOVE_RE, f, a.end, min(ce, a.end + 4))
+        moves = _find_near(_MOVE_RE, f, max(cs, a.start - 12), a.start) + \
+            _find_near(_MOVE_RE, f, a.end, min(ce, a.end + 4))
         if moves and not _rx(r"同比|环比|年增|增速|year over year|year-on-year").search(before[-12:]):
-            mkt = _find(_MKT_RE, f, max(cs, a.start - 12), a.start)
+            mkt = _find_near(_MKT_RE, f, max(cs, a.start - 12), a.start)
             m = moves[-1]
             # A figure after a fall (跌幅 16.97%, fell 5%) is written without its sign: the metric carries it,
             # as the ledger does (share_price_decline), so a crash is never read as a rise.
             kind = "decline" if _FALL_RE.search(f[m[0]:m[1]]) else "change"
             return ("market_cap_" if mkt else "share_price_") + kind, m[0], m[1]
-        verbs = _find(_STAKE_VERB_RE, f, cs, a.start)
+        verbs = _find_near(_STAKE_VERB_RE, f, cs, a.start)
         if verbs and (_rx(r"持股|持有|\bowns?\b|\bholds?\b").search(f[verbs[-1][0]:verbs[-1][1]])
                       or _rx(r"\s*(?:的)?\s*(?:股份|股权|stake|of the shares)").match(after)):
             return "stake", verbs[-1][0], verbs[-1][1]
@@ -627,8 +665,9 @@ _WITH_Y_TO = re.compile(r"\s*(?:group|inc\.?|corp\.?|ltd\.?|plc)?\s*(?:to|will|w
 _GENITIVE_INVEST = re.compile(r"\s*(?:的|'s|’s)\s*[^，,。;；]{0,16}?(?:投资|注资|融资|\binvestment\b|\bfunding\b)")
 #: Deal types in which firms named together ("A and B will invest") pay together.
 _TOGETHER = frozenset({"equity_investment", "joint_venture", "debt_financing"})
-_STAKE_VERB_RE = _scanned(["持股", "持有", "收购", "买入", "入股", "购入", "stake", "owns", "holds", "own",
-                            "hold", "acquire", "acquires", "acquired", "buy", "buys", "bought", "take", "takes"])
+_STAKE_VERBS = ["持股", "持有", "收购", "买入", "入股", "购入", "stake", "owns", "holds", "own", "hold", "acquire",
+                "acquires", "acquired", "buy", "buys", "bought", "take", "takes"]
+_STAKE_VERB_RE = _near(_pattern(_STAKE_VERBS), _STAKE_VERBS)
 _WITH_BEFORE = re.compile(r"(?:与|和|跟|同|\bwith\b)\s*$")
 
 
