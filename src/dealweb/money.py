@@ -600,6 +600,9 @@ def _matches(norm: str) -> Iterator[re.Match[str]]:
         pos = m.end() if m.end() > m.start() else m.end() + 1
 
 
+#: A range joined by "and" ("between $3 billion and $5 billion"); without "between" the two are a list.
+_AND_SEP = re.compile(r"\s?and\s?", re.IGNORECASE)
+_BETWEEN = re.compile(r"\bbetween\s*(?:about\s*|around\s*)?\S?\s*$", re.IGNORECASE)
 _FILTER_GROUPS = ("num1", "vcn", "ven", "sc1", "cp1", "us1", "num2", "sc2", "us2", "cp2")
 
 
@@ -627,6 +630,15 @@ def find_amounts(text: str, default_unit: str | None = None) -> Iterator[FoundAm
             start += 1
         while end > start and norm[end - 1].isspace():
             end -= 1
+        if num2 is not None and sc1 and sc2:
+            end1 = max(m.end(g) for g in ("num1", "sc1", "cp1", "us1") if m.group(g) is not None)
+            sep = _AND_SEP.match(norm, end1, end)
+            if sep is not None and not _BETWEEN.search(norm, max(0, start - 12), start):
+                # "$5 billion and $4 billion": two figures (a list); "and" joins a range only after "between"
+                for lo, hi in ((start, end1), (sep.end(), end)):
+                    for fa in find_amounts(text[lo:hi], default_unit):
+                        yield FoundAmount(fa.start + lo, fa.end + lo, fa.amount)
+                continue
         try:
             amount = _build(m, default_unit, text[start:end])  # the figure as written, spaces trimmed
         except AmountError:

@@ -1037,6 +1037,7 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
     facts: list[Proposal] = []
     gws: list[AmountMention] = []
     sells: set[str] | None = None
+    several: dict[int, list[Proposal]] | None = None
     for a in sent.amts:
         if a.start >= cond_from:
             continue
@@ -1076,6 +1077,13 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             continue  # "$0.01 each", "每股價格為23.28美元", "a final tranche at $600": prices, not deals
         if denied:
             continue  # "It was never a commitment", "我們從來沒有說要投資1000億美元": a denial, not a deal
+        if several is None:
+            several = _several(sent, index, topic, raiser, last_deal)
+        if a.start in several:
+            for d in several[a.start]:
+                d.flag = "joke" if joke else None
+            deals.extend(several[a.start])
+            continue
         if typ is None:
             other = _own_capex(sent, a, clause, topic) or _deal_reference(sent, a, last_deal)
             if other is None and _TRANCHE.search(f, max(clause[0], a.start - 8), min(clause[1], a.end + 8)):
@@ -1648,3 +1656,165 @@ def _fact_for(sent: _Sentence, a: AmountMention, metric: tuple[str, int, int],
 _DATED = frozenset({"share_price", "share_price_change", "market_cap", "market_cap_change"})
 _PREVIOUS_FY = re.compile(r"上一财年|上财年|上一财政年度|上个财年|prior fiscal year|previous fiscal year|"
                           r"last fiscal year")
+
+
+# --- several parties in one sentence: lists, "respectively", "each", tranches (guideline §7) ----------------
+
+#: "來自A的300億美元": the source right before the figure (Chinese), "$30 billion from A" right after (English).
+_SOURCE_CN = re.compile(r"(?:来自|源自)\s*$")
+_SOURCE_AFTER = re.compile(r"\s*(?:in [\w-]+ )?(?:from|by)\s+(?:[\w.-]+\s+){0,3}?$")
+_RESPECTIVELY = re.compile(r"\brespectively\b|分别|各为")
+_EACH_BEFORE = re.compile(r"(?:各自|各|分别|\beach\b)[^，,。;；]{0,12}$")
+_EACH_AFTER = re.compile(r"\s*(?:each|apiece)\b|\s*的?(?:投资|资金)?\s*各")
+_LIST_GAP = re.compile(r"(?:\s|,|，|、|和|与|及|以及|\band\b|&)+")
+#: An investment told by its parts: a first payment, then the rest ("will begin with $15 billion, followed by
+#: another $35 billion", "將先承諾150億美元，隨後...再投入350億美元").
+_TRANCHE_FIRST = re.compile(r"\b(?:first|initial(?:ly)?|begins? with|beginning with|starts? with|upfront)\b|"
+                            r"先|首先|首期|首笔|第一笔")
+_TRANCHE_THEN = re.compile(r"\b(?:then|followed by|another|remaining|the rest|later)\b|"
+                           r"随后|然后|再|剩余|其余|余下|之后")
+_INVEST_CONTEXT = re.compile(r"投资|注资|出资|投入|承诺|融资|\binvest|\bcommitment\b|\bcontribution|\bfunding\b|"
+                             r"\bround\b")
+_SAID_AFTER = re.compile(r"\s*(?:还|也)?\s*(?:表示|说|称|公布|宣布|透露|指出|said|says|told|announced)")
+_ACCORDING = re.compile(r"(?:据|根据|according to)\s*$")
+#: The payee named by a description ("向該公司", "in the company", "into the startup").
+_DESCRIBED_PAYEE = re.compile(r"该公司|这家公司|这家\w{0,6}公司|该\w{0,4}公司|\bthe (?:company|startup|firm)\b")
+
+
+def _usd_figures(sent: _Sentence) -> list[AmountMention]:
+    """The sentence's USD figures that can be deal values (not prices)."""
+    return [b for b in sent.amts if b.amount.currency == "USD" and b.amount.unit not in ("%", "x", "GW", "MW")
+            and not (b.amount.high is not None and b.amount.high < _TINY)]
+
+
+def _speaker(sent: _Sentence, e: EntityMention) -> bool:
+    """Whether ``e`` is only the source of the news ("OpenAI表示，", "據OpenAI公布", "the companies said")."""
+    f = sent.folded
+    return bool(_SAID_AFTER.match(f, e.end) or _ACCORDING.search(f[max(sent.start, e.start - 12):e.start]))
+
+
+def _investee(sent: _Sentence, payers: set[str], topic: EntityMention | None, raiser: EntityMention | None,
+              last_deal: Proposal | None, before: int) -> EntityMention | None:
+    """Who receives an investment whose investors are ``payers``.
+
+    The firm named as its object in the sentence, else the firm whose round it is (``raiser``), else the
+    last investment's payee, else the topic; ``None`` when another firm is named that the rules cannot place.
+    """
+    f = sent.folded
+    others = [e for e in _actors(sent) if e.id not in payers and sent.kinds.get(e.id) != "person"]
+    marked = [e for e in others if _is_object(f, sent.start, e) or _ROUND_OF.match(f, e.end)
+              or _GENITIVE_INVEST.match(f, e.end)]
+    if marked:
+        return marked[0]
+    unmarked = [e for e in others if not _speaker(sent, e)]
+    if unmarked and not _DESCRIBED_PAYEE.search(f, sent.start, before):
+        return None  # a firm the rules cannot place: leave the figure to the ordinary rules
+    for cand in (raiser, last_deal.payee if last_deal is not None and last_deal.type == "equity_investment" else None,
+                 topic):
+        if cand is not None and cand.id not in payers and sent.kinds.get(cand.id) != "person":
+            return cand
+    speakers = [e for e in others if _speaker(sent, e)]
+    return speakers[0] if len({e.id for e in speakers}) == 1 else None
+
+
+def _claim(sent: _Sentence, payer: EntityMention, payee: EntityMention, b: AmountMention, typ: str,
+           conf: float = 0.6) -> Proposal:
+    p = Proposal("deal", (sent.start, sent.end), conf, payer=payer, payee=payee, type=typ, amount=b.amount)
+    p.spans = {"from": (payer.start, payer.end), "to": (payee.start, payee.end), "type": (b.start, b.end),
+               "amount": (b.start, b.end)}
+    return p
+
+
+def _several(sent: _Sentence, index: EntityIndex, topic: EntityMention | None, raiser: EntityMention | None,
+             last_deal: Proposal | None) -> dict[int, list[Proposal]]:
+    """Claims of a sentence that gives several investors' amounts at once, keyed by the figure's start.
+
+    Four shapes a reader resolves without effort (guideline §7, one claim per party when the text gives each
+    amount):
+
+    * a list of figures each with its source: "includes $3 billion from A, $3 billion from B and $5 billion
+      from C", "包括來自A的30億美元、來自B的30億美元和來自C的50億美元";
+    * "respectively": "contributions from A, B and C, of $5 billion, $3 billion and $3 billion respectively"
+      (分別), the n-th firm with the n-th figure;
+    * "each": "A and B each invested $3 billion", "A及B各自投資了30億美元": every firm pays the figure;
+    * an investment told in tranches: "A will first invest $1 billion, then $4 billion", "A將先承諾10億美元，
+      隨後再投入40億美元": every figure is A's.
+
+    The investee is the firm the sentence names as the object, else the firm whose round it is, else the last
+    investment's payee, else the topic. Figures not resolved here are left to the ordinary rules.
+    """
+    f = sent.folded
+    figs = _usd_figures(sent)
+    if not figs or not _INVEST_CONTEXT.search(f, sent.start, sent.end):
+        return {}
+    actors = [e for e in _actors(sent) if sent.kinds.get(e.id) != "person"]
+    if not actors:
+        return {}
+    sells = _sells(sent, index, topic)
+    typ = _type_in(sent, sent.start, sent.end, sells)
+    kind = typ[0] if typ is not None and typ[0] in _TOGETHER else "equity_investment"
+    if typ is not None and typ[0] in _PURCHASE:
+        return {}
+    out: dict[int, list[Proposal]] = {}
+    # 1. each figure with its own source
+    src: dict[int, EntityMention] = {}
+    for b in figs:
+        cn = [e for e in actors if e.end <= b.start and b.start - e.end <= 3 and f[e.end:b.start].strip() in ("", "的")
+              and _SOURCE_CN.search(f[max(sent.start, e.start - 4):e.start])]
+        en = [e for e in actors if e.start >= b.end and e.start - b.end <= 40
+              and _SOURCE_AFTER.fullmatch(f, b.end, e.start)]
+        if cn or en:
+            src[b.start] = (cn or en)[0]
+    if len(src) >= 2 and len({e.id for e in src.values()}) >= 2:
+        payee = _investee(sent, {e.id for e in src.values()}, topic, raiser, last_deal, min(src))
+        if payee is not None:
+            for b in figs:
+                if b.start in src and src[b.start].id != payee.id:
+                    out[b.start] = [_claim(sent, src[b.start], payee, b, kind)]
+            return out
+    # 2. "respectively": the n-th firm of a list with the n-th figure
+    resp = _RESPECTIVELY.search(f, sent.start, sent.end)
+    if resp is not None and len(figs) >= 2:
+        listed = [e for e in actors if e.start < figs[0].start]
+        run: list[EntityMention] = []
+        for e in listed:
+            if run and _LIST_GAP.fullmatch(f, run[-1].end, e.start) and e.id not in {x.id for x in run}:
+                run.append(e)
+            else:
+                run = [e]
+        english = resp.group(0) == "respectively"  # after the figures in English, before them in Chinese
+        after = [b for b in figs if b.start > run[-1].end and (b.start < resp.start() if english
+                                                               else b.start > resp.start())] if run else []
+        if len(run) >= 2 and len(after) == len(run):
+            payee = _investee(sent, {e.id for e in run}, topic, raiser, last_deal, after[0].start)
+            if payee is not None:
+                for e, b in zip(run, after, strict=True):
+                    out[b.start] = [_claim(sent, e, payee, b, kind)]
+                return out
+    # 3. "each": every firm of a coordinated run pays the figure
+    for b in figs:
+        cs, _ = _clause_of(sent, b.start)
+        if not (_EACH_BEFORE.search(f[max(sent.start, b.start - 16):b.start]) or _EACH_AFTER.match(f, b.end)):
+            continue
+        run = _coordinated(sent, [e for e in actors if e.start < b.start], b.start)
+        if len(run) < 2:
+            continue
+        payee = _investee(sent, {e.id for e in run}, topic, raiser, last_deal, b.start)
+        if payee is not None:
+            out[b.start] = [_claim(sent, e, payee, b, kind) for e in {x.id: x for x in run}.values()]
+    if out:
+        return out
+    # 4. tranches: one investor, a first payment and the rest
+    first = _TRANCHE_FIRST.search(f, sent.start, sent.end)
+    then = _TRANCHE_THEN.search(f, first.end(), sent.end) if first is not None else None
+    if first is None or then is None or len(figs) < 2 or figs[-1].start < then.start():
+        return {}
+    payers = [e for e in actors if not _speaker(sent, e) and not _is_object(f, sent.start, e)
+              and not _DESCRIBED_PAYEE.match(f, e.start)]
+    if len({e.id for e in payers}) != 1 or payers[0].start > figs[0].start:
+        return {}
+    payer = payers[0]
+    payee = _investee(sent, {payer.id}, topic, raiser, last_deal, figs[0].start)
+    if payee is None:
+        return {}
+    return {b.start: [_claim(sent, payer, payee, b, kind)] for b in figs}
