@@ -621,10 +621,11 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
                     out_edges[ga or gb] += 1
         # One layout of the group area per state: every group closed (""), then each group open alone. A
         # closed group takes only its closed size; the boxes after an open one move down to make room.
+        at_x = _group_places(groups, member_of, links, pos)
         for state in ["", *(g.id for g in groups)]:
             group_pos[state], group_cells[state], group_height[state] = _place_groups(
                 groups, drawn, labels, radii, pos, width, height - 40, lang, out_edges, open_id=state or None,
-                closed_out={g: len(v) for g, v in summed.items()})
+                closed_out={g: len(v) for g, v in summed.items()}, at_x=at_x)
 
     def node_of(i: str, at: tuple[float, float]) -> MapNode:
         e = ledger.entities[i]
@@ -693,8 +694,10 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
     core_edges = finish(core_edges)
     # The core's labels stay clear of every group's box in every state, so they never move.
     every_cell = [c for cs in group_cells.values() for c in cs]
-    core_edges = _place_labels(core_edges, core_nodes, extra=[_cell_box(c) for c in every_cell]) \
-        if every_cell else _place_labels(core_edges, core_nodes)
+    # ... and clear of the layered layout's band names (drawn at the left edge, 12.5 px bold capitals)
+    band_names = [(12 + w / 2, y0 + 12, w / 2 + 4, 10.0) for w, y0 in
+                  ((_label_width(label.upper(), 12.5) * 1.15, y0) for _b, label, y0, _y1 in bands)]
+    core_edges = _place_labels(core_edges, core_nodes, extra=[_cell_box(c) for c in every_cell] + band_names)
     core_labels = [_label_box(e) for e in core_edges if e.label]
     state_edges: dict[str, list[MapEdge]] = {}
     placed_boxes: dict = {}
@@ -737,79 +740,170 @@ def _group_title(g, ledger: Ledger, lang: str) -> str:  # noqa: ANN001
 
 def _group_count(g, lang: str) -> str:  # noqa: ANN001
     t = messages(lang)
-    n = t("group.count", n=len(g.members))
+    n = t("group.count_one") if len(g.members) == 1 else t("group.count", n=len(g.members))
     return n + (" · " + fmt.money(g.usd, lang=lang) if g.usd else "")
 
 
-def _place_groups(groups, drawn, labels, radii, pos, width, top, lang, out_edges=None,  # noqa: ANN001, ANN202
-                  open_id: str | None = None, closed_out: Mapping[str, int] | None = None):
-    """Boxes for the groups, packed in rows below the core from ``top``, with ``open_id`` open (or none).
+def _group_spec(g, drawn_set: set[str], labels, radii, width: float, lang: str, n_out: int,  # noqa: ANN001
+                is_open: bool) -> tuple:
+    """The size of a group's box, closed or open: ``(shown, boxes, slot_w, cols, w, h, band, gbox, head)``.
 
-    A closed group's box holds its header and its node; the open group's box holds its members on a grid.
-    Above the node (or the members) each box keeps a band for the labels of the arrows that leave it for
-    the core (``out_edges``: their number per group open, ``closed_out``: closed), one row of labels per box
-    width's worth. Boxes are
-    packed left to right in the groups' own order (largest money first), so the boxes before an open one
-    stay where they are in every state and the ones after it move down.
+    A closed box holds its header and its node; an open one its members on a grid. Above the node (or the
+    members) a band is kept for the labels of the ``n_out`` arrows that leave the box for the core, one row
+    of labels per box width's worth.
+    """
+    from dealweb.report.maplayout import GROUP_SHOW
+
+    t = messages(lang)
+    gid = "group:" + g.id
+    gbox = _node_box(*labels[gid], radii[gid])
+    head = t("group.head", title=labels[gid][0], count=labels[gid][1])
+    head_w = _label_width(head, 13) * 1.05 + 150
+    if not is_open:
+        # its node with the labels of its arrows around and above it
+        w = max(2 * gbox[0] + 60, head_w, 260.0, min(105.0 * n_out / 2 + 60, 2 * gbox[0] + 250))
+        band = 22.0 * math.ceil(n_out / max(2, int((w - 40) // 105))) + 10.0
+        return [], [], 0.0, 1, w, 46 + band + 12 + gbox[1] + gbox[2] + 26, band, gbox, head
+    shown = [m for m in g.members[:GROUP_SHOW] if m in drawn_set]
+    boxes = [_node_box(*labels[m], radii[m]) for m in shown]
+    slot_w = max([2 * b[0] for b in boxes] + [0.0]) + 70
+    slot_h = max([b[1] + b[2] for b in boxes] + [0.0]) + 56
+    m = len(shown)
+    cols = max(1, min(m, round(math.sqrt(1.8 * m * slot_h / max(slot_w, 1.0))) or 1,
+                      int((width - 60) // max(slot_w, 1))))
+    rows = math.ceil(m / cols) if m else 0
+    w = max(cols * slot_w + 30, 2 * gbox[0] + 60, head_w, 260.0)
+    # labels of the arrows leaving the box: about two a row, more when the members spread them out
+    band = 22.0 * math.ceil(n_out / max(2, int(min(w - 40, 240 + 60 * cols) // 105))) + 10.0
+    h = max(46 + band + rows * slot_h + 10, 46 + band + gbox[1] + gbox[2] + 40)
+    return shown, boxes, slot_w, cols, w, h, band, gbox, head
+
+
+def _free_x(row: list[tuple[float, float]], want: float, w: float, width: float) -> float | None:
+    """The left edge nearest ``want`` where a box ``w`` wide fits in a row (``(x0, x1)`` taken), or None."""
+    lo, hi = 20.0, width - 20.0 - w
+    if hi < lo:
+        return lo if not row else None
+    gaps, left = [], lo
+    for x0, x1 in sorted(row):
+        gaps.append((left, x0 - 16 - w))
+        left = max(left, x1 + 16)
+    gaps.append((left, hi))
+    best = None
+    for a, b in gaps:
+        b = min(b, hi)
+        if b >= a:
+            x = min(max(want, a), b)
+            if best is None or abs(x - want) < abs(best - want):
+                best = x
+    return best
+
+
+def _place_groups(groups, drawn, labels, radii, pos, width, top, lang, out_edges=None,  # noqa: ANN001, ANN202
+                  open_id: str | None = None, closed_out: Mapping[str, int] | None = None,
+                  at_x: Mapping[str, float] | None = None):
+    """Boxes for the groups in rows below the core from ``top``, with ``open_id`` open (or none).
+
+    Every group closed: the boxes go, largest money first, into the first row with room as near below
+    their place as it allows (``at_x``: where on the width each group's money meets the core,
+    :func:`_group_places`; groups with none as far left as they fit), so arrows stay short. With a group
+    open, every other box keeps its place, the rows below only moving down: the open box (its size from
+    :func:`_group_spec`, with ``out_edges`` arrows leaving it, ``closed_out`` for a closed box) takes the
+    closed one's place when its row has the width, else a row of its own just below.
 
     Returns the positions (``pos``, then the group nodes and the open group's members), the cells, and the
     canvas height.
     """
     from dealweb.report.maplayout import GROUP_SHOW
 
-    t = messages(lang)
     pos = dict(pos)
     drawn_set = set(drawn)
-    specs = []
+    at_x = at_x or {}
+    closed = {g.id: _group_spec(g, drawn_set, labels, radii, width, lang,
+                                (closed_out or {}).get(g.id, (out_edges or {}).get(g.id, 0)), False) for g in groups}
+    rows: list[list[tuple[float, float]]] = []
+    row_h: list[float] = []
+    place: dict[str, tuple[int, float]] = {}  # group -> (row, x)
     for g in groups:
-        gid = "group:" + g.id
-        gbox = _node_box(*labels[gid], radii[gid])
-        head = t("group.head", title=labels[gid][0], count=labels[gid][1])
-        head_w = _label_width(head, 13) * 1.05 + 150
-        n_out = (out_edges or {}).get(g.id, 0)
-        if g.id == open_id:
-            shown = [m for m in g.members[:GROUP_SHOW] if m in drawn_set]
-            boxes = [_node_box(*labels[m], radii[m]) for m in shown]
-            slot_w = max([2 * b[0] for b in boxes] + [0.0]) + 70
-            slot_h = max([b[1] + b[2] for b in boxes] + [0.0]) + 56
-            m = len(shown)
-            cols = max(1, min(m, round(math.sqrt(1.8 * m * slot_h / max(slot_w, 1.0))) or 1,
-                              int((width - 60) // max(slot_w, 1))))
-            rows = math.ceil(m / cols) if m else 0
-            w = max(cols * slot_w + 30, 2 * gbox[0] + 60, head_w, 260.0)
-            # labels of the arrows leaving the box: about two a row, more when the members spread them out
-            per_row = max(2, int(min(w - 40, 240 + 60 * cols) // 105))
-            band = 22.0 * math.ceil(n_out / per_row) + 10.0
-            h = max(46 + band + rows * slot_h + 10, 46 + band + gbox[1] + gbox[2] + 40)
-        else:
-            shown, boxes, slot_w, slot_h, cols = [], [], 0.0, 0.0, 1
-            n_out = (closed_out or {}).get(g.id, n_out)
-            # a closed box: its header, then its node with the labels of its arrows around and above it
-            w = max(2 * gbox[0] + 60, head_w, 260.0, min(105.0 * n_out / 2 + 60, 2 * gbox[0] + 250))
-            per_row = max(2, int((w - 40) // 105))
-            band = 22.0 * math.ceil(n_out / per_row) + 10.0
-            h = 46 + band + 12 + gbox[1] + gbox[2] + 26
-        specs.append((g, shown, boxes, slot_w, cols, w, h, band, gbox, head))
-    x, y, row_h = 20.0, float(top), 0.0
+        w, h = closed[g.id][4], closed[g.id][5]
+        want = at_x.get(g.id, 20.0 + w / 2) - w / 2
+        r, x = len(rows), None
+        for k, row in enumerate(rows):
+            x = _free_x(row, want, w, width)
+            if x is not None:
+                r = k
+                break
+        if x is None:
+            rows.append([])
+            row_h.append(0.0)
+            x = _free_x([], want, w, width) or 20.0
+        rows[r].append((x, x + w))
+        row_h[r] = max(row_h[r], h)
+        place[g.id] = (r, x)
+    spec = dict(closed)
+    heights = list(row_h)
+    extra_row: tuple[int, float] | None = None  # (after row, height) of a row holding the open box alone
+    if open_id is not None and open_id in place:
+        g = next(g for g in groups if g.id == open_id)
+        spec[open_id] = _group_spec(g, drawn_set, labels, radii, width, lang, (out_edges or {}).get(open_id, 0), True)
+        r, x = place[open_id]
+        w, h = spec[open_id][4], spec[open_id][5]
+        others = [iv for iv in rows[r] if iv[0] != x]
+        left = max([x1 + 16 for x0, x1 in others if x1 <= x] + [20.0])
+        right = min([x0 - 16 for x0, x1 in others if x0 >= x] + [width - 20.0])
+        if right - left >= w:  # in place, the row as tall as it needs
+            place[open_id] = (r, min(max(x, left), right - w))
+            heights[r] = max(heights[r], h)
+        else:  # a row of its own just below
+            want = at_x.get(open_id, x + closed[open_id][4] / 2) - w / 2
+            place[open_id] = (r + 1, min(max(want, 20.0), max(20.0, width - 20.0 - w)))
+            extra_row = (r, h)
+    row_y, y = [], float(top)
+    for r, h in enumerate(heights):
+        row_y.append(y)
+        y += h + 16
+        if extra_row is not None and extra_row[0] == r:
+            open_y = y
+            y += extra_row[1] + 16
     cells = []
-    for g, shown, boxes, slot_w, cols, w, h, band, gbox, head in specs:
-        if x + w > width - 20 and x > 20:
-            x, y, row_h = 20.0, y + row_h + 16, 0.0
-        x0 = x + (w - (cols * slot_w + 30)) / 2  # members centred in a box wider than their grid
-        for k, (m, b) in enumerate(zip(shown, boxes, strict=True)):
-            c, r = k % cols, k // cols
-            slot_h = max(bb[1] + bb[2] for bb in boxes) + 56
-            pos[m] = (round(x0 + 15 + (c + 0.5) * slot_w, 1), round(y + 46 + band + r * slot_h + 20 + b[1], 1))
-        # the group's node below the band kept for the labels of arrows leaving the box
-        pos["group:" + g.id] = (round(x + w / 2, 1), round(y + 46 + band + 12 + gbox[1], 1))
+    for g in groups:
+        shown, boxes, slot_w, cols, w, h, band, gbox, head = spec[g.id]
+        r, x = place[g.id]
         is_open = g.id == open_id
-        cells.append(MapCell(g.id, round(x, 1), round(y, 1), round(x + w, 1), round(y + h, 1),
+        gy = open_y if is_open and extra_row is not None else row_y[r]
+        x0 = x + (w - (cols * slot_w + 30)) / 2  # members centred in a box wider than their grid
+        if boxes:
+            slot_h = max(bb[1] + bb[2] for bb in boxes) + 56
+        for k, (m, b) in enumerate(zip(shown, boxes, strict=True)):
+            c, rr = k % cols, k // cols
+            pos[m] = (round(x0 + 15 + (c + 0.5) * slot_w, 1), round(gy + 46 + band + rr * slot_h + 20 + b[1], 1))
+        # the group's node below the band kept for the labels of arrows leaving the box
+        pos["group:" + g.id] = (round(x + w / 2, 1), round(gy + 46 + band + 12 + gbox[1], 1))
+        cells.append(MapCell(g.id, round(x, 1), round(gy, 1), round(x + w, 1), round(gy + h, 1),
                              head, len(g.members), len(shown) if is_open else
-                             min(len(g.members), GROUP_SHOW), g.usd, closed_y1=0.0 if is_open else round(y + h, 1),
+                             min(len(g.members), GROUP_SHOW), g.usd, closed_y1=0.0 if is_open else round(gy + h, 1),
                              open=is_open))
-        x += w + 16
-        row_h = max(row_h, h)
-    return pos, cells, int(math.ceil(y + row_h + 100))
+    return pos, cells, int(math.ceil(y - 16 + 100))
+
+
+def _group_places(groups, member_of: Mapping[str, str], links: Sequence[tuple[str, str, str, float]],  # noqa: ANN001
+                  pos: Mapping[str, tuple[float, float]]) -> dict[str, float]:
+    """Where on the width each group's money meets the core: ``{group id: x}`` (groups with no link: none).
+
+    A group's place is the mean x of the core firms its members deal with, weighted by the money (USD mid;
+    a deal with no USD figure counts as a tiny amount). Boxes packed under their places keep arrows short.
+    """
+    acc: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for _k, a, b, usd in links:
+        ga, gb = member_of.get(a), member_of.get(b)
+        if bool(ga) == bool(gb):
+            continue
+        core, gid = (b, ga) if ga else (a, gb)
+        if core in pos:
+            w = usd or 1e-6
+            acc[gid][0] += w * pos[core][0]
+            acc[gid][1] += w
+    return {gid: s / w for gid, (s, w) in acc.items() if w}
 
 
 def _group_edges(groups, member_of, flows, partners, pos, radii, umax, cond, loop_set, lang):  # noqa: ANN001, ANN202

@@ -195,9 +195,13 @@ def map_svg(view: MapView, interactive: bool = True, legend: bool = True, title:
                 + "</text>")
         wrap(state, body)
     parts.append("</g>")
+    group_deals: dict[str, set[str]] = {}  # every deal of each group, open or closed (the chapters dim by it)
+    for e in every_edge:
+        if e.group or e.agg:
+            group_deals.setdefault(e.group or e.agg, set()).update([e.deal] if e.deal else e.deals)
     parts.append('<g class="dw-nodes">')
     for state, _c, nodes, _e in layers:
-        wrap(state, [_node(n, t, interactive) for n in nodes])
+        wrap(state, [_node(n, t, interactive, group_deals) for n in nodes])
     parts.append("</g>")
     if legend:
         parts.append(_legend(view, kinds, every_edge, interactive and len(layers) > 1))
@@ -205,15 +209,20 @@ def map_svg(view: MapView, interactive: bool = True, legend: bool = True, title:
     return "".join(parts)
 
 
-def _node(n, t, interactive: bool) -> str:  # noqa: ANN001
-    """One firm (or a closed group): its circle, its name (and Chinese name) under it, its figure inside."""
+def _node(n, t, interactive: bool, group_deals: Mapping[str, set[str]] | None = None) -> str:  # noqa: ANN001
+    """One firm (or a closed group): its circle, its name (and Chinese name) under it, its figure inside.
+
+    A group's node lists its deals (``group_deals``) in ``data-group-deals``: the chapters dim it only when
+    none of them is known yet.
+    """
     parts = []
     fill = ENTITY_FILL.get(n.kind, "#EEEEEE")
     dash = ' stroke-dasharray="3 3"' if n.size_basis == "none" else ""
     if n.kind == "group":
         gid = n.id.split(":", 1)[1]
-        attrs = (f' data-entity="{esc(n.id)}" data-group="{esc(gid)}" data-agg="{esc(gid)}" tabindex="0"'
-                 if interactive else "")
+        deals = " ".join(sorted((group_deals or {}).get(gid, ())))
+        attrs = (f' data-entity="{esc(n.id)}" data-group="{esc(gid)}" data-agg="{esc(gid)}" '
+                 f'data-group-deals="{esc(deals)}" tabindex="0"' if interactive else "")
         cls = "dw-node dw-group"
         dash = ' stroke-dasharray="6 3"'
     else:

@@ -248,7 +248,8 @@
       }
     });
     svg.querySelectorAll(".dw-node").forEach(function (n) {
-      n.classList.toggle("dw-dim", !touched.has(n.getAttribute("data-entity")));
+      var gd = n.getAttribute("data-group-deals");  /* a group: dim only when none of its deals is known */
+      n.classList.toggle("dw-dim", gd !== null ? !gd.split(" ").some(dealOn) : !touched.has(n.getAttribute("data-entity")));
     });
     changed.textContent = ch.title || "";
     if (eventsBox) {
