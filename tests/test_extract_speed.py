@@ -52,6 +52,24 @@ def test_amount_candidates_are_the_scan(text: str) -> None:
     assert _spans(money._matches(text)) == _spans(money._matches_scan(text))
 
 
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES + ["İ", "ı", "\u212a", "ABOUT ", "UP TO", "up\tto ", "\u3000", "\xa0",
+                                           "usd", "Usd ", "rmb", "€", "~", "≈", "將近", "不超過", "UPWARDS of "]),
+                max_size=12).map("".join))
+def test_qualifier_look_back_is_the_pattern(text: str) -> None:
+    """The starts read backwards from an anchor are those from which the look-back pattern matches."""
+    full = re.compile(money._BEFORE_ANCHOR.pattern, money._BEFORE_ANCHOR.flags)
+    at = len(text)
+    run = at
+    while run > 0 and text[run - 1] in money._NUMERALS:
+        run -= 1
+    for lo in range(max(0, run - money._BEFORE_MAX - 2), at + 1):
+        if lo > run:
+            break
+        expected = [x for x in range(lo, at + 1) if full.fullmatch(text, x, at)]
+        assert money._before_starts(text, lo, run, at) == expected, (text, lo)
+
+
 def test_amount_candidates_on_fixture_articles() -> None:
     for p in sorted(ARTICLES.iterdir()):
         norm = money.normalise_width(p.read_text(encoding="utf-8"))

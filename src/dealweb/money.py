@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
@@ -529,11 +529,71 @@ _BEFORE_ANCHOR = re.compile(rf"(?:{_Q_PRE})?\s?(?:{_CUR_PRE})?\s?[零〇一二�
 #: A decimal digit other than 0-9 (Arabic-Indic, Devanagari...): ``\d`` reads it, :data:`_ANCHOR` does not.
 _OTHER_DIGIT = re.compile(r"[^\D0-9]")  # one set: a scan, not a lookahead per character
 _NUMERALS = frozenset("零〇一二兩两三四五六七八九十百千")
-#: The last character of a non-empty text :data:`_BEFORE_ANCHOR` accepts, and that text's longest length
-#: without numerals (a qualifier, a space, a currency sign, a space).
-_BEFORE_LAST = re.compile("[" + "".join(re.escape(w[-1]) for w in (*_QUAL_PREFIX, *_PREFIX_CUR))
-                          + "零〇一二兩两三四五六七八九十百千" + r"\s]", re.IGNORECASE)
+#: The longest text :data:`_BEFORE_ANCHOR` accepts without numerals (a qualifier, a space, a currency sign, a space).
 _BEFORE_MAX = max(map(len, _QUAL_PREFIX)) + 1 + max(map(len, _PREFIX_CUR)) + 1
+
+
+def _reversed_trie(words: Iterable[str]) -> dict[str, dict]:
+    """The words, lower case, as a trie read from their last character back ("" marks a word's start)."""
+    root: dict[str, dict] = {}
+    for w in {w.lower() for w in words if w}:
+        node = root
+        for ch in reversed(w):
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return root
+
+
+_QUAL_REV = _reversed_trie(_QUAL_PREFIX)
+_CUR_REV = _reversed_trie(_PREFIX_CUR)
+#: What a character of the text is under ``re.IGNORECASE`` for these words: an ASCII capital is its small letter,
+#: and the dotted and dotless i, the long s and the Kelvin sign are i, i, s and k (Python's case folding; every
+#: other character matches only itself, the words being ASCII, CJK and signs).
+_FOLD_ONE = {**{chr(c): chr(c + 32) for c in range(65, 91)}, "\u0130": "i", "\u0131": "i", "\u017f": "s",
+             "\u212a": "k"}
+#: The characters a qualifier or currency sign can end with (no word ends with a numeral or a space: asserted).
+_WORD_LAST = frozenset(k for t in (_QUAL_REV, _CUR_REV) for k in t)
+assert not _WORD_LAST & _NUMERALS and not any(ch.isspace() for ch in _WORD_LAST)
+
+
+def _word_starts(trie: dict[str, dict], norm: str, end: int, lo: int, out: list[int]) -> None:
+    """Append to ``out`` the start (``>= lo``) of every word of ``trie`` (reversed) that ends at ``end``."""
+    node = trie
+    i = end
+    while i > lo:
+        ch = norm[i - 1]
+        node = node.get(_FOLD_ONE.get(ch, ch))  # type: ignore[assignment]
+        if node is None:
+            return
+        i -= 1
+        if "" in node:
+            out.append(i)
+
+
+def _before_starts(norm: str, lo: int, run: int, at: int) -> list[int]:
+    """Every ``x`` in ``[lo, at]`` from which :data:`_BEFORE_ANCHOR` matches ``norm[x:at]``, ascending.
+
+    ``norm[run:at]`` is the run of numerals just before the anchor at ``at``. Read backwards from ``run``: an
+    optional space, currency sign, space and qualifier (the pattern's parts, each optional), so each start is
+    found by a few dictionary steps instead of trying the pattern at every place before the anchor.
+    """
+    if run == at:
+        if at <= lo:
+            return [at]
+        ch = norm[at - 1]
+        if not ch.isspace() and _FOLD_ONE.get(ch, ch) not in _WORD_LAST:
+            return [at]  # nothing can end just before the anchor
+    starts = [run]
+    if run > lo and norm[run - 1].isspace():
+        starts.append(run - 1)
+    for q in starts[:]:
+        _word_starts(_CUR_REV, norm, q, lo, starts)
+    for q in starts[:]:
+        if q > lo and norm[q - 1].isspace():
+            starts.append(q - 1)
+    for q in starts[:]:
+        _word_starts(_QUAL_REV, norm, q, lo, starts)
+    return sorted(set(starts).union(range(run + 1, at + 1)))
 
 
 def _matches_scan(norm: str) -> Iterator[re.Match[str]]:
@@ -580,16 +640,10 @@ def _matches(norm: str) -> Iterator[re.Match[str]]:
             run = at
             while run > lo and norm[run - 1] in _NUMERALS:
                 run -= 1
-            p = max(lo, run - _BEFORE_MAX)
-            while p <= at:
-                if p < at and _BEFORE_LAST.match(norm, at - 1) is None:
-                    p = at  # no qualifier, sign or space can end just before the anchor
-                else:
-                    p = _BEFORE_ANCHOR.search(norm, p, at).start()  # type: ignore[union-attr]  # "" at `at`
+            for p in _before_starts(norm, max(lo, run - _BEFORE_MAX), run, at):
                 m = _PATTERN.match(norm, p)
                 if m is not None:
                     break
-                p += 1
             if m is None:
                 # no match holds this anchor: the scan goes on to the next one
                 lo = at + 1
