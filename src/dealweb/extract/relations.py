@@ -24,6 +24,7 @@ import functools
 import re
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from dealweb.extract.mentions import (
@@ -297,30 +298,39 @@ _DEAL_NOUN_BEFORE = re.compile(r"\b(?:agreements?|deals?|contracts?|pacts?|order
 _TO_LEVEL = re.compile(r"(?:至|到|为|達|达|to|at)\s*(?:约|近|超过|高达)?\s*$")
 
 
-@dataclass
+#: An empty mention list and an empty set of deal types, shared (most sentences name no period, many no firm:
+#: a few thousand empty containers per megabyte of news would each be kept and traversed by the collector).
+_NONE: tuple = ()
+_NO_SELLS: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
 class _Sentence:
     start: int
     end: int
     folded: str
-    ents: list[EntityMention]
-    amts: list[AmountMention]
-    periods: list[PeriodMention]
+    ents: Sequence[EntityMention]
+    amts: Sequence[AmountMention]
+    periods: Sequence[PeriodMention]
     clauses: list[tuple[int, int]]
-    dates: list[DateMention] = field(default_factory=list)
-    kinds: dict[str, str] = field(default_factory=dict)
+    dates: Sequence[DateMention] = _NONE
+    kinds: Mapping[str, str] = field(default_factory=dict)
     _actors: list[EntityMention] | None = None
     _starts: list[int] | None = None
-    _owners: list[list[AmountMention]] | None = None
-    _types: dict[tuple[int, int, frozenset[str]], tuple[str, int, int] | None] = field(default_factory=dict)
+    _owners: list[Sequence[AmountMention]] | None = None
+    _types: dict[tuple[int, int, frozenset[str]], tuple[str, int, int] | None] | None = None
     _extras: tuple[DateMention | None, tuple[float, tuple[int, int]] | None, list[tuple[int, int]]] | None = None
 
 
-def _type_in(sent: _Sentence, lo: int, hi: int, sells: set[str]) -> tuple[str, int, int] | None:
+def _type_in(sent: _Sentence, lo: int, hi: int, sells: frozenset[str]) -> tuple[str, int, int] | None:
     """:func:`_deal_type` of ``sent.folded[lo:hi]``, computed once per range of a sentence."""
-    key = (lo, hi, frozenset(sells))
-    if key not in sent._types:
-        sent._types[key] = _deal_type(sent.folded, lo, hi, sells)
-    return sent._types[key]
+    types = sent._types
+    if types is None:
+        types = sent._types = {}
+    key = (lo, hi, frozenset(sells))  # the same object when ``sells`` is a frozenset already
+    if key not in types:
+        types[key] = _deal_type(sent.folded, lo, hi, sells)
+    return types[key]
 
 
 _SCANS: dict[int, tuple[str, list[int], list[tuple[int, int, str]]]] = {}
@@ -399,7 +409,7 @@ _INVEST_NOUN = re.compile(r"额|者|人|机构|银行|\s?(?:banks?|firms?)\b")
 _IN_KIND = re.compile(r"in cash|to the (?:partnership|joint venture|venture|jv)")
 
 
-def _deal_type(folded: str, lo: int, hi: int, sells: set[str]) -> tuple[str, int, int] | None:
+def _deal_type(folded: str, lo: int, hi: int, sells: frozenset[str]) -> tuple[str, int, int] | None:
     """The deal type signalled in ``folded[lo:hi]``, with the span of the deciding cue."""
     cues = _find(_ALL_TYPE_RE, folded, lo, hi)
     if not cues:
@@ -462,7 +472,7 @@ _PART_OF = re.compile(r"\s*(?:including|of which|among them|其中|包括|当中
 
 
 def _type_for(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
-              sells: set[str]) -> tuple[str, int, int, str] | None:
+              sells: frozenset[str]) -> tuple[str, int, int, str] | None:
     """Deal type for figure ``a``: the noun phrase around it, then its clause, then a free clause."""
     f = sent.folded
     cs, ce = clause
@@ -475,7 +485,7 @@ def _type_for(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
         # a bare "buy"/"contract" read through who sells what yields to a specific cue elsewhere in the
         # sentence (Zorg 向 Acme 發行認股權證..., Acme 能...購買最多1.6億股)
         for s, e in sent.clauses:
-            strong = _type_in(sent, s, e, set())
+            strong = _type_in(sent, s, e, _NO_SELLS)
             if strong is not None and strong[0] in ("warrant", "custom_chip_partnership", "joint_venture",
                                                     "acquisition_stake"):
                 return (*strong, "sentence")
@@ -483,7 +493,7 @@ def _type_for(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
         for (s, e), owners in zip(sent.clauses, _owners(sent), strict=True):
             if (s, e) == clause or any(b.amount.currency is not None for b in owners):
                 continue
-            strong = _type_in(sent, s, e, set())
+            strong = _type_in(sent, s, e, _NO_SELLS)
             if strong is not None and not _weak(f, strong) and strong[0] in _PURCHASE:
                 return (*strong, "sentence")
     if a.amount.unit == "shares" and found is not None and found[0] in _PURCHASE:
@@ -856,9 +866,9 @@ def _sentences(norm: NormText, ents: list[EntityMention], amts: list[AmountMenti
         ei = bisect_left(e_starts, s)
         ai = bisect_left(a_starts, s)
         pi = bisect_left(p_starts, s)
-        se = [x for x in ents[ei:min(ei + 64, bisect_left(e_starts, e, ei))] if x.end <= e]
-        sa = [x for x in amts[ai:min(ai + 64, bisect_left(a_starts, e, ai))] if x.end <= e]
-        sp = [x for x in periods[pi:min(pi + 16, bisect_left(p_starts, e, pi))] if x.end <= e]
+        se = [x for x in ents[ei:min(ei + 64, bisect_left(e_starts, e, ei))] if x.end <= e] or _NONE
+        sa = [x for x in amts[ai:min(ai + 64, bisect_left(a_starts, e, ai))] if x.end <= e] or _NONE
+        sp = [x for x in periods[pi:min(pi + 16, bisect_left(p_starts, e, pi))] if x.end <= e] or _NONE
         clauses = []
         last = s
         for m in breaks(folded, s, e):
@@ -900,7 +910,7 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
         sent.kinds = index.kinds
         while di < len(dates) and dates[di].start < sent.start:
             di += 1
-        sent.dates = [d for d in dates[di:di + 16] if d.end <= sent.end]
+        sent.dates = [d for d in dates[di:di + 16] if d.end <= sent.end] or _NONE
     out: list[Proposal] = []
     topic: EntityMention | None = None
     joke_until = -1
@@ -1036,7 +1046,7 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
     deals: list[Proposal] = []
     facts: list[Proposal] = []
     gws: list[AmountMention] = []
-    sells: set[str] | None = None
+    sells: frozenset[str] | None = None
     several: dict[int, list[Proposal]] | None = None
     for a in sent.amts:
         if a.start >= cond_from:
@@ -1492,14 +1502,14 @@ def _in_parens(f: str, pos: int) -> bool:
     return opened > closed and pos - opened < 40
 
 
-def _sells(sent: _Sentence, index: EntityIndex, topic: EntityMention | None) -> set[str]:
+def _sells(sent: _Sentence, index: EntityIndex, topic: EntityMention | None) -> frozenset[str]:
     """Deal types sold by the entities in play: those named, and the topic a pronoun points to."""
     sells: set[str] = set()
     for e in sent.ents:
         sells |= set(index.sells.get(e.id, ()))
     if topic is not None and _starts_pronoun(sent):
         sells |= set(index.sells.get(topic.id, ()))
-    return sells
+    return frozenset(sells) if sells else _NO_SELLS
 
 
 def _place_capacity(sent: _Sentence, g: AmountMention, deals: list[Proposal], facts: list[Proposal],
