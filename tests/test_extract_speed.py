@@ -191,6 +191,14 @@ def test_fold_by_array_is_fold_by_table(piece: str) -> None:
     assert normalise.fold(text) == text.translate(normalise.folding_table())
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["a", "，", "（", "：", "　", "Ａ", "～", "\uff5f", "\uff00", "輝", "\ud800",
+                                 "\U0001f600", "x" * 50]), min_size=1, max_size=40).map("".join))
+def test_narrow_by_array_is_narrow_by_table(piece: str) -> None:
+    text = piece * (normalise.FOLD_ARRAY_MIN // len(piece) + 1)
+    assert normalise._narrow(text) == text.translate(normalise._FULL_WIDTH)
+
+
 _SCALAR = st.one_of(st.text(), st.none(), st.integers(), st.booleans(), st.floats(allow_nan=False))
 
 

@@ -262,5 +262,23 @@ def normalise(original: str, fmt: str = "auto", name: str = "") -> NormText:
     else:
         raise ValueError(f"unknown text format {fmt!r}: use auto, plain, markdown or html")
     if _WIDE.search(text) is not None:  # most texts have no full-width form: one scan for a set, no copy
-        text = text.translate(_FULL_WIDTH)
+        text = _narrow(text)
     return NormText(original, text, fold(text), fmt, seg_n, seg_o)
+
+
+def _narrow(text: str) -> str:
+    """``text.translate(_FULL_WIDTH)``: full-width forms made plain, one character for one.
+
+    A long text (:data:`FOLD_ARRAY_MIN` characters or more; Chinese news has a full-width comma in every
+    clause) is mapped as an array of code points, which gives the same string several times faster than
+    ``str.translate``'s dict look-up per character.
+    """
+    if len(text) < FOLD_ARRAY_MIN:
+        return text.translate(_FULL_WIDTH)
+    import numpy as np
+
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    wide = (codes >= 0xFF01) & (codes <= 0xFF5E)
+    out = np.where(wide, codes - 0xFEE0, codes)
+    out[codes == 0x3000] = 0x20
+    return out.astype("<u4").tobytes().decode("utf-32-le", "surrogatepass")
