@@ -29,6 +29,9 @@ __all__ = [
     "PeriodMention",
     "find_dates",
     "find_amount_mentions",
+    "find_new_names",
+    "firm_id",
+    "merge_names",
     "find_periods",
     "iter_sentences",
     "numeric_spans",
@@ -220,6 +223,88 @@ class EntityIndex:
             if i == eid:
                 return d
         return eid
+
+
+#: A firm's name in Latin letters: up to four capitalised words ("Zentrix", "SB Acme Japan", "Ember Labs").
+_LATIN_NAME = r"[A-Z][A-Za-z0-9]*(?:[&'.-][A-Za-z0-9]+)*(?: [A-Z][A-Za-z0-9]*(?:[&'.-][A-Za-z0-9]+)*){0,3}"
+#: Where a reader knows a name is a firm's without knowing the firm: after a word that only a firm can
+#: follow (收購X, 向X注資..., 初創公司X, 晶片設計商X, acquire X, invest ... into X, startup X), or before a
+#: firm word (X公司, X集團, X運算公司, X Inc.).
+_FIRM_SLOT = re.compile(
+    r"(?i:收[购購]|投[资資]|入股|注[资資]|[并併][购購]|[买買]下|公司|集[团團]|商|[业業]者|[厂廠]|企[业業]|新[创創]|初[创創]|[创創]企|"
+    r"startup|start-up|chipmaker|chip designer|"
+    r"\bacquire[sd]?|\bacquiring|\bacquisition of|\bbuy(?:s|ing)?|\bbought|\binto|\binvest(?:s|ed|ing)? in|"
+    r"\binvestment in|\bstake in|\bcompany|\bfirm)[ \u3000]?(?P<name>" + _LATIN_NAME + r")"
+    r"|(?P<name2>" + _LATIN_NAME + r")[ ]?(?:公司|集[团團]|[\u4e00-\u9fff]{1,3}公司|,? (?i:inc|corp|ltd)\b)")
+#: Capitalised words that are not a firm's name on their own (articles, places, products, roles, units).
+_NOT_A_NAME = frozenset(("the", "a", "an", "this", "that", "its", "their", "his", "her", "ai", "us", "u.s", "uk",
+                         "gpu", "gpus", "tpu", "tpus", "cpu", "chips", "chip", "cloud", "ceo", "cfo", "ipo", "llm",
+                         "data", "new", "its", "january", "february", "march", "april", "may", "june", "july",
+                         "august", "september", "october", "november", "december", "monday", "tuesday",
+                         "wednesday", "thursday", "friday", "saturday", "sunday", "billion", "million"))
+_NAME_SUFFIX = re.compile(r"(?: (?:inc|corp|corporation|ltd|limited|group|holdings|co|plc|llc)\.?)+$", re.IGNORECASE)
+
+
+def firm_id(name: str) -> str:
+    """The id a firm unknown to the ledger and gazetteer gets from its Latin name, as review writes it.
+
+    >>> firm_id("SB Acme Japan")
+    'sb-acme-japan'
+    """
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40]
+
+
+def find_new_names(norm: NormText, known: list[EntityMention]) -> list[EntityMention]:
+    """Firms named in Latin letters that neither the ledger nor the gazetteer knows, found by where they stand.
+
+    A capitalised name is a firm's where only a firm can stand (:data:`_FIRM_SLOT`: after 收購/acquire/
+    invest in/into/startup/…公司, or before 公司/Inc.); once found so, every other mention of the same name in
+    the text is the same firm. A known name inside a longer capitalised name ("SB Acme Japan" around
+    Acme) gives way to the longer one, which is a firm of its own. Names in Chinese characters are not
+    found: an id must be written in Latin letters (see :func:`firm_id`). Returns the mentions to add, and
+    never one overlapping a known mention that it does not contain.
+    """
+    text = norm.text
+    if not any("A" <= ch <= "Z" for ch in text):
+        return []
+    found: dict[str, str] = {}  # folded name -> display name
+    for m in _FIRM_SLOT.finditer(text):
+        name = m.group("name") or m.group("name2")
+        if not name or not name[0].isupper():
+            continue
+        name = _NAME_SUFFIX.sub("", name).rstrip(".")
+        words = name.split(" ")
+        while words and words[-1].lower() in _NOT_A_NAME:
+            words.pop()
+        while words and words[0].lower() in _NOT_A_NAME:
+            words.pop(0)
+        name = " ".join(words)
+        if len(name) < 3 or name.isupper() and len(name) <= 4 or not firm_id(name):
+            continue
+        found.setdefault(name.lower(), name)
+    if not found:
+        return []
+    out: list[EntityMention] = []
+    pattern = re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(re.escape(n) for n in sorted(found, key=len, reverse=True))
+                         + r")(?![A-Za-z0-9])", re.IGNORECASE)
+    starts = [e.start for e in known]
+    for m in pattern.finditer(text):
+        s, e = m.start(), m.end()
+        k = bisect_left(starts, s)
+        inside = [x for x in known[max(0, k - 1):k + 4] if x.start < e and s < x.end]
+        if any(not (s <= x.start and x.end <= e and (x.start, x.end) != (s, e)) for x in inside):
+            continue  # the whole of a known name, or overlapping one partly: the known one stands
+        name = found[m.group(0).lower()]
+        out.append(EntityMention(s, e, firm_id(name), name))
+    return out
+
+
+def merge_names(known: list[EntityMention], new: list[EntityMention]) -> list[EntityMention]:
+    """``known`` and ``new`` in text order, a known mention inside a new one dropped."""
+    if not new:
+        return known
+    kept = [x for x in known if not any(n.start <= x.start and x.end <= n.end for n in new)]
+    return sorted(kept + new, key=lambda x: x.start)
 
 
 _YUAN_AFTER = re.compile(r"\s?元(?:人民[币幣])?")
