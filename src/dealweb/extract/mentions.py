@@ -229,13 +229,16 @@ class EntityIndex:
 _LATIN_NAME = r"[A-Z][A-Za-z0-9]*(?:[&'.-][A-Za-z0-9]+)*(?: [A-Z][A-Za-z0-9]*(?:[&'.-][A-Za-z0-9]+)*){0,3}"
 #: Where a reader knows a name is a firm's without knowing the firm: after a word that only a firm can
 #: follow (收購X, 向X注資..., 初創公司X, 晶片設計商X, acquire X, invest ... into X, startup X), or before a
-#: firm word (X公司, X集團, X運算公司, X Inc.).
-_FIRM_SLOT = re.compile(
-    r"(?i:收[购購]|投[资資]|入股|注[资資]|[并併][购購]|[买買]下|公司|集[团團]|商|[业業]者|[厂廠]|企[业業]|新[创創]|初[创創]|[创創]企|"
-    r"startup|start-up|chipmaker|chip designer|"
-    r"\bacquire[sd]?|\bacquiring|\bacquisition of|\bbuy(?:s|ing)?|\bbought|\binto|\binvest(?:s|ed|ing)? in|"
-    r"\binvestment in|\bstake in|\bcompany|\bfirm)[ \u3000]?(?P<name>" + _LATIN_NAME + r")"
-    r"|(?P<name2>" + _LATIN_NAME + r")[ ]?(?:公司|集[团團]|[\u4e00-\u9fff]{1,3}公司|,? (?i:inc|corp|ltd)\b)")
+#: firm word (X公司, X集團, X運算公司). Chinese slots are checked around each Latin capital that follows a
+#: Chinese character (found by one character-class scan); English slots by one scan of the slot words.
+_CN_SLOT_BEFORE = re.compile(r"(?:收[购購]|投[资資]|入股|注[资資]|[并併][购購]|[买買]下|公司|集[团團]|商|"
+                             r"[业業]者|[厂廠]|企[业業]|新[创創]|初[创創]|[创創]企)[ \u3000]?$")
+_CN_FIRM_AFTER = re.compile(r"[ ]?(?:公司|集[团團]|[\u4e00-\u9fff]{1,3}公司)")
+_CJK_THEN_CAPITAL = re.compile(r"[\u4e00-\u9fff][ \u3000]?[A-Z]")
+_EN_SLOT = re.compile(r"(?:into|acquire[sd]?|acquiring|acquisition of|buys?|buying|bought|invest(?:s|ed|ing)? in|"
+                      r"investment in|stake in|startup|start-up|chipmaker|chip designer|company|firm) "
+                      r"(?P<name>" + _LATIN_NAME + r")")
+_NAME_RX = re.compile(_LATIN_NAME)
 #: Capitalised words that are not a firm's name on their own (articles, places, products, roles, units).
 _NOT_A_NAME = frozenset(("the", "a", "an", "this", "that", "its", "their", "his", "her", "ai", "us", "u.s", "uk",
                          "gpu", "gpus", "tpu", "tpus", "cpu", "chips", "chip", "cloud", "ceo", "cfo", "ipo", "llm",
@@ -257,21 +260,26 @@ def firm_id(name: str) -> str:
 def find_new_names(norm: NormText, known: list[EntityMention]) -> list[EntityMention]:
     """Firms named in Latin letters that neither the ledger nor the gazetteer knows, found by where they stand.
 
-    A capitalised name is a firm's where only a firm can stand (:data:`_FIRM_SLOT`: after 收購/acquire/
-    invest in/into/startup/…公司, or before 公司/Inc.); once found so, every other mention of the same name in
+    A capitalised name is a firm's where only a firm can stand (after 收購/注資/初創公司/…商/業者, acquire/
+    invest in/into/startup/chipmaker, or before 公司/集團/…公司); once found so, every other mention of the same name in
     the text is the same firm. A known name inside a longer capitalised name ("SB Acme Japan" around
     Acme) gives way to the longer one, which is a firm of its own. Names in Chinese characters are not
     found: an id must be written in Latin letters (see :func:`firm_id`). Returns the mentions to add, and
     never one overlapping a known mention that it does not contain.
     """
     text = norm.text
-    if not any("A" <= ch <= "Z" for ch in text):
-        return []
-    found: dict[str, str] = {}  # folded name -> display name
-    for m in _FIRM_SLOT.finditer(text):
-        name = m.group("name") or m.group("name2")
-        if not name or not name[0].isupper():
-            continue
+    found: dict[str, str] = {}  # lower-case name -> display name
+    names: list[str] = []
+    for m in _EN_SLOT.finditer(text):
+        if m.start() == 0 or not text[m.start() - 1].isalpha():
+            names.append(m.group("name"))
+    for m in _CJK_THEN_CAPITAL.finditer(text):
+        at = m.end() - 1
+        n = _NAME_RX.match(text, at)
+        if n is not None and (_CN_SLOT_BEFORE.search(text, max(0, at - 4), at)
+                              or _CN_FIRM_AFTER.match(text, n.end())):
+            names.append(n.group(0))
+    for name in names:
         name = _NAME_SUFFIX.sub("", name).rstrip(".")
         words = name.split(" ")
         while words and words[-1].lower() in _NOT_A_NAME:
@@ -285,8 +293,8 @@ def find_new_names(norm: NormText, known: list[EntityMention]) -> list[EntityMen
     if not found:
         return []
     out: list[EntityMention] = []
-    pattern = re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(re.escape(n) for n in sorted(found, key=len, reverse=True))
-                         + r")(?![A-Za-z0-9])", re.IGNORECASE)
+    pattern = re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(re.escape(n) for n in sorted(
+        found.values(), key=len, reverse=True)) + r")(?![A-Za-z0-9])")
     starts = [e.start for e in known]
     for m in pattern.finditer(text):
         s, e = m.start(), m.end()

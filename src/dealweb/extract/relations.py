@@ -1683,8 +1683,9 @@ _TRANCHE_FIRST = re.compile(r"\b(?:first|initial(?:ly)?|begins? with|beginning w
                             r"先|首先|首期|首笔|第一笔")
 _TRANCHE_THEN = re.compile(r"\b(?:then|followed by|another|remaining|the rest|later)\b|"
                            r"随后|然后|再|剩余|其余|余下|之后")
-_INVEST_CONTEXT = re.compile(r"投资|注资|出资|投入|承诺|融资|\binvest|\bcommitment\b|\bcontribution|\bfunding\b|"
-                             r"\bround\b")
+#: A gate (no word boundaries, so the engine scans for its first letters): an investment is in the sentence.
+_INVEST_CONTEXT = re.compile(r"投资|注资|出资|投入|承诺|融资|invest|commitment|contribution|funding|round")
+_EACH_ANY = re.compile(r"各|分别|each|apiece")
 _SAID_AFTER = re.compile(r"\s*(?:还|也)?\s*(?:表示|说|称|公布|宣布|透露|指出|said|says|told|announced)")
 _ACCORDING = re.compile(r"(?:据|根据|according to)\s*$")
 #: The payee named by a description ("向該公司", "in the company", "into the startup").
@@ -1755,7 +1756,9 @@ def _several(sent: _Sentence, index: EntityIndex, topic: EntityMention | None, r
     """
     f = sent.folded
     figs = _usd_figures(sent)
-    if not figs or not _INVEST_CONTEXT.search(f, sent.start, sent.end):
+    if not figs or len(figs) < 2 and _EACH_ANY.search(f, sent.start, sent.end) is None:
+        return {}  # every shape but "each" needs two figures
+    if _INVEST_CONTEXT.search(f, sent.start, sent.end) is None:
         return {}
     actors = [e for e in _actors(sent) if sent.kinds.get(e.id) != "person"]
     if not actors:
