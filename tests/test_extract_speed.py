@@ -120,6 +120,41 @@ def test_rewritten_patterns_change_no_match(text: str, pos: int) -> None:
             [(m.span(), m.groupdict()) for m in plain.finditer(text, pos)], plain.pattern[:30]
 
 
+#: Cue patterns rewritten to open every alternative on a literal, and the plain forms they replace.
+_CUE_REWRITTEN = [
+    (relations._PRONOUN, r"他们|它们|该公司|公司|其|\bthey\b|\bit\b|\bthe company\b|\bthe firm\b"),
+    (relations._JV_WORD, r"合资|合营|\bjoint ventures?\b|\bjvs?\b"),
+    (relations._CONTRIBUTE, r"contribut|\bin cash\b|\bdistribution\b|\bpayout\b|出资|注资|投入|现金|分配"),
+    (relations._BOTH, r"两家公司|两家|双方|二者|\bboth\b|\bthe two (?:companies|firms)\b"),
+    (relations._INVEST_VERB, r"投入|投资|斥资|砸下|注资|出资|支付|\binvest(?:s|ing)?\b|\bspend(?:s|ing)?\b|"
+                             r"\bcontribute[sd]?\b|\bpledge[sd]?\b"),
+    (relations._FUTURE, r"将|计划|预计|未来|拟|\bwill\b|\bplans?\b|\bexpects?\b"),
+    (relations._DEAL_REF, r"这项合作|这笔交易|该交易|该协议|该合约|此次合作|这项协议|这份合同|这笔投资|双方|两家公司|"
+                          r"\bthe two (?:parties|companies)\b|\b(?:this|the) new (?:deal|agreement|contract)\b|"
+                          r"\bthe contracts\b|\bthe deal\b|\bthis deal\b|\bthe agreement\b|\bthe partnership\b|"
+                          r"\bthe contract\b"),
+]
+_CUE_PIECES = ["they", "it", "the company", "the firm", "他们", "公司", "其", "joint venture", "joint ventures", "jv",
+               "jvs", "contribut", "in cash", "distribution", "payout", "出资", "投入", "both", "the two companies",
+               "the two firms", "invest", "invests", "investing", "investment", "spend", "spending", "contribute",
+               "contributed", "pledges", "will", "plans", "expect", "expects", "将", "the two parties",
+               "this new deal", "the new contract", "the contracts", "the contract", "the deal", "this deal",
+               "the agreement", "the partnership", "这项合作", "两家公司", "两家", "commitment", "contribution",
+               "funding", "round", "around", "融资", "投资", " ", "_", "x", "1", "é", "的", ",", "-", "besides",
+               "除了", "apart from", "  "]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_CUE_PIECES), max_size=16).map("".join), st.integers(0, 12), st.integers(0, 12))
+def test_rewritten_cue_patterns_change_no_match(text: str, pos: int, cut: int) -> None:
+    end = max(pos, len(text) - cut)
+    for rx, plain in _CUE_REWRITTEN:
+        assert [(m.span(), m.group()) for m in rx.finditer(text, pos, end)] == \
+            [(m.span(), m.group()) for m in re.compile(plain).finditer(text, pos, end)], plain[:30]
+    plain_except = re.compile(r"^\s*(?:除了|除|besides|apart from|in addition to|aside from)")
+    assert bool(relations._EXCEPT.match(text, pos, end)) == bool(plain_except.search(text[pos:end]))
+
+
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(_WORDS + ["SEPT 9", "ſept 9", "İ", "ı", "K", "Q4", "q2 ", "FIRST quarter of 2024",
                                           "Fiscal 2026", "\u0663", "3", " 10月", "的", "$", "약", "xjan 5", "ajan",

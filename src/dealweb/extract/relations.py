@@ -156,7 +156,9 @@ _PRICE_MOVE = _cues("涨|跌|飙升|上扬|下挫|暴涨|大涨|收涨|跳涨|su
 _TOTAL = re.compile(r"(?:总额|总计|合计|共计|\btotal of|\bin total)\s*(?:超过|约|达)?\s*$")
 _CAUSE_AFTER = re.compile(r"^\W{0,2}\w{0,6}?(?:带来|导致|推动|使得|brought|drove|sent)")
 _QUESTION_WORD = re.compile(r"如何|怎么|怎样|为什么|为何|是否|吗|呢|\bhow\b|\bwhy\b|\bwhether\b")
-_PRONOUN = re.compile(r"他们|它们|该公司|公司|其|\bthey\b|\bit\b|\bthe company\b|\bthe firm\b")
+#: ``他们|它们|该公司|公司|其|\bthey\b|\bit\b|\bthe company\b|\bthe firm\b``, every alternative opening on a literal
+#: (``\bit`` as ``i(?<!\wi)t``) so the engine skips to its first characters by a set test: the same matches.
+_PRONOUN = re.compile(r"他们|它们|该公司|公司|其|t(?<!\wt)(?:hey\b|he company\b|he firm\b)|i(?<!\wi)t\b")
 #: A sentence opening on a description of a firm already named ("The company signed...", "The chipmaker said").
 _DESCRIPTION_START = re.compile(r"\s*[\"“]?\s*(?:the (?:company|firm|startup|group|chipmaker|chip maker|tech giant|"
                                 r"ai company|ai startup|cloud provider|social media giant))\b")
@@ -1163,9 +1165,14 @@ _JV_TOTAL = re.compile(r"\s*(?:[\w-]+\s+){0,2}(?:data cent(?:er|re)|campus|proje
                        r"\s*的?\S{0,6}(?:数据中心|资料中心|项目|园区)")
 
 
-_JV_WORD = re.compile(r"合资|合营|\bjoint ventures?\b|\bjvs?\b")
-_CONTRIBUTE = re.compile(r"contribut|\bin cash\b|\bdistribution\b|\bpayout\b|出资|注资|投入|现金|分配")
-_BOTH = re.compile(r"两家公司|两家|双方|二者|\bboth\b|\bthe two (?:companies|firms)\b")
+#: These open every alternative on a literal (``\bboth`` as ``b(?<!\wb)oth``), so the engine skips to their first
+#: characters by a set test: the same matches as ``合资|合营|\bjoint ventures?\b|\bjvs?\b``,
+#: ``contribut|\bin cash\b|\bdistribution\b|\bpayout\b|出资|注资|投入|现金|分配`` and
+#: ``两家公司|两家|双方|二者|\bboth\b|\bthe two (?:companies|firms)\b``.
+_JV_WORD = re.compile(r"合资|合营|j(?<!\wj)(?:oint ventures?\b|vs?\b)")
+_CONTRIBUTE = re.compile(r"contribut|i(?<!\wi)n cash\b|d(?<!\wd)istribution\b|p(?<!\wp)ayout\b|"
+                         r"出资|注资|投入|现金|分配")
+_BOTH = re.compile(r"两家公司|两家|双方|二者|b(?<!\wb)oth\b|t(?<!\wt)he two (?:companies|firms)\b")
 
 
 _CONTRACT_SUBJ = re.compile(r"(?:该|这份|这项|此|the|this)\s*(?:云服务)?"
@@ -1403,13 +1410,14 @@ _SELL = re.compile(r"出售|卖出|减持|抛售|\bsold\b|\bsells?\b|\bdivest(?:
 _SOLD_TO = re.compile(r"(?:\bto\b|卖给|售予|出售给|转让给)\s*\S")
 _INFRA = re.compile(r"基础设施|数据中心|资料中心|算力|云计算|晶圆厂|工厂|厂房|infrastructure|data cent(?:er|re)s?|"
                     r"computing capacity|\bfabs?\b|\bplants?\b|\bfactor(?:y|ies)\b")
-_INVEST_VERB = re.compile(r"投入|投资|斥资|砸下|注资|出资|支付|\binvest(?:s|ing)?\b|\bspend(?:s|ing)?\b|"
-                          r"\bcontribute[sd]?\b|\bpledge[sd]?\b")
-_FUTURE = re.compile(r"将|计划|预计|未来|拟|\bwill\b|\bplans?\b|\bexpects?\b")
+#: These open every alternative on a literal (``\bwill`` as ``w(?<!\ww)ill``), so the engine skips to their first
+#: characters by a set test (tests/test_extract_speed.py holds the plain forms they replace): the same matches.
+_INVEST_VERB = re.compile(r"投入|投资|斥资|砸下|注资|出资|支付|i(?<!\wi)nvest(?:s|ing)?\b|s(?<!\ws)pend(?:s|ing)?\b|"
+                          r"c(?<!\wc)ontribute[sd]?\b|p(?<!\wp)ledge[sd]?\b")
+_FUTURE = re.compile(r"将|计划|预计|未来|拟|w(?<!\ww)ill\b|p(?<!\wp)lans?\b|e(?<!\we)xpects?\b")
 _DEAL_REF = re.compile(r"这项合作|这笔交易|该交易|该协议|该合约|此次合作|这项协议|这份合同|这笔投资|双方|两家公司|"
-                       r"\bthe two (?:parties|companies)\b|\b(?:this|the) new (?:deal|agreement|contract)\b|"
-                       r"\bthe contracts\b|"
-                       r"\bthe deal\b|\bthis deal\b|\bthe agreement\b|\bthe partnership\b|\bthe contract\b")
+                       r"t(?<!\wt)(?:he two (?:parties|companies)\b|(?:his|he) new (?:deal|agreement|contract)\b|"
+                       r"he contracts\b|he deal\b|his deal\b|he agreement\b|he partnership\b|he contract\b)")
 #: "This six-year agreement is valued at up to...", "这份五年期合同价值...": a described deal, then its value.
 _DEAL_REF_VALUE = re.compile(r"(?:(?:\b(?:this|that|the)\s+|^\s*)(?:[\w-]+\s+){0,2}"
                              r"(?:deal|agreement|contract|pact|arrangement|transaction)\b"
@@ -1579,7 +1587,7 @@ _ROLE_BEFORE = re.compile(r"(?:ceo|cfo|cto|首席执行官|执行长|首席财�
                           r"chairman|chief executive|president)\s*$")
 _FOUNDED_AFTER = re.compile(r"\s*[(（][^)）]{0,30}[)）]\s*(?:等[^，,。]{0,10})?(?:创立|创办|共同创立|成立)|"
                             r"\s*[)）]?\s*(?:等[^，,。]{0,10})?(?:创立|创办|共同创立)|\s*,?\s*(?:who\s+)?co-?founded\b")
-_EXCEPT = re.compile(r"^\s*(?:除了|除|besides|apart from|in addition to|aside from)")
+_EXCEPT = re.compile(r"\s*(?:除了|除|besides|apart from|in addition to|aside from)")  # matched at a clause's start
 
 
 def _actors(sent: _Sentence) -> list[EntityMention]:
@@ -1594,7 +1602,7 @@ def _actors(sent: _Sentence) -> list[EntityMention]:
     out = []
     for e in sent.ents:
         cs, _ = _clause_of(sent, e.start)
-        if _EXCEPT.search(f[cs:e.start]):
+        if _EXCEPT.match(f, cs, e.start):
             continue
         if _RIVAL_AFTER.match(f, e.end) and any(o.start > e.end and o.start - e.end <= 14 for o in sent.ents):
             continue  # "向Acme的競爭對手Hooli投資": Acme only names whose rival
