@@ -868,9 +868,12 @@ def _sentences(norm: NormText, ents: list[EntityMention], amts: list[AmountMenti
         ei = bisect_left(e_starts, s)
         ai = bisect_left(a_starts, s)
         pi = bisect_left(p_starts, s)
-        se = [x for x in ents[ei:min(ei + 64, bisect_left(e_starts, e, ei))] if x.end <= e] or _NONE
-        sa = [x for x in amts[ai:min(ai + 64, bisect_left(a_starts, e, ai))] if x.end <= e] or _NONE
-        sp = [x for x in periods[pi:min(pi + 16, bisect_left(p_starts, e, pi))] if x.end <= e] or _NONE
+        ej = bisect_left(e_starts, e, ei)
+        aj = bisect_left(a_starts, e, ai)
+        pj = bisect_left(p_starts, e, pi)
+        se = ([x for x in ents[ei:min(ei + 64, ej)] if x.end <= e] or _NONE) if ej > ei else _NONE
+        sa = ([x for x in amts[ai:min(ai + 64, aj)] if x.end <= e] or _NONE) if aj > ai else _NONE
+        sp = ([x for x in periods[pi:min(pi + 16, pj)] if x.end <= e] or _NONE) if pj > pi else _NONE
         clauses = []
         last = s
         for m in breaks(folded, s, e):
@@ -974,8 +977,10 @@ def _pair_only(sent: _Sentence, index: EntityIndex, topic: EntityMention | None)
     Kept only so that the next sentence's "The deal is worth $40 billion" knows its parties; never proposed
     itself.
     """
+    if len({e.id for e in sent.ents}) < 2 or not _find(_ALL_TYPE_RE, sent.folded, sent.start, sent.end):
+        return None  # the actors are some of the entities: too few already, or no deal word
     actors = _actors(sent)
-    if len({e.id for e in actors}) < 2 or not _find(_ALL_TYPE_RE, sent.folded, sent.start, sent.end):
+    if len({e.id for e in actors}) < 2:
         return None
     typ = _type_in(sent, sent.start, sent.end, _sells(sent, index, topic))
     if typ is None:
