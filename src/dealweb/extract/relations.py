@@ -23,7 +23,6 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -416,51 +415,58 @@ def _deal_type(folded: str, lo: int, hi: int, sells: frozenset[str]) -> tuple[st
     cues = _find(_ALL_TYPE_RE, folded, lo, hi)
     if not cues:
         return None  # every type below needs a cue
-    found: defaultdict[str, list[tuple[int, int, str]]] = defaultdict(list)  # a category not cued: []
+    found: dict[str, list[tuple[int, int, str]]] = {}  # the cues of each category, in text order
     for h in cues:
         for cat in _CUE_CATS[h[2]]:
-            found[cat].append(h)
+            hs = found.get(cat)
+            if hs is None:
+                found[cat] = [h]
+            else:
+                hs.append(h)
+    cued = found.get
     # 投資額/投資者/投資人/投資機構 are nouns (the amount, the investors), not the act of investing
-    if found["equity"]:
-        found["equity"] = [h for h in found["equity"] if not _INVEST_NOUN.match(folded[h[1]:h[1] + 6])
-                           and not (h[2].startswith("contribut") and _IN_KIND.search(folded[h[1]:h[1] + 60]))]
+    if "equity" in found:
+        found["equity"] = [h for h in found["equity"] if not _INVEST_NOUN.match(folded, h[1], h[1] + 6)
+                           and not (h[2].startswith("contribut") and _IN_KIND.search(folded, h[1], h[1] + 60))]
 
     def first(key: str) -> tuple[int, int]:
-        h = min(found[key])
+        h = found[key][0]  # the earliest: the hits are in text order
         return h[0], h[1]
 
     for typ in ("warrant", "custom_chip_partnership", "joint_venture"):
-        if found[typ]:
+        if cued(typ):
             return (typ, *first(typ))
-    buying = bool(found["buy"] or found["contract"])
+    buying = bool(cued("buy") or cued("contract"))
     # "GPU capacity", "GPU集群": compute sold by the hour, not chips bought
-    if found["chip_words"] and found["compute_words"]:
+    if cued("chip_words") and cued("compute_words"):
         found["chip_words"] = [h for h in found["chip_words"]
                                if not any(c[0] <= h[0] < c[1] for c in found["compute_words"])]
-    if found["chip_words"] and buying:
+    if cued("chip_words") and buying:
         return ("chip_purchase", *first("chip_words"))
-    if found["compute_words"] and (buying or not found["equity"]):
+    if cued("compute_words") and (buying or not cued("equity")):
         return ("compute_contract", *first("compute_words"))
-    if found["lease"]:
+    if cued("lease"):
         return ("lease", *first("lease"))
-    if found["hosting"]:
+    if cued("hosting"):
         return ("data_hosting", *first("hosting"))
-    if found["debt"] and not any(h[2] == "financing" and _rx(r"equity\s*$").search(folded[max(lo, h[0] - 8):h[0]])
-                                 for h in found["debt"]):
+    debt = cued("debt")
+    if debt and not any(h[2] == "financing" and _rx(r"equity\s*$").search(folded, max(lo, h[0] - 8), h[0])
+                        for h in debt):
         return ("debt_financing", *first("debt"))
-    if found["equity"] and any(h[2] in ("股权投资", "equity") for h in found["equity"]):
+    equity = cued("equity")
+    if equity and any(h[2] in ("股权投资", "equity") for h in equity):
         return ("equity_investment", *first("equity"))
-    if found["stake"]:
+    if cued("stake"):
         return ("acquisition_stake", *first("stake"))
-    if found["equity"]:
+    if equity:
         return ("equity_investment", *first("equity"))
-    if found["datacentre"] and buying:
+    if cued("datacentre") and buying:
         return ("data_hosting", *first("datacentre"))
-    if (found["contract"] or found["buy"]) and sells:
+    if (cued("contract") or cued("buy")) and sells:
         kind = "compute_contract" if "compute_contract" in sells else (
             "chip_purchase" if "chip_purchase" in sells else None)
         if kind:
-            return (kind, *first("contract" if found["contract"] else "buy"))
+            return (kind, *first("contract" if cued("contract") else "buy"))
     return None
 
 
