@@ -272,3 +272,16 @@ def test_the_training_tool_never_reads_the_test_split(tmp_path: Path) -> None:
                              text=True, timeout=120)
         assert run.returncode != 0
         assert "test split is frozen" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_every_type_the_model_gives_is_a_ledger_deal_type() -> None:
+    from dealweb.extract import learned
+    from dealweb.model import DEAL_TYPES
+
+    assert {typ for _, typ in learned._TYPE_OF} | {learned._FALLBACK_TYPE} <= set(DEAL_TYPES)
+    eager = ClaimModel({}, 50.0, 0.5, {"threshold_new": 0.5})
+    for text in ("Acme paid Borealis $2 billion.", "Acme will lease servers from Borealis for $2 billion.", *ARTICLES):
+        norm, ents, amts, props = analyse(text, INDEX)
+        for p in decide(candidates(norm, ents, amts, props, INDEX, "en"), props, eager):
+            if p.kind == "deal":
+                assert p.type in DEAL_TYPES, (text, p.type)

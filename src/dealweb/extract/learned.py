@@ -569,13 +569,17 @@ _TYPE_OF = (("warrant", "warrant"), ("jv", "joint_venture"), ("lease", "lease"),
             ("raise", "equity_investment"), ("buy", "acquisition_stake"))
 
 
+#: The type of a deal whose sentence names no kind of deal: a payment for goods or services (a ledger type).
+_FALLBACK_TYPE = "services"
+
+
 def _type_for(feats: tuple[str, ...]) -> str:
-    """A deal type from the cue classes of the figure's clause (then sentence) when the rules gave none."""
+    """A ledger deal type from the cue classes of the figure's clause and sentence when the rules gave none."""
     got = {x.split(":", 1)[1] for x in feats if x.startswith(("clause:", "sent:"))}
     for cls, typ in _TYPE_OF:
         if cls in got:
             return typ
-    return "deal"
+    return _FALLBACK_TYPE
 
 
 def decide(figs: list[FigureCandidates], proposals: list[Proposal], model: ClaimModel) -> list[Proposal]:
