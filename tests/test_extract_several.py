@@ -98,3 +98,37 @@ def test_and_joins_a_range_only_after_between(text: str, expected: list[tuple[fl
     from dealweb.money import find_amounts
 
     assert [(f.amount.low, f.amount.high) for f in find_amounts(text)] == expected
+
+
+CHIPS = EntityIndex(extra=(*FIRMS, GazEntry("foundry", "company", "Foundry One", "晶鑄", "晶铸",
+                                            sells=frozenset({"chip_purchase"}))))
+
+
+def chip_deals(text: str) -> set[tuple[str, str, float, float | None]]:
+    out = set()
+    for c in ingest_text(text, index=CHIPS):
+        if c["kind"] == "deal" and c["amount"] and c["amount"]["currency"] == "USD":
+            hi = c["amount"]["usd_high"]
+            out.add((c["from"]["id"], c["to"]["id"], c["amount"]["usd_low"], None if hi == float("inf") else hi))
+    return out
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # an order routed through a firm pays that firm, whoever designed the chips
+    ("Acme places $2 billion order for Ember Labs chips via Borealis.", {("acme", "borealis", 2 * B, 2 * B)}),
+    # a seller that names its customer is paid by it
+    ("晶鑄表示，先前提到的「20 億美元神秘客戶」正是艾克米，訂購內容為恩博實驗室的晶片。",
+     {("acme", "foundry", 2 * B, 2 * B)}),
+    # the firm whose investment it is ("Dynamo's $2 billion investment") pays
+    ("Acme surges 10% on Dynamo Capital's $2 billion AI factory investment.", {("dynamo", "acme", 2 * B, 2 * B)}),
+    ("Acme shares rose after Dynamo Capital announced a $2 billion equity investment in the cloud provider.",
+     {("dynamo", "acme", 2 * B, 2 * B)}),
+    # asked for money, or in talks to fund a raise: the firm asked pays
+    ("艾克米轉向迪納摩資本尋求20億美元融資。", {("dynamo", "acme", 2 * B, 2 * B)}),
+    ("艾克米正與迪納摩資本洽談額外20億美元融資。", {("dynamo", "acme", 2 * B, 2 * B)}),
+    # a participant in "this round" is not the firm raising it
+    (ROUND_HANS + "艾克米在这轮融资中投入了20亿美元。", {("acme", "ember", 2 * B, 2 * B)}),
+])
+def test_who_is_paid(text: str, expected: set[tuple[str, str, float, float | None]]) -> None:
+    got = {d for d in chip_deals(text) if not (d[1] == "ember" and d[2] == 12 * B)}
+    assert got == expected

@@ -104,7 +104,7 @@ TYPE_CUES: dict[str, list[str]] = {
                  "deploy|deploys|spend|spends|pay|pays|paid|支付|付钱|花|提供|供应|供货|出售|supply|supplies|斥资|砸下|豪掷|砸|"
                  "provide|provides|sell|sells|sold"),
     "contract": _cues("合同|合约|协议|协定|签署|签下|签订|交易|contract|contracts|agreement|agreements|deal|deals|"
-                      "signed|signs"),
+                      "signed|signs|pact|pacts"),
     "lease": _cues("租赁|租用|承租|lease|leases|leased|rent|rents"),
     "hosting": _cues("托管|代管|hosting|colocation|host"),
     "datacentre": _cues("资料中心|数据中心|data center|data centre|data centers|data centres"),
@@ -112,7 +112,7 @@ TYPE_CUES: dict[str, list[str]] = {
                   "financing|private credit|credit line"),
     "stake": _cues("股份|持股|股权|收购|买下|普通股|股票|stake|acquire|acquires|acquired|acquisition|buy out|"
                    "common stock|common shares"),
-    "equity": _cues("股权投资|投资|入股|注资|投入|出资|领投|参投|重注|invest|invests|invested|investment|equity|"
+    "equity": _cues("股权投资|投资|入股|注资|投入|出资|领投|参投|重注|融资|invest|invests|invested|investment|equity|"
                     "raised|raises|funding round|funding|contribute|contributes|contributed|pledge|pledges|"
                     "pledged|poured|pours|pour|backed|backs|backing|round|co-led"),
 }
@@ -650,6 +650,16 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
             return by_role
     lo, hi = (left.end, right.start) if left.start < right.start else (right.end, left.start)
     between = f[lo:hi]
+    if typ in ("equity_investment", "debt_financing") and left.start < right.start:
+        if _INVESTOR_AFTER.match(f, right.end) and not _INVESTOR_AFTER.match(f, left.end):
+            return right, left  # "Acme surges on Dynamo's $2 billion investment": Dynamo invests
+        if _rx(r"向\s*$").search(f, max(left.end, right.start - 3), right.start) and \
+                _rx(r"\s*(?:寻求|筹集|募集|募资|融资|借)").match(f, right.end):
+            return right, left  # "Acme轉向Dynamo尋求資金": Dynamo is asked for the money
+        if _rx(r"(?:与|和|跟|同)\s*$").search(f, max(left.end, right.start - 3), right.start) and \
+                _rx(r"[^，,。;；]{0,4}(?:洽谈|商谈|谈判|磋商)[^，,。;；]{0,16}(?:融资|筹集|募资|资金)").match(
+                    f, right.end):
+            return right, left  # "Acme正與Dynamo洽談額外100億美元融資": the firm talked with would invest
     if typ in ("equity_investment", "acquisition_stake", "joint_venture", "debt_financing", "warrant"):
         # "Vandelay 獲得龍華...投資", "Acme 從天成獲得", "raised $2 billion of debt from Stonecrest"
         span = f[lo:max(hi, upto)] if left.start < right.start else between
@@ -678,6 +688,12 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
     return left, right
 
 
+#: "Dynamo's $2 billion investment", "Dynamo announced a $2 billion equity investment in the startup": the
+#: firm before the figure is the investor (an investment noun, not a round or a raise, which are the investee's).
+_INVESTOR_AFTER = re.compile(r"(?:'s|’s)\s+(?:[\w$.,-]+\s+){0,4}?(?:investment|contribution|commitment|pledge)\b|"
+                             r"\s+(?:announced|unveiled|made|will make|agreed to make)\s+(?:an?\s+)?"
+                             r"(?:[\w$.,-]+\s+){0,4}?"
+                             r"(?:investment|contribution|commitment)\s+in\s+the\b")
 _WITH_Y_TO = re.compile(r"\s*(?:group|inc\.?|corp\.?|ltd\.?|plc)?\s*(?:to|will|would|shall|将|会|来)\s*")
 #: "完成了Acme的額外225億美元投資", "in Acme's latest funding": the firm before 的/'s is invested in.
 _GENITIVE_INVEST = re.compile(r"\s*(?:的|'s|’s)\s*[^，,。;；]{0,16}?(?:投资|注资|融资|\binvestment\b|\bfunding\b)")
@@ -1035,6 +1051,9 @@ def _raiser(sent: _Sentence) -> EntityMention | None:
     if not hits:
         return None
     first = hits[0][0]
+    if _rx(r"(?:在|参与|加入)\s*(?:这|此|本|该)\s*(?:一)?轮\s*$|\b(?:in|to|join(?:s|ed)?) (?:the|this) (?:funding )?$"
+           ).search(sent.folded, max(sent.start, first - 8), first):
+        return None  # "艾克米在這輪融資中投入了20億美元": a firm taking part in the round, not raising it
     for e in _actors(sent):
         if _ROUND_OF.match(sent.folded, e.end):
             return e  # "in Hooli's next funding round", "Acme的新一輪融資"
@@ -1163,6 +1182,7 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             elif same.quantity is None and deal.quantity is not None:
                 same.quantity, same.spans["quantity"] = deal.quantity, deal.spans["quantity"]
             continue
+        _reroute(sent, deal)
         deal.flag = "joke" if joke else None
         deals.append(deal)
     for g in gws:
@@ -1718,7 +1738,7 @@ def _usd_figures(sent: _Sentence) -> list[AmountMention]:
 
 
 def _speaker(sent: _Sentence, e: EntityMention) -> bool:
-    """Whether ``e`` is only the source of the news ("OpenAI表示，", "據OpenAI公布", "the companies said")."""
+    """Whether ``e`` is only the source of the news ("艾克米表示，", "據艾克米公布", "the companies said")."""
     f = sent.folded
     return bool(_SAID_AFTER.match(f, e.end) or _ACCORDING.search(f[max(sent.start, e.start - 12):e.start]))
 
@@ -1850,3 +1870,37 @@ def _several(sent: _Sentence, index: EntityIndex, topic: EntityMention | None, r
     if payee is None:
         return {}
     return {b.start: [_claim(sent, payer, payee, b, kind)] for b in figs}
+
+
+#: "an order for Dynamo chips via Borealis", "透過博瑞斯採購": the firm the order goes through is paid.
+_VIA = re.compile(r"(?:\bvia|\bthrough|透过|通过|经由)\s*$")
+#: "the $10 billion mystery customer was Acme", "神秘客户正是Acme": the customer named pays the seller.
+_CUSTOMER_IS = re.compile(r"(?:客户|\bcustomer)[」』\"”']?\s*(?:正|就|则)?\s*(?:是|为|\bwas\b|\bis\b)\s*"
+                          r"[^，,。;；]{0,12}$")
+
+
+def _reroute(sent: _Sentence, deal: Proposal) -> None:
+    """Who is paid in a purchase routed through another firm, or whose customer is named (guideline §2).
+
+    The order placed via a firm pays that firm ("Acme places a $2 billion order for Dynamo chips via Borealis":
+    Acme pays Borealis, whose chips they are does not matter); a seller that names its customer ("Borealis
+    said the $2 billion customer is Acme") is paid by that customer.
+    """
+    if deal.type not in _PURCHASE or deal.payer is None or deal.payee is None:
+        return
+    f = sent.folded
+    actors = _actors(sent)
+    via = next((e for e in actors if e.id != deal.payer.id and _VIA.search(f, max(sent.start, e.start - 10),
+                                                                            e.start)), None)
+    if via is not None:
+        deal.payee = via
+        deal.spans["to"] = (via.start, via.end)
+        return
+    buyer = next((e for e in actors if _CUSTOMER_IS.search(f, max(sent.start, e.start - 30), e.start)), None)
+    if buyer is None:
+        return
+    seller = next((e for e in actors if e.start < buyer.start and e.id != buyer.id
+                   and _rx(r"(?:客户|customer)").search(f, e.end, buyer.start)), None)
+    if seller is not None:
+        deal.payer, deal.payee = buyer, seller
+        deal.spans["from"], deal.spans["to"] = (buyer.start, buyer.end), (seller.start, seller.end)
