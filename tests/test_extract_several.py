@@ -72,6 +72,13 @@ def _round(total: float) -> tuple[str, str, float, float]:
      {("acme", "ember", 1 * B, 1 * B), ("acme", "ember", 4 * B, 4 * B)}),
     ("Acme will first invest $1 billion in Ember Labs, then $4 billion next year.",
      {("acme", "ember", 1 * B, 1 * B), ("acme", "ember", 4 * B, 4 * B)}),
+    # parallel clauses, each with its own investor, the investee left out: the firm raising the round
+    (ROUND_HANT + "艾克米已洽談最高50億美元的投資方案，博瑞斯則商議最高30億美元的注資計畫。",
+     {("acme", "ember", 0.0, 5 * B), ("borealis", "ember", 0.0, 3 * B)}),
+    # one investor and its figure in an article about a round: it invests in the firm raising it
+    (ROUND_EN + "Dynamo Capital's $3 billion investment is part of its broader strategy.",
+     {("dynamo", "ember", 3 * B, 3 * B)}),
+    (ROUND_HANS + "艾克米在这轮融资中投入了20亿美元，是其至今最大的一笔投资。", {("acme", "ember", 2 * B, 2 * B)}),
 ])
 def test_several_investors(text: str, expected: set[tuple[str, str, float, float | None]]) -> None:
     got = {d for d in usd_deals(text) if not (d[1] == "ember" and d[2] == 12 * B)}  # the round total: not judged
@@ -83,6 +90,9 @@ def test_several_investors(text: str, expected: set[tuple[str, str, float, float
     "Acme sells its boards at $3,000 from Borealis and $4,000 from Dynamo Capital.",
     # "each" with a purchase: left to the purchase rules, and here no seller is named
     "Acme and Borealis each spent $2 billion on data centres.",
+    # one investor and no round or investment in view: no payee to give it
+    "Dynamo Capital's $3 billion investment is part of its broader strategy.",
+    "艾克米投入了20亿美元建设数据中心。",
 ])
 def test_not_several(text: str) -> None:
     assert not usd_deals(text)

@@ -1713,6 +1713,7 @@ _PREVIOUS_FY = re.compile(r"上一财年|上财年|上一财政年度|上个财�
 _SOURCE_CN = re.compile(r"(?:来自|源自)\s*$")
 _SOURCE_AFTER = re.compile(r"\s*(?:in [\w-]+ )?(?:from|by)\s+(?:[\w.-]+\s+){0,3}?$")
 _RESPECTIVELY = re.compile(r"\brespectively\b|分别|各为")
+_LONE_INVESTS = re.compile(r"[^，,。;；]{0,14}(?:投入|出资|注资|投资|承诺|invest(?:s|ed)?\b|commit(?:s|ted)?\b)")
 _EACH_BEFORE = re.compile(r"(?:各自|各|分别|\beach\b)[^，,。;；]{0,12}$")
 _EACH_AFTER = re.compile(r"\s*(?:each|apiece)\b|\s*的?(?:投资|资金)?\s*各")
 _LIST_GAP = re.compile(r"(?:\s|,|，|、|和|与|及|以及|\band\b|&)+")
@@ -1724,7 +1725,6 @@ _TRANCHE_THEN = re.compile(r"\b(?:then|followed by|another|remaining|the rest|la
                            r"随后|然后|再|剩余|其余|余下|之后")
 #: A gate (no word boundaries, so the engine scans for its first letters): an investment is in the sentence.
 _INVEST_CONTEXT = re.compile(r"投资|注资|出资|投入|承诺|融资|invest|commitment|contribution|funding|round")
-_EACH_ANY = re.compile(r"各|分别|each|apiece")
 _SAID_AFTER = re.compile(r"\s*(?:还|也)?\s*(?:表示|说|称|公布|宣布|透露|指出|said|says|told|announced)")
 _ACCORDING = re.compile(r"(?:据|根据|according to)\s*$")
 #: The payee named by a description ("向該公司", "in the company", "into the startup").
@@ -1795,9 +1795,7 @@ def _several(sent: _Sentence, index: EntityIndex, topic: EntityMention | None, r
     """
     f = sent.folded
     figs = _usd_figures(sent)
-    if not figs or len(figs) < 2 and _EACH_ANY.search(f, sent.start, sent.end) is None:
-        return {}  # every shape but "each" needs two figures
-    if _INVEST_CONTEXT.search(f, sent.start, sent.end) is None:
+    if not figs or _INVEST_CONTEXT.search(f, sent.start, sent.end) is None:
         return {}
     actors = [e for e in _actors(sent) if sent.kinds.get(e.id) != "person"]
     if not actors:
@@ -1856,7 +1854,34 @@ def _several(sent: _Sentence, index: EntityIndex, topic: EntityMention | None, r
             out[b.start] = [_claim(sent, e, payee, b, kind) for e in {x.id: x for x in run}.values()]
     if out:
         return out
-    # 4. tranches: one investor, a first payment and the rest
+    # 4. parallel clauses, each with its own investor and figure, the investee left out ("A is in talks to
+    # invest up to $3 billion, while B would put in $1 billion"; "A洽談最高50億美元的投資，B則商議30億美元的注資")
+    own: dict[int, EntityMention] = {}
+    for b in figs:
+        cs, ce = _clause_of(sent, b.start)
+        mine = [e for e in actors if cs <= e.start < b.start and not _speaker(sent, e)]
+        if len({e.id for e in mine}) != 1 or _is_object(f, cs, mine[0]) or \
+                _INVEST_CONTEXT.search(f, cs, ce) is None or \
+                any(cs <= e.start < ce for e in actors if e.start > b.start):
+            break
+        own[b.start] = mine[0]
+    else:
+        if len(own) >= 2 and len({e.id for e in own.values()}) == len(own):
+            payee = _investee(sent, {e.id for e in own.values()}, topic, raiser, last_deal, figs[0].start)
+            if payee is not None:
+                return {b.start: [_claim(sent, own[b.start], payee, b, kind)] for b in figs}
+    # 5. one investor and its figure, the investee left out, in an article about a round or an investment
+    # ("Dynamo's $3 billion investment is part of...", "艾克米在這輪融資中投入了50億美元"): the raiser's, else the
+    # last investment's payee
+    lone = [e for e in actors if not _speaker(sent, e) and (raiser is None or e.id != raiser.id)]
+    if len(figs) == 1 and len({e.id for e in lone}) == 1 and lone[0].start < figs[0].start and \
+            not _is_object(f, sent.start, lone[0]) and (_INVESTOR_AFTER.match(f, lone[0].end) or
+                                                        _LONE_INVESTS.match(f, lone[0].end)):
+        prev = last_deal.payee if last_deal is not None and last_deal.type == "equity_investment" else None
+        payee = next((c for c in (raiser, prev) if c is not None and c.id != lone[0].id), None)
+        if payee is not None and not [e for e in actors if e.id not in (lone[0].id, payee.id)]:
+            return {figs[0].start: [_claim(sent, lone[0], payee, figs[0], kind)]}
+    # 6. tranches: one investor, a first payment and the rest
     first = _TRANCHE_FIRST.search(f, sent.start, sent.end)
     then = _TRANCHE_THEN.search(f, first.end(), sent.end) if first is not None else None
     if first is None or then is None or len(figs) < 2 or figs[-1].start < then.start():
