@@ -234,6 +234,22 @@ def test_narrow_by_array_is_narrow_by_table(piece: str) -> None:
     assert normalise._narrow(text) == text.translate(normalise._FULL_WIDTH)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 8)), max_size=12),
+       st.lists(st.tuples(st.integers(0, 3), st.integers(1, 12)), max_size=6))
+def test_merging_new_names_is_the_plain_merge(known_spans: list, gaps: list) -> None:
+    from dealweb.extract.mentions import EntityMention, merge_names
+
+    known = sorted((EntityMention(s, s + n, f"k{s}", "K") for s, n in known_spans), key=lambda x: x.start)
+    new, pos = [], 0
+    for gap, n in gaps:  # in text order, not overlapping
+        new.append(EntityMention(pos + gap, pos + gap + n, f"n{pos}", "N"))
+        pos += gap + n
+    plain = sorted([x for x in known if not any(m.start <= x.start and x.end <= m.end for m in new)] + new,
+                   key=lambda x: x.start)
+    assert merge_names(known, new) == (plain if new else known)
+
+
 _SCALAR = st.one_of(st.text(), st.none(), st.integers(), st.booleans(), st.floats(allow_nan=False))
 
 

@@ -11,7 +11,7 @@ maps them to the original with :meth:`NormText.to_original`.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
@@ -293,8 +293,11 @@ def find_new_names(norm: NormText, known: list[EntityMention]) -> list[EntityMen
     if not found:
         return []
     out: list[EntityMention] = []
-    pattern = re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(re.escape(n) for n in sorted(
-        found.values(), key=len, reverse=True)) + r")(?![A-Za-z0-9])")
+    # (?<![A-Za-z0-9])(?:longest|...|shortest)(?![A-Za-z0-9]), each name opening on its first character (the edge
+    # checked just after it), so the engine skips to the names' first characters by a set test: the same matches
+    pattern = re.compile("(?:" + "|".join(
+        re.escape(n[0]) + "(?<![A-Za-z0-9]" + re.escape(n[0]) + ")" + re.escape(n[1:])
+        for n in sorted(found.values(), key=len, reverse=True)) + r")(?![A-Za-z0-9])")
     starts = [e.start for e in known]
     for m in pattern.finditer(text):
         s, e = m.start(), m.end()
@@ -308,10 +311,20 @@ def find_new_names(norm: NormText, known: list[EntityMention]) -> list[EntityMen
 
 
 def merge_names(known: list[EntityMention], new: list[EntityMention]) -> list[EntityMention]:
-    """``known`` and ``new`` in text order, a known mention inside a new one dropped."""
+    """``known`` and ``new`` in text order, a known mention inside a new one dropped.
+
+    ``new`` is in text order and its mentions do not overlap (as :func:`find_new_names` gives them).
+    """
     if not new:
         return known
-    kept = [x for x in known if not any(n.start <= x.start and x.end <= n.end for n in new)]
+    # the new mentions do not overlap one another (one scan found them): only the last one starting at or before a
+    # known mention can hold it
+    starts = [n.start for n in new]
+    kept = []
+    for x in known:
+        k = bisect_right(starts, x.start) - 1
+        if k < 0 or x.end > new[k].end:
+            kept.append(x)
     return sorted(kept + new, key=lambda x: x.start)
 
 
