@@ -172,6 +172,18 @@ def test_leading_character_scans_change_no_match(text: str) -> None:
             assert bool(money._ANCHOR.search(text, pos, end)) == bool(money._ANCHOR_AT.search(text, pos, end))
 
 
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS + ["SEPT 9", "ſept 9", "ſep 1", "İ", "ı", "K", "Q4", "q2 ", "MAR 3",
+                                          "FIRST quarter of 2024", "Fiscal 2026", "fİscal 2026", "fıscal 2025",
+                                          "FY26", "26財年", "2025-09-09", "9月9日", "market", "ma", "r 3", "-"]),
+                max_size=14).map("".join))
+def test_quick_date_and_period_tests_miss_no_match(text: str) -> None:
+    if not mentions._maybe_date(text):
+        assert mentions._DATE_RE.search(text) is None
+    if not mentions._maybe_period(text):
+        assert mentions._PERIOD_RE.search(text) is None
+
+
 def test_first_sets_hold_every_character_the_case_folding_matches() -> None:
     every = "".join(map(chr, range(0x110000))).encode("utf-8", "surrogatepass").decode("utf-8", "replace")
     for chars in ("0-9adfjmnos", r"\dfqst", "0-9.數sath", "k", "i"):

@@ -542,6 +542,34 @@ _DATE_FIRST = leading(_DATE_RE, "0-9" + "".join(sorted({m[0] for m in _MONTHS}))
                       word_start="".join(sorted({m[0] for m in _MONTHS})), ahead=r"[0-9]{1,4}\s?[年月-]")
 
 
+#: The characters other than ASCII letters that Python's case folding matches to one (ſ to s, ı and İ to i, K to k).
+_EXOTIC_FOLDS = ("\u017f", "\u0131", "\u0130", "\u212a")
+_MONTH_HEADS = tuple(sorted({m[:3] for m in _MONTHS}))
+
+
+def _maybe_date(text: str) -> bool:
+    """Whether :data:`_DATE_RE` can match in ``text`` (a quick test of what every form holds; ``False``: none can).
+
+    A date in digits holds 年, 月 or -; one in words holds a month name, which opens on its three-letter
+    abbreviation ("sept" on "sep"), in any case (a long s may stand for the s).
+    """
+    if "年" in text or "月" in text or "-" in text or "\u017f" in text:
+        return True
+    low = text.lower()
+    return any(m in low for m in _MONTH_HEADS)
+
+
+def _maybe_period(text: str) -> bool:
+    """Whether :data:`_PERIOD_RE` can match in ``text`` (a quick test of what every form holds; ``False``: none can).
+
+    Every form holds 財/财 or 年 (26財年, 2025年第三季), FY, Q (Q3, quarter) or fiscal, in any case.
+    """
+    if "年" in text or "財" in text or "财" in text or any(ch in text for ch in _EXOTIC_FOLDS):
+        return True
+    low = text.lower()
+    return "q" in low or "fy" in low or "fiscal" in low
+
+
 def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
     """Calendar dates: ``2025年10月6日``, ``9月9日`` (year from context), ``2025-09-09``, ``Sept 9, 2025``.
 
@@ -552,6 +580,8 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
     ['2025-10-06', '2025-10-13']
     """
     out: list[DateMention] = []
+    if not _maybe_date(text):
+        return out
     year = default_year
     for m in finditer_from(_DATE_FIRST, _DATE_RE, text):
         g = m.groupdict()
@@ -609,6 +639,8 @@ def find_periods(text: str) -> list[PeriodMention]:
     ['FY2026 Q1', 'FY2026 Q2', '2025-Q3']
     """
     out: list[PeriodMention] = []
+    if not _maybe_period(text):
+        return out
     for m in finditer_from(_PERIOD_FIRST, _PERIOD_RE, text):
         g = m.groupdict()
         if g["fy"]:
