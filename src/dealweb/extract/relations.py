@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from dealweb.extract.mentions import (
@@ -878,7 +878,17 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
 
 def _sentences(norm: NormText, ents: list[EntityMention], amts: list[AmountMention],
                periods: list[PeriodMention]) -> list[_Sentence]:
-    out = []
+    """The sentences of ``norm`` with their mentions and clauses (see :func:`_each_sentence`), as a list."""
+    return list(_each_sentence(norm, ents, amts, periods))
+
+
+def _each_sentence(norm: NormText, ents: list[EntityMention], amts: list[AmountMention],
+                   periods: list[PeriodMention]) -> Iterator[_Sentence]:
+    """The sentences of ``norm`` with their mentions and clauses, one at a time.
+
+    :func:`propose` keeps none but the one it reads: a text's sentences alive at once (a few objects each) would
+    be traversed again and again by the cyclic garbage collector.
+    """
     folded = norm.folded
     # the mentions of each sentence: those starting in it (at most 64 entities and amounts, 16 periods) that
     # end in it; one starting at or after its end cannot end in it, so the starts bound the slices
@@ -902,8 +912,7 @@ def _sentences(norm: NormText, ents: list[EntityMention], amts: list[AmountMenti
             clauses.append((last, m.end()))
             last = m.end()
         clauses.append((last, e))
-        out.append(_Sentence(s, e, folded, se, sa, sp, clauses))
-    return out
+        yield _Sentence(s, e, folded, se, sa, sp, clauses)
 
 
 def _near_period(sent: _Sentence, pos: int) -> PeriodMention | None:
@@ -929,15 +938,9 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
     Returns:
         Proposals with spans into ``norm.text``; ``confidence`` in [0, 1] says how many rules agreed.
     """
-    sents = _sentences(norm, ents, amts, periods)
     if dates is None:
         dates = find_dates(norm.text)
     di = 0
-    for sent in sents:
-        sent.kinds = index.kinds
-        while di < len(dates) and dates[di].start < sent.start:
-            di += 1
-        sent.dates = [d for d in dates[di:di + 16] if d.end <= sent.end] or _NONE
     out: list[Proposal] = []
     topic: EntityMention | None = None
     joke_until = -1
@@ -946,10 +949,15 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
     title: EntityMention | None = None
     raiser: EntityMention | None = None
     text = norm.text
-    for k, sent in enumerate(sents):
+    last_start = 0  # where the sentence before starts
+    for k, sent in enumerate(_each_sentence(norm, ents, amts, periods)):
+        sent.kinds = index.kinds
+        while di < len(dates) and dates[di].start < sent.start:
+            di += 1
+        sent.dates = [d for d in dates[di:di + 16] if d.end <= sent.end] or _NONE
         f = sent.folded
         line_start = text.rfind("\n", 0, sent.start) + 1
-        if k == 0 or line_start > sents[k - 1].start:
+        if k == 0 or line_start > last_start:
             # a new line: a short one is a title (one article of a file that holds several starts here);
             # a long one is a paragraph whose topic starts from the title
             line_end = text.find("\n", sent.start)
@@ -969,7 +977,7 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
                 joke_until = close if close > opening else sent.end
             else:
                 # "腦筋急轉彎...", "以上只是段子": the cue looks back at the sentence before
-                prev_start = sents[k - 1].start if k else sent.start
+                prev_start = last_start if k else sent.start
                 for p in out:
                     if p.sentence[0] >= prev_start and p.kind == "deal":
                         p.flag = "joke"
@@ -990,6 +998,7 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
             empty_run += 1
             if empty_run >= 2:
                 topic = None
+        last_start = sent.start
     return out
 
 
