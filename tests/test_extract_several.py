@@ -142,3 +142,17 @@ def chip_deals(text: str) -> set[tuple[str, str, float, float | None]]:
 def test_who_is_paid(text: str, expected: set[tuple[str, str, float, float | None]]) -> None:
     got = {d for d in chip_deals(text) if not (d[1] == "ember" and d[2] == 12 * B)}
     assert got == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Cobalt Cloud will provide GPU capacity to Acme in a deal valued at $17 billion with an option to spend up "
+     "to $19 billion.", {("acme", "cobalt", 17 * B, 17 * B), ("acme", "cobalt", 0.0, 19 * B)}),
+    ("Acme signed an agreement to buy GPU capacity from Cobalt Cloud valued at $5 billion, with options that could "
+     "take the total to about $6 billion.", {("acme", "cobalt", 5 * B, 5 * B), ("acme", "cobalt", 5.4 * B, 6.6 * B)}),
+    # a hedged figure with no deal told before it stays out
+    ("Acme could spend up to $3 billion on compute next year.", set()),
+])
+def test_option_of_a_deal(text: str, expected: set[tuple[str, str, float, float | None]]) -> None:
+    got = {(p, q, round(lo / 1e8) * 1e8, None if hi is None else round(hi / 1e8) * 1e8)
+           for p, q, lo, hi in usd_deals(text)}
+    assert got == expected

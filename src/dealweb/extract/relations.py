@@ -1101,6 +1101,9 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             continue
         clause = _clause_of(sent, a.start)
         if _has(_HEDGE_P, f, clause[0], clause[1]):
+            option = _option_of(sent, a, deals)
+            if option is not None:
+                deals.append(option)  # "worth $17.4bn, but it could expand to $19.4bn": the same deal's ceiling
             continue
         if question and (_QUESTION_WORD.search(f, clause[0], clause[1]) or clause == sent.clauses[-1]
                          or clause[1] >= sent.end - 1):
@@ -1181,7 +1184,8 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             continue
         same = next((d for d in deals if {d.payer.id, d.payee.id} == {deal.payer.id, deal.payee.id}), None)  # type: ignore[union-attr]
         if same is not None and same.amount is not None and deal.amount is not None and \
-                _clause_of(sent, same.spans["amount"][0]) != clause and not _in_parens(f, a.start):
+                (_clause_of(sent, same.spans["amount"][0]) != clause or _OPTION_UP.search(
+                    f, max(sent.start, a.start - 70), a.start)) and not _in_parens(f, a.start):
             # another figure for the same pair in another clause ("追加投資225億美元,使其累計出資達到約
             # 300億美元"): a claim of its own
             same = None
@@ -1938,3 +1942,31 @@ def _reroute(sent: _Sentence, deal: Proposal) -> None:
     if seller is not None:
         deal.payer, deal.payee = buyer, seller
         deal.spans["from"], deal.spans["to"] = (buyer.start, buyer.end), (seller.start, seller.end)
+
+
+#: A deal's option or ceiling told after its value ("with an option to spend up to $19.4 billion", "it could
+#: expand to $19.4bn", "options that could take the total to about $19.4 billion", "最高可擴大至").
+_OPTION_UP = re.compile(r"(?:\boptions?\b|\bcould\b|\bmay\b|\bmight\b|可能|或将|有望)[^.;，。]{0,40}?"
+                        r"(?:\bup to\b|\bexpand|\brise|\bincrease|\bgrow|\btake the total|\breach|\bspend|"
+                        r"扩大至|增至|增加至|提高至|达到)[^.;，。]{0,25}$")
+
+
+def _option_of(sent: _Sentence, a: AmountMention, deals: list[Proposal]) -> Proposal | None:
+    """The same pair's claim for a figure that is the ceiling of a deal just told in the sentence.
+
+    A hedged clause ("could", "may") is no claim of its own; but when it gives the option or ceiling of the
+    deal whose value the sentence has just stated, a reader marks it as that deal's claim, hedge kept (guideline
+    §6: hedges stay in the claim).
+    """
+    if a.amount.currency is None or not deals or not _OPTION_UP.search(sent.folded, max(sent.start, a.start - 70),
+                                                                       a.start):
+        return None
+    last = next((d for d in reversed(deals) if d.amount is not None and d.spans.get("amount", (a.start,))[0] < a.start),
+                None)
+    if last is None or last.payer is None or last.payee is None:
+        return None
+    p = Proposal("deal", (sent.start, sent.end), 0.5, payer=last.payer, payee=last.payee, type=last.type,
+                 amount=a.amount)
+    p.spans = {"from": last.spans["from"], "to": last.spans["to"], "type": last.spans.get("type", (a.start, a.end)),
+               "amount": (a.start, a.end)}
+    return p
