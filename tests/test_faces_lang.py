@@ -26,8 +26,21 @@ from lang_check import untranslated, visible_texts
 
 LEDGERS = ("ai-capex-2025", "ai-deals-2025-26")
 ZH = ("zh-Hant", "zh-Hans")
-#: the bundled scenarios' names are ids (file names), shown as they are
-SCENARIO_WORDS = set(bundled_scenarios()) | {w for n in bundled_scenarios() for w in re.findall(r"[A-Za-z]+", n)}
+
+
+def _scenario_ids() -> set[str]:
+    """The bundled scenarios' ids: their file names and their capital groups' names (a scenario's own ids)."""
+    from dealweb.sim import load_scenario
+
+    ids = set()
+    for ledger in (None, *LEDGERS):
+        for name, path in bundled_scenarios(ledger).items():
+            ids |= {name, *(g.name for g in load_scenario(path).groups)}
+    return ids | {w for n in ids for w in re.findall(r"[A-Za-z]+", n)}
+
+
+#: the bundled scenarios' names and capital groups are ids (file names, a scenario's keys), shown as they are
+SCENARIO_WORDS = _scenario_ids()
 
 
 @pytest.fixture(scope="module")
@@ -156,3 +169,119 @@ def test_left_out_table_says_what_was_actually_left_out(ledgers):
     assert "only with --include conditional" in firm.note and "These runs count conditional money" in cond.note
     assert say(cond.title, "zh-Hant").startswith("base：沒有日期")
     assert say(cond.title, "zh-Hans").startswith("base：没有日期")
+
+
+# ---- the rooms' own explanations: structured (a key and its fields), said in each language ------------------
+
+def _latin(text: str, lang: str, lg, extra=frozenset()) -> list[str]:
+    from lang_check import allowed_words
+
+    ok = allowed_words(lang, lg, SCENARIO_WORDS | set(extra))
+    return [w for w in re.findall(r"[A-Za-z][A-Za-z'’\-]{2,}", text) if w not in ok and w.strip("-'’") not in ok]
+
+
+def test_bubble_verdict_is_english_for_the_cli_and_chinese_on_the_page():
+    """Worked by hand: P/E 26 against a reference of 50 is 0.52 of it, no PEG; free cash flow -$0.36B with
+    capex $8.5B is a leverage sign. The English sentence is the CLI's, word for word; the Chinese one counts
+    the same parts, names them in Chinese and writes the money in 億."""
+    from dealweb.metrics.bubble import BubbleEntity, BubbleInputs, bubble
+
+    r = bubble(BubbleInputs(entities=(BubbleEntity("x", forward_pe=26.0, capex=8.5e9, free_cash_flow=-0.36e9),),
+                            reference_pe=50.0))
+    v = r.verdict("x").verdict
+    assert v == ("x: 1 of 2 assessed parts show a bubble sign (leverage: free cash flow -$0.36B with capex $8.50B: "
+                 "capex exceeds operating cash flow and is paid with outside money)")
+    assert isinstance(v, Msg) and {p.name: p.reason for p in r.verdict("x").parts}["overvaluation"] == (
+        "forward P/E 26.0x is 0.52 of the reference 50.0x; PEG n/a")
+    assert say(v, "zh-Hant") == ("x：已評估的 2 個面向中有 1 個顯示泡沫跡象（槓桿：自由現金流 -3.6億美元，"
+                                 "資本支出 85億美元：資本支出超過營運現金流，以外部資金支付）")
+    assert "-3.6亿美元" in say(v, "zh-Hans") and "杠杆" in say(v, "zh-Hans")
+    ov = {p.name: p.reason for p in r.verdict("x").parts}["overvaluation"]
+    assert say(ov, "zh-Hant") == "預期本益比 26.0x，為參考值 50.0x 的 0.52；PEG 不適用"
+    assert pickle.loads(pickle.dumps(v)) == v and say(pickle.loads(pickle.dumps(v)), "zh-Hans") == say(v, "zh-Hans")
+
+
+@pytest.mark.parametrize("lang", ZH)
+def test_every_metric_assumption_is_said_in_chinese(ledgers, lang):
+    """Every assumption and input note the metrics write themselves is a catalogue message: its English is the
+    CLI's (``--json`` unchanged), and in Chinese it holds no English word."""
+    from dealweb.metrics.presets import all_results
+
+    lg = ledgers["ai-capex-2025"]
+    seen = 0
+    for name, result in all_results(lg).items():
+        d = result.as_dict()
+        # the room's assumptions, and the notes of inputs that are not a ledger figure (a ledger figure is shown
+        # by its quote, cited by its record id)
+        notes = [*(d.get("assumptions") or []),
+                 *((v.get("source") or {}).get("note") for v in (d.get("inputs") or {}).values()
+                   if isinstance(v, dict) and (v.get("source") or {}).get("kind") != "ledger")]
+        for a in notes:
+            if not a:
+                continue
+            seen += 1
+            assert isinstance(a, Msg) or _is_ledger_text(lg, a), (name, a)
+            if isinstance(a, Msg):
+                assert str(a) == catalogue("en")[a.key].format(**{k: str(x) for k, x in a.args.items()})
+                assert _latin(say(a, lang), lang, lg) == [], (name, a.key, say(a, lang))
+    assert seen > 30
+
+
+def _is_ledger_text(lg, text: str) -> bool:
+    """Text written in the ledger itself (an analyses record's assumption, a fact's or deal's note): data."""
+    if lg.analyses is None:
+        return False
+    written = {str(getattr(r, "assumption", "") or "") for recs in lg.analyses.tests.values() for r in recs}
+    written |= {str(getattr(f, "note", "") or "") for recs in lg.analyses.tests.values() for r in recs
+                for f in (getattr(r, "figures", {}) or {}).values()}
+    return text in written or any(text.endswith(f"({w})") or w in text for w in written if w)
+
+
+@pytest.mark.parametrize("lang", ZH)
+def test_sensitivity_rows_and_left_out_money_are_said_in_chinese(ledgers, analyses, lang):
+    """The stress sensitivity table (assumption, base, source, bump), the "moved most by" column, the tornado
+    and the money left out: the simulation room's words, said in Chinese, none marked as English any more."""
+    from dealweb.report.html import say_html
+
+    for name, an in analyses.items():
+        lg = ledgers[name]
+        moves = [t for t in an.stress_tables if t.title.key == "stress.title.moves"]
+        assert moves, name
+        for table in moves:
+            for row in table.rows:
+                for col, cell in row.items():
+                    html = str(say_html(cell, lang))
+                    assert 'lang="en"' not in html, (name, say(col, "en"), html)
+                    assert _latin(re.sub(r"<[^>]+>.*?</span>", "", html), lang, lg) == [], (say(col, "en"), html)
+        for s in an.stress_summaries.values():
+            for r in s["sensitivity"]["rows"]:
+                assert isinstance(r["assumption"], Msg) and isinstance(r["source"], Msg), r["key"]
+        for table in an.stress_tables:
+            if table.title.key.startswith(("stress.title.left_out", "stress.title.who_fails", "stress.title.capex")):
+                for row in table.rows:
+                    for cell in row.values():
+                        assert 'lang="en"' not in str(say_html(cell, lang)), (table.title, cell)
+                if table.title.key.startswith("stress.title.left_out"):
+                    assert 'lang="en"' not in str(say_html(table.note, lang))
+    # the tornado's labels, on the page
+    html = render_report(ledgers["ai-capex-2025"], analysis=analyses["ai-capex-2025"], lang=lang)
+    tornado = re.search(r'<svg[^>]*dw-tornado.*?</svg>', html, re.S).group(0)
+    assert 'lang="en"' not in tornado and ("市場胃納" if lang == "zh-Hant" else "市场胃纳") in tornado
+
+
+def test_metric_tables_in_chinese_mark_only_ledger_text_as_english(ledgers, analyses):
+    """The metrics dashboard: verdict rows and assumption notes are said in Chinese; what stays marked as
+    English is text written in the ledger (an analyses record's own note), never the room's words."""
+    from dealweb.report.html import say_html
+
+    lg, an = ledgers["ai-capex-2025"], analyses["ai-capex-2025"]
+    verdicts = 0
+    for table in an.metrics:
+        html = " ".join(str(say_html(c, "zh-Hant")) for row in table.rows for c in row.values())
+        html += str(say_html(table.note, "zh-Hant"))
+        for m in re.finditer(r'lang="en">([^<]*)<', html):
+            import html as h
+
+            assert _is_ledger_text(lg, h.unescape(m.group(1))), (say(table.title, "en"), m.group(1))
+        verdicts += html.count("泡沫跡象")
+    assert verdicts >= 2

@@ -22,8 +22,8 @@ from typing import Any
 from dealweb import fmt
 from dealweb.fmt import LANGS
 
-__all__ = ["LANGS", "Join", "Messages", "Msg", "Name", "Val", "catalogue", "check_lang", "entity_name", "fold_script",
-           "messages", "name_of", "say", "Verbatim"]
+__all__ = ["LANGS", "Fig", "Join", "Messages", "Msg", "Name", "Place", "Val", "Verbatim", "catalogue", "check_lang",
+           "entity_name", "fold_script", "id_name", "join_sep", "messages", "name_of", "say", "segments", "short_place"]
 
 
 def check_lang(lang: str | None) -> str:
@@ -187,6 +187,15 @@ class Name(str):
         return (Name, (self.names,))
 
 
+def id_name(entity: Any) -> Name:
+    """An entity as the rooms' own text names it: its id in English, its name in Chinese.
+
+    In English the id (``openai``, what the CLI always printed); in each Chinese script the firm's name, so a
+    Chinese page never shows an id where a firm is meant.
+    """
+    return Name({"en": entity.id, **{lang: entity_name(entity, lang) for lang in LANGS if lang != "en"}})
+
+
 def name_of(entity: Any) -> Name:
     """The :class:`Name` of an entity (its name in each of :data:`LANGS`)."""
     return Name({lang: entity_name(entity, lang) for lang in LANGS})
@@ -226,12 +235,55 @@ class Join(str):
         return obj
 
     def say(self, lang: str | None = "en") -> str:
-        """Every part in ``lang``, joined (Chinese lists use ``、`` for ``", "``)."""
-        sep = "、" if self.sep == ", " and check_lang(lang) != "en" else self.sep
-        return sep.join(say(p, lang) for p in self.parts)
+        """Every part in ``lang``, joined (Chinese lists use ``、`` for ``", "`` and ``；`` for ``"; "``)."""
+        return join_sep(self.sep, lang).join(say(p, lang) for p in self.parts)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Join, (self.parts, self.sep))
+
+
+def join_sep(sep: str, lang: str | None) -> str:
+    """The separator ``sep`` of a list in ``lang``: ``", "`` is ``、`` and ``"; "`` is ``；`` in Chinese."""
+    if check_lang(lang) == "en":
+        return sep
+    return {", ": "、", "; ": "；"}.get(sep, sep)
+
+
+#: :mod:`dealweb.fmt` functions a :class:`Fig` may say itself again with (each takes ``lang=``).
+_FIG_FUNCTIONS = ("money", "amount", "interval", "value", "count")
+
+
+class Fig(str):
+    """A figure in a room's own words, said again in another language by a :mod:`dealweb.fmt` formatter.
+
+    ``Fig("$8.50B", "money", 8.5e9)``: the room's English text, and 億/兆 in Chinese.
+    The English text is the room's, kept byte for byte (the CLI and ``--json`` print it); ``fn`` is one of
+    ``money``, ``amount``, ``interval``, ``value``, ``count`` and ``args`` its arguments before ``lang``.
+    """
+
+    fn: str
+    args: tuple[Any, ...]
+
+    def __new__(cls, text: str, fn: str, *args: Any) -> Fig:
+        """Build the figure (its ``str`` value is ``text``)."""
+        if fn not in _FIG_FUNCTIONS:
+            raise ValueError(f"Fig: {fn!r} is not one of {_FIG_FUNCTIONS}")
+        obj = super().__new__(cls, text)
+        obj.fn, obj.args = fn, args
+        return obj
+
+    def say(self, lang: str | None = "en") -> str:
+        """The figure in ``lang``: the room's text in English, the formatter's in Chinese."""
+        if check_lang(lang) == "en":
+            return str(self)
+        return getattr(fmt, self.fn)(*self.args, lang=lang)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_fig, (str(self), self.fn, self.args))
+
+
+def _fig(text: str, fn: str, args: tuple[Any, ...]) -> Fig:
+    return Fig(text, fn, *args)
 
 
 class Verbatim(str):
@@ -252,3 +304,64 @@ class Verbatim(str):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Verbatim, (str(self), self.lang))
+
+
+class Place(Verbatim):
+    """Where an input was written, as ``file:line``.
+
+    The whole path in English text (the CLI's ``file:line``, what ``--json`` keeps); only the file's name and
+    line on a page (``base.yaml:31``, :func:`dealweb.report.html.say_html` in every language), which may be
+    read on another machine and must never show this one's folders.
+    """
+
+    def say(self, lang: str | None = "en") -> str:
+        """The whole path in English (the CLI's words), the file's name and line in another language."""
+        return str(self) if check_lang(lang) == "en" else short_place(str(self))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Place, (str(self), self.lang))
+
+
+def short_place(text: str) -> str:
+    """``/a/b/scenarios/base.yaml:31`` -> ``base.yaml:31`` (text with no folder is returned as it is)."""
+    return text.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def segments(text: Any, lang: str | None = "en") -> list[list[Any]]:
+    """``text`` in ``lang`` as ``[[part, written_elsewhere], ...]`` for a page's script to write.
+
+    Parts said in the page's language have ``False``; :class:`Verbatim` parts (a quote, a ledger's note, a
+    file name) have ``True`` and are written as they are, marked ``translate="no"``. Adjacent parts of one
+    kind are merged. A script builds the same text :func:`dealweb.report.html.say_html` builds in HTML.
+    """
+    out: list[list[Any]] = []
+
+    def add(part: str, verbatim: bool) -> None:
+        if not part:
+            return
+        if out and out[-1][1] == verbatim:
+            out[-1][0] += part
+        else:
+            out.append([part, verbatim])
+
+    def walk(x: Any) -> None:
+        if x is None:
+            return
+        if isinstance(x, Verbatim):
+            add(short_place(str(x)) if isinstance(x, Place) else str(x), True)
+        elif isinstance(x, Join):
+            sep = join_sep(x.sep, lang)
+            for k, p in enumerate(x.parts):
+                if k:
+                    add(sep, False)
+                walk(p)
+        elif isinstance(x, Msg):
+            for literal, name, _, _ in string.Formatter().parse(messages(lang).texts[x.key]):
+                add(literal, False)
+                if name is not None:
+                    walk(x.args.get(name, ""))
+        else:
+            add(say(x, lang), False)
+
+    walk(text)
+    return out

@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import re
 
+from dealweb.i18n import Msg, Verbatim
 from dealweb.model import Claim, Conflict, Document, Ledger
 from dealweb.money import Amount, normalise_width
 
@@ -116,8 +117,9 @@ def _interval(a: Amount, usd: bool) -> tuple[float, float, float] | None:
     return lo, float("inf") if raw_hi is None else raw_hi, point
 
 
-def _label(c: Claim) -> str:
-    return f"{c.document} says {c.stated or c.quote[:30]!r}"
+def _label(c: Claim) -> Msg:
+    """``doc says '1000億美元'``: a claim as a conflict message names it (the figure as its source wrote it)."""
+    return Msg("conflict.says", document=c.document, stated=Verbatim(repr(c.stated or c.quote[:30])))
 
 
 def _pair_conflict(record: str, fld: str, a: Claim, b: Claim) -> Conflict | None:
@@ -137,9 +139,10 @@ def _pair_conflict(record: str, fld: str, a: Claim, b: Claim) -> Conflict | None
         for factor in _SLIP_FACTORS:
             if abs(ratio / factor - 1.0) < 0.05:
                 return Conflict(record, fld, "unit_slip",
-                                f"{_label(a)} but {_label(b)}: a factor of {factor:g} apart (a unit slip?)",
+                                Msg("conflict.msg.unit_slip", a=_label(a), b=_label(b), factor=f"{factor:g}"),
                                 (a, b), b.pos)
-    return Conflict(record, fld, "value_mismatch", f"{_label(a)} but {_label(b)}", (a, b), b.pos)
+    return Conflict(record, fld, "value_mismatch", Msg("conflict.msg.mismatch", a=_label(a), b=_label(b)), (a, b),
+                    b.pos)
 
 
 def derive_conflicts(ledger: Ledger) -> list[Conflict]:
@@ -151,7 +154,9 @@ def derive_conflicts(ledger: Ledger) -> list[Conflict]:
         for c in claims:
             if c.flag in _FLAGGED:
                 out.append(Conflict(rid, c.field, "flagged",
-                                    f"{_label(c)}, flagged {c.flag}" + (f": {c.note}" if c.note else ""),
+                                    Msg("conflict.msg.flagged_note" if c.note else "conflict.msg.flagged",
+                                        said=_label(c), flag=Msg(f"conflict.flag.{c.flag}"),
+                                        note=Verbatim(c.note or "")),
                                     (c,), c.pos))
         by_field: dict[str, list[Claim]] = {}
         for c in claims:

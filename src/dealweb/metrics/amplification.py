@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dealweb.errors import InputError
+from dealweb.i18n import Msg
 from dealweb.metrics.common import (
     Source,
     effective_sources,
@@ -160,8 +161,8 @@ def amplification(inputs: AmplificationInputs) -> AmplificationResult:
                          "pass --change, or --cap-after with --price-change")
     per_year = None if i.deal_years is None else i.deal_size / i.deal_years
     assumptions = (
-        "the whole one-day market-value change is attributed to the deal's announcement",
-        "derived change = cap_after x p / (1 + p): shares outstanding unchanged over the day",
+        Msg("assume.amplification.attributed"),
+        Msg("assume.amplification.derived"),
     )
     return AmplificationResult(
         market_cap_change=change,

@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dealweb.errors import InputError
+from dealweb.i18n import Msg
 from dealweb.metrics.common import (
     ASSUMPTION,
     Source,
@@ -51,7 +52,7 @@ __all__ = [
 
 DEFAULT_BACKLOG_SOURCES: dict[str, Source] = {
     "customer_revenue_growth": Source(kind=ASSUMPTION, ref="flat revenue",
-                                      note="0: flat revenue; vary with --customer-growth"),
+                                      note=Msg("assume.note.flat_revenue_customer")),
 }
 
 
@@ -252,9 +253,9 @@ def backlog(inputs: BacklogInputs) -> BacklogResult:
             means_coverage=(over / c) if c else float("nan"),
         )
     assumptions = (
-        "every dollar of the revenue path is drawn from the RPO (no new bookings): the fastest conversion",
-        "the path may cover one business line (Oracle's: OCI) while RPO covers the whole company",
-        "the customer's whole revenue is counted as means to pay (no other costs): generous to the customer",
+        Msg("assume.backlog.fastest"),
+        Msg("assume.backlog.one_line"),
+        Msg("assume.backlog.generous"),
     )
     return BacklogResult(
         schedule=tuple(rows),

@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from dealweb.errors import InputError
+from dealweb.i18n import Msg
 from dealweb.metrics.common import (
     ASSUMPTION,
     Source,
@@ -61,7 +62,7 @@ DEFAULT_LIVES: tuple[float, ...] = (3.0, 4.0, 5.0, 6.0)
 DEFAULT_MARGINS: tuple[float, ...] = (0.20, 0.25, 0.30, 0.40)
 
 DEFAULT_BREAKEVEN_SOURCES: dict[str, Source] = {
-    "required_return": Source(kind=ASSUMPTION, ref="breakeven", note="0: breakeven, no return required"),
+    "required_return": Source(kind=ASSUMPTION, ref="breakeven", note=Msg("assume.note.no_return")),
 }
 
 
@@ -230,10 +231,10 @@ def breakeven(inputs: BreakevenInputs) -> BreakevenResult:
         for life in inputs.lives for m in inputs.margins
     )
     assumptions = (
-        "capital charge = capex x CRF(required_return, life); CRF = 1/life at zero return (straight line)",
-        "revenue needed = capital charge / margin; margin = share of revenue left after cash running costs",
-        "no terminal value: the equipment is worth nothing at the end of its life",
-        "no growth in the revenue had; no taxes",
+        Msg("assume.breakeven.charge"),
+        Msg("assume.breakeven.needed"),
+        Msg("assume.breakeven.no_terminal"),
+        Msg("assume.breakeven.no_growth"),
     )
     return BreakevenResult(
         capital_recovery_factor=crf,

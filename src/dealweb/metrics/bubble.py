@@ -38,6 +38,7 @@ import statistics
 from dataclasses import dataclass, field
 
 from dealweb.errors import InputError
+from dealweb.i18n import Fig, Join, Msg
 from dealweb.metrics.common import (
     ASSUMPTION,
     Source,
@@ -70,15 +71,14 @@ NOT_ASSESSED = "not_assessed"
 
 DEFAULT_BUBBLE_SOURCES: dict[str, Source] = {
     "reference_pe": Source(kind="missing", ref="reference_pe",
-                           note="not assessed: needs a reference forward P/E from outside the figures under test "
-                                "(analyses.bubble reference_pe in the ledger, or --reference-pe)"),
+                           note=Msg("assume.note.reference_pe_missing")),
     "reference_peg": Source(kind=ASSUMPTION, ref="no reference PEG",
-                            note="PEG is judged only when --reference-peg is given"),
-    "rapid_rise_threshold": Source(kind=ASSUMPTION, ref="threshold", note="a price rise of 25% or more is 'rapid'"),
+                            note=Msg("assume.note.peg_only_given")),
+    "rapid_rise_threshold": Source(kind=ASSUMPTION, ref="threshold", note=Msg("assume.note.rapid_rise")),
     "valuation_share_threshold": Source(kind=ASSUMPTION, ref="threshold",
-                                        note="more than half of the price rise from the P/E is a sign"),
+                                        note=Msg("assume.note.valuation_share")),
     "capex_fcf_rise_threshold": Source(kind=ASSUMPTION, ref="threshold",
-                                       note="capex/FCF up by more than 25% (relative) is a sign"),
+                                       note=Msg("assume.note.capex_fcf_rise")),
 }
 
 
@@ -249,7 +249,7 @@ def _entity_inputs(e: BubbleEntity) -> dict[str, object]:
             continue
         src = source_of(e.sources, name)
         if name == "dividend_yield" and name not in e.sources and v == 0.0:
-            src = Source(kind=ASSUMPTION, ref="no dividends", note="0: no dividends counted unless given")
+            src = Source(kind=ASSUMPTION, ref="no dividends", note=Msg("assume.note.no_dividends"))
         out[name] = input_entry(list(v) if isinstance(v, tuple) else v, unit, src)
     return out
 
@@ -293,37 +293,37 @@ def peg_ratio(forward_pe: float, expected_eps_growth: float) -> float | None:
 
 
 def _pct(x: float | None) -> str:
-    return "n/a" if x is None else f"{x * 100:+.1f}%"
+    return Msg("bubble.na") if x is None else f"{x * 100:+.1f}%"
 
 
 def _part_price(e: BubbleEntity, i: BubbleInputs) -> tuple[Part, Decomposition | None]:
     if e.price_return is None or e.eps_growth is None:
-        return Part("price_rise", NOT_ASSESSED, {}, "price return or EPS growth not given"), None
+        return Part("price_rise", NOT_ASSESSED, {}, Msg("bubble.why.price_not_given")), None
     d = decompose_return(e.price_return, e.eps_growth, e.dividend_yield)
     numbers = {k: v for k, v in d.as_dict().items()}  # type: ignore[misc]
     rapid = d.price_return >= i.rapid_rise_threshold
     share = d.valuation_share
     if not rapid:
         status = NO_SIGN
-        why = (f"price {_pct(d.price_return)} is below the {_pct(i.rapid_rise_threshold)} 'rapid' line "
-               f"(EPS {_pct(d.eps_growth)}, P/E {_pct(d.pe_change)})")
+        why = Msg("bubble.why.price_slow", price=_pct(d.price_return), line=_pct(i.rapid_rise_threshold),
+                  eps=_pct(d.eps_growth), pe=_pct(d.pe_change))
     elif share is not None and share > i.valuation_share_threshold:
         status = SIGN
-        why = (f"price {_pct(d.price_return)} of which {_pct(d.valuation_contribution)} from the P/E "
-               f"({share:.0%} of the rise) and {_pct(d.earnings_contribution)} from EPS growth")
+        why = Msg("bubble.why.price_pe", price=_pct(d.price_return), from_pe=_pct(d.valuation_contribution),
+                  share=f"{share:.0%}", from_eps=_pct(d.earnings_contribution))
     else:
         status = NO_SIGN
-        why = (f"price {_pct(d.price_return)} driven by earnings: {_pct(d.earnings_contribution)} from EPS "
-               f"growth, {_pct(d.valuation_contribution)} from the P/E")
+        why = Msg("bubble.why.price_earnings", price=_pct(d.price_return), from_eps=_pct(d.earnings_contribution),
+                  from_pe=_pct(d.valuation_contribution))
     return Part("price_rise", status, numbers, why), d
 
 
 def _part_valuation(e: BubbleEntity, i: BubbleInputs) -> Part:
     if e.forward_pe is None:
-        return Part("overvaluation", NOT_ASSESSED, {}, "forward P/E not given")
+        return Part("overvaluation", NOT_ASSESSED, {}, Msg("bubble.why.pe_not_given"))
     if i.reference_pe is None:
         return Part("overvaluation", NOT_ASSESSED, {"forward_pe": quantity(e.forward_pe, "x")},
-                    "no reference P/E: add analyses.bubble reference_pe to the ledger or pass --reference-pe")
+                    Msg("bubble.why.no_reference_pe"))
     ratio = e.forward_pe / i.reference_pe
     peg = peg_ratio(e.forward_pe, e.expected_eps_growth) if e.expected_eps_growth is not None else None
     numbers: dict[str, dict[str, object]] = {
@@ -335,22 +335,27 @@ def _part_valuation(e: BubbleEntity, i: BubbleInputs) -> Part:
     }
     pe_sign = ratio >= 1.0
     peg_sign = peg is not None and i.reference_peg is not None and peg >= i.reference_peg
-    peg_text = "PEG n/a" if peg is None else f"PEG {peg:.2f}" + (
-        f" vs reference {i.reference_peg:.2f}" if i.reference_peg is not None else " (no reference PEG given)")
-    why = f"forward P/E {e.forward_pe:.1f}x is {ratio:.2f} of the reference {i.reference_pe:.1f}x; {peg_text}"
+    if peg is None:
+        peg_text = Msg("bubble.why.peg_na")
+    elif i.reference_peg is not None:
+        peg_text = Msg("bubble.why.peg_reference", peg=f"{peg:.2f}", reference=f"{i.reference_peg:.2f}")
+    else:
+        peg_text = Msg("bubble.why.peg_no_reference", peg=f"{peg:.2f}")
+    why = Msg("bubble.why.valuation", pe=f"{e.forward_pe:.1f}", ratio=f"{ratio:.2f}", reference=f"{i.reference_pe:.1f}",
+              peg=peg_text)
     return Part("overvaluation", SIGN if (pe_sign or peg_sign) else NO_SIGN, numbers, why)
 
 
 def _part_leverage(e: BubbleEntity, i: BubbleInputs) -> Part:
     numbers: dict[str, dict[str, object]] = {}
-    reasons: list[str] = []
+    reasons: list[Msg] = []
     sign = False
     assessed = False
     if e.capex_to_sales is not None:
         a, b = e.capex_to_sales
         numbers["capex_to_sales_start"] = quantity(a, "fraction")
         numbers["capex_to_sales_end"] = quantity(b, "fraction")
-        reasons.append(f"capex/sales {a:.1%} -> {b:.1%}")
+        reasons.append(Msg("bubble.why.capex_sales_change", start=f"{a:.1%}", end=f"{b:.1%}"))
     if e.capex_to_fcf is not None:
         a, b = e.capex_to_fcf
         assessed = True
@@ -360,11 +365,11 @@ def _part_leverage(e: BubbleEntity, i: BubbleInputs) -> Part:
         numbers["capex_to_fcf_change"] = quantity(change, "fraction")
         if b <= 0 or a <= 0:
             sign = True
-            reasons.append(f"capex/FCF {a:.2f}x -> {b:.2f}x: free cash flow not positive")
+            reasons.append(Msg("bubble.why.capex_fcf_not_positive", start=f"{a:.2f}", end=f"{b:.2f}"))
         else:
             if change is not None and change > i.capex_fcf_rise_threshold:
                 sign = True
-            reasons.append(f"capex/FCF {a:.2f}x -> {b:.2f}x ({_pct(change)})")
+            reasons.append(Msg("bubble.why.capex_fcf_change", start=f"{a:.2f}", end=f"{b:.2f}", change=_pct(change)))
     if e.capex is not None and e.free_cash_flow is not None:
         assessed = True
         ocf = e.free_cash_flow + e.capex
@@ -374,17 +379,19 @@ def _part_leverage(e: BubbleEntity, i: BubbleInputs) -> Part:
         numbers["capex_to_operating_cash_flow"] = quantity(e.capex / ocf if ocf > 0 else None, "x")
         if e.revenue:
             numbers["capex_to_sales"] = quantity(e.capex / e.revenue, "fraction")
-            reasons.append(f"capex/sales {e.capex / e.revenue:.1%}")
+            reasons.append(Msg("bubble.why.capex_sales", share=f"{e.capex / e.revenue:.1%}"))
         if e.free_cash_flow <= 0:
             sign = True
-            reasons.append(f"free cash flow -${abs(e.free_cash_flow) / 1e9:,.2f}B with capex ${e.capex / 1e9:,.2f}B: "
-                           "capex exceeds operating cash flow and is paid with outside money")
+            reasons.append(Msg("bubble.why.fcf_not_positive",
+                               fcf=Fig(f"-${abs(e.free_cash_flow) / 1e9:,.2f}B", "money", e.free_cash_flow),
+                               capex=Fig(f"${e.capex / 1e9:,.2f}B", "money", e.capex)))
         else:
-            reasons.append(f"capex ${e.capex / 1e9:,.2f}B covered by operating cash flow ${ocf / 1e9:,.2f}B")
+            reasons.append(Msg("bubble.why.capex_covered", capex=Fig(f"${e.capex / 1e9:,.2f}B", "money", e.capex),
+                               ocf=Fig(f"${ocf / 1e9:,.2f}B", "money", ocf)))
     if not assessed:
-        why = "; ".join(reasons) + ("; " if reasons else "") + "capex/FCF not given"
+        why = Join([*reasons, Msg("bubble.why.capex_fcf_not_given")], "; ")
         return Part("leverage", NOT_ASSESSED, numbers, why)
-    return Part("leverage", SIGN if sign else NO_SIGN, numbers, "; ".join(reasons))
+    return Part("leverage", SIGN if sign else NO_SIGN, numbers, Join(reasons, "; "))
 
 
 def _check(i: BubbleInputs) -> None:
@@ -448,22 +455,22 @@ def bubble(inputs: BubbleInputs) -> BubbleResult:
         assessed = [p for p in parts if p.status != NOT_ASSESSED]
         signs = [p for p in assessed if p.status == SIGN]
         if not assessed:
-            verdict = f"{e.entity}: not assessed (no figures given)"
+            verdict = Msg("bubble.verdict_not_assessed", entity=e.entity)
         else:
-            named = "; ".join(f"{p.name}: {p.reason}" for p in signs) if signs else \
-                "; ".join(f"{p.name}: {p.reason}" for p in assessed)
-            verdict = f"{e.entity}: {len(signs)} of {len(assessed)} assessed parts show a bubble sign ({named})"
+            named = Join([Msg("bubble.part_reason", part=Msg(f"bubble.part.{p.name}"), reason=p.reason)
+                          for p in (signs or assessed)], "; ")
+            verdict = Msg("bubble.verdict", entity=e.entity, signs=len(signs), assessed=len(assessed), named=named)
         verdicts.append(EntityVerdict(e.entity, parts, len(signs), len(assessed), verdict, dec))
     pes = [e.forward_pe for e in inputs.entities if e.forward_pe is not None]
     # a median of one or two figures says nothing about a group: reported from three entities with a P/E
     median = statistics.median(pes) if len(pes) >= 3 else None
     assumptions = (
-        "1 + price return = (1 + EPS growth)(1 + P/E change); the price return is split in proportion to logs",
-        "total return = price return + dividends over the period / start price",
-        "PEG = forward P/E / (expected yearly EPS growth in %)",
-        (f"reference forward P/E {inputs.reference_pe:g}x (its source is listed with the inputs)"
-         if inputs.reference_pe is not None else "no reference forward P/E: overvaluation not assessed"),
-        "free cash flow = operating cash flow - capex; FCF <= 0 means capex is paid with outside money",
+        Msg("assume.bubble.decompose"),
+        Msg("assume.bubble.total_return"),
+        Msg("assume.bubble.peg"),
+        (Msg("assume.bubble.reference_pe", pe=f"{inputs.reference_pe:g}")
+         if inputs.reference_pe is not None else Msg("assume.bubble.no_reference_pe")),
+        Msg("assume.bubble.fcf"),
     )
     return BubbleResult(
         verdicts=tuple(verdicts),

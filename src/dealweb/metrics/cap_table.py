@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dealweb.errors import InputError
+from dealweb.i18n import Msg
 from dealweb.metrics.common import (
     ASSUMPTION,
     Source,
@@ -36,7 +37,7 @@ __all__ = ["DEFAULT_CAP_TABLE_SOURCES", "CapTableInputs", "CapTableResult", "Rou
 
 DEFAULT_CAP_TABLE_SOURCES: dict[str, Source] = {
     "shares_outstanding": Source(kind=ASSUMPTION, ref="normalising share count",
-                                 note="1e9 shares; stakes, money and dilution do not depend on it"),
+                                 note=Msg("assume.note.shares_1e9")),
 }
 
 
@@ -222,8 +223,8 @@ def cap_table(inputs: CapTableInputs) -> CapTableResult:
     if inputs.via is not None:
         routes.append(_route("mixed", f, inputs.via, t, v, n))
     assumptions = (
-        "every share changes hands or is issued at the pre-money price valuation / shares_outstanding",
-        "no control premium, discount, fees or taxes; the new investors are new holders",
-        "other existing holders (1 - from) neither buy nor sell",
+        Msg("assume.cap_table.price"),
+        Msg("assume.cap_table.no_premium"),
+        Msg("assume.cap_table.others"),
     )
     return CapTableResult(routes=tuple(routes), inputs=inputs, assumptions=assumptions)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from dealweb.errors import InputError
 from dealweb.fmt import interval
+from dealweb.i18n import Fig, Msg
 from dealweb.metrics.common import (
     Source,
     effective_sources,
@@ -175,9 +176,10 @@ def capacity(inputs: CapacityInputs) -> CapacityResult:
         acc = (u / p_hi, u / p_lo)
         gw = (acc[0] / r_hi, acc[1] / r_lo)
     assumptions = (
-        f"{interval(r_lo, r_hi, 'accelerators')} per GW of data-centre capacity",
-        f"{interval(p_lo, p_hi, 'USD')} per accelerator (chips only: buildings, power and networking not included)",
-        "intervals: converting back divides by the other end of each ratio, so intervals widen",
+        Msg("assume.capacity.per_gw", ratio=Fig(interval(r_lo, r_hi, "accelerators"), "interval", r_lo, r_hi,
+                                                 "accelerators")),
+        Msg("assume.capacity.per_accelerator", price=Fig(interval(p_lo, p_hi, "USD"), "interval", p_lo, p_hi, "USD")),
+        Msg("assume.capacity.widen"),
     )
     return CapacityResult(given=given, gw=gw, accelerators=acc, usd=usd,
                           usd_per_gw=(r_lo * p_lo, r_hi * p_hi), inputs=inputs, assumptions=assumptions)

@@ -42,6 +42,7 @@ from datetime import date
 import numpy as np
 
 from dealweb.errors import InputError
+from dealweb.i18n import Msg
 from dealweb.metrics.common import ASSUMPTION, LEDGER, NotAssessed, Source
 from dealweb.model import Analysis, Claim, Deal, Fact, Figure, Ledger
 from dealweb.money import Amount, Qualifier
@@ -243,7 +244,7 @@ def figure_value(ledger: Ledger | None, test: str, name: str, fig: Figure | None
             return None
         if middle and f.value.high is not None and f.value.high != f.value.low:
             src = _fact_source(f)
-            note = f"middle of {f.value.low:g}-{f.value.high:g} ({f.id})"
+            note = Msg("assume.note.middle", low=f"{f.value.low:g}", high=f"{f.value.high:g}", fact=f.id)
             return (f.value.low + f.value.high) / 2.0, Source(kind=LEDGER, ref=f.id, quote=src.quote,
                                                                document=src.document, note=note)
         v = _number(f.value, unit)
@@ -362,7 +363,7 @@ def _breakeven(ledger: Ledger | None) -> dict[str, Default]:
         "required_return": _first(ledger, "required_return", "fraction_per_year",
                                   [_fig(ledger, rec, "breakeven", "required_return", "fraction")],
                                   Default("required_return", 0.0, "fraction_per_year", Source(
-                                      kind=ASSUMPTION, ref="breakeven", note="0: breakeven, no return required"))),
+                                      kind=ASSUMPTION, ref="breakeven", note=Msg("assume.note.no_return")))),
         "revenue_per_year": _first(ledger, "revenue_per_year", "usd_per_year",
                                    [_fig(ledger, rec, "breakeven", "revenue", "usd"), monthly, yearly],
                                    need("revenue_per_year", "usd_per_year", "entity",
@@ -441,7 +442,7 @@ def _backlog(ledger: Ledger | None, entity: str | None = None, customer: str | N
         "schedule": _schedule(ledger, entity, metric),
         "customer_revenue_growth": Default("customer_revenue_growth", growth[0], "fraction_per_year", growth[1])
         if growth is not None else Default("customer_revenue_growth", 0.0, "fraction_per_year", Source(
-            kind=ASSUMPTION, ref="flat revenue", note="0: no growth recorded; vary with --customer-growth")),
+            kind=ASSUMPTION, ref="flat revenue", note=Msg("assume.note.no_growth_customer"))),
     }
     if customer:
         out["customer_commitment"] = _first(
@@ -459,7 +460,7 @@ def _backlog(ledger: Ledger | None, entity: str | None = None, customer: str | N
                      f"a fact of {customer} with metric 'revenue_annual'", "--customer-revenue"))
     out["customer"] = Default("customer", customer, "id", Source(kind=LEDGER, ref="analyses.backlog")
                               if customer else Source(kind=ASSUMPTION, ref="no customer",
-                                                      note="no customer named: the means part is left out"))
+                                                      note=Msg("assume.note.no_customer")))
     out["entity"] = Default("entity", entity, "id", Source(kind=LEDGER, ref="analyses.backlog"))
     return out
 
@@ -506,15 +507,14 @@ def _funding_gap(ledger: Ledger | None, payer: str | None = None) -> dict[str, D
                                  [_fig(ledger, rec, "funding_gap", "revenue_growth", "fraction")],
                                  Default("revenue_growth", 0.0, "fraction_per_year", Source(
                                      kind=ASSUMPTION, ref="flat revenue",
-                                     note="0: no growth recorded; vary with --growth"))),
+                                     note=Msg("assume.note.no_growth")))),
         "share_available": Default("share_available", 1.0, "fraction", Source(
-            kind=ASSUMPTION, ref="all revenue", note="all revenue counts towards the commitments")),
+            kind=ASSUMPTION, ref="all revenue", note=Msg("assume.note.all_revenue"))),
         "cash_available": _first(ledger, "cash_available", "usd",
                                  [_fig(ledger, rec, "funding_gap", "cash", "usd"),
                                   lambda lg: fact_value(lg, payer, "funding_raised", "usd")],
                                  Default("cash_available", 0.0, "usd", Source(
-                                     kind=ASSUMPTION, ref="no cash", note=f"no raise of {payer} recorded: 0; "
-                                     "pass --cash"))),
+                                     kind=ASSUMPTION, ref="no cash", note=Msg("assume.note.no_raise", payer=payer)))),
         "payer": Default("payer", payer, "id", Source(kind=LEDGER, ref="analyses.funding_gap")),
     }
 
@@ -561,7 +561,7 @@ def _amplification(ledger: Ledger | None, entity: str | None = None) -> dict[str
                                    Default("deal_years", None, "years", Source(kind=ASSUMPTION, ref=deal_id)))
     else:
         out["deal_years"] = Default("deal_years", None, "years",
-                                    Source(kind=ASSUMPTION, ref=deal_id, note="no term: not a yearly contract"))
+                                    Source(kind=ASSUMPTION, ref=deal_id, note=Msg("assume.note.no_term")))
     return out
 
 
@@ -590,7 +590,7 @@ def _cap_table(ledger: Ledger | None, holder: str | None = None) -> dict[str, De
                                      [_fig(ledger, rec, "cap_table", "shares", "shares")],
                                      Default("shares_outstanding", 1.0e9, "shares", Source(
                                          kind=ASSUMPTION, ref="illustrative shares",
-                                         note="1 billion shares before: only the per-share figures depend on it"))),
+                                         note=Msg("assume.note.shares_before")))),
         "holder": Default("holder", rec.entities["holder"], "id", Source(kind=LEDGER, ref="analyses.cap_table")),
         "company": Default("company", rec.entities.get("company"), "id",
                            Source(kind=LEDGER, ref="analyses.cap_table")),

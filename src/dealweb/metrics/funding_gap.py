@@ -24,6 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from dealweb.errors import InputError
+from dealweb.i18n import Msg
 from dealweb.metrics.common import (
     ASSUMPTION,
     Source,
@@ -41,10 +42,10 @@ from dealweb.metrics.common import (
 __all__ = ["DEFAULT_FUNDING_GAP_SOURCES", "FundingGapInputs", "FundingGapResult", "FundingYear", "funding_gap"]
 
 DEFAULT_FUNDING_GAP_SOURCES: dict[str, Source] = {
-    "revenue_growth": Source(kind=ASSUMPTION, ref="flat revenue", note="0: flat revenue; vary with --growth"),
+    "revenue_growth": Source(kind=ASSUMPTION, ref="flat revenue", note=Msg("assume.note.flat_revenue")),
     "share_available": Source(kind=ASSUMPTION, ref="all revenue available",
-                              note="1.0: every dollar of revenue goes to the commitment (generous to the payer)"),
-    "cash_available": Source(kind=ASSUMPTION, ref="no cash", note="0: no cash raised or in hand given"),
+                              note=Msg("assume.note.every_dollar")),
+    "cash_available": Source(kind=ASSUMPTION, ref="no cash", note=Msg("assume.note.no_cash")),
 }
 
 
@@ -201,10 +202,10 @@ def funding_gap(inputs: FundingGapInputs) -> FundingGapResult:
                 runway += left / row.gap
                 break
     assumptions = (
-        "commitments are due in equal yearly amounts over the term",
-        "revenue grows at a constant yearly rate from the first year's level",
-        "the share of revenue available goes to the commitments before anything else",
-        "a year with no gap leaves nothing over for later years (surpluses are not carried)",
+        Msg("assume.funding_gap.equal"),
+        Msg("assume.funding_gap.growth"),
+        Msg("assume.funding_gap.first"),
+        Msg("assume.funding_gap.no_carry"),
     )
     return FundingGapResult(
         schedule=tuple(rows),

@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 
 from dealweb.errors import InputError
+from dealweb.i18n import Msg
 from dealweb.model import Ledger
 
 __all__ = ["BridgeYear", "FirmYear", "HaircutRow", "Waterfall", "cascade_summary", "csv_bytes", "debt_service",
@@ -186,9 +187,9 @@ def waterfall(fl: Any, ledger: Ledger | None = None, firms: tuple[str, ...] = ()
                   for (f, y, c), a in sorted(cp.items(), key=lambda kv: (kv[0][0], kv[0][1] == UNDATED, kv[0][1],
                                                                           kv[0][2])))
     assumptions = (
-        f"money at the flows table's '{fl.policy}' figure; warrants (not cash) left out",
-        "income: recorded revenue of the calendar year when the ledger has it, else what the web owes the firm",
-        "gap = paid + firm - income - funding; conditional money is shown, not in the gap",
+        Msg("assume.waterfall.policy", policy=Msg(f"assume.policy.{fl.policy}")),
+        Msg("assume.waterfall.income"),
+        Msg("assume.waterfall.gap"),
     )
     return Waterfall(tuple(rows), split, fl.policy, assumptions)
 
@@ -523,26 +524,25 @@ def debt_service(fl: Any, ledger: Ledger, rate: float = DEFAULT_INTEREST_RATE,
         # the simulation's own profile (service_profile), with the loan drawn in the quarter of its start
         # (the simulation takes a loan drawn before its horizon as drawn just before it)
         start = date.fromisoformat(str(terms["start"][0]))
-        start_src = str(terms["start"][1])
+        start_src = terms["start"][1]
         if "simulation's start" in start_src:  # the deal states no date: drawn when first reported, if known
             seen = sorted(str(k) for k in known[deal_ids == ln.deal] if k not in (None, "", "None", "NaT"))
             if seen:
                 start = date.fromisoformat(seen[0][:10])
-                start_src = "assumed: drawn when first reported (the deal states no date)"
+                start_src = Msg("sim.src.assumed_drawn_reported")
             else:
-                start_src = ("assumed: drawn on 1 January of the first year a recorded loan starts (the deal states "
-                             "no date)")
+                start_src = Msg("sim.src.assumed_drawn_january")
         maturity = date.fromisoformat(str(terms["maturity"][0]))
         if str(terms["maturity"][1]).startswith("assumed") and start.isoformat() != str(terms["start"][0]):
             maturity = add_months(start, int(round(years * 12)))  # the assumed term runs from the start used
         drawn = np.zeros(grid.periods)
         drawn[max(0, grid.index(start))] = 1.0
         profile = service_profile(drawn, float(terms["interest_rate"][0]), grid.position(maturity), grid.periods)
-        rate_src, mat_src = str(terms["interest_rate"][1]), str(terms["maturity"][1])
+        rate_src, mat_src = terms["interest_rate"][1], terms["maturity"][1]
         if rate_src.startswith("assumed"):
-            rate_src = f"assumed: {100 * rate:.4g}% a year (the deal states no interest rate)"
+            rate_src = Msg("sim.src.assumed_rate_pct", rate=f"{100 * rate:.4g}")
         if mat_src.startswith("assumed"):
-            mat_src = f"assumed: {years:g} years to maturity (the deal states no term)"
+            mat_src = Msg("sim.src.assumed_maturity", years=f"{years:g}")
         per_year: dict[str, float] = defaultdict(float)
         for t, share in enumerate(profile):
             if share:

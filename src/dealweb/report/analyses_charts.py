@@ -11,7 +11,7 @@ any common colour-vision deficiency.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from dealweb import fmt
 from dealweb.report.svg import FONT_STACK, esc
@@ -120,11 +120,13 @@ def lines_svg(xs: Sequence[str], series: dict[str, Sequence[float]], title: str,
 
 
 def tornado_svg(rows: Sequence[tuple[str, float, float]], title: str, width: int = 680, bar: int = 18,
-                sides: tuple[str, str] = ("bumped down", "bumped up")) -> str:
+                sides: tuple[str, str] = ("bumped down", "bumped up"), english: Collection[str] | None = None) -> str:
     """A tornado: per input, the change (percentage points) when bumped down and up, largest first.
 
     ``rows``: (input, change when bumped down, change when bumped up), already sorted; ``sides``: the
     legend's words for the two bumps. Long input names are cut to 40 characters (the full name in a tooltip).
+    ``english``: names written in English on a page in another language (marked ``translate="no" lang="en"``);
+    ``None``: every name (the caller could not say them in the page's language).
 
     >>> "<rect" in tornado_svg([("appetite", -2.0, 3.5)], "what moves it")
     True
@@ -142,8 +144,10 @@ def tornado_svg(rows: Sequence[tuple[str, float, float]], title: str, width: int
     for i, (name, down, up) in enumerate(rows):
         y = mt + i * bar * 1.4
         short = name if len(name) <= 40 else name[:39] + "…"
-        # the simulation room's own words for the assumption: shown as it wrote them (marked, not translated)
-        parts.append(f'<text x="{ml - 8}" y="{y + bar * 0.7:.1f}" text-anchor="end" translate="no" lang="en">'
+        # the simulation room's words for the assumption, said in the page's language; English it still writes
+        # itself is marked as such
+        mark = ' translate="no" lang="en"' if english is None or name in english else ""
+        parts.append(f'<text x="{ml - 8}" y="{y + bar * 0.7:.1f}" text-anchor="end"{mark}>'
                      f'<title>{esc(name)}</title>'
                      f'{esc(short)}</text>')
         for v, c, side in ((down, PALETTE[0], "-"), (up, PALETTE[5], "+")):

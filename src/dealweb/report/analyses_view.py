@@ -213,16 +213,24 @@ def _charts(view: dict[str, Any], names: dict[str, str], lang: str) -> dict[str,
                                    t("analyses.haircut.chart"), lang)
     sc = view["scenarios"]
     if sc.get("tornado") and sc["tornado"]["rows"]:
+        from dealweb.i18n import say
+
         by: dict[str, list[float]] = {}
+        said: dict[str, str] = {}  # the assumption in ``lang`` (the simulation room's structured words)
+        english: set[str] = set()  # words the room still writes itself: marked as English on the chart
         for r in sc["tornado"]["rows"]:
-            d = by.setdefault(str(r["assumption"]), [0.0, 0.0])
+            key = str(r["assumption"])
+            d = by.setdefault(key, [0.0, 0.0])
             d[0 if r["side"] == "down" else 1] = float(r["delta_pp"])
+            said[key] = say(r["assumption"], lang)
+            if not callable(getattr(r["assumption"], "say", None)):
+                english.add(said[key])
         rows = sorted(by.items(), key=lambda kv: -max(abs(kv[1][0]), abs(kv[1][1])))[:12]
         firm = sc["tornado"]["firm"]
-        out["tornado"] = tornado_svg([(k, v[0], v[1]) for k, v in rows],
+        out["tornado"] = tornado_svg([(said[k], v[0], v[1]) for k, v in rows],
                                      t("analyses.tornado.heading", firm=names.get(firm, firm),
                                        scenario=sc["tornado"]["scenario"]),
-                                     sides=(t("analyses.tornado.down"), t("analyses.tornado.up")))
+                                     sides=(t("analyses.tornado.down"), t("analyses.tornado.up")), english=english)
     return out
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from dealweb.i18n import Join, Msg, Verbatim, check_lang, messages, name_of, say
+from dealweb.i18n import Join, Msg, Place, Verbatim, check_lang, join_sep, messages, name_of, say, short_place
 from dealweb.model import Ledger
 from dealweb.report.analyses_view import render_analyses
 from dealweb.report.analysis import Analysis, analysis_of
@@ -37,10 +37,10 @@ def say_html(text: object, lang: str = "en") -> Markup:
         return Markup("")
     if isinstance(text, Verbatim):
         lang_attr = f' lang="{escape(text.lang)}"' if text.lang else ""
-        return Markup('<span class="dw-verbatim" translate="no"{}>{}</span>').format(Markup(lang_attr), str(text))  # noqa: S704
+        shown = short_place(str(text)) if isinstance(text, Place) else str(text)
+        return Markup('<span class="dw-verbatim" translate="no"{}>{}</span>').format(Markup(lang_attr), shown)  # noqa: S704
     if isinstance(text, Join):
-        sep = "、" if text.sep == ", " and check_lang(lang) != "en" else text.sep
-        return Markup(escape(sep)).join(say_html(p, lang) for p in text.parts)  # noqa: S704
+        return Markup(escape(join_sep(text.sep, lang))).join(say_html(p, lang) for p in text.parts)  # noqa: S704  # noqa: S704
     if isinstance(text, Msg):
         template = messages(lang).texts[text.key]
         if not text.args:
@@ -58,7 +58,10 @@ def environment() -> Environment:
     env.filters["usd"] = usd_short
     env.filters["script_json"] = lambda v: Markup(script_json(v))  # noqa: S704 - made safe by script_json
     # texts said in the page's language: {{ say(msg("key", field=verbatim(room_prose, "en"))) }}
-    env.globals.update(msg=Msg, verbatim=Verbatim)
+    # a room's own text: said in the page's language when structured, else marked as English
+    from dealweb.report.rooms import room_text
+
+    env.globals.update(msg=Msg, verbatim=Verbatim, room=room_text)
     return env
 
 
@@ -144,7 +147,8 @@ def render_report(ledger: Ledger, analysis: Analysis | None = None, on: date | N
                                 for row in analysis.who_pays.values() for k in row}}
     payload = ledger_payload(ledger, lang=lang)
     payload["messages"] = t.subset("js.") | t.subset("map.") | t.subset("status.") | t.subset("tier.") \
-        | t.subset("type.") | t.subset("event.") | t.subset("chapter.")
+        | t.subset("type.") | t.subset("event.") | t.subset("chapter.") | t.subset("field.") | t.subset("web.flag.") \
+        | t.subset("conflict.kind.") | t.subset("entity_kind.")
     conflicted = {c.record for c in ledger.conflicts} | {
         rid for rid, c in ledger.claims() if c.flag in ("joke", "unit_slip", "disputed")}
     ctx: dict[str, Any] = {

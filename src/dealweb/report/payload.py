@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from dealweb import fmt
-from dealweb.i18n import entity_name
+from dealweb.i18n import entity_name, segments
 from dealweb.model import Claim, Deal, Entity, Fact, Ledger
 from dealweb.money import Amount
 from dealweb.report.mapview import chinese_name
@@ -101,8 +101,13 @@ def claim_payload(ledger: Ledger, claim: Claim) -> dict[str, Any]:
     }
 
 
-def _conflicts(ledger: Ledger, record: str) -> list[dict[str, Any]]:
-    return [{"field": c.field, "kind": c.kind, "message": c.message,
+def _conflicts(ledger: Ledger, record: str, lang: str = "en") -> list[dict[str, Any]]:
+    """The record's conflicts: ``message`` in English (the CLI's words), ``said`` in ``lang``.
+
+    ``said`` holds the parts a page's script writes (:func:`dealweb.i18n.segments`: quotes and ledger notes
+    marked as written).
+    """
+    return [{"field": c.field, "kind": c.kind, "message": c.message, "said": segments(c.message, lang),
              "claims": [claim_payload(ledger, x) for x in c.claims]}
             for c in ledger.conflicts if c.record == record]
 
@@ -145,7 +150,7 @@ def deal_payload(ledger: Ledger, deal: Deal, lang: str = "en") -> dict[str, Any]
         "note": deal.note,
         "claims": [claim_payload(ledger, c) for c in claims],
         "origins": ledger.origins(deal.id),
-        "conflicts": _conflicts(ledger, deal.id),
+        "conflicts": _conflicts(ledger, deal.id, lang),
         "pos": ledger_pos(ledger, deal.pos),
     }
 
@@ -163,7 +168,7 @@ def fact_payload(ledger: Ledger, fact: Fact, lang: str = "en") -> dict[str, Any]
         "note": fact.note,
         "claims": [claim_payload(ledger, c) for c in fact.claims],
         "origins": ledger.origins(fact.id),
-        "conflicts": _conflicts(ledger, fact.id),
+        "conflicts": _conflicts(ledger, fact.id, lang),
         "pos": ledger_pos(ledger, fact.pos),
     }
 

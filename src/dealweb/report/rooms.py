@@ -7,6 +7,7 @@ no arithmetic on them beyond choosing which fields to show.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -168,15 +169,29 @@ def _label_msg(kind: str, name: str) -> str:
     return Msg(key) if key in catalogue("en") else _label(name)
 
 
+def room_text(text: Any) -> Any:
+    """A room's own text as the faces show it, said in the page's language when it can be.
+
+    A structured message (:class:`~dealweb.i18n.Msg`, ``Join``, ``Fig``) is said in the page's language;
+    plain English a room still writes itself is marked as such (``translate="no" lang="en"``).
+    """
+    if text is None or text == "":
+        return ""
+    if callable(getattr(text, "say", None)):
+        return text
+    # figures and signs only ("x0.8", "+0.1", "2027-01-01") are the same in every language
+    return str(text) if not re.search(r"[A-Za-z]{2,}", str(text)) else Verbatim(str(text), "en")
+
+
 def _verdict(ent: dict[str, Any], names: dict[str, Any]) -> str:
-    """A bubble verdict: how many assessed parts show a sign (translated), the room's detail in English."""
+    """A bubble verdict: how many assessed parts show a sign, then the parts' reasons, in the page's language."""
     e = str(ent.get("entity") or "")
-    text = str(ent["verdict"])
+    verdict = ent["verdict"]
     if not isinstance(ent.get("signs"), int) or not isinstance(ent.get("assessed"), int):
-        return Verbatim(text, "en")
+        return room_text(verdict)
     summary = Msg("metrics.verdict", name=names.get(e, Verbatim(e)), signs=ent["signs"], assessed=ent["assessed"])
-    detail = text[text.index(" (") + 2:].removesuffix(")") if " (" in text else ""
-    return Join([summary, Verbatim(detail, "en")], " · ") if detail else summary
+    detail = verdict.args.get("named") if isinstance(verdict, Msg) else None
+    return Join([summary, detail], " · ") if detail else summary
 
 
 def fill_metrics(an: Analysis, ledger: Ledger, on: date | None) -> None:
@@ -211,8 +226,10 @@ def fill_metrics(an: Analysis, ledger: Ledger, on: date | None) -> None:
             if not isinstance(v, dict):
                 continue
             src = v.get("source") or {}
-            where = src.get("quote") or src.get("note") or ""
             doc = f" ({src['document']})" if src.get("document") else ""
+            # a quote is shown as written; the room's own note (an assumption, a hint) in the page's language
+            where = Verbatim(f"{src['quote']}{doc}") if src.get("quote") else Join(
+                [room_text(src.get("note") or ""), doc], "") if doc else room_text(src.get("note") or "")
             value = v.get("value")
             if value is None and not src:
                 continue  # nothing given and nothing to cite (e.g. the entities a metric takes when passed)
@@ -221,8 +238,8 @@ def fill_metrics(an: Analysis, ledger: Ledger, on: date | None) -> None:
             kind = str(src.get("kind") or "")
             inputs.append({c_in: _label_msg("input", k), c_val: shown,
                            c_kind: _label_msg("source", kind) if kind else "—",
-                           c_src: Verbatim(f"{where}{doc}")})
-        note = Verbatim(" ".join(str(a) for a in (d.get("assumptions") or [])[:3]), "en")
+                           c_src: where})
+        note = Join([room_text(a) for a in (d.get("assumptions") or [])[:3]], " ")
         if rows:
             an.metrics.append(Table(Msg("metrics.title_results", name=label), (c_res, c_val), tuple(rows), note=note))
         if inputs:
@@ -257,7 +274,8 @@ def _fill_waterfall(an: Analysis, ledger: Ledger) -> None:
         Val(y.paid), Val(y.firm_owed), Val(y.conditional), income(y), Val(y.funding), Val(y.gap)), strict=True))
         for y in w.years)
     if rows:
-        an.metrics.append(Table(Msg("waterfall.title"), cols, rows, note=Verbatim("; ".join(w.assumptions), "en")))
+        an.metrics.append(Table(Msg("waterfall.title"), cols, rows, note=Join([room_text(a) for a in w.assumptions],
+                                                                               "; ")))
 
 
 def fan_bands(per_run: np.ndarray) -> dict[str, tuple[float, ...]]:
@@ -362,6 +380,21 @@ def _definition(key: str, text: str) -> str:
     return Msg(k) if catalogue("en").get(k) == text else Verbatim(text, "en")
 
 
+def _left_out_deal(x: dict[str, Any]) -> Msg:
+    """One deal of the money left out: ``deal (rumoured, up to $10B; trigger: ...; no date: not scheduled)``.
+
+    The trigger is the ledger's own words (shown as written); the rest is said in the page's language.
+    """
+    st = str(x["status"])
+    parts: list[Any] = [Join([Msg(f"stress.line_status.{st}") if st in ("firm", "conditional", "rumoured") else st,
+                              room_text(x["amount"])], ", ")]
+    if x.get("trigger"):
+        parts.append(Msg("stress.left_out.trigger", trigger=Verbatim(str(x["trigger"]))))
+    if x.get("not_scheduled"):
+        parts.append(Msg("stress.left_out.undated"))
+    return Msg("stress.left_out.deal", deal=Verbatim(str(x["deal"])), what=Join(parts, "; "))
+
+
 def stress_tables(summary: dict[str, Any], names: dict[str, Any] | None = None) -> list[Any]:
     """A stress test's summary as the report's and the web app's tables (the same rows in both faces).
 
@@ -396,7 +429,7 @@ def stress_tables(summary: dict[str, Any], names: dict[str, Any] | None = None) 
             f"{100 * c['market']:.0f} / {100 * c['counterparty']:.0f} / {100 * c['shock']:.0f}%",
             ent["default_period_median"] or "—",
             Val(sf.get("mean")),
-            Join([Verbatim(mv["assumption"], "en"), f"(±{mv['max_abs_delta_pp']:.1f} pp)"], " ") if mv else "—",
+            Join([room_text(mv["assumption"]), f"(±{mv['max_abs_delta_pp']:.1f} pp)"], " ") if mv else "—",
         ), strict=True)))
     out.append(Table(Msg("stress.title.who_fails", scenario=sc, runs=rl), cols, tuple(rows),
                      note=Join([Verbatim(summary["description"]),
@@ -412,16 +445,13 @@ def stress_tables(summary: dict[str, Any], names: dict[str, Any] | None = None) 
             names.get(eid, eid), Val(f["owed_to_it_usd"]), Val(f["owed_to_it_in_horizon_usd"]),
             Val(f["owed_by_it_usd"]), Val(f["owed_by_it_in_horizon_usd"]), Verbatim(", ".join(f["deals"])),
         ), strict=True)) for eid, f in money["left_out_by_firm"].items())
-        deals = "; ".join(f"{x['deal']} ({x['status']}, {x['amount']}" + (f"; trigger: {x['trigger']}" if x["trigger"]
-                                                                         else "")
-                          + (f"; {x['not_scheduled']}" if x.get("not_scheduled") else "") + ")"
-                          for x in money["left_out"])
+        deals = Join([_left_out_deal(x) for x in money["left_out"]], "; ")
         # say what was actually left out: with --include conditional only the conditional money that has no
         # date (no quarter to pay it in) stays out; with firm money only, all conditional money does
         undated = all(not x.get("scheduled", True) for x in money["left_out"]) and bool(money.get("include"))
         which = "left_out_undated" if undated else "left_out"
         out.append(Table(Msg(f"stress.title.{which}", scenario=sc, runs=runs_msg(summary, money=False)), mcols, mrows,
-                         note=Msg(f"stress.note.{which}", deals=Verbatim(deals, "en"))))
+                         note=Msg(f"stress.note.{which}", deals=deals)))
     sens = summary.get("sensitivity")
     if sens:
         moving = [f for f in sens["firms"] if any(abs((r[s] or {}).get("delta_pp", {}).get(f, 0.0)) > 0
@@ -435,13 +465,12 @@ def stress_tables(summary: dict[str, Any], names: dict[str, Any] | None = None) 
                 b = r[side]
                 if b is None:
                     continue
-                row = dict(zip(scols[:4], (Verbatim(r["assumption"], "en"), Verbatim(str(r["base"]), "en"),
-                                           Verbatim(str(r["source"]), "en"), Verbatim(str(b["bump"]), "en")),
-                               strict=True))
+                row = dict(zip(scols[:4], (room_text(r["assumption"]), room_text(r["base"]),
+                                           room_text(r["source"]), room_text(b["bump"])), strict=True))
                 row.update({c: _pp(b["delta_pp"][f]) for c, f in zip(firm_cols, moving, strict=True)})
                 srows.append(row)
         out.append(Table(Msg("stress.title.moves", scenario=sc, runs=rl), scols, tuple(srows),
-                         note=Msg("stress.note.sensitivity", method=Verbatim(sens["method"], "en"),
+                         note=Msg("stress.note.sensitivity", method=room_text(sens["method"]),
                                   n=sens["assumptions_screened"], screen=f"{sens['screen_runs']:,}",
                                   runs=f"{sens['runs']:,}")))
     gcols = col("group", "members", "appetite", "sensitivity", "recovery", "target_path", "appetite_end")
@@ -462,8 +491,8 @@ def stress_tables(summary: dict[str, Any], names: dict[str, Any] | None = None) 
             continue
         cx = ent["capex"]
         crows.append(dict(zip(ccols, (
-            names.get(ent["id"], ent["id"]), Val(cx["figure_usd_per_year"]), Verbatim(cx["source"] or "—", "en"),
-            Verbatim(str(cx.get("carved_out", "—")), "en"), Val(cx["bought_in_web_usd_mean"]),
+            names.get(ent["id"], ent["id"]), Val(cx["figure_usd_per_year"]), room_text(cx["source"] or "—"),
+            room_text(cx.get("carved_out", "—")), Val(cx["bought_in_web_usd_mean"]),
             Val(cx["paid_outside_usd_mean"]), Val(ent["outside_debt_service_usd_mean"])), strict=True)))
     out.append(Table(Msg("stress.title.capex", scenario=sc, runs=rl), ccols, tuple(crows),
                      note=_definition("capex", d["capex"])))

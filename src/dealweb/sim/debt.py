@@ -30,10 +30,11 @@ from typing import Any
 
 import numpy as np
 
+from dealweb.i18n import Msg
 from dealweb.model import Deal, Ledger, Status
 from dealweb.money import Amount, Qualifier
 from dealweb.periods import add_months
-from dealweb.sim.schedules import FlowLine, Grid, Skipped, _source
+from dealweb.sim.schedules import FlowLine, Grid, Skipped, _source, no_quote
 
 __all__ = ["debt_service_lines", "service_profile"]
 
@@ -78,9 +79,9 @@ def service_profile(drawn: np.ndarray, rate: float, maturity: float, periods: in
 def _maturity(deal: Deal, start: date, default_years: float) -> tuple[date, str]:
     if deal.term_years is not None:
         months = int(round(deal.term_years * 12))
-        return add_months(start, months), _source(deal, ("term", "term_years"), "ledger: term.years (no quote)")
+        return add_months(start, months), _source(deal, ("term", "term_years"), no_quote("term.years"))
     months = int(round(default_years * 12))
-    return add_months(start, months), f"assumed: {default_years:g} years to maturity (the deal states no term)"
+    return add_months(start, months), Msg("sim.src.assumed_maturity", years=f"{default_years:g}")
 
 
 def debt_service_lines(ledger: Ledger, grid: Grid, lines: list[FlowLine], rate: float,
@@ -131,15 +132,15 @@ def debt_service_lines(ledger: Ledger, grid: Grid, lines: list[FlowLine], rate: 
         chosen = (overrides or {}).get(deal.id, {})
         at = f"scenario: contracts.schedules ({(where or {}).get(deal.id, 'the scenario')})"
         start = deal.term_start or deal.announced
-        start_src = _source(deal, ("term", "term_start"), "ledger: term.start (no quote)")
+        start_src = _source(deal, ("term", "term_start"), no_quote("term.start"))
         if deal.term_start is None:
-            start_src = "assumed: drawn at the announcement (the deal states no start)"
+            start_src = Msg("sim.src.assumed_drawn_announced")
         if chosen.get("term_start") is not None:
             start, start_src = chosen["term_start"], at
             assumptions.append(f"drawn {start.isoformat()}: the scenario's choice")
         if start is None:
             start = grid.start
-            start_src = "assumed: drawn at the simulation's start (the deal states no date)"
+            start_src = Msg("sim.src.assumed_drawn_start")
             assumptions.append("drawn at the simulation's start assumed")
         if chosen.get("term_years") is not None:
             years = float(chosen["term_years"])
@@ -154,9 +155,10 @@ def debt_service_lines(ledger: Ledger, grid: Grid, lines: list[FlowLine], rate: 
             continue
         own_rate = getattr(deal, "interest_rate", None)
         if isinstance(own_rate, int | float):
-            r, rate_src = float(own_rate), _source(deal, ("interest_rate", "rate"), "ledger: interest_rate")
+            r, rate_src = float(own_rate), _source(deal, ("interest_rate", "rate"),
+                                                           Msg("sim.src.ledger_field", field="interest_rate"))
         else:
-            r, rate_src = rate, f"assumed: the scenario's capital.interest_rate {rate:g} (the deal states none)"
+            r, rate_src = rate, Msg("sim.src.assumed_rate", rate=f"{rate:g}")
             assumptions.append(f"interest {rate:g} a year assumed")
         drawdown = next((k for k, ln in enumerate(lines) if ln.deal == deal.id and ln.payer == deal.payer
                          and ln.payee == deal.payee), None)
@@ -170,14 +172,13 @@ def debt_service_lines(ledger: Ledger, grid: Grid, lines: list[FlowLine], rate: 
         else:
             serv = service_profile(lines[drawdown].profile, r, mat, grid.periods)
         terms = (
-            ("shape", "interest quarterly, level principal to maturity", "assumed: level-principal loan (the "
-             "deal states no repayment schedule)"),
+            ("shape", Msg("sim.debt_shape"), Msg("sim.src.assumed_level_principal")),
             ("start", start.isoformat(), start_src),
             ("maturity", when.isoformat(), mat_src),
             ("interest_rate", f"{r:g}", rate_src),
-            ("status", status.value, _source(deal, ("status",), "ledger: status (no quote)")),
+            ("status", status.value, _source(deal, ("status",), no_quote("status"))),
             ("amount", deal.amount.label() if deal.amount else "-",
-             _source(deal, ("amount",), "ledger: amount (no quote)")),
+             _source(deal, ("amount",), no_quote("amount"))),
         )
         qualifier = Qualifier.EXACT if usd[1] <= usd[0] else Qualifier.RANGE
         out.append(FlowLine(

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from dealweb import fmt
+from dealweb.i18n import Fig, Msg, Place, Verbatim
 from dealweb.model import Fact, Ledger
 from dealweb.sim.scenario import Param, Scenario
 
@@ -88,7 +89,9 @@ def _fact(ledger: Ledger, eid: str, field: str, start: date) -> tuple[float, Fac
 
 def _quote(f: Fact) -> str:
     c = next((c for c in f.claims if c.flag is None), None)
-    return f"ledger: fact {f.id} ({c.document}: {c.quote})" if c else f"ledger: fact {f.id}"
+    if c is None:
+        return Msg("sim.src.fact_bare", fact=f.id)
+    return Msg("sim.src.fact", fact=f.id, quote=Verbatim(f"{c.document}: {c.quote}"))
 
 
 def entity_inputs(scenario: Scenario, ledger: Ledger | None, ids: tuple[str, ...] | list[str]
@@ -106,17 +109,16 @@ def entity_inputs(scenario: Scenario, ledger: Ledger | None, ids: tuple[str, ...
         for field in FIELDS:
             p: Param = getattr(s, field)
             if field in s.given:
-                row[field] = Input(p, f"scenario: {p.where or s.where}", f"entities.{eid}.{field}")
+                row[field] = Input(p, Msg("sim.src.scenario", where=Place(str(p.where or s.where))),
+                                   f"entities.{eid}.{field}")
                 continue
             found = _fact(ledger, eid, field, scenario.start) if ledger is not None else None
             if found is not None:
                 row[field] = Input(Param.fixed(found[0]), _quote(found[1]),
                                    includes=tuple(getattr(found[1], "includes", ()) or ()) or None)
             else:
-                shown = fmt.money(p.args[0]) if field in MONEY_FIELDS else f"{p.args[0]:g}"
-                words = ("outside the web at the start (not in the scenario or the ledger's facts)" if field == "debt"
-                         else "(not in the scenario or the ledger)")
-                row[field] = Input(p, f"assumed: {shown} {words}",
-                                   f"entities.{eid}.{field}")
+                shown = Fig(fmt.money(p.args[0]), "money", p.args[0]) if field in MONEY_FIELDS else f"{p.args[0]:g}"
+                said = Msg("sim.src.assumed_debt" if field == "debt" else "sim.src.assumed_input", value=shown)
+                row[field] = Input(p, said, f"entities.{eid}.{field}")
         out[eid] = row
     return out

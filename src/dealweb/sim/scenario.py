@@ -165,6 +165,18 @@ class Param:
             return shown[0]
         return f"{self.dist}[{', '.join(shown)}]"
 
+    def said(self, unit: str | None = None) -> str:
+        """:meth:`label` as text the faces say in any language (its ``str`` is the label; 億/兆 in Chinese)."""
+        from dealweb import fmt
+        from dealweb.i18n import Fig, Join, Msg, catalogue
+
+        shown = [f"{a:g}" if unit is None or (self.dist == "lognormal" and k == 1)
+                 else Fig(fmt.money(a, unit), "money", a, unit) for k, a in enumerate(self.args)]
+        if self.dist == "fixed":
+            return shown[0]
+        dist = Msg(f"sim.dist.{self.dist}") if f"sim.dist.{self.dist}" in catalogue("en") else self.dist
+        return Msg("sim.dist", dist=dist, args=Join(shown, ", "))
+
     def mean(self) -> float:
         """The distribution's mean (for tables)."""
         a = self.args

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from dealweb.i18n import Msg, Verbatim, catalogue
 from dealweb.model import Deal, Ledger
 from dealweb.money import Amount, Qualifier
 from dealweb.periods import add_months
@@ -160,11 +161,26 @@ def _ramp(grid: Grid, start: float, length: float) -> np.ndarray:
     return np.diff(x**2)
 
 
+def _quoted(source: str) -> Msg:
+    """``ledger: <document>: <quote>`` of the flows table's source (the quote as written, the frame in words)."""
+    return Msg("sim.src.ledger_quote", quote=Verbatim(source))
+
+
+def _from_rows(source: str) -> Msg:
+    """The flows table's quote of a tranche, else ``ledger: the deal's tranches``."""
+    return _quoted(source) if source else Msg("sim.src.tranches")
+
+
+def no_quote(field: str) -> Msg:
+    """``ledger: <field> (no quote)``: a term the ledger gives with no quote behind it."""
+    return Msg("sim.src.ledger_no_quote", field=Verbatim(field))
+
+
 def _source(deal: Deal, fields: tuple[str, ...], fallback: str) -> str:
     """``ledger: <document>: <quote>`` of the deal's first unflagged claim on one of ``fields``, else ``fallback``."""
     for c in deal.claims:
         if c.field in fields and c.flag is None:
-            return f"ledger: {c.document}: {c.quote}"
+            return Msg("sim.src.ledger_quote", quote=Verbatim(f"{c.document}: {c.quote}"))
     return fallback
 
 
@@ -223,14 +239,15 @@ def schedule_ledger(
             start = deal.term_start
         elif deal.announced is not None:
             start = deal.announced
-            notes.append(f"payments from the announcement {start.isoformat()} assumed (the deal states no start)")
+            notes.append(Msg("sim.note.from_announcement", date=start.isoformat()))
         else:
             start = grid.start
-            notes.append(f"start {grid.start.isoformat()} assumed (the deal states no date)")
+            notes.append(Msg("sim.note.start", date=grid.start.isoformat()))
         years = r["term_years"] if r["term_years"] is not None and not math.isnan(r["term_years"]) else None
         if years is None:
             years = settings.default_term_years.get(r["kind"], 1.0)
-            notes.append(f"term {years:g} years assumed for kind {r['kind']} (the deal states none)")
+            notes.append(Msg("sim.note.term", years=f"{years:g}", kind=Msg(f"sim.kind.{r['kind']}") if
+                             f"sim.kind.{r['kind']}" in catalogue("en") else str(r["kind"])))
         ov.setdefault("term_start", start)
         ov.setdefault("term_years", years)
         extra[did] = ov
@@ -336,11 +353,11 @@ def _unscheduled_line(deal: Deal | None, did: str, payer: str, payee: str, rs: l
     trigger = str(r0.get("trigger") or "")
     source = str(r0.get("source") or "")
     why = f"{NOT_SCHEDULED} (the ledger gives no date for this {r0['shape']} flow: the run pays none of it)"
-    terms = (("shape", str(r0["shape"]), "ledger: the deal's tranches"),
+    terms = (("shape", str(r0["shape"]), Msg("sim.src.tranches")),
              ("status", str(r0["status"]),
-              _source(deal, ("status",), "ledger: status (no quote)") if deal else "ledger"),
-             ("amount", amount.label(), f"ledger: {source}" if source else "ledger: the deal's tranches"),
-             *((("trigger", trigger, f"ledger: {source}" if source else "ledger: the deal's tranches"),)
+              _source(deal, ("status",), no_quote("status")) if deal else "ledger"),
+             ("amount", amount.label(), _from_rows(source)),
+             *((("trigger", trigger, _from_rows(source)),)
                if trigger else ()))
     return FlowLine(deal=did, payer=payer, payee=payee, kind=str(r0["kind"]), rule=str(r0["shape"]), amount=amount,
                     usd_low=low, usd_high=None if open_high else high, profile=np.zeros(grid.periods),
@@ -358,25 +375,25 @@ def _terms_of(deal: Deal | None, rule: str, start: date, years: float | None, ro
               notes: list[str], sim_assumed: bool, table: Any) -> tuple[tuple[str, str, str], ...]:
     """Each term of a line with its source: the table's quote, or the assumption in words."""
     flat_assumed = any("flat payments over the term assumed" in n for n in notes)
-    shape_src = ("assumed: " + next(n for n in notes if "flat payments over the term assumed" in n)) if flat_assumed \
-        else (_source(deal, ("schedule", "payments", "payment_terms", "per_year"), "ledger: schedule (no quote)")
+    shape_src = Msg("sim.src.assumed_flat") if flat_assumed \
+        else (_source(deal, ("schedule", "payments", "payment_terms", "per_year"), no_quote("schedule"))
               if deal is not None else "ledger")
     start_note = next((n for n in notes if n.startswith(("start ", "payments from the announcement"))), None)
     years_note = next((n for n in notes if n.startswith("term ")), None)
-    start_src = ("assumed: " + start_note) if start_note else (
-        _source(deal, ("term", "term_start"), "ledger: term.start (no quote)") if deal is not None else "ledger")
-    years_src = ("assumed: " + years_note) if years_note else (
-        _source(deal, ("term", "term_years"), "ledger: term.years (no quote)") if deal is not None else "ledger")
+    start_src = Msg("sim.src.assumed", note=start_note) if start_note else (
+        _source(deal, ("term", "term_start"), no_quote("term.start")) if deal is not None else "ledger")
+    years_src = Msg("sim.src.assumed", note=years_note) if years_note else (
+        _source(deal, ("term", "term_years"), no_quote("term.years")) if deal is not None else "ledger")
     source = str(row.get("source") or "")
     trigger = str(row.get("trigger") or "")
-    when = (("trigger", trigger, f"ledger: {source}" if source else "ledger: the deal's tranches"),) if trigger else ()
+    when = (("trigger", trigger, _from_rows(source)),) if trigger else ()
     return (
         ("shape", rule, shape_src),
         ("start", start.isoformat(), start_src),
         ("years", "-" if years is None else f"{years:g}", years_src),
-        ("status", row["status"], _source(deal, ("status",), "ledger: status (no quote)") if deal else "ledger"),
+        ("status", row["status"], _source(deal, ("status",), no_quote("status")) if deal else "ledger"),
         ("amount", deal.amount.label() if deal is not None and deal.amount is not None else "-",
-         f"ledger: {source}" if source else (_source(deal, ("amount",), "ledger: amount (no quote)")
+         _quoted(source) if source else (_source(deal, ("amount",), no_quote("amount"))
                                               if deal else "ledger")),
         *when,
     )

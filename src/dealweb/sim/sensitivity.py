@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from dealweb.i18n import Fig, Msg, Place, Verbatim, catalogue, id_name
 from dealweb.model import Ledger
 from dealweb.sim.engines import run_model
 from dealweb.sim.montecarlo import Model, build_model, run_chunk
@@ -75,8 +76,29 @@ def _pct(x: float) -> str:
     return f"{100 * x:g}%"
 
 
+def _firm(ledger: Ledger | None, eid: str) -> Any:
+    """A firm as the table names it: its id in English, its name in Chinese (:func:`dealweb.i18n.id_name`)."""
+    e = ledger.entities.get(eid) if ledger is not None else None
+    return id_name(e) if e is not None else eid
+
+
+def _shape(rule: str) -> Any:
+    """A payment shape's word, said in the page's language when the catalogue has it."""
+    key = f"stress.shape.{rule}"
+    return Msg(key) if catalogue("en").get(key) == rule else rule
+
+
+def _contract(ln: Any, ledger: Ledger | None) -> Msg:
+    """``deal (payer -> payee)``: a contract line as the table names it."""
+    return Msg("sens.contract", deal=ln.deal, payer=_firm(ledger, ln.payer), payee=_firm(ledger, ln.payee))
+
+
 def bumps_of(model: Model, ledger: Ledger) -> list[Bump]:
-    """The assumptions of ``model`` to bump, each with its down and up change (sizes: ``scenario.bumps``)."""
+    """The assumptions of ``model`` to bump, each with its down and up change (sizes: ``scenario.bumps``).
+
+    Names, bumps, bases and sources are :class:`~dealweb.i18n.Msg` (their ``str`` is the English the CLI and
+    ``--json`` print; the report and the web app say them in the page's language).
+    """
     sc, b = model.scenario, model.scenario.bumps
     out: list[Bump] = []
     rel, dg, dr, da = b.relative, b.growth, b.ratio, b.appetite
@@ -85,19 +107,22 @@ def bumps_of(model: Model, ledger: Ledger) -> list[Bump]:
             p = inp.param
             if field in _MONEY and p.mean() > 0 and rel > 0:
                 out.append(Bump(
-                    f"entities.{eid}.{field}", f"{eid} {field}", p.label("USD"), inp.source,
+                    f"entities.{eid}.{field}", Msg("sens.input", firm=_firm(ledger, eid),
+                                                   field=Msg(f"sens.field.{field}")), p.said("USD"), inp.source,
                     (f"x{1 - rel:g}", lambda m, e=eid, f=field: _with_input(m, e, f, lambda q: q.scaled(1 - rel))),
                     (f"x{1 + rel:g}", lambda m, e=eid, f=field: _with_input(m, e, f, lambda q: q.scaled(1 + rel))),
                 ))
             elif field == "growth" and dg > 0 and (p.mean() != 0 or row["revenue"].param.mean() > 0):
                 out.append(Bump(
-                    f"entities.{eid}.growth", f"{eid} revenue growth", p.label(), inp.source,
-                    (f"-{dg:g}/year", lambda m, e=eid: _with_input(m, e, "growth", lambda q: q.shifted(-dg))),
-                    (f"+{dg:g}/year", lambda m, e=eid: _with_input(m, e, "growth", lambda q: q.shifted(dg))),
+                    f"entities.{eid}.growth", Msg("sens.growth", firm=_firm(ledger, eid)), p.said(), inp.source,
+                    (Msg("sens.bump.per_year", delta=f"-{dg:g}"),
+                     lambda m, e=eid: _with_input(m, e, "growth", lambda q: q.shifted(-dg))),
+                    (Msg("sens.bump.per_year", delta=f"+{dg:g}"),
+                     lambda m, e=eid: _with_input(m, e, "growth", lambda q: q.shifted(dg))),
                 ))
             elif field == "opex_ratio" and dr > 0 and p.mean() > 0:
                 out.append(Bump(
-                    f"entities.{eid}.opex_ratio", f"{eid} opex ratio", p.label(), inp.source,
+                    f"entities.{eid}.opex_ratio", Msg("sens.opex_ratio", firm=_firm(ledger, eid)), p.said(), inp.source,
                     (f"-{dr:g}", lambda m, e=eid: _with_input(m, e, "opex_ratio", lambda q: q.shifted(-dr))),
                     (f"+{dr:g}", lambda m, e=eid: _with_input(m, e, "opex_ratio", lambda q: q.shifted(dr))),
                 ))
@@ -105,25 +130,26 @@ def bumps_of(model: Model, ledger: Ledger) -> list[Bump]:
         listed = [e for e in g.members if e in model.inputs]
         if not listed:
             continue
-        where = f"scenario: {g.where}" if g.declared else "scenario: capital.appetite (a firm in no group)"
+        where = Msg("sim.src.scenario", where=Place(str(g.where))) if g.declared else Msg("sim.src.no_group")
         if da > 0:
             out.append(Bump(
-                f"capital.groups.{g.name}.appetite", f"capital appetite of group {g.name}", g.appetite.label(),
+                f"capital.groups.{g.name}.appetite", Msg("sens.appetite", group=g.name), g.appetite.said(),
                 where,
                 (f"-{da:g}", lambda m, k=k: _with_group(m, k, appetite=m.groups[k].appetite.shifted(-da))),
                 (f"+{da:g}", lambda m, k=k: _with_group(m, k, appetite=m.groups[k].appetite.shifted(da))),
             ))
         if g.sensitivity.mean() > 0:
             out.append(Bump(
-                f"capital.groups.{g.name}.sensitivity", f"appetite sensitivity of group {g.name}",
-                g.sensitivity.label(), where,
+                f"capital.groups.{g.name}.sensitivity", Msg("sens.appetite_sensitivity", group=g.name),
+                g.sensitivity.said(), where,
                 ("x0.5", lambda m, k=k: _with_group(m, k, sensitivity=m.groups[k].sensitivity.scaled(0.5))),
                 ("x2", lambda m, k=k: _with_group(m, k, sensitivity=m.groups[k].sensitivity.scaled(2.0))),
             ))
     if model.deploy and rel > 0:
         out.append(Bump(
-            "contracts.deployment_pace", "deployment pace of per-GW tranches", sc.deployment_pace.label(),
-            f"scenario: {sc.deployment_pace.where or 'default 1'}",
+            "contracts.deployment_pace", Msg("sens.deployment_pace"), sc.deployment_pace.said(),
+            Msg("sim.src.scenario", where=Place(sc.deployment_pace.where)) if sc.deployment_pace.where
+            else Msg("sim.src.pace_default"),
             (f"x{1 - rel:g}", lambda m: replace(m, scenario=replace(
                 m.scenario, deployment_pace=m.scenario.deployment_pace.scaled(1 - rel)))),
             (f"x{1 + rel:g}", lambda m: replace(m, scenario=replace(
@@ -137,12 +163,12 @@ def bumps_of(model: Model, ledger: Ledger) -> list[Bump]:
             return replace(bumped, inputs=m.inputs, groups=m.groups)
 
         out.append(Bump(
-            "capital.interest_rate", "interest rate on debt", f"{sc.interest_rate:g}",
-            "scenario: capital.interest_rate",
+            "capital.interest_rate", Msg("sens.interest_rate"), f"{sc.interest_rate:g}",
+            Msg("sim.src.scenario", where=Verbatim("capital.interest_rate")),
             (f"-{d:g}", lambda m: rate(m, max(0.0, m.scenario.interest_rate - d))),
             (f"+{d:g}", lambda m: rate(m, m.scenario.interest_rate + d)), structural=True,
         ))
-    out += _contract_bumps(model)
+    out += _contract_bumps(model, ledger)
     out += _reading_bumps(model, ledger)
     out += _money_bumps(model, ledger)
     return out
@@ -169,13 +195,17 @@ def _money_bumps(model: Model, ledger: Ledger) -> list[Bump]:
     usd = sum((ln.usd_low + (ln.usd_high if ln.usd_high is not None else ln.usd_low)) / 2 for ln in conditional)
     from dealweb import fmt
 
-    base = f"{money_label(sc.include).split(' (')[0]} ({len(conditional)} conditional flow(s), {fmt.money(usd)} mid)"
+    which = "conditional" if "conditional" in sc.include else "rumoured" if "rumoured" in sc.include else "firm"
+    assert money_label(sc.include).split(" (")[0] == Msg(f"stress.money.{which}")  # the same words, one source
+    base = Msg("sens.base.money", money=Msg(f"stress.money.{which}"), n=len(conditional),
+               usd=Fig(fmt.money(usd), "money", usd))
+    name = Msg("sens.conditional_counted")
     if "conditional" in sc.include:
-        return [Bump("include.conditional", "conditional money counted", base, "choice: --include conditional",
-                     ("firm money only", lambda m: counted(m, ())), None, structural=True)]
-    return [Bump("include.conditional", "conditional money counted", base,
-                 "choice: firm money only (the default)" if not sc.include else f"choice: --include {sc.include[0]}",
-                 None, ("+ conditional money on its triggers", lambda m: counted(m, ("conditional",))),
+        return [Bump("include.conditional", name, base, Msg("sim.src.choice_include", what="conditional"),
+                     (Msg("stress.money.firm"), lambda m: counted(m, ())), None, structural=True)]
+    return [Bump("include.conditional", name, base,
+                 Msg("sim.src.choice_firm") if not sc.include else Msg("sim.src.choice_include", what=sc.include[0]),
+                 None, (Msg("sens.bump.add_conditional"), lambda m: counted(m, ("conditional",))),
                  structural=True)]
 
 
@@ -197,7 +227,7 @@ def _reading_bumps(model: Model, ledger: Ledger) -> list[Bump]:
         seen.add(ln.deal)
         terms = {t[0]: t for t in ln.terms}
         for k, rate in enumerate(deal.per_year):
-            when = f" from {rate.start_label or (rate.start.isoformat() if rate.start else '?')}"
+            when = Msg("sens.from", date=rate.start_label or (rate.start.isoformat() if rate.start else "?"))
 
             def reading(m: Model, did: str = ln.deal, k: int = k) -> Model:
                 overrides = {**m.scenario.schedule_overrides, did: {**m.scenario.schedule_overrides.get(did, {}),
@@ -206,15 +236,17 @@ def _reading_bumps(model: Model, ledger: Ledger) -> list[Bump]:
                 return replace(bumped, inputs=m.inputs, groups=m.groups)
 
             out.append(Bump(
-                f"contracts.{ln.deal}.per_year[{k}]", f"payment reading of {ln.deal} ({ln.payer} -> {ln.payee})",
-                f"{ln.amount.label()} {terms.get('shape', ('', ln.rule))[1]} from {terms.get('start', ('', '-'))[1]}",
+                f"contracts.{ln.deal}.per_year[{k}]", Msg("sens.reading", contract=_contract(ln, ledger)),
+                Msg("sens.base.contract", amount=Fig(ln.amount.label(), "amount", ln.amount),
+                    shape=_shape(str(terms.get("shape", ("", ln.rule))[1])), start=terms.get("start", ("", "-"))[1]),
                 terms.get("shape", ("", "", "assumed"))[2], None,
-                (f"the yearly figure {rate.amount.label()} a year{when} alone", reading), structural=True,
+                (Msg("sens.bump.reading", amount=Fig(rate.amount.label(), "amount", rate.amount), when=when),
+                 reading), structural=True,
             ))
     return out
 
 
-def _contract_bumps(model: Model) -> list[Bump]:
+def _contract_bumps(model: Model, ledger: Ledger | None = None) -> list[Bump]:
     b = model.scenario.bumps
     grid = model.grid
     per_year = 12 / grid.months
@@ -226,30 +258,31 @@ def _contract_bumps(model: Model) -> list[Bump]:
     for k in (int(k) for k in order):
         ln = model.lines[k]
         terms = {t[0]: t for t in ln.terms}
-        name = f"{ln.deal} ({ln.payer} -> {ln.payee})"
+        name = _contract(ln, ledger)
         src = terms.get("amount", ("", "", "ledger"))[2]
         rel = b.relative
         if rel > 0:
             out.append(Bump(
-                f"contracts.{ln.deal}.amount", f"amount of {name}", ln.amount.label(), src,
+                f"contracts.{ln.deal}.amount", Msg("sens.amount", contract=name),
+                Fig(ln.amount.label(), "amount", ln.amount), src,
                 (f"x{1 - rel:g}", lambda m, k=k, f=1 - rel: _with_line(m, k, _scaled_line(m.lines[k], f))),
                 (f"x{1 + rel:g}", lambda m, k=k, f=1 + rel: _with_line(m, k, _scaled_line(m.lines[k], f))),
             ))
         if dq > 0:
             out.append(Bump(
-                f"contracts.{ln.deal}.start", f"start of {name}", terms.get("start", ("", "-", ""))[1],
+                f"contracts.{ln.deal}.start", Msg("sens.start", contract=name), terms.get("start", ("", "-", ""))[1],
                 terms.get("start", ("", "", "ledger"))[2],
                 None,
-                (f"{dq} quarters later", lambda m, k=k: _delayed(m, k, dq)), structural=True,
+                (Msg("sens.bump.later", n=dq), lambda m, k=k: _delayed(m, k, dq)), structural=True,
             ))
         if ln.rule in ("flat", "ramp") and ln.start is not None and ln.years:
             other = "ramp" if ln.rule == "flat" else "flat"
             start, length = grid.position(ln.start), ln.years * per_year
             prof = _ramp(grid, start, length) if other == "ramp" else _window(grid, start, length)
             out.append(Bump(
-                f"contracts.{ln.deal}.shape", f"payment shape of {name}", ln.rule,
+                f"contracts.{ln.deal}.shape", Msg("sens.shape", contract=name), _shape(ln.rule),
                 terms.get("shape", ("", "", "assumed"))[2], None,
-                (f"{other} over the same term",
+                (Msg("sens.bump.shape", shape=_shape(other)),
                  lambda m, k=k, p=prof, o=other: _with_line(m, k, replace(m.lines[k], rule=o), p)),
                 structural=True,
             ))
@@ -377,8 +410,8 @@ def sensitivity_table(model: Model, ledger: Ledger, runs: int, base: np.ndarray 
         if size > 0:
             by_firm[f] = {"assumption": best["assumption"], "key": best["key"], "max_abs_delta_pp": size}
     return {
-        "method": "one-at-a-time bumps with common random numbers (same runs and seed as the base case)",
-        "measure": "default probability, change in percentage points",
+        "method": Msg("sens.method"),
+        "measure": Msg("sens.measure"),
         "runs": runs, "seed": model.scenario.seed, "screen_runs": screen, "assumptions_screened": len(bumps),
         "sizes": {"relative": model.scenario.bumps.relative, "growth_per_year": model.scenario.bumps.growth,
                   "opex_ratio": model.scenario.bumps.ratio, "appetite": model.scenario.bumps.appetite,

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from dealweb.errors import InputError
+from dealweb.i18n import Fig, Join, Msg, Verbatim, catalogue
 from dealweb.model import Ledger
 from dealweb.sim.engines import run_model
 from dealweb.sim.inputs import MONEY_FIELDS
@@ -92,7 +93,8 @@ def money_block(model: Model) -> dict[str, Any]:
         inside = whole * float(ln.profile.sum())
         trigger = next((v for t, v, _ in ln.terms if t == "trigger"), None)
         deals.append({"deal": ln.deal, "payer": ln.payer, "payee": ln.payee, "kind": ln.kind, "status": ln.money,
-                      "amount": ln.amount.label(), "usd_mid": whole, "in_horizon_usd_mid": inside,
+                      "amount": Fig(ln.amount.label(), "amount", ln.amount), "usd_mid": whole,
+                      "in_horizon_usd_mid": inside,
                       "shape": ln.rule, "start": ln.start.isoformat() if ln.start else None, "trigger": trigger,
                       "scheduled": ln.scheduled,
                       "not_scheduled": None if ln.scheduled else next(
@@ -184,9 +186,11 @@ class StressResult:
                 "capex": {
                     "figure_usd_per_year": inputs["capex"].param.mean() if "capex" in inputs else 0.0,
                     "source": inputs["capex"].source if "capex" in inputs else None,
-                    "carved_out": (f"deals the figure includes: {', '.join(inputs['capex'].includes)}"
+                    "carved_out": (Msg("sim.capex.includes", deals=Verbatim(", ".join(inputs["capex"].includes)))
                                    if "capex" in inputs and inputs["capex"].includes is not None
-                                   else f"its contracts of kinds {', '.join(sc.capex_kinds)}"),
+                                   else Msg("sim.capex.kinds", kinds=Join([Msg(f"sim.kind.{k}") if f"sim.kind.{k}" in
+                                                                            catalogue("en") else k
+                                                                            for k in sc.capex_kinds], ", "))),
                     "paid_outside_usd_mean": float(r.capex_outside[:, i].mean()) if r.capex_outside.size else 0.0,
                     "bought_in_web_usd_mean": float(r.capex_carved[:, i].mean()) if r.capex_carved.size else 0.0,
                 },
@@ -295,7 +299,7 @@ class StressResult:
                 "interest_rate": sc.interest_rate,
                 "capex_kinds": list(sc.capex_kinds),
                 "lines": [{"deal": ln.deal, "payer": ln.payer, "payee": ln.payee, "kind": ln.kind, "rule": ln.rule,
-                           "amount": ln.amount.label(), "status": ln.status,
+                           "amount": Fig(ln.amount.label(), "amount", ln.amount), "status": ln.status,
                            "start": ln.start.isoformat() if ln.start else None, "years": ln.years,
                            "terms": [{"term": t, "value": v, "source": src} for t, v, src in ln.terms],
                            "assumed": list(ln.assumptions)} for ln in m.lines],

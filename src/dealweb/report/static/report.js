@@ -31,6 +31,27 @@
     if (rec.capacity_gw) { parts.push(rec.capacity_gw + " GW"); }
     return parts.length ? parts.join(" · ") : T("js.undisclosed");
   }
+  /* Text written elsewhere (a source's words, a ledger's note): shown as it is, marked so readers and
+     translators tell it apart from the page's words. */
+  function written(node) { node.setAttribute("translate", "no"); node.classList.add("dw-verbatim"); return node; }
+  /* A message whose one field is written elsewhere: the page's words around the source's. */
+  function said(message, value) {
+    var span = el("span"); var at = message.indexOf("\u0000");
+    span.appendChild(document.createTextNode(at < 0 ? message : message.slice(0, at)));
+    if (at >= 0) {
+      span.appendChild(written(el("span", null, value)));
+      span.appendChild(document.createTextNode(message.slice(at + 1)));
+    }
+    return span;
+  }
+  /* A room's message as parts ([text, written elsewhere]), in the page's language. */
+  function parts(list) {
+    var span = el("span");
+    (list || []).forEach(function (seg) {
+      span.appendChild(seg[1] ? written(el("span", null, seg[0])) : document.createTextNode(seg[0]));
+    });
+    return span;
+  }
   function claimBlock(c) {
     var box = el("div", "dw-claim");
     var q = el("blockquote", null, c.quote);
@@ -41,10 +62,13 @@
     if (c.title) { cite.push("“" + c.title + "”"); }
     if (c.date) { cite.push(c.date); }
     if (c.tier) { cite.push(word("tier.", c.tier)); }
-    var p = el("p", "dw-cite", "— " + cite.join(", ") + (c.stated ? " · " + T("js.states", {value: c.stated}) : "") +
-      (c.field ? " · " + T("js.supports", {field: c.field}) : ""));
-    if (c.flag) { p.appendChild(el("span", "dw-flag", c.flag.replace(/_/g, " "))); }
-    if (c.note) { p.appendChild(el("span", null, " · " + c.note)); }
+    /* the source's own words (outlet, title, the figure as printed) are written as they are, marked */
+    var p = el("p", "dw-cite", "— ");
+    p.appendChild(written(el("span", null, cite.join(", "))));
+    if (c.stated) { p.appendChild(document.createTextNode(" · ")); p.appendChild(said(T("js.states", {value: "\u0000"}), c.stated)); }
+    if (c.field) { p.appendChild(document.createTextNode(" · " + T("js.supports", {field: word("field.", c.field)}))); }
+    if (c.flag) { p.appendChild(el("span", "dw-flag", word("web.flag.", c.flag))); }
+    if (c.note) { p.appendChild(document.createTextNode(" · ")); p.appendChild(written(el("span", null, c.note))); }
     box.appendChild(p);
     return box;
   }
@@ -54,7 +78,7 @@
     panel.textContent = "";
     if (kind === "entity") {
       panel.appendChild(el("h3", null, rec.name + (rec.zh ? " · " + rec.zh : "")));
-      panel.appendChild(el("p", "dw-cite", rec.kind + (rec.ticker ? " · " + rec.ticker : "") +
+      panel.appendChild(el("p", "dw-cite", word("entity_kind.", rec.kind) + (rec.ticker ? " · " + rec.ticker : "") +
         (rec.country ? " · " + rec.country : "")));
       var mc = rec.facts.map(function (f) { return data.facts[f]; }).filter(function (f) { return f; });
       mc.forEach(function (f) {
@@ -67,6 +91,7 @@
       var ul = el("ul");
       rec.deals.forEach(function (d) {
         var li = el("li"); var a = el("a", "dw-ref", data.deals[d].title || d);
+        if (data.deals[d].title) { written(a); }
         a.href = "#"; a.setAttribute("data-ref", "deal:" + d); li.appendChild(a); ul.appendChild(li);
       });
       panel.appendChild(el("h3", null, T("js.deals")));
@@ -74,7 +99,8 @@
       return;
     }
     var heading = kind === "deal" ? (rec.title || rec.id) : (rec.entity_name + ": " + rec.metric.replace(/_/g, " "));
-    panel.appendChild(el("h3", null, heading));
+    var h = el("h3", null, heading);
+    panel.appendChild(kind === "deal" && rec.title ? written(h) : h);
     panel.appendChild(el("p", "dw-figure", figureOf(rec)));
     if (rec.origins) { panel.appendChild(el("p", "dw-origins", T("js.origins", {n: rec.origins.length}))); }
     var meta = [];
@@ -93,13 +119,14 @@
     });
     (rec.conflicts || []).forEach(function (c) {
       var p = el("p", null);
-      p.appendChild(el("span", "dw-conflict", c.kind.replace(/_/g, " ")));
-      p.appendChild(el("span", null, " " + c.message));
+      p.appendChild(el("span", "dw-conflict", word("conflict.kind.", c.kind)));
+      p.appendChild(document.createTextNode(" "));
+      p.appendChild(c.said ? parts(c.said) : written(el("span", null, c.message)));
       panel.appendChild(p);
     });
     if (!rec.claims.length) { panel.appendChild(el("p", "dw-note", T("js.no_source"))); }
     rec.claims.forEach(function (c) { panel.appendChild(claimBlock(c)); });
-    if (rec.pos) { panel.appendChild(el("p", "dw-hint", T("js.ledger_pos", {pos: rec.pos}))); }
+    if (rec.pos) { panel.appendChild(said(T("js.ledger_pos", {pos: "\u0000"}), rec.pos)).className = "dw-hint"; }
   }
   function select(kind, id) {
     document.querySelectorAll(".dw-selected").forEach(function (n) { n.classList.remove("dw-selected"); });
