@@ -4,7 +4,6 @@ assumed terms, a test's needs) is marked ``translate="no"``."""
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 
@@ -12,13 +11,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from dealweb.ledger import load_ledger
-from dealweb.sim import bundled_scenarios
 from dealweb.web import create_app
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from lang_check import untranslated  # noqa: E402
-
-SCENARIO_WORDS = set(bundled_scenarios()) | {w for n in bundled_scenarios() for w in re.findall(r"[A-Za-z]+", n)}
+from test_faces_lang import SCENARIO_WORDS  # noqa: E402 - scenario names and their capital groups' ids
 
 
 @pytest.mark.parametrize("name", ["ai-capex-2025", "ai-deals-2025-26"])
