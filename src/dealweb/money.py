@@ -431,7 +431,8 @@ def _build(m: re.Match[str], default_unit: str | None, shown: str | None = None)
             suffix_q = _QUAL_SUFFIX.get(m.group("qs")) or _QUAL_SUFFIX[m.group("qs").lower()]
             qual = suffix_q if qual is Qualifier.EXACT else qual
         amount = _interval(v1, qual, unit, text)
-    if not all(math.isfinite(x) for x in (amount.low, amount.high, amount.nominal) if x is not None):
+    if not (math.isfinite(amount.low) and (amount.high is None or math.isfinite(amount.high))
+            and (amount.nominal is None or math.isfinite(amount.nominal))):
         raise AmountError(f"amount {text.strip()[:40]!r} is too large to be a number",
                           "check the digits and the scale word (萬, 億, 兆, billion, trillion)")
     paren = m.group("paren")
@@ -593,6 +594,8 @@ def _before_starts(norm: str, lo: int, run: int, at: int) -> list[int]:
             starts.append(q - 1)
     for q in starts[:]:
         _word_starts(_QUAL_REV, norm, q, lo, starts)
+    if len(starts) == 1 and run == at:
+        return starts  # only the anchor itself
     return sorted(set(starts).union(range(run + 1, at + 1)))
 
 
