@@ -156,3 +156,15 @@ def test_option_of_a_deal(text: str, expected: set[tuple[str, str, float, float 
     got = {(p, q, round(lo / 1e8) * 1e8, None if hi is None else round(hi / 1e8) * 1e8)
            for p, q, lo, hi in usd_deals(text)}
     assert got == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the investor's clause leaves the investee out; the next clause opens on it
+    ("在迪納摩資本已經投資13億美元的情況下，艾克米仍轉向其他投資者籌措資金。", {("dynamo", "acme", 1.3 * B, 1.3 * B)}),
+    ("尽管迪纳摩资本累计投资超13亿美元,但艾克米如今可自由与第三方合作。", {("dynamo", "acme", 1.3 * B, None)}),
+    # a further order by the same buyer goes to the seller of its last order
+    ("艾克米向鈷雲下了20億美元的算力訂單。艾克米在最新一季又追加了10億美元訂單，總金額高達30億美元。",
+     {("acme", "cobalt", 2 * B, 2 * B), ("acme", "cobalt", 1 * B, 1 * B), ("acme", "cobalt", 0.0, 3 * B)}),
+])
+def test_investee_or_seller_from_the_context(text: str, expected: set[tuple[str, str, float, float | None]]) -> None:
+    assert usd_deals(text) == expected

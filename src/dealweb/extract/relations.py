@@ -1139,7 +1139,8 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             deals.extend(several[a.start])
             continue
         if typ is None:
-            other = _own_capex(sent, a, clause, topic) or _deal_reference(sent, a, last_deal)
+            other = _own_capex(sent, a, clause, topic) or _deal_reference(sent, a, last_deal) or \
+                _follow_on(sent, a, last_deal)
             if other is None and _TRANCHE.search(f, max(clause[0], a.start - 8), min(clause[1], a.end + 8)):
                 # "随后,远山支付了首笔75亿美元": a tranche of the investment told just before
                 other = _elided_payee(sent, a, clause, ("equity_investment", a.start, a.end, "clause"), None, deals,
@@ -1814,7 +1815,7 @@ def _several(sent: _Sentence, index: EntityIndex, topic: EntityMention | None, r
     if not actors:
         return {}
     sells = _sells(sent, index, topic)
-    typ = _type_in(sent, sent.start, sent.end, sells)
+    typ = _type_in(sent, sent.start, _clause_of(sent, figs[-1].start)[1], sells)  # up to the last figure's clause
     kind = typ[0] if typ is not None and typ[0] in _TOGETHER else "equity_investment"
     if typ is not None and typ[0] in _PURCHASE:
         return {}
@@ -1894,7 +1895,26 @@ def _several(sent: _Sentence, index: EntityIndex, topic: EntityMention | None, r
         payee = next((c for c in (raiser, prev) if c is not None and c.id != lone[0].id), None)
         if payee is not None and not [e for e in actors if e.id not in (lone[0].id, payee.id)]:
             return {figs[0].start: [_claim(sent, lone[0], payee, figs[0], kind)]}
-    # 6. tranches: one investor, a first payment and the rest
+    # 6. "在X已經投資130億美元的情況下，Y仍…", "Although X has invested $13 billion, Y ...": the investor's clause
+    # leaves the investee out, and the next clause opens on it
+    out = {}
+    for b in figs:
+        cs, ce = _clause_of(sent, b.start)
+        k = sent.clauses.index((cs, ce)) if (cs, ce) in sent.clauses else -1
+        if k < 0 or k + 1 >= len(sent.clauses):
+            continue
+        mine = [e for e in actors if cs <= e.start < ce]
+        if len({e.id for e in mine}) != 1 or mine[0].start > b.start or _is_object(f, cs, mine[0]) or \
+                not _LONE_INVESTS.match(f, mine[0].end) or _LONE_INVESTS.match(f, mine[0].end).end() > b.start:
+            continue
+        ns, ne = sent.clauses[k + 1]
+        nxt = next((e for e in actors if ns <= e.start < ne), None)
+        if nxt is not None and nxt.id != mine[0].id and _rx(r"\s*(?:但|而|不过|however,?|but|yet)?\s*$").fullmatch(
+                f, ns, nxt.start):
+            out[b.start] = [_claim(sent, mine[0], nxt, b, kind)]
+    if out:
+        return out
+    # 7. tranches: one investor, a first payment and the rest
     first = _TRANCHE_FIRST.search(f, sent.start, sent.end)
     then = _TRANCHE_THEN.search(f, first.end(), sent.end) if first is not None else None
     if first is None or then is None or len(figs) < 2 or figs[-1].start < then.start():
@@ -1964,6 +1984,30 @@ def _option_of(sent: _Sentence, a: AmountMention, deals: list[Proposal]) -> Prop
     last = next((d for d in reversed(deals) if d.amount is not None and d.spans.get("amount", (a.start,))[0] < a.start),
                 None)
     if last is None or last.payer is None or last.payee is None:
+        return None
+    p = Proposal("deal", (sent.start, sent.end), 0.5, payer=last.payer, payee=last.payee, type=last.type,
+                 amount=a.amount)
+    p.spans = {"from": last.spans["from"], "to": last.spans["to"], "type": last.spans.get("type", (a.start, a.end)),
+               "amount": (a.start, a.end)}
+    return p
+
+
+_MORE_ORDERS = re.compile(r"追加|再下|又下|增购|加购|\badditional\b|\banother\b|\bmore\b")
+
+
+def _follow_on(sent: _Sentence, a: AmountMention, last: Proposal | None) -> Proposal | None:
+    """A buyer's further order told without its seller: the seller of its purchase told just before.
+
+    "X在最新一季又追加了10億美元訂單，總金額高達30億美元", "X placed another $2 billion order": the only firm named
+    is the last purchase's buyer, and the sentence speaks of more orders.
+    """
+    if last is None or last.payer is None or last.payee is None or last.type not in _PURCHASE or \
+            a.amount.currency is None:
+        return None
+    f = sent.folded
+    named = {e.id for e in _actors(sent) if sent.kinds.get(e.id) != "person"}
+    if named != {last.payer.id} or not _MORE_ORDERS.search(f, sent.start, sent.end) or \
+            not _rx(r"订单|订购|采购|\borders?\b").search(f, sent.start, sent.end):
         return None
     p = Proposal("deal", (sent.start, sent.end), 0.5, payer=last.payer, payee=last.payee, type=last.type,
                  amount=a.amount)
