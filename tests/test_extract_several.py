@@ -168,3 +168,9 @@ def test_option_of_a_deal(text: str, expected: set[tuple[str, str, float, float 
 ])
 def test_investee_or_seller_from_the_context(text: str, expected: set[tuple[str, str, float, float | None]]) -> None:
     assert usd_deals(text) == expected
+
+
+def test_next_clause_subject_is_no_investee_without_a_frame() -> None:
+    # "X invests $N, Y joins": two firms doing their own things, not X investing in Y
+    got = usd_deals("Dynamo Capital invests up to $3 billion, Acme joins the fray.")
+    assert ("dynamo", "acme", 0.0, 3 * B) not in got

@@ -1895,8 +1895,8 @@ def _several(sent: _Sentence, index: EntityIndex, topic: EntityMention | None, r
         payee = next((c for c in (raiser, prev) if c is not None and c.id != lone[0].id), None)
         if payee is not None and not [e for e in actors if e.id not in (lone[0].id, payee.id)]:
             return {figs[0].start: [_claim(sent, lone[0], payee, figs[0], kind)]}
-    # 6. "在X已經投資130億美元的情況下，Y仍…", "Although X has invested $13 billion, Y ...": the investor's clause
-    # leaves the investee out, and the next clause opens on it
+    # 6. "在X已經投資130億美元的情況下，Y仍…", "Although X has invested $13 billion, Y ...": the investor's clause,
+    # subordinate or followed by "but", leaves the investee out, and the next clause opens on it
     out = {}
     for b in figs:
         cs, ce = _clause_of(sent, b.start)
@@ -1909,8 +1909,9 @@ def _several(sent: _Sentence, index: EntityIndex, topic: EntityMention | None, r
             continue
         ns, ne = sent.clauses[k + 1]
         nxt = next((e for e in actors if ns <= e.start < ne), None)
+        subordinate = _rx(r"\s*(?:在|尽管|虽然|虽|即使|although|though|even though|while|despite|even as)").match(f, cs)
         if nxt is not None and nxt.id != mine[0].id and _rx(r"\s*(?:但|而|不过|however,?|but|yet)?\s*$").fullmatch(
-                f, ns, nxt.start):
+                f, ns, nxt.start) and (subordinate or _rx(r"\s*(?:但|而|不过|however|but|yet)").match(f, ns)):
             out[b.start] = [_claim(sent, mine[0], nxt, b, kind)]
     if out:
         return out
