@@ -423,6 +423,7 @@ def candidates(norm: NormText, ents: list[EntityMention], amts: list[AmountMenti
     own_cache: dict[tuple[int, int, str, int, bool], list[str]] = {}
     sent_cache: dict[int, tuple[list[EntityMention], list[int], str | None]] = {}
     break_cache: dict[int, tuple[list[int], list[int]]] = {}
+    order_cache: dict[tuple[str, ...], dict[str, list[str]]] = {}
     for a in usd:
         k = bisect_right(s_starts, a.start) - 1
         if k < 0:
@@ -528,12 +529,14 @@ def candidates(norm: NormText, ents: list[EntityMention], amts: list[AmountMenti
         rp = rule.payer.id if rule is not None and rule.payer is not None else None
         rq = rule.payee.id if rule is not None and rule.payee is not None else None
         kt = tuple(kinds)
-        as_p = [Role("P", tuple(r), kt, any(x in _SELLS_FEATS for x in r)) for r in roles]
+        as_p = [Role("P", tuple(r), kt, not _SELLS_FEATS.isdisjoint(r)) for r in roles]
         as_q = [Role("Q", r_.raw, kt, r_.sells) for r_ in as_p]
         grouped = any("+" in x.id for x, _ in pool)
         members = [set(x.id.split("+")) for x, _ in pool] if grouped else []
         in_sentence = [w in ("clause", "sent") for _, w in pool]
-        ordered = {o: [f"order:{o}", *(f"order:{o}|{kd}" for kd in kinds)] for o in ("pq", "qp")}
+        ordered = order_cache.get(kt)
+        if ordered is None:
+            ordered = order_cache[kt] = {o: [f"order:{o}", *(f"order:{o}|{kd}" for kd in kinds)] for o in ("pq", "qp")}
         btw: dict[tuple[int, int], list[str]] = {}
         for i, (x, wx) in enumerate(pool):
             for j, (y, wy) in enumerate(pool):
