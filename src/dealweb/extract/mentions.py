@@ -727,8 +727,18 @@ def numeric_spans(text: str) -> list[tuple[int, int]]:
     spans = _sentence_spans(text)
     got = _SPANS
     if got[2] is None or got[0] is not text:
-        # a digit is the commonest figure and one set scan finds it; the full pattern only where there is none
-        got = (text, spans, [(s, e) for s, e in spans if _DIGIT.search(text, s, e) or _NUMERIC.search(text, s, e)])
+        # a digit is the commonest figure and one set scan finds it (the next digit found serves every sentence
+        # before it); the full pattern only where there is none
+        keep = []
+        digit = -1  # where the next digit at or after the sentence starts is (-1: not looked for yet)
+        n = len(text)
+        for s, e in spans:
+            if digit < s:
+                m = _DIGIT.search(text, s)
+                digit = m.start() if m is not None else n
+            if digit < e or _NUMERIC.search(text, s, e):
+                keep.append((s, e))
+        got = (text, spans, keep)
         _SPANS = got
     return list(got[2])  # type: ignore[arg-type]
 
