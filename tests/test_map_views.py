@@ -233,6 +233,16 @@ def test_map_pictures_in_each_language(tmp_path, lang):
     want = {"en": "CHIPS AND HARDWARE", "zh-Hant": "晶片與硬體", "zh-Hans": "芯片与硬件"}[lang]
     assert want in text
     assert "甲骨文" in text  # Oracle's Chinese name: under the English one, or the name itself in Chinese
+    # under the title: the date of the latest source (ai-capex-2025's: 2025-10-08), the firms, the deals
+    from dealweb.ledger.load import load_ledger
+
+    led = load_ledger("ai-capex-2025").ledger
+    latest = max(d.date for d in led.documents.values() if d.date).isoformat()
+    note = {"en": f"as the sources reported it by {latest} · ", "zh-Hant": f"依據截至 {latest} 的報導 · ",
+            "zh-Hans": f"依据截至 {latest} 的报道 · "}[lang]
+    assert note in text and f"{len(led.deals)} " in text.split(note)[1][:40]
+    # a picture cannot be clicked: its legend says where to look instead
+    assert "click" not in text and "點擊" not in text and "点击" not in text
 
 
 def test_web_app_opens_a_web_of_ten_thousand_firms_on_a_searchable_neighbourhood():
@@ -258,3 +268,22 @@ def test_web_app_opens_a_web_of_ten_thousand_firms_on_a_searchable_neighbourhood
     assert first < 60 and second < 30, (first, second)
     r = c.get("/map", params={"q": "no such firm at all"})
     assert r.status_code == 200 and "No firm matches" in r.text
+
+
+def test_computed_totals_on_the_map_are_rounded_and_stated_figures_are_not():
+    """A group's total ($12.34B + $12.33B = $24.67B) reads $24.7B; each member's own arrow keeps its figure."""
+    from dealweb.report.mapview import sig3
+
+    assert (sig3(869.93e9), sig3(24.67e9), sig3(1.005e6), sig3(-3.456e9), sig3(0.0)) == (
+        870e9, 24.7e9, 1.0e6, -3.46e9, 0.0)
+    deals = [_deal("l-c", "compute_contract", "lab", "cloud", 300), _deal("c-h", "chip_purchase", "cloud", "chips", 40),
+             _deal("h-l", "equity_investment", "chips", "lab", 100),
+             _deal("s1", "equity_investment", "s1", "lab", 12.34), _deal("s2", "equity_investment", "s2", "lab", 12.33)]
+    view = map_view(_ledger(deals), loop_deals={"l-c", "c-h", "h-l"}, core_max=3)
+    (cell,) = view.cells
+    assert cell.title.endswith("2 firms · $24.7B")
+    (agg,) = [e for e in view.edges if e.agg]
+    assert agg.label == "$24.7B" and agg.usd_mid == pytest.approx(24.67e9)
+    assert sorted(e.label for e in view.opened("g1").edges if e.group) == ["$12.33B", "$12.34B"]
+    lab = next(n for n in view.nodes if n.id == "lab")  # 300 + 100 + 24.67 = $424.67B through the lab
+    assert lab.size_short == "$425B"

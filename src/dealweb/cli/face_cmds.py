@@ -112,12 +112,17 @@ def report_cmd(ledger_path: str | None, output: str, png: str | None, svg: str |
              else t("report.title", name=ledger.name))
     view = map_view(ledger, on=day, loop_deals=loop_deals, size=size, lang=lang, focus=focus, layout=layout,
                     view=map_kind)
+    # under the title: when the map was read, what it holds, and the units (a picture travels without the report)
+    dated = [d.date for d in ledger.documents.values() if d.date is not None]
+    when = day or (max(dated) if dated else None)
+    firms = sum(1 for n in view.nodes if n.kind != "group") + sum(c.n for c in view.cells)
+    note = t("map.picture_note", date=when.isoformat() if when else "?", firms=firms, deals=len(ledger.deals))
     warnings: list[str] = []
     if svg:
-        written["svg"] = _write(svg, map_svg(view, interactive=False, title=title))
+        written["svg"] = _write(svg, map_svg(view, interactive=False, title=title, note=note))
     if png:
         try:
-            warnings += write_map_png(view, png, title=title)
+            warnings += write_map_png(view, png, title=title, note=note)
         except ImportError:
             fail("--png needs matplotlib", "pip install 'dealweb[web]', or write --svg instead")
         except OSError as exc:

@@ -233,6 +233,20 @@ def _usd_mid(deal: Deal, amount: Amount | None) -> float | None:
     return amount.usd("mid")
 
 
+def sig3(x: float) -> float:
+    """A computed total (a sum of interval midpoints, USD) rounded to three significant figures for the map.
+
+    Such sums carry no more precision than that: ``869.93e9 -> 870e9`` ($870B, 8,700億美元). Figures the
+    sources state (each arrow's own amount) are never rounded; the tables keep the exact sums.
+
+    >>> sig3(869.93e9), sig3(24.67e9), sig3(0.0)
+    (870000000000.0, 24700000000.0, 0.0)
+    """
+    if not x or not math.isfinite(x):
+        return x
+    return float(round(x, 2 - math.floor(math.log10(abs(x)))))
+
+
 def _flow_label(deal: Deal, amount: Amount | None, lang: str = "en") -> str:
     parts = []
     if amount is not None:
@@ -612,11 +626,11 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
         # arrows leaving each group's box for the core, labelled: each shown member's while open, one per
         # core firm and direction (the group's summed arrows) while closed
         out_edges: dict[str, int] = defaultdict(int)
-        summed: dict[str, set[tuple[str, str]]] = defaultdict(set)
-        for (_k, a, b, _v) in links:
+        summed: dict[str, dict[tuple[str, str], float]] = defaultdict(lambda: defaultdict(float))
+        for (_k, a, b, v) in links:
             ga, gb = member_of.get(a), member_of.get(b)
             if (ga or gb) and ga != gb:
-                summed[ga or gb].add((a if not ga else "", b if not gb else ""))
+                summed[ga or gb][(a if not ga else "", b if not gb else "")] += v  # labelled when it has USD
                 if a not in drop and b not in drop:
                     out_edges[ga or gb] += 1
         # One layout of the group area per state: every group closed (""), then each group open alone. A
@@ -625,7 +639,7 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
         for state in ["", *(g.id for g in groups)]:
             group_pos[state], group_cells[state], group_height[state] = _place_groups(
                 groups, drawn, labels, radii, pos, width, height - 40, lang, out_edges, open_id=state or None,
-                closed_out={g: len(v) for g, v in summed.items()}, at_x=at_x)
+                closed_out={g: sum(1 for u in v.values() if u > 0) for g, v in summed.items()}, at_x=at_x)
 
     def node_of(i: str, at: tuple[float, float]) -> MapNode:
         e = ledger.entities[i]
@@ -635,7 +649,7 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
             short = fmt.amount(fact.value, lang=lang)
             label = t("node.market_value", value=short)
         elif size == "flow" and values[i]:
-            short = fmt.money(values[i], lang=lang)
+            short = fmt.money(sig3(values[i]), lang=lang)
             label = t("node.flow", value=short)
         return MapNode(
             id=i, name=labels[i][0], zh=labels[i][1], kind=str(e.kind), x=at[0], y=at[1], r=round(radii[i], 1),
@@ -648,7 +662,7 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
         gid = "group:" + g.id
         return MapNode(id=gid, name=labels[gid][0], zh=labels[gid][1], kind="group", x=at[0], y=at[1],
                        r=round(radii[gid], 1), size_basis="flow" if g.usd else "none",
-                       size_label=t("node.flow", value=fmt.money(g.usd, lang=lang)) if g.usd else "",
+                       size_label=t("node.flow", value=fmt.money(sig3(g.usd), lang=lang)) if g.usd else "",
                        members=g.members)
 
     core_nodes = [node_of(i, pos[i]) for i in drawn if i not in member_of]
@@ -741,7 +755,7 @@ def _group_title(g, ledger: Ledger, lang: str) -> str:  # noqa: ANN001
 def _group_count(g, lang: str) -> str:  # noqa: ANN001
     t = messages(lang)
     n = t("group.count_one") if len(g.members) == 1 else t("group.count", n=len(g.members))
-    return n + (" · " + fmt.money(g.usd, lang=lang) if g.usd else "")
+    return n + (" · " + fmt.money(sig3(g.usd), lang=lang) if g.usd else "")
 
 
 def _group_spec(g, drawn_set: set[str], labels, radii, width: float, lang: str, n_out: int,  # noqa: ANN001
@@ -946,7 +960,7 @@ def _group_edges(groups, member_of, flows, partners, pos, radii, umax, cond, loo
             usd = slot["usd"] or None
             w = 1.4 + 6.0 * math.sqrt(min(usd / umax, 1.0)) if usd and umax else 1.4
             path, pts, lx, ly = _curve(pos, radii, a, b, first, k, n, kind)
-            label = fmt.money(usd, lang=lang) if usd else ""
+            label = fmt.money(sig3(usd), lang=lang) if usd else ""
             deals = tuple(sorted(slot["deals"]))
             out.append(MapEdge("", a, b, kind, KIND_COLOURS[kind], label, path, lx, ly, round(w, 2), usd,
                                in_loop=slot["loop"], dashed=kind == "none" or usd is None or slot["cond"],

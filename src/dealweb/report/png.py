@@ -67,13 +67,15 @@ def cjk_font(refresh: bool = True) -> str | None:
     return found
 
 
-def write_map_png(view: MapView, path: str | Path, title: str | None = None, dpi: int = 144) -> list[str]:
+def write_map_png(view: MapView, path: str | Path, title: str | None = None, dpi: int = 144,
+                  note: str | None = None) -> list[str]:
     """Draw ``view`` to a PNG file at ``path``.
 
     Args:
         view: geometry from :func:`dealweb.report.mapview.map_view` (canvas pixels).
         path: where to write the PNG.
         title: a heading at the top left.
+        note: a line under the heading (when the map was read, how many firms and deals, the units).
         dpi: resolution; the image is ``view.width x view.height`` pixels at 100 dpi, scaled by ``dpi/100``.
 
     Returns:
@@ -100,7 +102,10 @@ def write_map_png(view: MapView, path: str | Path, title: str | None = None, dpi
     fig.patch.set_facecolor("white")
     with matplotlib.rc_context({"font.family": families, "svg.fonttype": "none"}):
         if title:
-            ax.text(24, 40, _plain(title), fontsize=19, fontweight="bold", color="#1A1A1A", family=families)
+            ax.text(24, 30 if note else 40, _plain(title), fontsize=17.5 if note else 19, fontweight="bold",
+                    color="#1A1A1A", family=families)
+        if note:
+            ax.text(24, 50 if title else 30, _plain(note), fontsize=9.4, color="#555555", family=families)
         px = 72 / 100  # canvas pixels -> points at 100 px per inch
         from matplotlib.patches import FancyBboxPatch, Rectangle
 
@@ -165,13 +170,13 @@ def write_map_png(view: MapView, path: str | Path, title: str | None = None, dpi
                 ax.text(n.x, ty, _plain(line), fontsize=8.6, ha="center", va="center", color="#444444",
                         path_effects=halo, family=families)
                 ty += 15
-            if n.size_short and n.r >= 26:
+            if n.size_short and n.r >= 26 and _label_width(n.size_short, 11.5) <= 2 * n.r - 8:
                 ax.text(n.x, n.y, _plain(n.size_short), fontsize=8.3, ha="center",
                         va="center", color="#555555", family=families)
         kinds = [k for k in KIND_COLOURS if any(e.kind == k for e in view.edges)]
         x, y = 20.0, h - 60.0
         ax.plot([16, w - 16], [y - 14, y - 14], color="#E2E2E2", linewidth=0.8)
-        for style, colour, text in legend_items(view, kinds):
+        for style, colour, text in legend_items(view, kinds, still=True):
             wd = 50 + _label_width(text, 12.5) + 18
             if x + wd > w - 16:
                 x, y = 20.0, y + 24

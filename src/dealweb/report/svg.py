@@ -91,7 +91,8 @@ def _open_state(state: str | None) -> str:
     return f'<g data-state="{esc(state)}"' + ("" if state == "closed" else ' display="none"') + ">"
 
 
-def map_svg(view: MapView, interactive: bool = True, legend: bool = True, title: str | None = None) -> str:
+def map_svg(view: MapView, interactive: bool = True, legend: bool = True, title: str | None = None,
+            note: str | None = None) -> str:
     """The map as one ``<svg>`` element.
 
     Args:
@@ -99,6 +100,7 @@ def map_svg(view: MapView, interactive: bool = True, legend: bool = True, title:
         interactive: add ``data-*`` attributes and ``<title>`` tooltips the report's script uses.
         legend: draw the legend (kinds of flow, node size, loops) in the bottom-left corner.
         title: a heading drawn at the top (for the slide export).
+        note: a line under the heading (when the map was read, how many firms and deals, the units).
 
     With groups and ``interactive``, the map carries one state with every group closed (shown) and one per
     group with that group open (hidden, ``data-state`` on a wrapper ``<g>``); the page's script shows one
@@ -126,7 +128,10 @@ def map_svg(view: MapView, interactive: bool = True, legend: bool = True, title:
         f'<rect x="0" y="0" width="{w}" height="100%" fill="#FFFFFF"/>',
     ]
     if title:
-        parts.append(f'<text x="24" y="40" font-size="26" font-weight="700" fill="#1A1A1A">{esc(title)}</text>')
+        parts.append(f'<text x="24" y="{30 if note else 40}" font-size="{24 if note else 26}" font-weight="700" '
+                     f'fill="#1A1A1A">{esc(title)}</text>')
+    if note:
+        parts.append(f'<text x="24" y="{50 if title else 30}" font-size="13" fill="#555555">{esc(note)}</text>')
     parts.append(_bands(view))
     parts.append('<g class="dw-cells">')
     for state, cells, _n, _e in layers:
@@ -204,7 +209,7 @@ def map_svg(view: MapView, interactive: bool = True, legend: bool = True, title:
         wrap(state, [_node(n, t, interactive, group_deals) for n in nodes])
     parts.append("</g>")
     if legend:
-        parts.append(_legend(view, kinds, every_edge, interactive and len(layers) > 1))
+        parts.append(_legend(view, kinds, every_edge, interactive and len(layers) > 1, still=not interactive))
     parts.append("</svg>")
     return "".join(parts)
 
@@ -254,7 +259,7 @@ def _node(n, t, interactive: bool, group_deals: Mapping[str, set[str]] | None = 
     if n.kind == "group":
         parts.append(f'<text x="{n.x:.1f}" y="{n.y + 6:.1f}" text-anchor="middle" font-size="17" '
                      f'font-weight="700" fill="#555555">+</text>')
-    elif n.size_short and n.r >= 26:
+    elif n.size_short and n.r >= 26 and _label_width(n.size_short, 11.5) <= 2 * n.r - 8:  # inside, if it fits
         parts.append(f'<text x="{n.x:.1f}" y="{n.y + 4:.1f}" text-anchor="middle" font-size="11.5" '
                      f'fill="#555555">{esc(n.size_short)}</text>')
     parts.append("</g>")
@@ -299,10 +304,12 @@ def _cells(cells: Sequence, lang: str, interactive: bool) -> str:
     return "".join(out)
 
 
-def legend_items(view: MapView, kinds: Sequence[str], edges: Sequence | None = None) -> list[tuple[str, str, str]]:
+def legend_items(view: MapView, kinds: Sequence[str], edges: Sequence | None = None,
+                 still: bool = False) -> list[tuple[str, str, str]]:
     """Legend entries as ``(style, colour, text)``; style is ``line``, ``dash``, ``halo`` or ``circle``.
 
-    ``edges``: the arrows the legend explains (default: the view's own, as drawn in a picture).
+    ``edges``: the arrows the legend explains (default: the view's own, as drawn in a picture); ``still``:
+    for a picture, where nothing can be clicked (the entries say where to look instead).
     """
     t = messages(view.lang)
     edges = view.edges if edges is None else edges
@@ -314,17 +321,22 @@ def legend_items(view: MapView, kinds: Sequence[str], edges: Sequence | None = N
     if any(e.dashed and not e.conditional for e in edges):
         items.append(("dotted", "#555555", t("legend.dash")))
     if any(e.conflict for e in edges):
-        items.append(("dot", "#B3261E", t("legend.conflict")))
+        items.append(("dot", "#B3261E", t("legend.conflict_still" if still else "legend.conflict")))
     if view.cells:
-        items.append(("group", "#FAF9F5", t("legend.group")))
+        items.append(("group", "#FAF9F5", t("legend.group_still" if still else "legend.group")))
     if view.hidden:
         items.append(("circle", "#FFFFFF", t("legend.hidden", n=view.hidden)))
     return items
 
 
-def _legend(view: MapView, kinds: Sequence[str], edges: Sequence | None = None, movable: bool = False) -> str:
-    """The legend at the bottom; ``movable``: the page's script moves it down when an open group adds height."""
-    items = legend_items(view, kinds, edges)
+def _legend(view: MapView, kinds: Sequence[str], edges: Sequence | None = None, movable: bool = False,
+            still: bool = False) -> str:
+    """The legend at the bottom of the map.
+
+    ``movable``: the page's script moves it down when an open group adds height; ``still``: a picture's
+    (:func:`legend_items`).
+    """
+    items = legend_items(view, kinds, edges, still)
     y0 = view.height - 56
     base = f' data-base="{view.height}"' if movable else ""
     out = [f'<g class="dw-legend"{base} font-size="12.5" fill="#222222">'
