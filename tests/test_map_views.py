@@ -287,3 +287,17 @@ def test_computed_totals_on_the_map_are_rounded_and_stated_figures_are_not():
     assert sorted(e.label for e in view.opened("g1").edges if e.group) == ["$12.33B", "$12.34B"]
     lab = next(n for n in view.nodes if n.id == "lab")  # 300 + 100 + 24.67 = $424.67B through the lab
     assert lab.size_short == "$425B"
+
+
+def test_the_readme_pictures_come_with_the_commands_that_draw_them():
+    """Each picture the README shows is in docs/img and the README gives the command that redraws it."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    shown = set(re.findall(r"\((docs/img/[\w.-]+\.png)\)", readme))
+    assert {"docs/img/map.png", "docs/img/map.zh-Hant.png"} <= shown
+    for pic in shown:
+        assert (root / pic).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", pic
+        assert re.search(rf"^    dealweb report .*--map-png {re.escape(pic)}$", readme, re.M), pic
