@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import inspect
 import json
 import os
 import sys
@@ -234,11 +235,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no news cache at {cache}: nothing scored (build it with tools/news_cache.py build --from FOLDER)")
         return 0
     index = EntityIndex()
+    # an older extractor (before the learned scorer) has no ``scorer`` argument: it is the rules
+    how: dict[str, str] = {"scorer": args.scorer}
+    if "scorer" not in inspect.signature(ingest_text).parameters:
+        if args.scorer != "rules":
+            ap.error("--scorer learned: this dealweb's ingest_text has only the rules")
+        how = {}
     results: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for a in man["articles"]:
         if a["split"] not in splits or a["id"] not in texts:
             continue
-        row = score_article(a, proposals(ingest_text(texts[a["id"]], index=index, scorer=args.scorer)))
+        row = score_article(a, proposals(ingest_text(texts[a["id"]], index=index, **how)))
         results[a["split"]][a["language"]].append(row)
         results[a["split"]]["all"].append(row)
     report: dict[str, Any] = {"cache": str(cache), "missing_or_altered": sorted(bad) + sorted(

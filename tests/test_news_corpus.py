@@ -154,3 +154,44 @@ def test_the_benchmark_without_a_cache_scores_nothing_and_exits_zero(tmp_path: P
                                                                      capsys: pytest.CaptureFixture[str]) -> None:
     assert bench.main(["--cache", str(tmp_path / "none"), "--mb", "0"]) == 0
     assert "no news cache" in capsys.readouterr().out
+
+
+def test_an_extractor_without_scorer_is_scored_and_dev5_errors_are_listed_only_by_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """An older ``ingest_text`` (no ``scorer`` argument) is scored with its rules; dev5 errors stay unlisted
+    unless ``--split dev5`` names the split (it is held out)."""
+    import dealweb.extract.ingest as ingest
+
+    text = "Acme will buy $3 billion of robot arms from Borealis.\n"  # written for this test
+    data = text.encode("utf-8")
+    arts = [{"id": i, "url": f"https://example.org/{i}", "outlet": "x", "language": "en", "split": sp,
+             "sha256": hashlib.sha256(data).hexdigest(), "chars": len(text), "kinds": [],
+             "claims": [_gold("acme", "borealis", 3e9, 3e9, [14, 25])], "negatives": [], "ignore": []}
+            for i, sp in (("d1", "dev"), ("d5", "dev5"))]
+    man = tmp_path / "manifest.json"
+    man.write_text(json.dumps({"articles": arts}), encoding="utf-8")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for a in arts:
+        (cache / f"{a['id']}.txt").write_bytes(data)
+    calls: list[str] = []
+
+    def old_ingest_text(t: str, document: str = "document", ledger: object = None, fmt: str = "auto",
+                        name: str = "", index: object = None) -> list[dict]:
+        calls.append(t)
+        return [{"kind": "deal", "from": {"id": "borealis"}, "to": {"id": "acme"}, "quote": t.strip(),  # reversed
+                 "amount": {"currency": "USD", "usd_low": 3e9, "usd_high": 3e9, "text": "$3 billion"},
+                 "spans": {"amount": [14, 24]}}]
+
+    monkeypatch.setattr(ingest, "ingest_text", old_ingest_text)
+    base = ["--cache", str(cache), "--manifest", str(man), "--mb", "0", "--errors", "--json"]
+    assert bench.main(base) == 0
+    rep = json.loads(capsys.readouterr().out)
+    assert len(calls) == 2
+    assert rep["splits"]["dev5"]["all"]["errors"] == {"direction_reversed": 1, "missed": 1}  # counts are shown
+    assert [e["article"] for e in rep["error_list"]] == ["d1", "d1"]  # but dev5's errors are not listed
+    assert bench.main([*base, "--split", "dev5"]) == 0
+    rep = json.loads(capsys.readouterr().out)
+    assert sorted(e["article"] for e in rep["error_list"]) == ["d5", "d5"]
+    with pytest.raises(SystemExit):
+        bench.main([*base, "--scorer", "learned"])
