@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from dealweb.i18n import Join, Msg, Place, Verbatim, check_lang, join_sep, messages, name_of, say, short_place
+from dealweb.i18n import Fig, Join, Msg, Place, Val, Verbatim, check_lang, join_sep, messages, name_of, say, short_place
 from dealweb.model import Ledger
 from dealweb.report.analyses_view import render_analyses
 from dealweb.report.analysis import Analysis, analysis_of
@@ -40,7 +40,9 @@ def say_html(text: object, lang: str = "en") -> Markup:
         shown = short_place(str(text)) if isinstance(text, Place) else str(text)
         return Markup('<span class="dw-verbatim" translate="no"{}>{}</span>').format(Markup(lang_attr), shown)  # noqa: S704
     if isinstance(text, Join):
-        return Markup(escape(join_sep(text.sep, lang))).join(say_html(p, lang) for p in text.parts)  # noqa: S704  # noqa: S704
+        return Markup(escape(join_sep(text.sep, lang))).join(say_html(p, lang) for p in text.parts)  # noqa: S704
+    if isinstance(text, Val | Fig):  # a figure is never broken across lines ("350億美 / 元")
+        return Markup('<span class="dw-fig">{}</span>').format(say(text, lang))  # noqa: S704 - format escapes
     if isinstance(text, Msg):
         template = messages(lang).texts[text.key]
         if not text.args:
