@@ -39,6 +39,9 @@ def _state(view, state):  # noqa: ANN001, ANN202
         for st in view.states:
             nodes += [n for n in st.nodes if n.kind != "group"]
             edges += [e for e in st.edges if not e.agg]
+        # a group of one firm is drawn in every state: count each circle and arrow once
+        nodes = list({n.id: n for n in nodes}.values())
+        edges = list({(e.deal, e.payer, e.payee, e.label): e for e in edges}.values())
         return nodes, edges
     opened = view.opened(state)
     return list(opened.nodes), list(opened.edges)

@@ -301,3 +301,25 @@ def test_the_readme_pictures_come_with_the_commands_that_draw_them():
     for pic in shown:
         assert (root / pic).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", pic
         assert re.search(rf"^    dealweb report .*--map-png {re.escape(pic)}$", readme, re.M), pic
+
+
+def test_a_group_of_one_firm_is_that_firm_in_its_box():
+    """Nothing to open: the firm itself is drawn in its group's box in every state, with its own arrow."""
+    deals = [_deal("l-c", "compute_contract", "lab", "cloud", 300), _deal("c-h", "chip_purchase", "cloud", "chips", 40),
+             _deal("h-l", "equity_investment", "chips", "lab", 100),
+             _deal("solo", "debt_financing", "bank", "cloud", 7)]
+    deals += [_deal(f"f{k}", "equity_investment", f"fund{k}", "lab", 1 + k) for k in range(3)]
+    view = map_view(_ledger(deals), loop_deals={"l-c", "c-h", "h-l"}, core_max=3)
+    cells = {c.n: c for c in view.cells}
+    assert sorted(cells) == [1, 3]
+    solo = cells[1]
+    assert solo.open and solo.title.startswith("Debt with CLOUD · 1 firm")
+    (bank,) = [n for n in view.nodes if n.id == "bank"]
+    assert bank.group == solo.id and solo.x0 < bank.x < solo.x1 and solo.y0 < bank.y < solo.y1
+    assert not [n for n in view.nodes if n.id == "group:" + solo.id]
+    (arrow,) = [e for e in view.edges if e.deal == "solo"]
+    assert (arrow.payer, arrow.payee, arrow.label) == ("bank", "cloud", "$7B")
+    assert [st.group for st in view.states] == [cells[3].id]  # only the group of three opens
+    assert "bank" in {n.id for n in view.opened(cells[3].id).nodes}
+    svg = map_svg(view)
+    assert f'data-group="{solo.id}"' not in svg  # its header is not a switch

@@ -115,7 +115,7 @@ def report_cmd(ledger_path: str | None, output: str, png: str | None, svg: str |
     # under the title: when the map was read, what it holds, and the units (a picture travels without the report)
     dated = [d.date for d in ledger.documents.values() if d.date is not None]
     when = day or (max(dated) if dated else None)
-    firms = sum(1 for n in view.nodes if n.kind != "group") + sum(c.n for c in view.cells)
+    firms = sum(1 for n in view.nodes if n.kind != "group" and not n.group) + sum(c.n for c in view.cells)
     note = t("map.picture_note", date=when.isoformat() if when else "?", firms=firms, deals=len(ledger.deals))
     warnings: list[str] = []
     if svg:

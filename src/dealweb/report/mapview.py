@@ -619,6 +619,8 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
     else:
         pos = _positions(core_ids, core_pairs, radii, labels, width, height, margin=80.0)
 
+    # a group of one firm is that firm, drawn in its box in every state (nothing to open)
+    always = {g.id for g in groups if len(g.members) == 1}
     group_pos: dict[str, dict[str, tuple[float, float]]] = {}
     group_cells: dict[str, list[MapCell]] = {}
     group_height: dict[str, int] = {}
@@ -636,10 +638,11 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
         # One layout of the group area per state: every group closed (""), then each group open alone. A
         # closed group takes only its closed size; the boxes after an open one move down to make room.
         at_x = _group_places(groups, member_of, links, pos)
-        for state in ["", *(g.id for g in groups)]:
+        for state in ["", *(g.id for g in groups if g.id not in always)]:
             group_pos[state], group_cells[state], group_height[state] = _place_groups(
                 groups, drawn, labels, radii, pos, width, height - 40, lang, out_edges, open_id=state or None,
-                closed_out={g: sum(1 for u in v.values() if u > 0) for g, v in summed.items()}, at_x=at_x)
+                closed_out={g: sum(1 for u in v.values() if u > 0) for g, v in summed.items()}, at_x=at_x,
+                always=always)
 
     def node_of(i: str, at: tuple[float, float]) -> MapNode:
         e = ledger.entities[i]
@@ -668,8 +671,10 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
     core_nodes = [node_of(i, pos[i]) for i in drawn if i not in member_of]
     state_nodes: dict[str, list[MapNode]] = {}
     for state, gp in group_pos.items():
-        state_nodes[state] = [group_node(g, gp["group:" + g.id]) for g in groups if g.id != state]
-        state_nodes[state] += [node_of(i, gp[i]) for i in drawn if state and member_of.get(i) == state]
+        state_nodes[state] = [group_node(g, gp["group:" + g.id]) for g in groups
+                              if g.id != state and g.id not in always]
+        state_nodes[state] += [node_of(i, gp[i]) for i in drawn
+                               if i in member_of and (member_of[i] == state or member_of[i] in always)]
 
     usd_values = [_usd_mid(d, f.amount) for d, f in all_flows]
     umax = max((v for v in usd_values if v), default=0.0)
@@ -689,23 +694,23 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
         return [replace(e, conditional=True, dashed=True) if cond.get((e.deal, e.payer, e.payee)) else e
                 for e in es]
 
-    core_edges: list[MapEdge] = []
-    member_edges: dict[str, list[MapEdge]] = defaultdict(list)
-    for (a, b), items in sorted(by_pair.items()):
-        items.sort(key=lambda t: (t[0].id, t[1], t[2]))
-        n = len(items)
-        gid = member_of.get(a) or member_of.get(b) or ""
-        at = group_pos[gid] if gid else pos
-        for k, (d, payer, payee, amount) in enumerate(items):
-            kind = FLOW_KIND.get(d.type, "none")
-            usd = _usd_mid(d, amount) if kind != "none" else None
-            w = 1.4 + 6.0 * math.sqrt(usd / umax) if usd and umax else 1.4
-            e = _edge(d, payer, payee, amount, kind, usd, w, at, radii, a, k, n, d.id in loop_set, lang)
-            if gid:
-                member_edges[gid].append(replace(e, group=gid))
-            else:
-                core_edges.append(e)
-    core_edges = finish(core_edges)
+    def arrows(gid: str, at: Mapping[str, tuple[float, float]]) -> list[MapEdge]:
+        """Every arrow of the core (``gid`` ``""``) or of one group's members, drawn at positions ``at``."""
+        out = []
+        for (a, b), items in sorted(by_pair.items()):
+            if (member_of.get(a) or member_of.get(b) or "") != gid:
+                continue
+            items.sort(key=lambda t: (t[0].id, t[1], t[2]))
+            n = len(items)
+            for k, (d, payer, payee, amount) in enumerate(items):
+                kind = FLOW_KIND.get(d.type, "none")
+                usd = _usd_mid(d, amount) if kind != "none" else None
+                w = 1.4 + 6.0 * math.sqrt(usd / umax) if usd and umax else 1.4
+                e = _edge(d, payer, payee, amount, kind, usd, w, at, radii, a, k, n, d.id in loop_set, lang)
+                out.append(replace(e, group=gid) if gid else e)
+        return out
+
+    core_edges = finish(arrows("", pos))
     # The core's labels stay clear of every group's box in every state, so they never move.
     every_cell = [c for cs in group_cells.values() for c in cs]
     # ... and clear of the layered layout's band names (drawn at the left edge, 12.5 px bold capitals)
@@ -716,16 +721,16 @@ def map_view(ledger: Ledger, on: date | None = None, loop_deals: Iterable[str] =
     state_edges: dict[str, list[MapEdge]] = {}
     placed_boxes: dict = {}
     for state, gp in group_pos.items():
-        es = finish(member_edges.get(state, []))
+        es = finish([e for gid in [state, *sorted(always)] if gid for e in arrows(gid, gp)])
         es += [e for e in _group_edges(groups, member_of, all_flows, all_partners, gp, radii, umax, cond,
-                                       loop_set, lang) if e.agg != state]
+                                       loop_set, lang) if e.agg != state and e.agg not in always]
         state_edges[state] = _place_group_labels(es, core_nodes, state_nodes[state], group_cells[state],
                                                  core_labels, lang, placed_boxes)
 
     edges = core_edges + state_edges.get("", [])
     nodes = core_nodes + state_nodes.get("", [])
     states = tuple(MapState(g.id, group_height[g.id], tuple(group_cells[g.id]), tuple(state_nodes[g.id]),
-                            tuple(state_edges[g.id])) for g in groups)
+                            tuple(state_edges[g.id])) for g in groups if g.id not in always)
     if groups:
         height = group_height[""]
     every_edge = edges + [e for st in states for e in st.edges]
@@ -815,7 +820,7 @@ def _free_x(row: list[tuple[float, float]], want: float, w: float, width: float)
 
 def _place_groups(groups, drawn, labels, radii, pos, width, top, lang, out_edges=None,  # noqa: ANN001, ANN202
                   open_id: str | None = None, closed_out: Mapping[str, int] | None = None,
-                  at_x: Mapping[str, float] | None = None):
+                  at_x: Mapping[str, float] | None = None, always: set[str] | frozenset[str] = frozenset()):
     """Boxes for the groups in rows below the core from ``top``, with ``open_id`` open (or none).
 
     Every group closed: the boxes go, largest money first, into the first row with room as near below
@@ -825,7 +830,9 @@ def _place_groups(groups, drawn, labels, radii, pos, width, top, lang, out_edges
     :func:`_group_spec`, with ``out_edges`` arrows leaving it, ``closed_out`` for a closed box) takes the
     closed one's place when its row has the width, else a row of its own just below.
 
-    Returns the positions (``pos``, then the group nodes and the open group's members), the cells, and the
+    Groups in ``always`` (of one firm) are drawn open in every state.
+
+    Returns the positions (``pos``, then the group nodes and the open groups' members), the cells, and the
     canvas height.
     """
     from dealweb.report.maplayout import GROUP_SHOW
@@ -833,8 +840,10 @@ def _place_groups(groups, drawn, labels, radii, pos, width, top, lang, out_edges
     pos = dict(pos)
     drawn_set = set(drawn)
     at_x = at_x or {}
-    closed = {g.id: _group_spec(g, drawn_set, labels, radii, width, lang,
-                                (closed_out or {}).get(g.id, (out_edges or {}).get(g.id, 0)), False) for g in groups}
+    closed = {g.id: _group_spec(g, drawn_set, labels, radii, width, lang, (out_edges or {}).get(g.id, 0), True)
+              if g.id in always else
+              _group_spec(g, drawn_set, labels, radii, width, lang,
+                          (closed_out or {}).get(g.id, (out_edges or {}).get(g.id, 0)), False) for g in groups}
     rows: list[list[tuple[float, float]]] = []
     row_h: list[float] = []
     place: dict[str, tuple[int, float]] = {}  # group -> (row, x)
@@ -857,7 +866,7 @@ def _place_groups(groups, drawn, labels, radii, pos, width, top, lang, out_edges
     spec = dict(closed)
     heights = list(row_h)
     extra_row: tuple[int, float] | None = None  # (after row, height) of a row holding the open box alone
-    if open_id is not None and open_id in place:
+    if open_id is not None and open_id in place and open_id not in always:
         g = next(g for g in groups if g.id == open_id)
         spec[open_id] = _group_spec(g, drawn_set, labels, radii, width, lang, (out_edges or {}).get(open_id, 0), True)
         r, x = place[open_id]
@@ -883,8 +892,8 @@ def _place_groups(groups, drawn, labels, radii, pos, width, top, lang, out_edges
     for g in groups:
         shown, boxes, slot_w, cols, w, h, band, gbox, head = spec[g.id]
         r, x = place[g.id]
-        is_open = g.id == open_id
-        gy = open_y if is_open and extra_row is not None else row_y[r]
+        gy = open_y if g.id == open_id and extra_row is not None else row_y[r]
+        is_open = g.id == open_id or g.id in always
         x0 = x + (w - (cols * slot_w + 30)) / 2  # members centred in a box wider than their grid
         if boxes:
             slot_h = max(bb[1] + bb[2] for bb in boxes) + 56

@@ -290,10 +290,11 @@ def _cells(cells: Sequence, lang: str, interactive: bool) -> str:
     t = messages(lang)
     out = []
     for c in cells:
-        attrs = f' data-group="{esc(c.id)}" tabindex="0"' if interactive else ""
+        toggles = interactive and c.n > 1  # a group of one firm is drawn open, with nothing to toggle
+        attrs = f' data-group="{esc(c.id)}" tabindex="0"' if toggles else ""
         more = (" · " + t("group.more", n=c.n - c.shown)) if c.n > c.shown else ""
         hint = (f'<tspan class="dw-gmark" fill="#0B4F8A" font-weight="400" dx="6">'
-                f'{esc(t("group.close" if c.open else "group.open"))}</tspan>' if interactive else "")
+                f'{esc(t("group.close" if c.open else "group.open"))}</tspan>' if toggles else "")
         fill, stroke = ("#FFFFFF", "#B9B2A2") if c.open else ("#FAF9F5", "#D9D4C7")
         out.append(f'<g class="dw-cell{" dw-open" if c.open else ""}" data-cell="{esc(c.id)}">'
                    f'<rect x="{c.x0:.1f}" y="{c.y0:.1f}" width="{c.x1 - c.x0:.1f}" height="{c.y1 - c.y0:.1f}" '
