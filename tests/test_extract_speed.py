@@ -262,6 +262,25 @@ def test_merging_new_names_is_the_plain_merge(known_spans: list, gaps: list) -> 
     assert merge_names(known, new) == (plain if new else known)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "Z", "é", "ſ", "K", " ", "龍", "龙", "華", "华", "宣佈", "宣布", "投資", "一",
+                                 "9", "Ａ", "\u9fff", "\u4e00", "\u3400", "abc def "]), max_size=60).map("".join))
+def test_language_by_set_scans_is_the_loop(text: str) -> None:
+    from dealweb.extract.ingest import language_of
+    from dealweb.extract.normalise import fold
+
+    sample = text[:20000]
+    cjk = [ch for ch in sample if "\u4e00" <= ch <= "\u9fff"]
+    latin = sum(ch.isascii() and ch.isalpha() for ch in sample)
+    if not cjk or latin > 2 * len(cjk):
+        expected = "en"
+    else:
+        joined = "".join(cjk)
+        changed = sum(a != b for a, b in zip(joined, fold(joined), strict=True))
+        expected = "zh-Hant" if changed > 0.03 * len(cjk) else "zh-Hans"
+    assert language_of(text) == expected
+
+
 _SCALAR = st.one_of(st.text(), st.none(), st.integers(), st.booleans(), st.floats(allow_nan=False))
 
 

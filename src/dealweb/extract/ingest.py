@@ -190,6 +190,10 @@ def claims_from_proposals(norm: NormText, proposals: list[Proposal], document: s
     return out
 
 
+_CJK = re.compile("[\u4e00-\u9fff]")
+_LATIN = re.compile("[A-Za-z]")  # what ``ch.isascii() and ch.isalpha()`` accepts
+
+
 def language_of(text: str) -> str:
     """``en``, ``zh-Hant`` or ``zh-Hans``: the script most of the text's letters are in.
 
@@ -198,13 +202,12 @@ def language_of(text: str) -> str:
     from dealweb.extract.normalise import fold
 
     sample = text[:20000]
-    cjk = [ch for ch in sample if "\u4e00" <= ch <= "\u9fff"]
-    latin = sum(ch.isascii() and ch.isalpha() for ch in sample)
-    if not cjk or latin > 2 * len(cjk):
+    joined = "".join(_CJK.findall(sample))  # the ideographs, in order (a set scan, not a loop per character)
+    latin = len(_LATIN.findall(sample))
+    if not joined or latin > 2 * len(joined):
         return "en"
-    joined = "".join(cjk)
-    changed = sum(a != b for a, b in zip(joined, fold(joined), strict=True))
-    return "zh-Hant" if changed > 0.03 * len(cjk) else "zh-Hans"
+    changed = sum(map(str.__ne__, joined, fold(joined)))
+    return "zh-Hant" if changed > 0.03 * len(joined) else "zh-Hans"
 
 
 def ingest_text(text: str, document: str = "document", ledger: Ledger | None = None, fmt: str = "auto",

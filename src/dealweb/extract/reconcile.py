@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from dealweb.model import FLOW_KIND, Claim, Deal, Fact, Ledger
 from dealweb.money import Amount
@@ -156,6 +157,10 @@ def metric_related(claimed: str, recorded: str) -> bool:
     return all(w in it for w in want)
 
 
+#: :func:`metric_related` remembered per pair of metric names (a claim is compared with every fact of its entity).
+_metric_related = lru_cache(maxsize=8192)(metric_related)
+
+
 def reconcile_fact(ledger: Ledger, entity: str, metric: str, value: Amount, period: str | None,
                    document: str, start: int, end: int) -> Verdict:
     """The verdict for a proposed fact claim about ``entity`` whose sentence is ``[start, end)``.
@@ -166,7 +171,7 @@ def reconcile_fact(ledger: Ledger, entity: str, metric: str, value: Amount, peri
     ``conflicts``/``value_mismatch``; the value agrees with a fact of another period -> ``conflicts``/
     ``period`` (a quarter label that disagrees). A claim the ledger already holds gets ``in_ledger``.
     """
-    cands: list[Fact] = [f for f in ledger.facts.values() if f.entity == entity and metric_related(metric, f.metric)]
+    cands: list[Fact] = [f for f in ledger.facts.values() if f.entity == entity and _metric_related(metric, f.metric)]
     if not cands:
         return Verdict("new")
     held = next((f for f in cands if _already(f.claims, document, start, end)), None)
