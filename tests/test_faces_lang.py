@@ -285,3 +285,19 @@ def test_metric_tables_in_chinese_mark_only_ledger_text_as_english(ledgers, anal
             assert _is_ledger_text(lg, h.unescape(m.group(1))), (say(table.title, "en"), m.group(1))
         verdicts += html.count("泡沫跡象")
     assert verdicts >= 2
+
+
+def test_conflict_messages_survive_the_ledger_cache(tmp_path, monkeypatch):
+    """A warm ledger cache gives back the loader's conflict messages as messages (said in Chinese on a page),
+    not as their English text: the cache stores the key and the fields."""
+    from dealweb.ledger.cache import dumps, loads
+
+    monkeypatch.setenv("DEALWEB_CACHE_DIR", str(tmp_path))
+    cold = load_ledger("ai-capex-2025").ledger
+    warm = load_ledger("ai-capex-2025").ledger
+    for lg in (warm, loads(dumps(list(cold.conflicts)))):
+        conflicts = lg.conflicts if hasattr(lg, "conflicts") else lg
+        assert [c.message for c in conflicts] == [c.message for c in cold.conflicts]
+        assert all(isinstance(c.message, Msg) for c in conflicts)
+        assert [say(c.message, "zh-Hant") for c in conflicts] == [say(c.message, "zh-Hant") for c in cold.conflicts]
+    assert "標記為" in say(cold.conflicts[0].message, "zh-Hant") or "但" in say(cold.conflicts[0].message, "zh-Hant")

@@ -132,14 +132,26 @@ def schema() -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
+def _texts() -> dict[str, Any]:
+    """The :mod:`dealweb.i18n` text types a cached record may hold, by name: each rebuilt from its ``__reduce__``."""
+    from dealweb import i18n
+
+    return {"Msg": i18n._msg, "Name": i18n.Name, "Val": i18n.Val, "Join": i18n.Join,  # noqa: SLF001
+            "Verbatim": i18n.Verbatim, "Place": i18n.Place, "Fig": i18n._fig}  # noqa: SLF001
+
+
 def _encode(obj: Any) -> Any:
     """A JSON-ready form of ``obj`` (see the module docstring); raises NotCacheable."""
     if obj is None or type(obj) in (bool, int, float, str):
         return obj
     if isinstance(obj, enum.Enum):
         return _encode_other(obj)
-    if isinstance(obj, str):  # ruamel's scalar strings (LiteralScalarString, ...): the text
-        return str(obj)
+    if isinstance(obj, str):
+        said = _texts().get(type(obj).__name__)
+        if said is not None and type(obj).__module__ == "dealweb.i18n":
+            # a message the faces say in any language (a conflict's): its key and fields, not its English
+            return {"\0t": type(obj).__name__, "v": _encode(list(obj.__reduce__()[1]))}
+        return str(obj)  # ruamel's scalar strings (LiteralScalarString, ...): the text
     if isinstance(obj, float):  # ruamel's ScalarFloat
         return float(obj)
     if isinstance(obj, int) and not isinstance(obj, bool):  # ruamel's HexInt, ...
@@ -195,6 +207,8 @@ def _hook(d: dict[str, Any]) -> Any:
                     hit = _VALUES[key] = _table()[name](*args)
                 return hit
             return _table()[name](*args)
+        if "\0t" in d:
+            return _texts()[d["\0t"]](*d["v"])
         if "\0u" in d:
             return tuple(d["\0u"])
         if "\0d" in d:
