@@ -257,7 +257,8 @@ def test_sensitivity_rows_and_left_out_money_are_said_in_chinese(ledgers, analys
             for r in s["sensitivity"]["rows"]:
                 assert isinstance(r["assumption"], Msg) and isinstance(r["source"], Msg), r["key"]
         for table in an.stress_tables:
-            if table.title.key.startswith(("stress.title.left_out", "stress.title.who_fails", "stress.title.capex")):
+            if table.title.key.startswith(("stress.title.left_out", "stress.title.who_fails", "stress.title.capex",
+                                           "stress.title.contracts")):
                 for row in table.rows:
                     for cell in row.values():
                         assert 'lang="en"' not in str(say_html(cell, lang)), (table.title, cell)

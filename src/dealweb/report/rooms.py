@@ -380,6 +380,13 @@ def _definition(key: str, text: str) -> str:
     return Msg(k) if catalogue("en").get(k) == text else Verbatim(text, "en")
 
 
+def _status(status: str) -> Any:
+    """A deal's lifecycle status (``signed``, ``completed``...) in the page's language."""
+    from dealweb.i18n import catalogue
+
+    return Msg(f"status.{status}") if f"status.{status}" in catalogue("en") else room_text(status)
+
+
 def _left_out_deal(x: dict[str, Any]) -> Msg:
     """One deal of the money left out: ``deal (rumoured, up to $10B; trigger: ...; no date: not scheduled)``.
 
@@ -507,7 +514,7 @@ def stress_tables(summary: dict[str, Any], names: dict[str, Any] | None = None) 
                 return "—"
             v = str(t["value"])
             if term == "shape":
-                shown = Msg(f"stress.shape.{v}") if v in SHAPES else Verbatim(v, "en")
+                shown = Msg(f"stress.shape.{v}") if v in SHAPES else room_text(t["value"])
             else:
                 shown = v
             return Msg("stress.assumed", value=shown) if t["source"].startswith("assumed") else shown
@@ -516,8 +523,8 @@ def stress_tables(summary: dict[str, Any], names: dict[str, Any] | None = None) 
         lrows.append(dict(zip(lcols, (
             Verbatim(ln["deal"]), Join([names.get(ln["payer"], ln["payer"]), names.get(ln["payee"], ln["payee"])],
                                        " → "),
-            Verbatim(ln["amount"], "en"), Msg(f"stress.line_status.{ln['status']}") if ln["status"] in (
-                "firm", "conditional") else Verbatim(ln["status"], "en"),
+            room_text(ln["amount"]), Msg(f"stress.line_status.{ln['status']}") if ln["status"] in (
+                "firm", "conditional") else _status(ln["status"]),
             cell("shape"), cell("start"), years,
             Verbatim("; ".join(f"{t['term']}: {t['source']}" for t in ln["terms"]
                                if not t["source"].startswith("assumed"))[:300])), strict=True)))
