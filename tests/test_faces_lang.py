@@ -302,3 +302,28 @@ def test_conflict_messages_survive_the_ledger_cache(tmp_path, monkeypatch):
         assert all(isinstance(c.message, Msg) for c in conflicts)
         assert [say(c.message, "zh-Hant") for c in conflicts] == [say(c.message, "zh-Hant") for c in cold.conflicts]
     assert "標記為" in say(cold.conflicts[0].message, "zh-Hant") or "但" in say(cold.conflicts[0].message, "zh-Hant")
+
+
+@pytest.mark.parametrize("lang", ZH)
+def test_not_assessed_lines_are_said_in_chinese(lang):
+    """A ledger without an analyses section: every test's "not assessed: needs X / how to add X" line, in the
+    report's metrics room and the app's analyses page, is in Chinese (keys, ids and flags marked as written)."""
+    from dealweb.metrics.presets import all_results
+    from dealweb.report.analyses_view import analyses_view, render_analyses
+    from report_fixtures import small_ledger
+
+    lg = small_ledger()
+    results = {n: r.as_dict() for n, r in all_results(lg).items()}
+    assert sum(d.get("assessed") is False for d in results.values()) >= 5
+    # the English (CLI, --json) is the catalogue's English, byte for byte
+    assert results["capacity"]["how"].startswith(
+        "needs analyses.capacity.gw (a capacity to convert: a figure, or a deal with capacity_gw named in "
+        "analyses.capacity.per_gw, or pass --gw)")
+    cat = catalogue(lang)
+    report = render_report(lg, analysis=analysis_of(lg, stress=False), lang=lang)
+    page = str(render_analyses(analyses_view(lg), lang, {}, face="web"))
+    for html in (report, page):
+        assert untranslated(html, lang, lg, SCENARIO_WORDS) == []
+        assert cat["metrics.na.what.capex"] in html and cat["metrics.na.what.margin"] in html
+        assert "add it to the ledger" not in html and "name the firm" not in html
+    assert page.count('class="dw-not-assessed"') >= 5

@@ -42,7 +42,7 @@ from datetime import date
 import numpy as np
 
 from dealweb.errors import InputError
-from dealweb.i18n import Msg
+from dealweb.i18n import Msg, Verbatim
 from dealweb.metrics.common import ASSUMPTION, LEDGER, NotAssessed, Source
 from dealweb.model import Analysis, Claim, Deal, Fact, Figure, Ledger
 from dealweb.money import Amount, Qualifier
@@ -213,10 +213,27 @@ def _ratio(a: tuple[float, Source] | None, b: tuple[float, Source] | None, note:
     return a[0] / b[0], src
 
 
+def _v(text: str) -> Verbatim:
+    """A ledger key, id, flag or YAML snippet inside a message: written as it is (the user types it)."""
+    return Verbatim(text)
+
+
+def _na(key: str, **args: object) -> Msg:
+    """A "not assessed" message (catalogue ``metrics.na.<key>``): English as before, Chinese on the faces."""
+    return Msg(f"metrics.na.{key}", **args)
+
+
 def _missing(name: str, unit: str, needs: str, how: str, flag: str = "") -> Default:
-    """An input the ledger does not give: value ``None``, source kind ``missing`` saying how to add it."""
-    tail = f", or pass {flag}" if flag else ""
-    return Default(name, None, unit, Source(kind=MISSING, ref=needs, note=f"not assessed: needs {needs} ({how}{tail})"))
+    """An input the ledger does not give: value ``None``, source kind ``missing`` saying how to add it.
+
+    The note is a :class:`~dealweb.i18n.Msg` ``metrics.na.note`` whose ``need`` field
+    (``needs X (how, or pass --flag)``) is what :func:`dealweb.metrics.presets.all_results` lists.
+    """
+    if not isinstance(needs, Msg):
+        needs = _v(needs)
+    full = _na("or_pass", how=how, flag=_v(flag)) if flag else how
+    return Default(name, None, unit, Source(kind=MISSING, ref=needs, note=_na(
+        "note", need=_na("need", needs=needs, how=full))))
 
 
 def _record(ledger: Ledger | None, test: str, role: str = "", wanted: str | None = None) -> Analysis | None:
@@ -263,7 +280,12 @@ def _fig(ledger: Ledger | None, rec: Analysis | None, test: str, key: str, unit:
     return lambda lg: figure_value(lg, test, key, fig, unit, middle)
 
 
-_HOW = "add it to the ledger's analyses section (docs/metrics.md)"
+_HOW = _na("add")
+
+
+def _then_add(what: str | Msg) -> Msg:
+    """``what; add it to the ledger's analyses section (docs/metrics.md)``."""
+    return _na("then_add", what=what)
 
 
 def _per_unit(ledger: Ledger | None, deal_ids: Sequence[str], num: str, den: str, unit: str,
@@ -319,11 +341,11 @@ def _capacity(ledger: Ledger | None) -> dict[str, Default]:
         k = f"accelerators_per_gw_{end}"
         out[k] = (Default(k, per_gw[i], "accelerators_per_gw", per_gw[2]) if per_gw is not None else _missing(
             k, "accelerators_per_gw", "analyses.capacity.per_gw",
-            "deals with a quantity of accelerators and capacity_gw; " + _HOW, f"--per-gw-{end}"))
+            _then_add(_na("what.per_gw", f=_v("capacity_gw"))), f"--per-gw-{end}"))
         k = f"usd_per_accelerator_{end}"
         out[k] = (Default(k, price[i], "usd_per_accelerator", price[2]) if price is not None else _missing(
             k, "usd_per_accelerator", "analyses.capacity.price",
-            "deals with a US-dollar amount and a quantity of accelerators; " + _HOW, f"--price-{end}"))
+            _then_add(_na("what.price")), f"--price-{end}"))
     gw = _fig(ledger, rec, "capacity", "gw", "gw")(ledger)
     if gw is None and rec is not None:
         for d_id in rec.deals.get("per_gw", ()):
@@ -332,8 +354,8 @@ def _capacity(ledger: Ledger | None) -> dict[str, Default]:
                 gw = hit
                 break
     out["gw"] = (Default("gw", gw[0], "gw", gw[1]) if gw is not None else
-                 _missing("gw", "gw", "analyses.capacity.gw", "a capacity to convert: a figure, or a deal with "
-                          "capacity_gw named in analyses.capacity.per_gw", "--gw"))
+                 _missing("gw", "gw", "analyses.capacity.gw", _na("how.gw", f=_v("capacity_gw"),
+                                                                 rec=_v("analyses.capacity.per_gw")), "--gw"))
     return out
 
 
@@ -348,17 +370,17 @@ def _breakeven(ledger: Ledger | None) -> dict[str, Default]:
     def yearly(lg: Ledger | None) -> tuple[float, Source] | None:
         return fact_value(lg, entity, "revenue", "usd", annual=True) if entity else None
 
-    def need(name: str, unit: str, key: str, what: str, flag: str) -> Default:
-        return _missing(name, unit, f"analyses.breakeven.{key}", what + "; " + _HOW, flag)
+    def need(name: str, unit: str, key: str, what: Msg, flag: str) -> Default:
+        return _missing(name, unit, f"analyses.breakeven.{key}", _then_add(what), flag)
 
     return {
         "capex": _first(ledger, "capex", "usd", [_fig(ledger, rec, "breakeven", "capex", "usd")],
-                        need("capex", "usd", "capex", "the capex to pay for", "--capex")),
+                        need("capex", "usd", "capex", _na("what.capex"), "--capex")),
         "life_years": _first(ledger, "life_years", "years",
                              [_fig(ledger, rec, "breakeven", "life", "years", middle=True)],
-                             need("life_years", "years", "life", "a depreciation life in years", "--life")),
+                             need("life_years", "years", "life", _na("what.life"), "--life")),
         "margin": _first(ledger, "margin", "fraction", [_fig(ledger, rec, "breakeven", "margin", "fraction")],
-                         need("margin", "fraction", "margin", "the share of revenue left to pay for capital",
+                         need("margin", "fraction", "margin", _na("what.margin"),
                               "--margin")),
         "required_return": _first(ledger, "required_return", "fraction_per_year",
                                   [_fig(ledger, rec, "breakeven", "required_return", "fraction")],
@@ -367,8 +389,8 @@ def _breakeven(ledger: Ledger | None) -> dict[str, Default]:
         "revenue_per_year": _first(ledger, "revenue_per_year", "usd_per_year",
                                    [_fig(ledger, rec, "breakeven", "revenue", "usd"), monthly, yearly],
                                    need("revenue_per_year", "usd_per_year", "entity",
-                                        "the firm or industry whose revenue pays (its revenue or revenue_monthly "
-                                        "facts)", "--revenue")),
+                                        _na("what.revenue_entity", a=_v("revenue"),
+                                            b=_v("revenue_monthly")), "--revenue")),
     }
 
 
@@ -416,18 +438,18 @@ def _schedule(ledger: Ledger | None, entity: str, metric: str) -> Default:
                          quote=" / ".join(dict.fromkeys(s.quote for s in srcs if s.quote)),
                          document=srcs[0].document, note=f"{entity} revenue path {periods[0]}-{periods[-1]}")
             return Default("schedule", values, "usd_per_year", src)  # type: ignore[arg-type]
-    return _missing("schedule", "usd_per_year", f"a revenue path of {entity}",
-                    f"two or more yearly facts of {entity} with metric {metric!r} and fiscal-year periods "
-                    "(FY2026, FY2027...); another metric: analyses.backlog path_metric", "--schedule")
+    return _missing("schedule", "usd_per_year", _na("needs.schedule", entity=_v(str(entity))),
+                    _na("how.schedule", entity=_v(str(entity)), metric=_v(repr(metric)),
+                        rec=_v("analyses.backlog path_metric")), "--schedule")
 
 
 def _backlog(ledger: Ledger | None, entity: str | None = None, customer: str | None = None) -> dict[str, Default]:
     rec = _record(ledger, "backlog", "entity", entity)
     entity = entity or (rec.entities.get("entity") if rec else None)
     if entity is None:
-        raise NotAssessed("backlog", ("analyses.backlog",),
-                          "name the firm whose backlog to convert: analyses: {backlog: [{entity: ID, customer: ID}]} "
-                          "(docs/metrics.md), or pass --entity")
+        raise NotAssessed("backlog", (_v("analyses.backlog"),),
+                          _na("how.backlog", yaml=_v("analyses: {backlog: [{entity: ID, customer: ID}]}"),
+                              flag=_v("--entity")))
     if customer is None and rec is not None:
         customer = rec.entities.get("customer")
     deal = main_contract(ledger, customer, entity) if customer else None
@@ -437,8 +459,9 @@ def _backlog(ledger: Ledger | None, entity: str | None = None, customer: str | N
     out = {
         "rpo": _first(ledger, "rpo", "usd", [_fig(ledger, rec, "backlog", "rpo", "usd"),
                                              lambda lg: fact_value(lg, entity, "rpo", "usd")],
-                      _missing("rpo", "usd", f"the backlog (RPO) of {entity}",
-                               f"a fact of {entity} with metric 'rpo', or analyses.backlog rpo", "--rpo")),
+                      _missing("rpo", "usd", _na("needs.rpo", entity=_v(entity)),
+                               _na("how.fact_or", entity=_v(entity), metric=_v("'rpo'"),
+                                   rec=_v("analyses.backlog rpo")), "--rpo")),
         "schedule": _schedule(ledger, entity, metric),
         "customer_revenue_growth": Default("customer_revenue_growth", growth[0], "fraction_per_year", growth[1])
         if growth is not None else Default("customer_revenue_growth", 0.0, "fraction_per_year", Source(
@@ -447,17 +470,17 @@ def _backlog(ledger: Ledger | None, entity: str | None = None, customer: str | N
     if customer:
         out["customer_commitment"] = _first(
             ledger, "customer_commitment", "usd", [lambda lg: deal_value(lg, contract, "amount", "usd")],
-            _missing("customer_commitment", "usd", f"a contract of {customer} with {entity}",
-                     "a services deal with a US-dollar amount", "--commitment"))
+            _missing("customer_commitment", "usd", _na("needs.contract", customer=_v(customer), entity=_v(entity)),
+                     _na("how.services_usd"), "--commitment"))
         out["customer_years"] = _first(
             ledger, "customer_years", "years", [lambda lg: deal_value(lg, contract, "term_years", "years")],
-            _missing("customer_years", "years", f"the term of {customer}'s contract", "term: {years: N} on the deal",
-                     "--customer-years"))
+            _missing("customer_years", "years", _na("needs.contract_term", customer=_v(customer)),
+                     _na("how.term", yaml=_v("term: {years: N}")), "--customer-years"))
         out["customer_revenue_per_year"] = _first(
             ledger, "customer_revenue_per_year", "usd_per_year",
             [lambda lg: fact_value(lg, customer, "revenue", "usd", annual=True)],  # type: ignore[arg-type]
-            _missing("customer_revenue_per_year", "usd_per_year", f"the yearly revenue of {customer}",
-                     f"a fact of {customer} with metric 'revenue_annual'", "--customer-revenue"))
+            _missing("customer_revenue_per_year", "usd_per_year", _na("needs.revenue", entity=_v(customer)),
+                     _na("how.fact", entity=_v(customer), metric=_v("'revenue_annual'")), "--customer-revenue"))
     out["customer"] = Default("customer", customer, "id", Source(kind=LEDGER, ref="analyses.backlog")
                               if customer else Source(kind=ASSUMPTION, ref="no customer",
                                                       note=Msg("assume.note.no_customer")))
@@ -469,9 +492,9 @@ def _funding_gap(ledger: Ledger | None, payer: str | None = None) -> dict[str, D
     rec = _record(ledger, "funding_gap", "payer", payer)
     payer = payer or (rec.entities.get("payer") if rec else None)
     if payer is None:
-        raise NotAssessed("funding-gap", ("analyses.funding_gap",),
-                          "name the firm whose commitments to weigh: analyses: {funding_gap: [{payer: ID}]} "
-                          "(docs/metrics.md), or pass --payer")
+        raise NotAssessed("funding-gap", (_v("analyses.funding_gap"),),
+                          _na("how.funding_gap", yaml=_v("analyses: {funding_gap: [{payer: ID}]}"),
+                              flag=_v("--payer")))
     deal = main_contract(ledger, payer)
     contract = deal.id if deal is not None else ""
     payee = deal.payee if deal is not None else ""
@@ -489,20 +512,20 @@ def _funding_gap(ledger: Ledger | None, payer: str | None = None) -> dict[str, D
             ledger, "commitments_per_year", "usd_per_year",
             [_fig(ledger, rec, "funding_gap", "commitments", "usd"),
              lambda lg: fact_value(lg, payer, "annual_commitment", "usd"), counterparty, per_year],
-            _missing("commitments_per_year", "usd_per_year", f"the yearly commitments of {payer}",
-                     "a services deal with an amount and a term, or analyses.funding_gap commitments",
-                     "--commitments")),
+            _missing("commitments_per_year", "usd_per_year", _na("needs.commitments", entity=_v(payer)),
+                     _na("how.commitments", rec=_v("analyses.funding_gap commitments")), "--commitments")),
         "revenue_per_year": _first(
             ledger, "revenue_per_year", "usd_per_year",
             [_fig(ledger, rec, "funding_gap", "revenue", "usd"),
              lambda lg: fact_value(lg, payer, "revenue", "usd", annual=True)],
-            _missing("revenue_per_year", "usd_per_year", f"the yearly revenue of {payer}",
-                     f"a fact of {payer} with metric 'revenue_annual'", "--revenue")),
+            _missing("revenue_per_year", "usd_per_year", _na("needs.revenue", entity=_v(payer)),
+                     _na("how.fact", entity=_v(payer), metric=_v("'revenue_annual'")), "--revenue")),
         "years": _first(ledger, "years", "years",
                         [_fig(ledger, rec, "funding_gap", "years", "years"),
                          lambda lg: deal_value(lg, contract, "term_years", "years")],
-                        _missing("years", "years", f"the term of {payer}'s commitments",
-                                 "term: {years: N} on its contract, or analyses.funding_gap years", "--years")),
+                        _missing("years", "years", _na("needs.commit_term", entity=_v(payer)),
+                                 _na("how.commit_term", yaml=_v("term: {years: N}"),
+                                     rec=_v("analyses.funding_gap years")), "--years")),
         "revenue_growth": _first(ledger, "revenue_growth", "fraction_per_year",
                                  [_fig(ledger, rec, "funding_gap", "revenue_growth", "fraction")],
                                  Default("revenue_growth", 0.0, "fraction_per_year", Source(
@@ -524,23 +547,26 @@ def _amplification(ledger: Ledger | None, entity: str | None = None) -> dict[str
     if rec is None:
         known = [r.entities.get("entity", "") for r in ledger.analyses.records("amplification")] \
             if ledger is not None and ledger.analyses is not None else []
-        raise NotAssessed("amplification", ("analyses.amplification",),
-                          (f"no deal is named for {entity!r}; " if entity else "")
-                          + "name the firm and the deal its market value moved on: analyses: {amplification: "
-                          "[{entity: ID, deal: DEAL-ID}]} (docs/metrics.md), or pass --deal and --change"
-                          + (f"; recorded: {', '.join(known)}" if known else ""))
+        how = _na("how.amplification", yaml=_v("analyses: {amplification: [{entity: ID, deal: DEAL-ID}]}"),
+                  f1=_v("--deal"), f2=_v("--change"))
+        if entity:
+            how = _na("no_deal_for", entity=_v(repr(entity)), how=how)
+        if known:
+            how = _na("recorded", how=how, ids=_v(", ".join(known)))
+        raise NotAssessed("amplification", (_v("analyses.amplification"),), how)
     entity = rec.entities["entity"]
     deal_id = rec.deals["deal"][0]
     d = _deal(ledger, deal_id)
     out = {
         "deal_size": _first(ledger, "deal_size", "usd", [lambda lg: deal_value(lg, deal_id, "amount", "usd")],
-                            _missing("deal_size", "usd", f"the amount of deal {deal_id}", "amount on the deal",
-                                     "--deal")),
+                            _missing("deal_size", "usd", _na("needs.deal_amount", deal=_v(deal_id)),
+                                     _na("how.deal_amount", f=_v("amount")), "--deal")),
         "market_cap_change": _first(ledger, "market_cap_change", "usd",
                                     [_fig(ledger, rec, "amplification", "change", "usd"),
                                      lambda lg: fact_value(lg, entity, "market_cap_change", "usd")],
-                                    _missing("market_cap_change", "usd", f"the market-value change of {entity}",
-                                             f"a fact of {entity} with metric 'market_cap_change'", "--change")),
+                                    _missing("market_cap_change", "usd", _na("needs.cap_change", entity=_v(entity)),
+                                             _na("how.fact", entity=_v(entity), metric=_v("'market_cap_change'")),
+                                             "--change")),
         "entity": Default("entity", entity, "id", Source(kind=LEDGER, ref="analyses.amplification")),
     }
     # the same day's market value and share-price move, when the ledger has both: a check on the change
@@ -575,9 +601,10 @@ def cap_table_records(ledger: Ledger | None) -> tuple[Analysis, ...]:
 def _cap_table(ledger: Ledger | None, holder: str | None = None) -> dict[str, Default]:
     rec = _record(ledger, "cap_table", "holder", holder)
     if rec is None:
-        raise NotAssessed("cap-table", ("analyses.cap_table",),
-                          "record the restructuring: analyses: {cap_table: [{holder: ID, from: FIGURE, to: FIGURE, "
-                          "valuation: FIGURE}]} (docs/metrics.md), or pass --from, --to and --valuation")
+        raise NotAssessed("cap-table", (_v("analyses.cap_table"),),
+                          _na("how.cap_table", yaml=_v("analyses: {cap_table: [{holder: ID, from: FIGURE, to: FIGURE, "
+                                                       "valuation: FIGURE}]}"),
+                              f1=_v("--from"), f2=_v("--to"), f3=_v("--valuation")))
     return {
         "from_stake": _first(ledger, "from_stake", "fraction", [_fig(ledger, rec, "cap_table", "from", "fraction")],
                              _missing("from_stake", "fraction", "analyses.cap_table from", _HOW, "--from")),
@@ -585,7 +612,7 @@ def _cap_table(ledger: Ledger | None, holder: str | None = None) -> dict[str, De
                            _missing("to_stake", "fraction", "analyses.cap_table to", _HOW, "--to")),
         "valuation": _first(ledger, "valuation", "usd", [_fig(ledger, rec, "cap_table", "valuation", "usd")],
                             _missing("valuation", "usd", "analyses.cap_table valuation",
-                                     "the pre-money value of 100% of the company; " + _HOW, "--valuation")),
+                                     _then_add(_na("what.valuation")), "--valuation")),
         "shares_outstanding": _first(ledger, "shares_outstanding", "shares",
                                      [_fig(ledger, rec, "cap_table", "shares", "shares")],
                                      Default("shares_outstanding", 1.0e9, "shares", Source(
@@ -635,13 +662,13 @@ def bubble_firms(ledger: Ledger | None) -> list[dict[str, object]]:
 def _bubble(ledger: Ledger | None) -> dict[str, Default]:
     rec = _record(ledger, "bubble")
     if rec is None:
-        raise NotAssessed("bubble", ("analyses.bubble",),
-                          "name the firms to judge and a reference P/E: analyses: {bubble: {firms: [ID, ...], "
-                          "reference_pe: {value: 50, unit: x, assumption: why}}} (docs/metrics.md), or pass --entity")
+        raise NotAssessed("bubble", (_v("analyses.bubble"),),
+                          _na("how.bubble", yaml=_v("analyses: {bubble: {firms: [ID, ...], reference_pe: "
+                                                    "{value: 50, unit: x, assumption: why}}}"), flag=_v("--entity")))
     return {
         "reference_pe": _first(ledger, "reference_pe", "x", [_fig(ledger, rec, "bubble", "reference_pe", "x")],
                                _missing("reference_pe", "x", "analyses.bubble reference_pe",
-                                        "a reference forward P/E from outside the figures under test; " + _HOW,
+                                        _then_add(_na("what.reference_pe")),
                                         "--reference-pe")),
     }
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dealweb.i18n import Join, Msg, Verbatim
 from dealweb.metrics.amplification import AmplificationInputs, amplification
 from dealweb.metrics.backlog import BacklogInputs, backlog
 from dealweb.metrics.breakeven import BreakevenInputs, breakeven
@@ -25,13 +26,20 @@ from dealweb.model import Ledger
 __all__ = ["all_results", "default_bubble_entities", "inputs_from_defaults", "result_from_defaults"]
 
 
+def _need(note: str) -> str:
+    """``needs X (how)`` of a missing input's note (a :class:`Msg` ``metrics.na.note`` keeps its languages)."""
+    if isinstance(note, Msg) and note.key == "metrics.na.note":
+        return note.args["need"]
+    return note.removeprefix("not assessed: ")
+
+
 def _vals(metric: str, d: dict[str, Default], names: tuple[str, ...],
           optional: tuple[str, ...] = ()) -> tuple[dict[str, Any], dict[str, Source]]:
     """Values and sources of ``names``; :class:`NotAssessed` naming every required input that is missing."""
     missing = [d[n] for n in names if n in d and d[n].value is None and n not in optional]
     if missing:
         raise NotAssessed(metric, tuple(dict.fromkeys(m.source.ref or m.name for m in missing)),
-                          "; ".join(dict.fromkeys(m.source.note.removeprefix("not assessed: ") for m in missing)))
+                          Join(dict.fromkeys(_need(m.source.note) for m in missing), "; "))
     return {n: d[n].value for n in names if n in d}, {n: d[n].source for n in names if n in d}
 
 
@@ -82,8 +90,9 @@ def inputs_from_defaults(metric: str, ledger: Ledger | None = None, **context: s
     # bubble
     ents = default_bubble_entities(ledger)
     if not ents:
-        raise NotAssessed("bubble", ("figures of the firms in analyses.bubble",),
-                          "the firms named have no pe_forward*, capex, revenue or free_cash_flow facts: add them")
+        raise NotAssessed("bubble", (Msg("metrics.na.needs.bubble_figures", rec=Verbatim("analyses.bubble")),),
+                          Msg("metrics.na.how.bubble_figures", a=Verbatim("pe_forward*"), b=Verbatim("capex"),
+                              c=Verbatim("revenue"), d=Verbatim("free_cash_flow")))
     ref = d["reference_pe"]
     if ref.value is None:
         # the overvaluation part needs a reference; the others are still assessed

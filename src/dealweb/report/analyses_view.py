@@ -90,8 +90,9 @@ def _statuses(ledger: Ledger) -> list[dict[str, Any]]:
     for name, result in all_results(ledger).items():
         d = result.as_dict()
         if d.get("assessed") is False:
+            # the metrics code's own messages (Msg, Join: English str, said again on the faces)
             out.append({"metric": name, "assessed": False, "needs": list(d.get("needs") or []),
-                        "how": str(d.get("how") or "")})
+                        "how": d.get("how") or ""})
         else:
             out.append({"metric": name, "assessed": True})
     return out

@@ -61,9 +61,9 @@ def environment() -> Environment:
     env.filters["script_json"] = lambda v: Markup(script_json(v))  # noqa: S704 - made safe by script_json
     # texts said in the page's language: {{ say(msg("key", field=verbatim(room_prose, "en"))) }}
     # a room's own text: said in the page's language when structured, else marked as English
-    from dealweb.report.rooms import room_text
+    from dealweb.report.rooms import room_text, said_text
 
-    env.globals.update(msg=Msg, verbatim=Verbatim, room=room_text)
+    env.globals.update(msg=Msg, verbatim=Verbatim, room=room_text, said=said_text)
     return env
 
 

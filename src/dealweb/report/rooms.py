@@ -183,6 +183,13 @@ def room_text(text: Any) -> Any:
     return str(text) if not re.search(r"[A-Za-z]{2,}", str(text)) else Verbatim(str(text), "en")
 
 
+def said_text(text: Any) -> Any:
+    """:func:`room_text` of a text or of a list of texts (joined with ``", "``, ``、`` in Chinese)."""
+    if isinstance(text, list | tuple):
+        return Join([said_text(p) for p in text], ", ")
+    return text if isinstance(text, Verbatim) else room_text(text)
+
+
 def _verdict(ent: dict[str, Any], names: dict[str, Any]) -> str:
     """A bubble verdict: how many assessed parts show a sign, then the parts' reasons, in the page's language."""
     e = str(ent.get("entity") or "")
@@ -212,9 +219,8 @@ def fill_metrics(an: Analysis, ledger: Ledger, on: date | None) -> None:
         if d.get("assessed") is False:
             # the ledger lacks this test's inputs: say what is needed and how to add it, show no figure
             an.metrics.append(Table(Msg("metrics.title_not_assessed", name=label), (c_res, c_val), (
-                {c_res: Msg("metrics.not_assessed"), c_val: Msg("metrics.needs", what=Verbatim(
-                    ", ".join(d.get("needs") or []), "en"))},
-                {c_res: Msg("metrics.how_to_add"), c_val: Verbatim(str(d.get("how") or ""), "en")}), note=""))
+                {c_res: Msg("metrics.not_assessed"), c_val: Msg("metrics.needs", what=said_text(d.get("needs") or []))},
+                {c_res: Msg("metrics.how_to_add"), c_val: said_text(d.get("how") or "")}), note=""))
             continue
         rows = [{c_res: _label_msg("result", k), c_val: Val(v.get("value"), v.get("unit"))}
                 for k, v in (d.get("results") or {}).items() if isinstance(v, dict)]

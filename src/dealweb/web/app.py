@@ -213,7 +213,9 @@ def _env() -> Environment:
                       autoescape=select_autoescape(default=True),
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["usd"] = usd_short
-    env.globals.update(msg=Msg, verbatim=Verbatim)
+    from dealweb.report.rooms import said_text
+
+    env.globals.update(msg=Msg, verbatim=Verbatim, said=said_text)
     return env
 
 
