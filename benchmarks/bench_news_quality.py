@@ -204,7 +204,8 @@ def main(argv: list[str] | None = None) -> int:
                                                              "or ~/.cache/dealweb/news)")
     ap.add_argument("--manifest", type=Path, default=MANIFEST)
     ap.add_argument("--split", default="both",
-                    help="dev, dev2, dev3, dev4, dev5, test, a comma list (dev,dev2), or both (every split; default)")
+                    help="dev, dev2, dev3, dev4, dev5, dev7, test, a comma list (dev,dev2), or both (every split; "
+                         "default)")
     ap.add_argument("--errors", action="store_true", help="list every error (dev only unless --split test)")
     ap.add_argument("--mb", type=float, default=1.0, help="size of the throughput corpus in MB (0: skip)")
     ap.add_argument("--scorer", choices=["rules", "learned"], default="rules",
@@ -216,10 +217,11 @@ def main(argv: list[str] | None = None) -> int:
 
     man = json.loads(args.manifest.read_text(encoding="utf-8"))
     cache = args.cache or default_cache()
-    known = ("dev", "dev2", "dev3", "dev4", "dev5", "test")
+    known = ("dev", "dev2", "dev3", "dev4", "dev5", "dev7", "test")
     splits = known if args.split == "both" else tuple(x.strip() for x in args.split.split(","))
     if any(x not in known for x in splits):
-        ap.error(f"--split: {args.split!r}; use dev, dev2, dev3, dev4, dev5, test, a comma list of them, or both")
+        ap.error(f"--split: {args.split!r}; use dev, dev2, dev3, dev4, dev5, dev7, test, a comma list of them, "
+                 "or both")
     splits = tuple(x for x in known if x in splits and any(a["split"] == x for a in man["articles"]))
     texts: dict[str, str] = {}
     bad = []
