@@ -151,6 +151,8 @@ _QUAL_PREFIX = {
     "最高可達": Qualifier.UP_TO, "最高可达": Qualifier.UP_TO, "最多可達": Qualifier.UP_TO, "最多可达": Qualifier.UP_TO,
     "不到": Qualifier.UP_TO, "少於": Qualifier.UP_TO, "少于": Qualifier.UP_TO, "less than": Qualifier.UP_TO,
     "exceeding": Qualifier.AT_LEAST, "upwards of": Qualifier.AT_LEAST,
+    "至多": Qualifier.UP_TO, "最多達": Qualifier.UP_TO, "最多达": Qualifier.UP_TO, "上看": Qualifier.UP_TO,
+    "多於": Qualifier.AT_LEAST, "多于": Qualifier.AT_LEAST, "高於": Qualifier.AT_LEAST, "高于": Qualifier.AT_LEAST,
 }
 #: Currency words that name a fraction of the unit (1 美分 = 0.01 USD).
 _SUBUNIT = {"美分": 0.01, "cents": 0.01}

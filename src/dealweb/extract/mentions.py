@@ -165,6 +165,12 @@ def _is_word(ch: str) -> bool:
 _WORD_CHARS = frozenset(chr(c) for c in range(128) if _is_word(chr(c)))
 
 
+#: Digits that end a Latin name (checked against what follows: a figure glued to the name).
+_GLUED_FIGURE = re.compile(r"(?<=[A-Za-z])\d+(?:[.,]\d+)*$")
+#: A Chinese figure right after a Latin name ("入股Nokia10億美元"): the name ends before it.
+_FIGURE_AFTER = re.compile(r"\d+(?:[.,]\d+)*\s?(?:[万萬亿億兆]|美元)")
+
+
 class EntityIndex:
     """Names of entities (ledger first, then the gazetteer) compiled for one-pass matching.
 
@@ -211,8 +217,9 @@ class EntityIndex:
         for s, e, name in self._scan.hits(folded):
             if s > 0 and name[0] in word and folded[s - 1] in word:
                 continue
-            if e < n and name[-1] in word and folded[e] in word:
-                continue
+            if e < n and name[-1] in word and folded[e] in word and not (
+                    name[-1].isalpha() and _FIGURE_AFTER.match(folded, e)):
+                continue  # "Nokia10億美元": a name glued to a Chinese figure still ends there
             eid, display = names[name]
             out.append(EntityMention(s, e, eid, display))
         return out
@@ -278,7 +285,11 @@ def find_new_names(norm: NormText, known: list[EntityMention]) -> list[EntityMen
         n = _NAME_RX.match(text, at)
         if n is not None and (_CN_SLOT_BEFORE.search(text, max(0, at - 4), at)
                               or _CN_FIRM_AFTER.match(text, n.end())):
-            names.append(n.group(0))
+            name = n.group(0)
+            glued = _GLUED_FIGURE.search(name)
+            if glued is not None and _FIGURE_AFTER.match(text[:n.end() + 4], n.start() + glued.start()):
+                name = name[:glued.start()]  # "入股Nokia10億美元": the figure is not part of the name
+            names.append(name)
     for name in names:
         name = _NAME_SUFFIX.sub("", name).rstrip(".")
         words = name.split(" ")
@@ -297,7 +308,8 @@ def find_new_names(norm: NormText, known: list[EntityMention]) -> list[EntityMen
     # checked just after it), so the engine skips to the names' first characters by a set test: the same matches
     pattern = re.compile("(?:" + "|".join(
         re.escape(n[0]) + "(?<![A-Za-z0-9]" + re.escape(n[0]) + ")" + re.escape(n[1:])
-        for n in sorted(found.values(), key=len, reverse=True)) + r")(?![A-Za-z0-9])")
+        for n in sorted(found.values(), key=len, reverse=True))
+        + r")(?![A-Za-z])(?:(?!\d)|(?=" + _FIGURE_AFTER.pattern + "))")  # "Quix10億美元": a figure may follow
     starts = [e.start for e in known]
     for m in pattern.finditer(text):
         s, e = m.start(), m.end()
@@ -433,8 +445,10 @@ def find_amount_mentions(norm: NormText) -> list[AmountMention]:
         for f in find_amounts(scan[lo:hi]):
             start = lo + f.start
             if start > 0 and text[start].isdigit() and (
-                    text[start - 1].isascii() and text[start - 1].isalnum() or text[start - 1] in "-_."):
-                continue
+                    text[start - 1].isascii() and text[start - 1].isalnum() or text[start - 1] in "-_.") and not (
+                    f.amount.currency is not None and text[start - 1].isalpha()
+                    and any(ch in "萬万億亿兆" for ch in f.amount.text)):
+                continue  # "MI450", "GPT-5"; but "入股Nokia10億美元" is a name, then a figure
             out.extend(_split_paren(text, start, lo + f.end, f.amount))
     for i, a in enumerate(out):
         # "3800亿元人民币", "191億元": 元 after a Chinese figure with no currency is the yuan

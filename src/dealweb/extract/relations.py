@@ -1781,6 +1781,39 @@ def _investee(sent: _Sentence, payers: set[str], topic: EntityMention | None, ra
     return speakers[0] if len({e.id for e in speakers}) == 1 else None
 
 
+def _list_run(sent: _Sentence, listed: list[EntityMention]) -> list[EntityMention]:
+    """The longest run of different firms joined by commas or "and" (the later of two as long), else ``[]``."""
+    f = sent.folded
+    best: list[EntityMention] = []
+    run: list[EntityMention] = []
+    for e in listed:
+        if run and _LIST_GAP.fullmatch(f, run[-1].end, e.start) and e.id not in {x.id for x in run}:
+            run.append(e)
+        else:
+            run = [e]
+        if len(run) >= max(2, len(best)):
+            best = list(run)
+    return best
+
+
+def _subject_of(sent: _Sentence, run: list[EntityMention], topic: EntityMention | None) -> EntityMention | None:
+    """The one payer of a run of firms marked as the object ("龍華向A和B分別投資", "invest in A and B"), else None.
+
+    The first actor before the run that is neither in it nor a speaker nor itself an object; the topic when the
+    sentence names nobody else before the run. ``None`` when the run is not marked as an object.
+    """
+    f = sent.folded
+    if not _is_object(f, sent.start, run[0]):
+        return None
+    ids = {e.id for e in run}
+    before = [e for e in _actors(sent) if e.start < run[0].start and e.id not in ids]
+    payer = next((e for e in before if not _speaker(sent, e) and not _is_object(f, sent.start, e)
+                  and sent.kinds.get(e.id) != "person"), None)
+    if payer is None and not before and topic is not None and topic.id not in ids:
+        payer = topic
+    return payer
+
+
 def _claim(sent: _Sentence, payer: EntityMention, payee: EntityMention, b: AmountMention, typ: str,
            conf: float = 0.6) -> Proposal:
     p = Proposal("deal", (sent.start, sent.end), conf, payer=payer, payee=payee, type=typ, amount=b.amount)
@@ -1836,26 +1869,25 @@ def _several(sent: _Sentence, index: EntityIndex, topic: EntityMention | None, r
                 if b.start in src and src[b.start].id != payee.id:
                     out[b.start] = [_claim(sent, src[b.start], payee, b, kind)]
             return out
-    # 2. "respectively": the n-th firm of a list with the n-th figure
+    # 2. "respectively": the n-th firm of a list with the n-th figure; the list pays ("A和B分別向C投資") or, marked
+    # as the object ("向A和B分別投資", "in A and B respectively"), is paid by the one subject
     resp = _RESPECTIVELY.search(f, sent.start, sent.end)
     if resp is not None and len(figs) >= 2:
-        listed = [e for e in actors if e.start < figs[0].start]
-        run: list[EntityMention] = []
-        for e in listed:
-            if run and _LIST_GAP.fullmatch(f, run[-1].end, e.start) and e.id not in {x.id for x in run}:
-                run.append(e)
-            else:
-                run = [e]
+        run = _list_run(sent, [e for e in actors if e.start < figs[0].start])
         english = resp.group(0) == "respectively"  # after the figures in English, before them in Chinese
         after = [b for b in figs if b.start > run[-1].end and (b.start < resp.start() if english
                                                                else b.start > resp.start())] if run else []
         if len(run) >= 2 and len(after) == len(run):
-            payee = _investee(sent, {e.id for e in run}, topic, raiser, last_deal, after[0].start)
-            if payee is not None:
+            payer = _subject_of(sent, run, topic)
+            payee = None if payer is not None else _investee(sent, {e.id for e in run}, topic, raiser, last_deal,
+                                                              after[0].start)
+            if payer is not None or payee is not None:
                 for e, b in zip(run, after, strict=True):
-                    out[b.start] = [_claim(sent, e, payee, b, kind)]
+                    out[b.start] = [_claim(sent, payer, e, b, kind) if payer is not None
+                                    else _claim(sent, e, payee, b, kind)]  # type: ignore[arg-type]
                 return out
-    # 3. "each": every firm of a coordinated run pays the figure
+    # 3. "each": every firm of a coordinated run pays the figure ("A及B各自投資了30億美元"), or is paid it by the
+    # one subject when the run is the object ("向A和B各注資30億美元")
     for b in figs:
         cs, _ = _clause_of(sent, b.start)
         if not (_EACH_BEFORE.search(f[max(sent.start, b.start - 16):b.start]) or _EACH_AFTER.match(f, b.end)):
@@ -1863,11 +1895,27 @@ def _several(sent: _Sentence, index: EntityIndex, topic: EntityMention | None, r
         run = _coordinated(sent, [e for e in actors if e.start < b.start], b.start)
         if len(run) < 2:
             continue
+        payer = _subject_of(sent, run, topic)
+        if payer is not None:
+            out[b.start] = [_claim(sent, payer, e, b, kind) for e in {x.id: x for x in run}.values()]
+            continue
         payee = _investee(sent, {e.id for e in run}, topic, raiser, last_deal, b.start)
         if payee is not None:
             out[b.start] = [_claim(sent, e, payee, b, kind) for e in {x.id: x for x in run}.values()]
     if out:
         return out
+    # 3b. one investor, a list of investees each with its figure ("X的投資包括：入股A 10億美元，投資B 50億美元",
+    # "對A投資10億美元、B 50億美元，以及對C投資100億美元"): every figure is the one investor's
+    targets = _targets(sent, figs, actors)
+    if targets:
+        items = {e.id for e in targets.values()}
+        first_item = min(e.start for e in targets.values())
+        payer = next((e for e in actors if e.start < first_item and e.id not in items and not _speaker(sent, e)
+                      and not _is_object(f, sent.start, e)), None)
+        if payer is None and not [e for e in actors if e.start < first_item and e.id not in items]:
+            payer = topic
+        if payer is not None and payer.id not in items:
+            return {b.start: [_claim(sent, payer, targets[b.start], b, kind)] for b in figs if b.start in targets}
     # 4. parallel clauses, each with its own investor and figure, the investee left out ("A is in talks to
     # invest up to $3 billion, while B would put in $1 billion"; "A洽談最高50億美元的投資，B則商議30億美元的注資")
     own: dict[int, EntityMention] = {}
@@ -1929,6 +1977,55 @@ def _several(sent: _Sentence, index: EntityIndex, topic: EntityMention | None, r
     if payee is None:
         return {}
     return {b.start: [_claim(sent, payer, payee, b, kind)] for b in figs}
+
+
+#: An investee marked before it in a list item: "入股A", "投資B", "對C投資", "向D注資", "invest in A".
+_TARGET_BEFORE = re.compile(r"(?:入股|投资|注资|增资|收购|对|向|给|\binvest(?:ed|s|ing)? in|\bstakes? in|\bin)\s*"
+                            r"(?:[^，,、；;。:：]{0,10}?(?:公司|新创|初创|巨头|企业|业者|商|\bstartup|\bfirm))?\s*$")
+#: What may stand between an investee and its figure: a gloss in parentheses, an investment verb ("對A投資N").
+_TARGET_GAP = re.compile(r"\s*(?:[(（][^()（）]{0,16}[)）])?\s*(?:的)?\s*(?:投资了?|注资了?|入股|增资|投入)?\s*")
+#: Between two items of the list: a separator, a conjunction, nothing more than a few words.
+_ITEM_SEP = re.compile(r"[，,、；;]|以及|和|及|与|\band\b")
+
+
+def _targets(sent: _Sentence, figs: list[AmountMention], actors: list[EntityMention]) -> dict[int, EntityMention]:
+    """The investee of each figure of a list that names one investee per figure, keyed by the figure's start.
+
+    An item is a firm right before its figure (only a gloss or an investment verb between), marked as the
+    object of an investment in that item ("入股A", "投資B", "對C投資") or, bare ("B 50億美元"), after such an
+    item in the same list. At least two items, each a different firm; an item whose firm pays ("A投資…",
+    with nothing marking A as the object and no marked item before it) ends the reading: ``{}``.
+    """
+    if len(figs) < 2:
+        return {}
+    f = sent.folded
+    out: dict[int, EntityMention] = {}
+    prev_end = sent.start
+    marked_seen = False
+    for b in figs:
+        item = [e for e in actors if prev_end <= e.start and e.end <= b.start]
+        prev_end = b.end
+        if not item:
+            continue
+        e = item[-1]
+        if len(item) >= 2 and item[-2].id == e.id and f[item[-2].end:e.start].strip() in ("(", "（"):
+            e = item[-2]  # "Zentrix（贊特）50億美元": the name and its gloss are one item
+        gap = _TARGET_GAP.fullmatch(f, e.end, b.start)
+        if gap is None:
+            continue
+        lo = max(sent.start, e.start - 24)
+        lead = [x for x in item if x.id != e.id and x.end > lo]
+        lo = max([lo] + [x.end for x in lead])
+        if _TARGET_BEFORE.search(f, lo, e.start):
+            marked_seen = True
+        elif not (marked_seen and out and _ITEM_SEP.search(f, max(lo, e.start - 6), e.start)):
+            if out:
+                break
+            continue
+        if e.id in {x.id for x in out.values()}:
+            return {}
+        out[b.start] = e
+    return out if len(out) >= 2 else {}
 
 
 #: "an order for Dynamo chips via Borealis", "透過博瑞斯採購": the firm the order goes through is paid.
