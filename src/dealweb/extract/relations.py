@@ -111,7 +111,9 @@ TYPE_CUES: dict[str, list[str]] = {
     "debt": _cues("贷款|借款|债务融资|债务|债券|信贷|loan|loans|debt|credit facility|bonds|lend|lends|lent|"
                   "financing|private credit|credit line"),
     "stake": _cues("股份|持股|股权|收购|买下|普通股|股票|stake|acquire|acquires|acquired|acquisition|buy out|"
-                   "common stock|common shares"),
+                   "common stock|common shares|shares in|shares of"),
+    # the licensee pays the licensor (a purchase of rights: "X will license Y's technology for $N")
+    "licence": _cues("license|licenses|licensed|licensing|licence|licences|licensing agreement"),
     "equity": _cues("股权投资|投资|入股|注资|投入|出资|领投|参投|重注|融资|invest|invests|invested|investment|equity|"
                     "raised|raises|funding round|funding|contribute|contributes|contributed|pledge|pledges|"
                     "pledged|poured|pours|pour|backed|backs|backing|round|co-led"),
@@ -159,8 +161,10 @@ _QUESTION_WORD = re.compile(r"如何|怎么|怎样|为什么|为何|是否|吗|�
 #: (``\bit`` as ``i(?<!\wi)t``) so the engine skips to its first characters by a set test: the same matches.
 _PRONOUN = re.compile(r"他们|它们|该公司|公司|其|t(?<!\wt)(?:hey\b|he company\b|he firm\b)|i(?<!\wi)t\b")
 #: A sentence opening on a description of a firm already named ("The company signed...", "The chipmaker said").
-_DESCRIPTION_START = re.compile(r"\s*[\"“]?\s*(?:the (?:company|firm|startup|group|chipmaker|chip maker|tech giant|"
-                                r"ai company|ai startup|cloud provider|social media giant))\b")
+#: Any short description ending on a word for a firm: "The world's most valuable firm", "The ChatGPT maker".
+_DESCRIPTION_START = re.compile(r"\s*[\"“]?\s*the (?:[\w’'-]+ ){0,4}?(?:company|firm|startup|start-up|group|chipmaker|"
+                                r"chip maker|giant|maker|developer|provider|operator|designer|lab|manufacturer|"
+                                r"supplier|conglomerate|hyperscaler|asset manager|lender|investor|fund)\b(?!['’])")
 
 
 def _starts_pronoun(sent: _Sentence) -> bool:
@@ -406,6 +410,10 @@ _STRONG_FIRST = ("rpo", "market_cap", "valuation", "eps", "capex", "operating_in
                  "revenue")
 
 
+#: After a chip word, what makes it a description of a firm or a field, not goods ("chip startup", "chip wars").
+_CHIP_DESCRIBES = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:startups?|start-ups?|makers?|designers?|compan(?:y|ies)|"
+                             r"firms?|giants?|rivals?|developers?|suppliers?|stocks?|sector|industry|wars?|race|"
+                             r"leaders?|darling)\b")
 _INVEST_NOUN = re.compile(r"额|者|人|机构|银行|\s?(?:banks?|firms?)\b")
 _IN_KIND = re.compile(r"in cash|to the (?:partnership|joint venture|venture|jv)")
 
@@ -441,6 +449,13 @@ def _deal_type(folded: str, lo: int, hi: int, sells: frozenset[str]) -> tuple[st
     if cued("chip_words") and cued("compute_words"):
         found["chip_words"] = [h for h in found["chip_words"]
                                if not any(c[0] <= h[0] < c[1] for c in found["compute_words"])]
+    if cued("chip_words"):
+        # "AI chip startup Zentrix", "chip design software maker Zentrix", "the AI chip wars": a chip word that
+        # describes a firm or a field names no goods
+        found["chip_words"] = [h for h in found["chip_words"] if not _CHIP_DESCRIBES.match(folded, h[1])]
+    if cued("licence") and not _rx(r"export\s*$").search(folded, max(lo, found["licence"][0][0] - 8),
+                                                         found["licence"][0][0]):
+        return ("services", *first("licence"))
     if cued("chip_words") and buying:
         return ("chip_purchase", *first("chip_words"))
     if cued("compute_words") and (buying or not cued("equity")):
@@ -470,6 +485,10 @@ def _deal_type(folded: str, lo: int, hi: int, sells: frozenset[str]) -> tuple[st
     return None
 
 
+#: Deal kinds a clause names outright (a licence, a stake...), which a bare "deal" next to the figure yields to.
+_NAMED_KINDS = frozenset({"services", "acquisition_stake", "warrant", "custom_chip_partnership", "joint_venture"})
+
+
 def _weak(f: str, found: tuple[str, int, int]) -> bool:
     """Whether a type was read only from a generic verb (buy, pay, contract) and who sells what."""
     word = f[found[1]:found[2]]
@@ -487,7 +506,12 @@ def _type_for(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     nxt = min([b.start for b in sent.amts if b.start > a.start] + [ce])
     local = _type_in(sent, a.end, min(nxt, a.end + 10), sells)
     if local is not None and local[0] not in ("equity_investment",):
-        return (*local, "phrase")
+        if not _weak(f, local):
+            return (*local, "phrase")
+        found = _type_in(sent, cs, ce, sells)
+        if found is None or found[0] not in _NAMED_KINDS:
+            return (*local, "phrase")
+        # "a $20 billion deal with Zentrix to license its chips": a bare "deal" yields to the clause's own cue
     found = _type_in(sent, cs, ce, sells)
     if found is not None and (_weak(f, found) or a.amount.unit == "shares"):
         # a bare "buy"/"contract" read through who sells what yields to a specific cue elsewhere in the
@@ -752,6 +776,12 @@ def _coordinated(sent: _Sentence, actors: list[EntityMention], upto: int) -> lis
     return run if len({e.id for e in run}) >= 2 else []
 
 
+#: From a figure to the firm it is paid to or with: "$N investment in", "$N licensing agreement with AI startup".
+_FIGURE_OBJECT = re.compile(r"\s*(?:[\w-]+\s+){0,4}?(?:investment|stake|deal|agreement|contract|pact|partnership|"
+                            r"order|commitment|funding|acquisition)s?\s+(?:in|into|with|of|for)\s+"
+                            r"(?:the\s+)?(?:[\w-]+\s+){0,4}?")
+
+
 def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_clause: tuple[int, int],
              typ: str, index: EntityIndex, topic: EntityMention | None,
              cue: int | None = None) -> tuple[EntityMention, EntityMention] | None:
@@ -787,6 +817,18 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
             return None
         return _orient(sent, subj, other, typ, index, a.start)
     in_clause = [e for e in actors if cs <= e.start < ce]
+    after_fig = next((e for e in in_clause if e.start > a.start), None)
+    if after_fig is not None and after_fig.start - a.end < 90 and _FIGURE_OBJECT.fullmatch(f, a.end, after_fig.start) \
+            and all(_is_object(f, cs, e) for e in in_clause if e.start < a.start):
+        # "..., ranging from a $100 billion investment in Acme to a $5 billion stake in Borealis", "a $20 billion
+        # deal with Zentrix": the firm after the figure is its object; the subject stands before the clause
+        obj = after_fig
+        subj = next((e for e in actors if e.start < cs and e.id != obj.id and sent.kinds.get(e.id) != "person"
+                     and not _is_object(f, sent.start, e)), None)
+        if (subj is None or pronoun) and topic is not None and topic.id != obj.id and (pronoun or starts_bare):
+            subj = topic
+        if subj is not None:
+            return _orient(sent, subj, obj, typ, index, a.start)
     if cue_clause != clause:
         in_clause = [e for e in actors if cue_clause[0] <= e.start < cue_clause[1]] or in_clause
     distinct = list({e.id: e for e in in_clause}.values())
@@ -1635,6 +1677,30 @@ _FOUNDED_AFTER = re.compile(r"\s*[(（][^)）]{0,30}[)）]\s*(?:等[^，,。]{0,
 _EXCEPT = re.compile(r"\s*(?:除了|除|besides|apart from|in addition to|aside from)")  # matched at a clause's start
 
 
+#: A product or brand named to describe its maker, which follows ("ChatGPT parent OpenAI").
+_DESCRIBES_NEXT = re.compile(r"\s+(?:parent|maker|owner|developer|creator)\s+")
+
+
+def _aside(sent: _Sentence, pos: int) -> bool:
+    """Whether ``pos`` lies in a parenthesis of remarks: one that opens on a lower-case word and holds no figure.
+
+    "(not to be confused with Hooli's bot)" is an aside; "(ZTX)", "(Zentrix)", "（博瑞斯）" name the firm before it.
+    """
+    t = sent.folded
+    opened = t.rfind("(", sent.start, pos)
+    if opened < 0 or t.rfind(")", opened, pos) >= 0 or pos - opened > 80:
+        return False
+    m = _ASIDE_OPEN.match(t, opened + 1)
+    if m is None:
+        return False
+    closed = t.find(")", pos, sent.end)
+    return not any(opened < b.start < (closed if closed >= 0 else sent.end) for b in sent.amts)
+
+
+_ASIDE_OPEN = re.compile(r"(?:not|unlike|no relation|unrelated|separate from|as opposed to|distinct from|"
+                         r"different from|which|who|whose|a rival|the rival|a competitor)\b")
+
+
 def _actors(sent: _Sentence) -> list[EntityMention]:
     """The sentence's entities that can be parties.
 
@@ -1658,6 +1724,11 @@ def _actors(sent: _Sentence) -> list[EntityMention]:
             continue
         if person and _FOUNDED_AFTER.match(f, e.end):
             continue  # "由羅簡等科技名人創立的小型AI研究組織", "founded by Jane Roe": who founded it, not a party
+        m = _DESCRIBES_NEXT.match(f, e.end)
+        if m is not None and any(o.start == m.end() for o in sent.ents):
+            continue  # "ChatGPT parent OpenAI", "Claude developer Anthropic": a product naming its maker
+        if _aside(sent, e.start):
+            continue  # "Zentrix (not to be confused with Hooli's bot)": a remark, not a party
         out.append(e)
     sent._actors = out
     return out

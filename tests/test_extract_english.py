@@ -1,0 +1,88 @@
+"""English deal sentences read by structure, not wording (issue 13, session 5).
+
+Table-driven: every sentence was written for these tests with made-up firms (Acme, Borealis, Cobalt Cloud,
+Dynamo Capital, Ember Labs, Flux Semiconductor, and Quorra and Zentrix, which no list holds), given to the
+extractor as extra gazetteer entries. Each row states by hand the USD deal claims a reader finds:
+``(payer, payee, low, high)`` in USD (``None`` for an open bound), one row per claim.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from dealweb.extract.gazetteer import GazEntry
+from dealweb.extract.ingest import ingest_text
+from dealweb.extract.mentions import EntityIndex
+
+FIRMS = (
+    GazEntry("acme", "company", "Acme", "艾克米", "艾克米"),
+    GazEntry("borealis", "company", "Borealis", "博瑞斯", "博瑞斯"),
+    GazEntry("cobalt", "company", "Cobalt Cloud", "鈷雲", "钴云", sells=frozenset({"compute_contract"})),
+    GazEntry("dynamo", "fund", "Dynamo Capital", "迪納摩資本", "迪纳摩资本"),
+    GazEntry("ember", "company", "Ember Labs", "恩博實驗室", "恩博实验室"),
+    GazEntry("flux", "company", "Flux Semiconductor", "弗勒克斯", "弗勒克斯", sells=frozenset({"chip_purchase"})),
+    GazEntry("gizmo", "product", "Gizmo", "吉茲莫", "吉兹莫"),
+)
+INDEX = EntityIndex(extra=FIRMS)
+B = 1e9
+M = 1e6
+
+
+def usd_deals(text: str) -> set[tuple[str, str, float, float | None]]:
+    """(payer, payee, usd_low, usd_high) of every USD deal claim proposed for ``text``."""
+    out = set()
+    for c in ingest_text(text, index=INDEX):
+        if c["kind"] == "deal" and c["amount"] and c["amount"]["currency"] == "USD":
+            hi = c["amount"]["usd_high"]
+            out.add((c["from"]["id"], c["to"]["id"], c["amount"]["usd_low"], None if hi == float("inf") else hi))
+    return out
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a licence: the licensee pays the licensor, whatever the two usually sell; a chip word that describes a
+    # firm ("AI chip startup") names no goods
+    ("Flux Semiconductor reached a $20 billion deal with AI chip startup Zentrix to license its inference designs.",
+     {("flux", "zentrix", 20 * B, 20 * B)}),
+    ("Acme announced a $3 billion licensing agreement with Borealis, the robotics startup that once called "
+     "itself a rival.",
+     {("acme", "borealis", 3 * B, 3 * B)}),
+    # a remark in parentheses names no party
+    ("Acme has reached a $4 billion licensing deal with Borealis (not to be confused with the Ember Labs robot "
+     "from Dynamo Capital).",
+     {("acme", "borealis", 4 * B, 4 * B)}),
+    # shares bought in a firm: the buyer pays the firm (a chip word describing the firm is not a chip order)
+    ("Acme bought $2 billion worth of shares in Flux Semiconductor, one of the largest chip software companies.",
+     {("acme", "flux", 2 * B, 2 * B)}),
+    # firms nobody listed, known by where they stand: after a maker word, set off by a description
+    ("Acme invested $2 billion in design software maker Zentrix.", {("acme", "zentrix", 2 * B, 2 * B)}),
+    ("Quorra, a robotics startup, raised $1 billion from Acme.", {("acme", "quorra", 1 * B, 1 * B)}),
+    # a known firm under its formal name is the same firm
+    ("Acme will invest $5 billion in Borealis Technologies.", {("acme", "borealis", 5 * B, 5 * B)}),
+    # a description opening the sentence points back to the firm named before
+    ("Acme reported results on Monday. The Berlin-based robot maker will also invest $5 billion in Ember Labs.",
+     {("acme", "ember", 5 * B, 5 * B)}),
+    # a list of figures, each followed by its object: the subject stands before them
+    ("Dynamo Capital said on Monday it had backed several firms this year, ranging from a $3 billion "
+     "investment in Acme to a $1 billion stake in Borealis.",
+     {("dynamo", "acme", 3 * B, 3 * B), ("dynamo", "borealis", 1 * B, 1 * B)}),
+    ("Dynamo Capital owns stakes in many firms. The fund has made deals ranging from a $3 billion investment in "
+     "Acme to a $1 billion stake in Borealis.",
+     {("dynamo", "acme", 3 * B, 3 * B), ("dynamo", "borealis", 1 * B, 1 * B)}),
+    # a product named to describe its maker is not a party
+    ("Dynamo Capital will invest $4 billion in Gizmo parent Acme.", {("dynamo", "acme", 4 * B, 4 * B)}),
+    # an export licence is no licence deal: the chip order stands
+    ("Acme won an export license from the government and will buy $1 billion of chips from Flux Semiconductor.",
+     {("acme", "flux", 1 * B, 1 * B)}),
+])
+def test_english_deal(text: str, expected: set[tuple[str, str, float, float | None]]) -> None:
+    assert usd_deals(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # "Australian" describes the firm; no deal kind is named, so no direction can be read
+    "Acme signed a $9 billion deal with Australian company Quorra.",
+    # a capitalised word before "company" is no firm of its own
+    "Acme said the Australian company would not disclose the $9 billion figure.",
+])
+def test_english_no_deal(text: str) -> None:
+    assert usd_deals(text) == set()
