@@ -274,6 +274,14 @@ def test_the_training_tool_never_reads_the_test_split(tmp_path: Path) -> None:
         assert "test split is frozen" in run.stderr and "Traceback" not in run.stderr
 
 
+def test_the_training_tool_never_reads_the_held_out_split(tmp_path: Path) -> None:
+    tool = Path(__file__).resolve().parents[1] / "tools" / "train_claims.py"
+    run = subprocess.run([sys.executable, str(tool), "--cache", str(tmp_path), "cv", "--splits", "dev,dev6"],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode != 0
+    assert "dev6 is held out" in run.stderr and "Traceback" not in run.stderr
+
+
 def test_every_type_the_model_gives_is_a_ledger_deal_type() -> None:
     from dealweb.extract import learned
     from dealweb.model import DEAL_TYPES

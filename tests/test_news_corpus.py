@@ -46,13 +46,14 @@ def test_manifest_counts_languages_and_splits() -> None:
     assert len(arts) >= 90
     assert all(langs[lang] >= 30 for lang in ("en", "zh-Hant", "zh-Hans")), langs
     assert len({a["id"] for a in arts}) == len(arts)
-    assert {a["split"] for a in arts} <= {"dev", "test", "dev2", "dev3", "dev4", "dev5", "dev7"}
+    assert {a["split"] for a in arts} <= {"dev", "test", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7"}
     frozen = Counter(a["language"] for a in arts if a["split"] in ("dev", "test"))
     for lang in frozen:  # the seeded split keeps 40% of each language for test (rounded)
         test = sum(1 for a in arts if a["language"] == lang and a["split"] == "test")
         assert test == round(0.4 * frozen[lang])
     # dev2, dev3 (session 3), dev4 and dev5 (session 4) were collected after the split was frozen: development only
-    # (dev5 is held out: nobody tunes on it); dev7 (session 5) likewise, development text for the rule writers
+    # (dev5 is held out: nobody tunes on it); dev7 (session 5) likewise, development text for the rule writers;
+    # dev6 (session 5) is held out: scored only when named, by one helper, twice
     assert len({a["url"] for a in arts}) == len(arts)
     kinds = Counter(k for a in arts for k in a["kinds"])
     for k in ("chip_order", "cloud_contract", "equity", "debt", "warrant", "jv", "lease", "denial", "hard_negative"):
@@ -195,3 +196,42 @@ def test_an_extractor_without_scorer_is_scored_and_dev5_errors_are_listed_only_b
     assert sorted(e["article"] for e in rep["error_list"]) == ["d5", "d5"]
     with pytest.raises(SystemExit):
         bench.main([*base, "--scorer", "learned"])
+
+
+def test_the_held_out_dev6_is_scored_only_when_named_and_its_errors_listed_only_then(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """dev6 (held out in session 5) is not part of the default ``both``; ``--split dev6`` scores it, and its
+    errors are listed only when it is named (a comma list naming it counts)."""
+    import dealweb.extract.ingest as ingest
+
+    text = "Acme will buy $3 billion of robot arms from Borealis.\n"  # written for this test
+    data = text.encode("utf-8")
+    arts = [{"id": i, "url": f"https://example.org/{i}", "outlet": "x", "language": "en", "split": sp,
+             "sha256": hashlib.sha256(data).hexdigest(), "chars": len(text), "kinds": [],
+             "claims": [_gold("acme", "borealis", 3e9, 3e9, [14, 25])], "negatives": [], "ignore": []}
+            for i, sp in (("d1", "dev"), ("d6", "dev6"))]
+    man = tmp_path / "manifest.json"
+    man.write_text(json.dumps({"articles": arts}), encoding="utf-8")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    for a in arts:
+        (cache / f"{a['id']}.txt").write_bytes(data)
+    seen: list[str] = []
+
+    def fake_ingest_text(t: str, index: object = None, scorer: str = "rules") -> list[dict]:
+        seen.append(t)
+        return [{"kind": "deal", "from": {"id": "borealis"}, "to": {"id": "acme"}, "quote": t.strip(),  # reversed
+                 "amount": {"currency": "USD", "usd_low": 3e9, "usd_high": 3e9, "text": "$3 billion"},
+                 "spans": {"amount": [14, 24]}}]
+
+    monkeypatch.setattr(ingest, "ingest_text", fake_ingest_text)
+    base = ["--cache", str(cache), "--manifest", str(man), "--mb", "0", "--errors", "--json"]
+    assert bench.main(base) == 0  # default: every split but the held-out one
+    rep = json.loads(capsys.readouterr().out)
+    assert sorted(rep["splits"]) == ["dev"] and len(seen) == 1
+    assert [e["article"] for e in rep["error_list"]] == ["d1", "d1"]
+    assert bench.main([*base, "--split", "dev,dev6"]) == 0  # named: scored and listed
+    rep = json.loads(capsys.readouterr().out)
+    assert sorted(rep["splits"]) == ["dev", "dev6"]
+    assert rep["splits"]["dev6"]["all"]["errors"] == {"direction_reversed": 1, "missed": 1}
+    assert sorted(e["article"] for e in rep["error_list"]) == ["d1", "d1", "d6", "d6"]

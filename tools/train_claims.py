@@ -2,7 +2,8 @@
 
 The data are the development splits of the real-news corpus (``benchmarks/news_corpus/manifest.json``, texts
 in the local cache built by ``tools/news_cache.py``). The frozen ``test`` split is never read here: the tool
-refuses it. ``dev3`` is the validation split: it is scored only by ``validate``, never trained or tuned on.
+refuses it, and the session's held-out split (``HELD_OUT``: dev6) likewise. ``dev3`` is the validation split:
+it is scored only by ``validate``, never trained or tuned on.
 
 Subcommands:
 
@@ -51,6 +52,8 @@ from dealweb.extract.mentions import EntityIndex  # noqa: E402
 MANIFEST = ROOT / "benchmarks" / "news_corpus" / "manifest.json"
 LANGS = ("en", "zh-Hant", "zh-Hans")
 TRAIN = ("dev", "dev2", "dev4", "dev7")
+#: Held out this session (never trained, tuned or validated on here): refused like ``test``.
+HELD_OUT = ("dev6",)
 VALID = "dev3"
 
 
@@ -190,6 +193,10 @@ def load(splits: tuple[str, ...], cache: Path) -> list[Article]:
     """The cached articles of ``splits`` (never ``test``), with candidates built."""
     if "test" in splits:
         raise SystemExit("error: the test split is frozen; this tool never reads it")
+    held = [s for s in splits if s in HELD_OUT]
+    if held:
+        raise SystemExit(f"error: {', '.join(held)} is held out this session (a fresh check of the extraction, "
+                         "scored only by the benchmark); this tool never reads it")
     man = json.loads(MANIFEST.read_text(encoding="utf-8"))
     index = EntityIndex()
     out = []
