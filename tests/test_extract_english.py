@@ -35,7 +35,12 @@ def usd_deals(text: str) -> set[tuple[str, str, float, float | None]]:
         if c["kind"] == "deal" and c["amount"] and c["amount"]["currency"] == "USD":
             hi = c["amount"]["usd_high"]
             out.add((c["from"]["id"], c["to"]["id"], c["amount"]["usd_low"], None if hi == float("inf") else hi))
-    return out
+    return _rounded(out)
+
+
+def _rounded(claims: set[tuple[str, str, float, float | None]]) -> set[tuple[str, str, float, float | None]]:
+    """Bounds to the nearest thousand dollars (0.9 x 38e9 is not 34.2e9 in binary floating point)."""
+    return {(p, q, round(lo, -3), None if hi is None else round(hi, -3)) for p, q, lo, hi in claims}
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -70,17 +75,34 @@ def usd_deals(text: str) -> set[tuple[str, str, float, float | None]]:
      {("dynamo", "acme", 3 * B, 3 * B), ("dynamo", "borealis", 1 * B, 1 * B)}),
     # a product named to describe its maker is not a party
     ("Dynamo Capital will invest $4 billion in Gizmo parent Acme.", {("dynamo", "acme", 4 * B, 4 * B)}),
+    # the value of the deal in view, stated without its parties
+    ("Acme signed a licensing agreement with Borealis on Monday. The reported value is roughly $20 billion.",
+     {("acme", "borealis", 18 * B, 22 * B)}),
+    ("Acme will rent GPU capacity from Cobalt Cloud under a new agreement.\n"
+     "- Contract value: about $38 billion over seven years",
+     {("acme", "cobalt", 34.2 * B, 41.8 * B)}),
+    ("Acme agreed to buy computing power from Cobalt Cloud. Analysts pegged the commitment at around $30 billion.",
+     {("acme", "cobalt", 27 * B, 33 * B)}),
+    # ... or naming only its parties
+    ("Acme signed a multi-year agreement with Cobalt Cloud. The deal is valued at more than $10 billion and gives "
+     "Acme an option on more capacity.",
+     {("acme", "cobalt", 10 * B, None)}),
+    # a possessive is not part of a new firm's name
+    ("Dynamo Capital will pour $2 billion into Quorra's robotics unit.", {("dynamo", "quorra", 2 * B, 2 * B)}),
     # an export licence is no licence deal: the chip order stands
     ("Acme won an export license from the government and will buy $1 billion of chips from Flux Semiconductor.",
      {("acme", "flux", 1 * B, 1 * B)}),
 ])
 def test_english_deal(text: str, expected: set[tuple[str, str, float, float | None]]) -> None:
-    assert usd_deals(text) == expected
+    assert usd_deals(text) == _rounded(expected)
 
 
 @pytest.mark.parametrize("text", [
     # "Australian" describes the firm; no deal kind is named, so no direction can be read
     "Acme signed a $9 billion deal with Australian company Quorra.",
+    # "the two companies" stands for the parties, not for the deal: the figure is the buyer's own spending
+    "Acme bought cloud capacity from Cobalt Cloud last year. The two companies said Acme would spend $38 billion "
+    "on its own sites.",
     # a capitalised word before "company" is no firm of its own
     "Acme said the Australian company would not disclose the $9 billion figure.",
 ])

@@ -264,6 +264,7 @@ _FORMAL_SUFFIX = frozenset(("systems", "technologies", "technology", "inc", "inc
                             "holdings", "group", "co", "co.", "ltd", "ltd.", "limited", "plc", "llc", "platforms",
                             "networks", "computing"))
 _NAME_RX = re.compile(_LATIN_NAME)
+_POSSESSIVE = re.compile(r"['’]s$")
 #: Capitalised words that are not a firm's name on their own (articles, places, products, roles, units).
 _NOT_A_NAME = frozenset(("the", "a", "an", "this", "that", "its", "their", "his", "her", "ai", "us", "u.s", "uk",
                          "gpu", "gpus", "tpu", "tpus", "cpu", "chips", "chip", "cloud", "ceo", "cfo", "ipo", "llm",
@@ -321,7 +322,7 @@ def find_new_names(norm: NormText, known: list[EntityMention]) -> list[EntityMen
                 name = name[:glued.start()]  # "入股Nokia10億美元": the figure is not part of the name
             names.append(name)
     for name in names:
-        name = _NAME_SUFFIX.sub("", name).rstrip(".")
+        name = _NAME_SUFFIX.sub("", _POSSESSIVE.sub("", name)).rstrip(".")
         words = name.split(" ")
         while words and words[-1].lower() in _NOT_A_NAME:
             words.pop()

@@ -1504,7 +1504,8 @@ _INVEST_VERB = re.compile(r"投入|投资|斥资|砸下|注资|出资|支付|i(?
 _FUTURE = re.compile(r"将|计划|预计|未来|拟|w(?<!\ww)ill\b|p(?<!\wp)lans?\b|e(?<!\we)xpects?\b")
 _DEAL_REF = re.compile(r"这项合作|这笔交易|该交易|该协议|该合约|此次合作|这项协议|这份合同|这笔投资|双方|两家公司|"
                        r"t(?<!\wt)(?:he two (?:parties|companies)\b|(?:his|he) new (?:deal|agreement|contract)\b|"
-                       r"he contracts\b|he deal\b|his deal\b|he agreement\b|he partnership\b|he contract\b)")
+                       r"he contracts\b|he deal\b|his deal\b|he agreement\b|he partnership\b|he contract\b|"
+                       r"he transaction\b|his transaction\b|his agreement\b|his contract\b)")
 #: "This six-year agreement is valued at up to...", "这份五年期合同价值...": a described deal, then its value.
 _DEAL_REF_VALUE = re.compile(r"(?:(?:\b(?:this|that|the)\s+|^\s*)(?:[\w-]+\s+){0,2}"
                              r"(?:deal|agreement|contract|pact|arrangement|transaction)\b"
@@ -1537,17 +1538,39 @@ def _own_capex(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     return p
 
 
+#: "The reported value is roughly $20 billion", "- Deal value: about $20 billion", "pegged the commitment at
+#: $300 billion", "framed the transaction as a $20 billion acquisition": the value of the deal in view.
+_VALUE_OF_REF = re.compile(r"(?:(?:^\W*|\b(?:the|its|this) )(?:[\w-]+ ){0,2}?value\s*(?:is|was|would be|stands at|:)|"
+                           r"\b(?:pegged|put|valued|estimated|framed|described|priced) the (?:[\w-]+ ){0,2}?"
+                           r"(?:deal|agreement|contract|commitment|transaction|pact|partnership) (?:at|as)(?: an?)?)"
+                           r"\s*(?:up to|about|around|roughly|approximately|more than|over|as much as|nearly)?\s*$")
 _THE_BEFORE = re.compile(r"(?:\bthe|\bthis|这笔|该|这项|此)\s*$")
 _NOUN_AFTER = re.compile(r"\s*的?\s*(?:investment|deal|contract|agreement|order|loan|"
                          r"投资|交易|合同|合约|协议|订单|贷款)")
 
 
 def _deal_reference(sent: _Sentence, a: AmountMention, last: Proposal | None) -> Proposal | None:
-    """A figure for "this deal" (這項合作價值超過3500億美元) in a sentence that names no one: the last deal's."""
-    if last is None or a.amount.currency is None or _actors(sent):
+    """A figure for "this deal" (這項合作價值超過3500億美元) in a sentence that names no one: the last deal's.
+
+    A sentence that names only that deal's parties may refer to it too, by a reference before the figure ("The
+    deal is valued at more than $10 billion and gives Acme the option...").
+    """
+    if last is None or a.amount.currency is None or last.payer is None or last.payee is None:
         return None
-    ref = _DEAL_REF.search(sent.folded, sent.start, a.start) or _DEAL_REF.search(sent.folded, sent.start, sent.end) \
-        or _DEAL_REF_VALUE.search(sent.folded[sent.start:a.start])
+    actors = _actors(sent)
+    if actors:
+        parties = _payers(last) | {last.payer.id, last.payee.id}
+        if any(e.id not in parties for e in actors):
+            return None
+        # only a statement of the deal's value: "the two companies", "the partnership" may stand for the
+        # parties, not for the deal
+        ref = _DEAL_REF_VALUE.search(sent.folded[sent.start:a.start]) or \
+            _VALUE_OF_REF.search(sent.folded[sent.start:a.start])
+    else:
+        ref = _DEAL_REF.search(sent.folded, sent.start, a.start) or \
+            _DEAL_REF.search(sent.folded, sent.start, sent.end) or \
+            _DEAL_REF_VALUE.search(sent.folded[sent.start:a.start]) or \
+            _VALUE_OF_REF.search(sent.folded[sent.start:a.start])
     if ref is None and _THE_BEFORE.search(sent.folded[max(sent.start, a.start - 6):a.start]):
         ref = _NOUN_AFTER.match(sent.folded, a.end)  # "The $5 billion investment will be paid in two tranches"
     if ref is None:
