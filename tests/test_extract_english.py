@@ -89,6 +89,21 @@ def _rounded(claims: set[tuple[str, str, float, float | None]]) -> set[tuple[str
      {("acme", "cobalt", 10 * B, None)}),
     # a possessive is not part of a new firm's name
     ("Dynamo Capital will pour $2 billion into Quorra's robotics unit.", {("dynamo", "quorra", 2 * B, 2 * B)}),
+    # several firms after "from"/"between" pay together (guideline section 7: one claim, the group as payer)
+    ("Ember Labs nets $15 billion of investment from Acme and Borealis in return.",
+     {("acme+borealis", "ember", 15 * B, 15 * B)}),
+    ("The $15 billion investment is split evenly between Acme and Borealis, each taking a stake in Ember Labs.",
+     {("acme+borealis", "ember", 15 * B, 15 * B)}),
+    # a purchase said outright ("purchase ... from") wins over who usually sells what
+    ("Cobalt Cloud will purchase $58 billion worth of equipment from Acme, securing more computing power.",
+     {("cobalt", "acme", 58 * B, 58 * B)}),
+    # an epithet with a chip word names no chip order
+    ("GPU king Flux Semiconductor will pay $1 billion for a stake of 2.9% in Borealis.",
+     {("flux", "borealis", 1 * B, 1 * B)}),
+    # "Australian infrastructure operator" describes the new firm after it
+    ("Acme has signed a five-year, $9 billion contract with Australian infrastructure operator Quorra to secure "
+     "cloud computing power.",
+     {("acme", "quorra", 9 * B, 9 * B)}),
     # an export licence is no licence deal: the chip order stands
     ("Acme won an export license from the government and will buy $1 billion of chips from Flux Semiconductor.",
      {("acme", "flux", 1 * B, 1 * B)}),
@@ -103,6 +118,9 @@ def test_english_deal(text: str, expected: set[tuple[str, str, float, float | No
     # "the two companies" stands for the parties, not for the deal: the figure is the buyer's own spending
     "Acme bought cloud capacity from Cobalt Cloud last year. The two companies said Acme would spend $38 billion "
     "on its own sites.",
+    # a party saying it never bound itself, or not confirming, gives no claim of that figure
+    "Acme said it never committed to a $100 billion investment in Borealis.",
+    "Acme has not officially confirmed a $20 billion licensing agreement with Borealis.",
     # a capitalised word before "company" is no firm of its own
     "Acme said the Australian company would not disclose the $9 billion figure.",
 ])

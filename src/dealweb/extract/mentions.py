@@ -256,9 +256,10 @@ _EN_APPOSITION = re.compile(r", (?:the|an?) (?:[\w-]+ ){0,4}?(?:startup|start-up
                             r"designer|provider|supplier|operator|manufacturer|chipmaker)s?(?=\s*(?:[,.;)]|that\b|"
                             r"which\b|whose\b|known\b|based\b|backed\b|founded\b))")
 _NAME_BEFORE = re.compile("(?<![A-Za-z0-9])(?:" + _LATIN_NAME + ")$")
-#: "Australian company IREN", "Japanese conglomerate SoftBank": the capitalised word describes the firm after it.
-_DESCRIBED_AFTER = re.compile(r" (?:company|firm|startup|start-up|group|chipmaker|conglomerate|giant|operator|"
-                              r"provider|developer|maker|designer|lab)\b")
+#: "Australian company IREN", "Japanese conglomerate SoftBank", "Australian infrastructure operator IREN": the
+#: capitalised word describes the firm after it.
+_DESCRIBED_AFTER = re.compile(r" (?:[a-z-]+ ){0,2}?(?:company|firm|startup|start-up|group|chipmaker|conglomerate|"
+                              r"giant|operator|provider|developer|maker|designer|lab)\b")
 #: Words that end a firm's formal name ("Zentrix Systems" is the Zentrix the gazetteer knows).
 _FORMAL_SUFFIX = frozenset(("systems", "technologies", "technology", "inc", "inc.", "corp", "corp.", "corporation",
                             "holdings", "group", "co", "co.", "ltd", "ltd.", "limited", "plc", "llc", "platforms",

@@ -116,7 +116,7 @@ TYPE_CUES: dict[str, list[str]] = {
     "licence": _cues("license|licenses|licensed|licensing|licence|licences|licensing agreement"),
     "equity": _cues("股权投资|投资|入股|注资|投入|出资|领投|参投|重注|融资|invest|invests|invested|investment|equity|"
                     "raised|raises|funding round|funding|contribute|contributes|contributed|pledge|pledges|"
-                    "pledged|poured|pours|pour|backed|backs|backing|round|co-led"),
+                    "pledged|poured|pours|pour|backed|backs|backing|round|co-led|infusion"),
 }
 
 #: Words that make the grammatical subject the *seller* or *recipient* (the payee).
@@ -261,7 +261,10 @@ _HEDGE_P = _scanned(["可能", "或许", "也许", "或将", "might", "could", "
 _LIST_P = _scanned(["其中", "包括", "including", "of which"])
 _DENIAL_P = _scanned(["never a commitment", "never a firm commitment", "never a binding commitment",
                       "not a binding", "not a legally binding", "nothing like that", "invited us to invest", "denied",
-                      "denies", "从来没有说", "从没说过", "并非承诺", "不是承诺", "否认"])
+                      "denies", "从来没有说", "从没说过", "并非承诺", "不是承诺", "否认",
+                      # a party saying it never bound itself, or not confirming: no claim of that figure
+                      "never committed", "never agreed", "never promised", "never pledged", "never signed",
+                      "not officially confirmed", "has not confirmed", "did not confirm", "declined to confirm"])
 _INVITE_P = _scanned(["邀请"])
 #: "如果算上...", "if you count...": a sum told, not a condition.
 _COUNTING = re.compile(r"\s*(?:算上|加上|计入|把|you count|we count|one counts|counting)")
@@ -413,7 +416,7 @@ _STRONG_FIRST = ("rpo", "market_cap", "valuation", "eps", "capex", "operating_in
 #: After a chip word, what makes it a description of a firm or a field, not goods ("chip startup", "chip wars").
 _CHIP_DESCRIBES = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:startups?|start-ups?|makers?|designers?|compan(?:y|ies)|"
                              r"firms?|giants?|rivals?|developers?|suppliers?|stocks?|sector|industry|wars?|race|"
-                             r"leaders?|darling)\b")
+                             r"leaders?|darling|king|titan|powerhouse|behemoth|juggernaut|heavyweight|champion)\b")
 _INVEST_NOUN = re.compile(r"额|者|人|机构|银行|\s?(?:banks?|firms?)\b")
 _IN_KIND = re.compile(r"in cash|to the (?:partnership|joint venture|venture|jv)")
 
@@ -659,6 +662,13 @@ def _seller_first(typ: str, x: EntityMention, y: EntityMention,
     return None
 
 
+#: A buyer's verb and the seller after "from", between the two parties: the direction is said, not inferred.
+#: Verb forms only: "won a $3 billion order from Acme" (a noun after a receiving verb) makes Acme the buyer.
+_BUY_FROM = re.compile(r"\b(?:buys|bought|buying|purchased|purchasing|ordered|ordering|rented|renting|leased|"
+                       r"licensed|(?:to|will|would|plans to|agreed to) (?:buy|purchase|order|rent|lease|license))\b"
+                       r"[^.;]{0,60}\bfrom\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$")
+
+
 def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str, index: EntityIndex,
             upto: int) -> tuple[EntityMention, EntityMention]:
     """``(payer, payee)`` for a subject ``left`` and an object ``right`` of a deal of type ``typ``."""
@@ -669,6 +679,8 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
             other = right if proj[0] is left else left
             return other, proj[0]
     if typ in _PURCHASE:
+        if left.start < right.start and _BUY_FROM.search(f, left.end, right.start):
+            return left, right  # "Acme to purchase $58 billion of equipment from Zentrix": said outright
         by_role = _seller_first(typ, left, right, index)
         if by_role is not None:
             return by_role
@@ -782,6 +794,36 @@ _FIGURE_OBJECT = re.compile(r"\s*(?:[\w-]+\s+){0,4}?(?:investment|stake|deal|agr
                             r"(?:the\s+)?(?:[\w-]+\s+){0,4}?")
 
 
+#: "$15 billion investment from", "a $15 billion infusion of capital from", "split evenly between": the firms
+#: named next pay the figure together.
+_FROM_AFTER = re.compile(r"\s*(?:[\w-]+\s+){0,5}?(?:from|between)\s+(?:the\s+)?$")
+
+
+def _from_group(sent: _Sentence, a: AmountMention, actors: list[EntityMention],
+                topic: EntityMention | None) -> tuple[EntityMention, EntityMention] | None:
+    """``(group, payee)`` when several firms joined by "and" follow the figure after "from"/"between".
+
+    "Acme nets $15 billion of investment from Borealis and Dynamo": the group pays the clause's subject (the firm
+    before the figure that is not an object), else the firm the sentence names after the group, else the topic.
+    """
+    f = sent.folded
+    later = [e for e in actors if e.start >= a.end]
+    if len(later) < 2 or later[0].start - a.end > 70 or not _FROM_AFTER.fullmatch(f, a.end, later[0].start):
+        return None
+    run = _coordinated(sent, later, sent.end)
+    if not run or run[0] is not later[0]:
+        return None
+    ids = {e.id for e in run}
+    payee = next((e for e in reversed(actors) if e.end <= a.start and e.id not in ids
+                  and not _is_object(f, sent.start, e) and sent.kinds.get(e.id) != "person"), None)
+    if payee is None:
+        payee = next((e for e in later if e.start > run[-1].end and e.id not in ids
+                      and sent.kinds.get(e.id) != "person"), None)
+    if payee is None and topic is not None and topic.id not in ids:
+        payee = topic
+    return None if payee is None else (_group(run), payee)
+
+
 def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_clause: tuple[int, int],
              typ: str, index: EntityIndex, topic: EntityMention | None,
              cue: int | None = None) -> tuple[EntityMention, EntityMention] | None:
@@ -790,6 +832,9 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
     cs, ce = clause
     actors = _actors(sent)
     if typ in _TOGETHER:
+        together = _from_group(sent, a, actors, topic)
+        if together is not None:
+            return together
         run = _coordinated(sent, actors, a.start)
         if run:
             ids = {e.id for e in run}
