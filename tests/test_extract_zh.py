@@ -20,9 +20,11 @@ FIRMS = (
     GazEntry("acme", "company", "Acme"),
     GazEntry("zentrix", "company", "Zentrix", "贊特", "赞特"),
     GazEntry("dynamo", "company", "Dynamo", "迪納摩", "迪纳摩"),
+    GazEntry("borealis", "company", "Borealis", "博瑞斯", "博瑞斯", sells=frozenset({"chip_purchase"})),
 )
 INDEX = EntityIndex(extra=FIRMS)
 B = 1e9
+ABOUT_19 = {("longhua", "tiancheng", 1_710_000_000, 2_090_000_000)}  # 約19億美元: [0.9x, 1.1x], by hand
 
 
 def usd_deals(text: str) -> set[tuple[str, str, float, float | None]]:
@@ -31,7 +33,8 @@ def usd_deals(text: str) -> set[tuple[str, str, float, float | None]]:
     for c in ingest_text(text, index=INDEX):
         if c["kind"] == "deal" and c["amount"] and c["amount"]["currency"] == "USD":
             hi = c["amount"]["usd_high"]
-            out.add((c["from"]["id"], c["to"]["id"], c["amount"]["usd_low"], None if hi == float("inf") else hi))
+            out.add((c["from"]["id"], c["to"]["id"], round(c["amount"]["usd_low"]),
+                     None if hi == float("inf") else round(hi)))  # whole dollars: "about" is x * 0.9 .. x * 1.1
     return out
 
 
@@ -67,6 +70,26 @@ CASES = [
     ("龙华向Acme和天成各注资30亿美元。", {("longhua", "acme", 3 * B, 3 * B), ("longhua", "tiancheng", 3 * B, 3 * B)}),
     # 各 with the payer run: every investor pays the figure
     ("龍華與天成各投資Acme 30億美元。", {("longhua", "acme", 3 * B, 3 * B), ("tiancheng", "acme", 3 * B, 3 * B)}),
+    # a hedge right before the payer's own payment verb: a reported deal, hedge kept
+    ("龍華可能以200億美元現金收購Acme。", {("longhua", "acme", 20 * B, 20 * B)}),
+    ("龙华可能以200亿美元现金收购Acme。", {("longhua", "acme", 20 * B, 20 * B)}),
+    # a supposition about a figure is not a deal (no buyer of the debt either)
+    ("分析師估計，龍華可能需要發行約650億美元的債務。", set()),
+    # the revenue a deal brings its seller is the buyer's payment; 與X的交易 names the buyer
+    ("天成執行長表示，此次與龍華的交易每年將產生約19億美元的收入。", ABOUT_19),
+    ("天成执行长表示,此次与龙华的交易每年将产生约19亿美元的收入。", ABOUT_19),
+    # ... or who sells is who usually sells that kind of deal (博瑞斯 sells chips)
+    ("博瑞斯與龍華達成協議，將向其供應晶片，預計帶來270億美元收入。", {("longhua", "borealis", 27 * B, 27 * B)}),
+    ("博瑞斯与龙华达成协议,将向其供应芯片,预计带来270亿美元收入。", {("longhua", "borealis", 27 * B, 27 * B)}),
+    # hard negatives: a cash pile, assets under management, sale proceeds, a warrant's value (guideline §5, §2)
+    ("龍華帳上現金超過600億美元，正加速投資新創。", set()),
+    ("龙华账上现金超过600亿美元,正加速投资新创。", set()),
+    ("龙华正就收购天成进行谈判，旨在获取其管理的超千亿美元数据中心资产。", set()),
+    ("龍華正就收購天成進行談判，旨在獲取其管理的超千億美元資料中心資產。", set()),
+    ("龍華清空所持天成全部股份（套現約58億美元）。", set()),
+    ("龙华清空所持天成全部股份(套现约58亿美元)。", set()),
+    ("龙华将授予天成价值约50亿美元的认股权证。", set()),
+    ("龍華將授予天成價值約50億美元的認股權證。", set()),
     # 至多, 上看: upper bounds
     ("龍華將在新系統落地過程中向Acme投資至多1000億美元。", {("longhua", "acme", 0.0, 100 * B)}),
     ("龙华将向Acme投资上看500亿美元。", {("longhua", "acme", 0.0, 50 * B)}),

@@ -162,7 +162,7 @@ _QUAL_SUFFIX = {"左右": Qualifier.ABOUT, "上下": Qualifier.ABOUT, "以上": 
                 "or more": Qualifier.AT_LEAST, "plus": Qualifier.AT_LEAST}
 
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?|\d*\.\d+|[零〇一二兩两三四五六七八九十百千]+(?=[萬万億亿兆])"
-_CN_SCALE = r"[十百千萬万億亿兆]{1,3}"
+_CN_SCALE = r"[十百千萬万億亿兆]{1,3}(?<!兆(?=瓦))"  # 兆瓦 is a megawatt, not 10^12 watts
 _EN_SCALE = r"(?:thousand|million|billion|trillion|mn|bn|tn|[kKmMbBtT])(?![A-Za-z])"
 _CUR_PRE = _alternation(_PREFIX_CUR)
 _UNIT_SUF = _alternation(list(_CUR_WORDS) + list(_UNIT_WORDS))

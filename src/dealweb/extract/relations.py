@@ -258,6 +258,9 @@ _JOKE_P = _scanned(["段子", "玩笑", "笑话", "脑筋急转弯", "梗图", "
 _COND_P = _scanned(["如果", "假如", "假设", "倘若", "若是", "要是", "每当", "if", "would be worth", "whenever",
                     "for every"])
 _HEDGE_P = _scanned(["可能", "或许", "也许", "或将", "might", "could", "may be"])
+#: A hedge right before the payer's own payment verb ("輝達可能以200億美元收購", "可能投入最高200億美元"): a
+#: reported deal, hedge kept (guideline §6), not a supposition about what a figure could become.
+_HEDGED_PAYMENT = re.compile(r"(?:可能|或将)\s*(?:会|将|要)?\s*(?:以|斥资|投入|投资|注资|出资|收购|买下|购买|支付)")
 _LIST_P = _scanned(["其中", "包括", "including", "of which"])
 _DENIAL_P = _scanned(["never a commitment", "never a firm commitment", "never a binding commitment",
                       "not a binding", "not a legally binding", "nothing like that", "invited us to invest", "denied",
@@ -1159,6 +1162,29 @@ def _raiser(sent: _Sentence) -> EntityMention | None:
     return before[0]
 
 
+#: What a firm holds, manages or cashed in (Chinese): a figure after one of these, with no deal word between,
+#: is the value of holdings, a cash pile or sale proceeds, not a payment between two firms (guideline §5).
+_HELD_BEFORE = re.compile(r"管理的|所持|持有的|持股|持仓|组合|套现|清仓|清空|现金储备|账上现金|帐上现金|手握|坐拥|"
+                          r"账面现金|现金余额|身家|身价|薪酬|年薪|薪资|报酬")
+#: The value of a warrant grant ("價值約50億美元的認股權證"): no USD flow is marked for the warrant itself.
+_WARRANT_AFTER = re.compile(r"\s*的?\s*(?:认股权证|认股权|期权)")
+
+
+def _held_value(sent: _Sentence, a: AmountMention) -> bool:
+    """Whether the figure ``a`` is a value held, managed, cashed in or paid as a wage, or a warrant's value."""
+    if a.amount.currency is None:
+        return False  # "多達1.6億股的認股權證": a count of shares, the warrant deal itself
+    f = sent.folded
+    if _WARRANT_AFTER.match(f, a.end):
+        return True
+    lo = max(sent.start, a.start - 40)
+    hits = list(_HELD_BEFORE.finditer(f, lo, a.start))
+    if not hits:
+        return False
+    cue_end = hits[-1].end()
+    return _ALL_TYPE_RE.search(f, cue_end, a.start) is None
+
+
 def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | None,
                    joke: bool, last_deal: Proposal | None = None,
                    raiser: EntityMention | None = None, history: list[Proposal] | None = None) -> list[Proposal]:
@@ -1187,7 +1213,7 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             gws.append(a)
             continue
         clause = _clause_of(sent, a.start)
-        if _has(_HEDGE_P, f, clause[0], clause[1]):
+        if _has(_HEDGE_P, f, clause[0], clause[1]) and not _HEDGED_PAYMENT.search(f, clause[0], a.end):
             option = _option_of(sent, a, deals)
             if option is not None:
                 deals.append(option)  # "worth $17.4bn, but it could expand to $19.4bn": the same deal's ceiling
@@ -1205,7 +1231,7 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
                 deals.append(owed)
                 continue
         if metric is not None and metric[0].startswith("revenue") and not denied:
-            rate = _contract_revenue(sent, a, last_deal)
+            rate = _contract_revenue(sent, a, last_deal) or _deal_revenue(sent, a, clause, index, topic)
             if rate is not None:
                 deals.append(rate)
                 continue
@@ -1218,6 +1244,8 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             continue  # "$0.01 each", "每股價格為23.28美元", "a final tranche at $600": prices, not deals
         if denied:
             continue  # "It was never a commitment", "我們從來沒有說要投資1000億美元": a denial, not a deal
+        if _held_value(sent, a):
+            continue  # "其管理的超千億美元資產", "持股增至約30億美元", "套現約58億美元": what a firm holds, not a deal
         if several is None:
             several = _several(sent, index, topic, raiser, last_deal)
         if a.start in several:
@@ -1329,6 +1357,52 @@ def _contract_revenue(sent: _Sentence, a: AmountMention, last: Proposal | None) 
     p = Proposal("deal", (sent.start, sent.end), 0.5, payer=last.payer, payee=last.payee, type=last.type,
                  amount=a.amount)
     p.spans = {"from": last.spans["from"], "to": last.spans["to"], "type": last.spans.get("type", (a.start, a.end)),
+               "amount": (a.start, a.end)}
+    return p
+
+
+#: Revenue a deal brings its seller ("預計每年將產生19.4億美元的收入", "預計帶來270億美元收入").
+_BRINGS = re.compile(r"(?:带来|产生|创造|贡献|带进|进账)[^，,。;；]{0,12}$")
+#: The counterparty of a deal named by 與 ("此次與X的交易", "與X之間的合約"): the buyer, when the other firm sells.
+_DEAL_WITH = re.compile(r"\s*(?:之间)?\s*的?\s*[^，,。;；]{0,6}?(?:交易|合约|合同|协议|订单|合作)")
+
+
+def _deal_revenue(sent: _Sentence, a: AmountMention, clause: tuple[int, int], index: EntityIndex,
+                  topic: EntityMention | None) -> Proposal | None:
+    """The revenue a deal told in the same sentence brings its seller, as the buyer's payment.
+
+    "IREN預計與微軟的交易每年將產生19.4億美元的收入" (the firm after 與...的交易 is the buyer; the other one, or the
+    topic, sells), "X與Y達成協議：未來三年提供算力，預計帶來270億美元收入" (who sells is who usually sells that
+    deal's type). The revenue must be what the deal brings (帶來/產生/創造 before the figure), else it is the
+    seller's own revenue, a fact.
+    """
+    f = sent.folded
+    if not _BRINGS.search(f, clause[0], a.start):
+        return None
+    actors = [e for e in _actors(sent) if sent.kinds.get(e.id) != "person"]
+    ids = list(dict.fromkeys(e.id for e in actors))
+    buyer = next((e for e in actors if _rx(r"(?:与|和|跟|同)\s*$").search(f, max(sent.start, e.start - 3), e.start)
+                  and _DEAL_WITH.match(f, e.end)), None)
+    pair: tuple[EntityMention, EntityMention] | None = None
+    if buyer is not None:
+        others = [e for e in actors if e.id != buyer.id]
+        seller = others[0] if len({e.id for e in others}) == 1 else (topic if not others else None)
+        if seller is not None and seller.id != buyer.id:
+            pair = (buyer, seller)
+    found = _type_in(sent, sent.start, sent.end, _sells(sent, index, topic))
+    if buyer is None and len(ids) == 2:
+        typ = found
+        x = next(e for e in actors if e.id == ids[0])
+        y = next(e for e in actors if e.id == ids[1])
+        if typ is not None and typ[0] in _PURCHASE:
+            pair = _seller_first(typ[0], x, y, index)
+    if pair is None:
+        return None
+    typ_name = "compute_contract"
+    if found is not None and found[0] in _PURCHASE:
+        typ_name = found[0]
+    p = Proposal("deal", (sent.start, sent.end), 0.5, payer=pair[0], payee=pair[1], type=typ_name, amount=a.amount)
+    p.spans = {"from": (pair[0].start, pair[0].end), "to": (pair[1].start, pair[1].end), "type": (a.start, a.end),
                "amount": (a.start, a.end)}
     return p
 
