@@ -258,7 +258,7 @@ _JOKE_P = _scanned(["段子", "玩笑", "笑话", "脑筋急转弯", "梗图", "
 _COND_P = _scanned(["如果", "假如", "假设", "倘若", "若是", "要是", "每当", "if", "would be worth", "whenever",
                     "for every"])
 _HEDGE_P = _scanned(["可能", "或许", "也许", "或将", "might", "could", "may be"])
-#: A hedge right before the payer's own payment verb ("輝達可能以200億美元收購", "可能投入最高200億美元"): a
+#: A hedge right before the payer's own payment verb ("龍華可能以200億美元收購", "可能投入最高200億美元"): a
 #: reported deal, hedge kept (guideline §6), not a supposition about what a figure could become.
 _HEDGED_PAYMENT = re.compile(r"(?:可能|或将)\s*(?:会|将|要)?\s*(?:以|斥资|投入|投资|注资|出资|收购|买下|购买|支付)")
 _LIST_P = _scanned(["其中", "包括", "including", "of which"])
@@ -1371,7 +1371,7 @@ def _deal_revenue(sent: _Sentence, a: AmountMention, clause: tuple[int, int], in
                   topic: EntityMention | None) -> Proposal | None:
     """The revenue a deal told in the same sentence brings its seller, as the buyer's payment.
 
-    "IREN預計與微軟的交易每年將產生19.4億美元的收入" (the firm after 與...的交易 is the buyer; the other one, or the
+    "天成預計與龍華的交易每年將產生19.4億美元的收入" (the firm after 與...的交易 is the buyer; the other one, or the
     topic, sells), "X與Y達成協議：未來三年提供算力，預計帶來270億美元收入" (who sells is who usually sells that
     deal's type). The revenue must be what the deal brings (帶來/產生/創造 before the figure), else it is the
     seller's own revenue, a fact.
