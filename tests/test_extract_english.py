@@ -104,6 +104,18 @@ def _rounded(claims: set[tuple[str, str, float, float | None]]) -> set[tuple[str
     ("Acme has signed a five-year, $9 billion contract with Australian infrastructure operator Quorra to secure "
      "cloud computing power.",
      {("acme", "quorra", 9 * B, 9 * B)}),
+    # an opening phrase of time, then a description of the firm named before ("its Borealis agreement": Borealis
+    # is the other party; Cobalt Cloud sells the compute)
+    ("Cobalt Cloud signed a cloud contract with Acme in May. Days earlier, the company expanded its Borealis "
+     "agreement by $6.5 billion.",
+     {("borealis", "cobalt", 6.5 * B, 6.5 * B)}),
+    # the firm that announces is the other party of what the firm after "that" does
+    ("Acme Corp. announced Friday that Dynamo Capital has agreed to acquire a 10% stake in the company for "
+     "$8.9 billion.",
+     {("dynamo", "acme", 8.9 * B, 8.9 * B)}),
+    # a known firm under its formal name (a public benefit corporation)
+    ("Dynamo Capital has finalized its $40 billion investment in Acme PBC, a deal first announced in March.",
+     {("dynamo", "acme", 40 * B, 40 * B)}),
     # an export licence is no licence deal: the chip order stands
     ("Acme won an export license from the government and will buy $1 billion of chips from Flux Semiconductor.",
      {("acme", "flux", 1 * B, 1 * B)}),
@@ -121,6 +133,9 @@ def test_english_deal(text: str, expected: set[tuple[str, str, float, float | No
     # a party saying it never bound itself, or not confirming, gives no claim of that figure
     "Acme said it never committed to a $100 billion investment in Borealis.",
     "Acme has not officially confirmed a $20 billion licensing agreement with Borealis.",
+    # a guarantee of another's obligations moves no money (guideline section 5)
+    "Dynamo Capital will backstop $1.8 billion of Acme's lease obligations to support its debt financing.",
+    "Borealis has committed to backing up $1.4 billion of Acme's lease obligations.",
     # a capitalised word before "company" is no firm of its own
     "Acme said the Australian company would not disclose the $9 billion figure.",
 ])

@@ -170,8 +170,20 @@ _DESCRIPTION_START = re.compile(r"\s*[\"“]?\s*the (?:[\w’'-]+ ){0,4}?(?:comp
 def _starts_pronoun(sent: _Sentence) -> bool:
     """Whether ``sent`` opens on a pronoun or a description that points back to the topic."""
     f = sent.folded
-    return bool(_PRONOUN.search(f, sent.start, min(sent.end, sent.start + 8))
-                or _DESCRIPTION_START.match(f, sent.start, sent.end))
+    if _PRONOUN.search(f, sent.start, min(sent.end, sent.start + 8)) or \
+            _DESCRIPTION_START.match(f, sent.start, sent.end):
+        return True
+    # "Days earlier, the company expanded...", "Last week, the Japanese company sent...": an opening phrase of time
+    # or place, then the pronoun or description
+    m = _OPENING_PHRASE.match(f, sent.start, min(sent.end, sent.start + 40))
+    if m is None or any(sent.start <= e.start < m.end() for e in sent.ents):
+        return False
+    return bool(_PRONOUN.match(f, m.end(), min(sent.end, m.end() + 8))
+                or _DESCRIPTION_START.match(f, m.end(), sent.end))
+
+
+#: A short opening phrase set off by a comma ("Days earlier,", "In February,", "On Tuesday,"): English only.
+_OPENING_PHRASE = re.compile(r"\s*(?:[a-z0-9-]+ ){0,4}[a-z0-9-]+, ")
 
 
 _PER_SHARE_BEFORE = re.compile(r"(?:每股|/股|per share|a share)\s*(?:的)?\s*(?:价格|价|price)?\s*(?:为|是|of)?\s*$")
@@ -793,6 +805,7 @@ def _coordinated(sent: _Sentence, actors: list[EntityMention], upto: int) -> lis
 
 #: From a figure to the firm it is paid to or with: "$N investment in", "$N licensing agreement with AI startup".
 _FIGURE_OBJECT = re.compile(r"\s*(?:[\w-]+\s+){0,4}?(?:investment|stake|deal|agreement|contract|pact|partnership|"
+                            r"alliance|"
                             r"order|commitment|funding|acquisition)s?\s+(?:in|into|with|of|for)\s+"
                             r"(?:the\s+)?(?:[\w-]+\s+){0,4}?")
 
@@ -825,6 +838,11 @@ def _from_group(sent: _Sentence, a: AmountMention, actors: list[EntityMention],
     if payee is None and topic is not None and topic.id not in ids:
         payee = topic
     return None if payee is None else (_group(run), payee)
+
+
+#: A firm reporting what another does: "Acme Corp. announced Friday that", "Acme said on Monday that".
+_SAID_THAT = re.compile(r"\s*(?:corp\.?|inc\.?|co\.?|ltd\.?)?\s*(?:said|says|announced|announces|disclosed|confirmed|"
+                        r"stated|revealed)\b(?:\s+[\w-]+){0,3}?\s+that\b")
 
 
 def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_clause: tuple[int, int],
@@ -899,6 +917,10 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
             left, right = ids[0], ids[1]
             if after and not _PREP_RE.search(f[left.end:right.start]):
                 right = next((e for e in after if e.id != left.id), right)
+            elif len(distinct) == 2 and _SAID_THAT.match(f, left.end, right.start):
+                # "Acme announced Friday that Borealis has agreed to take a stake in the company": the speaker is
+                # the other party; the one after "that" acts
+                left, right = right, left
         elif before and after:
             left = before[-1]
             right = next((e for e in after if e.id != left.id), None)  # type: ignore[assignment]
@@ -1246,6 +1268,8 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             continue  # "It was never a commitment", "我們從來沒有說要投資1000億美元": a denial, not a deal
         if _held_value(sent, a):
             continue  # "其管理的超千億美元資產", "持股增至約30億美元", "套現約58億美元": what a firm holds, not a deal
+        if _GUARANTEE.search(f, max(clause[0], a.start - 40), a.start):
+            continue  # "Hooli will backstop $1.8 billion of Acme's lease obligations": a guarantee moves no money
         if several is None:
             several = _several(sent, index, topic, raiser, last_deal)
         if a.start in several:
@@ -1663,6 +1687,8 @@ _VALUE_OF_REF = re.compile(r"(?:(?:^\W*|\b(?:the|its|this) )(?:[\w-]+ ){0,2}?val
                            r"\b(?:pegged|put|valued|estimated|framed|described|priced) the (?:[\w-]+ ){0,2}?"
                            r"(?:deal|agreement|contract|commitment|transaction|pact|partnership) (?:at|as)(?: an?)?)"
                            r"\s*(?:up to|about|around|roughly|approximately|more than|over|as much as|nearly)?\s*$")
+#: A guarantee of someone else's obligations (guideline section 5: no USD flow, a hard negative).
+_GUARANTEE = re.compile(r"\bbackstop(?:s|ped|ping)?\b|\bguarantee(?:s|d)?\b|\bguaranteeing\b|\bback(?:ing)? up\b")
 _THE_BEFORE = re.compile(r"(?:\bthe|\bthis|这笔|该|这项|此)\s*$")
 _NOUN_AFTER = re.compile(r"\s*的?\s*(?:investment|deal|contract|agreement|order|loan|"
                          r"投资|交易|合同|合约|协议|订单|贷款)")
