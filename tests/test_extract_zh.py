@@ -90,6 +90,34 @@ CASES = [
     ("龙华清空所持天成全部股份(套现约58亿美元)。", set()),
     ("龙华将授予天成价值约50亿美元的认股权证。", set()),
     ("龍華將授予天成價值約50億美元的認股權證。", set()),
+    # the subject of an earlier clause carries on; a firm mentioned inside a clause ("宣布Acme投資的一週前") is not it
+    ("就在宣布千億級Acme投資的一週前，龍華剛向昔日對手天成承諾50億美元注資，此前還宣布向新創公司迪納摩投資5億美元。",
+     {("longhua", "tiancheng", 5 * B, 5 * B), ("longhua", "dynamo", 0.5 * B, 0.5 * B)}),
+    ("就在宣布千亿级Acme投资的一周前,龙华刚向昔日对手天成承诺50亿美元注资,此前还宣布向初创公司迪纳摩投资5亿美元。",
+     {("longhua", "tiancheng", 5 * B, 5 * B), ("longhua", "dynamo", 0.5 * B, 0.5 * B)}),
+    # the investee marked (對X…投資) in a later clause with no figure of its own
+    ("有知情人士透露，龍華計劃投資200億美元，這將是龍華對Acme有史以來規模最大的單筆投資。",
+     {("longhua", "acme", 20 * B, 20 * B)}),
+    ("有知情人士透露,龙华计划投资200亿美元,这将是龙华对Acme有史以来规模最大的单笔投资。",
+     {("longhua", "acme", 20 * B, 20 * B)}),
+    # 取得 Y 的資產/股份 is buying from Y, not receiving money
+    ("龍華以約200億美元的規模，取得晶片新創Acme的關鍵技術資產與核心人才。", {("longhua", "acme", 18 * B, 22 * B)}),
+    ("龙华砸200亿美元现金，进行其史上最大规模的交易，取得新创Acme的部分资产。", {("longhua", "acme", 20 * B, 20 * B)}),
+    # 以N的整體估值收購: the price of the whole firm is the deal's value
+    ("龍華將以約40億美元的整體估值，收購美國基礎設施投資巨頭天成。", {("longhua", "tiancheng", 3.6 * B, 4.4 * B)}),
+    ("龙华将以约40亿美元的整体估值,收购美国基础设施投资巨头天成。", {("longhua", "tiancheng", 3.6 * B, 4.4 * B)}),
+    # a subsidiary the buyer acts through is not a party
+    ("龍華透過子公司Zentrix正式完成對天成的收購，交易金額為65億美元。", {("longhua", "tiancheng", 6.5 * B, 6.5 * B)}),
+    ("龙华通过子公司Zentrix正式完成对天成的收购,交易金额为65亿美元。", {("longhua", "tiancheng", 6.5 * B, 6.5 * B)}),
+    # a firm in no list after X企 (礦企, 車企)
+    ("龍華豪擲37億美元投資加密礦企Quix。", {("longhua", "quix", 3.7 * B, 3.7 * B)}),
+    ("龙华豪掷37亿美元投资加密矿企Quix。", {("longhua", "quix", 3.7 * B, 3.7 * B)}),
+    # talks broken off, a deal said not to be an acquisition, a guarantee: no claim (guideline §5, §6)
+    ("龍華與Acme千億美元投資談判破局。", set()),
+    ("龙华与Acme千亿美元投资谈判破局。", set()),
+    ("龍華表示，本次交易並非收購天成公司本身，對砸下200億美元一事不予置評。", set()),
+    ("迪納摩為Acme向天成支付的20億美元租金提供擔保。", set()),
+    ("迪纳摩为Acme向天成支付的20亿美元租金提供担保。", set()),
     # 至多, 上看: upper bounds
     ("龍華將在新系統落地過程中向Acme投資至多1000億美元。", {("longhua", "acme", 0.0, 100 * B)}),
     ("龙华将向Acme投资上看500亿美元。", {("longhua", "acme", 0.0, 50 * B)}),
@@ -98,4 +126,4 @@ CASES = [
 
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_chinese_deal_structures(text: str, expected: set[tuple[str, str, float, float | None]]) -> None:
-    assert usd_deals(text) == expected
+    assert usd_deals(text) == {(p, q, round(lo), None if hi is None else round(hi)) for p, q, lo, hi in expected}

@@ -239,7 +239,7 @@ _LATIN_NAME = r"[A-Z][A-Za-z0-9]*(?:[&'.-][A-Za-z0-9]+)*(?: [A-Z][A-Za-z0-9]*(?:
 #: firm word (X公司, X集團, X運算公司). Chinese slots are checked around each Latin capital that follows a
 #: Chinese character (found by one character-class scan); English slots by one scan of the slot words.
 _CN_SLOT_BEFORE = re.compile(r"(?:收[购購]|投[资資]|入股|注[资資]|[并併][购購]|[买買]下|公司|集[团團]|商|"
-                             r"[业業]者|[厂廠]|企[业業]|新[创創]|初[创創]|[创創]企)[ \u3000]?$")
+                             r"[业業]者|[厂廠]|企[业業]?|新[创創]|初[创創])[ \u3000]?$")  # 企: 礦企, 車企, 創企
 _CN_FIRM_AFTER = re.compile(r"[ ]?(?:公司|集[团團]|[\u4e00-\u9fff]{1,3}公司)")
 _CJK_THEN_CAPITAL = re.compile(r"[\u4e00-\u9fff][ \u3000]?[A-Z]")
 _EN_SLOT = re.compile(r"(?:into|acquire[sd]?|acquiring|acquisition of|buys?|buying|bought|invest(?:s|ed|ing)? in|"

@@ -110,7 +110,8 @@ TYPE_CUES: dict[str, list[str]] = {
     "datacentre": _cues("资料中心|数据中心|data center|data centre|data centers|data centres"),
     "debt": _cues("贷款|借款|债务融资|债务|债券|信贷|loan|loans|debt|credit facility|bonds|lend|lends|lent|"
                   "financing|private credit|credit line"),
-    "stake": _cues("股份|持股|股权|收购|买下|普通股|股票|stake|acquire|acquires|acquired|acquisition|buy out|"
+    "stake": _cues("股份|持股|股权|收购|买下|普通股|股票|并购|购并|技术资产|部分资产|核心资产|关键资产|资产交易|"
+                   "stake|acquire|acquires|acquired|acquisition|buy out|"
                    "common stock|common shares|shares in|shares of"),
     # the licensee pays the licensor (a purchase of rights: "X will license Y's technology for $N")
     "licence": _cues("license|licenses|licensed|licensing|licence|licences|licensing agreement"),
@@ -277,6 +278,9 @@ _LIST_P = _scanned(["其中", "包括", "including", "of which"])
 _DENIAL_P = _scanned(["never a commitment", "never a firm commitment", "never a binding commitment",
                       "not a binding", "not a legally binding", "nothing like that", "invited us to invest", "denied",
                       "denies", "从来没有说", "从没说过", "并非承诺", "不是承诺", "否认",
+                      # talks that broke down, a deal said not to be what it is reported as, a pledge denied
+                      "并没有说", "没有说要", "破局", "告吹", "喊停", "谈判破裂", "并非收购", "不是收购", "未曾承诺",
+                      "并未承诺", "没有承诺",
                       # a party saying it never bound itself, or not confirming: no claim of that figure
                       "never committed", "never agreed", "never promised", "never pledged", "never signed",
                       "not officially confirmed", "has not confirmed", "did not confirm", "declined to confirm"])
@@ -648,6 +652,9 @@ def _fact_metric(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     if word is None:
         return None
     metric = FACT_CUES[word[2]]
+    if metric == "valuation" and _rx(r"以\s*$").search(before[-3:]) and \
+            _rx(r"收购|并购|买下|\bacquire").search(f, a.end, sent.end):
+        return None  # "將以約40億美元的整體估值收購Acme": the price of the whole firm, the deal's value
     if metric == "revenue" and _rx(r"\s*value\b").match(f[word[1]:word[1] + 8]):
         return None  # "a potential sales value of $90 billion": the value of the deal, not revenue
     if metric == "valuation" and word[2] == "valued at" and _DEAL_NOUN_BEFORE.search(f, max(sent.start, word[0] - 90),
@@ -684,6 +691,10 @@ _BUY_FROM = re.compile(r"\b(?:buys|bought|buying|purchased|purchasing|ordered|or
                        r"[^.;]{0,60}\bfrom\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$")
 
 
+#: What a buyer acquires ("取得Acme的部分資產", "取得…股份"): after it, 取得/獲得 is buying, not receiving money.
+_ACQUIRED_AFTER = re.compile(r"[^，,。]{0,16}?(?:股|stake|shares|资产|业务|部门|技术|专利|知识产权|人才)")
+
+
 def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str, index: EntityIndex,
             upto: int) -> tuple[EntityMention, EntityMention]:
     """``(payer, payee)`` for a subject ``left`` and an object ``right`` of a deal of type ``typ``."""
@@ -715,7 +726,7 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
         # "Vandelay 獲得龍華...投資", "Acme 從天成獲得", "raised $2 billion of debt from Stonecrest"
         span = f[lo:max(hi, upto)] if left.start < right.start else between
         got = [m for m in _RECEIVE_RE.finditer(span)
-               if not (typ == "acquisition_stake" and _rx(r"[^，,。]{0,12}(?:股|stake|shares)").match(span[m.end():]))]
+               if not (typ == "acquisition_stake" and _ACQUIRED_AFTER.match(f[lo + m.end():lo + m.end() + 40]))]
         borrow = typ == "debt_financing" and _rx(r"借|borrow").search(f[right.end:max(upto, right.end) + 4])
         if borrow and left.start < right.start and _rx(r"(?:向|从|\bfrom)\s*$").search(between):
             return right, left  # "艾克米向迪納摩資本借款50億美元": the one lent to borrows
@@ -972,8 +983,20 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
             first = next((e for e in actors if ns <= e.start < ne), None)
             if first is not None and first.id != uniq[0].id and first.start - ns <= 2:
                 return first, uniq[0]
+    if len(uniq) == 1 and typ in ("equity_investment", "acquisition_stake") and not _is_object(f, cs, uniq[0]):
+        # "龍華計劃投資200億美元，這將是龍華對Acme最大的投資": the investee, marked, in a later clause with no figure
+        obj = _later_object(sent, clause, uniq[0])
+        if obj is not None:
+            return uniq[0], obj
     if len(uniq) < 2:
         return None
+    if distinct and _is_object(f, cs, distinct[0]):
+        # "就在宣布Acme投資的一周前，龍華向天成承諾50億美元，此前還向迪納摩投資5億美元": the subject of an
+        # earlier clause carries on; a firm merely mentioned inside a clause is not it
+        heads = [e for e in actors if e.start < cs and e.id != distinct[0].id and _heads_clause(sent, e)
+                 and not _is_object(f, sent.start, e) and sent.kinds.get(e.id) != "person" and not _speaker(sent, e)]
+        if heads and uniq[0].id not in {h.id for h in heads}:
+            return _orient(sent, heads[-1], distinct[0], typ, index, a.start)
     if distinct and cue is not None and distinct[0].start < cue and not _is_object(f, cs, distinct[0]) and \
             not (typ == "equity_investment" and _GENITIVE_INVEST.match(f, distinct[0].end)):
         # "其中龍華出資約20億美元": the clause's own actor, before its verb, is the subject
@@ -986,6 +1009,36 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
     else:
         left, right = uniq[0], uniq[1]
     return _orient(sent, left, right, typ, index, a.start)
+
+
+#: What may stand before a clause's subject: a conjunction or an adverb ("而龍華", "此前還", "龍華刚").
+_CLAUSE_OPENING = re.compile(r"\s*(?:而|但|并|且|同时|此外|另外|其中|随后|之后|然后|此前|之前|目前|如今|今年|去年|"
+                             r"刚|还|也|则|已|已经|更|又|再)*\s*")
+#: An investee marked in a clause of its own: "對Acme…的投資", "向Acme注資".
+_OBJECT_INVEST_AFTER = re.compile(r"[^，,。;；]{0,16}?(?:投资|注资|入股|出资|收购)")
+
+
+def _heads_clause(sent: _Sentence, e: EntityMention) -> bool:
+    """Whether ``e`` opens its clause (after at most a conjunction or an adverb): the clause's subject."""
+    c0, _ = _clause_of(sent, e.start)
+    return _CLAUSE_OPENING.fullmatch(sent.folded, c0, e.start) is not None
+
+
+def _later_object(sent: _Sentence, clause: tuple[int, int], subj: EntityMention) -> EntityMention | None:
+    """The investee of ``subj``'s investment marked (對/向 X…投資) in a later clause of the sentence with no figure."""
+    f = sent.folded
+    k = sent.clauses.index(clause) if clause in sent.clauses else -1
+    if k < 0:
+        return None
+    for ns, ne in sent.clauses[k + 1:k + 3]:
+        if [b for b in sent.amts if ns <= b.start < ne and b.amount.currency is not None]:
+            return None
+        for e in _actors(sent):
+            if ns <= e.start < ne and e.id != subj.id and _rx(r"(?:对|向|给)\s*$").search(f, max(ns, e.start - 3),
+                                                                                         e.start) \
+                    and _OBJECT_INVEST_AFTER.match(f, e.end):
+                return e
+    return None
 
 
 def _sentences(norm: NormText, ents: list[EntityMention], amts: list[AmountMention],
@@ -1188,6 +1241,8 @@ def _raiser(sent: _Sentence) -> EntityMention | None:
 #: is the value of holdings, a cash pile or sale proceeds, not a payment between two firms (guideline §5).
 _HELD_BEFORE = re.compile(r"管理的|所持|持有的|持股|持仓|组合|套现|清仓|清空|现金储备|账上现金|帐上现金|手握|坐拥|"
                           r"账面现金|现金余额|身家|身价|薪酬|年薪|薪资|报酬")
+#: A guarantee or backstop of someone else's payment (Chinese): no USD flow.
+_GUARANTEE = re.compile(r"担保|背书|兜底|(?:租赁|付款|偿债|租金)义务")
 #: The value of a warrant grant ("價值約50億美元的認股權證"): no USD flow is marked for the warrant itself.
 _WARRANT_AFTER = re.compile(r"\s*的?\s*(?:认股权证|认股权|期权)")
 
@@ -1266,6 +1321,8 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             continue  # "$0.01 each", "每股價格為23.28美元", "a final tranche at $600": prices, not deals
         if denied:
             continue  # "It was never a commitment", "我們從來沒有說要投資1000億美元": a denial, not a deal
+        if _GUARANTEE.search(f, clause[0], clause[1]):
+            continue  # "為艾克米向鈷雲支付的20億美元租金提供擔保": a guarantee moves no money (guideline §2, §5)
         if _held_value(sent, a):
             continue  # "其管理的超千億美元資產", "持股增至約30億美元", "套現約58億美元": what a firm holds, not a deal
         if _GUARANTEE.search(f, max(clause[0], a.start - 40), a.start):
@@ -1869,6 +1926,9 @@ _ASIDE_OPEN = re.compile(r"(?:not|unlike|no relation|unrelated|separate from|as 
                          r"different from|which|who|whose|a rival|the rival|a competitor)\b")
 
 
+_SUBSIDIARY_BEFORE = re.compile(r"(?:通过|透过|经由|借由)(?:其|旗下)?(?:全资)?子公司\s*$")
+
+
 def _actors(sent: _Sentence) -> list[EntityMention]:
     """The sentence's entities that can be parties.
 
@@ -1885,6 +1945,8 @@ def _actors(sent: _Sentence) -> list[EntityMention]:
             continue
         if _RIVAL_AFTER.match(f, e.end) and any(o.start > e.end and o.start - e.end <= 14 for o in sent.ents):
             continue  # "向Acme的競爭對手Hooli投資": Acme only names whose rival
+        if _SUBSIDIARY_BEFORE.search(f, max(sent.start, e.start - 10), e.start):
+            continue  # "龍華通過子公司Zentrix完成收購": the parent acts through it
         person = sent.kinds.get(e.id) == "person"
         if person and _SPEECH_AFTER.search(f[e.end:e.end + 8]):
             continue
