@@ -1242,7 +1242,7 @@ def _raiser(sent: _Sentence) -> EntityMention | None:
 _HELD_BEFORE = re.compile(r"管理的|所持|持有的|持股|持仓|组合|套现|清仓|清空|现金储备|账上现金|帐上现金|手握|坐拥|"
                           r"账面现金|现金余额|身家|身价|薪酬|年薪|薪资|报酬")
 #: A guarantee or backstop of someone else's payment (Chinese): no USD flow.
-_GUARANTEE = re.compile(r"担保|背书|兜底|(?:租赁|付款|偿债|租金)义务")
+_GUARANTEE_ZH = re.compile(r"担保|背书|兜底|(?:租赁|付款|偿债|租金)义务")
 #: The value of a warrant grant ("價值約50億美元的認股權證"): no USD flow is marked for the warrant itself.
 _WARRANT_AFTER = re.compile(r"\s*的?\s*(?:认股权证|认股权|期权)")
 
@@ -1321,7 +1321,7 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             continue  # "$0.01 each", "每股價格為23.28美元", "a final tranche at $600": prices, not deals
         if denied:
             continue  # "It was never a commitment", "我們從來沒有說要投資1000億美元": a denial, not a deal
-        if _GUARANTEE.search(f, clause[0], clause[1]):
+        if _GUARANTEE_ZH.search(f, clause[0], clause[1]):
             continue  # "為艾克米向鈷雲支付的20億美元租金提供擔保": a guarantee moves no money (guideline §2, §5)
         if _held_value(sent, a):
             continue  # "其管理的超千億美元資產", "持股增至約30億美元", "套現約58億美元": what a firm holds, not a deal
