@@ -22,6 +22,7 @@ FIRMS = (
     GazEntry("ember", "company", "Ember Labs", "恩博實驗室", "恩博实验室"),
     GazEntry("flux", "company", "Flux Semiconductor", "弗勒克斯", "弗勒克斯", sells=frozenset({"chip_purchase"})),
     GazEntry("gizmo", "product", "Gizmo", "吉茲莫", "吉兹莫"),
+    GazEntry("nimbus-jv", "project", "Nimbus", "寧巴斯", "宁巴斯"),
 )
 INDEX = EntityIndex(extra=FIRMS)
 B = 1e9
@@ -116,6 +117,23 @@ def _rounded(claims: set[tuple[str, str, float, float | None]]) -> set[tuple[str
     # a known firm under its formal name (a public benefit corporation)
     ("Dynamo Capital has finalized its $40 billion investment in Acme PBC, a deal first announced in March.",
      {("dynamo", "acme", 40 * B, 40 * B)}),
+    # a partner's cash into the venture in view, and the venture's distribution to the other partner
+    ("Acme and Dynamo Capital formed a joint venture to build the Nimbus campus. Dynamo Capital contributed about "
+     "$7 billion in cash to the venture, and Acme received a one-time distribution of about $3 billion.",
+     {("dynamo", "nimbus-jv", 6.3 * B, 7.7 * B), ("nimbus-jv", "acme", 2.7 * B, 3.3 * B)}),
+    # commas inside a parenthesis do not cut the clause: the firm before it stays in the figure's clause
+    ("After signing a contract with Borealis, Cobalt Cloud is now in talks with Acme (the owner of Gizmo, Widget, "
+     "and Sprocket) over a cloud deal worth around $20 billion.",
+     {("acme", "cobalt", 18 * B, 22 * B)}),
+    # "A, B, and C": one list of payers
+    ("Ember Labs has raised a $12 billion round of funding from Acme, Borealis, and Dynamo Capital.",
+     {("acme+borealis+dynamo", "ember", 12 * B, 12 * B)}),
+    ("Acme, Borealis and Dynamo Capital will invest $9 billion in Ember Labs.",
+     {("acme+borealis+dynamo", "ember", 9 * B, 9 * B)}),
+    # a list of figures with their sources, the first one with its noun
+    ("Ember Labs closed a $12 billion funding round on Monday. The round includes a $3 billion investment from "
+     "Acme, $4 billion from Borealis, and $5 billion from Dynamo Capital, Reuters reported.",
+     {("acme", "ember", 3 * B, 3 * B), ("borealis", "ember", 4 * B, 4 * B), ("dynamo", "ember", 5 * B, 5 * B)}),
     # an export licence is no licence deal: the chip order stands
     ("Acme won an export license from the government and will buy $1 billion of chips from Flux Semiconductor.",
      {("acme", "flux", 1 * B, 1 * B)}),
@@ -136,6 +154,8 @@ def test_english_deal(text: str, expected: set[tuple[str, str, float, float | No
     # a guarantee of another's obligations moves no money (guideline section 5)
     "Dynamo Capital will backstop $1.8 billion of Acme's lease obligations to support its debt financing.",
     "Borealis has committed to backing up $1.4 billion of Acme's lease obligations.",
+    # the size of a joint venture is no partner's payment
+    "Acme announced a $27 billion joint venture with Dynamo Capital to develop the Nimbus campus.",
     # a capitalised word before "company" is no firm of its own
     "Acme said the Australian company would not disclose the $9 billion figure.",
 ])

@@ -349,12 +349,23 @@ def find_new_names(norm: NormText, known: list[EntityMention]) -> list[EntityMen
         inside = [x for x in known[max(0, k - 1):k + 4] if x.start < e and s < x.end]
         if any(not (s <= x.start and x.end <= e and (x.start, x.end) != (s, e)) for x in inside):
             continue  # the whole of a known name, or overlapping one partly: the known one stands
-        if len(inside) == 1 and inside[0].start == s and text[inside[0].end:e].strip() and all(
-                w.lower() in _FORMAL_SUFFIX for w in text[inside[0].end:e].split()):
-            continue  # "Zentrix Systems" around a known Zentrix: the same firm, its formal name
+        if inside and inside[0].start == s and len({x.id for x in inside}) == 1 and all(
+                w.lower() in _FORMAL_SUFFIX for w in _uncovered(text, s, e, inside).split()):
+            # "Zentrix Systems" around a known Zentrix, "Zentrix ZCS" around Zentrix and its unit ZCS: the same firm
+            continue
         name = found[m.group(0).lower()]
         out.append(EntityMention(s, e, firm_id(name), name))
     return out
+
+
+def _uncovered(text: str, s: int, e: int, inside: list[EntityMention]) -> str:
+    """The words of ``text[s:e]`` outside the known mentions ``inside`` (in text order, inside it)."""
+    parts, at = [], s
+    for x in inside:
+        parts.append(text[at:x.start])
+        at = max(at, x.end)
+    parts.append(text[at:e])
+    return " ".join(parts)
 
 
 def merge_names(known: list[EntityMention], new: list[EntityMention]) -> list[EntityMention]:

@@ -792,11 +792,15 @@ def _group(members: list[EntityMention]) -> EntityMention:
                          " + ".join(names))
 
 
+_COMMA_GAP = re.compile(r"\s*(?:corp\.?|inc\.?|\(\w+\))?\s*,\s*")
+
+
 def _coordinated(sent: _Sentence, actors: list[EntityMention], upto: int) -> list[EntityMention]:
     """The first run of two or more firms joined by "and"/和/與/、 before ``upto`` (else ``[]``)."""
     f = sent.folded
     run: list[EntityMention] = []
     last_end = -1
+    commas = 0  # members joined by a bare comma ("Acme, Borealis and Dynamo"), kept only if an "and" closes the run
     for e in actors:
         if e.start >= upto:
             break
@@ -806,11 +810,20 @@ def _coordinated(sent: _Sentence, actors: list[EntityMention], upto: int) -> lis
         if run and e.id not in {x.id for x in run} and _COORD.match(f[last_end:e.start]) is not None:
             run.append(e)
             last_end = e.end
+            commas = 0
             continue
-        if len(run) >= 2:
+        if run and e.id not in {x.id for x in run} and _COMMA_GAP.fullmatch(f, last_end, e.start):
+            run.append(e)
+            last_end = e.end
+            commas += 1
+            continue
+        if len(run) - commas >= 2:
             break
         run = [e]
         last_end = e.end
+        commas = 0
+    if commas:
+        run = run[:len(run) - commas]  # "Acme, Borealis" with no "and" after: not a list of payers
     return run if len({e.id for e in run}) >= 2 else []
 
 
@@ -1073,11 +1086,20 @@ def _each_sentence(norm: NormText, ents: list[EntityMention], amts: list[AmountM
         sp = ([x for x in periods[pi:min(pi + 16, pj)] if x.end <= e] or _NONE) if pj > pi else _NONE
         clauses = []
         last = s
+        opened = folded.find("(", s, e)
         for m in breaks(folded, s, e):
+            if 0 <= opened < m.start() and _inside_parens(folded, opened, m.start(), e):
+                continue  # "Hooli (the parent of Acme, Borealis and Ember) signed...": a list inside an aside
             clauses.append((last, m.end()))
             last = m.end()
         clauses.append((last, e))
         yield _Sentence(s, e, folded, se, sa, sp, clauses)
+
+
+def _inside_parens(f: str, opened: int, pos: int, end: int) -> bool:
+    """Whether ``pos`` lies inside a parenthesis that opens at or after ``opened`` and closes before ``end``."""
+    o = f.rfind("(", opened, pos)
+    return o >= 0 and f.rfind(")", o, pos) < 0 and 0 <= f.find(")", pos, end)
 
 
 def _near_period(sent: _Sentence, pos: int) -> PeriodMention | None:
@@ -1111,6 +1133,7 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
     joke_until = -1
     empty_run = 0
     last_deal: Proposal | None = None
+    venture: EntityMention | None = None  # the last project named (a joint venture, a campus): contributions go to it
     title: EntityMention | None = None
     raiser: EntityMention | None = None
     text = norm.text
@@ -1150,11 +1173,14 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
         raiser = _raiser(sent) or raiser
         if sent.amts:
             found = _read_sentence(sent, index, topic or title, joke=sent.start < joke_until, last_deal=last_deal,
-                                   raiser=raiser, history=out)
+                                   raiser=raiser, history=out, venture=venture)
             out.extend(found)
             last_deal = next((p for p in reversed(found) if p.kind == "deal"), None) or _still(last_deal, sent)
         else:
             last_deal = _pair_only(sent, index, topic or title) or _still(last_deal, sent)
+        for e in sent.ents:
+            if index.kinds.get(e.id) == "project":
+                venture = e
         if sent.ents:
             empty_run = 0
             if topic is None or topic.id not in {e.id for e in sent.ents}:
@@ -1264,7 +1290,8 @@ def _held_value(sent: _Sentence, a: AmountMention) -> bool:
 
 def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | None,
                    joke: bool, last_deal: Proposal | None = None,
-                   raiser: EntityMention | None = None, history: list[Proposal] | None = None) -> list[Proposal]:
+                   raiser: EntityMention | None = None, history: list[Proposal] | None = None,
+                   venture: EntityMention | None = None) -> list[Proposal]:
     f = sent.folded
     conds = [c for c in _find(_COND_P, f, sent.start, sent.end) if not _COUNTING.match(f, c[1])]
     # "Acme said the contract was worth $17.4bn, but that it could grow if Borealis asks": the figure before the
@@ -1327,6 +1354,11 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             continue  # "其管理的超千億美元資產", "持股增至約30億美元", "套現約58億美元": what a firm holds, not a deal
         if _GUARANTEE.search(f, max(clause[0], a.start - 40), a.start):
             continue  # "Hooli will backstop $1.8 billion of Acme's lease obligations": a guarantee moves no money
+        if venture is not None:
+            flow = _venture_flow(sent, a, clause, venture, topic)
+            if flow is not None:
+                deals.append(flow)
+                continue
         if several is None:
             several = _several(sent, index, topic, raiser, last_deal)
         if a.start in several:
@@ -1346,7 +1378,7 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             continue
         if listing and _TOTAL.search(f[clause[0]:a.start]):
             continue  # "總額超過360億美元..., 其中包括...": a sum of the deals listed after it
-        if typ[0] == "joint_venture" and _JV_TOTAL.match(f, a.end):
+        if typ[0] == "joint_venture" and (_JV_TOTAL.match(f, a.end) or _JV_SIZE.match(f, a.end)):
             continue  # "a joint venture ... for $27B Louisiana data center": the project's cost, not a payment
         if _rx(r"双方|两家|二者|\bboth\b").search(f[clause[0]:a.start]) and \
                 not [e for e in sent.ents if clause[0] <= e.start < clause[1]]:
@@ -1402,6 +1434,51 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
     return deals + facts
 
 
+#: Money into a venture ("contributed about $7 billion in cash", "pumped in $7 billion") and out of it to a partner
+#: ("receiving a one-time distribution of about $3 billion", "will receive an immediate $3 billion payout").
+_INTO_VENTURE = re.compile(r"\b(?:contribut(?:e|es|ed|ing)|pump(?:s|ed)? in|put(?:s|ting)? in|inject(?:s|ed)?)\s+"
+                           r"(?:[\w-]+\s+){0,2}?$")
+_OUT_OF_VENTURE = re.compile(r"\b(?:receiv(?:e|es|ed|ing)|gets?|getting|got)\s+(?:[\w-]+\s+){0,3}?"
+                             r"(?:distribution|payout)s?\s+of\s+$|"
+                             r"\b(?:receiv(?:e|es|ed|ing)|gets?|getting|got)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?$")
+_PAYOUT_AFTER = re.compile(r"\s*(?:[\w-]+\s+){0,1}?(?:distribution|payout)s?\b")
+
+
+def _venture_flow(sent: _Sentence, a: AmountMention, clause: tuple[int, int], venture: EntityMention,
+                  topic: EntityMention | None) -> Proposal | None:
+    """A partner's cash into the venture in view, or the venture's distribution to a partner (guideline section 2).
+
+    "Dynamo contributed about $7 billion in cash to the partnership" -> Dynamo pays the venture; "Acme received a
+    one-time distribution of about $3 billion" -> the venture pays Acme. The contributor or receiver is the firm
+    just before the verb in the figure's clause (a description or pronoun: the topic). English only.
+    """
+    f = sent.folded
+    cs = clause[0]
+    into = _INTO_VENTURE.search(f, max(cs, a.start - 40), a.start)
+    if into is not None:
+        out = False
+        verb = into.start()
+    else:
+        m = _OUT_OF_VENTURE.search(f, max(cs, a.start - 60), a.start)
+        if m is None or ("distribution" not in m.group(0) and "payout" not in m.group(0)
+                         and not _PAYOUT_AFTER.match(f, a.end)):
+            return None
+        out, verb = True, m.start()
+    firm = next((e for e in reversed(_actors(sent)) if cs <= e.start and e.end <= verb and verb - e.end <= 24
+                 and e.id != venture.id and sent.kinds.get(e.id) != "person"), None)
+    if firm is None and topic is not None and topic.id != venture.id and _starts_pronoun(sent) and \
+            not [e for e in _actors(sent) if e.start < verb]:
+        firm = topic  # "The alternative asset manager is contributing roughly $7 billion in cash"
+    if firm is None:
+        return None
+    payer, payee = (venture, firm) if out else (firm, venture)
+    p = Proposal("deal", (sent.start, sent.end), 0.5, payer=payer, payee=payee, type="joint_venture",
+                 amount=a.amount)
+    p.spans = {"from": (payer.start, payer.end), "to": (payee.start, payee.end), "type": (verb, a.start),
+               "amount": (a.start, a.end)}
+    return p
+
+
 _JV_TOTAL = re.compile(r"\s*(?:[\w-]+\s+){0,2}(?:data cent(?:er|re)|campus|project)|"
                        r"\s*的?\S{0,6}(?:数据中心|资料中心|项目|园区)")
 
@@ -1410,6 +1487,8 @@ _JV_TOTAL = re.compile(r"\s*(?:[\w-]+\s+){0,2}(?:data cent(?:er|re)|campus|proje
 #: characters by a set test: the same matches as ``合资|合营|\bjoint ventures?\b|\bjvs?\b``,
 #: ``contribut|\bin cash\b|\bdistribution\b|\bpayout\b|出资|注资|投入|现金|分配`` and
 #: ``两家公司|两家|双方|二者|\bboth\b|\bthe two (?:companies|firms)\b``.
+#: "a $27 billion joint venture": the venture's size, not one partner's payment.
+_JV_SIZE = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:joint venture|jv)\b")
 _JV_WORD = re.compile(r"合资|合营|j(?<!\wj)(?:oint ventures?\b|vs?\b)")
 _CONTRIBUTE = re.compile(r"contribut|i(?<!\wi)n cash\b|d(?<!\wd)istribution\b|p(?<!\wp)ayout\b|"
                          r"出资|注资|投入|现金|分配")
@@ -2026,7 +2105,8 @@ _PREVIOUS_FY = re.compile(r"上一财年|上财年|上一财政年度|上个财�
 
 #: "來自A的300億美元": the source right before the figure (Chinese), "$30 billion from A" right after (English).
 _SOURCE_CN = re.compile(r"(?:来自|源自)\s*$")
-_SOURCE_AFTER = re.compile(r"\s*(?:in [\w-]+ )?(?:from|by)\s+(?:[\w.-]+\s+){0,3}?$")
+_SOURCE_AFTER = re.compile(r"\s*(?:in [\w-]+ |(?:[\w-]+ )?(?:investment|commitment|funding|contribution)s? )?"
+                           r"(?:from|by)\s+(?:[\w.-]+\s+){0,3}?$")
 _RESPECTIVELY = re.compile(r"\brespectively\b|分别|各为")
 _LONE_INVESTS = re.compile(r"[^，,。;；]{0,14}(?:投入|出资|注资|投资|承诺|invest(?:s|ed)?\b|commit(?:s|ted)?\b)")
 _EACH_BEFORE = re.compile(r"(?:各自|各|分别|\beach\b)[^，,。;；]{0,12}$")
