@@ -23,6 +23,7 @@ FIRMS = (
     GazEntry("flux", "company", "Flux Semiconductor", "弗勒克斯", "弗勒克斯", sells=frozenset({"chip_purchase"})),
     GazEntry("gizmo", "product", "Gizmo", "吉茲莫", "吉兹莫"),
     GazEntry("nimbus-jv", "project", "Nimbus", "寧巴斯", "宁巴斯"),
+    GazEntry("scale-robotics", "company", "Scale Robotics", "斯凱爾機器人", "斯凯尔机器人"),
 )
 INDEX = EntityIndex(extra=FIRMS)
 B = 1e9
@@ -134,6 +135,11 @@ def _rounded(claims: set[tuple[str, str, float, float | None]]) -> set[tuple[str
     ("Ember Labs closed a $12 billion funding round on Monday. The round includes a $3 billion investment from "
      "Acme, $4 billion from Borealis, and $5 billion from Dynamo Capital, Reuters reported.",
      {("acme", "ember", 3 * B, 3 * B), ("borealis", "ember", 4 * B, 4 * B), ("dynamo", "ember", 5 * B, 5 * B)}),
+    # a known name at the tail of a lower-case compound is a word, not the firm ("large-scale robotics")
+    ("Dynamo Capital will invest $2 billion in Ember Labs to build large-scale robotics fleets.",
+     {("dynamo", "ember", 2 * B, 2 * B)}),
+    # two firms joined by a hyphen stay two firms
+    ("Acme-Borealis talks: Acme will invest $2 billion in Borealis.", {("acme", "borealis", 2 * B, 2 * B)}),
     # an export licence is no licence deal: the chip order stands
     ("Acme won an export license from the government and will buy $1 billion of chips from Flux Semiconductor.",
      {("acme", "flux", 1 * B, 1 * B)}),
