@@ -262,6 +262,61 @@ def test_merging_new_names_is_the_plain_merge(known_spans: list, gaps: list) -> 
     assert merge_names(known, new) == (plain if new else known)
 
 
+#: Session 5: sentence-range patterns rewritten to open every form on a literal, and the plain forms they replace.
+_LITERAL_FIRST = [
+    (relations._TRANCHE_FIRST, r"\b(?:first|initial(?:ly)?|begins? with|beginning with|starts? with|upfront)\b|"
+                               r"先|首先|首期|首笔|第一笔"),
+    (relations._EACH_BEFORE, r"(?:各自|各|分别|\beach\b)[^，,。;；]{0,12}$"),
+    (relations._OBJECT_FAR, r"(?:向|对|给)[^，,；;。:：!?从]{0,14}$|\b(?:in|into|to)\s+(?:[\w-]+\s+){0,4}$"),
+]
+_LITERAL_PIECES = ["first", "firstly", "initial", "initially", "begin with", "begins with", "beginning with", "start with",
+                   "starts with", "upfront", "先", "首先", "首期", "首笔", "第一笔", "each", "各自", "各", "分别", "in",
+                   "into", "to", "向", "对", "给", "从", " ", "  ", "\n", ",", "，", "。", "x", "_", "1", "é", "-",
+                   "the firm", "ab", "teach", "tin", "w"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_LITERAL_PIECES), max_size=16).map("".join), st.integers(0, 12), st.integers(0, 12))
+def test_literal_first_patterns_change_no_match(text: str, pos: int, cut: int) -> None:
+    end = max(pos, len(text) - cut)
+    for rx, plain in _LITERAL_FIRST:
+        assert [(m.span(), m.group()) for m in rx.finditer(text, pos, end)] == \
+            [(m.span(), m.group()) for m in re.compile(plain).finditer(text, pos, end)], plain[:30]
+        assert [(m.span(), m.group()) for m in rx.finditer(text[pos:end])] == \
+            [(m.span(), m.group()) for m in re.compile(plain).finditer(text[pos:end])], plain[:30]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(["年", "年期", "为期", "5", "12", "123", "2025", ".", "五", "十二", "一百", " ", "year",
+                                 "years", "-year", "over", "for", "the next", "a period of", "five", "x", "a", "月",
+                                 "9月", "合同", "内", ",", "\n", "1"]), max_size=14).map("".join),
+       st.integers(0, 6), st.integers(0, 6))
+def test_term_gate_misses_no_term(text: str, lo: int, cut: int) -> None:
+    """Where :func:`relations._maybe_term` says no, :data:`relations._TERM` finds nothing."""
+    hi = max(lo, len(text) - cut)
+    if not relations._maybe_term(text, lo, hi):
+        assert relations._TERM.search(text, lo, hi) is None, (text, lo, hi)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(["數", "数", "幾", "上", "逾", "近", "十", "百", "千", "萬", "万", "億", "亿", "兆", "一",
+                                 "两", "兩", "九", "several", "SEVERAL", "ſeveral", "a few", "A FEW", "tens of", "TENS OF",
+                                 "tenſ of", "hundreds of", "one hundred", "ONE THOUSAND", "two million", "nine",
+                                 "billion", "bİllion", "onehundred", "x", " ", "Kx", "的", "a", "ten  trillion"]),
+                max_size=10).map("".join), st.integers(0, 6), st.integers(0, 6))
+def test_numeral_test_is_the_pattern(text: str, lo: int, cut: int) -> None:
+    hi = max(lo, len(text) - cut)
+    assert mentions._numeral_in(text, lo, hi) == (mentions._NUMERIC.search(text, lo, hi) is not None), (text, lo, hi)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "Z", "Hello ", "1", "~", "\x7f", "\n", "輝", "Ａ", "É", "İ", "K"]),
+                max_size=30).map("".join))
+def test_fold_of_any_length_is_fold_by_table(text: str) -> None:
+    """Short texts, ASCII texts (``str.lower``) and long ones fold as the table does."""
+    assert normalise.fold(text) == text.translate(normalise.folding_table())
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["a", "Z", "é", "ſ", "K", " ", "龍", "龙", "華", "华", "宣佈", "宣布", "投資", "一",
                                  "9", "Ａ", "\u9fff", "\u4e00", "\u3400", "abc def "]), max_size=60).map("".join))

@@ -777,6 +777,27 @@ _NUMERIC = re.compile(r"(?=[0-9０-９數数幾几上逾近一二两兩三四五
 
 
 _DIGIT = re.compile("[0-9０-９]")  # the first form of _NUMERIC
+#: The Chinese forms of :data:`_NUMERIC` (a vague word or a numeral before a scale), opening on one character set.
+_CN_NUMERAL = re.compile("[數数幾几上逾近一二两兩三四五六七八九十百千](?:(?<=[數数幾几上逾近])[十百千萬万億亿兆]|[萬万億亿兆])")
+#: Every English form of :data:`_NUMERIC` holds one of these, in lower case, unless a letter of
+#: :data:`_FOLDS_TO_ASCII` stands for an ASCII one.
+_EN_NUMERAL_WORDS = ("several", "a few", "tens of", "hundred", "thousand", "million", "billion", "trillion")
+
+
+def _numeral_in(text: str, s: int, e: int) -> bool:
+    """``_NUMERIC.search(text, s, e) is not None`` for a span without digits, without trying the pattern everywhere.
+
+    The pattern (case-insensitive, opening on a lookahead) is tried at every character; here the Chinese forms are
+    one set scan, and the pattern runs only where an English form can be: where the span in lower case holds one
+    of :data:`_EN_NUMERAL_WORDS`, or a character that case folding matches to an ASCII letter.
+    """
+    if _CN_NUMERAL.search(text, s, e):
+        return True
+    span = text[s:e]
+    low = span.lower()
+    if any(w in low for w in _EN_NUMERAL_WORDS) or any(c in span for c in _FOLDS_TO_ASCII):
+        return _NUMERIC.search(text, s, e) is not None
+    return False
 
 
 def numeric_spans(text: str) -> list[tuple[int, int]]:
@@ -797,7 +818,7 @@ def numeric_spans(text: str) -> list[tuple[int, int]]:
             if digit < s:
                 m = _DIGIT.search(text, s)
                 digit = m.start() if m is not None else n
-            if digit < e or _NUMERIC.search(text, s, e):
+            if digit < e or _numeral_in(text, s, e):
                 keep.append((s, e))
         got = (text, spans, keep)
         _SPANS = got

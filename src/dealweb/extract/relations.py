@@ -196,7 +196,9 @@ _COORD = re.compile(r"^\s*[)）]?\s*(?:corp\.?|inc\.?|\(\w+\))?\s*,?\s*(?:和|�
 #: A firm named as another's rival ("Acme的競爭對手Hooli"): a modifier, not a party.
 _RIVAL_AFTER = re.compile(r"\s*(?:的|'s|’s)?\s*(?:主要|头号|最大的?)?\s*(?:竞争对手|对手|rivals?|competitors?)")
 #: The object of a deal may stand a few words after its marker ("對人工智能巨頭Acme", "in AI startup Acme").
-_OBJECT_FAR = re.compile(r"(?:向|对|给)[^，,；;。:：!?从]{0,14}$|\b(?:in|into|to)\s+(?:[\w-]+\s+){0,4}$")
+#: Its English forms open on a literal (``\b(?:in|into|to)`` as ``i(?<!\wi)n(?:to)?|t(?<!\wt)o``), so the engine skips to
+#: their first characters by a set test (tests/test_extract_speed.py holds the plain forms): the same matches.
+_OBJECT_FAR = re.compile(r"(?:向|对|给)[^，,；;。:：!?从]{0,14}$|(?:i(?<!\wi)n(?:to)?|t(?<!\wt)o)\s+(?:[\w-]+\s+){0,4}$")
 #: "在X的最新一輪募資中投資": X is the one raising money.
 _ROUND_AFTER = re.compile(r"\s*的?[^，,。;；]{0,10}(?:募资|融资|轮|funding round|round)")
 _PER_SHARE_AFTER = re.compile(r"^\s*(?:/股|每股|per share|a share)")
@@ -1702,6 +1704,28 @@ _TERM = re.compile(
     r"|\b(?:over|for)\s+(?:the\s+next\s+|a\s+period\s+of\s+)?(?P<en>\d{1,2}|[a-z]+)\s+years?\b"
     r"|\b(?P<en2>\d{1,2}|[a-z]+)-year\b"
 )
+#: What every match of :data:`_TERM` holds: its number (one or two digits not after a digit or a point, or ending on a
+#: Chinese numeral) then 年 (a space between or not), or "year" after a space or a hyphen.
+_TERM_CORE = re.compile(r"(?:(?<![\d.])\d{1,2}|[一二两三四五六七八九十])\s?年|[\s-]year")
+
+
+def _maybe_term(f: str, lo: int, hi: int) -> bool:
+    """Whether :data:`_TERM` can match in ``f[lo:hi]`` (``False``: it cannot; ``True``: it may).
+
+    :data:`_TERM` tries its forms at every character, tens of microseconds a sentence, while most sentences with
+    a 年 hold it only in a date (2025年9月) and most with "year" in a phrase that is no term ("last year"). Each 年
+    and "year" is found by ``str.find`` and :data:`_TERM_CORE` is tried on the few characters before it, where
+    the number of any match would have to stand (it starts at ``lo`` or later, as the match does).
+    """
+    for word, back in (("年", 4), ("year", 1)):
+        p = f.find(word, lo, hi)
+        while p >= 0:
+            if _TERM_CORE.search(f, max(lo, p - back), p + len(word)):
+                return True
+            p = f.find(word, p + 1, hi)
+    return False
+
+
 #: Every alternative opens on a literal (``\bonce`` as ``o(?<!\wo)nce``), so the engine skips to its first characters
 #: by a set test: the same matches as ``在满足|条件|...|\bsubject to\b|...|\bin tranches\b``.
 _CONDITION = re.compile(r"在满足|条件|前提是|取决于|视.{0,8}而定|分期|每部署|s(?<!\ws)ubject to\b|"
@@ -1750,8 +1774,7 @@ def _sentence_extras(sent: _Sentence) -> tuple[DateMention | None, tuple[float, 
     f = sent.folded
     day = sent.dates[0] if sent.dates else None
     term = None
-    # every form of _TERM holds 年 or "year" (the text is folded to lower case)
-    if f.find("年", sent.start, sent.end) >= 0 or f.find("year", sent.start, sent.end) >= 0:
+    if _maybe_term(f, sent.start, sent.end):
         for m in _TERM.finditer(f, sent.start, sent.end):
             n = _small_number(m.group("n") or m.group("en") or m.group("en2") or "")
             if n is not None and 0 < n <= 50:
@@ -2109,13 +2132,16 @@ _SOURCE_AFTER = re.compile(r"\s*(?:in [\w-]+ |(?:[\w-]+ )?(?:investment|commitme
                            r"(?:from|by)\s+(?:[\w.-]+\s+){0,3}?$")
 _RESPECTIVELY = re.compile(r"\brespectively\b|分别|各为")
 _LONE_INVESTS = re.compile(r"[^，,。;；]{0,14}(?:投入|出资|注资|投资|承诺|invest(?:s|ed)?\b|commit(?:s|ted)?\b)")
-_EACH_BEFORE = re.compile(r"(?:各自|各|分别|\beach\b)[^，,。;；]{0,12}$")
+_EACH_BEFORE = re.compile(r"(?:各自|各|分别|e(?<!\we)ach\b)[^，,。;；]{0,12}$")  # \beach\b opening on its literal
 _EACH_AFTER = re.compile(r"\s*(?:each|apiece)\b|\s*的?(?:投资|资金)?\s*各")
 _LIST_GAP = re.compile(r"(?:\s|,|，|、|和|与|及|以及|\band\b|&)+")
 #: An investment told by its parts: a first payment, then the rest ("will begin with $15 billion, followed by
 #: another $35 billion", "將先承諾150億美元，隨後...再投入350億美元").
-_TRANCHE_FIRST = re.compile(r"\b(?:first|initial(?:ly)?|begins? with|beginning with|starts? with|upfront)\b|"
-                            r"先|首先|首期|首笔|第一笔")
+#: Every form opens on a literal (``\bfirst`` as ``f(?<!\wf)irst``...), so the engine skips to the first characters by a
+#: set test instead of trying each form at every character: the same matches as
+#: ``\b(?:first|initial(?:ly)?|begins? with|beginning with|starts? with|upfront)\b|先|首先|首期|首笔|第一笔``.
+_TRANCHE_FIRST = re.compile(r"f(?<!\wf)irst\b|i(?<!\wi)nitial(?:ly)?\b|b(?<!\wb)(?:egins? with|eginning with)\b|"
+                            r"s(?<!\ws)tarts? with\b|u(?<!\wu)pfront\b|先|首先|首期|首笔|第一笔")
 _TRANCHE_THEN = re.compile(r"\b(?:then|followed by|another|remaining|the rest|later)\b|"
                            r"随后|然后|再|剩余|其余|余下|之后")
 #: A gate (no word boundaries, so the engine scans for its first letters): an investment is in the sentence.
