@@ -778,7 +778,8 @@ _NUMERIC = re.compile(r"(?=[0-9０-９數数幾几上逾近一二两兩三四五
 
 _DIGIT = re.compile("[0-9０-９]")  # the first form of _NUMERIC
 #: The Chinese forms of :data:`_NUMERIC` (a vague word or a numeral before a scale), opening on one character set.
-_CN_NUMERAL = re.compile("[數数幾几上逾近一二两兩三四五六七八九十百千](?:(?<=[數数幾几上逾近])[十百千萬万億亿兆]|[萬万億亿兆])")
+_CN_NUMERAL = re.compile("[數数幾几上逾近一二两兩三四五六七八九十百千]"
+                         "(?:(?<=[數数幾几上逾近])[十百千萬万億亿兆]|[萬万億亿兆])")
 #: Every English form of :data:`_NUMERIC` holds one of these, in lower case, unless a letter of
 #: :data:`_FOLDS_TO_ASCII` stands for an ASCII one.
 _EN_NUMERAL_WORDS = ("several", "a few", "tens of", "hundred", "thousand", "million", "billion", "trillion")

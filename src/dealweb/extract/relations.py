@@ -196,9 +196,10 @@ _COORD = re.compile(r"^\s*[)）]?\s*(?:corp\.?|inc\.?|\(\w+\))?\s*,?\s*(?:和|�
 #: A firm named as another's rival ("Acme的競爭對手Hooli"): a modifier, not a party.
 _RIVAL_AFTER = re.compile(r"\s*(?:的|'s|’s)?\s*(?:主要|头号|最大的?)?\s*(?:竞争对手|对手|rivals?|competitors?)")
 #: The object of a deal may stand a few words after its marker ("對人工智能巨頭Acme", "in AI startup Acme").
-#: Its English forms open on a literal (``\b(?:in|into|to)`` as ``i(?<!\wi)n(?:to)?|t(?<!\wt)o``), so the engine skips to
-#: their first characters by a set test (tests/test_extract_speed.py holds the plain forms): the same matches.
-_OBJECT_FAR = re.compile(r"(?:向|对|给)[^，,；;。:：!?从]{0,14}$|(?:i(?<!\wi)n(?:to)?|t(?<!\wt)o)\s+(?:[\w-]+\s+){0,4}$")
+#: Its English forms open on a literal (``\b(?:in|into|to)`` as ``i(?<!\wi)n(?:to)?|t(?<!\wt)o``), so the engine skips
+#: to their first characters by a set test (tests/test_extract_speed.py holds the plain forms): the same matches.
+_OBJECT_FAR = re.compile(r"(?:向|对|给)[^，,；;。:：!?从]{0,14}$|"
+                         r"(?:i(?<!\wi)n(?:to)?|t(?<!\wt)o)\s+(?:[\w-]+\s+){0,4}$")
 #: "在X的最新一輪募資中投資": X is the one raising money.
 _ROUND_AFTER = re.compile(r"\s*的?[^，,。;；]{0,10}(?:募资|融资|轮|funding round|round)")
 _PER_SHARE_AFTER = re.compile(r"^\s*(?:/股|每股|per share|a share)")
