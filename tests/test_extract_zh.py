@@ -33,8 +33,9 @@ def usd_deals(text: str) -> set[tuple[str, str, float, float | None]]:
     for c in ingest_text(text, index=INDEX):
         if c["kind"] == "deal" and c["amount"] and c["amount"]["currency"] == "USD":
             hi = c["amount"]["usd_high"]
+            # whole dollars: "about" is x * 0.9 .. x * 1.1
             out.add((c["from"]["id"], c["to"]["id"], round(c["amount"]["usd_low"]),
-                     None if hi == float("inf") else round(hi)))  # whole dollars: "about" is x * 0.9 .. x * 1.1
+                     None if hi is None or hi == float("inf") else round(hi)))
     return out
 
 
@@ -118,6 +119,31 @@ CASES = [
     ("龍華表示，本次交易並非收購天成公司本身，對砸下200億美元一事不予置評。", set()),
     ("迪納摩為Acme向天成支付的20億美元租金提供擔保。", set()),
     ("迪纳摩为Acme向天成支付的20亿美元租金提供担保。", set()),
+    # buying a firm's shares pays that firm, even when the stake word comes after it
+    ("龍華目前最大筆的投資計畫，是承諾以1,000億美元購買Acme股票。", {("longhua", "acme", 100 * B, 100 * B)}),
+    ("龙华目前最大笔的投资计划,是承诺以1,000亿美元购买Acme股票。", {("longhua", "acme", 100 * B, 100 * B)}),
+    # 轉向X尋求資金: X is asked for the money; 與X洽談，計畫籌集: X would invest
+    ("在天成已經投資130億美元的情況下，Acme仍轉向龍華尋求百億美元資金。",
+     {("tiancheng", "acme", 13 * B, 13 * B), ("longhua", "acme", 10 * B, 10 * B)}),
+    ("Acme正與龍華展開洽談談判，計畫籌集高達100億美元的額外資金。", {("longhua", "acme", 0.0, 10 * B)}),
+    ("Acme正与龙华展开洽谈谈判,计划筹集高达100亿美元的额外资金。", {("longhua", "acme", 0.0, 10 * B)}),
+    # 投向X的N: X is paid; the payer is the firm the text is about
+    ("龍華宣布向天成投資30億美元。相比之下，投向迪納摩的10億美元就少得多。",
+     {("longhua", "tiancheng", 3 * B, 3 * B), ("longhua", "dynamo", 1 * B, 1 * B)}),
+    # the last tranche of the investment told earlier in the sentence
+    ("龍華已兌現對Acme投資400億美元的承諾，在上週支付最後一筆220億美元至225億美元。",
+     {("longhua", "acme", 40 * B, 40 * B), ("longhua", "acme", 22 * B, 22.5 * B)}),
+    # a headline's two clauses split by a space: the round's investor pays the raiser
+    ("Acme完成1100亿美元融资 龙华承诺出资500亿美元", {("longhua", "acme", 50 * B, 50 * B)}),
+    # an order received from X: X pays
+    ("Acme還獲得了天成超過2億美元的訂單。", {("tiancheng", "acme", 0.2 * B, None)}),
+    ("Acme还获得了天成超过2亿美元的订单。", {("tiancheng", "acme", 0.2 * B, None)}),
+    # the contract's revenue to the firm that signed with X: X pays
+    ("天成已與基礎設施提供商Acme簽署了為期10年的租賃協議，合同收入總額約37億美元。",
+     {("acme", "tiancheng", 3.33 * B, 4.07 * B)}),
+    # sale proceeds (回籠資金) are not a deal
+    ("龍華已出售所持天成全部股份，回籠資金約58億美元。", set()),
+    ("龙华已出售所持天成全部股份,回笼资金约58亿美元。", set()),
     # 至多, 上看: upper bounds
     ("龍華將在新系統落地過程中向Acme投資至多1000億美元。", {("longhua", "acme", 0.0, 100 * B)}),
     ("龙华将向Acme投资上看500亿美元。", {("longhua", "acme", 0.0, 50 * B)}),

@@ -99,7 +99,8 @@ TYPE_CUES: dict[str, list[str]] = {
                            "cloud services|cloud contract|compute capacity|computing power|compute|cloud|"
                            "运算服务|gpu capacity|gpu cloud|gpu clusters|gpu cluster|gpu集群|gpu丛集|gpu云|"
                            "computing capacity|gpu infrastructure"),
-    "buy": _cues("购买|采购|订购|购入|买|订单|部署|order|orders|buy|buys|bought|buying|purchase|purchases|purchased|"
+    "buy": _cues("购买|采购|订购|购入|买|订单|大单|部署|"
+                 "order|orders|buy|buys|bought|buying|purchase|purchases|purchased|"
                  "purchasing|ordering|spending|paying|"
                  "deploy|deploys|spend|spends|pay|pays|paid|支付|付钱|花|提供|供应|供货|出售|supply|supplies|斥资|砸下|豪掷|砸|"
                  "provide|provides|sell|sells|sold"),
@@ -117,7 +118,7 @@ TYPE_CUES: dict[str, list[str]] = {
     "licence": _cues("license|licenses|licensed|licensing|licence|licences|licensing agreement"),
     "equity": _cues("股权投资|投资|入股|注资|投入|出资|领投|参投|重注|融资|invest|invests|invested|investment|equity|"
                     "raised|raises|funding round|funding|contribute|contributes|contributed|pledge|pledges|"
-                    "pledged|poured|pours|pour|backed|backs|backing|round|co-led|infusion"),
+                    "pledged|poured|pours|pour|backed|backs|backing|round|co-led|infusion|投向|筹集|募集|资金"),
 }
 
 #: Words that make the grammatical subject the *seller* or *recipient* (the payee).
@@ -205,7 +206,8 @@ _ROUND_AFTER = re.compile(r"\s*的?[^，,。;；]{0,10}(?:募资|融资|轮|fund
 _PER_SHARE_AFTER = re.compile(r"^\s*(?:/股|每股|per share|a share)")
 #: One character set first (the engine skips to it with a set test), then which break it is: the same matches as
 #: ``[，:：;；]|,(?!\d{3})|(?<=[a-z])\s+(?:while|whereas|but)\s+``.
-_CLAUSE_BREAK = re.compile(r"[，:：;；,\s](?:(?<=[，:：;；])|(?<=,)(?!\d{3})|(?<=[a-z]\s)\s*(?:while|whereas|but)\s+)")
+_CLAUSE_BREAK = re.compile(r"[，:：;；,\s](?:(?<=[，:：;；])|(?<=,)(?!\d{3})|(?<=[a-z]\s)\s*(?:while|whereas|but)\s+|"
+                           r"(?<=[\u4e00-\u9fff] )(?=[\u4e00-\u9fff]))")  # "Acme完成融資 龍華出資": two clauses
 
 
 def _bounded(w: str) -> str:
@@ -502,6 +504,9 @@ def _deal_type(folded: str, lo: int, hi: int, sells: frozenset[str]) -> tuple[st
         return ("equity_investment", *first("equity"))
     if cued("datacentre") and buying:
         return ("data_hosting", *first("datacentre"))
+    orders = [h for h in found.get("buy", ()) if h[2] in ("订单", "大单")]
+    if orders and not sells:
+        return ("services", orders[0][0], orders[0][1])  # "獲得X超過2億美元的訂單": an order for goods not named
     if (cued("contract") or cued("buy")) and sells:
         kind = "compute_contract" if "compute_contract" in sells else (
             "chip_purchase" if "chip_purchase" in sells else None)
@@ -722,7 +727,7 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
                 _rx(r"\s*(?:寻求|筹集|募集|募资|融资|借)").match(f, right.end):
             return right, left  # "Acme轉向Dynamo尋求資金": Dynamo is asked for the money
         if _rx(r"(?:与|和|跟|同)\s*$").search(f, max(left.end, right.start - 3), right.start) and \
-                _rx(r"[^，,。;；]{0,4}(?:洽谈|商谈|谈判|磋商)[^，,。;；]{0,16}(?:融资|筹集|募资|资金)").match(
+                _rx(r"[^，,。;；]{0,4}(?:洽谈|商谈|谈判|磋商)[^。;；]{0,16}(?:融资|筹集|募资|(?<!投)资金)").match(
                     f, right.end):
             return right, left  # "Acme正與Dynamo洽談額外100億美元融資": the firm talked with would invest
     if typ in ("equity_investment", "acquisition_stake", "joint_venture", "debt_financing", "warrant"):
@@ -1014,7 +1019,8 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
         if heads and uniq[0].id not in {h.id for h in heads}:
             return _orient(sent, heads[-1], distinct[0], typ, index, a.start)
     if distinct and cue is not None and distinct[0].start < cue and not _is_object(f, cs, distinct[0]) and \
-            not (typ == "equity_investment" and _GENITIVE_INVEST.match(f, distinct[0].end)):
+            not (typ == "equity_investment" and _GENITIVE_INVEST.match(f, distinct[0].end)) and \
+            not _VERB_BEFORE.search(f, max(cs, distinct[0].start - 4), distinct[0].start):
         # "其中龍華出資約20億美元": the clause's own actor, before its verb, is the subject
         other = next((e for e in uniq if e.id != distinct[0].id), None)
         if other is None:
@@ -1027,6 +1033,8 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
     return _orient(sent, left, right, typ, index, a.start)
 
 
+#: A transaction verb right before a firm makes it the verb's object ("購買Acme股票", "收購Acme"), not a subject.
+_VERB_BEFORE = re.compile(r"(?:购买|买入|买下|收购|并购|入股|投资|注资|认购|购入|增持)\s*$")
 #: What may stand before a clause's subject: a conjunction or an adverb ("而龍華", "此前還", "龍華刚").
 _CLAUSE_OPENING = re.compile(r"\s*(?:而|但|并|且|同时|此外|另外|其中|随后|之后|然后|此前|之前|目前|如今|今年|去年|"
                              r"刚|还|也|则|已|已经|更|又|再)*\s*")
@@ -1268,7 +1276,8 @@ def _raiser(sent: _Sentence) -> EntityMention | None:
 
 #: What a firm holds, manages or cashed in (Chinese): a figure after one of these, with no deal word between,
 #: is the value of holdings, a cash pile or sale proceeds, not a payment between two firms (guideline §5).
-_HELD_BEFORE = re.compile(r"管理的|所持|持有的|持股|持仓|组合|套现|清仓|清空|现金储备|账上现金|帐上现金|手握|坐拥|"
+_HELD_BEFORE = re.compile(r"管理的|所持|持有的|持股|持仓|组合|套现|回笼资金|回笼|清仓|清空|现金储备|账上现金|帐上现金|"
+                          r"手握|坐拥|"
                           r"账面现金|现金余额|身家|身价|薪酬|年薪|薪资|报酬")
 #: A guarantee or backstop of someone else's payment (Chinese): no USD flow.
 _GUARANTEE_ZH = re.compile(r"担保|背书|兜底|(?:租赁|付款|偿债|租金)义务")
@@ -1289,6 +1298,24 @@ def _held_value(sent: _Sentence, a: AmountMention) -> bool:
         return False
     cue_end = hits[-1].end()
     return _ALL_TYPE_RE.search(f, cue_end, a.start) is None
+
+
+def _tranche_of(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
+                deals: list[Proposal]) -> Proposal | None:
+    """A tranche ("支付最後一筆220億美元") of the investment or loan told earlier in the same sentence: its pair."""
+    if not deals or a.amount.currency is None or not _TRANCHE.search(
+            sent.folded, max(clause[0], a.start - 8), min(clause[1], a.end + 8)):
+        return None
+    prev = deals[-1]
+    if prev.payer is None or prev.payee is None or prev.type not in ("equity_investment", "debt_financing"):
+        return None
+    if any(e.id not in (prev.payer.id, prev.payee.id) for e in _actors(sent) if clause[0] <= e.start < clause[1]):
+        return None  # another firm named in the tranche's clause: not the same deal
+    p = Proposal("deal", (sent.start, sent.end), 0.5, payer=prev.payer, payee=prev.payee, type=prev.type,
+                 amount=a.amount)
+    p.spans = {"from": prev.spans["from"], "to": prev.spans["to"], "type": prev.spans.get("type", (a.start, a.end)),
+               "amount": (a.start, a.end)}
+    return p
 
 
 def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | None,
@@ -1372,6 +1399,7 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
         if typ is None:
             other = _own_capex(sent, a, clause, topic) or _deal_reference(sent, a, last_deal) or \
                 _follow_on(sent, a, last_deal)
+            other = other or _tranche_of(sent, a, clause, deals)
             if other is None and _TRANCHE.search(f, max(clause[0], a.start - 8), min(clause[1], a.end + 8)):
                 # "随后,远山支付了首笔75亿美元": a tranche of the investment told just before
                 other = _elided_payee(sent, a, clause, ("equity_investment", a.start, a.end, "clause"), None, deals,
@@ -1410,7 +1438,8 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             deal = _elided_payee(sent, a, clause, typ, deal, deals, last_deal, topic, raiser)
         if deal is None:
             other = _own_capex(sent, a, clause, topic) or _deal_reference(sent, a, last_deal) \
-                or _party_reference(sent, a, clause, history or [])
+                or _party_reference(sent, a, clause, history or []) or _tranche_of(sent, a, clause, deals) \
+                or _follow_on(sent, a, last_deal)
             if other is not None:
                 (facts if other.kind == "fact" else deals).append(other)
             continue
@@ -1525,9 +1554,11 @@ def _contract_revenue(sent: _Sentence, a: AmountMention, last: Proposal | None) 
 
 
 #: Revenue a deal brings its seller ("預計每年將產生19.4億美元的收入", "預計帶來270億美元收入").
-_BRINGS = re.compile(r"(?:带来|产生|创造|贡献|带进|进账)[^，,。;；]{0,12}$")
+_BRINGS = re.compile(r"(?:带来|产生|创造|贡献|带进|进账)[^，,。;；]{0,12}$|"
+                     r"(?:合同|合约|协议)(?:总)?(?:收入|营收)(?:总额)?\s*(?:约|达|为|将达)?\s*$")
 #: The counterparty of a deal named by 與 ("此次與X的交易", "與X之間的合約"): the buyer, when the other firm sells.
-_DEAL_WITH = re.compile(r"\s*(?:之间)?\s*的?\s*[^，,。;；]{0,6}?(?:交易|合约|合同|协议|订单|合作)")
+_DEAL_WITH = re.compile(r"\s*(?:之间)?\s*的?\s*(?:[^，,。;；]{0,6}?|(?:签署|签订|达成|签下)[^，,。;；]{0,16}?)"
+                        r"(?:交易|合约|合同|协议|订单|合作)")
 
 
 def _deal_revenue(sent: _Sentence, a: AmountMention, clause: tuple[int, int], index: EntityIndex,
@@ -1544,7 +1575,7 @@ def _deal_revenue(sent: _Sentence, a: AmountMention, clause: tuple[int, int], in
         return None
     actors = [e for e in _actors(sent) if sent.kinds.get(e.id) != "person"]
     ids = list(dict.fromkeys(e.id for e in actors))
-    buyer = next((e for e in actors if _rx(r"(?:与|和|跟|同)\s*$").search(f, max(sent.start, e.start - 3), e.start)
+    buyer = next((e for e in actors if _WITH_FAR.search(f, max(sent.start, e.start - 16), e.start)
                   and _DEAL_WITH.match(f, e.end)), None)
     pair: tuple[EntityMention, EntityMention] | None = None
     if buyer is not None:
@@ -1656,7 +1687,7 @@ def _elided_payee(sent: _Sentence, a: AmountMention, clause: tuple[int, int], ty
     return p
 
 
-_TRANCHE = re.compile(r"首笔|第一笔|第二笔|剩余|余下|尾款|\btranche\b|\binstal+ment\b|\bfirst payment\b")
+_TRANCHE = re.compile(r"首笔|第一笔|第二笔|最后一笔|末笔|剩余|余下|尾款|\btranche\b|\binstal+ment\b|\bfirst payment\b")
 #: An investee named by a description rather than its name ("向這家Hoolibot模型開發商", "in the startup").
 _DESCRIBED = re.compile(r"(?:向|对|给)(?:这家|该|此|这个)|\b(?:in|into) the (?:startup|company|firm|developer)\b")
 
