@@ -140,6 +140,14 @@ def _rounded(claims: set[tuple[str, str, float, float | None]]) -> set[tuple[str
      {("dynamo", "ember", 2 * B, 2 * B)}),
     # two firms joined by a hyphen stay two firms
     ("Acme-Borealis talks: Acme will invest $2 billion in Borealis.", {("acme", "borealis", 2 * B, 2 * B)}),
+    # whose deal a figure's noun phrase is ("X's", "its"), and the object after it
+    ("Two deals stand out: Cobalt Cloud's landmark $14 billion deal with Acme and its expanded $6.5 billion pact "
+     "with Borealis.",
+     {("acme", "cobalt", 14 * B, 14 * B), ("borealis", "cobalt", 6.5 * B, 6.5 * B)}),
+    # a running total after a deal just told is the same pair's
+    ("In parallel, Cobalt Cloud has expanded its existing pact with Borealis by another $6.5 billion, bringing the "
+     "total value of their collaboration to $22.4 billion.",
+     {("borealis", "cobalt", 6.5 * B, 6.5 * B), ("borealis", "cobalt", 22.4 * B, 22.4 * B)}),
     # an export licence is no licence deal: the chip order stands
     ("Acme won an export license from the government and will buy $1 billion of chips from Flux Semiconductor.",
      {("acme", "flux", 1 * B, 1 * B)}),

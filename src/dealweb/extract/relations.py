@@ -835,6 +835,8 @@ def _coordinated(sent: _Sentence, actors: list[EntityMention], upto: int) -> lis
     return run if len({e.id for e in run}) >= 2 else []
 
 
+#: "its expanded $6.5 billion pact", "Acme's landmark $14 billion deal": whose deal the figure's noun phrase is.
+_OWNER_BEFORE = re.compile(r"(?:\bits|'s|’s)\s+(?:[\w-]+\s+){0,3}$")
 #: From a figure to the firm it is paid to or with: "$N investment in", "$N licensing agreement with AI startup".
 _FIGURE_OBJECT = re.compile(r"\s*(?:[\w-]+\s+){0,4}?(?:investment|stake|deal|agreement|contract|pact|partnership|"
                             r"alliance|"
@@ -916,13 +918,19 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
         return _orient(sent, subj, other, typ, index, a.start)
     in_clause = [e for e in actors if cs <= e.start < ce]
     after_fig = next((e for e in in_clause if e.start > a.start), None)
+    owner = _OWNER_BEFORE.search(f, max(cs, a.start - 40), a.start)
     if after_fig is not None and after_fig.start - a.end < 90 and _FIGURE_OBJECT.fullmatch(f, a.end, after_fig.start) \
-            and all(_is_object(f, cs, e) for e in in_clause if e.start < a.start):
+            and (owner is not None or all(_is_object(f, cs, e) for e in in_clause if e.start < a.start)):
         # "..., ranging from a $100 billion investment in Acme to a $5 billion stake in Borealis", "a $20 billion
         # deal with Zentrix": the firm after the figure is its object; the subject stands before the clause
         obj = after_fig
         subj = next((e for e in actors if e.start < cs and e.id != obj.id and sent.kinds.get(e.id) != "person"
                      and not _is_object(f, sent.start, e)), None)
+        if owner is not None:
+            # "CoreWeave's $14.2 billion deal with Meta and its expanded $6.5 billion pact with OpenAI": the owner
+            # ("X's") or, for "its", the nearest firm before that is no object
+            subj = next((e for e in reversed(actors) if e.end <= owner.start() + 1 and e.id != obj.id
+                         and sent.kinds.get(e.id) != "person" and not _is_object(f, sent.start, e)), None)
         if (subj is None or pronoun) and topic is not None and topic.id != obj.id and (pronoun or starts_bare):
             subj = topic
         if subj is not None:
@@ -1384,6 +1392,10 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             continue  # "其管理的超千億美元資產", "持股增至約30億美元", "套現約58億美元": what a firm holds, not a deal
         if _GUARANTEE.search(f, max(clause[0], a.start - 40), a.start):
             continue  # "Hooli will backstop $1.8 billion of Acme's lease obligations": a guarantee moves no money
+        total = _running_total(sent, a, deals, last_deal)
+        if total is not None:
+            deals.append(total)  # "..., bringing the total value of their pact to $22.4 billion": the same pair
+            continue
         if venture is not None:
             flow = _venture_flow(sent, a, clause, venture, topic)
             if flow is not None:
@@ -2506,6 +2518,34 @@ def _reroute(sent: _Sentence, deal: Proposal) -> None:
 _OPTION_UP = re.compile(r"(?:\boptions?\b|\bcould\b|\bmay\b|\bmight\b|可能|或将|有望)[^.;，。]{0,40}?"
                         r"(?:\bup to\b|\bexpand|\brise|\bincrease|\bgrow|\btake the total|\breach|\bspend|"
                         r"扩大至|增至|增加至|提高至|达到)[^.;，。]{0,25}$")
+
+
+#: "bringing the total value of their collaboration to", "brings that total contract to": a running total.
+_TOTAL_TO = re.compile(r"\b(?:bring(?:s|ing)?|brought|tak(?:e|es|ing)|took|lift(?:s|ing|ed)?|push(?:es|ing|ed)?)\s+"
+                       r"(?:[\w'’-]+\s+){0,7}?(?:total|tally)\b[^,;.]{0,50}?\bto\s+(?:an?\s+)?(?:[\w-]+\s+)?$")
+
+
+def _running_total(sent: _Sentence, a: AmountMention, deals: list[Proposal],
+                   last_deal: Proposal | None) -> Proposal | None:
+    """The pair's running total after a deal just told: a claim of the same pair.
+
+    "expanded its pact with Acme by $6.5 billion, bringing the total to $22.4 billion": the deal of this sentence,
+    else the one in view when the sentence names only its parties.
+    """
+    if a.amount.currency is None or not _TOTAL_TO.search(sent.folded, max(sent.start, a.start - 110), a.start):
+        return None
+    last = next((d for d in reversed(deals) if d.amount is not None and d.spans.get("amount", (a.start,))[0] < a.start),
+                None)
+    if last is None and last_deal is not None and last_deal.payer is not None and last_deal.payee is not None and \
+            all(e.id in (_payers(last_deal) | {last_deal.payer.id, last_deal.payee.id}) for e in _actors(sent)):
+        last = last_deal
+    if last is None or last.payer is None or last.payee is None:
+        return None
+    p = Proposal("deal", (sent.start, sent.end), 0.5, payer=last.payer, payee=last.payee, type=last.type,
+                 amount=a.amount)
+    p.spans = {"from": last.spans["from"], "to": last.spans["to"], "type": last.spans.get("type", (a.start, a.end)),
+               "amount": (a.start, a.end)}
+    return p
 
 
 def _option_of(sent: _Sentence, a: AmountMention, deals: list[Proposal]) -> Proposal | None:
