@@ -144,6 +144,13 @@ CASES = [
     # sale proceeds (回籠資金) are not a deal
     ("龍華已出售所持天成全部股份，回籠資金約58億美元。", set()),
     ("龙华已出售所持天成全部股份,回笼资金约58亿美元。", set()),
+    # a Chinese name glossed by a Latin one (or the other way round) names that firm in the whole article
+    ("星火科技（Sparkle）是一家新創。龍華向星火科技注資10億美元。", {("longhua", "sparkle", 1 * B, 1 * B)}),
+    ("星火科技(Sparkle)是一家初创。龙华向星火科技注资10亿美元。", {("longhua", "sparkle", 1 * B, 1 * B)}),
+    ("Acme（艾可美）成立於2020年。龍華向艾可美注資10億美元。", {("longhua", "acme", 1 * B, 1 * B)}),
+    ("Acme(艾可美)成立于2020年。龙华向艾可美注资10亿美元。", {("longhua", "acme", 1 * B, 1 * B)}),
+    # a known firm's own abbreviation in parentheses is that firm, not a new one
+    ("龍華集團（LHG）宣布向Acme投資10億美元。", {("longhua", "acme", 1 * B, 1 * B)}),
     # 至多, 上看: upper bounds
     ("龍華將在新系統落地過程中向Acme投資至多1000億美元。", {("longhua", "acme", 0.0, 100 * B)}),
     ("龙华将向Acme投资上看500亿美元。", {("longhua", "acme", 0.0, 50 * B)}),

@@ -25,6 +25,7 @@ from dealweb.extract.mentions import (
     PeriodMention,
     find_amount_mentions,
     find_dates,
+    find_glossed_names,
     find_new_names,
     find_periods,
     merge_names,
@@ -255,6 +256,7 @@ def analyse(text: str, index: EntityIndex, fmt: str = "auto", name: str = "",
     norm = normalise(text, fmt=fmt, name=name)
     ents = index.find(norm)
     ents = merge_names(ents, find_new_names(norm, ents))
+    ents = merge_names(ents, find_glossed_names(norm, ents))
     amts = find_amount_mentions(norm)
     periods: list[PeriodMention] = []
     dates: list[DateMention] = []

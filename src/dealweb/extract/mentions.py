@@ -29,6 +29,7 @@ __all__ = [
     "PeriodMention",
     "find_dates",
     "find_amount_mentions",
+    "find_glossed_names",
     "find_new_names",
     "firm_id",
     "merge_names",
@@ -367,6 +368,106 @@ def _uncovered(text: str, s: int, e: int, inside: list[EntityMention]) -> str:
         at = max(at, x.end)
     parts.append(text[at:e])
     return " ".join(parts)
+
+
+#: "新思科技（Synopsys）", "迪士尼公司(Disney)": a Chinese name glossed by a Latin one (folded text: ASCII parentheses).
+_CJK_GLOSSED = re.compile(r"([\u4e00-\u9fff]{2,12})\(\s?([a-z][a-z0-9&.' -]{1,40}?)\s?\)")
+#: "Nokia（諾基亞）": a Latin name glossed by a Chinese one.
+_LATIN_GLOSSED = re.compile(r"([a-z0-9][a-z0-9&.'-]*(?: [a-z0-9&.'-]+){0,3})\s?\(\s?([\u4e00-\u9fff]{2,8})\s?\)")
+#: Words that end what stands before a name in a Chinese run ("入股", "晶片設計公司", "與"): the name starts after them.
+_RUN_CUT = re.compile(r"的|与|和|及|对|向|在|从|以|为|将|由|被|把|入股|投资|注资|收购|并购|买下|包括|宣布|表示|旗下|"
+                      r"子公司|公司|企业|新创|初创|业者|厂商|巨头|龙头|大厂|设计商|开发商|供应商|提供商|运营商|"
+                      r"制造商|服务商|集团|如|例如|像是|以及|还有|、")
+#: A Chinese name that is a firm's by its ending (公司, 集團, 科技...): its Latin gloss names a firm.
+_CN_FIRM_END = re.compile(r"(?:公司|集团|科技|实验室|资本|银行|半导体|电子|控股|能源|电讯|电信|微电子)$")
+#: A Chinese run that is a common noun or a phrase, not a firm's name ("對手", "第一版…系統").
+_NOT_A_CN_NAME = re.compile(r"^(?:公司|企业|集团|系统|平台|产品|模型|服务|方案|股东|客户|伙伴|合作伙伴|巨头|新创|初创|"
+                            r"芯片|晶片|工具|软件|应用|技术|机构|基金|银行|政府|人工智能|人工智慧|生成式)$|对手$|"
+                            r"[的了是在把被第版个这那其]")
+_CN_FIRM_WORD = re.compile(r"(?:股份)?有限公司$|公司$|集团$")
+_CN_FIRM_WORD_ONLY = re.compile(r"(?:集团|公司|控股|(?:股份)?有限公司)?")
+
+
+def _gloss_name(run: str) -> str:
+    """The name at the end of a run of Chinese characters: what follows the last word that stands before a name."""
+    cut = 0
+    for m in _RUN_CUT.finditer(run):
+        if m.end() <= len(run) - 2:
+            cut = m.end()
+    return run[cut:]
+
+
+def find_glossed_names(norm: NormText, known: list[EntityMention]) -> list[EntityMention]:
+    """Chinese names of firms learnt from their glosses in the text: "新思科技（Synopsys）", "Nokia（諾基亞）".
+
+    Chinese news writes a firm's name once with its other script's form in parentheses. The Chinese form then
+    names the same firm everywhere in the article (the gazetteer need not list it): its id is the Latin
+    form's, known (ledger, gazetteer, a new name found by :func:`find_new_names`) or, when the Chinese form ends
+    like a firm's name (公司, 集團, 科技...), made from the Latin form (:func:`firm_id`). The Chinese name is what
+    follows the last word that stands before a name in its run ("入股新思科技" gives 新思科技); a trailing 公司/
+    集團 is dropped for the other mentions (迪士尼公司 also names 迪士尼). Returns the mentions to add (text
+    order, not overlapping one another nor partly overlapping a known one; a known name inside one gives way).
+    """
+    folded = norm.folded
+    if "(" not in folded:
+        return []
+    by_start = {e.start: e for e in known}
+    by_end = {e.end: e for e in known}
+    alias: dict[str, tuple[str, str]] = {}  # folded Chinese name -> (id, display)
+    latin_new: dict[str, tuple[str, str]] = {}  # folded Latin name -> (id, display)
+    for m in _CJK_GLOSSED.finditer(folded):
+        name = _gloss_name(m.group(1))
+        if len(name) < 2 or _NOT_A_CN_NAME.search(name) or m.end(1) in by_end and by_start.get(m.start(2)) or \
+                any(m.end(1) - len(name) <= x.start < m.end(1) and x.end < m.end(1) for x in known):
+            continue  # "投資對手(xAI)", "甲骨文系統(Oracle)": a common noun, or a known name and more
+        k = by_start.get(m.start(2))
+        if k is not None and k.end >= m.end(2) - 1:
+            eid, disp = k.id, k.name
+        elif (k := next((by_end[j] for j in range(m.end(1), m.end(1) - 7, -1) if j in by_end
+                         and _CN_FIRM_WORD_ONLY.fullmatch(folded, j, m.end(1))), None)) is not None:
+            # "軟銀集團（SBG）": the gloss is another name of the firm known right before it
+            if k.start >= m.start(1):
+                latin_new.setdefault(m.group(2).strip(), (k.id, k.name))
+            continue
+        elif _CN_FIRM_END.search(name) and norm.text[m.start(2)].isupper() and \
+                not set(m.group(2).strip().split()) & _NOT_A_NAME and \
+                not any(m.start(1) <= x.start < m.end(1) for x in known):
+            disp = norm.text[m.start(2):m.end(2)].strip()
+            eid = firm_id(disp)
+            if not eid:
+                continue
+            latin_new.setdefault(m.group(2).strip(), (eid, disp))
+        else:
+            continue
+        alias.setdefault(name, (eid, disp))
+        short = _CN_FIRM_WORD.sub("", name)
+        if len(short) >= 2 and short != name:
+            alias.setdefault(short, (eid, disp))
+    for m in _LATIN_GLOSSED.finditer(folded):
+        k = by_start.get(m.start(1))
+        if k is not None and k.end == m.end(1):
+            alias.setdefault(m.group(2), (k.id, k.name))
+    known_names = {folded[e.start:e.end] for e in known}
+    alias = {n: v for n, v in alias.items() if n not in known_names}
+    if not alias and not latin_new:
+        return []
+    words = sorted([*alias, *latin_new], key=len, reverse=True)
+    pattern = re.compile("|".join(re.escape(w) for w in words))
+    starts = [e.start for e in known]
+    out: list[EntityMention] = []
+    for m in pattern.finditer(folded):
+        s, e = m.start(), m.end()
+        w = m.group(0)
+        if w in latin_new and ((s > 0 and folded[s - 1].isalnum() and folded[s - 1].isascii())
+                               or (e < len(folded) and folded[e].isalnum() and folded[e].isascii())):
+            continue  # a Latin name only at word edges
+        k = bisect_left(starts, s)
+        inside = [x for x in known[max(0, k - 1):k + 4] if x.start < e and s < x.end]
+        if any(not (s <= x.start and x.end <= e and (x.start, x.end) != (s, e)) for x in inside):
+            continue  # the whole of a known name, or overlapping one partly: the known one stands
+        eid, disp = alias.get(w) or latin_new[w]
+        out.append(EntityMention(s, e, eid, disp))
+    return out
 
 
 def merge_names(known: list[EntityMention], new: list[EntityMention]) -> list[EntityMention]:
