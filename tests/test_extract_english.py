@@ -148,6 +148,17 @@ def _rounded(claims: set[tuple[str, str, float, float | None]]) -> set[tuple[str
     ("In parallel, Cobalt Cloud has expanded its existing pact with Borealis by another $6.5 billion, bringing the "
      "total value of their collaboration to $22.4 billion.",
      {("borealis", "cobalt", 6.5 * B, 6.5 * B), ("borealis", "cobalt", 22.4 * B, 22.4 * B)}),
+    # amounts in words: "multi-billion dollar" is billions [2B, 9B] (guideline section 3), "dollar" as an adjective,
+    # "exceeds" a lower bound, "an estimated" about [0.9x, 1.1x]
+    ("Acme has signed a multi-billion dollar agreement with Cobalt Cloud for cloud computing capacity.",
+     {("acme", "cobalt", 2 * B, 9 * B)}),
+    ("Acme has announced a multibillion-dollar partnership with Cobalt Cloud to deploy cloud capacity.",
+     {("acme", "cobalt", 2 * B, 9 * B)}),
+    ("Acme disclosed a two billion dollar purchase of Borealis common stock.", {("acme", "borealis", 2 * B, 2 * B)}),
+    ("Acme signed a cloud computing deal with Cobalt Cloud. The deal reportedly exceeds $10bn.",
+     {("acme", "cobalt", 10 * B, None)}),
+    ("Cobalt Cloud is in talks with Acme over a cloud-computing agreement worth an estimated $20 billion.",
+     {("acme", "cobalt", 18 * B, 22 * B)}),
     # an export licence is no licence deal: the chip order stands
     ("Acme won an export license from the government and will buy $1 billion of chips from Flux Semiconductor.",
      {("acme", "flux", 1 * B, 1 * B)}),
@@ -170,6 +181,9 @@ def test_english_deal(text: str, expected: set[tuple[str, str, float, float | No
     "Borealis has committed to backing up $1.4 billion of Acme's lease obligations.",
     # the size of a joint venture is no partner's payment
     "Acme announced a $27 billion joint venture with Dynamo Capital to develop the Nimbus campus.",
+    # several deals described together carry no value of any one of them
+    "Ember Labs closed its round, with Acme, Borealis and Dynamo Capital each making multi-billion-dollar "
+    "commitments.",
     # a capitalised word before "company" is no firm of its own
     "Acme said the Australian company would not disclose the $9 billion figure.",
 ])

@@ -10,6 +10,7 @@ maps them to the original with :meth:`NormText.to_original`.
 
 from __future__ import annotations
 
+import math
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
@@ -526,7 +527,15 @@ _WORD_NUM = "|".join(sorted((*_UNITS_EN, *_TENS_EN), key=len, reverse=True))
 #: "three hundred billion dollars", "twenty-five billion US dollars": a figure spelled out in words.
 _SPELLED = re.compile(rf"\b(?P<n>(?:{_WORD_NUM})(?:[- ](?:{_WORD_NUM}))?(?:\s+hundred(?:\s+(?:and\s+)?"
                       rf"(?:{_WORD_NUM})(?:[- ](?:{_WORD_NUM}))?)?)?)\s+(?P<s>thousand|million|billion|trillion)\s+"
-                      r"(?:us\s+|u\.s\.\s+)?dollars\b", re.IGNORECASE)
+                      r"(?:us\s+|u\.s\.\s+)?dollars?\b", re.IGNORECASE)
+#: "a multi-billion dollar agreement", "a multibillion-dollar partnership": billions, a vague quantity [2, 9] x 1e9
+#: as the guideline reads "billions of dollars".
+_MULTI = re.compile(r"\bmulti[-‑‐ ]?(?P<s>million|billion|trillion)[-‑‐ ]dollars?\b", re.IGNORECASE)
+
+
+_PLURAL_NEXT = re.compile(r"\s+(?:[a-z-]+\s+)?[a-z-]+[^s\W]s\b")
+_BOUND_BEFORE = re.compile(r"(?:\b(?:exceed(?:s|ed)?|top(?:s|ped)?|surpass(?:es|ed)?)|(?P<est>\ban estimated))\s+$",
+                           re.IGNORECASE)
 
 
 def _spelled_value(words: str) -> float | None:
@@ -548,7 +557,7 @@ def _spelled_value(words: str) -> float | None:
     return total or None
 
 
-_DOLLARS = re.compile(r"dollars\b", re.IGNORECASE)
+_DOLLARS = re.compile(r"dollars?\b", re.IGNORECASE)
 
 
 def _spelled_amounts(text: str, taken: list[AmountMention]) -> list[AmountMention]:
@@ -565,6 +574,15 @@ def _spelled_amounts(text: str, taken: list[AmountMention]) -> list[AmountMentio
         # the last match in the window is the one that can end at this "dollars"
         m = next(reversed(list(_SPELLED.finditer(text, lo, d.end()))), None)
         if m is None or m.end() != d.end():
+            v = _MULTI.search(text, max(lo, d.start() - 24), d.end())
+            # "multi-billion-dollar commitments": several deals, none of them given a value
+            if v is not None and v.end() == d.end() and not _PLURAL_NEXT.match(text, v.end()):
+                k = bisect_left(starts, v.end())
+                if not (k and taken[k - 1].end > v.start()):
+                    scale = _SCALE_EN[v.group("s").lower()]
+                    out.append(AmountMention(v.start(), v.end(), Amount(2 * scale, 9 * scale, Qualifier.VAGUE, "USD",
+                                                                        v.group(0), nominal=math.sqrt(18) * scale)))
+                    last_end = v.end()
             continue
         last_end = m.end()
         k = bisect_left(starts, m.end())
@@ -611,7 +629,18 @@ def find_amount_mentions(norm: NormText) -> list[AmountMention]:
                 end = a.end + plus.end()
                 out[i] = AmountMention(a.start, end, replace(a.amount, high=None, qualifier=Qualifier.AT_LEAST,
                                                              text=text[a.start:end]))
-    if "dollars" in text or "Dollars" in text:
+                continue
+            # "exceeds $10bn" (at least), "an estimated $20 billion" (about): a bound said by the word before
+            verb = _BOUND_BEFORE.search(text, max(0, a.start - 16), a.start)
+            if verb is not None and a.amount.low == a.amount.high and a.amount.low is not None:
+                v = a.amount.low
+                if verb.group("est"):
+                    out[i] = AmountMention(verb.start(), a.end, replace(
+                        a.amount, low=0.9 * v, high=1.1 * v, qualifier=Qualifier.ABOUT, nominal=v,
+                        text=text[verb.start():a.end]))
+                else:
+                    out[i] = AmountMention(a.start, a.end, replace(a.amount, high=None, qualifier=Qualifier.AT_LEAST))
+    if "dollar" in text or "Dollar" in text:
         out = sorted(out + _spelled_amounts(text, out), key=lambda a: a.start)
     for i in range(len(out) - 2, -1, -1):
         a, b = out[i], out[i + 1]
