@@ -95,7 +95,8 @@ _REWRITTEN = [
                                     r"\.(?=\s)(?<!\b[A-Z]\.)(?<!\bNo\.)(?<!\bMr\.)(?<!\bInc\.)"
                                     r"(?<!\bCorp\.)(?<!\bCo\.)(?<!\bLtd\.)(?<!\bMs\.)(?<!\bDr\.)")),
 ]
-_WORDS = ["2025年10月6日", "9月9日", "2025-09-09", "Sept 9, 2025", "March 3", "FY2026 Q1", "26財年Q1", "Q3 2025",
+_WORDS = ["hundreds of", "HUNDREDS OF", "tenſ of", "a FEW",
+          "2025年10月6日", "9月9日", "2025-09-09", "Sept 9, 2025", "March 3", "FY2026 Q1", "26財年Q1", "Q3 2025",
           "fiscal 2025", "second quarter of 2025", "2026年下半年", "數百億", "three billion", "several", "a few",
           "tens of", "one hundred", "，", ",", ", ", "1,000", " while ", " but ", "x", "ſ", "S", "K", "FY", "fy",
           " ", "\n", "a", "1", "0", "年", "月", "日", "第三季", ":", "；", "  whereas ", "\t", "once", "vest", "s", "_",
@@ -263,6 +264,19 @@ def test_merging_new_names_is_the_plain_merge(known_spans: list, gaps: list) -> 
     assert merge_names(known, new) == (plain if new else known)
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 5), st.text(alphabet="ab c", min_size=0, max_size=12),
+       st.lists(st.tuples(st.integers(0, 14), st.integers(0, 14)), max_size=6))
+def test_spans_of_one_segment_are_the_plain_map(skip: int, body: str, spans: list) -> None:
+    """A text of one segment (plain, or HTML whose kept text starts ``skip`` characters in) maps by one shift."""
+    from dealweb.extract.ingest import _span, _spans_of
+    from dealweb.extract.normalise import NormText
+
+    norm = NormText("<" * skip + body, body, body, "html", [0], [skip])
+    given_spans = {f"f{i}": (a, b) for i, (a, b) in enumerate(spans)}
+    assert _spans_of(norm, given_spans) == {k: _span(norm, v) for k, v in given_spans.items()}
+
+
 #: Session 5: sentence-range patterns rewritten to open every form on a literal, and the plain forms they replace.
 _LITERAL_FIRST = [
     (relations._TRANCHE_FIRST, r"\b(?:first|initial(?:ly)?|begins? with|beginning with|starts? with|upfront)\b|"
@@ -300,8 +314,8 @@ def test_term_gate_misses_no_term(text: str, lo: int, cut: int) -> None:
 
 @settings(max_examples=600, deadline=None)
 @given(st.lists(st.sampled_from(("數|数|幾|上|逾|近|十|百|千|萬|万|億|亿|兆|一|两|兩|九|several|SEVERAL|ſeveral|a few|"
-                                  "A FEW|tens of|TENS OF|tenſ of|hundreds of|one hundred|ONE THOUSAND|two million|"
-                                  "nine|billion|bİllion|onehundred|x| |Kx|的|a|ten  trillion").split("|")),
+                                  "A FEW|tens of|TENS OF|tenſ of|hundreds of|HUNDREDS OF|one hundred|ONE THOUSAND|"
+                                  "two million|nine|billion|bİllion|onehundred|x| |Kx|的|a|ten  trillion").split("|")),
                 max_size=10).map("".join), st.integers(0, 6), st.integers(0, 6))
 def test_numeral_test_is_the_pattern(text: str, lo: int, cut: int) -> None:
     hi = max(lo, len(text) - cut)

@@ -522,7 +522,15 @@ _ANCHOR = re.compile(r"(?=[0-9.零〇一二兩两三四五六七八九十百千�
 #: with a set test, then checks :data:`_ANCHOR` there by looking back over that character. Only the start of an
 #: anchor, and whether one lies in a range, are ever used: both are the same as :data:`_ANCHOR`'s.
 _ANCHOR_CLASS = "0-9.零〇一二兩两三四五六七八九十百千數数幾几sathSATH\u017f"
-_ANCHOR_AT = re.compile(f"[{_ANCHOR_CLASS}](?<=(?=(?i:{_ANCHOR.pattern}))[{_ANCHOR_CLASS}])")
+#: At each candidate, which anchor it can be is told by the character itself (a few one-character look-backs) and
+#: only that form is checked, instead of trying :data:`_ANCHOR` (case-folding every form) at every s, a, t and h.
+_ANCHOR_AT = re.compile(f"[{_ANCHOR_CLASS}]"
+                        "(?:(?<=[0-9.])"
+                        "|(?<=[零〇一二兩两三四五六七八九十百千數数幾几])(?=[十百千萬万億亿兆])"
+                        "|(?<=[sS\u017f])(?=(?i:everal))"
+                        "|(?<=[aA])(?=(?i: few))"
+                        "|(?<=[tT])(?=(?i:ens of))"
+                        "|(?<=[hH])(?=(?i:undreds of)))")
 _LOOKBACK = 32
 
 

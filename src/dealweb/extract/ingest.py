@@ -123,6 +123,16 @@ def _span(norm: NormText, span: tuple[int, int]) -> list[int]:
     return [s, e]
 
 
+def _spans_of(norm: NormText, spans: dict[str, tuple[int, int]]) -> dict[str, list[int]]:
+    """``{k: _span(norm, v)}``: for one segment (plain text) by one shift, as :meth:`NormText.to_original` maps it."""
+    if len(norm.seg_norm) != 1:
+        return {k: _span(norm, v) for k, v in spans.items()}
+    shift = norm.seg_orig[0] - norm.seg_norm[0]
+    n_text, n_orig = len(norm.text), len(norm.original)
+    return {k: [a + shift, b + shift] if b > a else [a + shift, a + shift] if a < n_text else [n_orig, n_orig]
+            for k, (a, b) in spans.items()}
+
+
 def claims_from_proposals(norm: NormText, proposals: list[Proposal], document: str,
                           ledger: Ledger | None = None, name: str = "",
                           index: EntityIndex | None = None) -> list[dict[str, Any]]:
@@ -145,7 +155,7 @@ def claims_from_proposals(norm: NormText, proposals: list[Proposal], document: s
             "end": qe,
             "confidence": p.confidence,
         }
-        spans = {k: _span(norm, v) for k, v in p.spans.items()}
+        spans = _spans_of(norm, p.spans)
         if p.kind == "deal":
             assert p.payer is not None and p.payee is not None
             claim.update({

@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from dealweb.extract.mentions import (
@@ -169,6 +169,21 @@ _DESCRIPTION_START = re.compile(r"\s*[\"“]?\s*the (?:[\w’'-]+ ){0,4}?(?:comp
                                 r"supplier|conglomerate|hyperscaler|asset manager|lender|investor|fund)\b(?!['’])")
 
 
+def _once_per_sentence(slot: str) -> Callable[[Callable[[_Sentence], bool]], Callable[[_Sentence], bool]]:
+    """A function of a sentence alone, computed at its first call and kept in the sentence's ``slot``."""
+    def wrap(fn: Callable[[_Sentence], bool]) -> Callable[[_Sentence], bool]:
+        @functools.wraps(fn)
+        def once(sent: _Sentence) -> bool:
+            got = getattr(sent, slot)
+            if got is None:
+                got = fn(sent)
+                setattr(sent, slot, got)
+            return got
+        return once
+    return wrap
+
+
+@_once_per_sentence("_pronoun")
 def _starts_pronoun(sent: _Sentence) -> bool:
     """Whether ``sent`` opens on a pronoun or a description that points back to the topic."""
     f = sent.folded
@@ -352,6 +367,9 @@ class _Sentence:
     _owners: list[Sequence[AmountMention]] | None = None
     _types: dict[tuple[int, int, frozenset[str]], tuple[str, int, int] | None] | None = None
     _extras: tuple[DateMention | None, tuple[float, tuple[int, int]] | None, list[tuple[int, int]]] | None = None
+    _pronoun: bool | None = None  # what _starts_pronoun says (computed once)
+    _sells_for: tuple[EntityMention | None, EntityIndex, frozenset[str]] | None = None  # the last _sells, its topic
+
 
 
 def _type_in(sent: _Sentence, lo: int, hi: int, sells: frozenset[str]) -> tuple[str, int, int] | None:
@@ -1970,12 +1988,17 @@ def _in_parens(f: str, pos: int) -> bool:
 
 def _sells(sent: _Sentence, index: EntityIndex, topic: EntityMention | None) -> frozenset[str]:
     """Deal types sold by the entities in play: those named, and the topic a pronoun points to."""
+    got = sent._sells_for  # the rules ask several times per sentence, with the same topic
+    if got is not None and got[0] is topic and got[1] is index:
+        return got[2]
     sells: set[str] = set()
     for e in sent.ents:
         sells |= set(index.sells.get(e.id, ()))
     if topic is not None and _starts_pronoun(sent):
         sells |= set(index.sells.get(topic.id, ()))
-    return frozenset(sells) if sells else _NO_SELLS
+    out = frozenset(sells) if sells else _NO_SELLS
+    sent._sells_for = (topic, index, out)
+    return out
 
 
 def _place_capacity(sent: _Sentence, g: AmountMention, deals: list[Proposal], facts: list[Proposal],
