@@ -177,13 +177,28 @@ def test_leading_character_scans_change_no_match(text: str) -> None:
 @settings(max_examples=600, deadline=None)
 @given(st.lists(st.sampled_from(_WORDS + ["SEPT 9", "ſept 9", "ſep 1", "İ", "ı", "K", "Q4", "q2 ", "MAR 3",
                                           "FIRST quarter of 2024", "Fiscal 2026", "fİscal 2026", "fıscal 2025",
-                                          "FY26", "26財年", "2025-09-09", "9月9日", "market", "ma", "r 3", "-"]),
+                                          "FY26", "26財年", "2025-09-09", "9月9日", "market", "ma", "r 3", "-",
+                                          "Aprİl 5", "aprıl 5", "MAY  3", "Sept. 9", "2025-1", "_mar 3", "Q3 FY26",
+                                          "q3 2025", "third quarter of fiscal 2025", "fiscal year 2026", "FY '26",
+                                          "2025年第三季", "2026年下半年", "26 財年", "9 月", "20", "year ", "of ",
+                                          "quarter ", "第", "上半年", "AI-driven", "2025年"]),
                 max_size=14).map("".join))
 def test_quick_date_and_period_tests_miss_no_match(text: str) -> None:
     if not mentions._maybe_date(text):
         assert mentions._DATE_RE.search(text) is None
     if not mentions._maybe_period(text):
         assert mentions._PERIOD_RE.search(text) is None
+
+
+def test_quick_date_and_period_tests_pass_every_form() -> None:
+    """Each form of a date and a period, alone, passes the quick tests (and is found)."""
+    for text in ("2025年10月6日", "9月9日", "9 月 9 日", "2025-09-09", "Sept 9, 2025", "sept. 9", "MAY 3", "Aprİl 5",
+                 "aprıl 5", "ſep 9"):
+        assert mentions._maybe_date(text) and mentions._DATE_RE.search(text), text
+    for text in ("26財年Q1", "2026 财年", "FY26", "fy '26", "FY2026 Q1", "Q3 FY26", "q3 2025", "fiscal 2026",
+                 "fiscal year 2026", "2025年第三季", "2026年下半年", "third quarter of 2025",
+                 "THIRD QUARTER OF FISCAL 2025", "first quarter fiscal year 2026", "fİscal 2026"):
+        assert mentions._maybe_period(text) and mentions._PERIOD_RE.search(text), text
 
 
 def test_first_sets_hold_every_character_the_case_folding_matches() -> None:

@@ -738,16 +738,32 @@ _EXOTIC_FOLDS = ("\u017f", "\u0131", "\u0130", "\u212a")
 _MONTH_HEADS = tuple(sorted({m[:3] for m in _MONTHS}))
 
 
+#: What every form of :data:`_DATE_RE` holds, in lower case: a digit then 年 or 月 (a space between or not), a digit, a
+#: hyphen and 0 or 1 (2025-09-), or a month's name (its first three letters, then letters) after no letter, then a
+#: point or not, spaces and a digit.
+_DATE_CORE = re.compile(r"\d\s?[年月]|\d-[01]|"
+                        r"(?<![a-z])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d")
+#: What every form of :data:`_PERIOD_RE` holds, in lower case (26財年, FY26, Q3 FY26, Q3 2025, fiscal 2026,
+#: 2025年第三季, 2026年下半年, third quarter of fiscal 2025).
+_PERIOD_CORE = re.compile(r"\d\s?[財财]|fy\s?'?\d|q[1-4]\s?(?:fy|20)|fiscal\s+(?:year\s+)?20|\d\s?年\s?[第上下]|"
+                          r"quarter\s+(?:of\s+)?(?:fiscal\s+(?:year\s+)?)?20")
+
+
 def _maybe_date(text: str) -> bool:
     """Whether :data:`_DATE_RE` can match in ``text`` (a quick test of what every form holds; ``False``: none can).
 
     A date in digits holds 年, 月 or -; one in words holds a month name, which opens on its three-letter
-    abbreviation ("sept" on "sep"), in any case (a long s may stand for the s).
+    abbreviation ("sept" on "sep"), in any case. Where one of those is, :data:`_DATE_CORE` says whether the
+    characters around it can be a date (most sentences of figures hold a hyphen or 年 that is none: "AI-driven",
+    2025年). A letter that case folding matches to an ASCII one (a long s, a dotted or dotless i, the Kelvin
+    sign) may stand in a month's name: then the answer is yes.
     """
-    if "年" in text or "月" in text or "-" in text or "\u017f" in text:
+    if any(ch in text for ch in _EXOTIC_FOLDS):
         return True
     low = text.lower()
-    return any(m in low for m in _MONTH_HEADS)
+    if not ("年" in text or "月" in text or "-" in text or any(m in low for m in _MONTH_HEADS)):
+        return False
+    return _DATE_CORE.search(low) is not None
 
 
 def _maybe_period(text: str) -> bool:
@@ -755,10 +771,12 @@ def _maybe_period(text: str) -> bool:
 
     Every form holds 財/财 or 年 (26財年, 2025年第三季), FY, Q (Q3, quarter) or fiscal, in any case.
     """
-    if "年" in text or "財" in text or "财" in text or any(ch in text for ch in _EXOTIC_FOLDS):
+    if any(ch in text for ch in _EXOTIC_FOLDS):
         return True
     low = text.lower()
-    return "q" in low or "fy" in low or "fiscal" in low
+    if not ("年" in text or "財" in text or "财" in text or "q" in low or "fy" in low or "fiscal" in low):
+        return False
+    return _PERIOD_CORE.search(low) is not None  # what the characters around them must be (see _PERIOD_CORE)
 
 
 def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:

@@ -1175,13 +1175,17 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
     raiser: EntityMention | None = None
     text = norm.text
     last_start = 0  # where the sentence before starts
+    line_start = looked_from = 0  # where the current line starts; where the search for its start began
     for k, sent in enumerate(_each_sentence(norm, ents, amts, periods)):
         sent.kinds = index.kinds
         while di < len(dates) and dates[di].start < sent.start:
             di += 1
         sent.dates = [d for d in dates[di:di + 16] if d.end <= sent.end] or _NONE
         f = sent.folded
-        line_start = text.rfind("\n", 0, sent.start) + 1
+        nl = text.rfind("\n", looked_from, sent.start)  # the last line break before the sentence: looked for
+        if nl >= 0:                                       # since the sentence before (on one long line, a search
+            line_start = nl + 1                           # back to the text's start per sentence is quadratic)
+        looked_from = sent.start
         if k == 0 or line_start > last_start:
             # a new line: a short one is a title (one article of a file that holds several starts here);
             # a long one is a paragraph whose topic starts from the title
