@@ -731,7 +731,7 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
             other = right if proj[0] is left else left
             return other, proj[0]
     if typ in _PURCHASE:
-        if left.start < right.start and _BUY_FROM.search(f, left.end, right.start):
+        if left.start < right.start and _BUY_FROM.search(f, max(left.end, sent.start), right.start):
             return left, right  # "Acme to purchase $58 billion of equipment from Zentrix": said outright
         by_role = _seller_first(typ, left, right, index)
         if by_role is not None:
