@@ -24,6 +24,7 @@ FIRMS = (
 )
 INDEX = EntityIndex(extra=FIRMS)
 B = 1e9
+OPEN_60 = {("longhua", "acme", 60 * B, None)}  # 600億美元至逾1000億美元: from 600億, no upper bound
 ABOUT_19 = {("longhua", "tiancheng", 1_710_000_000, 2_090_000_000)}  # 約19億美元: [0.9x, 1.1x], by hand
 
 
@@ -151,6 +152,12 @@ CASES = [
     ("Acme(艾可美)成立于2020年。龙华向艾可美注资10亿美元。", {("longhua", "acme", 1 * B, 1 * B)}),
     # a known firm's own abbreviation in parentheses is that firm, not a new one
     ("龍華集團（LHG）宣布向Acme投資10億美元。", {("longhua", "acme", 1 * B, 1 * B)}),
+    # a range whose upper end has its own bound: [600億, open)
+    ("龍華與Acme達成一項晶片採購協議，交易總價值預計在600億美元至逾1000億美元之間。", OPEN_60),
+    ("龙华与Acme达成一项芯片采购协议,交易总价值预计在600亿美元至逾1000亿美元之间。", OPEN_60),
+    # another currency with its US dollars stated: the dollars are the claim's figure
+    ("龍華向Acme投入5億英鎊（約6.677億美元）。", {("longhua", "acme", 0.9 * 667_700_000, 1.1 * 667_700_000)}),
+    ("龙华向Acme投入5亿英镑(约6.677亿美元)。", {("longhua", "acme", 0.9 * 667_700_000, 1.1 * 667_700_000)}),
     # 至多, 上看: upper bounds
     ("龍華將在新系統落地過程中向Acme投資至多1000億美元。", {("longhua", "acme", 0.0, 100 * B)}),
     ("龙华将向Acme投资上看500亿美元。", {("longhua", "acme", 0.0, 50 * B)}),

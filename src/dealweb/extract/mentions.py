@@ -489,6 +489,7 @@ def merge_names(known: list[EntityMention], new: list[EntityMention]) -> list[En
     return sorted(kept + new, key=lambda x: x.start)
 
 
+_RANGE_TO = re.compile(r"\s?(?:至|到|~|～|–)\s?")
 _YUAN_AFTER = re.compile(r"\s?元(?:人民[币幣])?")
 _PCT_THEN = re.compile(r"([%％]\s?)(至|到|to)")
 _LIST_SEP = re.compile(r"\s*(?:、|,|，|和|及|與|与|以及|或|and|or|to)\s*$")
@@ -642,6 +643,18 @@ def find_amount_mentions(norm: NormText) -> list[AmountMention]:
                     out[i] = AmountMention(a.start, a.end, replace(a.amount, high=None, qualifier=Qualifier.AT_LEAST))
     if "dollar" in text or "Dollar" in text:
         out = sorted(out + _spelled_amounts(text, out), key=lambda a: a.start)
+    for i in range(len(out) - 2, -1, -1):
+        # "600億美元至逾1000億美元": a range whose upper end has its own bound is one figure, [600億, open)
+        a, b = out[i], out[i + 1]
+        if a.amount.unit is not None and a.amount.unit == b.amount.unit and \
+                a.amount.qualifier in (Qualifier.EXACT, Qualifier.ABOUT) and \
+                b.amount.qualifier in (Qualifier.AT_LEAST, Qualifier.UP_TO, Qualifier.ABOUT) and \
+                _RANGE_TO.fullmatch(text, a.end, b.start):
+            high = None if b.amount.qualifier == Qualifier.AT_LEAST else b.amount.high
+            out[i] = AmountMention(a.start, b.end, replace(
+                a.amount, high=high, qualifier=Qualifier.RANGE if high is not None else Qualifier.AT_LEAST,
+                text=text[a.start:b.end], nominal=a.amount.low if high is None else (a.amount.low + high) / 2))
+            del out[i + 1]
     for i in range(len(out) - 2, -1, -1):
         a, b = out[i], out[i + 1]
         if a.amount.unit is None and b.amount.unit is not None and b.amount.currency is not None \

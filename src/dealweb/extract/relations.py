@@ -38,7 +38,7 @@ from dealweb.extract.mentions import (
     split_scan,
 )
 from dealweb.extract.normalise import NormText
-from dealweb.money import Amount
+from dealweb.money import Amount, find_amounts
 
 __all__ = ["FACT_CUES", "TYPE_CUES", "Proposal", "propose"]
 
@@ -1215,6 +1215,8 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
         if sent.amts:
             found = _read_sentence(sent, index, topic or title, joke=sent.start < joke_until, last_deal=last_deal,
                                    raiser=raiser, history=out, venture=venture)
+            for p in found:
+                _stated_usd(text, p)
             out.extend(found)
             last_deal = next((p for p in reversed(found) if p.kind == "deal"), None) or _still(last_deal, sent)
         else:
@@ -1346,6 +1348,27 @@ def _tranche_of(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     p.spans = {"from": prev.spans["from"], "to": prev.spans["to"], "type": prev.spans.get("type", (a.start, a.end)),
                "amount": (a.start, a.end)}
     return p
+
+
+def _stated_usd(text: str, d: Proposal) -> None:
+    """A deal told in another currency with its US dollars stated ("5億英鎊（約6.677億美元）") takes the dollars.
+
+    The guideline marks the US-dollar figure when the text gives one (§1); the figure and its span become the
+    stated one's. A fact keeps the currency it was reported in.
+    """
+    a = d.amount
+    if d.kind != "deal" or a is None or a.usd_source != "stated" or a.currency in (None, "USD") or \
+            "amount" not in d.spans:
+        return
+    lo, hi = d.spans["amount"]
+    cut = min((c for c in (text.find("(", lo, hi), text.find("（", lo, hi)) if c >= 0), default=-1)
+    if cut < 0:
+        return
+    inner_end = hi - 1 if text[hi - 1] in ")）" else hi
+    usd = [f for f in find_amounts(text[cut + 1:inner_end]) if f.amount.currency == "USD"]
+    if len(usd) == 1:
+        d.amount = usd[0].amount
+        d.spans["amount"] = (cut + 1 + usd[0].start, cut + 1 + usd[0].end)
 
 
 def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | None,
