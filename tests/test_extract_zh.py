@@ -158,6 +158,19 @@ CASES = [
     # another currency with its US dollars stated: the dollars are the claim's figure
     ("龍華向Acme投入5億英鎊（約6.677億美元）。", {("longhua", "acme", 0.9 * 667_700_000, 1.1 * 667_700_000)}),
     ("龙华向Acme投入5亿英镑(约6.677亿美元)。", {("longhua", "acme", 0.9 * 667_700_000, 1.1 * 667_700_000)}),
+    # a payee named in an earlier sentence and described here (這家新創, 該公司)
+    ("Acme是一家AI新創。龍華將向這家新創投資20億美元。", {("longhua", "acme", 2 * B, 2 * B)}),
+    ("Acme是一家AI新创。龙华将向这家新创投资20亿美元。", {("longhua", "acme", 2 * B, 2 * B)}),
+    ("Acme宣布完成新一輪融資。該公司獲得龍華50億美元投資。", {("longhua", "acme", 5 * B, 5 * B)}),
+    # money into a venture named nowhere as a party: not a payment to the other partner
+    ("龍華與天成成立合資公司星河科技，龍華向合資公司注資30億美元。", set()),
+    ("龙华与天成成立合资公司星河科技,龙华向合资公司注资30亿美元。", set()),
+    # vague amounts (guideline §3): 數百億 [20B, 90B], 數十億 [2B, 9B]
+    ("龍華將向Acme投資數百億美元。", {("longhua", "acme", 20 * B, 90 * B)}),
+    ("龙华将向Acme投资数十亿美元。", {("longhua", "acme", 2 * B, 9 * B)}),
+    # per-year figures are claims of the pair (kind per_year)
+    ("龍華與博瑞斯簽署晶片採購協議，平均每年600億美元。", {("longhua", "borealis", 60 * B, 60 * B)}),
+    ("龙华与博瑞斯签署芯片采购协议,每年超过300亿美元。", {("longhua", "borealis", 30 * B, None)}),
     # 至多, 上看: upper bounds
     ("龍華將在新系統落地過程中向Acme投資至多1000億美元。", {("longhua", "acme", 0.0, 100 * B)}),
     ("龙华将向Acme投资上看500亿美元。", {("longhua", "acme", 0.0, 50 * B)}),

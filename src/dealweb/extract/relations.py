@@ -1035,6 +1035,10 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
         obj = _later_object(sent, clause, uniq[0])
         if obj is not None:
             return uniq[0], obj
+    if len(uniq) == 1 and topic is not None and topic.id != uniq[0].id and sent.kinds.get(topic.id) != "person" \
+            and _DESCRIBED_OBJECT.search(f, cs, ce):
+        # "Acme是一家新創。龍華將向這家新創投資20億美元": the firm described is the one the text is about
+        return uniq[0], topic
     if len(uniq) < 2:
         return None
     if distinct and _is_object(f, cs, distinct[0]):
@@ -1059,6 +1063,9 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
     return _orient(sent, left, right, typ, index, a.start)
 
 
+#: A firm named by a description as the object ("向這家新創", "入股該公司", "從這家公司購買"): the topic.
+_DESCRIBED_OBJECT = re.compile(r"(?:向|对|给|入股|投资|收购|从)(?:这家|该|此|这个|那家)[^，,。;；]{0,8}?"
+                               r"(?:公司|新创|初创|企业|厂商|集团|开发商|芯片商|制造商|供应商|业者)")
 #: A transaction verb right before a firm makes it the verb's object ("購買Acme股票", "收購Acme"), not a subject.
 _VERB_BEFORE = re.compile(r"(?:购买|买入|买下|收购|并购|入股|投资|注资|认购|购入|增持)\s*$")
 #: What may stand before a clause's subject: a conjunction or an adverb ("而龍華", "此前還", "龍華刚").
@@ -1491,6 +1498,9 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
                 _JV_WORD.search(f, sent.start, sent.end) and not _CONTRIBUTE.search(f, clause[0], clause[1]) and \
                 "project" not in (index.kinds.get(deal.payer.id), index.kinds.get(deal.payee.id)):
             continue  # "Meta與Blue Owl成立合資企業，計劃籌集約270億美元": partners of a venture, not payer and payee
+        if deal is not None and deal.payee is not None and _TO_VENTURE.search(f, clause[0], clause[1]) and \
+                index.kinds.get(deal.payee.id) != "project":
+            continue  # "龍華向合資公司注資30億美元": the venture is paid and is named nowhere as a party
         if deal is not None or typ[0] == "equity_investment":
             deal = _elided_payee(sent, a, clause, typ, deal, deals, last_deal, topic, raiser)
         if deal is None:
@@ -1579,6 +1589,8 @@ _JV_TOTAL = re.compile(r"\s*(?:[\w-]+\s+){0,2}(?:data cent(?:er|re)|campus|proje
 #: "a $27 billion joint venture": the venture's size, not one partner's payment.
 _JV_SIZE = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:joint venture|jv)\b")
 _JV_WORD = re.compile(r"合资|合营|j(?<!\wj)(?:oint ventures?\b|vs?\b)")
+#: The venture as the object of a payment ("向合資公司注資", "注入該合資企業"): the venture, not a partner, is paid.
+_TO_VENTURE = re.compile(r"(?:向|对|给|注入|投入)(?:该|这家|此|新)?(?:合资|合营)(?:公司|企业|实体)")
 _CONTRIBUTE = re.compile(r"contribut|i(?<!\wi)n cash\b|d(?<!\wd)istribution\b|p(?<!\wp)ayout\b|"
                          r"出资|注资|投入|现金|分配")
 _BOTH = re.compile(r"两家公司|两家|双方|二者|b(?<!\wb)oth\b|t(?<!\wt)he two (?:companies|firms)\b")
