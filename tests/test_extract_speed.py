@@ -292,6 +292,16 @@ def test_spans_of_one_segment_are_the_plain_map(skip: int, body: str, spans: lis
     assert _spans_of(norm, given_spans) == {k: _span(norm, v) for k, v in given_spans.items()}
 
 
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(("nokia|acme corp|a|b2|x&y|o'neil|co.|semi-conductor| |  |\n|\t|(|)|（|）|諾基亞|"
+                                 "龙华|中文名字很长很长的|中|,|，|-|.|_|é|1|(龍華)|( 龙华 )|9(中国)").split("|")),
+                max_size=24).map("".join))
+def test_latin_glosses_are_the_scan(text: str) -> None:
+    """The glosses read before each parenthesis are the pattern's scan of the whole text."""
+    assert [(m.span(), m.groups()) for m in mentions._latin_glosses(text)] == \
+        [(m.span(), m.groups()) for m in mentions._LATIN_GLOSSED.finditer(text)]
+
+
 #: Session 5: sentence-range patterns rewritten to open every form on a literal, and the plain forms they replace.
 _LITERAL_FIRST = [
     (relations._TRANCHE_FIRST, r"\b(?:first|initial(?:ly)?|begins? with|beginning with|starts? with|upfront)\b|"

@@ -375,6 +375,36 @@ def _uncovered(text: str, s: int, e: int, inside: list[EntityMention]) -> str:
 _CJK_GLOSSED = re.compile(r"([\u4e00-\u9fff]{2,12})\(\s?([a-z][a-z0-9&.' -]{1,40}?)\s?\)")
 #: "Nokia（諾基亞）": a Latin name glossed by a Chinese one.
 _LATIN_GLOSSED = re.compile(r"([a-z0-9][a-z0-9&.'-]*(?: [a-z0-9&.'-]+){0,3})\s?\(\s?([\u4e00-\u9fff]{2,8})\s?\)")
+#: The end of every match of :data:`_LATIN_GLOSSED`: the parenthesis and the Chinese name in it.
+_GLOSS_TAIL = re.compile(r"\(\s?[\u4e00-\u9fff]{2,8}\s?\)")
+#: The characters the Latin name of a match of :data:`_LATIN_GLOSSED` is made of.
+_GLOSS_HEAD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789&.'- ")
+
+
+def _latin_glosses(folded: str) -> Iterator[re.Match[str]]:
+    """``_LATIN_GLOSSED.finditer(folded)``, tried only just before each parenthesis that holds a Chinese name.
+
+    The pattern opens on any letter or digit and reads up to four words from each before failing on the next
+    character that is no parenthesis: in English prose that is most of the work of reading a text. Every match
+    ends on a parenthesis with a Chinese name (:data:`_GLOSS_TAIL`, found by its literal "(") and starts in the
+    run of name characters (:data:`_GLOSS_HEAD`, and one space before the parenthesis) just before it; the runs
+    before two parentheses do not overlap. So searching each run, from where the last match ended at the
+    earliest, up to its parenthesis's end gives the same matches in the same order.
+    """
+    pos = 0
+    for t in _GLOSS_TAIL.finditer(folded):
+        q = t.start()
+        if q < pos:
+            continue
+        j = q - 1 if q > 0 and folded[q - 1].isspace() else q  # the \s? before the parenthesis
+        while j > 0 and folded[j - 1] in _GLOSS_HEAD:
+            j -= 1
+        m = _LATIN_GLOSSED.search(folded, max(pos, j), t.end())
+        if m is not None:
+            yield m
+            pos = m.end()
+
+
 #: Words that end what stands before a name in a Chinese run ("入股", "晶片設計公司", "與"): the name starts after them.
 _RUN_CUT = re.compile(r"的|与|和|及|对|向|在|从|以|为|将|由|被|把|入股|投资|注资|收购|并购|买下|包括|宣布|表示|旗下|"
                       r"子公司|公司|企业|新创|初创|业者|厂商|巨头|龙头|大厂|设计商|开发商|供应商|提供商|运营商|"
@@ -414,12 +444,17 @@ def find_glossed_names(norm: NormText, known: list[EntityMention]) -> list[Entit
         return []
     by_start = {e.start: e for e in known}
     by_end = {e.end: e for e in known}
+    starts = [e.start for e in known]  # ``known`` is in text order: the mentions starting in a range by bisection
+
+    def starting_in(lo: int, hi: int) -> list[EntityMention]:
+        return known[bisect_left(starts, lo):bisect_left(starts, hi)]
+
     alias: dict[str, tuple[str, str]] = {}  # folded Chinese name -> (id, display)
     latin_new: dict[str, tuple[str, str]] = {}  # folded Latin name -> (id, display)
     for m in _CJK_GLOSSED.finditer(folded):
         name = _gloss_name(m.group(1))
         if len(name) < 2 or _NOT_A_CN_NAME.search(name) or m.end(1) in by_end and by_start.get(m.start(2)) or \
-                any(m.end(1) - len(name) <= x.start < m.end(1) and x.end < m.end(1) for x in known):
+                any(x.end < m.end(1) for x in starting_in(m.end(1) - len(name), m.end(1))):
             continue  # "投資對手(xAI)", "甲骨文系統(Oracle)": a common noun, or a known name and more
         k = by_start.get(m.start(2))
         if k is not None and k.end >= m.end(2) - 1:
@@ -432,7 +467,7 @@ def find_glossed_names(norm: NormText, known: list[EntityMention]) -> list[Entit
             continue
         elif _CN_FIRM_END.search(name) and norm.text[m.start(2)].isupper() and \
                 not set(m.group(2).strip().split()) & _NOT_A_NAME and \
-                not any(m.start(1) <= x.start < m.end(1) for x in known):
+                not starting_in(m.start(1), m.end(1)):
             disp = norm.text[m.start(2):m.end(2)].strip()
             eid = firm_id(disp)
             if not eid:
@@ -444,7 +479,7 @@ def find_glossed_names(norm: NormText, known: list[EntityMention]) -> list[Entit
         short = _CN_FIRM_WORD.sub("", name)
         if len(short) >= 2 and short != name:
             alias.setdefault(short, (eid, disp))
-    for m in _LATIN_GLOSSED.finditer(folded):
+    for m in _latin_glosses(folded):
         k = by_start.get(m.start(1))
         if k is not None and k.end == m.end(1):
             alias.setdefault(m.group(2), (k.id, k.name))
@@ -454,7 +489,6 @@ def find_glossed_names(norm: NormText, known: list[EntityMention]) -> list[Entit
         return []
     words = sorted([*alias, *latin_new], key=len, reverse=True)
     pattern = re.compile("|".join(re.escape(w) for w in words))
-    starts = [e.start for e in known]
     out: list[EntityMention] = []
     for m in pattern.finditer(folded):
         s, e = m.start(), m.end()
