@@ -92,6 +92,7 @@ _REWRITTEN = [
                                       r"\bprovided that\b|\bcontingent on\b|\bvests?\b|\bconditional on\b|\bonce\b|"
                                       r"\bas each\b|\bin tranches\b")),
     (mentions._BOUNDARY, re.compile(r"[。！？!?；;]+[”」』\"']?|\n|\[\d{1,2}\](?:\s*\[\d{1,2}\])*\s+-\s+|"
+                                    r"\[\d{1,2}\](?:\s*\[\d{1,2}\])*\s+(?=[\u4e00-\u9fff]|[A-Z][A-Za-z]+[\u4e00-\u9fff])|"
                                     r"\.(?=\s)(?<!\b[A-Z]\.)(?<!\bNo\.)(?<!\bMr\.)(?<!\bInc\.)"
                                     r"(?<!\bCorp\.)(?<!\bCo\.)(?<!\bLtd\.)(?<!\bMs\.)(?<!\bDr\.)")),
 ]

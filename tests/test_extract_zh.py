@@ -171,6 +171,23 @@ CASES = [
     # per-year figures are claims of the pair (kind per_year)
     ("龍華與博瑞斯簽署晶片採購協議，平均每年600億美元。", {("longhua", "borealis", 60 * B, 60 * B)}),
     ("龙华与博瑞斯签署芯片采购协议,每年超过300亿美元。", {("longhua", "borealis", 30 * B, None)}),
+    # a partner named by 與 and "together" (共同/聯合): the two pay the firm after the figure as one group
+    ("龍華近期宣佈與天成共同投資10億美元到天成旗下Quix Energy。", {("longhua+tiancheng", "quix-energy", 1 * B, 1 * B)}),
+    ("龙华近期宣布与天成集团(代号:99)联合向Acme投资10亿美元。", {("longhua+tiancheng", "acme", 1 * B, 1 * B)}),
+    # 各自…注入, 各投資…支持X: every firm of the run pays X the figure
+    ("龍華和天成將各自向Acme注入5億美元。",
+     {("longhua", "acme", 0.5 * B, 0.5 * B), ("tiancheng", "acme", 0.5 * B, 0.5 * B)}),
+    ("龙华和天成将各投资5亿美元支持Acme作为数据中心开发商。",
+     {("longhua", "acme", 0.5 * B, 0.5 * B), ("tiancheng", "acme", 0.5 * B, 0.5 * B)}),
+    # a backlog's share from a named customer (N來自X): the customer's commitment to the seller in view
+    ("天成公布財報。分析師認為該公司高達4550億美元的未履約收入（RPO）中，有3000億美元來自Acme。",
+     {("acme", "tiancheng", 300 * B, 300 * B)}),
+    # denied in the sentence: not acquired, no such deal, not binding
+    ("龍華執行長說，龍華並未收購Acme，對200億美元交易不予置評。", set()),
+    ("知情人士透露，龍華以200億美元收購Acme的交易目前並不存在。", set()),
+    ("报道指出，这项千亿美元的投资承诺并非具有约束力的最终协议。", set()),
+    # a citation mark before Chinese text ends the sentence: the next item's firm is not this figure's party
+    ("龍華宣布下一財年將投入1000億美元建設資料中心 [6] Acme公司業務與戰略。", set()),
     # 至多, 上看: upper bounds
     ("龍華將在新系統落地過程中向Acme投資至多1000億美元。", {("longhua", "acme", 0.0, 100 * B)}),
     ("龙华将向Acme投资上看500亿美元。", {("longhua", "acme", 0.0, 50 * B)}),

@@ -241,7 +241,7 @@ _LATIN_NAME = r"[A-Z][A-Za-z0-9]*(?:[&'.-][A-Za-z0-9]+)*(?: [A-Z][A-Za-z0-9]*(?:
 #: follow (收購X, 向X注資..., 初創公司X, 晶片設計商X, acquire X, invest ... into X, startup X), or before a
 #: firm word (X公司, X集團, X運算公司). Chinese slots are checked around each Latin capital that follows a
 #: Chinese character (found by one character-class scan); English slots by one scan of the slot words.
-_CN_SLOT_BEFORE = re.compile(r"(?:收[购購]|投[资資]|入股|注[资資]|[并併][购購]|[买買]下|公司|集[团團]|商|"
+_CN_SLOT_BEFORE = re.compile(r"(?:收[购購]|投[资資]|入股|注[资資]|[并併][购購]|[买買]下|公司|集[团團]|商|旗下|[向对對]|"
                              r"[业業]者|[厂廠]|企[业業]?|新[创創]|初[创創])[ \u3000]?$")  # 企: 礦企, 車企, 創企
 _CN_FIRM_AFTER = re.compile(r"[ ]?(?:公司|集[团團]|[\u4e00-\u9fff]{1,3}公司)")
 _CJK_THEN_CAPITAL = re.compile(r"[\u4e00-\u9fff][ \u3000]?[A-Z]")
@@ -959,7 +959,7 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
 #: Where a sentence ends: ``[。！？!?；;]+[”」』"']?|\n|\[\d{1,2}\](?:\s*\[\d{1,2}\])*\s+-\s+|\.(?=\s)...`` ("[1] - "
 #: ends a bullet), written to open on one character set (the engine skips to it by a set test): the same matches.
 _BOUNDARY = re.compile(r"[。！？!?；;\n\[.](?:(?<=[。！？!?；;])[。！？!?；;]*[”」』\"']?|(?<=\n)|"
-                       r"(?<=\[)\d{1,2}\](?:\s*\[\d{1,2}\])*\s+-\s+|"
+                       r"(?<=\[)\d{1,2}\](?:\s*\[\d{1,2}\])*(?:\s+-\s+|\s+(?=[\u4e00-\u9fff]|[A-Z][A-Za-z]+[\u4e00-\u9fff]))|"
                        r"(?<=\.)(?=\s)(?<!\b[A-Z]\.)(?<!\bNo\.)(?<!\bMr\.)(?<!\bInc\.)"
                        r"(?<!\bCorp\.)(?<!\bCo\.)(?<!\bLtd\.)(?<!\bMs\.)(?<!\bDr\.))")
 

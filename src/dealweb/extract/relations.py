@@ -118,7 +118,7 @@ TYPE_CUES: dict[str, list[str]] = {
     "licence": _cues("license|licenses|licensed|licensing|licence|licences|licensing agreement"),
     "equity": _cues("股权投资|投资|入股|注资|投入|出资|领投|参投|重注|融资|invest|invests|invested|investment|equity|"
                     "raised|raises|funding round|funding|contribute|contributes|contributed|pledge|pledges|"
-                    "pledged|poured|pours|pour|backed|backs|backing|round|co-led|infusion|投向|筹集|募集|资金"),
+                    "pledged|poured|pours|pour|backed|backs|backing|round|co-led|infusion|投向|筹集|募集|资金|注入"),
 }
 
 #: Words that make the grammatical subject the *seller* or *recipient* (the payee).
@@ -130,7 +130,8 @@ _PREP = _cues("向|对|给|与|和|跟|同|with|and|to|in|into")
 
 #: Metric cue words (folded) -> metric name. Order matters only for overlapping words (longest wins).
 FACT_CUES: dict[str, str] = {
-    **dict.fromkeys(_cues("剩余履约义务|未确认履约义务|履约义务|rpo|remaining performance obligations|"
+    **dict.fromkeys(_cues("剩余履约义务|未确认履约义务|履约义务|未履约收入|未履约合同|rpo|"
+                          "remaining performance obligations|"
                           "remaining performance obligation|backlog|合约总价值|合同总价值|未来合约总价值"), "rpo"),
     **dict.fromkeys(_cues("营收|收入|revenue|revenues|sales|销售额|营业额"), "revenue"),
     **dict.fromkeys(_cues("资本支出|资本开支|capex|capital expenditure|capital expenditures|capital spending|"
@@ -300,7 +301,8 @@ _DENIAL_P = _scanned(["never a commitment", "never a firm commitment", "never a 
                       "denies", "从来没有说", "从没说过", "并非承诺", "不是承诺", "否认",
                       # talks that broke down, a deal said not to be what it is reported as, a pledge denied
                       "并没有说", "没有说要", "破局", "告吹", "喊停", "谈判破裂", "并非收购", "不是收购", "未曾承诺",
-                      "并未承诺", "没有承诺",
+                      "并未承诺", "没有承诺", "并未收购", "并未投资", "并未签署", "并不存在", "并非具有约束力",
+                      "不具约束力", "不具有约束力", "没有约束力",
                       # a party saying it never bound itself, or not confirming: no claim of that figure
                       "never committed", "never agreed", "never promised", "never pledged", "never signed",
                       "not officially confirmed", "has not confirmed", "did not confirm", "declined to confirm"])
@@ -892,6 +894,36 @@ def _from_group(sent: _Sentence, a: AmountMention, actors: list[EntityMention],
     return None if payee is None else (_group(run), payee)
 
 
+#: A partner named by 與/和 and then "together" ("龍華與天成共同投資", "與天成聯合出資"): the two pay as one.
+_PARTNER_TOGETHER = re.compile(r"\s*(?:集团|公司|控股)?\s*(?:[(（][^()（）]{0,12}[)）])?\s*"
+                               r"(?:共同|联合|一起|携手|一同)")
+
+
+def _with_partner(sent: _Sentence, a: AmountMention, actors: list[EntityMention],
+                  index: EntityIndex) -> tuple[EntityMention, EntityMention] | None:
+    """``(group, payee)`` for "S與X共同投資N到Y" / "S宣布與X聯合向Y投資N": S and X pay Y together.
+
+    The partner X stands after 與/和/跟 and right before 共同/聯合; S is the first actor before it that is not an
+    object; Y is the first other firm after the figure, or one marked as the object. ``None`` when any is missing.
+    """
+    f = sent.folded
+    partner = next((e for e in actors if e.end <= a.start and _rx(r"(?:与|和|跟|同)\s*$").search(
+        f, max(sent.start, e.start - 3), e.start) and _PARTNER_TOGETHER.match(f, e.end)), None)
+    if partner is None:
+        return None
+    subj = next((e for e in actors if e.start < partner.start and e.id != partner.id
+                 and not _is_object(f, sent.start, e) and sent.kinds.get(e.id) != "person"), None)
+    if subj is None:
+        return None
+    ids = {subj.id, partner.id}
+    target = next((e for e in actors if e.id not in ids and sent.kinds.get(e.id) != "person"
+                   and index.kinds.get(e.id) != "person"
+                   and (e.start >= a.end or _is_object(f, partner.end, e)) and e.start > partner.end), None)
+    if target is None:
+        return None
+    return _group([subj, partner]), target
+
+
 #: A firm reporting what another does: "Acme Corp. announced Friday that", "Acme said on Monday that".
 _SAID_THAT = re.compile(r"\s*(?:corp\.?|inc\.?|co\.?|ltd\.?)?\s*(?:said|says|announced|announces|disclosed|confirmed|"
                         r"stated|revealed)\b(?:\s+[\w-]+){0,3}?\s+that\b")
@@ -905,7 +937,7 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
     cs, ce = clause
     actors = _actors(sent)
     if typ in _TOGETHER:
-        together = _from_group(sent, a, actors, topic)
+        together = _from_group(sent, a, actors, topic) or _with_partner(sent, a, actors, index)
         if together is not None:
             return together
         run = _coordinated(sent, actors, a.start)
@@ -1420,7 +1452,7 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
         typ = _type_for(sent, a, clause, sells) if unit not in ("%", "x") else None
         metric = _fact_metric(sent, a, clause, deal_cue_here=typ is not None and typ[3] != "sentence")
         if metric is not None and metric[0] == "rpo" and not denied:
-            owed = _backlog_from(sent, a)
+            owed = _backlog_from(sent, a, topic)
             if owed is not None:
                 deals.append(owed)
                 continue
@@ -1670,13 +1702,27 @@ def _deal_revenue(sent: _Sentence, a: AmountMention, clause: tuple[int, int], in
     return p
 
 
-def _backlog_from(sent: _Sentence, a: AmountMention) -> Proposal | None:
+def _backlog_from(sent: _Sentence, a: AmountMention, topic: EntityMention | None = None) -> Proposal | None:
     """A seller's backlog owed by a named customer, as the customer's commitment to pay.
 
     "Cobalt's backlog from Acme rose to $50 billion", "鈷雲來自艾克米的剩餘履約義務" (guideline §4,
     ``backlog``); a backlog with no customer named stays a fact of the seller.
     """
     f = sent.folded
+    after = next((e for e in _actors(sent) if e.start >= a.end and _rx(r"\s*(?:来自|源自)\s*").fullmatch(
+        f, a.end, e.start)), None)
+    if after is not None:
+        # "該公司4550億美元的RPO中，有3000億美元來自Acme": the customer after the figure, the seller before it or
+        # the firm the text is about
+        before = [e for e in _actors(sent) if e.start < a.start and e.id != after.id]
+        seller = before[0] if before else topic
+        if seller is None or seller.id == after.id:
+            return None
+        p = Proposal("deal", (sent.start, sent.end), 0.5, payer=after, payee=seller, type="services",
+                     amount=a.amount)
+        p.spans = {"from": (after.start, after.end), "to": (seller.start, seller.end), "amount": (a.start, a.end),
+                   "type": (a.start, a.end)}
+        return p
     actors = [e for e in _actors(sent) if e.start < a.start]
     if len({e.id for e in actors}) != 2:
         return None
@@ -2251,7 +2297,7 @@ _TRANCHE_FIRST = re.compile(r"f(?<!\wf)irst\b|i(?<!\wi)nitial(?:ly)?\b|b(?<!\wb)
 _TRANCHE_THEN = re.compile(r"\b(?:then|followed by|another|remaining|the rest|later)\b|"
                            r"随后|然后|再|剩余|其余|余下|之后")
 #: A gate (no word boundaries, so the engine scans for its first letters): an investment is in the sentence.
-_INVEST_CONTEXT = re.compile(r"投资|注资|出资|投入|承诺|融资|invest|commitment|contribution|funding|round")
+_INVEST_CONTEXT = re.compile(r"投资|注资|出资|投入|注入|承诺|融资|invest|commitment|contribution|funding|round")
 _SAID_AFTER = re.compile(r"\s*(?:还|也)?\s*(?:表示|说|称|公布|宣布|透露|指出|said|says|told|announced)")
 _ACCORDING = re.compile(r"(?:据|根据|according to)\s*$")
 #: The payee named by a description ("向該公司", "in the company", "into the startup").
@@ -2280,7 +2326,8 @@ def _investee(sent: _Sentence, payers: set[str], topic: EntityMention | None, ra
     f = sent.folded
     others = [e for e in _actors(sent) if e.id not in payers and sent.kinds.get(e.id) != "person"]
     marked = [e for e in others if _is_object(f, sent.start, e) or _ROUND_OF.match(f, e.end)
-              or _GENITIVE_INVEST.match(f, e.end)]
+              or _GENITIVE_INVEST.match(f, e.end) or _rx(r"(?:支持|资助|到)\s*$").search(f, max(sent.start,
+                                                                                               e.start - 3), e.start)]
     if marked:
         return marked[0]
     unmarked = [e for e in others if not _speaker(sent, e)]
