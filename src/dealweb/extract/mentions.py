@@ -219,7 +219,7 @@ class EntityIndex:
         for s, e, name in self._scan.hits(folded):
             if s > 0 and name[0] in word and (folded[s - 1] in word or (
                     folded[s - 1] == "-" and s > 1 and folded[s - 2] in word and norm.text[s].islower())):
-                continue  # inside a word, or the tail of a lower-case compound ("large-scale AI" holds no Scale AI)
+                continue  # inside a word, or the tail of a lower-case compound ("large-scale robotics": no Scale Robotics)
             if e < n and name[-1] in word and folded[e] in word and not (
                     name[-1].isalpha() and _FIGURE_AFTER.match(folded, e)):
                 continue  # "Nokia10億美元": a name glued to a Chinese figure still ends there
@@ -259,7 +259,7 @@ _EN_APPOSITION = re.compile(r", (?:the|an?) (?:[\w-]+ ){0,4}?(?:startup|start-up
                             r"designer|provider|supplier|operator|manufacturer|chipmaker)s?(?=\s*(?:[,.;)]|that\b|"
                             r"which\b|whose\b|known\b|based\b|backed\b|founded\b))")
 _NAME_BEFORE = re.compile("(?<![A-Za-z0-9])(?:" + _LATIN_NAME + ")$")
-#: "Australian company IREN", "Japanese conglomerate SoftBank", "Australian infrastructure operator IREN": the
+#: "Australian company Quorra", "Japanese conglomerate Zentrix", "Australian infrastructure operator Quorra": the
 #: capitalised word describes the firm after it.
 _DESCRIBED_AFTER = re.compile(r" (?:[a-z-]+ ){0,2}?(?:company|firm|startup|start-up|group|chipmaker|conglomerate|"
                               r"giant|operator|provider|developer|maker|designer|lab)\b")

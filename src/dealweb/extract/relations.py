@@ -977,7 +977,7 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
         subj = next((e for e in actors if e.start < cs and e.id != obj.id and sent.kinds.get(e.id) != "person"
                      and not _is_object(f, sent.start, e)), None)
         if owner is not None:
-            # "CoreWeave's $14.2 billion deal with Meta and its expanded $6.5 billion pact with OpenAI": the owner
+            # "Cobalt's $14.2 billion deal with Acme and its expanded $6.5 billion pact with Borealis": the owner
             # ("X's") or, for "its", the nearest firm before that is no object
             subj = next((e for e in reversed(actors) if e.end <= owner.start() + 1 and e.id != obj.id
                          and sent.kinds.get(e.id) != "person" and not _is_object(f, sent.start, e)), None)
@@ -2156,7 +2156,7 @@ _FOUNDED_AFTER = re.compile(r"\s*[(（][^)）]{0,30}[)）]\s*(?:等[^，,。]{0,
 _EXCEPT = re.compile(r"\s*(?:除了|除|besides|apart from|in addition to|aside from)")  # matched at a clause's start
 
 
-#: A product or brand named to describe its maker, which follows ("ChatGPT parent OpenAI").
+#: A product or brand named to describe its maker, which follows ("Gizmo parent Acme").
 _DESCRIBES_NEXT = re.compile(r"\s+(?:parent|maker|owner|developer|creator)\s+")
 
 
@@ -2210,7 +2210,7 @@ def _actors(sent: _Sentence) -> list[EntityMention]:
             continue  # "由羅簡等科技名人創立的小型AI研究組織", "founded by Jane Roe": who founded it, not a party
         m = _DESCRIBES_NEXT.match(f, e.end)
         if m is not None and any(o.start == m.end() for o in sent.ents):
-            continue  # "ChatGPT parent OpenAI", "Claude developer Anthropic": a product naming its maker
+            continue  # "Gizmo parent Acme", "Widget developer Borealis": a product naming its maker
         if _aside(sent, e.start):
             continue  # "Zentrix (not to be confused with Hooli's bot)": a remark, not a party
         out.append(e)
