@@ -219,7 +219,7 @@ class EntityIndex:
         for s, e, name in self._scan.hits(folded):
             if s > 0 and name[0] in word and (folded[s - 1] in word or (
                     folded[s - 1] == "-" and s > 1 and folded[s - 2] in word and norm.text[s].islower())):
-                continue  # inside a word, or the tail of a lower-case compound ("large-scale robotics": no Scale Robotics)
+                continue  # inside a word, or the tail of a lower-case compound ("large-scale robots": no Scale)
             if e < n and name[-1] in word and folded[e] in word and not (
                     name[-1].isalpha() and _FIGURE_AFTER.match(folded, e)):
                 continue  # "Nokia10億美元": a name glued to a Chinese figure still ends there
