@@ -169,7 +169,7 @@ _WORD_CHARS = frozenset(chr(c) for c in range(128) if _is_word(chr(c)))
 
 #: Digits that end a Latin name (checked against what follows: a figure glued to the name).
 _GLUED_FIGURE = re.compile(r"(?<=[A-Za-z])\d+(?:[.,]\d+)*$")
-#: A Chinese figure right after a Latin name ("入股Nokia10億美元"): the name ends before it.
+#: A Chinese figure right after a Latin name ("入股Acme10億美元"): the name ends before it.
 _FIGURE_AFTER = re.compile(r"\d+(?:[.,]\d+)*\s?(?:[万萬亿億兆]|美元)")
 
 
@@ -222,7 +222,7 @@ class EntityIndex:
                 continue  # inside a word, or the tail of a lower-case compound ("large-scale robots": no Scale)
             if e < n and name[-1] in word and folded[e] in word and not (
                     name[-1].isalpha() and _FIGURE_AFTER.match(folded, e)):
-                continue  # "Nokia10億美元": a name glued to a Chinese figure still ends there
+                continue  # "Acme10億美元": a name glued to a Chinese figure still ends there
             eid, display = names[name]
             out.append(EntityMention(s, e, eid, display))
         return out
@@ -323,7 +323,7 @@ def find_new_names(norm: NormText, known: list[EntityMention]) -> list[EntityMen
             name = n.group(0)
             glued = _GLUED_FIGURE.search(name)
             if glued is not None and _FIGURE_AFTER.match(text[:n.end() + 4], n.start() + glued.start()):
-                name = name[:glued.start()]  # "入股Nokia10億美元": the figure is not part of the name
+                name = name[:glued.start()]  # "入股Acme10億美元": the figure is not part of the name
             names.append(name)
     for name in names:
         name = _NAME_SUFFIX.sub("", _POSSESSIVE.sub("", name)).rstrip(".")
@@ -371,9 +371,10 @@ def _uncovered(text: str, s: int, e: int, inside: list[EntityMention]) -> str:
     return " ".join(parts)
 
 
-#: "新思科技（Synopsys）", "迪士尼公司(Disney)": a Chinese name glossed by a Latin one (folded text: ASCII parentheses).
+#: "鈷雲科技（Cobalt Cloud）", "極光公司(Borealis)": a Chinese name glossed by a Latin one (folded text: ASCII
+#: parentheses).
 _CJK_GLOSSED = re.compile(r"([\u4e00-\u9fff]{2,12})\(\s?([a-z][a-z0-9&.' -]{1,40}?)\s?\)")
-#: "Nokia（諾基亞）": a Latin name glossed by a Chinese one.
+#: "Acme（艾克米）": a Latin name glossed by a Chinese one.
 _LATIN_GLOSSED = re.compile(r"([a-z0-9][a-z0-9&.'-]*(?: [a-z0-9&.'-]+){0,3})\s?\(\s?([\u4e00-\u9fff]{2,8})\s?\)")
 #: The end of every match of :data:`_LATIN_GLOSSED`: the parenthesis and the Chinese name in it.
 _GLOSS_TAIL = re.compile(r"\(\s?[\u4e00-\u9fff]{2,8}\s?\)")
@@ -429,13 +430,13 @@ def _gloss_name(run: str) -> str:
 
 
 def find_glossed_names(norm: NormText, known: list[EntityMention]) -> list[EntityMention]:
-    """Chinese names of firms learnt from their glosses in the text: "新思科技（Synopsys）", "Nokia（諾基亞）".
+    """Chinese names of firms learnt from their glosses in the text: "鈷雲科技（Cobalt Cloud）", "Acme（艾克米）".
 
     Chinese news writes a firm's name once with its other script's form in parentheses. The Chinese form then
     names the same firm everywhere in the article (the gazetteer need not list it): its id is the Latin
     form's, known (ledger, gazetteer, a new name found by :func:`find_new_names`) or, when the Chinese form ends
     like a firm's name (公司, 集團, 科技...), made from the Latin form (:func:`firm_id`). The Chinese name is what
-    follows the last word that stands before a name in its run ("入股新思科技" gives 新思科技); a trailing 公司/
+    follows the last word that stands before a name in its run ("入股鈷雲科技" gives 鈷雲科技); a trailing 公司/
     集團 is dropped for the other mentions (迪士尼公司 also names 迪士尼). Returns the mentions to add (text
     order, not overlapping one another nor partly overlapping a known one; a known name inside one gives way).
     """
@@ -455,13 +456,13 @@ def find_glossed_names(norm: NormText, known: list[EntityMention]) -> list[Entit
         name = _gloss_name(m.group(1))
         if len(name) < 2 or _NOT_A_CN_NAME.search(name) or m.end(1) in by_end and by_start.get(m.start(2)) or \
                 any(x.end < m.end(1) for x in starting_in(m.end(1) - len(name), m.end(1))):
-            continue  # "投資對手(xAI)", "甲骨文系統(Oracle)": a common noun, or a known name and more
+            continue  # "投資對手(Acme)", "極光系統(Borealis)": a common noun, or a known name and more
         k = by_start.get(m.start(2))
         if k is not None and k.end >= m.end(2) - 1:
             eid, disp = k.id, k.name
         elif (k := next((by_end[j] for j in range(m.end(1), m.end(1) - 7, -1) if j in by_end
                          and _CN_FIRM_WORD_ONLY.fullmatch(folded, j, m.end(1))), None)) is not None:
-            # "軟銀集團（SBG）": the gloss is another name of the firm known right before it
+            # "極光集團（BRL）": the gloss is another name of the firm known right before it
             if k.start >= m.start(1):
                 latin_new.setdefault(m.group(2).strip(), (k.id, k.name))
             continue
@@ -649,7 +650,7 @@ def find_amount_mentions(norm: NormText) -> list[AmountMention]:
                     text[start - 1].isascii() and text[start - 1].isalnum() or text[start - 1] in "-_.") and not (
                     f.amount.currency is not None and text[start - 1].isalpha()
                     and any(ch in "萬万億亿兆" for ch in f.amount.text)):
-                continue  # "MI450", "GPT-5"; but "入股Nokia10億美元" is a name, then a figure
+                continue  # "MI450", "GPT-5"; but "入股Acme10億美元" is a name, then a figure
             out.extend(_split_paren(text, start, lo + f.end, f.amount))
     for i, a in enumerate(out):
         # "3800亿元人民币", "191億元": 元 after a Chinese figure with no currency is the yuan
