@@ -303,6 +303,21 @@ def test_latin_glosses_are_the_scan(text: str) -> None:
         [(m.span(), m.groups()) for m in mentions._LATIN_GLOSSED.finditer(text)]
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(("除了|除|besides|apart from|in addition to|aside from| |  |\n|子公司|通过|透过其|旗下|"
+                                 "全资|经由|x|的|parent|maker| parent |developer|,|，|acme").split("|")),
+                max_size=12).map("".join), st.integers(0, 30), st.integers(0, 30))
+def test_firm_filters_gates_miss_nothing(text: str, lo: int, hi: int) -> None:
+    """The cheap tests _actors runs first are implied by the patterns they stand before."""
+    lo, hi = min(lo, len(text)), min(max(lo, hi), len(text))
+    if relations._EXCEPT.match(text, lo, hi) is None:  # none up to the clause's end: none up to any point in it
+        assert all(relations._EXCEPT.match(text, lo, x) is None for x in range(lo, hi + 1))
+    if text.find("子公司", lo, hi) < 0:
+        assert relations._SUBSIDIARY_BEFORE.search(text, lo, hi) is None
+    if not (lo < len(text) and text[lo].isspace()):
+        assert relations._DESCRIBES_NEXT.match(text, lo) is None
+
+
 #: Session 5: sentence-range patterns rewritten to open every form on a literal, and the plain forms they replace.
 _LITERAL_FIRST = [
     (relations._TRANCHE_FIRST, r"\b(?:first|initial(?:ly)?|begins? with|beginning with|starts? with|upfront)\b|"

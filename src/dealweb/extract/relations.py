@@ -2193,13 +2193,20 @@ def _actors(sent: _Sentence) -> list[EntityMention]:
         return sent._actors
     f = sent.folded
     out = []
+    # (the cheap tests first: a clause that does not open on "besides" leaves out none of its entities, another firm
+    # must follow for a rival, 子公司 must stand before a subsidiary, a space after a firm before "parent")
+    excepting: dict[tuple[int, int], bool] = {}
+    n = len(f)
     for e in sent.ents:
-        cs, _ = _clause_of(sent, e.start)
-        if _EXCEPT.match(f, cs, e.start):
+        cs, ce = _clause_of(sent, e.start)
+        if (cs, ce) not in excepting:
+            excepting[cs, ce] = _EXCEPT.match(f, cs, ce) is not None  # none in the clause: none up to any firm in it
+        if excepting[cs, ce] and _EXCEPT.match(f, cs, e.start):
             continue
-        if _RIVAL_AFTER.match(f, e.end) and any(o.start > e.end and o.start - e.end <= 14 for o in sent.ents):
+        if any(o.start > e.end and o.start - e.end <= 14 for o in sent.ents) and _RIVAL_AFTER.match(f, e.end):
             continue  # "向Acme的競爭對手Hooli投資": Acme only names whose rival
-        if _SUBSIDIARY_BEFORE.search(f, max(sent.start, e.start - 10), e.start):
+        if f.find("子公司", max(sent.start, e.start - 10), e.start) >= 0 and \
+                _SUBSIDIARY_BEFORE.search(f, max(sent.start, e.start - 10), e.start):
             continue  # "龍華通過子公司Zentrix完成收購": the parent acts through it
         person = sent.kinds.get(e.id) == "person"
         if person and _SPEECH_AFTER.search(f[e.end:e.end + 8]):
@@ -2208,7 +2215,7 @@ def _actors(sent: _Sentence) -> list[EntityMention]:
             continue
         if person and _FOUNDED_AFTER.match(f, e.end):
             continue  # "由羅簡等科技名人創立的小型AI研究組織", "founded by Jane Roe": who founded it, not a party
-        m = _DESCRIBES_NEXT.match(f, e.end)
+        m = _DESCRIBES_NEXT.match(f, e.end) if e.end < n and f[e.end].isspace() else None
         if m is not None and any(o.start == m.end() for o in sent.ents):
             continue  # "Gizmo parent Acme", "Widget developer Borealis": a product naming its maker
         if _aside(sent, e.start):
