@@ -322,7 +322,7 @@ def find_new_names(norm: NormText, known: list[EntityMention]) -> list[EntityMen
                               or _CN_FIRM_AFTER.match(text, n.end())):
             name = n.group(0)
             glued = _GLUED_FIGURE.search(name)
-            if glued is not None and _FIGURE_AFTER.match(text[:n.end() + 4], n.start() + glued.start()):
+            if glued is not None and _FIGURE_AFTER.match(text, n.start() + glued.start(), n.end() + 4):
                 name = name[:glued.start()]  # "入股Acme10億美元": the figure is not part of the name
             names.append(name)
     for name in names:
