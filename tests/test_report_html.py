@@ -92,18 +92,46 @@ def test_report_command_fails_in_one_line_on_a_bad_date(tmp_path):
     assert "Traceback" not in res.output
 
 
-def test_report_of_the_default_ledger_runs_its_own_scenarios(tmp_path):
+def test_report_of_the_default_ledger_runs_its_own_scenarios(tmp_path, monkeypatch):
     """The README's main job: ``dealweb report -o report.html`` on the default ledger (the current web).
 
     The current web has scenarios written for its own firms (``scenarios/ai-deals-2025-26/``); the seeds'
     scenarios are never borrowed. Every section is filled, the stress section with fan charts run quickly
     (the scenarios' ``report_runs``), which the report says.
+
+    The analysis the command gathered is kept (a spy: the real function runs, its result is looked at) and
+    held to what ``tests/test_stress_current.py`` asked of ``analysis_of`` on the current web: every scenario
+    run at the CLI's 2,000 runs, base with its sensitivity table, the others without, and the report says so.
+    One run of the default stress (about a minute of one core) serves both checks.
     """
+    import dealweb.report
     from dealweb.cli import main
 
+    real, seen = dealweb.report.analysis_of, []
+
+    def spy(ledger, *args, **kwargs):  # noqa: ANN001, ANN202
+        an = real(ledger, *args, **kwargs)
+        seen.append((ledger.name, args, kwargs, an))
+        return an
+
+    monkeypatch.setattr(dealweb.report, "analysis_of", spy)
     out = tmp_path / "report.html"
     res = CliRunner().invoke(main, ["report", "-o", str(out), "--json"])
     assert res.exit_code == 0, res.output
+    # the command's own analysis: the default ledger, the CLI's defaults (none of seed, runs, date, money given)
+    [(name, args, kwargs, an)] = seen
+    assert name == "ai-deals-2025-26" and not args
+    assert kwargs == {"on": None, "stress": True, "seed": None, "draws": None, "include": ()}
+    names = ("base", "capital-drought", "openai-cannot-pay", "slow-ai-revenue")
+    titles = [str(f.title) for f in an.fans]
+    assert len(titles) == 2 * len(names), titles
+    assert "stress" not in an.notes and "stress_quick" in an.texts
+    quick = str(an.texts["stress_quick"])
+    # base runs in full (with its sensitivity table); the other three without it, at the same 2,000 runs
+    listed = quick.split("): ", 1)[1].split(". ", 1)[0].split(", ")
+    assert listed == [n for n in names if n != "base"], quick
+    assert "2,000" in quick
+    assert all("2,000 runs" in t for t in titles), titles  # one default for runs in CLI and report
     info = json.loads(res.output)
     missing = {k for k in info["sections_missing"] if k not in {"who_pays_skipped"}}
     assert not missing, info["sections_missing"]

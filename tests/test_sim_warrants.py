@@ -223,7 +223,9 @@ def test_bundled_amd_warrant_in_stress_json():
     field = next((t.strike for t in deal.tranches if t.strike is not None), None) or deal.strike
     expected = field.pick("mid") if field is not None else 0.0
 
-    out = CliRunner().invoke(main, ["stress", "base", "--runs", "40", "--seed", "3", "--json"])
+    # the warrants come from the runs themselves: the sensitivity table's bumped re-runs (tested in
+    # test_sim_cli.py and the report tests) are left off here, which leaves this JSON's warrants unchanged
+    out = CliRunner().invoke(main, ["stress", "base", "--runs", "40", "--seed", "3", "--json", "--no-sensitivity"])
     assert out.exit_code == 0, out.output
     w = json.loads(out.output)["warrants"]
     tr = next(t for t in w["tranches"] if t["deal"] == "amd-openai-warrant-160m")
@@ -234,7 +236,7 @@ def test_bundled_amd_warrant_in_stress_json():
     assert all(a <= b for a, b in zip(by_q, by_q[1:], strict=False)) and by_q[-1] == tr["vest_probability"]
     if tr["value_usd_if_vested"] is not None:  # vested at a close >= $600: at least 160M x 599.99
         assert tr["value_usd_if_vested"]["p05"] >= 160e6 * (600 - 0.01)
-    table = CliRunner().invoke(main, ["stress", "base", "--runs", "20", "--seed", "3"])
+    table = CliRunner().invoke(main, ["stress", "base", "--runs", "20", "--seed", "3", "--no-sensitivity"])
     assert "Warrants" in table.output and "not cash" in table.output
 
 
