@@ -159,6 +159,12 @@ def _rounded(claims: set[tuple[str, str, float, float | None]]) -> set[tuple[str
      {("acme", "cobalt", 10 * B, None)}),
     ("Cobalt Cloud is in talks with Acme over a cloud-computing agreement worth an estimated $20 billion.",
      {("acme", "cobalt", 18 * B, 22 * B)}),
+    # a firm reporting what another will invest: the one that "will make an investment" pays, with or without
+    # an object after the noun, and also when the deal comes with warrants (helper newsen2)
+    ("Acme said Borealis will make a $1 billion equity investment and receive warrants to buy more shares.",
+     {("borealis", "acme", 1 * B, 1 * B)}),
+    ("Acme said Dynamo Capital will make a $700 million equity investment.",
+     {("dynamo", "acme", 700 * M, 700 * M)}),
     # an export licence is no licence deal: the chip order stands
     ("Acme won an export license from the government and will buy $1 billion of chips from Flux Semiconductor.",
      {("acme", "flux", 1 * B, 1 * B)}),

@@ -740,7 +740,7 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
             return by_role
     lo, hi = (left.end, right.start) if left.start < right.start else (right.end, left.start)
     between = f[lo:hi]
-    if typ in ("equity_investment", "debt_financing") and left.start < right.start:
+    if typ in ("equity_investment", "debt_financing", "warrant") and left.start < right.start:
         if _INVESTOR_AFTER.match(f, right.end) and not _INVESTOR_AFTER.match(f, left.end):
             return right, left  # "Acme surges on Dynamo's $2 billion investment": Dynamo invests
         if _rx(r"向\s*$").search(f, max(left.end, right.start - 3), right.start) and \
@@ -779,11 +779,12 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
 
 
 #: "Dynamo's $2 billion investment", "Dynamo announced a $2 billion equity investment in the startup": the
-#: firm before the figure is the investor (an investment noun, not a round or a raise, which are the investee's).
+#: firm before the figure is the investor (an investment noun, not a round or a raise, which are the investee's);
+#: also with no object ("Acme said Dynamo will make a $1 billion equity investment and receive warrants").
 _INVESTOR_AFTER = re.compile(r"(?:'s|’s)\s+(?:[\w$.,-]+\s+){0,4}?(?:investment|contribution|commitment|pledge)\b|"
                              r"\s+(?:announced|unveiled|made|will make|agreed to make)\s+(?:an?\s+)?"
                              r"(?:[\w$.,-]+\s+){0,4}?"
-                             r"(?:investment|contribution|commitment)\s+in\s+the\b")
+                             r"(?:investment|contribution|commitment)(?:\s+in\s+the\b|(?=\s*(?:and\b|[,.;]|$)))")
 _WITH_Y_TO = re.compile(r"\s*(?:group|inc\.?|corp\.?|ltd\.?|plc)?\s*(?:to|will|would|shall|将|会|来)\s*")
 #: "完成了Acme的額外225億美元投資", "in Acme's latest funding": the firm before 的/'s is invested in.
 _GENITIVE_INVEST = re.compile(r"\s*(?:的|'s|’s)\s*[^，,。;；]{0,16}?(?:投资|注资|融资|\binvestment\b|\bfunding\b)")
