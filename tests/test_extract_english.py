@@ -165,6 +165,11 @@ def _rounded(claims: set[tuple[str, str, float, float | None]]) -> set[tuple[str
      {("borealis", "acme", 1 * B, 1 * B)}),
     ("Acme said Dynamo Capital will make a $700 million equity investment.",
      {("dynamo", "acme", 700 * M, 700 * M)}),
+    # a capitalised word with a lower-case tail ("GPU-heavy", "AI-driven") is an adjective, not a new firm's name
+    ("Acme has signed a five-year, $11.9 billion agreement with GPU-heavy cloud service, Cobalt Cloud, people "
+     "close to the deal said.",
+     {("acme", "cobalt", 11.9 * B, 11.9 * B)}),
+    ("Acme has signed a $2 billion licensing agreement with AI-driven Borealis.", {("acme", "borealis", 2 * B, 2 * B)}),
     # an export licence is no licence deal: the chip order stands
     ("Acme won an export license from the government and will buy $1 billion of chips from Flux Semiconductor.",
      {("acme", "flux", 1 * B, 1 * B)}),

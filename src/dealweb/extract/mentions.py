@@ -275,6 +275,8 @@ _NOT_A_NAME = frozenset(("the", "a", "an", "this", "that", "its", "their", "his"
                          "data", "new", "its", "january", "february", "march", "april", "may", "june", "july",
                          "august", "september", "october", "november", "december", "monday", "tuesday",
                          "wednesday", "thursday", "friday", "saturday", "sunday", "billion", "million"))
+#: "GPU-heavy", "Berlin-based", "AI-driven": one capitalised word with a lower-case tail is an adjective, no firm.
+_ADJECTIVE = re.compile(r"[A-Z][A-Za-z0-9]*-[a-z]+")
 _NAME_SUFFIX = re.compile(r"(?: (?:inc|corp|corporation|ltd|limited|group|holdings|co|plc|llc)\.?)+$", re.IGNORECASE)
 
 
@@ -330,7 +332,7 @@ def find_new_names(norm: NormText, known: list[EntityMention]) -> list[EntityMen
         words = name.split(" ")
         while words and words[-1].lower() in _NOT_A_NAME:
             words.pop()
-        while words and words[0].lower() in _NOT_A_NAME:
+        while words and (words[0].lower() in _NOT_A_NAME or _ADJECTIVE.fullmatch(words[0])):
             words.pop(0)
         name = " ".join(words)
         if len(name) < 3 or name.isupper() and len(name) <= 4 or not firm_id(name):
