@@ -330,7 +330,7 @@ _CUE_CATS: dict[str, list[str]] = {}
 for _cat, _words in TYPE_CUES.items():
     for _w in _words:
         _CUE_CATS.setdefault(_w, []).append(_cat)
-_FACT_RE = _scanned(list(FACT_CUES), by="script")
+_FACT_RE = _near(_pattern(list(FACT_CUES)), list(FACT_CUES))
 _GUIDE_RE = _pattern(_GUIDANCE)
 _PROVIDE_RE = _pattern(_PROVIDE)
 _RECEIVE_RE = _pattern(_RECEIVE)
@@ -439,6 +439,45 @@ def _find_near(regex: re.Pattern[str], f: str, lo: int, hi: int) -> list[tuple[i
         if m.start() >= lo and m.end() <= hi:
             out.append((m.start(), m.end(), m.group(0)))
     return out
+
+
+_LOCAL: dict[int, tuple[str, int, int, list[int], list[tuple[int, int, str]]]] = {}
+
+
+def _find_local(regex: re.Pattern[str], f: str, lo: int, hi: int, s_lo: int, s_hi: int) -> list[tuple[int, int, str]]:
+    """:func:`_find` of a pattern registered by :func:`_near`, for ``[lo, hi)`` inside ``[s_lo, s_hi)`` (a sentence).
+
+    The sentence is scanned once, the way :func:`_find_near` scans a window (from the nearest place before
+    ``s_lo`` that no match can cover, up to ``s_hi`` plus the longest word and one character), and kept for
+    the next look-ups in the same sentence: patterns needed only in the sentences holding a figure are not
+    run over the whole text. Where no such place lies within 64 characters, the whole text is scanned.
+    """
+    if lo < s_lo or hi > s_hi:
+        return _find_near(regex, f, lo, hi)
+    got = _LOCAL.get(id(regex))
+    if got is None or got[0] is not f or got[1] != s_lo or got[2] != s_hi:
+        chars, longest = _NEAR[id(regex)]
+        p = s_lo
+        stop = max(0, s_lo - 64)
+        while p > stop and f[p - 1] in chars:
+            p -= 1
+        if p > 0 and f[p - 1] in chars:
+            return _find(regex, f, lo, hi)
+        hits = []
+        for m in regex.finditer(f, p, s_hi + longest + 1):
+            if m.start() >= s_hi:
+                break
+            if m.start() >= s_lo:
+                hits.append((m.start(), m.end(), m.group(0)))
+        got = (f, s_lo, s_hi, [h[0] for h in hits], hits)
+        _LOCAL[id(regex)] = got
+    starts = got[3]
+    i = bisect_left(starts, lo)
+    j = bisect_left(starts, hi, i)
+    if i == j:
+        return []
+    hits = got[4]
+    return hits[i:j] if hits[j - 1][1] <= hi else hits[i:j - 1]
 
 
 def _clause_of(sent: _Sentence, pos: int) -> tuple[int, int]:
@@ -618,8 +657,8 @@ _MKT_WORDS = ["市值", "market cap", "market value"]
 _MKT_RE = _near(_pattern(_MKT_WORDS), _MKT_WORDS)
 
 
-def _fact_cue(f: str, lo: int, hi: int) -> tuple[int, int, str] | None:
-    cues = _find(_FACT_RE, f, lo, hi)
+def _fact_cue(sent: _Sentence, lo: int, hi: int) -> tuple[int, int, str] | None:
+    cues = _find_local(_FACT_RE, sent.folded, lo, hi, sent.start, sent.end)
     if not cues:
         return None
     return min(cues, key=lambda c: (_STRONG_FIRST.index(FACT_CUES[c[2]]), -c[0]))
@@ -667,16 +706,16 @@ def _fact_metric(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     m = _rx(r"\s*(?:的)?\s*(?:市值)?\s*(?:上涨|涨幅|蒸发)").match(after)
     if m:
         return "market_cap_change", a.end, a.end + m.end()
-    follow = _find(_FACT_RE, f, a.end, min(ce, a.end + 32))
+    follow = _find_local(_FACT_RE, f, a.end, min(ce, a.end + 32), sent.start, sent.end)
     word = None
     if follow and (f[a.end:follow[0][0]].strip() in ("", "的") or _rx(r"\s*的\w{0,2}$").match(f[a.end:follow[0][0]])
                    or _rx(r"\s*(?:on|in|of|for)\s+").fullmatch(f[a.end:follow[0][0]])):
         word = follow[0]
     if word is None:
-        word = _fact_cue(f, cs, a.start)
+        word = _fact_cue(sent, cs, a.start)
     if word is None and not deal_cue_here:
         # a clause with no cue of its own ("相較上一財年的250億美元") continues the sentence's metric
-        word = _fact_cue(f, sent.start, cs)
+        word = _fact_cue(sent, sent.start, cs)
     if word is None:
         return None
     metric = FACT_CUES[word[2]]
