@@ -170,6 +170,15 @@ def _rounded(claims: set[tuple[str, str, float, float | None]]) -> set[tuple[str
      "close to the deal said.",
      {("acme", "cobalt", 11.9 * B, 11.9 * B)}),
     ("Acme has signed a $2 billion licensing agreement with AI-driven Borealis.", {("acme", "borealis", 2 * B, 2 * B)}),
+    # money paid or spent "to integrate/deploy/use" another firm's technology buys it from that firm, whoever
+    # else the sentences before name, and a year's figure keeps its amount
+    ("Acme has agreed to pay $3 billion annually to integrate Borealis's technology across its businesses.",
+     {("acme", "borealis", 3 * B, 3 * B)}),
+    ("Acme announced a partnership with Borealis to jointly develop and sell robots. It is reported that Acme "
+     "will spend US$3 billion per year to deploy Borealis solutions among its group companies.",
+     {("acme", "borealis", 3 * B, 3 * B)}),
+    ("Borealis said Acme will spend $400 million to use Borealis software in its plants.",
+     {("acme", "borealis", 400 * M, 400 * M)}),
     # an export licence is no licence deal: the chip order stands
     ("Acme won an export license from the government and will buy $1 billion of chips from Flux Semiconductor.",
      {("acme", "flux", 1 * B, 1 * B)}),

@@ -563,6 +563,10 @@ def _deal_type(folded: str, lo: int, hi: int, sells: frozenset[str]) -> tuple[st
         return ("equity_investment", *first("equity"))
     if cued("datacentre") and buying:
         return ("data_hosting", *first("datacentre"))
+    if buying:
+        use = _PAY_TO_USE.search(folded, lo, hi)
+        if use is not None:
+            return ("services", use.start(), use.end())  # "pay $3 billion a year to integrate Acme's technology"
     orders = [h for h in found.get("buy", ()) if h[2] in ("订单", "大单")]
     if orders and not sells:
         return ("services", orders[0][0], orders[0][1])  # "獲得X超過2億美元的訂單": an order for goods not named
@@ -572,6 +576,12 @@ def _deal_type(folded: str, lo: int, hi: int, sells: frozenset[str]) -> tuple[st
         if kind:
             return (kind, *first("contract" if cued("contract") else "buy"))
     return None
+
+
+#: Money paid or spent to use another firm's technology ("will spend $3 billion per year to deploy Acme's
+#: solutions"): a purchase of services from that firm.
+_PAY_TO_USE = re.compile(r"\b(?:pay|pays|paid|paying|spend|spends|spent|spending)\b[^.;]{0,40}?\bto\s+"
+                         r"(?:integrate|deploy|use|adopt|utilize|utilise|access)\s")
 
 
 #: Deal kinds a clause names outright (a licence, a stake...), which a bare "deal" next to the figure yields to.
@@ -774,6 +784,15 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
     if typ in _PURCHASE:
         if left.start < right.start and _BUY_FROM.search(f, max(left.end, sent.start), right.start):
             return left, right  # "Acme to purchase $58 billion of equipment from Zentrix": said outright
+        if typ == "services":
+            use = _PAY_TO_USE.search(f, max(sent.start, upto - 60), min(sent.end, upto + 80))
+            if use is not None and use.start() < upto:
+                # "Acme will spend $3 billion to deploy Zentrix solutions": the firm used is paid, said outright
+                used = next((e.id for e in sent.ents if 0 <= e.start - use.end() <= 12), None)
+                if used == right.id != left.id:
+                    return left, right
+                if used == left.id != right.id:
+                    return right, left
         by_role = _seller_first(typ, left, right, index)
         if by_role is not None:
             return by_role
