@@ -179,6 +179,9 @@ def _rounded(claims: set[tuple[str, str, float, float | None]]) -> set[tuple[str
      {("acme", "borealis", 3 * B, 3 * B)}),
     ("Borealis said Acme will spend $400 million to use Borealis software in its plants.",
      {("acme", "borealis", 400 * M, 400 * M)}),
+    # money "put into" or "behind" a firm is an investment in it
+    ("Borealis puts $1 billion behind Acme to bring its robots to Gizmo.", {("borealis", "acme", 1 * B, 1 * B)}),
+    ("Dynamo Capital put $2 billion into Ember Labs last year.", {("dynamo", "ember", 2 * B, 2 * B)}),
     # an export licence is no licence deal: the chip order stands
     ("Acme won an export license from the government and will buy $1 billion of chips from Flux Semiconductor.",
      {("acme", "flux", 1 * B, 1 * B)}),
@@ -204,6 +207,8 @@ def test_english_deal(text: str, expected: set[tuple[str, str, float, float | No
     # several deals described together carry no value of any one of them
     "Ember Labs closed its round, with Acme, Borealis and Dynamo Capital each making multi-billion-dollar "
     "commitments.",
+    # "put" with no firm it goes into is no investment
+    "Acme put $2 billion aside for buybacks after its deal talks with Borealis ended.",
     # a capitalised word before "company" is no firm of its own
     "Acme said the Australian company would not disclose the $9 billion figure.",
 ])

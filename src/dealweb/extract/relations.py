@@ -118,7 +118,8 @@ TYPE_CUES: dict[str, list[str]] = {
     "licence": _cues("license|licenses|licensed|licensing|licence|licences|licensing agreement"),
     "equity": _cues("股权投资|投资|入股|注资|投入|出资|领投|参投|重注|融资|invest|invests|invested|investment|equity|"
                     "raised|raises|funding round|funding|contribute|contributes|contributed|pledge|pledges|"
-                    "pledged|poured|pours|pour|backed|backs|backing|round|co-led|infusion|投向|筹集|募集|资金|注入"),
+                    "pledged|poured|pours|pour|backed|backs|backing|round|co-led|infusion|投向|筹集|募集|资金|注入|"
+                    "put|puts"),
 }
 
 #: Words that make the grammatical subject the *seller* or *recipient* (the payee).
@@ -521,7 +522,8 @@ def _deal_type(folded: str, lo: int, hi: int, sells: frozenset[str]) -> tuple[st
     # 投資額/投資者/投資人/投資機構 are nouns (the amount, the investors), not the act of investing
     if "equity" in found:
         found["equity"] = [h for h in found["equity"] if not _INVEST_NOUN.match(folded, h[1], h[1] + 6)
-                           and not (h[2].startswith("contribut") and _IN_KIND.search(folded, h[1], h[1] + 60))]
+                           and not (h[2].startswith("contribut") and _IN_KIND.search(folded, h[1], h[1] + 60))
+                           and not (h[2] in ("put", "puts") and not _PUT_INTO.match(folded, h[1]))]
 
     def first(key: str) -> tuple[int, int]:
         h = found[key][0]  # the earliest: the hits are in text order
@@ -582,6 +584,11 @@ def _deal_type(folded: str, lo: int, hi: int, sells: frozenset[str]) -> tuple[st
 #: solutions"): a purchase of services from that firm.
 _PAY_TO_USE = re.compile(r"\b(?:pay|pays|paid|paying|spend|spends|spent|spending)\b[^.;]{0,40}?\bto\s+"
                          r"(?:integrate|deploy|use|adopt|utilize|utilise|access)\s")
+
+
+#: "puts $1 billion behind Acme", "put $2 billion into Acme": money put into a firm is an investment ("put" alone
+#: is no cue).
+_PUT_INTO = re.compile(r"[^.;,]{0,40}?\b(?:into|behind)\s")
 
 
 #: Deal kinds a clause names outright (a licence, a stake...), which a bare "deal" next to the figure yields to.
