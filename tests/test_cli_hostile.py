@@ -243,9 +243,9 @@ def test_deep_brackets_are_refused_at_once_on_their_line(tmp_path: Path) -> None
     # ruamel needed seconds for 1000 nested '[' (its scan grows with the square of the depth); now refused
     p = tmp_path / "deep.yaml"
     p.write_text(ENTITIES + "deals:\n  - id: d1\n    note: " + "[" * 20_000 + "]" * 20_000 + "\n", encoding="utf-8")
-    start = time.perf_counter()
+    start = time.process_time()
     msg = assert_refused(invoke(["check", p]), p.name, 7, code=1)
-    assert time.perf_counter() - start < 2
+    assert time.process_time() - start < 2
     assert "nested 20000 levels deep" in msg
     assert flow_depth("a: [1, {b: [2]}]\nc: [\n  [3]]\n") == (3, 1)  # by hand: [ { [ on line 1
     assert flow_depth("x: 1\ny: [[[]]]\n") == (3, 2)

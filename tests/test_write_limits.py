@@ -161,17 +161,17 @@ def test_repeats_agree_with_the_pairwise_oracle(spec: list[tuple[float | None, f
 
 def test_repeats_of_16000_distinct_deals_are_near_linear() -> None:
     group = [_deal(i, 1e9 + i * 1e6, 1.0) for i in range(16000)]
-    t = time.monotonic()
+    t = time.process_time()
     assert _repeats(group) == []
-    assert time.monotonic() - t < 2.0  # the pairwise check took 25 s here
+    assert time.process_time() - t < 2.0  # the pairwise check took 25 s here
 
 
 def test_a_huge_one_line_list_is_refused_before_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DEALWEB_MAX_LINE", "1000")
     body = HEAD + "deals: [" + "x, " * 2000 + "]\n"
-    t = time.monotonic()
+    t = time.process_time()
     msgs = _problems(tmp_path, body)
-    assert time.monotonic() - t < 5
+    assert time.process_time() - t < 5
     assert msgs == ["l.yaml:4: line 4 is 6,009 characters long, more than the 1,000 allowed (a ledger line holds one "
                     "key or item: write long lists one '- ' item per line, or raise DEALWEB_MAX_LINE)"]
 
@@ -181,8 +181,8 @@ def test_the_default_file_cap_refuses_48_mb_from_its_size(tmp_path: Path) -> Non
     d.mkdir()
     with open(d / "l.yaml", "wb") as fh:  # sparse: 48 MB without writing them
         fh.truncate(48_000_000)
-    t = time.monotonic()
+    t = time.process_time()
     errors = load_ledger(d).errors
-    assert time.monotonic() - t < 5
+    assert time.process_time() - t < 5
     assert [e.message for e in errors] == [
         "48,000,000 bytes is more than the 16,777,216 bytes (16 MiB) a ledger file may hold"]
