@@ -157,24 +157,31 @@ def test_the_benchmark_without_a_cache_scores_nothing_and_exits_zero(tmp_path: P
     assert "no news cache" in capsys.readouterr().out
 
 
-def test_an_extractor_without_scorer_is_scored_and_dev5_errors_are_listed_only_by_name(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    """An older ``ingest_text`` (no ``scorer`` argument) is scored with its rules; dev5 errors stay unlisted
-    unless ``--split dev5`` names the split (it is held out)."""
-    import dealweb.extract.ingest as ingest
-
+def _one_article_per_split(tmp_path: Path, other: tuple[str, str]) -> tuple[Path, Path]:
+    """A manifest and cache of one made-up article in ``dev`` (id d1) and the same in split ``other[0]`` (id
+    ``other[1]``), each with one gold claim Acme -> Borealis $3 billion; returns (manifest, cache folder)."""
     text = "Acme will buy $3 billion of robot arms from Borealis.\n"  # written for this test
     data = text.encode("utf-8")
     arts = [{"id": i, "url": f"https://example.org/{i}", "outlet": "x", "language": "en", "split": sp,
              "sha256": hashlib.sha256(data).hexdigest(), "chars": len(text), "kinds": [],
              "claims": [_gold("acme", "borealis", 3e9, 3e9, [14, 25])], "negatives": [], "ignore": []}
-            for i, sp in (("d1", "dev"), ("d5", "dev5"))]
+            for i, sp in (("d1", "dev"), (other[1], other[0]))]
     man = tmp_path / "manifest.json"
     man.write_text(json.dumps({"articles": arts}), encoding="utf-8")
     cache = tmp_path / "cache"
     cache.mkdir()
     for a in arts:
         (cache / f"{a['id']}.txt").write_bytes(data)
+    return man, cache
+
+
+def test_an_extractor_without_scorer_is_scored_and_dev5_errors_are_listed_only_by_name(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """An older ``ingest_text`` (no ``scorer`` argument) is scored with its rules; dev5 errors stay unlisted
+    unless ``--split dev5`` names the split (it is held out)."""
+    import dealweb.extract.ingest as ingest
+
+    man, cache = _one_article_per_split(tmp_path, ("dev5", "d5"))
     calls: list[str] = []
 
     def old_ingest_text(t: str, document: str = "document", ledger: object = None, fmt: str = "auto",
@@ -204,18 +211,7 @@ def test_the_held_out_dev6_is_scored_only_when_named_and_its_errors_listed_only_
     errors are listed only when it is named (a comma list naming it counts)."""
     import dealweb.extract.ingest as ingest
 
-    text = "Acme will buy $3 billion of robot arms from Borealis.\n"  # written for this test
-    data = text.encode("utf-8")
-    arts = [{"id": i, "url": f"https://example.org/{i}", "outlet": "x", "language": "en", "split": sp,
-             "sha256": hashlib.sha256(data).hexdigest(), "chars": len(text), "kinds": [],
-             "claims": [_gold("acme", "borealis", 3e9, 3e9, [14, 25])], "negatives": [], "ignore": []}
-            for i, sp in (("d1", "dev"), ("d6", "dev6"))]
-    man = tmp_path / "manifest.json"
-    man.write_text(json.dumps({"articles": arts}), encoding="utf-8")
-    cache = tmp_path / "cache"
-    cache.mkdir()
-    for a in arts:
-        (cache / f"{a['id']}.txt").write_bytes(data)
+    man, cache = _one_article_per_split(tmp_path, ("dev6", "d6"))
     seen: list[str] = []
 
     def fake_ingest_text(t: str, index: object = None, scorer: str = "rules") -> list[dict]:

@@ -417,6 +417,18 @@ def _find(regex: re.Pattern[str], s: str, lo: int, hi: int) -> list[tuple[int, i
     return hits[i:j] if hits[j - 1][1] <= hi else hits[i:j - 1]
 
 
+def _scan_start(chars: frozenset[str], f: str, lo: int) -> int:
+    """The nearest place at or before ``lo`` where no match of a registered pattern can be under way, or -1.
+
+    That is a place whose previous character is none of the pattern's ``chars``, looked for up to 64 back.
+    """
+    p = lo
+    stop = max(0, lo - 64)
+    while p > stop and f[p - 1] in chars:
+        p -= 1
+    return -1 if p > 0 and f[p - 1] in chars else p
+
+
 def _find_near(regex: re.Pattern[str], f: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
     """:func:`_find` of a pattern registered by :func:`_near`, from a scan of a few characters around ``[lo, hi)``.
 
@@ -427,11 +439,8 @@ def _find_near(regex: re.Pattern[str], f: str, lo: int, hi: int) -> list[tuple[i
     starting before ``hi`` reads. Where no such place lies within 64 characters, the whole text is scanned.
     """
     chars, longest = _NEAR[id(regex)]
-    p = lo
-    stop = max(0, lo - 64)
-    while p > stop and f[p - 1] in chars:
-        p -= 1
-    if p > 0 and f[p - 1] in chars:
+    p = _scan_start(chars, f, lo)
+    if p < 0:
         return _find(regex, f, lo, hi)
     out = []
     for m in regex.finditer(f, p, hi + longest + 1):
@@ -458,11 +467,8 @@ def _find_local(regex: re.Pattern[str], f: str, lo: int, hi: int, s_lo: int, s_h
     got = _LOCAL.get(id(regex))
     if got is None or got[0] is not f or got[1] != s_lo or got[2] != s_hi:
         chars, longest = _NEAR[id(regex)]
-        p = s_lo
-        stop = max(0, s_lo - 64)
-        while p > stop and f[p - 1] in chars:
-            p -= 1
-        if p > 0 and f[p - 1] in chars:
+        p = _scan_start(chars, f, s_lo)
+        if p < 0:
             return _find(regex, f, lo, hi)
         hits = []
         for m in regex.finditer(f, p, s_hi + longest + 1):
