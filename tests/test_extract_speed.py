@@ -435,6 +435,50 @@ def test_fixture_articles_give_the_stored_claims() -> None:
     assert digests == expected["variants"]
 
 
+def _readings(got: dict) -> dict:  # noqa: ANN001
+    return {k: [(d.payer.id, d.payee.id, d.type, d.amount, d.spans) for d in v] for k, v in got.items()}
+
+
+def test_one_figure_gate_drops_no_reading_of_several(monkeypatch: pytest.MonkeyPatch) -> None:
+    # every call of _several on the fixture articles (as given and as one line) is run again without the cheap
+    # rejection of one-figure sentences: the same readings; the rejection is met, and so are one-figure readings
+    several, gate = relations._several, relations._may_read_one
+    rejected: list[int] = []
+    read_one: list[int] = []
+
+    def both(sent, index, topic, raiser, last_deal):  # noqa: ANN001, ANN202
+        got = several(sent, index, topic, raiser, last_deal)
+        figs = relations._usd_figures(sent)
+        if len(figs) == 1 and not gate(sent, figs[0]):
+            rejected.append(sent.start)
+        monkeypatch.setattr(relations, "_may_read_one", lambda s, b: True)
+        try:
+            plain = several(sent, index, topic, raiser, last_deal)
+        finally:
+            monkeypatch.setattr(relations, "_may_read_one", gate)
+        assert _readings(got) == _readings(plain)
+        if len(figs) == 1 and plain:
+            read_one.append(sent.start)  # a one-figure reading the rejection must let through
+        return got
+
+    monkeypatch.setattr(relations, "_several", both)
+    index = EntityIndex()
+    for p in sorted(ARTICLES.glob("*.txt")):
+        text = p.read_text(encoding="utf-8")
+        ingest_text(text, document=p.stem, index=index)
+        ingest_text(text.replace("\n", "。"), document=p.stem, index=index)
+    # and the made-up sentences of the several-investor tests, which read one figure by shapes 3, 5 and 6
+    import test_extract_several as several_tests
+
+    for fn in vars(several_tests).values():
+        for mark in getattr(fn, "pytestmark", []):
+            for case in mark.args[1] if mark.name == "parametrize" else ():
+                text = case[0] if isinstance(case, tuple) else case
+                if isinstance(text, str):
+                    ingest_text(text, index=several_tests.INDEX)
+    assert rejected and read_one
+
+
 def _seed_digest(seeds: Path) -> dict[str, str]:
     index = EntityIndex()
     out = {}

@@ -2461,6 +2461,19 @@ def _claim(sent: _Sentence, payer: EntityMention, payee: EntityMention, b: Amoun
     return p
 
 
+def _may_read_one(sent: _Sentence, b: AmountMention) -> bool:
+    """Whether :func:`_several` can read anything in a sentence whose only USD figure is ``b`` (a cheap rejection).
+
+    With one figure, shapes 1, 2, 3b, 4 and 7 need two figures; "each" (3) needs its cue around ``b``; the lone
+    investor (5) and the subordinate investor's clause (6) need an investment word (or "'s investment") right
+    after a party, and every party is one of ``sent.ents``. When none holds, :func:`_several` returns ``{}``.
+    """
+    f = sent.folded
+    if _EACH_BEFORE.search(f[max(sent.start, b.start - 16):b.start]) or _EACH_AFTER.match(f, b.end):
+        return True
+    return any(_LONE_INVESTS.match(f, e.end) or _INVESTOR_AFTER.match(f, e.end) for e in sent.ents)
+
+
 def _several(sent: _Sentence, index: EntityIndex, topic: EntityMention | None, raiser: EntityMention | None,
              last_deal: Proposal | None) -> dict[int, list[Proposal]]:
     """Claims of a sentence that gives several investors' amounts at once, keyed by the figure's start.
@@ -2482,6 +2495,8 @@ def _several(sent: _Sentence, index: EntityIndex, topic: EntityMention | None, r
     f = sent.folded
     figs = _usd_figures(sent)
     if not figs or _INVEST_CONTEXT.search(f, sent.start, sent.end) is None:
+        return {}
+    if len(figs) == 1 and not _may_read_one(sent, figs[0]):
         return {}
     actors = [e for e in _actors(sent) if sent.kinds.get(e.id) != "person"]
     if not actors:
