@@ -175,6 +175,13 @@ def _one_article_per_split(tmp_path: Path, other: tuple[str, str]) -> tuple[Path
     return man, cache
 
 
+def _reversed_claim(text: str) -> list[dict]:
+    """The made-up article's one claim as an extractor that reverses it would give (Borealis -> Acme)."""
+    return [{"kind": "deal", "from": {"id": "borealis"}, "to": {"id": "acme"}, "quote": text.strip(),
+             "amount": {"currency": "USD", "usd_low": 3e9, "usd_high": 3e9, "text": "$3 billion"},
+             "spans": {"amount": [14, 24]}}]
+
+
 def test_an_extractor_without_scorer_is_scored_and_dev5_errors_are_listed_only_by_name(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """An older ``ingest_text`` (no ``scorer`` argument) is scored with its rules; dev5 errors stay unlisted
@@ -187,9 +194,7 @@ def test_an_extractor_without_scorer_is_scored_and_dev5_errors_are_listed_only_b
     def old_ingest_text(t: str, document: str = "document", ledger: object = None, fmt: str = "auto",
                         name: str = "", index: object = None) -> list[dict]:
         calls.append(t)
-        return [{"kind": "deal", "from": {"id": "borealis"}, "to": {"id": "acme"}, "quote": t.strip(),  # reversed
-                 "amount": {"currency": "USD", "usd_low": 3e9, "usd_high": 3e9, "text": "$3 billion"},
-                 "spans": {"amount": [14, 24]}}]
+        return _reversed_claim(t)
 
     monkeypatch.setattr(ingest, "ingest_text", old_ingest_text)
     base = ["--cache", str(cache), "--manifest", str(man), "--mb", "0", "--errors", "--json"]
@@ -216,9 +221,7 @@ def test_the_held_out_dev6_is_scored_only_when_named_and_its_errors_listed_only_
 
     def fake_ingest_text(t: str, index: object = None, scorer: str = "rules") -> list[dict]:
         seen.append(t)
-        return [{"kind": "deal", "from": {"id": "borealis"}, "to": {"id": "acme"}, "quote": t.strip(),  # reversed
-                 "amount": {"currency": "USD", "usd_low": 3e9, "usd_high": 3e9, "text": "$3 billion"},
-                 "spans": {"amount": [14, 24]}}]
+        return _reversed_claim(t)
 
     monkeypatch.setattr(ingest, "ingest_text", fake_ingest_text)
     base = ["--cache", str(cache), "--manifest", str(man), "--mb", "0", "--errors", "--json"]
