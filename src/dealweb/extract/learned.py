@@ -141,9 +141,6 @@ _AFTER_MARK = re.compile(
 _GEN_BEFORE = re.compile(r"\s*(?:[(（][^()（）]{0,24}[)）])?\s*(?:'s|’s|的)\s*(?:\w+\s+){0,1}\W{0,2}$|\s*(?:的)?\s*$")
 _ADJ_AFTER = re.compile(r"[^，,;；。]{0,12}?\b(from|in|into|to|for|with|by)\s+(?:the\s+|a\s+)?(?:[\w-]+\s+){0,3}$|"
                         r"[^，,;；。]{0,12}?(从|向|给|于|在|对)[^，,;；。]{0,8}$")
-_SENT_END = re.compile(r"[。！？!?；;\n]")
-
-
 @dataclass(frozen=True, slots=True)
 class Role:
     """A party's features as payer (``side`` ``P``) or payee (``Q``) of a figure, before crossing.

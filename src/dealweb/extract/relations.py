@@ -1202,12 +1202,6 @@ def _later_object(sent: _Sentence, clause: tuple[int, int], subj: EntityMention)
     return None
 
 
-def _sentences(norm: NormText, ents: list[EntityMention], amts: list[AmountMention],
-               periods: list[PeriodMention]) -> list[_Sentence]:
-    """The sentences of ``norm`` with their mentions and clauses (see :func:`_each_sentence`), as a list."""
-    return list(_each_sentence(norm, ents, amts, periods))
-
-
 def _each_sentence(norm: NormText, ents: list[EntityMention], amts: list[AmountMention],
                    periods: list[PeriodMention]) -> Iterator[_Sentence]:
     """The sentences of ``norm`` with their mentions and clauses, one at a time.
