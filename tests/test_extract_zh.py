@@ -197,3 +197,53 @@ CASES = [
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_chinese_deal_structures(text: str, expected: set[tuple[str, str, float, float | None]]) -> None:
     assert usd_deals(text) == {(p, q, round(lo), None if hi is None else round(hi)) for p, q, lo, hi in expected}
+
+
+# Session 6: mechanisms a reader states in one sentence, each in both scripts. The firms are made up; what each
+# usually sells is given as the gazetteer gives it for real firms (a cloud sells compute and leases, a landlord of
+# data centres leases, an AI lab sells its shares: it is the one that raises money).
+FIRMS6 = (
+    *FIRMS,
+    GazEntry("cobalt", "company", "Cobalt Cloud", "鈷雲", "钴云",
+             sells=frozenset({"compute_contract", "lease", "data_hosting"})),
+    GazEntry("terra", "company", "Terra Racks", "泰拉", "泰拉", sells=frozenset({"lease", "data_hosting"})),
+    GazEntry("nova", "company", "Nova Labs", "諾瓦", "诺瓦", sells=frozenset({"equity_investment"})),
+)
+INDEX6 = EntityIndex(extra=FIRMS6)
+
+
+def usd_deals6(text: str) -> set[tuple[str, str, float, float | None]]:
+    """(payer, payee, usd_low, usd_high) of every USD deal claim, read with the session-6 firms."""
+    out = set()
+    for c in ingest_text(text, index=INDEX6):
+        if c["kind"] == "deal" and c["amount"] and c["amount"]["currency"] == "USD":
+            hi = c["amount"]["usd_high"]
+            out.add((c["from"]["id"], c["to"]["id"], round(c["amount"]["usd_low"]),
+                     None if hi is None or hi == float("inf") else round(hi)))
+    return out
+
+
+CASES6 = [
+    # talks about an investment with no direction word: the firm that raises money is the investee
+    ("龍華正與諾瓦就一項潛在超100億美元的投資協議進行談判。", {("longhua", "nova", 10 * B, None)}),
+    ("诺瓦正与科技巨头龙华就一项潜在超100亿美元的投资协议进行深入谈判。", {("longhua", "nova", 10 * B, None)}),
+    # ... but a direction word, when there is one, decides
+    ("諾瓦向龍華投資20億美元。", {("nova", "longhua", 2 * B, 2 * B)}),
+    # a firm described as an energy company sells its power, even to a cloud
+    ("鈷雲與能源巨頭龍華簽署了一份價值100億美元的協議。", {("cobalt", "longhua", 10 * B, 10 * B)}),
+    ("钴云与能源巨头龙华签署了一份价值100亿美元的协议。", {("cobalt", "longhua", 10 * B, 10 * B)}),
+    # a cloud and a landlord of data centres in a lease: the landlord lets the space
+    ("泰拉與鈷雲簽署為期15年、價值55億美元的租賃協議。", {("cobalt", "terra", 5.5 * B, 5.5 * B)}),
+    ("泰拉与钴云签署为期15年、价值55亿美元的租赁协议。", {("cobalt", "terra", 5.5 * B, 5.5 * B)}),
+    # what a plant costs is not a payment between the firms that finance it
+    ("龍華去年與天成合作，為愛爾蘭一座110億美元晶片工廠融資。", set()),
+    ("龙华去年与天成合作,为爱尔兰一座110亿美元芯片工厂融资。", set()),
+    # a deal voted down moves no money
+    ("天成股東否決了龍華以90億美元收購天成的提議。", set()),
+    ("天成股东否决了龙华以90亿美元收购天成的提议。", set()),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES6)
+def test_chinese_session6_mechanisms(text: str, expected: set[tuple[str, str, float, float | None]]) -> None:
+    assert usd_deals6(text) == {(p, q, round(lo), None if hi is None else round(hi)) for p, q, lo, hi in expected}

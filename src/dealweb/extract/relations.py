@@ -306,7 +306,9 @@ _DENIAL_P = _scanned(["never a commitment", "never a firm commitment", "never a 
                       "不具约束力", "不具有约束力", "没有约束力",
                       # a party saying it never bound itself, or not confirming: no claim of that figure
                       "never committed", "never agreed", "never promised", "never pledged", "never signed",
-                      "not officially confirmed", "has not confirmed", "did not confirm", "declined to confirm"])
+                      "not officially confirmed", "has not confirmed", "did not confirm", "declined to confirm",
+                      # a deal voted down: no money moves ("shareholders rejected the proposed merger", 股東否決)
+                      "rejected the proposed", "voted against the", "否决"])
 _INVITE_P = _scanned(["邀请"])
 #: "如果算上...", "if you count...": a sum told, not a condition.
 _COUNTING = re.compile(r"\s*(?:算上|加上|计入|把|you count|we count|one counts|counting)")
@@ -767,6 +769,10 @@ def _seller_first(typ: str, x: EntityMention, y: EntityMention,
                   index: EntityIndex) -> tuple[EntityMention, EntityMention] | None:
     """``(payer, payee)`` when exactly one of ``x``, ``y`` usually sells deals of ``typ``."""
     xs, ys = typ in index.sells.get(x.id, ()), typ in index.sells.get(y.id, ())
+    if xs and ys and typ in ("lease", "data_hosting"):
+        # a cloud and a landlord of data centres: the one that does not also sell compute lets the space
+        xs = "compute_contract" not in index.sells.get(x.id, ())
+        ys = "compute_contract" not in index.sells.get(y.id, ())
     if xs and not ys:
         return y, x
     if ys and not xs:
@@ -806,6 +812,11 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
                     return left, right
                 if used == left.id != right.id:
                     return right, left
+        power = [e for e in (left, right) if _POWER_FIRM.search(f, max(sent.start, e.start - 8), e.start)]
+        if len(power) == 1:
+            # "Acme與能源巨頭Borealis簽署價值100億美元的協議": the firm described as an energy or power company
+            # sells its power, whoever sells compute
+            return (right, left) if power[0] is left else (left, right)
         by_role = _seller_first(typ, left, right, index)
         if by_role is not None:
             return by_role
@@ -821,6 +832,13 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
                 _rx(r"[^，,。;；]{0,4}(?:洽谈|商谈|谈判|磋商)[^。;；]{0,16}(?:融资|筹集|募资|(?<!投)资金)").match(
                     f, right.end):
             return right, left  # "Acme正與Dynamo洽談額外100億美元融資": the firm talked with would invest
+    if typ == "equity_investment" and left.start < right.start and \
+            _WITH_FAR.search(f, max(left.end, right.start - 40), right.start) and not _SAID_DIRECTION.search(between):
+        # "Acme正與Dynamo就一項100億美元的投資協議進行談判": talks with no direction word; the firm that usually
+        # raises money (gazetteer ``sells`` equity_investment: it sells its shares) is the investee
+        by_role = _seller_first(typ, left, right, index)
+        if by_role is not None:
+            return by_role
     if typ in ("equity_investment", "acquisition_stake", "joint_venture", "debt_financing", "warrant"):
         # "Vandelay 獲得龍華...投資", "Acme 從天成獲得", "raised $2 billion of debt from Stonecrest"
         span = f[lo:max(hi, upto)] if left.start < right.start else between
@@ -849,6 +867,10 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
     return left, right
 
 
+#: A firm described as an energy or power company ("能源巨頭", "電力公司"): in a purchase it is the seller.
+_POWER_FIRM = re.compile(r"(?:能源|电力|发电|核能|核电)(?:巨头|公司|企业|集团|商|业者|开发商|供应商)\s*$")
+#: A word between two firms that says who pays ("向", "對", "從", "獲", "in", "from"): the direction is said.
+_SAID_DIRECTION = re.compile(r"向|对|给|从|获|得到|\b(?:in|into|from|to)\b")
 #: "Dynamo's $2 billion investment", "Dynamo announced a $2 billion equity investment in the startup": the
 #: firm before the figure is the investor (an investment noun, not a round or a raise, which are the investee's);
 #: also with no object ("Acme said Dynamo will make a $1 billion equity investment and receive warrants").
@@ -1416,6 +1438,10 @@ def _raiser(sent: _Sentence) -> EntityMention | None:
 _HELD_BEFORE = re.compile(r"管理的|所持|持有的|持股|持仓|组合|套现|回笼资金|回笼|清仓|清空|现金储备|账上现金|帐上现金|"
                           r"手握|坐拥|"
                           r"账面现金|现金余额|身家|身价|薪酬|年薪|薪资|报酬")
+#: A facility a figure measures ("一座110億美元晶片工廠"): its cost, unless a deal noun follows.
+_FACILITY_AFTER = re.compile(r"\s*的?\s*[^，,。;；0-9]{0,6}?(?:工厂|晶圆厂|厂房|数据中心|资料中心|园区|基地|设施|电厂)"
+                             r"(?!\s*(?:的)?\s*(?:协议|合同|合约|租约|交易|订单|租赁))")
+_MEASURE_BEFORE = re.compile(r"(?:一|这|该|那)?(?:座|处|个)\s*$")
 #: A guarantee or backstop of someone else's payment (Chinese): no USD flow.
 _GUARANTEE_ZH = re.compile(r"担保|背书|兜底|(?:租赁|付款|偿债|租金)义务")
 #: The value of a warrant grant ("價值約50億美元的認股權證"): no USD flow is marked for the warrant itself.
@@ -1536,6 +1562,8 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             continue  # "$0.01 each", "每股價格為23.28美元", "a final tranche at $600": prices, not deals
         if denied:
             continue  # "It was never a commitment", "我們從來沒有說要投資1000億美元": a denial, not a deal
+        if _FACILITY_AFTER.match(f, a.end) and _MEASURE_BEFORE.search(f, max(sent.start, a.start - 4), a.start):
+            continue  # "為愛爾蘭一座110億美元晶片工廠融資": what a plant costs, not a payment (guideline §5)
         if _GUARANTEE_ZH.search(f, clause[0], clause[1]):
             continue  # "為艾克米向鈷雲支付的20億美元租金提供擔保": a guarantee moves no money (guideline §2, §5)
         if _held_value(sent, a):
@@ -2147,6 +2175,7 @@ def _sells(sent: _Sentence, index: EntityIndex, topic: EntityMention | None) -> 
         sells |= set(index.sells.get(e.id, ()))
     if topic is not None and _starts_pronoun(sent):
         sells |= set(index.sells.get(topic.id, ()))
+    sells.discard("equity_investment")  # goods and services sold; shares only orient talks (``_orient``)
     out = frozenset(sells) if sells else _NO_SELLS
     sent._sells_for = (topic, index, out)
     return out
