@@ -186,6 +186,21 @@ def _rounded(claims: set[tuple[str, str, float, float | None]]) -> set[tuple[str
     ("Acme won an export license from the government and will buy $1 billion of chips from Flux Semiconductor.",
      {("acme", "flux", 1 * B, 1 * B)}),
 ])
+def test_english_deal_s5(text: str, expected: set[tuple[str, str, float, float | None]]) -> None:
+    assert usd_deals(text) == _rounded(expected)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # session 6. A paragraph opening on a description of a firm points back past the line break, to the firm
+    # the text has named most (not the last one named: the paragraph before may be about someone else)
+    ("Dynamo Capital invested $2 billion in Ember Labs on Monday, Dynamo Capital said.\n\nEmber Labs shares rose "
+     "7%, while those of Borealis fell.\n\nThe world's largest fund has also made deals ranging from a $3 billion investment in "
+     "Gizmo parent Acme to a $1 billion stake in Borealis.",
+     {("dynamo", "ember", 2 * B, 2 * B), ("dynamo", "acme", 3 * B, 3 * B), ("dynamo", "borealis", 1 * B, 1 * B)}),
+    # "as much as a $N investment": the bound holds across the article
+    ("Dynamo Capital signed deals allowing as much as a $3 billion investment in Acme.",
+     {("dynamo", "acme", 0, 3 * B)}),
+])
 def test_english_deal(text: str, expected: set[tuple[str, str, float, float | None]]) -> None:
     assert usd_deals(text) == _rounded(expected)
 

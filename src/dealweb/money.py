@@ -140,7 +140,7 @@ _QUAL_PREFIX = {
     "roughly": Qualifier.ABOUT, "nearly": Qualifier.ABOUT, "almost": Qualifier.ABOUT, "some": Qualifier.ABOUT,
     "~": Qualifier.ABOUT, "≈": Qualifier.ABOUT,
     "最高": Qualifier.UP_TO, "最多": Qualifier.UP_TO, "高達": Qualifier.UP_TO, "高达": Qualifier.UP_TO,
-    "上限": Qualifier.UP_TO, "up to": Qualifier.UP_TO, "as much as": Qualifier.UP_TO,
+    "上限": Qualifier.UP_TO, "up to": Qualifier.UP_TO, "as much as": Qualifier.UP_TO, "as much as a": Qualifier.UP_TO,
     "as many as": Qualifier.UP_TO,
     "超過": Qualifier.AT_LEAST, "超过": Qualifier.AT_LEAST, "逾": Qualifier.AT_LEAST, "至少": Qualifier.AT_LEAST,
     "超": Qualifier.AT_LEAST, "不少於": Qualifier.AT_LEAST, "不少于": Qualifier.AT_LEAST,

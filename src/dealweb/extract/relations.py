@@ -821,6 +821,7 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
         if by_role is not None:
             return by_role
     lo, hi = (left.end, right.start) if left.start < right.start else (right.end, left.start)
+    lo = max(lo, sent.start)  # a subject carried from an earlier sentence (the topic): only this sentence's words
     between = f[lo:hi]
     if typ in ("equity_investment", "debt_financing", "warrant") and left.start < right.start:
         if _INVESTOR_AFTER.match(f, right.end) and not _INVESTOR_AFTER.match(f, left.end):
@@ -848,7 +849,7 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
         if borrow and left.start < right.start and _rx(r"(?:向|从|\bfrom)\s*$").search(between):
             return right, left  # "艾克米向迪納摩資本借款50億美元": the one lent to borrows
         if left.start < right.start and not borrow and (
-                _OBJECT_FAR.search(f[max(left.end, right.start - 16):right.start]) or (
+                _OBJECT_FAR.search(f[max(lo, right.start - 40):right.start]) or (
                 _rx(r"在[^，,；;。]{0,10}$").search(f[max(left.end, right.start - 12):right.start])
                 and _ROUND_AFTER.match(f, right.end))):
             return left, right
@@ -900,7 +901,7 @@ def _is_object(f: str, lo: int, e: EntityMention) -> bool:
 
     Right after 向/對/to..., with a short description between, or "在X的...募資" (the firm whose round it is).
     """
-    if _OBJECT_MARK.search(f[max(lo, e.start - 4):e.start]) or _OBJECT_FAR.search(f[max(lo, e.start - 16):e.start]) \
+    if _OBJECT_MARK.search(f[max(lo, e.start - 4):e.start]) or _OBJECT_FAR.search(f[max(lo, e.start - 40):e.start]) \
             or _WITH_FAR.search(f[max(lo, e.start - 40):e.start]):
         return True
     return bool(_rx(r"在[^，,；;。]{0,10}$").search(f[max(lo, e.start - 12):e.start]) and _ROUND_AFTER.match(f, e.end))
@@ -1294,6 +1295,8 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
     di = 0
     out: list[Proposal] = []
     topic: EntityMention | None = None
+    carried: EntityMention | None = None  # the firm a new paragraph's "The company..." points back to
+    seen: dict[str, tuple[int, EntityMention]] = {}  # how often each firm was named so far, its last mention
     joke_until = -1
     empty_run = 0
     last_deal: Proposal | None = None
@@ -1318,6 +1321,9 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
             # a long one is a paragraph whose topic starts from the title
             line_end = text.find("\n", sent.start)
             line_end = len(text) if line_end < 0 else line_end
+            if seen:  # a paragraph opening "The company..." points back to the firm named most so far
+                best = max(seen.values(), key=lambda x: x[0])
+                carried = best[1]
             topic = None
             if line_end - line_start <= 120:
                 ids = {e.id for e in sent.ents}
@@ -1339,6 +1345,8 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
                         p.flag = "joke"
                 joke_until = sent.end
         raiser = _raiser(sent) or raiser
+        if topic is None and carried is not None and _starts_pronoun(sent):
+            topic = carried
         if sent.amts:
             found = _read_sentence(sent, index, topic or title, joke=sent.start < joke_until, last_deal=last_deal,
                                    raiser=raiser, history=out, venture=venture)
@@ -1352,6 +1360,10 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
             if index.kinds.get(e.id) == "project":
                 venture = e
         if sent.ents:
+            for e in sent.ents:
+                if index.kinds.get(e.id) != "person":
+                    n = seen.get(e.id)
+                    seen[e.id] = (n[0] + 1 if n else 1, e)
             empty_run = 0
             if topic is None or topic.id not in {e.id for e in sent.ents}:
                 topic = sent.ents[0]
