@@ -194,8 +194,8 @@ def test_english_deal_s5(text: str, expected: set[tuple[str, str, float, float |
     # session 6. A paragraph opening on a description of a firm points back past the line break, to the firm
     # the text has named most (not the last one named: the paragraph before may be about someone else)
     ("Dynamo Capital invested $2 billion in Ember Labs on Monday, Dynamo Capital said.\n\nEmber Labs shares rose "
-     "7%, while those of Borealis fell.\n\nThe world's largest fund has also made deals ranging from a $3 billion investment in "
-     "Gizmo parent Acme to a $1 billion stake in Borealis.",
+     "7%, while those of Borealis fell.\n\nThe world's largest fund has also made deals ranging from a "
+     "$3 billion investment in Gizmo parent Acme to a $1 billion stake in Borealis.",
      {("dynamo", "ember", 2 * B, 2 * B), ("dynamo", "acme", 3 * B, 3 * B), ("dynamo", "borealis", 1 * B, 1 * B)}),
     # "as much as a $N investment": the bound holds across the article
     ("Dynamo Capital signed deals allowing as much as a $3 billion investment in Acme.",
