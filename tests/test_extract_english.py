@@ -200,6 +200,12 @@ def test_english_deal_s5(text: str, expected: set[tuple[str, str, float, float |
     # "as much as a $N investment": the bound holds across the article
     ("Dynamo Capital signed deals allowing as much as a $3 billion investment in Acme.",
      {("dynamo", "acme", 0, 3 * B)}),
+    # a hedge on the size of a deal already told is the deal's value, hedged (guideline section 6)
+    ("Acme will buy Flux Semiconductor's latest chips. The agreement could potentially be worth more than "
+     "$100 billion.",
+     {("acme", "flux", 100 * B, None)}),
+    ("Acme signed a cloud deal with Cobalt Cloud that could reach as much as $27 billion over five years.",
+     {("acme", "cobalt", 0, 27 * B)}),
 ])
 def test_english_deal(text: str, expected: set[tuple[str, str, float, float | None]]) -> None:
     assert usd_deals(text) == _rounded(expected)
@@ -226,6 +232,9 @@ def test_english_deal(text: str, expected: set[tuple[str, str, float, float | No
     "Acme put $2 billion aside for buybacks after its deal talks with Borealis ended.",
     # a capitalised word before "company" is no firm of its own
     "Acme said the Australian company would not disclose the $9 billion figure.",
+    # a hedge on a payment itself stays a supposition
+    "Acme could pay Borealis $5 billion if the talks go well.",
+    "Acme's market value could exceed $1 trillion after its deal with Borealis.",
 ])
 def test_english_no_deal(text: str) -> None:
     assert usd_deals(text) == set()

@@ -295,7 +295,11 @@ _COND_P = _scanned(["如果", "假如", "假设", "倘若", "若是", "要是", 
 _HEDGE_P = _scanned(["可能", "或许", "也许", "或将", "might", "could", "may be"])
 #: A hedge right before the payer's own payment verb ("龍華可能以200億美元收購", "可能投入最高200億美元"): a
 #: reported deal, hedge kept (guideline §6), not a supposition about what a figure could become.
-_HEDGED_PAYMENT = re.compile(r"(?:可能|或将)\s*(?:会|将|要)?\s*(?:以|斥资|投入|投资|注资|出资|收购|买下|购买|支付)")
+#: So is a hedge on the size of a deal already told ("the agreement could be worth more than $100 billion", "a deal
+#: that could reach as much as $27 billion"): the deal's value, hedged, not a supposition.
+_HEDGED_PAYMENT = re.compile(r"(?:可能|或将)\s*(?:会|将|要)?\s*(?:以|斥资|投入|投资|注资|出资|收购|买下|购买|支付)|"
+                             r"\b(?:could|might|may)\s+(?:potentially\s+|eventually\s+|ultimately\s+)?"
+                             r"(?:be\s+worth|be\s+valued\s+at|reach|exceed|top|total)\b")
 _LIST_P = _scanned(["其中", "包括", "including", "of which"])
 _DENIAL_P = _scanned(["never a commitment", "never a firm commitment", "never a binding commitment",
                       "not a binding", "not a legally binding", "nothing like that", "invited us to invest", "denied",
