@@ -206,6 +206,19 @@ def test_english_deal_s5(text: str, expected: set[tuple[str, str, float, float |
      {("acme", "flux", 100 * B, None)}),
     ("Acme signed a cloud deal with Cobalt Cloud that could reach as much as $27 billion over five years.",
      {("acme", "cobalt", 0, 27 * B)}),
+    # a line broken inside a sentence (a word before the break, a lower-case word or a figure after it) is one
+    # sentence: wrapped text
+    ("The filings describe two commitments: Dynamo Capital's pledge to invest\nup to $10 billion in Acme; and "
+     "Borealis's purchase of roughly\n$30 billion of compute capacity from Cobalt Cloud.",
+     {("dynamo", "acme", 0, 10 * B), ("borealis", "cobalt", 27 * B, 33 * B)}),
+    # investors each right before their own figure (in parentheses, or bare): one claim each, to the firm marked
+    # as the object or the one other firm named before them, even after a purchase told in the same sentence
+    ("Acme's pledge to buy $30 billion of compute from Cobalt Cloud is backed by investments from Dynamo Capital "
+     "(up to $10 billion) and Borealis (up to $5 billion).",
+     {("acme", "cobalt", 30 * B, 30 * B), ("dynamo", "acme", 0, 10 * B), ("borealis", "acme", 0, 5 * B)}),
+    ("Dynamo Capital and Borealis will make equity investments in Acme, Dynamo Capital up to $10 billion and "
+     "Borealis up to $5 billion.",
+     {("dynamo", "acme", 0, 10 * B), ("borealis", "acme", 0, 5 * B)}),
 ])
 def test_english_deal(text: str, expected: set[tuple[str, str, float, float | None]]) -> None:
     assert usd_deals(text) == _rounded(expected)

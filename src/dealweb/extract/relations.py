@@ -2400,6 +2400,10 @@ _PREVIOUS_FY = re.compile(r"上一财年|上财年|上一财政年度|上个财�
 _SOURCE_CN = re.compile(r"(?:来自|源自)\s*$")
 _SOURCE_AFTER = re.compile(r"\s*(?:in [\w-]+ |(?:[\w-]+ )?(?:investment|commitment|funding|contribution)s? )?"
                            r"(?:from|by)\s+(?:[\w.-]+\s+){0,3}?$")
+#: Between a firm and its own figure: nothing, an opening parenthesis, a colon or a dash ("A (up to $10 billion)").
+_OWN_FIGURE = re.compile(r"\s*[(:—–-]?\s*")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_FROM_BY = re.compile(r"\b(?:from|by)\s+(?:[\w-]+\s+){0,2}$")
 _RESPECTIVELY = re.compile(r"\brespectively\b|分别|各为")
 _LONE_INVESTS = re.compile(r"[^，,。;；]{0,14}(?:投入|出资|注资|投资|承诺|invest(?:s|ed)?\b|commit(?:s|ted)?\b)")
 _EACH_BEFORE = re.compile(r"(?:各自|各|分别|e(?<!\we)ach\b)[^，,。;；]{0,12}$")  # \beach\b opening on its literal
@@ -2541,6 +2545,10 @@ def _several(sent: _Sentence, index: EntityIndex, topic: EntityMention | None, r
     if not actors:
         return {}
     sells = _sells(sent, index, topic)
+    if len(figs) >= 2:
+        out = _own_figures(sent, figs, actors, topic, raiser, last_deal)
+        if out:
+            return out
     typ = _type_in(sent, sent.start, _clause_of(sent, figs[-1].start)[1], sells)  # up to the last figure's clause
     kind = typ[0] if typ is not None and typ[0] in _TOGETHER else "equity_investment"
     if typ is not None and typ[0] in _PURCHASE:
@@ -2679,6 +2687,48 @@ _TARGET_BEFORE = re.compile(r"(?:入股|投资|注资|增资|收购|对|向|给|
 _TARGET_GAP = re.compile(r"\s*(?:[(（][^()（）]{0,16}[)）])?\s*(?:的)?\s*(?:投资了?|注资了?|入股|增资|投入)?\s*")
 #: Between two items of the list: a separator, a conjunction, nothing more than a few words.
 _ITEM_SEP = re.compile(r"[，,、；;]|以及|和|及|与|\band\b")
+
+
+def _own_figures(sent: _Sentence, figs: list[AmountMention], actors: list[EntityMention],
+                 topic: EntityMention | None, raiser: EntityMention | None,
+                 last_deal: Proposal | None) -> dict[int, list[Proposal]]:
+    """Investors each right before their own figure (English; guideline §7, one claim each).
+
+    "investments from A (up to $10 billion) and B (up to $5 billion)", "will invest in Acme, A up to $10 billion,
+    B up to $5 billion".
+
+    The deal word is the one between the figure before the list (or the sentence's start) and the list, so a
+    purchase told earlier in the sentence does not make the list a purchase. The investee is the firm the sentence
+    marks as the object, else the one other firm named before the list ("Acme's plan, backed by investments
+    from..."), else as :func:`_investee` finds it.
+    """
+    f = sent.folded
+    own: dict[int, EntityMention] = {}
+    for b in figs:
+        e = next((e for e in reversed(actors) if e.end <= b.start), None)
+        if e is not None and b.start - e.end <= 3 and _OWN_FIGURE.fullmatch(f, e.end, b.start):
+            own[b.start] = e
+    if len(own) < 2 or len({e.id for e in own.values()}) < 2:
+        return {}
+    first = min(own)
+    lo = max((b.end for b in figs if b.end <= first and b.start not in own), default=sent.start)
+    if _HAN.search(f, sent.start, sent.end):
+        return {}  # English only: Chinese names a firm right before its figure in many other shapes
+    typ = _type_in(sent, lo, first, frozenset())
+    if typ is None or typ[0] not in _TOGETHER:
+        return {}
+    payers = {e.id for e in own.values()}
+    payee = _investee(sent, payers, topic, raiser, last_deal, first)
+    if payee is None:
+        others = [e for e in actors if e.id not in payers and sent.kinds.get(e.id) != "person" and e.start < first]
+        lead = own[first]
+        if others and not _is_object(f, sent.start, others[0]) and (
+                len({e.id for e in others}) == 1 or _FROM_BY.search(f, max(sent.start, lead.start - 30), lead.start)):
+            payee = others[0]  # "Acme's plan, backed by investments from A (...) and B (...)": the subject
+    if payee is None:
+        return {}
+    return {b: [_claim(sent, e, payee, next(x for x in figs if x.start == b), typ[0])]
+            for b, e in own.items() if e.id != payee.id}
 
 
 def _targets(sent: _Sentence, figs: list[AmountMention], actors: list[EntityMention]) -> dict[int, EntityMention]:
