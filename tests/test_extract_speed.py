@@ -91,7 +91,8 @@ _REWRITTEN = [
     (relations._CONDITION, re.compile(r"在满足|条件|前提是|取决于|视.{0,8}而定|分期|每部署|\bsubject to\b|"
                                       r"\bprovided that\b|\bcontingent on\b|\bvests?\b|\bconditional on\b|\bonce\b|"
                                       r"\bas each\b|\bin tranches\b")),
-    (mentions._BOUNDARY, re.compile(r"[。！？!?；;]+[”」』\"']?|\n|\[\d{1,2}\](?:\s*\[\d{1,2}\])*\s+-\s+|"
+    (mentions._BOUNDARY, re.compile(r"[。！？!?；;]+[”」』\"']?|\n(?!(?<=[A-Za-z,]\n)(?:[a-z]+[\s,;:]|\$))|"
+                                    r"\[\d{1,2}\](?:\s*\[\d{1,2}\])*\s+-\s+|"
                                     r"\[\d{1,2}\](?:\s*\[\d{1,2}\])*\s+(?=[\u4e00-\u9fff]|[A-Z][A-Za-z]+[\u4e00-\u9fff])|"
                                     r"\.(?=\s)(?<!\b[A-Z]\.)(?<!\bNo\.)(?<!\bMr\.)(?<!\bInc\.)"
                                     r"(?<!\bCorp\.)(?<!\bCo\.)(?<!\bLtd\.)(?<!\bMs\.)(?<!\bDr\.)")),

@@ -964,7 +964,7 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
 #: word or a figure after it, is wrapped text, no end), written to open on one character set (the engine skips to it
 #: by a set test): the same matches.
 _BOUNDARY = re.compile(r"[。！？!?；;\n\[.](?:(?<=[。！？!?；;])[。！？!?；;]*[”」』\"']?|"
-                       r"(?<=\n)(?!(?<=[A-Za-z,]\n)[a-z$])|"
+                       r"(?<=\n)(?!(?<=[A-Za-z,]\n)(?:[a-z]+[\s,;:]|\$))|"
                        r"(?<=\[)\d{1,2}\](?:\s*\[\d{1,2}\])*(?:\s+-\s+|\s+(?=[\u4e00-\u9fff]|[A-Z][A-Za-z]+[\u4e00-\u9fff]))|"
                        r"(?<=\.)(?=\s)(?<!\b[A-Z]\.)(?<!\bNo\.)(?<!\bMr\.)(?<!\bInc\.)"
                        r"(?<!\bCorp\.)(?<!\bCo\.)(?<!\bLtd\.)(?<!\bMs\.)(?<!\bDr\.))")

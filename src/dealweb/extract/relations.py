@@ -201,6 +201,7 @@ def _starts_pronoun(sent: _Sentence) -> bool:
                 or _DESCRIPTION_START.match(f, m.end(), sent.end))
 
 
+_LATIN_START = re.compile(r"\s*[\"“]?[A-Za-z]")
 #: A short opening phrase set off by a comma ("Days earlier,", "In February,", "On Tuesday,"): English only.
 _OPENING_PHRASE = re.compile(r"\s*(?:[a-z0-9-]+ ){0,4}[a-z0-9-]+, ")
 
@@ -1349,8 +1350,8 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
                         p.flag = "joke"
                 joke_until = sent.end
         raiser = _raiser(sent) or raiser
-        if topic is None and carried is not None and _starts_pronoun(sent):
-            topic = carried
+        if topic is None and carried is not None and _LATIN_START.match(text, sent.start) and _starts_pronoun(sent):
+            topic = carried  # English only: 其 opens "其二" (secondly) as well as a pronoun
         if sent.amts:
             found = _read_sentence(sent, index, topic or title, joke=sent.start < joke_until, last_deal=last_deal,
                                    raiser=raiser, history=out, venture=venture)
