@@ -617,11 +617,43 @@ def _weak(f: str, found: tuple[str, int, int]) -> bool:
 _PART_OF = re.compile(r"\s*(?:including|of which|among them|其中|包括|当中)")
 
 
+#: "以40億美元資金" / "以約N的價格": a figure introduced as the means ("with N") of the verb that follows.
+_MEANS_BEFORE = re.compile(r"(?:以|用|斥资|耗资)\s*(?:约|近|逾|超过|高达)?\s*$")
+_MEANS_AFTER = re.compile(r"\s*(?:的)?\s*(?:资金|现金|价格|代价|对价|总价|估值)?\s*[，,]?\s*")
+#: The verbs a means clause leads to ("，收購Y", "，入股Y"): buying and investing.
+_MEANS_VERB = re.compile(r"\s*(?:[^，,。;；]{0,6}?)(?:收购|买下|并购|入股|投资|注资|认购|购买)")
+
+
+def _by_means(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
+              sells: frozenset[str]) -> tuple[str, int, int, str] | None:
+    """The type of the next clause's verb for a figure that is its means ("同意以40億美元資金，收購Y").
+
+    Only when the figure ends its clause after 以/用 (and at most 資金/現金/價格), and the next clause opens on a
+    buying or investing verb and holds no money figure of its own.
+    """
+    f = sent.folded
+    if not _MEANS_BEFORE.search(f, max(clause[0], a.start - 6), a.start) or \
+            not _MEANS_AFTER.fullmatch(f, a.end, clause[1]):
+        return None
+    k = sent.clauses.index(clause) if clause in sent.clauses else -1
+    if k < 0 or k + 1 >= len(sent.clauses):
+        return None
+    ns, ne = sent.clauses[k + 1]
+    if not _MEANS_VERB.match(f, ns + 1 if f[ns:ns + 1] in "，," else ns) or \
+            [b for b in sent.amts if ns <= b.start < ne and b.amount.currency is not None]:
+        return None
+    found = _type_in(sent, ns, ne, sells)
+    return None if found is None else (*found, "sentence")
+
+
 def _type_for(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
               sells: frozenset[str]) -> tuple[str, int, int, str] | None:
     """Deal type for figure ``a``: the noun phrase around it, then its clause, then a free clause."""
     f = sent.folded
     cs, ce = clause
+    means = _by_means(sent, a, clause, sells)
+    if means is not None:
+        return means
     nxt = min([b.start for b in sent.amts if b.start > a.start] + [ce])
     local = _type_in(sent, a.end, min(nxt, a.end + 10), sells)
     if local is not None and local[0] not in ("equity_investment",):
@@ -839,6 +871,10 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
                     f, right.end):
             return right, left  # "Acme正與Dynamo洽談額外100億美元融資": the firm talked with would invest
     if typ == "equity_investment" and left.start < right.start and \
+            _rx(r"在\s*$").search(f, max(left.end, right.start - 2), right.start) and _AFTER_INVESTING.match(f, right.end):
+        # "Acme才剛在Dynamo追加投資40億美元後，宣布…": 在X投資…後 is a time told by what X did; X invests
+        return right, left
+    if typ == "equity_investment" and left.start < right.start and \
             _WITH_FAR.search(f, max(left.end, right.start - 40), right.start) and not _SAID_DIRECTION.search(between):
         # "Acme正與Dynamo就一項100億美元的投資協議進行談判": talks with no direction word; the firm that usually
         # raises money (gazetteer ``sells`` equity_investment: it sells its shares) is the investee
@@ -875,6 +911,8 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
 
 #: A firm described as an energy or power company ("能源巨頭", "電力公司"): in a purchase it is the seller.
 _POWER_FIRM = re.compile(r"(?:能源|电力|发电|核能|核电)(?:巨头|公司|企业|集团|商|业者|开发商|供应商)\s*$")
+#: "(在X)追加投資40億美元後": what X did, told as the time of what follows.
+_AFTER_INVESTING = re.compile(r"\s*(?:追加|再次|再|又|宣布|完成|额外)?\s*(?:投资|注资|出资|入股)[^，,。;；]{0,20}?(?:之后|以后|后)")
 #: A word between two firms that says who pays ("向", "對", "從", "獲", "in", "from"): the direction is said.
 _SAID_DIRECTION = re.compile(r"向|对|给|从|获|得到|\b(?:in|into|from|to)\b")
 #: "Dynamo's $2 billion investment", "Dynamo announced a $2 billion equity investment in the startup": the
