@@ -871,7 +871,8 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
                     f, right.end):
             return right, left  # "Acme正與Dynamo洽談額外100億美元融資": the firm talked with would invest
     if typ == "equity_investment" and left.start < right.start and \
-            _rx(r"在\s*$").search(f, max(left.end, right.start - 2), right.start) and _AFTER_INVESTING.match(f, right.end):
+            _rx(r"在\s*$").search(f, max(left.end, right.start - 2), right.start) and \
+            _AFTER_INVESTING.match(f, right.end):
         # "Acme才剛在Dynamo追加投資40億美元後，宣布…": 在X投資…後 is a time told by what X did; X invests
         return right, left
     if typ == "equity_investment" and left.start < right.start and \
@@ -912,7 +913,8 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
 #: A firm described as an energy or power company ("能源巨頭", "電力公司"): in a purchase it is the seller.
 _POWER_FIRM = re.compile(r"(?:能源|电力|发电|核能|核电)(?:巨头|公司|企业|集团|商|业者|开发商|供应商)\s*$")
 #: "(在X)追加投資40億美元後": what X did, told as the time of what follows.
-_AFTER_INVESTING = re.compile(r"\s*(?:追加|再次|再|又|宣布|完成|额外)?\s*(?:投资|注资|出资|入股)[^，,。;；]{0,20}?(?:之后|以后|后)")
+_AFTER_INVESTING = re.compile(r"\s*(?:追加|再次|再|又|宣布|完成|额外)?\s*(?:投资|注资|出资|入股)"
+                              r"[^，,。;；]{0,20}?(?:之后|以后|后)")
 #: A word between two firms that says who pays ("向", "對", "從", "獲", "in", "from"): the direction is said.
 _SAID_DIRECTION = re.compile(r"向|对|给|从|获|得到|\b(?:in|into|from|to)\b")
 #: "Dynamo's $2 billion investment", "Dynamo announced a $2 billion equity investment in the startup": the
@@ -1490,7 +1492,8 @@ def _raiser(sent: _Sentence) -> EntityMention | None:
 
 #: What a firm holds, manages or cashed in (Chinese): a figure after one of these, with no deal word between,
 #: is the value of holdings, a cash pile or sale proceeds, not a payment between two firms (guideline §5).
-_HELD_BEFORE = re.compile(r"管理的|所持|持有的|持股|持仓|组合|套现|回笼资金|回笼|清仓|清空|现金储备|账上现金|帐上现金|"
+_HELD_BEFORE = re.compile(r"管理的|管理着|管理超过|管理逾|管理约|管理近|"
+                          r"所持|持有的|持股|持仓|组合|套现|回笼资金|回笼|清仓|清空|现金储备|账上现金|帐上现金|"
                           r"手握|坐拥|"
                           r"账面现金|现金余额|身家|身价|薪酬|年薪|薪资|报酬")
 #: A facility a figure measures ("一座110億美元晶片工廠"): its cost, unless a deal noun follows.
