@@ -241,6 +241,24 @@ CASES6 = [
     # a deal voted down moves no money
     ("天成股東否決了龍華以90億美元收購天成的提議。", set()),
     ("天成股东否决了龙华以90亿美元收购天成的提议。", set()),
+    # a figure that is the means (以N資金) of the next clause's verb: the price of what is bought there
+    ("龍華29日同意以40億美元資金，收購資料中心投資公司天成。", {("longhua", "tiancheng", 4 * B, 4 * B)}),
+    ("龙华同意以约40亿美元的价格,买下天成。", {("longhua", "tiancheng", 3.6 * B, 4.4 * B)}),
+    # 在X投資N後: the time told by what X did; X is the investor
+    ("諾瓦上週才剛在龍華追加投資40億美元後，宣布將採用龍華的晶片。", {("longhua", "nova", 4 * B, 4 * B)}),
+    ("诺瓦上周才刚在龙华追加投资40亿美元后,宣布将采用龙华的芯片。", {("longhua", "nova", 4 * B, 4 * B)}),
+    # 由Y供給: Y supplies what the buyer ordered; a ceiling in parentheses is a claim of its own
+    ("龍華5年期基礎設施大單：總額174億美元（按需可增至194億美元），由鈷雲位於新澤西的新資料中心供給。",
+     {("longhua", "cobalt", 17.4 * B, 17.4 * B), ("longhua", "cobalt", 19.4 * B, 19.4 * B)}),
+    ("龙华签下5年期基础设施大单,总额174亿美元,由钴云提供。", {("longhua", "cobalt", 17.4 * B, 17.4 * B)}),
+    # a clause with no subject of its own: the nearest run of firms before it pays, not the first of the sentence
+    ("諾瓦完成300億美元融資。天成和迪納摩聯合領投，龍華和Acme也參與其中，投入了此前承諾的150億美元中的一部分。",
+     {("acme+longhua", "nova", 15 * B, 15 * B)}),
+    ("诺瓦完成300亿美元融资。天成和迪纳摩联合领投,龙华和Acme也参与其中,投入了此前承诺的150亿美元中的一部分。",
+     {("acme+longhua", "nova", 15 * B, 15 * B)}),
+    # assets a fund manages are no payment (guideline §5)
+    ("領投方為龍華，這家管理超過 7,000 億美元資產的機構此前已投資諾瓦。", set()),
+    ("领投方为龙华,这家管理超过 7,000 亿美元资产的机构此前已投资诺瓦。", set()),
 ]
 
 

@@ -123,7 +123,7 @@ TYPE_CUES: dict[str, list[str]] = {
 }
 
 #: Words that make the grammatical subject the *seller* or *recipient* (the payee).
-_PROVIDE = _cues("提供|供应|供货|出售|卖给|出租|租给|交付|授予|supply|supplies|provide|provides|sell|sells|"
+_PROVIDE = _cues("提供|供应|供货|供给|出售|卖给|出租|租给|交付|授予|supply|supplies|provide|provides|sell|sells|"
                  "sold|deliver|delivers|rent out")
 _RECEIVE = _cues("获得|获|取得|接受|收到|拿到|得到|从|借款|借入|received|receives|receive|gets|got|raised|raises|"
                  "raising|secured|secures|borrow|borrows|borrowed|borrowing|from")
@@ -313,7 +313,7 @@ _DENIAL_P = _scanned(["never a commitment", "never a firm commitment", "never a 
                       "never committed", "never agreed", "never promised", "never pledged", "never signed",
                       "not officially confirmed", "has not confirmed", "did not confirm", "declined to confirm",
                       # a deal voted down: no money moves ("shareholders rejected the proposed merger", 股東否決)
-                      "rejected the proposed", "voted against the", "否决"])
+                      "rejected the proposed", "voted against the", "shareholders reject", "股东否决", "否决"])
 _INVITE_P = _scanned(["邀请"])
 #: "如果算上...", "if you count...": a sum told, not a condition.
 _COUNTING = re.compile(r"\s*(?:算上|加上|计入|把|you count|we count|one counts|counting)")
@@ -802,10 +802,19 @@ def _fact_metric(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     return metric, word[0], word[1]
 
 
+def _landlord(sells: frozenset[str]) -> bool:
+    """Whether a firm that sells ``sells`` lets data-centre space and sells no compute of its own."""
+    return "compute_contract" not in sells and bool(sells & {"lease", "data_hosting"})
+
+
 def _seller_first(typ: str, x: EntityMention, y: EntityMention,
                   index: EntityIndex) -> tuple[EntityMention, EntityMention] | None:
     """``(payer, payee)`` when exactly one of ``x``, ``y`` usually sells deals of ``typ``."""
-    xs, ys = typ in index.sells.get(x.id, ()), typ in index.sells.get(y.id, ())
+    sx, sy = index.sells.get(x.id, frozenset()), index.sells.get(y.id, frozenset())
+    if typ in ("compute_contract", "lease", "data_hosting") and _landlord(sx) != _landlord(sy):
+        # a cloud and a landlord of data centres that sells no compute: whatever the words, the cloud rents space
+        return (x, y) if _landlord(sy) else (y, x)
+    xs, ys = typ in sx, typ in sy
     if xs and ys and typ in ("lease", "data_hosting"):
         # a cloud and a landlord of data centres: the one that does not also sell compute lets the space
         xs = "compute_contract" not in index.sells.get(x.id, ())
@@ -1069,6 +1078,34 @@ _SAID_THAT = re.compile(r"\s*(?:corp\.?|inc\.?|co\.?|ltd\.?)?\s*(?:said|says|ann
                         r"stated|revealed)\b(?:\s+[\w-]+){0,3}?\s+that\b")
 
 
+def _nearest_run(sent: _Sentence, actors: list[EntityMention], run: list[EntityMention], a: AmountMention,
+                 topic: EntityMention | None) -> tuple[EntityMention, EntityMention] | None:
+    """``(group, payee)`` when a later run of firms than ``run`` is the subject of the figure's clause.
+
+    "A和B領投，其他投資方還包括C…，D和E也參與其中，投入了N": the clause that holds the figure has no subject of its
+    own; it is the nearest run before it (D and E), not the first of the sentence. The payee is a firm after the
+    figure, else the firm the text is about (the topic). Only when the run is no object (向/與 D和E) and nothing
+    but the run's own members stands between it and the figure.
+    """
+    last = run
+    while True:
+        nxt = _coordinated(sent, [e for e in actors if e.start >= last[-1].end and e.id not in {x.id for x in last}],
+                           a.start)
+        if not nxt:
+            break
+        last = nxt
+    if last is run or _is_object(sent.folded, sent.start, last[0]):
+        return None
+    ids = {e.id for e in last}
+    if any(e.id not in ids for e in actors if last[-1].end <= e.start < a.start):
+        return None
+    target = next((e for e in actors if e.start >= a.end and e.id not in ids and sent.kinds.get(e.id) != "person"),
+                  None)
+    if target is None and topic is not None and topic.id not in ids and sent.kinds.get(topic.id) != "person":
+        target = topic
+    return None if target is None else (_group(last), target)
+
+
 def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_clause: tuple[int, int],
              typ: str, index: EntityIndex, topic: EntityMention | None,
              cue: int | None = None) -> tuple[EntityMention, EntityMention] | None:
@@ -1077,10 +1114,13 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
     cs, ce = clause
     actors = _actors(sent)
     if typ in _TOGETHER:
+        run = _coordinated(sent, actors, a.start)
+        near = _nearest_run(sent, actors, run, a, topic) if run else None
+        if near is not None:
+            return near
         together = _from_group(sent, a, actors, topic) or _with_partner(sent, a, actors, index)
         if together is not None:
             return together
-        run = _coordinated(sent, actors, a.start)
         if run:
             ids = {e.id for e in run}
             target = next((e for e in actors if e.start > run[-1].end and e.id not in ids
@@ -1180,7 +1220,10 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
             ns, ne = sent.clauses[k + 1]
             if not [b for b in sent.amts if ns <= b.start < ne and b.amount.currency is not None]:
                 seller = next((e for e in actors if ns <= e.start < ne and e.id != uniq[0].id and
-                               _rx(r"(?:从|向|与|跟|\bfrom|\bwith)\s*$").search(f[max(ns, e.start - 6):e.start])), None)
+                               (_rx(r"(?:从|向|与|跟|\bfrom|\bwith)\s*$").search(f[max(ns, e.start - 6):e.start])
+                                or _rx(r"由\s*$").search(f[max(ns, e.start - 3):e.start]) is not None
+                                and _PROVIDE_RE.search(f, e.end, _comma_after(f, e.end, sent.end)) is not None)),
+                               None)
                 if seller is not None:
                     return _orient(sent, uniq[0], seller, typ, index, a.start)
     if len(uniq) == 1 and typ in _PURCHASE:
@@ -1245,6 +1288,11 @@ _CLAUSE_OPENING = re.compile(r"\s*(?:而|但|并|且|同时|此外|另外|其中
                              r"刚|还|也|则|已|已经|更|又|再)*\s*")
 #: An investee marked in a clause of its own: "對Acme…的投資", "向Acme注資".
 _OBJECT_INVEST_AFTER = re.compile(r"[^，,。;；]{0,16}?(?:投资|注资|入股|出资|收购)")
+
+
+def _comma_after(f: str, pos: int, end: int) -> int:
+    """The next comma after ``pos`` (a space between Chinese words does not end the phrase), else ``end``."""
+    return min((x for x in (f.find(",", pos, end), f.find("，", pos, end)) if x >= 0), default=end)
 
 
 def _heads_clause(sent: _Sentence, e: EntityMention) -> bool:
@@ -1492,7 +1540,7 @@ def _raiser(sent: _Sentence) -> EntityMention | None:
 
 #: What a firm holds, manages or cashed in (Chinese): a figure after one of these, with no deal word between,
 #: is the value of holdings, a cash pile or sale proceeds, not a payment between two firms (guideline §5).
-_HELD_BEFORE = re.compile(r"管理的|管理着|管理超过|管理逾|管理约|管理近|"
+_HELD_BEFORE = re.compile(r"管理的|管理着|管理超过|管理逾|管理约|管理近|管理\s*$|"
                           r"所持|持有的|持股|持仓|组合|套现|回笼资金|回笼|清仓|清空|现金储备|账上现金|帐上现金|"
                           r"手握|坐拥|"
                           r"账面现金|现金余额|身家|身价|薪酬|年薪|薪资|报酬")
@@ -1696,8 +1744,8 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             continue
         same = next((d for d in deals if {d.payer.id, d.payee.id} == {deal.payer.id, deal.payee.id}), None)  # type: ignore[union-attr]
         if same is not None and same.amount is not None and deal.amount is not None and \
-                (_clause_of(sent, same.spans["amount"][0]) != clause or _OPTION_UP.search(
-                    f, max(sent.start, a.start - 70), a.start)) and not _in_parens(f, a.start):
+                (_clause_of(sent, same.spans["amount"][0]) != clause and not _in_parens(f, a.start)
+                 or _OPTION_UP.search(f, max(sent.start, a.start - 70), a.start)):
             # another figure for the same pair in another clause ("追加投資225億美元,使其累計出資達到約
             # 300億美元"): a claim of its own
             same = None
@@ -2849,7 +2897,8 @@ def _reroute(sent: _Sentence, deal: Proposal) -> None:
 
 #: A deal's option or ceiling told after its value ("with an option to spend up to $19.4 billion", "it could
 #: expand to $19.4bn", "options that could take the total to about $19.4 billion", "最高可擴大至").
-_OPTION_UP = re.compile(r"(?:\boptions?\b|\bcould\b|\bmay\b|\bmight\b|可能|或将|有望)[^.;，。]{0,40}?"
+_OPTION_UP = re.compile(r"(?:\boptions?\b|\bcould\b|\bmay\b|\bmight\b|可能|或将|有望|可(?=增|扩|提高)|最多可|按需)"
+                        r"[^.;，。]{0,40}?"
                         r"(?:\bup to\b|\bexpand|\brise|\bincrease|\bgrow|\btake the total|\breach|\bspend|"
                         r"扩大至|增至|增加至|提高至|达到)[^.;，。]{0,25}$")
 
