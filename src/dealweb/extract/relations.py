@@ -313,7 +313,8 @@ _DENIAL_P = _scanned(["never a commitment", "never a firm commitment", "never a 
                       "never committed", "never agreed", "never promised", "never pledged", "never signed",
                       "not officially confirmed", "has not confirmed", "did not confirm", "declined to confirm",
                       # a deal voted down: no money moves ("shareholders rejected the proposed merger", 股東否決)
-                      "rejected the proposed", "voted against the", "shareholders reject", "股东否决", "否决"])
+                      "rejected the proposed", "voted against the", "shareholders reject", "股东否决", "否决",
+                      "voted against a", "reject", "rejects", "rejected"])
 _INVITE_P = _scanned(["邀请"])
 #: "如果算上...", "if you count...": a sum told, not a condition.
 _COUNTING = re.compile(r"\s*(?:算上|加上|计入|把|you count|we count|one counts|counting)")
@@ -1674,7 +1675,9 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             continue  # "為艾克米向鈷雲支付的20億美元租金提供擔保": a guarantee moves no money (guideline §2, §5)
         if _held_value(sent, a):
             continue  # "其管理的超千億美元資產", "持股增至約30億美元", "套現約58億美元": what a firm holds, not a deal
-        if _GUARANTEE.search(f, max(clause[0], a.start - 40), a.start):
+        if _GUARANTEE.search(f, max(clause[0], a.start - 70), a.start) or _GUARANTEE_AFTER.match(f, a.end):
+            # "...of Acme's lease obligations", "a new $333 million guarantee", "Hooli's backstop has increased to
+            # $3.2 billion": the figure measures a guarantee
             continue  # "Hooli will backstop $1.8 billion of Acme's lease obligations": a guarantee moves no money
         total = _running_total(sent, a, deals, last_deal)
         if total is not None:
@@ -2195,6 +2198,7 @@ _VALUE_OF_REF = re.compile(r"(?:(?:^\W*|\b(?:the|its|this) )(?:[\w-]+ ){0,2}?val
                            r"\s*(?:up to|about|around|roughly|approximately|more than|over|as much as|nearly)?\s*$")
 #: A guarantee of someone else's obligations (guideline section 5: no USD flow, a hard negative).
 _GUARANTEE = re.compile(r"\bbackstop(?:s|ped|ping)?\b|\bguarantee(?:s|d)?\b|\bguaranteeing\b|\bback(?:ing)? up\b")
+_GUARANTEE_AFTER = re.compile(r"\s+(?:[\w-]+\s+)?(?:backstop|guarantee|loan guarantee)s?\b")
 _THE_BEFORE = re.compile(r"(?:\bthe|\bthis|这笔|该|这项|此)\s*$")
 _NOUN_AFTER = re.compile(r"\s*的?\s*(?:investment|deal|contract|agreement|order|loan|"
                          r"投资|交易|合同|合约|协议|订单|贷款)")
