@@ -219,6 +219,16 @@ def test_english_deal_s5(text: str, expected: set[tuple[str, str, float, float |
     ("Dynamo Capital and Borealis will make equity investments in Acme, Dynamo Capital up to $10 billion and "
      "Borealis up to $5 billion.",
      {("dynamo", "acme", 0, 10 * B), ("borealis", "acme", 0, 5 * B)}),
+    # gapping: the second investor's verb is left out, or each has its own verb and they share one object
+    ("Meanwhile, Dynamo Capital pledged up to $10 billion and Borealis up to $5 billion in direct investment in "
+     "Acme.",
+     {("dynamo", "acme", 0, 10 * B), ("borealis", "acme", 0, 5 * B)}),
+    ("Dynamo Capital will invest up to $10 billion, while Borealis aims to contribute around $5 billion to Acme's "
+     "growth.",
+     {("dynamo", "acme", 0, 10 * B), ("borealis", "acme", 4.5 * B, 5.5 * B)}),
+    # ... but two objects are two deals
+    ("Dynamo Capital invested $10 billion in Acme, while Borealis invested $5 billion in Ember Labs.",
+     {("dynamo", "acme", 10 * B, 10 * B), ("borealis", "ember", 5 * B, 5 * B)}),
 ])
 def test_english_deal(text: str, expected: set[tuple[str, str, float, float | None]]) -> None:
     assert usd_deals(text) == _rounded(expected)
@@ -245,6 +255,13 @@ def test_english_deal(text: str, expected: set[tuple[str, str, float, float | No
     "Acme put $2 billion aside for buybacks after its deal talks with Borealis ended.",
     # a capitalised word before "company" is no firm of its own
     "Acme said the Australian company would not disclose the $9 billion figure.",
+    # a figure that measures a guarantee or backstop, whatever its wording, moves no money
+    "Dynamo Capital will provide an additional $1.4 billion backstop to support Acme's debt financing.",
+    "Dynamo Capital expanded its backing of Acme's lease obligations with a new $333 million guarantee.",
+    "Dynamo Capital's backstop in the agreement has now increased to $3.2 billion in return for warrants.",
+    # a deal voted down or rejected
+    "Borealis shareholders voted against a proposed $9 billion acquisition by Acme.",
+    "Borealis Shareholders Reject $9 Billion Acquisition Bid from Acme",
     # a hedge on a payment itself stays a supposition
     "Acme could pay Borealis $5 billion if the talks go well.",
     "Acme's market value could exceed $1 trillion after its deal with Borealis.",

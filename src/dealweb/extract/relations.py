@@ -2496,6 +2496,11 @@ _SOURCE_AFTER = re.compile(r"\s*(?:in [\w-]+ |(?:[\w-]+ )?(?:investment|commitme
                            r"(?:from|by)\s+(?:[\w.-]+\s+){0,3}?$")
 #: Between a firm and its own figure: nothing, an opening parenthesis, a colon or a dash ("A (up to $10 billion)").
 _OWN_FIGURE = re.compile(r"\s*[(:—–-]?\s*")
+#: ... or its own verb of giving, in a sentence where another firm's figure stands bare after it ("A pledged up to
+#: $10 billion and B up to $5 billion", "A will invest $10 billion, while B aims to contribute $5 billion to Acme").
+_OWN_VERB = re.compile(r"\s+(?:[a-z]+\s+){0,2}?(?:invest(?:s|ed|ing)?|pledg(?:e|es|ed|ing)|commit(?:s|ted|ting)?|"
+                       r"contribut(?:e|es|ed|ing)|put(?:s|ting)?|pour(?:s|ed|ing)?|inject(?:s|ed|ing)?)"
+                       r"(?:\s+(?:in|into))?\s*")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 _FROM_BY = re.compile(r"\b(?:from|by)\s+(?:[\w-]+\s+){0,2}$")
 _RESPECTIVELY = re.compile(r"\brespectively\b|分别|各为")
@@ -2798,9 +2803,15 @@ def _own_figures(sent: _Sentence, figs: list[AmountMention], actors: list[Entity
     """
     f = sent.folded
     own: dict[int, EntityMention] = {}
+    bare = 0
     for b in figs:
         e = next((e for e in reversed(actors) if e.end <= b.start), None)
-        if e is not None and b.start - e.end <= 3 and _OWN_FIGURE.fullmatch(f, e.end, b.start):
+        if e is None or b.start - e.end > 40:
+            continue
+        if b.start - e.end <= 3 and _OWN_FIGURE.fullmatch(f, e.end, b.start):
+            own[b.start] = e
+            bare += 1
+        elif _OWN_VERB.fullmatch(f, e.end, b.start):
             own[b.start] = e
     if len(own) < 2 or len({e.id for e in own.values()}) < 2:
         return {}
@@ -2821,6 +2832,10 @@ def _own_figures(sent: _Sentence, figs: list[AmountMention], actors: list[Entity
             payee = others[0]  # "Acme's plan, backed by investments from A (...) and B (...)": the subject
     if payee is None:
         return {}
+    if not bare and (payee.start < max(own) or any(first < e.start < max(own) and e.id not in payers
+                                                   for e in actors)):
+        return {}  # each with its own verb: one object, shared, after the last ("..., while B aims to contribute
+        # $5 billion to Acme"); else each clause is read on its own
     return {b: [_claim(sent, e, payee, next(x for x in figs if x.start == b), typ[0])]
             for b, e in own.items() if e.id != payee.id}
 
