@@ -226,6 +226,8 @@ def test_english_deal_s5(text: str, expected: set[tuple[str, str, float, float |
     ("Dynamo Capital will invest up to $10 billion, while Borealis aims to contribute around $5 billion to Acme's "
      "growth.",
      {("dynamo", "acme", 0, 10 * B), ("borealis", "acme", 4.5 * B, 5.5 * B)}),
+    # a buyout or takeover is an acquisition: the buyer pays the firm bought
+    ("Acme had announced a $4.9 billion buyout of Borealis last year.", {("acme", "borealis", 4.9 * B, 4.9 * B)}),
     # ... but two objects are two deals
     ("Dynamo Capital invested $10 billion in Acme, while Borealis invested $5 billion in Ember Labs.",
      {("dynamo", "acme", 10 * B, 10 * B), ("borealis", "ember", 5 * B, 5 * B)}),
@@ -262,6 +264,9 @@ def test_english_deal(text: str, expected: set[tuple[str, str, float, float | No
     # a deal voted down or rejected
     "Borealis shareholders voted against a proposed $9 billion acquisition by Acme.",
     "Borealis Shareholders Reject $9 Billion Acquisition Bid from Acme",
+    "In 2024, Borealis turned down Acme's initial buyout proposal, which was valued near $1 billion.",
+    # Singapore (and Australian, Canadian) dollars are not US dollars
+    "Dynamo Capital plans to invest S$3.5 billion in Acme and other startups.",
     # a hedge on a payment itself stays a supposition
     "Acme could pay Borealis $5 billion if the talks go well.",
     "Acme's market value could exceed $1 trillion after its deal with Borealis.",

@@ -64,6 +64,9 @@ CURRENCIES: dict[str, tuple[str, ...]] = {
     "KRW": ("韓元", "韩元", "KRW", "won", "₩"),
     "AED": ("迪拉姆", "AED", "dirhams"),
     "SAR": ("里亞爾", "SAR", "riyals"),
+    "SGD": ("SGD", "S$"),
+    "AUD": ("AUD", "A$"),
+    "CAD": ("CAD", "C$"),
 }
 
 #: Units of things that are counted rather than paid, with their words.
@@ -132,7 +135,7 @@ def _alternation(words: list[str]) -> str:
 
 _CUR_WORDS = {w: code for code, ws in CURRENCIES.items() for w in ws}
 _UNIT_WORDS = {w: unit for unit, ws in COUNT_UNITS.items() for w in ws}
-_PREFIX_CUR = ["US$", "NT$", "HK$", "$", "¥", "€", "£", "₩", "USD", "JPY", "CNY", "EUR", "RMB"]
+_PREFIX_CUR = ["US$", "NT$", "HK$", "S$", "A$", "C$", "$", "¥", "€", "£", "₩", "USD", "JPY", "CNY", "EUR", "RMB"]
 _QUAL_PREFIX = {
     "約": Qualifier.ABOUT, "约": Qualifier.ABOUT, "大約": Qualifier.ABOUT, "大约": Qualifier.ABOUT,
     "近": Qualifier.ABOUT, "接近": Qualifier.ABOUT, "將近": Qualifier.ABOUT, "将近": Qualifier.ABOUT,

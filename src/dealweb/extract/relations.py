@@ -112,7 +112,7 @@ TYPE_CUES: dict[str, list[str]] = {
     "debt": _cues("贷款|借款|债务融资|债务|债券|信贷|loan|loans|debt|credit facility|bonds|lend|lends|lent|"
                   "financing|private credit|credit line"),
     "stake": _cues("股份|持股|股权|收购|买下|普通股|股票|并购|购并|技术资产|部分资产|核心资产|关键资产|资产交易|"
-                   "stake|acquire|acquires|acquired|acquisition|buy out|"
+                   "stake|acquire|acquires|acquired|acquisition|buy out|buyout|takeover|"
                    "common stock|common shares|shares in|shares of"),
     # the licensee pays the licensor (a purchase of rights: "X will license Y's technology for $N")
     "licence": _cues("license|licenses|licensed|licensing|licence|licences|licensing agreement"),
@@ -314,7 +314,7 @@ _DENIAL_P = _scanned(["never a commitment", "never a firm commitment", "never a 
                       "not officially confirmed", "has not confirmed", "did not confirm", "declined to confirm",
                       # a deal voted down: no money moves ("shareholders rejected the proposed merger", 股東否決)
                       "rejected the proposed", "voted against the", "shareholders reject", "股东否决", "否决",
-                      "voted against a", "reject", "rejects", "rejected"])
+                      "voted against a", "reject", "rejects", "rejected", "turned down"])
 _INVITE_P = _scanned(["邀请"])
 #: "如果算上...", "if you count...": a sum told, not a condition.
 _COUNTING = re.compile(r"\s*(?:算上|加上|计入|把|you count|we count|one counts|counting)")
@@ -1010,7 +1010,8 @@ _OWNER_BEFORE = re.compile(r"(?:\bits|'s|’s)\s+(?:[\w-]+\s+){0,3}$")
 #: From a figure to the firm it is paid to or with: "$N investment in", "$N licensing agreement with AI startup".
 _FIGURE_OBJECT = re.compile(r"\s*(?:[\w-]+\s+){0,4}?(?:investment|stake|deal|agreement|contract|pact|partnership|"
                             r"alliance|"
-                            r"order|commitment|funding|acquisition)s?\s+(?:in|into|with|of|for)\s+"
+                            r"order|commitment|funding|acquisition|buyout|takeover|purchase)s?\s+"
+                            r"(?:in|into|with|of|for)\s+"
                             r"(?:the\s+)?(?:[\w-]+\s+){0,4}?")
 
 
