@@ -228,6 +228,19 @@ def test_english_deal_s5(text: str, expected: set[tuple[str, str, float, float |
      {("dynamo", "acme", 0, 10 * B), ("borealis", "acme", 4.5 * B, 5.5 * B)}),
     # a buyout or takeover is an acquisition: the buyer pays the firm bought
     ("Acme had announced a $4.9 billion buyout of Borealis last year.", {("acme", "borealis", 4.9 * B, 4.9 * B)}),
+    # a running total ("a partnership that now totals"), and an earlier deal of the pair told by its figure
+    ("Acme has expanded its deal with Cobalt Cloud by adding a new $21 billion cloud computing agreement, "
+     "strengthening a partnership that now totals around $35 billion. This builds on a previous $14.2 billion deal "
+     "signed in September.",
+     {("acme", "cobalt", 21 * B, 21 * B), ("acme", "cobalt", 31.5 * B, 38.5 * B),
+      ("acme", "cobalt", 14.2 * B, 14.2 * B)}),
+    ("Cobalt Cloud will supply cloud capacity to Acme for up to $21 billion. This move builds upon the $14.2 billion "
+     "cloud computing agreement reached in September.",
+     {("acme", "cobalt", 0, 21 * B), ("acme", "cobalt", 14.2 * B, 14.2 * B)}),
+    # a firm inside a nickname is no party
+    ("Cobalt Cloud, known as “Flux Semiconductor's favoured child,” has expanded its agreement with Acme to supply "
+     "cloud computing capacity worth up to $21 billion.",
+     {("acme", "cobalt", 0, 21 * B)}),
     # ... but two objects are two deals
     ("Dynamo Capital invested $10 billion in Acme, while Borealis invested $5 billion in Ember Labs.",
      {("dynamo", "acme", 10 * B, 10 * B), ("borealis", "ember", 5 * B, 5 * B)}),

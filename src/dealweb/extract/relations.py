@@ -2200,8 +2200,10 @@ _VALUE_OF_REF = re.compile(r"(?:(?:^\W*|\b(?:the|its|this) )(?:[\w-]+ ){0,2}?val
 #: A guarantee of someone else's obligations (guideline section 5: no USD flow, a hard negative).
 _GUARANTEE = re.compile(r"\bbackstop(?:s|ped|ping)?\b|\bguarantee(?:s|d)?\b|\bguaranteeing\b|\bback(?:ing)? up\b")
 _GUARANTEE_AFTER = re.compile(r"\s+(?:[\w-]+\s+)?(?:backstop|guarantee|loan guarantee)s?\b")
-_THE_BEFORE = re.compile(r"(?:\bthe|\bthis|这笔|该|这项|此)\s*$")
-_NOUN_AFTER = re.compile(r"\s*的?\s*(?:investment|deal|contract|agreement|order|loan|"
+#: "the", "this", "a previous", "an earlier": a deal already known, told by its figure and its noun.
+_THE_BEFORE = re.compile(r"(?:\bthe|\bthis|\ba previous|\ban earlier|\bthe earlier|\bthe previous|\bthe original|"
+                         r"这笔|该|这项|此)\s*$")
+_NOUN_AFTER = re.compile(r"\s*的?\s*(?:[a-z-]+\s+){0,2}?(?:investment|deal|contract|agreement|order|loan|"
                          r"投资|交易|合同|合约|协议|订单|贷款)")
 
 
@@ -2227,7 +2229,7 @@ def _deal_reference(sent: _Sentence, a: AmountMention, last: Proposal | None) ->
             _DEAL_REF.search(sent.folded, sent.start, sent.end) or \
             _DEAL_REF_VALUE.search(sent.folded[sent.start:a.start]) or \
             _VALUE_OF_REF.search(sent.folded[sent.start:a.start])
-    if ref is None and _THE_BEFORE.search(sent.folded[max(sent.start, a.start - 6):a.start]):
+    if ref is None and _THE_BEFORE.search(sent.folded[max(sent.start, a.start - 16):a.start]):
         ref = _NOUN_AFTER.match(sent.folded, a.end)  # "The $5 billion investment will be paid in two tranches"
     if ref is None:
         return None
@@ -2363,6 +2365,7 @@ _EXCEPT = re.compile(r"\s*(?:除了|除|besides|apart from|in addition to|aside 
 
 
 #: A product or brand named to describe its maker, which follows ("Gizmo parent Acme").
+_NICKNAME_BEFORE = re.compile(r"\b(?:known as|dubbed|nicknamed|hailed as)\s+(?:the\s+)?[“\"‘']\s*(?:[\w-]+\s+){0,2}$")
 _DESCRIBES_NEXT = re.compile(r"\s+(?:parent|maker|owner|developer|creator)\s+")
 
 
@@ -2426,6 +2429,8 @@ def _actors(sent: _Sentence) -> list[EntityMention]:
             continue  # "Gizmo parent Acme", "Widget developer Borealis": a product naming its maker
         if _aside(sent, e.start):
             continue  # "Zentrix (not to be confused with Hooli's bot)": a remark, not a party
+        if _NICKNAME_BEFORE.search(f, max(sent.start, e.start - 24), e.start):
+            continue  # "Cobalt, known as “Hooli's favoured child”": a name given, not a party
         out.append(e)
     sent._actors = out
     return out
@@ -2925,7 +2930,8 @@ _OPTION_UP = re.compile(r"(?:\boptions?\b|\bcould\b|\bmay\b|\bmight\b|可能|或
 
 #: "bringing the total value of their collaboration to", "brings that total contract to": a running total.
 _TOTAL_TO = re.compile(r"\b(?:bring(?:s|ing)?|brought|tak(?:e|es|ing)|took|lift(?:s|ing|ed)?|push(?:es|ing|ed)?)\s+"
-                       r"(?:[\w'’-]+\s+){0,7}?(?:total|tally)\b[^,;.]{0,50}?\bto\s+(?:an?\s+)?(?:[\w-]+\s+)?$")
+                       r"(?:[\w'’-]+\s+){0,7}?(?:total|tally)\b[^,;.]{0,50}?\bto\s+(?:an?\s+)?(?:[\w-]+\s+)?$|"
+                       r"\b(?:that|which)\s+(?:now\s+)?totals\s+$")  # "a partnership that now totals $35 billion"
 
 
 def _running_total(sent: _Sentence, a: AmountMention, deals: list[Proposal],
