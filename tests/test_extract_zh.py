@@ -259,6 +259,25 @@ CASES6 = [
     # assets a fund manages are no payment (guideline §5)
     ("領投方為龍華，這家管理超過 7,000 億美元資產的機構此前已投資諾瓦。", set()),
     ("领投方为龙华,这家管理超过 7,000 亿美元资产的机构此前已投资诺瓦。", set()),
+    # the owner named before 旗下 only says whose firm acts
+    ("消息稱，天成旗下火箭公司龍華將向諾瓦投資20億美元。", {("longhua", "nova", 2 * B, 2 * B)}),
+    ("消息称,天成旗下火箭公司龙华将向诺瓦投资20亿美元。", {("longhua", "nova", 2 * B, 2 * B)}),
+    # a bracketed headline section ends a clause; 輸血 (a transfusion) is money put into a firm
+    ("【天成公司組團升級】龍華向諾瓦輸血20億美元", {("longhua", "nova", 2 * B, 2 * B)}),
+    ("【天成公司组团升级】龙华向诺瓦输血20亿美元", {("longhua", "nova", 2 * B, 2 * B)}),
+    # 入主 (taking control of a firm) is buying it
+    ("龍華2022年才砸下440億美元入主天成。", {("longhua", "tiancheng", 44 * B, 44 * B)}),
+    ("龙华2022年才砸下440亿美元入主天成。", {("longhua", "tiancheng", 44 * B, 44 * B)}),
+    # an offer turned down, a figure corrected by the one said to pay it: no claim (guideline §6)
+    ("諾瓦正式拒絕龍華領導的財團提出的974億美元收購提案。", set()),
+    ("诺瓦正式拒绝龙华领导的财团提出的974亿美元收购提案。", set()),
+    ("龍華傳將巨額投資諾瓦 龍華執行長澄清規模未達千億美元", set()),
+    ("龙华传将巨额投资诺瓦 龙华执行长澄清规模未达千亿美元", set()),
+    # another deal of the same kind, told without its parties, continues the pair told just before
+    ("龍華將從鈷雲租賃1萬台伺服器，總價值13億美元。另外還達成1筆8000台伺服器租賃交易，價值達2億美元。",
+     {("longhua", "cobalt", 1.3 * B, 1.3 * B), ("longhua", "cobalt", 0.2 * B, 0.2 * B)}),
+    ("龙华将从钴云租赁1万台服务器,总价值13亿美元。另外还达成1笔8000台服务器租赁交易,价值达2亿美元。",
+     {("longhua", "cobalt", 1.3 * B, 1.3 * B), ("longhua", "cobalt", 0.2 * B, 0.2 * B)}),
 ]
 
 

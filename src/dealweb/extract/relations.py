@@ -111,14 +111,14 @@ TYPE_CUES: dict[str, list[str]] = {
     "datacentre": _cues("资料中心|数据中心|data center|data centre|data centers|data centres"),
     "debt": _cues("贷款|借款|债务融资|债务|债券|信贷|loan|loans|debt|credit facility|bonds|lend|lends|lent|"
                   "financing|private credit|credit line"),
-    "stake": _cues("股份|持股|股权|收购|买下|普通股|股票|并购|购并|技术资产|部分资产|核心资产|关键资产|资产交易|"
+    "stake": _cues("股份|持股|股权|收购|买下|入主|普通股|股票|并购|购并|技术资产|部分资产|核心资产|关键资产|资产交易|"
                    "stake|acquire|acquires|acquired|acquisition|buy out|buyout|takeover|"
                    "common stock|common shares|shares in|shares of"),
     # the licensee pays the licensor (a purchase of rights: "X will license Y's technology for $N")
     "licence": _cues("license|licenses|licensed|licensing|licence|licences|licensing agreement"),
     "equity": _cues("股权投资|投资|入股|注资|投入|出资|领投|参投|重注|融资|invest|invests|invested|investment|equity|"
                     "raised|raises|funding round|funding|contribute|contributes|contributed|pledge|pledges|"
-                    "pledged|poured|pours|pour|backed|backs|backing|round|co-led|infusion|投向|筹集|募集|资金|注入|"
+                    "pledged|poured|pours|pour|backed|backs|backing|round|co-led|infusion|投向|筹集|募集|资金|注入|输血|"
                     "put|puts"),
 }
 
@@ -223,8 +223,9 @@ _OBJECT_FAR = re.compile(r"(?:向|对|给)[^，,；;。:：!?从]{0,14}$|"
 _ROUND_AFTER = re.compile(r"\s*的?[^，,。;；]{0,10}(?:募资|融资|轮|funding round|round)")
 _PER_SHARE_AFTER = re.compile(r"^\s*(?:/股|每股|per share|a share)")
 #: One character set first (the engine skips to it with a set test), then which break it is: the same matches as
-#: ``[，:：;；]|,(?!\d{3})|(?<=[a-z])\s+(?:while|whereas|but)\s+``.
-_CLAUSE_BREAK = re.compile(r"[，:：;；,\s](?:(?<=[，:：;；])|(?<=,)(?!\d{3})|(?<=[a-z]\s)\s*(?:while|whereas|but)\s+|"
+#: ``[，:：;；】]|,(?!\d{3})|(?<=[a-z])\s+(?:while|whereas|but)\s+`` (a bracketed headline section ends too).
+_CLAUSE_BREAK = re.compile(r"[，:：;；,\s】](?:(?<=[，:：;；】])|(?<=,)(?!\d{3})|"
+                           r"(?<=[a-z]\s)\s*(?:while|whereas|but)\s+|"
                            r"(?<=[\u4e00-\u9fff] )(?=[\u4e00-\u9fff]))")  # "Acme完成融資 龍華出資": two clauses
 
 
@@ -314,7 +315,9 @@ _DENIAL_P = _scanned(["never a commitment", "never a firm commitment", "never a 
                       "not officially confirmed", "has not confirmed", "did not confirm", "declined to confirm",
                       # a deal voted down: no money moves ("shareholders rejected the proposed merger", 股東否決)
                       "rejected the proposed", "voted against the", "shareholders reject", "股东否决", "否决",
-                      "voted against a", "reject", "rejects", "rejected", "turned down"])
+                      "voted against a", "reject", "rejects", "rejected", "turned down",
+                      # an offer turned down, a figure corrected by the party said to pay it
+                      "正式拒绝", "拒绝了", "予以拒绝", "拒绝接受", "澄清"])
 _INVITE_P = _scanned(["邀请"])
 #: "如果算上...", "if you count...": a sum told, not a condition.
 _COUNTING = re.compile(r"\s*(?:算上|加上|计入|把|you count|we count|one counts|counting)")
@@ -2392,6 +2395,10 @@ _ASIDE_OPEN = re.compile(r"(?:not|unlike|no relation|unrelated|separate from|as 
 _SUBSIDIARY_BEFORE = re.compile(r"(?:通过|透过|经由|借由)(?:其|旗下)?(?:全资)?子公司\s*$")
 
 
+#: "X旗下(的)…Y": X owns the firm named next, which is the one that acts.
+_OWNER_OF_NEXT = re.compile(r"\s*(?:旗下|所属|所屬)")
+
+
 def _actors(sent: _Sentence) -> list[EntityMention]:
     """The sentence's entities that can be parties.
 
@@ -2417,6 +2424,8 @@ def _actors(sent: _Sentence) -> list[EntityMention]:
         if f.find("子公司", max(sent.start, e.start - 10), e.start) >= 0 and \
                 _SUBSIDIARY_BEFORE.search(f, max(sent.start, e.start - 10), e.start):
             continue  # "龍華通過子公司Zentrix完成收購": the parent acts through it
+        if _OWNER_OF_NEXT.match(f, e.end) and any(0 < o.start - e.end <= 16 and o.id != e.id for o in sent.ents):
+            continue  # "馬斯克旗下火箭公司Acme將向…投資": the owner only names whose firm acts
         person = sent.kinds.get(e.id) == "person"
         if person and _SPEECH_AFTER.search(f[e.end:e.end + 8]):
             continue
@@ -2979,6 +2988,11 @@ def _option_of(sent: _Sentence, a: AmountMention, deals: list[Proposal]) -> Prop
 
 
 _MORE_ORDERS = re.compile(r"追加|再下|又下|增购|加购|\badditional\b|\banother\b|\bmore\b")
+#: The words that name a deal of each kind, for "another deal of the same kind".
+_KIND_WORDS = {typ: _pattern(TYPE_CUES[cat]) for typ, cat in (
+    ("lease", "lease"), ("data_hosting", "hosting"), ("compute_contract", "compute_words"),
+    ("chip_purchase", "chip_words"), ("debt_financing", "debt"), ("equity_investment", "equity"))}
+_ANOTHER_DEAL = re.compile(r"另外还|另外又|另外再|此外还|另一笔|又一笔")
 
 
 def _follow_on(sent: _Sentence, a: AmountMention, last: Proposal | None) -> Proposal | None:
@@ -2992,8 +3006,14 @@ def _follow_on(sent: _Sentence, a: AmountMention, last: Proposal | None) -> Prop
         return None
     f = sent.folded
     named = {e.id for e in _actors(sent) if sent.kinds.get(e.id) != "person"}
-    if named != {last.payer.id} or not _MORE_ORDERS.search(f, sent.start, sent.end) or \
-            not _rx(r"订单|订购|采购|\borders?\b").search(f, sent.start, sent.end):
+    if named == {last.payer.id} and _MORE_ORDERS.search(f, sent.start, sent.end) and \
+            _rx(r"订单|订购|采购|\borders?\b").search(f, sent.start, sent.end):
+        pass
+    elif named <= {last.payer.id, last.payee.id} and _ANOTHER_DEAL.search(f, sent.start, a.start):
+        kind = _KIND_WORDS.get(last.type or "")
+        if kind is None or not kind.search(f, sent.start, sent.end):
+            return None  # "另外還達成一筆…租賃交易，價值2億美元": another deal of the same kind, same pair
+    else:
         return None
     p = Proposal("deal", (sent.start, sent.end), 0.5, payer=last.payer, payee=last.payee, type=last.type,
                  amount=a.amount)
