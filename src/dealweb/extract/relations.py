@@ -2425,7 +2425,7 @@ def _actors(sent: _Sentence) -> list[EntityMention]:
                 _SUBSIDIARY_BEFORE.search(f, max(sent.start, e.start - 10), e.start):
             continue  # "龍華通過子公司Zentrix完成收購": the parent acts through it
         if _OWNER_OF_NEXT.match(f, e.end) and any(0 < o.start - e.end <= 16 and o.id != e.id for o in sent.ents):
-            continue  # "馬斯克旗下火箭公司Acme將向…投資": the owner only names whose firm acts
+            continue  # "天成旗下火箭公司Acme將向…投資": the owner only names whose firm acts
         person = sent.kinds.get(e.id) == "person"
         if person and _SPEECH_AFTER.search(f[e.end:e.end + 8]):
             continue
