@@ -235,3 +235,26 @@ def test_the_held_out_dev6_is_scored_only_when_named_and_its_errors_listed_only_
     assert sorted(rep["splits"]) == ["dev", "dev6"]
     assert rep["splits"]["dev6"]["all"]["errors"] == {"direction_reversed": 1, "missed": 1}
     assert sorted(e["article"] for e in rep["error_list"]) == ["d1", "d1", "d6", "d6"]
+
+
+def test_dev9_is_development_text_scored_by_default_and_trained_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """dev9 (session 6) is development text: in the manifest, weighted to English; part of the benchmark's default
+    ``both`` with its errors listed unnamed (unlike the held-out dev5/dev6); among the training tool's splits."""
+    import dealweb.extract.ingest as ingest
+
+    arts = [a for a in MAN["articles"] if a["split"] == "dev9"]
+    langs = Counter(a["language"] for a in arts)
+    assert len(arts) >= 60 and langs["en"] > langs["zh-Hant"] and langs["en"] > langs["zh-Hans"], langs
+    assert all(a["kinds"] for a in arts)  # every article was annotated, not just listed
+    man, cache = _one_article_per_split(tmp_path, ("dev9", "d9"))
+    monkeypatch.setattr(ingest, "ingest_text", lambda t, index=None, scorer="rules": _reversed_claim(t))
+    base = ["--cache", str(cache), "--manifest", str(man), "--mb", "0", "--errors", "--json"]
+    assert bench.main(base) == 0
+    rep = json.loads(capsys.readouterr().out)
+    assert sorted(rep["splits"]) == ["dev", "dev9"]
+    assert sorted(e["article"] for e in rep["error_list"]) == ["d1", "d1", "d9", "d9"]
+    assert bench.main([*base, "--split", "dev9"]) == 0
+    assert sorted(json.loads(capsys.readouterr().out)["splits"]) == ["dev9"]
+    tool = _load("train_claims", ROOT / "tools" / "train_claims.py")
+    assert "dev9" in tool.TRAIN and "dev9" not in tool.HELD_OUT and "test" not in tool.TRAIN
