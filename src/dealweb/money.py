@@ -94,8 +94,8 @@ def normalise_width(text: str) -> str:
 
     The result has the same length as the input, so every offset into it is an offset into the original.
     """
-    if _WIDE.search(text) is None:
-        return text  # nothing to map (most text): one scan for a set instead of a lookup per character
+    if text.isascii() or _WIDE.search(text) is None:
+        return text  # nothing to map (most text): ASCII is told at once, else one scan for a set
     return text.translate(_WIDTH_TABLE)
 
 
@@ -640,7 +640,7 @@ def _matches(norm: str) -> Iterator[re.Match[str]]:
     exactly as a scan finds it, for a few tries per figure instead of one per character. A text with
     digits other than 0-9 (which :data:`_ANCHOR` does not see) takes the scan.
     """
-    if _OTHER_DIGIT.search(norm):
+    if not norm.isascii() and _OTHER_DIGIT.search(norm):  # ASCII holds no other digit (told at once)
         yield from _matches_scan(norm)
         return
     pos = 0

@@ -234,8 +234,8 @@ def sniff_format(text: str, name: str = "") -> str:
     head = text[:65536]
     if _HTML_SNIFF.search(head) and head.count("<") >= 2:
         return "html"
-    if _MD_SNIFF.search(head):
-        return "markdown"
+    if ("#" in head or "](" in head or "**" in head) and _MD_SNIFF.search(head):
+        return "markdown"  # every form holds "#", "](" or "**" (the pattern opens on none: tried at every character)
     return "plain"
 
 
@@ -264,9 +264,47 @@ def normalise(original: str, fmt: str = "auto", name: str = "") -> NormText:
         text, seg_n, seg_o = original, [0], [0]
     else:
         raise ValueError(f"unknown text format {fmt!r}: use auto, plain, markdown or html")
+    text, folded = _narrow_fold(text)
+    return NormText(original, text, folded, fmt, seg_n, seg_o)
+
+
+def _narrow_fold(text: str) -> tuple[str, str]:
+    """``(narrowed, fold(narrowed))``: full-width forms made plain (``text`` itself when it holds none), and folded.
+
+    A text of :data:`FOLD_ARRAY_MIN` characters or more, outside ASCII and within the Basic Multilingual Plane,
+    is read once as an array of code points and mapped through two lookup arrays (the width map and the folding
+    table, which folds a full-width form as its plain form), instead of a scan for full-width forms, a width
+    map and a fold that each read the text again.
+    """
+    if text.isascii():
+        return text, text.lower()  # no full-width form; the fold's only change to ASCII is A-Z to a-z
+    if len(text) >= FOLD_ARRAY_MIN:
+        lut = _fold_array()
+        if lut is not None:
+            import numpy as np
+
+            codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+            try:
+                narrow, folded = _narrow_array()[codes], lut[codes]  # type: ignore[index]
+            except IndexError:
+                pass  # a character beyond the Basic Multilingual Plane: the general path below
+            else:
+                narrowed = narrow.astype("<u4", copy=False).tobytes().decode("utf-32-le", "surrogatepass")
+                return (text if narrowed == text else narrowed), \
+                    folded.astype("<u4", copy=False).tobytes().decode("utf-32-le", "surrogatepass")
     if _WIDE.search(text) is not None:  # most texts have no full-width form: one scan for a set, no copy
         text = _narrow(text)
-    return NormText(original, text, fold(text), fmt, seg_n, seg_o)
+    return text, fold(text)
+
+
+@lru_cache(maxsize=1)
+def _narrow_array() -> object:
+    """``_FULL_WIDTH`` as an array indexed by code point (BMP): each character's plain form, or itself."""
+    import numpy as np
+
+    lut = np.arange(0x10000, dtype=np.uint32)
+    lut[np.fromiter(_FULL_WIDTH.keys(), dtype=np.int64)] = np.fromiter(_FULL_WIDTH.values(), dtype=np.int64)
+    return lut
 
 
 def _narrow(text: str) -> str:
