@@ -372,6 +372,43 @@ def test_fold_of_any_length_is_fold_by_table(text: str) -> None:
     assert normalise.fold(text) == text.translate(normalise.folding_table())
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["a", "Z", "Hello ", "1", "，", "（", "　", "Ａ", "ｚ", "～", "\uff5f", "輝", "達", "É",
+                                 "İ", "\ud800", "\U0001f600", "x" * 50, "國" * 90]), max_size=40).map("".join))
+def test_narrow_and_fold_in_one_read_are_the_two_maps(text: str) -> None:
+    """``_narrow_fold`` (one read by two lookup arrays) gives the width map then the fold, by their tables."""
+    narrowed = text.translate(normalise._FULL_WIDTH)
+    got = normalise._narrow_fold(text)
+    assert got == (narrowed, narrowed.translate(normalise.folding_table()))
+    if narrowed == text:
+        assert got[0] is text  # nothing to map: the text itself, not a copy
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["# ", "## Title", "#", "\n", "](", "](url)", "[a](b)", "**", "**x", "*", "]", "(",
+                                 " ", "text", "<p>", "<div>", "a<b", "輝"]), max_size=20).map("".join))
+def test_markdown_sniff_gate_misses_no_markdown(text: str) -> None:
+    """The sniff tries the Markdown pattern only where "#", "](" or "**" stands: the same format as always trying it."""
+    head = text[:65536]
+    if normalise._HTML_SNIFF.search(head) and head.count("<") >= 2:
+        plain = "html"
+    elif normalise._MD_SNIFF.search(head):
+        plain = "markdown"
+    else:
+        plain = "plain"
+    assert normalise.sniff_format(text) == plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES + ["，", "Ａ", "１"]), max_size=30).map("".join))
+def test_ascii_figures_skip_scans_that_find_nothing(text: str) -> None:
+    """ASCII text holds no full-width form and no digit other than 0-9: the scans it skips would find none."""
+    assert money.normalise_width(text) == text.translate(money._WIDTH_TABLE)
+    if text.isascii():
+        assert money._WIDE.search(text) is None and money._OTHER_DIGIT.search(text) is None
+    assert _spans(money._matches(text)) == _spans(money._matches_scan(text))
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["a", "Z", "é", "ſ", "K", " ", "龍", "龙", "華", "华", "宣佈", "宣布", "投資", "一",
                                  "9", "Ａ", "\u9fff", "\u4e00", "\u3400", "abc def "]), max_size=60).map("".join))
