@@ -241,6 +241,19 @@ def test_english_deal_s5(text: str, expected: set[tuple[str, str, float, float |
     ("Cobalt Cloud, known as “Flux Semiconductor's favoured child,” has expanded its agreement with Acme to supply "
      "cloud computing capacity worth up to $21 billion.",
      {("acme", "cobalt", 0, 21 * B)}),
+    # deal verbs in their -ing form and verbs of pouring money in
+    ("Acme is acquiring Borealis for $2.4 billion, signaling a strategic move.",
+     {("acme", "borealis", 2.4 * B, 2.4 * B)}),
+    ("Acme is considering investing up to $1 billion in AI startup Borealis.", {("acme", "borealis", 0, 1 * B)}),
+    ("Borealis is renting servers from Cobalt Cloud for $2 billion.", {("borealis", "cobalt", 2 * B, 2 * B)}),
+    ("Dynamo Capital is in advanced talks to pump $500 million (£400m) into Acme, a robotics start-up.",
+     {("dynamo", "acme", 500 * M, 500 * M)}),
+    # the firm that said what another does is that firm's counterparty, also after "had said ... that"
+    ("Acme had said on Thursday that Dynamo Capital was planning to invest $500 million in the company.",
+     {("dynamo", "acme", 500 * M, 500 * M)}),
+    # a loan or credit deal between a fund or bank and a firm of another kind: the fund lends
+    ("The bond sale follows Acme's recent $30 billion private credit deal with Dynamo Capital.",
+     {("dynamo", "acme", 30 * B, 30 * B)}),
     # ... but two objects are two deals
     ("Dynamo Capital invested $10 billion in Acme, while Borealis invested $5 billion in Ember Labs.",
      {("dynamo", "acme", 10 * B, 10 * B), ("borealis", "ember", 5 * B, 5 * B)}),

@@ -106,20 +106,21 @@ TYPE_CUES: dict[str, list[str]] = {
                  "provide|provides|sell|sells|sold"),
     "contract": _cues("合同|合约|协议|协定|签署|签下|签订|交易|contract|contracts|agreement|agreements|deal|deals|"
                       "signed|signs|pact|pacts"),
-    "lease": _cues("租赁|租用|承租|lease|leases|leased|rent|rents"),
+    "lease": _cues("租赁|租用|承租|lease|leases|leased|rent|rents|rented|renting"),
     "hosting": _cues("托管|代管|hosting|colocation|host"),
     "datacentre": _cues("资料中心|数据中心|data center|data centre|data centers|data centres"),
-    "debt": _cues("贷款|借款|债务融资|债务|债券|信贷|loan|loans|debt|credit facility|bonds|lend|lends|lent|"
+    "debt": _cues("贷款|借款|债务融资|债务|债券|信贷|loan|loans|debt|credit facility|bonds|lend|lends|lent|lending|"
                   "financing|private credit|credit line"),
     "stake": _cues("股份|持股|股权|收购|买下|入主|普通股|股票|并购|购并|技术资产|部分资产|核心资产|关键资产|资产交易|"
-                   "stake|acquire|acquires|acquired|acquisition|buy out|buyout|takeover|"
+                   "stake|acquire|acquires|acquired|acquiring|acquisition|buy out|buyout|takeover|"
                    "common stock|common shares|shares in|shares of"),
     # the licensee pays the licensor (a purchase of rights: "X will license Y's technology for $N")
     "licence": _cues("license|licenses|licensed|licensing|licence|licences|licensing agreement"),
-    "equity": _cues("股权投资|投资|入股|注资|投入|出资|领投|参投|重注|融资|invest|invests|invested|investment|equity|"
+    "equity": _cues("股权投资|投资|入股|注资|投入|出资|领投|参投|重注|融资|invest|invests|invested|investing|investment|"
+                    "equity|"
                     "raised|raises|funding round|funding|contribute|contributes|contributed|pledge|pledges|"
                     "pledged|poured|pours|pour|backed|backs|backing|round|co-led|infusion|投向|筹集|募集|资金|注入|输血|"
-                    "put|puts"),
+                    "put|puts|pump|pumps|pumped|pumping|inject|injects|injected|injecting"),
 }
 
 #: Words that make the grammatical subject the *seller* or *recipient* (the payee).
@@ -870,6 +871,11 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
         by_role = _seller_first(typ, left, right, index)
         if by_role is not None:
             return by_role
+    if typ == "debt_financing":
+        kl, kr = index.kinds.get(left.id), index.kinds.get(right.id)
+        if (kl in _LENDERS) != (kr in _LENDERS) and not _BORROWED_FROM.search(f, sent.start, sent.end):
+            # "Acme's $30 billion private credit deal with Dynamo Capital": the fund or bank lends
+            return (left, right) if kl in _LENDERS else (right, left)
     lo, hi = (left.end, right.start) if left.start < right.start else (right.end, left.start)
     lo = max(lo, sent.start)  # a subject carried from an earlier sentence (the topic): only this sentence's words
     between = f[lo:hi]
@@ -930,6 +936,10 @@ _AFTER_INVESTING = re.compile(r"\s*(?:追加|再次|再|又|宣布|完成|额外
                               r"[^，,。;；]{0,20}?(?:之后|以后|后)")
 #: A word between two firms that says who pays ("向", "對", "從", "獲", "in", "from"): the direction is said.
 _SAID_DIRECTION = re.compile(r"向|对|给|从|获|得到|\b(?:in|into|from|to)\b")
+#: Kinds of entity that lend when a loan or credit deal names one of them and a firm of another kind.
+_LENDERS = frozenset({"fund", "bank"})
+#: ... unless the text says the lender borrowed ("the fund borrowed $2 billion from Acme").
+_BORROWED_FROM = re.compile(r"\bborrow(?:s|ed|ing)?\b")
 #: "Dynamo's $2 billion investment", "Dynamo announced a $2 billion equity investment in the startup": the
 #: firm before the figure is the investor (an investment noun, not a round or a raise, which are the investee's);
 #: also with no object ("Acme said Dynamo will make a $1 billion equity investment and receive warrants").
@@ -1079,8 +1089,8 @@ def _with_partner(sent: _Sentence, a: AmountMention, actors: list[EntityMention]
 
 
 #: A firm reporting what another does: "Acme Corp. announced Friday that", "Acme said on Monday that".
-_SAID_THAT = re.compile(r"\s*(?:corp\.?|inc\.?|co\.?|ltd\.?)?\s*(?:said|says|announced|announces|disclosed|confirmed|"
-                        r"stated|revealed)\b(?:\s+[\w-]+){0,3}?\s+that\b")
+_SAID_THAT = re.compile(r"\s*(?:corp\.?|inc\.?|co\.?|ltd\.?)?\s*(?:(?:had|has|have)\s+)?(?:said|says|announced|"
+                        r"announces|disclosed|confirmed|stated|revealed)\b(?:\s+[\w-]+){0,3}?\s+that\b")
 
 
 def _nearest_run(sent: _Sentence, actors: list[EntityMention], run: list[EntityMention], a: AmountMention,
