@@ -109,7 +109,8 @@ TYPE_CUES: dict[str, list[str]] = {
     "lease": _cues("租赁|租用|承租|lease|leases|leased|rent|rents|rented|renting"),
     "hosting": _cues("托管|代管|hosting|colocation|host"),
     "datacentre": _cues("资料中心|数据中心|data center|data centre|data centers|data centres"),
-    "debt": _cues("贷款|借款|债务融资|债务|债券|信贷|loan|loans|debt|credit facility|bonds|lend|lends|lent|lending|"
+    "debt": _cues("贷款|借款|债务融资|债务|债券|信贷|loan|loans|debt|credit facility|bonds|lend|lends|lent|"
+                  "lending|"
                   "financing|private credit|credit line"),
     "stake": _cues("股份|持股|股权|收购|买下|入主|普通股|股票|并购|购并|技术资产|部分资产|核心资产|关键资产|资产交易|"
                    "stake|acquire|acquires|acquired|acquiring|acquisition|buy out|buyout|takeover|"
