@@ -117,8 +117,8 @@ TYPE_CUES: dict[str, list[str]] = {
                    "common stock|common shares|shares in|shares of"),
     # the licensee pays the licensor (a purchase of rights: "X will license Y's technology for $N")
     "licence": _cues("license|licenses|licensed|licensing|licence|licences|licensing agreement"),
-    "equity": _cues("股权投资|投资|入股|注资|投入|出资|领投|参投|重注|融资|invest|invests|invested|investing|investment|"
-                    "equity|"
+    "equity": _cues("股权投资|投资|入股|注资|投入|出资|领投|参投|重注|融资|invest|invests|invested|investing|"
+                    "investment|equity|"
                     "raised|raises|funding round|funding|contribute|contributes|contributed|pledge|pledges|"
                     "pledged|poured|pours|pour|backed|backs|backing|round|co-led|infusion|投向|筹集|募集|资金|注入|输血|"
                     "put|puts|pump|pumps|pumped|pumping|inject|injects|injected|injecting"),
