@@ -101,11 +101,11 @@ TYPE_CUES: dict[str, list[str]] = {
                            "computing capacity|gpu infrastructure"),
     "buy": _cues("购买|采购|订购|购入|买|订单|大单|部署|"
                  "order|orders|buy|buys|bought|buying|purchase|purchases|purchased|"
-                 "purchasing|ordering|spending|paying|"
-                 "deploy|deploys|spend|spends|pay|pays|paid|支付|付钱|花|提供|供应|供货|出售|supply|supplies|斥资|砸下|豪掷|砸|"
-                 "provide|provides|sell|sells|sold"),
+                 "purchasing|ordering|ordered|spending|spent|paying|"
+                 "deploy|deploys|deployed|deploying|spend|spends|pay|pays|paid|支付|付钱|花|提供|供应|供货|出售|supply|supplies|斥资|砸下|豪掷|砸|"
+                 "provide|provides|sell|sells|sold|selling|supplied|supplying"),
     "contract": _cues("合同|合约|协议|协定|签署|签下|签订|交易|contract|contracts|agreement|agreements|deal|deals|"
-                      "signed|signs|pact|pacts"),
+                      "signed|signs|signing|pact|pacts"),
     "lease": _cues("租赁|租用|承租|lease|leases|leased|rent|rents|rented|renting"),
     "hosting": _cues("托管|代管|hosting|colocation|host"),
     "datacentre": _cues("资料中心|数据中心|data center|data centre|data centers|data centres"),
