@@ -101,7 +101,7 @@ TYPE_CUES: dict[str, list[str]] = {
                            "computing capacity|gpu infrastructure"),
     "buy": _cues("购买|采购|订购|购入|买|订单|大单|部署|"
                  "order|orders|buy|buys|bought|buying|purchase|purchases|purchased|"
-                 "purchasing|ordering|ordered|spending|spent|paying|"
+                 "purchasing|ordering|ordered|spending|paying|"
                  "deploy|deploys|deployed|deploying|spend|spends|pay|pays|paid|支付|付钱|花|提供|供应|供货|出售|supply|supplies|斥资|砸下|豪掷|砸|"
                  "provide|provides|sell|sells|sold|selling|supplied|supplying"),
     "contract": _cues("合同|合约|协议|协定|签署|签下|签订|交易|contract|contracts|agreement|agreements|deal|deals|"
