@@ -278,6 +278,12 @@ CASES6 = [
      {("longhua", "cobalt", 1.3 * B, 1.3 * B), ("longhua", "cobalt", 0.2 * B, 0.2 * B)}),
     ("龙华将从钴云租赁1万台服务器,总价值13亿美元。另外还达成1笔8000台服务器租赁交易,价值达2亿美元。",
      {("longhua", "cobalt", 1.3 * B, 1.3 * B), ("longhua", "cobalt", 0.2 * B, 0.2 * B)}),
+    # 該公司 is the nearest firm named before its clause, other than the one that acts
+    ("在天成與諾瓦達成協議後，龍華立即宣佈向該公司投資數十億美元。", {("longhua", "nova", 2 * B, 9 * B)}),
+    ("在天成与诺瓦达成协议后,龙华立即宣布向该公司投资数十亿美元。", {("longhua", "nova", 2 * B, 9 * B)}),
+    # 豪賭 (a big bet on a firm) is money put into it
+    ("龍華24億美元豪賭諾瓦：戰略押注資料中心未來", {("longhua", "nova", 2.4 * B, 2.4 * B)}),
+    ("龙华24亿美元豪赌诺瓦:战略押注数据中心未来", {("longhua", "nova", 2.4 * B, 2.4 * B)}),
 ]
 
 

@@ -121,7 +121,7 @@ TYPE_CUES: dict[str, list[str]] = {
                     "investment|equity|"
                     "raised|raises|funding round|funding|contribute|contributes|contributed|pledge|pledges|"
                     "pledged|poured|pours|pour|backed|backs|backing|round|co-led|infusion|投向|筹集|募集|资金|注入|输血|"
-                    "put|puts|pump|pumps|pumped|pumping|inject|injects|injected|injecting"),
+                    "豪赌|put|puts|pump|pumps|pumped|pumping|inject|injects|injected|injecting"),
 }
 
 #: Words that make the grammatical subject the *seller* or *recipient* (the payee).
@@ -1270,6 +1270,15 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
             and _DESCRIBED_OBJECT.search(f, cs, ce):
         # "Acme是一家新創。龍華將向這家新創投資20億美元": the firm described is the one the text is about
         return uniq[0], topic
+    described = _DESCRIBED_OBJECT.search(f, cs, ce) if distinct else None
+    if described is not None:
+        # "在天成與Acme達成協議後，龍華立即宣佈向該公司投資": the firm described is the nearest one named before the
+        # clause, other than the one that acts
+        subj = next((e for e in distinct if e.start < described.start()), None)
+        named = None if subj is None else next(
+            (e for e in reversed(actors) if e.end <= cs and e.id != subj.id and sent.kinds.get(e.id) != "person"), None)
+        if subj is not None and named is not None:
+            return subj, named
     if len(uniq) < 2:
         return None
     if distinct and _is_object(f, cs, distinct[0]):
