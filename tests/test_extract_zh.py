@@ -284,6 +284,17 @@ CASES6 = [
     # 豪賭 (a big bet on a firm) is money put into it
     ("龍華24億美元豪賭諾瓦：戰略押注資料中心未來", {("longhua", "nova", 2.4 * B, 2.4 * B)}),
     ("龙华24亿美元豪赌诺瓦:战略押注数据中心未来", {("longhua", "nova", 2.4 * B, 2.4 * B)}),
+    # the parts of an investment told just before (分為三部分, the last tranche): each a claim of the same pair
+    ("龍華宣布向Acme投資400億美元，將分批投入資金。據知情人士透露，投資分為三部分：約100億美元用於支持Acme的營運；"
+     "約80億美元為直接股權投資；220億美元為最後一筆注資。",
+     {("longhua", "acme", 40 * B, 40 * B), ("longhua", "acme", 9 * B, 11 * B), ("longhua", "acme", 7.2 * B, 8.8 * B),
+      ("longhua", "acme", 22 * B, 22 * B)}),
+    ("龙华宣布向Acme投资400亿美元,将分批投入资金。据知情人士透露,投资分为三部分:约100亿美元用于支持Acme的运营;"
+     "约80亿美元为直接股权投资;220亿美元为最后一笔注资。",
+     {("longhua", "acme", 40 * B, 40 * B), ("longhua", "acme", 9 * B, 11 * B), ("longhua", "acme", 7.2 * B, 8.8 * B),
+      ("longhua", "acme", 22 * B, 22 * B)}),
+    # ... but a figure that opens a sentence about money elsewhere is not a part of it
+    ("龍華宣布向Acme投資400億美元。約80億美元為天成的研發預算。", {("longhua", "acme", 40 * B, 40 * B)}),
 ]
 
 

@@ -1721,7 +1721,7 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             continue
         if typ is None:
             other = _own_capex(sent, a, clause, topic) or _deal_reference(sent, a, last_deal) or \
-                _follow_on(sent, a, last_deal)
+                _follow_on(sent, a, last_deal) or _part_of_last(sent, a, clause, last_deal)
             other = other or _tranche_of(sent, a, clause, deals)
             if other is None and _TRANCHE.search(f, max(clause[0], a.start - 8), min(clause[1], a.end + 8)):
                 # "随后,远山支付了首笔75亿美元": a tranche of the investment told just before
@@ -1765,7 +1765,7 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
         if deal is None:
             other = _own_capex(sent, a, clause, topic) or _deal_reference(sent, a, last_deal) \
                 or _party_reference(sent, a, clause, history or []) or _tranche_of(sent, a, clause, deals) \
-                or _follow_on(sent, a, last_deal)
+                or _follow_on(sent, a, last_deal) or _part_of_last(sent, a, clause, last_deal)
             if other is not None:
                 (facts if other.kind == "fact" else deals).append(other)
             continue
@@ -3013,6 +3013,41 @@ _KIND_WORDS = {typ: _pattern(TYPE_CUES[cat]) for typ, cat in (
     ("lease", "lease"), ("data_hosting", "hosting"), ("compute_contract", "compute_words"),
     ("chip_purchase", "chip_words"), ("debt_financing", "debt"), ("equity_investment", "equity"))}
 _ANOTHER_DEAL = re.compile(r"另外还|另外又|另外再|此外还|另一笔|又一笔")
+
+
+#: A figure that opens its clause ("約80億美元為直接股權投資", "其中100億美元…"): what the clause says of it follows.
+_FIGURE_OPENS = re.compile(r"\s*(?:其中|另有|另外|剩余|余下|其余|首笔|第一笔|最后一笔|约|近|逾|超过)*\s*$")
+#: The parts of an investment or loan ("投資分為三部分", "分三筆", "分期支付").
+_IN_PARTS = re.compile(r"分为[^，,。;；]{0,4}部分|分[两三四五]笔|分期|分批|部分")
+#: Money words of an investment or a loan, which a part of one names.
+_PART_WORDS = re.compile(r"投资|注资|股权|贷款|出资|融资|资金|到账|付清|支付")
+
+
+def _part_of_last(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
+                  last: Proposal | None) -> Proposal | None:
+    """A part of the investment or loan told just before ("投資分為三部分：約100億美元…；約80億美元為直接股權投資").
+
+    The figure opens its clause, the sentence names no firm outside the last deal's pair, speaks of money put in
+    or lent, and either speaks of parts or follows a sentence that does. Same pair, same type (guideline §4: a
+    tranche is a claim of the pair).
+    """
+    if last is None or last.payer is None or last.payee is None or a.amount.currency is None or \
+            last.type not in ("equity_investment", "debt_financing"):
+        return None
+    f = sent.folded
+    if not _FIGURE_OPENS.fullmatch(f, clause[0], a.start) or not _PART_WORDS.search(f, sent.start, sent.end):
+        return None
+    parties = _payers(last) | {last.payer.id, last.payee.id}
+    if any(e.id not in parties for e in _actors(sent)):
+        return None
+    told = last.sentence[0]
+    if not _IN_PARTS.search(f, told, sent.end) and not _TRANCHE.search(f, sent.start, sent.end):
+        return None  # the parts are said in this sentence or since the deal's own
+    p = Proposal("deal", (sent.start, sent.end), 0.5, payer=last.payer, payee=last.payee, type=last.type,
+                 amount=a.amount)
+    p.spans = {"from": last.spans["from"], "to": last.spans["to"], "type": last.spans.get("type", (a.start, a.end)),
+               "amount": (a.start, a.end)}
+    return p
 
 
 def _follow_on(sent: _Sentence, a: AmountMention, last: Proposal | None) -> Proposal | None:
