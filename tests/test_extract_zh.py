@@ -208,6 +208,7 @@ FIRMS6 = (
              sells=frozenset({"compute_contract", "lease", "data_hosting"})),
     GazEntry("terra", "company", "Terra Racks", "泰拉", "泰拉", sells=frozenset({"lease", "data_hosting"})),
     GazEntry("nova", "company", "Nova Labs", "諾瓦", "诺瓦", sells=frozenset({"equity_investment"})),
+    GazEntry("orbit-dc", "company", "Orbital Data Centers", sells=frozenset({"lease", "data_hosting"})),
 )
 INDEX6 = EntityIndex(extra=FIRMS6)
 
@@ -293,6 +294,18 @@ CASES6 = [
      "约80亿美元为直接股权投资;220亿美元为最后一笔注资。",
      {("longhua", "acme", 40 * B, 40 * B), ("longhua", "acme", 9 * B, 11 * B), ("longhua", "acme", 7.2 * B, 8.8 * B),
       ("longhua", "acme", 22 * B, 22 * B)}),
+    # a consortium named by its members (由A、B和C等組建的財團; X與A、B合作收購): they pay together
+    ("由龍華、天成和迪納摩等聯合組建的投資財團，將以約400億美元的價格收購資料中心營運商諾瓦。",
+     {("dynamo+longhua+tiancheng", "nova", 36 * B, 44 * B)}),
+    ("由龙华、天成和迪纳摩等联合组建的投资财团,将以约400亿美元的价格收购数据中心运营商诺瓦。",
+     {("dynamo+longhua+tiancheng", "nova", 36 * B, 44 * B)}),
+    ("鈷雲股價大漲。消息顯示其與龍華(LH)、天成正合作洽談收購諾瓦，交易規模約400億美元。",
+     {("cobalt+longhua+tiancheng", "nova", 36 * B, 44 * B)}),
+    ("钴云股价大涨。消息显示其与龙华(LH)、天成正合作洽谈收购诺瓦,交易规模约400亿美元。",
+     {("cobalt+longhua+tiancheng", "nova", 36 * B, 44 * B)}),
+    # a firm named by the first word of a known firm's longer name is that firm
+    ("龍華將以20億美元收購資料中心營運商Orbital。", {("longhua", "orbit-dc", 2 * B, 2 * B)}),
+    ("龙华将以20亿美元收购数据中心运营商Orbital。", {("longhua", "orbit-dc", 2 * B, 2 * B)}),
     # ... but a figure that opens a sentence about money elsewhere is not a part of it
     ("龍華宣布向Acme投資400億美元。約80億美元為天成的研發預算。", {("longhua", "acme", 40 * B, 40 * B)}),
 ]

@@ -265,7 +265,7 @@ def analyse(text: str, index: EntityIndex, fmt: str = "auto", name: str = "",
     """
     norm = normalise(text, fmt=fmt, name=name)
     ents = index.find(norm)
-    ents = merge_names(ents, find_new_names(norm, ents))
+    ents = merge_names(ents, index.short_forms(find_new_names(norm, ents)))
     ents = merge_names(ents, find_glossed_names(norm, ents))
     amts = find_amount_mentions(norm)
     periods: list[PeriodMention] = []

@@ -205,6 +205,7 @@ class EntityIndex:
             self.kinds.setdefault(eid, g.kind)
             if g.sells:
                 self.sells[eid] = self.sells.get(eid, frozenset()) | g.sells
+        self._firsts: dict[str, set[tuple[str, str]]] | None = None  # first word of a longer Latin name -> firms
         self._regex = re.compile(trie_pattern(sorted(self.names, key=len, reverse=True)))
         self._scan = split_scan(self._regex, self.names,
                                 lambda ws: re.compile(trie_pattern(sorted(ws, key=len, reverse=True))))
@@ -225,6 +226,31 @@ class EntityIndex:
                 continue  # "Acme10億美元": a name glued to a Chinese figure still ends there
             eid, display = names[name]
             out.append(EntityMention(s, e, eid, display))
+        return out
+
+    def short_forms(self, new: list[EntityMention]) -> list[EntityMention]:
+        """``new`` with a firm named by the first word of one known firm's longer Latin name given that firm's id.
+
+        "data-centre operator Aligned" is the known "Aligned Data Centers" when no other known name starts with
+        that word: the news shortens a firm's formal name. The mentions keep their spans; others are unchanged.
+        """
+        if not new:
+            return new
+        firsts = self._firsts
+        if firsts is None:
+            firsts = {}
+            for name, (eid, display) in self.names.items():
+                head, _, rest = name.partition(" ")
+                if rest and len(head) >= 4 and head.isascii() and head.isalpha():
+                    firsts.setdefault(head, set()).add((eid, display))
+            self._firsts = firsts
+        out = []
+        for m in new:
+            hit = firsts.get(m.name.lower()) if " " not in m.name else None
+            if hit is not None and len({i for i, _ in hit}) == 1 and m.name.lower() not in self.names:
+                eid, display = next(iter(hit))
+                m = EntityMention(m.start, m.end, eid, display)
+            out.append(m)
         return out
 
     def display(self, eid: str) -> str:

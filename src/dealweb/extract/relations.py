@@ -1094,6 +1094,49 @@ _SAID_THAT = re.compile(r"\s*(?:corp\.?|inc\.?|co\.?|ltd\.?)?\s*(?:(?:had|has|ha
                         r"announces|disclosed|confirmed|stated|revealed)\b(?:\s+[\w-]+){0,3}?\s+that\b")
 
 
+#: "由A、B和C等聯合組建的投資財團X": the members named before a consortium they formed.
+_FORMED = re.compile(r"\s*(?:等)?\s*[^，,。;；]{0,4}?(?:联合|共同|一起)?\s*(?:组建|组成|成立|发起|牵头组建|牵头成立)的"
+                     r"[^，,。;；]{0,12}?(?:财团|联盟|基金|集团|合资公司|合资企业|买方|投资者|投资人)")
+#: "X與A、B正合作洽談收購Y", "X聯手A收購Y": partners acting together on a deal.
+_JOINED = re.compile(r"\s*(?:[(（][^()（）]{0,12}[)）]\s*)*(?:等)?\s*(?:正|将|已|拟|计划)?\s*"
+                     r"(?:合作|联手|携手|组团|共同|联合)")
+
+
+def _consortium(sent: _Sentence, actors: list[EntityMention], a: AmountMention,
+                topic: EntityMention | None) -> tuple[EntityMention, EntityMention] | None:
+    """``(group, payee)`` for a consortium named by its members: they pay together.
+
+    "由A、B和C等聯合組建的投資財團X，將以約N收購Y": A, B and C pay Y; "其與A、B正合作洽談收購Y，交易規模約N": the
+    subject (after a pronoun, 其, the topic) and its partners pay Y. The payee is the
+    first firm named after the members that is none of them.
+    """
+    f = sent.folded
+    run = _coordinated(sent, actors, sent.end)
+    if not run:
+        return None
+    members = list(run)
+    if _rx(r"由\s*$").search(f, max(sent.start, run[0].start - 2), run[0].start) and _FORMED.match(f, run[-1].end):
+        pass
+    elif _rx(r"(?:与|和|跟|同)\s*$").search(f, max(sent.start, run[0].start - 2), run[0].start) and \
+            _JOINED.match(f, run[-1].end):
+        subj = next((e for e in reversed(actors) if e.end <= run[0].start and e.id not in {x.id for x in run}
+                     and sent.kinds.get(e.id) != "person"), None)
+        if subj is None and _rx(r"(?:其|该公司|该集团|他们|它)\s*(?:与|和|跟|同)\s*$").search(
+                f, max(sent.start, run[0].start - 6), run[0].start):
+            subj = topic if topic is not None and topic.id not in {x.id for x in run} else None
+        if subj is None:
+            return None
+        members.append(subj)
+    else:
+        return None
+    ids = {e.id for e in members}
+    payee = next((e for e in actors if e.start > run[-1].end and e.id not in ids and sent.kinds.get(e.id) != "person"),
+                 None)
+    if payee is None or payee.start > a.start and a.start > run[-1].end and payee.start - a.end > 60:
+        return None
+    return _group(members), payee
+
+
 def _nearest_run(sent: _Sentence, actors: list[EntityMention], run: list[EntityMention], a: AmountMention,
                  topic: EntityMention | None) -> tuple[EntityMention, EntityMention] | None:
     """``(group, payee)`` when a later run of firms than ``run`` is the subject of the figure's clause.
@@ -1129,6 +1172,10 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
     f = sent.folded
     cs, ce = clause
     actors = _actors(sent)
+    if typ in _TOGETHER or typ == "acquisition_stake":
+        consortium = _consortium(sent, actors, a, topic)
+        if consortium is not None:
+            return consortium
     if typ in _TOGETHER:
         run = _coordinated(sent, actors, a.start)
         near = _nearest_run(sent, actors, run, a, topic) if run else None
