@@ -231,7 +231,7 @@ class EntityIndex:
     def short_forms(self, new: list[EntityMention]) -> list[EntityMention]:
         """``new`` with a firm named by the first word of one known firm's longer Latin name given that firm's id.
 
-        "data-centre operator Aligned" is the known "Aligned Data Centers" when no other known name starts with
+        "data-centre operator Orbital" is the known "Orbital Data Centers" when no other known name starts with
         that word: the news shortens a firm's formal name. The mentions keep their spans; others are unchanged.
         """
         if not new:
