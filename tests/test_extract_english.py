@@ -254,6 +254,11 @@ def test_english_deal_s5(text: str, expected: set[tuple[str, str, float, float |
     # a loan or credit deal between a fund or bank and a firm of another kind: the fund lends
     ("The bond sale follows Acme's recent $30 billion private credit deal with Dynamo Capital.",
      {("dynamo", "acme", 30 * B, 30 * B)}),
+    # a new paragraph that names only the deal's object, after a noun phrase that names no one: the other party is
+    # the firm the text has named most
+    ("Cobalt Cloud shares surged 36% on Wednesday, Cobalt Cloud said.\nThis expansion stems largely from a single "
+     "landmark agreement: a five-year, $300 billion cloud infrastructure partnership with Acme.",
+     {("acme", "cobalt", 300 * B, 300 * B)}),
     # ... but two objects are two deals
     ("Dynamo Capital invested $10 billion in Acme, while Borealis invested $5 billion in Ember Labs.",
      {("dynamo", "acme", 10 * B, 10 * B), ("borealis", "ember", 5 * B, 5 * B)}),
@@ -293,6 +298,9 @@ def test_english_deal(text: str, expected: set[tuple[str, str, float, float | No
     "In 2024, Borealis turned down Acme's initial buyout proposal, which was valued near $1 billion.",
     # Singapore (and Australian, Canadian) dollars are not US dollars
     "Dynamo Capital plans to invest S$3.5 billion in Acme and other startups.",
+    # a new paragraph naming its payer by "by": no firm from before is carried in
+    "Acme said on Monday that its shares rose.\nThe deals include a $20 billion commitment by Borealis to invest in "
+    "data centres in the US.",
     # a hedge on a payment itself stays a supposition
     "Acme could pay Borealis $5 billion if the talks go well.",
     "Acme's market value could exceed $1 trillion after its deal with Borealis.",

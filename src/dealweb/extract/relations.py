@@ -1510,7 +1510,8 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
                         p.flag = "joke"
                 joke_until = sent.end
         raiser = _raiser(sent) or raiser
-        if topic is None and carried is not None and _LATIN_START.match(text, sent.start) and _starts_pronoun(sent):
+        if topic is None and carried is not None and _LATIN_START.match(text, sent.start) and (
+                _starts_pronoun(sent) or _only_object_named(sent, carried)):
             topic = carried  # English only: 其 opens "其二" (secondly) as well as a pronoun
         if sent.amts:
             found = _read_sentence(sent, index, topic or title, joke=sent.start < joke_until, last_deal=last_deal,
@@ -1538,6 +1539,21 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
                 topic = None
         last_start = sent.start
     return out
+
+
+#: A sentence opening on a noun phrase that names no one ("This expansion...", "The deal..."), not on a name.
+_DETERMINER_START = re.compile(r"\s*[\"“]?(?:the|this|that|these|those|an?|its|their|such)\b")
+
+
+def _only_object_named(sent: _Sentence, carried: EntityMention) -> bool:
+    """Whether ``sent`` names one firm only, after its first figure: the other side of the deal is the firm the
+    text is about ("This expansion stems from a $300 billion cloud partnership with Acme").
+    """
+    if not sent.amts or not sent.ents:
+        return False
+    first = sent.ents[0]
+    return first.start > sent.amts[0].start and first.id != carried.id and all(e.id == first.id for e in sent.ents) \
+        and _is_object(sent.folded, sent.start, first) and _DETERMINER_START.match(sent.folded, sent.start) is not None
 
 
 def _pair_only(sent: _Sentence, index: EntityIndex, topic: EntityMention | None) -> Proposal | None:
