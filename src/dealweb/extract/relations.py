@@ -1546,8 +1546,10 @@ _DETERMINER_START = re.compile(r"\s*[\"“]?(?:the|this|that|these|those|an?|its
 
 
 def _only_object_named(sent: _Sentence, carried: EntityMention) -> bool:
-    """Whether ``sent`` names one firm only, after its first figure: the other side of the deal is the firm the
-    text is about ("This expansion stems from a $300 billion cloud partnership with Acme").
+    """Whether ``sent`` names one firm only, marked as an object, after its first figure.
+
+    The other side of the deal is then the firm the text is about ("This expansion stems from a $300 billion cloud
+    partnership with Acme").
     """
     if not sent.amts or not sent.ents:
         return False
