@@ -259,6 +259,8 @@ def test_english_deal_s5(text: str, expected: set[tuple[str, str, float, float |
     ("Cobalt Cloud shares surged 36% on Wednesday, Cobalt Cloud said.\nThis expansion stems largely from a single "
      "landmark agreement: a five-year, $300 billion cloud infrastructure partnership with Acme.",
      {("acme", "cobalt", 300 * B, 300 * B)}),
+    # a question that takes the deal as given ("How did ...?") tells it; one that asks whether does not
+    ("How Did Cobalt Cloud Secure a $10 Billion Cloud Deal with Acme?", {("acme", "cobalt", 10 * B, 10 * B)}),
     # ... but two objects are two deals
     ("Dynamo Capital invested $10 billion in Acme, while Borealis invested $5 billion in Ember Labs.",
      {("dynamo", "acme", 10 * B, 10 * B), ("borealis", "ember", 5 * B, 5 * B)}),
@@ -301,6 +303,8 @@ def test_english_deal(text: str, expected: set[tuple[str, str, float, float | No
     # a new paragraph naming its payer by "by": no firm from before is carried in
     "Acme said on Monday that its shares rose.\nThe deals include a $20 billion commitment by Borealis to invest in "
     "data centres in the US.",
+    "Will Acme invest $5 billion in Borealis?",
+    "Is Acme's $5 billion investment in Borealis at risk?",
     # a hedge on a payment itself stays a supposition
     "Acme could pay Borealis $5 billion if the talks go well.",
     "Acme's market value could exceed $1 trillion after its deal with Borealis.",

@@ -1596,6 +1596,11 @@ def _still(last: Proposal | None, sent: _Sentence) -> Proposal | None:
     return last if all(e.id in parties for e in sent.ents) else None
 
 
+#: A question that takes its content as given ("How did Acme secure a $10 billion deal with Borealis?", "Why does
+#: this $5 billion deal matter?"): the deal is told, not asked about.
+_PRESUPPOSED = re.compile(r"\s*(?:how|why)\s+(?:did|does|do|has|have|had|is|are|was|were)\b")
+
+
 def _is_question(sent: _Sentence) -> bool:
     tail = sent.folded[sent.start:sent.end].rstrip(" ”」\"'\n")
     return tail.endswith(("?", "？"))
@@ -1707,7 +1712,7 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
     # "Acme said the contract was worth $17.4bn, but that it could grow if Borealis asks": the figure before the
     # clause that opens the condition stands; a figure in or after it does not
     cond_from = _clause_of(sent, conds[0][0])[0] if conds else sent.end
-    question = _is_question(sent)
+    question = _is_question(sent) and not _PRESUPPOSED.match(f, sent.start)
     listing = _has(_LIST_P, f, sent.start, sent.end)
     denied = _has(_DENIAL_P, f, sent.start, sent.end) or any(
         "投资" in f[h[1]:h[1] + 10] for h in _find(_INVITE_P, f, sent.start, sent.end))
