@@ -261,6 +261,13 @@ def test_english_deal_s5(text: str, expected: set[tuple[str, str, float, float |
      {("acme", "cobalt", 300 * B, 300 * B)}),
     # a question that takes the deal as given ("How did ...?") tells it; one that asks whether does not
     ("How Did Cobalt Cloud Secure a $10 Billion Cloud Deal with Acme?", {("acme", "cobalt", 10 * B, 10 * B)}),
+    # money sent or transferred to a firm is paid to it
+    ("Dynamo Capital has completed its commitment to invest $40 billion in Acme. Last week, the fund sent "
+     "approximately $22.5 billion to Acme.",
+     {("dynamo", "acme", 40 * B, 40 * B), ("dynamo", "acme", 20.25 * B, 24.75 * B)}),
+    ("Sources said the fund completed the transaction by transferring $22.5 billion directly to Acme, Dynamo "
+     "Capital said.",
+     {("dynamo", "acme", 22.5 * B, 22.5 * B)}),
     # ... but two objects are two deals
     ("Dynamo Capital invested $10 billion in Acme, while Borealis invested $5 billion in Ember Labs.",
      {("dynamo", "acme", 10 * B, 10 * B), ("borealis", "ember", 5 * B, 5 * B)}),

@@ -121,7 +121,8 @@ TYPE_CUES: dict[str, list[str]] = {
                     "investment|equity|"
                     "raised|raises|funding round|funding|contribute|contributes|contributed|pledge|pledges|"
                     "pledged|poured|pours|pour|backed|backs|backing|round|co-led|infusion|投向|筹集|募集|资金|注入|输血|"
-                    "豪赌|put|puts|pump|pumps|pumped|pumping|inject|injects|injected|injecting"),
+                    "豪赌|put|puts|pump|pumps|pumped|pumping|inject|injects|injected|injecting|sent|transferred|"
+                    "transferring|wired"),
 }
 
 #: Words that make the grammatical subject the *seller* or *recipient* (the payee).
