@@ -214,8 +214,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--errors", action="store_true",
                     help="list every error of the scored splits; held-out splits (dev5, dev6) only when named")
     ap.add_argument("--mb", type=float, default=1.0, help="size of the throughput corpus in MB (0: skip)")
-    ap.add_argument("--scorer", choices=["rules", "learned"], default="rules",
-                    help="who decides the USD deal claims: the hand rules or the learned model (extract/learned.py)")
+    ap.add_argument("--scorer", choices=["rules", "learned", "fallback"], default="rules",
+                    help="who decides the USD deal claims: the hand rules, the learned model (extract/learned.py) or "
+                         "the rules plus the fallback for figures they leave unclaimed (extract/fallback.py)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     from dealweb.extract.ingest import ingest_text

@@ -81,9 +81,10 @@ def _status(c: dict[str, Any]) -> str:
 @click.option("-o", "--out", type=click.Path(), default=None, help="Also write the JSON proposals to this file.")
 @click.option("--backend", type=click.Choice(["rules", "llm"]), default="rules", show_default=True,
               help="rules (built in, offline) or llm (an OpenAI-compatible model server you run).")
-@click.option("--scorer", type=click.Choice(["rules", "learned"]), default=None,
-              help="Who decides the USD deal claims of the rules backend: the hand rules, or the learned model "
-                   "shipped in the package (offline; docs/extraction.md). Default: rules.")
+@click.option("--scorer", type=click.Choice(["rules", "learned", "fallback"]), default=None,
+              help="Who decides the USD deal claims of the rules backend: the hand rules, the learned model "
+                   "shipped in the package, or the rules plus the shipped fallback model for the dollar figures "
+                   "they leave unclaimed (offline; docs/extraction.md). Default: rules.")
 @click.option("--model-url", default=None, metavar="URL",
               help="Base URL of the model server for --backend llm, e.g. http://127.0.0.1:8000/v1.")
 @click.option("--model", default="default", show_default=True, help="Model name sent to the model server.")
@@ -111,6 +112,7 @@ def ingest(articles: tuple[str, ...], ledger_path: str | None, no_ledger: bool, 
       dealweb ingest news/*.txt --json > proposals.json   # for 'dealweb review proposals.json'
       dealweb ingest a.html --backend llm --model-url http://127.0.0.1:8000/v1
       dealweb ingest news/a.txt --scorer learned           # the learned model decides USD deals
+      dealweb ingest news/a.txt --scorer fallback          # the rules, plus a model for figures they left
       dealweb ingest news/ --json -o proposals.json       # a folder, on every core, with a progress bar
       dealweb ingest corpus/ --engine dask --address tcp://10.0.0.5:8786 --json
     """
@@ -119,8 +121,8 @@ def ingest(articles: tuple[str, ...], ledger_path: str | None, no_ledger: bool, 
 
     if backend == "llm" and not model_url:
         fail("--backend llm needs --model-url", "e.g. --model-url http://127.0.0.1:8000/v1")
-    if backend == "llm" and scorer == "learned":
-        fail("--scorer learned reads the rules backend's mentions; it does not apply to --backend llm",
+    if backend == "llm" and scorer in ("learned", "fallback"):
+        fail(f"--scorer {scorer} reads the rules backend's mentions; it does not apply to --backend llm",
              "drop --scorer, or use --backend rules")
     if out:
         output_folder_or_exit(Path(out))

@@ -40,12 +40,13 @@ from dealweb.model import Ledger
 __all__ = ["DEFAULT_SCORER", "MAX_BYTES", "SCORERS", "analyse", "claims_from_proposals", "ingest_file", "ingest_text",
            "language_of", "read_article"]
 
-#: Who decides the USD deal claims by default: ``rules`` (the hand rules) or ``learned`` (the model of
-#: :mod:`dealweb.extract.learned`). The model is the default only when it beats the rules in cross-validation
-#: and on the validation split (see docs/extraction.md, "The learned scorer").
+#: Who decides the USD deal claims by default: ``rules`` (the hand rules), ``learned`` (the model of
+#: :mod:`dealweb.extract.learned`) or ``fallback`` (the rules, plus the model of :mod:`dealweb.extract.fallback`
+#: for the USD figures they leave unclaimed). A model is the default only when it beats the rules on text it was
+#: not trained on (see docs/extraction.md, "The learned scorer" and "The fallback").
 DEFAULT_SCORER = "rules"
 #: The scorers :func:`ingest_text` knows.
-SCORERS = ("rules", "learned")
+SCORERS = ("rules", "learned", "fallback")
 
 #: Files larger than this are refused (a news article is kilobytes; 64 MB is a mistake, not an article).
 MAX_BYTES = 64 * 1024 * 1024
@@ -232,8 +233,10 @@ def ingest_text(text: str, document: str = "document", ledger: Ledger | None = N
         fmt: ``auto``, ``plain``, ``markdown`` or ``html``.
         name: the file name (to sniff the format and match ledger documents).
         index: a prebuilt :class:`EntityIndex` (built from ``ledger`` when ``None``).
-        scorer: ``rules`` (the hand rules decide every claim) or ``learned`` (the model of
-            :mod:`dealweb.extract.learned` decides the USD deal claims; facts stay the rules').
+        scorer: ``rules`` (the hand rules decide every claim), ``learned`` (the model of
+            :mod:`dealweb.extract.learned` decides the USD deal claims; facts stay the rules') or ``fallback``
+            (the rules' claims untouched, plus those of :mod:`dealweb.extract.fallback` for the USD figures
+            the rules left unclaimed).
 
     Returns:
         Claim dicts (see the module docstring), in text order.
@@ -252,8 +255,12 @@ def ingest_text(text: str, document: str = "document", ledger: Ledger | None = N
         from dealweb.extract.learned import rescore
 
         proposals = rescore(norm, ents, amts, proposals, index, language_of(text))
+    elif scorer == "fallback":
+        from dealweb.extract.fallback import fill
+
+        proposals = fill(norm, ents, amts, proposals, index)
     elif scorer != "rules":
-        raise InputError(f"unknown scorer {scorer!r}", "use rules or learned")
+        raise InputError(f"unknown scorer {scorer!r}", "use rules, learned or fallback")
     return claims_from_proposals(norm, proposals, document, ledger, name, index)
 
 
@@ -289,7 +296,7 @@ def ingest_file(path: str | Path, ledger: Ledger | None = None, backend: str = "
     """Claims from one article file (see :func:`read_article` for what is refused and why).
 
     ``backend="llm"`` asks an OpenAI-compatible server at ``model_url`` (see :mod:`dealweb.extract.llm`);
-    its answers are kept only where their quotes stand in the text. ``scorer`` (``rules`` or ``learned``)
+    its answers are kept only where their quotes stand in the text. ``scorer`` (``rules``, ``learned`` or ``fallback``)
     is passed to :func:`ingest_text` for the rules backend.
     """
     text = read_article(path, encoding=encoding)

@@ -373,7 +373,8 @@ def _group(members: list[EntityMention]) -> EntityMention:
 
 
 def candidates(norm: NormText, ents: list[EntityMention], amts: list[AmountMention], proposals: list[Proposal],
-               index: EntityIndex, language: str = "") -> list[FigureCandidates]:
+               index: EntityIndex, language: str = "", only: set[tuple[int, int]] | None = None,
+               ) -> list[FigureCandidates]:
     """The candidate readings of every USD figure of a text (see the module docstring).
 
     Args:
@@ -383,9 +384,11 @@ def candidates(norm: NormText, ents: list[EntityMention], amts: list[AmountMenti
         proposals: the rules' proposals for the text (their deal for a figure is one more candidate).
         index: the entity index (who sells what, entity kinds).
         language: ``en``, ``zh-Hant`` or ``zh-Hans`` (a feature).
+        only: when given, the ``(start, end)`` spans of the USD figures to read; the others are skipped (their
+            features would be the same either way: every USD figure still counts in ``nfig``).
 
     Returns:
-        One :class:`FigureCandidates` per USD money mention, in text order.
+        One :class:`FigureCandidates` per USD money mention (of ``only``, when given), in text order.
     """
     usd = [a for a in amts if a.amount.currency == "USD"]
     if not usd:
@@ -422,6 +425,8 @@ def candidates(norm: NormText, ents: list[EntityMention], amts: list[AmountMenti
     break_cache: dict[int, tuple[list[int], list[int]]] = {}
     order_cache: dict[tuple[str, ...], dict[str, list[str]]] = {}
     for a in usd:
+        if only is not None and (a.start, a.end) not in only:
+            continue
         k = bisect_right(s_starts, a.start) - 1
         if k < 0:
             continue
