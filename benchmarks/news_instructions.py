@@ -32,6 +32,7 @@ def main() -> int:
     ap.add_argument("mode", choices=("one", "art"), help="the corpus as one text, or one article at a time")
     ap.add_argument("--cache", type=Path, required=True, help="folder of the cached texts (tools/news_cache.py)")
     ap.add_argument("--splits", default="dev,dev2,dev3,dev4,dev5,test", help="comma list of manifest splits")
+    ap.add_argument("--scorer", default="rules", help="ingest_text's scorer: rules (default), learned or fallback")
     args = ap.parse_args()
     from dealweb.extract.ingest import ingest_text
     from dealweb.extract.mentions import EntityIndex
@@ -48,16 +49,17 @@ def main() -> int:
         return 0
     joined = "\n\n".join(texts)
     index = EntityIndex()
-    ingest_text(joined, index=index)
+    how = {"scorer": args.scorer} if args.scorer != "rules" else {}
+    ingest_text(joined, index=index, **how)
     for t in texts:
-        ingest_text(t, index=index)
+        ingest_text(t, index=index, **how)
     print(f"{len(texts)} texts, {len(joined.encode()) / 1e6:.2f} MB, mode {args.mode}", flush=True)
     subprocess.run(["callgrind_control", "-i", "on", str(os.getpid())], capture_output=True, check=False)
     if args.mode == "one":
-        ingest_text(joined, index=index)
+        ingest_text(joined, index=index, **how)
     else:
         for t in texts:
-            ingest_text(t, index=index)
+            ingest_text(t, index=index, **how)
     subprocess.run(["callgrind_control", "-i", "off", str(os.getpid())], capture_output=True, check=False)
     return 0
 
