@@ -159,15 +159,23 @@ def cmd_loso(args: argparse.Namespace) -> int:
     ts = [float(v) for v in args.thresholds.split(",")]
     by_split = load_scored(DEV, args.cache)
     table = []
+    rules_rows: list[dict[str, Any]] = []
+    model_rows: list[dict[str, Any]] = []
     for held, scored in by_split.items():
         inner = {sp: v for sp, v in by_split.items() if sp != held}
         c, t, _ = choose(inner, args.rows, cs, ts, args.min_articles)
         m = fit_model([s.art for v in inner.values() for s in v], args.rows, c, t, args.min_articles)
-        row = _row(held, pooled([s.rules for s in scored]), pooled([s.with_model(m) for s in scored]))
+        got = [s.with_model(m) for s in scored]
+        row = _row(held, pooled([s.rules for s in scored]), pooled(got))
         row["setting"] = {"c": c, "threshold": t}
         table.append(row)
+        rules_rows += [s.rules for s in scored]
+        model_rows += got
     avg = {k: {m: round(sum(r[k][m] for r in table) / len(table), 3) for m in ("precision", "recall")}
            for k in ("rules", "fallback")}
+    both = {"rules": pooled(rules_rows), "fallback": pooled(model_rows)}
+    avg["pooled"] = {k: {m: round(v[m], 3) for m in ("precision", "recall", "f1")} for k, v in both.items()}
+    avg["f1_gain_ci95"] = TC._bootstrap_gain(rules_rows, model_rows)
     c, t, grid = choose(by_split, args.rows, cs, ts, args.min_articles)
     out: dict[str, Any] = {"rows": args.rows, "splits": table, "average": avg, "chosen": {"c": c, "threshold": t},
                            "grid_f1": grid}
@@ -188,6 +196,11 @@ def cmd_loso(args: argparse.Namespace) -> int:
     print(f"average over the held-out development splits: rules {avg['rules']['precision']:.3f} / "
           f"{avg['rules']['recall']:.3f}, with the fallback {avg['fallback']['precision']:.3f} / "
           f"{avg['fallback']['recall']:.3f}")
+    pr = avg["pooled"]
+    print(f"pooled over their {len(rules_rows)} articles: rules {pr['rules']['precision']:.3f} / "
+          f"{pr['rules']['recall']:.3f} (F1 {pr['rules']['f1']:.3f}), with the fallback "
+          f"{pr['fallback']['precision']:.3f} / {pr['fallback']['recall']:.3f} (F1 {pr['fallback']['f1']:.3f}); "
+          f"F1 gain 95% [{avg['f1_gain_ci95'][0]:+.3f}, {avg['f1_gain_ci95'][1]:+.3f}] (paired bootstrap by article)")
     print(f"setting chosen over every development split: c={c} threshold={t}")
     return 0
 
@@ -207,6 +220,18 @@ def write_atomic(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
+def _commit() -> str:
+    """The checked-out commit of the repository (the rules the training rows were read with), or ``unknown``."""
+    import subprocess
+
+    try:
+        run = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], capture_output=True,
+                             text=True, timeout=30, check=False)
+    except OSError:
+        return "unknown"
+    return run.stdout.strip() or "unknown"
+
+
 def cmd_train(args: argparse.Namespace) -> int:
     """Choose the setting by leave-one-split-out, fit on every development split, write the model."""
     by_split = load_scored(DEV, args.cache)
@@ -214,8 +239,10 @@ def cmd_train(args: argparse.Namespace) -> int:
     ts = [float(v) for v in args.thresholds.split(",")]
     c, t, grid = choose(by_split, args.rows, cs, ts, args.min_articles)
     arts = [s.art for v in by_split.values() for s in v]
-    meta = {"model": "L2 logistic regression (Cox 1958) over (payer, payee) readings of a USD figure the rules "
-                     "left unclaimed; the best reading is a claim when its probability reaches the threshold",
+    meta = {"model": "L2 logistic regression (Cox 1958) over (payer, payee) readings of a USD figure; used on the "
+                     "figures the rules leave unclaimed, the best reading is a claim when its probability reaches "
+                     "the threshold",
+            "rules_at": _commit(),
             "tool": "tools/train_fallback.py train", "trained_on": sorted(by_split), "articles": len(arts),
             "rows": args.rows, "c": c, "min_articles": args.min_articles,
             "setting_from": f"leave-one-split-out F1 over c in {cs}, thresholds {ts}"}
