@@ -30,7 +30,6 @@ import functools
 import json
 import math
 import re
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -163,6 +162,8 @@ def augment(figs: list[FigureCandidates], proposals: list[Proposal], folded: str
             lo = p.amount.usd_low
             hi = p.amount.usd_high if p.amount.usd_high is not None else math.inf
         deals.append((sp, p.payer.id, p.payee.id, lo, hi))
+    spans = {d[0] for d in deals}
+    every = _doc_sets(deals)
     out = []
     sent_cache: dict[tuple[int, int], list[str]] = {}
     for fc in figs:
@@ -170,10 +171,8 @@ def augment(figs: list[FigureCandidates], proposals: list[Proposal], folded: str
         amt = fc.amount.amount
         lo = amt.low
         hi = amt.high if amt.high is not None else math.inf
-        others = [d for d in deals if d[0] != key]
-        pays = {i for d in others for i in _ids(d[1])}
-        paid = {i for d in others for i in _ids(d[2])}
-        pairs = {(d[1], d[2]): d for d in others}
+        # the rules' deals of the other figures (a figure the rules claimed is read only in training)
+        pays, paid, pairs = _doc_sets([d for d in deals if d[0] != key]) if key in spans else every
         extra = sent_cache.get(fc.sentence)
         if extra is None:
             seg = folded[fc.sentence[0]:fc.sentence[1]]
@@ -183,10 +182,10 @@ def augment(figs: list[FigureCandidates], proposals: list[Proposal], folded: str
         for c in fc.cands:
             x, y = c.payer.id, c.payee.id
             add = []
-            d = pairs.get((x, y))
-            if d is not None:
+            got = pairs.get((x, y))
+            if got is not None:
                 add.append("doc:same")
-                if d[3] >= 0 and d[3] <= hi * 1.02 and lo <= d[4] * 1.02:
+                if any(0 <= dl <= hi * 1.02 and lo <= dh * 1.02 for dl, dh in got):
                     add.append("doc:same_amount")
             if (y, x) in pairs:
                 add.append("doc:reverse")
@@ -199,9 +198,20 @@ def augment(figs: list[FigureCandidates], proposals: list[Proposal], folded: str
                 add.append("doc:payee_paid")
             if yi & pays:
                 add.append("doc:payee_pays")
-            cands.append(replace(c, fig=fig, pair=[*c.pair, *add]))
-        out.append(replace(fc, cands=cands))
+            cands.append(Candidate(c.payer, c.payee, fig, c.as_payer, c.as_payee, c.order, [*c.pair, *add]))
+        out.append(FigureCandidates(fc.amount, fc.sentence, fc.rule, cands, fc.gated))
     return out
+
+
+def _doc_sets(deals: list[tuple[tuple[int, int], str, str, float, float]],
+              ) -> tuple[set[str], set[str], dict[tuple[str, str], list[tuple[float, float]]]]:
+    """Who pays, who is paid, and each (payer, payee) pair's USD intervals, among the rules' ``deals``."""
+    pays = {i for d in deals for i in _ids(d[1])}
+    paid = {i for d in deals for i in _ids(d[2])}
+    pairs: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for d in deals:
+        pairs.setdefault((d[1], d[2]), []).append((d[3], d[4]))
+    return pays, paid, pairs
 
 
 def decide_fill(figs: list[FigureCandidates], proposals: list[Proposal], model: ClaimModel, folded: str,
