@@ -306,6 +306,21 @@ CASES6 = [
     # a firm named by the first word of a known firm's longer name is that firm
     ("龍華將以20億美元收購資料中心營運商Orbital。", {("longhua", "orbit-dc", 2 * B, 2 * B)}),
     ("龙华将以20亿美元收购数据中心运营商Orbital。", {("longhua", "orbit-dc", 2 * B, 2 * B)}),
+    # spending with no payee: firms named only generically, a unit price and an estimate's cost, firms that lead a
+    # total or each spend their own (guideline §5)
+    ("龍華與天成達成協議。對天成而言，這筆投資恰逢大型科技公司競相斥資數十億美元建設資料中心之際。", set()),
+    ("龙华与天成达成协议。对天成而言,这笔投资恰逢大型科技公司竞相斥资数十亿美元建设数据中心之际。", set()),
+    ("報導引述分析師估計指出，博瑞斯的晶片平均每顆售價16,061美元，意味100萬顆晶片將耗資超過160億美元，龍華正在採購。",
+     set()),
+    ("报道引述分析师估计指出,博瑞斯的芯片平均每颗售价16,061美元,意味100万颗芯片将耗资超过160亿美元,龙华正在采购。",
+     set()),
+    ("【龍華與天成領跑 帶動資料中心租賃承諾突破8500億美元】龍華和天成在各自最近的財季中，分別承諾了數百億美元的支出。",
+     set()),
+    ("【龙华与天成领跑 带动数据中心租赁承诺突破8500亿美元】龙华和天成在各自最近的财季中,分别承诺了数百亿美元的支出。",
+     set()),
+    # the firm right after 租/採購 with its goods is the seller
+    ("龍華簽數十億美元協議 租鈷雲晶片開發AI模型", {("longhua", "cobalt", 2 * B, 9 * B)}),
+    ("龙华签数十亿美元协议 租钴云芯片开发AI模型", {("longhua", "cobalt", 2 * B, 9 * B)}),
     # ... but a figure that opens a sentence about money elsewhere is not a part of it
     ("龍華宣布向Acme投資400億美元。約80億美元為天成的研發預算。", {("longhua", "acme", 40 * B, 40 * B)}),
 ]

@@ -631,6 +631,43 @@ _MEANS_AFTER = re.compile(r"\s*(?:的)?\s*(?:资金|现金|价格|代价|对价|
 _MEANS_VERB = re.compile(r"\s*(?:[^，,。;；]{0,6}?)(?:收购|买下|并购|入股|投资|注资|认购|购买)")
 
 
+#: A unit price ("每顆售價16,061美元") or an estimate's cost ("估計…意味100萬顆晶片將耗資N"): no payment.
+_UNIT_PRICE = re.compile(r"每(?:颗|台|个|块|片|套|张|枚|单位)[^，,。;；]{0,6}?(?:售价|价格|单价|成本|要价)"
+                         r"[为约达近]?\s*$")
+_ESTIMATE = re.compile(r"估计|估算|预估|推算|意味")
+_COSTS = re.compile(r"(?:耗资|花费|成本)(?:将)?(?:超过|逾|约|近|达)?\s*$")
+#: Firms that lead or drive a total, or each spend their own ("領跑", "帶動", "分別承諾"): no payment between them.
+_EACH_OWN = re.compile(r"领跑|带动|推高|分别|各自")
+#: Firms named by a generic noun that spend ("科技公司競相斥資"): nobody is paid.
+_GENERIC_SPENDERS = re.compile(r"(?:科技公司|科技巨头|科技企业|云端巨头|云厂商|企业|业者|巨头们|公司们)"
+                               r"[^，,。;；]{0,4}?"
+                               r"(?:竞相|纷纷|争相|都|均|正)?\s*(?:斥资|投入|投资|砸下?|花费|耗资)\s*$")
+
+
+def _own_spending(sent: _Sentence, a: AmountMention, clause: tuple[int, int]) -> bool:
+    """Whether figure ``a`` is spending with no payee (guideline §5: capex and cost estimates are hard negatives).
+
+    By firms named only generically, a unit price, an estimate's cost, or firms that each spend their own.
+    """
+    f = sent.folded
+    lo = max(clause[0], a.start - 24)
+    if _UNIT_PRICE.search(f, lo, a.start) or _GENERIC_SPENDERS.search(f, lo, a.start):
+        return True
+    if _COSTS.search(f, max(clause[0], a.start - 8), a.start) and _ESTIMATE.search(f, sent.start, a.start):
+        return True
+    # "Meta與微軟領跑，帶動數據中心租賃承諾突破N": the firms of the sentence are one coordinated subject, named in a
+    # clause with no deal word, and the figure's clause names none of them
+    if not [e for e in sent.ents if clause[0] <= e.start < clause[1]] and \
+            _EACH_OWN.search(f, sent.start, sent.end):
+        actors = _actors(sent)
+        run = _coordinated(sent, actors, sent.end)
+        if run and {e.id for e in actors} == {e.id for e in run}:
+            rs, re_ = _clause_of(sent, run[0].start)
+            if run[-1].end <= re_ and _type_in(sent, rs, re_, _NO_SELLS) is None:
+                return True
+    return False
+
+
 def _by_means(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
               sells: frozenset[str]) -> tuple[str, int, int, str] | None:
     """The type of the next clause's verb for a figure that is its means ("同意以40億美元資金，收購Y").
@@ -1284,7 +1321,8 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
             ns, ne = sent.clauses[k + 1]
             if not [b for b in sent.amts if ns <= b.start < ne and b.amount.currency is not None]:
                 seller = next((e for e in actors if ns <= e.start < ne and e.id != uniq[0].id and
-                               (_rx(r"(?:从|向|与|跟|\bfrom|\bwith)\s*$").search(f[max(ns, e.start - 6):e.start])
+                               (_rx(r"(?:从|向|与|跟|租用?|采购|购买|\bfrom|\bwith)\s*$").search(
+                                   f[max(ns, e.start - 6):e.start])
                                 or _rx(r"由\s*$").search(f[max(ns, e.start - 3):e.start]) is not None
                                 and _PROVIDE_RE.search(f, e.end, _comma_after(f, e.end, sent.end)) is not None)),
                                None)
@@ -1766,6 +1804,8 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             continue  # "It was never a commitment", "我們從來沒有說要投資1000億美元": a denial, not a deal
         if _FACILITY_AFTER.match(f, a.end) and _MEASURE_BEFORE.search(f, max(sent.start, a.start - 4), a.start):
             continue  # "為愛爾蘭一座110億美元晶片工廠融資": what a plant costs, not a payment (guideline §5)
+        if _own_spending(sent, a, clause):
+            continue  # "科技公司競相斥資數十億美元", "每顆售價N": spending or a price, no payee
         if _GUARANTEE_ZH.search(f, clause[0], clause[1]):
             continue  # "為艾克米向鈷雲支付的20億美元租金提供擔保": a guarantee moves no money (guideline §2, §5)
         if _held_value(sent, a):
