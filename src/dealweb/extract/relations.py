@@ -655,7 +655,7 @@ def _own_spending(sent: _Sentence, a: AmountMention, clause: tuple[int, int]) ->
         return True
     if _COSTS.search(f, max(clause[0], a.start - 8), a.start) and _ESTIMATE.search(f, sent.start, a.start):
         return True
-    # "Meta與微軟領跑，帶動數據中心租賃承諾突破N": the firms of the sentence are one coordinated subject, named in a
+    # "龍華與天成領跑，帶動數據中心租賃承諾突破N": the firms of the sentence are one coordinated subject, named in a
     # clause with no deal word, and the figure's clause names none of them
     if not [e for e in sent.ents if clause[0] <= e.start < clause[1]] and \
             _EACH_OWN.search(f, sent.start, sent.end):
