@@ -268,6 +268,10 @@ def test_english_deal_s5(text: str, expected: set[tuple[str, str, float, float |
     ("Sources said the fund completed the transaction by transferring $22.5 billion directly to Acme, Dynamo "
      "Capital said.",
      {("dynamo", "acme", 22.5 * B, 22.5 * B)}),
+    # firms before "which" invest in the one the sentence points back to
+    ("Acme makes robots. It already benefits from substantial backing from major firms, including Borealis, which "
+     "has invested $8 billion, and Dynamo Capital, which contributed $2 billion in 2023.",
+     {("borealis", "acme", 8 * B, 8 * B), ("dynamo", "acme", 2 * B, 2 * B)}),
     # ... but two objects are two deals
     ("Dynamo Capital invested $10 billion in Acme, while Borealis invested $5 billion in Ember Labs.",
      {("dynamo", "acme", 10 * B, 10 * B), ("borealis", "ember", 5 * B, 5 * B)}),
@@ -312,6 +316,10 @@ def test_english_deal(text: str, expected: set[tuple[str, str, float, float | No
     "data centres in the US.",
     "Will Acme invest $5 billion in Borealis?",
     "Is Acme's $5 billion investment in Borealis at risk?",
+    # a holder selling shares of another firm, no buyer named: no claim, and the firm whose shares they are
+    # receives nothing (guideline section 2)
+    "To finance the investment, Dynamo Capital sold $5.8 billion worth of Acme shares and $4.8 billion in Borealis "
+    "stock.",
     # a hedge on a payment itself stays a supposition
     "Acme could pay Borealis $5 billion if the talks go well.",
     "Acme's market value could exceed $1 trillion after its deal with Borealis.",

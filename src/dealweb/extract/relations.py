@@ -1234,6 +1234,11 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
         obj = [e for e in actors if cs <= e.start < ce and (not subj or e.id != subj[-1].id)]
         if subj and obj:
             return _orient(sent, subj[-1], obj[0], typ, index, a.start)
+        if subj and not obj and typ == "equity_investment" and topic is not None and topic.id != subj[-1].id \
+                and _starts_pronoun(sent) and all(e.id != topic.id for e in actors):
+            # "It is backed by giants, including Acme, which has invested $8 billion, and Borealis, which
+            # contributed $2 billion": each firm before "which" invests in the one the sentence points back to
+            return subj[-1], topic
     pronoun = _starts_pronoun(sent)
     starts_bare = not [e for e in actors if e.start < a.start]
     # "與X的N" / "with X": X is the counterparty, the subject is the sentence's
@@ -1854,6 +1859,9 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
         if not [e for e in sent.ents if clause[0] <= e.start < a.start] and \
                 _CAUSE_AFTER.search(f[a.end:clause[1]]):
             continue  # "1,000 億美元的投資帶來...": the figure is the subject, a deal told elsewhere
+        if _SELL.search(f, clause[0], a.start) and _SHARES_WORD.search(f, clause[0], clause[1]) and \
+                not _SOLD_TO.search(f, clause[0], clause[1]) and _LATIN_START.match(f, clause[0]):
+            continue  # "Acme sold $5.8 billion worth of Borealis shares": the buyers are not named (guideline §2)
         if typ[0] == "acquisition_stake" and _SELL.search(f, sent.start if typ[3] == "sentence" else clause[0],
                                                            clause[1]) and \
                 not _SOLD_TO.search(f, sent.start if typ[3] == "sentence" else clause[0], clause[1]):
@@ -2281,6 +2289,7 @@ def _sentence_extras(sent: _Sentence) -> tuple[DateMention | None, tuple[float, 
 
 
 _SELL = re.compile(r"出售|卖出|减持|抛售|\bsold\b|\bsells?\b|\bdivest(?:s|ed)?\b|\boffload(?:s|ed)?\b")
+_SHARES_WORD = re.compile(r"\b(?:shares|stock|stake|holdings?)\b")
 _SOLD_TO = re.compile(r"(?:\bto\b|卖给|售予|出售给|转让给)\s*\S")
 _INFRA = re.compile(r"基础设施|数据中心|资料中心|算力|云计算|晶圆厂|工厂|厂房|infrastructure|data cent(?:er|re)s?|"
                     r"computing capacity|\bfabs?\b|\bplants?\b|\bfactor(?:y|ies)\b")
