@@ -272,6 +272,10 @@ def test_english_deal_s5(text: str, expected: set[tuple[str, str, float, float |
     ("Acme makes robots. It already benefits from substantial backing from major firms, including Borealis, which "
      "has invested $8 billion, and Dynamo Capital, which contributed $2 billion in 2023.",
      {("borealis", "acme", 8 * B, 8 * B), ("dynamo", "acme", 2 * B, 2 * B)}),
+    # a firm named as the maker of a product ("Flux's chips") is not the subject of the deal after it
+    ("Acme has broken ground on its first data centres, a project that combines Flux Semiconductor's cutting-edge "
+     "chips with a blockbuster $10 billion deal with Borealis.",
+     {("acme", "borealis", 10 * B, 10 * B)}),
     # ... but two objects are two deals
     ("Dynamo Capital invested $10 billion in Acme, while Borealis invested $5 billion in Ember Labs.",
      {("dynamo", "acme", 10 * B, 10 * B), ("borealis", "ember", 5 * B, 5 * B)}),

@@ -1058,6 +1058,10 @@ def _coordinated(sent: _Sentence, actors: list[EntityMention], upto: int) -> lis
 
 
 #: "its expanded $6.5 billion pact", "Acme's landmark $14 billion deal": whose deal the figure's noun phrase is.
+#: "Flux's latest chips": a firm naming whose product something is (before a figure whose object follows it, not
+#: the deal's subject).
+_POSSESSIVE_AFTER = re.compile(r"(?:'s|’s)\s+(?:[\w-]+\s+){0,3}?(?:chips?|gpus?|processors?|accelerators?|"
+                               r"products?|technology|models?|systems?|servers?|software|platform)\b")
 _OWNER_BEFORE = re.compile(r"(?:\bits|'s|’s)\s+(?:[\w-]+\s+){0,3}$")
 #: From a figure to the firm it is paid to or with: "$N investment in", "$N licensing agreement with AI startup".
 _FIGURE_OBJECT = re.compile(r"\s*(?:[\w-]+\s+){0,4}?(?:investment|stake|deal|agreement|contract|pact|partnership|"
@@ -1256,7 +1260,8 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
     after_fig = next((e for e in in_clause if e.start > a.start), None)
     owner = _OWNER_BEFORE.search(f, max(cs, a.start - 40), a.start)
     if after_fig is not None and after_fig.start - a.end < 90 and _FIGURE_OBJECT.fullmatch(f, a.end, after_fig.start) \
-            and (owner is not None or all(_is_object(f, cs, e) for e in in_clause if e.start < a.start)):
+            and (owner is not None or all(_is_object(f, cs, e) or _POSSESSIVE_AFTER.match(f, e.end)
+                                          for e in in_clause if e.start < a.start)):
         # "..., ranging from a $100 billion investment in Acme to a $5 billion stake in Borealis", "a $20 billion
         # deal with Zentrix": the firm after the figure is its object; the subject stands before the clause
         obj = after_fig
