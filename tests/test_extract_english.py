@@ -276,6 +276,10 @@ def test_english_deal_s5(text: str, expected: set[tuple[str, str, float, float |
     ("Acme has broken ground on its first data centres, a project that combines Flux Semiconductor's cutting-edge "
      "chips with a blockbuster $10 billion deal with Borealis.",
      {("acme", "borealis", 10 * B, 10 * B)}),
+    # "each committing": every firm of the run pays the figure to the firm whose round the text is about
+    ("Ember Labs has just closed the largest private funding round in its history.\n\nAcme and Borealis are each "
+     "committing $30 billion.",
+     {("acme", "ember", 30 * B, 30 * B), ("borealis", "ember", 30 * B, 30 * B)}),
     # ... but two objects are two deals
     ("Dynamo Capital invested $10 billion in Acme, while Borealis invested $5 billion in Ember Labs.",
      {("dynamo", "acme", 10 * B, 10 * B), ("borealis", "ember", 5 * B, 5 * B)}),

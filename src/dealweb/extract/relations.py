@@ -2678,7 +2678,7 @@ _TRANCHE_FIRST = re.compile(r"f(?<!\wf)irst\b|i(?<!\wi)nitial(?:ly)?\b|b(?<!\wb)
 _TRANCHE_THEN = re.compile(r"\b(?:then|followed by|another|remaining|the rest|later)\b|"
                            r"随后|然后|再|剩余|其余|余下|之后")
 #: A gate (no word boundaries, so the engine scans for its first letters): an investment is in the sentence.
-_INVEST_CONTEXT = re.compile(r"投资|注资|出资|投入|注入|承诺|融资|invest|commitment|contribution|funding|round")
+_INVEST_CONTEXT = re.compile(r"投资|注资|出资|投入|注入|承诺|融资|invest|commit|contribut|funding|round")
 _SAID_AFTER = re.compile(r"\s*(?:还|也)?\s*(?:表示|说|称|公布|宣布|透露|指出|said|says|told|announced)")
 _ACCORDING = re.compile(r"(?:据|根据|according to)\s*$")
 #: The payee named by a description ("向該公司", "in the company", "into the startup").
