@@ -372,6 +372,38 @@ def test_fold_of_any_length_is_fold_by_table(text: str) -> None:
     assert normalise.fold(text) == text.translate(normalise.folding_table())
 
 
+_BREAK_PIECES = [*relations._BREAK_MARKS, *relations._BREAK_WORDS, ",", ", ", "1,000", "3", " ", "  ", "\t", "\xa0",
+                 "\n", "a", "x", "Z", "輝", "達", "é", "’", " while ", " but ", "\twhereas\t", "butter", "龍 華",
+                 "a 龍", "龍 a", "."]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_BREAK_PIECES), max_size=24).map("".join), st.integers(0, 30), st.integers(0, 30))
+def test_mark_breaks_are_the_clause_breaks_where_no_space_break_can_be(text: str, s: int, width: int) -> None:
+    """Where :func:`_space_break_in` says no, the marks alone give :data:`_CLAUSE_BREAK`'s breaks (spans included)."""
+    e = min(len(text), s + width)
+    plain = [m.span() for m in relations._CLAUSE_BREAK.finditer(text, s, e)]
+    if not relations._space_break_in(text, s, e):
+        assert [m.span() for m in relations._MARK_BREAK.finditer(text, s, e)] == plain
+
+
+def test_clause_breaks_of_the_fixture_sentences_are_the_whole_pattern() -> None:
+    """Every sentence of the fixture articles splits into the same clauses by either path."""
+    from dealweb.extract.mentions import iter_sentences
+    from dealweb.extract.normalise import normalise
+
+    checked = 0
+    for p in sorted(ARTICLES.iterdir()):
+        norm = normalise(p.read_text(encoding="utf-8"), name=p.name)
+        f = norm.folded
+        for s, e in iter_sentences(norm.text):
+            fast = relations._CLAUSE_BREAK if relations._space_break_in(f, s, e) else relations._MARK_BREAK
+            assert [m.span() for m in fast.finditer(f, s, e)] == \
+                [m.span() for m in relations._CLAUSE_BREAK.finditer(f, s, e)], f[s:e]
+            checked += fast is relations._MARK_BREAK
+    assert checked > 20  # the marks-only path is taken, not skipped
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(["a", "Z", "Hello ", "1", "，", "（", "　", "Ａ", "ｚ", "～", "\uff5f", "輝", "達", "É",
                                  "İ", "\ud800", "\U0001f600", "x" * 50, "國" * 90]), max_size=40).map("".join))
