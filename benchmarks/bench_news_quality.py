@@ -248,7 +248,11 @@ def main(argv: list[str] | None = None) -> int:
     index = EntityIndex()
     # an older extractor (before the learned scorer) has no ``scorer`` argument: it is the rules
     how: dict[str, str] = {"scorer": args.scorer}
-    if "scorer" not in inspect.signature(ingest_text).parameters:
+    try:
+        params = set(inspect.signature(ingest_text).parameters)
+    except ValueError:  # compiled by mypyc (no signature): only extractors with the scorer are compiled
+        params = {"scorer"}
+    if "scorer" not in params:
         if args.scorer != "rules":
             ap.error("--scorer learned: this dealweb's ingest_text has only the rules")
         how = {}

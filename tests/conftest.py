@@ -39,3 +39,32 @@ def seeds_dir() -> Path:
 def seed_path(seeds_dir: Path) -> Path:
     """The seed file the bundled ledger cites."""
     return seeds_dir / SEED_FILE
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "python_source: the test replaces functions inside the news extractor's hot modules "
+        "(monkeypatch), which compiled code does not see: where they run compiled (mypyc), the test runs in a "
+        "subprocess on their Python source (DEALWEB_PURE_PYTHON=1) and must pass there")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """A ``python_source`` test, where the hot modules run compiled: the same test on their Python source."""
+    if pyfuncitem.get_closest_marker("python_source") is None:
+        return None
+    import os
+    import subprocess
+    import sys
+
+    from dealweb import _compiled
+
+    if not _compiled.status()["compiled"] or os.environ.get(_compiled.PURE_ENV):
+        return None  # the Python source runs in this process: the test runs here
+    env = {**os.environ, _compiled.PURE_ENV: "1"}
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider",
+                           f"{pyfuncitem.path}::{pyfuncitem.name}"], cwd=pyfuncitem.config.rootpath, env=env,
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0 and " passed" in proc.stdout, \
+        f"on the Python source (DEALWEB_PURE_PYTHON=1):\n{proc.stdout[-4000:]}\n{proc.stderr[-2000:]}"
+    return True

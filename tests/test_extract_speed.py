@@ -509,6 +509,7 @@ def _readings(got: dict) -> dict:  # noqa: ANN001
     return {k: [(d.payer.id, d.payee.id, d.type, d.amount, d.spans) for d in v] for k, v in got.items()}
 
 
+@pytest.mark.python_source  # replaces _several and _may_read_one inside relations
 def test_one_figure_gate_drops_no_reading_of_several(monkeypatch: pytest.MonkeyPatch) -> None:
     # every call of _several on the fixture articles (as given and as one line) is run again without the cheap
     # rejection of one-figure sentences: the same readings; the rejection is met, and so are one-figure readings

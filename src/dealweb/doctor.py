@@ -10,7 +10,7 @@ Checks are grouped by what they block:
 - ``required``: dealweb cannot run its core commands without it;
 - ``recommended``: the README's test command or the Chinese names need it (browser, CJK font);
 - ``optional``: an extra for one feature (the web app, the compiled kernel, dask, ray, parquet, the LLM
-  backend, the test tools).
+  backend, the test tools), and whether the news extractor runs compiled (mypyc, built at install).
 
 Only a missing ``required`` or ``recommended`` part makes ``dealweb doctor`` exit 1.
 """
@@ -139,6 +139,23 @@ def _fonts(family: str) -> Check:
     return Check("CJK font", "recommended", False, "none", needed, _font_fix(family))
 
 
+def _compiled_extractor(family: str) -> Check:
+    """Whether the news extractor's hot modules run compiled (mypyc, built at install; ``docs/scale.md``)."""
+    from dealweb import _compiled
+
+    st = _compiled.status()
+    if st["compiled"]:
+        fix = ""
+    elif st["stale"]:
+        fix = "pip install -e . (in the clone: rebuilds the compiled modules from the present source)"
+    else:
+        compiler = (f"{_sudo()}apt-get install -y gcc python3-dev" if family in ("debian", "ubuntu")
+                    else "install a C compiler and Python's headers")
+        fix = f"{compiler}, then pip install --force-reinstall --no-deps --no-cache-dir . (in the clone)"
+    return Check("compiled extractor", "optional", bool(st["compiled"]), st["reason"],
+                 "reading news at full speed (dealweb ingest)", fix)
+
+
 def diagnose() -> list[Check]:
     """Every check, in the order a newcomer should fix them."""
     family = os_family()
@@ -152,6 +169,7 @@ def diagnose() -> list[Check]:
                         "" if not missing else "pip install dealweb (or pip install -e . in a clone)"))
     checks.append(_browser(family))
     checks.append(_fonts(family))
+    checks.append(_compiled_extractor(family))
     for extra, (modules, what) in EXTRAS.items():
         absent = [m for m in modules if not _has(m)]
         checks.append(Check(f"extra: {extra}", "optional", not absent,

@@ -231,15 +231,16 @@ def _scale(text: str | None) -> float:
 
 
 def _unit(prefix: str | None, suffix: str | None) -> str | None:
-    units = set()
+    units: set[str] = set()
     for word in (prefix, suffix):
         if not word:
             continue
         key = word if word in _CUR_WORDS or word in _UNIT_WORDS else None
         if key is None:
             key = next((w for w in list(_CUR_WORDS) + list(_UNIT_WORDS) if w.lower() == word.lower()), word)
-        units.add(_CUR_WORDS.get(key) or _UNIT_WORDS.get(key))
-    units.discard(None)
+        unit = _CUR_WORDS.get(key) or _UNIT_WORDS.get(key)
+        if unit is not None:
+            units.add(unit)
     if len(units) > 1:
         raise AmountError(f"two different units in one amount: {sorted(units)}",
                           "write the currency once, e.g. '$40 billion' or '400億美元'")
@@ -576,9 +577,10 @@ def _word_starts(trie: dict[str, dict], norm: str, end: int, lo: int, out: list[
     i = end
     while i > lo:
         ch = norm[i - 1]
-        node = node.get(_FOLD_ONE.get(ch, ch))  # type: ignore[assignment]
-        if node is None:
+        nxt = node.get(_FOLD_ONE.get(ch, ch))
+        if nxt is None:
             return
+        node = nxt
         i -= 1
         if "" in node:
             out.append(i)
@@ -630,6 +632,15 @@ def _matches_scan(norm: str) -> Iterator[re.Match[str]]:
         pos = m.end() if m.end() > m.start() else m.end() + 1
 
 
+def _first_match(norm: str, starts: list[int]) -> re.Match[str] | None:
+    """The first match of :data:`_PATTERN` at one of ``starts`` (in their order), else ``None``."""
+    for p in starts:
+        m = _PATTERN.match(norm, p)
+        if m is not None:
+            return m
+    return None
+
+
 def _matches(norm: str) -> Iterator[re.Match[str]]:
     """The matches of :data:`_PATTERN` in ``norm``, left to right, as :func:`_matches_scan` gives them.
 
@@ -650,16 +661,13 @@ def _matches(norm: str) -> Iterator[re.Match[str]]:
         if a is None:
             return
         lo = max(pos, a.start() - _LOOKBACK)  # where the scan would start
-        m = None
+        m: re.Match[str] | None = None
         while m is None:
             at = a.start()
             run = at
             while run > lo and norm[run - 1] in _NUMERALS:
                 run -= 1
-            for p in _before_starts(norm, max(lo, run - _BEFORE_MAX), run, at):
-                m = _PATTERN.match(norm, p)
-                if m is not None:
-                    break
+            m = _first_match(norm, _before_starts(norm, max(lo, run - _BEFORE_MAX), run, at))
             if m is None:
                 # no match holds this anchor: the scan goes on to the next one
                 lo = at + 1

@@ -525,8 +525,8 @@ def find_glossed_names(norm: NormText, known: list[EntityMention]) -> list[Entit
         if w in latin_new and ((s > 0 and folded[s - 1].isalnum() and folded[s - 1].isascii())
                                or (e < len(folded) and folded[e].isalnum() and folded[e].isascii())):
             continue  # a Latin name only at word edges
-        k = bisect_left(starts, s)
-        inside = [x for x in known[max(0, k - 1):k + 4] if x.start < e and s < x.end]
+        j = bisect_left(starts, s)
+        inside = [x for x in known[max(0, j - 1):j + 4] if x.start < e and s < x.end]
         if any(not (s <= x.start and x.end <= e and (x.start, x.end) != (s, e)) for x in inside):
             continue  # the whole of a known name, or overlapping one partly: the known one stands
         eid, disp = alias.get(w) or latin_new[w]
@@ -655,8 +655,8 @@ def _spelled_amounts(text: str, taken: list[AmountMention]) -> list[AmountMentio
         n = _spelled_value(m.group("n"))
         if n is None:
             continue
-        v = n * _SCALE_EN[m.group("s").lower()]
-        out.append(AmountMention(m.start(), m.end(), Amount(v, v, Qualifier.EXACT, "USD", m.group(0))))
+        value = n * _SCALE_EN[m.group("s").lower()]
+        out.append(AmountMention(m.start(), m.end(), Amount(value, value, Qualifier.EXACT, "USD", m.group(0))))
     return out
 
 
@@ -870,6 +870,7 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
     year = default_year
     for m in finditer_from(_DATE_FIRST, _DATE_RE, text):
         g = m.groupdict()
+        y: int | None
         if g["y"]:
             y, mo, d = int(g["y"]), int(g["m"]), int(g["d"])
         elif g["m2"]:

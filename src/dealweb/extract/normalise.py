@@ -18,6 +18,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 __all__ = ["NormText", "fold", "folding_table", "normalise", "sniff_format"]
 
@@ -104,7 +105,7 @@ def fold(text: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _fold_array() -> object | None:
+def _fold_array() -> Any:
     """:func:`folding_table` as an array indexed by code point (BMP), or ``None`` if it cannot be one."""
     import numpy as np
 

@@ -765,7 +765,7 @@ def _type_for(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     return None
 
 
-def _owners(sent: _Sentence) -> list[list[AmountMention]]:
+def _owners(sent: _Sentence) -> list[Sequence[AmountMention]]:
     """The figures starting in each clause of ``sent``, clause by clause (computed once per sentence)."""
     if sent._owners is None:
         starts = [b.start for b in sent.amts]
@@ -828,9 +828,9 @@ def _fact_metric(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     if _CHANGE_RE.search(before[-6:]) and not _TO_LEVEL.search(before[-4:]):
         return None
     # "2,500 億美元市值上漲", "1,700 億美元的上漲": a change in market value
-    m = _rx(r"\s*(?:的)?\s*(?:市值)?\s*(?:上涨|涨幅|蒸发)").match(after)
-    if m:
-        return "market_cap_change", a.end, a.end + m.end()
+    rise = _rx(r"\s*(?:的)?\s*(?:市值)?\s*(?:上涨|涨幅|蒸发)").match(after)
+    if rise:
+        return "market_cap_change", a.end, a.end + rise.end()
     follow = _find_local(_FACT_RE, f, a.end, min(ce, a.end + 32), sent.start, sent.end)
     word = None
     if follow and (f[a.end:follow[0][0]].strip() in ("", "的") or _rx(r"\s*的\w{0,2}$").match(f[a.end:follow[0][0]])
@@ -1253,15 +1253,15 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
                 return _group(run), target
     if _RELATIVE.match(f, cs):
         # "..., Umbrella, which has poured over $13 billion into Acme": the firm before "which" is the subject
-        subj = [e for e in actors if e.end <= cs and cs - e.end <= 3]
-        obj = [e for e in actors if cs <= e.start < ce and (not subj or e.id != subj[-1].id)]
-        if subj and obj:
-            return _orient(sent, subj[-1], obj[0], typ, index, a.start)
-        if subj and not obj and typ == "equity_investment" and topic is not None and topic.id != subj[-1].id \
+        subjs = [e for e in actors if e.end <= cs and cs - e.end <= 3]
+        objs = [e for e in actors if cs <= e.start < ce and (not subjs or e.id != subjs[-1].id)]
+        if subjs and objs:
+            return _orient(sent, subjs[-1], objs[0], typ, index, a.start)
+        if subjs and not objs and typ == "equity_investment" and topic is not None and topic.id != subjs[-1].id \
                 and _starts_pronoun(sent) and all(e.id != topic.id for e in actors):
             # "It is backed by giants, including Acme, which has invested $8 billion, and Borealis, which
             # contributed $2 billion": each firm before "which" invests in the one the sentence points back to
-            return subj[-1], topic
+            return subjs[-1], topic
     pronoun = _starts_pronoun(sent)
     starts_bare = not [e for e in actors if e.start < a.start]
     # "與X的N" / "with X": X is the counterparty, the subject is the sentence's
@@ -1310,11 +1310,11 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
         before = [e for e in in_clause if e.start < a.start]
         after = [e for e in in_clause if e.start >= a.start]
         if len({e.id for e in before}) >= 2:
-            ids: list[EntityMention] = []
+            firsts: list[EntityMention] = []
             for e in before:
-                if e.id not in {x.id for x in ids}:
-                    ids.append(e)
-            left, right = ids[0], ids[1]
+                if e.id not in {x.id for x in firsts}:
+                    firsts.append(e)
+            left, right = firsts[0], firsts[1]
             if after and not _PREP_RE.search(f[left.end:right.start]):
                 right = next((e for e in after if e.id != left.id), right)
             elif len(distinct) == 2 and _SAID_THAT.match(f, left.end, right.start):
@@ -1323,9 +1323,10 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
                 left, right = right, left
         elif before and after:
             left = before[-1]
-            right = next((e for e in after if e.id != left.id), None)  # type: ignore[assignment]
-            if right is None:
+            right_after = next((e for e in after if e.id != left.id), None)
+            if right_after is None:
                 return None
+            right = right_after
         else:
             left, right = distinct[0], distinct[1]
         return _orient(sent, left, right, typ, index, a.start)
@@ -1378,9 +1379,9 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
                 return first, uniq[0]
     if len(uniq) == 1 and typ in ("equity_investment", "acquisition_stake") and not _is_object(f, cs, uniq[0]):
         # "龍華計劃投資200億美元，這將是龍華對Acme最大的投資": the investee, marked, in a later clause with no figure
-        obj = _later_object(sent, clause, uniq[0])
-        if obj is not None:
-            return uniq[0], obj
+        later = _later_object(sent, clause, uniq[0])
+        if later is not None:
+            return uniq[0], later
     if len(uniq) == 1 and topic is not None and topic.id != uniq[0].id and sent.kinds.get(topic.id) != "person" \
             and _DESCRIBED_OBJECT.search(f, cs, ce):
         # "Acme是一家新創。龍華將向這家新創投資20億美元": the firm described is the one the text is about
@@ -1407,10 +1408,10 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
             not (typ == "equity_investment" and _GENITIVE_INVEST.match(f, distinct[0].end)) and \
             not _VERB_BEFORE.search(f, max(cs, distinct[0].start - 4), distinct[0].start):
         # "其中龍華出資約20億美元": the clause's own actor, before its verb, is the subject
-        other = next((e for e in uniq if e.id != distinct[0].id), None)
-        if other is None:
+        second = next((e for e in uniq if e.id != distinct[0].id), None)
+        if second is None:
             return None
-        return _orient(sent, distinct[0], other, typ, index, a.start)
+        return _orient(sent, distinct[0], second, typ, index, a.start)
     if distinct and distinct[0].id != uniq[0].id:
         left, right = uniq[0], distinct[0]
     else:
@@ -2134,7 +2135,6 @@ def _elided_payee(sent: _Sentence, a: AmountMention, clause: tuple[int, int], ty
     # with no investment in view, only the firm raising a round can stand for a payee the text leaves out:
     # an article about a round, where a lone investor invests in the firm raising it
     topic = raiser
-    usable = topic is not None
     if deal is not None:
         if deal.payee is None or deal.payer is None or clause[0] <= deal.payee.start < clause[1] or \
                 deal.type != "equity_investment":
@@ -2143,8 +2143,8 @@ def _elided_payee(sent: _Sentence, a: AmountMention, clause: tuple[int, int], ty
         if prev is not None and prev.payee is not None and deal.payee.id in _payers(prev) and \
                 deal.payer.id != prev.payee.id:
             new = prev.payee
-        elif prev is None and usable and topic.id not in (deal.payer.id, deal.payee.id) and \
-                _parallel(sent, deal.payee):  # type: ignore[union-attr]
+        elif prev is None and topic is not None and topic.id not in (deal.payer.id, deal.payee.id) and \
+                _parallel(sent, deal.payee):
             new = topic  # "大河洽談最高500億美元的投資，遠山則商議最高300億美元的注資" (about Acme)
         if new is not None:
             deal.payee = new
@@ -2161,13 +2161,13 @@ def _elided_payee(sent: _Sentence, a: AmountMention, clause: tuple[int, int], ty
     elif prev is None and last_deal is not None and last_deal.payer is not None and last_deal.payee is not None \
             and last_deal.payer.id == payer.id and _TRANCHE.search(f, clause[0], clause[1]):
         payee = last_deal.payee  # "随后,远山支付了首笔75亿美元" after "远山...向Acme投资"
-    elif prev is None and usable and topic.id != payer.id:  # type: ignore[union-attr]
+    elif prev is None and topic is not None and topic.id != payer.id:
         payee = topic  # "龍華此次投資金額預計不超過20億美元" in an article about Vandelay's round
     else:
         return None
     p = Proposal("deal", (sent.start, sent.end), 0.5, payer=payer, payee=payee, type="equity_investment",
                  amount=a.amount)
-    p.spans = {"from": (payer.start, payer.end), "to": (payee.start, payee.end),  # type: ignore[union-attr]
+    p.spans = {"from": (payer.start, payer.end), "to": (payee.start, payee.end),
                "type": (typ[1], typ[2]), "amount": (a.start, a.end)}
     return p
 
@@ -2932,7 +2932,7 @@ def _several(sent: _Sentence, index: EntityIndex, topic: EntityMention | None, r
             continue
         mine = [e for e in actors if cs <= e.start < ce]
         if len({e.id for e in mine}) != 1 or mine[0].start > b.start or _is_object(f, cs, mine[0]) or \
-                not _LONE_INVESTS.match(f, mine[0].end) or _LONE_INVESTS.match(f, mine[0].end).end() > b.start:
+                (invests := _LONE_INVESTS.match(f, mine[0].end)) is None or invests.end() > b.start:
             continue
         ns, ne = sent.clauses[k + 1]
         nxt = next((e for e in actors if ns <= e.start < ne), None)
