@@ -17,7 +17,6 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -107,7 +106,7 @@ def test_mypyc_accepts_the_hot_modules(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-c", "import sys; from mypyc.build import mypycify; "
          "mypycify(sys.argv[3:], group_name='dealweb._native', target_dir=sys.argv[1]); print('ok', sys.argv[2])",
-         str(tmp_path / "build"), "checked", *_compiled.MYPY_OPTIONS, "--cache-dir", str(tmp_path / "cache"),
+         str(tmp_path / "build"), "checked", *_compiled.MYPY_OPTIONS,  # mypy's cache: .mypy_cache, as the build's
          *[str(_compiled.source_path(m, ROOT / "src" / "dealweb")) for m in _compiled.HOT_MODULES]],
         cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0 and "ok checked" in proc.stdout, \
@@ -183,28 +182,78 @@ def test_the_finder_gives_the_source_of_a_hot_module_when_not_compiled(monkeypat
     assert sum(isinstance(f, _compiled._SourceWhenNotCompiled) for f in sys.meta_path) == 1
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="needs git to copy the tracked files")
-def test_without_a_c_compiler_the_build_goes_on_as_pure_python_with_one_warning(tmp_path: Path) -> None:
-    # a real build (pip, build isolation: setuptools and mypy from the package index or pip's cache) with a
-    # compiler that does not exist: the wheel is made, holds no compiled module, and the stamp says why
-    src = tmp_path / "src"
-    files = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                           capture_output=True, check=True).stdout.decode().split("\0")
-    for name in filter(None, files):
-        if (ROOT / name).is_file() and not name.startswith(("tests/", "benchmarks/", "docs/")):
-            (src / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, src / name)
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DEALWEB_NO_COMPILE")}
-    env["CC"] = str(tmp_path / "no-such-compiler")
-    proc = subprocess.run([sys.executable, "-m", "pip", "wheel", "-v", "--no-deps", "-w", str(tmp_path / "w"),
-                           str(src)], env=env, capture_output=True, text=True, timeout=900)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    lines = [x for x in (proc.stdout + proc.stderr).splitlines() if "warning: dealweb: the news extractor" in x]
-    assert len(lines) == 1 and "pure Python" in lines[0], lines
-    (wheel,) = (tmp_path / "w").glob("dealweb-*.whl")
-    with zipfile.ZipFile(wheel) as z:
-        names = z.namelist()
-        stamp = json.loads(z.read("dealweb/_compiled_sources.json"))
-    assert not [n for n in names if n.endswith((".so", ".pyd"))]
-    assert {"dealweb/extract/relations.py", "dealweb/money.py"} <= set(names)
+def _setup_module(tmp_path: Path):  # noqa: ANN202
+    """setup.py loaded as a module, pointed at a made-up tree whose one hot module is tiny."""
+    spec = importlib.util.spec_from_file_location("dealweb_setup_under_test", ROOT / "setup.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    pkg = tmp_path / "src" / "dealweb"
+    pkg.mkdir(parents=True)
+    (pkg / "__init__.py").write_text("", encoding="utf-8")
+    (pkg / "_compiled.py").write_text(f"HOT_MODULES = ('dealweb.tiny',)\nMYPY_OPTIONS = {_compiled.MYPY_OPTIONS!r}\n",
+                                      encoding="utf-8")
+    (pkg / "tiny.py").write_text("def twice(x: int) -> int:\n    return 2 * x\n", encoding="utf-8")
+    mod.ROOT, mod.SRC = tmp_path, tmp_path / "src"
+    return mod
+
+
+@pytest.mark.parametrize("how", ["no C compiler", "DEALWEB_NO_COMPILE=1"])
+def test_a_build_that_cannot_compile_goes_on_as_pure_python_with_one_warning(
+        how: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]) -> None:
+    # setup.py's build command, run as pip's build runs it, on a tree whose hot module is tiny (mypyc's checks
+    # take seconds there): a compiler that does not exist (CC), or the compilation turned off
+    from setuptools import Distribution
+
+    mod = _setup_module(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DEALWEB_NO_COMPILE", raising=False)
+    if how == "no C compiler":
+        monkeypatch.setenv("CC", str(tmp_path / "no-such-compiler"))
+    else:
+        monkeypatch.setenv("DEALWEB_NO_COMPILE", "1")
+    dist = Distribution({"name": "tiny", "package_dir": {"": "src"}, "packages": ["dealweb"],
+                         "ext_modules": [mod.PLACEHOLDER], "cmdclass": {"build_ext": mod.OptionalMypycBuildExt}})
+    cmd = dist.get_command_obj("build_ext")
+    cmd.build_lib, cmd.build_temp = str(tmp_path / "lib"), str(tmp_path / "temp")
+    cmd.ensure_finalized()
+    if how == "no C compiler":
+        assert sorted(e.name for e in cmd.extensions) == ["dealweb._native__mypyc", "dealweb.tiny"]
+    cmd.run()  # no exception: the install goes on
+    err = capfd.readouterr().err
+    lines = [x for x in err.splitlines() if x.startswith("warning: dealweb:")]
+    assert len(lines) == 1 and "not compiled" in lines[0] and "pure Python" in lines[0], err[-3000:]
+    assert ("no-such-compiler" in lines[0]) == (how == "no C compiler")
+    assert not [p for p in (tmp_path / "lib").rglob("*") if p.suffix in (".so", ".pyd")]
+    assert cmd.get_outputs() == []
+    stamp = json.loads((tmp_path / "lib" / "dealweb" / _compiled.STAMP).read_text(encoding="utf-8"))
     assert stamp["compiled"] is False and stamp["sources"] == {} and stamp["error"]
+    assert _compiled.decide(tmp_path / "lib" / "dealweb", {})["compiled"] is False
+
+
+def test_the_hot_modules_objects_pickle_and_copy_compiled_or_not() -> None:
+    # ingest -j, dask and ray send amounts, mentions and proposals to other processes: a frozen dataclass
+    # compiled by mypyc cannot be unpickled field by field, so each is rebuilt through its constructor
+    import copy
+    import datetime
+    import pickle
+
+    from dealweb.extract.mentions import AmountMention, DateMention, EntityMention, PeriodMention
+    from dealweb.extract.normalise import normalise
+    from dealweb.extract.relations import Proposal
+    from dealweb.money import Amount, FoundAmount, FxRate, FxTable, Qualifier, parse_amount
+
+    amt = parse_amount("最高1000億美元")
+    rate = FxRate("EUR", 1.1, datetime.date(2025, 1, 2), "a bank")
+    objs = [amt, Amount(1.0, None, Qualifier.AT_LEAST, "USD", "at least $1", None, 1.0, "stated"),
+            FoundAmount(3, 9, amt), rate, FxTable((rate,)), EntityMention(0, 4, "acme", "Acme"),
+            AmountMention(5, 9, amt), DateMention(1, 2, datetime.date(2025, 3, 4), "2025-03-04"),
+            DateMention(1, 2, None, "--03-04"), PeriodMention(0, 6, "FY2026"), normalise("Acme &amp; Co")]
+    for x in objs:
+        for back in (pickle.loads(pickle.dumps(x)), copy.deepcopy(x), copy.copy(x)):
+            assert type(back) is type(x) and back == x, x
+    assert amt.high == 1e11 and pickle.loads(pickle.dumps(amt)).high == 1e11
+    p = Proposal("deal", (0, 40), 0.5, payer=EntityMention(0, 4, "acme", "Acme"),
+                 payee=EntityMention(20, 27, "globex", "Globex"), type="equity_investment", amount=amt)
+    back = pickle.loads(pickle.dumps(p))
+    assert (back.payer, back.payee, back.amount, back.type, back.sentence) == (p.payer, p.payee, amt,
+                                                                                "equity_investment", (0, 40))

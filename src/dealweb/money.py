@@ -268,6 +268,11 @@ class Amount:
     usd_rate: float | None = None
     usd_source: str | None = None
 
+    def __reduce__(self) -> tuple[type[Amount], tuple[object, ...]]:
+        """Pickled through the constructor (compiled by mypyc, a frozen instance takes no field by field)."""
+        return Amount, (self.low, self.high, self.qualifier, self.unit, self.text, self.nominal, self.usd_rate,
+                        self.usd_source)
+
     @property
     def usd_low(self) -> float | None:
         """Lower end in US dollars (``None`` when no conversion is known)."""
@@ -515,6 +520,10 @@ class FoundAmount:
     end: int
     amount: Amount
 
+    def __reduce__(self) -> tuple[type[FoundAmount], tuple[object, ...]]:
+        """Pickled through the constructor (compiled by mypyc, a frozen instance takes no field by field)."""
+        return FoundAmount, (self.start, self.end, self.amount)
+
 
 #: Where a figure can be: a digit, a Chinese numeral before a scale, or a vague quantity word. Every match
 #: of :data:`_PATTERN` holds one, at most :data:`_LOOKBACK` characters after the match's start.
@@ -733,12 +742,20 @@ class FxRate:
     date: date
     source: str = ""
 
+    def __reduce__(self) -> tuple[type[FxRate], tuple[object, ...]]:
+        """Pickled through the constructor (compiled by mypyc, a frozen instance takes no field by field)."""
+        return FxRate, (self.currency, self.rate, self.date, self.source)
+
 
 @dataclass(frozen=True)
 class FxTable:
     """A dated FX table a ledger declares; conversion uses the latest rate on or before the date."""
 
     rates: tuple[FxRate, ...] = field(default_factory=tuple)
+
+    def __reduce__(self) -> tuple[type[FxTable], tuple[object, ...]]:
+        """Pickled through the constructor (compiled by mypyc, a frozen instance takes no field by field)."""
+        return FxTable, (self.rates,)
 
     def rate(self, currency: str, on: date | None = None) -> FxRate | None:
         """The rate in force for ``currency`` on ``on`` (the earliest one if ``on`` precedes them all)."""

@@ -50,6 +50,10 @@ class EntityMention:
     id: str
     name: str
 
+    def __reduce__(self) -> tuple[type[EntityMention], tuple[object, ...]]:
+        """Pickled through the constructor (compiled by mypyc, a frozen instance takes no field by field)."""
+        return EntityMention, (self.start, self.end, self.id, self.name)
+
 
 @dataclass(frozen=True, slots=True)
 class AmountMention:
@@ -58,6 +62,10 @@ class AmountMention:
     start: int
     end: int
     amount: Amount
+
+    def __reduce__(self) -> tuple[type[AmountMention], tuple[object, ...]]:
+        """Pickled through the constructor (compiled by mypyc, a frozen instance takes no field by field)."""
+        return AmountMention, (self.start, self.end, self.amount)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +77,10 @@ class DateMention:
     date: date | None
     label: str
 
+    def __reduce__(self) -> tuple[type[DateMention], tuple[object, ...]]:
+        """Pickled through the constructor (compiled by mypyc, a frozen instance takes no field by field)."""
+        return DateMention, (self.start, self.end, self.date, self.label)
+
 
 @dataclass(frozen=True, slots=True)
 class PeriodMention:
@@ -77,6 +89,10 @@ class PeriodMention:
     start: int
     end: int
     label: str
+
+    def __reduce__(self) -> tuple[type[PeriodMention], tuple[object, ...]]:
+        """Pickled through the constructor (compiled by mypyc, a frozen instance takes no field by field)."""
+        return PeriodMention, (self.start, self.end, self.label)
 
 
 def trie_pattern(words: Iterable[str]) -> str:
