@@ -1239,9 +1239,9 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
             return consortium
     if typ in _TOGETHER:
         run = _coordinated(sent, actors, a.start)
-        near = _nearest_run(sent, actors, run, a, topic) if run else None
-        if near is not None:
-            return near
+        nearest = _nearest_run(sent, actors, run, a, topic) if run else None
+        if nearest is not None:
+            return nearest
         together = _from_group(sent, a, actors, topic) or _with_partner(sent, a, actors, index)
         if together is not None:
             return together
@@ -2824,9 +2824,9 @@ def _several(sent: _Sentence, index: EntityIndex, topic: EntityMention | None, r
         return {}
     sells = _sells(sent, index, topic)
     if len(figs) >= 2:
-        out = _own_figures(sent, figs, actors, topic, raiser, last_deal)
-        if out:
-            return out
+        by_figure = _own_figures(sent, figs, actors, topic, raiser, last_deal)
+        if by_figure:
+            return by_figure
     typ = _type_in(sent, sent.start, _clause_of(sent, figs[-1].start)[1], sells)  # up to the last figure's clause
     kind = typ[0] if typ is not None and typ[0] in _TOGETHER else "equity_investment"
     if typ is not None and typ[0] in _PURCHASE:
