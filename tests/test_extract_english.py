@@ -280,6 +280,9 @@ def test_english_deal_s5(text: str, expected: set[tuple[str, str, float, float |
     ("Ember Labs has just closed the largest private funding round in its history.\n\nAcme and Borealis are each "
      "committing $30 billion.",
      {("acme", "ember", 30 * B, 30 * B), ("borealis", "ember", 30 * B, 30 * B)}),
+    # a condition set off as an aside (", if confirmed,") bears on its own clause, not on the figures after it
+    ("This deal, if confirmed, surpasses Acme's $7 billion acquisition of Borealis in 2019.",
+     {("acme", "borealis", 7 * B, 7 * B)}),
     # ... but two objects are two deals
     ("Dynamo Capital invested $10 billion in Acme, while Borealis invested $5 billion in Ember Labs.",
      {("dynamo", "acme", 10 * B, 10 * B), ("borealis", "ember", 5 * B, 5 * B)}),
@@ -328,6 +331,7 @@ def test_english_deal(text: str, expected: set[tuple[str, str, float, float | No
     # receives nothing (guideline section 2)
     "To finance the investment, Dynamo Capital sold $5.8 billion worth of Acme shares and $4.8 billion in Borealis "
     "stock.",
+    "Acme will invest $7 billion in Borealis if the talks go well.",
     # a hedge on a payment itself stays a supposition
     "Acme could pay Borealis $5 billion if the talks go well.",
     "Acme's market value could exceed $1 trillion after its deal with Borealis.",
