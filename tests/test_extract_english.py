@@ -283,6 +283,10 @@ def test_english_deal_s5(text: str, expected: set[tuple[str, str, float, float |
     # a condition set off as an aside (", if confirmed,") bears on its own clause, not on the figures after it
     ("This deal, if confirmed, surpasses Acme's $7 billion acquisition of Borealis in 2019.",
      {("acme", "borealis", 7 * B, 7 * B)}),
+    # two figures of one pair, each with its own deal noun ("a new $4B deal ... the $11.9B deal"): two deals
+    ("When Acme quietly signed a new $4B deal with Cobalt Cloud last week, on top of the $11.9B deal from March, it "
+     "doubled down on compute.",
+     {("acme", "cobalt", 4 * B, 4 * B), ("acme", "cobalt", 11.9 * B, 11.9 * B)}),
     # ... but two objects are two deals
     ("Dynamo Capital invested $10 billion in Acme, while Borealis invested $5 billion in Ember Labs.",
      {("dynamo", "acme", 10 * B, 10 * B), ("borealis", "ember", 5 * B, 5 * B)}),

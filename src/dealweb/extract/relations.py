@@ -1920,9 +1920,12 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
         same = next((d for d in deals if {d.payer.id, d.payee.id} == {deal.payer.id, deal.payee.id}), None)  # type: ignore[union-attr]
         if same is not None and same.amount is not None and deal.amount is not None and \
                 (_clause_of(sent, same.spans["amount"][0]) != clause and not _in_parens(f, a.start)
-                 or _OPTION_UP.search(f, max(sent.start, a.start - 70), a.start)):
+                 or _OPTION_UP.search(f, max(sent.start, a.start - 70), a.start)
+                 or _NOUN_AFTER.match(f, a.end) and _NOUN_AFTER.match(f, same.spans["amount"][1])
+                 and _THE_BEFORE.search(f, max(sent.start, a.start - 16), a.start)):
             # another figure for the same pair in another clause ("追加投資225億美元,使其累計出資達到約
-            # 300億美元"): a claim of its own
+            # 300億美元"), or named as a deal of its own ("a new $4B deal with Acme, on top of the $11.9B deal
+            # from March"): a claim of its own
             same = None
         if same is not None:
             if same.amount is None and deal.amount is not None:
