@@ -325,10 +325,15 @@ _LITERAL_FIRST = [
                                r"先|首先|首期|首笔|第一笔"),
     (relations._EACH_BEFORE, r"(?:各自|各|分别|\beach\b)[^，,。;；]{0,12}$"),
     (relations._OBJECT_FAR, r"(?:向|对|给)[^，,；;。:：!?从]{0,14}$|\b(?:in|into|to)\s+(?:[\w-]+\s+){0,4}$"),
+    # session 6: the guarantee cues read at every figure
+    (relations._GUARANTEE_ZH, r"担保|背书|兜底|(?:租赁|付款|偿债|租金)义务"),
+    (relations._GUARANTEE, r"\bbackstop(?:s|ped|ping)?\b|\bguarantee(?:s|d)?\b|\bguaranteeing\b|\bback(?:ing)? up\b"),
 ]
 _LITERAL_PIECES = ("first|firstly|initial|initially|begin with|begins with|beginning with|start with|starts with|"
                    "upfront|先|首先|首期|首笔|第一笔|each|各自|各|分别|in|into|to|向|对|给|从| |  |\n|,|，|。|"
-                   "x|_|1|é|-|the firm|ab|teach|tin|w").split("|")
+                   "x|_|1|é|-|the firm|ab|teach|tin|w|担保|背书|兜底|租赁|付款|偿债|租金|义务|backstop|backstops|"
+                   "backstopped|backstopping|guarantee|guarantees|guaranteed|guaranteeing|back up|backing up|"
+                   "back|backing|up|s|d|ing|a").split("|")
 
 
 @settings(max_examples=500, deadline=None)

@@ -1716,7 +1716,9 @@ _FACILITY_AFTER = re.compile(r"\s*的?\s*[^，,。;；0-9]{0,6}?(?:工厂|晶圆
                              r"(?!\s*(?:的)?\s*(?:协议|合同|合约|租约|交易|订单|租赁))")
 _MEASURE_BEFORE = re.compile(r"(?:一|这|该|那)?(?:座|处|个)\s*$")
 #: A guarantee or backstop of someone else's payment (Chinese): no USD flow.
-_GUARANTEE_ZH = re.compile(r"担保|背书|兜底|(?:租赁|付款|偿债|租金)义务")
+#: Every form opens on its own literal (``(?:租赁|付款|偿债|租金)义务`` written out), so the engine skips to their first
+#: characters by a set test instead of trying the pattern at every character: the same matches.
+_GUARANTEE_ZH = re.compile(r"担保|背书|兜底|租赁义务|付款义务|偿债义务|租金义务")
 #: The value of a warrant grant ("價值約50億美元的認股權證"): no USD flow is marked for the warrant itself.
 _WARRANT_AFTER = re.compile(r"\s*的?\s*(?:认股权证|认股权|期权)")
 
@@ -2372,7 +2374,10 @@ _VALUE_OF_REF = re.compile(r"(?:(?:^\W*|\b(?:the|its|this) )(?:[\w-]+ ){0,2}?val
                            r"(?:deal|agreement|contract|commitment|transaction|pact|partnership) (?:at|as)(?: an?)?)"
                            r"\s*(?:up to|about|around|roughly|approximately|more than|over|as much as|nearly)?\s*$")
 #: A guarantee of someone else's obligations (guideline section 5: no USD flow, a hard negative).
-_GUARANTEE = re.compile(r"\bbackstop(?:s|ped|ping)?\b|\bguarantee(?:s|d)?\b|\bguaranteeing\b|\bback(?:ing)? up\b")
+#: ``\bbackstop(?:s|ped|ping)?\b|\bguarantee(?:s|d)?\b|\bguaranteeing\b|\bback(?:ing)? up\b`` with every form opening on
+#: a literal (``\bb`` as ``b(?<!\wb)``): the same matches, found by a set test instead of a try at every character.
+_GUARANTEE = re.compile(r"b(?<!\wb)ackstop(?:s|ped|ping)?\b|g(?<!\wg)uarantee(?:s|d)?\b|g(?<!\wg)uaranteeing\b|"
+                        r"b(?<!\wb)ack(?:ing)? up\b")
 _GUARANTEE_AFTER = re.compile(r"\s+(?:[\w-]+\s+)?(?:backstop|guarantee|loan guarantee)s?\b")
 #: "the", "this", "a previous", "an earlier": a deal already known, told by its figure and its noun.
 _THE_BEFORE = re.compile(r"(?:\bthe|\bthis|\ba previous|\ban earlier|\bthe earlier|\bthe previous|\bthe original|"
