@@ -318,6 +318,16 @@ CASES6 = [
      set()),
     ("【龙华与天成领跑 带动数据中心租赁承诺突破8500亿美元】龙华和天成在各自最近的财季中,分别承诺了数百亿美元的支出。",
      set()),
+    # a clause that goes on with the same subject (又再出資…投資Y) names the object both figures share
+    ("龍華之前曾透過銀行聯貸方式提供100億美元資金，又再出資80億美元投資諾瓦。",
+     {("longhua", "nova", 10 * B, 10 * B), ("longhua", "nova", 8 * B, 8 * B)}),
+    ("龙华之前曾通过银行联贷方式提供100亿美元资金,又再出资80亿美元投资诺瓦。",
+     {("longhua", "nova", 10 * B, 10 * B), ("longhua", "nova", 8 * B, 8 * B)}),
+    # an enumerated item with no subject of its own: the firm the text is about; 力挺 (backing) is money put in
+    ("龍華執行長接連拋出兩枚震撼彈：一是對天成注資50億美元；二是豪擲1,000億美元力挺諾瓦。",
+     {("longhua", "tiancheng", 5 * B, 5 * B), ("longhua", "nova", 100 * B, 100 * B)}),
+    ("龙华执行长接连抛出两枚震撼弹:一是对天成注资50亿美元;二是豪掷1,000亿美元力挺诺瓦。",
+     {("longhua", "tiancheng", 5 * B, 5 * B), ("longhua", "nova", 100 * B, 100 * B)}),
     # the firm right after 租/採購 with its goods is the seller
     ("龍華簽數十億美元協議 租鈷雲晶片開發AI模型", {("longhua", "cobalt", 2 * B, 9 * B)}),
     ("龙华签数十亿美元协议 租钴云芯片开发AI模型", {("longhua", "cobalt", 2 * B, 9 * B)}),

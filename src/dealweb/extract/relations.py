@@ -120,7 +120,7 @@ TYPE_CUES: dict[str, list[str]] = {
     "equity": _cues("股权投资|投资|入股|注资|投入|出资|领投|参投|重注|融资|invest|invests|invested|investing|"
                     "investment|equity|"
                     "raised|raises|funding round|funding|contribute|contributes|contributed|pledge|pledges|"
-                    "pledged|poured|pours|pour|backed|backs|backing|round|co-led|infusion|投向|筹集|募集|资金|注入|输血|"
+                    "pledged|poured|pours|pour|backed|backs|backing|round|co-led|infusion|投向|筹集|募集|资金|注入|输血|力挺|"
                     "豪赌|put|puts|pump|pumps|pumped|pumping|inject|injects|injected|injecting|sent|transferred|"
                     "transferring|wired"),
 }
@@ -1453,6 +1453,13 @@ def _later_object(sent: _Sentence, clause: tuple[int, int], subj: EntityMention)
         return None
     for ns, ne in sent.clauses[k + 1:k + 3]:
         if [b for b in sent.amts if ns <= b.start < ne and b.amount.currency is not None]:
+            # "提供100億美元資金，又再出資80億美元投資Y": a clause that goes on with the same subject (又, 再) names
+            # the object both verbs share
+            if not _GOES_ON.match(f, ns):
+                return None
+            for e in _actors(sent):
+                if ns <= e.start < ne and e.id != subj.id and _VERB_BEFORE.search(f, max(ns, e.start - 4), e.start):
+                    return e
             return None
         for e in _actors(sent):
             if ns <= e.start < ne and e.id != subj.id and _rx(r"(?:对|向|给)\s*$").search(f, max(ns, e.start - 3),
@@ -1460,6 +1467,10 @@ def _later_object(sent: _Sentence, clause: tuple[int, int], subj: EntityMention)
                     and _OBJECT_INVEST_AFTER.match(f, e.end):
                 return e
     return None
+
+
+#: A clause that goes on with the subject of the one before ("又再出資", "並投資", "還注資").
+_GOES_ON = re.compile(r"\s*(?:又|再|并|还|并且|同时|随后)+\s*(?:再|又)?\s*(?:出资|投资|注资|投入|入股)")
 
 
 def _each_sentence(norm: NormText, ents: list[EntityMention], amts: list[AmountMention],
