@@ -28,21 +28,25 @@ FIXTURES = ROOT / "tests" / "extract_answer_key" / "articles"
 
 
 def _installed_here() -> bool:
-    """Whether the dealweb imported is the installed distribution (not a source tree on PYTHONPATH)."""
-    from importlib.metadata import PackageNotFoundError, distribution
+    """Whether the dealweb imported is an installed distribution (not a source tree on PYTHONPATH).
 
-    try:
-        dist = distribution("dealweb")
-    except PackageNotFoundError:
-        return False
+    Every ``dealweb`` distribution on ``sys.path`` is looked at: a ``src/dealweb.egg-info`` left in the clone by a
+    build (``pip install .``) is found first when the source folder comes early on ``sys.path``, and is no install.
+    """
+    from importlib.metadata import distributions
+
     here = Path(_compiled.__file__).resolve().parent
-    direct = dist.read_text("direct_url.json")
-    if direct and json.loads(direct).get("dir_info", {}).get("editable"):
-        url = json.loads(direct)["url"]
-        root = Path(url.removeprefix("file://"))
-        return here in (root / "src" / "dealweb", root / "dealweb")
-    files = [f for f in dist.files or [] if str(f).endswith("dealweb/_compiled.py")]
-    return bool(files) and Path(dist.locate_file(files[0])).resolve().parent == here
+    for dist in distributions(name="dealweb"):
+        direct = dist.read_text("direct_url.json")
+        if direct and json.loads(direct).get("dir_info", {}).get("editable"):
+            root = Path(json.loads(direct)["url"].removeprefix("file://"))
+            if here in (root / "src" / "dealweb", root / "dealweb"):
+                return True
+            continue
+        files = [f for f in dist.files or [] if str(f).replace("\\", "/").endswith("dealweb/_compiled.py")]
+        if files and Path(dist.locate_file(files[0])).resolve().parent == here:
+            return True
+    return False
 
 
 def _c_compiler() -> str | None:
