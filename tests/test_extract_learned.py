@@ -244,18 +244,20 @@ def test_a_long_line_of_figures_and_firms_is_linear() -> None:
     assert t_big < 25 * max(t_small, 0.05)  # 10x the text: about 10x the time, never quadratic
 
 
-def test_cli_scorer_learned(tmp_path: Path) -> None:
+@pytest.mark.parametrize("scorer", ["learned", "fallback"])
+def test_cli_scorer(tmp_path: Path, scorer: str) -> None:
+    """Each trained scorer runs from the CLI, and is refused with the LLM backend in one line."""
     art = tmp_path / "a.txt"
     art.write_text("Acme will invest $2 billion in Borealis.\n", encoding="utf-8")
     run = subprocess.run([sys.executable, "-m", "dealweb", "ingest", str(art), "--no-ledger", "--json",
-                          "--scorer", "learned"], capture_output=True, text=True, timeout=120)
+                          "--scorer", scorer], capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     assert isinstance(json.loads(run.stdout), list)
     bad = subprocess.run([sys.executable, "-m", "dealweb", "ingest", str(art), "--no-ledger", "--backend", "llm",
-                          "--model-url", "http://127.0.0.1:9", "--scorer", "learned"],
+                          "--model-url", "http://127.0.0.1:9", "--scorer", scorer],
                          capture_output=True, text=True, timeout=120)
     assert bad.returncode != 0
-    assert "--scorer learned" in bad.stderr and "Traceback" not in bad.stderr
+    assert f"--scorer {scorer}" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def test_unknown_scorer_is_one_clear_error() -> None:
