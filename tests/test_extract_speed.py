@@ -86,7 +86,7 @@ def _without_lookahead(rx: re.Pattern[str]) -> re.Pattern[str]:
 _LOOKAHEAD = [mentions._DATE_RE, mentions._PERIOD_RE, mentions._NUMERIC, money._ANCHOR]
 #: Patterns rewritten to open on one character set (so the engine skips to it), and the plain forms they replace.
 _REWRITTEN = [
-    (relations._CLAUSE_BREAK, re.compile(r"[，:：;；]|,(?!\d{3})|(?<=[a-z])\s+(?:while|whereas|but)\s+|"
+    (relations._CLAUSE_BREAK, re.compile(r"[，:：;；】]|,(?!\d{3})|(?<=[a-z])\s+(?:while|whereas|but)\s+|"
                                          r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")),
     (relations._CONDITION, re.compile(r"在满足|条件|前提是|取决于|视.{0,8}而定|分期|每部署|\bsubject to\b|"
                                       r"\bprovided that\b|\bcontingent on\b|\bvests?\b|\bconditional on\b|\bonce\b|"
@@ -104,7 +104,7 @@ _WORDS = ["hundreds of", "HUNDREDS OF", "tenſ of", "a FEW",
           " ", "\n", "a", "1", "0", "年", "月", "日", "第三季", ":", "；", "  whereas ", "\t", "once", "vest", "s", "_",
           "subject to", "as each", "in tranches", "conditional on", "contingent on", "provided that", "视", "而定",
           "条件", "分期", "é", "。", "！？", "”", "'", "[1]", " - ", "[12] [3]  -  ", ". ", "Inc. ", "Dr. ", "A. ",
-          "No.", "Co.\n", "?!", "；", "e.g. "]
+          "No.", "Co.\n", "?!", "；", "e.g. ", "】", "【"]
 
 
 @settings(max_examples=400, deadline=None)
