@@ -17,6 +17,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from dealweb.money import AmountError, parse_amount
+from script_loader import load_script
 
 REPO = Path(__file__).resolve().parents[1]
 LEDGER_DIR = REPO / "src" / "dealweb" / "data" / "ai-capex-2025"
@@ -332,19 +333,8 @@ def test_conflicts_are_derived_for_the_known_slips() -> None:
 
 
 # ------------------------------------------------------------------------------------- tools/spans.py
-def _spans_module():
-    import importlib.util
-    import sys
-
-    name = "dealweb_tools_spans"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, REPO / "tools" / "spans.py")
-    assert spec is not None and spec.loader is not None
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod  # dataclasses look their module up while the file executes
-    spec.loader.exec_module(mod)
-    return mod
+def _spans_module():  # noqa: ANN202
+    return load_script("dealweb_tools_spans", REPO / "tools" / "spans.py")
 
 
 TINY_TEXT = "#hdr\nA篇\n甲公司向乙公司支付100億美元。乙公司很高興。\nB篇\n乙公司很高興。丙公司買了2吉瓦。\n"

@@ -19,12 +19,10 @@ What is checked, each against a value worked out independently:
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import math
 import time
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
@@ -39,6 +37,7 @@ from dealweb.extract.ingest import analyse, ingest_text, language_of
 from dealweb.extract.learned import MODEL_FILE, ClaimModel, candidates
 from dealweb.extract.mentions import EntityIndex
 from dealweb.extract.normalise import fold
+from script_loader import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRMS = (
@@ -50,15 +49,7 @@ FIRMS = (
 INDEX = EntityIndex(extra=FIRMS)
 
 
-def _tool() -> Any:
-    spec = importlib.util.spec_from_file_location("train_fallback", ROOT / "tools" / "train_fallback.py")
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-TF = _tool()
+TF = load_script("train_fallback", ROOT / "tools" / "train_fallback.py")
 
 
 class ToyArticle:

@@ -9,30 +9,21 @@ errors and hard negatives as computed by hand.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import re
-import sys
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from script_loader import load_script
+
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = ROOT / "benchmarks" / "news_corpus" / "manifest.json"
 
 
-def _load(name: str, path: Path):  # noqa: ANN202
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec and spec.loader
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[name] = mod
-    spec.loader.exec_module(mod)
-    return mod
-
-
-news_cache = _load("news_cache", ROOT / "tools" / "news_cache.py")
-bench = _load("bench_news_quality", ROOT / "benchmarks" / "bench_news_quality.py")
+news_cache = load_script("news_cache", ROOT / "tools" / "news_cache.py")
+bench = load_script("bench_news_quality", ROOT / "benchmarks" / "bench_news_quality.py")
 MAN = json.loads(MANIFEST.read_text(encoding="utf-8"))
 RESERVED = ("36kr.com", "azzet.com", "bisnow.com", "businessleadersreview.com", "centerconsulting.com",
             "cn.technode.com", "epicos.com", "factorytechnews.com", "fool.com", "foxbusiness.com", "hk.crntt.com",
@@ -256,5 +247,5 @@ def test_dev9_is_development_text_scored_by_default_and_trained_on(
     assert sorted(e["article"] for e in rep["error_list"]) == ["d1", "d1", "d9", "d9"]
     assert bench.main([*base, "--split", "dev9"]) == 0
     assert sorted(json.loads(capsys.readouterr().out)["splits"]) == ["dev9"]
-    tool = _load("train_claims", ROOT / "tools" / "train_claims.py")
+    tool = load_script("train_claims", ROOT / "tools" / "train_claims.py")
     assert "dev9" in tool.TRAIN and "dev9" not in tool.HELD_OUT and "test" not in tool.TRAIN
