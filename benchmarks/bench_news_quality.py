@@ -209,8 +209,8 @@ def main(argv: list[str] | None = None) -> int:
                                                              "or ~/.cache/dealweb/news)")
     ap.add_argument("--manifest", type=Path, default=MANIFEST)
     ap.add_argument("--split", default="both",
-                    help="dev, dev2, dev3, dev4, dev5, dev6, dev7, dev8, dev9, test, a comma list (dev,dev2), or both "
-                         "(every split but the held-out dev6, which is scored only when named; default)")
+                    help="dev, dev2, dev3, dev4, dev5, dev6, dev7, dev8, dev9, dev10, test, a comma list (dev,dev2), "
+                         "or both (every split but the held-out dev6, which is scored only when named; default)")
     ap.add_argument("--errors", action="store_true",
                     help="list every error of the scored splits; held-out splits (dev5, dev6) only when named")
     ap.add_argument("--mb", type=float, default=1.0, help="size of the throughput corpus in MB (0: skip)")
@@ -224,13 +224,13 @@ def main(argv: list[str] | None = None) -> int:
 
     man = json.loads(args.manifest.read_text(encoding="utf-8"))
     cache = args.cache or default_cache()
-    known = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "test")
+    known = ("dev", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9", "dev10", "test")
     named = () if args.split == "both" else tuple(x.strip() for x in args.split.split(","))
     # dev6 is held out (session 5): scored only when named, never as part of "both"
     splits = tuple(x for x in known if x not in HELD_OUT) if args.split == "both" else named
     if any(x not in known for x in splits):
-        ap.error(f"--split: {args.split!r}; use dev, dev2, dev3, dev4, dev5, dev6, dev7, dev8, dev9, test, a comma "
-                 "list of them, or both")
+        ap.error(f"--split: {args.split!r}; use dev, dev2, dev3, dev4, dev5, dev6, dev7, dev8, dev9, dev10, test, "
+                 "a comma list of them, or both")
     splits = tuple(x for x in known if x in splits and any(a["split"] == x for a in man["articles"]))
     texts: dict[str, str] = {}
     bad = []

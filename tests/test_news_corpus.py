@@ -37,14 +37,15 @@ def test_manifest_counts_languages_and_splits() -> None:
     assert len(arts) >= 90
     assert all(langs[lang] >= 30 for lang in ("en", "zh-Hant", "zh-Hans")), langs
     assert len({a["id"] for a in arts}) == len(arts)
-    assert {a["split"] for a in arts} <= {"dev", "test", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9"}
+    assert {a["split"] for a in arts} <= {"dev", "test", "dev2", "dev3", "dev4", "dev5", "dev6", "dev7", "dev8", "dev9",
+                                                  "dev10"}
     frozen = Counter(a["language"] for a in arts if a["split"] in ("dev", "test"))
     for lang in frozen:  # the seeded split keeps 40% of each language for test (rounded)
         test = sum(1 for a in arts if a["language"] == lang and a["split"] == "test")
         assert test == round(0.4 * frozen[lang])
     # dev2, dev3 (session 3), dev4 and dev5 (session 4) were collected after the split was frozen: development only
     # (dev5 is held out: nobody tunes on it); dev7 and dev8 (session 5) likewise, development text for the rule writers;
-    # dev9 (session 6) likewise, development text for the rule writers;
+    # dev9 (session 6) and dev10 (session 7) likewise, development text for the rule writers;
     # dev6 (session 5) is held out: scored only when named, by one helper, twice
     assert len({a["url"] for a in arts}) == len(arts)
     kinds = Counter(k for a in arts for k in a["kinds"])
@@ -249,3 +250,28 @@ def test_dev9_is_development_text_scored_by_default_and_trained_on(
     assert sorted(json.loads(capsys.readouterr().out)["splits"]) == ["dev9"]
     tool = load_script("train_claims", ROOT / "tools" / "train_claims.py")
     assert "dev9" in tool.TRAIN and "dev9" not in tool.HELD_OUT and "test" not in tool.TRAIN
+
+
+def test_dev10_is_development_text_scored_by_default_and_trained_on(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """dev10 (session 7) is development text like dev9: weighted to English, no address shared with another split;
+    part of the benchmark's default ``both`` with its errors listed unnamed; among both training tools' splits."""
+    import dealweb.extract.ingest as ingest
+
+    arts = [a for a in MAN["articles"] if a["split"] == "dev10"]
+    langs = Counter(a["language"] for a in arts)
+    assert len(arts) >= 14 and langs["en"] > langs["zh-Hant"] and langs["en"] > langs["zh-Hans"], langs
+    assert all(a["kinds"] for a in arts)  # every article was annotated, not just listed
+    others = {a["url"] for a in MAN["articles"] if a["split"] != "dev10"}
+    assert not others & {a["url"] for a in arts}
+    man, cache = _one_article_per_split(tmp_path, ("dev10", "d10"))
+    monkeypatch.setattr(ingest, "ingest_text", lambda t, index=None, scorer="rules": _reversed_claim(t))
+    base = ["--cache", str(cache), "--manifest", str(man), "--mb", "0", "--errors", "--json"]
+    assert bench.main(base) == 0
+    rep = json.loads(capsys.readouterr().out)
+    assert sorted(rep["splits"]) == ["dev", "dev10"]
+    assert sorted(e["article"] for e in rep["error_list"]) == ["d1", "d1", "d10", "d10"]
+    assert bench.main([*base, "--split", "dev10"]) == 0
+    assert sorted(json.loads(capsys.readouterr().out)["splits"]) == ["dev10"]
+    assert "dev10" in load_script("train_claims", ROOT / "tools" / "train_claims.py").TRAIN
+    assert "dev10" in load_script("train_fallback", ROOT / "tools" / "train_fallback.py").DEV

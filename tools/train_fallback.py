@@ -1,7 +1,7 @@
 """Train and evaluate the fallback for USD figures the rules leave unclaimed (issue 13; extract/fallback.py).
 
 The data are the development splits of the real-news corpus (``benchmarks/news_corpus/manifest.json``, texts in
-the local cache built by ``tools/news_cache.py``): dev, dev2, dev4, dev5, dev7, dev8 (and dev9 when present).
+the local cache built by ``tools/news_cache.py``): dev, dev2, dev4, dev5, dev7, dev8 (and dev9, dev10 when present).
 ``dev3`` is the validation split: only scored, by a model trained on every development split, never used to
 choose anything. The frozen ``test`` split and the held-out ``dev6`` are refused (``tools/train_claims.py``'s
 loader, which this tool shares).
@@ -59,7 +59,7 @@ from dealweb.extract.ingest import claims_from_proposals  # noqa: E402
 from dealweb.extract.learned import ClaimModel  # noqa: E402
 
 #: Development splits (dev9 and later join when the manifest has them); dev3 validates, dev6 and test are refused.
-DEV = ("dev", "dev2", "dev4", "dev5", "dev7", "dev8", "dev9")
+DEV = ("dev", "dev2", "dev4", "dev5", "dev7", "dev8", "dev9", "dev10")
 VALID = "dev3"
 #: Pair features that only exist when the rules proposed a deal for the figure: never seen by the fallback.
 DROP = ("rule:same", "rule:reverse", "rule:payer", "rule:payee", "ruletype:")
