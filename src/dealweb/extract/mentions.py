@@ -308,7 +308,8 @@ _DESCRIBED_AFTER = re.compile(r" (?:[a-z-]+ ){0,2}?(?:company|firm|startup|start
 #: Words that end a firm's formal name ("Zentrix Systems" is the Zentrix the gazetteer knows).
 _FORMAL_SUFFIX = frozenset(("systems", "technologies", "technology", "inc", "inc.", "corp", "corp.", "corporation",
                             "holdings", "group", "co", "co.", "ltd", "ltd.", "limited", "plc", "llc", "platforms",
-                            "networks", "computing", "pbc", "ag", "se", "sa", "nv", "gmbh"))
+                            "networks", "computing", "pbc", "ag", "se", "sa", "nv", "gmbh", "electronics",
+                            "semiconductor", "semiconductors", "industries", "labs", "capital"))
 _NAME_RX = re.compile(_LATIN_NAME)
 _POSSESSIVE = re.compile(r"['’]s$")
 #: Capitalised words that are not a firm's name on their own (articles, places, products, roles, units).

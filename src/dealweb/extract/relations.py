@@ -903,6 +903,33 @@ _BUY_FROM = re.compile(r"\b(?:buys|bought|buying|purchased|purchasing|ordered|or
 _ACQUIRED_AFTER = re.compile(r"[^，,。]{0,16}?(?:股|stake|shares|资产|业务|部门|技术|专利|知识产权|人才)")
 
 
+#: A firm's own verb of paying just after its name, through auxiliaries only ("Acme will spend", "with Acme
+#: intending to spend", "Acme agreed to pay"): that firm pays. A passive ("was paid") has "was" before the verb
+#: and does not match.
+_PAYS_AFTER = re.compile(r"(?:['’]s\s+)?\s*(?:(?:will|would|also|plans?|planned|planning|intends?|intending|"
+                         r"intended|agree[sd]?|expects?|expected|expecting|has|have|had|already|reportedly|must|"
+                         r"could|can|may|might|now|is set|are set|set|then)\s+)*(?:to\s+)?"
+                         r"(?:pay|pays|paid|paying|spend|spends|spent|spending)\b")
+
+
+def _said_payer(sent: _Sentence, left: EntityMention, right: EntityMention,
+                upto: int) -> tuple[EntityMention, EntityMention] | None:
+    """``(payer, payee)`` when a verb of paying follows a mention of exactly one of the two firms before ``upto``.
+
+    "Borealis is Acme's second source, with Acme intending to spend up to $10 billion on compute": whoever
+    usually sells what, the firm that spends pays.
+    """
+    f = sent.folded
+    lo, hi = sent.start, min(sent.end, upto + 1)
+    if f.find("spen", lo, hi) < 0 and f.find("pay", lo, hi) < 0 and f.find("paid", lo, hi) < 0:
+        return None  # no verb of paying before the figure (a C scan: most sentences stop here)
+    said = {e.id for e in sent.ents if e.id in (left.id, right.id) and e.end < hi
+            and _PAYS_AFTER.match(f, e.end, hi) is not None}
+    if len(said) != 1 or left.id == right.id:
+        return None
+    return (left, right) if left.id in said else (right, left)
+
+
 def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str, index: EntityIndex,
             upto: int) -> tuple[EntityMention, EntityMention]:
     """``(payer, payee)`` for a subject ``left`` and an object ``right`` of a deal of type ``typ``."""
@@ -915,6 +942,9 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
     if typ in _PURCHASE:
         if left.start < right.start and _BUY_FROM.search(f, max(left.end, sent.start), right.start):
             return left, right  # "Acme to purchase $58 billion of equipment from Zentrix": said outright
+        payer = _said_payer(sent, left, right, upto)
+        if payer is not None:
+            return payer  # "Borealis is Acme's second source, with Acme intending to spend up to $10 billion"
         if typ == "services":
             use = _PAY_TO_USE.search(f, max(sent.start, upto - 60), min(sent.end, upto + 80))
             if use is not None and use.start() < upto:
