@@ -21,6 +21,9 @@ from test_extract_english import B, usd_deals
     # a known firm under a longer formal name ("... Electronics", "... Semiconductor") is the same firm
     ("Acme announced a $16.5 billion chip supply agreement with Borealis Electronics.",
      {("acme", "borealis", 16.5 * B, 16.5 * B)}),
+    # a figure's decimal point does not end the sentence between a verb and its object
+    ("Acme will put $22.5 billion into Borealis.", {("acme", "borealis", 22.5 * B, 22.5 * B)}),
+    ("Cobalt Cloud will purchase $5.8 billion worth of equipment from Acme.", {("cobalt", "acme", 5.8 * B, 5.8 * B)}),
 ])
 def test_english_structure_s7(text: str, expected: set[tuple[str, str, float, float | None]]) -> None:
     assert usd_deals(text) == expected

@@ -624,13 +624,13 @@ def _deal_type(folded: str, lo: int, hi: int, sells: frozenset[str]) -> tuple[st
 
 #: Money paid or spent to use another firm's technology ("will spend $3 billion per year to deploy Acme's
 #: solutions"): a purchase of services from that firm.
-_PAY_TO_USE = re.compile(r"\b(?:pay|pays|paid|paying|spend|spends|spent|spending)\b[^.;]{0,40}?\bto\s+"
+_PAY_TO_USE = re.compile(r"\b(?:pay|pays|paid|paying|spend|spends|spent|spending)\b(?:[^.;]|\.(?=\d)){0,40}?\bto\s+"
                          r"(?:integrate|deploy|use|adopt|utilize|utilise|access)\s")
 
 
 #: "puts $1 billion behind Acme", "put $2 billion into Acme": money put into a firm is an investment ("put" alone
 #: is no cue).
-_PUT_INTO = re.compile(r"[^.;,]{0,40}?\b(?:into|behind)\s")
+_PUT_INTO = re.compile(r"(?:[^.;,]|[.,](?=\d)){0,40}?\b(?:into|behind)\s")
 
 
 #: Deal kinds a clause names outright (a licence, a stake...), which a bare "deal" next to the figure yields to.
@@ -896,7 +896,7 @@ def _seller_first(typ: str, x: EntityMention, y: EntityMention,
 #: Verb forms only: "won a $3 billion order from Acme" (a noun after a receiving verb) makes Acme the buyer.
 _BUY_FROM = re.compile(r"\b(?:buys|bought|buying|purchased|purchasing|ordered|ordering|rented|renting|leased|"
                        r"licensed|(?:to|will|would|plans to|agreed to) (?:buy|purchase|order|rent|lease|license))\b"
-                       r"[^.;]{0,60}\bfrom\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$")
+                       r"(?:[^.;]|\.(?=\d)){0,60}\bfrom\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$")
 
 
 #: What a buyer acquires ("取得Acme的部分資產", "取得…股份"): after it, 取得/獲得 is buying, not receiving money.
@@ -2379,7 +2379,7 @@ _DEAL_REF = re.compile(r"这项合作|这笔交易|该交易|该协议|该合约
 #: "This six-year agreement is valued at up to...", "这份五年期合同价值...": a described deal, then its value.
 _DEAL_REF_VALUE = re.compile(r"(?:(?:\b(?:this|that|the)\s+|^\s*)(?:[\w-]+\s+){0,2}"
                              r"(?:deal|agreement|contract|pact|arrangement|transaction)\b"
-                             r"[^.;]{0,16}?(?:valued at|worth|value of|totall?ing)|"
+                             r"(?:[^.;]|\.(?=\d)){0,16}?(?:valued at|worth|value of|totall?ing)|"
                              r"(?:这份|这项|这笔|该|此)\S{0,6}(?:协议|合同|合约|交易)\S{0,4}(?:价值|总额|金额|规模))"
                              r"\s*(?:up to|about|around|roughly|more than|over|as much as|约|达|高达|超过|逾)?\s*$")
 
