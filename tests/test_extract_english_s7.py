@@ -24,6 +24,28 @@ from test_extract_english import B, usd_deals
     # a figure's decimal point does not end the sentence between a verb and its object
     ("Acme will put $22.5 billion into Borealis.", {("acme", "borealis", 22.5 * B, 22.5 * B)}),
     ("Cobalt Cloud will purchase $5.8 billion worth of equipment from Acme.", {("cobalt", "acme", 5.8 * B, 5.8 * B)}),
+    # ... or of buying, through an option
+    ("Borealis said the contract runs five years, with Acme reserving the option to buy $2 billion of extra "
+     "computing capacity.",
+     {("acme", "borealis", 2 * B, 2 * B)}),
+    # a place's possessive before a new firm's name only describes it
+    ("Acme signed a $9.7 billion contract with Australia’s Quorra to secure data centre capacity.",
+     {("acme", "quorra", 9.7 * B, 9.7 * B)}),
+    ("Acme signed a $9.7 billion contract with Australia's Quorra to secure data centre capacity.",
+     {("acme", "quorra", 9.7 * B, 9.7 * B)}),
 ])
 def test_english_structure_s7(text: str, expected: set[tuple[str, str, float, float | None]]) -> None:
     assert usd_deals(text) == expected
+
+
+@pytest.mark.parametrize(("text", "typ"), [
+    # "Shares of X soared" is a price, not a stake bought: the deal is the agreement told after it
+    ("shares of borealis soared after the company signed an agreement with acme worth $1 billion.", "contract"),
+    ("shares in borealis fell 5% after it signed a deal with acme.", "contract"),
+    # shares bought are a stake
+    ("acme bought shares of borealis worth $1 billion.", "acquisition_stake"),
+])
+def test_shares_that_move_are_no_stake(text: str, typ: str) -> None:
+    from dealweb.extract.relations import _deal_type
+    got = _deal_type(text, 0, len(text), frozenset())
+    assert (got[0] if got else "contract") == typ

@@ -311,6 +311,10 @@ _FORMAL_SUFFIX = frozenset(("systems", "technologies", "technology", "inc", "inc
                             "networks", "computing", "pbc", "ag", "se", "sa", "nv", "gmbh", "electronics",
                             "semiconductor", "semiconductors", "industries", "labs", "capital"))
 _NAME_RX = re.compile(_LATIN_NAME)
+#: "a contract with Australia’s Quorra": a name followed by a possessive and another capitalised name only describes
+#: the firm after it (a place, a parent); "Australia's Quorra" read as one name keeps only the owned part.
+_POSSESSOR_OF_NAME = re.compile(r"['’]s [A-Z]")
+_OWNED_NAME = re.compile(r"^.*['’]s (?=[A-Z])")
 _POSSESSIVE = re.compile(r"['’]s$")
 #: Capitalised words that are not a firm's name on their own (articles, places, products, roles, units).
 _NOT_A_NAME = frozenset(("the", "a", "an", "this", "that", "its", "their", "his", "her", "ai", "us", "u.s", "uk",
@@ -332,6 +336,14 @@ def firm_id(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40]
 
 
+def _owned(text: str, name: str, end: int) -> str:
+    """The firm's name a slot holds: after an owner's possessive, the name owned ("with Australia’s Quorra")."""
+    if _POSSESSOR_OF_NAME.match(text, end):
+        n = _NAME_RX.match(text, end + 3)
+        return n.group(0) if n is not None else name
+    return _OWNED_NAME.sub("", name)
+
+
 def find_new_names(norm: NormText, known: list[EntityMention]) -> list[EntityMention]:
     """Firms named in Latin letters that neither the ledger nor the gazetteer knows, found by where they stand.
 
@@ -347,14 +359,14 @@ def find_new_names(norm: NormText, known: list[EntityMention]) -> list[EntityMen
     names: list[str] = []
     for m in _EN_SLOT.finditer(text):
         if (m.start() == 0 or not text[m.start() - 1].isalpha()) and not _DESCRIBED_AFTER.match(text, m.end()):
-            names.append(m.group("name"))
+            names.append(_owned(text, m.group("name"), m.end()))
     for w in _EN_SLOT_WORDS:
         i = text.find(w)
         while i >= 0:
             n = _NAME_RX.match(text, i + len(w))
             if n is not None and (w != " with " or _DEAL_BEFORE_WITH.search(text, max(0, i - 13), i)) and \
                     not _DESCRIBED_AFTER.match(text, n.end()):
-                names.append(n.group(0))
+                names.append(_owned(text, n.group(0), n.end()))
             i = text.find(w, i + 1)
     for m in _EN_APPOSITION.finditer(text):
         n = _NAME_BEFORE.search(text, max(0, m.start() - 60), m.start())

@@ -543,6 +543,9 @@ _STRONG_FIRST = ("rpo", "market_cap", "valuation", "eps", "capex", "operating_in
 _CHIP_DESCRIBES = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:startups?|start-ups?|makers?|designers?|compan(?:y|ies)|"
                              r"firms?|giants?|rivals?|developers?|suppliers?|stocks?|sector|industry|wars?|race|"
                              r"leaders?|darling|king|titan|powerhouse|behemoth|juggernaut|heavyweight|champion)\b")
+#: After "shares of"/"shares in": a firm, then a verb of a price moving ("Shares of Acme soared 60%").
+_SHARES_MOVED = re.compile(r"[^.;,]{0,40}?\b(?:soared|jumped|rose|fell|climbed|surged|dropped|plunged|gained|"
+                           r"tumbled|slid|sank|rallied|spiked|slumped|rocketed|skyrocketed|popped|were up|were down)\b")
 _INVEST_NOUN = re.compile(r"额|者|人|机构|银行|\s?(?:banks?|firms?)\b")
 _IN_KIND = re.compile(r"in cash|to the (?:partnership|joint venture|venture|jv)")
 
@@ -566,6 +569,13 @@ def _deal_type(folded: str, lo: int, hi: int, sells: frozenset[str]) -> tuple[st
         found["equity"] = [h for h in found["equity"] if not _INVEST_NOUN.match(folded, h[1], h[1] + 6)
                            and not (h[2].startswith("contribut") and _IN_KIND.search(folded, h[1], h[1] + 60))
                            and not (h[2] in ("put", "puts") and not _PUT_INTO.match(folded, h[1]))]
+
+    if "stake" in found and any(h[2] in ("shares of", "shares in") for h in found["stake"]):
+        # "Shares of Acme soared after...": the price of a firm's shares, not a stake bought
+        found["stake"] = [h for h in found["stake"] if h[2] not in ("shares of", "shares in")
+                          or not _SHARES_MOVED.match(folded, h[1], hi)]
+        if not found["stake"]:
+            del found["stake"]
 
     def first(key: str) -> tuple[int, int]:
         h = found[key][0]  # the earliest: the hits are in text order
@@ -903,13 +913,15 @@ _BUY_FROM = re.compile(r"\b(?:buys|bought|buying|purchased|purchasing|ordered|or
 _ACQUIRED_AFTER = re.compile(r"[^，,。]{0,16}?(?:股|stake|shares|资产|业务|部门|技术|专利|知识产权|人才)")
 
 
-#: A firm's own verb of paying just after its name, through auxiliaries only ("Acme will spend", "with Acme
-#: intending to spend", "Acme agreed to pay"): that firm pays. A passive ("was paid") has "was" before the verb
-#: and does not match.
+#: A firm's own verb of paying or buying just after its name, through auxiliaries only ("Acme will spend", "with
+#: Acme intending to spend", "Acme agreed to pay", "with Acme reserving the option to buy"): that firm pays. A
+#: passive ("was paid") has "was" before the verb and does not match.
 _PAYS_AFTER = re.compile(r"(?:['’]s\s+)?\s*(?:(?:will|would|also|plans?|planned|planning|intends?|intending|"
                          r"intended|agree[sd]?|expects?|expected|expecting|has|have|had|already|reportedly|must|"
-                         r"could|can|may|might|now|is set|are set|set|then)\s+)*(?:to\s+)?"
-                         r"(?:pay|pays|paid|paying|spend|spends|spent|spending)\b")
+                         r"could|can|may|might|now|is set|are set|set|then|(?:reserv(?:es|ed|ing)|has|have|had|"
+                         r"holds?|holding|retains?|retaining|gets?|getting) (?:the|an) option)\s+)*(?:to\s+)?"
+                         r"(?:pay|pays|paid|paying|spend|spends|spent|spending|buy|buys|bought|buying|purchase[sd]?|"
+                         r"purchasing)\b")
 
 
 def _said_payer(sent: _Sentence, left: EntityMention, right: EntityMention,
@@ -921,7 +933,8 @@ def _said_payer(sent: _Sentence, left: EntityMention, right: EntityMention,
     """
     f = sent.folded
     lo, hi = sent.start, min(sent.end, upto + 1)
-    if f.find("spen", lo, hi) < 0 and f.find("pay", lo, hi) < 0 and f.find("paid", lo, hi) < 0:
+    if f.find("spen", lo, hi) < 0 and f.find("pay", lo, hi) < 0 and f.find("paid", lo, hi) < 0 and \
+            f.find("bu", lo, hi) < 0 and f.find("purchas", lo, hi) < 0:
         return None  # no verb of paying before the figure (a C scan: most sentences stop here)
     said = {e.id for e in sent.ents if e.id in (left.id, right.id) and e.end < hi
             and _PAYS_AFTER.match(f, e.end, hi) is not None}
