@@ -33,6 +33,10 @@ from test_extract_english import B, usd_deals
      {("acme", "quorra", 9.7 * B, 9.7 * B)}),
     ("Acme signed a $9.7 billion contract with Australia's Quorra to secure data centre capacity.",
      {("acme", "quorra", 9.7 * B, 9.7 * B)}),
+    # a new firm's "AI" is part of its name (the id is the name as written); after a known firm it is that firm
+    ("Acme has completed its $3.25 billion acquisition of Quorra AI, a startup developing optical interconnects.",
+     {("acme", "quorra-ai", 3.25 * B, 3.25 * B)}),
+    ("Acme will invest $2 billion in Borealis AI.", {("acme", "borealis", 2 * B, 2 * B)}),
 ])
 def test_english_structure_s7(text: str, expected: set[tuple[str, str, float, float | None]]) -> None:
     assert usd_deals(text) == expected

@@ -308,7 +308,7 @@ _DESCRIBED_AFTER = re.compile(r" (?:[a-z-]+ ){0,2}?(?:company|firm|startup|start
 #: Words that end a firm's formal name ("Zentrix Systems" is the Zentrix the gazetteer knows).
 _FORMAL_SUFFIX = frozenset(("systems", "technologies", "technology", "inc", "inc.", "corp", "corp.", "corporation",
                             "holdings", "group", "co", "co.", "ltd", "ltd.", "limited", "plc", "llc", "platforms",
-                            "networks", "computing", "pbc", "ag", "se", "sa", "nv", "gmbh", "electronics",
+                            "networks", "computing", "pbc", "ag", "se", "sa", "nv", "gmbh", "ai", "electronics",
                             "semiconductor", "semiconductors", "industries", "labs", "capital"))
 _NAME_RX = re.compile(_LATIN_NAME)
 #: "a contract with Australia’s Quorra": a name followed by a possessive and another capitalised name only describes
@@ -385,8 +385,8 @@ def find_new_names(norm: NormText, known: list[EntityMention]) -> list[EntityMen
     for name in names:
         name = _NAME_SUFFIX.sub("", _POSSESSIVE.sub("", name)).rstrip(".")
         words = name.split(" ")
-        while words and words[-1].lower() in _NOT_A_NAME:
-            words.pop()
+        while words and words[-1].lower() in _NOT_A_NAME and (words[-1].lower() != "ai" or len(words) == 1):
+            words.pop()  # "Celestial AI" keeps its "AI": the id is the name as written (firm_id)
         while words and (words[0].lower() in _NOT_A_NAME or _ADJECTIVE.fullmatch(words[0])):
             words.pop(0)
         name = " ".join(words)
