@@ -37,6 +37,13 @@ from test_extract_english import B, usd_deals
     ("Acme has completed its $3.25 billion acquisition of Quorra AI, a startup developing optical interconnects.",
      {("acme", "quorra-ai", 3.25 * B, 3.25 * B)}),
     ("Acme will invest $2 billion in Borealis AI.", {("acme", "borealis", 2 * B, 2 * B)}),
+    # a new firm after "invest <figure> in" is found by where it stands, as after "invest in"
+    ("Acme will invest up to $5 billion in Quorra Energy's fuel cells.", {("acme", "quorra-energy", 0.0, 5 * B)}),
+    # an option ceiling "if exercised" is a figure of the deal, not a hypothetical
+    ("Acme agreed to rent data centre space from Borealis, in a deal valued at $7 billion, with the potential to "
+     "rise to $17.7 billion if all options are exercised.",
+     {("acme", "borealis", 7 * B, 7 * B), ("acme", "borealis", 17.7 * B, 17.7 * B)}),
+    ("Acme would pay Cobalt Cloud $3 billion if the project is approved.", set()),
 ])
 def test_english_structure_s7(text: str, expected: set[tuple[str, str, float, float | None]]) -> None:
     assert usd_deals(text) == expected

@@ -288,6 +288,7 @@ _CN_SLOT_BEFORE = re.compile(r"(?:收[购購]|投[资資]|入股|注[资資]|[�
 _CN_FIRM_AFTER = re.compile(r"[ ]?(?:公司|集[团團]|[\u4e00-\u9fff]{1,3}公司)")
 _CJK_THEN_CAPITAL = re.compile(r"[\u4e00-\u9fff][ \u3000]?[A-Z]")
 _EN_SLOT = re.compile(r"(?:into|acquire[sd]?|acquiring|acquisition of|buys?|buying|bought|invest(?:s|ed|ing)? in|"
+                      r"invest(?:s|ed|ing)? (?:[a-z]+ ){0,3}(?:US)?\$[\d.,]+(?: ?(?:billion|million|bn|m|b))? in|"
                       r"investment in|stake in|startup|start-up|chipmaker|chip designer|company|firm) "
                       r"(?P<name>" + _LATIN_NAME + r")")
 #: More words a firm's name follows ("software maker Zentrix", "a licensing deal with Zentrix"), found by

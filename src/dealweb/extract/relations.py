@@ -344,6 +344,10 @@ _INVITE_P = _scanned(["邀请"])
 #: ", if confirmed,": a condition set off as an aside bears on the clause it interrupts, not on the figures after it
 #: ("This deal, if confirmed, surpasses Acme's $7 billion acquisition of Borealis in 2019").
 _ASIDE_IF = re.compile(r"\s+(?:confirmed|approved|completed|true|accurate|finalized|finalised),")
+#: "... could rise to $17.7 billion if all options are exercised": the ceiling of options a deal holds, a figure of
+#: the deal (guideline: options and extensions), not a hypothetical.
+_IF_EXERCISED = re.compile(r"\s+(?:all |the |its |these |those |both |such )?(?:[\w-]+ ){0,2}?"
+                           r"(?:(?:are|is|were|was|get|gets) )?(?:fully )?exercised\b")
 #: "如果算上...", "if you count...": a sum told, not a condition.
 _COUNTING = re.compile(r"\s*(?:算上|加上|计入|把|you count|we count|one counts|counting)")
 _RAISE_P = _scanned(["募资", "融资", "募得", "筹资", "raise", "raised", "raising", "funding round", "fundraising"])
@@ -1837,7 +1841,7 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
                    venture: EntityMention | None = None) -> list[Proposal]:
     f = sent.folded
     conds = [c for c in _find(_COND_P, f, sent.start, sent.end) if not _COUNTING.match(f, c[1])
-             and not _ASIDE_IF.match(f, c[1])]
+             and not _ASIDE_IF.match(f, c[1]) and not _IF_EXERCISED.match(f, c[1])]
     # "Acme said the contract was worth $17.4bn, but that it could grow if Borealis asks": the figure before the
     # clause that opens the condition stands; a figure in or after it does not
     cond_from = _clause_of(sent, conds[0][0])[0] if conds else sent.end
