@@ -44,6 +44,14 @@ from test_extract_english import B, usd_deals
      "rise to $17.7 billion if all options are exercised.",
      {("acme", "borealis", 7 * B, 7 * B), ("acme", "borealis", 17.7 * B, 17.7 * B)}),
     ("Acme would pay Cobalt Cloud $3 billion if the project is approved.", set()),
+    # a deal told by a generic word alone takes the direction the text's acquisition or investment of the pair gives
+    ("Flux Semiconductor's $5.5B Quorra AI Deal Transforms Interconnects\n\nFlux Semiconductor announced its "
+     "$5.5 billion acquisition of Quorra AI, a startup.",
+     {("flux", "quorra-ai", 5.5 * B, 5.5 * B), ("flux", "quorra-ai", 5.5 * B, 5.5 * B)}),
+    # ... not when the pair's deals go both ways: each firm pays the other
+    ("Acme signed a $5 billion deal with Flux Semiconductor. Flux Semiconductor will invest $1 billion in Acme, "
+     "and Acme will buy $4 billion of chips from Flux Semiconductor.",
+     {("acme", "flux", 5 * B, 5 * B), ("flux", "acme", 1 * B, 1 * B), ("acme", "flux", 4 * B, 4 * B)}),
 ])
 def test_english_structure_s7(text: str, expected: set[tuple[str, str, float, float | None]]) -> None:
     assert usd_deals(text) == expected

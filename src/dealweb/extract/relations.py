@@ -1668,7 +1668,56 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
             if empty_run >= 2:
                 topic = None
         last_start = sent.start
+    _agree_with_cued(out, norm.folded)
     return out
+
+
+#: Generic deal words (the "contract" cues and "partnership"): a deal told by one of them says neither its kind nor
+#: its direction; the kind then comes from who usually sells what.
+_GENERIC_DEAL = frozenset(w for w in TYPE_CUES["contract"] if w.isascii()) | {"partnership", "partnerships",
+                                                                               "collaboration", "alliance"}
+
+
+#: Kinds whose cue says who pays whatever the firms usually sell (an acquisition, an investment): a deal told by a
+#: generic word takes its direction only from the pair's deals of these kinds.
+_OWNERSHIP = frozenset({"acquisition_stake", "equity_investment"})
+
+
+def _agree_with_cued(out: list[Proposal], folded: str) -> None:
+    """Turn a deal told by a generic word alone to the direction its pair's cued deals in the text give.
+
+    "Acme's $5.5B Borealis Deal" (a headline: the kind and direction guessed from who usually sells what) then
+    "Acme completed its $5.5 billion acquisition of Borealis": the article tells one deal between the two, and the
+    cued sentence says who pays. A deal of the pair with the same amount decides first; else all the pair's cued
+    deals must agree, and one of them must be an acquisition or an investment. A pair whose cued deals go both ways
+    (each firm pays the other) is left alone.
+    """
+    cued: dict[frozenset[str], list[tuple[str, Proposal]]] = {}
+    weak: list[tuple[str, str, Proposal]] = []
+    for p in out:
+        payer, payee = p.payer, p.payee
+        if p.kind != "deal" or payer is None or payee is None or p.amount is None or "+" in payer.id \
+                or "+" in payee.id or "type" not in p.spans:
+            continue
+        ts, te = p.spans["type"]
+        if folded[ts:te] in _GENERIC_DEAL:
+            weak.append((payer.id, payee.id, p))
+        else:
+            cued.setdefault(frozenset((payer.id, payee.id)), []).append((payer.id, p))
+    for payer_id, payee_id, p in weak:
+        pair = cued.get(frozenset((payer_id, payee_id)))
+        if not pair:
+            continue
+        amt = p.amount
+        same = [(i, c) for i, c in pair if c.amount is not None and amt is not None and c.amount.low == amt.low
+                and c.amount.high == amt.high]
+        told = same or pair
+        payers = {i for i, _ in told}
+        if len(payers) != 1 or payer_id in payers or not any(c.type in _OWNERSHIP for _, c in told):
+            continue  # the pair's deals go both ways, or none of them says who pays whatever is sold
+        p.payer, p.payee = p.payee, p.payer
+        p.spans["from"], p.spans["to"] = p.spans["to"], p.spans["from"]
+        p.type = told[0][1].type
 
 
 #: A sentence opening on a noun phrase that names no one ("This expansion...", "The deal..."), not on a name.
