@@ -52,6 +52,19 @@ from test_extract_english import B, usd_deals
     ("Acme signed a $5 billion deal with Flux Semiconductor. Flux Semiconductor will invest $1 billion in Acme, "
      "and Acme will buy $4 billion of chips from Flux Semiconductor.",
      {("acme", "flux", 5 * B, 5 * B), ("flux", "acme", 1 * B, 1 * B), ("acme", "flux", 4 * B, 4 * B)}),
+    # revenue a lease or contract brings its seller is the customer's payment: the customer after "with"/"grants",
+    # or the other party of the deal told just before
+    ("Borealis signed two ten-year colocation agreements with Acme. The agreements total about $3.7 billion in "
+     "contracted revenue.",
+     {("acme", "borealis", 3_330_000_000, 4_070_000_000)}),
+    ("- Borealis signed a ten-year agreement that grants Acme full use of its campus and secures $830 million in "
+     "revenue.",
+     {("acme", "borealis", 0.83 * B, 0.83 * B)}),
+    ("Acme agreed to lease 150MW of data centre capacity from Borealis. This builds on a previous leasing agreement, "
+     "netting Borealis around $7 billion over the 15-year contract term.",
+     {("acme", "borealis", 6_300_000_000, 7_700_000_000)}),
+    # a firm's own revenue for a period, no contract told: a fact, no claim
+    ("Borealis reported $3.7 billion in revenue for the quarter, after Acme became a customer.", set()),
 ])
 def test_english_structure_s7(text: str, expected: set[tuple[str, str, float, float | None]]) -> None:
     assert usd_deals(text) == expected

@@ -1596,6 +1596,7 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
     empty_run = 0
     last_deal: Proposal | None = None
     venture: EntityMention | None = None  # the last project named (a joint venture, a campus): contributions go to it
+    recent: Sequence[EntityMention] = ()  # the entities of the last sentence that named any
     title: EntityMention | None = None
     raiser: EntityMention | None = None
     text = norm.text
@@ -1645,7 +1646,7 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
             topic = carried  # English only: 其 opens "其二" (secondly) as well as a pronoun
         if sent.amts:
             found = _read_sentence(sent, index, topic or title, joke=sent.start < joke_until, last_deal=last_deal,
-                                   raiser=raiser, history=out, venture=venture)
+                                   raiser=raiser, history=out, venture=venture, recent=recent)
             for p in found:
                 _stated_usd(text, p)
             out.extend(found)
@@ -1656,6 +1657,7 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
             if index.kinds.get(e.id) == "project":
                 venture = e
         if sent.ents:
+            recent = sent.ents
             for e in sent.ents:
                 if index.kinds.get(e.id) != "person":
                     n = seen.get(e.id)
@@ -1887,7 +1889,7 @@ def _stated_usd(text: str, d: Proposal) -> None:
 def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | None,
                    joke: bool, last_deal: Proposal | None = None,
                    raiser: EntityMention | None = None, history: list[Proposal] | None = None,
-                   venture: EntityMention | None = None) -> list[Proposal]:
+                   venture: EntityMention | None = None, recent: Sequence[EntityMention] = ()) -> list[Proposal]:
     f = sent.folded
     conds = [c for c in _find(_COND_P, f, sent.start, sent.end) if not _COUNTING.match(f, c[1])
              and not _ASIDE_IF.match(f, c[1]) and not _IF_EXERCISED.match(f, c[1])]
@@ -1926,6 +1928,13 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             sells = _sells(sent, index, topic)  # the same for every figure of the sentence
         typ = _type_for(sent, a, clause, sells) if unit not in ("%", "x") else None
         metric = _fact_metric(sent, a, clause, deal_cue_here=typ is not None and typ[3] != "sentence")
+        if not denied and (f.find("revenue", max(sent.start, a.start - 60), min(sent.end, a.end + 60)) >= 0
+                           or f.find("generat", max(sent.start, a.start - 40), a.start) >= 0
+                           or f.find("netting", max(sent.start, a.start - 40), a.start) >= 0):
+            rate = _contracted_revenue(sent, a, topic, last_deal, recent, index)
+            if rate is not None:
+                deals.append(rate)  # "the agreements total $3.7 billion in contracted revenue"
+                continue
         if metric is not None and metric[0] == "rpo" and not denied:
             owed = _backlog_from(sent, a, topic)
             if owed is not None:
@@ -2185,6 +2194,75 @@ def _deal_revenue(sent: _Sentence, a: AmountMention, clause: tuple[int, int], in
         typ_name = found[0]
     p = Proposal("deal", (sent.start, sent.end), 0.5, payer=pair[0], payee=pair[1], type=typ_name, amount=a.amount)
     p.spans = {"from": (pair[0].start, pair[0].end), "to": (pair[1].start, pair[1].end), "type": (a.start, a.end),
+               "amount": (a.start, a.end)}
+    return p
+
+
+#: Revenue a contract brings its seller, told in English: "$3.7 billion in contracted revenue", "roughly $11 billion
+#: in lease revenue", "contracted lease revenue to approximately $11B", "expects to generate over $1 billion per year
+#: from the deal" (matched around the figure: before it, or after it).
+_CONTRACTED_BEFORE = re.compile(r"(?:contracted|lease|leasing|hosting|colocation)\s+(?:[\w-]+\s+){0,2}?revenues?"
+                                r"\s+(?:of|to|at|exceeding|totall?ing|worth|reaching)?\s*(?:[\w-]+\s+){0,2}?$|"
+                                r"\b(?:generate|generates|generating|net|nets|netting|secure|secures|securing|bring|"
+                                r"brings|bringing)\s+(?:[\w-]+\s+){0,3}?$")
+_CONTRACTED_AFTER = re.compile(r"\s*(?:[\w-]+\s+){0,3}?(?:in|of)\s+(?:[\w-]+\s+){0,3}?revenues?\b|"
+                               r"\s*(?:[\w-]+\s+){0,4}?from\s+the\s+(?:[\w-]+\s+){0,2}?(?:deal|lease|leases|"
+                               r"agreement|agreements|contract|contracts)\b")
+#: A contract word in the sentence: the revenue is a deal's, not the firm's revenue for a period.
+_CONTRACT_WORD = re.compile(r"l(?<!\wl)eases?\b|a(?<!\wa)greements?\b|c(?<!\wc)ontracts?\b|c(?<!\wc)ontracted\b|"
+                            r"d(?<!\wd)eals?\b|c(?<!\wc)olocation\b|h(?<!\wh)osting\b")
+#: An English sentence, maybe a list item ("- Acme signed...").
+_BULLET_LATIN_START = re.compile(r"[\s*•·–—-]*[\"“]?[A-Za-z]")
+#: Where the revenue's payer stands: after "with", "from", "for", "grants" ("leases with Acme", "grants Acme").
+_TENANT_BEFORE = re.compile(r"(?:\bwith|\bfrom|\bfor|\bgrants?|\bgranting)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$")
+
+
+def _contracted_revenue(sent: _Sentence, a: AmountMention, topic: EntityMention | None, last: Proposal | None,
+                        recent: Sequence[EntityMention], index: EntityIndex) -> Proposal | None:
+    """Revenue a lease or contract brings its seller, told as such, as the customer's payment (English).
+
+    "Borealis signed two colocation agreements with Acme. The agreements total $3.7 billion in contracted
+    revenue": Acme pays Borealis that much. The seller is the sentence's firm that earns (its subject, or the
+    topic); the customer is the firm after "with"/"from"/"for"/"grants" in the sentence, or else the other party of
+    the deal in view, or else the one other firm the sentence before named; a firm that lets data-centre space is
+    the seller whatever the order. A firm's revenue for a period, with no contract word in the sentence, stays a
+    fact.
+    """
+    f = sent.folded
+    if not _BULLET_LATIN_START.match(f, sent.start) or a.amount.currency is None:
+        return None
+    before = _CONTRACTED_BEFORE.search(f, max(sent.start, a.start - 60), a.start)
+    if before is None and _CONTRACTED_AFTER.match(f, a.end, min(sent.end, a.end + 60)) is None:
+        return None
+    if not _CONTRACT_WORD.search(f, sent.start, sent.end):
+        return None
+    actors = [e for e in _actors(sent) if sent.kinds.get(e.id) != "person"]
+    tenants = []
+    for e in actors:
+        m = _TENANT_BEFORE.search(f, max(sent.start, e.start - 40), e.start)
+        if m is not None and not any(m.start() <= o.start < e.start for o in actors):
+            tenants.append(e)  # "with Acme", not "with Acme brings Borealis's": the firm right after the word
+    earners = [e for e in actors if e.start < a.start and not any(t.id == e.id for t in tenants)]
+    if len({e.id for e in tenants}) > 1 or len({e.id for e in earners}) > 1:
+        return None
+    buyer = tenants[0] if tenants else None
+    seller = earners[0] if earners else topic
+    if seller is None or buyer is not None and seller.id == buyer.id:
+        return None
+    if buyer is None and not [e for e in actors if e.id != seller.id]:
+        if last is not None and last.payer is not None and last.payee is not None and \
+                seller.id in (last.payer.id, last.payee.id):
+            buyer = last.payee if last.payer.id == seller.id else last.payer
+        else:
+            others = {e.id: e for e in recent if e.id != seller.id and sent.kinds.get(e.id) != "person"}
+            buyer = next(iter(others.values())) if len(others) == 1 else None
+    if buyer is None or buyer.id == seller.id or "+" in buyer.id:
+        return None
+    by_role = _seller_first("lease", buyer, seller, index)
+    if by_role is not None:
+        buyer, seller = by_role  # the firm that lets data-centre space is paid, whichever the sentence put first
+    p = Proposal("deal", (sent.start, sent.end), 0.5, payer=buyer, payee=seller, type="lease", amount=a.amount)
+    p.spans = {"from": (buyer.start, buyer.end), "to": (seller.start, seller.end), "type": (a.start, a.end),
                "amount": (a.start, a.end)}
     return p
 
