@@ -1905,6 +1905,10 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
     gws: list[AmountMention] = []
     sells: frozenset[str] | None = None
     several: dict[int, list[Proposal]] | None = None
+    # revenue a contract brings (see _contracted_revenue): its words looked for once per sentence, by C scans
+    contracted = (f.find("revenue", sent.start, sent.end) >= 0 or f.find("generat", sent.start, sent.end) >= 0
+                  or f.find("netting", sent.start, sent.end) >= 0) and \
+        any(f.find(w, sent.start, sent.end) >= 0 for w in _CONTRACT_LITERALS)
     for a in sent.amts:
         if a.start >= cond_from:
             continue
@@ -1928,9 +1932,10 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             sells = _sells(sent, index, topic)  # the same for every figure of the sentence
         typ = _type_for(sent, a, clause, sells) if unit not in ("%", "x") else None
         metric = _fact_metric(sent, a, clause, deal_cue_here=typ is not None and typ[3] != "sentence")
-        if not denied and (f.find("revenue", max(sent.start, a.start - 60), min(sent.end, a.end + 60)) >= 0
-                           or f.find("generat", max(sent.start, a.start - 40), a.start) >= 0
-                           or f.find("netting", max(sent.start, a.start - 40), a.start) >= 0):
+        if contracted and not denied and (
+                f.find("revenue", max(sent.start, a.start - 60), min(sent.end, a.end + 60)) >= 0
+                or f.find("generat", max(sent.start, a.start - 40), a.start) >= 0
+                or f.find("netting", max(sent.start, a.start - 40), a.start) >= 0):
             rate = _contracted_revenue(sent, a, topic, last_deal, recent, index)
             if rate is not None:
                 deals.append(rate)  # "the agreements total $3.7 billion in contracted revenue"
@@ -2213,6 +2218,7 @@ _CONTRACT_WORD = re.compile(r"l(?<!\wl)eases?\b|a(?<!\wa)greements?\b|c(?<!\wc)o
                             r"d(?<!\wd)eals?\b|c(?<!\wc)olocation\b|h(?<!\wh)osting\b")
 #: An English sentence, maybe a list item ("- Acme signed...").
 _BULLET_LATIN_START = re.compile(r"[\s*•·–—-]*[\"“]?[A-Za-z]")
+_CONTRACT_LITERALS = ("lease", "agreement", "contract", "deal", "colocation", "hosting")
 #: Where the revenue's payer stands: after "with", "from", "for", "grants" ("leases with Acme", "grants Acme").
 _TENANT_BEFORE = re.compile(r"(?:\bwith|\bfrom|\bfor|\bgrants?|\bgranting)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$")
 
@@ -2231,10 +2237,14 @@ def _contracted_revenue(sent: _Sentence, a: AmountMention, topic: EntityMention 
     f = sent.folded
     if not _BULLET_LATIN_START.match(f, sent.start) or a.amount.currency is None:
         return None
-    before = _CONTRACTED_BEFORE.search(f, max(sent.start, a.start - 60), a.start)
-    if before is None and _CONTRACTED_AFTER.match(f, a.end, min(sent.end, a.end + 60)) is None:
-        return None
     if not _CONTRACT_WORD.search(f, sent.start, sent.end):
+        return None  # (the caller looked for these words as substrings: the pattern checks their edges)
+    lo = max(sent.start, a.start - 60)
+    revenue_after = f.find("revenue", a.end, min(sent.end, a.end + 60)) >= 0
+    if not (revenue_after and _CONTRACTED_AFTER.match(f, a.end, min(sent.end, a.end + 60))
+            or f.find("from the", a.end, min(sent.end, a.end + 60)) >= 0
+            and _CONTRACTED_AFTER.match(f, a.end, min(sent.end, a.end + 60))
+            or _CONTRACTED_BEFORE.search(f, lo, a.start)):
         return None
     actors = [e for e in _actors(sent) if sent.kinds.get(e.id) != "person"]
     tenants = []
