@@ -1886,6 +1886,24 @@ def _stated_usd(text: str, d: Proposal) -> None:
         d.spans["amount"] = (cut + 1 + usd[0].start, cut + 1 + usd[0].end)
 
 
+#: A relative clause after a figure, opening on its own subject word: a hedge in it ("... that could lift total
+#: revenue to $8.7 billion") bears on what it says, not on the figure before it.
+_RELATIVE_AFTER = re.compile(r"\s*(?:\S+\s+){0,12}?(?:that|which)\s+(?:could|might|may)\b")
+
+
+def _hedges(sent: _Sentence, a: AmountMention, clause: tuple[int, int]) -> bool:
+    """Whether the clause's hedge ("could", "可能") bears on the figure ``a``.
+
+    It does unless every hedge of the clause stands after the figure, inside a relative clause that follows it
+    ("total $3.7 billion in contracted revenue and include options that could lift total revenue to $8.7 billion":
+    the first figure is told, the second is hedged).
+    """
+    f = sent.folded
+    if _has(_HEDGE_P, f, clause[0], a.start):
+        return True
+    return _RELATIVE_AFTER.match(f, a.end, clause[1]) is None
+
+
 def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | None,
                    joke: bool, last_deal: Proposal | None = None,
                    raiser: EntityMention | None = None, history: list[Proposal] | None = None,
@@ -1920,7 +1938,8 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             gws.append(a)
             continue
         clause = _clause_of(sent, a.start)
-        if _has(_HEDGE_P, f, clause[0], clause[1]) and not _HEDGED_PAYMENT.search(f, clause[0], a.end):
+        if _has(_HEDGE_P, f, clause[0], clause[1]) and _hedges(sent, a, clause) and \
+                not _HEDGED_PAYMENT.search(f, clause[0], a.end):
             option = _option_of(sent, a, deals)
             if option is not None:
                 deals.append(option)  # "worth $17.4bn, but it could expand to $19.4bn": the same deal's ceiling
