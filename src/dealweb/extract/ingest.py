@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from dealweb.errors import InputError
+from dealweb.extract.coref import resolve_descriptions
 from dealweb.extract.mentions import (
     AmountMention,
     DateMention,
@@ -274,6 +275,7 @@ def analyse(text: str, index: EntityIndex, fmt: str = "auto", name: str = "",
     ents = index.find(norm)
     ents = merge_names(ents, index.short_forms(find_new_names(norm, ents)))
     ents = merge_names(ents, find_glossed_names(norm, ents))
+    ents = merge_names(ents, resolve_descriptions(norm, ents, index))
     amts = find_amount_mentions(norm)
     periods: list[PeriodMention] = []
     dates: list[DateMention] = []

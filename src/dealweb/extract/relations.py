@@ -106,7 +106,7 @@ TYPE_CUES: dict[str, list[str]] = {
                  "provide|provides|sell|sells|sold|selling|supplied|supplying"),
     "contract": _cues("合同|合约|协议|协定|签署|签下|签订|交易|contract|contracts|agreement|agreements|deal|deals|"
                       "signed|signs|signing|pact|pacts"),
-    "lease": _cues("租赁|租用|承租|lease|leases|leased|rent|rents|rented|renting"),
+    "lease": _cues("租赁|租用|承租|出租|租给|租约|lease|leases|leased|rent|rents|rented|renting"),
     "hosting": _cues("托管|代管|hosting|colocation|host"),
     "datacentre": _cues("资料中心|数据中心|data center|data centre|data centers|data centres"),
     "debt": _cues("贷款|借款|债务融资|债务|债券|信贷|loan|loans|debt|credit facility|bonds|lend|lends|lent|"
@@ -2053,7 +2053,7 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
         if deal is not None or typ[0] == "equity_investment":
             deal = _elided_payee(sent, a, clause, typ, deal, deals, last_deal, topic, raiser)
         if deal is None:
-            other = _own_capex(sent, a, clause, topic) or _deal_reference(sent, a, last_deal) \
+            other = _own_capex(sent, a, clause, topic) or _deal_reference(sent, a, last_deal, typ) \
                 or _party_reference(sent, a, clause, history or []) or _tranche_of(sent, a, clause, deals) \
                 or _follow_on(sent, a, last_deal) or _part_of_last(sent, a, clause, last_deal)
             if other is not None:
@@ -2545,7 +2545,10 @@ _INFRA = re.compile(r"基础设施|数据中心|资料中心|算力|云计算|�
 _INVEST_VERB = re.compile(r"投入|投资|斥资|砸下|注资|出资|支付|i(?<!\wi)nvest(?:s|ing)?\b|s(?<!\ws)pend(?:s|ing)?\b|"
                           r"c(?<!\wc)ontribute[sd]?\b|p(?<!\wp)ledge[sd]?\b")
 _FUTURE = re.compile(r"将|计划|预计|未来|拟|w(?<!\ww)ill\b|p(?<!\wp)lans?\b|e(?<!\we)xpects?\b")
-_DEAL_REF = re.compile(r"这项合作|这笔交易|该交易|该协议|该合约|此次合作|这项协议|这份合同|这笔投资|双方|两家公司|"
+#: A deal named by a demonstrative, a classifier and a deal noun ("这笔交易", "此次合作", "该笔投资", "這份合約"); not a
+#: party ("该投资者", "该投资方").
+_DEAL_NOUN_ZH = r"(?:合作|交易|协议|合约|合同|投资|订单|融资|收购|租约)(?![者人方机])"
+_DEAL_REF = re.compile(rf"(?:这|此)(?:笔|项|份|宗|次|轮){_DEAL_NOUN_ZH}|该(?:笔|项|份|宗|次|轮)?{_DEAL_NOUN_ZH}|双方|两家公司|"
                        r"t(?<!\wt)(?:he two (?:parties|companies)\b|(?:his|he) new (?:deal|agreement|contract)\b|"
                        r"he contracts\b|he deal\b|his deal\b|he agreement\b|he partnership\b|he contract\b|"
                        r"he transaction\b|his transaction\b|his agreement\b|his contract\b)")
@@ -2600,11 +2603,19 @@ _NOUN_AFTER = re.compile(r"\s*的?\s*(?:[a-z-]+\s+){0,2}?(?:investment|deal|cont
                          r"投资|交易|合同|合约|协议|订单|贷款)")
 
 
-def _deal_reference(sent: _Sentence, a: AmountMention, last: Proposal | None) -> Proposal | None:
+#: "根據協議", "按照該合同", "under the agreement", "as part of the deal": the sentence tells the terms of a deal in view.
+_UNDER_DEAL = re.compile(r"(?:根据|按照|依据|依照)(?:该|这项|这份|此|双方的?)?(?:协议|合同|合约|交易|条款)|"
+                         r"(?:u(?<!\wu)nder|a(?<!\wa)s part of) (?:the|this) (?:terms of the )?(?:deal|agreement|contract)\b")
+
+
+def _deal_reference(sent: _Sentence, a: AmountMention, last: Proposal | None,
+                    typ: tuple[str, int, int, str] | None = None) -> Proposal | None:
     """A figure for "this deal" (這項合作價值超過3500億美元) in a sentence that names no one: the last deal's.
 
-    A sentence that names only that deal's parties may refer to it too, by a reference before the figure ("The
-    deal is valued at more than $10 billion and gives Acme the option...").
+    A sentence that names only that deal's parties may refer to it too: by a reference before the figure ("The
+    deal is valued at more than $10 billion and gives Acme the option..."), by telling the deal's terms ("根據協議，
+    Acme將採購價值30億美元的晶片"), or by a cue ``typ`` of the same deal type as the last deal ("Acme與天成簽署協議。
+    Acme將採購價值30億美元的晶片": the other party is the one the deal was signed with).
     """
     if last is None or a.amount.currency is None or last.payer is None or last.payee is None:
         return None
@@ -2617,6 +2628,9 @@ def _deal_reference(sent: _Sentence, a: AmountMention, last: Proposal | None) ->
         # parties, not for the deal
         ref = _DEAL_REF_VALUE.search(sent.folded[sent.start:a.start]) or \
             _VALUE_OF_REF.search(sent.folded[sent.start:a.start])
+        if ref is None and typ is not None and typ[0] == last.type and last.amount is None and \
+                last.type != "joint_venture":
+            ref = _UNDER_DEAL.search(sent.folded, sent.start, a.start)
     else:
         ref = _DEAL_REF.search(sent.folded, sent.start, a.start) or \
             _DEAL_REF.search(sent.folded, sent.start, sent.end) or \

@@ -1,0 +1,213 @@
+"""Coreference: a description that stands for a firm named earlier, resolved to that firm (issue 13).
+
+News names a party once and then describes it: ``龍華宣布完成融資。天成向該公司投資20億美元`` (該公司 is
+龍華), ``這家晶片巨頭`` (the chip maker named before), ``後者`` (the second of the last two firms named). This step
+finds such descriptions and returns an :class:`~dealweb.extract.mentions.EntityMention` for each one it can resolve,
+with the referent's id and the description's span, so the rules read the sentence as if the firm were named there.
+
+The words are data, not code (``src/dealweb/data/names/descriptions.json``): per language, the determiners that open
+a description, the nouns for a firm that end it, the words for "the former"/"the latter", and words that narrow the
+kind of firm meant (a chip word: a firm that sells chips, by the gazetteer's ``sells``).
+
+Resolution (a salience rule in the manner of Lappin & Leass, *An algorithm for pronominal anaphora resolution*,
+Computational Linguistics 20(4), 1994, cut down to what a news sentence needs):
+
+* a description never stands for a firm named in its own clause before it (``天成向該公司投資``: not 天成), nor,
+  when it is not its clause's subject and the clause names no firm, for the sentence's subject, which is the
+  clause's elided subject (``天成宣布，將向該公司投資``: not 天成);
+* 前者/後者: the first/second of the last two distinct firms named before the description's clause, in the same
+  sentence or, when it names fewer than two, in one of the two sentences before;
+* any other description looks in the nearest stretch that names a firm it may stand for (of its kind, when it holds
+  a kind word such as ``晶片``): the sentence's part before its clause, else the sentence before, else the one
+  before that. One firm there: that firm. Several: the description is left alone (the rules' topic decides).
+
+A description that overlaps a name, or that holds one (``這家Acme投資的公司``), is left alone.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+from pathlib import Path
+
+from dealweb.extract.mentions import EntityIndex, EntityMention
+from dealweb.extract.normalise import NormText, fold
+
+__all__ = ["DESCRIPTIONS_FILE", "Descriptions", "load_descriptions", "resolve_descriptions"]
+
+#: The description words shipped with the package (data, not code).
+DESCRIPTIONS_FILE = Path(__file__).resolve().parents[1] / "data" / "names" / "descriptions.json"
+#: How far back (characters) a description looks for its firm.
+_LOOKBACK = 600
+#: Where a sentence ends (a Chinese stop or a line break; an English full stop before a space).
+_SENTENCE_END = re.compile(r"[。！？!?\n]|\.(?=\s)")
+#: Where a clause ends inside a sentence.
+_CLAUSE_END = re.compile(r"[，,；;：:]")
+#: Entity kinds a description of a firm may stand for when no kind word narrows it.
+_FIRM_KINDS = frozenset({"company", "fund"})
+#: A description this close to its clause's start ("同時該公司", "而這家晶片巨頭") is the clause's subject, unless an
+#: object marker of the data stands before it ("向該公司").
+_SUBJECT_SLACK = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Descriptions:
+    """The compiled description words: one pattern, and what each kind word asks of the firm."""
+
+    pattern: re.Pattern[str]
+    kinds: tuple[tuple[str, str, str], ...]  # (folded word, "sells" | "kind", value)
+    markers: frozenset[str]  # characters that mark what follows as an object (向, 對...)
+
+
+def load_descriptions(path: str | Path = DESCRIPTIONS_FILE) -> Descriptions | None:
+    """The description words of ``path`` compiled; ``None`` when the file is missing or names no words.
+
+    A malformed file raises :class:`dealweb.errors.InputError` naming the file.
+    """
+    from dealweb.errors import InputError
+
+    p = Path(path)
+    if not p.is_file():
+        return None
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+        forms: list[str] = []
+        kinds: list[tuple[str, str, str]] = []
+        markers: set[str] = set()
+        for lang, d in data.items():
+            if lang == "about":
+                continue
+            dets = sorted({fold(w) for w in d.get("determiners", ())}, key=len, reverse=True)
+            nouns = sorted({fold(w) for w in d.get("nouns", ())}, key=len, reverse=True)
+            between = int(d.get("max_between", 8))
+            not_after = "".join(sorted({fold(c) for c in str(d.get("not_after", ""))}))
+            if dets and nouns:
+                guard = f"(?<![{re.escape(not_after)}])" if not_after else ""
+                # the words between determiner and noun: no stop, no comma, no 的 (a clause of its own)
+                forms.append(f"(?P<d_{lang}>{guard}(?:{'|'.join(map(re.escape, dets))})"
+                             rf"[^\s，,。；;：:、！？!?“”\"()（）的]{{0,{between}}}?"
+                             f"(?:{'|'.join(map(re.escape, nouns))}))")
+            for key in ("former", "latter"):
+                words = sorted({fold(w) for w in d.get(key, ())}, key=len, reverse=True)
+                if words:
+                    forms.append(f"(?P<{key}_{lang}>{'|'.join(map(re.escape, words))})")
+            markers.update(fold(str(d.get("object_markers", ""))))
+            for word, want in d.get("kinds", {}).items():
+                how = "sells" if "sells" in want else "kind"
+                kinds.append((fold(word), how, str(want[how])))
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise InputError(f"{p}: not a descriptions file ({exc})",
+                         'write {"zh": {"determiners": ["该"], "nouns": ["公司"]}}') from None
+    if not forms:
+        return None
+    return Descriptions(re.compile("|".join(forms)), tuple(kinds), frozenset(markers))
+
+
+@functools.cache
+def _default() -> Descriptions | None:
+    """The shipped description words, read once."""
+    return load_descriptions()
+
+
+def _fits(e: EntityMention, index: EntityIndex, want: list[tuple[str, str]]) -> bool:
+    """Whether the firm ``e`` is of the kind the description asks for (any kind word it holds)."""
+    kind = index.kinds.get(e.id, "company")
+    if not want:
+        return kind in _FIRM_KINDS
+    sells = index.sells.get(e.id, frozenset())
+    return any((how == "sells" and value in sells) or (how == "kind" and value == kind) for how, value in want)
+
+
+def resolve_descriptions(norm: NormText, ents: list[EntityMention], index: EntityIndex,
+                         words: Descriptions | None = None) -> list[EntityMention]:
+    """Mentions for the descriptions of ``norm`` that stand for a firm of ``ents`` named before them.
+
+    Args:
+        norm: the normalised text (descriptions are matched in ``norm.folded``).
+        ents: the text's entity mentions, sorted by start.
+        index: the entity index (entity kinds, and who sells what).
+        words: the description words (the shipped ones when ``None``).
+
+    Returns:
+        One mention per resolved description, in text order, spanning the description and carrying the id and
+        display name of the firm it stands for; none overlaps a mention of ``ents``.
+
+    >>> from dealweb.extract.gazetteer import GazEntry
+    >>> from dealweb.extract.normalise import normalise
+    >>> idx = EntityIndex(extra=[GazEntry("longhua", "company", "Longhua", "龍華"), GazEntry("acme", "company", "Acme")])
+    >>> norm = normalise("Acme宣布完成融資。龍華向該公司投資20億美元。")
+    >>> [(m.id, norm.text[m.start:m.end]) for m in resolve_descriptions(norm, idx.find(norm), idx)]
+    [('acme', '該公司')]
+    """
+    words = _default() if words is None else words
+    if words is None or not ents:
+        return []
+    f = norm.folded
+    starts = [e.start for e in ents]
+    out: list[EntityMention] = []
+    for m in words.pattern.finditer(f, ents[0].end):
+        s, e = m.start(), m.end()
+        k = bisect_left(starts, s)
+        if k < len(ents) and ents[k].start < e or k > 0 and ents[k - 1].end > s:
+            continue  # overlaps or holds a name: a name, not a description
+        got = _resolve(f, ents, k, s, m.lastgroup or "", m.group(0), index, words)
+        if got is not None:
+            out.append(EntityMention(s, e, got.id, got.name))
+    return out
+
+
+def _back(f: str, s: int) -> tuple[int, list[int]]:
+    """The start of the clause holding ``f[s]``, and the starts of its sentence and the two sentences before."""
+    lo = max(0, s - _LOOKBACK)
+    ends = [m.end() for m in _SENTENCE_END.finditer(f, lo, s)]
+    sent_start = ends[-1] if ends else lo
+    clause_start = sent_start
+    for c in _CLAUSE_END.finditer(f, sent_start, s):
+        clause_start = c.end()
+    bounds = [sent_start, *reversed(ends[-3:-1])]
+    if len(ends) < 3:
+        bounds.append(lo)
+    return clause_start, bounds
+
+
+def _resolve(f: str, ents: list[EntityMention], k: int, s: int, group: str, text: str, index: EntityIndex,
+             words: Descriptions) -> EntityMention | None:
+    """The firm the description ``text`` at ``f[s]`` (group ``group``; ``ents[k]`` the first name after it) means."""
+    clause_start, bounds = _back(f, s)
+    starts = [x.start for x in ents]
+    ordinal = group.startswith(("former", "latter"))
+    own = {x.id for x in ents[bisect_left(starts, clause_start, 0, k):k]}
+    if not ordinal and not own and (s - clause_start > _SUBJECT_SLACK or any(
+            c in words.markers for c in f[clause_start:s])):
+        # not the clause's subject, and the clause names none: its subject is the sentence's, elided ("Acme宣布，
+        # 將向該公司投資"), which the description cannot stand for
+        first = bisect_left(starts, bounds[0], 0, k)
+        if first < k:
+            own.add(ents[first].id)
+    # the stretches to look in, nearest first: this sentence before the clause, then the sentences before
+    stretches: list[list[EntityMention]] = []
+    hi = clause_start
+    for lo in bounds:
+        stretches.append([x for x in ents[bisect_left(starts, lo, 0, k):k] if x.end <= hi and x.id not in own
+                          and index.kinds.get(x.id, "company") in _FIRM_KINDS])
+        hi = lo
+    if ordinal:
+        for run in stretches:
+            distinct: list[EntityMention] = []
+            for x in run:
+                if all(x.id != y.id for y in distinct):
+                    distinct.append(x)
+            if len(distinct) >= 2:
+                return distinct[-2] if group.startswith("former") else distinct[-1]
+        return None
+    want = [(how, value) for word, how, value in words.kinds if word in text]
+    for run in stretches:
+        fit = [x for x in run if _fits(x, index, want)] if want else run
+        if fit:
+            # the nearest stretch that names a firm of the kind: one firm, or too many to tell (the rules' topic
+            # then decides, as without this step)
+            return fit[-1] if len({x.id for x in fit}) == 1 else None
+    return None

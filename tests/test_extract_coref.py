@@ -1,0 +1,139 @@
+"""Coreference and parties told elsewhere (issue 13, session 7): descriptions, 前者/後者, deals in view, leases.
+
+Table-driven: every sentence was written for these tests with made-up firms (Longhua 龍華科技/龙华科技, Acme
+艾克米, Tiancheng 天成半導體 that sells chips, Borealis 北極雲 that sells compute and leases, Dynamo Capital
+迪納摩資本; Zentrix and Quorra are in no list: they are found by where they stand), in both scripts, given to
+the extractor as extra gazetteer entries. Each row states by hand the USD deal claims a reader finds:
+(payer, payee, low, high) in USD.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dealweb.errors import InputError
+from dealweb.extract.coref import load_descriptions, resolve_descriptions
+from dealweb.extract.gazetteer import GazEntry
+from dealweb.extract.ingest import ingest_text
+from dealweb.extract.mentions import EntityIndex
+from dealweb.extract.normalise import normalise
+
+FIRMS = (
+    GazEntry("longhua", "company", "Longhua", "龍華科技", "龙华科技", aliases=("龍華", "龙华")),
+    GazEntry("acme", "company", "Acme", "艾克米", "艾克米", sells=frozenset({"equity_investment"})),
+    GazEntry("tiancheng", "company", "Tiancheng", "天成半導體", "天成半导体", aliases=("天成",),
+             sells=frozenset({"chip_purchase"})),
+    GazEntry("borealis", "company", "Borealis", "北極雲", "北极云", sells=frozenset({"compute_contract", "lease"})),
+    GazEntry("dynamo", "fund", "Dynamo Capital", "迪納摩資本", "迪纳摩资本"),
+    GazEntry("kite", "person", "Kite Lin", "林凱", "林凯"),
+)
+INDEX = EntityIndex(extra=FIRMS)
+B = 1e9
+
+
+def usd_deals(text: str) -> set[tuple[str, str, float, float | None]]:
+    """(payer, payee, usd_low, usd_high) of every USD deal claim proposed for ``text``."""
+    out = set()
+    for c in ingest_text(text, index=INDEX):
+        if c["kind"] == "deal" and c["amount"] and c["amount"]["currency"] == "USD":
+            hi = c["amount"]["usd_high"]
+            out.add((c["from"]["id"], c["to"]["id"], round(c["amount"]["usd_low"]),
+                     None if hi is None or hi == float("inf") else round(hi)))
+    return out
+
+
+TWO = ("longhua", "acme", 2 * B, 2 * B)  # 20億美元: exactly 2e9, by hand
+CASES = [
+    # 前者/後者 in the sentence after the pair: the first and second of the two firms named
+    ("龙华科技与艾克米签署协议。前者将向后者投资20亿美元。", {TWO}),
+    ("龍華科技與艾克米簽署協議。前者將向後者投資20億美元。", {TWO}),
+    ("艾克米与龙华科技达成合作。后者将向前者投资20亿美元。", {TWO}),
+    # a description with a kind word: the chip maker of the sentence before (the description is the object, the
+    # clause's subject is elided: the sentence's, which it cannot stand for)
+    ("天成半导体是全球最大的芯片商之一。艾克米周二宣布，将向这家芯片巨头采购30亿美元芯片。",
+     {("acme", "tiancheng", 3 * B, 3 * B)}),
+    ("天成半導體是全球最大的晶片商之一。艾克米週二宣布，將向這家晶片巨頭採購30億美元晶片。",
+     {("acme", "tiancheng", 3 * B, 3 * B)}),
+    # the description is an object; the only other firm is in the sentence before
+    ("艾克米周二宣布完成新一轮融资。龙华科技的投资部门表示，已向该公司投资20亿美元。", {TWO}),
+    # terms of a deal told without a figure, in the next sentence naming one side
+    ("艾克米与天成半导体签署芯片采购协议。根据协议，艾克米将采购价值30亿美元的芯片。",
+     {("acme", "tiancheng", 3 * B, 3 * B)}),
+    ("天成半導體與艾克米簽署晶片採購協議。根據協議，後者將採購價值30億美元的晶片。",
+     {("acme", "tiancheng", 3 * B, 3 * B)}),
+    # "该笔投资": a demonstrative, a classifier and a deal noun refer to the deal told just before
+    ("龙华科技周二宣布投资艾克米。该笔投资金额为20亿美元。", {TWO}),
+    ("龍華科技週二宣布投資艾克米。此次投資金額為20億美元。", {TWO}),
+    # a lease with the landlord as the subject (出租): the tenant pays the landlord
+    ("北极云将向艾克米出租数据中心，租约总值30亿美元。", {("acme", "borealis", 3 * B, 3 * B)}),
+    ("北極雲將把資料中心出租給艾克米，為期十年，總值30億美元。", {("acme", "borealis", 3 * B, 3 * B)}),
+    # a firm in no list, its Latin name before a Chinese word for a firm, at the sentence's start
+    ("Zentrix公司获得龙华科技20亿美元投资。", {("longhua", "zentrix", 2 * B, 2 * B)}),
+    ("據悉，Quorra集團獲得迪納摩資本20億美元投資。", {("dynamo", "quorra", 2 * B, 2 * B)}),
+    # not deals: the description holds no firm to resolve to, or the figure is not a payment
+    ("该公司市值达到5000亿美元。", set()),
+    ("龙华科技是一家芯片公司。该公司斥资200亿美元在德州建设工厂。", set()),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_parties_told_elsewhere(text: str, expected: set[tuple[str, str, float, float | None]]) -> None:
+    assert usd_deals(text) == expected
+
+
+def _resolved(text: str) -> list[tuple[str, str]]:
+    norm = normalise(text)
+    return [(m.id, norm.text[m.start:m.end]) for m in resolve_descriptions(norm, INDEX.find(norm), INDEX)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # the only firm before: the description stands for it
+    ("艾克米宣布完成融资。龙华科技向该公司投资。", [("acme", "该公司")]),
+    # its own clause names 龍華: not 龍華, the firm of the sentence before
+    ("艾克米宣布完成融資。龍華科技向該公司投資。", [("acme", "該公司")]),
+    # two firms before and no kind word: too many to tell, left alone
+    ("艾克米与龙华科技签署协议。该公司表示满意。", []),
+    # a kind word narrows two firms to one: the chip seller
+    ("艾克米与天成半导体签署协议。这家芯片商表示满意。", [("tiancheng", "这家芯片商")]),
+    # the subject of its clause may be the sentence's subject ("同时该公司": after two characters, no object marker)
+    ("龙华科技周二发布财报，同时该公司宣布裁员。", [("longhua", "该公司")]),
+    # a person is not a firm a description of a firm stands for
+    ("林凯周二发言。该公司宣布裁员。", []),
+    # 前者/后者 of the last two firms named (three named: the last two)
+    ("龙华科技表示，艾克米与天成半导体签署协议。后者表示满意，前者也表示满意。",
+     [("tiancheng", "后者"), ("acme", "前者")]),
+    # 应该: 该 inside another word is no determiner
+    ("艾克米宣布完成融资。龙华科技应该公司要求投资。", []),
+])
+def test_resolve_descriptions(text: str, expected: list[tuple[str, str]]) -> None:
+    assert _resolved(text) == expected
+
+
+def test_descriptions_file_errors(tmp_path: Path) -> None:
+    assert load_descriptions(tmp_path / "missing.json") is None
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"zh": {"determiners": 3, "nouns": ["公司"]}}', encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_descriptions(bad)
+    assert "bad.json" in str(exc.value)
+    empty = tmp_path / "empty.json"
+    empty.write_text(json.dumps({"about": "no words"}), encoding="utf-8")
+    assert load_descriptions(empty) is None
+
+
+def test_own_words_resolve() -> None:
+    """A user's own descriptions file (another language's words) is read the same way."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        p = Path(d) / "words.json"
+        p.write_text(json.dumps({"en": {"determiners": ["the "], "nouns": ["chip seller"],
+                                        "kinds": {"chip": {"sells": "chip_purchase"}}}}), encoding="utf-8")
+        words = load_descriptions(p)
+    text = "Acme met Tiancheng. Acme said the chip seller agreed."
+    norm = normalise(text)
+    got = resolve_descriptions(norm, INDEX.find(norm), INDEX, words)
+    assert [(m.id, norm.text[m.start:m.end]) for m in got] == [("tiancheng", "the chip seller")]
