@@ -133,7 +133,8 @@ _CUE_REWRITTEN = [
     (relations._INVEST_VERB, r"投入|投资|斥资|砸下|注资|出资|支付|\binvest(?:s|ing)?\b|\bspend(?:s|ing)?\b|"
                              r"\bcontribute[sd]?\b|\bpledge[sd]?\b"),
     (relations._FUTURE, r"将|计划|预计|未来|拟|\bwill\b|\bplans?\b|\bexpects?\b"),
-    (relations._DEAL_REF, r"(?:这|此)(?:笔|项|份|宗|次|轮)(?:合作|交易|协议|合约|合同|投资|订单|融资|收购|租约)(?![者人方机])|"
+    (relations._DEAL_REF, r"(?:这|此)(?:笔|项|份|宗|次|轮)(?:合作|交易|协议|合约|合同|投资|订单|融资|收购|租约)"
+                          r"(?![者人方机])|"
                           r"该(?:笔|项|份|宗|次|轮)?(?:合作|交易|协议|合约|合同|投资|订单|融资|收购|租约)(?![者人方机])|双方|两家公司|"
                           r"\bthe two (?:parties|companies)\b|\b(?:this|the) new (?:deal|agreement|contract)\b|"
                           r"\bthe contracts\b|\bthe deal\b|\bthis deal\b|\bthe agreement\b|\bthe partnership\b|"
@@ -144,7 +145,8 @@ _CUE_PIECES = ["they", "it", "the company", "the firm", "他们", "公司", "其
                "the two firms", "invest", "invests", "investing", "investment", "spend", "spending", "contribute",
                "contributed", "pledges", "will", "plans", "expect", "expects", "将", "the two parties",
                "this new deal", "the new contract", "the contracts", "the contract", "the deal", "this deal",
-               "the agreement", "the partnership", "这项合作", "两家公司", "这笔", "该", "此次", "投资者", "交易", "两家", "commitment", "contribution",
+               "the agreement", "the partnership", "这项合作", "两家公司", "这笔", "该", "此次", "投资者",
+               "交易", "两家", "commitment", "contribution",
                "funding", "round", "around", "融资", "投资", " ", "_", "x", "1", "é", "的", ",", "-", "besides",
                "除了", "apart from", "  "]
 

@@ -33,7 +33,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 
-from dealweb.extract.mentions import EntityIndex, EntityMention
+from dealweb.extract.mentions import EntityIndex, EntityMention, trie_pattern
 from dealweb.extract.normalise import NormText, fold
 
 __all__ = ["DESCRIPTIONS_FILE", "Descriptions", "load_descriptions", "resolve_descriptions"]
@@ -43,7 +43,7 @@ DESCRIPTIONS_FILE = Path(__file__).resolve().parents[1] / "data" / "names" / "de
 #: How far back (characters) a description looks for its firm.
 _LOOKBACK = 600
 #: Where a sentence ends (a Chinese stop or a line break; an English full stop before a space).
-_SENTENCE_END = re.compile(r"[。！？!?\n]|\.(?=\s)")
+_SENTENCE_END = re.compile(r"[。！？!?\n.](?:(?<!\.)|(?=\s))")  # one class first: found by a set test
 #: Where a clause ends inside a sentence.
 _CLAUSE_END = re.compile(r"[，,；;：:]")
 #: Entity kinds a description of a firm may stand for when no kind word narrows it.
@@ -60,6 +60,9 @@ class Descriptions:
     pattern: re.Pattern[str]
     kinds: tuple[tuple[str, str, str], ...]  # (folded word, "sells" | "kind", value)
     markers: frozenset[str]  # characters that mark what follows as an object (向, 對...)
+    former: frozenset[str]  # the folded words for "the former"
+    latter: frozenset[str]  # the folded words for "the latter"
+    not_after: frozenset[str]  # characters that, right before a determiner, make it part of another word
 
 
 def load_descriptions(path: str | Path = DESCRIPTIONS_FILE) -> Descriptions | None:
@@ -77,23 +80,24 @@ def load_descriptions(path: str | Path = DESCRIPTIONS_FILE) -> Descriptions | No
         forms: list[str] = []
         kinds: list[tuple[str, str, str]] = []
         markers: set[str] = set()
+        ordinals: dict[str, set[str]] = {"former": set(), "latter": set()}
+        not_after: set[str] = set()
         for lang, d in data.items():
             if lang == "about":
                 continue
             dets = sorted({fold(w) for w in d.get("determiners", ())}, key=len, reverse=True)
             nouns = sorted({fold(w) for w in d.get("nouns", ())}, key=len, reverse=True)
             between = int(d.get("max_between", 8))
-            not_after = "".join(sorted({fold(c) for c in str(d.get("not_after", ""))}))
+            not_after.update(fold(str(d.get("not_after", ""))))
             if dets and nouns:
-                guard = f"(?<![{re.escape(not_after)}])" if not_after else ""
-                # the words between determiner and noun: no stop, no comma, no 的 (a clause of its own)
-                forms.append(f"(?P<d_{lang}>{guard}(?:{'|'.join(map(re.escape, dets))})"
-                             rf"[^\s，,。；;：:、！？!?“”\"()（）的]{{0,{between}}}?"
-                             f"(?:{'|'.join(map(re.escape, nouns))}))")
+                # the words between determiner and noun: no stop, no comma, no 的 (a clause of its own); every form
+                # opens on its determiner's literal, so the engine skips to their first characters by a set test
+                tail = rf"[^\s，,。；;：:、！？!?“”\"()（）的]{{0,{between}}}?(?:{trie_pattern(nouns)})"
+                forms.extend(re.escape(w) + tail for w in dets)
             for key in ("former", "latter"):
                 words = sorted({fold(w) for w in d.get(key, ())}, key=len, reverse=True)
-                if words:
-                    forms.append(f"(?P<{key}_{lang}>{'|'.join(map(re.escape, words))})")
+                ordinals[key].update(words)
+                forms.extend(map(re.escape, words))
             markers.update(fold(str(d.get("object_markers", ""))))
             for word, want in d.get("kinds", {}).items():
                 how = "sells" if "sells" in want else "kind"
@@ -103,7 +107,8 @@ def load_descriptions(path: str | Path = DESCRIPTIONS_FILE) -> Descriptions | No
                          'write {"zh": {"determiners": ["该"], "nouns": ["公司"]}}') from None
     if not forms:
         return None
-    return Descriptions(re.compile("|".join(forms)), tuple(kinds), frozenset(markers))
+    return Descriptions(re.compile("|".join(forms)), tuple(kinds), frozenset(markers), frozenset(ordinals["former"]),
+                        frozenset(ordinals["latter"]), frozenset(not_after))
 
 
 @functools.cache
@@ -137,7 +142,8 @@ def resolve_descriptions(norm: NormText, ents: list[EntityMention], index: Entit
 
     >>> from dealweb.extract.gazetteer import GazEntry
     >>> from dealweb.extract.normalise import normalise
-    >>> idx = EntityIndex(extra=[GazEntry("longhua", "company", "Longhua", "龍華"), GazEntry("acme", "company", "Acme")])
+    >>> firms = [GazEntry("longhua", "company", "Longhua", "龍華"), GazEntry("acme", "company", "Acme")]
+    >>> idx = EntityIndex(extra=firms)
     >>> norm = normalise("Acme宣布完成融資。龍華向該公司投資20億美元。")
     >>> [(m.id, norm.text[m.start:m.end]) for m in resolve_descriptions(norm, idx.find(norm), idx)]
     [('acme', '該公司')]
@@ -150,10 +156,14 @@ def resolve_descriptions(norm: NormText, ents: list[EntityMention], index: Entit
     out: list[EntityMention] = []
     for m in words.pattern.finditer(f, ents[0].end):
         s, e = m.start(), m.end()
+        if s and f[s - 1] in words.not_after:
+            continue  # "应该": the determiner is part of another word
         k = bisect_left(starts, s)
         if k < len(ents) and ents[k].start < e or k > 0 and ents[k - 1].end > s:
             continue  # overlaps or holds a name: a name, not a description
-        got = _resolve(f, ents, k, s, m.lastgroup or "", m.group(0), index, words)
+        said = m.group(0)
+        group = "former" if said in words.former else "latter" if said in words.latter else "description"
+        got = _resolve(f, ents, starts, k, s, group, said, index, words)
         if got is not None:
             out.append(EntityMention(s, e, got.id, got.name))
     return out
@@ -173,11 +183,13 @@ def _back(f: str, s: int) -> tuple[int, list[int]]:
     return clause_start, bounds
 
 
-def _resolve(f: str, ents: list[EntityMention], k: int, s: int, group: str, text: str, index: EntityIndex,
-             words: Descriptions) -> EntityMention | None:
-    """The firm the description ``text`` at ``f[s]`` (group ``group``; ``ents[k]`` the first name after it) means."""
+def _resolve(f: str, ents: list[EntityMention], starts: list[int], k: int, s: int, group: str, text: str,
+             index: EntityIndex, words: Descriptions) -> EntityMention | None:
+    """The firm the description ``text`` at ``f[s]`` (``group``: former, latter or description) means.
+
+    ``starts`` are the starts of ``ents``; ``ents[k]`` is the first mention after the description.
+    """
     clause_start, bounds = _back(f, s)
-    starts = [x.start for x in ents]
     ordinal = group.startswith(("former", "latter"))
     own = {x.id for x in ents[bisect_left(starts, clause_start, 0, k):k]}
     if not ordinal and not own and (s - clause_start > _SUBJECT_SLACK or any(

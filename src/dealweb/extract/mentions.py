@@ -288,7 +288,10 @@ _CN_SLOT_BEFORE = re.compile(r"(?:收[购購]|投[资資]|入股|注[资資]|[�
 _CN_FIRM_AFTER = re.compile(r"[ ]?(?:公司|集[团團]|[\u4e00-\u9fff]{1,3}公司)")
 _CJK_THEN_CAPITAL = re.compile(r"[\u4e00-\u9fff][ \u3000]?[A-Z]")
 #: A Chinese word that, right after a Latin name, makes it a firm's ("Zentrix公司", "Quorra集團", "Borealis資本").
-_CN_FIRM_NOUN = re.compile(r"公司|集[团團]|科技|[资資]本|基金|半[导導][体體]|[实實][验驗]室")
+#: Only after a Latin letter or digit (and a space): every form opens on the word's first character, then looks behind
+#: it, so the engine skips to those characters by a set test and the rest of the text costs no try.
+_CN_FIRM_NOUN = re.compile("|".join(w[0] + f"(?:(?<=[A-Za-z0-9]{w[0]})|(?<=[A-Za-z0-9] {w[0]}))" + w[1:] for w in (
+    "公司", "集团", "集團", "科技", "资本", "資本", "基金", "半导体", "半導體", "实验室", "實驗室")))
 _EN_SLOT = re.compile(r"(?:into|acquire[sd]?|acquiring|acquisition of|buys?|buying|bought|invest(?:s|ed|ing)? in|"
                       r"invest(?:s|ed|ing)? (?:[a-z]+ ){0,3}(?:US)?\$[\d.,]+(?: ?(?:billion|million|bn|m|b))? in|"
                       r"investment in|stake in|startup|start-up|chipmaker|chip designer|company|firm) "
@@ -388,7 +391,7 @@ def find_new_names(norm: NormText, known: list[EntityMention]) -> list[EntityMen
     for m in _CN_FIRM_NOUN.finditer(text):
         # "Zentrix公司獲得...", "據悉，Quorra集團...", "Borealis資本": a Latin name right before a Chinese word for a
         # firm, wherever it stands; read backwards from the word
-        at = m.start() - 1 if m.start() and text[m.start() - 1] == " " else m.start()
+        at = m.start() - 1 if text[m.start() - 1] == " " else m.start()
         n = _NAME_BEFORE.search(text, max(0, at - 60), at)
         if n is not None:
             names.append(n.group(0))

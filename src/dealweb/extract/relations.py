@@ -2548,7 +2548,8 @@ _FUTURE = re.compile(r"将|计划|预计|未来|拟|w(?<!\ww)ill\b|p(?<!\wp)lans
 #: A deal named by a demonstrative, a classifier and a deal noun ("这笔交易", "此次合作", "该笔投资", "這份合約"); not a
 #: party ("该投资者", "该投资方").
 _DEAL_NOUN_ZH = r"(?:合作|交易|协议|合约|合同|投资|订单|融资|收购|租约)(?![者人方机])"
-_DEAL_REF = re.compile(rf"(?:这|此)(?:笔|项|份|宗|次|轮){_DEAL_NOUN_ZH}|该(?:笔|项|份|宗|次|轮)?{_DEAL_NOUN_ZH}|双方|两家公司|"
+_DEAL_REF = re.compile(rf"这(?:笔|项|份|宗|次|轮){_DEAL_NOUN_ZH}|此(?:笔|项|份|宗|次|轮){_DEAL_NOUN_ZH}|"
+                       rf"该(?:笔|项|份|宗|次|轮)?{_DEAL_NOUN_ZH}|双方|两家公司|"
                        r"t(?<!\wt)(?:he two (?:parties|companies)\b|(?:his|he) new (?:deal|agreement|contract)\b|"
                        r"he contracts\b|he deal\b|his deal\b|he agreement\b|he partnership\b|he contract\b|"
                        r"he transaction\b|his transaction\b|his agreement\b|his contract\b)")
@@ -2603,9 +2604,14 @@ _NOUN_AFTER = re.compile(r"\s*的?\s*(?:[a-z-]+\s+){0,2}?(?:investment|deal|cont
                          r"投资|交易|合同|合约|协议|订单|贷款)")
 
 
-#: "根據協議", "按照該合同", "under the agreement", "as part of the deal": the sentence tells the terms of a deal in view.
-_UNDER_DEAL = re.compile(r"(?:根据|按照|依据|依照)(?:该|这项|这份|此|双方的?)?(?:协议|合同|合约|交易|条款)|"
-                         r"(?:u(?<!\wu)nder|a(?<!\wa)s part of) (?:the|this) (?:terms of the )?(?:deal|agreement|contract)\b")
+#: "根據協議", "按照該合同", "under the agreement", "as part of the deal": the sentence tells the terms of a deal in
+#: view.
+#: Every form opens on a literal (``\bunder`` as ``u(?<!\wu)nder``), so the engine skips to their first characters by a
+#: set test.
+_UNDER_DEAL = re.compile("|".join(
+    [w + r"(?:该|这项|这份|此|双方的?)?(?:协议|合同|合约|交易|条款)" for w in ("根据", "按照", "依据", "依照")]
+    + [w + r" (?:the|this) (?:terms of the )?(?:deal|agreement|contract)\b"
+       for w in (r"u(?<!\wu)nder", r"a(?<!\wa)s part of")]))
 
 
 def _deal_reference(sent: _Sentence, a: AmountMention, last: Proposal | None,
