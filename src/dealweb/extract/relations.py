@@ -339,7 +339,10 @@ _DENIAL_P = _scanned(["never a commitment", "never a firm commitment", "never a 
                       "rejected the proposed", "voted against the", "shareholders reject", "股东否决", "否决",
                       "voted against a", "reject", "rejects", "rejected", "turned down",
                       # an offer turned down, a figure corrected by the party said to pay it
-                      "正式拒绝", "拒绝了", "予以拒绝", "拒绝接受", "澄清"])
+                      "正式拒绝", "拒绝了", "予以拒绝", "拒绝接受", "澄清",
+                      # a deal or its financing that fell through or stalled
+                      "泡汤", "遇阻", "搁浅", "叫停", "宣告破裂", "终止合作", "终止协议", "终止交易", "取消合作",
+                      "取消交易", "取消订单"])
 _INVITE_P = _scanned(["邀请"])
 #: ", if confirmed,": a condition set off as an aside bears on the clause it interrupts, not on the figures after it
 #: ("This deal, if confirmed, surpasses Acme's $7 billion acquisition of Borealis in 2019").
