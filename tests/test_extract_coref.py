@@ -73,6 +73,12 @@ CASES = [
     # a firm in no list, its Latin name before a Chinese word for a firm, at the sentence's start
     ("Zentrix公司获得龙华科技20亿美元投资。", {("longhua", "zentrix", 2 * B, 2 * B)}),
     ("據悉，Quorra集團獲得迪納摩資本20億美元投資。", {("dynamo", "quorra", 2 * B, 2 * B)}),
+    # a capitalised "AI" after a firm's name is part of it (the id is the whole name's)
+    ("龙华科技宣布向初创公司Zentrix AI投资20亿美元。", {("longhua", "zentrix-ai", 2 * B, 2 * B)}),
+    ("Longhua will invest $2 billion in startup Zentrix AI.", {("longhua", "zentrix-ai", 2 * B, 2 * B)}),
+    # a deal, or its financing, that fell through: no claim
+    ("據報導，龍華科技向艾克米投資20億美元的計劃宣告泡湯。", set()),
+    ("据报道，龙华科技向艾克米提供20亿美元融资的计划遇阻。", set()),
     # not deals: the description holds no firm to resolve to, or the figure is not a payment
     ("该公司市值达到5000亿美元。", set()),
     ("龙华科技是一家芯片公司。该公司斥资200亿美元在德州建设工厂。", set()),

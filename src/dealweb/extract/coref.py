@@ -63,6 +63,7 @@ class Descriptions:
     former: frozenset[str]  # the folded words for "the former"
     latter: frozenset[str]  # the folded words for "the latter"
     not_after: frozenset[str]  # characters that, right before a determiner, make it part of another word
+    firsts: str  # the first characters of the pattern's forms (a text holding none of them has no description)
 
 
 def load_descriptions(path: str | Path = DESCRIPTIONS_FILE) -> Descriptions | None:
@@ -97,7 +98,9 @@ def load_descriptions(path: str | Path = DESCRIPTIONS_FILE) -> Descriptions | No
             for key in ("former", "latter"):
                 words = sorted({fold(w) for w in d.get(key, ())}, key=len, reverse=True)
                 ordinals[key].update(words)
-                forms.extend(map(re.escape, words))
+                # opened on the word's last character, the rest looked behind: "者" is rarer in news than "前"/"后"
+                forms.extend(re.escape(w[-1]) + f"(?<={re.escape(w)})" if len(w) > 1 else re.escape(w)
+                             for w in words)
             markers.update(fold(str(d.get("object_markers", ""))))
             for word, want in d.get("kinds", {}).items():
                 how = "sells" if "sells" in want else "kind"
@@ -107,8 +110,9 @@ def load_descriptions(path: str | Path = DESCRIPTIONS_FILE) -> Descriptions | No
                          'write {"zh": {"determiners": ["该"], "nouns": ["公司"]}}') from None
     if not forms:
         return None
+    firsts = "".join(sorted({form[0] for form in forms}))
     return Descriptions(re.compile("|".join(forms)), tuple(kinds), frozenset(markers), frozenset(ordinals["former"]),
-                        frozenset(ordinals["latter"]), frozenset(not_after))
+                        frozenset(ordinals["latter"]), frozenset(not_after), firsts)
 
 
 @functools.cache
@@ -152,17 +156,23 @@ def resolve_descriptions(norm: NormText, ents: list[EntityMention], index: Entit
     if words is None or not ents:
         return []
     f = norm.folded
+    if not any(c in f for c in words.firsts):
+        return []  # an English text, for Chinese words: a scan by ``in`` (free where no character is that wide)
     starts = [e.start for e in ents]
     out: list[EntityMention] = []
     for m in words.pattern.finditer(f, ents[0].end):
         s, e = m.start(), m.end()
+        group = "description"
+        for key, ordinal in (("former", words.former), ("latter", words.latter)):
+            w = next((w for w in ordinal if f.startswith(w, e - len(w))), None)
+            if w is not None:
+                s, group = e - len(w), key  # an ordinal is matched on its last character
         if s and f[s - 1] in words.not_after:
             continue  # "应该": the determiner is part of another word
         k = bisect_left(starts, s)
         if k < len(ents) and ents[k].start < e or k > 0 and ents[k - 1].end > s:
             continue  # overlaps or holds a name: a name, not a description
-        said = m.group(0)
-        group = "former" if said in words.former else "latter" if said in words.latter else "description"
+        said = f[s:e]
         got = _resolve(f, ents, starts, k, s, group, said, index, words)
         if got is not None:
             out.append(EntityMention(s, e, got.id, got.name))

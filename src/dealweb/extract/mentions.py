@@ -388,7 +388,7 @@ def find_new_names(norm: NormText, known: list[EntityMention]) -> list[EntityMen
             if glued is not None and _FIGURE_AFTER.match(text, n.start() + glued.start(), n.end() + 4):
                 name = name[:glued.start()]  # "入股Acme10億美元": the figure is not part of the name
             names.append(name)
-    for m in _CN_FIRM_NOUN.finditer(text):
+    for m in _CN_FIRM_NOUN.finditer(text) if not text.isascii() else ():
         # "Zentrix公司獲得...", "據悉，Quorra集團...", "Borealis資本": a Latin name right before a Chinese word for a
         # firm, wherever it stands; read backwards from the word
         at = m.start() - 1 if text[m.start() - 1] == " " else m.start()
