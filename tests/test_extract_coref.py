@@ -79,6 +79,13 @@ CASES = [
     # a deal, or its financing, that fell through: no claim
     ("據報導，龍華科技向艾克米投資20億美元的計劃宣告泡湯。", set()),
     ("据报道，龙华科技向艾克米提供20亿美元融资的计划遇阻。", set()),
+    # a firm's own spending, by the year or on a field or facility, is no investment in the firm the text is about
+    ("艾克米正在洽谈新一轮融资。龙华科技年度AI投资上看650亿美元。", set()),
+    ("艾克米正在洽談新一輪融資。龍華科技宣布將投入650億美元於AI相關項目。", set()),
+    ("龍華科技與迪納摩資本達成投資協議。同時，龍華科技也宣布對德州的資料中心投資15億美元。", set()),
+    # ...while a lone investor in an article about a round still invests in the firm raising it
+    ("艾克米正在洽谈新一轮融资。龙华科技此次投资金额为20亿美元。", {TWO}),
+    ("艾克米正在洽谈新一轮融资。龙华科技今年将投资20亿美元。", {TWO}),
     # not deals: the description holds no firm to resolve to, or the figure is not a payment
     ("该公司市值达到5000亿美元。", set()),
     ("龙华科技是一家芯片公司。该公司斥资200亿美元在德州建设工厂。", set()),

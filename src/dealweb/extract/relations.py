@@ -2376,8 +2376,9 @@ def _elided_payee(sent: _Sentence, a: AmountMention, clause: tuple[int, int], ty
             deal.payee = new
             deal.spans["to"] = (new.start, new.end)
         return deal
-    if len({e.id for e in own}) != 1 or not _INVEST_VERB.search(f, own[0].end, clause[1]):
-        return None
+    if len({e.id for e in own}) != 1 or not _INVEST_VERB.search(f, own[0].end, clause[1]) or \
+            _OWN_SPENDING.search(f, own[0].end, clause[1]):
+        return None  # (not "龍華也宣布對德州的資料中心投資15億美元": spending on its own facility, no payee left out)
     payer = own[0]
     if prev is not None and prev.payee is not None and payer.id != prev.payee.id and (
             payer.id in _payers(prev) or _DESCRIBED.search(f, own[0].end, a.start)):
@@ -2398,6 +2399,13 @@ def _elided_payee(sent: _Sentence, a: AmountMention, clause: tuple[int, int], ty
     return p
 
 
+#: Spending a firm does on its own account: by the year (年度, 每年), or on a field or facility (於AI相關項目,
+#: 用於數據中心, 對德州的資料中心) rather than into a firm ("對數據中心公司" is a firm). Every form opens on a literal
+#: (a set test).
+_OWN_SPENDING_ON = (r"[^，,。；;]{0,10}?(?:项目|领域|基础设施|数据中心|资料中心|研发|业务|工厂|园区)"
+                    r"(?!公司|企业|运营商|商)")
+_OWN_SPENDING = re.compile("年度|每年|全年|"
+                           + "|".join(w + _OWN_SPENDING_ON for w in ("于", "用于", "投向", "对")))
 _TRANCHE = re.compile(r"首笔|第一笔|第二笔|最后一笔|末笔|剩余|余下|尾款|\btranche\b|\binstal+ment\b|\bfirst payment\b")
 #: An investee named by a description rather than its name ("向這家Hoolibot模型開發商", "in the startup").
 _DESCRIBED = re.compile(r"(?:向|对|给)(?:这家|该|此|这个)|\b(?:in|into) the (?:startup|company|firm|developer)\b")
@@ -2982,6 +2990,8 @@ def _investee(sent: _Sentence, payers: set[str], topic: EntityMention | None, ra
     unmarked = [e for e in others if not _speaker(sent, e)]
     if unmarked and not _DESCRIBED_PAYEE.search(f, sent.start, before):
         return None  # a firm the rules cannot place: leave the figure to the ordinary rules
+    if not others and _OWN_SPENDING.search(f, sent.start, sent.end):
+        return None  # "龍華年度AI投資上看650億美元": the firm's own spending, no investee left out
     for cand in (raiser, last_deal.payee if last_deal is not None and last_deal.type == "equity_investment" else None,
                  topic):
         if cand is not None and cand.id not in payers and sent.kinds.get(cand.id) != "person":
@@ -3166,7 +3176,8 @@ def _several(sent: _Sentence, index: EntityIndex, topic: EntityMention | None, r
     lone = [e for e in actors if not _speaker(sent, e) and (raiser is None or e.id != raiser.id)]
     if len(figs) == 1 and len({e.id for e in lone}) == 1 and lone[0].start < figs[0].start and \
             not _is_object(f, sent.start, lone[0]) and (_INVESTOR_AFTER.match(f, lone[0].end) or
-                                                        _LONE_INVESTS.match(f, lone[0].end)):
+                                                        _LONE_INVESTS.match(f, lone[0].end)) and \
+            not _OWN_SPENDING.search(f, lone[0].end, figs[0].end):  # "龍華年度AI投資上看N": its own spending
         prev = last_deal.payee if last_deal is not None and last_deal.type == "equity_investment" else None
         payee = next((c for c in (raiser, prev) if c is not None and c.id != lone[0].id), None)
         if payee is not None and not [e for e in actors if e.id not in (lone[0].id, payee.id)]:
