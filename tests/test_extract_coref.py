@@ -86,6 +86,15 @@ CASES = [
     # ...while a lone investor in an article about a round still invests in the firm raising it
     ("艾克米正在洽谈新一轮融资。龙华科技此次投资金额为20亿美元。", {TWO}),
     ("艾克米正在洽谈新一轮融资。龙华科技今年将投资20亿美元。", {TWO}),
+    # a clause of time telling an earlier event names a firm that is no party of the main clause ("或超": more than
+    # 30e9, no upper bound)
+    ("此次清倉天成半導體後，龍華科技不僅將兌現承諾，還計劃向艾克米注入更多資金，總投資規模或超300億美元。",
+     {("longhua", "acme", 30 * B, None)}),
+    ("此次清仓天成半导体后，龙华科技还计划向艾克米注入更多资金，总投资规模或超300亿美元。",
+     {("longhua", "acme", 30 * B, None)}),
+    # ...unless the main clause points back to it
+    ("艾克米完成融资后，龙华科技向其投资20亿美元。", {TWO}),
+    ("在天成半導體與艾克米達成協議後，龍華科技立即宣布向該公司投資20億美元。", {TWO}),
     # not deals: the description holds no firm to resolve to, or the figure is not a payment
     ("该公司市值达到5000亿美元。", set()),
     ("龙华科技是一家芯片公司。该公司斥资200亿美元在德州建设工厂。", set()),

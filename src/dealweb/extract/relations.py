@@ -2813,6 +2813,10 @@ _ASIDE_OPEN = re.compile(r"(?:not|unlike|no relation|unrelated|separate from|as 
                          r"different from|which|who|whose|a rival|the rival|a competitor)\b")
 
 
+#: A clause of time that tells an earlier event ("清倉X後，", "在X上市之後，"): it ends on 后 right before its break
+#: (a clause holds its break as its last character).
+_AFTER_EVENT = "后"
+_AFTER_EVENT_RX = re.compile(r"(?:清仓|出售|卖出|抛售|减持|退出|上市|成立|完成)[^，,。；;]{0,12}(?:之|以)?后$")
 _SUBSIDIARY_BEFORE = re.compile(r"(?:通过|透过|经由|借由)(?:其|旗下)?(?:全资)?子公司\s*$")
 
 
@@ -2861,6 +2865,12 @@ def _actors(sent: _Sentence) -> list[EntityMention]:
             continue  # "Zentrix (not to be confused with Hooli's bot)": a remark, not a party
         if _NICKNAME_BEFORE.search(f, max(sent.start, e.start - 24), e.start):
             continue  # "Cobalt, known as “Hooli's favoured child”": a name given, not a party
+        if ce < sent.end and f.startswith(_AFTER_EVENT, ce - 2) and _AFTER_EVENT_RX.search(f, cs, ce - 1) and \
+                not any(cs <= b.start < ce for b in sent.amts) and any(o.start >= ce for o in sent.ents) and \
+                not _PRONOUN.search(f, ce, sent.end):
+            # "此次清倉天成後，龍華…向Acme注入": an earlier event's firm, not a party of the main clause (unless the main
+            # clause points back to it: "Acme完成融資後，龍華向其投資")
+            continue
         out.append(e)
     sent._actors = out
     return out
