@@ -2868,8 +2868,8 @@ def _actors(sent: _Sentence) -> list[EntityMention]:
         if ce < sent.end and f.startswith(_AFTER_EVENT, ce - 2) and _AFTER_EVENT_RX.search(f, cs, ce - 1) and \
                 not any(cs <= b.start < ce for b in sent.amts) and any(o.start >= ce for o in sent.ents) and \
                 not _PRONOUN.search(f, ce, sent.end):
-            # "此次清倉天成後，龍華…向Acme注入": an earlier event's firm, not a party of the main clause (unless the main
-            # clause points back to it: "Acme完成融資後，龍華向其投資")
+            # "此次清倉天成後，龍華…向Acme注入": an earlier event's firm, not a party of the main clause (unless the
+            # main clause points back to it: "Acme完成融資後，龍華向其投資")
             continue
         out.append(e)
     sent._actors = out
