@@ -237,6 +237,36 @@ def test_split_scans_on_generated_text(text: str) -> None:
         assert split.hits(text) == [(m.start(), m.end(), m.group(0)) for m in split.whole.finditer(text)]
 
 
+_TRIE_WORDS = ["if", "in", "into", "including", "in jest", "inc", "raise", "raised", "raising", "never a commitment",
+               "never agreed", "not a binding", "nothing like that", "of which", "may be", "might", "co-invest",
+               "a", "ab", "abc", "如果", "如", "否认", "否决", "9x", "x9"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_TRIE_WORDS), min_size=1, max_size=8),
+       st.lists(st.sampled_from(_TRIE_WORDS + [" ", "x", "é", "-", "_", "1", "的", "sinc", "ifs", "raisin"]),
+                max_size=14).map("".join), st.integers(0, 6), st.integers(0, 6))
+def test_cue_tries_are_the_flat_alternation(words: list[str], text: str, pos: int, cut: int) -> None:
+    """:func:`relations._pattern` (a trie, each root's left edge checked after the words' common start) finds what
+    the flat alternation of the bounded words, longest first, finds; scanned whole or in parts alike."""
+    flat = re.compile("|".join(relations._bounded(w) for w in sorted(set(words), key=len, reverse=True)))
+    end = max(pos, len(text) - cut)
+    trie = relations._pattern(words)
+    assert _spans(trie.finditer(text, pos, end)) == _spans(flat.finditer(text, pos, end))
+    for by in ("branch", "script", "whole"):
+        assert mentions.split_scan(trie, words, relations._pattern, by=by).hits(text) == _spans(flat.finditer(text))
+
+
+def test_cue_trie_roots_open_on_their_common_start() -> None:
+    """A root's words share their first characters: the pattern opens on all of them (a literal search)."""
+    assert relations._pattern(["never agreed", "never a commitment"]).pattern.startswith(
+        r"never\ a(?<![a-z0-9]never\ a)(?:")
+    assert relations._pattern(["never agreed", "nothing"]).pattern.startswith("n(?<![a-z0-9]n)(?:")
+    one = relations._pattern(["raise", "raised", "raising"])
+    assert one.pattern.startswith("rais(?<![a-z0-9]rais)")
+    assert [m.group() for m in one.finditer("raise upraised raising raisin")] == ["raise", "raising"]
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["market cap", "market value", "市值", "stake", "own", "owns", "holds", "takes",
                                  "rose", "fell", "surged", "涨", "跌", "大涨", "持股", "收购", " ", "a", "x", "2",
@@ -296,6 +326,18 @@ def test_spans_of_one_segment_are_the_plain_map(skip: int, body: str, spans: lis
     given_spans = {f"f{i}": (a, b) for i, (a, b) in enumerate(spans)}
     assert _spans_of(norm, given_spans) == {k: _span(norm, v) for k, v in given_spans.items()}
 
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(("龙|华|科技|中文名字很长很长的|十二个字的一个长长名字|(|( |)| )|(acme)|"
+                                 "( zentrix corp )|(a)|(b2 x&y)|acme|a| |,|，|.|é|1|的|(龍華)|((|()").split("|")),
+                max_size=24).map("".join))
+def test_cjk_glosses_are_the_scan(text: str) -> None:
+    """The Chinese names read once before each parenthesis are the pattern's scan of the whole text."""
+    assert [(m.span(), m.groups()) for m in mentions._cjk_glosses(text)] == \
+        [(m.span(), m.groups()) for m in mentions._CJK_GLOSSED.finditer(text)]
+    long = "名" * 15 + "(acme)" + "名字(x)" + "名" * 12 + "(acme)"
+    assert [m.group(1) for m in mentions._cjk_glosses(long)] == ["名" * 12, "名" * 12]
 
 @settings(max_examples=800, deadline=None)
 @given(st.lists(st.sampled_from(("zentrix|acme corp|a|b2|x&y|o'neil|co.|semi-conductor| |  |\n|\t|(|)|（|）|甲乙丙|"

@@ -107,7 +107,7 @@ def decide(package: Path = _PACKAGE, environ: Any = None) -> dict[str, Any]:
                          + ", ".join(stale or HOT_MODULES) + "); rebuild: pip install -e . (or pip install .)")
         return out
     out["compiled"] = True
-    out["reason"] = f"compiled by mypyc {stamp.get('mypy', '?')} ({len(HOT_MODULES)} modules)"
+    out["reason"] = f"compiled by mypyc {(stamp or {}).get('mypy', '?')} ({len(HOT_MODULES)} modules)"
     return out
 
 

@@ -166,8 +166,11 @@ def split_scan(whole: re.Pattern[str], words: Iterable[str], build: Callable[[li
     """A :class:`SplitScan` of ``whole`` (the trie of ``words``), its parts compiled by ``build``.
 
     ``by="script"``: two parts, the words opening on an ASCII character and the others (for tries of many
-    branches); ``by="branch"``: one part per first character (for tries of a few).
+    branches); ``by="branch"``: one part per first character (for tries of a few); ``by="whole"``: no parts
+    (the whole trie in one scan).
     """
+    if by == "whole":
+        return SplitScan(whole, [])
     groups: dict[object, list[str]] = {}
     for w in words:
         if w:
@@ -476,6 +479,34 @@ def _latin_glosses(folded: str) -> Iterator[re.Match[str]]:
             pos = m.end()
 
 
+def _cjk_glosses(folded: str) -> list[re.Match[str]]:
+    """``_CJK_GLOSSED.finditer(folded)``, tried only once before each parenthesis.
+
+    The pattern opens on any ideograph, takes up to twelve and backs off one by one looking for the parenthesis:
+    in Chinese prose that is most of the work of reading a text. A match starting at ``p`` holds the whole run
+    of ideographs from ``p`` (the character after it is no ideograph, so it must be the parenthesis), at most
+    twelve and at least two; what follows the parenthesis does not depend on ``p``. So the leftmost match before
+    a parenthesis at ``q`` starts at the earliest of the run's start, ``q - 12`` and where the last match ended,
+    if that is at least two before ``q``, and there only: the same matches in the same order.
+    """
+    out: list[re.Match[str]] = []
+    pos = 0
+    q = folded.find("(")
+    while q >= 0:
+        p = q
+        stop = max(pos, q - 12)
+        while p > stop and "\u4e00" <= folded[p - 1] <= "\u9fff":
+            p -= 1
+        m = _CJK_GLOSSED.match(folded, p) if p <= q - 2 else None
+        if m is not None:
+            out.append(m)
+            pos = m.end()
+            q = folded.find("(", pos)
+        else:
+            q = folded.find("(", q + 1)
+    return out
+
+
 #: Words that end what stands before a name in a Chinese run ("入股", "晶片設計公司", "與"): the name starts after them.
 _RUN_CUT = re.compile(r"的|与|和|及|对|向|在|从|以|为|将|由|被|把|入股|投资|注资|收购|并购|买下|包括|宣布|表示|旗下|"
                       r"子公司|公司|企业|新创|初创|业者|厂商|巨头|龙头|大厂|设计商|开发商|供应商|提供商|运营商|"
@@ -522,7 +553,7 @@ def find_glossed_names(norm: NormText, known: list[EntityMention]) -> list[Entit
 
     alias: dict[str, tuple[str, str]] = {}  # folded Chinese name -> (id, display)
     latin_new: dict[str, tuple[str, str]] = {}  # folded Latin name -> (id, display)
-    for m in _CJK_GLOSSED.finditer(folded):
+    for m in _cjk_glosses(folded):
         name = _gloss_name(m.group(1))
         if len(name) < 2 or _NOT_A_CN_NAME.search(name) or m.end(1) in by_end and by_start.get(m.start(2)) or \
                 any(x.end < m.end(1) for x in starting_in(m.end(1) - len(name), m.end(1))):
