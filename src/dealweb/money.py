@@ -26,6 +26,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
+from typing import Final
 
 __all__ = [
     "CURRENCIES",
@@ -53,7 +54,7 @@ class Qualifier(StrEnum):
 
 
 #: ISO 4217 codes dealweb knows, with the words and symbols that name them.
-CURRENCIES: dict[str, tuple[str, ...]] = {
+CURRENCIES: Final[dict[str, tuple[str, ...]]] = {
     "USD": ("美元", "美金", "美分", "USD", "US$", "$", "dollars", "dollar", "cents"),
     "JPY": ("日元", "日圓", "日幣", "円", "JPY", "yen", "¥"),
     "CNY": ("人民幣", "人民币", "CNY", "RMB", "yuan"),
@@ -70,7 +71,7 @@ CURRENCIES: dict[str, tuple[str, ...]] = {
 }
 
 #: Units of things that are counted rather than paid, with their words.
-COUNT_UNITS: dict[str, tuple[str, ...]] = {
+COUNT_UNITS: Final[dict[str, tuple[str, ...]]] = {
     "shares": ("股", "shares", "share"),
     "GW": ("吉瓦", "千兆瓦", "GW", "gigawatts", "gigawatt"),
     "MW": ("兆瓦", "MW", "megawatts", "megawatt"),
@@ -79,14 +80,14 @@ COUNT_UNITS: dict[str, tuple[str, ...]] = {
     "%": ("%", "％", "percent", "個百分點"),
 }
 
-_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-              "八": 8, "九": 9}
-_CN_SCALES = {"十": 10.0, "百": 100.0, "千": 1e3, "萬": 1e4, "万": 1e4, "億": 1e8, "亿": 1e8, "兆": 1e12}
-_EN_SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9,
-              "b": 1e9, "trillion": 1e12, "tn": 1e12, "t": 1e12}
+_CN_DIGITS: Final = {"零": 0, "〇": 0, "一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+                     "八": 8, "九": 9}
+_CN_SCALES: Final = {"十": 10.0, "百": 100.0, "千": 1e3, "萬": 1e4, "万": 1e4, "億": 1e8, "亿": 1e8, "兆": 1e12}
+_EN_SCALES: Final = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9,
+                     "b": 1e9, "trillion": 1e12, "tn": 1e12, "t": 1e12}
 
-_FULL_WIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
-_WIDTH_TABLE = str.maketrans(_FULL_WIDTH)
+_FULL_WIDTH: Final = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
+_WIDTH_TABLE: Final = str.maketrans(_FULL_WIDTH)
 
 
 def normalise_width(text: str) -> str:
@@ -99,7 +100,7 @@ def normalise_width(text: str) -> str:
     return text.translate(_WIDTH_TABLE)
 
 
-_WIDE = re.compile("[\uff01-\uff5e\u3000]")  # the keys of _FULL_WIDTH
+_WIDE: Final = re.compile("[\uff01-\uff5e\u3000]")  # the keys of _FULL_WIDTH
 
 
 class AmountError(ValueError):
@@ -133,10 +134,10 @@ def _alternation(words: list[str]) -> str:
     return build(trie)
 
 
-_CUR_WORDS = {w: code for code, ws in CURRENCIES.items() for w in ws}
-_UNIT_WORDS = {w: unit for unit, ws in COUNT_UNITS.items() for w in ws}
-_PREFIX_CUR = ["US$", "NT$", "HK$", "S$", "A$", "C$", "$", "¥", "€", "£", "₩", "USD", "JPY", "CNY", "EUR", "RMB"]
-_QUAL_PREFIX = {
+_CUR_WORDS: Final = {w: code for code, ws in CURRENCIES.items() for w in ws}
+_UNIT_WORDS: Final = {w: unit for unit, ws in COUNT_UNITS.items() for w in ws}
+_PREFIX_CUR: Final = ["US$", "NT$", "HK$", "S$", "A$", "C$", "$", "¥", "€", "£", "₩", "USD", "JPY", "CNY", "EUR", "RMB"]
+_QUAL_PREFIX: Final = {
     "約": Qualifier.ABOUT, "约": Qualifier.ABOUT, "大約": Qualifier.ABOUT, "大约": Qualifier.ABOUT,
     "近": Qualifier.ABOUT, "接近": Qualifier.ABOUT, "將近": Qualifier.ABOUT, "将近": Qualifier.ABOUT,
     "about": Qualifier.ABOUT, "around": Qualifier.ABOUT, "approximately": Qualifier.ABOUT,
@@ -158,19 +159,19 @@ _QUAL_PREFIX = {
     "多於": Qualifier.AT_LEAST, "多于": Qualifier.AT_LEAST, "高於": Qualifier.AT_LEAST, "高于": Qualifier.AT_LEAST,
 }
 #: Currency words that name a fraction of the unit (1 美分 = 0.01 USD).
-_SUBUNIT = {"美分": 0.01, "cents": 0.01}
-_QUAL_SUFFIX = {"左右": Qualifier.ABOUT, "上下": Qualifier.ABOUT, "以上": Qualifier.AT_LEAST,
-                "多": Qualifier.AT_LEAST, "餘": Qualifier.AT_LEAST, "余": Qualifier.AT_LEAST,
-                "以下": Qualifier.UP_TO, "以內": Qualifier.UP_TO, "以内": Qualifier.UP_TO,
-                "or more": Qualifier.AT_LEAST, "plus": Qualifier.AT_LEAST}
+_SUBUNIT: Final = {"美分": 0.01, "cents": 0.01}
+_QUAL_SUFFIX: Final = {"左右": Qualifier.ABOUT, "上下": Qualifier.ABOUT, "以上": Qualifier.AT_LEAST,
+                       "多": Qualifier.AT_LEAST, "餘": Qualifier.AT_LEAST, "余": Qualifier.AT_LEAST,
+                       "以下": Qualifier.UP_TO, "以內": Qualifier.UP_TO, "以内": Qualifier.UP_TO,
+                       "or more": Qualifier.AT_LEAST, "plus": Qualifier.AT_LEAST}
 
-_NUM = r"\d+(?:,\d{3})*(?:\.\d+)?|\d*\.\d+|[零〇一二兩两三四五六七八九十百千]+(?=[萬万億亿兆])"
-_CN_SCALE = r"[十百千萬万億亿兆]{1,3}(?<!兆(?=瓦))"  # 兆瓦 is a megawatt, not 10^12 watts
-_EN_SCALE = r"(?:thousand|million|billion|trillion|mn|bn|tn|[kKmMbBtT])(?![A-Za-z])"
-_CUR_PRE = _alternation(_PREFIX_CUR)
-_UNIT_SUF = _alternation(list(_CUR_WORDS) + list(_UNIT_WORDS))
-_Q_PRE = _alternation(list(_QUAL_PREFIX))
-_Q_SUF = _alternation(list(_QUAL_SUFFIX))
+_NUM: Final = r"\d+(?:,\d{3})*(?:\.\d+)?|\d*\.\d+|[零〇一二兩两三四五六七八九十百千]+(?=[萬万億亿兆])"
+_CN_SCALE: Final = r"[十百千萬万億亿兆]{1,3}(?<!兆(?=瓦))"  # 兆瓦 is a megawatt, not 10^12 watts
+_EN_SCALE: Final = r"(?:thousand|million|billion|trillion|mn|bn|tn|[kKmMbBtT])(?![A-Za-z])"
+_CUR_PRE: Final = _alternation(_PREFIX_CUR)
+_UNIT_SUF: Final = _alternation(list(_CUR_WORDS) + list(_UNIT_WORDS))
+_Q_PRE: Final = _alternation(list(_QUAL_PREFIX))
+_Q_SUF: Final = _alternation(list(_QUAL_SUFFIX))
 
 
 def _single(tag: str) -> str:
@@ -182,14 +183,14 @@ def _single(tag: str) -> str:
     )
 
 
-_VAGUE = (
+_VAGUE: Final = (
     r"(?P<vcn>[數数幾几][十百千]?[萬万億亿兆]{1,2})\s?(?P<vus>" + _UNIT_SUF + r")?"
     r"|(?P<ven>(?:several|a few)\s+(?:hundred\s+|tens of\s+)?(?:thousand|million|billion|trillion)"
     r"|(?:tens|hundreds) of (?:thousands|millions|billions))(?:\s+(?:of\s+)?(?P<vus2>"
     + _UNIT_SUF + r"))?"
 )
-_RANGE_SEP = r"\s?(?:至|到|~|-|–|—|to|and)\s?"
-_PATTERN = re.compile(
+_RANGE_SEP: Final = r"\s?(?:至|到|~|-|–|—|to|and)\s?"
+_PATTERN: Final = re.compile(
     rf"(?P<qp>{_Q_PRE})?\s?"
     rf"(?:{_VAGUE}|{_single('1')}(?:{_RANGE_SEP}{_single('2')})?)"
     rf"(?P<qs>{_Q_SUF})?"
@@ -527,34 +528,36 @@ class FoundAmount:
 
 #: Where a figure can be: a digit, a Chinese numeral before a scale, or a vague quantity word. Every match
 #: of :data:`_PATTERN` holds one, at most :data:`_LOOKBACK` characters after the match's start.
-_ANCHOR = re.compile(r"(?=[0-9.零〇一二兩两三四五六七八九十百千數数幾几sath])(?:"  # first characters: one set test
-                     r"[0-9.]|[零〇一二兩两三四五六七八九十百千數数幾几][十百千萬万億亿兆]|several|a few|tens of|"
-                     r"hundreds of)", re.IGNORECASE)
+_ANCHOR: Final = re.compile(
+    r"(?=[0-9.零〇一二兩两三四五六七八九十百千數数幾几sath])(?:"  # first characters: one set test
+    r"[0-9.]|[零〇一二兩两三四五六七八九十百千數数幾几][十百千萬万億亿兆]|several|a few|tens of|"
+    r"hundreds of)", re.IGNORECASE)
 #: Where :data:`_ANCHOR` matches, as one character: it opens on a plain character class (the first characters
 #: with their other case and the long s, no case folding per character), so the engine skips to the next one
 #: with a set test, then checks :data:`_ANCHOR` there by looking back over that character. Only the start of an
 #: anchor, and whether one lies in a range, are ever used: both are the same as :data:`_ANCHOR`'s.
-_ANCHOR_CLASS = "0-9.零〇一二兩两三四五六七八九十百千數数幾几sathSATH\u017f"
+_ANCHOR_CLASS: Final = "0-9.零〇一二兩两三四五六七八九十百千數数幾几sathSATH\u017f"
 #: At each candidate, which anchor it can be is told by the character itself (a few one-character look-backs) and
 #: only that form is checked, instead of trying :data:`_ANCHOR` (case-folding every form) at every s, a, t and h.
-_ANCHOR_AT = re.compile(f"[{_ANCHOR_CLASS}]"
-                        "(?:(?<=[0-9.])"
-                        "|(?<=[零〇一二兩两三四五六七八九十百千數数幾几])(?=[十百千萬万億亿兆])"
-                        "|(?<=[sS\u017f])(?=(?i:everal))"
-                        "|(?<=[aA])(?=(?i: few))"
-                        "|(?<=[tT])(?=(?i:ens of))"
-                        "|(?<=[hH])(?=(?i:undreds of)))")
-_LOOKBACK = 32
+_ANCHOR_AT: Final = re.compile(f"[{_ANCHOR_CLASS}]"
+                               "(?:(?<=[0-9.])"
+                               "|(?<=[零〇一二兩两三四五六七八九十百千數数幾几])(?=[十百千萬万億亿兆])"
+                               "|(?<=[sS\u017f])(?=(?i:everal))"
+                               "|(?<=[aA])(?=(?i: few))"
+                               "|(?<=[tT])(?=(?i:ens of))"
+                               "|(?<=[hH])(?=(?i:undreds of)))")
+_LOOKBACK: Final = 32
 
 
 #: What a match can hold before its first anchor: a qualifier, a space, a currency sign, a space, and the
 #: leading numerals of a Chinese number whose anchor comes later (十一億: the anchor is 一億).
-_BEFORE_ANCHOR = re.compile(rf"(?:{_Q_PRE})?\s?(?:{_CUR_PRE})?\s?[零〇一二兩两三四五六七八九十百千]*\Z", re.IGNORECASE)
+_BEFORE_ANCHOR: Final = re.compile(
+    rf"(?:{_Q_PRE})?\s?(?:{_CUR_PRE})?\s?[零〇一二兩两三四五六七八九十百千]*\Z", re.IGNORECASE)
 #: A decimal digit other than 0-9 (Arabic-Indic, Devanagari...): ``\d`` reads it, :data:`_ANCHOR` does not.
-_OTHER_DIGIT = re.compile(r"[^\D0-9]")  # one set: a scan, not a lookahead per character
-_NUMERALS = frozenset("零〇一二兩两三四五六七八九十百千")
+_OTHER_DIGIT: Final = re.compile(r"[^\D0-9]")  # one set: a scan, not a lookahead per character
+_NUMERALS: Final = frozenset("零〇一二兩两三四五六七八九十百千")
 #: The longest text :data:`_BEFORE_ANCHOR` accepts without numerals (a qualifier, a space, a currency sign, a space).
-_BEFORE_MAX = max(map(len, _QUAL_PREFIX)) + 1 + max(map(len, _PREFIX_CUR)) + 1
+_BEFORE_MAX: Final = max(map(len, _QUAL_PREFIX)) + 1 + max(map(len, _PREFIX_CUR)) + 1
 
 
 def _reversed_trie(words: Iterable[str]) -> dict[str, dict]:
@@ -568,15 +571,15 @@ def _reversed_trie(words: Iterable[str]) -> dict[str, dict]:
     return root
 
 
-_QUAL_REV = _reversed_trie(_QUAL_PREFIX)
-_CUR_REV = _reversed_trie(_PREFIX_CUR)
+_QUAL_REV: Final = _reversed_trie(_QUAL_PREFIX)
+_CUR_REV: Final = _reversed_trie(_PREFIX_CUR)
 #: What a character of the text is under ``re.IGNORECASE`` for these words: an ASCII capital is its small letter,
 #: and the dotted and dotless i, the long s and the Kelvin sign are i, i, s and k (Python's case folding; every
 #: other character matches only itself, the words being ASCII, CJK and signs).
-_FOLD_ONE = {**{chr(c): chr(c + 32) for c in range(65, 91)}, "\u0130": "i", "\u0131": "i", "\u017f": "s",
-             "\u212a": "k"}
+_FOLD_ONE: Final = {**{chr(c): chr(c + 32) for c in range(65, 91)}, "\u0130": "i", "\u0131": "i", "\u017f": "s",
+                    "\u212a": "k"}
 #: The characters a qualifier or currency sign can end with (no word ends with a numeral or a space: asserted).
-_WORD_LAST = frozenset(k for t in (_QUAL_REV, _CUR_REV) for k in t)
+_WORD_LAST: Final = frozenset(k for t in (_QUAL_REV, _CUR_REV) for k in t)
 assert not _WORD_LAST & _NUMERALS and not any(ch.isspace() for ch in _WORD_LAST)
 
 
@@ -688,9 +691,9 @@ def _matches(norm: str) -> Iterator[re.Match[str]]:
 
 
 #: A range joined by "and" ("between $3 billion and $5 billion"); without "between" the two are a list.
-_AND_SEP = re.compile(r"\s?and\s?", re.IGNORECASE)
-_BETWEEN = re.compile(r"\bbetween\s*(?:about\s*|around\s*)?\S?\s*$", re.IGNORECASE)
-_FILTER_GROUPS = ("num1", "vcn", "ven", "sc1", "cp1", "us1", "num2", "sc2", "us2", "cp2")
+_AND_SEP: Final = re.compile(r"\s?and\s?", re.IGNORECASE)
+_BETWEEN: Final = re.compile(r"\bbetween\s*(?:about\s*|around\s*)?\S?\s*$", re.IGNORECASE)
+_FILTER_GROUPS: Final = ("num1", "vcn", "ven", "sc1", "cp1", "us1", "num2", "sc2", "us2", "cp2")
 
 
 def find_amounts(text: str, default_unit: str | None = None) -> Iterator[FoundAmount]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from dealweb.errors import InputError
 from dealweb.extract.coref import resolve_descriptions
@@ -45,12 +45,12 @@ __all__ = ["DEFAULT_SCORER", "MAX_BYTES", "SCORERS", "analyse", "claims_from_pro
 #: :mod:`dealweb.extract.learned`) or ``fallback`` (the rules, plus the model of :mod:`dealweb.extract.fallback`
 #: for the USD figures they leave unclaimed). A model is the default only when it beats the rules on text it was
 #: not trained on (see docs/extraction.md, "The learned scorer" and "The fallback").
-DEFAULT_SCORER = "rules"
+DEFAULT_SCORER: Final = "rules"
 #: The scorers :func:`ingest_text` knows.
-SCORERS = ("rules", "learned", "fallback")
+SCORERS: Final = ("rules", "learned", "fallback")
 
 #: Files larger than this are refused (a news article is kilobytes; 64 MB is a mistake, not an article).
-MAX_BYTES = 64 * 1024 * 1024
+MAX_BYTES: Final = 64 * 1024 * 1024
 
 
 def read_article(path: str | Path, encoding: str = "utf-8") -> str:
@@ -203,8 +203,8 @@ def claims_from_proposals(norm: NormText, proposals: list[Proposal], document: s
     return out
 
 
-_CJK = re.compile("[\u4e00-\u9fff]")
-_LATIN = re.compile("[A-Za-z]")  # what ``ch.isascii() and ch.isalpha()`` accepts
+_CJK: Final = re.compile("[\u4e00-\u9fff]")
+_LATIN: Final = re.compile("[A-Za-z]")  # what ``ch.isascii() and ch.isalpha()`` accepts
 
 
 def language_of(text: str) -> str:

@@ -10,17 +10,22 @@ maps them to the original with :meth:`NormText.to_original`.
 
 from __future__ import annotations
 
+import bisect as _bisect
 import math
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Final
 
 from dealweb.extract.gazetteer import GAZETTEER, GazEntry
 from dealweb.extract.normalise import NormText, fold
 from dealweb.model import Ledger
 from dealweb.money import Amount, AmountError, Qualifier, find_amounts, parse_amount
+
+#: Bound once: the compiled build calls them without a look-up in the module's dict at each call.
+bisect_left: Final = _bisect.bisect_left
+bisect_right: Final = _bisect.bisect_right
 
 __all__ = [
     "AmountMention",
@@ -183,13 +188,13 @@ def _is_word(ch: str) -> bool:
 
 
 #: The characters :func:`_is_word` accepts.
-_WORD_CHARS = frozenset(chr(c) for c in range(128) if _is_word(chr(c)))
+_WORD_CHARS: Final = frozenset(chr(c) for c in range(128) if _is_word(chr(c)))
 
 
 #: Digits that end a Latin name (checked against what follows: a figure glued to the name).
-_GLUED_FIGURE = re.compile(r"(?<=[A-Za-z])\d+(?:[.,]\d+)*$")
+_GLUED_FIGURE: Final = re.compile(r"(?<=[A-Za-z])\d+(?:[.,]\d+)*$")
 #: A Chinese figure right after a Latin name ("入股Acme10億美元"): the name ends before it.
-_FIGURE_AFTER = re.compile(r"\d+(?:[.,]\d+)*\s?(?:[万萬亿億兆]|美元)")
+_FIGURE_AFTER: Final = re.compile(r"\d+(?:[.,]\d+)*\s?(?:[万萬亿億兆]|美元)")
 
 
 class EntityIndex:
@@ -281,50 +286,54 @@ class EntityIndex:
 
 
 #: A firm's name in Latin letters: up to four capitalised words ("Zentrix", "SB Acme Japan", "Ember Labs").
-_LATIN_NAME = r"[A-Z][A-Za-z0-9]*(?:[&'.-][A-Za-z0-9]+)*(?: [A-Z][A-Za-z0-9]*(?:[&'.-][A-Za-z0-9]+)*){0,3}"
+_LATIN_NAME: Final = r"[A-Z][A-Za-z0-9]*(?:[&'.-][A-Za-z0-9]+)*(?: [A-Z][A-Za-z0-9]*(?:[&'.-][A-Za-z0-9]+)*){0,3}"
 #: Where a reader knows a name is a firm's without knowing the firm: after a word that only a firm can
 #: follow (收購X, 向X注資..., 初創公司X, 晶片設計商X, acquire X, invest ... into X, startup X), or before a
 #: firm word (X公司, X集團, X運算公司). Chinese slots are checked around each Latin capital that follows a
 #: Chinese character (found by one character-class scan); English slots by one scan of the slot words.
-_CN_SLOT_BEFORE = re.compile(r"(?:收[购購]|投[资資]|入股|注[资資]|[并併][购購]|[买買]下|公司|集[团團]|商|旗下|[向对對]|"
-                             r"[业業]者|[厂廠]|企[业業]?|新[创創]|初[创創])[ \u3000]?$")  # 企: 礦企, 車企, 創企
-_CN_FIRM_AFTER = re.compile(r"[ ]?(?:公司|集[团團]|[\u4e00-\u9fff]{1,3}公司)")
-_CJK_THEN_CAPITAL = re.compile(r"[\u4e00-\u9fff][ \u3000]?[A-Z]")
+_CN_SLOT_BEFORE: Final = re.compile(
+    r"(?:收[购購]|投[资資]|入股|注[资資]|[并併][购購]|[买買]下|公司|集[团團]|商|旗下|[向对對]|"
+    r"[业業]者|[厂廠]|企[业業]?|新[创創]|初[创創])[ \u3000]?$")  # 企: 礦企, 車企, 創企
+_CN_FIRM_AFTER: Final = re.compile(r"[ ]?(?:公司|集[团團]|[\u4e00-\u9fff]{1,3}公司)")
+_CJK_THEN_CAPITAL: Final = re.compile(r"[\u4e00-\u9fff][ \u3000]?[A-Z]")
 #: A Chinese word that, right after a Latin name, makes it a firm's ("Zentrix公司", "Quorra集團", "Borealis資本").
 #: Only after a Latin letter or digit (and a space): every form opens on the word's first character, then looks behind
 #: it, so the engine skips to those characters by a set test and the rest of the text costs no try.
 _CN_FIRM_NOUN = re.compile("|".join(w[0] + f"(?:(?<=[A-Za-z0-9]{w[0]})|(?<=[A-Za-z0-9] {w[0]}))" + w[1:] for w in (
     "公司", "集团", "集團", "科技", "资本", "資本", "基金", "半导体", "半導體", "实验室", "實驗室")))
-_EN_SLOT = re.compile(r"(?:into|acquire[sd]?|acquiring|acquisition of|buys?|buying|bought|invest(?:s|ed|ing)? in|"
-                      r"invest(?:s|ed|ing)? (?:[a-z]+ ){0,3}(?:US)?\$[\d.,]+(?: ?(?:billion|million|bn|m|b))? in|"
-                      r"investment in|stake in|startup|start-up|chipmaker|chip designer|company|firm) "
-                      r"(?P<name>" + _LATIN_NAME + r")")
+_EN_SLOT: Final = re.compile(
+    r"(?:into|acquire[sd]?|acquiring|acquisition of|buys?|buying|bought|invest(?:s|ed|ing)? in|"
+    r"invest(?:s|ed|ing)? (?:[a-z]+ ){0,3}(?:US)?\$[\d.,]+(?: ?(?:billion|million|bn|m|b))? in|"
+    r"investment in|stake in|startup|start-up|chipmaker|chip designer|company|firm) "
+    r"(?P<name>" + _LATIN_NAME + r")")
 #: More words a firm's name follows ("software maker Zentrix", "a licensing deal with Zentrix"), found by
 #: ``str.find`` (a scan in C): in one regex with the slot words above they would triple its cost.
-_EN_SLOT_WORDS = (" maker ", " developer ", " designer ", " provider ", " supplier ", " operator ",
-                  " manufacturer ", " with ")
-_DEAL_BEFORE_WITH = re.compile(r"(?:deals?|agreements?|pacts?|partnerships?|contracts?)$")
+_EN_SLOT_WORDS: Final = (" maker ", " developer ", " designer ", " provider ", " supplier ", " operator ",
+                         " manufacturer ", " with ")
+_DEAL_BEFORE_WITH: Final = re.compile(r"(?:deals?|agreements?|pacts?|partnerships?|contracts?)$")
 #: "Zentrix, the AI inference startup,", "Zentrix, a chip designer": a name set off by a description of a firm
 #: (found from the description, then the name read backwards from its comma).
-_EN_APPOSITION = re.compile(r", (?:the|an?) (?:[\w-]+ ){0,4}?(?:startup|start-up|company|firm|maker|developer|"
-                            r"designer|provider|supplier|operator|manufacturer|chipmaker)s?(?=\s*(?:[,.;)]|that\b|"
-                            r"which\b|whose\b|known\b|based\b|backed\b|founded\b))")
-_NAME_BEFORE = re.compile("(?<![A-Za-z0-9])(?:" + _LATIN_NAME + ")$")
+_EN_APPOSITION: Final = re.compile(
+    r", (?:the|an?) (?:[\w-]+ ){0,4}?(?:startup|start-up|company|firm|maker|developer|"
+    r"designer|provider|supplier|operator|manufacturer|chipmaker)s?(?=\s*(?:[,.;)]|that\b|"
+    r"which\b|whose\b|known\b|based\b|backed\b|founded\b))")
+_NAME_BEFORE: Final = re.compile("(?<![A-Za-z0-9])(?:" + _LATIN_NAME + ")$")
 #: "Australian company Quorra", "Japanese conglomerate Zentrix", "Australian infrastructure operator Quorra": the
 #: capitalised word describes the firm after it.
-_DESCRIBED_AFTER = re.compile(r" (?:[a-z-]+ ){0,2}?(?:company|firm|startup|start-up|group|chipmaker|conglomerate|"
-                              r"giant|operator|provider|developer|maker|designer|lab)\b")
+_DESCRIBED_AFTER: Final = re.compile(
+    r" (?:[a-z-]+ ){0,2}?(?:company|firm|startup|start-up|group|chipmaker|conglomerate|"
+    r"giant|operator|provider|developer|maker|designer|lab)\b")
 #: Words that end a firm's formal name ("Zentrix Systems" is the Zentrix the gazetteer knows).
 _FORMAL_SUFFIX = frozenset(("systems", "technologies", "technology", "inc", "inc.", "corp", "corp.", "corporation",
                             "holdings", "group", "co", "co.", "ltd", "ltd.", "limited", "plc", "llc", "platforms",
                             "networks", "computing", "pbc", "ag", "se", "sa", "nv", "gmbh", "ai", "electronics",
                             "semiconductor", "semiconductors", "industries", "labs", "capital"))
-_NAME_RX = re.compile(_LATIN_NAME)
+_NAME_RX: Final = re.compile(_LATIN_NAME)
 #: "a contract with Australia’s Quorra": a name followed by a possessive and another capitalised name only describes
 #: the firm after it (a place, a parent); "Australia's Quorra" read as one name keeps only the owned part.
-_POSSESSOR_OF_NAME = re.compile(r"['’]s [A-Z]")
-_OWNED_NAME = re.compile(r"^.*['’]s (?=[A-Z])")
-_POSSESSIVE = re.compile(r"['’]s$")
+_POSSESSOR_OF_NAME: Final = re.compile(r"['’]s [A-Z]")
+_OWNED_NAME: Final = re.compile(r"^.*['’]s (?=[A-Z])")
+_POSSESSIVE: Final = re.compile(r"['’]s$")
 #: Capitalised words that are not a firm's name on their own (articles, places, products, roles, units).
 _NOT_A_NAME = frozenset(("the", "a", "an", "this", "that", "its", "their", "his", "her", "ai", "us", "u.s", "uk",
                          "gpu", "gpus", "tpu", "tpus", "cpu", "chips", "chip", "cloud", "ceo", "cfo", "ipo", "llm",
@@ -332,8 +341,9 @@ _NOT_A_NAME = frozenset(("the", "a", "an", "this", "that", "its", "their", "his"
                          "august", "september", "october", "november", "december", "monday", "tuesday",
                          "wednesday", "thursday", "friday", "saturday", "sunday", "billion", "million"))
 #: "GPU-heavy", "Berlin-based", "AI-driven": one capitalised word with a lower-case tail is an adjective, no firm.
-_ADJECTIVE = re.compile(r"[A-Z][A-Za-z0-9]*-[a-z]+")
-_NAME_SUFFIX = re.compile(r"(?: (?:inc|corp|corporation|ltd|limited|group|holdings|co|plc|llc)\.?)+$", re.IGNORECASE)
+_ADJECTIVE: Final = re.compile(r"[A-Z][A-Za-z0-9]*-[a-z]+")
+_NAME_SUFFIX: Final = re.compile(
+    r"(?: (?:inc|corp|corporation|ltd|limited|group|holdings|co|plc|llc)\.?)+$", re.IGNORECASE)
 
 
 def firm_id(name: str) -> str:
@@ -446,13 +456,13 @@ def _uncovered(text: str, s: int, e: int, inside: list[EntityMention]) -> str:
 
 #: "鈷雲科技（Cobalt Cloud）", "極光公司(Borealis)": a Chinese name glossed by a Latin one (folded text: ASCII
 #: parentheses).
-_CJK_GLOSSED = re.compile(r"([\u4e00-\u9fff]{2,12})\(\s?([a-z][a-z0-9&.' -]{1,40}?)\s?\)")
+_CJK_GLOSSED: Final = re.compile(r"([\u4e00-\u9fff]{2,12})\(\s?([a-z][a-z0-9&.' -]{1,40}?)\s?\)")
 #: "Acme（艾克米）": a Latin name glossed by a Chinese one.
-_LATIN_GLOSSED = re.compile(r"([a-z0-9][a-z0-9&.'-]*(?: [a-z0-9&.'-]+){0,3})\s?\(\s?([\u4e00-\u9fff]{2,8})\s?\)")
+_LATIN_GLOSSED: Final = re.compile(r"([a-z0-9][a-z0-9&.'-]*(?: [a-z0-9&.'-]+){0,3})\s?\(\s?([\u4e00-\u9fff]{2,8})\s?\)")
 #: The end of every match of :data:`_LATIN_GLOSSED`: the parenthesis and the Chinese name in it.
-_GLOSS_TAIL = re.compile(r"\(\s?[\u4e00-\u9fff]{2,8}\s?\)")
+_GLOSS_TAIL: Final = re.compile(r"\(\s?[\u4e00-\u9fff]{2,8}\s?\)")
 #: The characters the Latin name of a match of :data:`_LATIN_GLOSSED` is made of.
-_GLOSS_HEAD = frozenset("abcdefghijklmnopqrstuvwxyz0123456789&.'- ")
+_GLOSS_HEAD: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789&.'- ")
 
 
 def _latin_glosses(folded: str) -> Iterator[re.Match[str]]:
@@ -508,17 +518,19 @@ def _cjk_glosses(folded: str) -> list[re.Match[str]]:
 
 
 #: Words that end what stands before a name in a Chinese run ("入股", "晶片設計公司", "與"): the name starts after them.
-_RUN_CUT = re.compile(r"的|与|和|及|对|向|在|从|以|为|将|由|被|把|入股|投资|注资|收购|并购|买下|包括|宣布|表示|旗下|"
-                      r"子公司|公司|企业|新创|初创|业者|厂商|巨头|龙头|大厂|设计商|开发商|供应商|提供商|运营商|"
-                      r"制造商|服务商|集团|如|例如|像是|以及|还有|、")
+_RUN_CUT: Final = re.compile(
+    r"的|与|和|及|对|向|在|从|以|为|将|由|被|把|入股|投资|注资|收购|并购|买下|包括|宣布|表示|旗下|"
+    r"子公司|公司|企业|新创|初创|业者|厂商|巨头|龙头|大厂|设计商|开发商|供应商|提供商|运营商|"
+    r"制造商|服务商|集团|如|例如|像是|以及|还有|、")
 #: A Chinese name that is a firm's by its ending (公司, 集團, 科技...): its Latin gloss names a firm.
-_CN_FIRM_END = re.compile(r"(?:公司|集团|科技|实验室|资本|银行|半导体|电子|控股|能源|电讯|电信|微电子)$")
+_CN_FIRM_END: Final = re.compile(r"(?:公司|集团|科技|实验室|资本|银行|半导体|电子|控股|能源|电讯|电信|微电子)$")
 #: A Chinese run that is a common noun or a phrase, not a firm's name ("對手", "第一版…系統").
-_NOT_A_CN_NAME = re.compile(r"^(?:公司|企业|集团|系统|平台|产品|模型|服务|方案|股东|客户|伙伴|合作伙伴|巨头|新创|初创|"
-                            r"芯片|晶片|工具|软件|应用|技术|机构|基金|银行|政府|人工智能|人工智慧|生成式)$|对手$|"
-                            r"[的了是在把被第版个这那其]")
-_CN_FIRM_WORD = re.compile(r"(?:股份)?有限公司$|公司$|集团$")
-_CN_FIRM_WORD_ONLY = re.compile(r"(?:集团|公司|控股|(?:股份)?有限公司)?")
+_NOT_A_CN_NAME: Final = re.compile(
+    r"^(?:公司|企业|集团|系统|平台|产品|模型|服务|方案|股东|客户|伙伴|合作伙伴|巨头|新创|初创|"
+    r"芯片|晶片|工具|软件|应用|技术|机构|基金|银行|政府|人工智能|人工智慧|生成式)$|对手$|"
+    r"[的了是在把被第版个这那其]")
+_CN_FIRM_WORD: Final = re.compile(r"(?:股份)?有限公司$|公司$|集团$")
+_CN_FIRM_WORD_ONLY: Final = re.compile(r"(?:集团|公司|控股|(?:股份)?有限公司)?")
 
 
 def _gloss_name(run: str) -> str:
@@ -625,10 +637,10 @@ def merge_names(known: list[EntityMention], new: list[EntityMention]) -> list[En
     return sorted(kept + new, key=lambda x: x.start)
 
 
-_RANGE_TO = re.compile(r"\s?(?:至|到|~|～|–)\s?")
-_YUAN_AFTER = re.compile(r"\s?元(?:人民[币幣])?")
-_PCT_THEN = re.compile(r"([%％]\s?)(至|到|to)")
-_LIST_SEP = re.compile(r"\s*(?:、|,|，|和|及|與|与|以及|或|and|or|to)\s*$")
+_RANGE_TO: Final = re.compile(r"\s?(?:至|到|~|～|–)\s?")
+_YUAN_AFTER: Final = re.compile(r"\s?元(?:人民[币幣])?")
+_PCT_THEN: Final = re.compile(r"([%％]\s?)(至|到|to)")
+_LIST_SEP: Final = re.compile(r"\s*(?:、|,|，|和|及|與|与|以及|或|and|or|to)\s*$")
 
 
 def _split_paren(text: str, start: int, end: int, amount: Amount) -> list[AmountMention]:
@@ -658,21 +670,24 @@ def _split_paren(text: str, start: int, end: int, amount: Amount) -> list[Amount
 
 _UNITS_EN = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten eleven twelve thirteen "
                                           "fourteen fifteen sixteen seventeen eighteen nineteen".split())}
-_TENS_EN = {w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
-_SCALE_EN = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
-_WORD_NUM = "|".join(sorted((*_UNITS_EN, *_TENS_EN), key=len, reverse=True))
+_TENS_EN: Final = {
+    w: 10 * (i + 2) for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split())}
+_SCALE_EN: Final = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+_WORD_NUM: Final = "|".join(sorted((*_UNITS_EN, *_TENS_EN), key=len, reverse=True))
 #: "three hundred billion dollars", "twenty-five billion US dollars": a figure spelled out in words.
-_SPELLED = re.compile(rf"\b(?P<n>(?:{_WORD_NUM})(?:[- ](?:{_WORD_NUM}))?(?:\s+hundred(?:\s+(?:and\s+)?"
-                      rf"(?:{_WORD_NUM})(?:[- ](?:{_WORD_NUM}))?)?)?)\s+(?P<s>thousand|million|billion|trillion)\s+"
-                      r"(?:us\s+|u\.s\.\s+)?dollars?\b", re.IGNORECASE)
+_SPELLED: Final = re.compile(
+    rf"\b(?P<n>(?:{_WORD_NUM})(?:[- ](?:{_WORD_NUM}))?(?:\s+hundred(?:\s+(?:and\s+)?"
+    rf"(?:{_WORD_NUM})(?:[- ](?:{_WORD_NUM}))?)?)?)\s+(?P<s>thousand|million|billion|trillion)\s+"
+    r"(?:us\s+|u\.s\.\s+)?dollars?\b", re.IGNORECASE)
 #: "a multi-billion dollar agreement", "a multibillion-dollar partnership": billions, a vague quantity [2, 9] x 1e9
 #: as the guideline reads "billions of dollars".
-_MULTI = re.compile(r"\bmulti[-‑‐ ]?(?P<s>million|billion|trillion)[-‑‐ ]dollars?\b", re.IGNORECASE)
+_MULTI: Final = re.compile(r"\bmulti[-‑‐ ]?(?P<s>million|billion|trillion)[-‑‐ ]dollars?\b", re.IGNORECASE)
 
 
-_PLURAL_NEXT = re.compile(r"\s+(?:[a-z-]+\s+)?[a-z-]+[^s\W]s\b")
-_BOUND_BEFORE = re.compile(r"(?:\b(?:exceed(?:s|ed)?|top(?:s|ped)?|surpass(?:es|ed)?)|(?P<est>\ban estimated))\s+$",
-                           re.IGNORECASE)
+_PLURAL_NEXT: Final = re.compile(r"\s+(?:[a-z-]+\s+)?[a-z-]+[^s\W]s\b")
+_BOUND_BEFORE: Final = re.compile(
+    r"(?:\b(?:exceed(?:s|ed)?|top(?:s|ped)?|surpass(?:es|ed)?)|(?P<est>\ban estimated))\s+$",
+    re.IGNORECASE)
 
 
 def _spelled_value(words: str) -> float | None:
@@ -694,7 +709,7 @@ def _spelled_value(words: str) -> float | None:
     return total or None
 
 
-_DOLLARS = re.compile(r"dollars?\b", re.IGNORECASE)
+_DOLLARS: Final = re.compile(r"dollars?\b", re.IGNORECASE)
 
 
 def _spelled_amounts(text: str, taken: list[AmountMention]) -> list[AmountMention]:
@@ -801,7 +816,7 @@ def find_amount_mentions(norm: NormText) -> list[AmountMention]:
 
 #: Characters outside ASCII that a lower-case ASCII letter matches under ``re.IGNORECASE`` (Python's case
 #: folding: dotted and dotless i, long s, Kelvin sign); nothing else outside ASCII does.
-_FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
+_FOLDS_TO_ASCII: Final = "\u0130\u0131\u017f\u212a"
 
 
 def first_set(chars: str, flags: int = 0) -> str:
@@ -858,16 +873,16 @@ def finditer_from(first: re.Pattern[str], rx: re.Pattern[str], text: str) -> Ite
         pos = m.end()
 
 
-_CN_NUM = {"一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-_MONTHS = {m: i + 1 for i, m in enumerate(
+_CN_NUM: Final = {"一": 1, "二": 2, "兩": 2, "两": 2, "三": 3, "四": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_MONTHS: Final = {m: i + 1 for i, m in enumerate(
     "january february march april may june july august september october november december".split())}
 _MONTHS.update({m[:3]: i for m, i in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
-_MON_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MON_RE: Final = "|".join(sorted(_MONTHS, key=len, reverse=True))
 
 # Each pattern below opens with a lookahead on the first character any of its forms can start with (the
 # same matches): the engine then rejects most positions with one set test instead of trying every form.
-_DATE_RE = re.compile(
+_DATE_RE: Final = re.compile(
     "(?=[0-9" + "".join(sorted({m[0] for m in _MONTHS})) + "])(?:"
     r"(?P<y>(?:19|20)\d{2})\s?年\s?(?P<m>1[0-2]|0?[1-9])\s?月\s?(?P<d>3[01]|[12]\d|0?[1-9])\s?[日号號]?"
     r"|(?<!\d)(?P<m2>1[0-2]|0?[1-9])\s?月\s?(?P<d2>3[01]|[12]\d|0?[1-9])\s?[日号號]"
@@ -878,24 +893,24 @@ _DATE_RE = re.compile(
 
 
 #: Month names follow \b; a date in digits has 年, 月 or - after its first number (2025年, 9月, 2025-).
-_DATE_FIRST = leading(_DATE_RE, "0-9" + "".join(sorted({m[0] for m in _MONTHS})),
-                      word_start="".join(sorted({m[0] for m in _MONTHS})), ahead=r"[0-9]{1,4}\s?[年月-]")
+_DATE_FIRST: Final = leading(_DATE_RE, "0-9" + "".join(sorted({m[0] for m in _MONTHS})),
+                             word_start="".join(sorted({m[0] for m in _MONTHS})), ahead=r"[0-9]{1,4}\s?[年月-]")
 
 
 #: The characters other than ASCII letters that Python's case folding matches to one (ſ to s, ı and İ to i, K to k).
-_EXOTIC_FOLDS = ("\u017f", "\u0131", "\u0130", "\u212a")
-_MONTH_HEADS = tuple(sorted({m[:3] for m in _MONTHS}))
+_EXOTIC_FOLDS: Final = ("\u017f", "\u0131", "\u0130", "\u212a")
+_MONTH_HEADS: Final = tuple(sorted({m[:3] for m in _MONTHS}))
 
 
 #: What every form of :data:`_DATE_RE` holds, in lower case: a digit then 年 or 月 (a space between or not), a digit, a
 #: hyphen and 0 or 1 (2025-09-), or a month's name (its first three letters, then letters) after no letter, then a
 #: point or not, spaces and a digit.
-_DATE_CORE = re.compile(r"\d\s?[年月]|\d-[01]|"
-                        r"(?<![a-z])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d")
+_DATE_CORE: Final = re.compile(r"\d\s?[年月]|\d-[01]|"
+                               r"(?<![a-z])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d")
 #: What every form of :data:`_PERIOD_RE` holds, in lower case (26財年, FY26, Q3 FY26, Q3 2025, fiscal 2026,
 #: 2025年第三季, 2026年下半年, third quarter of fiscal 2025).
-_PERIOD_CORE = re.compile(r"\d\s?[財财]|fy\s?'?\d|q[1-4]\s?(?:fy|20)|fiscal\s+(?:year\s+)?20|\d\s?年\s?[第上下]|"
-                          r"quarter\s+(?:of\s+)?(?:fiscal\s+(?:year\s+)?)?20")
+_PERIOD_CORE: Final = re.compile(r"\d\s?[財财]|fy\s?'?\d|q[1-4]\s?(?:fy|20)|fiscal\s+(?:year\s+)?20|\d\s?年\s?[第上下]|"
+                                 r"quarter\s+(?:of\s+)?(?:fiscal\s+(?:year\s+)?)?20")
 
 
 def _maybe_date(text: str) -> bool:
@@ -964,8 +979,8 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
     return out
 
 
-_Q = r"(?:Q(?P<q>[1-4])|第\s?(?P<qc>[一二三四1-4])\s?(?:財|财|會計|会计)?\s?季(?:度)?)"
-_PERIOD_RE = re.compile(
+_Q: Final = r"(?:Q(?P<q>[1-4])|第\s?(?P<qc>[一二三四1-4])\s?(?:財|财|會計|会计)?\s?季(?:度)?)"
+_PERIOD_RE: Final = re.compile(
     r"(?=[\dfqst])(?:"  # a digit, FY, Q, fiscal, first/second/third/fourth
     rf"(?P<fy>(?:20)?\d{{2}})\s?(?:財|财)(?:政)?年\s?(?:度)?\s?(?:{_Q})?"
     rf"|\bFY\s?'?(?P<fy2>(?:20)?\d{{2}})\s?(?:Q(?P<q2>[1-4]))?"
@@ -978,7 +993,7 @@ _PERIOD_RE = re.compile(
 
 
 #: FY, Q, fiscal, first... follow \b; a period in digits has 財/财 or 年 after its year (26財年, 2025年第三季).
-_PERIOD_FIRST = leading(_PERIOD_RE, r"\dfqst", word_start="fqst", ahead=r"\d{2,4}\s?[財财年]")
+_PERIOD_FIRST: Final = leading(_PERIOD_RE, r"\dfqst", word_start="fqst", ahead=r"\d{2,4}\s?[財财年]")
 
 
 def _full_year(y: str) -> int:
@@ -1063,27 +1078,29 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
 #: ("[1] - " ends a bullet; a line break inside an English sentence, a word or comma before it and a lower-case
 #: word or a figure after it, is wrapped text, no end), written to open on one character set (the engine skips to it
 #: by a set test): the same matches.
-_BOUNDARY = re.compile(r"[。！？!?；;\n\[.](?:(?<=[。！？!?；;])[。！？!?；;]*[”」』\"']?|"
-                       r"(?<=\n)(?!(?<=[A-Za-z,]\n)(?:[a-z]+[\s,;:]|\$))|"
-                       r"(?<=\[)\d{1,2}\](?:\s*\[\d{1,2}\])*(?:\s+-\s+|\s+(?=[\u4e00-\u9fff]|[A-Z][A-Za-z]+[\u4e00-\u9fff]))|"
-                       r"(?<=\.)(?=\s)(?<!\b[A-Z]\.)(?<!\bNo\.)(?<!\bMr\.)(?<!\bInc\.)"
-                       r"(?<!\bCorp\.)(?<!\bCo\.)(?<!\bLtd\.)(?<!\bMs\.)(?<!\bDr\.))")
+_BOUNDARY: Final = re.compile(
+    r"[。！？!?；;\n\[.](?:(?<=[。！？!?；;])[。！？!?；;]*[”」』\"']?|"
+    r"(?<=\n)(?!(?<=[A-Za-z,]\n)(?:[a-z]+[\s,;:]|\$))|"
+    r"(?<=\[)\d{1,2}\](?:\s*\[\d{1,2}\])*(?:\s+-\s+|\s+(?=[\u4e00-\u9fff]|[A-Z][A-Za-z]+[\u4e00-\u9fff]))|"
+    r"(?<=\.)(?=\s)(?<!\b[A-Z]\.)(?<!\bNo\.)(?<!\bMr\.)(?<!\bInc\.)"
+    r"(?<!\bCorp\.)(?<!\bCo\.)(?<!\bLtd\.)(?<!\bMs\.)(?<!\bDr\.))")
 
 
-_NUMERIC = re.compile(r"(?=[0-9０-９數数幾几上逾近一二两兩三四五六七八九十百千sathofen])(?:"  # first characters
-                      r"[0-9０-９]|[數数幾几上逾近][十百千萬万億亿兆]|[一二两兩三四五六七八九十百千][萬万億亿兆]|"
-                      r"several|a few|tens of|hundreds of|"
-                      r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred)\s+"
-                      r"(?:hundred|thousand|million|billion|trillion))", re.IGNORECASE)
+_NUMERIC: Final = re.compile(
+    r"(?=[0-9０-９數数幾几上逾近一二两兩三四五六七八九十百千sathofen])(?:"  # first characters
+    r"[0-9０-９]|[數数幾几上逾近][十百千萬万億亿兆]|[一二两兩三四五六七八九十百千][萬万億亿兆]|"
+    r"several|a few|tens of|hundreds of|"
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred)\s+"
+    r"(?:hundred|thousand|million|billion|trillion))", re.IGNORECASE)
 
 
-_DIGIT = re.compile("[0-9０-９]")  # the first form of _NUMERIC
+_DIGIT: Final = re.compile("[0-9０-９]")  # the first form of _NUMERIC
 #: The Chinese forms of :data:`_NUMERIC` (a vague word or a numeral before a scale), opening on one character set.
-_CN_NUMERAL = re.compile("[數数幾几上逾近一二两兩三四五六七八九十百千]"
-                         "(?:(?<=[數数幾几上逾近])[十百千萬万億亿兆]|[萬万億亿兆])")
+_CN_NUMERAL: Final = re.compile("[數数幾几上逾近一二两兩三四五六七八九十百千]"
+                                "(?:(?<=[數数幾几上逾近])[十百千萬万億亿兆]|[萬万億亿兆])")
 #: Every English form of :data:`_NUMERIC` holds one of these, in lower case, unless a letter of
 #: :data:`_FOLDS_TO_ASCII` stands for an ASCII one.
-_EN_NUMERAL_WORDS = ("several", "a few", "tens of", "hundred", "thousand", "million", "billion", "trillion")
+_EN_NUMERAL_WORDS: Final = ("several", "a few", "tens of", "hundred", "thousand", "million", "billion", "trillion")
 
 
 def _numeral_in(text: str, s: int, e: int) -> bool:

@@ -13,33 +13,36 @@ segment, not 80 MB of offsets.
 
 from __future__ import annotations
 
+import bisect as _bisect
 import html
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
+
+#: Bound once: the compiled build calls them without a look-up in the module's dict at each call.
+bisect_right: Final = _bisect.bisect_right
 
 __all__ = ["NormText", "fold", "folding_table", "normalise", "sniff_format"]
 
-_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-_WIDE = re.compile("[\uff01-\uff5e\u3000]")  # the keys of _FULL_WIDTH
+_FULL_WIDTH: Final = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_WIDE: Final = re.compile("[\uff01-\uff5e\u3000]")  # the keys of _FULL_WIDTH
 
 #: Block-level tags become a line break so that sentences never run across paragraphs.
-_BLOCK_TAGS = frozenset(
+_BLOCK_TAGS: Final = frozenset(
     "p br div li ul ol h1 h2 h3 h4 h5 h6 tr td th table section article header footer blockquote pre "
     "title hr dd dt figcaption".split()
 )
-_HTML_TOKEN = re.compile(
+_HTML_TOKEN: Final = re.compile(
     r"(?P<drop><(?P<raw>script|style|noscript|template)\b[^>]*>.*?(?:</(?P=raw)\s*>|\Z)|<!--.*?(?:-->|\Z)"
     r"|<!\[CDATA\[.*?(?:\]\]>|\Z)|<![^>]*>|<\?.*?(?:\?>|\Z))"
     r"|(?P<tag></?(?P<name>[A-Za-z][A-Za-z0-9:-]*)\b(?:[^>\"']|\"[^\"]*\"|'[^']*')*>)"
     r"|(?P<ent>&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});)",
     re.IGNORECASE | re.DOTALL,
 )
-_HTML_SNIFF = re.compile(r"<(?:!doctype\s+html|html|head|body|p|div|script|span|article|br)\b", re.IGNORECASE)
+_HTML_SNIFF: Final = re.compile(r"<(?:!doctype\s+html|html|head|body|p|div|script|span|article|br)\b", re.IGNORECASE)
 
-_MD_TOKEN = re.compile(
+_MD_TOKEN: Final = re.compile(
     r"(?P<head>^[ \t]{0,3}#{1,6}[ \t]+)"  # "# Title"
     r"|(?P<quote>^[ \t]{0,3}>[ \t]?)"  # "> quoted"
     r"|(?P<bullet>^[ \t]{0,3}[-*+][ \t]+)"  # "- item"
@@ -49,7 +52,7 @@ _MD_TOKEN = re.compile(
     r"|(?P<emph>\*\*|__|~~|`+)",
     re.MULTILINE,
 )
-_MD_SNIFF = re.compile(r"^#{1,6} \S|\]\([^)\s]+\)|\*\*\S", re.MULTILINE)
+_MD_SNIFF: Final = re.compile(r"^#{1,6} \S|\]\([^)\s]+\)|\*\*\S", re.MULTILINE)
 
 
 @lru_cache(maxsize=1)
@@ -81,7 +84,7 @@ def folding_table() -> dict[int, int]:
 #: Texts at least this long are folded through a lookup array (numpy) rather than ``str.translate``, which
 #: looks each character up in a dict: the same result, faster from a few hundred characters on (an article
 #: of news is one to three thousand; measured: 30 µs by the dict, 11 µs by the array at 1,000 characters).
-FOLD_ARRAY_MIN = 1 << 8
+FOLD_ARRAY_MIN: Final = 1 << 8
 
 
 def fold(text: str) -> str:

@@ -20,11 +20,12 @@ known limits are listed in ``docs/extraction.md``.
 
 from __future__ import annotations
 
+import bisect as _bisect
 import functools
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Final
 
 from dealweb.extract.mentions import (
     AmountMention,
@@ -39,6 +40,10 @@ from dealweb.extract.mentions import (
 )
 from dealweb.extract.normalise import NormText
 from dealweb.money import Amount, find_amounts
+
+#: Bound once: the compiled build calls them without a look-up in the module's dict at each call.
+bisect_left: Final = _bisect.bisect_left
+bisect_right: Final = _bisect.bisect_right
 
 __all__ = ["FACT_CUES", "TYPE_CUES", "Proposal", "propose"]
 
@@ -86,7 +91,7 @@ def _cues(words: str) -> list[str]:
 
 
 #: Deal-type cue words (folded: Simplified, lower case), by the category they signal.
-TYPE_CUES: dict[str, list[str]] = {
+TYPE_CUES: Final[dict[str, list[str]]] = {
     "warrant": _cues("认股权证|认股权|warrants|warrant"),
     "custom_chip_partnership": _cues("定制芯片|定制晶片|定制化芯片|深度定制|定製晶片|custom chips|custom chip|"
                                      "custom accelerators|custom accelerator|asic|定制ai加速器|定制加速器|"
@@ -126,14 +131,15 @@ TYPE_CUES: dict[str, list[str]] = {
 }
 
 #: Words that make the grammatical subject the *seller* or *recipient* (the payee).
-_PROVIDE = _cues("提供|供应|供货|供给|出售|卖给|出租|租给|交付|授予|supply|supplies|provide|provides|sell|sells|"
-                 "sold|deliver|delivers|rent out")
-_RECEIVE = _cues("获得|获|取得|接受|收到|拿到|得到|从|借款|借入|received|receives|receive|gets|got|raised|raises|"
-                 "raising|secured|secures|borrow|borrows|borrowed|borrowing|from")
-_PREP = _cues("向|对|给|与|和|跟|同|with|and|to|in|into")
+_PROVIDE: Final = _cues("提供|供应|供货|供给|出售|卖给|出租|租给|交付|授予|supply|supplies|provide|provides|sell|sells|"
+                        "sold|deliver|delivers|rent out")
+_RECEIVE: Final = _cues(
+    "获得|获|取得|接受|收到|拿到|得到|从|借款|借入|received|receives|receive|gets|got|raised|raises|"
+    "raising|secured|secures|borrow|borrows|borrowed|borrowing|from")
+_PREP: Final = _cues("向|对|给|与|和|跟|同|with|and|to|in|into")
 
 #: Metric cue words (folded) -> metric name. Order matters only for overlapping words (longest wins).
-FACT_CUES: dict[str, str] = {
+FACT_CUES: Final[dict[str, str]] = {
     **dict.fromkeys(_cues("剩余履约义务|未确认履约义务|履约义务|未履约收入|未履约合同|rpo|"
                           "remaining performance obligations|"
                           "remaining performance obligation|backlog|合约总价值|合同总价值|未来合约总价值"), "rpo"),
@@ -155,23 +161,25 @@ FACT_CUES: dict[str, str] = {
     **dict.fromkeys(_cues("使用者|用户|users|weekly users"), "users"),
     **dict.fromkeys(_cues("市盈率|p/e|price-to-earnings|price/earnings"), "pe_forward"),
 }
-_GUIDANCE = _cues("预计|预期|目标|指引|将达到|将达|计划|guidance|forecast|expects|expected|projected|target|outlook|"
-                  "will|plans to|plan to")
-_CHANGE_BEFORE = _cues("增长|增加|成长|上涨|下降|下跌|减少|高出|低|增|年增|同比|环比|增速|growth|grew|increase|"
-                       "increased|decrease|decreased|up|down|rose|fell|higher|lower|beat|miss")
-_PRICE_MOVE = _cues("涨|跌|飙升|上扬|下挫|暴涨|大涨|收涨|跳涨|surge|surged|soared|jumped|rose|fell|dropped|"
-                    "plunged|gained|climbed")
-_TOTAL = re.compile(r"(?:总额|总计|合计|共计|\btotal of|\bin total)\s*(?:超过|约|达)?\s*$")
-_CAUSE_AFTER = re.compile(r"^\W{0,2}\w{0,6}?(?:带来|导致|推动|使得|brought|drove|sent)")
-_QUESTION_WORD = re.compile(r"如何|怎么|怎样|为什么|为何|是否|吗|呢|\bhow\b|\bwhy\b|\bwhether\b")
+_GUIDANCE: Final = _cues(
+    "预计|预期|目标|指引|将达到|将达|计划|guidance|forecast|expects|expected|projected|target|outlook|"
+    "will|plans to|plan to")
+_CHANGE_BEFORE: Final = _cues("增长|增加|成长|上涨|下降|下跌|减少|高出|低|增|年增|同比|环比|增速|growth|grew|increase|"
+                              "increased|decrease|decreased|up|down|rose|fell|higher|lower|beat|miss")
+_PRICE_MOVE: Final = _cues("涨|跌|飙升|上扬|下挫|暴涨|大涨|收涨|跳涨|surge|surged|soared|jumped|rose|fell|dropped|"
+                           "plunged|gained|climbed")
+_TOTAL: Final = re.compile(r"(?:总额|总计|合计|共计|\btotal of|\bin total)\s*(?:超过|约|达)?\s*$")
+_CAUSE_AFTER: Final = re.compile(r"^\W{0,2}\w{0,6}?(?:带来|导致|推动|使得|brought|drove|sent)")
+_QUESTION_WORD: Final = re.compile(r"如何|怎么|怎样|为什么|为何|是否|吗|呢|\bhow\b|\bwhy\b|\bwhether\b")
 #: ``他们|它们|该公司|公司|其|\bthey\b|\bit\b|\bthe company\b|\bthe firm\b``, every alternative opening on a literal
 #: (``\bit`` as ``i(?<!\wi)t``) so the engine skips to its first characters by a set test: the same matches.
-_PRONOUN = re.compile(r"他们|它们|该公司|公司|其|t(?<!\wt)(?:hey\b|he company\b|he firm\b)|i(?<!\wi)t\b")
+_PRONOUN: Final = re.compile(r"他们|它们|该公司|公司|其|t(?<!\wt)(?:hey\b|he company\b|he firm\b)|i(?<!\wi)t\b")
 #: A sentence opening on a description of a firm already named ("The company signed...", "The chipmaker said").
 #: Any short description ending on a word for a firm: "The world's most valuable firm", "The ChatGPT maker".
-_DESCRIPTION_START = re.compile(r"\s*[\"“]?\s*the (?:[\w’'-]+ ){0,4}?(?:company|firm|startup|start-up|group|chipmaker|"
-                                r"chip maker|giant|maker|developer|provider|operator|designer|lab|manufacturer|"
-                                r"supplier|conglomerate|hyperscaler|asset manager|lender|investor|fund)\b(?!['’])")
+_DESCRIPTION_START: Final = re.compile(
+    r"\s*[\"“]?\s*the (?:[\w’'-]+ ){0,4}?(?:company|firm|startup|start-up|group|chipmaker|"
+    r"chip maker|giant|maker|developer|provider|operator|designer|lab|manufacturer|"
+    r"supplier|conglomerate|hyperscaler|asset manager|lender|investor|fund)\b(?!['’])")
 
 
 def _once_per_sentence(slot: str) -> Callable[[Callable[[_Sentence], bool]], Callable[[_Sentence], bool]]:
@@ -204,41 +212,43 @@ def _starts_pronoun(sent: _Sentence) -> bool:
                 or _DESCRIPTION_START.match(f, m.end(), sent.end))
 
 
-_LATIN_START = re.compile(r"\s*[\"“]?[A-Za-z]")
+_LATIN_START: Final = re.compile(r"\s*[\"“]?[A-Za-z]")
 #: A short opening phrase set off by a comma ("Days earlier,", "In February,", "On Tuesday,"): English only.
-_OPENING_PHRASE = re.compile(r"\s*(?:[a-z0-9-]+ ){0,4}[a-z0-9-]+, ")
+_OPENING_PHRASE: Final = re.compile(r"\s*(?:[a-z0-9-]+ ){0,4}[a-z0-9-]+, ")
 
 
-_PER_SHARE_BEFORE = re.compile(r"(?:每股|/股|per share|a share)\s*(?:的)?\s*(?:价格|价|price)?\s*(?:为|是|of)?\s*$")
+_PER_SHARE_BEFORE: Final = re.compile(
+    r"(?:每股|/股|per share|a share)\s*(?:的)?\s*(?:价格|价|price)?\s*(?:为|是|of)?\s*$")
 #: A figure below this many currency units is a price per share or per unit, never a deal's value.
-_TINY = 1000.0
+_TINY: Final = 1000.0
 #: Two or more firms joined by "and": a group of payers when they invest together (guideline §7).
-_COORD = re.compile(r"^\s*[)）]?\s*(?:corp\.?|inc\.?|\(\w+\))?\s*,?\s*(?:和|与|及|、|&|and)\s*"
-                    r"(?:[^\s，,。;；()（）]{1,6}|(?:[\w-]+\s+){0,2})\s*$|^\s*[)）]?\s*(?:和|与|及|、|&|and)\s*$")
+_COORD: Final = re.compile(
+    r"^\s*[)）]?\s*(?:corp\.?|inc\.?|\(\w+\))?\s*,?\s*(?:和|与|及|、|&|and)\s*"
+    r"(?:[^\s，,。;；()（）]{1,6}|(?:[\w-]+\s+){0,2})\s*$|^\s*[)）]?\s*(?:和|与|及|、|&|and)\s*$")
 #: A firm named as another's rival ("Acme的競爭對手Hooli"): a modifier, not a party.
-_RIVAL_AFTER = re.compile(r"\s*(?:的|'s|’s)?\s*(?:主要|头号|最大的?)?\s*(?:竞争对手|对手|rivals?|competitors?)")
+_RIVAL_AFTER: Final = re.compile(r"\s*(?:的|'s|’s)?\s*(?:主要|头号|最大的?)?\s*(?:竞争对手|对手|rivals?|competitors?)")
 #: The object of a deal may stand a few words after its marker ("對人工智能巨頭Acme", "in AI startup Acme").
 #: Its English forms open on a literal (``\b(?:in|into|to)`` as ``i(?<!\wi)n(?:to)?|t(?<!\wt)o``), so the engine skips
 #: to their first characters by a set test (tests/test_extract_speed.py holds the plain forms): the same matches.
-_OBJECT_FAR = re.compile(r"(?:向|对|给)[^，,；;。:：!?从]{0,14}$|"
-                         r"(?:i(?<!\wi)n(?:to)?|t(?<!\wt)o)\s+(?:[\w-]+\s+){0,4}$")
+_OBJECT_FAR: Final = re.compile(r"(?:向|对|给)[^，,；;。:：!?从]{0,14}$|"
+                                r"(?:i(?<!\wi)n(?:to)?|t(?<!\wt)o)\s+(?:[\w-]+\s+){0,4}$")
 #: "在X的最新一輪募資中投資": X is the one raising money.
-_ROUND_AFTER = re.compile(r"\s*的?[^，,。;；]{0,10}(?:募资|融资|轮|funding round|round)")
-_PER_SHARE_AFTER = re.compile(r"^\s*(?:/股|每股|per share|a share)")
+_ROUND_AFTER: Final = re.compile(r"\s*的?[^，,。;；]{0,10}(?:募资|融资|轮|funding round|round)")
+_PER_SHARE_AFTER: Final = re.compile(r"^\s*(?:/股|每股|per share|a share)")
 #: One character set first (the engine skips to it with a set test), then which break it is: the same matches as
 #: ``[，:：;；】]|,(?!\d{3})|(?<=[a-z])\s+(?:while|whereas|but)\s+`` (a bracketed headline section ends too).
 #: Its parts: the marks that end a clause by themselves, and the words that open one after a space (English).
-_BREAK_MARKS = "，:：;；】"
-_BREAK_WORDS = ("while", "whereas", "but")
-_CLAUSE_BREAK = re.compile(rf"[{_BREAK_MARKS},\s](?:(?<=[{_BREAK_MARKS}])|(?<=,)(?!\d{{3}})|"
-                           rf"(?<=[a-z]\s)\s*(?:{'|'.join(_BREAK_WORDS)})\s+|"
-                           r"(?<=[\u4e00-\u9fff] )(?=[\u4e00-\u9fff]))")  # "Acme完成融資 龍華出資": two clauses
+_BREAK_MARKS: Final = "，:：;；】"
+_BREAK_WORDS: Final = ("while", "whereas", "but")
+_CLAUSE_BREAK: Final = re.compile(rf"[{_BREAK_MARKS},\s](?:(?<=[{_BREAK_MARKS}])|(?<=,)(?!\d{{3}})|"
+                                  rf"(?<=[a-z]\s)\s*(?:{'|'.join(_BREAK_WORDS)})\s+|"
+                                  r"(?<=[\u4e00-\u9fff] )(?=[\u4e00-\u9fff]))")  # "Acme完成融資 龍華出資": two clauses
 #: :data:`_CLAUSE_BREAK` without its forms that open on a space: the same matches in a sentence where neither of
 #: those can be (:func:`_space_break_in`), found without trying them at every space of English prose. A new form of
 #: break goes into both (tests/test_extract_speed.py compares them).
-_MARK_BREAK = re.compile(rf"[{_BREAK_MARKS},](?!(?<=,)\d{{3}})")
+_MARK_BREAK: Final = re.compile(rf"[{_BREAK_MARKS},](?!(?<=,)\d{{3}})")
 #: A space between two ideographs (the last form of :data:`_CLAUSE_BREAK`), opening on the space (a literal).
-_CJK_SPACE = re.compile(r" (?<=[\u4e00-\u9fff] )(?=[\u4e00-\u9fff])")
+_CJK_SPACE: Final = re.compile(r" (?<=[\u4e00-\u9fff] )(?=[\u4e00-\u9fff])")
 
 
 def _space_break_in(f: str, s: int, e: int) -> bool:
@@ -299,11 +309,11 @@ def _pattern(words: list[str]) -> re.Pattern[str]:
 
 
 #: Whole-text scans of trie patterns (see :func:`_scan`), by the pattern's id: each in parts (see :class:`SplitScan`).
-_SPLIT: dict[int, SplitScan] = {}
+_SPLIT: Final[dict[int, SplitScan]] = {}
 
 
 #: A cue trie whose words open on more first characters than this is scanned whole (see :func:`_scanned`).
-_MAX_PARTS = 4
+_MAX_PARTS: Final = 4
 
 
 def _scanned(words: list[str], by: str = "auto") -> re.Pattern[str]:
@@ -324,7 +334,7 @@ def _scanned(words: list[str], by: str = "auto") -> re.Pattern[str]:
 
 #: Patterns read only near a few figures (a percentage's price move, stake verb, market value), by id: the characters
 #: of their words and their longest word. They are scanned around each look-up (:func:`_find_near`).
-_NEAR: dict[int, tuple[frozenset[str], int]] = {}
+_NEAR: Final[dict[int, tuple[frozenset[str], int]]] = {}
 
 
 def _near(regex: re.Pattern[str], words: list[str]) -> re.Pattern[str]:
@@ -334,19 +344,20 @@ def _near(regex: re.Pattern[str], words: list[str]) -> re.Pattern[str]:
 
 
 #: Sentence-level cue words as trie-shaped patterns, scanned once per text (see :func:`_find`).
-_JOKE_P = _scanned(["段子", "玩笑", "笑话", "脑筋急转弯", "梗图", "戏言", "joke", "joking", "meme", "in jest",
-                    "tongue-in-cheek"])
-_COND_P = _scanned(["如果", "假如", "假设", "倘若", "若是", "要是", "每当", "if", "would be worth", "whenever",
-                    "for every"])
-_HEDGE_P = _scanned(["可能", "或许", "也许", "或将", "might", "could", "may be"])
+_JOKE_P: Final = _scanned(["段子", "玩笑", "笑话", "脑筋急转弯", "梗图", "戏言", "joke", "joking", "meme", "in jest",
+                           "tongue-in-cheek"])
+_COND_P: Final = _scanned(["如果", "假如", "假设", "倘若", "若是", "要是", "每当", "if", "would be worth", "whenever",
+                           "for every"])
+_HEDGE_P: Final = _scanned(["可能", "或许", "也许", "或将", "might", "could", "may be"])
 #: A hedge right before the payer's own payment verb ("龍華可能以200億美元收購", "可能投入最高200億美元"): a
 #: reported deal, hedge kept (guideline §6), not a supposition about what a figure could become.
 #: So is a hedge on the size of a deal already told ("the agreement could be worth more than $100 billion", "a deal
 #: that could reach as much as $27 billion"): the deal's value, hedged, not a supposition.
-_HEDGED_PAYMENT = re.compile(r"(?:可能|或将)\s*(?:会|将|要)?\s*(?:以|斥资|投入|投资|注资|出资|收购|买下|购买|支付)|"
-                             r"\b(?:could|might|may)\s+(?:potentially\s+|eventually\s+|ultimately\s+)?"
-                             r"(?:be\s+worth|be\s+valued\s+at|reach|exceed|top|total)\b")
-_LIST_P = _scanned(["其中", "包括", "including", "of which"])
+_HEDGED_PAYMENT: Final = re.compile(
+    r"(?:可能|或将)\s*(?:会|将|要)?\s*(?:以|斥资|投入|投资|注资|出资|收购|买下|购买|支付)|"
+    r"\b(?:could|might|may)\s+(?:potentially\s+|eventually\s+|ultimately\s+)?"
+    r"(?:be\s+worth|be\s+valued\s+at|reach|exceed|top|total)\b")
+_LIST_P: Final = _scanned(["其中", "包括", "including", "of which"])
 _DENIAL_P = _scanned(["never a commitment", "never a firm commitment", "never a binding commitment",
                       "not a binding", "not a legally binding", "nothing like that", "invited us to invest", "denied",
                       "denies", "从来没有说", "从没说过", "并非承诺", "不是承诺", "否认",
@@ -365,17 +376,18 @@ _DENIAL_P = _scanned(["never a commitment", "never a firm commitment", "never a 
                       # a deal or its financing that fell through or stalled
                       # (each new first character costs one more scan of every text: few words)
                       "泡汤", "遇阻", "破裂"])
-_INVITE_P = _scanned(["邀请"])
+_INVITE_P: Final = _scanned(["邀请"])
 #: ", if confirmed,": a condition set off as an aside bears on the clause it interrupts, not on the figures after it
 #: ("This deal, if confirmed, surpasses Acme's $7 billion acquisition of Borealis in 2019").
-_ASIDE_IF = re.compile(r"\s+(?:confirmed|approved|completed|true|accurate|finalized|finalised),")
+_ASIDE_IF: Final = re.compile(r"\s+(?:confirmed|approved|completed|true|accurate|finalized|finalised),")
 #: "... could rise to $17.7 billion if all options are exercised": the ceiling of options a deal holds, a figure of
 #: the deal (guideline: options and extensions), not a hypothetical.
-_IF_EXERCISED = re.compile(r"\s+(?:all |the |its |these |those |both |such )?(?:[\w-]+ ){0,2}?"
-                           r"(?:(?:are|is|were|was|get|gets) )?(?:fully )?exercised\b")
+_IF_EXERCISED: Final = re.compile(r"\s+(?:all |the |its |these |those |both |such )?(?:[\w-]+ ){0,2}?"
+                                  r"(?:(?:are|is|were|was|get|gets) )?(?:fully )?exercised\b")
 #: "如果算上...", "if you count...": a sum told, not a condition.
-_COUNTING = re.compile(r"\s*(?:算上|加上|计入|把|you count|we count|one counts|counting)")
-_RAISE_P = _scanned(["募资", "融资", "募得", "筹资", "raise", "raised", "raising", "funding round", "fundraising"])
+_COUNTING: Final = re.compile(r"\s*(?:算上|加上|计入|把|you count|we count|one counts|counting)")
+_RAISE_P: Final = _scanned(
+    ["募资", "融资", "募得", "筹资", "raise", "raised", "raising", "funding round", "fundraising"])
 
 
 def _has(regex: re.Pattern[str], f: str, lo: int, hi: int) -> bool:
@@ -391,32 +403,32 @@ def _has(regex: re.Pattern[str], f: str, lo: int, hi: int) -> bool:
 
 
 #: All type cues in one longest-first pattern, and the categories of each word: one scan per range.
-_ALL_TYPE_RE = _scanned([w for ws in TYPE_CUES.values() for w in ws], by="script")
-_CUE_CATS: dict[str, list[str]] = {}
+_ALL_TYPE_RE: Final = _scanned([w for ws in TYPE_CUES.values() for w in ws], by="script")
+_CUE_CATS: Final[dict[str, list[str]]] = {}
 for _cat, _words in TYPE_CUES.items():
     for _w in _words:
         _CUE_CATS.setdefault(_w, []).append(_cat)
-_FACT_RE = _near(_pattern(list(FACT_CUES)), list(FACT_CUES))
-_GUIDE_RE = _pattern(_GUIDANCE)
-_PROVIDE_RE = _pattern(_PROVIDE)
-_RECEIVE_RE = _pattern(_RECEIVE)
-_PREP_RE = _pattern(_PREP)
-_MOVE_RE = _near(_pattern(_PRICE_MOVE), _PRICE_MOVE)
-_FALL_RE = re.compile(r"跌|下挫|fell|dropped|plunged", re.IGNORECASE)
-_CHANGE_RE = re.compile(
+_FACT_RE: Final = _near(_pattern(list(FACT_CUES)), list(FACT_CUES))
+_GUIDE_RE: Final = _pattern(_GUIDANCE)
+_PROVIDE_RE: Final = _pattern(_PROVIDE)
+_RECEIVE_RE: Final = _pattern(_RECEIVE)
+_PREP_RE: Final = _pattern(_PREP)
+_MOVE_RE: Final = _near(_pattern(_PRICE_MOVE), _PRICE_MOVE)
+_FALL_RE: Final = re.compile(r"跌|下挫|fell|dropped|plunged", re.IGNORECASE)
+_CHANGE_RE: Final = re.compile(
     r"(?:" + "|".join(re.escape(w) for w in sorted(_CHANGE_BEFORE, key=len, reverse=True))
     + r")\s*(?:了|近|约|超过|达)?\s*$"
 )
 #: A deal noun shortly before "valued at": the figure is the deal's value (guideline §4), not a valuation.
-_DEAL_NOUN_BEFORE = re.compile(r"\b(?:agreements?|deals?|contracts?|pacts?|orders?|partnerships?|commitments?|"
-                               r"arrangements?|transactions?)\b(?:(?!\b(?:company|firm|startup)\b)[^.;])*$")
-_TO_LEVEL = re.compile(r"(?:至|到|为|達|达|to|at)\s*(?:约|近|超过|高达)?\s*$")
+_DEAL_NOUN_BEFORE: Final = re.compile(r"\b(?:agreements?|deals?|contracts?|pacts?|orders?|partnerships?|commitments?|"
+                                      r"arrangements?|transactions?)\b(?:(?!\b(?:company|firm|startup)\b)[^.;])*$")
+_TO_LEVEL: Final = re.compile(r"(?:至|到|为|達|达|to|at)\s*(?:约|近|超过|高达)?\s*$")
 
 
 #: An empty mention list and an empty set of deal types, shared (most sentences name no period, many no firm:
 #: a few thousand empty containers per megabyte of news would each be kept and traversed by the collector).
-_NONE: tuple = ()
-_NO_SELLS: frozenset[str] = frozenset()
+_NONE: Final[tuple] = ()
+_NO_SELLS: Final[frozenset[str]] = frozenset()
 
 
 @dataclass(slots=True)
@@ -451,7 +463,7 @@ def _type_in(sent: _Sentence, lo: int, hi: int, sells: frozenset[str]) -> tuple[
     return types[key]
 
 
-_SCANS: dict[int, tuple[str, list[int], list[tuple[int, int, str]]]] = {}
+_SCANS: Final[dict[int, tuple[str, list[int], list[tuple[int, int, str]]]]] = {}
 
 
 def _scan(regex: re.Pattern[str], s: str) -> tuple[list[int], list[tuple[int, int, str]]]:
@@ -516,7 +528,7 @@ def _find_near(regex: re.Pattern[str], f: str, lo: int, hi: int) -> list[tuple[i
     return out
 
 
-_LOCAL: dict[int, tuple[str, int, int, list[int], list[tuple[int, int, str]]]] = {}
+_LOCAL: Final[dict[int, tuple[str, int, int, list[int], list[tuple[int, int, str]]]]] = {}
 
 
 def _find_local(regex: re.Pattern[str], f: str, lo: int, hi: int, s_lo: int, s_hi: int) -> list[tuple[int, int, str]]:
@@ -561,22 +573,24 @@ def _clause_of(sent: _Sentence, pos: int) -> tuple[int, int]:
     return sent.start, sent.end
 
 
-_PURCHASE = frozenset({"chip_purchase", "compute_contract", "data_hosting", "lease", "services",
-                       "custom_chip_partnership"})
-_STRONG_FIRST = ("rpo", "market_cap", "valuation", "eps", "capex", "operating_income", "net_income",
-                 "operating_cash_flow", "free_cash_flow", "dividend", "buyback", "aum", "pe_forward", "users",
-                 "revenue")
+_PURCHASE: Final = frozenset({"chip_purchase", "compute_contract", "data_hosting", "lease", "services",
+                              "custom_chip_partnership"})
+_STRONG_FIRST: Final = ("rpo", "market_cap", "valuation", "eps", "capex", "operating_income", "net_income",
+                        "operating_cash_flow", "free_cash_flow", "dividend", "buyback", "aum", "pe_forward", "users",
+                        "revenue")
 
 
 #: After a chip word, what makes it a description of a firm or a field, not goods ("chip startup", "chip wars").
-_CHIP_DESCRIBES = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:startups?|start-ups?|makers?|designers?|compan(?:y|ies)|"
-                             r"firms?|giants?|rivals?|developers?|suppliers?|stocks?|sector|industry|wars?|race|"
-                             r"leaders?|darling|king|titan|powerhouse|behemoth|juggernaut|heavyweight|champion)\b")
+_CHIP_DESCRIBES: Final = re.compile(
+    r"\s+(?:[\w-]+\s+){0,2}?(?:startups?|start-ups?|makers?|designers?|compan(?:y|ies)|"
+    r"firms?|giants?|rivals?|developers?|suppliers?|stocks?|sector|industry|wars?|race|"
+    r"leaders?|darling|king|titan|powerhouse|behemoth|juggernaut|heavyweight|champion)\b")
 #: After "shares of"/"shares in": a firm, then a verb of a price moving ("Shares of Acme soared 60%").
-_SHARES_MOVED = re.compile(r"[^.;,]{0,40}?\b(?:soared|jumped|rose|fell|climbed|surged|dropped|plunged|gained|"
-                           r"tumbled|slid|sank|rallied|spiked|slumped|rocketed|skyrocketed|popped|were up|were down)\b")
-_INVEST_NOUN = re.compile(r"额|者|人|机构|银行|\s?(?:banks?|firms?)\b")
-_IN_KIND = re.compile(r"in cash|to the (?:partnership|joint venture|venture|jv)")
+_SHARES_MOVED: Final = re.compile(
+    r"[^.;,]{0,40}?\b(?:soared|jumped|rose|fell|climbed|surged|dropped|plunged|gained|"
+    r"tumbled|slid|sank|rallied|spiked|slumped|rocketed|skyrocketed|popped|were up|were down)\b")
+_INVEST_NOUN: Final = re.compile(r"额|者|人|机构|银行|\s?(?:banks?|firms?)\b")
+_IN_KIND: Final = re.compile(r"in cash|to the (?:partnership|joint venture|venture|jv)")
 
 
 def _deal_type(folded: str, lo: int, hi: int, sells: frozenset[str]) -> tuple[str, int, int] | None:
@@ -663,17 +677,19 @@ def _deal_type(folded: str, lo: int, hi: int, sells: frozenset[str]) -> tuple[st
 
 #: Money paid or spent to use another firm's technology ("will spend $3 billion per year to deploy Acme's
 #: solutions"): a purchase of services from that firm.
-_PAY_TO_USE = re.compile(r"\b(?:pay|pays|paid|paying|spend|spends|spent|spending)\b(?:[^.;]|\.(?=\d)){0,40}?\bto\s+"
-                         r"(?:integrate|deploy|use|adopt|utilize|utilise|access)\s")
+_PAY_TO_USE: Final = re.compile(
+    r"\b(?:pay|pays|paid|paying|spend|spends|spent|spending)\b(?:[^.;]|\.(?=\d)){0,40}?\bto\s+"
+    r"(?:integrate|deploy|use|adopt|utilize|utilise|access)\s")
 
 
 #: "puts $1 billion behind Acme", "put $2 billion into Acme": money put into a firm is an investment ("put" alone
 #: is no cue).
-_PUT_INTO = re.compile(r"(?:[^.;,]|[.,](?=\d)){0,40}?\b(?:into|behind)\s")
+_PUT_INTO: Final = re.compile(r"(?:[^.;,]|[.,](?=\d)){0,40}?\b(?:into|behind)\s")
 
 
 #: Deal kinds a clause names outright (a licence, a stake...), which a bare "deal" next to the figure yields to.
-_NAMED_KINDS = frozenset({"services", "acquisition_stake", "warrant", "custom_chip_partnership", "joint_venture"})
+_NAMED_KINDS: Final = frozenset(
+    {"services", "acquisition_stake", "warrant", "custom_chip_partnership", "joint_venture"})
 
 
 def _weak(f: str, found: tuple[str, int, int]) -> bool:
@@ -682,27 +698,27 @@ def _weak(f: str, found: tuple[str, int, int]) -> bool:
     return word in TYPE_CUES["buy"] or word in TYPE_CUES["contract"]
 
 
-_PART_OF = re.compile(r"\s*(?:including|of which|among them|其中|包括|当中)")
+_PART_OF: Final = re.compile(r"\s*(?:including|of which|among them|其中|包括|当中)")
 
 
 #: "以40億美元資金" / "以約N的價格": a figure introduced as the means ("with N") of the verb that follows.
-_MEANS_BEFORE = re.compile(r"(?:以|用|斥资|耗资)\s*(?:约|近|逾|超过|高达)?\s*$")
-_MEANS_AFTER = re.compile(r"\s*(?:的)?\s*(?:资金|现金|价格|代价|对价|总价|估值)?\s*[，,]?\s*")
+_MEANS_BEFORE: Final = re.compile(r"(?:以|用|斥资|耗资)\s*(?:约|近|逾|超过|高达)?\s*$")
+_MEANS_AFTER: Final = re.compile(r"\s*(?:的)?\s*(?:资金|现金|价格|代价|对价|总价|估值)?\s*[，,]?\s*")
 #: The verbs a means clause leads to ("，收購Y", "，入股Y"): buying and investing.
-_MEANS_VERB = re.compile(r"\s*(?:[^，,。;；]{0,6}?)(?:收购|买下|并购|入股|投资|注资|认购|购买)")
+_MEANS_VERB: Final = re.compile(r"\s*(?:[^，,。;；]{0,6}?)(?:收购|买下|并购|入股|投资|注资|认购|购买)")
 
 
 #: A unit price ("每顆售價16,061美元") or an estimate's cost ("估計…意味100萬顆晶片將耗資N"): no payment.
-_UNIT_PRICE = re.compile(r"每(?:颗|台|个|块|片|套|张|枚|单位)[^，,。;；]{0,6}?(?:售价|价格|单价|成本|要价)"
-                         r"[为约达近]?\s*$")
-_ESTIMATE = re.compile(r"估计|估算|预估|推算|意味")
-_COSTS = re.compile(r"(?:耗资|花费|成本)(?:将)?(?:超过|逾|约|近|达)?\s*$")
+_UNIT_PRICE: Final = re.compile(r"每(?:颗|台|个|块|片|套|张|枚|单位)[^，,。;；]{0,6}?(?:售价|价格|单价|成本|要价)"
+                                r"[为约达近]?\s*$")
+_ESTIMATE: Final = re.compile(r"估计|估算|预估|推算|意味")
+_COSTS: Final = re.compile(r"(?:耗资|花费|成本)(?:将)?(?:超过|逾|约|近|达)?\s*$")
 #: Firms that lead or drive a total, or each spend their own ("領跑", "帶動", "分別承諾"): no payment between them.
-_EACH_OWN = re.compile(r"领跑|带动|推高|分别|各自")
+_EACH_OWN: Final = re.compile(r"领跑|带动|推高|分别|各自")
 #: Firms named by a generic noun that spend ("科技公司競相斥資"): nobody is paid.
-_GENERIC_SPENDERS = re.compile(r"(?:科技公司|科技巨头|科技企业|云端巨头|云厂商|企业|业者|巨头们|公司们)"
-                               r"[^，,。;；]{0,4}?"
-                               r"(?:竞相|纷纷|争相|都|均|正)?\s*(?:斥资|投入|投资|砸下?|花费|耗资)\s*$")
+_GENERIC_SPENDERS: Final = re.compile(r"(?:科技公司|科技巨头|科技企业|云端巨头|云厂商|企业|业者|巨头们|公司们)"
+                                      r"[^，,。;；]{0,4}?"
+                                      r"(?:竞相|纷纷|争相|都|均|正)?\s*(?:斥资|投入|投资|砸下?|花费|耗资)\s*$")
 
 
 def _own_spending(sent: _Sentence, a: AmountMention, clause: tuple[int, int]) -> bool:
@@ -820,8 +836,8 @@ def _tiny(b: AmountMention) -> bool:
     return b.amount.high is not None and b.amount.high < _TINY
 
 
-_MKT_WORDS = ["市值", "market cap", "market value"]
-_MKT_RE = _near(_pattern(_MKT_WORDS), _MKT_WORDS)
+_MKT_WORDS: Final = ["市值", "market cap", "market value"]
+_MKT_RE: Final = _near(_pattern(_MKT_WORDS), _MKT_WORDS)
 
 
 def _fact_cue(sent: _Sentence, lo: int, hi: int) -> tuple[int, int, str] | None:
@@ -933,24 +949,26 @@ def _seller_first(typ: str, x: EntityMention, y: EntityMention,
 
 #: A buyer's verb and the seller after "from", between the two parties: the direction is said, not inferred.
 #: Verb forms only: "won a $3 billion order from Acme" (a noun after a receiving verb) makes Acme the buyer.
-_BUY_FROM = re.compile(r"\b(?:buys|bought|buying|purchased|purchasing|ordered|ordering|rented|renting|leased|"
-                       r"licensed|(?:to|will|would|plans to|agreed to) (?:buy|purchase|order|rent|lease|license))\b"
-                       r"(?:[^.;]|\.(?=\d)){0,60}\bfrom\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$")
+_BUY_FROM: Final = re.compile(
+    r"\b(?:buys|bought|buying|purchased|purchasing|ordered|ordering|rented|renting|leased|"
+    r"licensed|(?:to|will|would|plans to|agreed to) (?:buy|purchase|order|rent|lease|license))\b"
+    r"(?:[^.;]|\.(?=\d)){0,60}\bfrom\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$")
 
 
 #: What a buyer acquires ("取得Acme的部分資產", "取得…股份"): after it, 取得/獲得 is buying, not receiving money.
-_ACQUIRED_AFTER = re.compile(r"[^，,。]{0,16}?(?:股|stake|shares|资产|业务|部门|技术|专利|知识产权|人才)")
+_ACQUIRED_AFTER: Final = re.compile(r"[^，,。]{0,16}?(?:股|stake|shares|资产|业务|部门|技术|专利|知识产权|人才)")
 
 
 #: A firm's own verb of paying or buying just after its name, through auxiliaries only ("Acme will spend", "with
 #: Acme intending to spend", "Acme agreed to pay", "with Acme reserving the option to buy"): that firm pays. A
 #: passive ("was paid") has "was" before the verb and does not match.
-_PAYS_AFTER = re.compile(r"(?:['’]s\s+)?\s*(?:(?:will|would|also|plans?|planned|planning|intends?|intending|"
-                         r"intended|agree[sd]?|expects?|expected|expecting|has|have|had|already|reportedly|must|"
-                         r"could|can|may|might|now|is set|are set|set|then|(?:reserv(?:es|ed|ing)|has|have|had|"
-                         r"holds?|holding|retains?|retaining|gets?|getting) (?:the|an) option)\s+)*(?:to\s+)?"
-                         r"(?:pay|pays|paid|paying|spend|spends|spent|spending|buy|buys|bought|buying|purchase[sd]?|"
-                         r"purchasing)\b")
+_PAYS_AFTER: Final = re.compile(
+    r"(?:['’]s\s+)?\s*(?:(?:will|would|also|plans?|planned|planning|intends?|intending|"
+    r"intended|agree[sd]?|expects?|expected|expecting|has|have|had|already|reportedly|must|"
+    r"could|can|may|might|now|is set|are set|set|then|(?:reserv(?:es|ed|ing)|has|have|had|"
+    r"holds?|holding|retains?|retaining|gets?|getting) (?:the|an) option)\s+)*(?:to\s+)?"
+    r"(?:pay|pays|paid|paying|spend|spends|spent|spending|buy|buys|bought|buying|purchase[sd]?|"
+    r"purchasing)\b")
 
 
 def _said_payer(sent: _Sentence, left: EntityMention, right: EntityMention,
@@ -1063,38 +1081,41 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
 
 
 #: A firm described as an energy or power company ("能源巨頭", "電力公司"): in a purchase it is the seller.
-_POWER_FIRM = re.compile(r"(?:能源|电力|发电|核能|核电)(?:巨头|公司|企业|集团|商|业者|开发商|供应商)\s*$")
+_POWER_FIRM: Final = re.compile(r"(?:能源|电力|发电|核能|核电)(?:巨头|公司|企业|集团|商|业者|开发商|供应商)\s*$")
 #: "(在X)追加投資40億美元後": what X did, told as the time of what follows.
-_AFTER_INVESTING = re.compile(r"\s*(?:追加|再次|再|又|宣布|完成|额外)?\s*(?:投资|注资|出资|入股)"
-                              r"[^，,。;；]{0,20}?(?:之后|以后|后)")
+_AFTER_INVESTING: Final = re.compile(r"\s*(?:追加|再次|再|又|宣布|完成|额外)?\s*(?:投资|注资|出资|入股)"
+                                     r"[^，,。;；]{0,20}?(?:之后|以后|后)")
 #: A word between two firms that says who pays ("向", "對", "從", "獲", "in", "from"): the direction is said.
-_SAID_DIRECTION = re.compile(r"向|对|给|从|获|得到|\b(?:in|into|from|to)\b")
+_SAID_DIRECTION: Final = re.compile(r"向|对|给|从|获|得到|\b(?:in|into|from|to)\b")
 #: Kinds of entity that lend when a loan or credit deal names one of them and a firm of another kind.
-_LENDERS = frozenset({"fund", "bank"})
+_LENDERS: Final = frozenset({"fund", "bank"})
 #: ... unless the text says the lender borrowed ("the fund borrowed $2 billion from Acme").
-_BORROWED_FROM = re.compile(r"\bborrow(?:s|ed|ing)?\b")
+_BORROWED_FROM: Final = re.compile(r"\bborrow(?:s|ed|ing)?\b")
 #: "Dynamo's $2 billion investment", "Dynamo announced a $2 billion equity investment in the startup": the
 #: firm before the figure is the investor (an investment noun, not a round or a raise, which are the investee's);
 #: also with no object ("Acme said Dynamo will make a $1 billion equity investment and receive warrants").
-_INVESTOR_AFTER = re.compile(r"(?:'s|’s)\s+(?:[\w$.,-]+\s+){0,4}?(?:investment|contribution|commitment|pledge)\b|"
-                             r"\s+(?:announced|unveiled|made|will make|agreed to make)\s+(?:an?\s+)?"
-                             r"(?:[\w$.,-]+\s+){0,4}?"
-                             r"(?:investment|contribution|commitment)(?:\s+in\s+the\b|(?=\s*(?:and\b|[,.;]|$)))")
-_WITH_Y_TO = re.compile(r"\s*(?:group|inc\.?|corp\.?|ltd\.?|plc)?\s*(?:to|will|would|shall|将|会|来)\s*")
+_INVESTOR_AFTER: Final = re.compile(
+    r"(?:'s|’s)\s+(?:[\w$.,-]+\s+){0,4}?(?:investment|contribution|commitment|pledge)\b|"
+    r"\s+(?:announced|unveiled|made|will make|agreed to make)\s+(?:an?\s+)?"
+    r"(?:[\w$.,-]+\s+){0,4}?"
+    r"(?:investment|contribution|commitment)(?:\s+in\s+the\b|(?=\s*(?:and\b|[,.;]|$)))")
+_WITH_Y_TO: Final = re.compile(r"\s*(?:group|inc\.?|corp\.?|ltd\.?|plc)?\s*(?:to|will|would|shall|将|会|来)\s*")
 #: "完成了Acme的額外225億美元投資", "in Acme's latest funding": the firm before 的/'s is invested in.
-_GENITIVE_INVEST = re.compile(r"\s*(?:的|'s|’s)\s*[^，,。;；]{0,16}?(?:投资|注资|融资|\binvestment\b|\bfunding\b)")
+_GENITIVE_INVEST: Final = re.compile(
+    r"\s*(?:的|'s|’s)\s*[^，,。;；]{0,16}?(?:投资|注资|融资|\binvestment\b|\bfunding\b)")
 #: Deal types in which firms named together ("A and B will invest") pay together.
-_TOGETHER = frozenset({"equity_investment", "joint_venture", "debt_financing"})
-_STAKE_VERBS = ["持股", "持有", "收购", "买入", "入股", "购入", "stake", "owns", "holds", "own", "hold", "acquire",
-                "acquires", "acquired", "buy", "buys", "bought", "take", "takes"]
-_STAKE_VERB_RE = _near(_pattern(_STAKE_VERBS), _STAKE_VERBS)
-_WITH_BEFORE = re.compile(r"(?:与|和|跟|同|\bwith\b)\s*$")
+_TOGETHER: Final = frozenset({"equity_investment", "joint_venture", "debt_financing"})
+_STAKE_VERBS: Final = [
+    "持股", "持有", "收购", "买入", "入股", "购入", "stake", "owns", "holds", "own", "hold", "acquire",
+    "acquires", "acquired", "buy", "buys", "bought", "take", "takes"]
+_STAKE_VERB_RE: Final = _near(_pattern(_STAKE_VERBS), _STAKE_VERBS)
+_WITH_BEFORE: Final = re.compile(r"(?:与|和|跟|同|\bwith\b)\s*$")
 
 
 #: "與澳洲基礎設施營運商Wonka簽署", "with AI infrastructure group Nimbus": the counterparty, described first.
-_WITH_FAR = re.compile(r"(?:与|跟|同)[^，,；;。:：!?与和及、]{0,14}$|\bwith\s+(?:the\s+)?(?:[\w-]+\s+){0,4}$")
-_RELATIVE = re.compile(r"\s*(?:which|who)\b")
-_OBJECT_MARK = re.compile(r"(?:向|对|给|与|和|从|跟|同|\bto|\bwith|\bfrom|\bin)\s*$")
+_WITH_FAR: Final = re.compile(r"(?:与|跟|同)[^，,；;。:：!?与和及、]{0,14}$|\bwith\s+(?:the\s+)?(?:[\w-]+\s+){0,4}$")
+_RELATIVE: Final = re.compile(r"\s*(?:which|who)\b")
+_OBJECT_MARK: Final = re.compile(r"(?:向|对|给|与|和|从|跟|同|\bto|\bwith|\bfrom|\bin)\s*$")
 
 
 def _is_object(f: str, lo: int, e: EntityMention) -> bool:
@@ -1116,7 +1137,7 @@ def _group(members: list[EntityMention]) -> EntityMention:
                          " + ".join(names))
 
 
-_COMMA_GAP = re.compile(r"\s*(?:corp\.?|inc\.?|\(\w+\))?\s*,\s*")
+_COMMA_GAP: Final = re.compile(r"\s*(?:corp\.?|inc\.?|\(\w+\))?\s*,\s*")
 
 
 def _coordinated(sent: _Sentence, actors: list[EntityMention], upto: int) -> list[EntityMention]:
@@ -1154,20 +1175,21 @@ def _coordinated(sent: _Sentence, actors: list[EntityMention], upto: int) -> lis
 #: "its expanded $6.5 billion pact", "Acme's landmark $14 billion deal": whose deal the figure's noun phrase is.
 #: "Flux's latest chips": a firm naming whose product something is (before a figure whose object follows it, not
 #: the deal's subject).
-_POSSESSIVE_AFTER = re.compile(r"(?:'s|’s)\s+(?:[\w-]+\s+){0,3}?(?:chips?|gpus?|processors?|accelerators?|"
-                               r"products?|technology|models?|systems?|servers?|software|platform)\b")
-_OWNER_BEFORE = re.compile(r"(?:\bits|'s|’s)\s+(?:[\w-]+\s+){0,3}$")
+_POSSESSIVE_AFTER: Final = re.compile(r"(?:'s|’s)\s+(?:[\w-]+\s+){0,3}?(?:chips?|gpus?|processors?|accelerators?|"
+                                      r"products?|technology|models?|systems?|servers?|software|platform)\b")
+_OWNER_BEFORE: Final = re.compile(r"(?:\bits|'s|’s)\s+(?:[\w-]+\s+){0,3}$")
 #: From a figure to the firm it is paid to or with: "$N investment in", "$N licensing agreement with AI startup".
-_FIGURE_OBJECT = re.compile(r"\s*(?:[\w-]+\s+){0,4}?(?:investment|stake|deal|agreement|contract|pact|partnership|"
-                            r"alliance|"
-                            r"order|commitment|funding|acquisition|buyout|takeover|purchase)s?\s+"
-                            r"(?:in|into|with|of|for)\s+"
-                            r"(?:the\s+)?(?:[\w-]+\s+){0,4}?")
+_FIGURE_OBJECT: Final = re.compile(
+    r"\s*(?:[\w-]+\s+){0,4}?(?:investment|stake|deal|agreement|contract|pact|partnership|"
+    r"alliance|"
+    r"order|commitment|funding|acquisition|buyout|takeover|purchase)s?\s+"
+    r"(?:in|into|with|of|for)\s+"
+    r"(?:the\s+)?(?:[\w-]+\s+){0,4}?")
 
 
 #: "$15 billion investment from", "a $15 billion infusion of capital from", "split evenly between": the firms
 #: named next pay the figure together.
-_FROM_AFTER = re.compile(r"\s*(?:[\w-]+\s+){0,5}?(?:from|between)\s+(?:the\s+)?$")
+_FROM_AFTER: Final = re.compile(r"\s*(?:[\w-]+\s+){0,5}?(?:from|between)\s+(?:the\s+)?$")
 
 
 def _from_group(sent: _Sentence, a: AmountMention, actors: list[EntityMention],
@@ -1196,8 +1218,8 @@ def _from_group(sent: _Sentence, a: AmountMention, actors: list[EntityMention],
 
 
 #: A partner named by 與/和 and then "together" ("龍華與天成共同投資", "與天成聯合出資"): the two pay as one.
-_PARTNER_TOGETHER = re.compile(r"\s*(?:集团|公司|控股)?\s*(?:[(（][^()（）]{0,12}[)）])?\s*"
-                               r"(?:共同|联合|一起|携手|一同)")
+_PARTNER_TOGETHER: Final = re.compile(r"\s*(?:集团|公司|控股)?\s*(?:[(（][^()（）]{0,12}[)）])?\s*"
+                                      r"(?:共同|联合|一起|携手|一同)")
 
 
 def _with_partner(sent: _Sentence, a: AmountMention, actors: list[EntityMention],
@@ -1226,16 +1248,17 @@ def _with_partner(sent: _Sentence, a: AmountMention, actors: list[EntityMention]
 
 
 #: A firm reporting what another does: "Acme Corp. announced Friday that", "Acme said on Monday that".
-_SAID_THAT = re.compile(r"\s*(?:corp\.?|inc\.?|co\.?|ltd\.?)?\s*(?:(?:had|has|have)\s+)?(?:said|says|announced|"
-                        r"announces|disclosed|confirmed|stated|revealed)\b(?:\s+[\w-]+){0,3}?\s+that\b")
+_SAID_THAT: Final = re.compile(r"\s*(?:corp\.?|inc\.?|co\.?|ltd\.?)?\s*(?:(?:had|has|have)\s+)?(?:said|says|announced|"
+                               r"announces|disclosed|confirmed|stated|revealed)\b(?:\s+[\w-]+){0,3}?\s+that\b")
 
 
 #: "由A、B和C等聯合組建的投資財團X": the members named before a consortium they formed.
-_FORMED = re.compile(r"\s*(?:等)?\s*[^，,。;；]{0,4}?(?:联合|共同|一起)?\s*(?:组建|组成|成立|发起|牵头组建|牵头成立)的"
-                     r"[^，,。;；]{0,12}?(?:财团|联盟|基金|集团|合资公司|合资企业|买方|投资者|投资人)")
+_FORMED: Final = re.compile(
+    r"\s*(?:等)?\s*[^，,。;；]{0,4}?(?:联合|共同|一起)?\s*(?:组建|组成|成立|发起|牵头组建|牵头成立)的"
+    r"[^，,。;；]{0,12}?(?:财团|联盟|基金|集团|合资公司|合资企业|买方|投资者|投资人)")
 #: "X與A、B正合作洽談收購Y", "X聯手A收購Y": partners acting together on a deal.
-_JOINED = re.compile(r"\s*(?:[(（][^()（）]{0,12}[)）]\s*)*(?:等)?\s*(?:正|将|已|拟|计划)?\s*"
-                     r"(?:合作|联手|携手|组团|共同|联合)")
+_JOINED: Final = re.compile(r"\s*(?:[(（][^()（）]{0,12}[)）]\s*)*(?:等)?\s*(?:正|将|已|拟|计划)?\s*"
+                            r"(?:合作|联手|携手|组团|共同|联合)")
 
 
 def _consortium(sent: _Sentence, actors: list[EntityMention], a: AmountMention,
@@ -1495,15 +1518,16 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
 
 
 #: A firm named by a description as the object ("向這家新創", "入股該公司", "從這家公司購買"): the topic.
-_DESCRIBED_OBJECT = re.compile(r"(?:向|对|给|入股|投资|收购|从)(?:这家|该|此|这个|那家)[^，,。;；]{0,8}?"
-                               r"(?:公司|新创|初创|企业|厂商|集团|开发商|芯片商|制造商|供应商|业者)")
+_DESCRIBED_OBJECT: Final = re.compile(r"(?:向|对|给|入股|投资|收购|从)(?:这家|该|此|这个|那家)[^，,。;；]{0,8}?"
+                                      r"(?:公司|新创|初创|企业|厂商|集团|开发商|芯片商|制造商|供应商|业者)")
 #: A transaction verb right before a firm makes it the verb's object ("購買Acme股票", "收購Acme"), not a subject.
-_VERB_BEFORE = re.compile(r"(?:购买|买入|买下|收购|并购|入股|投资|注资|认购|购入|增持)\s*$")
+_VERB_BEFORE: Final = re.compile(r"(?:购买|买入|买下|收购|并购|入股|投资|注资|认购|购入|增持)\s*$")
 #: What may stand before a clause's subject: a conjunction or an adverb ("而龍華", "此前還", "龍華刚").
-_CLAUSE_OPENING = re.compile(r"\s*(?:而|但|并|且|同时|此外|另外|其中|随后|之后|然后|此前|之前|目前|如今|今年|去年|"
-                             r"刚|还|也|则|已|已经|更|又|再)*\s*")
+_CLAUSE_OPENING: Final = re.compile(
+    r"\s*(?:而|但|并|且|同时|此外|另外|其中|随后|之后|然后|此前|之前|目前|如今|今年|去年|"
+    r"刚|还|也|则|已|已经|更|又|再)*\s*")
 #: An investee marked in a clause of its own: "對Acme…的投資", "向Acme注資".
-_OBJECT_INVEST_AFTER = re.compile(r"[^，,。;；]{0,16}?(?:投资|注资|入股|出资|收购)")
+_OBJECT_INVEST_AFTER: Final = re.compile(r"[^，,。;；]{0,16}?(?:投资|注资|入股|出资|收购)")
 
 
 def _comma_after(f: str, pos: int, end: int) -> int:
@@ -1542,7 +1566,7 @@ def _later_object(sent: _Sentence, clause: tuple[int, int], subj: EntityMention)
 
 
 #: A clause that goes on with the subject of the one before ("又再出資", "並投資", "還注資").
-_GOES_ON = re.compile(r"\s*(?:又|再|并|还|并且|同时|随后)+\s*(?:再|又)?\s*(?:出资|投资|注资|投入|入股)")
+_GOES_ON: Final = re.compile(r"\s*(?:又|再|并|还|并且|同时|随后)+\s*(?:再|又)?\s*(?:出资|投资|注资|投入|入股)")
 
 
 def _each_sentence(norm: NormText, ents: list[EntityMention], amts: list[AmountMention],
@@ -1701,13 +1725,13 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
 
 #: Generic deal words (the "contract" cues and "partnership"): a deal told by one of them says neither its kind nor
 #: its direction; the kind then comes from who usually sells what.
-_GENERIC_DEAL = frozenset(w for w in TYPE_CUES["contract"] if w.isascii()) | {"partnership", "partnerships",
-                                                                               "collaboration", "alliance"}
+_GENERIC_DEAL: Final = frozenset(w for w in TYPE_CUES["contract"] if w.isascii()) | {"partnership", "partnerships",
+                                                                                      "collaboration", "alliance"}
 
 
 #: Kinds whose cue says who pays whatever the firms usually sell (an acquisition, an investment): a deal told by a
 #: generic word takes its direction only from the pair's deals of these kinds.
-_OWNERSHIP = frozenset({"acquisition_stake", "equity_investment"})
+_OWNERSHIP: Final = frozenset({"acquisition_stake", "equity_investment"})
 
 
 def _agree_with_cued(out: list[Proposal], folded: str) -> None:
@@ -1748,7 +1772,7 @@ def _agree_with_cued(out: list[Proposal], folded: str) -> None:
 
 
 #: A sentence opening on a noun phrase that names no one ("This expansion...", "The deal..."), not on a name.
-_DETERMINER_START = re.compile(r"\s*[\"“]?(?:the|this|that|these|those|an?|its|their|such)\b")
+_DETERMINER_START: Final = re.compile(r"\s*[\"“]?(?:the|this|that|these|those|an?|its|their|such)\b")
 
 
 def _only_object_named(sent: _Sentence, carried: EntityMention) -> bool:
@@ -1804,7 +1828,7 @@ def _still(last: Proposal | None, sent: _Sentence) -> Proposal | None:
 
 #: A question that takes its content as given ("How did Acme secure a $10 billion deal with Borealis?", "Why does
 #: this $5 billion deal matter?"): the deal is told, not asked about.
-_PRESUPPOSED = re.compile(r"\s*(?:how|why)\s+(?:did|does|do|has|have|had|is|are|was|were)\b")
+_PRESUPPOSED: Final = re.compile(r"\s*(?:how|why)\s+(?:did|does|do|has|have|had|is|are|was|were)\b")
 
 
 def _is_question(sent: _Sentence) -> bool:
@@ -1814,8 +1838,8 @@ def _is_question(sent: _Sentence) -> bool:
 
 
 
-_ROUND_OF = re.compile(r"(?:'s|’s|的)\s*(?:next|latest|new|下一轮|新一轮|最新一轮|本轮)?\s*"
-                       r"(?:funding round|round|融资|募资)")
+_ROUND_OF: Final = re.compile(r"(?:'s|’s|的)\s*(?:next|latest|new|下一轮|新一轮|最新一轮|本轮)?\s*"
+                              r"(?:funding round|round|融资|募资)")
 
 
 def _raiser(sent: _Sentence) -> EntityMention | None:
@@ -1841,20 +1865,21 @@ def _raiser(sent: _Sentence) -> EntityMention | None:
 
 #: What a firm holds, manages or cashed in (Chinese): a figure after one of these, with no deal word between,
 #: is the value of holdings, a cash pile or sale proceeds, not a payment between two firms (guideline §5).
-_HELD_BEFORE = re.compile(r"管理的|管理着|管理超过|管理逾|管理约|管理近|管理\s*$|"
-                          r"所持|持有的|持股|持仓|组合|套现|回笼资金|回笼|清仓|清空|现金储备|账上现金|帐上现金|"
-                          r"手握|坐拥|"
-                          r"账面现金|现金余额|身家|身价|薪酬|年薪|薪资|报酬")
+_HELD_BEFORE: Final = re.compile(r"管理的|管理着|管理超过|管理逾|管理约|管理近|管理\s*$|"
+                                 r"所持|持有的|持股|持仓|组合|套现|回笼资金|回笼|清仓|清空|现金储备|账上现金|帐上现金|"
+                                 r"手握|坐拥|"
+                                 r"账面现金|现金余额|身家|身价|薪酬|年薪|薪资|报酬")
 #: A facility a figure measures ("一座110億美元晶片工廠"): its cost, unless a deal noun follows.
-_FACILITY_AFTER = re.compile(r"\s*的?\s*[^，,。;；0-9]{0,6}?(?:工厂|晶圆厂|厂房|数据中心|资料中心|园区|基地|设施|电厂)"
-                             r"(?!\s*(?:的)?\s*(?:协议|合同|合约|租约|交易|订单|租赁))")
-_MEASURE_BEFORE = re.compile(r"(?:一|这|该|那)?(?:座|处|个)\s*$")
+_FACILITY_AFTER: Final = re.compile(
+    r"\s*的?\s*[^，,。;；0-9]{0,6}?(?:工厂|晶圆厂|厂房|数据中心|资料中心|园区|基地|设施|电厂)"
+    r"(?!\s*(?:的)?\s*(?:协议|合同|合约|租约|交易|订单|租赁))")
+_MEASURE_BEFORE: Final = re.compile(r"(?:一|这|该|那)?(?:座|处|个)\s*$")
 #: A guarantee or backstop of someone else's payment (Chinese): no USD flow.
 #: Every form opens on its own literal (``(?:租赁|付款|偿债|租金)义务`` written out), so the engine skips to their first
 #: characters by a set test instead of trying the pattern at every character: the same matches.
-_GUARANTEE_ZH = re.compile(r"担保|背书|兜底|租赁义务|付款义务|偿债义务|租金义务")
+_GUARANTEE_ZH: Final = re.compile(r"担保|背书|兜底|租赁义务|付款义务|偿债义务|租金义务")
 #: The value of a warrant grant ("價值約50億美元的認股權證"): no USD flow is marked for the warrant itself.
-_WARRANT_AFTER = re.compile(r"\s*的?\s*(?:认股权证|认股权|期权)")
+_WARRANT_AFTER: Final = re.compile(r"\s*的?\s*(?:认股权证|认股权|期权)")
 
 
 def _held_value(sent: _Sentence, a: AmountMention) -> bool:
@@ -1913,7 +1938,7 @@ def _stated_usd(text: str, d: Proposal) -> None:
 
 #: A relative clause after a figure, opening on its own subject word: a hedge in it ("... that could lift total
 #: revenue to $8.7 billion") bears on what it says, not on the figure before it.
-_RELATIVE_AFTER = re.compile(r"\s*(?:\S+\s+){0,12}?(?:that|which)\s+(?:could|might|may)\b")
+_RELATIVE_AFTER: Final = re.compile(r"\s*(?:\S+\s+){0,12}?(?:that|which)\s+(?:could|might|may)\b")
 
 
 def _hedges(sent: _Sentence, a: AmountMention, clause: tuple[int, int]) -> bool:
@@ -2112,12 +2137,13 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
 
 #: Money into a venture ("contributed about $7 billion in cash", "pumped in $7 billion") and out of it to a partner
 #: ("receiving a one-time distribution of about $3 billion", "will receive an immediate $3 billion payout").
-_INTO_VENTURE = re.compile(r"\b(?:contribut(?:e|es|ed|ing)|pump(?:s|ed)? in|put(?:s|ting)? in|inject(?:s|ed)?)\s+"
-                           r"(?:[\w-]+\s+){0,2}?$")
-_OUT_OF_VENTURE = re.compile(r"\b(?:receiv(?:e|es|ed|ing)|gets?|getting|got)\s+(?:[\w-]+\s+){0,3}?"
-                             r"(?:distribution|payout)s?\s+of\s+$|"
-                             r"\b(?:receiv(?:e|es|ed|ing)|gets?|getting|got)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?$")
-_PAYOUT_AFTER = re.compile(r"\s*(?:[\w-]+\s+){0,1}?(?:distribution|payout)s?\b")
+_INTO_VENTURE: Final = re.compile(
+    r"\b(?:contribut(?:e|es|ed|ing)|pump(?:s|ed)? in|put(?:s|ting)? in|inject(?:s|ed)?)\s+"
+    r"(?:[\w-]+\s+){0,2}?$")
+_OUT_OF_VENTURE: Final = re.compile(r"\b(?:receiv(?:e|es|ed|ing)|gets?|getting|got)\s+(?:[\w-]+\s+){0,3}?"
+                                    r"(?:distribution|payout)s?\s+of\s+$|"
+                                    r"\b(?:receiv(?:e|es|ed|ing)|gets?|getting|got)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}?$")
+_PAYOUT_AFTER: Final = re.compile(r"\s*(?:[\w-]+\s+){0,1}?(?:distribution|payout)s?\b")
 
 
 def _venture_flow(sent: _Sentence, a: AmountMention, clause: tuple[int, int], venture: EntityMention,
@@ -2155,8 +2181,8 @@ def _venture_flow(sent: _Sentence, a: AmountMention, clause: tuple[int, int], ve
     return p
 
 
-_JV_TOTAL = re.compile(r"\s*(?:[\w-]+\s+){0,2}(?:data cent(?:er|re)|campus|project)|"
-                       r"\s*的?\S{0,6}(?:数据中心|资料中心|项目|园区)")
+_JV_TOTAL: Final = re.compile(r"\s*(?:[\w-]+\s+){0,2}(?:data cent(?:er|re)|campus|project)|"
+                              r"\s*的?\S{0,6}(?:数据中心|资料中心|项目|园区)")
 
 
 #: These open every alternative on a literal (``\bboth`` as ``b(?<!\wb)oth``), so the engine skips to their first
@@ -2164,18 +2190,19 @@ _JV_TOTAL = re.compile(r"\s*(?:[\w-]+\s+){0,2}(?:data cent(?:er|re)|campus|proje
 #: ``contribut|\bin cash\b|\bdistribution\b|\bpayout\b|出资|注资|投入|现金|分配`` and
 #: ``两家公司|两家|双方|二者|\bboth\b|\bthe two (?:companies|firms)\b``.
 #: "a $27 billion joint venture": the venture's size, not one partner's payment.
-_JV_SIZE = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:joint venture|jv)\b")
-_JV_WORD = re.compile(r"合资|合营|j(?<!\wj)(?:oint ventures?\b|vs?\b)")
+_JV_SIZE: Final = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:joint venture|jv)\b")
+_JV_WORD: Final = re.compile(r"合资|合营|j(?<!\wj)(?:oint ventures?\b|vs?\b)")
 #: The venture as the object of a payment ("向合資公司注資", "注入該合資企業"): the venture, not a partner, is paid.
-_TO_VENTURE = re.compile(r"(?:向|对|给|注入|投入)(?:该|这家|此|新)?(?:合资|合营)(?:公司|企业|实体)")
-_CONTRIBUTE = re.compile(r"contribut|i(?<!\wi)n cash\b|d(?<!\wd)istribution\b|p(?<!\wp)ayout\b|"
-                         r"出资|注资|投入|现金|分配")
-_BOTH = re.compile(r"两家公司|两家|双方|二者|b(?<!\wb)oth\b|t(?<!\wt)he two (?:companies|firms)\b")
+_TO_VENTURE: Final = re.compile(r"(?:向|对|给|注入|投入)(?:该|这家|此|新)?(?:合资|合营)(?:公司|企业|实体)")
+_CONTRIBUTE: Final = re.compile(r"contribut|i(?<!\wi)n cash\b|d(?<!\wd)istribution\b|p(?<!\wp)ayout\b|"
+                                r"出资|注资|投入|现金|分配")
+_BOTH: Final = re.compile(r"两家公司|两家|双方|二者|b(?<!\wb)oth\b|t(?<!\wt)he two (?:companies|firms)\b")
 
 
-_CONTRACT_SUBJ = re.compile(r"(?:该|这份|这项|此|the|this)\s*(?:云服务)?"
-                            r"(?:协议|合约|合同|交易|agreement|contract|deal)|(?:云服务|服务|算力)(?:协议|合约|合同)")
-_PER_YEAR = re.compile(r"每年|年均|平均每年|一年|\ba year\b|\bper year\b|\bannually\b|财年|fiscal")
+_CONTRACT_SUBJ: Final = re.compile(
+    r"(?:该|这份|这项|此|the|this)\s*(?:云服务)?"
+    r"(?:协议|合约|合同|交易|agreement|contract|deal)|(?:云服务|服务|算力)(?:协议|合约|合同)")
+_PER_YEAR: Final = re.compile(r"每年|年均|平均每年|一年|\ba year\b|\bper year\b|\bannually\b|财年|fiscal")
 
 
 def _contract_revenue(sent: _Sentence, a: AmountMention, last: Proposal | None) -> Proposal | None:
@@ -2200,11 +2227,11 @@ def _contract_revenue(sent: _Sentence, a: AmountMention, last: Proposal | None) 
 
 
 #: Revenue a deal brings its seller ("預計每年將產生19.4億美元的收入", "預計帶來270億美元收入").
-_BRINGS = re.compile(r"(?:带来|产生|创造|贡献|带进|进账)[^，,。;；]{0,12}$|"
-                     r"(?:合同|合约|协议)(?:总)?(?:收入|营收)(?:总额)?\s*(?:约|达|为|将达)?\s*$")
+_BRINGS: Final = re.compile(r"(?:带来|产生|创造|贡献|带进|进账)[^，,。;；]{0,12}$|"
+                            r"(?:合同|合约|协议)(?:总)?(?:收入|营收)(?:总额)?\s*(?:约|达|为|将达)?\s*$")
 #: The counterparty of a deal named by 與 ("此次與X的交易", "與X之間的合約"): the buyer, when the other firm sells.
-_DEAL_WITH = re.compile(r"\s*(?:之间)?\s*的?\s*(?:[^，,。;；]{0,6}?|(?:签署|签订|达成|签下)[^，,。;；]{0,16}?)"
-                        r"(?:交易|合约|合同|协议|订单|合作)")
+_DEAL_WITH: Final = re.compile(r"\s*(?:之间)?\s*的?\s*(?:[^，,。;；]{0,6}?|(?:签署|签订|达成|签下)[^，,。;；]{0,16}?)"
+                               r"(?:交易|合约|合同|协议|订单|合作)")
 
 
 def _deal_revenue(sent: _Sentence, a: AmountMention, clause: tuple[int, int], index: EntityIndex,
@@ -2250,21 +2277,22 @@ def _deal_revenue(sent: _Sentence, a: AmountMention, clause: tuple[int, int], in
 #: Revenue a contract brings its seller, told in English: "$3.7 billion in contracted revenue", "roughly $11 billion
 #: in lease revenue", "contracted lease revenue to approximately $11B", "expects to generate over $1 billion per year
 #: from the deal" (matched around the figure: before it, or after it).
-_CONTRACTED_BEFORE = re.compile(r"(?:contracted|lease|leasing|hosting|colocation)\s+(?:[\w-]+\s+){0,2}?revenues?"
-                                r"\s+(?:of|to|at|exceeding|totall?ing|worth|reaching)?\s*(?:[\w-]+\s+){0,2}?$|"
-                                r"\b(?:generate|generates|generating|net|nets|netting|secure|secures|securing|bring|"
-                                r"brings|bringing)\s+(?:[\w-]+\s+){0,3}?$")
-_CONTRACTED_AFTER = re.compile(r"\s*(?:[\w-]+\s+){0,3}?(?:in|of)\s+(?:[\w-]+\s+){0,3}?revenues?\b|"
-                               r"\s*(?:[\w-]+\s+){0,4}?from\s+the\s+(?:[\w-]+\s+){0,2}?(?:deal|lease|leases|"
-                               r"agreement|agreements|contract|contracts)\b")
+_CONTRACTED_BEFORE: Final = re.compile(
+    r"(?:contracted|lease|leasing|hosting|colocation)\s+(?:[\w-]+\s+){0,2}?revenues?"
+    r"\s+(?:of|to|at|exceeding|totall?ing|worth|reaching)?\s*(?:[\w-]+\s+){0,2}?$|"
+    r"\b(?:generate|generates|generating|net|nets|netting|secure|secures|securing|bring|"
+    r"brings|bringing)\s+(?:[\w-]+\s+){0,3}?$")
+_CONTRACTED_AFTER: Final = re.compile(r"\s*(?:[\w-]+\s+){0,3}?(?:in|of)\s+(?:[\w-]+\s+){0,3}?revenues?\b|"
+                                      r"\s*(?:[\w-]+\s+){0,4}?from\s+the\s+(?:[\w-]+\s+){0,2}?(?:deal|lease|leases|"
+                                      r"agreement|agreements|contract|contracts)\b")
 #: A contract word in the sentence: the revenue is a deal's, not the firm's revenue for a period.
-_CONTRACT_WORD = re.compile(r"l(?<!\wl)eases?\b|a(?<!\wa)greements?\b|c(?<!\wc)ontracts?\b|c(?<!\wc)ontracted\b|"
-                            r"d(?<!\wd)eals?\b|c(?<!\wc)olocation\b|h(?<!\wh)osting\b")
+_CONTRACT_WORD: Final = re.compile(r"l(?<!\wl)eases?\b|a(?<!\wa)greements?\b|c(?<!\wc)ontracts?\b|c(?<!\wc)ontracted\b|"
+                                   r"d(?<!\wd)eals?\b|c(?<!\wc)olocation\b|h(?<!\wh)osting\b")
 #: An English sentence, maybe a list item ("- Acme signed...").
-_BULLET_LATIN_START = re.compile(r"[\s*•·–—-]*[\"“]?[A-Za-z]")
-_CONTRACT_LITERALS = ("lease", "agreement", "contract", "deal", "colocation", "hosting")
+_BULLET_LATIN_START: Final = re.compile(r"[\s*•·–—-]*[\"“]?[A-Za-z]")
+_CONTRACT_LITERALS: Final = ("lease", "agreement", "contract", "deal", "colocation", "hosting")
 #: Where the revenue's payer stands: after "with", "from", "for", "grants" ("leases with Acme", "grants Acme").
-_TENANT_BEFORE = re.compile(r"(?:\bwith|\bfrom|\bfor|\bgrants?|\bgranting)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$")
+_TENANT_BEFORE: Final = re.compile(r"(?:\bwith|\bfrom|\bfor|\bgrants?|\bgranting)\s+(?:the\s+)?(?:[\w-]+\s+){0,3}$")
 
 
 def _contracted_revenue(sent: _Sentence, a: AmountMention, topic: EntityMention | None, last: Proposal | None,
@@ -2424,13 +2452,15 @@ def _elided_payee(sent: _Sentence, a: AmountMention, clause: tuple[int, int], ty
 #: Spending a firm does on its own account: by the year (年度, 每年), or on a field or facility (於AI相關項目,
 #: 用於數據中心, 對德州的資料中心) rather than into a firm ("對數據中心公司" is a firm). Every form opens on a literal
 #: (a set test).
-_OWN_SPENDING_ON = (r"[^，,。；;]{0,10}?(?:项目|领域|基础设施|数据中心|资料中心|研发|业务|工厂|园区)"
-                    r"(?!公司|企业|运营商|商)")
-_OWN_SPENDING = re.compile("年度|每年|全年|"
-                           + "|".join(w + _OWN_SPENDING_ON for w in ("于", "用于", "投向", "对")))
-_TRANCHE = re.compile(r"首笔|第一笔|第二笔|最后一笔|末笔|剩余|余下|尾款|\btranche\b|\binstal+ment\b|\bfirst payment\b")
+_OWN_SPENDING_ON: Final = (r"[^，,。；;]{0,10}?(?:项目|领域|基础设施|数据中心|资料中心|研发|业务|工厂|园区)"
+                           r"(?!公司|企业|运营商|商)")
+_OWN_SPENDING: Final = re.compile("年度|每年|全年|"
+                                  + "|".join(w + _OWN_SPENDING_ON for w in ("于", "用于", "投向", "对")))
+_TRANCHE: Final = re.compile(
+    r"首笔|第一笔|第二笔|最后一笔|末笔|剩余|余下|尾款|\btranche\b|\binstal+ment\b|\bfirst payment\b")
 #: An investee named by a description rather than its name ("向這家Hoolibot模型開發商", "in the startup").
-_DESCRIBED = re.compile(r"(?:向|对|给)(?:这家|该|此|这个)|\b(?:in|into) the (?:startup|company|firm|developer)\b")
+_DESCRIBED: Final = re.compile(
+    r"(?:向|对|给)(?:这家|该|此|这个)|\b(?:in|into) the (?:startup|company|firm|developer)\b")
 
 
 def _parallel(sent: _Sentence, e: EntityMention) -> bool:
@@ -2467,11 +2497,11 @@ def _both(sent: _Sentence, a: AmountMention, typ: tuple[str, int, int, str], ind
     return p
 
 
-_CN_SMALL = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_EN_SMALL = {w: i + 1 for i, w in enumerate("one two three four five six seven eight nine ten eleven twelve "
-                                             "thirteen fourteen fifteen sixteen seventeen eighteen nineteen "
-                                             "twenty".split())}
-_TERM = re.compile(
+_CN_SMALL: Final = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_EN_SMALL: Final = {w: i + 1 for i, w in enumerate("one two three four five six seven eight nine ten eleven twelve "
+                                                    "thirteen fourteen fifteen sixteen seventeen eighteen nineteen "
+                                                    "twenty".split())}
+_TERM: Final = re.compile(
     r"(?:为期|期限|长达|租期|合约期)?\s?(?<![\d.])(?P<n>\d{1,2}|[一二两三四五六七八九十]{1,3})\s?年(?:期)?"
     r"(?=[,，、的\s。.;；)）]|\d|$|合同|合约|协议|期|内)(?!\d{0,2}月)"
     r"|\b(?:over|for)\s+(?:the\s+next\s+|a\s+period\s+of\s+)?(?P<en>\d{1,2}|[a-z]+)\s+years?\b"
@@ -2479,7 +2509,7 @@ _TERM = re.compile(
 )
 #: What every match of :data:`_TERM` holds: its number (one or two digits not after a digit or a point, or ending on a
 #: Chinese numeral) then 年 (a space between or not), or "year" after a space or a hyphen.
-_TERM_CORE = re.compile(r"(?:(?<![\d.])\d{1,2}|[一二两三四五六七八九十])\s?年|[\s-]year")
+_TERM_CORE: Final = re.compile(r"(?:(?<![\d.])\d{1,2}|[一二两三四五六七八九十])\s?年|[\s-]year")
 
 
 def _maybe_term(f: str, lo: int, hi: int) -> bool:
@@ -2501,9 +2531,10 @@ def _maybe_term(f: str, lo: int, hi: int) -> bool:
 
 #: Every alternative opens on a literal (``\bonce`` as ``o(?<!\wo)nce``), so the engine skips to its first characters
 #: by a set test: the same matches as ``在满足|条件|...|\bsubject to\b|...|\bin tranches\b``.
-_CONDITION = re.compile(r"在满足|条件|前提是|取决于|视.{0,8}而定|分期|每部署|s(?<!\ws)ubject to\b|"
-                        r"p(?<!\wp)rovided that\b|c(?<!\wc)ontingent on\b|v(?<!\wv)ests?\b|c(?<!\wc)onditional on\b|"
-                        r"o(?<!\wo)nce\b|a(?<!\wa)s each\b|i(?<!\wi)n tranches\b")
+_CONDITION: Final = re.compile(
+    r"在满足|条件|前提是|取决于|视.{0,8}而定|分期|每部署|s(?<!\ws)ubject to\b|"
+    r"p(?<!\wp)rovided that\b|c(?<!\wc)ontingent on\b|v(?<!\wv)ests?\b|c(?<!\wc)onditional on\b|"
+    r"o(?<!\wo)nce\b|a(?<!\wa)s each\b|i(?<!\wi)n tranches\b")
 
 
 def _small_number(word: str) -> float | None:
@@ -2568,30 +2599,34 @@ def _sentence_extras(sent: _Sentence) -> tuple[DateMention | None, tuple[float, 
     return day, term, conditions
 
 
-_SELL = re.compile(r"出售|卖出|减持|抛售|\bsold\b|\bsells?\b|\bdivest(?:s|ed)?\b|\boffload(?:s|ed)?\b")
-_SHARES_WORD = re.compile(r"\b(?:shares|stock|stake|holdings?)\b")
-_SOLD_TO = re.compile(r"(?:\bto\b|卖给|售予|出售给|转让给)\s*\S")
-_INFRA = re.compile(r"基础设施|数据中心|资料中心|算力|云计算|晶圆厂|工厂|厂房|infrastructure|data cent(?:er|re)s?|"
-                    r"computing capacity|\bfabs?\b|\bplants?\b|\bfactor(?:y|ies)\b")
+_SELL: Final = re.compile(r"出售|卖出|减持|抛售|\bsold\b|\bsells?\b|\bdivest(?:s|ed)?\b|\boffload(?:s|ed)?\b")
+_SHARES_WORD: Final = re.compile(r"\b(?:shares|stock|stake|holdings?)\b")
+_SOLD_TO: Final = re.compile(r"(?:\bto\b|卖给|售予|出售给|转让给)\s*\S")
+_INFRA: Final = re.compile(
+    r"基础设施|数据中心|资料中心|算力|云计算|晶圆厂|工厂|厂房|infrastructure|data cent(?:er|re)s?|"
+    r"computing capacity|\bfabs?\b|\bplants?\b|\bfactor(?:y|ies)\b")
 #: These open every alternative on a literal (``\bwill`` as ``w(?<!\ww)ill``), so the engine skips to their first
 #: characters by a set test (tests/test_extract_speed.py holds the plain forms they replace): the same matches.
-_INVEST_VERB = re.compile(r"投入|投资|斥资|砸下|注资|出资|支付|i(?<!\wi)nvest(?:s|ing)?\b|s(?<!\ws)pend(?:s|ing)?\b|"
-                          r"c(?<!\wc)ontribute[sd]?\b|p(?<!\wp)ledge[sd]?\b")
-_FUTURE = re.compile(r"将|计划|预计|未来|拟|w(?<!\ww)ill\b|p(?<!\wp)lans?\b|e(?<!\we)xpects?\b")
+_INVEST_VERB: Final = re.compile(
+    r"投入|投资|斥资|砸下|注资|出资|支付|i(?<!\wi)nvest(?:s|ing)?\b|s(?<!\ws)pend(?:s|ing)?\b|"
+    r"c(?<!\wc)ontribute[sd]?\b|p(?<!\wp)ledge[sd]?\b")
+_FUTURE: Final = re.compile(r"将|计划|预计|未来|拟|w(?<!\ww)ill\b|p(?<!\wp)lans?\b|e(?<!\we)xpects?\b")
 #: A deal named by a demonstrative, a classifier and a deal noun ("这笔交易", "此次合作", "该笔投资", "這份合約"); not a
 #: party ("该投资者", "该投资方").
-_DEAL_NOUN_ZH = r"(?:合作|交易|协议|合约|合同|投资|订单|融资|收购|租约)(?![者人方机])"
-_DEAL_REF = re.compile(rf"这(?:笔|项|份|宗|次|轮){_DEAL_NOUN_ZH}|此(?:笔|项|份|宗|次|轮){_DEAL_NOUN_ZH}|"
-                       rf"该(?:笔|项|份|宗|次|轮)?{_DEAL_NOUN_ZH}|双方|两家公司|"
-                       r"t(?<!\wt)(?:he two (?:parties|companies)\b|(?:his|he) new (?:deal|agreement|contract)\b|"
-                       r"he contracts\b|he deal\b|his deal\b|he agreement\b|he partnership\b|he contract\b|"
-                       r"he transaction\b|his transaction\b|his agreement\b|his contract\b)")
+_DEAL_NOUN_ZH: Final = r"(?:合作|交易|协议|合约|合同|投资|订单|融资|收购|租约)(?![者人方机])"
+_DEAL_REF: Final = re.compile(
+    rf"这(?:笔|项|份|宗|次|轮){_DEAL_NOUN_ZH}|此(?:笔|项|份|宗|次|轮){_DEAL_NOUN_ZH}|"
+    rf"该(?:笔|项|份|宗|次|轮)?{_DEAL_NOUN_ZH}|双方|两家公司|"
+    r"t(?<!\wt)(?:he two (?:parties|companies)\b|(?:his|he) new (?:deal|agreement|contract)\b|"
+    r"he contracts\b|he deal\b|his deal\b|he agreement\b|he partnership\b|he contract\b|"
+    r"he transaction\b|his transaction\b|his agreement\b|his contract\b)")
 #: "This six-year agreement is valued at up to...", "这份五年期合同价值...": a described deal, then its value.
-_DEAL_REF_VALUE = re.compile(r"(?:(?:\b(?:this|that|the)\s+|^\s*)(?:[\w-]+\s+){0,2}"
-                             r"(?:deal|agreement|contract|pact|arrangement|transaction)\b"
-                             r"(?:[^.;]|\.(?=\d)){0,16}?(?:valued at|worth|value of|totall?ing)|"
-                             r"(?:这份|这项|这笔|该|此)\S{0,6}(?:协议|合同|合约|交易)\S{0,4}(?:价值|总额|金额|规模))"
-                             r"\s*(?:up to|about|around|roughly|more than|over|as much as|约|达|高达|超过|逾)?\s*$")
+_DEAL_REF_VALUE: Final = re.compile(
+    r"(?:(?:\b(?:this|that|the)\s+|^\s*)(?:[\w-]+\s+){0,2}"
+    r"(?:deal|agreement|contract|pact|arrangement|transaction)\b"
+    r"(?:[^.;]|\.(?=\d)){0,16}?(?:valued at|worth|value of|totall?ing)|"
+    r"(?:这份|这项|这笔|该|此)\S{0,6}(?:协议|合同|合约|交易)\S{0,4}(?:价值|总额|金额|规模))"
+    r"\s*(?:up to|about|around|roughly|more than|over|as much as|约|达|高达|超过|逾)?\s*$")
 
 
 def _own_capex(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
@@ -2620,28 +2655,30 @@ def _own_capex(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
 
 #: "The reported value is roughly $20 billion", "- Deal value: about $20 billion", "pegged the commitment at
 #: $300 billion", "framed the transaction as a $20 billion acquisition": the value of the deal in view.
-_VALUE_OF_REF = re.compile(r"(?:(?:^\W*|\b(?:the|its|this) )(?:[\w-]+ ){0,2}?value\s*(?:is|was|would be|stands at|:)|"
-                           r"\b(?:pegged|put|valued|estimated|framed|described|priced) the (?:[\w-]+ ){0,2}?"
-                           r"(?:deal|agreement|contract|commitment|transaction|pact|partnership) (?:at|as)(?: an?)?)"
-                           r"\s*(?:up to|about|around|roughly|approximately|more than|over|as much as|nearly)?\s*$")
+_VALUE_OF_REF: Final = re.compile(
+    r"(?:(?:^\W*|\b(?:the|its|this) )(?:[\w-]+ ){0,2}?value\s*(?:is|was|would be|stands at|:)|"
+    r"\b(?:pegged|put|valued|estimated|framed|described|priced) the (?:[\w-]+ ){0,2}?"
+    r"(?:deal|agreement|contract|commitment|transaction|pact|partnership) (?:at|as)(?: an?)?)"
+    r"\s*(?:up to|about|around|roughly|approximately|more than|over|as much as|nearly)?\s*$")
 #: A guarantee of someone else's obligations (guideline section 5: no USD flow, a hard negative).
 #: ``\bbackstop(?:s|ped|ping)?\b|\bguarantee(?:s|d)?\b|\bguaranteeing\b|\bback(?:ing)? up\b`` with every form opening on
 #: a literal (``\bb`` as ``b(?<!\wb)``): the same matches, found by a set test instead of a try at every character.
-_GUARANTEE = re.compile(r"b(?<!\wb)ackstop(?:s|ped|ping)?\b|g(?<!\wg)uarantee(?:s|d)?\b|g(?<!\wg)uaranteeing\b|"
-                        r"b(?<!\wb)ack(?:ing)? up\b")
-_GUARANTEE_AFTER = re.compile(r"\s+(?:[\w-]+\s+)?(?:backstop|guarantee|loan guarantee)s?\b")
+_GUARANTEE: Final = re.compile(r"b(?<!\wb)ackstop(?:s|ped|ping)?\b|g(?<!\wg)uarantee(?:s|d)?\b|g(?<!\wg)uaranteeing\b|"
+                               r"b(?<!\wb)ack(?:ing)? up\b")
+_GUARANTEE_AFTER: Final = re.compile(r"\s+(?:[\w-]+\s+)?(?:backstop|guarantee|loan guarantee)s?\b")
 #: "the", "this", "a previous", "an earlier": a deal already known, told by its figure and its noun.
-_THE_BEFORE = re.compile(r"(?:\bthe|\bthis|\ba previous|\ban earlier|\bthe earlier|\bthe previous|\bthe original|"
-                         r"这笔|该|这项|此)\s*$")
-_NOUN_AFTER = re.compile(r"\s*的?\s*(?:[a-z-]+\s+){0,2}?(?:investment|deal|contract|agreement|order|loan|"
-                         r"投资|交易|合同|合约|协议|订单|贷款)")
+_THE_BEFORE: Final = re.compile(
+    r"(?:\bthe|\bthis|\ba previous|\ban earlier|\bthe earlier|\bthe previous|\bthe original|"
+    r"这笔|该|这项|此)\s*$")
+_NOUN_AFTER: Final = re.compile(r"\s*的?\s*(?:[a-z-]+\s+){0,2}?(?:investment|deal|contract|agreement|order|loan|"
+                                r"投资|交易|合同|合约|协议|订单|贷款)")
 
 
 #: "根據協議", "按照該合同", "under the agreement", "as part of the deal": the sentence tells the terms of a deal in
 #: view.
 #: Every form opens on a literal (``\bunder`` as ``u(?<!\wu)nder``), so the engine skips to their first characters by a
 #: set test.
-_UNDER_DEAL = re.compile("|".join(
+_UNDER_DEAL: Final = re.compile("|".join(
     [w + r"(?:该|这项|这份|此|双方的?)?(?:协议|合同|合约|交易|条款)" for w in ("根据", "按照", "依据", "依照")]
     + [w + r" (?:the|this) (?:terms of the )?(?:deal|agreement|contract)\b"
        for w in (r"u(?<!\wu)nder", r"a(?<!\wa)s part of")]))
@@ -2686,8 +2723,8 @@ def _deal_reference(sent: _Sentence, a: AmountMention, last: Proposal | None,
     return p
 
 
-_DEFINITE_DEAL = re.compile(r"\b(?:the|this|that)\s+(?:[\w-]+\s+)?(?:deal|agreement|contract|pact|order)\b|"
-                            r"(?:该|这份|这项|这笔|此)\S{0,4}(?:协议|合同|合约|交易|订单)")
+_DEFINITE_DEAL: Final = re.compile(r"\b(?:the|this|that)\s+(?:[\w-]+\s+)?(?:deal|agreement|contract|pact|order)\b|"
+                                   r"(?:该|这份|这项|这笔|此)\S{0,4}(?:协议|合同|合约|交易|订单)")
 
 
 def _party_reference(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
@@ -2798,21 +2835,25 @@ def _deal_for(sent: _Sentence, a: AmountMention, clause: tuple[int, int], typ: t
     return p
 
 
-_RAISE_VERB = re.compile(r"\b(?:raise[sd]?|raising|borrow(?:s|ed|ing)?)\b|募资|融资|筹集|筹资|借款|借入")
-_SOURCE_BEFORE = re.compile(r"(?:\bfrom|\bby|\bled by|\bwith|向|从|自|获)[\s*_\"“”'‘’(（]*(?:[\w-]+\s+){0,2}"
-                            r"[\s*_\"“”'‘’(（]*$")
-_SPEECH_AFTER = re.compile(r"^\s*(?:还|也|进一步|再次|曾)?\s*(?:表示|说|称|透露|指出|强调|直言|认为|写道|"
-                           r"said|says|told|noted|wrote)")
-_ROLE_BEFORE = re.compile(r"(?:ceo|cfo|cto|首席执行官|执行长|首席财务官|董事长|创始人|总裁|主席|联合创始人|founder|"
-                          r"chairman|chief executive|president)\s*$")
-_FOUNDED_AFTER = re.compile(r"\s*[(（][^)）]{0,30}[)）]\s*(?:等[^，,。]{0,10})?(?:创立|创办|共同创立|成立)|"
-                            r"\s*[)）]?\s*(?:等[^，,。]{0,10})?(?:创立|创办|共同创立)|\s*,?\s*(?:who\s+)?co-?founded\b")
-_EXCEPT = re.compile(r"\s*(?:除了|除|besides|apart from|in addition to|aside from)")  # matched at a clause's start
+_RAISE_VERB: Final = re.compile(r"\b(?:raise[sd]?|raising|borrow(?:s|ed|ing)?)\b|募资|融资|筹集|筹资|借款|借入")
+_SOURCE_BEFORE: Final = re.compile(r"(?:\bfrom|\bby|\bled by|\bwith|向|从|自|获)[\s*_\"“”'‘’(（]*(?:[\w-]+\s+){0,2}"
+                                   r"[\s*_\"“”'‘’(（]*$")
+_SPEECH_AFTER: Final = re.compile(r"^\s*(?:还|也|进一步|再次|曾)?\s*(?:表示|说|称|透露|指出|强调|直言|认为|写道|"
+                                  r"said|says|told|noted|wrote)")
+_ROLE_BEFORE: Final = re.compile(
+    r"(?:ceo|cfo|cto|首席执行官|执行长|首席财务官|董事长|创始人|总裁|主席|联合创始人|founder|"
+    r"chairman|chief executive|president)\s*$")
+_FOUNDED_AFTER: Final = re.compile(
+    r"\s*[(（][^)）]{0,30}[)）]\s*(?:等[^，,。]{0,10})?(?:创立|创办|共同创立|成立)|"
+    r"\s*[)）]?\s*(?:等[^，,。]{0,10})?(?:创立|创办|共同创立)|\s*,?\s*(?:who\s+)?co-?founded\b")
+_EXCEPT: Final = re.compile(
+    r"\s*(?:除了|除|besides|apart from|in addition to|aside from)")  # matched at a clause's start
 
 
 #: A product or brand named to describe its maker, which follows ("Gizmo parent Acme").
-_NICKNAME_BEFORE = re.compile(r"\b(?:known as|dubbed|nicknamed|hailed as)\s+(?:the\s+)?[“\"‘']\s*(?:[\w-]+\s+){0,2}$")
-_DESCRIBES_NEXT = re.compile(r"\s+(?:parent|maker|owner|developer|creator)\s+")
+_NICKNAME_BEFORE: Final = re.compile(
+    r"\b(?:known as|dubbed|nicknamed|hailed as)\s+(?:the\s+)?[“\"‘']\s*(?:[\w-]+\s+){0,2}$")
+_DESCRIBES_NEXT: Final = re.compile(r"\s+(?:parent|maker|owner|developer|creator)\s+")
 
 
 def _aside(sent: _Sentence, pos: int) -> bool:
@@ -2831,19 +2872,19 @@ def _aside(sent: _Sentence, pos: int) -> bool:
     return not any(opened < b.start < (closed if closed >= 0 else sent.end) for b in sent.amts)
 
 
-_ASIDE_OPEN = re.compile(r"(?:not|unlike|no relation|unrelated|separate from|as opposed to|distinct from|"
-                         r"different from|which|who|whose|a rival|the rival|a competitor)\b")
+_ASIDE_OPEN: Final = re.compile(r"(?:not|unlike|no relation|unrelated|separate from|as opposed to|distinct from|"
+                                r"different from|which|who|whose|a rival|the rival|a competitor)\b")
 
 
 #: A clause of time that tells an earlier event ("清倉X後，", "在X上市之後，"): it ends on 后 right before its break
 #: (a clause holds its break as its last character).
-_AFTER_EVENT = "后"
-_AFTER_EVENT_RX = re.compile(r"(?:清仓|出售|卖出|抛售|减持|退出|上市|成立|完成)[^，,。；;]{0,12}(?:之|以)?后$")
-_SUBSIDIARY_BEFORE = re.compile(r"(?:通过|透过|经由|借由)(?:其|旗下)?(?:全资)?子公司\s*$")
+_AFTER_EVENT: Final = "后"
+_AFTER_EVENT_RX: Final = re.compile(r"(?:清仓|出售|卖出|抛售|减持|退出|上市|成立|完成)[^，,。；;]{0,12}(?:之|以)?后$")
+_SUBSIDIARY_BEFORE: Final = re.compile(r"(?:通过|透过|经由|借由)(?:其|旗下)?(?:全资)?子公司\s*$")
 
 
 #: "X旗下(的)…Y": X owns the firm named next, which is the one that acts.
-_OWNER_OF_NEXT = re.compile(r"\s*(?:旗下|所属|所屬)")
+_OWNER_OF_NEXT: Final = re.compile(r"\s*(?:旗下|所属|所屬)")
 
 
 def _actors(sent: _Sentence) -> list[EntityMention]:
@@ -2951,46 +2992,48 @@ def _fact_for(sent: _Sentence, a: AmountMention, metric: tuple[str, int, int],
     return p
 
 
-_DATED = frozenset({"share_price", "share_price_change", "market_cap", "market_cap_change"})
-_PREVIOUS_FY = re.compile(r"上一财年|上财年|上一财政年度|上个财年|prior fiscal year|previous fiscal year|"
-                          r"last fiscal year")
+_DATED: Final = frozenset({"share_price", "share_price_change", "market_cap", "market_cap_change"})
+_PREVIOUS_FY: Final = re.compile(r"上一财年|上财年|上一财政年度|上个财年|prior fiscal year|previous fiscal year|"
+                                 r"last fiscal year")
 
 
 # --- several parties in one sentence: lists, "respectively", "each", tranches (guideline §7) ----------------
 
 #: "來自A的300億美元": the source right before the figure (Chinese), "$30 billion from A" right after (English).
-_SOURCE_CN = re.compile(r"(?:来自|源自)\s*$")
-_SOURCE_AFTER = re.compile(r"\s*(?:in [\w-]+ |(?:[\w-]+ )?(?:investment|commitment|funding|contribution)s? )?"
-                           r"(?:from|by)\s+(?:[\w.-]+\s+){0,3}?$")
+_SOURCE_CN: Final = re.compile(r"(?:来自|源自)\s*$")
+_SOURCE_AFTER: Final = re.compile(r"\s*(?:in [\w-]+ |(?:[\w-]+ )?(?:investment|commitment|funding|contribution)s? )?"
+                                  r"(?:from|by)\s+(?:[\w.-]+\s+){0,3}?$")
 #: Between a firm and its own figure: nothing, an opening parenthesis, a colon or a dash ("A (up to $10 billion)").
-_OWN_FIGURE = re.compile(r"\s*[(:—–-]?\s*")
+_OWN_FIGURE: Final = re.compile(r"\s*[(:—–-]?\s*")
 #: ... or its own verb of giving, in a sentence where another firm's figure stands bare after it ("A pledged up to
 #: $10 billion and B up to $5 billion", "A will invest $10 billion, while B aims to contribute $5 billion to Acme").
-_OWN_VERB = re.compile(r"\s+(?:[a-z]+\s+){0,2}?(?:invest(?:s|ed|ing)?|pledg(?:e|es|ed|ing)|commit(?:s|ted|ting)?|"
-                       r"contribut(?:e|es|ed|ing)|put(?:s|ting)?|pour(?:s|ed|ing)?|inject(?:s|ed|ing)?)"
-                       r"(?:\s+(?:in|into))?\s*")
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-_FROM_BY = re.compile(r"\b(?:from|by)\s+(?:[\w-]+\s+){0,2}$")
-_RESPECTIVELY = re.compile(r"\brespectively\b|分别|各为")
-_LONE_INVESTS = re.compile(r"[^，,。;；]{0,14}(?:投入|出资|注资|投资|承诺|invest(?:s|ed)?\b|commit(?:s|ted)?\b)")
-_EACH_BEFORE = re.compile(r"(?:各自|各|分别|e(?<!\we)ach\b)[^，,。;；]{0,12}$")  # \beach\b opening on its literal
-_EACH_AFTER = re.compile(r"\s*(?:each|apiece)\b|\s*的?(?:投资|资金)?\s*各")
-_LIST_GAP = re.compile(r"(?:\s|,|，|、|和|与|及|以及|\band\b|&)+")
+_OWN_VERB: Final = re.compile(
+    r"\s+(?:[a-z]+\s+){0,2}?(?:invest(?:s|ed|ing)?|pledg(?:e|es|ed|ing)|commit(?:s|ted|ting)?|"
+    r"contribut(?:e|es|ed|ing)|put(?:s|ting)?|pour(?:s|ed|ing)?|inject(?:s|ed|ing)?)"
+    r"(?:\s+(?:in|into))?\s*")
+_HAN: Final = re.compile(r"[\u4e00-\u9fff]")
+_FROM_BY: Final = re.compile(r"\b(?:from|by)\s+(?:[\w-]+\s+){0,2}$")
+_RESPECTIVELY: Final = re.compile(r"\brespectively\b|分别|各为")
+_LONE_INVESTS: Final = re.compile(r"[^，,。;；]{0,14}(?:投入|出资|注资|投资|承诺|invest(?:s|ed)?\b|commit(?:s|ted)?\b)")
+_EACH_BEFORE: Final = re.compile(
+    r"(?:各自|各|分别|e(?<!\we)ach\b)[^，,。;；]{0,12}$")  # \beach\b opening on its literal
+_EACH_AFTER: Final = re.compile(r"\s*(?:each|apiece)\b|\s*的?(?:投资|资金)?\s*各")
+_LIST_GAP: Final = re.compile(r"(?:\s|,|，|、|和|与|及|以及|\band\b|&)+")
 #: An investment told by its parts: a first payment, then the rest ("will begin with $15 billion, followed by
 #: another $35 billion", "將先承諾150億美元，隨後...再投入350億美元").
 #: Every form opens on a literal (``\bfirst`` as ``f(?<!\wf)irst``...), so the engine skips to the first characters by a
 #: set test instead of trying each form at every character: the same matches as
 #: ``\b(?:first|initial(?:ly)?|begins? with|beginning with|starts? with|upfront)\b|先|首先|首期|首笔|第一笔``.
-_TRANCHE_FIRST = re.compile(r"f(?<!\wf)irst\b|i(?<!\wi)nitial(?:ly)?\b|b(?<!\wb)(?:egins? with|eginning with)\b|"
-                            r"s(?<!\ws)tarts? with\b|u(?<!\wu)pfront\b|先|首先|首期|首笔|第一笔")
-_TRANCHE_THEN = re.compile(r"\b(?:then|followed by|another|remaining|the rest|later)\b|"
-                           r"随后|然后|再|剩余|其余|余下|之后")
+_TRANCHE_FIRST: Final = re.compile(r"f(?<!\wf)irst\b|i(?<!\wi)nitial(?:ly)?\b|b(?<!\wb)(?:egins? with|eginning with)\b|"
+                                   r"s(?<!\ws)tarts? with\b|u(?<!\wu)pfront\b|先|首先|首期|首笔|第一笔")
+_TRANCHE_THEN: Final = re.compile(r"\b(?:then|followed by|another|remaining|the rest|later)\b|"
+                                  r"随后|然后|再|剩余|其余|余下|之后")
 #: A gate (no word boundaries, so the engine scans for its first letters): an investment is in the sentence.
-_INVEST_CONTEXT = re.compile(r"投资|注资|出资|投入|注入|承诺|融资|invest|commit|contribut|funding|round")
-_SAID_AFTER = re.compile(r"\s*(?:还|也)?\s*(?:表示|说|称|公布|宣布|透露|指出|said|says|told|announced)")
-_ACCORDING = re.compile(r"(?:据|根据|according to)\s*$")
+_INVEST_CONTEXT: Final = re.compile(r"投资|注资|出资|投入|注入|承诺|融资|invest|commit|contribut|funding|round")
+_SAID_AFTER: Final = re.compile(r"\s*(?:还|也)?\s*(?:表示|说|称|公布|宣布|透露|指出|said|says|told|announced)")
+_ACCORDING: Final = re.compile(r"(?:据|根据|according to)\s*$")
 #: The payee named by a description ("向該公司", "in the company", "into the startup").
-_DESCRIBED_PAYEE = re.compile(r"该公司|这家公司|这家\w{0,6}公司|该\w{0,4}公司|\bthe (?:company|startup|firm)\b")
+_DESCRIBED_PAYEE: Final = re.compile(r"该公司|这家公司|这家\w{0,6}公司|该\w{0,4}公司|\bthe (?:company|startup|firm)\b")
 
 
 def _usd_figures(sent: _Sentence) -> list[AmountMention]:
@@ -3251,12 +3294,13 @@ def _several(sent: _Sentence, index: EntityIndex, topic: EntityMention | None, r
 
 
 #: An investee marked before it in a list item: "入股A", "投資B", "對C投資", "向D注資", "invest in A".
-_TARGET_BEFORE = re.compile(r"(?:入股|投资|注资|增资|收购|对|向|给|\binvest(?:ed|s|ing)? in|\bstakes? in|\bin)\s*"
-                            r"(?:[^，,、；;。:：]{0,10}?(?:公司|新创|初创|巨头|企业|业者|商|\bstartup|\bfirm))?\s*$")
+_TARGET_BEFORE: Final = re.compile(
+    r"(?:入股|投资|注资|增资|收购|对|向|给|\binvest(?:ed|s|ing)? in|\bstakes? in|\bin)\s*"
+    r"(?:[^，,、；;。:：]{0,10}?(?:公司|新创|初创|巨头|企业|业者|商|\bstartup|\bfirm))?\s*$")
 #: What may stand between an investee and its figure: a gloss in parentheses, an investment verb ("對A投資N").
-_TARGET_GAP = re.compile(r"\s*(?:[(（][^()（）]{0,16}[)）])?\s*(?:的)?\s*(?:投资了?|注资了?|入股|增资|投入)?\s*")
+_TARGET_GAP: Final = re.compile(r"\s*(?:[(（][^()（）]{0,16}[)）])?\s*(?:的)?\s*(?:投资了?|注资了?|入股|增资|投入)?\s*")
 #: Between two items of the list: a separator, a conjunction, nothing more than a few words.
-_ITEM_SEP = re.compile(r"[，,、；;]|以及|和|及|与|\band\b")
+_ITEM_SEP: Final = re.compile(r"[，,、；;]|以及|和|及|与|\band\b")
 
 
 def _own_figures(sent: _Sentence, figs: list[AmountMention], actors: list[EntityMention],
@@ -3352,10 +3396,10 @@ def _targets(sent: _Sentence, figs: list[AmountMention], actors: list[EntityMent
 
 
 #: "an order for Dynamo chips via Borealis", "透過博瑞斯採購": the firm the order goes through is paid.
-_VIA = re.compile(r"(?:\bvia|\bthrough|透过|通过|经由)\s*$")
+_VIA: Final = re.compile(r"(?:\bvia|\bthrough|透过|通过|经由)\s*$")
 #: "the $10 billion mystery customer was Acme", "神秘客户正是Acme": the customer named pays the seller.
-_CUSTOMER_IS = re.compile(r"(?:客户|\bcustomer)[」』\"”']?\s*(?:正|就|则)?\s*(?:是|为|\bwas\b|\bis\b)\s*"
-                          r"[^，,。;；]{0,12}$")
+_CUSTOMER_IS: Final = re.compile(r"(?:客户|\bcustomer)[」』\"”']?\s*(?:正|就|则)?\s*(?:是|为|\bwas\b|\bis\b)\s*"
+                                 r"[^，,。;；]{0,12}$")
 
 
 def _reroute(sent: _Sentence, deal: Proposal) -> None:
@@ -3387,16 +3431,18 @@ def _reroute(sent: _Sentence, deal: Proposal) -> None:
 
 #: A deal's option or ceiling told after its value ("with an option to spend up to $19.4 billion", "it could
 #: expand to $19.4bn", "options that could take the total to about $19.4 billion", "最高可擴大至").
-_OPTION_UP = re.compile(r"(?:\boptions?\b|\bcould\b|\bmay\b|\bmight\b|可能|或将|有望|可(?=增|扩|提高)|最多可|按需)"
-                        r"[^.;，。]{0,40}?"
-                        r"(?:\bup to\b|\bexpand|\brise|\bincrease|\bgrow|\btake the total|\breach|\bspend|"
-                        r"扩大至|增至|增加至|提高至|达到)[^.;，。]{0,25}$")
+_OPTION_UP: Final = re.compile(
+    r"(?:\boptions?\b|\bcould\b|\bmay\b|\bmight\b|可能|或将|有望|可(?=增|扩|提高)|最多可|按需)"
+    r"[^.;，。]{0,40}?"
+    r"(?:\bup to\b|\bexpand|\brise|\bincrease|\bgrow|\btake the total|\breach|\bspend|"
+    r"扩大至|增至|增加至|提高至|达到)[^.;，。]{0,25}$")
 
 
 #: "bringing the total value of their collaboration to", "brings that total contract to": a running total.
-_TOTAL_TO = re.compile(r"\b(?:bring(?:s|ing)?|brought|tak(?:e|es|ing)|took|lift(?:s|ing|ed)?|push(?:es|ing|ed)?)\s+"
-                       r"(?:[\w'’-]+\s+){0,7}?(?:total|tally)\b[^,;.]{0,50}?\bto\s+(?:an?\s+)?(?:[\w-]+\s+)?$|"
-                       r"\b(?:that|which)\s+(?:now\s+)?totals\s+$")  # "a partnership that now totals $35 billion"
+_TOTAL_TO: Final = re.compile(
+    r"\b(?:bring(?:s|ing)?|brought|tak(?:e|es|ing)|took|lift(?:s|ing|ed)?|push(?:es|ing|ed)?)\s+"
+    r"(?:[\w'’-]+\s+){0,7}?(?:total|tally)\b[^,;.]{0,50}?\bto\s+(?:an?\s+)?(?:[\w-]+\s+)?$|"
+    r"\b(?:that|which)\s+(?:now\s+)?totals\s+$")  # "a partnership that now totals $35 billion"
 
 
 def _running_total(sent: _Sentence, a: AmountMention, deals: list[Proposal],
@@ -3443,20 +3489,20 @@ def _option_of(sent: _Sentence, a: AmountMention, deals: list[Proposal]) -> Prop
     return p
 
 
-_MORE_ORDERS = re.compile(r"追加|再下|又下|增购|加购|\badditional\b|\banother\b|\bmore\b")
+_MORE_ORDERS: Final = re.compile(r"追加|再下|又下|增购|加购|\badditional\b|\banother\b|\bmore\b")
 #: The words that name a deal of each kind, for "another deal of the same kind".
-_KIND_WORDS = {typ: _pattern(TYPE_CUES[cat]) for typ, cat in (
+_KIND_WORDS: Final = {typ: _pattern(TYPE_CUES[cat]) for typ, cat in (
     ("lease", "lease"), ("data_hosting", "hosting"), ("compute_contract", "compute_words"),
     ("chip_purchase", "chip_words"), ("debt_financing", "debt"), ("equity_investment", "equity"))}
-_ANOTHER_DEAL = re.compile(r"另外还|另外又|另外再|此外还|另一笔|又一笔")
+_ANOTHER_DEAL: Final = re.compile(r"另外还|另外又|另外再|此外还|另一笔|又一笔")
 
 
 #: A figure that opens its clause ("約80億美元為直接股權投資", "其中100億美元…"): what the clause says of it follows.
-_FIGURE_OPENS = re.compile(r"\s*(?:其中|另有|另外|剩余|余下|其余|首笔|第一笔|最后一笔|约|近|逾|超过)*\s*$")
+_FIGURE_OPENS: Final = re.compile(r"\s*(?:其中|另有|另外|剩余|余下|其余|首笔|第一笔|最后一笔|约|近|逾|超过)*\s*$")
 #: The parts of an investment or loan ("投資分為三部分", "分三筆", "分期支付").
-_IN_PARTS = re.compile(r"分为[^，,。;；]{0,4}部分|分[两三四五]笔|分期|分批|部分")
+_IN_PARTS: Final = re.compile(r"分为[^，,。;；]{0,4}部分|分[两三四五]笔|分期|分批|部分")
 #: Money words of an investment or a loan, which a part of one names.
-_PART_WORDS = re.compile(r"投资|注资|股权|贷款|出资|融资|资金|到账|付清|支付")
+_PART_WORDS: Final = re.compile(r"投资|注资|股权|贷款|出资|融资|资金|到账|付清|支付")
 
 
 def _part_of_last(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
