@@ -328,6 +328,15 @@ def test_spans_of_one_segment_are_the_plain_map(skip: int, body: str, spans: lis
 
 
 
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(["龙", "华", "A", "Zentrix", " ", "\u3000", "  ", "a", "的", "é", "Ａ", "1", "\n"]),
+                max_size=20).map("".join))
+def test_capitals_after_ideographs_are_the_scan(text: str) -> None:
+    """The capitals found from themselves are those that end the plain pattern's matches."""
+    assert [m.start() for m in mentions._CAPITAL_AFTER_CJK.finditer(text)] == \
+        [m.end() - 1 for m in re.finditer(r"[\u4e00-\u9fff][ \u3000]?[A-Z]", text)]
+
 @settings(max_examples=800, deadline=None)
 @given(st.lists(st.sampled_from(("龙|华|科技|中文名字很长很长的|十二个字的一个长长名字|(|( |)| )|(acme)|"
                                  "( zentrix corp )|(a)|(b2 x&y)|acme|a| |,|，|.|é|1|的|(龍華)|((|()").split("|")),

@@ -295,7 +295,10 @@ _CN_SLOT_BEFORE: Final = re.compile(
     r"(?:收[购購]|投[资資]|入股|注[资資]|[并併][购購]|[买買]下|公司|集[团團]|商|旗下|[向对對]|"
     r"[业業]者|[厂廠]|企[业業]?|新[创創]|初[创創])[ \u3000]?$")  # 企: 礦企, 車企, 創企
 _CN_FIRM_AFTER: Final = re.compile(r"[ ]?(?:公司|集[团團]|[\u4e00-\u9fff]{1,3}公司)")
-_CJK_THEN_CAPITAL: Final = re.compile(r"[\u4e00-\u9fff][ \u3000]?[A-Z]")
+#: A Latin capital right after an ideograph, or after an ideograph and one space: the capitals that end the matches of
+#: ``[\u4e00-\u9fff][ \u3000]?[A-Z]``, found from the capital (one set test per character, a try only at capitals)
+#: instead of trying that at every ideograph of Chinese text: the same capitals in the same order.
+_CAPITAL_AFTER_CJK: Final = re.compile(r"[A-Z](?:(?<=[\u4e00-\u9fff].)|(?<=[\u4e00-\u9fff][ \u3000].))")
 #: A Chinese word that, right after a Latin name, makes it a firm's ("Zentrix公司", "Quorra集團", "Borealis資本").
 #: Only after a Latin letter or digit (and a space): every form opens on the word's first character, then looks behind
 #: it, so the engine skips to those characters by a set test and the rest of the text costs no try.
@@ -391,8 +394,8 @@ def find_new_names(norm: NormText, known: list[EntityMention]) -> list[EntityMen
         n = _NAME_BEFORE.search(text, max(0, m.start() - 60), m.start())
         if n is not None:
             names.append(n.group(0))
-    for m in _CJK_THEN_CAPITAL.finditer(text):
-        at = m.end() - 1
+    for m in _CAPITAL_AFTER_CJK.finditer(text):
+        at = m.start()
         n = _NAME_RX.match(text, at)
         if n is not None and (_CN_SLOT_BEFORE.search(text, max(0, at - 4), at)
                               or _CN_FIRM_AFTER.match(text, n.end())):
