@@ -195,6 +195,24 @@ def test_quick_date_and_period_tests_miss_no_match(text: str) -> None:
         assert mentions._PERIOD_RE.search(text) is None
 
 
+_DATE_CORE_PLAIN = re.compile(r"\d\s?[年月]|\d-[01]|"
+                              r"(?<![a-z])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d")
+_PERIOD_CORE_PLAIN = re.compile(r"\d\s?[財财]|fy\s?'?\d|q[1-4]\s?(?:fy|20)|fiscal\s+(?:year\s+)?20|\d\s?年\s?[第上下]|"
+                                r"quarter\s+(?:of\s+)?(?:fiscal\s+(?:year\s+)?)?20")
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_WORDS + ["jan", "ajan", "Jun 3", "dec.", "deco 5", " 9", "9", "-0", "-", "年", "月",
+                                          " 年", "財", "财", "fy", "fy'2", "q", "q3 ", "20", "fy", "fiscal ", "year ",
+                                          "quarter of ", "第", "下", "x", "é", "1", "\u0663", "market", "may  1"]),
+                max_size=14).map("".join))
+def test_quick_date_and_period_tests_are_the_plain_core_patterns(text: str) -> None:
+    """The quick tests, their cores split and opened on one class, say what the plain cores' search says."""
+    low = text.lower()
+    exotic = any(ch in text for ch in mentions._EXOTIC_FOLDS)
+    assert mentions._maybe_date(text) == (exotic or _DATE_CORE_PLAIN.search(low) is not None)
+    assert mentions._maybe_period(text) == (exotic or _PERIOD_CORE_PLAIN.search(low) is not None)
+
 def test_quick_date_and_period_tests_pass_every_form() -> None:
     """Each form of a date and a period, alone, passes the quick tests (and is found)."""
     for text in ("2025年10月6日", "9月9日", "9 月 9 日", "2025-09-09", "Sept 9, 2025", "sept. 9", "MAY 3", "Aprİl 5",

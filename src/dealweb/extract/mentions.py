@@ -905,32 +905,38 @@ _EXOTIC_FOLDS: Final = ("\u017f", "\u0131", "\u0130", "\u212a")
 _MONTH_HEADS: Final = tuple(sorted({m[:3] for m in _MONTHS}))
 
 
-#: What every form of :data:`_DATE_RE` holds, in lower case: a digit then 年 or 月 (a space between or not), a digit, a
-#: hyphen and 0 or 1 (2025-09-), or a month's name (its first three letters, then letters) after no letter, then a
-#: point or not, spaces and a digit.
-_DATE_CORE: Final = re.compile(r"\d\s?[年月]|\d-[01]|"
-                               r"(?<![a-z])(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d")
+#: What every form of :data:`_DATE_RE` holds, in lower case: a digit then 年 or 月 (a space between or not), or a
+#: digit, a hyphen and 0 or 1 (2025-09-) (:data:`_DATE_DIGITS`); or a month's name (its first three letters, then
+#: letters) after no letter, then a point or not, spaces and a digit (:data:`_DATE_MONTH`). Apart, each opens on one
+#: character class or a literal (one set test per character; the look-behind after the name), and each is searched
+#: only where its characters are (:func:`_maybe_date`): together, ``(?<![a-z])`` first made the engine try the
+#: pattern at every character.
+_DATE_DIGITS: Final = re.compile(r"\d(?:\s?[年月]|-[01])")
+_DATE_MONTH: Final = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)(?<![a-z]{4})[a-z]*\.?\s+\d")
 #: What every form of :data:`_PERIOD_RE` holds, in lower case (26財年, FY26, Q3 FY26, Q3 2025, fiscal 2026,
-#: 2025年第三季, 2026年下半年, third quarter of fiscal 2025).
-_PERIOD_CORE: Final = re.compile(r"\d\s?[財财]|fy\s?'?\d|q[1-4]\s?(?:fy|20)|fiscal\s+(?:year\s+)?20|\d\s?年\s?[第上下]|"
-                                 r"quarter\s+(?:of\s+)?(?:fiscal\s+(?:year\s+)?)?20")
+#: 2025年第三季, 2026年下半年, third quarter of fiscal 2025), opened on one character class, then which form it is told
+#: by the character read (written as the plain alternation of the forms, none opened on a literal, and the engine
+#: tried the whole at every character; tests/test_extract_speed.py holds that form).
+_PERIOD_CORE: Final = re.compile(
+    r"[\dfq](?:(?<=\d)\s?(?:[財财]|年\s?[第上下])|(?<=f)(?:y\s?'?\d|iscal\s+(?:year\s+)?20)|"
+    r"(?<=q)(?:[1-4]\s?(?:fy|20)|uarter\s+(?:of\s+)?(?:fiscal\s+(?:year\s+)?)?20))")
 
 
 def _maybe_date(text: str) -> bool:
     """Whether :data:`_DATE_RE` can match in ``text`` (a quick test of what every form holds; ``False``: none can).
 
     A date in digits holds 年, 月 or -; one in words holds a month name, which opens on its three-letter
-    abbreviation ("sept" on "sep"), in any case. Where one of those is, :data:`_DATE_CORE` says whether the
-    characters around it can be a date (most sentences of figures hold a hyphen or 年 that is none: "AI-driven",
-    2025年). A letter that case folding matches to an ASCII one (a long s, a dotted or dotless i, the Kelvin
-    sign) may stand in a month's name: then the answer is yes.
+    abbreviation ("sept" on "sep"), in any case. Where one of those is, :data:`_DATE_DIGITS` or :data:`_DATE_MONTH`
+    says whether the characters around it can be a date (most sentences of figures hold a hyphen or 年 that is
+    none: "AI-driven", 2025年). A letter that case folding matches to an ASCII one (a long s, a dotted or dotless
+    i, the Kelvin sign) may stand in a month's name: then the answer is yes.
     """
     if any(ch in text for ch in _EXOTIC_FOLDS):
         return True
     low = text.lower()
-    if not ("年" in text or "月" in text or "-" in text or any(m in low for m in _MONTH_HEADS)):
-        return False
-    return _DATE_CORE.search(low) is not None
+    digits = "年" in text or "月" in text or "-" in text
+    months = any(m in low for m in _MONTH_HEADS)
+    return digits and _DATE_DIGITS.search(low) is not None or months and _DATE_MONTH.search(low) is not None
 
 
 def _maybe_period(text: str) -> bool:
