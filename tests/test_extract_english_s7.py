@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import pytest
 
+from dealweb.extract.gazetteer import GazEntry
+from dealweb.extract.ingest import ingest_text
+from dealweb.extract.mentions import EntityIndex
 from test_extract_english import B, usd_deals
 
 
@@ -85,3 +88,23 @@ def test_shares_that_move_are_no_stake(text: str, typ: str) -> None:
     from dealweb.extract.relations import _deal_type
     got = _deal_type(text, 0, len(text), frozenset())
     assert (got[0] if got else "contract") == typ
+
+
+#: Two clouds: Hyperion also usually buys compute (a big cloud renting a smaller one's capacity), Nimbus only sells.
+CLOUDS = EntityIndex(extra=(
+    GazEntry("hyperion", "company", "Hyperion Cloud", sells=frozenset({"compute_contract"}),
+             buys=frozenset({"compute_contract"})),
+    GazEntry("nimbus", "company", "Nimbus Compute", sells=frozenset({"compute_contract"})),
+))
+
+
+@pytest.mark.parametrize(("text", "payer", "payee"), [
+    # both sell compute: the one that also usually buys it rents the other's capacity, whichever is named first
+    ("Nimbus Compute signed a $9.7 billion cloud computing contract with Hyperion Cloud.", "hyperion", "nimbus"),
+    ("Hyperion Cloud signed a $9.7 billion cloud computing contract with Nimbus Compute.", "hyperion", "nimbus"),
+    # a direction said outright still wins
+    ("Nimbus Compute will buy $9.7 billion of cloud computing capacity from Hyperion Cloud.", "nimbus", "hyperion"),
+])
+def test_a_cloud_that_buys_rents_the_other(text: str, payer: str, payee: str) -> None:
+    got = {(c["from"]["id"], c["to"]["id"]) for c in ingest_text(text, index=CLOUDS) if c["kind"] == "deal"}
+    assert got == {(payer, payee)}

@@ -9,7 +9,9 @@ once in either script matches both.
 
 ``sells`` names the deal types in which the entity is usually the *seller* (the payee): a chip maker in
 ``chip_purchase``, a cloud in ``compute_contract``. :mod:`dealweb.extract.relations` uses it only to orient a
-symmetric phrase ("A 與 B 簽署協議", "A and B signed"), never to override an explicit direction.
+symmetric phrase ("A 與 B 簽署協議", "A and B signed"), never to override an explicit direction. ``buys`` names
+the deal types in which an entity that also sells them is usually the *buyer* against a firm that only sells them
+(a cloud that rents a smaller cloud's capacity): it decides only when both firms sell the deal's type.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ class GazEntry:
     aliases: tuple[str, ...] = ()
     sells: frozenset[str] = frozenset()
     country: str = ""
+    buys: frozenset[str] = frozenset()
 
     def names(self) -> tuple[str, ...]:
         """Every name and alias, without empties or repeats."""
@@ -61,7 +64,8 @@ def load_names(path: str | Path = NAMES_FILE) -> tuple[GazEntry, ...]:
         data = json.loads(p.read_text(encoding="utf-8"))
         return tuple(GazEntry(str(d["id"]), str(d.get("kind", "company")), str(d["en"]), str(d.get("zh_hant", "")),
                               str(d.get("zh_hans", "")), tuple(str(a) for a in d.get("aliases", ())),
-                              frozenset(str(x) for x in d.get("sells", ())), str(d.get("country", "")))
+                              frozenset(str(x) for x in d.get("sells", ())), str(d.get("country", "")),
+                              frozenset(str(x) for x in d.get("buys", ())))
                      for d in data["entities"])
     except (ValueError, KeyError, TypeError) as exc:
         raise InputError(f"{p}: not a names file ({exc})",
@@ -77,7 +81,7 @@ def _merge(built_in: tuple[GazEntry, ...], extra: tuple[GazEntry, ...]) -> tuple
         if x is not None:
             g = GazEntry(g.id, g.kind, g.en, g.zh_hant, g.zh_hans,
                          tuple(dict.fromkeys((*g.aliases, *(n for n in x.names() if n != x.en or n not in g.names())))),
-                         g.sells | x.sells, g.country)
+                         g.sells | x.sells, g.country, g.buys | x.buys)
         out.append(g)
     return (*out, *more.values())
 

@@ -210,6 +210,7 @@ class EntityIndex:
         self.names: dict[str, tuple[str, str]] = {}  # folded name -> (id, display name)
         self.kinds: dict[str, str] = {}
         self.sells: dict[str, frozenset[str]] = {}
+        self.buys: dict[str, frozenset[str]] = {}  # types an entity that also sells them usually buys (gazetteer)
         ledger_names: dict[str, str] = {}
         if ledger is not None:
             for e in ledger.entities.values():
@@ -229,6 +230,8 @@ class EntityIndex:
             self.kinds.setdefault(eid, g.kind)
             if g.sells:
                 self.sells[eid] = self.sells.get(eid, frozenset()) | g.sells
+            if g.buys:
+                self.buys[eid] = self.buys.get(eid, frozenset()) | g.buys
         self._firsts: dict[str, set[tuple[str, str]]] | None = None  # first word of a longer Latin name -> firms
         self._regex = re.compile(trie_pattern(sorted(self.names, key=len, reverse=True)))
         self._scan = split_scan(self._regex, self.names,

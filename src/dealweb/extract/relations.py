@@ -944,6 +944,11 @@ def _seller_first(typ: str, x: EntityMention, y: EntityMention,
         return y, x
     if ys and not xs:
         return x, y
+    if xs and ys:
+        # two clouds: the one that also usually buys the kind (gazetteer ``buys``) rents the other's capacity
+        xb, yb = typ in index.buys.get(x.id, ()), typ in index.buys.get(y.id, ())
+        if xb != yb:
+            return (x, y) if xb else (y, x)
     return None
 
 
