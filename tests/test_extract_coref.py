@@ -95,6 +95,13 @@ CASES = [
     # ...unless the main clause points back to it
     ("艾克米完成融资后，龙华科技向其投资20亿美元。", {TWO}),
     ("在天成半導體與艾克米達成協議後，龍華科技立即宣布向該公司投資20億美元。", {TWO}),
+    # a hedge on the size of a deal in view ("此筆潛在投資金額可能超過N") keeps the claim, hedged (guideline §6)
+    ("龙华科技正在洽谈对艾克米进行一笔投资。消息人士指出，此笔潜在投资金额可能超过30亿美元。",
+     {("longhua", "acme", 3 * B, None)}),
+    ("龍華科技正在洽談對艾克米進行一筆投資。消息人士指出，此筆潛在投資金額可能超過30億美元。",
+     {("longhua", "acme", 3 * B, None)}),
+    # ...not a hedge on a valuation
+    ("龙华科技正在洽谈对艾克米进行一笔投资。分析师认为，艾克米的估值可能超过300亿美元。", set()),
     # not deals: the description holds no firm to resolve to, or the figure is not a payment
     ("该公司市值达到5000亿美元。", set()),
     ("龙华科技是一家芯片公司。该公司斥资200亿美元在德州建设工厂。", set()),

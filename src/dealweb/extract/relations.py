@@ -355,6 +355,7 @@ _HEDGE_P: Final = _scanned(["可能", "或许", "也许", "或将", "might", "co
 #: that could reach as much as $27 billion"): the deal's value, hedged, not a supposition.
 _HEDGED_PAYMENT: Final = re.compile(
     r"(?:可能|或将)\s*(?:会|将|要)?\s*(?:以|斥资|投入|投资|注资|出资|收购|买下|购买|支付)|"
+    r"(?:金额|规模|价值|总额)\s*(?:可能|或将|或)\s*(?:会|将)?\s*(?:超过|达到|高达|突破|逾|超)|"
     r"\b(?:could|might|may)\s+(?:potentially\s+|eventually\s+|ultimately\s+)?"
     r"(?:be\s+worth|be\s+valued\s+at|reach|exceed|top|total)\b")
 _LIST_P: Final = _scanned(["其中", "包括", "including", "of which"])
@@ -2630,7 +2631,8 @@ _DEAL_REF_VALUE: Final = re.compile(
     r"(?:(?:\b(?:this|that|the)\s+|^\s*)(?:[\w-]+\s+){0,2}"
     r"(?:deal|agreement|contract|pact|arrangement|transaction)\b"
     r"(?:[^.;]|\.(?=\d)){0,16}?(?:valued at|worth|value of|totall?ing)|"
-    r"(?:这份|这项|这笔|该|此)\S{0,6}(?:协议|合同|合约|交易)\S{0,4}(?:价值|总额|金额|规模))"
+    r"(?:这份|这项|这笔|该|此)\S{0,6}(?:协议|合同|合约|交易|投资|融资|订单|收购)\S{0,4}"
+    r"(?:价值|总额|金额|规模)\s*(?:可能|或将|或)?)"
     r"\s*(?:up to|about|around|roughly|more than|over|as much as|约|达|高达|超过|逾)?\s*$")
 
 
