@@ -102,6 +102,9 @@ CASES = [
      {("longhua", "acme", 3 * B, None)}),
     # ...not a hedge on a valuation
     ("龙华科技正在洽谈对艾克米进行一笔投资。分析师认为，艾克米的估值可能超过300亿美元。", set()),
+    # 由 marks the agent: the firm after it pays, though named second
+    ("艾克米的第一支基金就是由迪納摩資本出資450億美元設立。", {("dynamo", "acme", 45 * B, 45 * B)}),
+    ("艾克米的新基金由迪纳摩资本出资45亿美元设立。", {("dynamo", "acme", 4.5 * B, 4.5 * B)}),
     # not deals: the description holds no firm to resolve to, or the figure is not a payment
     ("该公司市值达到5000亿美元。", set()),
     ("龙华科技是一家芯片公司。该公司斥资200亿美元在德州建设工厂。", set()),

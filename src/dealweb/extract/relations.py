@@ -996,10 +996,17 @@ def _said_payer(sent: _Sentence, left: EntityMention, right: EntityMention,
     return (left, right) if left.id in said else (right, left)
 
 
+#: What the agent marked by 由 does right after its name when it pays ("由Dynamo出資", "由Dynamo向其注資").
+_BY_PAYS: Final = re.compile(r"\s*(?:向\S{0,8}?)?(?:出资|投资|注资|斥资|支付|投入|提供)")
+
+
 def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str, index: EntityIndex,
             upto: int) -> tuple[EntityMention, EntityMention]:
     """``(payer, payee)`` for a subject ``left`` and an object ``right`` of a deal of type ``typ``."""
     f = sent.folded
+    if typ == "equity_investment" and left.start < right.start and f.startswith("由", right.start - 1) and \
+            _BY_PAYS.match(f, right.end):
+        return right, left  # "Acme的基金由Dynamo出資N設立": 由 marks the agent, the one who pays
     if typ == "joint_venture":
         proj = [e for e in (left, right) if index.kinds.get(e.id) == "project"]
         if proj:
