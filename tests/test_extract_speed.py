@@ -657,3 +657,12 @@ if __name__ == "__main__" and "--write" in sys.argv:
     EXPECTED.write_text(_canonical({"fixtures": full, "variants": digests, "seeds": _seed_digest(SEEDS_DIR)})
                         + "\n", encoding="utf-8")
     print(f"wrote {EXPECTED}")
+
+
+def test_weak_words_are_the_generic_verbs_cues() -> None:
+    """The set :func:`relations._weak` looks a word up in holds the cue words of buy and contract, no other."""
+    cues = relations.TYPE_CUES
+    for words in cues.values():
+        for w in words:
+            assert relations._weak("x " + w + " y", ("t", 2, 2 + len(w))) == \
+                (w in cues["buy"] or w in cues["contract"]), w

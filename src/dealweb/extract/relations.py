@@ -693,10 +693,13 @@ _NAMED_KINDS: Final = frozenset(
     {"services", "acquisition_stake", "warrant", "custom_chip_partnership", "joint_venture"})
 
 
+#: The cue words of the generic verbs (buy, pay, contract), as one set (a hash look-up, not two list scans).
+_WEAK_WORDS: Final = frozenset(TYPE_CUES["buy"]) | frozenset(TYPE_CUES["contract"])
+
+
 def _weak(f: str, found: tuple[str, int, int]) -> bool:
     """Whether a type was read only from a generic verb (buy, pay, contract) and who sells what."""
-    word = f[found[1]:found[2]]
-    return word in TYPE_CUES["buy"] or word in TYPE_CUES["contract"]
+    return f[found[1]:found[2]] in _WEAK_WORDS
 
 
 _PART_OF: Final = re.compile(r"\s*(?:including|of which|among them|其中|包括|当中)")
