@@ -666,3 +666,23 @@ def test_weak_words_are_the_generic_verbs_cues() -> None:
         for w in words:
             assert relations._weak("x " + w + " y", ("t", 2, 2 + len(w))) == \
                 (w in cues["buy"] or w in cues["contract"]), w
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES + ["SEVERAL ", "Several", "A FEW ", "a Few", "TENS OF ", "Hundreds Of ",
+                                           "ſeveral", "ſEVERAL ", "sever", "al ", "a fe", "w ", "tens", " of"]),
+                max_size=16).map("".join))
+def test_amounts_without_vague_words_are_the_scan(text: str) -> None:
+    """The numeral-only anchor, taken where no vague word can be, finds what the plain scan finds."""
+    assert _spans(money._matches(text)) == _spans(money._matches_scan(text))
+    if money._anchor_for(text) is money._ANCHOR_NUM:
+        for pos in range(len(text) + 1):
+            a, b = money._ANCHOR.search(text, pos), money._ANCHOR_NUM.search(text, pos)
+            assert (a and a.start()) == (b and b.start())
+
+
+def test_only_the_long_s_folds_to_a_vague_word_letter() -> None:
+    every = "".join(map(chr, range(0x110000))).encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+    for letter in set("".join(money._VAGUE_WORDS)) - {" "}:
+        folded = set(re.findall(f"(?i){letter}", every)) - {letter, letter.upper()}
+        assert folded == ({"\u017f"} if letter == "s" else set()), letter

@@ -546,7 +546,22 @@ _ANCHOR_AT: Final = re.compile(f"[{_ANCHOR_CLASS}]"
                                "|(?<=[aA])(?=(?i: few))"
                                "|(?<=[tT])(?=(?i:ens of))"
                                "|(?<=[hH])(?=(?i:undreds of)))")
+#: :data:`_ANCHOR_AT` without its vague words: the same anchors in a text that holds none of them (:func:`_anchor_for`),
+#: found without a try at every s, a, t and h of English prose.
+_ANCHOR_NUM: Final = re.compile("[0-9.零〇一二兩两三四五六七八九十百千數数幾几]"
+                                "(?:(?<=[0-9.])|(?<=[零〇一二兩两三四五六七八九十百千數数幾几])(?=[十百千萬万億亿兆]))")
+#: The vague words :data:`_ANCHOR` reads, in lower case; the long s is the only other character case folding matches
+#: to one of their letters (tests/test_extract_speed.py checks every code point).
+_VAGUE_WORDS: Final = ("several", "a few", "tens of", "hundreds of")
 _LOOKBACK: Final = 32
+
+
+def _anchor_for(norm: str) -> re.Pattern[str]:
+    """:data:`_ANCHOR_AT`, or :data:`_ANCHOR_NUM` where ``norm`` holds no vague word (most texts): the same anchors."""
+    if "\u017f" in norm:
+        return _ANCHOR_AT
+    low = norm.lower()
+    return _ANCHOR_AT if any(w in low for w in _VAGUE_WORDS) else _ANCHOR_NUM
 
 
 #: What a match can hold before its first anchor: a qualifier, a space, a currency sign, a space, and the
@@ -666,10 +681,11 @@ def _matches(norm: str) -> Iterator[re.Match[str]]:
     if not norm.isascii() and _OTHER_DIGIT.search(norm):  # ASCII holds no other digit (told at once)
         yield from _matches_scan(norm)
         return
+    anchor = _anchor_for(norm)
     pos = 0
     n = len(norm)
     while pos < n:
-        a = _ANCHOR_AT.search(norm, pos)
+        a = anchor.search(norm, pos)
         if a is None:
             return
         lo = max(pos, a.start() - _LOOKBACK)  # where the scan would start
@@ -683,7 +699,7 @@ def _matches(norm: str) -> Iterator[re.Match[str]]:
             if m is None:
                 # no match holds this anchor: the scan goes on to the next one
                 lo = at + 1
-                a = _ANCHOR_AT.search(norm, lo)
+                a = anchor.search(norm, lo)
                 if a is None:
                     return
         yield m
