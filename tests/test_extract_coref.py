@@ -105,6 +105,12 @@ CASES = [
     # 由 marks the agent: the firm after it pays, though named second
     ("艾克米的第一支基金就是由迪納摩資本出資450億美元設立。", {("dynamo", "acme", 45 * B, 45 * B)}),
     ("艾克米的新基金由迪纳摩资本出资45亿美元设立。", {("dynamo", "acme", 4.5 * B, 4.5 * B)}),
+    # "也" after an investor: the firm that invested in the clause before is a fellow investor, not the payee; the
+    # payee is the firm raising money, named in the clause of its raise word
+    ("龍華科技早在8月便宣布入股約一成，迪納摩資本9月也投資20億美元，加上積極出售資產，顯示艾克米正全力籌資。",
+     {("dynamo", "acme", 2 * B, 2 * B)}),
+    ("艾克米正全力筹资。龙华科技早在8月便宣布入股约一成，迪纳摩资本9月也投资20亿美元。",
+     {("dynamo", "acme", 2 * B, 2 * B)}),
     # not deals: the description holds no firm to resolve to, or the figure is not a payment
     ("该公司市值达到5000亿美元。", set()),
     ("龙华科技是一家芯片公司。该公司斥资200亿美元在德州建设工厂。", set()),

@@ -1874,6 +1874,10 @@ def _raiser(sent: _Sentence) -> EntityMention | None:
         if _ROUND_OF.match(sent.folded, e.end):
             return e  # "in Hooli's next funding round", "Acme的新一輪融資"
     before = [e for e in _actors(sent) if e.start < first and sent.kinds.get(e.id) != "person"]
+    if len({e.id for e in before}) > 1:
+        # several firms before: the one of the raise word's own clause, when it names one ("..., 顯示Acme正全力籌資")
+        cs = _clause_of(sent, first)[0]
+        before = [e for e in before if e.start >= cs]
     if len({e.id for e in before}) != 1 or _is_object(sent.folded, sent.start, before[0]):
         return None
     return before[0]
@@ -2436,7 +2440,7 @@ def _elided_payee(sent: _Sentence, a: AmountMention, clause: tuple[int, int], ty
                 deal.payer.id != prev.payee.id:
             new = prev.payee
         elif prev is None and topic is not None and topic.id not in (deal.payer.id, deal.payee.id) and \
-                _parallel(sent, deal.payee):
+                (_parallel(sent, deal.payee) or _also_investor(sent, deal.payer, deal.payee, clause)):
             new = topic  # "大河洽談最高500億美元的投資，遠山則商議最高300億美元的注資" (about Acme)
         if new is not None:
             deal.payee = new
@@ -2477,6 +2481,25 @@ _TRANCHE: Final = re.compile(
 #: An investee named by a description rather than its name ("向這家Hoolibot模型開發商", "in the startup").
 _DESCRIBED: Final = re.compile(
     r"(?:向|对|给)(?:这家|该|此|这个)|\b(?:in|into) the (?:startup|company|firm|developer)\b")
+
+
+#: "也", "亦", "同樣": the clause's subject does what the one before did.
+_ALSO: Final = re.compile(r"也|亦|同样")
+#: A verb by which a firm invests in or buys into another (its object may be left out: "宣布入股約一成").
+_STAKE_VERB: Final = re.compile(r"入股|投资|注资|出资|收购|持股")
+
+
+def _also_investor(sent: _Sentence, payer: EntityMention, other: EntityMention, clause: tuple[int, int]) -> bool:
+    """Whether ``other`` invested in an earlier clause that names no object, and ``payer`` "also" invests.
+
+    "龍華早在8月便宣布入股約一成，迪納摩9月也投資20億美元": 龍華 is a fellow investor, not the payee.
+    """
+    f = sent.folded
+    if not clause[0] <= payer.start < clause[1] or other.start >= clause[0] or \
+            _ALSO.search(f, payer.end, min(clause[1], payer.end + 12)) is None:
+        return False
+    cs, ce = _clause_of(sent, other.start)
+    return _STAKE_VERB.search(f, other.end, ce) is not None and not any(other.end < o.start < ce for o in sent.ents)
 
 
 def _parallel(sent: _Sentence, e: EntityMention) -> bool:
