@@ -31,10 +31,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dealweb.errors import InputError
-from dealweb.extract.fallback import FALLBACK_FILE, augment, decide_fill, fill, load_fallback, parse_model, unclaimed
+from dealweb.extract.fallback import (
+    FALLBACK_FILE,
+    MAX_PARTIES,
+    FallbackModel,
+    decide,
+    figures,
+    fill,
+    load_fallback,
+    parse_model,
+    unclaimed,
+)
 from dealweb.extract.gazetteer import GAZETTEER, GazEntry
-from dealweb.extract.ingest import analyse, ingest_text, language_of
-from dealweb.extract.learned import MODEL_FILE, ClaimModel, candidates
+from dealweb.extract.ingest import analyse, ingest_text
+from dealweb.extract.learned import MODEL_FILE
 from dealweb.extract.mentions import EntityIndex
 from dealweb.extract.normalise import fold
 from script_loader import load_script
@@ -53,17 +63,18 @@ TF = load_script("train_fallback", ROOT / "tools" / "train_fallback.py")
 
 
 class ToyArticle:
-    """A made-up article as the training tool sees one: pipeline results, candidates, hand labels."""
+    """A made-up article as the training tool sees one (as if the rules had proposed nothing): readings, labels."""
 
     def __init__(self, text: str, gold: dict[str, tuple[str, str] | None]) -> None:
-        self.ann = {"id": text[:20], "split": "toy", "language": "en", "claims": []}
-        self.norm, ents, amts, self.proposals = analyse(text, INDEX)
-        self.index = INDEX
-        self.figs = candidates(self.norm, ents, amts, self.proposals, INDEX, language_of(text))
+        self.norm, ents, amts, _ = analyse(text, INDEX)
+        self.figs = figures(self.norm, ents, amts, [], INDEX)
         self.labels = []
-        for fc in self.figs:
-            pair = gold[self.norm.text[fc.amount.start:fc.amount.end]]
-            self.labels.append([int(pair == (c.payer.id, c.payee.id)) for c in fc.cands])
+        for fg in self.figs:
+            pair = gold[self.norm.text[fg.amount.start:fg.amount.end]]
+            self.labels.append([int(pair == (fg.parties[r.p].id, fg.parties[r.q].id)) for r in fg.readings])
+
+    def rows(self, which: str) -> list[tuple[object, list[int]]]:
+        return [(fg, lab) for fg, lab in zip(self.figs, self.labels, strict=True) if fg.readings]
 
 
 FIRM_NAMES = [("Acme", "acme"), ("Borealis", "borealis"), ("Dynamo Capital", "dynamo"), ("Ember Labs", "ember")]
@@ -100,13 +111,13 @@ def test_a_model_trained_on_made_up_sentences_reads_them() -> None:
     arts = toy_set()
     model = TF.fit_model(arts, "all", 10.0, 0.5, 1)
     for art in arts:
-        # pretend the rules left every figure unclaimed: the model alone decides
-        got = decide_fill(art.figs, [], model, art.norm.folded)
-        want = {(c.payer.id, c.payee.id) for fc, lab in zip(art.figs, art.labels, strict=True)
-                for c, y in zip(fc.cands, lab, strict=True) if y}
+        # the rules left every figure unclaimed: the model alone decides
+        got = decide(art.figs, [], model)
+        want = {(fg.parties[r.p].id, fg.parties[r.q].id) for fg, lab in zip(art.figs, art.labels, strict=True)
+                for r, y in zip(fg.readings, lab, strict=True) if y}
         assert {(p.payer.id, p.payee.id) for p in got} == want
         assert len(got) == 2  # the revenue figure: no deal
-        assert all(p.kind == "deal" and 0.5 <= p.confidence <= 1 for p in got)
+        assert all(p.kind == "deal" and 0.5 <= p.confidence <= 1 and p.by == "fallback" for p in got)
 
 
 def test_training_is_reproducible() -> None:
@@ -124,18 +135,18 @@ def _model_file(tmp_path: Path, text: str) -> str:
     return str(p)
 
 
-GOOD = {"format": 1, "kind": "fallback", "bias": -1.0, "threshold": 0.5, "meta": {}, "weights": {"doc:same": 1.0}}
+GOOD = {"format": 2, "kind": "fallback", "bias": -1.0, "threshold": 0.5, "meta": {}, "weights": {"doc:same": 1.0}}
 
 
 @pytest.mark.parametrize(("text", "field"), [
-    ('{"format": 1, "kind": "fallback", "bias": -1.0, "thre', "not JSON"),
+    ('{"format": 2, "kind": "fallback", "bias": -1.0, "thre', "not JSON"),
     ("[1, 2, 3]", "not a JSON object"),
     (json.dumps({**GOOD, "weights": []}), "'weights'"),
     (json.dumps({**GOOD, "weights": {"doc:same": "1.0"}}), "'weights'"),
     (json.dumps({**GOOD, "weights": {"doc:same": float("nan")}}), "'weights'"),
     (json.dumps({**GOOD, "threshold": 2}), "'threshold'"),
     (json.dumps({**GOOD, "bias": None}), "'bias'"),
-    (json.dumps({**GOOD, "format": 2}), "'format'"),
+    (json.dumps({**GOOD, "format": 1}), "'format'"),  # session 6's model, over other features
     (json.dumps({k: v for k, v in GOOD.items() if k != "kind"}), "'kind'"),
 ])
 def test_a_corrupt_model_file_is_one_clear_error(tmp_path: Path, text: str, field: str) -> None:
@@ -162,66 +173,99 @@ def _fixture_texts() -> list[str]:
     return [p.read_text(encoding="utf-8") for p in sorted(folder.iterdir()) if p.suffix in (".txt", ".md", ".html")]
 
 
-def test_the_fallback_only_adds_claims() -> None:
+def test_the_fallback_only_adds_claims_and_says_so() -> None:
     texts = [*_fixture_texts(), "Acme paid $2 billion to Borealis. Borealis's $3 billion order from Acme followed."]
     added = 0
     for text in texts:
-        rules = ingest_text(text)
-        assert ingest_text(text, scorer="rules") == rules  # the default is the rules
+        rules = ingest_text(text, scorer="rules")
+        assert all(c["proposed_by"] == "rules" and c["model_score"] is None for c in rules)
         both = ingest_text(text, scorer="fallback")
         it = iter(both)
         assert all(any(c == d for d in it) for c in rules), "a rule claim was changed, dropped or moved"
         extra = [c for c in both if c not in rules]
-        assert all(c["kind"] == "deal" and c["amount"]["currency"] == "USD" for c in extra)
+        for c in extra:
+            assert c["kind"] == "deal" and c["amount"]["currency"] == "USD"
+            assert c["proposed_by"] == "fallback" and c["model_score"] == c["confidence"] >= load_fallback().threshold
+            assert text[c["start"]:c["end"]] == c["quote"]  # grounded on its sentence, like every claim
+            s, e = c["spans"]["amount"]
+            assert c["start"] <= s < e <= c["end"] and text[s:e] == c["amount"]["text"]
         added += len(extra)
-    assert added < sum(len(ingest_text(t)) for t in texts)  # a fallback, not a second extractor
+    assert added < sum(len(ingest_text(t, scorer="rules")) for t in texts)  # a fallback, not a second extractor
 
 
 def test_the_runtime_path_equals_the_training_path() -> None:
-    """``fill`` (candidates of the unclaimed figures only) gives what the tool scores (every figure's)."""
-    eager = ClaimModel({"doc:same": 2.0, "P:first": 1.0}, 0.0, 0.3, {})
+    """``fill`` (the unclaimed figures only) gives what the tool scores (every figure's, claimed ones skipped)."""
+    eager = FallbackModel({"doc:same": 2.0, "P:first": 1.0, "P:rank:0": 1.0}, 0.0, 0.3, {})
     texts = ["Acme will invest $2 billion in Borealis. Borealis said the $2 billion from Acme was welcome.",
              "Acme and Dynamo Capital met Borealis. $4 billion and $5 billion were named, Ember Labs said.",
              "艾克米向博瑞斯投資50億美元。博瑞斯表示，這筆50億美元的投資來自艾克米。迪納摩資本另有30億美元。"]
     for text in texts:
         norm, ents, amts, props = analyse(text, INDEX)
-        every = candidates(norm, ents, amts, props, INDEX, language_of(text))
-        assert fill(norm, ents, amts, props, INDEX, model=eager) == decide_fill(every, props, eager, norm.folded)
+        every = figures(norm, ents, amts, props, INDEX, every=True)
+        assert fill(norm, ents, amts, props, INDEX, model=eager) == decide(every, props, eager)
         left = unclaimed(amts, props)
-        assert len(candidates(norm, ents, amts, props, INDEX, language_of(text), only=left)) == len(
-            [fc for fc in every if (fc.amount.start, fc.amount.end) in left])
+        assert [fg.amount for fg in figures(norm, ents, amts, props, INDEX)] == [
+            fg.amount for fg in every if (fg.amount.start, fg.amount.end) in left]
+
+
+def test_the_model_scores_what_the_names_say() -> None:
+    """The fast score (role tables, no names built) is the logistic function of the reading's feature names."""
+    text = ("Acme and Dynamo Capital will invest $4 billion in Borealis, Ember Labs said. "
+            "艾克米向博瑞斯採購50億美元晶片。")
+    norm, ents, amts, props = analyse(text, INDEX)
+    figs = figures(norm, ents, amts, [], INDEX)
+    names = sorted({n for fg in figs for r in fg.readings for n in fg.names(r)})
+    assert figs and all(len(fg.parties) <= MAX_PARTIES for fg in figs)
+    rng = np.random.default_rng(3)
+    model = FallbackModel({n: float(rng.normal()) for n in names}, -0.5, 0.5, {})
+    for fg in figs:
+        by_names = max(model.probability(fg.names(r)) for r in fg.readings)
+        assert math.isclose(model.best(fg)[0], by_names, rel_tol=1e-9)
 
 
 def test_article_features_come_from_the_other_figures() -> None:
     text = "Acme will invest $2 billion in Borealis. Borealis said the $2 billion from Acme was welcome."
     norm, ents, amts, props = analyse(text, INDEX)
-    figs = augment(candidates(norm, ents, amts, props, INDEX, "en"), props, norm.folded)
     rule_pairs = {(p.payer.id, p.payee.id, p.spans["amount"]) for p in props if p.kind == "deal"}
-    for fc in figs:
-        own = {(a, b) for a, b, s in rule_pairs if s == (fc.amount.start, fc.amount.end)}
-        others = {(a, b) for a, b, s in rule_pairs if s != (fc.amount.start, fc.amount.end)}
-        for c in fc.cands:
-            assert ("doc:same" in c.pair) == ((c.payer.id, c.payee.id) in others)
-            assert ("doc:reverse" in c.pair) == ((c.payee.id, c.payer.id) in others)
-            if (c.payer.id, c.payee.id) in own - others:
-                assert "doc:same" not in c.pair  # a figure's own rule claim is never its own evidence
+    for fg in figures(norm, ents, amts, props, INDEX, every=True):
+        own = {(a, b) for a, b, s in rule_pairs if s == (fg.amount.start, fg.amount.end)}
+        others = {(a, b) for a, b, s in rule_pairs if s != (fg.amount.start, fg.amount.end)}
+        for r in fg.readings:
+            pair = (fg.parties[r.p].id, fg.parties[r.q].id)
+            assert ("doc:same" in r.pair) == (pair in others)
+            assert ("doc:reverse" in r.pair) == (pair[::-1] in others)
+            if pair in own - others:
+                assert "doc:same" not in r.pair  # a figure's own rule claim is never its own evidence
 
 
 def test_a_denied_or_tiny_figure_gets_no_claim() -> None:
-    eager = ClaimModel({}, 50.0, 0.5, {})
+    eager = FallbackModel({}, 50.0, 0.5, {})
     for text in ("Acme has not confirmed a $20 billion deal with Borealis.",
                  "艾克米表示，與博瑞斯的200億美元收購交易並不存在。",
+                 "If Acme paid $20 billion to Borealis, both would gain.",
                  "Acme may buy Borealis shares at $185 each."):
         norm, ents, amts, props = analyse(text, INDEX)
         got = fill(norm, ents, amts, props, INDEX, model=eager)
         assert [p for p in got if p not in props] == [], text
+    norm, ents, amts, props = analyse("Acme paid $20 billion to Borealis on Monday, people said.", INDEX)
+    assert len(fill(norm, ents, amts, [], INDEX, model=eager)) == 1  # the same model claims a plain figure
+
+
+def test_the_training_tools_refuse_test_and_dev6(tmp_path: Path) -> None:
+    for split in ("test", "dev6"):
+        with pytest.raises(SystemExit, match=split):
+            TF.load_scored((split,), tmp_path)
+        with pytest.raises(SystemExit, match=split):
+            TF.load_scored(("dev", split), tmp_path)
+    with pytest.raises(SystemExit, match="no cached article"):
+        TF.load_scored(("dev",), tmp_path)  # an allowed split with no cache: a clear line, not a traceback
 
 
 def test_the_shipped_model_is_honest_and_generic() -> None:
     data = json.loads(FALLBACK_FILE.read_text(encoding="utf-8"))
     meta = data["meta"]
     assert set(meta["trained_on"]) <= set(TF.DEV) and not {"test", "dev3", "dev6"} & set(meta["trained_on"])
-    assert not {"test", "dev6", "dev3"} & set(TF.DEV) and TF.VALID == "dev3"
+    assert not {"test", "dev6", "dev3"} & set(TF.DEV) and TF.VALID == "dev3" and set(TF.REFUSED) == {"test", "dev6"}
     load_fallback.cache_clear()
     m = load_fallback()
     assert len(m.weights) == len(data["weights"]) > 100 and 0 < m.threshold < 1

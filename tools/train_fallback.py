@@ -1,10 +1,10 @@
 """Train and evaluate the fallback for USD figures the rules leave unclaimed (issue 13; extract/fallback.py).
 
 The data are the development splits of the real-news corpus (``benchmarks/news_corpus/manifest.json``, texts in
-the local cache built by ``tools/news_cache.py``): dev, dev2, dev4, dev5, dev7, dev8 (and dev9, dev10 when present).
-``dev3`` is the validation split: only scored, by a model trained on every development split, never used to
-choose anything. The frozen ``test`` split and the held-out ``dev6`` are refused (``tools/train_claims.py``'s
-loader, which this tool shares).
+the local cache built by ``tools/news_cache.py``): dev, dev2, dev4, dev5, dev7, dev8, dev9 (and dev10 as its
+batches land). ``dev3`` is the validation split: only scored, by a model trained on every development split, never
+used to choose anything. The frozen ``test`` split and the held-out ``dev6`` are refused (:func:`refuse`: one line,
+before any text is read).
 
 Subcommands:
 
@@ -17,20 +17,25 @@ Subcommands:
 * ``train``: choose the setting by leave-one-split-out over every development split, fit on all of them and
   write the model JSON atomically (default ``src/dealweb/data/models/fallback.json``). There is no randomness:
   the fit (L-BFGS from zero weights on rows in a fixed order) gives the same weights, and the same file, twice.
+* ``check``: refit the shipped model with its own setting on its own splits and say whether the weights are the
+  same (exit 1 when not): the rules changed what is left or what the features read, retrain.
 
-Training rows: ``--rows all`` (default) the candidates of every USD figure; ``--rows left`` only those of the
-figures the rules left unclaimed (the rules' pair is not a feature either way: it does not exist for the
-figures the fallback reads; what the rules made of the figure, a deal or nothing, stays a feature).
+Training rows: ``--rows all`` (default) the readings of every USD figure (:func:`dealweb.extract.fallback.figures`
+with ``every=True``); ``--rows left`` only those of the figures the rules left unclaimed (the rules' pair is not a
+feature either way: it does not exist for the figures the fallback reads; what the rules made of the figure, a
+deal, a fact or nothing, stays a feature).
 
 Examples:
     python tools/train_fallback.py --cache /work/cache/news/texts loso
     python tools/train_fallback.py --cache /work/cache/news/texts loso --rows all --c 0.1,0.3,1
     python tools/train_fallback.py --cache /work/cache/news/texts train
+    python tools/train_fallback.py --cache /work/cache/news/texts check
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
 import json
 import math
@@ -54,60 +59,100 @@ def _tool(name: str) -> Any:
 
 TC = _tool("train_claims")
 
-from dealweb.extract.fallback import FALLBACK_FILE, FORMAT, KIND, MIN_USD, _claimed, augment, decide_fill  # noqa: E402
-from dealweb.extract.ingest import claims_from_proposals  # noqa: E402
-from dealweb.extract.learned import ClaimModel  # noqa: E402
+from dealweb.extract.fallback import FALLBACK_FILE, FORMAT, KIND, FallbackModel, decide, figures  # noqa: E402
+from dealweb.extract.ingest import analyse, claims_from_proposals, language_of  # noqa: E402
+from dealweb.extract.mentions import EntityIndex  # noqa: E402
 
-#: Development splits (dev9 and later join when the manifest has them); dev3 validates, dev6 and test are refused.
+#: Development splits (those the manifest has and the cache holds join); dev3 validates; REFUSED are never read.
 DEV = ("dev", "dev2", "dev4", "dev5", "dev7", "dev8", "dev9", "dev10")
 VALID = "dev3"
-#: Pair features that only exist when the rules proposed a deal for the figure: never seen by the fallback.
-DROP = ("rule:same", "rule:reverse", "rule:payer", "rule:payee", "ruletype:")
+#: The frozen test split and the split held out this session: this tool never reads them, not even to score.
+REFUSED = ("test", "dev6")
 
 
-class View:
-    """The training rows of one article: the figures kept (``rows``) with their labels."""
+def refuse(splits: tuple[str, ...]) -> None:
+    """Exit with one clear line when ``splits`` names a split this tool never reads."""
+    bad = [s for s in splits if s in REFUSED]
+    if bad:
+        raise SystemExit(f"error: {', '.join(bad)}: the test split is frozen and dev6 is held out; this tool never "
+                         "reads them (train and choose on the development splits, validate on dev3)")
 
-    def __init__(self, art: Any, rows: str) -> None:
-        self.ann = art.ann
-        used = _claimed(art.proposals)
-        figs: list[Any] = []
+
+class Art:
+    """One corpus article: the rules' proposals and score, the fallback's figures (every USD figure) and labels."""
+
+    def __init__(self, ann: dict[str, Any], text: str, index: EntityIndex) -> None:
+        self.ann = ann
+        self.index = index
+        self.norm, ents, amts, self.proposals = analyse(text, index)
+        self.figs = figures(self.norm, ents, amts, self.proposals, index, language_of(text), every=True)
+        gold = ann.get("claims", [])
         self.labels: list[list[int]] = []
-        for fc, lab in zip(art.figs, art.labels, strict=True):
-            high = fc.amount.amount.high
-            if fc.gated or not fc.cands or (high is not None and high < MIN_USD):
-                continue
-            if rows == "left" and (fc.amount.start, fc.amount.end) in used:
-                continue
-            figs.append(fc)
-            self.labels.append(lab)
-        self.figs = augment(figs, art.proposals, art.norm.folded)
+        for fg in self.figs:
+            span = list(self.norm.to_original(fg.amount.start, fg.amount.end))
+            at = [g for g in gold if TC.BENCH.overlaps(span, g["span"])]
+            self.labels.append([int(any(fg.parties[r.p].id.lower() == g["payer"]
+                                        and fg.parties[r.q].id.lower() == g["payee"] for g in at))
+                                for r in fg.readings])
+        self.rules = self.score(self.proposals)
+
+    def score(self, props: list[Any]) -> dict[str, Any]:
+        """The benchmark's score of ``props`` (the same claims ``ingest`` gives for them)."""
+        claims = claims_from_proposals(self.norm, props, "document", None, "", self.index)
+        return TC.BENCH.score_article(self.ann, TC.BENCH.proposals(claims))
+
+    def with_model(self, model: FallbackModel) -> dict[str, Any]:
+        """The score of the rules' claims plus the fallback's."""
+        props = decide(self.figs, self.proposals, model)
+        return self.rules if props is self.proposals else self.score(props)
+
+    def rows(self, which: str) -> list[tuple[Any, list[int]]]:
+        """The training figures: every one (``all``) or those the rules left unclaimed (``left``)."""
+        return [(fg, lab) for fg, lab in zip(self.figs, self.labels, strict=True)
+                if fg.readings and (which == "all" or fg.rule == "none")]
 
 
-def fit_model(arts: list[Any], rows: str, c: float, threshold: float, min_articles: int,
-              meta: dict[str, Any] | None = None) -> ClaimModel:
-    """L2 logistic regression over the training rows of ``arts`` (``tools/train_claims.py``'s ``fit``)."""
-    TC.WITHOUT = DROP
-    x, y, vocab = TC.design([View(a, rows) for a in arts], min_articles=min_articles)
+def design(arts: list[Art], which: str, min_articles: int) -> tuple[Any, Any, dict[str, int]]:
+    """The sparse design matrix (one row per reading), labels and vocabulary (features in >= ``min_articles``)."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    seen: dict[str, int] = defaultdict(int)
+    named = []
+    for art in arts:
+        feats: set[str] = set()
+        rows = []
+        for fg, lab in art.rows(which):
+            for r, y in zip(fg.readings, lab, strict=True):
+                names = fg.names(r)
+                feats.update(names)
+                rows.append((names, y))
+        for f in feats:
+            seen[f] += 1
+        named.append(rows)
+    vocab = {f: i for i, f in enumerate(sorted(f for f, n in seen.items() if n >= min_articles))}
+    ri, ci, y = [], [], []
+    r = 0
+    for rows in named:
+        for names, lab in rows:
+            for f in names:  # a repeated name counts twice, as in FallbackModel.best
+                j = vocab.get(f)
+                if j is not None:
+                    ri.append(r)
+                    ci.append(j)
+            y.append(lab)
+            r += 1
+    x = sp.csr_matrix((np.ones(len(ri)), (ri, ci)), shape=(r, len(vocab)))
+    return x, np.asarray(y, dtype=float), vocab
+
+
+def fit_model(arts: list[Art], rows: str, c: float, threshold: float, min_articles: int,
+              meta: dict[str, Any] | None = None) -> FallbackModel:
+    """L2 logistic regression over the readings of ``arts`` (``tools/train_claims.py``'s L-BFGS ``fit``)."""
+    x, y, vocab = design(arts, rows, min_articles)
     w, b = TC.fit(x, y, c)
-    return TC.model_of(w, b, vocab, threshold, meta or {})
-
-
-class Scored:
-    """An article with its rules' claims scored once, to score the fallback's additions fast."""
-
-    def __init__(self, art: Any) -> None:
-        self.art = art
-        self.rule_props = TC.BENCH.proposals(art.claims(None))
-        self.rules = TC.BENCH.score_article(art.ann, self.rule_props)
-
-    def with_model(self, model: ClaimModel) -> dict[str, Any]:
-        """The benchmark's score of the rules' claims plus the fallback's (the same claims ``ingest`` gives)."""
-        props = decide_fill(self.art.figs, self.art.proposals, model, self.art.norm.folded)
-        if props is self.art.proposals:
-            return self.rules
-        claims = claims_from_proposals(self.art.norm, props, "document", None, "", self.art.index)
-        return TC.BENCH.score_article(self.art.ann, TC.BENCH.proposals(claims))
+    weights = {f: round(float(w[j]), 5) for f, j in vocab.items() if abs(w[j]) >= 1e-5}
+    return FallbackModel(weights, round(b, 5), threshold, meta or {})
 
 
 def pooled(rows: list[dict[str, Any]]) -> dict[str, float]:
@@ -119,29 +164,42 @@ def pooled(rows: list[dict[str, Any]]) -> dict[str, float]:
             "recall": m / g if g else 0.0, "f1": 2 * m / (g + p) if g + p else 0.0}
 
 
-def choose(by_split: dict[str, list[Scored]], rows: str, cs: list[float], ts: list[float], min_articles: int,
+def choose(by_split: dict[str, list[Art]], rows: str, cs: list[float], ts: list[float], min_articles: int,
            ) -> tuple[float, float, dict[str, float]]:
     """The (c, threshold) with the best pooled F1 of rules + fallback over a leave-one-split-out of ``by_split``."""
     got: dict[tuple[float, float], list[dict[str, Any]]] = defaultdict(list)
     for held in by_split:
-        train = [s.art for sp, arts in by_split.items() if sp != held for s in arts]
+        train = [a for sp, arts in by_split.items() if sp != held for a in arts]
         for c in cs:
             m = fit_model(train, rows, c, 0.5, min_articles)
             for t in ts:
-                mt = ClaimModel(m.weights, m.bias, t, m.meta)
+                mt = FallbackModel(m.weights, m.bias, t, m.meta)
                 got[(c, t)] += [s.with_model(mt) for s in by_split[held]]
     scores = {k: pooled(v)["f1"] for k, v in got.items()}
     best = max(sorted(scores), key=lambda k: scores[k])  # ties: the smallest c, then the smallest threshold
     return best[0], best[1], {f"c={c} t={t}": round(f, 4) for (c, t), f in sorted(scores.items())}
 
 
-def load_scored(splits: tuple[str, ...], cache: Path) -> dict[str, list[Scored]]:
+def load_scored(splits: tuple[str, ...], cache: Path) -> dict[str, list[Art]]:
     """The cached articles of ``splits`` by split (a split absent from the manifest or cache is left out)."""
-    have = {a["split"] for a in json.loads(TC.MANIFEST.read_text(encoding="utf-8"))["articles"]}
-    arts = TC.load(tuple(s for s in splits if s in have), cache)
-    out: dict[str, list[Scored]] = defaultdict(list)
-    for a in arts:
-        out[a.ann["split"]].append(Scored(a))
+    refuse(splits)
+    man = json.loads(TC.MANIFEST.read_text(encoding="utf-8"))
+    index = EntityIndex()
+    out: dict[str, list[Art]] = defaultdict(list)
+    for a in man["articles"]:
+        if a["split"] not in splits:
+            continue
+        p = cache / f"{a['id']}.txt"
+        if not p.is_file():
+            continue
+        data = p.read_bytes()
+        if hashlib.sha256(data).hexdigest() != a["sha256"]:
+            print(f"warning: {p}: altered (sha256 differs from the manifest); skipped", file=sys.stderr)
+            continue
+        out[a["split"]].append(Art(a, data.decode("utf-8"), index))
+    if not out:
+        raise SystemExit(f"error: no cached article of {', '.join(splits)} in {cache}; "
+                         "build the cache with tools/news_cache.py build --from FOLDER")
     return dict(sorted(out.items(), key=lambda kv: DEV.index(kv[0]) if kv[0] in DEV else 99))
 
 
@@ -164,7 +222,7 @@ def cmd_loso(args: argparse.Namespace) -> int:
     for held, scored in by_split.items():
         inner = {sp: v for sp, v in by_split.items() if sp != held}
         c, t, _ = choose(inner, args.rows, cs, ts, args.min_articles)
-        m = fit_model([s.art for v in inner.values() for s in v], args.rows, c, t, args.min_articles)
+        m = fit_model([s for v in inner.values() for s in v], args.rows, c, t, args.min_articles)
         got = [s.with_model(m) for s in scored]
         row = _row(held, pooled([s.rules for s in scored]), pooled(got))
         row["setting"] = {"c": c, "threshold": t}
@@ -181,7 +239,7 @@ def cmd_loso(args: argparse.Namespace) -> int:
                            "grid_f1": grid}
     if not args.no_valid:
         val = load_scored((VALID,), args.cache).get(VALID, [])
-        m = fit_model([s.art for v in by_split.values() for s in v], args.rows, c, t, args.min_articles)
+        m = fit_model([s for v in by_split.values() for s in v], args.rows, c, t, args.min_articles)
         out["validation"] = _row(VALID, pooled([s.rules for s in val]), pooled([s.with_model(m) for s in val]))
         out["validation"]["setting"] = {"c": c, "threshold": t}
     if args.json:
@@ -205,7 +263,7 @@ def cmd_loso(args: argparse.Namespace) -> int:
     return 0
 
 
-def model_json(m: ClaimModel) -> str:
+def model_json(m: FallbackModel) -> str:
     """The model file's text (stable: keys in a fixed order, weights sorted by name, rounded)."""
     data = {"format": FORMAT, "kind": KIND, "bias": m.bias, "threshold": m.threshold, "meta": m.meta,
             "weights": dict(sorted(m.weights.items()))}
@@ -238,7 +296,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     cs = [float(v) for v in args.c.split(",")]
     ts = [float(v) for v in args.thresholds.split(",")]
     c, t, grid = choose(by_split, args.rows, cs, ts, args.min_articles)
-    arts = [s.art for v in by_split.values() for s in v]
+    arts = [s for v in by_split.values() for s in v]
     meta = {"model": "L2 logistic regression (Cox 1958) over (payer, payee) readings of a USD figure; used on the "
                      "figures the rules leave unclaimed, the best reading is a claim when its probability reaches "
                      "the threshold",
@@ -258,19 +316,50 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Refit the shipped model with its own setting on its own splits; exit 1 when the weights differ.
+
+    The rules decide which figures are left and what the features read, so a rule change can make the shipped
+    weights stale: this says whether ``train`` would write the same weights, bias and threshold today (one
+    fit, not the setting's choice: a fraction of ``train``'s time).
+    """
+    from dealweb.extract.fallback import load_fallback
+
+    shipped = load_fallback(str(args.model))
+    splits = tuple(shipped.meta.get("trained_on", ()))
+    refuse(splits)
+    by_split = load_scored(splits, args.cache)
+    arts = [s for v in by_split.values() for s in v]
+    m = fit_model(arts, str(shipped.meta.get("rows", "all")), float(shipped.meta["c"]), shipped.threshold,
+                  int(shipped.meta.get("min_articles", 2)))
+    if sorted(by_split) != sorted(splits):
+        print(f"stale: the cache holds {sorted(by_split)}, the model was trained on {sorted(splits)}")
+        return 1
+    diff = sorted(set(m.weights) ^ set(shipped.weights)) + sorted(
+        f for f in set(m.weights) & set(shipped.weights) if m.weights[f] != shipped.weights[f])
+    if diff or m.bias != shipped.bias:
+        print(f"stale: {args.model} differs from a refit on {', '.join(splits)} ({len(diff)} weights differ, "
+              f"e.g. {diff[:3]}; bias {shipped.bias} -> {m.bias}); retrain: python tools/train_fallback.py train")
+        return 1
+    print(f"current: {args.model} is what a refit on {', '.join(splits)} with c={shipped.meta['c']} gives "
+          f"({len(m.weights)} weights)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """The command line (see the module docstring)."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
                                  epilog="examples:\n  python tools/train_fallback.py loso\n"
                                         "  python tools/train_fallback.py loso --rows all --json\n"
-                                        "  python tools/train_fallback.py train --out /tmp/fallback.json")
+                                        "  python tools/train_fallback.py train --out /tmp/fallback.json\n"
+                                        "  python tools/train_fallback.py check     # is the shipped model current?")
     ap.add_argument("--cache", type=Path, default=None, help="folder of <id>.txt (default $DEALWEB_NEWS_CACHE "
                                                              "or ~/.cache/dealweb/news)")
     ap.add_argument("--rows", choices=["left", "all"], default="all",
                     help="train on the figures the rules left unclaimed (left) or on every USD figure (all)")
     ap.add_argument("--c", default="0.03,0.1,0.3", help="regularisation strengths to choose from (comma list)")
-    ap.add_argument("--thresholds", default="0.4,0.5,0.6", help="thresholds to choose from (comma list)")
+    ap.add_argument("--thresholds", default="0.3,0.4,0.5", help="thresholds to choose from (comma list)")
     ap.add_argument("--min-articles", type=int, default=2, help="keep features seen in at least this many articles")
     sub = ap.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("loso", help="leave-one-split-out over the development splits, then dev3")
@@ -279,9 +368,11 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("train", help="fit on every development split and write the model JSON")
     p.add_argument("--out", default=str(FALLBACK_FILE))
     p.add_argument("--show", type=int, default=20, help="print the largest weights")
+    p = sub.add_parser("check", help="whether the shipped model is what a refit with its setting gives today")
+    p.add_argument("--model", type=Path, default=FALLBACK_FILE)
     args = ap.parse_args(argv)
     args.cache = args.cache or TC.default_cache()
-    return {"loso": cmd_loso, "train": cmd_train}[args.cmd](args)
+    return {"loso": cmd_loso, "train": cmd_train, "check": cmd_check}[args.cmd](args)
 
 
 if __name__ == "__main__":

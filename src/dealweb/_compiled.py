@@ -37,6 +37,7 @@ HOT_MODULES = (
     "dealweb.extract.mentions",
     "dealweb.extract.relations",
     "dealweb.extract.ingest",
+    "dealweb.extract.fallback",
 )
 #: mypy's options for compiling them (setup.py reads this tuple): the modules they import are read, not checked.
 MYPY_OPTIONS = ("--ignore-missing-imports", "--follow-imports=silent")

@@ -1,27 +1,41 @@
-"""A trained fallback for the USD figures the rules leave unclaimed (issue 13; ``--scorer fallback``).
+"""A trained fallback for the USD figures the rules leave unclaimed (issue 13; on by default, ``--scorer fallback``).
 
 On text they were not written on, most of the hand rules' errors are misses: a dollar figure in a sentence
 that names two firms, with no deal and no fact proposed for it. This module reads only those figures and
-never touches what the rules proposed, so its cost is the cost of the figures left over:
+never touches what the rules proposed:
 
-1. **Unclaimed figures** (:func:`unclaimed`): the USD amount mentions that no rule proposal uses as a deal's
-   amount or a fact's value.
-2. **Candidates**: for each of them, the (payer, payee) readings of :func:`dealweb.extract.learned.candidates`
-   (the firms of its sentence, nearest first, then of the two sentences before and of the title; two
-   coordinated firms as one paying group), with the same generic features: the deal-kind and figure-kind cue
-   classes near the figure, in its clause and sentence (both scripts, folded), each party's place, distance,
-   rank and markers, which comes first and the cue classes between the two, what the gazetteer says a party
-   sells. No feature names a firm, an article or a figure.
-3. **Decision** (:func:`decide_fill`): a logistic model (L2-regularised logistic regression, Cox 1958; trained
-   by ``tools/train_claims.py fallback-train`` on the development splits of the real-news corpus, weights in
-   ``src/dealweb/data/models/fallback.json``) gives each candidate a probability
-   ``p = 1 / (1 + exp(-(b + sum of the weights of its features)))``; the best candidate of a figure becomes a
-   new deal claim when ``p`` reaches the model's threshold, else the figure stays unclaimed ("no deal"). A
-   figure in a sentence that denies or supposes (a denial or condition cue) gets no claim.
+1. **Unclaimed figures** (:func:`unclaimed`): the USD amount mentions (of at least :data:`MIN_USD`) that no
+   rule proposal uses as a deal's amount or a fact's value, in a sentence with no condition or denial cue.
+2. **Readings** (:func:`figures`): for each of them, the ordered (payer, payee) pairs among at most
+   :data:`MAX_PARTIES` parties: the firms of its sentence (nearest first; two coordinated firms also as one
+   paying group), then of the two sentences before, then of the title. Each reading is described by generic
+   features, most of them read from what the rules' own pass already found for the text (its sentences, its
+   mentions, its once-per-text scans of deal-type, hedge, condition, denial and joke words), so the fallback
+   adds no scan of its own but a fact-cue look a few characters either side of the figure:
 
-The claims added carry the model's probability as ``confidence`` and a type read from the cue words of the
-figure's clause (``services`` when none). With the fallback off (the default scorer ``rules``) nothing here
-runs and the output is the rules' own, byte for byte.
+   * the figure: the deal-type categories of the rules' cue words near it, in its clause and in its sentence;
+     fact cues (revenue, valuation...) near it; hedge, joke, list and fund-raising words in its sentence; its
+     qualifier, size, the number of USD figures in the sentence, the text's script, what the rules made of
+     it (``rule:deal``/``rule:fact``/``rule:none``; only ``none`` is ever read at run time);
+   * each party, as payer (``P:``) or payee (``Q:``): where it is (clause, sentence, an earlier sentence, the
+     title), its rank by distance, side and distance bucket, the marker word right before and after it, its
+     kind and what the gazetteer says it sells, whether it is the sentence's first firm, the article's most
+     named one, in the title; each also crossed with the deal-type categories of the figure's clause, so
+     "from X" can mean the seller after "buy" and the investor after "raise";
+   * the pair: which comes first (crossed with the categories), the categories and markers between the two,
+     and what the rules proposed for the article's *other* figures (the same pair, the reverse, who pays).
+
+   No feature names a firm, an article or a figure.
+3. **Decision** (:func:`decide`): an L2-regularised logistic regression (Cox 1958; trained by
+   ``tools/train_fallback.py train`` on the development splits of the real-news corpus, weights in
+   ``src/dealweb/data/models/fallback.json``) gives each reading the probability
+   ``p = 1 / (1 + exp(-(b + sum of the weights of its features)))``; the best reading of a figure becomes a
+   new deal claim when ``p`` reaches the model's threshold, else the figure stays unclaimed ("no deal").
+
+A claim added says so: its proposal's ``by`` is ``fallback`` and its ``confidence`` is ``p`` (``ingest`` writes
+them as ``proposed_by`` and ``model_score``); its type is read from the deal-type cues of the figure's clause
+(``services`` when none); its quote is the figure's sentence. With ``--scorer rules`` nothing here runs and
+the output is the rules' own.
 """
 
 from __future__ import annotations
@@ -30,42 +44,182 @@ import functools
 import json
 import math
 import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from dealweb.errors import InputError
-from dealweb.extract.learned import Candidate, ClaimModel, FigureCandidates, _type_for, candidates
 from dealweb.extract.mentions import AmountMention, EntityIndex, EntityMention
-from dealweb.extract.normalise import NormText
-from dealweb.extract.relations import Proposal
+from dealweb.extract.mentions import _sentence_spans as sentence_spans
+from dealweb.extract.normalise import NormText, folding_table
+from dealweb.extract.relations import (
+    _ALL_TYPE_RE,
+    _COND_P,
+    _CUE_CATS,
+    _DENIAL_P,
+    _HEDGE_P,
+    _LIST_P,
+    _RAISE_P,
+    FACT_CUES,
+    Proposal,
+    _find,
+    _has,
+)
 
-__all__ = ["FALLBACK_FILE", "FORMAT", "KIND", "decide_fill", "fill", "load_fallback", "parse_model", "unclaimed"]
+__all__ = ["FALLBACK_FILE", "FORMAT", "KIND", "MAX_PARTIES", "MIN_USD", "Figure", "FallbackModel", "Reading",
+           "decide", "figures", "fill", "load_fallback", "parse_model", "unclaimed"]
 
-#: The shipped fallback model (plain JSON; written by ``tools/train_claims.py fallback-train``).
+#: The shipped fallback model (plain JSON; written by ``tools/train_fallback.py train``).
 FALLBACK_FILE = Path(__file__).resolve().parents[1] / "data" / "models" / "fallback.json"
-#: The file format this module reads.
-FORMAT = 1
+#: The file format this module reads (2: the features of this module; 1 was session 6's, over another set).
+FORMAT = 2
 #: The ``kind`` a fallback model file declares (a rescorer file, ``claims.json``, is not one).
 KIND = "fallback"
-_HINT = "retrain it with: python tools/train_claims.py fallback-train (or restore the shipped file)"
+#: At most this many distinct parties are paired per figure (the nearest ones): at most 6 readings.
+MAX_PARTIES = 3
+#: Parties of the figure's own sentence are looked for at most this many characters away from it.
+REACH = 600
+#: Sentences before the figure's that are searched for parties.
+WINDOW = 2
+#: Characters either side of a figure that are "near" it.
+NEAR = 30
+#: A figure below this many US dollars is never a deal's value (a share or exercise price; guideline section 5).
+MIN_USD = 1e3
+_HINT = "retrain it with: python tools/train_fallback.py train (or restore the shipped file)"
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One (payer, payee) reading of a figure: indexes of its two parties and the pair's own features."""
+
+    p: int
+    q: int
+    pair: list[str]
+
+
+@dataclass(slots=True)
+class Figure:
+    """An unclaimed USD figure: its mention, sentence, features, parties and readings.
+
+    ``roles[i]`` are party ``i``'s raw features; as payer they are named ``P:x`` and ``P:x|k`` for each
+    deal-type category ``k`` of ``kinds`` (every raw feature but its kind and distance is crossed), as payee
+    ``Q:...`` likewise.
+    """
+
+    amount: AmountMention
+    sentence: tuple[int, int]
+    fig: list[str]
+    kinds: list[str]
+    parties: list[EntityMention]
+    roles: list[list[str]]
+    readings: list[Reading]
+    rule: str
+
+    def names(self, r: Reading) -> list[str]:
+        """Every feature name of reading ``r`` (what the model was trained on)."""
+        return [*self.fig, *_role_names("P", self.roles[r.p], self.kinds),
+                *_role_names("Q", self.roles[r.q], self.kinds), *r.pair]
+
+
+_NOT_CROSSED = ("kind:", "dist:", "doc:")
+
+
+
+def _role_names(side: str, raw: list[str], kinds: list[str]) -> list[str]:
+    out = [f"{side}:{x}" for x in raw]
+    for x in raw:
+        if not x.startswith(_NOT_CROSSED):
+            out += [f"{side}:{x}|{k}" for k in kinds]
+    return out
+
+
+class FallbackModel:
+    """Weights of the logistic model (feature name -> weight), its bias, threshold and description.
+
+    The role weights are also kept by side (``tables``: ``x -> w`` for ``side:x`` and ``x -> k -> w`` for
+    ``side:x|k``), so a reading is scored without building its feature names.
+    """
+
+    def __init__(self, weights: dict[str, float], bias: float, threshold: float, meta: dict[str, Any]) -> None:
+        self.weights = weights
+        self.bias = bias
+        self.threshold = threshold
+        self.meta = meta
+        tables: dict[str, tuple[dict[str, float], dict[str, dict[str, float]]]] = {"P": ({}, {}), "Q": ({}, {})}
+        for name, v in weights.items():
+            side, sep, rest = name.partition(":")
+            if side not in tables or not sep:
+                continue
+            base, crossed = tables[side]
+            x, bar, k = rest.rpartition("|")
+            if bar:
+                crossed.setdefault(x, {})[k] = v
+            else:
+                base[rest] = v
+        self.tables = tables
+
+    def probability(self, names: list[str]) -> float:
+        """``1 / (1 + exp(-(bias + sum of the weights of names)))``."""
+        w = self.weights
+        z = self.bias
+        for n in names:
+            z += w.get(n, 0.0)
+        return _sigmoid(z)
+
+    def role(self, side: str, raw: list[str], kinds: list[str]) -> float:
+        """The sum of the weights of :func:`_role_names` of ``side``, ``raw``, ``kinds`` (no names built)."""
+        base, crossed = self.tables[side]
+        z = 0.0
+        for x in raw:
+            z += base.get(x, 0.0)
+            per = crossed.get(x)
+            if per is not None and not x.startswith(_NOT_CROSSED):
+                for k in kinds:
+                    z += per.get(k, 0.0)
+        return z
+
+    def best(self, fg: Figure) -> tuple[float, Reading | None]:
+        """The best reading of ``fg`` and its probability (``(0.0, None)`` when it has none)."""
+        w = self.weights
+        z0 = self.bias
+        for n in fg.fig:
+            z0 += w.get(n, 0.0)
+        zp = [self.role("P", r, fg.kinds) for r in fg.roles]
+        zq = [self.role("Q", r, fg.kinds) for r in fg.roles]
+        best_z = -math.inf
+        best: Reading | None = None
+        for r in fg.readings:
+            z = z0 + zp[r.p] + zq[r.q]
+            for n in r.pair:
+                z += w.get(n, 0.0)
+            if z > best_z:
+                best_z, best = z, r
+        return (_sigmoid(best_z), best) if best is not None else (0.0, None)
+
+
+def _sigmoid(z: float) -> float:
+    if z < -40.0:
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 def _bad(source: str, what: str) -> InputError:
     return InputError(f"{source}: not a usable fallback model: {what}", _HINT)
 
 
-def parse_model(data: Any, source: str = "fallback model") -> ClaimModel:
-    """A :class:`ClaimModel` from a fallback model file's parsed JSON, every field checked.
+def parse_model(data: Any, source: str = "fallback model") -> FallbackModel:
+    """A :class:`FallbackModel` from a fallback model file's parsed JSON, every field checked.
 
     Raises:
         InputError: naming ``source`` and the bad field (format, kind, bias, threshold, weights).
     """
     if not isinstance(data, dict):
         raise _bad(source, "the top level is not a JSON object")
-    if data.get("format") != FORMAT:
-        raise _bad(source, f"field 'format' is {data.get('format')!r}, expected {FORMAT}")
     if data.get("kind") != KIND:
         raise _bad(source, f"field 'kind' is {data.get('kind')!r}, expected {KIND!r}")
+    if data.get("format") != FORMAT:
+        raise _bad(source, f"field 'format' is {data.get('format')!r}, expected {FORMAT}")
     for key in ("bias", "threshold"):
         v = data.get(key)
         if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v):
@@ -81,12 +235,12 @@ def parse_model(data: Any, source: str = "fallback model") -> ClaimModel:
     meta = data.get("meta", {})
     if not isinstance(meta, dict):
         raise _bad(source, "field 'meta' is not an object")
-    return ClaimModel({str(k): float(v) for k, v in weights.items()}, float(data["bias"]),
-                      float(data["threshold"]), dict(meta))
+    return FallbackModel({str(k): float(v) for k, v in weights.items()}, float(data["bias"]),
+                         float(data["threshold"]), dict(meta))
 
 
 @functools.cache
-def load_fallback(path: str | None = None) -> ClaimModel:
+def load_fallback(path: str | None = None) -> FallbackModel:
     """The shipped fallback model (or the one at ``path``), read and checked once.
 
     Raises:
@@ -106,13 +260,18 @@ def load_fallback(path: str | None = None) -> ClaimModel:
     return parse_model(data, str(p))
 
 
-def _claimed(proposals: list[Proposal]) -> set[tuple[int, int]]:
-    """The figure spans the rules used: a deal's amount or a fact's value."""
-    out: set[tuple[int, int]] = set()
+def _claimed(proposals: list[Proposal]) -> dict[tuple[int, int], str]:
+    """The figure spans the rules used, and how: ``deal`` (a deal's amount) or ``fact`` (a fact's value)."""
+    out: dict[tuple[int, int], str] = {}
     for p in proposals:
-        sp = p.spans.get("amount") if p.kind == "deal" else p.spans.get("value")
-        if sp is not None:
-            out.add(sp)
+        if p.kind == "deal":
+            sp = p.spans.get("amount")
+            if sp is not None:
+                out[sp] = "deal"
+        else:
+            sp = p.spans.get("value")
+            if sp is not None and sp not in out:
+                out[sp] = "fact"
     return out
 
 
@@ -122,124 +281,432 @@ def unclaimed(amts: list[AmountMention], proposals: list[Proposal]) -> set[tuple
     return {(a.start, a.end) for a in amts if a.amount.currency == "USD" and (a.start, a.end) not in used}
 
 
-#: Cue words (folded) of figures that are not deals, beyond the classes of :mod:`dealweb.extract.learned`.
-#: ``deny`` (a denied, unconfirmed, collapsed or non-binding deal: guideline section 5) gives no claim at all;
-#: the others are figure-level features ``fb:<class>``.
-_MORE_CUES = {
-    "deny": r"not (?:officially |yet |publicly )?confirmed|declined to confirm|denied|denies|refuted|rejected|"
-            r"non-binding|not binding|not a commitment|并不存在|不存在|并非|未证实|未经证实|否认|驳斥|破局|"
-            r"不具约束力|非约束性|没有约束力",
-    "rumour": r"speculation|rumou?rs?|传闻|传言",
-    "fortune": r"fortune|billionaires?|richest|net worth|身家|财富|富豪|首富",
-    "holdings": r"cash pile|cash on hand|in cash and|holds? \$|现金与|现金和|账上现金|帐上现金|持有",
-}
-_MORE_RE = {k: re.compile(v) for k, v in _MORE_CUES.items()}
-#: A figure below this many US dollars is never a deal's value (a share or exercise price; guideline section 5).
-MIN_USD = 1e3
+# --- marker words right before and after a party ---------------------------------------------------------------
+_PRE = frozenset("向 对 给 与 和 跟 同 从 由 获 被 为 让 帮 替 在 的 及 将 以 to into in from with by for of and "
+                 "partner rival customer client".split())
+_POST = frozenset("的 将 会 已 说 称 获 向 与 和 对 从 在 以 为 , ， 's will would has have had is was said says "
+                  "announced agreed signed plans and to inc corp".split())
+_POST2 = frozenset(["表示", "宣布", "获得", "指出", "透露"])
+_ARTICLES = frozenset(["the", "a", "an"])
+_GEN = frozenset(["'s", "’s", "的", "s'"])
+_BTW = ("向", "给", "从", "与", "和", " to ", " from ", " with ", " in ", " by ", " for ")
+_BREAKS = ",，;；:："
+_AND = frozenset(["and", "和", "与", "及", "以及", "、", "&", ",", "，"])
+
+
+def _word_before(f: str, lo: int, at: int) -> str:
+    """The word (ASCII) or character (other scripts) right before ``at`` (not before ``lo``), an article skipped."""
+    w = f[max(lo, at - 16):at].rstrip()
+    if not w:
+        return ""
+    last = w[-1]
+    if not last.isascii():
+        return last
+    if not last.isalpha():
+        return last if last in ",，" else ""
+    words = w.split()
+    tok = words[-1]
+    if tok in _ARTICLES and len(words) > 1:
+        tok = words[-2]
+    return tok.lstrip("\"'“(")
+
+
+def _word_after(f: str, at: int, hi: int) -> str:
+    """The word (ASCII), possessive or character (other scripts) right after ``at`` (not from ``hi`` on)."""
+    w = f[at:min(hi, at + 16)].lstrip()
+    if not w:
+        return ""
+    if w.startswith(("'s", "’s")):
+        return "'s"
+    first = w[0]
+    if not first.isascii():
+        return w[:2] if w[:2] in _POST2 else first
+    if not first.isalpha():
+        return first if first in ",，" else ""
+    return w.split(None, 1)[0].rstrip(".,;:")
+
+
+def _thousands(f: str, i: int) -> bool:
+    """Whether the comma at ``f[i]`` separates thousands (1,000)."""
+    return 0 < i < len(f) - 1 and f[i] in ",，" and f[i - 1].isdigit() and f[i + 1].isdigit()
+
+
+def _clause(f: str, s: int, e: int, a: int, b: int) -> tuple[int, int]:
+    """The clause of the sentence ``[s, e)`` around the figure ``[a, b)``: between the punctuation breaks around it."""
+    lo, hi = s, e
+    for c in _BREAKS:
+        i = f.rfind(c, s, a)
+        while i >= 0 and _thousands(f, i):
+            i = f.rfind(c, s, i)
+        if i + 1 > lo:
+            lo = i + 1
+        j = f.find(c, b, e)
+        while j >= 0 and _thousands(f, j):
+            j = f.find(c, j + 1, e)
+        if 0 <= j < hi:
+            hi = j
+    return lo, hi
+
+
+def _bucket(d: int) -> str:
+    return "0" if d <= 3 else "1" if d <= 12 else "2" if d <= 40 else "3" if d <= 100 else "4"
 
 
 def _ids(x: str) -> frozenset[str]:
     return frozenset(x.split("+"))
 
 
-def augment(figs: list[FigureCandidates], proposals: list[Proposal], folded: str) -> list[FigureCandidates]:
-    """The figures with the article-level features of each candidate added (``doc:...``, ``fb:...``).
+def _group(x: EntityMention, y: EntityMention) -> EntityMention:
+    a, b = (x, y) if x.id < y.id else (y, x)
+    return EntityMention(x.start, y.end, f"{a.id}+{b.id}", f"{a.name} + {b.name}")
 
-    What the rules proposed for the *other* figures of the article says who pays whom there: a reading
-    whose pair the rules gave elsewhere (``doc:same``; with an agreeing interval ``doc:same_amount``), whose
-    reverse they gave (``doc:reverse``), whose payer they read as a payer (``doc:payer_pays``) or as a payee
-    (``doc:payer_paid``), likewise the payee. The figure's own sentence adds the ``fb:`` cue classes of
-    :data:`_MORE_CUES`. A restated deal ("the $300 billion contract", a headline) reads the same way as
-    where the rules found it.
+
+class _Doc:
+    """What the rules proposed for an article's deals: who pays, who is paid, each pair's USD intervals."""
+
+    def __init__(self, proposals: list[Proposal]) -> None:
+        self.deals: list[tuple[tuple[int, int], str, str, float, float]] = []
+        for p in proposals:
+            if p.kind != "deal" or p.payer is None or p.payee is None:
+                continue
+            sp = p.spans.get("amount") or (-1, -1)
+            lo = hi = -1.0
+            if p.amount is not None:
+                ul = p.amount.usd_low
+                if ul is not None:
+                    lo = ul
+                    uh = p.amount.usd_high
+                    hi = uh if uh is not None else math.inf
+            self.deals.append((sp, p.payer.id, p.payee.id, lo, hi))
+        self.spans = {d[0] for d in self.deals}
+        self.every = self.sets(self.deals)
+
+    @staticmethod
+    def sets(deals: list[tuple[tuple[int, int], str, str, float, float]],
+             ) -> tuple[set[str], set[str], dict[tuple[str, str], list[tuple[float, float]]]]:
+        pays = {i for d in deals for i in _ids(d[1])}
+        paid = {i for d in deals for i in _ids(d[2])}
+        pairs: dict[tuple[str, str], list[tuple[float, float]]] = {}
+        for d in deals:
+            pairs.setdefault((d[1], d[2]), []).append((d[3], d[4]))
+        return pays, paid, pairs
+
+    def of_others(self, key: tuple[int, int],
+                  ) -> tuple[set[str], set[str], dict[tuple[str, str], list[tuple[float, float]]]]:
+        """:meth:`sets` of the deals of the figures other than ``key`` (a claimed figure is read in training only)."""
+        if key not in self.spans:
+            return self.every
+        return self.sets([d for d in self.deals if d[0] != key])
+
+
+@functools.cache
+def _traditional() -> frozenset[str]:
+    """The ideographs the Traditional-to-Simplified fold changes (a sentence holding one is Traditional)."""
+    return frozenset(chr(k) for k in folding_table() if 0x4E00 <= k < 0xA000)
+
+
+def _script(text: str, f: str, s: int, e: int) -> str:
+    """The script of the sentence ``[s, e)``: ``en`` (no ideograph), ``zh-Hant`` (one the fold changes), ``zh-Hans``."""
+    if _IDEOGRAPH.search(f, s, e) is None:
+        return "en"
+    return "zh-Hans" if _traditional().isdisjoint(text[s:e]) else "zh-Hant"
+
+
+def _fact_words() -> list[tuple[str, str]]:
+    """The rules' fact cue words of the metrics that are hard negatives of deals, with their metric."""
+    keep = ("rpo", "revenue", "capex", "market_cap", "valuation", "net_income", "aum")
+    return sorted((w, m) for w, m in FACT_CUES.items() if m in keep)
+
+
+_FACT_WORDS = _fact_words()
+#: Words (folded) of a denied, unconfirmed, collapsed or non-binding deal beyond the rules' own denial cues
+#: (guideline section 5): no claim comes of their sentence.
+_DENY = ("not confirmed", "not officially confirmed", "not yet confirmed", "not publicly confirmed",
+         "declined to confirm", "refuted", "rejected", "non-binding", "not binding", "并不存在", "并非", "未证实",
+         "未经证实", "驳斥", "破局", "不具约束力", "非约束性", "没有约束力")
+#: Sentence cue classes of figures that are not deals (features ``s:<class>``).
+_SENT_CUES = (("s:rumour", ("speculation", "rumor", "rumour", "传闻", "传言")),
+              ("s:fortune", ("fortune", "billionaire", "richest", "net worth", "身家", "财富", "富豪", "首富")),
+              ("s:holdings", ("cash pile", "cash on hand", "in cash and", "现金与", "现金和", "账上现金", "帐上现金",
+                              "持有")))
+
+
+def _holds(f: str, s: int, e: int, words: tuple[str, ...]) -> bool:
+    """Whether ``f[s:e]`` holds one of ``words``."""
+    seg = f[s:e]
+    for w in words:
+        if w in seg:
+            return True
+    return False
+_MAX = 1 << 62  # beyond any offset
+
+
+def _start(x: EntityMention) -> int:
+    return x.start
+
+_IDEOGRAPH = re.compile("[\u4e00-\u9fff]")
+
+
+def figures(norm: NormText, ents: list[EntityMention], amts: list[AmountMention], proposals: list[Proposal],
+            index: EntityIndex, language: str = "", every: bool = False) -> list[Figure]:
+    """The figures the fallback reads, with their readings (see the module docstring), in text order.
+
+    Args:
+        norm: the normalised text (as the rules read it, right before: their scans of it are reused).
+        ents: its entity mentions (sorted by start).
+        amts: its amount mentions (sorted by start).
+        proposals: the rules' proposals for the text.
+        index: the entity index (entity kinds, who sells what).
+        language: unused (kept for callers of the session-6 signature: the script is read per sentence).
+        every: also the figures a rule claimed (training reads them, with ``rule:deal``/``rule:fact``).
+
+    A figure with fewer than two parties, below :data:`MIN_USD`, or in a sentence with a condition or denial
+    cue is left out (no claim can come of it).
     """
-    deals: list[tuple[tuple[int, int], str, str, float, float]] = []
-    for p in proposals:
-        if p.kind != "deal" or p.payer is None or p.payee is None:
+    used = _claimed(proposals)
+    usd = [a for a in amts if a.amount.currency == "USD"]
+    todo = [a for a in usd if (every or (a.start, a.end) not in used)
+            and (a.amount.high if a.amount.high is not None else math.inf) >= MIN_USD]
+    if not todo or len(ents) < 2:
+        return []
+    f = norm.folded
+    text = norm.text
+    sents = sentence_spans(text)
+    u_starts = [b.start for b in usd]
+    first_nl = text.find("\n")
+    first_nl = len(text) if first_nl < 0 else first_nl
+    title = [e for e in ents[:bisect_left(ents, first_nl, key=_start)] if e.end <= first_nl] if first_nl <= 160 else []
+    title_ids = {e.id for e in title}
+    top: set[str] | None = None  # the firms named most (read once a figure has two parties)
+    doc: _Doc | None = None
+    kinds_of = index.kinds
+    sells_of = index.sells
+    out: list[Figure] = []
+    per_sent: dict[int, tuple[list[int], list[tuple[int, int, str]], list[str], list[EntityMention]] | None] = {}
+    for a in todo:
+        k = bisect_right(sents, (a.start, _MAX)) - 1
+        if k < 0:
             continue
-        sp = p.spans.get("amount") or (-1, -1)
-        lo = hi = -1.0
-        if p.amount is not None and p.amount.usd_low is not None:
-            lo = p.amount.usd_low
-            hi = p.amount.usd_high if p.amount.usd_high is not None else math.inf
-        deals.append((sp, p.payer.id, p.payee.id, lo, hi))
-    spans = {d[0] for d in deals}
-    every = _doc_sets(deals)
-    out = []
-    sent_cache: dict[tuple[int, int], list[str]] = {}
-    for fc in figs:
-        key = (fc.amount.start, fc.amount.end)
-        amt = fc.amount.amount
-        lo = amt.low
-        hi = amt.high if amt.high is not None else math.inf
-        # the rules' deals of the other figures (a figure the rules claimed is read only in training)
-        pays, paid, pairs = _doc_sets([d for d in deals if d[0] != key]) if key in spans else every
-        extra = sent_cache.get(fc.sentence)
-        if extra is None:
-            seg = folded[fc.sentence[0]:fc.sentence[1]]
-            extra = sent_cache[fc.sentence] = [f"fb:{k}" for k, rx in _MORE_RE.items() if rx.search(seg)]
-        fig = [*fc.cands[0].fig, *extra] if fc.cands and extra else (fc.cands[0].fig if fc.cands else [])
-        cands: list[Candidate] = []
-        for c in fc.cands:
-            x, y = c.payer.id, c.payee.id
-            add = []
-            got = pairs.get((x, y))
-            if got is not None:
-                add.append("doc:same")
-                if any(0 <= dl <= hi * 1.02 and lo <= dh * 1.02 for dl, dh in got):
-                    add.append("doc:same_amount")
-            if (y, x) in pairs:
-                add.append("doc:reverse")
-            xi, yi = _ids(x), _ids(y)
-            if xi & pays:
-                add.append("doc:payer_pays")
-            if xi & paid:
-                add.append("doc:payer_paid")
-            if yi & paid:
-                add.append("doc:payee_paid")
-            if yi & pays:
-                add.append("doc:payee_pays")
-            cands.append(Candidate(c.payer, c.payee, fig, c.as_payer, c.as_payee, c.order, [*c.pair, *add]))
-        out.append(FigureCandidates(fc.amount, fc.sentence, fc.rule, cands, fc.gated))
+        s, e = sents[k]
+        if k in per_sent:
+            got = per_sent[k]
+        else:
+            if _has(_COND_P, f, s, e) or _has(_DENIAL_P, f, s, e) or _holds(f, s, e, _DENY):
+                got = None
+            else:
+                hits = _find(_ALL_TYPE_RE, f, s, e)
+                flags = [f"lang:{_script(text, f, s, e)}"]
+                if _has(_HEDGE_P, f, s, e):
+                    flags.append("s:hedge")
+                if _has(_RAISE_P, f, s, e):
+                    flags.append("s:raise")
+                if _has(_LIST_P, f, s, e):
+                    flags.append("s:list")
+                seg = f[s:e]
+                for name, words in _SENT_CUES:
+                    for w in words:
+                        if w in seg:
+                            flags.append(name)
+                            break
+                lo_e = bisect_left(ents, s, key=_start)
+                hi_e = bisect_left(ents, e, lo_e, key=_start)
+                in_s = [x for x in ents[lo_e:hi_e] if x.end <= e]
+                grouped = list(in_s)
+                for i in range(len(in_s) - 1):
+                    x, y = in_s[i], in_s[i + 1]
+                    if x.id != y.id and y.start - x.end <= 8 and f[x.end:y.start].strip() in _AND:
+                        grouped.append(_group(x, y))
+                got = ([h[0] for h in hits], hits, flags, grouped)
+            per_sent[k] = got
+        if got is None:
+            continue  # a condition or a denial: no claim comes of this sentence
+        h_starts, hits, flags, in_sent = got
+        cl = _clause(f, s, e, a.start, a.end)
+        # the parties: the sentence's (nearest first, within REACH), the window's, the title's
+        pool: list[tuple[EntityMention, str]] = []
+        seen: set[str] = set()
+        near_s = [x for x in in_sent if a.start - REACH <= x.start < a.end + REACH]
+        if len(near_s) > 1:
+            near_s.sort(key=lambda x: min(abs(x.start - a.end), abs(a.start - x.end)))
+        for x in near_s:
+            if x.id not in seen:
+                seen.add(x.id)
+                pool.append((x, "clause" if cl[0] <= x.start < cl[1] else "sent"))
+        for back in range(1, WINDOW + 1):
+            if k - back < 0 or len(pool) >= MAX_PARTIES:
+                break
+            ps, pe = sents[k - back]
+            lo2 = bisect_left(ents, ps, key=_start)
+            hi2 = bisect_left(ents, pe, lo2, key=_start)
+            for x in reversed(ents[lo2:hi2]):
+                if x.id not in seen:
+                    seen.add(x.id)
+                    pool.append((x, f"prev{back}"))
+        if len(pool) < MAX_PARTIES:
+            for x in title:
+                if x.id not in seen:
+                    seen.add(x.id)
+                    pool.append((x, "title"))
+        if len(pool) < 2:
+            continue
+        del pool[MAX_PARTIES:]
+        # the figure
+        near_lo, near_hi = max(s, a.start - NEAR), min(e, a.end + NEAR)
+        near: set[str] = set()
+        in_clause: set[str] = set()
+        in_s_cats: set[str] = set()
+        for (hs, he, w) in hits:
+            cats = _CUE_CATS.get(w)
+            if cats is None:
+                continue
+            in_s_cats.update(cats)
+            if cl[0] <= hs and he <= cl[1]:
+                in_clause.update(cats)
+                if near_lo <= hs and he <= near_hi:
+                    near.update(cats)
+        kinds = sorted(in_clause) or sorted(f"s_{c}" for c in in_s_cats) or ["none"]
+        fig = [*flags, *(f"near:{c}" for c in sorted(near)), *(f"clause:{c}" for c in sorted(in_clause)),
+               *(f"sent:{c}" for c in sorted(in_s_cats - in_clause))]
+        window = f[near_lo:near_hi]
+        for w, metric in _FACT_WORDS:
+            if w in window:
+                fig.append(f"fact:{metric}")
+        amt = a.amount
+        fig.append(f"qual:{getattr(amt.qualifier, 'value', amt.qualifier)}")
+        size = amt.high if amt.high is not None else amt.low
+        fig.append("size:small" if size < 1e8 else "size:mid" if size < 1e10 else "size:big")
+        nfig = bisect_left(u_starts, e) - bisect_left(u_starts, s)
+        fig.append("nfig:1" if nfig == 1 else "nfig:2" if nfig == 2 else "nfig:3")
+        key = (a.start, a.end)
+        rule = used.get(key, "none")
+        fig.append(f"rule:{rule}")
+        # the parties' roles
+        if doc is None or top is None:
+            doc = _Doc(proposals)
+            counts: dict[str, int] = {}
+            for x in ents:
+                counts[x.id] = counts.get(x.id, 0) + 1
+            most = max(counts.values())
+            top = {i for i, n in counts.items() if n == most and n >= 2}
+        pays, paid, pairs = doc.of_others(key)
+        first_id = in_sent[0].id if in_sent else ""
+        roles: list[list[str]] = []
+        members: list[frozenset[str]] = []
+        for rank, (x, where) in enumerate(pool):
+            gid = "+" in x.id
+            xi = _ids(x.id)
+            members.append(xi)
+            raw = [f"kind:{'group' if gid else kinds_of.get(x.id, 'unknown')}", f"loc:{where}", f"rank:{rank}"]
+            if x.id == first_id:
+                raw.append("first")
+            if x.id in top:
+                raw.append("top")
+            if x.id in title_ids:
+                raw.append("intitle")
+            pre = _word_before(f, s if where in ("clause", "sent") else x.start - 30, x.start)
+            if pre in _PRE:
+                raw.append(f"pre:{pre}")
+            post = _word_after(f, x.end, len(f))
+            if post in _POST or post in _POST2:
+                raw.append(f"post:{post}")
+            if where in ("clause", "sent"):
+                if x.end <= a.start:
+                    d = a.start - x.end
+                    raw.append(f"dist:b{_bucket(d)}")
+                    if where == "clause":
+                        raw.append("inclause:b")
+                    if d <= 16 and f[x.end:a.start].strip() in _GEN:
+                        raw.append("adj:gen")  # "Acme's $5 billion", "艾克米的50億美元"
+                else:
+                    raw.append(f"dist:a{_bucket(x.start - a.end)}")
+                    if where == "clause":
+                        raw.append("inclause:a")
+            if not gid:
+                for typ in sorted(sells_of.get(x.id, ())):
+                    raw.append(f"sells:{typ}")
+            if not xi.isdisjoint(pays):
+                raw.append("doc:pays")  # the rules read it as a payer of another figure
+            if not xi.isdisjoint(paid):
+                raw.append("doc:paid")
+            roles.append(raw)
+        # the readings
+        lo_amt = amt.low
+        hi_amt = amt.high if amt.high is not None else math.inf
+        ordered = {o: [f"order:{o}", *(f"order:{o}|{c}" for c in kinds)] for o in ("pq", "qp")}
+        readings: list[Reading] = []
+        for i, (x, wx) in enumerate(pool):
+            for j, (y, wy) in enumerate(pool):
+                if i == j or not members[i].isdisjoint(members[j]):
+                    continue
+                if wx in ("clause", "sent") and wy in ("clause", "sent"):
+                    order = "pq" if x.start < y.start else "qp"
+                    pair = list(ordered[order])
+                    b0, b1 = min(x.end, y.end), max(x.start, y.start)
+                    between: set[str] = set()
+                    for t in range(bisect_left(h_starts, b0), bisect_left(h_starts, b1)):
+                        if hits[t][1] <= b1:
+                            got_cats = _CUE_CATS.get(hits[t][2])
+                            if got_cats is not None:
+                                between.update(got_cats)
+                    for c in sorted(between):
+                        pair.append(f"btw:{order}:{c}")
+                    if b1 - b0 <= 200:
+                        seg = f[b0:b1]
+                        for m in _BTW:
+                            if m in seg:
+                                pair.append(f"btw:{order}:{m.strip()}")
+                else:
+                    pair = [f"order:{wx}-{wy}"]
+                same = pairs.get((x.id, y.id))
+                if same is not None:
+                    pair.append("doc:same")
+                    for dl, dh in same:
+                        if 0 <= dl <= hi_amt * 1.02 and lo_amt <= dh * 1.02:
+                            pair.append("doc:same_amount")
+                            break
+                if (y.id, x.id) in pairs:
+                    pair.append("doc:reverse")
+                readings.append(Reading(i, j, pair))
+        out.append(Figure(a, (s, e), fig, kinds, [x for x, _ in pool], roles, readings, rule))
     return out
 
 
-def _doc_sets(deals: list[tuple[tuple[int, int], str, str, float, float]],
-              ) -> tuple[set[str], set[str], dict[tuple[str, str], list[tuple[float, float]]]]:
-    """Who pays, who is paid, and each (payer, payee) pair's USD intervals, among the rules' ``deals``."""
-    pays = {i for d in deals for i in _ids(d[1])}
-    paid = {i for d in deals for i in _ids(d[2])}
-    pairs: dict[tuple[str, str], list[tuple[float, float]]] = {}
-    for d in deals:
-        pairs.setdefault((d[1], d[2]), []).append((d[3], d[4]))
-    return pays, paid, pairs
+#: The ledger deal type of a claim whose clause has these deal-type categories (first match), else ``services``.
+_TYPE_OF = (("warrant", "warrant"), ("joint_venture", "joint_venture"), ("lease", "lease"),
+            ("debt", "debt_financing"), ("custom_chip_partnership", "custom_chip_partnership"),
+            ("chip_words", "chip_purchase"), ("compute_words", "compute_contract"), ("hosting", "data_hosting"),
+            ("datacentre", "compute_contract"), ("licence", "licence"), ("stake", "acquisition_stake"),
+            ("equity", "equity_investment"))
+_FALLBACK_TYPE = "services"
 
 
-def decide_fill(figs: list[FigureCandidates], proposals: list[Proposal], model: ClaimModel, folded: str,
-                ) -> list[Proposal]:
+def _type_for(kinds: list[str]) -> str:
+    """A ledger deal type from the deal-type categories of the figure's clause (else its sentence)."""
+    got = {k[2:] if k.startswith("s_") else k for k in kinds}
+    for cat, typ in _TYPE_OF:
+        if cat in got:
+            return typ
+    return _FALLBACK_TYPE
+
+
+def decide(figs: list[Figure], proposals: list[Proposal], model: FallbackModel) -> list[Proposal]:
     """The rules' proposals, untouched and in their order, with the model's claims for unclaimed figures added.
 
-    Figures of ``figs`` that a rule proposal uses are skipped (so candidates built for every figure give the
-    same result as candidates built for the unclaimed ones only). Each new claim is placed before the first
-    rule proposal of a later sentence (after those of its own sentence).
+    Figures a rule claimed (``rule`` other than ``none``: read in training only) are skipped. Each new claim
+    is placed before the first rule proposal of a later sentence (after those of its own sentence).
     """
-    used = _claimed(proposals)
-    keep = [fc for fc in figs if (fc.amount.start, fc.amount.end) not in used and not fc.gated and fc.cands
-            and (fc.amount.amount.high if fc.amount.amount.high is not None else math.inf) >= MIN_USD]
     new: list[Proposal] = []
-    for fc in augment(keep, proposals, folded):
-        key = (fc.amount.start, fc.amount.end)
-        best = None
-        memo: dict[int, float] = {}
-        for c in fc.cands:
-            p = model.score(c, memo)
-            if best is None or p > best[0]:
-                best = (p, c)
-        if best is None or best[0] < model.threshold or "fb:deny" in fc.cands[0].fig:
+    for fg in figs:
+        if fg.rule != "none":
             continue
-        prob, c = best
-        got = Proposal("deal", fc.sentence, round(prob, 3), payer=c.payer, payee=c.payee, type=_type_for(c.features),
-                       amount=fc.amount.amount)
-        got.spans = {"from": (c.payer.start, c.payer.end), "to": (c.payee.start, c.payee.end), "amount": key}
+        prob, r = model.best(fg)
+        if r is None or prob < model.threshold:
+            continue
+        payer, payee = fg.parties[r.p], fg.parties[r.q]
+        got = Proposal("deal", fg.sentence, round(prob, 3), payer=payer, payee=payee, type=_type_for(fg.kinds),
+                       amount=fg.amount.amount, by=KIND)
+        got.spans = {"from": (payer.start, payer.end), "to": (payee.start, payee.end),
+                     "amount": (fg.amount.start, fg.amount.end)}
         new.append(got)
     if not new:
         return proposals
@@ -255,26 +722,24 @@ def decide_fill(figs: list[FigureCandidates], proposals: list[Proposal], model: 
 
 
 def fill(norm: NormText, ents: list[EntityMention], amts: list[AmountMention], proposals: list[Proposal],
-         index: EntityIndex, language: str | None = None, model: ClaimModel | None = None) -> list[Proposal]:
+         index: EntityIndex, language: str | None = None, model: FallbackModel | None = None) -> list[Proposal]:
     """The rules' proposals plus the fallback's deal claims for the USD figures they left unclaimed.
 
     Args:
-        norm: the normalised text.
+        norm: the normalised text (right after the rules read it).
         ents: its entity mentions (sorted by start).
         amts: its amount mentions (sorted by start).
         proposals: the rules' proposals (kept as they are).
         index: the entity index (entity kinds, who sells what).
-        language: ``en``, ``zh-Hant`` or ``zh-Hans`` (a feature; ``None``: read from the text when needed).
+        language: unused (the script is read per sentence; kept for callers of the session-6 signature).
         model: the model (default: the shipped one, :func:`load_fallback`).
     """
-    left = unclaimed(amts, proposals)
-    if not left or len(ents) < 2:  # a reading needs two parties
+    if len(ents) < 2 or not amts:
         return proposals
-    model = model or load_fallback()
-    if language is None:
-        from dealweb.extract.ingest import language_of
-
-        language = language_of(norm.original)
-    return decide_fill(candidates(norm, ents, amts, proposals, index, language, only=left), proposals, model,
-                       norm.folded)
-
+    used = _claimed(proposals)
+    for a in amts:  # a cheap test first: is there a USD figure the rules left?
+        if a.amount.currency == "USD" and (a.start, a.end) not in used:
+            break
+    else:
+        return proposals
+    return decide(figures(norm, ents, amts, proposals, index), proposals, model or load_fallback())

@@ -156,6 +156,9 @@ def claims_from_proposals(norm: NormText, proposals: list[Proposal], document: s
             "start": qs,
             "end": qe,
             "confidence": p.confidence,
+            # who proposed it: ``rules``, or a trained model (``fallback``, ``learned``) with its probability
+            "proposed_by": p.by,
+            "model_score": None if p.by == "rules" else p.confidence,
         }
         spans = _spans_of(norm, p.spans)
         if p.kind == "deal":
@@ -203,24 +206,38 @@ def claims_from_proposals(norm: NormText, proposals: list[Proposal], document: s
     return out
 
 
-_CJK: Final = re.compile("[\u4e00-\u9fff]")
-_LATIN: Final = re.compile("[A-Za-z]")  # what ``ch.isascii() and ch.isalpha()`` accepts
+_NOT_CJK: Final = re.compile("[^\u4e00-\u9fff]+")
+#: The ASCII characters that are not letters (``bytes.translate`` deletes them: what is left are the letters
+#: ``ch.isascii() and ch.isalpha()`` accepts).
+_ASCII_NOT_LETTERS: Final = bytes(c for c in range(128) if not chr(c).isalpha())
+#: The last text :func:`language_of` read and its answer (ingest, the fallback and ``ingest_file`` ask for the same
+#: text's language in turn; the text object itself is the key, so a new text is always read).
+_LAST_LANGUAGE: Final[list[tuple[str, str]]] = []
 
 
 def language_of(text: str) -> str:
     """``en``, ``zh-Hant`` or ``zh-Hans``: the script most of the text's letters are in.
 
     Traditional is told from Simplified by how many characters the Traditional-to-Simplified fold changes.
+    Counted by set scans in C (the ideographs by deleting every run of other characters, the ASCII letters by
+    deleting the other bytes of the text's ASCII part), not by a match per character; the answer for the last
+    text asked is kept.
     """
+    last = _LAST_LANGUAGE
+    if last and last[0][0] is text:
+        return last[0][1]
     from dealweb.extract.normalise import fold
 
     sample = text[:20000]
-    joined = "".join(_CJK.findall(sample))  # the ideographs, in order (a set scan, not a loop per character)
-    latin = len(_LATIN.findall(sample))
+    joined = _NOT_CJK.sub("", sample)  # the ideographs, in order
+    latin = len(sample.encode("ascii", "ignore").translate(None, _ASCII_NOT_LETTERS))
     if not joined or latin > 2 * len(joined):
-        return "en"
-    changed = sum(map(str.__ne__, joined, fold(joined)))
-    return "zh-Hant" if changed > 0.03 * len(joined) else "zh-Hans"
+        lang = "en"
+    else:
+        changed = sum(map(str.__ne__, joined, fold(joined)))
+        lang = "zh-Hant" if changed > 0.03 * len(joined) else "zh-Hans"
+    last[:] = [(text, lang)]
+    return lang
 
 
 def ingest_text(text: str, document: str = "document", ledger: Ledger | None = None, fmt: str = "auto",

@@ -617,7 +617,7 @@ def decide(figs: list[FigureCandidates], proposals: list[Proposal], model: Claim
             continue
         typ = r.type if r is not None and r.type else _type_for(c.features)
         new = Proposal("deal", fc.sentence, round(prob, 3), payer=c.payer, payee=c.payee, type=typ,
-                       amount=fc.amount.amount)
+                       amount=fc.amount.amount, by="learned")
         new.spans = {"from": (c.payer.start, c.payer.end), "to": (c.payee.start, c.payee.end),
                      "amount": (fc.amount.start, fc.amount.end)}
         decided[key] = new

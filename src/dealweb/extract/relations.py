@@ -74,6 +74,7 @@ class Proposal:
     term_years: float | None = None
     conditions: list[tuple[int, int]] = field(default_factory=list)
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)
+    by: str = "rules"  # who proposed it: the hand rules, or a trained model (``fallback``, ``learned``)
 
 
 @functools.cache
