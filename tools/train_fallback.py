@@ -359,7 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--rows", choices=["left", "all"], default="all",
                     help="train on the figures the rules left unclaimed (left) or on every USD figure (all)")
     ap.add_argument("--c", default="0.03,0.1,0.3", help="regularisation strengths to choose from (comma list)")
-    ap.add_argument("--thresholds", default="0.3,0.4,0.5", help="thresholds to choose from (comma list)")
+    ap.add_argument("--thresholds", default="0.4,0.5,0.6", help="thresholds to choose from (comma list)")
     ap.add_argument("--min-articles", type=int, default=2, help="keep features seen in at least this many articles")
     sub = ap.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("loso", help="leave-one-split-out over the development splits, then dev3")

@@ -278,7 +278,7 @@ def _claimed(proposals: list[Proposal]) -> dict[tuple[int, int], str]:
 def unclaimed(amts: list[AmountMention], proposals: list[Proposal]) -> set[tuple[int, int]]:
     """The ``(start, end)`` spans of the USD figures no rule proposal uses (as a deal's amount or a fact's value)."""
     used = _claimed(proposals)
-    return {(a.start, a.end) for a in amts if a.amount.currency == "USD" and (a.start, a.end) not in used}
+    return {(a.start, a.end) for a in amts if a.amount.unit == "USD" and (a.start, a.end) not in used}
 
 
 # --- marker words right before and after a party ---------------------------------------------------------------
@@ -464,7 +464,7 @@ def figures(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
     cue is left out (no claim can come of it).
     """
     used = _claimed(proposals)
-    usd = [a for a in amts if a.amount.currency == "USD"]
+    usd = [a for a in amts if a.amount.unit == "USD"]
     todo = [a for a in usd if (every or (a.start, a.end) not in used)
             and (a.amount.high if a.amount.high is not None else math.inf) >= MIN_USD]
     if not todo or len(ents) < 2:
@@ -738,7 +738,7 @@ def fill(norm: NormText, ents: list[EntityMention], amts: list[AmountMention], p
         return proposals
     used = _claimed(proposals)
     for a in amts:  # a cheap test first: is there a USD figure the rules left?
-        if a.amount.currency == "USD" and (a.start, a.end) not in used:
+        if a.amount.unit == "USD" and (a.start, a.end) not in used:
             break
     else:
         return proposals
