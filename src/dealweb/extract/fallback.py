@@ -45,12 +45,12 @@ import json
 import math
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import dealweb
 from dealweb.errors import InputError
-from dealweb.extract.mentions import AmountMention, EntityIndex, EntityMention
+from dealweb.extract.mentions import AmountMention, EntityIndex, EntityMention, trie_pattern
 from dealweb.extract.mentions import _sentence_spans as sentence_spans
 from dealweb.extract.normalise import NormText, folding_table
 from dealweb.extract.relations import (
@@ -70,8 +70,9 @@ from dealweb.extract.relations import (
 __all__ = ["FALLBACK_FILE", "FORMAT", "KIND", "MAX_PARTIES", "MIN_USD", "Figure", "FallbackModel", "Reading",
            "decide", "figures", "fill", "load_fallback", "parse_model", "unclaimed"]
 
-#: The shipped fallback model (plain JSON; written by ``tools/train_fallback.py train``).
-FALLBACK_FILE = Path(__file__).resolve().parents[1] / "data" / "models" / "fallback.json"
+#: The shipped fallback model (plain JSON; written by ``tools/train_fallback.py train``). Found from the package's
+#: own folder: a module compiled by mypyc has no ``__file__`` of its source (docs/scale.md).
+FALLBACK_FILE = Path(dealweb.__file__).resolve().parent / "data" / "models" / "fallback.json"
 #: The file format this module reads (2: the features of this module; 1 was session 6's, over another set).
 FORMAT = 2
 #: The ``kind`` a fallback model file declares (a rescorer file, ``claims.json``, is not one).
@@ -89,32 +90,41 @@ MIN_USD = 1e3
 _HINT = "retrain it with: python tools/train_fallback.py train (or restore the shipped file)"
 
 
-@dataclass(frozen=True, slots=True)
 class Reading:
-    """One (payer, payee) reading of a figure: indexes of its two parties and the pair's own features."""
+    """One (payer, payee) reading of a figure: indexes of its two parties and the pair's own features.
 
-    p: int
-    q: int
-    pair: list[str]
+    A plain class, not a dataclass: mypyc builds a frozen dataclass through ``object.__setattr__``, several
+    times the cost of this one, and a figure has up to six readings.
+    """
+
+    def __init__(self, p: int, q: int, pair: list[str]) -> None:
+        self.p = p
+        self.q = q
+        self.pair = pair
+
+    def __repr__(self) -> str:
+        return f"Reading({self.p}, {self.q}, {self.pair!r})"
 
 
-@dataclass(slots=True)
 class Figure:
     """An unclaimed USD figure: its mention, sentence, features, parties and readings.
 
     ``roles[i]`` are party ``i``'s raw features; as payer they are named ``P:x`` and ``P:x|k`` for each
-    deal-type category ``k`` of ``kinds`` (every raw feature but its kind and distance is crossed), as payee
-    ``Q:...`` likewise.
+    deal-type category ``k`` of ``kinds`` (every raw feature but its kind, distance and ``doc:`` ones is
+    crossed), as payee ``Q:...`` likewise. ``rule`` is what the rules made of the figure: ``none``, or ``deal``
+    or ``fact`` (read in training only).
     """
 
-    amount: AmountMention
-    sentence: tuple[int, int]
-    fig: list[str]
-    kinds: list[str]
-    parties: list[EntityMention]
-    roles: list[list[str]]
-    readings: list[Reading]
-    rule: str
+    def __init__(self, amount: AmountMention, sentence: tuple[int, int], fig: list[str], kinds: list[str],
+                 parties: list[EntityMention], roles: list[list[str]], readings: list[Reading], rule: str) -> None:
+        self.amount = amount
+        self.sentence = sentence
+        self.fig = fig
+        self.kinds = kinds
+        self.parties = parties
+        self.roles = roles
+        self.readings = readings
+        self.rule = rule
 
     def names(self, r: Reading) -> list[str]:
         """Every feature name of reading ``r`` (what the model was trained on)."""
@@ -153,7 +163,7 @@ class FallbackModel:
                 continue
             base, crossed = tables[side]
             x, bar, k = rest.rpartition("|")
-            if bar:
+            if bar and not x.startswith(_NOT_CROSSED):
                 crossed.setdefault(x, {})[k] = v
             else:
                 base[rest] = v
@@ -168,13 +178,17 @@ class FallbackModel:
         return _sigmoid(z)
 
     def role(self, side: str, raw: list[str], kinds: list[str]) -> float:
-        """The sum of the weights of :func:`_role_names` of ``side``, ``raw``, ``kinds`` (no names built)."""
+        """The sum of the weights of :func:`_role_names` of ``side``, ``raw``, ``kinds`` (no names built).
+
+        A feature :func:`_role_names` never crosses has no crossed weight in the tables (the tables hold
+        only the names of weights), so none is looked for twice.
+        """
         base, crossed = self.tables[side]
         z = 0.0
         for x in raw:
             z += base.get(x, 0.0)
             per = crossed.get(x)
-            if per is not None and not x.startswith(_NOT_CROSSED):
+            if per is not None:
                 for k in kinds:
                     z += per.get(k, 0.0)
         return z
@@ -412,39 +426,30 @@ def _script(text: str, f: str, s: int, e: int) -> str:
     return "zh-Hans" if _traditional().isdisjoint(text[s:e]) else "zh-Hant"
 
 
-def _fact_words() -> list[tuple[str, str]]:
-    """The rules' fact cue words of the metrics that are hard negatives of deals, with their metric."""
-    keep = ("rpo", "revenue", "capex", "market_cap", "valuation", "net_income", "aum")
-    return sorted((w, m) for w, m in FACT_CUES.items() if m in keep)
-
-
-_FACT_WORDS = _fact_words()
+#: The rules' fact cue words of the metrics that are hard negatives of deals, and their metric (``fact:<metric>``).
+_FACT_OF = {w: m for w, m in FACT_CUES.items()
+            if m in ("rpo", "revenue", "capex", "market_cap", "valuation", "net_income", "aum")}
+_FACT_WORDS_RE = re.compile(trie_pattern(sorted(_FACT_OF, key=len, reverse=True)))
 #: Words (folded) of a denied, unconfirmed, collapsed or non-binding deal beyond the rules' own denial cues
 #: (guideline section 5): no claim comes of their sentence.
 _DENY = ("not confirmed", "not officially confirmed", "not yet confirmed", "not publicly confirmed",
          "declined to confirm", "refuted", "rejected", "non-binding", "not binding", "并不存在", "并非", "未证实",
          "未经证实", "驳斥", "破局", "不具约束力", "非约束性", "没有约束力")
+_DENY_RE = re.compile(trie_pattern(sorted(_DENY, key=len, reverse=True)))
 #: Sentence cue classes of figures that are not deals (features ``s:<class>``).
-_SENT_CUES = (("s:rumour", ("speculation", "rumor", "rumour", "传闻", "传言")),
-              ("s:fortune", ("fortune", "billionaire", "richest", "net worth", "身家", "财富", "富豪", "首富")),
-              ("s:holdings", ("cash pile", "cash on hand", "in cash and", "现金与", "现金和", "账上现金", "帐上现金",
-                              "持有")))
-
-
-def _holds(f: str, s: int, e: int, words: tuple[str, ...]) -> bool:
-    """Whether ``f[s:e]`` holds one of ``words``."""
-    seg = f[s:e]
-    for w in words:
-        if w in seg:
-            return True
-    return False
+_SENT_CUE_OF = {
+    **dict.fromkeys(("speculation", "rumor", "rumour", "传闻", "传言"), "s:rumour"),
+    **dict.fromkeys(("fortune", "billionaire", "richest", "net worth", "身家", "财富", "富豪", "首富"), "s:fortune"),
+    **dict.fromkeys(("cash pile", "cash on hand", "in cash and", "现金与", "现金和", "账上现金", "帐上现金", "持有"),
+                    "s:holdings"),
+}
+_SENT_CUES_RE = re.compile(trie_pattern(sorted(_SENT_CUE_OF, key=len, reverse=True)))
+_IDEOGRAPH = re.compile("[\u4e00-\u9fff]")
 _MAX = 1 << 62  # beyond any offset
 
 
 def _start(x: EntityMention) -> int:
     return x.start
-
-_IDEOGRAPH = re.compile("[\u4e00-\u9fff]")
 
 
 def figures(norm: NormText, ents: list[EntityMention], amts: list[AmountMention], proposals: list[Proposal],
@@ -491,7 +496,7 @@ def figures(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
         if k in per_sent:
             got = per_sent[k]
         else:
-            if _has(_COND_P, f, s, e) or _has(_DENIAL_P, f, s, e) or _holds(f, s, e, _DENY):
+            if _has(_COND_P, f, s, e) or _has(_DENIAL_P, f, s, e) or _DENY_RE.search(f, s, e) is not None:
                 got = None
             else:
                 hits = _find(_ALL_TYPE_RE, f, s, e)
@@ -502,12 +507,9 @@ def figures(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
                     flags.append("s:raise")
                 if _has(_LIST_P, f, s, e):
                     flags.append("s:list")
-                seg = f[s:e]
-                for name, words in _SENT_CUES:
-                    for w in words:
-                        if w in seg:
-                            flags.append(name)
-                            break
+                cues = {_SENT_CUE_OF[m.group(0)] for m in _SENT_CUES_RE.finditer(f, s, e)}
+                for name in sorted(cues):
+                    flags.append(name)
                 lo_e = bisect_left(ents, s, key=_start)
                 hi_e = bisect_left(ents, e, lo_e, key=_start)
                 in_s = [x for x in ents[lo_e:hi_e] if x.end <= e]
@@ -567,10 +569,9 @@ def figures(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
         kinds = sorted(in_clause) or sorted(f"s_{c}" for c in in_s_cats) or ["none"]
         fig = [*flags, *(f"near:{c}" for c in sorted(near)), *(f"clause:{c}" for c in sorted(in_clause)),
                *(f"sent:{c}" for c in sorted(in_s_cats - in_clause))]
-        window = f[near_lo:near_hi]
-        for w, metric in _FACT_WORDS:
-            if w in window:
-                fig.append(f"fact:{metric}")
+        facts = {_FACT_OF[m.group(0)] for m in _FACT_WORDS_RE.finditer(f, near_lo, near_hi)}
+        for metric in sorted(facts):
+            fig.append(f"fact:{metric}")
         amt = a.amount
         fig.append(f"qual:{getattr(amt.qualifier, 'value', amt.qualifier)}")
         size = amt.high if amt.high is not None else amt.low
