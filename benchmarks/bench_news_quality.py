@@ -176,10 +176,15 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
             "hard_negative_fp_rate": round(fp, 3), "errors": dict(sorted(errs.items()))}
 
 
-def throughput(texts: list[str], mb: float, scorer: str = "rules") -> dict[str, float]:
-    """MB/s on one core for ``ingest_text`` over the corpus repeated to about ``mb`` megabytes."""
+def throughput(texts: list[str], mb: float, scorer: str | None = None) -> dict[str, float]:
+    """MB/s on one core for ``ingest_text`` over the corpus repeated to about ``mb`` megabytes.
+
+    ``scorer``: ``None`` runs the extractor's default (``rules`` before session 7, ``fallback`` since).
+    """
     from dealweb.extract.ingest import ingest_text
     from dealweb.extract.mentions import EntityIndex
+
+    how: dict[str, str] = {} if scorer is None else {"scorer": scorer}
 
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
@@ -188,14 +193,14 @@ def throughput(texts: list[str], mb: float, scorer: str = "rules") -> dict[str, 
     corpus = "\n\n".join([joined] * reps)
     size = len(corpus.encode()) / 1e6
     index = EntityIndex()
-    ingest_text(joined, index=index, scorer=scorer)  # warm caches (regex compilation, gazetteer, model)
+    ingest_text(joined, index=index, **how)  # warm caches (regex compilation, gazetteer, model)
     t0, c0 = time.perf_counter(), time.process_time()
-    n = len(ingest_text(corpus, index=index, scorer=scorer))
+    n = len(ingest_text(corpus, index=index, **how))
     dt, dc = time.perf_counter() - t0, time.process_time() - c0
     c0 = time.process_time()
     for _ in range(reps):
         for tx in texts:
-            ingest_text(tx, index=index, scorer=scorer)
+            ingest_text(tx, index=index, **how)
     dc_art = time.process_time() - c0
     return {"mb": round(size, 2), "mb_per_cpu_s": round(size / dc, 3), "mb_per_s_wall": round(size / dt, 3),
             "mb_per_cpu_s_per_article": round(size / dc_art, 3), "claims": n}
@@ -214,9 +219,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--errors", action="store_true",
                     help="list every error of the scored splits; held-out splits (dev5, dev6) only when named")
     ap.add_argument("--mb", type=float, default=1.0, help="size of the throughput corpus in MB (0: skip)")
-    ap.add_argument("--scorer", choices=["rules", "learned", "fallback"], default="rules",
+    ap.add_argument("--scorer", choices=["rules", "learned", "fallback"], default=None,
                     help="who decides the USD deal claims: the hand rules, the learned model (extract/learned.py) or "
-                         "the rules plus the fallback for figures they leave unclaimed (extract/fallback.py)")
+                         "the rules plus the fallback for figures they leave unclaimed (extract/fallback.py); "
+                         "default: the extractor's own default (fallback since session 7; rules before)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     from dealweb.extract.ingest import ingest_text
@@ -247,13 +253,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     index = EntityIndex()
     # an older extractor (before the learned scorer) has no ``scorer`` argument: it is the rules
-    how: dict[str, str] = {"scorer": args.scorer}
+    how: dict[str, str] = {} if args.scorer is None else {"scorer": args.scorer}
     try:
         params = set(inspect.signature(ingest_text).parameters)
     except ValueError:  # compiled by mypyc (no signature): only extractors with the scorer are compiled
         params = {"scorer"}
     if "scorer" not in params:
-        if args.scorer != "rules":
+        if args.scorer not in (None, "rules"):
             ap.error("--scorer learned: this dealweb's ingest_text has only the rules")
         how = {}
     results: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))

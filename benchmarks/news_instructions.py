@@ -32,7 +32,9 @@ def main() -> int:
     ap.add_argument("mode", choices=("one", "art"), help="the corpus as one text, or one article at a time")
     ap.add_argument("--cache", type=Path, required=True, help="folder of the cached texts (tools/news_cache.py)")
     ap.add_argument("--splits", default="dev,dev2,dev3,dev4,dev5,test", help="comma list of manifest splits")
-    ap.add_argument("--scorer", default="rules", help="ingest_text's scorer: rules (default), learned or fallback")
+    ap.add_argument("--scorer", default=None,
+                    help="ingest_text's scorer: rules, learned or fallback (default: the extractor's default, "
+                         "fallback since session 7)")
     args = ap.parse_args()
     from dealweb.extract.ingest import ingest_text
     from dealweb.extract.mentions import EntityIndex
@@ -49,7 +51,7 @@ def main() -> int:
         return 0
     joined = "\n\n".join(texts)
     index = EntityIndex()
-    how = {"scorer": args.scorer} if args.scorer != "rules" else {}
+    how = {"scorer": args.scorer} if args.scorer is not None else {}
     ingest_text(joined, index=index, **how)
     for t in texts:
         ingest_text(t, index=index, **how)

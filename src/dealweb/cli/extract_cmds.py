@@ -82,9 +82,10 @@ def _status(c: dict[str, Any]) -> str:
 @click.option("--backend", type=click.Choice(["rules", "llm"]), default="rules", show_default=True,
               help="rules (built in, offline) or llm (an OpenAI-compatible model server you run).")
 @click.option("--scorer", type=click.Choice(["rules", "learned", "fallback"]), default=None,
-              help="Who decides the USD deal claims of the rules backend: the hand rules, the learned model "
-                   "shipped in the package, or the rules plus the shipped fallback model for the dollar figures "
-                   "they leave unclaimed (offline; docs/extraction.md). Default: rules.")
+              help="Who decides the USD deal claims of the rules backend: the hand rules plus the shipped fallback "
+                   "model for the dollar figures they leave unclaimed (the default; its claims say proposed_by "
+                   "fallback and their model_score), the hand rules alone, or the learned model shipped in the "
+                   "package (offline; docs/extraction.md). Default: fallback.")
 @click.option("--model-url", default=None, metavar="URL",
               help="Base URL of the model server for --backend llm, e.g. http://127.0.0.1:8000/v1.")
 @click.option("--model", default="default", show_default=True, help="Model name sent to the model server.")
@@ -111,8 +112,8 @@ def ingest(articles: tuple[str, ...], ledger_path: str | None, no_ledger: bool, 
       dealweb ingest news/oracle.txt                      # a table of proposals
       dealweb ingest news/*.txt --json > proposals.json   # for 'dealweb review proposals.json'
       dealweb ingest a.html --backend llm --model-url http://127.0.0.1:8000/v1
+      dealweb ingest news/a.txt --scorer rules             # the hand rules alone (no trained model)
       dealweb ingest news/a.txt --scorer learned           # the learned model decides USD deals
-      dealweb ingest news/a.txt --scorer fallback          # the rules, plus a model for figures they left
       dealweb ingest news/ --json -o proposals.json       # a folder, on every core, with a progress bar
       dealweb ingest corpus/ --engine dask --address tcp://10.0.0.5:8786 --json
     """

@@ -84,7 +84,7 @@ def ingest_files(paths: Sequence[str | Path], ledger: Ledger | None = None, *, b
         jobs: worker processes for ``local`` (1: this process).
         address: scheduler address for ``dask``/``ray`` (``None``: a local cluster).
         progress: called with 1 after each article.
-        scorer: ``rules`` or ``learned`` for the rules backend (``None``: the default,
+        scorer: ``fallback``, ``rules`` or ``learned`` for the rules backend (``None``: the default,
             :data:`dealweb.extract.ingest.DEFAULT_SCORER`).
     """
     options: dict[str, Any] = {"backend": backend, "model_url": model_url, "model": model, "encoding": encoding}
