@@ -7,10 +7,12 @@ What is checked, each against a value worked out independently:
 * end to end on made-up sentences: a model trained on them reads each figure's payer and payee as labelled
   by hand, and proposes nothing for the figures labelled "no deal";
 * training is reproducible: the same rows give the same model file, byte for byte;
-* a corrupt or foreign model file is one clear error naming the file and the field;
-* the fallback only adds: every claim of the rules is kept, in order; with the default scorer the output is the
-  rules' own; the runtime path (candidates of the unclaimed figures only) equals the training path (candidates
-  of every figure, claimed ones skipped);
+* a corrupt or foreign model file is one clear error naming the file and the field; the training tool refuses the
+  frozen test split and the held-out dev6 before reading anything;
+* the fast score (role tables) equals the logistic function of the feature names it stands for;
+* the fallback only adds: every claim of the rules is kept, in order, and says ``proposed_by: rules``; each claim
+  added says ``proposed_by: fallback`` with its ``model_score`` and is grounded on its sentence; it is the default;
+  the runtime path (the unclaimed figures only) equals the training path (every figure, claimed ones skipped);
 * the shipped model: trained only on development splits, its feature names generic (no firm of the gazetteer
   or of a bundled ledger);
 * hostile input stays safe and linear; the command line takes ``--scorer fallback`` and refuses it with
@@ -173,13 +175,20 @@ def _fixture_texts() -> list[str]:
     return [p.read_text(encoding="utf-8") for p in sorted(folder.iterdir()) if p.suffix in (".txt", ".md", ".html")]
 
 
+#: Made-up texts where the shipped model claims a figure the rules leave (a deal restated with its figure).
+RESTATED = ["Acme will invest $3 billion in Borealis. Acme said the $3 billion would go to Borealis over two years.",
+            "Acme agreed to buy $3 billion of chips from Borealis. Acme inked the $3 billion accord with Borealis on "
+            "Monday."]
+
+
 def test_the_fallback_only_adds_claims_and_says_so() -> None:
-    texts = [*_fixture_texts(), "Acme paid $2 billion to Borealis. Borealis's $3 billion order from Acme followed."]
+    texts = [(t, None) for t in _fixture_texts()] + [(t, INDEX) for t in RESTATED]
     added = 0
-    for text in texts:
-        rules = ingest_text(text, scorer="rules")
+    for text, index in texts:
+        rules = ingest_text(text, index=index, scorer="rules")
         assert all(c["proposed_by"] == "rules" and c["model_score"] is None for c in rules)
-        both = ingest_text(text, scorer="fallback")
+        both = ingest_text(text, index=index, scorer="fallback")
+        assert ingest_text(text, index=index) == both  # the default
         it = iter(both)
         assert all(any(c == d for d in it) for c in rules), "a rule claim was changed, dropped or moved"
         extra = [c for c in both if c not in rules]
@@ -190,7 +199,8 @@ def test_the_fallback_only_adds_claims_and_says_so() -> None:
             s, e = c["spans"]["amount"]
             assert c["start"] <= s < e <= c["end"] and text[s:e] == c["amount"]["text"]
         added += len(extra)
-    assert added < sum(len(ingest_text(t, scorer="rules")) for t in texts)  # a fallback, not a second extractor
+    assert 2 <= added < sum(len(ingest_text(t, index=i, scorer="rules")) for t, i in texts)  # a fallback, not a
+    # second extractor; the two restated deals are claimed (the checks above are not of empties)
 
 
 def test_the_runtime_path_equals_the_training_path() -> None:
