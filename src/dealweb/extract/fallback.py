@@ -5,7 +5,7 @@ that names two firms, with no deal and no fact proposed for it. This module read
 never touches what the rules proposed:
 
 1. **Unclaimed figures** (:func:`unclaimed`): the USD amount mentions (of at least :data:`MIN_USD`) that no
-   rule proposal uses as a deal's amount or a fact's value, in a sentence with no condition or denial cue.
+   rule proposal uses as a deal's amount or a fact's value, in a sentence with no condition, denial or question.
 2. **Readings** (:func:`figures`): for each of them, the ordered (payer, payee) pairs among at most
    :data:`MAX_PARTIES` parties: the firms of its sentence (nearest first; two coordinated firms also as one
    paying group), then of the two sentences before, then of the title. Each reading is described by generic
@@ -436,6 +436,8 @@ _DENY = ("not confirmed", "not officially confirmed", "not yet confirmed", "not 
          "declined to confirm", "refuted", "rejected", "non-binding", "not binding", "并不存在", "并非", "未证实",
          "未经证实", "驳斥", "破局", "不具约束力", "非约束性", "没有约束力")
 _DENY_RE = re.compile(trie_pattern(sorted(_DENY, key=len, reverse=True)))
+#: A question asks, it does not tell (guideline: questions are no claims; the rules read a told deal in one).
+_QUESTION_RE = re.compile("[?？吗]")
 #: Sentence cue classes of figures that are not deals (features ``s:<class>``).
 _SENT_CUE_OF = {
     **dict.fromkeys(("speculation", "rumor", "rumour", "传闻", "传言"), "s:rumour"),
@@ -465,7 +467,7 @@ def figures(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
         language: unused (kept for callers of the session-6 signature: the script is read per sentence).
         every: also the figures a rule claimed (training reads them, with ``rule:deal``/``rule:fact``).
 
-    A figure with fewer than two parties, below :data:`MIN_USD`, or in a sentence with a condition or denial
+    A figure with fewer than two parties, below :data:`MIN_USD`, or in a sentence with a condition, denial or question
     cue is left out (no claim can come of it).
     """
     used = _claimed(proposals)
@@ -496,7 +498,8 @@ def figures(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
         if k in per_sent:
             got = per_sent[k]
         else:
-            if _has(_COND_P, f, s, e) or _has(_DENIAL_P, f, s, e) or _DENY_RE.search(f, s, e) is not None:
+            if _has(_COND_P, f, s, e) or _has(_DENIAL_P, f, s, e) or _DENY_RE.search(f, s, e) is not None \
+                    or _QUESTION_RE.search(f, s, e) is not None:
                 got = None
             else:
                 hits = _find(_ALL_TYPE_RE, f, s, e)
