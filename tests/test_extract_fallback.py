@@ -254,6 +254,7 @@ def test_a_denied_or_tiny_figure_gets_no_claim() -> None:
                  "艾克米表示，與博瑞斯的200億美元收購交易並不存在。",
                  "If Acme paid $20 billion to Borealis, both would gain.",
                  "Will Acme pay $20 billion to Borealis?",
+                 "艾克米可能向博瑞斯投資200億美元。",
                  "艾克米會向博瑞斯投資200億美元嗎",
                  "Acme may buy Borealis shares at $185 each."):
         norm, ents, amts, props = analyse(text, INDEX)

@@ -5,7 +5,7 @@ that names two firms, with no deal and no fact proposed for it. This module read
 never touches what the rules proposed:
 
 1. **Unclaimed figures** (:func:`unclaimed`): the USD amount mentions (of at least :data:`MIN_USD`) that no
-   rule proposal uses as a deal's amount or a fact's value, in a sentence with no condition, denial or question.
+   rule proposal uses as a deal's amount or a fact's value, in a sentence with no condition, hedge, denial or question.
 2. **Readings** (:func:`figures`): for each of them, the ordered (payer, payee) pairs among at most
    :data:`MAX_PARTIES` parties: the firms of its sentence (nearest first; two coordinated firms also as one
    paying group), then of the two sentences before, then of the title. Each reading is described by generic
@@ -14,7 +14,7 @@ never touches what the rules proposed:
    adds no scan of its own but a fact-cue look a few characters either side of the figure:
 
    * the figure: the deal-type categories of the rules' cue words near it, in its clause and in its sentence;
-     fact cues (revenue, valuation...) near it; hedge, joke, list and fund-raising words in its sentence; its
+     fact cues (revenue, valuation...) near it; list, fund-raising, rumour, fortune and cash-holding words in its sentence; its
      qualifier, size, the number of USD figures in the sentence, the text's script, what the rules made of
      it (``rule:deal``/``rule:fact``/``rule:none``; only ``none`` is ever read at run time);
    * each party, as payer (``P:``) or payee (``Q:``): where it is (clause, sentence, an earlier sentence, the
@@ -467,8 +467,8 @@ def figures(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
         language: unused (kept for callers of the session-6 signature: the script is read per sentence).
         every: also the figures a rule claimed (training reads them, with ``rule:deal``/``rule:fact``).
 
-    A figure with fewer than two parties, below :data:`MIN_USD`, or in a sentence with a condition, denial or question
-    cue is left out (no claim can come of it).
+    A figure with fewer than two parties, below :data:`MIN_USD`, or in a sentence with a condition, hedge, denial or
+    question cue is left out (no claim can come of it).
     """
     used = _claimed(proposals)
     usd = [a for a in amts if a.amount.unit == "USD"]
@@ -498,14 +498,12 @@ def figures(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
         if k in per_sent:
             got = per_sent[k]
         else:
-            if _has(_COND_P, f, s, e) or _has(_DENIAL_P, f, s, e) or _DENY_RE.search(f, s, e) is not None \
-                    or _QUESTION_RE.search(f, s, e) is not None:
+            if _has(_COND_P, f, s, e) or _has(_DENIAL_P, f, s, e) or _has(_HEDGE_P, f, s, e) \
+                    or _DENY_RE.search(f, s, e) is not None or _QUESTION_RE.search(f, s, e) is not None:
                 got = None
             else:
                 hits = _find(_ALL_TYPE_RE, f, s, e)
                 flags = [f"lang:{_script(text, f, s, e)}"]
-                if _has(_HEDGE_P, f, s, e):
-                    flags.append("s:hedge")
                 if _has(_RAISE_P, f, s, e):
                     flags.append("s:raise")
                 if _has(_LIST_P, f, s, e):
