@@ -5,7 +5,8 @@ that names two firms, with no deal and no fact proposed for it. This module read
 never touches what the rules proposed:
 
 1. **Unclaimed figures** (:func:`unclaimed`): the USD amount mentions (of at least :data:`MIN_USD`) that no
-   rule proposal uses as a deal's amount or a fact's value, in a sentence with no condition, hedge, denial or question.
+   rule proposal uses as a deal's amount or a fact's value, in a sentence with no condition, hedge, denial or
+   question.
 2. **Readings** (:func:`figures`): for each of them, the ordered (payer, payee) pairs among at most
    :data:`MAX_PARTIES` parties: the firms of its sentence (nearest first; two coordinated firms also as one
    paying group), then of the two sentences before, then of the title. Each reading is described by generic
@@ -14,8 +15,8 @@ never touches what the rules proposed:
    adds no scan of its own but a fact-cue look a few characters either side of the figure:
 
    * the figure: the deal-type categories of the rules' cue words near it, in its clause and in its sentence;
-     fact cues (revenue, valuation...) near it; list, fund-raising, rumour, fortune and cash-holding words in its sentence; its
-     qualifier, size, the number of USD figures in the sentence, the text's script, what the rules made of
+     fact cues (revenue, valuation...) near it; list, fund-raising, rumour, fortune and cash-holding words in
+     its sentence; its qualifier, size, the number of USD figures in the sentence, the text's script, what the rules made of
      it (``rule:deal``/``rule:fact``/``rule:none``; only ``none`` is ever read at run time);
    * each party, as payer (``P:``) or payee (``Q:``): where it is (clause, sentence, an earlier sentence, the
      title), its rank by distance, side and distance bucket, the marker word right before and after it, its
