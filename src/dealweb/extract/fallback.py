@@ -16,8 +16,8 @@ never touches what the rules proposed:
 
    * the figure: the deal-type categories of the rules' cue words near it, in its clause and in its sentence;
      fact cues (revenue, valuation...) near it; list, fund-raising, rumour, fortune and cash-holding words in
-     its sentence; its qualifier, size, the number of USD figures in the sentence, the text's script, what the rules made of
-     it (``rule:deal``/``rule:fact``/``rule:none``; only ``none`` is ever read at run time);
+     its sentence; its qualifier, size, the number of USD figures in the sentence, the sentence's script, what
+     the rules made of it (``rule:deal``/``rule:fact``/``rule:none``; only ``none`` is ever read at run time);
    * each party, as payer (``P:``) or payee (``Q:``): where it is (clause, sentence, an earlier sentence, the
      title), its rank by distance, side and distance bucket, the marker word right before and after it, its
      kind and what the gazetteer says it sells, whether it is the sentence's first firm, the article's most
