@@ -82,10 +82,10 @@ def _status(c: dict[str, Any]) -> str:
 @click.option("--backend", type=click.Choice(["rules", "llm"]), default="rules", show_default=True,
               help="rules (built in, offline) or llm (an OpenAI-compatible model server you run).")
 @click.option("--scorer", type=click.Choice(["rules", "learned", "fallback"]), default=None,
-              help="Who decides the USD deal claims of the rules backend: the hand rules plus the shipped fallback "
-                   "model for the dollar figures they leave unclaimed (the default; its claims say proposed_by "
-                   "fallback and their model_score), the hand rules alone, or the learned model shipped in the "
-                   "package (offline; docs/extraction.md). Default: fallback.")
+              help="Who decides the USD deal claims of the rules backend: the hand rules alone (the default), the "
+                   "hand rules plus the shipped fallback model for the dollar figures they leave unclaimed (its "
+                   "claims say proposed_by fallback and their model_score), or the learned model shipped in the "
+                   "package (offline; docs/extraction.md). Default: rules.")
 @click.option("--model-url", default=None, metavar="URL",
               help="Base URL of the model server for --backend llm, e.g. http://127.0.0.1:8000/v1.")
 @click.option("--model", default="default", show_default=True, help="Model name sent to the model server.")

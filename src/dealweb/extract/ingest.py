@@ -46,7 +46,7 @@ __all__ = ["DEFAULT_SCORER", "MAX_BYTES", "SCORERS", "analyse", "claims_from_pro
 #: ``fallback``), ``rules`` (the hand rules alone) or ``learned`` (the model of :mod:`dealweb.extract.learned`).
 #: A model is the default only when, on text it was not trained on, it raises recall without costing more than
 #: 0.01 of precision, for at most 5% more instructions (docs/extraction.md, "The fallback").
-DEFAULT_SCORER: Final = "fallback"
+DEFAULT_SCORER: Final = "rules"
 #: The scorers :func:`ingest_text` knows.
 SCORERS: Final = ("rules", "learned", "fallback")
 
