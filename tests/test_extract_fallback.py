@@ -11,8 +11,9 @@ What is checked, each against a value worked out independently:
   frozen test split and the held-out dev6 before reading anything;
 * the fast score (role tables) equals the logistic function of the feature names it stands for;
 * the fallback only adds: every claim of the rules is kept, in order, and says ``proposed_by: rules``; each claim
-  added says ``proposed_by: fallback`` with its ``model_score`` and is grounded on its sentence; the default is the rules alone;
-  the runtime path (the unclaimed figures only) equals the training path (every figure, claimed ones skipped);
+  added says ``proposed_by: fallback`` with its ``model_score`` and is grounded on its sentence; the default is
+  the rules alone; the runtime path (the unclaimed figures only) equals the training path (every figure, claimed
+  ones skipped);
 * the shipped model: trained only on development splits, its feature names generic (no firm of the gazetteer
   or of a bundled ledger);
 * hostile input stays safe and linear; the command line takes ``--scorer fallback`` and refuses it with
