@@ -198,8 +198,16 @@ def load(splits: tuple[str, ...], cache: Path) -> list[Article]:
     if held:
         raise SystemExit(f"error: {', '.join(held)} is held out this session (a fresh check of the extraction, "
                          "scored only by the benchmark); this tool never reads it")
-    man = json.loads(MANIFEST.read_text(encoding="utf-8"))
     index = EntityIndex()
+    return [Article(a, text, index) for a, text in cached_articles(splits, cache)]
+
+
+def cached_articles(splits: tuple[str, ...], cache: Path) -> list[tuple[dict[str, Any], str]]:
+    """(manifest entry, text) of every cached article of ``splits`` whose sha256 matches the manifest.
+
+    An altered text is skipped with one warning line; no article at all is one error line with the hint.
+    """
+    man = json.loads(MANIFEST.read_text(encoding="utf-8"))
     out = []
     for a in man["articles"]:
         if a["split"] not in splits:
@@ -211,7 +219,7 @@ def load(splits: tuple[str, ...], cache: Path) -> list[Article]:
         if hashlib.sha256(data).hexdigest() != a["sha256"]:
             print(f"warning: {p}: altered (sha256 differs from the manifest); skipped", file=sys.stderr)
             continue
-        out.append(Article(a, data.decode("utf-8"), index))
+        out.append((a, data.decode("utf-8")))
     if not out:
         raise SystemExit(f"error: no cached article of {', '.join(splits)} in {cache}; "
                          "build the cache with tools/news_cache.py build --from FOLDER")

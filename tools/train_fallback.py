@@ -35,7 +35,6 @@ Examples:
 from __future__ import annotations
 
 import argparse
-import hashlib
 import importlib.util
 import json
 import math
@@ -183,23 +182,10 @@ def choose(by_split: dict[str, list[Art]], rows: str, cs: list[float], ts: list[
 def load_scored(splits: tuple[str, ...], cache: Path) -> dict[str, list[Art]]:
     """The cached articles of ``splits`` by split (a split absent from the manifest or cache is left out)."""
     refuse(splits)
-    man = json.loads(TC.MANIFEST.read_text(encoding="utf-8"))
     index = EntityIndex()
     out: dict[str, list[Art]] = defaultdict(list)
-    for a in man["articles"]:
-        if a["split"] not in splits:
-            continue
-        p = cache / f"{a['id']}.txt"
-        if not p.is_file():
-            continue
-        data = p.read_bytes()
-        if hashlib.sha256(data).hexdigest() != a["sha256"]:
-            print(f"warning: {p}: altered (sha256 differs from the manifest); skipped", file=sys.stderr)
-            continue
-        out[a["split"]].append(Art(a, data.decode("utf-8"), index))
-    if not out:
-        raise SystemExit(f"error: no cached article of {', '.join(splits)} in {cache}; "
-                         "build the cache with tools/news_cache.py build --from FOLDER")
+    for a, text in TC.cached_articles(splits, cache):
+        out[a["split"]].append(Art(a, text, index))
     return dict(sorted(out.items(), key=lambda kv: DEV.index(kv[0]) if kv[0] in DEV else 99))
 
 
