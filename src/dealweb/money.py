@@ -157,6 +157,10 @@ _QUAL_PREFIX: Final = {
     "exceeding": Qualifier.AT_LEAST, "upwards of": Qualifier.AT_LEAST,
     "至多": Qualifier.UP_TO, "最多達": Qualifier.UP_TO, "最多达": Qualifier.UP_TO, "上看": Qualifier.UP_TO,
     "多於": Qualifier.AT_LEAST, "多于": Qualifier.AT_LEAST, "高於": Qualifier.AT_LEAST, "高于": Qualifier.AT_LEAST,
+    # a ceiling or floor said with a modal or a comparison (guideline section 3): "協議價值可達62億美元"
+    "可達": Qualifier.UP_TO, "可达": Qualifier.UP_TO, "最高達": Qualifier.UP_TO, "最高达": Qualifier.UP_TO,
+    "不足": Qualifier.UP_TO, "低於": Qualifier.UP_TO, "低于": Qualifier.UP_TO, "超逾": Qualifier.AT_LEAST,
+    "不低於": Qualifier.AT_LEAST, "不低于": Qualifier.AT_LEAST, "最少": Qualifier.AT_LEAST,
 }
 #: Currency words that name a fraction of the unit (1 美分 = 0.01 USD).
 _SUBUNIT: Final = {"美分": 0.01, "cents": 0.01}
@@ -422,6 +426,11 @@ def _build(m: re.Match[str], default_unit: str | None, shown: str | None = None)
             unit = _unit(None, m.group("vus2"))
         unit = unit or default_unit
         low, high = 2 * scale, 9 * scale
+        if qual is Qualifier.UP_TO:
+            # "高達數十億美元", "up to several billion dollars": a ceiling on a vague figure (guideline section 3)
+            return Amount(0.0, high, qual, unit, text, nominal=math.sqrt(low * high))
+        if qual is Qualifier.AT_LEAST:
+            return Amount(low, None, qual, unit, text, nominal=math.sqrt(low * high))  # "逾數十億美元"
         return Amount(low, high, Qualifier.VAGUE, unit, text, nominal=math.sqrt(low * high))
     v1 = _number(m.group("num1")) * _scale(m.group("sc1")) * _SUBUNIT.get(m.group("us1") or "", 1.0)
     unit1 = _unit(m.group("cp1"), m.group("us1"))

@@ -355,8 +355,8 @@ _HEDGE_P: Final = _scanned(["可能", "或许", "也许", "或将", "might", "co
 #: So is a hedge on the size of a deal already told ("the agreement could be worth more than $100 billion", "a deal
 #: that could reach as much as $27 billion"): the deal's value, hedged, not a supposition.
 _HEDGED_PAYMENT: Final = re.compile(
-    r"(?:可能|或将)\s*(?:会|将|要)?\s*(?:以|斥资|投入|投资|注资|出资|收购|买下|购买|支付)|"
-    r"(?:金额|规模|价值|总额)\s*(?:可能|或将|或)\s*(?:会|将)?\s*(?:超过|达到|高达|突破|逾|超)|"
+    r"(?:可能|或将)\s*(?:会|将|要)?\s*(?:以|斥资|投入|投资|注资|出资|收购|买下|购买|支付|带来|产生|创造|贡献)|"
+    r"(?:额|规模|价值)\s*(?:可能|或将|或)\s*(?:会|将)?\s*(?:超过|达到|高达|突破|逾|超|多达|上看)|"
     r"\b(?:could|might|may)\s+(?:potentially\s+|eventually\s+|ultimately\s+)?"
     r"(?:be\s+worth|be\s+valued\s+at|reach|exceed|top|total)\b")
 _LIST_P: Final = _scanned(["其中", "包括", "including", "of which"])
@@ -2036,7 +2036,8 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
                 deals.append(owed)
                 continue
         if metric is not None and metric[0].startswith("revenue") and not denied:
-            rate = _contract_revenue(sent, a, last_deal) or _deal_revenue(sent, a, clause, index, topic)
+            rate = _contract_revenue(sent, a, _sold_by_earner(sent, a, last_deal, history)) or \
+                _deal_revenue(sent, a, clause, index, topic)
             if rate is not None:
                 deals.append(rate)
                 continue
@@ -2081,6 +2082,8 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             other = _own_capex(sent, a, clause, topic) or _deal_reference(sent, a, last_deal) or \
                 _follow_on(sent, a, last_deal) or _part_of_last(sent, a, clause, last_deal)
             other = other or _tranche_of(sent, a, clause, deals)
+            if other is None and "额" in f[max(clause[0], a.start - 10):a.start]:
+                other = _invested_size(sent, a, clause, deals, last_deal, raiser)  # "X…投資額可能高達N"
             if other is None and _TRANCHE.search(f, max(clause[0], a.start - 8), min(clause[1], a.end + 8)):
                 # "随后,远山支付了首笔75亿美元": a tranche of the investment told just before
                 other = _elided_payee(sent, a, clause, ("equity_investment", a.start, a.end, "clause"), None, deals,
@@ -2224,6 +2227,22 @@ _CONTRACT_SUBJ: Final = re.compile(
     r"(?:该|这份|这项|此|the|this)\s*(?:云服务)?"
     r"(?:协议|合约|合同|交易|agreement|contract|deal)|(?:云服务|服务|算力)(?:协议|合约|合同)")
 _PER_YEAR: Final = re.compile(r"每年|年均|平均每年|一年|\ba year\b|\bper year\b|\bannually\b|财年|fiscal")
+
+
+def _sold_by_earner(sent: _Sentence, a: AmountMention, last: Proposal | None,
+                    history: list[Proposal] | None) -> Proposal | None:
+    """The deal in view whose revenue the figure is: ``last``, unless the firm that earns it paid in ``last``.
+
+    "X表示，這份合約預計每年帶來N的收入" after a sentence on X's own purchase from Y: the contract that brings X
+    revenue is one X sells in, the latest purchase of the text in which X is the payee (else ``None``).
+    """
+    if last is None or last.payer is None or not history:
+        return last
+    earner = next((e for e in _actors(sent) if e.start < a.start), None)
+    if earner is None or earner.id != last.payer.id:
+        return last
+    return next((p for p in reversed(history[-64:]) if p.kind == "deal" and p.payer is not None
+                 and p.payee is not None and p.payee.id == earner.id and p.type in _PURCHASE), None)
 
 
 def _contract_revenue(sent: _Sentence, a: AmountMention, last: Proposal | None) -> Proposal | None:
@@ -2467,6 +2486,45 @@ def _elided_payee(sent: _Sentence, a: AmountMention, clause: tuple[int, int], ty
                  amount=a.amount)
     p.spans = {"from": (payer.start, payer.end), "to": (payee.start, payee.end),
                "type": (typ[1], typ[2]), "amount": (a.start, a.end)}
+    return p
+
+
+#: The size of one firm's investment said by a noun ("投資額", "出資金額"): the investor named, the investee left out.
+_INVEST_SIZE: Final = re.compile(r"(?:投资|注资|出资|入股)(?:总)?金?额")
+
+
+def _invested_size(sent: _Sentence, a: AmountMention, clause: tuple[int, int], deals: list[Proposal],
+                   last_deal: Proposal | None, raiser: EntityMention | None) -> Proposal | None:
+    """"龍華已進行洽談，投資額可能高達N", "天成雖然擬投資額不到N": one investor's share, its investee left out.
+
+    The investor is the one firm named before the figure (in its clause, else in the sentence); the investee is the
+    payee of the investment in view (this sentence's or the one before) when the investor is not that payee, else
+    the firm raising the round the text is about. Spending on a firm's own account (每年, 於…項目) has no investee.
+    """
+    f = sent.folded
+    size = _INVEST_SIZE.search(f, max(clause[0], a.start - 10), a.start)
+    if size is None:
+        return None
+    own = [e for e in _actors(sent) if clause[0] <= e.start < a.start]
+    if not own:
+        own = [e for e in _actors(sent) if e.start < a.start]
+    if len({e.id for e in own}) != 1 or any(e.start > a.start for e in _actors(sent) if e.id != own[0].id) or \
+            _OWN_SPENDING.search(f, own[-1].end, clause[1]):
+        return None
+    payer = own[-1]
+    before = [p for p in deals if p.type == "equity_investment"]
+    prev = before[-1] if before else (last_deal if last_deal is not None and last_deal.type == "equity_investment"
+                                      else None)
+    if prev is not None and prev.payee is not None and prev.payee.id != payer.id:
+        payee = prev.payee
+    elif prev is None and raiser is not None and raiser.id != payer.id:
+        payee = raiser
+    else:
+        return None
+    p = Proposal("deal", (sent.start, sent.end), 0.5, payer=payer, payee=payee, type="equity_investment",
+                 amount=a.amount)
+    p.spans = {"from": (payer.start, payer.end), "to": (payee.start, payee.end), "type": (size.start(), size.end()),
+               "amount": (a.start, a.end)}
     return p
 
 
