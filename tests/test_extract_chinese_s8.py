@@ -9,11 +9,16 @@ open upper bound.
 
 from __future__ import annotations
 
+import functools
+import json
+import re
+
 import pytest
 
-from dealweb.extract.gazetteer import GazEntry
+from dealweb.extract.gazetteer import BUILTIN_FILE, NAMES_FILE, GazEntry, load_names
 from dealweb.extract.ingest import ingest_text
 from dealweb.extract.mentions import EntityIndex
+from dealweb.extract.normalise import fold
 from dealweb.money import parse_amount
 
 FIRMS = (
@@ -73,6 +78,9 @@ def test_bounds_before_a_figure(text: str, low: float, high: float | None) -> No
 
 CLOUD = ("acme", "borealis", 3 * B, 3 * B)
 CHIPS = ("borealis", "tiancheng", 1 * B, 1 * B)
+JOINT = ("acme+longhua", "orion-jv", 3 * B, 3 * B)
+INTO = ("acme", "orion-jv", 0.9 * 2 * B, 1.1 * 2 * B)  # 約20億: [0.9x, 1.1x], guideline section 3
+OUT = ("orion-jv", "longhua", 1 * B, 1 * B)
 CASES = [
     # a ceiling on a vague figure, in a sentence that names both parties
     ("龍華科技正在洽談對艾克米進行一筆高達數十億美元的投資。", {("longhua", "acme", 0, 9 * B)}),
@@ -97,9 +105,87 @@ CASES = [
      "一旦這份合約完全履行，預計每年可能帶來6億美元的收入。", {CLOUD, CHIPS, ("acme", "borealis", 0.6 * B, 0.6 * B)}),
     ("艾克米与北极云签署一份30亿美元的算力合约。北极云还向天成半导体采购了10亿美元芯片。北极云表示，"
      "这份合约预计每年将带来6亿美元的收入。", {CLOUD, CHIPS, ("acme", "borealis", 0.6 * B, 0.6 * B)}),
+    # a joint venture (guideline section 2): partners paying together into it, one partner's cash into it, and the
+    # venture's payment to a partner; partners are never payer and payee of each other here
+    ("龍華科技宣布與艾克米成立合資企業，共同出資30億美元，用於開發獵戶座資料中心。", {JOINT}),
+    ("龙华科技宣布与艾克米成立合资企业，共同出资30亿美元，用于开发猎户座数据中心。", {JOINT}),
+    ("獵戶座合資項目由龍華科技與艾克米組建。根據協議，艾克米將持有合資企業80%的股權，並注入約20億美元現金，"
+     "而龍華科技則保留20%的股權，並獲得了10億美元的一次性支付。", {INTO, OUT}),
+    ("猎户座合资项目由龙华科技与艾克米组建。根据协议，艾克米将持有合资企业80%的股权，并注入约20亿美元现金，"
+     "而龙华科技则保留20%的股权，并获得了10亿美元的一次性支付。", {INTO, OUT}),
+    # a payment to a firm named as the object, with a venture in view, is that firm's
+    ("龍華科技與艾克米成立合資企業獵戶座。龍華科技還向天成半導體注資10億美元。", {("longhua", "tiancheng", B, B)}),
+    ("龙华科技与艾克米成立合资企业猎户座。龙华科技还向天成半导体注资10亿美元。", {("longhua", "tiancheng", B, B)}),
+    # 由 marks the one who pays, a description of it (and a gloss after its name) between; 由於 is "because"
+    ("龍華科技的第一支基金就是由沙烏地的迪納摩資本（Dynamo）出資30億美元設立。", {("dynamo", "longhua", 3 * B, 3 * B)}),
+    ("龙华科技的第一支基金就是由沙特的迪纳摩资本（Dynamo）出资30亿美元设立。", {("dynamo", "longhua", 3 * B, 3 * B)}),
+    ("艾克米表示，由於龍華科技向其投資20億美元，公司將擴大研發。", {("longhua", "acme", 2 * B, 2 * B)}),
+    ("艾克米表示，由于龙华科技向其投资20亿美元，公司将扩大研发。", {("longhua", "acme", 2 * B, 2 * B)}),
 ]
 
 
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_chinese_mechanisms(text: str, expected: set[tuple[str, str, float, float | None]]) -> None:
     assert usd_deals(text) == expected
+
+
+# Names as data: every firm with a Chinese name has it in both scripts (review offers a firm's names in each script).
+_CJK = re.compile("[\u4e00-\u9fff]")
+
+
+@functools.cache
+def _to_traditional() -> tuple[object, ...]:
+    import opencc
+
+    return tuple(opencc.OpenCC(c) for c in ("s2t", "s2tw", "s2hk"))
+
+
+def _script_problems(g: GazEntry) -> list[str]:
+    """What is wrong with ``g``'s Chinese names: a script missing, or a name in the other script's characters.
+
+    Simplified: folding (OpenCC t2s, character by character) leaves it as it is. Traditional: a second method, OpenCC's
+    s2t in one of its regional forms (Taiwan, Hong Kong, general) leaves it as it is (台 stays 台 in Taiwan usage).
+    """
+    if not any(_CJK.search(n) for n in g.names()):
+        return []
+    if not g.zh_hant or not g.zh_hans:
+        return [f"{g.id}: a Chinese name but zh_hant={g.zh_hant!r}, zh_hans={g.zh_hans!r}"]
+    out = []
+    cjk_only = "".join(c for c in g.zh_hans if _CJK.match(c))
+    if fold(cjk_only) != cjk_only:
+        out.append(f"{g.id}: zh_hans {g.zh_hans!r} holds Traditional characters")
+    if all(c.convert(g.zh_hant) != g.zh_hant for c in _to_traditional()):
+        out.append(f"{g.id}: zh_hant {g.zh_hant!r} holds Simplified characters")
+    return out
+
+
+SCRIPT_ROWS = [
+    (GazEntry("x", "company", "X", "龍華科技", "龙华科技"), 0),
+    (GazEntry("x", "company", "X", "台積電", "台积电"), 0),  # 台: Taiwan usage, a Traditional name
+    (GazEntry("x", "company", "X", aliases=("Acme",)), 0),  # no Chinese name: nothing asked
+    (GazEntry("x", "company", "X", aliases=("龍華",)), 1),  # a Chinese alias only: both scripts missing
+    (GazEntry("x", "company", "X", "龍華科技", ""), 1),
+    (GazEntry("x", "company", "X", "", "龙华科技"), 1),
+    (GazEntry("x", "company", "X", "龍華科技", "龍華科技"), 1),  # the Simplified field in Traditional characters
+    (GazEntry("x", "company", "X", "龙华科技", "龙华科技"), 1),  # the Traditional field in Simplified characters
+]
+
+
+@pytest.mark.parametrize(("entry", "problems"), SCRIPT_ROWS)
+def test_script_check_finds_what_is_wrong(entry: GazEntry, problems: int) -> None:
+    assert len(_script_problems(entry)) == problems
+
+
+@pytest.mark.parametrize("path", [BUILTIN_FILE, NAMES_FILE], ids=["builtin", "firms"])
+def test_every_chinese_named_firm_has_both_scripts(path: object) -> None:
+    found = [p for g in load_names(path) for p in _script_problems(g)]
+    # a names-file entry for a built-in id only adds aliases: the built-in entry's fields are the ones checked
+    built_in = {g.id for g in load_names(BUILTIN_FILE)}
+    found = [p for p in found if path == BUILTIN_FILE or p.split(":")[0] not in built_in]
+    assert not found, "\n".join(found)
+
+
+def test_names_file_is_plain_json_with_both_scripts_side_by_side() -> None:
+    data = json.loads(NAMES_FILE.read_text(encoding="utf-8"))
+    both = [e for e in data["entities"] if e.get("zh_hant") or e.get("zh_hans")]
+    assert both and all(e.get("zh_hant") and e.get("zh_hans") for e in both)

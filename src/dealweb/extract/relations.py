@@ -1001,15 +1001,20 @@ def _said_payer(sent: _Sentence, left: EntityMention, right: EntityMention,
 
 
 #: What the agent marked by 由 does right after its name when it pays ("由Dynamo出資", "由Dynamo向其注資").
-_BY_PAYS: Final = re.compile(r"\s*(?:向\S{0,8}?)?(?:出资|投资|注资|斥资|支付|投入|提供)")
+_BY_PAYS: Final = re.compile(r"(?:\s*[(（][^()（）]{0,30}[)）]|[)）])?\s*"
+                             r"(?:向\S{0,8}?)?(?:出资|投资|注资|斥资|支付|投入|提供)")
+#: 由 before the agent, a short description between ("由沙國的公共投資基金（PIF）出資", a gloss after the agent's
+#: name too; not 由於, "because").
+_BY_BEFORE: Final = re.compile(r"由(?!于)[^，,。；;：:由]{0,14}$")
 
 
 def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str, index: EntityIndex,
             upto: int) -> tuple[EntityMention, EntityMention]:
     """``(payer, payee)`` for a subject ``left`` and an object ``right`` of a deal of type ``typ``."""
     f = sent.folded
-    if typ == "equity_investment" and left.start < right.start and f.startswith("由", right.start - 1) and \
-            _BY_PAYS.match(f, right.end):
+    if typ == "equity_investment" and left.start < right.start and \
+            "由" in f[max(left.end, right.start - 16):right.start] and _BY_PAYS.match(f, right.end) and \
+            _BY_BEFORE.search(f, max(left.end, right.start - 16), right.start):
         return right, left  # "Acme的基金由Dynamo出資N設立": 由 marks the agent, the one who pays
     if typ == "joint_venture":
         proj = [e for e in (left, right) if index.kinds.get(e.id) == "project"]
@@ -1998,6 +2003,8 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
     contracted = (f.find("revenue", sent.start, sent.end) >= 0 or f.find("generat", sent.start, sent.end) >= 0
                   or f.find("netting", sent.start, sent.end) >= 0) and \
         any(f.find(w, sent.start, sent.end) >= 0 for w in _CONTRACT_LITERALS)
+    # a joint venture told in Chinese (see _venture_flow_zh): its words looked for once per sentence, by C scans
+    joint = f.find("合资", sent.start, sent.end) >= 0 or f.find("合营", sent.start, sent.end) >= 0
     for a in sent.amts:
         if a.start >= cond_from:
             continue
@@ -2068,6 +2075,11 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             continue
         if venture is not None:
             flow = _venture_flow(sent, a, clause, venture, topic)
+            if flow is not None:
+                deals.append(flow)
+                continue
+        if joint:
+            flow = _venture_flow_zh(sent, a, clause, venture, index)
             if flow is not None:
                 deals.append(flow)
                 continue
@@ -2198,6 +2210,59 @@ def _venture_flow(sent: _Sentence, a: AmountMention, clause: tuple[int, int], ve
     if firm is None:
         return None
     payer, payee = (venture, firm) if out else (firm, venture)
+    p = Proposal("deal", (sent.start, sent.end), 0.5, payer=payer, payee=payee, type="joint_venture",
+                 amount=a.amount)
+    p.spans = {"from": (payer.start, payer.end), "to": (payee.start, payee.end), "type": (verb, a.start),
+               "amount": (a.start, a.end)}
+    return p
+
+
+#: Money a partner puts into a venture ("並注入約70億美元現金", "共同出資270億美元"), and money a venture pays a partner
+#: ("並獲得了30億美元的一次性支付"), told in Chinese: the verb right before the figure.
+_INTO_VENTURE_ZH: Final = re.compile(r"(?:注入|投入|出资|注资)了?\s*$")
+_OUT_OF_VENTURE_ZH: Final = re.compile(r"(?:获得|收到|取得|获)了?\s*$")
+_PAYOUT_AFTER_ZH: Final = re.compile(r"\s*的?\s*(?:一次性|特别|现金)?\s*(?:支付|付款|分配|派发|分红|款项|回报)")
+_JOINTLY_ZH: Final = re.compile(r"(?:共同|联合|一起|携手)\s*$")
+_MARKED_OBJECT_ZH: Final = re.compile(r"(?:向|对|给)\s*$")
+
+
+def _venture_flow_zh(sent: _Sentence, a: AmountMention, clause: tuple[int, int], venture: EntityMention | None,
+                     index: EntityIndex) -> Proposal | None:
+    """A joint venture's money told in Chinese, in a sentence that names a venture (合資, 合營; guideline section 2).
+
+    The venture is a project named in the sentence, else the one in view. "A與B成立合資企業，共同出資N" -> the
+    group A+B pays the venture; "B將持有合資企業80%的股權，並注入約N現金" -> B pays it (the firm named last before
+    the verb, whose clause the figure's continues); "而A則保留20%的股權，並獲得了N的一次性支付" -> the venture pays
+    A. Not when the verb has another firm as its object ("向Y注資N", "注入Y"): that is a payment to Y.
+    """
+    f = sent.folded
+    proj = next((e for e in sent.ents if index.kinds.get(e.id) == "project"), None) or venture
+    if proj is None:
+        return None
+    lo = max(clause[0], a.start - 8)
+    into = _INTO_VENTURE_ZH.search(f, lo, a.start)
+    out = False
+    if into is not None:
+        verb = into.start()
+    else:
+        got = _OUT_OF_VENTURE_ZH.search(f, lo, a.start)
+        if got is None or not _PAYOUT_AFTER_ZH.match(f, a.end):
+            return None
+        out, verb = True, got.start()
+    actors = _actors(sent)
+    if any(e.id != proj.id and (verb <= e.start < clause[1] or clause[0] <= e.start < verb
+                                and _MARKED_OBJECT_ZH.search(f, max(clause[0], e.start - 2), e.start))
+           for e in actors):
+        return None  # "向Y注資N", "注入Y N": the firm named as the object is paid, not the venture
+    before = [e for e in actors if e.end <= verb and e.id != proj.id and index.kinds.get(e.id) != "person"
+              and not _MARKED_OBJECT_ZH.search(f, max(sent.start, e.start - 2), e.start)]
+    if not before:
+        return None
+    if not out and _JOINTLY_ZH.search(f, max(clause[0], verb - 4), verb) and len({e.id for e in before}) >= 2:
+        firm = _group(before)  # "A與B成立合資企業，共同出資N": the partners pay together
+    else:
+        firm = before[-1]
+    payer, payee = (proj, firm) if out else (firm, proj)
     p = Proposal("deal", (sent.start, sent.end), 0.5, payer=payer, payee=payee, type="joint_venture",
                  amount=a.amount)
     p.spans = {"from": (payer.start, payer.end), "to": (payee.start, payee.end), "type": (verb, a.start),
