@@ -64,6 +64,15 @@ class Descriptions:
     latter: frozenset[str]  # the folded words for "the latter"
     not_after: frozenset[str]  # characters that, right before a determiner, make it part of another word
     firsts: str  # the first characters of the pattern's forms (a text holding none of them has no description)
+    #: the forms of languages written with spaces ("the chipmaker", "the ChatGPT maker"): a determiner as a word, up
+    #: to ``max_words`` words, a noun as a word; ``None`` when no language of the file is spaced
+    spaced: re.Pattern[str] | None = None
+    #: words that, between determiner and noun, make it no description of one firm named before ("the other firm",
+    #: "the two companies")
+    stop: frozenset[str] = frozenset()
+    #: words that, right before a spaced description, open a clause of its own with it as the subject ("after",
+    #: "said"): a firm named before it in its comma-clause may be the one it stands for
+    opens: frozenset[str] = frozenset()
 
 
 def load_descriptions(path: str | Path = DESCRIPTIONS_FILE) -> Descriptions | None:
@@ -83,6 +92,9 @@ def load_descriptions(path: str | Path = DESCRIPTIONS_FILE) -> Descriptions | No
         markers: set[str] = set()
         ordinals: dict[str, set[str]] = {"former": set(), "latter": set()}
         not_after: set[str] = set()
+        spaced: list[str] = []
+        stop: set[str] = set()
+        opens: set[str] = set()
         for lang, d in data.items():
             if lang == "about":
                 continue
@@ -90,7 +102,16 @@ def load_descriptions(path: str | Path = DESCRIPTIONS_FILE) -> Descriptions | No
             nouns = sorted({fold(w) for w in d.get("nouns", ())}, key=len, reverse=True)
             between = int(d.get("max_between", 8))
             not_after.update(fold(str(d.get("not_after", ""))))
-            if dets and nouns:
+            if dets and nouns and d.get("spaced"):
+                # words between spaces: the determiner a word of its own (looked behind after its literal, so the
+                # engine searches the literal), up to max_words words, the noun a whole word
+                words_between = int(d.get("max_words", 3))
+                tail = (rf"(?:[^\s,.;:!?\"()“”]++ ){{0,{words_between}}}?(?:{trie_pattern(nouns)})"
+                        r"(?![a-z0-9\-])")
+                spaced.extend(re.escape(w) + " " + rf"(?<![a-z0-9]{re.escape(w)} )" + tail for w in dets)
+                stop.update(fold(w) for w in d.get("not_between", ()))
+                opens.update(fold(w) for w in d.get("subject_after", ()))
+            elif dets and nouns:
                 # the words between determiner and noun: no stop, no comma, no 的 (a clause of its own); every form
                 # opens on its determiner's literal, so the engine skips to their first characters by a set test
                 tail = rf"[^\s，,。；;：:、！？!?“”\"()（）的]{{0,{between}}}?(?:{trie_pattern(nouns)})"
@@ -108,11 +129,12 @@ def load_descriptions(path: str | Path = DESCRIPTIONS_FILE) -> Descriptions | No
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise InputError(f"{p}: not a descriptions file ({exc})",
                          'write {"zh": {"determiners": ["该"], "nouns": ["公司"]}}') from None
-    if not forms:
+    if not forms and not spaced:
         return None
     firsts = "".join(sorted({form[0] for form in forms}))
-    return Descriptions(re.compile("|".join(forms)), tuple(kinds), frozenset(markers), frozenset(ordinals["former"]),
-                        frozenset(ordinals["latter"]), frozenset(not_after), firsts)
+    return Descriptions(re.compile("|".join(forms) or "(?!)"), tuple(kinds), frozenset(markers),
+                        frozenset(ordinals["former"]), frozenset(ordinals["latter"]), frozenset(not_after), firsts,
+                        re.compile("|".join(spaced)) if spaced else None, frozenset(stop), frozenset(opens))
 
 
 @functools.cache
@@ -156,10 +178,13 @@ def resolve_descriptions(norm: NormText, ents: list[EntityMention], index: Entit
     if words is None or not ents:
         return []
     f = norm.folded
-    if not any(c in f for c in words.firsts):
-        return []  # an English text, for Chinese words: a scan by ``in`` (free where no character is that wide)
-    starts = [e.start for e in ents]
     out: list[EntityMention] = []
+    if words.spaced is not None:
+        _resolve_spaced(norm, ents, index, words, words.spaced, out)
+    if not any(c in f for c in words.firsts):
+        return out  # an English text, for Chinese words: a scan by ``in`` (free where no character is that wide)
+    starts = [e.start for e in ents]
+    spaced_found = len(out)
     for m in words.pattern.finditer(f, ents[0].end):
         s, e = m.start(), m.end()
         group = "description"
@@ -176,7 +201,50 @@ def resolve_descriptions(norm: NormText, ents: list[EntityMention], index: Entit
         got = _resolve(f, ents, starts, k, s, group, said, index, words)
         if got is not None:
             out.append(EntityMention(s, e, got.id, got.name))
+    if spaced_found and len(out) > spaced_found:
+        out.sort(key=lambda x: x.start)
     return out
+
+
+def _resolve_spaced(norm: NormText, ents: list[EntityMention], index: EntityIndex, words: Descriptions,
+                    pattern: re.Pattern[str], out: list[EntityMention]) -> None:
+    """Append to ``out`` the descriptions of a spaced language ("the chipmaker") that stand for a firm named before.
+
+    Left alone: a description with a stop word between its words ("the other company"), one that overlaps or holds
+    a name, one right before a name or a capitalised word, which it introduces ("the chipmaker Acme"), one that
+    opens its sentence or stands in one with no dollar figure (the rules' topic covers those), and a possessive not
+    followed by a figure ("the bank's experience with ...").
+    """
+    f, text = norm.folded, norm.text
+    starts: list[int] = []
+    for m in pattern.finditer(f, ents[0].end):
+        s, e = m.start(), m.end()
+        said = f[s:e]
+        if words.stop and any(w in words.stop for w in said.split(" ")[1:-1]):
+            continue
+        lo = max(f.rfind(". ", 0, s), f.rfind("\n", 0, s))
+        hi = f.find(". ", e)
+        nl = f.find("\n", e, hi if hi >= 0 else len(f))
+        hi = len(f) if hi < 0 and nl < 0 else (nl if nl >= 0 else hi)
+        if f.find("$", lo + 1, hi) < 0 and f.find("dollar", lo + 1, hi) < 0:
+            continue  # no dollar figure in its sentence: no deal read here (the rules' topic covers the rest)
+        if not f[lo + 1:s].strip(" \"“'‘-•*"):
+            continue  # it opens its sentence: the rules read that as the topic (relations._DESCRIPTION_START)
+        if not starts:
+            starts = [x.start for x in ents]  # only for a text that holds a description
+        k = bisect_left(starts, s)
+        if k < len(ents) and ents[k].start <= e + 1 or k > 0 and ents[k - 1].end > s:
+            continue  # overlaps, holds or introduces a name
+        if e + 1 < len(text) and text[e] == " " and text[e + 1].isupper():
+            continue  # introduces a name nobody listed ("the startup Quorra")
+        if f.startswith(("'s ", "’s "), e) and f.find("$", e, e + 16) < 0:
+            continue  # "the bank's experience with...": an owner of something else, not a party to a figure
+        w = s - 1
+        while w > 0 and f[w - 1].isalpha():
+            w -= 1
+        got = _resolve(f, ents, starts, k, s, "description", said, index, words, f[w:s - 1] in words.opens)
+        if got is not None:
+            out.append(EntityMention(s, e, got.id, got.name))
 
 
 def _back(f: str, s: int) -> tuple[int, list[int]]:
@@ -194,15 +262,20 @@ def _back(f: str, s: int) -> tuple[int, list[int]]:
 
 
 def _resolve(f: str, ents: list[EntityMention], starts: list[int], k: int, s: int, group: str, text: str,
-             index: EntityIndex, words: Descriptions) -> EntityMention | None:
+             index: EntityIndex, words: Descriptions, opens: bool = False) -> EntityMention | None:
     """The firm the description ``text`` at ``f[s]`` (``group``: former, latter or description) means.
 
-    ``starts`` are the starts of ``ents``; ``ents[k]`` is the first mention after the description.
+    ``starts`` are the starts of ``ents``; ``ents[k]`` is the first mention after the description. ``opens``: the
+    description opens a clause of its own inside its comma-clause ("Acme shares rose after the company reported..."),
+    so the firms named before it in that clause are its nearest candidates, not firms it cannot stand for.
     """
     clause_start, bounds = _back(f, s)
     ordinal = group.startswith(("former", "latter"))
+    if opens:
+        bounds = [clause_start, *bounds]
+        clause_start = s
     own = {x.id for x in ents[bisect_left(starts, clause_start, 0, k):k]}
-    if not ordinal and not own and (s - clause_start > _SUBJECT_SLACK or any(
+    if not ordinal and not own and not opens and (s - clause_start > _SUBJECT_SLACK or any(
             c in words.markers for c in f[clause_start:s])):
         # not the clause's subject, and the clause names none: its subject is the sentence's, elided ("Acme宣布，
         # 將向該公司投資"), which the description cannot stand for

@@ -1,0 +1,59 @@
+"""English by general mechanisms (issue 13, session 8): made-up sentences, what a reader finds, by hand.
+
+Same conventions as tests/test_extract_english.py: made-up firms given as extra gazetteer entries (Acme, Borealis,
+Cobalt Cloud that sells compute, Dynamo Capital a fund, Flux Semiconductor that sells chips, the Nimbus venture;
+Quorra and Zentrix are in no list). A deal row is ``(payer, payee, low, high)`` in USD; a coreference row is the
+list of ``(id, description)`` the coreference step resolves.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from dealweb.extract.coref import resolve_descriptions
+from dealweb.extract.normalise import normalise
+from test_extract_english import INDEX, usd_deals
+
+B = 1e9
+M = 1e6
+
+
+def described(text: str) -> list[tuple[str, str]]:
+    """``(id, description)`` of every description the coreference step resolves in ``text``."""
+    norm = normalise(text)
+    return [(m.id, norm.text[m.start:m.end]) for m in resolve_descriptions(norm, INDEX.find(norm), INDEX)]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a description mid-sentence stands for the one firm the sentence before names
+    ("Borealis reported strong demand. Acme made a $200 million investment in the company.",
+     [("borealis", "the company")]),
+    # ... of its kind when a kind word narrows it (a chip word: a firm that sells chips)
+    ("Flux Semiconductor and Acme met in May. Dynamo Capital put $2 billion into the chipmaker.",
+     [("flux", "the chipmaker")]),
+    # words between determiner and noun ("the ChatGPT maker", "the world's largest chipmaker")
+    ("Flux Semiconductor won orders. Acme valued the world's largest chipmaker at $5 billion.",
+     [("flux", "the world's largest chipmaker")]),
+    # after a word that opens a clause of its own, it may stand for the firm named before it in its clause
+    ("Borealis shares rose after the company signed a $3 billion contract.", [("borealis", "the company")]),
+    # ... but an object never stands for its own clause's subject
+    ("Acme signed a $3 billion contract with the company.", []),
+    # left alone: another firm ("the other company"), a description that introduces a name, a sentence with no
+    # dollar figure, a possessive of something else, too many firms before it to tell
+    ("Borealis reported strong demand. Acme made a $200 million investment in the other company.", []),
+    ("Borealis reported strong demand. Acme made a $200 million investment in the startup Quorra.", []),
+    ("Borealis reported strong demand. Acme praised the company.", []),
+    ("Borealis reported strong demand. Acme learned from the company's experience with a $5 billion deal.", []),
+    ("Borealis and Flux Semiconductor reported demand. Acme made a $200 million investment in the company.", []),
+])
+def test_english_descriptions(text: str, expected: list[tuple[str, str]]) -> None:
+    assert described(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a mid-sentence description is a party of the figure's deal
+    ("Borealis reported strong demand. In addition, Acme made another $200 million investment in the company.",
+     {("acme", "borealis", 200 * M, 200 * M)}),
+])
+def test_english_structure_s8(text: str, expected: set[tuple[str, str, float, float | None]]) -> None:
+    assert usd_deals(text) == expected
