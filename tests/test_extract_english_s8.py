@@ -54,6 +54,14 @@ def test_english_descriptions(text: str, expected: list[tuple[str, str]]) -> Non
     # a mid-sentence description is a party of the figure's deal
     ("Borealis reported strong demand. In addition, Acme made another $200 million investment in the company.",
      {("acme", "borealis", 200 * M, 200 * M)}),
+    # a verb of committing or pledging says who pays whom, whatever the two usually sell, in a headline too
+    ("Acme Commits Up to $27 Billion to Borealis for AI Infrastructure", {("acme", "borealis", 0.0, 27 * B)}),
+    ("Acme has committed $2 billion to Borealis.", {("acme", "borealis", 2 * B, 2 * B)}),
+    ("Borealis Deepens Race With Investment in Flux Semiconductor as Acme Commits $30B to Cobalt Cloud",
+     {("acme", "cobalt", 30 * B, 30 * B)}),
+    ("Cobalt Cloud pledged $3 billion to Acme.", {("cobalt", "acme", 3 * B, 3 * B)}),
+    # ... not money committed to an activity (no firm after "to")
+    ("Acme has committed $2 billion to building data centres.", set()),
 ])
 def test_english_structure_s8(text: str, expected: set[tuple[str, str, float, float | None]]) -> None:
     assert usd_deals(text) == expected

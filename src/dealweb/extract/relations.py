@@ -2069,6 +2069,13 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             # "...of Acme's lease obligations", "a new $333 million guarantee", "Hooli's backstop has increased to
             # $3.2 billion": the figure measures a guarantee
             continue  # "Hooli will backstop $1.8 billion of Acme's lease obligations": a guarantee moves no money
+        if f.find("commit", max(clause[0], a.start - 40), a.start) >= 0 or \
+                f.find("pledg", max(clause[0], a.start - 40), a.start) >= 0:
+            pledged = _pledged(sent, a, clause, index)
+            if pledged is not None:
+                pledged.flag = "joke" if joke else None
+                deals.append(pledged)  # "Acme commits $500 million to Borealis": the verb says who pays whom
+                continue
         total = _running_total(sent, a, deals, last_deal)
         if total is not None:
             deals.append(total)  # "..., bringing the total value of their pact to $22.4 billion": the same pair
@@ -2169,6 +2176,49 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
     for d in deals:
         _deal_extras(sent, d)
     return deals + facts
+
+
+#: A verb of committing money right before a figure ("commits up to $27 billion", "pledged $2 billion"), through the
+#: words of a bound.
+_PLEDGE_BEFORE: Final = re.compile(
+    r"(?:commit(?:s|ted|ting)?|pledg(?:e|es|ed|ing))\s+(?:(?:up to|about|around|roughly|some|nearly|more than|over|"
+    r"as much as|at least|an(?:other| additional)|a further|an?)\s+)*$")
+#: ... and its recipient after it ("to Borealis", "to UK driving startup Quorra", "into the project"): at most four
+#: words between the preposition and the firm's name.
+_PLEDGE_TO: Final = re.compile(r"(?:\s+(?:in|of)\s+[\w-]+)?\s+(?:to|into|towards?)\s+(?:[\w'’.-]+\s+){0,4}?$")
+
+
+def _pledged(sent: _Sentence, a: AmountMention, clause: tuple[int, int], index: EntityIndex) -> Proposal | None:
+    """A firm's commitment or pledge of a figure to another firm: the one who commits pays the one it goes to.
+
+    "Acme Commits $500 Million To UK Driving Startup Quorra", "as Acme commits $30B to Cobalt Cloud", "Acme pledged
+    up to $2 billion to Borealis": the verb says the direction whatever the two usually sell. The payer is the firm
+    just before the verb (through auxiliaries: "has committed", "will pledge"); the payee the firm named within four
+    words after "to"/"into". The type is what the payee usually sells (compute, chips), else an investment. English.
+    """
+    f = sent.folded
+    verb = _PLEDGE_BEFORE.search(f, max(clause[0], a.start - 40), a.start)
+    if verb is None:
+        return None
+    actors = [e for e in sent.ents if sent.kinds.get(e.id) != "person"]
+    payer = next((e for e in reversed(actors) if e.end <= verb.start() and verb.start() - e.end <= 30
+                  and _AUX_ONLY.fullmatch(f, e.end, verb.start())), None)
+    payee = next((e for e in actors if a.end < e.start <= a.end + 60
+                  and _PLEDGE_TO.match(f, a.end, e.start)), None)
+    if payer is None or payee is None or payer.id == payee.id:
+        return None
+    sells = index.sells.get(payee.id, frozenset())
+    typ = "compute_contract" if "compute_contract" in sells else (
+        "chip_purchase" if "chip_purchase" in sells else "equity_investment")
+    p = Proposal("deal", (sent.start, sent.end), 0.5, payer=payer, payee=payee, type=typ, amount=a.amount)
+    p.spans = {"from": (payer.start, payer.end), "to": (payee.start, payee.end), "type": (verb.start(), a.start),
+               "amount": (a.start, a.end)}
+    return p
+
+
+#: Only auxiliaries between a firm's name and its verb ("Acme has", "Acme will also", "Acme, which").
+_AUX_ONLY: Final = re.compile(r"(?:['’]s)?\s*(?:(?:will|would|also|has|have|had|is|are|now|reportedly|then|already|"
+                              r"just|plans to|agreed to|is set to|to)\s+)*")
 
 
 #: Money into a venture ("contributed about $7 billion in cash", "pumped in $7 billion") and out of it to a partner
