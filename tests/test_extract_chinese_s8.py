@@ -121,6 +121,24 @@ CASES = [
     ("龙华科技的第一支基金就是由沙特的迪纳摩资本（Dynamo）出资30亿美元设立。", {("dynamo", "longhua", 3 * B, 3 * B)}),
     ("艾克米表示，由於龍華科技向其投資20億美元，公司將擴大研發。", {("longhua", "acme", 2 * B, 2 * B)}),
     ("艾克米表示，由于龙华科技向其投资20亿美元，公司将扩大研发。", {("longhua", "acme", 2 * B, 2 * B)}),
+    # a deal in view named by a demonstrative, its value and its noun ("這筆價值N的投資"), and its total ("總額達到")
+    ("迪納摩資本將取得艾克米一成股份。這筆價值30億美元的投資將由其自有資金提供。艾克米表示，加上其他資金，"
+     "這筆投資總額達到50億美元。", {("dynamo", "acme", 3 * B, 3 * B), ("dynamo", "acme", 5 * B, 5 * B)}),
+    ("迪纳摩资本将取得艾克米一成股份。这笔价值30亿美元的投资将由其自有资金提供。艾克米表示，加上其他资金，"
+     "这笔投资总额达到50亿美元。", {("dynamo", "acme", 3 * B, 3 * B), ("dynamo", "acme", 5 * B, 5 * B)}),
+    # a pair's deal told without a figure, then one party paying with no payee named: it pays the other party
+    ("龍華科技宣布與天成半導體達成技術授權協議。雖然雙方未提及財務細節，不過，據報導，龍華科技將支付約20億美元。",
+     {("longhua", "tiancheng", 1.8 * B, 2.2 * B)}),
+    ("龙华科技宣布与天成半导体达成技术授权协议。虽然双方未提及财务细节，不过，据报道，龙华科技将支付约20亿美元。",
+     {("longhua", "tiancheng", 1.8 * B, 2.2 * B)}),
+    ("龙华科技宣布与天成半导体达成技术授权协议。龙华科技将支付员工奖金20亿美元。", set()),  # paid to someone else
+    # a customer's share of a seller's contracts or backlog ("其中N來自X", guideline section 4 backlog); a share of
+    # revenue is no deal
+    ("北極雲公布財報，合同金額大增。分析師指出，其中300億美元來自艾克米，且未履約收入並非已兌現的收入。",
+     {("acme", "borealis", 30 * B, 30 * B)}),
+    ("北极云公布财报，合同金额大增。分析师指出，其中300亿美元来自艾克米，且未履约收入并非已兑现的收入。",
+     {("acme", "borealis", 30 * B, 30 * B)}),
+    ("北极云公布财报，营收大增。分析师指出，其中300亿美元来自艾克米。", set()),
 ]
 
 

@@ -2037,6 +2037,19 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             if rate is not None:
                 deals.append(rate)  # "the agreements total $3.7 billion in contracted revenue"
                 continue
+        if metric is None and not denied and typ is None and _CAME_FROM.match(f, a.end) and \
+                _BACKLOG_WORD.search(f, sent.start, sent.end):
+            # "…合同…，其中3000億美元來自Acme…未履約收入": the customer's share; the seller, when the sentence names
+            # none, is the firm the text is about, or, when there is none or it paid in the last deal, that deal's
+            # payee
+            seller = topic
+            if last_deal is not None and last_deal.payer is not None and (
+                    topic is None or last_deal.payer.id == topic.id):
+                seller = last_deal.payee
+            owed = _backlog_from(sent, a, seller)
+            if owed is not None:
+                deals.append(owed)
+                continue
         if metric is not None and metric[0] == "rpo" and not denied:
             owed = _backlog_from(sent, a, topic)
             if owed is not None:
@@ -2504,6 +2517,12 @@ def _contracted_revenue(sent: _Sentence, a: AmountMention, topic: EntityMention 
     return p
 
 
+#: "N來自X": a share of a seller's contracts or backlog that a customer owes (see _backlog_from).
+_CAME_FROM: Final = re.compile(r"\s*(?:来自|源自)")
+_BACKLOG_WORD: Final = re.compile(r"(?:合同|合约|订单|履约|积压)(?:金额|总额|价值|收入|义务)|履约|r(?<![a-z])po\b|"
+                                  r"b(?<!\wb)acklog")
+
+
 def _backlog_from(sent: _Sentence, a: AmountMention, topic: EntityMention | None = None) -> Proposal | None:
     """A seller's backlog owed by a named customer, as the customer's commitment to pay.
 
@@ -2840,7 +2859,7 @@ _DEAL_REF_VALUE: Final = re.compile(
     r"(?:[^.;]|\.(?=\d)){0,16}?(?:valued at|worth|value of|totall?ing)|"
     r"(?:这份|这项|这笔|该|此)\S{0,6}(?:协议|合同|合约|交易|投资|融资|订单|收购)\S{0,4}"
     r"(?:价值|总额|金额|规模)\s*(?:可能|或将|或)?)"
-    r"\s*(?:up to|about|around|roughly|more than|over|as much as|约|达|高达|超过|逾)?\s*$")
+    r"\s*(?:up to|about|around|roughly|more than|over|as much as|约|达到|达|高达|超过|逾)?\s*$")
 
 
 def _own_capex(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
@@ -2883,7 +2902,7 @@ _GUARANTEE_AFTER: Final = re.compile(r"\s+(?:[\w-]+\s+)?(?:backstop|guarantee|lo
 #: "the", "this", "a previous", "an earlier": a deal already known, told by its figure and its noun.
 _THE_BEFORE: Final = re.compile(
     r"(?:\bthe|\bthis|\ba previous|\ban earlier|\bthe earlier|\bthe previous|\bthe original|"
-    r"这笔|该|这项|此)\s*$")
+    r"(?:这笔|该|这项|此)(?:价值|总额|金额|规模)?\s*(?:约|达|高达|超过|逾)?)\s*$")
 _NOUN_AFTER: Final = re.compile(r"\s*的?\s*(?:[a-z-]+\s+){0,2}?(?:investment|deal|contract|agreement|order|loan|"
                                 r"投资|交易|合同|合约|协议|订单|贷款)")
 
@@ -2921,6 +2940,20 @@ def _deal_reference(sent: _Sentence, a: AmountMention, last: Proposal | None,
         if ref is None and typ is not None and typ[0] == last.type and last.amount is None and \
                 last.type != "joint_venture":
             ref = _UNDER_DEAL.search(sent.folded, sent.start, a.start)
+        payer = next((e for e in reversed(actors) if e.end <= a.start), None)
+        if ref is None and payer is not None and len({e.id for e in actors}) == 1 and last.amount is None and \
+                _PAYS_NO_OBJECT.fullmatch(sent.folded, payer.end, a.start):
+            # "雖然雙方未提及財務細節，不過…X將支付約N" after the pair's deal told without a figure: one party paying,
+            # no payee named, pays the other
+            ref = _PAYS_NO_OBJECT.fullmatch(sent.folded, payer.end, a.start)
+            payee = last.payee if payer.id == last.payer.id else last.payer
+            if ref is not None and payee.id != payer.id and payer.id in (last.payer.id, last.payee.id):
+                p = Proposal("deal", (sent.start, sent.end), 0.5, payer=payer, payee=payee, type=last.type,
+                             amount=a.amount)
+                p.spans = {"from": (payer.start, payer.end), "to": (payee.start, payee.end),
+                           "type": (ref.start(), ref.end()), "amount": (a.start, a.end)}
+                return p
+            return None
     else:
         ref = _DEAL_REF.search(sent.folded, sent.start, a.start) or \
             _DEAL_REF.search(sent.folded, sent.start, sent.end) or \
@@ -2935,6 +2968,10 @@ def _deal_reference(sent: _Sentence, a: AmountMention, last: Proposal | None,
     p.spans = {"from": last.spans["from"], "to": last.spans["to"], "type": (ref.start(), ref.end()),
                "amount": (a.start, a.end)}
     return p
+
+
+#: A paying verb right before the figure, with nothing but auxiliaries and a hedge between ("將支付約", "須付出").
+_PAYS_NO_OBJECT: Final = re.compile(r"\s*(?:将|会|须|需|需要|必须|已|已经|同意|承诺)?\s*(?:支付|付出|掏出|付)\s*")
 
 
 _DEFINITE_DEAL: Final = re.compile(r"\b(?:the|this|that)\s+(?:[\w-]+\s+)?(?:deal|agreement|contract|pact|order)\b|"
