@@ -62,6 +62,19 @@ def test_english_descriptions(text: str, expected: list[tuple[str, str]]) -> Non
     ("Cobalt Cloud pledged $3 billion to Acme.", {("cobalt", "acme", 3 * B, 3 * B)}),
     # ... not money committed to an activity (no firm after "to")
     ("Acme has committed $2 billion to building data centres.", set()),
+    # a joint venture named only later in the text is the venture in view: cash in, payout out
+    ("Acme and Dynamo Capital set up a campus together. Dynamo Capital has contributed around $7 billion in cash to "
+     "the venture, and Acme will receive a one-time payout of approximately $3 billion. The campus is named Nimbus.",
+     {("dynamo", "nimbus-jv", 6.3 * B, 7.7 * B), ("nimbus-jv", "acme", 2.7 * B, 3.3 * B)}),
+    # a description opening the sentence is the firm before of the kind it says (an asset manager: a fund)
+    ("Under the agreement, Acme will keep 20% of the campus, while funds managed by Dynamo Capital hold the rest. "
+     "The alternative asset manager is contributing roughly $7 billion in cash. The campus is named Nimbus.",
+     {("dynamo", "nimbus-jv", 6.3 * B, 7.7 * B)}),
+    # in a text about a venture, a deal "to build" a facility is the venture's size, no partner's payment
+    ("Acme has announced a $27 billion financing deal with Dynamo Capital to develop its largest data center. "
+     "The campus is named Nimbus.", set()),
+    ("Acme has announced a $27 billion financing deal with Dynamo Capital to develop its largest data center.",
+     {("dynamo", "acme", 27 * B, 27 * B)}),
 ])
 def test_english_structure_s8(text: str, expected: set[tuple[str, str, float, float | None]]) -> None:
     assert usd_deals(text) == expected

@@ -27,6 +27,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Final
 
+from dealweb.extract.coref import _default as coref_words
+from dealweb.extract.coref import _fits as coref_fits
 from dealweb.extract.mentions import (
     AmountMention,
     DateMention,
@@ -1667,6 +1669,12 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
     empty_run = 0
     last_deal: Proposal | None = None
     venture: EntityMention | None = None  # the last project named (a joint venture, a campus): contributions go to it
+    # before any is named, the one project the text names later ("...contributing $7 billion in cash to the venture.
+    # ... The campus, named Hyperion, ..."): the venture in view is the text's only one
+    projects = [e for e in ents if index.kinds.get(e.id) == "project"]
+    ahead = projects[0] if projects and all(e.id == projects[0].id for e in projects) else None
+    # a text about a joint venture (a venture named, or the words): a deal "to build" a facility is the venture's
+    joint_text = ahead is not None or "joint venture" in norm.folded
     recent: Sequence[EntityMention] = ()  # the entities of the last sentence that named any
     title: EntityMention | None = None
     raiser: EntityMention | None = None
@@ -1717,7 +1725,8 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
             topic = carried  # English only: 其 opens "其二" (secondly) as well as a pronoun
         if sent.amts:
             found = _read_sentence(sent, index, topic or title, joke=sent.start < joke_until, last_deal=last_deal,
-                                   raiser=raiser, history=out, venture=venture, recent=recent)
+                                   raiser=raiser, history=out, venture=venture or ahead, recent=recent,
+                                   joint_text=joint_text)
             for p in found:
                 _stated_usd(text, p)
             out.extend(found)
@@ -1983,7 +1992,8 @@ def _hedges(sent: _Sentence, a: AmountMention, clause: tuple[int, int]) -> bool:
 def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | None,
                    joke: bool, last_deal: Proposal | None = None,
                    raiser: EntityMention | None = None, history: list[Proposal] | None = None,
-                   venture: EntityMention | None = None, recent: Sequence[EntityMention] = ()) -> list[Proposal]:
+                   venture: EntityMention | None = None, recent: Sequence[EntityMention] = (),
+                   joint_text: bool = False) -> list[Proposal]:
     f = sent.folded
     conds = [c for c in _find(_COND_P, f, sent.start, sent.end) if not _COUNTING.match(f, c[1])
              and not _ASIDE_IF.match(f, c[1]) and not _IF_EXERCISED.match(f, c[1])]
@@ -2094,7 +2104,7 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             deals.append(total)  # "..., bringing the total value of their pact to $22.4 billion": the same pair
             continue
         if venture is not None:
-            flow = _venture_flow(sent, a, clause, venture, topic)
+            flow = _venture_flow(sent, a, clause, venture, topic, index, recent)
             if flow is not None:
                 deals.append(flow)
                 continue
@@ -2150,9 +2160,12 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
                 continue
         deal = _deal_for(sent, a, clause, typ, index, topic)
         if deal is not None and deal.payer is not None and deal.payee is not None and \
-                _JV_WORD.search(f, sent.start, sent.end) and not _CONTRIBUTE.search(f, clause[0], clause[1]) and \
+                (_JV_WORD.search(f, sent.start, sent.end) or joint_text and _FOR_FACILITY.search(f, a.end, sent.end)) \
+                and not _CONTRIBUTE.search(f, clause[0], clause[1]) and \
                 "project" not in (index.kinds.get(deal.payer.id), index.kinds.get(deal.payee.id)):
-            continue  # "Meta與Blue Owl成立合資企業，計劃籌集約270億美元": partners of a venture, not payer and payee
+            # "Meta與Blue Owl成立合資企業，計劃籌集約270億美元", and in a text about a venture "A announced a $27
+            # billion financing deal with B to develop its data center": partners of a venture, not payer and payee
+            continue
         if deal is not None and deal.payee is not None and _TO_VENTURE.search(f, clause[0], clause[1]) and \
                 index.kinds.get(deal.payee.id) != "project":
             continue  # "龍華向合資公司注資30億美元": the venture is paid and is named nowhere as a party
@@ -2246,7 +2259,8 @@ _PAYOUT_AFTER: Final = re.compile(r"\s*(?:[\w-]+\s+){0,1}?(?:distribution|payout
 
 
 def _venture_flow(sent: _Sentence, a: AmountMention, clause: tuple[int, int], venture: EntityMention,
-                  topic: EntityMention | None) -> Proposal | None:
+                  topic: EntityMention | None, index: EntityIndex | None = None,
+                  recent: Sequence[EntityMention] = ()) -> Proposal | None:
     """A partner's cash into the venture in view, or the venture's distribution to a partner (guideline section 2).
 
     "Dynamo contributed about $7 billion in cash to the partnership" -> Dynamo pays the venture; "Acme received a
@@ -2269,7 +2283,10 @@ def _venture_flow(sent: _Sentence, a: AmountMention, clause: tuple[int, int], ve
                  and e.id != venture.id and sent.kinds.get(e.id) != "person"), None)
     if firm is None and topic is not None and topic.id != venture.id and _starts_pronoun(sent) and \
             not [e for e in _actors(sent) if e.start < verb]:
-        firm = topic  # "The alternative asset manager is contributing roughly $7 billion in cash"
+        # "The alternative asset manager is contributing roughly $7 billion in cash": the one firm of the sentence
+        # before that is of the kind the description says (a fund), else the topic
+        firm = (_described_firm(sent, [e for e in recent if e.id != venture.id], index)
+                if index is not None else None) or topic
     if firm is None:
         return None
     payer, payee = (venture, firm) if out else (firm, venture)
@@ -2331,6 +2348,30 @@ def _venture_flow_zh(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     p.spans = {"from": (payer.start, payer.end), "to": (payee.start, payee.end), "type": (verb, a.start),
                "amount": (a.start, a.end)}
     return p
+
+
+#: What a venture's deal is for: building a facility ("to develop its largest data center", "To Build Louisiana Data
+#: Centre", "to support construction of its data centre project").
+_FOR_FACILITY: Final = re.compile(
+    r"t(?<![a-z]t)o (?:build|develop|construct|fund|finance|support(?: the)? construction of)\b"
+    r"(?:[^.;]|\.(?=\d)){0,60}?(?:data cent(?:er|re)|campus|facility|project)")
+
+
+def _described_firm(sent: _Sentence, candidates: Sequence[EntityMention], index: EntityIndex) -> EntityMention | None:
+    """The one firm of ``candidates`` of the kind the description opening ``sent`` names ("The asset manager": a fund).
+
+    The kind words are the coreference step's (``data/names/descriptions.json``, :mod:`dealweb.extract.coref`).
+    """
+    m = _DESCRIPTION_START.match(sent.folded, sent.start)
+    words = coref_words() if m is not None else None
+    if m is None or words is None:
+        return None
+    said = m.group(0)
+    want = [(how, value) for word, how, value in words.kinds if word in said]
+    if not want:
+        return None
+    fit = {e.id: e for e in candidates if coref_fits(e, index, want)}
+    return next(iter(fit.values())) if len(fit) == 1 else None
 
 
 _JV_TOTAL: Final = re.compile(r"\s*(?:[\w-]+\s+){0,2}(?:data cent(?:er|re)|campus|project)|"
