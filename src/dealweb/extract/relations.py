@@ -319,31 +319,128 @@ _SPLIT: Final[dict[int, SplitScan]] = {}
 _MAX_PARTS: Final = 4
 
 
-def _scanned(words: list[str], by: str = "auto") -> re.Pattern[str]:
-    """:func:`_pattern` of ``words``, registered to be scanned in parts by :func:`_scan` (see :class:`SplitScan`).
+#: Every cue trie read through :func:`_find` (registered by :func:`_scanned` and :func:`_near`), by its id: the trie
+#: and its words. All of them are found in one pass of a text (see :class:`_Union`).
+_LISTS: Final[dict[int, tuple[re.Pattern[str], list[str]]]] = {}
 
-    ``by="auto"``: one part per first character (a literal search each) when the words open on at most
-    :data:`_MAX_PARTS` characters, else the whole trie in one scan: each part is a pass over the text with a cost
-    of its own per call, and a trie of many roots, its ASCII words opening on their common start, is cheaper in one
-    pass (measured on the corpus of issue 16, article by article: 9 to 23 roots 38-43% less time, 5 about 10%
-    less, 4 a third more).
+
+def _register(whole: re.Pattern[str], words: list[str]) -> None:
+    """Add the trie ``whole`` of ``words`` to the lists scanned together (the union is built again at next use)."""
+    _LISTS[id(whole)] = (whole, sorted(set(words)))
+    _UNION.clear()
+
+
+def _scanned(words: list[str], by: str = "auto") -> re.Pattern[str]:
+    """:func:`_pattern` of ``words``, registered to be found by :func:`_find` (see :class:`_Union`).
+
+    ``by`` says how the trie alone would be scanned in parts (:class:`SplitScan`, kept for tests and for a
+    pattern scanned on its own): ``"auto"``: one part per first character when the words open on at most
+    :data:`_MAX_PARTS` characters, else the whole trie in one scan.
     """
     if by == "auto":
         by = "branch" if len({w[:1] for w in words}) <= _MAX_PARTS else "whole"
     whole = _pattern(words)
     _SPLIT[id(whole)] = split_scan(whole, words, _pattern, by=by)
+    _register(whole, words)
     return whole
 
 
 #: Patterns read only near a few figures (a percentage's price move, stake verb, market value), by id: the characters
-#: of their words and their longest word. They are scanned around each look-up (:func:`_find_near`).
+#: of their words and their longest word. They are found with the other cue tries (:func:`_find_near`).
 _NEAR: Final[dict[int, tuple[frozenset[str], int]]] = {}
 
 
 def _near(regex: re.Pattern[str], words: list[str]) -> re.Pattern[str]:
     """Register ``regex`` (a trie of ``words``) for :func:`_find_near`."""
     _NEAR[id(regex)] = (frozenset("".join(words)), max(map(len, words)))
+    _register(regex, words)
     return regex
+
+
+class _Union:
+    """Every registered cue trie found in one pass of a text: exactly the hits of each trie's own whole-text scan.
+
+    One trie of all the lists' words (in two parts, the words opening on an ASCII character and the others: the
+    engine scans each faster than both together) is scanned. Where a list's trie matches at a place, its word
+    lies in the text there, so the union's part holding that word matches there too, or the place lies inside
+    an earlier match of that part (the union's match at a place is its longest word there, and a list's words
+    are some of the union's). So the places a list can match are the union's hits and the places inside them
+    where a word of the list can start (its characters agree with the rest of the hit). Each list's own scan
+    (:meth:`re.Pattern.finditer`: left to right, on from the end of each match) is replayed on those places only,
+    in order: a place where the union matched one of the list's own words gives that word (both tries match
+    their longest word there), any other is tried with the list's trie (``match``, which sees the text before
+    the place as ``finditer`` does). tests/test_extract_speed.py compares it with each trie's own scan.
+    """
+
+    __slots__ = ("lists", "parts", "starts", "tried")
+
+    def __init__(self, lists: Mapping[int, tuple[re.Pattern[str], list[str]]]) -> None:
+        self.lists: list[tuple[int, re.Pattern[str], frozenset[str]]] = [
+            (key, rx, frozenset(words)) for key, (rx, words) in lists.items()]
+        every = sorted({w for _, ws in lists.values() for w in ws})
+        asc = [w for w in every if w[:1].isascii()]
+        other = [w for w in every if not w[:1].isascii()]
+        self.parts: list[re.Pattern[str]] = [_pattern(ws) for ws in (asc, other) if ws]
+        # the lists' words by their first character, and what each union word a hit holds asks for (computed once)
+        self.starts: dict[str, list[tuple[int, list[str]]]] = {}
+        for k, (_, _, words) in enumerate(self.lists):
+            by_first: dict[str, list[str]] = {}
+            for w in sorted(words):
+                by_first.setdefault(w[0], []).append(w)
+            for ch, ws in by_first.items():
+                self.starts.setdefault(ch, []).append((k, ws))
+        self.tried: dict[str, list[tuple[int, int, bool]]] = {}
+
+    def _places(self, hit: str) -> list[tuple[int, int, bool]]:
+        """Where in a union hit a word of a list can start.
+
+        ``(offset, list, own)`` for each such place in ``hit`` (``own``: at offset 0, ``hit`` is a word of that list).
+        """
+        got = self.tried.get(hit)
+        if got is None:
+            got = []
+            for off in range(len(hit)):
+                rest = hit[off:]
+                for k, ws in self.starts.get(rest[0], ()):
+                    if any(w.startswith(rest) or rest.startswith(w) for w in ws):
+                        got.append((off, k, off == 0 and hit in self.lists[k][2]))
+            self.tried[hit] = got
+        return got
+
+    def scan(self, f: str, inside: bool = True) -> list[list[tuple[int, int, str]]]:
+        """The hits of each list's trie in ``f``, in the order of :attr:`lists`.
+
+        ``inside=False`` (for tests only) leaves out the places inside the union's hits: then a list's word lying
+        inside another list's longer word is lost.
+        """
+        places: list[tuple[int, int, bool, int, str]] = []
+        for part in self.parts:
+            for m in part.finditer(f):
+                s, hit = m.start(), m.group(0)
+                for off, k, own in self._places(hit):
+                    if inside or off == 0:
+                        places.append((s + off, k, own, s, hit))
+        places.sort()
+        out: list[list[tuple[int, int, str]]] = [[] for _ in self.lists]
+        done = [0] * len(self.lists)  # where each list's own scan goes on from
+        for p, k, own, s, hit in places:
+            if p < done[k]:
+                continue  # inside the list's last match (or the same place again, matched)
+            if own:
+                out[k].append((s, s + len(hit), hit))
+                done[k] = s + len(hit)
+                continue
+            got = self.lists[k][1].match(f, p)
+            if got is not None:
+                out[k].append((p, got.end(), got.group(0)))
+                done[k] = got.end()
+            else:
+                done[k] = p + 1  # a later place of the same start need not be tried again
+        return out
+
+
+#: The union of the registered lists, built at its first use (a list of one at most).
+_UNION: Final[list[_Union]] = []
 
 
 #: Sentence-level cue words as trie-shaped patterns, scanned once per text (see :func:`_find`).
@@ -474,10 +571,18 @@ def _scan(regex: re.Pattern[str], s: str) -> tuple[list[int], list[tuple[int, in
     """Every match of ``regex`` in the whole text ``s``, scanned once per text (starts, hits)."""
     got = _SCANS.get(id(regex))  # by id: a pattern's hash is computed from its whole code on every call
     if got is None or got[0] is not s:
-        split = _SPLIT.get(id(regex))
-        hits = split.hits(s) if split is not None else [(m.start(), m.end(), m.group(0)) for m in regex.finditer(s)]
-        got = (s, [h[0] for h in hits], hits)
-        _SCANS[id(regex)] = got
+        if id(regex) in _LISTS:
+            # every registered cue trie at once (one pass of the text: see _Union)
+            if not _UNION:
+                _UNION.append(_Union(_LISTS))
+            union = _UNION[0]
+            for (key, _, _), hits in zip(union.lists, union.scan(s), strict=True):
+                _SCANS[key] = (s, [h[0] for h in hits], hits)
+            got = _SCANS[id(regex)]
+        else:
+            hits = [(m.start(), m.end(), m.group(0)) for m in regex.finditer(s)]
+            got = (s, [h[0] for h in hits], hits)
+            _SCANS[id(regex)] = got
     return got[1], got[2]
 
 
@@ -498,74 +603,17 @@ def _find(regex: re.Pattern[str], s: str, lo: int, hi: int) -> list[tuple[int, i
     return hits[i:j] if hits[j - 1][1] <= hi else hits[i:j - 1]
 
 
-def _scan_start(chars: frozenset[str], f: str, lo: int) -> int:
-    """The nearest place at or before ``lo`` where no match of a registered pattern can be under way, or -1.
-
-    That is a place whose previous character is none of the pattern's ``chars``, looked for up to 64 back.
-    """
-    p = lo
-    stop = max(0, lo - 64)
-    while p > stop and f[p - 1] in chars:
-        p -= 1
-    return -1 if p > 0 and f[p - 1] in chars else p
-
-
 def _find_near(regex: re.Pattern[str], f: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
-    """:func:`_find` of a pattern registered by :func:`_near`, from a scan of a few characters around ``[lo, hi)``.
-
-    No match can hold a character that none of the words holds, so no match of the whole-text scan covers the
-    place just after one: from there on the whole scan's matches are those of a scan started there (the
-    look-behinds see the text before it either way). The scan is started at the nearest such place before
-    ``lo`` and read up to ``hi`` plus the longest word and one character of look-ahead, the most any match
-    starting before ``hi`` reads. Where no such place lies within 64 characters, the whole text is scanned.
-    """
-    chars, longest = _NEAR[id(regex)]
-    p = _scan_start(chars, f, lo)
-    if p < 0:
-        return _find(regex, f, lo, hi)
-    out = []
-    for m in regex.finditer(f, p, hi + longest + 1):
-        if m.start() >= hi:
-            break
-        if m.start() >= lo and m.end() <= hi:
-            out.append((m.start(), m.end(), m.group(0)))
-    return out
-
-
-_LOCAL: Final[dict[int, tuple[str, int, int, list[int], list[tuple[int, int, str]]]]] = {}
+    """:func:`_find` of a pattern registered by :func:`_near` (found with the other cue tries: :class:`_Union`)."""
+    return _find(regex, f, lo, hi)
 
 
 def _find_local(regex: re.Pattern[str], f: str, lo: int, hi: int, s_lo: int, s_hi: int) -> list[tuple[int, int, str]]:
     """:func:`_find` of a pattern registered by :func:`_near`, for ``[lo, hi)`` inside ``[s_lo, s_hi)`` (a sentence).
 
-    The sentence is scanned once, the way :func:`_find_near` scans a window (from the nearest place before
-    ``s_lo`` that no match can cover, up to ``s_hi`` plus the longest word and one character), and kept for
-    the next look-ups in the same sentence: patterns needed only in the sentences holding a figure are not
-    run over the whole text. Where no such place lies within 64 characters, the whole text is scanned.
+    The hits are those of the whole text's scan (:class:`_Union`); the sentence's bounds are not needed.
     """
-    if lo < s_lo or hi > s_hi:
-        return _find_near(regex, f, lo, hi)
-    got = _LOCAL.get(id(regex))
-    if got is None or got[0] is not f or got[1] != s_lo or got[2] != s_hi:
-        chars, longest = _NEAR[id(regex)]
-        p = _scan_start(chars, f, s_lo)
-        if p < 0:
-            return _find(regex, f, lo, hi)
-        hits = []
-        for m in regex.finditer(f, p, s_hi + longest + 1):
-            if m.start() >= s_hi:
-                break
-            if m.start() >= s_lo:
-                hits.append((m.start(), m.end(), m.group(0)))
-        got = (f, s_lo, s_hi, [h[0] for h in hits], hits)
-        _LOCAL[id(regex)] = got
-    starts = got[3]
-    i = bisect_left(starts, lo)
-    j = bisect_left(starts, hi, i)
-    if i == j:
-        return []
-    hits = got[4]
-    return hits[i:j] if hits[j - 1][1] <= hi else hits[i:j - 1]
+    return _find(regex, f, lo, hi)
 
 
 def _clause_of(sent: _Sentence, pos: int) -> tuple[int, int]:

@@ -1,0 +1,87 @@
+"""The fast paths of :mod:`dealweb.extract.relations` give exactly what the plain forms give (issue 16, session 8).
+
+Each shortcut is checked against the plain computation it replaces, on made-up text (hypothesis), and each test
+holds a case that a stricter shortcut (one that skips more) gets wrong, so the check can fail.
+"""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dealweb.extract import relations
+
+
+def _spans(it) -> list[tuple[int, int, str]]:  # noqa: ANN001
+    return [(m.start(), m.end(), m.group(0)) for m in it]
+
+
+#: The union of the registered cue tries (built once: compiling its two tries takes a while).
+_UNION = relations._Union(relations._LISTS)
+
+
+def _plain(text: str) -> list[list[tuple[int, int, str]]]:
+    """Each registered cue trie's own whole-text scan, in the union's order."""
+    return [_spans(rx.finditer(text)) for _, rx, _ in _UNION.lists]
+
+
+def _words() -> list[str]:
+    return sorted({w for _, ws in relations._LISTS.values() for w in ws})
+
+
+#: Pieces of made-up text: every cue word of every list, their halves (a word cut inside another), separators.
+_PIECES = sorted({p for w in _words() for p in (w, w[: len(w) // 2], w[len(w) // 2:])} |
+                 {" ", "  ", "x", "a", "s", "ed", "-", "的", "，", ",", "1", "é", "\n"})
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=16).map("".join))
+def test_union_scan_is_each_tries_own_scan(text: str) -> None:
+    assert _UNION.scan(text) == _plain(text)
+
+
+def _nested() -> str:
+    """A text where a cue word of one list lies inside a longer cue word of another list, and is found there by its
+    own list's scan (looked for among the registered words)."""
+    owners = {w: {k for k, (_, ws) in relations._LISTS.items() if w in ws} for w in _words()}
+    for w in _words():
+        for v in _words():
+            at = w.find(v, 1)
+            if v == w or at < 0 or not owners[v] - owners[w]:
+                continue
+            text = f"x {w} y {w}"
+            if any(h[0] == 2 + at and h[2] == v for hits in _plain(text) for h in hits):
+                return text
+    raise AssertionError("no cue word holds a word of another list")
+
+
+def test_union_scan_finds_words_inside_other_lists_hits() -> None:
+    """A word of one list inside a longer word of another: found by the union's places inside its hits.
+
+    The union matches only the longer word there; replaying each list's scan on the hits' starts alone (a
+    stricter shortcut) loses the inner word, which its own list's scan finds.
+    """
+    text = _nested()
+    assert _UNION.scan(text) == _plain(text)
+    assert _UNION.scan(text, inside=False) != _plain(text)
+
+
+def test_find_reads_the_union_scan() -> None:
+    """:func:`relations._find` of a registered trie: its own scan's hits inside the range."""
+    text = "acme raised funds, including a joint venture; 如果龙华投资 the deal could be worth more, 否认"
+    for key, (rx, _) in relations._LISTS.items():
+        for lo, hi in ((0, len(text)), (5, 40), (30, 31), (50, len(text))):
+            want = [h for h in _spans(rx.finditer(text)) if lo <= h[0] and h[1] <= hi]
+            assert relations._find(rx, text, lo, hi) == want, (key, lo, hi)
+
+
+def test_every_cue_trie_is_in_the_union() -> None:
+    """The cue lists read through :func:`relations._find` are all registered (a trie left out would be scanned
+    by its own ``finditer``, still right, but slower)."""
+    for rx in (relations._JOKE_P, relations._COND_P, relations._HEDGE_P, relations._LIST_P, relations._DENIAL_P,
+               relations._INVITE_P, relations._RAISE_P, relations._ALL_TYPE_RE, relations._FACT_RE,
+               relations._MOVE_RE, relations._MKT_RE, relations._STAKE_VERB_RE):
+        assert id(rx) in relations._LISTS
+        assert isinstance(rx, re.Pattern)
