@@ -139,6 +139,34 @@ CASES = [
     ("北极云公布财报，合同金额大增。分析师指出，其中300亿美元来自艾克米，且未履约收入并非已兑现的收入。",
      {("acme", "borealis", 30 * B, 30 * B)}),
     ("北极云公布财报，营收大增。分析师指出，其中300亿美元来自艾克米。", set()),
+    # three firms announcing a purchase together: the buyer pays the others as one group (guideline section 7)
+    ("龍華科技、北極雲和迪納摩資本共同宣布達成五年期算力協議，將在北歐建設AI基礎設施，協議價值可達60億美元。",
+     {("longhua", "borealis+dynamo", 0, 6 * B)}),
+    ("龙华科技、北极云和迪纳摩资本共同宣布达成五年期算力协议，将在北欧建设AI基础设施，协议价值可达60亿美元。",
+     {("longhua", "borealis+dynamo", 0, 6 * B)}),
+    ("龙华科技和北极云共同宣布达成五年期算力协议，将在北欧建设AI基础设施，协议价值可达60亿美元。",
+     {("longhua", "borealis", 0, 6 * B)}),
+    # one payer's sum over a list of counterparties with no split: one claim to the list as a group (section 7)
+    ("龍華科技為加速去化現金已大舉投資新創，包括北極雲、天成半導體以及艾克米，總金額達50億美元。",
+     {("longhua", "acme+borealis+tiancheng", 5 * B, 5 * B)}),
+    ("龙华科技为加速去化现金已大举投资新创，包括北极云、天成半导体以及艾克米，总金额达50亿美元。",
+     {("longhua", "acme+borealis+tiancheng", 5 * B, 5 * B)}),
+    ("龙华科技已大举投资新创，包括北极云、天成半导体以及艾克米，其中对艾克米投资50亿美元。",
+     {("longhua", "acme", 5 * B, 5 * B)}),  # a figure of one of them: that one's
+    # a deal in view by a demonstrative, its figure and noun, in a sentence naming an earlier deal's two firms (not
+    # the last deal told); a condition on it landing is its status (guideline section 6: proposed), not a supposition
+    ("迪納摩資本正與艾克米洽談追加高達30億美元的投資。龍華科技還以10億美元收購了天成半導體。"
+     "若此次30億美元投資最終落地，迪納摩資本在艾克米的話語權將進一步提升。",
+     {("dynamo", "acme", 0, 3 * B), ("longhua", "tiancheng", B, B), ("dynamo", "acme", 3 * B, 3 * B)}),
+    ("迪纳摩资本正与艾克米洽谈追加高达30亿美元的投资。龙华科技还以10亿美元收购了天成半导体。"
+     "若此次30亿美元投资最终落地，迪纳摩资本在艾克米的话语权将进一步提升。",
+     {("dynamo", "acme", 0, 3 * B), ("longhua", "tiancheng", B, B), ("dynamo", "acme", 3 * B, 3 * B)}),
+    # a deal valued (交易估值) is the deal's value; a firm valued (艾克米估值) is a valuation, no deal (section 5)
+    ("迪納摩資本旗下基礎設施基金正在就收購資料中心公司艾克米進行深入談判，交易估值接近400億美元。",
+     {("dynamo", "acme", 36 * B, 44 * B)}),
+    ("迪纳摩资本旗下基础设施基金正在就收购数据中心公司艾克米进行深入谈判，交易估值接近400亿美元。",
+     {("dynamo", "acme", 36 * B, 44 * B)}),
+    ("迪纳摩资本向艾克米投资10亿美元，艾克米估值接近400亿美元。", {("dynamo", "acme", B, B)}),
 ]
 
 

@@ -226,8 +226,8 @@ _PER_SHARE_BEFORE: Final = re.compile(
 _TINY: Final = 1000.0
 #: Two or more firms joined by "and": a group of payers when they invest together (guideline §7).
 _COORD: Final = re.compile(
-    r"^\s*[)）]?\s*(?:corp\.?|inc\.?|\(\w+\))?\s*,?\s*(?:和|与|及|、|&|and)\s*"
-    r"(?:[^\s，,。;；()（）]{1,6}|(?:[\w-]+\s+){0,2})\s*$|^\s*[)）]?\s*(?:和|与|及|、|&|and)\s*$")
+    r"^\s*[)）]?\s*(?:corp\.?|inc\.?|\(\w+\))?\s*,?\s*(?:和|与|以及|及|、|&|and)\s*"
+    r"(?:[^\s，,。;；()（）]{1,6}|(?:[\w-]+\s+){0,2})\s*$|^\s*[)）]?\s*(?:和|与|以及|及|、|&|and)\s*$")
 #: A firm named as another's rival ("Acme的競爭對手Hooli"): a modifier, not a party.
 _RIVAL_AFTER: Final = re.compile(r"\s*(?:的|'s|’s)?\s*(?:主要|头号|最大的?)?\s*(?:竞争对手|对手|rivals?|competitors?)")
 #: The object of a deal may stand a few words after its marker ("對人工智能巨頭Acme", "in AI startup Acme").
@@ -523,6 +523,8 @@ _CHANGE_RE: Final = re.compile(
 #: A deal noun shortly before "valued at": the figure is the deal's value (guideline §4), not a valuation.
 _DEAL_NOUN_BEFORE: Final = re.compile(r"\b(?:agreements?|deals?|contracts?|pacts?|orders?|partnerships?|commitments?|"
                                       r"arrangements?|transactions?)\b(?:(?!\b(?:company|firm|startup)\b)[^.;])*$")
+#: A deal noun right before 估值 ("交易估值", "收購估值"): the deal's value, not a firm's valuation.
+_DEAL_WORD_BEFORE_ZH: Final = re.compile(r"(?:交易|收购|并购|合同|协议|订单)(?:的)?\s*$")
 _TO_LEVEL: Final = re.compile(r"(?:至|到|为|達|达|to|at)\s*(?:约|近|超过|高达)?\s*$")
 
 
@@ -965,6 +967,9 @@ def _fact_metric(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     if metric == "valuation" and word[2] == "valued at" and _DEAL_NOUN_BEFORE.search(f, max(sent.start, word[0] - 90),
                                                                                              word[0]):
         return None  # "an agreement valued at $17.4 billion", "the deal, valued at...": a deal's value, not a firm's
+    if metric == "valuation" and word[2] == "估值" and _DEAL_WORD_BEFORE_ZH.search(f, max(sent.start, word[0] - 3),
+                                                                                     word[0]):
+        return None  # "收購Y…，交易估值接近N": the deal valued, not a firm (guideline section 4: the deal's value)
     between = f[word[1]:a.start] if word[1] <= a.start else ""
     if _rx(r"价格|均价|\bprice\b").search(between) or _rx(r"^\s*价格").search(f[word[1]:word[1] + 3]):
         return None
@@ -2221,7 +2226,8 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             deal = _elided_payee(sent, a, clause, typ, deal, deals, last_deal, topic, raiser)
         if deal is None:
             other = _own_capex(sent, a, clause, topic) or _deal_reference(sent, a, last_deal, typ) \
-                or _party_reference(sent, a, clause, history or []) or _tranche_of(sent, a, clause, deals) \
+                or _party_reference(sent, a, clause, history or []) or _pair_reference(sent, a, history or [], typ) \
+                or _tranche_of(sent, a, clause, deals) \
                 or _follow_on(sent, a, last_deal) or _part_of_last(sent, a, clause, last_deal)
             if other is not None:
                 (facts if other.kind == "fact" else deals).append(other)
@@ -2243,6 +2249,11 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
                 same.quantity, same.spans["quantity"] = deal.quantity, deal.spans["quantity"]
             continue
         _reroute(sent, deal)
+        if deal.type in _PURCHASE and deal.payer is not None and deal.payee is not None and \
+                "+" not in deal.payer.id and f.find("宣布", sent.start, a.start) >= 0:
+            _sellers_together(sent, a, deal)  # "A、B和C共同宣布達成協議…價值N": B and C sell to A together
+        elif listing and deal.payer is not None and deal.payee is not None:
+            _listed_together(sent, a, clause, deal)  # "X投資…，包括A、B以及C，總金額達N": one sum, no split
         deal.flag = "joke" if joke else None
         deals.append(deal)
     for g in gws:
@@ -2352,6 +2363,52 @@ _OUT_OF_VENTURE_ZH: Final = re.compile(r"(?:获得|收到|取得|获)了?\s*$")
 _PAYOUT_AFTER_ZH: Final = re.compile(r"\s*的?\s*(?:一次性|特别|现金)?\s*(?:支付|付款|分配|派发|分红|款项|回报)")
 _JOINTLY_ZH: Final = re.compile(r"(?:共同|联合|一起|携手)\s*$")
 _MARKED_OBJECT_ZH: Final = re.compile(r"(?:向|对|给)\s*$")
+
+
+#: A run of firms announcing a deal together ("A、B和C共同宣布達成", "A與B和C聯合宣布").
+_ANNOUNCE_TOGETHER: Final = re.compile(r"\s*(?:今天|周[一二三四五六日]|日前|近日)?\s*(?:共同|联合|一起|携手)?\s*宣布")
+
+
+def _sellers_together(sent: _Sentence, a: AmountMention, deal: Proposal) -> None:
+    """The payee of a purchase three or more firms announce together: every firm of the run but the buyer.
+
+    "A、B和C共同宣布達成五年期協議，…協議價值可達N": the buyer (read by who sells what) pays the others as one group
+    (guideline section 7, an aggregate claim when the text gives no split). Changes ``deal`` in place.
+    """
+    run = _coordinated(sent, _actors(sent), a.start)
+    ids = {e.id for e in run}
+    if len(ids) < 3 or deal.payer is None or deal.payee is None or deal.payer.id not in ids or \
+            deal.payee.id not in ids or not _ANNOUNCE_TOGETHER.match(sent.folded, run[-1].end):
+        return
+    others = [e for e in run if e.id != deal.payer.id]
+    group = _group(others)
+    deal.payee = group
+    deal.spans["to"] = (group.start, group.end)
+
+
+#: A figure introduced as the sum of what was listed before it ("，總金額達N", "合計約N").
+_SUM_BEFORE: Final = re.compile(r"(?:总金额|总额|总计|合计|共计|累计)\s*(?:超过|约|达|达到|为|逾)?\s*$")
+#: What opens a list of a deal's objects ("包括A、B和C", "including A and B").
+_LIST_OPEN: Final = re.compile(r"(?:包括|包含|including)\s*[:：]?\s*$")
+
+
+def _listed_together(sent: _Sentence, a: AmountMention, clause: tuple[int, int], deal: Proposal) -> None:
+    """The payee of one figure that sums a list of the payer's counterparties: the list as one group.
+
+    "X…投資科技巨頭與AI新創，包括A、B以及C，總金額達N": the figure is the sum over A, B and C and the text gives no
+    split, so it is one aggregate claim whose payee is the group (guideline section 7). Changes ``deal`` in place.
+    """
+    f = sent.folded
+    if not _SUM_BEFORE.search(f, max(clause[0], a.start - 10), a.start) or deal.payee is None or deal.payer is None:
+        return
+    run = _coordinated(sent, [e for e in _actors(sent) if e.id != deal.payer.id], a.start)
+    ids = {e.id for e in run}
+    if len(ids) < 2 or deal.payee.id not in ids or deal.payer.id in ids or \
+            not _LIST_OPEN.search(f, max(sent.start, run[0].start - 8), run[0].start):
+        return
+    group = _group(run)
+    deal.payee = group
+    deal.spans["to"] = (group.start, group.end)
 
 
 def _venture_flow_zh(sent: _Sentence, a: AmountMention, clause: tuple[int, int], venture: EntityMention | None,
@@ -3086,6 +3143,36 @@ def _party_reference(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
                  and "+" not in p.payer.id), None)
     if last is None or any(e.id not in (last.payer.id, last.payee.id) for e in _actors(sent)):  # type: ignore[union-attr]
         return None  # the sentence names someone outside that deal
+    p = Proposal("deal", (sent.start, sent.end), 0.5, payer=last.payer, payee=last.payee, type=last.type,
+                 amount=a.amount)
+    p.spans = {"from": last.spans["from"], "to": last.spans["to"], "type": last.spans.get("type", (a.start, a.end)),
+               "amount": (a.start, a.end)}
+    return p
+
+
+#: A demonstrative (and a classifier) right before a figure: "此次N投資", "這筆約N的交易".
+_THIS_BEFORE: Final = re.compile(r"(?:这|此|该)(?:笔|项|次|宗|份|轮)?\s*(?:约|价值|总额)?\s*$")
+
+
+def _pair_reference(sent: _Sentence, a: AmountMention, history: list[Proposal],
+                    typ: tuple[str, int, int, str] | None) -> Proposal | None:
+    """An earlier deal of the two firms the sentence names, referred to by a demonstrative, its figure and noun.
+
+    "若此次N投資最終落地，A在B的話語權將…": the deal in view is not the last one told but A and B's investment told
+    before; the pair (and its direction) is that deal's. A condition on the deal landing is its status (proposed).
+    """
+    f = sent.folded
+    if a.amount.currency is None or not _THIS_BEFORE.search(f, max(sent.start, a.start - 6), a.start) or \
+            not _NOUN_AFTER.match(f, a.end):
+        return None
+    ids = {e.id for e in _actors(sent)}
+    if len(ids) != 2:
+        return None
+    last = next((p for p in reversed(history[-64:]) if p.kind == "deal" and p.payer is not None
+                 and p.payee is not None and {p.payer.id, p.payee.id} == ids
+                 and (typ is None or p.type == typ[0])), None)
+    if last is None or last.payer is None or last.payee is None:
+        return None
     p = Proposal("deal", (sent.start, sent.end), 0.5, payer=last.payer, payee=last.payee, type=last.type,
                  amount=a.amount)
     p.spans = {"from": last.spans["from"], "to": last.spans["to"], "type": last.spans.get("type", (a.start, a.end)),
