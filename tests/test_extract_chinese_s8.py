@@ -167,6 +167,17 @@ CASES = [
     ("迪纳摩资本旗下基础设施基金正在就收购数据中心公司艾克米进行深入谈判，交易估值接近400亿美元。",
      {("dynamo", "acme", 36 * B, 44 * B)}),
     ("迪纳摩资本向艾克米投资10亿美元，艾克米估值接近400亿美元。", {("dynamo", "acme", B, B)}),
+    # a purchase whose clause names only the buyer: the seller is the one other firm of the sentence, if it sells that
+    ("儘管艾克米承諾未來將租用價值約300億美元的伺服器資源，但其尚未盈利，讓外界對北極雲能否如期收回投資存在疑問。",
+     {("acme", "borealis", 27 * B, 33 * B)}),
+    ("尽管艾克米承诺未来将租用价值约300亿美元的服务器资源，但其尚未盈利，让外界对北极云能否如期收回投资存在疑问。",
+     {("acme", "borealis", 27 * B, 33 * B)}),
+    ("尽管艾克米承诺未来将租用价值约300亿美元的服务器资源，但其尚未盈利，让外界对迪纳摩资本能否如期收回投资存在疑问。",
+     set()),  # the other firm sells no compute: no seller to name
+    # partners spending on what they build together: the project's cost, no payment between them (section 5)
+    ("龍華科技與艾克米合作，斥資270億美元建設人工智慧資料中心項目。", set()),
+    ("龙华科技与艾克米合作，斥资270亿美元建设人工智能数据中心项目。", set()),
+    ("龙华科技与艾克米合作多年，龙华科技宣布斥资20亿美元收购艾克米。", {("longhua", "acme", 2 * B, 2 * B)}),
 ]
 
 

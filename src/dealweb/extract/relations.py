@@ -2135,6 +2135,9 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             continue  # "It was never a commitment", "我們從來沒有說要投資1000億美元": a denial, not a deal
         if _FACILITY_AFTER.match(f, a.end) and _MEASURE_BEFORE.search(f, max(sent.start, a.start - 4), a.start):
             continue  # "為愛爾蘭一座110億美元晶片工廠融資": what a plant costs, not a payment (guideline §5)
+        if f.find("合作", sent.start, a.start) >= 0 and _BUILD_SPEND.search(f, max(clause[0], a.start - 6), a.start) \
+                and _BUILD_AFTER.match(f, a.end) and _PARTNERS_BEFORE.search(f, sent.start, a.start):
+            continue  # "A與B合作，斥資N建設資料中心項目": what the partners spend on a project, no payment between them
         if _own_spending(sent, a, clause):
             continue  # "科技公司競相斥資數十億美元", "每顆售價N": spending or a price, no payee
         if _GUARANTEE_ZH.search(f, clause[0], clause[1]):
@@ -2227,6 +2230,7 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
         if deal is None:
             other = _own_capex(sent, a, clause, topic) or _deal_reference(sent, a, last_deal, typ) \
                 or _party_reference(sent, a, clause, history or []) or _pair_reference(sent, a, history or [], typ) \
+                or _seller_elsewhere(sent, a, clause, typ, index) \
                 or _tranche_of(sent, a, clause, deals) \
                 or _follow_on(sent, a, last_deal) or _part_of_last(sent, a, clause, last_deal)
             if other is not None:
@@ -3146,6 +3150,45 @@ def _party_reference(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     p = Proposal("deal", (sent.start, sent.end), 0.5, payer=last.payer, payee=last.payee, type=last.type,
                  amount=a.amount)
     p.spans = {"from": last.spans["from"], "to": last.spans["to"], "type": last.spans.get("type", (a.start, a.end)),
+               "amount": (a.start, a.end)}
+    return p
+
+
+#: Partners spending on something they build ("A與B合作，斥資N建設…項目"; guideline section 5: a project's cost).
+_BUILD_SPEND: Final = re.compile(r"(?:斥资|投入|出资|投资)\s*(?:约|超过|逾|高达)?\s*$")
+_BUILD_AFTER: Final = re.compile(r"\s*(?:用于|用来|来|以)?\s*(?:建设|兴建|建造|打造|开发|建立)")
+_PARTNERS_BEFORE: Final = re.compile(r"(?:与|和|同|携手)[^，,。；;]{1,30}?(?:合作|联手|共同)")
+
+
+#: A buyer's verb right before the goods' figure ("將租用價值約N的", "採購N的").
+_BUYS_BEFORE_ZH: Final = re.compile(r"(?:租用|租赁|承租|采购|购买|订购|买下)\s*(?:价值|总值)?\s*$")
+
+
+def _seller_elsewhere(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
+                      typ: tuple[str, int, int, str] | None, index: EntityIndex) -> Proposal | None:
+    """A purchase whose clause names only the buyer, the seller named in another clause of the sentence.
+
+    "儘管X承諾未來將租用價值約N的伺服器資源，但…讓外界對Y能否如期收回…投資存在疑問": X buys (its own verb right
+    before the figure); the seller is the one other firm of the sentence, and it usually sells that kind of deal
+    (gazetteer ``sells``) while X does not.
+    """
+    if typ is None or typ[0] not in _PURCHASE:
+        return None
+    f = sent.folded
+    if not _BUYS_BEFORE_ZH.search(f, max(clause[0], a.start - 8), a.start):
+        return None
+    actors = _actors(sent)
+    own = {e.id for e in actors if clause[0] <= e.start < a.start}
+    others = {e.id: e for e in actors if not clause[0] <= e.start < clause[1]}
+    if len(own) != 1 or len(others) != 1:
+        return None
+    buyer = next(e for e in actors if e.id in own and e.start < a.start)
+    (seller,) = others.values()
+    if typ[0] not in index.sells.get(seller.id, frozenset()) or typ[0] in index.sells.get(buyer.id, frozenset()) \
+            or seller.id == buyer.id:
+        return None
+    p = Proposal("deal", (sent.start, sent.end), 0.5, payer=buyer, payee=seller, type=typ[0], amount=a.amount)
+    p.spans = {"from": (buyer.start, buyer.end), "to": (seller.start, seller.end), "type": (typ[1], typ[2]),
                "amount": (a.start, a.end)}
     return p
 
