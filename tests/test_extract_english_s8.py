@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 
 from dealweb.extract.coref import resolve_descriptions
+from dealweb.extract.mentions import find_short_names
 from dealweb.extract.normalise import normalise
 from test_extract_english import INDEX, usd_deals
 
@@ -75,6 +76,25 @@ def test_english_descriptions(text: str, expected: list[tuple[str, str]]) -> Non
      "The campus is named Nimbus.", set()),
     ("Acme has announced a $27 billion financing deal with Dynamo Capital to develop its largest data center.",
      {("dynamo", "acme", 27 * B, 27 * B)}),
+    # a firm's first word alone, after its full name, is that firm ("Flux" after "Flux Semiconductor")
+    ("Flux Semiconductor signed a lease with Cobalt Cloud. Flux expects to pay $2 billion to Cobalt Cloud for it.",
+     {("flux", "cobalt", 2 * B, 2 * B)}),
 ])
 def test_english_structure_s8(text: str, expected: set[tuple[str, str, float, float | None]]) -> None:
     assert usd_deals(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Flux Semiconductor won orders. Flux expects more.", [(31, 35, "flux")]),
+    # not before the full name, not when written in lower case elsewhere (a common word), not as the start of another
+    # capitalised name, not a word shorter than four letters
+    ("Flux expects more. Flux Semiconductor won orders.", []),
+    ("Flux Semiconductor won orders. Flux expects more flux.", []),
+    ("Flux Semiconductor won orders. Flux Helios expects more.", []),
+    ("Cobalt Cloud won orders. Cobalt expects more.", [(25, 31, "cobalt")]),
+])
+def test_short_names(text: str, expected: list[tuple[int, int, str]]) -> None:
+    norm = normalise(text)
+    known = INDEX.find(norm)
+    got = find_short_names(norm, known, INDEX)
+    assert [(m.start, m.end, m.id) for m in got if m not in known] == expected

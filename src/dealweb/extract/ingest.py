@@ -29,6 +29,7 @@ from dealweb.extract.mentions import (
     find_glossed_names,
     find_new_names,
     find_periods,
+    find_short_names,
     merge_names,
     numeric_spans,
 )
@@ -293,6 +294,7 @@ def analyse(text: str, index: EntityIndex, fmt: str = "auto", name: str = "",
     ents = index.find(norm)
     ents = merge_names(ents, index.short_forms(find_new_names(norm, ents)))
     ents = merge_names(ents, find_glossed_names(norm, ents))
+    ents = find_short_names(norm, ents, index)
     ents = merge_names(ents, resolve_descriptions(norm, ents, index))
     amts = find_amount_mentions(norm)
     periods: list[PeriodMention] = []

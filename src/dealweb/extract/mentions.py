@@ -233,6 +233,7 @@ class EntityIndex:
             if g.buys:
                 self.buys[eid] = self.buys.get(eid, frozenset()) | g.buys
         self._firsts: dict[str, set[tuple[str, str]]] | None = None  # first word of a longer Latin name -> firms
+        self._heads: dict[str, set[str]] | None = None  # firm id -> first words that name it alone (short_heads)
         self._regex = re.compile(trie_pattern(sorted(self.names, key=len, reverse=True)))
         self._scan = split_scan(self._regex, self.names,
                                 lambda ws: re.compile(trie_pattern(sorted(ws, key=len, reverse=True))))
@@ -263,14 +264,7 @@ class EntityIndex:
         """
         if not new:
             return new
-        firsts = self._firsts
-        if firsts is None:
-            firsts = {}
-            for name, (eid, display) in self.names.items():
-                head, _, rest = name.partition(" ")
-                if rest and len(head) >= 4 and head.isascii() and head.isalpha():
-                    firsts.setdefault(head, set()).add((eid, display))
-            self._firsts = firsts
+        firsts = self.first_words()
         out = []
         for m in new:
             hit = firsts.get(m.name.lower()) if " " not in m.name else None
@@ -279,6 +273,38 @@ class EntityIndex:
                 m = EntityMention(m.start, m.end, eid, display)
             out.append(m)
         return out
+
+    def first_words(self) -> dict[str, set[tuple[str, str]]]:
+        """The first word (folded, 4+ Latin letters) of every known longer Latin name -> the firms it starts."""
+        firsts = self._firsts
+        if firsts is None:
+            firsts = {}
+            for name, (eid, display) in self.names.items():
+                head, _, rest = name.partition(" ")
+                if rest and len(head) >= 4 and head.isascii() and head.isalpha():
+                    firsts.setdefault(head, set()).add((eid, display))
+            self._firsts = firsts
+        return firsts
+
+    def short_heads(self) -> dict[str, set[str]]:
+        """Firm or fund id -> the first word (folded) of its longer display name that may stand for it alone.
+
+        The word ("acme" of "Acme Digital") starts no other firm's name and is no known name itself; it is read by
+        :func:`find_short_names`. Aliases are not shortened (a chief's name names the firm, a first name does not).
+        """
+        heads = self._heads
+        if heads is None:
+            heads = {}
+            for head, firms in self.first_words().items():
+                ids = {i for i, _ in firms}
+                display = next(iter(firms))[1].lower()
+                if len(ids) == 1 and head not in self.names and display.startswith(head + " ") and \
+                        all(d.lower() == display for _, d in firms):
+                    eid = next(iter(ids))
+                    if self.kinds.get(eid, "company") in ("company", "fund"):
+                        heads.setdefault(eid, set()).add(head)
+            self._heads = heads
+        return heads
 
     def display(self, eid: str) -> str:
         """Display name of an entity id (the id itself when unknown)."""
@@ -546,6 +572,61 @@ def _gloss_name(run: str) -> str:
         if m.end() <= len(run) - 2:
             cut = m.end()
     return run[cut:]
+
+
+def find_short_names(norm: NormText, known: list[EntityMention], index: EntityIndex) -> list[EntityMention]:
+    """A firm's first word alone after its longer name has appeared ("Acme Digital ... Acme expects"): that firm.
+
+    News shortens a firm's formal name once it has been given. A first word is read as the firm when it is
+    unambiguous and looks like a name in this text: at least four Latin letters, capitalised, not itself a known
+    name, the first word of no other known firm's name, of a firm or fund, never written in lower case in the text
+    (a common word: "Advanced"), and not followed by another capitalised word (the start of another name: "Acme
+    Helios"). Mentions after the full name only; none overlaps a known one.
+
+    Returns:
+        ``known`` with the new mentions, in text order.
+    """
+    text = norm.text
+    heads_of = index.short_heads()
+    heads: dict[str, tuple[EntityMention, int]] = {}
+    for e in known:
+        ok = heads_of.get(e.id)
+        if ok is None:
+            continue  # most mentions: a firm with no longer name to shorten
+        sp = text.find(" ", e.start, e.end)
+        if sp < 0:
+            continue
+        head = text[e.start:sp]
+        if head not in heads and head.lower() in ok and head[0].isupper() and head[1:].islower():
+            heads[head] = (e, e.end)
+    if not heads:
+        return known
+    starts = [e.start for e in known]
+    new: list[EntityMention] = []
+    for head, (e, after) in heads.items():
+        if _stands_alone(head.lower(), text):
+            continue  # written in lower case too: a common word ("Advanced"), not a name
+        pos = text.find(head, after)
+        while pos >= 0:
+            end = pos + len(head)
+            if (pos == 0 or not text[pos - 1].isalnum()) and (end == len(text) or not text[end].isalnum()) and \
+                    not (text.startswith(" ", end) and text[end + 1:end + 2].isupper()):
+                k = bisect_right(starts, pos)
+                if (k == 0 or known[k - 1].end <= pos) and (k == len(known) or known[k].start >= end):
+                    new.append(EntityMention(pos, end, e.id, e.name))
+            pos = text.find(head, end)
+    return sorted(known + new, key=lambda x: x.start) if new else known
+
+
+def _stands_alone(word: str, text: str) -> bool:
+    """Whether ``word`` (lower case) stands in ``text`` as a word of its own."""
+    pos = text.find(word)
+    while pos >= 0:
+        end = pos + len(word)
+        if (pos == 0 or not text[pos - 1].isalnum()) and (end == len(text) or not text[end].isalnum()):
+            return True
+        pos = text.find(word, end)
+    return False
 
 
 def find_glossed_names(norm: NormText, known: list[EntityMention]) -> list[EntityMention]:

@@ -1726,8 +1726,9 @@ def propose(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
     # ... The campus, named Hyperion, ..."): the venture in view is the text's only one
     projects = [e for e in ents if index.kinds.get(e.id) == "project"]
     ahead = projects[0] if projects and all(e.id == projects[0].id for e in projects) else None
-    # a text about a joint venture (a venture named, or the words): a deal "to build" a facility is the venture's
-    joint_text = ahead is not None or "joint venture" in norm.folded
+    # a text about a joint venture (the words, or a venture named and "venture"): a deal "to build" a facility is the
+    # venture's
+    joint_text = "venture" in norm.folded and (ahead is not None or "joint venture" in norm.folded)
     recent: Sequence[EntityMention] = ()  # the entities of the last sentence that named any
     title: EntityMention | None = None
     raiser: EntityMention | None = None
