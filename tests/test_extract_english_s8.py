@@ -73,7 +73,10 @@ def test_english_descriptions(text: str, expected: list[tuple[str, str]]) -> Non
      {("dynamo", "nimbus-jv", 6.3 * B, 7.7 * B)}),
     # in a text about a venture, a deal "to build" a facility is the venture's size, no partner's payment
     ("Acme has announced a $27 billion financing deal with Dynamo Capital to develop its largest data center. "
-     "The campus is named Nimbus.", set()),
+     "The venture's campus is named Nimbus.", set()),
+    # ... a text that names a project but no venture keeps the deal
+    ("Acme has announced a $27 billion financing deal with Dynamo Capital to develop its largest data center. "
+     "The campus is named Nimbus.", {("dynamo", "acme", 27 * B, 27 * B)}),
     ("Acme has announced a $27 billion financing deal with Dynamo Capital to develop its largest data center.",
      {("dynamo", "acme", 27 * B, 27 * B)}),
     # a firm's first word alone, after its full name, is that firm ("Flux" after "Flux Semiconductor")
