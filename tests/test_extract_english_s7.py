@@ -66,10 +66,11 @@ from test_extract_english import B, usd_deals
     ("Acme agreed to lease 150MW of data centre capacity from Borealis. This builds on a previous leasing agreement, "
      "netting Borealis around $7 billion over the 15-year contract term.",
      {("acme", "borealis", 6_300_000_000, 7_700_000_000)}),
-    # a hedge in a relative clause after the figure bears on what that clause says, not on the figure before it
+    # a hedge in a relative clause after the figure bears on what that clause says, not on the figure before it; the
+    # options' ceiling is the same pair's claim, hedge kept (guideline §6, "a deal's option"; session 8)
     ("Borealis signed two colocation agreements with Acme. The agreements total $3.7 billion in contracted revenue "
      "and include two extension options that could lift total revenue to $8.7 billion.",
-     {("acme", "borealis", 3.7 * B, 3.7 * B)}),
+     {("acme", "borealis", 3.7 * B, 3.7 * B), ("acme", "borealis", 8.7 * B, 8.7 * B)}),
     # a firm's own revenue for a period, no contract told: a fact, no claim
     ("Borealis reported $3.7 billion in revenue for the quarter, after Acme became a customer.", set()),
 ])

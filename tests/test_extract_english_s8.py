@@ -79,6 +79,13 @@ def test_english_descriptions(text: str, expected: list[tuple[str, str]]) -> Non
      "The campus is named Nimbus.", {("dynamo", "acme", 27 * B, 27 * B)}),
     ("Acme has announced a $27 billion financing deal with Dynamo Capital to develop its largest data center.",
      {("dynamo", "acme", 27 * B, 27 * B)}),
+    # a hedged ceiling of the deal told just before ("could reach", "could lift the total contract value to as much
+    # as"): the same pair's claim, hedge kept (guideline §6), when the sentence names no other firm
+    ("Acme will buy $12 billion of compute from Cobalt Cloud over five years. The total commitment could reach $27 "
+     "billion.",
+     {("acme", "cobalt", 12 * B, 12 * B), ("acme", "cobalt", 27 * B, 27 * B)}),
+    ("Acme will buy $12 billion of compute from Cobalt Cloud. Borealis said its own deal could reach $27 billion.",
+     {("acme", "cobalt", 12 * B, 12 * B)}),
     # a firm's first word alone, after its full name, is that firm ("Flux" after "Flux Semiconductor")
     ("Flux Semiconductor signed a lease with Cobalt Cloud. Flux expects to pay $2 billion to Cobalt Cloud for it.",
      {("flux", "cobalt", 2 * B, 2 * B)}),

@@ -2082,7 +2082,7 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
         clause = _clause_of(sent, a.start)
         if _has(_HEDGE_P, f, clause[0], clause[1]) and _hedges(sent, a, clause) and \
                 not _HEDGED_PAYMENT.search(f, clause[0], a.end):
-            option = _option_of(sent, a, deals)
+            option = _option_of(sent, a, deals, last_deal)
             if option is not None:
                 deals.append(option)  # "worth $17.4bn, but it could expand to $19.4bn": the same deal's ceiling
             continue
@@ -2180,7 +2180,7 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
         if typ is None:
             other = _own_capex(sent, a, clause, topic) or _deal_reference(sent, a, last_deal) or \
                 _follow_on(sent, a, last_deal) or _part_of_last(sent, a, clause, last_deal)
-            other = other or _tranche_of(sent, a, clause, deals)
+            other = other or _tranche_of(sent, a, clause, deals) or _option_of(sent, a, deals, last_deal)
             if other is None and "额" in f[max(clause[0], a.start - 10):a.start]:
                 other = _invested_size(sent, a, clause, deals, last_deal, raiser)  # "X…投資額可能高達N"
             if other is None and _TRANCHE.search(f, max(clause[0], a.start - 8), min(clause[1], a.end + 8)):
@@ -3902,10 +3902,14 @@ def _reroute(sent: _Sentence, deal: Proposal) -> None:
 
 #: A deal's option or ceiling told after its value ("with an option to spend up to $19.4 billion", "it could
 #: expand to $19.4bn", "options that could take the total to about $19.4 billion", "最高可擴大至").
+#: What a deal's value could reach, said of the deal ("the total contract value to as much as", "the contract's value
+#: to", "the total commitment could reach"): a value or commitment word before the figure.
+_VALUE_TO: Final = re.compile(r"(?:value|commitment|contract|deal|agreement|it)\b[^.;]{0,40}?"
+                              r"(?:\bto|\breach|\bexceed|\btop)\s+(?:[a-z]+\s+){0,3}$")
 _OPTION_UP: Final = re.compile(
     r"(?:\boptions?\b|\bcould\b|\bmay\b|\bmight\b|可能|或将|有望|可(?=增|扩|提高)|最多可|按需)"
     r"[^.;，。]{0,40}?"
-    r"(?:\bup to\b|\bexpand|\brise|\bincrease|\bgrow|\btake the total|\breach|\bspend|"
+    r"(?:\bup to\b|\bexpand|\brise|\bincrease|\bgrow|\btake the total|\breach|\bspend|\blift|\bas much as\b|"
     r"扩大至|增至|增加至|提高至|达到)[^.;，。]{0,25}$")
 
 
@@ -3939,18 +3943,26 @@ def _running_total(sent: _Sentence, a: AmountMention, deals: list[Proposal],
     return p
 
 
-def _option_of(sent: _Sentence, a: AmountMention, deals: list[Proposal]) -> Proposal | None:
+def _option_of(sent: _Sentence, a: AmountMention, deals: list[Proposal],
+               before: Proposal | None = None) -> Proposal | None:
     """The same pair's claim for a figure that is the ceiling of a deal just told in the sentence.
 
     A hedged clause ("could", "may") is no claim of its own; but when it gives the option or ceiling of the
     deal whose value the sentence has just stated, a reader marks it as that deal's claim, hedge kept (guideline
-    §6: hedges stay in the claim).
+    §6: hedges stay in the claim). With no deal in the sentence, the deal told just before (``before``) when the
+    sentence names no firm but its two parties and says what its value could reach ("The total commitment could
+    reach $27 billion", "options which Acme says could lift the total contract value to as much as $17.7 billion").
     """
-    if a.amount.currency is None or not deals or not _OPTION_UP.search(sent.folded, max(sent.start, a.start - 70),
-                                                                       a.start):
+    if a.amount.currency is None or not (deals or before) or \
+            not _OPTION_UP.search(sent.folded, max(sent.start, a.start - 70), a.start):
         return None
     last = next((d for d in reversed(deals) if d.amount is not None and d.spans.get("amount", (a.start,))[0] < a.start),
                 None)
+    if last is None and before is not None and before.payer is not None and before.payee is not None and \
+            before.amount is not None and a.amount.currency is not None and \
+            all(e.id in (before.payer.id, before.payee.id) for e in sent.ents) and \
+            _VALUE_TO.search(sent.folded, max(sent.start, a.start - 70), a.start):
+        last = before
     if last is None or last.payer is None or last.payee is None:
         return None
     p = Proposal("deal", (sent.start, sent.end), 0.5, payer=last.payer, payee=last.payee, type=last.type,
