@@ -178,6 +178,22 @@ CASES = [
     ("龍華科技與艾克米合作，斥資270億美元建設人工智慧資料中心項目。", set()),
     ("龙华科技与艾克米合作，斥资270亿美元建设人工智能数据中心项目。", set()),
     ("龙华科技与艾克米合作多年，龙华科技宣布斥资20亿美元收购艾克米。", {("longhua", "acme", 2 * B, 2 * B)}),
+    # a payment said outright (向Y支付), in instalments (分期, 首期; guideline section 4 tranche): the tranche keeps
+    # the deal's pair and direction
+    ("根據協議，艾克米將分三期向龍華科技支付總計60億美元，首期20億美元將於明年支付。",
+     {("acme", "longhua", 6 * B, 6 * B), ("acme", "longhua", 2 * B, 2 * B)}),
+    ("根据协议，艾克米将分三期向龙华科技支付总计60亿美元，首期20亿美元将于明年支付。",
+     {("acme", "longhua", 6 * B, 6 * B), ("acme", "longhua", 2 * B, 2 * B)}),
+    ("艾克米宣布，龍華科技將向其投資最多50億美元，其中首筆20億美元已到位。",
+     {("longhua", "acme", 0, 5 * B), ("longhua", "acme", 2 * B, 2 * B)}),
+    ("艾克米宣布，龙华科技将向其投资最多50亿美元，其中首笔20亿美元已到位。",
+     {("longhua", "acme", 0, 5 * B), ("longhua", "acme", 2 * B, 2 * B)}),
+    # several investors with one figure and no split: one claim whose payer is the group (guideline section 7); with
+    # the split (分別), one claim each
+    ("艾克米獲得龍華科技和迪納摩資本共計50億美元的投資。", {("dynamo+longhua", "acme", 5 * B, 5 * B)}),
+    ("艾克米获得龙华科技和迪纳摩资本共计50亿美元的投资。", {("dynamo+longhua", "acme", 5 * B, 5 * B)}),
+    ("龍華科技和迪納摩資本分別向艾克米投資20億美元和30億美元。",
+     {("longhua", "acme", 2 * B, 2 * B), ("dynamo", "acme", 3 * B, 3 * B)}),
 ]
 
 

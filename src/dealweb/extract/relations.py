@@ -1993,7 +1993,8 @@ def _tranche_of(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
             sent.folded, max(clause[0], a.start - 8), min(clause[1], a.end + 8)):
         return None
     prev = deals[-1]
-    if prev.payer is None or prev.payee is None or prev.type not in ("equity_investment", "debt_financing"):
+    if prev.payer is None or prev.payee is None or prev.type not in ("equity_investment", "debt_financing",
+                                                                      "services"):
         return None
     if any(e.id not in (prev.payer.id, prev.payee.id) for e in _actors(sent) if clause[0] <= e.start < clause[1]):
         return None  # another firm named in the tranche's clause: not the same deal
@@ -2092,6 +2093,8 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
         if sells is None:
             sells = _sells(sent, index, topic)  # the same for every figure of the sentence
         typ = _type_for(sent, a, clause, sells) if unit not in ("%", "x") else None
+        if typ is None and unit not in ("%", "x") and f.find("支付", clause[0], a.start) >= 0:
+            typ = _paid_to(sent, a, clause)  # "X將分三期向Y支付總計N": a payment said outright, whatever it buys
         metric = _fact_metric(sent, a, clause, deal_cue_here=typ is not None and typ[3] != "sentence")
         if contracted and not denied and (
                 f.find("revenue", max(sent.start, a.start - 60), min(sent.end, a.end + 60)) >= 0
@@ -2215,6 +2218,11 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             if both is not None:
                 deals.append(both)
                 continue
+        if deals and _TRANCHE.search(f, max(clause[0], a.start - 8), min(clause[1], a.end + 8)):
+            part = _tranche_of(sent, a, clause, deals)
+            if part is not None:
+                deals.append(part)  # "…將向其投資最多N，其中首筆M已到位": the tranche keeps the deal's direction
+                continue
         deal = _deal_for(sent, a, clause, typ, index, topic)
         if deal is not None and deal.payer is not None and deal.payee is not None and \
                 (_JV_WORD.search(f, sent.start, sent.end) or joint_text and _FOR_FACILITY.search(f, a.end, sent.end)) \
@@ -2259,6 +2267,8 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             _sellers_together(sent, a, deal)  # "A、B和C共同宣布達成協議…價值N": B and C sell to A together
         elif listing and deal.payer is not None and deal.payee is not None:
             _listed_together(sent, a, clause, deal)  # "X投資…，包括A、B以及C，總金額達N": one sum, no split
+        elif deal.type == "equity_investment" and deal.payer is not None and "+" not in deal.payer.id:
+            _payers_together(sent, a, deal)  # "X獲得A和B共計N的投資": A and B pay together
         deal.flag = "joke" if joke else None
         deals.append(deal)
     for g in gws:
@@ -2414,6 +2424,27 @@ def _listed_together(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     group = _group(run)
     deal.payee = group
     deal.spans["to"] = (group.start, group.end)
+
+
+#: Between a run of firms and the figure they pay together: "A和B共計N", "A與B合計約N", "A和B的N".
+_TOGETHER_GAP: Final = re.compile(r"\s*(?:共计|合计|总计|共同|一共|共)?\s*(?:的)?\s*")
+
+
+def _payers_together(sent: _Sentence, a: AmountMention, deal: Proposal) -> None:
+    """The payer of an investment two or more coordinated firms make with one figure: the run as a group.
+
+    "X獲得A和B共計N的投資": the figure follows the run (only a word for "in all" between) and the text gives no split,
+    so it is one aggregate claim whose payer is the group (guideline section 7). Changes ``deal`` in place.
+    """
+    if deal.payer is None or deal.payee is None:
+        return
+    run = _coordinated(sent, [e for e in _actors(sent) if e.id != deal.payee.id], a.start)
+    ids = {e.id for e in run}
+    if len(ids) < 2 or deal.payer.id not in ids or not _TOGETHER_GAP.fullmatch(sent.folded, run[-1].end, a.start):
+        return
+    group = _group(run)
+    deal.payer = group
+    deal.spans["from"] = (group.start, group.end)
 
 
 def _venture_flow_zh(sent: _Sentence, a: AmountMention, clause: tuple[int, int], venture: EntityMention | None,
@@ -2821,7 +2852,21 @@ _OWN_SPENDING_ON: Final = (r"[^，,。；;]{0,10}?(?:项目|领域|基础设施|
 _OWN_SPENDING: Final = re.compile("年度|每年|全年|"
                                   + "|".join(w + _OWN_SPENDING_ON for w in ("于", "用于", "投向", "对")))
 _TRANCHE: Final = re.compile(
-    r"首笔|第一笔|第二笔|最后一笔|末笔|剩余|余下|尾款|\btranche\b|\binstal+ment\b|\bfirst payment\b")
+    r"首笔|第一笔|第二笔|最后一笔|末笔|首期|剩余|余下|尾款|\btranche\b|\binstal+ment\b|\bfirst payment\b")
+#: "向Y支付", "給Y支付": a payment to a firm said outright.
+_PAY_TO: Final = re.compile(r"(?:向|给)([^，,。；;]{1,24}?)(?:分\S{1,3})?支付")
+
+
+def _paid_to(sent: _Sentence, a: AmountMention, clause: tuple[int, int]) -> tuple[str, int, int, str] | None:
+    """The deal type of a payment said outright: ``services`` (what it buys is not said).
+
+    "X將分三期向Y支付總計N": a firm after 向/給, then 支付, before the figure; the roles of the words decide who pays.
+    """
+    f = sent.folded
+    m = _PAY_TO.search(f, clause[0], a.start)
+    if m is None or not any(m.start(1) <= e.start < m.end(1) for e in _actors(sent)):
+        return None
+    return ("services", m.end() - 2, m.end(), "clause")
 #: An investee named by a description rather than its name ("向這家Hoolibot模型開發商", "in the startup").
 _DESCRIBED: Final = re.compile(
     r"(?:向|对|给)(?:这家|该|此|这个)|\b(?:in|into) the (?:startup|company|firm|developer)\b")
