@@ -79,6 +79,15 @@ def test_english_descriptions(text: str, expected: list[tuple[str, str]]) -> Non
      "The campus is named Nimbus.", {("dynamo", "acme", 27 * B, 27 * B)}),
     ("Acme has announced a $27 billion financing deal with Dynamo Capital to develop its largest data center.",
      {("dynamo", "acme", 27 * B, 27 * B)}),
+    # several investors in one figure: one aggregate claim of the group (guideline §7), tickers and formal suffixes
+    # between the members of the list
+    ("Acme Corporation (ACM.US), Borealis (NASDAQ: BOR), and Flux Semiconductor (FLX.US) are in talks to invest up "
+     "to $60 billion in Ember Labs.",
+     {("acme+borealis+flux", "ember", 0.0, 60 * B)}),
+    ("Acme, Borealis and Dynamo Capital together invested $6 billion in Ember Labs.",
+     {("acme+borealis+dynamo", "ember", 6 * B, 6 * B)}),
+    # ... not when the investors are not all named (guideline §7: no claim)
+    ("Ember Labs secured $6 billion from investors including Acme and Borealis.", set()),
     # a hedged ceiling of the deal told just before ("could reach", "could lift the total contract value to as much
     # as"): the same pair's claim, hedge kept (guideline §6), when the sentence names no other firm
     ("Acme will buy $12 billion of compute from Cobalt Cloud over five years. The total commitment could reach $27 "

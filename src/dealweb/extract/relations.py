@@ -226,7 +226,7 @@ _PER_SHARE_BEFORE: Final = re.compile(
 _TINY: Final = 1000.0
 #: Two or more firms joined by "and": a group of payers when they invest together (guideline §7).
 _COORD: Final = re.compile(
-    r"^\s*[)）]?\s*(?:corp\.?|inc\.?|\(\w+\))?\s*,?\s*(?:和|与|以及|及|、|&|and)\s*"
+    r"^\s*[)）]?\s*(?:(?:corp(?:oration|\.)?|inc\.?|\([\w.: -]{1,20}\))\s*){0,2}\s*,?\s*(?:和|与|以及|及|、|&|and)\s*"
     r"(?:[^\s，,。;；()（）]{1,6}|(?:[\w-]+\s+){0,2})\s*$|^\s*[)）]?\s*(?:和|与|以及|及|、|&|and)\s*$")
 #: A firm named as another's rival ("Acme的競爭對手Hooli"): a modifier, not a party.
 _RIVAL_AFTER: Final = re.compile(r"\s*(?:的|'s|’s)?\s*(?:主要|头号|最大的?)?\s*(?:竞争对手|对手|rivals?|competitors?)")
@@ -1214,7 +1214,8 @@ def _group(members: list[EntityMention]) -> EntityMention:
                          " + ".join(names))
 
 
-_COMMA_GAP: Final = re.compile(r"\s*(?:corp\.?|inc\.?|\(\w+\))?\s*,\s*")
+#: Between two members of a list: a formal suffix or a short parenthesis (a ticker: "(ACM.US)", "(NASDAQ: ACM)").
+_COMMA_GAP: Final = re.compile(r"\s*(?:(?:corp(?:oration|\.)?|inc\.?|\([\w.: -]{1,20}\))\s*){0,2}\s*,\s*")
 
 
 def _coordinated(sent: _Sentence, actors: list[EntityMention], upto: int) -> list[EntityMention]:
