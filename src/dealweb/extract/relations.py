@@ -1214,7 +1214,7 @@ def _group(members: list[EntityMention]) -> EntityMention:
                          " + ".join(names))
 
 
-#: Between two members of a list: a formal suffix or a short parenthesis (a ticker: "(ACM.US)", "(NASDAQ: ACM)").
+#: Between two members of a list: a formal suffix or a short parenthesis (a ticker: "(ACM.US)", "(XNAS: ACM)").
 _COMMA_GAP: Final = re.compile(r"\s*(?:(?:corp(?:oration|\.)?|inc\.?|\([\w.: -]{1,20}\))\s*){0,2}\s*,\s*")
 
 
