@@ -194,6 +194,11 @@ CASES = [
     ("艾克米获得龙华科技和迪纳摩资本共计50亿美元的投资。", {("dynamo+longhua", "acme", 5 * B, 5 * B)}),
     ("龍華科技和迪納摩資本分別向艾克米投資20億美元和30億美元。",
      {("longhua", "acme", 2 * B, 2 * B), ("dynamo", "acme", 3 * B, 3 * B)}),
+    # denying a report of trouble with a deal affirms the deal; denying the deal is a denial (section 6)
+    ("龍華科技執行長否認其50億美元對艾克米投資陷入停滯的報道。", {("longhua", "acme", 5 * B, 5 * B)}),
+    ("龙华科技执行长否认其50亿美元对艾克米投资陷入停滞的报道。", {("longhua", "acme", 5 * B, 5 * B)}),
+    ("龍華科技否認向艾克米投資50億美元。", set()),
+    ("龙华科技否认向艾克米投资50亿美元。", set()),
 ]
 
 

@@ -458,6 +458,9 @@ _HEDGED_PAYMENT: Final = re.compile(
     r"(?:额|规模|价值)\s*(?:可能|或将|或)\s*(?:会|将)?\s*(?:超过|达到|高达|突破|逾|超|多达|上看)|"
     r"\b(?:could|might|may)\s+(?:potentially\s+|eventually\s+|ultimately\s+)?"
     r"(?:be\s+worth|be\s+valued\s+at|reach|exceed|top|total)\b")
+#: A denial whose object is a report of trouble with a deal ("否認其N投資陷入停滯的報道"): the deal stands.
+_DENIED_TROUBLE: Final = re.compile(r"[^，,。；;]{0,30}?(?:陷入停滞|停滞|搁浅|生变|暂停|放缓|受阻|出现变数)"
+                                    r"(?:的)?(?:报道|传闻|说法|消息)")
 _LIST_P: Final = _scanned(["其中", "包括", "including", "of which"])
 _DENIAL_P = _scanned(["never a commitment", "never a firm commitment", "never a binding commitment",
                       "not a binding", "not a legally binding", "nothing like that", "invited us to invest", "denied",
@@ -2058,7 +2061,9 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
     cond_from = _clause_of(sent, conds[0][0])[0] if conds else sent.end
     question = _is_question(sent) and not _PRESUPPOSED.match(f, sent.start)
     listing = _has(_LIST_P, f, sent.start, sent.end)
-    denied = _has(_DENIAL_P, f, sent.start, sent.end) or any(
+    denied = _has(_DENIAL_P, f, sent.start, sent.end) and any(
+        not (h[2] == "否认" and _DENIED_TROUBLE.match(f, h[1], min(sent.end, h[1] + 40)))
+        for h in _find(_DENIAL_P, f, sent.start, sent.end)) or any(
         "投资" in f[h[1]:h[1] + 10] for h in _find(_INVITE_P, f, sent.start, sent.end))
     deals: list[Proposal] = []
     facts: list[Proposal] = []
