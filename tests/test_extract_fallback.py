@@ -317,3 +317,60 @@ def test_a_long_line_of_figures_and_firms_is_linear() -> None:
     t_big = time.process_time() - t0
     assert t_big < 25 * max(t_small, 0.05)  # 10x the text: about 10x the time, never quadratic
 
+
+
+# --- the cheap forms of the fallback's sentence tests equal their plain forms (session 8, issue 16) ---------------
+_PIECES = ["not confirmed", "declined to confirm", "confirmed", "refuted", "non-binding", "binding", "并非", "并",
+           "未经证实", "未", "约束", "rumour", "rumor", "speculation", "fortune", "billionaire", "billion", "net worth",
+           "net", "cash on hand", "cash", "in cash and", "传闻", "传", "首富", "富豪", "富", "现金与", "账上现金",
+           "持有", "身家", "?", "？", "吗", "Acme", " ", "，", "的", "$5 billion", "龍華", "發", "发", "x"]
+
+
+def test_every_cue_word_holds_one_of_its_gates() -> None:
+    """A gate is a superset test: every word of the trie it guards holds one of its strings."""
+    from dealweb.extract import fallback as fb
+
+    for words, gates in ((fb._DENY, fb._DENY_GATES), (list(fb._SENT_CUE_OF), fb._SENT_CUE_GATES)):
+        assert [w for w in words if not any(g in w for g in gates)] == []
+    # the gate of a word is what makes it pass: dropping one lets a word through unsearched
+    assert not any(g in "refuted" for g in fb._DENY_GATES if g != "refuted")
+    assert not any(g in "身家" for g in fb._SENT_CUE_GATES if g != "身家")
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=12), st.integers(0, 5), st.integers(0, 5))
+@settings(max_examples=300, deadline=None)
+def test_gated_sentence_tests_equal_the_plain_ones(pieces: list[str], cut_lo: int, cut_hi: int) -> None:
+    from dealweb.extract import fallback as fb
+
+    f = "".join(pieces)
+    s, e = min(cut_lo, len(f)), max(min(cut_lo, len(f)), len(f) - cut_hi)
+    plain_deny = fb._DENY_RE.search(f, s, e) is not None or fb._QUESTION_RE.search(f, s, e) is not None
+    gated_deny = fb._holds(f, s, e, fb._QUESTION_MARKS) or (
+        fb._holds(f, s, e, fb._DENY_GATES) and fb._DENY_RE.search(f, s, e) is not None)
+    assert gated_deny == plain_deny
+    plain_cues = {fb._SENT_CUE_OF[m.group(0)] for m in fb._SENT_CUES_RE.finditer(f, s, e)}
+    gated = fb._holds(f, s, e, fb._SENT_CUE_GATES)
+    assert gated or not plain_cues
+    # the script: a class of the Traditional ideographs read by the engine = a set look-up per character
+    text = f
+    trad = frozenset(chr(k) for k in fb.folding_table() if 0x4E00 <= k < 0xA000)
+    plain_script = "en" if fb._IDEOGRAPH.search(f, s, e) is None else (
+        "zh-Hans" if trad.isdisjoint(text[s:e]) else "zh-Hant")
+    assert fb._script(text, f, s, e) == plain_script
+
+
+def test_the_fallback_reads_the_rules_through_their_public_names() -> None:
+    """The fallback imports no private name of the rules' modules (a rule writer may rename those)."""
+    import ast
+
+    tree = ast.parse((ROOT / "src" / "dealweb" / "extract" / "fallback.py").read_text(encoding="utf-8"))
+    private = [f"{n.module}.{a.name}" for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
+               and (n.module or "").startswith("dealweb.") for a in n.names if a.name.startswith("_")]
+    assert private == []
+    from dealweb.extract import relations
+
+    assert {"cue_in", "cues_in", "TYPE_CUES_RE", "CUE_CATEGORIES", "CONDITION_RE", "DENIAL_RE", "HEDGE_RE",
+            "LIST_RE", "RAISE_RE"} <= set(relations.__all__)
+    f = "acme could pay if it wants"
+    assert relations.cue_in(relations.HEDGE_RE, f, 0, len(f)) and not relations.cue_in(relations.HEDGE_RE, f, 11, 26)
+    assert relations.cue_in(relations.CONDITION_RE, f, 11, 26)

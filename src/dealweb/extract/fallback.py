@@ -47,48 +47,48 @@ import math
 import re
 from bisect import bisect_left, bisect_right
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import dealweb
 from dealweb.errors import InputError
-from dealweb.extract.mentions import AmountMention, EntityIndex, EntityMention, trie_pattern
-from dealweb.extract.mentions import _sentence_spans as sentence_spans
+from dealweb.extract.mentions import AmountMention, EntityIndex, EntityMention, sentence_spans, trie_pattern
 from dealweb.extract.normalise import NormText, folding_table
 from dealweb.extract.relations import (
-    _ALL_TYPE_RE,
-    _COND_P,
-    _CUE_CATS,
-    _DENIAL_P,
-    _HEDGE_P,
-    _LIST_P,
-    _RAISE_P,
+    CONDITION_RE,
+    CUE_CATEGORIES,
+    DENIAL_RE,
     FACT_CUES,
+    HEDGE_RE,
+    LIST_RE,
+    RAISE_RE,
+    TYPE_CUES_RE,
     Proposal,
-    _find,
-    _has,
+    cue_in,
+    cues_in,
 )
+from dealweb.money import Qualifier
 
 __all__ = ["FALLBACK_FILE", "FORMAT", "KIND", "MAX_PARTIES", "MIN_USD", "Figure", "FallbackModel", "Reading",
            "decide", "figures", "fill", "load_fallback", "parse_model", "unclaimed"]
 
 #: The shipped fallback model (plain JSON; written by ``tools/train_fallback.py train``). Found from the package's
 #: own folder: a module compiled by mypyc has no ``__file__`` of its source (docs/scale.md).
-FALLBACK_FILE = Path(dealweb.__file__).resolve().parent / "data" / "models" / "fallback.json"
+FALLBACK_FILE: Final = Path(dealweb.__file__).resolve().parent / "data" / "models" / "fallback.json"
 #: The file format this module reads (2: the features of this module; 1 was session 6's, over another set).
-FORMAT = 2
+FORMAT: Final = 2
 #: The ``kind`` a fallback model file declares (a rescorer file, ``claims.json``, is not one).
-KIND = "fallback"
+KIND: Final = "fallback"
 #: At most this many distinct parties are paired per figure (the nearest ones): at most 6 readings.
-MAX_PARTIES = 3
+MAX_PARTIES: Final = 3
 #: Parties of the figure's own sentence are looked for at most this many characters away from it.
-REACH = 600
+REACH: Final = 600
 #: Sentences before the figure's that are searched for parties.
-WINDOW = 2
+WINDOW: Final = 2
 #: Characters either side of a figure that are "near" it.
-NEAR = 30
+NEAR: Final = 30
 #: A figure below this many US dollars is never a deal's value (a share or exercise price; guideline section 5).
-MIN_USD = 1e3
-_HINT = "retrain it with: python tools/train_fallback.py train (or restore the shipped file)"
+MIN_USD: Final = 1e3
+_HINT: Final = "retrain it with: python tools/train_fallback.py train (or restore the shipped file)"
 
 
 class Reading:
@@ -133,8 +133,7 @@ class Figure:
                 *_role_names("Q", self.roles[r.q], self.kinds), *r.pair]
 
 
-_NOT_CROSSED = ("kind:", "dist:", "doc:")
-
+_NOT_CROSSED: Final = ("kind:", "dist:", "doc:")
 
 
 def _role_names(side: str, raw: list[str], kinds: list[str]) -> list[str]:
@@ -149,7 +148,9 @@ class FallbackModel:
     """Weights of the logistic model (feature name -> weight), its bias, threshold and description.
 
     The role weights are also kept by side (``tables``: ``x -> w`` for ``side:x`` and ``x -> k -> w`` for
-    ``side:x|k``), so a reading is scored without building its feature names.
+    ``side:x|k``), so a reading is scored without building its feature names; and, per side and per tuple of
+    deal-type categories (a figure's ``kinds``), the total weight of each raw role feature as it is met
+    (``x -> w(side:x) + sum of w(side:x|k)``): one look-up per raw feature of a party instead of one per name.
     """
 
     def __init__(self, weights: dict[str, float], bias: float, threshold: float, meta: dict[str, Any]) -> None:
@@ -169,6 +170,8 @@ class FallbackModel:
             else:
                 base[rest] = v
         self.tables = tables
+        #: ``"\x1f".join(kinds)`` -> (payer totals, payee totals), filled as raw features are met
+        self.totals: dict[str, tuple[dict[str, float], dict[str, float]]] = {}
 
     def probability(self, names: list[str]) -> float:
         """``1 / (1 + exp(-(bias + sum of the weights of names)))``."""
@@ -194,14 +197,47 @@ class FallbackModel:
                     z += per.get(k, 0.0)
         return z
 
+    def _total(self, side: str, x: str, kinds: list[str]) -> float:
+        """:meth:`role` of the one raw feature ``x``."""
+        base, crossed = self.tables[side]
+        z = base.get(x, 0.0)
+        per = crossed.get(x)
+        if per is not None:
+            for k in kinds:
+                z += per.get(k, 0.0)
+        return z
+
     def best(self, fg: Figure) -> tuple[float, Reading | None]:
-        """The best reading of ``fg`` and its probability (``(0.0, None)`` when it has none)."""
+        """The best reading of ``fg`` and its probability (``(0.0, None)`` when it has none).
+
+        The same sum as :meth:`probability` of :meth:`Figure.names` (up to the order of the additions).
+        """
         w = self.weights
         z0 = self.bias
         for n in fg.fig:
             z0 += w.get(n, 0.0)
-        zp = [self.role("P", r, fg.kinds) for r in fg.roles]
-        zq = [self.role("Q", r, fg.kinds) for r in fg.roles]
+        kinds = fg.kinds
+        key = "\x1f".join(kinds)
+        got = self.totals.get(key)
+        if got is None:
+            got = self.totals[key] = ({}, {})
+        tp, tq = got
+        zp: list[float] = []
+        zq: list[float] = []
+        for raw in fg.roles:
+            sp = 0.0
+            sq = 0.0
+            for x in raw:
+                v = tp.get(x)
+                if v is None:
+                    v = tp[x] = self._total("P", x, kinds)
+                sp += v
+                v = tq.get(x)
+                if v is None:
+                    v = tq[x] = self._total("Q", x, kinds)
+                sq += v
+            zp.append(sp)
+            zq.append(sq)
         best_z = -math.inf
         best: Reading | None = None
         for r in fg.readings:
@@ -297,16 +333,56 @@ def unclaimed(amts: list[AmountMention], proposals: list[Proposal]) -> set[tuple
 
 
 # --- marker words right before and after a party ---------------------------------------------------------------
-_PRE = frozenset("向 对 给 与 和 跟 同 从 由 获 被 为 让 帮 替 在 的 及 将 以 to into in from with by for of and "
-                 "partner rival customer client".split())
-_POST = frozenset("的 将 会 已 说 称 获 向 与 和 对 从 在 以 为 , ， 's will would has have had is was said says "
-                  "announced agreed signed plans and to inc corp".split())
-_POST2 = frozenset(["表示", "宣布", "获得", "指出", "透露"])
-_ARTICLES = frozenset(["the", "a", "an"])
-_GEN = frozenset(["'s", "’s", "的", "s'"])
-_BTW = ("向", "给", "从", "与", "和", " to ", " from ", " with ", " in ", " by ", " for ")
-_BREAKS = ",，;；:："
-_AND = frozenset(["and", "和", "与", "及", "以及", "、", "&", ",", "，"])
+_PRE: Final = frozenset("向 对 给 与 和 跟 同 从 由 获 被 为 让 帮 替 在 的 及 将 以 to into in from with by for of "
+                        "and partner rival customer client".split())
+_POST: Final = frozenset("的 将 会 已 说 称 获 向 与 和 对 从 在 以 为 , ， 's will would has have had is was said "
+                         "says announced agreed signed plans and to inc corp".split())
+_POST2: Final = frozenset(["表示", "宣布", "获得", "指出", "透露"])
+_ARTICLES: Final = frozenset(["the", "a", "an"])
+_GEN: Final = frozenset(["'s", "’s", "的", "s'"])
+_BTW: Final = ("向", "给", "从", "与", "和", " to ", " from ", " with ", " in ", " by ", " for ")
+_BREAKS: Final = ",，;；:："
+_AND: Final = frozenset(["and", "和", "与", "及", "以及", "、", "&", ",", "，"])
+
+# --- feature names, built once (a name met again is the same string, its hash kept) -----------------------------
+#: Where a party is: its clause or sentence (codes 0, 1), an earlier sentence (2 .. WINDOW + 1), the title.
+_WHERE: Final = ("clause", "sent", *(f"prev{b}" for b in range(1, WINDOW + 1)), "title")
+_TITLE: Final = WINDOW + 2
+_LOC_F: Final = tuple(f"loc:{w}" for w in _WHERE)
+_ORDER_LOC_F: Final = tuple(tuple(f"order:{a}-{b}" for b in _WHERE) for a in _WHERE)
+_RANK_F: Final = tuple(f"rank:{i}" for i in range(MAX_PARTIES))
+_DIST_B: Final = tuple(f"dist:b{i}" for i in range(5))
+_DIST_A: Final = tuple(f"dist:a{i}" for i in range(5))
+_PRE_F: Final = {w: f"pre:{w}" for w in _PRE}
+_POST_F: Final = {w: f"post:{w}" for w in _POST | _POST2}
+_BTW_F: Final = {o: tuple((m, f"btw:{o}:{m.strip()}") for m in _BTW) for o in ("pq", "qp")}
+_QUAL_F: Final = {q: f"qual:{q.value}" for q in Qualifier}
+_SIZE_F: Final = ("size:small", "size:mid", "size:big")
+_NFIG_F: Final = ("nfig:1", "nfig:2", "nfig:3")
+_RULE_F: Final = {r: f"rule:{r}" for r in ("none", "deal", "fact")}
+_ORDER_F: Final = {o: (f"order:{o}", f"order:{o}|", f"btw:{o}:") for o in ("pq", "qp")}
+#: Built as met: ``prefix -> x -> prefix + x`` (deal-type categories, entity kinds, what a party sells...).
+_NAMED: Final[dict[str, dict[str, str]]] = {}
+#: What a party sells (a gazetteer set) -> its ``sells:`` features, sorted.
+_SELLS_F: Final[dict[frozenset[str], list[str]]] = {}
+
+
+def _named(prefix: str, x: str) -> str:
+    """``prefix + x``, built once per process: feature values come from small fixed vocabularies."""
+    d = _NAMED.get(prefix)
+    if d is None:
+        d = _NAMED[prefix] = {}
+    got = d.get(x)
+    if got is None:
+        got = d[x] = prefix + x
+    return got
+
+
+def _sells_names(sells: frozenset[str]) -> list[str]:
+    got = _SELLS_F.get(sells)
+    if got is None:
+        got = _SELLS_F[sells] = [f"sells:{typ}" for typ in sorted(sells)]
+    return got
 
 
 def _word_before(f: str, lo: int, at: int) -> str:
@@ -363,8 +439,8 @@ def _clause(f: str, s: int, e: int, a: int, b: int) -> tuple[int, int]:
     return lo, hi
 
 
-def _bucket(d: int) -> str:
-    return "0" if d <= 3 else "1" if d <= 12 else "2" if d <= 40 else "3" if d <= 100 else "4"
+def _bucket(d: int) -> int:
+    return 0 if d <= 3 else 1 if d <= 12 else 2 if d <= 40 else 3 if d <= 100 else 4
 
 
 def _ids(x: str) -> frozenset[str]:
@@ -414,49 +490,125 @@ class _Doc:
         return self.sets([d for d in self.deals if d[0] != key])
 
 
-@functools.cache
-def _traditional() -> frozenset[str]:
-    """The ideographs the Traditional-to-Simplified fold changes (a sentence holding one is Traditional)."""
-    return frozenset(chr(k) for k in folding_table() if 0x4E00 <= k < 0xA000)
+#: The ideographs the Traditional-to-Simplified fold changes, as one character class (built at the first use).
+_TRADITIONAL: Final[list[re.Pattern[str]]] = []
+
+
+def _traditional_re() -> re.Pattern[str]:
+    """The ideographs the Traditional-to-Simplified fold changes as one character class (built once).
+
+    A sentence holding one is Traditional: one scan in C, not a set look-up per character.
+    """
+    if not _TRADITIONAL:
+        chars = sorted(chr(k) for k in folding_table() if 0x4E00 <= k < 0xA000)
+        _TRADITIONAL.append(re.compile("[" + "".join(chars) + "]"))
+    return _TRADITIONAL[0]
 
 
 def _script(text: str, f: str, s: int, e: int) -> str:
     """The script of the sentence ``[s, e)``: ``en`` (no ideograph), ``zh-Hant`` (one the fold changes), ``zh-Hans``."""
-    if _IDEOGRAPH.search(f, s, e) is None:
+    if f.isascii() or _IDEOGRAPH.search(f, s, e) is None:  # isascii: O(1), a flag of the string
         return "en"
-    return "zh-Hans" if _traditional().isdisjoint(text[s:e]) else "zh-Hant"
+    return "zh-Hant" if _traditional_re().search(text, s, e) is not None else "zh-Hans"
 
+
+_LANG_F: Final = {x: f"lang:{x}" for x in ("en", "zh-Hant", "zh-Hans")}
 
 #: The rules' fact cue words of the metrics that are hard negatives of deals, and their metric (``fact:<metric>``).
-_FACT_OF = {w: m for w, m in FACT_CUES.items()
-            if m in ("rpo", "revenue", "capex", "market_cap", "valuation", "net_income", "aum")}
-_FACT_WORDS_RE = re.compile(trie_pattern(sorted(_FACT_OF, key=len, reverse=True)))
+_FACT_OF: Final = {w: m for w, m in FACT_CUES.items()
+                   if m in ("rpo", "revenue", "capex", "market_cap", "valuation", "net_income", "aum")}
+_FACT_WORDS_RE: Final = re.compile(trie_pattern(sorted(_FACT_OF, key=len, reverse=True)))
+_FACT_F: Final = {m: f"fact:{m}" for m in _FACT_OF.values()}
 #: Words (folded) of a denied, unconfirmed, collapsed or non-binding deal beyond the rules' own denial cues
 #: (guideline section 5): no claim comes of their sentence.
-_DENY = ("not confirmed", "not officially confirmed", "not yet confirmed", "not publicly confirmed",
-         "declined to confirm", "refuted", "rejected", "non-binding", "not binding", "并不存在", "并非", "未证实",
-         "未经证实", "驳斥", "破局", "不具约束力", "非约束性", "没有约束力")
-_DENY_RE = re.compile(trie_pattern(sorted(_DENY, key=len, reverse=True)))
+_DENY: Final = ("not confirmed", "not officially confirmed", "not yet confirmed", "not publicly confirmed",
+                "declined to confirm", "refuted", "rejected", "non-binding", "not binding", "并不存在", "并非",
+                "未证实", "未经证实", "驳斥", "破局", "不具约束力", "非约束性", "没有约束力")
+_DENY_RE: Final = re.compile(trie_pattern(sorted(_DENY, key=len, reverse=True)))
+#: Every word of :data:`_DENY` holds one of these (tested): a sentence holding none is not searched (``str.find`` is
+#: a fast C scan; the trie opens on common letters, a try of the engine at each).
+_DENY_GATES: Final = ("confirm", "refuted", "rejected", "binding", "并", "未", "驳斥", "破局", "约束")
 #: A question asks, it does not tell (guideline: questions are no claims; the rules read a told deal in one).
-_QUESTION_RE = re.compile("[?？吗]")
+_QUESTION_RE: Final = re.compile("[?？吗]")
+_QUESTION_MARKS: Final = ("?", "？", "吗")
 #: Sentence cue classes of figures that are not deals (features ``s:<class>``).
-_SENT_CUE_OF = {
+_SENT_CUE_OF: Final = {
     **dict.fromkeys(("speculation", "rumor", "rumour", "传闻", "传言"), "s:rumour"),
     **dict.fromkeys(("fortune", "billionaire", "richest", "net worth", "身家", "财富", "富豪", "首富"), "s:fortune"),
     **dict.fromkeys(("cash pile", "cash on hand", "in cash and", "现金与", "现金和", "账上现金", "帐上现金", "持有"),
                     "s:holdings"),
 }
-_SENT_CUES_RE = re.compile(trie_pattern(sorted(_SENT_CUE_OF, key=len, reverse=True)))
-_IDEOGRAPH = re.compile("[\u4e00-\u9fff]")
-_MAX = 1 << 62  # beyond any offset
+_SENT_CUES_RE: Final = re.compile(trie_pattern(sorted(_SENT_CUE_OF, key=len, reverse=True)))
+#: Every word of :data:`_SENT_CUE_OF` holds one of these (tested), as :data:`_DENY_GATES`.
+_SENT_CUE_GATES: Final = ("specul", "rumo", "fortun", "naire", "richest", "net worth", "cash", "传", "身家", "富",
+                          "现金", "持有")
+_IDEOGRAPH: Final = re.compile("[\u4e00-\u9fff]")
+_MAX: Final = 1 << 62  # beyond any offset
 
 
-def _start(x: EntityMention) -> int:
-    return x.start
+def _holds(f: str, s: int, e: int, gates: tuple[str, ...]) -> bool:
+    """Whether ``f[s:e]`` holds one of ``gates``."""
+    for g in gates:
+        if f.find(g, s, e) >= 0:
+            return True
+    return False
+
+
+def _tells(f: str, s: int, e: int) -> bool:
+    """Whether the sentence ``[s, e)`` may tell a deal: no condition, denial, hedge or question cue in it."""
+    if cue_in(CONDITION_RE, f, s, e) or cue_in(DENIAL_RE, f, s, e) or cue_in(HEDGE_RE, f, s, e):
+        return False
+    if _holds(f, s, e, _QUESTION_MARKS):
+        return False
+    return not (_holds(f, s, e, _DENY_GATES) and _DENY_RE.search(f, s, e) is not None)
+
+
+class _Sent:
+    """What the fallback reads of a sentence once, for all its figures.
+
+    Its deal-type cue hits, its sentence features and its firms (two coordinated firms also as one paying group).
+    """
+
+    def __init__(self, hits: list[tuple[int, int, str]], flags: list[str], ents: list[EntityMention]) -> None:
+        self.hits = hits
+        self.h_starts = [h[0] for h in hits]
+        self.flags = flags
+        self.ents = ents
+
+
+def _sentence(norm: NormText, s: int, e: int, ents: list[EntityMention], e_starts: list[int]) -> _Sent:
+    """:class:`_Sent` of the sentence ``[s, e)`` of a text whose entity mentions are ``ents`` (starts ``e_starts``)."""
+    f = norm.folded
+    hits = cues_in(TYPE_CUES_RE, f, s, e)
+    flags = [_LANG_F[_script(norm.text, f, s, e)]]
+    if cue_in(RAISE_RE, f, s, e):
+        flags.append("s:raise")
+    if cue_in(LIST_RE, f, s, e):
+        flags.append("s:list")
+    if _holds(f, s, e, _SENT_CUE_GATES):
+        cues = {_SENT_CUE_OF[m.group(0)] for m in _SENT_CUES_RE.finditer(f, s, e)}
+        flags += sorted(cues)
+    lo_e = bisect_left(e_starts, s)
+    hi_e = bisect_left(e_starts, e, lo_e)
+    in_s = [x for x in ents[lo_e:hi_e] if x.end <= e]
+    grouped = list(in_s)
+    for i in range(len(in_s) - 1):
+        x, y = in_s[i], in_s[i + 1]
+        if x.id != y.id and y.start - x.end <= 8 and f[x.end:y.start].strip() in _AND:
+            grouped.append(_group(x, y))
+    return _Sent(hits, flags, grouped)
+
+
+def _by_distance(near_s: list[EntityMention], a: AmountMention) -> list[EntityMention]:
+    """``near_s`` sorted by distance to the figure ``a`` (a stable sort: ties keep their order)."""
+    keyed = [(min(abs(x.start - a.end), abs(a.start - x.end)), i) for i, x in enumerate(near_s)]
+    keyed.sort()
+    return [near_s[i] for _, i in keyed]
 
 
 def figures(norm: NormText, ents: list[EntityMention], amts: list[AmountMention], proposals: list[Proposal],
-            index: EntityIndex, language: str = "", every: bool = False) -> list[Figure]:
+            index: EntityIndex, language: str = "", every: bool = False,
+            used: dict[tuple[int, int], str] | None = None) -> list[Figure]:
     """The figures the fallback reads, with their readings (see the module docstring), in text order.
 
     Args:
@@ -467,11 +619,13 @@ def figures(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
         index: the entity index (entity kinds, who sells what).
         language: unused (kept for callers of the session-6 signature: the script is read per sentence).
         every: also the figures a rule claimed (training reads them, with ``rule:deal``/``rule:fact``).
+        used: :func:`_claimed` of ``proposals`` when the caller has it (else computed).
 
     A figure with fewer than two parties, below :data:`MIN_USD`, or in a sentence with a condition, hedge, denial or
     question cue is left out (no claim can come of it).
     """
-    used = _claimed(proposals)
+    if used is None:
+        used = _claimed(proposals)
     usd = [a for a in amts if a.amount.unit == "USD"]
     todo = [a for a in usd if (every or (a.start, a.end) not in used)
             and (a.amount.high if a.amount.high is not None else math.inf) >= MIN_USD]
@@ -480,17 +634,16 @@ def figures(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
     f = norm.folded
     text = norm.text
     sents = sentence_spans(text)
+    e_starts = [x.start for x in ents]
     u_starts = [b.start for b in usd]
     first_nl = text.find("\n")
     first_nl = len(text) if first_nl < 0 else first_nl
-    title = [e for e in ents[:bisect_left(ents, first_nl, key=_start)] if e.end <= first_nl] if first_nl <= 160 else []
+    title = [e for e in ents[:bisect_left(e_starts, first_nl)] if e.end <= first_nl] if first_nl <= 160 else []
     title_ids = {e.id for e in title}
     top: set[str] | None = None  # the firms named most (read once a figure has two parties)
     doc: _Doc | None = None
-    kinds_of = index.kinds
-    sells_of = index.sells
     out: list[Figure] = []
-    per_sent: dict[int, tuple[list[int], list[tuple[int, int, str]], list[str], list[EntityMention]] | None] = {}
+    per_sent: dict[int, _Sent | None] = {}
     for a in todo:
         k = bisect_right(sents, (a.start, _MAX)) - 1
         if k < 0:
@@ -499,91 +652,13 @@ def figures(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
         if k in per_sent:
             got = per_sent[k]
         else:
-            if _has(_COND_P, f, s, e) or _has(_DENIAL_P, f, s, e) or _has(_HEDGE_P, f, s, e) \
-                    or _DENY_RE.search(f, s, e) is not None or _QUESTION_RE.search(f, s, e) is not None:
-                got = None
-            else:
-                hits = _find(_ALL_TYPE_RE, f, s, e)
-                flags = [f"lang:{_script(text, f, s, e)}"]
-                if _has(_RAISE_P, f, s, e):
-                    flags.append("s:raise")
-                if _has(_LIST_P, f, s, e):
-                    flags.append("s:list")
-                cues = {_SENT_CUE_OF[m.group(0)] for m in _SENT_CUES_RE.finditer(f, s, e)}
-                for name in sorted(cues):
-                    flags.append(name)
-                lo_e = bisect_left(ents, s, key=_start)
-                hi_e = bisect_left(ents, e, lo_e, key=_start)
-                in_s = [x for x in ents[lo_e:hi_e] if x.end <= e]
-                grouped = list(in_s)
-                for i in range(len(in_s) - 1):
-                    x, y = in_s[i], in_s[i + 1]
-                    if x.id != y.id and y.start - x.end <= 8 and f[x.end:y.start].strip() in _AND:
-                        grouped.append(_group(x, y))
-                got = ([h[0] for h in hits], hits, flags, grouped)
-            per_sent[k] = got
+            got = per_sent[k] = _sentence(norm, s, e, ents, e_starts) if _tells(f, s, e) else None
         if got is None:
             continue  # a condition or a denial: no claim comes of this sentence
-        h_starts, hits, flags, in_sent = got
         cl = _clause(f, s, e, a.start, a.end)
-        # the parties: the sentence's (nearest first, within REACH), the window's, the title's
-        pool: list[tuple[EntityMention, str]] = []
-        seen: set[str] = set()
-        near_s = [x for x in in_sent if a.start - REACH <= x.start < a.end + REACH]
-        if len(near_s) > 1:
-            near_s.sort(key=lambda x: min(abs(x.start - a.end), abs(a.start - x.end)))
-        for x in near_s:
-            if x.id not in seen:
-                seen.add(x.id)
-                pool.append((x, "clause" if cl[0] <= x.start < cl[1] else "sent"))
-        for back in range(1, WINDOW + 1):
-            if k - back < 0 or len(pool) >= MAX_PARTIES:
-                break
-            ps, pe = sents[k - back]
-            lo2 = bisect_left(ents, ps, key=_start)
-            hi2 = bisect_left(ents, pe, lo2, key=_start)
-            for x in reversed(ents[lo2:hi2]):
-                if x.id not in seen:
-                    seen.add(x.id)
-                    pool.append((x, f"prev{back}"))
-        if len(pool) < MAX_PARTIES:
-            for x in title:
-                if x.id not in seen:
-                    seen.add(x.id)
-                    pool.append((x, "title"))
+        pool, where = _pool(a, got.ents, cl, k, sents, ents, e_starts, title)
         if len(pool) < 2:
             continue
-        del pool[MAX_PARTIES:]
-        # the figure
-        near_lo, near_hi = max(s, a.start - NEAR), min(e, a.end + NEAR)
-        near: set[str] = set()
-        in_clause: set[str] = set()
-        in_s_cats: set[str] = set()
-        for (hs, he, w) in hits:
-            cats = _CUE_CATS.get(w)
-            if cats is None:
-                continue
-            in_s_cats.update(cats)
-            if cl[0] <= hs and he <= cl[1]:
-                in_clause.update(cats)
-                if near_lo <= hs and he <= near_hi:
-                    near.update(cats)
-        kinds = sorted(in_clause) or sorted(f"s_{c}" for c in in_s_cats) or ["none"]
-        fig = [*flags, *(f"near:{c}" for c in sorted(near)), *(f"clause:{c}" for c in sorted(in_clause)),
-               *(f"sent:{c}" for c in sorted(in_s_cats - in_clause))]
-        facts = {_FACT_OF[m.group(0)] for m in _FACT_WORDS_RE.finditer(f, near_lo, near_hi)}
-        for metric in sorted(facts):
-            fig.append(f"fact:{metric}")
-        amt = a.amount
-        fig.append(f"qual:{getattr(amt.qualifier, 'value', amt.qualifier)}")
-        size = amt.high if amt.high is not None else amt.low
-        fig.append("size:small" if size < 1e8 else "size:mid" if size < 1e10 else "size:big")
-        nfig = bisect_left(u_starts, e) - bisect_left(u_starts, s)
-        fig.append("nfig:1" if nfig == 1 else "nfig:2" if nfig == 2 else "nfig:3")
-        key = (a.start, a.end)
-        rule = used.get(key, "none")
-        fig.append(f"rule:{rule}")
-        # the parties' roles
         if doc is None or top is None:
             doc = _Doc(proposals)
             counts: dict[str, int] = {}
@@ -591,96 +666,241 @@ def figures(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
                 counts[x.id] = counts.get(x.id, 0) + 1
             most = max(counts.values())
             top = {i for i, n in counts.items() if n == most and n >= 2}
+        fig, kinds = _figure_features(f, a, s, e, cl, got, u_starts, used)
+        key = (a.start, a.end)
         pays, paid, pairs = doc.of_others(key)
-        first_id = in_sent[0].id if in_sent else ""
-        roles: list[list[str]] = []
-        members: list[frozenset[str]] = []
-        for rank, (x, where) in enumerate(pool):
-            gid = "+" in x.id
-            xi = _ids(x.id)
-            members.append(xi)
-            raw = [f"kind:{'group' if gid else kinds_of.get(x.id, 'unknown')}", f"loc:{where}", f"rank:{rank}"]
-            if x.id == first_id:
-                raw.append("first")
-            if x.id in top:
-                raw.append("top")
-            if x.id in title_ids:
-                raw.append("intitle")
-            pre = _word_before(f, s if where in ("clause", "sent") else x.start - 30, x.start)
-            if pre in _PRE:
-                raw.append(f"pre:{pre}")
-            post = _word_after(f, x.end, len(f))
-            if post in _POST or post in _POST2:
-                raw.append(f"post:{post}")
-            if where in ("clause", "sent"):
-                if x.end <= a.start:
-                    d = a.start - x.end
-                    raw.append(f"dist:b{_bucket(d)}")
-                    if where == "clause":
-                        raw.append("inclause:b")
-                    if d <= 16 and f[x.end:a.start].strip() in _GEN:
-                        raw.append("adj:gen")  # "Acme's $5 billion", "艾克米的50億美元"
-                else:
-                    raw.append(f"dist:a{_bucket(x.start - a.end)}")
-                    if where == "clause":
-                        raw.append("inclause:a")
-            if not gid:
-                for typ in sorted(sells_of.get(x.id, ())):
-                    raw.append(f"sells:{typ}")
-            if not xi.isdisjoint(pays):
-                raw.append("doc:pays")  # the rules read it as a payer of another figure
-            if not xi.isdisjoint(paid):
-                raw.append("doc:paid")
-            roles.append(raw)
-        # the readings
-        lo_amt = amt.low
-        hi_amt = amt.high if amt.high is not None else math.inf
-        ordered = {o: [f"order:{o}", *(f"order:{o}|{c}" for c in kinds)] for o in ("pq", "qp")}
-        readings: list[Reading] = []
-        for i, (x, wx) in enumerate(pool):
-            for j, (y, wy) in enumerate(pool):
-                if i == j or not members[i].isdisjoint(members[j]):
-                    continue
-                if wx in ("clause", "sent") and wy in ("clause", "sent"):
-                    order = "pq" if x.start < y.start else "qp"
-                    pair = list(ordered[order])
-                    b0, b1 = min(x.end, y.end), max(x.start, y.start)
-                    between: set[str] = set()
-                    for t in range(bisect_left(h_starts, b0), bisect_left(h_starts, b1)):
-                        if hits[t][1] <= b1:
-                            got_cats = _CUE_CATS.get(hits[t][2])
-                            if got_cats is not None:
-                                between.update(got_cats)
-                    for c in sorted(between):
-                        pair.append(f"btw:{order}:{c}")
-                    if b1 - b0 <= 200:
-                        seg = f[b0:b1]
-                        for m in _BTW:
-                            if m in seg:
-                                pair.append(f"btw:{order}:{m.strip()}")
-                else:
-                    pair = [f"order:{wx}-{wy}"]
-                same = pairs.get((x.id, y.id))
-                if same is not None:
-                    pair.append("doc:same")
-                    for dl, dh in same:
-                        if 0 <= dl <= hi_amt * 1.02 and lo_amt <= dh * 1.02:
-                            pair.append("doc:same_amount")
-                            break
-                if (y.id, x.id) in pairs:
-                    pair.append("doc:reverse")
-                readings.append(Reading(i, j, pair))
-        out.append(Figure(a, (s, e), fig, kinds, [x for x, _ in pool], roles, readings, rule))
+        first_id = got.ents[0].id if got.ents else ""
+        roles, members = _roles(f, a, s, pool, where, index, first_id, top, title_ids, pays, paid)
+        readings = _readings(f, a, pool, where, members, kinds, got, pairs)
+        out.append(Figure(a, (s, e), fig, kinds, pool, roles, readings, used.get(key, "none")))
     return out
 
 
+def _pool(a: AmountMention, in_sent: list[EntityMention], cl: tuple[int, int], k: int, sents: list[tuple[int, int]],
+          ents: list[EntityMention], e_starts: list[int], title: list[EntityMention],
+          ) -> tuple[list[EntityMention], list[int]]:
+    """The parties of figure ``a`` of sentence ``k`` (at most :data:`MAX_PARTIES`), and where each is.
+
+    The sentence's (nearest first, within :data:`REACH`), the window's, the title's; where: a code of :data:`_WHERE`.
+    """
+    pool: list[EntityMention] = []
+    where: list[int] = []
+    seen: set[str] = set()
+    near_s = [x for x in in_sent if a.start - REACH <= x.start < a.end + REACH]
+    if len(near_s) > 1:
+        near_s = _by_distance(near_s, a)
+    for x in near_s:
+        if x.id not in seen:
+            seen.add(x.id)
+            pool.append(x)
+            where.append(0 if cl[0] <= x.start < cl[1] else 1)
+    for back in range(1, WINDOW + 1):
+        if k - back < 0 or len(pool) >= MAX_PARTIES:
+            break
+        ps, pe = sents[k - back]
+        lo2 = bisect_left(e_starts, ps)
+        hi2 = bisect_left(e_starts, pe, lo2)
+        for i in range(hi2 - 1, lo2 - 1, -1):
+            x = ents[i]
+            if x.id not in seen:
+                seen.add(x.id)
+                pool.append(x)
+                where.append(back + 1)
+    if len(pool) < MAX_PARTIES:
+        for x in title:
+            if x.id not in seen:
+                seen.add(x.id)
+                pool.append(x)
+                where.append(_TITLE)
+    if len(pool) > MAX_PARTIES:
+        del pool[MAX_PARTIES:]
+        del where[MAX_PARTIES:]
+    return pool, where
+
+
+def _figure_features(f: str, a: AmountMention, s: int, e: int, cl: tuple[int, int], sent: _Sent,
+                     u_starts: list[int], used: dict[tuple[int, int], str]) -> tuple[list[str], list[str]]:
+    """The figure's own features and the deal-type categories its role features are crossed with (``kinds``)."""
+    near_lo, near_hi = max(s, a.start - NEAR), min(e, a.end + NEAR)
+    near: set[str] = set()
+    in_clause: set[str] = set()
+    in_s_cats: set[str] = set()
+    for (hs, he, w) in sent.hits:
+        cats = CUE_CATEGORIES.get(w)
+        if cats is None:
+            continue
+        in_s_cats.update(cats)
+        if cl[0] <= hs and he <= cl[1]:
+            in_clause.update(cats)
+            if near_lo <= hs and he <= near_hi:
+                near.update(cats)
+    fig = list(sent.flags)
+    if in_clause:
+        kinds = sorted(in_clause)
+        if near:
+            for c in sorted(near):
+                fig.append(_named("near:", c))
+        for c in kinds:
+            fig.append(_named("clause:", c))
+        if len(in_s_cats) > len(in_clause):
+            for c in sorted(in_s_cats - in_clause):
+                fig.append(_named("sent:", c))
+    elif in_s_cats:
+        cs = sorted(in_s_cats)
+        kinds = [_named("s_", c) for c in cs]
+        for c in cs:
+            fig.append(_named("sent:", c))
+    else:
+        kinds = ["none"]
+    facts = {_FACT_OF[m.group(0)] for m in _FACT_WORDS_RE.finditer(f, near_lo, near_hi)}
+    if facts:
+        for metric in sorted(facts):
+            fig.append(_FACT_F[metric])
+    amt = a.amount
+    qual = _QUAL_F.get(amt.qualifier)
+    fig.append(qual if qual is not None else f"qual:{getattr(amt.qualifier, 'value', amt.qualifier)}")
+    size = amt.high if amt.high is not None else amt.low
+    fig.append(_SIZE_F[0 if size < 1e8 else 1 if size < 1e10 else 2])
+    nfig = bisect_left(u_starts, e) - bisect_left(u_starts, s)
+    fig.append(_NFIG_F[0] if nfig == 1 else _NFIG_F[1] if nfig == 2 else _NFIG_F[2])
+    fig.append(_RULE_F[used.get((a.start, a.end), "none")])
+    return fig, kinds
+
+
+def _roles(f: str, a: AmountMention, s: int, pool: list[EntityMention], where: list[int], index: EntityIndex,
+           first_id: str, top: set[str], title_ids: set[str], pays: set[str], paid: set[str],
+           ) -> tuple[list[list[str]], list[frozenset[str] | None]]:
+    """Each party's raw role features, and its members when it is a paying group (``None`` for one firm)."""
+    kinds_of = index.kinds
+    sells_of = index.sells
+    roles: list[list[str]] = []
+    members: list[frozenset[str] | None] = []
+    for rank in range(len(pool)):
+        x = pool[rank]
+        wh = where[rank]
+        xid = x.id
+        gid = "+" in xid
+        xi = _ids(xid) if gid else None
+        members.append(xi)
+        raw = [_named("kind:", "group" if gid else kinds_of.get(xid, "unknown")), _LOC_F[wh], _RANK_F[rank]]
+        if xid == first_id:
+            raw.append("first")
+        if xid in top:
+            raw.append("top")
+        if xid in title_ids:
+            raw.append("intitle")
+        in_sent = wh <= 1
+        pre = _PRE_F.get(_word_before(f, s if in_sent else x.start - 30, x.start))
+        if pre is not None:
+            raw.append(pre)
+        post = _POST_F.get(_word_after(f, x.end, len(f)))
+        if post is not None:
+            raw.append(post)
+        if in_sent:
+            if x.end <= a.start:
+                d = a.start - x.end
+                raw.append(_DIST_B[_bucket(d)])
+                if wh == 0:
+                    raw.append("inclause:b")
+                if d <= 16 and f[x.end:a.start].strip() in _GEN:
+                    raw.append("adj:gen")  # "Acme's $5 billion", "艾克米的50億美元"
+            else:
+                raw.append(_DIST_A[_bucket(x.start - a.end)])
+                if wh == 0:
+                    raw.append("inclause:a")
+        if not gid:
+            sl = sells_of.get(xid)
+            if sl:
+                raw += _sells_names(sl)
+        if (xid in pays) if xi is None else not xi.isdisjoint(pays):
+            raw.append("doc:pays")  # the rules read it as a payer of another figure
+        if (xid in paid) if xi is None else not xi.isdisjoint(paid):
+            raw.append("doc:paid")
+        roles.append(raw)
+    return roles, members
+
+
+def _apart(pool: list[EntityMention], members: list[frozenset[str] | None], i: int, j: int) -> bool:
+    """Whether parties ``i`` and ``j`` share no firm (the pool's ids are distinct: two single firms never do)."""
+    mi, mj = members[i], members[j]
+    if mi is None:
+        return mj is None or pool[i].id not in mj
+    if mj is None:
+        return pool[j].id not in mi
+    return mi.isdisjoint(mj)
+
+
+def _readings(f: str, a: AmountMention, pool: list[EntityMention], where: list[int],
+              members: list[frozenset[str] | None], kinds: list[str], sent: _Sent,
+              pairs: dict[tuple[str, str], list[tuple[float, float]]]) -> list[Reading]:
+    """The ordered (payer, payee) readings of a figure's parties, each with the pair's features."""
+    amt = a.amount
+    lo_amt = amt.low
+    hi_amt = amt.high if amt.high is not None else math.inf
+    ordered: dict[str, list[str]] = {}
+    for o, (name, crossed, _) in _ORDER_F.items():
+        ordered[o] = [name, *[_named(crossed, c) for c in kinds]]
+    hits = sent.hits
+    h_starts = sent.h_starts
+    # what lies between two parties of the sentence (the same both ways): deal-type categories, marker words
+    between: dict[int, tuple[list[str], list[int]]] = {}
+    readings: list[Reading] = []
+    n = len(pool)
+    for i in range(n):
+        x = pool[i]
+        wx = where[i]
+        for j in range(n):
+            if i == j or not _apart(pool, members, i, j):
+                continue
+            y = pool[j]
+            wy = where[j]
+            if wx <= 1 and wy <= 1:
+                order = "pq" if x.start < y.start else "qp"
+                pair = list(ordered[order])
+                key = min(i, j) * MAX_PARTIES + max(i, j)
+                btw = between.get(key)
+                if btw is None:
+                    b0, b1 = min(x.end, y.end), max(x.start, y.start)
+                    cats: set[str] = set()
+                    for t in range(bisect_left(h_starts, b0), bisect_left(h_starts, b1)):
+                        if hits[t][1] <= b1:
+                            got_cats = CUE_CATEGORIES.get(hits[t][2])
+                            if got_cats is not None:
+                                cats.update(got_cats)
+                    marks: list[int] = []
+                    if b1 - b0 <= 200:
+                        for mi in range(len(_BTW)):
+                            if f.find(_BTW[mi], b0, b1) >= 0:
+                                marks.append(mi)
+                    btw = between[key] = (sorted(cats), marks)
+                prefix = _ORDER_F[order][2]
+                for c in btw[0]:
+                    pair.append(_named(prefix, c))
+                names = _BTW_F[order]
+                for mi in btw[1]:
+                    pair.append(names[mi][1])
+            else:
+                pair = [_ORDER_LOC_F[wx][wy]]
+            same = pairs.get((x.id, y.id))
+            if same is not None:
+                pair.append("doc:same")
+                for dl, dh in same:
+                    if 0 <= dl <= hi_amt * 1.02 and lo_amt <= dh * 1.02:
+                        pair.append("doc:same_amount")
+                        break
+            if (y.id, x.id) in pairs:
+                pair.append("doc:reverse")
+            readings.append(Reading(i, j, pair))
+    return readings
+
+
 #: The ledger deal type of a claim whose clause has these deal-type categories (first match), else ``services``.
-_TYPE_OF = (("warrant", "warrant"), ("joint_venture", "joint_venture"), ("lease", "lease"),
+_TYPE_OF: Final = (("warrant", "warrant"), ("joint_venture", "joint_venture"), ("lease", "lease"),
             ("debt", "debt_financing"), ("custom_chip_partnership", "custom_chip_partnership"),
             ("chip_words", "chip_purchase"), ("compute_words", "compute_contract"), ("hosting", "data_hosting"),
             ("datacentre", "compute_contract"), ("licence", "licence"), ("stake", "acquisition_stake"),
             ("equity", "equity_investment"))
-_FALLBACK_TYPE = "services"
+_FALLBACK_TYPE: Final = "services"
 
 
 def _type_for(kinds: list[str]) -> str:
@@ -745,4 +965,4 @@ def fill(norm: NormText, ents: list[EntityMention], amts: list[AmountMention], p
             break
     else:
         return proposals
-    return decide(figures(norm, ents, amts, proposals, index), proposals, model or load_fallback())
+    return decide(figures(norm, ents, amts, proposals, index, used=used), proposals, model or load_fallback())

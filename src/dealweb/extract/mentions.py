@@ -42,6 +42,7 @@ __all__ = [
     "find_periods",
     "iter_sentences",
     "numeric_spans",
+    "sentence_spans",
     "trie_pattern",
 ]
 
@@ -1165,6 +1166,14 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
         got = (text, list(_split_sentences(text, 2000)), None)
         _SPANS = got
     return got[1]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """The ``(start, end)`` of every sentence of ``text`` (:func:`iter_sentences`' default window).
+
+    The list the rules read, kept for the last text (the trained fallback reads it too): do not change it.
+    """
+    return _sentence_spans(text)
 
 
 #: Where a sentence ends: ``[。！？!?；;]+[”」』"']?|\n(?!...)|\[\d{1,2}\](?:\s*\[\d{1,2}\])*\s+-\s+|\.(?=\s)...``

@@ -47,7 +47,8 @@ from dealweb.money import Amount, find_amounts
 bisect_left: Final = _bisect.bisect_left
 bisect_right: Final = _bisect.bisect_right
 
-__all__ = ["FACT_CUES", "TYPE_CUES", "Proposal", "propose"]
+__all__ = ["CONDITION_RE", "CUE_CATEGORIES", "DENIAL_RE", "FACT_CUES", "HEDGE_RE", "LIST_RE", "RAISE_RE", "TYPE_CUES",
+           "TYPE_CUES_RE", "Proposal", "cue_in", "cues_in", "propose"]
 
 
 @dataclass
@@ -4091,3 +4092,31 @@ def _follow_on(sent: _Sentence, a: AmountMention, last: Proposal | None) -> Prop
     p.spans = {"from": last.spans["from"], "to": last.spans["to"], "type": last.spans.get("type", (a.start, a.end)),
                "amount": (a.start, a.end)}
     return p
+
+
+# --- What the trained fallback (extract/fallback.py) reads of the rules' pass: a small public surface -----------------
+#: Every deal-type cue word of :data:`TYPE_CUES` as one trie, scanned once per text (:func:`cues_in`).
+TYPE_CUES_RE: Final = _ALL_TYPE_RE
+#: The deal-type categories (keys of :data:`TYPE_CUES`) of each word :data:`TYPE_CUES_RE` matches.
+CUE_CATEGORIES: Final = _CUE_CATS
+#: The sentence cues the rules read, as tries scanned once per text (:func:`cue_in`): a condition ("if", 如果), a
+#: denial or a deal called off ("denied", 否认), a hedge ("could", 可能), a list ("including", 其中) and a fund
+#: raising ("raised", 融资).
+CONDITION_RE: Final = _COND_P
+DENIAL_RE: Final = _DENIAL_P
+HEDGE_RE: Final = _HEDGE_P
+LIST_RE: Final = _LIST_P
+RAISE_RE: Final = _RAISE_P
+
+
+def cue_in(regex: re.Pattern[str], f: str, lo: int, hi: int) -> bool:
+    """Whether a word of ``regex`` (one of the tries above) lies in ``f[lo:hi]``.
+
+    ``f`` is the folded text the rules read; it is scanned once per pattern, the matches kept for the next ranges.
+    """
+    return _has(regex, f, lo, hi)
+
+
+def cues_in(regex: re.Pattern[str], f: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
+    """The ``(start, end, word)`` of the matches of ``regex`` (one of the tries above) lying in ``f[lo:hi]``."""
+    return _find(regex, f, lo, hi)
