@@ -374,3 +374,76 @@ def test_the_fallback_reads_the_rules_through_their_public_names() -> None:
     f = "acme could pay if it wants"
     assert relations.cue_in(relations.HEDGE_RE, f, 0, len(f)) and not relations.cue_in(relations.HEDGE_RE, f, 11, 26)
     assert relations.cue_in(relations.CONDITION_RE, f, 11, 26)
+
+
+_BOUND_NAMES = ["lang:en", "lang:zh-Hant", "s:holdings", "s:rumour", "fact:revenue", "P:rank:0", "Q:rank:1", "order:pq",
+                "order:qp|none", "btw:pq:to", "btw:qp:equity", "doc:same", "order:clause-prev1", "P:loc:prev1"]
+
+
+@given(st.lists(st.floats(-3, 3), min_size=len(_BOUND_NAMES), max_size=len(_BOUND_NAMES)), st.floats(0.05, 0.95),
+       st.floats(-4, 4))
+@settings(max_examples=60, deadline=None)
+def test_leaving_out_hopeless_figures_changes_no_claim(ws: list[float], threshold: float, bias: float) -> None:
+    """``fill`` reads the last features only of figures that may reach the threshold.
+
+    The claims are those of every figure scored in full, whatever the weights (the deferred ones too: the script,
+    the sentence cues, the facts).
+    """
+    texts = ["Acme will invest $2 billion in Borealis, people said. Borealis said the $2 billion was welcome.",
+             "Acme and Dynamo Capital met Borealis. $4 billion and $5 billion were named, Ember Labs said.",
+             "艾克米向博瑞斯投資50億美元。博瑞斯表示，這筆50億美元的投資來自艾克米。迪納摩資本另有30億美元。",
+             "Acme's revenue rose to $3 billion in cash and Borealis paid $2 billion to Ember Labs, a rumour said."]
+    model = FallbackModel(dict(zip(_BOUND_NAMES, ws, strict=True)), bias, threshold, {})
+    for text in texts:
+        norm, ents, amts, props = analyse(text, INDEX)
+        every = figures(norm, ents, amts, props, INDEX)
+        assert fill(norm, ents, amts, props, INDEX, model=model) == decide(every, props, model)
+        kept = figures(norm, ents, amts, props, INDEX, model=model)
+        assert {id(fg.amount) for fg in kept} <= {id(fg.amount) for fg in every}
+        for fg in every:
+            if fg.amount not in [k.amount for k in kept]:
+                assert model.best(fg)[0] < threshold  # left out only when no claim comes of it
+
+
+def _word_before_plain(f: str, lo: int, at: int) -> str:
+    w = f[max(lo, at - 16):at].rstrip()
+    if not w:
+        return ""
+    last = w[-1]
+    if not last.isascii():
+        return last
+    if not last.isalpha():
+        return last if last in ",，" else ""
+    words = w.split()
+    tok = words[-1]
+    if tok in ("the", "a", "an") and len(words) > 1:
+        tok = words[-2]
+    return tok.lstrip("\"'“(")
+
+
+def _word_after_plain(f: str, at: int, hi: int) -> str:
+    w = f[at:min(hi, at + 16)].lstrip()
+    if not w:
+        return ""
+    if w.startswith(("'s", "’s")):
+        return "'s"
+    first = w[0]
+    if not first.isascii():
+        return w[:2] if w[:2] in ("表示", "宣布", "获得", "指出", "透露") else first
+    if not first.isalpha():
+        return first if first in ",，" else ""
+    return w.split(None, 1)[0].rstrip(".,;:")
+
+
+@given(st.lists(st.sampled_from(["和", "表", "示", " ", "\u3000", "a", "the ", "，", "’", "'s", "x", "(", "\n", "."]),
+                max_size=12).map("".join), st.integers(-40, 30), st.integers(0, 30))
+@settings(max_examples=400, deadline=None)
+def test_the_marker_words_read_fast_are_the_plain_ones(f: str, lo: int, at: int) -> None:
+    """The one-character reading of an ideograph next to a party is what the general case gives (the words before
+    and after a party, as the model was trained on them: near the text's start, a negative slice reads from its
+    end)."""
+    from dealweb.extract import fallback as fb
+
+    at = min(at, len(f))
+    assert fb._word_before(f, lo, at) == _word_before_plain(f, lo, at)
+    assert fb._word_after(f, at, len(f)) == _word_after_plain(f, at, len(f))

@@ -170,8 +170,10 @@ class FallbackModel:
             else:
                 base[rest] = v
         self.tables = tables
-        #: ``"\x1f".join(kinds)`` -> (payer totals, payee totals), filled as raw features are met
-        self.totals: dict[str, tuple[dict[str, float], dict[str, float]]] = {}
+        #: ``"\x1f".join(kinds)`` -> raw role feature -> (its total as payer, as payee), filled as features are met
+        self.totals: dict[str, dict[str, tuple[float, float]]] = {}
+        self.ub: float | None = None  # :meth:`deferred`, once
+        self.bounds: dict[str, float] = {}  # :meth:`pair_bound` by kinds
 
     def probability(self, names: list[str]) -> float:
         """``1 / (1 + exp(-(bias + sum of the weights of names)))``."""
@@ -212,41 +214,105 @@ class FallbackModel:
 
         The same sum as :meth:`probability` of :meth:`Figure.names` (up to the order of the additions).
         """
+        z, best = self._best_z(fg.fig, fg.kinds, fg.roles, fg.readings)
+        return (_sigmoid(z), best) if best is not None else (0.0, None)
+
+    def may_reach(self, z: float) -> bool:
+        """Whether a score ``z`` of a figure's features but its deferred ones may reach the threshold.
+
+        The deferred features (:data:`_DEFERRED`) are the same for every reading: ``z`` plus the most they can add
+        (:meth:`deferred`) is an upper bound of the score, so ``False`` means no claim comes of the figure; the
+        margin (1e-6) covers the rounding of sums added in another order.
+        """
+        return _sigmoid(z + self.deferred() + 1e-6) >= self.threshold
+
+    def deferred(self) -> float:
+        """The most the deferred figure features can add to a score (computed once).
+
+        The best script weight, and each positive weight of a sentence cue or a fact.
+        """
+        if self.ub is None:
+            w = self.weights
+            ub = max(w.get(n, 0.0) for n in _LANG_F.values())
+            for n in _DEFERRED:
+                if not n.startswith("lang:"):
+                    ub += max(0.0, w.get(n, 0.0))
+            self.ub = ub
+        return self.ub
+
+    def pair_bound(self, kinds: list[str]) -> float:
+        """The most the pair features of any reading of a figure crossed with ``kinds`` can add (once per kinds).
+
+        The best of: an order within the sentence (its name, crossed with ``kinds``, and every positive weight of
+        what may lie between the two parties in that order), or the places of two parties not both in the
+        sentence; plus each positive weight of what the rules read elsewhere in the article (``doc:``).
+        """
+        key = "\x1f".join(kinds)
+        got = self.bounds.get(key)
+        if got is None:
+            w = self.weights
+            best = -math.inf
+            for name, crossed, between in _ORDER_F.values():
+                v = w.get(name, 0.0)
+                for k in kinds:
+                    v += w.get(crossed + k, 0.0)
+                for n, x in w.items():
+                    if x > 0.0 and n.startswith(between):
+                        v += x
+                best = max(best, v)
+            for a in range(len(_WHERE)):
+                for b in range(len(_WHERE)):
+                    if a > 1 or b > 1:
+                        best = max(best, w.get(_ORDER_LOC_F[a][b], 0.0))
+            for n in ("doc:same", "doc:same_amount", "doc:reverse"):
+                best += max(0.0, w.get(n, 0.0))
+            got = self.bounds[key] = best
+        return got
+
+    def role_sums(self, fig: list[str], kinds: list[str], roles: list[list[str]],
+                  ) -> tuple[float, list[float], list[float]]:
+        """The bias plus the weights of ``fig``, and each party's role weights as payer and as payee."""
         w = self.weights
         z0 = self.bias
-        for n in fg.fig:
+        for n in fig:
             z0 += w.get(n, 0.0)
-        kinds = fg.kinds
         key = "\x1f".join(kinds)
-        got = self.totals.get(key)
-        if got is None:
-            got = self.totals[key] = ({}, {})
-        tp, tq = got
+        totals = self.totals.get(key)
+        if totals is None:
+            totals = self.totals[key] = {}
         zp: list[float] = []
         zq: list[float] = []
-        for raw in fg.roles:
+        for raw in roles:
             sp = 0.0
             sq = 0.0
             for x in raw:
-                v = tp.get(x)
-                if v is None:
-                    v = tp[x] = self._total("P", x, kinds)
-                sp += v
-                v = tq.get(x)
-                if v is None:
-                    v = tq[x] = self._total("Q", x, kinds)
-                sq += v
+                t = totals.get(x)
+                if t is None:
+                    t = totals[x] = (self._total("P", x, kinds), self._total("Q", x, kinds))
+                sp += t[0]
+                sq += t[1]
             zp.append(sp)
             zq.append(sq)
+        return z0, zp, zq
+
+    def best_of(self, z0: float, zp: list[float], zq: list[float], readings: list[Reading],
+                ) -> tuple[float, Reading | None]:
+        """The best reading's score (``-inf`` and ``None`` when there is none) from :meth:`role_sums`."""
+        w = self.weights
         best_z = -math.inf
         best: Reading | None = None
-        for r in fg.readings:
+        for r in readings:
             z = z0 + zp[r.p] + zq[r.q]
             for n in r.pair:
                 z += w.get(n, 0.0)
             if z > best_z:
                 best_z, best = z, r
-        return (_sigmoid(best_z), best) if best is not None else (0.0, None)
+        return best_z, best
+
+    def _best_z(self, fig: list[str], kinds: list[str], roles: list[list[str]], readings: list[Reading],
+                ) -> tuple[float, Reading | None]:
+        z0, zp, zq = self.role_sums(fig, kinds, roles)
+        return self.best_of(z0, zp, zq, readings)
 
 
 def _sigmoid(z: float) -> float:
@@ -342,6 +408,7 @@ _ARTICLES: Final = frozenset(["the", "a", "an"])
 _GEN: Final = frozenset(["'s", "’s", "的", "s'"])
 _BTW: Final = ("向", "给", "从", "与", "和", " to ", " from ", " with ", " in ", " by ", " for ")
 _BREAKS: Final = ",，;；:："
+_BREAK_RE: Final = re.compile("[" + _BREAKS + "]")
 _AND: Final = frozenset(["and", "和", "与", "及", "以及", "、", "&", ",", "，"])
 
 # --- feature names, built once (a name met again is the same string, its hash kept) -----------------------------
@@ -355,12 +422,13 @@ _DIST_B: Final = tuple(f"dist:b{i}" for i in range(5))
 _DIST_A: Final = tuple(f"dist:a{i}" for i in range(5))
 _PRE_F: Final = {w: f"pre:{w}" for w in _PRE}
 _POST_F: Final = {w: f"post:{w}" for w in _POST | _POST2}
-_BTW_F: Final = {o: tuple((m, f"btw:{o}:{m.strip()}") for m in _BTW) for o in ("pq", "qp")}
 _QUAL_F: Final = {q: f"qual:{q.value}" for q in Qualifier}
 _SIZE_F: Final = ("size:small", "size:mid", "size:big")
 _NFIG_F: Final = ("nfig:1", "nfig:2", "nfig:3")
 _RULE_F: Final = {r: f"rule:{r}" for r in ("none", "deal", "fact")}
 _ORDER_F: Final = {o: (f"order:{o}", f"order:{o}|", f"btw:{o}:") for o in ("pq", "qp")}
+_BTW_CAT: Final = ("btw:pq:", "btw:qp:")
+_BTW_MARK: Final = tuple(tuple(f"btw:{o}:{m.strip()}" for m in _BTW) for o in ("pq", "qp"))
 #: Built as met: ``prefix -> x -> prefix + x`` (deal-type categories, entity kinds, what a party sells...).
 _NAMED: Final[dict[str, dict[str, str]]] = {}
 #: What a party sells (a gazetteer set) -> its ``sells:`` features, sorted.
@@ -387,7 +455,12 @@ def _sells_names(sells: frozenset[str]) -> list[str]:
 
 def _word_before(f: str, lo: int, at: int) -> str:
     """The word (ASCII) or character (other scripts) right before ``at`` (not before ``lo``), an article skipped."""
-    w = f[max(lo, at - 16):at].rstrip()
+    start = max(lo, at - 16)  # (negative near the text's start: then, as trained, a slice from the end)
+    if 0 <= start < at:
+        c = f[at - 1]
+        if not c.isascii() and not c.isspace():
+            return c  # what the general case gives, read from one character
+    w = f[start:at].rstrip()
     if not w:
         return ""
     last = w[-1]
@@ -404,6 +477,11 @@ def _word_before(f: str, lo: int, at: int) -> str:
 
 def _word_after(f: str, at: int, hi: int) -> str:
     """The word (ASCII), possessive or character (other scripts) right after ``at`` (not from ``hi`` on)."""
+    if at < hi:
+        c = f[at]
+        if not c.isascii() and not c.isspace() and c != "’":
+            two = f[at:min(hi, at + 2)]
+            return two if two in _POST2 else c  # what the general case gives, read from two characters
     w = f[at:min(hi, at + 16)].lstrip()
     if not w:
         return ""
@@ -423,19 +501,24 @@ def _thousands(f: str, i: int) -> bool:
 
 
 def _clause(f: str, s: int, e: int, a: int, b: int) -> tuple[int, int]:
-    """The clause of the sentence ``[s, e)`` around the figure ``[a, b)``: between the punctuation breaks around it."""
-    lo, hi = s, e
-    for c in _BREAKS:
-        i = f.rfind(c, s, a)
-        while i >= 0 and _thousands(f, i):
-            i = f.rfind(c, s, i)
-        if i + 1 > lo:
+    """The clause of the sentence ``[s, e)`` around the figure ``[a, b)``: between the punctuation breaks around it.
+
+    A break is a character of :data:`_BREAKS` that does not separate thousands: the clause opens after the last one
+    before the figure and closes at the first one after it.
+    """
+    lo = s
+    for m in _BREAK_RE.finditer(f, s, a):
+        i = m.start()
+        if not _thousands(f, i):
             lo = i + 1
-        j = f.find(c, b, e)
-        while j >= 0 and _thousands(f, j):
-            j = f.find(c, j + 1, e)
-        if 0 <= j < hi:
+    hi = e
+    m2 = _BREAK_RE.search(f, b, e)
+    while m2 is not None:
+        j = m2.start()
+        if not _thousands(f, j):
             hi = j
+            break
+        m2 = _BREAK_RE.search(f, j + 1, e)
     return lo, hi
 
 
@@ -475,11 +558,25 @@ class _Doc:
     @staticmethod
     def sets(deals: list[tuple[tuple[int, int], str, str, float, float]],
              ) -> tuple[set[str], set[str], dict[tuple[str, str], list[tuple[float, float]]]]:
-        pays = {i for d in deals for i in _ids(d[1])}
-        paid = {i for d in deals for i in _ids(d[2])}
+        pays: set[str] = set()
+        paid: set[str] = set()
         pairs: dict[tuple[str, str], list[tuple[float, float]]] = {}
         for d in deals:
-            pairs.setdefault((d[1], d[2]), []).append((d[3], d[4]))
+            a, b = d[1], d[2]
+            if "+" in a:
+                pays.update(a.split("+"))
+            else:
+                pays.add(a)
+            if "+" in b:
+                paid.update(b.split("+"))
+            else:
+                paid.add(b)
+            key = (a, b)
+            got = pairs.get(key)
+            if got is None:
+                pairs[key] = [(d[3], d[4])]
+            else:
+                got.append((d[3], d[4]))
         return pays, paid, pairs
 
     def of_others(self, key: tuple[int, int],
@@ -543,7 +640,6 @@ _SENT_CUES_RE: Final = re.compile(trie_pattern(sorted(_SENT_CUE_OF, key=len, rev
 _SENT_CUE_GATES: Final = ("specul", "rumo", "fortun", "naire", "richest", "net worth", "cash", "传", "身家", "富",
                           "现金", "持有")
 _IDEOGRAPH: Final = re.compile("[\u4e00-\u9fff]")
-_MAX: Final = 1 << 62  # beyond any offset
 
 
 def _holds(f: str, s: int, e: int, gates: tuple[str, ...]) -> bool:
@@ -563,40 +659,74 @@ def _tells(f: str, s: int, e: int) -> bool:
     return not (_holds(f, s, e, _DENY_GATES) and _DENY_RE.search(f, s, e) is not None)
 
 
+#: The figure features read only for a figure that may be claimed (:meth:`FallbackModel.may_claim`): the script, the
+#: sentence cues and the fact words near the figure; each is the same for every reading of the figure.
+_DEFERRED: Final = (*_LANG_F.values(), "s:raise", "s:list", *sorted(set(_SENT_CUE_OF.values())),
+                    *sorted(set(_FACT_F.values())))
+
+
 class _Sent:
     """What the fallback reads of a sentence once, for all its figures.
 
-    Its deal-type cue hits, its sentence features and its firms (two coordinated firms also as one paying group).
+    Its deal-type cue hits and its firms (two coordinated firms also as one paying group), and, read when a figure
+    needs them: whether it may tell a deal (``told``: -1 not read yet, 0 no, 1 yes) and its features (``flags``).
     """
 
-    def __init__(self, hits: list[tuple[int, int, str]], flags: list[str], ents: list[EntityMention]) -> None:
+    def __init__(self, hits: list[tuple[int, int, str]], ents: list[EntityMention]) -> None:
         self.hits = hits
         self.h_starts = [h[0] for h in hits]
-        self.flags = flags
         self.ents = ents
+        self.told = -1
+        self.flags: list[str] | None = None
 
 
-def _sentence(norm: NormText, s: int, e: int, ents: list[EntityMention], e_starts: list[int]) -> _Sent:
+def _sentence(f: str, s: int, e: int, ents: list[EntityMention], e_starts: list[int]) -> _Sent:
     """:class:`_Sent` of the sentence ``[s, e)`` of a text whose entity mentions are ``ents`` (starts ``e_starts``)."""
-    f = norm.folded
     hits = cues_in(TYPE_CUES_RE, f, s, e)
-    flags = [_LANG_F[_script(norm.text, f, s, e)]]
-    if cue_in(RAISE_RE, f, s, e):
-        flags.append("s:raise")
-    if cue_in(LIST_RE, f, s, e):
-        flags.append("s:list")
-    if _holds(f, s, e, _SENT_CUE_GATES):
-        cues = {_SENT_CUE_OF[m.group(0)] for m in _SENT_CUES_RE.finditer(f, s, e)}
-        flags += sorted(cues)
     lo_e = bisect_left(e_starts, s)
     hi_e = bisect_left(e_starts, e, lo_e)
-    in_s = [x for x in ents[lo_e:hi_e] if x.end <= e]
-    grouped = list(in_s)
-    for i in range(len(in_s) - 1):
-        x, y = in_s[i], in_s[i + 1]
+    grouped = [x for x in ents[lo_e:hi_e] if x.end <= e]
+    n = len(grouped)
+    for i in range(n - 1):
+        x, y = grouped[i], grouped[i + 1]
         if x.id != y.id and y.start - x.end <= 8 and f[x.end:y.start].strip() in _AND:
             grouped.append(_group(x, y))
-    return _Sent(hits, flags, grouped)
+    return _Sent(hits, grouped)
+
+
+def _told(sent: _Sent, f: str, s: int, e: int) -> bool:
+    """:func:`_tells` of the sentence, read once."""
+    if sent.told < 0:
+        sent.told = 1 if _tells(f, s, e) else 0
+    return sent.told == 1
+
+
+def _flags(sent: _Sent, norm: NormText, s: int, e: int) -> list[str]:
+    """The sentence's features (script, fund raising, list, sentence cues), read once."""
+    flags = sent.flags
+    if flags is None:
+        f = norm.folded
+        flags = [_LANG_F[_script(norm.text, f, s, e)]]
+        if cue_in(RAISE_RE, f, s, e):
+            flags.append("s:raise")
+        if cue_in(LIST_RE, f, s, e):
+            flags.append("s:list")
+        if _holds(f, s, e, _SENT_CUE_GATES):
+            cues = {_SENT_CUE_OF[m.group(0)] for m in _SENT_CUES_RE.finditer(f, s, e)}
+            flags += sorted(cues)
+        sent.flags = flags
+    return flags
+
+
+def _best_two(zp: list[float], zq: list[float]) -> float:
+    """The best ``zp[i] + zq[j]`` of two different parties ``i``, ``j`` (``-inf`` for fewer than two)."""
+    best = -math.inf
+    n = len(zp)
+    for i in range(n):
+        for j in range(n):
+            if i != j and zp[i] + zq[j] > best:
+                best = zp[i] + zq[j]
+    return best
 
 
 def _by_distance(near_s: list[EntityMention], a: AmountMention) -> list[EntityMention]:
@@ -608,7 +738,7 @@ def _by_distance(near_s: list[EntityMention], a: AmountMention) -> list[EntityMe
 
 def figures(norm: NormText, ents: list[EntityMention], amts: list[AmountMention], proposals: list[Proposal],
             index: EntityIndex, language: str = "", every: bool = False,
-            used: dict[tuple[int, int], str] | None = None) -> list[Figure]:
+            used: dict[tuple[int, int], str] | None = None, model: FallbackModel | None = None) -> list[Figure]:
     """The figures the fallback reads, with their readings (see the module docstring), in text order.
 
     Args:
@@ -620,6 +750,8 @@ def figures(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
         language: unused (kept for callers of the session-6 signature: the script is read per sentence).
         every: also the figures a rule claimed (training reads them, with ``rule:deal``/``rule:fact``).
         used: :func:`_claimed` of ``proposals`` when the caller has it (else computed).
+        model: when given, the figures of which no claim of this model can come are left out, their last features
+            unread (:meth:`FallbackModel.may_claim`): :func:`decide` gives the same claims, for less work.
 
     A figure with fewer than two parties, below :data:`MIN_USD`, or in a sentence with a condition, hedge, denial or
     question cue is left out (no claim can come of it).
@@ -634,6 +766,7 @@ def figures(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
     f = norm.folded
     text = norm.text
     sents = sentence_spans(text)
+    s_starts = [x[0] for x in sents]
     e_starts = [x.start for x in ents]
     u_starts = [b.start for b in usd]
     first_nl = text.find("\n")
@@ -643,18 +776,19 @@ def figures(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
     top: set[str] | None = None  # the firms named most (read once a figure has two parties)
     doc: _Doc | None = None
     out: list[Figure] = []
-    per_sent: dict[int, _Sent | None] = {}
+    per_sent: dict[int, _Sent] = {}
     for a in todo:
-        k = bisect_right(sents, (a.start, _MAX)) - 1
+        k = bisect_right(s_starts, a.start) - 1
         if k < 0:
             continue
         s, e = sents[k]
-        if k in per_sent:
-            got = per_sent[k]
-        else:
-            got = per_sent[k] = _sentence(norm, s, e, ents, e_starts) if _tells(f, s, e) else None
+        got = per_sent.get(k)
         if got is None:
+            got = per_sent[k] = _sentence(f, s, e, ents, e_starts)
+        if model is None and not _told(got, f, s, e):
             continue  # a condition or a denial: no claim comes of this sentence
+        if got.told == 0:
+            continue
         cl = _clause(f, s, e, a.start, a.end)
         pool, where = _pool(a, got.ents, cl, k, sents, ents, e_starts, title)
         if len(pool) < 2:
@@ -663,15 +797,42 @@ def figures(norm: NormText, ents: list[EntityMention], amts: list[AmountMention]
             doc = _Doc(proposals)
             counts: dict[str, int] = {}
             for x in ents:
-                counts[x.id] = counts.get(x.id, 0) + 1
+                xid = x.id
+                counts[xid] = counts.get(xid, 0) + 1
             most = max(counts.values())
             top = {i for i, n in counts.items() if n == most and n >= 2}
-        fig, kinds = _figure_features(f, a, s, e, cl, got, u_starts, used)
+        cats, kinds = _categories(a, s, e, cl, got)
+        amt = a.amount
         key = (a.start, a.end)
+        qual = _QUAL_F.get(amt.qualifier)
+        size = amt.high if amt.high is not None else amt.low
+        nfig = bisect_left(u_starts, e) - bisect_left(u_starts, s)
+        rest = [qual if qual is not None else f"qual:{getattr(amt.qualifier, 'value', amt.qualifier)}",
+                _SIZE_F[0 if size < 1e8 else 1 if size < 1e10 else 2],
+                _NFIG_F[0] if nfig == 1 else _NFIG_F[1] if nfig == 2 else _NFIG_F[2],
+                _RULE_F[used.get(key, "none")]]
         pays, paid, pairs = doc.of_others(key)
         first_id = got.ents[0].id if got.ents else ""
         roles, members = _roles(f, a, s, pool, where, index, first_id, top, title_ids, pays, paid)
-        readings = _readings(f, a, pool, where, members, kinds, got, pairs)
+        if model is None:
+            readings = _readings(f, a, pool, where, members, kinds, got, pairs)
+        else:
+            # no claim can come of a figure whose best score cannot reach the threshold: its last features
+            # (and, before, its readings when its two best parties with the best pair cannot) are not read
+            z0, zp, zq = model.role_sums([*cats, *rest], kinds, roles)
+            if not model.may_reach(z0 + _best_two(zp, zq) + model.pair_bound(kinds)):
+                continue
+            readings = _readings(f, a, pool, where, members, kinds, got, pairs)
+            z, r = model.best_of(z0, zp, zq, readings)
+            if r is None or not model.may_reach(z) or not _told(got, f, s, e):
+                continue
+        fig = [*_flags(got, norm, s, e), *cats]
+        near_lo, near_hi = max(s, a.start - NEAR), min(e, a.end + NEAR)
+        facts = {_FACT_OF[m.group(0)] for m in _FACT_WORDS_RE.finditer(f, near_lo, near_hi)}
+        if facts:
+            for metric in sorted(facts):
+                fig.append(_FACT_F[metric])
+        fig += rest
         out.append(Figure(a, (s, e), fig, kinds, pool, roles, readings, used.get(key, "none")))
     return out
 
@@ -718,9 +879,11 @@ def _pool(a: AmountMention, in_sent: list[EntityMention], cl: tuple[int, int], k
     return pool, where
 
 
-def _figure_features(f: str, a: AmountMention, s: int, e: int, cl: tuple[int, int], sent: _Sent,
-                     u_starts: list[int], used: dict[tuple[int, int], str]) -> tuple[list[str], list[str]]:
-    """The figure's own features and the deal-type categories its role features are crossed with (``kinds``)."""
+def _categories(a: AmountMention, s: int, e: int, cl: tuple[int, int], sent: _Sent) -> tuple[list[str], list[str]]:
+    """The deal-type categories of the cue words near the figure, in its clause and in its sentence (features).
+
+    And those its role features are crossed with (``kinds``: the clause's, else the sentence's, else ``none``).
+    """
     near_lo, near_hi = max(s, a.start - NEAR), min(e, a.end + NEAR)
     near: set[str] = set()
     in_clause: set[str] = set()
@@ -734,7 +897,7 @@ def _figure_features(f: str, a: AmountMention, s: int, e: int, cl: tuple[int, in
             in_clause.update(cats)
             if near_lo <= hs and he <= near_hi:
                 near.update(cats)
-    fig = list(sent.flags)
+    fig: list[str] = []
     if in_clause:
         kinds = sorted(in_clause)
         if near:
@@ -752,18 +915,6 @@ def _figure_features(f: str, a: AmountMention, s: int, e: int, cl: tuple[int, in
             fig.append(_named("sent:", c))
     else:
         kinds = ["none"]
-    facts = {_FACT_OF[m.group(0)] for m in _FACT_WORDS_RE.finditer(f, near_lo, near_hi)}
-    if facts:
-        for metric in sorted(facts):
-            fig.append(_FACT_F[metric])
-    amt = a.amount
-    qual = _QUAL_F.get(amt.qualifier)
-    fig.append(qual if qual is not None else f"qual:{getattr(amt.qualifier, 'value', amt.qualifier)}")
-    size = amt.high if amt.high is not None else amt.low
-    fig.append(_SIZE_F[0 if size < 1e8 else 1 if size < 1e10 else 2])
-    nfig = bisect_left(u_starts, e) - bisect_left(u_starts, s)
-    fig.append(_NFIG_F[0] if nfig == 1 else _NFIG_F[1] if nfig == 2 else _NFIG_F[2])
-    fig.append(_RULE_F[used.get((a.start, a.end), "none")])
     return fig, kinds
 
 
@@ -820,26 +971,18 @@ def _roles(f: str, a: AmountMention, s: int, pool: list[EntityMention], where: l
     return roles, members
 
 
-def _apart(pool: list[EntityMention], members: list[frozenset[str] | None], i: int, j: int) -> bool:
-    """Whether parties ``i`` and ``j`` share no firm (the pool's ids are distinct: two single firms never do)."""
-    mi, mj = members[i], members[j]
-    if mi is None:
-        return mj is None or pool[i].id not in mj
-    if mj is None:
-        return pool[j].id not in mi
-    return mi.isdisjoint(mj)
-
-
 def _readings(f: str, a: AmountMention, pool: list[EntityMention], where: list[int],
               members: list[frozenset[str] | None], kinds: list[str], sent: _Sent,
               pairs: dict[tuple[str, str], list[tuple[float, float]]]) -> list[Reading]:
-    """The ordered (payer, payee) readings of a figure's parties, each with the pair's features."""
+    """The ordered (payer, payee) readings of a figure's parties, each with the pair's features.
+
+    Two parties share no firm (the pool's ids are distinct, so two single firms never do; a paying group shares one
+    with each of its members): only such pairs are read.
+    """
     amt = a.amount
     lo_amt = amt.low
     hi_amt = amt.high if amt.high is not None else math.inf
-    ordered: dict[str, list[str]] = {}
-    for o, (name, crossed, _) in _ORDER_F.items():
-        ordered[o] = [name, *[_named(crossed, c) for c in kinds]]
+    ordered: list[list[str]] = []  # "pq", "qp": the order's name, and crossed with the figure's kinds
     hits = sent.hits
     h_starts = sent.h_starts
     # what lies between two parties of the sentence (the same both ways): deal-type categories, marker words
@@ -849,14 +992,24 @@ def _readings(f: str, a: AmountMention, pool: list[EntityMention], where: list[i
     for i in range(n):
         x = pool[i]
         wx = where[i]
+        mi = members[i]
         for j in range(n):
-            if i == j or not _apart(pool, members, i, j):
+            if i == j:
                 continue
             y = pool[j]
+            mj = members[j]
+            if mi is not None:
+                if (y.id in mi) if mj is None else not mi.isdisjoint(mj):
+                    continue
+            elif mj is not None and x.id in mj:
+                continue
             wy = where[j]
             if wx <= 1 and wy <= 1:
-                order = "pq" if x.start < y.start else "qp"
-                pair = list(ordered[order])
+                if not ordered:
+                    for name, crossed, _ in _ORDER_F.values():
+                        ordered.append([name, *[_named(crossed, c) for c in kinds]])
+                o = 0 if x.start < y.start else 1
+                pair = list(ordered[o])
                 key = min(i, j) * MAX_PARTIES + max(i, j)
                 btw = between.get(key)
                 if btw is None:
@@ -869,27 +1022,30 @@ def _readings(f: str, a: AmountMention, pool: list[EntityMention], where: list[i
                                 cats.update(got_cats)
                     marks: list[int] = []
                     if b1 - b0 <= 200:
-                        for mi in range(len(_BTW)):
-                            if f.find(_BTW[mi], b0, b1) >= 0:
-                                marks.append(mi)
-                    btw = between[key] = (sorted(cats), marks)
-                prefix = _ORDER_F[order][2]
-                for c in btw[0]:
-                    pair.append(_named(prefix, c))
-                names = _BTW_F[order]
-                for mi in btw[1]:
-                    pair.append(names[mi][1])
+                        for k in range(len(_BTW)):
+                            if f.find(_BTW[k], b0, b1) >= 0:
+                                marks.append(k)
+                    btw = between[key] = (sorted(cats) if cats else [], marks)
+                if btw[0]:
+                    prefix = _BTW_CAT[o]
+                    for c in btw[0]:
+                        pair.append(_named(prefix, c))
+                if btw[1]:
+                    names = _BTW_MARK[o]
+                    for k in btw[1]:
+                        pair.append(names[k])
             else:
                 pair = [_ORDER_LOC_F[wx][wy]]
-            same = pairs.get((x.id, y.id))
-            if same is not None:
-                pair.append("doc:same")
-                for dl, dh in same:
-                    if 0 <= dl <= hi_amt * 1.02 and lo_amt <= dh * 1.02:
-                        pair.append("doc:same_amount")
-                        break
-            if (y.id, x.id) in pairs:
-                pair.append("doc:reverse")
+            if pairs:
+                same = pairs.get((x.id, y.id))
+                if same is not None:
+                    pair.append("doc:same")
+                    for dl, dh in same:
+                        if 0 <= dl <= hi_amt * 1.02 and lo_amt <= dh * 1.02:
+                            pair.append("doc:same_amount")
+                            break
+                if (y.id, x.id) in pairs:
+                    pair.append("doc:reverse")
             readings.append(Reading(i, j, pair))
     return readings
 
@@ -965,4 +1121,5 @@ def fill(norm: NormText, ents: list[EntityMention], amts: list[AmountMention], p
             break
     else:
         return proposals
-    return decide(figures(norm, ents, amts, proposals, index, used=used), proposals, model or load_fallback())
+    m = model or load_fallback()
+    return decide(figures(norm, ents, amts, proposals, index, used=used, model=m), proposals, m)
