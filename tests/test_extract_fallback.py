@@ -447,3 +447,32 @@ def test_the_marker_words_read_fast_are_the_plain_ones(f: str, lo: int, at: int)
     at = min(at, len(f))
     assert fb._word_before(f, lo, at) == _word_before_plain(f, lo, at)
     assert fb._word_after(f, at, len(f)) == _word_after_plain(f, at, len(f))
+
+
+class _StubArt:
+    """An article as ``check_report`` reads one: the rules' score, and the score with a model (made-up counts)."""
+
+    def __init__(self, added_by: dict[float, tuple[int, int]]) -> None:
+        self.rules = {"proposed": 4, "matched": 3, "gold": 6}
+        self.added_by = added_by  # the model's bias -> (claims added, right)
+
+    def with_model(self, m: FallbackModel) -> dict[str, int]:
+        added, right = self.added_by.get(m.bias, (0, 0))
+        return {"proposed": 4 + added, "matched": 3 + right, "gold": 6}
+
+
+def test_check_says_what_differs_between_the_shipped_and_a_refit_model() -> None:
+    shipped = FallbackModel({"P:rank:0": 0.5, "Q:rank:1": 0.25, "doc:same": 1.0}, -1.0, 0.5, {})
+    same = FallbackModel(dict(shipped.weights), -1.0, 0.5, {})
+    arts = [_StubArt({-1.0: (1, 1)}), _StubArt({-1.0: (2, 1), -2.0: (1, 0)})]
+    rep = TF.check_report(shipped, same, arts)
+    assert rep["current"] and rep["weights_differ"] == 0 and rep["articles_claims_differ"] == 0
+    assert rep["claims"]["shipped"] == rep["claims"]["refit"] == {"added": 3, "right": 2}
+    refit = FallbackModel({"P:rank:0": 0.5, "Q:rank:1": -0.75, "order:pq": 0.125}, -2.0, 0.5, {})
+    rep = TF.check_report(shipped, refit, arts)
+    assert not rep["current"]
+    # three names differ: one changed (-1.0), one new, one gone; the largest change first
+    assert rep["weights_differ"] == 3 and rep["new_features"] == 1 and rep["gone_features"] == 1
+    assert list(rep["largest"]) == ["Q:rank:1", "doc:same", "order:pq"]
+    assert rep["largest"]["Q:rank:1"] == [0.25, -0.75] and rep["bias"] == [-1.0, -2.0]
+    assert rep["claims"]["refit"] == {"added": 1, "right": 0} and rep["articles_claims_differ"] == 2

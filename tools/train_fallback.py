@@ -18,7 +18,9 @@ Subcommands:
   write the model JSON atomically (default ``src/dealweb/data/models/fallback.json``). There is no randomness:
   the fit (L-BFGS from zero weights on rows in a fixed order) gives the same weights, and the same file, twice.
 * ``check``: refit the shipped model with its own setting on its own splits and say whether the weights are the
-  same (exit 1 when not): the rules changed what is left or what the features read, retrain.
+  same: ``CURRENT`` (exit 0), or ``STALE`` (exit 1) with what differs: how many weights and the largest changes,
+  the claims each model adds on those splits, the extractor files changed since the commit the weights were
+  trained at (``meta.rules_at``). The rules changed what is left or what the features read: retrain.
 
 Training rows: ``--rows all`` (default) the readings of every USD figure (:func:`dealweb.extract.fallback.figures`
 with ``every=True``); ``--rows left`` only those of the figures the rules left unclaimed (the rules' pair is not a
@@ -302,34 +304,104 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rules_changed_since(commit: str) -> list[str]:
+    """The extractor's files (and the names data) changed between ``commit`` and the working tree.
+
+    As git lists them: empty when none changed, or when git or the commit is not available.
+    """
+    import subprocess
+
+    if not commit or commit == "unknown":
+        return []
+    try:
+        run = subprocess.run(["git", "-C", str(ROOT), "diff", "--name-only", commit, "--", "src/dealweb/extract",
+                              "src/dealweb/money.py", "src/dealweb/data/names"],
+                             capture_output=True, text=True, timeout=60, check=False)
+    except OSError:
+        return []
+    return run.stdout.split() if run.returncode == 0 else []
+
+
+def check_report(shipped: FallbackModel, refit: FallbackModel, arts: list[Art]) -> dict[str, Any]:
+    """How the shipped model differs from a refit with its own setting: weights, bias, and the claims on ``arts``.
+
+    Keys: ``current`` (the same weights and bias), ``weights_differ``, ``new_features`` (weights the refit has and
+    the shipped model lacks), ``gone_features``, ``largest`` (the five largest weight changes, name -> [shipped,
+    refit]), ``bias`` ([shipped, refit]), ``articles_claims_differ`` (articles whose claims with the fallback
+    differ between the two models) and ``claims`` ({"shipped": {"added", "right"}, "refit": ...}: what each adds
+    on ``arts``).
+    """
+    names = set(shipped.weights) | set(refit.weights)
+    delta = {n: (shipped.weights.get(n, 0.0), refit.weights.get(n, 0.0)) for n in names}
+    differ = sorted(n for n, (a, b) in delta.items() if a != b)
+    largest = sorted(differ, key=lambda n: -abs(delta[n][0] - delta[n][1]))[:5]
+    changed = 0
+    claims: dict[str, dict[str, int]] = {"shipped": {"added": 0, "right": 0}, "refit": {"added": 0, "right": 0}}
+    for art in arts:
+        got = {}
+        for name, m in (("shipped", shipped), ("refit", refit)):
+            sc = art.with_model(m)
+            got[name] = sc
+            claims[name]["added"] += sc["proposed"] - art.rules["proposed"]
+            claims[name]["right"] += sc["matched"] - art.rules["matched"]
+        if got["shipped"] != got["refit"]:
+            changed += 1
+    return {"current": not differ and shipped.bias == refit.bias, "weights_differ": len(differ),
+            "new_features": len(set(refit.weights) - set(shipped.weights)),
+            "gone_features": len(set(shipped.weights) - set(refit.weights)),
+            "largest": {n: list(delta[n]) for n in largest}, "bias": [shipped.bias, refit.bias],
+            "articles_claims_differ": changed, "claims": claims}
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     """Refit the shipped model with its own setting on its own splits; exit 1 when the weights differ.
 
     The rules decide which figures are left and what the features read, so a rule change can make the shipped
     weights stale: this says whether ``train`` would write the same weights, bias and threshold today (one
-    fit, not the setting's choice: a fraction of ``train``'s time).
+    fit, not the setting's choice: a fraction of ``train``'s time), and, when not, what differs: how many
+    weights, the largest changes, whether the claims the fallback adds on the development splits change, and
+    which files of the extractor changed since the commit the weights were trained at.
     """
     from dealweb.extract.fallback import load_fallback
 
     shipped = load_fallback(str(args.model))
     splits = tuple(shipped.meta.get("trained_on", ()))
     refuse(splits)
+    at = str(shipped.meta.get("rules_at", "unknown"))
+    moved = _rules_changed_since(at)
     by_split = load_scored(splits, args.cache)
+    if sorted(by_split) != sorted(splits):
+        print(f"STALE: {args.model} was trained on {', '.join(sorted(splits))}; the cache holds "
+              f"{', '.join(sorted(by_split)) or 'none of them'} (rebuild it: python tools/news_cache.py)")
+        return 1
     arts = [s for v in by_split.values() for s in v]
     m = fit_model(arts, str(shipped.meta.get("rows", "all")), float(shipped.meta["c"]), shipped.threshold,
                   int(shipped.meta.get("min_articles", 2)))
-    if sorted(by_split) != sorted(splits):
-        print(f"stale: the cache holds {sorted(by_split)}, the model was trained on {sorted(splits)}")
-        return 1
-    diff = sorted(set(m.weights) ^ set(shipped.weights)) + sorted(
-        f for f in set(m.weights) & set(shipped.weights) if m.weights[f] != shipped.weights[f])
-    if diff or m.bias != shipped.bias:
-        print(f"stale: {args.model} differs from a refit on {', '.join(splits)} ({len(diff)} weights differ, "
-              f"e.g. {diff[:3]}; bias {shipped.bias} -> {m.bias}); retrain: python tools/train_fallback.py train")
-        return 1
-    print(f"current: {args.model} is what a refit on {', '.join(splits)} with c={shipped.meta['c']} gives "
-          f"({len(m.weights)} weights)")
-    return 0
+    rep = check_report(shipped, m, arts)
+    rep.update({"model": str(args.model), "trained_on": list(splits), "rules_at": at, "rules_now": _commit(),
+                "files_changed_since": moved})
+    if args.json:
+        print(json.dumps(rep, indent=1, sort_keys=True, ensure_ascii=False))
+        return 0 if rep["current"] else 1
+    if rep["current"]:
+        print(f"CURRENT: {args.model} is what a refit on {', '.join(splits)} with c={shipped.meta['c']} gives "
+              f"({len(m.weights)} weights; trained at {at}, the rules now at {rep['rules_now']})")
+        return 0
+    cl = rep["claims"]
+    print(f"STALE: {args.model} is not what a refit on {', '.join(splits)} with its setting (c={shipped.meta['c']}, "
+          f"threshold {shipped.threshold}) gives today: the rules changed what the fallback reads.")
+    print(f"  weights: {rep['weights_differ']} of {len(set(shipped.weights) | set(m.weights))} differ "
+          f"({rep['new_features']} new, {rep['gone_features']} gone); bias {shipped.bias} -> {m.bias}")
+    for n, (a, b) in rep["largest"].items():
+        print(f"    {n}: {a:+.5f} -> {b:+.5f}")
+    print(f"  claims on the {len(arts)} articles trained on: the shipped weights add {cl['shipped']['added']} "
+          f"({cl['shipped']['right']} right), a refit {cl['refit']['added']} ({cl['refit']['right']} right); "
+          f"{rep['articles_claims_differ']} articles differ")
+    if moved:
+        print(f"  trained at {at}; since then {len(moved)} file(s) of the extractor changed, e.g. "
+              f"{', '.join(moved[:4])}")
+    print("  retrain: python tools/train_fallback.py train   (then: python tools/train_fallback.py loso)")
+    return 1
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -354,8 +426,10 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("train", help="fit on every development split and write the model JSON")
     p.add_argument("--out", default=str(FALLBACK_FILE))
     p.add_argument("--show", type=int, default=20, help="print the largest weights")
-    p = sub.add_parser("check", help="whether the shipped model is what a refit with its setting gives today")
+    p = sub.add_parser("check", help="whether the shipped model is what a refit with its setting gives today "
+                                     "(exit 1 and what differs when not)")
     p.add_argument("--model", type=Path, default=FALLBACK_FILE)
+    p.add_argument("--json", action="store_true", help="the comparison as JSON (stable keys)")
     args = ap.parse_args(argv)
     args.cache = args.cache or TC.default_cache()
     return {"loso": cmd_loso, "train": cmd_train, "check": cmd_check}[args.cmd](args)
