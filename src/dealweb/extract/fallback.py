@@ -408,7 +408,6 @@ _ARTICLES: Final = frozenset(["the", "a", "an"])
 _GEN: Final = frozenset(["'s", "’s", "的", "s'"])
 _BTW: Final = ("向", "给", "从", "与", "和", " to ", " from ", " with ", " in ", " by ", " for ")
 _BREAKS: Final = ",，;；:："
-_BREAK_RE: Final = re.compile("[" + _BREAKS + "]")
 _AND: Final = frozenset(["and", "和", "与", "及", "以及", "、", "&", ",", "，"])
 
 # --- feature names, built once (a name met again is the same string, its hash kept) -----------------------------
@@ -504,21 +503,21 @@ def _clause(f: str, s: int, e: int, a: int, b: int) -> tuple[int, int]:
     """The clause of the sentence ``[s, e)`` around the figure ``[a, b)``: between the punctuation breaks around it.
 
     A break is a character of :data:`_BREAKS` that does not separate thousands: the clause opens after the last one
-    before the figure and closes at the first one after it.
+    before the figure and closes at the first one after it (``str.find`` per break character: cheaper here than
+    one class scan, which makes a match object per break).
     """
-    lo = s
-    for m in _BREAK_RE.finditer(f, s, a):
-        i = m.start()
-        if not _thousands(f, i):
+    lo, hi = s, e
+    for c in _BREAKS:
+        i = f.rfind(c, s, a)
+        while i >= 0 and _thousands(f, i):
+            i = f.rfind(c, s, i)
+        if i + 1 > lo:
             lo = i + 1
-    hi = e
-    m2 = _BREAK_RE.search(f, b, e)
-    while m2 is not None:
-        j = m2.start()
-        if not _thousands(f, j):
+        j = f.find(c, b, e)
+        while j >= 0 and _thousands(f, j):
+            j = f.find(c, j + 1, e)
+        if 0 <= j < hi:
             hi = j
-            break
-        m2 = _BREAK_RE.search(f, j + 1, e)
     return lo, hi
 
 
