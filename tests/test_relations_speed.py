@@ -85,3 +85,51 @@ def test_every_cue_trie_is_in_the_union() -> None:
                relations._MOVE_RE, relations._MKT_RE, relations._STAKE_VERB_RE):
         assert id(rx) in relations._LISTS
         assert isinstance(rx, re.Pattern)
+
+
+#: Each gate of :func:`relations._any_in`: the pattern it guards, its words, and for each word a made-up text the
+#: pattern matches that holds no other word of the gate (so a gate without that word would lose the match).
+_GATES = [
+    (relations._TOTAL_TO, relations._TOTAL_TO_WORDS,
+     {"total": "the sale, bringing the total to ", "tally": "pushing its tally to about "}),
+    (relations._NICKNAME_BEFORE, relations._NICKNAME_WORDS,
+     {"known as": 'the lab, known as "the ', "dubbed": "a firm dubbed 'big ", "nicknamed": "nicknamed “red ",
+      "hailed as": "hailed as the ‘next "}),
+    (relations._SELL, relations._SELL_WORDS,
+     {"出售": "龙华出售", "卖出": "卖出股票", "减持": "减持", "抛售": "抛售", "sold": "acme sold its",
+      "sell": "will sell", "divest": "to divest", "offload": "offloads"}),
+    (re.compile(r"双方|两家|二者|\bboth\b"), relations._BOTH_WORDS,
+     {"双方": "双方共同", "两家": "两家公司", "二者": "二者", "both": "both firms"}),
+]
+
+_GATE_PIECES = sorted({p for _, words, examples in _GATES for w in (*words, *examples.values())
+                       for p in (w, w[:2], w[2:], w[:-1])} | {" ", "x", "the ", "to ", ",", "s", "'", "“"})
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_GATE_PIECES), max_size=12).map("".join), st.integers(0, 30), st.integers(0, 30))
+def test_gated_patterns_match_only_where_a_gate_word_lies(text: str, lo: int, cut: int) -> None:
+    """Where no word of a gate lies in the range, its pattern finds nothing there: the gate drops no match."""
+    hi = max(lo, len(text) - cut)
+    for rx, words, _ in _GATES:
+        if not relations._any_in(text, words, lo, hi):
+            assert rx.search(text, lo, hi) is None, (rx.pattern, text, lo, hi)
+
+
+def test_every_gate_word_is_needed() -> None:
+    """A gate without any one of its words would skip a text its pattern matches."""
+    for rx, words, examples in _GATES:
+        assert set(examples) == set(words), rx.pattern
+        for word, text in examples.items():
+            assert rx.search(text) is not None, (rx.pattern, text)
+            assert relations._any_in(text, words, 0, len(text))
+            assert not relations._any_in(text, tuple(w for w in words if w != word), 0, len(text)), (word, text)
+
+
+def test_pronoun_start_is_computed_once_and_kept() -> None:
+    """:func:`relations._starts_pronoun` gives what it computes, and keeps it in the sentence's slot."""
+    for text, want in (("It signed a deal.", True), ("The company said so.", True), ("Acme signed.", False),
+                       ("Last week, the chipmaker sent $5.", True), ("其二,龙华投资", True)):
+        sent = relations._Sentence(0, len(text), text.lower(), (), (), (), [(0, len(text))])
+        assert relations._opens_on_pronoun(sent) is want, text
+        assert relations._starts_pronoun(sent) is want and sent._pronoun is want, text

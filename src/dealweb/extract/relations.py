@@ -200,9 +200,20 @@ def _once_per_sentence(slot: str) -> Callable[[Callable[[_Sentence], bool]], Cal
     return wrap
 
 
-@_once_per_sentence("_pronoun")
 def _starts_pronoun(sent: _Sentence) -> bool:
-    """Whether ``sent`` opens on a pronoun or a description that points back to the topic."""
+    """Whether ``sent`` opens on a pronoun or a description that points back to the topic (computed once).
+
+    The sentence's ``_pronoun`` slot is read and written here directly: the compiled build reads a named slot in a
+    few instructions, where :func:`_once_per_sentence`'s ``getattr`` by name and its wrapper cost thousands.
+    """
+    got = sent._pronoun
+    if got is None:
+        got = sent._pronoun = _opens_on_pronoun(sent)
+    return got
+
+
+def _opens_on_pronoun(sent: _Sentence) -> bool:
+    """:func:`_starts_pronoun`, computed."""
     f = sent.folded
     if _PRONOUN.search(f, sent.start, min(sent.end, sent.start + 8)) or \
             _DESCRIPTION_START.match(f, sent.start, sent.end):
@@ -263,6 +274,18 @@ def _space_break_in(f: str, s: int, e: int) -> bool:
     """
     seg = f[s:e]
     return any(w in seg for w in _BREAK_WORDS) or (not seg.isascii() and _CJK_SPACE.search(f, s, e) is not None)
+
+
+def _any_in(f: str, words: tuple[str, ...], lo: int, hi: int) -> bool:
+    """Whether one of ``words`` lies in ``f[lo:hi]`` (``str.find``: a C scan of a few instructions a character).
+
+    The gate of a pattern every match of which holds one of ``words`` (tests/test_relations_speed.py checks each
+    gate against its pattern): where none lies in the range, the pattern, tried at many characters, need not run.
+    """
+    for w in words:
+        if f.find(w, lo, hi) >= 0:
+            return True
+    return False
 
 
 def _bounded(w: str) -> str:
@@ -538,25 +561,34 @@ _NONE: Final[tuple] = ()
 _NO_SELLS: Final[frozenset[str]] = frozenset()
 
 
-@dataclass(slots=True)
 class _Sentence:
-    start: int
-    end: int
-    folded: str
-    ents: Sequence[EntityMention]
-    amts: Sequence[AmountMention]
-    periods: Sequence[PeriodMention]
-    clauses: list[tuple[int, int]]
-    dates: Sequence[DateMention] = _NONE
-    kinds: Mapping[str, str] = field(default_factory=dict)
-    _actors: list[EntityMention] | None = None
-    _starts: list[int] | None = None
-    _owners: list[Sequence[AmountMention]] | None = None
-    _types: dict[tuple[int, int, frozenset[str]], tuple[str, int, int] | None] | None = None
-    _extras: tuple[DateMention | None, tuple[float, tuple[int, int]] | None, list[tuple[int, int]]] | None = None
-    _pronoun: bool | None = None  # what _starts_pronoun says (computed once)
-    _sells_for: tuple[EntityMention | None, EntityIndex, frozenset[str]] | None = None  # the last _sells, its topic
+    """One sentence of a text: its bounds, its mentions and clauses, and what is computed once per sentence.
 
+    A plain class with its own ``__init__`` (not a dataclass): the compiled build runs a dataclass's generated
+    ``__init__`` as interpreted Python, thousands of instructions per sentence.
+    """
+
+    def __init__(self, start: int, end: int, folded: str, ents: Sequence[EntityMention],
+                 amts: Sequence[AmountMention], periods: Sequence[PeriodMention], clauses: list[tuple[int, int]],
+                 dates: Sequence[DateMention] = _NONE, kinds: Mapping[str, str] | None = None) -> None:
+        self.start = start
+        self.end = end
+        self.folded = folded
+        self.ents = ents
+        self.amts = amts
+        self.periods = periods
+        self.clauses = clauses
+        self.dates = dates
+        self.kinds: Mapping[str, str] = {} if kinds is None else kinds
+        self._actors: list[EntityMention] | None = None
+        self._starts: list[int] | None = None
+        self._owners: list[Sequence[AmountMention]] | None = None
+        self._types: dict[tuple[int, int, frozenset[str]], tuple[str, int, int] | None] | None = None
+        self._extras: tuple[DateMention | None, tuple[float, tuple[int, int]] | None,
+                            list[tuple[int, int]]] | None = None
+        self._pronoun: bool | None = None  # what _starts_pronoun says (computed once)
+        # the last _sells, its topic
+        self._sells_for: tuple[EntityMention | None, EntityIndex, frozenset[str]] | None = None
 
 
 def _type_in(sent: _Sentence, lo: int, hi: int, sells: frozenset[str]) -> tuple[str, int, int] | None:
@@ -2204,7 +2236,8 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             continue  # "總額超過360億美元..., 其中包括...": a sum of the deals listed after it
         if typ[0] == "joint_venture" and (_JV_TOTAL.match(f, a.end) or _JV_SIZE.match(f, a.end)):
             continue  # "a joint venture ... for $27B Louisiana data center": the project's cost, not a payment
-        if _rx(r"双方|两家|二者|\bboth\b").search(f[clause[0]:a.start]) and \
+        if _any_in(f, _BOTH_WORDS, clause[0], a.start) and \
+                _rx(r"双方|两家|二者|\bboth\b").search(f[clause[0]:a.start]) and \
                 not [e for e in sent.ents if clause[0] <= e.start < clause[1]]:
             both = _both(sent, a, typ, index, last_deal)
             if both is not None:
@@ -2213,11 +2246,13 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
         if not [e for e in sent.ents if clause[0] <= e.start < a.start] and \
                 _CAUSE_AFTER.search(f[a.end:clause[1]]):
             continue  # "1,000 億美元的投資帶來...": the figure is the subject, a deal told elsewhere
-        if _SELL.search(f, clause[0], a.start) and _SHARES_WORD.search(f, clause[0], clause[1]) and \
+        if _any_in(f, _SELL_WORDS, clause[0], a.start) and _SELL.search(f, clause[0], a.start) and \
+                _SHARES_WORD.search(f, clause[0], clause[1]) and \
                 not _SOLD_TO.search(f, clause[0], clause[1]) and _LATIN_START.match(f, clause[0]):
             continue  # "Acme sold $5.8 billion worth of Borealis shares": the buyers are not named (guideline §2)
-        if typ[0] == "acquisition_stake" and _SELL.search(f, sent.start if typ[3] == "sentence" else clause[0],
-                                                           clause[1]) and \
+        if typ[0] == "acquisition_stake" and \
+                _any_in(f, _SELL_WORDS, sent.start if typ[3] == "sentence" else clause[0], clause[1]) and \
+                _SELL.search(f, sent.start if typ[3] == "sentence" else clause[0], clause[1]) and \
                 not _SOLD_TO.search(f, sent.start if typ[3] == "sentence" else clause[0], clause[1]):
             continue  # "Soylent sold its stake in Initech for $5.8 billion": the buyer is not named
         if _BOTH.search(f, clause[0], a.start):
@@ -3035,6 +3070,10 @@ def _sentence_extras(sent: _Sentence) -> tuple[DateMention | None, tuple[float, 
 
 
 _SELL: Final = re.compile(r"出售|卖出|减持|抛售|\bsold\b|\bsells?\b|\bdivest(?:s|ed)?\b|\boffload(?:s|ed)?\b")
+#: A word every match of :data:`_SELL` holds (its gate: see :func:`_any_in`).
+_SELL_WORDS: Final = ("出售", "卖出", "减持", "抛售", "sold", "sell", "divest", "offload")
+#: A word every match of ``双方|两家|二者|\bboth\b`` holds (its gate: see :func:`_any_in`).
+_BOTH_WORDS: Final = ("双方", "两家", "二者", "both")
 _SHARES_WORD: Final = re.compile(r"\b(?:shares|stock|stake|holdings?)\b")
 _SOLD_TO: Final = re.compile(r"(?:\bto\b|卖给|售予|出售给|转让给)\s*\S")
 _INFRA: Final = re.compile(
@@ -3376,6 +3415,8 @@ _EXCEPT: Final = re.compile(
 #: A product or brand named to describe its maker, which follows ("Gizmo parent Acme").
 _NICKNAME_BEFORE: Final = re.compile(
     r"\b(?:known as|dubbed|nicknamed|hailed as)\s+(?:the\s+)?[“\"‘']\s*(?:[\w-]+\s+){0,2}$")
+#: A word every match of :data:`_NICKNAME_BEFORE` holds (its gate: see :func:`_any_in`).
+_NICKNAME_WORDS: Final = ("known as", "dubbed", "nicknamed", "hailed as")
 _DESCRIBES_NEXT: Final = re.compile(r"\s+(?:parent|maker|owner|developer|creator)\s+")
 
 
@@ -3449,7 +3490,8 @@ def _actors(sent: _Sentence) -> list[EntityMention]:
             continue  # "Gizmo parent Acme", "Widget developer Borealis": a product naming its maker
         if _aside(sent, e.start):
             continue  # "Zentrix (not to be confused with Hooli's bot)": a remark, not a party
-        if _NICKNAME_BEFORE.search(f, max(sent.start, e.start - 24), e.start):
+        if _any_in(f, _NICKNAME_WORDS, max(sent.start, e.start - 24), e.start) and \
+                _NICKNAME_BEFORE.search(f, max(sent.start, e.start - 24), e.start):
             continue  # "Cobalt, known as “Hooli's favoured child”": a name given, not a party
         if ce < sent.end and f.startswith(_AFTER_EVENT, ce - 2) and _AFTER_EVENT_RX.search(f, cs, ce - 1) and \
                 not any(cs <= b.start < ce for b in sent.amts) and any(o.start >= ce for o in sent.ents) and \
@@ -3970,6 +4012,8 @@ _TOTAL_TO: Final = re.compile(
     r"\b(?:bring(?:s|ing)?|brought|tak(?:e|es|ing)|took|lift(?:s|ing|ed)?|push(?:es|ing|ed)?)\s+"
     r"(?:[\w'’-]+\s+){0,7}?(?:total|tally)\b[^,;.]{0,50}?\bto\s+(?:an?\s+)?(?:[\w-]+\s+)?$|"
     r"\b(?:that|which)\s+(?:now\s+)?totals\s+$")  # "a partnership that now totals $35 billion"
+#: A word every match of :data:`_TOTAL_TO` holds (its gate: see :func:`_any_in`).
+_TOTAL_TO_WORDS: Final = ("total", "tally")
 
 
 def _running_total(sent: _Sentence, a: AmountMention, deals: list[Proposal],
@@ -3979,7 +4023,9 @@ def _running_total(sent: _Sentence, a: AmountMention, deals: list[Proposal],
     "expanded its pact with Acme by $6.5 billion, bringing the total to $22.4 billion": the deal of this sentence,
     else the one in view when the sentence names only its parties.
     """
-    if a.amount.currency is None or not _TOTAL_TO.search(sent.folded, max(sent.start, a.start - 110), a.start):
+    lo = max(sent.start, a.start - 110)
+    if a.amount.currency is None or not _any_in(sent.folded, _TOTAL_TO_WORDS, lo, a.start) or \
+            not _TOTAL_TO.search(sent.folded, lo, a.start):
         return None
     last = next((d for d in reversed(deals) if d.amount is not None and d.spans.get("amount", (a.start,))[0] < a.start),
                 None)
