@@ -133,3 +133,30 @@ def test_pronoun_start_is_computed_once_and_kept() -> None:
         sent = relations._Sentence(0, len(text), text.lower(), (), (), (), [(0, len(text))])
         assert relations._opens_on_pronoun(sent) is want, text
         assert relations._starts_pronoun(sent) is want and sent._pronoun is want, text
+
+
+_TERM_PIECES = ["为期", "期限", "长达", "租期", "合约期", "五", "十二", "3", "12", "2025", "年", "年期", "月",
+                " ", "的", "合同", ",", ".", "over", "for", "the next ", "a period of ", "five", "years", "year",
+                "-year", "-", "x", "a", "9", "٣", "内"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_TERM_PIECES), max_size=14).map("".join), st.integers(0, 12), st.integers(0, 12))
+def test_term_scan_from_its_first_possible_start_is_the_whole_scan(text: str, lo: int, cut: int) -> None:
+    """:data:`relations._TERM` scanned from :func:`relations._term_from` finds what the whole range's scan finds."""
+    hi = max(lo, len(text) - cut)
+    q = relations._term_from(text, lo, hi)
+    assert lo <= q <= hi
+    assert _spans(relations._TERM.finditer(text, q, hi)) == _spans(relations._TERM.finditer(text, lo, hi))
+
+
+def test_term_scan_start_is_not_later_than_a_match() -> None:
+    """The start is at or before the first match; for the English forms exactly at it (one later would lose it)."""
+    for text, tight in (("acme signed 为期五年的合同", False), ("合约期 12 年内", True),
+                        ("a deal for five years", True), ("over the next 3 years", True),
+                        ("a twelve-year lease", True), ("2025年 a 10-year deal", False)):
+        q = relations._term_from(text, 0, len(text))
+        first = next(relations._TERM.finditer(text))
+        assert q <= first.start(), text
+        assert q == first.start() or not tight, text
+        assert _spans(relations._TERM.finditer(text, q)) == _spans(relations._TERM.finditer(text))

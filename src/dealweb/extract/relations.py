@@ -272,8 +272,7 @@ def _space_break_in(f: str, s: int, e: int) -> bool:
     One holds a word of :data:`_BREAK_WORDS` or is a space before an ideograph (none in ASCII text): tested by
     ``in`` and one literal scan instead of trying the pattern's space forms at every space.
     """
-    seg = f[s:e]
-    return any(w in seg for w in _BREAK_WORDS) or (not seg.isascii() and _CJK_SPACE.search(f, s, e) is not None)
+    return _any_in(f, _BREAK_WORDS, s, e) or (not f[s:e].isascii() and _CJK_SPACE.search(f, s, e) is not None)
 
 
 def _any_in(f: str, words: tuple[str, ...], lo: int, hi: int) -> bool:
@@ -2982,6 +2981,30 @@ _TERM: Final = re.compile(
 _TERM_CORE: Final = re.compile(r"(?:(?<![\d.])\d{1,2}|[一二两三四五六七八九十])\s?年|[\s-]year")
 
 
+def _term_from(f: str, lo: int, hi: int) -> int:
+    """A place in ``[lo, hi]`` before which no match of :data:`_TERM` in ``f[lo:hi]`` starts.
+
+    Scanning from there gives the same matches as from ``lo`` (its look-behinds see the text before either way),
+    without trying the pattern at every character of the sentence before it. A match holds 年 at most 8
+    characters after its start (a word of up to 3, a space, a numeral of up to 3, a space), or opens on "over" or
+    "for", or on the run of letters or digits right before "-year".
+    """
+    q = hi
+    nian = f.find("年", lo, hi)
+    if nian >= 0:
+        q = max(lo, nian - 8)
+    for word in ("over", "for"):
+        at = f.find(word, lo, q)
+        if at >= 0:
+            q = at
+    dash = f.find("-year", lo, q)
+    if dash >= 0:
+        while dash > lo and (f[dash - 1].isdecimal() or "a" <= f[dash - 1] <= "z"):
+            dash -= 1
+        q = dash
+    return q
+
+
 def _maybe_term(f: str, lo: int, hi: int) -> bool:
     """Whether :data:`_TERM` can match in ``f[lo:hi]`` (``False``: it cannot; ``True``: it may).
 
@@ -3049,7 +3072,7 @@ def _sentence_extras(sent: _Sentence) -> tuple[DateMention | None, tuple[float, 
     day = sent.dates[0] if sent.dates else None
     term = None
     if _maybe_term(f, sent.start, sent.end):
-        for m in _TERM.finditer(f, sent.start, sent.end):
+        for m in _TERM.finditer(f, _term_from(f, sent.start, sent.end), sent.end):
             n = _small_number(m.group("n") or m.group("en") or m.group("en2") or "")
             if n is not None and 0 < n <= 50:
                 term = (n, (m.start(), m.end()))
