@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 
 from dealweb import money
 from dealweb.extract import mentions, normalise, relations
+from dealweb.extract.gazetteer import GazEntry
 from dealweb.extract.ingest import ingest_text
 from dealweb.extract.mentions import EntityIndex
 
@@ -272,7 +273,55 @@ def test_cue_tries_are_the_flat_alternation(words: list[str], text: str, pos: in
     trie = relations._pattern(words)
     assert _spans(trie.finditer(text, pos, end)) == _spans(flat.finditer(text, pos, end))
     for by in ("branch", "script", "whole"):
-        assert mentions.split_scan(trie, words, relations._pattern, by=by).hits(text) == _spans(flat.finditer(text))
+        for edge in (False, True):
+            split = mentions.split_scan(trie, words, relations._pattern, by=by, edge=edge)
+            assert split.hits(text) == _spans(flat.finditer(text)), (by, edge)
+
+
+#: Words and what can stand around them: every kind of character a word edge can follow (a space, a line break,
+#: punctuation, a capital, an ideograph, a curly quote, an underscore, a letter or digit, the text's start).
+_EDGE_PIECES = ["raise", "raised", "funding round", "in jest", "if", "into", "could", "may be", "9x", "x9", "募资",
+                "如果", "如", " ", "  ", "\n", "(", "-", "_", "A", "é", "的", "’", "x", "1", ".", "\u3000", "ſ"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_EDGE_PIECES), max_size=16).map("".join))
+def test_text_marks_are_the_word_starts_not_after_a_space(text: str) -> None:
+    """:func:`mentions.text_marks`: the starts of ``[a-z0-9]`` runs not after a space, and whether a character at or
+    above U+2E80 is in the text, against a plain reading of every character."""
+    _, starts, wide = mentions.text_marks(text)
+    alnum = "abcdefghijklmnopqrstuvwxyz0123456789"
+    assert starts == [p for p in range(len(text))
+                      if text[p] in alnum and (p == 0 or text[p - 1] not in alnum + " ")]
+    assert wide == any(ord(c) >= 0x2E80 for c in text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_TRIE_WORDS), min_size=1, max_size=8),
+       st.lists(st.sampled_from(_EDGE_PIECES), max_size=16).map("".join))
+def test_edge_parts_find_what_the_whole_trie_finds(words: list[str], text: str) -> None:
+    """An edge part (:data:`mentions.EDGE`: read after a space, and by ``match`` at the other word starts) and a wide
+    part (skipped where no wide character is) find what ``finditer`` of the whole trie finds, on text where words
+    follow every kind of character; the cue tries of the pipeline too."""
+    trie = relations._pattern(words)
+    for by in ("script", "whole"):
+        split = mentions.split_scan(trie, words, relations._pattern, by=by, edge=True)
+        assert split.hits(text) == _spans(trie.finditer(text)), by
+    for split in relations._SPLIT.values():
+        assert split.hits(text) == _spans(split.whole.finditer(text))
+
+
+def test_edge_parts_are_read_from_every_word_start() -> None:
+    """Each way a word can start (after a space, a line break, a parenthesis, an ideograph, a capital, an underscore, at
+    the text's start) is read: a scan from the spaces alone would miss all but the first."""
+    words = ["raise", "if", "募资"]
+    trie = relations._pattern(words)
+    split = mentions.split_scan(trie, words, relations._pattern, by="whole", edge=True)
+    assert mentions.EDGE in split.kinds and mentions.WIDE in split.kinds
+    text = "raise if\nraise(if募资raiseAif_raise-if’raise xraise raisex"
+    got = split.hits(text)
+    assert got == _spans(trie.finditer(text))
+    assert [s for s, _, _ in got] == [0, 6, 9, 15, 17, 19, 25, 28, 34, 37]
 
 
 def test_cue_trie_roots_open_on_their_common_start() -> None:
@@ -686,3 +735,59 @@ def test_only_the_long_s_folds_to_a_vague_word_letter() -> None:
     for letter in set("".join(money._VAGUE_WORDS)) - {" "}:
         folded = set(re.findall(f"(?i){letter}", every)) - {letter, letter.upper()}
         assert folded == ({"\u017f"} if letter == "s" else set()), letter
+
+
+def _find_by_whole_scan(index: EntityIndex, norm: normalise.NormText) -> list[tuple[int, int, str]]:
+    """:meth:`EntityIndex.find` as it was: the whole trie scanned, then the matches inside a word dropped."""
+    folded, n, word = norm.folded, len(norm.folded), mentions._WORD_CHARS
+    out = []
+    for m in index._regex.finditer(folded):
+        s, e, name = m.start(), m.end(), m.group(0)
+        if s > 0 and name[0] in word and (folded[s - 1] in word or (
+                folded[s - 1] == "-" and s > 1 and folded[s - 2] in word and norm.text[s].islower())):
+            continue
+        if e < n and name[-1] in word and folded[e] in word and not (
+                name[-1].isalpha() and mentions._FIGURE_AFTER.match(folded, e)):
+            continue
+        out.append((s, e, index.names[name][0]))
+    return out
+
+
+#: Made-up firms whose names reach across a word's edge ("Zen Ora", "Qu-Ix", "Ab有限公司") and names that can start
+#: inside them, so that a match in the middle of a word would hide one the index keeps.
+_MADE_UP = [GazEntry("zen-ora", "company", "Zen Ora", aliases=("Zen Ora Labs",)),
+            GazEntry("ora", "company", "Ora"), GazEntry("labs", "company", "Labs Co"),
+            GazEntry("qu-ix", "company", "Qu-Ix"), GazEntry("ix", "company", "Ix Systems"),
+            GazEntry("ab", "company", "Ab有限公司", "有限公司甲"), GazEntry("x9", "company", "X9", "甲乙")]
+_NAME_PIECES = ["zen", "zen ora", "xzen ora", " ora", "ora", "labs", " labs co", "qu-ix", "xqu-ix systems", "ix",
+                " ix systems", "ab有限公司", "xab有限公司甲", "有限公司甲", "甲乙", "x9", "_ora", "x", " ", "-", "(",
+                "\n", "10億美元", "的", "Zen Ora", "Large-ora"]
+
+
+_MADE_UP_INDEX: list[EntityIndex] = []
+
+
+def _made_up_index() -> EntityIndex:
+    if not _MADE_UP_INDEX:
+        _MADE_UP_INDEX.append(EntityIndex(extra=_MADE_UP))
+    return _MADE_UP_INDEX[0]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_NAME_PIECES), max_size=12).map("".join))
+def test_entity_names_from_word_starts_are_the_whole_scan(text: str) -> None:
+    """:meth:`EntityIndex.find` (names opening on a letter or digit matched only at word starts, the whole trie
+    scanned where a match inside a word could reach across a word's edge) gives what the whole scan gives."""
+    index = _made_up_index()
+    assert mentions.EDGE in index._scan.kinds
+    norm = normalise.normalise(text, fmt="plain")
+    assert [(x.start, x.end, x.id) for x in index.find(norm)] == _find_by_whole_scan(index, norm)
+
+
+def test_a_name_inside_a_word_that_reaches_across_its_edge_hides_what_it_covers() -> None:
+    """"xzen ora": the whole scan takes "zen ora" inside "xzen" (then dropped) and so never sees "ora": the word-start
+    scan alone would find "ora"; the names reaching across an edge send such a text to the whole scan."""
+    index = _made_up_index()
+    norm = normalise.normalise("xzen ora and ora", fmt="plain")
+    assert [x.id for x in index.find(norm)] == ["ora"] == [i for _, _, i in _find_by_whole_scan(index, norm)]
+    assert [x.start for x in index.find(norm)] == [13]

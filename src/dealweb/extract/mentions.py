@@ -130,6 +130,56 @@ def trie_pattern(words: Iterable[str]) -> str:
     return build(trie)
 
 
+#: How :func:`text_marks` reads each character of a text (one byte per character): an ASCII small letter or digit as
+#: "a", the space as " ", any other character (capitals, punctuation, every character outside ASCII) as ".".
+_MARK_TABLE: Final = bytes(97 if 48 <= b <= 57 or 97 <= b <= 122 else 32 if b == 32 else 46 for b in range(256))
+#: The characters a word of an edge part opens on (see :class:`SplitScan`): ASCII small letters and digits.
+_EDGE_CHARS: Final = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+#: Where the wide scripts begin (CJK radicals; ideographs, kana, hangul and full-width forms lie above it).
+_WIDE_FROM: Final = "\u2e80"
+#: The last text :func:`text_marks` read and what it found (the pipeline scans one text with many tries in turn).
+_MARKS: Final[list[tuple[str, list[int], bool]]] = [("", [], False)]
+
+
+def text_marks(text: str) -> tuple[str, list[int], bool]:
+    """``(text, starts, wide)``: where a word may start other than after a space; whether a wide character is there.
+
+    Kept for the last text read. ``wide``: whether ``text`` holds a character at or above U+2E80 (CJK and the like).
+    ``starts`` are the places ``p`` where ``text[p]`` is in ``[a-z0-9]`` and ``p == 0`` or ``text[p - 1]`` is not in
+    ``[a-z0-9 ]``. Read from the text as bytes (each character outside Latin-1 as "?", one byte per character) mapped
+    to three marks by one ``bytes.translate``, then ``bytes.find`` of a mark before a letter: C loops over the
+    text, no regular expression tried at each character.
+    """
+    got = _MARKS[0]
+    if got[0] is text:
+        return got
+    raw = text.encode("latin-1", "replace")
+    wide = False
+    if not text.isascii():
+        i = raw.find(b"?")
+        while i >= 0:
+            if text[i] >= _WIDE_FROM:
+                wide = True
+                break
+            i = raw.find(b"?", i + 1)
+    marks = raw.translate(_MARK_TABLE)
+    starts = [0] if marks[:1] == b"a" else []
+    i = marks.find(b".a")
+    while i >= 0:
+        starts.append(i + 1)
+        i = marks.find(b".a", i + 2)
+    got = (text, starts, wide)
+    _MARKS[0] = got
+    return got
+
+
+#: How a part of a :class:`SplitScan` is scanned: a plain ``finditer``; from the places a word can start after a
+#: word edge (:data:`EDGE`); or not at all in a text without wide characters (:data:`WIDE`).
+PLAIN: Final = 0
+EDGE: Final = 1
+WIDE: Final = 2
+
+
 class SplitScan:
     """The matches of a trie of words, as :meth:`re.Pattern.finditer` of the whole trie gives them, found faster.
 
@@ -143,45 +193,150 @@ class SplitScan:
     hit, meets every hit of every part in turn); when two overlap (a CJK word holding an ASCII one,
     "gpu集群" and "集群"), the whole trie is scanned as before.
 
+    Each part is scanned in one of three ways (``kinds``):
+
+    * :data:`PLAIN`: ``finditer`` of the part.
+    * :data:`WIDE` (every word opens on a character at or above U+2E80): as plain, and not at all in a text without
+      such a character (:func:`text_marks`): it can have no hit there.
+    * :data:`EDGE` (every word opens on an ASCII small letter or digit, and the part matches a word only where the
+      character before it is not in ``[a-z0-9]``, as :func:`dealweb.extract.relations._pattern` builds it): a word
+      can start only after a space, or at one of :func:`text_marks`'s starts. After a space it is found by ``spaced``
+      (a literal search for the space, the part read in a look-ahead), at the other starts by the part's ``match``;
+      then, left to right, each match is kept unless it starts before the end of the last one kept, as ``finditer``
+      takes them. The regex engine tries the part at each word's start instead of at each letter: in English
+      prose a fifth of the tries, and each costs hundreds of instructions.
+
     Args:
         whole: the trie of all the words.
         parts: tries of the words, split by first character (every word in exactly one part).
+        kinds: how each part is scanned (default: every one plain).
+        firsts: the first characters of each part's words (read for :data:`EDGE` parts).
+        spaced: for each :data:`EDGE` part, its pattern after a space (``" (?=[firsts])(?=(part))"``), else ``None``.
+        skip_after: characters after which an :data:`EDGE` part is not read either (:class:`EntityIndex`: ``_``,
+            a word character to it).
     """
 
-    __slots__ = ("parts", "whole")
+    __slots__ = ("firsts", "kinds", "parts", "skip_after", "spaced", "whole")
 
-    def __init__(self, whole: re.Pattern[str], parts: list[re.Pattern[str]]) -> None:
+    def __init__(self, whole: re.Pattern[str], parts: list[re.Pattern[str]], kinds: list[int] | None = None,
+                 firsts: list[frozenset[str]] | None = None,
+                 spaced: list[re.Pattern[str] | None] | None = None, skip_after: str = "") -> None:
         self.whole, self.parts = whole, parts
+        self.skip_after = skip_after
+        self.kinds = kinds if kinds is not None else [PLAIN] * len(parts)
+        self.firsts = firsts if firsts is not None else [frozenset() for _ in parts]
+        self.spaced = spaced if spaced is not None else [None for _ in parts]
 
     def hits(self, text: str) -> list[tuple[int, int, str]]:
         """``(start, end, word)`` of every match of :attr:`whole` in ``text``, left to right."""
-        if len(self.parts) < 2:
+        parts = self.parts
+        if not parts or len(parts) == 1 and self.kinds[0] == PLAIN:
             return [(m.start(), m.end(), m.group(0)) for m in self.whole.finditer(text)]
         merged: list[tuple[int, int, str]] = []
-        for part in self.parts:
-            merged += [(m.start(), m.end(), m.group(0)) for m in part.finditer(text)]
+        for k in range(len(parts)):
+            merged += self.part_hits(k, text)
+        if len(parts) == 1:
+            return merged
         merged.sort()  # starts differ between parts (a position opens one branch at most)
         for k in range(1, len(merged)):
             if merged[k][0] < merged[k - 1][1]:
                 return [(m.start(), m.end(), m.group(0)) for m in self.whole.finditer(text)]
         return merged
 
+    def part_hits(self, k: int, text: str) -> list[tuple[int, int, str]]:
+        """``finditer`` of part ``k`` in ``text`` as ``(start, end, word)``, found as its kind says."""
+        part = self.parts[k]
+        kind = self.kinds[k]
+        if kind == WIDE and not text_marks(text)[2]:
+            return []
+        spaced = self.spaced[k]
+        if kind != EDGE or spaced is None:
+            return [(m.start(), m.end(), m.group(0)) for m in part.finditer(text)]
+        found = [(m.start(1), m.end(1), m.group(1)) for m in spaced.finditer(text)]
+        first = self.firsts[k]
+        skip = self.skip_after
+        more: list[tuple[int, int, str]] = []
+        for p in text_marks(text)[1]:
+            if text[p] in first and not (skip and p > 0 and text[p - 1] in skip):
+                m = part.match(text, p)
+                if m is not None:
+                    more.append((p, m.end(), m.group(0)))
+        if more:
+            found += more
+            found.sort()
+        out: list[tuple[int, int, str]] = []
+        last = 0
+        for h in found:
+            if h[0] >= last:
+                out.append(h)
+                last = h[1]
+        return out
+
+
+def _spaced(part: re.Pattern[str], first: frozenset[str]) -> re.Pattern[str] | None:
+    """The pattern of an :data:`EDGE` part after a space (see :class:`SplitScan`), or ``None`` when it cannot be one.
+
+    Only a part with no flag but the default and no group of its own can be read inside a look-ahead unchanged.
+    """
+    if part.flags & ~re.UNICODE or part.groups:
+        return None
+    try:
+        return re.compile(" (?=[" + "".join(re.escape(c) for c in sorted(first)) + "])(?=(" + part.pattern + "))")
+    except re.error:
+        return None
+
 
 def split_scan(whole: re.Pattern[str], words: Iterable[str], build: Callable[[list[str]], re.Pattern[str]],
-               by: str = "script") -> SplitScan:
+               by: str = "script", edge: bool = False, skip_after: str = "") -> SplitScan:
     """A :class:`SplitScan` of ``whole`` (the trie of ``words``), its parts compiled by ``build``.
 
     ``by="script"``: two parts, the words opening on an ASCII character and the others (for tries of many
     branches); ``by="branch"``: one part per first character (for tries of a few); ``by="whole"``: no parts
     (the whole trie in one scan).
+
+    ``edge=True`` says that ``build`` matches a word opening on an ASCII letter or digit only where the character
+    before it is none (as :func:`dealweb.extract.relations._pattern` does): then, for ``script`` and ``whole``, the
+    words opening on an ASCII small letter or digit make a part of their own, scanned from the places a word can
+    start (:data:`EDGE`), and those opening at or above U+2E80 one that is skipped in a text with no such character
+    (:data:`WIDE`); the other words another part. ``skip_after``: see :class:`SplitScan` (then the edge part finds
+    only the matches that start after no word character, which is all :class:`EntityIndex` keeps, and the caller
+    tells whether those are the whole scan's: :meth:`EntityIndex.find`).
     """
-    if by == "whole":
-        return SplitScan(whole, [])
-    groups: dict[object, list[str]] = {}
+    groups: dict[str, list[str]] = {}  # by a key: the first character ("branch"), else the kind of first character
     for w in words:
-        if w:
-            groups.setdefault(w[0].isascii() if by == "script" else w[0], []).append(w)
-    return SplitScan(whole, [build(ws) for ws in groups.values()])
+        if not w:
+            continue
+        if by == "branch":
+            key = w[0]
+        elif edge and w[0] in _EDGE_CHARS:
+            key = "edge"
+        elif w[0] >= _WIDE_FROM and (edge or by == "script"):
+            key = "wide"
+        elif by == "script" and w[0].isascii():
+            key = "ascii"
+        else:
+            key = "other"
+        groups.setdefault(key, []).append(w)
+    if by == "whole" and (not edge or list(groups) == ["other"]):
+        return SplitScan(whole, [])
+    parts: list[re.Pattern[str]] = []
+    kinds: list[int] = []
+    firsts: list[frozenset[str]] = []
+    spaced: list[re.Pattern[str] | None] = []
+    for ws in groups.values():
+        part = build(ws)
+        first = frozenset(w[0] for w in ws)
+        kind = PLAIN
+        if all(c >= _WIDE_FROM for c in first):
+            kind = WIDE
+        look = _spaced(part, first) if edge and by != "branch" and first <= _EDGE_CHARS else None
+        if look is not None:
+            kind = EDGE
+        parts.append(part)
+        kinds.append(kind)
+        firsts.append(first)
+        spaced.append(look)
+    return SplitScan(whole, parts, kinds, firsts, spaced, skip_after)
 
 
 def _is_word(ch: str) -> bool:
@@ -236,8 +391,21 @@ class EntityIndex:
         self._firsts: dict[str, set[tuple[str, str]]] | None = None  # first word of a longer Latin name -> firms
         self._heads: dict[str, set[str]] | None = None  # firm id -> first words that name it alone (short_heads)
         self._regex = re.compile(trie_pattern(sorted(self.names, key=len, reverse=True)))
+        word = _WORD_CHARS
+        # the names opening on a letter or digit are scanned from word starts only (see find)
         self._scan = split_scan(self._regex, self.names,
-                                lambda ws: re.compile(trie_pattern(sorted(ws, key=len, reverse=True))))
+                                lambda ws: re.compile(trie_pattern(sorted(ws, key=len, reverse=True))),
+                                edge=not any(n[0] == "_" for n in self.names), skip_after="_")
+        # the names that, opening on a word character, hold another character: a match of one in the middle of a
+        # word can reach across a word's edge. By the two characters around each place inside such a name where a
+        # word character and another meet (the name, and that place's offset in it).
+        across: dict[str, list[tuple[str, int]]] = {}
+        for n in self.names:
+            if n[0] in word and any(c not in word for c in n[1:]):
+                for j in range(1, len(n)):
+                    if n[j - 1] not in word or n[j] not in word:
+                        across.setdefault(n[j - 1:j + 1], []).append((n, j))
+        self._across = across
 
     def find(self, norm: NormText) -> list[EntityMention]:
         """Entity mentions in ``norm.text``, left to right, longest name first, not overlapping."""
@@ -246,7 +414,7 @@ class EntityIndex:
         n = len(folded)
         names = self.names
         word = _WORD_CHARS
-        for s, e, name in self._scan.hits(folded):
+        for s, e, name in self._hits(folded):
             if s > 0 and name[0] in word and (folded[s - 1] in word or (
                     folded[s - 1] == "-" and s > 1 and folded[s - 2] in word and norm.text[s].islower())):
                 continue  # inside a word, or the tail of a lower-case compound ("large-scale robots": no Scale)
@@ -256,6 +424,31 @@ class EntityIndex:
             eid, display = names[name]
             out.append(EntityMention(s, e, eid, display))
         return out
+
+    def _hits(self, folded: str) -> list[tuple[int, int, str]]:
+        """The matches of the names' trie in ``folded`` that :meth:`find` can keep, as the whole trie's scan gives them.
+
+        The names opening on a letter or digit are matched only where no word character stands before (an edge part
+        of :class:`SplitScan`): :meth:`find` drops every match in the middle of a word. Dropping those beforehand
+        gives the same matches as the whole scan then dropping them, unless such a match, had the scan taken it,
+        would have covered the start of a match kept. A match in a word's middle that covers another's start holds
+        a place where a word character and another meet (the later match starts after a character that is not a
+        word character, or on one), so it is a name of :attr:`_across` standing there: looked up by the two
+        characters around each match's start. Where one stands, the whole trie is scanned as before.
+        """
+        hits = self._scan.hits(folded)
+        across = self._across
+        if not across or EDGE not in self._scan.kinds:
+            return hits
+        word = _WORD_CHARS
+        for h in hits:
+            s = h[0]
+            if s > 0:
+                for name, j in across.get(folded[s - 1:s + 1], ()):
+                    t = s - j
+                    if t > 0 and folded[t - 1] in word and folded.startswith(name, t):
+                        return [(m.start(), m.end(), m.group(0)) for m in self._regex.finditer(folded)]
+        return hits
 
     def short_forms(self, new: list[EntityMention]) -> list[EntityMention]:
         """``new`` with a firm named by the first word of one known firm's longer Latin name given that firm's id.

@@ -363,7 +363,7 @@ def _scanned(words: list[str], by: str = "auto") -> re.Pattern[str]:
     if by == "auto":
         by = "branch" if len({w[:1] for w in words}) <= _MAX_PARTS else "whole"
     whole = _pattern(words)
-    _SPLIT[id(whole)] = split_scan(whole, words, _pattern, by=by)
+    _SPLIT[id(whole)] = split_scan(whole, words, _pattern, by=by, edge=True)
     _register(whole, words)
     return whole
 
