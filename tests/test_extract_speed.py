@@ -47,10 +47,15 @@ def _spans(it) -> list[tuple[int, int, str]]:  # noqa: ANN001
     return [(m.start(), m.end(), m.group(0)) for m in it]
 
 
+def _amounts(text: str, it) -> list[tuple[int, int, dict[str, str | None]]]:  # noqa: ANN001
+    """Each amount match's span and groups, read in ``text`` as written."""
+    return [(m.start(), m.end(), money._group_texts(m, text)) for m in it]
+
+
 @settings(max_examples=600, deadline=None)
 @given(_text)
 def test_amount_candidates_are_the_scan(text: str) -> None:
-    assert _spans(money._matches(text)) == _spans(money._matches_scan(text))
+    assert _amounts(text, money._matches(text)) == _amounts(text, money._matches_scan(text))
 
 
 @settings(max_examples=600, deadline=None)
@@ -74,7 +79,7 @@ def test_qualifier_look_back_is_the_pattern(text: str) -> None:
 def test_amount_candidates_on_fixture_articles() -> None:
     for p in sorted(ARTICLES.iterdir()):
         norm = money.normalise_width(p.read_text(encoding="utf-8"))
-        assert _spans(money._matches(norm)) == _spans(money._matches_scan(norm)), p.name
+        assert _amounts(norm, money._matches(norm)) == _amounts(norm, money._matches_scan(norm)), p.name
 
 
 def _without_lookahead(rx: re.Pattern[str]) -> re.Pattern[str]:
@@ -564,7 +569,7 @@ def test_ascii_figures_skip_scans_that_find_nothing(text: str) -> None:
     assert money.normalise_width(text) == text.translate(money._WIDTH_TABLE)
     if text.isascii():
         assert money._WIDE.search(text) is None and money._OTHER_DIGIT.search(text) is None
-    assert _spans(money._matches(text)) == _spans(money._matches_scan(text))
+    assert _amounts(text, money._matches(text)) == _amounts(text, money._matches_scan(text))
 
 
 @settings(max_examples=300, deadline=None)
@@ -723,7 +728,7 @@ def test_weak_words_are_the_generic_verbs_cues() -> None:
                 max_size=16).map("".join))
 def test_amounts_without_vague_words_are_the_scan(text: str) -> None:
     """The numeral-only anchor, taken where no vague word can be, finds what the plain scan finds."""
-    assert _spans(money._matches(text)) == _spans(money._matches_scan(text))
+    assert _amounts(text, money._matches(text)) == _amounts(text, money._matches_scan(text))
     if money._anchor_for(text) is money._ANCHOR_NUM:
         for pos in range(len(text) + 1):
             a, b = money._ANCHOR.search(text, pos), money._ANCHOR_NUM.search(text, pos)
@@ -791,3 +796,55 @@ def test_a_name_inside_a_word_that_reaches_across_its_edge_hides_what_it_covers(
     norm = normalise.normalise("xzen ora and ora", fmt="plain")
     assert [x.id for x in index.find(norm)] == ["ora"] == [i for _, _, i in _find_by_whole_scan(index, norm)]
     assert [x.start for x in index.find(norm)] == [13]
+
+
+def _plain_amount_pattern() -> re.Pattern[str]:
+    """The amount pattern as first written: each optional part as ``(...)?`` (:func:`money._opt` writes ``(?:...|)``)."""
+    def single(tag: str) -> str:
+        return (rf"(?P<cp{tag}>{money._CUR_PRE})?\s?(?P<num{tag}>{money._NUM})\s?"
+                rf"(?P<sc{tag}>{money._CN_SCALE}|\s?{money._EN_SCALE})?\s?(?P<us{tag}>{money._UNIT_SUF})?")
+    vague = (r"(?P<vcn>[數数幾几][十百千]?[萬万億亿兆]{1,2})\s?(?P<vus>" + money._UNIT_SUF + r")?"
+             r"|(?P<ven>(?:several|a few)\s+(?:hundred\s+|tens of\s+)?(?:thousand|million|billion|trillion)"
+             r"|(?:tens|hundreds) of (?:thousands|millions|billions))(?:\s+(?:of\s+)?(?P<vus2>"
+             + money._UNIT_SUF + r"))?")
+    return re.compile(rf"(?P<qp>{money._Q_PRE})?\s?(?:{vague}|{single('1')}(?:{money._RANGE_SEP}{single('2')})?)"
+                      rf"(?P<qs>{money._Q_SUF})?(?:\s?[（(]\s?(?P<paren>[^（）()]{{1,40}})[)）])?", re.IGNORECASE)
+
+
+_PLAIN_AMOUNT: list[re.Pattern[str]] = []
+
+
+def _groups_at(rx: re.Pattern[str], text: str, p: int) -> tuple[int, int, dict[str, tuple[int, int]]] | None:
+    m = rx.match(text, p)
+    return None if m is None else (m.start(), m.end(), {k: m.span(k) for k in rx.groupindex})
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES + ["ABOUT ", "Billion", "USD ", "Cents", "ſ", "İ", "ı", "\u212a", "US$",
+                                           "Several ", "TENS OF ", "HK$"]), max_size=14).map("".join))
+def test_amount_pattern_is_the_plain_one_in_either_case(text: str) -> None:
+    """:data:`money._PATTERN` (optional parts as empty alternatives) matches what the pattern as first written matches,
+    at every place, with every group; :data:`money._PATTERN_LOWER` in the lower-case copy too, wherever
+    :func:`money._lower_for_match` gives one (not where a character folds to an ASCII letter)."""
+    if not _PLAIN_AMOUNT:
+        _PLAIN_AMOUNT.append(_plain_amount_pattern())
+    plain = _PLAIN_AMOUNT[0]
+    low = money._lower_for_match(text)
+    assert (low is None) == any(c in text for c in "\u0130\u0131\u017f\u212a")
+    for p in range(len(text) + 1):
+        want = _groups_at(plain, text, p)
+        assert _groups_at(money._PATTERN, text, p) == want
+        if low is not None:
+            assert len(low) == len(text)
+            assert _groups_at(money._PATTERN_LOWER, low, p) == want
+
+
+def test_lower_case_matching_is_refused_where_a_letter_folds_to_ascii() -> None:
+    """The long s matches "s" only case-folded: in lower case the pattern would miss "ſeveral billion", so such a text is
+    matched case-folded, and its figures are read as written ("Cents" stays as written)."""
+    assert money._PATTERN_LOWER.match("ſeveral billion dollars") is None
+    assert money._PATTERN.match("ſeveral billion dollars") is not None
+    assert money._lower_for_match("ſeveral billion dollars") is None
+    assert [f.amount.low for f in money.find_amounts("ſeveral billion dollars")] == [2e9]
+    assert [(f.amount.low, f.amount.text) for f in money.find_amounts("about 2 Cents, 3 cents")] == \
+        [(1.8, "about 2 Cents"), (0.03, "3 cents")]

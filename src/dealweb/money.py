@@ -178,29 +178,43 @@ _Q_PRE: Final = _alternation(list(_QUAL_PREFIX))
 _Q_SUF: Final = _alternation(list(_QUAL_SUFFIX))
 
 
+def _opt(body: str) -> str:
+    """``body`` or nothing, greedy: ``(?:body|)``, the same matches as ``(?:body)?``.
+
+    The regex engine runs ``(?:...)?`` of a group through its general repeat (a counter and a frame per try) and an
+    alternation with an empty branch as one branch point: the amount pattern, tried at a few places per figure,
+    costs a fifth less so (tests/test_extract_speed.py holds the ``?`` form).
+    """
+    return f"(?:{body}|)"
+
+
 def _single(tag: str) -> str:
     return (
-        rf"(?P<cp{tag}>{_CUR_PRE})?\s?"
+        _opt(rf"(?P<cp{tag}>{_CUR_PRE})") + r"\s?"
         rf"(?P<num{tag}>{_NUM})\s?"
-        rf"(?P<sc{tag}>{_CN_SCALE}|\s?{_EN_SCALE})?\s?"
-        rf"(?P<us{tag}>{_UNIT_SUF})?"
+        + _opt(rf"(?P<sc{tag}>{_CN_SCALE}|\s?{_EN_SCALE})") + r"\s?"
+        + _opt(rf"(?P<us{tag}>{_UNIT_SUF})")
     )
 
 
 _VAGUE: Final = (
-    r"(?P<vcn>[數数幾几][十百千]?[萬万億亿兆]{1,2})\s?(?P<vus>" + _UNIT_SUF + r")?"
+    r"(?P<vcn>[數数幾几][十百千]?[萬万億亿兆]{1,2})\s?" + _opt(r"(?P<vus>" + _UNIT_SUF + r")") +
     r"|(?P<ven>(?:several|a few)\s+(?:hundred\s+|tens of\s+)?(?:thousand|million|billion|trillion)"
-    r"|(?:tens|hundreds) of (?:thousands|millions|billions))(?:\s+(?:of\s+)?(?P<vus2>"
-    + _UNIT_SUF + r"))?"
+    r"|(?:tens|hundreds) of (?:thousands|millions|billions))" + _opt(r"\s+(?:of\s+)?(?P<vus2>" + _UNIT_SUF + r")")
 )
 _RANGE_SEP: Final = r"\s?(?:至|到|~|-|–|—|to|and)\s?"
-_PATTERN: Final = re.compile(
-    rf"(?P<qp>{_Q_PRE})?\s?"
-    rf"(?:{_VAGUE}|{_single('1')}(?:{_RANGE_SEP}{_single('2')})?)"
-    rf"(?P<qs>{_Q_SUF})?"
-    r"(?:\s?[（(]\s?(?P<paren>[^（）()]{1,40})[)）])?",
-    re.IGNORECASE,
+#: An amount as written: qualifier, a vague quantity or a figure (currency sign, number, scale, unit) or a range of
+#: two, qualifier after, a parenthesis (a stated conversion). Matched case-insensitively (:data:`_PATTERN`), or, in a
+#: text in lower case that holds none of the characters case folding matches to an ASCII letter, as it stands
+#: (:data:`_PATTERN_LOWER`: the same matches, the engine comparing characters without folding them).
+_PATTERN_TEXT: Final = (
+    _opt(rf"(?P<qp>{_Q_PRE})") + r"\s?"
+    rf"(?:{_VAGUE}|{_single('1')}" + _opt(rf"{_RANGE_SEP}{_single('2')}") + ")"
+    + _opt(rf"(?P<qs>{_Q_SUF})")
+    + _opt(r"\s?[（(]\s?(?P<paren>[^（）()]{1,40})[)）]")
 )
+_PATTERN: Final = re.compile(_PATTERN_TEXT, re.IGNORECASE)
+_PATTERN_LOWER: Final = re.compile(_PATTERN_TEXT)
 
 
 def _cn_number(text: str) -> float:
@@ -405,40 +419,59 @@ def format_amount(a: Amount) -> str:
     return amount(a)
 
 
-def _build(m: re.Match[str], default_unit: str | None, shown: str | None = None) -> Amount:
-    """The amount match ``m`` reads; its ``text`` is ``shown`` when given (else the match)."""
+def _group_texts(m: re.Match[str], src: str | None = None) -> dict[str, str | None]:
+    """The named groups of an amount match, as written in ``src`` when ``m`` was found in a lower-case copy of it."""
+    got = m.groupdict()
+    if src is None or m.string is src:
+        return got
+    out: dict[str, str | None] = {}
+    for k, v in got.items():
+        out[k] = None if v is None else src[m.start(k):m.end(k)]
+    return out
+
+
+def _build(m: re.Match[str], default_unit: str | None, shown: str | None = None,
+           groups: dict[str, str | None] | None = None) -> Amount:
+    """The amount match ``m`` reads; its ``text`` is ``shown`` when given (else the match).
+
+    ``groups``: the match's groups as written (:func:`_group_texts`), when ``m`` was found in a lower-case copy.
+    """
+    g = groups if groups is not None else m.groupdict()
     text = m.group(0) if shown is None else shown
     qual = Qualifier.EXACT
-    if m.group("qp"):
-        qual = _QUAL_PREFIX.get(m.group("qp"), None) or _QUAL_PREFIX[m.group("qp").lower()]
-    if m.group("vcn") or m.group("ven"):
-        if m.group("vcn"):
-            word = m.group("vcn")[1:]
+    qp = g["qp"]
+    if qp:
+        qual = _QUAL_PREFIX.get(qp, None) or _QUAL_PREFIX[qp.lower()]
+    vcn, ven = g["vcn"], g["ven"]
+    if vcn or ven:
+        if vcn:
+            word = vcn[1:]
             scale = _scale(word)
-            unit = _unit(None, m.group("vus"))
+            unit = _unit(None, g["vus"])
         else:
-            words = m.group("ven").lower().split()
+            assert ven is not None
+            words = ven.lower().split()
             scale = _EN_SCALES[words[-1].rstrip("s")]
             if "hundred" in words or "hundreds" in words:
                 scale *= 100
             elif "tens" in words:
                 scale *= 10
-            unit = _unit(None, m.group("vus2"))
+            unit = _unit(None, g["vus2"])
         unit = unit or default_unit
         low, high = 2 * scale, 9 * scale
-        if qual is Qualifier.UP_TO:
-            # "高達數十億美元", "up to several billion dollars": a ceiling on a vague figure (guideline section 3)
-            return Amount(0.0, high, qual, unit, text, nominal=math.sqrt(low * high))
-        if qual is Qualifier.AT_LEAST:
-            return Amount(low, None, qual, unit, text, nominal=math.sqrt(low * high))  # "逾數十億美元"
         return Amount(low, high, Qualifier.VAGUE, unit, text, nominal=math.sqrt(low * high))
-    v1 = _number(m.group("num1")) * _scale(m.group("sc1")) * _SUBUNIT.get(m.group("us1") or "", 1.0)
-    unit1 = _unit(m.group("cp1"), m.group("us1"))
-    if m.group("num2"):
-        sc2 = _scale(m.group("sc2"))
-        v2 = _number(m.group("num2")) * sc2 * _SUBUNIT.get(m.group("us2") or "", 1.0)
-        unit2 = _unit(m.group("cp2"), m.group("us2"))
-        if not m.group("sc1") and m.group("sc2"):
+    num1 = g["num1"]
+    assert num1 is not None
+    sc1, us1 = g["sc1"], g["us1"]
+    v1 = _number(num1) * _scale(sc1) * _SUBUNIT.get(us1 or "", 1.0)
+    unit1 = _unit(g["cp1"], us1)
+    num2 = g["num2"]
+    if num2:
+        sc2s, us2 = g["sc2"], g["us2"]
+        sc2 = _scale(sc2s)
+        v2 = _number(num2) * sc2 * _SUBUNIT.get(us2 or "", 1.0)
+        unit2 = _unit(g["cp2"], us2)
+        if not sc1 and sc2s:
             v1 *= sc2  # "320–480億美元": the scale written once applies to both ends
         unit = unit1 or unit2 or default_unit
         if unit1 and unit2 and unit1 != unit2:
@@ -448,15 +481,16 @@ def _build(m: re.Match[str], default_unit: str | None, shown: str | None = None)
         amount = Amount(v1, v2, Qualifier.RANGE, unit, text, nominal=v1 / 2 + v2 / 2)
     else:
         unit = unit1 or default_unit
-        if m.group("qs"):
-            suffix_q = _QUAL_SUFFIX.get(m.group("qs")) or _QUAL_SUFFIX[m.group("qs").lower()]
+        qs = g["qs"]
+        if qs:
+            suffix_q = _QUAL_SUFFIX.get(qs) or _QUAL_SUFFIX[qs.lower()]
             qual = suffix_q if qual is Qualifier.EXACT else qual
         amount = _interval(v1, qual, unit, text)
     if not (math.isfinite(amount.low) and (amount.high is None or math.isfinite(amount.high))
             and (amount.nominal is None or math.isfinite(amount.nominal))):
         raise AmountError(f"amount {text.strip()[:40]!r} is too large to be a number",
                           "check the digits and the scale word (萬, 億, 兆, billion, trillion)")
-    paren = m.group("paren")
+    paren = g["paren"]
     if paren:
         stated = _stated(paren)
         if stated is not None and stated.unit == "USD" and amount.unit not in (None, "USD") and amount.point:
@@ -602,6 +636,8 @@ _CUR_REV: Final = _reversed_trie(_PREFIX_CUR)
 #: other character matches only itself, the words being ASCII, CJK and signs).
 _FOLD_ONE: Final = {**{chr(c): chr(c + 32) for c in range(65, 91)}, "\u0130": "i", "\u0131": "i", "\u017f": "s",
                     "\u212a": "k"}
+#: The characters outside ASCII that case folding matches to an ASCII letter (:data:`_FOLD_ONE`).
+_FOLDS_OUTSIDE_ASCII: Final = "\u0130\u0131\u017f\u212a"
 #: The characters a qualifier or currency sign can end with (no word ends with a numeral or a space: asserted).
 _WORD_LAST: Final = frozenset(k for t in (_QUAL_REV, _CUR_REV) for k in t)
 assert not _WORD_LAST & _NUMERALS and not any(ch.isspace() for ch in _WORD_LAST)
@@ -668,13 +704,26 @@ def _matches_scan(norm: str) -> Iterator[re.Match[str]]:
         pos = m.end() if m.end() > m.start() else m.end() + 1
 
 
-def _first_match(norm: str, starts: list[int]) -> re.Match[str] | None:
-    """The first match of :data:`_PATTERN` at one of ``starts`` (in their order), else ``None``."""
+def _first_match(norm: str, starts: list[int], rx: re.Pattern[str] = _PATTERN) -> re.Match[str] | None:
+    """The first match of ``rx`` (:data:`_PATTERN`) in ``norm`` at one of ``starts`` (in their order), else ``None``."""
     for p in starts:
-        m = _PATTERN.match(norm, p)
+        m = rx.match(norm, p)
         if m is not None:
             return m
     return None
+
+
+def _lower_for_match(norm: str) -> str | None:
+    """``norm`` in lower case, where :data:`_PATTERN_LOWER` finds what :data:`_PATTERN` finds in ``norm``; or ``None``.
+
+    Case folding matches an ASCII letter of the pattern to its capital and to four characters outside ASCII (the
+    dotted and dotless i, the long s, the Kelvin sign): with none of those in the text, a character matches a letter
+    of the pattern folded exactly when it matches it in lower case, and ``str.lower`` keeps every other character's
+    length (only the dotted capital I lowers to two).
+    """
+    if not norm.isascii() and any(c in norm for c in _FOLDS_OUTSIDE_ASCII):
+        return None
+    return norm.lower()
 
 
 def _matches(norm: str) -> Iterator[re.Match[str]]:
@@ -691,6 +740,8 @@ def _matches(norm: str) -> Iterator[re.Match[str]]:
         yield from _matches_scan(norm)
         return
     anchor = _anchor_for(norm)
+    low = _lower_for_match(norm)
+    target, rx = (norm, _PATTERN) if low is None else (low, _PATTERN_LOWER)
     pos = 0
     n = len(norm)
     while pos < n:
@@ -704,7 +755,7 @@ def _matches(norm: str) -> Iterator[re.Match[str]]:
             run = at
             while run > lo and norm[run - 1] in _NUMERALS:
                 run -= 1
-            m = _first_match(norm, _before_starts(norm, max(lo, run - _BEFORE_MAX), run, at))
+            m = _first_match(target, _before_starts(norm, max(lo, run - _BEFORE_MAX), run, at), rx)
             if m is None:
                 # no match holds this anchor: the scan goes on to the next one
                 lo = at + 1
@@ -718,7 +769,6 @@ def _matches(norm: str) -> Iterator[re.Match[str]]:
 #: A range joined by "and" ("between $3 billion and $5 billion"); without "between" the two are a list.
 _AND_SEP: Final = re.compile(r"\s?and\s?", re.IGNORECASE)
 _BETWEEN: Final = re.compile(r"\bbetween\s*(?:about\s*|around\s*)?\S?\s*$", re.IGNORECASE)
-_FILTER_GROUPS: Final = ("num1", "vcn", "ven", "sc1", "cp1", "us1", "num2", "sc2", "us2", "cp2")
 
 
 def find_amounts(text: str, default_unit: str | None = None) -> Iterator[FoundAmount]:
@@ -731,7 +781,9 @@ def find_amounts(text: str, default_unit: str | None = None) -> Iterator[FoundAm
     """
     norm = normalise_width(text)
     for m in _matches(norm):
-        num1, vcn, ven, sc1, cp1, us1, num2, sc2, us2, cp2 = m.group(*_FILTER_GROUPS)
+        g = _group_texts(m, norm)  # as written (the match may be in a lower-case copy)
+        num1, vcn, ven, sc1, cp1, us1 = g["num1"], g["vcn"], g["ven"], g["sc1"], g["cp1"], g["us1"]
+        num2, sc2, us2, cp2 = g["num2"], g["sc2"], g["us2"], g["cp2"]
         if not (num1 or vcn or ven):
             continue
         if num1 and not (sc1 or cp1 or us1 or num2 and (sc2 or us2 or cp2)):
@@ -746,7 +798,7 @@ def find_amounts(text: str, default_unit: str | None = None) -> Iterator[FoundAm
         while end > start and norm[end - 1].isspace():
             end -= 1
         if num2 is not None and sc1 and sc2:
-            end1 = max(m.end(g) for g in ("num1", "sc1", "cp1", "us1") if m.group(g) is not None)
+            end1 = max(m.end(k) for k in ("num1", "sc1", "cp1", "us1") if g[k] is not None)
             sep = _AND_SEP.match(norm, end1, end)
             if sep is not None and not _BETWEEN.search(norm, max(0, start - 12), start):
                 # "$5 billion and $4 billion": two figures (a list); "and" joins a range only after "between"
@@ -755,7 +807,7 @@ def find_amounts(text: str, default_unit: str | None = None) -> Iterator[FoundAm
                         yield FoundAmount(fa.start + lo, fa.end + lo, fa.amount)
                 continue
         try:
-            amount = _build(m, default_unit, text[start:end])  # the figure as written, spaces trimmed
+            amount = _build(m, default_unit, text[start:end], g)  # the figure as written, spaces trimmed
         except AmountError:
             continue
         yield FoundAmount(start, end, amount)
