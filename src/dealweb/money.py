@@ -459,6 +459,11 @@ def _build(m: re.Match[str], default_unit: str | None, shown: str | None = None,
             unit = _unit(None, g["vus2"])
         unit = unit or default_unit
         low, high = 2 * scale, 9 * scale
+        if qual is Qualifier.UP_TO:
+            # "高達數十億美元", "up to several billion dollars": a ceiling on a vague figure (guideline section 3)
+            return Amount(0.0, high, qual, unit, text, nominal=math.sqrt(low * high))
+        if qual is Qualifier.AT_LEAST:
+            return Amount(low, None, qual, unit, text, nominal=math.sqrt(low * high))  # "逾數十億美元"
         return Amount(low, high, Qualifier.VAGUE, unit, text, nominal=math.sqrt(low * high))
     num1 = g["num1"]
     assert num1 is not None
