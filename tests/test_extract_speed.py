@@ -799,7 +799,7 @@ def test_a_name_inside_a_word_that_reaches_across_its_edge_hides_what_it_covers(
 
 
 def _plain_amount_pattern() -> re.Pattern[str]:
-    """The amount pattern as first written: each optional part as ``(...)?`` (:func:`money._opt` writes ``(?:...|)``)."""
+    """The amount pattern as first written: each optional part as ``(...)?`` (:func:`money._opt`: ``(?:...|)``)."""
     def single(tag: str) -> str:
         return (rf"(?P<cp{tag}>{money._CUR_PRE})?\s?(?P<num{tag}>{money._NUM})\s?"
                 rf"(?P<sc{tag}>{money._CN_SCALE}|\s?{money._EN_SCALE})?\s?(?P<us{tag}>{money._UNIT_SUF})?")
@@ -840,8 +840,8 @@ def test_amount_pattern_is_the_plain_one_in_either_case(text: str) -> None:
 
 
 def test_lower_case_matching_is_refused_where_a_letter_folds_to_ascii() -> None:
-    """The long s matches "s" only case-folded: in lower case the pattern would miss "ſeveral billion", so such a text is
-    matched case-folded, and its figures are read as written ("Cents" stays as written)."""
+    """The long s matches "s" only case-folded: in lower case the pattern would miss "ſeveral billion", so such a text
+    is matched case-folded, and its figures are read as written ("Cents" stays as written)."""
     assert money._PATTERN_LOWER.match("ſeveral billion dollars") is None
     assert money._PATTERN.match("ſeveral billion dollars") is not None
     assert money._lower_for_match("ſeveral billion dollars") is None

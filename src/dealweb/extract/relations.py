@@ -395,7 +395,7 @@ class _Union:
     the place as ``finditer`` does). tests/test_extract_speed.py compares it with each trie's own scan.
     """
 
-    __slots__ = ("lists", "parts", "starts", "tried")
+    __slots__ = ("lists", "parts", "splits", "starts", "tried")
 
     def __init__(self, lists: Mapping[int, tuple[re.Pattern[str], list[str]]]) -> None:
         self.lists: list[tuple[int, re.Pattern[str], frozenset[str]]] = [
@@ -404,6 +404,11 @@ class _Union:
         asc = [w for w in every if w[:1].isascii()]
         other = [w for w in every if not w[:1].isascii()]
         self.parts: list[re.Pattern[str]] = [_pattern(ws) for ws in (asc, other) if ws]
+        # each part scanned as its finditer, from word starts and skipping CJK words in a text without wide
+        # characters (:class:`SplitScan`, ``edge``: :func:`_pattern` checks an ASCII word's left edge)
+        groups = [ws for ws in (asc, other) if ws]
+        self.splits: list[SplitScan] = [split_scan(part, ws, _pattern, by="whole", edge=True)
+                                        for part, ws in zip(self.parts, groups, strict=True)]
         # the lists' words by their first character, and what each union word a hit holds asks for (computed once)
         self.starts: dict[str, list[tuple[int, list[str]]]] = {}
         for k, (_, _, words) in enumerate(self.lists):
@@ -437,9 +442,8 @@ class _Union:
         inside another list's longer word is lost.
         """
         places: list[tuple[int, int, bool, int, str]] = []
-        for part in self.parts:
-            for m in part.finditer(f):
-                s, hit = m.start(), m.group(0)
+        for split in self.splits:
+            for s, _, hit in split.hits(f):
                 for off, k, own in self._places(hit):
                     if inside or off == 0:
                         places.append((s + off, k, own, s, hit))
