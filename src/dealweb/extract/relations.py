@@ -2614,11 +2614,7 @@ def _contract_revenue(sent: _Sentence, a: AmountMention, last: Proposal | None) 
         return None
     if any(e.id not in (last.payer.id, last.payee.id) for e in _actors(sent)):
         return None
-    p = Proposal("deal", (sent.start, sent.end), 0.5, payer=last.payer, payee=last.payee, type=last.type,
-                 amount=a.amount)
-    p.spans = {"from": last.spans["from"], "to": last.spans["to"], "type": last.spans.get("type", (a.start, a.end)),
-               "amount": (a.start, a.end)}
-    return p
+    return _same_pair_deal(sent, a, last)
 
 
 #: Revenue a deal brings its seller ("預計每年將產生19.4億美元的收入", "預計帶來270億美元收入").
@@ -3232,11 +3228,7 @@ def _deal_reference(sent: _Sentence, a: AmountMention, last: Proposal | None,
         ref = _NOUN_AFTER.match(sent.folded, a.end)  # "The $5 billion investment will be paid in two tranches"
     if ref is None:
         return None
-    p = Proposal("deal", (sent.start, sent.end), 0.5, payer=last.payer, payee=last.payee, type=last.type,
-                 amount=a.amount)
-    p.spans = {"from": last.spans["from"], "to": last.spans["to"], "type": (ref.start(), ref.end()),
-               "amount": (a.start, a.end)}
-    return p
+    return _same_pair_deal(sent, a, last, (ref.start(), ref.end()))
 
 
 #: A paying verb right before the figure, with nothing but auxiliaries and a hedge between ("將支付約", "須付出").
@@ -3266,11 +3258,7 @@ def _party_reference(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
                  and "+" not in p.payer.id), None)
     if last is None or any(e.id not in (last.payer.id, last.payee.id) for e in _actors(sent)):  # type: ignore[union-attr]
         return None  # the sentence names someone outside that deal
-    p = Proposal("deal", (sent.start, sent.end), 0.5, payer=last.payer, payee=last.payee, type=last.type,
-                 amount=a.amount)
-    p.spans = {"from": last.spans["from"], "to": last.spans["to"], "type": last.spans.get("type", (a.start, a.end)),
-               "amount": (a.start, a.end)}
-    return p
+    return _same_pair_deal(sent, a, last)
 
 
 #: Partners spending on something they build ("A與B合作，斥資N建設…項目"; guideline section 5: a project's cost).
@@ -3316,6 +3304,20 @@ def _seller_elsewhere(sent: _Sentence, a: AmountMention, clause: tuple[int, int]
 _THIS_BEFORE: Final = re.compile(r"(?:这|此|该)(?:笔|项|次|宗|份|轮)?\s*(?:约|价值|总额)?\s*$")
 
 
+def _same_pair_deal(sent: _Sentence, a: AmountMention, last: Proposal,
+                    type_span: tuple[int, int] | None = None) -> Proposal:
+    """A deal of ``last``'s payer, payee and type sized by the figure ``a`` of ``sent``: the deal in view, told again.
+
+    Its payer and payee spans are ``last``'s; its type span ``type_span``, else ``last``'s, else the figure's.
+    """
+    p = Proposal("deal", (sent.start, sent.end), 0.5, payer=last.payer, payee=last.payee, type=last.type,
+                 amount=a.amount)
+    p.spans = {"from": last.spans["from"], "to": last.spans["to"],
+               "type": type_span if type_span is not None else last.spans.get("type", (a.start, a.end)),
+               "amount": (a.start, a.end)}
+    return p
+
+
 def _pair_reference(sent: _Sentence, a: AmountMention, history: list[Proposal],
                     typ: tuple[str, int, int, str] | None) -> Proposal | None:
     """An earlier deal of the two firms the sentence names, referred to by a demonstrative, its figure and noun.
@@ -3335,11 +3337,7 @@ def _pair_reference(sent: _Sentence, a: AmountMention, history: list[Proposal],
                  and (typ is None or p.type == typ[0])), None)
     if last is None or last.payer is None or last.payee is None:
         return None
-    p = Proposal("deal", (sent.start, sent.end), 0.5, payer=last.payer, payee=last.payee, type=last.type,
-                 amount=a.amount)
-    p.spans = {"from": last.spans["from"], "to": last.spans["to"], "type": last.spans.get("type", (a.start, a.end)),
-               "amount": (a.start, a.end)}
-    return p
+    return _same_pair_deal(sent, a, last)
 
 
 def _in_parens(f: str, pos: int) -> bool:
@@ -4061,11 +4059,7 @@ def _running_total(sent: _Sentence, a: AmountMention, deals: list[Proposal],
         last = last_deal
     if last is None or last.payer is None or last.payee is None:
         return None
-    p = Proposal("deal", (sent.start, sent.end), 0.5, payer=last.payer, payee=last.payee, type=last.type,
-                 amount=a.amount)
-    p.spans = {"from": last.spans["from"], "to": last.spans["to"], "type": last.spans.get("type", (a.start, a.end)),
-               "amount": (a.start, a.end)}
-    return p
+    return _same_pair_deal(sent, a, last)
 
 
 def _option_of(sent: _Sentence, a: AmountMention, deals: list[Proposal],
@@ -4090,11 +4084,7 @@ def _option_of(sent: _Sentence, a: AmountMention, deals: list[Proposal],
         last = before
     if last is None or last.payer is None or last.payee is None:
         return None
-    p = Proposal("deal", (sent.start, sent.end), 0.5, payer=last.payer, payee=last.payee, type=last.type,
-                 amount=a.amount)
-    p.spans = {"from": last.spans["from"], "to": last.spans["to"], "type": last.spans.get("type", (a.start, a.end)),
-               "amount": (a.start, a.end)}
-    return p
+    return _same_pair_deal(sent, a, last)
 
 
 _MORE_ORDERS: Final = re.compile(r"追加|再下|又下|增购|加购|\badditional\b|\banother\b|\bmore\b")
@@ -4133,11 +4123,7 @@ def _part_of_last(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     told = last.sentence[0]
     if not _IN_PARTS.search(f, told, sent.end) and not _TRANCHE.search(f, sent.start, sent.end):
         return None  # the parts are said in this sentence or since the deal's own
-    p = Proposal("deal", (sent.start, sent.end), 0.5, payer=last.payer, payee=last.payee, type=last.type,
-                 amount=a.amount)
-    p.spans = {"from": last.spans["from"], "to": last.spans["to"], "type": last.spans.get("type", (a.start, a.end)),
-               "amount": (a.start, a.end)}
-    return p
+    return _same_pair_deal(sent, a, last)
 
 
 def _follow_on(sent: _Sentence, a: AmountMention, last: Proposal | None) -> Proposal | None:
@@ -4160,11 +4146,7 @@ def _follow_on(sent: _Sentence, a: AmountMention, last: Proposal | None) -> Prop
             return None  # "另外還達成一筆…租賃交易，價值2億美元": another deal of the same kind, same pair
     else:
         return None
-    p = Proposal("deal", (sent.start, sent.end), 0.5, payer=last.payer, payee=last.payee, type=last.type,
-                 amount=a.amount)
-    p.spans = {"from": last.spans["from"], "to": last.spans["to"], "type": last.spans.get("type", (a.start, a.end)),
-               "amount": (a.start, a.end)}
-    return p
+    return _same_pair_deal(sent, a, last)
 
 
 # --- What the trained fallback (extract/fallback.py) reads of the rules' pass: a small public surface -----------------
