@@ -16,10 +16,10 @@ import re
 import pytest
 
 from dealweb.extract.gazetteer import BUILTIN_FILE, NAMES_FILE, GazEntry, load_names
-from dealweb.extract.ingest import ingest_text
 from dealweb.extract.mentions import EntityIndex
 from dealweb.extract.normalise import fold
 from dealweb.money import parse_amount
+from usd_claims import usd_deal_set
 
 FIRMS = (
     GazEntry("longhua", "company", "Longhua", "龍華科技", "龙华科技", aliases=("龍華", "龙华")),
@@ -36,13 +36,7 @@ B = 1e9
 
 def usd_deals(text: str) -> set[tuple[str, str, float, float | None]]:
     """(payer, payee, usd_low, usd_high) of every USD deal claim proposed for ``text``."""
-    out = set()
-    for c in ingest_text(text, index=INDEX):
-        if c["kind"] == "deal" and c["amount"] and c["amount"]["currency"] == "USD":
-            hi = c["amount"]["usd_high"]
-            out.add((c["from"]["id"], c["to"]["id"], round(c["amount"]["usd_low"]),
-                     None if hi is None or hi == float("inf") else round(hi)))
-    return out
+    return usd_deal_set(text, INDEX)
 
 
 # Bounds said before a figure (guideline section 3), read by dealweb.money: (text, low, high), by hand.

@@ -13,6 +13,7 @@ import pytest
 from dealweb.extract.gazetteer import GazEntry
 from dealweb.extract.ingest import ingest_text
 from dealweb.extract.mentions import EntityIndex
+from usd_claims import usd_deal_set
 
 FIRMS = (
     GazEntry("longhua", "company", "Longhua", "龍華", "龙华"),
@@ -30,14 +31,7 @@ ABOUT_19 = {("longhua", "tiancheng", 1_710_000_000, 2_090_000_000)}  # 約19億�
 
 def usd_deals(text: str) -> set[tuple[str, str, float, float | None]]:
     """(payer, payee, usd_low, usd_high) of every USD deal claim proposed for ``text``."""
-    out = set()
-    for c in ingest_text(text, index=INDEX):
-        if c["kind"] == "deal" and c["amount"] and c["amount"]["currency"] == "USD":
-            hi = c["amount"]["usd_high"]
-            # whole dollars: "about" is x * 0.9 .. x * 1.1
-            out.add((c["from"]["id"], c["to"]["id"], round(c["amount"]["usd_low"]),
-                     None if hi is None or hi == float("inf") else round(hi)))
-    return out
+    return usd_deal_set(text, INDEX)
 
 
 CASES = [
