@@ -118,6 +118,7 @@ def role_review(root: Path, seconds: float, wid: int) -> dict[str, Any]:
     from dealweb.ledger.write import StaleFileError, file_sha256
 
     done: list[str] = []
+    why: list[str] = []
     stale = bad = 0
     end = time.monotonic() + seconds
     n = 0
@@ -125,6 +126,7 @@ def role_review(root: Path, seconds: float, wid: int) -> dict[str, Any]:
         res = load_ledger(root, cache=False)
         if res.errors:
             bad += 1
+            why.extend(str(e) for e in res.errors[:2])
             time.sleep(0.01)
             continue
         hashes: dict[str, str | None] = {str(p.resolve()): file_sha256(p) for p in ledger_files(root)}
@@ -137,7 +139,7 @@ def role_review(root: Path, seconds: float, wid: int) -> dict[str, Any]:
             continue
         done.append(doc)
         n += 1
-    return {"done": done, "stale": stale, "bad_loads": bad}
+    return {"done": done, "stale": stale, "bad_loads": bad, "why": why[:10]}
 
 
 def role_web(root: Path, seconds: float, wid: int) -> dict[str, Any]:
@@ -149,6 +151,7 @@ def role_web(root: Path, seconds: float, wid: int) -> dict[str, Any]:
     hdr = {"X-Dealweb-Token": token}
     c = TestClient(create_app(root, token=token, allowed_hosts=["testserver"]))
     done: list[str] = []
+    why: list[str] = []
     stale = bad = 0
     end = time.monotonic() + seconds
     n = 0
@@ -166,12 +169,15 @@ def role_web(root: Path, seconds: float, wid: int) -> dict[str, Any]:
                 break
             if r.status_code == 409:  # a file changed since the app read it: reload and try again
                 stale += 1
-                if c.post("/api/reload", headers=hdr).status_code != 200:
+                rr = c.post("/api/reload", headers=hdr)
+                if rr.status_code != 200:
                     bad += 1
+                    why.append(f"reload {rr.status_code}: {rr.text[:300]}")
                 continue
             bad += 1
+            why.append(f"accept {r.status_code}: {r.text[:300]}")
             break
-    return {"done": done, "stale": stale, "bad_loads": bad}
+    return {"done": done, "stale": stale, "bad_loads": bad, "why": why[:10]}
 
 
 # ------------------------------------------------------------------------------------------- the soak
@@ -218,6 +224,7 @@ def soak(writers: int = 3, seconds: float = 10.0, root: Path | None = None, seed
         "editor_reloads": ed["skipped"], "files_seen_missing": ed["missing"], "accepts": len(accepted),
         "accepts_lost": len(lost_accepts), "refused_stale": sum(v.get("stale", 0) for v in stats.values()),
         "bad_loads": sum(v.get("bad_loads", 0) for v in stats.values()),
+        "bad_loads_why": [w for v in stats.values() for w in v.get("why", [])][:10],
         "final_errors": [str(p) for p in final.errors][:5], "lost": {"saves": lost_saves[:10],
                                                                     "accepts": lost_accepts[:10]},
     }

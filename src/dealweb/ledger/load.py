@@ -1318,7 +1318,10 @@ def load_ledger(path: str | Path | None = None, documents_dirs: Sequence[str | P
         cache: reuse the result of an earlier load, in this process or from the on-disk cache
             (:mod:`dealweb.ledger.cache`), when no file it read has changed (compared by sha256 content
             hash); ``False`` always reads the files again. A file that changes while the ledger is read
-            makes the load start again (at most three times; then an error says so).
+            makes the load start again from a snapshot: every ledger file's bytes read in one quick pass
+            and checked unchanged by a second one, then parsed from memory, so a file saved every few
+            milliseconds (an editor, another writer) cannot keep a load from finishing. When no quiet
+            instant is found (:data:`_SNAPSHOT_TRIES` passes) an error says so.
         overlay: files as a write would leave them (path -> bytes; ledger files and document copies, new
             or changed), read instead of the disk: :mod:`dealweb.ledger.write` validates an edit with it
             before replacing anything. Never cached.
@@ -1335,7 +1338,8 @@ def load_ledger(path: str | Path | None = None, documents_dirs: Sequence[str | P
         return _load_once(root, documents_dirs, overlay)[0]
     from dealweb.ledger import cache as disk
 
-    for _attempt in range(3):
+    result = LoadResult(Ledger(name=root.name, root=str(root)), [])
+    for attempt in range(2):
         try:
             key = (str(root.resolve()), tuple(str(Path(d).resolve()) for d in [*documents_dirs, *env_documents_dirs()]),
                    os.getcwd(),
@@ -1352,17 +1356,55 @@ def load_ledger(path: str | Path | None = None, documents_dirs: Sequence[str | P
         if stored is not None and isinstance(stored[0], LoadResult):
             _remember(key, stored[0], stored[1])
             return _copy(stored[0])
-        result, texts = _load_once(root, documents_dirs, None)
-        if any(_digest(Path(p)) != d for p, d in key[3]):
-            continue  # a file changed while the ledger was read: read it again
+        if attempt == 0:
+            result, texts = _load_once(root, documents_dirs, None)
+            if any(_digest(Path(p)) != d for p, d in key[3]):
+                continue  # a file changed while the ledger was read: read a snapshot of it
+        else:
+            snap = _snapshot(root)
+            if snap is None:
+                break
+            key = (*key[:3], tuple((str(p), hashlib.sha256(b).hexdigest()) for p, b in snap))
+            result, texts = _load_once(root, documents_dirs, {p: b for p, b in snap})
         docs = tuple((str(p), _digest(p) if p.is_file() else None) for p in texts)
         _remember(key, result, docs)
         if disk_key and all(d is not None for _, d in key[3]):
             disk.put(disk_key, result, list(docs))
         return result
-    result.problems.append(Problem(str(root), 1, 1, "the ledger's files changed while they were being read "
-                                   "(three times in a row)", "run the command again once the files are saved"))
+    result.problems.append(Problem(str(root), 1, 1, "the ledger's files kept changing while they were being read "
+                                   f"({_SNAPSHOT_TRIES} tries in a row found no instant without a save)",
+                                   "run the command again once the files are saved"))
     return result
+
+
+#: How many quick passes a load makes to find every ledger file unchanged between two reads.
+_SNAPSHOT_TRIES = 50
+
+
+def _snapshot(root: Path) -> list[tuple[Path, bytes]] | None:
+    """Every ledger file's bytes as they all stood at one instant, or ``None`` when the files never held still.
+
+    A pass reads each file; a second pass hashes them again, and the snapshot holds when nothing changed
+    between the two (each file held those bytes throughout). Files that cannot be read are left out: the
+    load that parses the snapshot reads them from disk and reports them.
+    """
+    import time
+
+    for k in range(_SNAPSHOT_TRIES):
+        try:
+            files = ledger_files(root)
+        except OSError:
+            return None
+        snap: list[tuple[Path, bytes]] = []
+        for p in files:
+            try:
+                snap.append((p, read_regular(p)))
+            except (OSError, InputError):
+                continue
+        if all(_digest(p) == hashlib.sha256(b).hexdigest() for p, b in snap) and ledger_files(root) == files:
+            return snap
+        time.sleep(0.001 * min(k + 1, 20))
+    return None
 
 
 def _remember(key: tuple[Any, ...], result: LoadResult, docs: tuple[tuple[str, str | None], ...]) -> None:
