@@ -16,17 +16,29 @@ settings.load_profile("dealweb")
 
 
 @pytest.fixture(scope="session", autouse=True)
-def _ledger_cache_dir(tmp_path_factory: pytest.TempPathFactory):
-    """The on-disk ledger cache of the whole run (and its subprocesses) in a folder of its own."""
+def _own_cache_dirs(tmp_path_factory: pytest.TempPathFactory):
+    """The run's (and its subprocesses') caches in folders of their own, never the user's ``~/.cache``.
+
+    * the on-disk ledger cache (``DEALWEB_CACHE_DIR``);
+    * the ahead-of-time clearing kernel (``DEALWEB_KERNEL_DIR``), load-only (``DEALWEB_AOT=load``): the first
+      numba kernel a test loads would otherwise start a detached build (10-40 s of a core, outliving the test
+      that started it) into ``~/.cache/dealweb/kernels``, and which kernel later tests run would depend on
+      whether that build had finished. ``tests/test_scale_aot.py`` builds and loads its own, by its own setting.
+    """
     import os
 
-    old = os.environ.get("DEALWEB_CACHE_DIR")
-    os.environ["DEALWEB_CACHE_DIR"] = str(tmp_path_factory.mktemp("dealweb-cache"))
+    kernels = tmp_path_factory.mktemp("dealweb-kernels")
+    os.chmod(kernels, 0o700)
+    own = {"DEALWEB_CACHE_DIR": str(tmp_path_factory.mktemp("dealweb-cache")),
+           "DEALWEB_KERNEL_DIR": str(kernels), "DEALWEB_AOT": "load"}
+    old = {k: os.environ.get(k) for k in own}
+    os.environ.update(own)
     yield
-    if old is None:
-        os.environ.pop("DEALWEB_CACHE_DIR", None)
-    else:
-        os.environ["DEALWEB_CACHE_DIR"] = old
+    for k, v in old.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
 
 
 @pytest.fixture(scope="session")

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from dealweb.cli import main
+from waiting import WAIT_S, wait_until
 
 _HINTED = re.compile(r"\(.{4,}\)\s*$")
 
@@ -250,11 +251,8 @@ def test_stress_jobs_wait_in_a_bounded_queue_with_its_length_shown() -> None:
 
     gate = threading.Event()
     board = JobBoard(workers=1, max_queued=2)
-    first = board.start("t", {}, lambda progress: gate.wait(5))
-    for _ in range(200):
-        if first.state == "running":
-            break
-        threading.Event().wait(0.01)
+    first = board.start("t", {}, lambda progress: gate.wait(WAIT_S))  # runs until the test opens the gate
+    wait_until(lambda: first.state == "running")
     second = board.start("t", {}, lambda progress: 2)
     third = board.start("t", {}, lambda progress: 3)
     assert (second.as_dict()["queue_position"], third.as_dict()["queue_position"]) == (0, 1)
@@ -263,10 +261,7 @@ def test_stress_jobs_wait_in_a_bounded_queue_with_its_length_shown() -> None:
     with pytest.raises(QueueFull, match="the job queue is full: 2 waiting, 1 running"):
         board.start("t", {}, lambda progress: 4)
     gate.set()
-    for _ in range(300):
-        if third.state == "done":
-            break
-        threading.Event().wait(0.01)
+    wait_until(lambda: third.state == "done")
     assert (first.state, second.result, third.result) == ("done", 2, 3)
 
 

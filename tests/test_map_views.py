@@ -255,15 +255,15 @@ def test_web_app_opens_a_web_of_ten_thousand_firms_on_a_searchable_neighbourhood
     app = create_app(token="t" * 24, allowed_hosts=["testserver"])
     app.state.dealweb.ledger = big
     c = TestClient(app)
-    t0 = time.perf_counter()
+    t0 = time.process_time()  # CPU time of this process (the app runs in its threads): load does not stretch it
     r = c.get("/map")
-    first = time.perf_counter() - t0
+    first = time.process_time() - t0
     assert r.status_code == 200 and "Neighbourhood of " in r.text and 'id="dw-q"' in r.text
     assert r.text.count('class="dw-node"') <= 80
     name = big.entities[sorted(big.entities)[42]].name
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     r = c.get("/map", params={"q": name, "layout": "layered"})
-    second = time.perf_counter() - t0
+    second = time.process_time() - t0
     assert r.status_code == 200 and f"Neighbourhood of {name}" in r.text and 'class="dw-band"' in r.text
     assert first < 60 and second < 30, (first, second)
     r = c.get("/map", params={"q": "no such firm at all"})

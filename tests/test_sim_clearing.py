@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -25,13 +23,14 @@ E3 = np.array([2.0, 1.0, 0.0])
 METHODS = ["fictitious_default", "worklist"]
 @pytest.fixture(autouse=True, scope="module")
 def _compiled_kernels_warm():
-    """Compile the numba clearing kernel once before the timed (deadline) property tests."""
+    """Compile the numba clearing kernel once before the property tests (its first call compiles or loads it)."""
     from dealweb.sim import clear
 
     clear(np.array([[0.0, 2.0], [1.0, 0.0]]), np.array([0.5, 0.0]), method="worklist")
 
-# Every property test is bounded (max_examples) and each example must finish in seconds, so the file cannot hang.
-DEADLINE = timedelta(seconds=30)
+# Every property test is bounded (max_examples). No hypothesis deadline: it is wall time, which a loaded CI
+# machine stretches (a spurious DeadlineExceeded or Flaky), and it never stops a hanging example anyway (it is
+# checked after the example returns).
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -173,7 +172,7 @@ def _phi(L, e, o, p, alpha=1.0, beta=1.0):
     return np.where(solvent, owed, np.clip(alpha * e + beta * received, 0, owed))
 
 
-@settings(max_examples=150, deadline=DEADLINE)
+@settings(max_examples=150, deadline=None)
 @given(networks())
 def test_en_properties(net):
     L, o, e = net
@@ -194,7 +193,7 @@ def test_en_properties(net):
     np.testing.assert_allclose(rogers_veraart(L, e, 1.0, 1.0, outside_liabilities=o), p, rtol=1e-13, atol=0)
 
 
-@settings(max_examples=100, deadline=DEADLINE)
+@settings(max_examples=100, deadline=None)
 @given(networks(), st.integers(0, 10_000))
 def test_en_permutation_invariance(net, seed):
     L, o, e = net
@@ -205,7 +204,7 @@ def test_en_permutation_invariance(net, seed):
     np.testing.assert_allclose(q, p[:, perm], rtol=1e-11, atol=1e-11 * scale)
 
 
-@settings(max_examples=100, deadline=DEADLINE)
+@settings(max_examples=100, deadline=None)
 @given(networks(), st.floats(0.0, 1.0), st.floats(0.0, 1.0))
 def test_rv_properties(net, alpha, beta):
     L, o, e = net
@@ -221,7 +220,7 @@ def test_rv_properties(net, alpha, beta):
     assert (p <= eisenberg_noe(L, e, outside_liabilities=o) + 1e-9 * owed.max()).all()
 
 
-@settings(max_examples=150, deadline=DEADLINE)
+@settings(max_examples=150, deadline=None)
 @given(networks())
 def test_senior_against_milp(net):
     L, o, e = net
@@ -249,7 +248,7 @@ def test_convergence_is_exact_on_a_long_chain():
     assert int(res.picard_steps[0]) == 0
 
 
-@settings(max_examples=60, deadline=DEADLINE)
+@settings(max_examples=60, deadline=None)
 @given(networks(max_runs=4), st.sampled_from(["pari_passu", "senior"]))
 def test_per_run_liabilities(net, seniority):
     # liabilities that differ between runs, as (runs, n, n) and as LiabilityEdges, equal one run at a time
@@ -270,7 +269,7 @@ def test_per_run_liabilities(net, seniority):
         np.testing.assert_allclose(np.broadcast_to(res.owed, e.shape)[r], one.owed, rtol=1e-14)
 
 
-@settings(max_examples=150, deadline=DEADLINE)
+@settings(max_examples=150, deadline=None)
 @given(networks(), st.floats(0.0, 1.0), st.floats(0.0, 1.0), st.sampled_from(["pari_passu", "senior"]))
 def test_methods_agree(net, alpha, beta, seniority):
     # the fictitious default algorithm (exact linear steps) and the compiled work list give one answer
@@ -405,7 +404,7 @@ def closed_cycles(draw):
     return L, o, e
 
 
-@settings(max_examples=80, deadline=DEADLINE)
+@settings(max_examples=80, deadline=None)
 @given(closed_cycles(), st.sampled_from(METHODS))
 def test_senior_closed_cycles_against_milp(net, method):
     L, o, e = net

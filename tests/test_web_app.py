@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from dealweb.web import create_app
 from dealweb.web.jobs import JobBoard
 from report_fixtures import LEDGER_YAML
+from waiting import WAIT_S, wait_until
 
 TOKEN = "test-token-0123456789"
 HDR = {"X-Dealweb-Token": TOKEN}
@@ -194,7 +195,6 @@ def test_text_is_escaped_in_pages(ledger_dir):
 
 
 def test_stress_job_runs_in_the_background_with_progress():
-    import time
 
     from dealweb.data import bundled_ledgers
     from dealweb.sim import bundled_scenarios
@@ -208,11 +208,13 @@ def test_stress_job_runs_in_the_background_with_progress():
     job = c.post("/api/stress", json={"scenario": names[0], "draws": 40, "seed": 7}, headers=HDR)
     assert job.status_code == 202
     jid = job.json()["id"]
-    for _ in range(300):
-        got = c.get(f"/api/stress/{jid}").json()
-        if got["state"] in ("done", "failed"):
-            break
-        time.sleep(0.05)
+    got: dict = {}
+
+    def finished() -> bool:  # seconds alone, far longer on a loaded CI machine
+        got.update(c.get(f"/api/stress/{jid}").json())
+        return got["state"] in ("done", "failed")
+
+    wait_until(finished, every=0.05)
     assert got["state"] == "done", got["error"]
     assert got["done"] == got["total"] >= 40 and got["progress"] == 1.0  # the runs, then the bumps
     res = got["result"]
@@ -241,27 +243,18 @@ def test_job_board_reports_progress_and_result():
 
     def run(progress):
         progress(3, 4)
-        gate.wait(5)
+        gate.wait(WAIT_S)  # until the test opens the gate
         progress(4, 4)
         return {"answer": 42}
 
     job = board.start("t", {}, run)
-    for _ in range(200):
-        if job.done == 3:
-            break
-        threading.Event().wait(0.01)
+    wait_until(lambda: job.done == 3)
     assert job.as_dict()["progress"] == 0.75 and job.state == "running"
     gate.set()
-    for _ in range(200):
-        if job.state == "done":
-            break
-        threading.Event().wait(0.01)
+    wait_until(lambda: job.state == "done")
     assert job.as_dict()["result"] == {"answer": 42} and job.as_dict()["progress"] == 1.0
     bad = board.start("t", {}, lambda progress: 1 / 0)
-    for _ in range(200):
-        if bad.state == "failed":
-            break
-        threading.Event().wait(0.01)
+    wait_until(lambda: bad.state == "failed")
     assert bad.state == "failed" and "ZeroDivisionError" in bad.error
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 
 import httpx
 from click.testing import CliRunner
 
 from report_fixtures import LEDGER_YAML
+from waiting import wait_until
 
 
 def test_serve_prints_address_and_token_and_guards_writes(tmp_path):
@@ -24,18 +24,24 @@ def test_serve_prints_address_and_token_and_guards_writes(tmp_path):
         base = lines[0].split(" on ")[1].strip()
         token = lines[1].removeprefix("write token: ").strip()
         assert lines[2].strip() == f"open: {base}#token={token}"
-        for _ in range(100):
+        got: list[httpx.Response] = []
+
+        def answered() -> bool:  # the printed address is served once uvicorn has started: slow under load
             try:
-                r = httpx.get(base + "api/ledger", timeout=2)
-                break
+                got.append(httpx.get(base + "api/ledger", timeout=30))
             except httpx.TransportError:
-                time.sleep(0.1)
+                return proc.poll() is not None  # a server that died will not answer: stop waiting
+            return True
+
+        wait_until(answered, every=0.1)
+        assert got, f"the server did not answer: {proc.poll()=}"
+        r = got[-1]
         assert r.status_code == 200 and r.json()["counts"]["deals"] == 3
-        assert httpx.post(base + "api/reload").status_code == 401
-        assert httpx.post(base + "api/reload", headers={"X-Dealweb-Token": token}).status_code == 200
+        assert httpx.post(base + "api/reload", timeout=60).status_code == 401
+        assert httpx.post(base + "api/reload", headers={"X-Dealweb-Token": token}, timeout=60).status_code == 200
     finally:
         proc.terminate()
-        proc.wait(10)
+        proc.wait(120)
 
 
 def test_serve_fails_in_one_line_on_a_missing_ledger(tmp_path):

@@ -34,10 +34,17 @@ def token() -> str:
     return TOKEN
 
 
+#: How long a browser test waits for a page, an element or a text before it fails (milliseconds). The waits
+#: end as soon as their condition holds, so a generous bound costs nothing on a quiet machine; Playwright's
+#: defaults (5 s for ``expect``, 30 s for actions) fail spuriously on a loaded 2-core CI machine.
+WAIT_MS = 120_000
+
+
 @pytest.fixture(scope="session")
 def browser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=WAIT_MS)
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True)
         yield b
@@ -52,6 +59,8 @@ def pytest_configure(config: pytest.Config) -> None:
 def page(browser, request):
     """A fresh page; the test fails when the browser console logged an error or the page threw one."""
     ctx = browser.new_context(viewport={"width": 1500, "height": 1100})
+    ctx.set_default_timeout(WAIT_MS)
+    ctx.set_default_navigation_timeout(WAIT_MS)
     p = ctx.new_page()
     errors: list[str] = []
     p.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
@@ -63,22 +72,22 @@ def page(browser, request):
     assert [e for e in errors if not any(x in e for x in expected)] == [], "the browser console has errors"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _serve(app):  # noqa: ANN001, ANN202
+    """Start ``app`` in a thread on a socket bound here to a free port (port 0: the system picks one, and it is
+    held from this moment on: no other process can take it between a look-up and uvicorn's bind)."""
     import uvicorn
 
-    port = _free_port()
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    deadline = time.time() + 15
+    deadline = time.monotonic() + WAIT_MS / 1000  # a loaded machine may take long to start it; no longer
     while not server.started:
-        if time.time() > deadline or not thread.is_alive():
+        if time.monotonic() > deadline or not thread.is_alive():
+            sock.close()
             raise RuntimeError("the app server did not start")
         time.sleep(0.05)
     return f"http://127.0.0.1:{port}", server, thread

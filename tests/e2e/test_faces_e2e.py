@@ -54,7 +54,7 @@ def test_stress_page_runs_in_chinese_with_chart_downloads(page, request, shots, 
     page.locator("#dw-scenarios").select_option("base")
     page.locator("input[name=draws]").fill("40")
     page.locator("#dw-stress button").click()
-    expect(page.locator("#dw-stress-state")).to_contain_text(cat["web.js.job_done"], timeout=60000)
+    expect(page.locator("#dw-stress-state")).to_contain_text(cat["web.js.job_done"])
     expect(page.locator("#dw-stress-fans svg.dw-fan")).to_have_count(2)
     heads = page.locator("#dw-stress-tables th").all_text_contents()
     assert cat["stress.col.entity"] in heads and cat["stress.col.default_p"] in heads
@@ -101,7 +101,7 @@ def test_review_shows_the_article_with_the_span_highlighted(page, live_app, shot
             "Oracle signed a $300 billion cloud contract with OpenAI. The end.")
     page.fill("textarea[name=text]", text)
     page.click("#dw-article button")
-    expect(page.locator(".dw-proposal")).not_to_have_count(0, timeout=15000)
+    expect(page.locator(".dw-proposal")).not_to_have_count(0)
     mark = page.locator("#dw-article-text mark.dw-span")
     expect(mark.first).to_be_visible()
     quote = page.locator(".dw-proposal.dw-current .dw-pquote").inner_text()
@@ -113,7 +113,7 @@ def test_review_shows_the_article_with_the_span_highlighted(page, live_app, shot
         q2 = page.locator(".dw-proposal").nth(1).locator(".dw-pquote").inner_text()
         expect(page.locator(".dw-proposal").nth(1)).to_have_class(re.compile("dw-current"))
         page.wait_for_function("q => Array.from(document.querySelectorAll('#dw-article-text mark.dw-span'))"
-                               ".map(m => m.textContent).join('') === q", arg=q2, timeout=5000)
+                               ".map(m => m.textContent).join('') === q", arg=q2)
         assert page.locator("#dw-article-text mark.dw-field").count() >= 1  # its figures and names underlined
     page.screenshot(path=str(shots / f"review.{lang}.png"), full_page=True)
 

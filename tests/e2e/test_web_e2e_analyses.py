@@ -37,7 +37,7 @@ def test_seed_ledger_runs_scenarios_side_by_side_with_a_tornado(page, live_bundl
     page.locator("#dw-analyses-run input[name=runs]").fill("20")
     page.locator("#dw-analyses-run button").click()
     table = page.locator("table.dw-scenarios")
-    expect(table).to_be_visible(timeout=60000)
+    expect(table).to_be_visible()
     head = table.locator("thead").inner_text()
     for name in ("base", "capital-drought", "openai-cannot-pay", "slow-ai-revenue"):
         assert f"{name}: default probability".lower() in head.lower()

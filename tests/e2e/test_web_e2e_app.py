@@ -30,7 +30,7 @@ def test_review_accept_lands_in_the_ledger_file_and_payloads_stay_text(page, liv
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.locator(".dw-proposal script, .dw-proposal img").count() == 0
     page.locator(".dw-accept").click()
-    expect(page.locator("#dw-status")).to_contain_text("written to", timeout=15000)
+    expect(page.locator("#dw-status")).to_contain_text("written to")
     text = (led / "ledger.yaml").read_text(encoding="utf-8")
     assert "Nvidia will put up to $100 billion into OpenAI <script>" in text
     # The deal's page now lists the new source, escaped.
@@ -48,7 +48,7 @@ def test_accept_without_token_is_refused_in_the_page(page, live_app):
     page.locator("summary").click()
     page.locator("#dw-proposals-json textarea").fill(json.dumps([_claim("Nvidia: up to $100 billion")]))
     page.locator("#dw-proposals-json button").click()
-    expect(page.locator("#dw-status")).to_contain_text("401", timeout=15000)
+    expect(page.locator("#dw-status")).to_contain_text("401")
     assert (led / "ledger.yaml").read_text(encoding="utf-8") == before
 
 
@@ -92,7 +92,7 @@ def test_article_with_a_script_payload_is_read_as_text(page, live_app, token):
     page.fill("input[name=title]", "<img src=x onerror=\"window.__pwned=3\">")
     page.fill("textarea[name=text]", "輝達宣佈向OpenAI投資1000億美元。" + PAYLOAD + " Nvidia <b>invests</b>.")
     page.click("#dw-article button")
-    expect(page.locator("#dw-status")).to_contain_text("claim(s) proposed", timeout=15000)
+    expect(page.locator("#dw-status")).to_contain_text("claim(s) proposed")
     expect(page.locator(".dw-proposal")).not_to_have_count(0)
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.locator(".dw-proposal script, .dw-proposal img, .dw-proposal b").count() == 0

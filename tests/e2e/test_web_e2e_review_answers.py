@@ -21,17 +21,17 @@ def test_review_page_asks_for_the_document_and_the_unknown_firm(page, live_app, 
     page.wait_for_selector(".dw-proposal")
     page.locator(".dw-accept").first.click()
     ask = page.locator(".dw-ask")
-    expect(ask.locator("input[name=outlet]")).to_be_visible(timeout=15000)
+    expect(ask.locator("input[name=outlet]")).to_be_visible()
     assert not (led / "reviewed.yaml").exists()  # asked first, nothing written
     ask.locator("input[name=outlet]").fill("Example Wire")
     ask.locator("input[name=date]").fill("2025-10-07")
     ask.locator("button").click()
     names = page.locator(".dw-ask input[name='name:amd:zh-Hant']")
-    expect(names).to_be_visible(timeout=15000)
+    expect(names).to_be_visible()
     assert page.locator(".dw-ask input[name='name:amd:en']").input_value() == "AMD"
     names.fill("超微")
     page.locator(".dw-ask button").click()
-    expect(page.locator("#dw-status")).to_contain_text("written to", timeout=15000)
+    expect(page.locator("#dw-status")).to_contain_text("written to")
     res = load_ledger(led)
     assert res.errors == []
     assert res.ledger.entities["amd"].names == {"en": "AMD", "zh-Hant": "超微"}
