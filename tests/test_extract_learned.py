@@ -23,13 +23,13 @@ import math
 import random
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cpu_time import best_cpu_seconds
 from dealweb.extract.gazetteer import GAZETTEER, GazEntry
 from dealweb.extract.ingest import analyse, ingest_text, language_of
 from dealweb.extract.learned import MODEL_FILE, ClaimModel, Role, candidates, decide, load_model
@@ -234,13 +234,11 @@ def test_a_long_line_of_figures_and_firms_is_linear() -> None:
     small = unit * (10_000 // len(unit))
     big = unit * (100_000 // len(unit))
     ingest_text(small, index=INDEX, scorer="learned")
-    t0 = time.process_time()
-    ingest_text(small, index=INDEX, scorer="learned")
-    t_small = time.process_time() - t0
-    t0 = time.process_time()
-    claims = ingest_text(big, index=INDEX, scorer="learned")
-    t_big = time.process_time() - t0
-    assert claims
+    # the least CPU time of a few runs: wall time and single runs wobble with the machine's load
+    t_small = best_cpu_seconds(lambda: ingest_text(small, index=INDEX, scorer="learned"), runs=3)
+    claims: list = []
+    t_big = best_cpu_seconds(lambda: claims.append(ingest_text(big, index=INDEX, scorer="learned")), runs=2)
+    assert claims[-1]
     assert t_big < 25 * max(t_small, 0.05)  # 10x the text: about 10x the time, never quadratic
 
 
