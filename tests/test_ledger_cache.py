@@ -258,3 +258,34 @@ def test_codec_round_trip(value) -> None:
         return
     back = cache.loads(cache.dumps(value))
     assert repr(back) == repr(value)  # repr: nan != nan, but prints the same
+
+
+@pytest.fixture()
+def short_busy_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache's wait for another process's lock cut from 10 s to 0.05 s, so a held lock is met at once."""
+    real = sqlite3.connect
+    monkeypatch.setattr(cache.sqlite3, "connect", lambda *a, **k: real(*a, **{**k, "timeout": 0.05}))
+
+
+@pytest.mark.parametrize("mode", ["IMMEDIATE", "EXCLUSIVE"])
+def test_a_cache_another_process_is_writing_is_waited_out_not_deleted(
+        tmp_path: Path, disk: Path, short_busy_wait: None, capsys, mode: str) -> None:
+    """Another dealweb process writing a big result holds the cache's write lock for longer than the wait: a
+    load then answers from the files (or from the cache where it can read it), says nothing, and leaves the
+    cache file alone. Before, "database is locked" was taken for corruption: a warning that the cache was
+    corrupt, and the other process's cache file deleted under it."""
+    root = _write(tmp_path, {"a.yaml": _deal()})
+    want = _fresh(root)
+    load_ledger(root)
+    assert _rows(disk) == 1
+    inode = (disk / "ledgers.sqlite3").stat().st_ino
+    other = sqlite3.connect(disk / "ledgers.sqlite3", isolation_level=None)
+    try:
+        other.execute(f"BEGIN {mode}")  # the other process, mid-write
+        got = _second(root)
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+    assert (got.ledger, got.errors) == (want.ledger, want.errors)
+    assert "warning" not in capsys.readouterr().err
+    assert (disk / "ledgers.sqlite3").stat().st_ino == inode and _rows(disk) == 1

@@ -24,7 +24,8 @@ Trust: a cache file not owned by the current user, corrupt (not SQLite, a payloa
 match, a record that does not decode), or written by another dealweb version or model schema is never
 used: it is removed and rebuilt, with one warning line on stderr. A ledger edited while it is read is not
 stored (the files are hashed again after the load and must be unchanged), so the cache never holds an
-answer for content it did not read.
+answer for content it did not read. A cache whose lock another process holds for longer than the 10 s wait
+(writing a big result) is gone without for that load: it is in use, not corrupt, and is left alone.
 """
 
 from __future__ import annotations
@@ -78,6 +79,17 @@ def cache_dir() -> Path:
 def cache_path() -> Path:
     """The SQLite file of the cache."""
     return cache_dir() / _FILE
+
+
+def _busy(exc: BaseException) -> bool:
+    """Whether ``exc`` is SQLite's "database is locked": another process holds the lock longer than the wait.
+
+    The file is sound and in use, so it is neither reported as corrupt nor removed.
+    """
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
 
 
 def _warn(message: str) -> None:
@@ -350,6 +362,8 @@ def _connect() -> sqlite3.Connection | None:
                 raise
             return con
         except (_Broken, sqlite3.DatabaseError) as exc:
+            if _busy(exc):
+                return None  # another process is writing it: go without the cache this time
             why = str(exc) if isinstance(exc, _Broken) else f"is corrupt ({' '.join(str(exc).split())[:80]})"
             if attempt == 0:
                 _warn(f"the ledger cache {path} {why}: ignored and rebuilt")
@@ -442,9 +456,15 @@ def get(key: str, digest_of: Any) -> tuple[Any, tuple[tuple[str, str | None], ..
                 return None
             finally:
                 _forget()
-            con.execute("UPDATE results SET used = ? WHERE key = ?", (time.time(), key))
+            try:
+                con.execute("UPDATE results SET used = ? WHERE key = ?", (time.time(), key))
+            except sqlite3.OperationalError as exc:  # only the eviction order: skipped while another writes
+                if not _busy(exc):
+                    raise
             return value, docs
         except sqlite3.DatabaseError as exc:
+            if _busy(exc):
+                return None  # another process is writing the cache: a miss, not corruption
             _warn(f"the ledger cache {cache_path()} is corrupt ({type(exc).__name__}): ignored and rebuilt")
             con.close()
             _remove(cache_path())
