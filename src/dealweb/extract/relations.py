@@ -80,14 +80,22 @@ class Proposal:
     by: str = "rules"  # who proposed it: the hand rules, or a trained model (``fallback``, ``learned``)
 
 
-@functools.cache
+#: The patterns compiled by :func:`_rx`, by their source.
+_RX: Final[dict[str, re.Pattern[str]]] = {}
+
+
 def _rx(pattern: str) -> re.Pattern[str]:
     """``re.compile(pattern)``, compiled once.
 
     ``_rx(p).search(s)`` is ``re.search(p, s)`` without the look-up in :mod:`re`'s own cache, which costs more
-    than most of these searches on a few characters.
+    than most of these searches on a few characters. A plain dict, not :func:`functools.cache`: the compiled build
+    calls this function directly, where a ``functools`` wrapper costs a call through the interpreter (~1,300
+    instructions each time).
     """
-    return re.compile(pattern)
+    got = _RX.get(pattern)
+    if got is None:
+        got = _RX[pattern] = re.compile(pattern)
+    return got
 
 
 def _cues(words: str) -> list[str]:
@@ -234,6 +242,8 @@ _OPENING_PHRASE: Final = re.compile(r"\s*(?:[a-z0-9-]+ ){0,4}[a-z0-9-]+, ")
 
 _PER_SHARE_BEFORE: Final = re.compile(
     r"(?:每股|/股|per share|a share)\s*(?:的)?\s*(?:价格|价|price)?\s*(?:为|是|of)?\s*$")
+#: A metric per share ("每股收益", "dividend"): a figure after "per share" that is still read.
+_PER_SHARE_METRIC: Final = re.compile(r"每股收益|每股盈|eps|股息|dividend")
 #: A figure below this many currency units is a price per share or per unit, never a deal's value.
 _TINY: Final = 1000.0
 #: Two or more firms joined by "and": a group of payers when they invest together (guideline §7).
@@ -262,6 +272,8 @@ _CLAUSE_BREAK: Final = re.compile(rf"[{_BREAK_MARKS},\s](?:(?<=[{_BREAK_MARKS}])
 #: those can be (:func:`_space_break_in`), found without trying them at every space of English prose. A new form of
 #: break goes into both (tests/test_extract_speed.py compares them).
 _MARK_BREAK: Final = re.compile(rf"[{_BREAK_MARKS},](?!(?<=,)\d{{3}})")
+#: A wide character (as :func:`dealweb.extract.mentions.text_marks` counts them: CJK and the like).
+_WIDE_CHAR: Final = re.compile("[\u2e80-\U0010ffff]")
 #: A space between two ideographs (the last form of :data:`_CLAUSE_BREAK`), opening on the space (a literal).
 _CJK_SPACE: Final = re.compile(r" (?<=[\u4e00-\u9fff] )(?=[\u4e00-\u9fff])")
 
@@ -573,7 +585,8 @@ class _Sentence:
 
     def __init__(self, start: int, end: int, folded: str, ents: Sequence[EntityMention],
                  amts: Sequence[AmountMention], periods: Sequence[PeriodMention], clauses: list[tuple[int, int]],
-                 dates: Sequence[DateMention] = _NONE, kinds: Mapping[str, str] | None = None) -> None:
+                 dates: Sequence[DateMention] = _NONE, kinds: Mapping[str, str] | None = None,
+                 wide_from: int = 0) -> None:
         self.start = start
         self.end = end
         self.folded = folded
@@ -583,6 +596,10 @@ class _Sentence:
         self.clauses = clauses
         self.dates = dates
         self.kinds: Mapping[str, str] = {} if kinds is None else kinds
+        # where the first wide character (CJK, at or above U+2E80) at or after ``start`` lies in ``folded``
+        # (``len(folded)``: none); 0 when not known. A pattern each match of which holds one is tried in
+        # ``folded[lo:hi]`` (``lo >= start``) only when ``wide_from < hi``: a Chinese rule is not tried in English.
+        self.wide_from = wide_from
         self._actors: list[EntityMention] | None = None
         self._starts: list[int] | None = None
         self._owners: list[Sequence[AmountMention]] | None = None
@@ -822,6 +839,8 @@ def _own_spending(sent: _Sentence, a: AmountMention, clause: tuple[int, int]) ->
 
     By firms named only generically, a unit price, an estimate's cost, or firms that each spend their own.
     """
+    if sent.wide_from >= sent.end:
+        return False  # every pattern below is Chinese (each match holds a wide character) and read in the sentence
     f = sent.folded
     lo = max(clause[0], a.start - 24)
     if _UNIT_PRICE.search(f, lo, a.start) or _GENERIC_SPENDERS.search(f, lo, a.start):
@@ -849,7 +868,7 @@ def _by_means(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     buying or investing verb and holds no money figure of its own.
     """
     f = sent.folded
-    if not _MEANS_BEFORE.search(f, max(clause[0], a.start - 6), a.start) or \
+    if sent.wide_from >= a.start or not _MEANS_BEFORE.search(f, max(clause[0], a.start - 6), a.start) or \
             not _MEANS_AFTER.fullmatch(f, a.end, clause[1]):
         return None
     k = sent.clauses.index(clause) if clause in sent.clauses else -1
@@ -943,6 +962,17 @@ def _fact_cue(sent: _Sentence, lo: int, hi: int) -> tuple[int, int, str] | None:
     return min(cues, key=lambda c: (_STRONG_FIRST.index(FACT_CUES[c[2]]), -c[0]))
 
 
+#: What makes a figure no fact: a forecast or an effect right after it ("的市场预期", "impact"); a forecast's words
+#: right before it ("分析師預期為"); a change in market value after it ("市值上漲"). Read for every figure:
+#: module-level patterns, not :func:`_rx` look-ups.
+_FORECAST_AFTER: Final = re.compile(
+    r"\s*(?:的)?\s*(?:市场预测|市场预期|预期|共识|预估|consensus|estimates?\b|forecasts?\b)"
+    r"|\s*(?:的)?\s*(?:正向|负面|负向|正面|positive|negative)?\s*(?:影响|impact|effect)")
+_FORECAST_BEFORE: Final = re.compile(
+    r"(?:市场|分析师|共识)(?:的)?(?:预期|预测|预估)\s*(?:为|是)?\s*$|consensus of\s*$|expected\s*$")
+_CAP_MOVE_AFTER: Final = re.compile(r"\s*(?:的)?\s*(?:市值)?\s*(?:上涨|涨幅|蒸发)")
+
+
 def _fact_metric(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
                  deal_cue_here: bool) -> tuple[str, int, int] | None:
     """The metric a figure states, from the cue nearest to it (just after it, in its clause, in its sentence)."""
@@ -951,11 +981,7 @@ def _fact_metric(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     cs, ce = clause
     before = f[cs:a.start]
     after = f[a.end:min(ce, a.end + 8)]
-    if _rx(r"\s*(?:的)?\s*(?:市场预测|市场预期|预期|共识|预估|consensus|estimates?\b|forecasts?\b)"
-           r"|\s*(?:的)?\s*(?:正向|负面|负向|正面|positive|negative)?\s*(?:影响|impact|effect)").match(after):
-        return None
-    if _rx(r"(?:市场|分析师|共识)(?:的)?(?:预期|预测|预估)\s*(?:为|是)?\s*$|consensus of\s*$|expected\s*$").search(
-            before[-12:]):
+    if _FORECAST_AFTER.match(after) or _FORECAST_BEFORE.search(before[-12:]):
         return None
     if unit == "%":
         if _CHANGE_RE.search(before[-6:]) and not _MOVE_RE.search(before[-6:]):
@@ -982,7 +1008,7 @@ def _fact_metric(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     if _CHANGE_RE.search(before[-6:]) and not _TO_LEVEL.search(before[-4:]):
         return None
     # "2,500 億美元市值上漲", "1,700 億美元的上漲": a change in market value
-    rise = _rx(r"\s*(?:的)?\s*(?:市值)?\s*(?:上涨|涨幅|蒸发)").match(after)
+    rise = _CAP_MOVE_AFTER.match(after) if sent.wide_from < a.end + 8 else None  # each match holds a wide character
     if rise:
         return "market_cap_change", a.end, a.end + rise.end()
     follow = _find_local(_FACT_RE, f, a.end, min(ce, a.end + 32), sent.start, sent.end)
@@ -1700,6 +1726,9 @@ def _each_sentence(norm: NormText, ents: list[EntityMention], amts: list[AmountM
     a_starts = [x.start for x in amts]
     p_starts = [x.start for x in periods]
     breaks, marks = _CLAUSE_BREAK.finditer, _MARK_BREAK.finditer
+    # the first wide character at or after the last sentence with a figure (see _Sentence.wide_from): searched
+    # again only once a sentence starts past it, so the text is scanned once in all
+    wide_at = len(folded) if folded.isascii() else -1
     for s, e in iter_sentences(norm.text):
         ei = bisect_left(e_starts, s)
         ai = bisect_left(a_starts, s)
@@ -1719,7 +1748,10 @@ def _each_sentence(norm: NormText, ents: list[EntityMention], amts: list[AmountM
             clauses.append((last, m.end()))
             last = m.end()
         clauses.append((last, e))
-        yield _Sentence(s, e, folded, se, sa, sp, clauses)
+        if sa and wide_at < s:  # only a sentence with a figure is read figure by figure
+            m = _WIDE_CHAR.search(folded, s)
+            wide_at = len(folded) if m is None else m.start()
+        yield _Sentence(s, e, folded, se, sa, sp, clauses, wide_from=wide_at if sa else 0)
 
 
 def _inside_parens(f: str, opened: int, pos: int, end: int) -> bool:
@@ -2016,8 +2048,11 @@ def _held_value(sent: _Sentence, a: AmountMention) -> bool:
     if a.amount.currency is None:
         return False  # "多達1.6億股的認股權證": a count of shares, the warrant deal itself
     f = sent.folded
-    if _WARRANT_AFTER.match(f, a.end):
+    # both patterns are Chinese (each match holds a wide character): not tried where none can be
+    if sent.wide_from < len(f) and _WARRANT_AFTER.match(f, a.end):
         return True
+    if sent.wide_from >= a.start:
+        return False
     lo = max(sent.start, a.start - 40)
     hits = list(_HELD_BEFORE.finditer(f, lo, a.start))
     if not hits:
@@ -2116,8 +2151,10 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
         if a.start >= cond_from:
             continue
         unit = a.amount.unit
-        if _PER_SHARE_BEFORE.search(f[max(sent.start, a.start - 10):a.start]) and unit != "shares":
-            if not _rx(r"每股收益|每股盈|eps|股息|dividend").search(f[max(sent.start, a.start - 10):a.start]):
+        window = f[max(sent.start, a.start - 10):a.start]
+        # every match of _PER_SHARE_BEFORE holds "股" or "share" (its gate)
+        if ("股" in window or "share" in window) and _PER_SHARE_BEFORE.search(window) and unit != "shares":
+            if not _PER_SHARE_METRIC.search(window):
                 continue
         if unit in ("GW", "MW"):
             gws.append(a)
@@ -2179,18 +2216,21 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             continue  # "$0.01 each", "每股價格為23.28美元", "a final tranche at $600": prices, not deals
         if denied:
             continue  # "It was never a commitment", "我們從來沒有說要投資1000億美元": a denial, not a deal
-        if _FACILITY_AFTER.match(f, a.end) and _MEASURE_BEFORE.search(f, max(sent.start, a.start - 4), a.start):
+        if sent.wide_from < a.start and _MEASURE_BEFORE.search(f, max(sent.start, a.start - 4), a.start) and \
+                _FACILITY_AFTER.match(f, a.end):
             continue  # "為愛爾蘭一座110億美元晶片工廠融資": what a plant costs, not a payment (guideline §5)
         if f.find("合作", sent.start, a.start) >= 0 and _BUILD_SPEND.search(f, max(clause[0], a.start - 6), a.start) \
                 and _BUILD_AFTER.match(f, a.end) and _PARTNERS_BEFORE.search(f, sent.start, a.start):
             continue  # "A與B合作，斥資N建設資料中心項目": what the partners spend on a project, no payment between them
         if _own_spending(sent, a, clause):
             continue  # "科技公司競相斥資數十億美元", "每顆售價N": spending or a price, no payee
-        if _GUARANTEE_ZH.search(f, clause[0], clause[1]):
+        if sent.wide_from < clause[1] and _GUARANTEE_ZH.search(f, clause[0], clause[1]):
             continue  # "為艾克米向鈷雲支付的20億美元租金提供擔保": a guarantee moves no money (guideline §2, §5)
         if _held_value(sent, a):
             continue  # "其管理的超千億美元資產", "持股增至約30億美元", "套現約58億美元": what a firm holds, not a deal
-        if _GUARANTEE.search(f, max(clause[0], a.start - 70), a.start) or _GUARANTEE_AFTER.match(f, a.end):
+        lo = max(clause[0], a.start - 70)
+        if (f.find("back", lo, a.start) >= 0 or f.find("guarantee", lo, a.start) >= 0) and _GUARANTEE.search(
+                f, lo, a.start) or f[a.end:a.end + 1].isspace() and _GUARANTEE_AFTER.match(f, a.end):
             # "...of Acme's lease obligations", "a new $333 million guarantee", "Hooli's backstop has increased to
             # $3.2 billion": the figure measures a guarantee
             continue  # "Hooli will backstop $1.8 billion of Acme's lease obligations": a guarantee moves no money
@@ -2892,8 +2932,11 @@ _OWN_SPENDING_ON: Final = (r"[^，,。；;]{0,10}?(?:项目|领域|基础设施|
                            r"(?!公司|企业|运营商|商)")
 _OWN_SPENDING: Final = re.compile("年度|每年|全年|"
                                   + "|".join(w + _OWN_SPENDING_ON for w in ("于", "用于", "投向", "对")))
+#: ``...|\btranche\b|\binstal+ment\b|\bfirst payment\b`` with every form opening on a literal (``\bt`` as
+#: ``t(?<!\wt)``): the same matches, found by a set test instead of a try at every character.
 _TRANCHE: Final = re.compile(
-    r"首笔|第一笔|第二笔|最后一笔|末笔|首期|剩余|余下|尾款|\btranche\b|\binstal+ment\b|\bfirst payment\b")
+    r"首笔|第一笔|第二笔|最后一笔|末笔|首期|剩余|余下|尾款|t(?<!\wt)ranche\b|i(?<!\wi)nstal+ment\b|"
+    r"f(?<!\wf)irst payment\b")
 #: "向Y支付", "給Y支付": a payment to a firm said outright.
 _PAY_TO: Final = re.compile(r"(?:向|给)([^，,。；;]{1,24}?)(?:分\S{1,3})?支付")
 
@@ -3028,6 +3071,11 @@ _CONDITION: Final = re.compile(
     r"在满足|条件|前提是|取决于|视.{0,8}而定|分期|每部署|s(?<!\ws)ubject to\b|"
     r"p(?<!\wp)rovided that\b|c(?<!\wc)ontingent on\b|v(?<!\wv)ests?\b|c(?<!\wc)onditional on\b|"
     r"o(?<!\wo)nce\b|a(?<!\wa)s each\b|i(?<!\wi)n tranches\b")
+#: The gate of :data:`_CONDITION` (tests/test_relations_speed.py): every match holds one of these words (its English
+#: forms, and its Chinese ones, which hold wide characters).
+_CONDITION_EN: Final = ("subject to", "provided that", "contingent on", "vest", "conditional on", "once", "as each",
+                        "in tranches")
+_CONDITION_ZH: Final = ("在满足", "条件", "前提是", "取决于", "而定", "分期", "每部署")
 
 
 def _small_number(word: str) -> float | None:
@@ -3079,7 +3127,8 @@ def _sentence_extras(sent: _Sentence) -> tuple[DateMention | None, tuple[float, 
                 break
     conditions: list[tuple[int, int]] = []
     # a condition in a clause is one in the sentence (a clause ends on a separator, never inside a word)
-    if _CONDITION.search(f, sent.start, sent.end):
+    if (_any_in(f, _CONDITION_EN, sent.start, sent.end) or sent.wide_from < sent.end
+            and _any_in(f, _CONDITION_ZH, sent.start, sent.end)) and _CONDITION.search(f, sent.start, sent.end):
         for cs, ce in sent.clauses:
             if _CONDITION.search(f, cs, ce):
                 lo, hi = cs, ce
