@@ -454,12 +454,16 @@ _LITERAL_FIRST = [
     # session 6: the guarantee cues read at every figure
     (relations._GUARANTEE_ZH, r"担保|背书|兜底|(?:租赁|付款|偿债|租金)义务"),
     (relations._GUARANTEE, r"\bbackstop(?:s|ped|ping)?\b|\bguarantee(?:s|d)?\b|\bguaranteeing\b|\bback(?:ing)? up\b"),
+    # session 9: the tranche cue read at figures
+    (relations._TRANCHE, r"首笔|第一笔|第二笔|最后一笔|末笔|首期|剩余|余下|尾款|\btranche\b|\binstal+ment\b|"
+                         r"\bfirst payment\b"),
 ]
 _LITERAL_PIECES = ("first|firstly|initial|initially|begin with|begins with|beginning with|start with|starts with|"
                    "upfront|先|首先|首期|首笔|第一笔|each|各自|各|分别|in|into|to|向|对|给|从| |  |\n|,|，|。|"
                    "x|_|1|é|-|the firm|ab|teach|tin|w|担保|背书|兜底|租赁|付款|偿债|租金|义务|backstop|backstops|"
                    "backstopped|backstopping|guarantee|guarantees|guaranteed|guaranteeing|back up|backing up|"
-                   "back|backing|up|s|d|ing|a").split("|")
+                   "back|backing|up|s|d|ing|a|tranche|tranches|installment|instalment|first payment|payment|"
+                   "剩余|尾款").split("|")
 
 
 @settings(max_examples=500, deadline=None)

@@ -1749,8 +1749,8 @@ def _each_sentence(norm: NormText, ents: list[EntityMention], amts: list[AmountM
             last = m.end()
         clauses.append((last, e))
         if sa and wide_at < s:  # only a sentence with a figure is read figure by figure
-            m = _WIDE_CHAR.search(folded, s)
-            wide_at = len(folded) if m is None else m.start()
+            wide = _WIDE_CHAR.search(folded, s)
+            wide_at = len(folded) if wide is None else wide.start()
         yield _Sentence(s, e, folded, se, sa, sp, clauses, wide_from=wide_at if sa else 0)
 
 
