@@ -108,6 +108,9 @@ _GATES = [
       "而定": "视情况而定", "分期": "分期", "每部署": "每部署"}),
     (relations._PER_SHARE_BEFORE, ("股", "share"), {"股": "每股价格为", "share": "a share price of "}),
     (relations._GUARANTEE, ("back", "guarantee"), {"back": "will backstop", "guarantee": "guaranteed"}),
+    # session 9: the opening of a sentence that points back to the topic
+    (relations._DESCRIPTION_START, ("the ",), {"the ": "the chipmaker said"}),
+    (relations._OPENING_PHRASE, (", ",), {", ": "days earlier, "}),
 ]
 
 _GATE_PIECES = sorted({p for _, words, examples in _GATES for w in (*words, *examples.values())
@@ -204,10 +207,21 @@ def _wide_only(rx: re.Pattern[str]) -> bool:
 
 
 #: The patterns tried only where a wide character can lie (``_Sentence.wide_from``).
-_WIDE_GATED = [relations._CAP_MOVE_AFTER, relations._MEASURE_BEFORE, relations._FACILITY_AFTER,
-               relations._GUARANTEE_ZH, relations._UNIT_PRICE, relations._GENERIC_SPENDERS, relations._COSTS,
-               relations._ESTIMATE, relations._EACH_OWN, relations._WARRANT_AFTER, relations._HELD_BEFORE,
-               relations._MEANS_BEFORE]
+_WIDE_GATED = [
+    relations._OWNER_OF_NEXT,
+    relations._CAP_MOVE_AFTER,
+    relations._MEASURE_BEFORE,
+    relations._FACILITY_AFTER,
+    relations._GUARANTEE_ZH,
+    relations._UNIT_PRICE,
+    relations._GENERIC_SPENDERS,
+    relations._COSTS,
+    relations._ESTIMATE,
+    relations._EACH_OWN,
+    relations._WARRANT_AFTER,
+    relations._HELD_BEFORE,
+    relations._MEANS_BEFORE,
+]
 
 
 def test_wide_gated_patterns_match_only_text_holding_a_wide_character() -> None:
@@ -226,16 +240,27 @@ _WIDE_PIECES = ["Acme paid $5 billion. ", "龙华出资50亿美元。", "x", " "
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_WIDE_PIECES), max_size=14).map("".join))
 def test_sentence_wide_from_is_the_first_wide_character_after_its_start(text: str) -> None:
-    """Each sentence with a figure knows where the first wide character at or after its start lies (or the text's
-    length): what a plain search from its start gives. Sentences without a figure say 0 (not known)."""
+    """Each sentence knows where the first wide character at or after its start lies (or the text's length): what a
+    plain search from its start gives."""
     from dealweb.extract.mentions import find_amount_mentions
     from dealweb.extract.normalise import normalise
 
     norm = normalise(text, "plain")
     amts = find_amount_mentions(norm)
     for sent in relations._each_sentence(norm, [], amts, []):
-        if not sent.amts:
-            assert sent.wide_from == 0
-            continue
         want = next((i for i in range(sent.start, len(norm.folded)) if norm.folded[i] >= "\u2e80"), len(norm.folded))
         assert sent.wide_from == want, (text, sent.start)
+
+
+def test_clauses_are_split_at_first_use_and_kept() -> None:
+    """A sentence's clauses, split when first read: at the marks (not a comma in a figure, nor one inside a
+    parenthesis), and at a space before "but" in English; then kept."""
+    for text, want in (("acme (a, b and c) signed, then paid 1,000; done", ["acme (a, b and c) signed,",
+                                                                         " then paid 1,000;", " done"]),
+                       ("acme paid but borealis did not", ["acme paid but ", "borealis did not"]),
+                       ("龙华出资，天成收购：完成", ["龙华出资，", "天成收购：", "完成"]),
+                       ("no break here", ["no break here"])):
+        sent = relations._Sentence(0, len(text), text, (), (), (), None)
+        got = sent.clauses
+        assert [text[s:e] for s, e in got] == want, text
+        assert sent.clauses is got

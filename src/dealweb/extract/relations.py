@@ -223,11 +223,14 @@ def _starts_pronoun(sent: _Sentence) -> bool:
 def _opens_on_pronoun(sent: _Sentence) -> bool:
     """:func:`_starts_pronoun`, computed."""
     f = sent.folded
+    # (every match of _DESCRIPTION_START holds "the ", of _OPENING_PHRASE ", ": looked for first, by C scans)
     if _PRONOUN.search(f, sent.start, min(sent.end, sent.start + 8)) or \
-            _DESCRIPTION_START.match(f, sent.start, sent.end):
+            f.find("the ", sent.start, sent.end) >= 0 and _DESCRIPTION_START.match(f, sent.start, sent.end):
         return True
     # "Days earlier, the company expanded...", "Last week, the Japanese company sent...": an opening phrase of time
     # or place, then the pronoun or description
+    if f.find(", ", sent.start, min(sent.end, sent.start + 40)) < 0:
+        return False
     m = _OPENING_PHRASE.match(f, sent.start, min(sent.end, sent.start + 40))
     if m is None or any(sent.start <= e.start < m.end() for e in sent.ents):
         return False
@@ -584,7 +587,8 @@ class _Sentence:
     """
 
     def __init__(self, start: int, end: int, folded: str, ents: Sequence[EntityMention],
-                 amts: Sequence[AmountMention], periods: Sequence[PeriodMention], clauses: list[tuple[int, int]],
+                 amts: Sequence[AmountMention], periods: Sequence[PeriodMention],
+                 clauses: list[tuple[int, int]] | None,
                  dates: Sequence[DateMention] = _NONE, kinds: Mapping[str, str] | None = None,
                  wide_from: int = 0) -> None:
         self.start = start
@@ -593,7 +597,7 @@ class _Sentence:
         self.ents = ents
         self.amts = amts
         self.periods = periods
-        self.clauses = clauses
+        self._clauses = clauses  # None: not split yet (see the property ``clauses``)
         self.dates = dates
         self.kinds: Mapping[str, str] = {} if kinds is None else kinds
         # where the first wide character (CJK, at or above U+2E80) at or after ``start`` lies in ``folded``
@@ -609,6 +613,31 @@ class _Sentence:
         self._pronoun: bool | None = None  # what _starts_pronoun says (computed once)
         # the last _sells, its topic
         self._sells_for: tuple[EntityMention | None, EntityIndex, frozenset[str]] | None = None
+
+    @property
+    def clauses(self) -> list[tuple[int, int]]:
+        """The sentence's clauses ``(start, end)``, in order, covering it: split at the first use.
+
+        Most sentences name no figure and many are never read by clause: they are not split at all.
+        """
+        got = self._clauses
+        if got is None:
+            got = self._clauses = _clauses_of(self.folded, self.start, self.end)
+        return got
+
+
+def _clauses_of(folded: str, s: int, e: int) -> list[tuple[int, int]]:
+    """The clauses of the sentence ``folded[s:e]``: split at :data:`_CLAUSE_BREAK` outside parentheses."""
+    clauses = []
+    last = s
+    opened = folded.find("(", s, e)
+    for m in (_CLAUSE_BREAK if _space_break_in(folded, s, e) else _MARK_BREAK).finditer(folded, s, e):
+        if 0 <= opened < m.start() and _inside_parens(folded, opened, m.start(), e):
+            continue  # "Hooli (the parent of Acme, Borealis and Ember) signed...": a list inside an aside
+        clauses.append((last, m.end()))
+        last = m.end()
+    clauses.append((last, e))
+    return clauses
 
 
 def _type_in(sent: _Sentence, lo: int, hi: int, sells: frozenset[str]) -> tuple[str, int, int] | None:
@@ -1725,9 +1754,8 @@ def _each_sentence(norm: NormText, ents: list[EntityMention], amts: list[AmountM
     e_starts = [x.start for x in ents]
     a_starts = [x.start for x in amts]
     p_starts = [x.start for x in periods]
-    breaks, marks = _CLAUSE_BREAK.finditer, _MARK_BREAK.finditer
-    # the first wide character at or after the last sentence with a figure (see _Sentence.wide_from): searched
-    # again only once a sentence starts past it, so the text is scanned once in all
+    # the first wide character at or after the last sentence (see _Sentence.wide_from): searched again only once a
+    # sentence starts past it, so the text is scanned once in all
     wide_at = len(folded) if folded.isascii() else -1
     for s, e in iter_sentences(norm.text):
         ei = bisect_left(e_starts, s)
@@ -1739,19 +1767,10 @@ def _each_sentence(norm: NormText, ents: list[EntityMention], amts: list[AmountM
         se = ([x for x in ents[ei:min(ei + 64, ej)] if x.end <= e] or _NONE) if ej > ei else _NONE
         sa = ([x for x in amts[ai:min(ai + 64, aj)] if x.end <= e] or _NONE) if aj > ai else _NONE
         sp = ([x for x in periods[pi:min(pi + 16, pj)] if x.end <= e] or _NONE) if pj > pi else _NONE
-        clauses = []
-        last = s
-        opened = folded.find("(", s, e)
-        for m in (breaks if _space_break_in(folded, s, e) else marks)(folded, s, e):
-            if 0 <= opened < m.start() and _inside_parens(folded, opened, m.start(), e):
-                continue  # "Hooli (the parent of Acme, Borealis and Ember) signed...": a list inside an aside
-            clauses.append((last, m.end()))
-            last = m.end()
-        clauses.append((last, e))
-        if sa and wide_at < s:  # only a sentence with a figure is read figure by figure
+        if wide_at < s:
             wide = _WIDE_CHAR.search(folded, s)
             wide_at = len(folded) if wide is None else wide.start()
-        yield _Sentence(s, e, folded, se, sa, sp, clauses, wide_from=wide_at if sa else 0)
+        yield _Sentence(s, e, folded, se, sa, sp, None, wide_from=wide_at)
 
 
 def _inside_parens(f: str, opened: int, pos: int, end: int) -> bool:
@@ -3550,7 +3569,8 @@ def _actors(sent: _Sentence) -> list[EntityMention]:
         if f.find("子公司", max(sent.start, e.start - 10), e.start) >= 0 and \
                 _SUBSIDIARY_BEFORE.search(f, max(sent.start, e.start - 10), e.start):
             continue  # "龍華通過子公司Zentrix完成收購": the parent acts through it
-        if _OWNER_OF_NEXT.match(f, e.end) and any(0 < o.start - e.end <= 16 and o.id != e.id for o in sent.ents):
+        if sent.wide_from < n and _OWNER_OF_NEXT.match(f, e.end) and \
+                any(0 < o.start - e.end <= 16 and o.id != e.id for o in sent.ents):
             continue  # "天成旗下火箭公司Acme將向…投資": the owner only names whose firm acts
         person = sent.kinds.get(e.id) == "person"
         if person and _SPEECH_AFTER.search(f[e.end:e.end + 8]):
