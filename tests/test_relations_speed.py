@@ -111,6 +111,25 @@ _GATES = [
     # session 9: the opening of a sentence that points back to the topic
     (relations._DESCRIPTION_START, ("the ",), {"the ": "the chipmaker said"}),
     (relations._OPENING_PHRASE, (", ",), {", ": "days earlier, "}),
+    # session 9: the words before a figure or a party
+    (relations._OWNER_BEFORE, relations._OWNER_WORDS, {"its": "acme and its new ", "'s": "acme's new ",
+                                                        "’s": "acme’s new "}),
+    (relations._WITH_FAR, relations._WITH_WORDS, {"with": "a deal with the ", "与": "龙华与", "跟": "龙华跟",
+                                                  "同": "龙华同"}),
+    (relations._BUY_FROM, ("from",), {"from": "acme to buy chips from "}),
+    (relations._DEAL_REF_VALUE, relations._DEAL_REF_VALUE_WORDS,
+     {"valued at": "the deal, valued at ", "worth": "the deal worth ", "value of": "the deal has a value of ",
+      "total": "the deal totaling ", "价值": "这笔交易价值", "总额": "这笔交易总额", "金额": "这笔交易金额",
+      "规模": "这笔交易规模"}),
+    (relations._VALUE_OF_REF, relations._VALUE_OF_REF_WORDS,
+     {"value": "its value is ", "pegged": "analysts pegged the deal at ", "put": "analysts put the deal at ",
+      "estimated": "they estimated the deal at ", "framed": "he framed the deal as ",
+      "described": "she described the deal as an ", "priced": "they priced the deal at "}),
+    (relations._THE_BEFORE, relations._THE_WORDS,
+     {"the": "the ", "this": "this ", "a previous": "a previous ", "an earlier": "an earlier ", "这笔": "这笔",
+      "该": "该", "这项": "这项", "此": "此"}),
+    (relations._RESPECTIVELY, relations._RESPECTIVELY_WORDS,
+     {"respectively": "respectively", "分别": "分别", "各为": "各为"}),
 ]
 
 _GATE_PIECES = sorted({p for _, words, examples in _GATES for w in (*words, *examples.values())
@@ -264,3 +283,20 @@ def test_clauses_are_split_at_first_use_and_kept() -> None:
         got = sent.clauses
         assert [text[s:e] for s, e in got] == want, text
         assert sent.clauses is got
+
+
+_INVEST_PIECES = ["invest", "inv", "commit", "contribut", "funding", "round", "ground", "投资", "注资", "融资", "承诺",
+                  "投", " ", "x", "a", ",", "é", "’", "。"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_INVEST_PIECES), max_size=12).map("".join), st.integers(0, 20), st.integers(0, 20))
+def test_invest_context_is_the_pattern(text: str, lo: int, cut: int) -> None:
+    """:func:`relations._invest_context` says what :data:`relations._INVEST_CONTEXT` finds in the range (by C scans of
+    its English words where no wide character lies)."""
+    hi = max(lo, len(text) - cut)
+    wide = next((i for i, ch in enumerate(text) if ch >= "\u2e80"), len(text))
+    sent = relations._Sentence(0, len(text), text, (), (), (), None, wide_from=wide)
+    assert relations._invest_context(sent, lo, hi) is (relations._INVEST_CONTEXT.search(text, lo, hi) is not None)
+    # the English words alone would miss the Chinese ones: the wide test is needed
+    assert not relations._any_in("龙华投资", relations._INVEST_CONTEXT_EN, 0, 4)

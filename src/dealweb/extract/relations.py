@@ -302,6 +302,14 @@ def _any_in(f: str, words: tuple[str, ...], lo: int, hi: int) -> bool:
     return False
 
 
+def _gated_search(rx: re.Pattern[str], words: tuple[str, ...], f: str, lo: int, hi: int) -> re.Match[str] | None:
+    """``rx.search(f, lo, hi)``, not tried where no word of ``words`` lies in ``f[lo:hi]``.
+
+    ``words`` is the gate of ``rx``: every match of ``rx`` holds one of them (tests/test_relations_speed.py).
+    """
+    return rx.search(f, lo, hi) if _any_in(f, words, lo, hi) else None
+
+
 def _bounded(w: str) -> str:
     """``w`` as a regex; an ASCII word must not sit inside a longer ASCII word (Chinese has no spaces)."""
     out = re.escape(w)
@@ -1171,7 +1179,8 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
             other = right if proj[0] is left else left
             return other, proj[0]
     if typ in _PURCHASE:
-        if left.start < right.start and _BUY_FROM.search(f, max(left.end, sent.start), right.start):
+        if left.start < right.start and f.find("from", max(left.end, sent.start), right.start) >= 0 and \
+                _BUY_FROM.search(f, max(left.end, sent.start), right.start):
             return left, right  # "Acme to purchase $58 billion of equipment from Zentrix": said outright
         payer = _said_payer(sent, left, right, upto)
         if payer is not None:
@@ -1217,7 +1226,8 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
         # "Acme才剛在Dynamo追加投資40億美元後，宣布…": 在X投資…後 is a time told by what X did; X invests
         return right, left
     if typ == "equity_investment" and left.start < right.start and \
-            _WITH_FAR.search(f, max(left.end, right.start - 40), right.start) and not _SAID_DIRECTION.search(between):
+            _gated_search(_WITH_FAR, _WITH_WORDS, f, max(left.end, right.start - 40), right.start) and \
+            not _SAID_DIRECTION.search(between):
         # "Acme正與Dynamo就一項100億美元的投資協議進行談判": talks with no direction word; the firm that usually
         # raises money (gazetteer ``sells`` equity_investment: it sells its shares) is the investee
         by_role = _seller_first(typ, left, right, index)
@@ -1285,6 +1295,7 @@ _WITH_BEFORE: Final = re.compile(r"(?:与|和|跟|同|\bwith\b)\s*$")
 
 #: "與澳洲基礎設施營運商Wonka簽署", "with AI infrastructure group Nimbus": the counterparty, described first.
 _WITH_FAR: Final = re.compile(r"(?:与|跟|同)[^，,；;。:：!?与和及、]{0,14}$|\bwith\s+(?:the\s+)?(?:[\w-]+\s+){0,4}$")
+_WITH_WORDS: Final = ("with", "与", "跟", "同")  # the gate of _WITH_FAR
 _RELATIVE: Final = re.compile(r"\s*(?:which|who)\b")
 _OBJECT_MARK: Final = re.compile(r"(?:向|对|给|与|和|从|跟|同|\bto|\bwith|\bfrom|\bin)\s*$")
 
@@ -1350,6 +1361,7 @@ def _coordinated(sent: _Sentence, actors: list[EntityMention], upto: int) -> lis
 _POSSESSIVE_AFTER: Final = re.compile(r"(?:'s|’s)\s+(?:[\w-]+\s+){0,3}?(?:chips?|gpus?|processors?|accelerators?|"
                                       r"products?|technology|models?|systems?|servers?|software|platform)\b")
 _OWNER_BEFORE: Final = re.compile(r"(?:\bits|'s|’s)\s+(?:[\w-]+\s+){0,3}$")
+_OWNER_WORDS: Final = ("its", "'s", "’s")  # the gate of _OWNER_BEFORE
 #: From a figure to the firm it is paid to or with: "$N investment in", "$N licensing agreement with AI startup".
 _FIGURE_OBJECT: Final = re.compile(
     r"\s*(?:[\w-]+\s+){0,4}?(?:investment|stake|deal|agreement|contract|pact|partnership|"
@@ -1547,7 +1559,7 @@ def _parties(sent: _Sentence, a: AmountMention, clause: tuple[int, int], cue_cla
         return _orient(sent, subj, other, typ, index, a.start)
     in_clause = [e for e in actors if cs <= e.start < ce]
     after_fig = next((e for e in in_clause if e.start > a.start), None)
-    owner = _OWNER_BEFORE.search(f, max(cs, a.start - 40), a.start)
+    owner = _gated_search(_OWNER_BEFORE, _OWNER_WORDS, f, max(cs, a.start - 40), a.start)
     if after_fig is not None and after_fig.start - a.end < 90 and _FIGURE_OBJECT.fullmatch(f, a.end, after_fig.start) \
             and (owner is not None or all(_is_object(f, cs, e) or _POSSESSIVE_AFTER.match(f, e.end)
                                           for e in in_clause if e.start < a.start)):
@@ -2698,7 +2710,7 @@ def _deal_revenue(sent: _Sentence, a: AmountMention, clause: tuple[int, int], in
         return None
     actors = [e for e in _actors(sent) if sent.kinds.get(e.id) != "person"]
     ids = list(dict.fromkeys(e.id for e in actors))
-    buyer = next((e for e in actors if _WITH_FAR.search(f, max(sent.start, e.start - 16), e.start)
+    buyer = next((e for e in actors if _gated_search(_WITH_FAR, _WITH_WORDS, f, max(sent.start, e.start - 16), e.start)
                   and _DEAL_WITH.match(f, e.end)), None)
     pair: tuple[EntityMention, EntityMention] | None = None
     if buyer is not None:
@@ -3236,6 +3248,10 @@ _GUARANTEE_AFTER: Final = re.compile(r"\s+(?:[\w-]+\s+)?(?:backstop|guarantee|lo
 _THE_BEFORE: Final = re.compile(
     r"(?:\bthe|\bthis|\ba previous|\ban earlier|\bthe earlier|\bthe previous|\bthe original|"
     r"(?:这笔|该|这项|此)(?:价值|总额|金额|规模)?\s*(?:约|达|高达|超过|逾)?)\s*$")
+#: The gates of _DEAL_REF_VALUE, _VALUE_OF_REF and _THE_BEFORE: every match holds one of these words.
+_DEAL_REF_VALUE_WORDS: Final = ("valued at", "worth", "value of", "total", "价值", "总额", "金额", "规模")
+_VALUE_OF_REF_WORDS: Final = ("value", "pegged", "put", "estimated", "framed", "described", "priced")
+_THE_WORDS: Final = ("the", "this", "a previous", "an earlier", "这笔", "该", "这项", "此")
 _NOUN_AFTER: Final = re.compile(r"\s*的?\s*(?:[a-z-]+\s+){0,2}?(?:investment|deal|contract|agreement|order|loan|"
                                 r"投资|交易|合同|合约|协议|订单|贷款)")
 
@@ -3248,6 +3264,15 @@ _UNDER_DEAL: Final = re.compile("|".join(
     [w + r"(?:该|这项|这份|此|双方的?)?(?:协议|合同|合约|交易|条款)" for w in ("根据", "按照", "依据", "依照")]
     + [w + r" (?:the|this) (?:terms of the )?(?:deal|agreement|contract)\b"
        for w in (r"u(?<!\wu)nder", r"a(?<!\wa)s part of")]))
+
+
+def _value_stated(head: str) -> re.Match[str] | None:
+    """:data:`_DEAL_REF_VALUE` or :data:`_VALUE_OF_REF` at the end of ``head`` (the sentence up to a figure).
+
+    Each is tried only where a word of its gate lies in ``head``.
+    """
+    return _gated_search(_DEAL_REF_VALUE, _DEAL_REF_VALUE_WORDS, head, 0, len(head)) or \
+        _gated_search(_VALUE_OF_REF, _VALUE_OF_REF_WORDS, head, 0, len(head))
 
 
 def _deal_reference(sent: _Sentence, a: AmountMention, last: Proposal | None,
@@ -3268,8 +3293,7 @@ def _deal_reference(sent: _Sentence, a: AmountMention, last: Proposal | None,
             return None
         # only a statement of the deal's value: "the two companies", "the partnership" may stand for the
         # parties, not for the deal
-        ref = _DEAL_REF_VALUE.search(sent.folded[sent.start:a.start]) or \
-            _VALUE_OF_REF.search(sent.folded[sent.start:a.start])
+        ref = _value_stated(sent.folded[sent.start:a.start])
         if ref is None and typ is not None and typ[0] == last.type and last.amount is None and \
                 last.type != "joint_venture":
             ref = _UNDER_DEAL.search(sent.folded, sent.start, a.start)
@@ -3290,9 +3314,9 @@ def _deal_reference(sent: _Sentence, a: AmountMention, last: Proposal | None,
     else:
         ref = _DEAL_REF.search(sent.folded, sent.start, a.start) or \
             _DEAL_REF.search(sent.folded, sent.start, sent.end) or \
-            _DEAL_REF_VALUE.search(sent.folded[sent.start:a.start]) or \
-            _VALUE_OF_REF.search(sent.folded[sent.start:a.start])
-    if ref is None and _THE_BEFORE.search(sent.folded[max(sent.start, a.start - 16):a.start]):
+            _value_stated(sent.folded[sent.start:a.start])
+    head = sent.folded[max(sent.start, a.start - 16):a.start]
+    if ref is None and _gated_search(_THE_BEFORE, _THE_WORDS, head, 0, len(head)):
         ref = _NOUN_AFTER.match(sent.folded, a.end)  # "The $5 billion investment will be paid in two tranches"
     if ref is None:
         return None
@@ -3673,6 +3697,7 @@ _OWN_VERB: Final = re.compile(
 _HAN: Final = re.compile(r"[\u4e00-\u9fff]")
 _FROM_BY: Final = re.compile(r"\b(?:from|by)\s+(?:[\w-]+\s+){0,2}$")
 _RESPECTIVELY: Final = re.compile(r"\brespectively\b|分别|各为")
+_RESPECTIVELY_WORDS: Final = ("respectively", "分别", "各为")  # its gate
 _LONE_INVESTS: Final = re.compile(r"[^，,。;；]{0,14}(?:投入|出资|注资|投资|承诺|invest(?:s|ed)?\b|commit(?:s|ted)?\b)")
 _EACH_BEFORE: Final = re.compile(
     r"(?:各自|各|分别|e(?<!\we)ach\b)[^，,。;；]{0,12}$")  # \beach\b opening on its literal
@@ -3689,6 +3714,15 @@ _TRANCHE_THEN: Final = re.compile(r"\b(?:then|followed by|another|remaining|the 
                                   r"随后|然后|再|剩余|其余|余下|之后")
 #: A gate (no word boundaries, so the engine scans for its first letters): an investment is in the sentence.
 _INVEST_CONTEXT: Final = re.compile(r"投资|注资|出资|投入|注入|承诺|融资|invest|commit|contribut|funding|round")
+#: Its English words: where no wide character lies, their C scans say what the pattern says.
+_INVEST_CONTEXT_EN: Final = ("invest", "commit", "contribut", "funding", "round")
+
+
+def _invest_context(sent: _Sentence, lo: int, hi: int) -> bool:
+    """Whether :data:`_INVEST_CONTEXT` matches in ``sent.folded[lo:hi]`` (``lo`` in the sentence)."""
+    if sent.wide_from < hi:
+        return _INVEST_CONTEXT.search(sent.folded, lo, hi) is not None
+    return _any_in(sent.folded, _INVEST_CONTEXT_EN, lo, hi)
 _SAID_AFTER: Final = re.compile(r"\s*(?:还|也)?\s*(?:表示|说|称|公布|宣布|透露|指出|said|says|told|announced)")
 _ACCORDING: Final = re.compile(r"(?:据|根据|according to)\s*$")
 #: The payee named by a description ("向該公司", "in the company", "into the startup").
@@ -3808,7 +3842,7 @@ def _several(sent: _Sentence, index: EntityIndex, topic: EntityMention | None, r
     """
     f = sent.folded
     figs = _usd_figures(sent)
-    if not figs or _INVEST_CONTEXT.search(f, sent.start, sent.end) is None:
+    if not figs or not _invest_context(sent, sent.start, sent.end):
         return {}
     if len(figs) == 1 and not _may_read_one(sent, figs[0]):
         return {}
@@ -3843,7 +3877,7 @@ def _several(sent: _Sentence, index: EntityIndex, topic: EntityMention | None, r
             return out
     # 2. "respectively": the n-th firm of a list with the n-th figure; the list pays ("A和B分別向C投資") or, marked
     # as the object ("向A和B分別投資", "in A and B respectively"), is paid by the one subject
-    resp = _RESPECTIVELY.search(f, sent.start, sent.end)
+    resp = _gated_search(_RESPECTIVELY, _RESPECTIVELY_WORDS, f, sent.start, sent.end)
     if resp is not None and len(figs) >= 2:
         run = _list_run(sent, [e for e in actors if e.start < figs[0].start])
         english = resp.group(0) == "respectively"  # after the figures in English, before them in Chinese
@@ -3895,7 +3929,7 @@ def _several(sent: _Sentence, index: EntityIndex, topic: EntityMention | None, r
         cs, ce = _clause_of(sent, b.start)
         mine = [e for e in actors if cs <= e.start < b.start and not _speaker(sent, e)]
         if len({e.id for e in mine}) != 1 or _is_object(f, cs, mine[0]) or \
-                _INVEST_CONTEXT.search(f, cs, ce) is None or \
+                not _invest_context(sent, cs, ce) or \
                 any(cs <= e.start < ce for e in actors if e.start > b.start):
             break
         own[b.start] = mine[0]
