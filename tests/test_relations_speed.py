@@ -300,3 +300,27 @@ def test_invest_context_is_the_pattern(text: str, lo: int, cut: int) -> None:
     assert relations._invest_context(sent, lo, hi) is (relations._INVEST_CONTEXT.search(text, lo, hi) is not None)
     # the English words alone would miss the Chinese ones: the wide test is needed
     assert not relations._any_in("龙华投资", relations._INVEST_CONTEXT_EN, 0, 4)
+
+
+def test_proposal_init_is_the_dataclass_fields_in_order() -> None:
+    """:class:`relations.Proposal`'s written-out ``__init__`` takes the dataclass's fields in their order, with
+    their defaults (a new container for each default factory)."""
+    import dataclasses
+
+    fields = dataclasses.fields(relations.Proposal)
+    bare = relations.Proposal("deal", (0, 1), 0.5)
+    for f in fields[3:]:
+        want = f.default if f.default is not dataclasses.MISSING else f.default_factory()  # type: ignore[misc]
+        assert getattr(bare, f.name) == want, f.name
+    assert bare.spans is not relations.Proposal("deal", (0, 1), 0.5).spans
+    from dealweb.extract.mentions import EntityMention
+    from dealweb.money import Amount
+
+    # a distinct value of each field's type, in field order (the compiled build checks the types)
+    values = ["deal", (3, 4), 0.25, EntityMention(0, 1, "a", "A"), EntityMention(2, 3, "b", "B"), "lease",
+              Amount(5.0, 5.0), 1.5, Amount(7.0, 7.0), EntityMention(4, 5, "c", "C"), "capex", Amount(9.0, 9.0),
+              "FY2025", "joke", "2025-01-02", 5.0, [(1, 2)], {"amount": (3, 4)}, "fallback"]
+    assert len(values) == len(fields)
+    p = relations.Proposal(*values)
+    assert [getattr(p, f.name) for f in fields] == values
+    assert p == relations.Proposal(**{f.name: v for f, v in zip(fields, values, strict=True)})

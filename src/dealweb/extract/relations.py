@@ -79,6 +79,38 @@ class Proposal:
     spans: dict[str, tuple[int, int]] = field(default_factory=dict)
     by: str = "rules"  # who proposed it: the hand rules, or a trained model (``fallback``, ``learned``)
 
+    def __init__(self, kind: str, sentence: tuple[int, int], confidence: float, payer: EntityMention | None = None,
+                 payee: EntityMention | None = None, type: str | None = None, amount: Amount | None = None,  # noqa: A002
+                 capacity_gw: float | None = None, quantity: Amount | None = None, entity: EntityMention | None = None,
+                 metric: str | None = None, value: Amount | None = None, period: str | None = None,
+                 flag: str | None = None, date: str | None = None, term_years: float | None = None,
+                 conditions: list[tuple[int, int]] | None = None, spans: dict[str, tuple[int, int]] | None = None,
+                 by: str = "rules") -> None:
+        """The dataclass's own ``__init__``, written out (the same fields, order and defaults).
+
+        The compiled build runs a generated dataclass ``__init__`` as interpreted Python (~7,500 instructions a
+        proposal); this one is compiled. ``conditions`` and ``spans`` default to new empty containers.
+        """
+        self.kind = kind
+        self.sentence = sentence
+        self.confidence = confidence
+        self.payer = payer
+        self.payee = payee
+        self.type = type
+        self.amount = amount
+        self.capacity_gw = capacity_gw
+        self.quantity = quantity
+        self.entity = entity
+        self.metric = metric
+        self.value = value
+        self.period = period
+        self.flag = flag
+        self.date = date
+        self.term_years = term_years
+        self.conditions = [] if conditions is None else conditions
+        self.spans = {} if spans is None else spans
+        self.by = by
+
 
 #: The patterns compiled by :func:`_rx`, by their source.
 _RX: Final[dict[str, re.Pattern[str]]] = {}
@@ -740,6 +772,16 @@ _INVEST_NOUN: Final = re.compile(r"额|者|人|机构|银行|\s?(?:banks?|firms?
 _IN_KIND: Final = re.compile(r"in cash|to the (?:partnership|joint venture|venture|jv)")
 
 
+def _typed(typ: str, found: dict[str, list[tuple[int, int, str]]], key: str) -> tuple[str, int, int]:
+    """``typ`` with the span of the earliest cue of category ``key`` (the hits are in text order).
+
+    A module-level function, not a closure in :func:`_deal_type`: the compiled build makes a closure's environment
+    object at every call.
+    """
+    h = found[key][0]
+    return typ, h[0], h[1]
+
+
 def _deal_type(folded: str, lo: int, hi: int, sells: frozenset[str]) -> tuple[str, int, int] | None:
     """The deal type signalled in ``folded[lo:hi]``, with the span of the deciding cue."""
     cues = _find(_ALL_TYPE_RE, folded, lo, hi)
@@ -767,13 +809,9 @@ def _deal_type(folded: str, lo: int, hi: int, sells: frozenset[str]) -> tuple[st
         if not found["stake"]:
             del found["stake"]
 
-    def first(key: str) -> tuple[int, int]:
-        h = found[key][0]  # the earliest: the hits are in text order
-        return h[0], h[1]
-
     for typ in ("warrant", "custom_chip_partnership", "joint_venture"):
         if cued(typ):
-            return (typ, *first(typ))
+            return _typed(typ, found, typ)
     buying = bool(cued("buy") or cued("contract"))
     # "GPU capacity", "GPU集群": compute sold by the hour, not chips bought
     if cued("chip_words") and cued("compute_words"):
@@ -785,28 +823,28 @@ def _deal_type(folded: str, lo: int, hi: int, sells: frozenset[str]) -> tuple[st
         found["chip_words"] = [h for h in found["chip_words"] if not _CHIP_DESCRIBES.match(folded, h[1])]
     if cued("licence") and not _rx(r"export\s*$").search(folded, max(lo, found["licence"][0][0] - 8),
                                                          found["licence"][0][0]):
-        return ("services", *first("licence"))
+        return _typed("services", found, "licence")
     if cued("chip_words") and buying:
-        return ("chip_purchase", *first("chip_words"))
+        return _typed("chip_purchase", found, "chip_words")
     if cued("compute_words") and (buying or not cued("equity")):
-        return ("compute_contract", *first("compute_words"))
+        return _typed("compute_contract", found, "compute_words")
     if cued("lease"):
-        return ("lease", *first("lease"))
+        return _typed("lease", found, "lease")
     if cued("hosting"):
-        return ("data_hosting", *first("hosting"))
+        return _typed("data_hosting", found, "hosting")
     debt = cued("debt")
     if debt and not any(h[2] == "financing" and _rx(r"equity\s*$").search(folded, max(lo, h[0] - 8), h[0])
                         for h in debt):
-        return ("debt_financing", *first("debt"))
+        return _typed("debt_financing", found, "debt")
     equity = cued("equity")
     if equity and any(h[2] in ("股权投资", "equity") for h in equity):
-        return ("equity_investment", *first("equity"))
+        return _typed("equity_investment", found, "equity")
     if cued("stake"):
-        return ("acquisition_stake", *first("stake"))
+        return _typed("acquisition_stake", found, "stake")
     if equity:
-        return ("equity_investment", *first("equity"))
+        return _typed("equity_investment", found, "equity")
     if cued("datacentre") and buying:
-        return ("data_hosting", *first("datacentre"))
+        return _typed("data_hosting", found, "datacentre")
     if buying:
         use = _PAY_TO_USE.search(folded, lo, hi)
         if use is not None:
@@ -818,7 +856,7 @@ def _deal_type(folded: str, lo: int, hi: int, sells: frozenset[str]) -> tuple[st
         kind = "compute_contract" if "compute_contract" in sells else (
             "chip_purchase" if "chip_purchase" in sells else None)
         if kind:
-            return (kind, *first("contract" if cued("contract") else "buy"))
+            return _typed(kind, found, "contract" if cued("contract") else "buy")
     return None
 
 
