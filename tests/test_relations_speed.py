@@ -130,6 +130,19 @@ _GATES = [
       "该": "该", "这项": "这项", "此": "此"}),
     (relations._RESPECTIVELY, relations._RESPECTIVELY_WORDS,
      {"respectively": "respectively", "分别": "分别", "各为": "各为"}),
+    (relations._FORECAST_AFTER, relations._FORECAST_AFTER_WORDS,
+     {"预期": "的预期", "预测": "市场预测", "共识": "共识", "预估": "预估", "consensus": " consensus",
+      "estimate": " estimates", "forecast": " forecast", "影响": "的影响", "impact": " impact", "effect": " effect"}),
+    (relations._FORECAST_BEFORE, relations._FORECAST_BEFORE_WORDS,
+     {"市场": "市场预期为", "分析师": "分析师预测", "共识": "共识预期", "consensus of": "a consensus of ",
+      "expected": "expected "}),
+    (relations._PER_SHARE_AFTER, relations._PER_SHARE_WORDS, {"股": "每股", "share": " per share"}),
+    (relations._COORD, relations._COORD_WORDS,
+     {"和": " 和 ", "与": "与", "及": "及", "、": "、", "&": " & ", "and": " and "}),
+    (relations._COMMA_GAP, (",",), {",": " inc., "}),
+    (relations._BOTH, relations._BOTH_GATE,
+     {"两家": "两家", "双方": "双方", "二者": "二者", "both": "both", "the two": "the two firms"}),
+    (relations._TO_VENTURE, ("合资", "合营"), {"合资": "向合资公司", "合营": "向合营企业"}),
 ]
 
 _GATE_PIECES = sorted({p for _, words, examples in _GATES for w in (*words, *examples.values())
@@ -227,6 +240,7 @@ def _wide_only(rx: re.Pattern[str]) -> bool:
 
 #: The patterns tried only where a wide character can lie (``_Sentence.wide_from``).
 _WIDE_GATED = [
+    relations._POWER_FIRM,
     relations._OWNER_OF_NEXT,
     relations._CAP_MOVE_AFTER,
     relations._MEASURE_BEFORE,
@@ -324,3 +338,11 @@ def test_proposal_init_is_the_dataclass_fields_in_order() -> None:
     p = relations.Proposal(*values)
     assert [getattr(p, f.name) for f in fields] == values
     assert p == relations.Proposal(**{f.name: v for f, v in zip(fields, values, strict=True)})
+
+
+def test_jv_word_is_the_pattern_kept_per_sentence() -> None:
+    for text, want in (("acme and hooli form a joint venture", True), ("龙华合资", True), ("a jv of two", True),
+                       ("the jvc brand", False), ("no venture here", False)):
+        sent = relations._Sentence(0, len(text), text, (), (), (), None)
+        assert relations._jv_word(sent) is want is (relations._JV_WORD.search(text) is not None), text
+        assert sent._jv is want

@@ -285,6 +285,8 @@ _TINY: Final = 1000.0
 _COORD: Final = re.compile(
     r"^\s*[)）]?\s*(?:(?:corp(?:oration|\.)?|inc\.?|\([\w.: -]{1,20}\))\s*){0,2}\s*,?\s*(?:和|与|以及|及|、|&|and)\s*"
     r"(?:[^\s，,。;；()（）]{1,6}|(?:[\w-]+\s+){0,2})\s*$|^\s*[)）]?\s*(?:和|与|以及|及|、|&|and)\s*$")
+#: The gate of :data:`_COORD`: every match holds one of these words.
+_COORD_WORDS: Final = ("和", "与", "及", "、", "&", "and")
 #: A firm named as another's rival ("Acme的競爭對手Hooli"): a modifier, not a party.
 _RIVAL_AFTER: Final = re.compile(r"\s*(?:的|'s|’s)?\s*(?:主要|头号|最大的?)?\s*(?:竞争对手|对手|rivals?|competitors?)")
 #: The object of a deal may stand a few words after its marker ("對人工智能巨頭Acme", "in AI startup Acme").
@@ -295,6 +297,7 @@ _OBJECT_FAR: Final = re.compile(r"(?:向|对|给)[^，,；;。:：!?从]{0,14}$|
 #: "在X的最新一輪募資中投資": X is the one raising money.
 _ROUND_AFTER: Final = re.compile(r"\s*的?[^，,。;；]{0,10}(?:募资|融资|轮|funding round|round)")
 _PER_SHARE_AFTER: Final = re.compile(r"^\s*(?:/股|每股|per share|a share)")
+_PER_SHARE_WORDS: Final = ("股", "share")  # the gate of _PER_SHARE_BEFORE and _PER_SHARE_AFTER
 #: One character set first (the engine skips to it with a set test), then which break it is: the same matches as
 #: ``[，:：;；】]|,(?!\d{3})|(?<=[a-z])\s+(?:while|whereas|but)\s+`` (a bracketed headline section ends too).
 #: Its parts: the marks that end a clause by themselves, and the words that open one after a space (English).
@@ -330,6 +333,14 @@ def _any_in(f: str, words: tuple[str, ...], lo: int, hi: int) -> bool:
     """
     for w in words:
         if f.find(w, lo, hi) >= 0:
+            return True
+    return False
+
+
+def _holds_any(s: str, words: tuple[str, ...]) -> bool:
+    """Whether one of ``words`` lies in the short string ``s`` (``in``: a C scan): the gate of a pattern tried on it."""
+    for w in words:
+        if w in s:
             return True
     return False
 
@@ -651,6 +662,7 @@ class _Sentence:
         self._extras: tuple[DateMention | None, tuple[float, tuple[int, int]] | None,
                             list[tuple[int, int]]] | None = None
         self._pronoun: bool | None = None  # what _starts_pronoun says (computed once)
+        self._jv: bool | None = None  # what _jv_word says (computed once)
         # the last _sells, its topic
         self._sells_for: tuple[EntityMention | None, EntityIndex, frozenset[str]] | None = None
 
@@ -1045,6 +1057,10 @@ _FORECAST_AFTER: Final = re.compile(
     r"|\s*(?:的)?\s*(?:正向|负面|负向|正面|positive|negative)?\s*(?:影响|impact|effect)")
 _FORECAST_BEFORE: Final = re.compile(
     r"(?:市场|分析师|共识)(?:的)?(?:预期|预测|预估)\s*(?:为|是)?\s*$|consensus of\s*$|expected\s*$")
+#: Their gates: every match holds one of these words.
+_FORECAST_AFTER_WORDS: Final = ("预期", "预测", "共识", "预估", "consensus", "estimate", "forecast", "影响", "impact",
+                                "effect")
+_FORECAST_BEFORE_WORDS: Final = ("市场", "分析师", "共识", "consensus of", "expected")
 _CAP_MOVE_AFTER: Final = re.compile(r"\s*(?:的)?\s*(?:市值)?\s*(?:上涨|涨幅|蒸发)")
 
 
@@ -1056,7 +1072,9 @@ def _fact_metric(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     cs, ce = clause
     before = f[cs:a.start]
     after = f[a.end:min(ce, a.end + 8)]
-    if _FORECAST_AFTER.match(after) or _FORECAST_BEFORE.search(before[-12:]):
+    tail = before[-12:]
+    if _holds_any(after, _FORECAST_AFTER_WORDS) and _FORECAST_AFTER.match(after) or \
+            _holds_any(tail, _FORECAST_BEFORE_WORDS) and _FORECAST_BEFORE.search(tail):
         return None
     if unit == "%":
         if _CHANGE_RE.search(before[-6:]) and not _MOVE_RE.search(before[-6:]):
@@ -1077,8 +1095,9 @@ def _fact_metric(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
         return None
     if unit == "x":
         return None
-    if _PER_SHARE_AFTER.search(f[a.end:a.end + 8]) and _rx(r"收于|收报|股价|closed at|share price").search(
-            f[max(cs, a.start - 10):a.start]):
+    per_share = f[a.end:a.end + 8]
+    if _holds_any(per_share, _PER_SHARE_WORDS) and _PER_SHARE_AFTER.search(per_share) and _rx(
+            r"收于|收报|股价|closed at|share price").search(f[max(cs, a.start - 10):a.start]):
         return "share_price", a.start, a.end
     if _CHANGE_RE.search(before[-6:]) and not _TO_LEVEL.search(before[-4:]):
         return None
@@ -1232,7 +1251,8 @@ def _orient(sent: _Sentence, left: EntityMention, right: EntityMention, typ: str
                     return left, right
                 if used == left.id != right.id:
                     return right, left
-        power = [e for e in (left, right) if _POWER_FIRM.search(f, max(sent.start, e.start - 8), e.start)]
+        power = [e for e in (left, right) if sent.wide_from < e.start
+                 and _POWER_FIRM.search(f, max(sent.start, e.start - 8), e.start)]
         if len(power) == 1:
             # "Acme與能源巨頭Borealis簽署價值100億美元的協議": the firm described as an energy or power company
             # sells its power, whoever sells compute
@@ -1343,8 +1363,9 @@ def _is_object(f: str, lo: int, e: EntityMention) -> bool:
 
     Right after 向/對/to..., with a short description between, or "在X的...募資" (the firm whose round it is).
     """
-    if _OBJECT_MARK.search(f[max(lo, e.start - 4):e.start]) or _OBJECT_FAR.search(f[max(lo, e.start - 40):e.start]) \
-            or _WITH_FAR.search(f[max(lo, e.start - 40):e.start]):
+    far = f[max(lo, e.start - 40):e.start]
+    if _OBJECT_MARK.search(f[max(lo, e.start - 4):e.start]) or _OBJECT_FAR.search(far) \
+            or _holds_any(far, _WITH_WORDS) and _WITH_FAR.search(far):
         return True
     return bool(_rx(r"在[^，,；;。]{0,10}$").search(f[max(lo, e.start - 12):e.start]) and _ROUND_AFTER.match(f, e.end))
 
@@ -1373,12 +1394,14 @@ def _coordinated(sent: _Sentence, actors: list[EntityMention], upto: int) -> lis
         if run and e.id == run[-1].id and e.start - last_end <= 3:
             last_end = e.end  # "龍華（INITECH）": the same firm named twice
             continue
-        if run and e.id not in {x.id for x in run} and _COORD.match(f[last_end:e.start]) is not None:
+        gap = f[last_end:e.start]
+        if run and e.id not in {x.id for x in run} and _holds_any(gap, _COORD_WORDS) and \
+                _COORD.match(gap) is not None:
             run.append(e)
             last_end = e.end
             commas = 0
             continue
-        if run and e.id not in {x.id for x in run} and _COMMA_GAP.fullmatch(f, last_end, e.start):
+        if run and e.id not in {x.id for x in run} and "," in gap and _COMMA_GAP.fullmatch(f, last_end, e.start):
             run.append(e)
             last_end = e.end
             commas += 1
@@ -2221,8 +2244,7 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
             continue
         unit = a.amount.unit
         window = f[max(sent.start, a.start - 10):a.start]
-        # every match of _PER_SHARE_BEFORE holds "股" or "share" (its gate)
-        if ("股" in window or "share" in window) and _PER_SHARE_BEFORE.search(window) and unit != "shares":
+        if _holds_any(window, _PER_SHARE_WORDS) and _PER_SHARE_BEFORE.search(window) and unit != "shares":
             if not _PER_SHARE_METRIC.search(window):
                 continue
         if unit in ("GW", "MW"):
@@ -2367,7 +2389,7 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
                 _SELL.search(f, sent.start if typ[3] == "sentence" else clause[0], clause[1]) and \
                 not _SOLD_TO.search(f, sent.start if typ[3] == "sentence" else clause[0], clause[1]):
             continue  # "Soylent sold its stake in Initech for $5.8 billion": the buyer is not named
-        if _BOTH.search(f, clause[0], a.start):
+        if _gated_search(_BOTH, _BOTH_GATE, f, clause[0], a.start):
             both = _both(sent, a, typ, index, last_deal)
             if both is not None:
                 deals.append(both)
@@ -2379,13 +2401,13 @@ def _read_sentence(sent: _Sentence, index: EntityIndex, topic: EntityMention | N
                 continue
         deal = _deal_for(sent, a, clause, typ, index, topic)
         if deal is not None and deal.payer is not None and deal.payee is not None and \
-                (_JV_WORD.search(f, sent.start, sent.end) or joint_text and _FOR_FACILITY.search(f, a.end, sent.end)) \
+                (_jv_word(sent) or joint_text and _FOR_FACILITY.search(f, a.end, sent.end)) \
                 and not _CONTRIBUTE.search(f, clause[0], clause[1]) and \
                 "project" not in (index.kinds.get(deal.payer.id), index.kinds.get(deal.payee.id)):
             # "Meta與Blue Owl成立合資企業，計劃籌集約270億美元", and in a text about a venture "A announced a $27
             # billion financing deal with B to develop its data center": partners of a venture, not payer and payee
             continue
-        if deal is not None and deal.payee is not None and _TO_VENTURE.search(f, clause[0], clause[1]) and \
+        if deal is not None and deal.payee is not None and joint and _TO_VENTURE.search(f, clause[0], clause[1]) and \
                 index.kinds.get(deal.payee.id) != "project":
             continue  # "龍華向合資公司注資30億美元": the venture is paid and is named nowhere as a party
         if deal is not None or typ[0] == "equity_investment":
@@ -2680,11 +2702,20 @@ _JV_TOTAL: Final = re.compile(r"\s*(?:[\w-]+\s+){0,2}(?:data cent(?:er|re)|campu
 #: "a $27 billion joint venture": the venture's size, not one partner's payment.
 _JV_SIZE: Final = re.compile(r"\s*(?:[\w-]+\s+){0,2}?(?:joint venture|jv)\b")
 _JV_WORD: Final = re.compile(r"合资|合营|j(?<!\wj)(?:oint ventures?\b|vs?\b)")
+
+
+def _jv_word(sent: _Sentence) -> bool:
+    """Whether :data:`_JV_WORD` lies in the sentence (searched at the first figure that asks, then kept)."""
+    got = sent._jv
+    if got is None:
+        got = sent._jv = _JV_WORD.search(sent.folded, sent.start, sent.end) is not None
+    return got
 #: The venture as the object of a payment ("向合資公司注資", "注入該合資企業"): the venture, not a partner, is paid.
 _TO_VENTURE: Final = re.compile(r"(?:向|对|给|注入|投入)(?:该|这家|此|新)?(?:合资|合营)(?:公司|企业|实体)")
 _CONTRIBUTE: Final = re.compile(r"contribut|i(?<!\wi)n cash\b|d(?<!\wd)istribution\b|p(?<!\wp)ayout\b|"
                                 r"出资|注资|投入|现金|分配")
 _BOTH: Final = re.compile(r"两家公司|两家|双方|二者|b(?<!\wb)oth\b|t(?<!\wt)he two (?:companies|firms)\b")
+_BOTH_GATE: Final = ("两家", "双方", "二者", "both", "the two")  # every match of _BOTH holds one
 
 
 _CONTRACT_SUBJ: Final = re.compile(
