@@ -446,6 +446,11 @@ def _near(regex: re.Pattern[str], words: list[str]) -> re.Pattern[str]:
     return regex
 
 
+def _edge_char(ch: str) -> bool:
+    """Whether ``ch`` is in ``[a-z0-9]`` (the class of :func:`_pattern`'s left edge)."""
+    return "a" <= ch <= "z" or "0" <= ch <= "9"
+
+
 class _Union:
     """Every registered cue trie found in one pass of a text: exactly the hits of each trie's own whole-text scan.
 
@@ -494,6 +499,10 @@ class _Union:
         if got is None:
             got = []
             for off in range(len(hit)):
+                if off and _edge_char(hit[off - 1]) and _edge_char(hit[off]):
+                    # a list's word opening on a letter or digit matches only where none stands before it
+                    # (:func:`_pattern`'s left edge): never right after one inside the hit
+                    continue
                 rest = hit[off:]
                 for k, ws in self.starts.get(rest[0], ()):
                     if any(w.startswith(rest) or rest.startswith(w) for w in ws):
