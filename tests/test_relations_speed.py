@@ -143,6 +143,13 @@ _GATES = [
     (relations._BOTH, relations._BOTH_GATE,
      {"两家": "两家", "双方": "双方", "二者": "二者", "both": "both", "the two": "the two firms"}),
     (relations._TO_VENTURE, ("合资", "合营"), {"合资": "向合资公司", "合营": "向合营企业"}),
+    (relations._PAY_TO_USE, relations._PAY_TO_USE_WORDS,
+     {"pay": "pay 3 to use it", "paid": "paid 3 to use it", "spen": "spend 3 to use it"}),
+    (relations._OPTION_UP, relations._OPTION_UP_WORDS,
+     {"option": "the option to expand to ", "could": "it could expand to ", "may": "it may expand to ",
+      "might": "it might expand to ", "可": "最多可增至", "或将": "或将扩大至", "有望": "有望达到",
+      "按需": "按需扩大至"}),
+    (relations._CUSTOMER_IS, relations._CUSTOMER_WORDS, {"客户": "其客户是", "customer": "the customer is "}),
 ]
 
 _GATE_PIECES = sorted({p for _, words, examples in _GATES for w in (*words, *examples.values())
@@ -346,3 +353,20 @@ def test_jv_word_is_the_pattern_kept_per_sentence() -> None:
         sent = relations._Sentence(0, len(text), text, (), (), (), None)
         assert relations._jv_word(sent) is want is (relations._JV_WORD.search(text) is not None), text
         assert sent._jv is want
+
+
+_MARK_PIECES = [",", "，", ":", "：", ";", "；", "】", "1", "12", "123", "1,000", "٣", "a", " ", "龙", "x,y", "\n"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_MARK_PIECES), max_size=16).map("".join), st.integers(0, 12), st.integers(0, 12))
+def test_mark_breaks_by_scans_are_the_pattern(text: str, s: int, cut: int) -> None:
+    """:func:`relations._mark_breaks` finds where :data:`relations._MARK_BREAK` matches (a comma before three digits
+    up to the range's end is none); with ``wide=False`` wherever no wide character lies in the range."""
+    e = max(s, len(text) - cut)
+    want = [m.start() for m in relations._MARK_BREAK.finditer(text, s, e)]
+    assert relations._mark_breaks(text, s, e, True) == want
+    if all(ch < "\u2e80" for ch in text[s:e]):
+        assert relations._mark_breaks(text, s, e, False) == want
+    # the ASCII marks alone miss a wide one: the wide test is needed
+    assert relations._mark_breaks("a，b", 0, 3, False) == [] and relations._mark_breaks("a，b", 0, 3, True) == [1]
