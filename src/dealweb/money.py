@@ -287,6 +287,20 @@ class Amount:
     usd_rate: float | None = None
     usd_source: str | None = None
 
+    def __init__(self, low: float, high: float | None, qualifier: Qualifier = Qualifier.EXACT, unit: str | None = None,
+                 text: str = "", nominal: float | None = None, usd_rate: float | None = None,
+                 usd_source: str | None = None) -> None:
+        # Written out, not generated: compiled by mypyc, each ``object.__setattr__`` is one store, where the
+        # constructor ``dataclass`` writes runs as interpreted Python (about 8x the instructions per amount).
+        object.__setattr__(self, "low", low)
+        object.__setattr__(self, "high", high)
+        object.__setattr__(self, "qualifier", qualifier)
+        object.__setattr__(self, "unit", unit)
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "nominal", nominal)
+        object.__setattr__(self, "usd_rate", usd_rate)
+        object.__setattr__(self, "usd_source", usd_source)
+
     def __reduce__(self) -> tuple[type[Amount], tuple[object, ...]]:
         """Pickled through the constructor (compiled by mypyc, a frozen instance takes no field by field)."""
         return Amount, (self.low, self.high, self.qualifier, self.unit, self.text, self.nominal, self.usd_rate,
@@ -568,6 +582,12 @@ class FoundAmount:
     start: int
     end: int
     amount: Amount
+
+    def __init__(self, start: int, end: int, amount: Amount) -> None:
+        # written out: compiled, a store per field (see :class:`Amount`)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "amount", amount)
 
     def __reduce__(self) -> tuple[type[FoundAmount], tuple[object, ...]]:
         """Pickled through the constructor (compiled by mypyc, a frozen instance takes no field by field)."""

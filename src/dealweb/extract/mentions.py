@@ -11,6 +11,7 @@ maps them to the original with :meth:`NormText.to_original`.
 from __future__ import annotations
 
 import bisect as _bisect
+import datetime as _dt
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -56,6 +57,13 @@ class EntityMention:
     id: str
     name: str
 
+    def __init__(self, start: int, end: int, id: str, name: str) -> None:
+        # written out: compiled, a store per field (see :class:`dealweb.money.Amount`)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "id", id)
+        object.__setattr__(self, "name", name)
+
     def __reduce__(self) -> tuple[type[EntityMention], tuple[object, ...]]:
         """Pickled through the constructor (compiled by mypyc, a frozen instance takes no field by field)."""
         return EntityMention, (self.start, self.end, self.id, self.name)
@@ -68,6 +76,12 @@ class AmountMention:
     start: int
     end: int
     amount: Amount
+
+    def __init__(self, start: int, end: int, amount: Amount) -> None:
+        # written out: compiled, a store per field (see :class:`dealweb.money.Amount`)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "amount", amount)
 
     def __reduce__(self) -> tuple[type[AmountMention], tuple[object, ...]]:
         """Pickled through the constructor (compiled by mypyc, a frozen instance takes no field by field)."""
@@ -83,6 +97,13 @@ class DateMention:
     date: date | None
     label: str
 
+    def __init__(self, start: int, end: int, date: _dt.date | None, label: str) -> None:
+        # written out: compiled, a store per field (see :class:`dealweb.money.Amount`)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "date", date)
+        object.__setattr__(self, "label", label)
+
     def __reduce__(self) -> tuple[type[DateMention], tuple[object, ...]]:
         """Pickled through the constructor (compiled by mypyc, a frozen instance takes no field by field)."""
         return DateMention, (self.start, self.end, self.date, self.label)
@@ -95,6 +116,12 @@ class PeriodMention:
     start: int
     end: int
     label: str
+
+    def __init__(self, start: int, end: int, label: str) -> None:
+        # written out: compiled, a store per field (see :class:`dealweb.money.Amount`)
+        object.__setattr__(self, "start", start)
+        object.__setattr__(self, "end", end)
+        object.__setattr__(self, "label", label)
 
     def __reduce__(self) -> tuple[type[PeriodMention], tuple[object, ...]]:
         """Pickled through the constructor (compiled by mypyc, a frozen instance takes no field by field)."""
