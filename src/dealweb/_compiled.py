@@ -35,6 +35,7 @@ HOT_MODULES = (
     "dealweb.money",
     "dealweb.extract.normalise",
     "dealweb.extract.mentions",
+    "dealweb.extract.coref",
     "dealweb.extract.relations",
     "dealweb.extract.ingest",
     "dealweb.extract.fallback",

@@ -215,6 +215,8 @@ _PATTERN_TEXT: Final = (
 )
 _PATTERN: Final = re.compile(_PATTERN_TEXT, re.IGNORECASE)
 _PATTERN_LOWER: Final = re.compile(_PATTERN_TEXT)
+#: The named groups of :data:`_PATTERN_LOWER` with their numbers (what ``m.regs`` holds their spans by).
+_LOWER_GROUPS: Final = tuple(_PATTERN_LOWER.groupindex.items())
 
 
 def _cn_number(text: str) -> float:
@@ -435,11 +437,16 @@ def format_amount(a: Amount) -> str:
 
 def _group_texts(m: re.Match[str], src: str | None = None) -> dict[str, str | None]:
     """The named groups of an amount match, as written in ``src`` when ``m`` was found in a lower-case copy of it."""
-    got = m.groupdict()
     if src is None or m.string is src:
-        return got
+        return m.groupdict()
     out: dict[str, str | None] = {}
-    for k, v in got.items():
+    if m.re is _PATTERN_LOWER:
+        regs = m.regs  # every group's span at once (a method call per group and end costs more)
+        for k, i in _LOWER_GROUPS:
+            a, b = regs[i]
+            out[k] = None if a < 0 else src[a:b]
+        return out
+    for k, v in m.groupdict().items():
         out[k] = None if v is None else src[m.start(k):m.end(k)]
     return out
 

@@ -26,31 +26,35 @@ A description that overlaps a name, or that holds one (``這家Acme投資的公�
 
 from __future__ import annotations
 
+import bisect as _bisect
 import functools
 import json
 import re
-from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 from dealweb.extract.mentions import EntityIndex, EntityMention, trie_pattern
 from dealweb.extract.normalise import NormText, fold
 
 __all__ = ["DESCRIPTIONS_FILE", "Descriptions", "load_descriptions", "resolve_descriptions"]
 
+#: Bound once: compiled (mypyc, ``HOT_MODULES``), a ``Final`` name is read without a look-up in the module's dict.
+bisect_left: Final = _bisect.bisect_left
+
 #: The description words shipped with the package (data, not code).
-DESCRIPTIONS_FILE = Path(__file__).resolve().parents[1] / "data" / "names" / "descriptions.json"
+DESCRIPTIONS_FILE: Final = Path(__file__).resolve().parents[1] / "data" / "names" / "descriptions.json"
 #: How far back (characters) a description looks for its firm.
-_LOOKBACK = 600
+_LOOKBACK: Final = 600
 #: Where a sentence ends (a Chinese stop or a line break; an English full stop before a space).
-_SENTENCE_END = re.compile(r"[。！？!?\n.](?:(?<!\.)|(?=\s))")  # one class first: found by a set test
+_SENTENCE_END: Final = re.compile(r"[。！？!?\n.](?:(?<!\.)|(?=\s))")  # one class first: found by a set test
 #: Where a clause ends inside a sentence.
-_CLAUSE_END = re.compile(r"[，,；;：:]")
+_CLAUSE_END: Final = re.compile(r"[，,；;：:]")
 #: Entity kinds a description of a firm may stand for when no kind word narrows it.
-_FIRM_KINDS = frozenset({"company", "fund"})
+_FIRM_KINDS: Final = frozenset({"company", "fund"})
 #: A description this close to its clause's start ("同時該公司", "而這家晶片巨頭") is the clause's subject, unless an
 #: object marker of the data stands before it ("向該公司").
-_SUBJECT_SLACK = 4
+_SUBJECT_SLACK: Final = 4
 
 
 @dataclass(frozen=True, slots=True)

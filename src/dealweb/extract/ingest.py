@@ -12,6 +12,8 @@ Every claim is a plain dict with stable keys (see ``docs/extraction.md``); ``sta
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from pathlib import Path
 from typing import Any, Final
@@ -36,7 +38,6 @@ from dealweb.extract.mentions import (
 from dealweb.extract.normalise import NormText, normalise
 from dealweb.extract.reconcile import reconcile_deal, reconcile_fact
 from dealweb.extract.relations import Proposal, propose
-from dealweb.extract.review import claim_id
 from dealweb.model import Ledger
 
 __all__ = ["DEFAULT_SCORER", "MAX_BYTES", "SCORERS", "analyse", "claims_from_proposals", "ingest_file", "ingest_text",
@@ -203,9 +204,29 @@ def claims_from_proposals(norm: NormText, proposals: list[Proposal], document: s
         claim["in_ledger"] = verdict.in_ledger if verdict else False
         claim["flag"] = p.flag
         claim["spans"] = spans
-        claim["id"] = claim_id(claim)
+        fig = spans.get("amount") or spans.get("value") or spans.get("capacity_gw") or []
+        what = (p.type or None) if p.kind == "deal" else p.metric  # claim.get("type") or claim.get("metric")
+        claim["id"] = _claim_id(doc, p.kind, qs, qe, fig, what)
         out.append(claim)
     return out
+
+
+#: What ``json.dumps(..., ensure_ascii=False)`` writes for a str (bound once: see :func:`_claim_id`).
+_encode_str: Final = json.encoder.encode_basestring
+sha1: Final = hashlib.sha1
+
+
+def _claim_id(document: str, kind: str, start: int, end: int, fig: list[int], what: str | None) -> str:
+    """:func:`dealweb.extract.review.claim_id` of the claim these values come from: the same text, hashed.
+
+    The key is ``json.dumps([document, kind, start, end, fig, what], ensure_ascii=False)`` (review's
+    ``_plain_json``), written here in compiled code: review's module is plain Python, and a claim id is
+    computed for every claim. ``fig``: the figure's span in the original text (``[]`` for none); ``what``: the
+    deal type or the fact's metric.
+    """
+    key = (f"[{_encode_str(document)}, {_encode_str(kind)}, {start}, {end}, "
+           f"[{', '.join([str(v) for v in fig])}], {'null' if what is None else _encode_str(what)}]")
+    return sha1(key.encode("utf-8")).hexdigest()[:8]
 
 
 _NOT_CJK: Final = re.compile("[^\u4e00-\u9fff]+")

@@ -1365,12 +1365,23 @@ def iter_sentences(text: str, max_len: int = 2000) -> Iterator[tuple[int, int]]:
     yield from _split_sentences(text, max_len)
 
 
-def _split_sentences(text: str, max_len: int) -> Iterator[tuple[int, int]]:
+def _split_sentences(text: str, max_len: int) -> list[tuple[int, int]]:
+    """The spans :func:`iter_sentences` gives, as a list: each piece between boundaries, cut by :func:`_windows`.
+
+    A piece of at most ``max_len`` characters (nearly all) is kept or dropped here, as :func:`_windows` would:
+    kept when it holds a character other than white space (``str.isspace`` and ``str.strip`` agree on which).
+    """
+    out: list[tuple[int, int]] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
-        yield from _windows(text, start, m.end(), max_len)
-        start = m.end()
-    yield from _windows(text, start, len(text), max_len)
+        end = m.end()
+        if end - start > max_len:
+            out.extend(_windows(text, start, end, max_len))
+        elif end > start and not text[start:end].isspace():
+            out.append((start, end))
+        start = end
+    out.extend(_windows(text, start, len(text), max_len))
+    return out
 
 
 #: The last text split into sentences and its spans (all spans, then those that can hold a figure): the
@@ -1383,7 +1394,7 @@ def _sentence_spans(text: str) -> list[tuple[int, int]]:
     global _SPANS
     got = _SPANS
     if got[0] is not text:
-        got = (text, list(_split_sentences(text, 2000)), None)
+        got = (text, _split_sentences(text, 2000), None)
         _SPANS = got
     return got[1]
 
