@@ -140,7 +140,7 @@ def test_compiled_only_when_every_module_was_built_from_its_present_source(tmp_p
     pkg = _tree(tmp_path, None)
     (pkg / _compiled.STAMP).write_text(json.dumps(_good_stamp(pkg)), encoding="utf-8")
     assert _compiled.decide(pkg, {}) == {"compiled": True, "built": True, "build_error": None, "stale": [],
-                                         "reason": "compiled by mypyc 2.4.1 (6 modules)"}
+                                         "reason": "compiled by mypyc 2.4.1 (7 modules)"}
     # an edit after the build (an editable install, then a change or a git pull): the source runs, all of it
     rel = _compiled.source_path("dealweb.extract.relations", pkg)
     rel.write_text(rel.read_text(encoding="utf-8") + "# edited\n", encoding="utf-8")

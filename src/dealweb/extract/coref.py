@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+import dealweb
 from dealweb.extract.mentions import EntityIndex, EntityMention, trie_pattern
 from dealweb.extract.normalise import NormText, fold
 
@@ -43,7 +44,8 @@ __all__ = ["DESCRIPTIONS_FILE", "Descriptions", "load_descriptions", "resolve_de
 bisect_left: Final = _bisect.bisect_left
 
 #: The description words shipped with the package (data, not code).
-DESCRIPTIONS_FILE: Final = Path(__file__).resolve().parents[1] / "data" / "names" / "descriptions.json"
+#: (Found from the package, not from ``__file__``: compiled, this module's ``__file__`` is not its source's path.)
+DESCRIPTIONS_FILE: Final = Path(dealweb.__file__).resolve().parent / "data" / "names" / "descriptions.json"
 #: How far back (characters) a description looks for its firm.
 _LOOKBACK: Final = 600
 #: Where a sentence ends (a Chinese stop or a line break; an English full stop before a space).
