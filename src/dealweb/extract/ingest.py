@@ -229,6 +229,8 @@ def _claim_id(document: str, kind: str, start: int, end: int, fig: list[int], wh
     return sha1(key.encode("utf-8")).hexdigest()[:8]
 
 
+#: A four-digit year of the 20th or 21st century (a date that writes its year sets the year of later dates).
+_YEAR: Final = re.compile(r"(?:19|20)\d\d")
 _NOT_CJK: Final = re.compile("[^\u4e00-\u9fff]+")
 #: The ASCII characters that are not letters (``bytes.translate`` deletes them: what is left are the letters
 #: ``ch.isascii() and ch.isalpha()`` accepts).
@@ -326,7 +328,7 @@ def analyse(text: str, index: EntityIndex, fmt: str = "auto", name: str = "",
         periods += [PeriodMention(p.start + lo, p.end + lo, p.label) for p in find_periods(chunk)]
         for d in find_dates(chunk, default_year=year):
             dates.append(DateMention(d.start + lo, d.end + lo, d.date, d.label))
-            if d.date is not None and re.search(r"(?:19|20)\d\d", chunk[d.start:d.end]):
+            if d.date is not None and _YEAR.search(chunk, d.start, d.end):
                 year = d.date.year
     proposals = propose(norm, ents, amts, periods, index, dates)
     return norm, ents, amts, proposals

@@ -599,13 +599,17 @@ _NAME_SUFFIX: Final = re.compile(
     r"(?: (?:inc|corp|corporation|ltd|limited|group|holdings|co|plc|llc)\.?)+$", re.IGNORECASE)
 
 
+#: What an id made from a name holds no run of (:func:`firm_id`): it becomes one hyphen.
+_NOT_ID: Final = re.compile(r"[^a-z0-9]+")
+
+
 def firm_id(name: str) -> str:
     """The id a firm unknown to the ledger and gazetteer gets from its Latin name, as review writes it.
 
     >>> firm_id("SB Acme Japan")
     'sb-acme-japan'
     """
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:40]
+    return _NOT_ID.sub("-", name.lower()).strip("-")[:40]
 
 
 def _owned(text: str, name: str, end: int) -> str:
@@ -948,6 +952,8 @@ def merge_names(known: list[EntityMention], new: list[EntityMention]) -> list[En
 _RANGE_TO: Final = re.compile(r"\s?(?:至|到|~|～|–)\s?")
 _YUAN_AFTER: Final = re.compile(r"\s?元(?:人民[币幣])?")
 _PCT_THEN: Final = re.compile(r"([%％]\s?)(至|到|to)")
+#: "$10B+", "$10 billion-plus" (read in the five characters after a figure).
+_PLUS: Final = re.compile(r"\+|-plus\b")
 _LIST_SEP: Final = re.compile(r"\s*(?:、|,|，|和|及|與|与|以及|或|and|or|to)\s*$")
 
 
@@ -1084,9 +1090,9 @@ def find_amount_mentions(norm: NormText) -> list[AmountMention]:
     for i, a in enumerate(out):
         # "$10B+", "$10 billion-plus": at least the figure
         if a.amount.currency is not None and a.amount.qualifier == Qualifier.EXACT:
-            plus = re.match(r"\+|-plus\b", text[a.end:a.end + 5])
+            plus = _PLUS.match(text, a.end, a.end + 5)  # "\b" at the bound as at the end of a cut-out
             if plus:
-                end = a.end + plus.end()
+                end = plus.end()
                 out[i] = AmountMention(a.start, end, replace(a.amount, high=None, qualifier=Qualifier.AT_LEAST,
                                                              text=text[a.start:end]))
                 continue
