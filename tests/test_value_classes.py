@@ -194,3 +194,20 @@ def test_group_texts_reads_each_group_as_written(text: str) -> None:
         want = {k: None if v is None else text[m.start(k):m.end(k)] for k, v in m.groupdict().items()}
         got = _group_texts(m, text)
         assert got == want and list(got) == list(want)
+
+
+@settings(max_examples=100, deadline=None)
+@given(_AMOUNTS, st.none() | _TEXTS)
+def test_with_unit_is_replace(a: Amount, unit: str | None) -> None:
+    assert repr(a.with_unit(unit)) == repr(dataclasses.replace(a, unit=unit))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("text", ["最高1000億美元", " about $40 billion ", "約400億美元(約3兆日元)", "6 GW",
+                                  "10兆日元（約650億美元）", "數百億美元"])
+def test_parse_amount_keeps_the_text_as_given(text: str) -> None:
+    from dealweb.money import _PATTERN, _build, normalise_width, parse_amount
+
+    a = parse_amount(text)
+    m = _PATTERN.fullmatch(normalise_width(text).strip())
+    assert m is not None
+    assert repr(a) == repr(dataclasses.replace(_build(m, None), text=text)) and a.text == text
