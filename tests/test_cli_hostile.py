@@ -538,7 +538,7 @@ def test_report_picture_into_a_missing_folder(tmp_path: Path, opt: str, tiny: Pa
 # -------------------------------------------------------------------------------- real processes, stderr
 def _dealweb(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", "from dealweb.cli import main; main()", *map(str, args)],
-                          capture_output=True, text=True, timeout=120, cwd=cwd)
+                          capture_output=True, text=True, timeout=600, cwd=cwd)
 
 
 def test_real_process_bad_date_is_one_line_on_stderr(tmp_path: Path) -> None:
@@ -684,7 +684,7 @@ def test_real_process_full_disk_on_stdout(tmp_path: Path, args: list[str]) -> No
     # writing JSON/exports to a full device (/dev/full: every write fails with ENOSPC) was a traceback
     with open("/dev/full", "w") as full:
         proc = subprocess.run([sys.executable, "-c", "from dealweb.cli import main; main()", *args],
-                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=120, cwd=tmp_path)
+                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=600, cwd=tmp_path)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
     assert proc.stderr.strip().splitlines() == [
         "error: cannot write the output: No space left on device (hint: free some space, or send the output "

@@ -46,7 +46,7 @@ def test_debug_variable_lets_the_traceback_through() -> None:
 def test_a_full_disk_is_one_line(args: list[str]) -> None:
     with open("/dev/full", "w") as full:
         proc = subprocess.run([sys.executable, "-m", "dealweb", *args], stdout=full, stderr=subprocess.PIPE,
-                              text=True, timeout=120, env={**os.environ, "COLUMNS": "100"})
+                              text=True, timeout=600, env={**os.environ, "COLUMNS": "100"})
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert proc.stderr.strip().splitlines()[-1].startswith("error: cannot write the output")

@@ -248,12 +248,12 @@ def test_cli_scorer(tmp_path: Path, scorer: str) -> None:
     art = tmp_path / "a.txt"
     art.write_text("Acme will invest $2 billion in Borealis.\n", encoding="utf-8")
     run = subprocess.run([sys.executable, "-m", "dealweb", "ingest", str(art), "--no-ledger", "--json",
-                          "--scorer", scorer], capture_output=True, text=True, timeout=120)
+                          "--scorer", scorer], capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr
     assert isinstance(json.loads(run.stdout), list)
     bad = subprocess.run([sys.executable, "-m", "dealweb", "ingest", str(art), "--no-ledger", "--backend", "llm",
                           "--model-url", "http://127.0.0.1:9", "--scorer", scorer],
-                         capture_output=True, text=True, timeout=120)
+                         capture_output=True, text=True, timeout=600)
     assert bad.returncode != 0
     assert f"--scorer {scorer}" in bad.stderr and "Traceback" not in bad.stderr
 
@@ -269,7 +269,7 @@ def test_the_training_tool_never_reads_the_test_split(tmp_path: Path) -> None:
     tool = Path(__file__).resolve().parents[1] / "tools" / "train_claims.py"
     for argv in (["candidates", "--splits", "test"], ["cv", "--splits", "dev,test"], ["train", "--splits", "test"]):
         run = subprocess.run([sys.executable, str(tool), "--cache", str(tmp_path), *argv], capture_output=True,
-                             text=True, timeout=120)
+                             text=True, timeout=600)
         assert run.returncode != 0
         assert "test split is frozen" in run.stderr and "Traceback" not in run.stderr
 
@@ -277,7 +277,7 @@ def test_the_training_tool_never_reads_the_test_split(tmp_path: Path) -> None:
 def test_the_training_tool_never_reads_the_held_out_split(tmp_path: Path) -> None:
     tool = Path(__file__).resolve().parents[1] / "tools" / "train_claims.py"
     run = subprocess.run([sys.executable, str(tool), "--cache", str(tmp_path), "cv", "--splits", "dev,dev6"],
-                         capture_output=True, text=True, timeout=120)
+                         capture_output=True, text=True, timeout=600)
     assert run.returncode != 0
     assert "dev6 is held out" in run.stderr and "Traceback" not in run.stderr
 
