@@ -150,6 +150,7 @@ _GATES = [
       "might": "it might expand to ", "可": "最多可增至", "或将": "或将扩大至", "有望": "有望达到",
       "按需": "按需扩大至"}),
     (relations._CUSTOMER_IS, relations._CUSTOMER_WORDS, {"客户": "其客户是", "customer": "the customer is "}),
+    (relations._ACCORDING, ("据", "according to"), {"据": "据", "according to": "according to "}),
 ]
 
 _GATE_PIECES = sorted({p for _, words, examples in _GATES for w in (*words, *examples.values())
@@ -370,3 +371,24 @@ def test_mark_breaks_by_scans_are_the_pattern(text: str, s: int, cut: int) -> No
         assert relations._mark_breaks(text, s, e, False) == want
     # the ASCII marks alone miss a wide one: the wide test is needed
     assert relations._mark_breaks("a，b", 0, 3, False) == [] and relations._mark_breaks("a，b", 0, 3, True) == [1]
+
+
+_OPENING_PIECES = ["除了", "除", "besides", "apart from", "in addition to", "aside from", " ", "\u3000", "\n", "b", "a",
+                   "i", "x", "额", "者", "人", "机构", "银行", " bank", " banks", "firm", " firms", "f", "，", "1"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_OPENING_PIECES), max_size=8).map("".join), st.integers(0, 6), st.integers(0, 6))
+def test_first_character_tests_are_the_patterns(text: str, lo: int, cut: int) -> None:
+    """:func:`relations._opens_except` and :func:`relations._invest_noun` say what their patterns' ``match`` says."""
+    hi = max(lo, len(text) - cut)
+    assert relations._opens_except(text, lo, hi) is (relations._EXCEPT.match(text, lo, hi) is not None)
+    assert relations._invest_noun(text, lo) is (relations._INVEST_NOUN.match(text, lo, lo + 6) is not None)
+
+
+def test_first_character_sets_hold_every_opening() -> None:
+    """Each form of the patterns opens on a character the tests let through (one left out would lose a match)."""
+    for text in ("除了", "除", "  besides", "apart from", "in addition to", "aside from"):
+        assert relations._opens_except(text, 0, len(text)), text
+    for text in ("额", "者", "人", "机构", "银行", " banks", "firms", " firm"):
+        assert relations._invest_noun(text, 0), text

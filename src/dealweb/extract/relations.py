@@ -672,6 +672,7 @@ class _Sentence:
                             list[tuple[int, int]]] | None = None
         self._pronoun: bool | None = None  # what _starts_pronoun says (computed once)
         self._jv: bool | None = None  # what _jv_word says (computed once)
+        self._infra: bool | None = None  # whether _INFRA lies in the sentence (see _own_capex; computed once)
         # the last _sells, its topic
         self._sells_for: tuple[EntityMention | None, EntityIndex, frozenset[str]] | None = None
 
@@ -820,6 +821,20 @@ _SHARES_MOVED: Final = re.compile(
     r"[^.;,]{0,40}?\b(?:soared|jumped|rose|fell|climbed|surged|dropped|plunged|gained|"
     r"tumbled|slid|sank|rallied|spiked|slumped|rocketed|skyrocketed|popped|were up|were down)\b")
 _INVEST_NOUN: Final = re.compile(r"额|者|人|机构|银行|\s?(?:banks?|firms?)\b")
+#: The characters an :data:`_INVEST_NOUN` match can open on (and any space): its gate.
+_INVEST_NOUN_FIRST: Final = "额者人机银bf"
+
+
+def _invest_noun(folded: str, p: int) -> bool:
+    """Whether :data:`_INVEST_NOUN` matches at ``p`` (within 6 characters).
+
+    Tried only where ``p`` holds one of the characters it opens on.
+    """
+    ch = folded[p:p + 1]
+    return (ch in _INVEST_NOUN_FIRST or ch.isspace()) and ch != "" and \
+        _INVEST_NOUN.match(folded, p, p + 6) is not None
+
+
 _IN_KIND: Final = re.compile(r"in cash|to the (?:partnership|joint venture|venture|jv)")
 
 
@@ -849,7 +864,7 @@ def _deal_type(folded: str, lo: int, hi: int, sells: frozenset[str]) -> tuple[st
     cued = found.get
     # 投資額/投資者/投資人/投資機構 are nouns (the amount, the investors), not the act of investing
     if "equity" in found:
-        found["equity"] = [h for h in found["equity"] if not _INVEST_NOUN.match(folded, h[1], h[1] + 6)
+        found["equity"] = [h for h in found["equity"] if not _invest_noun(folded, h[1])
                            and not (h[2].startswith("contribut") and _IN_KIND.search(folded, h[1], h[1] + 60))
                            and not (h[2] in ("put", "puts") and not _PUT_INTO.match(folded, h[1]))]
 
@@ -1017,7 +1032,11 @@ def _type_for(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     means = _by_means(sent, a, clause, sells)
     if means is not None:
         return means
-    nxt = min([b.start for b in sent.amts if b.start > a.start] + [ce])
+    nxt = ce
+    for b in sent.amts:  # sorted by start: the first one after ``a`` is the nearest
+        if b.start > a.start:
+            nxt = min(nxt, b.start)
+            break
     local = _type_in(sent, a.end, min(nxt, a.end + 10), sells)
     if local is not None and local[0] not in ("equity_investment",):
         if not _weak(f, local):
@@ -2077,6 +2096,10 @@ def _only_object_named(sent: _Sentence, carried: EntityMention) -> bool:
         and _is_object(sent.folded, sent.start, first) and _DETERMINER_START.match(sent.folded, sent.start) is not None
 
 
+#: A zero amount (frozen: one shared by every figureless sentence's stand-in figure).
+_ZERO: Final = Amount(0.0, 0.0)
+
+
 def _pair_only(sent: _Sentence, index: EntityIndex, topic: EntityMention | None) -> Proposal | None:
     """A deal told without a figure ("Acme signed a cloud contract with Cobalt.").
 
@@ -2094,7 +2117,7 @@ def _pair_only(sent: _Sentence, index: EntityIndex, topic: EntityMention | None)
     run = _coordinated(sent, actors, sent.end)
     if typ[0] in _TOGETHER and run and len({e.id for e in actors}) == len({e.id for e in run}):
         return None  # "天成和龍華宣布了一項投資計畫": partners, not a payer and a payee
-    end = AmountMention(sent.end, sent.end, Amount(0.0, 0.0))
+    end = AmountMention(sent.end, sent.end, _ZERO)
     pair = _parties(sent, end, (sent.start, sent.end), (sent.start, sent.end), typ[0], index, topic)
     if pair is None or pair[0].id == pair[1].id:
         return None
@@ -3325,8 +3348,13 @@ def _own_capex(sent: _Sentence, a: AmountMention, clause: tuple[int, int],
     f = sent.folded
     if a.amount.currency is None:
         return None
+    infra = sent._infra
+    if infra is None:
+        infra = sent._infra = _INFRA.search(f, sent.start, sent.end) is not None  # the same for every figure
+    if not infra:
+        return None
     verb = _INVEST_VERB.search(f, clause[0], a.start) or _INVEST_VERB.search(f, clause[0], clause[1])
-    if verb is None or not _INFRA.search(f, sent.start, sent.end):
+    if verb is None:
         return None
     ids = {e.id for e in _actors(sent)}
     if len(ids) > 1:
@@ -3638,6 +3666,17 @@ _EXCEPT: Final = re.compile(
     r"\s*(?:除了|除|besides|apart from|in addition to|aside from)")  # matched at a clause's start
 
 
+def _opens_except(f: str, cs: int, ce: int) -> bool:
+    """Whether :data:`_EXCEPT` matches at ``cs`` (up to ``ce``).
+
+    Tried only where the first character after the spaces is one its words open on.
+    """
+    p = cs
+    while p < ce and f[p].isspace():
+        p += 1
+    return p < ce and f[p] in "除bai" and _EXCEPT.match(f, cs, ce) is not None
+
+
 #: A product or brand named to describe its maker, which follows ("Gizmo parent Acme").
 _NICKNAME_BEFORE: Final = re.compile(
     r"\b(?:known as|dubbed|nicknamed|hailed as)\s+(?:the\s+)?[“\"‘']\s*(?:[\w-]+\s+){0,2}$")
@@ -3694,7 +3733,7 @@ def _actors(sent: _Sentence) -> list[EntityMention]:
     for e in sent.ents:
         cs, ce = _clause_of(sent, e.start)
         if (cs, ce) not in excepting:
-            excepting[cs, ce] = _EXCEPT.match(f, cs, ce) is not None  # none in the clause: none up to any firm in it
+            excepting[cs, ce] = _opens_except(f, cs, ce)  # none in the clause: none up to any firm in it
         if excepting[cs, ce] and _EXCEPT.match(f, cs, e.start):
             continue
         if any(o.start > e.end and o.start - e.end <= 14 for o in sent.ents) and _RIVAL_AFTER.match(f, e.end):
@@ -3847,7 +3886,8 @@ def _usd_figures(sent: _Sentence) -> list[AmountMention]:
 def _speaker(sent: _Sentence, e: EntityMention) -> bool:
     """Whether ``e`` is only the source of the news ("艾克米表示，", "據艾克米公布", "the companies said")."""
     f = sent.folded
-    return bool(_SAID_AFTER.match(f, e.end) or _ACCORDING.search(f[max(sent.start, e.start - 12):e.start]))
+    before = f[max(sent.start, e.start - 12):e.start]
+    return bool(_SAID_AFTER.match(f, e.end) or _holds_any(before, ("据", "according to")) and _ACCORDING.search(before))
 
 
 def _investee(sent: _Sentence, payers: set[str], topic: EntityMention | None, raiser: EntityMention | None,
