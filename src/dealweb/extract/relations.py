@@ -710,8 +710,8 @@ def _clauses_of(folded: str, s: int, e: int, wide: bool = True) -> list[tuple[in
 
 
 #: The marks :data:`_MARK_BREAK` breaks at, and those of them a sentence without wide characters can hold.
-_MARKS: Final = (*_BREAK_MARKS, ",")
-_ASCII_MARKS: Final = tuple(m for m in _MARKS if m.isascii())
+_MARKS: Final[tuple[str, ...]] = (*_BREAK_MARKS, ",")
+_ASCII_MARKS: Final[tuple[str, ...]] = tuple(m for m in _MARKS if m.isascii())
 
 
 def _mark_breaks(f: str, s: int, e: int, wide: bool) -> list[int]:
@@ -3730,6 +3730,7 @@ def _actors(sent: _Sentence) -> list[EntityMention]:
     # must follow for a rival, 子公司 must stand before a subsidiary, a space after a firm before "parent")
     excepting: dict[tuple[int, int], bool] = {}
     n = len(f)
+    nicknames = _any_in(f, _NICKNAME_WORDS, sent.start, sent.end)  # none in the sentence: none before any firm
     for e in sent.ents:
         cs, ce = _clause_of(sent, e.start)
         if (cs, ce) not in excepting:
@@ -3756,7 +3757,7 @@ def _actors(sent: _Sentence) -> list[EntityMention]:
             continue  # "Gizmo parent Acme", "Widget developer Borealis": a product naming its maker
         if _aside(sent, e.start):
             continue  # "Zentrix (not to be confused with Hooli's bot)": a remark, not a party
-        if _any_in(f, _NICKNAME_WORDS, max(sent.start, e.start - 24), e.start) and \
+        if nicknames and _any_in(f, _NICKNAME_WORDS, max(sent.start, e.start - 24), e.start) and \
                 _NICKNAME_BEFORE.search(f, max(sent.start, e.start - 24), e.start):
             continue  # "Cobalt, known as “Hooli's favoured child”": a name given, not a party
         if ce < sent.end and f.startswith(_AFTER_EVENT, ce - 2) and _AFTER_EVENT_RX.search(f, cs, ce - 1) and \
