@@ -58,6 +58,10 @@ documents: []
 deals: []
 """
 QUOTE = "Alpha will pay Beta for services."
+#: The editor's pause past ``seconds`` while writers still lack their share of accepts: a person's pace (s).
+#: On a loaded machine an accept's read-validate-write takes longer than the 20-120 ms pause, and at that pace
+#: nearly every accept met a save (290 refusals for 3 accepts in 258 s beside 4 busy loops on 2 cores).
+HUMAN_TYPING = (0.5, 2.0)
 
 
 def make_ledger(root: Path) -> None:
@@ -74,15 +78,40 @@ def _proposal(doc: str) -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------------------------------ roles
+def _until(seconds: float, max_seconds: float | None, enough: Any) -> Any:
+    """A writer's "go on?": for ``seconds``, then while ``enough()`` is false, never past ``max_seconds``."""
+    start = time.monotonic()
+    end, hard_end = start + seconds, start + max(seconds, max_seconds or seconds)
+
+    def more() -> bool:
+        now = time.monotonic()
+        return now < end or (now < hard_end and not enough())
+
+    return more
+
+
 def role_editor(root: Path, seconds: float, seed: int, typing: tuple[float, float] = (0.02, 0.12),
-                in_place: bool = False) -> dict[str, Any]:
+                in_place: bool = False, stop: Path | None = None, min_saves: int = 0,
+                max_seconds: float | None = None) -> dict[str, Any]:
+    """Save for ``seconds``; with ``stop``, go on until that file exists and ``min_saves`` saves are made
+    (the writers still at work keep meeting saves, at :data:`HUMAN_TYPING`'s pace), never past ``max_seconds``."""
     rng = random.Random(seed)
     files = [root / "main.yaml", root / "reviewed.yaml"]
     saves: list[tuple[str, int]] = []
     skipped = missing = 0
-    end = time.monotonic() + seconds
+    start = time.monotonic()
+    end, hard_end = start + seconds, start + max(seconds, max_seconds or seconds)
+
+    def more() -> bool:
+        now = time.monotonic()
+        if now < end:
+            return True
+        if stop is None or now >= hard_end:
+            return False
+        return not stop.exists() or len(saves) < min_saves
+
     k = 0
-    while time.monotonic() < end:
+    while more():
         f = rng.choice(files)
         try:
             before = f.read_bytes()
@@ -91,7 +120,7 @@ def role_editor(root: Path, seconds: float, seed: int, typing: tuple[float, floa
             continue
         k += 1
         new = before + f"# editor save {k}\n".encode()
-        time.sleep(rng.uniform(*typing))  # typing
+        time.sleep(rng.uniform(*(typing if time.monotonic() < end else HUMAN_TYPING)))  # typing
         if in_place:  # an editor that writes into the file itself (no rename)
             if f.read_bytes() != before:
                 skipped += 1
@@ -111,7 +140,8 @@ def role_editor(root: Path, seconds: float, seed: int, typing: tuple[float, floa
     return {"saves": saves, "skipped": skipped, "missing": missing}
 
 
-def role_review(root: Path, seconds: float, wid: int) -> dict[str, Any]:
+def role_review(root: Path, seconds: float, wid: int, min_done: int = 0,
+                max_seconds: float | None = None) -> dict[str, Any]:
     from dealweb.extract.review import Decisions, DocumentMeta, accept
     from dealweb.ledger import load_ledger
     from dealweb.ledger.load import ledger_files
@@ -120,9 +150,9 @@ def role_review(root: Path, seconds: float, wid: int) -> dict[str, Any]:
     done: list[str] = []
     why: list[str] = []
     stale = bad = 0
-    end = time.monotonic() + seconds
+    more = _until(seconds, max_seconds, lambda: len(done) >= min_done)
     n = 0
-    while time.monotonic() < end:
+    while more():
         res = load_ledger(root, cache=False)
         if res.errors:
             bad += 1
@@ -142,7 +172,8 @@ def role_review(root: Path, seconds: float, wid: int) -> dict[str, Any]:
     return {"done": done, "stale": stale, "bad_loads": bad, "why": why[:10]}
 
 
-def role_web(root: Path, seconds: float, wid: int) -> dict[str, Any]:
+def role_web(root: Path, seconds: float, wid: int, min_done: int = 0,
+             max_seconds: float | None = None) -> dict[str, Any]:
     from fastapi.testclient import TestClient
 
     from dealweb.web import create_app
@@ -153,15 +184,15 @@ def role_web(root: Path, seconds: float, wid: int) -> dict[str, Any]:
     done: list[str] = []
     why: list[str] = []
     stale = bad = 0
-    end = time.monotonic() + seconds
+    more = _until(seconds, max_seconds, lambda: len(done) >= min_done)
     n = 0
-    while time.monotonic() < end:
+    while more():
         doc = f"w{wid}-{n}"
         meta = {"id": doc, "title": f"Web {doc}", "outlet": "Wire", "date": "2025-10-01",
                 "url": f"https://example.com/{doc}"}
         got = c.post("/api/proposals", json={"proposals": [_proposal(doc)], "document": meta}, headers=hdr)
         pid = got.json()[0]["id"]
-        while time.monotonic() < end:
+        while more():
             r = c.post(f"/api/proposals/{pid}/accept", headers=hdr)
             if r.status_code == 200:
                 done.append(doc)
@@ -182,11 +213,15 @@ def role_web(root: Path, seconds: float, wid: int) -> dict[str, Any]:
 
 # ------------------------------------------------------------------------------------------- the soak
 def soak(writers: int = 3, seconds: float = 10.0, root: Path | None = None, seed: int = 0,
-         typing: tuple[float, float] = (0.02, 0.12), in_place: bool = False) -> dict[str, Any]:
+         typing: tuple[float, float] = (0.02, 0.12), in_place: bool = False, min_saves: int = 0,
+         min_accepts: int = 0, max_seconds: float | None = None) -> dict[str, Any]:
     """Run the editor and ``writers`` writers for ``seconds``; return the figures (see the module docstring).
 
     ``typing``: the editor's pause between reading a file and saving it, in seconds (uniform in the range).
     ``in_place``: the editor writes into the file (the one kind of save a commit cannot protect).
+    ``min_saves``, ``min_accepts``: past ``seconds``, the run goes on until the editor has saved that often
+    and every writer has accepted its share of ``min_accepts`` (a loaded machine does less in ``seconds``),
+    the editor saving until the last writer stops; never past ``max_seconds`` (default ``seconds``).
     """
     own = root is None
     tmp = tempfile.TemporaryDirectory(prefix="dealweb-soak-") if own else None
@@ -198,14 +233,21 @@ def soak(writers: int = 3, seconds: float = 10.0, root: Path | None = None, seed
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
     procs = []
     roles = [("editor", 0)] + [("review" if i % 2 == 0 else "web", i) for i in range(writers)]
+    longest = max(seconds, max_seconds or seconds)
+    stop = out / "writers-done"
+    each = -(-min_accepts // max(writers, 1))  # every writer's share, rounded up
     for role, i in roles:
         procs.append(subprocess.Popen([sys.executable, __file__, "--role", role, "--root", str(led), "--seconds",
                                        str(seconds), "--id", str(i), "--seed", str(seed),
                                        "--typing", f"{typing[0]},{typing[1]}",
                                        *(["--in-place"] if in_place else []),
+                                       "--stop", str(stop), "--min-saves", str(min_saves), "--min-done", str(each),
+                                       "--max-seconds", str(longest),
                                        "--out", str(out / f"{role}-{i}.json")], env=env))
-    for p in procs:
-        p.wait(timeout=seconds + 180)
+    for p in procs[1:]:  # the writers, then the editor (which saves until they are done)
+        p.wait(timeout=longest + 180)
+    stop.touch()
+    procs[0].wait(timeout=longest + 180)
     stats = {f"{role}-{i}": json.loads((out / f"{role}-{i}.json").read_text(encoding="utf-8"))
              for role, i in roles}
     from dealweb.ledger import load_ledger
@@ -244,13 +286,19 @@ def main() -> None:
     ap.add_argument("--root")
     ap.add_argument("--id", type=int, default=0)
     ap.add_argument("--out")
+    ap.add_argument("--stop", help="(a role) the editor saves until this file exists")
+    ap.add_argument("--min-saves", type=int, default=0)
+    ap.add_argument("--min-done", type=int, default=0)
+    ap.add_argument("--max-seconds", type=float)
     a = ap.parse_args()
     lo, hi = (float(x) for x in a.typing.split(","))
     typing = (lo, hi)
     if a.role:
-        fn = {"editor": lambda: role_editor(Path(a.root), a.seconds, a.seed, typing, a.in_place),
-              "review": lambda: role_review(Path(a.root), a.seconds, a.id),
-              "web": lambda: role_web(Path(a.root), a.seconds, a.id)}[a.role]
+        stop = Path(a.stop) if a.stop else None
+        fn = {"editor": lambda: role_editor(Path(a.root), a.seconds, a.seed, typing, a.in_place, stop, a.min_saves,
+                                            a.max_seconds),
+              "review": lambda: role_review(Path(a.root), a.seconds, a.id, a.min_done, a.max_seconds),
+              "web": lambda: role_web(Path(a.root), a.seconds, a.id, a.min_done, a.max_seconds)}[a.role]
         Path(a.out).write_text(json.dumps(fn()), encoding="utf-8")
         return
     t = time.monotonic()
