@@ -194,6 +194,7 @@ def test_group_texts_reads_each_group_as_written(text: str) -> None:
         want = {k: None if v is None else text[m.start(k):m.end(k)] for k, v in m.groupdict().items()}
         got = _group_texts(m, text)
         assert got == want and list(got) == list(want)
+        assert _group_texts(m, low) == m.groupdict() == _group_texts(m) and list(_group_texts(m, low)) == list(want)
 
 
 @settings(max_examples=100, deadline=None)

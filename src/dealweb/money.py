@@ -217,6 +217,8 @@ _PATTERN: Final = re.compile(_PATTERN_TEXT, re.IGNORECASE)
 _PATTERN_LOWER: Final = re.compile(_PATTERN_TEXT)
 #: The named groups of :data:`_PATTERN_LOWER` with their numbers (what ``m.regs`` holds their spans by).
 _LOWER_GROUPS: Final = tuple(_PATTERN_LOWER.groupindex.items())
+#: Every named group of :data:`_PATTERN_LOWER` unmatched, in its order (what ``groupdict`` gives for no group).
+_NO_GROUPS: Final[dict[str, str | None]] = dict.fromkeys(_PATTERN_LOWER.groupindex)
 
 
 def _cn_number(text: str) -> float:
@@ -439,15 +441,19 @@ def format_amount(a: Amount) -> str:
 
 def _group_texts(m: re.Match[str], src: str | None = None) -> dict[str, str | None]:
     """The named groups of an amount match, as written in ``src`` when ``m`` was found in a lower-case copy of it."""
-    if src is None or m.string is src:
-        return m.groupdict()
-    out: dict[str, str | None] = {}
-    if m.re is _PATTERN_LOWER:
-        regs = m.regs  # every group's span at once (a method call per group and end costs more)
+    if src is not None and m.re is _PATTERN_LOWER:
+        # found in a lower-case copy of ``src`` (of the same length): every group's span at once (a method call per
+        # group and end costs more), into a copy of the dict of no group (inserting 15 keys one by one resizes it)
+        out = _NO_GROUPS.copy()
+        regs = m.regs
         for k, i in _LOWER_GROUPS:
             a, b = regs[i]
-            out[k] = None if a < 0 else src[a:b]
+            if a >= 0:
+                out[k] = src[a:b]
         return out
+    if src is None or m.string is src:
+        return m.groupdict()
+    out = {}
     for k, v in m.groupdict().items():
         out[k] = None if v is None else src[m.start(k):m.end(k)]
     return out
