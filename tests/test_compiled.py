@@ -258,6 +258,13 @@ def test_the_hot_modules_objects_pickle_and_copy_compiled_or_not() -> None:
     assert amt.high == 1e11 and pickle.loads(pickle.dumps(amt)).high == 1e11
     p = Proposal("deal", (0, 40), 0.5, payer=EntityMention(0, 4, "acme", "Acme"),
                  payee=EntityMention(20, 27, "globex", "Globex"), type="equity_investment", amount=amt)
-    back = pickle.loads(pickle.dumps(p))
-    assert (back.payer, back.payee, back.amount, back.type, back.sentence) == (p.payer, p.payee, amt,
-                                                                                "equity_investment", (0, 40))
+    for back in (pickle.loads(pickle.dumps(p)), copy.deepcopy(p), copy.copy(p)):
+        assert (back.payer, back.payee, back.amount, back.type, back.sentence) == (p.payer, p.payee, amt,
+                                                                                    "equity_investment", (0, 40))
+        assert back == p
+    from dealweb.extract.coref import load_descriptions
+
+    words = load_descriptions()
+    assert words is not None
+    for back in (pickle.loads(pickle.dumps(words)), copy.deepcopy(words), copy.copy(words)):
+        assert back == words

@@ -80,6 +80,11 @@ class Descriptions:
     #: "said"): a firm named before it in its comma-clause may be the one it stands for
     opens: frozenset[str] = frozenset()
 
+    def __reduce__(self) -> tuple[type[Descriptions], tuple[object, ...]]:
+        """Pickled and copied through the constructor: compiled by mypyc, a frozen instance takes no field by field."""
+        return Descriptions, (self.pattern, self.kinds, self.markers, self.former, self.latter, self.not_after,
+                              self.firsts, self.spaced, self.stop, self.opens)
+
 
 def load_descriptions(path: str | Path = DESCRIPTIONS_FILE) -> Descriptions | None:
     """The description words of ``path`` compiled; ``None`` when the file is missing or names no words.

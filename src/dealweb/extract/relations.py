@@ -111,6 +111,16 @@ class Proposal:
         self.spans = {} if spans is None else spans
         self.by = by
 
+    def __reduce__(self) -> tuple[type[Proposal], tuple[object, ...]]:
+        """Pickled and copied through the constructor (``ingest -j``, dask and ray send proposals to other processes).
+
+        Compiled by mypyc, a class with its own ``__init__`` is created by calling it, so the default reduction
+        (create empty, then set the fields) fails.
+        """
+        return Proposal, (self.kind, self.sentence, self.confidence, self.payer, self.payee, self.type, self.amount,
+                          self.capacity_gw, self.quantity, self.entity, self.metric, self.value, self.period,
+                          self.flag, self.date, self.term_years, self.conditions, self.spans, self.by)
+
 
 #: The patterns compiled by :func:`_rx`, by their source.
 _RX: Final[dict[str, re.Pattern[str]]] = {}
