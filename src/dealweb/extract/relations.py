@@ -111,7 +111,7 @@ class Proposal:
         self.spans = {} if spans is None else spans
         self.by = by
 
-    def __reduce__(self) -> tuple[type[Proposal], tuple[object, ...]]:
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:  # not type[...]: a field here is named "type"
         """Pickled and copied through the constructor (``ingest -j``, dask and ray send proposals to other processes).
 
         Compiled by mypyc, a class with its own ``__init__`` is created by calling it, so the default reduction
