@@ -17,9 +17,9 @@ import pytest
 from dealweb.errors import InputError
 from dealweb.extract.coref import load_descriptions, resolve_descriptions
 from dealweb.extract.gazetteer import GazEntry
-from dealweb.extract.ingest import ingest_text
 from dealweb.extract.mentions import EntityIndex
 from dealweb.extract.normalise import normalise
+from usd_claims import usd_deal_set
 
 FIRMS = (
     GazEntry("longhua", "company", "Longhua", "龍華科技", "龙华科技", aliases=("龍華", "龙华")),
@@ -36,13 +36,7 @@ B = 1e9
 
 def usd_deals(text: str) -> set[tuple[str, str, float, float | None]]:
     """(payer, payee, usd_low, usd_high) of every USD deal claim proposed for ``text``."""
-    out = set()
-    for c in ingest_text(text, index=INDEX):
-        if c["kind"] == "deal" and c["amount"] and c["amount"]["currency"] == "USD":
-            hi = c["amount"]["usd_high"]
-            out.add((c["from"]["id"], c["to"]["id"], round(c["amount"]["usd_low"]),
-                     None if hi is None or hi == float("inf") else round(hi)))
-    return out
+    return usd_deal_set(text, INDEX)
 
 
 TWO = ("longhua", "acme", 2 * B, 2 * B)  # 20億美元: exactly 2e9, by hand

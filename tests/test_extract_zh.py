@@ -11,7 +11,6 @@ from __future__ import annotations
 import pytest
 
 from dealweb.extract.gazetteer import GazEntry
-from dealweb.extract.ingest import ingest_text
 from dealweb.extract.mentions import EntityIndex
 from usd_claims import usd_deal_set
 
@@ -209,13 +208,7 @@ INDEX6 = EntityIndex(extra=FIRMS6)
 
 def usd_deals6(text: str) -> set[tuple[str, str, float, float | None]]:
     """(payer, payee, usd_low, usd_high) of every USD deal claim, read with the session-6 firms."""
-    out = set()
-    for c in ingest_text(text, index=INDEX6):
-        if c["kind"] == "deal" and c["amount"] and c["amount"]["currency"] == "USD":
-            hi = c["amount"]["usd_high"]
-            out.add((c["from"]["id"], c["to"]["id"], round(c["amount"]["usd_low"]),
-                     None if hi is None or hi == float("inf") else round(hi)))
-    return out
+    return usd_deal_set(text, INDEX6)
 
 
 CASES6 = [
