@@ -275,3 +275,76 @@ def test_dev10_is_development_text_scored_by_default_and_trained_on(
     assert sorted(json.loads(capsys.readouterr().out)["splits"]) == ["dev10"]
     assert "dev10" in load_script("train_claims", ROOT / "tools" / "train_claims.py").TRAIN
     assert "dev10" in load_script("train_fallback", ROOT / "tools" / "train_fallback.py").DEV
+
+
+def test_recover_cuts_the_text_from_its_page_excerpt_and_records_the_cut(tmp_path: Path) -> None:
+    """An excerpt as the pages corpus returns it (a date line, curly quotes, five paragraphs) and the article's
+    text cut from it by hand: paragraphs 0, 2 and 3, quotes folded, a final newline."""
+    paras = ["Acme signs a $3 billion deal with Borealis",
+             "Markets rose on Tuesday.",
+             "Acme\u2019s chief said the \u201cdeal\u201d runs five years.",
+             "Borealis will supply robot arms.",
+             "Read more: Acme's rivals"]
+    excerpt = " date 2025-09-11 " + "\n\n".join(paras)
+    text = "\n\n".join([paras[0], "Acme's chief said the \"deal\" runs five years.", paras[3]]) + "\n"
+    quote = "Acme's chief said the \"deal\" runs five years."
+    art = {"id": "x1", "sha256": hashlib.sha256(text.encode()).hexdigest(), "chars": len(text),
+           "claims": [{"quote": quote, "quote_span": [text.index(quote), text.index(quote) + len(quote)],
+                       "amount": {"text": "$3 billion"}, "span": [13, 23]}]}
+    manifest = {"articles": [art, {"id": "x2", "sha256": "0" * 64, "chars": 10, "claims": []}]}
+    mpath = tmp_path / "manifest.json"
+    mpath.write_text(json.dumps(manifest), encoding="utf-8")
+    ex = tmp_path / "excerpts"
+    ex.mkdir()
+    (ex / "x1.json").write_text(json.dumps(excerpt), encoding="utf-8")
+    (ex / "x2.json").write_text(json.dumps("nothing of it"), encoding="utf-8")
+    (ex / "zz.json").write_text(json.dumps("not in the manifest"), encoding="utf-8")
+    cache, recipes = tmp_path / "cache", tmp_path / "excerpts.json"
+    args = ["recover", "--excerpts", str(ex), "--cache", str(cache), "--manifest", str(mpath), "--recipes",
+            str(recipes)]
+    assert news_cache.main(args) == 1  # x2 cannot be cut
+    assert (cache / "x1.txt").read_text(encoding="utf-8") == text
+    assert not (cache / "x2.txt").exists() and not list(cache.glob(".*.tmp"))
+    cut = json.loads(recipes.read_text(encoding="utf-8"))["articles"]["x1"]
+    body = "\n\n".join(paras).replace("\u2019", "'").replace("\u201c", '"').replace("\u201d", '"')
+    starts = [body.index(p) for p in (paras[0], quote, paras[3])]
+    assert cut["spans"] == [[starts[0], starts[0] + len(paras[0])], [starts[1], starts[1] + len(quote)],
+                            [starts[2], starts[2] + len(paras[3])]]
+    assert cut["joins"] == ["\n\n", "\n\n"] and cut["quotes"] is True and cut["tail"] == "\n"
+    # the recorded cut is used again; a changed excerpt is cut afresh or fails, never written wrong
+    (cache / "x1.txt").unlink()
+    (ex / "x2.json").unlink()
+    assert news_cache.main(args) == 0
+    assert (cache / "x1.txt").read_text(encoding="utf-8") == text
+    (ex / "x1.json").write_text(json.dumps(excerpt.replace("five", "six")), encoding="utf-8")
+    (cache / "x1.txt").unlink()
+    assert news_cache.main(args) == 1
+    assert not (cache / "x1.txt").exists()
+
+
+def test_recover_names_an_excerpt_file_that_is_not_json(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    mpath = tmp_path / "manifest.json"
+    mpath.write_text(json.dumps({"articles": [{"id": "x1", "sha256": "0" * 64, "chars": 5}]}), encoding="utf-8")
+    (tmp_path / "ex").mkdir()
+    (tmp_path / "ex" / "x1.json").write_text('"unterminated', encoding="utf-8")
+    rc = news_cache.main(["recover", "--excerpts", str(tmp_path / "ex"), "--cache", str(tmp_path / "c"),
+                          "--manifest", str(mpath), "--recipes", str(tmp_path / "r.json")])
+    assert rc == 1
+    assert "x1.json:1: not valid JSON" in capsys.readouterr().err
+
+
+def test_recover_keeps_sentences_when_no_choice_of_whole_paragraphs_fits(tmp_path: Path) -> None:
+    """A Chinese paragraph of three sentences and an English one of three: the text keeps the first and third of
+    each (joined by the space that followed the first, none in Chinese), as a person trimming it would."""
+    zh = ["艾克米將向博瑞斯投資最多50億美元。", "股價上漲。", "交易預計明年完成。"]
+    en = ["Acme will pay $2 billion.", "Shares rose.", "The deal closes next year."]
+    excerpt = "".join(zh) + "\n" + " ".join(en)
+    text = zh[0] + zh[2] + "\n" + en[0] + " " + en[2] + "\n"
+    art = {"id": "x1", "sha256": hashlib.sha256(text.encode()).hexdigest(), "chars": len(text),
+           "claims": [{"quote": zh[0], "quote_span": [0, len(zh[0])]},
+                      {"quote": en[0], "quote_span": [text.index(en[0]), text.index(en[0]) + len(en[0])]}]}
+    recipe = news_cache.find_recipe(excerpt, art)
+    assert recipe is not None
+    assert news_cache.apply_recipe(recipe, excerpt) == text
+    assert len(recipe.spans) == 4  # two sentences of each paragraph
+    assert news_cache.find_recipe(excerpt.replace("明年", "今年"), art) is None

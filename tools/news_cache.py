@@ -7,11 +7,20 @@ annotations with quotes and spans). This tool puts the texts back where the qual
     python tools/news_cache.py build --from ~/news-texts            # any file names: matched by sha256
     python tools/news_cache.py check                                 # every cached text against its hash
     python tools/news_cache.py check --json                          # {"ok": [...], "missing": [...], "bad": [...]}
+    python tools/news_cache.py recover --excerpts ~/excerpts         # texts from the pages corpus' excerpts
 
 ``build`` reads every ``*.txt`` file under ``--from`` (recursively), matches each to a manifest article by
 the sha256 of its bytes, and writes it to ``<cache>/<id>.txt`` atomically (a temporary file renamed into
 place). The default cache is ``$DEALWEB_NEWS_CACHE`` or ``~/.cache/dealweb/news``. ``check`` exits 1 when
 an article is missing or its bytes do not hash to the manifest's value, naming the file and the hint.
+
+``recover`` rebuilds texts from the place they were collected from: each was made from the excerpt that the stored
+pages corpus returns for the article's address, keeping some of its paragraphs (or lines), with curly quotes folded
+to ASCII, joined, plus a final newline. ``--excerpts`` names a folder of ``<id>.json`` files (the excerpt exactly as
+the corpus returned it: a JSON string, or an object with an ``excerpt`` key) or ``<id>.txt`` files (its raw text).
+For each, the selection recorded in ``benchmarks/news_corpus/excerpts.json`` is applied, or, for an article without
+one, found: every selection of paragraphs whose length is the article's and which holds each annotated quote and
+figure at its span is tried until one hashes to the manifest's sha256. Only a text whose hash matches is written.
 """
 
 from __future__ import annotations
@@ -20,12 +29,23 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import sys
 import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 MANIFEST = ROOT / "benchmarks" / "news_corpus" / "manifest.json"
+RECIPES = ROOT / "benchmarks" / "news_corpus" / "excerpts.json"
+DATE_PREFIX = re.compile(r"^\s*date \d{4}-\d{2}-\d{2}\s+")
+QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
+SPACES = str.maketrans({"\n": " ", "\u00a0": " "})
+MAX_TRIES = 500_000  # full-length cuts hashed per article before giving up
+# a sentence (up to its final punctuation and closing quotes or brackets), then the space after it
+SENTENCE = re.compile(r"(.*?(?:[。！？!?；]+[」』”\"')）]*|[.!?]+[\"”')]*(?=\s)|$))([ \t]*)", re.S)
 
 
 def default_cache() -> Path:
@@ -65,6 +85,16 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def save_recipes(path: Path, recipes: dict[str, dict]) -> None:
+    """Write the recorded cuts, sorted by id, atomically."""
+    about = ("How each cached text of manifest.json is cut from the excerpt that the stored pages corpus returns "
+             "for its address (tools/news_cache.py recover): query (what was searched for it), start, quotes, spans "
+             "(character offsets of the kept pieces), joins (the spaces put between them), tail. No article text "
+             "is stored here.")
+    doc = {"about": about, "articles": {k: recipes[k] for k in sorted(recipes)}}
+    write_atomic(path, (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+
+
 def build(manifest: dict, source: Path, cache: Path) -> dict[str, list[str]]:
     """Copy the texts of ``source`` whose hashes are in the manifest into ``cache``; returns found/missing ids."""
     if not source.is_dir():
@@ -98,14 +128,271 @@ def check(manifest: dict, cache: Path) -> dict[str, list[str]]:
     return out
 
 
+@dataclass(frozen=True)
+class Recipe:
+    """How an article's text is cut from its page excerpt.
+
+    ``start``: ``date`` (a leading "date YYYY-MM-DD" dropped), ``raw`` (as is) or ``strip`` (outer space dropped);
+    ``quotes``: curly quotes folded to ASCII. The text is the pieces ``spans`` (character offsets into that body)
+    with ``joins[i]`` between piece i and piece i + 1, then ``tail``.
+    """
+
+    start: str
+    quotes: bool
+    spans: tuple[tuple[int, int], ...]
+    joins: tuple[str, ...]
+    tail: str
+
+    def as_json(self) -> dict[str, Any]:
+        """The recipe as excerpts.json records it."""
+        return {"start": self.start, "quotes": self.quotes, "spans": [list(s) for s in self.spans],
+                "joins": list(self.joins), "tail": self.tail}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Recipe:
+        """A recipe from its excerpts.json record (KeyError/TypeError/ValueError when it is not one)."""
+        spans = tuple((int(a), int(b)) for a, b in d["spans"])
+        joins = tuple(str(j) for j in d["joins"])
+        if len(joins) != max(0, len(spans) - 1):
+            raise ValueError("joins must number one fewer than spans")
+        return cls(str(d["start"]), bool(d["quotes"]), spans, joins, str(d["tail"]))
+
+
+def excerpt_body(excerpt: str, start: str, quotes: bool) -> str:
+    """The excerpt with its start handled as ``start`` says and, if ``quotes``, curly quotes folded."""
+    body = {"date": DATE_PREFIX.sub("", excerpt, count=1), "raw": excerpt, "strip": excerpt.strip()}[start]
+    return body.translate(QUOTES) if quotes else body
+
+
+def apply_recipe(recipe: Recipe, excerpt: str) -> str | None:
+    """The text ``recipe`` cuts from ``excerpt``, or None when the excerpt is shorter than its pieces."""
+    body = excerpt_body(excerpt, recipe.start, recipe.quotes)
+    if any(b > len(body) or a > b for a, b in recipe.spans):
+        return None
+    out = [body[a:b] + (recipe.joins[i] if i < len(recipe.joins) else "") for i, (a, b) in enumerate(recipe.spans)]
+    return "".join(out) + recipe.tail
+
+
+def anchors_of(article: dict) -> list[tuple[int, str]]:
+    """(offset, text) pairs the article's text holds: every annotated quote and figure at its span."""
+    out: list[tuple[int, str]] = []
+    for key in ("claims", "negatives", "ignore"):
+        for item in article.get(key, []):
+            if item.get("quote") and "quote_span" in item:
+                out.append((item["quote_span"][0], item["quote"]))
+            text = item.get("text") or (item.get("amount") or {}).get("text")
+            if text and "span" in item:
+                out.append((item["span"][0], text))
+    return out
+
+
+def _agrees(anchors: list[tuple[int, str]], piece: str, pos: int) -> bool:
+    """Do the anchors overlapping ``piece`` placed at ``pos`` agree with it (quotes folded, line breaks as spaces)?"""
+    end = pos + len(piece)
+    for s, q in anchors:
+        a, b = max(s, pos), min(s + len(q), end)
+        if a < b and (q[a - s:b - s].translate(QUOTES).translate(SPACES)
+                      != piece[a - pos:b - pos].translate(QUOTES).translate(SPACES)):
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """A piece of an excerpt's body the cut may keep: where it is, its paragraph, and the space after it."""
+
+    start: int
+    end: int
+    para: int
+    space: str
+
+
+def _units(body: str, sep: str, sentences: bool) -> list[_Unit]:
+    """The paragraphs of ``body`` split on ``sep`` or, if ``sentences``, their sentences.
+
+    Each sentence keeps the space that follows it inside its paragraph, the join to a kept next sentence.
+    """
+    units: list[_Unit] = []
+    pos = 0
+    for k, para in enumerate(body.split(sep)):
+        if not sentences:
+            units.append(_Unit(pos, pos + len(para), k, ""))
+        else:
+            for m in SENTENCE.finditer(para):
+                if m.group(1).strip():
+                    units.append(_Unit(pos + m.start(1), pos + m.end(1), k, m.group(2)))
+        pos += len(para) + len(sep)
+    return units
+
+
+def _cuts(body: str, units: list[_Unit], sep: str, total: int,
+          anchors: list[tuple[int, str]]) -> Iterator[tuple[int, ...]]:
+    """Every choice of ``units`` (in order) whose text is ``total`` characters long and holds the anchors.
+
+    Two kept units of one paragraph are joined by the space after the first, of two paragraphs by ``sep``. A
+    depth-first walk over (unit, position, previous unit), pruned by a memo of the states from which no choice of
+    the remaining units can end exactly at ``total``.
+    """
+    n = len(units)
+    memo: dict[tuple[int, int, int], bool] = {}
+
+    def join(prev: int, i: int) -> str:
+        if prev < 0:
+            return ""
+        return units[prev].space if units[prev].para == units[i].para else sep
+
+    def place(i: int, pos: int, prev: int) -> int | None:
+        j = join(prev, i)
+        u = units[i]
+        end = pos + len(j) + u.end - u.start
+        if end > total or not _agrees(anchors, j, pos) or not _agrees(anchors, body[u.start:u.end], pos + len(j)):
+            return None
+        return end
+
+    def reachable(i: int, pos: int, prev: int) -> bool:
+        if pos == total and prev >= 0:
+            return True
+        if i >= n or pos > total:
+            return False
+        key = (i, pos, prev)
+        if key not in memo:
+            end = place(i, pos, prev)
+            memo[key] = (end is not None and reachable(i + 1, end, i)) or reachable(i + 1, pos, prev)
+        return memo[key]
+
+    stack: list[tuple[int, int, int, tuple[int, ...]]] = [(0, 0, -1, ())]
+    while stack:
+        i, pos, prev, kept = stack.pop()
+        if pos == total and kept:
+            yield kept
+            continue
+        if i >= n:
+            continue
+        if reachable(i + 1, pos, prev):
+            stack.append((i + 1, pos, prev, kept))
+        end = place(i, pos, prev)
+        if end is not None and reachable(i + 1, end, i):
+            stack.append((i + 1, end, i, (*kept, i)))
+
+
+def find_recipe(excerpt: str, article: dict) -> Recipe | None:
+    """The cut of ``excerpt`` whose text hashes to ``article["sha256"]``, or None (see the module's text).
+
+    Whole paragraphs are tried before sentences; at most ``MAX_TRIES`` full-length cuts are hashed.
+    """
+    anchors = anchors_of(article)
+    tried = 0
+    seen: set[tuple[str, str, bool]] = set()
+    for sentences in (False, True):
+        for quotes in (True, False):
+            for start in ("date", "raw", "strip"):
+                body = excerpt_body(excerpt, start, quotes)
+                for sep in ("\n\n", "\n"):
+                    if (body, sep, sentences) in seen:
+                        continue
+                    seen.add((body, sep, sentences))
+                    units = _units(body, sep, sentences)
+                    for tail in ("\n", "", "\n\n"):
+                        for kept in _cuts(body, units, sep, article["chars"] - len(tail), anchors):
+                            spans = tuple((units[k].start, units[k].end) for k in kept)
+                            joins = tuple(units[a].space if units[a].para == units[b].para else sep
+                                          for a, b in zip(kept, kept[1:], strict=False))
+                            recipe = Recipe(start, quotes, spans, joins, tail)
+                            text = apply_recipe(recipe, excerpt)
+                            if text is not None and sha256_bytes(text.encode("utf-8")) == article["sha256"]:
+                                return recipe
+                            tried += 1
+                            if tried > MAX_TRIES:
+                                return None
+    return None
+
+def read_excerpt(path: Path) -> str:
+    """An excerpt file's text: ``.json`` holds a JSON string (or an object with ``excerpt``), ``.txt`` the text."""
+    raw = path.read_text(encoding="utf-8")
+    if path.suffix != ".json":
+        return raw
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}); hint: paste the excerpt as a JSON "
+                         "string, quotes included") from None
+    if isinstance(value, dict):
+        value = value.get("excerpt")
+    if not isinstance(value, str):
+        raise ValueError(f"{path}: neither a JSON string nor an object with an 'excerpt' string")
+    return value
+
+
+def load_recipes(path: Path) -> dict[str, dict]:
+    """The recorded cuts by article id (empty when the file does not exist)."""
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        sys.exit(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}); hint: restore it from git")
+    arts = data.get("articles") if isinstance(data, dict) else None
+    if not isinstance(arts, dict):
+        sys.exit(f"{path}: no 'articles' object; hint: restore it from git")
+    return arts
+
+
+def recover(manifest: dict, excerpts: Path, cache: Path, recipes: dict[str, dict]) -> dict[str, list[str]]:
+    """Cut each excerpt of ``excerpts`` into its article's text; write those whose hash matches into ``cache``.
+
+    ``recipes`` (id -> recorded cut) is used first and gains an entry for every article recovered by search.
+    Returns the ids ``written``, ``failed`` (no cut hashes right: an excerpt window or copy that differs) and
+    ``unknown`` (files whose name is no manifest id).
+    """
+    if not excerpts.is_dir():
+        sys.exit(f"{excerpts}: not a folder; hint: --excerpts takes the folder of <id>.json excerpt files")
+    arts = {a["id"]: a for a in manifest["articles"]}
+    out: dict[str, list[str]] = {"written": [], "failed": [], "unknown": []}
+    for path in sorted(p for p in excerpts.iterdir() if p.suffix in (".json", ".txt")):
+        article = arts.get(path.stem)
+        if article is None:
+            out["unknown"].append(path.name)
+            continue
+        try:
+            excerpt = read_excerpt(path)
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            print(f"warning: {exc}", file=sys.stderr)
+            out["failed"].append(path.stem)
+            continue
+        text = None
+        known = recipes.get(path.stem)
+        if known and "spans" in known:
+            try:
+                text = apply_recipe(Recipe.from_json(known), excerpt)
+            except (KeyError, TypeError, ValueError):
+                text = None
+            if text is not None and sha256_bytes(text.encode("utf-8")) != article["sha256"]:
+                text = None
+        if text is None:
+            found = find_recipe(excerpt, article)
+            if found is not None:
+                text = apply_recipe(found, excerpt)
+                recipes[path.stem] = {**(known or {}), **found.as_json()}
+        if text is None:
+            out["failed"].append(path.stem)
+            continue
+        write_atomic(cache / f"{path.stem}.txt", text.encode("utf-8"))
+        out["written"].append(path.stem)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``build`` or ``check``."""
+    """Command line: ``build``, ``check`` or ``recover``."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  epilog="examples:\n  python tools/news_cache.py build --from ~/news-texts\n"
-                                        "  python tools/news_cache.py check --json",
+                                        "  python tools/news_cache.py check --json\n"
+                                        "  python tools/news_cache.py recover --excerpts ~/excerpts",
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=["build", "check"])
+    ap.add_argument("command", choices=["build", "check", "recover"])
     ap.add_argument("--from", dest="source", type=Path, help="folder of article texts (build)")
+    ap.add_argument("--excerpts", type=Path, help="folder of <id>.json page excerpts (recover)")
+    ap.add_argument("--recipes", type=Path, default=RECIPES,
+                    help="recorded cuts of the excerpts (recover; gains the cuts it finds)")
     ap.add_argument("--cache", type=Path, default=None, help="cache folder (default $DEALWEB_NEWS_CACHE or "
                                                              "~/.cache/dealweb/news)")
     ap.add_argument("--manifest", type=Path, default=MANIFEST)
@@ -118,6 +405,14 @@ def main(argv: list[str] | None = None) -> int:
             ap.error("build needs --from FOLDER")
         res = build(manifest, args.source, cache)
         res |= {k: v for k, v in check(manifest, cache).items() if k == "bad"}
+    elif args.command == "recover":
+        if args.excerpts is None:
+            ap.error("recover needs --excerpts FOLDER")
+        recipes = load_recipes(args.recipes)
+        before = json.dumps(recipes, sort_keys=True)
+        res = recover(manifest, args.excerpts, cache, recipes)
+        if json.dumps(recipes, sort_keys=True) != before:
+            save_recipes(args.recipes, recipes)
     else:
         res = check(manifest, cache)
     if args.json:
@@ -127,10 +422,13 @@ def main(argv: list[str] | None = None) -> int:
         for k, v in res.items():
             print(f"{k:8} {len(v):4} / {n}" + (f"  {' '.join(v[:12])}{' ...' if len(v) > 12 else ''}"
                                                  if k != "ok" and k != "written" and v else ""))
+        if res.get("failed"):
+            print("hint: a failed excerpt is not the one the text was cut from (another window of the page: search "
+                  "with a quote the article holds) or not an exact copy", file=sys.stderr)
         if res.get("missing") or res.get("bad"):
             print(f"hint: put the texts in a folder and run: python tools/news_cache.py build --from FOLDER "
                   f"--cache {cache}", file=sys.stderr)
-    return 1 if res.get("missing") or res.get("bad") else 0
+    return 1 if res.get("missing") or res.get("bad") or res.get("failed") else 0
 
 
 if __name__ == "__main__":
