@@ -554,11 +554,88 @@ _CAPITAL_AFTER_CJK: Final = re.compile(r"[A-Z](?:(?<=[\u4e00-\u9fff].)|(?<=[\u4e
 #: it, so the engine skips to those characters by a set test and the rest of the text costs no try.
 _CN_FIRM_NOUN = re.compile("|".join(w[0] + f"(?:(?<=[A-Za-z0-9]{w[0]})|(?<=[A-Za-z0-9] {w[0]}))" + w[1:] for w in (
     "公司", "集团", "集團", "科技", "资本", "資本", "基金", "半导体", "半導體", "实验室", "實驗室")))
+#: How :func:`_latin_marks` reads each character (one byte per character): a capital A-Z as "A", a small letter a-z or
+#: a digit as "a", the space as " ", a character outside Latin-1 (an ideograph...) or "?" as "?", any other as ".".
+_LATIN_MARK_TABLE: Final = bytes(65 if 65 <= b <= 90 else 97 if 97 <= b <= 122 or 48 <= b <= 57 else 32 if b == 32
+                                 else 63 if b == 63 else 46 for b in range(256))
+
+
+def _latin_marks(text: str) -> bytes:
+    """``text`` as one mark a character (:data:`_LATIN_MARK_TABLE`), read by one encoding and one translation."""
+    return text.encode("latin-1", "replace").translate(_LATIN_MARK_TABLE)
+
+
+def _is_ideograph(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _capitals_after_cjk(text: str, marks: bytes) -> list[int]:
+    """``[m.start() for m in _CAPITAL_AFTER_CJK.finditer(text)]``, from ``marks`` (:func:`_latin_marks` of ``text``).
+
+    The pattern opens on a class the engine tests at every character. A capital right after an ideograph, or after
+    one and a space (or U+3000), has a mark "?" before it, or "? " (:func:`_latin_marks`): found by ``bytes.find``
+    (a scan in C), then the characters before it are checked. ``marks`` empty: ``text`` is ASCII, none can be.
+    """
+    out: list[int] = []
+    if not marks:
+        return out
+    i = marks.find(b"?A")
+    while i >= 0:
+        k = i + 1
+        c = text[i]
+        if _is_ideograph(c) or c == "\u3000" and i > 0 and _is_ideograph(text[i - 1]):
+            out.append(k)
+        i = marks.find(b"?A", k)
+    i = marks.find(b"? A")
+    more = False
+    while i >= 0:
+        if _is_ideograph(text[i]):
+            out.append(i + 2)
+            more = True
+        i = marks.find(b"? A", i + 2)
+    if more:
+        out.sort()
+    return out
+
+
+def _cn_firm_nouns(text: str, marks: bytes) -> list[re.Match[str]]:
+    """``list(_CN_FIRM_NOUN.finditer(text))`` from ``marks`` (:func:`_latin_marks` of ``text``).
+
+    Every match opens on a character outside Latin-1 (mark "?") right after a Latin letter or digit ("a", "A"), or
+    after one and a space: found by ``bytes.find`` and the pattern tried there only, left to right. A match holds
+    ideographs only, so none starts inside another. ``marks`` empty: ``text`` is ASCII, none can be.
+    """
+    out: list[re.Match[str]] = []
+    if not marks:
+        return out
+    starts: list[int] = []
+    for w in (b"a?", b"A?", b"a ?", b"A ?"):
+        i = marks.find(w)
+        while i >= 0:
+            starts.append(i + len(w) - 1)
+            i = marks.find(w, i + 1)
+    if not starts:
+        return out
+    starts.sort()
+    pos = 0
+    for q in starts:
+        if q >= pos:
+            m = _CN_FIRM_NOUN.match(text, q)
+            if m is not None:
+                out.append(m)
+                pos = m.end()
+    return out
+
+
 _EN_SLOT: Final = re.compile(
     r"(?:into|acquire[sd]?|acquiring|acquisition of|buys?|buying|bought|invest(?:s|ed|ing)? in|"
     r"invest(?:s|ed|ing)? (?:[a-z]+ ){0,3}(?:US)?\$[\d.,]+(?: ?(?:billion|million|bn|m|b))? in|"
     r"investment in|stake in|startup|start-up|chipmaker|chip designer|company|firm) "
     r"(?P<name>" + _LATIN_NAME + r")")
+#: Where a match of :data:`_EN_SLOT` can start: every form opens on one of these (:func:`_en_slots`). Those ending on a
+#: space are whole slot words: the name (a capital) must follow at once.
+_EN_SLOT_STEMS: Final = ("into ", "acqui", "buy", "bought ", "invest", "stake in ", "start", "chip", "company ",
+                         "firm ")
 #: More words a firm's name follows ("software maker Zentrix", "a licensing deal with Zentrix"), found by
 #: ``str.find`` (a scan in C): in one regex with the slot words above they would triple its cost.
 _EN_SLOT_WORDS: Final = (" maker ", " developer ", " designer ", " provider ", " supplier ", " operator ",
@@ -620,6 +697,42 @@ def _owned(text: str, name: str, end: int) -> str:
     return _OWNED_NAME.sub("", name)
 
 
+def _en_slots(text: str) -> list[re.Match[str]]:
+    """``list(_EN_SLOT.finditer(text))``, the pattern tried only where a form of it can start.
+
+    The pattern opens on any of i, a, b, s, c, f and tries its many forms at each of them: in English prose most of
+    the work of reading a text for new names. Every form opens on one of :data:`_EN_SLOT_STEMS` (a whole slot word,
+    then a space and a capital; or the start of one), found by ``str.find`` (a scan in C); the pattern is tried at
+    those places only, left to right, each from where the last match ended at the earliest, as ``finditer`` takes
+    them (no match is empty): the same matches.
+    """
+    n = len(text)
+    starts: list[int] = []
+    for w in _EN_SLOT_STEMS:
+        i = text.find(w)
+        if i < 0:
+            continue
+        whole = w[-1] == " "
+        size = len(w)
+        while i >= 0:
+            j = i + size
+            if not whole or j < n and "A" <= text[j] <= "Z":
+                starts.append(i)
+            i = text.find(w, i + 1)
+    out: list[re.Match[str]] = []
+    if not starts:
+        return out
+    starts.sort()
+    pos = 0
+    for q in starts:
+        if q >= pos:
+            m = _EN_SLOT.match(text, q)
+            if m is not None:
+                out.append(m)
+                pos = m.end()
+    return out
+
+
 def find_new_names(norm: NormText, known: list[EntityMention]) -> list[EntityMention]:
     """Firms named in Latin letters that neither the ledger nor the gazetteer knows, found by where they stand.
 
@@ -633,7 +746,7 @@ def find_new_names(norm: NormText, known: list[EntityMention]) -> list[EntityMen
     text = norm.text
     found: dict[str, str] = {}  # lower-case name -> display name
     names: list[str] = []
-    for m in _EN_SLOT.finditer(text):
+    for m in _en_slots(text):
         if (m.start() == 0 or not text[m.start() - 1].isalpha()) and not _DESCRIBED_AFTER.match(text, m.end()):
             names.append(_owned(text, m.group("name"), m.end()))
     for w in _EN_SLOT_WORDS:
@@ -648,8 +761,8 @@ def find_new_names(norm: NormText, known: list[EntityMention]) -> list[EntityMen
         n = _NAME_BEFORE.search(text, max(0, m.start() - 60), m.start())
         if n is not None:
             names.append(n.group(0))
-    for m in _CAPITAL_AFTER_CJK.finditer(text):
-        at = m.start()
+    marks = b"" if text.isascii() else _latin_marks(text)  # (an ASCII text has no ideograph: no slot of these)
+    for at in _capitals_after_cjk(text, marks):
         n = _NAME_RX.match(text, at)
         if n is not None and (_CN_SLOT_BEFORE.search(text, max(0, at - 4), at)
                               or _CN_FIRM_AFTER.match(text, n.end())):
@@ -658,7 +771,7 @@ def find_new_names(norm: NormText, known: list[EntityMention]) -> list[EntityMen
             if glued is not None and _FIGURE_AFTER.match(text, n.start() + glued.start(), n.end() + 4):
                 name = name[:glued.start()]  # "入股Acme10億美元": the figure is not part of the name
             names.append(name)
-    for m in _CN_FIRM_NOUN.finditer(text) if not text.isascii() else ():
+    for m in _cn_firm_nouns(text, marks):
         # "Zentrix公司獲得...", "據悉，Quorra集團...", "Borealis資本": a Latin name right before a Chinese word for a
         # firm, wherever it stands; read backwards from the word
         at = m.start() - 1 if text[m.start() - 1] == " " else m.start()
@@ -952,6 +1065,25 @@ def merge_names(known: list[EntityMention], new: list[EntityMention]) -> list[En
 _RANGE_TO: Final = re.compile(r"\s?(?:至|到|~|～|–)\s?")
 _YUAN_AFTER: Final = re.compile(r"\s?元(?:人民[币幣])?")
 _PCT_THEN: Final = re.compile(r"([%％]\s?)(至|到|to)")
+#: :data:`_PCT_THEN` apart for each sign: each opens on a literal, which the engine finds as ``str.find`` does (the
+#: class of both is tried at every character).
+_PCT_THEN_SIGNS: Final = (("%", re.compile(r"(%\s?)(至|到|to)")), ("％", re.compile(r"(％\s?)(至|到|to)")))
+
+
+def _pct_blank(m: re.Match[str]) -> str:
+    return m.group(1) + " " * len(m.group(2))
+
+
+def _pct_then(text: str) -> str:
+    """``_PCT_THEN.sub(...)``: the range word after a percentage blanked (same length), each sign's form apart.
+
+    A match holds one sign, then white space and a word: the two forms' matches do not overlap, and replacing one
+    leaves the other's in place.
+    """
+    for sign, rx in _PCT_THEN_SIGNS:
+        if sign in text:
+            text = rx.sub(_pct_blank, text)
+    return text
 #: "$10B+", "$10 billion-plus" (read in the five characters after a figure).
 _PLUS: Final = re.compile(r"\+|-plus\b")
 _LIST_SEP: Final = re.compile(r"\s*(?:、|,|，|和|及|與|与|以及|或|and|or|to)\s*$")
@@ -1071,7 +1203,7 @@ def find_amount_mentions(norm: NormText) -> list[AmountMention]:
     """
     text = norm.text
     # "增長77%至18億美元": a percentage then a level, not a range from 77% to 18億 (same length, same offsets)
-    scan = _PCT_THEN.sub(lambda m: m.group(1) + " " * len(m.group(2)), text)
+    scan = _pct_then(text)
     out: list[AmountMention] = []
     for lo, hi in numeric_spans(text):
         for f in find_amounts(scan[lo:hi]):
