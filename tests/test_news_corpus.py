@@ -348,3 +348,26 @@ def test_recover_keeps_sentences_when_no_choice_of_whole_paragraphs_fits(tmp_pat
     assert news_cache.apply_recipe(recipe, excerpt) == text
     assert len(recipe.spans) == 4  # two sentences of each paragraph
     assert news_cache.find_recipe(excerpt.replace("明年", "今年"), art) is None
+
+
+def test_recorded_cuts_are_well_formed_and_hold_no_prose() -> None:
+    """excerpts.json: every id is the manifest's, every cut parses, its pieces run forward through the excerpt,
+    and what it stores besides offsets is at most a few characters (spaces, line breaks, a full stop)."""
+    cuts = news_cache.load_recipes(news_cache.RECIPES)
+    ids = {a["id"] for a in MAN["articles"]}
+    assert len(cuts) >= 400 and set(cuts) <= ids
+    for aid, d in cuts.items():
+        r = news_cache.Recipe.from_json(d)
+        assert r.start in ("date", "raw", "strip"), aid
+        assert all(a <= b for a, b in r.spans) and all(x[1] <= y[0] for x, y in zip(r.spans, r.spans[1:])), aid
+        assert all(len(j) <= news_cache.MAX_JOIN for j in (*r.joins, r.tail)), aid
+        assert set(d) <= {"query", "start", "quotes", "spans", "joins", "tail"}, aid
+
+
+def test_derive_recipe_aligns_a_hand_cut_text() -> None:
+    excerpt = "Acme signs deal\n\nAcme will pay $2 billion, the filing says, over five years. Shares rose."
+    text = "Acme will pay $2 billion over five years.\n"  # a clause dropped by hand
+    r = news_cache.derive_recipe(excerpt, text)
+    assert r is not None and news_cache.apply_recipe(r, excerpt) == text
+    assert r.spans == ((17, 41), (59, 76)) and r.joins == ("",) and r.tail == "\n"
+    assert news_cache.derive_recipe(excerpt, "Something else entirely, written anew.\n") is None

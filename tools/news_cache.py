@@ -8,6 +8,7 @@ annotations with quotes and spans). This tool puts the texts back where the qual
     python tools/news_cache.py check                                 # every cached text against its hash
     python tools/news_cache.py check --json                          # {"ok": [...], "missing": [...], "bad": [...]}
     python tools/news_cache.py recover --excerpts ~/excerpts         # texts from the pages corpus' excerpts
+    python tools/news_cache.py record --excerpts ~/excerpts          # record how cached texts were cut
 
 ``build`` reads every ``*.txt`` file under ``--from`` (recursively), matches each to a manifest article by
 the sha256 of its bytes, and writes it to ``<cache>/<id>.txt`` atomically (a temporary file renamed into
@@ -34,6 +35,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,7 @@ RECIPES = ROOT / "benchmarks" / "news_corpus" / "excerpts.json"
 DATE_PREFIX = re.compile(r"^\s*date \d{4}-\d{2}-\d{2}\s+")
 QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})
 SPACES = str.maketrans({"\n": " ", "\u00a0": " "})
+MAX_JOIN = 4  # characters a recorded join or tail may hold (a space, a line break, a full stop): never prose
 MAX_TRIES = 500_000  # full-length cuts hashed per article before giving up
 # a sentence (up to its final punctuation and closing quotes or brackets), then the space after it
 SENTENCE = re.compile(r"(.*?(?:[。！？!?；]+[」』”\"')）]*|[.!?]+[\"”')]*(?=\s)|$))([ \t]*)", re.S)
@@ -85,14 +88,34 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def load_queries(path: Path | None) -> dict[str, str]:
+    """Each id's query, from a JSON-lines file (lines that are not an object with both are skipped)."""
+    out: dict[str, str] = {}
+    if path is None:
+        return out
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        sys.exit(f"{path}: cannot read ({exc.strerror}); hint: --queries takes a JSON-lines file")
+    for line in lines:
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(row, dict) and isinstance(row.get("id"), str) and isinstance(row.get("query"), str):
+            out.setdefault(row["id"], row["query"])
+    return out
+
+
 def save_recipes(path: Path, recipes: dict[str, dict]) -> None:
     """Write the recorded cuts, sorted by id, atomically."""
     about = ("How each cached text of manifest.json is cut from the excerpt that the stored pages corpus returns "
              "for its address (tools/news_cache.py recover): query (what was searched for it), start, quotes, spans "
              "(character offsets of the kept pieces), joins (the spaces put between them), tail. No article text "
              "is stored here.")
-    doc = {"about": about, "articles": {k: recipes[k] for k in sorted(recipes)}}
-    write_atomic(path, (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8"))
+    rows = [f" {json.dumps(k)}: {json.dumps(recipes[k], ensure_ascii=False, sort_keys=True)}" for k in sorted(recipes)]
+    doc = f'{{"about": {json.dumps(about)},\n"articles": {{\n' + ",\n".join(rows) + "\n}}\n"
+    write_atomic(path, doc.encode("utf-8"))
 
 
 def build(manifest: dict, source: Path, cache: Path) -> dict[str, list[str]]:
@@ -306,6 +329,32 @@ def find_recipe(excerpt: str, article: dict) -> Recipe | None:
                                 return None
     return None
 
+def derive_recipe(excerpt: str, text: str) -> Recipe | None:
+    """The cut that makes ``text`` from ``excerpt``, found by aligning the two (for a text cut by hand), or None.
+
+    Pieces are the excerpt's stretches that the text holds, in order (``difflib``'s matching blocks); what the text
+    holds between them (a space, a full stop put for a comma) becomes a join. Joins and tail are at most
+    ``MAX_JOIN`` characters, so no prose of the article is ever recorded; the cut with the fewest pieces over the
+    ways of reading the excerpt's start and quotes is kept, and only one that gives back ``text`` exactly.
+    """
+    best: Recipe | None = None
+    for quotes in (True, False):
+        for start in ("date", "raw", "strip"):
+            body = excerpt_body(excerpt, start, quotes)
+            blocks = [b for b in SequenceMatcher(None, body, text, autojunk=False).get_matching_blocks() if b.size]
+            if not blocks or blocks[0].b != 0:
+                continue
+            spans = tuple((b.a, b.a + b.size) for b in blocks)
+            joins = tuple(text[x.b + x.size:y.b] for x, y in zip(blocks, blocks[1:], strict=False))
+            tail = text[blocks[-1].b + blocks[-1].size:]
+            if any(len(j) > MAX_JOIN for j in (*joins, tail)):
+                continue
+            recipe = Recipe(start, quotes, spans, joins, tail)
+            if apply_recipe(recipe, excerpt) == text and (best is None or len(spans) < len(best.spans)):
+                best = recipe
+    return best
+
+
 def read_excerpt(path: Path) -> str:
     """An excerpt file's text: ``.json`` holds a JSON string (or an object with ``excerpt``), ``.txt`` the text."""
     raw = path.read_text(encoding="utf-8")
@@ -381,6 +430,37 @@ def recover(manifest: dict, excerpts: Path, cache: Path, recipes: dict[str, dict
     return out
 
 
+def record(manifest: dict, excerpts: Path, cache: Path, recipes: dict[str, dict],
+           queries: dict[str, str]) -> dict[str, list[str]]:
+    """Record how each cached text (hash checked) is cut from its excerpt in ``excerpts``, with its query.
+
+    For texts rebuilt by hand: the cut is derived by alignment (:func:`derive_recipe`). Returns the ids
+    ``recorded`` and ``unaligned`` (no cut with short joins gives the text back).
+    """
+    out: dict[str, list[str]] = {"recorded": [], "unaligned": []}
+    for a in manifest["articles"]:
+        cached, ex = cache / f"{a['id']}.txt", excerpts / f"{a['id']}.json"
+        if not (cached.is_file() and ex.is_file()):
+            continue
+        data = cached.read_bytes()
+        if sha256_bytes(data) != a["sha256"]:
+            continue
+        try:
+            excerpt = read_excerpt(ex)
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            print(f"warning: {exc}", file=sys.stderr)
+            out["unaligned"].append(a["id"])
+            continue
+        recipe = find_recipe(excerpt, a) or derive_recipe(excerpt, data.decode("utf-8"))
+        if recipe is None:
+            out["unaligned"].append(a["id"])
+            continue
+        entry = {**({"query": queries[a["id"]]} if a["id"] in queries else {}), **recipe.as_json()}
+        recipes[a["id"]] = {**recipes.get(a["id"], {}), **entry}
+        out["recorded"].append(a["id"])
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: ``build``, ``check`` or ``recover``."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
@@ -388,9 +468,10 @@ def main(argv: list[str] | None = None) -> int:
                                         "  python tools/news_cache.py check --json\n"
                                         "  python tools/news_cache.py recover --excerpts ~/excerpts",
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("command", choices=["build", "check", "recover"])
+    ap.add_argument("command", choices=["build", "check", "recover", "record"])
     ap.add_argument("--from", dest="source", type=Path, help="folder of article texts (build)")
     ap.add_argument("--excerpts", type=Path, help="folder of <id>.json page excerpts (recover)")
+    ap.add_argument("--queries", type=Path, help="JSON lines with id and query: what was searched (record)")
     ap.add_argument("--recipes", type=Path, default=RECIPES,
                     help="recorded cuts of the excerpts (recover; gains the cuts it finds)")
     ap.add_argument("--cache", type=Path, default=None, help="cache folder (default $DEALWEB_NEWS_CACHE or "
@@ -405,12 +486,15 @@ def main(argv: list[str] | None = None) -> int:
             ap.error("build needs --from FOLDER")
         res = build(manifest, args.source, cache)
         res |= {k: v for k, v in check(manifest, cache).items() if k == "bad"}
-    elif args.command == "recover":
+    elif args.command in ("recover", "record"):
         if args.excerpts is None:
-            ap.error("recover needs --excerpts FOLDER")
+            ap.error(f"{args.command} needs --excerpts FOLDER")
         recipes = load_recipes(args.recipes)
         before = json.dumps(recipes, sort_keys=True)
-        res = recover(manifest, args.excerpts, cache, recipes)
+        if args.command == "recover":
+            res = recover(manifest, args.excerpts, cache, recipes)
+        else:
+            res = record(manifest, args.excerpts, cache, recipes, load_queries(args.queries))
         if json.dumps(recipes, sort_keys=True) != before:
             save_recipes(args.recipes, recipes)
     else:
