@@ -457,13 +457,16 @@ _LITERAL_FIRST = [
     # session 9: the tranche cue read at figures
     (relations._TRANCHE, r"首笔|第一笔|第二笔|最后一笔|末笔|首期|剩余|余下|尾款|\btranche\b|\binstal+ment\b|"
                          r"\bfirst payment\b"),
+    # session 10: the infrastructure cue of capital expenditure, read once per sentence with a figure
+    (relations._INFRA, r"基础设施|数据中心|资料中心|算力|云计算|晶圆厂|工厂|厂房|infrastructure|data cent(?:er|re)s?|"
+                       r"computing capacity|\bfabs?\b|\bplants?\b|\bfactor(?:y|ies)\b"),
 ]
 _LITERAL_PIECES = ("first|firstly|initial|initially|begin with|begins with|beginning with|start with|starts with|"
                    "upfront|先|首先|首期|首笔|第一笔|each|各自|各|分别|in|into|to|向|对|给|从| |  |\n|,|，|。|"
                    "x|_|1|é|-|the firm|ab|teach|tin|w|担保|背书|兜底|租赁|付款|偿债|租金|义务|backstop|backstops|"
                    "backstopped|backstopping|guarantee|guarantees|guaranteed|guaranteeing|back up|backing up|"
                    "back|backing|up|s|d|ing|a|tranche|tranches|installment|instalment|first payment|payment|"
-                   "剩余|尾款").split("|")
+                   "剩余|尾款|fab|fabs|plant|plants|factory|factories|factor|工厂|data center").split("|")
 
 
 @settings(max_examples=500, deadline=None)

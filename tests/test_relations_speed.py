@@ -392,3 +392,20 @@ def test_first_character_sets_hold_every_opening() -> None:
         assert relations._opens_except(text, 0, len(text)), text
     for text in ("额", "者", "人", "机构", "银行", " banks", "firms", " firm"):
         assert relations._invest_noun(text, 0), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 40), max_size=24).map(sorted), st.integers(-2, 42), st.integers(0, 30),
+       st.integers(-1, 30))
+def test_written_out_bisects_are_the_librarys(a: list[int], x: int, lo: int, hi: int) -> None:
+    """:func:`coref.bisect_left` and ``bisect_right`` (compiled, no boxing) give what :mod:`bisect` gives."""
+    import bisect
+
+    from dealweb.extract import coref
+
+    top = len(a) if hi < 0 else min(hi, len(a))
+    lo = min(lo, top)
+    assert coref.bisect_left(a, x) == bisect.bisect_left(a, x)
+    assert coref.bisect_right(a, x) == bisect.bisect_right(a, x)
+    assert coref.bisect_left(a, x, lo, top) == bisect.bisect_left(a, x, lo, top)
+    assert coref.bisect_right(a, x, lo, top) == bisect.bisect_right(a, x, lo, top)

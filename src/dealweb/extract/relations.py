@@ -20,7 +20,6 @@ known limits are listed in ``docs/extraction.md``.
 
 from __future__ import annotations
 
-import bisect as _bisect
 import functools
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -29,6 +28,7 @@ from typing import Final
 
 from dealweb.extract.coref import _default as coref_words
 from dealweb.extract.coref import _fits as coref_fits
+from dealweb.extract.coref import bisect_left, bisect_right
 from dealweb.extract.mentions import (
     AmountMention,
     DateMention,
@@ -42,10 +42,6 @@ from dealweb.extract.mentions import (
 )
 from dealweb.extract.normalise import NormText
 from dealweb.money import Amount, find_amounts
-
-#: Bound once: the compiled build calls them without a look-up in the module's dict at each call.
-bisect_left: Final = _bisect.bisect_left
-bisect_right: Final = _bisect.bisect_right
 
 __all__ = ["CONDITION_RE", "CUE_CATEGORIES", "DENIAL_RE", "FACT_CUES", "HEDGE_RE", "LIST_RE", "RAISE_RE", "TYPE_CUES",
            "TYPE_CUES_RE", "Proposal", "cue_in", "cues_in", "propose"]
@@ -743,14 +739,22 @@ def _mark_breaks(f: str, s: int, e: int, wide: bool) -> list[int]:
 
 
 def _type_in(sent: _Sentence, lo: int, hi: int, sells: frozenset[str]) -> tuple[str, int, int] | None:
-    """:func:`_deal_type` of ``sent.folded[lo:hi]``, computed once per range of a sentence."""
+    """:func:`_deal_type` of ``sent.folded[lo:hi]``, computed once per range of a sentence.
+
+    A range holding no type cue (half of those asked) is answered at once, not kept: ``None``.
+    """
+    cues = _find(_ALL_TYPE_RE, sent.folded, lo, hi)
+    if not cues:
+        return None
     types = sent._types
     if types is None:
         types = sent._types = {}
-    key = (lo, hi, frozenset(sells))  # the same object when ``sells`` is a frozenset already
-    if key not in types:
-        types[key] = _deal_type(sent.folded, lo, hi, sells)
-    return types[key]
+    key = (lo, hi, sells)  # ``sells`` a frozenset (compared by its words, as ``frozenset(sells)`` was)
+    if key in types:
+        return types[key]
+    got = _cued_type(sent.folded, lo, hi, sells, cues)
+    types[key] = got
+    return got
 
 
 _SCANS: Final[dict[int, tuple[str, list[int], list[tuple[int, int, str]]]]] = {}
@@ -863,6 +867,16 @@ def _deal_type(folded: str, lo: int, hi: int, sells: frozenset[str]) -> tuple[st
     cues = _find(_ALL_TYPE_RE, folded, lo, hi)
     if not cues:
         return None  # every type below needs a cue
+    return _cued_type(folded, lo, hi, sells, cues)
+
+
+def _cued_type(folded: str, lo: int, hi: int, sells: frozenset[str],
+               cues: list[tuple[int, int, str]]) -> tuple[str, int, int] | None:
+    """:func:`_deal_type` of ``folded[lo:hi]``, whose type cues (not none) are ``cues``.
+
+    ``found.get(category)`` where the answer's truth is asked, not a bound ``found.get``: the compiled build calls
+    a bound method through the interpreter (hundreds of instructions), a dict's ``get`` in C.
+    """
     found: dict[str, list[tuple[int, int, str]]] = {}  # the cues of each category, in text order
     for h in cues:
         for cat in _CUE_CATS[h[2]]:
@@ -871,7 +885,6 @@ def _deal_type(folded: str, lo: int, hi: int, sells: frozenset[str]) -> tuple[st
                 found[cat] = [h]
             else:
                 hs.append(h)
-    cued = found.get
     # 投資額/投資者/投資人/投資機構 are nouns (the amount, the investors), not the act of investing
     if "equity" in found:
         found["equity"] = [h for h in found["equity"] if not _invest_noun(folded, h[1])
@@ -886,40 +899,40 @@ def _deal_type(folded: str, lo: int, hi: int, sells: frozenset[str]) -> tuple[st
             del found["stake"]
 
     for typ in ("warrant", "custom_chip_partnership", "joint_venture"):
-        if cued(typ):
+        if found.get(typ):
             return _typed(typ, found, typ)
-    buying = bool(cued("buy") or cued("contract"))
+    buying = bool(found.get("buy") or found.get("contract"))
     # "GPU capacity", "GPU集群": compute sold by the hour, not chips bought
-    if cued("chip_words") and cued("compute_words"):
+    if found.get("chip_words") and found.get("compute_words"):
         found["chip_words"] = [h for h in found["chip_words"]
                                if not any(c[0] <= h[0] < c[1] for c in found["compute_words"])]
-    if cued("chip_words"):
+    if found.get("chip_words"):
         # "AI chip startup Zentrix", "chip design software maker Zentrix", "the AI chip wars": a chip word that
         # describes a firm or a field names no goods
         found["chip_words"] = [h for h in found["chip_words"] if not _CHIP_DESCRIBES.match(folded, h[1])]
-    if cued("licence") and not _rx(r"export\s*$").search(folded, max(lo, found["licence"][0][0] - 8),
+    if found.get("licence") and not _rx(r"export\s*$").search(folded, max(lo, found["licence"][0][0] - 8),
                                                          found["licence"][0][0]):
         return _typed("services", found, "licence")
-    if cued("chip_words") and buying:
+    if found.get("chip_words") and buying:
         return _typed("chip_purchase", found, "chip_words")
-    if cued("compute_words") and (buying or not cued("equity")):
+    if found.get("compute_words") and (buying or not found.get("equity")):
         return _typed("compute_contract", found, "compute_words")
-    if cued("lease"):
+    if found.get("lease"):
         return _typed("lease", found, "lease")
-    if cued("hosting"):
+    if found.get("hosting"):
         return _typed("data_hosting", found, "hosting")
-    debt = cued("debt")
+    debt = found.get("debt")
     if debt and not any(h[2] == "financing" and _rx(r"equity\s*$").search(folded, max(lo, h[0] - 8), h[0])
                         for h in debt):
         return _typed("debt_financing", found, "debt")
-    equity = cued("equity")
+    equity = found.get("equity")
     if equity and any(h[2] in ("股权投资", "equity") for h in equity):
         return _typed("equity_investment", found, "equity")
-    if cued("stake"):
+    if found.get("stake"):
         return _typed("acquisition_stake", found, "stake")
     if equity:
         return _typed("equity_investment", found, "equity")
-    if cued("datacentre") and buying:
+    if found.get("datacentre") and buying:
         return _typed("data_hosting", found, "datacentre")
     if buying:
         use = _gated_search(_PAY_TO_USE, _PAY_TO_USE_WORDS, folded, lo, hi)
@@ -928,11 +941,11 @@ def _deal_type(folded: str, lo: int, hi: int, sells: frozenset[str]) -> tuple[st
     orders = [h for h in found.get("buy", ()) if h[2] in ("订单", "大单")]
     if orders and not sells:
         return ("services", orders[0][0], orders[0][1])  # "獲得X超過2億美元的訂單": an order for goods not named
-    if (cued("contract") or cued("buy")) and sells:
+    if (found.get("contract") or found.get("buy")) and sells:
         kind = "compute_contract" if "compute_contract" in sells else (
             "chip_purchase" if "chip_purchase" in sells else None)
         if kind:
-            return _typed(kind, found, "contract" if cued("contract") else "buy")
+            return _typed(kind, found, "contract" if found.get("contract") else "buy")
     return None
 
 
@@ -3321,9 +3334,11 @@ _SELL_WORDS: Final = ("出售", "卖出", "减持", "抛售", "sold", "sell", "d
 _BOTH_WORDS: Final = ("双方", "两家", "二者", "both")
 _SHARES_WORD: Final = re.compile(r"\b(?:shares|stock|stake|holdings?)\b")
 _SOLD_TO: Final = re.compile(r"(?:\bto\b|卖给|售予|出售给|转让给)\s*\S")
+#: Every form opens on a literal (``\bfabs?\b`` as ``f(?<!\wf)abs?\b``): the engine skips to their first characters by a
+#: set test instead of trying every form at every character of the sentence (tests/test_extract_speed.py).
 _INFRA: Final = re.compile(
     r"基础设施|数据中心|资料中心|算力|云计算|晶圆厂|工厂|厂房|infrastructure|data cent(?:er|re)s?|"
-    r"computing capacity|\bfabs?\b|\bplants?\b|\bfactor(?:y|ies)\b")
+    r"computing capacity|f(?<!\wf)abs?\b|p(?<!\wp)lants?\b|f(?<!\wf)actor(?:y|ies)\b")
 #: These open every alternative on a literal (``\bwill`` as ``w(?<!\ww)ill``), so the engine skips to their first
 #: characters by a set test (tests/test_extract_speed.py holds the plain forms they replace): the same matches.
 _INVEST_VERB: Final = re.compile(
