@@ -109,10 +109,10 @@ def load_queries(path: Path | None) -> dict[str, str]:
 
 def save_recipes(path: Path, recipes: dict[str, dict]) -> None:
     """Write the recorded cuts, sorted by id, atomically."""
-    about = ("How each cached text of manifest.json is cut from the excerpt that the stored pages corpus returns "
-             "for its address (tools/news_cache.py recover): query (what was searched for it), start, quotes, spans "
-             "(character offsets of the kept pieces), joins (the spaces put between them), tail. No article text "
-             "is stored here.")
+    about = ("How each cached text of manifest.json (or of a ledger's link-only documents) is cut from the excerpt "
+             "that the stored pages corpus returns for its address (tools/news_cache.py recover): query (what was "
+             "searched for it), start, quotes, spans (character offsets of the kept pieces), joins (the spaces put "
+             "between them), tail. No article text is stored here.")
     rows = [f" {json.dumps(k)}: {json.dumps(recipes[k], ensure_ascii=False, sort_keys=True)}" for k in sorted(recipes)]
     doc = f'{{"about": {json.dumps(about)},\n"articles": {{\n' + ",\n".join(rows) + "\n}}\n"
     write_atomic(path, doc.encode("utf-8"))
@@ -304,6 +304,8 @@ def find_recipe(excerpt: str, article: dict) -> Recipe | None:
     Whole paragraphs are tried before sentences; at most ``MAX_TRIES`` full-length cuts are hashed.
     """
     anchors = anchors_of(article)
+    if article.get("chars") is None:
+        return _find_unsized(excerpt, article, anchors)
     tried = 0
     seen: set[tuple[str, str, bool]] = set()
     for sentences in (False, True):
@@ -328,6 +330,66 @@ def find_recipe(excerpt: str, article: dict) -> Recipe | None:
                             if tried > MAX_TRIES:
                                 return None
     return None
+
+def _find_unsized(excerpt: str, article: dict, anchors: list[tuple[int, str]]) -> Recipe | None:
+    """The cut of a text of unknown length (a ledger's page copy) from its excerpt.
+
+    Every prefix of the excerpt that holds the anchors is tried first, then every cut of whole paragraphs or
+    sentences of each length from the last anchor's end to the excerpt's.
+    """
+    least = max((s + len(q) for s, q in anchors), default=1)
+    bodies = [(start, quotes, excerpt_body(excerpt, start, quotes))
+              for quotes in (False, True) for start in ("strip", "date", "raw")]
+    for start, quotes, body in bodies:
+        if not _agrees(anchors, body[:least], 0):
+            continue
+        for end in range(least, len(body) + 1):
+            for tail in ("", "\n"):
+                text = body[:end] + tail
+                if sha256_bytes(text.encode("utf-8")) == article["sha256"]:
+                    return Recipe(start, quotes, ((0, end),), (), tail)
+    for size in range(least, max(len(b) for _, _, b in bodies) + 2):
+        found = find_recipe(excerpt, {**article, "chars": size})
+        if found is not None:
+            return found
+    return None
+
+
+def ledger_articles(ledger: Path) -> dict:
+    """A manifest-like dict of a ledger's link-only documents (``url`` and ``sha256``, no ``file``).
+
+    Each has the quotes its claims cite, at their ``start`` offsets, as anchors, and no known length.
+    """
+    import yaml  # a dependency of dealweb; this tool's other commands need only the standard library
+
+    files = sorted(ledger.rglob("*.yaml"))
+    docs: list[dict] = []
+    quotes: dict[str, list[dict]] = {}
+
+    def walk(x: object) -> None:
+        if isinstance(x, dict):
+            if isinstance(x.get("document"), str) and isinstance(x.get("quote"), str) and isinstance(
+                    x.get("start"), int):
+                quotes.setdefault(x["document"], []).append(
+                    {"quote": x["quote"], "quote_span": [x["start"], x["start"] + len(x["quote"])]})
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    for f in files:
+        try:
+            data = yaml.safe_load(f.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError) as exc:
+            sys.exit(f"{f}: cannot be read as YAML ({exc}); hint: run dealweb check on the ledger")
+        if f.name == "documents.yaml" and isinstance(data, dict):
+            docs += [d for d in data.get("documents") or [] if isinstance(d, dict)]
+        walk(data)
+    arts = [{"id": d["id"], "url": d["url"], "sha256": d["sha256"], "chars": None, "claims": quotes.get(d["id"], [])}
+            for d in docs if d.get("url") and d.get("sha256") and not d.get("file")]
+    return {"articles": arts}
+
 
 def derive_recipe(excerpt: str, text: str) -> Recipe | None:
     """The cut that makes ``text`` from ``excerpt``, found by aligning the two (for a text cut by hand), or None.
@@ -477,9 +539,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", type=Path, default=None, help="cache folder (default $DEALWEB_NEWS_CACHE or "
                                                              "~/.cache/dealweb/news)")
     ap.add_argument("--manifest", type=Path, default=MANIFEST)
+    ap.add_argument("--ledger", type=Path, default=None,
+                    help="instead of the news manifest: a ledger folder, whose link-only documents' page copies are "
+                         "checked or recovered (their quotes are the anchors)")
     ap.add_argument("--json", action="store_true", help="print the result as JSON")
     args = ap.parse_args(argv)
-    manifest = load_manifest(args.manifest)
+    if args.ledger is not None and not args.ledger.is_dir():
+        sys.exit(f"{args.ledger}: not a folder; hint: --ledger takes a ledger folder")
+    manifest = ledger_articles(args.ledger) if args.ledger is not None else load_manifest(args.manifest)
     cache = args.cache or default_cache()
     if args.command == "build":
         if args.source is None:
