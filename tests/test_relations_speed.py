@@ -409,3 +409,12 @@ def test_written_out_bisects_are_the_librarys(a: list[int], x: int, lo: int, hi:
     assert coref.bisect_right(a, x) == bisect.bisect_right(a, x)
     assert coref.bisect_left(a, x, lo, top) == bisect.bisect_left(a, x, lo, top)
     assert coref.bisect_right(a, x, lo, top) == bisect.bisect_right(a, x, lo, top)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 60), max_size=40).map(sorted), st.integers(-2, 62), st.integers(0, 45))
+def test_lower_from_a_cursor_is_bisect_left(a: list[int], x: int, near: int) -> None:
+    """:func:`relations._lower` (from a cursor, a few steps then bisection) gives :func:`bisect.bisect_left`."""
+    import bisect
+
+    assert relations._lower(a, x, near) == bisect.bisect_left(a, x)

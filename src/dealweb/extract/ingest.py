@@ -166,19 +166,20 @@ def claims_from_proposals(norm: NormText, proposals: list[Proposal], document: s
         spans = _spans_of(norm, p.spans)
         if p.kind == "deal":
             assert p.payer is not None and p.payee is not None
-            claim.update({
-                "from": {"id": p.payer.id, "name": p.payer.name} | (
-                    {"members": p.payer.id.split("+")} if "+" in p.payer.id else {}),
-                "to": {"id": p.payee.id, "name": p.payee.name},
-                "type": p.type,
-                "amount": p.amount.as_dict() if p.amount is not None else None,
-                "capacity_gw": p.capacity_gw,
-                "quantity": p.quantity.as_dict() if p.quantity is not None else None,
-                "date": p.date,
-                "term_years": p.term_years,
-                "conditions": [{"text": q, "start": s, "end": e}
-                               for q, s, e in (norm.quote(a, b) for a, b in p.conditions)],
-            })
+            # set one key after another (in this order), not ``claim.update({...})``: no dict built to be copied
+            payer: dict[str, Any] = {"id": p.payer.id, "name": p.payer.name}
+            if "+" in p.payer.id:
+                payer["members"] = p.payer.id.split("+")
+            claim["from"] = payer
+            claim["to"] = {"id": p.payee.id, "name": p.payee.name}
+            claim["type"] = p.type
+            claim["amount"] = p.amount.as_dict() if p.amount is not None else None
+            claim["capacity_gw"] = p.capacity_gw
+            claim["quantity"] = p.quantity.as_dict() if p.quantity is not None else None
+            claim["date"] = p.date
+            claim["term_years"] = p.term_years
+            claim["conditions"] = [{"text": q, "start": s, "end": e}
+                                   for q, s, e in (norm.quote(a, b) for a, b in p.conditions)]
             if p.amount is not None:
                 claim["amount"]["text"] = norm.original[spans["amount"][0]:spans["amount"][1]]
             verdict = None
@@ -188,13 +189,13 @@ def claims_from_proposals(norm: NormText, proposals: list[Proposal], document: s
         else:
             assert p.entity is not None and p.value is not None
             vs = spans["value"]
-            claim.update({
-                "entity": {"id": p.entity.id, "name": p.entity.name},
-                "metric": p.metric,
-                "value": p.value.as_dict() | {"text": norm.original[vs[0]:vs[1]]},
-                "unit": p.value.unit,
-                "period": p.period,
-            })
+            value = p.value.as_dict()
+            value["text"] = norm.original[vs[0]:vs[1]]
+            claim["entity"] = {"id": p.entity.id, "name": p.entity.name}
+            claim["metric"] = p.metric
+            claim["value"] = value
+            claim["unit"] = p.value.unit
+            claim["period"] = p.period
             verdict = None
             if ledger is not None:
                 verdict = reconcile_fact(ledger, p.entity.id, p.metric or "", p.value, p.period, doc, qs, qe)

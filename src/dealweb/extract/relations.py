@@ -322,13 +322,15 @@ _WIDE_CHAR: Final = re.compile("[\u2e80-\U0010ffff]")
 _CJK_SPACE: Final = re.compile(r" (?<=[\u4e00-\u9fff] )(?=[\u4e00-\u9fff])")
 
 
-def _space_break_in(f: str, s: int, e: int) -> bool:
+def _space_break_in(f: str, s: int, e: int, wide: bool = True) -> bool:
     """Whether a break of :data:`_CLAUSE_BREAK` that opens on a space can lie in ``f[s:e]``.
 
     One holds a word of :data:`_BREAK_WORDS` or is a space before an ideograph (none in ASCII text): tested by
-    ``in`` and one literal scan instead of trying the pattern's space forms at every space.
+    ``in`` and one literal scan instead of trying the pattern's space forms at every space. ``wide``: whether a wide
+    character (at or above U+2E80: every ideograph is one) may lie in the range (``False``: none does, so no space
+    stands before an ideograph, and the range is not copied to be asked).
     """
-    return _any_in(f, _BREAK_WORDS, s, e) or (not f[s:e].isascii() and _CJK_SPACE.search(f, s, e) is not None)
+    return _any_in(f, _BREAK_WORDS, s, e) or (wide and not f[s:e].isascii() and _CJK_SPACE.search(f, s, e) is not None)
 
 
 def _any_in(f: str, words: tuple[str, ...], lo: int, hi: int) -> bool:
@@ -522,9 +524,12 @@ class _Union:
         ``inside=False`` (for tests only) leaves out the places inside the union's hits: then a list's word lying
         inside another list's longer word is lost.
         """
+        streams = [hs for hs in (split.hits(f) for split in self.splits) if hs]
+        if len(streams) == 1:
+            return self._replay(f, streams[0], inside)
         places: list[tuple[int, int, bool, int, str]] = []
-        for split in self.splits:
-            for s, _, hit in split.hits(f):
+        for hs in streams:
+            for s, _, hit in hs:
                 for off, k, own in self._places(hit):
                     if inside or off == 0:
                         places.append((s + off, k, own, s, hit))
@@ -544,6 +549,34 @@ class _Union:
                 done[k] = got.end()
             else:
                 done[k] = p + 1  # a later place of the same start need not be tried again
+        return out
+
+    def _replay(self, f: str, hits: list[tuple[int, int, str]], inside: bool) -> list[list[tuple[int, int, str]]]:
+        """:meth:`scan` of a text where one part alone matched (most texts: English ones have no wide character).
+
+        Its hits are in text order and do not overlap, and each hit's places lie inside it in order: the places
+        come in text order as they are read, so they are replayed at once, with no list of them sorted (a list's
+        own word at a hit's start is kept as the hit's own tuple).
+        """
+        out: list[list[tuple[int, int, str]]] = [[] for _ in self.lists]
+        done = [0] * len(self.lists)
+        for h in hits:
+            s = h[0]
+            hit = h[2]
+            for off, k, own in self._places(hit):
+                p = s + off
+                if p < done[k] or not inside and off:
+                    continue
+                if own:
+                    out[k].append(h)
+                    done[k] = h[1]
+                    continue
+                got = self.lists[k][1].match(f, p)
+                if got is not None:
+                    out[k].append((p, got.end(), got.group(0)))
+                    done[k] = got.end()
+                else:
+                    done[k] = p + 1
         return out
 
 
@@ -605,13 +638,14 @@ _RAISE_P: Final = _scanned(
 def _has(regex: re.Pattern[str], f: str, lo: int, hi: int) -> bool:
     """Whether a word of the trie ``regex`` lies in ``f[lo:hi]`` (one scan of the text for all ranges)."""
     got = _SCANS.get(id(regex))
-    if got is None or got[0] is not f:
+    if got is None or got.text is not f:
         _scan(regex, f)
         got = _SCANS[id(regex)]
-    starts = got[1]
-    i = bisect_left(starts, lo)
-    j = bisect_left(starts, hi, i)
-    return j > i + 1 or (j == i + 1 and got[2][i][1] <= hi)
+    starts = got.starts
+    i = _lower(starts, lo, got.at)
+    got.at = i
+    j = _lower(starts, hi, i)
+    return j > i + 1 or (j == i + 1 and got.hits[i][1] <= hi)
 
 
 #: All type cues in one longest-first pattern, and the categories of each word: one scan per range.
@@ -699,7 +733,7 @@ def _clauses_of(folded: str, s: int, e: int, wide: bool = True) -> list[tuple[in
 
     ``wide``: whether a wide character may lie in the sentence (else its marks are ASCII ones).
     """
-    if _space_break_in(folded, s, e):
+    if _space_break_in(folded, s, e, wide):
         breaks = [(m.start(), m.end()) for m in _CLAUSE_BREAK.finditer(folded, s, e)]
     else:
         breaks = [(p, p + 1) for p in _mark_breaks(folded, s, e, wide)]
@@ -757,42 +791,85 @@ def _type_in(sent: _Sentence, lo: int, hi: int, sells: frozenset[str]) -> tuple[
     return got
 
 
-_SCANS: Final[dict[int, tuple[str, list[int], list[tuple[int, int, str]]]]] = {}
+class _Scan:
+    """Every match of a pattern in the whole text ``text``: ``hits`` ``(start, end, word)`` in order, their starts.
+
+    ``at``: where in ``starts`` the last range asked began (see :func:`_lower`): the rules read a text's sentences in
+    order, so the next range most often starts a few hits on, or at the same one.
+    """
+
+    __slots__ = ("at", "hits", "starts", "text")
+
+    def __init__(self, text: str, starts: list[int], hits: list[tuple[int, int, str]]) -> None:
+        self.text = text
+        self.starts = starts
+        self.hits = hits
+        self.at = 0
 
 
-def _scan(regex: re.Pattern[str], s: str) -> tuple[list[int], list[tuple[int, int, str]]]:
-    """Every match of ``regex`` in the whole text ``s``, scanned once per text (starts, hits)."""
+_SCANS: Final[dict[int, _Scan]] = {}
+
+
+def _lower(a: list[int], x: int, near: int) -> int:
+    """``bisect_left(a, x)`` (``a`` sorted), looked for from ``near`` on: a few steps, else by bisection.
+
+    ``near`` is where the last answer lay (a cursor): a rule reading one sentence after another asks for a place a
+    few hits away from it, found in as many comparisons, not the bisection's dozen on a long text's hits.
+    tests/test_relations_speed.py compares it with :func:`bisect.bisect_left`.
+    """
+    n = len(a)
+    i = near if near < n else n
+    if i < n and a[i] < x:  # on to the right: every one before ``i`` is below ``x`` too
+        i += 1
+        k = 0
+        while i < n and a[i] < x:
+            k += 1
+            if k == 4:
+                return bisect_left(a, x, i, n)
+            i += 1
+        return i
+    k = 0  # ``i == n`` or ``a[i] >= x``: back to the left while the one before is at or above ``x``
+    while i > 0 and a[i - 1] >= x:
+        k += 1
+        if k == 4:
+            return bisect_left(a, x, 0, i)
+        i -= 1
+    return i
+
+
+def _scan(regex: re.Pattern[str], s: str) -> _Scan:
+    """Every match of ``regex`` in the whole text ``s``, scanned once per text."""
     got = _SCANS.get(id(regex))  # by id: a pattern's hash is computed from its whole code on every call
-    if got is None or got[0] is not s:
+    if got is None or got.text is not s:
         if id(regex) in _LISTS:
             # every registered cue trie at once (one pass of the text: see _Union)
             if not _UNION:
                 _UNION.append(_Union(_LISTS))
             union = _UNION[0]
             for (key, _, _), hits in zip(union.lists, union.scan(s), strict=True):
-                _SCANS[key] = (s, [h[0] for h in hits], hits)
+                _SCANS[key] = _Scan(s, [h[0] for h in hits], hits)
             got = _SCANS[id(regex)]
         else:
             hits = [(m.start(), m.end(), m.group(0)) for m in regex.finditer(s)]
-            got = (s, [h[0] for h in hits], hits)
+            got = _Scan(s, [h[0] for h in hits], hits)
             _SCANS[id(regex)] = got
-    return got[1], got[2]
+    return got
 
 
 def _find(regex: re.Pattern[str], s: str, lo: int, hi: int) -> list[tuple[int, int, str]]:
     """The matches of ``regex`` lying in ``s[lo:hi]`` (from one scan of the whole text: linear in all)."""
     got = _SCANS.get(id(regex))
-    if got is None or got[0] is not s:
-        _scan(regex, s)
-        got = _SCANS[id(regex)]
-    starts = got[1]
-    i = bisect_left(starts, lo)
-    j = bisect_left(starts, hi, i)
-    if i == j:
+    if got is None or got.text is not s:
+        got = _scan(regex, s)
+    starts = got.starts
+    i = _lower(starts, lo, got.at)
+    got.at = i
+    if i == len(starts) or starts[i] >= hi:
         return []
+    j = _lower(starts, hi, i)
     # hits are in text order and do not overlap (so their ends rise too): those starting in [lo, hi), kept when
     # they end by hi, which only the last one can fail
-    hits = got[2]
+    hits = got.hits
     return hits[i:j] if hits[j - 1][1] <= hi else hits[i:j - 1]
 
 
@@ -1912,13 +1989,14 @@ def _each_sentence(norm: NormText, ents: list[EntityMention], amts: list[AmountM
     # the first wide character at or after the last sentence (see _Sentence.wide_from): searched again only once a
     # sentence starts past it, so the text is scanned once in all
     wide_at = len(folded) if folded.isascii() else -1
+    ej = aj = pj = 0  # the sentences come in order: each bound looked for from the last one (_lower)
     for s, e in iter_sentences(norm.text):
-        ei = bisect_left(e_starts, s)
-        ai = bisect_left(a_starts, s)
-        pi = bisect_left(p_starts, s)
-        ej = bisect_left(e_starts, e, ei)
-        aj = bisect_left(a_starts, e, ai)
-        pj = bisect_left(p_starts, e, pi)
+        ei = _lower(e_starts, s, ej)
+        ai = _lower(a_starts, s, aj)
+        pi = _lower(p_starts, s, pj)
+        ej = _lower(e_starts, e, ei)
+        aj = _lower(a_starts, e, ai)
+        pj = _lower(p_starts, e, pi)
         se = ([x for x in ents[ei:min(ei + 64, ej)] if x.end <= e] or _NONE) if ej > ei else _NONE
         sa = ([x for x in amts[ai:min(ai + 64, aj)] if x.end <= e] or _NONE) if aj > ai else _NONE
         sp = ([x for x in periods[pi:min(pi + 16, pj)] if x.end <= e] or _NONE) if pj > pi else _NONE
@@ -3222,11 +3300,12 @@ def _term_from(f: str, lo: int, hi: int) -> int:
     nian = f.find("年", lo, hi)
     if nian >= 0:
         q = max(lo, nian - 8)
+    # a word opening before ``q`` may end after it ("x-year" with 年 nine characters on): looked for up to there
     for word in ("over", "for"):
-        at = f.find(word, lo, q)
+        at = f.find(word, lo, min(hi, q + len(word) - 1))
         if at >= 0:
             q = at
-    dash = f.find("-year", lo, q)
+    dash = f.find("-year", lo, min(hi, q + 5))  # at q too: the letters before it open the match
     if dash >= 0:
         while dash > lo and (f[dash - 1].isdecimal() or "a" <= f[dash - 1] <= "z"):
             dash -= 1
