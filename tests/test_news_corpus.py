@@ -372,3 +372,30 @@ def test_derive_recipe_aligns_a_hand_cut_text() -> None:
     assert r is not None and news_cache.apply_recipe(r, excerpt) == text
     assert r.spans == ((17, 41), (59, 76)) and r.joins == ("",) and r.tail == "\n"
     assert news_cache.derive_recipe(excerpt, "Something else entirely, written anew.\n") is None
+
+
+def test_recover_a_ledgers_page_copy_whose_length_is_unknown(tmp_path: Path) -> None:
+    """A ledger's link-only document: its copy is the excerpt, stripped, with its last line cut, hashed in
+    documents.yaml; the claim's quote at its start offset is the anchor. Computed by hand: the first two lines."""
+    excerpt = " date 2026-01-05 Acme buys cloud\nAcme will buy $5 billion of cloud from Beta.\nRead more here."
+    text = "date 2026-01-05 Acme buys cloud\nAcme will buy $5 billion of cloud from Beta.\n"
+    quote = "Acme will buy $5 billion of cloud from Beta."
+    led = tmp_path / "led"
+    (led / "deals").mkdir(parents=True)
+    (led / "documents.yaml").write_text(
+        "documents:\n  - {id: wire, url: 'https://example.com/a', sha256: "
+        f"{hashlib.sha256(text.encode()).hexdigest()}}}\n  - {{id: seed, file: seed.txt, sha256: {'0' * 64}}}\n",
+        encoding="utf-8")
+    (led / "deals" / "a.yaml").write_text(
+        f"deals:\n  - id: d\n    claims:\n      - {{document: wire, quote: '{quote}', start: {text.index(quote)}}}\n",
+        encoding="utf-8")
+    arts = news_cache.ledger_articles(led)["articles"]
+    assert [a["id"] for a in arts] == ["wire"]  # the seed file is not a page copy
+    assert arts[0]["claims"] == [{"quote": quote, "quote_span": [32, 32 + len(quote)]}]
+    ex = tmp_path / "ex"
+    ex.mkdir()
+    (ex / "wire.json").write_text(json.dumps(excerpt), encoding="utf-8")
+    rc = news_cache.main(["recover", "--ledger", str(led), "--excerpts", str(ex), "--cache", str(tmp_path / "c"),
+                          "--recipes", str(tmp_path / "r.json")])
+    assert rc == 0
+    assert (tmp_path / "c" / "wire.txt").read_text(encoding="utf-8") == text
