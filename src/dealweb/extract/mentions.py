@@ -544,6 +544,24 @@ _LATIN_NAME: Final = r"[A-Z][A-Za-z0-9]*(?:[&'.-][A-Za-z0-9]+)*(?: [A-Z][A-Za-z0
 _CN_SLOT_BEFORE: Final = re.compile(
     r"(?:收[购購]|投[资資]|入股|注[资資]|[并併][购購]|[买買]下|公司|集[团團]|商|旗下|[向对對]|"
     r"[业業]者|[厂廠]|企[业業]?|新[创創]|初[创創])[ \u3000]?$")  # 企: 礦企, 車企, 創企
+#: The last characters of the words of :data:`_CN_SLOT_BEFORE` (checked before it is searched: :func:`_cn_slot_before`).
+_CN_SLOT_LAST: Final = "购購资資股下司团團商向对對者厂廠企业業创創"
+
+
+def _cn_slot_before(text: str, at: int) -> bool:
+    """``_CN_SLOT_BEFORE.search(text, max(0, at - 4), at) is not None``, searched only where it can match.
+
+    That is after one of its words' last characters (then a space or U+3000, or none) right before ``at``.
+    """
+    lo = max(0, at - 4)
+    j = at - 1
+    if j >= lo and text[j] in " \u3000":
+        j -= 1
+    if j < lo or text[j] not in _CN_SLOT_LAST:
+        return False
+    return _CN_SLOT_BEFORE.search(text, lo, at) is not None
+
+
 _CN_FIRM_AFTER: Final = re.compile(r"[ ]?(?:公司|集[团團]|[\u4e00-\u9fff]{1,3}公司)")
 #: A Latin capital right after an ideograph, or after an ideograph and one space: the capitals that end the matches of
 #: ``[\u4e00-\u9fff][ \u3000]?[A-Z]``, found from the capital (one set test per character, a try only at capitals)
@@ -552,8 +570,11 @@ _CAPITAL_AFTER_CJK: Final = re.compile(r"[A-Z](?:(?<=[\u4e00-\u9fff].)|(?<=[\u4e
 #: A Chinese word that, right after a Latin name, makes it a firm's ("Zentrix公司", "Quorra集團", "Borealis資本").
 #: Only after a Latin letter or digit (and a space): every form opens on the word's first character, then looks behind
 #: it, so the engine skips to those characters by a set test and the rest of the text costs no try.
-_CN_FIRM_NOUN = re.compile("|".join(w[0] + f"(?:(?<=[A-Za-z0-9]{w[0]})|(?<=[A-Za-z0-9] {w[0]}))" + w[1:] for w in (
-    "公司", "集团", "集團", "科技", "资本", "資本", "基金", "半导体", "半導體", "实验室", "實驗室")))
+_CN_FIRM_NOUNS: Final = ("公司", "集团", "集團", "科技", "资本", "資本", "基金", "半导体", "半導體", "实验室", "實驗室")
+_CN_FIRM_NOUN = re.compile("|".join(w[0] + f"(?:(?<=[A-Za-z0-9]{w[0]})|(?<=[A-Za-z0-9] {w[0]}))" + w[1:]
+                                    for w in _CN_FIRM_NOUNS))
+#: The characters a match of :data:`_CN_FIRM_NOUN` opens on.
+_CN_FIRM_FIRSTS: Final = "".join(sorted({w[0] for w in _CN_FIRM_NOUNS}))
 #: How :func:`_latin_marks` reads each character (one byte per character): a capital A-Z as "A", a small letter a-z or
 #: a digit as "a", the space as " ", a character outside Latin-1 (an ideograph...) or "?" as "?", any other as ".".
 _LATIN_MARK_TABLE: Final = bytes(65 if 65 <= b <= 90 else 97 if 97 <= b <= 122 or 48 <= b <= 57 else 32 if b == 32
@@ -598,22 +619,30 @@ def _capitals_after_cjk(text: str, marks: bytes) -> list[int]:
     return out
 
 
-def _cn_firm_nouns(text: str, marks: bytes) -> list[re.Match[str]]:
-    """``list(_CN_FIRM_NOUN.finditer(text))`` from ``marks`` (:func:`_latin_marks` of ``text``).
+def _latin_or_digit(ch: str) -> bool:
+    """Whether ``ch`` is in ``[A-Za-z0-9]``."""
+    return "a" <= ch <= "z" or "A" <= ch <= "Z" or "0" <= ch <= "9"
 
-    Every match opens on a character outside Latin-1 (mark "?") right after a Latin letter or digit ("a", "A"), or
-    after one and a space: found by ``bytes.find`` and the pattern tried there only, left to right. A match holds
-    ideographs only, so none starts inside another. ``marks`` empty: ``text`` is ASCII, none can be.
+
+def _cn_firm_nouns(text: str) -> list[re.Match[str]]:
+    """``list(_CN_FIRM_NOUN.finditer(text))``, the pattern tried only where a match can start.
+
+    Every match opens on one of :data:`_CN_FIRM_FIRSTS` right after a Latin letter or digit, or after one and a
+    space: each such character found by ``str.find`` (not one in an ASCII text), the one or two before it read, and
+    the pattern matched there only, left to right (the pattern's class, tried at every character, costs more). A
+    match holds ideographs only, so none starts inside another.
     """
     out: list[re.Match[str]] = []
-    if not marks:
+    if text.isascii():
         return out
     starts: list[int] = []
-    for w in (b"a?", b"A?", b"a ?", b"A ?"):
-        i = marks.find(w)
+    for c in _CN_FIRM_FIRSTS:
+        i = text.find(c, 1)
         while i >= 0:
-            starts.append(i + len(w) - 1)
-            i = marks.find(w, i + 1)
+            b = text[i - 1]
+            if _latin_or_digit(b) or b == " " and i > 1 and _latin_or_digit(text[i - 2]):
+                starts.append(i)
+            i = text.find(c, i + 1)
     if not starts:
         return out
     starts.sort()
@@ -749,10 +778,12 @@ def find_new_names(norm: NormText, known: list[EntityMention]) -> list[EntityMen
     for m in _en_slots(text):
         if (m.start() == 0 or not text[m.start() - 1].isalpha()) and not _DESCRIBED_AFTER.match(text, m.end()):
             names.append(_owned(text, m.group("name"), m.end()))
+    size = len(text)
     for w in _EN_SLOT_WORDS:
         i = text.find(w)
         while i >= 0:
-            n = _NAME_RX.match(text, i + len(w))
+            j = i + len(w)
+            n = _NAME_RX.match(text, j) if j < size and "A" <= text[j] <= "Z" else None  # a name opens on a capital
             if n is not None and (w != " with " or _DEAL_BEFORE_WITH.search(text, max(0, i - 13), i)) and \
                     not _DESCRIBED_AFTER.match(text, n.end()):
                 names.append(_owned(text, n.group(0), n.end()))
@@ -764,14 +795,13 @@ def find_new_names(norm: NormText, known: list[EntityMention]) -> list[EntityMen
     marks = b"" if text.isascii() else _latin_marks(text)  # (an ASCII text has no ideograph: no slot of these)
     for at in _capitals_after_cjk(text, marks):
         n = _NAME_RX.match(text, at)
-        if n is not None and (_CN_SLOT_BEFORE.search(text, max(0, at - 4), at)
-                              or _CN_FIRM_AFTER.match(text, n.end())):
+        if n is not None and (_cn_slot_before(text, at) or _CN_FIRM_AFTER.match(text, n.end())):
             name = n.group(0)
             glued = _GLUED_FIGURE.search(name)
             if glued is not None and _FIGURE_AFTER.match(text, n.start() + glued.start(), n.end() + 4):
                 name = name[:glued.start()]  # "入股Acme10億美元": the figure is not part of the name
             names.append(name)
-    for m in _cn_firm_nouns(text, marks):
+    for m in _cn_firm_nouns(text):
         # "Zentrix公司獲得...", "據悉，Quorra集團...", "Borealis資本": a Latin name right before a Chinese word for a
         # firm, wherever it stands; read backwards from the word
         at = m.start() - 1 if text[m.start() - 1] == " " else m.start()
@@ -779,11 +809,17 @@ def find_new_names(norm: NormText, known: list[EntityMention]) -> list[EntityMen
         if n is not None:
             names.append(n.group(0))
     for name in names:
-        name = _NAME_SUFFIX.sub("", _POSSESSIVE.sub("", name)).rstrip(".")
+        # (each pattern tried only where it can match: a possessive ends on "s", a suffix follows a space, an
+        # adjective holds a hyphen; a name holds no line break)
+        if name.endswith("s"):
+            name = _POSSESSIVE.sub("", name)
+        if " " in name:
+            name = _NAME_SUFFIX.sub("", name)
+        name = name.rstrip(".")
         words = name.split(" ")
         while words and words[-1].lower() in _NOT_A_NAME and (words[-1].lower() != "ai" or len(words) == 1):
             words.pop()  # "Celestial AI" keeps its "AI": the id is the name as written (firm_id)
-        while words and (words[0].lower() in _NOT_A_NAME or _ADJECTIVE.fullmatch(words[0])):
+        while words and (words[0].lower() in _NOT_A_NAME or "-" in words[0] and _ADJECTIVE.fullmatch(words[0])):
             words.pop(0)
         name = " ".join(words)
         if len(name) < 3 or name.isupper() and len(name) <= 4 or not firm_id(name):
@@ -1158,6 +1194,35 @@ def _spelled_value(words: str) -> float | None:
 _DOLLARS: Final = re.compile(r"dollars?\b", re.IGNORECASE)
 
 
+#: The first letters of the number words (:data:`_WORD_NUM`), in both cases: every match of :data:`_SPELLED` opens
+#: on one, at a word's start.
+_NUMBER_WORD_FIRSTS: Final = "".join(sorted({w[0] for w in (*_UNITS_EN, *_TENS_EN)} |
+                                            {w[0].upper() for w in (*_UNITS_EN, *_TENS_EN)}))
+
+
+def _last_spelled(text: str, lo: int, end: int) -> re.Match[str] | None:
+    """The last match of ``_SPELLED.finditer(text, lo, end)``, or ``None``.
+
+    The pattern (case-insensitive, many words in turn) is tried at every character of the window; a match opens
+    at a word's start (``\\b``, then a letter) on one of :data:`_NUMBER_WORD_FIRSTS`. The pattern is tried only
+    there, left to right, each from where the last match ended at the earliest, as ``finditer`` takes them (no
+    match is empty). A window holding a character that case folding matches to an ASCII letter is scanned whole.
+    """
+    window = text[lo:end]
+    if not window.isascii() and any(c in window for c in _FOLDS_TO_ASCII):
+        return next(reversed(list(_SPELLED.finditer(text, lo, end))), None)
+    last: re.Match[str] | None = None
+    pos = lo
+    firsts = _NUMBER_WORD_FIRSTS
+    for p in range(lo, end):
+        if p >= pos and text[p] in firsts and (p == 0 or not (text[p - 1].isalnum() or text[p - 1] == "_")):
+            m = _SPELLED.match(text, p, end)
+            if m is not None:
+                last = m
+                pos = m.end()
+    return last
+
+
 def _spelled_amounts(text: str, taken: list[AmountMention]) -> list[AmountMention]:
     """USD figures written in words, where no figure was read already.
 
@@ -1170,7 +1235,7 @@ def _spelled_amounts(text: str, taken: list[AmountMention]) -> list[AmountMentio
     for d in _DOLLARS.finditer(text):
         lo = max(last_end, d.start() - 120)
         # the last match in the window is the one that can end at this "dollars"
-        m = next(reversed(list(_SPELLED.finditer(text, lo, d.end()))), None)
+        m = _last_spelled(text, lo, d.end())
         if m is None or m.end() != d.end():
             v = _MULTI.search(text, max(lo, d.start() - 24), d.end())
             # "multi-billion-dollar commitments": several deals, none of them given a value
@@ -1365,6 +1430,30 @@ _PERIOD_CORE: Final = re.compile(
     r"(?<=q)(?:[1-4]\s?(?:fy|20)|uarter\s+(?:of\s+)?(?:fiscal\s+(?:year\s+)?)?20))")
 
 
+#: The last text :func:`_lower` lowered, and its lower case (the pipeline reads each chunk for periods, then dates).
+_LOWER: Final[list[tuple[str, str]]] = [("", "")]
+
+
+def _lower(text: str) -> str:
+    """``text.lower()``, kept for the last text."""
+    got = _LOWER[0]
+    if got[0] is text:
+        return got[1]
+    low = text.lower()
+    _LOWER[0] = (text, low)
+    return low
+
+
+def _exotic(text: str) -> bool:
+    """Whether ``text`` holds a character of :data:`_EXOTIC_FOLDS` (none is ASCII)."""
+    return not text.isascii() and ("\u017f" in text or "\u0131" in text or "\u0130" in text or "\u212a" in text)
+
+
+def _digit_before(text: str, i: int) -> bool:
+    """Whether ``\\d\\s?`` ends at ``i`` in ``text``: a digit right before it, or a digit and one white space."""
+    return i > 0 and text[i - 1].isdecimal() or i > 1 and text[i - 1].isspace() and text[i - 2].isdecimal()
+
+
 def _maybe_date(text: str) -> bool:
     """Whether :data:`_DATE_RE` can match in ``text`` (a quick test of what every form holds; ``False``: none can).
 
@@ -1373,26 +1462,123 @@ def _maybe_date(text: str) -> bool:
     says whether the characters around it can be a date (most sentences of figures hold a hyphen or 年 that is
     none: "AI-driven", 2025年). A letter that case folding matches to an ASCII one (a long s, a dotted or dotless
     i, the Kelvin sign) may stand in a month's name: then the answer is yes.
+
+    Each is found by ``str.find`` and read where it stands, no pattern searched through the text (each opens on a
+    class the engine tests at every character): :data:`_DATE_DIGITS` by the characters around each 年, 月 and
+    hyphen (``str.isdecimal`` and ``str.isspace`` are what ``\\d`` and ``\\s`` match; lower case changes none of
+    them), :data:`_DATE_MONTH` matched at each month's abbreviation after no letter.
     """
-    if any(ch in text for ch in _EXOTIC_FOLDS):
+    if _exotic(text):
         return True
-    low = text.lower()
-    digits = "年" in text or "月" in text or "-" in text
-    months = any(m in low for m in _MONTH_HEADS)
-    return digits and _DATE_DIGITS.search(low) is not None or months and _DATE_MONTH.search(low) is not None
+    n = len(text)
+    i = text.find("-")
+    while i >= 0:
+        if i > 0 and i + 1 < n and text[i - 1].isdecimal() and (text[i + 1] == "0" or text[i + 1] == "1"):
+            return True
+        i = text.find("-", i + 1)
+    if not text.isascii():
+        for c in ("年", "月"):
+            i = text.find(c)
+            while i >= 0:
+                if _digit_before(text, i):
+                    return True
+                i = text.find(c, i + 1)
+    low = _lower(text)
+    for m in _MONTH_HEADS:
+        i = low.find(m)
+        while i >= 0:
+            if (i == 0 or not "a" <= low[i - 1] <= "z") and _DATE_MONTH.match(low, i) is not None:
+                return True
+            i = low.find(m, i + 1)
+    return False
 
 
 def _maybe_period(text: str) -> bool:
     """Whether :data:`_PERIOD_RE` can match in ``text`` (a quick test of what every form holds; ``False``: none can).
 
-    Every form holds 財/财 or 年 (26財年, 2025年第三季), FY, Q (Q3, quarter) or fiscal, in any case.
+    Every form holds 財/财 or 年 (26財年, 2025年第三季), FY, Q (Q3, quarter) or fiscal, in any case: each found by
+    ``str.find``, then :data:`_PERIOD_CORE` read where it stands (a digit before 財/财/年 and, after 年, 第/上/下; the
+    pattern matched at each q before 1-4 or "uarter", at each "fy" and "fiscal"), not searched through the text.
     """
-    if any(ch in text for ch in _EXOTIC_FOLDS):
+    if _exotic(text):
         return True
-    low = text.lower()
-    if not ("年" in text or "財" in text or "财" in text or "q" in low or "fy" in low or "fiscal" in low):
-        return False
-    return _PERIOD_CORE.search(low) is not None  # what the characters around them must be (see _PERIOD_CORE)
+    n = len(text)
+    if not text.isascii():
+        for c in ("財", "财", "年"):
+            i = text.find(c)
+            while i >= 0:
+                if _digit_before(text, i):
+                    if c != "年":
+                        return True
+                    j = i + 1
+                    if j < n and text[j].isspace():
+                        j += 1
+                    if j < n and text[j] in "第上下":
+                        return True
+                i = text.find(c, i + 1)
+    low = _lower(text)
+    i = low.find("q")
+    while i >= 0:
+        if i + 1 < n and low[i + 1] in "1234u" and _PERIOD_CORE.match(low, i) is not None:
+            return True
+        i = low.find("q", i + 1)
+    for w in ("fy", "fiscal"):
+        i = low.find(w)
+        while i >= 0:
+            if _PERIOD_CORE.match(low, i) is not None:
+                return True
+            i = low.find(w, i + 1)
+    return False
+
+
+def _digit_starts(text: str, c: str, lo: int, hi: int, starts: list[int]) -> None:
+    """Add to ``starts`` each place ``i - b`` (``lo <= b <= hi``) holding an ASCII digit, for each ``c`` at ``i``."""
+    i = text.find(c)
+    while i >= 0:
+        for b in range(lo, hi + 1):
+            q = i - b
+            if q >= 0 and "0" <= text[q] <= "9":
+                starts.append(q)
+        i = text.find(c, i + 1)
+
+
+def _date_matches(text: str) -> list[re.Match[str]]:
+    """``list(_DATE_RE.finditer(text))``, the pattern tried only where a match can start.
+
+    A date in digits opens on an ASCII digit four or five characters before 年 (2025年, 2025 年), one to three before
+    月 (9月, 10 月), or four before a hyphen (2025-); one in words on a month's abbreviation (any case) after no
+    letter. Those places are found by ``str.find`` and the pattern matched there only, left to right, each from
+    where the last match ended at the earliest, as ``finditer`` takes them (no match is empty). A text holding a
+    character that case folding matches to an ASCII letter is scanned as before (:func:`finditer_from`).
+    """
+    if _exotic(text):
+        return list(finditer_from(_DATE_FIRST, _DATE_RE, text))
+    starts: list[int] = []
+    if not text.isascii():
+        _digit_starts(text, "年", 4, 5, starts)
+        _digit_starts(text, "月", 1, 3, starts)
+    _digit_starts(text, "-", 4, 4, starts)
+    low = _lower(text)
+    for head in _MONTH_HEADS:
+        i = low.find(head)
+        while i >= 0:
+            if i == 0 or not "a" <= low[i - 1] <= "z":
+                starts.append(i)
+            i = low.find(head, i + 1)
+    out: list[re.Match[str]] = []
+    if not starts:
+        return out
+    starts.sort()
+    pos = 0
+    last = -1
+    for q in starts:
+        if q >= pos and q != last:
+            last = q
+            m = _DATE_RE.match(text, q)
+            if m is not None:
+                out.append(m)
+                pos = m.end()
+    return out
 
 
 def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
@@ -1408,7 +1594,7 @@ def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:
     if not _maybe_date(text):
         return out
     year = default_year
-    for m in finditer_from(_DATE_FIRST, _DATE_RE, text):
+    for m in _date_matches(text):
         g = m.groupdict()
         y: int | None
         if g["y"]:
@@ -1511,8 +1697,7 @@ def _split_sentences(text: str, max_len: int) -> list[tuple[int, int]]:
     """
     out: list[tuple[int, int]] = []
     start = 0
-    for m in _BOUNDARY.finditer(text):
-        end = m.end()
+    for end in _boundary_ends(text):
         if end - start > max_len:
             out.extend(_windows(text, start, end, max_len))
         elif end > start and not text[start:end].isspace():
@@ -1557,6 +1742,77 @@ _BOUNDARY: Final = re.compile(
     r"(?<!\bCorp\.)(?<!\bCo\.)(?<!\bLtd\.)(?<!\bMs\.)(?<!\bDr\.))")
 
 
+#: The characters that end a sentence in :data:`_BOUNDARY`'s first form, and the closing quotes it takes after them.
+_SENTENCE_ENDS: Final = "。！？!?；;"
+_CLOSING_QUOTES: Final = "”」』\"'"
+#: The characters a match of :data:`_BOUNDARY` opens on.
+_BOUNDARY_FIRSTS: Final = ("。", "！", "？", "!", "?", "；", ";", "\n", "[", ".")
+
+
+def _boundary_ends(text: str) -> list[int]:
+    """``[m.end() for m in _BOUNDARY.finditer(text)]``, the pattern tried only where a match can start.
+
+    The pattern opens on a class of ten characters that the engine tests at every character of the text. Each of
+    them is found by ``str.find`` (a scan in C) instead, and the pattern matched there, left to right, each from
+    where the last match ended at the earliest, as ``finditer`` takes them (no match is empty). A point opens a
+    match only before white space (its one form): a point before anything else is not tried. The two commonest
+    forms, which need no look-around but the one character before, are read here: a sentence end (a run of end
+    marks and a closing quote) and a line break (a match unless :func:`_wrapped_line`).
+    """
+    n = len(text)
+    starts: list[int] = []
+    for c in _BOUNDARY_FIRSTS:
+        i = text.find(c)
+        if c == ".":
+            while i >= 0:
+                if i + 1 < n and text[i + 1].isspace():
+                    starts.append(i)
+                i = text.find(c, i + 1)
+        else:
+            while i >= 0:
+                starts.append(i)
+                i = text.find(c, i + 1)
+    starts.sort()
+    out: list[int] = []
+    pos = 0
+    for q in starts:
+        if q < pos:
+            continue
+        c = text[q]
+        if c in _SENTENCE_ENDS:  # the first form, read here: the run of end marks, then a closing quote or none
+            j = q + 1
+            while j < n and text[j] in _SENTENCE_ENDS:
+                j += 1
+            if j < n and text[j] in _CLOSING_QUOTES:
+                j += 1
+            pos = j
+            out.append(pos)
+        elif c == "\n":  # the second form: a line break, unless it wraps English text (see _BOUNDARY)
+            if not (q > 0 and _wrapped_line(text, q)):
+                pos = q + 1
+                out.append(pos)
+        else:
+            m = _BOUNDARY.match(text, q)
+            if m is not None:
+                pos = m.end()
+                out.append(pos)
+    return out
+
+
+def _wrapped_line(text: str, q: int) -> bool:
+    """``(?<=[A-Za-z,]\\n)(?:[a-z]+[\\s,;:]|\\$)`` at the line break ``text[q]`` (``q > 0``): a wrapped English line."""
+    b = text[q - 1]
+    if not ("a" <= b <= "z" or "A" <= b <= "Z" or b == ","):
+        return False
+    n = len(text)
+    j = q + 1
+    if j < n and text[j] == "$":
+        return True
+    while j < n and "a" <= text[j] <= "z":
+        j += 1
+    return q + 1 < j < n and (text[j].isspace() or text[j] in ",;:")
+
+
 _NUMERIC: Final = re.compile(
     r"(?=[0-9０-９數数幾几上逾近一二两兩三四五六七八九十百千sathofen])(?:"  # first characters
     r"[0-9０-９]|[數数幾几上逾近][十百千萬万億亿兆]|[一二两兩三四五六七八九十百千][萬万億亿兆]|"
@@ -1574,20 +1830,66 @@ _CN_NUMERAL: Final = re.compile("[數数幾几上逾近一二两兩三四五六�
 _EN_NUMERAL_WORDS: Final = ("several", "a few", "tens of", "hundred", "thousand", "million", "billion", "trillion")
 
 
+#: The two characters of a match of :data:`_CN_NUMERAL`: a scale (萬, 億...) after any of its first characters,
+#: or 十, 百, 千 after a vague word (數十, 幾百).
+_CN_BIG_SCALES: Final = "萬万億亿兆"
+_CN_NUMERAL_FIRSTS: Final = "數数幾几上逾近一二两兩三四五六七八九十百千"
+_CN_VAGUE_NUMERAL: Final = "數数幾几上逾近"
+
+
+def _cn_numeral_in(span: str) -> bool:
+    """``_CN_NUMERAL.search(span) is not None``: each scale character found by ``str.find``, the one before it read."""
+    for c in _CN_BIG_SCALES:
+        k = span.find(c, 1)
+        while k >= 0:
+            if span[k - 1] in _CN_NUMERAL_FIRSTS:
+                return True
+            k = span.find(c, k + 1)
+    for c in "十百千":
+        k = span.find(c, 1)
+        while k >= 0:
+            if span[k - 1] in _CN_VAGUE_NUMERAL:
+                return True
+            k = span.find(c, k + 1)
+    return False
+
+
 def _numeral_in(text: str, s: int, e: int) -> bool:
     """``_NUMERIC.search(text, s, e) is not None`` for a span without digits, without trying the pattern everywhere.
 
     The pattern (case-insensitive, opening on a lookahead) is tried at every character; here the Chinese forms are
-    one set scan, and the pattern runs only where an English form can be: where the span in lower case holds one
-    of :data:`_EN_NUMERAL_WORDS`, or a character that case folding matches to an ASCII letter.
+    read around each scale character (found by ``str.find``; none in an ASCII span), and the pattern runs only where
+    an English form can be: where the span in lower case holds one of :data:`_EN_NUMERAL_WORDS` ("illion" for the
+    last three), or a character that case folding matches to an ASCII letter.
     """
-    if _CN_NUMERAL.search(text, s, e):
-        return True
     span = text[s:e]
+    folds = False
+    if not span.isascii():
+        if _cn_numeral_in(span):
+            return True
+        folds = "\u0130" in span or "\u0131" in span or "\u017f" in span or "\u212a" in span  # _FOLDS_TO_ASCII
     low = span.lower()
-    if any(w in low for w in _EN_NUMERAL_WORDS) or any(c in span for c in _FOLDS_TO_ASCII):
+    if folds or "several" in low or "a few" in low or "tens of" in low or "hundred" in low or "thousand" in low \
+            or "illion" in low:
         return _NUMERIC.search(text, s, e) is not None
     return False
+
+
+#: How :func:`_digit_marks` reads each character (one byte per character): an ASCII digit as "0", any other as ".".
+_DIGIT_TABLE: Final = bytes(48 if 48 <= b <= 57 else 46 for b in range(256))
+
+
+def _digit_marks(text: str) -> bytes | None:
+    """``text`` with each ASCII digit as "0", every other character as "." (one byte per character), for ``bytes.find``.
+
+    ``None`` when ``text`` holds a full-width digit (then :data:`_DIGIT` is searched instead). Searching the marks for
+    "0" finds what ``_DIGIT.search`` finds, by ``memchr``: the pattern's class is tested at every character.
+    """
+    if not text.isascii():
+        for c in "０１２３４５６７８９":
+            if c in text:
+                return None
+    return text.encode("latin-1", "replace").translate(_DIGIT_TABLE)
 
 
 def numeric_spans(text: str) -> list[tuple[int, int]]:
@@ -1599,15 +1901,21 @@ def numeric_spans(text: str) -> list[tuple[int, int]]:
     spans = _sentence_spans(text)
     got = _SPANS
     if got[2] is None or got[0] is not text:
-        # a digit is the commonest figure and one set scan finds it (the next digit found serves every sentence
+        # a digit is the commonest figure and one scan finds it (the next digit found serves every sentence
         # before it); the full pattern only where there is none
         keep = []
         digit = -1  # where the next digit at or after the sentence starts is (-1: not looked for yet)
         n = len(text)
+        marks = _digit_marks(text)
         for s, e in spans:
             if digit < s:
-                m = _DIGIT.search(text, s)
-                digit = m.start() if m is not None else n
+                if marks is not None:
+                    digit = marks.find(b"0", s)
+                    if digit < 0:
+                        digit = n
+                else:
+                    m = _DIGIT.search(text, s)
+                    digit = m.start() if m is not None else n
             if digit < e or _numeral_in(text, s, e):
                 keep.append((s, e))
         got = (text, spans, keep)

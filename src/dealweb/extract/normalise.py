@@ -82,9 +82,11 @@ def folding_table() -> dict[int, int]:
 
 
 #: Texts at least this long are folded through a lookup array (numpy) rather than ``str.translate``, which
-#: looks each character up in a dict: the same result, faster from a few hundred characters on (an article
-#: of news is one to three thousand; measured: 30 µs by the dict, 11 µs by the array at 1,000 characters).
-FOLD_ARRAY_MIN: Final = 1 << 8
+#: looks each character up in a dict: the same result, cheaper from about sixty characters of Chinese on (an
+#: article of news is one to three thousand; measured: 30 µs by the dict, 11 µs by the array at 1,000 characters;
+#: in instructions, narrowing and folding a text of 50 / 100 / 250 ideographs costs 40k / 74k / 175k by the dict,
+#: 45k / 50k / 65k by the arrays).
+FOLD_ARRAY_MIN: Final = 1 << 6
 
 
 def fold(text: str) -> str:
