@@ -334,8 +334,8 @@ def find_recipe(excerpt: str, article: dict) -> Recipe | None:
 def _find_unsized(excerpt: str, article: dict, anchors: list[tuple[int, str]]) -> Recipe | None:
     """The cut of a text of unknown length (a ledger's page copy) from its excerpt.
 
-    Every prefix of the excerpt that holds the anchors is tried first, then every cut of whole paragraphs or
-    sentences of each length from the last anchor's end to the excerpt's.
+    Every prefix of the excerpt (read each way) that holds the anchors, with or without a final newline: a page
+    copy keeps the excerpt's opening. (A search over every length and every cut would take minutes a page.)
     """
     least = max((s + len(q) for s, q in anchors), default=1)
     bodies = [(start, quotes, excerpt_body(excerpt, start, quotes))
@@ -348,10 +348,6 @@ def _find_unsized(excerpt: str, article: dict, anchors: list[tuple[int, str]]) -
                 text = body[:end] + tail
                 if sha256_bytes(text.encode("utf-8")) == article["sha256"]:
                     return Recipe(start, quotes, ((0, end),), (), tail)
-    for size in range(least, max(len(b) for _, _, b in bodies) + 2):
-        found = find_recipe(excerpt, {**article, "chars": size})
-        if found is not None:
-            return found
     return None
 
 
