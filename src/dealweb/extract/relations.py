@@ -654,6 +654,25 @@ _CUE_CATS: Final[dict[str, list[str]]] = {}
 for _cat, _words in TYPE_CUES.items():
     for _w in _words:
         _CUE_CATS.setdefault(_w, []).append(_cat)
+#: The categories of :data:`TYPE_CUES` by number (:func:`_cued_type` keeps each one's cues in a list at its number),
+#: and the numbers of each cue word's categories.
+_CATS: Final = tuple(TYPE_CUES)
+_N_CATS: Final = len(_CATS)
+_C_WARRANT: Final = _CATS.index("warrant")
+_C_CUSTOM_CHIP: Final = _CATS.index("custom_chip_partnership")
+_C_JOINT_VENTURE: Final = _CATS.index("joint_venture")
+_C_CHIP_WORDS: Final = _CATS.index("chip_words")
+_C_COMPUTE_WORDS: Final = _CATS.index("compute_words")
+_C_BUY: Final = _CATS.index("buy")
+_C_CONTRACT: Final = _CATS.index("contract")
+_C_LEASE: Final = _CATS.index("lease")
+_C_HOSTING: Final = _CATS.index("hosting")
+_C_DATACENTRE: Final = _CATS.index("datacentre")
+_C_DEBT: Final = _CATS.index("debt")
+_C_STAKE: Final = _CATS.index("stake")
+_C_LICENCE: Final = _CATS.index("licence")
+_C_EQUITY: Final = _CATS.index("equity")
+_CUE_CAT_IDS: Final[dict[str, list[int]]] = {w: [_CATS.index(c) for c in cats] for w, cats in _CUE_CATS.items()}
 _FACT_RE: Final = _near(_pattern(list(FACT_CUES)), list(FACT_CUES))
 _GUIDE_RE: Final = _pattern(_GUIDANCE)
 _PROVIDE_RE: Final = _pattern(_PROVIDE)
@@ -929,13 +948,13 @@ def _invest_noun(folded: str, p: int) -> bool:
 _IN_KIND: Final = re.compile(r"in cash|to the (?:partnership|joint venture|venture|jv)")
 
 
-def _typed(typ: str, found: dict[str, list[tuple[int, int, str]]], key: str) -> tuple[str, int, int]:
-    """``typ`` with the span of the earliest cue of category ``key`` (the hits are in text order).
+def _first(typ: str, hits: list[tuple[int, int, str]]) -> tuple[str, int, int]:
+    """``typ`` with the span of the earliest cue of ``hits`` (a category's cues, in text order, not none).
 
-    A module-level function, not a closure in :func:`_deal_type`: the compiled build makes a closure's environment
+    A module-level function, not a closure in :func:`_cued_type`: the compiled build makes a closure's environment
     object at every call.
     """
-    h = found[key][0]
+    h = hits[0]
     return typ, h[0], h[1]
 
 
@@ -951,78 +970,92 @@ def _cued_type(folded: str, lo: int, hi: int, sells: frozenset[str],
                cues: list[tuple[int, int, str]]) -> tuple[str, int, int] | None:
     """:func:`_deal_type` of ``folded[lo:hi]``, whose type cues (not none) are ``cues``.
 
-    ``found.get(category)`` where the answer's truth is asked, not a bound ``found.get``: the compiled build calls
-    a bound method through the interpreter (hundreds of instructions), a dict's ``get`` in C.
+    The cues of each category are kept in a list by the category's number (:data:`_CUE_CAT_IDS`), not in a dict by
+    its name: the compiled build reads a list's item in a few instructions, a dict's in a hundred or more.
     """
-    found: dict[str, list[tuple[int, int, str]]] = {}  # the cues of each category, in text order
+    found: list[list[tuple[int, int, str]] | None] = [None] * _N_CATS  # the cues of each category, in text order
     for h in cues:
-        for cat in _CUE_CATS[h[2]]:
-            hs = found.get(cat)
+        for c in _CUE_CAT_IDS[h[2]]:
+            hs = found[c]
             if hs is None:
-                found[cat] = [h]
+                found[c] = [h]
             else:
                 hs.append(h)
     # 投資額/投資者/投資人/投資機構 are nouns (the amount, the investors), not the act of investing
-    if "equity" in found:
-        found["equity"] = [h for h in found["equity"] if not _invest_noun(folded, h[1])
-                           and not (h[2].startswith("contribut") and _IN_KIND.search(folded, h[1], h[1] + 60))
-                           and not (h[2] in ("put", "puts") and not _PUT_INTO.match(folded, h[1]))]
+    equity = found[_C_EQUITY]
+    if equity is not None:
+        equity = [h for h in equity if not _invest_noun(folded, h[1])
+                  and not (h[2].startswith("contribut") and _IN_KIND.search(folded, h[1], h[1] + 60))
+                  and not (h[2] in ("put", "puts") and not _PUT_INTO.match(folded, h[1]))]
 
-    if "stake" in found and any(h[2] in ("shares of", "shares in") for h in found["stake"]):
+    stake = found[_C_STAKE]
+    if stake is not None and any(h[2] in ("shares of", "shares in") for h in stake):
         # "Shares of Acme soared after...": the price of a firm's shares, not a stake bought
-        found["stake"] = [h for h in found["stake"] if h[2] not in ("shares of", "shares in")
-                          or not _SHARES_MOVED.match(folded, h[1], hi)]
-        if not found["stake"]:
-            del found["stake"]
+        stake = [h for h in stake if h[2] not in ("shares of", "shares in")
+                 or not _SHARES_MOVED.match(folded, h[1], hi)]
 
-    for typ in ("warrant", "custom_chip_partnership", "joint_venture"):
-        if found.get(typ):
-            return _typed(typ, found, typ)
-    buying = bool(found.get("buy") or found.get("contract"))
+    hs = found[_C_WARRANT]
+    if hs:
+        return _first("warrant", hs)
+    hs = found[_C_CUSTOM_CHIP]
+    if hs:
+        return _first("custom_chip_partnership", hs)
+    hs = found[_C_JOINT_VENTURE]
+    if hs:
+        return _first("joint_venture", hs)
+    buy = found[_C_BUY]
+    contract = found[_C_CONTRACT]
+    buying = bool(buy or contract)
+    chips = found[_C_CHIP_WORDS]
+    compute = found[_C_COMPUTE_WORDS]
     # "GPU capacity", "GPU集群": compute sold by the hour, not chips bought
-    if found.get("chip_words") and found.get("compute_words"):
-        found["chip_words"] = [h for h in found["chip_words"]
-                               if not any(c[0] <= h[0] < c[1] for c in found["compute_words"])]
-    if found.get("chip_words"):
+    if chips and compute:
+        chips = [h for h in chips if not any(c[0] <= h[0] < c[1] for c in compute)]
+    if chips:
         # "AI chip startup Zentrix", "chip design software maker Zentrix", "the AI chip wars": a chip word that
         # describes a firm or a field names no goods
-        found["chip_words"] = [h for h in found["chip_words"] if not _CHIP_DESCRIBES.match(folded, h[1])]
-    if found.get("licence") and not _rx(r"export\s*$").search(folded, max(lo, found["licence"][0][0] - 8),
-                                                         found["licence"][0][0]):
-        return _typed("services", found, "licence")
-    if found.get("chip_words") and buying:
-        return _typed("chip_purchase", found, "chip_words")
-    if found.get("compute_words") and (buying or not found.get("equity")):
-        return _typed("compute_contract", found, "compute_words")
-    if found.get("lease"):
-        return _typed("lease", found, "lease")
-    if found.get("hosting"):
-        return _typed("data_hosting", found, "hosting")
-    debt = found.get("debt")
+        chips = [h for h in chips if not _CHIP_DESCRIBES.match(folded, h[1])]
+    licence = found[_C_LICENCE]
+    if licence and not _rx(r"export\s*$").search(folded, max(lo, licence[0][0] - 8), licence[0][0]):
+        return _first("services", licence)
+    if chips and buying:
+        return _first("chip_purchase", chips)
+    if compute and (buying or not equity):
+        return _first("compute_contract", compute)
+    hs = found[_C_LEASE]
+    if hs:
+        return _first("lease", hs)
+    hs = found[_C_HOSTING]
+    if hs:
+        return _first("data_hosting", hs)
+    debt = found[_C_DEBT]
     if debt and not any(h[2] == "financing" and _rx(r"equity\s*$").search(folded, max(lo, h[0] - 8), h[0])
                         for h in debt):
-        return _typed("debt_financing", found, "debt")
-    equity = found.get("equity")
+        return _first("debt_financing", debt)
     if equity and any(h[2] in ("股权投资", "equity") for h in equity):
-        return _typed("equity_investment", found, "equity")
-    if found.get("stake"):
-        return _typed("acquisition_stake", found, "stake")
+        return _first("equity_investment", equity)
+    if stake:
+        return _first("acquisition_stake", stake)
     if equity:
-        return _typed("equity_investment", found, "equity")
-    if found.get("datacentre") and buying:
-        return _typed("data_hosting", found, "datacentre")
+        return _first("equity_investment", equity)
+    hs = found[_C_DATACENTRE]
+    if hs and buying:
+        return _first("data_hosting", hs)
     if buying:
         use = _gated_search(_PAY_TO_USE, _PAY_TO_USE_WORDS, folded, lo, hi)
         if use is not None:
             return ("services", use.start(), use.end())  # "pay $3 billion a year to integrate Acme's technology"
-    orders = [h for h in found.get("buy", ()) if h[2] in ("订单", "大单")]
+    orders = [h for h in buy if h[2] in ("订单", "大单")] if buy else []
     if orders and not sells:
         return ("services", orders[0][0], orders[0][1])  # "獲得X超過2億美元的訂單": an order for goods not named
-    if (found.get("contract") or found.get("buy")) and sells:
+    if (contract or buy) and sells:
         kind = "compute_contract" if "compute_contract" in sells else (
             "chip_purchase" if "chip_purchase" in sells else None)
         if kind:
-            return _typed(kind, found, "contract" if found.get("contract") else "buy")
+            if contract:
+                return _first(kind, contract)
+            if buy:
+                return _first(kind, buy)
     return None
 
 
@@ -2872,7 +2905,10 @@ def _jv_word(sent: _Sentence) -> bool:
     """Whether :data:`_JV_WORD` lies in the sentence (searched at the first figure that asks, then kept)."""
     got = sent._jv
     if got is None:
-        got = sent._jv = _JV_WORD.search(sent.folded, sent.start, sent.end) is not None
+        f = sent.folded
+        # every match opens on 合 or j: looked for by C scans first, the pattern tried only where one lies
+        got = sent._jv = (f.find("合", sent.start, sent.end) >= 0 or f.find("j", sent.start, sent.end) >= 0) and \
+            _JV_WORD.search(f, sent.start, sent.end) is not None
     return got
 #: The venture as the object of a payment ("向合資公司注資", "注入該合資企業"): the venture, not a partner, is paid.
 _TO_VENTURE: Final = re.compile(r"(?:向|对|给|注入|投入)(?:该|这家|此|新)?(?:合资|合营)(?:公司|企业|实体)")
@@ -3688,9 +3724,13 @@ def _sells(sent: _Sentence, index: EntityIndex, topic: EntityMention | None) -> 
         return got[2]
     sells: set[str] = set()
     for e in sent.ents:
-        sells |= set(index.sells.get(e.id, ()))
+        got_e = index.sells.get(e.id)
+        if got_e:
+            sells.update(got_e)  # no set made per entity to be merged
     if topic is not None and _starts_pronoun(sent):
-        sells |= set(index.sells.get(topic.id, ()))
+        got_t = index.sells.get(topic.id)
+        if got_t:
+            sells.update(got_t)
     sells.discard("equity_investment")  # goods and services sold; shares only orient talks (``_orient``)
     out = frozenset(sells) if sells else _NO_SELLS
     sent._sells_for = (topic, index, out)
