@@ -174,7 +174,7 @@ def text_marks(text: str) -> tuple[str, list[int], bool]:
     Kept for the last text read. ``wide``: whether ``text`` holds a character at or above U+2E80 (CJK and the like).
     ``starts`` are the places ``p`` where ``text[p]`` is in ``[a-z0-9]`` and ``p == 0`` or ``text[p - 1]`` is not in
     ``[a-z0-9 ]``. Read from the text as bytes (each character outside Latin-1 as "?", one byte per character) mapped
-    to three marks by one ``bytes.translate``, then ``bytes.find`` of a mark before a letter: C loops over the
+    to three marks by one ``bytes.translate``, then ``bytes.split`` at a mark before a letter: C loops over the
     text, no regular expression tried at each character.
     """
     got = _MARKS[0]
@@ -191,10 +191,13 @@ def text_marks(text: str) -> tuple[str, list[int], bool]:
             i = raw.find(b"?", i + 1)
     marks = raw.translate(_MARK_TABLE)
     starts = [0] if marks[:1] == b"a" else []
-    i = marks.find(b".a")
-    while i >= 0:
-        starts.append(i + 1)
-        i = marks.find(b".a", i + 2)
+    # each ".a" (they cannot overlap) ends a piece of the split: the start is after it (one split in C, no call
+    # of bytes.find per start)
+    pieces = marks.split(b".a")
+    at = -1
+    for k in range(len(pieces) - 1):
+        at += len(pieces[k]) + 2
+        starts.append(at)
     got = (text, starts, wide)
     _MARKS[0] = got
     return got
@@ -241,15 +244,21 @@ class SplitScan:
         spaced: for each :data:`EDGE` part, its pattern after a space (``" (?=[firsts])(?=(part))"``), else ``None``.
         skip_after: characters after which an :data:`EDGE` part is not read either (:class:`EntityIndex`: ``_``,
             a word character to it).
+        heads: for each part, the first two characters of its words when every match opens on one of its words
+            as written and each has two characters or more (:class:`EntityIndex`'s names), else ``None``: an
+            :data:`EDGE` part is matched only at the starts whose two characters are one of them (a set look-up
+            costs a fraction of a try of the pattern).
     """
 
-    __slots__ = ("firsts", "kinds", "parts", "skip_after", "spaced", "whole")
+    __slots__ = ("firsts", "heads", "kinds", "parts", "skip_after", "spaced", "whole")
 
     def __init__(self, whole: re.Pattern[str], parts: list[re.Pattern[str]], kinds: list[int] | None = None,
                  firsts: list[frozenset[str]] | None = None,
-                 spaced: list[re.Pattern[str] | None] | None = None, skip_after: str = "") -> None:
+                 spaced: list[re.Pattern[str] | None] | None = None, skip_after: str = "",
+                 heads: list[frozenset[str] | None] | None = None) -> None:
         self.whole, self.parts = whole, parts
         self.skip_after = skip_after
+        self.heads = heads if heads is not None else [None for _ in parts]
         self.kinds = kinds if kinds is not None else [PLAIN] * len(parts)
         self.firsts = firsts if firsts is not None else [frozenset() for _ in parts]
         self.spaced = spaced if spaced is not None else [None for _ in parts]
@@ -282,9 +291,11 @@ class SplitScan:
         found = [(m.start(1), m.end(1), m.group(1)) for m in spaced.finditer(text)]
         first = self.firsts[k]
         skip = self.skip_after
+        heads = self.heads[k]
         more: list[tuple[int, int, str]] = []
         for p in text_marks(text)[1]:
-            if text[p] in first and not (skip and p > 0 and text[p - 1] in skip):
+            if text[p] in first and not (skip and p > 0 and text[p - 1] in skip) and (
+                    heads is None or text[p:p + 2] in heads):
                 m = part.match(text, p)
                 if m is not None:
                     more.append((p, m.end(), m.group(0)))
@@ -314,7 +325,7 @@ def _spaced(part: re.Pattern[str], first: frozenset[str]) -> re.Pattern[str] | N
 
 
 def split_scan(whole: re.Pattern[str], words: Iterable[str], build: Callable[[list[str]], re.Pattern[str]],
-               by: str = "script", edge: bool = False, skip_after: str = "") -> SplitScan:
+               by: str = "script", edge: bool = False, skip_after: str = "", literal: bool = False) -> SplitScan:
     """A :class:`SplitScan` of ``whole`` (the trie of ``words``), its parts compiled by ``build``.
 
     ``by="script"``: two parts, the words opening on an ASCII character and the others (for tries of many
@@ -327,7 +338,9 @@ def split_scan(whole: re.Pattern[str], words: Iterable[str], build: Callable[[li
     start (:data:`EDGE`), and those opening at or above U+2E80 one that is skipped in a text with no such character
     (:data:`WIDE`); the other words another part. ``skip_after``: see :class:`SplitScan` (then the edge part finds
     only the matches that start after no word character, which is all :class:`EntityIndex` keeps, and the caller
-    tells whether those are the whole scan's: :meth:`EntityIndex.find`).
+    tells whether those are the whole scan's: :meth:`EntityIndex.find`). ``literal=True`` says that every match of
+    a part ``build`` compiles opens on one of its words as written (a trie of the words: :func:`trie_pattern`): then
+    the parts' ``heads`` are kept (see :class:`SplitScan`).
     """
     groups: dict[str, list[str]] = {}  # by a key: the first character ("branch"), else the kind of first character
     for w in words:
@@ -350,6 +363,7 @@ def split_scan(whole: re.Pattern[str], words: Iterable[str], build: Callable[[li
     kinds: list[int] = []
     firsts: list[frozenset[str]] = []
     spaced: list[re.Pattern[str] | None] = []
+    heads: list[frozenset[str] | None] = []
     for ws in groups.values():
         part = build(ws)
         first = frozenset(w[0] for w in ws)
@@ -363,7 +377,8 @@ def split_scan(whole: re.Pattern[str], words: Iterable[str], build: Callable[[li
         kinds.append(kind)
         firsts.append(first)
         spaced.append(look)
-    return SplitScan(whole, parts, kinds, firsts, spaced, skip_after)
+        heads.append(frozenset(w[:2] for w in ws) if literal and all(len(w) >= 2 for w in ws) else None)
+    return SplitScan(whole, parts, kinds, firsts, spaced, skip_after, heads)
 
 
 def _is_word(ch: str) -> bool:
@@ -422,7 +437,7 @@ class EntityIndex:
         # the names opening on a letter or digit are scanned from word starts only (see find)
         self._scan = split_scan(self._regex, self.names,
                                 lambda ws: re.compile(trie_pattern(sorted(ws, key=len, reverse=True))),
-                                edge=not any(n[0] == "_" for n in self.names), skip_after="_")
+                                edge=not any(n[0] == "_" for n in self.names), skip_after="_", literal=True)
         # the names that, opening on a word character, hold another character: a match of one in the middle of a
         # word can reach across a word's edge. By the two characters around each place inside such a name where a
         # word character and another meet (the name, and that place's offset in it).
@@ -472,8 +487,8 @@ class EntityIndex:
             s = h[0]
             if s > 0:
                 for name, j in across.get(folded[s - 1:s + 1], ()):
-                    t = s - j
-                    if t > 0 and folded[t - 1] in word and folded.startswith(name, t):
+                    t = s - j  # (the name's first character compared before the call: most differ)
+                    if t > 0 and folded[t] == name[0] and folded[t - 1] in word and folded.startswith(name, t):
                         return [(m.start(), m.end(), m.group(0)) for m in self._regex.finditer(folded)]
         return hits
 
@@ -1279,23 +1294,34 @@ def find_amount_mentions(norm: NormText) -> list[AmountMention]:
                     and any(ch in "萬万億亿兆" for ch in f.amount.text)):
                 continue  # "MI450", "GPT-5"; but "入股Acme10億美元" is a name, then a figure
             out.extend(_split_paren(text, start, lo + f.end, f.amount))
+    n = len(text)
     for i, a in enumerate(out):
-        # "3800亿元人民币", "191億元": 元 after a Chinese figure with no currency is the yuan
-        m = _YUAN_AFTER.match(text, a.end)
-        if m and a.amount.unit is None and any(ch in "萬万億亿兆千百" for ch in text[a.start:a.end]):
+        # "3800亿元人民币", "191億元": 元 after a Chinese figure with no currency is the yuan (the pattern tried only
+        # where 元 follows, or a white space and 元)
+        e = a.end
+        if a.amount.unit is not None or e >= n or not (text[e] == "元" or text[e].isspace() and e + 1 < n and
+                                                        text[e + 1] == "元"):
+            continue
+        m = _YUAN_AFTER.match(text, e)
+        if m and any(ch in "萬万億亿兆千百" for ch in text[a.start:a.end]):
             out[i] = AmountMention(a.start, m.end(), a.amount.with_unit("CNY"))
     for i, a in enumerate(out):
         # "$10B+", "$10 billion-plus": at least the figure
         if a.amount.currency is not None and a.amount.qualifier == Qualifier.EXACT:
-            plus = _PLUS.match(text, a.end, a.end + 5)  # "\b" at the bound as at the end of a cut-out
+            # "\b" at the bound as at the end of a cut-out; every form opens on "+" or "-"
+            plus = _PLUS.match(text, a.end, a.end + 5) if a.end < n and text[a.end] in "+-" else None
             if plus:
                 end = plus.end()
                 out[i] = AmountMention(a.start, end, replace(a.amount, high=None, qualifier=Qualifier.AT_LEAST,
                                                              text=text[a.start:end]))
                 continue
-            # "exceeds $10bn" (at least), "an estimated $20 billion" (about): a bound said by the word before
+            # "exceeds $10bn" (at least), "an estimated $20 billion" (about): a bound said by the word before (the
+            # pattern ends on white space, just before the figure: searched only there)
+            if not (a.amount.low == a.amount.high and a.amount.low is not None and a.start > 0
+                    and text[a.start - 1].isspace()):
+                continue
             verb = _BOUND_BEFORE.search(text, max(0, a.start - 16), a.start)
-            if verb is not None and a.amount.low == a.amount.high and a.amount.low is not None:
+            if verb is not None:
                 v = a.amount.low
                 if verb.group("est"):
                     out[i] = AmountMention(verb.start(), a.end, replace(
