@@ -527,6 +527,16 @@ class _Union:
         streams = [hs for hs in (split.hits(f) for split in self.splits) if hs]
         if len(streams) == 1:
             return self._replay(f, streams[0], inside)
+        if len(streams) == 2:
+            # the two parts' hits by start (no two start at one place: a word's first character picks its part);
+            # when none overlaps another, their places come in text order as read too (see _replay)
+            merged = streams[0] + streams[1]
+            merged.sort()
+            for x in range(1, len(merged)):
+                if merged[x][0] < merged[x - 1][1]:
+                    break
+            else:
+                return self._replay(f, merged, inside)
         places: list[tuple[int, int, bool, int, str]] = []
         for hs in streams:
             for s, _, hit in hs:
@@ -552,11 +562,12 @@ class _Union:
         return out
 
     def _replay(self, f: str, hits: list[tuple[int, int, str]], inside: bool) -> list[list[tuple[int, int, str]]]:
-        """:meth:`scan` of a text where one part alone matched (most texts: English ones have no wide character).
+        """:meth:`scan` of a text whose union hits ``hits`` are in text order and do not overlap.
 
-        Its hits are in text order and do not overlap, and each hit's places lie inside it in order: the places
-        come in text order as they are read, so they are replayed at once, with no list of them sorted (a list's
-        own word at a hit's start is kept as the hit's own tuple).
+        So it is for a text where one part alone matched (most texts: English ones have no wide character), and for
+        one whose two parts' hits, merged, overlap nowhere. Each hit's places lie inside it in order: the places come
+        in text order as they are read, so they are replayed at once, with no list of them sorted (a list's own word
+        at a hit's start is kept as the hit's own tuple).
         """
         out: list[list[tuple[int, int, str]]] = [[] for _ in self.lists]
         done = [0] * len(self.lists)
