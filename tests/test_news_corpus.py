@@ -399,3 +399,17 @@ def test_recover_a_ledgers_page_copy_whose_length_is_unknown(tmp_path: Path) -> 
                           "--recipes", str(tmp_path / "r.json")])
     assert rc == 0
     assert (tmp_path / "c" / "wire.txt").read_text(encoding="utf-8") == text
+
+
+def test_quoted_copy_is_the_cited_passages_at_their_offsets() -> None:
+    """A copy that kept only the cited passages: a date head, two quotes one line break apart, a final newline
+    (built here by hand); quotes that overlap are merged; a gap of three characters is no such copy."""
+    q1, q2 = "Acme will buy $5 billion of cloud.", "Beta confirmed the order."
+    text = f"date 2026-01-05 {q1}\n{q2}\n"
+    art = {"id": "w", "date": "2026-01-05", "sha256": hashlib.sha256(text.encode()).hexdigest(),
+           "claims": [{"quote": q1, "quote_span": [16, 16 + len(q1)]},
+                      {"quote": "$5 billion", "quote_span": [30, 40]},
+                      {"quote": q2, "quote_span": [51, 51 + len(q2)]}]}
+    assert news_cache.quoted_copy(art) == text
+    art["claims"][2]["quote_span"] = [53, 53 + len(q2)]
+    assert news_cache.quoted_copy(art) is None

@@ -36,6 +36,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import product
 from pathlib import Path
 from typing import Any
 
@@ -382,9 +383,46 @@ def ledger_articles(ledger: Path) -> dict:
         if f.name == "documents.yaml" and isinstance(data, dict):
             docs += [d for d in data.get("documents") or [] if isinstance(d, dict)]
         walk(data)
-    arts = [{"id": d["id"], "url": d["url"], "sha256": d["sha256"], "chars": None, "claims": quotes.get(d["id"], [])}
+    arts = [{"id": d["id"], "url": d["url"], "sha256": d["sha256"], "chars": None, "date": str(d.get("date") or ""),
+             "claims": quotes.get(d["id"], [])}
             for d in docs if d.get("url") and d.get("sha256") and not d.get("file")]
     return {"articles": arts}
+
+
+def quoted_copy(article: dict) -> str | None:
+    """A page copy made of nothing but the passages its claims quote, or None.
+
+    Some copies kept only the cited passages: each at its offset, the gaps between them one space, one line break
+    or a blank line, a "date YYYY-MM-DD" head when the first starts further in, and maybe a final newline. Every
+    such text is tried against the document's sha256: no excerpt and no search needed.
+    """
+    spans = sorted({(s, s + len(q)): q for s, q in anchors_of(article)}.items())
+    pieces: list[tuple[int, str]] = []
+    for (a, b), q in spans:
+        if pieces and a < pieces[-1][0] + len(pieces[-1][1]):
+            last_a, last_q = pieces[-1]
+            if q[:last_a + len(last_q) - a] != last_q[a - last_a:]:
+                return None  # two quotes disagree where they overlap
+            if b > last_a + len(last_q):
+                pieces[-1] = (last_a, last_q[:a - last_a] + q)
+            continue
+        pieces.append((a, q))
+    if not pieces:
+        return None
+    gaps: list[tuple[str, ...]] = []
+    for (a, q), (b, _) in zip(pieces, pieces[1:], strict=False):
+        gaps.append({0: ("",), 1: (" ", "\n"), 2: ("\n\n",)}.get(b - a - len(q), ()))
+        if not gaps[-1]:
+            return None
+    date = article.get("date") or ""
+    heads = [h for h in ("", f"date {date} ", f"date {date}\n", f"date {date}\n\n") if len(h) == pieces[0][0]]
+    for head in heads:
+        for joins in product(*gaps):
+            body = head + pieces[0][1] + "".join(j + q for j, (_, q) in zip(joins, pieces[1:], strict=True))
+            for tail in ("\n", ""):
+                if sha256_bytes((body + tail).encode("utf-8")) == article["sha256"]:
+                    return body + tail
+    return None
 
 
 def derive_recipe(excerpt: str, text: str) -> Recipe | None:
@@ -448,8 +486,9 @@ def recover(manifest: dict, excerpts: Path, cache: Path, recipes: dict[str, dict
     """Cut each excerpt of ``excerpts`` into its article's text; write those whose hash matches into ``cache``.
 
     ``recipes`` (id -> recorded cut) is used first and gains an entry for every article recovered by search.
-    Returns the ids ``written``, ``failed`` (no cut hashes right: an excerpt window or copy that differs) and
-    ``unknown`` (files whose name is no manifest id).
+    A ledger's page copy (no known length) that has no excerpt, or whose excerpt fails, is then tried as the
+    passages its claims quote (:func:`quoted_copy`). Returns the ids ``written``, ``failed`` (no cut hashes
+    right: an excerpt window or copy that differs) and ``unknown`` (files whose name is no manifest id).
     """
     if not excerpts.is_dir():
         sys.exit(f"{excerpts}: not a folder; hint: --excerpts takes the folder of <id>.json excerpt files")
@@ -485,6 +524,14 @@ def recover(manifest: dict, excerpts: Path, cache: Path, recipes: dict[str, dict
             continue
         write_atomic(cache / f"{path.stem}.txt", text.encode("utf-8"))
         out["written"].append(path.stem)
+    for article in manifest["articles"]:
+        if article.get("chars") is None and article["id"] not in out["written"] and not (
+                cache / f"{article['id']}.txt").is_file():
+            text = quoted_copy(article)
+            if text is not None:
+                write_atomic(cache / f"{article['id']}.txt", text.encode("utf-8"))
+                out["written"].append(article["id"])
+                out["failed"] = [x for x in out["failed"] if x != article["id"]]
     return out
 
 
