@@ -401,7 +401,8 @@ def quoted_copy(article: dict) -> str | None:
     for (a, b), q in spans:
         if pieces and a < pieces[-1][0] + len(pieces[-1][1]):
             last_a, last_q = pieces[-1]
-            if q[:last_a + len(last_q) - a] != last_q[a - last_a:]:
+            overlap = min(b, last_a + len(last_q)) - a
+            if q[:overlap] != last_q[a - last_a:a - last_a + overlap]:
                 return None  # two quotes disagree where they overlap
             if b > last_a + len(last_q):
                 pieces[-1] = (last_a, last_q[:a - last_a] + q)
