@@ -105,7 +105,8 @@ def test_numeral_test_is_the_pattern_in_any_window(text: str, lo: int, cut: int)
 _SENTENCE_PIECES = ["。", "！", "？", "!", "?", "；", ";", "\n", "[", "]", "[1]", "[12] - ", " - ", ".", ". ", "U.S. ",
                     "No. ", "Inc. ", "A. ", "Acme", "acme", "abc,", "$", "x", " ", "  ", "」", "'", "\"", "龙", "1",
                     "3.5", "Mr.", "\t", "abc\nabc ", "A\n$", ",\n", "\nfoo;", "\nfoo", "x\n", "』", "”", "é", "\u3000",
-                    "\n\n", "!!", "。」"]
+                    "\n\n", "!!", "。」", "Corp. ", "Co. ", "Ltd. ", "Ms. ", "Dr. ", "xNo. ", "_A. ", "é. ", "1. ",
+                    "Acme Inc.\n", "Z.", "mr. ", "Dr.\t", "NoCo. ", "(Co. "]
 
 
 @settings(max_examples=1500, deadline=None)

@@ -1032,6 +1032,10 @@ def find_glossed_names(norm: NormText, known: list[EntityMention]) -> list[Entit
     folded = norm.folded
     if "(" not in folded:
         return []
+    cjk = _cjk_glosses(folded)
+    latin = list(_latin_glosses(folded))
+    if not cjk and not latin:
+        return []  # (most texts with a parenthesis: no gloss, and no look-up tables of the known mentions made)
     by_start = {e.start: e for e in known}
     by_end = {e.end: e for e in known}
     starts = [e.start for e in known]  # ``known`` is in text order: the mentions starting in a range by bisection
@@ -1041,7 +1045,7 @@ def find_glossed_names(norm: NormText, known: list[EntityMention]) -> list[Entit
 
     alias: dict[str, tuple[str, str]] = {}  # folded Chinese name -> (id, display)
     latin_new: dict[str, tuple[str, str]] = {}  # folded Latin name -> (id, display)
-    for m in _cjk_glosses(folded):
+    for m in cjk:
         name = _gloss_name(m.group(1))
         if len(name) < 2 or _NOT_A_CN_NAME.search(name) or m.end(1) in by_end and by_start.get(m.start(2)) or \
                 any(x.end < m.end(1) for x in starting_in(m.end(1) - len(name), m.end(1))):
@@ -1069,12 +1073,13 @@ def find_glossed_names(norm: NormText, known: list[EntityMention]) -> list[Entit
         short = _CN_FIRM_WORD.sub("", name)
         if len(short) >= 2 and short != name:
             alias.setdefault(short, (eid, disp))
-    for m in _latin_glosses(folded):
+    for m in latin:
         k = by_start.get(m.start(1))
         if k is not None and k.end == m.end(1):
             alias.setdefault(m.group(2), (k.id, k.name))
-    known_names = {folded[e.start:e.end] for e in known}
-    alias = {n: v for n, v in alias.items() if n not in known_names}
+    if alias:
+        known_names = {folded[e.start:e.end] for e in known}
+        alias = {n: v for n, v in alias.items() if n not in known_names}
     if not alias and not latin_new:
         return []
     words = sorted([*alias, *latin_new], key=len, reverse=True)
@@ -1781,9 +1786,9 @@ def _boundary_ends(text: str) -> list[int]:
     The pattern opens on a class of ten characters that the engine tests at every character of the text. Each of
     them is found by ``str.find`` (a scan in C) instead, and the pattern matched there, left to right, each from
     where the last match ended at the earliest, as ``finditer`` takes them (no match is empty). A point opens a
-    match only before white space (its one form): a point before anything else is not tried. The two commonest
-    forms, which need no look-around but the one character before, are read here: a sentence end (a run of end
-    marks and a closing quote) and a line break (a match unless :func:`_wrapped_line`).
+    match only before white space (its one form): a point before anything else is not tried. The three commonest
+    forms are read here: a sentence end (a run of end marks and a closing quote), a line break (a match unless
+    :func:`_wrapped_line`) and a point before white space (unless :func:`_abbreviation_before`).
     """
     n = len(text)
     starts: list[int] = []
@@ -1817,12 +1822,46 @@ def _boundary_ends(text: str) -> list[int]:
             if not (q > 0 and _wrapped_line(text, q)):
                 pos = q + 1
                 out.append(pos)
+        elif c == ".":  # the fourth form (white space follows: see above): a point, unless it ends an abbreviation
+            if not _abbreviation_before(text, q):
+                pos = q + 1
+                out.append(pos)
         else:
             m = _BOUNDARY.match(text, q)
             if m is not None:
                 pos = m.end()
                 out.append(pos)
     return out
+
+
+#: The words :data:`_BOUNDARY` does not end a sentence after ("No." and the rest), by their last letter.
+_ABBREVIATIONS: Final[dict[str, tuple[str, ...]]] = {
+    "o": ("No", "Co"), "r": ("Mr", "Dr"), "c": ("Inc",), "p": ("Corp",), "d": ("Ltd",), "s": ("Ms",)}
+
+
+def _not_word_at(text: str, k: int) -> bool:
+    """Whether ``\\b`` holds before a word character at ``text[k]``: ``k == 0`` or no word character before it."""
+    if k == 0:
+        return True
+    b = text[k - 1]
+    return not (b.isalnum() or b == "_")
+
+
+def _abbreviation_before(text: str, q: int) -> bool:
+    """Whether the point ``text[q]`` ends ``\\b[A-Z]``, ``\\bNo``, ``\\bMr``... (:data:`_BOUNDARY`'s look-behinds)."""
+    if q == 0:
+        return False
+    c = text[q - 1]
+    if "A" <= c <= "Z":
+        return _not_word_at(text, q - 1)
+    words = _ABBREVIATIONS.get(c)
+    if words is None:
+        return False
+    for w in words:
+        k = q - len(w)
+        if k >= 0 and text[k:q] == w and _not_word_at(text, k):
+            return True
+    return False
 
 
 def _wrapped_line(text: str, q: int) -> bool:
