@@ -159,3 +159,25 @@ def test_last_spelled_figure_is_the_scan(text: str, lo: int, cut: int) -> None:
                 max_size=12).map("".join))
 def test_date_matches_are_the_scan(text: str) -> None:
     assert _spans(mentions._date_matches(text)) == _spans(mentions._DATE_RE.finditer(text)), text
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.sampled_from(["dollar", "Dollars", "DOLLAR", "dollarſ", "dollarx", "x", " ", "s", "dOllAr", "İ",
+                                 "dollars_", "美元", "1"]), max_size=12).map("".join))
+def test_dollar_matches_are_the_scan(text: str) -> None:
+    assert _spans(mentions._dollar_matches(text)) == _spans(mentions._DOLLARS.finditer(text))
+
+
+def _mention(start: int, end: int, tag: str) -> mentions.EntityMention:
+    return mentions.EntityMention(start, end, tag, tag)
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(1, 6)), max_size=10),
+       st.lists(st.tuples(st.integers(0, 30), st.integers(1, 6)), max_size=10), st.booleans())
+def test_merged_mentions_are_the_sort(a: list[tuple[int, int]], b: list[tuple[int, int]], order: bool) -> None:
+    if order:
+        a, b = sorted(a), sorted(b)
+    ma = [_mention(s, s + n, f"a{k}") for k, (s, n) in enumerate(a)]
+    mb = [_mention(s, s + n, f"b{k}") for k, (s, n) in enumerate(b)]
+    assert mentions._merged_by_start(ma, mb) == sorted(ma + mb, key=lambda x: x.start)

@@ -1115,7 +1115,32 @@ def merge_names(known: list[EntityMention], new: list[EntityMention]) -> list[En
         k = bisect_right(starts, x.start) - 1
         if k < 0 or x.end > new[k].end:
             kept.append(x)
-    return sorted(kept + new, key=lambda x: x.start)
+    return _merged_by_start(kept, new)
+
+
+def _merged_by_start(a: list[EntityMention], b: list[EntityMention]) -> list[EntityMention]:
+    """``sorted(a + b, key=lambda x: x.start)``, without a key called per mention.
+
+    When both are in text order they are merged in one pass (``a``'s first at equal starts, as the stable sort keeps
+    them); else sorted.
+    """
+    for lst in (a, b):
+        for i in range(1, len(lst)):
+            if lst[i].start < lst[i - 1].start:
+                return sorted(a + b, key=lambda x: x.start)
+    out: list[EntityMention] = []
+    i = j = 0
+    na, nb = len(a), len(b)
+    while i < na and j < nb:
+        if b[j].start < a[i].start:
+            out.append(b[j])
+            j += 1
+        else:
+            out.append(a[i])
+            i += 1
+    out.extend(a[i:])
+    out.extend(b[j:])
+    return out
 
 
 _RANGE_TO: Final = re.compile(r"\s?(?:至|到|~|～|–)\s?")
@@ -1214,6 +1239,27 @@ def _spelled_value(words: str) -> float | None:
 _DOLLARS: Final = re.compile(r"dollars?\b", re.IGNORECASE)
 
 
+def _dollar_matches(text: str) -> list[re.Match[str]]:
+    """``list(_DOLLARS.finditer(text))``, the pattern matched only at each "dollar" of the lower case.
+
+    Each is found by ``str.find`` (the case-insensitive pattern is tried at every character). No two matches
+    overlap, and "dollar"
+    holds none of the letters that case folding matches to other characters (only "s" after it: the pattern reads
+    it). A text with U+0130 (its lower case is two characters long) is scanned whole.
+    """
+    if "\u0130" in text:
+        return list(_DOLLARS.finditer(text))
+    low = text.lower()
+    out: list[re.Match[str]] = []
+    i = low.find("dollar")
+    while i >= 0:
+        m = _DOLLARS.match(text, i)
+        if m is not None:
+            out.append(m)
+        i = low.find("dollar", i + 6)
+    return out
+
+
 #: The first letters of the number words (:data:`_WORD_NUM`), in both cases: every match of :data:`_SPELLED` opens
 #: on one, at a word's start.
 _NUMBER_WORD_FIRSTS: Final = "".join(sorted({w[0] for w in (*_UNITS_EN, *_TENS_EN)} |
@@ -1252,7 +1298,7 @@ def _spelled_amounts(text: str, taken: list[AmountMention]) -> list[AmountMentio
     out = []
     starts = [a.start for a in taken]
     last_end = 0
-    for d in _DOLLARS.finditer(text):
+    for d in _dollar_matches(text):
         lo = max(last_end, d.start() - 120)
         # the last match in the window is the one that can end at this "dollars"
         m = _last_spelled(text, lo, d.end())
