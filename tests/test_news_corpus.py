@@ -11,6 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import statistics
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -413,3 +416,27 @@ def test_quoted_copy_is_the_cited_passages_at_their_offsets() -> None:
     assert news_cache.quoted_copy(art) == text
     art["claims"][2]["quote_span"] = [53, 53 + len(q2)]
     assert news_cache.quoted_copy(art) is None
+
+
+def test_throughput_ab_alternates_two_builds_and_reports_medians(tmp_path: Path) -> None:
+    """Two runs per build of a two-article corpus (this source tree as both builds): every run is the bench's
+    throughput, and the medians are the runs' (computed here again)."""
+    ab = load_script("news_throughput_ab", ROOT / "benchmarks" / "news_throughput_ab.py")
+    texts = {"t1": "Acme will buy $3 billion of chips from Borealis.\n", "t2": "艾克米將向博瑞斯投資最多50億美元。\n"}
+    (tmp_path / "c").mkdir()
+    arts = []
+    for k, v in texts.items():
+        (tmp_path / "c" / f"{k}.txt").write_text(v, encoding="utf-8")
+        arts.append({"id": k, "sha256": hashlib.sha256(v.encode()).hexdigest(), "split": "dev3", "language": "en",
+                     "claims": [], "negatives": [], "ignore": []})
+    (tmp_path / "m.json").write_text(json.dumps({"articles": arts}), encoding="utf-8")
+    src = str(ROOT / "src")
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "news_throughput_ab.py"), src, src, "--cache",
+                          str(tmp_path / "c"), "--manifest", str(tmp_path / "m.json"), "--reps", "2", "--mb", "0.01",
+                          "--json"], capture_output=True, text=True, timeout=600, check=True)
+    res = json.loads(out.stdout)
+    for key in ("a", "b"):
+        assert len(res["runs"][key]) == 2 and all(r["mb_per_cpu_s"] > 0 for r in res["runs"][key])
+        assert res["medians"][key]["mb_per_cpu_s"] == statistics.median(r["mb_per_cpu_s"] for r in res["runs"][key])
+    with pytest.raises(SystemExit):
+        ab.main([src, str(tmp_path / "nowhere"), "--cache", str(tmp_path / "c")])
