@@ -440,3 +440,12 @@ def test_throughput_ab_alternates_two_builds_and_reports_medians(tmp_path: Path)
         assert res["medians"][key]["mb_per_cpu_s"] == statistics.median(r["mb_per_cpu_s"] for r in res["runs"][key])
     with pytest.raises(SystemExit):
         ab.main([src, str(tmp_path / "nowhere"), "--cache", str(tmp_path / "c")])
+
+
+def test_recover_names_a_ledger_file_that_is_not_yaml(tmp_path: Path) -> None:
+    (tmp_path / "led").mkdir()
+    (tmp_path / "led" / "documents.yaml").write_text('documents:\n  - {id: x, url: "a\n', encoding="utf-8")
+    (tmp_path / "ex").mkdir()
+    with pytest.raises(SystemExit, match=r"documents.yaml:3: not valid YAML \(.*\); hint"):
+        news_cache.main(["recover", "--ledger", str(tmp_path / "led"), "--excerpts", str(tmp_path / "ex"),
+                         "--cache", str(tmp_path / "c"), "--recipes", str(tmp_path / "r.json")])

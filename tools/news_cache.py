@@ -378,8 +378,13 @@ def ledger_articles(ledger: Path) -> dict:
     for f in files:
         try:
             data = yaml.safe_load(f.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError) as exc:
-            sys.exit(f"{f}: cannot be read as YAML ({exc}); hint: run dealweb check on the ledger")
+        except OSError as exc:
+            sys.exit(f"{f}: cannot read ({exc.strerror}); hint: --ledger takes a ledger folder")
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"{f}:{mark.line + 1}" if mark is not None else str(f)
+            what = " ".join(str(getattr(exc, "problem", None) or exc).split())
+            sys.exit(f"{where}: not valid YAML ({what}); hint: run dealweb check on the ledger")
         if f.name == "documents.yaml" and isinstance(data, dict):
             docs += [d for d in data.get("documents") or [] if isinstance(d, dict)]
         walk(data)
