@@ -639,6 +639,27 @@ def _latin_or_digit(ch: str) -> bool:
     return "a" <= ch <= "z" or "A" <= ch <= "Z" or "0" <= ch <= "9"
 
 
+def _matches_at(rx: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
+    """The matches of ``rx`` at the positions ``starts`` (sorted here), left to right and not overlapping.
+
+    What ``rx.finditer(text)`` gives when every match starts at one of ``starts``.
+    """
+    out: list[re.Match[str]] = []
+    if not starts:
+        return out
+    starts.sort()
+    pos = 0
+    last = -1
+    for q in starts:
+        if q >= pos and q != last:
+            last = q
+            m = rx.match(text, q)
+            if m is not None:
+                out.append(m)
+                pos = m.end()
+    return out
+
+
 def _cn_firm_nouns(text: str) -> list[re.Match[str]]:
     """``list(_CN_FIRM_NOUN.finditer(text))``, the pattern tried only where a match can start.
 
@@ -658,17 +679,7 @@ def _cn_firm_nouns(text: str) -> list[re.Match[str]]:
             if _latin_or_digit(b) or b == " " and i > 1 and _latin_or_digit(text[i - 2]):
                 starts.append(i)
             i = text.find(c, i + 1)
-    if not starts:
-        return out
-    starts.sort()
-    pos = 0
-    for q in starts:
-        if q >= pos:
-            m = _CN_FIRM_NOUN.match(text, q)
-            if m is not None:
-                out.append(m)
-                pos = m.end()
-    return out
+    return _matches_at(_CN_FIRM_NOUN, text, starts)
 
 
 _EN_SLOT: Final = re.compile(
@@ -763,18 +774,7 @@ def _en_slots(text: str) -> list[re.Match[str]]:
             if not whole or j < n and "A" <= text[j] <= "Z":
                 starts.append(i)
             i = text.find(w, i + 1)
-    out: list[re.Match[str]] = []
-    if not starts:
-        return out
-    starts.sort()
-    pos = 0
-    for q in starts:
-        if q >= pos:
-            m = _EN_SLOT.match(text, q)
-            if m is not None:
-                out.append(m)
-                pos = m.end()
-    return out
+    return _matches_at(_EN_SLOT, text, starts)
 
 
 def find_new_names(norm: NormText, known: list[EntityMention]) -> list[EntityMention]:
@@ -1642,20 +1642,7 @@ def _date_matches(text: str) -> list[re.Match[str]]:
             if i == 0 or not "a" <= low[i - 1] <= "z":
                 starts.append(i)
             i = low.find(head, i + 1)
-    out: list[re.Match[str]] = []
-    if not starts:
-        return out
-    starts.sort()
-    pos = 0
-    last = -1
-    for q in starts:
-        if q >= pos and q != last:
-            last = q
-            m = _DATE_RE.match(text, q)
-            if m is not None:
-                out.append(m)
-                pos = m.end()
-    return out
+    return _matches_at(_DATE_RE, text, starts)
 
 
 def find_dates(text: str, default_year: int | None = None) -> list[DateMention]:

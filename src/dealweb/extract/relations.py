@@ -683,6 +683,11 @@ _C_DEBT: Final = _CATS.index("debt")
 _C_STAKE: Final = _CATS.index("stake")
 _C_LICENCE: Final = _CATS.index("licence")
 _C_EQUITY: Final = _CATS.index("equity")
+# categories that decide a deal's type by themselves, in this order: first those that win over every other cue,
+# then (after chips, compute and buying are weighed) the places a firm pays to use
+_FIRST_KINDS: Final[tuple[tuple[int, str], ...]] = (
+    (_C_WARRANT, "warrant"), (_C_CUSTOM_CHIP, "custom_chip_partnership"), (_C_JOINT_VENTURE, "joint_venture"))
+_PLACE_KINDS: Final[tuple[tuple[int, str], ...]] = ((_C_LEASE, "lease"), (_C_HOSTING, "data_hosting"))
 _CUE_CAT_IDS: Final[dict[str, list[int]]] = {w: [_CATS.index(c) for c in cats] for w, cats in _CUE_CATS.items()}
 _FACT_RE: Final = _near(_pattern(list(FACT_CUES)), list(FACT_CUES))
 _GUIDE_RE: Final = _pattern(_GUIDANCE)
@@ -1005,15 +1010,10 @@ def _cued_type(folded: str, lo: int, hi: int, sells: frozenset[str],
         stake = [h for h in stake if h[2] not in ("shares of", "shares in")
                  or not _SHARES_MOVED.match(folded, h[1], hi)]
 
-    hs = found[_C_WARRANT]
-    if hs:
-        return _first("warrant", hs)
-    hs = found[_C_CUSTOM_CHIP]
-    if hs:
-        return _first("custom_chip_partnership", hs)
-    hs = found[_C_JOINT_VENTURE]
-    if hs:
-        return _first("joint_venture", hs)
+    for cat, kind in _FIRST_KINDS:
+        hs = found[cat]
+        if hs:
+            return _first(kind, hs)
     buy = found[_C_BUY]
     contract = found[_C_CONTRACT]
     buying = bool(buy or contract)
@@ -1033,12 +1033,10 @@ def _cued_type(folded: str, lo: int, hi: int, sells: frozenset[str],
         return _first("chip_purchase", chips)
     if compute and (buying or not equity):
         return _first("compute_contract", compute)
-    hs = found[_C_LEASE]
-    if hs:
-        return _first("lease", hs)
-    hs = found[_C_HOSTING]
-    if hs:
-        return _first("data_hosting", hs)
+    for cat, kind in _PLACE_KINDS:
+        hs = found[cat]
+        if hs:
+            return _first(kind, hs)
     debt = found[_C_DEBT]
     if debt and not any(h[2] == "financing" and _rx(r"equity\s*$").search(folded, max(lo, h[0] - 8), h[0])
                         for h in debt):
