@@ -1010,10 +1010,10 @@ def _cued_type(folded: str, lo: int, hi: int, sells: frozenset[str],
         stake = [h for h in stake if h[2] not in ("shares of", "shares in")
                  or not _SHARES_MOVED.match(folded, h[1], hi)]
 
-    for cat, kind in _FIRST_KINDS:
+    for cat, first_kind in _FIRST_KINDS:
         hs = found[cat]
         if hs:
-            return _first(kind, hs)
+            return _first(first_kind, hs)
     buy = found[_C_BUY]
     contract = found[_C_CONTRACT]
     buying = bool(buy or contract)
@@ -1033,10 +1033,10 @@ def _cued_type(folded: str, lo: int, hi: int, sells: frozenset[str],
         return _first("chip_purchase", chips)
     if compute and (buying or not equity):
         return _first("compute_contract", compute)
-    for cat, kind in _PLACE_KINDS:
+    for cat, place_kind in _PLACE_KINDS:
         hs = found[cat]
         if hs:
-            return _first(kind, hs)
+            return _first(place_kind, hs)
     debt = found[_C_DEBT]
     if debt and not any(h[2] == "financing" and _rx(r"equity\s*$").search(folded, max(lo, h[0] - 8), h[0])
                         for h in debt):
