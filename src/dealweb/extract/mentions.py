@@ -1119,7 +1119,7 @@ def merge_names(known: list[EntityMention], new: list[EntityMention]) -> list[En
 
 
 def _merged_by_start(a: list[EntityMention], b: list[EntityMention]) -> list[EntityMention]:
-    """``sorted(a + b, key=lambda x: x.start)``, without a key called per mention.
+    """``a + b`` sorted by start (stable), without a sort key called per mention.
 
     When both are in text order they are merged in one pass (``a``'s first at equal starts, as the stable sort keeps
     them); else sorted.
