@@ -553,13 +553,20 @@ class _Union:
                 out[k].append((s, s + len(hit), hit))
                 done[k] = s + len(hit)
                 continue
-            got = self.lists[k][1].match(f, p)
-            if got is not None:
-                out[k].append((p, got.end(), got.group(0)))
-                done[k] = got.end()
-            else:
-                done[k] = p + 1  # a later place of the same start need not be tried again
+            self._match_at(f, k, p, out, done)
         return out
+
+    def _match_at(self, f: str, k: int, p: int, out: list[list[tuple[int, int, str]]], done: list[int]) -> None:
+        """List ``k``'s pattern tried at ``p``: a match goes to ``out[k]``, and ``done[k]`` moves past it.
+
+        No match puts ``done[k]`` at ``p + 1`` (a later place of the same start need not be tried again).
+        """
+        got = self.lists[k][1].match(f, p)
+        if got is not None:
+            out[k].append((p, got.end(), got.group(0)))
+            done[k] = got.end()
+        else:
+            done[k] = p + 1
 
     def _replay(self, f: str, hits: list[tuple[int, int, str]], inside: bool) -> list[list[tuple[int, int, str]]]:
         """:meth:`scan` of a text whose union hits ``hits`` are in text order and do not overlap.
@@ -582,12 +589,7 @@ class _Union:
                     out[k].append(h)
                     done[k] = h[1]
                     continue
-                got = self.lists[k][1].match(f, p)
-                if got is not None:
-                    out[k].append((p, got.end(), got.group(0)))
-                    done[k] = got.end()
-                else:
-                    done[k] = p + 1
+                self._match_at(f, k, p, out, done)
         return out
 
 
