@@ -449,3 +449,13 @@ def test_recover_names_a_ledger_file_that_is_not_yaml(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match=r"documents.yaml:3: not valid YAML \(.*\); hint"):
         news_cache.main(["recover", "--ledger", str(tmp_path / "led"), "--excerpts", str(tmp_path / "ex"),
                          "--cache", str(tmp_path / "c"), "--recipes", str(tmp_path / "r.json")])
+
+
+def test_recover_for_a_ledger_never_writes_into_the_news_corpus_recipes(tmp_path: Path) -> None:
+    (tmp_path / "led").mkdir()
+    (tmp_path / "ex").mkdir()
+    before = news_cache.RECIPES.read_bytes()
+    with pytest.raises(SystemExit):
+        news_cache.main(["recover", "--ledger", str(tmp_path / "led"), "--excerpts", str(tmp_path / "ex"),
+                         "--cache", str(tmp_path / "c")])
+    assert news_cache.RECIPES.read_bytes() == before

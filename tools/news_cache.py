@@ -573,18 +573,22 @@ def record(manifest: dict, excerpts: Path, cache: Path, recipes: dict[str, dict]
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``build``, ``check`` or ``recover``."""
+    """Command line: ``build``, ``check``, ``recover`` or ``record``."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  epilog="examples:\n  python tools/news_cache.py build --from ~/news-texts\n"
                                         "  python tools/news_cache.py check --json\n"
-                                        "  python tools/news_cache.py recover --excerpts ~/excerpts",
+                                        "  python tools/news_cache.py recover --excerpts ~/excerpts\n"
+                                        "  python tools/news_cache.py recover --ledger "
+                                        "src/dealweb/data/ai-deals-2025-26 --excerpts ~/page-excerpts --cache ~/copies"
+                                        " --recipes docs/sources/ai-deals-2025-26-excerpts.json",
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("command", choices=["build", "check", "recover", "record"])
     ap.add_argument("--from", dest="source", type=Path, help="folder of article texts (build)")
-    ap.add_argument("--excerpts", type=Path, help="folder of <id>.json page excerpts (recover)")
+    ap.add_argument("--excerpts", type=Path, help="folder of <id>.json page excerpts (recover, record)")
     ap.add_argument("--queries", type=Path, help="JSON lines with id and query: what was searched (record)")
-    ap.add_argument("--recipes", type=Path, default=RECIPES,
-                    help="recorded cuts of the excerpts (recover; gains the cuts it finds)")
+    ap.add_argument("--recipes", type=Path, default=None,
+                    help="recorded cuts of the excerpts, gaining the cuts found (recover, record; default: the news "
+                         "corpus' benchmarks/news_corpus/excerpts.json; with --ledger it must be given)")
     ap.add_argument("--cache", type=Path, default=None, help="cache folder (default $DEALWEB_NEWS_CACHE or "
                                                              "~/.cache/dealweb/news)")
     ap.add_argument("--manifest", type=Path, default=MANIFEST)
@@ -605,6 +609,10 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command in ("recover", "record"):
         if args.excerpts is None:
             ap.error(f"{args.command} needs --excerpts FOLDER")
+        if args.recipes is None and args.ledger is not None:
+            ap.error(f"{args.command} --ledger needs --recipes FILE: where that ledger's cuts are recorded (the news "
+                     "corpus' file is not theirs)")
+        args.recipes = args.recipes or RECIPES
         recipes = load_recipes(args.recipes)
         before = json.dumps(recipes, sort_keys=True)
         if args.command == "recover":
